@@ -1,0 +1,496 @@
+//===- ONNXToLPU.cpp - Instruction selection for ONNX graphs --------------===//
+//
+// Every tensor gets a buffer; every node becomes the MEM/VXM/MXM/SXM
+// instructions that compute it, vector by vector. Tensors are rows of lane
+// vectors (lpu/Layout.h) whose padding lanes are zero; every sequence here
+// keeps them zero, which is what lets partial MXM tiles ignore them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/Passes.h"
+
+#include "dialects/LPU/LPUOps.h"
+#include "dialects/ONNX/ONNXOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+namespace lpuc {
+#define GEN_PASS_DEF_CONVERTONNXTOLPU
+#include "compiler/Conversion/Passes.h.inc"
+} // namespace lpuc
+
+using namespace mlir;
+using namespace lpuc;
+using namespace lpuc::lpu;
+
+namespace {
+
+using Shape = SmallVector<int64_t>;
+
+/// How the operands of an element-wise computation are combined.
+enum class Combine { None, Add, Sub, Mul, Max };
+
+struct ElementwiseOperand {
+  BufferOp buffer;
+  Shape shape;
+  float scale = 1.0f;
+};
+
+class InstructionSelector {
+public:
+  InstructionSelector(func::FuncOp func, ProgramOp program)
+      : func(func), target(program.getTargetDesc()),
+        builder(&program.getBodyBlock(), program.getBodyBlock().end()),
+        vectorType(lpuc::lpu::VectorType::get(func.getContext(),
+                                        Float32Type::get(func.getContext()))) {}
+
+  LogicalResult run() {
+    Block &body = func.getBody().front();
+    Location loc = func.getLoc();
+    for (BlockArgument arg : body.getArguments()) {
+      auto type = getStaticF32Type(arg, loc, "graph input");
+      if (failed(type))
+        return failure();
+      buffers[arg] = createBuffer(loc, BufferKind::Input,
+                                  ioName(arg.getArgNumber(), /*isInput=*/true),
+                                  *type);
+    }
+    // Outputs are created in graph order so the binary lists them that way.
+    // A node result that is an output is computed straight into it; graph
+    // inputs, constants and repeated outputs are copied at the end.
+    auto ret = cast<func::ReturnOp>(body.getTerminator());
+    SmallVector<std::pair<Value, BufferOp>> copies;
+    for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
+      auto type = getStaticF32Type(value, loc, "graph output");
+      if (failed(type))
+        return failure();
+      BufferOp out = createBuffer(loc, BufferKind::Output, ioName(i, false),
+                                  *type);
+      Operation *def = value.getDefiningOp();
+      if (def && !isa<arith::ConstantOp>(def) && !outputBuffers.count(value))
+        outputBuffers[value] = out;
+      else
+        copies.push_back({value, out});
+    }
+    for (Operation &op : body.without_terminator())
+      if (failed(lowerOp(&op)))
+        return failure();
+    for (auto [value, out] : copies) {
+      FailureOr<BufferOp> source = bufferFor(value, ret);
+      if (failed(source))
+        return failure();
+      emitElementwise(loc, {{*source, shapeOf(value)}}, Combine::None,
+                      /*relu=*/false, out, shapeOf(value));
+    }
+    return success();
+  }
+
+private:
+  //===--------------------------------------------------------------------===//
+  // Values and buffers
+  //===--------------------------------------------------------------------===//
+
+  std::string ioName(unsigned index, bool isInput) {
+    auto name = isInput ? func.getArgAttrOfType<StringAttr>(index, "onnx.name")
+                        : func.getResultAttrOfType<StringAttr>(index,
+                                                               "onnx.name");
+    if (name)
+      return name.str();
+    return (isInput ? "input" : "output") + std::to_string(index);
+  }
+
+  static Shape shapeOf(Value value) {
+    return Shape(cast<RankedTensorType>(value.getType()).getShape());
+  }
+
+  /// The value's type if it is a static-shape f32 tensor, else an error that
+  /// says what is wrong with it.
+  FailureOr<RankedTensorType> getStaticF32Type(Value value, Location loc,
+                                               StringRef what) {
+    auto ranked = dyn_cast<RankedTensorType>(value.getType());
+    if (!ranked)
+      return emitError(loc) << what << " has type " << value.getType()
+                            << " whose shape ONNX shape inference could not "
+                               "determine";
+    if (!ranked.hasStaticShape())
+      return emitError(loc) << what << " has dynamic shape " << ranked
+                            << "; fix the graph inputs' sizes with --shape";
+    if (!ranked.getElementType().isF32())
+      return emitError(loc) << what << " has element type "
+                            << ranked.getElementType()
+                            << ", which is not supported yet (only f32)";
+    if (ranked.getNumElements() == 0)
+      return emitError(loc) << what << " is empty (" << ranked << ")";
+    return ranked;
+  }
+
+  /// Checks every operand and result of a node before lowering it.
+  LogicalResult checkNodeTypes(Operation *op) {
+    for (auto [i, v] : llvm::enumerate(op->getOperands()))
+      if (failed(getStaticF32Type(v, op->getLoc(),
+                                  "input " + std::to_string(i))))
+        return failure();
+    for (auto [i, v] : llvm::enumerate(op->getResults()))
+      if (failed(getStaticF32Type(v, op->getLoc(),
+                                  "output " + std::to_string(i))))
+        return failure();
+    return success();
+  }
+
+  BufferOp createBuffer(Location loc, BufferKind kind, StringRef name,
+                        RankedTensorType type, ElementsAttr init = {}) {
+    return BufferOp::create(builder, loc, BufferType::get(builder.getContext()),
+                            kind, name, type, init, IntegerAttr(),
+                            IntegerAttr());
+  }
+
+  /// The buffer holding `value`; constants get theirs on first use.
+  FailureOr<BufferOp> bufferFor(Value value, Operation *user) {
+    if (BufferOp buffer = buffers.lookup(value))
+      return buffer;
+    auto constant = value.getDefiningOp<arith::ConstantOp>();
+    if (!constant)
+      return user->emitError("operand has no LPU buffer");
+    auto data = dyn_cast<ElementsAttr>(constant.getValue());
+    if (!data)
+      return constant.emitError("constant is not a tensor");
+    auto type = getStaticF32Type(value, constant.getLoc(), "constant");
+    if (failed(type))
+      return failure();
+    StringRef name = onnx::getNodeName(constant.getLoc());
+    BufferOp buffer = createBuffer(constant.getLoc(), BufferKind::Constant,
+                                   name.empty() ? "constant" : name, *type,
+                                   data);
+    buffers[value] = buffer;
+    return buffer;
+  }
+
+  /// A fresh buffer for a node result (or the output buffer it feeds).
+  BufferOp resultBuffer(Value result) {
+    if (BufferOp out = outputBuffers.lookup(result)) {
+      buffers[result] = out;
+      return out;
+    }
+    Location loc = result.getLoc();
+    StringRef node = onnx::getNodeName(loc);
+    BufferOp buffer =
+        createBuffer(loc, BufferKind::Scratch, node.empty() ? "tmp" : node,
+                     cast<RankedTensorType>(result.getType()));
+    buffers[result] = buffer;
+    return buffer;
+  }
+
+  /// A constant operand, transposed at compile time (Gemm transA/transB).
+  FailureOr<BufferOp> transposedConstant(Operation *op, Value value,
+                                         StringRef which) {
+    auto constant = value.getDefiningOp<arith::ConstantOp>();
+    std::optional<std::vector<float>> data;
+    if (constant)
+      data = readF32Elements(cast<ElementsAttr>(constant.getValue()));
+    if (!data)
+      return op->emitError()
+             << which
+             << " must be a constant to be transposed (transposing a "
+                "tensor computed at run time is not supported yet)";
+    auto type = cast<RankedTensorType>(value.getType());
+    int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+    std::vector<float> transposed(data->size());
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c)
+        transposed[c * rows + r] = (*data)[r * cols + c];
+    auto newType = RankedTensorType::get({cols, rows}, type.getElementType());
+    std::string name = onnx::getNodeName(constant.getLoc()).str() + ".T";
+    auto attr = DenseResourceElementsAttr::get(
+        newType, name,
+        HeapAsmResourceBlob::allocateAndCopyInferAlign(
+            ArrayRef<float>(transposed)));
+    return createBuffer(constant.getLoc(), BufferKind::Constant, name, newType,
+                        cast<ElementsAttr>(attr));
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Instruction emission
+  //===--------------------------------------------------------------------===//
+
+  template <typename OpTy>
+  OpTy emit(Location loc, ValueRange operands,
+            ArrayRef<NamedAttribute> attrs = {}) {
+    SmallVector<Type, 1> results;
+    if (::lpu::getInstructionInfo(OpTy::kOpcode).hasResult)
+      results.push_back(vectorType);
+    return OpTy::create(builder, loc, results, operands, attrs);
+  }
+
+  NamedAttribute intAttr(StringRef name, int64_t value) {
+    return builder.getNamedAttr(name, builder.getI64IntegerAttr(value));
+  }
+
+  Value read(Location loc, BufferOp buffer, int64_t offset) {
+    return emit<ReadOp>(loc, {buffer}, {intAttr("offset", offset)});
+  }
+
+  void write(Location loc, Value value, BufferOp buffer, int64_t offset) {
+    emit<WriteOp>(loc, {value, buffer}, {intAttr("offset", offset)});
+  }
+
+  Value combine(Location loc, Combine kind, Value lhs, Value rhs) {
+    switch (kind) {
+    case Combine::Add:
+      return emit<AddOp>(loc, {lhs, rhs});
+    case Combine::Sub:
+      return emit<SubOp>(loc, {lhs, rhs});
+    case Combine::Mul:
+      return emit<MulOp>(loc, {lhs, rhs});
+    case Combine::Max:
+      return emit<MaxOp>(loc, {lhs, rhs});
+    case Combine::None:
+      break;
+    }
+    llvm_unreachable("an element-wise op with two operands needs a combiner");
+  }
+
+  /// out = relu?(combine(scale_0 * op_0, scale_1 * op_1, ...)) with NumPy
+  /// broadcasting of every operand to `outShape`.
+  void emitElementwise(Location loc, ArrayRef<ElementwiseOperand> operands,
+                       Combine kind, bool relu, BufferOp out,
+                       ArrayRef<int64_t> outShape) {
+    Shape shape = outShape.empty() ? Shape{1} : Shape(outShape);
+    const size_t rank = shape.size();
+    const int64_t rowLength = shape.back();
+    const ::lpu::TensorLayout outLayout = out.getLayout(target);
+
+    struct Prepared {
+      BufferOp buffer;
+      Shape shape;     // left-padded with 1s to `rank`
+      Shape rowStride; // per leading dimension, in rows
+      int64_t vectorsPerRow;
+      bool laneBroadcast; // a single column spread over the output row
+      float scale;
+    };
+    SmallVector<Prepared> prepared;
+    for (const ElementwiseOperand &operand : operands) {
+      // ONNX broadcasting guarantees operand rank <= output rank.
+      size_t padding = rank - std::min(rank, operand.shape.size());
+      BufferOp buffer = operand.buffer;
+      Prepared p{buffer, Shape(padding, 1), {},
+                 buffer.getLayout(target).vectorsPerRow, false, operand.scale};
+      p.shape.append(operand.shape.begin(), operand.shape.end());
+      p.rowStride.assign(rank - 1, 1);
+      for (int64_t i = int64_t(rank) - 3; i >= 0; --i)
+        p.rowStride[i] = p.rowStride[i + 1] * p.shape[i + 1];
+      p.laneBroadcast = p.shape.back() == 1 && rowLength > 1;
+      prepared.push_back(std::move(p));
+    }
+
+    Shape index(rank - 1, 0);
+    for (int64_t row = 0; row < outLayout.rows; ++row) {
+      for (int64_t j = 0; j < outLayout.vectorsPerRow; ++j) {
+        int64_t width = std::min<int64_t>(target.lanes,
+                                          rowLength - j * target.lanes);
+        Value acc;
+        for (Prepared &p : prepared) {
+          int64_t opRow = 0;
+          for (size_t d = 0; d + 1 < rank; ++d)
+            opRow += (p.shape[d] == 1 ? 0 : index[d]) * p.rowStride[d];
+          Value v;
+          if (p.laneBroadcast) {
+            v = read(loc, p.buffer, opRow * p.vectorsPerRow);
+            v = emit<DistributeOp>(loc, {v},
+                                   {intAttr("lane", 0), intAttr("width", width)});
+          } else {
+            v = read(loc, p.buffer, opRow * p.vectorsPerRow + j);
+          }
+          if (p.scale != 1.0f)
+            v = emit<ScaleOp>(loc, {v},
+                              {builder.getNamedAttr(
+                                  "factor", builder.getF32FloatAttr(p.scale))});
+          acc = acc ? combine(loc, kind, acc, v) : v;
+        }
+        if (relu)
+          acc = emit<ReluOp>(loc, {acc});
+        write(loc, acc, out, row * outLayout.vectorsPerRow + j);
+      }
+      for (int64_t d = int64_t(rank) - 2; d >= 0; --d) {
+        if (++index[d] < shape[d])
+          break;
+        index[d] = 0;
+      }
+    }
+  }
+
+  /// out[M,N] = a[M,K] x b[K,N], one lanes x lanes weight tile at a time.
+  /// Tiles rotate over the MXM planes; partial sums over K accumulate in
+  /// `out` through the VXM.
+  void emitMatMul(Location loc, BufferOp a, BufferOp b, BufferOp out,
+                  int64_t M, int64_t K) {
+    const int64_t lanes = target.lanes;
+    const ::lpu::TensorLayout aLayout = a.getLayout(target);
+    const ::lpu::TensorLayout bLayout = b.getLayout(target);
+    const ::lpu::TensorLayout outLayout = out.getLayout(target);
+    for (int64_t n = 0; n < outLayout.vectorsPerRow; ++n) {
+      for (int64_t k = 0; k < aLayout.vectorsPerRow; ++k) {
+        int64_t plane = nextPlane++ % target.mxmPlanes;
+        NamedAttribute unit = builder.getNamedAttr(
+            "unit", builder.getI32IntegerAttr(plane));
+        int64_t rows = std::min(lanes, K - k * lanes);
+        for (int64_t r = 0; r < rows; ++r) {
+          Value row = read(loc, b, (k * lanes + r) * bLayout.vectorsPerRow + n);
+          emit<LoadWeightsOp>(loc, {row}, {intAttr("row", r), unit});
+        }
+        emit<InstallWeightsOp>(loc, {}, {intAttr("rows", rows), unit});
+        for (int64_t m = 0; m < M; ++m) {
+          Value x = read(loc, a, m * aLayout.vectorsPerRow + k);
+          Value partial = emit<MatMulOp>(loc, {x}, {unit});
+          int64_t offset = m * outLayout.vectorsPerRow + n;
+          if (k > 0)
+            partial = combine(loc, Combine::Add, partial,
+                              read(loc, out, offset));
+          write(loc, partial, out, offset);
+        }
+      }
+    }
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Nodes
+  //===--------------------------------------------------------------------===//
+
+  LogicalResult lowerOp(Operation *op) {
+    if (isa<arith::ConstantOp, onnx::NoValueOp>(op))
+      return success(); // Buffers for constants are made on first use.
+    if (!isa<onnx::AddOp, onnx::SubOp, onnx::MulOp, onnx::ReluOp,
+             onnx::MatMulOp, onnx::GemmOp>(op))
+      return op->emitError("operator '")
+             << onnx::getOperatorType(op)
+             << "' is not supported by the LPU lowering yet";
+    if (failed(checkNodeTypes(op)))
+      return failure();
+    builder.setInsertionPointToEnd(builder.getBlock());
+    return TypeSwitch<Operation *, LogicalResult>(op)
+        .Case([&](onnx::AddOp op) { return lowerBinary(op, Combine::Add); })
+        .Case([&](onnx::SubOp op) { return lowerBinary(op, Combine::Sub); })
+        .Case([&](onnx::MulOp op) { return lowerBinary(op, Combine::Mul); })
+        .Case([&](onnx::ReluOp op) {
+          auto input = bufferFor(op.getX(), op);
+          if (failed(input))
+            return failure();
+          emitElementwise(op.getLoc(), {{*input, shapeOf(op.getX())}},
+                          Combine::None, /*relu=*/true,
+                          resultBuffer(op.getY()), shapeOf(op.getY()));
+          return success();
+        })
+        .Case([&](onnx::MatMulOp op) { return lowerMatMul(op); })
+        .Case([&](onnx::GemmOp op) { return lowerGemm(op); });
+  }
+
+  LogicalResult lowerBinary(Operation *op, Combine kind) {
+    auto lhs = bufferFor(op->getOperand(0), op);
+    auto rhs = bufferFor(op->getOperand(1), op);
+    if (failed(lhs) || failed(rhs))
+      return failure();
+    Value result = op->getResult(0);
+    emitElementwise(op->getLoc(),
+                    {{*lhs, shapeOf(op->getOperand(0))},
+                     {*rhs, shapeOf(op->getOperand(1))}},
+                    kind, /*relu=*/false, resultBuffer(result),
+                    shapeOf(result));
+    return success();
+  }
+
+  LogicalResult lowerMatMul(onnx::MatMulOp op) {
+    Shape aShape = shapeOf(op.getA()), bShape = shapeOf(op.getB());
+    if (aShape.size() != 2 || bShape.size() != 2)
+      return op.emitError("operands of rank ")
+             << aShape.size() << " and " << bShape.size()
+             << " are not supported yet (2-D only)";
+    auto a = bufferFor(op.getA(), op);
+    auto b = bufferFor(op.getB(), op);
+    if (failed(a) || failed(b))
+      return failure();
+    emitMatMul(op.getLoc(), *a, *b, resultBuffer(op.getY()), aShape[0],
+               aShape[1]);
+    return success();
+  }
+
+  LogicalResult lowerGemm(onnx::GemmOp op) {
+    Shape aShape = shapeOf(op.getA()), bShape = shapeOf(op.getB());
+    if (aShape.size() != 2 || bShape.size() != 2)
+      return op.emitError("A and B must be 2-D");
+    FailureOr<BufferOp> a = op.getTransA()
+                                ? transposedConstant(op, op.getA(), "A")
+                                : bufferFor(op.getA(), op);
+    FailureOr<BufferOp> b = op.getTransB()
+                                ? transposedConstant(op, op.getB(), "B")
+                                : bufferFor(op.getB(), op);
+    if (failed(a) || failed(b))
+      return failure();
+    int64_t M = aShape[op.getTransA() ? 1 : 0];
+    int64_t K = aShape[op.getTransA() ? 0 : 1];
+    int64_t N = bShape[op.getTransB() ? 0 : 1];
+    float alpha = op.getAlpha().convertToFloat();
+    float beta = op.getBeta().convertToFloat();
+    BufferOp out = resultBuffer(op.getY());
+    if (!op.getC() && alpha == 1.0f) {
+      emitMatMul(op.getLoc(), *a, *b, out, M, K);
+      return success();
+    }
+    // Y = alpha * (A x B) + beta * C: the product goes to scratch first.
+    auto productType = RankedTensorType::get({M, N}, builder.getF32Type());
+    BufferOp product =
+        createBuffer(op.getLoc(), BufferKind::Scratch,
+                     (onnx::getNodeName(op.getLoc()) + ".product").str(),
+                     productType);
+    emitMatMul(op.getLoc(), *a, *b, product, M, K);
+    SmallVector<ElementwiseOperand> operands = {{product, {M, N}, alpha}};
+    if (Value c = op.getC()) {
+      auto cBuffer = bufferFor(c, op);
+      if (failed(cBuffer))
+        return failure();
+      operands.push_back({*cBuffer, shapeOf(c), beta});
+    }
+    emitElementwise(op.getLoc(), operands,
+                    op.getC() ? Combine::Add : Combine::None, /*relu=*/false,
+                    out, {M, N});
+    return success();
+  }
+
+  func::FuncOp func;
+  const ::lpu::TargetDesc &target;
+  OpBuilder builder;
+  lpuc::lpu::VectorType vectorType;
+  DenseMap<Value, BufferOp> buffers;
+  DenseMap<Value, BufferOp> outputBuffers;
+  unsigned nextPlane = 0;
+};
+
+struct ConvertONNXToLPUPass
+    : public lpuc::impl::ConvertONNXToLPUBase<ConvertONNXToLPUPass> {
+  using ConvertONNXToLPUBase::ConvertONNXToLPUBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (!::lpu::findBuiltinTarget(target)) {
+      module.emitError("unknown target '") << target << "'";
+      return signalPassFailure();
+    }
+    auto func = module.lookupSymbol<func::FuncOp>("main");
+    if (!func || func.isExternal()) {
+      module.emitError("expected an imported graph: func.func @main");
+      return signalPassFailure();
+    }
+    OpBuilder builder(module.getBodyRegion());
+    builder.setInsertionPoint(func);
+    auto program = ProgramOp::create(builder, func.getLoc(), "main", target);
+    if (failed(InstructionSelector(func, program).run())) {
+      program.erase();
+      return signalPassFailure();
+    }
+    func.erase();
+  }
+};
+
+} // namespace

@@ -1,0 +1,210 @@
+//===- Driver.cpp - The lpuc compiler driver ------------------------------===//
+
+#include "compiler/Driver/Driver.h"
+
+#include "compiler/Import/ONNXImporter.h"
+#include "compiler/Import/ONNXLoader.h"
+#include "compiler/Pipeline/Pipeline.h"
+#include "compiler/Target/BinaryEmitter.h"
+#include "dialects/LPU/LPUOps.h"
+#include "dialects/ONNX/ONNXOps.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <sstream>
+
+using namespace mlir;
+
+namespace lpuc {
+
+namespace {
+
+void reportError(llvm::StringRef message) {
+  llvm::errs() << "lpuc: error: " << message << "\n";
+}
+
+/// "file: node 'name' (OpType): " for a location made by the importer.
+std::string describeLocation(Location loc) {
+  std::string file, node, opType;
+  loc->walk([&](Location inner) {
+    if (auto name = dyn_cast<NameLoc>(inner); name && node.empty())
+      node = name.getName().str();
+    if (auto fused = dyn_cast<FusedLoc>(inner))
+      if (auto meta = dyn_cast_or_null<StringAttr>(fused.getMetadata()))
+        opType = meta.str();
+    if (auto fileLoc = dyn_cast<FileLineColLoc>(inner); fileLoc && file.empty())
+      file = fileLoc.getFilename().str();
+    return WalkResult::advance();
+  });
+  std::string out = file.empty() ? "" : file + ": ";
+  if (!opType.empty())
+    out += "node '" + node + "' (" + opType + "): ";
+  else if (!node.empty())
+    out += "'" + node + "': ";
+  return out;
+}
+
+bool parseShapes(const std::vector<std::string> &specs,
+                 onnx_model::LoadOptions &options) {
+  for (const std::string &spec : specs) {
+    llvm::StringRef text(spec);
+    auto [name, dims] = text.rsplit('=');
+    if (name.empty() || dims.empty() || !text.contains('=')) {
+      reportError("--shape expects NAME=DIMS such as x=1x3x224x224, got '" +
+                  spec + "'");
+      return false;
+    }
+    std::vector<int64_t> shape;
+    llvm::SmallVector<llvm::StringRef> parts;
+    dims.split(parts, 'x');
+    for (llvm::StringRef part : parts) {
+      int64_t d;
+      if (part.getAsInteger(10, d) || d <= 0) {
+        reportError("--shape " + spec + ": '" + part.str() +
+                    "' is not a positive dimension");
+        return false;
+      }
+      shape.push_back(d);
+    }
+    options.inputShapes[name.str()] = shape;
+  }
+  return true;
+}
+
+bool applyMLIROptions(const std::vector<std::string> &mlirOptions) {
+  static bool registered = false;
+  if (!registered) {
+    registerPassManagerCLOptions();
+    registerMLIRContextCLOptions();
+    registerAsmPrinterCLOptions();
+    registered = true;
+  }
+  std::vector<const char *> argv = {"lpuc"};
+  for (const std::string &opt : mlirOptions)
+    argv.push_back(opt.c_str());
+  return llvm::cl::ParseCommandLineOptions(static_cast<int>(argv.size()),
+                                           argv.data(), "lpuc", &llvm::errs());
+}
+
+std::string defaultBinaryPath(llvm::StringRef input) {
+  llvm::SmallString<256> path(input);
+  llvm::sys::path::replace_extension(path, "lpu");
+  return std::string(path);
+}
+
+} // namespace
+
+std::string getEmitChoices() { return getPhaseNames(); }
+
+std::string getTargetChoices() {
+  std::string names;
+  for (const ::lpu::TargetDesc &t : ::lpu::builtinTargets())
+    names += (names.empty() ? "" : "|") + t.name;
+  return names;
+}
+
+int runCompiler(const DriverOptions &options) {
+  std::optional<Phase> emit = parsePhase(options.emit);
+  if (!emit) {
+    reportError("unknown --emit value '" + options.emit + "' (expected " +
+                getPhaseNames() + ")");
+    return 1;
+  }
+  if (!::lpu::findBuiltinTarget(options.target)) {
+    reportError("unknown target '" + options.target + "' (expected " +
+                getTargetChoices() + ")");
+    return 1;
+  }
+  onnx_model::LoadOptions loadOptions;
+  if (!parseShapes(options.shapes, loadOptions))
+    return 1;
+  if (!options.mlirOptions.empty() && !applyMLIROptions(options.mlirOptions))
+    return 1;
+
+  onnx_model::Graph graph;
+  std::string error;
+  if (!onnx_model::loadModel(options.inputPath, loadOptions, graph, error)) {
+    reportError(options.inputPath + ": " + error);
+    return 1;
+  }
+
+  DialectRegistry registry;
+  registerDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  context.printOpOnDiagnostic(false);
+  // Diagnostics print as one line each: where (file, node, operator), what.
+  ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
+    llvm::StringRef severity =
+        diag.getSeverity() == DiagnosticSeverity::Error     ? "error"
+        : diag.getSeverity() == DiagnosticSeverity::Warning ? "warning"
+                                                            : "note";
+    llvm::errs() << "lpuc: " << severity << ": "
+                 << describeLocation(diag.getLocation()) << diag.str() << "\n";
+    for (Diagnostic &note : diag.getNotes())
+      llvm::errs() << "lpuc: note: " << describeLocation(note.getLocation())
+                   << note.str() << "\n";
+    return success();
+  });
+
+  OwningOpRef<ModuleOp> module =
+      importONNXGraph(&context, graph, options.inputPath);
+  if (!module)
+    return 1;
+  // The graph is in MLIR now; release the loader's copy of the weights.
+  graph = onnx_model::Graph();
+
+  PassManager pm(&context);
+  if (!options.mlirOptions.empty() && failed(applyPassManagerCLOptions(pm)))
+    return 1;
+  buildLoweringPipeline(pm, options.target, *emit);
+  if (failed(pm.run(*module)))
+    return 1;
+
+  std::string outputPath = options.outputPath;
+  if (outputPath.empty())
+    outputPath = *emit == Phase::Bin ? defaultBinaryPath(options.inputPath)
+                                     : "-";
+  std::string openError;
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      openOutputFile(outputPath, &openError);
+  if (!output) {
+    reportError(openError);
+    return 1;
+  }
+
+  if (*emit <= Phase::Schedule) {
+    OpPrintingFlags flags;
+    if (!options.printWeights)
+      flags.elideLargeResourceString();
+    module->print(output->os(), flags);
+  } else {
+    auto program = *module->getOps<lpu::ProgramOp>().begin();
+    FailureOr<::lpu::Binary> binary = buildBinary(program);
+    if (failed(binary))
+      return 1;
+    if (*emit == Phase::Asm) {
+      std::ostringstream text;
+      ::lpu::printAssembly(*binary, text);
+      output->os() << text.str();
+    } else {
+      std::vector<uint8_t> bytes = ::lpu::writeBinary(*binary);
+      output->os().write(reinterpret_cast<const char *>(bytes.data()),
+                         bytes.size());
+    }
+  }
+  output->keep();
+  return 0;
+}
+
+} // namespace lpuc

@@ -1,0 +1,45 @@
+//===- Driver.h - The lpuc compiler driver ----------------------*- C++ -*-===//
+//
+// The whole compile behind one call. This header exposes no MLIR, ONNX or
+// protobuf types, so the command-line front end (built with exceptions for
+// CLI11) and the MLIR code (built without) meet only here.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LPU_COMPILER_DRIVER_DRIVER_H
+#define LPU_COMPILER_DRIVER_DRIVER_H
+
+#include <string>
+#include <vector>
+
+namespace lpuc {
+
+struct DriverOptions {
+  std::string inputPath;
+  /// Output file; empty means stdout for text phases and <input>.lpu for
+  /// binaries.
+  std::string outputPath;
+  /// A phase name from getPhaseNames(): onnx, lpu-isel, lpu-alloc, lpu, asm,
+  /// bin.
+  std::string emit = "bin";
+  std::string target = "lpu-v1";
+  /// NAME=DxDxD static input shapes.
+  std::vector<std::string> shapes;
+  /// Print weight blobs in MLIR output instead of eliding large ones.
+  bool printWeights = false;
+  /// Extra MLIR options (e.g. --mlir-print-ir-after-all), passed to llvm::cl.
+  std::vector<std::string> mlirOptions;
+};
+
+/// Valid values of --emit, separated by '|'.
+std::string getEmitChoices();
+/// Names of the built-in targets, separated by '|'.
+std::string getTargetChoices();
+
+/// Runs the compiler. Returns the process exit code: 0 on success, 1 after
+/// printing diagnostics for bad input or a failed compile.
+int runCompiler(const DriverOptions &options);
+
+} // namespace lpuc
+
+#endif // LPU_COMPILER_DRIVER_DRIVER_H

@@ -1,0 +1,387 @@
+//===- ONNXLoader.cpp - Load, check and shape-infer an ONNX model ---------===//
+
+#include "compiler/Import/ONNXLoader.h"
+
+#include <onnx/checker.h>
+#include <onnx/common/version.h>
+#include <onnx/defs/schema.h>
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace lpuc::onnx_model {
+
+namespace {
+
+/// One line of an exception message: ONNX errors span several lines.
+std::string oneLine(const std::string &text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (space && c != ' ')
+      out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+std::string dimsString(const std::vector<int64_t> &dims) {
+  std::string s;
+  for (size_t i = 0; i < dims.size(); ++i)
+    s += (i ? "x" : "") + std::to_string(dims[i]);
+  return s;
+}
+
+template <typename T> void appendLE(std::vector<char> &out, T value) {
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, &value, sizeof(T));
+  out.insert(out.end(), bytes, bytes + sizeof(T));
+}
+
+bool convertTensor(const onnx::TensorProto &proto, Tensor &tensor,
+                   std::string &error) {
+  tensor.name = proto.name();
+  tensor.dataType = proto.data_type();
+  tensor.dims.assign(proto.dims().begin(), proto.dims().end());
+  if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
+    error = "tensor '" + proto.name() +
+            "' keeps its data in an external file, which is not supported";
+    return false;
+  }
+  unsigned width = elementByteWidth(tensor.dataType);
+  if (width == 0) {
+    error = "tensor '" + proto.name() + "' has unsupported data type " +
+            std::to_string(tensor.dataType);
+    return false;
+  }
+  uint64_t count = 1;
+  for (int64_t d : tensor.dims) {
+    if (d < 0) {
+      error = "tensor '" + proto.name() + "' has a negative dimension";
+      return false;
+    }
+    count *= static_cast<uint64_t>(d);
+  }
+  std::vector<char> &data = tensor.data;
+  if (proto.has_raw_data()) {
+    data.assign(proto.raw_data().begin(), proto.raw_data().end());
+  } else {
+    switch (tensor.dataType) {
+    case kFloat:
+      for (float v : proto.float_data())
+        appendLE(data, v);
+      break;
+    case kDouble:
+      for (double v : proto.double_data())
+        appendLE(data, v);
+      break;
+    case kInt64:
+      for (int64_t v : proto.int64_data())
+        appendLE(data, v);
+      break;
+    case kUInt32:
+    case kUInt64:
+      for (uint64_t v : proto.uint64_data()) {
+        if (tensor.dataType == kUInt32)
+          appendLE(data, static_cast<uint32_t>(v));
+        else
+          appendLE(data, v);
+      }
+      break;
+    default: // int32_data holds every narrower integer, bool and fp16 bits
+      for (int32_t v : proto.int32_data()) {
+        if (width == 1)
+          appendLE(data, static_cast<uint8_t>(v));
+        else if (width == 2)
+          appendLE(data, static_cast<uint16_t>(v));
+        else
+          appendLE(data, v);
+      }
+      break;
+    }
+  }
+  if (data.size() != count * width) {
+    error = "tensor '" + proto.name() + "' holds " +
+            std::to_string(data.size()) + " bytes of data, its shape needs " +
+            std::to_string(count * width);
+    return false;
+  }
+  return true;
+}
+
+bool convertAttribute(const onnx::AttributeProto &proto, Attribute &attr,
+                      std::string &error) {
+  attr.name = proto.name();
+  switch (proto.type()) {
+  case onnx::AttributeProto::FLOAT:
+    attr.kind = Attribute::Float;
+    attr.f = proto.f();
+    break;
+  case onnx::AttributeProto::INT:
+    attr.kind = Attribute::Int;
+    attr.i = proto.i();
+    break;
+  case onnx::AttributeProto::STRING:
+    attr.kind = Attribute::String;
+    attr.s = proto.s();
+    break;
+  case onnx::AttributeProto::TENSOR:
+    attr.kind = Attribute::TensorValue;
+    return convertTensor(proto.t(), attr.t, error);
+  case onnx::AttributeProto::FLOATS:
+    attr.kind = Attribute::Floats;
+    attr.floats.assign(proto.floats().begin(), proto.floats().end());
+    break;
+  case onnx::AttributeProto::INTS:
+    attr.kind = Attribute::Ints;
+    attr.ints.assign(proto.ints().begin(), proto.ints().end());
+    break;
+  case onnx::AttributeProto::STRINGS:
+    attr.kind = Attribute::Strings;
+    attr.strings.assign(proto.strings().begin(), proto.strings().end());
+    break;
+  default: // graphs, sparse tensors, type protos: kept by name only
+    attr.kind = Attribute::Other;
+    break;
+  }
+  return true;
+}
+
+ValueType convertType(const onnx::TypeProto &type) {
+  ValueType result;
+  if (!type.has_tensor_type())
+    return result;
+  const auto &tensorType = type.tensor_type();
+  result.dataType = tensorType.elem_type();
+  if (tensorType.has_shape()) {
+    result.hasShape = true;
+    for (const auto &dim : tensorType.shape().dim())
+      result.dims.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
+  }
+  return result;
+}
+
+/// Overrides input shapes from --shape and rejects dynamic input dimensions
+/// with the flag that fixes them.
+bool fixInputShapes(onnx::GraphProto &graph, const LoadOptions &options,
+                    const std::set<std::string> &initializers,
+                    std::string &error) {
+  std::set<std::string> used;
+  for (auto &input : *graph.mutable_input()) {
+    if (initializers.count(input.name()))
+      continue;
+    auto *tensorType = input.mutable_type()->mutable_tensor_type();
+    auto it = options.inputShapes.find(input.name());
+    if (it != options.inputShapes.end()) {
+      used.insert(it->first);
+      auto *shape = tensorType->mutable_shape();
+      shape->clear_dim();
+      for (int64_t d : it->second)
+        shape->add_dim()->set_dim_value(d);
+      continue;
+    }
+    if (!tensorType->has_shape()) {
+      error = "input '" + input.name() +
+              "' has no shape; give it one with --shape " + input.name() +
+              "=DIMS (for example --shape " + input.name() + "=1x3x224x224)";
+      return false;
+    }
+    std::vector<int64_t> suggestion;
+    int dynamicAt = -1;
+    std::string param;
+    for (int i = 0; i < tensorType->shape().dim_size(); ++i) {
+      const auto &dim = tensorType->shape().dim(i);
+      if (dim.has_dim_value() && dim.dim_value() > 0) {
+        suggestion.push_back(dim.dim_value());
+        continue;
+      }
+      suggestion.push_back(1);
+      if (dynamicAt < 0) {
+        dynamicAt = i;
+        param = dim.has_dim_param() ? dim.dim_param() : "";
+      }
+    }
+    if (dynamicAt >= 0) {
+      error = "input '" + input.name() + "' has dynamic dimension " +
+              std::to_string(dynamicAt) +
+              (param.empty() ? "" : " ('" + param + "')") +
+              "; lpuc needs static shapes: pass --shape " + input.name() +
+              "=" + dimsString(suggestion) + " with the sizes you want";
+      return false;
+    }
+  }
+  for (const auto &[name, dims] : options.inputShapes)
+    if (!used.count(name)) {
+      error = "--shape names '" + name + "', which is not a graph input";
+      return false;
+    }
+  return true;
+}
+
+bool convertGraph(const onnx::ModelProto &model, Graph &graph,
+                  std::string &error) {
+  const onnx::GraphProto &g = model.graph();
+  graph.name = g.name();
+  graph.producer = model.producer_name();
+  std::set<std::string> initializerNames;
+  for (const auto &init : g.initializer()) {
+    Tensor t;
+    if (!convertTensor(init, t, error))
+      return false;
+    initializerNames.insert(t.name);
+    graph.initializers.push_back(std::move(t));
+  }
+  auto record = [&](const onnx::ValueInfoProto &info) {
+    ValueType type = convertType(info.type());
+    graph.valueTypes[info.name()] = type;
+    return ValueInfo{info.name(), type};
+  };
+  for (const auto &info : g.value_info())
+    record(info);
+  for (const auto &input : g.input()) {
+    ValueInfo info = record(input);
+    if (!initializerNames.count(input.name()))
+      graph.inputs.push_back(std::move(info));
+  }
+  for (const auto &output : g.output())
+    graph.outputs.push_back(record(output));
+  for (int n = 0; n < g.node_size(); ++n) {
+    const onnx::NodeProto &proto = g.node(n);
+    Node node;
+    node.name = proto.name().empty()
+                    ? proto.op_type() + "_" + std::to_string(n)
+                    : proto.name();
+    node.opType = proto.op_type();
+    node.domain = proto.domain();
+    node.inputs.assign(proto.input().begin(), proto.input().end());
+    node.outputs.assign(proto.output().begin(), proto.output().end());
+    for (const auto &attrProto : proto.attribute()) {
+      Attribute attr;
+      if (!convertAttribute(attrProto, attr, error)) {
+        error = "node '" + node.name + "' (" + node.opType + "): " + error;
+        return false;
+      }
+      node.attributes.push_back(std::move(attr));
+    }
+    graph.nodes.push_back(std::move(node));
+  }
+  return true;
+}
+
+bool loadModelImpl(const std::string &path, const LoadOptions &options,
+                   Graph &graph, std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open file";
+    return false;
+  }
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  in.seekg(0);
+  onnx::ModelProto model;
+  if (size == 0 || !model.ParseFromIstream(&in)) {
+    error = "not a valid ONNX model: the protobuf does not parse (the file "
+            "has " +
+            std::to_string(size) + " bytes; is it truncated or not ONNX?)";
+    return false;
+  }
+  if (!model.has_graph() || model.ir_version() <= 0) {
+    error = "not an ONNX model: no graph or IR version (is this file ONNX?)";
+    return false;
+  }
+
+  // Refuse opsets newer than this libonnx before the checker does, with a
+  // message that says what to do.
+  const auto &known =
+      onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
+  graph.opsetVersion = 0;
+  for (const auto &opset : model.opset_import()) {
+    std::string domain = opset.domain() == "ai.onnx" ? "" : opset.domain();
+    auto it = known.find(domain);
+    if (domain.empty())
+      graph.opsetVersion = opset.version();
+    if (it != known.end() && opset.version() > it->second.second) {
+      error = "the model imports opset " + std::to_string(opset.version()) +
+              " of domain '" + (domain.empty() ? "ai.onnx" : domain) +
+              "', newer than the " + std::to_string(it->second.second) +
+              " this build's ONNX " + onnx::LAST_RELEASE_VERSION +
+              " knows; re-export the model with opset <= " +
+              std::to_string(it->second.second);
+      return false;
+    }
+  }
+
+  std::set<std::string> initializerNames;
+  for (const auto &init : model.graph().initializer())
+    initializerNames.insert(init.name());
+  if (!fixInputShapes(*model.mutable_graph(), options, initializerNames, error))
+    return false;
+
+  try {
+    onnx::checker::check_model(model);
+  } catch (const std::exception &e) {
+    error = "the ONNX checker rejects the model: " + oneLine(e.what());
+    return false;
+  }
+  try {
+    onnx::ShapeInferenceOptions inferenceOptions(
+        /*check_type_val=*/true, /*strict_mode_val=*/1,
+        /*data_prop_val=*/true);
+    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
+                                       inferenceOptions);
+  } catch (const std::exception &e) {
+    error = "ONNX shape inference failed: " + oneLine(e.what());
+    return false;
+  }
+  return convertGraph(model, graph, error);
+}
+
+} // namespace
+
+unsigned elementByteWidth(int32_t dataType) {
+  switch (dataType) {
+  case kFloat:
+  case kInt32:
+  case kUInt32:
+    return 4;
+  case kUInt8:
+  case kInt8:
+  case kBool:
+    return 1;
+  case kUInt16:
+  case kInt16:
+  case kFloat16:
+  case kBFloat16:
+    return 2;
+  case kInt64:
+  case kDouble:
+  case kUInt64:
+    return 8;
+  default:
+    return 0;
+  }
+}
+
+bool loadModel(const std::string &path, const LoadOptions &options,
+               Graph &graph, std::string &error) {
+  graph = Graph();
+  try {
+    return loadModelImpl(path, options, graph, error);
+  } catch (const std::exception &e) {
+    error = oneLine(e.what());
+  } catch (...) {
+    error = "unknown error while reading the model";
+  }
+  return false;
+}
+
+} // namespace lpuc::onnx_model

@@ -1,0 +1,92 @@
+//===- Pipeline.cpp - lpuc's named compilation phases ---------------------===//
+
+#include "compiler/Pipeline/Pipeline.h"
+
+#include "compiler/Conversion/Passes.h"
+#include "dialects/LPU/Transforms/Passes.h"
+#include "dialects/ONNX/ONNXOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+namespace lpuc {
+
+namespace {
+struct PhaseName {
+  Phase phase;
+  const char *name;
+};
+constexpr PhaseName kPhases[] = {
+    {Phase::ONNX, "onnx"},      {Phase::ISel, "lpu-isel"},
+    {Phase::Alloc, "lpu-alloc"}, {Phase::Schedule, "lpu"},
+    {Phase::Asm, "asm"},        {Phase::Bin, "bin"},
+};
+} // namespace
+
+std::optional<Phase> parsePhase(llvm::StringRef name) {
+  for (const PhaseName &p : kPhases)
+    if (name == p.name)
+      return p.phase;
+  return std::nullopt;
+}
+
+llvm::StringRef getPhaseName(Phase phase) {
+  for (const PhaseName &p : kPhases)
+    if (p.phase == phase)
+      return p.name;
+  return "";
+}
+
+std::string getPhaseNames() {
+  std::string names;
+  for (const PhaseName &p : kPhases)
+    names += (names.empty() ? "" : "|") + std::string(p.name);
+  return names;
+}
+
+void buildLoweringPipeline(OpPassManager &pm, llvm::StringRef target,
+                           Phase stopAfter) {
+  if (stopAfter < Phase::ISel)
+    return;
+  ConvertONNXToLPUOptions options;
+  options.target = target.str();
+  pm.addPass(createConvertONNXToLPU(options));
+  if (stopAfter < Phase::Alloc)
+    return;
+  OpPassManager &program = pm.nest<lpu::ProgramOp>();
+  program.addPass(lpu::createAllocateSRAM());
+  if (stopAfter < Phase::Schedule)
+    return;
+  program.addPass(lpu::createSchedule());
+  program.addPass(lpu::createVerifySchedule());
+}
+
+void registerDialects(DialectRegistry &registry) {
+  registry.insert<onnx::ONNXDialect, lpu::LPUDialect, func::FuncDialect,
+                  arith::ArithDialect>();
+}
+
+namespace {
+struct LoweringPipelineOptions
+    : public PassPipelineOptions<LoweringPipelineOptions> {
+  Option<std::string> target{*this, "target",
+                             llvm::cl::desc("Target description"),
+                             llvm::cl::init("lpu-v1")};
+};
+} // namespace
+
+void registerPassesAndPipelines() {
+  registerConversionPasses();
+  lpu::registerLPUPasses();
+  PassPipelineRegistration<LoweringPipelineOptions>(
+      "lpuc-lowering",
+      "The whole lpuc lowering: ONNX graph to a scheduled lpu.program",
+      [](OpPassManager &pm, const LoweringPipelineOptions &options) {
+        buildLoweringPipeline(pm, options.target, Phase::Schedule);
+      });
+}
+
+} // namespace lpuc

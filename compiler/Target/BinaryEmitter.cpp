@@ -1,0 +1,149 @@
+//===- BinaryEmitter.cpp - lpu.program to .lpu binary ---------------------===//
+
+#include "compiler/Target/BinaryEmitter.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cstring>
+#include <map>
+
+using namespace mlir;
+using namespace lpuc;
+using namespace lpuc::lpu;
+
+StringRef lpuc::getProducerString() { return "lpuc 0.1.0"; }
+
+namespace {
+
+uint8_t streamOf(Value value) {
+  auto producer = value.getDefiningOp<InstructionOpInterface>();
+  return static_cast<uint8_t>(*producer.getResultStream());
+}
+
+uint32_t floatBits(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  return bits;
+}
+
+/// The instruction word for one op, issue cycle aside.
+::lpu::Instruction encode(InstructionOpInterface inst) {
+  ::lpu::Instruction word;
+  word.opcode = inst.getOpcode();
+  Operation *op = inst.getOperation();
+  if (auto stream = inst.getResultStream())
+    word.dst = static_cast<uint8_t>(*stream);
+  unsigned src = 0;
+  for (Value operand : op->getOperands()) {
+    if (!isa<lpuc::lpu::VectorType>(operand.getType()))
+      continue;
+    (src++ == 0 ? word.src0 : word.src1) = streamOf(operand);
+  }
+  TypeSwitch<Operation *>(op)
+      .Case<ReadOp, WriteOp>([&](auto mem) {
+        BufferOp buffer = getAccessedBuffer(mem);
+        word.address = *buffer.getAddress() + mem.getOffset();
+      })
+      .Case([&](ScaleOp scale) {
+        word.imm = floatBits(scale.getFactor().convertToFloat());
+      })
+      .Case([&](LoadWeightsOp lw) { word.imm = lw.getRow(); })
+      .Case([&](InstallWeightsOp iw) { word.imm = iw.getRows(); })
+      .Case([&](DistributeOp d) {
+        word.imm = static_cast<uint32_t>(d.getLane() | (d.getWidth() << 16));
+      })
+      .Case([&](ShiftOp s) {
+        word.imm = static_cast<uint32_t>(static_cast<int32_t>(s.getAmount()));
+      })
+      .Case([&](NopOp nop) { word.imm = nop.getCount(); });
+  return word;
+}
+
+std::vector<int64_t> shapeOf(BufferOp buffer) {
+  auto shape = buffer.getTensorType().getShape();
+  return std::vector<int64_t>(shape.begin(), shape.end());
+}
+
+} // namespace
+
+FailureOr<::lpu::Binary> lpuc::buildBinary(ProgramOp program) {
+  if (!program.getCycles())
+    return program.emitError("cannot encode an unscheduled program");
+  const ::lpu::TargetDesc &target = program.getTargetDesc();
+  ::lpu::Binary binary;
+  binary.target = target;
+  binary.producer = getProducerString().str();
+
+  for (BufferOp buffer : program.getBodyBlock().getOps<BufferOp>()) {
+    if (!buffer.isAllocated())
+      return buffer.emitError("cannot encode an unallocated buffer");
+    ::lpu::TensorLayout layout = buffer.getLayout(target);
+    switch (buffer.getKind()) {
+    case BufferKind::Input:
+    case BufferKind::Output: {
+      ::lpu::TensorBinding binding;
+      binding.name = buffer.getName().str();
+      binding.shape = shapeOf(buffer);
+      binding.slice = *buffer.getSlice();
+      binding.address = *buffer.getAddress();
+      binding.layout = layout;
+      (buffer.getKind() == BufferKind::Input ? binary.inputs : binary.outputs)
+          .push_back(std::move(binding));
+      break;
+    }
+    case BufferKind::Constant: {
+      std::optional<std::vector<float>> values = readF32Elements(*buffer.getInit());
+      if (!values)
+        return buffer.emitError("constant data of '")
+               << buffer.getName() << "' is unavailable (elided or not f32)";
+      ::lpu::SramSegment segment;
+      segment.slice = *buffer.getSlice();
+      segment.address = *buffer.getAddress();
+      segment.data.assign(layout.numVectors() * target.lanes, 0.0f);
+      for (int64_t r = 0; r < layout.rows; ++r)
+        std::copy_n(values->begin() + r * layout.rowLength, layout.rowLength,
+                    segment.data.begin() +
+                        r * layout.vectorsPerRow * target.lanes);
+      binary.sram.push_back(std::move(segment));
+      break;
+    }
+    case BufferKind::Scratch:
+      break;
+    }
+  }
+
+  // Queues keyed by (unit kind, index): std::map keeps the order stable.
+  std::map<std::pair<unsigned, uint32_t>,
+           std::vector<std::pair<int64_t, InstructionOpInterface>>>
+      queues;
+  for (auto inst : program.getBodyBlock().getOps<InstructionOpInterface>())
+    queues[{static_cast<unsigned>(getQueueKind(inst)),
+            static_cast<uint32_t>(*inst.getUnitIndex())}]
+        .push_back({*inst.getIssueCycle(), inst});
+  for (auto &[key, entries] : queues) {
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const auto &a, const auto &b) {
+                       return a.first < b.first;
+                     });
+    ::lpu::UnitProgram unit;
+    unit.kind = static_cast<::lpu::UnitKind>(key.first);
+    unit.index = key.second;
+    int64_t cycle = 0;
+    for (auto &[issue, inst] : entries) {
+      if (issue < cycle)
+        return inst.emitError("overlaps the previous instruction of ")
+               << ::lpu::unitKindName(unit.kind).data() << "[" << unit.index
+               << "] at cycle " << issue;
+      if (issue > cycle) {
+        ::lpu::Instruction nop;
+        nop.imm = static_cast<uint32_t>(issue - cycle);
+        unit.instructions.push_back(nop);
+      }
+      ::lpu::Instruction word = encode(inst);
+      unit.instructions.push_back(word);
+      cycle = issue + (word.opcode == ::lpu::Opcode::Nop ? word.imm : 1);
+    }
+    binary.units.push_back(std::move(unit));
+  }
+  return binary;
+}

@@ -1,0 +1,54 @@
+//===- LPUOps.h - The lpu dialect -------------------------------*- C++ -*-===//
+
+#ifndef LPU_DIALECTS_LPU_LPUOPS_H
+#define LPU_DIALECTS_LPU_LPUOPS_H
+
+#include "lpu/ISA.h"
+#include "lpu/Layout.h"
+#include "lpu/Target.h"
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/RegionKindInterface.h"
+#include "mlir/IR/SymbolTable.h"
+
+#include "dialects/LPU/LPUDialect.h.inc"
+#include "dialects/LPU/LPUEnums.h.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "dialects/LPU/LPUTypes.h.inc"
+
+namespace lpuc::lpu {
+class InstructionOpInterface;
+/// Checks what every instruction shares: placement attributes in range for
+/// the program's target.
+mlir::LogicalResult verifyInstruction(mlir::Operation *op);
+} // namespace lpuc::lpu
+
+#include "dialects/LPU/LPUInterfaces.h.inc"
+
+#define GET_OP_CLASSES
+#include "dialects/LPU/LPUOps.h.inc"
+
+namespace lpuc::lpu {
+
+/// The kind of queue an instruction runs on (for a NOP, the one it names).
+::lpu::UnitKind getQueueKind(InstructionOpInterface inst);
+
+/// Parses "mem", "vxm", "mxm" or "sxm".
+std::optional<::lpu::UnitKind> parseUnitKind(llvm::StringRef name);
+
+/// The f32 values of a dense or dense_resource constant, row-major; nothing
+/// if the data is not f32 or a resource blob is missing (e.g. elided).
+std::optional<std::vector<float>> readF32Elements(mlir::ElementsAttr attr);
+
+/// The lpu.buffer a MEM instruction addresses.
+BufferOp getAccessedBuffer(mlir::Operation *memInstruction);
+
+} // namespace lpuc::lpu
+
+#endif // LPU_DIALECTS_LPU_LPUOPS_H

@@ -1,0 +1,277 @@
+//===- LPUOps.td - The lpu dialect: LPU instructions -------*- tablegen -*-===//
+//
+// One op per LPU instruction (see runtime/include/lpu/ISA.def and
+// docs/isa.md), SRAM buffers, and the program that holds the schedule.
+// Instructions carry their placement as attributes: `unit` (which queue of
+// the instruction's unit kind), `cycle` (issue cycle) and, for instructions
+// with a result, `stream` (the stream register the result lands on). Passes
+// fill these in; a scheduled program has all of them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LPU_DIALECT_LPU_OPS
+#define LPU_DIALECT_LPU_OPS
+
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/IR/OpBase.td"
+include "mlir/IR/RegionKindInterface.td"
+include "mlir/IR/SymbolInterfaces.td"
+
+def LPU_Dialect : Dialect {
+  let name = "lpu";
+  let cppNamespace = "::lpuc::lpu";
+  let summary = "LPU functional-unit instructions, streams, SRAM and cycles";
+  let useDefaultTypePrinterParser = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+def LPU_VectorType : TypeDef<LPU_Dialect, "Vector"> {
+  let mnemonic = "vector";
+  let summary = "One lane vector in flight on a stream";
+  let parameters = (ins "::mlir::Type":$elementType);
+  let assemblyFormat = "`<` $elementType `>`";
+}
+
+def LPU_BufferType : TypeDef<LPU_Dialect, "Buffer"> {
+  let mnemonic = "buffer";
+  let summary = "A tensor's range of SRAM vectors";
+  let builderCall = "$_builder.getType<::lpuc::lpu::BufferType>()";
+}
+
+def LPU_F32Vector : Type<
+    And<[CPred<"::llvm::isa<::lpuc::lpu::VectorType>($_self)">,
+         CPred<"::llvm::cast<::lpuc::lpu::VectorType>($_self)"
+               ".getElementType().isF32()">]>,
+    "f32 lane vector", "::lpuc::lpu::VectorType">;
+
+//===----------------------------------------------------------------------===//
+// Buffers and the program
+//===----------------------------------------------------------------------===//
+
+def LPU_BufferKind : I32EnumAttr<"BufferKind", "what a buffer holds", [
+    I32EnumAttrCase<"Input", 0, "input">,
+    I32EnumAttrCase<"Output", 1, "output">,
+    I32EnumAttrCase<"Constant", 2, "constant">,
+    I32EnumAttrCase<"Scratch", 3, "scratch">]> {
+  let cppNamespace = "::lpuc::lpu";
+}
+
+class LPU_Op<string mnemonic, list<Trait> traits = []>
+    : Op<LPU_Dialect, mnemonic, traits>;
+
+def LPU_ProgramOp : LPU_Op<"program", [
+    IsolatedFromAbove, NoTerminator, SingleBlock, Symbol]> {
+  let summary = "A whole static LPU program for one target";
+  let description = [{
+    Holds buffers and instructions. Instruction order inside the body is the
+    order of every unit's queue. `cycles`, set by scheduling, is the cycle at
+    which the last result lands; its presence marks the program scheduled.
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, StrAttr:$target,
+                       OptionalAttr<I64Attr>:$cycles);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $sym_name `target` `(` $target `)` attr-dict-with-keyword $body
+  }];
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The target description named by `target` (verified to exist).
+    const ::lpu::TargetDesc &getTargetDesc();
+    ::mlir::Block &getBodyBlock() { return getBody().front(); }
+  }];
+  let builders = [
+    OpBuilder<(ins "::llvm::StringRef":$name, "::llvm::StringRef":$target), [{
+      build($_builder, $_state, name, target, ::mlir::IntegerAttr());
+      $_state.regions.front()->emplaceBlock();
+    }]>
+  ];
+}
+
+def LPU_BufferOp : LPU_Op<"buffer"> {
+  let summary = "A tensor stored in SRAM";
+  let description = [{
+    `tensor_type` gives the shape; the layout (rows of lane vectors) follows
+    from it and the target's lanes. Constant buffers carry their data in
+    `init`. `lpu-allocate-sram` sets `slice` and `address`.
+  }];
+  let arguments = (ins LPU_BufferKind:$kind, StrAttr:$name,
+                       TypeAttrOf<AnyStaticShapeTensor>:$tensor_type,
+                       OptionalAttr<ElementsAttr>:$init,
+                       OptionalAttr<I32Attr>:$slice,
+                       OptionalAttr<I32Attr>:$address);
+  let results = (outs LPU_BufferType:$buffer);
+  let assemblyFormat = [{
+    $kind $name (`init` `(` $init^ `)`)? attr-dict `:` $tensor_type
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The SRAM layout of this buffer on `target`.
+    ::lpu::TensorLayout getLayout(const ::lpu::TargetDesc &target);
+    bool isAllocated() { return getSlice() && getAddress(); }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Instructions
+//===----------------------------------------------------------------------===//
+
+def LPU_InstructionOpInterface : OpInterface<"InstructionOpInterface"> {
+  let cppNamespace = "::lpuc::lpu";
+  let description = "An op that is one LPU instruction (a row of ISA.def)";
+  let methods = [
+    InterfaceMethod<"The instruction's opcode", "::lpu::Opcode", "getOpcode",
+      (ins), [{}], [{ return ConcreteOp::kOpcode; }]>,
+  ];
+  let extraSharedClassDeclaration = [{
+    ::lpu::UnitKind getUnitKind() {
+      return ::lpu::getInstructionInfo($_op.getOpcode()).unit;
+    }
+    std::optional<int64_t> getIssueCycle() {
+      if (auto a = $_op->template getAttrOfType<::mlir::IntegerAttr>("cycle"))
+        return a.getInt();
+      return std::nullopt;
+    }
+    std::optional<int64_t> getUnitIndex() {
+      if (auto a = $_op->template getAttrOfType<::mlir::IntegerAttr>("unit"))
+        return a.getInt();
+      return std::nullopt;
+    }
+    std::optional<int64_t> getResultStream() {
+      if (auto a = $_op->template getAttrOfType<::mlir::IntegerAttr>("stream"))
+        return a.getInt();
+      return std::nullopt;
+    }
+    void setPlacement(int64_t cycle, int64_t unit) {
+      ::mlir::Builder b($_op->getContext());
+      $_op->setAttr("cycle", b.getI64IntegerAttr(cycle));
+      $_op->setAttr("unit", b.getI32IntegerAttr(unit));
+    }
+    void setResultStream(int64_t stream) {
+      ::mlir::Builder b($_op->getContext());
+      $_op->setAttr("stream", b.getI32IntegerAttr(stream));
+    }
+  }];
+  let verify = [{ return ::lpuc::lpu::verifyInstruction($_op); }];
+}
+
+class LPU_Inst<string mnemonic, string opcode, list<Trait> traits = []>
+    : LPU_Op<mnemonic, !listconcat(traits, [
+        DeclareOpInterfaceMethods<LPU_InstructionOpInterface>,
+        HasParent<"ProgramOp">])> {
+  dag placement = (ins OptionalAttr<I64Attr>:$cycle,
+                       OptionalAttr<I32Attr>:$unit);
+  dag streamPlacement = (ins OptionalAttr<I32Attr>:$stream);
+  let extraClassDeclaration = [{
+    static constexpr ::lpu::Opcode kOpcode = ::lpu::Opcode::}] # opcode # [{;
+  }];
+}
+
+def LPU_ReadOp : LPU_Inst<"mem.read", "Read"> {
+  let summary = "MEM: read one SRAM vector onto a stream";
+  let arguments = !con((ins LPU_BufferType:$buffer, I64Attr:$offset),
+                       placement, streamPlacement);
+  let results = (outs LPU_F32Vector:$result);
+  let assemblyFormat = "$buffer `[` $offset `]` attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def LPU_WriteOp : LPU_Inst<"mem.write", "Write"> {
+  let summary = "MEM: write a stream's vector into SRAM";
+  let arguments = !con((ins LPU_F32Vector:$value, LPU_BufferType:$buffer,
+                            I64Attr:$offset), placement);
+  let assemblyFormat = [{
+    $value `,` $buffer `[` $offset `]` attr-dict `:` type($value)
+  }];
+  let hasVerifier = 1;
+}
+
+class LPU_VXMBinaryOp<string mnemonic, string opcode, string what>
+    : LPU_Inst<"vxm." # mnemonic, opcode, [AllTypesMatch<["lhs", "rhs", "result"]>]> {
+  let summary = "VXM: lane-wise " # what;
+  let arguments = !con((ins LPU_F32Vector:$lhs, LPU_F32Vector:$rhs),
+                       placement, streamPlacement);
+  let results = (outs LPU_F32Vector:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
+}
+
+def LPU_AddOp : LPU_VXMBinaryOp<"add", "Add", "addition">;
+def LPU_SubOp : LPU_VXMBinaryOp<"sub", "Sub", "subtraction">;
+def LPU_MulOp : LPU_VXMBinaryOp<"mul", "Mul", "multiplication">;
+def LPU_MaxOp : LPU_VXMBinaryOp<"max", "Max", "maximum">;
+
+def LPU_ReluOp : LPU_Inst<"vxm.relu", "Relu", [AllTypesMatch<["input", "result"]>]> {
+  let summary = "VXM: lane-wise max(x, 0)";
+  let arguments = !con((ins LPU_F32Vector:$input), placement, streamPlacement);
+  let results = (outs LPU_F32Vector:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+def LPU_ScaleOp : LPU_Inst<"vxm.scale", "Scale", [AllTypesMatch<["input", "result"]>]> {
+  let summary = "VXM: multiply every lane by an immediate";
+  let arguments = !con((ins LPU_F32Vector:$input, F32Attr:$factor),
+                       placement, streamPlacement);
+  let results = (outs LPU_F32Vector:$result);
+  let assemblyFormat = "$input `,` $factor attr-dict `:` type($result)";
+}
+
+def LPU_LoadWeightsOp : LPU_Inst<"mxm.load_weights", "LoadWeights"> {
+  let summary = "MXM: load a stream's vector into one weight-buffer row";
+  let arguments = !con((ins LPU_F32Vector:$value, I64Attr:$row), placement);
+  let assemblyFormat = "$value `,` `row` $row attr-dict `:` type($value)";
+  let hasVerifier = 1;
+}
+
+def LPU_InstallWeightsOp : LPU_Inst<"mxm.install", "InstallWeights"> {
+  let summary = "MXM: install the first `rows` buffer rows into the array";
+  let description = [{
+    Array rows at and past `rows` become zero, so lanes past the end of a
+    contraction never meet stale weights.
+  }];
+  let arguments = !con((ins I64Attr:$rows), placement);
+  let assemblyFormat = "`rows` $rows attr-dict";
+  let hasVerifier = 1;
+}
+
+def LPU_MatMulOp : LPU_Inst<"mxm.matmul", "MatMul", [AllTypesMatch<["input", "result"]>]> {
+  let summary = "MXM: result[n] = sum_k input[k] * weights[k][n]";
+  let arguments = !con((ins LPU_F32Vector:$input), placement, streamPlacement);
+  let results = (outs LPU_F32Vector:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+def LPU_DistributeOp : LPU_Inst<"sxm.distribute", "Distribute", [AllTypesMatch<["input", "result"]>]> {
+  let summary = "SXM: copy one lane into lanes [0, width), zero the rest";
+  let arguments = !con((ins LPU_F32Vector:$input, I64Attr:$lane, I64Attr:$width),
+                       placement, streamPlacement);
+  let results = (outs LPU_F32Vector:$result);
+  let assemblyFormat = [{
+    $input `,` `lane` $lane `,` `width` $width attr-dict `:` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def LPU_ShiftOp : LPU_Inst<"sxm.shift", "Shift", [AllTypesMatch<["input", "result"]>]> {
+  let summary = "SXM: move lanes up (positive) or down, filling with zero";
+  let arguments = !con((ins LPU_F32Vector:$input, I64Attr:$amount),
+                       placement, streamPlacement);
+  let results = (outs LPU_F32Vector:$result);
+  let assemblyFormat = "$input `,` $amount attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def LPU_NopOp : LPU_Inst<"nop", "Nop"> {
+  let summary = "Idle a unit's queue for `count` cycles";
+  let description = [{
+    Gaps between scheduled instructions are encoded as NOPs when the binary
+    is written; an explicit nop keeps its queue idle where it stands.
+  }];
+  let arguments = !con((ins I64Attr:$count, StrAttr:$unit_kind), placement);
+  let assemblyFormat = "$count `on` $unit_kind attr-dict";
+  let hasVerifier = 1;
+}
+
+#endif // LPU_DIALECT_LPU_OPS

@@ -1,0 +1,82 @@
+//===- Binary.h - The .lpu binary format ------------------------*- C++ -*-===//
+//
+// In-memory form of a .lpu file, its writer and its validating reader. The
+// byte layout is specified in docs/binary-format.md.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LPU_BINARY_H
+#define LPU_BINARY_H
+
+#include "lpu/ISA.h"
+#include "lpu/Layout.h"
+#include "lpu/Target.h"
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace lpu {
+
+constexpr char kMagic[8] = {'L', 'P', 'U', 'B', 'I', 'N', '\r', '\n'};
+constexpr uint16_t kFormatMajor = 1;
+constexpr uint16_t kFormatMinor = 0;
+
+/// Element types, numbered as ONNX's TensorProto.DataType.
+enum class DType : uint8_t { F32 = 1 };
+std::string_view dtypeName(DType dtype);
+
+/// A program input or output: where the host puts or finds it in SRAM.
+struct TensorBinding {
+  std::string name;
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  uint32_t slice = 0;
+  uint32_t address = 0;
+  TensorLayout layout;
+};
+
+/// Initial SRAM contents: `data` holds whole vectors starting at `address`.
+struct SramSegment {
+  uint32_t slice = 0;
+  uint32_t address = 0;
+  std::vector<float> data; // multiple of lanes
+};
+
+/// The instruction queue of one functional unit, NOPs included.
+struct UnitProgram {
+  UnitKind kind = UnitKind::Mem;
+  uint32_t index = 0;
+  std::vector<Instruction> instructions;
+};
+
+struct Binary {
+  TargetDesc target;
+  std::string producer;
+  std::vector<TensorBinding> inputs;
+  std::vector<TensorBinding> outputs;
+  std::vector<SramSegment> sram;
+  std::vector<UnitProgram> units;
+};
+
+/// Serializes `binary`; the result is a function of its contents only.
+std::vector<uint8_t> writeBinary(const Binary &binary);
+
+/// Parses and validates a whole file image. On failure returns false and sets
+/// `error` to one line naming the offending section, offset or field.
+bool readBinary(const uint8_t *data, size_t size, Binary &binary,
+                std::string &error);
+
+/// Prints the program as assembly: one line per instruction with its cycle.
+void printAssembly(const Binary &binary, std::ostream &os);
+
+/// One instruction in assembly syntax, e.g. "vadd e0, e1 -> w2".
+std::string formatInstruction(const TargetDesc &target, const Instruction &inst);
+
+/// Formats a stream index as "e<i>" (eastward) or "w<i>" (westward).
+std::string streamName(const TargetDesc &target, uint8_t stream);
+
+} // namespace lpu
+
+#endif // LPU_BINARY_H

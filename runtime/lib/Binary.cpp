@@ -1,0 +1,584 @@
+//===- Binary.cpp - Writing and validating .lpu files ---------------------===//
+
+#include "lpu/Binary.h"
+
+#include <cmath>
+#include <cstring>
+#include <set>
+#include <sstream>
+
+namespace lpu {
+
+namespace {
+
+constexpr uint32_t fourcc(const char (&s)[5]) {
+  return static_cast<uint32_t>(s[0]) | static_cast<uint32_t>(s[1]) << 8 |
+         static_cast<uint32_t>(s[2]) << 16 | static_cast<uint32_t>(s[3]) << 24;
+}
+constexpr uint32_t kTagTarget = fourcc("TRGT");
+constexpr uint32_t kTagMeta = fourcc("META");
+constexpr uint32_t kTagInputs = fourcc("INPT");
+constexpr uint32_t kTagOutputs = fourcc("OUTP");
+constexpr uint32_t kTagSram = fourcc("SRAM");
+constexpr uint32_t kTagCode = fourcc("CODE");
+constexpr uint32_t kRequiredTags[] = {kTagTarget, kTagMeta, kTagInputs,
+                                      kTagOutputs, kTagSram, kTagCode};
+
+constexpr size_t kHeaderBytes = 32;
+constexpr size_t kSectionEntryBytes = 24;
+constexpr size_t kChecksumBytes = 8;
+constexpr unsigned kMaxRank = 8;
+
+std::string tagName(uint32_t tag) {
+  std::string s(4, ' ');
+  for (int i = 0; i < 4; ++i) {
+    char c = static_cast<char>(tag >> (8 * i));
+    s[i] = (c >= 32 && c < 127) ? c : '?';
+  }
+  return s;
+}
+
+uint64_t fnv1a64(const uint8_t *data, size_t size) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i < size; ++i) {
+    hash ^= data[i];
+    hash *= 0x100000001b3ull;
+  }
+  return hash;
+}
+
+class ByteWriter {
+public:
+  std::vector<uint8_t> bytes;
+
+  void u8(uint8_t v) { bytes.push_back(v); }
+  void u16(uint16_t v) { le(v, 2); }
+  void u32(uint32_t v) { le(v, 4); }
+  void u64(uint64_t v) { le(v, 8); }
+  void i64(int64_t v) { le(static_cast<uint64_t>(v), 8); }
+  void f32(float v) {
+    uint32_t bits;
+    std::memcpy(&bits, &v, 4);
+    u32(bits);
+  }
+  void str(const std::string &s) {
+    u32(static_cast<uint32_t>(s.size()));
+    bytes.insert(bytes.end(), s.begin(), s.end());
+  }
+  void alignTo8() {
+    while (bytes.size() % 8)
+      bytes.push_back(0);
+  }
+  void patchU64(size_t at, uint64_t v) {
+    for (int i = 0; i < 8; ++i)
+      bytes[at + i] = static_cast<uint8_t>(v >> (8 * i));
+  }
+
+private:
+  void le(uint64_t v, int n) {
+    for (int i = 0; i < n; ++i)
+      bytes.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  }
+};
+
+/// Bounds-checked little-endian reader over one section; the first failure
+/// is remembered with its absolute file offset.
+class ByteReader {
+public:
+  ByteReader(const uint8_t *data, size_t begin, size_t end, std::string where)
+      : data(data), pos(begin), end(end), where(std::move(where)) {}
+
+  bool ok() const { return error.empty(); }
+  const std::string &getError() const { return error; }
+  size_t offset() const { return pos; }
+  bool atEnd() const { return pos == end; }
+
+  void fail(const std::string &message) {
+    if (error.empty()) {
+      std::ostringstream os;
+      os << where << " at offset " << pos << ": " << message;
+      error = os.str();
+    }
+  }
+  bool need(size_t n) {
+    if (!ok())
+      return false;
+    if (end - pos < n) {
+      fail("truncated (needs " + std::to_string(n) + " more bytes)");
+      return false;
+    }
+    return true;
+  }
+  uint64_t le(int n) {
+    if (!need(n))
+      return 0;
+    uint64_t v = 0;
+    for (int i = 0; i < n; ++i)
+      v |= static_cast<uint64_t>(data[pos + i]) << (8 * i);
+    pos += n;
+    return v;
+  }
+  uint8_t u8() { return static_cast<uint8_t>(le(1)); }
+  uint16_t u16() { return static_cast<uint16_t>(le(2)); }
+  uint32_t u32() { return static_cast<uint32_t>(le(4)); }
+  uint64_t u64() { return le(8); }
+  int64_t i64() { return static_cast<int64_t>(le(8)); }
+  std::string str(size_t maxLength) {
+    uint32_t n = u32();
+    if (n > maxLength) {
+      fail("string of " + std::to_string(n) + " bytes exceeds limit " +
+           std::to_string(maxLength));
+      return {};
+    }
+    if (!need(n))
+      return {};
+    std::string s(reinterpret_cast<const char *>(data + pos), n);
+    pos += n;
+    return s;
+  }
+  const uint8_t *take(size_t n) {
+    if (!need(n))
+      return nullptr;
+    const uint8_t *p = data + pos;
+    pos += n;
+    return p;
+  }
+
+private:
+  const uint8_t *data;
+  size_t pos;
+  size_t end;
+  std::string where;
+  std::string error;
+};
+
+void writeTarget(ByteWriter &w, const TargetDesc &t) {
+  w.str(t.name);
+  for (uint32_t v : {t.lanes, t.memSlices, t.memAddresses,
+                     t.streamsPerDirection, t.vxmUnits, t.mxmPlanes,
+                     t.sxmUnits, t.clockMHz})
+    w.u32(v);
+  w.u32(kNumOpcodes);
+  for (uint32_t l : t.latency)
+    w.u32(l);
+}
+
+void writeBindings(ByteWriter &w, const std::vector<TensorBinding> &list) {
+  w.u32(static_cast<uint32_t>(list.size()));
+  for (const TensorBinding &b : list) {
+    w.str(b.name);
+    w.u8(static_cast<uint8_t>(b.dtype));
+    w.u8(static_cast<uint8_t>(b.shape.size()));
+    w.u16(0);
+    for (int64_t d : b.shape)
+      w.i64(d);
+    w.u32(b.slice);
+    w.u32(b.address);
+    w.i64(b.layout.rows);
+    w.i64(b.layout.rowLength);
+    w.i64(b.layout.vectorsPerRow);
+  }
+}
+
+void writeSram(ByteWriter &w, const Binary &binary) {
+  w.u32(static_cast<uint32_t>(binary.sram.size()));
+  for (const SramSegment &s : binary.sram) {
+    w.u32(s.slice);
+    w.u32(s.address);
+    w.u32(static_cast<uint32_t>(s.data.size() / binary.target.lanes));
+    for (float f : s.data)
+      w.f32(f);
+  }
+}
+
+void writeCode(ByteWriter &w, const std::vector<UnitProgram> &units) {
+  w.u32(static_cast<uint32_t>(units.size()));
+  for (const UnitProgram &u : units) {
+    w.u8(static_cast<uint8_t>(u.kind));
+    w.u8(0);
+    w.u16(0);
+    w.u32(u.index);
+    w.u32(static_cast<uint32_t>(u.instructions.size()));
+    uint8_t word[kInstructionBytes];
+    for (const Instruction &inst : u.instructions) {
+      encodeInstruction(inst, word);
+      w.bytes.insert(w.bytes.end(), word, word + kInstructionBytes);
+    }
+  }
+}
+
+bool readTarget(ByteReader &r, TargetDesc &t) {
+  t.name = r.str(64);
+  for (uint32_t *field : {&t.lanes, &t.memSlices, &t.memAddresses,
+                          &t.streamsPerDirection, &t.vxmUnits, &t.mxmPlanes,
+                          &t.sxmUnits, &t.clockMHz})
+    *field = r.u32();
+  uint32_t numOpcodes = r.u32();
+  if (r.ok() && numOpcodes != kNumOpcodes)
+    r.fail("target lists " + std::to_string(numOpcodes) +
+           " instruction latencies, this runtime knows " +
+           std::to_string(kNumOpcodes));
+  for (uint32_t &l : t.latency)
+    l = r.u32();
+  if (r.ok()) {
+    std::string why = t.validate();
+    if (!why.empty())
+      r.fail("invalid target description: " + why);
+  }
+  return r.ok();
+}
+
+bool checkRange(ByteReader &r, const TargetDesc &t, uint32_t slice,
+                uint32_t address, int64_t vectors, const std::string &what) {
+  if (slice >= t.memSlices)
+    r.fail(what + ": MEM slice " + std::to_string(slice) +
+           " does not exist (target has " + std::to_string(t.memSlices) + ")");
+  else if (vectors <= 0 || address >= t.memAddresses ||
+           static_cast<uint64_t>(vectors) > t.memAddresses - address)
+    r.fail(what + ": SRAM range [" + std::to_string(address) + ", +" +
+           std::to_string(vectors) + ") is outside the slice's " +
+           std::to_string(t.memAddresses) + " addresses");
+  return r.ok();
+}
+
+bool readBindings(ByteReader &r, const TargetDesc &t,
+                  std::vector<TensorBinding> &list) {
+  uint32_t count = r.u32();
+  if (r.ok() && count > 65536)
+    r.fail("too many tensors: " + std::to_string(count));
+  std::set<std::string> names;
+  for (uint32_t i = 0; i < count && r.ok(); ++i) {
+    TensorBinding b;
+    b.name = r.str(4096);
+    uint8_t dtype = r.u8();
+    uint8_t rank = r.u8();
+    r.u16();
+    if (!r.ok())
+      break;
+    if (b.name.empty() || !names.insert(b.name).second)
+      r.fail("tensor name '" + b.name + "' is empty or repeated");
+    if (dtype != static_cast<uint8_t>(DType::F32))
+      r.fail("tensor '" + b.name + "' has unsupported dtype " +
+             std::to_string(dtype));
+    if (rank > kMaxRank)
+      r.fail("tensor '" + b.name + "' has rank " + std::to_string(rank));
+    b.dtype = static_cast<DType>(dtype);
+    for (unsigned d = 0; d < rank && r.ok(); ++d) {
+      int64_t dim = r.i64();
+      if (r.ok() && (dim <= 0 || dim > (int64_t(1) << 32)))
+        r.fail("tensor '" + b.name + "' has invalid dimension " +
+               std::to_string(dim));
+      b.shape.push_back(dim);
+    }
+    b.slice = r.u32();
+    b.address = r.u32();
+    b.layout.rows = r.i64();
+    b.layout.rowLength = r.i64();
+    b.layout.vectorsPerRow = r.i64();
+    if (!r.ok())
+      break;
+    TensorLayout expected = layoutFor(b.shape, t.lanes);
+    if (expected.rows != b.layout.rows ||
+        expected.rowLength != b.layout.rowLength ||
+        expected.vectorsPerRow != b.layout.vectorsPerRow)
+      r.fail("tensor '" + b.name + "' has a layout that does not match its "
+                                   "shape");
+    else
+      checkRange(r, t, b.slice, b.address, b.layout.numVectors(),
+                 "tensor '" + b.name + "'");
+    list.push_back(std::move(b));
+  }
+  return r.ok();
+}
+
+bool readSram(ByteReader &r, const TargetDesc &t,
+              std::vector<SramSegment> &segments) {
+  uint32_t count = r.u32();
+  for (uint32_t i = 0; i < count && r.ok(); ++i) {
+    SramSegment s;
+    s.slice = r.u32();
+    s.address = r.u32();
+    uint32_t vectors = r.u32();
+    if (!r.ok() || !checkRange(r, t, s.slice, s.address, vectors,
+                               "SRAM segment " + std::to_string(i)))
+      break;
+    size_t floats = static_cast<size_t>(vectors) * t.lanes;
+    const uint8_t *p = r.take(floats * 4);
+    if (!p)
+      break;
+    s.data.resize(floats);
+    for (size_t k = 0; k < floats; ++k) {
+      uint32_t bits = static_cast<uint32_t>(p[4 * k]) |
+                      static_cast<uint32_t>(p[4 * k + 1]) << 8 |
+                      static_cast<uint32_t>(p[4 * k + 2]) << 16 |
+                      static_cast<uint32_t>(p[4 * k + 3]) << 24;
+      std::memcpy(&s.data[k], &bits, 4);
+    }
+    segments.push_back(std::move(s));
+  }
+  return r.ok();
+}
+
+/// Checks one instruction against the ISA table and the target.
+std::string checkInstruction(const Instruction &inst, UnitKind kind,
+                             const TargetDesc &t) {
+  const InstructionInfo &info = getInstructionInfo(inst.opcode);
+  std::string name(info.mnemonic);
+  if (info.unit != UnitKind::Any && info.unit != kind)
+    return "'" + name + "' cannot run on a " +
+           std::string(unitKindName(kind)) + " unit";
+  auto checkStream = [&](uint8_t s, bool used, const char *role) {
+    if (used && s >= t.numStreams())
+      return "'" + name + "' " + role + " stream " + std::to_string(s) +
+             " does not exist";
+    if (!used && s != kNoStream)
+      return "'" + name + "' has an unexpected " + role + " stream";
+    return std::string();
+  };
+  std::string why;
+  if (!(why = checkStream(inst.dst, info.hasResult, "result")).empty() ||
+      !(why = checkStream(inst.src0, info.numSources > 0, "first source"))
+           .empty() ||
+      !(why = checkStream(inst.src1, info.numSources > 1, "second source"))
+           .empty())
+    return why;
+  if (info.usesAddress ? inst.address >= t.memAddresses : inst.address != 0)
+    return "'" + name + "' address " + std::to_string(inst.address) +
+           " is invalid";
+  uint32_t imm = inst.imm;
+  switch (info.imm) {
+  case ImmKind::None:
+    if (imm != 0)
+      return "'" + name + "' has a non-zero immediate";
+    break;
+  case ImmKind::Count:
+    if (imm == 0 || (inst.opcode == Opcode::InstallWeights && imm > t.lanes))
+      return "'" + name + "' count " + std::to_string(imm) + " is invalid";
+    break;
+  case ImmKind::Row:
+    if (imm >= t.lanes)
+      return "'" + name + "' row " + std::to_string(imm) + " is invalid";
+    break;
+  case ImmKind::F32:
+    break;
+  case ImmKind::LaneWidth: {
+    uint32_t lane = imm & 0xffff, width = imm >> 16;
+    if (lane >= t.lanes || width == 0 || width > t.lanes)
+      return "'" + name + "' lane/width " + std::to_string(lane) + "/" +
+             std::to_string(width) + " is invalid";
+    break;
+  }
+  case ImmKind::Shift: {
+    int32_t shift = static_cast<int32_t>(imm);
+    if (shift <= -static_cast<int32_t>(t.lanes) ||
+        shift >= static_cast<int32_t>(t.lanes))
+      return "'" + name + "' shift " + std::to_string(shift) + " is invalid";
+    break;
+  }
+  }
+  return {};
+}
+
+bool readCode(ByteReader &r, const TargetDesc &t,
+              std::vector<UnitProgram> &units) {
+  uint32_t count = r.u32();
+  std::set<std::pair<unsigned, uint32_t>> seen;
+  for (uint32_t i = 0; i < count && r.ok(); ++i) {
+    UnitProgram u;
+    uint8_t kind = r.u8();
+    r.u8();
+    r.u16();
+    u.index = r.u32();
+    uint32_t n = r.u32();
+    if (!r.ok())
+      break;
+    if (kind >= kNumUnitKinds) {
+      r.fail("unknown unit kind " + std::to_string(kind));
+      break;
+    }
+    u.kind = static_cast<UnitKind>(kind);
+    std::string unitName =
+        std::string(unitKindName(u.kind)) + "[" + std::to_string(u.index) + "]";
+    if (u.index >= t.unitCount(u.kind) || !seen.insert({kind, u.index}).second) {
+      r.fail("unit " + unitName + " does not exist or appears twice");
+      break;
+    }
+    const uint8_t *words = r.take(static_cast<size_t>(n) * kInstructionBytes);
+    if (!words)
+      break;
+    uint64_t cycle = 0;
+    u.instructions.resize(n);
+    for (uint32_t k = 0; k < n; ++k) {
+      Instruction &inst = u.instructions[k];
+      std::string why;
+      if (!decodeInstruction(words + k * kInstructionBytes, inst))
+        why = "undecodable instruction word";
+      else
+        why = checkInstruction(inst, u.kind, t);
+      cycle += inst.opcode == Opcode::Nop ? inst.imm : 1;
+      if (why.empty() && cycle > (uint64_t(1) << 40))
+        why = "program is longer than 2^40 cycles";
+      if (!why.empty()) {
+        r.fail(unitName + " instruction " + std::to_string(k) + ": " + why);
+        break;
+      }
+    }
+    units.push_back(std::move(u));
+  }
+  return r.ok();
+}
+
+} // namespace
+
+std::string_view dtypeName(DType dtype) {
+  return dtype == DType::F32 ? "f32" : "?";
+}
+
+std::string streamName(const TargetDesc &target, uint8_t stream) {
+  if (stream < target.streamsPerDirection)
+    return "e" + std::to_string(stream);
+  return "w" + std::to_string(stream - target.streamsPerDirection);
+}
+
+std::vector<uint8_t> writeBinary(const Binary &binary) {
+  std::vector<std::pair<uint32_t, std::vector<uint8_t>>> sections;
+  auto add = [&](uint32_t tag, auto &&fill) {
+    ByteWriter w;
+    fill(w);
+    sections.emplace_back(tag, std::move(w.bytes));
+  };
+  add(kTagTarget, [&](ByteWriter &w) { writeTarget(w, binary.target); });
+  add(kTagMeta, [&](ByteWriter &w) { w.str(binary.producer); });
+  add(kTagInputs, [&](ByteWriter &w) { writeBindings(w, binary.inputs); });
+  add(kTagOutputs, [&](ByteWriter &w) { writeBindings(w, binary.outputs); });
+  add(kTagSram, [&](ByteWriter &w) { writeSram(w, binary); });
+  add(kTagCode, [&](ByteWriter &w) { writeCode(w, binary.units); });
+
+  ByteWriter out;
+  out.bytes.insert(out.bytes.end(), kMagic, kMagic + 8);
+  out.u16(kFormatMajor);
+  out.u16(kFormatMinor);
+  out.u32(static_cast<uint32_t>(sections.size()));
+  size_t fileSizeAt = out.bytes.size();
+  out.u64(0);
+  out.u64(0); // flags and reserved
+  size_t tableAt = out.bytes.size();
+  for (size_t i = 0; i < sections.size(); ++i) {
+    out.u32(sections[i].first);
+    out.u32(0);
+    out.u64(0);
+    out.u64(sections[i].second.size());
+  }
+  for (size_t i = 0; i < sections.size(); ++i) {
+    out.alignTo8();
+    out.patchU64(tableAt + i * kSectionEntryBytes + 8, out.bytes.size());
+    out.bytes.insert(out.bytes.end(), sections[i].second.begin(),
+                     sections[i].second.end());
+  }
+  out.alignTo8();
+  out.patchU64(fileSizeAt, out.bytes.size() + kChecksumBytes);
+  out.u64(fnv1a64(out.bytes.data(), out.bytes.size()));
+  return std::move(out.bytes);
+}
+
+bool readBinary(const uint8_t *data, size_t size, Binary &binary,
+                std::string &error) {
+  binary = Binary();
+  if (size < kHeaderBytes + kChecksumBytes ||
+      std::memcmp(data, kMagic, sizeof(kMagic)) != 0) {
+    error = "not an LPU binary (bad magic or shorter than a header)";
+    return false;
+  }
+  ByteReader header(data, 8, size, "header");
+  uint16_t major = header.u16();
+  uint16_t minor = header.u16();
+  uint32_t numSections = header.u32();
+  uint64_t fileSize = header.u64();
+  header.u64();
+  if (major != kFormatMajor) {
+    error = "unsupported format version " + std::to_string(major) + "." +
+            std::to_string(minor) + " (this runtime reads " +
+            std::to_string(kFormatMajor) + ".x)";
+    return false;
+  }
+  if (fileSize != size) {
+    error = "file is " + std::to_string(size) + " bytes but its header says " +
+            std::to_string(fileSize) + " (truncated or padded)";
+    return false;
+  }
+  uint64_t stored = 0;
+  for (int i = 0; i < 8; ++i)
+    stored |= static_cast<uint64_t>(data[size - 8 + i]) << (8 * i);
+  if (stored != fnv1a64(data, size - kChecksumBytes)) {
+    error = "checksum mismatch: the file is corrupted";
+    return false;
+  }
+  if (numSections > 64 ||
+      kHeaderBytes + numSections * kSectionEntryBytes > size - kChecksumBytes) {
+    error = "header: section table with " + std::to_string(numSections) +
+            " entries does not fit the file";
+    return false;
+  }
+  struct Section {
+    uint32_t tag;
+    uint64_t offset, size;
+  };
+  std::vector<Section> table;
+  ByteReader tableReader(data, kHeaderBytes, size - kChecksumBytes,
+                         "section table");
+  for (uint32_t i = 0; i < numSections; ++i) {
+    Section s;
+    s.tag = tableReader.u32();
+    tableReader.u32();
+    s.offset = tableReader.u64();
+    s.size = tableReader.u64();
+    if (s.offset < kHeaderBytes + numSections * kSectionEntryBytes ||
+        s.offset > size - kChecksumBytes ||
+        s.size > size - kChecksumBytes - s.offset) {
+      error = "section '" + tagName(s.tag) + "' lies outside the file";
+      return false;
+    }
+    for (const Section &other : table)
+      if (other.tag == s.tag) {
+        error = "section '" + tagName(s.tag) + "' appears twice";
+        return false;
+      }
+    table.push_back(s);
+  }
+  auto find = [&](uint32_t tag) -> const Section * {
+    for (const Section &s : table)
+      if (s.tag == tag)
+        return &s;
+    return nullptr;
+  };
+  for (uint32_t tag : kRequiredTags)
+    if (!find(tag)) {
+      error = "required section '" + tagName(tag) + "' is missing";
+      return false;
+    }
+
+  auto parse = [&](uint32_t tag, auto &&body) {
+    const Section *s = find(tag);
+    ByteReader r(data, s->offset, s->offset + s->size,
+                 "section '" + tagName(tag) + "'");
+    body(r);
+    if (r.ok() && !r.atEnd())
+      r.fail("has trailing bytes");
+    if (!r.ok())
+      error = r.getError();
+    return r.ok();
+  };
+  const TargetDesc &t = binary.target;
+  return parse(kTagTarget,
+               [&](ByteReader &r) { readTarget(r, binary.target); }) &&
+         parse(kTagMeta,
+               [&](ByteReader &r) { binary.producer = r.str(1 << 16); }) &&
+         parse(kTagInputs,
+               [&](ByteReader &r) { readBindings(r, t, binary.inputs); }) &&
+         parse(kTagOutputs,
+               [&](ByteReader &r) { readBindings(r, t, binary.outputs); }) &&
+         parse(kTagSram, [&](ByteReader &r) { readSram(r, t, binary.sram); }) &&
+         parse(kTagCode, [&](ByteReader &r) { readCode(r, t, binary.units); });
+}
+
+} // namespace lpu

@@ -1,0 +1,78 @@
+//===- ISA.cpp - LPU instruction table and encoding -----------------------===//
+
+#include "lpu/ISA.h"
+
+#include <cstring>
+
+namespace lpu {
+
+namespace {
+const InstructionInfo kInstructionTable[] = {
+#define LPU_INSTRUCTION(Name, Mnemonic, Unit, NumSources, HasResult,           \
+                        UsesAddress, Imm)                                      \
+  {Opcode::Name, Mnemonic,          UnitKind::Unit, NumSources,                \
+   HasResult != 0, UsesAddress != 0, ImmKind::Imm},
+#include "lpu/ISA.def"
+};
+
+void putU32(uint8_t *out, uint32_t v) {
+  for (int i = 0; i < 4; ++i)
+    out[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+uint32_t getU32(const uint8_t *in) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i)
+    v |= static_cast<uint32_t>(in[i]) << (8 * i);
+  return v;
+}
+} // namespace
+
+std::string_view unitKindName(UnitKind kind) {
+  switch (kind) {
+  case UnitKind::Mem:
+    return "mem";
+  case UnitKind::Vxm:
+    return "vxm";
+  case UnitKind::Mxm:
+    return "mxm";
+  case UnitKind::Sxm:
+    return "sxm";
+  case UnitKind::Any:
+    return "any";
+  }
+  return "?";
+}
+
+const InstructionInfo &getInstructionInfo(Opcode opcode) {
+  return kInstructionTable[static_cast<unsigned>(opcode)];
+}
+
+bool decodeOpcode(uint8_t byte, Opcode &opcode) {
+  if (byte >= kNumOpcodes)
+    return false;
+  opcode = static_cast<Opcode>(byte);
+  return true;
+}
+
+void encodeInstruction(const Instruction &inst, uint8_t *out) {
+  out[0] = static_cast<uint8_t>(inst.opcode);
+  out[1] = inst.dst;
+  out[2] = inst.src0;
+  out[3] = inst.src1;
+  putU32(out + 4, inst.address);
+  putU32(out + 8, inst.imm);
+  putU32(out + 12, 0);
+}
+
+bool decodeInstruction(const uint8_t *in, Instruction &inst) {
+  if (!decodeOpcode(in[0], inst.opcode) || getU32(in + 12) != 0)
+    return false;
+  inst.dst = in[1];
+  inst.src0 = in[2];
+  inst.src1 = in[3];
+  inst.address = getU32(in + 4);
+  inst.imm = getU32(in + 8);
+  return true;
+}
+
+} // namespace lpu

@@ -1,0 +1,43 @@
+//===- lpuc.cpp - The lpuc command line -----------------------------------===//
+//
+// Parses the command line (CLI11) and hands over to the driver library.
+// Options starting with --mlir- go to MLIR's own option parser.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Driver/Driver.h"
+
+#include <CLI/CLI.hpp>
+
+int main(int argc, char **argv) {
+  lpuc::DriverOptions options;
+  CLI::App app{"lpuc: compile an ONNX model into a static LPU program"};
+  app.add_option("model", options.inputPath, "The .onnx model")
+      ->required();
+  app.add_option("-o,--output", options.outputPath,
+                 "Output file (default: <model>.lpu for --emit=bin, stdout "
+                 "otherwise)");
+  app.add_option("--emit", options.emit,
+                 "Stop after this phase and print its result: " +
+                     lpuc::getEmitChoices())
+      ->capture_default_str();
+  app.add_option("--target", options.target,
+                 "Target description: " + lpuc::getTargetChoices())
+      ->capture_default_str();
+  app.add_option("--shape", options.shapes,
+                 "NAME=DIMS: static shape for a graph input, e.g. "
+                 "x=1x3x224x224 (repeatable)");
+  app.add_flag("--print-weights", options.printWeights,
+               "Print weight blobs in MLIR output instead of eliding them");
+  app.allow_extras();
+  CLI11_PARSE(app, argc, argv);
+  for (const std::string &extra : app.remaining()) {
+    if (extra.rfind("--mlir-", 0) != 0) {
+      std::fprintf(stderr, "lpuc: error: unknown argument '%s' (see --help)\n",
+                   extra.c_str());
+      return 1;
+    }
+    options.mlirOptions.push_back(extra);
+  }
+  return lpuc::runCompiler(options);
+}
