@@ -173,8 +173,8 @@ int runCompiler(const DriverOptions &options) {
 
   std::string outputPath = options.outputPath;
   if (outputPath.empty())
-    outputPath = *emit == Phase::Bin ? defaultBinaryPath(options.inputPath)
-                                     : "-";
+    outputPath =
+        *emit == Phase::Bin ? defaultBinaryPath(options.inputPath) : "-";
   std::string openError;
   std::unique_ptr<llvm::ToolOutputFile> output =
       openOutputFile(outputPath, &openError);
@@ -188,6 +188,7 @@ int runCompiler(const DriverOptions &options) {
     if (!options.printWeights)
       flags.elideLargeResourceString();
     module->print(output->os(), flags);
+    output->os() << "\n";
   } else {
     auto program = *module->getOps<lpu::ProgramOp>().begin();
     FailureOr<::lpu::Binary> binary = buildBinary(program);

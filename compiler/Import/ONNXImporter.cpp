@@ -48,9 +48,9 @@ public:
       Type type = convertValueType(output.type);
       resultTypes.push_back(type ? type : NoneType::get(context));
     }
-    auto func = func::FuncOp::create(builder, fileLoc, "main",
-                                     builder.getFunctionType(argTypes,
-                                                             resultTypes));
+    auto func =
+        func::FuncOp::create(builder, fileLoc, "main",
+                             builder.getFunctionType(argTypes, resultTypes));
     func->setAttr("onnx.opset", builder.getI64IntegerAttr(graph.opsetVersion));
     if (!graph.producer.empty())
       func->setAttr("onnx.producer", builder.getStringAttr(graph.producer));
@@ -89,8 +89,8 @@ public:
       results.push_back(it->second);
     }
     // Outputs keep the types their producers were given.
-    func.setType(builder.getFunctionType(argTypes,
-                                         ValueRange(results).getTypes()));
+    func.setType(
+        builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
     func::ReturnOp::create(builder, fileLoc, results);
     if (failed(verify(*module)))
       return nullptr;
@@ -216,12 +216,13 @@ private:
                                 builder.getI64Type()),
           ArrayRef<int64_t>(attr.ints));
     } else {
-      return emitError(loc) << "Constant attribute '" << attr.name
-                            << "' is not supported";
+      return emitError(loc)
+             << "Constant attribute '" << attr.name << "' is not supported";
     }
     if (!value)
       return failure();
-    values[node.outputs.front()] = arith::ConstantOp::create(builder, loc, value);
+    values[node.outputs.front()] =
+        arith::ConstantOp::create(builder, loc, value);
     return success();
   }
 
@@ -244,15 +245,15 @@ private:
       }
       auto it = values.find(name);
       if (it == values.end())
-        return emitError(loc) << "input '" << name << "' of node '"
-                              << node.name << "' is not defined";
+        return emitError(loc) << "input '" << name << "' of node '" << node.name
+                              << "' is not defined";
       operands.push_back(it->second);
     }
     SmallVector<Type> resultTypes;
     for (const std::string &output : node.outputs) {
       auto it = graph.valueTypes.find(output);
-      Type type = it == graph.valueTypes.end() ? Type()
-                                               : convertValueType(it->second);
+      Type type =
+          it == graph.valueTypes.end() ? Type() : convertValueType(it->second);
       resultTypes.push_back(type ? type : NoneType::get(context));
     }
 

@@ -175,14 +175,21 @@ ValueType convertType(const onnx::TypeProto &type) {
 bool fixInputShapes(onnx::GraphProto &graph, const LoadOptions &options,
                     const std::set<std::string> &initializers,
                     std::string &error) {
-  std::set<std::string> used;
+  std::set<std::string> inputNames;
+  for (const auto &input : graph.input())
+    if (!initializers.count(input.name()))
+      inputNames.insert(input.name());
+  for (const auto &[name, dims] : options.inputShapes)
+    if (!inputNames.count(name)) {
+      error = "--shape names '" + name + "', which is not a graph input";
+      return false;
+    }
   for (auto &input : *graph.mutable_input()) {
     if (initializers.count(input.name()))
       continue;
     auto *tensorType = input.mutable_type()->mutable_tensor_type();
     auto it = options.inputShapes.find(input.name());
     if (it != options.inputShapes.end()) {
-      used.insert(it->first);
       auto *shape = tensorType->mutable_shape();
       shape->clear_dim();
       for (int64_t d : it->second)
@@ -214,16 +221,11 @@ bool fixInputShapes(onnx::GraphProto &graph, const LoadOptions &options,
       error = "input '" + input.name() + "' has dynamic dimension " +
               std::to_string(dynamicAt) +
               (param.empty() ? "" : " ('" + param + "')") +
-              "; lpuc needs static shapes: pass --shape " + input.name() +
-              "=" + dimsString(suggestion) + " with the sizes you want";
+              "; lpuc needs static shapes: pass --shape " + input.name() + "=" +
+              dimsString(suggestion) + " with the sizes you want";
       return false;
     }
   }
-  for (const auto &[name, dims] : options.inputShapes)
-    if (!used.count(name)) {
-      error = "--shape names '" + name + "', which is not a graph input";
-      return false;
-    }
   return true;
 }
 
@@ -257,9 +259,8 @@ bool convertGraph(const onnx::ModelProto &model, Graph &graph,
   for (int n = 0; n < g.node_size(); ++n) {
     const onnx::NodeProto &proto = g.node(n);
     Node node;
-    node.name = proto.name().empty()
-                    ? proto.op_type() + "_" + std::to_string(n)
-                    : proto.name();
+    node.name = proto.name().empty() ? proto.op_type() + "_" + std::to_string(n)
+                                     : proto.name();
     node.opType = proto.op_type();
     node.domain = proto.domain();
     node.inputs.assign(proto.input().begin(), proto.input().end());
@@ -336,8 +337,8 @@ bool loadModelImpl(const std::string &path, const LoadOptions &options,
     onnx::ShapeInferenceOptions inferenceOptions(
         /*check_type_val=*/true, /*strict_mode_val=*/1,
         /*data_prop_val=*/true);
-    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
-                                       inferenceOptions);
+    onnx::shape_inference::InferShapes(
+        model, onnx::OpSchemaRegistry::Instance(), inferenceOptions);
   } catch (const std::exception &e) {
     error = "ONNX shape inference failed: " + oneLine(e.what());
     return false;

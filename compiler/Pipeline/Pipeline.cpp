@@ -20,9 +20,9 @@ struct PhaseName {
   const char *name;
 };
 constexpr PhaseName kPhases[] = {
-    {Phase::ONNX, "onnx"},      {Phase::ISel, "lpu-isel"},
+    {Phase::ONNX, "onnx"},       {Phase::ISel, "lpu-isel"},
     {Phase::Alloc, "lpu-alloc"}, {Phase::Schedule, "lpu"},
-    {Phase::Asm, "asm"},        {Phase::Bin, "bin"},
+    {Phase::Asm, "asm"},         {Phase::Bin, "bin"},
 };
 } // namespace
 

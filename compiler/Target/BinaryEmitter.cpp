@@ -92,7 +92,8 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(ProgramOp program) {
       break;
     }
     case BufferKind::Constant: {
-      std::optional<std::vector<float>> values = readF32Elements(*buffer.getInit());
+      std::optional<std::vector<float>> values =
+          readF32Elements(*buffer.getInit());
       if (!values)
         return buffer.emitError("constant data of '")
                << buffer.getName() << "' is unavailable (elided or not f32)";
@@ -121,10 +122,9 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(ProgramOp program) {
             static_cast<uint32_t>(*inst.getUnitIndex())}]
         .push_back({*inst.getIssueCycle(), inst});
   for (auto &[key, entries] : queues) {
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const auto &a, const auto &b) {
-                       return a.first < b.first;
-                     });
+    std::stable_sort(
+        entries.begin(), entries.end(),
+        [](const auto &a, const auto &b) { return a.first < b.first; });
     ::lpu::UnitProgram unit;
     unit.kind = static_cast<::lpu::UnitKind>(key.first);
     unit.index = key.second;

@@ -3,8 +3,8 @@
 #include "dialects/LPU/LPUOps.h"
 
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/OpImplementation.h"
 
 #include "llvm/ADT/TypeSwitch.h"
@@ -54,9 +54,10 @@ std::optional<::lpu::UnitKind> lpuc::lpu::parseUnitKind(StringRef name) {
 }
 
 BufferOp lpuc::lpu::getAccessedBuffer(Operation *op) {
-  Value buffer = TypeSwitch<Operation *, Value>(op)
-                     .Case<ReadOp, WriteOp>([](auto op) { return op.getBuffer(); })
-                     .Default([](Operation *) { return Value(); });
+  Value buffer =
+      TypeSwitch<Operation *, Value>(op)
+          .Case<ReadOp, WriteOp>([](auto op) { return op.getBuffer(); })
+          .Default([](Operation *) { return Value(); });
   return buffer ? buffer.getDefiningOp<BufferOp>() : BufferOp();
 }
 
@@ -95,8 +96,7 @@ static const ::lpu::TargetDesc *getEnclosingTarget(Operation *op) {
 //===----------------------------------------------------------------------===//
 
 const ::lpu::TargetDesc &ProgramOp::getTargetDesc() {
-  const ::lpu::TargetDesc *target =
-      ::lpu::findBuiltinTarget(getTarget().str());
+  const ::lpu::TargetDesc *target = ::lpu::findBuiltinTarget(getTarget().str());
   assert(target && "verified program names a known target");
   return *target;
 }
@@ -134,8 +134,8 @@ LogicalResult ProgramOp::verifyRegions() {
 LogicalResult BufferOp::verify() {
   auto type = cast<RankedTensorType>(getTensorType());
   if (!type.getElementType().isF32())
-    return emitOpError("holds ") << type.getElementType()
-                                 << "; only f32 buffers are supported";
+    return emitOpError("holds ")
+           << type.getElementType() << "; only f32 buffers are supported";
   if (type.getNumElements() == 0)
     return emitOpError("has no elements");
   bool isConstant = getKind() == BufferKind::Constant;
@@ -172,7 +172,7 @@ LogicalResult lpuc::lpu::verifyInstruction(Operation *op) {
     return op->emitOpError("has negative cycle ") << *cycle;
   ::lpu::UnitKind kind = getQueueKind(inst);
   if (kind == ::lpu::UnitKind::Any)
-    return op->emitOpError("names no unit kind");
+    return success(); // A NOP with a bad unit kind; NopOp::verify says so.
   if (auto unit = inst.getUnitIndex();
       unit && (*unit < 0 || *unit >= target->unitCount(kind)))
     return op->emitOpError("unit ")
@@ -181,8 +181,8 @@ LogicalResult lpuc::lpu::verifyInstruction(Operation *op) {
   if (auto stream = inst.getResultStream();
       stream && (*stream < 0 || *stream >= target->numStreams()))
     return op->emitOpError("stream ")
-           << *stream << " does not exist (target has "
-           << target->numStreams() << ")";
+           << *stream << " does not exist (target has " << target->numStreams()
+           << ")";
   return success();
 }
 
@@ -203,8 +203,7 @@ static LogicalResult verifyMemAccess(Operation *op, Value buffer,
 }
 
 LogicalResult ReadOp::verify() {
-  return verifyMemAccess(*this, getBuffer(),
-                         static_cast<int64_t>(getOffset()));
+  return verifyMemAccess(*this, getBuffer(), static_cast<int64_t>(getOffset()));
 }
 
 LogicalResult WriteOp::verify() {
@@ -212,8 +211,7 @@ LogicalResult WriteOp::verify() {
       def && (def.getKind() == BufferKind::Constant ||
               def.getKind() == BufferKind::Input))
     return emitOpError("writes to read-only buffer '") << def.getName() << "'";
-  return verifyMemAccess(*this, getBuffer(),
-                         static_cast<int64_t>(getOffset()));
+  return verifyMemAccess(*this, getBuffer(), static_cast<int64_t>(getOffset()));
 }
 
 /// MXM instructions are tied to a plane from the start: weights installed on
@@ -258,8 +256,8 @@ LogicalResult ShiftOp::verify() {
     int64_t lanes = target->lanes;
     auto amount = static_cast<int64_t>(getAmount());
     if (amount <= -lanes || amount >= lanes)
-      return emitOpError("shift ") << amount << " out of range for " << lanes
-                                   << " lanes";
+      return emitOpError("shift ")
+             << amount << " out of range for " << lanes << " lanes";
   }
   return success();
 }

@@ -38,8 +38,8 @@ Location lpuc::onnx::getNodeLocation(MLIRContext *context,
                                      llvm::StringRef opType,
                                      llvm::StringRef file) {
   Location fileLoc = FileLineColLoc::get(context, file, 0, 0);
-  Location typed = FusedLoc::get(context, {fileLoc},
-                                 StringAttr::get(context, opType));
+  Location typed =
+      FusedLoc::get(context, {fileLoc}, StringAttr::get(context, opType));
   return NameLoc::get(StringAttr::get(context, nodeName), typed);
 }
 
@@ -59,8 +59,8 @@ LogicalResult MatMulOp::verify() {
   if (a.getRank() == 0 || b.getRank() == 0)
     return emitOpError("operands must not be scalars");
   int64_t k1 = a.getShape().back();
-  int64_t k2 = b.getRank() == 1 ? b.getShape()[0]
-                                : b.getShape()[b.getRank() - 2];
+  int64_t k2 =
+      b.getRank() == 1 ? b.getShape()[0] : b.getShape()[b.getRank() - 2];
   if (!ShapedType::isDynamic(k1) && !ShapedType::isDynamic(k2) && k1 != k2)
     return emitOpError("contraction dimensions differ: ") << k1 << " vs " << k2;
   return success();

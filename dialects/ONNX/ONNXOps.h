@@ -28,8 +28,8 @@ llvm::StringRef getNodeName(mlir::Location loc);
 /// Builds the location the importer gives a node: its name, wrapping the
 /// operator type and the model file.
 mlir::Location getNodeLocation(mlir::MLIRContext *context,
-                               llvm::StringRef nodeName,
-                               llvm::StringRef opType, llvm::StringRef file);
+                               llvm::StringRef nodeName, llvm::StringRef opType,
+                               llvm::StringRef file);
 
 } // namespace lpuc::onnx
 

@@ -21,7 +21,7 @@ constexpr uint32_t kTagInputs = fourcc("INPT");
 constexpr uint32_t kTagOutputs = fourcc("OUTP");
 constexpr uint32_t kTagSram = fourcc("SRAM");
 constexpr uint32_t kTagCode = fourcc("CODE");
-constexpr uint32_t kRequiredTags[] = {kTagTarget, kTagMeta, kTagInputs,
+constexpr uint32_t kRequiredTags[] = {kTagTarget,  kTagMeta, kTagInputs,
                                       kTagOutputs, kTagSram, kTagCode};
 
 constexpr size_t kHeaderBytes = 32;
@@ -154,9 +154,9 @@ private:
 
 void writeTarget(ByteWriter &w, const TargetDesc &t) {
   w.str(t.name);
-  for (uint32_t v : {t.lanes, t.memSlices, t.memAddresses,
-                     t.streamsPerDirection, t.vxmUnits, t.mxmPlanes,
-                     t.sxmUnits, t.clockMHz})
+  for (uint32_t v :
+       {t.lanes, t.memSlices, t.memAddresses, t.streamsPerDirection, t.vxmUnits,
+        t.mxmPlanes, t.sxmUnits, t.clockMHz})
     w.u32(v);
   w.u32(kNumOpcodes);
   for (uint32_t l : t.latency)
@@ -185,7 +185,8 @@ void writeSram(ByteWriter &w, const Binary &binary) {
   for (const SramSegment &s : binary.sram) {
     w.u32(s.slice);
     w.u32(s.address);
-    w.u32(static_cast<uint32_t>(s.data.size() / binary.target.lanes));
+    uint32_t lanes = binary.target.lanes;
+    w.u32(lanes ? static_cast<uint32_t>(s.data.size() / lanes) : 0);
     for (float f : s.data)
       w.f32(f);
   }
@@ -209,9 +210,9 @@ void writeCode(ByteWriter &w, const std::vector<UnitProgram> &units) {
 
 bool readTarget(ByteReader &r, TargetDesc &t) {
   t.name = r.str(64);
-  for (uint32_t *field : {&t.lanes, &t.memSlices, &t.memAddresses,
-                          &t.streamsPerDirection, &t.vxmUnits, &t.mxmPlanes,
-                          &t.sxmUnits, &t.clockMHz})
+  for (uint32_t *field :
+       {&t.lanes, &t.memSlices, &t.memAddresses, &t.streamsPerDirection,
+        &t.vxmUnits, &t.mxmPlanes, &t.sxmUnits, &t.clockMHz})
     *field = r.u32();
   uint32_t numOpcodes = r.u32();
   if (r.ok() && numOpcodes != kNumOpcodes)
@@ -281,8 +282,9 @@ bool readBindings(ByteReader &r, const TargetDesc &t,
     if (expected.rows != b.layout.rows ||
         expected.rowLength != b.layout.rowLength ||
         expected.vectorsPerRow != b.layout.vectorsPerRow)
-      r.fail("tensor '" + b.name + "' has a layout that does not match its "
-                                   "shape");
+      r.fail("tensor '" + b.name +
+             "' has a layout that does not match its "
+             "shape");
     else
       checkRange(r, t, b.slice, b.address, b.layout.numVectors(),
                  "tensor '" + b.name + "'");
@@ -325,8 +327,8 @@ std::string checkInstruction(const Instruction &inst, UnitKind kind,
   const InstructionInfo &info = getInstructionInfo(inst.opcode);
   std::string name(info.mnemonic);
   if (info.unit != UnitKind::Any && info.unit != kind)
-    return "'" + name + "' cannot run on a " +
-           std::string(unitKindName(kind)) + " unit";
+    return "'" + name + "' cannot run on a " + std::string(unitKindName(kind)) +
+           " unit";
   auto checkStream = [&](uint8_t s, bool used, const char *role) {
     if (used && s >= t.numStreams())
       return "'" + name + "' " + role + " stream " + std::to_string(s) +
@@ -399,7 +401,8 @@ bool readCode(ByteReader &r, const TargetDesc &t,
     u.kind = static_cast<UnitKind>(kind);
     std::string unitName =
         std::string(unitKindName(u.kind)) + "[" + std::to_string(u.index) + "]";
-    if (u.index >= t.unitCount(u.kind) || !seen.insert({kind, u.index}).second) {
+    if (u.index >= t.unitCount(u.kind) ||
+        !seen.insert({kind, u.index}).second) {
       r.fail("unit " + unitName + " does not exist or appears twice");
       break;
     }

@@ -10,7 +10,7 @@ namespace {
 const InstructionInfo kInstructionTable[] = {
 #define LPU_INSTRUCTION(Name, Mnemonic, Unit, NumSources, HasResult,           \
                         UsesAddress, Imm)                                      \
-  {Opcode::Name, Mnemonic,          UnitKind::Unit, NumSources,                \
+  {Opcode::Name,   Mnemonic,         UnitKind::Unit, NumSources,               \
    HasResult != 0, UsesAddress != 0, ImmKind::Imm},
 #include "lpu/ISA.def"
 };

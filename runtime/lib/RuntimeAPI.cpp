@@ -29,8 +29,8 @@ lpu_status fail(lpu_status status, std::string message) {
   return status;
 }
 
-lpu_status tensorInfo(const std::vector<lpu::TensorBinding> &list,
-                      size_t index, lpu_tensor_info *info) {
+lpu_status tensorInfo(const std::vector<lpu::TensorBinding> &list, size_t index,
+                      lpu_tensor_info *info) {
   if (!info || index >= list.size())
     return fail(LPU_ERROR_INVALID_ARGUMENT, "tensor index out of range");
   const lpu::TensorBinding &b = list[index];
@@ -74,8 +74,8 @@ lpu_status lpu_program_load_file(const char *path, lpu_program **program) {
                           std::istreambuf_iterator<char>());
   if (in.bad())
     return fail(LPU_ERROR_IO, std::string(path) + ": read error");
-  lpu_status status = lpu_program_load_memory(bytes.data(), bytes.size(),
-                                              program);
+  lpu_status status =
+      lpu_program_load_memory(bytes.data(), bytes.size(), program);
   if (status != LPU_OK)
     lastError = std::string(path) + ": " + lastError;
   return status;

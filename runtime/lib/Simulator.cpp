@@ -140,8 +140,8 @@ struct Simulator::State {
 
   void schedule(uint64_t cycle, LandingKind kind, uint32_t a, uint32_t b,
                 std::vector<float> data, const IssueSlot &writer) {
-    landings.push(Landing{cycle, sequence++, kind, a, b, std::move(data),
-                          writer});
+    landings.push(
+        Landing{cycle, sequence++, kind, a, b, std::move(data), writer});
   }
 
   void land(const Landing &ev) {
@@ -220,8 +220,8 @@ struct Simulator::State {
       int64_t written = writtenAt[unit.index][inst.address];
       if (written == kNever) {
         reportHazard(t, slot,
-                     "reads mem[" + std::to_string(unit.index) + "]:" +
-                         std::to_string(inst.address) +
+                     "reads mem[" + std::to_string(unit.index) +
+                         "]:" + std::to_string(inst.address) +
                          " before any write to it has landed");
         return;
       }
@@ -242,7 +242,8 @@ struct Simulator::State {
       binary([](float x, float y) { return x * y; });
       break;
     case Opcode::Max:
-      binary([](float x, float y) { return std::isnan(x) ? x : std::max(x, y); });
+      binary(
+          [](float x, float y) { return std::isnan(x) ? x : std::max(x, y); });
       break;
     case Opcode::Relu:
       unary([](float x) { return x > 0.0f ? x : (std::isnan(x) ? x : 0.0f); });

@@ -25,8 +25,8 @@ int main(int argc, char **argv) {
   lpu::Binary binary;
   std::string error;
   if (!lpu::readBinary(bytes.data(), bytes.size(), binary, error)) {
-    std::cerr << "lpu-objdump: error: " << path << ": invalid LPU binary: "
-              << error << "\n";
+    std::cerr << "lpu-objdump: error: " << path
+              << ": invalid LPU binary: " << error << "\n";
     return 1;
   }
   lpu::printAssembly(binary, std::cout);

@@ -14,8 +14,7 @@ namespace lpu {
 namespace {
 constexpr char kNpyMagic[] = "\x93NUMPY";
 
-bool readNpy(const std::string &bytes, HostTensor &tensor,
-             std::string &error) {
+bool readNpy(const std::string &bytes, HostTensor &tensor, std::string &error) {
   if (bytes.size() < 10) {
     error = "truncated .npy header";
     return false;
@@ -45,8 +44,8 @@ bool readNpy(const std::string &bytes, HostTensor &tensor,
   }
   std::string header = bytes.substr(headerAt, headerLen);
   std::smatch m;
-  if (!std::regex_search(header, m,
-                         std::regex("'descr'\\s*:\\s*'([<>|=]?)([a-z])(\\d+)'"))) {
+  if (!std::regex_search(
+          header, m, std::regex("'descr'\\s*:\\s*'([<>|=]?)([a-z])(\\d+)'"))) {
     error = ".npy header has no 'descr'";
     return false;
   }
@@ -61,7 +60,8 @@ bool readNpy(const std::string &bytes, HostTensor &tensor,
     error = ".npy arrays in Fortran order are not supported";
     return false;
   }
-  if (!std::regex_search(header, m, std::regex("'shape'\\s*:\\s*\\(([^)]*)\\)"))) {
+  if (!std::regex_search(header, m,
+                         std::regex("'shape'\\s*:\\s*\\(([^)]*)\\)"))) {
     error = ".npy header has no 'shape'";
     return false;
   }

@@ -61,8 +61,8 @@ bool compare(const std::string &name, const std::vector<float> &actual,
              const lpu::HostTensor &expected, const Options &opts) {
   if (expected.data.size() != actual.size()) {
     std::cerr << "lpu-run: mismatch: output '" << name << "' has "
-              << actual.size() << " elements, expected "
-              << expected.data.size() << "\n";
+              << actual.size() << " elements, expected " << expected.data.size()
+              << "\n";
     return false;
   }
   double maxAbs = 0;
@@ -79,8 +79,8 @@ bool compare(const std::string &name, const std::vector<float> &actual,
   }
   std::printf("compare %s: %zu elements, max abs error %.3g, %s (rtol %g, "
               "atol %g)\n",
-              name.c_str(), actual.size(), maxAbs,
-              bad ? "MISMATCH" : "ok", opts.rtol, opts.atol);
+              name.c_str(), actual.size(), maxAbs, bad ? "MISMATCH" : "ok",
+              opts.rtol, opts.atol);
   if (bad)
     std::printf("  %zu elements differ; first at flat index %zu: got %.9g, "
                 "expected %.9g\n",
@@ -118,14 +118,16 @@ int run(const Options &opts) {
   std::map<size_t, std::string> expectedFiles;
   if (!opts.testDataDir.empty()) {
     for (size_t i = 0; i < numInputs; ++i) {
-      fs::path p = fs::path(opts.testDataDir) / ("input_" + std::to_string(i) + ".pb");
+      fs::path p =
+          fs::path(opts.testDataDir) / ("input_" + std::to_string(i) + ".pb");
       if (!fs::exists(p))
         return error(p.string() + ": missing (the program has " +
                      std::to_string(numInputs) + " inputs)");
       inputFiles[i] = p.string();
     }
     for (size_t i = 0; i < numOutputs; ++i) {
-      fs::path p = fs::path(opts.testDataDir) / ("output_" + std::to_string(i) + ".pb");
+      fs::path p =
+          fs::path(opts.testDataDir) / ("output_" + std::to_string(i) + ".pb");
       if (fs::exists(p))
         expectedFiles[i] = p.string();
     }
@@ -180,10 +182,9 @@ int run(const Options &opts) {
     std::vector<float> data(info.num_elements);
     if (lpu_execution_get_output(exec, i, data.data(), data.size()) != LPU_OK)
       return error(lpu_last_error());
-    lpu::HostTensor tensor{info.name,
-                           std::vector<int64_t>(info.shape,
-                                                info.shape + info.rank),
-                           data};
+    lpu::HostTensor tensor{
+        info.name, std::vector<int64_t>(info.shape, info.shape + info.rank),
+        data};
     if (!opts.quiet) {
       std::printf("output %s [%s]:", info.name,
                   shapeString(tensor.shape).c_str());
@@ -194,10 +195,10 @@ int run(const Options &opts) {
     if (!opts.outputDir.empty()) {
       std::string why;
       fs::create_directories(opts.outputDir);
-      if (!lpu::writeNpy((fs::path(opts.outputDir) /
-                          (std::string(info.name) + ".npy"))
-                             .string(),
-                         tensor, why))
+      if (!lpu::writeNpy(
+              (fs::path(opts.outputDir) / (std::string(info.name) + ".npy"))
+                  .string(),
+              tensor, why))
         return error(why);
     }
     auto it = expectedFiles.find(i);

@@ -12,8 +12,7 @@
 int main(int argc, char **argv) {
   lpuc::DriverOptions options;
   CLI::App app{"lpuc: compile an ONNX model into a static LPU program"};
-  app.add_option("model", options.inputPath, "The .onnx model")
-      ->required();
+  app.add_option("model", options.inputPath, "The .onnx model")->required();
   app.add_option("-o,--output", options.outputPath,
                  "Output file (default: <model>.lpu for --emit=bin, stdout "
                  "otherwise)");

@@ -45,19 +45,18 @@ public:
   InstructionSelector(func::FuncOp func, ProgramOp program)
       : func(func), target(program.getTargetDesc()),
         builder(&program.getBodyBlock(), program.getBodyBlock().end()),
-        vectorType(lpuc::lpu::VectorType::get(func.getContext(),
-                                        Float32Type::get(func.getContext()))) {}
+        vectorType(lpuc::lpu::VectorType::get(
+            func.getContext(), Float32Type::get(func.getContext()))) {}
 
   LogicalResult run() {
     Block &body = func.getBody().front();
     Location loc = func.getLoc();
     for (BlockArgument arg : body.getArguments()) {
-      auto type = getStaticF32Type(arg, loc, "graph input");
+      std::string name = ioName(arg.getArgNumber(), /*isInput=*/true);
+      auto type = getStaticF32Type(arg, loc, "graph input '" + name + "'");
       if (failed(type))
         return failure();
-      buffers[arg] = createBuffer(loc, BufferKind::Input,
-                                  ioName(arg.getArgNumber(), /*isInput=*/true),
-                                  *type);
+      buffers[arg] = createBuffer(loc, BufferKind::Input, name, *type);
     }
     // Outputs are created in graph order so the binary lists them that way.
     // A node result that is an output is computed straight into it; graph
@@ -65,11 +64,11 @@ public:
     auto ret = cast<func::ReturnOp>(body.getTerminator());
     SmallVector<std::pair<Value, BufferOp>> copies;
     for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
-      auto type = getStaticF32Type(value, loc, "graph output");
+      std::string name = ioName(i, /*isInput=*/false);
+      auto type = getStaticF32Type(value, loc, "graph output '" + name + "'");
       if (failed(type))
         return failure();
-      BufferOp out = createBuffer(loc, BufferKind::Output, ioName(i, false),
-                                  *type);
+      BufferOp out = createBuffer(loc, BufferKind::Output, name, *type);
       Operation *def = value.getDefiningOp();
       if (def && !isa<arith::ConstantOp>(def) && !outputBuffers.count(value))
         outputBuffers[value] = out;
@@ -95,9 +94,9 @@ private:
   //===--------------------------------------------------------------------===//
 
   std::string ioName(unsigned index, bool isInput) {
-    auto name = isInput ? func.getArgAttrOfType<StringAttr>(index, "onnx.name")
-                        : func.getResultAttrOfType<StringAttr>(index,
-                                                               "onnx.name");
+    auto name = isInput
+                    ? func.getArgAttrOfType<StringAttr>(index, "onnx.name")
+                    : func.getResultAttrOfType<StringAttr>(index, "onnx.name");
     if (name)
       return name.str();
     return (isInput ? "input" : "output") + std::to_string(index);
@@ -110,7 +109,7 @@ private:
   /// The value's type if it is a static-shape f32 tensor, else an error that
   /// says what is wrong with it.
   FailureOr<RankedTensorType> getStaticF32Type(Value value, Location loc,
-                                               StringRef what) {
+                                               const Twine &what) {
     auto ranked = dyn_cast<RankedTensorType>(value.getType());
     if (!ranked)
       return emitError(loc) << what << " has type " << value.getType()
@@ -120,9 +119,9 @@ private:
       return emitError(loc) << what << " has dynamic shape " << ranked
                             << "; fix the graph inputs' sizes with --shape";
     if (!ranked.getElementType().isF32())
-      return emitError(loc) << what << " has element type "
-                            << ranked.getElementType()
-                            << ", which is not supported yet (only f32)";
+      return emitError(loc)
+             << what << " has element type " << ranked.getElementType()
+             << ", which is not supported yet (only f32)";
     if (ranked.getNumElements() == 0)
       return emitError(loc) << what << " is empty (" << ranked << ")";
     return ranked;
@@ -131,12 +130,12 @@ private:
   /// Checks every operand and result of a node before lowering it.
   LogicalResult checkNodeTypes(Operation *op) {
     for (auto [i, v] : llvm::enumerate(op->getOperands()))
-      if (failed(getStaticF32Type(v, op->getLoc(),
-                                  "input " + std::to_string(i))))
+      if (failed(
+              getStaticF32Type(v, op->getLoc(), "input " + std::to_string(i))))
         return failure();
     for (auto [i, v] : llvm::enumerate(op->getResults()))
-      if (failed(getStaticF32Type(v, op->getLoc(),
-                                  "output " + std::to_string(i))))
+      if (failed(
+              getStaticF32Type(v, op->getLoc(), "output " + std::to_string(i))))
         return failure();
     return success();
   }
@@ -146,6 +145,13 @@ private:
     return BufferOp::create(builder, loc, BufferType::get(builder.getContext()),
                             kind, name, type, init, IntegerAttr(),
                             IntegerAttr());
+  }
+
+  /// A buffer name from the node or initializer a location names.
+  static std::string nameFrom(Location loc, StringRef fallback,
+                              StringRef suffix = "") {
+    StringRef node = onnx::getNodeName(loc);
+    return ((node.empty() ? fallback : node) + suffix).str();
   }
 
   /// The buffer holding `value`; constants get theirs on first use.
@@ -161,10 +167,9 @@ private:
     auto type = getStaticF32Type(value, constant.getLoc(), "constant");
     if (failed(type))
       return failure();
-    StringRef name = onnx::getNodeName(constant.getLoc());
-    BufferOp buffer = createBuffer(constant.getLoc(), BufferKind::Constant,
-                                   name.empty() ? "constant" : name, *type,
-                                   data);
+    BufferOp buffer =
+        createBuffer(constant.getLoc(), BufferKind::Constant,
+                     nameFrom(constant.getLoc(), "constant"), *type, data);
     buffers[value] = buffer;
     return buffer;
   }
@@ -176,9 +181,8 @@ private:
       return out;
     }
     Location loc = result.getLoc();
-    StringRef node = onnx::getNodeName(loc);
     BufferOp buffer =
-        createBuffer(loc, BufferKind::Scratch, node.empty() ? "tmp" : node,
+        createBuffer(loc, BufferKind::Scratch, nameFrom(loc, "tmp"),
                      cast<RankedTensorType>(result.getType()));
     buffers[result] = buffer;
     return buffer;
@@ -203,7 +207,7 @@ private:
       for (int64_t c = 0; c < cols; ++c)
         transposed[c * rows + r] = (*data)[r * cols + c];
     auto newType = RankedTensorType::get({cols, rows}, type.getElementType());
-    std::string name = onnx::getNodeName(constant.getLoc()).str() + ".T";
+    std::string name = nameFrom(constant.getLoc(), "constant", ".T");
     auto attr = DenseResourceElementsAttr::get(
         newType, name,
         HeapAsmResourceBlob::allocateAndCopyInferAlign(
@@ -276,8 +280,9 @@ private:
       // ONNX broadcasting guarantees operand rank <= output rank.
       size_t padding = rank - std::min(rank, operand.shape.size());
       BufferOp buffer = operand.buffer;
-      Prepared p{buffer, Shape(padding, 1), {},
-                 buffer.getLayout(target).vectorsPerRow, false, operand.scale};
+      Prepared p{buffer, Shape(padding, 1),
+                 {},     buffer.getLayout(target).vectorsPerRow,
+                 false,  operand.scale};
       p.shape.append(operand.shape.begin(), operand.shape.end());
       p.rowStride.assign(rank - 1, 1);
       for (int64_t i = int64_t(rank) - 3; i >= 0; --i)
@@ -289,8 +294,8 @@ private:
     Shape index(rank - 1, 0);
     for (int64_t row = 0; row < outLayout.rows; ++row) {
       for (int64_t j = 0; j < outLayout.vectorsPerRow; ++j) {
-        int64_t width = std::min<int64_t>(target.lanes,
-                                          rowLength - j * target.lanes);
+        int64_t width =
+            std::min<int64_t>(target.lanes, rowLength - j * target.lanes);
         Value acc;
         for (Prepared &p : prepared) {
           int64_t opRow = 0;
@@ -299,8 +304,8 @@ private:
           Value v;
           if (p.laneBroadcast) {
             v = read(loc, p.buffer, opRow * p.vectorsPerRow);
-            v = emit<DistributeOp>(loc, {v},
-                                   {intAttr("lane", 0), intAttr("width", width)});
+            v = emit<DistributeOp>(
+                loc, {v}, {intAttr("lane", 0), intAttr("width", width)});
           } else {
             v = read(loc, p.buffer, opRow * p.vectorsPerRow + j);
           }
@@ -325,8 +330,8 @@ private:
   /// out[M,N] = a[M,K] x b[K,N], one lanes x lanes weight tile at a time.
   /// Tiles rotate over the MXM planes; partial sums over K accumulate in
   /// `out` through the VXM.
-  void emitMatMul(Location loc, BufferOp a, BufferOp b, BufferOp out,
-                  int64_t M, int64_t K) {
+  void emitMatMul(Location loc, BufferOp a, BufferOp b, BufferOp out, int64_t M,
+                  int64_t K) {
     const int64_t lanes = target.lanes;
     const ::lpu::TensorLayout aLayout = a.getLayout(target);
     const ::lpu::TensorLayout bLayout = b.getLayout(target);
@@ -334,8 +339,8 @@ private:
     for (int64_t n = 0; n < outLayout.vectorsPerRow; ++n) {
       for (int64_t k = 0; k < aLayout.vectorsPerRow; ++k) {
         int64_t plane = nextPlane++ % target.mxmPlanes;
-        NamedAttribute unit = builder.getNamedAttr(
-            "unit", builder.getI32IntegerAttr(plane));
+        NamedAttribute unit =
+            builder.getNamedAttr("unit", builder.getI32IntegerAttr(plane));
         int64_t rows = std::min(lanes, K - k * lanes);
         for (int64_t r = 0; r < rows; ++r) {
           Value row = read(loc, b, (k * lanes + r) * bLayout.vectorsPerRow + n);
@@ -347,8 +352,8 @@ private:
           Value partial = emit<MatMulOp>(loc, {x}, {unit});
           int64_t offset = m * outLayout.vectorsPerRow + n;
           if (k > 0)
-            partial = combine(loc, Combine::Add, partial,
-                              read(loc, out, offset));
+            partial =
+                combine(loc, Combine::Add, partial, read(loc, out, offset));
           write(loc, partial, out, offset);
         }
       }
@@ -379,8 +384,8 @@ private:
           if (failed(input))
             return failure();
           emitElementwise(op.getLoc(), {{*input, shapeOf(op.getX())}},
-                          Combine::None, /*relu=*/true,
-                          resultBuffer(op.getY()), shapeOf(op.getY()));
+                          Combine::None, /*relu=*/true, resultBuffer(op.getY()),
+                          shapeOf(op.getY()));
           return success();
         })
         .Case([&](onnx::MatMulOp op) { return lowerMatMul(op); })
@@ -442,8 +447,7 @@ private:
     auto productType = RankedTensorType::get({M, N}, builder.getF32Type());
     BufferOp product =
         createBuffer(op.getLoc(), BufferKind::Scratch,
-                     (onnx::getNodeName(op.getLoc()) + ".product").str(),
-                     productType);
+                     nameFrom(op.getLoc(), "tmp", ".product"), productType);
     emitMatMul(op.getLoc(), *a, *b, product, M, K);
     SmallVector<ElementwiseOperand> operands = {{product, {M, N}, alpha}};
     if (Value c = op.getC()) {

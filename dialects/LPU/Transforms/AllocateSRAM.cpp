@@ -50,10 +50,9 @@ struct AllocateSRAMPass
     if (missing) {
       int64_t total = int64_t(target.memSlices) * capacity;
       program.emitError("the program needs ")
-          << missing << " more SRAM vectors ("
-          << missing * target.lanes * 4 << " bytes) than fit on "
-          << target.name << " (" << total << " vectors of " << target.lanes
-          << " x f32)";
+          << missing << " more SRAM vectors (" << missing * target.lanes * 4
+          << " bytes) than fit on " << target.name << " (" << total
+          << " vectors of " << target.lanes << " x f32)";
       return signalPassFailure();
     }
   }

@@ -34,7 +34,7 @@ namespace {
 using Cell = std::pair<Operation *, int64_t>;
 
 struct CellState {
-  int64_t visibleAt = 0;     // cycle from which the last write is readable
+  int64_t visibleAt = 0; // cycle from which the last write is readable
   int64_t lastReadIssue = -1;
 };
 
@@ -75,9 +75,9 @@ public:
 
 private:
   Cell cellOf(Operation *memOp) {
-    int64_t offset = TypeSwitch<Operation *, int64_t>(memOp)
-                         .Case<ReadOp, WriteOp>(
-                             [](auto op) { return op.getOffset(); });
+    int64_t offset =
+        TypeSwitch<Operation *, int64_t>(memOp).Case<ReadOp, WriteOp>(
+            [](auto op) { return op.getOffset(); });
     return {getAccessedBuffer(memOp), offset};
   }
 
@@ -99,8 +99,8 @@ private:
       occupancy = nop.getCount();
     freeCycle(kind, unit) = cycle + occupancy;
     int64_t done = cycle + latency(inst);
-    totalCycles = std::max(totalCycles, isa<NopOp>(op) ? cycle + occupancy
-                                                       : done);
+    totalCycles =
+        std::max(totalCycles, isa<NopOp>(op) ? cycle + occupancy : done);
     for (Value result : op->getResults())
       ready[result] = done;
     if (isa<ReadOp>(op)) {
@@ -223,12 +223,14 @@ private:
     unsigned order = 0;
     for (Operation &op : program.getBodyBlock()) {
       ++order;
-      if (op.getNumResults() != 1 || !isa<lpuc::lpu::VectorType>(op.getResult(0).getType()))
+      if (op.getNumResults() != 1 ||
+          !isa<lpuc::lpu::VectorType>(op.getResult(0).getType()))
         continue;
       Value result = op.getResult(0);
       int64_t start = ready.lookup(result), end = start;
       for (Operation *user : result.getUsers())
-        end = std::max(end, *cast<InstructionOpInterface>(user).getIssueCycle());
+        end =
+            std::max(end, *cast<InstructionOpInterface>(user).getIssueCycle());
       lifetimes.push_back({start, end, order, &op});
     }
     llvm::sort(lifetimes, [](const Lifetime &a, const Lifetime &b) {

@@ -46,9 +46,9 @@ struct VerifySchedulePass
       for (int64_t c = cycle; c < cycle + occupancy; ++c) {
         auto [it, inserted] = slots.insert({{kind, unit, c}, &op});
         if (!inserted) {
-          InFlightDiagnostic diag =
-              op.emitError() << "issues at cycle " << c
-                             << " on a unit that is already busy";
+          InFlightDiagnostic diag = op.emitError()
+                                    << "issues at cycle " << c
+                                    << " on a unit that is already busy";
           diag.attachNote(it->second->getLoc()) << "busy with this instruction";
           ok = false;
         }
@@ -57,8 +57,8 @@ struct VerifySchedulePass
         auto producer = operand.getDefiningOp<InstructionOpInterface>();
         if (!producer)
           continue;
-        int64_t landed = *producer.getIssueCycle() +
-                         target.latencyOf(producer.getOpcode());
+        int64_t landed =
+            *producer.getIssueCycle() + target.latencyOf(producer.getOpcode());
         if (landed > cycle) {
           op.emitError("reads a value at cycle ")
               << cycle << " that lands at cycle " << landed;

@@ -72,7 +72,8 @@ bool readBinary(const uint8_t *data, size_t size, Binary &binary,
 void printAssembly(const Binary &binary, std::ostream &os);
 
 /// One instruction in assembly syntax, e.g. "vadd e0, e1 -> w2".
-std::string formatInstruction(const TargetDesc &target, const Instruction &inst);
+std::string formatInstruction(const TargetDesc &target,
+                              const Instruction &inst);
 
 /// Formats a stream index as "e<i>" (eastward) or "w<i>" (westward).
 std::string streamName(const TargetDesc &target, uint8_t stream);

@@ -32,7 +32,7 @@ typedef struct lpu_program lpu_program;
 typedef struct lpu_execution lpu_execution;
 
 typedef struct lpu_tensor_info {
-  const char *name;     /* owned by the program */
+  const char *name; /* owned by the program */
   lpu_dtype dtype;
   size_t rank;
   const int64_t *shape; /* owned by the program */

@@ -1,0 +1,49 @@
+// RUN: lpu-opt %s -split-input-file -verify-diagnostics --convert-onnx-to-lpu=target=lpu-tiny
+
+func.func @main(%x: tensor<2x8xf32> {onnx.name = "x"}) -> (tensor<2x8xf32> {onnx.name = "y"}) {
+  // expected-error @+1 {{operator 'Softmax' is not supported by the LPU lowering yet}}
+  %0 = onnx.Node "Softmax"(%x) {domain = "", onnx_attributes = {axis = 1 : i64}} : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @main(%a: tensor<2x3x4xf32> {onnx.name = "a"}, %b: tensor<2x4x5xf32> {onnx.name = "b"}) -> (tensor<2x3x5xf32> {onnx.name = "y"}) {
+  // expected-error @+1 {{operands of rank 3 and 3 are not supported yet (2-D only)}}
+  %0 = onnx.MatMul %a, %b : (tensor<2x3x4xf32>, tensor<2x4x5xf32>) -> tensor<2x3x5xf32>
+  return %0 : tensor<2x3x5xf32>
+}
+
+// -----
+
+func.func @main(%a: tensor<4x3xf32> {onnx.name = "a"}, %b: tensor<4x5xf32> {onnx.name = "b"}) -> (tensor<3x5xf32> {onnx.name = "y"}) {
+  // expected-error @+1 {{A must be a constant to be transposed (transposing a tensor computed at run time is not supported yet)}}
+  %0 = onnx.Gemm %a, %b {transA = 1 : i64} : (tensor<4x3xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+  return %0 : tensor<3x5xf32>
+}
+
+// -----
+
+func.func @main(%a: tensor<4xf32> {onnx.name = "a"}, %b: tensor<4xf32> {onnx.name = "b"}) -> (tensor<4xf32> {onnx.name = "y"}) {
+  // expected-error @+1 {{output 0 has dynamic shape 'tensor<?xf32>'; fix the graph inputs' sizes with --shape}}
+  %0 = onnx.Add %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<?xf32>
+  %1 = onnx.Mul %0, %a : (tensor<?xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %1 : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{graph input 'x' has element type 'f16', which is not supported yet (only f32)}}
+func.func @main(%x: tensor<4xf16> {onnx.name = "x"}) -> (tensor<4xf16> {onnx.name = "y"}) {
+  %0 = onnx.Relu %x : tensor<4xf16>
+  return %0 : tensor<4xf16>
+}
+
+// -----
+
+// expected-error @+1 {{expected an imported graph: func.func @main}}
+module {
+  func.func @other() {
+    return
+  }
+}

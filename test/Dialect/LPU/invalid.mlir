@@ -1,0 +1,174 @@
+// RUN: lpu-opt %s -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{unknown target 'lpu-huge'}}
+lpu.program @p target("lpu-huge") {
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  // expected-error @+1 {{holds 'i32'; only f32 buffers are supported}}
+  %x = lpu.buffer input "x" : tensor<4xi32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  // expected-error @+1 {{constant buffer needs `init` data}}
+  %x = lpu.buffer constant "w" : tensor<4xf32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  // expected-error @+1 {{only constant buffers have `init` data}}
+  %x = lpu.buffer input "x" init(dense<1.0> : tensor<4xf32>) : tensor<4xf32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  // expected-error @+1 {{init data type 'tensor<8xf32>' does not match 'tensor<4xf32>'}}
+  %x = lpu.buffer constant "w" init(dense<1.0> : tensor<8xf32>) : tensor<4xf32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  // expected-error @+1 {{needs both `slice` and `address`, or neither}}
+  %x = lpu.buffer input "x" {slice = 1 : i32} : tensor<4xf32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  // expected-error @+1 {{SRAM range mem[9]:0+1 is outside the target}}
+  %x = lpu.buffer input "x" {slice = 9 : i32, address = 0 : i32} : tensor<4xf32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  %x = lpu.buffer input "x" : tensor<2x20xf32>
+  // expected-error @+1 {{offset 4 is outside buffer 'x' (4 vectors)}}
+  %v = lpu.mem.read %x[4] : !lpu.vector<f32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  %x = lpu.buffer input "x" : tensor<16xf32>
+  %v = lpu.mem.read %x[0] : !lpu.vector<f32>
+  // expected-error @+1 {{writes to read-only buffer 'x'}}
+  lpu.mem.write %v, %x[0] : !lpu.vector<f32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  %x = lpu.buffer input "x" : tensor<16xf32>
+  %v = lpu.mem.read %x[0] : !lpu.vector<f32>
+  // expected-error @+1 {{needs a `unit` (its MXM plane)}}
+  lpu.mxm.load_weights %v, row 0 : !lpu.vector<f32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  %x = lpu.buffer input "x" : tensor<16xf32>
+  %v = lpu.mem.read %x[0] : !lpu.vector<f32>
+  // expected-error @+1 {{row 16 is out of range for 16 lanes}}
+  lpu.mxm.load_weights %v, row 16 {unit = 0 : i32} : !lpu.vector<f32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  // expected-error @+1 {{rows 0 is out of range for 16 lanes}}
+  lpu.mxm.install rows 0 {unit = 0 : i32}
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  // expected-error @+1 {{unit mxm[2] does not exist on lpu-tiny}}
+  lpu.mxm.install rows 4 {unit = 2 : i32}
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  %x = lpu.buffer input "x" : tensor<16xf32>
+  // expected-error @+1 {{stream 16 does not exist (target has 16)}}
+  %v = lpu.mem.read %x[0] {stream = 16 : i32} : !lpu.vector<f32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  %x = lpu.buffer input "x" : tensor<16xf32>
+  %v = lpu.mem.read %x[0] : !lpu.vector<f32>
+  // expected-error @+1 {{lane 16 / width 16 out of range for 16 lanes}}
+  %d = lpu.sxm.distribute %v, lane 16, width 16 : !lpu.vector<f32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  %x = lpu.buffer input "x" : tensor<16xf32>
+  %v = lpu.mem.read %x[0] : !lpu.vector<f32>
+  // expected-error @+1 {{shift -16 out of range for 16 lanes}}
+  %d = lpu.sxm.shift %v, -16 : !lpu.vector<f32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  // expected-error @+1 {{count must be at least 1}}
+  lpu.nop 0 on "vxm"
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  // expected-error @+1 {{unknown unit kind 'gpu'}}
+  lpu.nop 2 on "gpu"
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  // expected-error @+1 {{has negative cycle -1}}
+  lpu.nop 2 on "vxm" {cycle = -1 : i64}
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") attributes {cycles = 4 : i64} {
+  %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<16xf32>
+  // expected-error @+1 {{lacks a cycle or unit in a scheduled program}}
+  %v = lpu.mem.read %x[0] {stream = 0 : i32} : !lpu.vector<f32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") attributes {cycles = 4 : i64} {
+  %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<16xf32>
+  // expected-error @+1 {{lacks a result stream in a scheduled program}}
+  %v = lpu.mem.read %x[0] {cycle = 0 : i64, unit = 0 : i32} : !lpu.vector<f32>
+}
+
+// -----
+
+func.func @outside(%v: !lpu.vector<f32>) {
+  // expected-error @+1 {{expects parent op 'lpu.program'}}
+  %r = lpu.vxm.relu %v : !lpu.vector<f32>
+  return
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  // expected-error @+1 {{is not allowed in an lpu.program}}
+  %c = arith.constant 1 : i32
+}

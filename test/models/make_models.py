@@ -1,0 +1,167 @@
+#!/usr/bin/python3
+"""Generates the ONNX models lpuc's tests use, with reference outputs.
+
+Usage: make_models.py NAME OUTDIR
+
+Writes OUTDIR/model.onnx and, for models that run, OUTDIR/test_data_set_0/
+input_<i>.pb and output_<i>.pb in the layout of the ONNX conformance data.
+Weights and inputs are random with a fixed seed, so the files are the same
+on every run. Reference outputs are computed with NumPy in float64.
+
+Models:
+  mlp            2-layer MLP: Gemm(transB=1) + Relu + MatMul + Add, batch 4,
+                 64 -> 96 -> 10 (exercises K and N tiling on lpu-tiny)
+  mlp-wide       4-layer MLP, 512 wide, batch 8
+  dynamic        an input with a symbolic batch dimension
+  unsupported    a graph with a Softmax node
+  int64          an Add on int64 tensors
+  opset-too-new  imports opset 99 of the default domain
+  truncated      the mlp model cut to half its bytes
+  mixed          Constant nodes, an Add and an unknown-to-lpuc Softmax with
+                 attributes, to check faithful import
+"""
+
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+OPSET = 13
+
+
+def save_model(model, outdir, check=True):
+    os.makedirs(outdir, exist_ok=True)
+    if check:
+        onnx.checker.check_model(model)
+    path = os.path.join(outdir, "model.onnx")
+    onnx.save(model, path)
+    return path
+
+
+def save_data(outdir, inputs, outputs):
+    data_dir = os.path.join(outdir, "test_data_set_0")
+    os.makedirs(data_dir, exist_ok=True)
+    for kind, tensors in (("input", inputs), ("output", outputs)):
+        for i, (name, array) in enumerate(tensors):
+            tensor = numpy_helper.from_array(array.astype(np.float32), name)
+            with open(os.path.join(data_dir, f"{kind}_{i}.pb"), "wb") as f:
+                f.write(tensor.SerializeToString())
+
+
+def dense(rng, shape, scale):
+    return (rng.standard_normal(shape) * scale).astype(np.float32)
+
+
+def make_mlp(outdir, widths, batch, seed):
+    """Alternates Gemm(transB=1)+Relu (torch Linear style) and MatMul+Add."""
+    rng = np.random.default_rng(seed)
+    x = dense(rng, (batch, widths[0]), 1.0)
+    nodes, inits = [], []
+    current, value = "x", x.astype(np.float64)
+    for layer, (fan_in, fan_out) in enumerate(zip(widths, widths[1:])):
+        w = dense(rng, (fan_out, fan_in), 1.0 / np.sqrt(fan_in))
+        b = dense(rng, (fan_out,), 0.1)
+        last = layer == len(widths) - 2
+        out = "y" if last else f"h{layer}"
+        pre = out if last else f"fc{layer}_out"
+        if layer % 2 == 0:
+            inits += [numpy_helper.from_array(w, f"fc{layer}.weight"),
+                      numpy_helper.from_array(b, f"fc{layer}.bias")]
+            nodes.append(helper.make_node(
+                "Gemm", [current, f"fc{layer}.weight", f"fc{layer}.bias"], [pre],
+                name=f"fc{layer}", transB=1))
+        else:
+            inits += [numpy_helper.from_array(w.T.copy(), f"fc{layer}.weight"),
+                      numpy_helper.from_array(b, f"fc{layer}.bias")]
+            nodes.append(helper.make_node(
+                "MatMul", [current, f"fc{layer}.weight"], [f"fc{layer}_mm"],
+                name=f"fc{layer}_matmul"))
+            nodes.append(helper.make_node(
+                "Add", [f"fc{layer}_mm", f"fc{layer}.bias"], [pre],
+                name=f"fc{layer}_bias"))
+        value = value @ w.T.astype(np.float64) + b.astype(np.float64)
+        if not last:
+            nodes.append(helper.make_node("Relu", [pre], [out],
+                                          name=f"relu{layer}"))
+            value = np.maximum(value, 0.0)
+        current = out
+    graph = helper.make_graph(
+        nodes, "mlp",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [batch, widths[0]])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [batch, widths[-1]])],
+        inits)
+    model = helper.make_model(graph, producer_name="lpuc-tests",
+                              opset_imports=[helper.make_opsetid("", OPSET)])
+    save_model(model, outdir)
+    save_data(outdir, [("x", x)], [("y", value)])
+
+
+def make_simple(outdir, node, inputs, outputs, opset=OPSET, check=True):
+    graph = helper.make_graph([node], "g", inputs, outputs)
+    model = helper.make_model(graph, producer_name="lpuc-tests",
+                              opset_imports=[helper.make_opsetid("", opset)])
+    return save_model(model, outdir, check)
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    name, outdir = sys.argv[1], sys.argv[2]
+    f32 = TensorProto.FLOAT
+    if name == "mlp":
+        make_mlp(outdir, [64, 96, 10], batch=4, seed=7)
+    elif name == "mlp-wide":
+        make_mlp(outdir, [512, 512, 512, 512, 512], batch=8, seed=11)
+    elif name == "dynamic":
+        make_simple(outdir, helper.make_node("Relu", ["x"], ["y"], name="relu"),
+                    [helper.make_tensor_value_info("x", f32, ["N", 16])],
+                    [helper.make_tensor_value_info("y", f32, ["N", 16])])
+    elif name == "unsupported":
+        make_simple(outdir,
+                    helper.make_node("Softmax", ["x"], ["y"], name="probs"),
+                    [helper.make_tensor_value_info("x", f32, [2, 8])],
+                    [helper.make_tensor_value_info("y", f32, [2, 8])])
+    elif name == "int64":
+        i64 = TensorProto.INT64
+        make_simple(outdir,
+                    helper.make_node("Add", ["a", "b"], ["c"], name="add_ints"),
+                    [helper.make_tensor_value_info("a", i64, [4]),
+                     helper.make_tensor_value_info("b", i64, [4])],
+                    [helper.make_tensor_value_info("c", i64, [4])])
+    elif name == "opset-too-new":
+        make_simple(outdir, helper.make_node("Relu", ["x"], ["y"], name="relu"),
+                    [helper.make_tensor_value_info("x", f32, [4])],
+                    [helper.make_tensor_value_info("y", f32, [4])],
+                    opset=99, check=False)
+    elif name == "truncated":
+        make_mlp(outdir, [64, 96, 10], batch=4, seed=7)
+        path = os.path.join(outdir, "model.onnx")
+        with open(path, "rb") as f:
+            data = f.read()
+        with open(path, "wb") as f:
+            f.write(data[: len(data) // 2])
+    elif name == "mixed":
+        nodes = [
+            helper.make_node("Constant", [], ["k"], name="k_const",
+                             value=numpy_helper.from_array(
+                                 np.arange(8, dtype=np.float32).reshape(2, 4), "k")),
+            helper.make_node("Constant", [], ["half"], name="half_const",
+                             value_float=0.5),
+            helper.make_node("Add", ["x", "k"], ["s"], name="add_k"),
+            helper.make_node("Mul", ["s", "half"], ["m"], name="scale"),
+            helper.make_node("Softmax", ["m"], ["y"], name="probs", axis=1),
+        ]
+        graph = helper.make_graph(
+            nodes, "mixed", [helper.make_tensor_value_info("x", f32, [2, 4])],
+            [helper.make_tensor_value_info("y", f32, [2, 4])])
+        save_model(helper.make_model(
+            graph, producer_name="lpuc-tests",
+            opset_imports=[helper.make_opsetid("", OPSET)]), outdir)
+    else:
+        sys.exit(f"unknown model '{name}'\n{__doc__}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+//===- RuntimeAPITest.cpp - The C API
+//---------------------------------------===//
+
+#include "TestPrograms.h"
+
+#include "lpu/runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+using namespace lpu::test;
+
+namespace {
+
+struct LoadedProgram {
+  std::vector<uint8_t> bytes = lpu::writeBinary(makeAddProgram());
+  lpu_program *program = nullptr;
+  LoadedProgram() {
+    EXPECT_EQ(lpu_program_load_memory(bytes.data(), bytes.size(), &program),
+              LPU_OK)
+        << lpu_last_error();
+  }
+  ~LoadedProgram() { lpu_program_free(program); }
+};
+
+TEST(RuntimeAPI, QueriesInputsAndOutputs) {
+  LoadedProgram loaded;
+  EXPECT_STREQ(lpu_program_target(loaded.program), "lpu-tiny");
+  ASSERT_EQ(lpu_program_num_inputs(loaded.program), 1u);
+  ASSERT_EQ(lpu_program_num_outputs(loaded.program), 1u);
+  lpu_tensor_info info;
+  ASSERT_EQ(lpu_program_input_info(loaded.program, 0, &info), LPU_OK);
+  EXPECT_STREQ(info.name, "x");
+  EXPECT_EQ(info.dtype, LPU_DTYPE_F32);
+  ASSERT_EQ(info.rank, 2u);
+  EXPECT_EQ(info.shape[0], 1);
+  EXPECT_EQ(info.shape[1], 16);
+  EXPECT_EQ(info.num_elements, 16u);
+  EXPECT_EQ(lpu_program_output_info(loaded.program, 1, &info),
+            LPU_ERROR_INVALID_ARGUMENT);
+}
+
+TEST(RuntimeAPI, RunsAndReportsStats) {
+  LoadedProgram loaded;
+  lpu_execution *exec = nullptr;
+  ASSERT_EQ(lpu_execution_create(loaded.program, &exec), LPU_OK);
+  std::vector<float> x(16, 1.0f), y(16);
+  lpu_stats stats;
+  EXPECT_EQ(lpu_execution_stats(exec, &stats), LPU_ERROR_INVALID_ARGUMENT);
+  ASSERT_EQ(lpu_execution_set_input(exec, 0, x.data(), x.size()), LPU_OK);
+  ASSERT_EQ(lpu_execution_run(exec), LPU_OK) << lpu_last_error();
+  ASSERT_EQ(lpu_execution_get_output(exec, 0, y.data(), y.size()), LPU_OK);
+  EXPECT_EQ(y[3], 104.0f);
+  ASSERT_EQ(lpu_execution_stats(exec, &stats), LPU_OK);
+  EXPECT_EQ(stats.cycles, 5u);
+  EXPECT_EQ(stats.instructions, 4u);
+  EXPECT_EQ(stats.clock_mhz, 900u);
+  EXPECT_EQ(lpu_execution_get_output(exec, 0, y.data(), 3),
+            LPU_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(lpu_last_error(), "output 'y' has 16 elements, asked for 3");
+  lpu_execution_free(exec);
+}
+
+TEST(RuntimeAPI, RejectsGarbageWithAMessage) {
+  const char garbage[] = "definitely not an LPU binary, but long enough";
+  lpu_program *program = nullptr;
+  EXPECT_EQ(lpu_program_load_memory(garbage, sizeof(garbage), &program),
+            LPU_ERROR_INVALID_BINARY);
+  EXPECT_EQ(program, nullptr);
+  EXPECT_STREQ(lpu_last_error(), "invalid LPU binary: not an LPU binary (bad "
+                                 "magic or shorter than a header)");
+  EXPECT_EQ(lpu_program_load_file("/nonexistent/model.lpu", &program),
+            LPU_ERROR_IO);
+  EXPECT_EQ(lpu_program_load_memory(nullptr, 0, &program),
+            LPU_ERROR_INVALID_ARGUMENT);
+}
+
+TEST(RuntimeAPI, ReportsHazardsAsExecutionErrors) {
+  lpu::Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0)
+          .at(lpu::UnitKind::Vxm, 0, 0, inst(lpu::Opcode::Relu, 1, 2))
+          .build();
+  std::vector<uint8_t> bytes = lpu::writeBinary(binary);
+  lpu_program *program = nullptr;
+  ASSERT_EQ(lpu_program_load_memory(bytes.data(), bytes.size(), &program),
+            LPU_OK);
+  lpu_execution *exec = nullptr;
+  ASSERT_EQ(lpu_execution_create(program, &exec), LPU_OK);
+  std::vector<float> x(16);
+  ASSERT_EQ(lpu_execution_set_input(exec, 0, x.data(), x.size()), LPU_OK);
+  EXPECT_EQ(lpu_execution_run(exec), LPU_ERROR_EXECUTION);
+  EXPECT_NE(std::strstr(lpu_last_error(), "hazard at cycle 0 on vxm[0]"),
+            nullptr)
+      << lpu_last_error();
+  lpu_execution_free(exec);
+  lpu_program_free(program);
+}
+
+} // namespace
