@@ -134,10 +134,13 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(ProgramOp program) {
         return inst.emitError("overlaps the previous instruction of ")
                << ::lpu::unitKindName(unit.kind).data() << "[" << unit.index
                << "] at cycle " << issue;
-      if (issue > cycle) {
+      // Idle gaps become NOPs; a NOP counts at most 2^32-1 cycles.
+      while (issue > cycle) {
         ::lpu::Instruction nop;
-        nop.imm = static_cast<uint32_t>(issue - cycle);
+        nop.imm = static_cast<uint32_t>(
+            std::min<int64_t>(issue - cycle, UINT32_MAX));
         unit.instructions.push_back(nop);
+        cycle += nop.imm;
       }
       ::lpu::Instruction word = encode(inst);
       unit.instructions.push_back(word);

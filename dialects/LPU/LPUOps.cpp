@@ -104,6 +104,9 @@ const ::lpu::TargetDesc &ProgramOp::getTargetDesc() {
 LogicalResult ProgramOp::verifyRegions() {
   if (!::lpu::findBuiltinTarget(getTarget().str()))
     return emitOpError("unknown target '") << getTarget() << "'";
+  if (getBodyBlock().getNumArguments())
+    return emitOpError("body must not have arguments: every vector is "
+                       "produced by an instruction");
   bool scheduled = getCycles().has_value();
   for (Operation &op : getBodyBlock()) {
     if (isa<BufferOp>(op))

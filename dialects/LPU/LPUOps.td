@@ -243,6 +243,19 @@ def LPU_MatMulOp : LPU_Inst<"mxm.matmul", "MatMul", [AllTypesMatch<["input", "re
   let assemblyFormat = "$input attr-dict `:` type($result)";
 }
 
+def LPU_MatMulAccOp : LPU_Inst<"mxm.matmul_acc", "MatMulAcc",
+    [AllTypesMatch<["input", "addend", "result"]>]> {
+  let summary = "MXM: result[n] = addend[n] + sum_k input[k] * weights[k][n]";
+  let description = [{
+    Accumulates partial sums of a contraction split over several weight tiles
+    inside the MXM, without a separate VXM addition.
+  }];
+  let arguments = !con((ins LPU_F32Vector:$input, LPU_F32Vector:$addend),
+                       placement, streamPlacement);
+  let results = (outs LPU_F32Vector:$result);
+  let assemblyFormat = "$input `,` $addend attr-dict `:` type($result)";
+}
+
 def LPU_DistributeOp : LPU_Inst<"sxm.distribute", "Distribute", [AllTypesMatch<["input", "result"]>]> {
   let summary = "SXM: copy one lane into lanes [0, width), zero the rest";
   let arguments = !con((ins LPU_F32Vector:$input, I64Attr:$lane, I64Attr:$width),

@@ -276,7 +276,8 @@ struct Simulator::State {
                std::move(array), slot);
       return;
     }
-    case Opcode::MatMul: {
+    case Opcode::MatMul:
+    case Opcode::MatMulAcc: {
       PlaneState &p = planes[unit.index];
       if (!p.installed || p.pendingInstalls) {
         reportHazard(t, slot,
@@ -286,7 +287,10 @@ struct Simulator::State {
                            "installed");
         return;
       }
-      out.assign(lanes, 0.0f);
+      if (inst.opcode == Opcode::MatMulAcc)
+        out = *b;
+      else
+        out.assign(lanes, 0.0f);
       for (uint32_t k = 0; k < lanes; ++k) {
         float x = (*a)[k];
         if (x == 0.0f)

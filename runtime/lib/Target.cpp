@@ -35,6 +35,7 @@ TargetDesc makeTarget(std::string name, uint32_t lanes, uint32_t memSlices,
   set(Opcode::LoadWeights, lat.loadWeights);
   set(Opcode::InstallWeights, lat.installWeights);
   set(Opcode::MatMul, lat.matmul);
+  set(Opcode::MatMulAcc, lat.matmul);
   set(Opcode::Distribute, lat.sxm);
   set(Opcode::Shift, lat.sxm);
   return t;

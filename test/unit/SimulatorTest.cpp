@@ -87,6 +87,37 @@ TEST(Simulator, MatMulUsesInstalledRowsAndZeroesTheRest) {
   EXPECT_EQ(sim.getStats().cycles, 11u);
 }
 
+TEST(Simulator, MatMulAccumulateAddsTheSecondOperand) {
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0)
+          .output("y", {1, 16}, 1, 0)
+          .constant(2, 0, std::vector<float>(16, 2.0f))
+          .at(UnitKind::Mem, 2, 0,
+              inst(Opcode::Read, 0, kNoStream, kNoStream, 0))
+          .at(UnitKind::Mxm, 1, 2,
+              inst(Opcode::LoadWeights, kNoStream, 0, kNoStream, 0, 0))
+          .at(UnitKind::Mxm, 1, 3,
+              inst(Opcode::InstallWeights, kNoStream, kNoStream, kNoStream, 0,
+                   1))
+          .at(UnitKind::Mem, 0, 3,
+              inst(Opcode::Read, 1, kNoStream, kNoStream, 0))
+          .at(UnitKind::Mxm, 1, 5, inst(Opcode::MatMulAcc, 2, 1, 1))
+          .at(UnitKind::Mem, 1, 9,
+              inst(Opcode::Write, kNoStream, 2, kNoStream, 0))
+          .build();
+  Simulator sim(binary);
+  std::string error;
+  std::vector<float> x = iota16(1.0f);
+  ASSERT_TRUE(sim.setInput(0, x.data(), x.size(), error));
+  ASSERT_TRUE(sim.run(error)) << error;
+  std::vector<float> y(16);
+  ASSERT_TRUE(sim.getOutput(0, y.data(), y.size(), error));
+  // y[n] = x[n] + x[0] * 2 (only weight row 0 is installed).
+  for (int n = 0; n < 16; ++n)
+    EXPECT_EQ(y[n], x[n] + 2.0f) << n;
+}
+
 TEST(Simulator, DistributeAndShiftMoveLanes) {
   Binary binary =
       ProgramBuilder()

@@ -328,8 +328,8 @@ private:
   }
 
   /// out[M,N] = a[M,K] x b[K,N], one lanes x lanes weight tile at a time.
-  /// Tiles rotate over the MXM planes; partial sums over K accumulate in
-  /// `out` through the VXM.
+  /// Tiles rotate over the MXM planes; partial sums over K tiles accumulate
+  /// in `out` through the VXM.
   void emitMatMul(Location loc, BufferOp a, BufferOp b, BufferOp out, int64_t M,
                   int64_t K) {
     const int64_t lanes = target.lanes;
@@ -349,8 +349,10 @@ private:
         emit<InstallWeightsOp>(loc, {}, {intAttr("rows", rows), unit});
         for (int64_t m = 0; m < M; ++m) {
           Value x = read(loc, a, m * aLayout.vectorsPerRow + k);
-          Value partial = emit<MatMulOp>(loc, {x}, {unit});
           int64_t offset = m * outLayout.vectorsPerRow + n;
+          Value partial = emit<MatMulOp>(loc, {x}, {unit});
+          // Added on the VXM rather than with mxm.matmul_acc: the SRAM
+          // round trip would then stall the plane's in-order queue.
           if (k > 0)
             partial =
                 combine(loc, Combine::Add, partial, read(loc, out, offset));

@@ -158,7 +158,7 @@ private:
     }
     if (isa<InstallWeightsOp>(op))
       return planes[unit].loadsLanded;
-    if (isa<MatMulOp>(op))
+    if (isa<MatMulOp, MatMulAccOp>(op))
       return planes[unit].arrayReady;
     return 0;
   }

@@ -172,3 +172,11 @@ lpu.program @p target("lpu-tiny") {
   // expected-error @+1 {{is not allowed in an lpu.program}}
   %c = arith.constant 1 : i32
 }
+
+// -----
+
+// expected-error @+1 {{body must not have arguments: every vector is produced by an instruction}}
+lpu.program @p target("lpu-tiny") {
+^bb0(%v: !lpu.vector<f32>):
+  %r = lpu.vxm.relu %v : !lpu.vector<f32>
+}
