@@ -8,7 +8,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 PACKAGES=(
   # Toolchain and build.
-  build-essential cmake ninja-build ccache git
+  build-essential cmake ninja-build ccache git bc
   # MLIR/LLVM 22 (headers, CMake config, lit, FileCheck, mlir-tblgen).
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   # ONNX import: libonnx with checker and shape inference, protobuf.
