@@ -39,7 +39,8 @@ public:
       Type type = convertValueType(input.type);
       if (!type) {
         emitError(fileLoc) << "graph input '" << input.name
-                           << "' has an unsupported type";
+                           << "' has unsupported ONNX element type "
+                           << input.type.dataType;
         return nullptr;
       }
       argTypes.push_back(type);

@@ -187,6 +187,12 @@ bool fixInputShapes(onnx::GraphProto &graph, const LoadOptions &options,
   for (auto &input : *graph.mutable_input()) {
     if (initializers.count(input.name()))
       continue;
+    if (!input.type().has_tensor_type()) {
+      error = "input '" + input.name() +
+              "' is not a tensor (sequence, map and optional inputs are not "
+              "supported)";
+      return false;
+    }
     auto *tensorType = input.mutable_type()->mutable_tensor_type();
     auto it = options.inputShapes.find(input.name());
     if (it != options.inputShapes.end()) {

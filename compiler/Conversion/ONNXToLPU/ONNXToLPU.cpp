@@ -430,10 +430,12 @@ private:
     FailureOr<BufferOp> a = op.getTransA()
                                 ? transposedConstant(op, op.getA(), "A")
                                 : bufferFor(op.getA(), op);
+    if (failed(a))
+      return failure();
     FailureOr<BufferOp> b = op.getTransB()
                                 ? transposedConstant(op, op.getB(), "B")
                                 : bufferFor(op.getB(), op);
-    if (failed(a) || failed(b))
+    if (failed(b))
       return failure();
     int64_t M = aShape[op.getTransA() ? 1 : 0];
     int64_t K = aShape[op.getTransA() ? 0 : 1];
