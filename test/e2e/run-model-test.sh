@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # Compiles a model directory (ONNX test layout: model.onnx and
-# test_data_set_*/) for a target, simulates every data set and compares the
-# outputs. Extra arguments (tolerances) go to lpu-run.
+# test_data_set_*/) for a target, simulates every data set, compares the
+# outputs, and checks that the simulator's cycle count is the one the
+# compiler's schedule predicts. Extra arguments (tolerances) go to lpu-run.
 # Usage: run-model-test.sh LPUC LPU_RUN MODEL_DIR TARGET WORK_DIR [ARGS...]
 set -euo pipefail
 lpuc=$1 lpu_run=$2 model_dir=$3 target=$4 work=$5
 shift 5
 mkdir -p "$work"
 "$lpuc" "$model_dir/model.onnx" --target="$target" -o "$work/model.lpu"
+predicted=$("$lpuc" "$model_dir/model.onnx" --target="$target" --emit=lpu |
+  sed -n 's/.*lpu.program @main .*cycles = \([0-9]*\) : i64.*/\1/p')
 found=0
 for data in "$model_dir"/test_data_set_*; do
   found=1
-  "$lpu_run" "$work/model.lpu" --test-data "$data" --quiet "$@"
+  "$lpu_run" "$work/model.lpu" --test-data "$data" --quiet "$@" | tee "$work/run.log"
+  simulated=$(sed -n 's/^cycles: \([0-9]*\) .*/\1/p' "$work/run.log")
+  if [ "$simulated" != "$predicted" ]; then
+    echo "the schedule predicts $predicted cycles, the simulator ran $simulated" >&2
+    exit 1
+  fi
 done
 if [ "$found" = 0 ]; then
   echo "no test_data_set_* in $model_dir" >&2
