@@ -93,10 +93,11 @@ public:
   size_t offset() const { return pos; }
   bool atEnd() const { return pos == end; }
 
-  void fail(const std::string &message) {
+  void fail(const std::string &message) { failAt(pos, message); }
+  void failAt(size_t offset, const std::string &message) {
     if (error.empty()) {
       std::ostringstream os;
-      os << where << " at offset " << pos << ": " << message;
+      os << where << " at offset " << offset << ": " << message;
       error = os.str();
     }
   }
@@ -406,6 +407,7 @@ bool readCode(ByteReader &r, const TargetDesc &t,
       r.fail("unit " + unitName + " does not exist or appears twice");
       break;
     }
+    size_t wordsAt = r.offset();
     const uint8_t *words = r.take(static_cast<size_t>(n) * kInstructionBytes);
     if (!words)
       break;
@@ -422,7 +424,8 @@ bool readCode(ByteReader &r, const TargetDesc &t,
       if (why.empty() && cycle > (uint64_t(1) << 40))
         why = "program is longer than 2^40 cycles";
       if (!why.empty()) {
-        r.fail(unitName + " instruction " + std::to_string(k) + ": " + why);
+        r.failAt(wordsAt + size_t(k) * kInstructionBytes,
+                 unitName + " instruction " + std::to_string(k) + ": " + why);
         break;
       }
     }
