@@ -104,6 +104,8 @@ std::string defaultBinaryPath(llvm::StringRef input) {
 
 } // namespace
 
+std::string getVersionString() { return getProducerString().str(); }
+
 std::string getEmitChoices() { return getPhaseNames(); }
 
 std::string getTargetChoices() {

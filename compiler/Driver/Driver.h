@@ -31,6 +31,9 @@ struct DriverOptions {
   std::vector<std::string> mlirOptions;
 };
 
+/// "lpuc X.Y.Z", as recorded in every binary it writes.
+std::string getVersionString();
+
 /// Valid values of --emit, separated by '|'.
 std::string getEmitChoices();
 /// Names of the built-in targets, separated by '|'.

@@ -17,6 +17,8 @@ Models:
   int64          an Add on int64 tensors
   opset-too-new  imports opset 99 of the default domain
   truncated      the mlp model cut to half its bytes
+  broadcast      Add/Mul/Sub/Relu with NumPy broadcasting along every kind of
+                 axis, rows wider than lpu-tiny's 16 lanes
   mixed          Constant nodes, an Add and an unknown-to-lpuc Softmax with
                  attributes, to check faithful import
 """
@@ -142,6 +144,31 @@ def main():
             data = f.read()
         with open(path, "wb") as f:
             f.write(data[: len(data) // 2])
+    elif name == "broadcast":
+        rng = np.random.default_rng(3)
+        x = dense(rng, (2, 3, 20), 1.0)
+        y = dense(rng, (2, 1, 20), 1.0)
+        z = dense(rng, (3, 1), 1.0)
+        s = np.array(0.25, dtype=np.float32)
+        nodes = [
+            helper.make_node("Add", ["x", "y"], ["a"], name="add_rows"),
+            helper.make_node("Mul", ["a", "z"], ["b"], name="mul_lanes"),
+            helper.make_node("Sub", ["b", "s"], ["c"], name="sub_scalar"),
+            helper.make_node("Relu", ["c"], ["out"], name="relu"),
+        ]
+        graph = helper.make_graph(
+            nodes, "broadcast",
+            [helper.make_tensor_value_info("x", f32, [2, 3, 20]),
+             helper.make_tensor_value_info("y", f32, [2, 1, 20]),
+             helper.make_tensor_value_info("z", f32, [3, 1])],
+            [helper.make_tensor_value_info("out", f32, [2, 3, 20])],
+            [numpy_helper.from_array(s, "s")])
+        save_model(helper.make_model(
+            graph, producer_name="lpuc-tests",
+            opset_imports=[helper.make_opsetid("", OPSET)]), outdir)
+        expected = np.maximum(
+            (x.astype(np.float64) + y) * z - np.float64(s), 0.0)
+        save_data(outdir, [("x", x), ("y", y), ("z", z)], [("out", expected)])
     elif name == "mixed":
         nodes = [
             helper.make_node("Constant", [], ["k"], name="k_const",

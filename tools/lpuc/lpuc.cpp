@@ -28,6 +28,7 @@ int main(int argc, char **argv) {
                  "x=1x3x224x224 (repeatable)");
   app.add_flag("--print-weights", options.printWeights,
                "Print weight blobs in MLIR output instead of eliding them");
+  app.set_version_flag("--version", lpuc::getVersionString());
   app.allow_extras();
   CLI11_PARSE(app, argc, argv);
   for (const std::string &extra : app.remaining()) {
