@@ -16,7 +16,10 @@ if not build_dir:
     lit_config.fatal("run lit with --param lpu_build_dir=<cmake build dir>")
 llvm_tools_dir = lit_config.params.get("llvm_tools_dir", "/usr/lib/llvm-22/bin")
 python = lit_config.params.get("python", "/usr/bin/python3")
-config.test_exec_root = os.path.join(build_dir, "test")
+# ctest runs each file in its own lit process; separate execution roots keep
+# them from racing on lit's shared timing file.
+config.test_exec_root = lit_config.params.get(
+    "lpu_exec_root", os.path.join(build_dir, "test"))
 
 config.environment["PATH"] = os.pathsep.join(
     [os.path.join(build_dir, "bin"), llvm_tools_dir, config.environment.get("PATH", "")])
