@@ -50,30 +50,21 @@ TEST(Simulator, AddsAndCountsCycles) {
 
 TEST(Simulator, MatMulUsesInstalledRowsAndZeroesTheRest) {
   // Weights: row r of W is (r+1) in every column; only 2 rows installed.
-  Binary binary =
-      ProgramBuilder()
-          .input("x", {1, 16}, 0, 0)
-          .output("y", {1, 16}, 1, 0)
-          .constant(2, 0, std::vector<float>(16, 1.0f))
-          .constant(2, 1, std::vector<float>(16, 2.0f))
-          .constant(2, 2, std::vector<float>(16, 3.0f))
-          .at(UnitKind::Mem, 2, 0,
-              inst(Opcode::Read, 0, kNoStream, kNoStream, 0))
-          .at(UnitKind::Mem, 2, 1,
-              inst(Opcode::Read, 1, kNoStream, kNoStream, 1))
-          .at(UnitKind::Mxm, 0, 2,
-              inst(Opcode::LoadWeights, kNoStream, 0, kNoStream, 0, 0))
-          .at(UnitKind::Mxm, 0, 3,
-              inst(Opcode::LoadWeights, kNoStream, 1, kNoStream, 0, 1))
-          .at(UnitKind::Mxm, 0, 4,
-              inst(Opcode::InstallWeights, kNoStream, kNoStream, kNoStream, 0,
-                   2))
-          .at(UnitKind::Mem, 0, 4,
-              inst(Opcode::Read, 2, kNoStream, kNoStream, 0))
-          .at(UnitKind::Mxm, 0, 6, inst(Opcode::MatMul, 3, 2))
-          .at(UnitKind::Mem, 1, 10,
-              inst(Opcode::Write, kNoStream, 3, kNoStream, 0))
-          .build();
+  Binary binary = ProgramBuilder()
+                      .input("x", {1, 16}, 0, 0)
+                      .output("y", {1, 16}, 1, 0)
+                      .constant(2, 0, std::vector<float>(16, 1.0f))
+                      .constant(2, 1, std::vector<float>(16, 2.0f))
+                      .constant(2, 2, std::vector<float>(16, 3.0f))
+                      .at(UnitKind::Mem, 2, 0, memRead(0, 0))
+                      .at(UnitKind::Mem, 2, 1, memRead(1, 1))
+                      .at(UnitKind::Mxm, 0, 2, loadWeights(0, 0))
+                      .at(UnitKind::Mxm, 0, 3, loadWeights(1, 1))
+                      .at(UnitKind::Mxm, 0, 4, installWeights(2))
+                      .at(UnitKind::Mem, 0, 4, memRead(2, 0))
+                      .at(UnitKind::Mxm, 0, 6, inst(Opcode::MatMul, 3, 2))
+                      .at(UnitKind::Mem, 1, 10, memWrite(3, 0))
+                      .build();
   Simulator sim(binary);
   std::string error;
   std::vector<float> x = iota16(1.0f); // 1, 2, 3, ...
@@ -88,24 +79,17 @@ TEST(Simulator, MatMulUsesInstalledRowsAndZeroesTheRest) {
 }
 
 TEST(Simulator, MatMulAccumulateAddsTheSecondOperand) {
-  Binary binary =
-      ProgramBuilder()
-          .input("x", {1, 16}, 0, 0)
-          .output("y", {1, 16}, 1, 0)
-          .constant(2, 0, std::vector<float>(16, 2.0f))
-          .at(UnitKind::Mem, 2, 0,
-              inst(Opcode::Read, 0, kNoStream, kNoStream, 0))
-          .at(UnitKind::Mxm, 1, 2,
-              inst(Opcode::LoadWeights, kNoStream, 0, kNoStream, 0, 0))
-          .at(UnitKind::Mxm, 1, 3,
-              inst(Opcode::InstallWeights, kNoStream, kNoStream, kNoStream, 0,
-                   1))
-          .at(UnitKind::Mem, 0, 3,
-              inst(Opcode::Read, 1, kNoStream, kNoStream, 0))
-          .at(UnitKind::Mxm, 1, 5, inst(Opcode::MatMulAcc, 2, 1, 1))
-          .at(UnitKind::Mem, 1, 9,
-              inst(Opcode::Write, kNoStream, 2, kNoStream, 0))
-          .build();
+  Binary binary = ProgramBuilder()
+                      .input("x", {1, 16}, 0, 0)
+                      .output("y", {1, 16}, 1, 0)
+                      .constant(2, 0, std::vector<float>(16, 2.0f))
+                      .at(UnitKind::Mem, 2, 0, memRead(0, 0))
+                      .at(UnitKind::Mxm, 1, 2, loadWeights(0, 0))
+                      .at(UnitKind::Mxm, 1, 3, installWeights(1))
+                      .at(UnitKind::Mem, 0, 3, memRead(1, 0))
+                      .at(UnitKind::Mxm, 1, 5, inst(Opcode::MatMulAcc, 2, 1, 1))
+                      .at(UnitKind::Mem, 1, 9, memWrite(2, 0))
+                      .build();
   Simulator sim(binary);
   std::string error;
   std::vector<float> x = iota16(1.0f);
@@ -124,17 +108,14 @@ TEST(Simulator, DistributeAndShiftMoveLanes) {
           .input("x", {1, 16}, 0, 0)
           .output("d", {1, 16}, 1, 0)
           .output("s", {1, 16}, 2, 0)
-          .at(UnitKind::Mem, 0, 0,
-              inst(Opcode::Read, 0, kNoStream, kNoStream, 0))
+          .at(UnitKind::Mem, 0, 0, memRead(0, 0))
           .at(UnitKind::Sxm, 0, 2,
               inst(Opcode::Distribute, 1, 0, kNoStream, 0, 3 | (5 << 16)))
           .at(UnitKind::Sxm, 1, 2,
               inst(Opcode::Shift, 2, 0, kNoStream, 0,
                    static_cast<uint32_t>(-2)))
-          .at(UnitKind::Mem, 1, 4,
-              inst(Opcode::Write, kNoStream, 1, kNoStream, 0))
-          .at(UnitKind::Mem, 2, 4,
-              inst(Opcode::Write, kNoStream, 2, kNoStream, 0))
+          .at(UnitKind::Mem, 1, 4, memWrite(1, 0))
+          .at(UnitKind::Mem, 2, 4, memWrite(2, 0))
           .build();
   Simulator sim(binary);
   std::string error;
@@ -157,18 +138,15 @@ TEST(Simulator, ScaleAndReluAndSubAndMax) {
           .input("x", {1, 16}, 0, 0)
           .output("y", {1, 16}, 1, 0)
           .constant(2, 0, c)
-          .at(UnitKind::Mem, 0, 0,
-              inst(Opcode::Read, 0, kNoStream, kNoStream, 0))
-          .at(UnitKind::Mem, 2, 0,
-              inst(Opcode::Read, 1, kNoStream, kNoStream, 0))
+          .at(UnitKind::Mem, 0, 0, memRead(0, 0))
+          .at(UnitKind::Mem, 2, 0, memRead(1, 0))
           .at(UnitKind::Vxm, 0, 2, inst(Opcode::Sub, 2, 0, 1)) // x - 3
           .at(UnitKind::Vxm, 0, 4,
               inst(Opcode::Scale, 3, 2, kNoStream, 0, f32Bits(-2.0f)))
           .at(UnitKind::Vxm, 0, 6, inst(Opcode::Relu, 4, 3)) // max(., 0)
           .at(UnitKind::Vxm, 1, 6, inst(Opcode::Mul, 5, 3, 3))
           .at(UnitKind::Vxm, 0, 8, inst(Opcode::Max, 6, 4, 5))
-          .at(UnitKind::Mem, 1, 10,
-              inst(Opcode::Write, kNoStream, 6, kNoStream, 0))
+          .at(UnitKind::Mem, 1, 10, memWrite(6, 0))
           .build();
   Simulator sim(binary);
   std::string error;
@@ -199,8 +177,7 @@ TEST(Hazard, ReadBeforeTheValueLands) {
   // The read's result lands at cycle 2; the add issues at 1.
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
-                      .at(UnitKind::Mem, 0, 0,
-                          inst(Opcode::Read, 0, kNoStream, kNoStream, 0))
+                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
                       .at(UnitKind::Vxm, 0, 1, inst(Opcode::Relu, 1, 0))
                       .build();
   EXPECT_NE(runExpectingFailure(binary).find(
@@ -213,10 +190,8 @@ TEST(Hazard, TwoWritersToOneStreamSlot) {
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
                       .input("z", {1, 16}, 1, 0)
-                      .at(UnitKind::Mem, 0, 0,
-                          inst(Opcode::Read, 4, kNoStream, kNoStream, 0))
-                      .at(UnitKind::Mem, 1, 0,
-                          inst(Opcode::Read, 4, kNoStream, kNoStream, 0))
+                      .at(UnitKind::Mem, 0, 0, memRead(4, 0))
+                      .at(UnitKind::Mem, 1, 0, memRead(4, 0))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
             "hazard at cycle 2 on mem[1] instruction #0 (read [0] -> e4): "
@@ -229,12 +204,9 @@ TEST(Hazard, SRAMReadBeforeTheWriteLands) {
   // it sees an address nothing was ever written to.
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
-                      .at(UnitKind::Mem, 0, 0,
-                          inst(Opcode::Read, 0, kNoStream, kNoStream, 0))
-                      .at(UnitKind::Mem, 1, 2,
-                          inst(Opcode::Write, kNoStream, 0, kNoStream, 5))
-                      .at(UnitKind::Mem, 1, 3,
-                          inst(Opcode::Read, 1, kNoStream, kNoStream, 6))
+                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
+                      .at(UnitKind::Mem, 1, 2, memWrite(0, 5))
+                      .at(UnitKind::Mem, 1, 3, memRead(1, 6))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
             "hazard at cycle 3 on mem[1] instruction #2 (read [6] -> e1): "
@@ -244,17 +216,12 @@ TEST(Hazard, SRAMReadBeforeTheWriteLands) {
 TEST(Hazard, InstallBeforeTheWeightLoadsLand) {
   // On lpu-v1 a weight-row load lands 2 cycles after issue: loaded at 3, the
   // row is in the buffer at 5, so an install at 4 would take a stale row.
-  Binary binary =
-      ProgramBuilder("lpu-v1")
-          .input("x", {1, 16}, 0, 0)
-          .at(UnitKind::Mem, 0, 0,
-              inst(Opcode::Read, 0, kNoStream, kNoStream, 0))
-          .at(UnitKind::Mxm, 1, 3,
-              inst(Opcode::LoadWeights, kNoStream, 0, kNoStream, 0, 0))
-          .at(UnitKind::Mxm, 1, 4,
-              inst(Opcode::InstallWeights, kNoStream, kNoStream, kNoStream, 0,
-                   1))
-          .build();
+  Binary binary = ProgramBuilder("lpu-v1")
+                      .input("x", {1, 16}, 0, 0)
+                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
+                      .at(UnitKind::Mxm, 1, 3, loadWeights(0, 0))
+                      .at(UnitKind::Mxm, 1, 4, installWeights(1))
+                      .build();
   EXPECT_EQ(runExpectingFailure(binary),
             "hazard at cycle 4 on mxm[1] instruction #2 (iw 1): installs "
             "weights while 1 weight-buffer row load(s) have not landed");
@@ -263,8 +230,7 @@ TEST(Hazard, InstallBeforeTheWeightLoadsLand) {
 TEST(Hazard, MatMulBeforeAnyInstall) {
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
-                      .at(UnitKind::Mem, 0, 0,
-                          inst(Opcode::Read, 0, kNoStream, kNoStream, 0))
+                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
                       .at(UnitKind::Mxm, 0, 2, inst(Opcode::MatMul, 1, 0))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
@@ -274,18 +240,13 @@ TEST(Hazard, MatMulBeforeAnyInstall) {
 
 TEST(Hazard, MatMulWhileWeightsInstall) {
   // Install latency is 2 on lpu-tiny: issued at 3, usable from 5.
-  Binary binary =
-      ProgramBuilder()
-          .input("x", {1, 16}, 0, 0)
-          .at(UnitKind::Mem, 0, 0,
-              inst(Opcode::Read, 0, kNoStream, kNoStream, 0))
-          .at(UnitKind::Mxm, 0, 2,
-              inst(Opcode::LoadWeights, kNoStream, 0, kNoStream, 0, 0))
-          .at(UnitKind::Mxm, 0, 3,
-              inst(Opcode::InstallWeights, kNoStream, kNoStream, kNoStream, 0,
-                   1))
-          .at(UnitKind::Mxm, 0, 4, inst(Opcode::MatMul, 1, 0))
-          .build();
+  Binary binary = ProgramBuilder()
+                      .input("x", {1, 16}, 0, 0)
+                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
+                      .at(UnitKind::Mxm, 0, 2, loadWeights(0, 0))
+                      .at(UnitKind::Mxm, 0, 3, installWeights(1))
+                      .at(UnitKind::Mxm, 0, 4, inst(Opcode::MatMul, 1, 0))
+                      .build();
   EXPECT_EQ(runExpectingFailure(binary),
             "hazard at cycle 4 on mxm[0] instruction #3 (abc e0 -> e1): "
             "streams activations while weights are installing");
@@ -303,10 +264,8 @@ TEST(Simulator, ReportsOutputsNeverWritten) {
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
                       .output("y", {2, 16}, 1, 0)
-                      .at(UnitKind::Mem, 0, 0,
-                          inst(Opcode::Read, 0, kNoStream, kNoStream, 0))
-                      .at(UnitKind::Mem, 1, 2,
-                          inst(Opcode::Write, kNoStream, 0, kNoStream, 0))
+                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
+                      .at(UnitKind::Mem, 1, 2, memWrite(0, 0))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
             "output 'y' was not completely written (vector 1 never stored)");

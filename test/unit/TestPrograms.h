@@ -23,6 +23,20 @@ inline Instruction inst(Opcode op, uint8_t dst = kNoStream,
   return i;
 }
 
+/// The instructions with fixed operand roles, spelled out once.
+inline Instruction memRead(uint8_t dst, uint32_t address) {
+  return inst(Opcode::Read, dst, kNoStream, kNoStream, address);
+}
+inline Instruction memWrite(uint8_t src, uint32_t address) {
+  return inst(Opcode::Write, kNoStream, src, kNoStream, address);
+}
+inline Instruction loadWeights(uint8_t src, uint32_t row) {
+  return inst(Opcode::LoadWeights, kNoStream, src, kNoStream, 0, row);
+}
+inline Instruction installWeights(uint32_t rows) {
+  return inst(Opcode::InstallWeights, kNoStream, kNoStream, kNoStream, 0, rows);
+}
+
 inline uint32_t f32Bits(float f) {
   uint32_t bits;
   std::memcpy(&bits, &f, 4);
@@ -107,10 +121,10 @@ inline Binary makeAddProgram() {
       .input("x", {1, 16}, 0, 0)
       .output("y", {1, 16}, 1, 0)
       .constant(2, 0, c)
-      .at(UnitKind::Mem, 0, 0, inst(Opcode::Read, 0, kNoStream, kNoStream, 0))
-      .at(UnitKind::Mem, 2, 0, inst(Opcode::Read, 1, kNoStream, kNoStream, 0))
+      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
+      .at(UnitKind::Mem, 2, 0, memRead(1, 0))
       .at(UnitKind::Vxm, 0, 2, inst(Opcode::Add, 2, 0, 1))
-      .at(UnitKind::Mem, 1, 4, inst(Opcode::Write, kNoStream, 2, kNoStream, 0))
+      .at(UnitKind::Mem, 1, 4, memWrite(2, 0))
       .build();
 }
 
