@@ -13,8 +13,8 @@ PACKAGES=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   # ONNX import: libonnx with checker and shape inference, protobuf.
   libonnx-dev libprotobuf-dev protobuf-compiler
-  # Command-line parsing.
-  libcli11-dev
+  # Command-line parsing; JSON for target description files.
+  libcli11-dev nlohmann-json3-dev
   # Unit tests.
   googletest libgtest-dev
   # ONNX conformance data and test-model generation (never used by the compiler itself).

@@ -122,11 +122,19 @@ int runCompiler(const DriverOptions &options) {
                 getPhaseNames() + ")");
     return 1;
   }
-  if (!::lpu::findBuiltinTarget(options.target)) {
-    reportError("unknown target '" + options.target + "' (expected " +
-                getTargetChoices() + ")");
+  // A built-in name or a description file; a file's target is registered
+  // under its own name for the passes to find.
+  ::lpu::TargetDesc target;
+  std::string targetError;
+  if (!::lpu::loadTarget(options.target, target, targetError)) {
+    reportError("--target: " + targetError);
     return 1;
   }
+  if (std::string clash = lpu::registerTarget(target); !clash.empty()) {
+    reportError("--target: " + options.target + ": " + clash);
+    return 1;
+  }
+  const std::string &targetName = target.name;
   onnx_model::LoadOptions loadOptions;
   if (!parseShapes(options.shapes, loadOptions))
     return 1;
@@ -169,7 +177,7 @@ int runCompiler(const DriverOptions &options) {
   PassManager pm(&context);
   if (!options.mlirOptions.empty() && failed(applyPassManagerCLOptions(pm)))
     return 1;
-  buildLoweringPipeline(pm, options.target, *emit);
+  buildLoweringPipeline(pm, targetName, *emit);
   if (failed(pm.run(*module)))
     return 1;
 

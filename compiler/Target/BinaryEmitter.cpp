@@ -26,10 +26,35 @@ uint32_t floatBits(float f) {
   return bits;
 }
 
+::lpu::DType elementDType(Value vector) {
+  return getDType(
+      cast<lpuc::lpu::VectorType>(vector.getType()).getElementType());
+}
+
+/// The element type an instruction computes in (ISA.def's Types column).
+::lpu::DType dtypeOf(InstructionOpInterface inst) {
+  Operation *op = inst.getOperation();
+  switch (::lpu::getInstructionInfo(inst.getOpcode()).types) {
+  case ::lpu::TypeSet::None:
+    return ::lpu::DType::None;
+  case ::lpu::TypeSet::MatMul:
+    if (auto iw = dyn_cast<InstallWeightsOp>(op))
+      return getDType(iw.getElementType());
+    return elementDType(op->getOperand(0));
+  case ::lpu::TypeSet::Arith:
+  case ::lpu::TypeSet::Float:
+    // Conversions are typed by their source, everything else by its result.
+    return elementDType(isa<ConvertOp>(op) ? op->getOperand(0)
+                                           : op->getResult(0));
+  }
+  return ::lpu::DType::None;
+}
+
 /// The instruction word for one op, issue cycle aside.
 ::lpu::Instruction encode(InstructionOpInterface inst) {
   ::lpu::Instruction word;
   word.opcode = inst.getOpcode();
+  word.dtype = dtypeOf(inst);
   Operation *op = inst.getOperation();
   if (auto stream = inst.getResultStream())
     word.dst = static_cast<uint8_t>(*stream);
@@ -54,6 +79,9 @@ uint32_t floatBits(float f) {
       })
       .Case([&](ShiftOp s) {
         word.imm = static_cast<uint32_t>(static_cast<int32_t>(s.getAmount()));
+      })
+      .Case([&](ConvertOp convert) {
+        word.imm = static_cast<uint32_t>(elementDType(convert.getResult()));
       })
       .Case([&](NopOp nop) { word.imm = nop.getCount(); });
   return word;
@@ -83,6 +111,7 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(ProgramOp program) {
     case BufferKind::Output: {
       ::lpu::TensorBinding binding;
       binding.name = buffer.getName().str();
+      binding.dtype = getDType(buffer.getTensorType().getElementType());
       binding.shape = shapeOf(buffer);
       binding.slice = *buffer.getSlice();
       binding.address = *buffer.getAddress();
@@ -92,15 +121,15 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(ProgramOp program) {
       break;
     }
     case BufferKind::Constant: {
-      std::optional<std::vector<float>> values =
-          readF32Elements(*buffer.getInit());
+      std::optional<std::vector<uint32_t>> values =
+          readLaneWords(*buffer.getInit());
       if (!values)
         return buffer.emitError("constant data of '")
-               << buffer.getName() << "' is unavailable (elided or not f32)";
+               << buffer.getName() << "' is unavailable (elided?)";
       ::lpu::SramSegment segment;
       segment.slice = *buffer.getSlice();
       segment.address = *buffer.getAddress();
-      segment.data.assign(layout.numVectors() * target.lanes, 0.0f);
+      segment.data.assign(layout.numVectors() * target.lanes, 0u);
       for (int64_t r = 0; r < layout.rows; ++r)
         std::copy_n(values->begin() + r * layout.rowLength, layout.rowLength,
                     segment.data.begin() +
@@ -137,8 +166,8 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(ProgramOp program) {
       // Idle gaps become NOPs; a NOP counts at most 2^32-1 cycles.
       while (issue > cycle) {
         ::lpu::Instruction nop;
-        nop.imm = static_cast<uint32_t>(
-            std::min<int64_t>(issue - cycle, UINT32_MAX));
+        nop.imm =
+            static_cast<uint32_t>(std::min<int64_t>(issue - cycle, UINT32_MAX));
         unit.instructions.push_back(nop);
         cycle += nop.imm;
       }

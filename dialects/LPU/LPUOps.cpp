@@ -2,6 +2,8 @@
 
 #include "dialects/LPU/LPUOps.h"
 
+#include "lpu/Simulator.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -61,34 +63,96 @@ BufferOp lpuc::lpu::getAccessedBuffer(Operation *op) {
   return buffer ? buffer.getDefiningOp<BufferOp>() : BufferOp();
 }
 
-std::optional<std::vector<float>>
-lpuc::lpu::readF32Elements(ElementsAttr attr) {
+::lpu::DType lpuc::lpu::getDType(Type elementType) {
+  if (elementType.isF32())
+    return ::lpu::DType::F32;
+  if (elementType.isF16())
+    return ::lpu::DType::F16;
+  if (elementType.isBF16())
+    return ::lpu::DType::BF16;
+  if (elementType.isSignlessInteger(32))
+    return ::lpu::DType::I32;
+  if (elementType.isSignlessInteger(8))
+    return ::lpu::DType::I8;
+  return ::lpu::DType::None;
+}
+
+std::optional<std::vector<uint32_t>>
+lpuc::lpu::readLaneWords(ElementsAttr attr) {
   auto type = cast<ShapedType>(attr.getType());
-  if (!type.getElementType().isF32())
+  ::lpu::DType dtype = getDType(type.getElementType());
+  if (dtype == ::lpu::DType::None)
     return std::nullopt;
+  // Host bytes of the elements, as ONNX and MLIR store them (little-endian).
+  std::vector<char> bytes;
+  const size_t width = ::lpu::dtypeHostBytes(dtype);
   if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    auto values = dense.getValues<float>();
-    return std::vector<float>(values.begin(), values.end());
-  }
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    // Packed little-endian elements; a splat stores one.
+    ArrayRef<char> raw = dense.getRawData();
+    if (raw.size() != (dense.isSplat() ? 1 : type.getNumElements()) * width)
+      return std::nullopt;
+    for (int64_t i = 0, e = type.getNumElements(); i < e; ++i)
+      bytes.insert(bytes.end(), raw.begin() + (dense.isSplat() ? 0 : i * width),
+                   raw.begin() + (dense.isSplat() ? 0 : i * width) + width);
+  } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob)
+    if (!blob || blob->getData().size() != type.getNumElements() * width)
       return std::nullopt;
-    ArrayRef<char> bytes = blob->getData();
-    if (bytes.size() != type.getNumElements() * sizeof(float))
-      return std::nullopt;
-    std::vector<float> values(type.getNumElements());
-    std::memcpy(values.data(), bytes.data(), bytes.size());
-    return values;
+    bytes.assign(blob->getData().begin(), blob->getData().end());
+  } else {
+    return std::nullopt;
   }
-  return std::nullopt;
+  std::vector<uint32_t> words(type.getNumElements());
+  for (size_t i = 0; i < words.size(); ++i)
+    words[i] = ::lpu::laneWordFromHost(dtype, bytes.data() + i * width);
+  return words;
+}
+
+int64_t lpuc::lpu::getColumn(InstructionOpInterface inst,
+                             const ::lpu::TargetDesc &target) {
+  return target.unitColumn(getQueueKind(inst),
+                           static_cast<uint32_t>(*inst.getUnitIndex()));
+}
+
+namespace {
+/// Targets loaded from description files, by name (see registerTarget).
+std::vector<std::unique_ptr<::lpu::TargetDesc>> &registeredTargets() {
+  static std::vector<std::unique_ptr<::lpu::TargetDesc>> targets;
+  return targets;
+}
+} // namespace
+
+const ::lpu::TargetDesc *lpuc::lpu::findTarget(StringRef name) {
+  for (const auto &t : registeredTargets())
+    if (t->name == name)
+      return t.get();
+  return ::lpu::findBuiltinTarget(std::string_view(name.data(), name.size()));
+}
+
+std::string lpuc::lpu::registerTarget(const ::lpu::TargetDesc &target) {
+  if (const ::lpu::TargetDesc *known = findTarget(target.name)) {
+    if (*known == target)
+      return {};
+    return "a different target named '" + target.name +
+           "' is already known; give the description another name";
+  }
+  registeredTargets().push_back(std::make_unique<::lpu::TargetDesc>(target));
+  return {};
+}
+
+LogicalResult
+lpuc::lpu::VectorType::verify(function_ref<InFlightDiagnostic()> emitError,
+                              Type elementType) {
+  if (getDType(elementType) == ::lpu::DType::None)
+    return emitError() << "lane vectors hold f32, f16, bf16, i32 or i8, not "
+                       << elementType;
+  return success();
 }
 
 /// The target of the program enclosing `op`, or null outside a valid one.
 static const ::lpu::TargetDesc *getEnclosingTarget(Operation *op) {
   auto program = op->getParentOfType<ProgramOp>();
-  return program ? ::lpu::findBuiltinTarget(program.getTarget().str())
-                 : nullptr;
+  return program ? findTarget(program.getTarget()) : nullptr;
 }
 
 //===----------------------------------------------------------------------===//
@@ -96,13 +160,13 @@ static const ::lpu::TargetDesc *getEnclosingTarget(Operation *op) {
 //===----------------------------------------------------------------------===//
 
 const ::lpu::TargetDesc &ProgramOp::getTargetDesc() {
-  const ::lpu::TargetDesc *target = ::lpu::findBuiltinTarget(getTarget().str());
+  const ::lpu::TargetDesc *target = findTarget(getTarget());
   assert(target && "verified program names a known target");
   return *target;
 }
 
 LogicalResult ProgramOp::verifyRegions() {
-  if (!::lpu::findBuiltinTarget(getTarget().str()))
+  if (!findTarget(getTarget()))
     return emitOpError("unknown target '") << getTarget() << "'";
   if (getBodyBlock().getNumArguments())
     return emitOpError("body must not have arguments: every vector is "
@@ -136,9 +200,9 @@ LogicalResult ProgramOp::verifyRegions() {
 
 LogicalResult BufferOp::verify() {
   auto type = cast<RankedTensorType>(getTensorType());
-  if (!type.getElementType().isF32())
-    return emitOpError("holds ")
-           << type.getElementType() << "; only f32 buffers are supported";
+  if (getDType(type.getElementType()) == ::lpu::DType::None)
+    return emitOpError("holds ") << type.getElementType()
+                                 << "; buffers hold f32, f16, bf16, i32 or i8";
   if (type.getNumElements() == 0)
     return emitOpError("has no elements");
   bool isConstant = getKind() == BufferKind::Constant;
@@ -205,7 +269,21 @@ static LogicalResult verifyMemAccess(Operation *op, Value buffer,
   return success();
 }
 
+/// A MEM access moves lane words of the buffer's element type.
+static LogicalResult verifyElementType(Operation *op, Value buffer,
+                                       Type vectorType) {
+  auto def = buffer.getDefiningOp<BufferOp>();
+  Type element = cast<lpuc::lpu::VectorType>(vectorType).getElementType();
+  if (def && def.getTensorType().getElementType() != element)
+    return op->emitOpError("moves ")
+           << element << " vectors of buffer '" << def.getName()
+           << "', which holds " << def.getTensorType().getElementType();
+  return success();
+}
+
 LogicalResult ReadOp::verify() {
+  if (failed(verifyElementType(*this, getBuffer(), getResult().getType())))
+    return failure();
   return verifyMemAccess(*this, getBuffer(), static_cast<int64_t>(getOffset()));
 }
 
@@ -214,6 +292,8 @@ LogicalResult WriteOp::verify() {
       def && (def.getKind() == BufferKind::Constant ||
               def.getKind() == BufferKind::Input))
     return emitOpError("writes to read-only buffer '") << def.getName() << "'";
+  if (failed(verifyElementType(*this, getBuffer(), getValue().getType())))
+    return failure();
   return verifyMemAccess(*this, getBuffer(), static_cast<int64_t>(getOffset()));
 }
 
@@ -237,9 +317,40 @@ LogicalResult LoadWeightsOp::verify() {
                              "row");
 }
 
+/// The MXM multiplies f32, f16, bf16 or i8 and accumulates in f32 or i32.
+static LogicalResult verifyMatMulTypes(Operation *op, Type input, Type result) {
+  ::lpu::DType in =
+      getDType(cast<lpuc::lpu::VectorType>(input).getElementType());
+  ::lpu::DType out =
+      getDType(cast<lpuc::lpu::VectorType>(result).getElementType());
+  if (!::lpu::typeSetContains(::lpu::TypeSet::MatMul, in))
+    return op->emitOpError("the MXM multiplies f32, f16, bf16 or i8, not ")
+           << cast<lpuc::lpu::VectorType>(input).getElementType();
+  ::lpu::DType want =
+      in == ::lpu::DType::I8 ? ::lpu::DType::I32 : ::lpu::DType::F32;
+  if (out != want)
+    return op->emitOpError("accumulates ")
+           << ::lpu::dtypeName(in).data() << " products into "
+           << ::lpu::dtypeName(want).data() << ", not "
+           << cast<lpuc::lpu::VectorType>(result).getElementType();
+  return success();
+}
+
 LogicalResult InstallWeightsOp::verify() {
+  if (!::lpu::typeSetContains(::lpu::TypeSet::MatMul,
+                              getDType(getElementType())))
+    return emitOpError("installs f32, f16, bf16 or i8 weights, not ")
+           << getElementType();
   return verifyPlaneAndRange(*this, static_cast<int64_t>(getRows()), 1, 1,
                              "rows");
+}
+
+LogicalResult MatMulOp::verify() {
+  return verifyMatMulTypes(*this, getInput().getType(), getResult().getType());
+}
+
+LogicalResult MatMulAccOp::verify() {
+  return verifyMatMulTypes(*this, getInput().getType(), getResult().getType());
 }
 
 LogicalResult DistributeOp::verify() {

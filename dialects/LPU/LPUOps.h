@@ -42,9 +42,21 @@ namespace lpuc::lpu {
 /// Parses "mem", "vxm", "mxm" or "sxm".
 std::optional<::lpu::UnitKind> parseUnitKind(llvm::StringRef name);
 
-/// The f32 values of a dense or dense_resource constant, row-major; nothing
-/// if the data is not f32 or a resource blob is missing (e.g. elided).
-std::optional<std::vector<float>> readF32Elements(mlir::ElementsAttr attr);
+/// The ISA element type of an MLIR type (DType::None if it has none).
+::lpu::DType getDType(mlir::Type elementType);
+
+/// A dense or dense_resource constant as lane words, row-major; nothing if
+/// the element type has no lane form or a resource blob is missing (elided).
+std::optional<std::vector<uint32_t>> readLaneWords(mlir::ElementsAttr attr);
+
+/// The target called `name`: a built-in one or one registered from a file.
+const ::lpu::TargetDesc *findTarget(llvm::StringRef name);
+/// Makes a target description (e.g. read from a file by lpuc --target=FILE)
+/// known by its name. Returns why not if another target has that name.
+std::string registerTarget(const ::lpu::TargetDesc &target);
+
+/// The floorplan column of a placed instruction's unit.
+int64_t getColumn(InstructionOpInterface inst, const ::lpu::TargetDesc &target);
 
 /// The lpu.buffer a MEM instruction addresses.
 BufferOp getAccessedBuffer(mlir::Operation *memInstruction);

@@ -32,8 +32,13 @@ def LPU_Dialect : Dialect {
 def LPU_VectorType : TypeDef<LPU_Dialect, "Vector"> {
   let mnemonic = "vector";
   let summary = "One lane vector in flight on a stream";
+  let description = [{
+    A vector of `lanes` elements of one of the ISA's element types: f32, f16,
+    bf16, i32 or i8 (one 32-bit lane word each, see docs/isa.md).
+  }];
   let parameters = (ins "::mlir::Type":$elementType);
   let assemblyFormat = "`<` $elementType `>`";
+  let genVerifyDecl = 1;
 }
 
 def LPU_BufferType : TypeDef<LPU_Dialect, "Buffer"> {
@@ -42,11 +47,14 @@ def LPU_BufferType : TypeDef<LPU_Dialect, "Buffer"> {
   let builderCall = "$_builder.getType<::lpuc::lpu::BufferType>()";
 }
 
-def LPU_F32Vector : Type<
+def LPU_AnyVector : Type<
+    CPred<"::llvm::isa<::lpuc::lpu::VectorType>($_self)">,
+    "lane vector", "::lpuc::lpu::VectorType">;
+def LPU_FloatVector : Type<
     And<[CPred<"::llvm::isa<::lpuc::lpu::VectorType>($_self)">,
-         CPred<"::llvm::cast<::lpuc::lpu::VectorType>($_self)"
-               ".getElementType().isF32()">]>,
-    "f32 lane vector", "::lpuc::lpu::VectorType">;
+         CPred<"::llvm::isa<::mlir::FloatType>(::llvm::cast<"
+               "::lpuc::lpu::VectorType>($_self).getElementType())">]>,
+    "floating-point lane vector", "::lpuc::lpu::VectorType">;
 
 //===----------------------------------------------------------------------===//
 // Buffers and the program
@@ -174,14 +182,14 @@ def LPU_ReadOp : LPU_Inst<"mem.read", "Read"> {
   let summary = "MEM: read one SRAM vector onto a stream";
   let arguments = !con((ins LPU_BufferType:$buffer, I64Attr:$offset),
                        placement, streamPlacement);
-  let results = (outs LPU_F32Vector:$result);
+  let results = (outs LPU_AnyVector:$result);
   let assemblyFormat = "$buffer `[` $offset `]` attr-dict `:` type($result)";
   let hasVerifier = 1;
 }
 
 def LPU_WriteOp : LPU_Inst<"mem.write", "Write"> {
   let summary = "MEM: write a stream's vector into SRAM";
-  let arguments = !con((ins LPU_F32Vector:$value, LPU_BufferType:$buffer,
+  let arguments = !con((ins LPU_AnyVector:$value, LPU_BufferType:$buffer,
                             I64Attr:$offset), placement);
   let assemblyFormat = [{
     $value `,` $buffer `[` $offset `]` attr-dict `:` type($value)
@@ -192,9 +200,9 @@ def LPU_WriteOp : LPU_Inst<"mem.write", "Write"> {
 class LPU_VXMBinaryOp<string mnemonic, string opcode, string what>
     : LPU_Inst<"vxm." # mnemonic, opcode, [AllTypesMatch<["lhs", "rhs", "result"]>]> {
   let summary = "VXM: lane-wise " # what;
-  let arguments = !con((ins LPU_F32Vector:$lhs, LPU_F32Vector:$rhs),
+  let arguments = !con((ins LPU_AnyVector:$lhs, LPU_AnyVector:$rhs),
                        placement, streamPlacement);
-  let results = (outs LPU_F32Vector:$result);
+  let results = (outs LPU_AnyVector:$result);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
 }
 
@@ -205,22 +213,22 @@ def LPU_MaxOp : LPU_VXMBinaryOp<"max", "Max", "maximum">;
 
 def LPU_ReluOp : LPU_Inst<"vxm.relu", "Relu", [AllTypesMatch<["input", "result"]>]> {
   let summary = "VXM: lane-wise max(x, 0)";
-  let arguments = !con((ins LPU_F32Vector:$input), placement, streamPlacement);
-  let results = (outs LPU_F32Vector:$result);
+  let arguments = !con((ins LPU_AnyVector:$input), placement, streamPlacement);
+  let results = (outs LPU_AnyVector:$result);
   let assemblyFormat = "$input attr-dict `:` type($result)";
 }
 
 def LPU_ScaleOp : LPU_Inst<"vxm.scale", "Scale", [AllTypesMatch<["input", "result"]>]> {
   let summary = "VXM: multiply every lane by an immediate";
-  let arguments = !con((ins LPU_F32Vector:$input, F32Attr:$factor),
+  let arguments = !con((ins LPU_FloatVector:$input, F32Attr:$factor),
                        placement, streamPlacement);
-  let results = (outs LPU_F32Vector:$result);
+  let results = (outs LPU_FloatVector:$result);
   let assemblyFormat = "$input `,` $factor attr-dict `:` type($result)";
 }
 
 def LPU_LoadWeightsOp : LPU_Inst<"mxm.load_weights", "LoadWeights"> {
   let summary = "MXM: load a stream's vector into one weight-buffer row";
-  let arguments = !con((ins LPU_F32Vector:$value, I64Attr:$row), placement);
+  let arguments = !con((ins LPU_AnyVector:$value, I64Attr:$row), placement);
   let assemblyFormat = "$value `,` `row` $row attr-dict `:` type($value)";
   let hasVerifier = 1;
 }
@@ -231,36 +239,68 @@ def LPU_InstallWeightsOp : LPU_Inst<"mxm.install", "InstallWeights"> {
     Array rows at and past `rows` become zero, so lanes past the end of a
     contraction never meet stale weights.
   }];
-  let arguments = !con((ins I64Attr:$rows), placement);
-  let assemblyFormat = "`rows` $rows attr-dict";
+  let arguments = !con((ins I64Attr:$rows, TypeAttr:$element_type),
+                       placement);
+  let assemblyFormat = "`rows` $rows attr-dict `:` $element_type";
   let hasVerifier = 1;
 }
 
-def LPU_MatMulOp : LPU_Inst<"mxm.matmul", "MatMul", [AllTypesMatch<["input", "result"]>]> {
+def LPU_MatMulOp : LPU_Inst<"mxm.matmul", "MatMul"> {
   let summary = "MXM: result[n] = sum_k input[k] * weights[k][n]";
-  let arguments = !con((ins LPU_F32Vector:$input), placement, streamPlacement);
-  let results = (outs LPU_F32Vector:$result);
-  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let description = [{
+    The input's element type must be the installed weights' (f32, f16, bf16
+    or i8); float types accumulate into an f32 result, i8 into i32.
+  }];
+  let arguments = !con((ins LPU_AnyVector:$input), placement, streamPlacement);
+  let results = (outs LPU_AnyVector:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
 }
 
 def LPU_MatMulAccOp : LPU_Inst<"mxm.matmul_acc", "MatMulAcc",
-    [AllTypesMatch<["input", "addend", "result"]>]> {
+    [AllTypesMatch<["addend", "result"]>]> {
   let summary = "MXM: result[n] = addend[n] + sum_k input[k] * weights[k][n]";
   let description = [{
     Accumulates partial sums of a contraction split over several weight tiles
     inside the MXM, without a separate VXM addition.
   }];
-  let arguments = !con((ins LPU_F32Vector:$input, LPU_F32Vector:$addend),
+  let arguments = !con((ins LPU_AnyVector:$input, LPU_AnyVector:$addend),
                        placement, streamPlacement);
-  let results = (outs LPU_F32Vector:$result);
-  let assemblyFormat = "$input `,` $addend attr-dict `:` type($result)";
+  let results = (outs LPU_AnyVector:$result);
+  let assemblyFormat = [{
+    $input `,` $addend attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def LPU_MoveOp : LPU_Inst<"vxm.move", "Move", [AllTypesMatch<["input", "result"]>]> {
+  let summary = "VXM: pass a vector through unchanged";
+  let description = [{
+    Delays a value by the VXM latency. The scheduler inserts moves where two
+    operands of one tree would otherwise need the same queue or bank port in
+    the same cycle.
+  }];
+  let arguments = !con((ins LPU_AnyVector:$input), placement, streamPlacement);
+  let results = (outs LPU_AnyVector:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+def LPU_ConvertOp : LPU_Inst<"vxm.convert", "Convert"> {
+  let summary = "VXM: convert every lane to another element type";
+  let description = [{
+    Floats round to nearest even; float to integer rounds to nearest even and
+    saturates (NaN becomes 0); integer narrowing saturates.
+  }];
+  let arguments = !con((ins LPU_AnyVector:$input), placement, streamPlacement);
+  let results = (outs LPU_AnyVector:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
 def LPU_DistributeOp : LPU_Inst<"sxm.distribute", "Distribute", [AllTypesMatch<["input", "result"]>]> {
   let summary = "SXM: copy one lane into lanes [0, width), zero the rest";
-  let arguments = !con((ins LPU_F32Vector:$input, I64Attr:$lane, I64Attr:$width),
+  let arguments = !con((ins LPU_AnyVector:$input, I64Attr:$lane, I64Attr:$width),
                        placement, streamPlacement);
-  let results = (outs LPU_F32Vector:$result);
+  let results = (outs LPU_AnyVector:$result);
   let assemblyFormat = [{
     $input `,` `lane` $lane `,` `width` $width attr-dict `:` type($result)
   }];
@@ -269,9 +309,9 @@ def LPU_DistributeOp : LPU_Inst<"sxm.distribute", "Distribute", [AllTypesMatch<[
 
 def LPU_ShiftOp : LPU_Inst<"sxm.shift", "Shift", [AllTypesMatch<["input", "result"]>]> {
   let summary = "SXM: move lanes up (positive) or down, filling with zero";
-  let arguments = !con((ins LPU_F32Vector:$input, I64Attr:$amount),
+  let arguments = !con((ins LPU_AnyVector:$input, I64Attr:$amount),
                        placement, streamPlacement);
-  let results = (outs LPU_F32Vector:$result);
+  let results = (outs LPU_AnyVector:$result);
   let assemblyFormat = "$input `,` $amount attr-dict `:` type($result)";
   let hasVerifier = 1;
 }

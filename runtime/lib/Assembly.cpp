@@ -13,6 +13,8 @@ std::string formatInstruction(const TargetDesc &target,
   const InstructionInfo &info = getInstructionInfo(inst.opcode);
   std::ostringstream os;
   os << info.mnemonic;
+  if (inst.dtype != DType::None)
+    os << "." << dtypeName(inst.dtype);
   const char *sep = " ";
   auto operand = [&](const std::string &text) {
     os << sep << text;
@@ -48,12 +50,126 @@ std::string formatInstruction(const TargetDesc &target,
   case ImmKind::Shift:
     operand(std::to_string(static_cast<int32_t>(inst.imm)));
     break;
+  case ImmKind::DType:
+    operand("to " + std::string(dtypeName(static_cast<DType>(inst.imm))));
+    break;
+  case ImmKind::Repeat:
+    operand(std::to_string(inst.imm & 0xffff));
+    operand("every " + std::to_string(inst.imm >> 16));
+    operand("step " + std::to_string(static_cast<int32_t>(inst.address)));
+    break;
   }
   if (info.hasResult)
     os << " -> " << streamName(target, inst.dst);
   if (info.usesAddress && inst.opcode == Opcode::Write)
     os << " -> [" << inst.address << "]";
   return os.str();
+}
+
+namespace {
+std::string_view immMeaning(ImmKind kind) {
+  switch (kind) {
+  case ImmKind::None:
+    return "0";
+  case ImmKind::Count:
+    return "count >= 1";
+  case ImmKind::Row:
+    return "row < lanes";
+  case ImmKind::F32:
+    return "binary32 bits";
+  case ImmKind::LaneWidth:
+    return "lane \\| width << 16";
+  case ImmKind::Shift:
+    return "signed shift, abs < lanes";
+  case ImmKind::DType:
+    return "element type";
+  case ImmKind::Repeat:
+    return "count \\| stride << 16 (address: step)";
+  }
+  return "?";
+}
+
+std::string_view typeSetText(TypeSet set) {
+  switch (set) {
+  case TypeSet::None:
+    return "none";
+  case TypeSet::Arith:
+    return "f32 f16 bf16 i32 i8";
+  case TypeSet::Float:
+    return "f32 f16 bf16";
+  case TypeSet::MatMul:
+    return "f32 f16 bf16 i8";
+  }
+  return "?";
+}
+} // namespace
+
+void printInstructionTable(std::ostream &os) {
+  os << "| opcode | mnemonic | unit | sources | result | address | immediate "
+        "| types | semantics |\n"
+     << "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+  for (unsigned i = 0; i < kNumOpcodes; ++i) {
+    const InstructionInfo &info = getInstructionInfo(static_cast<Opcode>(i));
+    os << "| " << i << " | `" << info.mnemonic << "` | "
+       << unitKindName(info.unit) << " | " << info.numSources << " | "
+       << (info.hasResult ? "stream" : "-") << " | "
+       << (info.usesAddress ? "yes" : "-") << " | " << immMeaning(info.imm)
+       << " | " << typeSetText(info.types) << " | " << info.summary << " |\n";
+  }
+}
+
+void printTargetTables(const std::vector<TargetDesc> &targets,
+                       std::ostream &os) {
+  auto row = [&](const std::string &name, auto value) {
+    os << "| " << name;
+    for (const TargetDesc &t : targets)
+      os << " | " << value(t);
+    os << " |\n";
+  };
+  os << "| parameter";
+  for (const TargetDesc &t : targets)
+    os << " | `" << t.name << "`";
+  os << " |\n| ---";
+  for (size_t i = 0; i < targets.size(); ++i)
+    os << " | ---";
+  os << " |\n";
+  row("lanes (superlanes)", [](const TargetDesc &t) {
+    return std::to_string(t.lanes) + " (" + std::to_string(t.superlanes) + ")";
+  });
+  row("slices, west to east", [](const TargetDesc &t) {
+    std::string text;
+    for (uint32_t i = 0; i < t.floorplan.size();) {
+      uint32_t j = i;
+      while (j < t.floorplan.size() && t.floorplan[j] == t.floorplan[i])
+        ++j;
+      text += (text.empty() ? "" : " ") +
+              std::string(sliceKindName(t.floorplan[i]));
+      if (j - i > 1)
+        text += "x" + std::to_string(j - i);
+      i = j;
+    }
+    return text;
+  });
+  row("MEM slices x addresses (banks)", [](const TargetDesc &t) {
+    return std::to_string(t.memSlices) + " x " +
+           std::to_string(t.memAddresses) + " (" + std::to_string(t.memBanks) +
+           ")";
+  });
+  row("streams", [](const TargetDesc &t) {
+    return std::to_string(t.streamsPerDirection) + " east + " +
+           std::to_string(t.streamsPerDirection) + " west";
+  });
+  row("VXM / MXM / SXM queues", [](const TargetDesc &t) {
+    return std::to_string(t.vxmUnits) + " / " + std::to_string(t.mxmPlanes) +
+           " / " + std::to_string(t.sxmUnits);
+  });
+  row("clock",
+      [](const TargetDesc &t) { return std::to_string(t.clockMHz) + " MHz"; });
+  for (unsigned i = 0; i < kNumOpcodes; ++i)
+    row("latency `" +
+            std::string(getInstructionInfo(static_cast<Opcode>(i)).mnemonic) +
+            "`",
+        [i](const TargetDesc &t) { return std::to_string(t.latency[i]); });
 }
 
 namespace {
@@ -72,7 +188,7 @@ void printAssembly(const Binary &binary, std::ostream &os) {
      << " MEM slices x " << t.memAddresses << " addresses, "
      << t.streamsPerDirection << "+" << t.streamsPerDirection << " streams, "
      << t.vxmUnits << " VXM, " << t.mxmPlanes << " MXM planes, " << t.sxmUnits
-     << " SXM, " << t.clockMHz << " MHz\n";
+     << " SXM, " << t.numColumns() << " slices, " << t.clockMHz << " MHz\n";
   os << "; producer: " << binary.producer << "\n";
   for (const TensorBinding &b : binary.inputs)
     printBinding(os, "input ", b);
@@ -87,12 +203,21 @@ void printAssembly(const Binary &binary, std::ostream &os) {
     os << ";   mem[" << s.slice << "]:" << s.address << " +"
        << s.data.size() / t.lanes << "\n";
   for (const UnitProgram &u : binary.units) {
-    os << "\n" << unitKindName(u.kind) << "[" << u.index << "]:\n";
+    os << "\n"
+       << unitKindName(u.kind) << "[" << u.index << "] (slice "
+       << t.unitColumn(u.kind, u.index) << "):\n";
     uint64_t cycle = 0;
-    for (const Instruction &inst : u.instructions) {
+    for (size_t i = 0; i < u.instructions.size(); ++i) {
+      const Instruction &inst = u.instructions[i];
+      // A repeat's first extra issue is `stride` cycles after the repeated
+      // instruction, which already advanced the queue by one.
+      if (inst.opcode == Opcode::Repeat)
+        cycle += (inst.imm >> 16) - 1;
       os << "  @" << std::left << std::setw(8) << cycle << std::right
          << formatInstruction(t, inst) << "\n";
-      cycle += inst.opcode == Opcode::Nop ? inst.imm : 1;
+      cycle += queueCycles(inst);
+      if (inst.opcode == Opcode::Repeat)
+        cycle -= (inst.imm >> 16) - 1;
     }
   }
 }

@@ -156,9 +156,14 @@ private:
 void writeTarget(ByteWriter &w, const TargetDesc &t) {
   w.str(t.name);
   for (uint32_t v :
-       {t.lanes, t.memSlices, t.memAddresses, t.streamsPerDirection, t.vxmUnits,
-        t.mxmPlanes, t.sxmUnits, t.clockMHz})
+       {t.clockMHz, t.lanes, t.superlanes, t.streamsPerDirection,
+        t.memAddresses, t.memBanks, t.vxmAlusPerLane, t.sxmQueuesPerSlice})
     w.u32(v);
+  w.u32(static_cast<uint32_t>(t.floorplan.size()));
+  for (SliceKind kind : t.floorplan)
+    w.u8(static_cast<uint8_t>(kind));
+  for (size_t i = t.floorplan.size(); i % 4; ++i)
+    w.u8(0);
   w.u32(kNumOpcodes);
   for (uint32_t l : t.latency)
     w.u32(l);
@@ -188,8 +193,8 @@ void writeSram(ByteWriter &w, const Binary &binary) {
     w.u32(s.address);
     uint32_t lanes = binary.target.lanes;
     w.u32(lanes ? static_cast<uint32_t>(s.data.size() / lanes) : 0);
-    for (float f : s.data)
-      w.f32(f);
+    for (uint32_t word : s.data)
+      w.u32(word);
   }
 }
 
@@ -212,9 +217,21 @@ void writeCode(ByteWriter &w, const std::vector<UnitProgram> &units) {
 bool readTarget(ByteReader &r, TargetDesc &t) {
   t.name = r.str(64);
   for (uint32_t *field :
-       {&t.lanes, &t.memSlices, &t.memAddresses, &t.streamsPerDirection,
-        &t.vxmUnits, &t.mxmPlanes, &t.sxmUnits, &t.clockMHz})
+       {&t.clockMHz, &t.lanes, &t.superlanes, &t.streamsPerDirection,
+        &t.memAddresses, &t.memBanks, &t.vxmAlusPerLane, &t.sxmQueuesPerSlice})
     *field = r.u32();
+  uint32_t columns = r.u32();
+  if (r.ok() && (columns == 0 || columns > 4096))
+    r.fail("floorplan of " + std::to_string(columns) + " slices");
+  for (uint32_t i = 0; i < columns && r.ok(); ++i) {
+    uint8_t kind = r.u8();
+    if (kind > static_cast<uint8_t>(SliceKind::C2c))
+      r.fail("unknown slice kind " + std::to_string(kind));
+    t.floorplan.push_back(static_cast<SliceKind>(kind));
+  }
+  for (uint32_t i = columns; r.ok() && i % 4; ++i)
+    if (r.u8() != 0)
+      r.fail("non-zero floorplan padding");
   uint32_t numOpcodes = r.u32();
   if (r.ok() && numOpcodes != kNumOpcodes)
     r.fail("target lists " + std::to_string(numOpcodes) +
@@ -223,6 +240,7 @@ bool readTarget(ByteReader &r, TargetDesc &t) {
   for (uint32_t &l : t.latency)
     l = r.u32();
   if (r.ok()) {
+    t.finalize();
     std::string why = t.validate();
     if (!why.empty())
       r.fail("invalid target description: " + why);
@@ -259,12 +277,11 @@ bool readBindings(ByteReader &r, const TargetDesc &t,
       break;
     if (b.name.empty() || !names.insert(b.name).second)
       r.fail("tensor name '" + b.name + "' is empty or repeated");
-    if (dtype != static_cast<uint8_t>(DType::F32))
+    if (!decodeDType(dtype, b.dtype) || b.dtype == DType::None)
       r.fail("tensor '" + b.name + "' has unsupported dtype " +
              std::to_string(dtype));
     if (rank > kMaxRank)
       r.fail("tensor '" + b.name + "' has rank " + std::to_string(rank));
-    b.dtype = static_cast<DType>(dtype);
     for (unsigned d = 0; d < rank && r.ok(); ++d) {
       int64_t dim = r.i64();
       if (r.ok() && (dim <= 0 || dim > (int64_t(1) << 32)))
@@ -305,18 +322,16 @@ bool readSram(ByteReader &r, const TargetDesc &t,
     if (!r.ok() || !checkRange(r, t, s.slice, s.address, vectors,
                                "SRAM segment " + std::to_string(i)))
       break;
-    size_t floats = static_cast<size_t>(vectors) * t.lanes;
-    const uint8_t *p = r.take(floats * 4);
+    size_t words = static_cast<size_t>(vectors) * t.lanes;
+    const uint8_t *p = r.take(words * 4);
     if (!p)
       break;
-    s.data.resize(floats);
-    for (size_t k = 0; k < floats; ++k) {
-      uint32_t bits = static_cast<uint32_t>(p[4 * k]) |
-                      static_cast<uint32_t>(p[4 * k + 1]) << 8 |
-                      static_cast<uint32_t>(p[4 * k + 2]) << 16 |
-                      static_cast<uint32_t>(p[4 * k + 3]) << 24;
-      std::memcpy(&s.data[k], &bits, 4);
-    }
+    s.data.resize(words);
+    for (size_t k = 0; k < words; ++k)
+      s.data[k] = static_cast<uint32_t>(p[4 * k]) |
+                  static_cast<uint32_t>(p[4 * k + 1]) << 8 |
+                  static_cast<uint32_t>(p[4 * k + 2]) << 16 |
+                  static_cast<uint32_t>(p[4 * k + 3]) << 24;
     segments.push_back(std::move(s));
   }
   return r.ok();
@@ -345,9 +360,13 @@ std::string checkInstruction(const Instruction &inst, UnitKind kind,
       !(why = checkStream(inst.src1, info.numSources > 1, "second source"))
            .empty())
     return why;
-  if (info.usesAddress ? inst.address >= t.memAddresses : inst.address != 0)
+  if (info.usesAddress ? inst.address >= t.memAddresses
+                       : (inst.address != 0 && info.imm != ImmKind::Repeat))
     return "'" + name + "' address " + std::to_string(inst.address) +
            " is invalid";
+  if (!typeSetContains(info.types, inst.dtype))
+    return "'" + name + "' cannot operate on element type " +
+           std::string(dtypeName(inst.dtype));
   uint32_t imm = inst.imm;
   switch (info.imm) {
   case ImmKind::None:
@@ -378,6 +397,18 @@ std::string checkInstruction(const Instruction &inst, UnitKind kind,
       return "'" + name + "' shift " + std::to_string(shift) + " is invalid";
     break;
   }
+  case ImmKind::DType: {
+    DType to;
+    if (imm > 0xff || !decodeDType(static_cast<uint8_t>(imm), to) ||
+        to == DType::None)
+      return "'" + name + "' target type " + std::to_string(imm) +
+             " is invalid";
+    break;
+  }
+  case ImmKind::Repeat:
+    if ((imm & 0xffff) == 0 || (imm >> 16) == 0)
+      return "'" + name + "' needs a count and a stride of at least 1";
+    break;
   }
   return {};
 }
@@ -420,7 +451,11 @@ bool readCode(ByteReader &r, const TargetDesc &t,
         why = "undecodable instruction word";
       else
         why = checkInstruction(inst, u.kind, t);
-      cycle += inst.opcode == Opcode::Nop ? inst.imm : 1;
+      if (why.empty() && inst.opcode == Opcode::Repeat &&
+          (k == 0 || u.instructions[k - 1].opcode == Opcode::Nop ||
+           u.instructions[k - 1].opcode == Opcode::Repeat))
+        why = "'repeat' must follow an instruction other than nop or repeat";
+      cycle += queueCycles(inst);
       if (why.empty() && cycle > (uint64_t(1) << 40))
         why = "program is longer than 2^40 cycles";
       if (!why.empty()) {
@@ -436,8 +471,15 @@ bool readCode(ByteReader &r, const TargetDesc &t,
 
 } // namespace
 
-std::string_view dtypeName(DType dtype) {
-  return dtype == DType::F32 ? "f32" : "?";
+uint64_t queueCycles(const Instruction &inst) {
+  switch (inst.opcode) {
+  case Opcode::Nop:
+    return inst.imm;
+  case Opcode::Repeat:
+    return uint64_t(inst.imm & 0xffff) * (inst.imm >> 16);
+  default:
+    return 1;
+  }
 }
 
 std::string streamName(const TargetDesc &target, uint8_t stream) {

@@ -9,9 +9,9 @@ namespace lpu {
 namespace {
 const InstructionInfo kInstructionTable[] = {
 #define LPU_INSTRUCTION(Name, Mnemonic, Unit, NumSources, HasResult,           \
-                        UsesAddress, Imm)                                      \
-  {Opcode::Name,   Mnemonic,         UnitKind::Unit, NumSources,               \
-   HasResult != 0, UsesAddress != 0, ImmKind::Imm},
+                        UsesAddress, Imm, Types, Summary)                      \
+  {Opcode::Name,     Mnemonic,     UnitKind::Unit, NumSources, HasResult != 0, \
+   UsesAddress != 0, ImmKind::Imm, TypeSet::Types, Summary},
 #include "lpu/ISA.def"
 };
 
@@ -43,6 +43,72 @@ std::string_view unitKindName(UnitKind kind) {
   return "?";
 }
 
+std::string_view dtypeName(DType dtype) {
+  switch (dtype) {
+  case DType::None:
+    return "none";
+  case DType::F32:
+    return "f32";
+  case DType::I8:
+    return "i8";
+  case DType::I32:
+    return "i32";
+  case DType::F16:
+    return "f16";
+  case DType::BF16:
+    return "bf16";
+  }
+  return "?";
+}
+
+bool decodeDType(uint8_t byte, DType &dtype) {
+  switch (static_cast<DType>(byte)) {
+  case DType::None:
+  case DType::F32:
+  case DType::I8:
+  case DType::I32:
+  case DType::F16:
+  case DType::BF16:
+    dtype = static_cast<DType>(byte);
+    return true;
+  }
+  return false;
+}
+
+bool isFloatDType(DType dtype) {
+  return dtype == DType::F32 || dtype == DType::F16 || dtype == DType::BF16;
+}
+
+unsigned dtypeHostBytes(DType dtype) {
+  switch (dtype) {
+  case DType::F32:
+  case DType::I32:
+    return 4;
+  case DType::F16:
+  case DType::BF16:
+    return 2;
+  case DType::I8:
+    return 1;
+  case DType::None:
+    break;
+  }
+  return 0;
+}
+
+bool typeSetContains(TypeSet set, DType dtype) {
+  switch (set) {
+  case TypeSet::None:
+    return dtype == DType::None;
+  case TypeSet::Arith:
+    return dtype != DType::None;
+  case TypeSet::Float:
+    return isFloatDType(dtype);
+  case TypeSet::MatMul:
+    return isFloatDType(dtype) || dtype == DType::I8;
+  }
+  return false;
+}
+
 const InstructionInfo &getInstructionInfo(Opcode opcode) {
   return kInstructionTable[static_cast<unsigned>(opcode)];
 }
@@ -61,11 +127,12 @@ void encodeInstruction(const Instruction &inst, uint8_t *out) {
   out[3] = inst.src1;
   putU32(out + 4, inst.address);
   putU32(out + 8, inst.imm);
-  putU32(out + 12, 0);
+  putU32(out + 12, static_cast<uint8_t>(inst.dtype));
 }
 
 bool decodeInstruction(const uint8_t *in, Instruction &inst) {
-  if (!decodeOpcode(in[0], inst.opcode) || getU32(in + 12) != 0)
+  if (!decodeOpcode(in[0], inst.opcode) || !decodeDType(in[12], inst.dtype) ||
+      (getU32(in + 12) >> 8) != 0)
     return false;
   inst.dst = in[1];
   inst.src0 = in[2];

@@ -5,6 +5,9 @@
 #include "lpu/Binary.h"
 #include "lpu/Simulator.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <new>
@@ -35,7 +38,8 @@ lpu_status tensorInfo(const std::vector<lpu::TensorBinding> &list, size_t index,
     return fail(LPU_ERROR_INVALID_ARGUMENT, "tensor index out of range");
   const lpu::TensorBinding &b = list[index];
   info->name = b.name.c_str();
-  info->dtype = LPU_DTYPE_F32;
+  info->dtype = static_cast<lpu_dtype>(b.dtype);
+  info->element_bytes = lpu::dtypeHostBytes(b.dtype);
   info->rank = b.shape.size();
   info->shape = b.shape.data();
   info->num_elements = static_cast<size_t>(b.layout.numElements());
@@ -46,6 +50,51 @@ lpu_status tensorInfo(const std::vector<lpu::TensorBinding> &list, size_t index,
 extern "C" {
 
 const char *lpu_last_error(void) { return lastError.c_str(); }
+
+lpu_status lpu_elements_from_f64(lpu_dtype dtype, const double *in, size_t n,
+                                 void *out) {
+  lpu::DType type;
+  if (!lpu::decodeDType(static_cast<uint8_t>(dtype), type) ||
+      type == lpu::DType::None || (!in && n) || (!out && n))
+    return fail(LPU_ERROR_INVALID_ARGUMENT, "bad dtype or null buffer");
+  auto *bytes = static_cast<uint8_t *>(out);
+  unsigned size = lpu::dtypeHostBytes(type);
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t word;
+    if (lpu::isFloatDType(type)) {
+      word = lpu::roundFloatWord(type, static_cast<float>(in[i]));
+    } else {
+      double lo = type == lpu::DType::I8 ? -128.0 : -2147483648.0;
+      double hi = type == lpu::DType::I8 ? 127.0 : 2147483647.0;
+      double v =
+          std::isnan(in[i]) ? 0.0 : std::clamp(std::nearbyint(in[i]), lo, hi);
+      word = static_cast<uint32_t>(static_cast<int32_t>(v));
+    }
+    lpu::laneWordToHost(type, word, bytes + i * size);
+  }
+  return LPU_OK;
+}
+
+lpu_status lpu_elements_to_f64(lpu_dtype dtype, const void *in, size_t n,
+                               double *out) {
+  lpu::DType type;
+  if (!lpu::decodeDType(static_cast<uint8_t>(dtype), type) ||
+      type == lpu::DType::None || (!in && n) || (!out && n))
+    return fail(LPU_ERROR_INVALID_ARGUMENT, "bad dtype or null buffer");
+  const auto *bytes = static_cast<const uint8_t *>(in);
+  unsigned size = lpu::dtypeHostBytes(type);
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t word = lpu::laneWordFromHost(type, bytes + i * size);
+    if (lpu::isFloatDType(type)) {
+      float f;
+      std::memcpy(&f, &word, 4);
+      out[i] = f;
+    } else {
+      out[i] = static_cast<int32_t>(word);
+    }
+  }
+  return LPU_OK;
+}
 
 lpu_status lpu_program_load_memory(const void *data, size_t size,
                                    lpu_program **program) {
@@ -59,6 +108,14 @@ lpu_status lpu_program_load_memory(const void *data, size_t size,
                        error)) {
     delete p;
     return fail(LPU_ERROR_INVALID_BINARY, "invalid LPU binary: " + error);
+  }
+  const lpu::TargetDesc &target = p->binary.target;
+  if (const lpu::TargetDesc *builtin = lpu::findBuiltinTarget(target.name);
+      builtin && *builtin != target) {
+    std::string message = "the binary's description of target '" + target.name +
+                          "' differs from this runtime's; recompile it";
+    delete p;
+    return fail(LPU_ERROR_TARGET_MISMATCH, message);
   }
   *program = p;
   return LPU_OK;
@@ -86,6 +143,24 @@ void lpu_program_free(lpu_program *program) { delete program; }
 const char *lpu_program_target(const lpu_program *program) {
   return program ? program->binary.target.name.c_str() : "";
 }
+lpu_status lpu_program_check_target(const lpu_program *program,
+                                    const char *name_or_path) {
+  if (!program || !name_or_path)
+    return fail(LPU_ERROR_INVALID_ARGUMENT, "null argument");
+  lpu::TargetDesc wanted;
+  std::string error;
+  if (!lpu::loadTarget(name_or_path, wanted, error))
+    return fail(LPU_ERROR_INVALID_ARGUMENT, error);
+  if (wanted != program->binary.target)
+    return fail(
+        LPU_ERROR_TARGET_MISMATCH,
+        "the binary was compiled for target '" + program->binary.target.name +
+            "', not for '" + wanted.name + "'" +
+            (wanted.name == program->binary.target.name ? " as described here"
+                                                        : ""));
+  return LPU_OK;
+}
+
 size_t lpu_program_num_inputs(const lpu_program *program) {
   return program ? program->binary.inputs.size() : 0;
 }
@@ -116,7 +191,7 @@ lpu_status lpu_execution_create(const lpu_program *program,
 void lpu_execution_free(lpu_execution *execution) { delete execution; }
 
 lpu_status lpu_execution_set_input(lpu_execution *execution, size_t index,
-                                   const float *data, size_t num_elements) {
+                                   const void *data, size_t num_elements) {
   if (!execution || !data)
     return fail(LPU_ERROR_INVALID_ARGUMENT, "null argument");
   std::string error;
@@ -136,7 +211,7 @@ lpu_status lpu_execution_run(lpu_execution *execution) {
 }
 
 lpu_status lpu_execution_get_output(const lpu_execution *execution,
-                                    size_t index, float *data,
+                                    size_t index, void *data,
                                     size_t num_elements) {
   if (!execution || !data)
     return fail(LPU_ERROR_INVALID_ARGUMENT, "null argument");
@@ -155,7 +230,32 @@ lpu_status lpu_execution_stats(const lpu_execution *execution,
   const lpu::SimulationStats &s = execution->simulator.getStats();
   stats->cycles = s.cycles;
   stats->instructions = s.instructions;
-  stats->clock_mhz = execution->program->binary.target.clockMHz;
+  stats->instruction_words = s.instructionWords;
+  stats->clock_mhz = s.clockMHz;
+  stats->latency_us = s.latencyMicroseconds();
+  stats->stream_writes = s.streamWrites;
+  stats->stream_reads = s.streamReads;
+  stats->sram_vectors_used = s.sramVectorsUsed;
+  stats->sram_vectors_total = s.sramVectorsTotal;
+  stats->num_units = s.units.size();
+  return LPU_OK;
+}
+
+lpu_status lpu_execution_unit_stats(const lpu_execution *execution,
+                                    size_t index, lpu_unit_stats *stats) {
+  if (!execution || !stats)
+    return fail(LPU_ERROR_INVALID_ARGUMENT, "null argument");
+  if (!execution->ran)
+    return fail(LPU_ERROR_INVALID_ARGUMENT, "the execution has not run");
+  const lpu::SimulationStats &s = execution->simulator.getStats();
+  if (index >= s.units.size())
+    return fail(LPU_ERROR_INVALID_ARGUMENT, "unit index out of range");
+  const lpu::UnitStats &u = s.units[index];
+  stats->kind = lpu::unitKindName(u.kind).data();
+  stats->index = u.index;
+  stats->slice = execution->program->binary.target.unitColumn(u.kind, u.index);
+  stats->busy_cycles = u.busyCycles;
+  stats->utilization = s.cycles ? double(u.busyCycles) / double(s.cycles) : 0;
   return LPU_OK;
 }
 

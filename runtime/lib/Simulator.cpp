@@ -1,9 +1,15 @@
 //===- Simulator.cpp - Cycle-accurate reference backend -------------------===//
 //
-// Instructions are issued in (cycle, unit) order. Every result is an event
-// that lands `latency` cycles after issue; all events due at a cycle land
-// before the instructions of that cycle read their operands. Hazards are
-// checked where the hardware would silently misbehave.
+// Every queue's instructions (repeats expanded) are issued in (cycle, queue)
+// order. Each result is an event that lands `latency` cycles after issue;
+// all events due at a cycle land before the instructions of that cycle read
+// their operands.
+//
+// Streams are spatial: a value that lands on stream s at floorplan column x
+// at cycle t is at column x+d (eastward streams) or x-d (westward) at cycle
+// t+d, until a unit further along writes the same stream slot. A stream slot
+// is therefore identified by its stream and its diagonal (t - x eastward,
+// t + x westward); readers find the nearest writer upstream on that diagonal.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,18 +19,189 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <queue>
 #include <sstream>
 
 namespace lpu {
 
-namespace {
-constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+//===----------------------------------------------------------------------===//
+// Element types
+//===----------------------------------------------------------------------===//
 
+namespace {
+float wordToFloat(uint32_t w) {
+  float f;
+  std::memcpy(&f, &w, 4);
+  return f;
+}
+uint32_t floatToWord(float f) {
+  uint32_t w;
+  std::memcpy(&w, &f, 4);
+  return w;
+}
+
+/// binary32 -> binary16 bits, round to nearest even.
+uint16_t floatToHalf(float value) {
+  uint32_t x = floatToWord(value);
+  uint32_t sign = (x >> 16) & 0x8000;
+  uint32_t exp = (x >> 23) & 0xff;
+  uint32_t mant = x & 0x7fffff;
+  if (exp == 0xff) // Inf or NaN (keep NaN quiet)
+    return sign | 0x7c00 | (mant ? 0x200 | (mant >> 13) : 0);
+  int32_t e = int32_t(exp) - 127 + 15;
+  if (e >= 31)
+    return sign | 0x7c00;
+  if (e <= 0) { // subnormal or zero
+    if (e < -10)
+      return sign;
+    mant |= 0x800000;
+    uint32_t shift = 14 - e;
+    uint32_t half = mant >> shift;
+    uint32_t rest = mant & ((1u << shift) - 1);
+    uint32_t mid = 1u << (shift - 1);
+    if (rest > mid || (rest == mid && (half & 1)))
+      ++half;
+    return sign | half;
+  }
+  uint32_t half = (uint32_t(e) << 10) | (mant >> 13);
+  uint32_t rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest == 0x1000 && (half & 1)))
+    ++half; // may carry into the exponent, up to infinity: correct
+  return sign | half;
+}
+
+float halfToFloat(uint16_t h) {
+  uint32_t sign = uint32_t(h & 0x8000) << 16;
+  uint32_t exp = (h >> 10) & 0x1f;
+  uint32_t mant = h & 0x3ff;
+  if (exp == 0x1f)
+    return wordToFloat(sign | 0x7f800000 | (mant << 13));
+  if (exp == 0) {
+    float f = std::ldexp(float(mant), -24);
+    return sign ? -f : f;
+  }
+  return wordToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
+}
+
+uint16_t floatToBFloat(float value) {
+  uint32_t x = floatToWord(value);
+  if ((x & 0x7fffffff) > 0x7f800000)
+    return static_cast<uint16_t>((x >> 16) | 0x40);
+  uint32_t rounding = 0x7fff + ((x >> 16) & 1);
+  return static_cast<uint16_t>((x + rounding) >> 16);
+}
+
+int64_t saturate(DType dtype, int64_t v) {
+  int64_t lo = dtype == DType::I8 ? -128 : INT32_MIN;
+  int64_t hi = dtype == DType::I8 ? 127 : INT32_MAX;
+  return std::clamp(v, lo, hi);
+}
+
+/// Two's-complement wrap to the integer type, as a sign-extended lane word.
+uint32_t wrapInt(DType dtype, int64_t v) {
+  if (dtype == DType::I8)
+    return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(v)));
+  return static_cast<uint32_t>(v);
+}
+int64_t wordToInt(uint32_t w) { return static_cast<int32_t>(w); }
+} // namespace
+
+uint32_t roundFloatWord(DType dtype, float value) {
+  switch (dtype) {
+  case DType::F16:
+    return floatToWord(halfToFloat(floatToHalf(value)));
+  case DType::BF16:
+    return uint32_t(floatToBFloat(value)) << 16;
+  default:
+    return floatToWord(value);
+  }
+}
+
+uint32_t laneWordFromHost(DType dtype, const void *element) {
+  switch (dtype) {
+  case DType::F32:
+  case DType::I32: {
+    uint32_t w;
+    std::memcpy(&w, element, 4);
+    return w;
+  }
+  case DType::F16: {
+    uint16_t h;
+    std::memcpy(&h, element, 2);
+    return floatToWord(halfToFloat(h));
+  }
+  case DType::BF16: {
+    uint16_t h;
+    std::memcpy(&h, element, 2);
+    return uint32_t(h) << 16;
+  }
+  case DType::I8:
+    return wrapInt(DType::I8, *static_cast<const int8_t *>(element));
+  case DType::None:
+    break;
+  }
+  return 0;
+}
+
+void laneWordToHost(DType dtype, uint32_t word, void *element) {
+  switch (dtype) {
+  case DType::F32:
+  case DType::I32:
+    std::memcpy(element, &word, 4);
+    return;
+  case DType::F16: {
+    uint16_t h = floatToHalf(wordToFloat(word));
+    std::memcpy(element, &h, 2);
+    return;
+  }
+  case DType::BF16: {
+    uint16_t h = floatToBFloat(wordToFloat(word));
+    std::memcpy(element, &h, 2);
+    return;
+  }
+  case DType::I8:
+    *static_cast<int8_t *>(element) = static_cast<int8_t>(word);
+    return;
+  case DType::None:
+    return;
+  }
+}
+
+namespace {
+
+uint32_t convertWord(DType from, DType to, uint32_t w) {
+  if (isFloatDType(from)) {
+    float f = wordToFloat(w);
+    if (isFloatDType(to))
+      return roundFloatWord(to, f);
+    if (std::isnan(f))
+      return 0;
+    double r = std::nearbyint(double(f)); // ties to even (default mode)
+    r = std::clamp(r, to == DType::I8 ? -128.0 : -2147483648.0,
+                   to == DType::I8 ? 127.0 : 2147483647.0);
+    return wrapInt(to, static_cast<int64_t>(r));
+  }
+  int64_t v = wordToInt(w);
+  if (isFloatDType(to))
+    return roundFloatWord(to, static_cast<float>(v));
+  return wrapInt(to, saturate(to, v));
+}
+
+//===----------------------------------------------------------------------===//
+// Machine state
+//===----------------------------------------------------------------------===//
+
+using Vector = std::vector<uint32_t>;
+using VectorRef = std::shared_ptr<const Vector>;
+
+/// One issue of one instruction (a repeat issues its predecessor again).
 struct IssueSlot {
   uint64_t cycle;
-  uint32_t unit;  // index into Binary::units
-  uint32_t index; // instruction index within the unit's queue
+  uint32_t unit;      // index into Binary::units
+  uint32_t index;     // word index within the unit's queue
+  uint32_t iteration; // 0, or which extra issue of a repeat
+  Instruction inst;   // with the repeat's address step applied
 };
 
 enum class LandingKind { Stream, Sram, WeightRow, Install };
@@ -34,39 +211,51 @@ struct Landing {
   uint64_t sequence;
   LandingKind kind;
   uint32_t a, b; // stream | (slice, address) | (plane, row) | (plane, rows)
-  std::vector<float> data;
-  IssueSlot writer;
+  VectorRef data;
+  uint32_t writer; // index into State::issues
 
   bool operator>(const Landing &o) const {
     return cycle != o.cycle ? cycle > o.cycle : sequence > o.sequence;
   }
 };
 
-struct StreamState {
-  std::vector<float> value;
-  bool valid = false;
-  int64_t landCycle = -1;
-  IssueSlot writer{};
+/// A value on a stream: who wrote it where, and whether anyone read it.
+struct StreamValue {
+  int64_t column;
+  uint32_t writer;
+  uint64_t reads;
+  VectorRef data;
 };
 
 struct PlaneState {
-  std::vector<float> buffer; // lanes x lanes, row-major [row][column]
-  std::vector<float> array;
+  Vector buffer; // lanes x lanes lane words, row-major [row][column]
+  std::vector<float> floatArray;
+  std::vector<int32_t> intArray;
+  DType installed = DType::None;
   unsigned pendingLoads = 0;
   unsigned pendingInstalls = 0;
-  bool installed = false;
 };
+
+struct BankUse {
+  int64_t cycle = -1;
+  uint32_t user = 0;
+};
+
+constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 } // namespace
 
 struct Simulator::State {
   const Binary &binary;
   const TargetDesc &target;
   uint32_t lanes;
-  std::vector<std::vector<float>> sram;
+  std::vector<Vector> sram;
   std::vector<std::vector<int64_t>> writtenAt;
+  std::vector<std::vector<BankUse>> banks; // [slice][bank]
   std::vector<bool> inputSet;
-  std::vector<StreamState> streams;
+  /// Per stream: diagonal -> values written on it, in landing order.
+  std::vector<std::map<int64_t, std::vector<StreamValue>>> streams;
   std::vector<PlaneState> planes;
+  std::vector<IssueSlot> issues;
   std::priority_queue<Landing, std::vector<Landing>, std::greater<Landing>>
       landings;
   uint64_t sequence = 0;
@@ -78,24 +267,37 @@ struct Simulator::State {
       : binary(binary), target(binary.target), lanes(binary.target.lanes) {
     // Size each slice to the highest address the binary can touch, so a
     // large target costs only the memory a program uses.
-    std::vector<uint32_t> extent(target.memSlices, 0);
+    std::vector<uint64_t> extent(target.memSlices, 0);
     auto touch = [&](uint32_t slice, uint64_t end) {
-      extent[slice] = std::max<uint32_t>(extent[slice], end);
+      extent[slice] = std::max(extent[slice], end);
     };
     for (const auto *list : {&binary.inputs, &binary.outputs})
       for (const TensorBinding &b : *list)
         touch(b.slice, b.address + b.layout.numVectors());
     for (const SramSegment &s : binary.sram)
       touch(s.slice, s.address + s.data.size() / lanes);
-    for (const UnitProgram &u : binary.units)
-      if (u.kind == UnitKind::Mem)
-        for (const Instruction &inst : u.instructions)
-          if (getInstructionInfo(inst.opcode).usesAddress)
-            touch(u.index, inst.address + 1);
+    for (const UnitProgram &u : binary.units) {
+      if (u.kind != UnitKind::Mem)
+        continue;
+      uint32_t last = 0;
+      for (const Instruction &inst : u.instructions) {
+        if (getInstructionInfo(inst.opcode).usesAddress) {
+          last = inst.address;
+          touch(u.index, uint64_t(last) + 1);
+        } else if (inst.opcode == Opcode::Repeat) {
+          // Out-of-range steps are rejected when the queue is expanded.
+          int64_t end = int64_t(last) + int64_t(inst.imm & 0xffff) *
+                                            static_cast<int32_t>(inst.address);
+          if (end >= 0 && end < target.memAddresses)
+            touch(u.index, uint64_t(end) + 1);
+        }
+      }
+    }
     sram.resize(target.memSlices);
     writtenAt.resize(target.memSlices);
+    banks.assign(target.memSlices, std::vector<BankUse>(target.memBanks));
     for (uint32_t s = 0; s < target.memSlices; ++s) {
-      sram[s].assign(static_cast<size_t>(extent[s]) * lanes, 0.0f);
+      sram[s].assign(static_cast<size_t>(extent[s]) * lanes, 0);
       writtenAt[s].assign(extent[s], kNever);
     }
     for (const SramSegment &seg : binary.sram) {
@@ -107,218 +309,406 @@ struct Simulator::State {
     inputSet.assign(binary.inputs.size(), false);
     streams.resize(target.numStreams());
     planes.resize(target.mxmPlanes);
-    for (PlaneState &p : planes) {
-      p.buffer.assign(size_t(lanes) * lanes, 0.0f);
-      p.array.assign(size_t(lanes) * lanes, 0.0f);
-    }
-    for (const UnitProgram &u : binary.units)
+    for (PlaneState &p : planes)
+      p.buffer.assign(size_t(lanes) * lanes, 0);
+    stats.clockMHz = target.clockMHz;
+    stats.sramVectorsTotal = uint64_t(target.memSlices) * target.memAddresses;
+    for (const UnitProgram &u : binary.units) {
       stats.units.push_back({u.kind, u.index, 0});
+      stats.instructionWords += u.instructions.size();
+    }
   }
 
-  std::string describe(const IssueSlot &slot) const {
+  int64_t columnOf(const IssueSlot &slot) const {
+    const UnitProgram &u = binary.units[slot.unit];
+    return target.unitColumn(u.kind, u.index);
+  }
+
+  std::string describe(uint32_t issue) const {
+    const IssueSlot &slot = issues[issue];
     const UnitProgram &u = binary.units[slot.unit];
     std::ostringstream os;
     os << unitKindName(u.kind) << "[" << u.index << "] instruction #"
-       << slot.index << " ("
-       << formatInstruction(target, u.instructions[slot.index]) << ")";
+       << slot.index;
+    if (slot.iteration)
+      os << " (issue " << slot.iteration << " of the repeat)";
+    os << " '" << formatInstruction(target, slot.inst) << "' issued at cycle "
+       << slot.cycle;
     return os.str();
   }
 
-  void reportHazard(uint64_t cycle, const IssueSlot &slot,
-                    const std::string &what) {
+  void reportHazard(uint64_t cycle, uint32_t issue, const std::string &what) {
     if (!hazard.empty())
       return;
     std::ostringstream os;
-    os << "hazard at cycle " << cycle << " on " << describe(slot) << ": "
-       << what;
+    os << "hazard at cycle " << cycle << ": " << describe(issue) << " " << what;
     hazard = os.str();
   }
 
-  float *vectorAt(uint32_t slice, uint32_t address) {
+  uint32_t *vectorAt(uint32_t slice, uint32_t address) {
     return sram[slice].data() + size_t(address) * lanes;
   }
 
   void schedule(uint64_t cycle, LandingKind kind, uint32_t a, uint32_t b,
-                std::vector<float> data, const IssueSlot &writer) {
+                VectorRef data, uint32_t writer) {
     landings.push(
         Landing{cycle, sequence++, kind, a, b, std::move(data), writer});
+  }
+
+  /// Whether a value written at column `from` flows past column `at`.
+  bool reaches(uint8_t stream, int64_t from, int64_t at) const {
+    return target.isEastward(stream) ? from <= at : from >= at;
+  }
+
+  /// The value nearest upstream of `column` on the diagonal, or nullptr.
+  StreamValue *valueAt(uint8_t stream, int64_t column, int64_t diag) {
+    auto it = streams[stream].find(diag);
+    if (it == streams[stream].end())
+      return nullptr;
+    StreamValue *best = nullptr;
+    for (StreamValue &v : it->second)
+      if (reaches(stream, v.column, column) &&
+          (!best || reaches(stream, best->column, v.column)))
+        best = &v;
+    return best;
+  }
+
+  /// Bank ports: one access per bank per cycle.
+  void useBank(uint32_t slice, uint32_t address, int64_t cycle,
+               uint32_t issue) {
+    BankUse &use = banks[slice][target.bankOf(address)];
+    if (use.cycle == cycle) {
+      reportHazard(cycle, issue,
+                   "uses bank " + std::to_string(target.bankOf(address)) +
+                       " of mem[" + std::to_string(slice) + "] at cycle " +
+                       std::to_string(cycle) + ", as does " +
+                       describe(use.user));
+      return;
+    }
+    use = {cycle, issue};
   }
 
   void land(const Landing &ev) {
     switch (ev.kind) {
     case LandingKind::Stream: {
-      StreamState &s = streams[ev.a];
-      if (s.valid && s.landCycle == static_cast<int64_t>(ev.cycle))
-        reportHazard(ev.cycle, ev.writer,
-                     "writes stream " + streamName(target, ev.a) +
-                         " in the same cycle as " + describe(s.writer));
-      s.value = ev.data;
-      s.valid = true;
-      s.landCycle = static_cast<int64_t>(ev.cycle);
-      s.writer = ev.writer;
+      const IssueSlot &slot = issues[ev.writer];
+      uint8_t stream = static_cast<uint8_t>(ev.a);
+      int64_t column = columnOf(slot);
+      int64_t diag = target.streamDiagonal(stream, column, ev.cycle);
+      if (StreamValue *v = valueAt(stream, column, diag)) {
+        if (v->column == column)
+          reportHazard(ev.cycle, ev.writer,
+                       "writes stream " + streamName(target, stream) +
+                           " at slice " + std::to_string(column) +
+                           " in the same cycle as " + describe(v->writer));
+        else if (v->reads == 0)
+          reportHazard(ev.cycle, ev.writer,
+                       "overwrites, at slice " + std::to_string(column) +
+                           ", the value on stream " +
+                           streamName(target, stream) +
+                           " that nobody has read yet, written by " +
+                           describe(v->writer));
+      }
+      streams[stream][diag].push_back({column, ev.writer, 0, ev.data});
+      ++stats.streamWrites;
       break;
     }
     case LandingKind::Sram:
-      std::copy(ev.data.begin(), ev.data.end(), vectorAt(ev.a, ev.b));
+      useBank(ev.a, ev.b, ev.cycle, ev.writer);
+      std::copy(ev.data->begin(), ev.data->end(), vectorAt(ev.a, ev.b));
       writtenAt[ev.a][ev.b] = static_cast<int64_t>(ev.cycle);
       break;
     case LandingKind::WeightRow: {
       PlaneState &p = planes[ev.a];
-      std::copy(ev.data.begin(), ev.data.end(),
+      std::copy(ev.data->begin(), ev.data->end(),
                 p.buffer.begin() + size_t(ev.b) * lanes);
       --p.pendingLoads;
       break;
     }
     case LandingKind::Install: {
       PlaneState &p = planes[ev.a];
-      p.array = ev.data;
-      p.installed = true;
+      DType dtype = issues[ev.writer].inst.dtype;
+      size_t n = size_t(lanes) * lanes, installed = size_t(ev.b) * lanes;
+      // Rows past `rows` are installed as zero, so padding lanes of the
+      // activations never meet stale weights.
+      if (dtype == DType::I8) {
+        p.intArray.assign(n, 0);
+        for (size_t i = 0; i < installed; ++i)
+          p.intArray[i] = static_cast<int8_t>((*ev.data)[i]);
+      } else {
+        p.floatArray.assign(n, 0.0f);
+        for (size_t i = 0; i < installed; ++i)
+          p.floatArray[i] =
+              wordToFloat(roundFloatWord(dtype, wordToFloat((*ev.data)[i])));
+      }
+      p.installed = dtype;
       --p.pendingInstalls;
       break;
     }
     }
   }
 
-  const std::vector<float> *source(uint64_t cycle, const IssueSlot &slot,
-                                   uint8_t stream) {
-    StreamState &s = streams[stream];
-    if (!s.valid) {
-      reportHazard(cycle, slot,
-                   "reads stream " + streamName(target, stream) +
-                       ", which nothing has written");
-      return nullptr;
+  /// Drops diagonals that have left the chip.
+  void retireStreams(int64_t now) {
+    int64_t lastColumn = int64_t(target.numColumns()) - 1;
+    for (uint32_t s = 0; s < streams.size(); ++s) {
+      auto &diags = streams[s];
+      // Eastward diagonal k is at column now - k; westward at k - now.
+      int64_t limit = target.isEastward(s) ? now - lastColumn : now;
+      while (!diags.empty() && diags.begin()->first < limit)
+        diags.erase(diags.begin());
     }
-    return &s.value;
   }
 
-  void execute(const IssueSlot &slot) {
+  const Vector *source(uint32_t issue, uint8_t stream) {
+    const IssueSlot &slot = issues[issue];
+    int64_t column = columnOf(slot);
+    StreamValue *v = valueAt(stream, column,
+                             target.streamDiagonal(stream, column, slot.cycle));
+    if (!v) {
+      reportHazard(slot.cycle, issue,
+                   "reads stream " + streamName(target, stream) + " at slice " +
+                       std::to_string(column) +
+                       ", where no value is passing at that cycle");
+      return nullptr;
+    }
+    ++v->reads;
+    ++stats.streamReads;
+    return v->data.get();
+  }
+
+  void execute(uint32_t issue) {
+    const IssueSlot &slot = issues[issue];
     const UnitProgram &unit = binary.units[slot.unit];
-    const Instruction &inst = unit.instructions[slot.index];
+    const Instruction &inst = slot.inst;
     const uint64_t t = slot.cycle;
     const uint64_t done = t + target.latencyOf(inst.opcode);
     const InstructionInfo &info = getInstructionInfo(inst.opcode);
-    const std::vector<float> *a = nullptr, *b = nullptr;
-    if (info.numSources > 0 && !(a = source(t, slot, inst.src0)))
+    const DType dtype = inst.dtype;
+    const Vector *a = nullptr, *b = nullptr;
+    if (info.numSources > 0 && !(a = source(issue, inst.src0)))
       return;
-    if (info.numSources > 1 && !(b = source(t, slot, inst.src1)))
+    if (info.numSources > 1 && !(b = source(issue, inst.src1)))
       return;
-    std::vector<float> out;
-    auto binary = [&](auto fn) {
-      out.resize(lanes);
-      for (uint32_t i = 0; i < lanes; ++i)
-        out[i] = fn((*a)[i], (*b)[i]);
-    };
-    auto unary = [&](auto fn) {
-      out.resize(lanes);
-      for (uint32_t i = 0; i < lanes; ++i)
-        out[i] = fn((*a)[i]);
+    auto out = std::make_shared<Vector>();
+    auto binaryOp = [&](auto floatFn, auto intFn) {
+      out->resize(lanes);
+      if (isFloatDType(dtype))
+        for (uint32_t i = 0; i < lanes; ++i)
+          (*out)[i] = roundFloatWord(
+              dtype, floatFn(wordToFloat((*a)[i]), wordToFloat((*b)[i])));
+      else
+        for (uint32_t i = 0; i < lanes; ++i)
+          (*out)[i] =
+              wrapInt(dtype, intFn(wordToInt((*a)[i]), wordToInt((*b)[i])));
     };
     switch (inst.opcode) {
     case Opcode::Nop:
+    case Opcode::Repeat:
       return;
     case Opcode::Read: {
+      useBank(unit.index, inst.address, t, issue);
       int64_t written = writtenAt[unit.index][inst.address];
       if (written == kNever) {
-        reportHazard(t, slot,
+        reportHazard(t, issue,
                      "reads mem[" + std::to_string(unit.index) +
                          "]:" + std::to_string(inst.address) +
                          " before any write to it has landed");
         return;
       }
-      const float *v = vectorAt(unit.index, inst.address);
-      out.assign(v, v + lanes);
+      const uint32_t *v = vectorAt(unit.index, inst.address);
+      out->assign(v, v + lanes);
       break;
     }
     case Opcode::Write:
-      schedule(done, LandingKind::Sram, unit.index, inst.address, *a, slot);
+      schedule(done, LandingKind::Sram, unit.index, inst.address,
+               std::make_shared<Vector>(*a), issue);
       return;
     case Opcode::Add:
-      binary([](float x, float y) { return x + y; });
+      binaryOp([](float x, float y) { return x + y; },
+               [](int64_t x, int64_t y) { return x + y; });
       break;
     case Opcode::Sub:
-      binary([](float x, float y) { return x - y; });
+      binaryOp([](float x, float y) { return x - y; },
+               [](int64_t x, int64_t y) { return x - y; });
       break;
     case Opcode::Mul:
-      binary([](float x, float y) { return x * y; });
+      binaryOp([](float x, float y) { return x * y; },
+               [](int64_t x, int64_t y) { return x * y; });
       break;
     case Opcode::Max:
-      binary(
-          [](float x, float y) { return std::isnan(x) ? x : std::max(x, y); });
+      binaryOp(
+          [](float x, float y) { return std::isnan(x) ? x : std::max(x, y); },
+          [](int64_t x, int64_t y) { return std::max(x, y); });
       break;
     case Opcode::Relu:
-      unary([](float x) { return x > 0.0f ? x : (std::isnan(x) ? x : 0.0f); });
+      b = a;
+      binaryOp([](float x,
+                  float) { return x > 0.0f ? x : (std::isnan(x) ? x : 0.0f); },
+               [](int64_t x, int64_t) { return std::max<int64_t>(x, 0); });
       break;
     case Opcode::Scale: {
-      float factor;
-      std::memcpy(&factor, &inst.imm, 4);
-      unary([factor](float x) { return x * factor; });
+      float factor = wordToFloat(inst.imm);
+      b = a;
+      binaryOp([factor](float x, float) { return x * factor; },
+               [](int64_t x, int64_t) { return x; });
+      break;
+    }
+    case Opcode::Move:
+      out->assign(a->begin(), a->end());
+      break;
+    case Opcode::Convert: {
+      DType to = static_cast<DType>(inst.imm);
+      out->resize(lanes);
+      for (uint32_t i = 0; i < lanes; ++i)
+        (*out)[i] = convertWord(dtype, to, (*a)[i]);
       break;
     }
     case Opcode::LoadWeights:
       ++planes[unit.index].pendingLoads;
-      schedule(done, LandingKind::WeightRow, unit.index, inst.imm, *a, slot);
+      schedule(done, LandingKind::WeightRow, unit.index, inst.imm,
+               std::make_shared<Vector>(*a), issue);
       return;
     case Opcode::InstallWeights: {
       PlaneState &p = planes[unit.index];
       if (p.pendingLoads) {
-        reportHazard(t, slot,
+        reportHazard(t, issue,
                      "installs weights while " +
                          std::to_string(p.pendingLoads) +
                          " weight-buffer row load(s) have not landed");
         return;
       }
-      // Rows past `imm` are installed as zero, so padding lanes of the
-      // activations never meet stale weights.
-      std::vector<float> array(size_t(lanes) * lanes, 0.0f);
-      std::copy_n(p.buffer.begin(), size_t(inst.imm) * lanes, array.begin());
       ++p.pendingInstalls;
       schedule(done, LandingKind::Install, unit.index, inst.imm,
-               std::move(array), slot);
+               std::make_shared<Vector>(p.buffer), issue);
       return;
     }
     case Opcode::MatMul:
     case Opcode::MatMulAcc: {
       PlaneState &p = planes[unit.index];
-      if (!p.installed || p.pendingInstalls) {
-        reportHazard(t, slot,
+      if (p.pendingInstalls || p.installed == DType::None) {
+        reportHazard(t, issue,
                      p.pendingInstalls
                          ? "streams activations while weights are installing"
                          : "streams activations before any weights were "
                            "installed");
         return;
       }
-      if (inst.opcode == Opcode::MatMulAcc)
-        out = *b;
-      else
-        out.assign(lanes, 0.0f);
-      for (uint32_t k = 0; k < lanes; ++k) {
-        float x = (*a)[k];
-        if (x == 0.0f)
-          continue;
-        const float *row = p.array.data() + size_t(k) * lanes;
+      if (p.installed != dtype) {
+        reportHazard(t, issue,
+                     "streams " + std::string(dtypeName(dtype)) +
+                         " activations through " +
+                         std::string(dtypeName(p.installed)) + " weights");
+        return;
+      }
+      out->assign(lanes, 0);
+      if (dtype == DType::I8) {
+        std::vector<int64_t> acc(lanes, 0);
+        if (b)
+          for (uint32_t n = 0; n < lanes; ++n)
+            acc[n] = wordToInt((*b)[n]);
+        for (uint32_t k = 0; k < lanes; ++k) {
+          int64_t x = static_cast<int8_t>((*a)[k]);
+          if (x == 0)
+            continue;
+          const int32_t *row = p.intArray.data() + size_t(k) * lanes;
+          for (uint32_t n = 0; n < lanes; ++n)
+            acc[n] += x * row[n];
+        }
         for (uint32_t n = 0; n < lanes; ++n)
-          out[n] += x * row[n];
+          (*out)[n] = wrapInt(DType::I32, acc[n]);
+      } else {
+        std::vector<float> acc(lanes, 0.0f);
+        if (b)
+          for (uint32_t n = 0; n < lanes; ++n)
+            acc[n] = wordToFloat((*b)[n]);
+        for (uint32_t k = 0; k < lanes; ++k) {
+          float x = wordToFloat(roundFloatWord(dtype, wordToFloat((*a)[k])));
+          if (x == 0.0f)
+            continue;
+          const float *row = p.floatArray.data() + size_t(k) * lanes;
+          for (uint32_t n = 0; n < lanes; ++n)
+            acc[n] += x * row[n];
+        }
+        for (uint32_t n = 0; n < lanes; ++n)
+          (*out)[n] = floatToWord(acc[n]);
       }
       break;
     }
     case Opcode::Distribute: {
       uint32_t lane = inst.imm & 0xffff, width = inst.imm >> 16;
-      out.assign(lanes, 0.0f);
-      std::fill_n(out.begin(), width, (*a)[lane]);
+      out->assign(lanes, 0);
+      std::fill_n(out->begin(), width, (*a)[lane]);
       break;
     }
     case Opcode::Shift: {
       int64_t shift = static_cast<int32_t>(inst.imm);
-      out.assign(lanes, 0.0f);
+      out->assign(lanes, 0);
       for (int64_t i = 0; i < lanes; ++i) {
         int64_t from = i - shift;
         if (from >= 0 && from < lanes)
-          out[i] = (*a)[from];
+          (*out)[i] = (*a)[from];
       }
       break;
     }
     }
-    schedule(done, LandingKind::Stream, inst.dst, 0, std::move(out), slot);
+    schedule(done, LandingKind::Stream, inst.dst, 0, std::move(out), issue);
+  }
+
+  /// Expands every queue into issue slots, in (cycle, queue) order.
+  bool expandQueues(std::string &error) {
+    for (uint32_t u = 0; u < binary.units.size(); ++u) {
+      const auto &insts = binary.units[u].instructions;
+      uint64_t cycle = 0;
+      for (uint32_t i = 0; i < insts.size(); ++i) {
+        const Instruction &inst = insts[i];
+        if (inst.opcode == Opcode::Nop) {
+          cycle += inst.imm;
+          continue;
+        }
+        if (inst.opcode != Opcode::Repeat) {
+          issues.push_back({cycle, u, i, 0, inst});
+          ++cycle;
+          continue;
+        }
+        // The loader guarantees a repeat follows a real instruction.
+        const IssueSlot first = issues.back();
+        uint32_t count = inst.imm & 0xffff, stride = inst.imm >> 16;
+        int32_t step = static_cast<int32_t>(inst.address);
+        for (uint32_t k = 1; k <= count; ++k) {
+          IssueSlot again = first;
+          again.cycle = first.cycle + uint64_t(k) * stride;
+          again.index = i;
+          again.iteration = k;
+          if (getInstructionInfo(first.inst.opcode).usesAddress) {
+            int64_t address = int64_t(first.inst.address) + int64_t(k) * step;
+            if (address < 0 || address >= target.memAddresses) {
+              error = unitName(u) + " instruction #" + std::to_string(i) +
+                      ": repeat steps the address out of the slice (" +
+                      std::to_string(address) + ")";
+              return false;
+            }
+            again.inst.address = static_cast<uint32_t>(address);
+          }
+          issues.push_back(again);
+        }
+        cycle = first.cycle + uint64_t(count) * stride + 1;
+      }
+    }
+    std::stable_sort(issues.begin(), issues.end(),
+                     [](const IssueSlot &x, const IssueSlot &y) {
+                       return x.cycle != y.cycle ? x.cycle < y.cycle
+                                                 : x.unit < y.unit;
+                     });
+    for (const IssueSlot &slot : issues)
+      ++stats.units[slot.unit].busyCycles;
+    stats.instructions = issues.size();
+    return true;
+  }
+
+  std::string unitName(uint32_t u) const {
+    return std::string(unitKindName(binary.units[u].kind)) + "[" +
+           std::to_string(binary.units[u].index) + "]";
   }
 };
 
@@ -326,7 +716,7 @@ Simulator::Simulator(const Binary &binary)
     : state(std::make_unique<State>(binary)) {}
 Simulator::~Simulator() = default;
 
-bool Simulator::setInput(size_t index, const float *data, size_t count,
+bool Simulator::setInput(size_t index, const void *data, size_t count,
                          std::string &error) {
   State &s = *state;
   if (index >= s.binary.inputs.size()) {
@@ -340,10 +730,14 @@ bool Simulator::setInput(size_t index, const float *data, size_t count,
             std::to_string(count);
     return false;
   }
+  const auto *bytes = static_cast<const uint8_t *>(data);
+  const unsigned size = dtypeHostBytes(b.dtype);
   for (int64_t r = 0; r < b.layout.rows; ++r) {
-    float *dst = s.vectorAt(b.slice, b.address + r * b.layout.vectorsPerRow);
-    std::fill_n(dst, b.layout.vectorsPerRow * s.lanes, 0.0f);
-    std::copy_n(data + r * b.layout.rowLength, b.layout.rowLength, dst);
+    uint32_t *dst = s.vectorAt(b.slice, b.address + r * b.layout.vectorsPerRow);
+    std::fill_n(dst, b.layout.vectorsPerRow * s.lanes, 0);
+    for (int64_t i = 0; i < b.layout.rowLength; ++i)
+      dst[i] = laneWordFromHost(b.dtype,
+                                bytes + (r * b.layout.rowLength + i) * size);
   }
   std::fill_n(s.writtenAt[b.slice].begin() + b.address, b.layout.numVectors(),
               -1);
@@ -363,37 +757,27 @@ bool Simulator::run(std::string &error) {
       return false;
     }
   s.ran = true;
-
-  std::vector<IssueSlot> issues;
-  for (uint32_t u = 0; u < s.binary.units.size(); ++u) {
-    uint64_t cycle = 0;
-    const auto &insts = s.binary.units[u].instructions;
-    for (uint32_t i = 0; i < insts.size(); ++i) {
-      if (insts[i].opcode == Opcode::Nop) {
-        cycle += insts[i].imm;
-        continue;
-      }
-      issues.push_back({cycle, u, i});
-      ++s.stats.units[u].instructions;
-      ++cycle;
-    }
+  if (!s.expandQueues(error)) {
+    s.hazard = error;
+    return false;
   }
-  std::sort(issues.begin(), issues.end(),
-            [](const IssueSlot &x, const IssueSlot &y) {
-              return x.cycle != y.cycle ? x.cycle < y.cycle : x.unit < y.unit;
-            });
-  s.stats.instructions = issues.size();
 
-  uint64_t lastCycle = 0;
-  for (const IssueSlot &slot : issues) {
-    while (!s.landings.empty() && s.landings.top().cycle <= slot.cycle) {
+  uint64_t lastCycle = 0, retiredAt = 0;
+  for (uint32_t i = 0; i < s.issues.size(); ++i) {
+    uint64_t cycle = s.issues[i].cycle;
+    while (!s.landings.empty() && s.landings.top().cycle <= cycle) {
       s.land(s.landings.top());
       s.landings.pop();
     }
-    s.execute(slot);
+    if (cycle >= retiredAt + 64) {
+      s.retireStreams(static_cast<int64_t>(cycle));
+      retiredAt = cycle;
+    }
+    if (s.hazard.empty())
+      s.execute(i);
     if (!s.hazard.empty())
       break;
-    lastCycle = std::max(lastCycle, slot.cycle + 1);
+    lastCycle = std::max(lastCycle, cycle + 1);
   }
   while (s.hazard.empty() && !s.landings.empty()) {
     lastCycle = std::max(lastCycle, s.landings.top().cycle);
@@ -405,6 +789,9 @@ bool Simulator::run(std::string &error) {
     return false;
   }
   s.stats.cycles = lastCycle;
+  for (const auto &slice : s.writtenAt)
+    for (int64_t at : slice)
+      s.stats.sramVectorsUsed += at != kNever;
   for (const TensorBinding &b : s.binary.outputs)
     for (int64_t v = 0; v < b.layout.numVectors(); ++v)
       if (s.writtenAt[b.slice][b.address + v] == kNever) {
@@ -415,7 +802,7 @@ bool Simulator::run(std::string &error) {
   return true;
 }
 
-bool Simulator::getOutput(size_t index, float *data, size_t count,
+bool Simulator::getOutput(size_t index, void *data, size_t count,
                           std::string &error) const {
   const State &s = *state;
   if (!s.ran || !s.hazard.empty()) {
@@ -433,10 +820,16 @@ bool Simulator::getOutput(size_t index, float *data, size_t count,
             std::to_string(count);
     return false;
   }
-  for (int64_t r = 0; r < b.layout.rows; ++r)
-    std::copy_n(s.sram[b.slice].data() +
-                    (b.address + r * b.layout.vectorsPerRow) * size_t(s.lanes),
-                b.layout.rowLength, data + r * b.layout.rowLength);
+  auto *bytes = static_cast<uint8_t *>(data);
+  const unsigned size = dtypeHostBytes(b.dtype);
+  for (int64_t r = 0; r < b.layout.rows; ++r) {
+    const uint32_t *src =
+        s.sram[b.slice].data() +
+        (b.address + r * b.layout.vectorsPerRow) * size_t(s.lanes);
+    for (int64_t i = 0; i < b.layout.rowLength; ++i)
+      laneWordToHost(b.dtype, src[i],
+                     bytes + (r * b.layout.rowLength + i) * size);
+  }
   return true;
 }
 

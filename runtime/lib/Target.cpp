@@ -1,115 +1,344 @@
-//===- Target.cpp - Built-in LPU target descriptions ----------------------===//
+//===- Target.cpp - Target descriptions and their file format -------------===//
+//
+// The JSON reader uses nlohmann::json; its exceptions never leave this file.
+//
+//===----------------------------------------------------------------------===//
 
 #include "lpu/Target.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
 
 namespace lpu {
 
 namespace {
-struct Latencies {
-  uint32_t read, write, vxm, loadWeights, installWeights, matmul, sxm;
+using Json = nlohmann::ordered_json;
+
+constexpr std::string_view kFormat = "lpu-target-1";
+
+constexpr std::pair<std::string_view, SliceKind> kSliceNames[] = {
+    {"MEM", SliceKind::Mem},
+    {"VXM", SliceKind::Vxm},
+    {"MXM", SliceKind::Mxm},
+    {"SXM", SliceKind::Sxm},
+    {"C2C", SliceKind::C2c}};
+
+/// A reader error: the key path and what is wrong with it.
+struct FieldError {
+  std::string message;
 };
 
-TargetDesc makeTarget(std::string name, uint32_t lanes, uint32_t memSlices,
-                      uint32_t memAddresses, uint32_t streamsPerDirection,
-                      uint32_t vxmUnits, uint32_t mxmPlanes, uint32_t sxmUnits,
-                      const Latencies &lat) {
-  TargetDesc t;
-  t.name = std::move(name);
-  t.lanes = lanes;
-  t.memSlices = memSlices;
-  t.memAddresses = memAddresses;
-  t.streamsPerDirection = streamsPerDirection;
-  t.vxmUnits = vxmUnits;
-  t.mxmPlanes = mxmPlanes;
-  t.sxmUnits = sxmUnits;
-  t.clockMHz = 900;
-  auto set = [&](Opcode op, uint32_t cycles) {
-    t.latency[static_cast<unsigned>(op)] = cycles;
-  };
-  set(Opcode::Nop, 1);
-  set(Opcode::Read, lat.read);
-  set(Opcode::Write, lat.write);
-  for (Opcode op : {Opcode::Add, Opcode::Sub, Opcode::Mul, Opcode::Max,
-                    Opcode::Relu, Opcode::Scale})
-    set(op, lat.vxm);
-  set(Opcode::LoadWeights, lat.loadWeights);
-  set(Opcode::InstallWeights, lat.installWeights);
-  set(Opcode::MatMul, lat.matmul);
-  set(Opcode::MatMulAcc, lat.matmul);
-  set(Opcode::Distribute, lat.sxm);
-  set(Opcode::Shift, lat.sxm);
-  return t;
+uint32_t getU32(const Json &object, const char *key, const std::string &path) {
+  auto it = object.find(key);
+  if (it == object.end())
+    throw FieldError{"missing key '" + path + key + "'"};
+  if (!it->is_number_unsigned() || it->get<uint64_t>() > UINT32_MAX)
+    throw FieldError{"'" + path + key + "' must be an unsigned 32-bit integer"};
+  return it->get<uint32_t>();
 }
+
+const Json &getObject(const Json &object, const char *key) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_object())
+    throw FieldError{std::string("'") + key + "' must be an object"};
+  return *it;
+}
+
+/// Appends one floorplan entry: "MEM" or "MEM*44".
+void appendSlices(const Json &entry, const std::string &where,
+                  std::vector<SliceKind> &out) {
+  if (!entry.is_string())
+    throw FieldError{"'" + where + "' entries must be strings like \"MEM*44\""};
+  std::string text = entry.get<std::string>();
+  std::string kindName = text;
+  uint64_t count = 1;
+  if (size_t star = text.find('*'); star != std::string::npos) {
+    kindName = text.substr(0, star);
+    std::string digits = text.substr(star + 1);
+    if (digits.empty() || digits.size() > 5 ||
+        !std::all_of(digits.begin(), digits.end(),
+                     [](char c) { return c >= '0' && c <= '9'; }) ||
+        (count = std::stoull(digits)) == 0)
+      throw FieldError{"'" + where + "' entry \"" + text +
+                       "\" has a bad repeat count"};
+  }
+  auto it = std::find_if(std::begin(kSliceNames), std::end(kSliceNames),
+                         [&](const auto &p) { return p.first == kindName; });
+  if (it == std::end(kSliceNames))
+    throw FieldError{"'" + where + "' entry \"" + text +
+                     "\" names no slice kind (MEM, VXM, MXM, SXM, C2C)"};
+  out.insert(out.end(), count, it->second);
+}
+
+void readTarget(const Json &root, TargetDesc &t) {
+  if (!root.is_object())
+    throw FieldError{"a target description is a JSON object"};
+  auto format = root.find("format");
+  if (format == root.end() || *format != kFormat)
+    throw FieldError{"'format' must be \"" + std::string(kFormat) + "\""};
+  auto name = root.find("name");
+  if (name == root.end() || !name->is_string())
+    throw FieldError{"'name' must be a string"};
+  t.name = name->get<std::string>();
+  t.clockMHz = getU32(root, "clock_mhz", "");
+  t.lanes = getU32(root, "lanes", "");
+  t.superlanes = getU32(root, "superlanes", "");
+  t.streamsPerDirection = getU32(root, "streams_per_direction", "");
+  const Json &mem = getObject(root, "mem");
+  t.memAddresses = getU32(mem, "addresses", "mem.");
+  t.memBanks = getU32(mem, "banks", "mem.");
+  t.vxmAlusPerLane = getU32(getObject(root, "vxm"), "alus_per_lane", "vxm.");
+  t.sxmQueuesPerSlice =
+      getU32(getObject(root, "sxm"), "queues_per_slice", "sxm.");
+
+  const Json &plan = getObject(root, "floorplan");
+  t.floorplan.clear();
+  for (const char *part : {"west", "centre", "east"}) {
+    auto it = plan.find(part);
+    if (it == plan.end() || !it->is_array())
+      throw FieldError{std::string("'floorplan.") + part +
+                       "' must be an array"};
+    for (const Json &entry : *it) {
+      appendSlices(entry, std::string("floorplan.") + part, t.floorplan);
+      if (t.floorplan.size() > 4096)
+        throw FieldError{"the floorplan has more than 4096 slices"};
+    }
+  }
+  for (const auto &[key, value] : plan.items())
+    if (key != "west" && key != "centre" && key != "east")
+      throw FieldError{"unknown key 'floorplan." + key + "'"};
+
+  const Json &latency = getObject(root, "latency");
+  for (unsigned i = 0; i < kNumOpcodes; ++i) {
+    std::string mnemonic(getInstructionInfo(static_cast<Opcode>(i)).mnemonic);
+    t.latency[i] = getU32(latency, mnemonic.c_str(), "latency.");
+  }
+  for (const auto &[key, value] : latency.items()) {
+    bool known = false;
+    for (unsigned i = 0; i < kNumOpcodes; ++i)
+      known |= getInstructionInfo(static_cast<Opcode>(i)).mnemonic == key;
+    if (!known)
+      throw FieldError{"'latency." + key + "' names no instruction"};
+  }
+  for (const auto &[key, value] : root.items())
+    if (key != "format" && key != "name" && key != "description" &&
+        key != "clock_mhz" && key != "lanes" && key != "superlanes" &&
+        key != "streams_per_direction" && key != "mem" && key != "vxm" &&
+        key != "sxm" && key != "floorplan" && key != "latency")
+      throw FieldError{"unknown key '" + key + "'"};
+}
+
+#include "BuiltinTargets.inc" // kBuiltinTargetFiles: {file name, JSON text}
 } // namespace
 
-uint32_t TargetDesc::unitCount(UnitKind kind) const {
-  switch (kind) {
-  case UnitKind::Mem:
-    return memSlices;
-  case UnitKind::Vxm:
-    return vxmUnits;
-  case UnitKind::Mxm:
-    return mxmPlanes;
-  case UnitKind::Sxm:
-    return sxmUnits;
-  case UnitKind::Any:
-    break;
+std::string_view sliceKindName(SliceKind kind) {
+  for (const auto &[name, k] : kSliceNames)
+    if (k == kind)
+      return name;
+  return "?";
+}
+
+void TargetDesc::finalize() {
+  for (auto &columns : unitColumns)
+    columns.clear();
+  for (uint32_t column = 0; column < floorplan.size(); ++column) {
+    switch (floorplan[column]) {
+    case SliceKind::Mem:
+      unitColumns[unsigned(UnitKind::Mem)].push_back(column);
+      break;
+    case SliceKind::Mxm:
+      unitColumns[unsigned(UnitKind::Mxm)].push_back(column);
+      break;
+    case SliceKind::Vxm:
+      unitColumns[unsigned(UnitKind::Vxm)].insert(
+          unitColumns[unsigned(UnitKind::Vxm)].end(), vxmAlusPerLane, column);
+      break;
+    case SliceKind::Sxm:
+      unitColumns[unsigned(UnitKind::Sxm)].insert(
+          unitColumns[unsigned(UnitKind::Sxm)].end(), sxmQueuesPerSlice,
+          column);
+      break;
+    case SliceKind::C2c:
+      break;
+    }
   }
-  return 0;
+  memSlices = unitColumns[unsigned(UnitKind::Mem)].size();
+  vxmUnits = unitColumns[unsigned(UnitKind::Vxm)].size();
+  mxmPlanes = unitColumns[unsigned(UnitKind::Mxm)].size();
+  sxmUnits = unitColumns[unsigned(UnitKind::Sxm)].size();
+}
+
+uint32_t TargetDesc::unitCount(UnitKind kind) const {
+  if (kind == UnitKind::Any)
+    return 0;
+  return unitColumns[static_cast<unsigned>(kind)].size();
+}
+
+uint32_t TargetDesc::centreColumn() const {
+  auto it = std::find(floorplan.begin(), floorplan.end(), SliceKind::Vxm);
+  return it == floorplan.end() ? 0 : it - floorplan.begin();
 }
 
 std::string TargetDesc::validate() const {
   if (name.empty() || name.size() > 64)
     return "target name must have 1 to 64 characters";
+  if (clockMHz == 0 || clockMHz > 100000)
+    return "clock_mhz must be in [1, 100000]";
   if (lanes == 0 || lanes > 4096)
     return "lanes must be in [1, 4096]";
-  if (memSlices == 0 || memSlices > 1024 || memAddresses == 0 ||
-      memAddresses > (1u << 20))
-    return "SRAM geometry out of range";
+  if (superlanes == 0 || lanes % superlanes != 0)
+    return "superlanes must divide lanes";
   if (streamsPerDirection == 0 || 2 * streamsPerDirection > 254)
-    return "streams per direction must be in [1, 127]";
-  if (vxmUnits == 0 || vxmUnits > 256 || mxmPlanes == 0 || mxmPlanes > 64 ||
-      sxmUnits == 0 || sxmUnits > 256)
-    return "unit counts out of range";
-  if (clockMHz == 0)
-    return "clock must be positive";
+    return "streams_per_direction must be in [1, 127]";
+  if (memAddresses == 0 || memAddresses > (1u << 20))
+    return "mem.addresses must be in [1, 1048576]";
+  if (memBanks == 0 || memBanks > 16 || memAddresses % memBanks != 0)
+    return "mem.banks must be in [1, 16] and divide mem.addresses";
+  if (vxmAlusPerLane == 0 || vxmAlusPerLane > 64)
+    return "vxm.alus_per_lane must be in [1, 64]";
+  if (sxmQueuesPerSlice == 0 || sxmQueuesPerSlice > 64)
+    return "sxm.queues_per_slice must be in [1, 64]";
+  if (floorplan.empty() || floorplan.size() > 4096)
+    return "the floorplan must have 1 to 4096 slices";
+  if (std::count(floorplan.begin(), floorplan.end(), SliceKind::Vxm) != 1)
+    return "the floorplan needs exactly one VXM slice (the centre)";
+  for (SliceKind kind : {SliceKind::Mem, SliceKind::Mxm, SliceKind::Sxm})
+    if (std::find(floorplan.begin(), floorplan.end(), kind) == floorplan.end())
+      return "the floorplan has no " + std::string(sliceKindName(kind)) +
+             " slice";
+  if (unitCount(UnitKind::Mem) == 0 || unitCount(UnitKind::Vxm) == 0)
+    return "finalize() was not called";
   for (unsigned i = 0; i < kNumOpcodes; ++i)
     if (latency[i] == 0 || latency[i] > 1024)
       return "latency of '" +
              std::string(getInstructionInfo(static_cast<Opcode>(i)).mnemonic) +
              "' must be in [1, 1024]";
+  if (latency[unsigned(Opcode::Nop)] != 1 ||
+      latency[unsigned(Opcode::Repeat)] != 1)
+    return "'nop' and 'repeat' have latency 1";
   return {};
 }
 
-bool TargetDesc::operator==(const TargetDesc &other) const {
-  return name == other.name && lanes == other.lanes &&
-         memSlices == other.memSlices && memAddresses == other.memAddresses &&
-         streamsPerDirection == other.streamsPerDirection &&
-         vxmUnits == other.vxmUnits && mxmPlanes == other.mxmPlanes &&
-         sxmUnits == other.sxmUnits && clockMHz == other.clockMHz &&
-         latency == other.latency;
+bool TargetDesc::operator==(const TargetDesc &o) const {
+  return name == o.name && clockMHz == o.clockMHz && lanes == o.lanes &&
+         superlanes == o.superlanes &&
+         streamsPerDirection == o.streamsPerDirection &&
+         memAddresses == o.memAddresses && memBanks == o.memBanks &&
+         vxmAlusPerLane == o.vxmAlusPerLane &&
+         sxmQueuesPerSlice == o.sxmQueuesPerSlice && floorplan == o.floorplan &&
+         latency == o.latency;
+}
+
+bool parseTargetDescription(std::string_view text, TargetDesc &target,
+                            std::string &error) {
+  Json root = Json::parse(text.begin(), text.end(), nullptr,
+                          /*allow_exceptions=*/false);
+  if (root.is_discarded()) {
+    error = "not valid JSON";
+    return false;
+  }
+  TargetDesc t;
+  try {
+    readTarget(root, t);
+  } catch (const FieldError &e) {
+    error = e.message;
+    return false;
+  } catch (const std::exception &e) {
+    error = e.what();
+    return false;
+  }
+  t.finalize();
+  error = t.validate();
+  if (!error.empty())
+    return false;
+  target = std::move(t);
+  return true;
+}
+
+std::string printTargetDescription(const TargetDesc &t) {
+  // Runs of equal slices are written as "KIND*N", split at the centre.
+  auto runs = [&](uint32_t begin, uint32_t end) {
+    Json list = Json::array();
+    for (uint32_t i = begin; i < end;) {
+      uint32_t j = i;
+      while (j < end && t.floorplan[j] == t.floorplan[i])
+        ++j;
+      std::string kind(sliceKindName(t.floorplan[i]));
+      list.push_back(j - i == 1 ? kind : kind + "*" + std::to_string(j - i));
+      i = j;
+    }
+    return list;
+  };
+  uint32_t centre = t.centreColumn();
+  Json root;
+  root["format"] = kFormat;
+  root["name"] = t.name;
+  root["clock_mhz"] = t.clockMHz;
+  root["lanes"] = t.lanes;
+  root["superlanes"] = t.superlanes;
+  root["streams_per_direction"] = t.streamsPerDirection;
+  root["mem"] = {{"addresses", t.memAddresses}, {"banks", t.memBanks}};
+  root["vxm"] = {{"alus_per_lane", t.vxmAlusPerLane}};
+  root["sxm"] = {{"queues_per_slice", t.sxmQueuesPerSlice}};
+  root["floorplan"] = {{"west", runs(0, centre)},
+                       {"centre", runs(centre, centre + 1)},
+                       {"east", runs(centre + 1, t.floorplan.size())}};
+  Json latency = Json::object();
+  for (unsigned i = 0; i < kNumOpcodes; ++i)
+    latency[std::string(getInstructionInfo(static_cast<Opcode>(i)).mnemonic)] =
+        t.latency[i];
+  root["latency"] = latency;
+  return root.dump(2) + "\n";
 }
 
 const std::vector<TargetDesc> &builtinTargets() {
-  static const std::vector<TargetDesc> targets = {
-      // TSP-scale: 320-lane vectors, 88 MEM slices x 8192 addresses,
-      // 32 + 32 streams, 16 VXM queues, 4 MXM planes.
-      makeTarget("lpu-v1", 320, 88, 8192, 32, 16, 4, 4,
-                 {/*read=*/3, /*write=*/2, /*vxm=*/4, /*lw=*/2, /*iw=*/8,
-                  /*matmul=*/24, /*sxm=*/6}),
-      // A small chip with the same structure, so tests simulate quickly.
-      makeTarget("lpu-tiny", 16, 8, 4096, 8, 4, 2, 2,
-                 {/*read=*/2, /*write=*/1, /*vxm=*/2, /*lw=*/1, /*iw=*/2,
-                  /*matmul=*/4, /*sxm=*/2}),
-  };
+  static const std::vector<TargetDesc> targets = [] {
+    std::vector<TargetDesc> list;
+    for (const auto &[file, text] : kBuiltinTargetFiles) {
+      TargetDesc t;
+      std::string error;
+      // The shipped files are checked by unit tests; a broken one is a
+      // build defect, so it is left out rather than half-read.
+      if (parseTargetDescription(text, t, error))
+        list.push_back(std::move(t));
+    }
+    return list;
+  }();
   return targets;
 }
 
-const TargetDesc *findBuiltinTarget(const std::string &name) {
+const TargetDesc *findBuiltinTarget(std::string_view name) {
   for (const TargetDesc &t : builtinTargets())
     if (t.name == name)
       return &t;
   return nullptr;
+}
+
+bool loadTarget(const std::string &nameOrPath, TargetDesc &target,
+                std::string &error) {
+  if (const TargetDesc *builtin = findBuiltinTarget(nameOrPath)) {
+    target = *builtin;
+    return true;
+  }
+  std::ifstream in(nameOrPath, std::ios::binary);
+  if (!in) {
+    std::string names;
+    for (const TargetDesc &t : builtinTargets())
+      names += (names.empty() ? "" : ", ") + t.name;
+    error = "'" + nameOrPath + "' is neither a built-in target (" + names +
+            ") nor a readable target file";
+    return false;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!parseTargetDescription(text.str(), target, error)) {
+    error = nameOrPath + ": " + error;
+    return false;
+  }
+  return true;
 }
 
 } // namespace lpu

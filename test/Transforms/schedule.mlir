@@ -1,12 +1,15 @@
 // RUN: lpu-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(lpu.program(lpu-schedule,lpu-verify-schedule))' | FileCheck %s
-// Exact cycles on lpu-tiny: read 2, write 1, VXM 2, LW 1, IW 2, matmul 4.
+// Exact cycles on lpu-tiny: read 2, write 1, VXM 2, LW 1, IW 2, matmul 4;
+// slices: mxm[0] 0, mem[0..3] 2..5, VXM 6; values move one slice per cycle.
 
-// Operands on two slices are read in the same cycle, just in time.
-// CHECK-LABEL: lpu.program @parallel_reads target("lpu-tiny") attributes {cycles = 5 : i64}
+// Operands on two slices arrive at the VXM (slice 6) together: x from mem[0]
+// (slice 2) is read a cycle before y from mem[1] (slice 3). The sum travels
+// west to mem[2] (slice 4) on w0 (stream 8).
+// CHECK-LABEL: lpu.program @parallel_reads target("lpu-tiny") attributes {cycles = 11 : i64}
 // CHECK: lpu.mem.read %{{.*}}[0] {cycle = 0 : i64, stream = 0 : i32, unit = 0 : i32}
-// CHECK: lpu.mem.read %{{.*}}[0] {cycle = 0 : i64, stream = 1 : i32, unit = 1 : i32}
-// CHECK: lpu.vxm.add {{.*}} {cycle = 2 : i64, stream = 0 : i32, unit = 0 : i32}
-// CHECK: lpu.mem.write {{.*}} {cycle = 4 : i64, unit = 2 : i32}
+// CHECK: lpu.mem.read %{{.*}}[0] {cycle = 1 : i64, stream = 1 : i32, unit = 1 : i32}
+// CHECK: lpu.vxm.add {{.*}} {cycle = 6 : i64, stream = 8 : i32, unit = 0 : i32}
+// CHECK: lpu.mem.write {{.*}} {cycle = 10 : i64, unit = 2 : i32}
 lpu.program @parallel_reads target("lpu-tiny") {
   %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<4xf32>
   %y = lpu.buffer input "y" {slice = 1 : i32, address = 0 : i32} : tensor<4xf32>
@@ -19,12 +22,14 @@ lpu.program @parallel_reads target("lpu-tiny") {
 
 // -----
 
-// Both operands in one slice: its single port serializes the reads.
-// CHECK-LABEL: lpu.program @same_slice target("lpu-tiny") attributes {cycles = 6 : i64}
-// CHECK: lpu.mem.read {{.*}} {cycle = 0 : i64
-// CHECK: lpu.mem.read {{.*}} {cycle = 1 : i64
-// CHECK: lpu.vxm.add {{.*}} {cycle = 3 : i64
-// CHECK: lpu.mem.write {{.*}} {cycle = 5 : i64
+// Both operands in one slice would need its queue in the same cycle: one is
+// read earlier and retimed through a VXM move.
+// CHECK-LABEL: lpu.program @same_slice target("lpu-tiny") attributes {cycles = 14 : i64}
+// CHECK: %[[A:.*]] = lpu.mem.read %{{.*}}[0] {cycle = 2 : i64, stream = 0 : i32, unit = 0 : i32}
+// CHECK: %[[B:.*]] = lpu.mem.read %{{.*}}[1] {cycle = 0 : i64, stream = 0 : i32, unit = 0 : i32}
+// CHECK: %[[M:.*]] = lpu.vxm.move %[[B]] {cycle = 6 : i64
+// CHECK: lpu.vxm.add %[[A]], %[[M]] {cycle = 8 : i64
+// CHECK: lpu.mem.write {{.*}} {cycle = 13 : i64
 lpu.program @same_slice target("lpu-tiny") {
   %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<2x4xf32>
   %o = lpu.buffer output "o" {slice = 1 : i32, address = 0 : i32} : tensor<4xf32>
@@ -36,17 +41,18 @@ lpu.program @same_slice target("lpu-tiny") {
 
 // -----
 
-// Weights load row by row, install once all rows landed, then activations
-// stream once the array is ready.
-// CHECK-LABEL: lpu.program @mxm target("lpu-tiny") attributes {cycles = 11 : i64}
-// CHECK: lpu.mem.read %{{.*}}[0] {cycle = 0 : i64, stream = 0 : i32, unit = 1 : i32}
-// CHECK: lpu.mxm.load_weights {{.*}} {cycle = 2 : i64, unit = 0 : i32}
-// CHECK: lpu.mem.read %{{.*}}[1] {cycle = 1 : i64, stream = 0 : i32, unit = 1 : i32}
-// CHECK: lpu.mxm.load_weights {{.*}} {cycle = 3 : i64, unit = 0 : i32}
-// CHECK: lpu.mxm.install rows 2 {cycle = 4 : i64, unit = 0 : i32}
-// CHECK: lpu.mem.read {{.*}} {cycle = 4 : i64, stream = 0 : i32, unit = 0 : i32}
-// CHECK: lpu.mxm.matmul {{.*}} {cycle = 6 : i64, stream = 0 : i32, unit = 0 : i32}
-// CHECK: lpu.mem.write {{.*}} {cycle = 10 : i64, unit = 2 : i32}
+// Weight rows travel west from mem[1] (slice 3) to mxm[0] (slice 0), load one
+// per cycle, install once both landed; x is read just in time to stream
+// through the array when it is ready.
+// CHECK-LABEL: lpu.program @mxm target("lpu-tiny") attributes {cycles = 18 : i64}
+// CHECK: lpu.mem.read %{{.*}}[0] {cycle = 0 : i64, stream = 8 : i32, unit = 1 : i32}
+// CHECK: lpu.mxm.load_weights {{.*}} {cycle = 5 : i64, unit = 0 : i32}
+// CHECK: lpu.mem.read %{{.*}}[1] {cycle = 1 : i64, stream = 8 : i32, unit = 1 : i32}
+// CHECK: lpu.mxm.load_weights {{.*}} {cycle = 6 : i64, unit = 0 : i32}
+// CHECK: lpu.mxm.install rows 2 {cycle = 7 : i64, unit = 0 : i32}
+// CHECK: lpu.mem.read {{.*}} {cycle = 5 : i64, stream = 8 : i32, unit = 0 : i32}
+// CHECK: lpu.mxm.matmul {{.*}} {cycle = 9 : i64, stream = 0 : i32, unit = 0 : i32}
+// CHECK: lpu.mem.write {{.*}} {cycle = 17 : i64, unit = 2 : i32}
 lpu.program @mxm target("lpu-tiny") {
   %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<1x2xf32>
   %w = lpu.buffer input "w" {slice = 1 : i32, address = 0 : i32} : tensor<2x2xf32>
@@ -55,21 +61,22 @@ lpu.program @mxm target("lpu-tiny") {
   lpu.mxm.load_weights %w0, row 0 {unit = 0 : i32} : !lpu.vector<f32>
   %w1 = lpu.mem.read %w[1] : !lpu.vector<f32>
   lpu.mxm.load_weights %w1, row 1 {unit = 0 : i32} : !lpu.vector<f32>
-  lpu.mxm.install rows 2 {unit = 0 : i32}
+  lpu.mxm.install rows 2 {unit = 0 : i32} : f32
   %a = lpu.mem.read %x[0] : !lpu.vector<f32>
-  %m = lpu.mxm.matmul %a {unit = 0 : i32} : !lpu.vector<f32>
+  %m = lpu.mxm.matmul %a {unit = 0 : i32} : !lpu.vector<f32> -> !lpu.vector<f32>
   lpu.mem.write %m, %o[0] : !lpu.vector<f32>
 }
 
 // -----
 
-// A read after a write of the same vector waits for the write to land; the
-// second write lands after the read issued.
-// CHECK-LABEL: lpu.program @memory_order target("lpu-tiny") attributes {cycles = 8 : i64}
-// CHECK: lpu.mem.write {{.*}} {cycle = 2 : i64, unit = 1 : i32}
-// CHECK: lpu.mem.read %{{.*}}[0] {cycle = 3 : i64
-// CHECK: lpu.vxm.relu {{.*}} {cycle = 5 : i64
-// CHECK: lpu.mem.write {{.*}} {cycle = 7 : i64, unit = 1 : i32}
+// A read after a write of the same vector waits for the write to land (at 4),
+// and one more cycle because the write uses the bank's port then; the second
+// write lands after the read issued.
+// CHECK-LABEL: lpu.program @memory_order target("lpu-tiny") attributes {cycles = 16 : i64}
+// CHECK: lpu.mem.write {{.*}} {cycle = 3 : i64, unit = 1 : i32}
+// CHECK: lpu.mem.read %{{.*}}[0] {cycle = 5 : i64
+// CHECK: lpu.vxm.relu {{.*}} {cycle = 10 : i64
+// CHECK: lpu.mem.write {{.*}} {cycle = 15 : i64, unit = 1 : i32}
 lpu.program @memory_order target("lpu-tiny") {
   %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<4xf32>
   %t = lpu.buffer scratch "t" {slice = 1 : i32, address = 0 : i32} : tensor<4xf32>
@@ -78,6 +85,37 @@ lpu.program @memory_order target("lpu-tiny") {
   %b = lpu.mem.read %t[0] : !lpu.vector<f32>
   %c = lpu.vxm.relu %b : !lpu.vector<f32>
   lpu.mem.write %c, %t[0] : !lpu.vector<f32>
+}
+
+// -----
+
+// One instruction reads one value for both operands from one stream slot.
+// CHECK-LABEL: lpu.program @square
+// CHECK: %[[A:.*]] = lpu.mem.read %{{.*}}[0] {cycle = 0 : i64
+// CHECK-NEXT: lpu.vxm.mul %[[A]], %[[A]] {cycle = 6 : i64
+lpu.program @square target("lpu-tiny") {
+  %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<4xf32>
+  %o = lpu.buffer output "o" {slice = 1 : i32, address = 0 : i32} : tensor<4xf32>
+  %a = lpu.mem.read %x[0] : !lpu.vector<f32>
+  %s = lpu.vxm.mul %a, %a : !lpu.vector<f32>
+  lpu.mem.write %s, %o[0] : !lpu.vector<f32>
+}
+
+// -----
+
+// A value two instructions read is recomputed: each read feeds one consumer
+// on time, on its own stream slot.
+// CHECK-LABEL: lpu.program @shared_value
+// CHECK-COUNT-2: lpu.mem.read %{{.*}}[0]
+// CHECK-NOT: lpu.mem.read
+lpu.program @shared_value target("lpu-tiny") {
+  %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<4xf32>
+  %o = lpu.buffer output "o" {slice = 1 : i32, address = 0 : i32} : tensor<4xf32>
+  %p = lpu.buffer output "p" {slice = 2 : i32, address = 0 : i32} : tensor<4xf32>
+  %a = lpu.mem.read %x[0] : !lpu.vector<f32>
+  %r = lpu.vxm.relu %a : !lpu.vector<f32>
+  lpu.mem.write %r, %o[0] : !lpu.vector<f32>
+  lpu.mem.write %a, %p[0] : !lpu.vector<f32>
 }
 
 // -----

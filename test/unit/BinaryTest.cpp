@@ -48,21 +48,6 @@ TEST(ISA, EveryOpcodeRoundTripsThroughItsEncoding) {
   EXPECT_FALSE(decodeInstruction(bad, out));
 }
 
-TEST(Target, BuiltinTargetsAreValid) {
-  ASSERT_NE(findBuiltinTarget("lpu-v1"), nullptr);
-  ASSERT_NE(findBuiltinTarget("lpu-tiny"), nullptr);
-  EXPECT_EQ(findBuiltinTarget("lpu-v2"), nullptr);
-  for (const TargetDesc &t : builtinTargets())
-    EXPECT_EQ(t.validate(), "") << t.name;
-  const TargetDesc &v1 = *findBuiltinTarget("lpu-v1");
-  EXPECT_EQ(v1.lanes, 320u);
-  EXPECT_EQ(v1.memSlices, 88u);
-  EXPECT_EQ(v1.memAddresses, 8192u);
-  EXPECT_EQ(v1.numStreams(), 64u);
-  EXPECT_EQ(v1.mxmPlanes, 4u);
-  EXPECT_EQ(v1.clockMHz, 900u);
-}
-
 TEST(Layout, RowsOfLaneVectors) {
   TensorLayout l = layoutFor({2, 3, 20}, 16);
   EXPECT_EQ(l.rows, 6);
@@ -121,7 +106,7 @@ TEST(Binary, RejectsNewerMajorVersion) {
   Binary parsed;
   std::string error;
   EXPECT_FALSE(parse(bytes, parsed, error));
-  EXPECT_NE(error.find("unsupported format version 2.0"), std::string::npos)
+  EXPECT_NE(error.find("unsupported format version 3.0"), std::string::npos)
       << error;
 }
 
@@ -184,15 +169,68 @@ TEST(Binary, RejectsZeroLengthNops) {
   EXPECT_NE(error.find("'nop' count 0 is invalid"), std::string::npos) << error;
 }
 
+TEST(Assembly, PrintsRepeatsAtTheirFirstIssue) {
+  Binary binary = ProgramBuilder()
+                      .input("x", {3, 16}, 0, 0)
+                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
+                      .at(UnitKind::Mem, 0, 1, repeat(2, 3, 1))
+                      .at(UnitKind::Mem, 0, 7, memRead(1, 2))
+                      .build();
+  std::ostringstream os;
+  printAssembly(binary, os);
+  EXPECT_NE(os.str().find("  @0       read [0] -> e0\n"
+                          "  @3       repeat 2, every 3, step 1\n"
+                          "  @7       read [2] -> e1\n"),
+            std::string::npos)
+      << os.str();
+}
+
+TEST(Binary, RejectsARepeatWithNothingToRepeat) {
+  Binary binary = ProgramBuilder()
+                      .input("x", {1, 16}, 0, 0)
+                      .at(UnitKind::Mem, 0, 0, repeat(1, 1, 0))
+                      .build();
+  std::vector<uint8_t> bytes = writeBinary(binary);
+  Binary parsed;
+  std::string error;
+  EXPECT_FALSE(parse(bytes, parsed, error));
+  EXPECT_NE(error.find("'repeat' must follow an instruction other than nop "
+                       "or repeat"),
+            std::string::npos)
+      << error;
+}
+
+TEST(Binary, RejectsATypeTheInstructionCannotUse) {
+  Binary binary = makeAddProgram();
+  binary.units[1].instructions.back().dtype = DType::F32; // mem[1]: write
+  std::vector<uint8_t> bytes = writeBinary(binary);
+  Binary parsed;
+  std::string error;
+  EXPECT_FALSE(parse(bytes, parsed, error));
+  EXPECT_NE(error.find("cannot operate on element type f32"), std::string::npos)
+      << error;
+}
+
+TEST(Binary, EmbedsTheWholeTargetDescription) {
+  Binary binary = makeAddProgram();
+  Binary parsed;
+  std::string error;
+  ASSERT_TRUE(parse(writeBinary(binary), parsed, error)) << error;
+  EXPECT_EQ(parsed.target, binary.target);
+  EXPECT_EQ(parsed.target.unitColumn(UnitKind::Mxm, 1), 12u);
+}
+
 TEST(Assembly, PrintsOneLinePerInstructionWithItsCycle) {
   std::ostringstream os;
   printAssembly(makeAddProgram(), os);
   std::string text = os.str();
   EXPECT_NE(text.find("; input  x : f32[1x16] at mem[0]:0"), std::string::npos)
       << text;
-  EXPECT_NE(text.find("@2       vadd e0, e1 -> e2"), std::string::npos) << text;
-  EXPECT_NE(text.find("@0       nop 4"), std::string::npos) << text;
-  EXPECT_NE(text.find("@4       write e2 -> [0]"), std::string::npos) << text;
+  EXPECT_NE(text.find("vxm[0] (slice 6):\n  @0       nop 6\n"
+                      "  @6       vadd.f32 e0, e1 -> w0\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("@11      write w0 -> [0]"), std::string::npos) << text;
 }
 
 } // namespace

@@ -53,9 +53,19 @@ TEST(RuntimeAPI, RunsAndReportsStats) {
   ASSERT_EQ(lpu_execution_get_output(exec, 0, y.data(), y.size()), LPU_OK);
   EXPECT_EQ(y[3], 104.0f);
   ASSERT_EQ(lpu_execution_stats(exec, &stats), LPU_OK);
-  EXPECT_EQ(stats.cycles, 5u);
+  EXPECT_EQ(stats.cycles, 12u);
   EXPECT_EQ(stats.instructions, 4u);
   EXPECT_EQ(stats.clock_mhz, 900u);
+  EXPECT_DOUBLE_EQ(stats.latency_us, 12.0 / 900.0);
+  ASSERT_EQ(stats.num_units, 4u);
+  lpu_unit_stats unit;
+  ASSERT_EQ(lpu_execution_unit_stats(exec, 3, &unit), LPU_OK);
+  EXPECT_STREQ(unit.kind, "vxm");
+  EXPECT_EQ(unit.slice, 6u);
+  EXPECT_EQ(unit.busy_cycles, 1u);
+  EXPECT_DOUBLE_EQ(unit.utilization, 1.0 / 12.0);
+  EXPECT_EQ(lpu_execution_unit_stats(exec, 4, &unit),
+            LPU_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(lpu_execution_get_output(exec, 0, y.data(), 3),
             LPU_ERROR_INVALID_ARGUMENT);
   EXPECT_STREQ(lpu_last_error(), "output 'y' has 16 elements, asked for 3");
@@ -91,8 +101,7 @@ TEST(RuntimeAPI, ReportsHazardsAsExecutionErrors) {
   std::vector<float> x(16);
   ASSERT_EQ(lpu_execution_set_input(exec, 0, x.data(), x.size()), LPU_OK);
   EXPECT_EQ(lpu_execution_run(exec), LPU_ERROR_EXECUTION);
-  EXPECT_NE(std::strstr(lpu_last_error(), "hazard at cycle 0 on vxm[0]"),
-            nullptr)
+  EXPECT_NE(std::strstr(lpu_last_error(), "hazard at cycle 0: vxm[0]"), nullptr)
       << lpu_last_error();
   lpu_execution_free(exec);
   lpu_program_free(program);

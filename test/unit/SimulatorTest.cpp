@@ -1,4 +1,9 @@
 //===- SimulatorTest.cpp - Reference backend: values and hazards ----------===//
+//
+// Hand-scheduled lpu-tiny programs; TestPrograms.h lists the floorplan and
+// latencies the cycles below follow from.
+//
+//===----------------------------------------------------------------------===//
 
 #include "TestPrograms.h"
 
@@ -19,7 +24,8 @@ std::vector<float> iota16(float start) {
   return v;
 }
 
-/// Runs `binary` with every input set to 0, 1, 2, ...; returns the error.
+/// Runs `binary` with every (f32) input set to 0, 1, 2, ...; returns the
+/// error.
 std::string runExpectingFailure(const Binary &binary) {
   Simulator sim(binary);
   std::string error;
@@ -43,28 +49,38 @@ TEST(Simulator, AddsAndCountsCycles) {
   ASSERT_TRUE(sim.getOutput(0, y.data(), y.size(), error)) << error;
   for (int i = 0; i < 16; ++i)
     EXPECT_EQ(y[i], 100.0f + 2 * i);
-  // Write issued at 4 lands at 5 (write latency 1 on lpu-tiny).
-  EXPECT_EQ(sim.getStats().cycles, 5u);
-  EXPECT_EQ(sim.getStats().instructions, 4u);
+  const SimulationStats &stats = sim.getStats();
+  EXPECT_EQ(stats.cycles, 12u);
+  EXPECT_EQ(stats.instructions, 4u);
+  EXPECT_EQ(stats.streamWrites, 3u);
+  EXPECT_EQ(stats.streamReads, 3u);
+  // x, the constant and y.
+  EXPECT_EQ(stats.sramVectorsUsed, 3u);
+  EXPECT_EQ(stats.sramVectorsTotal, 8u * 4096u);
+  for (const UnitStats &u : stats.units)
+    EXPECT_EQ(u.busyCycles, 1u);
 }
 
 TEST(Simulator, MatMulUsesInstalledRowsAndZeroesTheRest) {
-  // Weights: row r of W is (r+1) in every column; only 2 rows installed.
-  Binary binary = ProgramBuilder()
-                      .input("x", {1, 16}, 0, 0)
-                      .output("y", {1, 16}, 1, 0)
-                      .constant(2, 0, std::vector<float>(16, 1.0f))
-                      .constant(2, 1, std::vector<float>(16, 2.0f))
-                      .constant(2, 2, std::vector<float>(16, 3.0f))
-                      .at(UnitKind::Mem, 2, 0, memRead(0, 0))
-                      .at(UnitKind::Mem, 2, 1, memRead(1, 1))
-                      .at(UnitKind::Mxm, 0, 2, loadWeights(0, 0))
-                      .at(UnitKind::Mxm, 0, 3, loadWeights(1, 1))
-                      .at(UnitKind::Mxm, 0, 4, installWeights(2))
-                      .at(UnitKind::Mem, 0, 4, memRead(2, 0))
-                      .at(UnitKind::Mxm, 0, 6, inst(Opcode::MatMul, 3, 2))
-                      .at(UnitKind::Mem, 1, 10, memWrite(3, 0))
-                      .build();
+  // Weight row r is r+1 everywhere; only 2 rows are installed. Rows come
+  // from mem[2] (slice 4) to mxm[0] (slice 0): read at t, loaded at t+6.
+  // x comes from mem[0] (slice 2): read at 6, streamed at 10.
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0)
+          .output("y", {1, 16}, 1, 0)
+          .constant(2, 0, std::vector<float>(16, 1.0f))
+          .constant(2, 1, std::vector<float>(16, 2.0f))
+          .constant(2, 2, std::vector<float>(16, 3.0f))
+          .at(UnitKind::Mem, 2, 0, memRead(kWest, 0))
+          .at(UnitKind::Mem, 2, 1, memRead(kWest, 1))
+          .at(UnitKind::Mxm, 0, 6, loadWeights(kWest, 0))
+          .at(UnitKind::Mxm, 0, 7, loadWeights(kWest, 1))
+          .at(UnitKind::Mxm, 0, 8, installWeights(2))
+          .at(UnitKind::Mem, 0, 6, memRead(kWest + 1, 0))
+          .at(UnitKind::Mxm, 0, 10, inst(Opcode::MatMul, 0, kWest + 1))
+          .at(UnitKind::Mem, 1, 17, memWrite(0, 0))
+          .build();
   Simulator sim(binary);
   std::string error;
   std::vector<float> x = iota16(1.0f); // 1, 2, 3, ...
@@ -75,21 +91,25 @@ TEST(Simulator, MatMulUsesInstalledRowsAndZeroesTheRest) {
   // y[n] = x[0] * 1 + x[1] * 2 = 1 + 4.
   for (float v : y)
     EXPECT_EQ(v, 5.0f);
-  EXPECT_EQ(sim.getStats().cycles, 11u);
+  EXPECT_EQ(sim.getStats().cycles, 18u);
 }
 
 TEST(Simulator, MatMulAccumulateAddsTheSecondOperand) {
-  Binary binary = ProgramBuilder()
-                      .input("x", {1, 16}, 0, 0)
-                      .output("y", {1, 16}, 1, 0)
-                      .constant(2, 0, std::vector<float>(16, 2.0f))
-                      .at(UnitKind::Mem, 2, 0, memRead(0, 0))
-                      .at(UnitKind::Mxm, 1, 2, loadWeights(0, 0))
-                      .at(UnitKind::Mxm, 1, 3, installWeights(1))
-                      .at(UnitKind::Mem, 0, 3, memRead(1, 0))
-                      .at(UnitKind::Mxm, 1, 5, inst(Opcode::MatMulAcc, 2, 1, 1))
-                      .at(UnitKind::Mem, 1, 9, memWrite(2, 0))
-                      .build();
+  // mxm[1] sits at slice 12: from mem[2] (slice 4) a read at t arrives at
+  // t+10, from mem[0] (slice 2) at t+12. One stream value feeds both
+  // operands of the acc.
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0)
+          .output("y", {1, 16}, 1, 0)
+          .constant(2, 0, std::vector<float>(16, 2.0f))
+          .at(UnitKind::Mem, 2, 0, memRead(0, 0))
+          .at(UnitKind::Mxm, 1, 10, loadWeights(0, 0))
+          .at(UnitKind::Mxm, 1, 11, installWeights(1))
+          .at(UnitKind::Mem, 0, 1, memRead(1, 0))
+          .at(UnitKind::Mxm, 1, 13, inst(Opcode::MatMulAcc, kWest, 1, 1))
+          .at(UnitKind::Mem, 1, 26, memWrite(kWest, 0))
+          .build();
   Simulator sim(binary);
   std::string error;
   std::vector<float> x = iota16(1.0f);
@@ -103,19 +123,22 @@ TEST(Simulator, MatMulAccumulateAddsTheSecondOperand) {
 }
 
 TEST(Simulator, DistributeAndShiftMoveLanes) {
+  // sxm[0] (slice 1) is one slice west of mem[0]; sxm[1] (slice 11) is nine
+  // slices east.
   Binary binary =
       ProgramBuilder()
           .input("x", {1, 16}, 0, 0)
           .output("d", {1, 16}, 1, 0)
           .output("s", {1, 16}, 2, 0)
-          .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-          .at(UnitKind::Sxm, 0, 2,
-              inst(Opcode::Distribute, 1, 0, kNoStream, 0, 3 | (5 << 16)))
-          .at(UnitKind::Sxm, 1, 2,
-              inst(Opcode::Shift, 2, 0, kNoStream, 0,
+          .at(UnitKind::Mem, 0, 0, memRead(kWest, 0))
+          .at(UnitKind::Sxm, 0, 3,
+              inst(Opcode::Distribute, 1, kWest, kNoStream, 0, 3 | (5 << 16)))
+          .at(UnitKind::Mem, 1, 7, memWrite(1, 0))
+          .at(UnitKind::Mem, 0, 1, memRead(0, 0))
+          .at(UnitKind::Sxm, 1, 12,
+              inst(Opcode::Shift, kWest + 1, 0, kNoStream, 0,
                    static_cast<uint32_t>(-2)))
-          .at(UnitKind::Mem, 1, 4, memWrite(1, 0))
-          .at(UnitKind::Mem, 2, 4, memWrite(2, 0))
+          .at(UnitKind::Mem, 2, 21, memWrite(kWest + 1, 0))
           .build();
   Simulator sim(binary);
   std::string error;
@@ -132,6 +155,8 @@ TEST(Simulator, DistributeAndShiftMoveLanes) {
 }
 
 TEST(Simulator, ScaleAndReluAndSubAndMax) {
+  // Results of one VXM op are read by the next at the VXM's own slice in the
+  // cycle they land; two ALUs read one stream slot in the same cycle.
   std::vector<float> c(16, 3.0f);
   Binary binary =
       ProgramBuilder()
@@ -139,14 +164,14 @@ TEST(Simulator, ScaleAndReluAndSubAndMax) {
           .output("y", {1, 16}, 1, 0)
           .constant(2, 0, c)
           .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-          .at(UnitKind::Mem, 2, 0, memRead(1, 0))
-          .at(UnitKind::Vxm, 0, 2, inst(Opcode::Sub, 2, 0, 1)) // x - 3
-          .at(UnitKind::Vxm, 0, 4,
+          .at(UnitKind::Mem, 2, 2, memRead(1, 0))
+          .at(UnitKind::Vxm, 0, 6, inst(Opcode::Sub, 2, 0, 1)) // x - 3
+          .at(UnitKind::Vxm, 0, 8,
               inst(Opcode::Scale, 3, 2, kNoStream, 0, f32Bits(-2.0f)))
-          .at(UnitKind::Vxm, 0, 6, inst(Opcode::Relu, 4, 3)) // max(., 0)
-          .at(UnitKind::Vxm, 1, 6, inst(Opcode::Mul, 5, 3, 3))
-          .at(UnitKind::Vxm, 0, 8, inst(Opcode::Max, 6, 4, 5))
-          .at(UnitKind::Mem, 1, 10, memWrite(6, 0))
+          .at(UnitKind::Vxm, 0, 10, inst(Opcode::Relu, 4, 3)) // max(., 0)
+          .at(UnitKind::Vxm, 1, 10, inst(Opcode::Mul, 5, 3, 3))
+          .at(UnitKind::Vxm, 0, 12, inst(Opcode::Max, kWest, 4, 5))
+          .at(UnitKind::Mem, 1, 17, memWrite(kWest, 0))
           .build();
   Simulator sim(binary);
   std::string error;
@@ -161,95 +186,270 @@ TEST(Simulator, ScaleAndReluAndSubAndMax) {
   }
 }
 
-// One test per hazard kind: each names the cycle, unit and instruction.
+TEST(Simulator, RepeatReadsAndWritesConsecutiveRows) {
+  // One read and one write word each move three rows, one per cycle.
+  Binary binary = ProgramBuilder()
+                      .input("x", {3, 16}, 0, 0)
+                      .output("y", {3, 16}, 1, 0)
+                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
+                      .at(UnitKind::Mem, 0, 1, repeat(2, 1, 1))
+                      .at(UnitKind::Mem, 1, 3, memWrite(0, 0))
+                      .at(UnitKind::Mem, 1, 4, repeat(2, 1, 1))
+                      .build();
+  Simulator sim(binary);
+  std::string error;
+  std::vector<float> x(48);
+  std::iota(x.begin(), x.end(), 0.0f);
+  ASSERT_TRUE(sim.setInput(0, x.data(), x.size(), error));
+  ASSERT_TRUE(sim.run(error)) << error;
+  std::vector<float> y(48);
+  ASSERT_TRUE(sim.getOutput(0, y.data(), y.size(), error));
+  EXPECT_EQ(y, x);
+  EXPECT_EQ(sim.getStats().instructions, 6u);
+  EXPECT_EQ(sim.getStats().instructionWords, 5u); // a NOP before the write
+  EXPECT_EQ(sim.getStats().cycles, 6u);
+}
 
-TEST(Hazard, ReadOfAStreamNothingWrote) {
+TEST(Simulator, Int8MatMulAccumulatesInInt32) {
+  // i8 weights rows 100 and -50; x = (-3, 100, 7, ...): y = -300 - 5000.
+  auto word = [](int v) { return static_cast<uint32_t>(v); };
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0, DType::I8)
+          .output("y", {1, 16}, 1, 0, DType::I32)
+          .constantWords(2, 0, std::vector<uint32_t>(16, word(100)))
+          .constantWords(2, 1, std::vector<uint32_t>(16, word(-50)))
+          .at(UnitKind::Mem, 2, 0, memRead(kWest, 0))
+          .at(UnitKind::Mem, 2, 1, memRead(kWest, 1))
+          .at(UnitKind::Mxm, 0, 6, loadWeights(kWest, 0))
+          .at(UnitKind::Mxm, 0, 7, loadWeights(kWest, 1))
+          .at(UnitKind::Mxm, 0, 8, typed(installWeights(2), DType::I8))
+          .at(UnitKind::Mem, 0, 6, memRead(kWest + 1, 0))
+          .at(UnitKind::Mxm, 0, 10,
+              typed(inst(Opcode::MatMul, 0, kWest + 1), DType::I8))
+          .at(UnitKind::Mem, 1, 17, memWrite(0, 0))
+          .build();
+  Simulator sim(binary);
+  std::string error;
+  std::vector<int8_t> x(16, 7);
+  x[0] = -3;
+  x[1] = 100;
+  ASSERT_TRUE(sim.setInput(0, x.data(), x.size(), error)) << error;
+  ASSERT_TRUE(sim.run(error)) << error;
+  std::vector<int32_t> y(16);
+  ASSERT_TRUE(sim.getOutput(0, y.data(), y.size(), error));
+  for (int32_t v : y)
+    EXPECT_EQ(v, -3 * 100 + 100 * -50);
+}
+
+TEST(Simulator, ConvertsRoundingAndSaturating) {
+  // f32 -> f16 rounds to nearest even; f32 -> i8 rounds half to even and
+  // saturates.
+  Binary binary = ProgramBuilder()
+                      .input("x", {1, 16}, 0, 0)
+                      .output("h", {1, 16}, 1, 0, DType::F16)
+                      .output("b", {1, 16}, 2, 0, DType::I8)
+                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
+                      .at(UnitKind::Vxm, 0, 6,
+                          inst(Opcode::Convert, kWest, 0, kNoStream, 0,
+                               static_cast<uint32_t>(DType::F16)))
+                      .at(UnitKind::Vxm, 1, 6,
+                          inst(Opcode::Convert, kWest + 1, 0, kNoStream, 0,
+                               static_cast<uint32_t>(DType::I8)))
+                      .at(UnitKind::Mem, 1, 11, memWrite(kWest, 0))
+                      .at(UnitKind::Mem, 2, 10, memWrite(kWest + 1, 0))
+                      .build();
+  Simulator sim(binary);
+  std::string error;
+  std::vector<float> x = {
+      1.0f + 1.0f / 4096, 70000.0f, -200.6f, 2.5f, 3.5f, -0.0f,
+      65504.0f,           1e-8f};
+  x.resize(16, 0.0f);
+  ASSERT_TRUE(sim.setInput(0, x.data(), x.size(), error));
+  ASSERT_TRUE(sim.run(error)) << error;
+  std::vector<uint16_t> h(16);
+  std::vector<int8_t> b(16);
+  ASSERT_TRUE(sim.getOutput(0, h.data(), 16, error));
+  ASSERT_TRUE(sim.getOutput(1, b.data(), 16, error));
+  EXPECT_EQ(h[0], 0x3c00); // 1 + 2^-12 rounds to 1
+  EXPECT_EQ(h[1], 0x7c00); // overflow to +inf
+  EXPECT_EQ(h[3], 0x4100); // 2.5
+  EXPECT_EQ(h[5], 0x8000); // -0
+  EXPECT_EQ(h[6], 0x7bff); // largest half
+  EXPECT_EQ(h[7], 0x0000); // underflows to 0
+  EXPECT_EQ(std::vector<int8_t>(b.begin(), b.begin() + 6),
+            (std::vector<int8_t>{1, 127, -128, 2, 4, 0}));
+}
+
+// One test per hazard kind; each report names the cycle, the unit, the
+// instruction index and, where there is one, the conflicting instruction.
+
+TEST(Hazard, ReadOfAStreamSlotNothingWrote) {
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
                       .at(UnitKind::Vxm, 0, 3, inst(Opcode::Relu, 1, 7))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 3 on vxm[0] instruction #1 (vrelu e7 -> e1): "
-            "reads stream e7, which nothing has written");
+            "hazard at cycle 3: vxm[0] instruction #1 'vrelu.f32 e7 -> e1' "
+            "issued at cycle 3 reads stream e7 at slice 6, where no value is "
+            "passing at that cycle");
 }
 
-TEST(Hazard, ReadBeforeTheValueLands) {
-  // The read's result lands at cycle 2; the add issues at 1.
+TEST(Hazard, ReadAfterTheValuePassed) {
+  // x reaches the VXM at cycle 6; at 7 it has moved on to slice 7.
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
                       .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Vxm, 0, 1, inst(Opcode::Relu, 1, 0))
+                      .at(UnitKind::Vxm, 0, 7, inst(Opcode::Relu, 1, 0))
+                      .build();
+  EXPECT_EQ(runExpectingFailure(binary),
+            "hazard at cycle 7: vxm[0] instruction #1 'vrelu.f32 e0 -> e1' "
+            "issued at cycle 7 reads stream e0 at slice 6, where no value is "
+            "passing at that cycle");
+}
+
+TEST(Hazard, ReadUpstreamOfTheWriter) {
+  // Westward from mem[0] (slice 2): the value never reaches the VXM.
+  Binary binary = ProgramBuilder()
+                      .input("x", {1, 16}, 0, 0)
+                      .at(UnitKind::Mem, 0, 0, memRead(kWest, 0))
+                      .at(UnitKind::Vxm, 0, 6, inst(Opcode::Relu, 1, kWest))
                       .build();
   EXPECT_NE(runExpectingFailure(binary).find(
-                "hazard at cycle 1 on vxm[0] instruction #1 (vrelu e0 -> e1): "
-                "reads stream e0, which nothing has written"),
+                "reads stream w0 at slice 6, where no value is passing"),
             std::string::npos);
 }
 
 TEST(Hazard, TwoWritersToOneStreamSlot) {
+  // Two VXM ALUs (both at slice 6) put results on e4 in the same cycle.
+  Binary binary = ProgramBuilder()
+                      .input("x", {1, 16}, 0, 0)
+                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
+                      .at(UnitKind::Vxm, 0, 6, inst(Opcode::Move, 4, 0))
+                      .at(UnitKind::Vxm, 1, 6, inst(Opcode::Relu, 4, 0))
+                      .build();
+  EXPECT_EQ(runExpectingFailure(binary),
+            "hazard at cycle 8: vxm[1] instruction #1 'vrelu.f32 e0 -> e4' "
+            "issued at cycle 6 writes stream e4 at slice 6 in the same cycle "
+            "as vxm[0] instruction #1 'vmov e0 -> e4' issued at cycle 6");
+}
+
+TEST(Hazard, StreamValueOverwrittenBeforeAnyoneReadIt) {
+  // mem[0]'s value passes slice 3 at cycle 3, where mem[1] puts its own on
+  // the same stream: the first value is lost unread.
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
                       .input("z", {1, 16}, 1, 0)
-                      .at(UnitKind::Mem, 0, 0, memRead(4, 0))
-                      .at(UnitKind::Mem, 1, 0, memRead(4, 0))
+                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
+                      .at(UnitKind::Mem, 1, 1, memRead(0, 0))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 2 on mem[1] instruction #0 (read [0] -> e4): "
-            "writes stream e4 in the same cycle as mem[0] instruction #0 "
-            "(read [0] -> e4)");
+            "hazard at cycle 3: mem[1] instruction #1 'read [0] -> e0' "
+            "issued at cycle 1 overwrites, at slice 3, the value on stream e0 "
+            "that nobody has read yet, written by mem[0] instruction #0 "
+            "'read [0] -> e0' issued at cycle 0");
+}
+
+TEST(Hazard, BankPortUsedTwiceInACycle) {
+  // The write to mem[1]:0 lands at 4 in bank 0; a read of mem[1]:2 (also
+  // bank 0) at 4 needs the same port.
+  Binary binary = ProgramBuilder()
+                      .input("x", {1, 16}, 0, 0)
+                      .input("z", {3, 16}, 1, 0)
+                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
+                      .at(UnitKind::Mem, 1, 3, memWrite(0, 0))
+                      .at(UnitKind::Mem, 1, 4, memRead(1, 2))
+                      .build();
+  EXPECT_EQ(runExpectingFailure(binary),
+            "hazard at cycle 4: mem[1] instruction #2 'read [2] -> e1' "
+            "issued at cycle 4 uses bank 0 of mem[1] at cycle 4, as does "
+            "mem[1] instruction #1 'write e0 -> [0]' issued at cycle 3");
 }
 
 TEST(Hazard, SRAMReadBeforeTheWriteLands) {
-  // The write issues at 2 and lands at 3; the read at 3 would be fine, at 2
-  // it sees an address nothing was ever written to.
+  // The write to mem[1]:5 issues at 3 and lands at 4; the read at 5 of the
+  // same queue would be fine, the read at 2 sees nothing written.
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
                       .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Mem, 1, 2, memWrite(0, 5))
-                      .at(UnitKind::Mem, 1, 3, memRead(1, 6))
+                      .at(UnitKind::Mem, 1, 2, memRead(1, 5))
+                      .at(UnitKind::Mem, 1, 3, memWrite(0, 5))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 3 on mem[1] instruction #2 (read [6] -> e1): "
-            "reads mem[1]:6 before any write to it has landed");
+            "hazard at cycle 2: mem[1] instruction #1 'read [5] -> e1' "
+            "issued at cycle 2 reads mem[1]:5 before any write to it has "
+            "landed");
 }
 
 TEST(Hazard, InstallBeforeTheWeightLoadsLand) {
-  // On lpu-v1 a weight-row load lands 2 cycles after issue: loaded at 3, the
-  // row is in the buffer at 5, so an install at 4 would take a stale row.
+  // On lpu-v1 (mem[0] at slice 4, mxm[1] at slice 2, read latency 3, lw 2)
+  // the row loaded at 5 is in the buffer at 7, so an install at 6 would
+  // take a stale row.
   Binary binary = ProgramBuilder("lpu-v1")
                       .input("x", {1, 16}, 0, 0)
-                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Mxm, 1, 3, loadWeights(0, 0))
-                      .at(UnitKind::Mxm, 1, 4, installWeights(1))
+                      .at(UnitKind::Mem, 0, 0, memRead(32, 0))
+                      .at(UnitKind::Mxm, 1, 5, loadWeights(32, 0))
+                      .at(UnitKind::Mxm, 1, 6, installWeights(1))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 4 on mxm[1] instruction #2 (iw 1): installs "
-            "weights while 1 weight-buffer row load(s) have not landed");
+            "hazard at cycle 6: mxm[1] instruction #2 'iw.f32 1' issued at "
+            "cycle 6 installs weights while 1 weight-buffer row load(s) have "
+            "not landed");
 }
 
 TEST(Hazard, MatMulBeforeAnyInstall) {
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
-                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Mxm, 0, 2, inst(Opcode::MatMul, 1, 0))
+                      .at(UnitKind::Mem, 0, 0, memRead(kWest, 0))
+                      .at(UnitKind::Mxm, 0, 4, inst(Opcode::MatMul, 1, kWest))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 2 on mxm[0] instruction #1 (abc e0 -> e1): "
-            "streams activations before any weights were installed");
+            "hazard at cycle 4: mxm[0] instruction #1 'abc.f32 w0 -> e1' "
+            "issued at cycle 4 streams activations before any weights were "
+            "installed");
 }
 
 TEST(Hazard, MatMulWhileWeightsInstall) {
-  // Install latency is 2 on lpu-tiny: issued at 3, usable from 5.
+  // Install latency is 2 on lpu-tiny: issued at 5, usable from 7.
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0)
+          .at(UnitKind::Mem, 0, 0, memRead(kWest, 0))
+          .at(UnitKind::Mxm, 0, 4, loadWeights(kWest, 0))
+          .at(UnitKind::Mxm, 0, 5, installWeights(1))
+          .at(UnitKind::Mem, 0, 2, memRead(kWest + 1, 0))
+          .at(UnitKind::Mxm, 0, 6, inst(Opcode::MatMul, 1, kWest + 1))
+          .build();
+  EXPECT_EQ(runExpectingFailure(binary),
+            "hazard at cycle 6: mxm[0] instruction #3 'abc.f32 w1 -> e1' "
+            "issued at cycle 6 streams activations while weights are "
+            "installing");
+}
+
+TEST(Hazard, MatMulTypeDiffersFromTheInstalledWeights) {
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
-                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Mxm, 0, 2, loadWeights(0, 0))
-                      .at(UnitKind::Mxm, 0, 3, installWeights(1))
-                      .at(UnitKind::Mxm, 0, 4, inst(Opcode::MatMul, 1, 0))
+                      .at(UnitKind::Mem, 0, 0, memRead(kWest, 0))
+                      .at(UnitKind::Mxm, 0, 4, loadWeights(kWest, 0))
+                      .at(UnitKind::Mxm, 0, 5, installWeights(1))
+                      .at(UnitKind::Mem, 0, 3, memRead(kWest + 1, 0))
+                      .at(UnitKind::Mxm, 0, 7,
+                          typed(inst(Opcode::MatMul, 1, kWest + 1), DType::I8))
+                      .build();
+  EXPECT_NE(runExpectingFailure(binary).find(
+                "streams i8 activations through f32 weights"),
+            std::string::npos);
+}
+
+TEST(Hazard, RepeatSteppingOutOfTheSlice) {
+  Binary binary = ProgramBuilder()
+                      .input("x", {1, 16}, 0, 0)
+                      .at(UnitKind::Mem, 0, 0, memRead(0, 4094))
+                      .at(UnitKind::Mem, 0, 1, repeat(3, 1, 1))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 4 on mxm[0] instruction #3 (abc e0 -> e1): "
-            "streams activations while weights are installing");
+            "mem[0] instruction #1: repeat steps the address out of the "
+            "slice (4096)");
 }
 
 TEST(Simulator, RefusesToRunWithoutInputs) {
@@ -265,7 +465,7 @@ TEST(Simulator, ReportsOutputsNeverWritten) {
                       .input("x", {1, 16}, 0, 0)
                       .output("y", {2, 16}, 1, 0)
                       .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Mem, 1, 2, memWrite(0, 0))
+                      .at(UnitKind::Mem, 1, 3, memWrite(0, 0))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
             "output 'y' was not completely written (vector 1 never stored)");

@@ -20,7 +20,21 @@ inline Instruction inst(Opcode op, uint8_t dst = kNoStream,
   i.src1 = src1;
   i.address = address;
   i.imm = imm;
+  // Typed instructions compute in f32 unless a test says otherwise.
+  if (getInstructionInfo(op).types != TypeSet::None)
+    i.dtype = DType::F32;
   return i;
+}
+
+inline Instruction typed(Instruction i, DType dtype) {
+  i.dtype = dtype;
+  return i;
+}
+
+/// `repeat count, every stride, step`: issue the previous instruction again.
+inline Instruction repeat(uint32_t count, uint32_t stride, int32_t step) {
+  return inst(Opcode::Repeat, kNoStream, kNoStream, kNoStream,
+              static_cast<uint32_t>(step), count | (stride << 16));
 }
 
 /// The instructions with fixed operand roles, spelled out once.
@@ -52,20 +66,32 @@ public:
   }
 
   ProgramBuilder &input(const std::string &name, std::vector<int64_t> shape,
-                        uint32_t slice, uint32_t address) {
-    binary.inputs.push_back(binding(name, std::move(shape), slice, address));
+                        uint32_t slice, uint32_t address,
+                        DType dtype = DType::F32) {
+    binary.inputs.push_back(
+        binding(name, std::move(shape), slice, address, dtype));
     return *this;
   }
   ProgramBuilder &output(const std::string &name, std::vector<int64_t> shape,
-                         uint32_t slice, uint32_t address) {
-    binary.outputs.push_back(binding(name, std::move(shape), slice, address));
+                         uint32_t slice, uint32_t address,
+                         DType dtype = DType::F32) {
+    binary.outputs.push_back(
+        binding(name, std::move(shape), slice, address, dtype));
     return *this;
   }
-  /// One vector of SRAM initialised with `values` (zero padded).
+  /// One vector of SRAM initialised with f32 `values` (zero padded).
   ProgramBuilder &constant(uint32_t slice, uint32_t address,
-                           std::vector<float> values) {
-    values.resize(binary.target.lanes, 0.0f);
-    binary.sram.push_back({slice, address, std::move(values)});
+                           const std::vector<float> &values) {
+    std::vector<uint32_t> words;
+    for (float v : values)
+      words.push_back(f32Bits(v));
+    return constantWords(slice, address, std::move(words));
+  }
+  /// One vector of SRAM initialised with lane words (zero padded).
+  ProgramBuilder &constantWords(uint32_t slice, uint32_t address,
+                                std::vector<uint32_t> words) {
+    words.resize(binary.target.lanes, 0u);
+    binary.sram.push_back({slice, address, std::move(words)});
     return *this;
   }
   ProgramBuilder &at(UnitKind kind, uint32_t unit, uint64_t cycle,
@@ -87,7 +113,7 @@ public:
               inst(Opcode::Nop, kNoStream, kNoStream, kNoStream, 0,
                    static_cast<uint32_t>(issue - cycle)));
         program.instructions.push_back(instruction);
-        cycle = issue + 1;
+        cycle = issue + queueCycles(instruction);
       }
       result.units.push_back(std::move(program));
     }
@@ -96,9 +122,10 @@ public:
 
 private:
   TensorBinding binding(const std::string &name, std::vector<int64_t> shape,
-                        uint32_t slice, uint32_t address) {
+                        uint32_t slice, uint32_t address, DType dtype) {
     TensorBinding b;
     b.name = name;
+    b.dtype = dtype;
     b.shape = shape;
     b.slice = slice;
     b.address = address;
@@ -111,8 +138,16 @@ private:
       queues;
 };
 
-/// y = x + c on lpu-tiny: read x and c in cycle 0, add in cycle 2, write in
-/// cycle 4; the result lands in cycle 5.
+// lpu-tiny's floorplan, west to east: mxm[0] 0, sxm[0] 1, mem[0..3] 2..5,
+// VXM 6, mem[4..7] 7..10, sxm[1] 11, mxm[1] 12. Latencies: read 2, write 1,
+// VXM 2, lw 1, iw 2, abc/acc 4, SXM 2. Streams e0..e7 flow east (ids 0..7),
+// w0..w7 west (ids 8..15); a value moves one slice per cycle.
+constexpr uint8_t kWest = 8;
+
+/// y = x + c on lpu-tiny. x (mem[0], slice 2) read at 0 lands at 2 and
+/// reaches the VXM (slice 6) at 6; c (mem[2], slice 4) read at 2 does too.
+/// The sum lands at 8 and reaches mem[1] (slice 3) westward at 11; the write
+/// lands at 12.
 inline Binary makeAddProgram() {
   std::vector<float> c(16);
   for (int i = 0; i < 16; ++i)
@@ -122,9 +157,9 @@ inline Binary makeAddProgram() {
       .output("y", {1, 16}, 1, 0)
       .constant(2, 0, c)
       .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-      .at(UnitKind::Mem, 2, 0, memRead(1, 0))
-      .at(UnitKind::Vxm, 0, 2, inst(Opcode::Add, 2, 0, 1))
-      .at(UnitKind::Mem, 1, 4, memWrite(2, 0))
+      .at(UnitKind::Mem, 2, 2, memRead(1, 0))
+      .at(UnitKind::Vxm, 0, 6, inst(Opcode::Add, kWest + 0, 0, 1))
+      .at(UnitKind::Mem, 1, 11, memWrite(kWest + 0, 0))
       .build();
 }
 

@@ -10,10 +10,26 @@
 
 int main(int argc, char **argv) {
   std::string path;
+  bool isa = false, targets = false;
   CLI::App app{"Print a .lpu binary: target, tensors, SRAM image and the "
                "per-unit instruction queues with issue cycles"};
-  app.add_option("binary", path, "The .lpu file")->required();
+  app.add_option("binary", path, "The .lpu file");
+  app.add_flag("--isa", isa,
+               "Print the instruction table (Markdown, as in docs/isa.md)");
+  app.add_flag("--targets", targets,
+               "Print the built-in targets' parameters (Markdown)");
   CLI11_PARSE(app, argc, argv);
+  if (isa || targets) {
+    if (isa)
+      lpu::printInstructionTable(std::cout);
+    if (targets)
+      lpu::printTargetTables(lpu::builtinTargets(), std::cout);
+    return 0;
+  }
+  if (path.empty()) {
+    std::cerr << "lpu-objdump: error: no binary given (see --help)\n";
+    return 1;
+  }
 
   std::ifstream in(path, std::ios::binary);
   if (!in) {

@@ -2,7 +2,11 @@
 
 #include "TensorIO.h"
 
+#include "lpu/runtime.h"
+
 #include <onnx/onnx_pb.h>
+
+#include <algorithm>
 
 #include <cstring>
 #include <fstream>
@@ -13,6 +17,38 @@ namespace lpu {
 
 namespace {
 constexpr char kNpyMagic[] = "\x93NUMPY";
+
+/// Little-endian elements of a NumPy kind ("f4", "i1", ...) as doubles.
+bool decodeElements(const std::string &kind, const char *p, size_t count,
+                    std::vector<double> &out) {
+  out.resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    if (kind == "f2") {
+      uint16_t h;
+      std::memcpy(&h, p + 2 * i, 2);
+      lpu_elements_to_f64(LPU_DTYPE_F16, &h, 1, &out[i]);
+    } else if (kind == "f4") {
+      float f;
+      std::memcpy(&f, p + 4 * i, 4);
+      out[i] = f;
+    } else if (kind == "f8") {
+      std::memcpy(&out[i], p + 8 * i, 8);
+    } else if (kind == "i1") {
+      out[i] = static_cast<int8_t>(p[i]);
+    } else if (kind == "i4") {
+      int32_t v;
+      std::memcpy(&v, p + 4 * i, 4);
+      out[i] = v;
+    } else if (kind == "i8") {
+      int64_t v;
+      std::memcpy(&v, p + 8 * i, 8);
+      out[i] = static_cast<double>(v);
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
 
 bool readNpy(const std::string &bytes, HostTensor &tensor, std::string &error) {
   if (bytes.size() < 10) {
@@ -51,9 +87,12 @@ bool readNpy(const std::string &bytes, HostTensor &tensor, std::string &error) {
   }
   std::string kind = m[2].str() + m[3].str();
   bool bigEndian = m[1] == ">";
-  if ((kind != "f4" && kind != "f8") || bigEndian) {
+  static const char *const kKinds[] = {"f2", "f4", "f8", "i1", "i4", "i8"};
+  if (std::find(std::begin(kKinds), std::end(kKinds), kind) ==
+          std::end(kKinds) ||
+      bigEndian) {
     error = ".npy dtype '" + m[0].str() +
-            "' is not supported (little-endian float32/float64 only)";
+            "' is not supported (little-endian float16/32/64, int8/32/64)";
     return false;
   }
   if (std::regex_search(header, std::regex("'fortran_order'\\s*:\\s*True"))) {
@@ -74,24 +113,15 @@ bool readNpy(const std::string &bytes, HostTensor &tensor, std::string &error) {
     tensor.shape.push_back(std::stoll(it->str()));
     count *= tensor.shape.back();
   }
-  size_t width = kind == "f4" ? 4 : 8;
+  size_t width = std::stoul(kind.substr(1));
   size_t dataAt = headerAt + headerLen;
   if (bytes.size() - dataAt != count * width) {
     error = ".npy data has " + std::to_string(bytes.size() - dataAt) +
             " bytes, expected " + std::to_string(count * width);
     return false;
   }
-  tensor.data.resize(count);
-  for (size_t i = 0; i < count; ++i) {
-    if (width == 4) {
-      std::memcpy(&tensor.data[i], bytes.data() + dataAt + 4 * i, 4);
-    } else {
-      double d;
-      std::memcpy(&d, bytes.data() + dataAt + 8 * i, 8);
-      tensor.data[i] = static_cast<float>(d);
-    }
-  }
-  return true;
+  tensor.integer = kind[0] == 'i';
+  return decodeElements(kind, bytes.data() + dataAt, count, tensor.data);
 }
 
 bool readTensorProto(const std::string &bytes, HostTensor &tensor,
@@ -111,41 +141,52 @@ bool readTensorProto(const std::string &bytes, HostTensor &tensor,
     }
     count *= static_cast<size_t>(d);
   }
-  tensor.data.resize(count);
   const std::string &raw = proto.raw_data();
+  // Element kind and the typed field used when raw_data is empty.
+  std::string kind;
+  std::vector<double> typed;
   switch (proto.data_type()) {
   case onnx::TensorProto::FLOAT:
-    if (!raw.empty()) {
-      if (raw.size() != count * 4)
-        break;
-      std::memcpy(tensor.data.data(), raw.data(), raw.size());
-      return true;
-    }
-    if (static_cast<size_t>(proto.float_data_size()) != count)
-      break;
-    std::copy(proto.float_data().begin(), proto.float_data().end(),
-              tensor.data.begin());
-    return true;
+    kind = "f4";
+    typed.assign(proto.float_data().begin(), proto.float_data().end());
+    break;
   case onnx::TensorProto::DOUBLE:
-    if (!raw.empty()) {
-      if (raw.size() != count * 8)
-        break;
-      for (size_t i = 0; i < count; ++i) {
-        double d;
-        std::memcpy(&d, raw.data() + 8 * i, 8);
-        tensor.data[i] = static_cast<float>(d);
-      }
-      return true;
+    kind = "f8";
+    typed.assign(proto.double_data().begin(), proto.double_data().end());
+    break;
+  case onnx::TensorProto::FLOAT16:
+    kind = "f2";
+    for (int32_t bits : proto.int32_data()) {
+      uint16_t h = static_cast<uint16_t>(bits);
+      double d;
+      lpu_elements_to_f64(LPU_DTYPE_F16, &h, 1, &d);
+      typed.push_back(d);
     }
-    if (static_cast<size_t>(proto.double_data_size()) != count)
-      break;
-    for (size_t i = 0; i < count; ++i)
-      tensor.data[i] = static_cast<float>(proto.double_data(i));
-    return true;
+    break;
+  case onnx::TensorProto::INT8:
+    kind = "i1";
+    typed.assign(proto.int32_data().begin(), proto.int32_data().end());
+    break;
+  case onnx::TensorProto::INT32:
+    kind = "i4";
+    typed.assign(proto.int32_data().begin(), proto.int32_data().end());
+    break;
+  case onnx::TensorProto::INT64:
+    kind = "i8";
+    typed.assign(proto.int64_data().begin(), proto.int64_data().end());
+    break;
   default:
     error = "TensorProto data type " + std::to_string(proto.data_type()) +
-            " is not supported (float and double only)";
+            " is not supported (float16/32/64, int8/32/64)";
     return false;
+  }
+  tensor.integer = kind[0] == 'i';
+  if (!raw.empty()) {
+    if (raw.size() == count * std::stoul(kind.substr(1)))
+      return decodeElements(kind, raw.data(), count, tensor.data);
+  } else if (typed.size() == count) {
+    tensor.data = std::move(typed);
+    return true;
   }
   error = "TensorProto data size does not match its dimensions";
   return false;
@@ -177,8 +218,9 @@ bool writeNpy(const std::string &path, const HostTensor &tensor,
   if (tensor.shape.size() > 1)
     shape.pop_back();
   shape += ")";
-  std::string header =
-      "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+  std::string header = "{'descr': '" +
+                       std::string(tensor.integer ? "<i4" : "<f4") +
+                       "', 'fortran_order': False, 'shape': " + shape + ", }";
   // Magic (6) + version (2) + length (2) + header + '\n' is 64-aligned.
   while ((10 + header.size() + 1) % 64)
     header += ' ';
@@ -194,8 +236,17 @@ bool writeNpy(const std::string &path, const HostTensor &tensor,
   out.put(static_cast<char>(header.size() & 0xff));
   out.put(static_cast<char>(header.size() >> 8));
   out << header;
-  out.write(reinterpret_cast<const char *>(tensor.data.data()),
-            tensor.data.size() * 4);
+  for (double d : tensor.data) {
+    char bytes[4];
+    if (tensor.integer) {
+      int32_t v = static_cast<int32_t>(d);
+      std::memcpy(bytes, &v, 4);
+    } else {
+      float f = static_cast<float>(d);
+      std::memcpy(bytes, &f, 4);
+    }
+    out.write(bytes, 4);
+  }
   if (!out) {
     error = path + ": write error";
     return false;

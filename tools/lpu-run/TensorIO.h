@@ -16,11 +16,12 @@ namespace lpu {
 struct HostTensor {
   std::string name; // from a .pb file; empty for .npy
   std::vector<int64_t> shape;
-  std::vector<float> data;
+  std::vector<double> data; // every supported element type fits exactly
+  bool integer = false;     // written as int32 rather than float32
 };
 
-/// Reads a .npy or TensorProto file (told apart by content). fp32 data is
-/// taken as is, fp64 is rounded to fp32; other types are refused.
+/// Reads a .npy or TensorProto file (told apart by content): float16/32/64
+/// and int8/32/64 elements.
 bool readTensorFile(const std::string &path, HostTensor &tensor,
                     std::string &error);
 bool writeNpy(const std::string &path, const HostTensor &tensor,

@@ -30,8 +30,11 @@ struct Options {
   std::string outputDir;
   double rtol = 1e-3;
   double atol = 1e-5;
+  std::string target;
+  std::string statsJsonPath;
   size_t printLimit = 32;
   bool quiet = false;
+  bool stats = false;
 };
 
 int error(const std::string &message) {
@@ -57,7 +60,7 @@ bool splitBinding(const std::string &arg, std::string &name,
 }
 
 /// numpy.allclose semantics: |actual - expected| <= atol + rtol * |expected|.
-bool compare(const std::string &name, const std::vector<float> &actual,
+bool compare(const std::string &name, const std::vector<double> &actual,
              const lpu::HostTensor &expected, const Options &opts) {
   if (expected.data.size() != actual.size()) {
     std::cerr << "lpu-run: mismatch: output '" << name << "' has "
@@ -88,12 +91,81 @@ bool compare(const std::string &name, const std::vector<float> &actual,
   return bad == 0;
 }
 
+/// Per-run statistics, as text and as JSON (docs/cli.md lists the keys).
+void printStats(const lpu_execution *exec, const Options &opts) {
+  lpu_stats stats;
+  lpu_execution_stats(exec, &stats);
+  std::vector<lpu_unit_stats> units(stats.num_units);
+  for (size_t i = 0; i < units.size(); ++i)
+    lpu_execution_unit_stats(exec, i, &units[i]);
+  auto ull = [](uint64_t v) { return static_cast<unsigned long long>(v); };
+  std::printf("cycles: %llu (%.3f us at %u MHz), instructions: %llu\n",
+              ull(stats.cycles), stats.latency_us, stats.clock_mhz,
+              ull(stats.instructions));
+  if (opts.stats) {
+    std::printf("instruction words: %llu\n", ull(stats.instruction_words));
+    std::printf("stream values: %llu written, %llu reads\n",
+                ull(stats.stream_writes), ull(stats.stream_reads));
+    std::printf("sram high-water mark: %llu of %llu vectors (%.2f%%)\n",
+                ull(stats.sram_vectors_used), ull(stats.sram_vectors_total),
+                100.0 * stats.sram_vectors_used /
+                    std::max<uint64_t>(1, stats.sram_vectors_total));
+    // One line per unit kind, then every queue.
+    std::map<std::string, std::pair<uint64_t, size_t>> byKind;
+    for (const lpu_unit_stats &u : units) {
+      byKind[u.kind].first += u.busy_cycles;
+      ++byKind[u.kind].second;
+    }
+    for (const auto &[kind, busy] : byKind)
+      std::printf("%s: %zu queues used, %llu busy cycles, %.1f%% average "
+                  "utilization\n",
+                  kind.c_str(), busy.second, ull(busy.first),
+                  stats.cycles ? 100.0 * busy.first /
+                                     (double(stats.cycles) * busy.second)
+                               : 0.0);
+    for (const lpu_unit_stats &u : units)
+      std::printf("  %s[%u] slice %u: %llu busy cycles, %.1f%%\n", u.kind,
+                  u.index, u.slice, ull(u.busy_cycles), 100.0 * u.utilization);
+  }
+  if (opts.statsJsonPath.empty())
+    return;
+  std::FILE *out = opts.statsJsonPath == "-"
+                       ? stdout
+                       : std::fopen(opts.statsJsonPath.c_str(), "w");
+  if (!out) {
+    error(opts.statsJsonPath + ": cannot create file");
+    return;
+  }
+  std::fprintf(out,
+               "{\n  \"cycles\": %llu,\n  \"latency_us\": %.6f,\n"
+               "  \"clock_mhz\": %u,\n  \"instructions\": %llu,\n"
+               "  \"instruction_words\": %llu,\n  \"stream_writes\": %llu,\n"
+               "  \"stream_reads\": %llu,\n  \"sram_vectors_used\": %llu,\n"
+               "  \"sram_vectors_total\": %llu,\n  \"units\": [",
+               ull(stats.cycles), stats.latency_us, stats.clock_mhz,
+               ull(stats.instructions), ull(stats.instruction_words),
+               ull(stats.stream_writes), ull(stats.stream_reads),
+               ull(stats.sram_vectors_used), ull(stats.sram_vectors_total));
+  for (size_t i = 0; i < units.size(); ++i)
+    std::fprintf(out,
+                 "%s\n    {\"kind\": \"%s\", \"index\": %u, \"slice\": %u, "
+                 "\"busy_cycles\": %llu, \"utilization\": %.6f}",
+                 i ? "," : "", units[i].kind, units[i].index, units[i].slice,
+                 ull(units[i].busy_cycles), units[i].utilization);
+  std::fprintf(out, "\n  ]\n}\n");
+  if (out != stdout)
+    std::fclose(out);
+}
+
 int run(const Options &opts) {
   lpu_program *program = nullptr;
   if (lpu_program_load_file(opts.binaryPath.c_str(), &program) != LPU_OK)
     return error(lpu_last_error());
   std::unique_ptr<lpu_program, void (*)(lpu_program *)> programOwner(
       program, lpu_program_free);
+  if (!opts.target.empty() &&
+      lpu_program_check_target(program, opts.target.c_str()) != LPU_OK)
+    return error(lpu_last_error());
   lpu_execution *exec = nullptr;
   if (lpu_execution_create(program, &exec) != LPU_OK)
     return error(lpu_last_error());
@@ -168,8 +240,11 @@ int run(const Options &opts) {
       return error(it->second + ": input '" + info.name + "' needs shape " +
                    shapeString(want) + ", the file holds " +
                    shapeString(tensor.shape));
-    if (lpu_execution_set_input(exec, i, tensor.data.data(),
-                                tensor.data.size()) != LPU_OK)
+    std::vector<uint8_t> bytes(info.num_elements * info.element_bytes);
+    if (lpu_elements_from_f64(info.dtype, tensor.data.data(),
+                              tensor.data.size(), bytes.data()) != LPU_OK ||
+        lpu_execution_set_input(exec, i, bytes.data(), info.num_elements) !=
+            LPU_OK)
       return error(lpu_last_error());
   }
 
@@ -179,12 +254,17 @@ int run(const Options &opts) {
   bool allMatch = true;
   for (size_t i = 0; i < numOutputs; ++i) {
     const lpu_tensor_info &info = outputInfo[i];
-    std::vector<float> data(info.num_elements);
-    if (lpu_execution_get_output(exec, i, data.data(), data.size()) != LPU_OK)
+    std::vector<uint8_t> bytes(info.num_elements * info.element_bytes);
+    std::vector<double> data(info.num_elements);
+    if (lpu_execution_get_output(exec, i, bytes.data(), info.num_elements) !=
+            LPU_OK ||
+        lpu_elements_to_f64(info.dtype, bytes.data(), data.size(),
+                            data.data()) != LPU_OK)
       return error(lpu_last_error());
+    bool integer = info.dtype == LPU_DTYPE_I8 || info.dtype == LPU_DTYPE_I32;
     lpu::HostTensor tensor{
         info.name, std::vector<int64_t>(info.shape, info.shape + info.rank),
-        data};
+        data, integer};
     if (!opts.quiet) {
       std::printf("output %s [%s]:", info.name,
                   shapeString(tensor.shape).c_str());
@@ -211,13 +291,7 @@ int run(const Options &opts) {
     }
   }
 
-  lpu_stats stats;
-  lpu_execution_stats(exec, &stats);
-  std::printf("cycles: %llu (%.3f us at %u MHz), instructions: %llu\n",
-              static_cast<unsigned long long>(stats.cycles),
-              static_cast<double>(stats.cycles) / stats.clock_mhz,
-              stats.clock_mhz,
-              static_cast<unsigned long long>(stats.instructions));
+  printStats(exec, opts);
   if (!allMatch)
     return error("outputs do not match the expected values");
   return 0;
@@ -246,6 +320,14 @@ int main(int argc, char **argv) {
                  "Print at most this many elements of each output")
       ->capture_default_str();
   app.add_flag("-q,--quiet", opts.quiet, "Do not print output values");
+  app.add_flag("--stats", opts.stats,
+               "Print per-unit busy cycles and utilization, stream traffic "
+               "and the SRAM high-water mark");
+  app.add_option("--stats-json", opts.statsJsonPath,
+                 "Write the statistics as JSON to FILE ('-' for stdout)");
+  app.add_option("--target", opts.target,
+                 "Refuse to run unless the binary was compiled for this "
+                 "target (built-in name or target file)");
   CLI11_PARSE(app, argc, argv);
   return run(opts);
 }

@@ -192,9 +192,10 @@ private:
   FailureOr<BufferOp> transposedConstant(Operation *op, Value value,
                                          StringRef which) {
     auto constant = value.getDefiningOp<arith::ConstantOp>();
-    std::optional<std::vector<float>> data;
+    // Graph tensors are f32 (checked on entry), so lane words are f32 bits.
+    std::optional<std::vector<uint32_t>> data;
     if (constant)
-      data = readF32Elements(cast<ElementsAttr>(constant.getValue()));
+      data = readLaneWords(cast<ElementsAttr>(constant.getValue()));
     if (!data)
       return op->emitError()
              << which
@@ -202,7 +203,7 @@ private:
                 "tensor computed at run time is not supported yet)";
     auto type = cast<RankedTensorType>(value.getType());
     int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
-    std::vector<float> transposed(data->size());
+    std::vector<uint32_t> transposed(data->size());
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t c = 0; c < cols; ++c)
         transposed[c * rows + r] = (*data)[r * cols + c];
@@ -211,7 +212,7 @@ private:
     auto attr = DenseResourceElementsAttr::get(
         newType, name,
         HeapAsmResourceBlob::allocateAndCopyInferAlign(
-            ArrayRef<float>(transposed)));
+            ArrayRef<uint32_t>(transposed)));
     return createBuffer(constant.getLoc(), BufferKind::Constant, name, newType,
                         cast<ElementsAttr>(attr));
   }
@@ -346,7 +347,12 @@ private:
           Value row = read(loc, b, (k * lanes + r) * bLayout.vectorsPerRow + n);
           emit<LoadWeightsOp>(loc, {row}, {intAttr("row", r), unit});
         }
-        emit<InstallWeightsOp>(loc, {}, {intAttr("rows", rows), unit});
+        emit<InstallWeightsOp>(
+            loc, {},
+            {intAttr("rows", rows),
+             builder.getNamedAttr("element_type",
+                                  TypeAttr::get(builder.getF32Type())),
+             unit});
         for (int64_t m = 0; m < M; ++m) {
           Value x = read(loc, a, m * aLayout.vectorsPerRow + k);
           int64_t offset = m * outLayout.vectorsPerRow + n;
@@ -481,7 +487,7 @@ struct ConvertONNXToLPUPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (!::lpu::findBuiltinTarget(target)) {
+    if (!lpuc::lpu::findTarget(target)) {
       module.emitError("unknown target '") << target << "'";
       return signalPassFailure();
     }

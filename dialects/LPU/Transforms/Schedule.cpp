@@ -1,21 +1,28 @@
-//===- Schedule.cpp - Static list scheduling and stream assignment --------===//
+//===- Schedule.cpp - Static placement in space and time ------------------===//
 //
-// Instructions are placed in program order. Each unit issues at most one
-// instruction per cycle, so a unit's next free cycle only grows. Reads from
-// SRAM (and VXM/SXM work fed only by them) have no placed operands and would
-// otherwise issue long before their users, holding streams meanwhile; they
-// are held back and placed just in time for their first user.
+// Streams hold no value: an operand must pass the consumer's slice exactly at
+// the consumer's issue cycle. So every value has one producer and one
+// consumer (values used twice are recomputed, which for reads means reading
+// SRAM again) and the program splits into trees, each rooted at an
+// instruction without a result (a write, a weight load or install, a NOP).
+//
+// Trees are placed in program order of their roots. A tree is rigid: once its
+// root's cycle T is chosen, every node's cycle follows from latencies and the
+// distance its result travels. The scheduler takes the first T at which every
+// node finds a free queue, every SRAM access a free bank port, and every
+// value a stream whose slot is free along the way; in-order queues are free
+// to fill earlier gaps, since the emitted queue is sorted by cycle.
 //
 //===----------------------------------------------------------------------===//
 
 #include "dialects/LPU/Transforms/Passes.h"
 
+#include "mlir/IR/Builders.h"
+
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/TypeSwitch.h"
 
-#include <queue>
-#include <set>
+#include <map>
 
 namespace lpuc::lpu {
 #define GEN_PASS_DEF_SCHEDULE
@@ -32,238 +39,447 @@ namespace {
 /// One SRAM vector: a buffer and an offset into it.
 using Cell = std::pair<Operation *, int64_t>;
 
+Cell cellOf(Operation *memOp) {
+  int64_t offset =
+      TypeSwitch<Operation *, int64_t>(memOp).Case<ReadOp, WriteOp>(
+          [](auto op) { return static_cast<int64_t>(op.getOffset()); });
+  return {getAccessedBuffer(memOp), offset};
+}
+
 struct CellState {
   int64_t visibleAt = 0; // cycle from which the last write is readable
   int64_t lastReadIssue = -1;
+  unsigned writesPlaced = 0; // versions of the cell so far
 };
 
 struct PlaneState {
-  int64_t loadsLanded = 0; // cycle by which all weight-row loads landed
-  int64_t arrayReady = 0;  // cycle from which installed weights are usable
+  int64_t loadsLanded = 0;  // when all weight-row loads so far have landed
+  int64_t arrayReady = 0;   // when the last install has landed
+  int64_t lastInstall = -1; // issue cycle of the last install
+  int64_t lastMatMul = -1;  // issue cycle of the last matmul
+  unsigned installs = 0;
+};
+
+/// Which cycles of one resource are taken. Grows on demand.
+class Occupancy {
+public:
+  bool isFree(int64_t cycle) const {
+    return cycle >= static_cast<int64_t>(used.size()) || !used[cycle];
+  }
+  void take(int64_t cycle) {
+    if (cycle >= static_cast<int64_t>(used.size()))
+      used.resize(std::max<size_t>(cycle + 1, 2 * used.size()), 0);
+    used[cycle] = 1;
+  }
+
+private:
+  std::vector<uint8_t> used;
+};
+
+/// Column intervals [lo, hi] of values on one stream slot (diagonal).
+using SlotUse = llvm::SmallVector<std::pair<int64_t, int64_t>, 2>;
+
+bool overlaps(const SlotUse &uses, int64_t lo, int64_t hi) {
+  return llvm::any_of(uses,
+                      [&](auto &u) { return u.first <= hi && lo <= u.second; });
+}
+
+struct Node {
+  InstructionOpInterface inst;
+  int parent = -1;
+  int64_t offset = 0; // issue cycle relative to the root's
+  int64_t column = 0;
+  UnitKind kind = UnitKind::Any;
+  llvm::SmallVector<int64_t, 4> queues; // candidate units of `kind`
+  // Chosen by a successful trial.
+  int64_t unit = 0;
+  int64_t stream = -1;
 };
 
 class Scheduler {
 public:
-  Scheduler(ProgramOp program)
+  explicit Scheduler(ProgramOp program)
       : program(program), target(program.getTargetDesc()) {
     for (unsigned k = 0; k < ::lpu::kNumUnitKinds; ++k)
-      unitFree[k].assign(target.unitCount(static_cast<UnitKind>(k)), 0);
+      queueBusy[k].resize(target.unitCount(static_cast<UnitKind>(k)));
+    bankBusy.resize(size_t(target.memSlices) * target.memBanks);
+    streamSlots.resize(target.numStreams());
     planes.resize(target.mxmPlanes);
   }
 
   LogicalResult run() {
-    for (Operation &op : program.getBodyBlock()) {
+    eraseUnusedValues();
+    splitSharedValues();
+    recordProgramOrderFacts();
+    for (Operation &op : llvm::make_early_inc_range(program.getBodyBlock())) {
       auto inst = dyn_cast<InstructionOpInterface>(op);
-      if (!inst)
-        continue;
-      if (isDeferrable(inst)) {
-        deferred.insert(&op);
-        continue;
-      }
-      if (auto write = dyn_cast<WriteOp>(op))
-        flushReadsOf(cellOf(write));
-      place(inst, /*wantReady=*/0);
+      if (inst && op.getNumResults() == 0 && failed(placeTree(inst)))
+        return failure();
     }
-    // Values nobody uses are still computed; place them last.
-    while (!deferred.empty())
-      place(cast<InstructionOpInterface>(deferred.front()), 0);
-    return assignStreams();
+    return success();
   }
 
   int64_t getTotalCycles() const { return totalCycles; }
 
 private:
-  Cell cellOf(Operation *memOp) {
-    int64_t offset =
-        TypeSwitch<Operation *, int64_t>(memOp).Case<ReadOp, WriteOp>(
-            [](auto op) { return op.getOffset(); });
-    return {getAccessedBuffer(memOp), offset};
-  }
-
   int64_t latency(InstructionOpInterface inst) {
     return target.latencyOf(inst.getOpcode());
   }
 
-  int64_t &freeCycle(UnitKind kind, int64_t unit) {
-    return unitFree[static_cast<unsigned>(kind)][unit];
+  //===--------------------------------------------------------------------===//
+  // Preparation
+  //===--------------------------------------------------------------------===//
+
+  /// Results nobody reads would occupy a stream with no one to take them.
+  void eraseUnusedValues() {
+    Block &body = program.getBodyBlock();
+    for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
+      if (isa<InstructionOpInterface>(op) && op.getNumResults() == 1 &&
+          op.getResult(0).use_empty())
+        op.erase();
   }
 
-  /// Records `inst` at `cycle` on `unit` and updates the state it changes.
-  void commit(InstructionOpInterface inst, int64_t cycle, int64_t unit) {
-    Operation *op = inst.getOperation();
-    inst.setPlacement(cycle, unit);
-    UnitKind kind = getQueueKind(inst);
-    int64_t occupancy = 1;
-    if (auto nop = dyn_cast<NopOp>(op))
-      occupancy = nop.getCount();
-    freeCycle(kind, unit) = cycle + occupancy;
-    int64_t done = cycle + latency(inst);
-    totalCycles =
-        std::max(totalCycles, isa<NopOp>(op) ? cycle + occupancy : done);
-    for (Value result : op->getResults())
-      ready[result] = done;
-    if (isa<ReadOp>(op)) {
-      CellState &cell = cells[cellOf(op)];
-      cell.lastReadIssue = std::max(cell.lastReadIssue, cycle);
-    } else if (isa<WriteOp>(op)) {
-      cells[cellOf(op)].visibleAt = done;
-    } else if (isa<LoadWeightsOp>(op)) {
-      PlaneState &plane = planes[unit];
-      plane.loadsLanded = std::max(plane.loadsLanded, done);
-    } else if (isa<InstallWeightsOp>(op)) {
-      planes[unit].arrayReady = done;
-    }
-  }
-
-  /// Reads, and VXM/SXM work fed only by deferred values, wait until their
-  /// first user is placed, so their results do not sit on streams.
-  bool isDeferrable(InstructionOpInterface inst) {
-    Operation *op = inst.getOperation();
-    if (isa<ReadOp>(op))
-      return true;
-    UnitKind kind = inst.getUnitKind();
-    if ((kind != UnitKind::Vxm && kind != UnitKind::Sxm) ||
-        op->getNumOperands() == 0)
-      return false;
-    return llvm::all_of(op->getOperands(), [&](Value v) {
-      Operation *def = v.getDefiningOp();
-      return def && deferred.contains(def);
-    });
-  }
-
-  /// Writes must not overtake earlier reads of the same cell.
-  void flushReadsOf(Cell cell) {
-    for (Operation *op : llvm::to_vector(deferred))
-      if (auto read = dyn_cast<ReadOp>(op); read && cellOf(read) == cell)
-        place(read, 0);
-  }
-
-  /// Constraints that do not depend on operands: SRAM ordering and MXM
-  /// weight state. Returns the lower bound on the issue cycle.
-  int64_t stateBound(Operation *op, int64_t unit) {
-    if (auto read = dyn_cast<ReadOp>(op)) {
-      auto it = cells.find(cellOf(read));
-      return it == cells.end() ? 0 : it->second.visibleAt;
-    }
-    if (auto write = dyn_cast<WriteOp>(op)) {
-      // The write must land after earlier reads issued and after the
-      // previous write landed, so program order of accesses is kept.
-      auto it = cells.find(cellOf(write));
-      if (it == cells.end())
-        return 0;
-      int64_t lw = target.latencyOf(Opcode::Write);
-      return std::max<int64_t>({0, it->second.lastReadIssue + 1 - lw,
-                                it->second.visibleAt + 1 - lw});
-    }
-    if (isa<InstallWeightsOp>(op))
-      return planes[unit].loadsLanded;
-    if (isa<MatMulOp, MatMulAccOp>(op))
-      return planes[unit].arrayReady;
-    return 0;
-  }
-
-  /// Fixed units: MEM ops run on their buffer's slice, MXM/NOP ops on the
-  /// unit they name. VXM and SXM work goes to the queue free first.
-  int64_t chooseUnit(InstructionOpInterface inst, int64_t bound) {
-    Operation *op = inst.getOperation();
-    if (auto buffer = getAccessedBuffer(op))
-      return *buffer.getSlice();
-    if (auto unit = inst.getUnitIndex())
-      return *unit;
-    UnitKind kind = getQueueKind(inst);
-    auto &queues = unitFree[static_cast<unsigned>(kind)];
-    int64_t best = 0;
-    for (int64_t u = 1, e = queues.size(); u < e; ++u)
-      if (std::max(bound, queues[u]) < std::max(bound, queues[best]))
-        best = u;
-    return best;
-  }
-
-  /// Places `inst` at the first cycle its operands, unit and state allow,
-  /// aiming for its result to land at `wantReady` when it is deferred work
-  /// placed for a user. Deferred operands are placed first, just in time.
-  void place(InstructionOpInterface inst, int64_t wantReady) {
-    Operation *op = inst.getOperation();
-    deferred.remove(op);
-    int64_t bound = std::max<int64_t>(0, wantReady - latency(inst));
-    llvm::SmallVector<InstructionOpInterface> held;
-    for (Value operand : op->getOperands()) {
-      Operation *def = operand.getDefiningOp();
-      if (def && deferred.contains(def)) {
-        held.push_back(cast<InstructionOpInterface>(def));
+  /// A value can reach only one consumer on time, so a value read by several
+  /// instructions is recomputed for each extra one, right after the original
+  /// (its operands are then split in turn, as the walk goes backwards). One
+  /// instruction may read the same value for several operands.
+  void splitSharedValues() {
+    Block &body = program.getBodyBlock();
+    OpBuilder builder(program.getContext());
+    for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body))) {
+      if (!isa<InstructionOpInterface>(op) || op.getNumResults() != 1)
         continue;
+      llvm::SmallVector<Operation *> consumers;
+      for (Operation *user : op.getResult(0).getUsers())
+        if (!llvm::is_contained(consumers, user))
+          consumers.push_back(user);
+      // Users are listed last use first; the first consumer in program order
+      // keeps the original.
+      llvm::sort(consumers, [](Operation *a, Operation *b) {
+        return a->isBeforeInBlock(b);
+      });
+      for (Operation *consumer : llvm::drop_begin(consumers)) {
+        builder.setInsertionPointAfter(&op);
+        Value copy = builder.clone(op)->getResult(0);
+        consumer->replaceUsesOfWith(op.getResult(0), copy);
       }
-      if (isa<lpuc::lpu::VectorType>(operand.getType()))
-        bound = std::max(bound, ready.lookup(operand));
     }
-    int64_t unit = chooseUnit(inst, bound);
-    UnitKind kind = getQueueKind(inst);
-    bound = std::max({bound, freeCycle(kind, unit), stateBound(op, unit)});
-    for (InstructionOpInterface operand : held) {
-      if (deferred.contains(operand.getOperation()))
-        place(operand, bound);
-      bound = std::max(bound, ready.lookup(operand->getResult(0)));
-    }
-    // Placing operands may have used this unit (a copy reads and writes one
-    // slice), so look again.
-    bound = std::max(bound, freeCycle(kind, unit));
-    commit(inst, bound, unit);
   }
 
-  /// Interval colouring: a value occupies its stream from the cycle it
-  /// lands until its last read.
-  LogicalResult assignStreams() {
-    struct Lifetime {
-      int64_t start, end;
-      unsigned order;
-      Operation *op;
-    };
-    std::vector<Lifetime> lifetimes;
-    unsigned order = 0;
+  /// Program order fixes which SRAM version a read sees and which weights a
+  /// matmul uses; placement must honour both.
+  void recordProgramOrderFacts() {
+    llvm::DenseMap<Cell, unsigned> writes;
+    std::vector<unsigned> installs(target.mxmPlanes, 0);
     for (Operation &op : program.getBodyBlock()) {
-      ++order;
-      if (op.getNumResults() != 1 ||
-          !isa<lpuc::lpu::VectorType>(op.getResult(0).getType()))
-        continue;
-      Value result = op.getResult(0);
-      int64_t start = ready.lookup(result), end = start;
-      for (Operation *user : result.getUsers())
-        end =
-            std::max(end, *cast<InstructionOpInterface>(user).getIssueCycle());
-      lifetimes.push_back({start, end, order, &op});
+      if (isa<ReadOp>(op))
+        readVersion[&op] = writes.lookup(cellOf(&op));
+      else if (isa<WriteOp>(op))
+        ++writes[cellOf(&op)];
+      else if (auto iw = dyn_cast<InstallWeightsOp>(op))
+        ++installs[*iw.getUnitIndex()];
+      else if (isa<MatMulOp, MatMulAccOp>(op))
+        matmulEpoch[&op] =
+            installs[*cast<InstructionOpInterface>(op).getUnitIndex()];
     }
-    llvm::sort(lifetimes, [](const Lifetime &a, const Lifetime &b) {
-      return std::tie(a.start, a.order) < std::tie(b.start, b.order);
-    });
-    using Busy = std::pair<int64_t, int64_t>; // (end, stream)
-    std::priority_queue<Busy, std::vector<Busy>, std::greater<Busy>> busy;
-    std::set<int64_t> freeStreams;
-    for (int64_t s = 0, e = target.numStreams(); s < e; ++s)
-      freeStreams.insert(s);
-    for (const Lifetime &life : lifetimes) {
-      while (!busy.empty() && busy.top().first < life.start) {
-        freeStreams.insert(busy.top().second);
-        busy.pop();
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Trees
+  //===--------------------------------------------------------------------===//
+
+  LogicalResult collect(InstructionOpInterface inst, int parent,
+                        llvm::SmallVectorImpl<Node> &nodes) {
+    Node node;
+    node.inst = inst;
+    node.parent = parent;
+    node.kind = getQueueKind(inst);
+    Operation *op = inst.getOperation();
+    if (auto buffer = getAccessedBuffer(op)) {
+      node.queues = {*buffer.getSlice()};
+    } else if (auto unit = inst.getUnitIndex()) {
+      node.queues = {*unit};
+    } else if (node.kind == UnitKind::Sxm) {
+      // The SXM slice nearest the consumer, so the value travels least.
+      int64_t want = nodes[parent].column, best = -1;
+      for (int64_t q = 0, e = target.sxmUnits; q < e; ++q) {
+        int64_t col = target.unitColumn(UnitKind::Sxm, q);
+        if (best < 0 || std::abs(col - want) < std::abs(best - want))
+          best = col;
       }
-      if (freeStreams.empty())
-        return life.op->emitError("more than ")
-               << target.numStreams() << " values are in flight at cycle "
-               << life.start << "; the schedule needs more stream registers";
-      int64_t stream = *freeStreams.begin();
-      freeStreams.erase(freeStreams.begin());
-      busy.push({life.end, stream});
-      cast<InstructionOpInterface>(life.op).setResultStream(stream);
+      for (int64_t q = 0, e = target.sxmUnits; q < e; ++q)
+        if (target.unitColumn(UnitKind::Sxm, q) == best)
+          node.queues.push_back(q);
+    } else {
+      for (int64_t q = 0, e = target.unitCount(node.kind); q < e; ++q)
+        node.queues.push_back(q);
+    }
+    node.column = target.unitColumn(node.kind, node.queues.front());
+    if (parent >= 0) {
+      const Node &p = nodes[parent];
+      node.offset = p.offset - latency(inst) - std::abs(p.column - node.column);
+    }
+    int self = nodes.size();
+    nodes.push_back(node);
+    for (auto [i, operand] : llvm::enumerate(op->getOperands())) {
+      auto def = operand.getDefiningOp<InstructionOpInterface>();
+      // A value read for two operands is one node.
+      if (!def || llvm::is_contained(op->getOperands().take_front(i), operand))
+        continue;
+      if (def.getIssueCycle())
+        return op->emitError("operand was placed for another consumer");
+      if (failed(collect(def, self, nodes)))
+        return failure();
     }
     return success();
   }
 
+  /// The earliest issue cycle SRAM order, MXM weight state and the queue's
+  /// own order allow for `node`, or failure if program order cannot hold.
+  FailureOr<int64_t> stateBound(Node node) {
+    Operation *op = node.inst.getOperation();
+    if (isa<ReadOp>(op)) {
+      CellState &cell = cells[cellOf(op)];
+      if (cell.writesPlaced != readVersion.lookup(op))
+        return op->emitError("reads SRAM that a later write (in program "
+                             "order) overwrites before this read's consumer");
+      return cell.visibleAt;
+    }
+    if (isa<WriteOp>(op)) {
+      // Land after every earlier read issued and after the previous write.
+      CellState &cell = cells[cellOf(op)];
+      return std::max(cell.lastReadIssue, cell.visibleAt) + 1 -
+             latency(node.inst);
+    }
+    if (node.kind != UnitKind::Mxm)
+      return isa<NopOp>(op) ? nopBound(node) : 0;
+    PlaneState &plane = planes[node.queues.front()];
+    if (isa<LoadWeightsOp>(op)) // not in flight while an install reads them
+      return plane.lastInstall + 1;
+    if (isa<InstallWeightsOp>(op))
+      return std::max(
+          {plane.loadsLanded, plane.lastMatMul + 1, plane.arrayReady});
+    if (isa<MatMulOp, MatMulAccOp>(op)) {
+      if (matmulEpoch.lookup(op) != plane.installs)
+        return op->emitError("matmul would see weights installed after it in "
+                             "program order");
+      return plane.arrayReady;
+    }
+    return isa<NopOp>(op) ? nopBound(node) : 0;
+  }
+
+  /// An explicit NOP idles its queue after everything placed there so far.
+  int64_t nopBound(const Node &node) {
+    auto it =
+        lastIssue.find({static_cast<unsigned>(node.kind), node.queues.front()});
+    return it == lastIssue.end() ? 0 : it->second + 1;
+  }
+
+  int64_t nopCount(Node node) {
+    auto nop = dyn_cast<NopOp>(node.inst.getOperation());
+    return nop ? static_cast<int64_t>(nop.getCount()) : 1;
+  }
+
+  Occupancy &queue(UnitKind kind, int64_t unit) {
+    return queueBusy[static_cast<unsigned>(kind)][unit];
+  }
+  Occupancy &bank(int64_t slice, int64_t address) {
+    return bankBusy[slice * target.memBanks + target.bankOf(address)];
+  }
+
+  /// SRAM bank and cycle an instruction's port access uses, if any.
+  std::optional<std::pair<Occupancy *, int64_t>> bankUse(Node node,
+                                                         int64_t issue) {
+    Operation *op = node.inst.getOperation();
+    if (!isa<ReadOp, WriteOp>(op))
+      return std::nullopt;
+    BufferOp buffer = getAccessedBuffer(op);
+    int64_t address = *buffer.getAddress() + cellOf(op).second;
+    int64_t at = isa<WriteOp>(op) ? issue + latency(node.inst) : issue;
+    return std::make_pair(&bank(*buffer.getSlice(), address), at);
+  }
+
+  /// Tries to place every node with the root at cycle `root`; on success
+  /// fills in each node's unit and stream.
+  bool tryPlace(llvm::SmallVectorImpl<Node> &nodes, int64_t root) {
+    llvm::SmallVector<std::tuple<UnitKind, int64_t, int64_t>, 16> queueClaims;
+    llvm::SmallVector<std::pair<Occupancy *, int64_t>, 16> bankClaims;
+    llvm::SmallVector<std::tuple<int64_t, int64_t, int64_t, int64_t>, 16>
+        slotClaims; // stream, diagonal, lo, hi
+    for (Node &node : nodes) {
+      int64_t issue = root + node.offset, span = nopCount(node);
+      auto queueFree = [&](int64_t unit) {
+        Occupancy &busy = queue(node.kind, unit);
+        for (int64_t c = issue; c < issue + span; ++c)
+          if (!busy.isFree(c) ||
+              llvm::is_contained(queueClaims,
+                                 std::make_tuple(node.kind, unit, c)))
+            return false;
+        return true;
+      };
+      auto unit = llvm::find_if(node.queues, queueFree);
+      if (unit == node.queues.end())
+        return false;
+      node.unit = *unit;
+      for (int64_t c = issue; c < issue + span; ++c)
+        queueClaims.push_back({node.kind, node.unit, c});
+      if (auto use = bankUse(node, issue)) {
+        if (!use->first->isFree(use->second) ||
+            llvm::is_contained(bankClaims, *use))
+          return false;
+        bankClaims.push_back(*use);
+      }
+      if (node.parent < 0)
+        continue;
+      // The result lands here and must pass the consumer's column.
+      const Node &consumer = nodes[node.parent];
+      int64_t landed = issue + latency(node.inst);
+      int64_t lo = std::min(node.column, consumer.column);
+      int64_t hi = std::max(node.column, consumer.column);
+      node.stream = -1;
+      for (int64_t s = 0, e = target.numStreams(); s < e && node.stream < 0;
+           ++s) {
+        bool east = target.isEastward(s);
+        if ((east && consumer.column < node.column) ||
+            (!east && consumer.column > node.column))
+          continue;
+        int64_t diag = target.streamDiagonal(s, node.column, landed);
+        auto it = streamSlots[s].find(diag);
+        if (it != streamSlots[s].end() && overlaps(it->second, lo, hi))
+          continue;
+        if (llvm::any_of(slotClaims, [&](auto &c) {
+              return std::get<0>(c) == s && std::get<1>(c) == diag &&
+                     std::get<2>(c) <= hi && lo <= std::get<3>(c);
+            }))
+          continue;
+        node.stream = s;
+        slotClaims.push_back({s, diag, lo, hi});
+      }
+      if (node.stream < 0)
+        return false;
+    }
+    return true;
+  }
+
+  /// Two nodes of one tree that need the same single queue or bank port at
+  /// the same offset collide at every root cycle; returns the later one.
+  std::optional<size_t> findIntrinsicConflict(llvm::ArrayRef<Node> nodes) {
+    std::map<std::tuple<unsigned, int64_t, int64_t>, size_t> queueAt;
+    std::map<std::pair<Occupancy *, int64_t>, size_t> bankAt;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const Node &node = nodes[i];
+      if (node.queues.size() == 1 &&
+          !queueAt
+               .insert({{static_cast<unsigned>(node.kind), node.queues[0],
+                         node.offset},
+                        i})
+               .second)
+        return i;
+      if (auto use = bankUse(node, node.offset);
+          use && !bankAt.insert({*use, i}).second)
+        return i;
+    }
+    return std::nullopt;
+  }
+
+  LogicalResult placeTree(InstructionOpInterface rootInst) {
+    llvm::SmallVector<Node> nodes;
+    if (failed(collect(rootInst, -1, nodes)))
+      return failure();
+    // Retime colliding operands through a VXM move until none collide.
+    for (size_t moves = 0; auto conflict = findIntrinsicConflict(nodes);
+         ++moves) {
+      if (moves > nodes.size())
+        return rootInst->emitError("operands collide on one unit however "
+                                   "they are retimed");
+      Operation *late = nodes[*conflict].inst.getOperation();
+      OpOperand &use = *late->getResult(0).getUses().begin();
+      OpBuilder builder(use.getOwner());
+      auto move = MoveOp::create(
+          builder, late->getLoc(), TypeRange{late->getResult(0).getType()},
+          ValueRange{late->getResult(0)}, ArrayRef<NamedAttribute>{});
+      use.set(move.getResult());
+      nodes.clear();
+      if (failed(collect(rootInst, -1, nodes)))
+        return failure();
+    }
+    int64_t earliest = 0;
+    for (const Node &node : nodes) {
+      FailureOr<int64_t> bound = stateBound(node);
+      if (failed(bound))
+        return failure();
+      earliest = std::max({earliest, -node.offset, *bound - node.offset});
+    }
+    // Each failed trial is blocked by something placed earlier, so a free
+    // cycle exists within the schedule's length plus the tree's own span.
+    const int64_t limit = earliest + totalCycles + 4096;
+    int64_t root = earliest;
+    while (!tryPlace(nodes, root))
+      if (++root > limit)
+        return rootInst->emitError("found no cycle at which this instruction "
+                                   "and its operands can all be placed");
+    commit(nodes, root);
+    return success();
+  }
+
+  void commit(llvm::SmallVectorImpl<Node> &nodes, int64_t root) {
+    Builder b(program.getContext());
+    for (Node &node : nodes) {
+      Operation *op = node.inst.getOperation();
+      int64_t issue = root + node.offset, span = nopCount(node);
+      node.inst.setPlacement(issue, node.unit);
+      if (node.stream >= 0)
+        node.inst.setResultStream(node.stream);
+      for (int64_t c = issue; c < issue + span; ++c)
+        queue(node.kind, node.unit).take(c);
+      int64_t &last =
+          lastIssue
+              .try_emplace({static_cast<unsigned>(node.kind), node.unit}, -1)
+              .first->second;
+      last = std::max(last, issue + span - 1);
+      if (auto use = bankUse(node, issue))
+        use->first->take(use->second);
+      int64_t landed = issue + (isa<NopOp>(op) ? span : latency(node.inst));
+      totalCycles = std::max(totalCycles, landed);
+      if (node.parent >= 0) {
+        int64_t consumer = nodes[node.parent].column;
+        streamSlots[node.stream]
+                   [target.streamDiagonal(node.stream, node.column, landed)]
+                       .push_back({std::min(node.column, consumer),
+                                   std::max(node.column, consumer)});
+      }
+      if (isa<ReadOp>(op)) {
+        CellState &cell = cells[cellOf(op)];
+        cell.lastReadIssue = std::max(cell.lastReadIssue, issue);
+      } else if (isa<WriteOp>(op)) {
+        CellState &cell = cells[cellOf(op)];
+        cell.visibleAt = landed;
+        ++cell.writesPlaced;
+      } else if (node.kind == UnitKind::Mxm) {
+        PlaneState &plane = planes[node.unit];
+        if (isa<LoadWeightsOp>(op)) {
+          plane.loadsLanded = std::max(plane.loadsLanded, landed);
+        } else if (isa<InstallWeightsOp>(op)) {
+          plane.arrayReady = landed;
+          plane.lastInstall = issue;
+          ++plane.installs;
+        } else if (isa<MatMulOp, MatMulAccOp>(op)) {
+          plane.lastMatMul = std::max(plane.lastMatMul, issue);
+        }
+      }
+    }
+  }
+
   ProgramOp program;
   const ::lpu::TargetDesc &target;
-  std::vector<int64_t> unitFree[::lpu::kNumUnitKinds];
+  std::vector<Occupancy> queueBusy[::lpu::kNumUnitKinds];
+  std::vector<Occupancy> bankBusy; // [slice * banks + bank]
+  std::vector<llvm::DenseMap<int64_t, SlotUse>> streamSlots;
+  std::map<std::pair<unsigned, int64_t>, int64_t> lastIssue;
   std::vector<PlaneState> planes;
-  llvm::DenseMap<Value, int64_t> ready;
   llvm::DenseMap<Cell, CellState> cells;
-  llvm::SetVector<Operation *> deferred;
+  llvm::DenseMap<Operation *, unsigned> readVersion;
+  llvm::DenseMap<Operation *, unsigned> matmulEpoch;
   int64_t totalCycles = 0;
 };
 

@@ -1,7 +1,11 @@
 //===- VerifySchedule.cpp - Check a scheduled program ---------------------===//
 //
 // An independent check of the scheduler's output, run at the end of every
-// compile. SRAM and MXM ordering are proven again by the simulator.
+// compile, against the machine model of docs/isa.md: queues issue one
+// instruction per cycle, every operand passes its consumer's slice exactly at
+// the consumer's issue cycle on a stream flowing the right way, no two values
+// share a stream slot along their way, and no SRAM bank port is used twice in
+// a cycle. SRAM and MXM ordering are proven again by the simulator.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,69 +31,90 @@ struct VerifySchedulePass
       program.emitError("program is not scheduled");
       return signalPassFailure();
     }
-    // (kind, unit, cycle) -> instruction occupying that issue slot.
-    std::map<std::tuple<unsigned, int64_t, int64_t>, Operation *> slots;
-    // stream -> (landing cycle, last read cycle, producer), per value.
-    std::map<int64_t, std::vector<std::tuple<int64_t, int64_t, Operation *>>>
-        streamUse;
     bool ok = true;
+    auto conflict = [&](Operation *op, Operation *other, const Twine &what) {
+      InFlightDiagnostic diag = op->emitError(what);
+      diag.attachNote(other->getLoc()) << "conflicting instruction";
+      ok = false;
+    };
+    // (kind, unit, cycle) and (slice, bank, cycle) -> first user.
+    std::map<std::tuple<unsigned, int64_t, int64_t>, Operation *> slots;
+    std::map<std::tuple<int64_t, int64_t, int64_t>, Operation *> ports;
+    // (stream, diagonal) -> column intervals [lo, hi] and their producers.
+    std::map<std::pair<int64_t, int64_t>,
+             std::vector<std::tuple<int64_t, int64_t, Operation *>>>
+        streamSlots;
     for (Operation &op : program.getBodyBlock()) {
       auto inst = dyn_cast<InstructionOpInterface>(op);
       if (!inst)
         continue;
       int64_t cycle = *inst.getIssueCycle();
       int64_t unit = *inst.getUnitIndex();
+      int64_t column = getColumn(inst, target);
       unsigned kind = static_cast<unsigned>(getQueueKind(inst));
       int64_t occupancy = 1;
       if (auto nop = dyn_cast<NopOp>(op))
         occupancy = nop.getCount();
-      for (int64_t c = cycle; c < cycle + occupancy; ++c) {
-        auto [it, inserted] = slots.insert({{kind, unit, c}, &op});
-        if (!inserted) {
-          InFlightDiagnostic diag = op.emitError()
-                                    << "issues at cycle " << c
-                                    << " on a unit that is already busy";
-          diag.attachNote(it->second->getLoc()) << "busy with this instruction";
-          ok = false;
-        }
+      for (int64_t c = cycle; c < cycle + occupancy; ++c)
+        if (auto [it, inserted] = slots.insert({{kind, unit, c}, &op});
+            !inserted)
+          conflict(&op, it->second,
+                   "issues at cycle " + Twine(c) +
+                       " on a unit that is already busy");
+      if (isa<ReadOp, WriteOp>(op)) {
+        BufferOp buffer = getAccessedBuffer(&op);
+        int64_t offset = isa<ReadOp>(op) ? cast<ReadOp>(op).getOffset()
+                                         : cast<WriteOp>(op).getOffset();
+        int64_t bank = target.bankOf(*buffer.getAddress() + offset);
+        int64_t at = isa<WriteOp>(op)
+                         ? cycle + target.latencyOf(inst.getOpcode())
+                         : cycle;
+        if (auto [it, inserted] =
+                ports.insert({{*buffer.getSlice(), bank, at}, &op});
+            !inserted)
+          conflict(&op, it->second,
+                   "uses bank " + Twine(bank) + " of mem[" +
+                       Twine(*buffer.getSlice()) + "] at cycle " + Twine(at) +
+                       ", as does another access");
       }
-      for (Value operand : op.getOperands()) {
+      for (auto [i, operand] : llvm::enumerate(op.getOperands())) {
         auto producer = operand.getDefiningOp<InstructionOpInterface>();
-        if (!producer)
+        // A value read for two operands is one read of one slot.
+        if (!producer ||
+            llvm::is_contained(op.getOperands().take_front(i), operand))
           continue;
+        int64_t from = getColumn(producer, target);
+        int64_t stream = *producer.getResultStream();
         int64_t landed =
             *producer.getIssueCycle() + target.latencyOf(producer.getOpcode());
-        if (landed > cycle) {
+        int64_t arrives = landed + std::abs(column - from);
+        bool east = target.isEastward(stream);
+        if ((east && column < from) || (!east && column > from)) {
+          op.emitError("reads stream ")
+              << stream << " at slice " << column
+              << ", upstream of where its producer writes it (slice " << from
+              << ")";
+          ok = false;
+        } else if (arrives != cycle) {
           op.emitError("reads a value at cycle ")
-              << cycle << " that lands at cycle " << landed;
+              << cycle << " that passes slice " << column << " at cycle "
+              << arrives;
           ok = false;
         }
-      }
-      if (op.getNumResults() == 1) {
-        int64_t landed = cycle + target.latencyOf(inst.getOpcode());
-        int64_t lastRead = landed;
-        for (Operation *user : op.getResult(0).getUsers())
-          lastRead = std::max(
-              lastRead, *cast<InstructionOpInterface>(user).getIssueCycle());
-        streamUse[*inst.getResultStream()].emplace_back(landed, lastRead, &op);
+        streamSlots[{stream, target.streamDiagonal(stream, from, landed)}]
+            .emplace_back(std::min(from, column), std::max(from, column),
+                          producer.getOperation());
       }
     }
-    for (auto &[stream, uses] : streamUse) {
+    for (auto &[slot, uses] : streamSlots) {
       llvm::sort(uses, [](const auto &a, const auto &b) {
         return std::get<0>(a) < std::get<0>(b);
       });
-      for (size_t i = 1; i < uses.size(); ++i) {
-        auto [prevLand, prevLast, prevOp] = uses[i - 1];
-        auto [land, last, thisOp] = uses[i];
-        if (land <= prevLast) {
-          InFlightDiagnostic diag =
-              thisOp->emitError()
-              << "lands on stream " << stream << " at cycle " << land
-              << " while it still holds a value read until cycle " << prevLast;
-          diag.attachNote(prevOp->getLoc()) << "that value is produced here";
-          ok = false;
-        }
-      }
+      for (size_t i = 1; i < uses.size(); ++i)
+        if (std::get<0>(uses[i]) <= std::get<1>(uses[i - 1]))
+          conflict(std::get<2>(uses[i]), std::get<2>(uses[i - 1]),
+                   "puts a value on stream " + Twine(slot.first) +
+                       " where another value still travels to its reader");
     }
     if (!ok)
       signalPassFailure();

@@ -20,12 +20,8 @@
 namespace lpu {
 
 constexpr char kMagic[8] = {'L', 'P', 'U', 'B', 'I', 'N', '\r', '\n'};
-constexpr uint16_t kFormatMajor = 1;
+constexpr uint16_t kFormatMajor = 2;
 constexpr uint16_t kFormatMinor = 0;
-
-/// Element types, numbered as ONNX's TensorProto.DataType.
-enum class DType : uint8_t { F32 = 1 };
-std::string_view dtypeName(DType dtype);
 
 /// A program input or output: where the host puts or finds it in SRAM.
 struct TensorBinding {
@@ -37,11 +33,12 @@ struct TensorBinding {
   TensorLayout layout;
 };
 
-/// Initial SRAM contents: `data` holds whole vectors starting at `address`.
+/// Initial SRAM contents: `data` holds whole vectors of lane words (see
+/// DType) starting at `address`.
 struct SramSegment {
   uint32_t slice = 0;
   uint32_t address = 0;
-  std::vector<float> data; // multiple of lanes
+  std::vector<uint32_t> data; // multiple of lanes
 };
 
 /// The instruction queue of one functional unit, NOPs included.
@@ -60,6 +57,10 @@ struct Binary {
   std::vector<UnitProgram> units;
 };
 
+/// Cycles an instruction holds its queue: `nop N` N, `repeat n, d` n*d,
+/// everything else 1.
+uint64_t queueCycles(const Instruction &inst);
+
 /// Serializes `binary`; the result is a function of its contents only.
 std::vector<uint8_t> writeBinary(const Binary &binary);
 
@@ -74,6 +75,12 @@ void printAssembly(const Binary &binary, std::ostream &os);
 /// One instruction in assembly syntax, e.g. "vadd e0, e1 -> w2".
 std::string formatInstruction(const TargetDesc &target,
                               const Instruction &inst);
+
+/// The instruction table of docs/isa.md, as Markdown, from ISA.def.
+void printInstructionTable(std::ostream &os);
+/// The target parameter and latency tables of docs/isa.md, as Markdown.
+void printTargetTables(const std::vector<TargetDesc> &targets,
+                       std::ostream &os);
 
 /// Formats a stream index as "e<i>" (eastward) or "w<i>" (westward).
 std::string streamName(const TargetDesc &target, uint8_t stream);

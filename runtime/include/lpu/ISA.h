@@ -27,18 +27,49 @@ enum class ImmKind : uint8_t {
   F32,       // IEEE-754 binary32 bit pattern
   LaneWidth, // low 16 bits: source lane; high 16 bits: lanes written
   Shift,     // signed lane shift, |shift| < lanes
+  DType,     // an element type (DType numbering)
+  Repeat,    // low 16 bits: extra issues (>= 1); high 16 bits: cycles between
+             // issues (>= 1). The address field is a signed step added to
+             // the repeated instruction's address at each issue.
 };
+
+/// Element types, numbered as ONNX's TensorProto.DataType. A lane holds one
+/// 32-bit word: float types as the binary32 value (f16/bf16 values are
+/// exactly representable), integer types as the sign-extended value.
+enum class DType : uint8_t {
+  None = 0,
+  F32 = 1,
+  I8 = 3,
+  I32 = 6,
+  F16 = 10,
+  BF16 = 16,
+};
+/// "f32", "i8", ...; "none" for DType::None and "?" for invalid bytes.
+std::string_view dtypeName(DType dtype);
+bool decodeDType(uint8_t byte, DType &dtype);
+bool isFloatDType(DType dtype);
+/// Bytes per element in host buffers (f32 4, f16 2, i8 1, ...).
+unsigned dtypeHostBytes(DType dtype);
+
+/// Which element types an instruction's dtype byte may name.
+enum class TypeSet : uint8_t {
+  None,   // must be DType::None: the instruction moves words unchanged
+  Arith,  // f32, f16, bf16, i32, i8
+  Float,  // f32, f16, bf16
+  MatMul, // f32, f16, bf16, i8 (the MXM's input types)
+};
+bool typeSetContains(TypeSet set, DType dtype);
 
 enum class Opcode : uint8_t {
 #define LPU_INSTRUCTION(Name, Mnemonic, Unit, NumSources, HasResult,           \
-                        UsesAddress, Imm)                                      \
+                        UsesAddress, Imm, Types, Summary)                      \
   Name,
 #include "lpu/ISA.def"
 };
 
 constexpr unsigned kNumOpcodes = 0
 #define LPU_INSTRUCTION(Name, Mnemonic, Unit, NumSources, HasResult,           \
-                        UsesAddress, Imm)                                      \
+                        UsesAddress, Imm, Types, Summary)                      \
   +1
 #include "lpu/ISA.def"
     ;
@@ -51,6 +82,8 @@ struct InstructionInfo {
   bool hasResult;
   bool usesAddress;
   ImmKind imm;
+  TypeSet types;
+  std::string_view summary;
 };
 
 /// The row of ISA.def for `opcode`.
@@ -63,7 +96,8 @@ constexpr uint8_t kNoStream = 0xff;
 
 /// One decoded instruction. Encoded little-endian in 16 bytes:
 ///   [0] opcode [1] dst stream [2] src0 stream [3] src1 stream
-///   [4..7] address  [8..11] immediate  [12..15] reserved, zero
+///   [4..7] address  [8..11] immediate  [12] element type
+///   [13..15] reserved, zero
 struct Instruction {
   Opcode opcode = Opcode::Nop;
   uint8_t dst = kNoStream;
@@ -71,11 +105,13 @@ struct Instruction {
   uint8_t src1 = kNoStream;
   uint32_t address = 0;
   uint32_t imm = 0;
+  DType dtype = DType::None;
 };
 constexpr unsigned kInstructionBytes = 16;
 
 void encodeInstruction(const Instruction &inst, uint8_t *out);
-/// Decodes one word; false if the opcode byte or reserved bytes are invalid.
+/// Decodes one word; false if the opcode, the dtype or reserved bytes are
+/// invalid.
 bool decodeInstruction(const uint8_t *in, Instruction &inst);
 
 } // namespace lpu

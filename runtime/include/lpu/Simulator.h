@@ -2,8 +2,9 @@
 //
 // A cycle-accurate functional simulator of an LPU binary. It computes real
 // values and proves the schedule: any operand that is not where the
-// instruction expects it at its cycle is reported as a hazard and fails the
-// run, exactly as it would silently corrupt data on the chip.
+// instruction expects it at its cycle, and any resource used twice at once,
+// is reported as a hazard and fails the run, exactly as it would silently
+// corrupt data on the chip. The machine model is specified in docs/isa.md.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,14 +22,30 @@ namespace lpu {
 struct UnitStats {
   UnitKind kind;
   uint32_t index;
-  uint64_t instructions = 0; // issued, NOPs excluded (one issue cycle each)
+  /// Issue cycles used (NOPs excluded; each repeated issue counts).
+  uint64_t busyCycles = 0;
 };
 
 struct SimulationStats {
   /// Cycles from the first issue until the last result lands.
   uint64_t cycles = 0;
+  /// Issued instructions, NOPs excluded, repeats expanded.
   uint64_t instructions = 0;
+  /// Instruction words in the binary, NOPs and repeats included.
+  uint64_t instructionWords = 0;
+  /// Values put on streams, and stream reads.
+  uint64_t streamWrites = 0;
+  uint64_t streamReads = 0;
+  /// SRAM vectors that ever held data (inputs, constants, writes): the
+  /// high-water mark of a statically allocated program, and the capacity.
+  uint64_t sramVectorsUsed = 0;
+  uint64_t sramVectorsTotal = 0;
+  uint32_t clockMHz = 0;
   std::vector<UnitStats> units;
+
+  double latencyMicroseconds() const {
+    return clockMHz ? double(cycles) / clockMHz : 0.0;
+  }
 };
 
 class Simulator {
@@ -38,14 +55,16 @@ public:
   Simulator(const Simulator &) = delete;
   Simulator &operator=(const Simulator &) = delete;
 
-  /// Copies `count` elements (row-major, the binding's shape) into SRAM.
-  bool setInput(size_t index, const float *data, size_t count,
+  /// Copies `count` host elements of the binding's dtype (row-major, the
+  /// binding's shape; dtypeHostBytes() each) into SRAM.
+  bool setInput(size_t index, const void *data, size_t count,
                 std::string &error);
   /// Runs the whole program. Returns false with a hazard or missing-input
   /// report in `error`.
   bool run(std::string &error);
-  /// Copies an output (row-major) out of SRAM after a successful run.
-  bool getOutput(size_t index, float *data, size_t count,
+  /// Copies an output (row-major, host elements) out of SRAM after a
+  /// successful run.
+  bool getOutput(size_t index, void *data, size_t count,
                  std::string &error) const;
   const SimulationStats &getStats() const;
 
@@ -53,6 +72,13 @@ private:
   struct State;
   std::unique_ptr<State> state;
 };
+
+/// Element conversions shared by the simulator and the compiler's constant
+/// encoder: host element <-> 32-bit lane word.
+uint32_t laneWordFromHost(DType dtype, const void *element);
+void laneWordToHost(DType dtype, uint32_t word, void *element);
+/// Rounds a binary32 value to `dtype` (f32, f16 or bf16), as a lane word.
+uint32_t roundFloatWord(DType dtype, float value);
 
 } // namespace lpu
 

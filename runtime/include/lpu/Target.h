@@ -1,7 +1,9 @@
 //===- Target.h - LPU target descriptions -----------------------*- C++ -*-===//
 //
-// Every chip parameter the compiler and the simulator depend on. A binary
-// embeds the description it was compiled for.
+// Every chip parameter the compiler and the simulator depend on. Targets are
+// written as JSON files (docs/target-description.md); the shipped ones live
+// in runtime/targets/ and are compiled in from there. A binary embeds the
+// description it was compiled for.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,42 +15,93 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lpu {
 
+/// What occupies one column of the floorplan. The values are part of the
+/// binary format. C2C slices hold no queue the ISA uses yet.
+enum class SliceKind : uint8_t { Mem = 0, Vxm = 1, Mxm = 2, Sxm = 3, C2c = 4 };
+std::string_view sliceKindName(SliceKind kind); // "MEM", "VXM", ...
+
 struct TargetDesc {
   std::string name;
-  /// Elements per vector (fp32 elements: one lane holds one element).
-  uint32_t lanes = 0;
-  /// MEM slices and vector addresses per slice.
-  uint32_t memSlices = 0;
-  uint32_t memAddresses = 0;
-  /// Stream registers per direction (east and west), i.e. 2x in all.
-  uint32_t streamsPerDirection = 0;
-  /// Independent instruction queues per unit kind.
-  uint32_t vxmUnits = 0;
-  uint32_t mxmPlanes = 0;
-  uint32_t sxmUnits = 0;
   uint32_t clockMHz = 0;
+  /// Elements per vector: one 32-bit lane word each (see DType).
+  uint32_t lanes = 0;
+  /// Superlanes the lanes are grouped into (instructions reach superlane k
+  /// k cycles after issue; the skew is the same for every instruction and is
+  /// not modelled).
+  uint32_t superlanes = 0;
+  /// Stream registers per direction; stream ids [0, n) flow east, [n, 2n)
+  /// west.
+  uint32_t streamsPerDirection = 0;
+  /// Vector addresses per MEM slice and banks per slice. Address a is in
+  /// bank a % memBanks; each bank has one port (one access per cycle).
+  uint32_t memAddresses = 0;
+  uint32_t memBanks = 0;
+  /// VXM queues per VXM slice (ALUs per lane) and SXM queues per SXM slice.
+  uint32_t vxmAlusPerLane = 0;
+  uint32_t sxmQueuesPerSlice = 0;
+  /// Slices from the west edge to the east edge; a value moves one slice per
+  /// cycle. The first VXM slice is the centre: slices west of it form the
+  /// west hemisphere.
+  std::vector<SliceKind> floorplan;
   /// Cycles from issue until the result (stream, SRAM cell, weight buffer or
   /// array) is visible; indexed by Opcode.
   std::array<uint32_t, kNumOpcodes> latency{};
 
+  /// Derived from the fields above by finalize(): queue counts per unit kind
+  /// and the floorplan column of every queue.
+  uint32_t memSlices = 0;
+  uint32_t vxmUnits = 0;
+  uint32_t mxmPlanes = 0;
+  uint32_t sxmUnits = 0;
+  std::array<std::vector<uint32_t>, kNumUnitKinds> unitColumns;
+
+  /// Computes the derived fields; call after setting the others.
+  void finalize();
+  /// Empty when the description is internally consistent, else why not.
+  std::string validate() const;
+
   uint32_t numStreams() const { return 2 * streamsPerDirection; }
+  bool isEastward(uint8_t stream) const { return stream < streamsPerDirection; }
   uint32_t unitCount(UnitKind kind) const;
+  /// The floorplan column of queue `index` of `kind`.
+  uint32_t unitColumn(UnitKind kind, uint32_t index) const {
+    return unitColumns[static_cast<unsigned>(kind)][index];
+  }
+  uint32_t numColumns() const { return floorplan.size(); }
+  uint32_t centreColumn() const;
   uint32_t latencyOf(Opcode op) const {
     return latency[static_cast<unsigned>(op)];
   }
-  /// Empty when the description is internally consistent, else why not.
-  std::string validate() const;
+  uint32_t bankOf(uint32_t address) const { return address % memBanks; }
+  /// Streams carry a value written at column x, cycle t to column x+d
+  /// (eastward) or x-d (westward) at cycle t+d: the value keeps one diagonal
+  /// of (column, cycle), which identifies its stream slot.
+  int64_t streamDiagonal(uint8_t stream, int64_t column, int64_t cycle) const {
+    return isEastward(stream) ? cycle - column : cycle + column;
+  }
   bool operator==(const TargetDesc &other) const;
+  bool operator!=(const TargetDesc &other) const { return !(*this == other); }
 };
+
+/// Parses a target description file's text. On failure returns false with
+/// one line in `error` naming the offending key.
+bool parseTargetDescription(std::string_view json, TargetDesc &target,
+                            std::string &error);
+/// The description as a target file (stable key order, one key per line).
+std::string printTargetDescription(const TargetDesc &target);
 
 /// Targets shipped with lpuc: "lpu-v1" (TSP-scale) and "lpu-tiny" (for tests).
 const std::vector<TargetDesc> &builtinTargets();
 /// The built-in target called `name`, or nullptr.
-const TargetDesc *findBuiltinTarget(const std::string &name);
+const TargetDesc *findBuiltinTarget(std::string_view name);
+/// A built-in target name, or else the path of a target file.
+bool loadTarget(const std::string &nameOrPath, TargetDesc &target,
+                std::string &error);
 
 } // namespace lpu
 

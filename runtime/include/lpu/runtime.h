@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-#define LPU_RUNTIME_API_VERSION 1
+#define LPU_RUNTIME_API_VERSION 2
 
 typedef enum lpu_status {
   LPU_OK = 0,
@@ -24,9 +24,19 @@ typedef enum lpu_status {
   LPU_ERROR_INVALID_BINARY = 2,   /* malformed, corrupted or unsupported */
   LPU_ERROR_INVALID_ARGUMENT = 3, /* bad index, size or null pointer */
   LPU_ERROR_EXECUTION = 4,        /* a hazard or missing input during a run */
+  LPU_ERROR_TARGET_MISMATCH = 5,  /* compiled for another chip description */
 } lpu_status;
 
-typedef enum lpu_dtype { LPU_DTYPE_F32 = 1 } lpu_dtype;
+/* Element types, numbered as ONNX's TensorProto.DataType. Host buffers hold
+ * elements of the natural size: 4 bytes for f32/i32, 2 for f16/bf16 (IEEE
+ * binary16 / bfloat16 bit patterns), 1 for i8. */
+typedef enum lpu_dtype {
+  LPU_DTYPE_F32 = 1,
+  LPU_DTYPE_I8 = 3,
+  LPU_DTYPE_I32 = 6,
+  LPU_DTYPE_F16 = 10,
+  LPU_DTYPE_BF16 = 16,
+} lpu_dtype;
 
 typedef struct lpu_program lpu_program;
 typedef struct lpu_execution lpu_execution;
@@ -37,13 +47,37 @@ typedef struct lpu_tensor_info {
   size_t rank;
   const int64_t *shape; /* owned by the program */
   size_t num_elements;
+  size_t element_bytes; /* host bytes per element */
 } lpu_tensor_info;
 
 typedef struct lpu_stats {
-  uint64_t cycles;       /* total cycles of the run */
-  uint64_t instructions; /* issued instructions, NOPs excluded */
-  uint32_t clock_mhz;    /* target clock, for latency = cycles / clock */
+  uint64_t cycles;             /* total cycles of the run */
+  uint64_t instructions;       /* issues, NOPs excluded, repeats expanded */
+  uint64_t instruction_words;  /* words in the binary, NOPs included */
+  uint32_t clock_mhz;          /* target clock */
+  double latency_us;           /* cycles / clock */
+  uint64_t stream_writes;      /* values put on streams */
+  uint64_t stream_reads;       /* operands taken from streams */
+  uint64_t sram_vectors_used;  /* SRAM high-water mark, in vectors */
+  uint64_t sram_vectors_total; /* SRAM capacity, in vectors */
+  size_t num_units;            /* queues with instructions; see below */
 } lpu_stats;
+
+typedef struct lpu_unit_stats {
+  const char *kind;     /* "mem", "vxm", "mxm" or "sxm" */
+  uint32_t index;       /* queue index within its kind */
+  uint32_t slice;       /* floorplan column (0 = west edge) */
+  uint64_t busy_cycles; /* issue cycles used */
+  double utilization;   /* busy_cycles / cycles */
+} lpu_unit_stats;
+
+/* Host element conversions, for tools that read and print tensors: doubles
+ * to elements of `dtype` (floats round to nearest even, integers round and
+ * saturate) and back. */
+lpu_status lpu_elements_from_f64(lpu_dtype dtype, const double *in, size_t n,
+                                 void *out);
+lpu_status lpu_elements_to_f64(lpu_dtype dtype, const void *in, size_t n,
+                               double *out);
 
 /* The message for the last failed call on this thread ("" if none). */
 const char *lpu_last_error(void);
@@ -53,8 +87,13 @@ lpu_status lpu_program_load_memory(const void *data, size_t size,
                                    lpu_program **program);
 void lpu_program_free(lpu_program *program);
 
-/* The target the program was compiled for, e.g. "lpu-v1". */
+/* The target the program was compiled for, e.g. "lpu-v1". Loading refuses a
+ * binary that names a built-in target but describes it differently. */
 const char *lpu_program_target(const lpu_program *program);
+/* LPU_OK if the program was compiled for exactly this target (a built-in
+ * name or a target description file), LPU_ERROR_TARGET_MISMATCH if not. */
+lpu_status lpu_program_check_target(const lpu_program *program,
+                                    const char *name_or_path);
 size_t lpu_program_num_inputs(const lpu_program *program);
 size_t lpu_program_num_outputs(const lpu_program *program);
 lpu_status lpu_program_input_info(const lpu_program *program, size_t index,
@@ -66,14 +105,18 @@ lpu_status lpu_program_output_info(const lpu_program *program, size_t index,
 lpu_status lpu_execution_create(const lpu_program *program,
                                 lpu_execution **execution);
 void lpu_execution_free(lpu_execution *execution);
+/* `data` holds num_elements host elements of the input's dtype. */
 lpu_status lpu_execution_set_input(lpu_execution *execution, size_t index,
-                                   const float *data, size_t num_elements);
+                                   const void *data, size_t num_elements);
 lpu_status lpu_execution_run(lpu_execution *execution);
 lpu_status lpu_execution_get_output(const lpu_execution *execution,
-                                    size_t index, float *data,
+                                    size_t index, void *data,
                                     size_t num_elements);
 lpu_status lpu_execution_stats(const lpu_execution *execution,
                                lpu_stats *stats);
+/* Per-queue statistics, index < lpu_stats.num_units. */
+lpu_status lpu_execution_unit_stats(const lpu_execution *execution,
+                                    size_t index, lpu_unit_stats *stats);
 
 #ifdef __cplusplus
 }

@@ -10,7 +10,7 @@
 // CHECK: %[[B0:.*]] = lpu.mem.read %[[B]][0]
 // CHECK: lpu.mxm.load_weights %[[B0]], row 0 {unit = 0 : i32}
 // CHECK-COUNT-15: lpu.mxm.load_weights {{.*}} {unit = 0 : i32}
-// CHECK: lpu.mxm.install rows 16 {unit = 0 : i32}
+// CHECK: lpu.mxm.install rows 16 {unit = 0 : i32} : f32
 // CHECK: %[[A0:.*]] = lpu.mem.read %[[A]][0]
 // CHECK: %[[M0:.*]] = lpu.mxm.matmul %[[A0]] {unit = 0 : i32}
 // CHECK: lpu.mem.write %[[M0]], %[[Y]][0]
@@ -20,7 +20,7 @@
 // CHECK: %[[B16:.*]] = lpu.mem.read %[[B]][16]
 // CHECK: lpu.mxm.load_weights %[[B16]], row 0 {unit = 1 : i32}
 // CHECK-COUNT-3: lpu.mxm.load_weights {{.*}} {unit = 1 : i32}
-// CHECK: lpu.mxm.install rows 4 {unit = 1 : i32}
+// CHECK: lpu.mxm.install rows 4 {unit = 1 : i32} : f32
 // CHECK: %[[A1:.*]] = lpu.mem.read %[[A]][1]
 // CHECK: %[[M1:.*]] = lpu.mxm.matmul %[[A1]] {unit = 1 : i32}
 // CHECK: %[[P:.*]] = lpu.mem.read %[[Y]][0]

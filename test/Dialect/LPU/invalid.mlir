@@ -7,8 +7,8 @@ lpu.program @p target("lpu-huge") {
 // -----
 
 lpu.program @p target("lpu-tiny") {
-  // expected-error @+1 {{holds 'i32'; only f32 buffers are supported}}
-  %x = lpu.buffer input "x" : tensor<4xi32>
+  // expected-error @+1 {{holds 'i64'; buffers hold f32, f16, bf16, i32 or i8}}
+  %x = lpu.buffer input "x" : tensor<4xi64>
 }
 
 // -----
@@ -85,14 +85,14 @@ lpu.program @p target("lpu-tiny") {
 
 lpu.program @p target("lpu-tiny") {
   // expected-error @+1 {{rows 0 is out of range for 16 lanes}}
-  lpu.mxm.install rows 0 {unit = 0 : i32}
+  lpu.mxm.install rows 0 {unit = 0 : i32} : f32
 }
 
 // -----
 
 lpu.program @p target("lpu-tiny") {
   // expected-error @+1 {{unit mxm[2] does not exist on lpu-tiny}}
-  lpu.mxm.install rows 4 {unit = 2 : i32}
+  lpu.mxm.install rows 4 {unit = 2 : i32} : f32
 }
 
 // -----
@@ -179,4 +179,42 @@ lpu.program @p target("lpu-tiny") {
 lpu.program @p target("lpu-tiny") {
 ^bb0(%v: !lpu.vector<f32>):
   %r = lpu.vxm.relu %v : !lpu.vector<f32>
+}
+
+// -----
+
+// expected-error @+1 {{lane vectors hold f32, f16, bf16, i32 or i8, not 'f64'}}
+func.func private @f(!lpu.vector<f64>)
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  // expected-error @+1 {{installs f32, f16, bf16 or i8 weights, not 'i32'}}
+  lpu.mxm.install rows 4 {unit = 0 : i32} : i32
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  %x = lpu.buffer input "x" : tensor<16xi8>
+  %a = lpu.mem.read %x[0] : !lpu.vector<i8>
+  // expected-error @+1 {{accumulates i8 products into i32, not 'f32'}}
+  %m = lpu.mxm.matmul %a {unit = 0 : i32} : !lpu.vector<i8> -> !lpu.vector<f32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  %x = lpu.buffer input "x" : tensor<16xf16>
+  // expected-error @+1 {{moves 'f32' vectors of buffer 'x', which holds 'f16'}}
+  %a = lpu.mem.read %x[0] : !lpu.vector<f32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  %x = lpu.buffer input "x" : tensor<16xi32>
+  %a = lpu.mem.read %x[0] : !lpu.vector<i32>
+  // expected-error @+1 {{floating-point lane vector}}
+  %s = lpu.vxm.scale %a, 2.0 : !lpu.vector<i32>
 }

@@ -38,12 +38,12 @@ lpu.program @all_ops target("lpu-tiny") attributes {cycles = 40 : i64} {
   %w0 = lpu.mem.read %w[0] {cycle = 2 : i64, stream = 10 : i32, unit = 1 : i32} : !lpu.vector<f32>
   // CHECK: lpu.mxm.load_weights %{{.*}}, row 0 {cycle = 4 : i64, unit = 1 : i32} : <f32>
   lpu.mxm.load_weights %w0, row 0 {cycle = 4 : i64, unit = 1 : i32} : !lpu.vector<f32>
-  // CHECK: lpu.mxm.install rows 1 {cycle = 5 : i64, unit = 1 : i32}
-  lpu.mxm.install rows 1 {cycle = 5 : i64, unit = 1 : i32}
+  // CHECK: lpu.mxm.install rows 1 {cycle = 5 : i64, unit = 1 : i32} : f32
+  lpu.mxm.install rows 1 {cycle = 5 : i64, unit = 1 : i32} : f32
   // CHECK: lpu.mxm.matmul
-  %mm = lpu.mxm.matmul %a {cycle = 8 : i64, stream = 11 : i32, unit = 1 : i32} : !lpu.vector<f32>
-  // CHECK: lpu.mxm.matmul_acc %{{.*}}, %{{.*}} {cycle = 9 : i64, stream = 12 : i32, unit = 1 : i32} : <f32>
-  %acc = lpu.mxm.matmul_acc %b, %mm {cycle = 9 : i64, stream = 12 : i32, unit = 1 : i32} : !lpu.vector<f32>
+  %mm = lpu.mxm.matmul %a {cycle = 8 : i64, stream = 11 : i32, unit = 1 : i32} : !lpu.vector<f32> -> !lpu.vector<f32>
+  // CHECK: lpu.mxm.matmul_acc %{{.*}}, %{{.*}} {cycle = 9 : i64, stream = 12 : i32, unit = 1 : i32} : <f32> -> <f32>
+  %acc = lpu.mxm.matmul_acc %b, %mm {cycle = 9 : i64, stream = 12 : i32, unit = 1 : i32} : !lpu.vector<f32> -> !lpu.vector<f32>
   lpu.mem.write %acc, %y[0] {cycle = 13 : i64, unit = 2 : i32} : !lpu.vector<f32>
   // CHECK: lpu.nop 3 on "vxm" {cycle = 20 : i64, unit = 2 : i32}
   lpu.nop 3 on "vxm" {cycle = 20 : i64, unit = 2 : i32}

@@ -7,7 +7,7 @@ Usage: corrupt_address.py IN.lpu OUT.lpu ADDRESS
 import struct
 import sys
 
-READ_OPCODE = 1
+READ_OPCODE = 2  # the row of "read" in runtime/include/lpu/ISA.def
 
 
 def fnv1a64(data):
