@@ -87,6 +87,56 @@ uint32_t floatBits(float f) {
   return word;
 }
 
+/// Whether `b` is `a` issued again with its address moved by `step`.
+bool isRepeatOf(const ::lpu::Instruction &a, const ::lpu::Instruction &b,
+                int64_t step) {
+  return a.opcode == b.opcode && a.dst == b.dst && a.src0 == b.src0 &&
+         a.src1 == b.src1 && a.imm == b.imm && a.dtype == b.dtype &&
+         int64_t(b.address) - int64_t(a.address) == step;
+}
+
+/// Writes one queue: idle gaps become NOPs, and runs of an instruction issued
+/// at a fixed stride with a fixed address step become one `repeat`.
+void encodeQueue(llvm::ArrayRef<std::pair<int64_t, ::lpu::Instruction>> words,
+                 std::vector<::lpu::Instruction> &out) {
+  int64_t cycle = 0;
+  for (size_t i = 0; i < words.size();) {
+    auto [issue, word] = words[i];
+    // A NOP counts at most 2^32-1 cycles.
+    while (issue > cycle) {
+      ::lpu::Instruction nop;
+      nop.imm =
+          static_cast<uint32_t>(std::min<int64_t>(issue - cycle, UINT32_MAX));
+      out.push_back(nop);
+      cycle += nop.imm;
+    }
+    out.push_back(word);
+    cycle = issue + ::lpu::queueCycles(word);
+    size_t end = i + 1;
+    if (word.opcode != ::lpu::Opcode::Nop && end < words.size()) {
+      int64_t stride = words[end].first - issue;
+      int64_t step = int64_t(words[end].second.address) - word.address;
+      while (end < words.size() && end - i <= 0xffff && stride <= 0xffff &&
+             words[end].first - words[end - 1].first == stride &&
+             isRepeatOf(words[end - 1].second, words[end].second, step))
+        ++end;
+      uint32_t count = end - i - 1;
+      // Worth a word when it replaces two or more, or one plus its NOP.
+      if (count >= 2 || (count == 1 && stride > 1)) {
+        ::lpu::Instruction repeat;
+        repeat.opcode = ::lpu::Opcode::Repeat;
+        repeat.imm = count | static_cast<uint32_t>(stride) << 16;
+        repeat.address = static_cast<uint32_t>(static_cast<int32_t>(step));
+        out.push_back(repeat);
+        cycle = issue + count * stride + 1;
+      } else {
+        end = i + 1;
+      }
+    }
+    i = end;
+  }
+}
+
 std::vector<int64_t> shapeOf(BufferOp buffer) {
   auto shape = buffer.getTensorType().getShape();
   return std::vector<int64_t>(shape.begin(), shape.end());
@@ -157,24 +207,16 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(ProgramOp program) {
     ::lpu::UnitProgram unit;
     unit.kind = static_cast<::lpu::UnitKind>(key.first);
     unit.index = key.second;
-    int64_t cycle = 0;
+    std::vector<std::pair<int64_t, ::lpu::Instruction>> words;
     for (auto &[issue, inst] : entries) {
-      if (issue < cycle)
+      if (!words.empty() &&
+          issue < words.back().first + ::lpu::queueCycles(words.back().second))
         return inst.emitError("overlaps the previous instruction of ")
                << ::lpu::unitKindName(unit.kind).data() << "[" << unit.index
                << "] at cycle " << issue;
-      // Idle gaps become NOPs; a NOP counts at most 2^32-1 cycles.
-      while (issue > cycle) {
-        ::lpu::Instruction nop;
-        nop.imm =
-            static_cast<uint32_t>(std::min<int64_t>(issue - cycle, UINT32_MAX));
-        unit.instructions.push_back(nop);
-        cycle += nop.imm;
-      }
-      ::lpu::Instruction word = encode(inst);
-      unit.instructions.push_back(word);
-      cycle = issue + (word.opcode == ::lpu::Opcode::Nop ? word.imm : 1);
+      words.push_back({issue, encode(inst)});
     }
+    encodeQueue(words, unit.instructions);
     binary.units.push_back(std::move(unit));
   }
   return binary;
