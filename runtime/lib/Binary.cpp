@@ -471,6 +471,10 @@ bool readCode(ByteReader &r, const TargetDesc &t,
 
 } // namespace
 
+uint64_t computeChecksum(const uint8_t *data, size_t size) {
+  return fnv1a64(data, size < kChecksumBytes ? 0 : size - kChecksumBytes);
+}
+
 uint64_t queueCycles(const Instruction &inst) {
   switch (inst.opcode) {
   case Opcode::Nop:

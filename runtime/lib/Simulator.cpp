@@ -212,7 +212,7 @@ struct Landing {
   LandingKind kind;
   uint32_t a, b; // stream | (slice, address) | (plane, row) | (plane, rows)
   VectorRef data;
-  uint32_t writer; // index into State::issues
+  IssueSlot writer;
 
   bool operator>(const Landing &o) const {
     return cycle != o.cycle ? cycle > o.cycle : sequence > o.sequence;
@@ -222,7 +222,7 @@ struct Landing {
 /// A value on a stream: who wrote it where, and whether anyone read it.
 struct StreamValue {
   int64_t column;
-  uint32_t writer;
+  IssueSlot writer;
   uint64_t reads;
   VectorRef data;
 };
@@ -238,7 +238,7 @@ struct PlaneState {
 
 struct BankUse {
   int64_t cycle = -1;
-  uint32_t user = 0;
+  IssueSlot user{};
 };
 
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
@@ -255,7 +255,6 @@ struct Simulator::State {
   /// Per stream: diagonal -> values written on it, in landing order.
   std::vector<std::map<int64_t, std::vector<StreamValue>>> streams;
   std::vector<PlaneState> planes;
-  std::vector<IssueSlot> issues;
   std::priority_queue<Landing, std::vector<Landing>, std::greater<Landing>>
       landings;
   uint64_t sequence = 0;
@@ -324,8 +323,7 @@ struct Simulator::State {
     return target.unitColumn(u.kind, u.index);
   }
 
-  std::string describe(uint32_t issue) const {
-    const IssueSlot &slot = issues[issue];
+  std::string describe(const IssueSlot &slot) const {
     const UnitProgram &u = binary.units[slot.unit];
     std::ostringstream os;
     os << unitKindName(u.kind) << "[" << u.index << "] instruction #"
@@ -337,7 +335,8 @@ struct Simulator::State {
     return os.str();
   }
 
-  void reportHazard(uint64_t cycle, uint32_t issue, const std::string &what) {
+  void reportHazard(uint64_t cycle, const IssueSlot &issue,
+                    const std::string &what) {
     if (!hazard.empty())
       return;
     std::ostringstream os;
@@ -350,7 +349,7 @@ struct Simulator::State {
   }
 
   void schedule(uint64_t cycle, LandingKind kind, uint32_t a, uint32_t b,
-                VectorRef data, uint32_t writer) {
+                VectorRef data, const IssueSlot &writer) {
     landings.push(
         Landing{cycle, sequence++, kind, a, b, std::move(data), writer});
   }
@@ -375,7 +374,7 @@ struct Simulator::State {
 
   /// Bank ports: one access per bank per cycle.
   void useBank(uint32_t slice, uint32_t address, int64_t cycle,
-               uint32_t issue) {
+               const IssueSlot &issue) {
     BankUse &use = banks[slice][target.bankOf(address)];
     if (use.cycle == cycle) {
       reportHazard(cycle, issue,
@@ -391,7 +390,7 @@ struct Simulator::State {
   void land(const Landing &ev) {
     switch (ev.kind) {
     case LandingKind::Stream: {
-      const IssueSlot &slot = issues[ev.writer];
+      const IssueSlot &slot = ev.writer;
       uint8_t stream = static_cast<uint8_t>(ev.a);
       int64_t column = columnOf(slot);
       int64_t diag = target.streamDiagonal(stream, column, ev.cycle);
@@ -427,7 +426,7 @@ struct Simulator::State {
     }
     case LandingKind::Install: {
       PlaneState &p = planes[ev.a];
-      DType dtype = issues[ev.writer].inst.dtype;
+      DType dtype = ev.writer.inst.dtype;
       size_t n = size_t(lanes) * lanes, installed = size_t(ev.b) * lanes;
       // Rows past `rows` are installed as zero, so padding lanes of the
       // activations never meet stale weights.
@@ -460,8 +459,8 @@ struct Simulator::State {
     }
   }
 
-  const Vector *source(uint32_t issue, uint8_t stream) {
-    const IssueSlot &slot = issues[issue];
+  const Vector *source(const IssueSlot &slot, uint8_t stream) {
+    const IssueSlot &issue = slot;
     int64_t column = columnOf(slot);
     StreamValue *v = valueAt(stream, column,
                              target.streamDiagonal(stream, column, slot.cycle));
@@ -477,8 +476,8 @@ struct Simulator::State {
     return v->data.get();
   }
 
-  void execute(uint32_t issue) {
-    const IssueSlot &slot = issues[issue];
+  void execute(const IssueSlot &slot) {
+    const IssueSlot &issue = slot;
     const UnitProgram &unit = binary.units[slot.unit];
     const Instruction &inst = slot.inst;
     const uint64_t t = slot.cycle;
@@ -655,54 +654,59 @@ struct Simulator::State {
     schedule(done, LandingKind::Stream, inst.dst, 0, std::move(out), issue);
   }
 
-  /// Expands every queue into issue slots, in (cycle, queue) order.
-  bool expandQueues(std::string &error) {
-    for (uint32_t u = 0; u < binary.units.size(); ++u) {
-      const auto &insts = binary.units[u].instructions;
-      uint64_t cycle = 0;
-      for (uint32_t i = 0; i < insts.size(); ++i) {
-        const Instruction &inst = insts[i];
-        if (inst.opcode == Opcode::Nop) {
-          cycle += inst.imm;
-          continue;
-        }
-        if (inst.opcode != Opcode::Repeat) {
-          issues.push_back({cycle, u, i, 0, inst});
-          ++cycle;
-          continue;
-        }
+  /// Where one queue is: the next word, its cycle, and an unfinished repeat.
+  struct QueueCursor {
+    uint32_t unit = 0;
+    size_t word = 0;
+    uint64_t cycle = 0;
+    IssueSlot last{};          // the instruction a repeat issues again
+    uint32_t repeatsLeft = 0;  // issues of the current repeat still to come
+  };
+
+  /// The next issue of `q`, or false at the end of its queue (or on a bad
+  /// repeat, with `hazard` set).
+  bool nextIssue(QueueCursor &q, IssueSlot &out) {
+    const auto &words = binary.units[q.unit].instructions;
+    while (q.repeatsLeft == 0 && q.word < words.size()) {
+      const Instruction &inst = words[q.word];
+      if (inst.opcode == Opcode::Nop) {
+        q.cycle += inst.imm;
+        ++q.word;
+      } else if (inst.opcode == Opcode::Repeat) {
         // The loader guarantees a repeat follows a real instruction.
-        const IssueSlot first = issues.back();
-        uint32_t count = inst.imm & 0xffff, stride = inst.imm >> 16;
-        int32_t step = static_cast<int32_t>(inst.address);
-        for (uint32_t k = 1; k <= count; ++k) {
-          IssueSlot again = first;
-          again.cycle = first.cycle + uint64_t(k) * stride;
-          again.index = i;
-          again.iteration = k;
-          if (getInstructionInfo(first.inst.opcode).usesAddress) {
-            int64_t address = int64_t(first.inst.address) + int64_t(k) * step;
-            if (address < 0 || address >= target.memAddresses) {
-              error = unitName(u) + " instruction #" + std::to_string(i) +
-                      ": repeat steps the address out of the slice (" +
-                      std::to_string(address) + ")";
-              return false;
-            }
-            again.inst.address = static_cast<uint32_t>(address);
-          }
-          issues.push_back(again);
-        }
-        cycle = first.cycle + uint64_t(count) * stride + 1;
+        q.repeatsLeft = inst.imm & 0xffff;
+        break;
+      } else {
+        out = q.last = {q.cycle, q.unit, static_cast<uint32_t>(q.word), 0, inst};
+        ++q.cycle;
+        ++q.word;
+        return true;
       }
     }
-    std::stable_sort(issues.begin(), issues.end(),
-                     [](const IssueSlot &x, const IssueSlot &y) {
-                       return x.cycle != y.cycle ? x.cycle < y.cycle
-                                                 : x.unit < y.unit;
-                     });
-    for (const IssueSlot &slot : issues)
-      ++stats.units[slot.unit].busyCycles;
-    stats.instructions = issues.size();
+    if (q.repeatsLeft == 0)
+      return false;
+    const Instruction &repeat = words[q.word];
+    uint32_t count = repeat.imm & 0xffff, stride = repeat.imm >> 16;
+    uint32_t k = count - --q.repeatsLeft;
+    out = q.last;
+    out.cycle = q.last.cycle + uint64_t(k) * stride;
+    out.index = static_cast<uint32_t>(q.word);
+    out.iteration = k;
+    if (getInstructionInfo(out.inst.opcode).usesAddress) {
+      int64_t address = int64_t(q.last.inst.address) +
+                        int64_t(k) * static_cast<int32_t>(repeat.address);
+      if (address < 0 || address >= target.memAddresses) {
+        hazard = unitName(q.unit) + " instruction #" + std::to_string(q.word) +
+                 ": repeat steps the address out of the slice (" +
+                 std::to_string(address) + ")";
+        return false;
+      }
+      out.inst.address = static_cast<uint32_t>(address);
+    }
+    if (q.repeatsLeft == 0) {
+      q.cycle = q.last.cycle + uint64_t(count) * stride + 1;
+      ++q.word;
+    }
     return true;
   }
 
@@ -757,14 +761,28 @@ bool Simulator::run(std::string &error) {
       return false;
     }
   s.ran = true;
-  if (!s.expandQueues(error)) {
-    s.hazard = error;
-    return false;
+
+  // Merge the queues in (cycle, queue) order: each queue issues in order, so
+  // a heap of every queue's next issue is all the look-ahead needed.
+  using Next = std::pair<IssueSlot, State::QueueCursor>;
+  auto later = [](const Next &x, const Next &y) {
+    return x.first.cycle != y.first.cycle ? x.first.cycle > y.first.cycle
+                                          : x.first.unit > y.first.unit;
+  };
+  std::priority_queue<Next, std::vector<Next>, decltype(later)> ready(later);
+  for (uint32_t u = 0; u < s.binary.units.size(); ++u) {
+    State::QueueCursor cursor;
+    cursor.unit = u;
+    IssueSlot first;
+    if (s.nextIssue(cursor, first))
+      ready.push({first, cursor});
   }
 
   uint64_t lastCycle = 0, retiredAt = 0;
-  for (uint32_t i = 0; i < s.issues.size(); ++i) {
-    uint64_t cycle = s.issues[i].cycle;
+  while (s.hazard.empty() && !ready.empty()) {
+    auto [slot, cursor] = ready.top();
+    ready.pop();
+    uint64_t cycle = slot.cycle;
     while (!s.landings.empty() && s.landings.top().cycle <= cycle) {
       s.land(s.landings.top());
       s.landings.pop();
@@ -773,11 +791,15 @@ bool Simulator::run(std::string &error) {
       s.retireStreams(static_cast<int64_t>(cycle));
       retiredAt = cycle;
     }
-    if (s.hazard.empty())
-      s.execute(i);
     if (!s.hazard.empty())
       break;
+    s.execute(slot);
+    ++s.stats.units[slot.unit].busyCycles;
+    ++s.stats.instructions;
     lastCycle = std::max(lastCycle, cycle + 1);
+    IssueSlot next;
+    if (s.nextIssue(cursor, next))
+      ready.push({next, cursor});
   }
   while (s.hazard.empty() && !s.landings.empty()) {
     lastCycle = std::max(lastCycle, s.landings.top().cycle);

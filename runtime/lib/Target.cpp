@@ -144,6 +144,9 @@ std::string_view sliceKindName(SliceKind kind) {
 void TargetDesc::finalize() {
   for (auto &columns : unitColumns)
     columns.clear();
+  // Queue counts come from the file: size nothing by them until validated.
+  if (!validateParameters().empty())
+    return;
   for (uint32_t column = 0; column < floorplan.size(); ++column) {
     switch (floorplan[column]) {
     case SliceKind::Mem:
@@ -183,6 +186,20 @@ uint32_t TargetDesc::centreColumn() const {
 }
 
 std::string TargetDesc::validate() const {
+  if (std::string why = validateParameters(); !why.empty())
+    return why;
+  if (std::count(floorplan.begin(), floorplan.end(), SliceKind::Vxm) != 1)
+    return "the floorplan needs exactly one VXM slice (the centre)";
+  for (SliceKind kind : {SliceKind::Mem, SliceKind::Mxm, SliceKind::Sxm})
+    if (std::find(floorplan.begin(), floorplan.end(), kind) == floorplan.end())
+      return "the floorplan has no " + std::string(sliceKindName(kind)) +
+             " slice";
+  if (unitCount(UnitKind::Mem) == 0 || unitCount(UnitKind::Vxm) == 0)
+    return "finalize() was not called";
+  return {};
+}
+
+std::string TargetDesc::validateParameters() const {
   if (name.empty() || name.size() > 64)
     return "target name must have 1 to 64 characters";
   if (clockMHz == 0 || clockMHz > 100000)
@@ -203,14 +220,6 @@ std::string TargetDesc::validate() const {
     return "sxm.queues_per_slice must be in [1, 64]";
   if (floorplan.empty() || floorplan.size() > 4096)
     return "the floorplan must have 1 to 4096 slices";
-  if (std::count(floorplan.begin(), floorplan.end(), SliceKind::Vxm) != 1)
-    return "the floorplan needs exactly one VXM slice (the centre)";
-  for (SliceKind kind : {SliceKind::Mem, SliceKind::Mxm, SliceKind::Sxm})
-    if (std::find(floorplan.begin(), floorplan.end(), kind) == floorplan.end())
-      return "the floorplan has no " + std::string(sliceKindName(kind)) +
-             " slice";
-  if (unitCount(UnitKind::Mem) == 0 || unitCount(UnitKind::Vxm) == 0)
-    return "finalize() was not called";
   for (unsigned i = 0; i < kNumOpcodes; ++i)
     if (latency[i] == 0 || latency[i] > 1024)
       return "latency of '" +

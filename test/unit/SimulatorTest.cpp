@@ -442,10 +442,11 @@ TEST(Hazard, MatMulTypeDiffersFromTheInstalledWeights) {
 }
 
 TEST(Hazard, RepeatSteppingOutOfTheSlice) {
+  // x fills the slice's last two addresses; the third read would be past it.
   Binary binary = ProgramBuilder()
-                      .input("x", {1, 16}, 0, 0)
+                      .input("x", {2, 16}, 0, 4094)
                       .at(UnitKind::Mem, 0, 0, memRead(0, 4094))
-                      .at(UnitKind::Mem, 0, 1, repeat(3, 1, 1))
+                      .at(UnitKind::Mem, 0, 1, repeat(2, 1, 1))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
             "mem[0] instruction #1: repeat steps the address out of the "

@@ -61,6 +61,10 @@ struct Binary {
 /// everything else 1.
 uint64_t queueCycles(const Instruction &inst);
 
+/// The checksum a file image of `size` bytes must end with (FNV-1a 64 of all
+/// bytes before the last 8).
+uint64_t computeChecksum(const uint8_t *data, size_t size);
+
 /// Serializes `binary`; the result is a function of its contents only.
 std::vector<uint8_t> writeBinary(const Binary &binary);
 

@@ -64,6 +64,8 @@ struct TargetDesc {
   void finalize();
   /// Empty when the description is internally consistent, else why not.
   std::string validate() const;
+  /// The part of validate() that needs no derived field.
+  std::string validateParameters() const;
 
   uint32_t numStreams() const { return 2 * streamsPerDirection; }
   bool isEastward(uint8_t stream) const { return stream < streamsPerDirection; }
