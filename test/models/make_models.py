@@ -12,6 +12,7 @@ Models:
   mlp            2-layer MLP: Gemm(transB=1) + Relu + MatMul + Add, batch 4,
                  64 -> 96 -> 10 (exercises K and N tiling on lpu-tiny)
   mlp-wide       4-layer MLP, 512 wide, batch 8
+  mlp-large      4-layer MLP, 1024 wide, batch 64 (benchmark only)
   dynamic        an input with a symbolic batch dimension
   unsupported    a graph with a Softmax node
   int64          an Add on int64 tensors
@@ -116,6 +117,8 @@ def main():
         make_mlp(outdir, [64, 96, 10], batch=4, seed=7)
     elif name == "mlp-wide":
         make_mlp(outdir, [512, 512, 512, 512, 512], batch=8, seed=11)
+    elif name == "mlp-large":
+        make_mlp(outdir, [1024] * 5, batch=64, seed=13)
     elif name == "dynamic":
         make_simple(outdir, helper.make_node("Relu", ["x"], ["y"], name="relu"),
                     [helper.make_tensor_value_info("x", f32, ["N", 16])],
