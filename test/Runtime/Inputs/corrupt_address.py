@@ -4,42 +4,25 @@ re-computes the checksum, so only the loader's semantic validation can tell.
 
 Usage: corrupt_address.py IN.lpu OUT.lpu ADDRESS
 """
+import os
 import struct
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "Inputs"))
+import lpubin  # noqa: E402
+
 READ_OPCODE = 2  # the row of "read" in runtime/include/lpu/ISA.def
-
-
-def fnv1a64(data):
-    h = 0xCBF29CE484222325
-    for b in data:
-        h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return h
 
 
 def main():
     src, dst, address = sys.argv[1], sys.argv[2], int(sys.argv[3])
     data = bytearray(open(src, "rb").read())
-    (count,) = struct.unpack_from("<I", data, 12)
-    for i in range(count):
-        tag, _, offset, _size = struct.unpack_from("<4sIQQ", data, 32 + 24 * i)
-        if tag != b"CODE":
-            continue
-        (units,) = struct.unpack_from("<I", data, offset)
-        at = offset + 4
-        for _ in range(units):
-            _kind, _, _, _index, n = struct.unpack_from("<BBHII", data, at)
-            at += 12
-            for k in range(n):
-                word = at + 16 * k
-                if data[word] == READ_OPCODE:
-                    struct.pack_into("<I", data, word + 4, address)
-                    struct.pack_into("<Q", data, len(data) - 8,
-                                     fnv1a64(data[:-8]))
-                    open(dst, "wb").write(data)
-                    print(f"patched instruction at offset {word}")
-                    return
-            at += 16 * n
+    for word in lpubin.instruction_words(data):
+        if data[word] == READ_OPCODE:
+            struct.pack_into("<I", data, word + 4, address)
+            lpubin.save_with_checksum(data, dst)
+            print(f"patched instruction at offset {word}")
+            return
     sys.exit("no read instruction found")
 
 
