@@ -284,11 +284,12 @@ struct Simulator::State {
           last = inst.address;
           touch(u.index, uint64_t(last) + 1);
         } else if (inst.opcode == Opcode::Repeat) {
-          // Out-of-range steps are rejected when the queue is expanded.
+          // Issues stepping out of the slice are refused when they come up;
+          // the ones before them stay inside [0, memAddresses).
           int64_t end = int64_t(last) + int64_t(inst.imm & 0xffff) *
                                             static_cast<int32_t>(inst.address);
-          if (end >= 0 && end < target.memAddresses)
-            touch(u.index, uint64_t(end) + 1);
+          end = std::clamp<int64_t>(end, 0, int64_t(target.memAddresses) - 1);
+          touch(u.index, uint64_t(end) + 1);
         }
       }
     }

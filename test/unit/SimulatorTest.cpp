@@ -453,6 +453,20 @@ TEST(Hazard, RepeatSteppingOutOfTheSlice) {
             "slice (4096)");
 }
 
+TEST(Hazard, RepeatPastWhatTheProgramWrote) {
+  // Found by the loader fuzzer: the repeat's last address is outside the
+  // slice, the second is inside it but past everything the program touches.
+  Binary binary = ProgramBuilder()
+                      .input("x", {1, 16}, 0, 0)
+                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
+                      .at(UnitKind::Mem, 0, 1, repeat(5000, 1, 1))
+                      .build();
+  EXPECT_EQ(runExpectingFailure(binary),
+            "hazard at cycle 1: mem[0] instruction #1 (issue 1 of the repeat) "
+            "'read [1] -> e0' issued at cycle 1 reads mem[0]:1 before any "
+            "write to it has landed");
+}
+
 TEST(Simulator, RefusesToRunWithoutInputs) {
   Binary binary = makeAddProgram();
   Simulator sim(binary);
