@@ -281,6 +281,35 @@ TEST(Simulator, ConvertsRoundingAndSaturating) {
             (std::vector<int8_t>{1, 127, -128, 2, 4, 0}));
 }
 
+TEST(Simulator, Bfloat16AddRoundsEachResult) {
+  // bf16 keeps 8 significant bits: 1 + 2^-8 ties to even (1), and
+  // 256 + 1 rounds back to 256.
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0, DType::BF16)
+          .input("y", {1, 16}, 1, 0, DType::BF16)
+          .output("z", {1, 16}, 2, 0, DType::BF16)
+          .at(UnitKind::Mem, 0, 0, memRead(0, 0))
+          .at(UnitKind::Mem, 1, 1, memRead(1, 0))
+          .at(UnitKind::Vxm, 0, 6,
+              typed(inst(Opcode::Add, kWest, 0, 1), DType::BF16))
+          .at(UnitKind::Mem, 2, 10, memWrite(kWest, 0))
+          .build();
+  Simulator sim(binary);
+  std::string error;
+  auto bits = [](float f) { return static_cast<uint16_t>(f32Bits(f) >> 16); };
+  std::vector<uint16_t> x(16, bits(1.0f)), y(16, bits(0.00390625f));
+  x[1] = bits(256.0f);
+  y[1] = bits(1.0f);
+  ASSERT_TRUE(sim.setInput(0, x.data(), 16, error)) << error;
+  ASSERT_TRUE(sim.setInput(1, y.data(), 16, error)) << error;
+  ASSERT_TRUE(sim.run(error)) << error;
+  std::vector<uint16_t> z(16);
+  ASSERT_TRUE(sim.getOutput(0, z.data(), 16, error));
+  EXPECT_EQ(z[0], bits(1.0f));
+  EXPECT_EQ(z[1], bits(256.0f));
+}
+
 // One test per hazard kind; each report names the cycle, the unit, the
 // instruction index and, where there is one, the conflicting instruction.
 
