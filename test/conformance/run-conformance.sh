@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The ONNX conformance harness. Compiles every node test of the ONNX test
+# data for lpu-tiny and runs each compiled model on every test_data_set_*
+# with ONNX's tolerances (rtol 1e-3, atol 1e-7), then checks:
+#  - lpuc never crashes, hangs or asserts: each compile succeeds (exit 0) or
+#    fails cleanly (exit 1 with exactly one "lpuc: error:" line);
+#  - nothing that compiles gives wrong numbers (unsupported must be an error);
+#  - the tests that pass are exactly those listed in EXPECTED (one name per
+#    line), so the checked-in list is always true.
+# Runs LPU_JOBS models at a time. With --update, rewrites EXPECTED instead of
+# comparing with it.
+# Usage: run-conformance.sh LPUC LPU_RUN NODE_TESTS_DIR WORK_DIR EXPECTED [--update]
+set -uo pipefail
+lpuc=$1 lpu_run=$2 node_dir=$3 work=$4 expected=$5 mode=${6:-check}
+rm -rf "$work" && mkdir -p "$work"
+
+# Prints one line for a model directory: "pass NAME", "rejected NAME",
+# "WRONG NAME: ..." or "CRASH NAME: ...".
+classify() {
+  local lpuc=$1 lpu_run=$2 dir=$3 work=$4 name log rc lines data
+  name=$(basename "$dir")
+  log="$work/$name.log"
+  timeout 60 "$lpuc" "$dir/model.onnx" --target=lpu-tiny \
+    -o "$work/$name.lpu" > "$log" 2>&1
+  rc=$?
+  lines=$(wc -l < "$log")
+  if [ "$rc" = 1 ] && [ "$lines" = 1 ] && grep -q '^lpuc: error: ' "$log"; then
+    echo "rejected $name"
+    return
+  elif [ "$rc" != 0 ]; then
+    echo "CRASH $name: exit $rc, $lines lines of output: $(head -c 300 "$log" | tr "\n" " ")"
+    return
+  fi
+  for data in "$dir"/test_data_set_*; do
+    if ! timeout 120 "$lpu_run" "$work/$name.lpu" --test-data "$data" -q \
+        --rtol 1e-3 --atol 1e-7 > "$log" 2>&1; then
+      echo "WRONG $name: $(basename "$data"): $(grep -m1 -E 'MISMATCH|error' "$log" | head -c 300)"
+      rm -f "$work/$name.lpu"
+      return
+    fi
+  done
+  rm -f "$work/$name.lpu"
+  echo "pass $name"
+}
+export -f classify
+
+find "$node_dir" -mindepth 1 -maxdepth 1 -type d | sort |
+  xargs -P "${LPU_JOBS:-2}" -I{} bash -c 'classify "$@"' _ "$lpuc" "$lpu_run" {} "$work" |
+  sort > "$work/results"
+
+total=$(wc -l < "$work/results")
+passed=$(grep -c '^pass ' "$work/results")
+rejected=$(grep -c '^rejected ' "$work/results")
+grep -E '^(CRASH|WRONG) ' "$work/results"
+broken=$((total - passed - rejected))
+echo "$total node tests: $passed pass, $rejected rejected cleanly, $broken crash or give wrong numbers"
+sed -n 's/^pass //p' "$work/results" > "$work/passing"
+
+if [ "$mode" = --update ]; then
+  cp "$work/passing" "$expected"
+  echo "wrote $expected"
+  [ "$broken" = 0 ]
+  exit
+fi
+status=0
+if ! diff -q "$expected" "$work/passing" > /dev/null; then
+  comm -13 "$expected" "$work/passing" | sed 's/^/passes but is not listed: /'
+  comm -23 "$expected" "$work/passing" | sed 's/^/listed but does not pass: /'
+  echo "update the list with: run-conformance.sh ... --update (or cmake --build BUILD --target update-conformance)"
+  status=1
+fi
+[ "$broken" = 0 ] && [ "$total" -gt 0 ] && exit $status
+exit 1
