@@ -197,19 +197,41 @@ def LPU_WriteOp : LPU_Inst<"mem.write", "Write"> {
   let hasVerifier = 1;
 }
 
-class LPU_VXMBinaryOp<string mnemonic, string opcode, string what>
+class LPU_VXMBinaryOp<string mnemonic, string opcode, string what,
+                      Type vector = LPU_AnyVector>
     : LPU_Inst<"vxm." # mnemonic, opcode, [AllTypesMatch<["lhs", "rhs", "result"]>]> {
   let summary = "VXM: lane-wise " # what;
-  let arguments = !con((ins LPU_AnyVector:$lhs, LPU_AnyVector:$rhs),
+  let arguments = !con((ins vector:$lhs, vector:$rhs),
                        placement, streamPlacement);
-  let results = (outs LPU_AnyVector:$result);
+  let results = (outs vector:$result);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
+}
+
+class LPU_VXMUnaryOp<string mnemonic, string opcode, string what,
+                     Type vector = LPU_FloatVector>
+    : LPU_Inst<"vxm." # mnemonic, opcode, [AllTypesMatch<["input", "result"]>]> {
+  let summary = "VXM: lane-wise " # what;
+  let arguments = !con((ins vector:$input), placement, streamPlacement);
+  let results = (outs vector:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
 }
 
 def LPU_AddOp : LPU_VXMBinaryOp<"add", "Add", "addition">;
 def LPU_SubOp : LPU_VXMBinaryOp<"sub", "Sub", "subtraction">;
 def LPU_MulOp : LPU_VXMBinaryOp<"mul", "Mul", "multiplication">;
 def LPU_MaxOp : LPU_VXMBinaryOp<"max", "Max", "maximum">;
+def LPU_MinOp : LPU_VXMBinaryOp<"min", "Min", "minimum">;
+def LPU_DivOp : LPU_VXMBinaryOp<"div", "Div", "division", LPU_FloatVector>;
+def LPU_PowOp : LPU_VXMBinaryOp<"pow", "Pow", "power", LPU_FloatVector>;
+
+def LPU_AbsOp : LPU_VXMUnaryOp<"abs", "Abs", "absolute value", LPU_AnyVector>;
+def LPU_ExpOp : LPU_VXMUnaryOp<"exp", "Exp", "exponential">;
+def LPU_LogOp : LPU_VXMUnaryOp<"log", "Log", "natural logarithm">;
+def LPU_TanhOp : LPU_VXMUnaryOp<"tanh", "Tanh", "hyperbolic tangent">;
+def LPU_SigmoidOp : LPU_VXMUnaryOp<"sigmoid", "Sigmoid", "logistic function">;
+def LPU_ErfOp : LPU_VXMUnaryOp<"erf", "Erf", "error function">;
+def LPU_SqrtOp : LPU_VXMUnaryOp<"sqrt", "Sqrt", "square root">;
+def LPU_ReciprocalOp : LPU_VXMUnaryOp<"reciprocal", "Reciprocal", "reciprocal">;
 
 def LPU_ReluOp : LPU_Inst<"vxm.relu", "Relu", [AllTypesMatch<["input", "result"]>]> {
   let summary = "VXM: lane-wise max(x, 0)";

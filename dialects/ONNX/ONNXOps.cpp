@@ -80,3 +80,30 @@ LogicalResult GemmOp::verify() {
 
 #define GET_OP_CLASSES
 #include "dialects/ONNX/ONNXOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Variadic element-wise ops and Clip
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyVariadic(Operation *op) {
+  if (op->getNumOperands() == 0)
+    return op->emitOpError("needs at least one input");
+  return success();
+}
+
+LogicalResult MaxOp::verify() { return verifyVariadic(*this); }
+LogicalResult MinOp::verify() { return verifyVariadic(*this); }
+LogicalResult SumOp::verify() { return verifyVariadic(*this); }
+LogicalResult MeanOp::verify() { return verifyVariadic(*this); }
+
+LogicalResult ClipOp::verify() {
+  if (getBounds().size() > 2)
+    return emitOpError("takes at most two bounds (min, max), got ")
+           << getBounds().size();
+  for (Value bound : getBounds())
+    if (auto type = dyn_cast<ShapedType>(bound.getType());
+        type && type.hasRank() && type.getRank() != 0 &&
+        !(type.getRank() == 1 && type.getDimSize(0) == 1))
+      return emitOpError("bounds must be scalars, got ") << bound.getType();
+  return success();
+}

@@ -45,11 +45,87 @@ def ONNX_AddOp : ONNX_BroadcastBinaryOp<"Add", "addition">;
 def ONNX_SubOp : ONNX_BroadcastBinaryOp<"Sub", "subtraction">;
 def ONNX_MulOp : ONNX_BroadcastBinaryOp<"Mul", "multiplication">;
 
-def ONNX_ReluOp : ONNX_Op<"Relu", [SameOperandsAndResultType]> {
-  let summary = "Rectified linear unit, max(X, 0)";
+def ONNX_DivOp : ONNX_BroadcastBinaryOp<"Div", "division">;
+def ONNX_PowOp : ONNX_Op<"Pow", [ResultsBroadcastableShape]> {
+  let summary = "Element-wise X to the power Y with NumPy broadcasting";
+  let arguments = (ins AnyTensor:$X, AnyTensor:$Y);
+  let results = (outs AnyTensor:$Z);
+  let assemblyFormat = "$X `,` $Y attr-dict `:` functional-type(operands, results)";
+}
+
+class ONNX_VariadicOp<string mnemonic, string what>
+    : ONNX_Op<mnemonic, [ResultsBroadcastableShape]> {
+  let summary = "Element-wise " # what # " of all inputs, NumPy broadcasting";
+  let arguments = (ins Variadic<AnyTensor>:$data_0);
+  let results = (outs AnyTensor:$result);
+  let assemblyFormat = "$data_0 attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def ONNX_MaxOp : ONNX_VariadicOp<"Max", "maximum">;
+def ONNX_MinOp : ONNX_VariadicOp<"Min", "minimum">;
+def ONNX_SumOp : ONNX_VariadicOp<"Sum", "sum">;
+def ONNX_MeanOp : ONNX_VariadicOp<"Mean", "mean">;
+
+// Shape inference may leave an input unranked where the output is ranked,
+// so only element types must match.
+class ONNX_UnaryOp<string mnemonic, string what>
+    : ONNX_Op<mnemonic, [SameOperandsAndResultElementType]> {
+  let summary = what;
   let arguments = (ins AnyTensor:$X);
   let results = (outs AnyTensor:$Y);
-  let assemblyFormat = "$X attr-dict `:` type($Y)";
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_ReluOp : ONNX_UnaryOp<"Relu", "Rectified linear unit, max(X, 0)">;
+def ONNX_AbsOp : ONNX_UnaryOp<"Abs", "Absolute value">;
+def ONNX_NegOp : ONNX_UnaryOp<"Neg", "Negation">;
+def ONNX_ExpOp : ONNX_UnaryOp<"Exp", "Exponential">;
+def ONNX_LogOp : ONNX_UnaryOp<"Log", "Natural logarithm">;
+def ONNX_TanhOp : ONNX_UnaryOp<"Tanh", "Hyperbolic tangent">;
+def ONNX_SigmoidOp : ONNX_UnaryOp<"Sigmoid", "Logistic function">;
+def ONNX_ErfOp : ONNX_UnaryOp<"Erf", "Error function">;
+def ONNX_SqrtOp : ONNX_UnaryOp<"Sqrt", "Square root">;
+def ONNX_ReciprocalOp : ONNX_UnaryOp<"Reciprocal", "1 / X">;
+def ONNX_IdentityOp : ONNX_UnaryOp<"Identity", "A copy of X">;
+def ONNX_HardSwishOp : ONNX_UnaryOp<"HardSwish", "X * max(0, min(1, X / 6 + 1/2))">;
+
+def ONNX_LeakyReluOp : ONNX_Op<"LeakyRelu", [SameOperandsAndResultElementType]> {
+  let summary = "X if X >= 0, else alpha * X";
+  let arguments = (ins AnyTensor:$X, DefaultValuedAttr<F32Attr, "0.01">:$alpha);
+  let results = (outs AnyTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_HardSigmoidOp : ONNX_Op<"HardSigmoid", [SameOperandsAndResultElementType]> {
+  let summary = "max(0, min(1, alpha * X + beta))";
+  let arguments = (ins AnyTensor:$X, DefaultValuedAttr<F32Attr, "0.2">:$alpha,
+                       DefaultValuedAttr<F32Attr, "0.5">:$beta);
+  let results = (outs AnyTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_ClipOp : ONNX_Op<"Clip"> {
+  let summary = "min(max(input, min), max) with optional scalar bounds";
+  let description = [{
+    Opset 11 and later: the bounds are optional inputs (`bounds` holds min
+    and max, either omitted as onnx.NoValue).
+  }];
+  let arguments = (ins AnyTensor:$input, Variadic<ONNX_Value>:$bounds);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = [{
+    $input (`,` $bounds^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def ONNX_DropoutOp : ONNX_Op<"Dropout"> {
+  let summary = "Dropout; the identity for inference";
+  let arguments = (ins AnyTensor:$data, Variadic<ONNX_Value>:$options);
+  let results = (outs AnyTensor:$output, Variadic<ONNX_Value>:$mask);
+  let assemblyFormat = [{
+    $data (`,` $options^)? attr-dict `:` functional-type(operands, results)
+  }];
 }
 
 def ONNX_MatMulOp : ONNX_Op<"MatMul"> {

@@ -188,6 +188,28 @@ uint32_t convertWord(DType from, DType to, uint32_t w) {
   return wrapInt(to, saturate(to, v));
 }
 
+/// The lane function of a unary float VXM instruction, in binary32.
+float (*floatFunction(Opcode opcode))(float) {
+  switch (opcode) {
+  case Opcode::Exp:
+    return [](float x) { return std::exp(x); };
+  case Opcode::Log:
+    return [](float x) { return std::log(x); };
+  case Opcode::Tanh:
+    return [](float x) { return std::tanh(x); };
+  case Opcode::Sigmoid:
+    return [](float x) { return 1.0f / (1.0f + std::exp(-x)); };
+  case Opcode::Erf:
+    return [](float x) { return std::erf(x); };
+  case Opcode::Sqrt:
+    return [](float x) { return std::sqrt(x); };
+  case Opcode::Reciprocal:
+    return [](float x) { return 1.0f / x; };
+  default:
+    return [](float x) { return x; };
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Machine state
 //===----------------------------------------------------------------------===//
@@ -541,6 +563,37 @@ struct Simulator::State {
           [](float x, float y) { return std::isnan(x) ? x : std::max(x, y); },
           [](int64_t x, int64_t y) { return std::max(x, y); });
       break;
+    case Opcode::Min:
+      binaryOp(
+          [](float x, float y) { return std::isnan(x) ? x : std::min(x, y); },
+          [](int64_t x, int64_t y) { return std::min(x, y); });
+      break;
+    case Opcode::Div:
+      binaryOp([](float x, float y) { return x / y; },
+               [](int64_t x, int64_t) { return x; }); // float types only
+      break;
+    case Opcode::Pow:
+      binaryOp([](float x, float y) { return std::pow(x, y); },
+               [](int64_t x, int64_t) { return x; }); // float types only
+      break;
+    case Opcode::Abs:
+      b = a;
+      binaryOp([](float x, float) { return std::fabs(x); },
+               [](int64_t x, int64_t) { return x < 0 ? -x : x; });
+      break;
+    case Opcode::Exp:
+    case Opcode::Log:
+    case Opcode::Tanh:
+    case Opcode::Sigmoid:
+    case Opcode::Erf:
+    case Opcode::Sqrt:
+    case Opcode::Reciprocal: {
+      float (*fn)(float) = floatFunction(inst.opcode);
+      b = a;
+      binaryOp([fn](float x, float) { return fn(x); },
+               [](int64_t x, int64_t) { return x; }); // float types only
+      break;
+    }
     case Opcode::Relu:
       b = a;
       binaryOp([](float x,
@@ -660,8 +713,8 @@ struct Simulator::State {
     uint32_t unit = 0;
     size_t word = 0;
     uint64_t cycle = 0;
-    IssueSlot last{};          // the instruction a repeat issues again
-    uint32_t repeatsLeft = 0;  // issues of the current repeat still to come
+    IssueSlot last{};         // the instruction a repeat issues again
+    uint32_t repeatsLeft = 0; // issues of the current repeat still to come
   };
 
   /// The next issue of `q`, or false at the end of its queue (or on a bad
@@ -678,7 +731,8 @@ struct Simulator::State {
         q.repeatsLeft = inst.imm & 0xffff;
         break;
       } else {
-        out = q.last = {q.cycle, q.unit, static_cast<uint32_t>(q.word), 0, inst};
+        out =
+            q.last = {q.cycle, q.unit, static_cast<uint32_t>(q.word), 0, inst};
         ++q.cycle;
         ++q.word;
         return true;

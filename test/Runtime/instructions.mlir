@@ -15,6 +15,13 @@
 // CHECK: output relu [16]: 0 0 0 0 0 1 2 3 4 5 6 7 8 9 10 11
 // CHECK: output scale [16]: -2 -1.5 -1 -0.5 0 0.5 1 1.5 2 2.5 3 3.5 4 4.5 5 5.5
 // CHECK: output move [16]: -4 -3 -2 -1 0 1 2 3 4 5 6 7 8 9 10 11
+// CHECK: output min [16]: -4 -3 -2 -1 0 1 2 3 3 3 3 3 3 3 3 3
+// CHECK: output div [16]: -1.33333 -1 -0.666667 -0.333333 0 0.333333 0.666667 1 1.33333
+// CHECK: output pow [16]: -64 -27 -8 -1 0 1 8 27 64 125
+// CHECK: output abs [16]: 4 3 2 1 0 1 2 3 4 5 6 7 8 9 10 11
+// CHECK: output exp [16]: 0.0183156 0.0497871 0.135335 0.367879 1 2.71828 7.38906
+// CHECK: output sigmoid [16]: 0.0179862 0.0474259 0.119203 0.268941 0.5 0.731059
+// CHECK: output sqrt_recip [16]: {{-?}}nan {{-?}}nan {{-?}}nan {{-?}}nan inf 1 0.707107 0.57735 0.5
 // a * 40 to i8 saturates; a / 3 to f16 rounds to 11 significant bits.
 // CHECK: output to_i8 [16]: -128 -120 -80 -40 0 40 80 120 127 127 127 127 127 127 127 127
 // CHECK: output to_f16 [16]: -1.33301 -1 -0.666504 -0.333252 0 0.333252 0.666504 1 1.33301
@@ -47,6 +54,13 @@ lpu.program @instructions target("lpu-tiny") {
   %relu = lpu.buffer output "relu" : tensor<16xf32>
   %scale = lpu.buffer output "scale" : tensor<16xf32>
   %move = lpu.buffer output "move" : tensor<16xf32>
+  %min = lpu.buffer output "min" : tensor<16xf32>
+  %div = lpu.buffer output "div" : tensor<16xf32>
+  %pow = lpu.buffer output "pow" : tensor<16xf32>
+  %abs = lpu.buffer output "abs" : tensor<16xf32>
+  %exp = lpu.buffer output "exp" : tensor<16xf32>
+  %sigmoid = lpu.buffer output "sigmoid" : tensor<16xf32>
+  %sqrt_recip = lpu.buffer output "sqrt_recip" : tensor<16xf32>
   %to_i8 = lpu.buffer output "to_i8" : tensor<16xi8>
   %to_f16 = lpu.buffer output "to_f16" : tensor<16xf16>
   %distribute = lpu.buffer output "distribute" : tensor<16xf32>
@@ -89,6 +103,38 @@ lpu.program @instructions target("lpu-tiny") {
   %a7 = lpu.mem.read %a[0] : !lpu.vector<f32>
   %r7 = lpu.vxm.move %a7 : !lpu.vector<f32>
   lpu.mem.write %r7, %move[0] : !lpu.vector<f32>
+
+  %a20 = lpu.mem.read %a[0] : !lpu.vector<f32>
+  %b20 = lpu.mem.read %b[0] : !lpu.vector<f32>
+  %r20 = lpu.vxm.min %a20, %b20 : !lpu.vector<f32>
+  lpu.mem.write %r20, %min[0] : !lpu.vector<f32>
+
+  %a21 = lpu.mem.read %a[0] : !lpu.vector<f32>
+  %b21 = lpu.mem.read %b[0] : !lpu.vector<f32>
+  %r21 = lpu.vxm.div %a21, %b21 : !lpu.vector<f32>
+  lpu.mem.write %r21, %div[0] : !lpu.vector<f32>
+
+  %a22 = lpu.mem.read %a[0] : !lpu.vector<f32>
+  %b22 = lpu.mem.read %b[0] : !lpu.vector<f32>
+  %r22 = lpu.vxm.pow %a22, %b22 : !lpu.vector<f32>
+  lpu.mem.write %r22, %pow[0] : !lpu.vector<f32>
+
+  %a23 = lpu.mem.read %a[0] : !lpu.vector<f32>
+  %r23 = lpu.vxm.abs %a23 : !lpu.vector<f32>
+  lpu.mem.write %r23, %abs[0] : !lpu.vector<f32>
+
+  %a24 = lpu.mem.read %a[0] : !lpu.vector<f32>
+  %r24 = lpu.vxm.exp %a24 : !lpu.vector<f32>
+  lpu.mem.write %r24, %exp[0] : !lpu.vector<f32>
+
+  %a25 = lpu.mem.read %a[0] : !lpu.vector<f32>
+  %r25 = lpu.vxm.sigmoid %a25 : !lpu.vector<f32>
+  lpu.mem.write %r25, %sigmoid[0] : !lpu.vector<f32>
+
+  %a26 = lpu.mem.read %a[0] : !lpu.vector<f32>
+  %s26 = lpu.vxm.sqrt %a26 : !lpu.vector<f32>
+  %r26 = lpu.vxm.reciprocal %s26 : !lpu.vector<f32>
+  lpu.mem.write %r26, %sqrt_recip[0] : !lpu.vector<f32>
 
   %a8 = lpu.mem.read %a[0] : !lpu.vector<f32>
   %s8 = lpu.vxm.scale %a8, 40.0 : !lpu.vector<f32>

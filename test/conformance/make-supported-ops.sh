@@ -18,12 +18,12 @@ while read -r test; do
   types=$({ grep -m1 'func.func @main' "$work/ir" | grep -o 'x[a-z]*[0-9]*>' || true; } |
           tr -d 'x>' | sort -u | paste -sd' ')
   ops=$({ grep -oE '(= onnx\.[A-Z][A-Za-z]*|onnx\.Node "[A-Za-z]+")' "$work/ir" || true; } |
-        sed -E 's/.*onnx\.(Node ")?//; s/"//' | sort -u)
+        sed -E 's/.*onnx\.(Node ")?//; s/"//' | { grep -vx NoValue || true; } | sort -u)
   [ -n "$ops" ] || ops=Constant # a Constant node imports as arith.constant
   for op in $ops; do
     printf '%s\t%s\t%s\t%s\n' "$op" "$opset" "$types" "$test"
   done
-done < "$list" | sort > "$work/rows"
+done < "$list" | sort -t "$(printf '\t')" -k1,1 -k2,2n -k4,4 > "$work/rows"
 
 {
   echo "# Supported ONNX operators"

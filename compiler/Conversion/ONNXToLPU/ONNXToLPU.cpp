@@ -31,13 +31,44 @@ namespace {
 
 using Shape = SmallVector<int64_t>;
 
-/// How the operands of an element-wise computation are combined.
-enum class Combine { None, Add, Sub, Mul, Max };
+/// How an operand joins the value an element-wise chain has so far.
+enum class Combine { First, Add, Sub, Mul, Max, Min, Div, Pow };
 
-struct ElementwiseOperand {
-  BufferOp buffer;
+/// A lane function applied to the chain's value.
+enum class Unary { Relu, Abs, Exp, Log, Tanh, Sigmoid, Erf, Sqrt, Reciprocal };
+
+/// One step of an element-wise chain, computed vector by vector: an operand
+/// (broadcast to the output, times `scale`) combined into the value, or a
+/// lane function of the value. The first step is an operand.
+struct ElementwiseStep {
+  BufferOp buffer; // null for a lane function
   Shape shape;
   float scale = 1.0f;
+  Combine combine = Combine::First;
+  Unary unary = Unary::Relu;
+
+  static ElementwiseStep operand(BufferOp buffer, Shape shape,
+                                 Combine combine = Combine::First,
+                                 float scale = 1.0f) {
+    ElementwiseStep step;
+    step.buffer = buffer;
+    step.shape = std::move(shape);
+    step.scale = scale;
+    step.combine = combine;
+    return step;
+  }
+  static ElementwiseStep apply(Unary unary) {
+    ElementwiseStep step;
+    step.unary = unary;
+    return step;
+  }
+  /// Whether the step keeps zero lanes zero (so padding stays zero).
+  bool keepsZero() const {
+    if (buffer)
+      return combine != Combine::Div && combine != Combine::Pow;
+    return unary != Unary::Exp && unary != Unary::Log &&
+           unary != Unary::Sigmoid && unary != Unary::Reciprocal;
+  }
 };
 
 class InstructionSelector {
@@ -82,8 +113,8 @@ public:
       FailureOr<BufferOp> source = bufferFor(value, ret);
       if (failed(source))
         return failure();
-      emitElementwise(loc, {{*source, shapeOf(value)}}, Combine::None,
-                      /*relu=*/false, out, shapeOf(value));
+      emitElementwise(loc, {ElementwiseStep::operand(*source, shapeOf(value))},
+                      out, shapeOf(value));
     }
     return success();
   }
@@ -130,11 +161,14 @@ private:
   /// Checks every operand and result of a node before lowering it.
   LogicalResult checkNodeTypes(Operation *op) {
     for (auto [i, v] : llvm::enumerate(op->getOperands()))
-      if (failed(
+      if (!isa<NoneType>(v.getType()) &&
+          failed(
               getStaticF32Type(v, op->getLoc(), "input " + std::to_string(i))))
         return failure();
+    // Results nobody reads (e.g. a dropout mask) need no buffer.
     for (auto [i, v] : llvm::enumerate(op->getResults()))
-      if (failed(
+      if ((i == 0 || !v.use_empty()) &&
+          failed(
               getStaticF32Type(v, op->getLoc(), "output " + std::to_string(i))))
         return failure();
     return success();
@@ -252,43 +286,75 @@ private:
       return emit<MulOp>(loc, {lhs, rhs});
     case Combine::Max:
       return emit<MaxOp>(loc, {lhs, rhs});
-    case Combine::None:
+    case Combine::Min:
+      return emit<MinOp>(loc, {lhs, rhs});
+    case Combine::Div:
+      return emit<DivOp>(loc, {lhs, rhs});
+    case Combine::Pow:
+      return emit<PowOp>(loc, {lhs, rhs});
+    case Combine::First:
       break;
     }
-    llvm_unreachable("an element-wise op with two operands needs a combiner");
+    llvm_unreachable("the first step of a chain combines nothing");
   }
 
-  /// out = relu?(combine(scale_0 * op_0, scale_1 * op_1, ...)) with NumPy
-  /// broadcasting of every operand to `outShape`.
-  void emitElementwise(Location loc, ArrayRef<ElementwiseOperand> operands,
-                       Combine kind, bool relu, BufferOp out,
-                       ArrayRef<int64_t> outShape) {
+  Value apply(Location loc, Unary fn, Value value) {
+    switch (fn) {
+    case Unary::Relu:
+      return emit<ReluOp>(loc, {value});
+    case Unary::Abs:
+      return emit<AbsOp>(loc, {value});
+    case Unary::Exp:
+      return emit<ExpOp>(loc, {value});
+    case Unary::Log:
+      return emit<LogOp>(loc, {value});
+    case Unary::Tanh:
+      return emit<TanhOp>(loc, {value});
+    case Unary::Sigmoid:
+      return emit<SigmoidOp>(loc, {value});
+    case Unary::Erf:
+      return emit<ErfOp>(loc, {value});
+    case Unary::Sqrt:
+      return emit<SqrtOp>(loc, {value});
+    case Unary::Reciprocal:
+      return emit<ReciprocalOp>(loc, {value});
+    }
+    llvm_unreachable("unknown lane function");
+  }
+
+  /// Computes the chain `steps` into `out`, vector by vector, with NumPy
+  /// broadcasting of every operand to `outShape`. Padding lanes stay zero:
+  /// where a step could make them non-zero, the SXM shifts them out.
+  void emitElementwise(Location loc, ArrayRef<ElementwiseStep> steps,
+                       BufferOp out, ArrayRef<int64_t> outShape) {
     Shape shape = outShape.empty() ? Shape{1} : Shape(outShape);
     const size_t rank = shape.size();
     const int64_t rowLength = shape.back();
     const ::lpu::TensorLayout outLayout = out.getLayout(target);
+    const bool keepsZero = llvm::all_of(
+        steps, [](const ElementwiseStep &s) { return s.keepsZero(); });
 
     struct Prepared {
-      BufferOp buffer;
+      const ElementwiseStep *step;
       Shape shape;     // left-padded with 1s to `rank`
       Shape rowStride; // per leading dimension, in rows
-      int64_t vectorsPerRow;
-      bool laneBroadcast; // a single column spread over the output row
-      float scale;
+      int64_t vectorsPerRow = 0;
+      bool laneBroadcast = false; // a single column spread over the row
     };
     SmallVector<Prepared> prepared;
-    for (const ElementwiseOperand &operand : operands) {
-      // ONNX broadcasting guarantees operand rank <= output rank.
-      size_t padding = rank - std::min(rank, operand.shape.size());
-      BufferOp buffer = operand.buffer;
-      Prepared p{buffer, Shape(padding, 1),
-                 {},     buffer.getLayout(target).vectorsPerRow,
-                 false,  operand.scale};
-      p.shape.append(operand.shape.begin(), operand.shape.end());
-      p.rowStride.assign(rank - 1, 1);
-      for (int64_t i = int64_t(rank) - 3; i >= 0; --i)
-        p.rowStride[i] = p.rowStride[i + 1] * p.shape[i + 1];
-      p.laneBroadcast = p.shape.back() == 1 && rowLength > 1;
+    for (const ElementwiseStep &step : steps) {
+      Prepared p{&step, {}, {}};
+      if (step.buffer) {
+        // ONNX broadcasting guarantees operand rank <= output rank.
+        size_t padding = rank - std::min(rank, step.shape.size());
+        p.shape.assign(padding, 1);
+        p.shape.append(step.shape.begin(), step.shape.end());
+        p.rowStride.assign(rank - 1, 1);
+        for (int64_t i = int64_t(rank) - 3; i >= 0; --i)
+          p.rowStride[i] = p.rowStride[i + 1] * p.shape[i + 1];
+        p.vectorsPerRow = BufferOp(step.buffer).getLayout(target).vectorsPerRow;
+        p.laneBroadcast = p.shape.back() == 1 && rowLength > 1;
+      }
       prepared.push_back(std::move(p));
     }
 
@@ -299,25 +365,37 @@ private:
             std::min<int64_t>(target.lanes, rowLength - j * target.lanes);
         Value acc;
         for (Prepared &p : prepared) {
+          const ElementwiseStep &step = *p.step;
+          if (!step.buffer) {
+            acc = apply(loc, step.unary, acc);
+            continue;
+          }
           int64_t opRow = 0;
           for (size_t d = 0; d + 1 < rank; ++d)
             opRow += (p.shape[d] == 1 ? 0 : index[d]) * p.rowStride[d];
           Value v;
           if (p.laneBroadcast) {
-            v = read(loc, p.buffer, opRow * p.vectorsPerRow);
+            v = read(loc, step.buffer, opRow * p.vectorsPerRow);
             v = emit<DistributeOp>(
                 loc, {v}, {intAttr("lane", 0), intAttr("width", width)});
           } else {
-            v = read(loc, p.buffer, opRow * p.vectorsPerRow + j);
+            v = read(loc, step.buffer, opRow * p.vectorsPerRow + j);
           }
-          if (p.scale != 1.0f)
-            v = emit<ScaleOp>(loc, {v},
-                              {builder.getNamedAttr(
-                                  "factor", builder.getF32FloatAttr(p.scale))});
-          acc = acc ? combine(loc, kind, acc, v) : v;
+          if (step.scale != 1.0f)
+            v = emit<ScaleOp>(
+                loc, {v},
+                {builder.getNamedAttr("factor",
+                                      builder.getF32FloatAttr(step.scale))});
+          acc = step.combine == Combine::First
+                    ? v
+                    : combine(loc, step.combine, acc, v);
         }
-        if (relu)
-          acc = emit<ReluOp>(loc, {acc});
+        if (!keepsZero && width < target.lanes) {
+          // Up and back down by the padding: lanes past `width` shift in 0.
+          int64_t pad = target.lanes - width;
+          acc = emit<ShiftOp>(loc, {acc}, {intAttr("amount", pad)});
+          acc = emit<ShiftOp>(loc, {acc}, {intAttr("amount", -pad)});
+        }
         write(loc, acc, out, row * outLayout.vectorsPerRow + j);
       }
       for (int64_t d = int64_t(rank) - 2; d >= 0; --d) {
@@ -375,8 +453,7 @@ private:
   LogicalResult lowerOp(Operation *op) {
     if (isa<arith::ConstantOp, onnx::NoValueOp>(op))
       return success(); // Buffers for constants are made on first use.
-    if (!isa<onnx::AddOp, onnx::SubOp, onnx::MulOp, onnx::ReluOp,
-             onnx::MatMulOp, onnx::GemmOp>(op))
+    if (isa<onnx::NodeOp>(op))
       return op->emitError("operator '")
              << onnx::getOperatorType(op)
              << "' is not supported by the LPU lowering yet";
@@ -384,34 +461,156 @@ private:
       return failure();
     builder.setInsertionPointToEnd(builder.getBlock());
     return TypeSwitch<Operation *, LogicalResult>(op)
-        .Case([&](onnx::AddOp op) { return lowerBinary(op, Combine::Add); })
-        .Case([&](onnx::SubOp op) { return lowerBinary(op, Combine::Sub); })
-        .Case([&](onnx::MulOp op) { return lowerBinary(op, Combine::Mul); })
-        .Case([&](onnx::ReluOp op) {
-          auto input = bufferFor(op.getX(), op);
-          if (failed(input))
-            return failure();
-          emitElementwise(op.getLoc(), {{*input, shapeOf(op.getX())}},
-                          Combine::None, /*relu=*/true, resultBuffer(op.getY()),
-                          shapeOf(op.getY()));
-          return success();
+        .Case([&](onnx::AddOp op) { return lowerVariadic(op, Combine::Add); })
+        .Case([&](onnx::SubOp op) { return lowerVariadic(op, Combine::Sub); })
+        .Case([&](onnx::MulOp op) { return lowerVariadic(op, Combine::Mul); })
+        .Case([&](onnx::DivOp op) { return lowerVariadic(op, Combine::Div); })
+        .Case([&](onnx::PowOp op) { return lowerVariadic(op, Combine::Pow); })
+        .Case([&](onnx::MaxOp op) { return lowerVariadic(op, Combine::Max); })
+        .Case([&](onnx::MinOp op) { return lowerVariadic(op, Combine::Min); })
+        .Case([&](onnx::SumOp op) { return lowerVariadic(op, Combine::Add); })
+        .Case([&](onnx::MeanOp op) {
+          return lowerVariadic(op, Combine::Add, 1.0f / op->getNumOperands());
         })
+        .Case([&](onnx::ReluOp op) { return lowerUnary(op, Unary::Relu); })
+        .Case([&](onnx::AbsOp op) { return lowerUnary(op, Unary::Abs); })
+        .Case([&](onnx::ExpOp op) { return lowerUnary(op, Unary::Exp); })
+        .Case([&](onnx::LogOp op) { return lowerUnary(op, Unary::Log); })
+        .Case([&](onnx::TanhOp op) { return lowerUnary(op, Unary::Tanh); })
+        .Case(
+            [&](onnx::SigmoidOp op) { return lowerUnary(op, Unary::Sigmoid); })
+        .Case([&](onnx::ErfOp op) { return lowerUnary(op, Unary::Erf); })
+        .Case([&](onnx::SqrtOp op) { return lowerUnary(op, Unary::Sqrt); })
+        .Case([&](onnx::ReciprocalOp op) {
+          return lowerUnary(op, Unary::Reciprocal);
+        })
+        .Case([&](onnx::NegOp op) { return lowerChain(op, {}, -1.0f); })
+        .Case([&](onnx::IdentityOp op) { return lowerChain(op, {}); })
+        .Case([&](onnx::DropoutOp op) { return lowerDropout(op); })
+        .Case([&](onnx::LeakyReluOp op) {
+          // max(x, alpha x) for alpha <= 1, min(x, alpha x) above.
+          float alpha = op.getAlpha().convertToFloat();
+          auto x = bufferFor(op.getX(), op);
+          if (failed(x))
+            return failure();
+          return lowerChain(
+              op, {ElementwiseStep::operand(
+                      *x, shapeOf(op.getX()),
+                      alpha <= 1.0f ? Combine::Max : Combine::Min, alpha)});
+        })
+        .Case([&](onnx::HardSigmoidOp op) {
+          return lowerHardSigmoid(op, op.getAlpha().convertToFloat(),
+                                  op.getBeta().convertToFloat(),
+                                  /*timesInput=*/false);
+        })
+        .Case([&](onnx::HardSwishOp op) {
+          return lowerHardSigmoid(op, 1.0f / 6.0f, 0.5f, /*timesInput=*/true);
+        })
+        .Case([&](onnx::ClipOp op) { return lowerClip(op); })
         .Case([&](onnx::MatMulOp op) { return lowerMatMul(op); })
-        .Case([&](onnx::GemmOp op) { return lowerGemm(op); });
+        .Case([&](onnx::GemmOp op) { return lowerGemm(op); })
+        .Default([&](Operation *op) {
+          return op->emitError("operator '")
+                 << onnx::getOperatorType(op)
+                 << "' is not supported by the LPU lowering yet";
+        });
   }
 
-  LogicalResult lowerBinary(Operation *op, Combine kind) {
-    auto lhs = bufferFor(op->getOperand(0), op);
-    auto rhs = bufferFor(op->getOperand(1), op);
-    if (failed(lhs) || failed(rhs))
-      return failure();
+  /// A one-element f32 constant, broadcast like an ONNX scalar.
+  BufferOp scalarConstant(Location loc, StringRef suffix, float value) {
+    auto type = RankedTensorType::get({1}, builder.getF32Type());
+    return createBuffer(
+        loc, BufferKind::Constant, nameFrom(loc, "constant", suffix), type,
+        cast<ElementsAttr>(DenseElementsAttr::get(type, value)));
+  }
+
+  /// result = ((op_0 (x) op_1) (x) op_2) ..., each operand times `scale`.
+  LogicalResult lowerVariadic(Operation *op, Combine kind, float scale = 1.0f) {
+    SmallVector<ElementwiseStep> steps;
+    for (Value operand : op->getOperands()) {
+      auto buffer = bufferFor(operand, op);
+      if (failed(buffer))
+        return failure();
+      steps.push_back(ElementwiseStep::operand(
+          *buffer, shapeOf(operand), steps.empty() ? Combine::First : kind,
+          scale));
+    }
     Value result = op->getResult(0);
-    emitElementwise(op->getLoc(),
-                    {{*lhs, shapeOf(op->getOperand(0))},
-                     {*rhs, shapeOf(op->getOperand(1))}},
-                    kind, /*relu=*/false, resultBuffer(result),
-                    shapeOf(result));
+    emitElementwise(op->getLoc(), steps, resultBuffer(result), shapeOf(result));
     return success();
+  }
+
+  /// result = rest(scale * op_0): the first operand, then `rest`.
+  LogicalResult lowerChain(Operation *op, ArrayRef<ElementwiseStep> rest,
+                           float scale = 1.0f) {
+    Value input = op->getOperand(0);
+    auto buffer = bufferFor(input, op);
+    if (failed(buffer))
+      return failure();
+    SmallVector<ElementwiseStep> steps = {ElementwiseStep::operand(
+        *buffer, shapeOf(input), Combine::First, scale)};
+    steps.append(rest.begin(), rest.end());
+    Value result = op->getResult(0);
+    emitElementwise(op->getLoc(), steps, resultBuffer(result), shapeOf(result));
+    return success();
+  }
+
+  LogicalResult lowerUnary(Operation *op, Unary fn) {
+    return lowerChain(op, {ElementwiseStep::apply(fn)});
+  }
+
+  /// max(0, min(1, alpha x + beta)), times x for HardSwish.
+  LogicalResult lowerHardSigmoid(Operation *op, float alpha, float beta,
+                                 bool timesInput) {
+    Location loc = op->getLoc();
+    Value x = op->getOperand(0);
+    auto input = bufferFor(x, op);
+    if (failed(input))
+      return failure();
+    SmallVector<ElementwiseStep> steps = {
+        ElementwiseStep::operand(*input, shapeOf(x), Combine::First, alpha),
+        ElementwiseStep::operand(scalarConstant(loc, ".beta", beta), {1},
+                                 Combine::Add),
+        ElementwiseStep::operand(scalarConstant(loc, ".zero", 0.0f), {1},
+                                 Combine::Max),
+        ElementwiseStep::operand(scalarConstant(loc, ".one", 1.0f), {1},
+                                 Combine::Min)};
+    if (timesInput)
+      steps.push_back(
+          ElementwiseStep::operand(*input, shapeOf(x), Combine::Mul));
+    Value result = op->getResult(0);
+    emitElementwise(loc, steps, resultBuffer(result), shapeOf(result));
+    return success();
+  }
+
+  LogicalResult lowerClip(onnx::ClipOp op) {
+    SmallVector<ElementwiseStep> rest;
+    for (auto [i, bound] : llvm::enumerate(op.getBounds())) {
+      if (isa<NoneType>(bound.getType()))
+        continue; // omitted
+      auto buffer = bufferFor(bound, op);
+      if (failed(buffer))
+        return failure();
+      rest.push_back(ElementwiseStep::operand(
+          *buffer, shapeOf(bound), i == 0 ? Combine::Max : Combine::Min));
+    }
+    return lowerChain(op, rest);
+  }
+
+  LogicalResult lowerDropout(onnx::DropoutOp op) {
+    if (!op.getMask().empty() && !op.getMask().front().use_empty())
+      return op.emitError("the dropout mask output is not supported");
+    // Inference: training_mode must be absent or a constant false.
+    if (op.getOptions().size() > 1) {
+      Value mode = op.getOptions()[1];
+      auto constant = mode.getDefiningOp<arith::ConstantOp>();
+      auto value = constant ? dyn_cast<DenseElementsAttr>(constant.getValue())
+                            : DenseElementsAttr();
+      if (!isa<NoneType>(mode.getType()) &&
+          (!value || !value.isSplat() || value.getSplatValue<bool>()))
+        return op.emitError("dropout in training mode is not supported");
+    }
+    return lowerChain(op, {});
   }
 
   LogicalResult lowerMatMul(onnx::MatMulOp op) {
@@ -459,16 +658,16 @@ private:
         createBuffer(op.getLoc(), BufferKind::Scratch,
                      nameFrom(op.getLoc(), "tmp", ".product"), productType);
     emitMatMul(op.getLoc(), *a, *b, product, M, K);
-    SmallVector<ElementwiseOperand> operands = {{product, {M, N}, alpha}};
+    SmallVector<ElementwiseStep> steps = {
+        ElementwiseStep::operand(product, {M, N}, Combine::First, alpha)};
     if (Value c = op.getC()) {
       auto cBuffer = bufferFor(c, op);
       if (failed(cBuffer))
         return failure();
-      operands.push_back({*cBuffer, shapeOf(c), beta});
+      steps.push_back(
+          ElementwiseStep::operand(*cBuffer, shapeOf(c), Combine::Add, beta));
     }
-    emitElementwise(op.getLoc(), operands,
-                    op.getC() ? Combine::Add : Combine::None, /*relu=*/false,
-                    out, {M, N});
+    emitElementwise(op.getLoc(), steps, out, {M, N});
     return success();
   }
 

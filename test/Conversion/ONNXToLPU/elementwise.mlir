@@ -56,7 +56,7 @@ func.func @main(%x: tensor<3x4xf32> {onnx.name = "x"}, %s: tensor<3x1xf32> {onnx
 // CHECK: lpu.mem.write %[[P]], %[[Y]][0]
 func.func @main(%x: tensor<4xf32> {onnx.name = "x"}) -> (tensor<4xf32> {onnx.name = "y"}) {
   %0 = onnx.Mul %x, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32> loc("mul")
-  %1 = onnx.Relu %0 : tensor<4xf32> loc("relu")
+  %1 = onnx.Relu %0 : (tensor<4xf32>) -> tensor<4xf32> loc("relu")
   return %1 : tensor<4xf32>
 }
 

@@ -8,8 +8,8 @@ func.func @all_ops(%a: tensor<3x4xf32>, %b: tensor<4xf32>, %w: tensor<4x5xf32>, 
   %1 = onnx.Sub %0, %a : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
   // CHECK: onnx.Mul
   %2 = onnx.Mul %1, %b : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
-  // CHECK: onnx.Relu %{{.*}} : tensor<3x4xf32>
-  %3 = onnx.Relu %2 : tensor<3x4xf32>
+  // CHECK: onnx.Relu %{{.*}} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  %3 = onnx.Relu %2 : (tensor<3x4xf32>) -> tensor<3x4xf32>
   // CHECK: onnx.MatMul
   %4 = onnx.MatMul %3, %w : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
   // CHECK: onnx.Gemm %{{.*}}, %{{.*}}, %{{.*}} {alpha = 5.000000e-01 : f32} :
