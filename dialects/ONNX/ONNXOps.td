@@ -119,6 +119,24 @@ def ONNX_ClipOp : ONNX_Op<"Clip"> {
   let hasVerifier = 1;
 }
 
+// Ops that only reshape: the element order is kept, the shape changes. The
+// output shape comes from ONNX shape inference; the other inputs (shape,
+// axes) are read only by it.
+class ONNX_ReshapingOp<string mnemonic, string what>
+    : ONNX_Op<mnemonic, [AllElementTypesMatch<["data", "reshaped"]>]> {
+  let summary = what;
+  let arguments = (ins AnyTensor:$data, Variadic<ONNX_Value>:$shape_inputs);
+  let results = (outs AnyTensor:$reshaped);
+  let assemblyFormat = [{
+    $data (`,` $shape_inputs^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def ONNX_ReshapeOp : ONNX_ReshapingOp<"Reshape", "Gives data a new shape">;
+def ONNX_FlattenOp : ONNX_ReshapingOp<"Flatten", "Flattens data to 2-D at `axis`">;
+def ONNX_SqueezeOp : ONNX_ReshapingOp<"Squeeze", "Removes size-1 dimensions">;
+def ONNX_UnsqueezeOp : ONNX_ReshapingOp<"Unsqueeze", "Inserts size-1 dimensions">;
+
 def ONNX_DropoutOp : ONNX_Op<"Dropout"> {
   let summary = "Dropout; the identity for inference";
   let arguments = (ins AnyTensor:$data, Variadic<ONNX_Value>:$options);

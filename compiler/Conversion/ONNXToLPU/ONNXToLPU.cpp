@@ -457,9 +457,12 @@ private:
       return op->emitError("operator '")
              << onnx::getOperatorType(op)
              << "' is not supported by the LPU lowering yet";
+    builder.setInsertionPointToEnd(builder.getBlock());
+    if (isa<onnx::ReshapeOp, onnx::FlattenOp, onnx::SqueezeOp,
+            onnx::UnsqueezeOp>(op))
+      return lowerReshape(op);
     if (failed(checkNodeTypes(op)))
       return failure();
-    builder.setInsertionPointToEnd(builder.getBlock());
     return TypeSwitch<Operation *, LogicalResult>(op)
         .Case([&](onnx::AddOp op) { return lowerVariadic(op, Combine::Add); })
         .Case([&](onnx::SubOp op) { return lowerVariadic(op, Combine::Sub); })
@@ -514,6 +517,31 @@ private:
                  << onnx::getOperatorType(op)
                  << "' is not supported by the LPU lowering yet";
         });
+  }
+
+  /// Reshapes keep the element order. When the innermost dimension stays,
+  /// so do the rows, and the data is copied vector by vector; other
+  /// reshapes would move elements between lanes.
+  LogicalResult lowerReshape(Operation *op) {
+    Value data = op->getOperand(0), result = op->getResult(0);
+    if (failed(getStaticF32Type(data, op->getLoc(), "input 0")) ||
+        failed(getStaticF32Type(result, op->getLoc(), "output 0")))
+      return failure();
+    Shape from = shapeOf(data), to = shapeOf(result);
+    int64_t fromRow = from.empty() ? 1 : from.back();
+    int64_t toRow = to.empty() ? 1 : to.back();
+    if (fromRow != toRow)
+      return op->emitError("reshaping ")
+             << cast<ShapedType>(data.getType()) << " to "
+             << cast<ShapedType>(result.getType())
+             << " changes the innermost dimension, which is not supported yet";
+    auto input = bufferFor(data, op);
+    if (failed(input))
+      return failure();
+    // Same rows, same layout: read the input as if it had the output shape.
+    emitElementwise(op->getLoc(), {ElementwiseStep::operand(*input, to)},
+                    resultBuffer(result), to);
+    return success();
   }
 
   /// A one-element f32 constant, broadcast like an ONNX scalar.
