@@ -210,7 +210,8 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(ProgramOp program) {
     std::vector<std::pair<int64_t, ::lpu::Instruction>> words;
     for (auto &[issue, inst] : entries) {
       if (!words.empty() &&
-          issue < words.back().first + ::lpu::queueCycles(words.back().second))
+          issue < words.back().first +
+                      int64_t(::lpu::queueCycles(words.back().second)))
         return inst.emitError("overlaps the previous instruction of ")
                << ::lpu::unitKindName(unit.kind).data() << "[" << unit.index
                << "] at cycle " << issue;

@@ -423,7 +423,6 @@ private:
   }
 
   void commit(llvm::SmallVectorImpl<Node> &nodes, int64_t root) {
-    Builder b(program.getContext());
     for (Node &node : nodes) {
       Operation *op = node.inst.getOperation();
       int64_t issue = root + node.offset, span = nopCount(node);
