@@ -137,6 +137,38 @@ def ONNX_FlattenOp : ONNX_ReshapingOp<"Flatten", "Flattens data to 2-D at `axis`
 def ONNX_SqueezeOp : ONNX_ReshapingOp<"Squeeze", "Removes size-1 dimensions">;
 def ONNX_UnsqueezeOp : ONNX_ReshapingOp<"Unsqueeze", "Inserts size-1 dimensions">;
 
+class ONNX_SoftmaxLikeOp<string mnemonic, string what>
+    : ONNX_Op<mnemonic, [SameOperandsAndResultElementType]> {
+  let summary = what;
+  let arguments = (ins AnyTensor:$input,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_SoftmaxOp : ONNX_SoftmaxLikeOp<"Softmax", "exp(x - max) / sum(exp(x - max)) along `axis`">;
+def ONNX_LogSoftmaxOp : ONNX_SoftmaxLikeOp<"LogSoftmax", "x - max - log(sum(exp(x - max))) along `axis`">;
+
+// Reductions; opset 13 ReduceSum takes its axes as an input, the others as
+// an attribute.
+class ONNX_ReduceOp<string mnemonic, string what>
+    : ONNX_Op<mnemonic, [AllElementTypesMatch<["data", "reduced"]>]> {
+  let summary = what # " over `axes`";
+  let arguments = (ins AnyTensor:$data, Variadic<ONNX_Value>:$axes_input,
+                       OptionalAttr<I64ArrayAttr>:$axes,
+                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<I64Attr, "0">:$noop_with_empty_axes);
+  let results = (outs AnyTensor:$reduced);
+  let assemblyFormat = [{
+    $data (`,` $axes_input^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def ONNX_ReduceMaxOp : ONNX_ReduceOp<"ReduceMax", "Maximum">;
+def ONNX_ReduceMinOp : ONNX_ReduceOp<"ReduceMin", "Minimum">;
+def ONNX_ReduceSumOp : ONNX_ReduceOp<"ReduceSum", "Sum">;
+def ONNX_ReduceMeanOp : ONNX_ReduceOp<"ReduceMean", "Mean">;
+
 def ONNX_DropoutOp : ONNX_Op<"Dropout"> {
   let summary = "Dropout; the identity for inference";
   let arguments = (ins AnyTensor:$data, Variadic<ONNX_Value>:$options);

@@ -12,15 +12,16 @@ Models:
   mlp            2-layer MLP: Gemm(transB=1) + Relu + MatMul + Add, batch 4,
                  64 -> 96 -> 10 (exercises K and N tiling on lpu-tiny)
   mlp-wide       4-layer MLP, 512 wide, batch 8
+  row-reductions Softmax, LogSoftmax and reductions over 37-element rows
   mlp-large      4-layer MLP, 1024 wide, batch 64 (benchmark only)
   dynamic        an input with a symbolic batch dimension
-  unsupported    a graph with a Softmax node
+  unsupported    a graph with a Hardmax node
   int64          an Add on int64 tensors
   opset-too-new  imports opset 99 of the default domain
   truncated      the mlp model cut to half its bytes
   broadcast      Add/Mul/Sub/Relu with NumPy broadcasting along every kind of
                  axis, rows wider than lpu-tiny's 16 lanes
-  mixed          Constant nodes, an Add and an unknown-to-lpuc Softmax with
+  mixed          Constant nodes, an Add and an unknown-to-lpuc Hardmax with
                  attributes, to check faithful import
 """
 
@@ -101,6 +102,43 @@ def make_mlp(outdir, widths, batch, seed):
     save_data(outdir, [("x", x)], [("y", value)])
 
 
+def make_row_reductions(outdir, shape, seed):
+    """Softmax, LogSoftmax, ReduceMax/Min/Mean/Sum over the innermost axis of
+    rows longer than lpu-tiny's vectors, references in float64."""
+    rng = np.random.default_rng(seed)
+    x = dense(rng, shape, 3.0)
+    f32 = TensorProto.FLOAT
+    kept = list(shape[:-1]) + [1]
+    nodes = [
+        helper.make_node("Softmax", ["x"], ["softmax"], name="softmax"),
+        helper.make_node("LogSoftmax", ["x"], ["logsoftmax"], name="logsoftmax"),
+        helper.make_node("ReduceMax", ["x"], ["max"], name="max", axes=[-1]),
+        helper.make_node("ReduceMin", ["x"], ["min"], name="min", axes=[-1]),
+        helper.make_node("ReduceMean", ["x"], ["mean"], name="mean", axes=[-1]),
+        helper.make_node("ReduceSum", ["x", "axes"], ["sum"], name="sum"),
+    ]
+    outputs = [("softmax", shape), ("logsoftmax", shape), ("max", kept),
+               ("min", kept), ("mean", kept), ("sum", kept)]
+    graph = helper.make_graph(
+        nodes, "row_reductions",
+        [helper.make_tensor_value_info("x", f32, shape)],
+        [helper.make_tensor_value_info(n, f32, s) for n, s in outputs],
+        [numpy_helper.from_array(np.array([-1], np.int64), "axes")])
+    model = helper.make_model(graph, producer_name="lpuc-tests",
+                              opset_imports=[helper.make_opsetid("", OPSET)])
+    save_model(model, outdir)
+    x64 = x.astype(np.float64)
+    shifted = x64 - x64.max(axis=-1, keepdims=True)
+    log_sum = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    save_data(outdir, [("x", x)], [
+        ("softmax", np.exp(shifted - log_sum)),
+        ("logsoftmax", shifted - log_sum),
+        ("max", x64.max(axis=-1, keepdims=True)),
+        ("min", x64.min(axis=-1, keepdims=True)),
+        ("mean", x64.mean(axis=-1, keepdims=True)),
+        ("sum", x64.sum(axis=-1, keepdims=True))])
+
+
 def make_simple(outdir, node, inputs, outputs, opset=OPSET, check=True):
     graph = helper.make_graph([node], "g", inputs, outputs)
     model = helper.make_model(graph, producer_name="lpuc-tests",
@@ -117,6 +155,8 @@ def main():
         make_mlp(outdir, [64, 96, 10], batch=4, seed=7)
     elif name == "mlp-wide":
         make_mlp(outdir, [512, 512, 512, 512, 512], batch=8, seed=11)
+    elif name == "row-reductions":
+        make_row_reductions(outdir, (2, 3, 37), seed=17)
     elif name == "mlp-large":
         make_mlp(outdir, [1024] * 5, batch=64, seed=13)
     elif name == "dynamic":
@@ -125,7 +165,7 @@ def main():
                     [helper.make_tensor_value_info("y", f32, ["N", 16])])
     elif name == "unsupported":
         make_simple(outdir,
-                    helper.make_node("Softmax", ["x"], ["y"], name="probs"),
+                    helper.make_node("Hardmax", ["x"], ["y"], name="probs"),
                     [helper.make_tensor_value_info("x", f32, [2, 8])],
                     [helper.make_tensor_value_info("y", f32, [2, 8])])
     elif name == "int64":
@@ -181,7 +221,7 @@ def main():
                              value_float=0.5),
             helper.make_node("Add", ["x", "k"], ["s"], name="add_k"),
             helper.make_node("Mul", ["s", "half"], ["m"], name="scale"),
-            helper.make_node("Softmax", ["m"], ["y"], name="probs", axis=1),
+            helper.make_node("Hardmax", ["m"], ["y"], name="probs", axis=1),
         ]
         graph = helper.make_graph(
             nodes, "mixed", [helper.make_tensor_value_info("x", f32, [2, 4])],

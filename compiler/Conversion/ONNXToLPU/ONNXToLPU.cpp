@@ -18,6 +18,8 @@
 
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cstring>
+
 namespace lpuc {
 #define GEN_PASS_DEF_CONVERTONNXTOLPU
 #include "compiler/Conversion/Passes.h.inc"
@@ -461,6 +463,9 @@ private:
     if (isa<onnx::ReshapeOp, onnx::FlattenOp, onnx::SqueezeOp,
             onnx::UnsqueezeOp>(op))
       return lowerReshape(op);
+    if (isa<onnx::ReduceMaxOp, onnx::ReduceMinOp, onnx::ReduceSumOp,
+            onnx::ReduceMeanOp>(op))
+      return lowerReduce(op);
     if (failed(checkNodeTypes(op)))
       return failure();
     return TypeSwitch<Operation *, LogicalResult>(op)
@@ -510,6 +515,12 @@ private:
           return lowerHardSigmoid(op, 1.0f / 6.0f, 0.5f, /*timesInput=*/true);
         })
         .Case([&](onnx::ClipOp op) { return lowerClip(op); })
+        .Case([&](onnx::SoftmaxOp op) {
+          return lowerSoftmax(op, op.getAxis(), /*logarithm=*/false);
+        })
+        .Case([&](onnx::LogSoftmaxOp op) {
+          return lowerSoftmax(op, op.getAxis(), /*logarithm=*/true);
+        })
         .Case([&](onnx::MatMulOp op) { return lowerMatMul(op); })
         .Case([&](onnx::GemmOp op) { return lowerGemm(op); })
         .Default([&](Operation *op) {
@@ -541,6 +552,205 @@ private:
     // Same rows, same layout: read the input as if it had the output shape.
     emitElementwise(op->getLoc(), {ElementwiseStep::operand(*input, to)},
                     resultBuffer(result), to);
+    return success();
+  }
+
+  enum class Reduction { Max, Min, Sum };
+
+  /// Reduces each row of `in` (the innermost axis) into lane 0 of the same
+  /// row of `out` (shape [..., 1]), times `scale`. A shift-and-combine tree
+  /// on the SXM and VXM folds the lanes; for max and min, padding lanes first
+  /// take lane 0's value so they change nothing.
+  void emitRowReduction(Location loc, BufferOp in, int64_t rowLength,
+                        Reduction kind, BufferOp out, float scale = 1.0f) {
+    const int64_t lanes = target.lanes;
+    const ::lpu::TensorLayout layout = in.getLayout(target);
+    const Combine fold = kind == Reduction::Sum   ? Combine::Add
+                         : kind == Reduction::Max ? Combine::Max
+                                                  : Combine::Min;
+    auto shift = [&](Value v, int64_t amount) {
+      return emit<ShiftOp>(loc, {v}, {intAttr("amount", amount)});
+    };
+    const int64_t treeSteps = llvm::Log2_64_Ceil(lanes);
+    BufferOp tree =
+        createBuffer(loc, BufferKind::Scratch, nameFrom(loc, "tmp", ".tree"),
+                     RankedTensorType::get({layout.rows * treeSteps, lanes},
+                                           builder.getF32Type()));
+    for (int64_t row = 0; row < layout.rows; ++row) {
+      Value acc;
+      for (int64_t j = 0; j < layout.vectorsPerRow; ++j) {
+        int64_t width = std::min(lanes, rowLength - j * lanes);
+        Value v = read(loc, in, row * layout.vectorsPerRow + j);
+        if (kind != Reduction::Sum && width < lanes) {
+          Value first = emit<DistributeOp>(
+              loc, {v}, {intAttr("lane", 0), intAttr("width", lanes)});
+          v = combine(loc, Combine::Add, v, shift(first, width));
+        }
+        acc = acc ? combine(loc, fold, acc, v) : v;
+      }
+      // Lane i covers lanes [i, i + span) after each step. Each step's
+      // input is staged in SRAM and read twice, since a value on a stream
+      // reaches one consumer (the scheduler would otherwise recompute the
+      // whole tree below it for the shifted copy).
+      int64_t span = 1, stepIndex = 0;
+      auto step = [&](int64_t amount) {
+        int64_t cell = row * treeSteps + stepIndex++;
+        write(loc, acc, tree, cell);
+        acc = combine(loc, fold, read(loc, tree, cell),
+                      shift(read(loc, tree, cell), amount));
+      };
+      for (; 2 * span <= lanes; span *= 2)
+        step(-span);
+      if (span < lanes) // sums must not count a lane twice; max/min may
+        step(kind == Reduction::Sum ? -span : span - lanes);
+      if (scale != 1.0f)
+        acc = emit<ScaleOp>(
+            loc, {acc},
+            {builder.getNamedAttr("factor", builder.getF32FloatAttr(scale))});
+      acc = emit<DistributeOp>(loc, {acc},
+                               {intAttr("lane", 0), intAttr("width", 1)});
+      write(loc, acc, out, row);
+    }
+  }
+
+  /// The values of an i64 constant (dense or a dense_resource blob).
+  static std::optional<SmallVector<int64_t>>
+  readI64Elements(ElementsAttr attr) {
+    auto type = cast<ShapedType>(attr.getType());
+    if (!type.getElementType().isSignlessInteger(64))
+      return std::nullopt;
+    if (auto dense = dyn_cast<DenseIntElementsAttr>(attr))
+      return llvm::to_vector(llvm::map_range(
+          dense, [](const APInt &v) { return v.getSExtValue(); }));
+    auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
+    AsmResourceBlob *blob =
+        resource ? resource.getRawHandle().getBlob() : nullptr;
+    if (!blob || blob->getData().size() != size_t(type.getNumElements()) * 8)
+      return std::nullopt;
+    SmallVector<int64_t> values(type.getNumElements());
+    std::memcpy(values.data(), blob->getData().data(), values.size() * 8);
+    return values;
+  }
+
+  /// A scratch buffer for one value per row of `shape`.
+  BufferOp rowScratch(Location loc, ArrayRef<int64_t> shape, StringRef suffix) {
+    Shape reduced(shape);
+    reduced.back() = 1;
+    return createBuffer(loc, BufferKind::Scratch, nameFrom(loc, "tmp", suffix),
+                        RankedTensorType::get(reduced, builder.getF32Type()));
+  }
+
+  /// The innermost axis only: other axes would reduce across rows.
+  LogicalResult checkInnermostAxis(Operation *op, int64_t axis, int64_t rank) {
+    if (axis < -rank || axis >= rank)
+      return op->emitError("axis ") << axis << " is out of range";
+    if ((axis + rank) % rank != rank - 1)
+      return op->emitError(
+                 "only the innermost axis is supported yet, not axis ")
+             << axis;
+    return success();
+  }
+
+  LogicalResult lowerSoftmax(Operation *op, int64_t axis, bool logarithm) {
+    Location loc = op->getLoc();
+    Value x = op->getOperand(0);
+    Shape shape = shapeOf(x);
+    if (shape.empty())
+      shape = {1};
+    if (failed(checkInnermostAxis(op, axis, shape.size())))
+      return failure();
+    auto input = bufferFor(x, op);
+    if (failed(input))
+      return failure();
+    Shape rowShape(shape);
+    rowShape.back() = 1;
+    BufferOp max = rowScratch(loc, shape, ".max");
+    emitRowReduction(loc, *input, shape.back(), Reduction::Max, max);
+    BufferOp exps =
+        createBuffer(loc, BufferKind::Scratch, nameFrom(loc, "tmp", ".exp"),
+                     RankedTensorType::get(shape, builder.getF32Type()));
+    emitElementwise(loc,
+                    {ElementwiseStep::operand(*input, shape),
+                     ElementwiseStep::operand(max, rowShape, Combine::Sub),
+                     ElementwiseStep::apply(Unary::Exp)},
+                    exps, shape);
+    BufferOp sum = rowScratch(loc, shape, ".sum");
+    emitRowReduction(loc, exps, shape.back(), Reduction::Sum, sum);
+    Value result = op->getResult(0);
+    if (!logarithm) {
+      emitElementwise(loc,
+                      {ElementwiseStep::operand(exps, shape),
+                       ElementwiseStep::operand(sum, rowShape, Combine::Div)},
+                      resultBuffer(result), shape);
+      return success();
+    }
+    BufferOp logSum = rowScratch(loc, shape, ".logsum");
+    emitElementwise(loc,
+                    {ElementwiseStep::operand(sum, rowShape),
+                     ElementwiseStep::apply(Unary::Log)},
+                    logSum, rowShape);
+    emitElementwise(loc,
+                    {ElementwiseStep::operand(*input, shape),
+                     ElementwiseStep::operand(max, rowShape, Combine::Sub),
+                     ElementwiseStep::operand(logSum, rowShape, Combine::Sub)},
+                    resultBuffer(result), shape);
+    return success();
+  }
+
+  LogicalResult lowerReduce(Operation *op) {
+    Location loc = op->getLoc();
+    Value data = op->getOperand(0), result = op->getResult(0);
+    if (failed(getStaticF32Type(data, loc, "input 0")) ||
+        failed(getStaticF32Type(result, loc, "output 0")))
+      return failure();
+    Shape shape = shapeOf(data);
+    if (shape.empty())
+      return op->emitError("reducing a scalar is not supported");
+    // Axes: the attribute, or (ReduceSum) a constant input; none means all.
+    SmallVector<int64_t> axes;
+    if (auto attr = op->getAttrOfType<ArrayAttr>("axes")) {
+      for (Attribute a : attr)
+        axes.push_back(cast<IntegerAttr>(a).getInt());
+    } else if (op->getNumOperands() > 1 &&
+               !isa<NoneType>(op->getOperand(1).getType())) {
+      auto constant = op->getOperand(1).getDefiningOp<arith::ConstantOp>();
+      std::optional<SmallVector<int64_t>> values;
+      if (constant)
+        values = readI64Elements(cast<ElementsAttr>(constant.getValue()));
+      if (!values)
+        return op->emitError("axes must be a constant");
+      axes = *values;
+    }
+    const int64_t rank = shape.size();
+    if (axes.empty()) {
+      auto noop = op->getAttrOfType<IntegerAttr>("noop_with_empty_axes");
+      if (noop && noop.getInt())
+        return lowerChain(op, {});
+      for (int64_t d = 0; d < rank; ++d)
+        if (d == rank - 1 || shape[d] != 1)
+          axes.push_back(d);
+    }
+    if (axes.size() != 1)
+      return op->emitError("reducing ")
+             << axes.size()
+             << " axes at once is not supported yet (only the innermost)";
+    if (failed(checkInnermostAxis(op, axes.front(), rank)))
+      return failure();
+    auto keepdims = op->getAttrOfType<IntegerAttr>("keepdims");
+    Shape resultShape = shapeOf(result);
+    if ((keepdims && !keepdims.getInt()) &&
+        !(resultShape.size() + 1 == shape.size() && rank >= 2 &&
+          shape[rank - 2] == 1))
+      return op->emitError("keepdims = 0 is not supported yet");
+    auto input = bufferFor(data, op);
+    if (failed(input))
+      return failure();
+    Reduction kind = isa<onnx::ReduceMaxOp>(op)   ? Reduction::Max
+                     : isa<onnx::ReduceMinOp>(op) ? Reduction::Min
+                                                  : Reduction::Sum;
+    float scale = isa<onnx::ReduceMeanOp>(op) ? 1.0f / shape.back() : 1.0f;
+    emitRowReduction(loc, *input, shape.back(), kind, resultBuffer(result),
+                     scale);
     return success();
   }
 
