@@ -65,10 +65,8 @@ uint32_t floatBits(float f) {
     (src++ == 0 ? word.src0 : word.src1) = streamOf(operand);
   }
   TypeSwitch<Operation *>(op)
-      .Case<ReadOp, WriteOp>([&](auto mem) {
-        BufferOp buffer = getAccessedBuffer(mem);
-        word.address = *buffer.getAddress() + mem.getOffset();
-      })
+      .Case<ReadOp, WriteOp>(
+          [&](auto mem) { word.address = getSramAddress(mem); })
       .Case([&](ScaleOp scale) {
         word.imm = floatBits(scale.getFactor().convertToFloat());
       })

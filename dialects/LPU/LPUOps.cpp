@@ -77,6 +77,15 @@ BufferOp lpuc::lpu::getAccessedBuffer(Operation *op) {
   return ::lpu::DType::None;
 }
 
+int64_t lpuc::lpu::getBufferOffset(Operation *op) {
+  return TypeSwitch<Operation *, int64_t>(op).Case<ReadOp, WriteOp>(
+      [](auto mem) { return static_cast<int64_t>(mem.getOffset()); });
+}
+
+int64_t lpuc::lpu::getSramAddress(Operation *op) {
+  return *getAccessedBuffer(op).getAddress() + getBufferOffset(op);
+}
+
 std::optional<std::vector<uint32_t>>
 lpuc::lpu::readLaneWords(ElementsAttr attr) {
   auto type = cast<ShapedType>(attr.getType());

@@ -58,6 +58,11 @@ std::string registerTarget(const ::lpu::TargetDesc &target);
 /// The floorplan column of a placed instruction's unit.
 int64_t getColumn(InstructionOpInterface inst, const ::lpu::TargetDesc &target);
 
+/// The vector a MEM instruction addresses: its offset in the buffer, and its
+/// SRAM address in the buffer's slice (once allocated).
+int64_t getBufferOffset(mlir::Operation *memInstruction);
+int64_t getSramAddress(mlir::Operation *memInstruction);
+
 /// The lpu.buffer a MEM instruction addresses.
 BufferOp getAccessedBuffer(mlir::Operation *memInstruction);
 

@@ -160,6 +160,14 @@ private:
     return ranked;
   }
 
+  /// Checks the data input and the result of a node whose other inputs
+  /// (shapes, axes) only shape inference reads.
+  LogicalResult checkDataTypes(Operation *op) {
+    if (failed(getStaticF32Type(op->getOperand(0), op->getLoc(), "input 0")))
+      return failure();
+    return getStaticF32Type(op->getResult(0), op->getLoc(), "output 0");
+  }
+
   /// Checks every operand and result of a node before lowering it.
   LogicalResult checkNodeTypes(Operation *op) {
     for (auto [i, v] : llvm::enumerate(op->getOperands()))
@@ -535,8 +543,7 @@ private:
   /// reshapes would move elements between lanes.
   LogicalResult lowerReshape(Operation *op) {
     Value data = op->getOperand(0), result = op->getResult(0);
-    if (failed(getStaticF32Type(data, op->getLoc(), "input 0")) ||
-        failed(getStaticF32Type(result, op->getLoc(), "output 0")))
+    if (failed(checkDataTypes(op)))
       return failure();
     Shape from = shapeOf(data), to = shapeOf(result);
     int64_t fromRow = from.empty() ? 1 : from.back();
@@ -700,8 +707,7 @@ private:
   LogicalResult lowerReduce(Operation *op) {
     Location loc = op->getLoc();
     Value data = op->getOperand(0), result = op->getResult(0);
-    if (failed(getStaticF32Type(data, loc, "input 0")) ||
-        failed(getStaticF32Type(result, loc, "output 0")))
+    if (failed(checkDataTypes(op)))
       return failure();
     Shape shape = shapeOf(data);
     if (shape.empty())

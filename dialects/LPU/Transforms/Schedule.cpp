@@ -20,7 +20,6 @@
 #include "mlir/IR/Builders.h"
 
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/TypeSwitch.h"
 
 #include <map>
 
@@ -40,10 +39,7 @@ namespace {
 using Cell = std::pair<Operation *, int64_t>;
 
 Cell cellOf(Operation *memOp) {
-  int64_t offset =
-      TypeSwitch<Operation *, int64_t>(memOp).Case<ReadOp, WriteOp>(
-          [](auto op) { return static_cast<int64_t>(op.getOffset()); });
-  return {getAccessedBuffer(memOp), offset};
+  return {getAccessedBuffer(memOp), getBufferOffset(memOp)};
 }
 
 struct CellState {
@@ -293,10 +289,9 @@ private:
     Operation *op = node.inst.getOperation();
     if (!isa<ReadOp, WriteOp>(op))
       return std::nullopt;
-    BufferOp buffer = getAccessedBuffer(op);
-    int64_t address = *buffer.getAddress() + cellOf(op).second;
-    int64_t at = isa<WriteOp>(op) ? issue + latency(node.inst) : issue;
-    return std::make_pair(&bank(*buffer.getSlice(), address), at);
+    int64_t at = target.bankAccessCycle(node.inst.getOpcode(), issue);
+    return std::make_pair(
+        &bank(*getAccessedBuffer(op).getSlice(), getSramAddress(op)), at);
   }
 
   /// Tries to place every node with the root at cycle `root`; on success

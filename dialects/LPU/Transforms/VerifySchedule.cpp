@@ -63,12 +63,8 @@ struct VerifySchedulePass
                        " on a unit that is already busy");
       if (isa<ReadOp, WriteOp>(op)) {
         BufferOp buffer = getAccessedBuffer(&op);
-        int64_t offset = isa<ReadOp>(op) ? cast<ReadOp>(op).getOffset()
-                                         : cast<WriteOp>(op).getOffset();
-        int64_t bank = target.bankOf(*buffer.getAddress() + offset);
-        int64_t at = isa<WriteOp>(op)
-                         ? cycle + target.latencyOf(inst.getOpcode())
-                         : cycle;
+        int64_t bank = target.bankOf(getSramAddress(&op));
+        int64_t at = target.bankAccessCycle(inst.getOpcode(), cycle);
         if (auto [it, inserted] =
                 ports.insert({{*buffer.getSlice(), bank, at}, &op});
             !inserted)

@@ -80,6 +80,11 @@ struct TargetDesc {
     return latency[static_cast<unsigned>(op)];
   }
   uint32_t bankOf(uint32_t address) const { return address % memBanks; }
+  /// The cycle a MEM instruction issued at `issue` uses its bank's port: a
+  /// read at issue, a write when it lands.
+  uint64_t bankAccessCycle(Opcode op, uint64_t issue) const {
+    return op == Opcode::Write ? issue + latencyOf(op) : issue;
+  }
   /// Streams carry a value written at column x, cycle t to column x+d
   /// (eastward) or x-d (westward) at cycle t+d: the value keeps one diagonal
   /// of (column, cycle), which identifies its stream slot.
