@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
-# Compile-time, schedule and simulator benchmarks on the generated models.
-# Prints one row per (model, target): compile seconds, instruction words in
-# the binary, issued instructions, cycles, simulated latency, the whole
-# lpu-run time (process start, loading and checking outputs included) and
-# simulated instructions per second of that time. Each timing is the best of
-# REPEAT runs (default 3). mlp-large (1024 wide, batch 64) is generated here.
+# Compile-time, schedule-quality and simulator benchmarks on generated models.
+#
+# One row per (model, target):
+#   compile_s    best lpuc wall time (process start included)
+#   instr        issued instructions
+#   cycles       simulated cycles (equal to the schedule's; checked)
+#   bound        lower bound on cycles for the program on the target: the
+#                larger of its critical path and each unit kind's work over
+#                its queue count (lpuc --report)
+#   b/c          bound / cycles (1.00 = no schedule could do better)
+#   sram_peak    most SRAM whose contents are live at once
+#   base_cycles  the op-by-op baseline (lpuc --schedule=op-by-op: node after
+#                node, no fusion, partial sums through SRAM)
+#   speedup      base_cycles / cycles
+#   run_s        best lpu-run wall time (loading, simulating, checking)
+#   sim_inst/s   simulated instructions per second of run_s
+# Models that do not compile yet print the compiler's diagnostic.
+# Timings are the best of REPEAT runs (default 3).
 # Usage: bench/run-benchmarks.sh [BUILD_DIR]   (default: build)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,9 +26,11 @@ models="$build/models"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-if [ ! -f "$models/mlp-large/model.onnx" ]; then
-  /usr/bin/python3 "$root/test/models/make_models.py" mlp-large "$models/mlp-large"
-fi
+for model in mlp mlp-wide mlp-large cnn-small encoder-layer; do
+  if [ ! -f "$models/$model/model.onnx" ]; then
+    /usr/bin/python3 "$root/test/models/make_models.py" "$model" "$models/$model"
+  fi
+done
 
 best_of() { # best wall time in seconds of running "$@" $repeat times
   local best=""
@@ -31,26 +45,47 @@ best_of() { # best wall time in seconds of running "$@" $repeat times
   echo "$best"
 }
 
-printf "%-10s %-9s %9s %8s %12s %8s %10s %7s %12s\n" model target compile_s \
-  words instructions cycles latency_us run_s sim_inst/s
-for model in mlp mlp-wide mlp-large; do
-  for target in lpu-tiny lpu-v1; do
-    bin="$work/$model.$target.lpu"
-    if ! "$build/bin/lpuc" "$models/$model/model.onnx" --target="$target" \
-        -o "$bin" 2> "$work/err"; then
-      printf "%-10s %-9s %s\n" "$model" "$target" "does not compile: $(head -c 90 "$work/err")"
-      continue
-    fi
-    compile=$(best_of "$build/bin/lpuc" "$models/$model/model.onnx" \
-      --target="$target" -o "$bin")
-    run=$(best_of "$build/bin/lpu-run" "$bin" --test-data \
-      "$models/$model/test_data_set_0" --quiet --stats)
-    read -r cycles latency instructions < <(sed -n \
-      's/^cycles: \([0-9]*\) (\([0-9.]*\) us.*instructions: \([0-9]*\)$/\1 \2 \3/p' \
-      "$work/last.out")
-    words=$(sed -n 's/^instruction words: \([0-9]*\)$/\1/p' "$work/last.out")
-    rate=$(echo "$instructions / $run" | bc)
-    printf "%-10s %-9s %9.3f %8d %12d %8d %10s %7.3f %12d\n" "$model" "$target" \
-      "$compile" "$words" "$instructions" "$cycles" "$latency" "$run" "$rate"
-  done
+json() { # json FILE EXPR: a value from a --report file
+  /usr/bin/python3 -c "import json, sys; r = json.load(open(sys.argv[1])); print($2)" "$1"
+}
+
+printf "%-13s %-8s %9s %7s %7s %7s %5s %10s %11s %7s %7s %10s\n" model target \
+  compile_s instr cycles bound b/c sram_peak base_cycles speedup run_s \
+  sim_inst/s
+run_model() { # run_model MODEL TARGET
+  local model=$1 target=$2 bin="$work/$1.$2.lpu" base="$work/$1.$2.base.lpu"
+  if ! "$build/bin/lpuc" "$models/$model/model.onnx" --target="$target" \
+      -o "$bin" --report="$work/report.json" 2> "$work/err"; then
+    printf "%-13s %-8s does not compile: %s\n" "$model" "$target" \
+      "$(sed 's/^lpuc: error: [^:]*: //' "$work/err" | head -1 | cut -c1-100)"
+    return
+  fi
+  "$build/bin/lpuc" "$models/$model/model.onnx" --target="$target" \
+    --schedule=op-by-op -o "$base" --report="$work/base.json"
+  compile=$(best_of "$build/bin/lpuc" "$models/$model/model.onnx" \
+    --target="$target" -o "$bin")
+  run=$(best_of "$build/bin/lpu-run" "$bin" --test-data \
+    "$models/$model/test_data_set_0" --quiet --stats)
+  "$build/bin/lpu-run" "$base" --test-data "$models/$model/test_data_set_0" \
+    --quiet > /dev/null
+  read -r cycles instructions < <(sed -n \
+    's/^cycles: \([0-9]*\) (.*instructions: \([0-9]*\)$/\1 \2/p' "$work/last.out")
+  if [ "$cycles" != "$(json "$work/report.json" "r['cycles']")" ]; then
+    echo "error: $model on $target: simulated cycles differ from the schedule's" >&2
+    exit 1
+  fi
+  bound=$(json "$work/report.json" "r['bound']['cycles']")
+  ratio=$(json "$work/report.json" "'%.2f' % r['bound']['bound_over_cycles']")
+  peak=$(json "$work/report.json" \
+    "'%.1f KiB' % (r['sram']['peak_live_bytes'] / 1024)")
+  base_cycles=$(json "$work/base.json" "r['cycles']")
+  speedup=$(echo "scale=2; $base_cycles / $cycles" | bc)
+  rate=$(echo "$instructions / $run" | bc)
+  printf "%-13s %-8s %9.3f %7d %7d %7d %5s %10s %11d %7s %7.3f %10d\n" \
+    "$model" "$target" "$compile" "$instructions" "$cycles" "$bound" "$ratio" \
+    "$peak" "$base_cycles" "${speedup}x" "$run" "$rate"
+}
+run_model mlp lpu-tiny
+for model in mlp mlp-wide mlp-large cnn-small encoder-layer; do
+  run_model "$model" lpu-v1
 done

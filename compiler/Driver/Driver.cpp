@@ -6,6 +6,7 @@
 #include "compiler/Import/ONNXLoader.h"
 #include "compiler/Pipeline/Pipeline.h"
 #include "compiler/Target/BinaryEmitter.h"
+#include "dialects/LPU/Analysis/ScheduleReport.h"
 #include "dialects/LPU/LPUOps.h"
 #include "dialects/ONNX/ONNXOps.h"
 
@@ -17,6 +18,7 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
@@ -102,6 +104,44 @@ std::string defaultBinaryPath(llvm::StringRef input) {
   return std::string(path);
 }
 
+/// Writes `text` to `path`; false after reporting why it could not.
+template <typename WriteFn>
+bool writeFile(const std::string &path, WriteFn write) {
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &error);
+  if (!file) {
+    reportError(error);
+    return false;
+  }
+  write(file->os());
+  file->keep();
+  return true;
+}
+
+/// --report and --timeline of a scheduled module. The human summary goes to
+/// stdout, or to stderr when the compiled output takes stdout.
+bool writeReports(ModuleOp module, const DriverOptions &options,
+                  bool outputIsStdout) {
+  if (options.reportPath.empty() && options.timelinePath.empty())
+    return true;
+  auto program = *module.getOps<lpu::ProgramOp>().begin();
+  if (!options.reportPath.empty()) {
+    lpu::ScheduleReport report = lpu::buildScheduleReport(program);
+    if (options.reportPath == "-") {
+      lpu::printScheduleReport(report,
+                               outputIsStdout ? llvm::errs() : llvm::outs());
+    } else if (!writeFile(options.reportPath, [&](llvm::raw_ostream &os) {
+                 os << llvm::formatv("{0:2}", lpu::toJSON(report)) << "\n";
+               })) {
+      return false;
+    }
+  }
+  return options.timelinePath.empty() ||
+         writeFile(options.timelinePath, [&](llvm::raw_ostream &os) {
+           lpu::writeTimeline(program, os);
+         });
+}
+
 } // namespace
 
 std::string getVersionString() { return getProducerString().str(); }
@@ -134,7 +174,20 @@ int runCompiler(const DriverOptions &options) {
     reportError("--target: " + options.target + ": " + clash);
     return 1;
   }
-  const std::string &targetName = target.name;
+  LoweringOptions lowering;
+  lowering.target = target.name;
+  if (options.schedule != "global" && options.schedule != "op-by-op") {
+    reportError("unknown --schedule value '" + options.schedule +
+                "' (expected global or op-by-op)");
+    return 1;
+  }
+  lowering.opByOp = options.schedule == "op-by-op";
+  if ((!options.reportPath.empty() || !options.timelinePath.empty()) &&
+      *emit < Phase::Schedule) {
+    reportError("--report and --timeline need a scheduled program (--emit=" +
+                getPhaseName(Phase::Schedule).str() + ", asm or bin)");
+    return 1;
+  }
   onnx_model::LoadOptions loadOptions;
   if (!parseShapes(options.shapes, loadOptions))
     return 1;
@@ -177,7 +230,7 @@ int runCompiler(const DriverOptions &options) {
   PassManager pm(&context);
   if (!options.mlirOptions.empty() && failed(applyPassManagerCLOptions(pm)))
     return 1;
-  buildLoweringPipeline(pm, targetName, *emit);
+  buildLoweringPipeline(pm, lowering, *emit);
   if (failed(pm.run(*module)))
     return 1;
 
@@ -192,6 +245,9 @@ int runCompiler(const DriverOptions &options) {
     reportError(openError);
     return 1;
   }
+
+  if (!writeReports(*module, options, outputPath == "-"))
+    return 1;
 
   if (*emit <= Phase::Schedule) {
     OpPrintingFlags flags;

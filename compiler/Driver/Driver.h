@@ -27,6 +27,12 @@ struct DriverOptions {
   std::vector<std::string> shapes;
   /// Print weight blobs in MLIR output instead of eliding large ones.
   bool printWeights = false;
+  /// "global" (default) or "op-by-op" (the benchmarks' baseline).
+  std::string schedule = "global";
+  /// Write the schedule report as JSON here; "-" prints the human summary.
+  std::string reportPath;
+  /// Write the schedule as a Chrome/Perfetto trace here.
+  std::string timelinePath;
   /// Extra MLIR options (e.g. --mlir-print-ir-after-all), passed to llvm::cl.
   std::vector<std::string> mlirOptions;
 };

@@ -47,20 +47,23 @@ std::string getPhaseNames() {
   return names;
 }
 
-void buildLoweringPipeline(OpPassManager &pm, llvm::StringRef target,
+void buildLoweringPipeline(OpPassManager &pm, const LoweringOptions &options,
                            Phase stopAfter) {
   if (stopAfter < Phase::ISel)
     return;
-  ConvertONNXToLPUOptions options;
-  options.target = target.str();
-  pm.addPass(createConvertONNXToLPU(options));
+  ConvertONNXToLPUOptions iselOptions;
+  iselOptions.target = options.target;
+  iselOptions.opByOp = options.opByOp;
+  pm.addPass(createConvertONNXToLPU(iselOptions));
   if (stopAfter < Phase::Alloc)
     return;
   OpPassManager &program = pm.nest<lpu::ProgramOp>();
   program.addPass(lpu::createAllocateSRAM());
   if (stopAfter < Phase::Schedule)
     return;
-  program.addPass(lpu::createSchedule());
+  lpu::ScheduleOptions scheduleOptions;
+  scheduleOptions.opByOp = options.opByOp;
+  program.addPass(lpu::createSchedule(scheduleOptions));
   program.addPass(lpu::createVerifySchedule());
 }
 
@@ -75,6 +78,9 @@ struct LoweringPipelineOptions
   Option<std::string> target{*this, "target",
                              llvm::cl::desc("Target description"),
                              llvm::cl::init("lpu-v1")};
+  Option<bool> opByOp{*this, "op-by-op",
+                      llvm::cl::desc("Schedule one ONNX node after another"),
+                      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -85,7 +91,8 @@ void registerPassesAndPipelines() {
       "lpuc-lowering",
       "The whole lpuc lowering: ONNX graph to a scheduled lpu.program",
       [](OpPassManager &pm, const LoweringPipelineOptions &options) {
-        buildLoweringPipeline(pm, options.target, Phase::Schedule);
+        buildLoweringPipeline(pm, {options.target, options.opByOp},
+                              Phase::Schedule);
       });
 }
 

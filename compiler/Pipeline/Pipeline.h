@@ -27,9 +27,17 @@ llvm::StringRef getPhaseName(Phase phase);
 /// "onnx|lpu-isel|lpu-alloc|lpu|asm|bin", for help texts.
 std::string getPhaseNames();
 
+/// What a lowering is for and how it schedules.
+struct LoweringOptions {
+  std::string target = "lpu-v1";
+  /// Schedule one ONNX node after another (the baseline of the benchmarks)
+  /// instead of the whole graph at once.
+  bool opByOp = false;
+};
+
 /// Adds the passes that take an imported module up to `stopAfter`.
-void buildLoweringPipeline(mlir::OpPassManager &pm, llvm::StringRef target,
-                           Phase stopAfter);
+void buildLoweringPipeline(mlir::OpPassManager &pm,
+                           const LoweringOptions &options, Phase stopAfter);
 
 /// Every dialect lpuc's IR can contain.
 void registerDialects(mlir::DialectRegistry &registry);

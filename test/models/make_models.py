@@ -14,6 +14,10 @@ Models:
   mlp-wide       4-layer MLP, 512 wide, batch 8
   row-reductions Softmax, LogSoftmax and reductions over 37-element rows
   mlp-large      4-layer MLP, 1024 wide, batch 64 (benchmark only)
+  cnn-small      Conv+Relu, MaxPool, Conv+Relu, GlobalAveragePool, Flatten,
+                 Gemm on a 1x3x32x32 image (benchmark)
+  encoder-layer  a post-norm transformer encoder layer, seq 128, d 256, 4 heads,
+                 feed-forward 1024, opset 17 (benchmark)
   dynamic        an input with a symbolic batch dimension
   unsupported    a graph with a Hardmax node
   int64          an Add on int64 tensors
@@ -139,6 +143,141 @@ def make_row_reductions(outdir, shape, seed):
         ("sum", x64.sum(axis=-1, keepdims=True))])
 
 
+def conv2d(x, w, b, pad):
+    """NCHW convolution, stride 1, in float64."""
+    n, c, h, wd = x.shape
+    co, ci, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    oh, ow = h + 2 * pad - kh + 1, wd + 2 * pad - kw + 1
+    out = np.zeros((n, co, oh, ow))
+    for dy in range(kh):
+        for dx in range(kw):
+            patch = xp[:, :, dy:dy + oh, dx:dx + ow]
+            out += np.einsum("nchw,oc->nohw", patch, w[:, :, dy, dx])
+    return out + b.reshape(1, -1, 1, 1)
+
+
+def make_cnn_small(outdir, seed):
+    rng = np.random.default_rng(seed)
+    x = dense(rng, (1, 3, 32, 32), 1.0)
+    w1, b1 = dense(rng, (16, 3, 3, 3), 0.3), dense(rng, (16,), 0.1)
+    w2, b2 = dense(rng, (32, 16, 3, 3), 0.1), dense(rng, (32,), 0.1)
+    w3, b3 = dense(rng, (10, 32), 0.2), dense(rng, (10,), 0.1)
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], name="conv1",
+                         pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+        helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
+        helper.make_node("MaxPool", ["r1"], ["p1"], name="pool1",
+                         kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Conv", ["p1", "w2", "b2"], ["c2"], name="conv2",
+                         pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+        helper.make_node("Relu", ["c2"], ["r2"], name="relu2"),
+        helper.make_node("GlobalAveragePool", ["r2"], ["g"], name="gap"),
+        helper.make_node("Flatten", ["g"], ["f"], name="flatten"),
+        helper.make_node("Gemm", ["f", "w3", "b3"], ["y"], name="fc",
+                         transB=1),
+    ]
+    inits = [numpy_helper.from_array(a, n) for a, n in
+             ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"), (w3, "w3"),
+              (b3, "b3"))]
+    graph = helper.make_graph(
+        nodes, "cnn_small",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 32, 32])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 10])], inits)
+    save_model(helper.make_model(graph, producer_name="lpuc-tests",
+                                 opset_imports=[helper.make_opsetid("", OPSET)]),
+               outdir)
+    f64 = lambda a: a.astype(np.float64)
+    r1 = np.maximum(conv2d(f64(x), f64(w1), f64(b1), 1), 0.0)
+    p1 = r1.reshape(1, 16, 16, 2, 16, 2).max(axis=(3, 5))
+    r2 = np.maximum(conv2d(p1, f64(w2), f64(b2), 1), 0.0)
+    y = r2.mean(axis=(2, 3)) @ f64(w3).T + f64(b3)
+    save_data(outdir, [("x", x)], [("y", y)])
+
+
+def make_encoder_layer(outdir, seq, d, heads, ff, seed):
+    """torch.nn.TransformerEncoderLayer (post-norm, ReLU) spelled in ONNX."""
+    rng = np.random.default_rng(seed)
+    f32, dh = TensorProto.FLOAT, d // heads
+    x = dense(rng, (1, seq, d), 1.0)
+    params = {}
+    for name, shape, scale in (
+            ("wq", (d, d), d ** -0.5), ("wk", (d, d), d ** -0.5),
+            ("wv", (d, d), d ** -0.5), ("wo", (d, d), d ** -0.5),
+            ("w1", (d, ff), d ** -0.5), ("w2", (ff, d), ff ** -0.5)):
+        params[name] = dense(rng, shape, scale)
+        params["b" + name[1:]] = dense(rng, (shape[1],), 0.02)
+    params["g1"] = (1.0 + dense(rng, (d,), 0.1)).astype(np.float32)
+    params["n1"] = dense(rng, (d,), 0.1)
+    params["g2"] = (1.0 + dense(rng, (d,), 0.1)).astype(np.float32)
+    params["n2"] = dense(rng, (d,), 0.1)
+    consts = {
+        "heads_shape": np.array([1, seq, heads, dh], np.int64),
+        "model_shape": np.array([1, seq, d], np.int64),
+        "inv_sqrt_dh": np.array(1.0 / np.sqrt(dh), np.float32),
+    }
+    node = helper.make_node
+    nodes = []
+    for p in "qkv":
+        nodes += [node("MatMul", ["x", "w" + p], [p + "_mm"], name=p + "_proj"),
+                  node("Add", [p + "_mm", "b" + p], [p], name=p + "_bias"),
+                  node("Reshape", [p, "heads_shape"], [p + "_h"],
+                       name=p + "_split")]
+    nodes += [
+        node("Transpose", ["q_h"], ["q_t"], name="q_heads", perm=[0, 2, 1, 3]),
+        node("Transpose", ["k_h"], ["k_t"], name="k_heads", perm=[0, 2, 3, 1]),
+        node("Transpose", ["v_h"], ["v_t"], name="v_heads", perm=[0, 2, 1, 3]),
+        node("MatMul", ["q_t", "k_t"], ["scores"], name="scores"),
+        node("Mul", ["scores", "inv_sqrt_dh"], ["scaled"], name="scale"),
+        node("Softmax", ["scaled"], ["probs"], name="softmax", axis=-1),
+        node("MatMul", ["probs", "v_t"], ["ctx_t"], name="context"),
+        node("Transpose", ["ctx_t"], ["ctx_h"], name="merge", perm=[0, 2, 1, 3]),
+        node("Reshape", ["ctx_h", "model_shape"], ["ctx"], name="ctx_join"),
+        node("MatMul", ["ctx", "wo"], ["o_mm"], name="o_proj"),
+        node("Add", ["o_mm", "bo"], ["attn"], name="o_bias"),
+        node("Add", ["x", "attn"], ["res1"], name="residual1"),
+        node("LayerNormalization", ["res1", "g1", "n1"], ["h"], name="norm1",
+             axis=-1, epsilon=1e-5),
+        node("MatMul", ["h", "w1"], ["f1_mm"], name="ff1"),
+        node("Add", ["f1_mm", "b1"], ["f1_b"], name="ff1_bias"),
+        node("Relu", ["f1_b"], ["f1"], name="ff1_relu"),
+        node("MatMul", ["f1", "w2"], ["f2_mm"], name="ff2"),
+        node("Add", ["f2_mm", "b2"], ["f2"], name="ff2_bias"),
+        node("Add", ["h", "f2"], ["res2"], name="residual2"),
+        node("LayerNormalization", ["res2", "g2", "n2"], ["y"], name="norm2",
+             axis=-1, epsilon=1e-5),
+    ]
+    inits = [numpy_helper.from_array(v, k) for k, v in params.items()]
+    inits += [numpy_helper.from_array(v, k) for k, v in consts.items()]
+    graph = helper.make_graph(
+        nodes, "encoder_layer",
+        [helper.make_tensor_value_info("x", f32, [1, seq, d])],
+        [helper.make_tensor_value_info("y", f32, [1, seq, d])], inits)
+    save_model(helper.make_model(graph, producer_name="lpuc-tests",
+                                 opset_imports=[helper.make_opsetid("", 17)]),
+               outdir)
+    P = {k: v.astype(np.float64) for k, v in params.items()}
+
+    def layer_norm(v, g, b):
+        mean = v.mean(axis=-1, keepdims=True)
+        var = ((v - mean) ** 2).mean(axis=-1, keepdims=True)
+        return (v - mean) / np.sqrt(var + 1e-5) * g + b
+
+    def split(v):
+        return v.reshape(seq, heads, dh).transpose(1, 0, 2)
+
+    x64 = x.astype(np.float64)[0]
+    q, k, v = (split(x64 @ P["w" + p] + P["b" + p]) for p in "qkv")
+    scores = q @ k.transpose(0, 2, 1) / np.sqrt(dh)
+    probs = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    probs /= probs.sum(axis=-1, keepdims=True)
+    ctx = (probs @ v).transpose(1, 0, 2).reshape(seq, d)
+    h = layer_norm(x64 + ctx @ P["wo"] + P["bo"], P["g1"], P["n1"])
+    f = np.maximum(h @ P["w1"] + P["b1"], 0.0) @ P["w2"] + P["b2"]
+    y = layer_norm(h + f, P["g2"], P["n2"])
+    save_data(outdir, [("x", x)], [("y", y[None])])
+
+
 def make_simple(outdir, node, inputs, outputs, opset=OPSET, check=True):
     graph = helper.make_graph([node], "g", inputs, outputs)
     model = helper.make_model(graph, producer_name="lpuc-tests",
@@ -159,6 +298,10 @@ def main():
         make_row_reductions(outdir, (2, 3, 37), seed=17)
     elif name == "mlp-large":
         make_mlp(outdir, [1024] * 5, batch=64, seed=13)
+    elif name == "cnn-small":
+        make_cnn_small(outdir, seed=19)
+    elif name == "encoder-layer":
+        make_encoder_layer(outdir, seq=128, d=256, heads=4, ff=1024, seed=23)
     elif name == "dynamic":
         make_simple(outdir, helper.make_node("Relu", ["x"], ["y"], name="relu"),
                     [helper.make_tensor_value_info("x", f32, ["N", 16])],

@@ -26,6 +26,18 @@ int main(int argc, char **argv) {
   app.add_option("--shape", options.shapes,
                  "NAME=DIMS: static shape for a graph input, e.g. "
                  "x=1x3x224x224 (repeatable)");
+  app.add_option("--schedule", options.schedule,
+                 "global: the whole graph at once; op-by-op: one ONNX node "
+                 "after another (baseline)")
+      ->capture_default_str();
+  app.add_option("--report", options.reportPath,
+                 "Print a schedule summary (cycles, lower bound, utilization, "
+                 "SRAM, per-node spans); with =FILE, write it as JSON")
+      ->expected(0, 1)
+      ->default_str("-");
+  app.add_option("--timeline", options.timelinePath,
+                 "Write the schedule as a Chrome/Perfetto trace (one track "
+                 "per unit)");
   app.add_flag("--print-weights", options.printWeights,
                "Print weight blobs in MLIR output instead of eliding them");
   app.set_version_flag("--version", lpuc::getVersionString());

@@ -19,6 +19,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cstring>
+#include <numeric>
 
 namespace lpuc {
 #define GEN_PASS_DEF_CONVERTONNXTOLPU
@@ -36,8 +37,20 @@ using Shape = SmallVector<int64_t>;
 /// How an operand joins the value an element-wise chain has so far.
 enum class Combine { First, Add, Sub, Mul, Max, Min, Div, Pow };
 
-/// A lane function applied to the chain's value.
-enum class Unary { Relu, Abs, Exp, Log, Tanh, Sigmoid, Erf, Sqrt, Reciprocal };
+/// A lane function applied to the chain's value (Scale: times the step's
+/// `scale`).
+enum class Unary {
+  Relu,
+  Abs,
+  Exp,
+  Log,
+  Tanh,
+  Sigmoid,
+  Erf,
+  Sqrt,
+  Reciprocal,
+  Scale
+};
 
 /// One step of an element-wise chain, computed vector by vector: an operand
 /// (broadcast to the output, times `scale`) combined into the value, or a
@@ -59,9 +72,10 @@ struct ElementwiseStep {
     step.combine = combine;
     return step;
   }
-  static ElementwiseStep apply(Unary unary) {
+  static ElementwiseStep apply(Unary unary, float scale = 1.0f) {
     ElementwiseStep step;
     step.unary = unary;
+    step.scale = scale;
     return step;
   }
   /// Whether the step keeps zero lanes zero (so padding stays zero).
@@ -75,8 +89,8 @@ struct ElementwiseStep {
 
 class InstructionSelector {
 public:
-  InstructionSelector(func::FuncOp func, ProgramOp program)
-      : func(func), target(program.getTargetDesc()),
+  InstructionSelector(func::FuncOp func, ProgramOp program, bool opByOp)
+      : func(func), target(program.getTargetDesc()), opByOp(opByOp),
         builder(&program.getBodyBlock(), program.getBodyBlock().end()),
         vectorType(lpuc::lpu::VectorType::get(
             func.getContext(), Float32Type::get(func.getContext()))) {}
@@ -308,8 +322,14 @@ private:
     llvm_unreachable("the first step of a chain combines nothing");
   }
 
-  Value apply(Location loc, Unary fn, Value value) {
-    switch (fn) {
+  Value scaled(Location loc, Value value, float factor) {
+    return emit<ScaleOp>(
+        loc, {value},
+        {builder.getNamedAttr("factor", builder.getF32FloatAttr(factor))});
+  }
+
+  Value apply(Location loc, const ElementwiseStep &step, Value value) {
+    switch (step.unary) {
     case Unary::Relu:
       return emit<ReluOp>(loc, {value});
     case Unary::Abs:
@@ -328,32 +348,35 @@ private:
       return emit<SqrtOp>(loc, {value});
     case Unary::Reciprocal:
       return emit<ReciprocalOp>(loc, {value});
+    case Unary::Scale:
+      return scaled(loc, value, step.scale);
     }
     llvm_unreachable("unknown lane function");
   }
 
-  /// Computes the chain `steps` into `out`, vector by vector, with NumPy
-  /// broadcasting of every operand to `outShape`. Padding lanes stay zero:
-  /// where a step could make them non-zero, the SXM shifts them out.
-  void emitElementwise(Location loc, ArrayRef<ElementwiseStep> steps,
-                       BufferOp out, ArrayRef<int64_t> outShape) {
-    Shape shape = outShape.empty() ? Shape{1} : Shape(outShape);
-    const size_t rank = shape.size();
-    const int64_t rowLength = shape.back();
-    const ::lpu::TensorLayout outLayout = out.getLayout(target);
-    const bool keepsZero = llvm::all_of(
-        steps, [](const ElementwiseStep &s) { return s.keepsZero(); });
+  /// A chain ready to be computed vector by vector over `shape`: every
+  /// operand's shape left-padded to the output's rank, with its row strides.
+  struct PreparedStep {
+    ElementwiseStep step;
+    Shape shape;     // left-padded with 1s to the chain's rank
+    Shape rowStride; // per leading dimension, in rows
+    int64_t vectorsPerRow = 0;
+    bool laneBroadcast = false; // a single column spread over the row
+  };
+  struct PreparedChain {
+    SmallVector<PreparedStep> steps;
+    Shape shape;
+    bool keepsZero = true;
+  };
 
-    struct Prepared {
-      const ElementwiseStep *step;
-      Shape shape;     // left-padded with 1s to `rank`
-      Shape rowStride; // per leading dimension, in rows
-      int64_t vectorsPerRow = 0;
-      bool laneBroadcast = false; // a single column spread over the row
-    };
-    SmallVector<Prepared> prepared;
+  PreparedChain prepareChain(ArrayRef<ElementwiseStep> steps,
+                             ArrayRef<int64_t> outShape) {
+    PreparedChain chain;
+    chain.shape = outShape.empty() ? Shape{1} : Shape(outShape);
+    const size_t rank = chain.shape.size();
     for (const ElementwiseStep &step : steps) {
-      Prepared p{&step, {}, {}};
+      PreparedStep p{step, {}, {}};
+      chain.keepsZero &= step.keepsZero();
       if (step.buffer) {
         // ONNX broadcasting guarantees operand rank <= output rank.
         size_t padding = rank - std::min(rank, step.shape.size());
@@ -363,94 +386,223 @@ private:
         for (int64_t i = int64_t(rank) - 3; i >= 0; --i)
           p.rowStride[i] = p.rowStride[i + 1] * p.shape[i + 1];
         p.vectorsPerRow = BufferOp(step.buffer).getLayout(target).vectorsPerRow;
-        p.laneBroadcast = p.shape.back() == 1 && rowLength > 1;
+        p.laneBroadcast = p.shape.back() == 1 && chain.shape.back() > 1;
       }
-      prepared.push_back(std::move(p));
+      chain.steps.push_back(std::move(p));
     }
+    return chain;
+  }
 
-    Shape index(rank - 1, 0);
+  /// The leading-dimension index of row `row` of `shape`.
+  static Shape rowIndex(ArrayRef<int64_t> shape, int64_t row) {
+    Shape index(shape.size() - 1, 0);
+    for (int64_t d = int64_t(index.size()) - 1; d >= 0; --d) {
+      index[d] = row % shape[d];
+      row /= shape[d];
+    }
+    return index;
+  }
+
+  /// Vector `j` of the output row at `index`, computed by `chain` from
+  /// `initial` (the value so far; null when the chain starts with an
+  /// operand). Padding lanes stay zero: where a step could make them
+  /// non-zero, the SXM shifts them out.
+  Value emitChainVector(Location loc, const PreparedChain &chain,
+                        ArrayRef<int64_t> index, int64_t j, Value initial) {
+    const size_t rank = chain.shape.size();
+    const int64_t width =
+        std::min<int64_t>(target.lanes, chain.shape.back() - j * target.lanes);
+    Value acc = initial;
+    for (const PreparedStep &p : chain.steps) {
+      const ElementwiseStep &step = p.step;
+      if (!step.buffer) {
+        acc = apply(loc, step, acc);
+        continue;
+      }
+      int64_t opRow = 0;
+      for (size_t d = 0; d + 1 < rank; ++d)
+        opRow += (p.shape[d] == 1 ? 0 : index[d]) * p.rowStride[d];
+      Value v;
+      if (p.laneBroadcast) {
+        v = read(loc, step.buffer, opRow * p.vectorsPerRow);
+        v = emit<DistributeOp>(loc, {v},
+                               {intAttr("lane", 0), intAttr("width", width)});
+      } else {
+        v = read(loc, step.buffer, opRow * p.vectorsPerRow + j);
+      }
+      if (step.scale != 1.0f)
+        v = scaled(loc, v, step.scale);
+      acc = step.combine == Combine::First ? v
+                                           : combine(loc, step.combine, acc, v);
+    }
+    if (!chain.keepsZero && width < target.lanes) {
+      // Up and back down by the padding: lanes past `width` shift in 0.
+      int64_t pad = target.lanes - width;
+      acc = emit<ShiftOp>(loc, {acc}, {intAttr("amount", pad)});
+      acc = emit<ShiftOp>(loc, {acc}, {intAttr("amount", -pad)});
+    }
+    return acc;
+  }
+
+  /// Computes the chain `steps` into `out`, vector by vector, with NumPy
+  /// broadcasting of every operand to `outShape`.
+  void emitElementwise(Location loc, ArrayRef<ElementwiseStep> steps,
+                       BufferOp out, ArrayRef<int64_t> outShape) {
+    PreparedChain chain = prepareChain(steps, outShape);
+    const ::lpu::TensorLayout outLayout = out.getLayout(target);
     for (int64_t row = 0; row < outLayout.rows; ++row) {
-      for (int64_t j = 0; j < outLayout.vectorsPerRow; ++j) {
-        int64_t width =
-            std::min<int64_t>(target.lanes, rowLength - j * target.lanes);
-        Value acc;
-        for (Prepared &p : prepared) {
-          const ElementwiseStep &step = *p.step;
-          if (!step.buffer) {
-            acc = apply(loc, step.unary, acc);
-            continue;
-          }
-          int64_t opRow = 0;
-          for (size_t d = 0; d + 1 < rank; ++d)
-            opRow += (p.shape[d] == 1 ? 0 : index[d]) * p.rowStride[d];
-          Value v;
-          if (p.laneBroadcast) {
-            v = read(loc, step.buffer, opRow * p.vectorsPerRow);
-            v = emit<DistributeOp>(
-                loc, {v}, {intAttr("lane", 0), intAttr("width", width)});
-          } else {
-            v = read(loc, step.buffer, opRow * p.vectorsPerRow + j);
-          }
-          if (step.scale != 1.0f)
-            v = emit<ScaleOp>(
-                loc, {v},
-                {builder.getNamedAttr("factor",
-                                      builder.getF32FloatAttr(step.scale))});
-          acc = step.combine == Combine::First
-                    ? v
-                    : combine(loc, step.combine, acc, v);
-        }
-        if (!keepsZero && width < target.lanes) {
-          // Up and back down by the padding: lanes past `width` shift in 0.
-          int64_t pad = target.lanes - width;
-          acc = emit<ShiftOp>(loc, {acc}, {intAttr("amount", pad)});
-          acc = emit<ShiftOp>(loc, {acc}, {intAttr("amount", -pad)});
-        }
-        write(loc, acc, out, row * outLayout.vectorsPerRow + j);
-      }
-      for (int64_t d = int64_t(rank) - 2; d >= 0; --d) {
-        if (++index[d] < shape[d])
-          break;
-        index[d] = 0;
-      }
+      Shape index = rowIndex(chain.shape, row);
+      for (int64_t j = 0; j < outLayout.vectorsPerRow; ++j)
+        write(loc, emitChainVector(loc, chain, index, j, Value()), out,
+              row * outLayout.vectorsPerRow + j);
     }
   }
 
-  /// out[M,N] = a[M,K] x b[K,N], one lanes x lanes weight tile at a time.
-  /// Tiles rotate over the MXM planes; partial sums over K tiles accumulate
-  /// in `out` through the VXM.
-  void emitMatMul(Location loc, BufferOp a, BufferOp b, BufferOp out, int64_t M,
+  /// The right operand of a matrix product, cut into lanes x lanes weight
+  /// tiles. A constant is stored tile by tile, one buffer per tile, so every
+  /// tile's rows are consecutive (alternating banks) and tiles spread over
+  /// MEM slices, which lets several MXM planes load at once. A tensor
+  /// computed at run time is read where it is.
+  struct WeightSource {
+    BufferOp whole;
+    int64_t wholeVectorsPerRow = 0;
+    SmallVector<BufferOp> tiles; // k-major: tiles[k * columnTiles + n]
+    int64_t columnTiles = 0;
+  };
+
+  Value readWeightRow(Location loc, const WeightSource &b, int64_t k, int64_t n,
+                      int64_t r) {
+    if (!b.tiles.empty())
+      return read(loc, b.tiles[k * b.columnTiles + n], r);
+    return read(loc, b.whole,
+                (k * target.lanes + r) * b.wholeVectorsPerRow + n);
+  }
+
+  /// The [K, N] right operand `value` (stored [N, K] if `transposed`).
+  FailureOr<WeightSource> weightSource(Operation *op, Value value,
+                                       bool transposed, int64_t K, int64_t N) {
+    auto key = std::make_pair(value, unsigned(transposed));
+    if (auto it = weightSources.find(key); it != weightSources.end())
+      return it->second;
+    const int64_t lanes = target.lanes;
+    WeightSource source;
+    source.columnTiles = llvm::divideCeil(N, lanes);
+    auto constant = value.getDefiningOp<arith::ConstantOp>();
+    std::optional<std::vector<uint32_t>> data;
+    if (constant && !(opByOp && !transposed))
+      data = readLaneWords(cast<ElementsAttr>(constant.getValue()));
+    if (!data) {
+      if (transposed)
+        return op->emitError()
+               << "B must be a constant to be transposed (transposing a "
+                  "tensor computed at run time is not supported yet)";
+      auto whole = bufferFor(value, op);
+      if (failed(whole))
+        return failure();
+      source.whole = *whole;
+      source.wholeVectorsPerRow = whole->getLayout(target).vectorsPerRow;
+      return weightSources[key] = source;
+    }
+    // Graph tensors are f32 (checked on entry), so lane words are f32 bits.
+    for (int64_t k = 0; k * lanes < K; ++k) {
+      for (int64_t n = 0; n * lanes < N; ++n) {
+        int64_t rows = std::min(lanes, K - k * lanes);
+        int64_t cols = std::min(lanes, N - n * lanes);
+        std::vector<uint32_t> tile(rows * cols);
+        for (int64_t r = 0; r < rows; ++r)
+          for (int64_t c = 0; c < cols; ++c) {
+            int64_t kk = k * lanes + r, nn = n * lanes + c;
+            tile[r * cols + c] =
+                (*data)[transposed ? nn * K + kk : kk * N + nn];
+          }
+        auto type = RankedTensorType::get({rows, cols}, builder.getF32Type());
+        std::string name =
+            nameFrom(constant.getLoc(), "constant",
+                     (transposed ? ".T.k" : ".k") + std::to_string(k) + "n" +
+                         std::to_string(n));
+        auto attr = DenseResourceElementsAttr::get(
+            type, name,
+            HeapAsmResourceBlob::allocateAndCopyInferAlign(
+                ArrayRef<uint32_t>(tile)));
+        source.tiles.push_back(createBuffer(constant.getLoc(),
+                                            BufferKind::Constant, name, type,
+                                            cast<ElementsAttr>(attr)));
+      }
+    }
+    return weightSources[key] = source;
+  }
+
+  /// out[M,N] = epilogue(a[M,K] x b[K,N]). For each column tile n, the K
+  /// tiles are installed on consecutive MXM planes and each row's partial
+  /// sums flow from plane to plane through `mxm.matmul_acc` on the streams;
+  /// when K has more tiles than the chip has planes, the planes are used in
+  /// turns and the partial sum of one turn is the addend of the next,
+  /// through `out`. The epilogue (bias, activation ... fused element-wise
+  /// nodes) runs on the VXM on the way from the last plane to SRAM.
+  void emitMatMul(Location loc, BufferOp a, const WeightSource &b,
+                  const PreparedChain &epilogue, BufferOp out, int64_t M,
                   int64_t K) {
     const int64_t lanes = target.lanes;
-    const ::lpu::TensorLayout aLayout = a.getLayout(target);
-    const ::lpu::TensorLayout bLayout = b.getLayout(target);
+    const int64_t planes = target.mxmPlanes;
+    const int64_t planesPerTurn = opByOp ? 1 : planes;
+    planeWork.resize(planes, 0);
+    const int64_t aVectorsPerRow = a.getLayout(target).vectorsPerRow;
     const ::lpu::TensorLayout outLayout = out.getLayout(target);
+    const int64_t kTiles = llvm::divideCeil(K, lanes);
     for (int64_t n = 0; n < outLayout.vectorsPerRow; ++n) {
-      for (int64_t k = 0; k < aLayout.vectorsPerRow; ++k) {
-        int64_t plane = nextPlane++ % target.mxmPlanes;
-        NamedAttribute unit =
-            builder.getNamedAttr("unit", builder.getI32IntegerAttr(plane));
-        int64_t rows = std::min(lanes, K - k * lanes);
-        for (int64_t r = 0; r < rows; ++r) {
-          Value row = read(loc, b, (k * lanes + r) * bLayout.vectorsPerRow + n);
-          emit<LoadWeightsOp>(loc, {row}, {intAttr("row", r), unit});
+      for (int64_t first = 0; first < kTiles; first += planesPerTurn) {
+        const int64_t turn = std::min(planesPerTurn, kTiles - first);
+        const bool lastTurn = first + turn == kTiles;
+        // Weight loads dominate the MXM's work: give each tile of the turn
+        // to the least loaded distinct plane, the largest tile first.
+        SmallVector<int64_t> order(planes);
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) {
+          return planeWork[x] < planeWork[y];
+        });
+        SmallVector<NamedAttribute> units;
+        SmallVector<int64_t> planeOf; // plane of the turn's i-th tile
+        for (int64_t i = 0; i < turn; ++i) {
+          int64_t k = first + i, rows = std::min(lanes, K - k * lanes);
+          // Tiles of a turn are full except perhaps the last, so turn
+          // order is size order.
+          int64_t plane = order[i];
+          planeWork[plane] += rows + M;
+          planeOf.push_back(plane);
+          units.push_back(
+              builder.getNamedAttr("unit", builder.getI32IntegerAttr(plane)));
+          for (int64_t r = 0; r < rows; ++r)
+            emit<LoadWeightsOp>(loc, {readWeightRow(loc, b, k, n, r)},
+                                {intAttr("row", r), units.back()});
+          emit<InstallWeightsOp>(
+              loc, {},
+              {intAttr("rows", rows),
+               builder.getNamedAttr("element_type",
+                                    TypeAttr::get(builder.getF32Type())),
+               units.back()});
         }
-        emit<InstallWeightsOp>(
-            loc, {},
-            {intAttr("rows", rows),
-             builder.getNamedAttr("element_type",
-                                  TypeAttr::get(builder.getF32Type())),
-             unit});
+        // Partial sums visit the planes west to east: the shortest way.
+        SmallVector<int64_t> visit(turn);
+        std::iota(visit.begin(), visit.end(), 0);
+        llvm::sort(visit, [&](int64_t x, int64_t y) {
+          return planeOf[x] < planeOf[y];
+        });
         for (int64_t m = 0; m < M; ++m) {
-          Value x = read(loc, a, m * aLayout.vectorsPerRow + k);
-          int64_t offset = m * outLayout.vectorsPerRow + n;
-          Value partial = emit<MatMulOp>(loc, {x}, {unit});
-          // Added on the VXM rather than with mxm.matmul_acc: the SRAM
-          // round trip would then stall the plane's in-order queue.
-          if (k > 0)
-            partial =
-                combine(loc, Combine::Add, partial, read(loc, out, offset));
-          write(loc, partial, out, offset);
+          const int64_t offset = m * outLayout.vectorsPerRow + n;
+          Value acc;
+          for (auto [step, i] : llvm::enumerate(visit)) {
+            Value x = read(loc, a, m * aVectorsPerRow + first + i);
+            if (step == 0 && first == 0)
+              acc = emit<MatMulOp>(loc, {x}, {units[i]});
+            else
+              acc = emit<MatMulAccOp>(
+                  loc, {x, step == 0 ? read(loc, out, offset) : acc},
+                  {units[i]});
+          }
+          if (lastTurn)
+            acc = emitChainVector(loc, epilogue, rowIndex(epilogue.shape, m), n,
+                                  acc);
+          write(loc, acc, out, offset);
         }
       }
     }
@@ -461,6 +613,8 @@ private:
   //===--------------------------------------------------------------------===//
 
   LogicalResult lowerOp(Operation *op) {
+    if (fusedNodes.contains(op))
+      return success(); // computed by the chain of the node it consumes
     if (isa<arith::ConstantOp, onnx::NoValueOp>(op))
       return success(); // Buffers for constants are made on first use.
     if (isa<onnx::NodeOp>(op))
@@ -476,53 +630,9 @@ private:
       return lowerReduce(op);
     if (failed(checkNodeTypes(op)))
       return failure();
+    if (isElementwiseNode(op))
+      return lowerElementwise(op);
     return TypeSwitch<Operation *, LogicalResult>(op)
-        .Case([&](onnx::AddOp op) { return lowerVariadic(op, Combine::Add); })
-        .Case([&](onnx::SubOp op) { return lowerVariadic(op, Combine::Sub); })
-        .Case([&](onnx::MulOp op) { return lowerVariadic(op, Combine::Mul); })
-        .Case([&](onnx::DivOp op) { return lowerVariadic(op, Combine::Div); })
-        .Case([&](onnx::PowOp op) { return lowerVariadic(op, Combine::Pow); })
-        .Case([&](onnx::MaxOp op) { return lowerVariadic(op, Combine::Max); })
-        .Case([&](onnx::MinOp op) { return lowerVariadic(op, Combine::Min); })
-        .Case([&](onnx::SumOp op) { return lowerVariadic(op, Combine::Add); })
-        .Case([&](onnx::MeanOp op) {
-          return lowerVariadic(op, Combine::Add, 1.0f / op->getNumOperands());
-        })
-        .Case([&](onnx::ReluOp op) { return lowerUnary(op, Unary::Relu); })
-        .Case([&](onnx::AbsOp op) { return lowerUnary(op, Unary::Abs); })
-        .Case([&](onnx::ExpOp op) { return lowerUnary(op, Unary::Exp); })
-        .Case([&](onnx::LogOp op) { return lowerUnary(op, Unary::Log); })
-        .Case([&](onnx::TanhOp op) { return lowerUnary(op, Unary::Tanh); })
-        .Case(
-            [&](onnx::SigmoidOp op) { return lowerUnary(op, Unary::Sigmoid); })
-        .Case([&](onnx::ErfOp op) { return lowerUnary(op, Unary::Erf); })
-        .Case([&](onnx::SqrtOp op) { return lowerUnary(op, Unary::Sqrt); })
-        .Case([&](onnx::ReciprocalOp op) {
-          return lowerUnary(op, Unary::Reciprocal);
-        })
-        .Case([&](onnx::NegOp op) { return lowerChain(op, {}, -1.0f); })
-        .Case([&](onnx::IdentityOp op) { return lowerChain(op, {}); })
-        .Case([&](onnx::DropoutOp op) { return lowerDropout(op); })
-        .Case([&](onnx::LeakyReluOp op) {
-          // max(x, alpha x) for alpha <= 1, min(x, alpha x) above.
-          float alpha = op.getAlpha().convertToFloat();
-          auto x = bufferFor(op.getX(), op);
-          if (failed(x))
-            return failure();
-          return lowerChain(
-              op, {ElementwiseStep::operand(
-                      *x, shapeOf(op.getX()),
-                      alpha <= 1.0f ? Combine::Max : Combine::Min, alpha)});
-        })
-        .Case([&](onnx::HardSigmoidOp op) {
-          return lowerHardSigmoid(op, op.getAlpha().convertToFloat(),
-                                  op.getBeta().convertToFloat(),
-                                  /*timesInput=*/false);
-        })
-        .Case([&](onnx::HardSwishOp op) {
-          return lowerHardSigmoid(op, 1.0f / 6.0f, 0.5f, /*timesInput=*/true);
-        })
-        .Case([&](onnx::ClipOp op) { return lowerClip(op); })
         .Case([&](onnx::SoftmaxOp op) {
           return lowerSoftmax(op, op.getAxis(), /*logarithm=*/false);
         })
@@ -731,7 +841,7 @@ private:
     if (axes.empty()) {
       auto noop = op->getAttrOfType<IntegerAttr>("noop_with_empty_axes");
       if (noop && noop.getInt())
-        return lowerChain(op, {});
+        return lowerCopy(op);
       for (int64_t d = 0; d < rank; ++d)
         if (d == rank - 1 || shape[d] != 1)
           axes.push_back(d);
@@ -760,88 +870,130 @@ private:
     return success();
   }
 
-  /// A one-element f32 constant, broadcast like an ONNX scalar.
-  BufferOp scalarConstant(Location loc, StringRef suffix, float value) {
-    auto type = RankedTensorType::get({1}, builder.getF32Type());
-    return createBuffer(
-        loc, BufferKind::Constant, nameFrom(loc, "constant", suffix), type,
-        cast<ElementsAttr>(DenseElementsAttr::get(type, value)));
+  //===--------------------------------------------------------------------===//
+  // Element-wise nodes and their fusion
+  //===--------------------------------------------------------------------===//
+
+  static bool isElementwiseNode(Operation *op) {
+    return isa<onnx::AddOp, onnx::SubOp, onnx::MulOp, onnx::DivOp, onnx::PowOp,
+               onnx::MaxOp, onnx::MinOp, onnx::SumOp, onnx::MeanOp,
+               onnx::ReluOp, onnx::AbsOp, onnx::ExpOp, onnx::LogOp,
+               onnx::TanhOp, onnx::SigmoidOp, onnx::ErfOp, onnx::SqrtOp,
+               onnx::ReciprocalOp, onnx::NegOp, onnx::IdentityOp,
+               onnx::DropoutOp, onnx::LeakyReluOp, onnx::HardSigmoidOp,
+               onnx::HardSwishOp, onnx::ClipOp>(op);
   }
 
-  /// result = ((op_0 (x) op_1) (x) op_2) ..., each operand times `scale`.
-  LogicalResult lowerVariadic(Operation *op, Combine kind, float scale = 1.0f) {
-    SmallVector<ElementwiseStep> steps;
-    for (Value operand : op->getOperands()) {
-      auto buffer = bufferFor(operand, op);
+  /// Nodes whose chain reads operand 0 a second time, which must therefore
+  /// be in SRAM (a streamed value reaches one consumer).
+  static bool rereadsInput(Operation *op) {
+    return isa<onnx::LeakyReluOp, onnx::HardSwishOp>(op);
+  }
+
+  /// An element-wise node as a chain on its operand 0: the factor operand 0
+  /// enters with, and the steps after it.
+  struct NodeChain {
+    float firstScale = 1.0f;
+    SmallVector<ElementwiseStep> tail;
+  };
+
+  FailureOr<NodeChain> chainOf(Operation *op) {
+    NodeChain chain;
+    auto operandStep = [&](Value v, Combine kind,
+                           float scale = 1.0f) -> LogicalResult {
+      auto buffer = bufferFor(v, op);
       if (failed(buffer))
         return failure();
-      steps.push_back(ElementwiseStep::operand(
-          *buffer, shapeOf(operand), steps.empty() ? Combine::First : kind,
-          scale));
-    }
-    Value result = op->getResult(0);
-    emitElementwise(op->getLoc(), steps, resultBuffer(result), shapeOf(result));
-    return success();
-  }
-
-  /// result = rest(scale * op_0): the first operand, then `rest`.
-  LogicalResult lowerChain(Operation *op, ArrayRef<ElementwiseStep> rest,
-                           float scale = 1.0f) {
-    Value input = op->getOperand(0);
-    auto buffer = bufferFor(input, op);
-    if (failed(buffer))
+      chain.tail.push_back(
+          ElementwiseStep::operand(*buffer, shapeOf(v), kind, scale));
+      return success();
+    };
+    // ((op_0 (x) op_1) (x) op_2) ..., each operand times `scale`.
+    auto variadic = [&](Combine kind, float scale = 1.0f) -> LogicalResult {
+      chain.firstScale = scale;
+      for (Value v : op->getOperands().drop_front())
+        if (failed(operandStep(v, kind, scale)))
+          return failure();
+      return success();
+    };
+    auto unary = [&](Unary fn) {
+      chain.tail.push_back(ElementwiseStep::apply(fn));
+      return success();
+    };
+    auto constantStep = [&](StringRef suffix, float value, Combine kind) {
+      chain.tail.push_back(ElementwiseStep::operand(
+          scalarConstant(op->getLoc(), suffix, value), {1}, kind));
+    };
+    // max(0, min(1, alpha x + beta)), times x for HardSwish.
+    auto hardSigmoid = [&](float alpha, float beta, bool timesInput) {
+      chain.firstScale = alpha;
+      constantStep(".beta", beta, Combine::Add);
+      constantStep(".zero", 0.0f, Combine::Max);
+      constantStep(".one", 1.0f, Combine::Min);
+      if (timesInput)
+        return operandStep(op->getOperand(0), Combine::Mul);
+      return success();
+    };
+    LogicalResult built =
+        TypeSwitch<Operation *, LogicalResult>(op)
+            .Case([&](onnx::AddOp) { return variadic(Combine::Add); })
+            .Case([&](onnx::SubOp) { return variadic(Combine::Sub); })
+            .Case([&](onnx::MulOp) { return variadic(Combine::Mul); })
+            .Case([&](onnx::DivOp) { return variadic(Combine::Div); })
+            .Case([&](onnx::PowOp) { return variadic(Combine::Pow); })
+            .Case([&](onnx::MaxOp) { return variadic(Combine::Max); })
+            .Case([&](onnx::MinOp) { return variadic(Combine::Min); })
+            .Case([&](onnx::SumOp) { return variadic(Combine::Add); })
+            .Case([&](onnx::MeanOp) {
+              return variadic(Combine::Add, 1.0f / op->getNumOperands());
+            })
+            .Case([&](onnx::ReluOp) { return unary(Unary::Relu); })
+            .Case([&](onnx::AbsOp) { return unary(Unary::Abs); })
+            .Case([&](onnx::ExpOp) { return unary(Unary::Exp); })
+            .Case([&](onnx::LogOp) { return unary(Unary::Log); })
+            .Case([&](onnx::TanhOp) { return unary(Unary::Tanh); })
+            .Case([&](onnx::SigmoidOp) { return unary(Unary::Sigmoid); })
+            .Case([&](onnx::ErfOp) { return unary(Unary::Erf); })
+            .Case([&](onnx::SqrtOp) { return unary(Unary::Sqrt); })
+            .Case([&](onnx::ReciprocalOp) { return unary(Unary::Reciprocal); })
+            .Case([&](onnx::NegOp) {
+              chain.firstScale = -1.0f;
+              return success();
+            })
+            .Case([&](onnx::IdentityOp) { return success(); })
+            .Case([&](onnx::DropoutOp op) { return checkInferenceDropout(op); })
+            .Case([&](onnx::LeakyReluOp op) {
+              // max(x, alpha x) for alpha <= 1, min(x, alpha x) above.
+              float alpha = op.getAlpha().convertToFloat();
+              return operandStep(op.getX(),
+                                 alpha <= 1.0f ? Combine::Max : Combine::Min,
+                                 alpha);
+            })
+            .Case([&](onnx::HardSigmoidOp op) {
+              return hardSigmoid(op.getAlpha().convertToFloat(),
+                                 op.getBeta().convertToFloat(),
+                                 /*timesInput=*/false);
+            })
+            .Case([&](onnx::HardSwishOp) {
+              return hardSigmoid(1.0f / 6.0f, 0.5f, /*timesInput=*/true);
+            })
+            .Case([&](onnx::ClipOp op) -> LogicalResult {
+              for (auto [i, bound] : llvm::enumerate(op.getBounds()))
+                if (!isa<NoneType>(bound.getType()) && // omitted
+                    failed(operandStep(bound,
+                                       i == 0 ? Combine::Max : Combine::Min)))
+                  return failure();
+              return success();
+            })
+            .Default([&](Operation *op) {
+              return op->emitError("not an element-wise node");
+            });
+    if (failed(built))
       return failure();
-    SmallVector<ElementwiseStep> steps = {ElementwiseStep::operand(
-        *buffer, shapeOf(input), Combine::First, scale)};
-    steps.append(rest.begin(), rest.end());
-    Value result = op->getResult(0);
-    emitElementwise(op->getLoc(), steps, resultBuffer(result), shapeOf(result));
-    return success();
+    return chain;
   }
 
-  LogicalResult lowerUnary(Operation *op, Unary fn) {
-    return lowerChain(op, {ElementwiseStep::apply(fn)});
-  }
-
-  /// max(0, min(1, alpha x + beta)), times x for HardSwish.
-  LogicalResult lowerHardSigmoid(Operation *op, float alpha, float beta,
-                                 bool timesInput) {
-    Location loc = op->getLoc();
-    Value x = op->getOperand(0);
-    auto input = bufferFor(x, op);
-    if (failed(input))
-      return failure();
-    SmallVector<ElementwiseStep> steps = {
-        ElementwiseStep::operand(*input, shapeOf(x), Combine::First, alpha),
-        ElementwiseStep::operand(scalarConstant(loc, ".beta", beta), {1},
-                                 Combine::Add),
-        ElementwiseStep::operand(scalarConstant(loc, ".zero", 0.0f), {1},
-                                 Combine::Max),
-        ElementwiseStep::operand(scalarConstant(loc, ".one", 1.0f), {1},
-                                 Combine::Min)};
-    if (timesInput)
-      steps.push_back(
-          ElementwiseStep::operand(*input, shapeOf(x), Combine::Mul));
-    Value result = op->getResult(0);
-    emitElementwise(loc, steps, resultBuffer(result), shapeOf(result));
-    return success();
-  }
-
-  LogicalResult lowerClip(onnx::ClipOp op) {
-    SmallVector<ElementwiseStep> rest;
-    for (auto [i, bound] : llvm::enumerate(op.getBounds())) {
-      if (isa<NoneType>(bound.getType()))
-        continue; // omitted
-      auto buffer = bufferFor(bound, op);
-      if (failed(buffer))
-        return failure();
-      rest.push_back(ElementwiseStep::operand(
-          *buffer, shapeOf(bound), i == 0 ? Combine::Max : Combine::Min));
-    }
-    return lowerChain(op, rest);
-  }
-
-  LogicalResult lowerDropout(onnx::DropoutOp op) {
+  LogicalResult checkInferenceDropout(onnx::DropoutOp op) {
     if (!op.getMask().empty() && !op.getMask().front().use_empty())
       return op.emitError("the dropout mask output is not supported");
     // Inference: training_mode must be absent or a constant false.
@@ -854,7 +1006,107 @@ private:
           (!value || !value.isSplat() || value.getSplatValue<bool>()))
         return op.emitError("dropout in training mode is not supported");
     }
-    return lowerChain(op, {});
+    return success();
+  }
+
+  static bool isStaticF32(Value value) {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    return type && type.hasStaticShape() && type.getElementType().isF32() &&
+           type.getNumElements() > 0;
+  }
+
+  /// Appends to `steps` the element-wise nodes that consume `value` and
+  /// nothing else does, as long as the value need not be in SRAM for anyone
+  /// else; `value` becomes the last fused node's result. Their other
+  /// operands must be ready where `start` is lowered. This is what keeps a
+  /// bias add and an activation on the streams between the MXM and SRAM.
+  LogicalResult fuseConsumers(Operation *start, Value &value,
+                              SmallVectorImpl<ElementwiseStep> &steps) {
+    while (!opByOp && value.hasOneUse() && !outputBuffers.count(value)) {
+      Operation *user = *value.user_begin();
+      if (!isElementwiseNode(user) || rereadsInput(user) ||
+          !isStaticF32(user->getResult(0)) ||
+          shapeOf(user->getResult(0)) != shapeOf(value))
+        break;
+      bool ready = llvm::all_of(user->getOperands(), [&](Value operand) {
+        if (operand == value || isa<NoneType>(operand.getType()))
+          return true;
+        Operation *def = operand.getDefiningOp();
+        return isStaticF32(operand) && (!def || isa<arith::ConstantOp>(def) ||
+                                        def->isBeforeInBlock(start));
+      });
+      if (!ready || llvm::count(user->getOperands(), value) != 1)
+        break;
+      if (user->getOperand(0) == value) {
+        FailureOr<NodeChain> chain = chainOf(user);
+        if (failed(chain))
+          return failure();
+        if (chain->firstScale != 1.0f)
+          steps.push_back(
+              ElementwiseStep::apply(Unary::Scale, chain->firstScale));
+        steps.append(chain->tail.begin(), chain->tail.end());
+      } else {
+        // value (x) other for a commutative binary node.
+        std::optional<Combine> kind =
+            user->getNumOperands() != 2           ? std::nullopt
+            : isa<onnx::AddOp, onnx::SumOp>(user) ? std::optional(Combine::Add)
+            : isa<onnx::MulOp>(user)              ? std::optional(Combine::Mul)
+            : isa<onnx::MaxOp>(user)              ? std::optional(Combine::Max)
+            : isa<onnx::MinOp>(user)              ? std::optional(Combine::Min)
+                                                  : std::nullopt;
+        if (!kind)
+          break;
+        Value other = user->getOperand(0);
+        auto buffer = bufferFor(other, user);
+        if (failed(buffer))
+          return failure();
+        steps.push_back(
+            ElementwiseStep::operand(*buffer, shapeOf(other), *kind));
+      }
+      fusedNodes.insert(user);
+      value = user->getResult(0);
+    }
+    return success();
+  }
+
+  /// An element-wise node and the element-wise nodes fused after it, as one
+  /// chain per output vector.
+  LogicalResult lowerElementwise(Operation *op) {
+    FailureOr<NodeChain> chain = chainOf(op);
+    if (failed(chain))
+      return failure();
+    Value input = op->getOperand(0);
+    auto buffer = bufferFor(input, op);
+    if (failed(buffer))
+      return failure();
+    SmallVector<ElementwiseStep> steps = {ElementwiseStep::operand(
+        *buffer, shapeOf(input), Combine::First, chain->firstScale)};
+    steps.append(chain->tail.begin(), chain->tail.end());
+    Value result = op->getResult(0);
+    if (failed(fuseConsumers(op, result, steps)))
+      return failure();
+    emitElementwise(op->getLoc(), steps, resultBuffer(result), shapeOf(result));
+    return success();
+  }
+
+  /// result = operand 0, copied.
+  LogicalResult lowerCopy(Operation *op) {
+    Value input = op->getOperand(0), result = op->getResult(0);
+    auto buffer = bufferFor(input, op);
+    if (failed(buffer))
+      return failure();
+    emitElementwise(op->getLoc(),
+                    {ElementwiseStep::operand(*buffer, shapeOf(input))},
+                    resultBuffer(result), shapeOf(result));
+    return success();
+  }
+
+  /// A one-element f32 constant, broadcast like an ONNX scalar.
+  BufferOp scalarConstant(Location loc, StringRef suffix, float value) {
+    auto type = RankedTensorType::get({1}, builder.getF32Type());
+    return createBuffer(
+        loc, BufferKind::Constant, nameFrom(loc, "constant", suffix), type,
+        cast<ElementsAttr>(DenseElementsAttr::get(type, value)));
   }
 
   LogicalResult lowerMatMul(onnx::MatMulOp op) {
@@ -864,12 +1116,10 @@ private:
              << aShape.size() << " and " << bShape.size()
              << " are not supported yet (2-D only)";
     auto a = bufferFor(op.getA(), op);
-    auto b = bufferFor(op.getB(), op);
-    if (failed(a) || failed(b))
+    if (failed(a))
       return failure();
-    emitMatMul(op.getLoc(), *a, *b, resultBuffer(op.getY()), aShape[0],
-               aShape[1]);
-    return success();
+    return lowerProduct(op, *a, op.getB(), /*transposeB=*/false, aShape[0],
+                        aShape[1], bShape[1], {});
   }
 
   LogicalResult lowerGemm(onnx::GemmOp op) {
@@ -881,47 +1131,53 @@ private:
                                 : bufferFor(op.getA(), op);
     if (failed(a))
       return failure();
-    FailureOr<BufferOp> b = op.getTransB()
-                                ? transposedConstant(op, op.getB(), "B")
-                                : bufferFor(op.getB(), op);
-    if (failed(b))
-      return failure();
     int64_t M = aShape[op.getTransA() ? 1 : 0];
     int64_t K = aShape[op.getTransA() ? 0 : 1];
     int64_t N = bShape[op.getTransB() ? 0 : 1];
+    // Y = alpha * (A x B) + beta * C, on the way out of the MXM.
+    SmallVector<ElementwiseStep> epilogue;
     float alpha = op.getAlpha().convertToFloat();
-    float beta = op.getBeta().convertToFloat();
-    BufferOp out = resultBuffer(op.getY());
-    if (!op.getC() && alpha == 1.0f) {
-      emitMatMul(op.getLoc(), *a, *b, out, M, K);
-      return success();
-    }
-    // Y = alpha * (A x B) + beta * C: the product goes to scratch first.
-    auto productType = RankedTensorType::get({M, N}, builder.getF32Type());
-    BufferOp product =
-        createBuffer(op.getLoc(), BufferKind::Scratch,
-                     nameFrom(op.getLoc(), "tmp", ".product"), productType);
-    emitMatMul(op.getLoc(), *a, *b, product, M, K);
-    SmallVector<ElementwiseStep> steps = {
-        ElementwiseStep::operand(product, {M, N}, Combine::First, alpha)};
+    if (alpha != 1.0f)
+      epilogue.push_back(ElementwiseStep::apply(Unary::Scale, alpha));
     if (Value c = op.getC()) {
       auto cBuffer = bufferFor(c, op);
       if (failed(cBuffer))
         return failure();
-      steps.push_back(
-          ElementwiseStep::operand(*cBuffer, shapeOf(c), Combine::Add, beta));
+      epilogue.push_back(ElementwiseStep::operand(
+          *cBuffer, shapeOf(c), Combine::Add, op.getBeta().convertToFloat()));
     }
-    emitElementwise(op.getLoc(), steps, out, {M, N});
+    return lowerProduct(op, *a, op.getB(), op.getTransB(), M, K, N, epilogue);
+  }
+
+  /// Y[M,N] = epilogue(A x B), with the element-wise nodes that only
+  /// consume Y fused into the epilogue.
+  LogicalResult lowerProduct(Operation *op, BufferOp a, Value b,
+                             bool transposeB, int64_t M, int64_t K, int64_t N,
+                             SmallVector<ElementwiseStep> epilogue) {
+    FailureOr<WeightSource> weights = weightSource(op, b, transposeB, K, N);
+    if (failed(weights))
+      return failure();
+    Value result = op->getResult(0);
+    if (failed(fuseConsumers(op, result, epilogue)))
+      return failure();
+    emitMatMul(op->getLoc(), a, *weights, prepareChain(epilogue, {M, N}),
+               resultBuffer(result), M, K);
     return success();
   }
 
   func::FuncOp func;
   const ::lpu::TargetDesc &target;
+  // The benchmarks' baseline: no fusion, no weight tiles, no plane chains.
+  const bool opByOp;
   OpBuilder builder;
   lpuc::lpu::VectorType vectorType;
   DenseMap<Value, BufferOp> buffers;
   DenseMap<Value, BufferOp> outputBuffers;
-  unsigned nextPlane = 0;
+  DenseMap<std::pair<Value, unsigned>, WeightSource> weightSources;
+  // Element-wise nodes computed as part of an earlier node's chain.
+  DenseSet<Operation *> fusedNodes;
+  // Issue cycles given to each MXM plane so far (weight rows + matmuls).
+  SmallVector<int64_t> planeWork;
 };
 
 struct ConvertONNXToLPUPass
@@ -942,7 +1198,7 @@ struct ConvertONNXToLPUPass
     OpBuilder builder(module.getBodyRegion());
     builder.setInsertionPoint(func);
     auto program = ProgramOp::create(builder, func.getLoc(), "main", target);
-    if (failed(InstructionSelector(func, program).run())) {
+    if (failed(InstructionSelector(func, program, opByOp).run())) {
       program.erase();
       return signalPassFailure();
     }

@@ -24,7 +24,15 @@ def Schedule : Pass<"lpu-schedule", "::lpuc::lpu::ProgramOp"> {
     Reads are placed just in time for their first user so values do not
     occupy streams longer than needed. Stream registers are then assigned
     by interval colouring of value lifetimes. Sets the program's `cycles`.
+
+    With `op-by-op`, each ONNX node's instructions start only after every
+    result of the nodes before it has landed: the baseline the global
+    schedule is measured against (bench/run-benchmarks.sh).
   }];
+  let options = [
+    Option<"opByOp", "op-by-op", "bool", /*default=*/"false",
+           "Schedule one ONNX node after another, with a barrier between">,
+  ];
 }
 
 def VerifySchedule : Pass<"lpu-verify-schedule", "::lpuc::lpu::ProgramOp"> {
@@ -34,6 +42,22 @@ def VerifySchedule : Pass<"lpu-verify-schedule", "::lpuc::lpu::ProgramOp"> {
     operand has landed on its stream when read, and no other result lands
     on that stream between the write and the last read.
   }];
+}
+
+def PrintScheduleReport
+    : Pass<"lpu-print-schedule-report", "::lpuc::lpu::ProgramOp"> {
+  let summary = "Print what a scheduled program achieves and its lower bound";
+  let description = [{
+    Prints the report `lpuc --report` gives (format=text), its JSON form
+    (format=json) or the Chrome trace of `lpuc --timeline` (format=timeline)
+    to stdout: cycles, per-unit utilization, SRAM footprint and peak, each
+    ONNX node's span, and the lower bound on cycles (the larger of the
+    critical path and each unit kind's work over its queue count).
+  }];
+  let options = [
+    Option<"format", "format", "std::string", /*default=*/"\"text\"",
+           "text, json or timeline">,
+  ];
 }
 
 #endif // LPU_DIALECT_LPU_PASSES

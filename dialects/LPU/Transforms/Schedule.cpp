@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dialects/LPU/Analysis/ScheduleReport.h"
 #include "dialects/LPU/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -94,8 +95,8 @@ struct Node {
 
 class Scheduler {
 public:
-  explicit Scheduler(ProgramOp program)
-      : program(program), target(program.getTargetDesc()) {
+  Scheduler(ProgramOp program, bool opByOp)
+      : program(program), target(program.getTargetDesc()), opByOp(opByOp) {
     for (unsigned k = 0; k < ::lpu::kNumUnitKinds; ++k)
       queueBusy[k].resize(target.unitCount(static_cast<UnitKind>(k)));
     bankBusy.resize(size_t(target.memSlices) * target.memBanks);
@@ -109,7 +110,17 @@ public:
     recordProgramOrderFacts();
     for (Operation &op : llvm::make_early_inc_range(program.getBodyBlock())) {
       auto inst = dyn_cast<InstructionOpInterface>(op);
-      if (inst && op.getNumResults() == 0 && failed(placeTree(inst)))
+      if (!inst || op.getNumResults() != 0)
+        continue;
+      if (opByOp) {
+        // A new node waits for everything placed before it.
+        std::string node = getNodeOfLocation(op.getLoc()).first;
+        if (node != barrierNode) {
+          barrierNode = node;
+          barrier = totalCycles;
+        }
+      }
+      if (failed(placeTree(inst)))
         return failure();
     }
     return success();
@@ -403,7 +414,8 @@ private:
       FailureOr<int64_t> bound = stateBound(node);
       if (failed(bound))
         return failure();
-      earliest = std::max({earliest, -node.offset, *bound - node.offset});
+      earliest = std::max({earliest, -node.offset, *bound - node.offset,
+                           barrier - node.offset});
     }
     // Each failed trial is blocked by something placed earlier, so a free
     // cycle exists within the schedule's length plus the tree's own span.
@@ -475,9 +487,15 @@ private:
   llvm::DenseMap<Operation *, unsigned> readVersion;
   llvm::DenseMap<Operation *, unsigned> matmulEpoch;
   int64_t totalCycles = 0;
+  // Op-by-op baseline: the node being placed and when it may start.
+  const bool opByOp;
+  std::string barrierNode;
+  int64_t barrier = 0;
 };
 
 struct SchedulePass : public lpuc::lpu::impl::ScheduleBase<SchedulePass> {
+  using ScheduleBase::ScheduleBase;
+
   void runOnOperation() override {
     ProgramOp program = getOperation();
     for (BufferOp buffer : program.getBodyBlock().getOps<BufferOp>())
@@ -487,7 +505,7 @@ struct SchedulePass : public lpuc::lpu::impl::ScheduleBase<SchedulePass> {
             << "' has no SRAM address; run lpu-allocate-sram first";
         return signalPassFailure();
       }
-    Scheduler scheduler(program);
+    Scheduler scheduler(program, opByOp);
     if (failed(scheduler.run()))
       return signalPassFailure();
     program.setCyclesAttr(

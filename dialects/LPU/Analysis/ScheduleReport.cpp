@@ -1,0 +1,470 @@
+//===- ScheduleReport.cpp - What a schedule achieves and could ------------===//
+
+#include "dialects/LPU/Analysis/ScheduleReport.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/Format.h"
+
+#include <map>
+#include <set>
+
+using namespace mlir;
+using namespace lpuc::lpu;
+using ::lpu::Opcode;
+using ::lpu::UnitKind;
+
+namespace {
+
+constexpr UnitKind kKinds[] = {UnitKind::Mem, UnitKind::Vxm, UnitKind::Mxm,
+                               UnitKind::Sxm};
+
+std::string unitName(UnitKind kind, int64_t index) {
+  return std::string(::lpu::unitKindName(kind)) + "[" + std::to_string(index) +
+         "]";
+}
+
+int64_t issueSpan(Operation *op) {
+  if (auto nop = dyn_cast<NopOp>(op))
+    return static_cast<int64_t>(nop.getCount());
+  return 1;
+}
+
+/// Earliest issue cycles under the program's true dependences only, with
+/// unlimited queues: operands arrive after their producer's latency and the
+/// shortest way between the two units; a read follows the write it reads; an
+/// MXM plane loads one weight row per cycle, installs after its loads, and
+/// multiplies after the install. `vxm.move`s only retime and count as free.
+int64_t computeCriticalPath(ProgramOp program,
+                            const ::lpu::TargetDesc &target) {
+  llvm::DenseMap<Operation *, int64_t> earliest;
+  llvm::DenseMap<std::pair<Operation *, int64_t>, Operation *> lastWrite;
+  struct Plane {
+    Operation *install = nullptr;
+    int64_t loadsLanded = 0, firstLoad = -1, loads = 0, lastMatMul = -1;
+  };
+  std::vector<Plane> planes(target.mxmPlanes);
+  const std::vector<uint32_t> &sxmColumns =
+      target.unitColumns[static_cast<unsigned>(UnitKind::Sxm)];
+
+  auto latency = [&](InstructionOpInterface inst) -> int64_t {
+    if (isa<MoveOp>(inst.getOperation()))
+      return 0;
+    if (auto nop = dyn_cast<NopOp>(inst.getOperation()))
+      return nop.getCount();
+    return target.latencyOf(inst.getOpcode());
+  };
+  // The SXM queue a value passes through is a scheduling choice: take the
+  // one nearest each neighbour separately, which never overestimates.
+  auto distance = [&](InstructionOpInterface from, InstructionOpInterface to) {
+    auto nearest = [&](int64_t column) {
+      int64_t best = target.numColumns();
+      for (uint32_t c : sxmColumns)
+        best = std::min<int64_t>(best, std::abs(int64_t(c) - column));
+      return best;
+    };
+    bool fromSxm = getQueueKind(from) == UnitKind::Sxm;
+    bool toSxm = getQueueKind(to) == UnitKind::Sxm;
+    if (fromSxm && toSxm)
+      return int64_t(0);
+    if (fromSxm)
+      return nearest(getColumn(to, target));
+    if (toSxm)
+      return nearest(getColumn(from, target));
+    return std::abs(getColumn(from, target) - getColumn(to, target));
+  };
+
+  int64_t path = 0;
+  for (Operation &op : program.getBodyBlock()) {
+    auto inst = dyn_cast<InstructionOpInterface>(op);
+    if (!inst)
+      continue;
+    int64_t at = 0;
+    for (Value operand : op.getOperands())
+      if (auto def = operand.getDefiningOp<InstructionOpInterface>())
+        at = std::max(at, earliest.lookup(def) + latency(def) +
+                              distance(def, inst));
+    if (isa<ReadOp>(op)) {
+      if (Operation *w =
+              lastWrite.lookup({getAccessedBuffer(&op), getBufferOffset(&op)}))
+        at = std::max(at, earliest.lookup(w) +
+                              latency(cast<InstructionOpInterface>(w)));
+    } else if (isa<WriteOp>(op)) {
+      lastWrite[{getAccessedBuffer(&op), getBufferOffset(&op)}] = &op;
+    } else if (getQueueKind(inst) == UnitKind::Mxm && inst.getUnitIndex()) {
+      Plane &plane = planes[*inst.getUnitIndex()];
+      const int64_t loadLatency = target.latencyOf(Opcode::LoadWeights);
+      if (isa<LoadWeightsOp>(op)) {
+        if (plane.install)
+          at = std::max(at, earliest.lookup(plane.install) + 1);
+        plane.firstLoad = plane.loads ? std::min(plane.firstLoad, at) : at;
+        ++plane.loads;
+        plane.loadsLanded = std::max(plane.loadsLanded, at + loadLatency);
+      } else if (isa<InstallWeightsOp>(op)) {
+        at = std::max({at, plane.loadsLanded, plane.lastMatMul + 1});
+        if (plane.loads) // one row per cycle on the plane's queue
+          at = std::max(at, plane.firstLoad + plane.loads - 1 + loadLatency);
+        plane.install = &op;
+        plane.loads = 0;
+        plane.loadsLanded = 0;
+      } else if (isa<MatMulOp, MatMulAccOp>(op)) {
+        if (plane.install)
+          at = std::max(at, earliest.lookup(plane.install) +
+                                target.latencyOf(Opcode::InstallWeights));
+        plane.lastMatMul = std::max(plane.lastMatMul, at);
+      }
+    }
+    earliest[&op] = at;
+    path = std::max(path, at + latency(inst));
+  }
+  return path;
+}
+
+/// Highest number of vectors whose contents are live at one cycle: a buffer
+/// lives from its first write landing (inputs and constants: from the
+/// start) to its last read (outputs: to the end).
+int64_t computePeakLive(ProgramOp program, const ::lpu::TargetDesc &target,
+                        int64_t cycles) {
+  struct Range {
+    int64_t begin = INT64_MAX, end = -1;
+  };
+  llvm::DenseMap<Operation *, Range> ranges;
+  for (Operation &op : program.getBodyBlock()) {
+    if (!isa<ReadOp, WriteOp>(op))
+      continue;
+    auto inst = cast<InstructionOpInterface>(op);
+    Range &range = ranges[getAccessedBuffer(&op)];
+    int64_t issue = *inst.getIssueCycle();
+    if (isa<WriteOp>(op))
+      range.begin =
+          std::min(range.begin, issue + target.latencyOf(Opcode::Write));
+    else
+      range.end = std::max(range.end, issue + 1);
+  }
+  std::map<int64_t, int64_t> delta; // cycle -> change in live vectors
+  for (BufferOp buffer : program.getBodyBlock().getOps<BufferOp>()) {
+    Range range = ranges.lookup(buffer);
+    if (buffer.getKind() == BufferKind::Input ||
+        buffer.getKind() == BufferKind::Constant)
+      range.begin = 0;
+    if (buffer.getKind() == BufferKind::Output)
+      range.end = cycles + 1; // held until the host reads it
+    if (range.begin == INT64_MAX || range.end <= range.begin)
+      continue;
+    int64_t vectors = buffer.getLayout(target).numVectors();
+    delta[range.begin] += vectors;
+    delta[range.end] -= vectors;
+  }
+  int64_t live = 0, peak = 0;
+  for (auto [cycle, change] : delta) {
+    live += change;
+    peak = std::max(peak, live);
+  }
+  return peak;
+}
+
+} // namespace
+
+std::pair<std::string, std::string> lpuc::lpu::getNodeOfLocation(Location loc) {
+  std::string name, opType;
+  loc->walk([&](Location inner) {
+    if (auto named = dyn_cast<NameLoc>(inner); named && name.empty())
+      name = named.getName().str();
+    if (auto fused = dyn_cast<FusedLoc>(inner))
+      if (auto meta = dyn_cast_or_null<StringAttr>(fused.getMetadata());
+          meta && opType.empty())
+        opType = meta.str();
+    return WalkResult::advance();
+  });
+  return {name, opType};
+}
+
+std::string ScheduleReport::boundLimit() const {
+  for (const UnitClassWork &work : classWork)
+    if (work.bound == lowerBound && work.bound > criticalPath)
+      return std::string(::lpu::unitKindName(work.kind));
+  return "critical path";
+}
+
+ScheduleReport lpuc::lpu::buildScheduleReport(ProgramOp program) {
+  const ::lpu::TargetDesc &target = program.getTargetDesc();
+  ScheduleReport report;
+  report.target = target.name;
+  report.clockMHz = target.clockMHz;
+  report.cycles = program.getCycles().value_or(0);
+
+  std::map<std::pair<unsigned, int64_t>, UnitUsage> usage;
+  for (UnitKind kind : kKinds)
+    for (int64_t i = 0, e = target.unitCount(kind); i < e; ++i)
+      usage[{static_cast<unsigned>(kind), i}] = UnitUsage{kind, i, 0, 0};
+
+  // Nodes keyed by name, in order of first appearance in the program.
+  std::map<std::string, size_t> nodeIndex;
+  std::vector<std::set<std::pair<unsigned, int64_t>>> nodeUnits;
+  for (Operation &op : program.getBodyBlock()) {
+    auto inst = dyn_cast<InstructionOpInterface>(op);
+    if (!inst || !inst.getIssueCycle() || !inst.getUnitIndex())
+      continue;
+    ++report.instructions;
+    UnitKind kind = getQueueKind(inst);
+    int64_t issue = *inst.getIssueCycle(), span = issueSpan(&op);
+    UnitUsage &unit =
+        usage[{static_cast<unsigned>(kind), *inst.getUnitIndex()}];
+    unit.busyCycles += span;
+    ++unit.instructions;
+
+    auto [name, opType] = getNodeOfLocation(op.getLoc());
+    if (name.empty())
+      name = "(graph outputs)";
+    auto [it, inserted] = nodeIndex.insert({name, report.nodes.size()});
+    if (inserted) {
+      report.nodes.push_back(NodeSpan{name, opType, issue, issue, 0, {}});
+      nodeUnits.emplace_back();
+    }
+    NodeSpan &node = report.nodes[it->second];
+    node.firstIssue = std::min(node.firstIssue, issue);
+    int64_t lands =
+        issue +
+        (isa<NopOp>(op) ? span : int64_t(target.latencyOf(inst.getOpcode())));
+    node.lastLanded = std::max(node.lastLanded, lands);
+    ++node.instructions;
+    nodeUnits[it->second].insert(
+        {static_cast<unsigned>(kind), *inst.getUnitIndex()});
+  }
+  for (size_t i = 0; i < report.nodes.size(); ++i)
+    for (auto [kind, index] : nodeUnits[i])
+      report.nodes[i].units.push_back(
+          unitName(static_cast<UnitKind>(kind), index));
+  std::stable_sort(report.nodes.begin(), report.nodes.end(),
+                   [](const NodeSpan &a, const NodeSpan &b) {
+                     return a.firstIssue < b.firstIssue;
+                   });
+  for (auto &[key, unit] : usage)
+    report.units.push_back(unit);
+
+  report.criticalPath = computeCriticalPath(program, target);
+  report.lowerBound = report.criticalPath;
+  for (UnitKind kind : kKinds) {
+    UnitClassWork work{kind, 0, target.unitCount(kind), 0};
+    for (const UnitUsage &unit : report.units)
+      if (unit.kind == kind)
+        work.work += unit.busyCycles;
+    work.bound = work.units ? (work.work + work.units - 1) / work.units : 0;
+    report.lowerBound = std::max(report.lowerBound, work.bound);
+    report.classWork.push_back(work);
+  }
+
+  report.vectorBytes = int64_t(target.lanes) * 4;
+  report.sramCapacity = int64_t(target.memSlices) * target.memAddresses;
+  std::vector<int64_t> sliceTop(target.memSlices, 0);
+  for (BufferOp buffer : program.getBodyBlock().getOps<BufferOp>()) {
+    int64_t vectors = buffer.getLayout(target).numVectors();
+    report.sramTensors += vectors;
+    if (buffer.isAllocated()) {
+      int64_t &top = sliceTop[*buffer.getSlice()];
+      top = std::max(top, int64_t(*buffer.getAddress()) + vectors);
+    }
+  }
+  for (int64_t top : sliceTop)
+    report.sramAllocated += top;
+  report.sramPeakLive = computePeakLive(program, target, report.cycles);
+  return report;
+}
+
+llvm::json::Value lpuc::lpu::toJSON(const ScheduleReport &report) {
+  using llvm::json::Array;
+  using llvm::json::Object;
+  Object unitClasses;
+  for (const UnitClassWork &work : report.classWork) {
+    int64_t busy = work.work;
+    double capacity = double(work.units) * double(report.cycles);
+    unitClasses[std::string(::lpu::unitKindName(work.kind))] =
+        Object{{"units", work.units},
+               {"busy_cycles", busy},
+               {"utilization", capacity > 0 ? double(busy) / capacity : 0.0},
+               {"bound_cycles", work.bound}};
+  }
+  Array units;
+  for (const UnitUsage &unit : report.units)
+    units.push_back(
+        Object{{"unit", unitName(unit.kind, unit.index)},
+               {"instructions", unit.instructions},
+               {"busy_cycles", unit.busyCycles},
+               {"utilization",
+                report.cycles ? double(unit.busyCycles) / double(report.cycles)
+                              : 0.0}});
+  Array nodes;
+  for (const NodeSpan &node : report.nodes) {
+    Array nodeUnits;
+    for (const std::string &u : node.units)
+      nodeUnits.push_back(u);
+    nodes.push_back(Object{{"name", node.name},
+                           {"op_type", node.opType},
+                           {"first_cycle", node.firstIssue},
+                           {"last_cycle", node.lastLanded},
+                           {"cycles", node.lastLanded - node.firstIssue},
+                           {"instructions", node.instructions},
+                           {"units", std::move(nodeUnits)}});
+  }
+  return Object{
+      {"format", "lpuc-report-1"},
+      {"target", report.target},
+      {"clock_mhz", report.clockMHz},
+      {"cycles", report.cycles},
+      {"latency_us", report.latencyMicroseconds()},
+      {"instructions", report.instructions},
+      {"bound", Object{{"cycles", report.lowerBound},
+                       {"critical_path", report.criticalPath},
+                       {"limited_by", report.boundLimit()},
+                       {"bound_over_cycles", report.boundRatio()}}},
+      {"unit_classes", std::move(unitClasses)},
+      {"units", std::move(units)},
+      {"sram",
+       Object{{"vector_bytes", report.vectorBytes},
+              {"capacity_bytes", report.sramCapacity * report.vectorBytes},
+              {"allocated_bytes", report.sramAllocated * report.vectorBytes},
+              {"peak_live_bytes", report.sramPeakLive * report.vectorBytes},
+              {"tensor_bytes", report.sramTensors * report.vectorBytes}}},
+      {"nodes", std::move(nodes)}};
+}
+
+namespace {
+std::string formatBytes(int64_t bytes) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  if (bytes >= (int64_t(1) << 20))
+    os << llvm::format("%.2f MiB", double(bytes) / (1 << 20));
+  else if (bytes >= 1024)
+    os << llvm::format("%.1f KiB", double(bytes) / 1024);
+  else
+    os << bytes << " B";
+  return out;
+}
+} // namespace
+
+void lpuc::lpu::printScheduleReport(const ScheduleReport &report,
+                                    llvm::raw_ostream &os) {
+  os << report.target << ": " << report.cycles
+     << " cycles = " << llvm::format("%.3f", report.latencyMicroseconds())
+     << " us at " << report.clockMHz << " MHz, " << report.instructions
+     << " instructions\n";
+  os << "lower bound: " << report.lowerBound << " cycles (limited by "
+     << report.boundLimit() << "), bound/cycles "
+     << llvm::format("%.2f", report.boundRatio()) << "\n";
+  os << "  critical path " << report.criticalPath;
+  for (const UnitClassWork &work : report.classWork)
+    os << ", " << ::lpu::unitKindName(work.kind) << " " << work.work << "/"
+       << work.units << " = " << work.bound;
+  os << "\n";
+  os << "utilization:";
+  for (const UnitClassWork &work : report.classWork) {
+    double capacity = double(work.units) * double(report.cycles);
+    os << " " << ::lpu::unitKindName(work.kind) << " "
+       << llvm::format("%.1f%%",
+                       capacity > 0 ? 100.0 * work.work / capacity : 0.0);
+  }
+  os << "\n";
+  os << "SRAM: " << formatBytes(report.sramAllocated * report.vectorBytes)
+     << " allocated of "
+     << formatBytes(report.sramCapacity * report.vectorBytes) << ", peak live "
+     << formatBytes(report.sramPeakLive * report.vectorBytes) << ", tensors "
+     << formatBytes(report.sramTensors * report.vectorBytes) << "\n";
+  os << "nodes (issue of the first instruction .. last result landed):\n";
+  size_t width = 4;
+  for (const NodeSpan &node : report.nodes)
+    width = std::max(width, node.name.size() + node.opType.size() + 3);
+  for (const NodeSpan &node : report.nodes) {
+    std::string label =
+        node.opType.empty() ? node.name : node.name + " (" + node.opType + ")";
+    std::map<std::string, int> perKind;
+    for (const std::string &unit : node.units)
+      ++perKind[unit.substr(0, unit.find('['))];
+    os << "  " << llvm::left_justify(label, width) << " "
+       << llvm::format_decimal(node.firstIssue, 7) << " .. "
+       << llvm::format_decimal(node.lastLanded, 7) << "  "
+       << llvm::format_decimal(node.instructions, 7) << " instructions on";
+    for (auto [kind, count] : perKind)
+      os << " " << count << " " << kind;
+    os << "\n";
+  }
+}
+
+void lpuc::lpu::writeTimeline(ProgramOp program, llvm::raw_ostream &os) {
+  const ::lpu::TargetDesc &target = program.getTargetDesc();
+  llvm::json::OStream json(os);
+  json.object([&] {
+    json.attribute("displayTimeUnit", "ns");
+    json.attributeObject("otherData", [&] {
+      json.attribute("generator", "lpuc --timeline");
+      json.attribute("target", target.name);
+      json.attribute("time_unit", "1 us on the time axis = 1 cycle");
+      json.attribute("cycles", program.getCycles().value_or(0));
+    });
+    json.attributeArray("traceEvents", [&] {
+      // One process per unit kind, one thread per queue, west to east.
+      for (UnitKind kind : kKinds) {
+        int pid = static_cast<int>(kind) + 1;
+        json.object([&] {
+          json.attribute("ph", "M");
+          json.attribute("name", "process_name");
+          json.attribute("pid", pid);
+          json.attributeObject("args", [&] {
+            json.attribute("name", std::string(::lpu::unitKindName(kind)));
+          });
+        });
+        json.object([&] {
+          json.attribute("ph", "M");
+          json.attribute("name", "process_sort_index");
+          json.attribute("pid", pid);
+          json.attributeObject("args",
+                               [&] { json.attribute("sort_index", pid); });
+        });
+        for (int64_t i = 0, e = target.unitCount(kind); i < e; ++i)
+          json.object([&] {
+            json.attribute("ph", "M");
+            json.attribute("name", "thread_name");
+            json.attribute("pid", pid);
+            json.attribute("tid", i);
+            json.attributeObject("args", [&] {
+              json.attribute("name", unitName(kind, i) + " @ slice " +
+                                         std::to_string(target.unitColumn(
+                                             kind, uint32_t(i))));
+            });
+          });
+      }
+      for (Operation &op : program.getBodyBlock()) {
+        auto inst = dyn_cast<InstructionOpInterface>(op);
+        if (!inst || !inst.getIssueCycle() || !inst.getUnitIndex())
+          continue;
+        auto [name, opType] = getNodeOfLocation(op.getLoc());
+        int64_t issue = *inst.getIssueCycle();
+        json.object([&] {
+          json.attribute(
+              "name",
+              std::string(
+                  ::lpu::getInstructionInfo(inst.getOpcode()).mnemonic));
+          json.attribute("cat", opType.empty() ? "copy" : opType);
+          json.attribute("ph", "X");
+          json.attribute("ts", issue);
+          json.attribute("dur", issueSpan(&op));
+          json.attribute("pid", static_cast<int>(getQueueKind(inst)) + 1);
+          json.attribute("tid", *inst.getUnitIndex());
+          json.attributeObject("args", [&] {
+            json.attribute("node", name);
+            json.attribute("cycle", issue);
+            if (!isa<NopOp>(op))
+              json.attribute("lands",
+                             issue + target.latencyOf(inst.getOpcode()));
+            if (auto stream = inst.getResultStream())
+              json.attribute("stream", *stream);
+            if (isa<ReadOp, WriteOp>(op)) {
+              BufferOp buffer = getAccessedBuffer(&op);
+              json.attribute("buffer", buffer.getName());
+              json.attribute("address", getSramAddress(&op));
+            }
+          });
+        });
+      }
+    });
+  });
+  os << "\n";
+}

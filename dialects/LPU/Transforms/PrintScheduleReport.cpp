@@ -1,0 +1,43 @@
+//===- PrintScheduleReport.cpp - Report a schedule on stdout --------------===//
+
+#include "dialects/LPU/Analysis/ScheduleReport.h"
+#include "dialects/LPU/Transforms/Passes.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+namespace lpuc::lpu {
+#define GEN_PASS_DEF_PRINTSCHEDULEREPORT
+#include "dialects/LPU/Transforms/Passes.h.inc"
+} // namespace lpuc::lpu
+
+using namespace mlir;
+using namespace lpuc::lpu;
+
+namespace {
+struct PrintScheduleReportPass
+    : public lpuc::lpu::impl::PrintScheduleReportBase<PrintScheduleReportPass> {
+  using PrintScheduleReportBase::PrintScheduleReportBase;
+
+  void runOnOperation() override {
+    ProgramOp program = getOperation();
+    if (!program.getCycles()) {
+      program.emitError("program is not scheduled; run lpu-schedule first");
+      return signalPassFailure();
+    }
+    if (format == "text") {
+      printScheduleReport(buildScheduleReport(program), llvm::outs());
+    } else if (format == "json") {
+      llvm::outs() << llvm::formatv("{0:2}",
+                                    toJSON(buildScheduleReport(program)))
+                   << "\n";
+    } else if (format == "timeline") {
+      writeTimeline(program, llvm::outs());
+    } else {
+      program.emitError("unknown report format '")
+          << format << "' (expected text, json or timeline)";
+      return signalPassFailure();
+    }
+    markAllAnalysesPreserved();
+  }
+};
+} // namespace
