@@ -1,21 +1,49 @@
 // RUN: lpu-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(lpu.program(lpu-allocate-sram))' | FileCheck %s
+// lpu-tiny: 8 MEM slices of 4096 vectors; mem[0..3] at slices 2..5 west of
+// the VXM (slice 6), mem[4..7] at 7..10; MXM planes at slices 0 and 12.
 
-// Buffers go round-robin over MEM slices, each in one slice.
-// CHECK-LABEL: lpu.program @round_robin
-// CHECK: lpu.buffer input "x" {address = 0 : i32, slice = 0 : i32} : tensor<2x20xf32>
-// CHECK: lpu.buffer output "y" {address = 0 : i32, slice = 1 : i32} : tensor<4xf32>
-// CHECK: lpu.buffer scratch "t0" {address = 0 : i32, slice = 2 : i32} : tensor<40x16xf32>
-// CHECK: lpu.buffer scratch "t1" {address = 0 : i32, slice = 3 : i32}
-// CHECK: lpu.buffer scratch "t2" {address = 0 : i32, slice = 4 : i32}
-// CHECK: lpu.buffer scratch "t3" {address = 0 : i32, slice = 5 : i32}
-// CHECK: lpu.buffer scratch "t4" {address = 0 : i32, slice = 6 : i32}
-// CHECK: lpu.buffer scratch "t5" {address = 0 : i32, slice = 7 : i32}
-// CHECK: lpu.buffer scratch "t6" {address = 4 : i32, slice = 0 : i32} : tensor<4xf32>
-// CHECK: lpu.buffer scratch "t7" {address = 1 : i32, slice = 1 : i32} : tensor<4xf32>
-lpu.program @round_robin target("lpu-tiny") {
-  %x = lpu.buffer input "x" : tensor<2x20xf32>
+// Buffers that are accessed go to the slices with the fewest accesses, so
+// x and w are read in parallel; among equally loaded slices, the one
+// nearest the units at the other end: w feeds mxm[0] (slice 0) and goes to
+// mem[0]; x and the result meet the VXM and sit next to it.
+// CHECK-LABEL: lpu.program @placement
+// CHECK: lpu.buffer input "x" {address = 0 : i32, slice = 3 : i32} : tensor<4xf32>
+// CHECK: lpu.buffer constant "w" {{.*}}{address = 0 : i32, slice = 0 : i32} : tensor<2x16xf32>
+// CHECK: lpu.buffer output "y" {address = 0 : i32, slice = 4 : i32} : tensor<4xf32>
+lpu.program @placement target("lpu-tiny") {
+  %x = lpu.buffer input "x" : tensor<4xf32>
+  %w = lpu.buffer constant "w" init(dense<1.0> : tensor<2x16xf32>) : tensor<2x16xf32>
   %y = lpu.buffer output "y" : tensor<4xf32>
-  %t0 = lpu.buffer scratch "t0" : tensor<40x16xf32>
+  %w0 = lpu.mem.read %w[0] : !lpu.vector<f32>
+  lpu.mxm.load_weights %w0, row 0 {unit = 0 : i32} : !lpu.vector<f32>
+  %w1 = lpu.mem.read %w[1] : !lpu.vector<f32>
+  lpu.mxm.load_weights %w1, row 1 {unit = 0 : i32} : !lpu.vector<f32>
+  %a = lpu.mem.read %x[0] : !lpu.vector<f32>
+  %r = lpu.vxm.relu %a : !lpu.vector<f32>
+  lpu.mem.write %r, %y[0] : !lpu.vector<f32>
+}
+
+// -----
+
+// Scratch buffers whose contents are never live at once share addresses.
+// A chain x -> t0 -> ... -> t8 of copies: the first eight buffers take a
+// slice each (fewest accesses first, then nearest the VXM at slice 6); then
+// t7 goes to the slice with fewest accesses, x's, and takes x's address (x
+// is dead by then), and t8 takes t0's.
+// CHECK-LABEL: lpu.program @reuse
+// CHECK: lpu.buffer input "x" {address = 0 : i32, slice = 3 : i32}
+// CHECK: lpu.buffer scratch "t0" {address = 0 : i32, slice = 4 : i32}
+// CHECK: lpu.buffer scratch "t1" {address = 0 : i32, slice = 2 : i32}
+// CHECK: lpu.buffer scratch "t2" {address = 0 : i32, slice = 5 : i32}
+// CHECK: lpu.buffer scratch "t3" {address = 0 : i32, slice = 1 : i32}
+// CHECK: lpu.buffer scratch "t4" {address = 0 : i32, slice = 6 : i32}
+// CHECK: lpu.buffer scratch "t5" {address = 0 : i32, slice = 0 : i32}
+// CHECK: lpu.buffer scratch "t6" {address = 0 : i32, slice = 7 : i32}
+// CHECK: lpu.buffer scratch "t7" {address = 0 : i32, slice = 3 : i32}
+// CHECK: lpu.buffer scratch "t8" {address = 0 : i32, slice = 4 : i32}
+lpu.program @reuse target("lpu-tiny") {
+  %x = lpu.buffer input "x" : tensor<4xf32>
+  %t0 = lpu.buffer scratch "t0" : tensor<4xf32>
   %t1 = lpu.buffer scratch "t1" : tensor<4xf32>
   %t2 = lpu.buffer scratch "t2" : tensor<4xf32>
   %t3 = lpu.buffer scratch "t3" : tensor<4xf32>
@@ -23,6 +51,25 @@ lpu.program @round_robin target("lpu-tiny") {
   %t5 = lpu.buffer scratch "t5" : tensor<4xf32>
   %t6 = lpu.buffer scratch "t6" : tensor<4xf32>
   %t7 = lpu.buffer scratch "t7" : tensor<4xf32>
+  %t8 = lpu.buffer scratch "t8" : tensor<4xf32>
+  %x_v = lpu.mem.read %x[0] : !lpu.vector<f32>
+  lpu.mem.write %x_v, %t0[0] : !lpu.vector<f32>
+  %t0_v = lpu.mem.read %t0[0] : !lpu.vector<f32>
+  lpu.mem.write %t0_v, %t1[0] : !lpu.vector<f32>
+  %t1_v = lpu.mem.read %t1[0] : !lpu.vector<f32>
+  lpu.mem.write %t1_v, %t2[0] : !lpu.vector<f32>
+  %t2_v = lpu.mem.read %t2[0] : !lpu.vector<f32>
+  lpu.mem.write %t2_v, %t3[0] : !lpu.vector<f32>
+  %t3_v = lpu.mem.read %t3[0] : !lpu.vector<f32>
+  lpu.mem.write %t3_v, %t4[0] : !lpu.vector<f32>
+  %t4_v = lpu.mem.read %t4[0] : !lpu.vector<f32>
+  lpu.mem.write %t4_v, %t5[0] : !lpu.vector<f32>
+  %t5_v = lpu.mem.read %t5[0] : !lpu.vector<f32>
+  lpu.mem.write %t5_v, %t6[0] : !lpu.vector<f32>
+  %t6_v = lpu.mem.read %t6[0] : !lpu.vector<f32>
+  lpu.mem.write %t6_v, %t7[0] : !lpu.vector<f32>
+  %t7_v = lpu.mem.read %t7[0] : !lpu.vector<f32>
+  lpu.mem.write %t7_v, %t8[0] : !lpu.vector<f32>
 }
 
 // -----
@@ -47,8 +94,11 @@ lpu.program @too_big target("lpu-tiny") {
 
 // -----
 
-// expected-error @+1 {{the program needs 4096 more SRAM vectors (262144 bytes) than fit on lpu-tiny (32768 vectors of 16 x f32)}}
+// Weights plus the peak of live tensors exceed SRAM: the error says by how
+// much. s0..s6 are live together (never accessed, so never shared).
+// expected-error @+1 {{the program needs 36864 SRAM vectors at its peak (weights 4096, live tensors 32768) but lpu-tiny holds 32768 vectors of 16 x 32 bits; 4096 vectors (262144 bytes) do not fit}}
 lpu.program @overflow target("lpu-tiny") {
+  %w = lpu.buffer constant "w" init(dense<1.0> : tensor<4096x16xf32>) : tensor<4096x16xf32>
   %0 = lpu.buffer scratch "s0" : tensor<4096x16xf32>
   %1 = lpu.buffer scratch "s1" : tensor<4096x16xf32>
   %2 = lpu.buffer scratch "s2" : tensor<4096x16xf32>
@@ -57,5 +107,4 @@ lpu.program @overflow target("lpu-tiny") {
   %5 = lpu.buffer scratch "s5" : tensor<4096x16xf32>
   %6 = lpu.buffer scratch "s6" : tensor<4096x16xf32>
   %7 = lpu.buffer scratch "s7" : tensor<4096x16xf32>
-  %8 = lpu.buffer scratch "s8" : tensor<4096x16xf32>
 }

@@ -75,3 +75,37 @@ lpu.program @bank_port target("lpu-tiny") attributes {cycles = 5 : i64} {
 // expected-error @+1 {{program is not scheduled}}
 lpu.program @unscheduled target("lpu-tiny") {
 }
+
+// -----
+
+// t and u share mem[1] address 0 (their lifetimes do not overlap in program
+// order). u's write lands at cycle 4, before t's read at cycle 5 that
+// program order puts first: the read would see u's data.
+lpu.program @reused_address_overwritten target("lpu-tiny") attributes {cycles = 15 : i64} {
+  %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<4xf32>
+  %t = lpu.buffer input "t" {slice = 1 : i32, address = 0 : i32} : tensor<4xf32>
+  %u = lpu.buffer scratch "u" {slice = 1 : i32, address = 0 : i32} : tensor<4xf32>
+  %o = lpu.buffer output "o" {slice = 2 : i32, address = 0 : i32} : tensor<4xf32>
+  // expected-note @+1 {{conflicting instruction}}
+  %a = lpu.mem.read %t[0] {cycle = 5 : i64, stream = 0 : i32, unit = 1 : i32} : !lpu.vector<f32>
+  %r = lpu.vxm.relu %a {cycle = 10 : i64, stream = 8 : i32, unit = 0 : i32} : !lpu.vector<f32>
+  lpu.mem.write %r, %o[0] {cycle = 14 : i64, unit = 2 : i32} : !lpu.vector<f32>
+  %b = lpu.mem.read %x[0] {cycle = 0 : i64, stream = 1 : i32, unit = 0 : i32} : !lpu.vector<f32>
+  // expected-error @+1 {{lands in SRAM at cycle 4, before an earlier read (in program order) at cycle 5}}
+  lpu.mem.write %b, %u[0] {cycle = 3 : i64, unit = 1 : i32} : !lpu.vector<f32>
+}
+
+// -----
+
+// A read issued before the write program order gives it has landed.
+lpu.program @read_before_write_lands target("lpu-tiny") attributes {cycles = 6 : i64} {
+  %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<4xf32>
+  %t = lpu.buffer scratch "t" {slice = 1 : i32, address = 0 : i32} : tensor<4xf32>
+  %a = lpu.mem.read %x[0] {cycle = 0 : i64, stream = 0 : i32, unit = 0 : i32} : !lpu.vector<f32>
+  // expected-note @+1 {{conflicting instruction}}
+  lpu.mem.write %a, %t[0] {cycle = 3 : i64, unit = 1 : i32} : !lpu.vector<f32>
+  // expected-error @+1 {{reads SRAM at cycle 2 before the write it must see lands (cycle 4)}}
+  %b = lpu.mem.read %t[0] {cycle = 2 : i64, stream = 1 : i32, unit = 1 : i32} : !lpu.vector<f32>
+  %o = lpu.buffer scratch "o" {slice = 2 : i32, address = 0 : i32} : tensor<4xf32>
+  lpu.mem.write %b, %o[0] {cycle = 5 : i64, unit = 2 : i32} : !lpu.vector<f32>
+}

@@ -1,6 +1,25 @@
 //===- AllocateSRAM.cpp - Static SRAM placement of buffers ----------------===//
+//
+// Every buffer gets one MEM slice and an address range in it. Buffers whose
+// contents are never live at the same time share addresses: a buffer lives
+// from its first access to its last in program order (inputs and constants
+// from the start, outputs to the end), and the scheduler orders a reused
+// address's new writes after the old reads, as for any SRAM cell.
+//
+// The slice is chosen for parallelism first and distance second: the slice
+// with the fewest accesses so far (a MEM queue issues one access per cycle,
+// so tensors on different slices are read and written in the same cycle),
+// among those the one nearest the units that produce and consume the buffer
+// (any slice between a producer and its consumer costs no travel), then the
+// emptiest. Within a buffer, consecutive vectors alternate banks.
+//
+//===----------------------------------------------------------------------===//
 
 #include "dialects/LPU/Transforms/Passes.h"
+
+#include "llvm/ADT/DenseMap.h"
+
+#include <map>
 
 namespace lpuc::lpu {
 #define GEN_PASS_DEF_ALLOCATESRAM
@@ -9,52 +28,206 @@ namespace lpuc::lpu {
 
 using namespace mlir;
 using namespace lpuc::lpu;
+using ::lpu::UnitKind;
 
 namespace {
+
+/// What allocation needs to know about one buffer.
+struct BufferUse {
+  BufferOp buffer;
+  int64_t vectors = 0;
+  int64_t first = 0, last = 0; // live range in program positions
+  int64_t accesses = 0;
+  std::map<int64_t, int64_t> peerColumns; // column -> accesses from there
+};
+
+/// One address range of a slice and when its contents are live.
+struct Placed {
+  int64_t begin, end; // addresses [begin, end)
+  int64_t first, last;
+};
+
+class Allocator {
+public:
+  explicit Allocator(ProgramOp program)
+      : program(program), target(program.getTargetDesc()),
+        placed(target.memSlices), sliceAccesses(target.memSlices, 0),
+        sliceVectors(target.memSlices, 0) {}
+
+  LogicalResult run() {
+    SmallVector<BufferUse> uses = collectUses();
+    for (BufferUse &use : uses)
+      if (use.vectors > target.memAddresses)
+        return use.buffer.emitError("tensor '")
+               << use.buffer.getName() << "' needs " << use.vectors
+               << " SRAM vectors but a MEM slice holds " << target.memAddresses
+               << "; tensors spanning slices are not supported yet";
+    // Linear scan in order of birth; ties keep program order.
+    SmallVector<BufferUse *> order;
+    for (BufferUse &use : uses)
+      order.push_back(&use);
+    std::stable_sort(order.begin(), order.end(),
+                     [](const BufferUse *a, const BufferUse *b) {
+                       return a->first < b->first;
+                     });
+    Builder builder(program.getContext());
+    int64_t missing = 0;
+    for (BufferUse *use : order) {
+      std::optional<std::pair<unsigned, int64_t>> where = choose(*use);
+      if (!where) {
+        missing += use->vectors;
+        continue;
+      }
+      auto [slice, address] = *where;
+      placed[slice].push_back(
+          {address, address + use->vectors, use->first, use->last});
+      sliceAccesses[slice] += use->accesses;
+      sliceVectors[slice] += use->vectors;
+      use->buffer.setSliceAttr(builder.getI32IntegerAttr(slice));
+      use->buffer.setAddressAttr(builder.getI32IntegerAttr(address));
+    }
+    if (missing)
+      return reportOverflow(uses, missing);
+    return success();
+  }
+
+private:
+  SmallVector<BufferUse> collectUses() {
+    SmallVector<BufferUse> uses;
+    llvm::DenseMap<Operation *, size_t> index;
+    for (BufferOp buffer : program.getBodyBlock().getOps<BufferOp>()) {
+      index[buffer] = uses.size();
+      BufferUse use;
+      use.buffer = buffer;
+      use.vectors = buffer.getLayout(target).numVectors();
+      use.first = -1;
+      uses.push_back(use);
+    }
+    const int64_t centre = target.centreColumn();
+    int64_t position = 0;
+    for (Operation &op : program.getBodyBlock()) {
+      if (!isa<InstructionOpInterface>(op))
+        continue;
+      ++position;
+      if (!isa<ReadOp, WriteOp>(op))
+        continue;
+      BufferUse &use = uses[index.lookup(getAccessedBuffer(&op))];
+      if (use.first < 0)
+        use.first = position;
+      use.last = position;
+      ++use.accesses;
+      // The unit at the other end: a read's consumer, a write's producer.
+      Operation *peer = nullptr;
+      if (isa<ReadOp>(op) && op.getResult(0).hasOneUse())
+        peer = *op.getResult(0).user_begin();
+      else if (auto write = dyn_cast<WriteOp>(op))
+        peer = write.getValue().getDefiningOp();
+      int64_t column = centre;
+      if (auto inst = dyn_cast_or_null<InstructionOpInterface>(peer))
+        if (getQueueKind(inst) == UnitKind::Mxm && inst.getUnitIndex())
+          column = target.unitColumn(UnitKind::Mxm, *inst.getUnitIndex());
+      ++use.peerColumns[column];
+    }
+    const int64_t end = position + 1;
+    for (BufferUse &use : uses) {
+      BufferKind kind = use.buffer.getKind();
+      if (use.first < 0) { // never accessed: keep it to itself
+        use.first = 0;
+        use.last = end;
+      }
+      if (kind == BufferKind::Input || kind == BufferKind::Constant)
+        use.first = 0;
+      if (kind == BufferKind::Output)
+        use.last = end;
+    }
+    return uses;
+  }
+
+  /// The lowest address of `slice` where `use` overlaps no buffer that is
+  /// live at the same time, if any.
+  std::optional<int64_t> lowestFit(unsigned slice, const BufferUse &use) {
+    SmallVector<const Placed *> live;
+    for (const Placed &p : placed[slice])
+      if (p.first <= use.last && use.first <= p.last)
+        live.push_back(&p);
+    llvm::sort(live, [](const Placed *a, const Placed *b) {
+      return a->begin < b->begin;
+    });
+    int64_t address = 0;
+    for (const Placed *p : live) {
+      if (p->begin >= address + use.vectors)
+        break;
+      address = std::max(address, p->end);
+    }
+    if (address + use.vectors > target.memAddresses)
+      return std::nullopt;
+    return address;
+  }
+
+  std::optional<std::pair<unsigned, int64_t>> choose(const BufferUse &use) {
+    std::optional<std::pair<unsigned, int64_t>> best;
+    int64_t bestLoad = 0, bestTravel = 0, bestUsed = 0;
+    for (unsigned slice = 0; slice < target.memSlices; ++slice) {
+      std::optional<int64_t> address = lowestFit(slice, use);
+      if (!address)
+        continue;
+      int64_t column = target.unitColumn(UnitKind::Mem, slice);
+      int64_t travel = 0;
+      for (auto [peer, count] : use.peerColumns)
+        travel += count * std::abs(column - peer);
+      int64_t load = sliceAccesses[slice], used = sliceVectors[slice];
+      if (!best || std::tie(load, travel, used) <
+                       std::tie(bestLoad, bestTravel, bestUsed)) {
+        best = {slice, *address};
+        bestLoad = load;
+        bestTravel = travel;
+        bestUsed = used;
+      }
+    }
+    return best;
+  }
+
+  /// Says by how much the program's peak (weights plus live activations)
+  /// exceeds SRAM.
+  LogicalResult reportOverflow(MutableArrayRef<BufferUse> uses,
+                               int64_t missing) {
+    std::map<int64_t, int64_t> delta;
+    int64_t constants = 0;
+    for (BufferUse &use : uses) {
+      if (use.buffer.getKind() == BufferKind::Constant) {
+        constants += use.vectors;
+        continue;
+      }
+      delta[use.first] += use.vectors;
+      delta[use.last + 1] -= use.vectors;
+    }
+    int64_t live = 0, peak = 0;
+    for (auto [position, change] : delta)
+      peak = std::max(peak, live += change);
+    const int64_t capacity = int64_t(target.memSlices) * target.memAddresses;
+    const int64_t bytes = int64_t(target.lanes) * 4;
+    int64_t shortfall = std::max(missing, constants + peak - capacity);
+    return program.emitError("the program needs ")
+           << constants + peak << " SRAM vectors at its peak (weights "
+           << constants << ", live tensors " << peak << ") but " << target.name
+           << " holds " << capacity << " vectors of " << target.lanes
+           << " x 32 bits; " << shortfall << " vectors (" << shortfall * bytes
+           << " bytes) do not fit";
+  }
+
+  ProgramOp program;
+  const ::lpu::TargetDesc &target;
+  std::vector<std::vector<Placed>> placed;
+  std::vector<int64_t> sliceAccesses;
+  std::vector<int64_t> sliceVectors;
+};
+
 struct AllocateSRAMPass
     : public lpuc::lpu::impl::AllocateSRAMBase<AllocateSRAMPass> {
   void runOnOperation() override {
-    ProgramOp program = getOperation();
-    const ::lpu::TargetDesc &target = program.getTargetDesc();
-    const int64_t capacity = target.memAddresses;
-    std::vector<int64_t> used(target.memSlices, 0);
-    unsigned nextSlice = 0;
-    int64_t missing = 0;
-    Builder builder(&getContext());
-
-    for (BufferOp buffer : program.getBodyBlock().getOps<BufferOp>()) {
-      int64_t vectors = buffer.getLayout(target).numVectors();
-      if (vectors > capacity) {
-        buffer.emitError("tensor '")
-            << buffer.getName() << "' needs " << vectors
-            << " SRAM vectors but a MEM slice holds " << capacity
-            << "; tensors spanning slices are not supported yet";
-        return signalPassFailure();
-      }
-      // First slice with room, starting after the previous buffer's slice.
-      std::optional<unsigned> chosen;
-      for (unsigned i = 0; i < target.memSlices && !chosen; ++i) {
-        unsigned slice = (nextSlice + i) % target.memSlices;
-        if (used[slice] + vectors <= capacity)
-          chosen = slice;
-      }
-      if (!chosen) {
-        missing += vectors;
-        continue;
-      }
-      buffer.setSliceAttr(builder.getI32IntegerAttr(*chosen));
-      buffer.setAddressAttr(builder.getI32IntegerAttr(used[*chosen]));
-      used[*chosen] += vectors;
-      nextSlice = (*chosen + 1) % target.memSlices;
-    }
-    if (missing) {
-      int64_t total = int64_t(target.memSlices) * capacity;
-      program.emitError("the program needs ")
-          << missing << " more SRAM vectors (" << missing * target.lanes * 4
-          << " bytes) than fit on " << target.name << " (" << total
-          << " vectors of " << target.lanes << " x f32)";
-      return signalPassFailure();
-    }
+    if (failed(Allocator(getOperation()).run()))
+      signalPassFailure();
   }
 };
+
 } // namespace

@@ -8,10 +8,13 @@ include "mlir/Pass/PassBase.td"
 def AllocateSRAM : Pass<"lpu-allocate-sram", "::lpuc::lpu::ProgramOp"> {
   let summary = "Give every buffer a MEM slice and a static address range";
   let description = [{
-    Buffers are placed in program order, round-robin over MEM slices so that
-    the operands of one instruction tend to sit on different slices and can
-    be read in the same cycle. Each buffer stays in one slice. A program that
-    does not fit is rejected with the number of vectors missing.
+    Liveness-based: a buffer lives from its first access to its last in
+    program order (inputs and constants from the start, outputs to the end),
+    and buffers never live at once share addresses. Each buffer stays in one
+    slice, chosen for parallelism first (fewest accesses so far, since a MEM
+    queue issues one access per cycle), then for distance (nearest the units
+    that produce and consume it), then for space. A program whose weights
+    plus peak live tensors exceed SRAM is rejected with the shortfall.
   }];
 }
 

@@ -36,11 +36,12 @@ using ::lpu::UnitKind;
 
 namespace {
 
-/// One SRAM vector: a buffer and an offset into it.
-using Cell = std::pair<Operation *, int64_t>;
+/// One SRAM vector: a slice and an address in it. Buffers whose lifetimes
+/// do not overlap share addresses, so cells, not buffers, are ordered.
+using Cell = std::pair<int64_t, int64_t>;
 
 Cell cellOf(Operation *memOp) {
-  return {getAccessedBuffer(memOp), getBufferOffset(memOp)};
+  return {*getAccessedBuffer(memOp).getSlice(), getSramAddress(memOp)};
 }
 
 struct CellState {

@@ -62,6 +62,7 @@ struct VerifySchedulePass
                    "issues at cycle " + Twine(c) +
                        " on a unit that is already busy");
       if (isa<ReadOp, WriteOp>(op)) {
+        checkProgramOrder(&op, cycle, target, conflict);
         BufferOp buffer = getAccessedBuffer(&op);
         int64_t bank = target.bankOf(getSramAddress(&op));
         int64_t at = target.bankAccessCycle(inst.getOpcode(), cycle);
@@ -114,6 +115,48 @@ struct VerifySchedulePass
     }
     if (!ok)
       signalPassFailure();
+  }
+
+  /// What program order says each SRAM cell holds when: a read sees the
+  /// last write before it in program order, so that write must have landed
+  /// and no later write may land before the read issues.
+  struct CellState {
+    int64_t landed = -1, lastRead = -1;
+    Operation *writer = nullptr, *reader = nullptr;
+  };
+  std::map<std::pair<int64_t, int64_t>, CellState> cells;
+
+  template <typename ConflictFn>
+  void checkProgramOrder(Operation *op, int64_t cycle,
+                         const ::lpu::TargetDesc &target,
+                         ConflictFn &conflict) {
+    auto inst = cast<InstructionOpInterface>(op);
+    CellState &cell =
+        cells[{*getAccessedBuffer(op).getSlice(), getSramAddress(op)}];
+    if (isa<ReadOp>(op)) {
+      if (cell.writer && cycle < cell.landed)
+        conflict(op, cell.writer,
+                 "reads SRAM at cycle " + Twine(cycle) +
+                     " before the write it must see lands (cycle " +
+                     Twine(cell.landed) + ")");
+      if (cycle > cell.lastRead) {
+        cell.lastRead = cycle;
+        cell.reader = op;
+      }
+      return;
+    }
+    int64_t landed = cycle + target.latencyOf(inst.getOpcode());
+    if (cell.reader && landed <= cell.lastRead)
+      conflict(op, cell.reader,
+               "lands in SRAM at cycle " + Twine(landed) +
+                   ", before an earlier read (in program order) at cycle " +
+                   Twine(cell.lastRead));
+    else if (cell.writer && landed <= cell.landed)
+      conflict(op, cell.writer,
+               "lands in SRAM at cycle " + Twine(landed) +
+                   ", not after the write before it in program order");
+    cell.landed = landed;
+    cell.writer = op;
   }
 };
 } // namespace
