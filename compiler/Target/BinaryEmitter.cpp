@@ -71,7 +71,10 @@ uint32_t floatBits(float f) {
         word.imm = floatBits(scale.getFactor().convertToFloat());
       })
       .Case([&](LoadWeightsOp lw) { word.imm = lw.getRow(); })
-      .Case([&](InstallWeightsOp iw) { word.imm = iw.getRows(); })
+      .Case([&](InstallWeightsOp iw) {
+        word.imm = static_cast<uint32_t>(iw.getRows()) |
+                   (iw.getTransposed() ? 1u << 16 : 0u);
+      })
       .Case([&](DistributeOp d) {
         word.imm = static_cast<uint32_t>(d.getLane() | (d.getWidth() << 16));
       })

@@ -259,11 +259,18 @@ def LPU_InstallWeightsOp : LPU_Inst<"mxm.install", "InstallWeights"> {
   let summary = "MXM: install the first `rows` buffer rows into the array";
   let description = [{
     Array rows at and past `rows` become zero, so lanes past the end of a
-    contraction never meet stale weights.
+    contraction never meet stale weights. With `transposed`, buffer row n
+    becomes array column n (array[k][n] = buffer[n][k]) and columns at and
+    past `rows` are zero: a matmul then gives result[n] = dot(input, row n),
+    which is how a product with a transposed operand, and a transpose
+    (streaming unit vectors), run without moving the rows first.
   }];
-  let arguments = !con((ins I64Attr:$rows, TypeAttr:$element_type),
+  let arguments = !con((ins I64Attr:$rows, UnitAttr:$transposed,
+                            TypeAttr:$element_type),
                        placement);
-  let assemblyFormat = "`rows` $rows attr-dict `:` $element_type";
+  let assemblyFormat = [{
+    `rows` $rows (`transposed` $transposed^)? attr-dict `:` $element_type
+  }];
   let hasVerifier = 1;
 }
 

@@ -200,6 +200,27 @@ def ONNX_GemmOp : ONNX_Op<"Gemm"> {
   let hasVerifier = 1;
 }
 
+def ONNX_TransposeOp : ONNX_Op<"Transpose",
+    [AllElementTypesMatch<["data", "transposed"]>]> {
+  let summary = "Permutes the dimensions (reversed when `perm` is absent)";
+  let arguments = (ins AnyTensor:$data, OptionalAttr<I64ArrayAttr>:$perm);
+  let results = (outs AnyTensor:$transposed);
+  let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_LayerNormalizationOp : ONNX_Op<"LayerNormalization"> {
+  let summary = "(X - mean) / sqrt(variance + epsilon) * Scale + B over the "
+                "axes from `axis` on";
+  let arguments = (ins AnyTensor:$X, AnyTensor:$Scale, Optional<AnyTensor>:$B,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon,
+                       DefaultValuedAttr<I64Attr, "1">:$stash_type);
+  let results = (outs AnyTensor:$Y, Variadic<ONNX_Value>:$statistics);
+  let assemblyFormat = [{
+    $X `,` $Scale (`,` $B^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def ONNX_NodeOp : ONNX_Op<"Node"> {
   let summary = "Any ONNX operator lpuc has no dedicated op for";
   let description = [{

@@ -32,6 +32,11 @@ std::string formatInstruction(const TargetDesc &target,
   case ImmKind::Count:
     operand(std::to_string(inst.imm));
     break;
+  case ImmKind::Install:
+    operand(std::to_string(inst.imm & 0xffff));
+    if (inst.imm >> 16)
+      operand("transposed");
+    break;
   case ImmKind::Row:
     operand("row " + std::to_string(inst.imm));
     break;
@@ -73,6 +78,8 @@ std::string_view immMeaning(ImmKind kind) {
     return "0";
   case ImmKind::Count:
     return "count >= 1";
+  case ImmKind::Install:
+    return "rows (1..lanes) \\| transposed << 16";
   case ImmKind::Row:
     return "row < lanes";
   case ImmKind::F32:

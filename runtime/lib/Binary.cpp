@@ -374,9 +374,16 @@ std::string checkInstruction(const Instruction &inst, UnitKind kind,
       return "'" + name + "' has a non-zero immediate";
     break;
   case ImmKind::Count:
-    if (imm == 0 || (inst.opcode == Opcode::InstallWeights && imm > t.lanes))
+    if (imm == 0)
       return "'" + name + "' count " + std::to_string(imm) + " is invalid";
     break;
+  case ImmKind::Install: {
+    uint32_t rows = imm & 0xffff;
+    if (rows == 0 || rows > t.lanes || (imm >> 16) > 1)
+      return "'" + name + "' rows/flags " + std::to_string(imm) +
+             " are invalid";
+    break;
+  }
   case ImmKind::Row:
     if (imm >= t.lanes)
       return "'" + name + "' row " + std::to_string(imm) + " is invalid";

@@ -20,6 +20,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <optional>
 #include <queue>
 #include <sstream>
 
@@ -232,7 +233,7 @@ struct Landing {
   uint64_t cycle;
   uint64_t sequence;
   LandingKind kind;
-  uint32_t a, b; // stream | (slice, address) | (plane, row) | (plane, rows)
+  uint32_t a, b; // stream | (slice, address) | (plane, row) | (plane, iw imm)
   VectorRef data;
   IssueSlot writer;
 
@@ -450,18 +451,29 @@ struct Simulator::State {
     case LandingKind::Install: {
       PlaneState &p = planes[ev.a];
       DType dtype = ev.writer.inst.dtype;
-      size_t n = size_t(lanes) * lanes, installed = size_t(ev.b) * lanes;
-      // Rows past `rows` are installed as zero, so padding lanes of the
-      // activations never meet stale weights.
+      const size_t n = size_t(lanes) * lanes, rows = size_t(ev.b) & 0xffff;
+      const bool transposed = (ev.b >> 16) & 1;
+      // Rows (columns, transposed) past `rows` are installed as zero, so
+      // padding lanes never meet stale weights. Element i of the array is
+      // buffer row r, lane l.
+      auto source = [&](size_t i) -> std::optional<uint32_t> {
+        size_t r = transposed ? i % lanes : i / lanes;
+        size_t l = transposed ? i / lanes : i % lanes;
+        if (r >= rows)
+          return std::nullopt;
+        return (*ev.data)[r * lanes + l];
+      };
       if (dtype == DType::I8) {
         p.intArray.assign(n, 0);
-        for (size_t i = 0; i < installed; ++i)
-          p.intArray[i] = static_cast<int8_t>((*ev.data)[i]);
+        for (size_t i = 0; i < n; ++i)
+          if (auto word = source(i))
+            p.intArray[i] = static_cast<int8_t>(*word);
       } else {
         p.floatArray.assign(n, 0.0f);
-        for (size_t i = 0; i < installed; ++i)
-          p.floatArray[i] =
-              wordToFloat(roundFloatWord(dtype, wordToFloat((*ev.data)[i])));
+        for (size_t i = 0; i < n; ++i)
+          if (auto word = source(i))
+            p.floatArray[i] =
+                wordToFloat(roundFloatWord(dtype, wordToFloat(*word)));
       }
       p.installed = dtype;
       --p.pendingInstalls;

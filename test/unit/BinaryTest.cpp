@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <sstream>
 
 using namespace lpu;
@@ -17,7 +18,7 @@ bool parse(const std::vector<uint8_t> &bytes, Binary &out, std::string &error) {
 
 /// Re-serializes after `mutate`, so the checksum is valid and only the
 /// semantic validation can catch the problem.
-std::string rejection(void (*mutate)(Binary &)) {
+std::string rejection(const std::function<void(Binary &)> &mutate) {
   Binary binary = makeAddProgram();
   mutate(binary);
   std::vector<uint8_t> bytes = writeBinary(binary);
@@ -167,6 +168,18 @@ TEST(Binary, RejectsZeroLengthNops) {
                                    inst(Opcode::Nop));
   });
   EXPECT_NE(error.find("'nop' count 0 is invalid"), std::string::npos) << error;
+}
+
+TEST(Binary, RejectsInstallsOfNoRowsOrUnknownFlags) {
+  for (uint32_t imm : {0u, 17u, 2u << 16 | 1u}) {
+    std::string error = rejection([&](Binary &b) {
+      b.units.push_back({UnitKind::Mxm, 0, {installWeights(imm)}});
+    });
+    EXPECT_NE(
+        error.find("'iw' rows/flags " + std::to_string(imm) + " are invalid"),
+        std::string::npos)
+        << error;
+  }
 }
 
 TEST(Assembly, PrintsRepeatsAtTheirFirstIssue) {

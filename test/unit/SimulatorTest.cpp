@@ -61,37 +61,58 @@ TEST(Simulator, AddsAndCountsCycles) {
     EXPECT_EQ(u.busyCycles, 1u);
 }
 
-TEST(Simulator, MatMulUsesInstalledRowsAndZeroesTheRest) {
-  // Weight row r is r+1 everywhere; only 2 rows are installed. Rows come
-  // from mem[2] (slice 4) to mxm[0] (slice 0): read at t, loaded at t+6.
-  // x comes from mem[0] (slice 2): read at 6, streamed at 10.
+/// y = x times two weight rows installed on mxm[0], with x = 1, 2, ..., 16.
+/// `rows` are the constants at mem[2] (only the first two are loaded). Rows
+/// come from mem[2] (slice 4) to mxm[0] (slice 0): read at t, loaded at
+/// t+6; x comes from mem[0] (slice 2): read at 6, streamed at 10.
+std::vector<float>
+multiplyByTwoRows(const std::vector<std::vector<float>> &rows,
+                  bool transposed) {
+  ProgramBuilder builder;
+  builder.input("x", {1, 16}, 0, 0).output("y", {1, 16}, 1, 0);
+  for (size_t r = 0; r < rows.size(); ++r)
+    builder.constant(2, r, rows[r]);
   Binary binary =
-      ProgramBuilder()
-          .input("x", {1, 16}, 0, 0)
-          .output("y", {1, 16}, 1, 0)
-          .constant(2, 0, std::vector<float>(16, 1.0f))
-          .constant(2, 1, std::vector<float>(16, 2.0f))
-          .constant(2, 2, std::vector<float>(16, 3.0f))
-          .at(UnitKind::Mem, 2, 0, memRead(kWest, 0))
+      builder.at(UnitKind::Mem, 2, 0, memRead(kWest, 0))
           .at(UnitKind::Mem, 2, 1, memRead(kWest, 1))
           .at(UnitKind::Mxm, 0, 6, loadWeights(kWest, 0))
           .at(UnitKind::Mxm, 0, 7, loadWeights(kWest, 1))
-          .at(UnitKind::Mxm, 0, 8, installWeights(2))
+          .at(UnitKind::Mxm, 0, 8, installWeights(2, transposed))
           .at(UnitKind::Mem, 0, 6, memRead(kWest + 1, 0))
           .at(UnitKind::Mxm, 0, 10, inst(Opcode::MatMul, 0, kWest + 1))
           .at(UnitKind::Mem, 1, 17, memWrite(0, 0))
           .build();
   Simulator sim(binary);
   std::string error;
-  std::vector<float> x = iota16(1.0f); // 1, 2, 3, ...
-  ASSERT_TRUE(sim.setInput(0, x.data(), x.size(), error));
-  ASSERT_TRUE(sim.run(error)) << error;
+  std::vector<float> x = iota16(1.0f);
   std::vector<float> y(16);
-  ASSERT_TRUE(sim.getOutput(0, y.data(), y.size(), error));
+  EXPECT_TRUE(sim.setInput(0, x.data(), x.size(), error)) << error;
+  EXPECT_TRUE(sim.run(error)) << error;
+  EXPECT_TRUE(sim.getOutput(0, y.data(), y.size(), error)) << error;
+  EXPECT_EQ(sim.getStats().cycles, 18u);
+  return y;
+}
+
+TEST(Simulator, MatMulUsesInstalledRowsAndZeroesTheRest) {
+  // Weight row r is r+1 everywhere; only 2 rows are installed, so
   // y[n] = x[0] * 1 + x[1] * 2 = 1 + 4.
+  std::vector<float> y = multiplyByTwoRows({std::vector<float>(16, 1.0f),
+                                            std::vector<float>(16, 2.0f),
+                                            std::vector<float>(16, 3.0f)},
+                                           /*transposed=*/false);
   for (float v : y)
     EXPECT_EQ(v, 5.0f);
-  EXPECT_EQ(sim.getStats().cycles, 18u);
+}
+
+TEST(Simulator, TransposedInstallMakesRowsColumns) {
+  // Buffer row n becomes array column n: y[n] = dot(x, row n) for the two
+  // rows and 0 past them.
+  std::vector<float> y = multiplyByTwoRows(
+      {std::vector<float>(16, 1.0f), iota16(0.0f)}, /*transposed=*/true);
+  EXPECT_EQ(y[0], 136.0f);  // 1 + 2 + ... + 16
+  EXPECT_EQ(y[1], 1360.0f); // 1*0 + 2*1 + ... + 16*15
+  for (int n = 2; n < 16; ++n)
+    EXPECT_EQ(y[n], 0.0f) << n;
 }
 
 TEST(Simulator, MatMulAccumulateAddsTheSecondOperand) {
@@ -284,17 +305,16 @@ TEST(Simulator, ConvertsRoundingAndSaturating) {
 TEST(Simulator, Bfloat16AddRoundsEachResult) {
   // bf16 keeps 8 significant bits: 1 + 2^-8 ties to even (1), and
   // 256 + 1 rounds back to 256.
-  Binary binary =
-      ProgramBuilder()
-          .input("x", {1, 16}, 0, 0, DType::BF16)
-          .input("y", {1, 16}, 1, 0, DType::BF16)
-          .output("z", {1, 16}, 2, 0, DType::BF16)
-          .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-          .at(UnitKind::Mem, 1, 1, memRead(1, 0))
-          .at(UnitKind::Vxm, 0, 6,
-              typed(inst(Opcode::Add, kWest, 0, 1), DType::BF16))
-          .at(UnitKind::Mem, 2, 10, memWrite(kWest, 0))
-          .build();
+  Binary binary = ProgramBuilder()
+                      .input("x", {1, 16}, 0, 0, DType::BF16)
+                      .input("y", {1, 16}, 1, 0, DType::BF16)
+                      .output("z", {1, 16}, 2, 0, DType::BF16)
+                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
+                      .at(UnitKind::Mem, 1, 1, memRead(1, 0))
+                      .at(UnitKind::Vxm, 0, 6,
+                          typed(inst(Opcode::Add, kWest, 0, 1), DType::BF16))
+                      .at(UnitKind::Mem, 2, 10, memWrite(kWest, 0))
+                      .build();
   Simulator sim(binary);
   std::string error;
   auto bits = [](float f) { return static_cast<uint16_t>(f32Bits(f) >> 16); };

@@ -47,8 +47,9 @@ inline Instruction memWrite(uint8_t src, uint32_t address) {
 inline Instruction loadWeights(uint8_t src, uint32_t row) {
   return inst(Opcode::LoadWeights, kNoStream, src, kNoStream, 0, row);
 }
-inline Instruction installWeights(uint32_t rows) {
-  return inst(Opcode::InstallWeights, kNoStream, kNoStream, kNoStream, 0, rows);
+inline Instruction installWeights(uint32_t rows, bool transposed = false) {
+  return inst(Opcode::InstallWeights, kNoStream, kNoStream, kNoStream, 0,
+              rows | (transposed ? 1u << 16 : 0u));
 }
 
 inline uint32_t f32Bits(float f) {

@@ -470,17 +470,28 @@ private:
     int64_t columnTiles = 0;
   };
 
+  /// Row r of weight tile (k, n); `firstRow` is the first row of B's
+  /// matrix inside `whole` (for batched products).
   Value readWeightRow(Location loc, const WeightSource &b, int64_t k, int64_t n,
-                      int64_t r) {
+                      int64_t r, int64_t firstRow) {
     if (!b.tiles.empty())
       return read(loc, b.tiles[k * b.columnTiles + n], r);
     return read(loc, b.whole,
-                (k * target.lanes + r) * b.wholeVectorsPerRow + n);
+                (firstRow + k * target.lanes + r) * b.wholeVectorsPerRow + n);
   }
+
+  /// Where one matrix of a batched product starts, in rows of A, B and the
+  /// output.
+  struct BatchRows {
+    int64_t a = 0, b = 0, out = 0;
+  };
 
   /// The [K, N] right operand `value` (stored [N, K] if `transposed`).
   FailureOr<WeightSource> weightSource(Operation *op, Value value,
                                        bool transposed, int64_t K, int64_t N) {
+    // Only a 2-D constant is cut into tile buffers; a batch of matrices is
+    // read where it is.
+    bool tiled = cast<ShapedType>(value.getType()).getRank() == 2;
     auto key = std::make_pair(value, unsigned(transposed));
     if (auto it = weightSources.find(key); it != weightSources.end())
       return it->second;
@@ -489,7 +500,7 @@ private:
     source.columnTiles = llvm::divideCeil(N, lanes);
     auto constant = value.getDefiningOp<arith::ConstantOp>();
     std::optional<std::vector<uint32_t>> data;
-    if (constant && !(opByOp && !transposed))
+    if (constant && (tiled || transposed) && !(opByOp && !transposed))
       data = readLaneWords(cast<ElementsAttr>(constant.getValue()));
     if (!data) {
       if (transposed)
@@ -541,7 +552,7 @@ private:
   /// nodes) runs on the VXM on the way from the last plane to SRAM.
   void emitMatMul(Location loc, BufferOp a, const WeightSource &b,
                   const PreparedChain &epilogue, BufferOp out, int64_t M,
-                  int64_t K) {
+                  int64_t K, const BatchRows &at) {
     const int64_t lanes = target.lanes;
     const int64_t planes = target.mxmPlanes;
     const int64_t planesPerTurn = opByOp ? 1 : planes;
@@ -572,7 +583,7 @@ private:
           units.push_back(
               builder.getNamedAttr("unit", builder.getI32IntegerAttr(plane)));
           for (int64_t r = 0; r < rows; ++r)
-            emit<LoadWeightsOp>(loc, {readWeightRow(loc, b, k, n, r)},
+            emit<LoadWeightsOp>(loc, {readWeightRow(loc, b, k, n, r, at.b)},
                                 {intAttr("row", r), units.back()});
           emit<InstallWeightsOp>(
               loc, {},
@@ -588,10 +599,10 @@ private:
           return planeOf[x] < planeOf[y];
         });
         for (int64_t m = 0; m < M; ++m) {
-          const int64_t offset = m * outLayout.vectorsPerRow + n;
+          const int64_t offset = (at.out + m) * outLayout.vectorsPerRow + n;
           Value acc;
           for (auto [step, i] : llvm::enumerate(visit)) {
-            Value x = read(loc, a, m * aVectorsPerRow + first + i);
+            Value x = read(loc, a, (at.a + m) * aVectorsPerRow + first + i);
             if (step == 0 && first == 0)
               acc = emit<MatMulOp>(loc, {x}, {units[i]});
             else
@@ -600,8 +611,8 @@ private:
                   {units[i]});
           }
           if (lastTurn)
-            acc = emitChainVector(loc, epilogue, rowIndex(epilogue.shape, m), n,
-                                  acc);
+            acc = emitChainVector(loc, epilogue,
+                                  rowIndex(epilogue.shape, at.out + m), n, acc);
           write(loc, acc, out, offset);
         }
       }
@@ -640,6 +651,8 @@ private:
           return lowerSoftmax(op, op.getAxis(), /*logarithm=*/true);
         })
         .Case([&](onnx::MatMulOp op) { return lowerMatMul(op); })
+        .Case([&](onnx::TransposeOp op) { return lowerTranspose(op); })
+        .Case([&](onnx::LayerNormalizationOp op) { return lowerLayerNorm(op); })
         .Case([&](onnx::GemmOp op) { return lowerGemm(op); })
         .Default([&](Operation *op) {
           return op->emitError("operator '")
@@ -648,38 +661,358 @@ private:
         });
   }
 
-  /// Reshapes keep the element order. When the innermost dimension stays,
-  /// so do the rows, and the data is copied vector by vector; other
-  /// reshapes would move elements between lanes.
+  /// Copies lanes [from, from + count) of `v` to lanes [to, to + count),
+  /// zeroing every other lane, with SXM shifts. `width` is how many low
+  /// lanes of `v` may be non-zero (the rest are padding).
+  Value moveLanes(Location loc, Value v, int64_t from, int64_t count,
+                  int64_t to, int64_t width) {
+    const int64_t lanes = target.lanes;
+    auto shift = [&](Value x, int64_t amount) {
+      return amount ? emit<ShiftOp>(loc, {x}, {intAttr("amount", amount)}) : x;
+    };
+    if (from + count < width) {
+      // Lanes above the segment hold data: push them out at the top, then
+      // bring the segment down to lane 0, dropping the lanes below it.
+      v = shift(v, lanes - from - count);
+      return shift(shift(v, count - lanes), to);
+    }
+    if (from > 0 && to > 0)
+      return shift(shift(v, -from), to);
+    return shift(v, to - from); // nothing below the segment moves in
+  }
+
+  /// Copies `in` into `out`, which holds the same elements in the same
+  /// order with another shape: output row r holds the flat elements
+  /// [r * rowLength, (r + 1) * rowLength). Each output vector gathers its
+  /// elements from the input vectors holding them, segment by segment,
+  /// moved into place by the SXM and joined by VXM adds. When the innermost
+  /// dimension stays, every vector is a plain copy.
+  void emitRelayout(Location loc, BufferOp in, BufferOp out) {
+    const int64_t lanes = target.lanes;
+    const ::lpu::TensorLayout from = in.getLayout(target);
+    const ::lpu::TensorLayout to = out.getLayout(target);
+    for (int64_t row = 0; row < to.rows; ++row) {
+      for (int64_t j = 0; j < to.vectorsPerRow; ++j) {
+        int64_t width = std::min(lanes, to.rowLength - j * lanes);
+        int64_t flat = row * to.rowLength + j * lanes;
+        Value acc;
+        for (int64_t done = 0; done < width;) {
+          int64_t inRow = (flat + done) / from.rowLength;
+          int64_t element = (flat + done) % from.rowLength;
+          int64_t inVector = element / lanes, lane = element % lanes;
+          int64_t inWidth = std::min(lanes, from.rowLength - inVector * lanes);
+          int64_t count = std::min(width - done, inWidth - lane);
+          Value v = read(loc, in, inRow * from.vectorsPerRow + inVector);
+          v = moveLanes(loc, v, lane, count, done, inWidth);
+          acc = acc ? combine(loc, Combine::Add, acc, v) : v;
+          done += count;
+        }
+        write(loc, acc, out, row * to.vectorsPerRow + j);
+      }
+    }
+  }
+
+  /// A scratch buffer holding `value`'s elements as `shape`, or its own
+  /// buffer when the layout is the same.
+  FailureOr<BufferOp> relaidOut(Operation *op, Value value,
+                                ArrayRef<int64_t> shape, StringRef suffix) {
+    auto buffer = bufferFor(value, op);
+    if (failed(buffer))
+      return failure();
+    auto type = RankedTensorType::get(shape, builder.getF32Type());
+    ::lpu::TensorLayout want = ::lpu::layoutFor(
+        std::vector<int64_t>(shape.begin(), shape.end()), target.lanes);
+    if (want.rowLength == buffer->getLayout(target).rowLength)
+      return *buffer;
+    BufferOp copy = createBuffer(op->getLoc(), BufferKind::Scratch,
+                                 nameFrom(op->getLoc(), "tmp", suffix), type);
+    emitRelayout(op->getLoc(), *buffer, copy);
+    return copy;
+  }
+
+  /// Reshapes keep the element order (see emitRelayout).
   LogicalResult lowerReshape(Operation *op) {
     Value data = op->getOperand(0), result = op->getResult(0);
     if (failed(checkDataTypes(op)))
       return failure();
-    Shape from = shapeOf(data), to = shapeOf(result);
-    int64_t fromRow = from.empty() ? 1 : from.back();
-    int64_t toRow = to.empty() ? 1 : to.back();
-    if (fromRow != toRow)
-      return op->emitError("reshaping ")
-             << cast<ShapedType>(data.getType()) << " to "
-             << cast<ShapedType>(result.getType())
-             << " changes the innermost dimension, which is not supported yet";
     auto input = bufferFor(data, op);
     if (failed(input))
       return failure();
-    // Same rows, same layout: read the input as if it had the output shape.
-    emitElementwise(op->getLoc(), {ElementwiseStep::operand(*input, to)},
-                    resultBuffer(result), to);
+    emitRelayout(op->getLoc(), *input, resultBuffer(result));
+    return success();
+  }
+
+  /// The [lanes, lanes] identity, whose rows are the unit vectors a
+  /// transpose streams through the MXM.
+  BufferOp identityBuffer(Location loc) {
+    if (identity)
+      return identity;
+    const int64_t lanes = target.lanes;
+    auto type = RankedTensorType::get({lanes, lanes}, builder.getF32Type());
+    std::vector<float> data(lanes * lanes, 0.0f);
+    for (int64_t i = 0; i < lanes; ++i)
+      data[i * lanes + i] = 1.0f;
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(builder.getBlock());
+    identity = createBuffer(
+        loc, BufferKind::Constant, "identity", type,
+        cast<ElementsAttr>(DenseElementsAttr::get(type, ArrayRef(data))));
+    return identity;
+  }
+
+  /// The MXM plane with the least work so far, which the caller then loads.
+  NamedAttribute leastLoadedPlane(int64_t work) {
+    planeWork.resize(target.mxmPlanes, 0);
+    int64_t plane = std::min_element(planeWork.begin(), planeWork.end()) -
+                    planeWork.begin();
+    planeWork[plane] += work;
+    return builder.getNamedAttr("unit", builder.getI32IntegerAttr(plane));
+  }
+
+  /// A transpose that moves the innermost dimension. Output rows run along
+  /// input dimension a = perm.back(): for every index of the other input
+  /// dimensions, the input rows along a (up to lanes of them) are installed
+  /// transposed on a plane, and streaming unit vector e_z through it gives
+  /// lane n = element z of row n, i.e. the output row for that z.
+  void emitTransposeOnMXM(Location loc, BufferOp input, ArrayRef<int64_t> from,
+                          ArrayRef<int64_t> perm, BufferOp out,
+                          ArrayRef<int64_t> to) {
+    const int64_t lanes = target.lanes, rank = from.size();
+    const int64_t a = perm.back(), z = rank - 1;
+    const ::lpu::TensorLayout in = input.getLayout(target);
+    const ::lpu::TensorLayout outLayout = out.getLayout(target);
+    Shape inStride(rank - 1, 1), outStride(rank - 1, 1);
+    for (int64_t d = rank - 3; d >= 0; --d) {
+      inStride[d] = inStride[d + 1] * from[d + 1];
+      outStride[d] = outStride[d + 1] * to[d + 1];
+    }
+    BufferOp unit = identityBuffer(loc);
+    const NamedAttribute f32 = builder.getNamedAttr(
+        "element_type", TypeAttr::get(builder.getF32Type()));
+    // Every index of the input with a and z at 0.
+    Shape index(rank, 0);
+    for (bool more = true; more;) {
+      for (int64_t tile = 0; tile * lanes < from[a]; ++tile) {
+        int64_t rows = std::min(lanes, from[a] - tile * lanes);
+        for (int64_t j = 0; j < in.vectorsPerRow; ++j) {
+          int64_t width = std::min(lanes, from[z] - j * lanes);
+          NamedAttribute plane = leastLoadedPlane(rows + width);
+          for (int64_t r = 0; r < rows; ++r) {
+            index[a] = tile * lanes + r;
+            int64_t inRow = 0;
+            for (int64_t d = 0; d < z; ++d)
+              inRow += index[d] * inStride[d];
+            emit<LoadWeightsOp>(
+                loc, {read(loc, input, inRow * in.vectorsPerRow + j)},
+                {intAttr("row", r), plane});
+          }
+          index[a] = 0;
+          emit<InstallWeightsOp>(
+              loc, {},
+              {intAttr("rows", rows),
+               builder.getNamedAttr("transposed", builder.getUnitAttr()), f32,
+               plane});
+          for (int64_t e = 0; e < width; ++e) {
+            index[z] = j * lanes + e;
+            int64_t outRow = 0;
+            for (int64_t d = 0; d + 1 < rank; ++d)
+              outRow += index[perm[d]] * outStride[d];
+            Value column = emit<MatMulOp>(loc, {read(loc, unit, e)}, {plane});
+            write(loc, column, out, outRow * outLayout.vectorsPerRow + tile);
+          }
+          index[z] = 0;
+        }
+      }
+      // Next index of the dimensions other than a and z.
+      more = false;
+      for (int64_t d = rank - 1; d >= 0 && !more; --d) {
+        if (d == a || d == z)
+          continue;
+        if (++index[d] < from[d])
+          more = true;
+        else
+          index[d] = 0;
+      }
+    }
+  }
+
+  /// A transpose that keeps the innermost dimension in place permutes whole
+  /// rows: each output vector is a copy of an input vector.
+  LogicalResult lowerTranspose(onnx::TransposeOp op) {
+    Shape from = shapeOf(op.getData()), to = shapeOf(op.getTransposed());
+    const int64_t rank = from.size();
+    SmallVector<int64_t> perm;
+    if (auto attr = op.getPerm())
+      for (Attribute a : *attr)
+        perm.push_back(cast<IntegerAttr>(a).getInt());
+    else
+      for (int64_t d = rank - 1; d >= 0; --d)
+        perm.push_back(d);
+    if (rank == 0)
+      return lowerCopy(op);
+    auto input = bufferFor(op.getData(), op);
+    if (failed(input))
+      return failure();
+    Location loc = op.getLoc();
+    const ::lpu::TensorLayout in = input->getLayout(target);
+    BufferOp out = resultBuffer(op.getTransposed());
+    const ::lpu::TensorLayout outLayout = out.getLayout(target);
+    // Row strides of the input's leading dimensions.
+    Shape inStride(rank - 1, 1);
+    for (int64_t d = rank - 3; d >= 0; --d)
+      inStride[d] = inStride[d + 1] * from[d + 1];
+    if (perm.back() != rank - 1) {
+      emitTransposeOnMXM(loc, *input, from, perm, out, to);
+      return success();
+    }
+    for (int64_t row = 0; row < outLayout.rows; ++row) {
+      Shape index = rowIndex(to, row);
+      int64_t inRow = 0;
+      for (int64_t d = 0; d + 1 < rank; ++d)
+        inRow += index[d] * inStride[perm[d]];
+      for (int64_t j = 0; j < outLayout.vectorsPerRow; ++j)
+        write(loc, read(loc, *input, inRow * in.vectorsPerRow + j), out,
+              row * outLayout.vectorsPerRow + j);
+    }
+    return success();
+  }
+
+  /// Normalizes over the axes from `axis` on, seen as one row: mean and
+  /// variance by row reductions, then (x - mean) * (1 / sqrt(var + epsilon))
+  /// * Scale + B as one chain, with element-wise consumers fused. When the
+  /// normalized axes are more than the innermost one, X, Scale and B are
+  /// first laid out as [outer, inner] rows, and the result back.
+  LogicalResult lowerLayerNorm(onnx::LayerNormalizationOp op) {
+    Location loc = op.getLoc();
+    Shape shape = shapeOf(op.getX());
+    const int64_t rank = shape.size();
+    int64_t axis = op.getAxis();
+    if (axis < -rank || axis >= rank)
+      return op.emitError("axis ") << axis << " is out of range";
+    axis = (axis + rank) % rank;
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < rank; ++d)
+      (d < axis ? outer : inner) *= shape[d];
+    const Shape rows = {outer, inner}, rowShape = {outer, 1};
+    FailureOr<BufferOp> x = relaidOut(op, op.getX(), rows, ".rows");
+    FailureOr<BufferOp> scale =
+        relaidOut(op, op.getScale(), {inner}, ".scale.row");
+    if (failed(x) || failed(scale))
+      return failure();
+    std::optional<BufferOp> bias;
+    if (Value b = op.getB()) {
+      FailureOr<BufferOp> row = relaidOut(op, b, {inner}, ".bias.row");
+      if (failed(row))
+        return failure();
+      bias = *row;
+    }
+    // Mean and InvStdDev, when used, are outputs with one value per row.
+    auto statistic = [&](unsigned i, StringRef suffix) {
+      auto stats = op.getStatistics();
+      if (i < stats.size() && !stats[i].use_empty())
+        return resultBuffer(stats[i]);
+      return rowScratch(loc, rows, suffix);
+    };
+    auto scratch = [&](StringRef suffix) {
+      return createBuffer(loc, BufferKind::Scratch,
+                          nameFrom(loc, "tmp", suffix),
+                          RankedTensorType::get(rows, builder.getF32Type()));
+    };
+    const float inverseLength = 1.0f / float(inner);
+    BufferOp mean = statistic(0, ".mean");
+    emitRowReduction(loc, *x, inner, Reduction::Sum, mean, inverseLength);
+    BufferOp centered = scratch(".centered");
+    emitElementwise(loc,
+                    {ElementwiseStep::operand(*x, rows),
+                     ElementwiseStep::operand(mean, rowShape, Combine::Sub)},
+                    centered, rows);
+    BufferOp squares = scratch(".squares");
+    emitElementwise(loc,
+                    {ElementwiseStep::operand(centered, rows),
+                     ElementwiseStep::operand(centered, rows, Combine::Mul)},
+                    squares, rows);
+    BufferOp variance = rowScratch(loc, rows, ".variance");
+    emitRowReduction(loc, squares, inner, Reduction::Sum, variance,
+                     inverseLength);
+    BufferOp inverseStd = statistic(1, ".invstd");
+    emitElementwise(
+        loc,
+        {ElementwiseStep::operand(variance, rowShape),
+         ElementwiseStep::operand(
+             scalarConstant(loc, ".epsilon", op.getEpsilon().convertToFloat()),
+             {1}, Combine::Add),
+         ElementwiseStep::apply(Unary::Sqrt),
+         ElementwiseStep::apply(Unary::Reciprocal)},
+        inverseStd, rowShape);
+    // Over the innermost axis alone, [outer, inner] is X's own layout, and
+    // the last chain is written in X's shape so its consumers can fuse.
+    const bool innermost = axis == rank - 1;
+    Shape chainShape = innermost ? shape : rows;
+    Shape chainRowShape(chainShape);
+    chainRowShape.back() = 1;
+    SmallVector<ElementwiseStep> steps = {
+        ElementwiseStep::operand(centered, chainShape),
+        ElementwiseStep::operand(inverseStd, chainRowShape, Combine::Mul),
+        ElementwiseStep::operand(*scale, {inner}, Combine::Mul)};
+    if (bias)
+      steps.push_back(ElementwiseStep::operand(*bias, {inner}, Combine::Add));
+    Value result = op.getY();
+    if (innermost) {
+      if (failed(fuseConsumers(op, result, steps)))
+        return failure();
+      emitElementwise(loc, steps, resultBuffer(result), shapeOf(result));
+      return success();
+    }
+    BufferOp normalized = scratch(".normalized");
+    emitElementwise(loc, steps, normalized, rows);
+    emitRelayout(loc, normalized, resultBuffer(result));
     return success();
   }
 
   enum class Reduction { Max, Min, Sum };
 
+  /// Sums each row of `in` into lane 0 of the same row of `out`, times
+  /// `scale`, on the MXM: the installed weights are `scale` in column 0 and
+  /// zero elsewhere, so one matmul per vector sums all its lanes, and a
+  /// row's vectors accumulate on the plane (`matmul_acc`).
+  void emitRowSum(Location loc, BufferOp in, BufferOp out, float scale) {
+    const int64_t lanes = target.lanes;
+    const ::lpu::TensorLayout layout = in.getLayout(target);
+    auto type = RankedTensorType::get({lanes, 1}, builder.getF32Type());
+    BufferOp weights = createBuffer(
+        loc, BufferKind::Constant, nameFrom(loc, "constant", ".sum"), type,
+        cast<ElementsAttr>(DenseElementsAttr::get(type, scale)));
+    NamedAttribute plane =
+        leastLoadedPlane(lanes + layout.rows * layout.vectorsPerRow);
+    for (int64_t r = 0; r < lanes; ++r)
+      emit<LoadWeightsOp>(loc, {read(loc, weights, r)},
+                          {intAttr("row", r), plane});
+    emit<InstallWeightsOp>(
+        loc, {},
+        {intAttr("rows", lanes),
+         builder.getNamedAttr("element_type",
+                              TypeAttr::get(builder.getF32Type())),
+         plane});
+    for (int64_t row = 0; row < layout.rows; ++row) {
+      Value acc;
+      for (int64_t j = 0; j < layout.vectorsPerRow; ++j) {
+        Value v = read(loc, in, row * layout.vectorsPerRow + j);
+        acc = acc ? Value(emit<MatMulAccOp>(loc, {v, acc}, {plane}))
+                  : Value(emit<MatMulOp>(loc, {v}, {plane}));
+      }
+      write(loc, acc, out, row);
+    }
+  }
+
   /// Reduces each row of `in` (the innermost axis) into lane 0 of the same
-  /// row of `out` (shape [..., 1]), times `scale`. A shift-and-combine tree
-  /// on the SXM and VXM folds the lanes; for max and min, padding lanes first
-  /// take lane 0's value so they change nothing.
+  /// row of `out` (shape [..., 1]), times `scale`. Sums run on the MXM
+  /// (emitRowSum); for max and min, a shift-and-combine tree on the SXM and
+  /// VXM folds the lanes, padding lanes first taking lane 0's value so they
+  /// change nothing.
   void emitRowReduction(Location loc, BufferOp in, int64_t rowLength,
                         Reduction kind, BufferOp out, float scale = 1.0f) {
+    if (kind == Reduction::Sum && !opByOp)
+      return emitRowSum(loc, in, out, scale);
     const int64_t lanes = target.lanes;
     const ::lpu::TensorLayout layout = in.getLayout(target);
     const Combine fold = kind == Reduction::Sum   ? Combine::Add
@@ -688,11 +1021,15 @@ private:
     auto shift = [&](Value v, int64_t amount) {
       return emit<ShiftOp>(loc, {v}, {intAttr("amount", amount)});
     };
+    // One staging buffer per step, so the steps' SRAM traffic spreads over
+    // as many MEM slices.
     const int64_t treeSteps = llvm::Log2_64_Ceil(lanes);
-    BufferOp tree =
-        createBuffer(loc, BufferKind::Scratch, nameFrom(loc, "tmp", ".tree"),
-                     RankedTensorType::get({layout.rows * treeSteps, lanes},
-                                           builder.getF32Type()));
+    SmallVector<BufferOp> tree;
+    for (int64_t i = 0; i < treeSteps; ++i)
+      tree.push_back(createBuffer(
+          loc, BufferKind::Scratch,
+          nameFrom(loc, "tmp", ".tree" + std::to_string(i)),
+          RankedTensorType::get({layout.rows, lanes}, builder.getF32Type())));
     for (int64_t row = 0; row < layout.rows; ++row) {
       Value acc;
       for (int64_t j = 0; j < layout.vectorsPerRow; ++j) {
@@ -711,10 +1048,10 @@ private:
       // whole tree below it for the shifted copy).
       int64_t span = 1, stepIndex = 0;
       auto step = [&](int64_t amount) {
-        int64_t cell = row * treeSteps + stepIndex++;
-        write(loc, acc, tree, cell);
-        acc = combine(loc, fold, read(loc, tree, cell),
-                      shift(read(loc, tree, cell), amount));
+        BufferOp stage = tree[stepIndex++];
+        write(loc, acc, stage, row);
+        acc = combine(loc, fold, read(loc, stage, row),
+                      shift(read(loc, stage, row), amount));
       };
       for (; 2 * span <= lanes; span *= 2)
         step(-span);
@@ -1109,17 +1446,51 @@ private:
         cast<ElementsAttr>(DenseElementsAttr::get(type, value)));
   }
 
+  /// NumPy matmul: the last two dimensions are matrices, the others a
+  /// broadcast batch. A 2-D right operand multiplies every row of A at once.
   LogicalResult lowerMatMul(onnx::MatMulOp op) {
     Shape aShape = shapeOf(op.getA()), bShape = shapeOf(op.getB());
-    if (aShape.size() != 2 || bShape.size() != 2)
-      return op.emitError("operands of rank ")
+    if (aShape.size() < 2 || bShape.size() < 2)
+      return op.emitError("1-D operands (ranks ")
              << aShape.size() << " and " << bShape.size()
-             << " are not supported yet (2-D only)";
+             << ") are not supported yet";
     auto a = bufferFor(op.getA(), op);
     if (failed(a))
       return failure();
-    return lowerProduct(op, *a, op.getB(), /*transposeB=*/false, aShape[0],
-                        aShape[1], bShape[1], {});
+    const int64_t K = aShape.back(), N = bShape.back();
+    const int64_t M = aShape[aShape.size() - 2];
+    if (bShape.size() == 2) {
+      int64_t rows = cast<ShapedType>(op.getA().getType()).getNumElements() / K;
+      return lowerProduct(op, *a, op.getB(), /*transposeB=*/false, rows, K, N,
+                          {}, {BatchRows{}});
+    }
+    Shape outShape = shapeOf(op.getY());
+    ArrayRef<int64_t> batch = ArrayRef<int64_t>(outShape).drop_back(2);
+    // Each operand's batch index, broadcast like NumPy, in matrices.
+    auto matrixIndex = [&](ArrayRef<int64_t> shape, ArrayRef<int64_t> index) {
+      ArrayRef<int64_t> own = shape.drop_back(2);
+      int64_t flat = 0;
+      for (size_t d = 0; d < own.size(); ++d) {
+        int64_t i = index[index.size() - own.size() + d];
+        flat = flat * own[d] + (own[d] == 1 ? 0 : i);
+      }
+      return flat;
+    };
+    SmallVector<BatchRows> batches;
+    int64_t count = 1;
+    for (int64_t d : batch)
+      count *= d;
+    for (int64_t i = 0; i < count; ++i) {
+      Shape index(batch.size());
+      for (int64_t d = int64_t(batch.size()) - 1, rest = i; d >= 0; --d) {
+        index[d] = rest % batch[d];
+        rest /= batch[d];
+      }
+      batches.push_back({matrixIndex(aShape, index) * M,
+                         matrixIndex(bShape, index) * K, i * M});
+    }
+    return lowerProduct(op, *a, op.getB(), /*transposeB=*/false, M, K, N, {},
+                        batches);
   }
 
   LogicalResult lowerGemm(onnx::GemmOp op) {
@@ -1146,22 +1517,26 @@ private:
       epilogue.push_back(ElementwiseStep::operand(
           *cBuffer, shapeOf(c), Combine::Add, op.getBeta().convertToFloat()));
     }
-    return lowerProduct(op, *a, op.getB(), op.getTransB(), M, K, N, epilogue);
+    return lowerProduct(op, *a, op.getB(), op.getTransB(), M, K, N, epilogue,
+                        {BatchRows{}});
   }
 
-  /// Y[M,N] = epilogue(A x B), with the element-wise nodes that only
-  /// consume Y fused into the epilogue.
+  /// Y = epilogue(A x B) for each matrix of `batches` (M rows each), with
+  /// the element-wise nodes that only consume Y fused into the epilogue.
   LogicalResult lowerProduct(Operation *op, BufferOp a, Value b,
                              bool transposeB, int64_t M, int64_t K, int64_t N,
-                             SmallVector<ElementwiseStep> epilogue) {
+                             SmallVector<ElementwiseStep> epilogue,
+                             ArrayRef<BatchRows> batches) {
     FailureOr<WeightSource> weights = weightSource(op, b, transposeB, K, N);
     if (failed(weights))
       return failure();
     Value result = op->getResult(0);
     if (failed(fuseConsumers(op, result, epilogue)))
       return failure();
-    emitMatMul(op->getLoc(), a, *weights, prepareChain(epilogue, {M, N}),
-               resultBuffer(result), M, K);
+    PreparedChain chain = prepareChain(epilogue, shapeOf(result));
+    BufferOp out = resultBuffer(result);
+    for (const BatchRows &rows : batches)
+      emitMatMul(op->getLoc(), a, *weights, chain, out, M, K, rows);
     return success();
   }
 
@@ -1178,6 +1553,7 @@ private:
   DenseSet<Operation *> fusedNodes;
   // Issue cycles given to each MXM plane so far (weight rows + matmuls).
   SmallVector<int64_t> planeWork;
+  BufferOp identity; // made on first use
 };
 
 struct ConvertONNXToLPUPass

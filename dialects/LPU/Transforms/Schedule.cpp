@@ -208,13 +208,20 @@ private:
     } else if (auto unit = inst.getUnitIndex()) {
       node.queues = {*unit};
     } else if (node.kind == UnitKind::Sxm) {
-      // The SXM slice nearest the consumer, so the value travels least.
-      int64_t want = nodes[parent].column, best = -1;
-      for (int64_t q = 0, e = target.sxmUnits; q < e; ++q) {
-        int64_t col = target.unitColumn(UnitKind::Sxm, q);
-        if (best < 0 || std::abs(col - want) < std::abs(best - want))
+      // The SXM slice nearest the consumer, so the value travels least; of
+      // two as near (both hemispheres' for the central VXM), the one nearer
+      // where the operand comes from.
+      int64_t consumer = nodes[parent].column;
+      int64_t source = producerColumn(op->getOperand(0)).value_or(consumer);
+      auto cost = [&](int64_t column) {
+        return std::make_pair(std::abs(column - consumer),
+                              std::abs(column - source));
+      };
+      int64_t best = target.unitColumn(UnitKind::Sxm, 0);
+      for (int64_t q = 1, e = target.sxmUnits; q < e; ++q)
+        if (int64_t col = target.unitColumn(UnitKind::Sxm, q);
+            cost(col) < cost(best))
           best = col;
-      }
       for (int64_t q = 0, e = target.sxmUnits; q < e; ++q)
         if (target.unitColumn(UnitKind::Sxm, q) == best)
           node.queues.push_back(q);
@@ -240,6 +247,20 @@ private:
         return failure();
     }
     return success();
+  }
+
+  /// Where `value` is produced, if its producer's slice is fixed before
+  /// scheduling (a read on its buffer's slice, an MXM op on its plane).
+  std::optional<int64_t> producerColumn(Value value) {
+    Operation *def = value.getDefiningOp();
+    if (auto buffer = def ? getAccessedBuffer(def) : BufferOp())
+      return target.unitColumn(UnitKind::Mem, *buffer.getSlice());
+    auto inst = dyn_cast_or_null<InstructionOpInterface>(def);
+    if (inst && inst.getUnitKind() == UnitKind::Mxm && inst.getUnitIndex())
+      return target.unitColumn(UnitKind::Mxm, *inst.getUnitIndex());
+    if (inst && inst.getUnitKind() == UnitKind::Vxm)
+      return target.centreColumn();
+    return std::nullopt;
   }
 
   /// The earliest issue cycle SRAM order, MXM weight state and the queue's

@@ -22,7 +22,9 @@ std::string_view unitKindName(UnitKind kind);
 /// What an instruction's 32-bit immediate means.
 enum class ImmKind : uint8_t {
   None,      // must be zero
-  Count,     // a positive count (NOP cycles, installed weight rows)
+  Count,     // a positive count (NOP cycles)
+  Install,   // low 16 bits: weight-buffer rows installed (1..lanes); bit 16:
+             // install the rows transposed (as array columns)
   Row,       // a weight-buffer row, < lanes
   F32,       // IEEE-754 binary32 bit pattern
   LaneWidth, // low 16 bits: source lane; high 16 bits: lanes written

@@ -8,10 +8,10 @@ func.func @main(%x: tensor<2x8xf32> {onnx.name = "x"}) -> (tensor<2x8xf32> {onnx
 
 // -----
 
-func.func @main(%a: tensor<2x3x4xf32> {onnx.name = "a"}, %b: tensor<2x4x5xf32> {onnx.name = "b"}) -> (tensor<2x3x5xf32> {onnx.name = "y"}) {
-  // expected-error @+1 {{operands of rank 3 and 3 are not supported yet (2-D only)}}
-  %0 = onnx.MatMul %a, %b : (tensor<2x3x4xf32>, tensor<2x4x5xf32>) -> tensor<2x3x5xf32>
-  return %0 : tensor<2x3x5xf32>
+func.func @main(%a: tensor<4xf32> {onnx.name = "a"}, %b: tensor<4x5xf32> {onnx.name = "b"}) -> (tensor<5xf32> {onnx.name = "y"}) {
+  // expected-error @+1 {{1-D operands (ranks 1 and 2) are not supported yet}}
+  %0 = onnx.MatMul %a, %b : (tensor<4xf32>, tensor<4x5xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
 }
 
 // -----

@@ -22,6 +22,28 @@ func.func @main(%x: tensor<5xf32> {onnx.name = "x"}) -> (tensor<1xf32> {onnx.nam
 
 // -----
 
+// Mean over rows of 20 (two vectors on 16 lanes) on the MXM: the weights are
+// 1/20 in column 0, so one matmul sums a vector into lane 0 and the row's
+// second vector accumulates onto it on the same plane.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[X:.*]] = lpu.buffer input "x" : tensor<2x20xf32>
+// CHECK: %[[Y:.*]] = lpu.buffer output "y" : tensor<2x1xf32>
+// CHECK: %[[W:.*]] = lpu.buffer constant "mean.sum" init(dense<5.000000e-02> : tensor<16x1xf32>) : tensor<16x1xf32>
+// CHECK-COUNT-16: lpu.mxm.load_weights {{.*}} {unit = 0 : i32}
+// CHECK: lpu.mxm.install rows 16 {unit = 0 : i32} : f32
+// CHECK: %[[A:.*]] = lpu.mem.read %[[X]][0]
+// CHECK: %[[S:.*]] = lpu.mxm.matmul %[[A]] {unit = 0 : i32}
+// CHECK: %[[B:.*]] = lpu.mem.read %[[X]][1]
+// CHECK: %[[T:.*]] = lpu.mxm.matmul_acc %[[B]], %[[S]] {unit = 0 : i32}
+// CHECK: lpu.mem.write %[[T]], %[[Y]][0]
+// CHECK-NOT: lpu.sxm
+func.func @main(%x: tensor<2x20xf32> {onnx.name = "x"}) -> (tensor<2x1xf32> {onnx.name = "y"}) {
+  %0 = onnx.ReduceMean %x {axes = [1]} : (tensor<2x20xf32>) -> tensor<2x1xf32> loc("mean")
+  return %0 : tensor<2x1xf32>
+}
+
+// -----
+
 func.func @main(%x: tensor<3x4xf32> {onnx.name = "x"}) -> (tensor<1x4xf32> {onnx.name = "y"}) {
   // expected-error @+1 {{only the innermost axis is supported yet, not axis 0}}
   %0 = onnx.ReduceSum %x {axes = [0]} : (tensor<3x4xf32>) -> tensor<1x4xf32>
