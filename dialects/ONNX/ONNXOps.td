@@ -221,6 +221,53 @@ def ONNX_LayerNormalizationOp : ONNX_Op<"LayerNormalization"> {
   }];
 }
 
+// Convolution and pooling over the spatial dimensions of NCHW tensors.
+class ONNX_WindowAttrs {
+  dag windowAttrs = (ins DefaultValuedAttr<StrAttr, "\"NOTSET\"">:$auto_pad,
+                         OptionalAttr<I64ArrayAttr>:$kernel_shape,
+                         OptionalAttr<I64ArrayAttr>:$pads,
+                         OptionalAttr<I64ArrayAttr>:$strides,
+                         OptionalAttr<I64ArrayAttr>:$dilations);
+}
+
+def ONNX_ConvOp : ONNX_Op<"Conv">, ONNX_WindowAttrs {
+  let summary = "Grouped, strided, dilated, padded convolution";
+  let arguments = !con((ins AnyTensor:$X, AnyTensor:$W, Optional<AnyTensor>:$B,
+                            DefaultValuedAttr<I64Attr, "1">:$group),
+                       windowAttrs);
+  let results = (outs AnyTensor:$Y);
+  let assemblyFormat = [{
+    $X `,` $W (`,` $B^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def ONNX_MaxPoolOp : ONNX_Op<"MaxPool">, ONNX_WindowAttrs {
+  let summary = "Maximum over sliding windows";
+  let arguments = !con((ins AnyTensor:$X,
+                            DefaultValuedAttr<I64Attr, "0">:$ceil_mode,
+                            DefaultValuedAttr<I64Attr, "0">:$storage_order),
+                       windowAttrs);
+  let results = (outs AnyTensor:$Y, Variadic<ONNX_Value>:$Indices);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_AveragePoolOp : ONNX_Op<"AveragePool">, ONNX_WindowAttrs {
+  let summary = "Mean over sliding windows";
+  let arguments = !con((ins AnyTensor:$X,
+                            DefaultValuedAttr<I64Attr, "0">:$ceil_mode,
+                            DefaultValuedAttr<I64Attr, "0">:$count_include_pad),
+                       windowAttrs);
+  let results = (outs AnyTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_GlobalAveragePoolOp : ONNX_Op<"GlobalAveragePool"> {
+  let summary = "Mean over all spatial positions";
+  let arguments = (ins AnyTensor:$X);
+  let results = (outs AnyTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+}
+
 def ONNX_NodeOp : ONNX_Op<"Node"> {
   let summary = "Any ONNX operator lpuc has no dedicated op for";
   let description = [{

@@ -19,6 +19,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cstring>
+#include <functional>
 #include <numeric>
 
 namespace lpuc {
@@ -543,27 +544,89 @@ private:
     return weightSources[key] = source;
   }
 
-  /// out[M,N] = epilogue(a[M,K] x b[K,N]). For each column tile n, the K
-  /// tiles are installed on consecutive MXM planes and each row's partial
-  /// sums flow from plane to plane through `mxm.matmul_acc` on the streams;
-  /// when K has more tiles than the chip has planes, the planes are used in
-  /// turns and the partial sum of one turn is the addend of the next,
-  /// through `out`. The epilogue (bias, activation ... fused element-wise
-  /// nodes) runs on the VXM on the way from the last plane to SRAM.
-  void emitMatMul(Location loc, BufferOp a, const WeightSource &b,
-                  const PreparedChain &epilogue, BufferOp out, int64_t M,
-                  int64_t K, const BatchRows &at) {
-    const int64_t lanes = target.lanes;
+  /// A tensor's rows of lane vectors, possibly split into several buffers of
+  /// `rowsPerPart` rows, so that its SRAM traffic spreads over as many MEM
+  /// slices (a MEM queue issues one access per cycle).
+  struct RowStore {
+    SmallVector<BufferOp> parts;
+    int64_t rowsPerPart = 1;
+    int64_t vectorsPerRow = 1;
+  };
+
+  RowStore wholeStore(BufferOp buffer) {
+    ::lpu::TensorLayout layout = buffer.getLayout(target);
+    return {{buffer}, layout.rows, layout.vectorsPerRow};
+  }
+
+  /// A scratch tensor of `shape` in parts of whole rows of its leading
+  /// dimensions: one part per `partDims` trailing leading dimensions (e.g.
+  /// per image row of an [N, H, W, C] tensor), merged so that there are no
+  /// more parts than MEM slices.
+  RowStore splitStore(Location loc, StringRef suffix, ArrayRef<int64_t> shape,
+                      int64_t rowsPerGroup) {
+    ::lpu::TensorLayout layout = ::lpu::layoutFor(
+        std::vector<int64_t>(shape.begin(), shape.end()), target.lanes);
+    int64_t groups = llvm::divideCeil(layout.rows, rowsPerGroup);
+    int64_t perPart =
+        rowsPerGroup * llvm::divideCeil(groups, int64_t(target.memSlices));
+    RowStore store{{}, perPart, layout.vectorsPerRow};
+    for (int64_t first = 0, i = 0; first < layout.rows; first += perPart, ++i)
+      store.parts.push_back(createBuffer(
+          loc, BufferKind::Scratch,
+          nameFrom(loc, "tmp", (suffix + "." + Twine(i)).str()),
+          RankedTensorType::get(
+              {std::min(perPart, layout.rows - first), shape.back()},
+              builder.getF32Type())));
+    return store;
+  }
+
+  Value readRow(Location loc, const RowStore &store, int64_t row, int64_t j) {
+    return read(loc, store.parts[row / store.rowsPerPart],
+                (row % store.rowsPerPart) * store.vectorsPerRow + j);
+  }
+  void writeRow(Location loc, Value value, const RowStore &store, int64_t row,
+                int64_t j) {
+    write(loc, value, store.parts[row / store.rowsPerPart],
+          (row % store.rowsPerPart) * store.vectorsPerRow + j);
+  }
+
+  /// One matrix product for emitMatMul: `rows` output rows, each the sum
+  /// over K tiles k of (a vector of `a`) x (weight tile k, n).
+  struct ProductPlan {
+    RowStore a;
+    int64_t rows = 0;
+    int64_t kTiles = 0;
+    int64_t firstOutRow = 0;
+    /// Weight rows of K tile k (the rest of the array is zero).
+    std::function<int64_t(int64_t k)> tileRows;
+    /// Row r of weight tile (k, n).
+    std::function<Value(int64_t k, int64_t n, int64_t r)> weightRow;
+    /// The row and vector of `a` that output row m multiplies with K tile
+    /// k, or nothing when it is zero (a convolution tap in the padding).
+    std::function<std::optional<std::pair<int64_t, int64_t>>(int64_t m,
+                                                             int64_t k)>
+        aVector;
+  };
+
+  /// out = epilogue(sum_k a_k x W_k). For each column tile n, the K tiles
+  /// are installed on distinct MXM planes (the least loaded first) and each
+  /// row's partial sum flows from plane to plane through `mxm.matmul_acc`
+  /// on the streams, west to east; when there are more K tiles than planes,
+  /// the planes are used in turns and a turn's partial sum is the addend of
+  /// the next, through `out`. The epilogue (bias, activation ... fused
+  /// element-wise nodes) runs on the VXM on the way from the last plane to
+  /// SRAM.
+  void emitMatMul(Location loc, const ProductPlan &plan,
+                  const PreparedChain &epilogue, const RowStore &out) {
     const int64_t planes = target.mxmPlanes;
     const int64_t planesPerTurn = opByOp ? 1 : planes;
     planeWork.resize(planes, 0);
-    const int64_t aVectorsPerRow = a.getLayout(target).vectorsPerRow;
-    const ::lpu::TensorLayout outLayout = out.getLayout(target);
-    const int64_t kTiles = llvm::divideCeil(K, lanes);
-    for (int64_t n = 0; n < outLayout.vectorsPerRow; ++n) {
-      for (int64_t first = 0; first < kTiles; first += planesPerTurn) {
-        const int64_t turn = std::min(planesPerTurn, kTiles - first);
-        const bool lastTurn = first + turn == kTiles;
+    for (int64_t n = 0; n < out.vectorsPerRow; ++n) {
+      // Rows whose partial sum so far is in `out`.
+      std::vector<bool> hasPartial(plan.rows, false);
+      for (int64_t first = 0; first < plan.kTiles; first += planesPerTurn) {
+        const int64_t turn = std::min(planesPerTurn, plan.kTiles - first);
+        const bool lastTurn = first + turn == plan.kTiles;
         // Weight loads dominate the MXM's work: give each tile of the turn
         // to the least loaded distinct plane, the largest tile first.
         SmallVector<int64_t> order(planes);
@@ -571,26 +634,34 @@ private:
         std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) {
           return planeWork[x] < planeWork[y];
         });
-        SmallVector<NamedAttribute> units;
-        SmallVector<int64_t> planeOf; // plane of the turn's i-th tile
+        SmallVector<int64_t> bySize(turn);
+        std::iota(bySize.begin(), bySize.end(), 0);
+        std::stable_sort(
+            bySize.begin(), bySize.end(), [&](int64_t x, int64_t y) {
+              return plan.tileRows(first + x) > plan.tileRows(first + y);
+            });
+        SmallVector<NamedAttribute> units(
+            turn, builder.getNamedAttr("unit", builder.getUnitAttr()));
+        SmallVector<int64_t> planeOf(turn); // plane of the turn's i-th tile
+        for (auto [rank, i] : llvm::enumerate(bySize)) {
+          int64_t k = first + i, rows = plan.tileRows(k);
+          int64_t plane = order[rank];
+          planeWork[plane] += rows + plan.rows;
+          planeOf[i] = plane;
+          units[i] =
+              builder.getNamedAttr("unit", builder.getI32IntegerAttr(plane));
+        }
         for (int64_t i = 0; i < turn; ++i) {
-          int64_t k = first + i, rows = std::min(lanes, K - k * lanes);
-          // Tiles of a turn are full except perhaps the last, so turn
-          // order is size order.
-          int64_t plane = order[i];
-          planeWork[plane] += rows + M;
-          planeOf.push_back(plane);
-          units.push_back(
-              builder.getNamedAttr("unit", builder.getI32IntegerAttr(plane)));
+          int64_t k = first + i, rows = plan.tileRows(k);
           for (int64_t r = 0; r < rows; ++r)
-            emit<LoadWeightsOp>(loc, {readWeightRow(loc, b, k, n, r, at.b)},
-                                {intAttr("row", r), units.back()});
+            emit<LoadWeightsOp>(loc, {plan.weightRow(k, n, r)},
+                                {intAttr("row", r), units[i]});
           emit<InstallWeightsOp>(
               loc, {},
               {intAttr("rows", rows),
                builder.getNamedAttr("element_type",
                                     TypeAttr::get(builder.getF32Type())),
-               units.back()});
+               units[i]});
         }
         // Partial sums visit the planes west to east: the shortest way.
         SmallVector<int64_t> visit(turn);
@@ -598,22 +669,36 @@ private:
         llvm::sort(visit, [&](int64_t x, int64_t y) {
           return planeOf[x] < planeOf[y];
         });
-        for (int64_t m = 0; m < M; ++m) {
-          const int64_t offset = (at.out + m) * outLayout.vectorsPerRow + n;
+        for (int64_t m = 0; m < plan.rows; ++m) {
+          const int64_t row = plan.firstOutRow + m;
           Value acc;
-          for (auto [step, i] : llvm::enumerate(visit)) {
-            Value x = read(loc, a, (at.a + m) * aVectorsPerRow + first + i);
-            if (step == 0 && first == 0)
-              acc = emit<MatMulOp>(loc, {x}, {units[i]});
+          for (int64_t i : visit) {
+            auto at = plan.aVector(m, first + i);
+            if (!at)
+              continue;
+            Value x = readRow(loc, plan.a, at->first, at->second);
+            if (acc)
+              acc = emit<MatMulAccOp>(loc, {x, acc}, {units[i]});
+            else if (hasPartial[m])
+              acc = emit<MatMulAccOp>(loc, {x, readRow(loc, out, row, n)},
+                                      {units[i]});
             else
-              acc = emit<MatMulAccOp>(
-                  loc, {x, step == 0 ? read(loc, out, offset) : acc},
-                  {units[i]});
+              acc = emit<MatMulOp>(loc, {x}, {units[i]});
           }
-          if (lastTurn)
-            acc = emitChainVector(loc, epilogue,
-                                  rowIndex(epilogue.shape, at.out + m), n, acc);
-          write(loc, acc, out, offset);
+          if (!lastTurn) {
+            if (acc) {
+              writeRow(loc, acc, out, row, n);
+              hasPartial[m] = true;
+            }
+            continue;
+          }
+          if (!acc) // no term in the last turn: the partial, or zero
+            acc = hasPartial[m]
+                      ? readRow(loc, out, row, n)
+                      : read(loc, scalarConstant(loc, ".zero", 0.0f), 0);
+          acc = emitChainVector(loc, epilogue, rowIndex(epilogue.shape, row), n,
+                                acc);
+          writeRow(loc, acc, out, row, n);
         }
       }
     }
@@ -653,6 +738,22 @@ private:
         .Case([&](onnx::MatMulOp op) { return lowerMatMul(op); })
         .Case([&](onnx::TransposeOp op) { return lowerTranspose(op); })
         .Case([&](onnx::LayerNormalizationOp op) { return lowerLayerNorm(op); })
+        .Case([&](onnx::ConvOp op) { return lowerConv(op); })
+        .Case([&](onnx::MaxPoolOp op) {
+          for (Value indices : op.getIndices())
+            if (!indices.use_empty())
+              return LogicalResult(
+                  op.emitError("the MaxPool Indices output is not supported"));
+          return lowerPool(op, op.getX(), op.getY(), Pool::Max);
+        })
+        .Case([&](onnx::AveragePoolOp op) {
+          return lowerPool(op, op.getX(), op.getY(),
+                           op.getCountIncludePad() ? Pool::AverageWithPadding
+                                                   : Pool::Average);
+        })
+        .Case([&](onnx::GlobalAveragePoolOp op) {
+          return lowerPool(op, op.getX(), op.getY(), Pool::AverageWithPadding);
+        })
         .Case([&](onnx::GemmOp op) { return lowerGemm(op); })
         .Default([&](Operation *op) {
           return op->emitError("operator '")
@@ -742,6 +843,337 @@ private:
     return success();
   }
 
+  //===--------------------------------------------------------------------===//
+  // Convolution and pooling: NCHW in the graph, channels last inside
+  //===--------------------------------------------------------------------===//
+  //
+  // A spatial op works on pixel vectors (channels across lanes): a
+  // convolution is then a matrix product per kernel tap, and pooling a
+  // lane-wise VXM chain. Tensors arrive and leave NCHW (rows along W) and are
+  // transposed on the MXM; a result whose consumers are all spatial ops
+  // stays channels last.
+
+  /// Kernel, strides, dilations and padding of a 2-D window op.
+  struct Window {
+    int64_t kernel[2] = {1, 1}, strides[2] = {1, 1}, dilations[2] = {1, 1};
+    int64_t padBegin[2] = {0, 0};
+  };
+
+  FailureOr<Window> windowOf(Operation *op, ArrayRef<int64_t> in,
+                             ArrayRef<int64_t> out,
+                             std::optional<std::array<int64_t, 2>> kernel) {
+    Window w;
+    auto ints = [&](StringRef name) {
+      SmallVector<int64_t> values;
+      if (auto attr = op->getAttrOfType<ArrayAttr>(name))
+        for (Attribute a : attr)
+          values.push_back(cast<IntegerAttr>(a).getInt());
+      return values;
+    };
+    SmallVector<int64_t> k = ints("kernel_shape"), s = ints("strides"),
+                         d = ints("dilations"), p = ints("pads");
+    if (kernel) {
+      w.kernel[0] = (*kernel)[0];
+      w.kernel[1] = (*kernel)[1];
+    } else if (k.size() == 2) {
+      w.kernel[0] = k[0];
+      w.kernel[1] = k[1];
+    } else {
+      return op->emitError("needs a 2-D kernel_shape");
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (s.size() == 2)
+        w.strides[i] = s[i];
+      if (d.size() == 2)
+        w.dilations[i] = d[i];
+    }
+    StringRef autoPad = "NOTSET";
+    if (auto attr = op->getAttrOfType<StringAttr>("auto_pad"))
+      autoPad = attr.getValue();
+    for (int i = 0; i < 2; ++i) {
+      if (autoPad == "NOTSET") {
+        if (p.size() == 4)
+          w.padBegin[i] = p[i];
+      } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+        int64_t total = std::max<int64_t>(
+            0, (out[i] - 1) * w.strides[i] +
+                   (w.kernel[i] - 1) * w.dilations[i] + 1 - in[i]);
+        w.padBegin[i] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      } else if (autoPad != "VALID") {
+        return op->emitError("unknown auto_pad '") << autoPad << "'";
+      }
+    }
+    return w;
+  }
+
+  /// The input pixel a window tap reads, or nothing in the padding.
+  static std::optional<std::pair<int64_t, int64_t>>
+  tapPixel(const Window &w, ArrayRef<int64_t> in, int64_t oy, int64_t ox,
+           int64_t ky, int64_t kx) {
+    int64_t iy = oy * w.strides[0] - w.padBegin[0] + ky * w.dilations[0];
+    int64_t ix = ox * w.strides[1] - w.padBegin[1] + kx * w.dilations[1];
+    if (iy < 0 || iy >= in[0] || ix < 0 || ix >= in[1])
+      return std::nullopt;
+    return std::make_pair(iy, ix);
+  }
+
+  /// A channels-last scratch tensor [N, H, W, C], one part per image row (or
+  /// several), so that the rows a window reads at once sit on different
+  /// slices.
+  RowStore pixelStore(Location loc, StringRef suffix, ArrayRef<int64_t> nhwc) {
+    return splitStore(loc, suffix, nhwc, nhwc[2]);
+  }
+
+  /// `value` (NCHW) as a channels-last tensor [N, H, W, C].
+  FailureOr<RowStore> channelsLast(Operation *op, Value value) {
+    if (auto it = channelsLastStores.find(value);
+        it != channelsLastStores.end())
+      return it->second;
+    auto nchw = bufferFor(value, op);
+    if (failed(nchw))
+      return failure();
+    Shape s = shapeOf(value);
+    Shape nhwcShape = {s[0], s[2], s[3], s[1]};
+    RowStore nhwc = pixelStore(op->getLoc(), ".input.nhwc", nhwcShape);
+    emitTransposeOnMXM(op->getLoc(), wholeStore(*nchw), s, {0, 2, 3, 1}, nhwc,
+                       nhwcShape);
+    channelsLastStores[value] = nhwc;
+    return nhwc;
+  }
+
+  /// Records `nhwc` as `result`'s channels-last form and writes the NCHW
+  /// tensor too unless every consumer is a spatial op.
+  void storeChannelsLast(Location loc, const RowStore &nhwc, Value result) {
+    channelsLastStores[result] = nhwc;
+    bool spatialOnly =
+        !outputBuffers.count(result) &&
+        llvm::all_of(result.getUses(), [](OpOperand &use) {
+          return use.getOperandNumber() == 0 &&
+                 isa<onnx::ConvOp, onnx::MaxPoolOp, onnx::AveragePoolOp,
+                     onnx::GlobalAveragePoolOp>(use.getOwner());
+        });
+    if (spatialOnly)
+      return;
+    Shape s = shapeOf(result);
+    emitTransposeOnMXM(loc, nhwc, {s[0], s[2], s[3], s[1]}, {0, 3, 1, 2},
+                       wholeStore(resultBuffer(result)), s);
+  }
+
+  static bool isSpatial4D(Value value) {
+    return cast<ShapedType>(value.getType()).getRank() == 4;
+  }
+
+  /// Y[n, oy, ox, :] = sum over taps (ky, kx) and channel chunks of the input
+  /// pixel vector times the tap's [C, F] weight tile: a matrix product whose
+  /// K tiles are the taps, so each output pixel is one MXM chain (taps in
+  /// the padding are left out). Groups are block-diagonal weight tiles.
+  LogicalResult lowerConv(onnx::ConvOp op) {
+    Location loc = op.getLoc();
+    if (!isSpatial4D(op.getX()))
+      return op.emitError("only 2-D convolutions (4-D inputs) are supported "
+                          "yet");
+    Shape x = shapeOf(op.getX()), w = shapeOf(op.getW());
+    Shape y = shapeOf(op.getY());
+    const int64_t N = x[0], C = x[1], F = w[0], group = op.getGroup();
+    if (group < 1 || C % group || F % group || w[1] * group != C)
+      return op.emitError("group ") << group << " does not divide the " << C
+                                    << " input and " << F << " output channels";
+    auto constant = op.getW().getDefiningOp<arith::ConstantOp>();
+    std::optional<std::vector<uint32_t>> data;
+    if (constant)
+      data = readLaneWords(cast<ElementsAttr>(constant.getValue()));
+    if (!data && group != 1)
+      return op.emitError("grouped convolution weights must be constant");
+    FailureOr<Window> win = windowOf(op, {x[2], x[3]}, {y[2], y[3]},
+                                     std::array<int64_t, 2>{w[2], w[3]});
+    if (failed(win))
+      return failure();
+    FailureOr<RowStore> input = channelsLast(op, op.getX());
+    if (failed(input))
+      return failure();
+    const int64_t lanes = target.lanes;
+    const int64_t taps = w[2] * w[3];
+    const int64_t cChunks = llvm::divideCeil(C, lanes);
+    const int64_t fChunks = llvm::divideCeil(F, lanes);
+    const int64_t perGroupIn = C / group, perGroupOut = F / group;
+    // Weight tile (tap, c chunk, f chunk): [channels in, channels out]. A
+    // constant is cut into tile buffers; weights computed at run time are
+    // transposed on the MXM to [KH, KW, C, F], whose rows are tile rows.
+    SmallVector<BufferOp> tiles;
+    BufferOp runtimeWeights;
+    if (!data) {
+      auto wBuffer = bufferFor(op.getW(), op);
+      if (failed(wBuffer))
+        return failure();
+      Shape tapMajor = {w[2], w[3], C, F};
+      runtimeWeights = createBuffer(
+          loc, BufferKind::Scratch, nameFrom(loc, "tmp", ".weights"),
+          RankedTensorType::get(tapMajor, builder.getF32Type()));
+      emitTransposeOnMXM(loc, wholeStore(*wBuffer), w, {2, 3, 1, 0},
+                         wholeStore(runtimeWeights), tapMajor);
+    }
+    for (int64_t tap = 0; data && tap < taps; ++tap)
+      for (int64_t kc = 0; kc < cChunks; ++kc)
+        for (int64_t fc = 0; fc < fChunks; ++fc) {
+          int64_t rows = std::min(lanes, C - kc * lanes);
+          int64_t cols = std::min(lanes, F - fc * lanes);
+          std::vector<uint32_t> tile(rows * cols, 0);
+          for (int64_t r = 0; r < rows; ++r)
+            for (int64_t c = 0; c < cols; ++c) {
+              int64_t in = kc * lanes + r, out = fc * lanes + c;
+              int64_t g = out / perGroupOut;
+              if (in / perGroupIn != g)
+                continue;
+              tile[r * cols + c] =
+                  (*data)[(out * perGroupIn + in - g * perGroupIn) * taps +
+                          tap];
+            }
+          auto type = RankedTensorType::get({rows, cols}, builder.getF32Type());
+          std::string name =
+              nameFrom(constant.getLoc(), "constant",
+                       ".t" + std::to_string(tap) + "c" + std::to_string(kc) +
+                           "f" + std::to_string(fc));
+          auto attr = DenseResourceElementsAttr::get(
+              type, name,
+              HeapAsmResourceBlob::allocateAndCopyInferAlign(
+                  ArrayRef<uint32_t>(tile)));
+          tiles.push_back(createBuffer(constant.getLoc(), BufferKind::Constant,
+                                       name, type, cast<ElementsAttr>(attr)));
+        }
+    SmallVector<ElementwiseStep> epilogue;
+    if (Value b = op.getB()) {
+      auto bias = bufferFor(b, op);
+      if (failed(bias))
+        return failure();
+      epilogue.push_back(ElementwiseStep::operand(*bias, {F}, Combine::Add));
+    }
+    Value result = op.getY();
+    if (failed(fuseConsumers(op, result, epilogue,
+                             /*scalarOperandsOnly=*/true)))
+      return failure();
+    Shape outNHWC = {N, y[2], y[3], F};
+    RowStore out = pixelStore(loc, ".nhwc", outNHWC);
+    const int64_t H = x[2], W = x[3], OH = y[2], OW = y[3], KW = w[3];
+    ProductPlan plan;
+    plan.a = *input;
+    plan.rows = N * OH * OW;
+    plan.kTiles = taps * cChunks;
+    plan.tileRows = [&](int64_t k) {
+      return std::min(lanes, C - (k % cChunks) * lanes);
+    };
+    const int64_t fVectors = llvm::divideCeil(F, lanes);
+    plan.weightRow = [&](int64_t k, int64_t n, int64_t r) {
+      if (runtimeWeights) {
+        int64_t tap = k / cChunks, c = (k % cChunks) * lanes + r;
+        return read(loc, runtimeWeights, (tap * C + c) * fVectors + n);
+      }
+      return read(loc, tiles[k * fChunks + n], r);
+    };
+    plan.aVector =
+        [&](int64_t m,
+            int64_t k) -> std::optional<std::pair<int64_t, int64_t>> {
+      int64_t n = m / (OH * OW), oy = m / OW % OH, ox = m % OW;
+      int64_t tap = k / cChunks, kc = k % cChunks;
+      auto pixel = tapPixel(*win, {H, W}, oy, ox, tap / KW, tap % KW);
+      if (!pixel)
+        return std::nullopt;
+      return std::make_pair((n * H + pixel->first) * W + pixel->second, kc);
+    };
+    emitMatMul(loc, plan, prepareChain(epilogue, outNHWC), out);
+    storeChannelsLast(loc, out, result);
+    return success();
+  }
+
+  enum class Pool { Max, Average, AverageWithPadding };
+
+  /// Max or mean over each window, channels across lanes: a VXM chain over
+  /// the window's pixel vectors (taps in the padding left out; for the mean
+  /// they count only with AverageWithPadding). A chain rather than a tree:
+  /// its reads, all from one buffer, then come one VXM latency apart and
+  /// never compete for the slice. Global average pooling runs on the MXM.
+  LogicalResult lowerPool(Operation *op, Value xValue, Value result,
+                          Pool kind) {
+    Location loc = op->getLoc();
+    if (!isSpatial4D(xValue))
+      return op->emitError("only 2-D pooling (4-D inputs) is supported yet");
+    Shape x = shapeOf(xValue), y = shapeOf(result);
+    FailureOr<RowStore> input = channelsLast(op, xValue);
+    if (failed(input))
+      return failure();
+    Shape outNHWC = {y[0], y[2], y[3], y[1]};
+    RowStore out = pixelStore(loc, ".nhwc", outNHWC);
+    if (isa<onnx::GlobalAveragePoolOp>(op)) {
+      emitGlobalAverage(loc, *input, x, out);
+      storeChannelsLast(loc, out, result);
+      return success();
+    }
+    FailureOr<Window> win =
+        windowOf(op, {x[2], x[3]}, {y[2], y[3]}, std::nullopt);
+    if (failed(win))
+      return failure();
+    const int64_t vectors = input->vectorsPerRow;
+    const int64_t H = x[2], W = x[3], OH = y[2], OW = y[3];
+    const Combine fold = kind == Pool::Max ? Combine::Max : Combine::Add;
+    for (int64_t n = 0; n < y[0]; ++n)
+      for (int64_t oy = 0; oy < OH; ++oy)
+        for (int64_t ox = 0; ox < OW; ++ox)
+          for (int64_t j = 0; j < vectors; ++j) {
+            Value acc;
+            int64_t terms = 0;
+            for (int64_t ky = 0; ky < win->kernel[0]; ++ky)
+              for (int64_t kx = 0; kx < win->kernel[1]; ++kx)
+                if (auto pixel = tapPixel(*win, {H, W}, oy, ox, ky, kx)) {
+                  Value v =
+                      readRow(loc, *input,
+                              (n * H + pixel->first) * W + pixel->second, j);
+                  acc = acc ? combine(loc, fold, acc, v) : v;
+                  ++terms;
+                }
+            int64_t count = kind == Pool::AverageWithPadding
+                                ? win->kernel[0] * win->kernel[1]
+                                : terms;
+            if (!acc)
+              acc = read(loc, scalarConstant(loc, ".zero", 0.0f), 0);
+            else if (kind != Pool::Max && count > 1)
+              acc = scaled(loc, acc, 1.0f / float(count));
+            writeRow(loc, acc, out, (n * OH + oy) * OW + ox, j);
+          }
+    storeChannelsLast(loc, out, result);
+    return success();
+  }
+
+  /// out[n, 0, 0, :] = mean of the H x W pixel vectors of image n: the
+  /// pixels are installed as weight rows (lanes of them per tile) and a
+  /// vector of 1 / (H W) streams through, one product per tile chained with
+  /// matmul_acc.
+  void emitGlobalAverage(Location loc, const RowStore &input,
+                         ArrayRef<int64_t> x, const RowStore &out) {
+    const int64_t lanes = target.lanes, pixels = x[2] * x[3];
+    auto type = RankedTensorType::get({lanes}, builder.getF32Type());
+    BufferOp mean = createBuffer(
+        loc, BufferKind::Constant, nameFrom(loc, "constant", ".mean"), type,
+        cast<ElementsAttr>(DenseElementsAttr::get(type, 1.0f / pixels)));
+    PreparedChain none = prepareChain({}, {x[0], 1, 1, x[1]});
+    for (int64_t n = 0; n < x[0]; ++n) {
+      ProductPlan plan;
+      plan.a = wholeStore(mean);
+      plan.rows = 1;
+      plan.kTiles = llvm::divideCeil(pixels, lanes);
+      plan.firstOutRow = n;
+      plan.tileRows = [&](int64_t k) {
+        return std::min(lanes, pixels - k * lanes);
+      };
+      plan.weightRow = [&](int64_t k, int64_t j, int64_t r) {
+        return readRow(loc, input, n * pixels + k * lanes + r, j);
+      };
+      plan.aVector = [](int64_t,
+                        int64_t) -> std::optional<std::pair<int64_t, int64_t>> {
+        return std::make_pair(int64_t(0), int64_t(0));
+      };
+      emitMatMul(loc, plan, none, out);
+    }
+  }
+
   /// The [lanes, lanes] identity, whose rows are the unit vectors a
   /// transpose streams through the MXM.
   BufferOp identityBuffer(Location loc) {
@@ -774,13 +1206,11 @@ private:
   /// dimensions, the input rows along a (up to lanes of them) are installed
   /// transposed on a plane, and streaming unit vector e_z through it gives
   /// lane n = element z of row n, i.e. the output row for that z.
-  void emitTransposeOnMXM(Location loc, BufferOp input, ArrayRef<int64_t> from,
-                          ArrayRef<int64_t> perm, BufferOp out,
-                          ArrayRef<int64_t> to) {
+  void emitTransposeOnMXM(Location loc, const RowStore &input,
+                          ArrayRef<int64_t> from, ArrayRef<int64_t> perm,
+                          const RowStore &out, ArrayRef<int64_t> to) {
     const int64_t lanes = target.lanes, rank = from.size();
     const int64_t a = perm.back(), z = rank - 1;
-    const ::lpu::TensorLayout in = input.getLayout(target);
-    const ::lpu::TensorLayout outLayout = out.getLayout(target);
     Shape inStride(rank - 1, 1), outStride(rank - 1, 1);
     for (int64_t d = rank - 3; d >= 0; --d) {
       inStride[d] = inStride[d + 1] * from[d + 1];
@@ -794,7 +1224,7 @@ private:
     for (bool more = true; more;) {
       for (int64_t tile = 0; tile * lanes < from[a]; ++tile) {
         int64_t rows = std::min(lanes, from[a] - tile * lanes);
-        for (int64_t j = 0; j < in.vectorsPerRow; ++j) {
+        for (int64_t j = 0; j < input.vectorsPerRow; ++j) {
           int64_t width = std::min(lanes, from[z] - j * lanes);
           NamedAttribute plane = leastLoadedPlane(rows + width);
           for (int64_t r = 0; r < rows; ++r) {
@@ -802,9 +1232,8 @@ private:
             int64_t inRow = 0;
             for (int64_t d = 0; d < z; ++d)
               inRow += index[d] * inStride[d];
-            emit<LoadWeightsOp>(
-                loc, {read(loc, input, inRow * in.vectorsPerRow + j)},
-                {intAttr("row", r), plane});
+            emit<LoadWeightsOp>(loc, {readRow(loc, input, inRow, j)},
+                                {intAttr("row", r), plane});
           }
           index[a] = 0;
           emit<InstallWeightsOp>(
@@ -818,7 +1247,7 @@ private:
             for (int64_t d = 0; d + 1 < rank; ++d)
               outRow += index[perm[d]] * outStride[d];
             Value column = emit<MatMulOp>(loc, {read(loc, unit, e)}, {plane});
-            write(loc, column, out, outRow * outLayout.vectorsPerRow + tile);
+            writeRow(loc, column, out, outRow, tile);
           }
           index[z] = 0;
         }
@@ -862,7 +1291,8 @@ private:
     for (int64_t d = rank - 3; d >= 0; --d)
       inStride[d] = inStride[d + 1] * from[d + 1];
     if (perm.back() != rank - 1) {
-      emitTransposeOnMXM(loc, *input, from, perm, out, to);
+      emitTransposeOnMXM(loc, wholeStore(*input), from, perm, wholeStore(out),
+                         to);
       return success();
     }
     for (int64_t row = 0; row < outLayout.rows; ++row) {
@@ -972,24 +1402,25 @@ private:
   enum class Reduction { Max, Min, Sum };
 
   /// Sums each row of `in` into lane 0 of the same row of `out`, times
-  /// `scale`, on the MXM: the installed weights are `scale` in column 0 and
-  /// zero elsewhere, so one matmul per vector sums all its lanes, and a
-  /// row's vectors accumulate on the plane (`matmul_acc`).
+  /// `scale`, on the MXM: one weight row of `scale`s installed transposed
+  /// is column 0 of the array (the rest zero), so one matmul sums a whole
+  /// vector into lane 0, and a row's vectors accumulate on the plane
+  /// (`matmul_acc`).
   void emitRowSum(Location loc, BufferOp in, BufferOp out, float scale) {
     const int64_t lanes = target.lanes;
     const ::lpu::TensorLayout layout = in.getLayout(target);
-    auto type = RankedTensorType::get({lanes, 1}, builder.getF32Type());
+    auto type = RankedTensorType::get({lanes}, builder.getF32Type());
     BufferOp weights = createBuffer(
         loc, BufferKind::Constant, nameFrom(loc, "constant", ".sum"), type,
         cast<ElementsAttr>(DenseElementsAttr::get(type, scale)));
     NamedAttribute plane =
-        leastLoadedPlane(lanes + layout.rows * layout.vectorsPerRow);
-    for (int64_t r = 0; r < lanes; ++r)
-      emit<LoadWeightsOp>(loc, {read(loc, weights, r)},
-                          {intAttr("row", r), plane});
+        leastLoadedPlane(1 + layout.rows * layout.vectorsPerRow);
+    emit<LoadWeightsOp>(loc, {read(loc, weights, 0)},
+                        {intAttr("row", 0), plane});
     emit<InstallWeightsOp>(
         loc, {},
-        {intAttr("rows", lanes),
+        {intAttr("rows", 1),
+         builder.getNamedAttr("transposed", builder.getUnitAttr()),
          builder.getNamedAttr("element_type",
                               TypeAttr::get(builder.getF32Type())),
          plane});
@@ -1358,7 +1789,8 @@ private:
   /// operands must be ready where `start` is lowered. This is what keeps a
   /// bias add and an activation on the streams between the MXM and SRAM.
   LogicalResult fuseConsumers(Operation *start, Value &value,
-                              SmallVectorImpl<ElementwiseStep> &steps) {
+                              SmallVectorImpl<ElementwiseStep> &steps,
+                              bool scalarOperandsOnly = false) {
     while (!opByOp && value.hasOneUse() && !outputBuffers.count(value)) {
       Operation *user = *value.user_begin();
       if (!isElementwiseNode(user) || rereadsInput(user) ||
@@ -1368,6 +1800,11 @@ private:
       bool ready = llvm::all_of(user->getOperands(), [&](Value operand) {
         if (operand == value || isa<NoneType>(operand.getType()))
           return true;
+        // A chain computed in another layout (channels last) can only take
+        // operands that are the same everywhere.
+        if (scalarOperandsOnly &&
+            cast<ShapedType>(operand.getType()).getNumElements() != 1)
+          return false;
         Operation *def = operand.getDefiningOp();
         return isStaticF32(operand) && (!def || isa<arith::ConstantOp>(def) ||
                                         def->isBeforeInBlock(start));
@@ -1535,8 +1972,25 @@ private:
       return failure();
     PreparedChain chain = prepareChain(epilogue, shapeOf(result));
     BufferOp out = resultBuffer(result);
-    for (const BatchRows &rows : batches)
-      emitMatMul(op->getLoc(), a, *weights, chain, out, M, K, rows);
+    const int64_t lanes = target.lanes;
+    for (const BatchRows &at : batches) {
+      ProductPlan plan;
+      plan.a = wholeStore(a);
+      plan.rows = M;
+      plan.kTiles = llvm::divideCeil(K, lanes);
+      plan.firstOutRow = at.out;
+      plan.tileRows = [&](int64_t k) { return std::min(lanes, K - k * lanes); };
+      plan.weightRow = [&, loc = op->getLoc()](int64_t k, int64_t n,
+                                               int64_t r) {
+        return readWeightRow(loc, *weights, k, n, r, at.b);
+      };
+      plan.aVector =
+          [&](int64_t m,
+              int64_t k) -> std::optional<std::pair<int64_t, int64_t>> {
+        return std::make_pair(at.a + m, k);
+      };
+      emitMatMul(op->getLoc(), plan, chain, wholeStore(out));
+    }
     return success();
   }
 
@@ -1554,6 +2008,8 @@ private:
   // Issue cycles given to each MXM plane so far (weight rows + matmuls).
   SmallVector<int64_t> planeWork;
   BufferOp identity; // made on first use
+  // Channels-last copies of NCHW tensors, made or kept by spatial ops.
+  DenseMap<Value, RowStore> channelsLastStores;
 };
 
 struct ConvertONNXToLPUPass

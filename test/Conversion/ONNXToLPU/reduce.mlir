@@ -22,15 +22,17 @@ func.func @main(%x: tensor<5xf32> {onnx.name = "x"}) -> (tensor<1xf32> {onnx.nam
 
 // -----
 
-// Mean over rows of 20 (two vectors on 16 lanes) on the MXM: the weights are
-// 1/20 in column 0, so one matmul sums a vector into lane 0 and the row's
-// second vector accumulates onto it on the same plane.
+// Mean over rows of 20 (two vectors on 16 lanes) on the MXM: one weight row
+// of 1/20, installed transposed, is column 0 of the array, so one matmul sums
+// a vector into lane 0 and the row's second vector accumulates onto it on
+// the same plane.
 // CHECK-LABEL: lpu.program @main
 // CHECK: %[[X:.*]] = lpu.buffer input "x" : tensor<2x20xf32>
 // CHECK: %[[Y:.*]] = lpu.buffer output "y" : tensor<2x1xf32>
-// CHECK: %[[W:.*]] = lpu.buffer constant "mean.sum" init(dense<5.000000e-02> : tensor<16x1xf32>) : tensor<16x1xf32>
-// CHECK-COUNT-16: lpu.mxm.load_weights {{.*}} {unit = 0 : i32}
-// CHECK: lpu.mxm.install rows 16 {unit = 0 : i32} : f32
+// CHECK: %[[W:.*]] = lpu.buffer constant "mean.sum" init(dense<5.000000e-02> : tensor<16xf32>) : tensor<16xf32>
+// CHECK: %[[R:.*]] = lpu.mem.read %[[W]][0]
+// CHECK: lpu.mxm.load_weights %[[R]], row 0 {unit = 0 : i32}
+// CHECK-NEXT: lpu.mxm.install rows 1 transposed {unit = 0 : i32} : f32
 // CHECK: %[[A:.*]] = lpu.mem.read %[[X]][0]
 // CHECK: %[[S:.*]] = lpu.mxm.matmul %[[A]] {unit = 0 : i32}
 // CHECK: %[[B:.*]] = lpu.mem.read %[[X]][1]
