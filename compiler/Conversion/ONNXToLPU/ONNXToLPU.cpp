@@ -1435,6 +1435,77 @@ private:
     }
   }
 
+  /// A row's vectors combined lane-wise into one, its padding lanes (when
+  /// the row only partly fills its last vector) first taking lane 0's value
+  /// so they change no maximum or minimum.
+  Value combineRowVectors(Location loc, BufferOp in, int64_t row,
+                          int64_t rowLength, Combine fold) {
+    const int64_t lanes = target.lanes;
+    const ::lpu::TensorLayout layout = in.getLayout(target);
+    Value acc;
+    for (int64_t j = 0; j < layout.vectorsPerRow; ++j) {
+      int64_t width = std::min(lanes, rowLength - j * lanes);
+      Value v = read(loc, in, row * layout.vectorsPerRow + j);
+      if (width < lanes && layout.vectorsPerRow > 1) {
+        Value first = emit<DistributeOp>(
+            loc, {v}, {intAttr("lane", 0), intAttr("width", lanes)});
+        v = combine(loc, Combine::Add, v,
+                    emit<ShiftOp>(loc, {first}, {intAttr("amount", width)}));
+      }
+      acc = acc ? combine(loc, fold, acc, v) : v;
+    }
+    return acc;
+  }
+
+  /// Max or min of each row into lane 0 of `out`'s row, for blocks of up to
+  /// `lanes` rows at a time on the MXM: the block's rows are installed
+  /// transposed, so streaming unit vector e_k gives lane n = element k of
+  /// row n, and a VXM chain over k leaves every row's extremum in its lane;
+  /// one `sxm.distribute` per row moves it to lane 0. (Elements must be
+  /// finite: the MXM multiplies the other rows' elements by zero.)
+  void emitRowExtremumOnMXM(Location loc, BufferOp in, int64_t rowLength,
+                            Reduction kind, BufferOp out, float scale) {
+    const int64_t lanes = target.lanes;
+    const ::lpu::TensorLayout layout = in.getLayout(target);
+    const Combine fold = kind == Reduction::Max ? Combine::Max : Combine::Min;
+    const int64_t elements = std::min(rowLength, lanes);
+    BufferOp unit = identityBuffer(loc);
+    const int64_t blocks = llvm::divideCeil(layout.rows, lanes);
+    // Each block's extrema, staged: a streamed value reaches one consumer.
+    BufferOp staged = createBuffer(
+        loc, BufferKind::Scratch, nameFrom(loc, "tmp", ".extrema"),
+        RankedTensorType::get({blocks, lanes}, builder.getF32Type()));
+    for (int64_t block = 0; block < blocks; ++block) {
+      const int64_t first = block * lanes;
+      const int64_t rows = std::min(lanes, layout.rows - first);
+      NamedAttribute plane = leastLoadedPlane(rows + elements);
+      for (int64_t b = 0; b < rows; ++b)
+        emit<LoadWeightsOp>(
+            loc, {combineRowVectors(loc, in, first + b, rowLength, fold)},
+            {intAttr("row", b), plane});
+      emit<InstallWeightsOp>(
+          loc, {},
+          {intAttr("rows", rows),
+           builder.getNamedAttr("transposed", builder.getUnitAttr()),
+           builder.getNamedAttr("element_type",
+                                TypeAttr::get(builder.getF32Type())),
+           plane});
+      Value acc;
+      for (int64_t k = 0; k < elements; ++k) {
+        Value column = emit<MatMulOp>(loc, {read(loc, unit, k)}, {plane});
+        acc = acc ? combine(loc, fold, acc, column) : column;
+      }
+      write(loc, acc, staged, block);
+      for (int64_t b = 0; b < rows; ++b) {
+        Value v = emit<DistributeOp>(loc, {read(loc, staged, block)},
+                                     {intAttr("lane", b), intAttr("width", 1)});
+        if (scale != 1.0f)
+          v = scaled(loc, v, scale);
+        write(loc, v, out, first + b);
+      }
+    }
+  }
+
   /// Reduces each row of `in` (the innermost axis) into lane 0 of the same
   /// row of `out` (shape [..., 1]), times `scale`. Sums run on the MXM
   /// (emitRowSum); for max and min, a shift-and-combine tree on the SXM and
@@ -1445,6 +1516,8 @@ private:
     if (kind == Reduction::Sum && !opByOp)
       return emitRowSum(loc, in, out, scale);
     const int64_t lanes = target.lanes;
+    if (!opByOp && 4 * in.getLayout(target).rows >= std::min(rowLength, lanes))
+      return emitRowExtremumOnMXM(loc, in, rowLength, kind, out, scale);
     const ::lpu::TensorLayout layout = in.getLayout(target);
     const Combine fold = kind == Reduction::Sum   ? Combine::Add
                          : kind == Reduction::Max ? Combine::Max

@@ -1,8 +1,9 @@
 // RUN: lpu-opt %s -split-input-file -verify-diagnostics --convert-onnx-to-lpu=target=lpu-tiny | FileCheck %s
 
-// Max over a 5-wide row on 16 lanes: padding lanes take lane 0's value, then
-// four shift-and-max steps (each staged in SRAM and read twice) fold the
-// lanes into lane 0, which is all the result keeps.
+// Max over one 5-wide row on 16 lanes (too few rows for the MXM): padding
+// lanes take lane 0's value, then four shift-and-max steps (each staged in
+// SRAM and read twice) fold the lanes into lane 0, which is all the result
+// keeps.
 // CHECK-LABEL: lpu.program @main
 // CHECK: %[[V:.*]] = lpu.mem.read %{{.*}}[0]
 // CHECK: %[[F:.*]] = lpu.sxm.distribute %{{.*}}, lane 0, width 16
@@ -18,6 +19,36 @@
 func.func @main(%x: tensor<5xf32> {onnx.name = "x"}) -> (tensor<1xf32> {onnx.name = "y"}) {
   %0 = onnx.ReduceMax %x {axes = [0]} : (tensor<5xf32>) -> tensor<1xf32> loc("max")
   return %0 : tensor<1xf32>
+}
+
+// -----
+
+// Max over 8 rows of 5 on the MXM: the rows are installed transposed, each
+// unit vector e_k brings element k of every row into that row's lane, a VXM
+// chain keeps the maxima, staged once, and one distribute per row moves its
+// maximum to lane 0.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[I:.*]] = lpu.buffer constant "identity"
+// CHECK: %[[X:.*]] = lpu.buffer input "x" : tensor<8x5xf32>
+// CHECK: %[[Y:.*]] = lpu.buffer output "y" : tensor<8x1xf32>
+// CHECK: %[[S:.*]] = lpu.buffer scratch "max.extrema" : tensor<1x16xf32>
+// CHECK-COUNT-8: lpu.mxm.load_weights
+// CHECK: lpu.mxm.install rows 8 transposed
+// CHECK: %[[E0:.*]] = lpu.mem.read %[[I]][0]
+// CHECK: %[[C0:.*]] = lpu.mxm.matmul %[[E0]]
+// CHECK: %[[E1:.*]] = lpu.mem.read %[[I]][1]
+// CHECK: %[[C1:.*]] = lpu.mxm.matmul %[[E1]]
+// CHECK: lpu.vxm.max %[[C0]], %[[C1]]
+// CHECK-COUNT-3: lpu.vxm.max
+// CHECK: lpu.mem.write %{{.*}}, %[[S]][0]
+// CHECK: %[[M:.*]] = lpu.mem.read %[[S]][0]
+// CHECK: %[[D:.*]] = lpu.sxm.distribute %[[M]], lane 0, width 1
+// CHECK: lpu.mem.write %[[D]], %[[Y]][0]
+// CHECK: lpu.sxm.distribute %{{.*}}, lane 7, width 1
+// CHECK-NOT: lpu.sxm.shift
+func.func @main(%x: tensor<8x5xf32> {onnx.name = "x"}) -> (tensor<8x1xf32> {onnx.name = "y"}) {
+  %0 = onnx.ReduceMax %x {axes = [1]} : (tensor<8x5xf32>) -> tensor<8x1xf32> loc("max")
+  return %0 : tensor<8x1xf32>
 }
 
 // -----
