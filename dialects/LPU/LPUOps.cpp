@@ -82,8 +82,19 @@ int64_t lpuc::lpu::getBufferOffset(Operation *op) {
       [](auto mem) { return static_cast<int64_t>(mem.getOffset()); });
 }
 
+static const ::lpu::TargetDesc *getEnclosingTarget(Operation *op);
+
+std::pair<int64_t, int64_t> lpuc::lpu::getSramLocation(Operation *op) {
+  BufferOp buffer = getAccessedBuffer(op);
+  return buffer.locate(*getEnclosingTarget(op), getBufferOffset(op));
+}
+
 int64_t lpuc::lpu::getSramAddress(Operation *op) {
-  return *getAccessedBuffer(op).getAddress() + getBufferOffset(op);
+  return getSramLocation(op).second;
+}
+
+int64_t lpuc::lpu::getMemSlice(Operation *op) {
+  return getSramLocation(op).first;
 }
 
 std::optional<std::vector<uint32_t>>
@@ -207,6 +218,34 @@ LogicalResult ProgramOp::verifyRegions() {
                           target.lanes);
 }
 
+int64_t BufferOp::getNumParts() {
+  auto spread = getSpread();
+  return 1 + (spread ? int64_t(spread->size()) / 2 : 0);
+}
+
+std::pair<int64_t, int64_t> BufferOp::getPart(int64_t i) {
+  if (i == 0)
+    return {*getSlice(), *getAddress()};
+  ArrayRef<int32_t> spread = *getSpread();
+  return {spread[2 * (i - 1)], spread[2 * (i - 1) + 1]};
+}
+
+int64_t BufferOp::getPartVectors(const ::lpu::TargetDesc &target, int64_t parts,
+                                 int64_t i) {
+  ::lpu::TensorLayout layout = getLayout(target);
+  int64_t rows = layout.rows > i ? (layout.rows - i + parts - 1) / parts : 0;
+  return rows * layout.vectorsPerRow;
+}
+
+std::pair<int64_t, int64_t> BufferOp::locate(const ::lpu::TargetDesc &target,
+                                             int64_t offset) {
+  int64_t vectorsPerRow = getLayout(target).vectorsPerRow;
+  int64_t parts = getNumParts();
+  int64_t row = offset / vectorsPerRow, j = offset % vectorsPerRow;
+  auto [slice, address] = getPart(row % parts);
+  return {slice, address + (row / parts) * vectorsPerRow + j};
+}
+
 LogicalResult BufferOp::verify() {
   auto type = cast<RankedTensorType>(getTensorType());
   if (getDType(type.getElementType()) == ::lpu::DType::None)
@@ -223,14 +262,29 @@ LogicalResult BufferOp::verify() {
            << getInit()->getType() << " does not match " << type;
   if (static_cast<bool>(getSlice()) != static_cast<bool>(getAddress()))
     return emitOpError("needs both `slice` and `address`, or neither");
+  if (auto spread = getSpread()) {
+    if (!getSlice() || spread->size() % 2)
+      return emitOpError("`spread` needs `slice` and `address` and lists "
+                         "(slice, address) pairs");
+    if (getKind() != BufferKind::Scratch)
+      return emitOpError("only scratch buffers are spread over slices");
+  }
   if (const ::lpu::TargetDesc *target = getEnclosingTarget(*this);
       target && getSlice()) {
-    ::lpu::TensorLayout layout = getLayout(*target);
-    if (*getSlice() >= target->memSlices ||
-        *getAddress() + layout.numVectors() > target->memAddresses)
-      return emitOpError("SRAM range mem[")
-             << *getSlice() << "]:" << *getAddress() << "+"
-             << layout.numVectors() << " is outside the target";
+    const int64_t parts = getNumParts();
+    std::vector<int64_t> slices;
+    for (int64_t i = 0; i < parts; ++i) {
+      auto [slice, address] = getPart(i);
+      int64_t vectors = getPartVectors(*target, parts, i);
+      if (slice < 0 || slice >= target->memSlices || address < 0 ||
+          address + vectors > target->memAddresses)
+        return emitOpError("SRAM range mem[")
+               << slice << "]:" << address << "+" << vectors
+               << " is outside the target";
+      if (llvm::is_contained(slices, slice))
+        return emitOpError("puts two parts on mem[") << slice << "]";
+      slices.push_back(slice);
+    }
   }
   return success();
 }

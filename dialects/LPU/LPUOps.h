@@ -58,10 +58,13 @@ std::string registerTarget(const ::lpu::TargetDesc &target);
 /// The floorplan column of a placed instruction's unit.
 int64_t getColumn(InstructionOpInterface inst, const ::lpu::TargetDesc &target);
 
-/// The vector a MEM instruction addresses: its offset in the buffer, and its
-/// SRAM address in the buffer's slice (once allocated).
+/// The vector a MEM instruction addresses: its offset in the buffer, and,
+/// once allocated, the MEM slice and address it is at (a spread buffer's
+/// rows are on several slices).
 int64_t getBufferOffset(mlir::Operation *memInstruction);
+std::pair<int64_t, int64_t> getSramLocation(mlir::Operation *memInstruction);
 int64_t getSramAddress(mlir::Operation *memInstruction);
+int64_t getMemSlice(mlir::Operation *memInstruction);
 
 /// The lpu.buffer a MEM instruction addresses.
 BufferOp getAccessedBuffer(mlir::Operation *memInstruction);

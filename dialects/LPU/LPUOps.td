@@ -104,13 +104,18 @@ def LPU_BufferOp : LPU_Op<"buffer"> {
   let description = [{
     `tensor_type` gives the shape; the layout (rows of lane vectors) follows
     from it and the target's lanes. Constant buffers carry their data in
-    `init`. `lpu-allocate-sram` sets `slice` and `address`.
+    `init`. `lpu-allocate-sram` sets `slice` and `address`. A scratch
+    buffer may be spread over several slices so its traffic does not queue
+    on one: `spread` lists the (slice, address) of parts 1, 2, ... and rows
+    are dealt round-robin, row r to part r mod parts (`slice` and `address`
+    are part 0's).
   }];
   let arguments = (ins LPU_BufferKind:$kind, StrAttr:$name,
                        TypeAttrOf<AnyStaticShapeTensor>:$tensor_type,
                        OptionalAttr<ElementsAttr>:$init,
                        OptionalAttr<I32Attr>:$slice,
-                       OptionalAttr<I32Attr>:$address);
+                       OptionalAttr<I32Attr>:$address,
+                       OptionalAttr<DenseI32ArrayAttr>:$spread);
   let results = (outs LPU_BufferType:$buffer);
   let assemblyFormat = [{
     $kind $name (`init` `(` $init^ `)`)? attr-dict `:` $tensor_type
@@ -120,6 +125,16 @@ def LPU_BufferOp : LPU_Op<"buffer"> {
     /// The SRAM layout of this buffer on `target`.
     ::lpu::TensorLayout getLayout(const ::lpu::TargetDesc &target);
     bool isAllocated() { return getSlice() && getAddress(); }
+    /// Slices the rows are dealt over (1 unless spread).
+    int64_t getNumParts();
+    /// Part i's (slice, first address), once allocated.
+    std::pair<int64_t, int64_t> getPart(int64_t i);
+    /// Vectors part i holds (of `parts` parts).
+    int64_t getPartVectors(const ::lpu::TargetDesc &target, int64_t parts,
+                           int64_t i);
+    /// The (slice, address) of vector `offset` of the tensor.
+    std::pair<int64_t, int64_t> locate(const ::lpu::TargetDesc &target,
+                                       int64_t offset);
   }];
 }
 

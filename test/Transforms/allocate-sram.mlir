@@ -108,3 +108,13 @@ lpu.program @overflow target("lpu-tiny") {
   %6 = lpu.buffer scratch "s6" : tensor<4096x16xf32>
   %7 = lpu.buffer scratch "s7" : tensor<4096x16xf32>
 }
+
+// -----
+
+// RUN: %python -c "import sys; print('lpu.program @spread target(\"lpu-tiny\") {'); print('  %x = lpu.buffer input \"x\" : tensor<40x16xf32>'); print('  %m = lpu.buffer scratch \"t\" : tensor<40x16xf32>'); print('  %o = lpu.buffer output \"o\" : tensor<40x16xf32>'); [print(f'  %a{r} = lpu.mem.read %x[{r}] : !lpu.vector<f32>\n  lpu.mem.write %a{r}, %m[{r}] : !lpu.vector<f32>') for r in range(40)]; [print(f'  %b{i}_{r} = lpu.mem.read %m[{r}] : !lpu.vector<f32>\n  lpu.mem.write %b{i}_{r}, %o[{r}] : !lpu.vector<f32>') for i in range(6) for r in range(40)]; print('}')" > %t.spread.mlir
+// RUN: lpu-opt %t.spread.mlir --pass-pipeline='builtin.module(lpu.program(lpu-allocate-sram))' | FileCheck %s --check-prefix=SPREAD
+// A scratch tensor with 280 accesses (more than 256 for one slice) is dealt
+// over two slices, rows alternating; inputs and outputs never are.
+// SPREAD: lpu.buffer input "x" {address = 0 : i32, slice = {{[0-9]}} : i32} : tensor<40x16xf32>
+// SPREAD: lpu.buffer scratch "t" {address = 0 : i32, slice = [[S0:[0-9]]] : i32, spread = array<i32: [[S1:[0-9]]], 0>} : tensor<40x16xf32>
+// SPREAD: lpu.buffer output "o" {address = 0 : i32, slice = {{[0-9]}} : i32} : tensor<40x16xf32>

@@ -59,7 +59,7 @@ lpu.program @stream_slot target("lpu-tiny") attributes {cycles = 9 : i64} {
 
 // The write to mem[1]:0 lands at 4 in bank 0, when a read of mem[1]:2 (bank
 // 0) uses the same port.
-lpu.program @bank_port target("lpu-tiny") attributes {cycles = 5 : i64} {
+lpu.program @bank_port target("lpu-tiny") attributes {cycles = 7 : i64} {
   %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<4xf32>
   %t = lpu.buffer scratch "t" {slice = 1 : i32, address = 0 : i32} : tensor<3x4xf32>
   %a = lpu.mem.read %x[0] {cycle = 0 : i64, stream = 0 : i32, unit = 0 : i32} : !lpu.vector<f32>
@@ -67,7 +67,19 @@ lpu.program @bank_port target("lpu-tiny") attributes {cycles = 5 : i64} {
   lpu.mem.write %a, %t[0] {cycle = 3 : i64, unit = 1 : i32} : !lpu.vector<f32>
   // expected-error @+1 {{uses bank 0 of mem[1] at cycle 4, as does another access}}
   %b = lpu.mem.read %t[2] {cycle = 4 : i64, stream = 8 : i32, unit = 1 : i32} : !lpu.vector<f32>
-  lpu.mem.write %b, %t[1] {cycle = 7 : i64, unit = 0 : i32} : !lpu.vector<f32>
+  lpu.mem.write %b, %t[1] {cycle = 6 : i64, unit = 1 : i32} : !lpu.vector<f32>
+}
+
+// -----
+
+// Rows of a spread buffer alternate between its parts: t[1] (row 1) is on
+// mem[2], not on part 0's mem[1].
+lpu.program @spread_part target("lpu-tiny") attributes {cycles = 5 : i64} {
+  %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<4xf32>
+  %t = lpu.buffer scratch "t" {slice = 1 : i32, address = 0 : i32, spread = array<i32: 2, 0>} : tensor<2x4xf32>
+  %a = lpu.mem.read %x[0] {cycle = 0 : i64, stream = 0 : i32, unit = 0 : i32} : !lpu.vector<f32>
+  // expected-error @+1 {{accesses mem[2] but is placed on mem[1]}}
+  lpu.mem.write %a, %t[1] {cycle = 3 : i64, unit = 1 : i32} : !lpu.vector<f32>
 }
 
 // -----

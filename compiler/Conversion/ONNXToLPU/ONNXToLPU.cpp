@@ -203,7 +203,7 @@ private:
                         RankedTensorType type, ElementsAttr init = {}) {
     return BufferOp::create(builder, loc, BufferType::get(builder.getContext()),
                             kind, name, type, init, IntegerAttr(),
-                            IntegerAttr());
+                            IntegerAttr(), DenseI32ArrayAttr());
   }
 
   /// A buffer name from the node or initializer a location names.

@@ -259,10 +259,12 @@ ScheduleReport lpuc::lpu::buildScheduleReport(ProgramOp program) {
   for (BufferOp buffer : program.getBodyBlock().getOps<BufferOp>()) {
     int64_t vectors = buffer.getLayout(target).numVectors();
     report.sramTensors += vectors;
-    if (buffer.isAllocated()) {
-      int64_t &top = sliceTop[*buffer.getSlice()];
-      top = std::max(top, int64_t(*buffer.getAddress()) + vectors);
-    }
+    if (buffer.isAllocated())
+      for (int64_t i = 0, parts = buffer.getNumParts(); i < parts; ++i) {
+        auto [slice, address] = buffer.getPart(i);
+        int64_t &top = sliceTop[slice];
+        top = std::max(top, address + buffer.getPartVectors(target, parts, i));
+      }
   }
   for (int64_t top : sliceTop)
     report.sramAllocated += top;

@@ -73,18 +73,37 @@ public:
     Builder builder(program.getContext());
     int64_t missing = 0;
     for (BufferUse *use : order) {
-      std::optional<std::pair<unsigned, int64_t>> where = choose(*use);
-      if (!where) {
+      const int64_t parts = partsFor(*use);
+      SmallVector<std::pair<unsigned, int64_t>> where;
+      SmallVector<unsigned> taken;
+      for (int64_t i = 0; i < parts; ++i) {
+        int64_t vectors = use->buffer.getPartVectors(target, parts, i);
+        std::optional<std::pair<unsigned, int64_t>> part =
+            choose(*use, vectors, taken);
+        if (!part)
+          break;
+        where.push_back(*part);
+        taken.push_back(part->first);
+      }
+      if (int64_t(where.size()) != parts) {
         missing += use->vectors;
         continue;
       }
-      auto [slice, address] = *where;
-      placed[slice].push_back(
-          {address, address + use->vectors, use->first, use->last});
-      sliceAccesses[slice] += use->accesses;
-      sliceVectors[slice] += use->vectors;
-      use->buffer.setSliceAttr(builder.getI32IntegerAttr(slice));
-      use->buffer.setAddressAttr(builder.getI32IntegerAttr(address));
+      SmallVector<int32_t> spread;
+      for (int64_t i = 0; i < parts; ++i) {
+        auto [slice, address] = where[i];
+        int64_t vectors = use->buffer.getPartVectors(target, parts, i);
+        placed[slice].push_back(
+            {address, address + vectors, use->first, use->last});
+        sliceAccesses[slice] += use->accesses / parts;
+        sliceVectors[slice] += vectors;
+        if (i > 0)
+          spread.append({int32_t(slice), int32_t(address)});
+      }
+      use->buffer.setSliceAttr(builder.getI32IntegerAttr(where[0].first));
+      use->buffer.setAddressAttr(builder.getI32IntegerAttr(where[0].second));
+      if (!spread.empty())
+        use->buffer.setSpreadAttr(builder.getDenseI32ArrayAttr(spread));
     }
     if (missing)
       return reportOverflow(uses, missing);
@@ -143,9 +162,23 @@ private:
     return uses;
   }
 
-  /// The lowest address of `slice` where `use` overlaps no buffer that is
-  /// live at the same time, if any.
-  std::optional<int64_t> lowestFit(unsigned slice, const BufferUse &use) {
+  /// How many slices a buffer's rows are dealt over: a scratch tensor with
+  /// more accesses than a slice should take alone is spread, so its reads
+  /// and writes do not queue on one MEM unit.
+  int64_t partsFor(BufferUse &use) {
+    if (use.buffer.getKind() != BufferKind::Scratch)
+      return 1;
+    const int64_t rows = use.buffer.getLayout(target).rows;
+    const int64_t maxParts = std::max<int64_t>(1, target.memSlices / 4);
+    return std::clamp<int64_t>(llvm::divideCeil(use.accesses, kAccessesPerPart),
+                               1, std::min(rows, maxParts));
+  }
+  static constexpr int64_t kAccessesPerPart = 256;
+
+  /// The lowest address of `slice` where `vectors` vectors overlap no
+  /// buffer that is live at the same time as `use`, if any.
+  std::optional<int64_t> lowestFit(unsigned slice, const BufferUse &use,
+                                   int64_t vectors) {
     SmallVector<const Placed *> live;
     for (const Placed &p : placed[slice])
       if (p.first <= use.last && use.first <= p.last)
@@ -155,20 +188,24 @@ private:
     });
     int64_t address = 0;
     for (const Placed *p : live) {
-      if (p->begin >= address + use.vectors)
+      if (p->begin >= address + vectors)
         break;
       address = std::max(address, p->end);
     }
-    if (address + use.vectors > target.memAddresses)
+    if (address + vectors > target.memAddresses)
       return std::nullopt;
     return address;
   }
 
-  std::optional<std::pair<unsigned, int64_t>> choose(const BufferUse &use) {
+  /// Where `vectors` vectors of `use` go, on a slice not in `taken`.
+  std::optional<std::pair<unsigned, int64_t>>
+  choose(const BufferUse &use, int64_t vectors, ArrayRef<unsigned> taken) {
     std::optional<std::pair<unsigned, int64_t>> best;
     int64_t bestLoad = 0, bestTravel = 0, bestUsed = 0;
     for (unsigned slice = 0; slice < target.memSlices; ++slice) {
-      std::optional<int64_t> address = lowestFit(slice, use);
+      if (llvm::is_contained(taken, slice))
+        continue;
+      std::optional<int64_t> address = lowestFit(slice, use, vectors);
       if (!address)
         continue;
       int64_t column = target.unitColumn(UnitKind::Mem, slice);

@@ -10,11 +10,13 @@ def AllocateSRAM : Pass<"lpu-allocate-sram", "::lpuc::lpu::ProgramOp"> {
   let description = [{
     Liveness-based: a buffer lives from its first access to its last in
     program order (inputs and constants from the start, outputs to the end),
-    and buffers never live at once share addresses. Each buffer stays in one
-    slice, chosen for parallelism first (fewest accesses so far, since a MEM
-    queue issues one access per cycle), then for distance (nearest the units
-    that produce and consume it), then for space. A program whose weights
-    plus peak live tensors exceed SRAM is rejected with the shortfall.
+    and buffers never live at once share addresses. A buffer's slice is
+    chosen for parallelism first (fewest accesses so far, since a MEM queue
+    issues one access per cycle), then for distance (nearest the units that
+    produce and consume it), then for space; a scratch tensor with more
+    accesses than one queue should carry is spread over several slices, rows
+    dealt round-robin. A program whose weights plus peak live tensors exceed
+    SRAM is rejected with the shortfall.
   }];
 }
 

@@ -40,9 +40,7 @@ namespace {
 /// do not overlap share addresses, so cells, not buffers, are ordered.
 using Cell = std::pair<int64_t, int64_t>;
 
-Cell cellOf(Operation *memOp) {
-  return {*getAccessedBuffer(memOp).getSlice(), getSramAddress(memOp)};
-}
+Cell cellOf(Operation *memOp) { return getSramLocation(memOp); }
 
 struct CellState {
   int64_t visibleAt = 0; // cycle from which the last write is readable
@@ -203,8 +201,8 @@ private:
     node.parent = parent;
     node.kind = getQueueKind(inst);
     Operation *op = inst.getOperation();
-    if (auto buffer = getAccessedBuffer(op)) {
-      node.queues = {*buffer.getSlice()};
+    if (getAccessedBuffer(op)) {
+      node.queues = {getMemSlice(op)};
     } else if (auto unit = inst.getUnitIndex()) {
       node.queues = {*unit};
     } else if (node.kind == UnitKind::Sxm) {
@@ -253,8 +251,8 @@ private:
   /// scheduling (a read on its buffer's slice, an MXM op on its plane).
   std::optional<int64_t> producerColumn(Value value) {
     Operation *def = value.getDefiningOp();
-    if (auto buffer = def ? getAccessedBuffer(def) : BufferOp())
-      return target.unitColumn(UnitKind::Mem, *buffer.getSlice());
+    if (def && getAccessedBuffer(def))
+      return target.unitColumn(UnitKind::Mem, getMemSlice(def));
     auto inst = dyn_cast_or_null<InstructionOpInterface>(def);
     if (inst && inst.getUnitKind() == UnitKind::Mxm && inst.getUnitIndex())
       return target.unitColumn(UnitKind::Mxm, *inst.getUnitIndex());
@@ -323,8 +321,7 @@ private:
     if (!isa<ReadOp, WriteOp>(op))
       return std::nullopt;
     int64_t at = target.bankAccessCycle(node.inst.getOpcode(), issue);
-    return std::make_pair(
-        &bank(*getAccessedBuffer(op).getSlice(), getSramAddress(op)), at);
+    return std::make_pair(&bank(getMemSlice(op), getSramAddress(op)), at);
   }
 
   /// Tries to place every node with the root at cycle `root`; on success

@@ -63,16 +63,19 @@ struct VerifySchedulePass
                        " on a unit that is already busy");
       if (isa<ReadOp, WriteOp>(op)) {
         checkProgramOrder(&op, cycle, target, conflict);
-        BufferOp buffer = getAccessedBuffer(&op);
-        int64_t bank = target.bankOf(getSramAddress(&op));
+        auto [slice, address] = getSramLocation(&op);
+        if (slice != unit) {
+          op.emitError("accesses mem[")
+              << slice << "] but is placed on mem[" << unit << "]";
+          ok = false;
+        }
+        int64_t bank = target.bankOf(address);
         int64_t at = target.bankAccessCycle(inst.getOpcode(), cycle);
-        if (auto [it, inserted] =
-                ports.insert({{*buffer.getSlice(), bank, at}, &op});
+        if (auto [it, inserted] = ports.insert({{slice, bank, at}, &op});
             !inserted)
           conflict(&op, it->second,
-                   "uses bank " + Twine(bank) + " of mem[" +
-                       Twine(*buffer.getSlice()) + "] at cycle " + Twine(at) +
-                       ", as does another access");
+                   "uses bank " + Twine(bank) + " of mem[" + Twine(slice) +
+                       "] at cycle " + Twine(at) + ", as does another access");
       }
       for (auto [i, operand] : llvm::enumerate(op.getOperands())) {
         auto producer = operand.getDefiningOp<InstructionOpInterface>();
@@ -131,8 +134,7 @@ struct VerifySchedulePass
                          const ::lpu::TargetDesc &target,
                          ConflictFn &conflict) {
     auto inst = cast<InstructionOpInterface>(op);
-    CellState &cell =
-        cells[{*getAccessedBuffer(op).getSlice(), getSramAddress(op)}];
+    CellState &cell = cells[getSramLocation(op)];
     if (isa<ReadOp>(op)) {
       if (cell.writer && cycle < cell.landed)
         conflict(op, cell.writer,
