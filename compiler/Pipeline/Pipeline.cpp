@@ -58,7 +58,9 @@ void buildLoweringPipeline(OpPassManager &pm, const LoweringOptions &options,
   if (stopAfter < Phase::Alloc)
     return;
   OpPassManager &program = pm.nest<lpu::ProgramOp>();
-  program.addPass(lpu::createAllocateSRAM());
+  lpu::AllocateSRAMOptions allocateOptions;
+  allocateOptions.opByOp = options.opByOp;
+  program.addPass(lpu::createAllocateSRAM(allocateOptions));
   if (stopAfter < Phase::Schedule)
     return;
   lpu::ScheduleOptions scheduleOptions;

@@ -1,4 +1,5 @@
 // RUN: lpu-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(lpu.program(lpu-allocate-sram))' | FileCheck %s
+// RUN: lpu-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(lpu.program(lpu-allocate-sram{op-by-op}))' | FileCheck %s --check-prefix=BASELINE
 // lpu-tiny: 8 MEM slices of 4096 vectors; mem[0..3] at slices 2..5 west of
 // the VXM (slice 6), mem[4..7] at 7..10; MXM planes at slices 0 and 12.
 
@@ -41,6 +42,14 @@ lpu.program @placement target("lpu-tiny") {
 // CHECK: lpu.buffer scratch "t6" {address = 0 : i32, slice = 7 : i32}
 // CHECK: lpu.buffer scratch "t7" {address = 0 : i32, slice = 3 : i32}
 // CHECK: lpu.buffer scratch "t8" {address = 0 : i32, slice = 4 : i32}
+// The baseline (the foundation's placement) goes round-robin in program
+// order and reuses nothing: t7 and t8 start a second round on slices 0, 1.
+// BASELINE-LABEL: lpu.program @reuse
+// BASELINE: lpu.buffer input "x" {address = 0 : i32, slice = 0 : i32}
+// BASELINE: lpu.buffer scratch "t0" {address = 0 : i32, slice = 1 : i32}
+// BASELINE: lpu.buffer scratch "t6" {address = 0 : i32, slice = 7 : i32}
+// BASELINE: lpu.buffer scratch "t7" {address = 1 : i32, slice = 0 : i32}
+// BASELINE: lpu.buffer scratch "t8" {address = 1 : i32, slice = 1 : i32}
 lpu.program @reuse target("lpu-tiny") {
   %x = lpu.buffer input "x" : tensor<4xf32>
   %t0 = lpu.buffer scratch "t0" : tensor<4xf32>

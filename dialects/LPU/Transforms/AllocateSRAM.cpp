@@ -19,6 +19,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 
+#include <limits>
 #include <map>
 
 namespace lpuc::lpu {
@@ -49,8 +50,8 @@ struct Placed {
 
 class Allocator {
 public:
-  explicit Allocator(ProgramOp program)
-      : program(program), target(program.getTargetDesc()),
+  Allocator(ProgramOp program, bool opByOp)
+      : program(program), target(program.getTargetDesc()), opByOp(opByOp),
         placed(target.memSlices), sliceAccesses(target.memSlices, 0),
         sliceVectors(target.memSlices, 0) {}
 
@@ -62,10 +63,16 @@ public:
                << use.buffer.getName() << "' needs " << use.vectors
                << " SRAM vectors but a MEM slice holds " << target.memAddresses
                << "; tensors spanning slices are not supported yet";
-    // Linear scan in order of birth; ties keep program order.
+    // Linear scan in order of birth; ties keep program order. The baseline
+    // keeps every buffer for the whole program.
     SmallVector<BufferUse *> order;
-    for (BufferUse &use : uses)
+    for (BufferUse &use : uses) {
       order.push_back(&use);
+      if (opByOp) {
+        use.first = 0;
+        use.last = std::numeric_limits<int64_t>::max() / 2;
+      }
+    }
     std::stable_sort(order.begin(), order.end(),
                      [](const BufferUse *a, const BufferUse *b) {
                        return a->first < b->first;
@@ -166,7 +173,7 @@ private:
   /// more accesses than a slice should take alone is spread, so its reads
   /// and writes do not queue on one MEM unit.
   int64_t partsFor(BufferUse &use) {
-    if (use.buffer.getKind() != BufferKind::Scratch)
+    if (opByOp || use.buffer.getKind() != BufferKind::Scratch)
       return 1;
     const int64_t rows = use.buffer.getLayout(target).rows;
     const int64_t maxParts = std::max<int64_t>(1, target.memSlices / 4);
@@ -200,6 +207,17 @@ private:
   /// Where `vectors` vectors of `use` go, on a slice not in `taken`.
   std::optional<std::pair<unsigned, int64_t>>
   choose(const BufferUse &use, int64_t vectors, ArrayRef<unsigned> taken) {
+    if (opByOp) {
+      // The baseline's placement: the next slice with room, round-robin.
+      for (unsigned i = 0; i < target.memSlices; ++i) {
+        unsigned slice = (nextSlice + i) % target.memSlices;
+        if (std::optional<int64_t> address = lowestFit(slice, use, vectors)) {
+          nextSlice = (slice + 1) % target.memSlices;
+          return std::make_pair(slice, *address);
+        }
+      }
+      return std::nullopt;
+    }
     std::optional<std::pair<unsigned, int64_t>> best;
     int64_t bestLoad = 0, bestTravel = 0, bestUsed = 0;
     for (unsigned slice = 0; slice < target.memSlices; ++slice) {
@@ -254,6 +272,8 @@ private:
 
   ProgramOp program;
   const ::lpu::TargetDesc &target;
+  const bool opByOp; // the benchmarks' baseline: round-robin, no reuse
+  unsigned nextSlice = 0;
   std::vector<std::vector<Placed>> placed;
   std::vector<int64_t> sliceAccesses;
   std::vector<int64_t> sliceVectors;
@@ -261,8 +281,10 @@ private:
 
 struct AllocateSRAMPass
     : public lpuc::lpu::impl::AllocateSRAMBase<AllocateSRAMPass> {
+  using AllocateSRAMBase::AllocateSRAMBase;
+
   void runOnOperation() override {
-    if (failed(Allocator(getOperation()).run()))
+    if (failed(Allocator(getOperation(), opByOp).run()))
       signalPassFailure();
   }
 };

@@ -17,7 +17,15 @@ def AllocateSRAM : Pass<"lpu-allocate-sram", "::lpuc::lpu::ProgramOp"> {
     accesses than one queue should carry is spread over several slices, rows
     dealt round-robin. A program whose weights plus peak live tensors exceed
     SRAM is rejected with the shortfall.
+
+    With `op-by-op`, the foundation's placement for the benchmarks'
+    baseline: buffers in program order, round-robin over slices, no reuse,
+    no spreading.
   }];
+  let options = [
+    Option<"opByOp", "op-by-op", "bool", /*default=*/"false",
+           "Round-robin placement without reuse (benchmark baseline)">,
+  ];
 }
 
 def Schedule : Pass<"lpu-schedule", "::lpuc::lpu::ProgramOp"> {
