@@ -268,6 +268,28 @@ def ONNX_GlobalAveragePoolOp : ONNX_Op<"GlobalAveragePool"> {
   let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
 }
 
+def ONNX_BatchNormalizationOp : ONNX_Op<"BatchNormalization"> {
+  let summary = "(X - mean) / sqrt(var + epsilon) * scale + B per channel";
+  let arguments = (ins AnyTensor:$X, AnyTensor:$scale, AnyTensor:$B,
+                       AnyTensor:$input_mean, AnyTensor:$input_var,
+                       DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon,
+                       DefaultValuedAttr<F32Attr, "0.9">:$momentum,
+                       DefaultValuedAttr<I64Attr, "0">:$training_mode);
+  let results = (outs AnyTensor:$Y, Variadic<ONNX_Value>:$running);
+  let assemblyFormat = [{
+    operands attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def ONNX_ConcatOp : ONNX_Op<"Concat"> {
+  let summary = "Joins tensors along `axis`";
+  let arguments = (ins Variadic<AnyTensor>:$inputs, I64Attr:$axis);
+  let results = (outs AnyTensor:$concat_result);
+  let assemblyFormat = [{
+    $inputs attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def ONNX_NodeOp : ONNX_Op<"Node"> {
   let summary = "Any ONNX operator lpuc has no dedicated op for";
   let description = [{

@@ -14,8 +14,8 @@ Models:
   mlp-wide       4-layer MLP, 512 wide, batch 8
   row-reductions Softmax, LogSoftmax and reductions over 37-element rows
   mlp-large      4-layer MLP, 1024 wide, batch 64 (benchmark only)
-  cnn-small      Conv+Relu, MaxPool, Conv+Relu, GlobalAveragePool, Flatten,
-                 Gemm on a 1x3x32x32 image (benchmark)
+  cnn-small      Conv+Relu, MaxPool, Conv+BatchNormalization+Relu,
+                 GlobalAveragePool, Flatten, Gemm on a 1x3x32x32 image
   encoder-layer  a post-norm transformer encoder layer, seq 128, d 256, 4 heads,
                  feed-forward 1024, opset 17 (benchmark)
   dynamic        an input with a symbolic batch dimension
@@ -163,6 +163,9 @@ def make_cnn_small(outdir, seed):
     w1, b1 = dense(rng, (16, 3, 3, 3), 0.3), dense(rng, (16,), 0.1)
     w2, b2 = dense(rng, (32, 16, 3, 3), 0.1), dense(rng, (32,), 0.1)
     w3, b3 = dense(rng, (10, 32), 0.2), dense(rng, (10,), 0.1)
+    gamma = (1.0 + dense(rng, (32,), 0.1)).astype(np.float32)
+    beta, mean = dense(rng, (32,), 0.1), dense(rng, (32,), 0.1)
+    var = (0.5 + np.abs(dense(rng, (32,), 0.5))).astype(np.float32)
     nodes = [
         helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], name="conv1",
                          pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
@@ -171,7 +174,10 @@ def make_cnn_small(outdir, seed):
                          kernel_shape=[2, 2], strides=[2, 2]),
         helper.make_node("Conv", ["p1", "w2", "b2"], ["c2"], name="conv2",
                          pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
-        helper.make_node("Relu", ["c2"], ["r2"], name="relu2"),
+        helper.make_node("BatchNormalization", ["c2", "gamma", "beta", "mean",
+                                                "var"], ["n2"], name="bn2",
+                         epsilon=1e-5),
+        helper.make_node("Relu", ["n2"], ["r2"], name="relu2"),
         helper.make_node("GlobalAveragePool", ["r2"], ["g"], name="gap"),
         helper.make_node("Flatten", ["g"], ["f"], name="flatten"),
         helper.make_node("Gemm", ["f", "w3", "b3"], ["y"], name="fc",
@@ -179,7 +185,8 @@ def make_cnn_small(outdir, seed):
     ]
     inits = [numpy_helper.from_array(a, n) for a, n in
              ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"), (w3, "w3"),
-              (b3, "b3"))]
+              (b3, "b3"), (gamma, "gamma"), (beta, "beta"), (mean, "mean"),
+              (var, "var"))]
     graph = helper.make_graph(
         nodes, "cnn_small",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 32, 32])],
@@ -190,7 +197,11 @@ def make_cnn_small(outdir, seed):
     f64 = lambda a: a.astype(np.float64)
     r1 = np.maximum(conv2d(f64(x), f64(w1), f64(b1), 1), 0.0)
     p1 = r1.reshape(1, 16, 16, 2, 16, 2).max(axis=(3, 5))
-    r2 = np.maximum(conv2d(p1, f64(w2), f64(b2), 1), 0.0)
+    c2 = conv2d(p1, f64(w2), f64(b2), 1)
+    shape = (1, -1, 1, 1)
+    n2 = ((c2 - f64(mean).reshape(shape)) / np.sqrt(f64(var).reshape(shape) + 1e-5)
+          * f64(gamma).reshape(shape) + f64(beta).reshape(shape))
+    r2 = np.maximum(n2, 0.0)
     y = r2.mean(axis=(2, 3)) @ f64(w3).T + f64(b3)
     save_data(outdir, [("x", x)], [("y", y)])
 

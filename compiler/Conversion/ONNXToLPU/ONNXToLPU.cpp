@@ -18,6 +18,7 @@
 
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
 #include <cstring>
 #include <functional>
 #include <numeric>
@@ -739,6 +740,8 @@ private:
         .Case([&](onnx::TransposeOp op) { return lowerTranspose(op); })
         .Case([&](onnx::LayerNormalizationOp op) { return lowerLayerNorm(op); })
         .Case([&](onnx::ConvOp op) { return lowerConv(op); })
+        .Case([&](onnx::BatchNormalizationOp op) { return lowerBatchNorm(op); })
+        .Case([&](onnx::ConcatOp op) { return lowerConcat(op); })
         .Case([&](onnx::MaxPoolOp op) {
           for (Value indices : op.getIndices())
             if (!indices.use_empty())
@@ -820,14 +823,18 @@ private:
     auto buffer = bufferFor(value, op);
     if (failed(buffer))
       return failure();
+    return relaidOut(op->getLoc(), *buffer, shape, suffix);
+  }
+  BufferOp relaidOut(Location loc, BufferOp buffer, ArrayRef<int64_t> shape,
+                     StringRef suffix) {
     auto type = RankedTensorType::get(shape, builder.getF32Type());
     ::lpu::TensorLayout want = ::lpu::layoutFor(
         std::vector<int64_t>(shape.begin(), shape.end()), target.lanes);
-    if (want.rowLength == buffer->getLayout(target).rowLength)
-      return *buffer;
-    BufferOp copy = createBuffer(op->getLoc(), BufferKind::Scratch,
-                                 nameFrom(op->getLoc(), "tmp", suffix), type);
-    emitRelayout(op->getLoc(), *buffer, copy);
+    if (want.rowLength == buffer.getLayout(target).rowLength)
+      return buffer;
+    BufferOp copy = createBuffer(loc, BufferKind::Scratch,
+                                 nameFrom(loc, "tmp", suffix), type);
+    emitRelayout(loc, buffer, copy);
     return copy;
   }
 
@@ -1048,8 +1055,7 @@ private:
       epilogue.push_back(ElementwiseStep::operand(*bias, {F}, Combine::Add));
     }
     Value result = op.getY();
-    if (failed(fuseConsumers(op, result, epilogue,
-                             /*scalarOperandsOnly=*/true)))
+    if (failed(fuseConsumers(op, result, epilogue, /*channelsLast=*/true)))
       return failure();
     Shape outNHWC = {N, y[2], y[3], F};
     RowStore out = pixelStore(loc, ".nhwc", outNHWC);
@@ -1172,6 +1178,185 @@ private:
       };
       emitMatMul(loc, plan, none, out);
     }
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Batch normalization and concatenation
+  //===--------------------------------------------------------------------===//
+
+  /// The values of an f32 constant, if `value` is one.
+  static std::optional<std::vector<float>> constantFloats(Value value) {
+    auto constant = value.getDefiningOp<arith::ConstantOp>();
+    if (!constant || !isStaticF32(value))
+      return std::nullopt;
+    std::optional<std::vector<uint32_t>> words =
+        readLaneWords(cast<ElementsAttr>(constant.getValue()));
+    if (!words)
+      return std::nullopt;
+    std::vector<float> values(words->size());
+    std::memcpy(values.data(), words->data(), values.size() * 4);
+    return values;
+  }
+
+  bool isInferenceBatchNorm(onnx::BatchNormalizationOp op) {
+    return op.getTrainingMode() == 0 &&
+           llvm::all_of(op.getRunning(), [](Value v) { return v.use_empty(); });
+  }
+
+  /// y = x * a + c per channel, with a = scale / sqrt(var + epsilon) and
+  /// c = B - mean * a computed at compile time, as [C] constants; nothing
+  /// unless the node is for inference and its parameters are constants.
+  std::optional<std::pair<BufferOp, BufferOp>>
+  foldedBatchNorm(onnx::BatchNormalizationOp op) {
+    auto scale = constantFloats(op.getScale()),
+         bias = constantFloats(op.getB());
+    auto mean = constantFloats(op.getInputMean());
+    auto var = constantFloats(op.getInputVar());
+    if (!isInferenceBatchNorm(op) || !scale || !bias || !mean || !var)
+      return std::nullopt;
+    const float epsilon = op.getEpsilon().convertToFloat();
+    std::vector<float> a(scale->size()), c(scale->size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      a[i] = (*scale)[i] / std::sqrt((*var)[i] + epsilon);
+      c[i] = (*bias)[i] - (*mean)[i] * a[i];
+    }
+    auto type =
+        RankedTensorType::get({int64_t(a.size())}, builder.getF32Type());
+    auto constant = [&](StringRef suffix, ArrayRef<float> data) {
+      return createBuffer(
+          op.getLoc(), BufferKind::Constant,
+          nameFrom(op.getLoc(), "constant", suffix), type,
+          cast<ElementsAttr>(DenseElementsAttr::get(type, data)));
+    };
+    // Sequenced, so the buffers come in the same order with every compiler.
+    BufferOp scaleBuffer = constant(".scale", a);
+    BufferOp shiftBuffer = constant(".shift", c);
+    return std::make_pair(scaleBuffer, shiftBuffer);
+  }
+
+  /// Inference batch normalization on NCHW (channels on dimension 1): the
+  /// per-channel parameters broadcast as [C, 1, ...]; (x - mean) * (scale /
+  /// sqrt(var + epsilon)) + B as one chain.
+  LogicalResult lowerBatchNorm(onnx::BatchNormalizationOp op) {
+    if (!isInferenceBatchNorm(op))
+      return op.emitError("batch normalization in training mode is not "
+                          "supported");
+    Location loc = op.getLoc();
+    Shape shape = shapeOf(op.getX());
+    if (shape.size() < 2)
+      return op.emitError("needs an input of rank 2 or more");
+    Shape channel(shape.size() - 1, 1);
+    channel[0] = shape[1];
+    Value result = op.getY();
+    SmallVector<ElementwiseStep> steps;
+    auto x = bufferFor(op.getX(), op);
+    if (failed(x))
+      return failure();
+    steps.push_back(ElementwiseStep::operand(*x, shape));
+    if (auto folded = foldedBatchNorm(op)) {
+      BufferOp a = relaidOut(loc, folded->first, channel, ".scale.c");
+      BufferOp c = relaidOut(loc, folded->second, channel, ".shift.c");
+      steps.push_back(ElementwiseStep::operand(a, channel, Combine::Mul));
+      steps.push_back(ElementwiseStep::operand(c, channel, Combine::Add));
+    } else {
+      auto scale = relaidOut(op, op.getScale(), channel, ".scale.c");
+      auto bias = relaidOut(op, op.getB(), channel, ".bias.c");
+      auto mean = relaidOut(op, op.getInputMean(), channel, ".mean.c");
+      auto var = relaidOut(op, op.getInputVar(), channel, ".var.c");
+      if (failed(scale) || failed(bias) || failed(mean) || failed(var))
+        return failure();
+      BufferOp inverse = createBuffer(
+          loc, BufferKind::Scratch, nameFrom(loc, "tmp", ".inverse"),
+          RankedTensorType::get(channel, builder.getF32Type()));
+      emitElementwise(loc,
+                      {ElementwiseStep::operand(*var, channel),
+                       ElementwiseStep::operand(
+                           scalarConstant(loc, ".epsilon",
+                                          op.getEpsilon().convertToFloat()),
+                           {1}, Combine::Add),
+                       ElementwiseStep::apply(Unary::Sqrt),
+                       ElementwiseStep::apply(Unary::Reciprocal),
+                       ElementwiseStep::operand(*scale, channel, Combine::Mul)},
+                      inverse, channel);
+      steps.push_back(ElementwiseStep::operand(*mean, channel, Combine::Sub));
+      steps.push_back(ElementwiseStep::operand(inverse, channel, Combine::Mul));
+      steps.push_back(ElementwiseStep::operand(*bias, channel, Combine::Add));
+    }
+    if (failed(fuseConsumers(op, result, steps)))
+      return failure();
+    emitElementwise(loc, steps, resultBuffer(result), shapeOf(result));
+    return success();
+  }
+
+  /// Concat along the innermost axis gathers each output vector's segments
+  /// from the inputs (SXM shifts, VXM adds); along another axis it copies
+  /// whole rows.
+  LogicalResult lowerConcat(onnx::ConcatOp op) {
+    Location loc = op.getLoc();
+    Shape out = shapeOf(op.getConcatResult());
+    const int64_t rank = out.size(), lanes = target.lanes;
+    int64_t axis = op.getAxis();
+    if (rank == 0 || axis < -rank || axis >= rank)
+      return op.emitError("axis ") << axis << " is out of range";
+    axis = (axis + rank) % rank;
+    SmallVector<BufferOp> inputs;
+    SmallVector<Shape> shapes;
+    for (Value input : op.getInputs()) {
+      auto buffer = bufferFor(input, op);
+      if (failed(buffer))
+        return failure();
+      inputs.push_back(*buffer);
+      shapes.push_back(shapeOf(input));
+    }
+    BufferOp result = resultBuffer(op.getConcatResult());
+    const ::lpu::TensorLayout outLayout = result.getLayout(target);
+    // Which input holds position p along the axis, and where in it.
+    auto locateOnAxis = [&](int64_t p) {
+      size_t i = 0;
+      while (p >= shapes[i][axis]) {
+        p -= shapes[i][axis];
+        ++i;
+      }
+      return std::make_pair(i, p);
+    };
+    auto rowOf = [&](ArrayRef<int64_t> shape, ArrayRef<int64_t> index) {
+      int64_t row = 0;
+      for (int64_t d = 0; d + 1 < rank; ++d)
+        row = row * shape[d] + index[d];
+      return row;
+    };
+    for (int64_t row = 0; row < outLayout.rows; ++row) {
+      Shape index = rowIndex(out, row);
+      if (axis != rank - 1) {
+        auto [i, p] = locateOnAxis(index[axis]);
+        Shape inIndex(index);
+        inIndex[axis] = p;
+        int64_t inRow = rowOf(shapes[i], inIndex);
+        int64_t vectors = inputs[i].getLayout(target).vectorsPerRow;
+        for (int64_t j = 0; j < outLayout.vectorsPerRow; ++j)
+          write(loc, read(loc, inputs[i], inRow * vectors + j), result,
+                row * outLayout.vectorsPerRow + j);
+        continue;
+      }
+      for (int64_t j = 0; j < outLayout.vectorsPerRow; ++j) {
+        int64_t width = std::min(lanes, out.back() - j * lanes);
+        Value acc;
+        for (int64_t done = 0; done < width;) {
+          auto [i, element] = locateOnAxis(j * lanes + done);
+          const ::lpu::TensorLayout in = inputs[i].getLayout(target);
+          int64_t inVector = element / lanes, lane = element % lanes;
+          int64_t inWidth = std::min(lanes, in.rowLength - inVector * lanes);
+          int64_t count = std::min(width - done, inWidth - lane);
+          Value v = read(loc, inputs[i],
+                         rowOf(shapes[i], index) * in.vectorsPerRow + inVector);
+          v = moveLanes(loc, v, lane, count, done, inWidth);
+          acc = acc ? combine(loc, Combine::Add, acc, v) : v;
+          done += count;
+        }
+        write(loc, acc, result, row * outLayout.vectorsPerRow + j);
+      }
+    }
+    return success();
   }
 
   /// The [lanes, lanes] identity, whose rows are the unit vectors a
@@ -1554,8 +1739,8 @@ private:
       auto step = [&](int64_t amount) {
         BufferOp stage = tree[stepIndex++];
         write(loc, acc, stage, row);
-        acc = combine(loc, fold, read(loc, stage, row),
-                      shift(read(loc, stage, row), amount));
+        Value kept = read(loc, stage, row); // sequenced: a fixed op order
+        acc = combine(loc, fold, kept, shift(read(loc, stage, row), amount));
       };
       for (; 2 * span <= lanes; span *= 2)
         step(-span);
@@ -1863,9 +2048,26 @@ private:
   /// bias add and an activation on the streams between the MXM and SRAM.
   LogicalResult fuseConsumers(Operation *start, Value &value,
                               SmallVectorImpl<ElementwiseStep> &steps,
-                              bool scalarOperandsOnly = false) {
+                              bool channelsLast = false) {
+    const bool scalarOperandsOnly = channelsLast;
     while (!opByOp && value.hasOneUse() && !outputBuffers.count(value)) {
       Operation *user = *value.user_begin();
+      // Channels last, an inference batch normalization with constant
+      // parameters is a per-lane multiply-add: folded into the chain.
+      if (auto bn = dyn_cast<onnx::BatchNormalizationOp>(user);
+          bn && channelsLast && bn.getX() == value) {
+        std::optional<std::pair<BufferOp, BufferOp>> folded =
+            foldedBatchNorm(bn);
+        if (!folded)
+          break;
+        steps.push_back(ElementwiseStep::operand(
+            folded->first, shapeOf(bn.getScale()), Combine::Mul));
+        steps.push_back(ElementwiseStep::operand(
+            folded->second, shapeOf(bn.getScale()), Combine::Add));
+        fusedNodes.insert(user);
+        value = bn.getY();
+        continue;
+      }
       if (!isElementwiseNode(user) || rereadsInput(user) ||
           !isStaticF32(user->getResult(0)) ||
           shapeOf(user->getResult(0)) != shapeOf(value))

@@ -71,3 +71,28 @@ func.func @main(%x: tensor<1x1x4x4xf32> {onnx.name = "x"}) -> (tensor<1x1x2x2xf3
   %1 = onnx.MaxPool %0 {kernel_shape = [2, 2], strides = [2, 2]} : (tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32> loc("pool")
   return %1 : tensor<1x1x2x2xf32>
 }
+
+// -----
+
+// An inference BatchNormalization with constant parameters after a Conv is
+// folded at compile time into a per-channel multiply-add (a = scale /
+// sqrt(var + eps) = 2, c = B - mean * a = 1 - 2 = -1) in the convolution's
+// epilogue, on channels across lanes; no node of its own.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[A:.*]] = lpu.buffer constant "bn.scale" init(dense<2.000000e+00> : tensor<1xf32>)
+// CHECK: %[[C:.*]] = lpu.buffer constant "bn.shift" init(dense<-1.000000e+00> : tensor<1xf32>)
+// CHECK: %[[M:.*]] = lpu.mxm.matmul
+// CHECK: %[[AV:.*]] = lpu.mem.read %[[A]][0]
+// CHECK: %[[P:.*]] = lpu.vxm.mul %[[M]], %[[AV]]
+// CHECK: %[[CV:.*]] = lpu.mem.read %[[C]][0]
+// CHECK: lpu.vxm.add %[[P]], %[[CV]]
+func.func @main(%x: tensor<1x1x2x2xf32> {onnx.name = "x"}) -> (tensor<1x1x2x2xf32> {onnx.name = "y"}) {
+  %w = arith.constant dense<1.0> : tensor<1x1x1x1xf32> loc("w")
+  %s = arith.constant dense<1.0> : tensor<1xf32> loc("s")
+  %b = arith.constant dense<1.0> : tensor<1xf32> loc("b")
+  %m = arith.constant dense<1.0> : tensor<1xf32> loc("m")
+  %v = arith.constant dense<0.25> : tensor<1xf32> loc("v")
+  %0 = onnx.Conv %x, %w {kernel_shape = [1, 1]} : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32> loc("conv")
+  %1 = onnx.BatchNormalization %0, %s, %b, %m, %v {epsilon = 0.0 : f32} : (tensor<1x1x2x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x2x2xf32> loc("bn")
+  return %1 : tensor<1x1x2x2xf32>
+}
