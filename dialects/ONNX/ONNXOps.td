@@ -241,6 +241,19 @@ def ONNX_ConvOp : ONNX_Op<"Conv">, ONNX_WindowAttrs {
   }];
 }
 
+def ONNX_ConvTransposeOp : ONNX_Op<"ConvTranspose">, ONNX_WindowAttrs {
+  let summary = "Transposed (fractionally strided) convolution";
+  let arguments = !con((ins AnyTensor:$X, AnyTensor:$W, Optional<AnyTensor>:$B,
+                            DefaultValuedAttr<I64Attr, "1">:$group,
+                            OptionalAttr<I64ArrayAttr>:$output_padding,
+                            OptionalAttr<I64ArrayAttr>:$output_shape),
+                       windowAttrs);
+  let results = (outs AnyTensor:$Y);
+  let assemblyFormat = [{
+    $X `,` $W (`,` $B^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def ONNX_MaxPoolOp : ONNX_Op<"MaxPool">, ONNX_WindowAttrs {
   let summary = "Maximum over sliding windows";
   let arguments = !con((ins AnyTensor:$X,

@@ -739,7 +739,14 @@ private:
         .Case([&](onnx::MatMulOp op) { return lowerMatMul(op); })
         .Case([&](onnx::TransposeOp op) { return lowerTranspose(op); })
         .Case([&](onnx::LayerNormalizationOp op) { return lowerLayerNorm(op); })
-        .Case([&](onnx::ConvOp op) { return lowerConv(op); })
+        .Case([&](onnx::ConvOp op) {
+          return lowerConvolution(op, op.getX(), op.getW(), op.getB(),
+                                  op.getGroup(), /*transposed=*/false);
+        })
+        .Case([&](onnx::ConvTransposeOp op) {
+          return lowerConvolution(op, op.getX(), op.getW(), op.getB(),
+                                  op.getGroup(), /*transposed=*/true);
+        })
         .Case([&](onnx::BatchNormalizationOp op) { return lowerBatchNorm(op); })
         .Case([&](onnx::ConcatOp op) { return lowerConcat(op); })
         .Case([&](onnx::MaxPoolOp op) {
@@ -864,6 +871,7 @@ private:
   struct Window {
     int64_t kernel[2] = {1, 1}, strides[2] = {1, 1}, dilations[2] = {1, 1};
     int64_t padBegin[2] = {0, 0};
+    bool transposed = false; // ConvTranspose: out = in * stride + ...
   };
 
   FailureOr<Window> windowOf(Operation *op, ArrayRef<int64_t> in,
@@ -901,11 +909,29 @@ private:
       if (autoPad == "NOTSET") {
         if (p.size() == 4)
           w.padBegin[i] = p[i];
+        if (isa<onnx::ConvTransposeOp>(op) && op->hasAttr("output_shape")) {
+          // An explicit output shape decides the padding, the extra at the
+          // start.
+          int64_t total = (in[i] - 1) * w.strides[i] +
+                          (w.kernel[i] - 1) * w.dilations[i] + 1 - out[i] +
+                          outputPadding(op, i);
+          // ONNX rounds total / 2 down (a negative total adds outputs at
+          // the end).
+          w.padBegin[i] = total - llvm::divideFloorSigned(total, 2);
+        }
       } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
         int64_t total = std::max<int64_t>(
             0, (out[i] - 1) * w.strides[i] +
                    (w.kernel[i] - 1) * w.dilations[i] + 1 - in[i]);
         w.padBegin[i] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+        if (isa<onnx::ConvTransposeOp>(op)) {
+          // The padding that makes the declared output size.
+          total = (in[i] - 1) * w.strides[i] +
+                  (w.kernel[i] - 1) * w.dilations[i] + 1 - out[i] +
+                  outputPadding(op, i);
+          int64_t half = llvm::divideFloorSigned(total, 2);
+          w.padBegin[i] = autoPad == "SAME_UPPER" ? half : total - half;
+        }
       } else if (autoPad != "VALID") {
         return op->emitError("unknown auto_pad '") << autoPad << "'";
       }
@@ -913,15 +939,32 @@ private:
     return w;
   }
 
-  /// The input pixel a window tap reads, or nothing in the padding.
+  static int64_t outputPadding(Operation *op, int i) {
+    auto attr = op->getAttrOfType<ArrayAttr>("output_padding");
+    return attr && attr.size() == 2 ? cast<IntegerAttr>(attr[i]).getInt() : 0;
+  }
+
+  /// The input pixel a window tap reads, or nothing in the padding (or, for
+  /// a transposed convolution, between strided input pixels).
   static std::optional<std::pair<int64_t, int64_t>>
   tapPixel(const Window &w, ArrayRef<int64_t> in, int64_t oy, int64_t ox,
            int64_t ky, int64_t kx) {
-    int64_t iy = oy * w.strides[0] - w.padBegin[0] + ky * w.dilations[0];
-    int64_t ix = ox * w.strides[1] - w.padBegin[1] + kx * w.dilations[1];
-    if (iy < 0 || iy >= in[0] || ix < 0 || ix >= in[1])
-      return std::nullopt;
-    return std::make_pair(iy, ix);
+    int64_t at[2] = {oy, ox}, tap[2] = {ky, kx}, pixel[2];
+    for (int i = 0; i < 2; ++i) {
+      if (!w.transposed) {
+        pixel[i] =
+            at[i] * w.strides[i] - w.padBegin[i] + tap[i] * w.dilations[i];
+      } else {
+        // out = in * stride - pad + tap * dilation, solved for in.
+        int64_t scaled = at[i] + w.padBegin[i] - tap[i] * w.dilations[i];
+        if (scaled < 0 || scaled % w.strides[i])
+          return std::nullopt;
+        pixel[i] = scaled / w.strides[i];
+      }
+      if (pixel[i] < 0 || pixel[i] >= in[i])
+        return std::nullopt;
+    }
+    return std::make_pair(pixel[0], pixel[1]);
   }
 
   /// A channels-last scratch tensor [N, H, W, C], one part per image row (or
@@ -974,28 +1017,36 @@ private:
   /// pixel vector times the tap's [C, F] weight tile: a matrix product whose
   /// K tiles are the taps, so each output pixel is one MXM chain (taps in
   /// the padding are left out). Groups are block-diagonal weight tiles.
-  LogicalResult lowerConv(onnx::ConvOp op) {
-    Location loc = op.getLoc();
-    if (!isSpatial4D(op.getX()))
-      return op.emitError("only 2-D convolutions (4-D inputs) are supported "
-                          "yet");
-    Shape x = shapeOf(op.getX()), w = shapeOf(op.getW());
-    Shape y = shapeOf(op.getY());
-    const int64_t N = x[0], C = x[1], F = w[0], group = op.getGroup();
-    if (group < 1 || C % group || F % group || w[1] * group != C)
-      return op.emitError("group ") << group << " does not divide the " << C
-                                    << " input and " << F << " output channels";
-    auto constant = op.getW().getDefiningOp<arith::ConstantOp>();
+  /// Conv and ConvTranspose. Weights are [F, C/g, KH, KW] for Conv and
+  /// [C, F/g, KH, KW] for ConvTranspose; a transposed convolution gathers,
+  /// for each output pixel and tap, the input pixel that scatters there.
+  LogicalResult lowerConvolution(Operation *op, Value X, Value Wv, Value Bv,
+                                 int64_t group, bool transposed) {
+    Location loc = op->getLoc();
+    if (!isSpatial4D(X))
+      return op->emitError("only 2-D convolutions (4-D inputs) are supported "
+                           "yet");
+    Shape x = shapeOf(X), w = shapeOf(Wv);
+    Shape y = shapeOf(op->getResult(0));
+    const int64_t N = x[0], C = x[1];
+    const int64_t F = transposed ? w[1] * group : w[0];
+    if (group < 1 || C % group || F % group ||
+        (transposed ? w[0] != C : w[1] * group != C))
+      return op->emitError("group ")
+             << group << " does not divide the " << C << " input and " << F
+             << " output channels";
+    auto constant = Wv.getDefiningOp<arith::ConstantOp>();
     std::optional<std::vector<uint32_t>> data;
     if (constant)
       data = readLaneWords(cast<ElementsAttr>(constant.getValue()));
     if (!data && group != 1)
-      return op.emitError("grouped convolution weights must be constant");
+      return op->emitError("grouped convolution weights must be constant");
     FailureOr<Window> win = windowOf(op, {x[2], x[3]}, {y[2], y[3]},
                                      std::array<int64_t, 2>{w[2], w[3]});
     if (failed(win))
       return failure();
-    FailureOr<RowStore> input = channelsLast(op, op.getX());
+    win->transposed = transposed;
+    FailureOr<RowStore> input = channelsLast(op, X);
     if (failed(input))
       return failure();
     const int64_t lanes = target.lanes;
@@ -1009,14 +1060,16 @@ private:
     SmallVector<BufferOp> tiles;
     BufferOp runtimeWeights;
     if (!data) {
-      auto wBuffer = bufferFor(op.getW(), op);
+      auto wBuffer = bufferFor(Wv, op);
       if (failed(wBuffer))
         return failure();
       Shape tapMajor = {w[2], w[3], C, F};
       runtimeWeights = createBuffer(
           loc, BufferKind::Scratch, nameFrom(loc, "tmp", ".weights"),
           RankedTensorType::get(tapMajor, builder.getF32Type()));
-      emitTransposeOnMXM(loc, wholeStore(*wBuffer), w, {2, 3, 1, 0},
+      emitTransposeOnMXM(loc, wholeStore(*wBuffer), w,
+                         transposed ? ArrayRef<int64_t>{2, 3, 0, 1}
+                                    : ArrayRef<int64_t>{2, 3, 1, 0},
                          wholeStore(runtimeWeights), tapMajor);
     }
     for (int64_t tap = 0; data && tap < taps; ++tap)
@@ -1032,8 +1085,13 @@ private:
               if (in / perGroupIn != g)
                 continue;
               tile[r * cols + c] =
-                  (*data)[(out * perGroupIn + in - g * perGroupIn) * taps +
-                          tap];
+                  transposed
+                      ? (*data)[(in * perGroupOut + out - g * perGroupOut) *
+                                    taps +
+                                tap]
+                      : (*data)[(out * perGroupIn + in - g * perGroupIn) *
+                                    taps +
+                                tap];
             }
           auto type = RankedTensorType::get({rows, cols}, builder.getF32Type());
           std::string name =
@@ -1048,13 +1106,13 @@ private:
                                        name, type, cast<ElementsAttr>(attr)));
         }
     SmallVector<ElementwiseStep> epilogue;
-    if (Value b = op.getB()) {
-      auto bias = bufferFor(b, op);
+    if (Bv) {
+      auto bias = bufferFor(Bv, op);
       if (failed(bias))
         return failure();
       epilogue.push_back(ElementwiseStep::operand(*bias, {F}, Combine::Add));
     }
-    Value result = op.getY();
+    Value result = op->getResult(0);
     if (failed(fuseConsumers(op, result, epilogue, /*channelsLast=*/true)))
       return failure();
     Shape outNHWC = {N, y[2], y[3], F};

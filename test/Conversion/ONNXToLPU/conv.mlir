@@ -96,3 +96,22 @@ func.func @main(%x: tensor<1x1x2x2xf32> {onnx.name = "x"}) -> (tensor<1x1x2x2xf3
   %1 = onnx.BatchNormalization %0, %s, %b, %m, %v {epsilon = 0.0 : f32} : (tensor<1x1x2x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x2x2xf32> loc("bn")
   return %1 : tensor<1x1x2x2xf32>
 }
+
+// -----
+
+// ConvTranspose, kernel 2 and stride 2: each output pixel gathers the one
+// input pixel that scatters onto it, so every chain has a single term; the
+// four taps are K tiles on two planes (two turns), and pixel (0, 0) takes
+// input pixel (0, 0) through tap (0, 0) in the first turn.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[XT:.*]] = lpu.buffer scratch "up.input.nhwc.0" : tensor<2x1xf32>
+// CHECK: %[[T0:.*]] = lpu.buffer constant "w.t0c0f0" init(dense_resource<w.t0c0f0> : tensor<1x1xf32>) : tensor<1x1xf32>
+// CHECK: %[[YT:.*]] = lpu.buffer scratch "up.nhwc.0" : tensor<4x1xf32>
+// CHECK: %[[P:.*]] = lpu.mem.read %[[XT]][0]
+// CHECK: %[[M:.*]] = lpu.mxm.matmul %[[P]]
+// CHECK-NEXT: lpu.mem.write %[[M]], %[[YT]][0]
+func.func @main(%x: tensor<1x1x2x2xf32> {onnx.name = "x"}) -> (tensor<1x1x4x4xf32> {onnx.name = "y"}) {
+  %w = arith.constant dense<[[[[1.0, 2.0], [3.0, 4.0]]]]> : tensor<1x1x2x2xf32> loc("w")
+  %0 = onnx.ConvTranspose %x, %w {kernel_shape = [2, 2], strides = [2, 2]} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> loc("up")
+  return %0 : tensor<1x1x4x4xf32>
+}
