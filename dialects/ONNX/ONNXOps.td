@@ -168,6 +168,12 @@ def ONNX_ReduceMaxOp : ONNX_ReduceOp<"ReduceMax", "Maximum">;
 def ONNX_ReduceMinOp : ONNX_ReduceOp<"ReduceMin", "Minimum">;
 def ONNX_ReduceSumOp : ONNX_ReduceOp<"ReduceSum", "Sum">;
 def ONNX_ReduceMeanOp : ONNX_ReduceOp<"ReduceMean", "Mean">;
+def ONNX_ReduceSumSquareOp : ONNX_ReduceOp<"ReduceSumSquare", "Sum of squares">;
+def ONNX_ReduceL1Op : ONNX_ReduceOp<"ReduceL1", "Sum of absolute values">;
+def ONNX_ReduceL2Op : ONNX_ReduceOp<"ReduceL2", "Euclidean norm">;
+def ONNX_ReduceLogSumOp : ONNX_ReduceOp<"ReduceLogSum", "Log of the sum">;
+def ONNX_ReduceLogSumExpOp
+    : ONNX_ReduceOp<"ReduceLogSumExp", "Log of the sum of exponentials">;
 
 def ONNX_DropoutOp : ONNX_Op<"Dropout"> {
   let summary = "Dropout; the identity for inference";

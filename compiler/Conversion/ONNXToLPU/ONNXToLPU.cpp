@@ -723,7 +723,9 @@ private:
             onnx::UnsqueezeOp>(op))
       return lowerReshape(op);
     if (isa<onnx::ReduceMaxOp, onnx::ReduceMinOp, onnx::ReduceSumOp,
-            onnx::ReduceMeanOp>(op))
+            onnx::ReduceMeanOp, onnx::ReduceSumSquareOp, onnx::ReduceL1Op,
+            onnx::ReduceL2Op, onnx::ReduceLogSumOp, onnx::ReduceLogSumExpOp>(
+            op))
       return lowerReduce(op);
     if (failed(checkNodeTypes(op)))
       return failure();
@@ -1930,28 +1932,131 @@ private:
         if (d == rank - 1 || shape[d] != 1)
           axes.push_back(d);
     }
-    if (axes.size() != 1)
-      return op->emitError("reducing ")
-             << axes.size()
-             << " axes at once is not supported yet (only the innermost)";
-    if (failed(checkInnermostAxis(op, axes.front(), rank)))
-      return failure();
-    auto keepdims = op->getAttrOfType<IntegerAttr>("keepdims");
-    Shape resultShape = shapeOf(result);
-    if ((keepdims && !keepdims.getInt()) &&
-        !(resultShape.size() + 1 == shape.size() && rank >= 2 &&
-          shape[rank - 2] == 1))
-      return op->emitError("keepdims = 0 is not supported yet");
+    for (int64_t &axis : axes) {
+      if (axis < -rank || axis >= rank)
+        return op->emitError("axis ") << axis << " is out of range";
+      axis = (axis + rank) % rank;
+    }
+    llvm::sort(axes);
+    axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
     auto input = bufferFor(data, op);
     if (failed(input))
       return failure();
+    // Sum-based reductions: an element-wise step before, one after.
+    std::optional<Unary> before, after;
+    if (isa<onnx::ReduceL1Op>(op))
+      before = Unary::Abs;
+    if (isa<onnx::ReduceLogSumExpOp>(op))
+      before = Unary::Exp;
+    if (isa<onnx::ReduceL2Op>(op))
+      after = Unary::Sqrt;
+    if (isa<onnx::ReduceLogSumOp, onnx::ReduceLogSumExpOp>(op))
+      after = Unary::Log;
+    const bool squares = isa<onnx::ReduceSumSquareOp, onnx::ReduceL2Op>(op);
     Reduction kind = isa<onnx::ReduceMaxOp>(op)   ? Reduction::Max
                      : isa<onnx::ReduceMinOp>(op) ? Reduction::Min
                                                   : Reduction::Sum;
-    float scale = isa<onnx::ReduceMeanOp>(op) ? 1.0f / shape.back() : 1.0f;
-    emitRowReduction(loc, *input, shape.back(), kind, resultBuffer(result),
-                     scale);
+    int64_t count = 1;
+    Shape kept(shape), keptLeading(shape);
+    for (int64_t axis : axes) {
+      count *= shape[axis];
+      kept[axis] = 1;
+      if (axis != rank - 1)
+        keptLeading[axis] = 1;
+    }
+    const bool innermost = llvm::is_contained(axes, rank - 1);
+    const bool leading = axes.size() > (innermost ? 1u : 0u);
+    float scale = isa<onnx::ReduceMeanOp>(op) ? 1.0f / float(count) : 1.0f;
+    auto scratch = [&](ArrayRef<int64_t> s, StringRef suffix) {
+      return createBuffer(loc, BufferKind::Scratch,
+                          nameFrom(loc, "tmp", suffix),
+                          RankedTensorType::get(s, builder.getF32Type()));
+    };
+    // The result has the kept-dimension layout unless keepdims = 0 dropped
+    // the innermost dimension; then it is laid out at the end.
+    Shape resultShape = shapeOf(result);
+    const bool sameLayout =
+        (resultShape.empty() ? 1 : resultShape.back()) == kept.back();
+    BufferOp source = *input;
+    if (before || squares) {
+      BufferOp pre = scratch(shape, ".terms");
+      SmallVector<ElementwiseStep> steps = {
+          ElementwiseStep::operand(source, shape)};
+      if (squares)
+        steps.push_back(ElementwiseStep::operand(source, shape, Combine::Mul));
+      if (before)
+        steps.push_back(ElementwiseStep::apply(*before));
+      emitElementwise(loc, steps, pre, shape);
+      source = pre;
+    }
+    if (!leading && innermost && !after && sameLayout) {
+      emitRowReduction(loc, source, shape.back(), kind, resultBuffer(result),
+                       scale);
+      return success();
+    }
+    if (leading) {
+      BufferOp partial = scratch(keptLeading, ".partial");
+      emitLeadingReduction(loc, source, shape, axes, kind, partial,
+                           keptLeading);
+      source = partial;
+    }
+    if (innermost) {
+      BufferOp rows = scratch(kept, ".rows");
+      emitRowReduction(loc, source, shape.back(), kind, rows, 1.0f);
+      source = rows;
+    }
+    SmallVector<ElementwiseStep> steps = {
+        ElementwiseStep::operand(source, kept, Combine::First, scale)};
+    if (after)
+      steps.push_back(ElementwiseStep::apply(*after));
+    if (sameLayout) {
+      emitElementwise(loc, steps, resultBuffer(result), kept);
+      return success();
+    }
+    BufferOp finished = scratch(kept, ".kept");
+    emitElementwise(loc, steps, finished, kept);
+    emitRelayout(loc, finished, resultBuffer(result));
     return success();
+  }
+
+  /// Reduces the non-innermost `axes` of `in` lane-wise: each output row is
+  /// a VXM chain over the input rows that differ only along those axes.
+  void emitLeadingReduction(Location loc, BufferOp in, ArrayRef<int64_t> shape,
+                            ArrayRef<int64_t> axes, Reduction kind,
+                            BufferOp out, ArrayRef<int64_t> outShape) {
+    const int64_t rank = shape.size();
+    const Combine fold = kind == Reduction::Sum   ? Combine::Add
+                         : kind == Reduction::Max ? Combine::Max
+                                                  : Combine::Min;
+    const ::lpu::TensorLayout layout = in.getLayout(target);
+    const ::lpu::TensorLayout outLayout = out.getLayout(target);
+    SmallVector<int64_t> reduced;
+    for (int64_t axis : axes)
+      if (axis != rank - 1)
+        reduced.push_back(axis);
+    for (int64_t row = 0; row < outLayout.rows; ++row) {
+      Shape index = rowIndex(outShape, row);
+      for (int64_t j = 0; j < outLayout.vectorsPerRow; ++j) {
+        Value acc;
+        Shape at(index);
+        for (bool more = true; more;) {
+          int64_t inRow = 0;
+          for (int64_t d = 0; d + 1 < rank; ++d)
+            inRow = inRow * shape[d] + at[d];
+          Value v = read(loc, in, inRow * layout.vectorsPerRow + j);
+          acc = acc ? combine(loc, fold, acc, v) : v;
+          more = false;
+          for (int64_t i = int64_t(reduced.size()) - 1; i >= 0 && !more; --i) {
+            int64_t d = reduced[i];
+            if (++at[d] < shape[d])
+              more = true;
+            else
+              at[d] = 0;
+          }
+        }
+        write(loc, acc, out, row * outLayout.vectorsPerRow + j);
+      }
+    }
   }
 
   //===--------------------------------------------------------------------===//

@@ -77,8 +77,38 @@ func.func @main(%x: tensor<2x20xf32> {onnx.name = "x"}) -> (tensor<2x1xf32> {onn
 
 // -----
 
+// Over a leading axis, rows combine lane-wise: each output vector is a VXM
+// chain over the input rows that differ only along axis 0.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[X:.*]] = lpu.buffer input "x" : tensor<3x4xf32>
+// CHECK: %[[Y:.*]] = lpu.buffer output "y" : tensor<1x4xf32>
+// CHECK: %[[P:.*]] = lpu.buffer scratch "sum.partial" : tensor<1x4xf32>
+// CHECK: %[[A:.*]] = lpu.mem.read %[[X]][0]
+// CHECK: %[[B:.*]] = lpu.mem.read %[[X]][1]
+// CHECK: %[[S:.*]] = lpu.vxm.add %[[A]], %[[B]]
+// CHECK: %[[C:.*]] = lpu.mem.read %[[X]][2]
+// CHECK: %[[T:.*]] = lpu.vxm.add %[[S]], %[[C]]
+// CHECK: lpu.mem.write %[[T]], %[[P]][0]
+// CHECK: %[[R:.*]] = lpu.mem.read %[[P]][0]
+// CHECK: lpu.mem.write %[[R]], %[[Y]][0]
 func.func @main(%x: tensor<3x4xf32> {onnx.name = "x"}) -> (tensor<1x4xf32> {onnx.name = "y"}) {
-  // expected-error @+1 {{only the innermost axis is supported yet, not axis 0}}
-  %0 = onnx.ReduceSum %x {axes = [0]} : (tensor<3x4xf32>) -> tensor<1x4xf32>
+  %0 = onnx.ReduceSum %x {axes = [0]} : (tensor<3x4xf32>) -> tensor<1x4xf32> loc("sum")
   return %0 : tensor<1x4xf32>
+}
+
+// -----
+
+// L2 norm over both axes with keepdims = 0: squares, lane-wise sum of the
+// rows, a row sum on the MXM, the square root, and the scalar laid out as
+// the 0-d result.
+// CHECK-LABEL: lpu.program @main
+// CHECK: lpu.buffer scratch "l2.terms" : tensor<3x4xf32>
+// CHECK: lpu.vxm.mul
+// CHECK: lpu.buffer scratch "l2.partial" : tensor<1x4xf32>
+// CHECK: lpu.buffer scratch "l2.rows" : tensor<1x1xf32>
+// CHECK: lpu.mxm.matmul
+// CHECK: lpu.vxm.sqrt
+func.func @main(%x: tensor<3x4xf32> {onnx.name = "x"}) -> (tensor<f32> {onnx.name = "y"}) {
+  %0 = onnx.ReduceL2 %x {keepdims = 0 : i64} : (tensor<3x4xf32>) -> tensor<f32> loc("l2")
+  return %0 : tensor<f32>
 }
