@@ -794,6 +794,34 @@ private:
     return shift(v, to - from); // nothing below the segment moves in
   }
 
+  /// An element of a tensor's row: the buffer, the row, the index in it.
+  struct RowElement {
+    BufferOp buffer;
+    int64_t row, element;
+  };
+
+  /// A vector of `width` lanes gathered from tensor rows: `source(lane)`
+  /// says where output lane `lane` comes from. Each run of lanes within one
+  /// input vector is moved into place by moveLanes (which zeroes the other
+  /// lanes) and the runs are joined by VXM adds.
+  Value gatherLanes(Location loc, int64_t width,
+                    llvm::function_ref<RowElement(int64_t lane)> source) {
+    const int64_t lanes = target.lanes;
+    Value acc;
+    for (int64_t done = 0; done < width;) {
+      RowElement at = source(done);
+      const ::lpu::TensorLayout in = at.buffer.getLayout(target);
+      int64_t inVector = at.element / lanes, lane = at.element % lanes;
+      int64_t inWidth = std::min(lanes, in.rowLength - inVector * lanes);
+      int64_t count = std::min(width - done, inWidth - lane);
+      Value v = read(loc, at.buffer, at.row * in.vectorsPerRow + inVector);
+      v = moveLanes(loc, v, lane, count, done, inWidth);
+      acc = acc ? combine(loc, Combine::Add, acc, v) : v;
+      done += count;
+    }
+    return acc;
+  }
+
   /// Copies `in` into `out`, which holds the same elements in the same
   /// order with another shape: output row r holds the flat elements
   /// [r * rowLength, (r + 1) * rowLength). Each output vector gathers its
@@ -808,19 +836,11 @@ private:
       for (int64_t j = 0; j < to.vectorsPerRow; ++j) {
         int64_t width = std::min(lanes, to.rowLength - j * lanes);
         int64_t flat = row * to.rowLength + j * lanes;
-        Value acc;
-        for (int64_t done = 0; done < width;) {
-          int64_t inRow = (flat + done) / from.rowLength;
-          int64_t element = (flat + done) % from.rowLength;
-          int64_t inVector = element / lanes, lane = element % lanes;
-          int64_t inWidth = std::min(lanes, from.rowLength - inVector * lanes);
-          int64_t count = std::min(width - done, inWidth - lane);
-          Value v = read(loc, in, inRow * from.vectorsPerRow + inVector);
-          v = moveLanes(loc, v, lane, count, done, inWidth);
-          acc = acc ? combine(loc, Combine::Add, acc, v) : v;
-          done += count;
-        }
-        write(loc, acc, out, row * to.vectorsPerRow + j);
+        Value gathered = gatherLanes(loc, width, [&](int64_t lane) {
+          return RowElement{in, (flat + lane) / from.rowLength,
+                            (flat + lane) % from.rowLength};
+        });
+        write(loc, gathered, out, row * to.vectorsPerRow + j);
       }
     }
   }
@@ -1400,20 +1420,11 @@ private:
       }
       for (int64_t j = 0; j < outLayout.vectorsPerRow; ++j) {
         int64_t width = std::min(lanes, out.back() - j * lanes);
-        Value acc;
-        for (int64_t done = 0; done < width;) {
-          auto [i, element] = locateOnAxis(j * lanes + done);
-          const ::lpu::TensorLayout in = inputs[i].getLayout(target);
-          int64_t inVector = element / lanes, lane = element % lanes;
-          int64_t inWidth = std::min(lanes, in.rowLength - inVector * lanes);
-          int64_t count = std::min(width - done, inWidth - lane);
-          Value v = read(loc, inputs[i],
-                         rowOf(shapes[i], index) * in.vectorsPerRow + inVector);
-          v = moveLanes(loc, v, lane, count, done, inWidth);
-          acc = acc ? combine(loc, Combine::Add, acc, v) : v;
-          done += count;
-        }
-        write(loc, acc, result, row * outLayout.vectorsPerRow + j);
+        Value gathered = gatherLanes(loc, width, [&](int64_t lane) {
+          auto [i, element] = locateOnAxis(j * lanes + lane);
+          return RowElement{inputs[i], rowOf(shapes[i], index), element};
+        });
+        write(loc, gathered, result, row * outLayout.vectorsPerRow + j);
       }
     }
     return success();
