@@ -621,7 +621,6 @@ private:
                   const PreparedChain &epilogue, const RowStore &out) {
     const int64_t planes = target.mxmPlanes;
     const int64_t planesPerTurn = opByOp ? 1 : planes;
-    planeWork.resize(planes, 0);
     for (int64_t n = 0; n < out.vectorsPerRow; ++n) {
       // Rows whose partial sum so far is in `out`.
       std::vector<bool> hasPartial(plan.rows, false);
@@ -630,11 +629,7 @@ private:
         const bool lastTurn = first + turn == plan.kTiles;
         // Weight loads dominate the MXM's work: give each tile of the turn
         // to the least loaded distinct plane, the largest tile first.
-        SmallVector<int64_t> order(planes);
-        std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) {
-          return planeWork[x] < planeWork[y];
-        });
+        SmallVector<int64_t> order = planesByWork();
         SmallVector<int64_t> bySize(turn);
         std::iota(bySize.begin(), bySize.end(), 0);
         std::stable_sort(
@@ -1450,11 +1445,21 @@ private:
 
   /// The MXM plane with the least work so far, which the caller then loads.
   NamedAttribute leastLoadedPlane(int64_t work) {
-    planeWork.resize(target.mxmPlanes, 0);
-    int64_t plane = std::min_element(planeWork.begin(), planeWork.end()) -
-                    planeWork.begin();
+    int64_t plane = planesByWork().front();
     planeWork[plane] += work;
     return builder.getNamedAttr("unit", builder.getI32IntegerAttr(plane));
+  }
+
+  /// The MXM planes, least work (weight rows + rows streamed) first; ties
+  /// in plane order.
+  SmallVector<int64_t> planesByWork() {
+    planeWork.resize(target.mxmPlanes, 0);
+    SmallVector<int64_t> order(target.mxmPlanes);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) {
+      return planeWork[x] < planeWork[y];
+    });
+    return order;
   }
 
   /// A transpose that moves the innermost dimension. Output rows run along
