@@ -545,6 +545,24 @@ private:
     return weightSources[key] = source;
   }
 
+  /// Loads `rows` f32 weight rows (`row(r)` is row r) on `plane` and installs
+  /// them, as array rows or, `transposed`, as array columns.
+  void loadAndInstall(Location loc, NamedAttribute plane, int64_t rows,
+                      bool transposed,
+                      llvm::function_ref<Value(int64_t r)> row) {
+    for (int64_t r = 0; r < rows; ++r)
+      emit<LoadWeightsOp>(loc, {row(r)}, {intAttr("row", r), plane});
+    SmallVector<NamedAttribute, 4> attrs = {
+        intAttr("rows", rows),
+        builder.getNamedAttr("element_type",
+                             TypeAttr::get(builder.getF32Type())),
+        plane};
+    if (transposed)
+      attrs.push_back(
+          builder.getNamedAttr("transposed", builder.getUnitAttr()));
+    emit<InstallWeightsOp>(loc, {}, attrs);
+  }
+
   /// A tensor's rows of lane vectors, possibly split into several buffers of
   /// `rowsPerPart` rows, so that its SRAM traffic spreads over as many MEM
   /// slices (a MEM queue issues one access per cycle).
@@ -648,16 +666,9 @@ private:
               builder.getNamedAttr("unit", builder.getI32IntegerAttr(plane));
         }
         for (int64_t i = 0; i < turn; ++i) {
-          int64_t k = first + i, rows = plan.tileRows(k);
-          for (int64_t r = 0; r < rows; ++r)
-            emit<LoadWeightsOp>(loc, {plan.weightRow(k, n, r)},
-                                {intAttr("row", r), units[i]});
-          emit<InstallWeightsOp>(
-              loc, {},
-              {intAttr("rows", rows),
-               builder.getNamedAttr("element_type",
-                                    TypeAttr::get(builder.getF32Type())),
-               units[i]});
+          int64_t k = first + i;
+          loadAndInstall(loc, units[i], plan.tileRows(k), /*transposed=*/false,
+                         [&](int64_t r) { return plan.weightRow(k, n, r); });
         }
         // Partial sums visit the planes west to east: the shortest way.
         SmallVector<int64_t> visit(turn);
@@ -1478,8 +1489,6 @@ private:
       outStride[d] = outStride[d + 1] * to[d + 1];
     }
     BufferOp unit = identityBuffer(loc);
-    const NamedAttribute f32 = builder.getNamedAttr(
-        "element_type", TypeAttr::get(builder.getF32Type()));
     // Every index of the input with a and z at 0.
     Shape index(rank, 0);
     for (bool more = true; more;) {
@@ -1488,20 +1497,14 @@ private:
         for (int64_t j = 0; j < input.vectorsPerRow; ++j) {
           int64_t width = std::min(lanes, from[z] - j * lanes);
           NamedAttribute plane = leastLoadedPlane(rows + width);
-          for (int64_t r = 0; r < rows; ++r) {
+          loadAndInstall(loc, plane, rows, /*transposed=*/true, [&](int64_t r) {
             index[a] = tile * lanes + r;
             int64_t inRow = 0;
             for (int64_t d = 0; d < z; ++d)
               inRow += index[d] * inStride[d];
-            emit<LoadWeightsOp>(loc, {readRow(loc, input, inRow, j)},
-                                {intAttr("row", r), plane});
-          }
+            return readRow(loc, input, inRow, j);
+          });
           index[a] = 0;
-          emit<InstallWeightsOp>(
-              loc, {},
-              {intAttr("rows", rows),
-               builder.getNamedAttr("transposed", builder.getUnitAttr()), f32,
-               plane});
           for (int64_t e = 0; e < width; ++e) {
             index[z] = j * lanes + e;
             int64_t outRow = 0;
@@ -1676,15 +1679,8 @@ private:
         cast<ElementsAttr>(DenseElementsAttr::get(type, scale)));
     NamedAttribute plane =
         leastLoadedPlane(1 + layout.rows * layout.vectorsPerRow);
-    emit<LoadWeightsOp>(loc, {read(loc, weights, 0)},
-                        {intAttr("row", 0), plane});
-    emit<InstallWeightsOp>(
-        loc, {},
-        {intAttr("rows", 1),
-         builder.getNamedAttr("transposed", builder.getUnitAttr()),
-         builder.getNamedAttr("element_type",
-                              TypeAttr::get(builder.getF32Type())),
-         plane});
+    loadAndInstall(loc, plane, 1, /*transposed=*/true,
+                   [&](int64_t) { return read(loc, weights, 0); });
     for (int64_t row = 0; row < layout.rows; ++row) {
       Value acc;
       for (int64_t j = 0; j < layout.vectorsPerRow; ++j) {
@@ -1740,17 +1736,9 @@ private:
       const int64_t first = block * lanes;
       const int64_t rows = std::min(lanes, layout.rows - first);
       NamedAttribute plane = leastLoadedPlane(rows + elements);
-      for (int64_t b = 0; b < rows; ++b)
-        emit<LoadWeightsOp>(
-            loc, {combineRowVectors(loc, in, first + b, rowLength, fold)},
-            {intAttr("row", b), plane});
-      emit<InstallWeightsOp>(
-          loc, {},
-          {intAttr("rows", rows),
-           builder.getNamedAttr("transposed", builder.getUnitAttr()),
-           builder.getNamedAttr("element_type",
-                                TypeAttr::get(builder.getF32Type())),
-           plane});
+      loadAndInstall(loc, plane, rows, /*transposed=*/true, [&](int64_t b) {
+        return combineRowVectors(loc, in, first + b, rowLength, fold);
+      });
       Value acc;
       for (int64_t k = 0; k < elements; ++k) {
         Value column = emit<MatMulOp>(loc, {read(loc, unit, k)}, {plane});
