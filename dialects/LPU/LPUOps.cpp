@@ -214,8 +214,7 @@ LogicalResult ProgramOp::verifyRegions() {
 
 ::lpu::TensorLayout BufferOp::getLayout(const ::lpu::TargetDesc &target) {
   auto shape = getTensorType().getShape();
-  return ::lpu::layoutFor(std::vector<int64_t>(shape.begin(), shape.end()),
-                          target.lanes);
+  return ::lpu::layoutFor(shape.data(), shape.size(), target.lanes);
 }
 
 int64_t BufferOp::getNumParts() {

@@ -22,6 +22,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 
+#include <limits>
 #include <map>
 
 namespace lpuc::lpu {
@@ -67,26 +68,65 @@ public:
       used.resize(std::max<size_t>(cycle + 1, 2 * used.size()), 0);
     used[cycle] = 1;
   }
+  /// The first cycle from `cycle` on that starts `span` free cycles.
+  int64_t nextFree(int64_t cycle, int64_t span = 1) const {
+    for (int64_t run = 0; run < span; ++cycle)
+      run = isFree(cycle) ? run + 1 : 0;
+    return cycle - span;
+  }
 
 private:
   std::vector<uint8_t> used;
 };
 
-/// Column intervals [lo, hi] of values on one stream slot (diagonal).
-using SlotUse = llvm::SmallVector<std::pair<int64_t, int64_t>, 2>;
+/// Which column intervals [lo, hi] of each diagonal of one stream carry a
+/// value. Indexed by diagonal rather than hashed: successive trial cycles
+/// probe neighbouring diagonals, which then share cache lines.
+class StreamSlots {
+public:
+  /// Diagonals start at -`minDiagonal`.
+  explicit StreamSlots(int64_t minDiagonal) : bias(minDiagonal) {}
 
-bool overlaps(const SlotUse &uses, int64_t lo, int64_t hi) {
-  return llvm::any_of(uses,
-                      [&](auto &u) { return u.first <= hi && lo <= u.second; });
-}
+  bool overlaps(int64_t diagonal, int64_t lo, int64_t hi) const {
+    size_t index = diagonal + bias;
+    for (int32_t u = index < head.size() ? head[index] : -1; u >= 0;
+         u = uses[u].next)
+      if (uses[u].lo <= hi && lo <= uses[u].hi)
+        return true;
+    return false;
+  }
+  void add(int64_t diagonal, int64_t lo, int64_t hi) {
+    size_t index = diagonal + bias;
+    if (index >= head.size())
+      head.resize(std::max(index + 1, 2 * head.size()), -1);
+    uses.push_back({int32_t(lo), int32_t(hi), head[index]});
+    head[index] = int32_t(uses.size() - 1);
+  }
+
+private:
+  struct Use {
+    int32_t lo, hi;
+    int32_t next; // the diagonal's previous use, or -1
+  };
+  int64_t bias;
+  std::vector<int32_t> head; // per diagonal: its last use, or -1
+  std::vector<Use> uses;
+};
 
 struct Node {
   InstructionOpInterface inst;
+  Operation *op = nullptr;
+  Opcode opcode = Opcode::Nop;
   int parent = -1;
   int64_t offset = 0; // issue cycle relative to the root's
   int64_t column = 0;
   UnitKind kind = UnitKind::Any;
   llvm::SmallVector<int64_t, 4> queues; // candidate units of `kind`
+  // Facts looked up once per tree rather than once per trial cycle.
+  int64_t latency = 0;
+  int64_t span = 1;              // queue cycles taken (NOP counts)
+  std::optional<Cell> cell;      // SRAM vector read or written
+  Occupancy *bankPort = nullptr; // that vector's bank, if any
   // Chosen by a successful trial.
   int64_t unit = 0;
   int64_t stream = -1;
@@ -99,7 +139,7 @@ public:
     for (unsigned k = 0; k < ::lpu::kNumUnitKinds; ++k)
       queueBusy[k].resize(target.unitCount(static_cast<UnitKind>(k)));
     bankBusy.resize(size_t(target.memSlices) * target.memBanks);
-    streamSlots.resize(target.numStreams());
+    streamSlots.assign(target.numStreams(), StreamSlots(target.numColumns()));
     planes.resize(target.mxmPlanes);
   }
 
@@ -198,11 +238,18 @@ private:
                         llvm::SmallVectorImpl<Node> &nodes) {
     Node node;
     node.inst = inst;
+    node.op = inst.getOperation();
+    node.opcode = inst.getOpcode();
     node.parent = parent;
     node.kind = getQueueKind(inst);
+    node.latency = latency(inst);
+    node.span = nopCount(inst);
     Operation *op = inst.getOperation();
     if (getAccessedBuffer(op)) {
-      node.queues = {getMemSlice(op)};
+      node.cell = cellOf(op);
+      node.queues = {node.cell->first};
+      if (isa<ReadOp, WriteOp>(op))
+        node.bankPort = &bank(node.cell->first, node.cell->second);
     } else if (auto unit = inst.getUnitIndex()) {
       node.queues = {*unit};
     } else if (node.kind == UnitKind::Sxm) {
@@ -230,7 +277,7 @@ private:
     node.column = target.unitColumn(node.kind, node.queues.front());
     if (parent >= 0) {
       const Node &p = nodes[parent];
-      node.offset = p.offset - latency(inst) - std::abs(p.column - node.column);
+      node.offset = p.offset - node.latency - std::abs(p.column - node.column);
     }
     int self = nodes.size();
     nodes.push_back(node);
@@ -263,10 +310,10 @@ private:
 
   /// The earliest issue cycle SRAM order, MXM weight state and the queue's
   /// own order allow for `node`, or failure if program order cannot hold.
-  FailureOr<int64_t> stateBound(Node node) {
-    Operation *op = node.inst.getOperation();
+  FailureOr<int64_t> stateBound(const Node &node) {
+    Operation *op = node.op;
     if (isa<ReadOp>(op)) {
-      CellState &cell = cells[cellOf(op)];
+      CellState &cell = cells[*node.cell];
       if (cell.writesPlaced != readVersion.lookup(op))
         return op->emitError("reads SRAM that a later write (in program "
                              "order) overwrites before this read's consumer");
@@ -274,9 +321,8 @@ private:
     }
     if (isa<WriteOp>(op)) {
       // Land after every earlier read issued and after the previous write.
-      CellState &cell = cells[cellOf(op)];
-      return std::max(cell.lastReadIssue, cell.visibleAt) + 1 -
-             latency(node.inst);
+      CellState &cell = cells[*node.cell];
+      return std::max(cell.lastReadIssue, cell.visibleAt) + 1 - node.latency;
     }
     if (node.kind != UnitKind::Mxm)
       return isa<NopOp>(op) ? nopBound(node) : 0;
@@ -302,8 +348,8 @@ private:
     return it == lastIssue.end() ? 0 : it->second + 1;
   }
 
-  int64_t nopCount(Node node) {
-    auto nop = dyn_cast<NopOp>(node.inst.getOperation());
+  static int64_t nopCount(InstructionOpInterface inst) {
+    auto nop = dyn_cast<NopOp>(inst.getOperation());
     return nop ? static_cast<int64_t>(nop.getCount()) : 1;
   }
 
@@ -315,24 +361,26 @@ private:
   }
 
   /// SRAM bank and cycle an instruction's port access uses, if any.
-  std::optional<std::pair<Occupancy *, int64_t>> bankUse(Node node,
+  std::optional<std::pair<Occupancy *, int64_t>> bankUse(const Node &node,
                                                          int64_t issue) {
-    Operation *op = node.inst.getOperation();
-    if (!isa<ReadOp, WriteOp>(op))
+    if (!node.bankPort)
       return std::nullopt;
-    int64_t at = target.bankAccessCycle(node.inst.getOpcode(), issue);
-    return std::make_pair(&bank(getMemSlice(op), getSramAddress(op)), at);
+    int64_t at = target.bankAccessCycle(node.opcode, issue);
+    return std::make_pair(node.bankPort, at);
   }
 
   /// Tries to place every node with the root at cycle `root`; on success
-  /// fills in each node's unit and stream.
-  bool tryPlace(llvm::SmallVectorImpl<Node> &nodes, int64_t root) {
+  /// fills in each node's unit and stream and returns `root`. Otherwise
+  /// returns a later root cycle before which no trial can succeed: a node
+  /// whose queues or bank port are taken by earlier trees at its issue cycle
+  /// blocks every root until one frees up.
+  int64_t tryPlace(llvm::SmallVectorImpl<Node> &nodes, int64_t root) {
     llvm::SmallVector<std::tuple<UnitKind, int64_t, int64_t>, 16> queueClaims;
     llvm::SmallVector<std::pair<Occupancy *, int64_t>, 16> bankClaims;
     llvm::SmallVector<std::tuple<int64_t, int64_t, int64_t, int64_t>, 16>
         slotClaims; // stream, diagonal, lo, hi
     for (Node &node : nodes) {
-      int64_t issue = root + node.offset, span = nopCount(node);
+      int64_t issue = root + node.offset, span = node.span;
       auto queueFree = [&](int64_t unit) {
         Occupancy &busy = queue(node.kind, unit);
         for (int64_t c = issue; c < issue + span; ++c)
@@ -343,22 +391,27 @@ private:
         return true;
       };
       auto unit = llvm::find_if(node.queues, queueFree);
-      if (unit == node.queues.end())
-        return false;
+      if (unit == node.queues.end()) {
+        int64_t next = std::numeric_limits<int64_t>::max();
+        for (int64_t q : node.queues)
+          next = std::min(next, queue(node.kind, q).nextFree(issue, span));
+        return root + std::max<int64_t>(1, next - issue);
+      }
       node.unit = *unit;
       for (int64_t c = issue; c < issue + span; ++c)
         queueClaims.push_back({node.kind, node.unit, c});
       if (auto use = bankUse(node, issue)) {
-        if (!use->first->isFree(use->second) ||
-            llvm::is_contained(bankClaims, *use))
-          return false;
+        if (!use->first->isFree(use->second))
+          return root + use->first->nextFree(use->second) - use->second;
+        if (llvm::is_contained(bankClaims, *use))
+          return root + 1;
         bankClaims.push_back(*use);
       }
       if (node.parent < 0)
         continue;
       // The result lands here and must pass the consumer's column.
       const Node &consumer = nodes[node.parent];
-      int64_t landed = issue + latency(node.inst);
+      int64_t landed = issue + node.latency;
       int64_t lo = std::min(node.column, consumer.column);
       int64_t hi = std::max(node.column, consumer.column);
       node.stream = -1;
@@ -369,8 +422,7 @@ private:
             (!east && consumer.column > node.column))
           continue;
         int64_t diag = target.streamDiagonal(s, node.column, landed);
-        auto it = streamSlots[s].find(diag);
-        if (it != streamSlots[s].end() && overlaps(it->second, lo, hi))
+        if (streamSlots[s].overlaps(diag, lo, hi))
           continue;
         if (llvm::any_of(slotClaims, [&](auto &c) {
               return std::get<0>(c) == s && std::get<1>(c) == diag &&
@@ -381,9 +433,9 @@ private:
         slotClaims.push_back({s, diag, lo, hi});
       }
       if (node.stream < 0)
-        return false;
+        return root + 1;
     }
-    return true;
+    return root;
   }
 
   /// Two nodes of one tree that need the same single queue or bank port at
@@ -440,8 +492,8 @@ private:
     // cycle exists within the schedule's length plus the tree's own span.
     const int64_t limit = earliest + totalCycles + 4096;
     int64_t root = earliest;
-    while (!tryPlace(nodes, root))
-      if (++root > limit)
+    for (int64_t next; (next = tryPlace(nodes, root)) != root; root = next)
+      if (next > limit)
         return rootInst->emitError("found no cycle at which this instruction "
                                    "and its operands can all be placed");
     commit(nodes, root);
@@ -451,7 +503,7 @@ private:
   void commit(llvm::SmallVectorImpl<Node> &nodes, int64_t root) {
     for (Node &node : nodes) {
       Operation *op = node.inst.getOperation();
-      int64_t issue = root + node.offset, span = nopCount(node);
+      int64_t issue = root + node.offset, span = node.span;
       node.inst.setPlacement(issue, node.unit);
       if (node.stream >= 0)
         node.inst.setResultStream(node.stream);
@@ -464,20 +516,19 @@ private:
       last = std::max(last, issue + span - 1);
       if (auto use = bankUse(node, issue))
         use->first->take(use->second);
-      int64_t landed = issue + (isa<NopOp>(op) ? span : latency(node.inst));
+      int64_t landed = issue + (isa<NopOp>(op) ? span : node.latency);
       totalCycles = std::max(totalCycles, landed);
       if (node.parent >= 0) {
         int64_t consumer = nodes[node.parent].column;
-        streamSlots[node.stream]
-                   [target.streamDiagonal(node.stream, node.column, landed)]
-                       .push_back({std::min(node.column, consumer),
-                                   std::max(node.column, consumer)});
+        streamSlots[node.stream].add(
+            target.streamDiagonal(node.stream, node.column, landed),
+            std::min(node.column, consumer), std::max(node.column, consumer));
       }
       if (isa<ReadOp>(op)) {
-        CellState &cell = cells[cellOf(op)];
+        CellState &cell = cells[*node.cell];
         cell.lastReadIssue = std::max(cell.lastReadIssue, issue);
       } else if (isa<WriteOp>(op)) {
-        CellState &cell = cells[cellOf(op)];
+        CellState &cell = cells[*node.cell];
         cell.visibleAt = landed;
         ++cell.writesPlaced;
       } else if (node.kind == UnitKind::Mxm) {
@@ -499,7 +550,7 @@ private:
   const ::lpu::TargetDesc &target;
   std::vector<Occupancy> queueBusy[::lpu::kNumUnitKinds];
   std::vector<Occupancy> bankBusy; // [slice * banks + bank]
-  std::vector<llvm::DenseMap<int64_t, SlotUse>> streamSlots;
+  std::vector<StreamSlots> streamSlots;
   std::map<std::pair<unsigned, int64_t>, int64_t> lastIssue;
   std::vector<PlaneState> planes;
   llvm::DenseMap<Cell, CellState> cells;

@@ -24,18 +24,23 @@ struct TensorLayout {
   int64_t numElements() const { return rows * rowLength; }
 };
 
-inline TensorLayout layoutFor(const std::vector<int64_t> &shape,
+inline TensorLayout layoutFor(const int64_t *shape, size_t rank,
                               uint32_t lanes) {
   TensorLayout layout;
-  if (!shape.empty()) {
-    layout.rowLength = shape.back();
-    for (size_t i = 0; i + 1 < shape.size(); ++i)
+  if (rank) {
+    layout.rowLength = shape[rank - 1];
+    for (size_t i = 0; i + 1 < rank; ++i)
       layout.rows *= shape[i];
   }
   layout.vectorsPerRow = (layout.rowLength + lanes - 1) / lanes;
   if (layout.vectorsPerRow == 0)
     layout.vectorsPerRow = 1;
   return layout;
+}
+
+inline TensorLayout layoutFor(const std::vector<int64_t> &shape,
+                              uint32_t lanes) {
+  return layoutFor(shape.data(), shape.size(), lanes);
 }
 
 } // namespace lpu
