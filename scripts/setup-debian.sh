@@ -19,6 +19,8 @@ PACKAGES=(
   googletest libgtest-dev
   # ONNX conformance data and test-model generation (never used by the compiler itself).
   libonnx-testdata python3 python3-onnx python3-numpy
+  # Real-model tests: export ResNet-18, MobileNetV2 and a transformer encoder with torch.
+  python3-torch python3-torchvision
 )
 
 export DEBIAN_FRONTEND=noninteractive

@@ -191,6 +191,14 @@ int runCompiler(const DriverOptions &options) {
   onnx_model::LoadOptions loadOptions;
   if (!parseShapes(options.shapes, loadOptions))
     return 1;
+  for (const std::string &spec : options.inputValues) {
+    auto [name, path] = llvm::StringRef(spec).split('=');
+    if (name.empty() || path.empty()) {
+      reportError("--input-value expects NAME=FILE.pb, got '" + spec + "'");
+      return 1;
+    }
+    loadOptions.inputValues[name.str()] = path.str();
+  }
   if (!options.mlirOptions.empty() && !applyMLIROptions(options.mlirOptions))
     return 1;
 

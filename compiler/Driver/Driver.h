@@ -25,6 +25,8 @@ struct DriverOptions {
   std::string target = "lpu-v1";
   /// NAME=DxDxD static input shapes.
   std::vector<std::string> shapes;
+  /// NAME=FILE.pb input values fixed at compile time.
+  std::vector<std::string> inputValues;
   /// Print weight blobs in MLIR output instead of eliding large ones.
   bool printWeights = false;
   /// "global" (default) or "op-by-op" (the benchmarks' baseline).

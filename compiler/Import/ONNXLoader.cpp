@@ -8,6 +8,7 @@
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -235,6 +236,58 @@ bool fixInputShapes(onnx::GraphProto &graph, const LoadOptions &options,
   return true;
 }
 
+/// Turns the inputs --input-value names into initializers holding the
+/// given tensors, after checking that each matches the input's declared type.
+bool bindInputValues(onnx::GraphProto &graph, const LoadOptions &options,
+                     std::string &error) {
+  for (const auto &[name, path] : options.inputValues) {
+    auto input = std::find_if(
+        graph.input().begin(), graph.input().end(),
+        [&, &name = name](const onnx::ValueInfoProto &v) {
+          return v.name() == name;
+        });
+    bool isInitializer = std::any_of(
+        graph.initializer().begin(), graph.initializer().end(),
+        [&, &name = name](const onnx::TensorProto &t) {
+          return t.name() == name;
+        });
+    if (input == graph.input().end() || isInitializer) {
+      error = "--input-value names '" + name + "', which is not a graph input";
+      return false;
+    }
+    std::ifstream in(path, std::ios::binary);
+    onnx::TensorProto tensor;
+    if (!in || !tensor.ParseFromIstream(&in)) {
+      error = "--input-value " + name + ": '" + path +
+              "' is not a readable serialized TensorProto";
+      return false;
+    }
+    const auto &declared = input->type().tensor_type();
+    if (tensor.data_type() != declared.elem_type()) {
+      error = "--input-value " + name + ": the tensor has data type " +
+              std::to_string(tensor.data_type()) + ", the input " +
+              std::to_string(declared.elem_type());
+      return false;
+    }
+    if (declared.has_shape()) {
+      const auto &dims = declared.shape().dim();
+      bool same = dims.size() == tensor.dims_size();
+      for (int i = 0; same && i < dims.size(); ++i)
+        same = !dims[i].has_dim_value() ||
+               dims[i].dim_value() == tensor.dims(i);
+      if (!same) {
+        error = "--input-value " + name +
+                ": the tensor's shape differs from the input's";
+        return false;
+      }
+    }
+    tensor.set_name(name);
+    *graph.add_initializer() = tensor;
+    graph.mutable_input()->erase(input);
+  }
+  return true;
+}
+
 bool convertGraph(const onnx::ModelProto &model, Graph &graph,
                   std::string &error) {
   const onnx::GraphProto &g = model.graph();
@@ -327,6 +380,8 @@ bool loadModelImpl(const std::string &path, const LoadOptions &options,
     }
   }
 
+  if (!bindInputValues(*model.mutable_graph(), options, error))
+    return false;
   std::set<std::string> initializerNames;
   for (const auto &init : model.graph().initializer())
     initializerNames.insert(init.name());

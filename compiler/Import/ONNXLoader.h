@@ -95,6 +95,10 @@ struct Graph {
 struct LoadOptions {
   /// Static shapes for inputs, replacing whatever the model declares.
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Graph inputs whose values are fixed at compile time: name -> path of a
+  /// serialized TensorProto (.pb, the ONNX test-data format). The input
+  /// becomes an initializer, so shape inference and folding see its values.
+  std::map<std::string, std::string> inputValues;
 };
 
 /// Reads `path`, runs the ONNX checker and strict shape inference, and

@@ -4,6 +4,7 @@
 
 #include "compiler/Conversion/Passes.h"
 #include "dialects/LPU/Transforms/Passes.h"
+#include "dialects/ONNX/Transforms/Passes.h"
 #include "dialects/ONNX/ONNXOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -51,6 +52,7 @@ void buildLoweringPipeline(OpPassManager &pm, const LoweringOptions &options,
                            Phase stopAfter) {
   if (stopAfter < Phase::ISel)
     return;
+  pm.addNestedPass<func::FuncOp>(onnx::createFoldConstants());
   ConvertONNXToLPUOptions iselOptions;
   iselOptions.target = options.target;
   iselOptions.opByOp = options.opByOp;
@@ -89,6 +91,7 @@ struct LoweringPipelineOptions
 void registerPassesAndPipelines() {
   registerConversionPasses();
   lpu::registerLPUPasses();
+  onnx::registerONNXPasses();
   PassPipelineRegistration<LoweringPipelineOptions>(
       "lpuc-lowering",
       "The whole lpuc lowering: ONNX graph to a scheduled lpu.program",

@@ -4,7 +4,12 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/TypeUtilities.h"
+
+#include <cstring>
 
 using namespace mlir;
 using namespace lpuc::onnx;
@@ -107,4 +112,113 @@ LogicalResult ClipOp::verify() {
         !(type.getRank() == 1 && type.getDimSize(0) == 1))
       return emitOpError("bounds must be scalars, got ") << bound.getType();
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Constant operands
+//===----------------------------------------------------------------------===//
+
+std::optional<SmallVector<int64_t>>
+lpuc::onnx::getConstantIntegers(Value value) {
+  auto constant = value.getDefiningOp<arith::ConstantOp>();
+  if (!constant)
+    return std::nullopt;
+  auto type = dyn_cast<RankedTensorType>(constant.getType());
+  auto element = type ? dyn_cast<IntegerType>(type.getElementType()) : nullptr;
+  if (!element)
+    return std::nullopt;
+  SmallVector<int64_t> values;
+  if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue())) {
+    for (const APInt &v : dense.getValues<APInt>())
+      values.push_back(element.isUnsigned() ? int64_t(v.getZExtValue())
+                                            : v.getSExtValue());
+    return values;
+  }
+  auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue());
+  AsmResourceBlob *blob = resource ? resource.getRawHandle().getBlob() : nullptr;
+  const size_t width = element.getWidth() / 8;
+  if (!blob || width == 0 || blob->getData().size() != type.getNumElements() * width)
+    return std::nullopt;
+  const char *raw = blob->getData().data();
+  for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, raw + i * width, width); // little-endian host
+    if (!element.isUnsigned() && width < 8 && (bits >> (8 * width - 1)) & 1)
+      bits |= ~uint64_t(0) << (8 * width);
+    values.push_back(int64_t(bits));
+  }
+  return values;
+}
+
+FailureOr<SliceBounds> lpuc::onnx::getSliceBounds(
+    ArrayRef<int64_t> shape, ArrayRef<int64_t> starts, ArrayRef<int64_t> ends,
+    std::optional<ArrayRef<int64_t>> axes,
+    std::optional<ArrayRef<int64_t>> steps, std::string &error) {
+  const int64_t rank = shape.size();
+  SliceBounds bounds;
+  bounds.start.assign(rank, 0);
+  bounds.step.assign(rank, 1);
+  bounds.size.assign(shape.begin(), shape.end());
+  if (starts.size() != ends.size() || (axes && axes->size() != starts.size()) ||
+      (steps && steps->size() != starts.size())) {
+    error = "starts, ends, axes and steps differ in length";
+    return failure();
+  }
+  SmallVector<bool> seen(rank, false);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    int64_t axis = axes ? (*axes)[i] : int64_t(i);
+    if (axis < 0)
+      axis += rank;
+    if (axis < 0 || axis >= rank || seen[axis]) {
+      error = "axis " + std::to_string(axes ? (*axes)[i] : int64_t(i)) +
+              " is out of range or repeated";
+      return failure();
+    }
+    seen[axis] = true;
+    const int64_t dim = shape[axis];
+    const int64_t step = steps ? (*steps)[i] : 1;
+    if (step == 0) {
+      error = "a step is 0";
+      return failure();
+    }
+    auto position = [&](int64_t p) {
+      if (p < 0)
+        p = p < -dim ? -1 : p + dim; // saturating: INT64_MIN stays negative
+      return step > 0 ? std::clamp<int64_t>(p, 0, dim)
+                      : std::clamp<int64_t>(p, -1, dim - 1);
+    };
+    int64_t start = position(starts[i]), end = position(ends[i]);
+    if (step > 0 && start < 0)
+      start = 0;
+    int64_t count = step > 0 ? (end - start + step - 1) / step
+                             : (start - end + (-step) - 1) / (-step);
+    bounds.start[axis] = start;
+    bounds.step[axis] = step;
+    bounds.size[axis] = std::max<int64_t>(count, 0);
+  }
+  return bounds;
+}
+
+FailureOr<SliceBounds> lpuc::onnx::getSliceBounds(SliceOp op) {
+  auto type = dyn_cast<RankedTensorType>(op.getData().getType());
+  if (!type || !type.hasStaticShape())
+    return op.emitError("Slice needs a statically shaped input");
+  auto starts = getConstantIntegers(op.getStarts());
+  auto ends = getConstantIntegers(op.getEnds());
+  std::optional<SmallVector<int64_t>> axes, steps;
+  if (op.getAxes())
+    axes = getConstantIntegers(op.getAxes());
+  if (op.getSteps())
+    steps = getConstantIntegers(op.getSteps());
+  if (!starts || !ends || (op.getAxes() && !axes) || (op.getSteps() && !steps))
+    return op.emitError("Slice starts, ends, axes and steps must be known at "
+                        "compile time");
+  std::string error;
+  auto bounds = getSliceBounds(
+      type.getShape(), *starts, *ends,
+      axes ? std::optional<ArrayRef<int64_t>>(*axes) : std::nullopt,
+      steps ? std::optional<ArrayRef<int64_t>>(*steps) : std::nullopt, error);
+  if (failed(bounds))
+    return op.emitError("Slice: ") << error;
+  return bounds;
 }

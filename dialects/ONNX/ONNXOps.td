@@ -309,6 +309,99 @@ def ONNX_ConcatOp : ONNX_Op<"Concat"> {
   }];
 }
 
+// Shape computations and data movement. Inputs that ONNX gives as tensors
+// but that fix the output's shape (starts, pads, repeats...) must be
+// constants by lowering time: the fold-constants pass evaluates whatever
+// shape arithmetic leads to them.
+def ONNX_ShapeOp : ONNX_Op<"Shape"> {
+  let summary = "The dimensions of `data` from `start` to `end`";
+  let arguments = (ins AnyTensor:$data, OptionalAttr<I64Attr>:$start,
+                       OptionalAttr<I64Attr>:$end);
+  let results = (outs AnyTensor:$shape);
+  let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_GatherOp : ONNX_Op<"Gather"> {
+  let summary = "Picks the entries of `data` along `axis` that `indices` name";
+  let arguments = (ins AnyTensor:$data, AnyTensor:$indices,
+                       DefaultValuedAttr<I64Attr, "0">:$axis);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_SliceOp : ONNX_Op<"Slice"> {
+  let summary = "Strided slice: starts, ends, axes and steps are inputs";
+  let arguments = (ins AnyTensor:$data, AnyTensor:$starts, AnyTensor:$ends,
+                       Variadic<ONNX_Value>:$axes_and_steps);
+  let results = (outs AnyTensor:$output);
+  let extraClassDeclaration = [{
+    /// The optional inputs, null when omitted.
+    ::mlir::Value getAxes() { return getOptional(0); }
+    ::mlir::Value getSteps() { return getOptional(1); }
+    ::mlir::Value getOptional(unsigned i) {
+      auto rest = getAxesAndSteps();
+      if (i >= rest.size() || ::mlir::isa<::mlir::NoneType>(rest[i].getType()))
+        return nullptr;
+      return rest[i];
+    }
+  }];
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_SplitOp : ONNX_Op<"Split"> {
+  let summary = "Cuts `input` along `axis` into the outputs";
+  let arguments = (ins AnyTensor:$input, Optional<AnyTensor>:$split_input,
+                       DefaultValuedAttr<I64Attr, "0">:$axis,
+                       OptionalAttr<I64ArrayAttr>:$split);
+  let results = (outs Variadic<AnyTensor>:$outputs);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_ExpandOp : ONNX_Op<"Expand"> {
+  let summary = "Broadcasts `input` to `shape`";
+  let arguments = (ins AnyTensor:$input, AnyTensor:$shape);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_TileOp : ONNX_Op<"Tile"> {
+  let summary = "Repeats `input` `repeats[i]` times along each axis i";
+  let arguments = (ins AnyTensor:$input, AnyTensor:$repeats);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_PadOp : ONNX_Op<"Pad"> {
+  let summary = "Pads with a constant, or by reflecting or repeating edges";
+  let arguments = (ins AnyTensor:$data, AnyTensor:$pads,
+                       Optional<AnyTensor>:$constant_value,
+                       DefaultValuedAttr<StrAttr, "\"constant\"">:$mode);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_ConstantOfShapeOp : ONNX_Op<"ConstantOfShape"> {
+  let summary = "A tensor of the given shape filled with `value`";
+  let arguments = (ins AnyTensor:$input, OptionalAttr<ElementsAttr>:$value);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_RangeOp : ONNX_Op<"Range"> {
+  let summary = "start, start + delta, ... up to (not including) limit";
+  let arguments = (ins AnyTensor:$start, AnyTensor:$limit, AnyTensor:$delta);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_CastOp : ONNX_Op<"Cast"> {
+  let summary = "Converts elements to the type `to` names";
+  let arguments = (ins AnyTensor:$input, I64Attr:$to,
+                       DefaultValuedAttr<I64Attr, "1">:$saturate);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
 def ONNX_NodeOp : ONNX_Op<"Node"> {
   let summary = "Any ONNX operator lpuc has no dedicated op for";
   let description = [{

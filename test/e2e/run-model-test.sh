@@ -8,9 +8,9 @@ set -euo pipefail
 lpuc=$1 lpu_run=$2 model_dir=$3 target=$4 work=$5
 shift 5
 mkdir -p "$work"
-"$lpuc" "$model_dir/model.onnx" --target="$target" -o "$work/model.lpu"
-predicted=$("$lpuc" "$model_dir/model.onnx" --target="$target" --emit=lpu |
-  sed -n 's/.*lpu.program @main .*cycles = \([0-9]*\) : i64.*/\1/p')
+# The report's first line: "<target>: <cycles> cycles = ...".
+predicted=$("$lpuc" "$model_dir/model.onnx" --target="$target" \
+  -o "$work/model.lpu" --report | sed -n '1s/^[^:]*: \([0-9]*\) cycles.*/\1/p')
 found=0
 for data in "$model_dir"/test_data_set_*; do
   found=1

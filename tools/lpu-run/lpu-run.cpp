@@ -189,13 +189,36 @@ int run(const Options &opts) {
   std::map<size_t, std::string> inputFiles;
   std::map<size_t, std::string> expectedFiles;
   if (!opts.testDataDir.empty()) {
-    for (size_t i = 0; i < numInputs; ++i) {
+    std::vector<std::string> files;
+    for (size_t i = 0;; ++i) {
       fs::path p =
           fs::path(opts.testDataDir) / ("input_" + std::to_string(i) + ".pb");
       if (!fs::exists(p))
-        return error(p.string() + ": missing (the program has " +
-                     std::to_string(numInputs) + " inputs)");
-      inputFiles[i] = p.string();
+        break;
+      files.push_back(p.string());
+    }
+    if (files.size() < numInputs)
+      return error(opts.testDataDir + ": " + std::to_string(files.size()) +
+                   " input files, but the program has " +
+                   std::to_string(numInputs) + " inputs");
+    if (files.size() == numInputs) {
+      for (size_t i = 0; i < numInputs; ++i)
+        inputFiles[i] = files[i];
+    } else {
+      // Some graph inputs were fixed at compile time (lpuc --input-value):
+      // the files feed the program's inputs by tensor name.
+      for (const std::string &file : files) {
+        lpu::HostTensor tensor;
+        std::string readError;
+        if (!lpu::readTensorFile(file, tensor, readError))
+          return error(readError);
+        if (auto it = inputIndex.find(tensor.name); it != inputIndex.end())
+          inputFiles[it->second] = file;
+      }
+      for (size_t i = 0; i < numInputs; ++i)
+        if (!inputFiles.count(i))
+          return error(opts.testDataDir + ": no input file names input '" +
+                       std::string(inputInfo[i].name) + "'");
     }
     for (size_t i = 0; i < numOutputs; ++i) {
       fs::path p =

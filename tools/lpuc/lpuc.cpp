@@ -26,6 +26,10 @@ int main(int argc, char **argv) {
   app.add_option("--shape", options.shapes,
                  "NAME=DIMS: static shape for a graph input, e.g. "
                  "x=1x3x224x224 (repeatable)");
+  app.add_option("--input-value", options.inputValues,
+                 "NAME=FILE.pb: fix a graph input's value at compile time (a "
+                 "serialized TensorProto), e.g. the starts of a Slice or the "
+                 "indices of a Gather (repeatable)");
   app.add_option("--schedule", options.schedule,
                  "global: the whole graph at once; op-by-op: one ONNX node "
                  "after another (baseline)")

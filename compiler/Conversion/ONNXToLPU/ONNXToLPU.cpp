@@ -733,6 +733,9 @@ private:
             onnx::ReduceL2Op, onnx::ReduceLogSumOp, onnx::ReduceLogSumExpOp>(
             op))
       return lowerReduce(op);
+    if (isa<onnx::SliceOp, onnx::SplitOp, onnx::ExpandOp, onnx::TileOp,
+            onnx::PadOp, onnx::GatherOp>(op))
+      return lowerDataMovement(op);
     if (failed(checkNodeTypes(op)))
       return failure();
     if (isElementwiseNode(op))
@@ -807,25 +810,264 @@ private:
   };
 
   /// A vector of `width` lanes gathered from tensor rows: `source(lane)`
-  /// says where output lane `lane` comes from. Each run of lanes within one
-  /// input vector is moved into place by moveLanes (which zeroes the other
-  /// lanes) and the runs are joined by VXM adds.
-  Value gatherLanes(Location loc, int64_t width,
-                    llvm::function_ref<RowElement(int64_t lane)> source) {
+  /// says where output lane `lane` comes from, or nothing for a zero lane.
+  /// Each run of consecutive elements within one input vector is moved into
+  /// place by moveLanes (which zeroes the other lanes) and the runs are
+  /// joined by VXM adds.
+  Value gatherLanes(
+      Location loc, int64_t width,
+      llvm::function_ref<std::optional<RowElement>(int64_t lane)> source) {
     const int64_t lanes = target.lanes;
     Value acc;
     for (int64_t done = 0; done < width;) {
-      RowElement at = source(done);
-      const ::lpu::TensorLayout in = at.buffer.getLayout(target);
-      int64_t inVector = at.element / lanes, lane = at.element % lanes;
+      std::optional<RowElement> at = source(done);
+      if (!at) {
+        ++done;
+        continue;
+      }
+      const ::lpu::TensorLayout in = at->buffer.getLayout(target);
+      int64_t inVector = at->element / lanes, lane = at->element % lanes;
       int64_t inWidth = std::min(lanes, in.rowLength - inVector * lanes);
-      int64_t count = std::min(width - done, inWidth - lane);
-      Value v = read(loc, at.buffer, at.row * in.vectorsPerRow + inVector);
+      int64_t count = 1;
+      for (int64_t limit = std::min(width - done, inWidth - lane);
+           count < limit; ++count) {
+        std::optional<RowElement> next = source(done + count);
+        if (!next || next->buffer != at->buffer || next->row != at->row ||
+            next->element != at->element + count)
+          break;
+      }
+      Value v = read(loc, at->buffer, at->row * in.vectorsPerRow + inVector);
       v = moveLanes(loc, v, lane, count, done, inWidth);
       acc = acc ? combine(loc, Combine::Add, acc, v) : v;
       done += count;
     }
+    if (!acc)
+      acc = read(loc, scalarConstant(loc, ".zero", 0.0f), 0);
     return acc;
+  }
+
+  /// Writes `out` element by element: `source(i, lane)` says which tensor
+  /// element flat output element i (in vector lane `lane`) copies, or
+  /// nothing for zero. Slices, broadcasts, tiling, padding and gathers with
+  /// constant indices are all such maps; rows that map to whole rows are
+  /// plain copies.
+  void emitElementMap(
+      Location loc, BufferOp out,
+      llvm::function_ref<std::optional<RowElement>(int64_t, int64_t)> source) {
+    const int64_t lanes = target.lanes;
+    const ::lpu::TensorLayout to = out.getLayout(target);
+    for (int64_t row = 0; row < to.rows; ++row)
+      for (int64_t j = 0; j < to.vectorsPerRow; ++j) {
+        int64_t width = std::min(lanes, to.rowLength - j * lanes);
+        int64_t flat = row * to.rowLength + j * lanes;
+        Value gathered = gatherLanes(loc, width, [&](int64_t lane) {
+          return source(flat + lane, lane);
+        });
+        write(loc, gathered, out, row * to.vectorsPerRow + j);
+      }
+  }
+
+  /// emitElementMap from one tensor over multi-indices: `map(outIndex,
+  /// inIndex)` fills the input index, or returns false for a padding
+  /// element, which is zero, or taken from `padding` (a constant row of
+  /// `lanes` equal values) when given.
+  void emitIndexMap(
+      Location loc, BufferOp in, ArrayRef<int64_t> inShape, BufferOp out,
+      ArrayRef<int64_t> outShape,
+      llvm::function_ref<bool(ArrayRef<int64_t>, MutableArrayRef<int64_t>)>
+          map,
+      BufferOp padding = {}) {
+    const int64_t inRowLength = in.getLayout(target).rowLength;
+    Shape outIndex(outShape.size()), inIndex(inShape.size());
+    emitElementMap(
+        loc, out, [&](int64_t flat, int64_t lane) -> std::optional<RowElement> {
+          for (int64_t d = int64_t(outShape.size()) - 1; d >= 0; --d) {
+            outIndex[d] = flat % outShape[d];
+            flat /= outShape[d];
+          }
+          if (!map(outIndex, inIndex)) {
+            if (!padding)
+              return std::nullopt;
+            return RowElement{padding, 0, lane};
+          }
+          int64_t element = 0;
+          for (size_t d = 0; d < inShape.size(); ++d)
+            element = element * inShape[d] + inIndex[d];
+          return RowElement{in, element / inRowLength, element % inRowLength};
+        });
+  }
+
+  /// Slice, Split, Expand, Tile, Pad and Gather: every output element
+  /// copies one input element or is padding (emitIndexMap). The data is f32
+  /// at run time; starts, splits, shapes, repeats, pads and gather indices
+  /// must be constants (the fold-constants pass computes those derived from
+  /// shapes).
+  LogicalResult lowerDataMovement(Operation *op) {
+    Location loc = op->getLoc();
+    Value data = op->getOperand(0);
+    if (failed(getStaticF32Type(data, loc, "input 0")))
+      return failure();
+    for (auto [i, result] : llvm::enumerate(op->getResults()))
+      if (failed(getStaticF32Type(result, loc,
+                                  "output " + std::to_string(i))))
+        return failure();
+    auto input = bufferFor(data, op);
+    if (failed(input))
+      return failure();
+    const Shape in = shapeOf(data);
+    const int64_t rank = in.size();
+    auto constantOperand =
+        [&](Value v, StringRef what) -> FailureOr<SmallVector<int64_t>> {
+      if (auto values = onnx::getConstantIntegers(v))
+        return *values;
+      return op->emitError() << what
+                             << " must be known at compile time (a constant, "
+                                "or computed from constants and shapes)";
+    };
+    auto normalizeAxis = [&](int64_t axis) -> FailureOr<int64_t> {
+      if (axis < -rank || axis >= rank)
+        return op->emitError("axis ") << axis << " is out of range";
+      return (axis + rank) % rank;
+    };
+    Value result = op->getResult(0);
+    auto emitInto = [&](Value result, auto map, BufferOp padding = {}) {
+      emitIndexMap(loc, *input, in, resultBuffer(result), shapeOf(result), map,
+                   padding);
+    };
+    if (auto slice = dyn_cast<onnx::SliceOp>(op)) {
+      FailureOr<onnx::SliceBounds> bounds = onnx::getSliceBounds(slice);
+      if (failed(bounds))
+        return failure();
+      if (bounds->size != shapeOf(result))
+        return op->emitError("the graph gives the Slice result another shape");
+      emitInto(result, [&](ArrayRef<int64_t> o, MutableArrayRef<int64_t> i) {
+        for (int64_t d = 0; d < rank; ++d)
+          i[d] = bounds->start[d] + o[d] * bounds->step[d];
+        return true;
+      });
+      return success();
+    }
+    if (auto split = dyn_cast<onnx::SplitOp>(op)) {
+      FailureOr<int64_t> axis = normalizeAxis(split.getAxis());
+      if (failed(axis))
+        return failure();
+      int64_t offset = 0;
+      for (Value part : split.getOutputs()) {
+        emitInto(part, [&](ArrayRef<int64_t> o, MutableArrayRef<int64_t> i) {
+          llvm::copy(o, i.begin());
+          i[*axis] += offset;
+          return true;
+        });
+        offset += shapeOf(part)[*axis];
+      }
+      if (offset != in[*axis])
+        return op->emitError("the parts' sizes add up to ")
+               << offset << ", not " << in[*axis];
+      return success();
+    }
+    if (isa<onnx::ExpandOp>(op)) {
+      const Shape out = shapeOf(result);
+      const int64_t lead = int64_t(out.size()) - rank;
+      if (lead < 0)
+        return op->emitError("Expand to a lower rank");
+      emitInto(result, [&](ArrayRef<int64_t> o, MutableArrayRef<int64_t> i) {
+        for (int64_t d = 0; d < rank; ++d)
+          i[d] = in[d] == 1 ? 0 : o[lead + d];
+        return true;
+      });
+      return success();
+    }
+    if (isa<onnx::TileOp>(op)) {
+      emitInto(result, [&](ArrayRef<int64_t> o, MutableArrayRef<int64_t> i) {
+        for (int64_t d = 0; d < rank; ++d)
+          i[d] = o[d] % in[d];
+        return true;
+      });
+      return success();
+    }
+    if (auto pad = dyn_cast<onnx::PadOp>(op)) {
+      auto pads = constantOperand(pad.getPads(), "pads");
+      if (failed(pads))
+        return failure();
+      if (int64_t(pads->size()) != 2 * rank)
+        return op->emitError("pads has ")
+               << pads->size() << " values, not " << 2 * rank;
+      StringRef mode = pad.getMode();
+      if (mode != "constant" && mode != "edge" && mode != "reflect")
+        return op->emitError("pad mode '") << mode << "' is not supported";
+      // A non-zero pad value fills a row of lanes the padding copies from:
+      // a constant, or the run-time scalar spread over the lanes once.
+      BufferOp padding;
+      if (Value value = pad.getConstantValue();
+          value && !isa<NoneType>(value.getType())) {
+        auto type = RankedTensorType::get({target.lanes}, builder.getF32Type());
+        if (cast<ShapedType>(value.getType()).getNumElements() != 1 ||
+            failed(getStaticF32Type(value, loc, "the pad value")))
+          return op->emitError("the pad value must be an f32 scalar");
+        if (auto fill = constantFloats(value)) {
+          if ((*fill)[0] != 0.0f)
+            padding = createBuffer(
+                loc, BufferKind::Constant, nameFrom(loc, "constant", ".pad"),
+                type,
+                cast<ElementsAttr>(DenseElementsAttr::get(type, (*fill)[0])));
+        } else {
+          auto scalar = bufferFor(value, op);
+          if (failed(scalar))
+            return failure();
+          padding = createBuffer(loc, BufferKind::Scratch,
+                                 nameFrom(loc, "tmp", ".pad"), type);
+          Value spread = emit<DistributeOp>(
+              loc, {read(loc, *scalar, 0)},
+              {intAttr("lane", 0), intAttr("width", target.lanes)});
+          write(loc, spread, padding, 0);
+        }
+      }
+      emitInto(
+          result,
+          [&](ArrayRef<int64_t> o, MutableArrayRef<int64_t> i) {
+            for (int64_t d = 0; d < rank; ++d) {
+              int64_t p = o[d] - (*pads)[d], n = in[d];
+              if (p >= 0 && p < n) {
+                i[d] = p;
+              } else if (mode == "constant") {
+                return false;
+              } else if (mode == "edge" || n == 1) {
+                i[d] = std::clamp<int64_t>(p, 0, n - 1);
+              } else { // reflect, about the first and last elements
+                int64_t period = 2 * (n - 1);
+                p = ((p % period) + period) % period;
+                i[d] = p < n ? p : period - p;
+              }
+            }
+            return true;
+          },
+          padding);
+      return success();
+    }
+    auto gather = cast<onnx::GatherOp>(op);
+    FailureOr<int64_t> axis = normalizeAxis(gather.getAxis());
+    if (failed(axis))
+      return failure();
+    auto indices = constantOperand(gather.getIndices(), "Gather indices");
+    if (failed(indices))
+      return failure();
+    for (int64_t &index : *indices) {
+      if (index < -in[*axis] || index >= in[*axis])
+        return op->emitError("Gather index ")
+               << index << " is out of range for a dimension of " << in[*axis];
+      index = (index + in[*axis]) % in[*axis];
+    }
+    const Shape indexShape = shapeOf(gather.getIndices());
+    const int64_t q = indexShape.size();
+    emitInto(result, [&](ArrayRef<int64_t> o, MutableArrayRef<int64_t> i) {
+      int64_t flat = 0;
+      for (int64_t d = 0; d < q; ++d)
+        flat = flat * indexShape[d] + o[*axis + d];
+      for (int64_t d = 0; d < rank; ++d)
+        i[d] = d < *axis ? o[d] : d == *axis ? (*indices)[flat] : o[d + q - 1];
+      return true;
+    });
+    return success();
   }
 
   /// Copies `in` into `out`, which holds the same elements in the same
@@ -842,10 +1084,11 @@ private:
       for (int64_t j = 0; j < to.vectorsPerRow; ++j) {
         int64_t width = std::min(lanes, to.rowLength - j * lanes);
         int64_t flat = row * to.rowLength + j * lanes;
-        Value gathered = gatherLanes(loc, width, [&](int64_t lane) {
-          return RowElement{in, (flat + lane) / from.rowLength,
-                            (flat + lane) % from.rowLength};
-        });
+        Value gathered =
+            gatherLanes(loc, width, [&](int64_t lane) -> std::optional<RowElement> {
+              return RowElement{in, (flat + lane) / from.rowLength,
+                                (flat + lane) % from.rowLength};
+            });
         write(loc, gathered, out, row * to.vectorsPerRow + j);
       }
     }
@@ -1426,10 +1669,11 @@ private:
       }
       for (int64_t j = 0; j < outLayout.vectorsPerRow; ++j) {
         int64_t width = std::min(lanes, out.back() - j * lanes);
-        Value gathered = gatherLanes(loc, width, [&](int64_t lane) {
-          auto [i, element] = locateOnAxis(j * lanes + lane);
-          return RowElement{inputs[i], rowOf(shapes[i], index), element};
-        });
+        Value gathered =
+            gatherLanes(loc, width, [&](int64_t lane) -> std::optional<RowElement> {
+              auto [i, element] = locateOnAxis(j * lanes + lane);
+              return RowElement{inputs[i], rowOf(shapes[i], index), element};
+            });
         write(loc, gathered, result, row * outLayout.vectorsPerRow + j);
       }
     }

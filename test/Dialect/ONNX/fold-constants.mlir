@@ -1,0 +1,75 @@
+// RUN: lpu-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(onnx-fold-constants))' | FileCheck %s
+
+// torch's multi-head attention splits the packed q/k/v projection with
+// Slice bounds computed from the tensor's shape: Shape, Gather, integer
+// Add/Div/Mul. All of it folds; the Slice keeps its data operand, gets
+// constant bounds and a static result type, and so does the Add after it.
+// CHECK-LABEL: func.func @shape_arithmetic
+// CHECK-NOT: onnx.Shape
+// CHECK-NOT: onnx.Gather
+// CHECK-DAG: %[[START:.*]] = arith.constant dense<256> : tensor<1xi64>
+// CHECK-DAG: %[[END:.*]] = arith.constant dense<512> : tensor<1xi64>
+// CHECK: %[[K:.*]] = onnx.Slice %arg0, %[[START]], %[[END]], %{{.*}} : (tensor<128x1x768xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<128x1x256xf32>
+// CHECK: onnx.Relu %[[K]] : (tensor<128x1x256xf32>) -> tensor<128x1x256xf32>
+func.func @shape_arithmetic(%x: tensor<128x1x768xf32>) -> tensor<*xf32> {
+  %last = arith.constant dense<-1> : tensor<1xi64>
+  %two = arith.constant dense<2> : tensor<1xi64>
+  %three = arith.constant dense<3> : tensor<1xi64>
+  %shape = onnx.Shape %x : (tensor<128x1x768xf32>) -> tensor<3xi64>
+  %dim = onnx.Gather %shape, %last {axis = 0 : i64} : (tensor<3xi64>, tensor<1xi64>) -> tensor<1xi64>
+  %sum = onnx.Add %dim, %two : (tensor<1xi64>, tensor<1xi64>) -> tensor<1xi64>
+  %third = onnx.Div %sum, %three : (tensor<1xi64>, tensor<1xi64>) -> tensor<1xi64>
+  %end = onnx.Mul %third, %two : (tensor<1xi64>, tensor<1xi64>) -> tensor<1xi64>
+  %k = onnx.Slice %x, %third, %end, %last : (tensor<128x1x768xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<*xf32>
+  %r = onnx.Relu %k : (tensor<*xf32>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
+// -----
+
+// Constant subgraphs of any dtype evaluate, with ONNX's rules: negative
+// Slice positions count from the end and clamp (INT64_MAX ends), Cast to an
+// integer truncates, ConstantOfShape fills, Range counts.
+// CHECK-LABEL: func.func @constant_subgraphs
+// CHECK-DAG: arith.constant dense<[4, 3]> : tensor<2xi64>
+// CHECK-DAG: arith.constant dense<[1, -2, 2]> : tensor<3xi32>
+// CHECK-DAG: arith.constant dense<1.500000e+00> : tensor<2x3xf32>
+// CHECK-DAG: arith.constant dense<[0, 3, 6]> : tensor<3xi64>
+// CHECK-NOT: onnx.
+func.func @constant_subgraphs() -> (tensor<2xi64>, tensor<3xi32>, tensor<2x3xf32>, tensor<3xi64>) {
+  %v = arith.constant dense<[1, 2, 3, 4, 5]> : tensor<5xi64>
+  %s = arith.constant dense<-2> : tensor<1xi64>
+  %e = arith.constant dense<9223372036854775807> : tensor<1xi64>
+  %st = arith.constant dense<-1> : tensor<1xi64>
+  %ax = arith.constant dense<0> : tensor<1xi64>
+  %from = arith.constant dense<-1> : tensor<1xi64>
+  %to = arith.constant dense<-4> : tensor<1xi64>
+  %one = arith.constant dense<1> : tensor<1xi64>
+  %tail = onnx.Slice %v, %from, %to, %ax, %st : (tensor<5xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<*xi64>
+  %back = onnx.Slice %v, %s, %e : (tensor<5xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<*xi64>
+  %f = arith.constant dense<[1.9, -2.5, 2.0]> : tensor<3xf32>
+  %i = onnx.Cast %f {to = 6 : i64} : (tensor<3xf32>) -> tensor<3xi32>
+  %dims = arith.constant dense<[2, 3]> : tensor<2xi64>
+  %fill = onnx.ConstantOfShape %dims {value = dense<1.5> : tensor<1xf32>} : (tensor<2xi64>) -> tensor<2x3xf32>
+  %zero = arith.constant dense<0> : tensor<i64>
+  %lim = arith.constant dense<7> : tensor<i64>
+  %step = arith.constant dense<3> : tensor<i64>
+  %r = onnx.Range %zero, %lim, %step : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<3xi64>
+  %pair = onnx.Concat %tail, %back {axis = 0 : i64} : (tensor<*xi64>, tensor<*xi64>) -> tensor<*xi64>
+  %both = onnx.Slice %pair, %one, %s : (tensor<*xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<2xi64>
+  return %both, %i, %fill, %r : tensor<2xi64>, tensor<3xi32>, tensor<2x3xf32>, tensor<3xi64>
+}
+
+// -----
+
+// A Slice whose bounds are not known by lowering time is an error naming
+// the node; folding itself only evaluates what it can.
+func.func @bad_step(%x: tensor<4xf32>) -> tensor<*xf32> {
+  %z = arith.constant dense<0> : tensor<1xi64>
+  %e = arith.constant dense<4> : tensor<1xi64>
+  %a = arith.constant dense<0> : tensor<1xi64>
+  %st = arith.constant dense<0> : tensor<1xi64>
+  // expected-error @+1 {{Slice: a step is 0}}
+  %y = onnx.Slice %x, %z, %e, %a, %st : (tensor<4xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}

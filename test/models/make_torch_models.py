@@ -1,0 +1,107 @@
+#!/usr/bin/python3
+"""Exports real networks from torch / torchvision to ONNX, with torch's outputs.
+
+Usage: make_torch_models.py NAME OUTDIR [--size PIXELS]
+
+Writes OUTDIR/model.onnx (opset 14, batch 1) and OUTDIR/test_data_set_0/ with
+the input and torch's output in the layout of the ONNX conformance data.
+Weights are torch's default initialisation under a fixed seed; batch
+normalisation statistics and affine parameters are randomised too, so that
+the BatchNormalization nodes are not identities. Nothing is downloaded.
+
+Models:
+  resnet18      torchvision ResNet-18, BatchNormalization nodes kept (exported
+                without torch's Conv+BN fusion), 1x3xSxS image (S = --size,
+                224 by default)
+  mobilenet-v2  torchvision MobileNetV2, 1x3xSxS image
+  transformer   torch.nn.TransformerEncoder: 4 post-norm layers, d 256,
+                4 heads, feed-forward 1024, ReLU, sequence 128, batch first
+"""
+
+import argparse
+import io
+import os
+import sys
+import warnings
+
+import numpy as np
+import onnx
+import torch
+import torchvision
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_models import save_data, save_model  # noqa: E402
+
+OPSET = 14
+
+
+def randomize_batch_norms(model, generator):
+    """Gives every BatchNorm non-trivial running statistics and affine terms."""
+    for module in model.modules():
+        if isinstance(module, torch.nn.BatchNorm2d):
+            c = module.num_features
+            module.running_mean.copy_(torch.randn(c, generator=generator) * 0.1)
+            module.running_var.copy_(
+                torch.rand(c, generator=generator) * 0.5 + 0.75)
+            module.weight.data.copy_(
+                torch.rand(c, generator=generator) * 0.5 + 0.75)
+            module.bias.data.copy_(torch.randn(c, generator=generator) * 0.1)
+
+
+def build(name, size):
+    torch.manual_seed(0)
+    generator = torch.Generator().manual_seed(1)
+    if name == "resnet18":
+        model = torchvision.models.resnet18(weights=None)
+        randomize_batch_norms(model, generator)
+        shape = (1, 3, size, size)
+    elif name == "mobilenet-v2":
+        model = torchvision.models.mobilenet_v2(weights=None)
+        randomize_batch_norms(model, generator)
+        shape = (1, 3, size, size)
+    elif name == "transformer":
+        layer = torch.nn.TransformerEncoderLayer(
+            d_model=256, nhead=4, dim_feedforward=1024, dropout=0.0,
+            activation="relu", batch_first=True)
+        model = torch.nn.TransformerEncoder(layer, num_layers=4,
+                                            enable_nested_tensor=False)
+        shape = (1, 128, 256)
+    else:
+        sys.exit(f"unknown model {name}\n\n{__doc__}")
+    model.eval()
+    x = torch.randn(shape, generator=generator)
+    return model, x
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("name")
+    parser.add_argument("outdir")
+    parser.add_argument("--size", type=int, default=224,
+                        help="image height and width for the CNNs")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    # torch advises against constant folding with PRESERVE for models in
+    # training mode; these are in eval mode.
+    warnings.filterwarnings("ignore", category=UserWarning)
+    model, x = build(args.name, args.size)
+    with torch.no_grad():
+        y = model(x)
+    # Exported with gradients enabled: torch's fused inference kernel for
+    # transformer layers (its "fast path") has no ONNX export. PRESERVE
+    # exports the eval-mode graph without torch's eval-only peephole pass,
+    # which would fold BatchNormalization into Conv.
+    buffer = io.BytesIO()
+    torch.onnx.export(model, (x,), buffer, opset_version=OPSET,
+                      input_names=["input"], output_names=["output"],
+                      training=torch.onnx.TrainingMode.PRESERVE,
+                      do_constant_folding=True)
+    onnx_model = onnx.load_from_string(buffer.getvalue())
+    onnx_model.producer_name = "lpuc-tests (torch " + torch.__version__ + ")"
+    save_model(onnx_model, args.outdir)
+    save_data(args.outdir, [("input", x.numpy())], [("output", y.numpy())])
+
+
+if __name__ == "__main__":
+    main()
