@@ -17,6 +17,9 @@
 #   sim_inst/s   simulated instructions per second of run_s
 # Models that do not compile yet print the compiler's diagnostic.
 # Timings are the best of REPEAT runs (default 3).
+# With REAL_MODELS=1, also the torch-exported ResNet-18, MobileNetV2 and
+# transformer encoder (test/models/make_torch_models.py; needs python3-torch;
+# several minutes: try REPEAT=1).
 # Usage: bench/run-benchmarks.sh [BUILD_DIR]   (default: build)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,6 +34,16 @@ for model in mlp mlp-wide mlp-large cnn-small encoder-layer; do
     /usr/bin/python3 "$root/test/models/make_models.py" "$model" "$models/$model"
   fi
 done
+real_models=""
+if [ "${REAL_MODELS:-0}" = 1 ]; then
+  real_models="resnet18 mobilenet-v2 transformer"
+  for model in $real_models; do
+    if [ ! -f "$models/$model/model.onnx" ]; then
+      /usr/bin/python3 "$root/test/models/make_torch_models.py" "$model" \
+        "$models/$model"
+    fi
+  done
+fi
 
 best_of() { # best wall time in seconds of running "$@" $repeat times
   local best=""
@@ -86,6 +99,6 @@ run_model() { # run_model MODEL TARGET
     "$peak" "$base_cycles" "${speedup}x" "$run" "$rate"
 }
 run_model mlp lpu-tiny
-for model in mlp mlp-wide mlp-large cnn-small encoder-layer; do
+for model in mlp mlp-wide mlp-large cnn-small encoder-layer $real_models; do
   run_model "$model" lpu-v1
 done

@@ -241,16 +241,15 @@ bool fixInputShapes(onnx::GraphProto &graph, const LoadOptions &options,
 bool bindInputValues(onnx::GraphProto &graph, const LoadOptions &options,
                      std::string &error) {
   for (const auto &[name, path] : options.inputValues) {
-    auto input = std::find_if(
-        graph.input().begin(), graph.input().end(),
-        [&, &name = name](const onnx::ValueInfoProto &v) {
-          return v.name() == name;
-        });
-    bool isInitializer = std::any_of(
-        graph.initializer().begin(), graph.initializer().end(),
-        [&, &name = name](const onnx::TensorProto &t) {
-          return t.name() == name;
-        });
+    auto input = std::find_if(graph.input().begin(), graph.input().end(),
+                              [&, &name = name](const onnx::ValueInfoProto &v) {
+                                return v.name() == name;
+                              });
+    bool isInitializer =
+        std::any_of(graph.initializer().begin(), graph.initializer().end(),
+                    [&, &name = name](const onnx::TensorProto &t) {
+                      return t.name() == name;
+                    });
     if (input == graph.input().end() || isInitializer) {
       error = "--input-value names '" + name + "', which is not a graph input";
       return false;
@@ -273,8 +272,8 @@ bool bindInputValues(onnx::GraphProto &graph, const LoadOptions &options,
       const auto &dims = declared.shape().dim();
       bool same = dims.size() == tensor.dims_size();
       for (int i = 0; same && i < dims.size(); ++i)
-        same = !dims[i].has_dim_value() ||
-               dims[i].dim_value() == tensor.dims(i);
+        same =
+            !dims[i].has_dim_value() || dims[i].dim_value() == tensor.dims(i);
       if (!same) {
         error = "--input-value " + name +
                 ": the tensor's shape differs from the input's";

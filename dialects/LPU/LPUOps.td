@@ -236,6 +236,9 @@ def LPU_SubOp : LPU_VXMBinaryOp<"sub", "Sub", "subtraction">;
 def LPU_MulOp : LPU_VXMBinaryOp<"mul", "Mul", "multiplication">;
 def LPU_MaxOp : LPU_VXMBinaryOp<"max", "Max", "maximum">;
 def LPU_MinOp : LPU_VXMBinaryOp<"min", "Min", "minimum">;
+def LPU_EqualOp : LPU_VXMBinaryOp<"eq", "Equal", "comparison: 1 where equal, else 0">;
+def LPU_LessOp : LPU_VXMBinaryOp<"lt", "Less", "comparison: 1 where src0 < src1, else 0">;
+def LPU_GreaterOp : LPU_VXMBinaryOp<"gt", "Greater", "comparison: 1 where src0 > src1, else 0">;
 def LPU_DivOp : LPU_VXMBinaryOp<"div", "Div", "division", LPU_FloatVector>;
 def LPU_PowOp : LPU_VXMBinaryOp<"pow", "Pow", "power", LPU_FloatVector>;
 

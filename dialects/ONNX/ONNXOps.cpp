@@ -2,11 +2,11 @@
 
 #include "dialects/ONNX/ONNXOps.h"
 
-#include "mlir/IR/Builders.h"
-#include "mlir/IR/OpImplementation.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 
 #include <cstring>
@@ -135,9 +135,11 @@ lpuc::onnx::getConstantIntegers(Value value) {
     return values;
   }
   auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue());
-  AsmResourceBlob *blob = resource ? resource.getRawHandle().getBlob() : nullptr;
+  AsmResourceBlob *blob =
+      resource ? resource.getRawHandle().getBlob() : nullptr;
   const size_t width = element.getWidth() / 8;
-  if (!blob || width == 0 || blob->getData().size() != type.getNumElements() * width)
+  if (!blob || width == 0 ||
+      blob->getData().size() != type.getNumElements() * width)
     return std::nullopt;
   const char *raw = blob->getData().data();
   for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {

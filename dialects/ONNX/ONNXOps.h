@@ -33,7 +33,8 @@ mlir::Location getNodeLocation(mlir::MLIRContext *context,
 
 /// The elements of an integer constant (arith.constant of any integer
 /// type, dense or a resource blob), or nothing if `value` is not one.
-std::optional<llvm::SmallVector<int64_t>> getConstantIntegers(mlir::Value value);
+std::optional<llvm::SmallVector<int64_t>>
+getConstantIntegers(mlir::Value value);
 
 /// A Slice's bounds with ONNX's rules applied (negative positions counted
 /// from the end, clamping, default axes and steps): along each axis of the
@@ -43,12 +44,10 @@ struct SliceBounds {
 };
 /// Fails with a message in `error` for a zero step, a repeated or
 /// out-of-range axis, or mismatched lengths.
-mlir::FailureOr<SliceBounds>
-getSliceBounds(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> starts,
-               llvm::ArrayRef<int64_t> ends,
-               std::optional<llvm::ArrayRef<int64_t>> axes,
-               std::optional<llvm::ArrayRef<int64_t>> steps,
-               std::string &error);
+mlir::FailureOr<SliceBounds> getSliceBounds(
+    llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> starts,
+    llvm::ArrayRef<int64_t> ends, std::optional<llvm::ArrayRef<int64_t>> axes,
+    std::optional<llvm::ArrayRef<int64_t>> steps, std::string &error);
 
 /// The bounds of a Slice op whose data shape is static and whose starts,
 /// ends, axes and steps are constants; emits an error naming what is not.

@@ -46,6 +46,17 @@ def ONNX_SubOp : ONNX_BroadcastBinaryOp<"Sub", "subtraction">;
 def ONNX_MulOp : ONNX_BroadcastBinaryOp<"Mul", "multiplication">;
 
 def ONNX_DivOp : ONNX_BroadcastBinaryOp<"Div", "division">;
+
+// Comparisons give bool tensors (carried as 0.0 / 1.0 on the LPU).
+def ONNX_EqualOp : ONNX_BroadcastBinaryOp<"Equal", "comparison A == B">;
+def ONNX_LessOp : ONNX_BroadcastBinaryOp<"Less", "comparison A < B">;
+def ONNX_GreaterOp : ONNX_BroadcastBinaryOp<"Greater", "comparison A > B">;
+def ONNX_WhereOp : ONNX_Op<"Where", [ResultsBroadcastableShape]> {
+  let summary = "X where condition is true, else Y (NumPy broadcasting)";
+  let arguments = (ins AnyTensor:$condition, AnyTensor:$X, AnyTensor:$Y);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
 def ONNX_PowOp : ONNX_Op<"Pow", [ResultsBroadcastableShape]> {
   let summary = "Element-wise X to the power Y with NumPy broadcasting";
   let arguments = (ins AnyTensor:$X, AnyTensor:$Y);
@@ -88,6 +99,7 @@ def ONNX_ErfOp : ONNX_UnaryOp<"Erf", "Error function">;
 def ONNX_SqrtOp : ONNX_UnaryOp<"Sqrt", "Square root">;
 def ONNX_ReciprocalOp : ONNX_UnaryOp<"Reciprocal", "1 / X">;
 def ONNX_IdentityOp : ONNX_UnaryOp<"Identity", "A copy of X">;
+def ONNX_NotOp : ONNX_UnaryOp<"Not", "Logical negation">;
 def ONNX_HardSwishOp : ONNX_UnaryOp<"HardSwish", "X * max(0, min(1, X / 6 + 1/2))">;
 
 def ONNX_LeakyReluOp : ONNX_Op<"LeakyRelu", [SameOperandsAndResultElementType]> {
@@ -174,6 +186,16 @@ def ONNX_ReduceL2Op : ONNX_ReduceOp<"ReduceL2", "Euclidean norm">;
 def ONNX_ReduceLogSumOp : ONNX_ReduceOp<"ReduceLogSum", "Log of the sum">;
 def ONNX_ReduceLogSumExpOp
     : ONNX_ReduceOp<"ReduceLogSumExp", "Log of the sum of exponentials">;
+
+def ONNX_ArgMaxOp : ONNX_Op<"ArgMax"> {
+  let summary = "Index of the maximum along `axis` (first, or last if "
+                "`select_last_index`)";
+  let arguments = (ins AnyTensor:$data, DefaultValuedAttr<I64Attr, "0">:$axis,
+                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<I64Attr, "0">:$select_last_index);
+  let results = (outs AnyTensor:$reduced);
+  let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
+}
 
 def ONNX_DropoutOp : ONNX_Op<"Dropout"> {
   let summary = "Dropout; the identity for inference";
@@ -391,6 +413,21 @@ def ONNX_RangeOp : ONNX_Op<"Range"> {
   let summary = "start, start + delta, ... up to (not including) limit";
   let arguments = (ins AnyTensor:$start, AnyTensor:$limit, AnyTensor:$delta);
   let results = (outs AnyTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_ResizeOp : ONNX_Op<"Resize"> {
+  let summary = "Nearest or (bi)linear resampling to `sizes` or by `scales`";
+  let description = [{
+    Opset 11-17: the inputs after X are roi, scales and sizes (each may be
+    omitted as onnx.NoValue); they must be constants by lowering time.
+  }];
+  let arguments = (ins AnyTensor:$X, Variadic<ONNX_Value>:$roi_scales_sizes,
+      DefaultValuedAttr<StrAttr, "\"nearest\"">:$mode,
+      DefaultValuedAttr<StrAttr, "\"half_pixel\"">:$coordinate_transformation_mode,
+      DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode,
+      DefaultValuedAttr<I64Attr, "0">:$exclude_outside);
+  let results = (outs AnyTensor:$Y);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 

@@ -575,6 +575,18 @@ struct Simulator::State {
           [](float x, float y) { return std::isnan(x) ? x : std::max(x, y); },
           [](int64_t x, int64_t y) { return std::max(x, y); });
       break;
+    case Opcode::Equal:
+      binaryOp([](float x, float y) { return x == y ? 1.0f : 0.0f; },
+               [](int64_t x, int64_t y) { return int64_t(x == y); });
+      break;
+    case Opcode::Less:
+      binaryOp([](float x, float y) { return x < y ? 1.0f : 0.0f; },
+               [](int64_t x, int64_t y) { return int64_t(x < y); });
+      break;
+    case Opcode::Greater:
+      binaryOp([](float x, float y) { return x > y ? 1.0f : 0.0f; },
+               [](int64_t x, int64_t y) { return int64_t(x > y); });
+      break;
     case Opcode::Min:
       binaryOp(
           [](float x, float y) { return std::isnan(x) ? x : std::min(x, y); },

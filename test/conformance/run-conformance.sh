@@ -7,8 +7,8 @@
 #  - nothing that compiles gives wrong numbers (unsupported must be an error);
 #  - the tests that pass are exactly those listed in EXPECTED (one name per
 #    line), so the checked-in list is always true.
-# Tests rejected only because int64 shape operands or indices are graph
-# inputs are retried with those fixed at compile time (classify_bound).
+# Tests rejected because shape operands or indices are graph inputs are
+# retried with those fixed at compile time (classify_bound).
 # Runs LPU_JOBS models at a time. With --update, rewrites EXPECTED instead of
 # comparing with it.
 # Usage: run-conformance.sh LPUC LPU_RUN NODE_TESTS_DIR WORK_DIR EXPECTED [--update]
@@ -46,16 +46,17 @@ classify() {
   rm -f "$work/$name.lpu"
   echo "pass $name"
 }
-# A rejected test whose int64 inputs are shape operands or indices (Slice
-# starts, Pad pads, Gather indices...) is compiled again per data set with
-# those inputs fixed at compile time (lpuc --input-value), the others still
-# given at run time: "pass-bound NAME" if every data set then matches.
+# A rejected test whose graph inputs include shape operands or indices
+# (Slice starts, Pad pads, Resize sizes, Gather indices...; see
+# shape-operands.py) is compiled again per data set with those fixed at
+# compile time (lpuc --input-value), the data inputs still given at run
+# time: "pass-bound NAME" if every data set then matches.
 classify_bound() {
   local lpuc=$1 lpu_run=$2 dir=$3 work=$4 name log data bindings args
   name=$(basename "$dir")
   log="$work/$name.log"
   for data in "$dir"/test_data_set_*; do
-    bindings=$(/usr/bin/python3 "$LPU_HARNESS_DIR/integer-inputs.py" "$data" 2>/dev/null)
+    bindings=$(/usr/bin/python3 "$LPU_HARNESS_DIR/shape-operands.py" "$dir" "$data" 2>/dev/null)
     if [ -z "$bindings" ]; then
       echo "rejected $name"
       return
@@ -95,7 +96,7 @@ bound=$(grep -c '^pass-bound ' "$work/results")
 rejected=$(grep -c '^rejected ' "$work/results")
 grep -E '^(CRASH|WRONG) ' "$work/results"
 broken=$((total - passed - rejected))
-echo "$total node tests: $passed pass ($bound of them with int64 inputs fixed at compile time), $rejected rejected cleanly, $broken crash or give wrong numbers"
+echo "$total node tests: $passed pass ($bound of them with shape operands fixed at compile time), $rejected rejected cleanly, $broken crash or give wrong numbers"
 sed -n -E 's/^pass(-bound)? //p' "$work/results" > "$work/passing"
 
 if [ "$mode" = --update ]; then

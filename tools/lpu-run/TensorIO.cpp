@@ -35,6 +35,8 @@ bool decodeElements(const std::string &kind, const char *p, size_t count,
       std::memcpy(&out[i], p + 8 * i, 8);
     } else if (kind == "i1") {
       out[i] = static_cast<int8_t>(p[i]);
+    } else if (kind == "b1") {
+      out[i] = p[i] != 0;
     } else if (kind == "i4") {
       int32_t v;
       std::memcpy(&v, p + 4 * i, 4);
@@ -120,7 +122,7 @@ bool readNpy(const std::string &bytes, HostTensor &tensor, std::string &error) {
             " bytes, expected " + std::to_string(count * width);
     return false;
   }
-  tensor.integer = kind[0] == 'i';
+  tensor.integer = kind[0] == 'i' || kind[0] == 'b';
   return decodeElements(kind, bytes.data() + dataAt, count, tensor.data);
 }
 
@@ -167,6 +169,10 @@ bool readTensorProto(const std::string &bytes, HostTensor &tensor,
     kind = "i1";
     typed.assign(proto.int32_data().begin(), proto.int32_data().end());
     break;
+  case onnx::TensorProto::BOOL:
+    kind = "b1";
+    typed.assign(proto.int32_data().begin(), proto.int32_data().end());
+    break;
   case onnx::TensorProto::INT32:
     kind = "i4";
     typed.assign(proto.int32_data().begin(), proto.int32_data().end());
@@ -177,10 +183,10 @@ bool readTensorProto(const std::string &bytes, HostTensor &tensor,
     break;
   default:
     error = "TensorProto data type " + std::to_string(proto.data_type()) +
-            " is not supported (float16/32/64, int8/32/64)";
+            " is not supported (float16/32/64, int8/32/64, bool)";
     return false;
   }
-  tensor.integer = kind[0] == 'i';
+  tensor.integer = kind[0] == 'i' || kind[0] == 'b';
   if (!raw.empty()) {
     if (raw.size() == count * std::stoul(kind.substr(1)))
       return decodeElements(kind, raw.data(), count, tensor.data);

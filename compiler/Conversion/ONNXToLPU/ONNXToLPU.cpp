@@ -37,7 +37,19 @@ namespace {
 using Shape = SmallVector<int64_t>;
 
 /// How an operand joins the value an element-wise chain has so far.
-enum class Combine { First, Add, Sub, Mul, Max, Min, Div, Pow };
+enum class Combine {
+  First,
+  Add,
+  Sub,
+  Mul,
+  Max,
+  Min,
+  Div,
+  Pow,
+  Equal,
+  Less,
+  Greater
+};
 
 /// A lane function applied to the chain's value (Scale: times the step's
 /// `scale`).
@@ -83,7 +95,8 @@ struct ElementwiseStep {
   /// Whether the step keeps zero lanes zero (so padding stays zero).
   bool keepsZero() const {
     if (buffer)
-      return combine != Combine::Div && combine != Combine::Pow;
+      return combine != Combine::Div && combine != Combine::Pow &&
+             combine != Combine::Equal;
     return unary != Unary::Exp && unary != Unary::Log &&
            unary != Unary::Sigmoid && unary != Unary::Reciprocal;
   }
@@ -102,6 +115,14 @@ public:
     Location loc = func.getLoc();
     for (BlockArgument arg : body.getArguments()) {
       std::string name = ioName(arg.getArgNumber(), /*isInput=*/true);
+      auto element = getElementTypeOrSelf(arg.getType());
+      if (element.isInteger() && !element.isInteger(1))
+        return emitError(loc)
+               << "graph input '" << name << "' has element type " << element
+               << ": integer inputs are not supported at run time; if it "
+                  "holds shapes, bounds or indices, fix its value at compile "
+                  "time with --input-value "
+               << name << "=FILE.pb";
       auto type = getStaticF32Type(arg, loc, "graph input '" + name + "'");
       if (failed(type))
         return failure();
@@ -114,7 +135,11 @@ public:
     SmallVector<std::pair<Value, BufferOp>> copies;
     for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
       std::string name = ioName(i, /*isInput=*/false);
-      auto type = getStaticF32Type(value, loc, "graph output '" + name + "'");
+      auto type =
+          isIndexTensor(value)
+              ? FailureOr<RankedTensorType>(
+                    laneTensorType(cast<RankedTensorType>(value.getType())))
+              : getStaticF32Type(value, loc, "graph output '" + name + "'");
       if (failed(type))
         return failure();
       BufferOp out = createBuffer(loc, BufferKind::Output, name, *type);
@@ -155,8 +180,19 @@ private:
     return Shape(cast<RankedTensorType>(value.getType()).getShape());
   }
 
-  /// The value's type if it is a static-shape f32 tensor, else an error that
-  /// says what is wrong with it.
+  /// The type of the buffer that holds a tensor of `type`: booleans are
+  /// carried as f32 0.0 / 1.0 (comparisons produce them, Where and Not
+  /// consume them), and integer indices (ArgMax results, folded shapes) as
+  /// exact f32 integers.
+  static RankedTensorType laneTensorType(RankedTensorType type) {
+    if (type.getElementType().isInteger())
+      return RankedTensorType::get(type.getShape(),
+                                   Float32Type::get(type.getContext()));
+    return type;
+  }
+
+  /// The value's buffer type if it is a static-shape f32 (or bool) tensor,
+  /// else an error that says what is wrong with it.
   FailureOr<RankedTensorType> getStaticF32Type(Value value, Location loc,
                                                const Twine &what) {
     auto ranked = dyn_cast<RankedTensorType>(value.getType());
@@ -167,13 +203,14 @@ private:
     if (!ranked.hasStaticShape())
       return emitError(loc) << what << " has dynamic shape " << ranked
                             << "; fix the graph inputs' sizes with --shape";
-    if (!ranked.getElementType().isF32())
+    if (!ranked.getElementType().isF32() &&
+        !ranked.getElementType().isInteger(1))
       return emitError(loc)
              << what << " has element type " << ranked.getElementType()
-             << ", which is not supported yet (only f32)";
+             << ", which is not supported yet (only f32 and bool)";
     if (ranked.getNumElements() == 0)
       return emitError(loc) << what << " is empty (" << ranked << ")";
-    return ranked;
+    return laneTensorType(ranked);
   }
 
   /// Checks the data input and the result of a node whose other inputs
@@ -214,6 +251,22 @@ private:
     return ((node.empty() ? fallback : node) + suffix).str();
   }
 
+  /// Integers the LPU carries exactly as f32: an ArgMax result, or a
+  /// statically shaped integer constant (a folded Shape, say) within 2^24.
+  static bool isIndexTensor(Value value) {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type || !type.hasStaticShape() || type.getNumElements() == 0 ||
+        !type.getElementType().isInteger() ||
+        type.getElementType().isInteger(1))
+      return false;
+    if (value.getDefiningOp<onnx::ArgMaxOp>())
+      return true;
+    auto values = onnx::getConstantIntegers(value);
+    return values && llvm::all_of(*values, [](int64_t v) {
+             return std::abs(v) <= (int64_t(1) << 24);
+           });
+  }
+
   /// The buffer holding `value`; constants get theirs on first use.
   FailureOr<BufferOp> bufferFor(Value value, Operation *user) {
     if (BufferOp buffer = buffers.lookup(value))
@@ -224,9 +277,31 @@ private:
     auto data = dyn_cast<ElementsAttr>(constant.getValue());
     if (!data)
       return constant.emitError("constant is not a tensor");
+    if (isIndexTensor(value)) {
+      SmallVector<float> values;
+      for (int64_t v : *onnx::getConstantIntegers(value))
+        values.push_back(float(v));
+      auto type = laneTensorType(cast<RankedTensorType>(value.getType()));
+      BufferOp buffer =
+          createBuffer(constant.getLoc(), BufferKind::Constant,
+                       nameFrom(constant.getLoc(), "constant"), type,
+                       cast<ElementsAttr>(DenseElementsAttr::get(
+                           type, ArrayRef<float>(values))));
+      buffers[value] = buffer;
+      return buffer;
+    }
     auto type = getStaticF32Type(value, constant.getLoc(), "constant");
     if (failed(type))
       return failure();
+    if (data.getElementType().isInteger(1)) {
+      auto bits = dyn_cast<DenseElementsAttr>(data);
+      if (!bits)
+        return constant.emitError("boolean constant is not dense");
+      SmallVector<float> values;
+      for (bool b : bits.getValues<bool>())
+        values.push_back(b ? 1.0f : 0.0f);
+      data = DenseElementsAttr::get(*type, ArrayRef<float>(values));
+    }
     BufferOp buffer =
         createBuffer(constant.getLoc(), BufferKind::Constant,
                      nameFrom(constant.getLoc(), "constant"), *type, data);
@@ -243,7 +318,7 @@ private:
     Location loc = result.getLoc();
     BufferOp buffer =
         createBuffer(loc, BufferKind::Scratch, nameFrom(loc, "tmp"),
-                     cast<RankedTensorType>(result.getType()));
+                     laneTensorType(cast<RankedTensorType>(result.getType())));
     buffers[result] = buffer;
     return buffer;
   }
@@ -318,6 +393,12 @@ private:
       return emit<DivOp>(loc, {lhs, rhs});
     case Combine::Pow:
       return emit<PowOp>(loc, {lhs, rhs});
+    case Combine::Equal:
+      return emit<EqualOp>(loc, {lhs, rhs});
+    case Combine::Less:
+      return emit<LessOp>(loc, {lhs, rhs});
+    case Combine::Greater:
+      return emit<GreaterOp>(loc, {lhs, rhs});
     case Combine::First:
       break;
     }
@@ -736,6 +817,10 @@ private:
     if (isa<onnx::SliceOp, onnx::SplitOp, onnx::ExpandOp, onnx::TileOp,
             onnx::PadOp, onnx::GatherOp>(op))
       return lowerDataMovement(op);
+    if (auto resize = dyn_cast<onnx::ResizeOp>(op))
+      return lowerResize(resize);
+    if (auto argMax = dyn_cast<onnx::ArgMaxOp>(op))
+      return lowerArgMax(argMax);
     if (failed(checkNodeTypes(op)))
       return failure();
     if (isElementwiseNode(op))
@@ -776,6 +861,8 @@ private:
           return lowerPool(op, op.getX(), op.getY(), Pool::AverageWithPadding);
         })
         .Case([&](onnx::GemmOp op) { return lowerGemm(op); })
+        .Case([&](onnx::WhereOp op) { return lowerWhere(op); })
+        .Case([&](onnx::ArgMaxOp op) { return lowerArgMax(op); })
         .Default([&](Operation *op) {
           return op->emitError("operator '")
                  << onnx::getOperatorType(op)
@@ -874,8 +961,7 @@ private:
   void emitIndexMap(
       Location loc, BufferOp in, ArrayRef<int64_t> inShape, BufferOp out,
       ArrayRef<int64_t> outShape,
-      llvm::function_ref<bool(ArrayRef<int64_t>, MutableArrayRef<int64_t>)>
-          map,
+      llvm::function_ref<bool(ArrayRef<int64_t>, MutableArrayRef<int64_t>)> map,
       BufferOp padding = {}) {
     const int64_t inRowLength = in.getLayout(target).rowLength;
     Shape outIndex(outShape.size()), inIndex(inShape.size());
@@ -908,8 +994,7 @@ private:
     if (failed(getStaticF32Type(data, loc, "input 0")))
       return failure();
     for (auto [i, result] : llvm::enumerate(op->getResults()))
-      if (failed(getStaticF32Type(result, loc,
-                                  "output " + std::to_string(i))))
+      if (failed(getStaticF32Type(result, loc, "output " + std::to_string(i))))
         return failure();
     auto input = bufferFor(data, op);
     if (failed(input))
@@ -1070,6 +1155,166 @@ private:
     return success();
   }
 
+  /// Resize, nearest: an element map (each output element copies the input
+  /// element nearest its source coordinate). Linear: for each of the 2^k
+  /// corners around the source point (k axes resized), an element map into
+  /// scratch, then a chain summing corner x weight, the weights constant
+  /// tensors over the resized axes. Source coordinates follow ONNX's
+  /// coordinate_transformation_mode; scales and sizes must be constants.
+  LogicalResult lowerResize(onnx::ResizeOp op) {
+    Location loc = op.getLoc();
+    if (failed(getStaticF32Type(op.getX(), loc, "input 0")) ||
+        failed(getStaticF32Type(op.getY(), loc, "output 0")))
+      return failure();
+    auto params = op.getRoiScalesSizes();
+    if (params.size() < 2)
+      return op.emitError("Resize before opset 11 (X, scales) is not "
+                          "supported");
+    const Shape in = shapeOf(op.getX()), out = shapeOf(op.getY());
+    const int64_t rank = in.size();
+    StringRef mode = op.getMode(),
+              transform = op.getCoordinateTransformationMode();
+    StringRef nearestMode = op.getNearestMode();
+    if (mode != "nearest" && mode != "linear")
+      return op.emitError("Resize mode '") << mode << "' is not supported";
+    if (transform != "half_pixel" && transform != "pytorch_half_pixel" &&
+        transform != "align_corners" && transform != "asymmetric" &&
+        transform != "tf_half_pixel_for_nn")
+      return op.emitError("coordinate_transformation_mode '")
+             << transform << "' is not supported";
+    if (nearestMode != "round_prefer_floor" &&
+        nearestMode != "round_prefer_ceil" && nearestMode != "floor" &&
+        nearestMode != "ceil")
+      return op.emitError("nearest_mode '")
+             << nearestMode << "' is not supported";
+    // Per axis: the scale, from `scales` or output / input sizes.
+    SmallVector<double> scale(rank);
+    Value scalesValue = params.size() > 1 ? params[1] : Value();
+    std::optional<std::vector<float>> scales;
+    if (scalesValue && !isa<NoneType>(scalesValue.getType()) &&
+        cast<ShapedType>(scalesValue.getType()).getNumElements() > 0) {
+      scales = constantFloats(scalesValue);
+      if (!scales || int64_t(scales->size()) != rank)
+        return op.emitError("Resize scales must be a constant with one value "
+                            "per axis");
+    }
+    for (int64_t d = 0; d < rank; ++d)
+      scale[d] = scales ? double((*scales)[d]) : double(out[d]) / double(in[d]);
+    // The source coordinate of output position x along axis d.
+    auto source = [&](int64_t d, int64_t x) -> double {
+      double lengthOut = scale[d] * in[d];
+      // ONNX measures the output in input units times the scale (2.4 for
+      // 0.6 x 4), not in whole output elements.
+      if (transform == "align_corners")
+        return lengthOut == 1.0 ? 0.0
+                                : x * double(in[d] - 1) / (lengthOut - 1.0);
+      if (transform == "asymmetric")
+        return x / scale[d];
+      if (transform == "tf_half_pixel_for_nn")
+        return (x + 0.5) / scale[d];
+      if (transform == "pytorch_half_pixel" && lengthOut <= 1.0)
+        return -0.5;
+      return (x + 0.5) / scale[d] - 0.5;
+    };
+    auto clampIndex = [&](int64_t d, int64_t i) {
+      return std::clamp<int64_t>(i, 0, in[d] - 1);
+    };
+    auto input = bufferFor(op.getX(), op);
+    if (failed(input))
+      return failure();
+    if (mode == "nearest") {
+      emitIndexMap(
+          loc, *input, in, resultBuffer(op.getY()), out,
+          [&](ArrayRef<int64_t> o, MutableArrayRef<int64_t> i) {
+            for (int64_t d = 0; d < rank; ++d) {
+              double x = source(d, o[d]);
+              double base = std::floor(x), ratio = x - base;
+              bool up = ratio > 0.0 &&
+                        (nearestMode == "ceil" ||
+                         (nearestMode == "round_prefer_floor" && ratio > 0.5) ||
+                         (nearestMode == "round_prefer_ceil" && ratio >= 0.5));
+              i[d] = clampIndex(d, int64_t(base) + (up ? 1 : 0));
+            }
+            return true;
+          });
+      return success();
+    }
+    // Linear: corners over the axes whose size changes or whose source
+    // coordinates are not the output's own (an axis of one input element
+    // gives that element whatever the weights).
+    SmallVector<int64_t> axes;
+    for (int64_t d = 0; d < rank; ++d)
+      for (int64_t x = 0; x < out[d] && in[d] > 1; ++x)
+        if (source(d, x) != double(x) || in[d] != out[d]) {
+          axes.push_back(d);
+          break;
+        }
+    if (axes.size() > 3)
+      return op.emitError("linear Resize of more than 3 axes is not supported");
+    Shape weightShape(rank, 1);
+    for (int64_t d : axes)
+      weightShape[d] = out[d];
+    auto weightType = RankedTensorType::get(weightShape, builder.getF32Type());
+    const int64_t corners = int64_t(1) << axes.size();
+    const int64_t points = weightType.getNumElements();
+    BufferOp sum;
+    for (int64_t corner = 0; corner < corners; ++corner) {
+      auto upAlong = [&](size_t k) { return (corner >> k) & 1; };
+      BufferOp values = createBuffer(
+          loc, BufferKind::Scratch,
+          nameFrom(loc, "tmp", ".corner" + std::to_string(corner)),
+          laneTensorType(cast<RankedTensorType>(op.getY().getType())));
+      emitIndexMap(loc, *input, in, values, out,
+                   [&](ArrayRef<int64_t> o, MutableArrayRef<int64_t> i) {
+                     llvm::copy(o, i.begin());
+                     for (size_t k = 0; k < axes.size(); ++k) {
+                       int64_t d = axes[k];
+                       int64_t base = int64_t(std::floor(source(d, o[d])));
+                       i[d] = clampIndex(d, base + upAlong(k));
+                     }
+                     return true;
+                   });
+      // weight(point) = product over axes of ratio or 1 - ratio.
+      std::vector<float> weights(points);
+      for (int64_t p = 0; p < points; ++p) {
+        double w = 1.0;
+        int64_t rest = p;
+        SmallVector<int64_t> index(rank);
+        for (int64_t d = rank - 1; d >= 0; --d) {
+          index[d] = rest % weightShape[d];
+          rest /= weightShape[d];
+        }
+        for (size_t k = 0; k < axes.size(); ++k) {
+          double x = source(axes[k], index[axes[k]]);
+          double ratio = x - std::floor(x);
+          w *= upAlong(k) ? ratio : 1.0 - ratio;
+        }
+        weights[p] = float(w);
+      }
+      BufferOp weight = createBuffer(
+          loc, BufferKind::Constant,
+          nameFrom(loc, "constant", ".weight" + std::to_string(corner)),
+          weightType,
+          cast<ElementsAttr>(
+              DenseElementsAttr::get(weightType, ArrayRef<float>(weights))));
+      SmallVector<ElementwiseStep> steps = {
+          ElementwiseStep::operand(values, out),
+          ElementwiseStep::operand(weight, weightShape, Combine::Mul)};
+      if (sum)
+        steps.push_back(ElementwiseStep::operand(sum, out, Combine::Add));
+      BufferOp next =
+          corner + 1 == corners
+              ? resultBuffer(op.getY())
+              : createBuffer(
+                    loc, BufferKind::Scratch,
+                    nameFrom(loc, "tmp", ".sum" + std::to_string(corner)),
+                    cast<RankedTensorType>(values.getTensorType()));
+      emitElementwise(loc, steps, next, out);
+      sum = next;
+    }
+    return success();
+  }
+
   /// Copies `in` into `out`, which holds the same elements in the same
   /// order with another shape: output row r holds the flat elements
   /// [r * rowLength, (r + 1) * rowLength). Each output vector gathers its
@@ -1084,8 +1329,8 @@ private:
       for (int64_t j = 0; j < to.vectorsPerRow; ++j) {
         int64_t width = std::min(lanes, to.rowLength - j * lanes);
         int64_t flat = row * to.rowLength + j * lanes;
-        Value gathered =
-            gatherLanes(loc, width, [&](int64_t lane) -> std::optional<RowElement> {
+        Value gathered = gatherLanes(
+            loc, width, [&](int64_t lane) -> std::optional<RowElement> {
               return RowElement{in, (flat + lane) / from.rowLength,
                                 (flat + lane) % from.rowLength};
             });
@@ -1669,8 +1914,8 @@ private:
       }
       for (int64_t j = 0; j < outLayout.vectorsPerRow; ++j) {
         int64_t width = std::min(lanes, out.back() - j * lanes);
-        Value gathered =
-            gatherLanes(loc, width, [&](int64_t lane) -> std::optional<RowElement> {
+        Value gathered = gatherLanes(
+            loc, width, [&](int64_t lane) -> std::optional<RowElement> {
               auto [i, element] = locateOnAxis(j * lanes + lane);
               return RowElement{inputs[i], rowOf(shapes[i], index), element};
             });
@@ -2204,6 +2449,34 @@ private:
     Reduction kind = isa<onnx::ReduceMaxOp>(op)   ? Reduction::Max
                      : isa<onnx::ReduceMinOp>(op) ? Reduction::Min
                                                   : Reduction::Sum;
+    BufferOp source = *input;
+    if (before || squares) {
+      BufferOp pre =
+          createBuffer(loc, BufferKind::Scratch, nameFrom(loc, "tmp", ".terms"),
+                       RankedTensorType::get(shape, builder.getF32Type()));
+      SmallVector<ElementwiseStep> steps = {
+          ElementwiseStep::operand(source, shape)};
+      if (squares)
+        steps.push_back(ElementwiseStep::operand(source, shape, Combine::Mul));
+      if (before)
+        steps.push_back(ElementwiseStep::apply(*before));
+      emitElementwise(loc, steps, pre, shape);
+      source = pre;
+    }
+    emitReduction(loc, source, shape, axes, kind,
+                  /*mean=*/isa<onnx::ReduceMeanOp>(op), after,
+                  resultBuffer(result), shapeOf(result));
+    return success();
+  }
+
+  /// Reduces `axes` (sorted, non-negative) of `source` (of `shape`) into
+  /// `out`, whose shape drops or keeps them as size 1; `mean` divides by the
+  /// count and `after` is applied to each result.
+  void emitReduction(Location loc, BufferOp source, ArrayRef<int64_t> shape,
+                     ArrayRef<int64_t> axes, Reduction kind, bool mean,
+                     std::optional<Unary> after, BufferOp out,
+                     ArrayRef<int64_t> outShape) {
+    const int64_t rank = shape.size();
     int64_t count = 1;
     Shape kept(shape), keptLeading(shape);
     for (int64_t axis : axes) {
@@ -2214,7 +2487,7 @@ private:
     }
     const bool innermost = llvm::is_contained(axes, rank - 1);
     const bool leading = axes.size() > (innermost ? 1u : 0u);
-    float scale = isa<onnx::ReduceMeanOp>(op) ? 1.0f / float(count) : 1.0f;
+    float scale = mean ? 1.0f / float(count) : 1.0f;
     auto scratch = [&](ArrayRef<int64_t> s, StringRef suffix) {
       return createBuffer(loc, BufferKind::Scratch,
                           nameFrom(loc, "tmp", suffix),
@@ -2222,25 +2495,11 @@ private:
     };
     // The result has the kept-dimension layout unless keepdims = 0 dropped
     // the innermost dimension; then it is laid out at the end.
-    Shape resultShape = shapeOf(result);
     const bool sameLayout =
-        (resultShape.empty() ? 1 : resultShape.back()) == kept.back();
-    BufferOp source = *input;
-    if (before || squares) {
-      BufferOp pre = scratch(shape, ".terms");
-      SmallVector<ElementwiseStep> steps = {
-          ElementwiseStep::operand(source, shape)};
-      if (squares)
-        steps.push_back(ElementwiseStep::operand(source, shape, Combine::Mul));
-      if (before)
-        steps.push_back(ElementwiseStep::apply(*before));
-      emitElementwise(loc, steps, pre, shape);
-      source = pre;
-    }
+        (outShape.empty() ? 1 : outShape.back()) == kept.back();
     if (!leading && innermost && !after && sameLayout) {
-      emitRowReduction(loc, source, shape.back(), kind, resultBuffer(result),
-                       scale);
-      return success();
+      emitRowReduction(loc, source, shape.back(), kind, out, scale);
+      return;
     }
     if (leading) {
       BufferOp partial = scratch(keptLeading, ".partial");
@@ -2258,13 +2517,12 @@ private:
     if (after)
       steps.push_back(ElementwiseStep::apply(*after));
     if (sameLayout) {
-      emitElementwise(loc, steps, resultBuffer(result), kept);
-      return success();
+      emitElementwise(loc, steps, out, kept);
+      return;
     }
     BufferOp finished = scratch(kept, ".kept");
     emitElementwise(loc, steps, finished, kept);
-    emitRelayout(loc, finished, resultBuffer(result));
-    return success();
+    emitRelayout(loc, finished, out);
   }
 
   /// Reduces the non-innermost `axes` of `in` lane-wise: each output row is
@@ -2318,7 +2576,8 @@ private:
                onnx::TanhOp, onnx::SigmoidOp, onnx::ErfOp, onnx::SqrtOp,
                onnx::ReciprocalOp, onnx::NegOp, onnx::IdentityOp,
                onnx::DropoutOp, onnx::LeakyReluOp, onnx::HardSigmoidOp,
-               onnx::HardSwishOp, onnx::ClipOp>(op);
+               onnx::HardSwishOp, onnx::ClipOp, onnx::EqualOp, onnx::LessOp,
+               onnx::GreaterOp, onnx::NotOp>(op);
   }
 
   /// Nodes whose chain reads operand 0 a second time, which must therefore
@@ -2398,6 +2657,14 @@ private:
               return success();
             })
             .Case([&](onnx::IdentityOp) { return success(); })
+            .Case([&](onnx::EqualOp) { return variadic(Combine::Equal); })
+            .Case([&](onnx::LessOp) { return variadic(Combine::Less); })
+            .Case([&](onnx::GreaterOp) { return variadic(Combine::Greater); })
+            .Case([&](onnx::NotOp) { // 1 - x on 0.0 / 1.0
+              chain.firstScale = -1.0f;
+              constantStep(".one", 1.0f, Combine::Add);
+              return success();
+            })
             .Case([&](onnx::DropoutOp op) { return checkInferenceDropout(op); })
             .Case([&](onnx::LeakyReluOp op) {
               // max(x, alpha x) for alpha <= 1, min(x, alpha x) above.
@@ -2546,6 +2813,96 @@ private:
     if (failed(fuseConsumers(op, result, steps)))
       return failure();
     emitElementwise(op->getLoc(), steps, resultBuffer(result), shapeOf(result));
+    return success();
+  }
+
+  /// The first (or last) index of the maximum along `axis`: m = max, then
+  /// the candidates i + B (1 - [x == m]) (or i - B (1 - [x == m])) reduced
+  /// with min (or max), B = 2^23 so every value is an exact f32 integer.
+  LogicalResult lowerArgMax(onnx::ArgMaxOp op) {
+    Location loc = op.getLoc();
+    if (failed(getStaticF32Type(op.getData(), loc, "input 0")))
+      return failure();
+    auto resultType = dyn_cast<RankedTensorType>(op.getReduced().getType());
+    if (!resultType || !resultType.hasStaticShape())
+      return op.emitError("ArgMax needs a static result shape");
+    Shape shape = shapeOf(op.getData());
+    const int64_t rank = shape.size();
+    int64_t axis = op.getAxis();
+    if (rank == 0 || axis < -rank || axis >= rank)
+      return op.emitError("axis ") << axis << " is out of range";
+    axis = (axis + rank) % rank;
+    constexpr float kBig = 8388608.0f; // 2^23
+    if (shape[axis] >= (int64_t(1) << 22))
+      return op.emitError("ArgMax over ")
+             << shape[axis] << " elements: indices would not be exact";
+    auto input = bufferFor(op.getData(), op);
+    if (failed(input))
+      return failure();
+    Shape kept(shape), iotaShape(rank, 1);
+    kept[axis] = 1;
+    iotaShape[axis] = shape[axis];
+    auto scratch = [&](ArrayRef<int64_t> s, StringRef suffix) {
+      return createBuffer(loc, BufferKind::Scratch,
+                          nameFrom(loc, "tmp", suffix),
+                          RankedTensorType::get(s, builder.getF32Type()));
+    };
+    BufferOp maximum = scratch(kept, ".max");
+    emitReduction(loc, *input, shape, {axis}, Reduction::Max, false,
+                  std::nullopt, maximum, kept);
+    std::vector<float> indices(shape[axis]);
+    for (int64_t i = 0; i < shape[axis]; ++i)
+      indices[i] = float(i);
+    auto iotaType = RankedTensorType::get(iotaShape, builder.getF32Type());
+    BufferOp iota =
+        createBuffer(loc, BufferKind::Constant,
+                     nameFrom(loc, "constant", ".indices"), iotaType,
+                     cast<ElementsAttr>(DenseElementsAttr::get(
+                         iotaType, ArrayRef<float>(indices))));
+    const bool last = op.getSelectLastIndex() != 0;
+    BufferOp candidates = scratch(shape, ".candidates");
+    emitElementwise(
+        loc,
+        {ElementwiseStep::operand(*input, shape),
+         ElementwiseStep::operand(maximum, kept, Combine::Equal),
+         ElementwiseStep::apply(Unary::Scale, last ? kBig : -kBig),
+         ElementwiseStep::operand(scalarConstant(loc, ".big", kBig), {1},
+                                  last ? Combine::Sub : Combine::Add),
+         ElementwiseStep::operand(iota, iotaShape, Combine::Add)},
+        candidates, shape);
+    emitReduction(loc, candidates, shape, {axis},
+                  last ? Reduction::Max : Reduction::Min, false, std::nullopt,
+                  resultBuffer(op.getReduced()), shapeOf(op.getReduced()));
+    return success();
+  }
+
+  /// Where(c, x, y) = c x + (1 - c) y for c in {0, 1}, exact for finite
+  /// x and y: t = c x, then -((c y - y) - t).
+  LogicalResult lowerWhere(onnx::WhereOp op) {
+    Location loc = op.getLoc();
+    SmallVector<BufferOp> in;
+    for (Value v : op->getOperands()) {
+      auto buffer = bufferFor(v, op);
+      if (failed(buffer))
+        return failure();
+      in.push_back(*buffer);
+    }
+    Shape c = shapeOf(op.getCondition()), x = shapeOf(op.getX()),
+          y = shapeOf(op.getY()), out = shapeOf(op.getOutput());
+    BufferOp picked = createBuffer(
+        loc, BufferKind::Scratch, nameFrom(loc, "tmp", ".cx"),
+        laneTensorType(cast<RankedTensorType>(op.getOutput().getType())));
+    emitElementwise(loc,
+                    {ElementwiseStep::operand(in[0], c),
+                     ElementwiseStep::operand(in[1], x, Combine::Mul)},
+                    picked, out);
+    emitElementwise(loc,
+                    {ElementwiseStep::operand(in[0], c),
+                     ElementwiseStep::operand(in[2], y, Combine::Mul),
+                     ElementwiseStep::operand(in[2], y, Combine::Sub),
+                     ElementwiseStep::operand(picked, out, Combine::Sub),
+                     ElementwiseStep::apply(Unary::Scale, -1.0f)},
+                    resultBuffer(op.getOutput()), out);
     return success();
   }
 

@@ -41,7 +41,9 @@ struct HostTensor {
       n *= d;
     return n;
   }
-  double get(int64_t i) const { return isInteger ? double(ints[i]) : floats[i]; }
+  double get(int64_t i) const {
+    return isInteger ? double(ints[i]) : floats[i];
+  }
   int64_t getInt(int64_t i) const {
     return isInteger ? ints[i] : int64_t(floats[i]);
   }
@@ -191,8 +193,8 @@ int64_t broadcastOffset(const HostTensor &t, ArrayRef<int64_t> index) {
 /// through doubles.
 bool exactInDouble(const HostTensor &t) {
   return !t.isInteger || llvm::all_of(t.ints, [](int64_t v) {
-           return std::abs(double(v)) < 9007199254740992.0;
-         });
+    return std::abs(double(v)) < 9007199254740992.0;
+  });
 }
 
 /// out[index] = fn(inputs at index), broadcasting; integer results when
@@ -364,8 +366,8 @@ struct FoldConstantsPass
     for (Operation *op : llvm::reverse(ops))
       if (op->use_empty())
         op->erase();
-    for (auto constant : llvm::make_early_inc_range(
-             getOperation().getOps<arith::ConstantOp>()))
+    for (auto constant :
+         llvm::make_early_inc_range(getOperation().getOps<arith::ConstantOp>()))
       if (constant->use_empty())
         constant->erase();
     // Graph outputs whose type was refined keep it.
@@ -373,9 +375,8 @@ struct FoldConstantsPass
     if (!function.getBody().empty())
       if (auto ret = dyn_cast<func::ReturnOp>(
               function.getBody().back().getTerminator()))
-        function.setType(FunctionType::get(&getContext(),
-                                           function.getArgumentTypes(),
-                                           ret.getOperandTypes()));
+        function.setType(FunctionType::get(
+            &getContext(), function.getArgumentTypes(), ret.getOperandTypes()));
   }
 
   static Type elementOf(Value v) {
@@ -395,7 +396,8 @@ struct FoldConstantsPass
     auto type = dyn_cast<ShapedType>(result.getType());
     if (!type)
       return;
-    if (auto shape = staticShape(result); shape && *shape != ArrayRef<int64_t>(value.shape))
+    if (auto shape = staticShape(result);
+        shape && *shape != ArrayRef<int64_t>(value.shape))
       return; // the graph says otherwise; lowering will report it
     DenseElementsAttr attr = toAttribute(value, type.getElementType());
     if (!attr)
@@ -497,9 +499,15 @@ struct FoldConstantsPass
     };
     using R = std::optional<double>;
     return TypeSwitch<Operation *, std::optional<HostTensor>>(op)
-        .Case([&](AddOp) { return binary([](double a, double b) -> R { return a + b; }); })
-        .Case([&](SubOp) { return binary([](double a, double b) -> R { return a - b; }); })
-        .Case([&](MulOp) { return binary([](double a, double b) -> R { return a * b; }); })
+        .Case([&](AddOp) {
+          return binary([](double a, double b) -> R { return a + b; });
+        })
+        .Case([&](SubOp) {
+          return binary([](double a, double b) -> R { return a - b; });
+        })
+        .Case([&](MulOp) {
+          return binary([](double a, double b) -> R { return a * b; });
+        })
         .Case([&](DivOp) {
           return binary([&](double a, double b) -> R {
             if (!integer)
@@ -523,15 +531,35 @@ struct FoldConstantsPass
           return elementwise(in, integer, element,
                              [](ArrayRef<double> a) -> R { return -a[0]; });
         })
+        .Case([&](EqualOp) {
+          return binary([](double a, double b) -> R { return a == b; });
+        })
+        .Case([&](LessOp) {
+          return binary([](double a, double b) -> R { return a < b; });
+        })
+        .Case([&](GreaterOp) {
+          return binary([](double a, double b) -> R { return a > b; });
+        })
+        .Case([&](NotOp) {
+          return elementwise(in, integer, element,
+                             [](ArrayRef<double> a) -> R { return a[0] == 0; });
+        })
+        .Case([&](WhereOp) {
+          return elementwise(in, integer, element, [](ArrayRef<double> a) -> R {
+            return a[0] != 0 ? a[1] : a[2];
+          });
+        })
         .Case<IdentityOp>([&](auto) { return in[0]; })
         .Case([&](CastOp) {
-          return elementwise(in, integer, element, [&](ArrayRef<double> a) -> R {
-            if (element.isInteger(1))
-              return a[0] != 0;
-            if (integer)
-              return std::isfinite(a[0]) ? R(std::trunc(a[0])) : std::nullopt;
-            return a[0];
-          });
+          return elementwise(
+              in, integer, element, [&](ArrayRef<double> a) -> R {
+                if (element.isInteger(1))
+                  return a[0] != 0;
+                if (integer)
+                  return std::isfinite(a[0]) ? R(std::trunc(a[0]))
+                                             : std::nullopt;
+                return a[0];
+              });
         })
         .Case<ReshapeOp, FlattenOp, SqueezeOp, UnsqueezeOp>(
             [&](auto) -> std::optional<HostTensor> {
@@ -562,7 +590,8 @@ struct FoldConstantsPass
             if (integer)
               value.ints = {(*dense.getValues<APInt>().begin()).getSExtValue()};
             else
-              value.floats = {(*dense.getValues<APFloat>().begin()).convertToDouble()};
+              value.floats = {
+                  (*dense.getValues<APFloat>().begin()).convertToDouble()};
           }
           SmallVector<int64_t> shape(in[0].ints.begin(), in[0].ints.end());
           if (llvm::any_of(shape, [](int64_t d) { return d < 0; }))
@@ -570,11 +599,12 @@ struct FoldConstantsPass
           return filled(shape, value);
         })
         .Case([&](RangeOp) -> std::optional<HostTensor> {
-          double start = in[0].get(0), limit = in[1].get(0), delta = in[2].get(0);
+          double start = in[0].get(0), limit = in[1].get(0),
+                 delta = in[2].get(0);
           if (delta == 0)
             return std::nullopt;
-          int64_t n = std::max<int64_t>(
-              int64_t(std::ceil((limit - start) / delta)), 0);
+          int64_t n =
+              std::max<int64_t>(int64_t(std::ceil((limit - start) / delta)), 0);
           HostTensor out;
           out.isInteger = integer;
           out.shape = {n};

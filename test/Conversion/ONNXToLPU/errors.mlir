@@ -33,7 +33,7 @@ func.func @main(%a: tensor<4xf32> {onnx.name = "a"}, %b: tensor<4xf32> {onnx.nam
 
 // -----
 
-// expected-error @+1 {{graph input 'x' has element type 'f16', which is not supported yet (only f32)}}
+// expected-error @+1 {{graph input 'x' has element type 'f16', which is not supported yet (only f32 and bool)}}
 func.func @main(%x: tensor<4xf16> {onnx.name = "x"}) -> (tensor<4xf16> {onnx.name = "y"}) {
   %0 = onnx.Relu %x : (tensor<4xf16>) -> tensor<4xf16>
   return %0 : tensor<4xf16>

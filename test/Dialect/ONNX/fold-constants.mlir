@@ -35,8 +35,9 @@ func.func @shape_arithmetic(%x: tensor<128x1x768xf32>) -> tensor<*xf32> {
 // CHECK-DAG: arith.constant dense<[1, -2, 2]> : tensor<3xi32>
 // CHECK-DAG: arith.constant dense<1.500000e+00> : tensor<2x3xf32>
 // CHECK-DAG: arith.constant dense<[0, 3, 6]> : tensor<3xi64>
+// CHECK-DAG: arith.constant dense<[7, 3, 6]> : tensor<3xi64>
 // CHECK-NOT: onnx.
-func.func @constant_subgraphs() -> (tensor<2xi64>, tensor<3xi32>, tensor<2x3xf32>, tensor<3xi64>) {
+func.func @constant_subgraphs() -> (tensor<2xi64>, tensor<3xi32>, tensor<2x3xf32>, tensor<3xi64>, tensor<3xi64>) {
   %v = arith.constant dense<[1, 2, 3, 4, 5]> : tensor<5xi64>
   %s = arith.constant dense<-2> : tensor<1xi64>
   %e = arith.constant dense<9223372036854775807> : tensor<1xi64>
@@ -57,7 +58,9 @@ func.func @constant_subgraphs() -> (tensor<2xi64>, tensor<3xi32>, tensor<2x3xf32
   %r = onnx.Range %zero, %lim, %step : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<3xi64>
   %pair = onnx.Concat %tail, %back {axis = 0 : i64} : (tensor<*xi64>, tensor<*xi64>) -> tensor<*xi64>
   %both = onnx.Slice %pair, %one, %s : (tensor<*xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<2xi64>
-  return %both, %i, %fill, %r : tensor<2xi64>, tensor<3xi32>, tensor<2x3xf32>, tensor<3xi64>
+  %lo = onnx.Less %r, %step : (tensor<3xi64>, tensor<i64>) -> tensor<3xi1>
+  %fix = onnx.Where %lo, %lim, %r : (tensor<3xi1>, tensor<i64>, tensor<3xi64>) -> tensor<3xi64>
+  return %both, %i, %fill, %r, %fix : tensor<2xi64>, tensor<3xi32>, tensor<2x3xf32>, tensor<3xi64>, tensor<3xi64>
 }
 
 // -----
