@@ -116,6 +116,11 @@ public:
     for (BlockArgument arg : body.getArguments()) {
       std::string name = ioName(arg.getArgNumber(), /*isInput=*/true);
       auto element = getElementTypeOrSelf(arg.getType());
+      if (isComparedInteger(arg)) {
+        buffers[arg] = createBuffer(loc, BufferKind::Input, name,
+                                    cast<RankedTensorType>(arg.getType()));
+        continue;
+      }
       if (element.isInteger() && !element.isInteger(1))
         return emitError(loc)
                << "graph input '" << name << "' has element type " << element
@@ -224,7 +229,7 @@ private:
   /// Checks every operand and result of a node before lowering it.
   LogicalResult checkNodeTypes(Operation *op) {
     for (auto [i, v] : llvm::enumerate(op->getOperands()))
-      if (!isa<NoneType>(v.getType()) &&
+      if (!isa<NoneType>(v.getType()) && !isComparedInteger(v) &&
           failed(
               getStaticF32Type(v, op->getLoc(), "input " + std::to_string(i))))
         return failure();
@@ -249,6 +254,17 @@ private:
                               StringRef suffix = "") {
     StringRef node = onnx::getNodeName(loc);
     return ((node.empty() ? fallback : node) + suffix).str();
+  }
+
+  /// A static i32 tensor whose every use is a comparison: the VXM compares
+  /// i32 lanes exactly, so such a tensor stays i32 on the chip.
+  static bool isComparedInteger(Value value) {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    return type && type.hasStaticShape() && type.getNumElements() > 0 &&
+           type.getElementType().isSignlessInteger(32) && !value.use_empty() &&
+           llvm::all_of(value.getUsers(), [](Operation *user) {
+             return isa<onnx::EqualOp, onnx::LessOp, onnx::GreaterOp>(user);
+           });
   }
 
   /// Integers the LPU carries exactly as f32: an ArgMax result, or a
@@ -277,6 +293,14 @@ private:
     auto data = dyn_cast<ElementsAttr>(constant.getValue());
     if (!data)
       return constant.emitError("constant is not a tensor");
+    if (isComparedInteger(value)) {
+      BufferOp buffer =
+          createBuffer(constant.getLoc(), BufferKind::Constant,
+                       nameFrom(constant.getLoc(), "constant"),
+                       cast<RankedTensorType>(value.getType()), data);
+      buffers[value] = buffer;
+      return buffer;
+    }
     if (isIndexTensor(value)) {
       SmallVector<float> values;
       for (int64_t v : *onnx::getConstantIntegers(value))
@@ -361,8 +385,22 @@ private:
             ArrayRef<NamedAttribute> attrs = {}) {
     SmallVector<Type, 1> results;
     if (::lpu::getInstructionInfo(OpTy::kOpcode).hasResult)
-      results.push_back(vectorType);
+      results.push_back(resultVectorType(operands));
     return OpTy::create(builder, loc, results, operands, attrs);
+  }
+
+  /// Vectors carry their operands' element type (a read: its buffer's);
+  /// f32 unless integer tensors are compared.
+  Type resultVectorType(ValueRange operands) {
+    for (Value v : operands) {
+      if (isa<lpuc::lpu::VectorType>(v.getType()))
+        return v.getType();
+      if (auto buffer = v.getDefiningOp<BufferOp>())
+        return lpuc::lpu::VectorType::get(
+            builder.getContext(),
+            cast<ShapedType>(buffer.getTensorType()).getElementType());
+    }
+    return vectorType;
   }
 
   NamedAttribute intAttr(StringRef name, int64_t value) {
@@ -374,6 +412,13 @@ private:
   }
 
   void write(Location loc, Value value, BufferOp buffer, int64_t offset) {
+    Type element = cast<ShapedType>(buffer.getTensorType()).getElementType();
+    if (cast<lpuc::lpu::VectorType>(value.getType()).getElementType() !=
+        element) // an i32 comparison's 0 / 1 into a bool (f32) tensor
+      value = ConvertOp::create(
+          builder, loc,
+          TypeRange{lpuc::lpu::VectorType::get(builder.getContext(), element)},
+          ValueRange{value}, ArrayRef<NamedAttribute>{});
     emit<WriteOp>(loc, {value, buffer}, {intAttr("offset", offset)});
   }
 
@@ -2810,7 +2855,8 @@ private:
         *buffer, shapeOf(input), Combine::First, chain->firstScale)};
     steps.append(chain->tail.begin(), chain->tail.end());
     Value result = op->getResult(0);
-    if (failed(fuseConsumers(op, result, steps)))
+    // A chain on i32 lanes (a comparison of integers) takes no f32 steps.
+    if (!isComparedInteger(input) && failed(fuseConsumers(op, result, steps)))
       return failure();
     emitElementwise(op->getLoc(), steps, resultBuffer(result), shapeOf(result));
     return success();

@@ -48,3 +48,23 @@ func.func @main(%x: tensor<2x5xf32> {onnx.name = "x"}) -> (tensor<2x1xi64> {onnx
   %0 = onnx.ArgMax %x {axis = 1 : i64} : (tensor<2x5xf32>) -> tensor<2x1xi64> loc("argmax")
   return %0 : tensor<2x1xi64>
 }
+
+// -----
+
+// Integers that are only compared stay i32 on the chip (the VXM compares i32
+// lanes exactly); the 0 / 1 result is converted to f32 on its way to SRAM.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[A:.*]] = lpu.buffer input "a" : tensor<3xi32>
+// CHECK: %[[B:.*]] = lpu.buffer input "b" : tensor<3xi32>
+// CHECK: %[[C:.*]] = lpu.buffer output "c" : tensor<3xf32>
+// CHECK: %[[X:.*]] = lpu.mem.read %[[A]][0] : <i32>
+// CHECK: %[[Y:.*]] = lpu.mem.read %[[B]][0] : <i32>
+// CHECK: %[[EQ:.*]] = lpu.vxm.eq %[[X]], %[[Y]] : <i32>
+// CHECK: %[[UP:.*]] = lpu.sxm.shift %[[EQ]], 13 : <i32>
+// CHECK: %[[DOWN:.*]] = lpu.sxm.shift %[[UP]], -13 : <i32>
+// CHECK: %[[F:.*]] = lpu.vxm.convert %[[DOWN]] : <i32> -> <f32>
+// CHECK: lpu.mem.write %[[F]], %[[C]][0] : <f32>
+func.func @main(%a: tensor<3xi32> {onnx.name = "a"}, %b: tensor<3xi32> {onnx.name = "b"}) -> (tensor<3xi1> {onnx.name = "c"}) {
+  %0 = onnx.Equal %a, %b : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi1> loc("eq")
+  return %0 : tensor<3xi1>
+}
