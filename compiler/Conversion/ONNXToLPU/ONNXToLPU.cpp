@@ -116,7 +116,7 @@ public:
     for (BlockArgument arg : body.getArguments()) {
       std::string name = ioName(arg.getArgNumber(), /*isInput=*/true);
       auto element = getElementTypeOrSelf(arg.getType());
-      if (isComparedInteger(arg)) {
+      if (isComparedInteger(arg) || isCastHalf(arg)) {
         buffers[arg] = createBuffer(loc, BufferKind::Input, name,
                                     cast<RankedTensorType>(arg.getType()));
         continue;
@@ -141,7 +141,10 @@ public:
     for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
       std::string name = ioName(i, /*isInput=*/false);
       auto type =
-          isIndexTensor(value)
+          isCastHalf(value)
+              ? FailureOr<RankedTensorType>(
+                    cast<RankedTensorType>(value.getType()))
+          : isIndexTensor(value)
               ? FailureOr<RankedTensorType>(
                     laneTensorType(cast<RankedTensorType>(value.getType())))
               : getStaticF32Type(value, loc, "graph output '" + name + "'");
@@ -265,6 +268,55 @@ private:
            llvm::all_of(value.getUsers(), [](Operation *user) {
              return isa<onnx::EqualOp, onnx::LessOp, onnx::GreaterOp>(user);
            });
+  }
+
+  /// A static f16 or bf16 tensor that only Casts produce or consume: the
+  /// chip holds such lanes, and `vxm.convert` moves between them and f32.
+  static bool isCastHalf(Value value) {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type || !type.hasStaticShape() || type.getNumElements() == 0 ||
+        !(type.getElementType().isF16() || type.getElementType().isBF16()))
+      return false;
+    if (value.getDefiningOp<onnx::CastOp>())
+      return true;
+    return !value.use_empty() &&
+           llvm::all_of(value.getUsers(),
+                        [](Operation *user) { return isa<onnx::CastOp>(user); });
+  }
+
+  /// Cast between f32, f16 and bf16 (and bool as f32): a copy whose write
+  /// converts the lanes (see write()).
+  LogicalResult lowerCast(onnx::CastOp op) {
+    Value in = op.getInput(), out = op.getOutput();
+    for (Value v : {in, out}) {
+      Type element = getElementTypeOrSelf(v.getType());
+      if (!isCastHalf(v) && !element.isF32() && !element.isInteger(1))
+        return op.emitError("Cast from ")
+               << getElementTypeOrSelf(in.getType()) << " to "
+               << getElementTypeOrSelf(out.getType())
+               << " is not supported (f32, f16, bf16 and bool)";
+      if (!isCastHalf(v) &&
+          failed(getStaticF32Type(v, op.getLoc(),
+                                  v == in ? "input 0" : "output 0")))
+        return failure();
+    }
+    auto buffer = bufferFor(in, op);
+    if (failed(buffer))
+      return failure();
+    SmallVector<ElementwiseStep> steps = {
+        ElementwiseStep::operand(*buffer, shapeOf(in))};
+    if (getElementTypeOrSelf(out.getType()).isInteger(1) &&
+        !getElementTypeOrSelf(in.getType()).isInteger(1)) {
+      // To bool: 1 - [x == 0].
+      Location loc = op.getLoc();
+      steps.push_back(ElementwiseStep::operand(
+          scalarConstant(loc, ".zero", 0.0f), {1}, Combine::Equal));
+      steps.push_back(ElementwiseStep::apply(Unary::Scale, -1.0f));
+      steps.push_back(ElementwiseStep::operand(
+          scalarConstant(loc, ".one", 1.0f), {1}, Combine::Add));
+    }
+    emitElementwise(op.getLoc(), steps, resultBuffer(out), shapeOf(out));
+    return success();
   }
 
   /// Integers the LPU carries exactly as f32: an ArgMax result, or a
@@ -866,6 +918,8 @@ private:
       return lowerResize(resize);
     if (auto argMax = dyn_cast<onnx::ArgMaxOp>(op))
       return lowerArgMax(argMax);
+    if (auto castOp = dyn_cast<onnx::CastOp>(op))
+      return lowerCast(castOp);
     if (failed(checkNodeTypes(op)))
       return failure();
     if (isElementwiseNode(op))
@@ -2381,59 +2435,66 @@ private:
                         RankedTensorType::get(reduced, builder.getF32Type()));
   }
 
-  /// The innermost axis only: other axes would reduce across rows.
-  LogicalResult checkInnermostAxis(Operation *op, int64_t axis, int64_t rank) {
-    if (axis < -rank || axis >= rank)
-      return op->emitError("axis ") << axis << " is out of range";
-    if ((axis + rank) % rank != rank - 1)
-      return op->emitError(
-                 "only the innermost axis is supported yet, not axis ")
-             << axis;
-    return success();
-  }
-
+  /// Softmax and LogSoftmax: the max over the axes, exp(x - max), their
+  /// sum, then a divide (or x - max - log sum). From opset 13 the axes are
+  /// `axis` alone; before, the input is coerced to 2-D at `axis`, i.e. every
+  /// axis from `axis` on. Over the innermost axis alone each reduction is a
+  /// row reduction; otherwise emitReduction also combines rows.
   LogicalResult lowerSoftmax(Operation *op, int64_t axis, bool logarithm) {
     Location loc = op->getLoc();
     Value x = op->getOperand(0);
     Shape shape = shapeOf(x);
     if (shape.empty())
       shape = {1};
-    if (failed(checkInnermostAxis(op, axis, shape.size())))
-      return failure();
+    const int64_t rank = shape.size();
+    if (axis < -rank || axis >= rank)
+      return op->emitError("axis ") << axis << " is out of range";
+    axis = (axis + rank) % rank;
+    auto opset = func->getAttrOfType<IntegerAttr>("onnx.opset");
+    const bool coerced = opset && opset.getInt() < 13;
+    SmallVector<int64_t> axes = {axis};
+    for (int64_t d = axis + 1; coerced && d < rank; ++d)
+      axes.push_back(d);
     auto input = bufferFor(x, op);
     if (failed(input))
       return failure();
-    Shape rowShape(shape);
-    rowShape.back() = 1;
-    BufferOp max = rowScratch(loc, shape, ".max");
-    emitRowReduction(loc, *input, shape.back(), Reduction::Max, max);
-    BufferOp exps =
-        createBuffer(loc, BufferKind::Scratch, nameFrom(loc, "tmp", ".exp"),
-                     RankedTensorType::get(shape, builder.getF32Type()));
+    Shape kept(shape);
+    for (int64_t d : axes)
+      kept[d] = 1;
+    auto scratch = [&](ArrayRef<int64_t> s, StringRef suffix) {
+      return createBuffer(loc, BufferKind::Scratch,
+                          nameFrom(loc, "tmp", suffix),
+                          RankedTensorType::get(s, builder.getF32Type()));
+    };
+    BufferOp max = scratch(kept, ".max");
+    emitReduction(loc, *input, shape, axes, Reduction::Max, false, std::nullopt,
+                  max, kept);
+    BufferOp exps = scratch(shape, ".exp");
     emitElementwise(loc,
                     {ElementwiseStep::operand(*input, shape),
-                     ElementwiseStep::operand(max, rowShape, Combine::Sub),
+                     ElementwiseStep::operand(max, kept, Combine::Sub),
                      ElementwiseStep::apply(Unary::Exp)},
                     exps, shape);
-    BufferOp sum = rowScratch(loc, shape, ".sum");
-    emitRowReduction(loc, exps, shape.back(), Reduction::Sum, sum);
+    BufferOp sum = scratch(kept, ".sum");
+    emitReduction(loc, exps, shape, axes, Reduction::Sum, false, std::nullopt,
+                  sum, kept);
     Value result = op->getResult(0);
     if (!logarithm) {
       emitElementwise(loc,
                       {ElementwiseStep::operand(exps, shape),
-                       ElementwiseStep::operand(sum, rowShape, Combine::Div)},
+                       ElementwiseStep::operand(sum, kept, Combine::Div)},
                       resultBuffer(result), shape);
       return success();
     }
-    BufferOp logSum = rowScratch(loc, shape, ".logsum");
+    BufferOp logSum = scratch(kept, ".logsum");
     emitElementwise(loc,
-                    {ElementwiseStep::operand(sum, rowShape),
+                    {ElementwiseStep::operand(sum, kept),
                      ElementwiseStep::apply(Unary::Log)},
-                    logSum, rowShape);
+                    logSum, kept);
     emitElementwise(loc,
                     {ElementwiseStep::operand(*input, shape),
-                     ElementwiseStep::operand(max, rowShape, Combine::Sub),
-                     ElementwiseStep::operand(logSum, rowShape, Combine::Sub)},
+                     ElementwiseStep::operand(max, kept, Combine::Sub),
+                     ElementwiseStep::operand(logSum, kept, Combine::Sub)},
                     resultBuffer(result), shape);
     return success();
   }
@@ -2544,6 +2605,10 @@ private:
         (outShape.empty() ? 1 : outShape.back()) == kept.back();
     if (!leading && innermost && !after && sameLayout) {
       emitRowReduction(loc, source, shape.back(), kind, out, scale);
+      return;
+    }
+    if (leading && !innermost && !after && scale == 1.0f && sameLayout) {
+      emitLeadingReduction(loc, source, shape, axes, kind, out, keptLeading);
       return;
     }
     if (leading) {

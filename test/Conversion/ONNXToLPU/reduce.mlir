@@ -78,19 +78,19 @@ func.func @main(%x: tensor<2x20xf32> {onnx.name = "x"}) -> (tensor<2x1xf32> {onn
 // -----
 
 // Over a leading axis, rows combine lane-wise: each output vector is a VXM
-// chain over the input rows that differ only along axis 0.
+// chain over the input rows that differ only along axis 0, written straight
+// into the result.
 // CHECK-LABEL: lpu.program @main
 // CHECK: %[[X:.*]] = lpu.buffer input "x" : tensor<3x4xf32>
 // CHECK: %[[Y:.*]] = lpu.buffer output "y" : tensor<1x4xf32>
-// CHECK: %[[P:.*]] = lpu.buffer scratch "sum.partial" : tensor<1x4xf32>
+// CHECK-NOT: lpu.buffer
 // CHECK: %[[A:.*]] = lpu.mem.read %[[X]][0]
 // CHECK: %[[B:.*]] = lpu.mem.read %[[X]][1]
 // CHECK: %[[S:.*]] = lpu.vxm.add %[[A]], %[[B]]
 // CHECK: %[[C:.*]] = lpu.mem.read %[[X]][2]
 // CHECK: %[[T:.*]] = lpu.vxm.add %[[S]], %[[C]]
-// CHECK: lpu.mem.write %[[T]], %[[P]][0]
-// CHECK: %[[R:.*]] = lpu.mem.read %[[P]][0]
-// CHECK: lpu.mem.write %[[R]], %[[Y]][0]
+// CHECK: lpu.mem.write %[[T]], %[[Y]][0]
+// CHECK-NOT: lpu.mem
 func.func @main(%x: tensor<3x4xf32> {onnx.name = "x"}) -> (tensor<1x4xf32> {onnx.name = "y"}) {
   %0 = onnx.ReduceSum %x {axes = [0]} : (tensor<3x4xf32>) -> tensor<1x4xf32> loc("sum")
   return %0 : tensor<1x4xf32>
@@ -111,4 +111,27 @@ func.func @main(%x: tensor<3x4xf32> {onnx.name = "x"}) -> (tensor<1x4xf32> {onnx
 func.func @main(%x: tensor<3x4xf32> {onnx.name = "x"}) -> (tensor<f32> {onnx.name = "y"}) {
   %0 = onnx.ReduceL2 %x {keepdims = 0 : i64} : (tensor<3x4xf32>) -> tensor<f32> loc("l2")
   return %0 : tensor<f32>
+}
+
+// -----
+
+// Softmax over a leading axis (opset 13): the max and the sum combine rows
+// lane-wise (emitReduction), then broadcast back over that axis.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[X:.*]] = lpu.buffer input "x" : tensor<3x4xf32>
+// CHECK: %[[MAX:.*]] = lpu.buffer scratch "softmax.max" : tensor<1x4xf32>
+// CHECK-NOT: lpu.buffer
+// CHECK: %[[R0:.*]] = lpu.mem.read %[[X]][0]
+// CHECK: %[[R1:.*]] = lpu.mem.read %[[X]][1]
+// CHECK: %[[M01:.*]] = lpu.vxm.max %[[R0]], %[[R1]]
+// CHECK: %[[R2:.*]] = lpu.mem.read %[[X]][2]
+// CHECK: %[[M:.*]] = lpu.vxm.max %[[M01]], %[[R2]]
+// CHECK: lpu.mem.write %[[M]], %[[MAX]][0]
+// CHECK: lpu.buffer scratch "softmax.exp" : tensor<3x4xf32>
+// CHECK: lpu.vxm.exp
+// CHECK: %[[SUM:.*]] = lpu.buffer scratch "softmax.sum" : tensor<1x4xf32>
+// CHECK: lpu.vxm.div
+func.func @main(%x: tensor<3x4xf32> {onnx.name = "x"}) -> (tensor<3x4xf32> {onnx.name = "y"}) attributes {onnx.opset = 13 : i64} {
+  %0 = onnx.Softmax %x {axis = 0 : i64} : (tensor<3x4xf32>) -> tensor<3x4xf32> loc("softmax")
+  return %0 : tensor<3x4xf32>
 }
