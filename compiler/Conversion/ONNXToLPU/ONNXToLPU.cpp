@@ -2198,9 +2198,7 @@ private:
       return rowScratch(loc, rows, suffix);
     };
     auto scratch = [&](StringRef suffix) {
-      return createBuffer(loc, BufferKind::Scratch,
-                          nameFrom(loc, "tmp", suffix),
-                          RankedTensorType::get(rows, builder.getF32Type()));
+      return scratchBuffer(loc, rows, suffix);
     };
     const float inverseLength = 1.0f / float(inner);
     BufferOp mean = statistic(0, ".mean");
@@ -2410,31 +2408,18 @@ private:
     }
   }
 
-  /// The values of an i64 constant (dense or a dense_resource blob).
-  static std::optional<SmallVector<int64_t>>
-  readI64Elements(ElementsAttr attr) {
-    auto type = cast<ShapedType>(attr.getType());
-    if (!type.getElementType().isSignlessInteger(64))
-      return std::nullopt;
-    if (auto dense = dyn_cast<DenseIntElementsAttr>(attr))
-      return llvm::to_vector(llvm::map_range(
-          dense, [](const APInt &v) { return v.getSExtValue(); }));
-    auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
-    AsmResourceBlob *blob =
-        resource ? resource.getRawHandle().getBlob() : nullptr;
-    if (!blob || blob->getData().size() != size_t(type.getNumElements()) * 8)
-      return std::nullopt;
-    SmallVector<int64_t> values(type.getNumElements());
-    std::memcpy(values.data(), blob->getData().data(), values.size() * 8);
-    return values;
+  /// A scratch f32 buffer of `shape`, named after the node.
+  BufferOp scratchBuffer(Location loc, ArrayRef<int64_t> shape,
+                         StringRef suffix) {
+    return createBuffer(loc, BufferKind::Scratch, nameFrom(loc, "tmp", suffix),
+                        RankedTensorType::get(shape, builder.getF32Type()));
   }
 
   /// A scratch buffer for one value per row of `shape`.
   BufferOp rowScratch(Location loc, ArrayRef<int64_t> shape, StringRef suffix) {
     Shape reduced(shape);
     reduced.back() = 1;
-    return createBuffer(loc, BufferKind::Scratch, nameFrom(loc, "tmp", suffix),
-                        RankedTensorType::get(reduced, builder.getF32Type()));
+    return scratchBuffer(loc, reduced, suffix);
   }
 
   /// Softmax and LogSoftmax: the max over the axes, exp(x - max), their
@@ -2463,21 +2448,16 @@ private:
     Shape kept(shape);
     for (int64_t d : axes)
       kept[d] = 1;
-    auto scratch = [&](ArrayRef<int64_t> s, StringRef suffix) {
-      return createBuffer(loc, BufferKind::Scratch,
-                          nameFrom(loc, "tmp", suffix),
-                          RankedTensorType::get(s, builder.getF32Type()));
-    };
-    BufferOp max = scratch(kept, ".max");
+    BufferOp max = scratchBuffer(loc, kept, ".max");
     emitReduction(loc, *input, shape, axes, Reduction::Max, false, std::nullopt,
                   max, kept);
-    BufferOp exps = scratch(shape, ".exp");
+    BufferOp exps = scratchBuffer(loc, shape, ".exp");
     emitElementwise(loc,
                     {ElementwiseStep::operand(*input, shape),
                      ElementwiseStep::operand(max, kept, Combine::Sub),
                      ElementwiseStep::apply(Unary::Exp)},
                     exps, shape);
-    BufferOp sum = scratch(kept, ".sum");
+    BufferOp sum = scratchBuffer(loc, kept, ".sum");
     emitReduction(loc, exps, shape, axes, Reduction::Sum, false, std::nullopt,
                   sum, kept);
     Value result = op->getResult(0);
@@ -2488,7 +2468,7 @@ private:
                       resultBuffer(result), shape);
       return success();
     }
-    BufferOp logSum = scratch(kept, ".logsum");
+    BufferOp logSum = scratchBuffer(loc, kept, ".logsum");
     emitElementwise(loc,
                     {ElementwiseStep::operand(sum, kept),
                      ElementwiseStep::apply(Unary::Log)},
@@ -2516,10 +2496,8 @@ private:
         axes.push_back(cast<IntegerAttr>(a).getInt());
     } else if (op->getNumOperands() > 1 &&
                !isa<NoneType>(op->getOperand(1).getType())) {
-      auto constant = op->getOperand(1).getDefiningOp<arith::ConstantOp>();
-      std::optional<SmallVector<int64_t>> values;
-      if (constant)
-        values = readI64Elements(cast<ElementsAttr>(constant.getValue()));
+      std::optional<SmallVector<int64_t>> values =
+          onnx::getConstantIntegers(op->getOperand(1));
       if (!values)
         return op->emitError("axes must be a constant");
       axes = *values;
@@ -2559,9 +2537,7 @@ private:
                                                   : Reduction::Sum;
     BufferOp source = *input;
     if (before || squares) {
-      BufferOp pre =
-          createBuffer(loc, BufferKind::Scratch, nameFrom(loc, "tmp", ".terms"),
-                       RankedTensorType::get(shape, builder.getF32Type()));
+      BufferOp pre = scratchBuffer(loc, shape, ".terms");
       SmallVector<ElementwiseStep> steps = {
           ElementwiseStep::operand(source, shape)};
       if (squares)
@@ -2596,11 +2572,6 @@ private:
     const bool innermost = llvm::is_contained(axes, rank - 1);
     const bool leading = axes.size() > (innermost ? 1u : 0u);
     float scale = mean ? 1.0f / float(count) : 1.0f;
-    auto scratch = [&](ArrayRef<int64_t> s, StringRef suffix) {
-      return createBuffer(loc, BufferKind::Scratch,
-                          nameFrom(loc, "tmp", suffix),
-                          RankedTensorType::get(s, builder.getF32Type()));
-    };
     // The result has the kept-dimension layout unless keepdims = 0 dropped
     // the innermost dimension; then it is laid out at the end.
     const bool sameLayout =
@@ -2614,13 +2585,13 @@ private:
       return;
     }
     if (leading) {
-      BufferOp partial = scratch(keptLeading, ".partial");
+      BufferOp partial = scratchBuffer(loc, keptLeading, ".partial");
       emitLeadingReduction(loc, source, shape, axes, kind, partial,
                            keptLeading);
       source = partial;
     }
     if (innermost) {
-      BufferOp rows = scratch(kept, ".rows");
+      BufferOp rows = scratchBuffer(loc, kept, ".rows");
       emitRowReduction(loc, source, shape.back(), kind, rows, 1.0f);
       source = rows;
     }
@@ -2632,7 +2603,7 @@ private:
       emitElementwise(loc, steps, out, kept);
       return;
     }
-    BufferOp finished = scratch(kept, ".kept");
+    BufferOp finished = scratchBuffer(loc, kept, ".kept");
     emitElementwise(loc, steps, finished, kept);
     emitRelayout(loc, finished, out);
   }
@@ -2955,12 +2926,7 @@ private:
     Shape kept(shape), iotaShape(rank, 1);
     kept[axis] = 1;
     iotaShape[axis] = shape[axis];
-    auto scratch = [&](ArrayRef<int64_t> s, StringRef suffix) {
-      return createBuffer(loc, BufferKind::Scratch,
-                          nameFrom(loc, "tmp", suffix),
-                          RankedTensorType::get(s, builder.getF32Type()));
-    };
-    BufferOp maximum = scratch(kept, ".max");
+    BufferOp maximum = scratchBuffer(loc, kept, ".max");
     emitReduction(loc, *input, shape, {axis}, Reduction::Max, false,
                   std::nullopt, maximum, kept);
     std::vector<float> indices(shape[axis]);
@@ -2973,7 +2939,7 @@ private:
                      cast<ElementsAttr>(DenseElementsAttr::get(
                          iotaType, ArrayRef<float>(indices))));
     const bool last = op.getSelectLastIndex() != 0;
-    BufferOp candidates = scratch(shape, ".candidates");
+    BufferOp candidates = scratchBuffer(loc, shape, ".candidates");
     emitElementwise(
         loc,
         {ElementwiseStep::operand(*input, shape),
