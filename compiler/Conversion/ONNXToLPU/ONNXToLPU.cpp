@@ -258,12 +258,19 @@ private:
     return ((node.empty() ? fallback : node) + suffix).str();
   }
 
+  /// The element type of a static, non-empty tensor value; null otherwise.
+  static Type staticElementType(Value value) {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type || !type.hasStaticShape() || type.getNumElements() == 0)
+      return nullptr;
+    return type.getElementType();
+  }
+
   /// A static i32 tensor whose every use is a comparison: the VXM compares
   /// i32 lanes exactly, so such a tensor stays i32 on the chip.
   static bool isComparedInteger(Value value) {
-    auto type = dyn_cast<RankedTensorType>(value.getType());
-    return type && type.hasStaticShape() && type.getNumElements() > 0 &&
-           type.getElementType().isSignlessInteger(32) && !value.use_empty() &&
+    Type element = staticElementType(value);
+    return element && element.isSignlessInteger(32) && !value.use_empty() &&
            llvm::all_of(value.getUsers(), [](Operation *user) {
              return isa<onnx::EqualOp, onnx::LessOp, onnx::GreaterOp>(user);
            });
@@ -274,9 +281,8 @@ private:
   /// exist too, but ONNX exchanges bf16 data as uint16 bit patterns, which
   /// the runtime does not read yet.)
   static bool isCastHalf(Value value) {
-    auto type = dyn_cast<RankedTensorType>(value.getType());
-    if (!type || !type.hasStaticShape() || type.getNumElements() == 0 ||
-        !type.getElementType().isF16())
+    Type element = staticElementType(value);
+    if (!element || !element.isF16())
       return false;
     if (value.getDefiningOp<onnx::CastOp>())
       return true;
@@ -324,10 +330,8 @@ private:
   /// Integers the LPU carries exactly as f32: an ArgMax result, or a
   /// statically shaped integer constant (a folded Shape, say) within 2^24.
   static bool isIndexTensor(Value value) {
-    auto type = dyn_cast<RankedTensorType>(value.getType());
-    if (!type || !type.hasStaticShape() || type.getNumElements() == 0 ||
-        !type.getElementType().isInteger() ||
-        type.getElementType().isInteger(1))
+    Type element = staticElementType(value);
+    if (!element || !element.isInteger() || element.isInteger(1))
       return false;
     if (value.getDefiningOp<onnx::ArgMaxOp>())
       return true;

@@ -489,7 +489,7 @@ struct FoldConstantsPass
         return std::nullopt;
       in.push_back(std::move(*t));
     }
-    if (in.empty() && !isa<RangeOp>(op))
+    if (in.empty())
       return std::nullopt;
     auto binary = [&](auto fn) -> std::optional<HostTensor> {
       return elementwise(in, integer, element,
