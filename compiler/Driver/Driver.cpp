@@ -15,6 +15,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
@@ -89,6 +90,7 @@ bool applyMLIROptions(const std::vector<std::string> &mlirOptions) {
     registerPassManagerCLOptions();
     registerMLIRContextCLOptions();
     registerAsmPrinterCLOptions();
+    registerDefaultTimingManagerCLOptions();
     registered = true;
   }
   std::vector<const char *> argv = {"lpuc"};
@@ -120,11 +122,10 @@ bool writeFile(const std::string &path, WriteFn write) {
 
 /// --report and --timeline of a scheduled module. The human summary goes to
 /// stdout, or to stderr when the compiled output takes stdout.
-bool writeReports(ModuleOp module, const DriverOptions &options,
-                  bool outputIsStdout) {
+bool writeReports(const lpu::MachineProgram &program,
+                  const DriverOptions &options, bool outputIsStdout) {
   if (options.reportPath.empty() && options.timelinePath.empty())
     return true;
-  auto program = *module.getOps<lpu::ProgramOp>().begin();
   if (!options.reportPath.empty()) {
     lpu::ScheduleReport report = lpu::buildScheduleReport(program);
     if (options.reportPath == "-") {
@@ -235,12 +236,53 @@ int runCompiler(const DriverOptions &options) {
   // The graph is in MLIR now; release the loader's copy of the weights.
   graph = onnx_model::Graph();
 
+  DefaultTimingManager timingManager;
+  if (!options.mlirOptions.empty())
+    applyDefaultTimingManagerCLOptions(timingManager);
+  TimingScope timing = timingManager.getRootScope();
+
   PassManager pm(&context);
   if (!options.mlirOptions.empty() && failed(applyPassManagerCLOptions(pm)))
     return 1;
-  buildLoweringPipeline(pm, lowering, *emit);
+  pm.enableTiming(timing);
+  buildLoweringPipeline(pm, lowering, std::min(*emit, Phase::ISel));
   if (failed(pm.run(*module)))
     return 1;
+
+  // After instruction selection, the back end works on the program's
+  // compact form; MLIR holds it again only to print it.
+  std::optional<lpu::MachineProgram> machine;
+  lpu::ProgramOp program;
+  if (*emit > Phase::ISel) {
+    program = *module->getOps<lpu::ProgramOp>().begin();
+    {
+      TimingScope step = timing.nest("import-machine-program");
+      machine.emplace(lpu::importProgram(program));
+      Block &body = program.getBodyBlock();
+      while (!body.empty())
+        body.back().erase();
+    }
+    // --mlir-print-ir-after-all covers these steps too, as the passes of
+    // the same names would print them.
+    bool printAfterAll =
+        llvm::is_contained(options.mlirOptions, "--mlir-print-ir-after-all");
+    auto printAfter = [&](StringRef name, const lpu::MachineProgram &m) {
+      OwningOpRef<lpu::ProgramOp> copy(
+          cast<lpu::ProgramOp>(program->clone()));
+      lpu::materializeProgram(m, *copy);
+      llvm::errs() << "// -----// IR Dump After " << name << " //----- //\n";
+      copy->print(llvm::errs(), OpPrintingFlags().elideLargeResourceString());
+      llvm::errs() << "\n\n";
+    };
+    if (failed(runMachinePhases(
+            *machine, lowering, *emit, timing,
+            printAfterAll
+                ? llvm::function_ref<void(StringRef,
+                                          const lpu::MachineProgram &)>(
+                      printAfter)
+                : nullptr)))
+      return 1;
+  }
 
   std::string outputPath = options.outputPath;
   if (outputPath.empty())
@@ -254,18 +296,20 @@ int runCompiler(const DriverOptions &options) {
     return 1;
   }
 
-  if (!writeReports(*module, options, outputPath == "-"))
+  if (machine && !writeReports(*machine, options, outputPath == "-"))
     return 1;
 
   if (*emit <= Phase::Schedule) {
+    if (machine)
+      lpu::materializeProgram(*machine, program);
     OpPrintingFlags flags;
     if (!options.printWeights)
       flags.elideLargeResourceString();
     module->print(output->os(), flags);
     output->os() << "\n";
   } else {
-    auto program = *module->getOps<lpu::ProgramOp>().begin();
-    FailureOr<::lpu::Binary> binary = buildBinary(program);
+    TimingScope step = timing.nest("emit-binary");
+    FailureOr<::lpu::Binary> binary = buildBinary(*machine);
     if (failed(binary))
       return 1;
     if (*emit == Phase::Asm) {

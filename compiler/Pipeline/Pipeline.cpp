@@ -3,6 +3,7 @@
 #include "compiler/Pipeline/Pipeline.h"
 
 #include "compiler/Conversion/Passes.h"
+#include "dialects/LPU/Machine/Scheduling.h"
 #include "dialects/LPU/Transforms/Passes.h"
 #include "dialects/ONNX/Transforms/Passes.h"
 #include "dialects/ONNX/ONNXOps.h"
@@ -69,6 +70,37 @@ void buildLoweringPipeline(OpPassManager &pm, const LoweringOptions &options,
   scheduleOptions.opByOp = options.opByOp;
   program.addPass(lpu::createSchedule(scheduleOptions));
   program.addPass(lpu::createVerifySchedule());
+}
+
+LogicalResult runMachinePhases(
+    lpu::MachineProgram &program, const LoweringOptions &options,
+    Phase stopAfter, TimingScope &timing,
+    llvm::function_ref<void(StringRef, const lpu::MachineProgram &)>
+        afterStep) {
+  auto step = [&](StringRef name, auto run) {
+    {
+      TimingScope scope = timing.nest(name);
+      if (failed(run()))
+        return failure();
+    }
+    if (afterStep)
+      afterStep(name, program);
+    return success();
+  };
+  if (stopAfter < Phase::Alloc)
+    return success();
+  if (failed(step("lpu-allocate-sram", [&] {
+        return lpu::allocateSRAM(program, options.opByOp);
+      })))
+    return failure();
+  if (stopAfter < Phase::Schedule)
+    return success();
+  if (failed(step("lpu-schedule", [&] {
+        return lpu::scheduleProgram(program, options.opByOp);
+      })))
+    return failure();
+  return step("lpu-verify-schedule",
+              [&] { return lpu::verifySchedule(program); });
 }
 
 void registerDialects(DialectRegistry &registry) {

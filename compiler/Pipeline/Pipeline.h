@@ -3,8 +3,11 @@
 #ifndef LPU_COMPILER_PIPELINE_PIPELINE_H
 #define LPU_COMPILER_PIPELINE_PIPELINE_H
 
+#include "dialects/LPU/Machine/MachineProgram.h"
+
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 
 #include <optional>
 #include <string>
@@ -38,6 +41,18 @@ struct LoweringOptions {
 /// Adds the passes that take an imported module up to `stopAfter`.
 void buildLoweringPipeline(mlir::OpPassManager &pm,
                            const LoweringOptions &options, Phase stopAfter);
+
+/// The phases after instruction selection, on the compact form of the
+/// selected program: SRAM allocation (Alloc), then scheduling and its
+/// verification (Schedule), up to `stopAfter`. The same steps as the
+/// pipeline's lpu.program passes; each step is timed under `timing`, and
+/// `afterStep` (if given) sees the program after each, with the step's pass
+/// name.
+mlir::LogicalResult runMachinePhases(
+    lpu::MachineProgram &program, const LoweringOptions &options,
+    Phase stopAfter, mlir::TimingScope &timing,
+    llvm::function_ref<void(llvm::StringRef, const lpu::MachineProgram &)>
+        afterStep = {});
 
 /// Every dialect lpuc's IR can contain.
 void registerDialects(mlir::DialectRegistry &registry);

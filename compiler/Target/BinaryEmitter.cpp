@@ -15,76 +15,20 @@ StringRef lpuc::getProducerString() { return "lpuc 0.1.0"; }
 
 namespace {
 
-uint8_t streamOf(Value value) {
-  auto producer = value.getDefiningOp<InstructionOpInterface>();
-  return static_cast<uint8_t>(*producer.getResultStream());
-}
-
-uint32_t floatBits(float f) {
-  uint32_t bits;
-  std::memcpy(&bits, &f, 4);
-  return bits;
-}
-
-::lpu::DType elementDType(Value vector) {
-  return getDType(
-      cast<lpuc::lpu::VectorType>(vector.getType()).getElementType());
-}
-
-/// The element type an instruction computes in (ISA.def's Types column).
-::lpu::DType dtypeOf(InstructionOpInterface inst) {
-  Operation *op = inst.getOperation();
-  switch (::lpu::getInstructionInfo(inst.getOpcode()).types) {
-  case ::lpu::TypeSet::None:
-    return ::lpu::DType::None;
-  case ::lpu::TypeSet::MatMul:
-    if (auto iw = dyn_cast<InstallWeightsOp>(op))
-      return getDType(iw.getElementType());
-    return elementDType(op->getOperand(0));
-  case ::lpu::TypeSet::Arith:
-  case ::lpu::TypeSet::Float:
-    // Conversions are typed by their source, everything else by its result.
-    return elementDType(isa<ConvertOp>(op) ? op->getOperand(0)
-                                           : op->getResult(0));
-  }
-  return ::lpu::DType::None;
-}
-
-/// The instruction word for one op, issue cycle aside.
-::lpu::Instruction encode(InstructionOpInterface inst) {
+/// The instruction word for one instruction, issue cycle aside.
+::lpu::Instruction encode(const MachineProgram &program,
+                          const MachineInstr &inst) {
   ::lpu::Instruction word;
-  word.opcode = inst.getOpcode();
-  word.dtype = dtypeOf(inst);
-  Operation *op = inst.getOperation();
-  if (auto stream = inst.getResultStream())
-    word.dst = static_cast<uint8_t>(*stream);
-  unsigned src = 0;
-  for (Value operand : op->getOperands()) {
-    if (!isa<lpuc::lpu::VectorType>(operand.getType()))
-      continue;
-    (src++ == 0 ? word.src0 : word.src1) = streamOf(operand);
-  }
-  TypeSwitch<Operation *>(op)
-      .Case<ReadOp, WriteOp>(
-          [&](auto mem) { word.address = getSramAddress(mem); })
-      .Case([&](ScaleOp scale) {
-        word.imm = floatBits(scale.getFactor().convertToFloat());
-      })
-      .Case([&](LoadWeightsOp lw) { word.imm = lw.getRow(); })
-      .Case([&](InstallWeightsOp iw) {
-        word.imm = static_cast<uint32_t>(iw.getRows()) |
-                   (iw.getTransposed() ? 1u << 16 : 0u);
-      })
-      .Case([&](DistributeOp d) {
-        word.imm = static_cast<uint32_t>(d.getLane() | (d.getWidth() << 16));
-      })
-      .Case([&](ShiftOp s) {
-        word.imm = static_cast<uint32_t>(static_cast<int32_t>(s.getAmount()));
-      })
-      .Case([&](ConvertOp convert) {
-        word.imm = static_cast<uint32_t>(elementDType(convert.getResult()));
-      })
-      .Case([&](NopOp nop) { word.imm = nop.getCount(); });
+  word.opcode = inst.opcode;
+  word.dtype = inst.dtype;
+  word.imm = inst.imm;
+  if (inst.stream >= 0)
+    word.dst = static_cast<uint8_t>(inst.stream);
+  for (unsigned k = 0; k < inst.numOperands(); ++k)
+    (k == 0 ? word.src0 : word.src1) =
+        static_cast<uint8_t>(program.instrs[inst.operands[k]].stream);
+  if (inst.accessesSram())
+    word.address = static_cast<uint32_t>(program.sramLocation(inst).second);
   return word;
 }
 
@@ -138,48 +82,45 @@ void encodeQueue(llvm::ArrayRef<std::pair<int64_t, ::lpu::Instruction>> words,
   }
 }
 
-std::vector<int64_t> shapeOf(BufferOp buffer) {
-  auto shape = buffer.getTensorType().getShape();
-  return std::vector<int64_t>(shape.begin(), shape.end());
-}
-
 } // namespace
 
-FailureOr<::lpu::Binary> lpuc::buildBinary(ProgramOp program) {
-  if (!program.getCycles())
-    return program.emitError("cannot encode an unscheduled program");
-  const ::lpu::TargetDesc &target = program.getTargetDesc();
+FailureOr<::lpu::Binary> lpuc::buildBinary(const MachineProgram &program) {
+  if (!program.cycles)
+    return emitError(program.location(),
+                     "cannot encode an unscheduled program");
+  const ::lpu::TargetDesc &target = *program.target;
   ::lpu::Binary binary;
   binary.target = target;
   binary.producer = getProducerString().str();
 
-  for (BufferOp buffer : program.getBodyBlock().getOps<BufferOp>()) {
+  for (const MachineBuffer &buffer : program.buffers) {
     if (!buffer.isAllocated())
-      return buffer.emitError("cannot encode an unallocated buffer");
-    ::lpu::TensorLayout layout = buffer.getLayout(target);
-    switch (buffer.getKind()) {
+      return emitError(program.origins[buffer.origin],
+                       "cannot encode an unallocated buffer");
+    const ::lpu::TensorLayout &layout = buffer.layout;
+    switch (buffer.kind) {
     case BufferKind::Input:
     case BufferKind::Output: {
       ::lpu::TensorBinding binding;
-      binding.name = buffer.getName().str();
-      binding.dtype = getDType(buffer.getTensorType().getElementType());
-      binding.shape = shapeOf(buffer);
-      binding.slice = *buffer.getSlice();
-      binding.address = *buffer.getAddress();
+      binding.name = buffer.name;
+      binding.dtype = getDType(buffer.type.getElementType());
+      binding.shape.assign(buffer.type.getShape().begin(),
+                           buffer.type.getShape().end());
+      binding.slice = buffer.parts[0].first;
+      binding.address = buffer.parts[0].second;
       binding.layout = layout;
-      (buffer.getKind() == BufferKind::Input ? binary.inputs : binary.outputs)
+      (buffer.kind == BufferKind::Input ? binary.inputs : binary.outputs)
           .push_back(std::move(binding));
       break;
     }
     case BufferKind::Constant: {
-      std::optional<std::vector<uint32_t>> values =
-          readLaneWords(*buffer.getInit());
+      std::optional<std::vector<uint32_t>> values = readLaneWords(buffer.init);
       if (!values)
-        return buffer.emitError("constant data of '")
-               << buffer.getName() << "' is unavailable (elided?)";
+        return emitError(program.origins[buffer.origin], "constant data of '")
+               << buffer.name << "' is unavailable (elided?)";
       ::lpu::SramSegment segment;
-      segment.slice = *buffer.getSlice();
-      segment.address = *buffer.getAddress();
+      segment.slice = buffer.parts[0].first;
+      segment.address = buffer.parts[0].second;
       segment.data.assign(layout.numVectors() * target.lanes, 0u);
       for (int64_t r = 0; r < layout.rows; ++r)
         std::copy_n(values->begin() + r * layout.rowLength, layout.rowLength,
@@ -193,33 +134,46 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(ProgramOp program) {
     }
   }
 
-  // Queues keyed by (unit kind, index): std::map keeps the order stable.
-  std::map<std::pair<unsigned, uint32_t>,
-           std::vector<std::pair<int64_t, InstructionOpInterface>>>
-      queues;
-  for (auto inst : program.getBodyBlock().getOps<InstructionOpInterface>())
-    queues[{static_cast<unsigned>(getQueueKind(inst)),
-            static_cast<uint32_t>(*inst.getUnitIndex())}]
-        .push_back({*inst.getIssueCycle(), inst});
-  for (auto &[key, entries] : queues) {
-    std::stable_sort(
-        entries.begin(), entries.end(),
-        [](const auto &a, const auto &b) { return a.first < b.first; });
-    ::lpu::UnitProgram unit;
-    unit.kind = static_cast<::lpu::UnitKind>(key.first);
-    unit.index = key.second;
-    std::vector<std::pair<int64_t, ::lpu::Instruction>> words;
-    for (auto &[issue, inst] : entries) {
-      if (!words.empty() &&
-          issue < words.back().first +
-                      int64_t(::lpu::queueCycles(words.back().second)))
-        return inst.emitError("overlaps the previous instruction of ")
-               << ::lpu::unitKindName(unit.kind).data() << "[" << unit.index
-               << "] at cycle " << issue;
-      words.push_back({issue, encode(inst)});
+  // One queue per (unit kind, index), kind-major: the order is stable.
+  std::vector<std::vector<std::pair<int64_t, InstrId>>> queues;
+  std::vector<size_t> firstQueue;
+  for (unsigned k = 0; k < ::lpu::kNumUnitKinds; ++k) {
+    firstQueue.push_back(queues.size());
+    queues.resize(queues.size() +
+                  target.unitCount(static_cast<::lpu::UnitKind>(k)));
+  }
+  for (InstrId id = 0, e = program.instrs.size(); id < e; ++id) {
+    const MachineInstr &inst = program.instrs[id];
+    queues[firstQueue[static_cast<unsigned>(inst.queueKind)] + inst.unit]
+        .push_back({inst.cycle, id});
+  }
+  for (unsigned k = 0; k < ::lpu::kNumUnitKinds; ++k) {
+    auto kind = static_cast<::lpu::UnitKind>(k);
+    for (uint32_t index = 0; index < target.unitCount(kind); ++index) {
+      auto &entries = queues[firstQueue[k] + index];
+      if (entries.empty())
+        continue;
+      std::stable_sort(
+          entries.begin(), entries.end(),
+          [](const auto &a, const auto &b) { return a.first < b.first; });
+      ::lpu::UnitProgram unit;
+      unit.kind = kind;
+      unit.index = index;
+      std::vector<std::pair<int64_t, ::lpu::Instruction>> words;
+      words.reserve(entries.size());
+      for (auto [issue, id] : entries) {
+        if (!words.empty() &&
+            issue < words.back().first +
+                        int64_t(::lpu::queueCycles(words.back().second)))
+          return emitError(program.locationOf(program.instrs[id]),
+                           "overlaps the previous instruction of ")
+                 << ::lpu::unitKindName(kind).data() << "[" << index
+                 << "] at cycle " << issue;
+        words.push_back({issue, encode(program, program.instrs[id])});
+      }
+      encodeQueue(words, unit.instructions);
+      binary.units.push_back(std::move(unit));
     }
-    encodeQueue(words, unit.instructions);
-    binary.units.push_back(std::move(unit));
   }
   return binary;
 }

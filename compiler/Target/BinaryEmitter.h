@@ -3,7 +3,7 @@
 #ifndef LPU_COMPILER_TARGET_BINARYEMITTER_H
 #define LPU_COMPILER_TARGET_BINARYEMITTER_H
 
-#include "dialects/LPU/LPUOps.h"
+#include "dialects/LPU/Machine/MachineProgram.h"
 
 #include "lpu/Binary.h"
 
@@ -15,7 +15,7 @@ llvm::StringRef getProducerString();
 /// Encodes a scheduled, allocated program: the target, the input/output
 /// table, the SRAM image of constants and one instruction queue per unit,
 /// with the gaps between issue cycles filled by NOPs.
-mlir::FailureOr<::lpu::Binary> buildBinary(lpu::ProgramOp program);
+mlir::FailureOr<::lpu::Binary> buildBinary(const lpu::MachineProgram &program);
 
 } // namespace lpuc
 

@@ -77,6 +77,25 @@ BufferOp lpuc::lpu::getAccessedBuffer(Operation *op) {
   return ::lpu::DType::None;
 }
 
+Type lpuc::lpu::getElementType(MLIRContext *context, ::lpu::DType dtype) {
+  Builder b(context);
+  switch (dtype) {
+  case ::lpu::DType::F32:
+    return b.getF32Type();
+  case ::lpu::DType::F16:
+    return b.getF16Type();
+  case ::lpu::DType::BF16:
+    return b.getBF16Type();
+  case ::lpu::DType::I32:
+    return b.getI32Type();
+  case ::lpu::DType::I8:
+    return b.getI8Type();
+  case ::lpu::DType::None:
+    break;
+  }
+  return {};
+}
+
 int64_t lpuc::lpu::getBufferOffset(Operation *op) {
   return TypeSwitch<Operation *, int64_t>(op).Case<ReadOp, WriteOp>(
       [](auto mem) { return static_cast<int64_t>(mem.getOffset()); });

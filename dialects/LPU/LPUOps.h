@@ -42,8 +42,10 @@ namespace lpuc::lpu {
 /// Parses "mem", "vxm", "mxm" or "sxm".
 std::optional<::lpu::UnitKind> parseUnitKind(llvm::StringRef name);
 
-/// The ISA element type of an MLIR type (DType::None if it has none).
+/// The ISA element type of an MLIR type (DType::None if it has none), and
+/// back (null for DType::None).
 ::lpu::DType getDType(mlir::Type elementType);
+mlir::Type getElementType(mlir::MLIRContext *context, ::lpu::DType dtype);
 
 /// A dense or dense_resource constant as lane words, row-major; nothing if
 /// the element type has no lane form or a resource blob is missing (elided).

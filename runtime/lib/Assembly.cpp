@@ -41,10 +41,8 @@ std::string formatInstruction(const TargetDesc &target,
     operand("row " + std::to_string(inst.imm));
     break;
   case ImmKind::F32: {
-    float f;
-    std::memcpy(&f, &inst.imm, 4);
     std::ostringstream num;
-    num << std::setprecision(9) << f;
+    num << std::setprecision(9) << wordToFloat(inst.imm);
     operand(num.str());
     break;
   }

@@ -2,6 +2,8 @@
 
 #include "lpu/Binary.h"
 
+#include "lpu/MachineRules.h"
+
 #include <cmath>
 #include <cstring>
 #include <set>
@@ -483,14 +485,7 @@ uint64_t computeChecksum(const uint8_t *data, size_t size) {
 }
 
 uint64_t queueCycles(const Instruction &inst) {
-  switch (inst.opcode) {
-  case Opcode::Nop:
-    return inst.imm;
-  case Opcode::Repeat:
-    return uint64_t(inst.imm & 0xffff) * (inst.imm >> 16);
-  default:
-    return 1;
-  }
+  return queueCycles(inst.opcode, inst.imm);
 }
 
 std::string streamName(const TargetDesc &target, uint8_t stream) {

@@ -86,9 +86,7 @@ lpu_status lpu_elements_to_f64(lpu_dtype dtype, const void *in, size_t n,
   for (size_t i = 0; i < n; ++i) {
     uint32_t word = lpu::laneWordFromHost(type, bytes + i * size);
     if (lpu::isFloatDType(type)) {
-      float f;
-      std::memcpy(&f, &word, 4);
-      out[i] = f;
+      out[i] = lpu::wordToFloat(word);
     } else {
       out[i] = static_cast<int32_t>(word);
     }

@@ -15,6 +15,8 @@
 
 #include "lpu/Simulator.h"
 
+#include "lpu/MachineRules.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -31,17 +33,6 @@ namespace lpu {
 //===----------------------------------------------------------------------===//
 
 namespace {
-float wordToFloat(uint32_t w) {
-  float f;
-  std::memcpy(&f, &w, 4);
-  return f;
-}
-uint32_t floatToWord(float f) {
-  uint32_t w;
-  std::memcpy(&w, &f, 4);
-  return w;
-}
-
 /// binary32 -> binary16 bits, round to nearest even.
 uint16_t floatToHalf(float value) {
   uint32_t x = floatToWord(value);
@@ -254,9 +245,8 @@ struct PlaneState {
   Vector buffer; // lanes x lanes lane words, row-major [row][column]
   std::vector<float> floatArray;
   std::vector<int32_t> intArray;
-  DType installed = DType::None;
-  unsigned pendingLoads = 0;
-  unsigned pendingInstalls = 0;
+  DType installed = DType::None; // of the last install that landed
+  PlaneTimeline timeline;
 };
 
 struct BankUse {
@@ -378,11 +368,6 @@ struct Simulator::State {
         Landing{cycle, sequence++, kind, a, b, std::move(data), writer});
   }
 
-  /// Whether a value written at column `from` flows past column `at`.
-  bool reaches(uint8_t stream, int64_t from, int64_t at) const {
-    return target.isEastward(stream) ? from <= at : from >= at;
-  }
-
   /// The value nearest upstream of `column` on the diagonal, or nullptr.
   StreamValue *valueAt(uint8_t stream, int64_t column, int64_t diag) {
     auto it = streams[stream].find(diag);
@@ -390,8 +375,8 @@ struct Simulator::State {
       return nullptr;
     StreamValue *best = nullptr;
     for (StreamValue &v : it->second)
-      if (reaches(stream, v.column, column) &&
-          (!best || reaches(stream, best->column, v.column)))
+      if (streamReaches(target, stream, v.column, column) &&
+          (!best || streamReaches(target, stream, best->column, v.column)))
         best = &v;
     return best;
   }
@@ -445,7 +430,6 @@ struct Simulator::State {
       PlaneState &p = planes[ev.a];
       std::copy(ev.data->begin(), ev.data->end(),
                 p.buffer.begin() + size_t(ev.b) * lanes);
-      --p.pendingLoads;
       break;
     }
     case LandingKind::Install: {
@@ -476,7 +460,6 @@ struct Simulator::State {
                 wordToFloat(roundFloatWord(dtype, wordToFloat(*word)));
       }
       p.installed = dtype;
-      --p.pendingInstalls;
       break;
     }
     }
@@ -516,7 +499,7 @@ struct Simulator::State {
     const UnitProgram &unit = binary.units[slot.unit];
     const Instruction &inst = slot.inst;
     const uint64_t t = slot.cycle;
-    const uint64_t done = t + target.latencyOf(inst.opcode);
+    const uint64_t done = landingCycle(target, inst.opcode, t);
     const InstructionInfo &info = getInstructionInfo(inst.opcode);
     const DType dtype = inst.dtype;
     const Vector *a = nullptr, *b = nullptr;
@@ -642,20 +625,20 @@ struct Simulator::State {
       break;
     }
     case Opcode::LoadWeights:
-      ++planes[unit.index].pendingLoads;
+      planes[unit.index].timeline.recordLoad(done);
       schedule(done, LandingKind::WeightRow, unit.index, inst.imm,
                std::make_shared<Vector>(*a), issue);
       return;
     case Opcode::InstallWeights: {
       PlaneState &p = planes[unit.index];
-      if (p.pendingLoads) {
+      if (p.timeline.installMeetsPendingLoad(t)) {
         reportHazard(t, issue,
-                     "installs weights while " +
-                         std::to_string(p.pendingLoads) +
-                         " weight-buffer row load(s) have not landed");
+                     "installs weights while a weight-buffer row load has "
+                     "not landed (it lands at cycle " +
+                         std::to_string(p.timeline.loadsLanded) + ")");
         return;
       }
-      ++p.pendingInstalls;
+      p.timeline.recordInstall(t, done);
       schedule(done, LandingKind::Install, unit.index, inst.imm,
                std::make_shared<Vector>(p.buffer), issue);
       return;
@@ -663,9 +646,10 @@ struct Simulator::State {
     case Opcode::MatMul:
     case Opcode::MatMulAcc: {
       PlaneState &p = planes[unit.index];
-      if (p.pendingInstalls || p.installed == DType::None) {
+      if (!p.timeline.hasInstalled() ||
+          p.timeline.productMeetsPendingInstall(t)) {
         reportHazard(t, issue,
-                     p.pendingInstalls
+                     p.timeline.hasInstalled()
                          ? "streams activations while weights are installing"
                          : "streams activations before any weights were "
                            "installed");

@@ -17,7 +17,7 @@
 // RUN: not lpu-run %t/unwritten.mlir.lpu 2>&1 | FileCheck %s --check-prefix=UNWRITTEN
 // UNWRITTEN: lpu-run: error: hazard at cycle 0: mem[1] instruction #0 'read [0] -> w0' issued at cycle 0 reads mem[1]:0 before any write to it has landed
 // RUN: not lpu-run %t/install.mlir.lpu 2>&1 | FileCheck %s --check-prefix=INSTALL
-// INSTALL: lpu-run: error: hazard at cycle 6: mxm[1] instruction #2 'iw.f32 1' issued at cycle 6 installs weights while 1 weight-buffer row load(s) have not landed
+// INSTALL: lpu-run: error: hazard at cycle 6: mxm[1] instruction #2 'iw.f32 1' issued at cycle 6 installs weights while a weight-buffer row load has not landed (it lands at cycle 7)
 // RUN: not lpu-run %t/uninstalled.mlir.lpu 2>&1 | FileCheck %s --check-prefix=UNINSTALLED
 // UNINSTALLED: lpu-run: error: hazard at cycle 4: mxm[0] instruction #1 'abc.f32 w0 -> e1' issued at cycle 4 streams activations before any weights were installed
 // RUN: not lpu-run %t/installing.mlir.lpu 2>&1 | FileCheck %s --check-prefix=INSTALLING

@@ -442,8 +442,8 @@ TEST(Hazard, InstallBeforeTheWeightLoadsLand) {
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
             "hazard at cycle 6: mxm[1] instruction #2 'iw.f32 1' issued at "
-            "cycle 6 installs weights while 1 weight-buffer row load(s) have "
-            "not landed");
+            "cycle 6 installs weights while a weight-buffer row load has not "
+            "landed (it lands at cycle 7)");
 }
 
 TEST(Hazard, MatMulBeforeAnyInstall) {

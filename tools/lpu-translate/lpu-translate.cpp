@@ -37,7 +37,8 @@ LogicalResult translate(Operation *op, llvm::raw_ostream &os, bool assembly) {
   auto program = findProgram(op);
   if (failed(program))
     return failure();
-  FailureOr<::lpu::Binary> binary = lpuc::buildBinary(*program);
+  FailureOr<::lpu::Binary> binary =
+      lpuc::buildBinary(lpuc::lpu::importProgram(*program));
   if (failed(binary))
     return failure();
   if (assembly) {

@@ -2,6 +2,8 @@
 
 #include "dialects/LPU/Analysis/ScheduleReport.h"
 
+#include "lpu/MachineRules.h"
+
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/Format.h"
 
@@ -23,97 +25,91 @@ std::string unitName(UnitKind kind, int64_t index) {
          "]";
 }
 
-int64_t issueSpan(Operation *op) {
-  if (auto nop = dyn_cast<NopOp>(op))
-    return static_cast<int64_t>(nop.getCount());
-  return 1;
-}
-
 /// Earliest issue cycles under the program's true dependences only, with
 /// unlimited queues: operands arrive after their producer's latency and the
 /// shortest way between the two units; a read follows the write it reads; an
 /// MXM plane loads one weight row per cycle, installs after its loads, and
 /// multiplies after the install. `vxm.move`s only retime and count as free.
-int64_t computeCriticalPath(ProgramOp program,
-                            const ::lpu::TargetDesc &target) {
-  llvm::DenseMap<Operation *, int64_t> earliest;
-  llvm::DenseMap<std::pair<Operation *, int64_t>, Operation *> lastWrite;
+int64_t computeCriticalPath(const MachineProgram &program) {
+  const ::lpu::TargetDesc &target = *program.target;
+  std::vector<int64_t> earliest(program.instrs.size(), 0);
+  llvm::DenseMap<std::pair<int32_t, int64_t>, InstrId> lastWrite;
   struct Plane {
-    Operation *install = nullptr;
+    InstrId install = kNoInstr;
     int64_t loadsLanded = 0, firstLoad = -1, loads = 0, lastMatMul = -1;
   };
   std::vector<Plane> planes(target.mxmPlanes);
   const std::vector<uint32_t> &sxmColumns =
       target.unitColumns[static_cast<unsigned>(UnitKind::Sxm)];
 
-  auto latency = [&](InstructionOpInterface inst) -> int64_t {
-    if (isa<MoveOp>(inst.getOperation()))
+  auto latency = [&](const MachineInstr &inst) -> int64_t {
+    if (inst.opcode == Opcode::Move)
       return 0;
-    if (auto nop = dyn_cast<NopOp>(inst.getOperation()))
-      return nop.getCount();
-    return target.latencyOf(inst.getOpcode());
+    if (inst.opcode == Opcode::Nop)
+      return inst.span();
+    return target.latencyOf(inst.opcode);
   };
   // The SXM queue a value passes through is a scheduling choice: take the
   // one nearest each neighbour separately, which never overestimates.
-  auto distance = [&](InstructionOpInterface from, InstructionOpInterface to) {
+  auto distance = [&](const MachineInstr &from, const MachineInstr &to) {
     auto nearest = [&](int64_t column) {
       int64_t best = target.numColumns();
       for (uint32_t c : sxmColumns)
-        best = std::min<int64_t>(best, std::abs(int64_t(c) - column));
+        best = std::min(best, ::lpu::travelCycles(c, column));
       return best;
     };
-    bool fromSxm = getQueueKind(from) == UnitKind::Sxm;
-    bool toSxm = getQueueKind(to) == UnitKind::Sxm;
+    bool fromSxm = from.queueKind == UnitKind::Sxm;
+    bool toSxm = to.queueKind == UnitKind::Sxm;
     if (fromSxm && toSxm)
       return int64_t(0);
     if (fromSxm)
-      return nearest(getColumn(to, target));
+      return nearest(program.column(to));
     if (toSxm)
-      return nearest(getColumn(from, target));
-    return std::abs(getColumn(from, target) - getColumn(to, target));
+      return nearest(program.column(from));
+    return ::lpu::travelCycles(program.column(from), program.column(to));
   };
 
   int64_t path = 0;
-  for (Operation &op : program.getBodyBlock()) {
-    auto inst = dyn_cast<InstructionOpInterface>(op);
-    if (!inst)
-      continue;
+  for (InstrId id = 0, e = program.instrs.size(); id < e; ++id) {
+    const MachineInstr &inst = program.instrs[id];
     int64_t at = 0;
-    for (Value operand : op.getOperands())
-      if (auto def = operand.getDefiningOp<InstructionOpInterface>())
-        at = std::max(at, earliest.lookup(def) + latency(def) +
-                              distance(def, inst));
-    if (isa<ReadOp>(op)) {
-      if (Operation *w =
-              lastWrite.lookup({getAccessedBuffer(&op), getBufferOffset(&op)}))
-        at = std::max(at, earliest.lookup(w) +
-                              latency(cast<InstructionOpInterface>(w)));
-    } else if (isa<WriteOp>(op)) {
-      lastWrite[{getAccessedBuffer(&op), getBufferOffset(&op)}] = &op;
-    } else if (getQueueKind(inst) == UnitKind::Mxm && inst.getUnitIndex()) {
-      Plane &plane = planes[*inst.getUnitIndex()];
+    for (unsigned k = 0; k < inst.numOperands(); ++k) {
+      const MachineInstr &def = program.instrs[inst.operands[k]];
+      at = std::max(at, earliest[inst.operands[k]] + latency(def) +
+                            distance(def, inst));
+    }
+    if (inst.opcode == Opcode::Read) {
+      auto it = lastWrite.find({inst.buffer, inst.offset});
+      if (it != lastWrite.end())
+        at = std::max(at, earliest[it->second] +
+                              latency(program.instrs[it->second]));
+    } else if (inst.opcode == Opcode::Write) {
+      lastWrite[{inst.buffer, inst.offset}] = id;
+    } else if (inst.queueKind == UnitKind::Mxm && inst.unit >= 0) {
+      Plane &plane = planes[inst.unit];
       const int64_t loadLatency = target.latencyOf(Opcode::LoadWeights);
-      if (isa<LoadWeightsOp>(op)) {
-        if (plane.install)
-          at = std::max(at, earliest.lookup(plane.install) + 1);
+      if (inst.opcode == Opcode::LoadWeights) {
+        if (plane.install != kNoInstr)
+          at = std::max(at, earliest[plane.install] + 1);
         plane.firstLoad = plane.loads ? std::min(plane.firstLoad, at) : at;
         ++plane.loads;
         plane.loadsLanded = std::max(plane.loadsLanded, at + loadLatency);
-      } else if (isa<InstallWeightsOp>(op)) {
+      } else if (inst.opcode == Opcode::InstallWeights) {
         at = std::max({at, plane.loadsLanded, plane.lastMatMul + 1});
         if (plane.loads) // one row per cycle on the plane's queue
           at = std::max(at, plane.firstLoad + plane.loads - 1 + loadLatency);
-        plane.install = &op;
+        plane.install = id;
         plane.loads = 0;
         plane.loadsLanded = 0;
-      } else if (isa<MatMulOp, MatMulAccOp>(op)) {
-        if (plane.install)
-          at = std::max(at, earliest.lookup(plane.install) +
+      } else if (inst.opcode == Opcode::MatMul ||
+                 inst.opcode == Opcode::MatMulAcc) {
+        if (plane.install != kNoInstr)
+          at = std::max(at, earliest[plane.install] +
                                 target.latencyOf(Opcode::InstallWeights));
         plane.lastMatMul = std::max(plane.lastMatMul, at);
       }
     }
-    earliest[&op] = at;
+    earliest[id] = at;
     path = std::max(path, at + latency(inst));
   }
   return path;
@@ -122,37 +118,34 @@ int64_t computeCriticalPath(ProgramOp program,
 /// Highest number of vectors whose contents are live at one cycle: a buffer
 /// lives from its first write landing (inputs and constants: from the
 /// start) to its last read (outputs: to the end).
-int64_t computePeakLive(ProgramOp program, const ::lpu::TargetDesc &target,
-                        int64_t cycles) {
+int64_t computePeakLive(const MachineProgram &program, int64_t cycles) {
+  const ::lpu::TargetDesc &target = *program.target;
   struct Range {
     int64_t begin = INT64_MAX, end = -1;
   };
-  llvm::DenseMap<Operation *, Range> ranges;
-  for (Operation &op : program.getBodyBlock()) {
-    if (!isa<ReadOp, WriteOp>(op))
+  std::vector<Range> ranges(program.buffers.size());
+  for (const MachineInstr &inst : program.instrs) {
+    if (!inst.accessesSram())
       continue;
-    auto inst = cast<InstructionOpInterface>(op);
-    Range &range = ranges[getAccessedBuffer(&op)];
-    int64_t issue = *inst.getIssueCycle();
-    if (isa<WriteOp>(op))
-      range.begin =
-          std::min(range.begin, issue + target.latencyOf(Opcode::Write));
+    Range &range = ranges[inst.buffer];
+    if (inst.opcode == Opcode::Write)
+      range.begin = std::min(
+          range.begin, ::lpu::landingCycle(target, inst.opcode, inst.cycle));
     else
-      range.end = std::max(range.end, issue + 1);
+      range.end = std::max(range.end, inst.cycle + 1);
   }
   std::map<int64_t, int64_t> delta; // cycle -> change in live vectors
-  for (BufferOp buffer : program.getBodyBlock().getOps<BufferOp>()) {
-    Range range = ranges.lookup(buffer);
-    if (buffer.getKind() == BufferKind::Input ||
-        buffer.getKind() == BufferKind::Constant)
+  for (size_t i = 0; i < program.buffers.size(); ++i) {
+    const MachineBuffer &buffer = program.buffers[i];
+    Range range = ranges[i];
+    if (buffer.kind == BufferKind::Input || buffer.kind == BufferKind::Constant)
       range.begin = 0;
-    if (buffer.getKind() == BufferKind::Output)
+    if (buffer.kind == BufferKind::Output)
       range.end = cycles + 1; // held until the host reads it
     if (range.begin == INT64_MAX || range.end <= range.begin)
       continue;
-    int64_t vectors = buffer.getLayout(target).numVectors();
-    delta[range.begin] += vectors;
-    delta[range.end] -= vectors;
+    delta[range.begin] += buffer.numVectors();
+    delta[range.end] -= buffer.numVectors();
   }
   int64_t live = 0, peak = 0;
   for (auto [cycle, change] : delta) {
@@ -164,20 +157,6 @@ int64_t computePeakLive(ProgramOp program, const ::lpu::TargetDesc &target,
 
 } // namespace
 
-std::pair<std::string, std::string> lpuc::lpu::getNodeOfLocation(Location loc) {
-  std::string name, opType;
-  loc->walk([&](Location inner) {
-    if (auto named = dyn_cast<NameLoc>(inner); named && name.empty())
-      name = named.getName().str();
-    if (auto fused = dyn_cast<FusedLoc>(inner))
-      if (auto meta = dyn_cast_or_null<StringAttr>(fused.getMetadata());
-          meta && opType.empty())
-        opType = meta.str();
-    return WalkResult::advance();
-  });
-  return {name, opType};
-}
-
 std::string ScheduleReport::boundLimit() const {
   for (const UnitClassWork &work : classWork)
     if (work.bound == lowerBound && work.bound > criticalPath)
@@ -185,12 +164,12 @@ std::string ScheduleReport::boundLimit() const {
   return "critical path";
 }
 
-ScheduleReport lpuc::lpu::buildScheduleReport(ProgramOp program) {
-  const ::lpu::TargetDesc &target = program.getTargetDesc();
+ScheduleReport lpuc::lpu::buildScheduleReport(const MachineProgram &program) {
+  const ::lpu::TargetDesc &target = *program.target;
   ScheduleReport report;
   report.target = target.name;
   report.clockMHz = target.clockMHz;
-  report.cycles = program.getCycles().value_or(0);
+  report.cycles = program.cycles.value_or(0);
 
   std::map<std::pair<unsigned, int64_t>, UnitUsage> usage;
   for (UnitKind kind : kKinds)
@@ -198,21 +177,22 @@ ScheduleReport lpuc::lpu::buildScheduleReport(ProgramOp program) {
       usage[{static_cast<unsigned>(kind), i}] = UnitUsage{kind, i, 0, 0};
 
   // Nodes keyed by name, in order of first appearance in the program.
+  std::vector<std::pair<std::string, std::string>> originNodes;
+  for (Location loc : program.origins)
+    originNodes.push_back(getNodeOfLocation(loc));
   std::map<std::string, size_t> nodeIndex;
   std::vector<std::set<std::pair<unsigned, int64_t>>> nodeUnits;
-  for (Operation &op : program.getBodyBlock()) {
-    auto inst = dyn_cast<InstructionOpInterface>(op);
-    if (!inst || !inst.getIssueCycle() || !inst.getUnitIndex())
+  for (const MachineInstr &inst : program.instrs) {
+    if (!inst.isPlaced())
       continue;
     ++report.instructions;
-    UnitKind kind = getQueueKind(inst);
-    int64_t issue = *inst.getIssueCycle(), span = issueSpan(&op);
-    UnitUsage &unit =
-        usage[{static_cast<unsigned>(kind), *inst.getUnitIndex()}];
+    UnitKind kind = inst.queueKind;
+    int64_t issue = inst.cycle, span = inst.span();
+    UnitUsage &unit = usage[{static_cast<unsigned>(kind), inst.unit}];
     unit.busyCycles += span;
     ++unit.instructions;
 
-    auto [name, opType] = getNodeOfLocation(op.getLoc());
+    auto [name, opType] = originNodes[inst.origin];
     if (name.empty())
       name = "(graph outputs)";
     auto [it, inserted] = nodeIndex.insert({name, report.nodes.size()});
@@ -222,13 +202,12 @@ ScheduleReport lpuc::lpu::buildScheduleReport(ProgramOp program) {
     }
     NodeSpan &node = report.nodes[it->second];
     node.firstIssue = std::min(node.firstIssue, issue);
-    int64_t lands =
-        issue +
-        (isa<NopOp>(op) ? span : int64_t(target.latencyOf(inst.getOpcode())));
+    int64_t lands = inst.opcode == Opcode::Nop
+                        ? issue + span
+                        : ::lpu::landingCycle(target, inst.opcode, issue);
     node.lastLanded = std::max(node.lastLanded, lands);
     ++node.instructions;
-    nodeUnits[it->second].insert(
-        {static_cast<unsigned>(kind), *inst.getUnitIndex()});
+    nodeUnits[it->second].insert({static_cast<unsigned>(kind), inst.unit});
   }
   for (size_t i = 0; i < report.nodes.size(); ++i)
     for (auto [kind, index] : nodeUnits[i])
@@ -241,7 +220,7 @@ ScheduleReport lpuc::lpu::buildScheduleReport(ProgramOp program) {
   for (auto &[key, unit] : usage)
     report.units.push_back(unit);
 
-  report.criticalPath = computeCriticalPath(program, target);
+  report.criticalPath = computeCriticalPath(program);
   report.lowerBound = report.criticalPath;
   for (UnitKind kind : kKinds) {
     UnitClassWork work{kind, 0, target.unitCount(kind), 0};
@@ -256,19 +235,18 @@ ScheduleReport lpuc::lpu::buildScheduleReport(ProgramOp program) {
   report.vectorBytes = int64_t(target.lanes) * 4;
   report.sramCapacity = int64_t(target.memSlices) * target.memAddresses;
   std::vector<int64_t> sliceTop(target.memSlices, 0);
-  for (BufferOp buffer : program.getBodyBlock().getOps<BufferOp>()) {
-    int64_t vectors = buffer.getLayout(target).numVectors();
-    report.sramTensors += vectors;
-    if (buffer.isAllocated())
-      for (int64_t i = 0, parts = buffer.getNumParts(); i < parts; ++i) {
-        auto [slice, address] = buffer.getPart(i);
-        int64_t &top = sliceTop[slice];
-        top = std::max(top, address + buffer.getPartVectors(target, parts, i));
-      }
+  for (const MachineBuffer &buffer : program.buffers) {
+    report.sramTensors += buffer.numVectors();
+    const int64_t parts = buffer.parts.size();
+    for (int64_t i = 0; i < parts; ++i) {
+      auto [slice, address] = buffer.parts[i];
+      int64_t &top = sliceTop[slice];
+      top = std::max(top, address + buffer.partVectors(parts, i));
+    }
   }
   for (int64_t top : sliceTop)
     report.sramAllocated += top;
-  report.sramPeakLive = computePeakLive(program, target, report.cycles);
+  report.sramPeakLive = computePeakLive(program, report.cycles);
   return report;
 }
 
@@ -390,8 +368,9 @@ void lpuc::lpu::printScheduleReport(const ScheduleReport &report,
   }
 }
 
-void lpuc::lpu::writeTimeline(ProgramOp program, llvm::raw_ostream &os) {
-  const ::lpu::TargetDesc &target = program.getTargetDesc();
+void lpuc::lpu::writeTimeline(const MachineProgram &program,
+                              llvm::raw_ostream &os) {
+  const ::lpu::TargetDesc &target = *program.target;
   llvm::json::OStream json(os);
   json.object([&] {
     json.attribute("displayTimeUnit", "ns");
@@ -399,7 +378,7 @@ void lpuc::lpu::writeTimeline(ProgramOp program, llvm::raw_ostream &os) {
       json.attribute("generator", "lpuc --timeline");
       json.attribute("target", target.name);
       json.attribute("time_unit", "1 us on the time axis = 1 cycle");
-      json.attribute("cycles", program.getCycles().value_or(0));
+      json.attribute("cycles", program.cycles.value_or(0));
     });
     json.attributeArray("traceEvents", [&] {
       // One process per unit kind, one thread per queue, west to east.
@@ -433,35 +412,33 @@ void lpuc::lpu::writeTimeline(ProgramOp program, llvm::raw_ostream &os) {
             });
           });
       }
-      for (Operation &op : program.getBodyBlock()) {
-        auto inst = dyn_cast<InstructionOpInterface>(op);
-        if (!inst || !inst.getIssueCycle() || !inst.getUnitIndex())
+      std::vector<std::pair<std::string, std::string>> originNodes;
+      for (Location loc : program.origins)
+        originNodes.push_back(getNodeOfLocation(loc));
+      for (const MachineInstr &inst : program.instrs) {
+        if (!inst.isPlaced())
           continue;
-        auto [name, opType] = getNodeOfLocation(op.getLoc());
-        int64_t issue = *inst.getIssueCycle();
+        const auto &[name, opType] = originNodes[inst.origin];
+        int64_t issue = inst.cycle;
         json.object([&] {
-          json.attribute(
-              "name",
-              std::string(
-                  ::lpu::getInstructionInfo(inst.getOpcode()).mnemonic));
+          json.attribute("name", std::string(inst.info().mnemonic));
           json.attribute("cat", opType.empty() ? "copy" : opType);
           json.attribute("ph", "X");
           json.attribute("ts", issue);
-          json.attribute("dur", issueSpan(&op));
-          json.attribute("pid", static_cast<int>(getQueueKind(inst)) + 1);
-          json.attribute("tid", *inst.getUnitIndex());
+          json.attribute("dur", inst.span());
+          json.attribute("pid", static_cast<int>(inst.queueKind) + 1);
+          json.attribute("tid", inst.unit);
           json.attributeObject("args", [&] {
             json.attribute("node", name);
             json.attribute("cycle", issue);
-            if (!isa<NopOp>(op))
+            if (inst.opcode != Opcode::Nop)
               json.attribute("lands",
-                             issue + target.latencyOf(inst.getOpcode()));
-            if (auto stream = inst.getResultStream())
-              json.attribute("stream", *stream);
-            if (isa<ReadOp, WriteOp>(op)) {
-              BufferOp buffer = getAccessedBuffer(&op);
-              json.attribute("buffer", buffer.getName());
-              json.attribute("address", getSramAddress(&op));
+                             ::lpu::landingCycle(target, inst.opcode, issue));
+            if (inst.stream >= 0)
+              json.attribute("stream", inst.stream);
+            if (inst.accessesSram()) {
+              json.attribute("buffer", program.bufferOf(inst).name);
+              json.attribute("address", program.sramLocation(inst).second);
             }
           });
         });

@@ -11,7 +11,7 @@
 #ifndef LPU_DIALECTS_LPU_ANALYSIS_SCHEDULEREPORT_H
 #define LPU_DIALECTS_LPU_ANALYSIS_SCHEDULEREPORT_H
 
-#include "dialects/LPU/LPUOps.h"
+#include "dialects/LPU/Machine/MachineProgram.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -77,7 +77,7 @@ struct ScheduleReport {
 };
 
 /// Measures a scheduled program (one with `cycles`).
-ScheduleReport buildScheduleReport(ProgramOp program);
+ScheduleReport buildScheduleReport(const MachineProgram &program);
 
 /// The report as JSON (format "lpuc-report-1", see docs/cli.md).
 llvm::json::Value toJSON(const ScheduleReport &report);
@@ -88,11 +88,7 @@ void printScheduleReport(const ScheduleReport &report, llvm::raw_ostream &os);
 /// The schedule as a Chrome trace-event file (one track per queue, one
 /// slice per issued instruction, 1 cycle shown as 1 microsecond), which
 /// chrome://tracing and ui.perfetto.dev open.
-void writeTimeline(ProgramOp program, llvm::raw_ostream &os);
-
-/// The ONNX node an instruction or buffer came from, by its location:
-/// (name, operator type). The importer writes loc("name"(fused<"Op">[...])).
-std::pair<std::string, std::string> getNodeOfLocation(mlir::Location loc);
+void writeTimeline(const MachineProgram &program, llvm::raw_ostream &os);
 
 } // namespace lpuc::lpu
 

@@ -24,14 +24,15 @@ struct PrintScheduleReportPass
       program.emitError("program is not scheduled; run lpu-schedule first");
       return signalPassFailure();
     }
+    MachineProgram machine = importProgram(program);
     if (format == "text") {
-      printScheduleReport(buildScheduleReport(program), llvm::outs());
+      printScheduleReport(buildScheduleReport(machine), llvm::outs());
     } else if (format == "json") {
       llvm::outs() << llvm::formatv("{0:2}",
-                                    toJSON(buildScheduleReport(program)))
+                                    toJSON(buildScheduleReport(machine)))
                    << "\n";
     } else if (format == "timeline") {
-      writeTimeline(program, llvm::outs());
+      writeTimeline(machine, llvm::outs());
     } else {
       program.emitError("unknown report format '")
           << format << "' (expected text, json or timeline)";

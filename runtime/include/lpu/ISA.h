@@ -9,6 +9,7 @@
 #define LPU_ISA_H
 
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace lpu {
@@ -52,6 +53,18 @@ bool decodeDType(uint8_t byte, DType &dtype);
 bool isFloatDType(DType dtype);
 /// Bytes per element in host buffers (f32 4, f16 2, i8 1, ...).
 unsigned dtypeHostBytes(DType dtype);
+
+/// A float lane word's binary32 bit pattern, and back (also F32 immediates).
+inline uint32_t floatToWord(float value) {
+  uint32_t word;
+  std::memcpy(&word, &value, 4);
+  return word;
+}
+inline float wordToFloat(uint32_t word) {
+  float value;
+  std::memcpy(&value, &word, 4);
+  return value;
+}
 
 /// Which element types an instruction's dtype byte may name.
 enum class TypeSet : uint8_t {

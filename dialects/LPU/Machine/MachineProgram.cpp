@@ -1,0 +1,315 @@
+//===- MachineProgram.cpp - lpu.program <-> compact arrays ----------------===//
+
+#include "dialects/LPU/Machine/MachineProgram.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <array>
+#include <functional>
+
+using namespace mlir;
+using namespace lpuc::lpu;
+using ::lpu::DType;
+using ::lpu::Opcode;
+
+//===----------------------------------------------------------------------===//
+// Buffers and origins
+//===----------------------------------------------------------------------===//
+
+int64_t MachineBuffer::partVectors(int64_t parts, int64_t i) const {
+  int64_t rows = layout.rows > i ? (layout.rows - i + parts - 1) / parts : 0;
+  return rows * layout.vectorsPerRow;
+}
+
+std::pair<int64_t, int64_t> MachineBuffer::locate(int64_t offset) const {
+  const int64_t vectorsPerRow = layout.vectorsPerRow;
+  const int64_t count = parts.size();
+  int64_t row = offset / vectorsPerRow, j = offset % vectorsPerRow;
+  auto [slice, address] = parts[row % count];
+  return {slice, address + (row / count) * vectorsPerRow + j};
+}
+
+int32_t MachineProgram::addOrigin(Location loc) {
+  auto [it, inserted] = originIndex.try_emplace(loc, int32_t(origins.size()));
+  if (inserted)
+    origins.push_back(loc);
+  return it->second;
+}
+
+std::vector<llvm::SmallVector<InstrId, 1>>
+lpuc::lpu::computeUsers(const MachineProgram &program) {
+  std::vector<llvm::SmallVector<InstrId, 1>> users(program.instrs.size());
+  for (InstrId i = 0, e = program.instrs.size(); i < e; ++i) {
+    const MachineInstr &inst = program.instrs[i];
+    for (unsigned k = 0; k < inst.numOperands(); ++k) {
+      InstrId operand = inst.operands[k];
+      if (k == 1 && operand == inst.operands[0])
+        continue;
+      users[operand].push_back(i);
+    }
+  }
+  return users;
+}
+
+std::pair<std::string, std::string> lpuc::lpu::getNodeOfLocation(Location loc) {
+  std::string name, opType;
+  loc->walk([&](Location inner) {
+    if (auto named = dyn_cast<NameLoc>(inner); named && name.empty())
+      name = named.getName().str();
+    if (auto fused = dyn_cast<FusedLoc>(inner))
+      if (auto meta = dyn_cast_or_null<StringAttr>(fused.getMetadata());
+          meta && opType.empty())
+        opType = meta.str();
+    return WalkResult::advance();
+  });
+  return {name, opType};
+}
+
+//===----------------------------------------------------------------------===//
+// Import
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+DType vectorDType(Value value) {
+  return getDType(
+      cast<lpuc::lpu::VectorType>(value.getType()).getElementType());
+}
+
+/// The element type the instruction word names (ISA.def's Types column):
+/// MXM instructions their input's (an install its weights'), conversions
+/// their source's, every other typed instruction its result's.
+DType wordDType(InstructionOpInterface inst) {
+  Operation *op = inst.getOperation();
+  switch (::lpu::getInstructionInfo(inst.getOpcode()).types) {
+  case ::lpu::TypeSet::None:
+    return DType::None;
+  case ::lpu::TypeSet::MatMul:
+    if (auto iw = dyn_cast<InstallWeightsOp>(op))
+      return getDType(iw.getElementType());
+    return vectorDType(op->getOperand(0));
+  case ::lpu::TypeSet::Arith:
+  case ::lpu::TypeSet::Float:
+    return vectorDType(isa<ConvertOp>(op) ? op->getOperand(0)
+                                          : op->getResult(0));
+  }
+  return DType::None;
+}
+
+uint32_t immediateOf(Operation *op) {
+  return TypeSwitch<Operation *, uint32_t>(op)
+      .Case([](ScaleOp scale) {
+        return ::lpu::floatToWord(scale.getFactor().convertToFloat());
+      })
+      .Case([](LoadWeightsOp lw) { return uint32_t(lw.getRow()); })
+      .Case([](InstallWeightsOp iw) {
+        return uint32_t(iw.getRows()) | (iw.getTransposed() ? 1u << 16 : 0u);
+      })
+      .Case([](DistributeOp d) {
+        return uint32_t(d.getLane() | (d.getWidth() << 16));
+      })
+      .Case([](ShiftOp s) {
+        return static_cast<uint32_t>(static_cast<int32_t>(s.getAmount()));
+      })
+      .Case([](ConvertOp convert) {
+        return uint32_t(vectorDType(convert.getResult()));
+      })
+      .Case([](NopOp nop) { return uint32_t(nop.getCount()); })
+      .Default([](Operation *) { return 0u; });
+}
+
+} // namespace
+
+MachineProgram lpuc::lpu::importProgram(ProgramOp program) {
+  MachineProgram machine(program.getTargetDesc());
+  machine.name = program.getSymName().str();
+  machine.cycles = program.getCycles();
+  machine.addOrigin(program.getLoc());
+  llvm::DenseMap<Operation *, int32_t> index;
+  for (Operation &op : program.getBodyBlock()) {
+    if (auto buffer = dyn_cast<BufferOp>(op)) {
+      MachineBuffer b;
+      b.kind = buffer.getKind();
+      b.name = buffer.getName().str();
+      b.type = cast<RankedTensorType>(buffer.getTensorType());
+      if (auto init = buffer.getInit())
+        b.init = *init;
+      b.origin = machine.addOrigin(buffer.getLoc());
+      b.layout = buffer.getLayout(*machine.target);
+      if (buffer.isAllocated())
+        for (int64_t i = 0, e = buffer.getNumParts(); i < e; ++i) {
+          auto [slice, address] = buffer.getPart(i);
+          b.parts.push_back({int32_t(slice), int32_t(address)});
+        }
+      b.position = machine.instrs.size();
+      index[&op] = machine.buffers.size();
+      machine.buffers.push_back(std::move(b));
+      continue;
+    }
+    auto inst = cast<InstructionOpInterface>(op);
+    MachineInstr m;
+    m.opcode = inst.getOpcode();
+    m.queueKind = getQueueKind(inst);
+    m.dtype = wordDType(inst);
+    if (op.getNumResults())
+      m.resultType = vectorDType(op.getResult(0));
+    unsigned k = 0;
+    for (Value operand : op.getOperands()) {
+      if (isa<lpuc::lpu::VectorType>(operand.getType()))
+        m.operands[k++] = index.lookup(operand.getDefiningOp());
+      else
+        m.buffer = index.lookup(operand.getDefiningOp());
+    }
+    if (m.buffer >= 0)
+      m.offset = int32_t(getBufferOffset(&op));
+    m.imm = immediateOf(&op);
+    m.origin = machine.addOrigin(op.getLoc());
+    m.unit = int32_t(inst.getUnitIndex().value_or(-1));
+    m.cycle = inst.getIssueCycle().value_or(-1);
+    m.stream = int16_t(inst.getResultStream().value_or(-1));
+    index[&op] = machine.instrs.size();
+    machine.instrs.push_back(m);
+  }
+  return machine;
+}
+
+//===----------------------------------------------------------------------===//
+// Materialization
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Every instruction op's name, by opcode.
+template <typename... Ops> struct InstructionNames {
+  std::array<StringRef, ::lpu::kNumOpcodes> names;
+  InstructionNames() { (add<Ops>(), ...); }
+  template <typename Op> void add() {
+    if constexpr (Op::template hasTrait<InstructionOpInterface::Trait>())
+      names[static_cast<unsigned>(Op::kOpcode)] = Op::getOperationName();
+  }
+};
+
+StringRef instructionName(Opcode opcode) {
+  static const InstructionNames<
+#define GET_OP_LIST
+#include "dialects/LPU/LPUOps.cpp.inc"
+      >
+      table;
+  return table.names[static_cast<unsigned>(opcode)];
+}
+
+} // namespace
+
+void lpuc::lpu::materializeProgram(const MachineProgram &machine,
+                                   ProgramOp program) {
+  MLIRContext *context = program.getContext();
+  Builder b(context);
+  Block &body = program.getBodyBlock();
+  while (!body.empty())
+    body.back().erase();
+  OpBuilder builder = OpBuilder::atBlockEnd(&body);
+  if (machine.cycles)
+    program.setCyclesAttr(b.getI64IntegerAttr(*machine.cycles));
+  else
+    program.removeCyclesAttr();
+
+  std::vector<Value> buffers(machine.buffers.size());
+  std::vector<Value> results(machine.instrs.size());
+  auto createBuffer = [&](size_t i) {
+    const MachineBuffer &m = machine.buffers[i];
+    auto buffer = BufferOp::create(
+        builder, machine.origins[m.origin], BufferType::get(context), m.kind,
+        m.name, m.type, m.init, IntegerAttr(), IntegerAttr(),
+        DenseI32ArrayAttr());
+    if (m.isAllocated()) {
+      buffer.setSliceAttr(b.getI32IntegerAttr(m.parts[0].first));
+      buffer.setAddressAttr(b.getI32IntegerAttr(m.parts[0].second));
+      if (m.parts.size() > 1) {
+        SmallVector<int32_t> spread;
+        for (auto [slice, address] : llvm::drop_begin(m.parts))
+          spread.append({slice, address});
+        buffer.setSpreadAttr(b.getDenseI32ArrayAttr(spread));
+      }
+    }
+    buffers[i] = buffer;
+  };
+
+  // An instruction's operands exist before it in program order, except
+  // those the scheduler added later (moves): those go right before their
+  // consumer.
+  std::function<void(InstrId)> create = [&](InstrId id) {
+    const MachineInstr &m = machine.instrs[id];
+    for (unsigned k = 0; k < m.numOperands(); ++k)
+      if (!results[m.operands[k]])
+        create(m.operands[k]);
+    OperationState state(machine.origins[m.origin],
+                         instructionName(m.opcode));
+    for (unsigned k = 0; k < m.numOperands(); ++k)
+      state.addOperands(results[m.operands[k]]);
+    if (m.accessesSram()) {
+      if (m.opcode == Opcode::Read)
+        state.operands.insert(state.operands.begin(), buffers[m.buffer]);
+      else
+        state.addOperands(buffers[m.buffer]);
+      state.addAttribute("offset", b.getI64IntegerAttr(m.offset));
+    }
+    if (m.hasResult())
+      state.addTypes(
+          lpuc::lpu::VectorType::get(context, getElementType(context, m.resultType)));
+    switch (m.opcode) {
+    case Opcode::Scale:
+      state.addAttribute("factor", b.getF32FloatAttr(::lpu::wordToFloat(m.imm)));
+      break;
+    case Opcode::LoadWeights:
+      state.addAttribute("row", b.getI64IntegerAttr(m.imm));
+      break;
+    case Opcode::InstallWeights:
+      state.addAttribute("rows", b.getI64IntegerAttr(m.imm & 0xffff));
+      if ((m.imm >> 16) & 1)
+        state.addAttribute("transposed", b.getUnitAttr());
+      state.addAttribute("element_type",
+                         TypeAttr::get(getElementType(context, m.dtype)));
+      break;
+    case Opcode::Distribute:
+      state.addAttribute("lane", b.getI64IntegerAttr(m.imm & 0xffff));
+      state.addAttribute("width", b.getI64IntegerAttr(m.imm >> 16));
+      break;
+    case Opcode::Shift:
+      state.addAttribute("amount",
+                         b.getI64IntegerAttr(static_cast<int32_t>(m.imm)));
+      break;
+    case Opcode::Nop:
+      state.addAttribute("count", b.getI64IntegerAttr(m.imm));
+      state.addAttribute("unit_kind",
+                         b.getStringAttr(::lpu::unitKindName(m.queueKind)));
+      break;
+    default:
+      break;
+    }
+    if (m.cycle >= 0)
+      state.addAttribute("cycle", b.getI64IntegerAttr(m.cycle));
+    if (m.unit >= 0)
+      state.addAttribute("unit", b.getI32IntegerAttr(m.unit));
+    if (m.stream >= 0)
+      state.addAttribute("stream", b.getI32IntegerAttr(m.stream));
+    Operation *op = builder.create(state);
+    if (m.hasResult())
+      results[id] = op->getResult(0);
+  };
+  // Instructions without a result are created once, in order; the others
+  // on first need or in order, whichever comes first.
+  std::vector<bool> done(machine.instrs.size(), false);
+  size_t nextBuffer = 0;
+  for (InstrId id = 0, e = machine.instrs.size(); id < e; ++id) {
+    while (nextBuffer < machine.buffers.size() &&
+           machine.buffers[nextBuffer].position <= id)
+      createBuffer(nextBuffer++);
+    const MachineInstr &m = machine.instrs[id];
+    if (m.hasResult() ? !results[id] : !done[id]) {
+      create(id);
+      done[id] = true;
+    }
+  }
+  while (nextBuffer < machine.buffers.size())
+    createBuffer(nextBuffer++);
+}

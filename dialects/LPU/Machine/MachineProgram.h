@@ -1,0 +1,139 @@
+//===- MachineProgram.h - An LPU program as compact arrays ------*- C++ -*-===//
+//
+// A whole program is millions of instructions. The SRAM allocator, the
+// scheduler, the schedule verifier, the report and the binary encoder work on
+// this form -- plain arrays of buffers and instructions, operands as indices
+// -- rather than on one MLIR op per instruction. `lpu.program` is the same
+// program in MLIR: importProgram and materializeProgram convert between the
+// two, so every step still runs, prints and is tested as a pass in lpu-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LPU_DIALECTS_LPU_MACHINE_MACHINEPROGRAM_H
+#define LPU_DIALECTS_LPU_MACHINE_MACHINEPROGRAM_H
+
+#include "dialects/LPU/LPUOps.h"
+
+#include "lpu/MachineRules.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lpuc::lpu {
+
+/// Index of an instruction in MachineProgram::instrs.
+using InstrId = int32_t;
+constexpr InstrId kNoInstr = -1;
+
+/// A tensor in SRAM: rows of lane vectors (lpu/Layout.h), stored in one or
+/// more parts on distinct MEM slices, row r in part r mod parts.
+struct MachineBuffer {
+  BufferKind kind = BufferKind::Scratch;
+  std::string name;
+  mlir::RankedTensorType type;
+  mlir::ElementsAttr init; // constants only
+  int32_t origin = 0;      // index into MachineProgram::origins
+  ::lpu::TensorLayout layout;
+  /// (slice, first address) of each part; empty until allocated.
+  llvm::SmallVector<std::pair<int32_t, int32_t>, 1> parts;
+  /// The instruction this buffer is listed before (program order), so that
+  /// printing keeps buffers where the program declared them.
+  InstrId position = 0;
+
+  bool isAllocated() const { return !parts.empty(); }
+  int64_t numVectors() const { return layout.numVectors(); }
+  /// Vectors part i holds when the rows are dealt over `parts` parts.
+  int64_t partVectors(int64_t parts, int64_t i) const;
+  /// The (slice, address) of vector `offset`.
+  std::pair<int64_t, int64_t> locate(int64_t offset) const;
+};
+
+/// One instruction. Placement (`unit`, `cycle`, `stream`) is -1 until
+/// scheduled; MXM instructions name their plane from the start.
+struct MachineInstr {
+  ::lpu::Opcode opcode = ::lpu::Opcode::Nop;
+  /// The queue kind: the opcode's unit, or the unit a NOP idles.
+  ::lpu::UnitKind queueKind = ::lpu::UnitKind::Any;
+  /// The element type the instruction word names (ISA.def's Types).
+  ::lpu::DType dtype = ::lpu::DType::None;
+  /// The element type of the result vector (None without a result).
+  ::lpu::DType resultType = ::lpu::DType::None;
+  InstrId operands[2] = {kNoInstr, kNoInstr};
+  int32_t buffer = -1; // MEM instructions: the buffer and vector accessed
+  int32_t offset = 0;
+  uint32_t imm = 0; // encoded as in the binary (see ISA.def)
+  int32_t origin = 0;
+  int32_t unit = -1;
+  int16_t stream = -1;
+  int64_t cycle = -1;
+
+  const ::lpu::InstructionInfo &info() const {
+    return ::lpu::getInstructionInfo(opcode);
+  }
+  unsigned numOperands() const { return info().numSources; }
+  bool hasResult() const { return info().hasResult; }
+  bool accessesSram() const { return buffer >= 0; }
+  bool isPlaced() const { return cycle >= 0 && unit >= 0; }
+  /// Cycles the instruction holds its queue.
+  int64_t span() const { return int64_t(::lpu::queueCycles(opcode, imm)); }
+};
+
+struct MachineProgram {
+  explicit MachineProgram(const ::lpu::TargetDesc &target) : target(&target) {}
+
+  const ::lpu::TargetDesc *target;
+  std::string name = "main";
+  std::vector<MachineBuffer> buffers;
+  std::vector<MachineInstr> instrs; // program order
+  /// Where instructions and buffers come from (ONNX node locations, or the
+  /// lines of a hand-written program); diagnostics point there. The first
+  /// is the program's own.
+  std::vector<mlir::Location> origins;
+  /// Set once scheduled: the cycle the last result lands.
+  std::optional<int64_t> cycles;
+
+  int32_t addOrigin(mlir::Location loc);
+  mlir::Location location() const { return origins.front(); }
+  mlir::Location locationOf(const MachineInstr &inst) const {
+    return origins[inst.origin];
+  }
+
+  const MachineBuffer &bufferOf(const MachineInstr &inst) const {
+    return buffers[inst.buffer];
+  }
+  /// The (slice, address) a MEM instruction accesses (buffers allocated).
+  std::pair<int64_t, int64_t> sramLocation(const MachineInstr &inst) const {
+    return bufferOf(inst).locate(inst.offset);
+  }
+  /// The floorplan column of a placed instruction's queue.
+  int64_t column(const MachineInstr &inst) const {
+    return target->unitColumn(inst.queueKind, uint32_t(inst.unit));
+  }
+
+private:
+  llvm::DenseMap<mlir::Location, int32_t> originIndex;
+};
+
+/// For each instruction, the instructions that read its result, in program
+/// order (an instruction reading it twice is listed once).
+std::vector<llvm::SmallVector<InstrId, 1>>
+computeUsers(const MachineProgram &program);
+
+/// The ONNX node an instruction or buffer came from, by its location:
+/// (name, operator type). The importer writes loc("name"(fused<"Op">[...])).
+std::pair<std::string, std::string> getNodeOfLocation(mlir::Location loc);
+
+/// Reads a verified lpu.program.
+MachineProgram importProgram(ProgramOp program);
+
+/// Replaces the body of `program` by `machine`'s buffers and instructions in
+/// program order, with their placements, and sets or clears `cycles`.
+void materializeProgram(const MachineProgram &machine, ProgramOp program);
+
+} // namespace lpuc::lpu
+
+#endif // LPU_DIALECTS_LPU_MACHINE_MACHINEPROGRAM_H

@@ -1,0 +1,610 @@
+//===- Scheduler.cpp - Static placement in space and time -----------------===//
+//
+// Streams hold no value: an operand must pass the consumer's slice exactly at
+// the consumer's issue cycle. So every value has one producer and one
+// consumer (values used twice are recomputed, which for reads means reading
+// SRAM again) and the program splits into trees, each rooted at an
+// instruction without a result (a write, a weight load or install, a NOP).
+//
+// Trees are placed in program order of their roots. A tree is rigid: once its
+// root's cycle T is chosen, every node's cycle follows from latencies and the
+// distance its result travels. The scheduler takes the first T at which every
+// node finds a free queue, every SRAM access a free bank port, and every
+// value a stream whose slot is free along the way; in-order queues are free
+// to fill earlier gaps, since the emitted queue is sorted by cycle.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/LPU/Machine/Scheduling.h"
+
+#include "llvm/ADT/DenseMap.h"
+
+#include <limits>
+#include <numeric>
+
+using namespace mlir;
+using namespace lpuc::lpu;
+using ::lpu::Opcode;
+using ::lpu::UnitKind;
+
+namespace {
+
+/// Which cycles of one resource are taken. Grows on demand.
+class Occupancy {
+public:
+  bool isFree(int64_t cycle) const {
+    return cycle >= static_cast<int64_t>(used.size()) || !used[cycle];
+  }
+  void take(int64_t cycle) {
+    if (cycle >= static_cast<int64_t>(used.size()))
+      used.resize(std::max<size_t>(cycle + 1, 2 * used.size()), 0);
+    used[cycle] = 1;
+  }
+  /// The first cycle from `cycle` on that starts `span` free cycles.
+  int64_t nextFree(int64_t cycle, int64_t span = 1) const {
+    for (int64_t run = 0; run < span; ++cycle)
+      run = isFree(cycle) ? run + 1 : 0;
+    return cycle - span;
+  }
+
+private:
+  std::vector<uint8_t> used;
+};
+
+/// Which column intervals [lo, hi] of each diagonal of one stream carry a
+/// value. Indexed by diagonal rather than hashed: successive trial cycles
+/// probe neighbouring diagonals, which then share cache lines.
+class StreamSlots {
+public:
+  /// Diagonals start at -`minDiagonal`.
+  explicit StreamSlots(int64_t minDiagonal) : bias(minDiagonal) {}
+
+  bool overlaps(int64_t diagonal, int64_t lo, int64_t hi) const {
+    size_t index = diagonal + bias;
+    for (int32_t u = index < head.size() ? head[index] : -1; u >= 0;
+         u = uses[u].next)
+      if (uses[u].lo <= hi && lo <= uses[u].hi)
+        return true;
+    return false;
+  }
+  void add(int64_t diagonal, int64_t lo, int64_t hi) {
+    size_t index = diagonal + bias;
+    if (index >= head.size())
+      head.resize(std::max(index + 1, 2 * head.size()), -1);
+    uses.push_back({int32_t(lo), int32_t(hi), head[index]});
+    head[index] = int32_t(uses.size() - 1);
+  }
+
+private:
+  struct Use {
+    int32_t lo, hi;
+    int32_t next; // the diagonal's previous use, or -1
+  };
+  int64_t bias;
+  std::vector<int32_t> head; // per diagonal: its last use, or -1
+  std::vector<Use> uses;
+};
+
+struct Node {
+  InstrId id = kNoInstr;
+  int parent = -1;
+  int64_t offset = 0; // issue cycle relative to the root's
+  int64_t column = 0;
+  UnitKind kind = UnitKind::Any;
+  llvm::SmallVector<int64_t, 4> queues; // candidate units of `kind`
+  // Facts looked up once per tree rather than once per trial cycle.
+  int64_t latency = 0;
+  int64_t span = 1; // queue cycles taken (NOP counts)
+  int64_t cell = -1; // SRAM vector read or written (slice * addresses + a)
+  Occupancy *bankPort = nullptr; // that vector's bank
+  // Chosen by a successful trial.
+  int64_t unit = 0;
+  int64_t stream = -1;
+};
+
+//===----------------------------------------------------------------------===//
+// Preparation: one consumer per value
+//===----------------------------------------------------------------------===//
+
+/// Results nobody reads would occupy a stream with no one to take them; a
+/// value read by several instructions is recomputed for each extra one,
+/// right after the original (its operands are then split in turn). Keeps
+/// every other instruction in program order.
+void splitSharedValues(MachineProgram &program) {
+  std::vector<MachineInstr> &instrs = program.instrs;
+  const InstrId original = instrs.size();
+  std::vector<llvm::SmallVector<InstrId, 1>> users = computeUsers(program);
+  std::vector<bool> dead(original, false);
+  for (InstrId i = original - 1; i >= 0; --i) {
+    const MachineInstr &inst = instrs[i];
+    if (!inst.hasResult() || !users[i].empty())
+      continue;
+    dead[i] = true;
+    for (unsigned k = 0; k < inst.numOperands(); ++k) {
+      auto &list = users[inst.operands[k]];
+      list.erase(std::remove(list.begin(), list.end(), i), list.end());
+    }
+  }
+  // Program order key: (original index, place among its clones).
+  std::vector<std::pair<InstrId, int32_t>> key(original);
+  for (InstrId i = 0; i < original; ++i)
+    key[i] = {i, 0};
+  auto before = [&](InstrId a, InstrId b) { return key[a] < key[b]; };
+  for (InstrId i = original - 1; i >= 0; --i) {
+    if (dead[i] || !instrs[i].hasResult() || users[i].size() < 2)
+      continue;
+    llvm::SmallVector<InstrId, 4> consumers(users[i].begin(), users[i].end());
+    llvm::sort(consumers, before);
+    const int32_t copies = consumers.size();
+    // Each copy goes right after the original, before the copies made for
+    // earlier consumers: original, copy for the last consumer, ...
+    for (int32_t j = 1; j < copies; ++j) {
+      InstrId copy = instrs.size();
+      MachineInstr clone = instrs[i];
+      instrs.push_back(clone);
+      key.push_back({key[i].first, copies - j});
+      users.emplace_back();
+      for (unsigned k = 0; k < clone.numOperands(); ++k)
+        if (k == 0 || clone.operands[1] != clone.operands[0])
+          users[clone.operands[k]].push_back(copy);
+      InstrId consumer = consumers[j];
+      MachineInstr &c = instrs[consumer];
+      for (unsigned k = 0; k < c.numOperands(); ++k)
+        if (c.operands[k] == i)
+          c.operands[k] = copy;
+      users[copy].push_back(consumer);
+    }
+    users[i].assign(1, consumers[0]);
+  }
+  std::vector<InstrId> order;
+  for (InstrId i = 0, e = instrs.size(); i < e; ++i)
+    if (i >= original || !dead[i])
+      order.push_back(i);
+  llvm::sort(order, before);
+  std::vector<InstrId> newIndex(instrs.size(), kNoInstr);
+  std::vector<MachineInstr> sorted;
+  sorted.reserve(order.size());
+  for (InstrId id : order) {
+    newIndex[id] = sorted.size();
+    sorted.push_back(instrs[id]);
+  }
+  for (MachineInstr &inst : sorted)
+    for (unsigned k = 0; k < inst.numOperands(); ++k)
+      inst.operands[k] = newIndex[inst.operands[k]];
+  // Buffers stay before the instruction they preceded (or a later one, if
+  // that one was erased).
+  for (MachineBuffer &buffer : program.buffers) {
+    InstrId at = buffer.position;
+    while (at < original && newIndex[at] == kNoInstr)
+      ++at;
+    buffer.position = at < original ? newIndex[at] : InstrId(sorted.size());
+  }
+  instrs = std::move(sorted);
+}
+
+//===----------------------------------------------------------------------===//
+// Placement
+//===----------------------------------------------------------------------===//
+
+class Scheduler {
+public:
+  Scheduler(MachineProgram &program, bool opByOp)
+      : program(program), target(*program.target), opByOp(opByOp) {
+    for (unsigned k = 0; k < ::lpu::kNumUnitKinds; ++k) {
+      queueBusy[k].resize(target.unitCount(static_cast<UnitKind>(k)));
+      lastIssue[k].assign(target.unitCount(static_cast<UnitKind>(k)), -1);
+    }
+    bankBusy.resize(size_t(target.memSlices) * target.memBanks);
+    streamSlots.assign(target.numStreams(), StreamSlots(target.numColumns()));
+    planes.resize(target.mxmPlanes);
+    planeInstalls.assign(target.mxmPlanes, 0);
+    cells.resize(size_t(target.memSlices) * target.memAddresses);
+    cellWrites.assign(cells.size(), 0);
+  }
+
+  LogicalResult run() {
+    splitSharedValues(program);
+    recordProgramOrderFacts();
+    const InstrId count = program.instrs.size();
+    for (InstrId id = 0; id < count; ++id) {
+      const MachineInstr &inst = program.instrs[id];
+      if (inst.hasResult())
+        continue;
+      if (opByOp) {
+        // A new node waits for everything placed before it.
+        std::string node =
+            getNodeOfLocation(program.locationOf(inst)).first;
+        if (node != barrierNode) {
+          barrierNode = node;
+          barrier = totalCycles;
+        }
+      }
+      if (failed(placeTree(id)))
+        return failure();
+    }
+    program.cycles = totalCycles;
+    return success();
+  }
+
+private:
+  MachineInstr &instr(InstrId id) { return program.instrs[id]; }
+
+  int64_t cellIndex(const MachineInstr &inst) {
+    auto [slice, address] = program.sramLocation(inst);
+    return slice * target.memAddresses + address;
+  }
+
+  /// Program order fixes which SRAM version a read sees and which weights a
+  /// matmul uses; placement must honour both.
+  void recordProgramOrderFacts() {
+    std::vector<unsigned> writes(cells.size(), 0);
+    std::vector<unsigned> installs(target.mxmPlanes, 0);
+    version.assign(program.instrs.size(), 0);
+    for (InstrId id = 0, e = program.instrs.size(); id < e; ++id) {
+      const MachineInstr &inst = program.instrs[id];
+      switch (inst.opcode) {
+      case Opcode::Read:
+        version[id] = writes[cellIndex(inst)];
+        break;
+      case Opcode::Write:
+        ++writes[cellIndex(inst)];
+        break;
+      case Opcode::InstallWeights:
+        ++installs[inst.unit];
+        break;
+      case Opcode::MatMul:
+      case Opcode::MatMulAcc:
+        version[id] = installs[inst.unit];
+        break;
+      default:
+        break;
+      }
+    }
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Trees
+  //===--------------------------------------------------------------------===//
+
+  LogicalResult collect(InstrId id, int parent) {
+    const MachineInstr &inst = instr(id);
+    Node node;
+    node.id = id;
+    node.parent = parent;
+    node.kind = inst.queueKind;
+    node.latency = target.latencyOf(inst.opcode);
+    node.span = inst.span();
+    if (inst.accessesSram()) {
+      auto [slice, address] = program.sramLocation(inst);
+      node.cell = slice * target.memAddresses + address;
+      node.queues = {slice};
+      node.bankPort = &bank(slice, address);
+    } else if (inst.unit >= 0) {
+      node.queues = {inst.unit};
+    } else if (node.kind == UnitKind::Sxm) {
+      // The SXM slice nearest the consumer, so the value travels least; of
+      // two as near (both hemispheres' for the central VXM), the one nearer
+      // where the operand comes from.
+      int64_t consumer = nodes[parent].column;
+      int64_t source = producerColumn(inst.operands[0]).value_or(consumer);
+      auto cost = [&](int64_t column) {
+        return std::make_pair(std::abs(column - consumer),
+                              std::abs(column - source));
+      };
+      int64_t best = target.unitColumn(UnitKind::Sxm, 0);
+      for (int64_t q = 1, e = target.sxmUnits; q < e; ++q)
+        if (int64_t col = target.unitColumn(UnitKind::Sxm, q);
+            cost(col) < cost(best))
+          best = col;
+      for (int64_t q = 0, e = target.sxmUnits; q < e; ++q)
+        if (target.unitColumn(UnitKind::Sxm, q) == best)
+          node.queues.push_back(q);
+    } else {
+      for (int64_t q = 0, e = target.unitCount(node.kind); q < e; ++q)
+        node.queues.push_back(q);
+    }
+    node.column = target.unitColumn(node.kind, node.queues.front());
+    if (parent >= 0) {
+      const Node &p = nodes[parent];
+      node.offset = p.offset - node.latency -
+                    ::lpu::travelCycles(node.column, p.column);
+    }
+    int self = nodes.size();
+    nodes.push_back(std::move(node));
+    for (unsigned k = 0; k < inst.numOperands(); ++k) {
+      InstrId operand = inst.operands[k];
+      // A value read for two operands is one node.
+      if (k == 1 && operand == inst.operands[0])
+        continue;
+      if (instr(operand).cycle >= 0)
+        return emitError(program.locationOf(inst),
+                         "operand was placed for another consumer");
+      if (failed(collect(operand, self)))
+        return failure();
+    }
+    return success();
+  }
+
+  /// Where a value is produced, if its producer's slice is fixed before
+  /// scheduling (a read on its buffer's slice, an MXM op on its plane).
+  std::optional<int64_t> producerColumn(InstrId id) {
+    const MachineInstr &def = instr(id);
+    if (def.accessesSram())
+      return target.unitColumn(UnitKind::Mem, program.sramLocation(def).first);
+    if (def.queueKind == UnitKind::Mxm && def.unit >= 0)
+      return target.unitColumn(UnitKind::Mxm, def.unit);
+    if (def.queueKind == UnitKind::Vxm)
+      return target.centreColumn();
+    return std::nullopt;
+  }
+
+  /// The earliest issue cycle SRAM order, MXM weight state and the queue's
+  /// own order allow for `node`, or failure if program order cannot hold.
+  FailureOr<int64_t> stateBound(const Node &node) {
+    const MachineInstr &inst = instr(node.id);
+    switch (inst.opcode) {
+    case Opcode::Read:
+      if (cellWrites[node.cell] != version[node.id])
+        return emitError(program.locationOf(inst),
+                         "reads SRAM that a later write (in program order) "
+                         "overwrites before this read's consumer");
+      return cells[node.cell].earliestRead();
+    case Opcode::Write:
+      return cells[node.cell].earliestWriteLanding() - node.latency;
+    case Opcode::Nop: {
+      // An explicit NOP idles its queue after everything placed there.
+      return lastIssue[unsigned(node.kind)][node.queues.front()] + 1;
+    }
+    case Opcode::LoadWeights:
+      return planes[inst.unit].earliestLoad();
+    case Opcode::InstallWeights:
+      return planes[inst.unit].earliestInstall();
+    case Opcode::MatMul:
+    case Opcode::MatMulAcc:
+      if (version[node.id] != planeInstalls[inst.unit])
+        return emitError(program.locationOf(inst),
+                         "matmul would see weights installed after it in "
+                         "program order");
+      return planes[inst.unit].earliestProduct();
+    default:
+      return 0;
+    }
+  }
+
+  Occupancy &queue(UnitKind kind, int64_t unit) {
+    return queueBusy[static_cast<unsigned>(kind)][unit];
+  }
+  Occupancy &bank(int64_t slice, int64_t address) {
+    return bankBusy[slice * target.memBanks + target.bankOf(address)];
+  }
+
+  /// The cycle a node issued at `issue` uses its SRAM bank port.
+  int64_t bankCycle(const Node &node, int64_t issue) {
+    return target.bankAccessCycle(instr(node.id).opcode, issue);
+  }
+
+  /// Tries to place every node with the root at cycle `root`; on success
+  /// fills in each node's unit and stream and returns `root`. Otherwise
+  /// returns a later root cycle before which no trial can succeed: a node
+  /// whose queues or bank port are taken by earlier trees at its issue cycle
+  /// blocks every root until one frees up.
+  int64_t tryPlace(int64_t root) {
+    queueClaims.clear();
+    bankClaims.clear();
+    slotClaims.clear();
+    for (Node &node : nodes) {
+      int64_t issue = root + node.offset, span = node.span;
+      auto queueFree = [&](int64_t unit) {
+        Occupancy &busy = queue(node.kind, unit);
+        for (int64_t c = issue; c < issue + span; ++c)
+          if (!busy.isFree(c) ||
+              llvm::is_contained(queueClaims,
+                                 std::make_tuple(node.kind, unit, c)))
+            return false;
+        return true;
+      };
+      auto unit = llvm::find_if(node.queues, queueFree);
+      if (unit == node.queues.end()) {
+        int64_t next = std::numeric_limits<int64_t>::max();
+        for (int64_t q : node.queues)
+          next = std::min(next, queue(node.kind, q).nextFree(issue, span));
+        return root + std::max<int64_t>(1, next - issue);
+      }
+      node.unit = *unit;
+      for (int64_t c = issue; c < issue + span; ++c)
+        queueClaims.push_back({node.kind, node.unit, c});
+      if (node.bankPort) {
+        int64_t at = bankCycle(node, issue);
+        if (!node.bankPort->isFree(at))
+          return root + node.bankPort->nextFree(at) - at;
+        if (llvm::is_contained(bankClaims, std::make_pair(node.bankPort, at)))
+          return root + 1;
+        bankClaims.push_back({node.bankPort, at});
+      }
+      if (node.parent < 0)
+        continue;
+      // The result lands here and must pass the consumer's column.
+      const Node &consumer = nodes[node.parent];
+      int64_t landed = issue + node.latency;
+      int64_t lo = std::min(node.column, consumer.column);
+      int64_t hi = std::max(node.column, consumer.column);
+      node.stream = -1;
+      for (int64_t s = 0, e = target.numStreams(); s < e && node.stream < 0;
+           ++s) {
+        if (!::lpu::streamReaches(target, s, node.column, consumer.column))
+          continue;
+        int64_t diag = target.streamDiagonal(s, node.column, landed);
+        if (streamSlots[s].overlaps(diag, lo, hi))
+          continue;
+        if (llvm::any_of(slotClaims, [&](auto &c) {
+              return std::get<0>(c) == s && std::get<1>(c) == diag &&
+                     std::get<2>(c) <= hi && lo <= std::get<3>(c);
+            }))
+          continue;
+        node.stream = s;
+        slotClaims.push_back({s, diag, lo, hi});
+      }
+      if (node.stream < 0)
+        return root + 1;
+    }
+    return root;
+  }
+
+  /// Two nodes of one tree that need the same single queue or bank port at
+  /// the same offset collide at every root cycle; returns the later one.
+  std::optional<size_t> findIntrinsicConflict() {
+    llvm::DenseMap<std::tuple<unsigned, int64_t, int64_t>, size_t> queueAt;
+    llvm::DenseMap<std::pair<Occupancy *, int64_t>, size_t> bankAt;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const Node &node = nodes[i];
+      if (node.queues.size() == 1 &&
+          !queueAt
+               .try_emplace({static_cast<unsigned>(node.kind), node.queues[0],
+                             node.offset},
+                            i)
+               .second)
+        return i;
+      if (node.bankPort &&
+          !bankAt.try_emplace({node.bankPort, bankCycle(node, node.offset)}, i)
+               .second)
+        return i;
+    }
+    return std::nullopt;
+  }
+
+  LogicalResult placeTree(InstrId root) {
+    nodes.clear();
+    if (failed(collect(root, -1)))
+      return failure();
+    // Retime colliding operands through a VXM move until none collide.
+    for (size_t moves = 0; auto conflict = findIntrinsicConflict(); ++moves) {
+      if (moves > nodes.size())
+        return emitError(program.locationOf(instr(root)),
+                         "operands collide on one unit however they are "
+                         "retimed");
+      InstrId late = nodes[*conflict].id;
+      InstrId consumer = nodes[nodes[*conflict].parent].id;
+      MachineInstr move;
+      move.opcode = Opcode::Move;
+      move.queueKind = UnitKind::Vxm;
+      move.resultType = instr(late).resultType;
+      move.operands[0] = late;
+      move.origin = instr(late).origin;
+      InstrId moveId = program.instrs.size();
+      program.instrs.push_back(move);
+      version.push_back(0);
+      MachineInstr &c = instr(consumer);
+      for (unsigned k = 0; k < c.numOperands(); ++k)
+        if (c.operands[k] == late)
+          c.operands[k] = moveId;
+      nodes.clear();
+      if (failed(collect(root, -1)))
+        return failure();
+    }
+    int64_t earliest = 0;
+    for (const Node &node : nodes) {
+      FailureOr<int64_t> bound = stateBound(node);
+      if (failed(bound))
+        return failure();
+      earliest = std::max({earliest, -node.offset, *bound - node.offset,
+                           barrier - node.offset});
+    }
+    // Each failed trial is blocked by something placed earlier, so a free
+    // cycle exists within the schedule's length plus the tree's own span.
+    const int64_t limit = earliest + totalCycles + 4096;
+    int64_t rootCycle = earliest;
+    for (int64_t next; (next = tryPlace(rootCycle)) != rootCycle;
+         rootCycle = next)
+      if (next > limit)
+        return emitError(program.locationOf(instr(root)),
+                         "found no cycle at which this instruction and its "
+                         "operands can all be placed");
+    commit(rootCycle);
+    return success();
+  }
+
+  void commit(int64_t root) {
+    for (Node &node : nodes) {
+      MachineInstr &inst = instr(node.id);
+      int64_t issue = root + node.offset, span = node.span;
+      inst.cycle = issue;
+      inst.unit = node.unit;
+      if (node.stream >= 0)
+        inst.stream = node.stream;
+      for (int64_t c = issue; c < issue + span; ++c)
+        queue(node.kind, node.unit).take(c);
+      int64_t &last = lastIssue[unsigned(node.kind)][node.unit];
+      last = std::max(last, issue + span - 1);
+      if (node.bankPort)
+        node.bankPort->take(bankCycle(node, issue));
+      int64_t landed =
+          issue + (inst.opcode == Opcode::Nop ? span : node.latency);
+      totalCycles = std::max(totalCycles, landed);
+      if (node.parent >= 0) {
+        int64_t consumer = nodes[node.parent].column;
+        streamSlots[node.stream].add(
+            target.streamDiagonal(node.stream, node.column, landed),
+            std::min(node.column, consumer), std::max(node.column, consumer));
+      }
+      switch (inst.opcode) {
+      case Opcode::Read:
+        cells[node.cell].recordRead(issue);
+        break;
+      case Opcode::Write:
+        cells[node.cell].recordWrite(landed);
+        ++cellWrites[node.cell];
+        break;
+      case Opcode::LoadWeights:
+        planes[node.unit].recordLoad(landed);
+        break;
+      case Opcode::InstallWeights:
+        planes[node.unit].recordInstall(issue, landed);
+        ++planeInstalls[node.unit];
+        break;
+      case Opcode::MatMul:
+      case Opcode::MatMulAcc:
+        planes[node.unit].recordProduct(issue);
+        break;
+      default:
+        break;
+      }
+    }
+  }
+
+  MachineProgram &program;
+  const ::lpu::TargetDesc &target;
+  std::vector<Occupancy> queueBusy[::lpu::kNumUnitKinds];
+  std::vector<int64_t> lastIssue[::lpu::kNumUnitKinds];
+  std::vector<Occupancy> bankBusy; // [slice * banks + bank]
+  std::vector<StreamSlots> streamSlots;
+  std::vector<::lpu::PlaneTimeline> planes;
+  std::vector<unsigned> planeInstalls;
+  std::vector<::lpu::CellTimeline> cells; // [slice * addresses + address]
+  std::vector<unsigned> cellWrites;       // writes placed per cell
+  // Per instruction: for a read, the writes to its cell before it in
+  // program order; for a matmul, the installs on its plane before it.
+  std::vector<unsigned> version;
+  int64_t totalCycles = 0;
+  // The tree being placed, and one trial's claims.
+  std::vector<Node> nodes;
+  llvm::SmallVector<std::tuple<UnitKind, int64_t, int64_t>, 16> queueClaims;
+  llvm::SmallVector<std::pair<Occupancy *, int64_t>, 16> bankClaims;
+  llvm::SmallVector<std::tuple<int64_t, int64_t, int64_t, int64_t>, 16>
+      slotClaims; // stream, diagonal, lo, hi
+  // Op-by-op baseline: the node being placed and when it may start.
+  const bool opByOp;
+  std::string barrierNode;
+  int64_t barrier = 0;
+};
+
+} // namespace
+
+LogicalResult lpuc::lpu::scheduleProgram(MachineProgram &program,
+                                         bool opByOp) {
+  for (const MachineBuffer &buffer : program.buffers)
+    if (!buffer.isAllocated())
+      return emitError(program.origins[buffer.origin], "buffer '")
+             << buffer.name
+             << "' has no SRAM address; run lpu-allocate-sram first";
+  return Scheduler(program, opByOp).run();
+}

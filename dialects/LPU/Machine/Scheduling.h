@@ -1,0 +1,33 @@
+//===- Scheduling.h - Place, check and allocate machine programs -*- C++ -*-===//
+//
+// The back end's steps on a MachineProgram. Each reports problems as MLIR
+// diagnostics at the instruction or buffer at fault (its ONNX node) and
+// returns failure. The lpu-allocate-sram, lpu-schedule and
+// lpu-verify-schedule passes run them on an lpu.program.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LPU_DIALECTS_LPU_MACHINE_SCHEDULING_H
+#define LPU_DIALECTS_LPU_MACHINE_SCHEDULING_H
+
+#include "dialects/LPU/Machine/MachineProgram.h"
+
+namespace lpuc::lpu {
+
+/// Gives every buffer a MEM slice and addresses (see lpu-allocate-sram).
+/// `opByOp`: the benchmarks' baseline, round-robin without reuse.
+mlir::LogicalResult allocateSRAM(MachineProgram &program, bool opByOp = false);
+
+/// Gives every instruction a unit, an issue cycle and a result stream, and
+/// the program its cycle count (see lpu-schedule). `opByOp`: each ONNX
+/// node's instructions start after the nodes before it have finished.
+mlir::LogicalResult scheduleProgram(MachineProgram &program,
+                                    bool opByOp = false);
+
+/// Checks a scheduled program against the machine rules, independently of
+/// the scheduler (see lpu-verify-schedule).
+mlir::LogicalResult verifySchedule(const MachineProgram &program);
+
+} // namespace lpuc::lpu
+
+#endif // LPU_DIALECTS_LPU_MACHINE_SCHEDULING_H
