@@ -4,6 +4,9 @@
 #define LPU_COMPILER_CONVERSION_PASSES_H
 
 #include "dialects/LPU/LPUOps.h"
+#include "dialects/Tile/TileOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"

@@ -5,30 +5,36 @@
 
 include "mlir/Pass/PassBase.td"
 
-def ConvertONNXToLPU : Pass<"convert-onnx-to-lpu", "::mlir::ModuleOp"> {
-  let summary = "Select LPU instructions for an imported ONNX graph";
+def ConvertONNXToTile : Pass<"convert-onnx-to-tile", "::mlir::ModuleOp"> {
+  let summary = "Replace an imported graph's ONNX nodes by tile ops";
   let description = [{
-    Replaces `func.func @main` (an imported graph) by an `lpu.program` with
-    one buffer per tensor and the MEM/VXM/MXM/SXM instructions that compute
-    every node. Instructions are left unplaced: no cycles, streams or SRAM
-    addresses yet. Matrix products are tiled to the MXM array (lanes x
-    lanes), constant weights are stored tile by tile, and K tiles accumulate
-    from plane to plane with `mxm.matmul_acc`; element-wise ops follow NumPy
-    broadcasting. Element-wise nodes that are the only consumer of a matrix
-    product or of another element-wise node are computed in the same chain,
-    on the streams, without a buffer in between. Any node without a lowering
-    is reported with its name and operator type.
-
-    `op-by-op` selects the foundation's strategy, the baseline of the
-    benchmarks: every node alone (no fusion), weights read where the graph
-    stores them, and each K tile's partial sum through SRAM.
+    Converts `func.func @main` in place: every node becomes the tile ops
+    that compute it (element-wise chains, products, convolutions and pooling
+    channels last between transposes, gathers, reductions...), tensors take
+    the lane types the LPU carries (booleans and small integers as f32), and
+    each graph output becomes a tile result of its own. Records the target
+    in the module's `tile.target`. Every node without a lowering, and every
+    type or shape the LPU cannot take, is reported with the node's name and
+    operator type.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"lpu-v1\"",
            "Target description to compile for (lpu-v1, lpu-tiny)">,
-    Option<"opByOp", "op-by-op", "bool", /*default=*/"false",
-           "Lower node by node as the foundation did (benchmark baseline)">,
   ];
+  let dependentDialects = ["::lpuc::tile::TileDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def ConvertTileToLPU : Pass<"convert-tile-to-lpu", "::mlir::ModuleOp"> {
+  let summary = "Expand tile ops into LPU instructions";
+  let description = [{
+    Replaces the tile-level `func.func @main` by an `lpu.program` for the
+    module's target: one buffer per tensor (split tensors in parts), and the
+    MEM/VXM/MXM/SXM instructions of every tile op, unplaced (no cycles,
+    streams or SRAM addresses). Each op expands on its own, following the
+    decisions its attributes record; lpuc itself keeps the result in compact
+    form and prints it only for `--emit=lpu-isel`.
+  }];
   let dependentDialects = ["::lpuc::lpu::LPUDialect"];
 }
 

@@ -5,6 +5,7 @@
 #include "compiler/Import/ONNXImporter.h"
 #include "compiler/Import/ONNXLoader.h"
 #include "compiler/Pipeline/Pipeline.h"
+#include "compiler/Conversion/TileToLPU/Expander.h"
 #include "compiler/Target/BinaryEmitter.h"
 #include "dialects/LPU/Analysis/ScheduleReport.h"
 #include "dialects/LPU/LPUOps.h"
@@ -245,23 +246,31 @@ int runCompiler(const DriverOptions &options) {
   if (!options.mlirOptions.empty() && failed(applyPassManagerCLOptions(pm)))
     return 1;
   pm.enableTiming(timing);
-  buildLoweringPipeline(pm, lowering, std::min(*emit, Phase::ISel));
+  // Past the tile level, instructions are expanded straight into the
+  // program's compact form; MLIR holds them only to print them.
+  const bool compact = *emit > Phase::ISel;
+  buildLoweringPipeline(pm, lowering, compact ? Phase::Tile : *emit);
   if (failed(pm.run(*module)))
     return 1;
 
-  // After instruction selection, the back end works on the program's
-  // compact form; MLIR holds it again only to print it.
   std::optional<lpu::MachineProgram> machine;
   lpu::ProgramOp program;
-  if (*emit > Phase::ISel) {
-    program = *module->getOps<lpu::ProgramOp>().begin();
+  if (compact) {
     {
-      TimingScope step = timing.nest("import-machine-program");
-      machine.emplace(lpu::importProgram(program));
-      Block &body = program.getBodyBlock();
-      while (!body.empty())
-        body.back().erase();
+      TimingScope step = timing.nest("convert-tile-to-lpu");
+      FailureOr<lpu::MachineProgram> expanded =
+          tile_to_lpu::expandToMachineProgram(*module);
+      if (failed(expanded))
+        return 1;
+      machine.emplace(std::move(*expanded));
     }
+    // The tile-level graph gives way to the (empty) program.
+    auto func = module->lookupSymbol<func::FuncOp>("main");
+    OpBuilder builder(func);
+    program = lpu::ProgramOp::create(builder, func.getLoc(), "main",
+                                     machine->target->name);
+    func.erase();
+    (*module)->removeAttr(tile::kTargetAttrName);
     // --mlir-print-ir-after-all covers these steps too, as the passes of
     // the same names would print them.
     bool printAfterAll =
@@ -274,6 +283,8 @@ int runCompiler(const DriverOptions &options) {
       copy->print(llvm::errs(), OpPrintingFlags().elideLargeResourceString());
       llvm::errs() << "\n\n";
     };
+    if (printAfterAll)
+      printAfter("convert-tile-to-lpu", *machine);
     if (failed(runMachinePhases(
             *machine, lowering, *emit, timing,
             printAfterAll

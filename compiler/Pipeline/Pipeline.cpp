@@ -7,6 +7,7 @@
 #include "dialects/LPU/Transforms/Passes.h"
 #include "dialects/ONNX/Transforms/Passes.h"
 #include "dialects/ONNX/ONNXOps.h"
+#include "dialects/Tile/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -22,9 +23,10 @@ struct PhaseName {
   const char *name;
 };
 constexpr PhaseName kPhases[] = {
-    {Phase::ONNX, "onnx"},       {Phase::ISel, "lpu-isel"},
-    {Phase::Alloc, "lpu-alloc"}, {Phase::Schedule, "lpu"},
-    {Phase::Asm, "asm"},         {Phase::Bin, "bin"},
+    {Phase::ONNX, "onnx"},          {Phase::Tile, "tile"},
+    {Phase::ISel, "lpu-isel"},      {Phase::Alloc, "lpu-alloc"},
+    {Phase::Schedule, "lpu"},       {Phase::Asm, "asm"},
+    {Phase::Bin, "bin"},
 };
 } // namespace
 
@@ -51,13 +53,24 @@ std::string getPhaseNames() {
 
 void buildLoweringPipeline(OpPassManager &pm, const LoweringOptions &options,
                            Phase stopAfter) {
-  if (stopAfter < Phase::ISel)
+  if (stopAfter < Phase::Tile)
     return;
   pm.addNestedPass<func::FuncOp>(onnx::createFoldConstants());
-  ConvertONNXToLPUOptions iselOptions;
-  iselOptions.target = options.target;
-  iselOptions.opByOp = options.opByOp;
-  pm.addPass(createConvertONNXToLPU(iselOptions));
+  ConvertONNXToTileOptions conversion;
+  conversion.target = options.target;
+  pm.addPass(createConvertONNXToTile(conversion));
+  OpPassManager &graph = pm.nest<func::FuncOp>();
+  graph.addPass(tile::createAssignLayout());
+  // The baseline computes every node on its own.
+  if (!options.opByOp)
+    graph.addPass(tile::createFuseElementwise());
+  tile::ChooseTilingOptions tiling;
+  tiling.opByOp = options.opByOp;
+  graph.addPass(tile::createChooseTiling(tiling));
+  graph.addPass(tile::createAssignPlanes());
+  if (stopAfter < Phase::ISel)
+    return;
+  pm.addPass(createConvertTileToLPU());
   if (stopAfter < Phase::Alloc)
     return;
   OpPassManager &program = pm.nest<lpu::ProgramOp>();
@@ -104,8 +117,8 @@ LogicalResult runMachinePhases(
 }
 
 void registerDialects(DialectRegistry &registry) {
-  registry.insert<onnx::ONNXDialect, lpu::LPUDialect, func::FuncDialect,
-                  arith::ArithDialect>();
+  registry.insert<onnx::ONNXDialect, tile::TileDialect, lpu::LPUDialect,
+                  func::FuncDialect, arith::ArithDialect>();
 }
 
 namespace {
@@ -124,6 +137,7 @@ void registerPassesAndPipelines() {
   registerConversionPasses();
   lpu::registerLPUPasses();
   onnx::registerONNXPasses();
+  tile::registerTilePasses();
   PassPipelineRegistration<LoweringPipelineOptions>(
       "lpuc-lowering",
       "The whole lpuc lowering: ONNX graph to a scheduled lpu.program",

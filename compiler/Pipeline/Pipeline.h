@@ -18,6 +18,7 @@ namespace lpuc {
 /// where the IR can be printed (`lpuc --emit=NAME`).
 enum class Phase {
   ONNX,     // imported graph, onnx dialect
+  Tile,     // tile ops with every decision made
   ISel,     // lpu.program with unplaced instructions
   Alloc,    // buffers have SRAM addresses
   Schedule, // every instruction has a unit, cycle and stream; verified
@@ -27,7 +28,7 @@ enum class Phase {
 
 std::optional<Phase> parsePhase(llvm::StringRef name);
 llvm::StringRef getPhaseName(Phase phase);
-/// "onnx|lpu-isel|lpu-alloc|lpu|asm|bin", for help texts.
+/// "onnx|tile|lpu-isel|lpu-alloc|lpu|asm|bin", for help texts.
 std::string getPhaseNames();
 
 /// What a lowering is for and how it schedules.

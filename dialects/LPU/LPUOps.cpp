@@ -147,6 +147,16 @@ lpuc::lpu::readLaneWords(ElementsAttr attr) {
   return words;
 }
 
+ElementsAttr lpuc::lpu::getF32Elements(MLIRContext *context, StringRef name,
+                                       ArrayRef<int64_t> shape,
+                                       ArrayRef<float> values) {
+  auto type = RankedTensorType::get(shape, Float32Type::get(context));
+  if (values.size() <= 16)
+    return cast<ElementsAttr>(DenseElementsAttr::get(type, values));
+  return cast<ElementsAttr>(DenseResourceElementsAttr::get(
+      type, name, HeapAsmResourceBlob::allocateAndCopyInferAlign(values)));
+}
+
 int64_t lpuc::lpu::getColumn(InstructionOpInterface inst,
                              const ::lpu::TargetDesc &target) {
   return target.unitColumn(getQueueKind(inst),

@@ -51,6 +51,13 @@ mlir::Type getElementType(mlir::MLIRContext *context, ::lpu::DType dtype);
 /// the element type has no lane form or a resource blob is missing (elided).
 std::optional<std::vector<uint32_t>> readLaneWords(mlir::ElementsAttr attr);
 
+/// f32 data of `shape` as a constant attribute: dense when small, else a
+/// `dense_resource` blob called `name` (printed IR elides it).
+mlir::ElementsAttr getF32Elements(mlir::MLIRContext *context,
+                                  llvm::StringRef name,
+                                  llvm::ArrayRef<int64_t> shape,
+                                  llvm::ArrayRef<float> values);
+
 /// The target called `name`: a built-in one or one registered from a file.
 const ::lpu::TargetDesc *findTarget(llvm::StringRef name);
 /// Makes a target description (e.g. read from a file by lpuc --target=FILE)

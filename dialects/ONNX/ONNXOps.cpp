@@ -29,6 +29,15 @@ llvm::StringRef lpuc::onnx::getOperatorType(Operation *op) {
   return op->getName().stripDialect();
 }
 
+std::string lpuc::onnx::getGraphIOName(FunctionOpInterface graph,
+                                       unsigned index, bool isInput) {
+  auto name = isInput ? graph.getArgAttrOfType<StringAttr>(index, "onnx.name")
+                      : graph.getResultAttrOfType<StringAttr>(index, "onnx.name");
+  if (name)
+    return name.str();
+  return (isInput ? "input" : "output") + std::to_string(index);
+}
+
 llvm::StringRef lpuc::onnx::getNodeName(Location loc) {
   if (auto name = dyn_cast<NameLoc>(loc))
     return name.getName().getValue();

@@ -8,6 +8,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -21,6 +22,11 @@ namespace lpuc::onnx {
 /// The ONNX operator type of an op of this dialect ("Gemm", or the op_type of
 /// an onnx.Node).
 llvm::StringRef getOperatorType(mlir::Operation *op);
+
+/// The name of graph input (or output) `index` of an imported graph: its
+/// `onnx.name`, or "input<i>" / "output<i>".
+std::string getGraphIOName(mlir::FunctionOpInterface graph, unsigned index,
+                           bool isInput);
 
 /// The node name an op was imported from, from its location ("" if none).
 llvm::StringRef getNodeName(mlir::Location loc);

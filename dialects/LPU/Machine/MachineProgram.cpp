@@ -6,6 +6,7 @@
 
 #include <array>
 #include <functional>
+#include <numeric>
 
 using namespace mlir;
 using namespace lpuc::lpu;
@@ -299,17 +300,22 @@ void lpuc::lpu::materializeProgram(const MachineProgram &machine,
   // Instructions without a result are created once, in order; the others
   // on first need or in order, whichever comes first.
   std::vector<bool> done(machine.instrs.size(), false);
+  std::vector<size_t> bufferOrder(machine.buffers.size());
+  std::iota(bufferOrder.begin(), bufferOrder.end(), 0);
+  llvm::stable_sort(bufferOrder, [&](size_t a, size_t b) {
+    return machine.buffers[a].position < machine.buffers[b].position;
+  });
   size_t nextBuffer = 0;
   for (InstrId id = 0, e = machine.instrs.size(); id < e; ++id) {
-    while (nextBuffer < machine.buffers.size() &&
-           machine.buffers[nextBuffer].position <= id)
-      createBuffer(nextBuffer++);
+    while (nextBuffer < bufferOrder.size() &&
+           machine.buffers[bufferOrder[nextBuffer]].position <= id)
+      createBuffer(bufferOrder[nextBuffer++]);
     const MachineInstr &m = machine.instrs[id];
     if (m.hasResult() ? !results[id] : !done[id]) {
       create(id);
       done[id] = true;
     }
   }
-  while (nextBuffer < machine.buffers.size())
-    createBuffer(nextBuffer++);
+  while (nextBuffer < bufferOrder.size())
+    createBuffer(bufferOrder[nextBuffer++]);
 }

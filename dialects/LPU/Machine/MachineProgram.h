@@ -40,8 +40,9 @@ struct MachineBuffer {
   ::lpu::TensorLayout layout;
   /// (slice, first address) of each part; empty until allocated.
   llvm::SmallVector<std::pair<int32_t, int32_t>, 1> parts;
-  /// The instruction this buffer is listed before (program order), so that
-  /// printing keeps buffers where the program declared them.
+  /// The instruction this buffer is listed before (program order; -1:
+  /// before every buffer): where printing puts it, and how allocation
+  /// orders buffers born together.
   InstrId position = 0;
 
   bool isAllocated() const { return !parts.empty(); }

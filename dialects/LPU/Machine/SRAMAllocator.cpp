@@ -57,7 +57,8 @@ public:
                << use.vectors << " SRAM vectors but a MEM slice holds "
                << target.memAddresses
                << "; tensors spanning slices are not supported yet";
-    // Linear scan in order of birth; ties keep program order. The baseline
+    // Linear scan in order of birth; ties in the order the program lists
+    // the buffers. The baseline
     // keeps every buffer for the whole program.
     std::vector<BufferUse *> order;
     for (BufferUse &use : uses) {
@@ -68,8 +69,13 @@ public:
       }
     }
     std::stable_sort(order.begin(), order.end(),
-                     [](const BufferUse *a, const BufferUse *b) {
-                       return a->first < b->first;
+                     [&](const BufferUse *a, const BufferUse *b) {
+                       return std::make_pair(
+                                  a->first,
+                                  program.buffers[a->buffer].position) <
+                              std::make_pair(
+                                  b->first,
+                                  program.buffers[b->buffer].position);
                      });
     int64_t missing = 0;
     for (BufferUse *use : order) {

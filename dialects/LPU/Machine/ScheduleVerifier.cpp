@@ -16,6 +16,7 @@
 #include "dialects/LPU/Machine/Scheduling.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 using namespace mlir;
 using namespace lpuc::lpu;
@@ -59,6 +60,8 @@ private:
   void visit(InstrId id) {
     const MachineInstr &inst = program.instrs[id];
     const int64_t column = program.column(inst);
+    if (inst.accessesSram())
+      checkWrittenBefore(id);
     queueUses.push_back({unsigned(inst.queueKind), inst.unit, inst.cycle,
                          inst.cycle + inst.span(), id});
     if (inst.accessesSram()) {
@@ -100,6 +103,30 @@ private:
                           std::min(from, column), std::max(from, column),
                           producerId});
     }
+  }
+
+  /// A read of a tensor the program computes must come after (in program
+  /// order) a write of the same vector: otherwise it reads whatever the
+  /// cell held, perhaps another tensor sharing the address.
+  void checkWrittenBefore(InstrId id) {
+    const MachineInstr &inst = program.instrs[id];
+    const MachineBuffer &buffer = program.bufferOf(inst);
+    if (inst.offset < 0 || inst.offset >= buffer.numVectors()) {
+      violations.push_back({id, "accesses vector " +
+                                    std::to_string(inst.offset) + " of '" +
+                                    buffer.name + "', which has " +
+                                    std::to_string(buffer.numVectors())});
+      return;
+    }
+    if (buffer.kind == BufferKind::Input || buffer.kind == BufferKind::Constant)
+      return;
+    std::pair<int32_t, int32_t> vector = {inst.buffer, inst.offset};
+    if (inst.opcode == Opcode::Write)
+      written.insert(vector);
+    else if (!written.count(vector))
+      violations.push_back({id, "reads vector " + std::to_string(inst.offset) +
+                                    " of '" + buffer.name +
+                                    "', which nothing before it writes"});
   }
 
   /// What program order says each SRAM cell holds when: a read sees the
@@ -249,6 +276,7 @@ private:
   std::vector<BankUse> bankUses;
   std::vector<SlotUse> slotUses;
   llvm::DenseMap<int64_t, CellState> cells;
+  llvm::DenseSet<std::pair<int32_t, int32_t>> written; // (buffer, vector)
   std::vector<Violation> violations;
 };
 

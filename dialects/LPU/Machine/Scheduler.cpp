@@ -175,6 +175,8 @@ void splitSharedValues(MachineProgram &program) {
   // that one was erased).
   for (MachineBuffer &buffer : program.buffers) {
     InstrId at = buffer.position;
+    if (at < 0)
+      continue; // listed before everything
     while (at < original && newIndex[at] == kNoInstr)
       ++at;
     buffer.position = at < original ? newIndex[at] : InstrId(sorted.size());

@@ -1,0 +1,377 @@
+//===- Converter.cpp - ONNX graphs to tile ops ----------------------------===//
+
+#include "compiler/Conversion/ONNXToTile/Converter.h"
+
+#include "compiler/Conversion/Passes.h"
+#include "dialects/LPU/LPUOps.h"
+
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+namespace lpuc {
+#define GEN_PASS_DEF_CONVERTONNXTOTILE
+#include "compiler/Conversion/Passes.h.inc"
+} // namespace lpuc
+
+using namespace mlir;
+using namespace lpuc;
+using namespace lpuc::onnx_to_tile;
+
+Converter::Converter(func::FuncOp func, const ::lpu::TargetDesc &target)
+    : func(func), target(target), builder(func.getContext()) {}
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The element type of a static, non-empty tensor value; null otherwise.
+Type staticElementType(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.hasStaticShape() || type.getNumElements() == 0)
+    return nullptr;
+  return type.getElementType();
+}
+
+/// Booleans are carried as f32 0.0 / 1.0 and integer indices as exact f32
+/// integers.
+RankedTensorType laneTensorType(RankedTensorType type) {
+  if (type.getElementType().isInteger())
+    return RankedTensorType::get(type.getShape(),
+                                 Float32Type::get(type.getContext()));
+  return type;
+}
+} // namespace
+
+FailureOr<RankedTensorType> Converter::laneType(Value value, Location loc,
+                                                const Twine &what) {
+  auto ranked = dyn_cast<RankedTensorType>(value.getType());
+  if (!ranked)
+    return emitError(loc) << what << " has type " << value.getType()
+                          << " whose shape ONNX shape inference could not "
+                             "determine";
+  if (!ranked.hasStaticShape())
+    return emitError(loc) << what << " has dynamic shape " << ranked
+                          << "; fix the graph inputs' sizes with --shape";
+  if (!ranked.getElementType().isF32() &&
+      !ranked.getElementType().isInteger(1))
+    return emitError(loc) << what << " has element type "
+                          << ranked.getElementType()
+                          << ", which is not supported yet (only f32 and bool)";
+  if (ranked.getNumElements() == 0)
+    return emitError(loc) << what << " is empty (" << ranked << ")";
+  return laneTensorType(ranked);
+}
+
+LogicalResult Converter::checkNodeTypes(Operation *op) {
+  for (auto [i, v] : llvm::enumerate(op->getOperands()))
+    if (!isa<NoneType>(v.getType()) && !isComparedInteger(v) &&
+        failed(laneType(v, op->getLoc(), "input " + std::to_string(i))))
+      return failure();
+  // Results nobody reads (e.g. a dropout mask) need no tensor.
+  for (auto [i, v] : llvm::enumerate(op->getResults()))
+    if ((i == 0 || !v.use_empty()) &&
+        failed(laneType(v, op->getLoc(), "output " + std::to_string(i))))
+      return failure();
+  return success();
+}
+
+LogicalResult Converter::checkDataTypes(Operation *op) {
+  if (failed(laneType(op->getOperand(0), op->getLoc(), "input 0")))
+    return failure();
+  return laneType(op->getResult(0), op->getLoc(), "output 0");
+}
+
+bool Converter::isComparedInteger(Value value) {
+  Type element = staticElementType(value);
+  return element && element.isSignlessInteger(32) && !value.use_empty() &&
+         llvm::all_of(value.getUsers(), [](Operation *user) {
+           return isa<onnx::EqualOp, onnx::LessOp, onnx::GreaterOp>(user);
+         });
+}
+
+bool Converter::isCastHalf(Value value) {
+  Type element = staticElementType(value);
+  if (!element || !element.isF16())
+    return false;
+  if (value.getDefiningOp<onnx::CastOp>())
+    return true;
+  return !value.use_empty() &&
+         llvm::all_of(value.getUsers(), [](Operation *user) {
+           return isa<onnx::CastOp>(user);
+         });
+}
+
+bool Converter::isIndexTensor(Value value) {
+  Type element = staticElementType(value);
+  if (!element || !element.isInteger() || element.isInteger(1))
+    return false;
+  if (value.getDefiningOp<onnx::ArgMaxOp>())
+    return true;
+  auto values = onnx::getConstantIntegers(value);
+  return values && llvm::all_of(*values, [](int64_t v) {
+           return std::abs(v) <= (int64_t(1) << 24);
+         });
+}
+
+std::optional<std::vector<float>> Converter::constantFloats(Value value) {
+  auto constant = value.getDefiningOp<arith::ConstantOp>();
+  Type element = staticElementType(value);
+  if (!constant || !element || !element.isF32())
+    return std::nullopt;
+  std::optional<std::vector<uint32_t>> words =
+      lpuc::lpu::readLaneWords(cast<ElementsAttr>(constant.getValue()));
+  if (!words)
+    return std::nullopt;
+  std::vector<float> values;
+  for (uint32_t word : *words)
+    values.push_back(::lpu::wordToFloat(word));
+  return values;
+}
+
+//===----------------------------------------------------------------------===//
+// Values and builders
+//===----------------------------------------------------------------------===//
+
+Value Converter::constant(Location loc, StringRef suffix,
+                          ArrayRef<int64_t> shape, ArrayRef<float> data) {
+  MLIRContext *context = builder.getContext();
+  StringRef node = onnx::getNodeName(loc);
+  std::string name = ((node.empty() ? "constant" : node) + suffix).str();
+  // Small constants print inline; larger ones as blobs, like initializers.
+  return arith::ConstantOp::create(
+      builder, NameLoc::get(StringAttr::get(context, name), loc),
+      f32Tensor(shape),
+      cast<TypedAttr>(lpu::getF32Elements(context, name, shape, data)));
+}
+
+Value Converter::map(Location loc, ValueRange inputs,
+                     ArrayRef<ChainStep> chain, Type resultType) {
+  auto [steps, factors] = tile::getChainAttrs(builder, chain);
+  return tile::MapOp::create(builder, loc, resultType, inputs, steps, factors);
+}
+
+Value Converter::reshape(Location loc, Value value, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getShape() == shape)
+    return value;
+  return tile::ReshapeOp::create(
+      builder, loc, RankedTensorType::get(shape, type.getElementType()),
+      value);
+}
+
+Value Converter::transpose(Location loc, Value value, ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(value.getType());
+  Shape shape;
+  for (int64_t p : perm)
+    shape.push_back(type.getShape()[p]);
+  return tile::TransposeOp::create(
+      builder, loc, RankedTensorType::get(shape, type.getElementType()),
+      value, builder.getDenseI64ArrayAttr(perm), DenseI32ArrayAttr());
+}
+
+Value Converter::reduceRows(Location loc, Value value, tile::ReduceKind kind,
+                            float scale, RankedTensorType type) {
+  return tile::ReduceRowsOp::create(
+      builder, loc, type, value,
+      tile::ReduceKindAttr::get(builder.getContext(), kind),
+      builder.getF32FloatAttr(scale), tile::RowStrategyAttr(),
+      DenseI32ArrayAttr());
+}
+
+Value Converter::reduceLeading(Location loc, Value value,
+                               tile::ReduceKind kind, ArrayRef<int64_t> axes,
+                               RankedTensorType type) {
+  return tile::ReduceLeadingOp::create(
+      builder, loc, type, value,
+      tile::ReduceKindAttr::get(builder.getContext(), kind),
+      builder.getDenseI64ArrayAttr(axes));
+}
+
+FailureOr<Value> Converter::get(Value value, Operation *user) {
+  if (auto it = values.find(value); it != values.end())
+    return it->second;
+  auto constantOp = value.getDefiningOp<arith::ConstantOp>();
+  if (!constantOp)
+    return user->emitError("operand was not converted");
+  if (!isa<ElementsAttr>(constantOp.getValue()))
+    return constantOp.emitError("constant is not a tensor");
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointAfter(constantOp);
+  Location loc = constantOp.getLoc();
+  if (isComparedInteger(value))
+    return values[value] = value;
+  if (isIndexTensor(value)) {
+    SmallVector<float> data;
+    for (int64_t v : *onnx::getConstantIntegers(value))
+      data.push_back(float(v));
+    return values[value] = constant(loc, "", shapeOf(value), data);
+  }
+  auto type = laneType(value, loc, "constant");
+  if (failed(type))
+    return failure();
+  if (getElementTypeOrSelf(value.getType()).isInteger(1)) {
+    auto bits = dyn_cast<DenseElementsAttr>(constantOp.getValue());
+    if (!bits)
+      return constantOp.emitError("boolean constant is not dense");
+    SmallVector<float> data;
+    for (bool b : bits.getValues<bool>())
+      data.push_back(b ? 1.0f : 0.0f);
+    return values[value] = constant(loc, "", shapeOf(value), data);
+  }
+  return values[value] = value;
+}
+
+//===----------------------------------------------------------------------===//
+// The graph
+//===----------------------------------------------------------------------===//
+
+LogicalResult Converter::convertSignature() {
+  Location loc = func.getLoc();
+  auto ioName = [&](unsigned index, bool isInput) {
+    return onnx::getGraphIOName(func, index, isInput);
+  };
+  for (BlockArgument arg : func.getArguments()) {
+    std::string name = ioName(arg.getArgNumber(), /*isInput=*/true);
+    values[arg] = arg;
+    if (isComparedInteger(arg) || isCastHalf(arg))
+      continue;
+    Type element = getElementTypeOrSelf(arg.getType());
+    if (element.isInteger() && !element.isInteger(1))
+      return emitError(loc)
+             << "graph input '" << name << "' has element type " << element
+             << ": integer inputs are not supported at run time; if it "
+                "holds shapes, bounds or indices, fix its value at compile "
+                "time with --input-value "
+             << name << "=FILE.pb";
+    auto type = laneType(arg, loc, "graph input '" + name + "'");
+    if (failed(type))
+      return failure();
+    arg.setType(*type);
+  }
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  for (auto [i, value] : llvm::enumerate(ret.getOperands()))
+    if (!isCastHalf(value) && !isIndexTensor(value) &&
+        failed(laneType(value, loc,
+                        "graph output '" + ioName(i, false) + "'")))
+      return failure();
+  return success();
+}
+
+LogicalResult Converter::lowerOp(Operation *op) {
+  if (isa<arith::ConstantOp, onnx::NoValueOp>(op))
+    return success(); // constants convert on first use
+  if (isa<onnx::NodeOp>(op))
+    return op->emitError("operator '")
+           << onnx::getOperatorType(op)
+           << "' is not supported by the LPU lowering yet";
+  builder.setInsertionPoint(op);
+  if (isa<onnx::ReshapeOp, onnx::FlattenOp, onnx::SqueezeOp,
+          onnx::UnsqueezeOp>(op))
+    return lowerReshape(op, *this);
+  if (isa<onnx::ReduceMaxOp, onnx::ReduceMinOp, onnx::ReduceSumOp,
+          onnx::ReduceMeanOp, onnx::ReduceSumSquareOp, onnx::ReduceL1Op,
+          onnx::ReduceL2Op, onnx::ReduceLogSumOp, onnx::ReduceLogSumExpOp>(
+          op))
+    return lowerReduce(op, *this);
+  if (isa<onnx::SliceOp, onnx::SplitOp, onnx::ExpandOp, onnx::TileOp,
+          onnx::PadOp, onnx::GatherOp>(op))
+    return lowerDataMovement(op, *this);
+  if (auto resize = dyn_cast<onnx::ResizeOp>(op))
+    return lowerResize(resize, *this);
+  if (auto argMax = dyn_cast<onnx::ArgMaxOp>(op))
+    return lowerArgMax(argMax, *this);
+  if (auto cast = dyn_cast<onnx::CastOp>(op))
+    return lowerCast(cast, *this);
+  if (failed(checkNodeTypes(op)))
+    return failure();
+  if (isElementwiseNode(op))
+    return lowerElementwise(op, *this);
+  return TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](onnx::SoftmaxOp op) {
+        return lowerSoftmax(op, op.getAxis(), /*logarithm=*/false, *this);
+      })
+      .Case([&](onnx::LogSoftmaxOp op) {
+        return lowerSoftmax(op, op.getAxis(), /*logarithm=*/true, *this);
+      })
+      .Case([&](onnx::MatMulOp op) { return lowerMatMul(op, *this); })
+      .Case([&](onnx::GemmOp op) { return lowerGemm(op, *this); })
+      .Case([&](onnx::TransposeOp op) { return lowerTranspose(op, *this); })
+      .Case([&](onnx::LayerNormalizationOp op) {
+        return lowerLayerNorm(op, *this);
+      })
+      .Case<onnx::ConvOp, onnx::ConvTransposeOp>(
+          [&](Operation *op) { return lowerConvolution(op, *this); })
+      .Case<onnx::MaxPoolOp, onnx::AveragePoolOp, onnx::GlobalAveragePoolOp>(
+          [&](Operation *op) { return lowerPool(op, *this); })
+      .Case([&](onnx::BatchNormalizationOp op) {
+        return lowerBatchNorm(op, *this);
+      })
+      .Case([&](onnx::ConcatOp op) { return lowerConcat(op, *this); })
+      .Case([&](onnx::WhereOp op) { return lowerWhere(op, *this); })
+      .Default([&](Operation *op) {
+        return op->emitError("operator '")
+               << onnx::getOperatorType(op)
+               << "' is not supported by the LPU lowering yet";
+      });
+}
+
+LogicalResult Converter::run() {
+  if (failed(convertSignature()))
+    return failure();
+  Block &body = func.getBody().front();
+  SmallVector<Operation *> nodes;
+  for (Operation &op : body.without_terminator())
+    nodes.push_back(&op);
+  for (Operation *op : nodes)
+    if (failed(lowerOp(op)))
+      return failure();
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
+  SmallVector<Value> results;
+  for (Value value : ret.getOperands()) {
+    FailureOr<Value> result = get(value, ret);
+    if (failed(result))
+      return failure();
+    results.push_back(*result);
+  }
+  ret->setOperands(results);
+  // The ONNX nodes, and constants only they read, go.
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
+    if (op.getName().getDialectNamespace() ==
+            onnx::ONNXDialect::getDialectNamespace() ||
+        (isa<arith::ConstantOp>(op) && op.use_empty()))
+      op.erase();
+  func.setType(FunctionType::get(func.getContext(), body.getArgumentTypes(),
+                                 ValueRange(results).getTypes()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct ConvertONNXToTilePass
+    : public lpuc::impl::ConvertONNXToTileBase<ConvertONNXToTilePass> {
+  using ConvertONNXToTileBase::ConvertONNXToTileBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    const ::lpu::TargetDesc *target = lpuc::lpu::findTarget(this->target);
+    if (!target) {
+      module.emitError("unknown target '") << this->target << "'";
+      return signalPassFailure();
+    }
+    auto func = module.lookupSymbol<func::FuncOp>("main");
+    if (!func || func.isExternal()) {
+      module.emitError("expected an imported graph: func.func @main");
+      return signalPassFailure();
+    }
+    module->setAttr(tile::kTargetAttrName,
+                    StringAttr::get(&getContext(), target->name));
+    if (failed(Converter(func, *target).run()))
+      return signalPassFailure();
+  }
+};
+} // namespace

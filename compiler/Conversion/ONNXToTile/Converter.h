@@ -1,0 +1,164 @@
+//===- Converter.h - Shared state of the ONNX to tile conversion -*- C++ -*-===//
+//
+// The conversion walks the graph once, in order, and replaces every ONNX node
+// by the tile ops that compute it. The Converter holds what the op families
+// (Math, NN, Tensor, Reduction) share: the tile value of each ONNX value,
+// the lane types the LPU carries (booleans and small integers as f32), type
+// checks that name the node at fault, and builders for tile ops and
+// constants.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LPU_COMPILER_CONVERSION_ONNXTOTILE_CONVERTER_H
+#define LPU_COMPILER_CONVERSION_ONNXTOTILE_CONVERTER_H
+
+#include "dialects/ONNX/ONNXOps.h"
+#include "dialects/Tile/TileOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+
+namespace lpuc::onnx_to_tile {
+
+using Shape = llvm::SmallVector<int64_t>;
+using tile::Chain;
+using tile::ChainStep;
+using tile::StepKind;
+
+class Converter {
+public:
+  Converter(mlir::func::FuncOp func, const ::lpu::TargetDesc &target);
+
+  /// Converts the whole function in place.
+  mlir::LogicalResult run();
+
+  mlir::func::FuncOp func;
+  const ::lpu::TargetDesc &target;
+  mlir::OpBuilder builder;
+
+  //===--------------------------------------------------------------------===//
+  // Types
+  //===--------------------------------------------------------------------===//
+
+  static Shape shapeOf(mlir::Value value) {
+    return Shape(mlir::cast<mlir::RankedTensorType>(value.getType()).getShape());
+  }
+  mlir::Type f32() { return builder.getF32Type(); }
+  mlir::RankedTensorType f32Tensor(llvm::ArrayRef<int64_t> shape) {
+    return mlir::RankedTensorType::get(shape, f32());
+  }
+  /// The lane type of a static-shape f32 (or bool) tensor, else an error
+  /// that says what is wrong with it.
+  mlir::FailureOr<mlir::RankedTensorType>
+  laneType(mlir::Value value, mlir::Location loc, const llvm::Twine &what);
+  /// Checks every operand and used result of a node.
+  mlir::LogicalResult checkNodeTypes(mlir::Operation *op);
+  /// Checks the data input and the result of a node whose other inputs
+  /// (shapes, axes) only shape inference reads.
+  mlir::LogicalResult checkDataTypes(mlir::Operation *op);
+
+  /// A static i32 tensor only ever compared: the VXM compares i32 lanes
+  /// exactly, so it stays i32.
+  static bool isComparedInteger(mlir::Value value);
+  /// A static f16 tensor that only Casts produce or consume.
+  static bool isCastHalf(mlir::Value value);
+  /// Integers the LPU carries exactly as f32: an ArgMax result, or a static
+  /// integer constant within 2^24.
+  static bool isIndexTensor(mlir::Value value);
+
+  //===--------------------------------------------------------------------===//
+  // Values
+  //===--------------------------------------------------------------------===//
+
+  /// The tile value of an ONNX value; constants are converted to lane
+  /// types on first use.
+  mlir::FailureOr<mlir::Value> get(mlir::Value value, mlir::Operation *user);
+  void set(mlir::Value onnxValue, mlir::Value tileValue) {
+    values[onnxValue] = tileValue;
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Builders (at the node being converted, with its location)
+  //===--------------------------------------------------------------------===//
+
+  /// An f32 constant named after the node (+ `suffix`).
+  mlir::Value constant(mlir::Location loc, llvm::StringRef suffix,
+                       llvm::ArrayRef<int64_t> shape,
+                       llvm::ArrayRef<float> values);
+  /// A one-element f32 constant, broadcast like an ONNX scalar.
+  mlir::Value scalar(mlir::Location loc, llvm::StringRef suffix, float value) {
+    return constant(loc, suffix, {1}, {value});
+  }
+  mlir::Value map(mlir::Location loc, mlir::ValueRange inputs,
+                  llvm::ArrayRef<ChainStep> chain, mlir::Type resultType);
+  mlir::Value reshape(mlir::Location loc, mlir::Value value,
+                      llvm::ArrayRef<int64_t> shape);
+  mlir::Value transpose(mlir::Location loc, mlir::Value value,
+                        llvm::ArrayRef<int64_t> perm);
+  /// Each row of `value` reduced into one value, times `scale`.
+  mlir::Value reduceRows(mlir::Location loc, mlir::Value value,
+                         tile::ReduceKind kind, float scale,
+                         mlir::RankedTensorType type);
+  mlir::Value reduceLeading(mlir::Location loc, mlir::Value value,
+                            tile::ReduceKind kind,
+                            llvm::ArrayRef<int64_t> axes,
+                            mlir::RankedTensorType type);
+
+  /// The f32 values of a constant, if `value` is one.
+  static std::optional<std::vector<float>> constantFloats(mlir::Value value);
+
+private:
+  mlir::LogicalResult convertSignature();
+  mlir::LogicalResult lowerOp(mlir::Operation *op);
+
+  llvm::DenseMap<mlir::Value, mlir::Value> values;
+};
+
+//===----------------------------------------------------------------------===//
+// Op families
+//===----------------------------------------------------------------------===//
+
+// Math: element-wise nodes, Cast, Where.
+bool isElementwiseNode(mlir::Operation *op);
+mlir::LogicalResult lowerElementwise(mlir::Operation *op, Converter &c);
+mlir::LogicalResult lowerCast(onnx::CastOp op, Converter &c);
+mlir::LogicalResult lowerWhere(onnx::WhereOp op, Converter &c);
+/// result = operand 0, copied.
+mlir::LogicalResult lowerCopy(mlir::Operation *op, Converter &c);
+
+// NN: products, convolutions, pooling, normalization.
+mlir::LogicalResult lowerMatMul(onnx::MatMulOp op, Converter &c);
+mlir::LogicalResult lowerGemm(onnx::GemmOp op, Converter &c);
+mlir::LogicalResult lowerConvolution(mlir::Operation *op, Converter &c);
+mlir::LogicalResult lowerPool(mlir::Operation *op, Converter &c);
+mlir::LogicalResult lowerBatchNorm(onnx::BatchNormalizationOp op,
+                                   Converter &c);
+mlir::LogicalResult lowerLayerNorm(onnx::LayerNormalizationOp op,
+                                   Converter &c);
+
+// Tensor: data movement, shapes.
+mlir::LogicalResult lowerDataMovement(mlir::Operation *op, Converter &c);
+mlir::LogicalResult lowerResize(onnx::ResizeOp op, Converter &c);
+mlir::LogicalResult lowerReshape(mlir::Operation *op, Converter &c);
+mlir::LogicalResult lowerTranspose(onnx::TransposeOp op, Converter &c);
+mlir::LogicalResult lowerConcat(onnx::ConcatOp op, Converter &c);
+
+// Reduction: reductions, softmax, argmax.
+mlir::LogicalResult lowerReduce(mlir::Operation *op, Converter &c);
+mlir::LogicalResult lowerSoftmax(mlir::Operation *op, int64_t axis,
+                                 bool logarithm, Converter &c);
+mlir::LogicalResult lowerArgMax(onnx::ArgMaxOp op, Converter &c);
+
+/// Reduces `axes` (sorted, non-negative) of `source` with `kind`; `mean`
+/// divides by the count and `after` applies a lane function to each result.
+/// The result has `resultType`: the kept shape, or the same elements with
+/// the reduced axes dropped.
+mlir::Value emitReduction(Converter &c, mlir::Location loc, mlir::Value source,
+                          llvm::ArrayRef<int64_t> axes, tile::ReduceKind kind,
+                          bool mean, std::optional<StepKind> after,
+                          mlir::RankedTensorType resultType);
+
+} // namespace lpuc::onnx_to_tile
+
+#endif // LPU_COMPILER_CONVERSION_ONNXTOTILE_CONVERTER_H

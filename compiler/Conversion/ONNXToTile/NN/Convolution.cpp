@@ -1,0 +1,208 @@
+//===- Convolution.cpp - Conv, ConvTranspose and pooling ------------------===//
+//
+// Spatial ops work channels last: the conversion transposes their NCHW
+// input to [N, H, W, C] and their result back, and tile-assign-layout then
+// removes the transposes between spatial ops. Strides, dilations, pads and
+// auto_pad become the window's leading padding.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/ONNXToTile/Converter.h"
+
+#include "dialects/Tile/Window.h"
+
+using namespace mlir;
+using namespace lpuc;
+using namespace lpuc::onnx_to_tile;
+
+namespace {
+
+constexpr int64_t kToChannelsLast[] = {0, 2, 3, 1};
+constexpr int64_t kToChannelsFirst[] = {0, 3, 1, 2};
+
+int64_t outputPadding(Operation *op, int i) {
+  auto attr = op->getAttrOfType<ArrayAttr>("output_padding");
+  return attr && attr.size() == 2 ? cast<IntegerAttr>(attr[i]).getInt() : 0;
+}
+
+/// Kernel, strides, dilations and leading padding of a 2-D window node with
+/// input [H, W] `in` and output `out`; `kernel` overrides kernel_shape.
+FailureOr<tile::Window>
+windowOf(Operation *op, ArrayRef<int64_t> in, ArrayRef<int64_t> out,
+         std::optional<std::array<int64_t, 2>> kernel) {
+  tile::Window w;
+  auto ints = [&](StringRef name) {
+    SmallVector<int64_t> values;
+    if (auto attr = op->getAttrOfType<ArrayAttr>(name))
+      for (Attribute a : attr)
+        values.push_back(cast<IntegerAttr>(a).getInt());
+    return values;
+  };
+  SmallVector<int64_t> k = ints("kernel_shape"), s = ints("strides"),
+                       d = ints("dilations"), p = ints("pads");
+  if (kernel) {
+    w.kernel[0] = (*kernel)[0];
+    w.kernel[1] = (*kernel)[1];
+  } else if (k.size() == 2) {
+    w.kernel[0] = k[0];
+    w.kernel[1] = k[1];
+  } else {
+    return op->emitError("needs a 2-D kernel_shape");
+  }
+  for (int i = 0; i < 2; ++i) {
+    if (s.size() == 2)
+      w.strides[i] = s[i];
+    if (d.size() == 2)
+      w.dilations[i] = d[i];
+  }
+  StringRef autoPad = "NOTSET";
+  if (auto attr = op->getAttrOfType<StringAttr>("auto_pad"))
+    autoPad = attr.getValue();
+  const bool transposed = isa<onnx::ConvTransposeOp>(op);
+  for (int i = 0; i < 2; ++i) {
+    if (autoPad == "NOTSET") {
+      if (p.size() == 4)
+        w.padBegin[i] = p[i];
+      if (transposed && op->hasAttr("output_shape")) {
+        // An explicit output shape decides the padding, the extra at the
+        // start.
+        int64_t total = (in[i] - 1) * w.strides[i] +
+                        (w.kernel[i] - 1) * w.dilations[i] + 1 - out[i] +
+                        outputPadding(op, i);
+        // ONNX rounds total / 2 down (a negative total adds outputs at the
+        // end).
+        w.padBegin[i] = total - llvm::divideFloorSigned(total, 2);
+      }
+    } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+      int64_t total = std::max<int64_t>(
+          0, (out[i] - 1) * w.strides[i] + (w.kernel[i] - 1) * w.dilations[i] +
+                 1 - in[i]);
+      w.padBegin[i] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      if (transposed) {
+        // The padding that makes the declared output size.
+        total = (in[i] - 1) * w.strides[i] +
+                (w.kernel[i] - 1) * w.dilations[i] + 1 - out[i] +
+                outputPadding(op, i);
+        int64_t half = llvm::divideFloorSigned(total, 2);
+        w.padBegin[i] = autoPad == "SAME_UPPER" ? half : total - half;
+      }
+    } else if (autoPad != "VALID") {
+      return op->emitError("unknown auto_pad '") << autoPad << "'";
+    }
+  }
+  return w;
+}
+
+Shape permuted(ArrayRef<int64_t> shape, ArrayRef<int64_t> perm) {
+  Shape out;
+  for (int64_t p : perm)
+    out.push_back(shape[p]);
+  return out;
+}
+
+} // namespace
+
+LogicalResult lpuc::onnx_to_tile::lowerConvolution(Operation *op,
+                                                   Converter &c) {
+  const bool transposed = isa<onnx::ConvTransposeOp>(op);
+  Value X = op->getOperand(0), Wv = op->getOperand(1);
+  Value Bv = op->getNumOperands() > 2 ? op->getOperand(2) : Value();
+  if (Bv && isa<NoneType>(Bv.getType()))
+    Bv = {};
+  const int64_t group = op->getAttrOfType<IntegerAttr>("group")
+                            ? op->getAttrOfType<IntegerAttr>("group").getInt()
+                            : 1;
+  if (Converter::shapeOf(X).size() != 4)
+    return op->emitError("only 2-D convolutions (4-D inputs) are supported "
+                         "yet");
+  Shape x = Converter::shapeOf(X), w = Converter::shapeOf(Wv),
+        y = Converter::shapeOf(op->getResult(0));
+  const int64_t C = x[1];
+  const int64_t F = transposed ? w[1] * group : w[0];
+  if (group < 1 || C % group || F % group ||
+      (transposed ? w[0] != C : w[1] * group != C))
+    return op->emitError("group ")
+           << group << " does not divide the " << C << " input and " << F
+           << " output channels";
+  const bool constantWeights = bool(Wv.getDefiningOp<arith::ConstantOp>());
+  if (!constantWeights && group != 1)
+    return op->emitError("grouped convolution weights must be constant");
+  FailureOr<tile::Window> win = windowOf(op, {x[2], x[3]}, {y[2], y[3]},
+                                         std::array<int64_t, 2>{w[2], w[3]});
+  if (failed(win))
+    return failure();
+  Location loc = op->getLoc();
+  FailureOr<Value> input = c.get(X, op), weights = c.get(Wv, op);
+  if (failed(input) || failed(weights))
+    return failure();
+  Value nhwc = c.transpose(loc, *input, kToChannelsLast);
+  // Weights computed at run time become [KH, KW, C, F], whose rows are the
+  // rows of each tap's weight tile.
+  if (!constantWeights)
+    *weights = c.transpose(loc, *weights,
+                           transposed ? ArrayRef<int64_t>{2, 3, 0, 1}
+                                      : ArrayRef<int64_t>{2, 3, 1, 0});
+  SmallVector<Value> extras;
+  Chain epilogue;
+  if (Bv) {
+    FailureOr<Value> bias = c.get(Bv, op);
+    if (failed(bias))
+      return failure();
+    extras.push_back(*bias);
+    epilogue.push_back(ChainStep::operandStep(0, StepKind::Add));
+  }
+  auto [steps, factors] = tile::getChainAttrs(c.builder, epilogue);
+  Shape outNHWC = permuted(y, kToChannelsLast);
+  OpBuilder &b = c.builder;
+  Value conv = tile::ConvOp::create(
+      b, loc, c.f32Tensor(outNHWC), nhwc, *weights, extras,
+      b.getDenseI64ArrayAttr(win->kernel), b.getDenseI64ArrayAttr(win->strides),
+      b.getDenseI64ArrayAttr(win->dilations),
+      b.getDenseI64ArrayAttr(win->padBegin), b.getI64IntegerAttr(group),
+      transposed ? b.getUnitAttr() : UnitAttr(),
+      /*tap_major=*/constantWeights ? UnitAttr() : b.getUnitAttr(), steps,
+      factors, IntegerAttr(), DenseI32ArrayAttr());
+  c.set(op->getResult(0), c.transpose(loc, conv, kToChannelsFirst));
+  return success();
+}
+
+/// MaxPool, AveragePool and GlobalAveragePool, channels last.
+LogicalResult lpuc::onnx_to_tile::lowerPool(Operation *op, Converter &c) {
+  if (auto maxPool = dyn_cast<onnx::MaxPoolOp>(op))
+    for (Value indices : maxPool.getIndices())
+      if (!indices.use_empty())
+        return op->emitError("the MaxPool Indices output is not supported");
+  Value X = op->getOperand(0), result = op->getResult(0);
+  if (Converter::shapeOf(X).size() != 4)
+    return op->emitError("only 2-D pooling (4-D inputs) is supported yet");
+  Shape x = Converter::shapeOf(X), y = Converter::shapeOf(result);
+  Location loc = op->getLoc();
+  FailureOr<Value> input = c.get(X, op);
+  if (failed(input))
+    return failure();
+  Value nhwc = c.transpose(loc, *input, kToChannelsLast);
+  auto type = c.f32Tensor(permuted(y, kToChannelsLast));
+  Value pooled;
+  OpBuilder &b = c.builder;
+  if (isa<onnx::GlobalAveragePoolOp>(op)) {
+    pooled = tile::GlobalPoolOp::create(b, loc, type, nhwc, IntegerAttr(),
+                                        DenseI32ArrayAttr());
+  } else {
+    FailureOr<tile::Window> win =
+        windowOf(op, {x[2], x[3]}, {y[2], y[3]}, std::nullopt);
+    if (failed(win))
+      return failure();
+    tile::PoolKind kind = tile::PoolKind::Max;
+    if (auto average = dyn_cast<onnx::AveragePoolOp>(op))
+      kind = average.getCountIncludePad() ? tile::PoolKind::AverageWithPadding
+                                          : tile::PoolKind::Average;
+    pooled = tile::PoolOp::create(
+        b, loc, type, nhwc, tile::PoolKindAttr::get(b.getContext(), kind),
+        b.getDenseI64ArrayAttr(win->kernel),
+        b.getDenseI64ArrayAttr(win->strides),
+        b.getDenseI64ArrayAttr(win->dilations),
+        b.getDenseI64ArrayAttr(win->padBegin));
+  }
+  c.set(result, c.transpose(loc, pooled, kToChannelsFirst));
+  return success();
+}

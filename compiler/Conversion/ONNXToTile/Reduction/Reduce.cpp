@@ -1,0 +1,243 @@
+//===- Reduce.cpp - Reductions, Softmax and ArgMax ------------------------===//
+//
+// Leading axes reduce lane-wise (tile.reduce_leading), the innermost axis
+// row by row (tile.reduce_rows); squares, |x| or exp come before, sqrt or
+// log after, as maps; a result whose innermost dimension was dropped is laid
+// out at the end.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/ONNXToTile/Converter.h"
+
+using namespace mlir;
+using namespace lpuc;
+using namespace lpuc::onnx_to_tile;
+using tile::ReduceKind;
+
+Value lpuc::onnx_to_tile::emitReduction(Converter &c, Location loc,
+                                        Value source, ArrayRef<int64_t> axes,
+                                        ReduceKind kind, bool mean,
+                                        std::optional<StepKind> after,
+                                        RankedTensorType resultType) {
+  Shape shape = Converter::shapeOf(source);
+  const int64_t rank = shape.size();
+  int64_t count = 1;
+  Shape kept(shape), keptLeading(shape);
+  SmallVector<int64_t> leadingAxes;
+  for (int64_t axis : axes) {
+    count *= shape[axis];
+    kept[axis] = 1;
+    if (axis != rank - 1) {
+      keptLeading[axis] = 1;
+      leadingAxes.push_back(axis);
+    }
+  }
+  const bool innermost = llvm::is_contained(axes, rank - 1);
+  const bool leading = !leadingAxes.empty();
+  const float scale = mean ? 1.0f / float(count) : 1.0f;
+  ArrayRef<int64_t> outShape = resultType.getShape();
+  // The result has the kept shape's layout unless keepdims = 0 dropped the
+  // innermost dimension; then it is laid out at the end.
+  const bool sameLayout =
+      (outShape.empty() ? 1 : outShape.back()) == kept.back();
+  auto reduceRows = [&](Value in, float factor, RankedTensorType type) {
+    return c.reduceRows(loc, in, kind, factor, type);
+  };
+  auto reduceLeading = [&](Value in, RankedTensorType type) {
+    return c.reduceLeading(loc, in, kind, leadingAxes, type);
+  };
+  if (!leading && innermost && !after && sameLayout)
+    return c.reshape(loc, reduceRows(source, scale, c.f32Tensor(kept)),
+                     outShape);
+  if (leading && !innermost && !after && scale == 1.0f && sameLayout)
+    return c.reshape(loc, reduceLeading(source, c.f32Tensor(keptLeading)),
+                     outShape);
+  if (leading)
+    source = reduceLeading(source, c.f32Tensor(keptLeading));
+  if (innermost)
+    source = reduceRows(source, 1.0f, c.f32Tensor(kept));
+  Chain chain = {ChainStep::operandStep(0, StepKind::First, scale)};
+  if (after)
+    chain.push_back(ChainStep::apply(*after));
+  Value finished = c.map(loc, {source}, chain, c.f32Tensor(kept));
+  return c.reshape(loc, finished, outShape);
+}
+
+LogicalResult lpuc::onnx_to_tile::lowerReduce(Operation *op, Converter &c) {
+  Location loc = op->getLoc();
+  Value data = op->getOperand(0), result = op->getResult(0);
+  if (failed(c.checkDataTypes(op)))
+    return failure();
+  Shape shape = Converter::shapeOf(data);
+  if (shape.empty())
+    return op->emitError("reducing a scalar is not supported");
+  // Axes: the attribute, or (ReduceSum) a constant input; none means all.
+  SmallVector<int64_t> axes;
+  if (auto attr = op->getAttrOfType<ArrayAttr>("axes")) {
+    for (Attribute a : attr)
+      axes.push_back(cast<IntegerAttr>(a).getInt());
+  } else if (op->getNumOperands() > 1 &&
+             !isa<NoneType>(op->getOperand(1).getType())) {
+    std::optional<SmallVector<int64_t>> values =
+        onnx::getConstantIntegers(op->getOperand(1));
+    if (!values)
+      return op->emitError("axes must be a constant");
+    axes = *values;
+  }
+  const int64_t rank = shape.size();
+  if (axes.empty()) {
+    auto noop = op->getAttrOfType<IntegerAttr>("noop_with_empty_axes");
+    if (noop && noop.getInt())
+      return lowerCopy(op, c);
+    for (int64_t d = 0; d < rank; ++d)
+      if (d == rank - 1 || shape[d] != 1)
+        axes.push_back(d);
+  }
+  for (int64_t &axis : axes) {
+    if (axis < -rank || axis >= rank)
+      return op->emitError("axis ") << axis << " is out of range";
+    axis = (axis + rank) % rank;
+  }
+  llvm::sort(axes);
+  axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
+  FailureOr<Value> input = c.get(data, op);
+  if (failed(input))
+    return failure();
+  // Sum-based reductions: a lane function before, one after.
+  std::optional<StepKind> before, after;
+  if (isa<onnx::ReduceL1Op>(op))
+    before = StepKind::Abs;
+  if (isa<onnx::ReduceLogSumExpOp>(op))
+    before = StepKind::Exp;
+  if (isa<onnx::ReduceL2Op>(op))
+    after = StepKind::Sqrt;
+  if (isa<onnx::ReduceLogSumOp, onnx::ReduceLogSumExpOp>(op))
+    after = StepKind::Log;
+  const bool squares = isa<onnx::ReduceSumSquareOp, onnx::ReduceL2Op>(op);
+  ReduceKind kind = isa<onnx::ReduceMaxOp>(op)   ? ReduceKind::Max
+                    : isa<onnx::ReduceMinOp>(op) ? ReduceKind::Min
+                                                 : ReduceKind::Sum;
+  Value source = *input;
+  if (before || squares) {
+    Chain chain = {ChainStep::operandStep(0)};
+    if (squares)
+      chain.push_back(ChainStep::operandStep(0, StepKind::Mul));
+    if (before)
+      chain.push_back(ChainStep::apply(*before));
+    source = c.map(loc, {source}, chain, c.f32Tensor(shape));
+  }
+  c.set(result, emitReduction(c, loc, source, axes, kind,
+                              /*mean=*/isa<onnx::ReduceMeanOp>(op), after,
+                              c.f32Tensor(Converter::shapeOf(result))));
+  return success();
+}
+
+/// Softmax and LogSoftmax: the max over the axes, exp(x - max), their sum,
+/// then a divide (or x - max - log sum). From opset 13 the axes are `axis`
+/// alone; before, the input is coerced to 2-D at `axis`, i.e. every axis
+/// from `axis` on.
+LogicalResult lpuc::onnx_to_tile::lowerSoftmax(Operation *op, int64_t axis,
+                                               bool logarithm, Converter &c) {
+  Location loc = op->getLoc();
+  Value x = op->getOperand(0);
+  Shape shape = Converter::shapeOf(x);
+  FailureOr<Value> input = c.get(x, op);
+  if (failed(input))
+    return failure();
+  Value source = *input;
+  if (shape.empty()) {
+    shape = {1};
+    source = c.reshape(loc, source, shape);
+  }
+  const int64_t rank = shape.size();
+  if (axis < -rank || axis >= rank)
+    return op->emitError("axis ") << axis << " is out of range";
+  axis = (axis + rank) % rank;
+  auto opset = c.func->getAttrOfType<IntegerAttr>("onnx.opset");
+  const bool coerced = opset && opset.getInt() < 13;
+  SmallVector<int64_t> axes = {axis};
+  for (int64_t d = axis + 1; coerced && d < rank; ++d)
+    axes.push_back(d);
+  Shape kept(shape);
+  for (int64_t d : axes)
+    kept[d] = 1;
+  auto type = c.f32Tensor(shape), keptType = c.f32Tensor(kept);
+  Value max = emitReduction(c, loc, source, axes, ReduceKind::Max, false,
+                            std::nullopt, keptType);
+  Value exps = c.map(loc, {source, max},
+                     {ChainStep::operandStep(0),
+                      ChainStep::operandStep(1, StepKind::Sub),
+                      ChainStep::apply(StepKind::Exp)},
+                     type);
+  Value sum = emitReduction(c, loc, exps, axes, ReduceKind::Sum, false,
+                            std::nullopt, keptType);
+  Value result;
+  if (!logarithm) {
+    result = c.map(loc, {exps, sum},
+                   {ChainStep::operandStep(0),
+                    ChainStep::operandStep(1, StepKind::Div)},
+                   type);
+  } else {
+    Value logSum = c.map(
+        loc, {sum},
+        {ChainStep::operandStep(0), ChainStep::apply(StepKind::Log)}, keptType);
+    result = c.map(loc, {source, max, logSum},
+                   {ChainStep::operandStep(0),
+                    ChainStep::operandStep(1, StepKind::Sub),
+                    ChainStep::operandStep(2, StepKind::Sub)},
+                   type);
+  }
+  c.set(op->getResult(0),
+        c.reshape(loc, result, Converter::shapeOf(op->getResult(0))));
+  return success();
+}
+
+/// The first (or last) index of the maximum along `axis`: m = max, then the
+/// candidates i + B (1 - [x == m]) (or i - B (1 - [x == m])) reduced with
+/// min (or max), B = 2^23 so every value is an exact f32 integer.
+LogicalResult lpuc::onnx_to_tile::lowerArgMax(onnx::ArgMaxOp op,
+                                              Converter &c) {
+  Location loc = op.getLoc();
+  if (failed(c.laneType(op.getData(), loc, "input 0")))
+    return failure();
+  auto resultType = dyn_cast<RankedTensorType>(op.getReduced().getType());
+  if (!resultType || !resultType.hasStaticShape())
+    return op.emitError("ArgMax needs a static result shape");
+  Shape shape = Converter::shapeOf(op.getData());
+  const int64_t rank = shape.size();
+  int64_t axis = op.getAxis();
+  if (rank == 0 || axis < -rank || axis >= rank)
+    return op.emitError("axis ") << axis << " is out of range";
+  axis = (axis + rank) % rank;
+  constexpr float kBig = 8388608.0f; // 2^23
+  if (shape[axis] >= (int64_t(1) << 22))
+    return op.emitError("ArgMax over ")
+           << shape[axis] << " elements: indices would not be exact";
+  FailureOr<Value> input = c.get(op.getData(), op);
+  if (failed(input))
+    return failure();
+  Shape kept(shape), iotaShape(rank, 1);
+  kept[axis] = 1;
+  iotaShape[axis] = shape[axis];
+  Value maximum = emitReduction(c, loc, *input, {axis}, ReduceKind::Max, false,
+                                std::nullopt, c.f32Tensor(kept));
+  std::vector<float> indices(shape[axis]);
+  for (int64_t i = 0; i < shape[axis]; ++i)
+    indices[i] = float(i);
+  Value iota = c.constant(loc, ".indices", iotaShape, indices);
+  const bool last = op.getSelectLastIndex() != 0;
+  Value candidates =
+      c.map(loc, {*input, maximum, c.scalar(loc, ".big", kBig), iota},
+            {ChainStep::operandStep(0),
+             ChainStep::operandStep(1, StepKind::Equal),
+             ChainStep::apply(StepKind::Scale, last ? kBig : -kBig),
+             ChainStep::operandStep(2, last ? StepKind::Sub : StepKind::Add),
+             ChainStep::operandStep(3, StepKind::Add)},
+            c.f32Tensor(shape));
+  c.set(op.getReduced(),
+        emitReduction(c, loc, candidates, {axis},
+                      last ? ReduceKind::Max : ReduceKind::Min, false,
+                      std::nullopt,
+                      c.f32Tensor(Converter::shapeOf(op.getReduced()))));
+  return success();
+}

@@ -1,0 +1,374 @@
+//===- DataMovement.cpp - Slice, Split, Expand, Tile, Pad, Gather, Resize -===//
+//
+// Each output element copies one input element or is padding, and the
+// input index along every dimension is a table of the output index along
+// one or a few output dimensions: a tile.gather. Bounds, pads, repeats and
+// indices must be constants after onnx-fold-constants. Linear Resize sums
+// one gather per corner of the source point times constant weights.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/ONNXToTile/Converter.h"
+
+#include <cmath>
+#include <numeric>
+
+using namespace mlir;
+using namespace lpuc;
+using namespace lpuc::onnx_to_tile;
+
+namespace {
+
+/// The tables of a gather, built per input dimension.
+struct GatherTables {
+  Shape first, count;
+  SmallVector<SmallVector<int64_t>> tables;
+
+  /// Input dimension d reads output dimension `out` through `table`.
+  void add(int64_t out, SmallVector<int64_t> table) {
+    first.push_back(out);
+    count.push_back(1);
+    tables.push_back(std::move(table));
+  }
+  /// Input dimension d reads `dims` output dimensions (flattened) at once.
+  void addGroup(int64_t out, int64_t dims, SmallVector<int64_t> table) {
+    first.push_back(out);
+    count.push_back(dims);
+    tables.push_back(std::move(table));
+  }
+};
+
+Value createGather(Converter &c, Location loc, Value input, Value padding,
+                   const GatherTables &g, RankedTensorType type) {
+  OpBuilder &b = c.builder;
+  SmallVector<Attribute> tables;
+  for (const SmallVector<int64_t> &table : g.tables)
+    tables.push_back(b.getDenseI64ArrayAttr(table));
+  return tile::GatherOp::create(b, loc, type, input, padding,
+                                b.getDenseI64ArrayAttr(g.first),
+                                b.getDenseI64ArrayAttr(g.count),
+                                b.getArrayAttr(tables));
+}
+
+/// Tables mapping output index o along dimension d to `f(d, o)`, each input
+/// dimension reading the output dimension of the same number.
+GatherTables perAxis(ArrayRef<int64_t> out,
+                     function_ref<int64_t(int64_t d, int64_t o)> f) {
+  GatherTables g;
+  for (int64_t d = 0; d < int64_t(out.size()); ++d) {
+    SmallVector<int64_t> table;
+    for (int64_t o = 0; o < out[d]; ++o)
+      table.push_back(f(d, o));
+    g.add(d, std::move(table));
+  }
+  return g;
+}
+
+} // namespace
+
+LogicalResult lpuc::onnx_to_tile::lowerDataMovement(Operation *op,
+                                                    Converter &c) {
+  Location loc = op->getLoc();
+  Value data = op->getOperand(0);
+  if (failed(c.laneType(data, loc, "input 0")))
+    return failure();
+  for (auto [i, result] : llvm::enumerate(op->getResults()))
+    if (failed(c.laneType(result, loc, "output " + std::to_string(i))))
+      return failure();
+  FailureOr<Value> input = c.get(data, op);
+  if (failed(input))
+    return failure();
+  const Shape in = Converter::shapeOf(data);
+  const int64_t rank = in.size();
+  auto constantOperand =
+      [&](Value v, StringRef what) -> FailureOr<SmallVector<int64_t>> {
+    if (auto values = onnx::getConstantIntegers(v))
+      return *values;
+    return op->emitError() << what
+                           << " must be known at compile time (a constant, "
+                              "or computed from constants and shapes)";
+  };
+  auto normalizeAxis = [&](int64_t axis) -> FailureOr<int64_t> {
+    if (axis < -rank || axis >= rank)
+      return op->emitError("axis ") << axis << " is out of range";
+    return (axis + rank) % rank;
+  };
+  auto gather = [&](Value result, const GatherTables &g,
+                    Value padding = {}) {
+    c.set(result, createGather(c, loc, *input, padding, g,
+                               c.f32Tensor(Converter::shapeOf(result))));
+  };
+  Value result = op->getResult(0);
+  const Shape out = Converter::shapeOf(result);
+  if (auto slice = dyn_cast<onnx::SliceOp>(op)) {
+    FailureOr<onnx::SliceBounds> bounds = onnx::getSliceBounds(slice);
+    if (failed(bounds))
+      return failure();
+    if (bounds->size != out)
+      return op->emitError("the graph gives the Slice result another shape");
+    gather(result, perAxis(out, [&](int64_t d, int64_t o) {
+             return bounds->start[d] + o * bounds->step[d];
+           }));
+    return success();
+  }
+  if (auto split = dyn_cast<onnx::SplitOp>(op)) {
+    FailureOr<int64_t> axis = normalizeAxis(split.getAxis());
+    if (failed(axis))
+      return failure();
+    int64_t offset = 0;
+    for (Value part : split.getOutputs()) {
+      gather(part, perAxis(Converter::shapeOf(part), [&](int64_t d, int64_t o) {
+               return d == *axis ? o + offset : o;
+             }));
+      offset += Converter::shapeOf(part)[*axis];
+    }
+    if (offset != in[*axis])
+      return op->emitError("the parts' sizes add up to ")
+             << offset << ", not " << in[*axis];
+    return success();
+  }
+  if (isa<onnx::ExpandOp>(op)) {
+    const int64_t lead = int64_t(out.size()) - rank;
+    if (lead < 0)
+      return op->emitError("Expand to a lower rank");
+    GatherTables g;
+    for (int64_t d = 0; d < rank; ++d) {
+      SmallVector<int64_t> table;
+      for (int64_t o = 0; o < out[lead + d]; ++o)
+        table.push_back(in[d] == 1 ? 0 : o);
+      g.add(lead + d, std::move(table));
+    }
+    gather(result, g);
+    return success();
+  }
+  if (isa<onnx::TileOp>(op)) {
+    gather(result,
+           perAxis(out, [&](int64_t d, int64_t o) { return o % in[d]; }));
+    return success();
+  }
+  if (auto pad = dyn_cast<onnx::PadOp>(op)) {
+    auto pads = constantOperand(pad.getPads(), "pads");
+    if (failed(pads))
+      return failure();
+    if (int64_t(pads->size()) != 2 * rank)
+      return op->emitError("pads has ")
+             << pads->size() << " values, not " << 2 * rank;
+    StringRef mode = pad.getMode();
+    if (mode != "constant" && mode != "edge" && mode != "reflect")
+      return op->emitError("pad mode '") << mode << "' is not supported";
+    // A non-zero pad value: a constant, or a scalar computed at run time.
+    Value padding;
+    if (Value value = pad.getConstantValue();
+        value && !isa<NoneType>(value.getType())) {
+      if (cast<ShapedType>(value.getType()).getNumElements() != 1 ||
+          failed(c.laneType(value, loc, "the pad value")))
+        return op->emitError("the pad value must be an f32 scalar");
+      std::optional<std::vector<float>> fill = Converter::constantFloats(value);
+      if (!fill || (*fill)[0] != 0.0f) {
+        FailureOr<Value> scalar = c.get(value, op);
+        if (failed(scalar))
+          return failure();
+        padding = *scalar;
+      }
+    }
+    gather(result,
+           perAxis(out,
+                   [&](int64_t d, int64_t o) -> int64_t {
+                     int64_t p = o - (*pads)[d], n = in[d];
+                     if (p >= 0 && p < n)
+                       return p;
+                     if (mode == "constant")
+                       return -1;
+                     if (mode == "edge" || n == 1)
+                       return std::clamp<int64_t>(p, 0, n - 1);
+                     // reflect, about the first and last elements
+                     int64_t period = 2 * (n - 1);
+                     p = ((p % period) + period) % period;
+                     return p < n ? p : period - p;
+                   }),
+           padding);
+    return success();
+  }
+  auto gatherOp = cast<onnx::GatherOp>(op);
+  FailureOr<int64_t> axis = normalizeAxis(gatherOp.getAxis());
+  if (failed(axis))
+    return failure();
+  auto indices = constantOperand(gatherOp.getIndices(), "Gather indices");
+  if (failed(indices))
+    return failure();
+  for (int64_t &index : *indices) {
+    if (index < -in[*axis] || index >= in[*axis])
+      return op->emitError("Gather index ")
+             << index << " is out of range for a dimension of " << in[*axis];
+    index = (index + in[*axis]) % in[*axis];
+  }
+  const int64_t q = Converter::shapeOf(gatherOp.getIndices()).size();
+  GatherTables g;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (d == *axis) {
+      g.addGroup(*axis, q, *indices);
+      continue;
+    }
+    int64_t o = d < *axis ? d : d + q - 1;
+    SmallVector<int64_t> identity(out[o]);
+    std::iota(identity.begin(), identity.end(), 0);
+    g.add(o, std::move(identity));
+  }
+  gather(result, g);
+  return success();
+}
+
+/// Nearest: each output element copies the input element nearest its source
+/// coordinate. Linear: for each of the 2^k corners around the source point
+/// (k axes resized), a gather, summed times constant weights over the
+/// resized axes. Source coordinates follow ONNX's
+/// coordinate_transformation_mode; scales and sizes must be constants.
+LogicalResult lpuc::onnx_to_tile::lowerResize(onnx::ResizeOp op,
+                                              Converter &c) {
+  Location loc = op.getLoc();
+  if (failed(c.laneType(op.getX(), loc, "input 0")) ||
+      failed(c.laneType(op.getY(), loc, "output 0")))
+    return failure();
+  auto params = op.getRoiScalesSizes();
+  if (params.size() < 2)
+    return op.emitError("Resize before opset 11 (X, scales) is not "
+                        "supported");
+  const Shape in = Converter::shapeOf(op.getX()),
+              out = Converter::shapeOf(op.getY());
+  const int64_t rank = in.size();
+  StringRef mode = op.getMode(),
+            transform = op.getCoordinateTransformationMode();
+  StringRef nearestMode = op.getNearestMode();
+  if (mode != "nearest" && mode != "linear")
+    return op.emitError("Resize mode '") << mode << "' is not supported";
+  if (transform != "half_pixel" && transform != "pytorch_half_pixel" &&
+      transform != "align_corners" && transform != "asymmetric" &&
+      transform != "tf_half_pixel_for_nn")
+    return op.emitError("coordinate_transformation_mode '")
+           << transform << "' is not supported";
+  if (nearestMode != "round_prefer_floor" &&
+      nearestMode != "round_prefer_ceil" && nearestMode != "floor" &&
+      nearestMode != "ceil")
+    return op.emitError("nearest_mode '")
+           << nearestMode << "' is not supported";
+  // Per axis: the scale, from `scales` or output / input sizes.
+  SmallVector<double> scale(rank);
+  Value scalesValue = params.size() > 1 ? params[1] : Value();
+  std::optional<std::vector<float>> scales;
+  if (scalesValue && !isa<NoneType>(scalesValue.getType()) &&
+      cast<ShapedType>(scalesValue.getType()).getNumElements() > 0) {
+    scales = Converter::constantFloats(scalesValue);
+    if (!scales || int64_t(scales->size()) != rank)
+      return op.emitError("Resize scales must be a constant with one value "
+                          "per axis");
+  }
+  for (int64_t d = 0; d < rank; ++d)
+    scale[d] = scales ? double((*scales)[d]) : double(out[d]) / double(in[d]);
+  // The source coordinate of output position x along axis d.
+  auto source = [&](int64_t d, int64_t x) -> double {
+    double lengthOut = scale[d] * in[d];
+    // ONNX measures the output in input units times the scale (2.4 for
+    // 0.6 x 4), not in whole output elements.
+    if (transform == "align_corners")
+      return lengthOut == 1.0 ? 0.0
+                              : x * double(in[d] - 1) / (lengthOut - 1.0);
+    if (transform == "asymmetric")
+      return x / scale[d];
+    if (transform == "tf_half_pixel_for_nn")
+      return (x + 0.5) / scale[d];
+    if (transform == "pytorch_half_pixel" && lengthOut <= 1.0)
+      return -0.5;
+    return (x + 0.5) / scale[d] - 0.5;
+  };
+  auto clampIndex = [&](int64_t d, int64_t i) {
+    return std::clamp<int64_t>(i, 0, in[d] - 1);
+  };
+  FailureOr<Value> input = c.get(op.getX(), op);
+  if (failed(input))
+    return failure();
+  auto type = c.f32Tensor(out);
+  if (mode == "nearest") {
+    c.set(op.getY(),
+          createGather(c, loc, *input, {},
+                       perAxis(out,
+                               [&](int64_t d, int64_t o) {
+                                 double x = source(d, o);
+                                 double base = std::floor(x),
+                                        ratio = x - base;
+                                 bool up =
+                                     ratio > 0.0 &&
+                                     (nearestMode == "ceil" ||
+                                      (nearestMode == "round_prefer_floor" &&
+                                       ratio > 0.5) ||
+                                      (nearestMode == "round_prefer_ceil" &&
+                                       ratio >= 0.5));
+                                 return clampIndex(d, int64_t(base) +
+                                                          (up ? 1 : 0));
+                               }),
+                       type));
+    return success();
+  }
+  // Linear: corners over the axes whose size changes or whose source
+  // coordinates are not the output's own (an axis of one input element
+  // gives that element whatever the weights).
+  SmallVector<int64_t> axes;
+  for (int64_t d = 0; d < rank; ++d)
+    for (int64_t x = 0; x < out[d] && in[d] > 1; ++x)
+      if (source(d, x) != double(x) || in[d] != out[d]) {
+        axes.push_back(d);
+        break;
+      }
+  if (axes.size() > 3)
+    return op.emitError("linear Resize of more than 3 axes is not supported");
+  Shape weightShape(rank, 1);
+  for (int64_t d : axes)
+    weightShape[d] = out[d];
+  int64_t points = 1;
+  for (int64_t d : weightShape)
+    points *= d;
+  const int64_t corners = int64_t(1) << axes.size();
+  Value sum;
+  for (int64_t corner = 0; corner < corners; ++corner) {
+    auto upAlong = [&](size_t k) { return (corner >> k) & 1; };
+    Value values = createGather(
+        c, loc, *input, {},
+        perAxis(out,
+                [&](int64_t d, int64_t o) {
+                  auto k = llvm::find(axes, d);
+                  if (k == axes.end())
+                    return o;
+                  int64_t base = int64_t(std::floor(source(d, o)));
+                  return clampIndex(d, base + upAlong(k - axes.begin()));
+                }),
+        type);
+    // weight(point) = product over axes of ratio or 1 - ratio.
+    std::vector<float> weights(points);
+    for (int64_t p = 0; p < points; ++p) {
+      double w = 1.0;
+      int64_t rest = p;
+      SmallVector<int64_t> index(rank);
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        index[d] = rest % weightShape[d];
+        rest /= weightShape[d];
+      }
+      for (size_t k = 0; k < axes.size(); ++k) {
+        double x = source(axes[k], index[axes[k]]);
+        double ratio = x - std::floor(x);
+        w *= upAlong(k) ? ratio : 1.0 - ratio;
+      }
+      weights[p] = float(w);
+    }
+    Value weight = c.constant(loc, ".weight" + std::to_string(corner),
+                              weightShape, weights);
+    SmallVector<Value> inputs = {values, weight};
+    Chain chain = {ChainStep::operandStep(0),
+                   ChainStep::operandStep(1, StepKind::Mul)};
+    if (sum) {
+      inputs.push_back(sum);
+      chain.push_back(ChainStep::operandStep(2, StepKind::Add));
+    }
+    sum = c.map(loc, inputs, chain, type);
+  }
+  c.set(op.getY(), sum);
+  return success();
+}

@@ -1,0 +1,708 @@
+//===- Expander.cpp - Buffers, instructions and chains for expansion ------===//
+
+#include "compiler/Conversion/TileToLPU/Expander.h"
+
+#include "dialects/ONNX/ONNXOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace lpuc;
+using namespace lpuc::tile_to_lpu;
+using ::lpu::DType;
+using ::lpu::Opcode;
+
+Expander::Expander(func::FuncOp func, lpuc::lpu::MachineProgram &program)
+    : target(*program.target), context(func.getContext()), func(func),
+      program(program), currentLoc(func.getLoc()) {
+  currentOrigin = program.addOrigin(func.getLoc());
+}
+
+//===----------------------------------------------------------------------===//
+// Values and buffers
+//===----------------------------------------------------------------------===//
+
+std::string Expander::nameFor(StringRef fallback, StringRef suffix) {
+  StringRef node = onnx::getNodeName(currentLoc);
+  return ((node.empty() ? fallback : node) + suffix).str();
+}
+
+int32_t Expander::createBuffer(lpuc::lpu::BufferKind kind, StringRef name,
+                               RankedTensorType type, ElementsAttr init) {
+  lpuc::lpu::MachineBuffer buffer;
+  buffer.kind = kind;
+  buffer.name = name.str();
+  buffer.type = type;
+  buffer.init = init;
+  buffer.origin = currentOrigin;
+  buffer.layout = ::lpu::layoutFor(type.getShape().data(),
+                                   type.getShape().size(), target.lanes);
+  buffer.position = program.instrs.size();
+  program.buffers.push_back(std::move(buffer));
+  return int32_t(program.buffers.size() - 1);
+}
+
+RowStore Expander::wholeStore(int32_t index) const {
+  const ::lpu::TensorLayout &layout = buffer(index).layout;
+  RowStore store;
+  store.parts = {index};
+  store.rowsPerPart = layout.rows;
+  store.vectorsPerRow = layout.vectorsPerRow;
+  store.rows = layout.rows;
+  store.rowLength = layout.rowLength;
+  return store;
+}
+
+int32_t Expander::scratch(ArrayRef<int64_t> shape, StringRef suffix) {
+  return createBuffer(lpuc::lpu::BufferKind::Scratch, nameFor("tmp", suffix),
+                      RankedTensorType::get(shape, Float32Type::get(context)));
+}
+
+RowStore Expander::splitScratch(StringRef suffix, ArrayRef<int64_t> shape,
+                                int64_t rowsPerGroup) {
+  ::lpu::TensorLayout layout = ::lpu::layoutFor(
+      std::vector<int64_t>(shape.begin(), shape.end()), target.lanes);
+  int64_t groups = llvm::divideCeil(layout.rows, rowsPerGroup);
+  int64_t perPart =
+      rowsPerGroup * llvm::divideCeil(groups, int64_t(target.memSlices));
+  RowStore store;
+  store.rowsPerPart = perPart;
+  store.vectorsPerRow = layout.vectorsPerRow;
+  store.rows = layout.rows;
+  store.rowLength = layout.rowLength;
+  for (int64_t first = 0, i = 0; first < layout.rows; first += perPart, ++i)
+    store.parts.push_back(createBuffer(
+        lpuc::lpu::BufferKind::Scratch,
+        nameFor("tmp", (suffix + "." + Twine(i)).str()),
+        RankedTensorType::get({std::min(perPart, layout.rows - first),
+                               shape.back()},
+                              Float32Type::get(context))));
+  return store;
+}
+
+int32_t Expander::constant(StringRef suffix, ArrayRef<int64_t> shape,
+                           ArrayRef<float> values) {
+  std::string name = nameFor("constant", suffix);
+  return createBuffer(
+      lpuc::lpu::BufferKind::Constant, name,
+      RankedTensorType::get(shape, Float32Type::get(context)),
+      lpuc::lpu::getF32Elements(context, name, shape, values));
+}
+
+int32_t Expander::scalarConstant(StringRef suffix, float value) {
+  return constant(suffix, {1}, {value});
+}
+
+int32_t Expander::identity() {
+  if (identityBuffer >= 0)
+    return identityBuffer;
+  const int64_t lanes = target.lanes;
+  std::vector<float> unit(lanes * lanes, 0.0f);
+  for (int64_t i = 0; i < lanes; ++i)
+    unit[i * lanes + i] = 1.0f;
+  identityBuffer = constant(".identity", {lanes, lanes}, unit);
+  // One buffer shared by the whole program, listed first.
+  program.buffers[identityBuffer].name = "identity";
+  program.buffers[identityBuffer].position = -1;
+  return identityBuffer;
+}
+
+int32_t Expander::constantBuffer(Value value, ElementsAttr data) {
+  std::string name = onnx::getNodeName(value.getLoc()).str();
+  return createBuffer(lpuc::lpu::BufferKind::Constant,
+                      name.empty() ? "constant" : name,
+                      cast<RankedTensorType>(value.getType()), data);
+}
+
+FailureOr<RowStore> Expander::store(Value value) {
+  if (auto it = stores.find(value); it != stores.end())
+    return it->second;
+  auto constant = value.getDefiningOp<arith::ConstantOp>();
+  auto data = constant ? dyn_cast<ElementsAttr>(constant.getValue())
+                       : ElementsAttr();
+  if (!data)
+    return emitError(currentLoc, "operand has no SRAM tensor (defined by ")
+           << (value.getDefiningOp() ? value.getDefiningOp()->getName()
+                                           .getStringRef()
+                                     : StringRef("a block argument"))
+           << ")";
+  Location loc = currentLoc;
+  currentLoc = constant.getLoc();
+  RowStore result = wholeStore(constantBuffer(value, data));
+  currentLoc = loc;
+  return stores[value] = result;
+}
+
+RowStore Expander::resultStore(Value result) {
+  if (auto it = outputBuffers.find(result); it != outputBuffers.end())
+    return stores[result] = wholeStore(it->second);
+  auto type = cast<RankedTensorType>(result.getType());
+  Operation *def = result.getDefiningOp();
+  if (auto rows = def->getAttrOfType<IntegerAttr>(tile::kSplitRowsAttrName))
+    return stores[result] = splitScratch(".nhwc", type.getShape(),
+                                         rows.getInt());
+  return stores[result] = wholeStore(
+             createBuffer(lpuc::lpu::BufferKind::Scratch, nameFor("tmp"), type));
+}
+
+bool Expander::alias(Value result, Value source) {
+  auto it = outputBuffers.find(result);
+  if (it != outputBuffers.end() &&
+      (!stores.count(source) || stores[source].parts.front() != it->second))
+    return false;
+  RowStore shared = stores.lookup(source); // before `result` may rehash
+  stores[result] = shared;
+  return true;
+}
+
+namespace {
+/// The value whose store a graph output `value` can be: through reshapes
+/// that keep rows, as far as the tensors are read only on the way.
+Value outputSource(Value value) {
+  while (auto reshape = value.getDefiningOp<tile::ReshapeOp>()) {
+    Value input = reshape.getInput();
+    Operation *def = input.getDefiningOp();
+    if (!reshape.keepsRows() || !input.hasOneUse() || !def ||
+        isa<arith::ConstantOp>(def))
+      break;
+    value = input;
+  }
+  return value;
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Instructions
+//===----------------------------------------------------------------------===//
+
+InstrId Expander::emit(Opcode opcode, ArrayRef<InstrId> operands,
+                       uint32_t imm) {
+  const ::lpu::InstructionInfo &info = ::lpu::getInstructionInfo(opcode);
+  lpuc::lpu::MachineInstr inst;
+  inst.opcode = opcode;
+  inst.queueKind = info.unit;
+  for (auto [k, operand] : llvm::enumerate(operands))
+    inst.operands[k] = operand;
+  inst.imm = imm;
+  inst.origin = currentOrigin;
+  if (info.hasResult && !operands.empty())
+    inst.resultType = program.instrs[operands.front()].resultType;
+  switch (info.types) {
+  case ::lpu::TypeSet::None:
+    break;
+  case ::lpu::TypeSet::MatMul:
+    inst.dtype = inst.resultType;
+    break;
+  case ::lpu::TypeSet::Arith:
+  case ::lpu::TypeSet::Float:
+    inst.dtype = inst.resultType;
+    break;
+  }
+  program.instrs.push_back(inst);
+  return InstrId(program.instrs.size() - 1);
+}
+
+InstrId Expander::read(int32_t bufferIndex, int64_t offset) {
+  lpuc::lpu::MachineInstr inst;
+  inst.opcode = Opcode::Read;
+  inst.queueKind = ::lpu::UnitKind::Mem;
+  inst.resultType = lpuc::lpu::getDType(buffer(bufferIndex).type.getElementType());
+  inst.buffer = bufferIndex;
+  inst.offset = int32_t(offset);
+  inst.origin = currentOrigin;
+  program.instrs.push_back(inst);
+  return InstrId(program.instrs.size() - 1);
+}
+
+void Expander::write(InstrId value, int32_t bufferIndex, int64_t offset) {
+  DType element = lpuc::lpu::getDType(buffer(bufferIndex).type.getElementType());
+  DType have = program.instrs[value].resultType;
+  if (have != element) {
+    // E.g. an i32 comparison's 0 / 1 into an f32 tensor, or a Cast to f16.
+    InstrId converted = emit(Opcode::Convert, {value}, uint32_t(element));
+    program.instrs[converted].resultType = element;
+    program.instrs[converted].dtype = have;
+    value = converted;
+  }
+  lpuc::lpu::MachineInstr inst;
+  inst.opcode = Opcode::Write;
+  inst.queueKind = ::lpu::UnitKind::Mem;
+  inst.operands[0] = value;
+  inst.buffer = bufferIndex;
+  inst.offset = int32_t(offset);
+  inst.origin = currentOrigin;
+  program.instrs.push_back(inst);
+}
+
+InstrId Expander::readRow(const RowStore &store, int64_t row, int64_t j) {
+  return read(store.parts[row / store.rowsPerPart],
+              (row % store.rowsPerPart) * store.vectorsPerRow + j);
+}
+
+void Expander::writeRow(InstrId value, const RowStore &store, int64_t row,
+                        int64_t j) {
+  write(value, store.parts[row / store.rowsPerPart],
+        (row % store.rowsPerPart) * store.vectorsPerRow + j);
+}
+
+InstrId Expander::combine(StepKind kind, InstrId lhs, InstrId rhs) {
+  switch (kind) {
+  case StepKind::Add:
+    return emit(Opcode::Add, {lhs, rhs});
+  case StepKind::Sub:
+    return emit(Opcode::Sub, {lhs, rhs});
+  case StepKind::Mul:
+    return emit(Opcode::Mul, {lhs, rhs});
+  case StepKind::Max:
+    return emit(Opcode::Max, {lhs, rhs});
+  case StepKind::Min:
+    return emit(Opcode::Min, {lhs, rhs});
+  case StepKind::Div:
+    return emit(Opcode::Div, {lhs, rhs});
+  case StepKind::Pow:
+    return emit(Opcode::Pow, {lhs, rhs});
+  case StepKind::Equal:
+    return emit(Opcode::Equal, {lhs, rhs});
+  case StepKind::Less:
+    return emit(Opcode::Less, {lhs, rhs});
+  case StepKind::Greater:
+    return emit(Opcode::Greater, {lhs, rhs});
+  default:
+    break;
+  }
+  llvm_unreachable("not a combining step");
+}
+
+InstrId Expander::scaled(InstrId value, float factor) {
+  return emit(Opcode::Scale, {value}, ::lpu::floatToWord(factor));
+}
+
+InstrId Expander::apply(StepKind kind, float factor, InstrId value) {
+  switch (kind) {
+  case StepKind::Relu:
+    return emit(Opcode::Relu, {value});
+  case StepKind::Abs:
+    return emit(Opcode::Abs, {value});
+  case StepKind::Exp:
+    return emit(Opcode::Exp, {value});
+  case StepKind::Log:
+    return emit(Opcode::Log, {value});
+  case StepKind::Tanh:
+    return emit(Opcode::Tanh, {value});
+  case StepKind::Sigmoid:
+    return emit(Opcode::Sigmoid, {value});
+  case StepKind::Erf:
+    return emit(Opcode::Erf, {value});
+  case StepKind::Sqrt:
+    return emit(Opcode::Sqrt, {value});
+  case StepKind::Reciprocal:
+    return emit(Opcode::Reciprocal, {value});
+  case StepKind::Scale:
+    return scaled(value, factor);
+  default:
+    break;
+  }
+  llvm_unreachable("not a lane function");
+}
+
+InstrId Expander::distribute(InstrId value, int64_t lane, int64_t width) {
+  return emit(Opcode::Distribute, {value},
+              uint32_t(lane) | uint32_t(width) << 16);
+}
+
+InstrId Expander::shift(InstrId value, int64_t amount) {
+  return emit(Opcode::Shift, {value},
+              static_cast<uint32_t>(static_cast<int32_t>(amount)));
+}
+
+InstrId Expander::matmul(int32_t plane, InstrId input, InstrId addend) {
+  InstrId id = addend == lpuc::lpu::kNoInstr
+                   ? emit(Opcode::MatMul, {input})
+                   : emit(Opcode::MatMulAcc, {input, addend});
+  lpuc::lpu::MachineInstr &inst = program.instrs[id];
+  inst.unit = plane;
+  // Float products accumulate in f32, i8 in i32.
+  inst.dtype = program.instrs[input].resultType;
+  inst.resultType = inst.dtype == DType::I8 ? DType::I32 : DType::F32;
+  return id;
+}
+
+void Expander::loadAndInstall(int32_t plane, int64_t rows, bool transposed,
+                              function_ref<InstrId(int64_t r)> row) {
+  for (int64_t r = 0; r < rows; ++r) {
+    InstrId load = emit(Opcode::LoadWeights, {row(r)}, uint32_t(r));
+    program.instrs[load].unit = plane;
+  }
+  InstrId install = emit(Opcode::InstallWeights, {},
+                         uint32_t(rows) | (transposed ? 1u << 16 : 0u));
+  program.instrs[install].unit = plane;
+  program.instrs[install].dtype = DType::F32;
+}
+
+//===----------------------------------------------------------------------===//
+// Chains
+//===----------------------------------------------------------------------===//
+
+FailureOr<std::vector<ResolvedStep>>
+Expander::resolveChain(ArrayRef<ChainStep> chain, ValueRange operands) {
+  std::vector<ResolvedStep> steps;
+  for (const ChainStep &step : chain) {
+    ResolvedStep resolved{step, {}, {}};
+    if (step.isOperand()) {
+      Value operand = operands[step.operand];
+      FailureOr<RowStore> operandStore = store(operand);
+      if (failed(operandStore))
+        return failure();
+      resolved.operand = *operandStore;
+      resolved.shape = shapeOf(operand);
+    }
+    steps.push_back(std::move(resolved));
+  }
+  return steps;
+}
+
+PreparedChain Expander::prepareChain(ArrayRef<ResolvedStep> steps,
+                                     ArrayRef<int64_t> outShape) {
+  PreparedChain chain;
+  chain.shape = outShape.empty() ? Shape{1} : Shape(outShape);
+  const size_t rank = chain.shape.size();
+  for (const ResolvedStep &step : steps) {
+    PreparedStep p{step, {}, {}};
+    chain.keepsZero &= step.step.keepsZero();
+    if (step.step.isOperand()) {
+      // Broadcasting guarantees operand rank <= output rank.
+      size_t padding = rank - std::min(rank, step.shape.size());
+      p.shape.assign(padding, 1);
+      p.shape.append(step.shape.begin(), step.shape.end());
+      p.rowStride.assign(rank - 1, 1);
+      for (int64_t i = int64_t(rank) - 3; i >= 0; --i)
+        p.rowStride[i] = p.rowStride[i + 1] * p.shape[i + 1];
+      p.laneBroadcast = p.shape.back() == 1 && chain.shape.back() > 1;
+    }
+    chain.steps.push_back(std::move(p));
+  }
+  return chain;
+}
+
+Shape Expander::rowIndex(ArrayRef<int64_t> shape, int64_t row) {
+  Shape index(shape.size() - 1, 0);
+  for (int64_t d = int64_t(index.size()) - 1; d >= 0; --d) {
+    index[d] = row % shape[d];
+    row /= shape[d];
+  }
+  return index;
+}
+
+InstrId Expander::emitChainVector(const PreparedChain &chain,
+                                  ArrayRef<int64_t> index, int64_t j,
+                                  InstrId initial) {
+  const size_t rank = chain.shape.size();
+  const int64_t width =
+      std::min<int64_t>(target.lanes, chain.shape.back() - j * target.lanes);
+  InstrId acc = initial;
+  for (const PreparedStep &p : chain.steps) {
+    const ChainStep &step = p.step.step;
+    if (!step.isOperand()) {
+      acc = apply(step.kind, step.factor, acc);
+      continue;
+    }
+    int64_t opRow = 0;
+    for (size_t d = 0; d + 1 < rank; ++d)
+      opRow += (p.shape[d] == 1 ? 0 : index[d]) * p.rowStride[d];
+    InstrId v;
+    if (p.laneBroadcast) {
+      v = distribute(readRow(p.step.operand, opRow, 0), 0, width);
+    } else {
+      v = readRow(p.step.operand, opRow, j);
+    }
+    if (step.factor != 1.0f)
+      v = scaled(v, step.factor);
+    acc = step.kind == StepKind::First ? v : combine(step.kind, acc, v);
+  }
+  if (!chain.keepsZero && width < target.lanes) {
+    // Up and back down by the padding: lanes past `width` shift in 0.
+    int64_t pad = target.lanes - width;
+    acc = shift(shift(acc, pad), -pad);
+  }
+  return acc;
+}
+
+void Expander::emitElementwise(const PreparedChain &chain,
+                               const RowStore &out) {
+  for (int64_t row = 0; row < out.rows; ++row) {
+    Shape index = rowIndex(chain.shape, row);
+    for (int64_t j = 0; j < out.vectorsPerRow; ++j)
+      writeRow(emitChainVector(chain, index, j, lpuc::lpu::kNoInstr), out, row, j);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Lane gathers
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Copies lanes [from, from + count) of `v` to lanes [to, to + count),
+/// zeroing every other lane, with SXM shifts. `width` is how many low lanes
+/// of `v` may be non-zero (the rest are padding).
+InstrId moveLanes(Expander &x, InstrId v, int64_t from, int64_t count,
+                  int64_t to, int64_t width) {
+  const int64_t lanes = x.target.lanes;
+  auto shift = [&](InstrId value, int64_t amount) {
+    return amount ? x.shift(value, amount) : value;
+  };
+  if (from + count < width) {
+    // Lanes above the segment hold data: push them out at the top, then
+    // bring the segment down to lane 0, dropping the lanes below it.
+    v = shift(v, lanes - from - count);
+    return shift(shift(v, count - lanes), to);
+  }
+  if (from > 0 && to > 0)
+    return shift(shift(v, -from), to);
+  return shift(v, to - from); // nothing below the segment moves in
+}
+} // namespace
+
+InstrId Expander::gatherLanes(
+    int64_t width,
+    function_ref<std::optional<RowElement>(int64_t lane)> source) {
+  const int64_t lanes = target.lanes;
+  InstrId acc = lpuc::lpu::kNoInstr;
+  for (int64_t done = 0; done < width;) {
+    std::optional<RowElement> at = source(done);
+    if (!at) {
+      ++done;
+      continue;
+    }
+    const RowStore &in = *at->store;
+    int64_t inVector = at->element / lanes, lane = at->element % lanes;
+    int64_t inWidth = std::min(lanes, in.rowLength - inVector * lanes);
+    int64_t count = 1;
+    for (int64_t limit = std::min(width - done, inWidth - lane);
+         count < limit; ++count) {
+      std::optional<RowElement> next = source(done + count);
+      if (!next || next->store != at->store || next->row != at->row ||
+          next->element != at->element + count)
+        break;
+    }
+    InstrId v = readRow(in, at->row, inVector);
+    v = moveLanes(*this, v, lane, count, done, inWidth);
+    acc = acc == lpuc::lpu::kNoInstr ? v : combine(StepKind::Add, acc, v);
+    done += count;
+  }
+  if (acc == lpuc::lpu::kNoInstr)
+    acc = read(scalarConstant(".zero", 0.0f), 0);
+  return acc;
+}
+
+void Expander::emitElementMap(
+    const RowStore &out,
+    function_ref<std::optional<RowElement>(int64_t, int64_t)> source) {
+  const int64_t lanes = target.lanes;
+  for (int64_t row = 0; row < out.rows; ++row)
+    for (int64_t j = 0; j < out.vectorsPerRow; ++j) {
+      int64_t width = std::min(lanes, out.rowLength - j * lanes);
+      int64_t flat = row * out.rowLength + j * lanes;
+      InstrId gathered = gatherLanes(
+          width, [&](int64_t lane) { return source(flat + lane, lane); });
+      writeRow(gathered, out, row, j);
+    }
+}
+
+//===----------------------------------------------------------------------===//
+// Products and transposes on the MXM
+//===----------------------------------------------------------------------===//
+
+void Expander::emitMatMul(const ProductPlan &plan,
+                          const PreparedChain &epilogue, const RowStore &out,
+                          PlaneCursor &planes) {
+  for (int64_t n = 0; n < out.vectorsPerRow; ++n) {
+    // Rows whose partial sum so far is in `out`.
+    std::vector<bool> hasPartial(plan.rows, false);
+    for (int64_t first = 0; first < plan.kTiles; first += plan.turn) {
+      const int64_t turn = std::min(plan.turn, plan.kTiles - first);
+      const bool lastTurn = first + turn == plan.kTiles;
+      SmallVector<int32_t> planeOf(turn); // plane of the turn's i-th tile
+      for (int64_t i = 0; i < turn; ++i)
+        planeOf[i] = planes.next();
+      for (int64_t i = 0; i < turn; ++i) {
+        int64_t k = first + i;
+        loadAndInstall(planeOf[i], plan.tileRows(k), /*transposed=*/false,
+                       [&](int64_t r) { return plan.weightRow(k, n, r); });
+      }
+      // Partial sums visit the planes west to east: the shortest way.
+      SmallVector<int64_t> visit(turn);
+      std::iota(visit.begin(), visit.end(), 0);
+      llvm::sort(visit, [&](int64_t x, int64_t y) {
+        return planeOf[x] < planeOf[y];
+      });
+      for (int64_t m = 0; m < plan.rows; ++m) {
+        const int64_t row = plan.firstOutRow + m;
+        InstrId acc = lpuc::lpu::kNoInstr;
+        for (int64_t i : visit) {
+          auto at = plan.aVector(m, first + i);
+          if (!at)
+            continue;
+          InstrId x = readRow(plan.a, at->first, at->second);
+          if (acc != lpuc::lpu::kNoInstr)
+            acc = matmul(planeOf[i], x, acc);
+          else if (hasPartial[m])
+            acc = matmul(planeOf[i], x, readRow(out, row, n));
+          else
+            acc = matmul(planeOf[i], x);
+        }
+        if (!lastTurn) {
+          if (acc != lpuc::lpu::kNoInstr) {
+            writeRow(acc, out, row, n);
+            hasPartial[m] = true;
+          }
+          continue;
+        }
+        if (acc == lpuc::lpu::kNoInstr) // no term in the last turn
+          acc = hasPartial[m] ? readRow(out, row, n)
+                              : read(scalarConstant(".zero", 0.0f), 0);
+        acc = emitChainVector(epilogue, rowIndex(epilogue.shape, row), n, acc);
+        writeRow(acc, out, row, n);
+      }
+    }
+  }
+}
+
+void Expander::emitTransposeOnMXM(const RowStore &input,
+                                  ArrayRef<int64_t> from,
+                                  ArrayRef<int64_t> perm, const RowStore &out,
+                                  ArrayRef<int64_t> to, PlaneCursor &planes) {
+  const int64_t lanes = target.lanes, rank = from.size();
+  const int64_t a = perm.back(), z = rank - 1;
+  Shape inStride(rank - 1, 1), outStride(rank - 1, 1);
+  for (int64_t d = rank - 3; d >= 0; --d) {
+    inStride[d] = inStride[d + 1] * from[d + 1];
+    outStride[d] = outStride[d + 1] * to[d + 1];
+  }
+  int32_t unit = identity();
+  // Every index of the input with a and z at 0.
+  Shape index(rank, 0);
+  for (bool more = true; more;) {
+    for (int64_t tile = 0; tile * lanes < from[a]; ++tile) {
+      int64_t rows = std::min(lanes, from[a] - tile * lanes);
+      for (int64_t j = 0; j < input.vectorsPerRow; ++j) {
+        int64_t width = std::min(lanes, from[z] - j * lanes);
+        int32_t plane = planes.next();
+        loadAndInstall(plane, rows, /*transposed=*/true, [&](int64_t r) {
+          index[a] = tile * lanes + r;
+          int64_t inRow = 0;
+          for (int64_t d = 0; d < z; ++d)
+            inRow += index[d] * inStride[d];
+          return readRow(input, inRow, j);
+        });
+        index[a] = 0;
+        for (int64_t e = 0; e < width; ++e) {
+          index[z] = j * lanes + e;
+          int64_t outRow = 0;
+          for (int64_t d = 0; d + 1 < rank; ++d)
+            outRow += index[perm[d]] * outStride[d];
+          writeRow(matmul(plane, read(unit, e)), out, outRow, tile);
+        }
+        index[z] = 0;
+      }
+    }
+    // Next index of the dimensions other than a and z.
+    more = false;
+    for (int64_t d = rank - 1; d >= 0 && !more; --d) {
+      if (d == a || d == z)
+        continue;
+      if (++index[d] < from[d])
+        more = true;
+      else
+        index[d] = 0;
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// The function
+//===----------------------------------------------------------------------===//
+
+LogicalResult Expander::expandOp(Operation *op) {
+  return TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](tile::MapOp op) { return expandMap(op, *this); })
+      .Case([&](tile::MatMulOp op) { return expandMatMul(op, *this); })
+      .Case([&](tile::ConvOp op) { return expandConv(op, *this); })
+      .Case([&](tile::GlobalPoolOp op) { return expandGlobalPool(op, *this); })
+      .Case([&](tile::PoolOp op) { return expandPool(op, *this); })
+      .Case([&](tile::TransposeOp op) { return expandTranspose(op, *this); })
+      .Case([&](tile::GatherOp op) { return expandGather(op, *this); })
+      .Case([&](tile::ReshapeOp op) { return expandReshape(op, *this); })
+      .Case([&](tile::ConcatOp op) { return expandConcat(op, *this); })
+      .Case([&](tile::ReduceRowsOp op) { return expandReduceRows(op, *this); })
+      .Case([&](tile::ReduceLeadingOp op) {
+        return expandReduceLeading(op, *this);
+      })
+      .Case([&](arith::ConstantOp) { return success(); })
+      .Default([&](Operation *op) {
+        return op->emitError("cannot be expanded to LPU instructions: not a "
+                             "tile op");
+      });
+}
+
+LogicalResult Expander::run() {
+  Block &body = func.getBody().front();
+  auto ioName = [&](unsigned index, bool isInput) {
+    return onnx::getGraphIOName(func, index, isInput);
+  };
+  for (BlockArgument arg : body.getArguments())
+    stores[arg] = wholeStore(
+        createBuffer(lpuc::lpu::BufferKind::Input, ioName(arg.getArgNumber(), true),
+                     cast<RankedTensorType>(arg.getType())));
+  // Outputs in graph order, so the binary lists them that way. A result is
+  // computed straight into its output buffer (also through reshapes that
+  // keep rows); graph inputs, constants and repeated outputs are copied at
+  // the end.
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
+  SmallVector<std::pair<Value, int32_t>> copies;
+  for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
+    int32_t buffer = createBuffer(lpuc::lpu::BufferKind::Output,
+                                  ioName(i, false),
+                                  cast<RankedTensorType>(value.getType()));
+    Operation *def = value.getDefiningOp();
+    if (!def || isa<arith::ConstantOp>(def) || outputBuffers.count(value)) {
+      copies.push_back({value, buffer});
+      continue;
+    }
+    outputBuffers[value] = buffer;
+    outputBuffers[outputSource(value)] = buffer;
+  }
+  for (Operation &op : body.without_terminator()) {
+    currentLoc = op.getLoc();
+    currentOrigin = program.addOrigin(currentLoc);
+    if (failed(expandOp(&op)))
+      return failure();
+  }
+  currentLoc = func.getLoc();
+  currentOrigin = program.addOrigin(currentLoc);
+  for (auto [value, buffer] : copies) {
+    FailureOr<RowStore> source = store(value);
+    if (failed(source))
+      return failure();
+    ResolvedStep copy{ChainStep::operandStep(0), *source, shapeOf(value)};
+    emitElementwise(prepareChain({copy}, shapeOf(value)), wholeStore(buffer));
+  }
+  return success();
+}
+
+FailureOr<lpuc::lpu::MachineProgram>
+lpuc::tile_to_lpu::expandToMachineProgram(ModuleOp module) {
+  const ::lpu::TargetDesc *target = tile::getTarget(module);
+  if (!target)
+    return failure();
+  auto func = module.lookupSymbol<func::FuncOp>("main");
+  if (!func || func.isExternal())
+    return module.emitError("expected a tile-level graph: func.func @main");
+  lpuc::lpu::MachineProgram program(*target);
+  Expander expander(func, program);
+  if (failed(expander.run()))
+    return failure();
+  return program;
+}

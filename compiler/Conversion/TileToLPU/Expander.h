@@ -1,0 +1,272 @@
+//===- Expander.h - The toolkit tile ops expand with ------------*- C++ -*-===//
+//
+// Expansion turns each tile op into the instructions that compute it,
+// appended to a MachineProgram. The Expander holds what every op family
+// shares: the buffers of tensor values, instruction building with element
+// types and origins, element-wise chains vector by vector, lane-run gathers,
+// weight loads, and matrix products over planes. Op families (Math, NN,
+// Tensor, Reduction) build on it; each op expands on its own.
+//
+// Tensors are rows of lane vectors (lpu/Layout.h) whose padding lanes are
+// zero; every sequence here keeps them zero, which is what lets partial MXM
+// tiles ignore them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LPU_COMPILER_CONVERSION_TILETOLPU_EXPANDER_H
+#define LPU_COMPILER_CONVERSION_TILETOLPU_EXPANDER_H
+
+#include "dialects/LPU/Machine/MachineProgram.h"
+#include "dialects/Tile/TileOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include <functional>
+
+namespace lpuc::tile_to_lpu {
+
+using lpu::InstrId;
+using Shape = llvm::SmallVector<int64_t>;
+using tile::ChainStep;
+using tile::StepKind;
+
+/// A tensor's rows of lane vectors, in one buffer or split into parts of
+/// `rowsPerPart` rows (each its own buffer), so that its SRAM traffic
+/// spreads over as many MEM slices.
+struct RowStore {
+  llvm::SmallVector<int32_t, 1> parts; // buffer indices
+  int64_t rowsPerPart = 1;
+  int64_t vectorsPerRow = 1;
+  int64_t rows = 1;
+  int64_t rowLength = 1;
+};
+
+/// One step of a chain with its operand resolved to a tensor store.
+struct ResolvedStep {
+  ChainStep step;
+  RowStore operand; // operand steps only
+  Shape shape;      // the operand's shape
+};
+
+/// A chain ready to be computed vector by vector over `shape`: every
+/// operand's shape left-padded to the output's rank, with its row strides.
+struct PreparedStep {
+  ResolvedStep step;
+  Shape shape;     // left-padded with 1s to the chain's rank
+  Shape rowStride; // per leading dimension, in rows
+  bool laneBroadcast = false; // a single column spread over the row
+};
+struct PreparedChain {
+  std::vector<PreparedStep> steps;
+  Shape shape;
+  bool keepsZero = true;
+};
+
+/// An element of a tensor's row: the store, the row, the index in it.
+struct RowElement {
+  const RowStore *store;
+  int64_t row, element;
+};
+
+/// One matrix product: `rows` output rows, each the sum over K tiles k of
+/// (a vector of `a`) x (weight tile k, n).
+struct ProductPlan {
+  RowStore a;
+  int64_t rows = 0;
+  int64_t kTiles = 0;
+  int64_t firstOutRow = 0;
+  int64_t turn = 1; // K tiles installed at once, on distinct planes
+  /// Weight rows of K tile k (the rest of the array is zero).
+  std::function<int64_t(int64_t k)> tileRows;
+  /// Row r of weight tile (k, n).
+  std::function<InstrId(int64_t k, int64_t n, int64_t r)> weightRow;
+  /// The row and vector of `a` that output row m multiplies with K tile k,
+  /// or nothing when it is zero (a convolution tap in the padding).
+  std::function<std::optional<std::pair<int64_t, int64_t>>(int64_t m,
+                                                           int64_t k)>
+      aVector;
+};
+
+/// The MXM planes of one op, in the order its expansion installs weights
+/// (the `planes` attribute tile-assign-planes sets).
+class PlaneCursor {
+public:
+  PlaneCursor(mlir::Operation *op, std::optional<llvm::ArrayRef<int32_t>> planes)
+      : op(op), planes(planes.value_or(llvm::ArrayRef<int32_t>())) {}
+  int32_t next() {
+    assert(index < planes.size() && "planes checked before expansion");
+    return planes[index++];
+  }
+  /// Fails, naming the op, unless every plane was used: the op's expansion
+  /// and its install list (tile/MXMJobs.h) must agree.
+  mlir::LogicalResult finish() const {
+    if (index == planes.size())
+      return mlir::success();
+    return op->emitError("lists more planes than its expansion installs "
+                         "weights; run tile-assign-planes again");
+  }
+
+private:
+  mlir::Operation *op;
+  llvm::ArrayRef<int32_t> planes;
+  size_t index = 0;
+};
+
+class Expander {
+public:
+  Expander(mlir::func::FuncOp func, lpu::MachineProgram &program);
+
+  /// Expands every op of the function, in order.
+  mlir::LogicalResult run();
+
+  const ::lpu::TargetDesc &target;
+  mlir::MLIRContext *context;
+
+  //===--------------------------------------------------------------------===//
+  // Values and buffers
+  //===--------------------------------------------------------------------===//
+
+  /// The store of a tensor value; constants get a buffer on first use.
+  mlir::FailureOr<RowStore> store(mlir::Value value);
+  /// The store an op result is computed into: its graph output buffer, or
+  /// a scratch buffer (split by image rows if the layout pass said so).
+  RowStore resultStore(mlir::Value result);
+  /// Makes `result` another name for `source`'s store (the same rows), and
+  /// returns false if it cannot be: it must be written to a graph output
+  /// buffer of its own.
+  bool alias(mlir::Value result, mlir::Value source);
+  /// A fresh buffer, named after the op being expanded.
+  int32_t createBuffer(lpu::BufferKind kind, llvm::StringRef name,
+                       mlir::RankedTensorType type,
+                       mlir::ElementsAttr init = {});
+  RowStore wholeStore(int32_t buffer) const;
+  /// A scratch f32 buffer named after the op being expanded, + `suffix`.
+  int32_t scratch(llvm::ArrayRef<int64_t> shape, llvm::StringRef suffix);
+  /// A scratch tensor split into parts of whole groups of
+  /// `rowsPerGroup` rows, merged so there are no more parts than slices.
+  RowStore splitScratch(llvm::StringRef suffix, llvm::ArrayRef<int64_t> shape,
+                        int64_t rowsPerGroup);
+  /// An f32 constant buffer holding `values` as `shape`.
+  int32_t constant(llvm::StringRef suffix, llvm::ArrayRef<int64_t> shape,
+                   llvm::ArrayRef<float> values);
+  /// A one-element f32 constant, broadcast like an ONNX scalar (one buffer
+  /// per value and op).
+  int32_t scalarConstant(llvm::StringRef suffix, float value);
+  /// The [lanes, lanes] identity, whose rows are unit vectors.
+  int32_t identity();
+  /// A buffer name: the op's ONNX node (or `fallback`), + `suffix`.
+  std::string nameFor(llvm::StringRef fallback, llvm::StringRef suffix = "");
+
+  const lpu::MachineBuffer &buffer(int32_t index) const {
+    return program.buffers[index];
+  }
+  static Shape shapeOf(mlir::Value value) {
+    return Shape(mlir::cast<mlir::RankedTensorType>(value.getType()).getShape());
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Instructions
+  //===--------------------------------------------------------------------===//
+
+  InstrId read(int32_t buffer, int64_t offset);
+  /// Writes `value`, converted to the buffer's element type on the way.
+  void write(InstrId value, int32_t buffer, int64_t offset);
+  InstrId readRow(const RowStore &store, int64_t row, int64_t j);
+  void writeRow(InstrId value, const RowStore &store, int64_t row, int64_t j);
+  InstrId combine(StepKind kind, InstrId lhs, InstrId rhs);
+  InstrId apply(StepKind kind, float factor, InstrId value);
+  InstrId scaled(InstrId value, float factor);
+  InstrId distribute(InstrId value, int64_t lane, int64_t width);
+  InstrId shift(InstrId value, int64_t amount);
+  InstrId matmul(int32_t plane, InstrId input, InstrId addend = lpu::kNoInstr);
+  /// Loads `rows` f32 weight rows (`row(r)` is row r) on `plane` and
+  /// installs them, as array rows or, `transposed`, as array columns.
+  void loadAndInstall(int32_t plane, int64_t rows, bool transposed,
+                      llvm::function_ref<InstrId(int64_t r)> row);
+
+  //===--------------------------------------------------------------------===//
+  // Chains, gathers and products
+  //===--------------------------------------------------------------------===//
+
+  /// The chain's operands resolved to stores (`operands[i]` is operand i).
+  mlir::FailureOr<std::vector<ResolvedStep>>
+  resolveChain(llvm::ArrayRef<ChainStep> chain, mlir::ValueRange operands);
+  PreparedChain prepareChain(llvm::ArrayRef<ResolvedStep> steps,
+                             llvm::ArrayRef<int64_t> outShape);
+  /// The leading-dimension index of row `row` of `shape`.
+  static Shape rowIndex(llvm::ArrayRef<int64_t> shape, int64_t row);
+  /// Vector `j` of the output row at `index`, computed by `chain` from
+  /// `initial` (the value so far; none when the chain starts with an
+  /// operand). Padding lanes stay zero.
+  InstrId emitChainVector(const PreparedChain &chain,
+                          llvm::ArrayRef<int64_t> index, int64_t j,
+                          InstrId initial);
+  /// Computes `chain` into `out`, vector by vector.
+  void emitElementwise(const PreparedChain &chain, const RowStore &out);
+
+  /// A vector of `width` lanes gathered from tensor rows: `source(lane)`
+  /// says where output lane `lane` comes from, or nothing for a zero lane.
+  InstrId gatherLanes(
+      int64_t width,
+      llvm::function_ref<std::optional<RowElement>(int64_t lane)> source);
+  /// Writes `out` element by element: `source(flat, lane)` says which
+  /// tensor element output element `flat` (in lane `lane`) copies.
+  void emitElementMap(
+      const RowStore &out,
+      llvm::function_ref<std::optional<RowElement>(int64_t, int64_t)> source);
+
+  /// out = epilogue(sum_k a_k x W_k), K tiles in turns over `planes`.
+  void emitMatMul(const ProductPlan &plan, const PreparedChain &epilogue,
+                  const RowStore &out, PlaneCursor &planes);
+
+  /// A transpose that moves the innermost dimension, on the MXM.
+  void emitTransposeOnMXM(const RowStore &input, llvm::ArrayRef<int64_t> from,
+                          llvm::ArrayRef<int64_t> perm, const RowStore &out,
+                          llvm::ArrayRef<int64_t> to, PlaneCursor &planes);
+
+  /// The location of the op being expanded (diagnostics, origins).
+  mlir::Location location() const { return currentLoc; }
+
+  /// Constant weights stored tile by tile, by (constant, transposed), so
+  /// products sharing weights share the tiles.
+  llvm::DenseMap<std::pair<mlir::Value, unsigned>, llvm::SmallVector<int32_t>>
+      weightTiles;
+
+private:
+  InstrId emit(::lpu::Opcode opcode, llvm::ArrayRef<InstrId> operands,
+               uint32_t imm = 0);
+  mlir::LogicalResult expandOp(mlir::Operation *op);
+  int32_t constantBuffer(mlir::Value value, mlir::ElementsAttr data);
+
+  mlir::func::FuncOp func;
+  lpu::MachineProgram &program;
+  mlir::Location currentLoc;
+  int32_t currentOrigin = 0;
+  llvm::DenseMap<mlir::Value, RowStore> stores;
+  llvm::DenseMap<mlir::Value, int32_t> outputBuffers;
+  int32_t identityBuffer = -1;
+};
+
+//===----------------------------------------------------------------------===//
+// Op families
+//===----------------------------------------------------------------------===//
+
+mlir::LogicalResult expandMap(tile::MapOp op, Expander &x);
+mlir::LogicalResult expandMatMul(tile::MatMulOp op, Expander &x);
+mlir::LogicalResult expandConv(tile::ConvOp op, Expander &x);
+mlir::LogicalResult expandGlobalPool(tile::GlobalPoolOp op, Expander &x);
+mlir::LogicalResult expandPool(tile::PoolOp op, Expander &x);
+mlir::LogicalResult expandTranspose(tile::TransposeOp op, Expander &x);
+mlir::LogicalResult expandGather(tile::GatherOp op, Expander &x);
+mlir::LogicalResult expandReshape(tile::ReshapeOp op, Expander &x);
+mlir::LogicalResult expandConcat(tile::ConcatOp op, Expander &x);
+mlir::LogicalResult expandReduceRows(tile::ReduceRowsOp op, Expander &x);
+mlir::LogicalResult expandReduceLeading(tile::ReduceLeadingOp op, Expander &x);
+
+/// Expands a tile-level module's `func.func @main` into a program for the
+/// module's target.
+mlir::FailureOr<lpu::MachineProgram> expandToMachineProgram(mlir::ModuleOp module);
+
+} // namespace lpuc::tile_to_lpu
+
+#endif // LPU_COMPILER_CONVERSION_TILETOLPU_EXPANDER_H

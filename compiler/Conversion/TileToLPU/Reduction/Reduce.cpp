@@ -1,0 +1,206 @@
+//===- Reduce.cpp - Row and leading-axis reductions -----------------------===//
+
+#include "compiler/Conversion/TileToLPU/Expander.h"
+
+using namespace mlir;
+using namespace lpuc;
+using namespace lpuc::tile_to_lpu;
+using tile::ReduceKind;
+
+namespace {
+
+StepKind foldOf(ReduceKind kind) {
+  return kind == ReduceKind::Sum   ? StepKind::Add
+         : kind == ReduceKind::Max ? StepKind::Max
+                                   : StepKind::Min;
+}
+
+/// Sums each row of `in` into lane 0 of the same row of `out`, times
+/// `scale`, on the MXM: one weight row of `scale`s installed transposed is
+/// column 0 of the array (the rest zero), so one matmul sums a whole vector
+/// into lane 0, and a row's vectors accumulate on the plane.
+void emitRowSum(Expander &x, const RowStore &in, const RowStore &out,
+                float scale, PlaneCursor &planes) {
+  const int64_t lanes = x.target.lanes;
+  SmallVector<float> ones(lanes, scale);
+  int32_t weights = x.constant(".sum", {lanes}, ones);
+  int32_t plane = planes.next();
+  x.loadAndInstall(plane, 1, /*transposed=*/true,
+                   [&](int64_t) { return x.read(weights, 0); });
+  for (int64_t row = 0; row < in.rows; ++row) {
+    InstrId acc = lpuc::lpu::kNoInstr;
+    for (int64_t j = 0; j < in.vectorsPerRow; ++j)
+      acc = x.matmul(plane, x.readRow(in, row, j), acc);
+    x.writeRow(acc, out, row, 0);
+  }
+}
+
+/// A row's vectors combined lane-wise into one, its padding lanes (when
+/// the row only partly fills its last vector) first taking lane 0's value
+/// so they change no maximum or minimum.
+InstrId combineRowVectors(Expander &x, const RowStore &in, int64_t row,
+                          StepKind fold) {
+  const int64_t lanes = x.target.lanes;
+  InstrId acc = lpuc::lpu::kNoInstr;
+  for (int64_t j = 0; j < in.vectorsPerRow; ++j) {
+    int64_t width = std::min(lanes, in.rowLength - j * lanes);
+    InstrId v = x.readRow(in, row, j);
+    if (width < lanes && in.vectorsPerRow > 1) {
+      InstrId first = x.distribute(v, 0, lanes);
+      v = x.combine(StepKind::Add, v, x.shift(first, width));
+    }
+    acc = acc == lpuc::lpu::kNoInstr ? v : x.combine(fold, acc, v);
+  }
+  return acc;
+}
+
+/// Max or min of each row into lane 0 of `out`'s row, for blocks of up to
+/// `lanes` rows at a time on the MXM: the block's rows are installed
+/// transposed, so streaming unit vector e_k gives lane n = element k of
+/// row n, and a VXM chain over k leaves every row's extremum in its lane;
+/// one `sxm.distribute` per row moves it to lane 0. (Elements must be
+/// finite: the MXM multiplies the other rows' elements by zero.)
+void emitRowExtremum(Expander &x, const RowStore &in, ReduceKind kind,
+                     const RowStore &out, float scale, PlaneCursor &planes) {
+  const int64_t lanes = x.target.lanes;
+  const StepKind fold = foldOf(kind);
+  const int64_t elements = std::min(in.rowLength, lanes);
+  int32_t unit = x.identity();
+  const int64_t blocks = llvm::divideCeil(in.rows, lanes);
+  // Each block's extrema, staged: a streamed value reaches one consumer.
+  int32_t staged = x.scratch({blocks, lanes}, ".extrema");
+  for (int64_t block = 0; block < blocks; ++block) {
+    const int64_t first = block * lanes;
+    const int64_t rows = std::min(lanes, in.rows - first);
+    int32_t plane = planes.next();
+    x.loadAndInstall(plane, rows, /*transposed=*/true, [&](int64_t b) {
+      return combineRowVectors(x, in, first + b, fold);
+    });
+    InstrId acc = lpuc::lpu::kNoInstr;
+    for (int64_t k = 0; k < elements; ++k) {
+      InstrId column = x.matmul(plane, x.read(unit, k));
+      acc = acc == lpuc::lpu::kNoInstr ? column : x.combine(fold, acc, column);
+    }
+    x.write(acc, staged, block);
+    for (int64_t b = 0; b < rows; ++b) {
+      InstrId v = x.distribute(x.read(staged, block), b, 1);
+      if (scale != 1.0f)
+        v = x.scaled(v, scale);
+      x.writeRow(v, out, first + b, 0);
+    }
+  }
+}
+
+/// Max, min or sum of each row with log2(lanes) shift-and-combine steps on
+/// the SXM and VXM; padding lanes first take lane 0's value (max, min).
+void emitRowTree(Expander &x, const RowStore &in, ReduceKind kind,
+                 const RowStore &out, float scale) {
+  const int64_t lanes = x.target.lanes;
+  const StepKind fold = foldOf(kind);
+  // One staging buffer per step, so the steps' SRAM traffic spreads over as
+  // many MEM slices.
+  const int64_t treeSteps = llvm::Log2_64_Ceil(lanes);
+  SmallVector<int32_t> tree;
+  for (int64_t i = 0; i < treeSteps; ++i)
+    tree.push_back(x.scratch({in.rows, lanes}, ".tree" + std::to_string(i)));
+  for (int64_t row = 0; row < in.rows; ++row) {
+    InstrId acc = lpuc::lpu::kNoInstr;
+    for (int64_t j = 0; j < in.vectorsPerRow; ++j) {
+      int64_t width = std::min(lanes, in.rowLength - j * lanes);
+      InstrId v = x.readRow(in, row, j);
+      if (kind != ReduceKind::Sum && width < lanes) {
+        InstrId first = x.distribute(v, 0, lanes);
+        v = x.combine(StepKind::Add, v, x.shift(first, width));
+      }
+      acc = acc == lpuc::lpu::kNoInstr ? v : x.combine(fold, acc, v);
+    }
+    // Lane i covers lanes [i, i + span) after each step. Each step's input
+    // is staged in SRAM and read twice, since a value on a stream reaches
+    // one consumer (the scheduler would otherwise recompute the whole tree
+    // below it for the shifted copy).
+    int64_t span = 1, stepIndex = 0;
+    auto step = [&](int64_t amount) {
+      int32_t stage = tree[stepIndex++];
+      x.write(acc, stage, row);
+      InstrId kept = x.read(stage, row); // sequenced: a fixed op order
+      acc = x.combine(fold, kept, x.shift(x.read(stage, row), amount));
+    };
+    for (; 2 * span <= lanes; span *= 2)
+      step(-span);
+    if (span < lanes) // sums must not count a lane twice; max/min may
+      step(kind == ReduceKind::Sum ? -span : span - lanes);
+    if (scale != 1.0f)
+      acc = x.scaled(acc, scale);
+    x.writeRow(x.distribute(acc, 0, 1), out, row, 0);
+  }
+}
+
+} // namespace
+
+LogicalResult lpuc::tile_to_lpu::expandReduceRows(tile::ReduceRowsOp op,
+                                                  Expander &x) {
+  if (!op.getStrategy())
+    return op.emitError("has no `strategy`; run tile-choose-tiling first");
+  FailureOr<RowStore> input = x.store(op.getInput());
+  if (failed(input))
+    return failure();
+  RowStore out = x.resultStore(op.getResult());
+  const float scale = op.getScale().convertToFloat();
+  PlaneCursor planes(op, op.getPlanes());
+  switch (*op.getStrategy()) {
+  case tile::RowStrategy::MXMSum:
+  case tile::RowStrategy::MXMExtremum:
+    if (!op.getPlanes())
+      return op.emitError("has no `planes`; run tile-assign-planes first");
+    if (*op.getStrategy() == tile::RowStrategy::MXMSum)
+      emitRowSum(x, *input, out, scale, planes);
+    else
+      emitRowExtremum(x, *input, op.getKind(), out, scale, planes);
+    return planes.finish();
+  case tile::RowStrategy::ShiftTree:
+    emitRowTree(x, *input, op.getKind(), out, scale);
+    return success();
+  }
+  return success();
+}
+
+/// Each output row is a VXM chain over the input rows that differ only
+/// along the reduced axes.
+LogicalResult lpuc::tile_to_lpu::expandReduceLeading(tile::ReduceLeadingOp op,
+                                                     Expander &x) {
+  FailureOr<RowStore> input = x.store(op.getInput());
+  if (failed(input))
+    return failure();
+  Shape shape = Expander::shapeOf(op.getInput());
+  const int64_t rank = shape.size();
+  const StepKind fold = foldOf(op.getKind());
+  Shape kept(shape);
+  for (int64_t axis : op.getAxes())
+    kept[axis] = 1;
+  RowStore out = x.resultStore(op.getResult());
+  for (int64_t row = 0; row < out.rows; ++row) {
+    Shape index = Expander::rowIndex(kept, row);
+    for (int64_t j = 0; j < out.vectorsPerRow; ++j) {
+      InstrId acc = lpuc::lpu::kNoInstr;
+      Shape at(index);
+      for (bool more = true; more;) {
+        int64_t inRow = 0;
+        for (int64_t d = 0; d + 1 < rank; ++d)
+          inRow = inRow * shape[d] + at[d];
+        InstrId v = x.readRow(*input, inRow, j);
+        acc = acc == lpuc::lpu::kNoInstr ? v : x.combine(fold, acc, v);
+        more = false;
+        for (int64_t i = int64_t(op.getAxes().size()) - 1; i >= 0 && !more;
+             --i) {
+          int64_t d = op.getAxes()[i];
+          if (++at[d] < shape[d])
+            more = true;
+          else
+            at[d] = 0;
+        }
+      }
+      x.writeRow(acc, out, row, j);
+    }
+  }
+  return success();
+}

@@ -1,0 +1,219 @@
+//===- DataMovement.cpp - Gathers, reshapes, concatenation, transposes ----===//
+//
+// Element maps: each output vector gathers its runs of consecutive input
+// elements, each moved into place by SXM shifts and joined by VXM adds;
+// rows that map to whole rows are plain copies. Transposes that move the
+// innermost dimension run on the MXM.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/TileToLPU/Expander.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace lpuc;
+using namespace lpuc::tile_to_lpu;
+
+namespace {
+
+/// Writes `out` (of `outShape`) from `in` (of `inShape`) by multi-indices:
+/// `map(outIndex, inIndex)` fills the input index, or returns false for
+/// padding, which is zero or lane `lane` of `padding` (a row of equal
+/// values).
+void emitIndexMap(
+    Expander &x, const RowStore &in, ArrayRef<int64_t> inShape,
+    const RowStore &out, ArrayRef<int64_t> outShape,
+    function_ref<bool(ArrayRef<int64_t>, MutableArrayRef<int64_t>)> map,
+    const RowStore *padding = nullptr) {
+  Shape outIndex(outShape.size()), inIndex(inShape.size());
+  x.emitElementMap(
+      out, [&](int64_t flat, int64_t lane) -> std::optional<RowElement> {
+        for (int64_t d = int64_t(outShape.size()) - 1; d >= 0; --d) {
+          outIndex[d] = flat % outShape[d];
+          flat /= outShape[d];
+        }
+        if (!map(outIndex, inIndex)) {
+          if (!padding)
+            return std::nullopt;
+          return RowElement{padding, 0, lane};
+        }
+        int64_t element = 0;
+        for (size_t d = 0; d < inShape.size(); ++d)
+          element = element * inShape[d] + inIndex[d];
+        return RowElement{&in, element / in.rowLength,
+                          element % in.rowLength};
+      });
+}
+
+/// Copies `in` into `out`, which holds the same elements in the same order:
+/// output row r holds the flat elements [r * rowLength, (r + 1) *
+/// rowLength).
+void emitRelayout(Expander &x, const RowStore &in, const RowStore &out) {
+  const int64_t lanes = x.target.lanes;
+  for (int64_t row = 0; row < out.rows; ++row)
+    for (int64_t j = 0; j < out.vectorsPerRow; ++j) {
+      int64_t width = std::min(lanes, out.rowLength - j * lanes);
+      int64_t flat = row * out.rowLength + j * lanes;
+      InstrId gathered = x.gatherLanes(
+          width, [&](int64_t lane) -> std::optional<RowElement> {
+            return RowElement{&in, (flat + lane) / in.rowLength,
+                              (flat + lane) % in.rowLength};
+          });
+      x.writeRow(gathered, out, row, j);
+    }
+}
+
+} // namespace
+
+LogicalResult lpuc::tile_to_lpu::expandGather(tile::GatherOp op,
+                                              Expander &x) {
+  FailureOr<RowStore> input = x.store(op.getInput());
+  if (failed(input))
+    return failure();
+  // A non-zero pad value fills a row of lanes the padding copies from: a
+  // constant, or the run-time scalar spread over the lanes once.
+  std::optional<RowStore> padding;
+  if (Value value = op.getPadding()) {
+    const int64_t lanes = x.target.lanes;
+    auto constant = value.getDefiningOp<arith::ConstantOp>();
+    std::optional<std::vector<uint32_t>> fill;
+    if (constant)
+      fill = lpuc::lpu::readLaneWords(cast<ElementsAttr>(constant.getValue()));
+    if (fill) {
+      SmallVector<float> row(lanes, ::lpu::wordToFloat((*fill)[0]));
+      padding = x.wholeStore(x.constant(".pad", {lanes}, row));
+    } else {
+      FailureOr<RowStore> scalar = x.store(value);
+      if (failed(scalar))
+        return failure();
+      int32_t spread = x.scratch({lanes}, ".pad");
+      x.write(x.distribute(x.readRow(*scalar, 0, 0), 0, lanes), spread, 0);
+      padding = x.wholeStore(spread);
+    }
+  }
+  Shape in = Expander::shapeOf(op.getInput()),
+        outShape = Expander::shapeOf(op.getResult());
+  ArrayRef<int64_t> first = op.getFirst(), count = op.getCount();
+  SmallVector<ArrayRef<int64_t>> tables;
+  for (Attribute table : op.getTables())
+    tables.push_back(cast<DenseI64ArrayAttr>(table).asArrayRef());
+  RowStore out = x.resultStore(op.getResult());
+  emitIndexMap(
+      x, *input, in, out, outShape,
+      [&](ArrayRef<int64_t> o, MutableArrayRef<int64_t> i) {
+        for (size_t d = 0; d < in.size(); ++d) {
+          int64_t flat = 0;
+          for (int64_t e = first[d]; e < first[d] + count[d]; ++e)
+            flat = flat * outShape[e] + o[e];
+          i[d] = tables[d][flat];
+          if (i[d] < 0)
+            return false;
+        }
+        return true;
+      },
+      padding ? &*padding : nullptr);
+  return success();
+}
+
+/// A reshape that keeps the innermost dimension keeps every row: its result
+/// is the same store (copied only into a graph output of its own).
+LogicalResult lpuc::tile_to_lpu::expandReshape(tile::ReshapeOp op,
+                                               Expander &x) {
+  FailureOr<RowStore> input = x.store(op.getInput());
+  if (failed(input))
+    return failure();
+  if (op.keepsRows() && x.alias(op.getResult(), op.getInput()))
+    return success();
+  emitRelayout(x, *input, x.resultStore(op.getResult()));
+  return success();
+}
+
+/// Along the innermost axis each output vector gathers its segments from the
+/// inputs; along another axis whole rows are copied.
+LogicalResult lpuc::tile_to_lpu::expandConcat(tile::ConcatOp op,
+                                              Expander &x) {
+  Shape out = Expander::shapeOf(op.getResult());
+  const int64_t rank = out.size(), lanes = x.target.lanes;
+  const int64_t axis = op.getAxis();
+  SmallVector<RowStore> inputs;
+  SmallVector<Shape> shapes;
+  for (Value input : op.getInputs()) {
+    FailureOr<RowStore> store = x.store(input);
+    if (failed(store))
+      return failure();
+    inputs.push_back(*store);
+    shapes.push_back(Expander::shapeOf(input));
+  }
+  RowStore result = x.resultStore(op.getResult());
+  // Which input holds position p along the axis, and where in it.
+  auto locateOnAxis = [&](int64_t p) {
+    size_t i = 0;
+    while (p >= shapes[i][axis]) {
+      p -= shapes[i][axis];
+      ++i;
+    }
+    return std::make_pair(i, p);
+  };
+  auto rowOf = [&](ArrayRef<int64_t> shape, ArrayRef<int64_t> index) {
+    int64_t row = 0;
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      row = row * shape[d] + index[d];
+    return row;
+  };
+  for (int64_t row = 0; row < result.rows; ++row) {
+    Shape index = Expander::rowIndex(out, row);
+    if (axis != rank - 1) {
+      auto [i, p] = locateOnAxis(index[axis]);
+      Shape inIndex(index);
+      inIndex[axis] = p;
+      int64_t inRow = rowOf(shapes[i], inIndex);
+      for (int64_t j = 0; j < result.vectorsPerRow; ++j)
+        x.writeRow(x.readRow(inputs[i], inRow, j), result, row, j);
+      continue;
+    }
+    for (int64_t j = 0; j < result.vectorsPerRow; ++j) {
+      int64_t width = std::min(lanes, out.back() - j * lanes);
+      InstrId gathered = x.gatherLanes(
+          width, [&](int64_t lane) -> std::optional<RowElement> {
+            auto [i, element] = locateOnAxis(j * lanes + lane);
+            return RowElement{&inputs[i], rowOf(shapes[i], index), element};
+          });
+      x.writeRow(gathered, result, row, j);
+    }
+  }
+  return success();
+}
+
+/// One that keeps the innermost dimension copies whole rows.
+LogicalResult lpuc::tile_to_lpu::expandTranspose(tile::TransposeOp op,
+                                                 Expander &x) {
+  Shape from = Expander::shapeOf(op.getInput()),
+        to = Expander::shapeOf(op.getResult());
+  ArrayRef<int64_t> perm = op.getPerm();
+  const int64_t rank = from.size();
+  FailureOr<RowStore> input = x.store(op.getInput());
+  if (failed(input))
+    return failure();
+  RowStore out = x.resultStore(op.getResult());
+  if (rank > 0 && op.movesLanes()) {
+    if (!op.getPlanes())
+      return op.emitError("has no `planes`; run tile-assign-planes first");
+    PlaneCursor planes(op, op.getPlanes());
+    x.emitTransposeOnMXM(*input, from, perm, out, to, planes);
+    return planes.finish();
+  }
+  // Row strides of the input's leading dimensions.
+  Shape inStride(std::max<int64_t>(rank - 1, 0), 1);
+  for (int64_t d = rank - 3; d >= 0; --d)
+    inStride[d] = inStride[d + 1] * from[d + 1];
+  for (int64_t row = 0; row < out.rows; ++row) {
+    Shape index = rank ? Expander::rowIndex(to, row) : Shape();
+    int64_t inRow = 0;
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      inRow += index[d] * inStride[perm[d]];
+    for (int64_t j = 0; j < out.vectorsPerRow; ++j)
+      x.writeRow(x.readRow(*input, inRow, j), out, row, j);
+  }
+  return success();
+}

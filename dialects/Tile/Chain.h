@@ -1,0 +1,101 @@
+//===- Chain.h - Element-wise chains of tile ops ----------------*- C++ -*-===//
+//
+// An element-wise chain is a list of steps applied to one running value per
+// element: an operand starts it, later operands combine into it, and lane
+// functions apply to it. tile.map is a chain; tile.matmul and tile.conv end
+// with one (their epilogue, whose running value starts as the product). The
+// VXM computes a chain vector by vector, on the streams, in one trip.
+//
+// In ops, a chain is two attributes: `steps` (kind and operand index per
+// step) and `factors` (one per step).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LPU_DIALECTS_TILE_CHAIN_H
+#define LPU_DIALECTS_TILE_CHAIN_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/OpImplementation.h"
+
+#include <optional>
+
+namespace lpuc::tile {
+
+enum class StepKind : int32_t {
+  // Operand steps: `First` starts the chain, the rest combine into it.
+  First,
+  Add,
+  Sub,
+  Mul,
+  Max,
+  Min,
+  Div,
+  Pow,
+  Equal,
+  Less,
+  Greater,
+  // Lane functions.
+  Relu,
+  Abs,
+  Exp,
+  Log,
+  Tanh,
+  Sigmoid,
+  Erf,
+  Sqrt,
+  Reciprocal,
+  Scale, // times `factor`
+};
+
+struct ChainStep {
+  StepKind kind = StepKind::First;
+  int32_t operand = -1; // operand steps: which input
+  float factor = 1.0f;  // operand steps: the operand's factor; Scale: its own
+
+  static ChainStep operandStep(int32_t operand,
+                               StepKind kind = StepKind::First,
+                               float factor = 1.0f) {
+    return {kind, operand, factor};
+  }
+  static ChainStep apply(StepKind kind, float factor = 1.0f) {
+    return {kind, -1, factor};
+  }
+  bool isOperand() const { return kind <= StepKind::Greater; }
+  /// Whether the step keeps zero lanes zero (so padding stays zero).
+  bool keepsZero() const;
+  bool operator==(const ChainStep &o) const {
+    return kind == o.kind && operand == o.operand && factor == o.factor;
+  }
+};
+
+using Chain = llvm::SmallVector<ChainStep, 4>;
+
+/// The chain stored in a pair of `steps` / `factors` attributes.
+Chain getChain(llvm::ArrayRef<int32_t> steps, llvm::ArrayRef<float> factors);
+/// The attributes that store `chain`.
+std::pair<mlir::DenseI32ArrayAttr, mlir::DenseF32ArrayAttr>
+getChainAttrs(mlir::Builder &builder, llvm::ArrayRef<ChainStep> chain);
+
+/// The keyword of a step kind in the printed form ("in", "add", "relu" ...).
+llvm::StringRef stringifyStepKind(StepKind kind);
+std::optional<StepKind> symbolizeStepKind(llvm::StringRef keyword);
+
+/// Checks a chain's structure: a tile.map's starts with exactly one
+/// `First` step (`isEpilogue` false); an epilogue has none. Operand indices
+/// must be below `numOperands`.
+mlir::LogicalResult verifyChain(mlir::Operation *op,
+                                llvm::ArrayRef<ChainStep> chain,
+                                unsigned numOperands, bool isEpilogue);
+
+} // namespace lpuc::tile
+
+// The `custom<Chain>($steps, $factors)` assembly directive:
+// `[in0, add in1 * 0.5, relu, scale 2.0]`.
+mlir::ParseResult parseChain(mlir::OpAsmParser &parser,
+                             mlir::DenseI32ArrayAttr &steps,
+                             mlir::DenseF32ArrayAttr &factors);
+void printChain(mlir::OpAsmPrinter &printer, mlir::Operation *op,
+                mlir::DenseI32ArrayAttr steps, mlir::DenseF32ArrayAttr factors);
+
+#endif // LPU_DIALECTS_TILE_CHAIN_H

@@ -1,0 +1,107 @@
+//===- MXMJobs.cpp - The weight installs a tile op makes ------------------===//
+
+#include "dialects/Tile/MXMJobs.h"
+
+#include "lpu/Layout.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace lpuc::tile;
+
+namespace {
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// The turns of one product (Expander::emitMatMul): for each output column
+/// tile, the K tiles `turn` at a time; every install streams `rows` rows.
+void appendProductTurns(SmallVectorImpl<MXMTurn> &turns, int64_t columnTiles,
+                        int64_t kTiles, int64_t turn, int64_t rows,
+                        function_ref<int64_t(int64_t k)> tileRows) {
+  for (int64_t n = 0; n < columnTiles; ++n)
+    for (int64_t first = 0; first < kTiles; first += turn) {
+      MXMTurn group;
+      for (int64_t k = first; k < std::min(kTiles, first + turn); ++k)
+        group.push_back({tileRows(k), tileRows(k) + rows});
+      turns.push_back(std::move(group));
+    }
+}
+
+::lpu::TensorLayout layoutOf(Value value, const ::lpu::TargetDesc &target) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(value.getType()).getShape();
+  return ::lpu::layoutFor(shape.data(), shape.size(), target.lanes);
+}
+
+} // namespace
+
+SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
+                                             const ::lpu::TargetDesc &target) {
+  const int64_t lanes = target.lanes;
+  SmallVector<MXMTurn> turns;
+  TypeSwitch<Operation *>(op)
+      .Case([&](MatMulOp op) {
+        const int64_t K = op.getK();
+        for (size_t i = 0; i < op.getBatches().size(); i += 3)
+          appendProductTurns(turns, ceilDiv(op.getN(), lanes),
+                             ceilDiv(K, lanes), op.getTurn().value_or(1),
+                             op.getM(), [&](int64_t k) {
+                               return std::min(lanes, K - k * lanes);
+                             });
+      })
+      .Case([&](ConvOp op) {
+        ArrayRef<int64_t> y =
+            cast<RankedTensorType>(op.getResult().getType()).getShape();
+        const int64_t C =
+            cast<RankedTensorType>(op.getInput().getType()).getShape()[3];
+        const int64_t cChunks = ceilDiv(C, lanes);
+        const int64_t taps = op.getKernel()[0] * op.getKernel()[1];
+        appendProductTurns(turns, ceilDiv(y[3], lanes), taps * cChunks,
+                           op.getTurn().value_or(1), y[0] * y[1] * y[2],
+                           [&](int64_t k) {
+                             return std::min(lanes, C - (k % cChunks) * lanes);
+                           });
+      })
+      .Case([&](GlobalPoolOp op) {
+        ArrayRef<int64_t> x =
+            cast<RankedTensorType>(op.getInput().getType()).getShape();
+        const int64_t pixels = x[1] * x[2];
+        for (int64_t n = 0; n < x[0]; ++n)
+          appendProductTurns(turns, ceilDiv(x[3], lanes),
+                             ceilDiv(pixels, lanes), op.getTurn().value_or(1),
+                             /*rows=*/1, [&](int64_t k) {
+                               return std::min(lanes, pixels - k * lanes);
+                             });
+      })
+      .Case([&](TransposeOp op) {
+        if (!op.movesLanes())
+          return;
+        ArrayRef<int64_t> from =
+            cast<RankedTensorType>(op.getInput().getType()).getShape();
+        const int64_t rank = from.size(), a = op.getPerm().back();
+        int64_t combinations = 1;
+        for (int64_t d = 0; d < rank; ++d)
+          if (d != a && d != rank - 1)
+            combinations *= from[d];
+        for (int64_t c = 0; c < combinations; ++c)
+          for (int64_t tile = 0; tile * lanes < from[a]; ++tile) {
+            int64_t rows = std::min(lanes, from[a] - tile * lanes);
+            for (int64_t j = 0; j * lanes < from[rank - 1]; ++j) {
+              int64_t width = std::min(lanes, from[rank - 1] - j * lanes);
+              turns.push_back({{rows, rows + width}});
+            }
+          }
+      })
+      .Case([&](ReduceRowsOp op) {
+        ::lpu::TensorLayout in = layoutOf(op.getInput(), target);
+        if (op.getStrategy() == RowStrategy::MXMSum) {
+          turns.push_back({{1, 1 + in.numVectors()}});
+        } else if (op.getStrategy() == RowStrategy::MXMExtremum) {
+          const int64_t elements = std::min(in.rowLength, lanes);
+          for (int64_t first = 0; first < in.rows; first += lanes) {
+            int64_t rows = std::min(lanes, in.rows - first);
+            turns.push_back({{rows, rows + elements}});
+          }
+        }
+      });
+  return turns;
+}

@@ -1,0 +1,32 @@
+//===- MXMJobs.h - The weight installs a tile op makes ----------*- C++ -*-===//
+//
+// Which MXM plane holds which weights is decided by tile-assign-planes and
+// followed by the expansion. Both need the same list of installs per op:
+// this is it, in expansion order.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LPU_DIALECTS_TILE_MXMJOBS_H
+#define LPU_DIALECTS_TILE_MXMJOBS_H
+
+#include "dialects/Tile/TileOps.h"
+
+namespace lpuc::tile {
+
+/// One weight install and the products that stream through it.
+struct MXMJob {
+  int64_t rows = 0; // weight rows installed
+  int64_t work = 0; // issue cycles on the plane: loads and products
+};
+/// Installs made at once, each on a different plane (a turn of K tiles
+/// whose partial sums flow from plane to plane).
+using MXMTurn = llvm::SmallVector<MXMJob, 4>;
+
+/// The installs `op`'s expansion makes, in order; empty for an op that does
+/// not use the MXM. Products need their `turn` set.
+llvm::SmallVector<MXMTurn> getMXMTurns(mlir::Operation *op,
+                                       const ::lpu::TargetDesc &target);
+
+} // namespace lpuc::tile
+
+#endif // LPU_DIALECTS_TILE_MXMJOBS_H

@@ -1,0 +1,541 @@
+//===- TileOps.cpp - The tile dialect -------------------------------------===//
+
+#include "dialects/Tile/TileOps.h"
+
+#include "dialects/LPU/LPUOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "mlir/IR/OpImplementation.h"
+
+#include <numeric>
+
+using namespace mlir;
+using namespace lpuc::tile;
+
+#include "dialects/Tile/TileDialect.cpp.inc"
+#include "dialects/Tile/TileEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/Tile/TileAttrs.cpp.inc"
+
+#define GET_OP_CLASSES
+#include "dialects/Tile/TileOps.cpp.inc"
+
+void TileDialect::initialize() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dialects/Tile/TileAttrs.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "dialects/Tile/TileOps.cpp.inc"
+      >();
+}
+
+LogicalResult TileDialect::verifyOperationAttribute(Operation *op,
+                                                    NamedAttribute attr) {
+  if (attr.getName() == kTargetAttrName) {
+    if (!isa<ModuleOp>(op) || !isa<StringAttr>(attr.getValue()))
+      return op->emitError("'") << kTargetAttrName
+                                << "' names a target on a module";
+    return success();
+  }
+  if (attr.getName() == kSplitRowsAttrName) {
+    auto rows = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!rows || rows.getInt() < 1 || op->getNumResults() != 1 ||
+        !isa<RankedTensorType>(op->getResult(0).getType()))
+      return op->emitError("'")
+             << kSplitRowsAttrName
+             << "' is a positive row count on an op with one tensor result";
+    return success();
+  }
+  return op->emitError("unknown tile attribute '") << attr.getName() << "'";
+}
+
+const ::lpu::TargetDesc *lpuc::tile::getTarget(Operation *op) {
+  auto module = isa<ModuleOp>(op) ? cast<ModuleOp>(op)
+                                  : op->getParentOfType<ModuleOp>();
+  auto name = module ? module->getAttrOfType<StringAttr>(kTargetAttrName)
+                     : StringAttr();
+  if (!name) {
+    op->emitError("the module names no target (attribute '")
+        << kTargetAttrName << "'; convert-onnx-to-tile sets it)";
+    return nullptr;
+  }
+  const ::lpu::TargetDesc *target = lpuc::lpu::findTarget(name.getValue());
+  if (!target)
+    op->emitError("unknown target '") << name.getValue() << "'";
+  return target;
+}
+
+//===----------------------------------------------------------------------===//
+// Chains
+//===----------------------------------------------------------------------===//
+
+namespace {
+constexpr std::pair<StepKind, llvm::StringLiteral> kStepKeywords[] = {
+    {StepKind::First, "in"},         {StepKind::Add, "add"},
+    {StepKind::Sub, "sub"},          {StepKind::Mul, "mul"},
+    {StepKind::Max, "max"},          {StepKind::Min, "min"},
+    {StepKind::Div, "div"},          {StepKind::Pow, "pow"},
+    {StepKind::Equal, "eq"},         {StepKind::Less, "lt"},
+    {StepKind::Greater, "gt"},       {StepKind::Relu, "relu"},
+    {StepKind::Abs, "abs"},          {StepKind::Exp, "exp"},
+    {StepKind::Log, "log"},          {StepKind::Tanh, "tanh"},
+    {StepKind::Sigmoid, "sigmoid"},  {StepKind::Erf, "erf"},
+    {StepKind::Sqrt, "sqrt"},        {StepKind::Reciprocal, "reciprocal"},
+    {StepKind::Scale, "scale"},
+};
+} // namespace
+
+StringRef lpuc::tile::stringifyStepKind(StepKind kind) {
+  for (const auto &[k, keyword] : kStepKeywords)
+    if (k == kind)
+      return keyword;
+  return "?";
+}
+
+std::optional<StepKind> lpuc::tile::symbolizeStepKind(StringRef keyword) {
+  for (const auto &[k, word] : kStepKeywords)
+    if (word == keyword)
+      return k;
+  return std::nullopt;
+}
+
+bool ChainStep::keepsZero() const {
+  if (isOperand())
+    return kind != StepKind::Div && kind != StepKind::Pow &&
+           kind != StepKind::Equal;
+  return kind != StepKind::Exp && kind != StepKind::Log &&
+         kind != StepKind::Sigmoid && kind != StepKind::Reciprocal;
+}
+
+Chain lpuc::tile::getChain(ArrayRef<int32_t> steps, ArrayRef<float> factors) {
+  Chain chain;
+  for (size_t i = 0; 2 * i + 1 < steps.size() && i < factors.size(); ++i)
+    chain.push_back(
+        {static_cast<StepKind>(steps[2 * i]), steps[2 * i + 1], factors[i]});
+  return chain;
+}
+
+std::pair<DenseI32ArrayAttr, DenseF32ArrayAttr>
+lpuc::tile::getChainAttrs(Builder &builder, ArrayRef<ChainStep> chain) {
+  SmallVector<int32_t> steps;
+  SmallVector<float> factors;
+  for (const ChainStep &step : chain) {
+    steps.append({static_cast<int32_t>(step.kind), step.operand});
+    factors.push_back(step.factor);
+  }
+  return {builder.getDenseI32ArrayAttr(steps),
+          builder.getDenseF32ArrayAttr(factors)};
+}
+
+LogicalResult lpuc::tile::verifyChain(Operation *op, ArrayRef<ChainStep> chain,
+                                      unsigned numOperands, bool isEpilogue) {
+  for (auto [i, step] : llvm::enumerate(chain)) {
+    if (step.kind < StepKind::First || step.kind > StepKind::Scale)
+      return op->emitOpError("chain step ") << i << " has no valid kind";
+    bool first = step.kind == StepKind::First;
+    if (first != (!isEpilogue && i == 0))
+      return op->emitOpError(isEpilogue
+                                 ? "an epilogue continues the product's value: "
+                                   "no step may start a chain"
+                                 : "a chain starts with one operand (`inN`) "
+                                   "and only there");
+    if (step.isOperand() &&
+        (step.operand < 0 || step.operand >= int32_t(numOperands)))
+      return op->emitOpError("chain step ")
+             << i << " names operand " << step.operand << " of "
+             << numOperands;
+    if (!step.isOperand() && step.operand != -1)
+      return op->emitOpError("chain step ") << i << " takes no operand";
+  }
+  if (!isEpilogue && chain.empty())
+    return op->emitOpError("needs a chain of at least one step");
+  return success();
+}
+
+ParseResult parseChain(OpAsmParser &parser, DenseI32ArrayAttr &steps,
+                       DenseF32ArrayAttr &factors) {
+  Chain chain;
+  auto parseStep = [&]() -> ParseResult {
+    StringRef keyword;
+    SMLoc at = parser.getCurrentLocation();
+    if (parser.parseKeyword(&keyword))
+      return failure();
+    // `in0` lexes as one keyword: the operand that starts the chain.
+    unsigned number;
+    std::optional<StepKind> kind =
+        keyword.starts_with("in") && !keyword.drop_front(2).getAsInteger(10, number)
+            ? std::optional(StepKind::First)
+            : symbolizeStepKind(keyword);
+    if (!kind || keyword == "in")
+      return parser.emitError(at, "unknown chain step '") << keyword << "'";
+    ChainStep step;
+    step.kind = *kind;
+    if (*kind == StepKind::Scale) {
+      double factor;
+      if (parser.parseFloat(factor))
+        return failure();
+      step.factor = float(factor);
+    } else if (step.isOperand()) {
+      // `inN` starts a chain; a combining step names its operand after it.
+      StringRef name = keyword;
+      if (*kind != StepKind::First) {
+        SMLoc operandAt = parser.getCurrentLocation();
+        if (parser.parseKeyword(&name))
+          return failure();
+        if (!name.starts_with("in"))
+          return parser.emitError(operandAt, "expected an operand `inN`");
+      }
+      if (name.drop_front(2).getAsInteger(10, step.operand))
+        return parser.emitError(at, "expected an operand number after `in`");
+      if (succeeded(parser.parseOptionalStar())) {
+        double factor;
+        if (parser.parseFloat(factor))
+          return failure();
+        step.factor = float(factor);
+      }
+    }
+    chain.push_back(step);
+    return success();
+  };
+  if (parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Square,
+                                     parseStep))
+    return failure();
+  Builder builder(parser.getContext());
+  std::tie(steps, factors) = getChainAttrs(builder, chain);
+  return success();
+}
+
+void printChain(OpAsmPrinter &printer, Operation *,
+                DenseI32ArrayAttr steps, DenseF32ArrayAttr factors) {
+  printer << "[";
+  llvm::interleaveComma(
+      getChain(steps.asArrayRef(), factors.asArrayRef()), printer,
+      [&](const ChainStep &step) {
+        if (step.kind == StepKind::First) {
+          printer << "in" << step.operand;
+        } else {
+          printer << stringifyStepKind(step.kind);
+          if (step.isOperand())
+            printer << " in" << step.operand;
+        }
+        if (step.kind == StepKind::Scale ||
+            (step.isOperand() && step.factor != 1.0f)) {
+          printer << (step.kind == StepKind::Scale ? " " : " * ");
+          printer.printFloat(APFloat(step.factor));
+        }
+      });
+  printer << "]";
+}
+
+Chain lpuc::tile::getChain(MapOp op) {
+  return getChain(op.getSteps(), op.getFactors());
+}
+Chain lpuc::tile::getEpilogue(MatMulOp op) {
+  return getChain(op.getSteps(), op.getFactors());
+}
+Chain lpuc::tile::getEpilogue(ConvOp op) {
+  return getChain(op.getSteps(), op.getFactors());
+}
+
+//===----------------------------------------------------------------------===//
+// Verifiers
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+ArrayRef<int64_t> shapeOf(Value value) {
+  return cast<RankedTensorType>(value.getType()).getShape();
+}
+
+/// Whether `shape` broadcasts (NumPy) to `to`.
+bool broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> to) {
+  if (shape.size() > to.size())
+    return false;
+  size_t lead = to.size() - shape.size();
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (shape[d] != 1 && shape[d] != to[lead + d])
+      return false;
+  return true;
+}
+
+LogicalResult verifyWindow(Operation *op, ArrayRef<int64_t> kernel,
+                           ArrayRef<int64_t> strides,
+                           ArrayRef<int64_t> dilations,
+                           ArrayRef<int64_t> padBegin) {
+  for (ArrayRef<int64_t> a : {kernel, strides, dilations, padBegin})
+    if (a.size() != 2)
+      return op->emitOpError("window attributes have two values (H, W)");
+  for (int i = 0; i < 2; ++i)
+    if (kernel[i] < 1 || strides[i] < 1 || dilations[i] < 1)
+      return op->emitOpError("kernel, strides and dilations must be positive");
+  return success();
+}
+
+LogicalResult verifyNHWC(Operation *op, Value value, StringRef what) {
+  if (shapeOf(value).size() != 4)
+    return op->emitOpError(what) << " must be [N, H, W, C]";
+  return success();
+}
+
+} // namespace
+
+LogicalResult MapOp::verify() {
+  if (getSteps().size() != 2 * getFactors().size())
+    return emitOpError("needs two `steps` entries per factor");
+  if (failed(verifyChain(*this, getChain(*this), getInputs().size(),
+                         /*isEpilogue=*/false)))
+    return failure();
+  for (Value input : getInputs())
+    if (!broadcastsTo(shapeOf(input), shapeOf(getResult())))
+      return emitOpError("operand of type ")
+             << input.getType() << " does not broadcast to "
+             << getResult().getType();
+  return success();
+}
+
+LogicalResult MatMulOp::verify() {
+  if (getSteps().size() != 2 * getFactors().size())
+    return emitOpError("needs two `steps` entries per factor");
+  if (failed(verifyChain(*this, getEpilogue(*this), getExtras().size(),
+                         /*isEpilogue=*/true)))
+    return failure();
+  const int64_t m = getM(), k = getK(), n = getN();
+  auto elements = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getNumElements();
+  };
+  ArrayRef<int64_t> a = shapeOf(getA()), b = shapeOf(getB());
+  if (a.empty() || a.back() != k)
+    return emitOpError("A's rows must have k = ") << k << " elements";
+  const int64_t aRows = elements(getA()) / k;
+  const int64_t bRows = getTransposeB() ? k : elements(getB()) / n;
+  if (b.size() < 2 || (getTransposeB() ? b.size() != 2 || b[0] != n ||
+                                             b[1] != k
+                                       : b.back() != n))
+    return emitOpError("B must be [..., k, n] (or [n, k] with transpose_b)");
+  const int64_t outRows = elements(getResult()) / n;
+  if (shapeOf(getResult()).back() != n)
+    return emitOpError("the result's rows must have n = ") << n << " elements";
+  ArrayRef<int64_t> batches = getBatches();
+  if (batches.empty() || batches.size() % 3)
+    return emitOpError("`batches` lists (a, b, out) row triples");
+  for (size_t i = 0; i < batches.size(); i += 3)
+    if (batches[i] < 0 || batches[i] + m > aRows || batches[i + 1] < 0 ||
+        batches[i + 1] + k > bRows || batches[i + 2] < 0 ||
+        batches[i + 2] + m > outRows)
+      return emitOpError("batch ") << i / 3 << " is outside its operands";
+  for (Value extra : getExtras())
+    if (!broadcastsTo(shapeOf(extra), shapeOf(getResult())))
+      return emitOpError("epilogue operand of type ")
+             << extra.getType() << " does not broadcast to the result";
+  return success();
+}
+
+LogicalResult ConvOp::verify() {
+  if (getSteps().size() != 2 * getFactors().size())
+    return emitOpError("needs two `steps` entries per factor");
+  if (failed(verifyChain(*this, getEpilogue(*this), getExtras().size(),
+                         /*isEpilogue=*/true)) ||
+      failed(verifyNHWC(*this, getInput(), "the input")) ||
+      failed(verifyNHWC(*this, getResult(), "the result")) ||
+      failed(verifyWindow(*this, getKernel(), getStrides(), getDilations(),
+                          getPadBegin())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(getInput()), y = shapeOf(getResult()),
+                    w = shapeOf(getWeights());
+  const int64_t C = x[3], F = y[3], g = getGroup();
+  if (g < 1 || C % g || F % g)
+    return emitOpError("group ") << g << " does not divide the " << C
+                                 << " input and " << F << " output channels";
+  SmallVector<int64_t> want;
+  if (getTapMajor())
+    want = {getKernel()[0], getKernel()[1], C, F};
+  else if (getTransposed())
+    want = {C, F / g, getKernel()[0], getKernel()[1]};
+  else
+    want = {F, C / g, getKernel()[0], getKernel()[1]};
+  if (w != ArrayRef<int64_t>(want))
+    return emitOpError("weights must be [")
+           << llvm::make_range(want.begin(), want.end()) << "]";
+  if (getTapMajor() && g != 1)
+    return emitOpError("weights computed at run time need group 1");
+  if (x[0] != y[0])
+    return emitOpError("input and result batch sizes differ");
+  for (Value extra : getExtras())
+    if (!broadcastsTo(shapeOf(extra), y))
+      return emitOpError("epilogue operand of type ")
+             << extra.getType() << " does not broadcast to the result";
+  return success();
+}
+
+LogicalResult GlobalPoolOp::verify() {
+  if (failed(verifyNHWC(*this, getInput(), "the input")))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(getInput()), y = shapeOf(getResult());
+  if (y != ArrayRef<int64_t>({x[0], 1, 1, x[3]}))
+    return emitOpError("the result must be [N, 1, 1, C]");
+  return success();
+}
+
+LogicalResult PoolOp::verify() {
+  if (failed(verifyNHWC(*this, getInput(), "the input")) ||
+      failed(verifyNHWC(*this, getResult(), "the result")) ||
+      failed(verifyWindow(*this, getKernel(), getStrides(), getDilations(),
+                          getPadBegin())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(getInput()), y = shapeOf(getResult());
+  if (x[0] != y[0] || x[3] != y[3])
+    return emitOpError("pooling keeps the batch and channel sizes");
+  return success();
+}
+
+bool TransposeOp::movesLanes() {
+  return getPerm().back() != int64_t(getPerm().size()) - 1;
+}
+
+LogicalResult TransposeOp::verify() {
+  ArrayRef<int64_t> perm = getPerm(), in = shapeOf(getInput()),
+                    out = shapeOf(getResult());
+  if (perm.size() != in.size() || out.size() != in.size())
+    return emitOpError("`perm` must name every dimension once");
+  SmallVector<bool> seen(perm.size(), false);
+  for (int64_t p : perm) {
+    if (p < 0 || p >= int64_t(perm.size()) || seen[p])
+      return emitOpError("`perm` must name every dimension once");
+    seen[p] = true;
+  }
+  for (auto [i, p] : llvm::enumerate(perm))
+    if (out[i] != in[p])
+      return emitOpError("result dimension ")
+             << i << " must be input dimension " << p;
+  return success();
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  ArrayRef<int64_t> perm = getPerm();
+  bool identity = llvm::all_of(llvm::enumerate(perm), [](auto p) {
+    return int64_t(p.index()) == p.value();
+  });
+  if (identity && getInput().getType() == getResult().getType())
+    return getInput();
+  // transpose(transpose(x, p), q) is one transpose of x.
+  if (auto inner = getInput().getDefiningOp<TransposeOp>()) {
+    SmallVector<int64_t> composed;
+    for (int64_t p : perm)
+      composed.push_back(inner.getPerm()[p]);
+    setPerm(composed);
+    getInputMutable().assign(inner.getInput());
+    if (llvm::all_of(llvm::enumerate(composed), [](auto p) {
+          return int64_t(p.index()) == p.value();
+        }))
+      return getInput();
+    return getResult();
+  }
+  return {};
+}
+
+LogicalResult GatherOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
+  ArrayRef<int64_t> first = getFirst(), count = getCount();
+  if (first.size() != in.size() || count.size() != in.size() ||
+      getTables().size() != in.size())
+    return emitOpError("needs `first`, `count` and a table per input "
+                       "dimension");
+  for (size_t d = 0; d < in.size(); ++d) {
+    if (first[d] < 0 || count[d] < 0 || first[d] + count[d] > int64_t(out.size()))
+      return emitOpError("dimension ") << d << " reads output dimensions out "
+                                       << "of range";
+    int64_t length = 1;
+    for (int64_t o = first[d]; o < first[d] + count[d]; ++o)
+      length *= out[o];
+    ArrayRef<int64_t> table =
+        cast<DenseI64ArrayAttr>(getTables()[d]).asArrayRef();
+    if (int64_t(table.size()) != length)
+      return emitOpError("the table of dimension ")
+             << d << " needs " << length << " entries";
+    for (int64_t index : table)
+      if (index < -1 || index >= in[d])
+        return emitOpError("the table of dimension ")
+               << d << " has index " << index << " outside 0.." << in[d] - 1;
+  }
+  if (Value padding = getPadding())
+    if (cast<RankedTensorType>(padding.getType()).getNumElements() != 1)
+      return emitOpError("the padding value is one element");
+  return success();
+}
+
+bool ReshapeOp::keepsRows() {
+  auto in = getInput().getType(), out = getResult().getType();
+  return (in.getRank() ? in.getShape().back() : 1) ==
+         (out.getRank() ? out.getShape().back() : 1);
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getResult().getType())
+    return getInput();
+  // A reshape of a reshape is one reshape of the first input.
+  if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(inner.getInput());
+    return getResult();
+  }
+  return {};
+}
+
+LogicalResult ReshapeOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getResult().getType());
+  if (in.getNumElements() != out.getNumElements())
+    return emitOpError("keeps the number of elements");
+  return success();
+}
+
+LogicalResult ConcatOp::verify() {
+  ArrayRef<int64_t> out = shapeOf(getResult());
+  const int64_t rank = out.size(), axis = getAxis();
+  if (axis < 0 || axis >= rank)
+    return emitOpError("axis ") << axis << " is out of range";
+  int64_t total = 0;
+  for (Value input : getInputs()) {
+    ArrayRef<int64_t> in = shapeOf(input);
+    if (int64_t(in.size()) != rank)
+      return emitOpError("inputs have the result's rank");
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis && in[d] != out[d])
+        return emitOpError("inputs differ from the result off the axis");
+    total += in[axis];
+  }
+  if (total != out[axis])
+    return emitOpError("the inputs add up to ")
+           << total << " along the axis, not " << out[axis];
+  return success();
+}
+
+LogicalResult ReduceRowsOp::verify() {
+  SmallVector<int64_t> want(shapeOf(getInput()));
+  if (want.empty())
+    return emitOpError("reduces the rows of a tensor of rank 1 or more");
+  want.back() = 1;
+  if (shapeOf(getResult()) != ArrayRef<int64_t>(want))
+    return emitOpError("the result keeps every dimension but the last, "
+                       "which is 1");
+  return success();
+}
+
+LogicalResult ReduceLeadingOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  SmallVector<int64_t> want(in);
+  int64_t last = -1;
+  for (int64_t axis : getAxes()) {
+    if (axis <= last || axis >= int64_t(in.size()) - 1)
+      return emitOpError("axes must be increasing leading dimensions");
+    want[axis] = 1;
+    last = axis;
+  }
+  if (shapeOf(getResult()) != ArrayRef<int64_t>(want))
+    return emitOpError("the result keeps the reduced axes as size 1");
+  return success();
+}

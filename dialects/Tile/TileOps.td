@@ -1,0 +1,316 @@
+//===- TileOps.td - The tile dialect: units of work on SRAM tensors -*- tablegen -*-===//
+//
+// The level between ONNX nodes and LPU instructions. A tile op is one unit of
+// work the machine does as a whole -- a matrix product over weight tiles, an
+// element-wise chain, a gather of lane runs, a transpose, a row reduction, a
+// pooling window -- on tensors that live in SRAM. Every choice instruction
+// selection used to make while emitting is an attribute here, set by a pass
+// that can be run and tested alone: channels-last layout, fusion into
+// epilogues, K tiles per MXM turn and weight packing, MXM planes. Each op then
+// expands to instructions on its own (compiler/Conversion/TileToLPU).
+//
+// Ops have value semantics on builtin ranked tensors of lane element types
+// (f32; i32 and f16 where the LPU keeps them), inside the graph's
+// `func.func @main`; weights stay `arith.constant`s.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LPU_DIALECT_TILE_OPS
+#define LPU_DIALECT_TILE_OPS
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/IR/CommonTypeConstraints.td"
+include "mlir/IR/CommonAttrConstraints.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Tile_Dialect : Dialect {
+  let name = "tile";
+  let cppNamespace = "::lpuc::tile";
+  let summary = "Units of LPU work on SRAM tensors, with layout and tiling";
+  let description = [{
+    See docs/tile-dialect.md. The module holds the target it is compiled
+    for in the `tile.target` attribute; passes and the expansion to
+    instructions read the chip's parameters from it. A result may carry
+    `tile.split_rows = R` (set by tile-assign-layout): its tensor is stored
+    in parts of whole groups of R rows (image rows of a channels-last
+    tensor) on different MEM slices, so a window's rows are read at once.
+  }];
+  let hasOperationAttrVerify = 1;
+  let useDefaultAttributePrinterParser = 1;
+}
+
+class Tile_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Tile_Dialect, mnemonic, !listconcat(traits, [Pure])>;
+
+def Tile_Tensor : RankedTensorOf<[F32, F16, I32]>;
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+def Tile_PoolKind : I32EnumAttr<"PoolKind", "what a pooling window computes", [
+    I32EnumAttrCase<"Max", 0, "max">,
+    I32EnumAttrCase<"Average", 1, "average">,
+    I32EnumAttrCase<"AverageWithPadding", 2, "average_with_padding">]> {
+  let cppNamespace = "::lpuc::tile";
+}
+
+def Tile_ReduceKind : I32EnumAttr<"ReduceKind", "how a reduction combines", [
+    I32EnumAttrCase<"Sum", 0, "sum">,
+    I32EnumAttrCase<"Max", 1, "max">,
+    I32EnumAttrCase<"Min", 2, "min">]> {
+  let cppNamespace = "::lpuc::tile";
+}
+
+def Tile_RowStrategy : I32EnumAttr<"RowStrategy",
+    "which units reduce the rows of a tensor", [
+    I32EnumAttrCase<"MXMSum", 0, "mxm_sum">,
+    I32EnumAttrCase<"MXMExtremum", 1, "mxm_extremum">,
+    I32EnumAttrCase<"ShiftTree", 2, "shift_tree">]> {
+  let cppNamespace = "::lpuc::tile";
+  let genSpecializedAttr = 0;
+}
+// Printed `#tile<row_strategy mxm_sum>`.
+def Tile_RowStrategyAttr
+    : EnumAttr<Tile_Dialect, Tile_RowStrategy, "row_strategy">;
+
+// Attributes a decision pass sets; expansion requires them.
+defvar Tile_Planes = OptionalAttr<DenseI32ArrayAttr>;
+defvar Tile_Turn = OptionalAttr<I64Attr>;
+
+//===----------------------------------------------------------------------===//
+// Element-wise chains
+//===----------------------------------------------------------------------===//
+
+def Tile_MapOp : Tile_Op<"map"> {
+  let summary = "An element-wise chain, computed vector by vector";
+  let description = [{
+    `chain` is a list of steps applied to one running value per output
+    element: `inN` (operand N, NumPy-broadcast to the result) starts it;
+    `add|sub|mul|div|pow|max|min|eq|lt|gt inN` combines operand N into it;
+    `relu|abs|exp|log|tanh|sigmoid|erf|sqrt|reciprocal` applies a lane
+    function; `scale F` multiplies by a constant. An operand step may carry
+    `* F`, a factor it is multiplied by first. The result's element type is
+    what the chain's value is converted to on the way into SRAM.
+
+    ```mlir
+    %y = tile.map(%x, %b) [in0, add in1, relu]
+        : (tensor<4x96xf32>, tensor<96xf32>) -> tensor<4x96xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Tile_Tensor>:$inputs,
+                       DenseI32ArrayAttr:$steps, DenseF32ArrayAttr:$factors);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = [{
+    `(` $inputs `)` custom<Chain>($steps, $factors) attr-dict `:`
+    functional-type($inputs, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Matrix products on the MXM
+//===----------------------------------------------------------------------===//
+
+def Tile_MatMulOp : Tile_Op<"matmul"> {
+  let summary = "Matrix products over lanes x lanes weight tiles";
+  let description = [{
+    For each batch (a, b, out) of `batches`, output rows [out, out + m) are
+    `epilogue(A[a .. a + m) x B[b .. b + k))`: A's rows times the [k, n]
+    matrix starting at row b of B (B stored [n, k], transposed, with
+    `transpose_b`). The contraction is cut into K tiles of `lanes` rows;
+    `turn` K tiles are installed on distinct planes at once and each output
+    row's partial sum flows through them; `packed_weights` stores a constant B
+    tile by tile. `planes` lists the plane of every weight tile installed, in
+    expansion order. The epilogue (steps over `extras`) runs on the VXM on
+    the way from the last plane to SRAM.
+  }];
+  let arguments = (ins Tile_Tensor:$a, Tile_Tensor:$b,
+                       Variadic<Tile_Tensor>:$extras,
+                       I64Attr:$m, I64Attr:$k, I64Attr:$n,
+                       DenseI64ArrayAttr:$batches, UnitAttr:$transpose_b,
+                       DenseI32ArrayAttr:$steps, DenseF32ArrayAttr:$factors,
+                       Tile_Turn:$turn, UnitAttr:$packed_weights,
+                       Tile_Planes:$planes);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = [{
+    $a `,` $b (`epilogue` `(` $extras^ `:` type($extras) `)`)?
+    custom<Chain>($steps, $factors) attr-dict `:` type($a) `,` type($b)
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_ConvOp : Tile_Op<"conv"> {
+  let summary = "A 2-D convolution on channels-last tensors, on the MXM";
+  let description = [{
+    `input` is [N, H, W, C] and the result [N, OH, OW, F]. Each output
+    pixel is one product whose K tiles are the kernel taps times chunks of
+    `lanes` channels; taps that fall in the padding are left out. Weights
+    are a constant [F, C/group, KH, KW] ([C, F/group, KH, KW] when
+    `transposed`, a ConvTranspose), or, with `tap_major`, a tensor [KH, KW,
+    C, F] computed at run time. `turn`, `planes` and the epilogue are as for
+    tile.matmul.
+  }];
+  let arguments = (ins Tile_Tensor:$input, Tile_Tensor:$weights,
+                       Variadic<Tile_Tensor>:$extras,
+                       DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pad_begin, I64Attr:$group,
+                       UnitAttr:$transposed, UnitAttr:$tap_major,
+                       DenseI32ArrayAttr:$steps, DenseF32ArrayAttr:$factors,
+                       Tile_Turn:$turn, Tile_Planes:$planes);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weights (`epilogue` `(` $extras^ `:` type($extras) `)`)?
+    custom<Chain>($steps, $factors) attr-dict `:` type($input) `,`
+    type($weights) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_GlobalPoolOp : Tile_Op<"global_pool"> {
+  let summary = "The mean of each image's pixels, on the MXM";
+  let description = [{
+    [N, H, W, C] to [N, 1, 1, C]: the pixels are installed as weight rows
+    (lanes of them per tile) and a vector of 1 / (H W) streams through.
+  }];
+  let arguments = (ins Tile_Tensor:$input, Tile_Turn:$turn,
+                       Tile_Planes:$planes);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Windows, transposes and data movement
+//===----------------------------------------------------------------------===//
+
+def Tile_PoolOp : Tile_Op<"pool"> {
+  let summary = "Max or mean over 2-D windows of a channels-last tensor";
+  let description = [{
+    A VXM chain over each window's pixel vectors (a chain, not a tree: reads
+    from one buffer then come a VXM latency apart). Taps in the padding are
+    left out; `average_with_padding` still counts them.
+  }];
+  let arguments = (ins Tile_Tensor:$input, Tile_PoolKind:$kind,
+                       DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pad_begin);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = [{
+    $kind $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_TransposeOp : Tile_Op<"transpose"> {
+  let summary = "A permutation of dimensions";
+  let description = [{
+    One that keeps the innermost dimension copies whole rows. One that moves
+    it runs on the MXM: input rows installed transposed, unit vectors
+    streamed through, one output row per product (`planes` lists each
+    install's plane).
+  }];
+  let arguments = (ins Tile_Tensor:$input, DenseI64ArrayAttr:$perm,
+                       Tile_Planes:$planes);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = "$input $perm attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// Whether the innermost dimension moves (a transpose on the MXM).
+    bool movesLanes();
+  }];
+}
+
+def Tile_GatherOp : Tile_Op<"gather"> {
+  let summary = "Every output element copies one input element, or padding";
+  let description = [{
+    For input dimension d, the index is `tables[d]` at the flat index of
+    output dimensions [first[d], first[d] + count[d]) (count 0: a table of
+    one entry). A table entry of -1 is padding: zero, or the scalar
+    `padding`. Slices, broadcasts, tiling, padding, gathers with constant
+    indices and nearest resizing are such maps. Each output vector gathers
+    its runs of consecutive input elements with SXM shifts and VXM adds.
+  }];
+  let arguments = (ins Tile_Tensor:$input, Optional<Tile_Tensor>:$padding,
+                       DenseI64ArrayAttr:$first, DenseI64ArrayAttr:$count,
+                       TypedArrayAttrBase<DenseI64ArrayAttr, "index tables">:$tables);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = [{
+    $input (`padding` $padding^ `:` type($padding))? attr-dict `:`
+    type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_ReshapeOp : Tile_Op<"reshape"> {
+  let summary = "The same elements in the same order, another shape";
+  let description = [{
+    Output row r holds flat elements [r L, (r + 1) L): when the innermost
+    dimension stays, a copy of each vector; otherwise each output vector
+    gathers segments of the input vectors that hold its elements.
+  }];
+  let arguments = (ins Tile_Tensor:$input);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// Whether the innermost dimension stays: every row is kept, so the
+    /// result can be the input's SRAM.
+    bool keepsRows();
+  }];
+}
+
+def Tile_ConcatOp : Tile_Op<"concat"> {
+  let summary = "Inputs joined along one axis";
+  let arguments = (ins Variadic<Tile_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = [{
+    $inputs `axis` $axis attr-dict `:` functional-type($inputs, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+def Tile_ReduceRowsOp : Tile_Op<"reduce_rows"> {
+  let summary = "Each row reduced into one value, times `scale`";
+  let description = [{
+    [..., L] to [..., 1]. `strategy`: `mxm_sum` installs one weight row of
+    `scale`s transposed and sums a vector per product; `mxm_extremum`
+    installs blocks of rows transposed and streams unit vectors, keeping the
+    extremum on the VXM (elements must be finite); `shift_tree` folds the
+    lanes with log2(lanes) shift-and-combine steps staged in SRAM.
+  }];
+  let arguments = (ins Tile_Tensor:$input, Tile_ReduceKind:$kind,
+                       DefaultValuedAttr<F32Attr, "1.0f">:$scale,
+                       OptionalAttr<Tile_RowStrategyAttr>:$strategy,
+                       Tile_Planes:$planes);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = "$kind $input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Tile_ReduceLeadingOp : Tile_Op<"reduce_leading"> {
+  let summary = "Leading (not innermost) axes reduced lane-wise";
+  let description = [{
+    Each output row is a VXM chain over the input rows that differ only
+    along `axes`; the result keeps them as size 1.
+  }];
+  let arguments = (ins Tile_Tensor:$input, Tile_ReduceKind:$kind,
+                       DenseI64ArrayAttr:$axes);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = [{
+    $kind $input $axes attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // LPU_DIALECT_TILE_OPS

@@ -1,0 +1,195 @@
+//===- AssignLayout.cpp - Channels-last regions ---------------------------===//
+//
+// The conversion from ONNX wraps every spatial op in transposes (NCHW to
+// channels last and back). Here transposes move down through element-wise
+// maps until they meet their inverse and fold away, so the tensors between
+// spatial ops stay channels last; then tensors that windows read get their
+// split into image rows.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Tile/Transforms/Passes.h"
+
+#include "dialects/LPU/LPUOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/CSE.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace lpuc::tile {
+#define GEN_PASS_DEF_ASSIGNLAYOUT
+#include "dialects/Tile/Transforms/Passes.h.inc"
+} // namespace lpuc::tile
+
+using namespace mlir;
+using namespace lpuc::tile;
+
+namespace {
+
+SmallVector<int64_t> inversePermutation(ArrayRef<int64_t> perm) {
+  SmallVector<int64_t> inverse(perm.size());
+  for (auto [k, p] : llvm::enumerate(perm))
+    inverse[p] = k;
+  return inverse;
+}
+
+/// `value`, a constant broadcast to rank `rank` in the result space of a
+/// transpose with `perm`, as the constant that gives the same elements in
+/// the transpose's input space; null if its data cannot be read.
+Value transposedConstant(OpBuilder &builder, arith::ConstantOp constant,
+                         int64_t rank, ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(constant.getType());
+  std::optional<std::vector<uint32_t>> words =
+      lpuc::lpu::readLaneWords(cast<ElementsAttr>(constant.getValue()));
+  if (!words)
+    return {};
+  SmallVector<int64_t> shape(rank - type.getRank(), 1);
+  shape.append(type.getShape().begin(), type.getShape().end());
+  SmallVector<int64_t> inverse = inversePermutation(perm);
+  SmallVector<int64_t> newShape(rank);
+  for (int64_t d = 0; d < rank; ++d)
+    newShape[d] = shape[inverse[d]];
+  std::vector<uint32_t> data(words->size());
+  SmallVector<int64_t> j(rank, 0);
+  for (size_t flat = 0; flat < data.size(); ++flat) {
+    // Element j of the new constant is element i of the old, i[k] = j[p[k]].
+    int64_t at = 0;
+    for (int64_t k = 0; k < rank; ++k)
+      at = at * shape[k] + j[perm[k]];
+    data[flat] = (*words)[at];
+    for (int64_t d = rank - 1; d >= 0 && ++j[d] == newShape[d]; --d)
+      j[d] = 0;
+  }
+  auto newType = RankedTensorType::get(newShape, type.getElementType());
+  auto attr = DenseElementsAttr::getFromRawBuffer(
+      newType, ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
+                              data.size() * 4));
+  return arith::ConstantOp::create(builder, constant.getLoc(), newType,
+                                   cast<TypedAttr>(attr));
+}
+
+/// map(T(x), ...) -> T(map(x, ...)) when every operand of the map is
+/// transposed the same way, a constant (transposed at compile time) or a
+/// scalar, and it saves a transpose: one of the transposed operands is read
+/// by the map alone, or every reader of the map is a transpose.
+bool sinkTranspose(OpBuilder &builder, MapOp map) {
+  auto resultType = cast<RankedTensorType>(map.getResult().getType());
+  const int64_t rank = resultType.getRank();
+  std::optional<SmallVector<int64_t>> perm;
+  bool saves = !map.getResult().use_empty() &&
+               llvm::all_of(map.getResult().getUsers(),
+                            [](Operation *u) { return isa<TransposeOp>(u); });
+  for (Value input : map.getInputs()) {
+    auto transpose = input.getDefiningOp<TransposeOp>();
+    if (!transpose || transpose.getType().getShape() != resultType.getShape())
+      continue;
+    if (perm && ArrayRef<int64_t>(*perm) != transpose.getPerm())
+      return false;
+    perm = SmallVector<int64_t>(transpose.getPerm());
+    saves |= input.hasOneUse();
+  }
+  if (!perm || !saves)
+    return false;
+  SmallVector<Value> inputs;
+  builder.setInsertionPoint(map);
+  for (Value input : map.getInputs()) {
+    auto type = cast<RankedTensorType>(input.getType());
+    auto transpose = input.getDefiningOp<TransposeOp>();
+    if (transpose && transpose.getType().getShape() == resultType.getShape()) {
+      inputs.push_back(transpose.getInput());
+    } else if (type.getNumElements() == 1) {
+      inputs.push_back(input);
+    } else if (auto constant = input.getDefiningOp<arith::ConstantOp>()) {
+      Value moved = transposedConstant(builder, constant, rank, *perm);
+      if (!moved)
+        return false;
+      inputs.push_back(moved);
+    } else {
+      return false; // a tensor computed at run time in this layout
+    }
+  }
+  SmallVector<int64_t> inverse = inversePermutation(*perm);
+  SmallVector<int64_t> shape(rank);
+  for (int64_t d = 0; d < rank; ++d)
+    shape[d] = resultType.getShape()[inverse[d]];
+  auto inner = MapOp::create(
+      builder, map.getLoc(),
+      RankedTensorType::get(shape, resultType.getElementType()), inputs,
+      map.getStepsAttr(), map.getFactorsAttr());
+  auto outer = TransposeOp::create(builder, map.getLoc(), resultType, inner,
+                                   builder.getDenseI64ArrayAttr(*perm),
+                                   DenseI32ArrayAttr());
+  map.getResult().replaceAllUsesWith(outer.getResult());
+  map.erase();
+  return true;
+}
+
+/// A transpose that only moves size-1 dimensions keeps the element order:
+/// when reshapes are all that read it, it is one too (and they then fold
+/// into one reshape of its input).
+struct TransposeOfUnitDims : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    ArrayRef<int64_t> in = op.getInput().getType().getShape();
+    SmallVector<int64_t> kept;
+    for (int64_t p : op.getPerm())
+      if (in[p] != 1)
+        kept.push_back(p);
+    if (!llvm::is_sorted(kept) || op.getResult().use_empty() ||
+        !llvm::all_of(op.getResult().getUsers(),
+                      [](Operation *u) { return isa<ReshapeOp>(u); }))
+      return failure();
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, op.getType(), op.getInput());
+    return success();
+  }
+};
+
+struct AssignLayoutPass
+    : public lpuc::tile::impl::AssignLayoutBase<AssignLayoutPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    RewritePatternSet patterns(&getContext());
+    patterns.add<TransposeOfUnitDims>(&getContext());
+    FrozenRewritePatternSet frozen(std::move(patterns));
+    OpBuilder builder(&getContext());
+    for (bool changed = true; changed;) {
+      changed = false;
+      SmallVector<MapOp> maps(func.getOps<MapOp>());
+      for (MapOp map : maps)
+        changed |= sinkTranspose(builder, map);
+      // Transposes of transposes fold, dead ones go, equal ones merge.
+      if (failed(applyPatternsGreedily(func, frozen)))
+        return signalPassFailure();
+      IRRewriter rewriter(&getContext());
+      DominanceInfo dominance(func);
+      eliminateCommonSubExpressions(rewriter, dominance, func);
+    }
+    markSplitRows(func);
+  }
+
+  /// Tensors that windows read, and the results of spatial ops, are stored
+  /// in parts of whole image rows; graph outputs stay whole.
+  void markSplitRows(func::FuncOp func) {
+    Builder b(&getContext());
+    auto mark = [&](Value value) {
+      Operation *def = value.getDefiningOp();
+      if (!def || isa<arith::ConstantOp>(def) ||
+          llvm::any_of(value.getUsers(),
+                       [](Operation *u) { return isa<func::ReturnOp>(u); }))
+        return;
+      auto shape = cast<RankedTensorType>(value.getType()).getShape();
+      def->setAttr(kSplitRowsAttrName, b.getI64IntegerAttr(shape[2]));
+    };
+    func.walk([&](Operation *op) {
+      if (isa<ConvOp, PoolOp, GlobalPoolOp>(op)) {
+        mark(op->getOperand(0));
+        mark(op->getResult(0));
+      }
+    });
+  }
+};
+
+} // namespace

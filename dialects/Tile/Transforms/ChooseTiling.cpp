@@ -1,0 +1,64 @@
+//===- ChooseTiling.cpp - How products and reductions are cut -------------===//
+
+#include "dialects/Tile/Transforms/Passes.h"
+
+#include "lpu/Layout.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+namespace lpuc::tile {
+#define GEN_PASS_DEF_CHOOSETILING
+#include "dialects/Tile/Transforms/Passes.h.inc"
+} // namespace lpuc::tile
+
+using namespace mlir;
+using namespace lpuc::tile;
+
+namespace {
+struct ChooseTilingPass
+    : public lpuc::tile::impl::ChooseTilingBase<ChooseTilingPass> {
+  using ChooseTilingBase::ChooseTilingBase;
+
+  void runOnOperation() override {
+    const ::lpu::TargetDesc *target = getTarget(getOperation());
+    if (!target)
+      return signalPassFailure();
+    Builder b(&getContext());
+    // Partial sums flow through every plane at once, or (the baseline)
+    // through SRAM after each K tile.
+    IntegerAttr turn = b.getI64IntegerAttr(opByOp ? 1 : target->mxmPlanes);
+    getOperation().walk([&](Operation *op) {
+      if (auto matmul = dyn_cast<MatMulOp>(op)) {
+        matmul.setTurnAttr(turn);
+        // Tile by tile: a tile's rows are then consecutive (alternating
+        // banks) and tiles land on different slices, so planes load at
+        // once. A transposed B must be repacked anyway.
+        bool constant = matmul.getB().getDefiningOp<arith::ConstantOp>();
+        bool matrix =
+            cast<RankedTensorType>(matmul.getB().getType()).getRank() == 2;
+        matmul.setPackedWeights(matmul.getTransposeB() ||
+                                (constant && matrix && !opByOp));
+      } else if (auto conv = dyn_cast<ConvOp>(op)) {
+        conv.setTurnAttr(turn);
+      } else if (auto pool = dyn_cast<GlobalPoolOp>(op)) {
+        pool.setTurnAttr(turn);
+      } else if (auto reduce = dyn_cast<ReduceRowsOp>(op)) {
+        ArrayRef<int64_t> shape =
+            cast<RankedTensorType>(reduce.getInput().getType()).getShape();
+        ::lpu::TensorLayout layout =
+            ::lpu::layoutFor(shape.data(), shape.size(), target->lanes);
+        RowStrategy strategy = RowStrategy::ShiftTree;
+        if (!opByOp && reduce.getKind() == ReduceKind::Sum)
+          strategy = RowStrategy::MXMSum;
+        // Maxima and minima on the MXM stream one unit vector per element
+        // of a block of rows: worth it with enough rows.
+        else if (!opByOp && 4 * layout.rows >=
+                                std::min<int64_t>(layout.rowLength,
+                                                  target->lanes))
+          strategy = RowStrategy::MXMExtremum;
+        reduce.setStrategy(strategy);
+      }
+    });
+  }
+};
+} // namespace

@@ -1,0 +1,74 @@
+//===- Passes.td - tile dialect passes ---------------------*- tablegen -*-===//
+//
+// The decisions between a graph and its instructions, one pass each, in
+// pipeline order. Each reads the chip from the module's `tile.target`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LPU_DIALECT_TILE_PASSES
+#define LPU_DIALECT_TILE_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def AssignLayout : Pass<"tile-assign-layout", "::mlir::func::FuncOp"> {
+  let summary = "Channels-last regions with as few transposes as possible";
+  let description = [{
+    Convolutions and pooling work channels last, and the conversion from
+    ONNX wraps each in transposes from and back to NCHW. This pass moves each
+    transpose down through element-wise maps whose other operands are
+    transposed the same way, constants (transposed at compile time) or
+    scalars, then folds transposes of transposes and merges equal ones, so a
+    chain of spatial ops and the element-wise work between them (bias,
+    activations, residual adds) stays channels last. A tensor read by a
+    spatial op is then stored split into parts of whole image rows on
+    different MEM slices (`tile.split_rows`), so the rows a window reads come
+    from several slices at once.
+  }];
+}
+
+def FuseElementwise : Pass<"tile-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Fold element-wise maps into the op whose result they consume";
+  let description = [{
+    A tile.map that is the only reader of a product's, a convolution's or
+    another map's result, does not broadcast it, reads it once and whose
+    other operands exist before that op, becomes part of that op's chain:
+    a bias, an activation or a residual add is then computed on the VXM on
+    the way from the MXM (or from the previous chain) into SRAM, and the
+    intermediate tensor never exists. Results that are graph outputs are
+    kept.
+  }];
+}
+
+def ChooseTiling : Pass<"tile-choose-tiling", "::mlir::func::FuncOp"> {
+  let summary = "Cut products and reductions for the machine";
+  let description = [{
+    Sets, for every matrix product, convolution and global pooling, how many
+    K tiles are installed at once on distinct planes (`turn`: every plane,
+    so partial sums flow plane to plane on the streams); whether a constant
+    right operand is stored tile by tile (`packed_weights`, so a tile's rows
+    are consecutive and tiles spread over slices); and, for every row
+    reduction, which units do it (`strategy`: sums on the MXM, maxima and
+    minima on the MXM when there are enough rows, else a shift tree).
+
+    With `op-by-op`, the benchmarks' baseline: one K tile per turn (partial
+    sums through SRAM), weights read where the graph stores them, and every
+    row reduction as a shift tree.
+  }];
+  let options = [
+    Option<"opByOp", "op-by-op", "bool", /*default=*/"false",
+           "The foundation's choices (benchmark baseline)">,
+  ];
+}
+
+def AssignPlanes : Pass<"tile-assign-planes", "::mlir::func::FuncOp"> {
+  let summary = "Give every weight install an MXM plane";
+  let description = [{
+    Walks the MXM work in program order and gives each weight install the
+    plane with the least work so far (weight rows loaded plus rows streamed,
+    which is what occupies a plane's queue); the K tiles of one turn go to
+    distinct planes, the largest tile to the least loaded. Sets `planes` on
+    every op that uses the MXM, in the order its expansion installs weights.
+  }];
+}
+
+#endif // LPU_DIALECT_TILE_PASSES

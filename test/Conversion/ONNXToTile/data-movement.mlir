@@ -1,0 +1,39 @@
+// RUN: lpu-opt %s -split-input-file --convert-onnx-to-tile=target=lpu-tiny | FileCheck %s
+// Slice, Pad, Gather, Expand, Tile and Resize are gathers: per input
+// dimension, a table of the index along one or more output dimensions.
+
+// CHECK-LABEL: func.func @main
+// Slice [1:3] of dim 0, every other element of dim 1:
+// CHECK: tile.gather %arg0 {count = array<i64: 1, 1>, first = array<i64: 0, 1>, tables = [array<i64: 1, 2>, array<i64: 0, 2, 4>]} : tensor<4x6xf32> -> tensor<2x3xf32>
+// Reflect padding by 1 on dim 1 (-1 would be constant padding):
+// CHECK: tile.gather %arg0 {count = array<i64: 1, 1>, first = array<i64: 0, 1>, tables = [array<i64: 0, 1, 2, 3>, array<i64: 1, 0, 1, 2, 3, 4, 5, 4>]} : tensor<4x6xf32> -> tensor<4x8xf32>
+// Gather rows 3 and 0 with [2] indices, then a scalar index (no output
+// dimension):
+// CHECK: tile.gather %arg0 {count = array<i64: 1, 1>, first = array<i64: 0, 1>, tables = [array<i64: 3, 0>, array<i64: 0, 1, 2, 3, 4, 5>]} : tensor<4x6xf32> -> tensor<2x6xf32>
+// CHECK: tile.gather %arg0 {count = array<i64: 0, 1>, first = array<i64: 0, 0>, tables = [array<i64: 2>, array<i64: 0, 1, 2, 3, 4, 5>]} : tensor<4x6xf32> -> tensor<6xf32>
+func.func @main(%x: tensor<4x6xf32> {onnx.name = "x"}) -> (tensor<2x3xf32> {onnx.name = "s"}, tensor<4x8xf32> {onnx.name = "p"}, tensor<2x6xf32> {onnx.name = "g"}, tensor<6xf32> {onnx.name = "g0"}) {
+  %starts = arith.constant dense<[1, 0]> : tensor<2xi64>
+  %ends = arith.constant dense<[3, 6]> : tensor<2xi64>
+  %axes = arith.constant dense<[0, 1]> : tensor<2xi64>
+  %steps = arith.constant dense<[1, 2]> : tensor<2xi64>
+  %pads = arith.constant dense<[0, 1, 0, 1]> : tensor<4xi64>
+  %idx = arith.constant dense<[3, 0]> : tensor<2xi64>
+  %one = arith.constant dense<2> : tensor<i64>
+  %0 = onnx.Slice %x, %starts, %ends, %axes, %steps : (tensor<4x6xf32>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>) -> tensor<2x3xf32> loc("slice")
+  %1 = onnx.Pad %x, %pads {mode = "reflect"} : (tensor<4x6xf32>, tensor<4xi64>) -> tensor<4x8xf32> loc("pad")
+  %2 = onnx.Gather %x, %idx {axis = 0 : i64} : (tensor<4x6xf32>, tensor<2xi64>) -> tensor<2x6xf32> loc("gather")
+  %3 = onnx.Gather %x, %one {axis = 0 : i64} : (tensor<4x6xf32>, tensor<i64>) -> tensor<6xf32> loc("gather0")
+  return %0, %1, %2, %3 : tensor<2x3xf32>, tensor<4x8xf32>, tensor<2x6xf32>, tensor<6xf32>
+}
+
+// -----
+
+// A constant non-zero pad value fills the padding.
+// CHECK-LABEL: func.func @main
+// CHECK: tile.gather %arg0 padding %{{.*}} : tensor<f32> {count = array<i64: 1>, first = array<i64: 0>, tables = [array<i64: -1, 0, 1, 2, -1>]} : tensor<3xf32> -> tensor<5xf32>
+func.func @main(%x: tensor<3xf32> {onnx.name = "x"}) -> (tensor<5xf32> {onnx.name = "y"}) {
+  %pads = arith.constant dense<[1, 1]> : tensor<2xi64>
+  %value = arith.constant dense<7.0> : tensor<f32>
+  %0 = onnx.Pad %x, %pads, %value : (tensor<3xf32>, tensor<2xi64>, tensor<f32>) -> tensor<5xf32> loc("pad")
+  return %0 : tensor<5xf32>
+}

@@ -1,0 +1,49 @@
+// RUN: lpu-opt %s -split-input-file -verify-diagnostics --convert-onnx-to-tile=target=lpu-tiny
+// What the LPU cannot compute is reported at the node.
+
+func.func @main(%x: tensor<2x8xf32> {onnx.name = "x"}) -> (tensor<2x8xf32> {onnx.name = "y"}) {
+  // expected-error @+1 {{operator 'Hardmax' is not supported by the LPU lowering yet}}
+  %0 = onnx.Node "Hardmax"(%x) {domain = "", onnx_attributes = {axis = 1 : i64}} : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @main(%a: tensor<4xf32> {onnx.name = "a"}, %b: tensor<4x5xf32> {onnx.name = "b"}) -> (tensor<5xf32> {onnx.name = "y"}) {
+  // expected-error @+1 {{1-D operands (ranks 1 and 2) are not supported yet}}
+  %0 = onnx.MatMul %a, %b : (tensor<4xf32>, tensor<4x5xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+func.func @main(%a: tensor<4xf32> {onnx.name = "a"}, %b: tensor<4xf32> {onnx.name = "b"}) -> (tensor<4xf32> {onnx.name = "y"}) {
+  // expected-error @+1 {{output 0 has dynamic shape 'tensor<?xf32>'; fix the graph inputs' sizes with --shape}}
+  %0 = onnx.Add %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<?xf32>
+  %1 = onnx.Mul %0, %a : (tensor<?xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %1 : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{graph input 'x' has element type 'f16', which is not supported yet (only f32 and bool)}}
+func.func @main(%x: tensor<4xf16> {onnx.name = "x"}) -> (tensor<4xf16> {onnx.name = "y"}) {
+  %0 = onnx.Relu %x : (tensor<4xf16>) -> tensor<4xf16>
+  return %0 : tensor<4xf16>
+}
+
+// -----
+
+// expected-error @+1 {{graph input 'n' has element type 'i64': integer inputs are not supported at run time; if it holds shapes, bounds or indices, fix its value at compile time with --input-value n=FILE.pb}}
+func.func @main(%x: tensor<4xf32> {onnx.name = "x"}, %n: tensor<1xi64> {onnx.name = "n"}) -> (tensor<4xf32> {onnx.name = "y"}) {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{expected an imported graph: func.func @main}}
+module {
+  func.func @other() {
+    return
+  }
+}

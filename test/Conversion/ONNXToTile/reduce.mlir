@@ -1,0 +1,47 @@
+// RUN: lpu-opt %s -split-input-file --convert-onnx-to-tile=target=lpu-tiny | FileCheck %s
+// Reductions: leading axes lane-wise, the innermost axis row by row, lane
+// functions before and after as maps.
+
+// CHECK-LABEL: func.func @main
+// ReduceMean over the innermost axis: one row reduction times 1/n.
+// CHECK: %[[M:.*]] = tile.reduce_rows sum %arg0 {scale = 1.250000e-01 : f32} : tensor<2x3x8xf32> -> tensor<2x3x1xf32>
+// ReduceL2 over axes 0 and 2, keepdims 0: squares, leading sum, row sum,
+// sqrt, and the result laid out without the reduced axes.
+// CHECK: %[[SQ:.*]] = tile.map(%arg0) [in0, mul in0]
+// CHECK: %[[LEAD:.*]] = tile.reduce_leading sum %[[SQ]] [0] : tensor<2x3x8xf32> -> tensor<1x3x8xf32>
+// CHECK: %[[ROWS:.*]] = tile.reduce_rows sum %[[LEAD]] : tensor<1x3x8xf32> -> tensor<1x3x1xf32>
+// CHECK: %[[ROOT:.*]] = tile.map(%[[ROWS]]) [in0, sqrt]
+// CHECK: %[[L2:.*]] = tile.reshape %[[ROOT]] : tensor<1x3x1xf32> -> tensor<3xf32>
+// CHECK: return %[[M]], %[[L2]]
+func.func @main(%x: tensor<2x3x8xf32> {onnx.name = "x"}) -> (tensor<2x3x1xf32> {onnx.name = "mean"}, tensor<3xf32> {onnx.name = "l2"}) {
+  %0 = onnx.ReduceMean %x {axes = [-1]} : (tensor<2x3x8xf32>) -> tensor<2x3x1xf32> loc("mean")
+  %1 = onnx.ReduceL2 %x {axes = [0, 2], keepdims = 0 : i64} : (tensor<2x3x8xf32>) -> tensor<3xf32> loc("l2")
+  return %0, %1 : tensor<2x3x1xf32>, tensor<3xf32>
+}
+
+// -----
+
+// Softmax: max, exp(x - max), sum, divide.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[MAX:.*]] = tile.reduce_rows max %arg0
+// CHECK: %[[E:.*]] = tile.map(%arg0, %[[MAX]]) [in0, sub in1, exp]
+// CHECK: %[[S:.*]] = tile.reduce_rows sum %[[E]]
+// CHECK: tile.map(%[[E]], %[[S]]) [in0, div in1]
+func.func @main(%x: tensor<2x8xf32> {onnx.name = "x"}) -> (tensor<2x8xf32> {onnx.name = "y"}) attributes {onnx.opset = 13 : i64} {
+  %0 = onnx.Softmax %x {axis = -1 : i64} : (tensor<2x8xf32>) -> tensor<2x8xf32> loc("softmax")
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+// ArgMax: the maximum, then the smallest index where the maximum is,
+// every value an exact f32 integer; the i64 result is carried as f32.
+// CHECK-LABEL: func.func @main
+// CHECK-SAME: -> (tensor<2x1xf32> {onnx.name = "i"})
+// CHECK: %[[MAX:.*]] = tile.reduce_rows max %arg0
+// CHECK: %[[C:.*]] = tile.map(%arg0, %[[MAX]], %{{.*}}, %{{.*}}) [in0, eq in1, scale {{.*}}, add in2, add in3]
+// CHECK: tile.reduce_rows min %[[C]]
+func.func @main(%x: tensor<2x8xf32> {onnx.name = "x"}) -> (tensor<2x1xi64> {onnx.name = "i"}) {
+  %0 = onnx.ArgMax %x {axis = 1 : i64} : (tensor<2x8xf32>) -> tensor<2x1xi64> loc("argmax")
+  return %0 : tensor<2x1xi64>
+}

@@ -1,0 +1,69 @@
+// RUN: lpu-opt %s -split-input-file --convert-tile-to-lpu | FileCheck %s
+// lpu-tiny: 16 lanes, 2 MXM planes.
+
+// A slice of lanes [2, 6) of each row: one run of 4 elements, moved to lane
+// 0 by SXM shifts (first out the lanes above it, then down), written.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[R:.*]] = lpu.mem.read %{{.*}}[0]
+// CHECK: %[[U:.*]] = lpu.sxm.shift %[[R]], 10
+// CHECK: %[[D:.*]] = lpu.sxm.shift %[[U]], -12
+// CHECK: lpu.mem.write %[[D]], %{{.*}}[0]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<2x16xf32> {onnx.name = "x"}) -> (tensor<2x4xf32> {onnx.name = "y"}) {
+    %0 = tile.gather %x {first = array<i64: 0, 1>, count = array<i64: 1, 1>, tables = [array<i64: 0, 1>, array<i64: 2, 3, 4, 5>]} : tensor<2x16xf32> -> tensor<2x4xf32>
+    return %0 : tensor<2x4xf32>
+  }
+}
+
+// -----
+
+// A reshape that keeps the rows is the same tensor: no instructions; the
+// map before it writes straight into the graph output.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[Y:.*]] = lpu.buffer output "y" : tensor<2x3x8xf32>
+// CHECK-COUNT-6: lpu.mem.write %{{.*}}, %[[Y]]
+// CHECK-NOT: lpu.mem
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<6x8xf32> {onnx.name = "x"}) -> (tensor<2x3x8xf32> {onnx.name = "y"}) {
+    %0 = tile.map(%x) [in0, relu] : (tensor<6x8xf32>) -> tensor<6x8xf32>
+    %1 = tile.reshape %0 : tensor<6x8xf32> -> tensor<2x3x8xf32>
+    return %1 : tensor<2x3x8xf32>
+  }
+}
+
+// -----
+
+// A transpose moving the innermost dimension runs on the MXM: the input's
+// two rows installed transposed (as array columns), then one product per
+// output row with a row of the identity (e_0, e_1, e_2).
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[I:.*]] = lpu.buffer constant "identity"
+// CHECK-COUNT-2: lpu.mxm.load_weights {{.*}} {unit = 1 : i32}
+// CHECK: lpu.mxm.install rows 2 transposed {unit = 1 : i32}
+// CHECK: %[[E0:.*]] = lpu.mem.read %[[I]][0]
+// CHECK: %[[C0:.*]] = lpu.mxm.matmul %[[E0]] {unit = 1 : i32}
+// CHECK: lpu.mem.write %[[C0]], %{{.*}}[0]
+// CHECK: lpu.mem.read %[[I]][2]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<2x3xf32> {onnx.name = "x"}) -> (tensor<3x2xf32> {onnx.name = "y"}) {
+    %0 = tile.transpose %x [1, 0] {planes = array<i32: 1>} : tensor<2x3xf32> -> tensor<3x2xf32>
+    return %0 : tensor<3x2xf32>
+  }
+}
+
+// -----
+
+// Concatenation along the innermost axis gathers segments of both inputs
+// into each output vector, joined by VXM adds.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[A:.*]] = lpu.mem.read %{{.*}}[0]
+// CHECK: %[[B:.*]] = lpu.mem.read %{{.*}}[0]
+// CHECK: %[[BS:.*]] = lpu.sxm.shift %[[B]], 3
+// CHECK: %[[J:.*]] = lpu.vxm.add %[[A]], %[[BS]]
+// CHECK: lpu.mem.write %[[J]]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%a: tensor<1x3xf32> {onnx.name = "a"}, %b: tensor<1x5xf32> {onnx.name = "b"}) -> (tensor<1x8xf32> {onnx.name = "y"}) {
+    %0 = tile.concat %a, %b axis 1 : (tensor<1x3xf32>, tensor<1x5xf32>) -> tensor<1x8xf32>
+    return %0 : tensor<1x8xf32>
+  }
+}

@@ -1,0 +1,46 @@
+// RUN: lpu-opt %s -split-input-file --convert-tile-to-lpu | FileCheck %s
+// lpu-tiny: 16 lanes. A map is one chain per output vector.
+
+// A bias broadcast over rows, then exp: each output vector reads x, reads
+// b, adds, applies exp; exp turns the zero padding lanes of the 12-wide rows
+// into ones, so two shifts bring the zeros back before the write.
+// CHECK-LABEL: lpu.program @main target("lpu-tiny")
+// CHECK: %[[X:.*]] = lpu.buffer input "x" : tensor<2x12xf32>
+// CHECK: %[[B:.*]] = lpu.buffer input "b" : tensor<12xf32>
+// CHECK: %[[Y:.*]] = lpu.buffer output "y" : tensor<2x12xf32>
+// CHECK: %[[X0:.*]] = lpu.mem.read %[[X]][0]
+// CHECK: %[[B0:.*]] = lpu.mem.read %[[B]][0]
+// CHECK: %[[S0:.*]] = lpu.vxm.add %[[X0]], %[[B0]]
+// CHECK: %[[E0:.*]] = lpu.vxm.exp %[[S0]]
+// CHECK: %[[U0:.*]] = lpu.sxm.shift %[[E0]], 4
+// CHECK: %[[D0:.*]] = lpu.sxm.shift %[[U0]], -4
+// CHECK: lpu.mem.write %[[D0]], %[[Y]][0]
+// CHECK: lpu.mem.read %[[X]][1]
+// CHECK: lpu.mem.read %[[B]][0]
+// CHECK: lpu.mem.write %{{.*}}, %[[Y]][1]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<2x12xf32> {onnx.name = "x"}, %b: tensor<12xf32> {onnx.name = "b"}) -> (tensor<2x12xf32> {onnx.name = "y"}) {
+    %0 = tile.map(%x, %b) [in0, add in1, exp] : (tensor<2x12xf32>, tensor<12xf32>) -> tensor<2x12xf32>
+    return %0 : tensor<2x12xf32>
+  }
+}
+
+// -----
+
+// A per-row value spread over the row with `sxm.distribute`; an operand
+// factor is a `vxm.scale`; the f16 result is converted on the way to SRAM.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[M:.*]] = lpu.buffer input "m" : tensor<2x1xf32>
+// CHECK: %[[R:.*]] = lpu.mem.read %[[M]][1] : <f32>
+// CHECK: %[[D:.*]] = lpu.sxm.distribute %[[R]], lane 0, width 8
+// CHECK: lpu.vxm.scale %[[D]], 2.000000e+00
+// CHECK: %[[C:.*]] = lpu.vxm.convert %{{.*}} : <f32> -> <f16>
+// CHECK: lpu.mem.write %[[C]], %{{.*}}[0] : <f16>
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<2x8xf32> {onnx.name = "x"}, %m: tensor<2x1xf32> {onnx.name = "m"}) -> (tensor<8xf16> {onnx.name = "y"}) {
+    %0 = tile.map(%x, %m) [in0, sub in1 * 2.0] : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
+    %1 = tile.gather %0 {first = array<i64: 0, 0>, count = array<i64: 0, 1>, tables = [array<i64: 1>, array<i64: 0, 1, 2, 3, 4, 5, 6, 7>]} : tensor<2x8xf32> -> tensor<8xf32>
+    %2 = tile.map(%1) [in0] : (tensor<8xf32>) -> tensor<8xf16>
+    return %2 : tensor<8xf16>
+  }
+}

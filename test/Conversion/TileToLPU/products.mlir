@@ -1,0 +1,77 @@
+// RUN: lpu-opt %s -split-input-file --convert-tile-to-lpu | FileCheck %s
+// lpu-tiny: 16 lanes, 2 MXM planes (mxm[0] west, mxm[1] east).
+
+// K = 24 in one turn on both planes: the constant is stored tile by tile
+// (w.k0n0 is 16 rows, w.k1n0 8), each plane loads and installs its tile, and
+// every row's partial sum flows west to east (matmul, then matmul_acc), the
+// epilogue (bias, relu) on the way to SRAM.
+// CHECK-LABEL: lpu.program @main
+// CHECK-DAG: %[[A:.*]] = lpu.buffer input "a" : tensor<2x24xf32>
+// CHECK-DAG: %[[T0:.*]] = lpu.buffer constant "w.k0n0" init({{.*}}) : tensor<16x8xf32>
+// CHECK-DAG: %[[T1:.*]] = lpu.buffer constant "w.k1n0" init({{.*}}) : tensor<8x8xf32>
+// CHECK-COUNT-16: lpu.mxm.load_weights {{.*}} {unit = 1 : i32}
+// CHECK: lpu.mxm.install rows 16 {unit = 1 : i32} : f32
+// CHECK-COUNT-8: lpu.mxm.load_weights {{.*}} {unit = 0 : i32}
+// CHECK: lpu.mxm.install rows 8 {unit = 0 : i32} : f32
+// CHECK: %[[X1:.*]] = lpu.mem.read %[[A]][1]
+// CHECK: %[[P0:.*]] = lpu.mxm.matmul %[[X1]] {unit = 0 : i32}
+// CHECK: %[[X0:.*]] = lpu.mem.read %[[A]][0]
+// CHECK: %[[P1:.*]] = lpu.mxm.matmul_acc %[[X0]], %[[P0]] {unit = 1 : i32}
+// CHECK: %[[BIAS:.*]] = lpu.mem.read %{{.*}}[0]
+// CHECK: %[[S:.*]] = lpu.vxm.add %[[P1]], %[[BIAS]]
+// CHECK: %[[R:.*]] = lpu.vxm.relu %[[S]]
+// CHECK: lpu.mem.write %[[R]], %{{.*}}[0]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%a: tensor<2x24xf32> {onnx.name = "a"}, %b: tensor<8xf32> {onnx.name = "b"}) -> (tensor<2x8xf32> {onnx.name = "y"}) {
+    %w = arith.constant dense<1.0> : tensor<24x8xf32> loc("w")
+    %0 = tile.matmul %a, %w epilogue(%b : tensor<8xf32>) [add in0, relu] {batches = array<i64: 0, 0, 0>, k = 24 : i64, m = 2 : i64, n = 8 : i64, packed_weights, planes = array<i32: 1, 0>, turn = 2 : i64} : tensor<2x24xf32>, tensor<24x8xf32> -> tensor<2x8xf32>
+    return %0 : tensor<2x8xf32>
+  }
+}
+
+// -----
+
+// One K tile per turn (the baseline): the first turn's partial sum goes to
+// SRAM and is the addend of the second turn's product.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[P:.*]] = lpu.mxm.matmul %{{.*}} {unit = 0 : i32}
+// CHECK: lpu.mem.write %[[P]], %[[Y:.*]][0]
+// CHECK: lpu.mxm.install rows 8 {unit = 1 : i32}
+// CHECK: %[[PARTIAL:.*]] = lpu.mem.read %[[Y]][0]
+// CHECK: lpu.mxm.matmul_acc %{{.*}}, %[[PARTIAL]] {unit = 1 : i32}
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%a: tensor<1x24xf32> {onnx.name = "a"}, %w: tensor<24x8xf32> {onnx.name = "w"}) -> (tensor<1x8xf32> {onnx.name = "y"}) {
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 24 : i64, m = 1 : i64, n = 8 : i64, planes = array<i32: 0, 1>, turn = 1 : i64} : tensor<1x24xf32>, tensor<24x8xf32> -> tensor<1x8xf32>
+    return %0 : tensor<1x8xf32>
+  }
+}
+
+// -----
+
+// A 2x2 kernel over a 2-channel 2x2 image with padding 1 before: the four
+// taps are four K tiles ([C, F] weight tiles), two turns on two planes; the
+// result, split into image rows, has a buffer per part. Taps in the padding
+// are left out: in the first turn (taps 0 and 1) output pixel (0, 0) has
+// none and pixel (1, 0) only tap 1, whose partial sum the second turn adds
+// to; pixel (0, 0) then has tap 3 alone.
+// CHECK-LABEL: lpu.program @main
+// CHECK-DAG: lpu.buffer constant "w.t0c0f0" init({{.*}}) : tensor<2x1xf32>
+// CHECK-DAG: lpu.buffer constant "w.t3c0f0" init({{.*}}) : tensor<2x1xf32>
+// CHECK-DAG: %[[Y0:.*]] = lpu.buffer scratch "conv.nhwc.0" : tensor<2x1xf32>
+// CHECK-DAG: %[[Y1:.*]] = lpu.buffer scratch "conv.nhwc.1" : tensor<2x1xf32>
+// CHECK-COUNT-2: lpu.mxm.install rows 2
+// CHECK: %[[M:.*]] = lpu.mxm.matmul %{{.*}} {unit = 1 : i32}
+// CHECK-NEXT: lpu.mem.write %[[M]], %[[Y1]][0]
+// CHECK-COUNT-2: lpu.mxm.install rows 2
+// CHECK: %[[M3:.*]] = lpu.mxm.matmul %{{.*}} {unit = 1 : i32}
+// CHECK-NEXT: lpu.mem.write %[[M3]], %[[Y0]][0]
+// CHECK: %[[PARTIAL:.*]] = lpu.mem.read %[[Y1]][0]
+// CHECK: lpu.mxm.matmul_acc %{{.*}}, %[[PARTIAL]] {unit = 1 : i32}
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x2x2x2xf32> {onnx.name = "x"}) -> (tensor<1x2x2x1xf32> {onnx.name = "y"}) {
+    %w = arith.constant dense<1.0> : tensor<1x2x2x2xf32> loc("w")
+    %0 = tile.conv %x, %w [] {dilations = array<i64: 1, 1>, group = 1 : i64, kernel = array<i64: 2, 2>, pad_begin = array<i64: 1, 1>, strides = array<i64: 1, 1>, planes = array<i32: 0, 1, 0, 1>, turn = 2 : i64, tile.split_rows = 2 : i64} : tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32> -> tensor<1x2x2x1xf32> loc("conv")
+    %1 = tile.map(%0) [in0] : (tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32>
+    return %1 : tensor<1x2x2x1xf32>
+  }
+}

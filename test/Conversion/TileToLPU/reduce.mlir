@@ -1,0 +1,52 @@
+// RUN: lpu-opt %s -split-input-file --convert-tile-to-lpu | FileCheck %s
+// lpu-tiny: 16 lanes, 2 MXM planes.
+
+// Row sums on the MXM: one weight row of `scale`s installed transposed is
+// array column 0, so one product sums a vector into lane 0; a row's two
+// vectors accumulate on the plane.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[W:.*]] = lpu.buffer constant "constant.sum" init(dense<2.500000e-01> : tensor<16xf32>)
+// CHECK: lpu.mxm.install rows 1 transposed {unit = 0 : i32}
+// CHECK: %[[P:.*]] = lpu.mxm.matmul %{{.*}} {unit = 0 : i32}
+// CHECK: %[[Q:.*]] = lpu.mxm.matmul_acc %{{.*}}, %[[P]] {unit = 0 : i32}
+// CHECK: lpu.mem.write %[[Q]], %{{.*}}[0]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<2x20xf32> {onnx.name = "x"}) -> (tensor<2x1xf32> {onnx.name = "y"}) {
+    %0 = tile.reduce_rows sum %x {scale = 0.25 : f32, strategy = #tile<row_strategy mxm_sum>, planes = array<i32: 0>} : tensor<2x20xf32> -> tensor<2x1xf32>
+    return %0 : tensor<2x1xf32>
+  }
+}
+
+// -----
+
+// Maxima by a shift tree: the lanes fold in log2(16) = 4 steps, each
+// staged in SRAM and read twice; lane 0 then holds the row's maximum.
+// CHECK-LABEL: lpu.program @main
+// CHECK-COUNT-4: lpu.buffer scratch "tmp.tree
+// CHECK: %[[S:.*]] = lpu.sxm.shift %{{.*}}, -1
+// CHECK: lpu.vxm.max %{{.*}}, %[[S]]
+// CHECK: lpu.sxm.shift %{{.*}}, -8
+// CHECK: %[[D:.*]] = lpu.sxm.distribute %{{.*}}, lane 0, width 1
+// CHECK: lpu.mem.write %[[D]]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x16xf32> {onnx.name = "x"}) -> (tensor<1x1xf32> {onnx.name = "y"}) {
+    %0 = tile.reduce_rows max %x {strategy = #tile<row_strategy shift_tree>} : tensor<1x16xf32> -> tensor<1x1xf32>
+    return %0 : tensor<1x1xf32>
+  }
+}
+
+// -----
+
+// Leading axes: each output vector is a VXM chain over the rows that differ
+// only along them.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[A:.*]] = lpu.mem.read %[[X:.*]][0]
+// CHECK: %[[B:.*]] = lpu.mem.read %[[X]][2]
+// CHECK: %[[C:.*]] = lpu.vxm.min %[[A]], %[[B]]
+// CHECK: lpu.mem.write %[[C]], %{{.*}}[0]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<2x2x4xf32> {onnx.name = "x"}) -> (tensor<1x2x4xf32> {onnx.name = "y"}) {
+    %0 = tile.reduce_leading min %x [0] : tensor<2x2x4xf32> -> tensor<1x2x4xf32>
+    return %0 : tensor<1x2x4xf32>
+  }
+}

@@ -1,0 +1,80 @@
+// RUN: lpu-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(tile-assign-layout))' | FileCheck %s
+// Transposes around spatial ops move down through element-wise maps until
+// they meet their inverse and fold away.
+
+// Conv, Relu, Conv: the Relu runs channels last, the transposes between the
+// convolutions cancel, and what windows read is split into image rows.
+// CHECK-LABEL: func.func @conv_relu_conv
+// CHECK: %[[IN:.*]] = tile.transpose %arg0 [0, 2, 3, 1] {tile.split_rows = 4 : i64}
+// CHECK: %[[C1:.*]] = tile.conv %[[IN]], {{.*}} {{{.*}}tile.split_rows = 4 : i64}
+// CHECK: %[[R:.*]] = tile.map(%[[C1]]) [in0, relu] {tile.split_rows = 4 : i64} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+// CHECK: %[[C2:.*]] = tile.conv %[[R]]
+// CHECK: %[[OUT:.*]] = tile.transpose %[[C2]] [0, 3, 1, 2]
+// CHECK-NOT: tile.transpose
+// CHECK: return %[[OUT]]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @conv_relu_conv(%x: tensor<1x3x4x4xf32>) -> tensor<1x2x4x4xf32> {
+    %w1 = arith.constant dense<1.0> : tensor<2x3x3x3xf32>
+    %w2 = arith.constant dense<1.0> : tensor<2x2x3x3xf32>
+    %0 = tile.transpose %x [0, 2, 3, 1] : tensor<1x3x4x4xf32> -> tensor<1x4x4x3xf32>
+    %1 = tile.conv %0, %w1 [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x4x4x3xf32>, tensor<2x3x3x3xf32> -> tensor<1x4x4x2xf32>
+    %2 = tile.transpose %1 [0, 3, 1, 2] : tensor<1x4x4x2xf32> -> tensor<1x2x4x4xf32>
+    %3 = tile.map(%2) [in0, relu] : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+    %4 = tile.transpose %3 [0, 2, 3, 1] : tensor<1x2x4x4xf32> -> tensor<1x4x4x2xf32>
+    %5 = tile.conv %4, %w2 [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x4x4x2xf32>, tensor<2x2x3x3xf32> -> tensor<1x4x4x2xf32>
+    %6 = tile.transpose %5 [0, 3, 1, 2] : tensor<1x4x4x2xf32> -> tensor<1x2x4x4xf32>
+    return %6 : tensor<1x2x4x4xf32>
+  }
+}
+
+// -----
+
+// A residual add of two channels-last results runs channels last; a
+// per-channel constant ([C, 1, 1], a folded batch normalization) is
+// transposed at compile time to [1, 1, 1, C].
+// CHECK-LABEL: func.func @residual
+// CHECK-DAG: %[[SCALE:.*]] = arith.constant dense<{{\[\[\[\[}}2.000000e+00, 3.000000e+00]]]]> : tensor<1x1x1x2xf32>
+// CHECK: %[[SUM:.*]] = tile.map(%arg0, %arg1, %[[SCALE]]) [in0, add in1, mul in2] : (tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>, tensor<1x1x1x2xf32>) -> tensor<1x4x4x2xf32>
+// CHECK: %[[OUT:.*]] = tile.transpose %[[SUM]] [0, 3, 1, 2]
+// CHECK: return %[[OUT]]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @residual(%a: tensor<1x4x4x2xf32>, %b: tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32> {
+    %scale = arith.constant dense<[[[2.0]], [[3.0]]]> : tensor<2x1x1xf32>
+    %0 = tile.transpose %a [0, 3, 1, 2] : tensor<1x4x4x2xf32> -> tensor<1x2x4x4xf32>
+    %1 = tile.transpose %b [0, 3, 1, 2] : tensor<1x4x4x2xf32> -> tensor<1x2x4x4xf32>
+    %2 = tile.map(%0, %1, %scale) [in0, add in1, mul in2] : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<2x1x1xf32>) -> tensor<1x2x4x4xf32>
+    return %2 : tensor<1x2x4x4xf32>
+  }
+}
+
+// -----
+
+// A map with an operand computed in the other layout keeps its transpose.
+// CHECK-LABEL: func.func @mixed
+// CHECK: %[[T:.*]] = tile.transpose %arg0 [0, 3, 1, 2]
+// CHECK: tile.map(%[[T]], %arg1) [in0, add in1] : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>)
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @mixed(%a: tensor<1x4x4x2xf32>, %b: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+    %0 = tile.transpose %a [0, 3, 1, 2] : tensor<1x4x4x2xf32> -> tensor<1x2x4x4xf32>
+    %1 = tile.map(%0, %b) [in0, add in1] : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+    return %1 : tensor<1x2x4x4xf32>
+  }
+}
+
+// -----
+
+// Global pooling's [N, 1, 1, C] back to NCHW and flattened: the transpose
+// only moves size-1 dimensions, so it and the flatten are one reshape,
+// which keeps the rows.
+// CHECK-LABEL: func.func @pooled
+// CHECK: %[[P:.*]] = tile.global_pool
+// CHECK-NEXT: %[[R:.*]] = tile.reshape %[[P]] : tensor<1x1x1x8xf32> -> tensor<1x8xf32>
+// CHECK-NEXT: return %[[R]]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @pooled(%x: tensor<1x4x4x8xf32>) -> tensor<1x8xf32> {
+    %0 = tile.global_pool %x : tensor<1x4x4x8xf32> -> tensor<1x1x1x8xf32>
+    %1 = tile.transpose %0 [0, 3, 1, 2] : tensor<1x1x1x8xf32> -> tensor<1x8x1x1xf32>
+    %2 = tile.reshape %1 : tensor<1x8x1x1xf32> -> tensor<1x8xf32>
+    return %2 : tensor<1x8xf32>
+  }
+}

@@ -1,0 +1,28 @@
+// RUN: lpu-opt %s --pass-pipeline='builtin.module(func.func(tile-assign-planes))' | FileCheck %s
+// lpu-tiny: 16 lanes, 2 MXM planes. Each install goes to the plane with the
+// least work so far (weight rows + rows streamed); a turn's K tiles go to
+// distinct planes, the largest first.
+
+// CHECK-LABEL: func.func @main
+// K = 24: tiles of 16 and 8 rows in one turn, 4 rows each: plane 0 gets
+// the 16-row tile (work 20), plane 1 the 8-row one (12).
+// CHECK: tile.matmul {{.*}}planes = array<i32: 0, 1>
+// One 16-row tile streaming 4 rows: plane 1 has less work.
+// CHECK: tile.matmul {{.*}}planes = array<i32: 1>
+// A transpose moving the lanes: one install per 16 input rows (plane 1 has
+// 32, plane 0 20).
+// CHECK: tile.transpose {{.*}}planes = array<i32: 0>
+// Row sums: one install of one transposed row (plane 0 has 25, plane 1 32).
+// CHECK: tile.reduce_rows sum {{.*}}planes = array<i32: 0>
+// Rows reduced by shift trees and transposes keeping the lanes use none.
+// CHECK-NOT: planes
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%a: tensor<4x24xf32>, %b: tensor<24x8xf32>, %c: tensor<4x16xf32>, %d: tensor<16x8xf32>, %x: tensor<2x3xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<3x2xf32>, tensor<4x1xf32>, tensor<4x1xf32>) {
+    %0 = tile.matmul %a, %b [] {batches = array<i64: 0, 0, 0>, k = 24 : i64, m = 4 : i64, n = 8 : i64, turn = 2 : i64} : tensor<4x24xf32>, tensor<24x8xf32> -> tensor<4x8xf32>
+    %1 = tile.matmul %c, %d [] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 4 : i64, n = 8 : i64, turn = 2 : i64} : tensor<4x16xf32>, tensor<16x8xf32> -> tensor<4x8xf32>
+    %2 = tile.transpose %x [1, 0] : tensor<2x3xf32> -> tensor<3x2xf32>
+    %3 = tile.reduce_rows sum %c {strategy = #tile<row_strategy mxm_sum>} : tensor<4x16xf32> -> tensor<4x1xf32>
+    %4 = tile.reduce_rows max %c {strategy = #tile<row_strategy shift_tree>} : tensor<4x16xf32> -> tensor<4x1xf32>
+    return %0, %1, %2, %3, %4 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<3x2xf32>, tensor<4x1xf32>, tensor<4x1xf32>
+  }
+}

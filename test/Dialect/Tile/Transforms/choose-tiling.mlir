@@ -1,0 +1,30 @@
+// RUN: lpu-opt %s --pass-pipeline='builtin.module(func.func(tile-choose-tiling))' | FileCheck %s
+// RUN: lpu-opt %s --pass-pipeline='builtin.module(func.func(tile-choose-tiling{op-by-op}))' | FileCheck %s --check-prefix=BASE
+// lpu-tiny: 16 lanes, 2 MXM planes.
+
+// Every plane at once, constant matrices packed tile by tile, row sums on
+// the MXM, maxima of many rows on the MXM and of few rows by shift trees.
+// CHECK-LABEL: func.func @main
+// CHECK: tile.matmul {{.*}}packed_weights, turn = 2 : i64
+// CHECK: tile.matmul %{{.*}}, %arg1 {{.*}}turn = 2 : i64}
+// CHECK: tile.reduce_rows sum {{.*}}strategy = #tile<row_strategy mxm_sum>
+// CHECK: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy mxm_extremum>
+// CHECK: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy shift_tree>
+// CHECK: tile.global_pool {{.*}}turn = 2 : i64
+// The baseline: one K tile per turn, weights where they are, shift trees.
+// BASE: tile.matmul {{.*}}turn = 1 : i64
+// BASE-NOT: packed_weights
+// BASE: tile.reduce_rows sum {{.*}}strategy = #tile<row_strategy shift_tree>
+// BASE: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy shift_tree>
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%a: tensor<4x32xf32>, %b: tensor<32x8xf32>, %x: tensor<1x4x4x8xf32>, %few: tensor<2x16xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<2x1xf32>, tensor<1x1x1x8xf32>) {
+    %w = arith.constant dense<1.0> : tensor<32x8xf32>
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x32xf32>, tensor<32x8xf32> -> tensor<4x8xf32>
+    %1 = tile.matmul %a, %b [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x32xf32>, tensor<32x8xf32> -> tensor<4x8xf32>
+    %2 = tile.reduce_rows sum %a : tensor<4x32xf32> -> tensor<4x1xf32>
+    %3 = tile.reduce_rows max %a : tensor<4x32xf32> -> tensor<4x1xf32>
+    %4 = tile.reduce_rows max %few : tensor<2x16xf32> -> tensor<2x1xf32>
+    %5 = tile.global_pool %x : tensor<1x4x4x8xf32> -> tensor<1x1x1x8xf32>
+    return %0, %1, %2, %3, %4, %5 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<2x1xf32>, tensor<1x1x1x8xf32>
+  }
+}

@@ -1,0 +1,64 @@
+// RUN: lpu-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(tile-fuse-elementwise))' | FileCheck %s
+// Maps that are the only reader of a product's or another map's result join
+// its chain.
+
+// Bias and Relu after a product: one epilogue, where the product was.
+// CHECK-LABEL: func.func @bias_relu
+// CHECK: %[[Y:.*]] = tile.matmul %arg0, %{{.*}} epilogue(%arg1 : tensor<8xf32>) [scale 5.000000e-01, add in0, relu]
+// CHECK-NOT: tile.map
+// CHECK: return %[[Y]]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @bias_relu(%a: tensor<4x8xf32>, %b: tensor<8xf32>) -> tensor<4x8xf32> {
+    %w = arith.constant dense<1.0> : tensor<8x8xf32>
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+    %1 = tile.map(%0, %b) [in0 * 0.5, add in1] : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+    %2 = tile.map(%1) [in0, relu] : (tensor<4x8xf32>) -> tensor<4x8xf32>
+    return %2 : tensor<4x8xf32>
+  }
+}
+
+// -----
+
+// The value as the second operand of a commutative map: a residual add.
+// CHECK-LABEL: func.func @residual
+// CHECK: tile.conv %arg0, %{{.*}} epilogue(%arg1 : tensor<1x4x4x2xf32>) [add in0]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @residual(%x: tensor<1x4x4x2xf32>, %r: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+    %w = arith.constant dense<1.0> : tensor<2x2x3x3xf32>
+    %0 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x4x4x2xf32>, tensor<2x2x3x3xf32> -> tensor<1x4x4x2xf32>
+    %1 = tile.map(%r, %0) [in0, add in1] : (tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    return %1 : tensor<1x4x4x2xf32>
+  }
+}
+
+// -----
+
+// Chains of maps make one chain; operands are shared.
+// CHECK-LABEL: func.func @maps
+// CHECK: %[[Y:.*]] = tile.map(%arg0, %arg1) [in0, sub in1, exp, mul in1]
+// CHECK-NEXT: return %[[Y]]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @maps(%x: tensor<4x8xf32>, %m: tensor<4x1xf32>) -> tensor<4x8xf32> {
+    %0 = tile.map(%x, %m) [in0, sub in1, exp] : (tensor<4x8xf32>, tensor<4x1xf32>) -> tensor<4x8xf32>
+    %1 = tile.map(%0, %m) [in0, mul in1] : (tensor<4x8xf32>, tensor<4x1xf32>) -> tensor<4x8xf32>
+    return %1 : tensor<4x8xf32>
+  }
+}
+
+// -----
+
+// Not fused: a value read twice, a graph output, a map reading the value in
+// two steps, an operand computed after the producer, and a broadcast.
+// CHECK-LABEL: func.func @kept
+// CHECK-COUNT-6: tile.map
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @kept(%x: tensor<4x8xf32>, %y: tensor<8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<2x4x8xf32>) {
+    %0 = tile.map(%x) [in0, exp] : (tensor<4x8xf32>) -> tensor<4x8xf32>
+    %1 = tile.map(%0) [in0, relu] : (tensor<4x8xf32>) -> tensor<4x8xf32>
+    %2 = tile.map(%0, %1) [in0, mul in1] : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+    %3 = tile.map(%2) [in0, mul in0] : (tensor<4x8xf32>) -> tensor<4x8xf32>
+    %4 = tile.map(%x) [in0, abs] : (tensor<4x8xf32>) -> tensor<4x8xf32>
+    %5 = tile.map(%4) [in0, add in0] : (tensor<4x8xf32>) -> tensor<2x4x8xf32>
+    return %3, %2, %1, %5 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<2x4x8xf32>
+  }
+}

@@ -1,0 +1,135 @@
+// RUN: lpu-opt %s -split-input-file -verify-diagnostics
+// The tile verifiers reject malformed ops with a message naming the fault.
+
+func.func @chain_start(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{a chain starts with one operand (`inN`) and only there}}
+  %0 = tile.map(%a) [relu] : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @chain_operand(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{chain step 1 names operand 1 of 1}}
+  %0 = tile.map(%a) [in0, add in1] : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @broadcast(%a: tensor<3xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{operand of type 'tensor<3xf32>' does not broadcast to 'tensor<2x4xf32>'}}
+  %0 = tile.map(%a) [in0] : (tensor<3xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @unknown_step(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{unknown chain step 'cube'}}
+  %0 = tile.map(%a) [in0, cube] : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @epilogue_start(%a: tensor<4x8xf32>, %w: tensor<8x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{an epilogue continues the product's value: no step may start a chain}}
+  %0 = tile.matmul %a, %w [in0] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @batch_outside(%a: tensor<4x8xf32>, %w: tensor<8x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{batch 1 is outside its operands}}
+  %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0, 2, 0, 2>, k = 8 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @conv_weights(%x: tensor<1x4x4x3xf32>, %w: tensor<5x2x3x3xf32>) -> tensor<1x4x4x5xf32> {
+  // expected-error @+1 {{weights must be [5, 3, 3, 3]}}
+  %0 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x4x4x3xf32>, tensor<5x2x3x3xf32> -> tensor<1x4x4x5xf32>
+  return %0 : tensor<1x4x4x5xf32>
+}
+
+// -----
+
+func.func @conv_group(%x: tensor<1x4x4x3xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<1x4x4x4xf32> {
+  // expected-error @+1 {{group 2 does not divide the 3 input and 4 output channels}}
+  %0 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 2 : i64} : tensor<1x4x4x3xf32>, tensor<4x1x3x3xf32> -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+func.func @transpose_perm(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  // expected-error @+1 {{`perm` must name every dimension once}}
+  %0 = tile.transpose %x [0, 0] : tensor<2x3xf32> -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @gather_table(%x: tensor<4xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{the table of dimension 0 has index 4 outside 0..3}}
+  %0 = tile.gather %x {first = array<i64: 0>, count = array<i64: 1>, tables = [array<i64: 0, 4>]} : tensor<4xf32> -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @gather_length(%x: tensor<4xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{the table of dimension 0 needs 2 entries}}
+  %0 = tile.gather %x {first = array<i64: 0>, count = array<i64: 1>, tables = [array<i64: 0>]} : tensor<4xf32> -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @reshape_size(%x: tensor<4xf32>) -> tensor<5xf32> {
+  // expected-error @+1 {{keeps the number of elements}}
+  %0 = tile.reshape %x : tensor<4xf32> -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+func.func @concat_sum(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>) -> tensor<2x7xf32> {
+  // expected-error @+1 {{the inputs add up to 6 along the axis, not 7}}
+  %0 = tile.concat %a, %b axis 1 : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x7xf32>
+  return %0 : tensor<2x7xf32>
+}
+
+// -----
+
+func.func @rows(%x: tensor<4x8xf32>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{the result keeps every dimension but the last, which is 1}}
+  %0 = tile.reduce_rows sum %x : tensor<4x8xf32> -> tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+func.func @leading(%x: tensor<4x8xf32>) -> tensor<4x1xf32> {
+  // expected-error @+1 {{axes must be increasing leading dimensions}}
+  %0 = tile.reduce_leading sum %x [1] : tensor<4x8xf32> -> tensor<4x1xf32>
+  return %0 : tensor<4x1xf32>
+}
+
+// -----
+
+func.func @split(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'tile.split_rows' is a positive row count on an op with one tensor result}}
+  %0 = tile.map(%x) [in0] {tile.split_rows = 0 : i64} : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'tile.target' names a target on a module}}
+func.func @target() attributes {tile.target = "lpu-v1"} {
+  return
+}

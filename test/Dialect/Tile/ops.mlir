@@ -1,0 +1,35 @@
+// RUN: lpu-opt %s | FileCheck %s
+// RUN: lpu-opt %s | lpu-opt | FileCheck %s
+// Every tile op prints and parses back.
+
+module attributes {tile.target = "lpu-tiny"} {
+  // CHECK-LABEL: func.func @main
+  func.func @main(%x: tensor<2x4x4x3xf32>, %a: tensor<4x8xf32>, %b: tensor<8xf32>) -> (tensor<4x8xf32>, tensor<2x3x4x4xf32>, tensor<2x1x1x3xf32>) {
+    %w = arith.constant dense<1.0> : tensor<8x8xf32>
+    %k = arith.constant dense<0.5> : tensor<5x3x3x3xf32>
+    %s = arith.constant dense<2.0> : tensor<1xf32>
+    // CHECK: tile.map(%{{.*}}, %{{.*}}, %{{.*}}) [in0, add in1 * -2.000000e+00, relu, scale 5.000000e-01, max in2] {tile.split_rows = 4 : i64}
+    %0 = tile.map(%a, %b, %s) [in0, add in1 * -2.0, relu, scale 0.5, max in2] {tile.split_rows = 4 : i64} : (tensor<4x8xf32>, tensor<8xf32>, tensor<1xf32>) -> tensor<4x8xf32>
+    // CHECK: tile.matmul %{{.*}}, %{{.*}} epilogue(%{{.*}} : tensor<8xf32>) [add in0, sigmoid] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 4 : i64, n = 8 : i64, packed_weights, planes = array<i32: 0>, transpose_b, turn = 2 : i64}
+    %1 = tile.matmul %0, %w epilogue(%b : tensor<8xf32>) [add in0, sigmoid] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 4 : i64, n = 8 : i64, transpose_b, packed_weights, turn = 2 : i64, planes = array<i32: 0>} : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+    // CHECK: tile.conv %{{.*}}, %{{.*}} [] {dilations = array<i64: 1, 1>, group = 1 : i64, kernel = array<i64: 3, 3>, pad_begin = array<i64: 1, 1>, strides = array<i64: 1, 1>}
+    %2 = tile.conv %x, %k [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<2x4x4x3xf32>, tensor<5x3x3x3xf32> -> tensor<2x4x4x5xf32>
+    // CHECK: tile.pool max %{{.*}} {dilations
+    %3 = tile.pool max %x {kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>} : tensor<2x4x4x3xf32> -> tensor<2x3x3x3xf32>
+    // CHECK: tile.global_pool %{{.*}} : tensor<2x4x4x3xf32> -> tensor<2x1x1x3xf32>
+    %4 = tile.global_pool %x : tensor<2x4x4x3xf32> -> tensor<2x1x1x3xf32>
+    // CHECK: tile.transpose %{{.*}} [0, 3, 1, 2]
+    %5 = tile.transpose %x [0, 3, 1, 2] : tensor<2x4x4x3xf32> -> tensor<2x3x4x4xf32>
+    // CHECK: tile.gather %{{.*}} padding %{{.*}} : tensor<1xf32> {count = array<i64: 1, 1>, first = array<i64: 0, 1>, tables = [array<i64: 1, 2>, array<i64: -1, 0, 1, 2, 3, 4, 5, 6, 7, -1>]}
+    %6 = tile.gather %a padding %s : tensor<1xf32> {first = array<i64: 0, 1>, count = array<i64: 1, 1>, tables = [array<i64: 1, 2>, array<i64: -1, 0, 1, 2, 3, 4, 5, 6, 7, -1>]} : tensor<4x8xf32> -> tensor<2x10xf32>
+    // CHECK: tile.reshape %{{.*}} : tensor<4x8xf32> -> tensor<32xf32>
+    %7 = tile.reshape %a : tensor<4x8xf32> -> tensor<32xf32>
+    // CHECK: tile.concat %{{.*}}, %{{.*}} axis 0
+    %8 = tile.concat %a, %0 axis 0 : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<8x8xf32>
+    // CHECK: tile.reduce_rows max %{{.*}} {scale = 2.500000e-01 : f32, strategy = #tile<row_strategy mxm_extremum>}
+    %9 = tile.reduce_rows max %a {scale = 0.25 : f32, strategy = #tile<row_strategy mxm_extremum>} : tensor<4x8xf32> -> tensor<4x1xf32>
+    // CHECK: tile.reduce_leading sum %{{.*}} [0]
+    %10 = tile.reduce_leading sum %x [0] : tensor<2x4x4x3xf32> -> tensor<1x4x4x3xf32>
+    return %1, %5, %4 : tensor<4x8xf32>, tensor<2x3x4x4xf32>, tensor<2x1x1x3xf32>
+  }
+}
