@@ -106,9 +106,10 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(const MachineProgram &program) {
       binding.dtype = getDType(buffer.type.getElementType());
       binding.shape.assign(buffer.type.getShape().begin(),
                            buffer.type.getShape().end());
-      binding.slice = buffer.parts[0].first;
-      binding.address = buffer.parts[0].second;
       binding.layout = layout;
+      binding.blockRows = buffer.blockRows;
+      for (auto [slice, address] : buffer.parts)
+        binding.parts.push_back({uint32_t(slice), uint32_t(address)});
       (buffer.kind == BufferKind::Input ? binary.inputs : binary.outputs)
           .push_back(std::move(binding));
       break;
@@ -118,15 +119,29 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(const MachineProgram &program) {
       if (!values)
         return emitError(program.origins[buffer.origin], "constant data of '")
                << buffer.name << "' is unavailable (elided?)";
-      ::lpu::SramSegment segment;
-      segment.slice = buffer.parts[0].first;
-      segment.address = buffer.parts[0].second;
-      segment.data.assign(layout.numVectors() * target.lanes, 0u);
+      // One segment per part, each the part's rows in order.
+      const int64_t parts = buffer.parts.size();
+      std::vector<::lpu::SramSegment> segments(parts);
+      for (int64_t i = 0; i < parts; ++i) {
+        segments[i].slice = buffer.parts[i].first;
+        segments[i].address = buffer.parts[i].second;
+        segments[i].data.assign(buffer.partVectors(parts, i) * target.lanes,
+                                0u);
+      }
+      const ::lpu::PartDeal deal = buffer.deal(parts);
       for (int64_t r = 0; r < layout.rows; ++r)
-        std::copy_n(values->begin() + r * layout.rowLength, layout.rowLength,
-                    segment.data.begin() +
-                        r * layout.vectorsPerRow * target.lanes);
-      binary.sram.push_back(std::move(segment));
+        for (int64_t j = 0; j < layout.vectorsPerRow; ++j) {
+          auto [part, local] =
+              deal.locate(layout, r * layout.vectorsPerRow + j);
+          int64_t first = j * target.lanes;
+          int64_t count = std::min<int64_t>(target.lanes,
+                                            layout.rowLength - first);
+          std::copy_n(values->begin() + r * layout.rowLength + first, count,
+                      segments[part].data.begin() + local * target.lanes);
+        }
+      for (::lpu::SramSegment &segment : segments)
+        if (!segment.data.empty())
+          binary.sram.push_back(std::move(segment));
       break;
     }
     case BufferKind::Scratch:

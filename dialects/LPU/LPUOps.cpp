@@ -260,18 +260,15 @@ std::pair<int64_t, int64_t> BufferOp::getPart(int64_t i) {
 
 int64_t BufferOp::getPartVectors(const ::lpu::TargetDesc &target, int64_t parts,
                                  int64_t i) {
-  ::lpu::TensorLayout layout = getLayout(target);
-  int64_t rows = layout.rows > i ? (layout.rows - i + parts - 1) / parts : 0;
-  return rows * layout.vectorsPerRow;
+  return getDeal(parts).partVectors(getLayout(target), i);
 }
 
 std::pair<int64_t, int64_t> BufferOp::locate(const ::lpu::TargetDesc &target,
                                              int64_t offset) {
-  int64_t vectorsPerRow = getLayout(target).vectorsPerRow;
-  int64_t parts = getNumParts();
-  int64_t row = offset / vectorsPerRow, j = offset % vectorsPerRow;
-  auto [slice, address] = getPart(row % parts);
-  return {slice, address + (row / parts) * vectorsPerRow + j};
+  auto [part, local] =
+      getDeal(getNumParts()).locate(getLayout(target), offset);
+  auto [slice, address] = getPart(part);
+  return {slice, address + local};
 }
 
 LogicalResult BufferOp::verify() {
@@ -290,13 +287,14 @@ LogicalResult BufferOp::verify() {
            << getInit()->getType() << " does not match " << type;
   if (static_cast<bool>(getSlice()) != static_cast<bool>(getAddress()))
     return emitOpError("needs both `slice` and `address`, or neither");
-  if (auto spread = getSpread()) {
+  if (auto spread = getSpread())
     if (!getSlice() || spread->size() % 2)
       return emitOpError("`spread` needs `slice` and `address` and lists "
                          "(slice, address) pairs");
-    if (getKind() != BufferKind::Scratch)
-      return emitOpError("only scratch buffers are spread over slices");
-  }
+  if (auto rows = getBlockRows(); rows && *rows < 1)
+    return emitOpError("`block_rows` must be positive");
+  if (auto parts = getMinParts(); parts && *parts < 1)
+    return emitOpError("`min_parts` must be positive");
   if (const ::lpu::TargetDesc *target = getEnclosingTarget(*this);
       target && getSlice()) {
     const int64_t parts = getNumParts();

@@ -104,18 +104,22 @@ def LPU_BufferOp : LPU_Op<"buffer"> {
   let description = [{
     `tensor_type` gives the shape; the layout (rows of lane vectors) follows
     from it and the target's lanes. Constant buffers carry their data in
-    `init`. `lpu-allocate-sram` sets `slice` and `address`. A scratch
-    buffer may be spread over several slices so its traffic does not queue
-    on one: `spread` lists the (slice, address) of parts 1, 2, ... and rows
-    are dealt round-robin, row r to part r mod parts (`slice` and `address`
-    are part 0's).
+    `init`. `lpu-allocate-sram` sets `slice` and `address`. A buffer may be
+    spread over several slices, so its traffic does not queue on one or
+    because it is larger than one: `spread` lists the (slice, address) of
+    parts 1, 2, ... (`slice` and `address` are part 0's), and blocks of
+    `block_rows` rows (1 if absent) are dealt round-robin, block b to part
+    b mod parts. `min_parts` is the fewest parts the allocator may use (the
+    expansion asks it for tensors whose rows windows read together).
   }];
   let arguments = (ins LPU_BufferKind:$kind, StrAttr:$name,
                        TypeAttrOf<AnyStaticShapeTensor>:$tensor_type,
                        OptionalAttr<ElementsAttr>:$init,
                        OptionalAttr<I32Attr>:$slice,
                        OptionalAttr<I32Attr>:$address,
-                       OptionalAttr<DenseI32ArrayAttr>:$spread);
+                       OptionalAttr<DenseI32ArrayAttr>:$spread,
+                       OptionalAttr<I64Attr>:$block_rows,
+                       OptionalAttr<I64Attr>:$min_parts);
   let results = (outs LPU_BufferType:$buffer);
   let assemblyFormat = [{
     $kind $name (`init` `(` $init^ `)`)? attr-dict `:` $tensor_type
@@ -129,6 +133,10 @@ def LPU_BufferOp : LPU_Op<"buffer"> {
     int64_t getNumParts();
     /// Part i's (slice, first address), once allocated.
     std::pair<int64_t, int64_t> getPart(int64_t i);
+    /// How the rows are dealt over `parts` parts.
+    ::lpu::PartDeal getDeal(int64_t parts) {
+      return {parts, int64_t(getBlockRows().value_or(1))};
+    }
     /// Vectors part i holds (of `parts` parts).
     int64_t getPartVectors(const ::lpu::TargetDesc &target, int64_t parts,
                            int64_t i);

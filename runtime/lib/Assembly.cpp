@@ -182,8 +182,13 @@ void printBinding(std::ostream &os, const char *role, const TensorBinding &b) {
   os << "; " << role << " " << b.name << " : " << dtypeName(b.dtype) << "[";
   for (size_t i = 0; i < b.shape.size(); ++i)
     os << (i ? "x" : "") << b.shape[i];
-  os << "] at mem[" << b.slice << "]:" << b.address << " (" << b.layout.rows
-     << " rows x " << b.layout.vectorsPerRow << " vectors)\n";
+  os << "] at";
+  for (const SramPart &part : b.parts)
+    os << " mem[" << part.slice << "]:" << part.address;
+  if (b.parts.size() > 1)
+    os << " (blocks of " << b.blockRows << " rows)";
+  os << " (" << b.layout.rows << " rows x " << b.layout.vectorsPerRow
+     << " vectors)\n";
 }
 } // namespace
 

@@ -180,11 +180,15 @@ void writeBindings(ByteWriter &w, const std::vector<TensorBinding> &list) {
     w.u16(0);
     for (int64_t d : b.shape)
       w.i64(d);
-    w.u32(b.slice);
-    w.u32(b.address);
     w.i64(b.layout.rows);
     w.i64(b.layout.rowLength);
     w.i64(b.layout.vectorsPerRow);
+    w.i64(b.blockRows);
+    w.u32(static_cast<uint32_t>(b.parts.size()));
+    for (const SramPart &part : b.parts) {
+      w.u32(part.slice);
+      w.u32(part.address);
+    }
   }
 }
 
@@ -291,23 +295,42 @@ bool readBindings(ByteReader &r, const TargetDesc &t,
                std::to_string(dim));
       b.shape.push_back(dim);
     }
-    b.slice = r.u32();
-    b.address = r.u32();
     b.layout.rows = r.i64();
     b.layout.rowLength = r.i64();
     b.layout.vectorsPerRow = r.i64();
+    b.blockRows = r.i64();
+    uint32_t parts = r.u32();
     if (!r.ok())
       break;
     TensorLayout expected = layoutFor(b.shape, t.lanes);
     if (expected.rows != b.layout.rows ||
         expected.rowLength != b.layout.rowLength ||
-        expected.vectorsPerRow != b.layout.vectorsPerRow)
+        expected.vectorsPerRow != b.layout.vectorsPerRow) {
       r.fail("tensor '" + b.name +
-             "' has a layout that does not match its "
-             "shape");
-    else
-      checkRange(r, t, b.slice, b.address, b.layout.numVectors(),
-                 "tensor '" + b.name + "'");
+             "' has a layout that does not match its shape");
+      break;
+    }
+    if (b.blockRows < 1 || b.blockRows > b.layout.rows || parts == 0 ||
+        parts > t.memSlices) {
+      r.fail("tensor '" + b.name + "' is dealt in blocks of " +
+             std::to_string(b.blockRows) + " rows over " +
+             std::to_string(parts) + " parts");
+      break;
+    }
+    std::set<uint32_t> slices;
+    for (uint32_t i = 0; i < parts && r.ok(); ++i) {
+      SramPart part{r.u32(), r.u32()};
+      if (r.ok() && !slices.insert(part.slice).second)
+        r.fail("tensor '" + b.name + "' has two parts on mem[" +
+               std::to_string(part.slice) + "]");
+      b.parts.push_back(part);
+    }
+    for (uint32_t i = 0; i < parts && r.ok(); ++i) {
+      int64_t vectors = b.deal().partVectors(b.layout, i);
+      if (vectors > 0)
+        checkRange(r, t, b.parts[i].slice, b.parts[i].address, vectors,
+                   "tensor '" + b.name + "' part " + std::to_string(i));
+    }
     list.push_back(std::move(b));
   }
   return r.ok();

@@ -285,7 +285,9 @@ struct Simulator::State {
     };
     for (const auto *list : {&binary.inputs, &binary.outputs})
       for (const TensorBinding &b : *list)
-        touch(b.slice, b.address + b.layout.numVectors());
+        for (size_t i = 0; i < b.parts.size(); ++i)
+          touch(b.parts[i].slice,
+                b.parts[i].address + b.deal().partVectors(b.layout, i));
     for (const SramSegment &s : binary.sram)
       touch(s.slice, s.address + s.data.size() / lanes);
     for (const UnitProgram &u : binary.units) {
@@ -799,15 +801,18 @@ bool Simulator::setInput(size_t index, const void *data, size_t count,
   }
   const auto *bytes = static_cast<const uint8_t *>(data);
   const unsigned size = dtypeHostBytes(b.dtype);
-  for (int64_t r = 0; r < b.layout.rows; ++r) {
-    uint32_t *dst = s.vectorAt(b.slice, b.address + r * b.layout.vectorsPerRow);
-    std::fill_n(dst, b.layout.vectorsPerRow * s.lanes, 0);
-    for (int64_t i = 0; i < b.layout.rowLength; ++i)
-      dst[i] = laneWordFromHost(b.dtype,
-                                bytes + (r * b.layout.rowLength + i) * size);
-  }
-  std::fill_n(s.writtenAt[b.slice].begin() + b.address, b.layout.numVectors(),
-              -1);
+  const TensorLayout &layout = b.layout;
+  for (int64_t r = 0; r < layout.rows; ++r)
+    for (int64_t j = 0; j < layout.vectorsPerRow; ++j) {
+      auto [slice, address] = b.locate(r * layout.vectorsPerRow + j);
+      uint32_t *dst = s.vectorAt(slice, address);
+      std::fill_n(dst, s.lanes, 0);
+      for (int64_t i = j * s.lanes;
+           i < std::min<int64_t>(layout.rowLength, (j + 1) * s.lanes); ++i)
+        dst[i - j * s.lanes] = laneWordFromHost(
+            b.dtype, bytes + (r * layout.rowLength + i) * size);
+      s.writtenAt[slice][address] = -1;
+    }
   s.inputSet[index] = true;
   return true;
 }
@@ -879,7 +884,8 @@ bool Simulator::run(std::string &error) {
       s.stats.sramVectorsUsed += at != kNever;
   for (const TensorBinding &b : s.binary.outputs)
     for (int64_t v = 0; v < b.layout.numVectors(); ++v)
-      if (s.writtenAt[b.slice][b.address + v] == kNever) {
+      if (auto [slice, address] = b.locate(v);
+          s.writtenAt[slice][address] == kNever) {
         error = "output '" + b.name + "' was not completely written (vector " +
                 std::to_string(v) + " never stored)";
         return false;
@@ -907,14 +913,16 @@ bool Simulator::getOutput(size_t index, void *data, size_t count,
   }
   auto *bytes = static_cast<uint8_t *>(data);
   const unsigned size = dtypeHostBytes(b.dtype);
-  for (int64_t r = 0; r < b.layout.rows; ++r) {
-    const uint32_t *src =
-        s.sram[b.slice].data() +
-        (b.address + r * b.layout.vectorsPerRow) * size_t(s.lanes);
-    for (int64_t i = 0; i < b.layout.rowLength; ++i)
-      laneWordToHost(b.dtype, src[i],
-                     bytes + (r * b.layout.rowLength + i) * size);
-  }
+  const TensorLayout &layout = b.layout;
+  for (int64_t r = 0; r < layout.rows; ++r)
+    for (int64_t i = 0; i < layout.rowLength; ++i) {
+      auto [slice, address] =
+          b.locate(r * layout.vectorsPerRow + i / s.lanes);
+      const uint32_t *src =
+          s.sram[slice].data() + size_t(address) * s.lanes;
+      laneWordToHost(b.dtype, src[i % s.lanes],
+                     bytes + (r * layout.rowLength + i) * size);
+    }
   return true;
 }
 

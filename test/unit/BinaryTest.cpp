@@ -107,7 +107,9 @@ TEST(Binary, RejectsNewerMajorVersion) {
   Binary parsed;
   std::string error;
   EXPECT_FALSE(parse(bytes, parsed, error));
-  EXPECT_NE(error.find("unsupported format version 3.0"), std::string::npos)
+  EXPECT_NE(error.find("unsupported format version " +
+                       std::to_string(kFormatMajor + 1) + ".0"),
+            std::string::npos)
       << error;
 }
 
@@ -141,11 +143,20 @@ TEST(Binary, RejectsStreamsTheTargetLacks) {
 
 TEST(Binary, RejectsTensorsOutsideSRAM) {
   std::string error = rejection([](Binary &b) {
-    b.outputs[0].address = 4095;
+    b.outputs[0].parts[0].address = 4095;
     b.outputs[0].shape = {2, 16};
     b.outputs[0].layout = layoutFor({2, 16}, 16);
   });
-  EXPECT_NE(error.find("tensor 'y': SRAM range [4095, +2) is outside"),
+  EXPECT_NE(error.find("tensor 'y' part 0: SRAM range [4095, +2) is outside"),
+            std::string::npos)
+      << error;
+}
+
+TEST(Binary, RejectsTwoPartsOfATensorOnOneSlice) {
+  std::string error = rejection([](Binary &b) {
+    b.outputs[0].parts = {{3, 0}, {3, 8}};
+  });
+  EXPECT_NE(error.find("tensor 'y' has two parts on mem[3]"),
             std::string::npos)
       << error;
 }

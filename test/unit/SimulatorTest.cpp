@@ -7,6 +7,7 @@
 
 #include "TestPrograms.h"
 
+#include "lpu/Binary.h"
 #include "lpu/Simulator.h"
 
 #include <gtest/gtest.h>
@@ -36,6 +37,35 @@ std::string runExpectingFailure(const Binary &binary) {
   }
   EXPECT_FALSE(sim.run(error));
   return error;
+}
+
+TEST(Simulator, ReadsAndWritesTensorsDealtOverParts) {
+  // x and y have three rows dealt one at a time over two slices each: rows 0
+  // and 2 in the first part, row 1 in the second. Each row is copied; mem[k]
+  // sits at slice 2 + k, a read lands 2 cycles after issue.
+  Binary binary = ProgramBuilder()
+                      .input("x", {3, 16}, 0, 0)
+                      .output("y", {3, 16}, 2, 0)
+                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
+                      .at(UnitKind::Mem, 0, 1, memRead(0, 1))
+                      .at(UnitKind::Mem, 1, 0, memRead(1, 0))
+                      .at(UnitKind::Mem, 2, 4, memWrite(0, 0))
+                      .at(UnitKind::Mem, 2, 5, memWrite(0, 1))
+                      .at(UnitKind::Mem, 3, 4, memWrite(1, 0))
+                      .build();
+  binary.inputs[0].parts = {{0, 0}, {1, 0}};
+  binary.outputs[0].parts = {{2, 0}, {3, 0}};
+  Binary loaded;
+  std::string error;
+  std::vector<uint8_t> bytes = writeBinary(binary);
+  ASSERT_TRUE(readBinary(bytes.data(), bytes.size(), loaded, error)) << error;
+  Simulator sim(loaded);
+  std::vector<float> x(48), y(48);
+  std::iota(x.begin(), x.end(), 0.0f);
+  ASSERT_TRUE(sim.setInput(0, x.data(), x.size(), error)) << error;
+  ASSERT_TRUE(sim.run(error)) << error;
+  ASSERT_TRUE(sim.getOutput(0, y.data(), y.size(), error)) << error;
+  EXPECT_EQ(y, x);
 }
 
 TEST(Simulator, AddsAndCountsCycles) {

@@ -128,8 +128,7 @@ private:
     b.name = name;
     b.dtype = dtype;
     b.shape = shape;
-    b.slice = slice;
-    b.address = address;
+    b.parts = {{slice, address}};
     b.layout = layoutFor(shape, binary.target.lanes);
     return b;
   }

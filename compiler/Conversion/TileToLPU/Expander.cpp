@@ -48,8 +48,7 @@ int32_t Expander::createBuffer(lpuc::lpu::BufferKind kind, StringRef name,
 RowStore Expander::wholeStore(int32_t index) const {
   const ::lpu::TensorLayout &layout = buffer(index).layout;
   RowStore store;
-  store.parts = {index};
-  store.rowsPerPart = layout.rows;
+  store.buffer = index;
   store.vectorsPerRow = layout.vectorsPerRow;
   store.rows = layout.rows;
   store.rowLength = layout.rowLength;
@@ -61,26 +60,14 @@ int32_t Expander::scratch(ArrayRef<int64_t> shape, StringRef suffix) {
                       RankedTensorType::get(shape, Float32Type::get(context)));
 }
 
-RowStore Expander::splitScratch(StringRef suffix, ArrayRef<int64_t> shape,
-                                int64_t rowsPerGroup) {
-  ::lpu::TensorLayout layout = ::lpu::layoutFor(
-      std::vector<int64_t>(shape.begin(), shape.end()), target.lanes);
-  int64_t groups = llvm::divideCeil(layout.rows, rowsPerGroup);
-  int64_t perPart =
-      rowsPerGroup * llvm::divideCeil(groups, int64_t(target.memSlices));
-  RowStore store;
-  store.rowsPerPart = perPart;
-  store.vectorsPerRow = layout.vectorsPerRow;
-  store.rows = layout.rows;
-  store.rowLength = layout.rowLength;
-  for (int64_t first = 0, i = 0; first < layout.rows; first += perPart, ++i)
-    store.parts.push_back(createBuffer(
-        lpuc::lpu::BufferKind::Scratch,
-        nameFor("tmp", (suffix + "." + Twine(i)).str()),
-        RankedTensorType::get({std::min(perPart, layout.rows - first),
-                               shape.back()},
-                              Float32Type::get(context))));
-  return store;
+RowStore Expander::splitScratch(RankedTensorType type, int64_t rowsPerGroup) {
+  int32_t index =
+      createBuffer(lpuc::lpu::BufferKind::Scratch, nameFor("tmp"), type);
+  lpuc::lpu::MachineBuffer &split = program.buffers[index];
+  split.blockRows = rowsPerGroup;
+  split.minParts = std::min<int64_t>(
+      llvm::divideCeil(split.layout.rows, rowsPerGroup), target.memSlices);
+  return wholeStore(index);
 }
 
 int32_t Expander::constant(StringRef suffix, ArrayRef<int64_t> shape,
@@ -142,8 +129,7 @@ RowStore Expander::resultStore(Value result) {
   auto type = cast<RankedTensorType>(result.getType());
   Operation *def = result.getDefiningOp();
   if (auto rows = def->getAttrOfType<IntegerAttr>(tile::kSplitRowsAttrName))
-    return stores[result] = splitScratch(".nhwc", type.getShape(),
-                                         rows.getInt());
+    return stores[result] = splitScratch(type, rows.getInt());
   return stores[result] = wholeStore(
              createBuffer(lpuc::lpu::BufferKind::Scratch, nameFor("tmp"), type));
 }
@@ -151,7 +137,7 @@ RowStore Expander::resultStore(Value result) {
 bool Expander::alias(Value result, Value source) {
   auto it = outputBuffers.find(result);
   if (it != outputBuffers.end() &&
-      (!stores.count(source) || stores[source].parts.front() != it->second))
+      (!stores.count(source) || stores[source].buffer != it->second))
     return false;
   RowStore shared = stores.lookup(source); // before `result` may rehash
   stores[result] = shared;
@@ -238,14 +224,12 @@ void Expander::write(InstrId value, int32_t bufferIndex, int64_t offset) {
 }
 
 InstrId Expander::readRow(const RowStore &store, int64_t row, int64_t j) {
-  return read(store.parts[row / store.rowsPerPart],
-              (row % store.rowsPerPart) * store.vectorsPerRow + j);
+  return read(store.buffer, row * store.vectorsPerRow + j);
 }
 
 void Expander::writeRow(InstrId value, const RowStore &store, int64_t row,
                         int64_t j) {
-  write(value, store.parts[row / store.rowsPerPart],
-        (row % store.rowsPerPart) * store.vectorsPerRow + j);
+  write(value, store.buffer, row * store.vectorsPerRow + j);
 }
 
 InstrId Expander::combine(StepKind kind, InstrId lhs, InstrId rhs) {

@@ -30,12 +30,10 @@ using Shape = llvm::SmallVector<int64_t>;
 using tile::ChainStep;
 using tile::StepKind;
 
-/// A tensor's rows of lane vectors, in one buffer or split into parts of
-/// `rowsPerPart` rows (each its own buffer), so that its SRAM traffic
-/// spreads over as many MEM slices.
+/// A tensor's rows of lane vectors in its buffer (which the allocator may
+/// deal over several MEM slices).
 struct RowStore {
-  llvm::SmallVector<int32_t, 1> parts; // buffer indices
-  int64_t rowsPerPart = 1;
+  int32_t buffer = -1;
   int64_t vectorsPerRow = 1;
   int64_t rows = 1;
   int64_t rowLength = 1;
@@ -142,10 +140,10 @@ public:
   RowStore wholeStore(int32_t buffer) const;
   /// A scratch f32 buffer named after the op being expanded, + `suffix`.
   int32_t scratch(llvm::ArrayRef<int64_t> shape, llvm::StringRef suffix);
-  /// A scratch tensor split into parts of whole groups of
-  /// `rowsPerGroup` rows, merged so there are no more parts than slices.
-  RowStore splitScratch(llvm::StringRef suffix, llvm::ArrayRef<int64_t> shape,
-                        int64_t rowsPerGroup);
+  /// A scratch tensor whose groups of `rowsPerGroup` rows (image rows) are
+  /// dealt over as many MEM slices as there are groups (up to every slice),
+  /// so the rows a window reads come from different slices.
+  RowStore splitScratch(mlir::RankedTensorType type, int64_t rowsPerGroup);
   /// An f32 constant buffer holding `values` as `shape`.
   int32_t constant(llvm::StringRef suffix, llvm::ArrayRef<int64_t> shape,
                    llvm::ArrayRef<float> values);

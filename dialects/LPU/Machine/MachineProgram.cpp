@@ -17,17 +17,9 @@ using ::lpu::Opcode;
 // Buffers and origins
 //===----------------------------------------------------------------------===//
 
-int64_t MachineBuffer::partVectors(int64_t parts, int64_t i) const {
-  int64_t rows = layout.rows > i ? (layout.rows - i + parts - 1) / parts : 0;
-  return rows * layout.vectorsPerRow;
-}
-
 std::pair<int64_t, int64_t> MachineBuffer::locate(int64_t offset) const {
-  const int64_t vectorsPerRow = layout.vectorsPerRow;
-  const int64_t count = parts.size();
-  int64_t row = offset / vectorsPerRow, j = offset % vectorsPerRow;
-  auto [slice, address] = parts[row % count];
-  return {slice, address + (row / count) * vectorsPerRow + j};
+  auto [part, local] = deal(parts.size()).locate(layout, offset);
+  return {parts[part].first, parts[part].second + local};
 }
 
 int32_t MachineProgram::addOrigin(Location loc) {
@@ -137,6 +129,8 @@ MachineProgram lpuc::lpu::importProgram(ProgramOp program) {
         b.init = *init;
       b.origin = machine.addOrigin(buffer.getLoc());
       b.layout = buffer.getLayout(*machine.target);
+      b.blockRows = buffer.getBlockRows().value_or(1);
+      b.minParts = buffer.getMinParts().value_or(1);
       if (buffer.isAllocated())
         for (int64_t i = 0, e = buffer.getNumParts(); i < e; ++i) {
           auto [slice, address] = buffer.getPart(i);
@@ -221,7 +215,7 @@ void lpuc::lpu::materializeProgram(const MachineProgram &machine,
     auto buffer = BufferOp::create(
         builder, machine.origins[m.origin], BufferType::get(context), m.kind,
         m.name, m.type, m.init, IntegerAttr(), IntegerAttr(),
-        DenseI32ArrayAttr());
+        DenseI32ArrayAttr(), IntegerAttr(), IntegerAttr());
     if (m.isAllocated()) {
       buffer.setSliceAttr(b.getI32IntegerAttr(m.parts[0].first));
       buffer.setAddressAttr(b.getI32IntegerAttr(m.parts[0].second));
@@ -232,6 +226,10 @@ void lpuc::lpu::materializeProgram(const MachineProgram &machine,
         buffer.setSpreadAttr(b.getDenseI32ArrayAttr(spread));
       }
     }
+    if (m.blockRows != 1)
+      buffer.setBlockRowsAttr(b.getI64IntegerAttr(m.blockRows));
+    if (m.minParts != 1)
+      buffer.setMinPartsAttr(b.getI64IntegerAttr(m.minParts));
     buffers[i] = buffer;
   };
 

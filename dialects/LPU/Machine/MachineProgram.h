@@ -30,7 +30,8 @@ using InstrId = int32_t;
 constexpr InstrId kNoInstr = -1;
 
 /// A tensor in SRAM: rows of lane vectors (lpu/Layout.h), stored in one or
-/// more parts on distinct MEM slices, row r in part r mod parts.
+/// more parts on distinct MEM slices, blocks of `blockRows` rows dealt
+/// round-robin over the parts.
 struct MachineBuffer {
   BufferKind kind = BufferKind::Scratch;
   std::string name;
@@ -40,6 +41,10 @@ struct MachineBuffer {
   ::lpu::TensorLayout layout;
   /// (slice, first address) of each part; empty until allocated.
   llvm::SmallVector<std::pair<int32_t, int32_t>, 1> parts;
+  int64_t blockRows = 1;
+  /// The fewest parts the allocator may give it (a tensor windows read is
+  /// spread so their rows come from several slices).
+  int64_t minParts = 1;
   /// The instruction this buffer is listed before (program order; -1:
   /// before every buffer): where printing puts it, and how allocation
   /// orders buffers born together.
@@ -47,8 +52,12 @@ struct MachineBuffer {
 
   bool isAllocated() const { return !parts.empty(); }
   int64_t numVectors() const { return layout.numVectors(); }
+  /// How the rows are dealt over `parts` parts.
+  ::lpu::PartDeal deal(int64_t parts) const { return {parts, blockRows}; }
   /// Vectors part i holds when the rows are dealt over `parts` parts.
-  int64_t partVectors(int64_t parts, int64_t i) const;
+  int64_t partVectors(int64_t parts, int64_t i) const {
+    return deal(parts).partVectors(layout, i);
+  }
   /// The (slice, address) of vector `offset`.
   std::pair<int64_t, int64_t> locate(int64_t offset) const;
 };

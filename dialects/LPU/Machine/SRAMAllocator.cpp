@@ -50,16 +50,20 @@ public:
 
   LogicalResult run() {
     std::vector<BufferUse> uses = collectUses();
-    for (BufferUse &use : uses)
-      if (use.vectors > target.memAddresses)
+    for (BufferUse &use : uses) {
+      const MachineBuffer &buffer = program.buffers[use.buffer];
+      int64_t largest =
+          buffer.deal(target.memSlices).largestPart(buffer.layout);
+      if (largest > target.memAddresses)
         return emitError(originOf(use), "tensor '")
-               << program.buffers[use.buffer].name << "' needs "
-               << use.vectors << " SRAM vectors but a MEM slice holds "
-               << target.memAddresses
-               << "; tensors spanning slices are not supported yet";
+               << buffer.name << "' needs " << use.vectors
+               << " SRAM vectors; dealt over all " << target.memSlices
+               << " MEM slices in blocks of " << buffer.blockRows
+               << " rows, one slice would still hold " << largest
+               << " of them, and a slice holds " << target.memAddresses;
+    }
     // Linear scan in order of birth; ties in the order the program lists
-    // the buffers. The baseline
-    // keeps every buffer for the whole program.
+    // the buffers. The baseline keeps every buffer for the whole program.
     std::vector<BufferUse *> order;
     for (BufferUse &use : uses) {
       order.push_back(&use);
@@ -174,17 +178,29 @@ private:
     return uses;
   }
 
-  /// How many slices a buffer's rows are dealt over: a scratch tensor with
-  /// more accesses than a slice should take alone is spread, so its reads
-  /// and writes do not queue on one MEM unit.
+  /// How many slices a buffer's rows are dealt over: at least what the
+  /// expansion asked for (image rows windows read together) and what its
+  /// size needs, and a scratch tensor with more accesses than a slice should
+  /// take alone is spread, so its reads and writes do not queue on one MEM
+  /// unit.
   int64_t partsFor(const BufferUse &use) {
     const MachineBuffer &buffer = program.buffers[use.buffer];
-    if (opByOp || buffer.kind != BufferKind::Scratch)
-      return 1;
-    const int64_t rows = buffer.layout.rows;
-    const int64_t maxParts = std::max<int64_t>(1, target.memSlices / 4);
-    return std::clamp<int64_t>(llvm::divideCeil(use.accesses, kAccessesPerPart),
-                               1, std::min(rows, maxParts));
+    const int64_t blocks =
+        llvm::divideCeil(buffer.layout.rows, buffer.blockRows);
+    int64_t parts = buffer.minParts;
+    if (!opByOp && buffer.kind == BufferKind::Scratch) {
+      const int64_t maxParts = std::max<int64_t>(1, target.memSlices / 4);
+      parts = std::max(parts, std::min<int64_t>(llvm::divideCeil(
+                                                    use.accesses,
+                                                    kAccessesPerPart),
+                                                maxParts));
+    }
+    parts = std::clamp<int64_t>(parts, 1,
+                                std::min<int64_t>(blocks, target.memSlices));
+    while (parts < target.memSlices &&
+           buffer.deal(parts).largestPart(buffer.layout) > target.memAddresses)
+      ++parts;
+    return parts;
   }
   static constexpr int64_t kAccessesPerPart = 256;
 

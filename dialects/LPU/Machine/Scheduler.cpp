@@ -29,26 +29,54 @@ using ::lpu::UnitKind;
 
 namespace {
 
-/// Which cycles of one resource are taken. Grows on demand.
+/// Which cycles of one resource are taken. Grows on demand. Busy stretches
+/// are skipped in near-constant time: each taken cycle links to a later
+/// cycle that is free or linked on, and lookups shorten the links they walk.
 class Occupancy {
 public:
   bool isFree(int64_t cycle) const {
-    return cycle >= static_cast<int64_t>(used.size()) || !used[cycle];
+    return cycle >= static_cast<int64_t>(next.size()) || next[cycle] == cycle;
   }
   void take(int64_t cycle) {
-    if (cycle >= static_cast<int64_t>(used.size()))
-      used.resize(std::max<size_t>(cycle + 1, 2 * used.size()), 0);
-    used[cycle] = 1;
+    if (cycle >= static_cast<int64_t>(next.size()))
+      grow(cycle + 1);
+    next[cycle] = cycle + 1;
   }
   /// The first cycle from `cycle` on that starts `span` free cycles.
   int64_t nextFree(int64_t cycle, int64_t span = 1) const {
-    for (int64_t run = 0; run < span; ++cycle)
-      run = isFree(cycle) ? run + 1 : 0;
-    return cycle - span;
+    for (;;) {
+      cycle = firstFree(cycle);
+      int64_t run = 1;
+      while (run < span && isFree(cycle + run))
+        ++run;
+      if (run == span)
+        return cycle;
+      cycle += run;
+    }
   }
 
 private:
-  std::vector<uint8_t> used;
+  int64_t firstFree(int64_t cycle) const {
+    int64_t root = cycle;
+    while (root < static_cast<int64_t>(next.size()) && next[root] != root)
+      root = next[root];
+    // Every cycle on the way now links straight to the free one.
+    while (cycle < static_cast<int64_t>(next.size()) && next[cycle] != cycle) {
+      int64_t following = next[cycle];
+      next[cycle] = root;
+      cycle = following;
+    }
+    return root;
+  }
+  void grow(int64_t size) {
+    int64_t old = next.size();
+    next.resize(std::max<size_t>(size, 2 * next.size()));
+    for (int64_t c = old, e = next.size(); c < e; ++c)
+      next[c] = c;
+  }
+
+  // next[c] == c: free; otherwise a later cycle to look at.
+  mutable std::vector<int64_t> next;
 };
 
 /// Which column intervals [lo, hi] of each diagonal of one stream carry a
@@ -391,6 +419,24 @@ private:
   /// whose queues or bank port are taken by earlier trees at its issue cycle
   /// blocks every root until one frees up.
   int64_t tryPlace(int64_t root) {
+    // Nodes bound to one queue and SRAM accesses first: the root must move
+    // at least as far as the furthest of them needs to find its queue cycle
+    // and bank port free (within one tree they never collide, see
+    // findIntrinsicConflict), so no earlier root is tried in vain.
+    int64_t shift = 0;
+    for (const Node &node : nodes) {
+      int64_t issue = root + node.offset;
+      if (node.queues.size() == 1)
+        shift = std::max(shift, queue(node.kind, node.queues[0])
+                                        .nextFree(issue, node.span) -
+                                    issue);
+      if (node.bankPort) {
+        int64_t at = bankCycle(node, issue);
+        shift = std::max(shift, node.bankPort->nextFree(at) - at);
+      }
+    }
+    if (shift > 0)
+      return root + shift;
     queueClaims.clear();
     bankClaims.clear();
     slotClaims.clear();

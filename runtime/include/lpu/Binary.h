@@ -20,17 +20,34 @@
 namespace lpu {
 
 constexpr char kMagic[8] = {'L', 'P', 'U', 'B', 'I', 'N', '\r', '\n'};
-constexpr uint16_t kFormatMajor = 2;
+constexpr uint16_t kFormatMajor = 3;
 constexpr uint16_t kFormatMinor = 0;
 
-/// A program input or output: where the host puts or finds it in SRAM.
+/// One part of a tensor: a range of addresses on one MEM slice.
+struct SramPart {
+  uint32_t slice = 0;
+  uint32_t address = 0;
+  bool operator==(const SramPart &o) const {
+    return slice == o.slice && address == o.address;
+  }
+};
+
+/// A program input or output: where the host puts or finds it in SRAM. Its
+/// rows are dealt in blocks of `blockRows` over `parts` (lpu/Layout.h).
 struct TensorBinding {
   std::string name;
   DType dtype = DType::F32;
   std::vector<int64_t> shape;
-  uint32_t slice = 0;
-  uint32_t address = 0;
   TensorLayout layout;
+  int64_t blockRows = 1;
+  std::vector<SramPart> parts;
+
+  PartDeal deal() const { return {int64_t(parts.size()), blockRows}; }
+  /// The slice and address of vector `offset`.
+  std::pair<uint32_t, uint32_t> locate(int64_t offset) const {
+    auto [part, local] = deal().locate(layout, offset);
+    return {parts[part].slice, parts[part].address + uint32_t(local)};
+  }
 };
 
 /// Initial SRAM contents: `data` holds whole vectors of lane words (see

@@ -1,9 +1,16 @@
 //===- Layout.h - How tensors are laid out in SRAM --------------*- C++ -*-===//
 //
-// A tensor is stored as rows of lane vectors in one MEM slice: the innermost
-// dimension is spread across lanes, every other dimension is flattened into
-// rows. Row r, vector j lives at `base + r * vectorsPerRow + j`. Lanes past
-// the end of a row hold zero; every instruction sequence keeps them zero.
+// A tensor is stored as rows of lane vectors: the innermost dimension is
+// spread across lanes, every other dimension is flattened into rows; vector
+// `offset = r * vectorsPerRow + j` is vector j of row r. Lanes past the end of
+// a row hold zero; every instruction sequence keeps them zero.
+//
+// The rows live in one or more parts, each a range of addresses on its own
+// MEM slice: the rows are cut into blocks of `blockRows` rows, dealt
+// round-robin over the parts (block b is in part b mod P, after that part's
+// earlier blocks). One part holds a tensor whole; blocks of one row are
+// stripes; blocks of an image row put the rows a window reads on different
+// slices.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +18,7 @@
 #define LPU_LAYOUT_H
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace lpu {
@@ -42,6 +50,38 @@ inline TensorLayout layoutFor(const std::vector<int64_t> &shape,
                               uint32_t lanes) {
   return layoutFor(shape.data(), shape.size(), lanes);
 }
+
+/// How a tensor's rows are dealt over parts: `parts` parts, blocks of
+/// `blockRows` rows.
+struct PartDeal {
+  int64_t parts = 1;
+  int64_t blockRows = 1;
+
+  /// The part holding vector `offset` of a tensor laid out as `layout`, and
+  /// the vector's offset within that part.
+  std::pair<int64_t, int64_t> locate(const TensorLayout &layout,
+                                     int64_t offset) const {
+    int64_t row = offset / layout.vectorsPerRow;
+    int64_t j = offset % layout.vectorsPerRow;
+    int64_t block = row / blockRows;
+    int64_t localRow = (block / parts) * blockRows + row % blockRows;
+    return {block % parts, localRow * layout.vectorsPerRow + j};
+  }
+  /// Vectors part `i` holds.
+  int64_t partVectors(const TensorLayout &layout, int64_t i) const {
+    int64_t blocks = (layout.rows + blockRows - 1) / blockRows;
+    if (i >= blocks)
+      return 0;
+    int64_t rows = ((blocks - i + parts - 1) / parts) * blockRows;
+    if ((blocks - 1) % parts == i) // the last block may be short
+      rows -= blocks * blockRows - layout.rows;
+    return rows * layout.vectorsPerRow;
+  }
+  /// The most vectors any part holds.
+  int64_t largestPart(const TensorLayout &layout) const {
+    return partVectors(layout, 0);
+  }
+};
 
 } // namespace lpu
 

@@ -53,19 +53,19 @@ module attributes {tile.target = "lpu-tiny"} {
 // result, split into image rows, has a buffer per part. Taps in the padding
 // are left out: in the first turn (taps 0 and 1) output pixel (0, 0) has
 // none and pixel (1, 0) only tap 1, whose partial sum the second turn adds
-// to; pixel (0, 0) then has tap 3 alone.
+// to; pixel (0, 0) then has tap 3 alone. The result, read by windows, is
+// dealt an image row (2 rows) at a time over at least two slices.
 // CHECK-LABEL: lpu.program @main
 // CHECK-DAG: lpu.buffer constant "w.t0c0f0" init({{.*}}) : tensor<2x1xf32>
 // CHECK-DAG: lpu.buffer constant "w.t3c0f0" init({{.*}}) : tensor<2x1xf32>
-// CHECK-DAG: %[[Y0:.*]] = lpu.buffer scratch "conv.nhwc.0" : tensor<2x1xf32>
-// CHECK-DAG: %[[Y1:.*]] = lpu.buffer scratch "conv.nhwc.1" : tensor<2x1xf32>
+// CHECK-DAG: %[[Y:.*]] = lpu.buffer scratch "conv" {block_rows = 2 : i64, min_parts = 2 : i64} : tensor<1x2x2x1xf32>
 // CHECK-COUNT-2: lpu.mxm.install rows 2
 // CHECK: %[[M:.*]] = lpu.mxm.matmul %{{.*}} {unit = 1 : i32}
-// CHECK-NEXT: lpu.mem.write %[[M]], %[[Y1]][0]
+// CHECK-NEXT: lpu.mem.write %[[M]], %[[Y]][2]
 // CHECK-COUNT-2: lpu.mxm.install rows 2
 // CHECK: %[[M3:.*]] = lpu.mxm.matmul %{{.*}} {unit = 1 : i32}
-// CHECK-NEXT: lpu.mem.write %[[M3]], %[[Y0]][0]
-// CHECK: %[[PARTIAL:.*]] = lpu.mem.read %[[Y1]][0]
+// CHECK-NEXT: lpu.mem.write %[[M3]], %[[Y]][0]
+// CHECK: %[[PARTIAL:.*]] = lpu.mem.read %[[Y]][2]
 // CHECK: lpu.mxm.matmul_acc %{{.*}}, %[[PARTIAL]] {unit = 1 : i32}
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<1x2x2x2xf32> {onnx.name = "x"}) -> (tensor<1x2x2x1xf32> {onnx.name = "y"}) {

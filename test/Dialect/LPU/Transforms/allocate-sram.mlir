@@ -96,9 +96,21 @@ lpu.program @skip_full target("lpu-tiny") {
 
 // -----
 
-lpu.program @too_big target("lpu-tiny") {
-  // expected-error @+1 {{tensor 'huge' needs 4097 SRAM vectors but a MEM slice holds 4096; tensors spanning slices are not supported yet}}
+// A tensor larger than a slice spans two, rows alternating; an input too.
+// CHECK-LABEL: lpu.program @spans
+// CHECK: lpu.buffer input "x" {address = 0 : i32, slice = [[S:[0-9]]] : i32, spread = array<i32: {{[0-9]}}, 0>} : tensor<5000x16xf32>
+// CHECK: lpu.buffer scratch "huge" {address = 0 : i32, slice = {{[0-9]}} : i32, spread = array<i32: {{[0-9]}}, 0>} : tensor<4097x16xf32>
+lpu.program @spans target("lpu-tiny") {
+  %x = lpu.buffer input "x" : tensor<5000x16xf32>
   %big = lpu.buffer scratch "huge" : tensor<4097x16xf32>
+}
+
+// -----
+
+// One row of 4097 vectors cannot be split over slices.
+lpu.program @too_big target("lpu-tiny") {
+  // expected-error @+1 {{tensor 'row' needs 4097 SRAM vectors; dealt over all 8 MEM slices in blocks of 1 rows, one slice would still hold 4097 of them, and a slice holds 4096}}
+  %big = lpu.buffer scratch "row" : tensor<1x65552xf32>
 }
 
 // -----
@@ -123,7 +135,8 @@ lpu.program @overflow target("lpu-tiny") {
 // RUN: %python -c "import sys; print('lpu.program @spread target(\"lpu-tiny\") {'); print('  %x = lpu.buffer input \"x\" : tensor<40x16xf32>'); print('  %m = lpu.buffer scratch \"t\" : tensor<40x16xf32>'); print('  %o = lpu.buffer output \"o\" : tensor<40x16xf32>'); [print(f'  %a{r} = lpu.mem.read %x[{r}] : !lpu.vector<f32>\n  lpu.mem.write %a{r}, %m[{r}] : !lpu.vector<f32>') for r in range(40)]; [print(f'  %b{i}_{r} = lpu.mem.read %m[{r}] : !lpu.vector<f32>\n  lpu.mem.write %b{i}_{r}, %o[{r}] : !lpu.vector<f32>') for i in range(6) for r in range(40)]; print('}')" > %t.spread.mlir
 // RUN: lpu-opt %t.spread.mlir --pass-pipeline='builtin.module(lpu.program(lpu-allocate-sram))' | FileCheck %s --check-prefix=SPREAD
 // A scratch tensor with 280 accesses (more than 256 for one slice) is dealt
-// over two slices, rows alternating; inputs and outputs never are.
+// over two slices, rows alternating; inputs and outputs that fit one slice
+// are not.
 // SPREAD: lpu.buffer input "x" {address = 0 : i32, slice = {{[0-9]}} : i32} : tensor<40x16xf32>
 // SPREAD: lpu.buffer scratch "t" {address = 0 : i32, slice = [[S0:[0-9]]] : i32, spread = array<i32: [[S1:[0-9]]], 0>} : tensor<40x16xf32>
 // SPREAD: lpu.buffer output "o" {address = 0 : i32, slice = {{[0-9]}} : i32} : tensor<40x16xf32>
