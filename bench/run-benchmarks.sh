@@ -3,6 +3,7 @@
 #
 # One row per (model, target):
 #   compile_s    best lpuc wall time (process start included)
+#   compile_mb   lpuc's peak resident memory (MiB) in that run
 #   instr        issued instructions
 #   cycles       simulated cycles (equal to the schedule's; checked)
 #   bound        lower bound on cycles for the program on the target: the
@@ -17,9 +18,10 @@
 #   sim_inst/s   simulated instructions per second of run_s
 # Models that do not compile yet print the compiler's diagnostic.
 # Timings are the best of REPEAT runs (default 3).
-# With REAL_MODELS=1, also the torch-exported ResNet-18, MobileNetV2 and
-# transformer encoder (test/models/make_torch_models.py; needs python3-torch;
-# several minutes: try REPEAT=1).
+# With REAL_MODELS=1, also the torch-exported ResNet-18, MobileNetV2,
+# transformer encoder, ResNet-50, EfficientNet-B0 and LR-ASPP at 640x640
+# (test/models/make_torch_models.py; needs python3-torch; ten minutes or
+# more: try REPEAT=1).
 # Usage: bench/run-benchmarks.sh [BUILD_DIR]   (default: build)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,7 +38,7 @@ for model in mlp mlp-wide mlp-large cnn-small encoder-layer; do
 done
 real_models=""
 if [ "${REAL_MODELS:-0}" = 1 ]; then
-  real_models="resnet18 mobilenet-v2 transformer"
+  real_models="resnet18 mobilenet-v2 transformer resnet50 efficientnet-b0 lraspp"
   for model in $real_models; do
     if [ ! -f "$models/$model/model.onnx" ]; then
       /usr/bin/python3 "$root/test/models/make_torch_models.py" "$model" \
@@ -45,15 +47,19 @@ if [ "${REAL_MODELS:-0}" = 1 ]; then
   done
 fi
 
-best_of() { # best wall time in seconds of running "$@" $repeat times
+best_of() { # best wall time in seconds of running "$@" $repeat times; the
+  # peak resident memory of that run (MiB) goes to $work/best.mb
   local best=""
   for _ in $(seq "$repeat"); do
     local start end t
     start=$(date +%s.%N)
-    "$@" > "$work/last.out"
+    /usr/bin/time -f %M -o "$work/rss" "$@" > "$work/last.out"
     end=$(date +%s.%N)
     t=$(echo "$end - $start" | bc)
-    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc)" = 1 ]; then best=$t; fi
+    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc)" = 1 ]; then
+      best=$t
+      echo $(( $(tail -1 "$work/rss") / 1024 )) > "$work/best.mb"
+    fi
   done
   echo "$best"
 }
@@ -62,14 +68,14 @@ json() { # json FILE EXPR: a value from a --report file
   /usr/bin/python3 -c "import json, sys; r = json.load(open(sys.argv[1])); print($2)" "$1"
 }
 
-printf "%-13s %-8s %9s %7s %7s %7s %5s %10s %11s %7s %7s %10s\n" model target \
-  compile_s instr cycles bound b/c sram_peak base_cycles speedup run_s \
-  sim_inst/s
+printf "%-15s %-8s %9s %10s %8s %8s %8s %5s %11s %11s %7s %8s %10s\n" \
+  model target compile_s compile_mb instr cycles bound b/c sram_peak \
+  base_cycles speedup run_s sim_inst/s
 run_model() { # run_model MODEL TARGET
   local model=$1 target=$2 bin="$work/$1.$2.lpu" base="$work/$1.$2.base.lpu"
   if ! "$build/bin/lpuc" "$models/$model/model.onnx" --target="$target" \
       -o "$bin" --report="$work/report.json" 2> "$work/err"; then
-    printf "%-13s %-8s does not compile: %s\n" "$model" "$target" \
+    printf "%-15s %-8s does not compile: %s\n" "$model" "$target" \
       "$(sed 's/^lpuc: error: [^:]*: //' "$work/err" | head -1 | cut -c1-100)"
     return
   fi
@@ -81,6 +87,7 @@ run_model() { # run_model MODEL TARGET
     2> "$work/base.err" || have_base=0
   compile=$(best_of "$build/bin/lpuc" "$models/$model/model.onnx" \
     --target="$target" -o "$bin")
+  compile_mb=$(cat "$work/best.mb")
   run=$(best_of "$build/bin/lpu-run" "$bin" --test-data \
     "$models/$model/test_data_set_0" --quiet --stats)
   if [ "$have_base" = 1 ]; then
@@ -103,9 +110,9 @@ run_model() { # run_model MODEL TARGET
     speedup=$(echo "scale=2; $base_cycles / $cycles" | bc)x
   fi
   rate=$(echo "$instructions / $run" | bc)
-  printf "%-13s %-8s %9.3f %7d %7d %7d %5s %10s %11s %7s %7.3f %10d\n" \
-    "$model" "$target" "$compile" "$instructions" "$cycles" "$bound" "$ratio" \
-    "$peak" "$base_cycles" "$speedup" "$run" "$rate"
+  printf "%-15s %-8s %9.3f %10d %8d %8d %8d %5s %11s %11s %7s %8.3f %10d\n" \
+    "$model" "$target" "$compile" "$compile_mb" "$instructions" "$cycles" \
+    "$bound" "$ratio" "$peak" "$base_cycles" "$speedup" "$run" "$rate"
 }
 run_model mlp lpu-tiny
 for model in mlp mlp-wide mlp-large cnn-small encoder-layer $real_models; do

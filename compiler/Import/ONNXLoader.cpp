@@ -2,6 +2,8 @@
 
 #include "compiler/Import/ONNXLoader.h"
 
+#include "lpu/Layout.h"
+
 #include <onnx/checker.h>
 #include <onnx/common/version.h>
 #include <onnx/defs/schema.h>
@@ -64,13 +66,12 @@ bool convertTensor(const onnx::TensorProto &proto, Tensor &tensor,
             std::to_string(tensor.dataType);
     return false;
   }
-  uint64_t count = 1;
-  for (int64_t d : tensor.dims) {
-    if (d < 0) {
-      error = "tensor '" + proto.name() + "' has a negative dimension";
-      return false;
-    }
-    count *= static_cast<uint64_t>(d);
+  const int64_t count = ::lpu::checkedElementCount(tensor.dims);
+  if (count < 0) {
+    error = "tensor '" + proto.name() + "' has shape " +
+            dimsString(tensor.dims) +
+            ": a negative dimension, or more than 2^40 elements";
+    return false;
   }
   std::vector<char> &data = tensor.data;
   if (proto.has_raw_data()) {
@@ -110,10 +111,10 @@ bool convertTensor(const onnx::TensorProto &proto, Tensor &tensor,
       break;
     }
   }
-  if (data.size() != count * width) {
+  if (data.size() != size_t(count) * width) {
     error = "tensor '" + proto.name() + "' holds " +
             std::to_string(data.size()) + " bytes of data, its shape needs " +
-            std::to_string(count * width);
+            std::to_string(size_t(count) * width);
     return false;
   }
   return true;
@@ -300,8 +301,18 @@ bool convertGraph(const onnx::ModelProto &model, Graph &graph,
     initializerNames.insert(t.name);
     graph.initializers.push_back(std::move(t));
   }
+  bool sizesOk = true;
   auto record = [&](const onnx::ValueInfoProto &info) {
     ValueType type = convertType(info.type());
+    std::vector<int64_t> known;
+    for (int64_t d : type.dims)
+      if (d >= 0)
+        known.push_back(d);
+    if (sizesOk && ::lpu::checkedElementCount(known) < 0) {
+      error = "value '" + info.name() + "' has shape " + dimsString(type.dims) +
+              ", more than 2^40 elements";
+      sizesOk = false;
+    }
     graph.valueTypes[info.name()] = type;
     return ValueInfo{info.name(), type};
   };
@@ -314,6 +325,8 @@ bool convertGraph(const onnx::ModelProto &model, Graph &graph,
   }
   for (const auto &output : g.output())
     graph.outputs.push_back(record(output));
+  if (!sizesOk)
+    return false;
   for (int n = 0; n < g.node_size(); ++n) {
     const onnx::NodeProto &proto = g.node(n);
     Node node;

@@ -5,8 +5,8 @@
 #include "compiler/Conversion/Passes.h"
 #include "dialects/LPU/Machine/Scheduling.h"
 #include "dialects/LPU/Transforms/Passes.h"
-#include "dialects/ONNX/Transforms/Passes.h"
 #include "dialects/ONNX/ONNXOps.h"
+#include "dialects/ONNX/Transforms/Passes.h"
 #include "dialects/Tile/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -23,9 +23,9 @@ struct PhaseName {
   const char *name;
 };
 constexpr PhaseName kPhases[] = {
-    {Phase::ONNX, "onnx"},          {Phase::Tile, "tile"},
-    {Phase::ISel, "lpu-isel"},      {Phase::Alloc, "lpu-alloc"},
-    {Phase::Schedule, "lpu"},       {Phase::Asm, "asm"},
+    {Phase::ONNX, "onnx"},     {Phase::Tile, "tile"},
+    {Phase::ISel, "lpu-isel"}, {Phase::Alloc, "lpu-alloc"},
+    {Phase::Schedule, "lpu"},  {Phase::Asm, "asm"},
     {Phase::Bin, "bin"},
 };
 } // namespace
@@ -60,14 +60,22 @@ void buildLoweringPipeline(OpPassManager &pm, const LoweringOptions &options,
   conversion.target = options.target;
   pm.addPass(createConvertONNXToTile(conversion));
   OpPassManager &graph = pm.nest<func::FuncOp>();
-  graph.addPass(tile::createAssignLayout());
-  // The baseline computes every node on its own.
+  // The baseline computes every node on its own, as the ONNX graph says.
+  // Otherwise maps join first (x * sigmoid(x) is then one map, which moves
+  // through transposes whole), and then into the products and convolutions
+  // that layout assignment has put next to them.
   if (!options.opByOp)
     graph.addPass(tile::createFuseElementwise());
+  graph.addPass(tile::createAssignLayout());
+  if (!options.opByOp) {
+    graph.addPass(tile::createPackConvTaps());
+    graph.addPass(tile::createFuseElementwise());
+  }
   tile::ChooseTilingOptions tiling;
   tiling.opByOp = options.opByOp;
   graph.addPass(tile::createChooseTiling(tiling));
   graph.addPass(tile::createAssignPlanes());
+  graph.addPass(tile::createCheckCapacity());
   if (stopAfter < Phase::ISel)
     return;
   pm.addPass(createConvertTileToLPU());
@@ -102,9 +110,8 @@ LogicalResult runMachinePhases(
   };
   if (stopAfter < Phase::Alloc)
     return success();
-  if (failed(step("lpu-allocate-sram", [&] {
-        return lpu::allocateSRAM(program, options.opByOp);
-      })))
+  if (failed(step("lpu-allocate-sram",
+                  [&] { return lpu::allocateSRAM(program, options.opByOp); })))
     return failure();
   if (stopAfter < Phase::Schedule)
     return success();

@@ -109,8 +109,9 @@ def LPU_BufferOp : LPU_Op<"buffer"> {
     because it is larger than one: `spread` lists the (slice, address) of
     parts 1, 2, ... (`slice` and `address` are part 0's), and blocks of
     `block_rows` rows (1 if absent) are dealt round-robin, block b to part
-    b mod parts. `min_parts` is the fewest parts the allocator may use (the
-    expansion asks it for tensors whose rows windows read together).
+    b mod parts. `min_parts` is how many parts the expansion asks for
+    (tensors whose rows windows read together); the allocator uses fewer
+    only where SRAM is too fragmented for that many.
   }];
   let arguments = (ins LPU_BufferKind:$kind, StrAttr:$name,
                        TypeAttrOf<AnyStaticShapeTensor>:$tensor_type,

@@ -31,8 +31,9 @@ llvm::StringRef lpuc::onnx::getOperatorType(Operation *op) {
 
 std::string lpuc::onnx::getGraphIOName(FunctionOpInterface graph,
                                        unsigned index, bool isInput) {
-  auto name = isInput ? graph.getArgAttrOfType<StringAttr>(index, "onnx.name")
-                      : graph.getResultAttrOfType<StringAttr>(index, "onnx.name");
+  auto name = isInput
+                  ? graph.getArgAttrOfType<StringAttr>(index, "onnx.name")
+                  : graph.getResultAttrOfType<StringAttr>(index, "onnx.name");
   if (name)
     return name.str();
   return (isInput ? "input" : "output") + std::to_string(index);
@@ -210,10 +211,15 @@ FailureOr<SliceBounds> lpuc::onnx::getSliceBounds(
   return bounds;
 }
 
-FailureOr<SliceBounds> lpuc::onnx::getSliceBounds(SliceOp op) {
+FailureOr<SliceBounds> lpuc::onnx::getSliceBounds(SliceOp op, bool emitErrors) {
+  auto fail = [&](const Twine &message) -> FailureOr<SliceBounds> {
+    if (emitErrors)
+      return op.emitError(message);
+    return failure();
+  };
   auto type = dyn_cast<RankedTensorType>(op.getData().getType());
   if (!type || !type.hasStaticShape())
-    return op.emitError("Slice needs a statically shaped input");
+    return fail("Slice needs a statically shaped input");
   auto starts = getConstantIntegers(op.getStarts());
   auto ends = getConstantIntegers(op.getEnds());
   std::optional<SmallVector<int64_t>> axes, steps;
@@ -222,14 +228,14 @@ FailureOr<SliceBounds> lpuc::onnx::getSliceBounds(SliceOp op) {
   if (op.getSteps())
     steps = getConstantIntegers(op.getSteps());
   if (!starts || !ends || (op.getAxes() && !axes) || (op.getSteps() && !steps))
-    return op.emitError("Slice starts, ends, axes and steps must be known at "
-                        "compile time");
+    return fail("Slice starts, ends, axes and steps must be known at compile "
+                "time");
   std::string error;
   auto bounds = getSliceBounds(
       type.getShape(), *starts, *ends,
       axes ? std::optional<ArrayRef<int64_t>>(*axes) : std::nullopt,
       steps ? std::optional<ArrayRef<int64_t>>(*steps) : std::nullopt, error);
   if (failed(bounds))
-    return op.emitError("Slice: ") << error;
+    return fail("Slice: " + error);
   return bounds;
 }

@@ -56,8 +56,9 @@ mlir::FailureOr<SliceBounds> getSliceBounds(
     std::optional<llvm::ArrayRef<int64_t>> steps, std::string &error);
 
 /// The bounds of a Slice op whose data shape is static and whose starts,
-/// ends, axes and steps are constants; emits an error naming what is not.
-mlir::FailureOr<SliceBounds> getSliceBounds(SliceOp op);
+/// ends, axes and steps are constants; emits an error naming what is not,
+/// unless `emitErrors` is false.
+mlir::FailureOr<SliceBounds> getSliceBounds(SliceOp op, bool emitErrors = true);
 
 } // namespace lpuc::onnx
 

@@ -417,7 +417,8 @@ def ONNX_RangeOp : ONNX_Op<"Range"> {
 }
 
 def ONNX_ResizeOp : ONNX_Op<"Resize"> {
-  let summary = "Nearest or (bi)linear resampling to `sizes` or by `scales`";
+  let summary = "Nearest, (bi)linear or (bi)cubic resampling to `sizes` or by "
+                "`scales`";
   let description = [{
     Opset 11-17: the inputs after X are roi, scales and sizes (each may be
     omitted as onnx.NoValue); they must be constants by lowering time.
@@ -426,7 +427,8 @@ def ONNX_ResizeOp : ONNX_Op<"Resize"> {
       DefaultValuedAttr<StrAttr, "\"nearest\"">:$mode,
       DefaultValuedAttr<StrAttr, "\"half_pixel\"">:$coordinate_transformation_mode,
       DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode,
-      DefaultValuedAttr<I64Attr, "0">:$exclude_outside);
+      DefaultValuedAttr<I64Attr, "0">:$exclude_outside,
+      DefaultValuedAttr<F32Attr, "-0.75">:$cubic_coeff_a);
   let results = (outs AnyTensor:$Y);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }

@@ -14,17 +14,24 @@ namespace {
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 /// The turns of one product (Expander::emitMatMul): for each output column
-/// tile, the K tiles `turn` at a time; every install streams `rows` rows.
-void appendProductTurns(SmallVectorImpl<MXMTurn> &turns, int64_t columnTiles,
-                        int64_t kTiles, int64_t turn, int64_t rows,
-                        function_ref<int64_t(int64_t k)> tileRows) {
-  for (int64_t n = 0; n < columnTiles; ++n)
-    for (int64_t first = 0; first < kTiles; first += turn) {
+/// tile, the K tiles it uses `turn` at a time; every install streams `rows`
+/// rows.
+void appendProductTurns(
+    SmallVectorImpl<MXMTurn> &turns, int64_t columnTiles, int64_t kTiles,
+    int64_t turn, int64_t rows, function_ref<int64_t(int64_t k)> tileRows,
+    function_ref<bool(int64_t k, int64_t n)> used = nullptr) {
+  for (int64_t n = 0; n < columnTiles; ++n) {
+    SmallVector<int64_t> ks;
+    for (int64_t k = 0; k < kTiles; ++k)
+      if (!used || used(k, n))
+        ks.push_back(k);
+    for (size_t first = 0; first < ks.size(); first += turn) {
       MXMTurn group;
-      for (int64_t k = first; k < std::min(kTiles, first + turn); ++k)
-        group.push_back({tileRows(k), tileRows(k) + rows});
+      for (size_t i = first; i < std::min(ks.size(), size_t(first + turn)); ++i)
+        group.push_back({tileRows(ks[i]), tileRows(ks[i]) + rows});
       turns.push_back(std::move(group));
     }
+  }
 }
 
 ::lpu::TensorLayout layoutOf(Value value, const ::lpu::TargetDesc &target) {
@@ -34,6 +41,17 @@ void appendProductTurns(SmallVectorImpl<MXMTurn> &turns, int64_t columnTiles,
 
 } // namespace
 
+bool lpuc::tile::isGroupTileUsed(int64_t C, int64_t F, int64_t group,
+                                 int64_t lanes, int64_t kc, int64_t fc) {
+  const int64_t perGroupIn = C / group, perGroupOut = F / group;
+  const int64_t firstGroup = fc * lanes / perGroupOut;
+  const int64_t lastGroup = (std::min(F, (fc + 1) * lanes) - 1) / perGroupOut;
+  const int64_t begin = std::max(firstGroup * perGroupIn, kc * lanes);
+  const int64_t end =
+      std::min((lastGroup + 1) * perGroupIn, std::min(C, (kc + 1) * lanes));
+  return begin < end;
+}
+
 SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
                                              const ::lpu::TargetDesc &target) {
   const int64_t lanes = target.lanes;
@@ -42,11 +60,10 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
       .Case([&](MatMulOp op) {
         const int64_t K = op.getK();
         for (size_t i = 0; i < op.getBatches().size(); i += 3)
-          appendProductTurns(turns, ceilDiv(op.getN(), lanes),
-                             ceilDiv(K, lanes), op.getTurn().value_or(1),
-                             op.getM(), [&](int64_t k) {
-                               return std::min(lanes, K - k * lanes);
-                             });
+          appendProductTurns(
+              turns, ceilDiv(op.getN(), lanes), ceilDiv(K, lanes),
+              op.getTurn().value_or(1), op.getM(),
+              [&](int64_t k) { return std::min(lanes, K - k * lanes); });
       })
       .Case([&](ConvOp op) {
         ArrayRef<int64_t> y =
@@ -55,11 +72,31 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
             cast<RankedTensorType>(op.getInput().getType()).getShape()[3];
         const int64_t cChunks = ceilDiv(C, lanes);
         const int64_t taps = op.getKernel()[0] * op.getKernel()[1];
-        appendProductTurns(turns, ceilDiv(y[3], lanes), taps * cChunks,
-                           op.getTurn().value_or(1), y[0] * y[1] * y[2],
-                           [&](int64_t k) {
-                             return std::min(lanes, C - (k % cChunks) * lanes);
-                           });
+        appendProductTurns(
+            turns, ceilDiv(y[3], lanes), taps * cChunks,
+            op.getTurn().value_or(1), y[0] * y[1] * y[2],
+            [&](int64_t k) {
+              return std::min(lanes, C - (k % cChunks) * lanes);
+            },
+            [&](int64_t k, int64_t n) {
+              return isGroupTileUsed(C, y[3], op.getGroup(), lanes, k % cChunks,
+                                     n);
+            });
+      })
+      .Case([&](Im2ColOp op) {
+        ArrayRef<int64_t> x =
+            cast<RankedTensorType>(op.getInput().getType()).getShape();
+        ArrayRef<int64_t> y =
+            cast<RankedTensorType>(op.getResult().getType()).getShape();
+        const int64_t W = x[3], OW = y[2], K = y[3];
+        for (int64_t kx = 0; kx < op.getKernel()[1]; ++kx)
+          appendProductTurns(
+              turns, ceilDiv(OW, lanes), ceilDiv(W, lanes),
+              op.getTurn().value_or(1), x[0] * x[1] * x[2],
+              [&](int64_t j) { return std::min(lanes, W - j * lanes); });
+        for (int64_t image = 0; image < y[0] * y[1]; ++image)
+          for (int64_t q = 0; q * lanes < OW; ++q)
+            turns.push_back({{K, K + std::min(lanes, OW - q * lanes)}});
       })
       .Case([&](GlobalPoolOp op) {
         ArrayRef<int64_t> x =

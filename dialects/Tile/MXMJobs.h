@@ -22,6 +22,14 @@ struct MXMJob {
 /// whose partial sums flow from plane to plane).
 using MXMTurn = llvm::SmallVector<MXMJob, 4>;
 
+/// Whether weight tile (channels in chunk `kc`, out chunk `fc`) of a
+/// convolution with `group` groups, C inputs and F outputs, cut into chunks
+/// of `lanes`, has any weight: an input channel only meets the outputs of
+/// its own group, so most tiles of a grouped convolution are zero and are
+/// neither stored nor installed.
+bool isGroupTileUsed(int64_t C, int64_t F, int64_t group, int64_t lanes,
+                     int64_t kc, int64_t fc);
+
 /// The installs `op`'s expansion makes, in order; empty for an op that does
 /// not use the MXM. Products need their `turn` set.
 llvm::SmallVector<MXMTurn> getMXMTurns(mlir::Operation *op,

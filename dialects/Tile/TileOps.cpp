@@ -4,10 +4,11 @@
 
 #include "dialects/LPU/LPUOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
-#include "llvm/ADT/TypeSwitch.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 #include <numeric>
 
@@ -38,8 +39,8 @@ LogicalResult TileDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
   if (attr.getName() == kTargetAttrName) {
     if (!isa<ModuleOp>(op) || !isa<StringAttr>(attr.getValue()))
-      return op->emitError("'") << kTargetAttrName
-                                << "' names a target on a module";
+      return op->emitError("'")
+             << kTargetAttrName << "' names a target on a module";
     return success();
   }
   if (attr.getName() == kSplitRowsAttrName) {
@@ -55,8 +56,8 @@ LogicalResult TileDialect::verifyOperationAttribute(Operation *op,
 }
 
 const ::lpu::TargetDesc *lpuc::tile::getTarget(Operation *op) {
-  auto module = isa<ModuleOp>(op) ? cast<ModuleOp>(op)
-                                  : op->getParentOfType<ModuleOp>();
+  auto module =
+      isa<ModuleOp>(op) ? cast<ModuleOp>(op) : op->getParentOfType<ModuleOp>();
   auto name = module ? module->getAttrOfType<StringAttr>(kTargetAttrName)
                      : StringAttr();
   if (!name) {
@@ -76,16 +77,16 @@ const ::lpu::TargetDesc *lpuc::tile::getTarget(Operation *op) {
 
 namespace {
 constexpr std::pair<StepKind, llvm::StringLiteral> kStepKeywords[] = {
-    {StepKind::First, "in"},         {StepKind::Add, "add"},
-    {StepKind::Sub, "sub"},          {StepKind::Mul, "mul"},
-    {StepKind::Max, "max"},          {StepKind::Min, "min"},
-    {StepKind::Div, "div"},          {StepKind::Pow, "pow"},
-    {StepKind::Equal, "eq"},         {StepKind::Less, "lt"},
-    {StepKind::Greater, "gt"},       {StepKind::Relu, "relu"},
-    {StepKind::Abs, "abs"},          {StepKind::Exp, "exp"},
-    {StepKind::Log, "log"},          {StepKind::Tanh, "tanh"},
-    {StepKind::Sigmoid, "sigmoid"},  {StepKind::Erf, "erf"},
-    {StepKind::Sqrt, "sqrt"},        {StepKind::Reciprocal, "reciprocal"},
+    {StepKind::First, "in"},        {StepKind::Add, "add"},
+    {StepKind::Sub, "sub"},         {StepKind::Mul, "mul"},
+    {StepKind::Max, "max"},         {StepKind::Min, "min"},
+    {StepKind::Div, "div"},         {StepKind::Pow, "pow"},
+    {StepKind::Equal, "eq"},        {StepKind::Less, "lt"},
+    {StepKind::Greater, "gt"},      {StepKind::Relu, "relu"},
+    {StepKind::Abs, "abs"},         {StepKind::Exp, "exp"},
+    {StepKind::Log, "log"},         {StepKind::Tanh, "tanh"},
+    {StepKind::Sigmoid, "sigmoid"}, {StepKind::Erf, "erf"},
+    {StepKind::Sqrt, "sqrt"},       {StepKind::Reciprocal, "reciprocal"},
     {StepKind::Scale, "scale"},
 };
 } // namespace
@@ -147,8 +148,7 @@ LogicalResult lpuc::tile::verifyChain(Operation *op, ArrayRef<ChainStep> chain,
     if (step.isOperand() &&
         (step.operand < 0 || step.operand >= int32_t(numOperands)))
       return op->emitOpError("chain step ")
-             << i << " names operand " << step.operand << " of "
-             << numOperands;
+             << i << " names operand " << step.operand << " of " << numOperands;
     if (!step.isOperand() && step.operand != -1)
       return op->emitOpError("chain step ") << i << " takes no operand";
   }
@@ -168,7 +168,8 @@ ParseResult parseChain(OpAsmParser &parser, DenseI32ArrayAttr &steps,
     // `in0` lexes as one keyword: the operand that starts the chain.
     unsigned number;
     std::optional<StepKind> kind =
-        keyword.starts_with("in") && !keyword.drop_front(2).getAsInteger(10, number)
+        keyword.starts_with("in") &&
+                !keyword.drop_front(2).getAsInteger(10, number)
             ? std::optional(StepKind::First)
             : symbolizeStepKind(keyword);
     if (!kind || keyword == "in")
@@ -202,34 +203,68 @@ ParseResult parseChain(OpAsmParser &parser, DenseI32ArrayAttr &steps,
     chain.push_back(step);
     return success();
   };
-  if (parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Square,
-                                     parseStep))
+  if (parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Square, parseStep))
     return failure();
   Builder builder(parser.getContext());
   std::tie(steps, factors) = getChainAttrs(builder, chain);
   return success();
 }
 
-void printChain(OpAsmPrinter &printer, Operation *,
-                DenseI32ArrayAttr steps, DenseF32ArrayAttr factors) {
+void printChain(OpAsmPrinter &printer, Operation *, DenseI32ArrayAttr steps,
+                DenseF32ArrayAttr factors) {
   printer << "[";
-  llvm::interleaveComma(
-      getChain(steps.asArrayRef(), factors.asArrayRef()), printer,
-      [&](const ChainStep &step) {
-        if (step.kind == StepKind::First) {
-          printer << "in" << step.operand;
-        } else {
-          printer << stringifyStepKind(step.kind);
-          if (step.isOperand())
-            printer << " in" << step.operand;
-        }
-        if (step.kind == StepKind::Scale ||
-            (step.isOperand() && step.factor != 1.0f)) {
-          printer << (step.kind == StepKind::Scale ? " " : " * ");
-          printer.printFloat(APFloat(step.factor));
-        }
-      });
+  llvm::interleaveComma(getChain(steps.asArrayRef(), factors.asArrayRef()),
+                        printer, [&](const ChainStep &step) {
+                          if (step.kind == StepKind::First) {
+                            printer << "in" << step.operand;
+                          } else {
+                            printer << stringifyStepKind(step.kind);
+                            if (step.isOperand())
+                              printer << " in" << step.operand;
+                          }
+                          if (step.kind == StepKind::Scale ||
+                              (step.isOperand() && step.factor != 1.0f)) {
+                            printer
+                                << (step.kind == StepKind::Scale ? " " : " * ");
+                            printer.printFloat(APFloat(step.factor));
+                          }
+                        });
   printer << "]";
+}
+
+Value lpuc::tile::permuteConstant(OpBuilder &builder,
+                                  arith::ConstantOp constant, int64_t rank,
+                                  ArrayRef<int64_t> perm,
+                                  ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(constant.getType());
+  std::optional<std::vector<uint32_t>> words =
+      lpuc::lpu::readLaneWords(cast<ElementsAttr>(constant.getValue()));
+  if (!words)
+    return {};
+  SmallVector<int64_t> from(rank - type.getRank(), 1);
+  from.append(type.getShape().begin(), type.getShape().end());
+  SmallVector<int64_t> to(rank), stride(rank, 1);
+  for (int64_t d = 0; d < rank; ++d)
+    to[d] = from[perm[d]];
+  for (int64_t d = rank - 2; d >= 0; --d)
+    stride[d] = stride[d + 1] * from[d + 1];
+  std::vector<uint32_t> data(words->size());
+  SmallVector<int64_t> index(rank, 0); // into `to`
+  for (size_t flat = 0; flat < data.size(); ++flat) {
+    int64_t at = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      at += index[d] * stride[perm[d]];
+    data[flat] = (*words)[at];
+    for (int64_t d = rank - 1; d >= 0 && ++index[d] == to[d]; --d)
+      index[d] = 0;
+  }
+  auto newType = RankedTensorType::get(
+      shape.empty() ? ArrayRef<int64_t>(to) : shape, type.getElementType());
+  auto attr = DenseElementsAttr::getFromRawBuffer(
+      newType, ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
+                              data.size() * 4));
+  return arith::ConstantOp::create(builder, constant.getLoc(), newType,
+                                   cast<TypedAttr>(attr));
 }
 
 Chain lpuc::tile::getChain(MapOp op) {
@@ -313,8 +348,7 @@ LogicalResult MatMulOp::verify() {
     return emitOpError("A's rows must have k = ") << k << " elements";
   const int64_t aRows = elements(getA()) / k;
   const int64_t bRows = getTransposeB() ? k : elements(getB()) / n;
-  if (b.size() < 2 || (getTransposeB() ? b.size() != 2 || b[0] != n ||
-                                             b[1] != k
+  if (b.size() < 2 || (getTransposeB() ? b.size() != 2 || b[0] != n || b[1] != k
                                        : b.back() != n))
     return emitOpError("B must be [..., k, n] (or [n, k] with transpose_b)");
   const int64_t outRows = elements(getResult()) / n;
@@ -369,6 +403,20 @@ LogicalResult ConvOp::verify() {
     if (!broadcastsTo(shapeOf(extra), y))
       return emitOpError("epilogue operand of type ")
              << extra.getType() << " does not broadcast to the result";
+  return success();
+}
+
+LogicalResult Im2ColOp::verify() {
+  if (shapeOf(getInput()).size() != 4)
+    return emitOpError("the input must be [N, C, H, W]");
+  if (failed(verifyNHWC(*this, getResult(), "the result")) ||
+      failed(verifyWindow(*this, getKernel(), getStrides(), getDilations(),
+                          getPadBegin())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(getInput()), y = shapeOf(getResult());
+  if (x[0] != y[0] || y[3] != getKernel()[0] * getKernel()[1] * x[1])
+    return emitOpError("the result must be [N, OH, OW, KH * KW * C] for an "
+                       "[N, C, H, W] input");
   return success();
 }
 
@@ -429,9 +477,8 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
       composed.push_back(inner.getPerm()[p]);
     setPerm(composed);
     getInputMutable().assign(inner.getInput());
-    if (llvm::all_of(llvm::enumerate(composed), [](auto p) {
-          return int64_t(p.index()) == p.value();
-        }))
+    if (llvm::all_of(llvm::enumerate(composed),
+                     [](auto p) { return int64_t(p.index()) == p.value(); }))
       return getInput();
     return getResult();
   }
@@ -446,7 +493,8 @@ LogicalResult GatherOp::verify() {
     return emitOpError("needs `first`, `count` and a table per input "
                        "dimension");
   for (size_t d = 0; d < in.size(); ++d) {
-    if (first[d] < 0 || count[d] < 0 || first[d] + count[d] > int64_t(out.size()))
+    if (first[d] < 0 || count[d] < 0 ||
+        first[d] + count[d] > int64_t(out.size()))
       return emitOpError("dimension ") << d << " reads output dimensions out "
                                        << "of range";
     int64_t length = 1;

@@ -23,6 +23,10 @@
 #define GET_OP_CLASSES
 #include "dialects/Tile/TileOps.h.inc"
 
+namespace mlir::arith {
+class ConstantOp;
+} // namespace mlir::arith
+
 namespace lpuc::tile {
 
 /// The module attribute naming the target a tile-level module is for.
@@ -39,6 +43,16 @@ const ::lpu::TargetDesc *getTarget(mlir::Operation *op);
 Chain getChain(MapOp op);
 Chain getEpilogue(MatMulOp op);
 Chain getEpilogue(ConvOp op);
+
+/// `constant`, left-padded with dimensions of 1 to rank `rank`, with its
+/// dimensions permuted (result dimension d is dimension `perm[d]`) and then
+/// given `shape` (the same number of elements; empty: the permuted shape),
+/// as a new constant before `builder`'s insertion point; null if its data
+/// cannot be read.
+mlir::Value permuteConstant(mlir::OpBuilder &builder,
+                            mlir::arith::ConstantOp constant, int64_t rank,
+                            llvm::ArrayRef<int64_t> perm,
+                            llvm::ArrayRef<int64_t> shape = {});
 
 } // namespace lpuc::tile
 

@@ -171,6 +171,32 @@ def Tile_ConvOp : Tile_Op<"conv"> {
   let hasVerifier = 1;
 }
 
+def Tile_Im2ColOp : Tile_Op<"im2col"> {
+  let summary = "Each output pixel's window of a channels-first tensor as "
+                "one row";
+  let description = [{
+    `input` is [N, C, H, W] and the result [N, OH, OW, KH * KW * C]: element
+    (n, oy, ox, (ky * KW + kx) * C + c) is input element (n, c, y, x) of tap
+    (ky, kx) of output pixel (oy, ox), zero in the padding. A convolution
+    over few channels is then one product with a single K tile per output
+    pixel instead of one per tap (tile-pack-conv-taps).
+
+    On the MXM, in two steps. For each kx, every input row times constant
+    selection tiles gives the row of what tap column kx reads for each
+    output x (strides, dilations and padding included). Then for each
+    output image row, the K rows its windows read are installed transposed
+    and unit vectors stream through, one output pixel row each. `turn`
+    applies to the first step; `planes` lists every install.
+  }];
+  let arguments = (ins Tile_Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pad_begin, Tile_Turn:$turn,
+                       Tile_Planes:$planes);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
 def Tile_GlobalPoolOp : Tile_Op<"global_pool"> {
   let summary = "The mean of each image's pixels, on the MXM";
   let description = [{

@@ -29,27 +29,36 @@ struct Window {
     return w;
   }
 
+  /// Along dimension `dim` (0: H, 1: W), the input position that tap `tap`
+  /// of output position `at` reads, or nothing in the padding (or,
+  /// transposed, between strided input positions). `size` is the input's.
+  std::optional<int64_t> tapPosition(int dim, int64_t size, int64_t at,
+                                     int64_t tap) const {
+    int64_t position;
+    if (!transposed) {
+      position = at * strides[dim] - padBegin[dim] + tap * dilations[dim];
+    } else {
+      // out = in * stride - pad + tap * dilation, solved for in.
+      int64_t scaled = at + padBegin[dim] - tap * dilations[dim];
+      if (scaled < 0 || scaled % strides[dim])
+        return std::nullopt;
+      position = scaled / strides[dim];
+    }
+    if (position < 0 || position >= size)
+      return std::nullopt;
+    return position;
+  }
+
   /// The input pixel (y, x) that tap (ky, kx) of output pixel (oy, ox)
-  /// reads, or nothing in the padding (or, transposed, between strided
-  /// input pixels). `in` is the input's [H, W].
+  /// reads, or nothing in the padding. `in` is the input's [H, W].
   std::optional<std::pair<int64_t, int64_t>>
   tapPixel(llvm::ArrayRef<int64_t> in, int64_t oy, int64_t ox, int64_t ky,
            int64_t kx) const {
-    int64_t at[2] = {oy, ox}, tap[2] = {ky, kx}, pixel[2];
-    for (int i = 0; i < 2; ++i) {
-      if (!transposed) {
-        pixel[i] = at[i] * strides[i] - padBegin[i] + tap[i] * dilations[i];
-      } else {
-        // out = in * stride - pad + tap * dilation, solved for in.
-        int64_t scaled = at[i] + padBegin[i] - tap[i] * dilations[i];
-        if (scaled < 0 || scaled % strides[i])
-          return std::nullopt;
-        pixel[i] = scaled / strides[i];
-      }
-      if (pixel[i] < 0 || pixel[i] >= in[i])
-        return std::nullopt;
-    }
-    return std::make_pair(pixel[0], pixel[1]);
+    std::optional<int64_t> y = tapPosition(0, in[0], oy, ky);
+    std::optional<int64_t> x = y ? tapPosition(1, in[1], ox, kx) : std::nullopt;
+    if (!x)
+      return std::nullopt;
+    return std::make_pair(*y, *x);
   }
 };
 

@@ -302,6 +302,10 @@ bool readBindings(ByteReader &r, const TargetDesc &t,
     uint32_t parts = r.u32();
     if (!r.ok())
       break;
+    if (checkedElementCount(b.shape) < 0) {
+      r.fail("tensor '" + b.name + "' has more than 2^40 elements");
+      break;
+    }
     TensorLayout expected = layoutFor(b.shape, t.lanes);
     if (expected.rows != b.layout.rows ||
         expected.rowLength != b.layout.rowLength ||
@@ -518,39 +522,51 @@ std::string streamName(const TargetDesc &target, uint8_t stream) {
 }
 
 std::vector<uint8_t> writeBinary(const Binary &binary) {
-  std::vector<std::pair<uint32_t, std::vector<uint8_t>>> sections;
-  auto add = [&](uint32_t tag, auto &&fill) {
-    ByteWriter w;
-    fill(w);
-    sections.emplace_back(tag, std::move(w.bytes));
+  using Fill = void (*)(ByteWriter &, const Binary &);
+  const std::pair<uint32_t, Fill> sections[] = {
+      {kTagTarget,
+       [](ByteWriter &w, const Binary &b) { writeTarget(w, b.target); }},
+      {kTagMeta, [](ByteWriter &w, const Binary &b) { w.str(b.producer); }},
+      {kTagInputs,
+       [](ByteWriter &w, const Binary &b) { writeBindings(w, b.inputs); }},
+      {kTagOutputs,
+       [](ByteWriter &w, const Binary &b) { writeBindings(w, b.outputs); }},
+      {kTagSram, [](ByteWriter &w, const Binary &b) { writeSram(w, b); }},
+      {kTagCode, [](ByteWriter &w, const Binary &b) { writeCode(w, b.units); }},
   };
-  add(kTagTarget, [&](ByteWriter &w) { writeTarget(w, binary.target); });
-  add(kTagMeta, [&](ByteWriter &w) { w.str(binary.producer); });
-  add(kTagInputs, [&](ByteWriter &w) { writeBindings(w, binary.inputs); });
-  add(kTagOutputs, [&](ByteWriter &w) { writeBindings(w, binary.outputs); });
-  add(kTagSram, [&](ByteWriter &w) { writeSram(w, binary); });
-  add(kTagCode, [&](ByteWriter &w) { writeCode(w, binary.units); });
-
+  const size_t numSections = std::size(sections);
+  // Sections are written in place, each after its 8-byte alignment, and the
+  // table patched after: the image exists once, at about its final size.
+  size_t estimate = kHeaderBytes + numSections * (kSectionEntryBytes + 8) +
+                    kChecksumBytes + 4096;
+  for (const SramSegment &segment : binary.sram)
+    estimate += 12 + 4 * segment.data.size();
+  for (const UnitProgram &unit : binary.units)
+    estimate += 12 + kInstructionBytes * unit.instructions.size();
   ByteWriter out;
-  out.bytes.insert(out.bytes.end(), kMagic, kMagic + 8);
+  out.bytes.reserve(estimate);
+  for (char c : kMagic)
+    out.u8(static_cast<uint8_t>(c));
   out.u16(kFormatMajor);
   out.u16(kFormatMinor);
-  out.u32(static_cast<uint32_t>(sections.size()));
+  out.u32(static_cast<uint32_t>(numSections));
   size_t fileSizeAt = out.bytes.size();
   out.u64(0);
   out.u64(0); // flags and reserved
   size_t tableAt = out.bytes.size();
-  for (size_t i = 0; i < sections.size(); ++i) {
-    out.u32(sections[i].first);
+  for (const auto &section : sections) {
+    out.u32(section.first);
     out.u32(0);
     out.u64(0);
-    out.u64(sections[i].second.size());
+    out.u64(0);
   }
-  for (size_t i = 0; i < sections.size(); ++i) {
+  for (size_t i = 0; i < numSections; ++i) {
     out.alignTo8();
-    out.patchU64(tableAt + i * kSectionEntryBytes + 8, out.bytes.size());
-    out.bytes.insert(out.bytes.end(), sections[i].second.begin(),
-                     sections[i].second.end());
+    const size_t start = out.bytes.size();
+    sections[i].second(out, binary);
+    out.patchU64(tableAt + i * kSectionEntryBytes + 8, start);
+    out.patchU64(tableAt + i * kSectionEntryBytes + 16,
+                 out.bytes.size() - start);
   }
   out.alignTo8();
   out.patchU64(fileSizeAt, out.bytes.size() + kChecksumBytes);

@@ -16,6 +16,8 @@ Models:
   mlp-large      4-layer MLP, 1024 wide, batch 64 (benchmark only)
   cnn-small      Conv+Relu, MaxPool, Conv+BatchNormalization+Relu,
                  GlobalAveragePool, Flatten, Gemm on a 1x3x32x32 image
+  stem           a strided 3x3 Conv on a 1x1x24x40 image (packed windows),
+                 Relu, a depthwise 3x3 Conv over 24 channels
   encoder-layer  a post-norm transformer encoder layer, seq 128, d 256, 4 heads,
                  feed-forward 1024, opset 17 (benchmark)
   dynamic        an input with a symbolic batch dimension
@@ -155,6 +157,58 @@ def conv2d(x, w, b, pad):
             patch = xp[:, :, dy:dy + oh, dx:dx + ow]
             out += np.einsum("nchw,oc->nohw", patch, w[:, :, dy, dx])
     return out + b.reshape(1, -1, 1, 1)
+
+
+def conv2d_general(x, w, b, stride, pad, group):
+    """NCHW grouped convolution with stride and symmetric padding, float64."""
+    n, c, h, wd = x.shape
+    co, cg, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    oh = (h + 2 * pad - kh) // stride + 1
+    ow = (wd + 2 * pad - kw) // stride + 1
+    out = np.zeros((n, co, oh, ow))
+    per_out = co // group
+    for f in range(co):
+        g = f // per_out
+        for dy in range(kh):
+            for dx in range(kw):
+                patch = xp[:, g * cg:(g + 1) * cg,
+                           dy:dy + stride * (oh - 1) + 1:stride,
+                           dx:dx + stride * (ow - 1) + 1:stride]
+                out[:, f] += np.einsum("nchw,c->nhw", patch, w[f, :, dy, dx])
+    return out + b.reshape(1, -1, 1, 1)
+
+
+def make_stem(outdir, seed):
+    """A one-channel image wider than lpu-tiny's lanes through a strided 3x3
+    convolution (its windows packed into K tiles) and a depthwise 3x3 over
+    more channels than the lanes (grouped weight tiles)."""
+    rng = np.random.default_rng(seed)
+    x = dense(rng, (1, 1, 24, 40), 1.0)
+    w1, b1 = dense(rng, (24, 1, 3, 3), 0.5), dense(rng, (24,), 0.1)
+    w2, b2 = dense(rng, (24, 1, 3, 3), 0.5), dense(rng, (24,), 0.1)
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], name="stem",
+                         pads=[1, 1, 1, 1], strides=[2, 2],
+                         kernel_shape=[3, 3]),
+        helper.make_node("Relu", ["c1"], ["r1"], name="relu"),
+        helper.make_node("Conv", ["r1", "w2", "b2"], ["y"], name="depthwise",
+                         pads=[1, 1, 1, 1], group=24, kernel_shape=[3, 3]),
+    ]
+    inits = [numpy_helper.from_array(a, n) for a, n in
+             ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"))]
+    graph = helper.make_graph(
+        nodes, "stem",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 24, 40])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT,
+                                       [1, 24, 12, 20])], inits)
+    save_model(helper.make_model(graph, producer_name="lpuc-tests",
+                                 opset_imports=[helper.make_opsetid("", OPSET)]),
+               outdir)
+    f64 = lambda a: a.astype(np.float64)
+    r1 = np.maximum(conv2d_general(f64(x), f64(w1), f64(b1), 2, 1, 1), 0.0)
+    y = conv2d_general(r1, f64(w2), f64(b2), 1, 1, 24)
+    save_data(outdir, [("x", x)], [("y", y)])
 
 
 def make_cnn_small(outdir, seed):
@@ -311,6 +365,8 @@ def main():
         make_mlp(outdir, [1024] * 5, batch=64, seed=13)
     elif name == "cnn-small":
         make_cnn_small(outdir, seed=19)
+    elif name == "stem":
+        make_stem(outdir, seed=29)
     elif name == "encoder-layer":
         make_encoder_layer(outdir, seq=128, d=256, heads=4, ff=1024, seed=23)
     elif name == "dynamic":

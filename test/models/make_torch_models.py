@@ -14,6 +14,13 @@ Models:
                 without torch's Conv+BN fusion), 1x3xSxS image (S = --size,
                 224 by default)
   mobilenet-v2  torchvision MobileNetV2, 1x3xSxS image
+  resnet50      torchvision ResNet-50, BatchNormalization kept, 1x3xSxS image
+  efficientnet-b0
+                torchvision EfficientNet-B0 (SiLU, squeeze-and-excitation,
+                depthwise 3x3 and 5x5), 1x3xSxS image
+  lraspp        torchvision LR-ASPP semantic segmentation on MobileNetV3-Large
+                (hardswish, squeeze-and-excitation, bilinear upsampling), 21
+                classes, 1x3xSxS image (S 640 by default)
   transformer   torch.nn.TransformerEncoder: 4 post-norm layers, d 256,
                 4 heads, feed-forward 1024, ReLU, sequence 128, batch first
 """
@@ -48,16 +55,39 @@ def randomize_batch_norms(model, generator):
             module.bias.data.copy_(torch.randn(c, generator=generator) * 0.1)
 
 
+# The torchvision CNNs, each exported with a 1x3xSxS image.
+CNNS = {
+    "resnet18": lambda: torchvision.models.resnet18(weights=None),
+    "resnet50": lambda: torchvision.models.resnet50(weights=None),
+    "mobilenet-v2": lambda: torchvision.models.mobilenet_v2(weights=None),
+    "efficientnet-b0": lambda: torchvision.models.efficientnet_b0(weights=None),
+    "lraspp": lambda: torchvision.models.segmentation.lraspp_mobilenet_v3_large(
+        weights=None, weights_backbone=None),
+}
+# Input sizes other than --size's default.
+DEFAULT_SIZES = {"lraspp": 640}
+
+
+class SegmentationOutput(torch.nn.Module):
+    """The tensor of a torchvision segmentation model's output dictionary."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        return self.model(x)["out"]
+
+
 def build(name, size):
     torch.manual_seed(0)
     generator = torch.Generator().manual_seed(1)
-    if name == "resnet18":
-        model = torchvision.models.resnet18(weights=None)
+    if name in CNNS:
+        model = CNNS[name]()
         randomize_batch_norms(model, generator)
-        shape = (1, 3, size, size)
-    elif name == "mobilenet-v2":
-        model = torchvision.models.mobilenet_v2(weights=None)
-        randomize_batch_norms(model, generator)
+        if name == "lraspp":
+            model = SegmentationOutput(model)
+        size = size or DEFAULT_SIZES.get(name, 224)
         shape = (1, 3, size, size)
     elif name == "transformer":
         layer = torch.nn.TransformerEncoderLayer(
@@ -78,8 +108,9 @@ def main():
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("name")
     parser.add_argument("outdir")
-    parser.add_argument("--size", type=int, default=224,
-                        help="image height and width for the CNNs")
+    parser.add_argument("--size", type=int, default=0,
+                        help="image height and width for the CNNs (224, or "
+                        "640 for lraspp)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     # torch advises against constant folding with PRESERVE for models in

@@ -54,8 +54,7 @@ FailureOr<RankedTensorType> Converter::laneType(Value value, Location loc,
   if (!ranked.hasStaticShape())
     return emitError(loc) << what << " has dynamic shape " << ranked
                           << "; fix the graph inputs' sizes with --shape";
-  if (!ranked.getElementType().isF32() &&
-      !ranked.getElementType().isInteger(1))
+  if (!ranked.getElementType().isF32() && !ranked.getElementType().isInteger(1))
     return emitError(loc) << what << " has element type "
                           << ranked.getElementType()
                           << ", which is not supported yet (only f32 and bool)";
@@ -98,9 +97,8 @@ bool Converter::isCastHalf(Value value) {
   if (value.getDefiningOp<onnx::CastOp>())
     return true;
   return !value.use_empty() &&
-         llvm::all_of(value.getUsers(), [](Operation *user) {
-           return isa<onnx::CastOp>(user);
-         });
+         llvm::all_of(value.getUsers(),
+                      [](Operation *user) { return isa<onnx::CastOp>(user); });
 }
 
 bool Converter::isIndexTensor(Value value) {
@@ -146,10 +144,22 @@ Value Converter::constant(Location loc, StringRef suffix,
       cast<TypedAttr>(lpu::getF32Elements(context, name, shape, data)));
 }
 
-Value Converter::map(Location loc, ValueRange inputs,
-                     ArrayRef<ChainStep> chain, Type resultType) {
+Value Converter::map(Location loc, ValueRange inputs, ArrayRef<ChainStep> chain,
+                     Type resultType) {
   auto [steps, factors] = tile::getChainAttrs(builder, chain);
   return tile::MapOp::create(builder, loc, resultType, inputs, steps, factors);
+}
+
+Value Converter::matmul(Location loc, Value a, Value b, int64_t m, int64_t k,
+                        int64_t n, ArrayRef<int64_t> batches, bool transposeB,
+                        RankedTensorType type) {
+  auto [steps, factors] = tile::getChainAttrs(builder, {});
+  return tile::MatMulOp::create(
+      builder, loc, type, a, b, ValueRange(), builder.getI64IntegerAttr(m),
+      builder.getI64IntegerAttr(k), builder.getI64IntegerAttr(n),
+      builder.getDenseI64ArrayAttr(batches),
+      transposeB ? builder.getUnitAttr() : UnitAttr(), steps, factors,
+      IntegerAttr(), /*packed_weights=*/UnitAttr(), DenseI32ArrayAttr());
 }
 
 Value Converter::reshape(Location loc, Value value, ArrayRef<int64_t> shape) {
@@ -157,8 +167,7 @@ Value Converter::reshape(Location loc, Value value, ArrayRef<int64_t> shape) {
   if (type.getShape() == shape)
     return value;
   return tile::ReshapeOp::create(
-      builder, loc, RankedTensorType::get(shape, type.getElementType()),
-      value);
+      builder, loc, RankedTensorType::get(shape, type.getElementType()), value);
 }
 
 Value Converter::transpose(Location loc, Value value, ArrayRef<int64_t> perm) {
@@ -167,8 +176,8 @@ Value Converter::transpose(Location loc, Value value, ArrayRef<int64_t> perm) {
   for (int64_t p : perm)
     shape.push_back(type.getShape()[p]);
   return tile::TransposeOp::create(
-      builder, loc, RankedTensorType::get(shape, type.getElementType()),
-      value, builder.getDenseI64ArrayAttr(perm), DenseI32ArrayAttr());
+      builder, loc, RankedTensorType::get(shape, type.getElementType()), value,
+      builder.getDenseI64ArrayAttr(perm), DenseI32ArrayAttr());
 }
 
 Value Converter::reduceRows(Location loc, Value value, tile::ReduceKind kind,
@@ -180,9 +189,8 @@ Value Converter::reduceRows(Location loc, Value value, tile::ReduceKind kind,
       DenseI32ArrayAttr());
 }
 
-Value Converter::reduceLeading(Location loc, Value value,
-                               tile::ReduceKind kind, ArrayRef<int64_t> axes,
-                               RankedTensorType type) {
+Value Converter::reduceLeading(Location loc, Value value, tile::ReduceKind kind,
+                               ArrayRef<int64_t> axes, RankedTensorType type) {
   return tile::ReduceLeadingOp::create(
       builder, loc, type, value,
       tile::ReduceKindAttr::get(builder.getContext(), kind),
@@ -203,8 +211,11 @@ FailureOr<Value> Converter::get(Value value, Operation *user) {
   if (isComparedInteger(value))
     return values[value] = value;
   if (isIndexTensor(value)) {
+    // Named: a range-for over a dereferenced temporary would dangle.
+    std::optional<SmallVector<int64_t>> integers =
+        onnx::getConstantIntegers(value);
     SmallVector<float> data;
-    for (int64_t v : *onnx::getConstantIntegers(value))
+    for (int64_t v : *integers)
       data.push_back(float(v));
     return values[value] = constant(loc, "", shapeOf(value), data);
   }
@@ -253,8 +264,7 @@ LogicalResult Converter::convertSignature() {
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
   for (auto [i, value] : llvm::enumerate(ret.getOperands()))
     if (!isCastHalf(value) && !isIndexTensor(value) &&
-        failed(laneType(value, loc,
-                        "graph output '" + ioName(i, false) + "'")))
+        failed(laneType(value, loc, "graph output '" + ioName(i, false) + "'")))
       return failure();
   return success();
 }
@@ -267,13 +277,12 @@ LogicalResult Converter::lowerOp(Operation *op) {
            << onnx::getOperatorType(op)
            << "' is not supported by the LPU lowering yet";
   builder.setInsertionPoint(op);
-  if (isa<onnx::ReshapeOp, onnx::FlattenOp, onnx::SqueezeOp,
-          onnx::UnsqueezeOp>(op))
+  if (isa<onnx::ReshapeOp, onnx::FlattenOp, onnx::SqueezeOp, onnx::UnsqueezeOp>(
+          op))
     return lowerReshape(op, *this);
   if (isa<onnx::ReduceMaxOp, onnx::ReduceMinOp, onnx::ReduceSumOp,
           onnx::ReduceMeanOp, onnx::ReduceSumSquareOp, onnx::ReduceL1Op,
-          onnx::ReduceL2Op, onnx::ReduceLogSumOp, onnx::ReduceLogSumExpOp>(
-          op))
+          onnx::ReduceL2Op, onnx::ReduceLogSumOp, onnx::ReduceLogSumExpOp>(op))
     return lowerReduce(op, *this);
   if (isa<onnx::SliceOp, onnx::SplitOp, onnx::ExpandOp, onnx::TileOp,
           onnx::PadOp, onnx::GatherOp>(op))

@@ -1,4 +1,5 @@
-//===- Converter.h - Shared state of the ONNX to tile conversion -*- C++ -*-===//
+//===- Converter.h - Shared state of the ONNX to tile conversion -*- C++
+//-*-===//
 //
 // The conversion walks the graph once, in order, and replaces every ONNX node
 // by the tile ops that compute it. The Converter holds what the op families
@@ -42,7 +43,8 @@ public:
   //===--------------------------------------------------------------------===//
 
   static Shape shapeOf(mlir::Value value) {
-    return Shape(mlir::cast<mlir::RankedTensorType>(value.getType()).getShape());
+    return Shape(
+        mlir::cast<mlir::RankedTensorType>(value.getType()).getShape());
   }
   mlir::Type f32() { return builder.getF32Type(); }
   mlir::RankedTensorType f32Tensor(llvm::ArrayRef<int64_t> shape) {
@@ -92,6 +94,12 @@ public:
   }
   mlir::Value map(mlir::Location loc, mlir::ValueRange inputs,
                   llvm::ArrayRef<ChainStep> chain, mlir::Type resultType);
+  /// Y = A x B for each (a, b, out) row triple of `batches`, m rows each
+  /// (tile.matmul).
+  mlir::Value matmul(mlir::Location loc, mlir::Value a, mlir::Value b,
+                     int64_t m, int64_t k, int64_t n,
+                     llvm::ArrayRef<int64_t> batches, bool transposeB,
+                     mlir::RankedTensorType type);
   mlir::Value reshape(mlir::Location loc, mlir::Value value,
                       llvm::ArrayRef<int64_t> shape);
   mlir::Value transpose(mlir::Location loc, mlir::Value value,
@@ -101,8 +109,7 @@ public:
                          tile::ReduceKind kind, float scale,
                          mlir::RankedTensorType type);
   mlir::Value reduceLeading(mlir::Location loc, mlir::Value value,
-                            tile::ReduceKind kind,
-                            llvm::ArrayRef<int64_t> axes,
+                            tile::ReduceKind kind, llvm::ArrayRef<int64_t> axes,
                             mlir::RankedTensorType type);
 
   /// The f32 values of a constant, if `value` is one.
@@ -132,10 +139,8 @@ mlir::LogicalResult lowerMatMul(onnx::MatMulOp op, Converter &c);
 mlir::LogicalResult lowerGemm(onnx::GemmOp op, Converter &c);
 mlir::LogicalResult lowerConvolution(mlir::Operation *op, Converter &c);
 mlir::LogicalResult lowerPool(mlir::Operation *op, Converter &c);
-mlir::LogicalResult lowerBatchNorm(onnx::BatchNormalizationOp op,
-                                   Converter &c);
-mlir::LogicalResult lowerLayerNorm(onnx::LayerNormalizationOp op,
-                                   Converter &c);
+mlir::LogicalResult lowerBatchNorm(onnx::BatchNormalizationOp op, Converter &c);
+mlir::LogicalResult lowerLayerNorm(onnx::LayerNormalizationOp op, Converter &c);
 
 // Tensor: data movement, shapes.
 mlir::LogicalResult lowerDataMovement(mlir::Operation *op, Converter &c);

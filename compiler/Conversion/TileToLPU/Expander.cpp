@@ -73,10 +73,9 @@ RowStore Expander::splitScratch(RankedTensorType type, int64_t rowsPerGroup) {
 int32_t Expander::constant(StringRef suffix, ArrayRef<int64_t> shape,
                            ArrayRef<float> values) {
   std::string name = nameFor("constant", suffix);
-  return createBuffer(
-      lpuc::lpu::BufferKind::Constant, name,
-      RankedTensorType::get(shape, Float32Type::get(context)),
-      lpuc::lpu::getF32Elements(context, name, shape, values));
+  return createBuffer(lpuc::lpu::BufferKind::Constant, name,
+                      RankedTensorType::get(shape, Float32Type::get(context)),
+                      lpuc::lpu::getF32Elements(context, name, shape, values));
 }
 
 int32_t Expander::scalarConstant(StringRef suffix, float value) {
@@ -108,13 +107,13 @@ FailureOr<RowStore> Expander::store(Value value) {
   if (auto it = stores.find(value); it != stores.end())
     return it->second;
   auto constant = value.getDefiningOp<arith::ConstantOp>();
-  auto data = constant ? dyn_cast<ElementsAttr>(constant.getValue())
-                       : ElementsAttr();
+  auto data =
+      constant ? dyn_cast<ElementsAttr>(constant.getValue()) : ElementsAttr();
   if (!data)
     return emitError(currentLoc, "operand has no SRAM tensor (defined by ")
-           << (value.getDefiningOp() ? value.getDefiningOp()->getName()
-                                           .getStringRef()
-                                     : StringRef("a block argument"))
+           << (value.getDefiningOp()
+                   ? value.getDefiningOp()->getName().getStringRef()
+                   : StringRef("a block argument"))
            << ")";
   Location loc = currentLoc;
   currentLoc = constant.getLoc();
@@ -130,8 +129,8 @@ RowStore Expander::resultStore(Value result) {
   Operation *def = result.getDefiningOp();
   if (auto rows = def->getAttrOfType<IntegerAttr>(tile::kSplitRowsAttrName))
     return stores[result] = splitScratch(type, rows.getInt());
-  return stores[result] = wholeStore(
-             createBuffer(lpuc::lpu::BufferKind::Scratch, nameFor("tmp"), type));
+  return stores[result] = wholeStore(createBuffer(
+             lpuc::lpu::BufferKind::Scratch, nameFor("tmp"), type));
 }
 
 bool Expander::alias(Value result, Value source) {
@@ -195,7 +194,8 @@ InstrId Expander::read(int32_t bufferIndex, int64_t offset) {
   lpuc::lpu::MachineInstr inst;
   inst.opcode = Opcode::Read;
   inst.queueKind = ::lpu::UnitKind::Mem;
-  inst.resultType = lpuc::lpu::getDType(buffer(bufferIndex).type.getElementType());
+  inst.resultType =
+      lpuc::lpu::getDType(buffer(bufferIndex).type.getElementType());
   inst.buffer = bufferIndex;
   inst.offset = int32_t(offset);
   inst.origin = currentOrigin;
@@ -204,7 +204,8 @@ InstrId Expander::read(int32_t bufferIndex, int64_t offset) {
 }
 
 void Expander::write(InstrId value, int32_t bufferIndex, int64_t offset) {
-  DType element = lpuc::lpu::getDType(buffer(bufferIndex).type.getElementType());
+  DType element =
+      lpuc::lpu::getDType(buffer(bufferIndex).type.getElementType());
   DType have = program.instrs[value].resultType;
   if (have != element) {
     // E.g. an i32 comparison's 0 / 1 into an f32 tensor, or a Cast to f16.
@@ -419,7 +420,8 @@ void Expander::emitElementwise(const PreparedChain &chain,
   for (int64_t row = 0; row < out.rows; ++row) {
     Shape index = rowIndex(chain.shape, row);
     for (int64_t j = 0; j < out.vectorsPerRow; ++j)
-      writeRow(emitChainVector(chain, index, j, lpuc::lpu::kNoInstr), out, row, j);
+      writeRow(emitChainVector(chain, index, j, lpuc::lpu::kNoInstr), out, row,
+               j);
   }
 }
 
@@ -464,8 +466,8 @@ InstrId Expander::gatherLanes(
     int64_t inVector = at->element / lanes, lane = at->element % lanes;
     int64_t inWidth = std::min(lanes, in.rowLength - inVector * lanes);
     int64_t count = 1;
-    for (int64_t limit = std::min(width - done, inWidth - lane);
-         count < limit; ++count) {
+    for (int64_t limit = std::min(width - done, inWidth - lane); count < limit;
+         ++count) {
       std::optional<RowElement> next = source(done + count);
       if (!next || next->store != at->store || next->row != at->row ||
           next->element != at->element + count)
@@ -503,30 +505,34 @@ void Expander::emitMatMul(const ProductPlan &plan,
                           const PreparedChain &epilogue, const RowStore &out,
                           PlaneCursor &planes) {
   for (int64_t n = 0; n < out.vectorsPerRow; ++n) {
+    SmallVector<int64_t> used;
+    for (int64_t k = 0; k < plan.kTiles; ++k)
+      if (!plan.tileUsed || plan.tileUsed(k, n))
+        used.push_back(k);
+    const int64_t kTiles = used.size();
     // Rows whose partial sum so far is in `out`.
     std::vector<bool> hasPartial(plan.rows, false);
-    for (int64_t first = 0; first < plan.kTiles; first += plan.turn) {
-      const int64_t turn = std::min(plan.turn, plan.kTiles - first);
-      const bool lastTurn = first + turn == plan.kTiles;
+    for (int64_t first = 0; first < kTiles; first += plan.turn) {
+      const int64_t turn = std::min(plan.turn, kTiles - first);
+      const bool lastTurn = first + turn == kTiles;
       SmallVector<int32_t> planeOf(turn); // plane of the turn's i-th tile
       for (int64_t i = 0; i < turn; ++i)
         planeOf[i] = planes.next();
       for (int64_t i = 0; i < turn; ++i) {
-        int64_t k = first + i;
+        int64_t k = used[first + i];
         loadAndInstall(planeOf[i], plan.tileRows(k), /*transposed=*/false,
                        [&](int64_t r) { return plan.weightRow(k, n, r); });
       }
       // Partial sums visit the planes west to east: the shortest way.
       SmallVector<int64_t> visit(turn);
       std::iota(visit.begin(), visit.end(), 0);
-      llvm::sort(visit, [&](int64_t x, int64_t y) {
-        return planeOf[x] < planeOf[y];
-      });
+      llvm::sort(visit,
+                 [&](int64_t x, int64_t y) { return planeOf[x] < planeOf[y]; });
       for (int64_t m = 0; m < plan.rows; ++m) {
         const int64_t row = plan.firstOutRow + m;
         InstrId acc = lpuc::lpu::kNoInstr;
         for (int64_t i : visit) {
-          auto at = plan.aVector(m, first + i);
+          auto at = plan.aVector(m, used[first + i]);
           if (!at)
             continue;
           InstrId x = readRow(plan.a, at->first, at->second);
@@ -554,8 +560,7 @@ void Expander::emitMatMul(const ProductPlan &plan,
   }
 }
 
-void Expander::emitTransposeOnMXM(const RowStore &input,
-                                  ArrayRef<int64_t> from,
+void Expander::emitTransposeOnMXM(const RowStore &input, ArrayRef<int64_t> from,
                                   ArrayRef<int64_t> perm, const RowStore &out,
                                   ArrayRef<int64_t> to, PlaneCursor &planes) {
   const int64_t lanes = target.lanes, rank = from.size();
@@ -614,6 +619,7 @@ LogicalResult Expander::expandOp(Operation *op) {
       .Case([&](tile::MapOp op) { return expandMap(op, *this); })
       .Case([&](tile::MatMulOp op) { return expandMatMul(op, *this); })
       .Case([&](tile::ConvOp op) { return expandConv(op, *this); })
+      .Case([&](tile::Im2ColOp op) { return expandIm2Col(op, *this); })
       .Case([&](tile::GlobalPoolOp op) { return expandGlobalPool(op, *this); })
       .Case([&](tile::PoolOp op) { return expandPool(op, *this); })
       .Case([&](tile::TransposeOp op) { return expandTranspose(op, *this); })
@@ -637,9 +643,9 @@ LogicalResult Expander::run() {
     return onnx::getGraphIOName(func, index, isInput);
   };
   for (BlockArgument arg : body.getArguments())
-    stores[arg] = wholeStore(
-        createBuffer(lpuc::lpu::BufferKind::Input, ioName(arg.getArgNumber(), true),
-                     cast<RankedTensorType>(arg.getType())));
+    stores[arg] = wholeStore(createBuffer(
+        lpuc::lpu::BufferKind::Input, ioName(arg.getArgNumber(), true),
+        cast<RankedTensorType>(arg.getType())));
   // Outputs in graph order, so the binary lists them that way. A result is
   // computed straight into its output buffer (also through reshapes that
   // keep rows); graph inputs, constants and repeated outputs are copied at
@@ -647,9 +653,9 @@ LogicalResult Expander::run() {
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   SmallVector<std::pair<Value, int32_t>> copies;
   for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
-    int32_t buffer = createBuffer(lpuc::lpu::BufferKind::Output,
-                                  ioName(i, false),
-                                  cast<RankedTensorType>(value.getType()));
+    int32_t buffer =
+        createBuffer(lpuc::lpu::BufferKind::Output, ioName(i, false),
+                     cast<RankedTensorType>(value.getType()));
     Operation *def = value.getDefiningOp();
     if (!def || isa<arith::ConstantOp>(def) || outputBuffers.count(value)) {
       copies.push_back({value, buffer});

@@ -50,8 +50,8 @@ struct ResolvedStep {
 /// operand's shape left-padded to the output's rank, with its row strides.
 struct PreparedStep {
   ResolvedStep step;
-  Shape shape;     // left-padded with 1s to the chain's rank
-  Shape rowStride; // per leading dimension, in rows
+  Shape shape;                // left-padded with 1s to the chain's rank
+  Shape rowStride;            // per leading dimension, in rows
   bool laneBroadcast = false; // a single column spread over the row
 };
 struct PreparedChain {
@@ -78,6 +78,9 @@ struct ProductPlan {
   std::function<int64_t(int64_t k)> tileRows;
   /// Row r of weight tile (k, n).
   std::function<InstrId(int64_t k, int64_t n, int64_t r)> weightRow;
+  /// Whether weight tile (k, n) is used (null: all are); one that is all
+  /// zero need not be installed.
+  std::function<bool(int64_t k, int64_t n)> tileUsed;
   /// The row and vector of `a` that output row m multiplies with K tile k,
   /// or nothing when it is zero (a convolution tap in the padding).
   std::function<std::optional<std::pair<int64_t, int64_t>>(int64_t m,
@@ -89,7 +92,8 @@ struct ProductPlan {
 /// (the `planes` attribute tile-assign-planes sets).
 class PlaneCursor {
 public:
-  PlaneCursor(mlir::Operation *op, std::optional<llvm::ArrayRef<int32_t>> planes)
+  PlaneCursor(mlir::Operation *op,
+              std::optional<llvm::ArrayRef<int32_t>> planes)
       : op(op), planes(planes.value_or(llvm::ArrayRef<int32_t>())) {}
   int32_t next() {
     assert(index < planes.size() && "planes checked before expansion");
@@ -159,7 +163,8 @@ public:
     return program.buffers[index];
   }
   static Shape shapeOf(mlir::Value value) {
-    return Shape(mlir::cast<mlir::RankedTensorType>(value.getType()).getShape());
+    return Shape(
+        mlir::cast<mlir::RankedTensorType>(value.getType()).getShape());
   }
 
   //===--------------------------------------------------------------------===//
@@ -252,6 +257,7 @@ private:
 mlir::LogicalResult expandMap(tile::MapOp op, Expander &x);
 mlir::LogicalResult expandMatMul(tile::MatMulOp op, Expander &x);
 mlir::LogicalResult expandConv(tile::ConvOp op, Expander &x);
+mlir::LogicalResult expandIm2Col(tile::Im2ColOp op, Expander &x);
 mlir::LogicalResult expandGlobalPool(tile::GlobalPoolOp op, Expander &x);
 mlir::LogicalResult expandPool(tile::PoolOp op, Expander &x);
 mlir::LogicalResult expandTranspose(tile::TransposeOp op, Expander &x);
@@ -263,7 +269,8 @@ mlir::LogicalResult expandReduceLeading(tile::ReduceLeadingOp op, Expander &x);
 
 /// Expands a tile-level module's `func.func @main` into a program for the
 /// module's target.
-mlir::FailureOr<lpu::MachineProgram> expandToMachineProgram(mlir::ModuleOp module);
+mlir::FailureOr<lpu::MachineProgram>
+expandToMachineProgram(mlir::ModuleOp module);
 
 } // namespace lpuc::tile_to_lpu
 

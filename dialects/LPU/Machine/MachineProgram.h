@@ -42,8 +42,9 @@ struct MachineBuffer {
   /// (slice, first address) of each part; empty until allocated.
   llvm::SmallVector<std::pair<int32_t, int32_t>, 1> parts;
   int64_t blockRows = 1;
-  /// The fewest parts the allocator may give it (a tensor windows read is
-  /// spread so their rows come from several slices).
+  /// The parts the expansion asks for (a tensor windows read is spread so
+  /// their rows come from several slices); fewer only if SRAM is too
+  /// fragmented.
   int64_t minParts = 1;
   /// The instruction this buffer is listed before (program order; -1:
   /// before every buffer): where printing puts it, and how allocation

@@ -72,19 +72,16 @@ public:
         use.last = std::numeric_limits<int64_t>::max() / 2;
       }
     }
-    std::stable_sort(order.begin(), order.end(),
-                     [&](const BufferUse *a, const BufferUse *b) {
-                       return std::make_pair(
-                                  a->first,
-                                  program.buffers[a->buffer].position) <
-                              std::make_pair(
-                                  b->first,
-                                  program.buffers[b->buffer].position);
-                     });
+    std::stable_sort(
+        order.begin(), order.end(),
+        [&](const BufferUse *a, const BufferUse *b) {
+          return std::make_pair(a->first, program.buffers[a->buffer].position) <
+                 std::make_pair(b->first, program.buffers[b->buffer].position);
+        });
     int64_t missing = 0;
     for (BufferUse *use : order) {
       MachineBuffer &buffer = program.buffers[use->buffer];
-      const int64_t parts = partsFor(*use);
+      const int64_t parts = partsThatFit(*use, partsFor(*use));
       llvm::SmallVector<std::pair<int32_t, int32_t>, 1> where;
       llvm::SmallVector<unsigned> taken;
       for (int64_t i = 0; i < parts; ++i) {
@@ -190,10 +187,10 @@ private:
     int64_t parts = buffer.minParts;
     if (!opByOp && buffer.kind == BufferKind::Scratch) {
       const int64_t maxParts = std::max<int64_t>(1, target.memSlices / 4);
-      parts = std::max(parts, std::min<int64_t>(llvm::divideCeil(
-                                                    use.accesses,
-                                                    kAccessesPerPart),
-                                                maxParts));
+      parts = std::max(
+          parts,
+          std::min<int64_t>(llvm::divideCeil(use.accesses, kAccessesPerPart),
+                            maxParts));
     }
     parts = std::clamp<int64_t>(parts, 1,
                                 std::min<int64_t>(blocks, target.memSlices));
@@ -203,6 +200,46 @@ private:
     return parts;
   }
   static constexpr int64_t kAccessesPerPart = 256;
+
+  /// The number of parts nearest `parts` (more first: smaller parts fit
+  /// into the gaps other buffers leave) whose largest part fits in the
+  /// largest free stretch of as many slices while `use` lives; `parts` if
+  /// none does.
+  int64_t partsThatFit(const BufferUse &use, int64_t parts) {
+    const MachineBuffer &buffer = program.buffers[use.buffer];
+    const int64_t maxParts = std::min<int64_t>(
+        llvm::divideCeil(buffer.layout.rows, buffer.blockRows),
+        target.memSlices);
+    std::vector<int64_t> gaps;
+    for (unsigned slice = 0; slice < target.memSlices; ++slice)
+      gaps.push_back(largestGap(slice, use));
+    llvm::sort(gaps, std::greater<int64_t>());
+    auto fits = [&](int64_t p) {
+      return gaps[p - 1] >= buffer.deal(p).largestPart(buffer.layout);
+    };
+    for (int64_t p = parts; p <= maxParts; ++p)
+      if (fits(p))
+        return p;
+    for (int64_t p = std::min(parts, maxParts) - 1; p >= 1; --p)
+      if (fits(p))
+        return p;
+    return parts;
+  }
+
+  /// The longest run of addresses of `slice` free while `use` lives.
+  int64_t largestGap(unsigned slice, const BufferUse &use) {
+    llvm::SmallVector<std::pair<int64_t, int64_t>> live;
+    for (const Placed &p : placed[slice])
+      if (p.first <= use.last && use.first <= p.last)
+        live.push_back({p.begin, p.end});
+    llvm::sort(live);
+    int64_t gap = 0, address = 0;
+    for (auto [begin, end] : live) {
+      gap = std::max(gap, begin - address);
+      address = std::max(address, end);
+    }
+    return std::max(gap, int64_t(target.memAddresses) - address);
+  }
 
   /// The lowest address of `slice` where `vectors` vectors overlap no
   /// buffer that is live at the same time as `use`, if any.
@@ -286,10 +323,10 @@ private:
     return emitError(program.location())
            << "the program needs " << constants + peak
            << " SRAM vectors at its peak (weights " << constants
-           << ", live tensors " << peak << ") but " << target.name
-           << " holds " << capacity << " vectors of " << target.lanes
-           << " x 32 bits; " << shortfall << " vectors ("
-           << shortfall * bytes << " bytes) do not fit";
+           << ", live tensors " << peak << ") but " << target.name << " holds "
+           << capacity << " vectors of " << target.lanes << " x 32 bits; "
+           << shortfall << " vectors (" << shortfall * bytes
+           << " bytes) do not fit";
   }
 
   MachineProgram &program;

@@ -8,15 +8,15 @@
 // bank port is used twice in a cycle, and every read sees the write program
 // order gives it. The simulator proves the rest again at run time.
 //
-// Facts are gathered into flat lists and sorted, so the check costs
-// O(n log n) on millions of instructions.
+// Queues and bank ports are bitsets over cycles; stream slots are bucketed
+// by diagonal. The check is linear in the instructions and the cycles, and a
+// conflict's other instruction is looked up only when there is one.
 //
 //===----------------------------------------------------------------------===//
 
 #include "dialects/LPU/Machine/Scheduling.h"
 
-#include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/BitVector.h"
 
 using namespace mlir;
 using namespace lpuc::lpu;
@@ -38,10 +38,15 @@ public:
       : program(program), target(*program.target) {}
 
   LogicalResult run() {
+    for (unsigned k = 0; k < ::lpu::kNumUnitKinds; ++k)
+      queueBusy[k].assign(target.unitCount(static_cast<::lpu::UnitKind>(k)),
+                          llvm::BitVector());
+    bankBusy.assign(size_t(target.memSlices) * target.memBanks,
+                    llvm::BitVector());
+    cells.resize(size_t(target.memSlices) * target.memAddresses);
+    written.resize(program.buffers.size());
     for (InstrId id = 0, e = program.instrs.size(); id < e; ++id)
       visit(id);
-    checkQueues();
-    checkBankPorts();
     checkStreamSlots();
     llvm::stable_sort(violations, [](const Violation &a, const Violation &b) {
       return a.at < b.at;
@@ -62,18 +67,14 @@ private:
     const int64_t column = program.column(inst);
     if (inst.accessesSram())
       checkWrittenBefore(id);
-    queueUses.push_back({unsigned(inst.queueKind), inst.unit, inst.cycle,
-                         inst.cycle + inst.span(), id});
+    checkQueue(id);
     if (inst.accessesSram()) {
       auto [slice, address] = program.sramLocation(inst);
       if (slice != inst.unit)
         violations.push_back({id, "accesses mem[" + std::to_string(slice) +
                                       "] but is placed on mem[" +
                                       std::to_string(inst.unit) + "]"});
-      bankUses.push_back({slice, target.bankOf(address),
-                          int64_t(target.bankAccessCycle(inst.opcode,
-                                                         inst.cycle)),
-                          id});
+      checkBankPort(id, slice, target.bankOf(address));
       checkProgramOrder(id, slice * int64_t(target.memAddresses) + address);
     }
     for (unsigned k = 0; k < inst.numOperands(); ++k) {
@@ -99,9 +100,9 @@ private:
             {id, "reads a value at cycle " + std::to_string(inst.cycle) +
                      " that passes slice " + std::to_string(column) +
                      " at cycle " + std::to_string(arrives)});
-      slotUses.push_back({stream, target.streamDiagonal(stream, from, landed),
-                          std::min(from, column), std::max(from, column),
-                          producerId});
+      slotUses.push_back({target.streamDiagonal(stream, from, landed),
+                          int16_t(stream), int16_t(std::min(from, column)),
+                          int16_t(std::max(from, column)), producerId});
     }
   }
 
@@ -120,10 +121,12 @@ private:
     }
     if (buffer.kind == BufferKind::Input || buffer.kind == BufferKind::Constant)
       return;
-    std::pair<int32_t, int32_t> vector = {inst.buffer, inst.offset};
+    llvm::BitVector &vectors = written[inst.buffer];
+    if (vectors.empty())
+      vectors.resize(buffer.numVectors());
     if (inst.opcode == Opcode::Write)
-      written.insert(vector);
-    else if (!written.count(vector))
+      vectors.set(inst.offset);
+    else if (!vectors.test(inst.offset))
       violations.push_back({id, "reads vector " + std::to_string(inst.offset) +
                                     " of '" + buffer.name +
                                     "', which nothing before it writes"});
@@ -167,102 +170,126 @@ private:
     state.writer = id;
   }
 
-  /// Each queue issues at most one instruction per cycle (a NOP holds it
-  /// for its count).
-  void checkQueues() {
-    llvm::sort(queueUses);
-    for (size_t i = 0; i < queueUses.size();) {
-      size_t end = i;
-      InstrId holder = queueUses[i].id;
-      int64_t busyUntil = queueUses[i].end;
-      for (++end; end < queueUses.size() &&
-                  queueUses[end].kind == queueUses[i].kind &&
-                  queueUses[end].unit == queueUses[i].unit;
-           ++end) {
-        const QueueUse &use = queueUses[end];
-        if (use.start < busyUntil) {
-          InstrId first = std::min(holder, use.id);
-          InstrId second = std::max(holder, use.id);
-          violations.push_back({second,
-                                "issues at cycle " + std::to_string(use.start) +
-                                    " on a unit that is already busy",
-                                first});
-        }
-        if (use.end > busyUntil) {
-          busyUntil = use.end;
-          holder = use.id;
-        }
-      }
-      i = end;
-    }
+  /// Marks cycles [from, to) of `busy`; returns the first already marked,
+  /// or -1.
+  static int64_t claim(llvm::BitVector &busy, int64_t from, int64_t to) {
+    if (busy.size() < size_t(to))
+      busy.resize(std::max<size_t>(to, 2 * busy.size()));
+    int64_t clash = busy.find_first_in(from, to);
+    busy.set(from, to);
+    return clash;
   }
 
-  void checkBankPorts() {
-    llvm::sort(bankUses);
-    for (size_t i = 1; i < bankUses.size(); ++i) {
-      const BankUse &a = bankUses[i - 1], &b = bankUses[i];
-      if (a.slice == b.slice && a.bank == b.bank && a.cycle == b.cycle)
-        violations.push_back({b.id,
-                              "uses bank " + std::to_string(b.bank) +
-                                  " of mem[" + std::to_string(b.slice) +
-                                  "] at cycle " + std::to_string(b.cycle) +
-                                  ", as does another access",
-                              a.id});
-    }
+  /// Each queue issues at most one instruction per cycle (a NOP holds it
+  /// for its count).
+  void checkQueue(InstrId id) {
+    const MachineInstr &inst = program.instrs[id];
+    const int64_t end = inst.cycle + inst.span();
+    int64_t clash =
+        claim(queueBusy[unsigned(inst.queueKind)][inst.unit], inst.cycle, end);
+    if (clash < 0)
+      return;
+    InstrId other = findOther(id, [&](const MachineInstr &o) {
+      return o.queueKind == inst.queueKind && o.unit == inst.unit &&
+             o.cycle <= clash && clash < o.cycle + o.span();
+    });
+    violations.push_back({id,
+                          "issues at cycle " + std::to_string(inst.cycle) +
+                              " on a unit that is already busy",
+                          other});
   }
+
+  void checkBankPort(InstrId id, int64_t slice, int64_t bank) {
+    const MachineInstr &inst = program.instrs[id];
+    const int64_t cycle = target.bankAccessCycle(inst.opcode, inst.cycle);
+    if (claim(bankBusy[slice * target.memBanks + bank], cycle, cycle + 1) < 0)
+      return;
+    InstrId other = findOther(id, [&](const MachineInstr &o) {
+      if (!o.accessesSram() ||
+          int64_t(target.bankAccessCycle(o.opcode, o.cycle)) != cycle)
+        return false;
+      auto [s, address] = program.sramLocation(o);
+      return s == slice && int64_t(target.bankOf(address)) == bank;
+    });
+    violations.push_back({id,
+                          "uses bank " + std::to_string(bank) + " of mem[" +
+                              std::to_string(slice) + "] at cycle " +
+                              std::to_string(cycle) +
+                              ", as does another access",
+                          other});
+  }
+
+  /// The first instruction before `id` (checked already) that `matches`,
+  /// for the note of a conflict: a linear search, made for the first few.
+  InstrId findOther(InstrId id,
+                    llvm::function_ref<bool(const MachineInstr &)> matches) {
+    if (++conflictsLookedUp > kMaxConflictLookups)
+      return kNoInstr;
+    for (InstrId other = 0; other < id; ++other)
+      if (matches(program.instrs[other]))
+        return other;
+    return kNoInstr;
+  }
+  static constexpr int kMaxConflictLookups = 20;
 
   /// A stream slot (stream, diagonal) carries one value over a column
   /// interval from its producer to its reader; intervals must not overlap.
+  /// Uses are bucketed by diagonal (a counting sort), then each diagonal's
+  /// few are sorted.
   void checkStreamSlots() {
-    llvm::sort(slotUses);
-    for (size_t i = 0; i < slotUses.size();) {
-      size_t end = i + 1;
-      int64_t reach = slotUses[i].hi;
-      InstrId reacher = slotUses[i].producer;
-      for (; end < slotUses.size() &&
-             slotUses[end].stream == slotUses[i].stream &&
-             slotUses[end].diagonal == slotUses[i].diagonal;
-           ++end) {
-        const SlotUse &use = slotUses[end];
-        if (use.lo <= reach && use.producer != reacher)
-          violations.push_back({use.producer,
-                                "puts a value on stream " +
-                                    std::to_string(use.stream) +
-                                    " where another value still travels to "
-                                    "its reader",
-                                reacher});
-        if (use.hi > reach) {
-          reach = use.hi;
-          reacher = use.producer;
+    if (slotUses.empty())
+      return;
+    int64_t lowest = slotUses.front().diagonal, highest = lowest;
+    for (const SlotUse &use : slotUses) {
+      lowest = std::min(lowest, use.diagonal);
+      highest = std::max(highest, use.diagonal);
+    }
+    std::vector<uint32_t> start(highest - lowest + 2, 0);
+    for (const SlotUse &use : slotUses)
+      ++start[use.diagonal - lowest + 1];
+    for (size_t d = 1; d < start.size(); ++d)
+      start[d] += start[d - 1];
+    std::vector<SlotUse> byDiagonal(slotUses.size());
+    {
+      std::vector<uint32_t> next(start.begin(), start.end() - 1);
+      for (const SlotUse &use : slotUses)
+        byDiagonal[next[use.diagonal - lowest]++] = use;
+    }
+    slotUses.clear();
+    slotUses.shrink_to_fit();
+    for (size_t d = 0; d + 1 < start.size(); ++d) {
+      auto first = byDiagonal.begin() + start[d],
+           last = byDiagonal.begin() + start[d + 1];
+      std::sort(first, last);
+      for (auto i = first; i != last;) {
+        auto end = i + 1;
+        int64_t reach = i->hi;
+        InstrId reacher = i->producer;
+        for (; end != last && end->stream == i->stream; ++end) {
+          if (end->lo <= reach && end->producer != reacher)
+            violations.push_back({end->producer,
+                                  "puts a value on stream " +
+                                      std::to_string(end->stream) +
+                                      " where another value still travels "
+                                      "to its reader",
+                                  reacher});
+          if (end->hi > reach) {
+            reach = end->hi;
+            reacher = end->producer;
+          }
         }
+        i = end;
       }
-      i = end;
     }
   }
 
-  struct QueueUse {
-    unsigned kind;
-    int64_t unit, start, end;
-    InstrId id;
-    bool operator<(const QueueUse &o) const {
-      return std::tie(kind, unit, start, id) <
-             std::tie(o.kind, o.unit, o.start, o.id);
-    }
-  };
-  struct BankUse {
-    int64_t slice, bank, cycle;
-    InstrId id;
-    bool operator<(const BankUse &o) const {
-      return std::tie(slice, bank, cycle, id) <
-             std::tie(o.slice, o.bank, o.cycle, o.id);
-    }
-  };
   struct SlotUse {
-    int64_t stream, diagonal, lo, hi;
+    int64_t diagonal;
+    int16_t stream, lo, hi;
     InstrId producer;
     bool operator<(const SlotUse &o) const {
-      return std::tie(stream, diagonal, lo, hi, producer) <
-             std::tie(o.stream, o.diagonal, o.lo, o.hi, o.producer);
+      return std::tie(stream, lo, hi, producer) <
+             std::tie(o.stream, o.lo, o.hi, o.producer);
     }
   };
   struct CellState {
@@ -272,12 +299,13 @@ private:
 
   const MachineProgram &program;
   const ::lpu::TargetDesc &target;
-  std::vector<QueueUse> queueUses;
-  std::vector<BankUse> bankUses;
+  std::vector<llvm::BitVector> queueBusy[::lpu::kNumUnitKinds];
+  std::vector<llvm::BitVector> bankBusy; // [slice * banks + bank]
   std::vector<SlotUse> slotUses;
-  llvm::DenseMap<int64_t, CellState> cells;
-  llvm::DenseSet<std::pair<int32_t, int32_t>> written; // (buffer, vector)
+  std::vector<CellState> cells;         // [slice * addresses + address]
+  std::vector<llvm::BitVector> written; // per buffer: vectors written
   std::vector<Violation> violations;
+  int conflictsLookedUp = 0;
 };
 
 } // namespace

@@ -18,6 +18,7 @@
 #include "dialects/LPU/Machine/Scheduling.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/bit.h"
 
 #include <limits>
 #include <numeric>
@@ -29,18 +30,33 @@ using ::lpu::UnitKind;
 
 namespace {
 
-/// Which cycles of one resource are taken. Grows on demand. Busy stretches
-/// are skipped in near-constant time: each taken cycle links to a later
-/// cycle that is free or linked on, and lookups shorten the links they walk.
+/// Which cycles of one resource are taken: a bit per cycle, and a bit per
+/// 64 cycles that are all taken, so a busy stretch is skipped 4096 cycles
+/// per word read. Grows on demand. (A bit per cycle keeps the hundreds of
+/// queues and bank ports of a large program in a few megabytes.)
 class Occupancy {
 public:
   bool isFree(int64_t cycle) const {
-    return cycle >= static_cast<int64_t>(next.size()) || next[cycle] == cycle;
+    const size_t word = size_t(cycle) >> 6;
+    return word >= taken.size() || !((taken[word] >> (cycle & 63)) & 1);
   }
   void take(int64_t cycle) {
-    if (cycle >= static_cast<int64_t>(next.size()))
-      grow(cycle + 1);
-    next[cycle] = cycle + 1;
+    const size_t word = size_t(cycle) >> 6;
+    if (word >= taken.size())
+      grow(word + 1);
+    taken[word] |= uint64_t(1) << (cycle & 63);
+    if (taken[word] == ~uint64_t(0))
+      full[word >> 6] |= uint64_t(1) << (word & 63);
+  }
+  /// Bit i set: cycle `cycle + i` is free (64 cycles at once).
+  uint64_t freeMask(int64_t cycle) const {
+    const size_t word = size_t(cycle) >> 6;
+    const unsigned bit = cycle & 63;
+    uint64_t low = word < taken.size() ? taken[word] : 0;
+    if (bit == 0)
+      return ~low;
+    uint64_t high = word + 1 < taken.size() ? taken[word + 1] : 0;
+    return ~((low >> bit) | (high << (64 - bit)));
   }
   /// The first cycle from `cycle` on that starts `span` free cycles.
   int64_t nextFree(int64_t cycle, int64_t span = 1) const {
@@ -56,27 +72,36 @@ public:
   }
 
 private:
+  /// Bits below `bit` set.
+  static uint64_t below(int64_t bit) { return (uint64_t(1) << bit) - 1; }
+
   int64_t firstFree(int64_t cycle) const {
-    int64_t root = cycle;
-    while (root < static_cast<int64_t>(next.size()) && next[root] != root)
-      root = next[root];
-    // Every cycle on the way now links straight to the free one.
-    while (cycle < static_cast<int64_t>(next.size()) && next[cycle] != cycle) {
-      int64_t following = next[cycle];
-      next[cycle] = root;
-      cycle = following;
+    size_t word = size_t(cycle) >> 6;
+    if (word >= taken.size())
+      return cycle;
+    uint64_t bits = taken[word] | below(cycle & 63);
+    if (bits != ~uint64_t(0))
+      return int64_t(word << 6) + llvm::countr_one(bits);
+    // The next word not all taken, 64 words per summary word.
+    for (size_t next = word + 1;; next = (next | 63) + 1) {
+      if (next >= taken.size())
+        return int64_t(next << 6);
+      uint64_t summary = full[next >> 6] | below(next & 63);
+      if (summary != ~uint64_t(0)) {
+        next = (next & ~size_t(63)) + llvm::countr_one(summary);
+        if (next >= taken.size())
+          return int64_t(next << 6);
+        return int64_t(next << 6) + llvm::countr_one(taken[next]);
+      }
     }
-    return root;
   }
-  void grow(int64_t size) {
-    int64_t old = next.size();
-    next.resize(std::max<size_t>(size, 2 * next.size()));
-    for (int64_t c = old, e = next.size(); c < e; ++c)
-      next[c] = c;
+  void grow(size_t words) {
+    taken.resize(std::max(words, 2 * taken.size()), 0);
+    full.resize((taken.size() + 63) >> 6, 0);
   }
 
-  // next[c] == c: free; otherwise a later cycle to look at.
-  mutable std::vector<int64_t> next;
+  std::vector<uint64_t> taken; // bit c % 64 of word c / 64: cycle c
+  std::vector<uint64_t> full;  // bit w % 64 of word w / 64: word w all taken
 };
 
 /// Which column intervals [lo, hi] of each diagonal of one stream carry a
@@ -122,7 +147,7 @@ struct Node {
   llvm::SmallVector<int64_t, 4> queues; // candidate units of `kind`
   // Facts looked up once per tree rather than once per trial cycle.
   int64_t latency = 0;
-  int64_t span = 1; // queue cycles taken (NOP counts)
+  int64_t span = 1;  // queue cycles taken (NOP counts)
   int64_t cell = -1; // SRAM vector read or written (slice * addresses + a)
   Occupancy *bankPort = nullptr; // that vector's bank
   // Chosen by a successful trial.
@@ -242,8 +267,7 @@ public:
         continue;
       if (opByOp) {
         // A new node waits for everything placed before it.
-        std::string node =
-            getNodeOfLocation(program.locationOf(inst)).first;
+        std::string node = getNodeOfLocation(program.locationOf(inst)).first;
         if (node != barrierNode) {
           barrierNode = node;
           barrier = totalCycles;
@@ -336,8 +360,8 @@ private:
     node.column = target.unitColumn(node.kind, node.queues.front());
     if (parent >= 0) {
       const Node &p = nodes[parent];
-      node.offset = p.offset - node.latency -
-                    ::lpu::travelCycles(node.column, p.column);
+      node.offset =
+          p.offset - node.latency - ::lpu::travelCycles(node.column, p.column);
     }
     int self = nodes.size();
     nodes.push_back(std::move(node));
@@ -423,20 +447,44 @@ private:
     // at least as far as the furthest of them needs to find its queue cycle
     // and bank port free (within one tree they never collide, see
     // findIntrinsicConflict), so no earlier root is tried in vain.
-    int64_t shift = 0;
-    for (const Node &node : nodes) {
-      int64_t issue = root + node.offset;
-      if (node.queues.size() == 1)
-        shift = std::max(shift, queue(node.kind, node.queues[0])
-                                        .nextFree(issue, node.span) -
-                                    issue);
-      if (node.bankPort) {
-        int64_t at = bankCycle(node, issue);
-        shift = std::max(shift, node.bankPort->nextFree(at) - at);
+    // 64 roots at a time: the roots at which every such node is free are
+    // the bits left in the AND of their free masks.
+    for (;;) {
+      uint64_t fits = ~uint64_t(0);
+      int64_t shift = 0;
+      for (const Node &node : nodes) {
+        int64_t issue = root + node.offset;
+        if (node.queues.size() == 1) {
+          const Occupancy &busy = queue(node.kind, node.queues[0]);
+          if (node.span == 1)
+            fits &= busy.freeMask(issue);
+          else
+            shift = std::max(shift, busy.nextFree(issue, node.span) - issue);
+        }
+        if (node.bankPort)
+          fits &= node.bankPort->freeMask(bankCycle(node, issue));
       }
+      if (shift > 0)
+        return root + shift;
+      if (fits & 1)
+        break;
+      if (fits)
+        return root + llvm::countr_zero(fits);
+      // None of the 64: skip on to where the furthest node is free again.
+      shift = 64;
+      for (const Node &node : nodes) {
+        int64_t issue = root + node.offset + 64;
+        if (node.queues.size() == 1)
+          shift = std::max(
+              shift,
+              64 + queue(node.kind, node.queues[0]).nextFree(issue) - issue);
+        if (node.bankPort) {
+          int64_t at = bankCycle(node, issue);
+          shift = std::max(shift, 64 + node.bankPort->nextFree(at) - at);
+        }
+      }
+      root += shift;
     }
-    if (shift > 0)
-      return root + shift;
     queueClaims.clear();
     bankClaims.clear();
     slotClaims.clear();
@@ -647,8 +695,7 @@ private:
 
 } // namespace
 
-LogicalResult lpuc::lpu::scheduleProgram(MachineProgram &program,
-                                         bool opByOp) {
+LogicalResult lpuc::lpu::scheduleProgram(MachineProgram &program, bool opByOp) {
   for (const MachineBuffer &buffer : program.buffers)
     if (!buffer.isAllocated())
       return emitError(program.origins[buffer.origin], "buffer '")

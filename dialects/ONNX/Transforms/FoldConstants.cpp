@@ -8,6 +8,10 @@
 
 #include "dialects/ONNX/Transforms/Passes.h"
 
+#include "dialects/ONNX/ResultShapes.h"
+
+#include "lpu/Layout.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -160,21 +164,6 @@ DenseElementsAttr toAttribute(const HostTensor &t, Type element) {
     return DenseElementsAttr::get(type, values);
   }
   return nullptr;
-}
-
-/// NumPy broadcasting of two shapes, if compatible.
-std::optional<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> a,
-                                                    ArrayRef<int64_t> b) {
-  size_t rank = std::max(a.size(), b.size());
-  SmallVector<int64_t> out(rank);
-  for (size_t i = 0; i < rank; ++i) {
-    int64_t x = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
-    int64_t y = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    if (x != y && x != 1 && y != 1)
-      return std::nullopt;
-    out[i] = x == 1 ? y : x;
-  }
-  return out;
 }
 
 /// The flat position in `t` of the output multi-index `index` under
@@ -410,45 +399,23 @@ struct FoldConstantsPass
   /// Gives results a static type where ONNX shape inference could not,
   /// because it needed values this pass has since computed.
   LogicalResult refineResultTypes(Operation *op) {
-    if (op->getNumResults() != 1 || staticShape(op->getResult(0)))
+    if (op->getNumResults() == 0 || staticShape(op->getResult(0)))
       return success();
-    std::optional<SmallVector<int64_t>> shape;
-    if (auto slice = dyn_cast<SliceOp>(op)) {
-      if (!staticShape(slice.getData()))
-        return success();
-      FailureOr<SliceBounds> bounds = getSliceBounds(slice);
-      if (failed(bounds))
-        return failure();
-      shape = bounds->size;
-    } else if (auto expand = dyn_cast<ExpandOp>(op)) {
-      auto in = staticShape(expand.getInput());
-      auto target = getConstantIntegers(expand.getShape());
-      if (in && target)
-        shape = broadcastShapes(*in, *target);
-    } else if (auto tile = dyn_cast<TileOp>(op)) {
-      auto in = staticShape(tile.getInput());
-      auto repeats = getConstantIntegers(tile.getRepeats());
-      if (in && repeats && repeats->size() == in->size()) {
-        shape.emplace();
-        for (auto [d, r] : llvm::zip(*in, *repeats))
-          shape->push_back(d * r);
-      }
-    } else if (op->hasTrait<OpTrait::ResultsBroadcastableShape>() ||
-               (op->hasTrait<OpTrait::SameOperandsAndResultElementType>() &&
-                op->getNumOperands() == 1)) {
-      shape.emplace();
-      for (Value operand : op->getOperands()) {
-        auto in = staticShape(operand);
-        if (!in)
-          return success();
-        shape = broadcastShapes(*shape, *in);
-        if (!shape)
-          return success();
-      }
+    // A Slice whose bounds are known but wrong is an error worth its own
+    // message, not a dynamic shape downstream.
+    if (auto slice = dyn_cast<SliceOp>(op);
+        slice && staticShape(slice.getData()) && failed(getSliceBounds(slice)))
+      return failure();
+    std::optional<SmallVector<int64_t>> shape = inferResultShape(op);
+    if (!shape)
+      return success();
+    if (::lpu::checkedElementCount(shape->data(), shape->size()) < 0) {
+      InFlightDiagnostic diag = op->emitError("result 0 would have shape ");
+      llvm::interleave(*shape, diag, "x");
+      return diag << ", more than 2^40 elements";
     }
-    if (shape)
-      op->getResult(0).setType(
-          RankedTensorType::get(*shape, elementOf(op->getResult(0))));
+    op->getResult(0).setType(
+        RankedTensorType::get(*shape, elementOf(op->getResult(0))));
     return success();
   }
 

@@ -35,45 +35,12 @@ SmallVector<int64_t> inversePermutation(ArrayRef<int64_t> perm) {
   return inverse;
 }
 
-/// `value`, a constant broadcast to rank `rank` in the result space of a
-/// transpose with `perm`, as the constant that gives the same elements in
-/// the transpose's input space; null if its data cannot be read.
-Value transposedConstant(OpBuilder &builder, arith::ConstantOp constant,
-                         int64_t rank, ArrayRef<int64_t> perm) {
-  auto type = cast<RankedTensorType>(constant.getType());
-  std::optional<std::vector<uint32_t>> words =
-      lpuc::lpu::readLaneWords(cast<ElementsAttr>(constant.getValue()));
-  if (!words)
-    return {};
-  SmallVector<int64_t> shape(rank - type.getRank(), 1);
-  shape.append(type.getShape().begin(), type.getShape().end());
-  SmallVector<int64_t> inverse = inversePermutation(perm);
-  SmallVector<int64_t> newShape(rank);
-  for (int64_t d = 0; d < rank; ++d)
-    newShape[d] = shape[inverse[d]];
-  std::vector<uint32_t> data(words->size());
-  SmallVector<int64_t> j(rank, 0);
-  for (size_t flat = 0; flat < data.size(); ++flat) {
-    // Element j of the new constant is element i of the old, i[k] = j[p[k]].
-    int64_t at = 0;
-    for (int64_t k = 0; k < rank; ++k)
-      at = at * shape[k] + j[perm[k]];
-    data[flat] = (*words)[at];
-    for (int64_t d = rank - 1; d >= 0 && ++j[d] == newShape[d]; --d)
-      j[d] = 0;
-  }
-  auto newType = RankedTensorType::get(newShape, type.getElementType());
-  auto attr = DenseElementsAttr::getFromRawBuffer(
-      newType, ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
-                              data.size() * 4));
-  return arith::ConstantOp::create(builder, constant.getLoc(), newType,
-                                   cast<TypedAttr>(attr));
-}
-
 /// map(T(x), ...) -> T(map(x, ...)) when every operand of the map is
-/// transposed the same way, a constant (transposed at compile time) or a
-/// scalar, and it saves a transpose: one of the transposed operands is read
-/// by the map alone, or every reader of the map is a transpose.
+/// transposed the same way (broadcast operands included, such as a
+/// squeeze-excitation's per-channel scale), a constant (transposed at
+/// compile time) or a scalar, and it saves a transpose: one of the
+/// transposed operands is read by the map alone, or every reader of the map
+/// is a transpose.
 bool sinkTranspose(OpBuilder &builder, MapOp map) {
   auto resultType = cast<RankedTensorType>(map.getResult().getType());
   const int64_t rank = resultType.getRank();
@@ -81,9 +48,14 @@ bool sinkTranspose(OpBuilder &builder, MapOp map) {
   bool saves = !map.getResult().use_empty() &&
                llvm::all_of(map.getResult().getUsers(),
                             [](Operation *u) { return isa<TransposeOp>(u); });
-  for (Value input : map.getInputs()) {
+  auto transposedOperand = [&](Value input) {
     auto transpose = input.getDefiningOp<TransposeOp>();
-    if (!transpose || transpose.getType().getShape() != resultType.getShape())
+    return transpose && transpose.getType().getRank() == rank ? transpose
+                                                              : TransposeOp();
+  };
+  for (Value input : map.getInputs()) {
+    TransposeOp transpose = transposedOperand(input);
+    if (!transpose)
       continue;
     if (perm && ArrayRef<int64_t>(*perm) != transpose.getPerm())
       return false;
@@ -96,13 +68,13 @@ bool sinkTranspose(OpBuilder &builder, MapOp map) {
   builder.setInsertionPoint(map);
   for (Value input : map.getInputs()) {
     auto type = cast<RankedTensorType>(input.getType());
-    auto transpose = input.getDefiningOp<TransposeOp>();
-    if (transpose && transpose.getType().getShape() == resultType.getShape()) {
+    if (TransposeOp transpose = transposedOperand(input)) {
       inputs.push_back(transpose.getInput());
     } else if (type.getNumElements() == 1) {
       inputs.push_back(input);
     } else if (auto constant = input.getDefiningOp<arith::ConstantOp>()) {
-      Value moved = transposedConstant(builder, constant, rank, *perm);
+      Value moved =
+          permuteConstant(builder, constant, rank, inversePermutation(*perm));
       if (!moved)
         return false;
       inputs.push_back(moved);
@@ -114,10 +86,10 @@ bool sinkTranspose(OpBuilder &builder, MapOp map) {
   SmallVector<int64_t> shape(rank);
   for (int64_t d = 0; d < rank; ++d)
     shape[d] = resultType.getShape()[inverse[d]];
-  auto inner = MapOp::create(
-      builder, map.getLoc(),
-      RankedTensorType::get(shape, resultType.getElementType()), inputs,
-      map.getStepsAttr(), map.getFactorsAttr());
+  auto inner =
+      MapOp::create(builder, map.getLoc(),
+                    RankedTensorType::get(shape, resultType.getElementType()),
+                    inputs, map.getStepsAttr(), map.getFactorsAttr());
   auto outer = TransposeOp::create(builder, map.getLoc(), resultType, inner,
                                    builder.getDenseI64ArrayAttr(*perm),
                                    DenseI32ArrayAttr());

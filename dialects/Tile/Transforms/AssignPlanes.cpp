@@ -24,7 +24,8 @@ struct AssignPlanesPass
     SmallVector<int64_t> work(target->mxmPlanes, 0);
     Builder builder(&getContext());
     getOperation().walk([&](Operation *op) {
-      if (!isa<MatMulOp, ConvOp, GlobalPoolOp, TransposeOp, ReduceRowsOp>(op))
+      if (!isa<MatMulOp, ConvOp, Im2ColOp, GlobalPoolOp, TransposeOp,
+               ReduceRowsOp>(op))
         return;
       SmallVector<int32_t> planes;
       for (const MXMTurn &turn : getMXMTurns(op, *target)) {
@@ -32,8 +33,8 @@ struct AssignPlanesPass
         // turn's tiles, largest first.
         SmallVector<int64_t> byWork(work.size());
         std::iota(byWork.begin(), byWork.end(), 0);
-        llvm::stable_sort(byWork,
-                          [&](int64_t a, int64_t b) { return work[a] < work[b]; });
+        llvm::stable_sort(
+            byWork, [&](int64_t a, int64_t b) { return work[a] < work[b]; });
         SmallVector<int64_t> bySize(turn.size());
         std::iota(bySize.begin(), bySize.end(), 0);
         llvm::stable_sort(bySize, [&](int64_t a, int64_t b) {

@@ -42,6 +42,8 @@ struct ChooseTilingPass
         conv.setTurnAttr(turn);
       } else if (auto pool = dyn_cast<GlobalPoolOp>(op)) {
         pool.setTurnAttr(turn);
+      } else if (auto im2col = dyn_cast<Im2ColOp>(op)) {
+        im2col.setTurnAttr(turn);
       } else if (auto reduce = dyn_cast<ReduceRowsOp>(op)) {
         ArrayRef<int64_t> shape =
             cast<RankedTensorType>(reduce.getInput().getType()).getShape();
@@ -52,9 +54,9 @@ struct ChooseTilingPass
           strategy = RowStrategy::MXMSum;
         // Maxima and minima on the MXM stream one unit vector per element
         // of a block of rows: worth it with enough rows.
-        else if (!opByOp && 4 * layout.rows >=
-                                std::min<int64_t>(layout.rowLength,
-                                                  target->lanes))
+        else if (!opByOp &&
+                 4 * layout.rows >=
+                     std::min<int64_t>(layout.rowLength, target->lanes))
           strategy = RowStrategy::MXMExtremum;
         reduce.setStrategy(strategy);
       }

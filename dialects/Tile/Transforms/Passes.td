@@ -26,6 +26,22 @@ def AssignLayout : Pass<"tile-assign-layout", "::mlir::func::FuncOp"> {
   }];
 }
 
+def PackConvTaps : Pass<"tile-pack-conv-taps", "::mlir::func::FuncOp"> {
+  let summary = "Convolutions over few channels as one K tile per pixel";
+  let description = [{
+    A convolution makes one product per output pixel and kernel tap, each
+    with a K tile of only C of the lanes: a 7x7 stem over 3 channels makes 49
+    products per pixel that use 3 of 320 lanes. When all KH * KW * C values
+    of a window fit in one K tile and the input exists channels first (a
+    graph input, transposed for the convolution), this pass rewrites the
+    convolution into a tile.im2col of the channels-first input, which packs
+    each window into one row, and a tile.matmul of those rows with the
+    weights reordered to [KH * KW * C, F], keeping the epilogue. It does so
+    only where the MXM work it estimates (products, weight rows and the
+    packing itself) is less than the convolution's.
+  }];
+}
+
 def FuseElementwise : Pass<"tile-fuse-elementwise", "::mlir::func::FuncOp"> {
   let summary = "Fold element-wise maps into the op whose result they consume";
   let description = [{
@@ -68,6 +84,21 @@ def AssignPlanes : Pass<"tile-assign-planes", "::mlir::func::FuncOp"> {
     which is what occupies a plane's queue); the K tiles of one turn go to
     distinct planes, the largest tile to the least loaded. Sets `planes` on
     every op that uses the MXM, in the order its expansion installs weights.
+  }];
+}
+
+def CheckCapacity : Pass<"tile-check-capacity", "::mlir::func::FuncOp"> {
+  let summary = "Refuse a program that cannot fit the target's SRAM";
+  let description = [{
+    Before any instruction exists: the weights as the expansion stores them
+    (packed tile by tile for products and convolutions, grouped
+    convolutions' all-zero tiles left out, other constants in their own
+    layout, each once) plus the most SRAM the op results live at the same
+    time need (in program order; graph inputs from the start, outputs to the
+    end, a reshape that keeps rows sharing its input's), in the target's
+    vectors. Expansion needs at least that much, so a program over the
+    target's capacity is refused here, in one line naming the three
+    figures, instead of after millions of instructions.
   }];
 }
 

@@ -23,6 +23,26 @@
 
 namespace lpu {
 
+/// The most elements a tensor may have: 2^40, far beyond any chip's SRAM.
+/// The importer refuses larger tensors and the binary reader larger
+/// bindings, so every size computed from a shape afterwards fits in 64 bits.
+constexpr int64_t kMaxTensorElements = int64_t(1) << 40;
+
+/// The element count of `shape`, or -1 if a dimension is negative or the
+/// count exceeds kMaxTensorElements (checked at each step: it never wraps).
+inline int64_t checkedElementCount(const int64_t *shape, size_t rank) {
+  int64_t count = 1;
+  for (size_t i = 0; i < rank; ++i) {
+    if (shape[i] < 0 || (shape[i] && count > kMaxTensorElements / shape[i]))
+      return -1;
+    count *= shape[i];
+  }
+  return count;
+}
+inline int64_t checkedElementCount(const std::vector<int64_t> &shape) {
+  return checkedElementCount(shape.data(), shape.size());
+}
+
 struct TensorLayout {
   int64_t rows = 1;
   int64_t rowLength = 1;

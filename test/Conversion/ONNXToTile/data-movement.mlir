@@ -1,6 +1,7 @@
 // RUN: lpu-opt %s -split-input-file --convert-onnx-to-tile=target=lpu-tiny | FileCheck %s
-// Slice, Pad, Gather, Expand, Tile and Resize are gathers: per input
-// dimension, a table of the index along one or more output dimensions.
+// Slice, Pad, Gather, Expand and Tile are gathers: per input dimension, a
+// table of the index along one or more output dimensions. Resize of the last
+// two axes is a product with a resampling matrix per axis.
 
 // CHECK-LABEL: func.func @main
 // Slice [1:3] of dim 0, every other element of dim 1:
@@ -36,4 +37,27 @@ func.func @main(%x: tensor<3xf32> {onnx.name = "x"}) -> (tensor<5xf32> {onnx.nam
   %value = arith.constant dense<7.0> : tensor<f32>
   %0 = onnx.Pad %x, %pads, %value : (tensor<3xf32>, tensor<2xi64>, tensor<f32>) -> tensor<5xf32> loc("pad")
   return %0 : tensor<5xf32>
+}
+
+// -----
+
+// Bilinear 2x upsampling of [1, 2, 2, 2] (half_pixel), one product per
+// axis, in the order with fewer MXM cycles: every row times the [2, 4]
+// column matrix, then one product per channel plane with the [4, 2] row
+// matrix as A and the plane as B. Output x reads input (x + 0.5) / 2 - 0.5,
+// clamped: weights 1 | 0.75, 0.25 | 0.25, 0.75 | 1.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[COLS:.*]] = arith.constant dense<{{\[}}[1.000000e+00, 7.500000e-01, 2.500000e-01, 0.000000e+00], [0.000000e+00, 2.500000e-01, 7.500000e-01, 1.000000e+00]]> : tensor<2x4xf32>
+// CHECK: %[[W:.*]] = tile.matmul %arg0, %[[COLS]] [] {batches = array<i64: 0, 0, 0>, k = 2 : i64, m = 4 : i64, n = 4 : i64} : tensor<1x2x2x2xf32>, tensor<2x4xf32> -> tensor<1x2x2x4xf32>
+// CHECK: %[[ROWS:.*]] = arith.constant dense<{{\[}}[1.000000e+00, 0.000000e+00], [7.500000e-01, 2.500000e-01], [2.500000e-01, 7.500000e-01], [0.000000e+00, 1.000000e+00]]> : tensor<4x2xf32>
+// CHECK: tile.matmul %[[ROWS]], %[[W]] [] {batches = array<i64: 0, 0, 0, 0, 2, 4>, k = 2 : i64, m = 4 : i64, n = 4 : i64} : tensor<4x2xf32>, tensor<1x2x2x4xf32> -> tensor<1x2x4x4xf32>
+// Nearest along the rows only copies rows: a gather.
+// CHECK: tile.gather %arg0 {{.*}}tables = [array<i64: 0>, array<i64: 0, 1>, array<i64: 0, 0, 1, 1>, array<i64: 0, 1>]} : tensor<1x2x2x2xf32> -> tensor<1x2x4x2xf32>
+func.func @main(%x: tensor<1x2x2x2xf32> {onnx.name = "x"}) -> (tensor<1x2x4x4xf32> {onnx.name = "y"}, tensor<1x2x4x2xf32> {onnx.name = "z"}) {
+  %none = onnx.NoValue
+  %scales = arith.constant dense<[1.0, 1.0, 2.0, 2.0]> : tensor<4xf32>
+  %rows = arith.constant dense<[1.0, 1.0, 2.0, 1.0]> : tensor<4xf32>
+  %y = onnx.Resize %x, %none, %scales {mode = "linear"} : (tensor<1x2x2x2xf32>, none, tensor<4xf32>) -> tensor<1x2x4x4xf32>
+  %z = onnx.Resize %x, %none, %rows {mode = "nearest"} : (tensor<1x2x2x2xf32>, none, tensor<4xf32>) -> tensor<1x2x4x2xf32>
+  return %y, %z : tensor<1x2x4x4xf32>, tensor<1x2x4x2xf32>
 }

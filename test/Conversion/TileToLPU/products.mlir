@@ -75,3 +75,36 @@ module attributes {tile.target = "lpu-tiny"} {
     return %1 : tensor<1x2x2x1xf32>
   }
 }
+
+// -----
+
+// Windows of a 1-channel 4x4 image (3x3, padding 1) packed into rows. First,
+// per kernel column kx, every input row times a selection tile: tile kx = 0
+// moves input x - 1 to output x, and the products fill `columns` (12 rows:
+// kx-major). Then per output image row the 9 rows its windows read are
+// installed transposed, the rows above the image zero, and unit vectors
+// (identity rows) give one output pixel row each.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[I:.*]] = lpu.buffer constant "identity"
+// CHECK: %[[X:.*]] = lpu.buffer input "x"
+// CHECK: %[[Y:.*]] = lpu.buffer output "y" : tensor<1x4x4x9xf32>
+// CHECK: %[[COLS:.*]] = lpu.buffer scratch "{{.*}}.columns" : tensor<12x4xf32>
+// CHECK: lpu.buffer constant "{{.*}}.select0.0.0" init(dense<{{\[}}[0.000000e+00, 1.000000e+00, 0.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 1.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00], [0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]]>
+// CHECK: lpu.mxm.install rows 4 {unit = 0 : i32}
+// CHECK-COUNT-4: lpu.mxm.matmul
+// CHECK: %[[ZERO:.*]] = lpu.buffer constant "{{.*}}.zero"
+// CHECK-COUNT-3: lpu.mem.read %[[ZERO]][0]
+// CHECK: lpu.mem.read %[[COLS]][0]
+// CHECK: lpu.mem.read %[[COLS]][4]
+// CHECK: lpu.mem.read %[[COLS]][8]
+// CHECK: lpu.mxm.install rows 9 transposed {unit = 0 : i32}
+// CHECK: %[[E0:.*]] = lpu.mem.read %[[I]][0]
+// CHECK: %[[P0:.*]] = lpu.mxm.matmul %[[E0]] {unit = 0 : i32}
+// CHECK: lpu.mem.write %[[P0]], %[[Y]][0]
+// CHECK-COUNT-3: lpu.mxm.install rows 9 transposed
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x1x4x4xf32> {onnx.name = "x"}) -> (tensor<1x4x4x9xf32> {onnx.name = "y"}) {
+    %0 = tile.im2col %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, turn = 2 : i64, planes = array<i32: 0, 1, 0, 0, 1, 0, 1>} : tensor<1x1x4x4xf32> -> tensor<1x4x4x9xf32>
+    return %0 : tensor<1x4x4x9xf32>
+  }
+}

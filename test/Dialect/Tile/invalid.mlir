@@ -133,3 +133,11 @@ func.func @split(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
 func.func @target() attributes {tile.target = "lpu-v1"} {
   return
 }
+
+// -----
+
+func.func @im2col_width(%x: tensor<1x3x4x4xf32>) -> tensor<1x4x4x9xf32> {
+  // expected-error @+1 {{the result must be [N, OH, OW, KH * KW * C] for an [N, C, H, W] input}}
+  %0 = tile.im2col %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>} : tensor<1x3x4x4xf32> -> tensor<1x4x4x9xf32>
+  return %0 : tensor<1x4x4x9xf32>
+}

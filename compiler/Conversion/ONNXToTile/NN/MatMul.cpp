@@ -10,19 +10,6 @@ using namespace lpuc::onnx_to_tile;
 
 namespace {
 
-/// Y = A x B for each (a, b, out) row triple of `batches`, m rows each.
-Value createMatMul(Converter &c, Location loc, Value a, Value b, int64_t m,
-                   int64_t k, int64_t n, ArrayRef<int64_t> batches,
-                   bool transposeB, RankedTensorType type) {
-  auto [steps, factors] = tile::getChainAttrs(c.builder, {});
-  return tile::MatMulOp::create(
-      c.builder, loc, type, a, b, ValueRange(), c.builder.getI64IntegerAttr(m),
-      c.builder.getI64IntegerAttr(k), c.builder.getI64IntegerAttr(n),
-      c.builder.getDenseI64ArrayAttr(batches),
-      transposeB ? c.builder.getUnitAttr() : UnitAttr(), steps, factors,
-      IntegerAttr(), /*packed_weights=*/UnitAttr(), DenseI32ArrayAttr());
-}
-
 /// A 2-D constant, transposed at compile time.
 FailureOr<Value> transposedConstant(Converter &c, Operation *op, Value value) {
   auto constant = value.getDefiningOp<arith::ConstantOp>();
@@ -34,16 +21,14 @@ FailureOr<Value> transposedConstant(Converter &c, Operation *op, Value value) {
   for (int64_t r = 0; r < shape[0]; ++r)
     for (int64_t col = 0; col < shape[1]; ++col)
       transposed[col * shape[0] + r] = (*data)[r * shape[1] + col];
-  return c.constant(constant.getLoc(), ".T", {shape[1], shape[0]},
-                    transposed);
+  return c.constant(constant.getLoc(), ".T", {shape[1], shape[0]}, transposed);
 }
 
 } // namespace
 
 /// NumPy matmul: the last two dimensions are matrices, the others a
 /// broadcast batch. A 2-D right operand multiplies every row of A at once.
-LogicalResult lpuc::onnx_to_tile::lowerMatMul(onnx::MatMulOp op,
-                                              Converter &c) {
+LogicalResult lpuc::onnx_to_tile::lowerMatMul(onnx::MatMulOp op, Converter &c) {
   Shape aShape = Converter::shapeOf(op.getA()),
         bShape = Converter::shapeOf(op.getB());
   if (aShape.size() < 2 || bShape.size() < 2)
@@ -58,8 +43,8 @@ LogicalResult lpuc::onnx_to_tile::lowerMatMul(onnx::MatMulOp op,
   auto type = c.f32Tensor(Converter::shapeOf(op.getY()));
   if (bShape.size() == 2) {
     int64_t rows = cast<ShapedType>(op.getA().getType()).getNumElements() / K;
-    c.set(op.getY(), createMatMul(c, op.getLoc(), *a, *b, rows, K, N,
-                                  {0, 0, 0}, false, type));
+    c.set(op.getY(),
+          c.matmul(op.getLoc(), *a, *b, rows, K, N, {0, 0, 0}, false, type));
     return success();
   }
   Shape outShape = Converter::shapeOf(op.getY());
@@ -87,8 +72,8 @@ LogicalResult lpuc::onnx_to_tile::lowerMatMul(onnx::MatMulOp op,
     batches.append({matrixIndex(aShape, index) * M,
                     matrixIndex(bShape, index) * K, i * M});
   }
-  c.set(op.getY(), createMatMul(c, op.getLoc(), *a, *b, M, K, N, batches,
-                                false, type));
+  c.set(op.getY(),
+        c.matmul(op.getLoc(), *a, *b, M, K, N, batches, false, type));
   return success();
 }
 
@@ -119,8 +104,7 @@ LogicalResult lpuc::onnx_to_tile::lowerGemm(onnx::GemmOp op, Converter &c) {
   const int64_t K = aShape[op.getTransA() ? 0 : 1];
   const int64_t N = bShape[op.getTransB() ? 0 : 1];
   auto type = c.f32Tensor({M, N});
-  Value product =
-      createMatMul(c, loc, *a, *b, M, K, N, {0, 0, 0}, transposeB, type);
+  Value product = c.matmul(loc, *a, *b, M, K, N, {0, 0, 0}, transposeB, type);
   const float alpha = op.getAlpha().convertToFloat();
   SmallVector<Value> inputs = {product};
   Chain chain = {ChainStep::operandStep(0, StepKind::First, alpha)};

@@ -3,8 +3,8 @@
 // Each output element copies one input element or is padding, and the
 // input index along every dimension is a table of the output index along
 // one or a few output dimensions: a tile.gather. Bounds, pads, repeats and
-// indices must be constants after onnx-fold-constants. Linear Resize sums
-// one gather per corner of the source point times constant weights.
+// indices must be constants after onnx-fold-constants. Resize of the last
+// two axes is a product with a resampling matrix per axis.
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,10 +44,9 @@ Value createGather(Converter &c, Location loc, Value input, Value padding,
   SmallVector<Attribute> tables;
   for (const SmallVector<int64_t> &table : g.tables)
     tables.push_back(b.getDenseI64ArrayAttr(table));
-  return tile::GatherOp::create(b, loc, type, input, padding,
-                                b.getDenseI64ArrayAttr(g.first),
-                                b.getDenseI64ArrayAttr(g.count),
-                                b.getArrayAttr(tables));
+  return tile::GatherOp::create(
+      b, loc, type, input, padding, b.getDenseI64ArrayAttr(g.first),
+      b.getDenseI64ArrayAttr(g.count), b.getArrayAttr(tables));
 }
 
 /// Tables mapping output index o along dimension d to `f(d, o)`, each input
@@ -93,8 +92,7 @@ LogicalResult lpuc::onnx_to_tile::lowerDataMovement(Operation *op,
       return op->emitError("axis ") << axis << " is out of range";
     return (axis + rank) % rank;
   };
-  auto gather = [&](Value result, const GatherTables &g,
-                    Value padding = {}) {
+  auto gather = [&](Value result, const GatherTables &g, Value padding = {}) {
     c.set(result, createGather(c, loc, *input, padding, g,
                                c.f32Tensor(Converter::shapeOf(result))));
   };
@@ -218,13 +216,88 @@ LogicalResult lpuc::onnx_to_tile::lowerDataMovement(Operation *op,
   return success();
 }
 
-/// Nearest: each output element copies the input element nearest its source
-/// coordinate. Linear: for each of the 2^k corners around the source point
-/// (k axes resized), a gather, summed times constant weights over the
-/// resized axes. Source coordinates follow ONNX's
-/// coordinate_transformation_mode; scales and sizes must be constants.
-LogicalResult lpuc::onnx_to_tile::lowerResize(onnx::ResizeOp op,
-                                              Converter &c) {
+namespace {
+
+/// The input positions and weights that output position o along one axis
+/// reads.
+using Taps = SmallVector<std::pair<int64_t, double>, 4>;
+
+/// ONNX's cubic convolution weights for the four positions around a source
+/// point at fraction `t` past the floor.
+std::array<double, 4> cubicWeights(double t, double a) {
+  auto near = [&](double x) { return ((a + 2) * x - (a + 3)) * x * x + 1; };
+  auto far = [&](double x) {
+    return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
+  };
+  return {far(t + 1), near(t), near(1 - t), far(2 - t)};
+}
+
+/// Resize as a product per resized axis: out = in x R along the lanes, and
+/// R^T x (each [H, W] plane) along the rows. `axisMatrix(d)` is R for axis d
+/// ([in, out]).
+Value resizeByProducts(Converter &c, Location loc, Value input,
+                       ArrayRef<int64_t> in, ArrayRef<int64_t> out,
+                       function_ref<std::vector<float>(int64_t d)> axisMatrix,
+                       bool rowAxis, bool laneAxis, int64_t lanes) {
+  const int64_t rank = in.size(), h = rank - 2, w = rank - 1;
+  auto tiles = [&](int64_t n) { return (n + lanes - 1) / lanes; };
+  auto count = [](ArrayRef<int64_t> shape) {
+    return std::accumulate(shape.begin(), shape.end(), int64_t(1),
+                           std::multiplies<int64_t>());
+  };
+  // MXM issue cycles of each pass (weight rows plus products).
+  auto laneWork = [&](int64_t rows) {
+    return tiles(in[w]) * tiles(out[w]) * (rows + std::min(in[w], lanes));
+  };
+  auto rowWork = [&](int64_t planes, int64_t width) {
+    return planes * tiles(in[h]) * tiles(width) *
+           (std::min(in[h], lanes) + out[h]);
+  };
+  Shape shape(in);
+  auto lanePass = [&](Value value) {
+    const int64_t rows = count(shape) / shape[w];
+    std::vector<float> r = axisMatrix(w);
+    Value matrix =
+        c.constant(loc, ".resize" + std::to_string(w), {in[w], out[w]}, r);
+    shape[w] = out[w];
+    return c.matmul(loc, value, matrix, rows, in[w], out[w], {0, 0, 0},
+                    /*transposeB=*/false, c.f32Tensor(shape));
+  };
+  auto rowPass = [&](Value value) {
+    const int64_t planes = count(shape) / (shape[h] * shape[w]);
+    std::vector<float> r = axisMatrix(h), transposed(r.size());
+    for (int64_t i = 0; i < in[h]; ++i)
+      for (int64_t o = 0; o < out[h]; ++o)
+        transposed[o * in[h] + i] = r[i * out[h] + o];
+    Value matrix = c.constant(loc, ".resize" + std::to_string(h),
+                              {out[h], in[h]}, transposed);
+    SmallVector<int64_t> batches;
+    for (int64_t p = 0; p < planes; ++p)
+      batches.append({0, p * in[h], p * out[h]});
+    shape[h] = out[h];
+    return c.matmul(loc, matrix, value, out[h], in[h], shape[w], batches,
+                    /*transposeB=*/false, c.f32Tensor(shape));
+  };
+  if (!rowAxis)
+    return lanePass(input);
+  if (!laneAxis)
+    return rowPass(input);
+  const int64_t planes = count(in) / (in[h] * in[w]);
+  const bool rowsFirst = rowWork(planes, in[w]) + laneWork(planes * out[h]) <=
+                         laneWork(planes * in[h]) + rowWork(planes, out[w]);
+  return rowsFirst ? lanePass(rowPass(input)) : rowPass(lanePass(input));
+}
+
+} // namespace
+
+/// Every mode reads, along each resized axis, a few input positions around
+/// the output position's source coordinate (ONNX's
+/// coordinate_transformation_mode) with weights: one (nearest), two
+/// (linear) or four (cubic). The result is separable: when only the last
+/// two axes change, it is a product along each (a resampling matrix), which
+/// the MXM computes in one pass; otherwise nearest is a gather and linear a
+/// sum of one gather per corner of the source point.
+LogicalResult lpuc::onnx_to_tile::lowerResize(onnx::ResizeOp op, Converter &c) {
   Location loc = op.getLoc();
   if (failed(c.laneType(op.getX(), loc, "input 0")) ||
       failed(c.laneType(op.getY(), loc, "output 0")))
@@ -239,7 +312,7 @@ LogicalResult lpuc::onnx_to_tile::lowerResize(onnx::ResizeOp op,
   StringRef mode = op.getMode(),
             transform = op.getCoordinateTransformationMode();
   StringRef nearestMode = op.getNearestMode();
-  if (mode != "nearest" && mode != "linear")
+  if (mode != "nearest" && mode != "linear" && mode != "cubic")
     return op.emitError("Resize mode '") << mode << "' is not supported";
   if (transform != "half_pixel" && transform != "pytorch_half_pixel" &&
       transform != "align_corners" && transform != "asymmetric" &&
@@ -270,8 +343,7 @@ LogicalResult lpuc::onnx_to_tile::lowerResize(onnx::ResizeOp op,
     // ONNX measures the output in input units times the scale (2.4 for
     // 0.6 x 4), not in whole output elements.
     if (transform == "align_corners")
-      return lengthOut == 1.0 ? 0.0
-                              : x * double(in[d] - 1) / (lengthOut - 1.0);
+      return lengthOut == 1.0 ? 0.0 : x * double(in[d] - 1) / (lengthOut - 1.0);
     if (transform == "asymmetric")
       return x / scale[d];
     if (transform == "tf_half_pixel_for_nn")
@@ -283,43 +355,102 @@ LogicalResult lpuc::onnx_to_tile::lowerResize(onnx::ResizeOp op,
   auto clampIndex = [&](int64_t d, int64_t i) {
     return std::clamp<int64_t>(i, 0, in[d] - 1);
   };
+  auto nearest = [&](int64_t d, int64_t o) {
+    double x = source(d, o);
+    double base = std::floor(x), ratio = x - base;
+    bool up =
+        ratio > 0.0 && (nearestMode == "ceil" ||
+                        (nearestMode == "round_prefer_floor" && ratio > 0.5) ||
+                        (nearestMode == "round_prefer_ceil" && ratio >= 0.5));
+    return clampIndex(d, int64_t(base) + (up ? 1 : 0));
+  };
+  // Positions outside the input read the edge, or with exclude_outside
+  // weigh nothing (the others renormalized).
+  auto taps = [&](int64_t d, int64_t o) {
+    Taps result;
+    if (mode == "nearest") {
+      result.push_back({nearest(d, o), 1.0});
+      return result;
+    }
+    double x = source(d, o), base = std::floor(x);
+    SmallVector<double, 4> weights;
+    int64_t first = int64_t(base);
+    if (mode == "linear") {
+      weights = {1.0 - (x - base), x - base};
+    } else {
+      std::array<double, 4> cubic =
+          cubicWeights(x - base, op.getCubicCoeffA().convertToDouble());
+      weights.assign(cubic.begin(), cubic.end());
+      first -= 1;
+    }
+    double total = 0.0;
+    for (auto [i, weight] : llvm::enumerate(weights)) {
+      int64_t position = first + int64_t(i);
+      if (op.getExcludeOutside() && (position < 0 || position >= in[d]))
+        continue;
+      position = clampIndex(d, position);
+      total += weight;
+      auto same = llvm::find_if(
+          result, [&](const auto &tap) { return tap.first == position; });
+      if (same != result.end())
+        same->second += weight;
+      else
+        result.push_back({position, weight});
+    }
+    if (op.getExcludeOutside() && total != 0.0)
+      for (auto &tap : result)
+        tap.second /= total;
+    llvm::erase_if(result, [](const auto &tap) { return tap.second == 0.0; });
+    return result;
+  };
+  // Axes the resize changes: an axis of one input element gives that
+  // element whatever the weights.
+  SmallVector<int64_t> axes;
+  for (int64_t d = 0; d < rank; ++d)
+    for (int64_t o = 0; o < out[d] && in[d] > 1; ++o) {
+      Taps t = taps(d, o);
+      if (in[d] != out[d] || t.size() != 1 || t[0].first != o ||
+          t[0].second != 1.0) {
+        axes.push_back(d);
+        break;
+      }
+    }
   FailureOr<Value> input = c.get(op.getX(), op);
   if (failed(input))
     return failure();
   auto type = c.f32Tensor(out);
-  if (mode == "nearest") {
-    c.set(op.getY(),
-          createGather(c, loc, *input, {},
-                       perAxis(out,
-                               [&](int64_t d, int64_t o) {
-                                 double x = source(d, o);
-                                 double base = std::floor(x),
-                                        ratio = x - base;
-                                 bool up =
-                                     ratio > 0.0 &&
-                                     (nearestMode == "ceil" ||
-                                      (nearestMode == "round_prefer_floor" &&
-                                       ratio > 0.5) ||
-                                      (nearestMode == "round_prefer_ceil" &&
-                                       ratio >= 0.5));
-                                 return clampIndex(d, int64_t(base) +
-                                                          (up ? 1 : 0));
-                               }),
-                       type));
+  if (axes.empty()) {
+    c.set(op.getY(), c.reshape(loc, *input, out));
     return success();
   }
-  // Linear: corners over the axes whose size changes or whose source
-  // coordinates are not the output's own (an axis of one input element
-  // gives that element whatever the weights).
-  SmallVector<int64_t> axes;
-  for (int64_t d = 0; d < rank; ++d)
-    for (int64_t x = 0; x < out[d] && in[d] > 1; ++x)
-      if (source(d, x) != double(x) || in[d] != out[d]) {
-        axes.push_back(d);
-        break;
-      }
+  const bool lastTwo = rank >= 2 && axes.front() >= rank - 2;
+  const bool rowsOnly = axes.size() == 1 && axes.front() == rank - 2;
+  if (lastTwo && !(mode == "nearest" && rowsOnly)) {
+    auto axisMatrix = [&](int64_t d) {
+      std::vector<float> matrix(in[d] * out[d], 0.0f);
+      for (int64_t o = 0; o < out[d]; ++o)
+        for (auto [i, weight] : taps(d, o))
+          matrix[i * out[d] + o] = float(weight);
+      return matrix;
+    };
+    c.set(op.getY(),
+          resizeByProducts(c, loc, *input, in, out, axisMatrix,
+                           llvm::is_contained(axes, rank - 2),
+                           llvm::is_contained(axes, rank - 1), c.target.lanes));
+    return success();
+  }
+  if (mode == "nearest") {
+    c.set(op.getY(),
+          createGather(c, loc, *input, {}, perAxis(out, nearest), type));
+    return success();
+  }
+  if (mode == "cubic")
+    return op.emitError("cubic Resize of axes other than the last two is "
+                        "not supported");
   if (axes.size() > 3)
     return op.emitError("linear Resize of more than 3 axes is not supported");
+  // Linear over other axes: one gather per corner of the source point, times
+  // the corner's weight, summed.
   Shape weightShape(rank, 1);
   for (int64_t d : axes)
     weightShape[d] = out[d];

@@ -10,6 +10,7 @@
 #include "compiler/Conversion/TileToLPU/Expander.h"
 
 #include "dialects/ONNX/ONNXOps.h"
+#include "dialects/Tile/MXMJobs.h"
 #include "dialects/Tile/Window.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -67,8 +68,7 @@ int32_t weightTileBuffer(Expander &x, Value weights, StringRef suffix,
 // tile.matmul
 //===----------------------------------------------------------------------===//
 
-LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op,
-                                              Expander &x) {
+LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op, Expander &x) {
   if (failed(requireTiling(op, op.getTurn(), op.getPlanes())))
     return failure();
   FailureOr<RowStore> a = x.store(op.getA());
@@ -93,8 +93,7 @@ LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op,
         for (int64_t n = 0; n * lanes < N; ++n)
           tiles.push_back(weightTileBuffer(
               x, op.getB(),
-              ((transposed ? ".T.k" : ".k") + Twine(k) + "n" + Twine(n))
-                  .str(),
+              ((transposed ? ".T.k" : ".k") + Twine(k) + "n" + Twine(n)).str(),
               std::min(lanes, K - k * lanes), std::min(lanes, N - n * lanes),
               [&](int64_t r, int64_t c) {
                 int64_t kk = k * lanes + r, nn = n * lanes + c;
@@ -133,8 +132,9 @@ LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op,
         return x.read(tiles[k * columnTiles + n], r);
       return x.readRow(whole, bRow + k * lanes + r, n);
     };
-    plan.aVector = [&](int64_t m, int64_t k)
-        -> std::optional<std::pair<int64_t, int64_t>> {
+    plan.aVector =
+        [&](int64_t m,
+            int64_t k) -> std::optional<std::pair<int64_t, int64_t>> {
       return std::make_pair(aRow + m, k);
     };
     x.emitMatMul(plan, chain, out, planes);
@@ -184,25 +184,29 @@ LogicalResult lpuc::tile_to_lpu::expandConv(tile::ConvOp op, Expander &x) {
     for (int64_t tap = 0; tap < taps; ++tap)
       for (int64_t kc = 0; kc < cChunks; ++kc)
         for (int64_t fc = 0; fc < fChunks; ++fc)
-          tiles.push_back(weightTileBuffer(
-              x, op.getWeights(),
-              (".t" + Twine(tap) + "c" + Twine(kc) + "f" + Twine(fc)).str(),
-              std::min(lanes, C - kc * lanes), std::min(lanes, F - fc * lanes),
-              [&](int64_t r, int64_t c) -> uint32_t {
-                int64_t inC = kc * lanes + r, outF = fc * lanes + c;
-                int64_t g = outF / perGroupOut;
-                if (inC / perGroupIn != g)
-                  return 0;
-                return transposed
-                           ? (*data)[(inC * perGroupOut + outF -
-                                      g * perGroupOut) *
-                                         taps +
-                                     tap]
-                           : (*data)[(outF * perGroupIn + inC -
-                                      g * perGroupIn) *
-                                         taps +
-                                     tap];
-              }));
+          tiles.push_back(
+              !tile::isGroupTileUsed(C, F, group, lanes, kc, fc)
+                  ? -1
+                  : weightTileBuffer(
+                        x, op.getWeights(),
+                        (".t" + Twine(tap) + "c" + Twine(kc) + "f" + Twine(fc))
+                            .str(),
+                        std::min(lanes, C - kc * lanes),
+                        std::min(lanes, F - fc * lanes),
+                        [&](int64_t r, int64_t c) -> uint32_t {
+                          int64_t inC = kc * lanes + r, outF = fc * lanes + c;
+                          int64_t g = outF / perGroupOut;
+                          if (inC / perGroupIn != g)
+                            return 0;
+                          return transposed ? (*data)[(inC * perGroupOut +
+                                                       outF - g * perGroupOut) *
+                                                          taps +
+                                                      tap]
+                                            : (*data)[(outF * perGroupIn + inC -
+                                                       g * perGroupIn) *
+                                                          taps +
+                                                      tap];
+                        }));
   }
   auto epilogue = x.resolveChain(tile::getEpilogue(op), op.getExtras());
   if (failed(epilogue))
@@ -224,8 +228,11 @@ LogicalResult lpuc::tile_to_lpu::expandConv(tile::ConvOp op, Expander &x) {
     int64_t tap = k / cChunks, c = (k % cChunks) * lanes + r;
     return x.readRow(runtimeWeights, tap * C + c, n);
   };
-  plan.aVector = [&](int64_t m, int64_t k)
-      -> std::optional<std::pair<int64_t, int64_t>> {
+  plan.tileUsed = [&](int64_t k, int64_t n) {
+    return tile::isGroupTileUsed(C, F, group, lanes, k % cChunks, n);
+  };
+  plan.aVector = [&](int64_t m,
+                     int64_t k) -> std::optional<std::pair<int64_t, int64_t>> {
     int64_t n = m / (OH * OW), oy = m / OW % OH, ox = m % OW;
     int64_t tap = k / cChunks, kc = k % cChunks;
     auto pixel = window.tapPixel({H, W}, oy, ox, tap / KW, tap % KW);
@@ -269,8 +276,8 @@ LogicalResult lpuc::tile_to_lpu::expandGlobalPool(tile::GlobalPoolOp op,
     plan.weightRow = [&](int64_t k, int64_t j, int64_t r) {
       return x.readRow(*input, n * pixels + k * lanes + r, j);
     };
-    plan.aVector = [](int64_t, int64_t)
-        -> std::optional<std::pair<int64_t, int64_t>> {
+    plan.aVector = [](int64_t,
+                      int64_t) -> std::optional<std::pair<int64_t, int64_t>> {
       return std::make_pair(int64_t(0), int64_t(0));
     };
     x.emitMatMul(plan, none, out, planes);

@@ -140,3 +140,20 @@ lpu.program @overflow target("lpu-tiny") {
 // SPREAD: lpu.buffer input "x" {address = 0 : i32, slice = {{[0-9]}} : i32} : tensor<40x16xf32>
 // SPREAD: lpu.buffer scratch "t" {address = 0 : i32, slice = [[S0:[0-9]]] : i32, spread = array<i32: [[S1:[0-9]]], 0>} : tensor<40x16xf32>
 // SPREAD: lpu.buffer output "o" {address = 0 : i32, slice = {{[0-9]}} : i32} : tensor<40x16xf32>
+
+// -----
+
+// Six constants fill six of the eight slices. A tensor asking for eight
+// parts (blocks of 500 rows) cannot have them; it gets the most parts that
+// fit, two of 2,000 vectors on the slices left.
+// CHECK-LABEL: lpu.program @fragmented
+// CHECK: lpu.buffer scratch "t" {address = 0 : i32, block_rows = 500 : i64, min_parts = 8 : i64, slice = {{[0-9]+}} : i32, spread = array<i32: {{[0-9]+}}, 0>} : tensor<4000x16xf32>
+lpu.program @fragmented target("lpu-tiny") {
+  %c0 = lpu.buffer constant "c0" init(dense<1.0> : tensor<4000x16xf32>) : tensor<4000x16xf32>
+  %c1 = lpu.buffer constant "c1" init(dense<1.0> : tensor<4000x16xf32>) : tensor<4000x16xf32>
+  %c2 = lpu.buffer constant "c2" init(dense<1.0> : tensor<4000x16xf32>) : tensor<4000x16xf32>
+  %c3 = lpu.buffer constant "c3" init(dense<1.0> : tensor<4000x16xf32>) : tensor<4000x16xf32>
+  %c4 = lpu.buffer constant "c4" init(dense<1.0> : tensor<4000x16xf32>) : tensor<4000x16xf32>
+  %c5 = lpu.buffer constant "c5" init(dense<1.0> : tensor<4000x16xf32>) : tensor<4000x16xf32>
+  %t = lpu.buffer scratch "t" {block_rows = 500 : i64, min_parts = 8 : i64} : tensor<4000x16xf32>
+}

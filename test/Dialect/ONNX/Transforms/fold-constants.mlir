@@ -76,3 +76,50 @@ func.func @bad_step(%x: tensor<4xf32>) -> tensor<*xf32> {
   %y = onnx.Slice %x, %z, %e, %a, %st : (tensor<4xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<*xf32>
   return %y : tensor<*xf32>
 }
+
+// -----
+
+// Segmentation heads resize to another tensor's size: ONNX shape inference
+// (before folding) leaves the Resize and everything after it dynamic. Once
+// the sizes fold, the Resize, the Conv, BatchNormalization, MaxPool,
+// Concat, Reshape and Transpose after it get static types.
+// CHECK-LABEL: func.func @computed_sizes
+// CHECK: onnx.Resize {{.*}} -> tensor<1x2x8x8xf32>
+// CHECK: onnx.Conv {{.*}} -> tensor<1x4x4x4xf32>
+// CHECK: onnx.BatchNormalization {{.*}} -> tensor<1x4x4x4xf32>
+// CHECK: onnx.MaxPool {{.*}} -> tensor<1x4x2x2xf32>
+// CHECK: onnx.Concat {{.*}} -> tensor<1x8x2x2xf32>
+// CHECK: onnx.Reshape {{.*}} -> tensor<8x4xf32>
+// CHECK: onnx.Transpose {{.*}} -> tensor<4x8xf32>
+func.func @computed_sizes(%x: tensor<1x2x4x4xf32>, %like: tensor<1x5x8x8xf32>) -> tensor<*xf32> {
+  %none = onnx.NoValue
+  %s0 = arith.constant dense<2> : tensor<1xi64>
+  %s1 = arith.constant dense<4> : tensor<1xi64>
+  %ax = arith.constant dense<0> : tensor<1xi64>
+  %nc = arith.constant dense<[1, 2]> : tensor<2xi64>
+  %w = arith.constant dense<1.0> : tensor<4x2x3x3xf32>
+  %c = arith.constant dense<1.0> : tensor<4xf32>
+  %target = arith.constant dense<[8, -1]> : tensor<2xi64>
+  %shape = onnx.Shape %like : (tensor<1x5x8x8xf32>) -> tensor<4xi64>
+  %hw = onnx.Slice %shape, %s0, %s1, %ax : (tensor<4xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<*xi64>
+  %sizes = onnx.Concat %nc, %hw {axis = 0 : i64} : (tensor<2xi64>, tensor<*xi64>) -> tensor<*xi64>
+  %up = onnx.Resize %x, %none, %none, %sizes {mode = "linear"} : (tensor<1x2x4x4xf32>, none, none, tensor<*xi64>) -> tensor<?x?x?x?xf32>
+  %conv = onnx.Conv %up, %w {pads = [1, 1, 1, 1], strides = [2, 2]} : (tensor<?x?x?x?xf32>, tensor<4x2x3x3xf32>) -> tensor<?x4x?x?xf32>
+  %bn = onnx.BatchNormalization %conv, %c, %c, %c, %c : (tensor<?x4x?x?xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<?x4x?x?xf32>
+  %pool = onnx.MaxPool %bn {kernel_shape = [2, 2], strides = [2, 2]} : (tensor<?x4x?x?xf32>) -> tensor<?x4x?x?xf32>
+  %cat = onnx.Concat %pool, %pool {axis = 1 : i64} : (tensor<?x4x?x?xf32>, tensor<?x4x?x?xf32>) -> tensor<?x8x?x?xf32>
+  %flat = onnx.Reshape %cat, %target : (tensor<?x8x?x?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  %t = onnx.Transpose %flat : (tensor<?x?xf32>) -> tensor<*xf32>
+  return %t : tensor<*xf32>
+}
+
+// -----
+
+// A shape computed to more elements than any chip holds is refused, not
+// wrapped around.
+func.func @too_large(%x: tensor<1xf32>) -> tensor<*xf32> {
+  %huge = arith.constant dense<[1048576, 1048576, 4]> : tensor<3xi64>
+  // expected-error @+1 {{result 0 would have shape 1048576x1048576x4, more than 2^40 elements}}
+  %y = onnx.Expand %x, %huge : (tensor<1xf32>, tensor<3xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}

@@ -78,3 +78,34 @@ module attributes {tile.target = "lpu-tiny"} {
     return %2 : tensor<1x8xf32>
   }
 }
+
+// -----
+
+// Squeeze-excitation: a per-channel scale computed from a global pool
+// multiplies the feature map. Both map operands are transposed the same
+// way, the scale a broadcast one, so the product runs channels last and the
+// transposes around it go.
+// CHECK-LABEL: func.func @squeeze_excite
+// CHECK: %[[F:.*]] = tile.conv
+// CHECK: %[[G:.*]] = tile.global_pool %[[F]]
+// CHECK: %[[S:.*]] = tile.map(%[[G]]) [in0, sigmoid]
+// CHECK: %[[M:.*]] = tile.map(%[[S]], %[[F]]) [in0, mul in1] {{.*}}: (tensor<1x1x1x2xf32>, tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+// CHECK: tile.conv %[[M]]
+// CHECK-NOT: tile.transpose {{.*}}[0, 2, 3, 1]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @squeeze_excite(%x: tensor<1x3x4x4xf32>) -> tensor<1x2x4x4xf32> {
+    %w1 = arith.constant dense<1.0> : tensor<2x3x3x3xf32>
+    %w2 = arith.constant dense<1.0> : tensor<2x2x1x1xf32>
+    %0 = tile.transpose %x [0, 2, 3, 1] : tensor<1x3x4x4xf32> -> tensor<1x4x4x3xf32>
+    %1 = tile.conv %0, %w1 [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x4x4x3xf32>, tensor<2x3x3x3xf32> -> tensor<1x4x4x2xf32>
+    %2 = tile.transpose %1 [0, 3, 1, 2] : tensor<1x4x4x2xf32> -> tensor<1x2x4x4xf32>
+    %3 = tile.global_pool %1 : tensor<1x4x4x2xf32> -> tensor<1x1x1x2xf32>
+    %4 = tile.transpose %3 [0, 3, 1, 2] : tensor<1x1x1x2xf32> -> tensor<1x2x1x1xf32>
+    %5 = tile.map(%4) [in0, sigmoid] : (tensor<1x2x1x1xf32>) -> tensor<1x2x1x1xf32>
+    %6 = tile.map(%5, %2) [in0, mul in1] : (tensor<1x2x1x1xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+    %7 = tile.transpose %6 [0, 2, 3, 1] : tensor<1x2x4x4xf32> -> tensor<1x4x4x2xf32>
+    %8 = tile.conv %7, %w2 [] {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>, group = 1 : i64} : tensor<1x4x4x2xf32>, tensor<2x2x1x1xf32> -> tensor<1x4x4x2xf32>
+    %9 = tile.transpose %8 [0, 3, 1, 2] : tensor<1x4x4x2xf32> -> tensor<1x2x4x4xf32>
+    return %9 : tensor<1x2x4x4xf32>
+  }
+}

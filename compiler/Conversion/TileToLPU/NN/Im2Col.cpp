@@ -1,0 +1,108 @@
+//===- Im2Col.cpp - Windows of a channels-first tensor as rows ------------===//
+//
+// Two MXM steps (see tile.im2col). The first reads each input row once per
+// kernel column and costs N C H KW products; the second costs one K-row
+// transposed install per output image row and one product per output pixel,
+// where a convolution over C channels would have made KH KW products per
+// pixel.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/TileToLPU/Expander.h"
+
+#include "dialects/Tile/Window.h"
+
+using namespace mlir;
+using namespace lpuc;
+using namespace lpuc::tile_to_lpu;
+
+LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
+  if (!op.getTurn() || !op.getPlanes())
+    return op.emitError("has no `turn` or `planes`; run tile-choose-tiling "
+                        "and tile-assign-planes first");
+  Shape in = Expander::shapeOf(op.getInput()),
+        y = Expander::shapeOf(op.getResult());
+  const int64_t N = in[0], C = in[1], H = in[2], W = in[3];
+  const int64_t OH = y[1], OW = y[2], K = y[3];
+  const int64_t KW = op.getKernel()[1];
+  const int64_t lanes = x.target.lanes;
+  if (K > lanes)
+    return op.emitError("packs ")
+           << K << " taps' channels into a row, more than the " << lanes
+           << " lanes of " << x.target.name;
+  tile::Window window = tile::Window::of(op);
+  FailureOr<RowStore> input = x.store(op.getInput());
+  if (failed(input))
+    return failure();
+  PlaneCursor planes(op, op.getPlanes());
+
+  // Step 1: columns[kx][(n, c, y)] is input row (n, c, y) read at the x of
+  // tap column kx of every output x, zero in the padding.
+  const int64_t inRows = N * C * H;
+  const int64_t inTiles = llvm::divideCeil(W, lanes);
+  const int64_t outTiles = llvm::divideCeil(OW, lanes);
+  RowStore columns = x.wholeStore(x.scratch({KW * inRows, OW}, ".columns"));
+  PreparedChain none = x.prepareChain({}, {KW * inRows, OW});
+  for (int64_t kx = 0; kx < KW; ++kx) {
+    // Selection tile (j, q): input lane i of vector j feeds output lane o of
+    // vector q when that is where tap column kx of output x reads.
+    SmallVector<int32_t> select;
+    for (int64_t j = 0; j < inTiles; ++j)
+      for (int64_t q = 0; q < outTiles; ++q) {
+        const int64_t rows = std::min(lanes, W - j * lanes),
+                      cols = std::min(lanes, OW - q * lanes);
+        std::vector<float> values(rows * cols, 0.0f);
+        for (int64_t o = 0; o < cols; ++o) {
+          auto at = window.tapPosition(1, W, q * lanes + o, kx);
+          if (at && *at / lanes == j)
+            values[(*at - j * lanes) * cols + o] = 1.0f;
+        }
+        select.push_back(x.constant(
+            (".select" + Twine(kx) + "." + Twine(j) + "." + Twine(q)).str(),
+            {rows, cols}, values));
+      }
+    ProductPlan plan;
+    plan.a = *input;
+    plan.rows = inRows;
+    plan.kTiles = inTiles;
+    plan.firstOutRow = kx * inRows;
+    plan.turn = *op.getTurn();
+    plan.tileRows = [&](int64_t j) { return std::min(lanes, W - j * lanes); };
+    plan.weightRow = [&](int64_t j, int64_t q, int64_t r) {
+      return x.read(select[j * outTiles + q], r);
+    };
+    plan.aVector = [](int64_t m,
+                      int64_t j) -> std::optional<std::pair<int64_t, int64_t>> {
+      return std::make_pair(m, j);
+    };
+    x.emitMatMul(plan, none, columns, planes);
+  }
+
+  // Step 2: output image row (n, oy) reads, for packed element
+  // (ky * KW + kx) * C + c, columns[kx] at input row (n, c, y(oy, ky)).
+  // Installed transposed, unit vector ox gives pixel ox's row.
+  RowStore out = x.resultStore(op.getResult());
+  const int32_t unit = x.identity();
+  std::optional<int32_t> zero;
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t oy = 0; oy < OH; ++oy)
+      for (int64_t q = 0; q < outTiles; ++q) {
+        const int64_t width = std::min(lanes, OW - q * lanes);
+        const int32_t plane = planes.next();
+        x.loadAndInstall(plane, K, /*transposed=*/true, [&](int64_t r) {
+          const int64_t tap = r / C, c = r % C;
+          auto at = window.tapPosition(0, H, oy, tap / KW);
+          if (!at) {
+            if (!zero)
+              zero = x.constant(".zero", {lanes}, SmallVector<float>(lanes));
+            return x.read(*zero, 0);
+          }
+          const int64_t row = (tap % KW) * inRows + (n * C + c) * H + *at;
+          return x.readRow(columns, row, q);
+        });
+        for (int64_t e = 0; e < width; ++e)
+          x.writeRow(x.matmul(plane, x.read(unit, e)), out,
+                     (n * OH + oy) * OW + q * lanes + e, 0);
+      }
+  return planes.finish();
+}

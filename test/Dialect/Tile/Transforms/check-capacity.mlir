@@ -1,0 +1,51 @@
+// RUN: lpu-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(tile-check-capacity))' | FileCheck %s
+// lpu-tiny: 8 MEM slices x 4096 vectors of 16 lanes = 32768 vectors.
+
+// Fits: the program is left as it is.
+// CHECK-LABEL: func.func @fits
+// CHECK: tile.matmul
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @fits(%a: tensor<4x32xf32>) -> tensor<4x16xf32> {
+    %w = arith.constant dense<1.0> : tensor<32x16xf32>
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 16 : i64, packed_weights} : tensor<4x32xf32>, tensor<32x16xf32> -> tensor<4x16xf32>
+    return %0 : tensor<4x16xf32>
+  }
+}
+
+// -----
+
+// Packed weights of 40000 rows (one vector each), an input of 2500 vectors
+// and a result of one, all live at the product.
+module attributes {tile.target = "lpu-tiny"} {
+  // expected-error @+1 {{the model needs at least 42501 SRAM vectors (weights 40000, live tensors 2501) but lpu-tiny holds 32768 vectors of 16 x 32 bits}}
+  func.func @weights(%a: tensor<1x40000xf32>) -> tensor<1x16xf32> {
+    %w = arith.constant dense<1.0> : tensor<40000x16xf32>
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 40000 : i64, m = 1 : i64, n = 16 : i64, packed_weights} : tensor<1x40000xf32>, tensor<40000x16xf32> -> tensor<1x16xf32>
+    return %0 : tensor<1x16xf32>
+  }
+}
+
+// -----
+
+// Two 20000-vector tensors live at once; the reshape shares its input's
+// rows, so it adds nothing.
+module attributes {tile.target = "lpu-tiny"} {
+  // expected-error @+1 {{the model needs at least 40000 SRAM vectors (weights 0, live tensors 40000) but lpu-tiny holds 32768 vectors of 16 x 32 bits}}
+  func.func @activations(%x: tensor<20000x16xf32>) -> tensor<2x10000x16xf32> {
+    %0 = tile.map(%x) [in0, relu] : (tensor<20000x16xf32>) -> tensor<20000x16xf32>
+    %1 = tile.reshape %0 : tensor<20000x16xf32> -> tensor<2x10000x16xf32>
+    return %1 : tensor<2x10000x16xf32>
+  }
+}
+
+// -----
+
+// A scalar constant takes one vector.
+// CHECK-LABEL: func.func @scalar
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @scalar(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
+    %s = arith.constant dense<2.0> : tensor<f32>
+    %0 = tile.map(%x, %s) [in0, mul in1] : (tensor<4x16xf32>, tensor<f32>) -> tensor<4x16xf32>
+    return %0 : tensor<4x16xf32>
+  }
+}
