@@ -9,6 +9,9 @@
 
 namespace lpuc::lpu {
 
+/// What lpu-print-schedule-report prints.
+enum class ReportFormat { Text, Json, Timeline };
+
 #define GEN_PASS_DECL
 #include "dialects/LPU/Transforms/Passes.h.inc"
 

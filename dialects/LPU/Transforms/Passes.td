@@ -68,8 +68,16 @@ def PrintScheduleReport
     critical path and each unit kind's work over its queue count).
   }];
   let options = [
-    Option<"format", "format", "std::string", /*default=*/"\"text\"",
-           "text, json or timeline">,
+    Option<"format", "format", "::lpuc::lpu::ReportFormat",
+           /*default=*/"::lpuc::lpu::ReportFormat::Text",
+           "What to print",
+           [{::llvm::cl::values(
+               clEnumValN(::lpuc::lpu::ReportFormat::Text, "text",
+                          "the report as text"),
+               clEnumValN(::lpuc::lpu::ReportFormat::Json, "json",
+                          "the report as JSON"),
+               clEnumValN(::lpuc::lpu::ReportFormat::Timeline, "timeline",
+                          "a Chrome trace of every unit's instructions"))}]>,
   ];
 }
 

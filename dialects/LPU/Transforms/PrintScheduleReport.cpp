@@ -25,18 +25,18 @@ struct PrintScheduleReportPass
       return signalPassFailure();
     }
     MachineProgram machine = importProgram(program);
-    if (format == "text") {
+    switch (format) {
+    case ReportFormat::Text:
       printScheduleReport(buildScheduleReport(machine), llvm::outs());
-    } else if (format == "json") {
+      break;
+    case ReportFormat::Json:
       llvm::outs() << llvm::formatv("{0:2}",
                                     toJSON(buildScheduleReport(machine)))
                    << "\n";
-    } else if (format == "timeline") {
+      break;
+    case ReportFormat::Timeline:
       writeTimeline(machine, llvm::outs());
-    } else {
-      program.emitError("unknown report format '")
-          << format << "' (expected text, json or timeline)";
-      return signalPassFailure();
+      break;
     }
     markAllAnalysesPreserved();
   }
