@@ -199,7 +199,7 @@ private:
       ++parts;
     return parts;
   }
-  static constexpr int64_t kAccessesPerPart = 256;
+  static constexpr int64_t kAccessesPerPart = 64;
 
   /// The number of parts nearest `parts` (more first: smaller parts fit
   /// into the gaps other buffers leave) whose largest part fits in the
