@@ -76,6 +76,9 @@ void buildLoweringPipeline(OpPassManager &pm, const LoweringOptions &options,
   graph.addPass(tile::createChooseTiling(tiling));
   graph.addPass(tile::createAssignPlanes());
   graph.addPass(tile::createCheckCapacity());
+  // The baseline places every buffer at the machine level, round-robin.
+  if (!options.opByOp)
+    graph.addPass(tile::createAllocateSRAM());
   if (stopAfter < Phase::ISel)
     return;
   pm.addPass(createConvertTileToLPU());

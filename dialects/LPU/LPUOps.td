@@ -104,7 +104,8 @@ def LPU_BufferOp : LPU_Op<"buffer"> {
   let description = [{
     `tensor_type` gives the shape; the layout (rows of lane vectors) follows
     from it and the target's lanes. Constant buffers carry their data in
-    `init`. `lpu-allocate-sram` sets `slice` and `address`. A buffer may be
+    `init`. `lpu-allocate-sram` (or, through the expansion,
+    `tile-allocate-sram`) sets `slice` and `address`. A buffer may be
     spread over several slices, so its traffic does not queue on one or
     because it is larger than one: `spread` lists the (slice, address) of
     parts 1, 2, ... (`slice` and `address` are part 0's), and blocks of

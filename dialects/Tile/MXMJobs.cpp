@@ -6,6 +6,8 @@
 
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <functional>
+
 using namespace mlir;
 using namespace lpuc::tile;
 
@@ -141,4 +143,93 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
         }
       });
   return turns;
+}
+
+SmallVector<WeightTile>
+lpuc::tile::getWeightTiles(Operation *op, const ::lpu::TargetDesc &target) {
+  const int64_t lanes = target.lanes;
+  int64_t kTiles = 0, columnTiles = 0, installs = 1;
+  std::function<int64_t(int64_t)> tileRows;
+  std::function<bool(int64_t, int64_t)> used = [](int64_t, int64_t) {
+    return true;
+  };
+  if (auto matmul = dyn_cast<MatMulOp>(op)) {
+    if (!matmul.getPackedWeights())
+      return {};
+    const int64_t K = matmul.getK();
+    kTiles = ceilDiv(K, lanes);
+    columnTiles = ceilDiv(matmul.getN(), lanes);
+    installs = std::max<int64_t>(1, matmul.getBatches().size() / 3);
+    tileRows = [=](int64_t k) { return std::min(lanes, K - k * lanes); };
+  } else if (auto conv = dyn_cast<ConvOp>(op)) {
+    if (conv.getTapMajor())
+      return {};
+    const int64_t C =
+        cast<RankedTensorType>(conv.getInput().getType()).getShape()[3];
+    const int64_t F =
+        cast<RankedTensorType>(conv.getResult().getType()).getShape()[3];
+    const int64_t cChunks = ceilDiv(C, lanes), group = conv.getGroup();
+    kTiles = conv.getKernel()[0] * conv.getKernel()[1] * cChunks;
+    columnTiles = ceilDiv(F, lanes);
+    tileRows = [=](int64_t k) {
+      return std::min(lanes, C - (k % cChunks) * lanes);
+    };
+    used = [=](int64_t k, int64_t n) {
+      return isGroupTileUsed(C, F, group, lanes, k % cChunks, n);
+    };
+  } else {
+    return {};
+  }
+  // Installs go column tile by column tile (getMXMTurns); `planes` lists
+  // them in that order.
+  auto planes = op->getAttrOfType<DenseI32ArrayAttr>("planes");
+  std::vector<int32_t> planeOf(kTiles * columnTiles, -1);
+  int64_t job = 0;
+  for (int64_t n = 0; n < columnTiles; ++n)
+    for (int64_t k = 0; k < kTiles; ++k)
+      if (used(k, n)) {
+        if (planes && job < planes.size())
+          planeOf[k * columnTiles + n] = planes[job];
+        ++job;
+      }
+  SmallVector<WeightTile> tiles;
+  for (int64_t k = 0; k < kTiles; ++k)
+    for (int64_t n = 0; n < columnTiles; ++n)
+      if (used(k, n))
+        tiles.push_back({tileRows(k), installs, planeOf[k * columnTiles + n]});
+  return tiles;
+}
+
+int64_t lpuc::tile::getIdentityReads(Operation *op,
+                                     const ::lpu::TargetDesc &target,
+                                     std::map<int32_t, int64_t> &planeReads) {
+  size_t streamingJobs = 0; // the last jobs of the op stream unit vectors
+  if (auto transpose = dyn_cast<TransposeOp>(op)) {
+    if (!transpose.movesLanes())
+      return 0;
+    streamingJobs = SIZE_MAX;
+  } else if (auto reduce = dyn_cast<ReduceRowsOp>(op)) {
+    if (reduce.getStrategy() != RowStrategy::MXMExtremum)
+      return 0;
+    streamingJobs = SIZE_MAX;
+  } else if (auto im2col = dyn_cast<Im2ColOp>(op)) {
+    ArrayRef<int64_t> y =
+        cast<RankedTensorType>(im2col.getResult().getType()).getShape();
+    streamingJobs = y[0] * y[1] * ceilDiv(y[2], target.lanes);
+  } else {
+    return 0;
+  }
+  SmallVector<MXMJob> jobs;
+  for (const MXMTurn &turn : getMXMTurns(op, target))
+    jobs.append(turn.begin(), turn.end());
+  auto planes = op->getAttrOfType<DenseI32ArrayAttr>("planes");
+  const size_t first = jobs.size() - std::min(jobs.size(), streamingJobs);
+  int64_t reads = 0;
+  for (size_t job = first; job < jobs.size(); ++job) {
+    const int64_t products = jobs[job].work - jobs[job].rows;
+    reads += products;
+    if (planes && job < size_t(planes.size()))
+      planeReads[planes[job]] += products;
+  }
+  return reads;
 }

@@ -11,6 +11,8 @@
 
 #include "dialects/Tile/TileOps.h"
 
+#include <map>
+
 namespace lpuc::tile {
 
 /// One weight install and the products that stream through it.
@@ -34,6 +36,29 @@ bool isGroupTileUsed(int64_t C, int64_t F, int64_t group, int64_t lanes,
 /// not use the MXM. Products need their `turn` set.
 llvm::SmallVector<MXMTurn> getMXMTurns(mlir::Operation *op,
                                        const ::lpu::TargetDesc &target);
+
+/// One constant weight tile the expansion stores for a product: `rows`
+/// vectors, installed `installs` times, by `plane` the first time (-1 if
+/// planes are not assigned yet).
+struct WeightTile {
+  int64_t rows = 0;
+  int64_t installs = 1;
+  int32_t plane = -1;
+};
+
+/// The weight tiles `op` stores, in the order its expansion creates them:
+/// a tile.matmul's packed B by (K tile, column tile), a tile.conv's constant
+/// weights by (tap, channel chunk, output chunk), all-zero tiles of grouped
+/// convolutions left out. Empty for other ops.
+llvm::SmallVector<WeightTile> getWeightTiles(mlir::Operation *op,
+                                             const ::lpu::TargetDesc &target);
+
+/// How many unit vectors (rows of the program's one identity constant) the
+/// expansion of `op` streams through the MXM — transposes that move lanes,
+/// row extrema on the MXM, an im2col's second step — adding those of each
+/// plane to `planeReads`.
+int64_t getIdentityReads(mlir::Operation *op, const ::lpu::TargetDesc &target,
+                         std::map<int32_t, int64_t> &planeReads);
 
 } // namespace lpuc::tile
 

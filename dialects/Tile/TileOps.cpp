@@ -2,6 +2,8 @@
 
 #include "dialects/Tile/TileOps.h"
 
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
 #include "dialects/LPU/LPUOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -35,6 +37,38 @@ void TileDialect::initialize() {
       >();
 }
 
+/// A placement lists (slice, address) pairs; the expansion checks them
+/// against the tensor and the target.
+static LogicalResult verifySRAMAttr(Operation *op, NamedAttribute attr) {
+  auto parts = dyn_cast<DenseI32ArrayAttr>(attr.getValue());
+  if (!parts || parts.empty() || parts.size() % 2 ||
+      llvm::any_of(parts.asArrayRef(), [](int32_t v) { return v < 0; }))
+    return op->emitError("'") << attr.getName().getValue()
+                              << "' lists (slice, address) pairs: "
+                                 "array<i32: ...> of an even, non-zero length";
+  return success();
+}
+
+/// Graph inputs and outputs carry only placements.
+static LogicalResult verifyIOAttr(Operation *op, NamedAttribute attr) {
+  if (attr.getName() == kSRAMAttrName)
+    return verifySRAMAttr(op, attr);
+  return op->emitError("unknown tile attribute '")
+         << attr.getName() << "' on a graph input or output";
+}
+
+LogicalResult TileDialect::verifyRegionArgAttribute(Operation *op, unsigned,
+                                                    unsigned,
+                                                    NamedAttribute attr) {
+  return verifyIOAttr(op, attr);
+}
+
+LogicalResult TileDialect::verifyRegionResultAttribute(Operation *op, unsigned,
+                                                       unsigned,
+                                                       NamedAttribute attr) {
+  return verifyIOAttr(op, attr);
+}
+
 LogicalResult TileDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
   if (attr.getName() == kTargetAttrName) {
@@ -50,6 +84,31 @@ LogicalResult TileDialect::verifyOperationAttribute(Operation *op,
       return op->emitError("'")
              << kSplitRowsAttrName
              << "' is a positive row count on an op with one tensor result";
+    return success();
+  }
+  if (attr.getName() == kIdentitySRAMAttrName) {
+    if (failed(verifySRAMAttr(op, attr)))
+      return failure();
+    if (!isa<FunctionOpInterface>(op))
+      return op->emitError("'")
+             << kIdentitySRAMAttrName << "' is on the graph's function";
+    return success();
+  }
+  if (attr.getName() == kWeightSRAMAttrName) {
+    if (failed(verifySRAMAttr(op, attr)))
+      return failure();
+    if (!isa<MatMulOp, ConvOp>(op))
+      return op->emitError("'")
+             << kWeightSRAMAttrName << "' is on a tile.matmul or tile.conv";
+    return success();
+  }
+  if (attr.getName() == kSRAMAttrName) {
+    if (failed(verifySRAMAttr(op, attr)))
+      return failure();
+    if (op->getNumResults() != 1 ||
+        !isa<RankedTensorType>(op->getResult(0).getType()))
+      return op->emitError("'")
+             << kSRAMAttrName << "' is on an op with one tensor result";
     return success();
   }
   return op->emitError("unknown tile attribute '") << attr.getName() << "'";

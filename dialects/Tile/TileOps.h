@@ -34,6 +34,17 @@ constexpr llvm::StringLiteral kTargetAttrName = "tile.target";
 /// On an op: its result is stored split into parts of whole groups of this
 /// many rows (see the dialect's description).
 constexpr llvm::StringLiteral kSplitRowsAttrName = "tile.split_rows";
+/// On an op, or a graph input or output (a function argument or result
+/// attribute): where its SRAM tensor is, `array<i32: slice, address, ...>`
+/// per part (set by tile-allocate-sram; the rows dealt in blocks of
+/// `tile.split_rows` rows, else of one).
+constexpr llvm::StringLiteral kSRAMAttrName = "tile.sram";
+/// On a tile.matmul or tile.conv: where each constant weight tile its
+/// expansion stores goes (getWeightTiles' order), one (slice, address) each.
+constexpr llvm::StringLiteral kWeightSRAMAttrName = "tile.weight_sram";
+/// On the function: where the identity the expansion streams unit vectors
+/// from goes, one (slice, address).
+constexpr llvm::StringLiteral kIdentitySRAMAttrName = "tile.identity_sram";
 
 /// The target of the module enclosing `op` (its `tile.target`), or null
 /// with an error at `op` when there is none or it is unknown.

@@ -38,6 +38,8 @@ def Tile_Dialect : Dialect {
     tensor) on different MEM slices, so a window's rows are read at once.
   }];
   let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
   let useDefaultAttributePrinterParser = 1;
 }
 

@@ -2,6 +2,9 @@
 
 #include "compiler/Conversion/TileToLPU/Expander.h"
 
+#include "dialects/Tile/MXMJobs.h"
+#include "dialects/Tile/Storage.h"
+
 #include "dialects/ONNX/ONNXOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -93,6 +96,7 @@ int32_t Expander::identity() {
   // One buffer shared by the whole program, listed first.
   program.buffers[identityBuffer].name = "identity";
   program.buffers[identityBuffer].position = -1;
+  place(identityBuffer, func->getAttr(tile::kIdentitySRAMAttrName));
   return identityBuffer;
 }
 
@@ -118,6 +122,7 @@ FailureOr<RowStore> Expander::store(Value value) {
   Location loc = currentLoc;
   currentLoc = constant.getLoc();
   RowStore result = wholeStore(constantBuffer(value, data));
+  place(result.buffer, constant->getAttr(tile::kSRAMAttrName));
   currentLoc = loc;
   return stores[value] = result;
 }
@@ -127,10 +132,114 @@ RowStore Expander::resultStore(Value result) {
     return stores[result] = wholeStore(it->second);
   auto type = cast<RankedTensorType>(result.getType());
   Operation *def = result.getDefiningOp();
+  RowStore store;
   if (auto rows = def->getAttrOfType<IntegerAttr>(tile::kSplitRowsAttrName))
-    return stores[result] = splitScratch(type, rows.getInt());
-  return stores[result] = wholeStore(createBuffer(
-             lpuc::lpu::BufferKind::Scratch, nameFor("tmp"), type));
+    store = splitScratch(type, rows.getInt());
+  else
+    store = wholeStore(
+        createBuffer(lpuc::lpu::BufferKind::Scratch, nameFor("tmp"), type));
+  place(store.buffer, def->getAttr(tile::kSRAMAttrName));
+  return stores[result] = store;
+}
+
+void Expander::placeWeightTile(int32_t buffer, Operation *op, int64_t index) {
+  auto tiles = op->getAttrOfType<DenseI32ArrayAttr>(tile::kWeightSRAMAttrName);
+  if (tiles && 2 * index + 1 < tiles.size())
+    place(buffer, DenseI32ArrayAttr::get(
+                      context, tiles.asArrayRef().slice(2 * index, 2)));
+}
+
+void Expander::place(int32_t index, Attribute sram) {
+  auto parts = dyn_cast_or_null<DenseI32ArrayAttr>(sram);
+  if (!parts)
+    return;
+  lpuc::lpu::MachineBuffer &b = program.buffers[index];
+  b.parts.clear();
+  for (int64_t i = 0; i + 1 < parts.size(); i += 2)
+    b.parts.push_back({parts[i], parts[i + 1]});
+}
+
+LogicalResult Expander::verifyPlacements() {
+  auto check = [&](Location loc, Attribute sram, Type type,
+                   int64_t blockRows) -> LogicalResult {
+    if (!sram)
+      return success();
+    auto parts = dyn_cast<DenseI32ArrayAttr>(sram);
+    auto tensor = cast<RankedTensorType>(type);
+    ::lpu::TensorLayout layout = ::lpu::layoutFor(
+        tensor.getShape().data(), tensor.getShape().size(), target.lanes);
+    const int64_t blocks = llvm::divideCeil(layout.rows, blockRows);
+    if (!parts || parts.empty() || parts.size() % 2 ||
+        int64_t(parts.size() / 2) > std::min<int64_t>(blocks, target.memSlices))
+      return emitError(loc, "'")
+             << tile::kSRAMAttrName
+             << "' must list (slice, address) of 1 to min(blocks of rows, MEM "
+                "slices) parts";
+    const int64_t count = parts.size() / 2;
+    llvm::SmallVector<int32_t> slices;
+    for (int64_t i = 0; i < count; ++i) {
+      const int64_t slice = parts[2 * i], address = parts[2 * i + 1];
+      const int64_t vectors =
+          ::lpu::PartDeal{count, blockRows}.partVectors(layout, i);
+      if (slice < 0 || slice >= target.memSlices ||
+          llvm::is_contained(slices, slice) || address < 0 ||
+          address + vectors > target.memAddresses)
+        return emitError(loc, "'")
+               << tile::kSRAMAttrName << "' part " << i << " (slice " << slice
+               << ", address " << address << ", " << vectors
+               << " vectors) is outside " << target.name << "'s "
+               << target.memSlices << " MEM slices of " << target.memAddresses
+               << " vectors or on the slice of another part";
+      slices.push_back(slice);
+    }
+    return success();
+  };
+  if (failed(check(func.getLoc(), func->getAttr(tile::kIdentitySRAMAttrName),
+                   RankedTensorType::get({target.lanes, target.lanes},
+                                         Float32Type::get(context)),
+                   1)))
+    return failure();
+  for (BlockArgument arg : func.getArguments())
+    if (failed(check(arg.getLoc(),
+                     func.getArgAttr(arg.getArgNumber(), tile::kSRAMAttrName),
+                     arg.getType(), 1)))
+      return failure();
+  for (auto [i, type] : llvm::enumerate(func.getResultTypes()))
+    if (failed(check(func.getLoc(), func.getResultAttr(i, tile::kSRAMAttrName),
+                     type, 1)))
+      return failure();
+  WalkResult walk = func.walk([&](Operation *op) {
+    if (auto tiles =
+            op->getAttrOfType<DenseI32ArrayAttr>(tile::kWeightSRAMAttrName)) {
+      SmallVector<tile::WeightTile> weights = tile::getWeightTiles(op, target);
+      if (tiles.size() != int64_t(2 * weights.size()))
+        return WalkResult(op->emitError("'")
+                          << tile::kWeightSRAMAttrName << "' places "
+                          << tiles.size() / 2 << " weight tiles; the op stores "
+                          << weights.size());
+      for (auto [i, weight] : llvm::enumerate(weights)) {
+        auto type = RankedTensorType::get({weight.rows, target.lanes},
+                                          Float32Type::get(context));
+        if (failed(check(op->getLoc(),
+                         DenseI32ArrayAttr::get(
+                             context, tiles.asArrayRef().slice(2 * i, 2)),
+                         type, 1)))
+          return WalkResult::interrupt();
+      }
+    }
+    Attribute sram = op->getAttr(tile::kSRAMAttrName);
+    if (!sram)
+      return WalkResult::advance();
+    if (op->getNumResults() != 1)
+      return WalkResult(op->emitError("'") << tile::kSRAMAttrName
+                                           << "' on an op without one result");
+    int64_t blockRows = 1;
+    if (auto rows = op->getAttrOfType<IntegerAttr>(tile::kSplitRowsAttrName))
+      blockRows = std::max<int64_t>(rows.getInt(), 1);
+    return WalkResult(
+        check(op->getLoc(), sram, op->getResult(0).getType(), blockRows));
+  });
+  return failure(walk.wasInterrupted());
 }
 
 bool Expander::alias(Value result, Value source) {
@@ -142,22 +251,6 @@ bool Expander::alias(Value result, Value source) {
   stores[result] = shared;
   return true;
 }
-
-namespace {
-/// The value whose store a graph output `value` can be: through reshapes
-/// that keep rows, as far as the tensors are read only on the way.
-Value outputSource(Value value) {
-  while (auto reshape = value.getDefiningOp<tile::ReshapeOp>()) {
-    Value input = reshape.getInput();
-    Operation *def = input.getDefiningOp();
-    if (!reshape.keepsRows() || !input.hasOneUse() || !def ||
-        isa<arith::ConstantOp>(def))
-      break;
-    value = input;
-  }
-  return value;
-}
-} // namespace
 
 //===----------------------------------------------------------------------===//
 // Instructions
@@ -642,10 +735,15 @@ LogicalResult Expander::run() {
   auto ioName = [&](unsigned index, bool isInput) {
     return onnx::getGraphIOName(func, index, isInput);
   };
-  for (BlockArgument arg : body.getArguments())
+  if (failed(verifyPlacements()))
+    return failure();
+  for (BlockArgument arg : body.getArguments()) {
     stores[arg] = wholeStore(createBuffer(
         lpuc::lpu::BufferKind::Input, ioName(arg.getArgNumber(), true),
         cast<RankedTensorType>(arg.getType())));
+    place(stores[arg].buffer,
+          func.getArgAttr(arg.getArgNumber(), tile::kSRAMAttrName));
+  }
   // Outputs in graph order, so the binary lists them that way. A result is
   // computed straight into its output buffer (also through reshapes that
   // keep rows); graph inputs, constants and repeated outputs are copied at
@@ -661,8 +759,9 @@ LogicalResult Expander::run() {
       copies.push_back({value, buffer});
       continue;
     }
+    place(buffer, func.getResultAttr(i, tile::kSRAMAttrName));
     outputBuffers[value] = buffer;
-    outputBuffers[outputSource(value)] = buffer;
+    outputBuffers[tile::getOutputSource(value)] = buffer;
   }
   for (Operation &op : body.without_terminator()) {
     currentLoc = op.getLoc();

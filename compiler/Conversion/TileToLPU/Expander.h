@@ -148,6 +148,9 @@ public:
   /// dealt over as many MEM slices as there are groups (up to every slice),
   /// so the rows a window reads come from different slices.
   RowStore splitScratch(mlir::RankedTensorType type, int64_t rowsPerGroup);
+  /// Gives weight tile `index` of `op` (getWeightTiles' order) its place
+  /// from the op's `tile.weight_sram`, if there is one.
+  void placeWeightTile(int32_t buffer, mlir::Operation *op, int64_t index);
   /// An f32 constant buffer holding `values` as `shape`.
   int32_t constant(llvm::StringRef suffix, llvm::ArrayRef<int64_t> shape,
                    llvm::ArrayRef<float> values);
@@ -239,6 +242,10 @@ private:
   InstrId emit(::lpu::Opcode opcode, llvm::ArrayRef<InstrId> operands,
                uint32_t imm = 0);
   mlir::LogicalResult expandOp(mlir::Operation *op);
+  /// Checks the `tile.sram` placements against the tensors and the target.
+  mlir::LogicalResult verifyPlacements();
+  /// Gives `buffer` the placement `sram` (a `tile.sram`), if there is one.
+  void place(int32_t buffer, mlir::Attribute sram);
   int32_t constantBuffer(mlir::Value value, mlir::ElementsAttr data);
 
   mlir::func::FuncOp func;

@@ -8,11 +8,13 @@ include "mlir/Pass/PassBase.td"
 def AllocateSRAM : Pass<"lpu-allocate-sram", "::lpuc::lpu::ProgramOp"> {
   let summary = "Give every buffer a MEM slice and a static address range";
   let description = [{
-    Liveness-based: a buffer lives from its first access to its last in
+    Places the buffers that have no place yet (tile-allocate-sram may have
+    placed the graph's tensors), around those that have, by the rule of
+    dialects/LPU/Machine/SlicePlacer.h. Liveness-based: a buffer lives from its first access to its last in
     program order (inputs and constants from the start, outputs to the end),
     and buffers never live at once share addresses. A buffer's slice is
-    chosen for parallelism first (fewest accesses so far, since a MEM queue
-    issues one access per cycle), then for distance (nearest the units that
+    chosen for parallelism first (least traffic from buffers live at the
+    same time, since a MEM queue issues one access per cycle), then for distance (nearest the units that
     produce and consume it), then for space; a scratch tensor with more
     accesses than one queue should carry is spread over several slices, rows
     dealt round-robin. A program whose weights plus peak live tensors exceed

@@ -10,6 +10,7 @@
 
 #include "dialects/ONNX/ONNXOps.h"
 #include "dialects/Tile/MXMJobs.h"
+#include "dialects/Tile/Storage.h"
 
 #include "lpu/Layout.h"
 
@@ -17,7 +18,6 @@
 
 #include "llvm/Support/MathExtras.h"
 
-#include <limits>
 #include <map>
 #include <set>
 
@@ -31,33 +31,6 @@ using namespace lpuc::tile;
 
 namespace {
 
-constexpr int64_t kSaturated = std::numeric_limits<int64_t>::max();
-int64_t add(int64_t a, int64_t b) {
-  int64_t sum;
-  return llvm::AddOverflow(a, b, sum) ? kSaturated : sum;
-}
-int64_t multiply(int64_t a, int64_t b) {
-  int64_t product;
-  return llvm::MulOverflow(a, b, product) ? kSaturated : product;
-}
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-ArrayRef<int64_t> shapeOf(Value value) {
-  return cast<RankedTensorType>(value.getType()).getShape();
-}
-
-/// Vectors a tensor takes in its row layout (lpu/Layout.h).
-int64_t vectorsOf(Value value, int64_t lanes) {
-  ArrayRef<int64_t> shape = shapeOf(value);
-  if (shape.empty())
-    return 1;
-  const int64_t inner = shape.back();
-  int64_t rows = 1;
-  for (int64_t d : shape.drop_back())
-    rows = multiply(rows, d);
-  return multiply(rows, ceilDiv(std::max<int64_t>(inner, 1), lanes));
-}
-
 /// How the expansion stores a constant read by `user` as operand `index`:
 /// weight tiles (a key naming the packing, and its vectors), or its own
 /// layout (key 0).
@@ -67,21 +40,21 @@ std::pair<unsigned, int64_t> storageOf(Operation *user, unsigned index,
       matmul && index == 1 && matmul.getPackedWeights()) {
     // Tile (k, n) is its rows of B, one vector each.
     const int64_t K = matmul.getK(), N = matmul.getN();
-    return {matmul.getTransposeB() ? 2u : 1u, multiply(K, ceilDiv(N, lanes))};
+    return {matmul.getTransposeB() ? 2u : 1u, saturatingMultiply(K, llvm::divideCeil(N, lanes))};
   }
   if (auto conv = dyn_cast<ConvOp>(user);
       conv && index == 1 && !conv.getTapMajor()) {
-    const int64_t C = shapeOf(conv.getInput())[3],
-                  F = shapeOf(conv.getResult())[3];
+    const int64_t C = conv.getInput().getType().getShape()[3],
+                  F = conv.getResult().getType().getShape()[3];
     const int64_t taps = conv.getKernel()[0] * conv.getKernel()[1];
     int64_t rows = 0;
     for (int64_t kc = 0; kc * lanes < C; ++kc)
       for (int64_t fc = 0; fc * lanes < F; ++fc)
         if (isGroupTileUsed(C, F, conv.getGroup(), lanes, kc, fc))
-          rows = add(rows, std::min(lanes, C - kc * lanes));
-    return {3u, multiply(taps, rows)};
+          rows = saturatingAdd(rows, std::min(lanes, C - kc * lanes));
+    return {3u, saturatingMultiply(taps, rows)};
   }
-  return {0u, vectorsOf(constant, lanes)};
+  return {0u, getStoredVectors(constant, lanes)};
 }
 
 struct CheckCapacityPass
@@ -101,52 +74,21 @@ struct CheckCapacityPass
         auto [key, vectors] = storageOf(use.getOwner(), use.getOperandNumber(),
                                         constant.getResult(), lanes);
         if (stored.insert({constant, key}).second)
-          weights = add(weights, vectors);
+          weights = saturatingAdd(weights, vectors);
       }
     });
 
-    // Activations: each stored tensor from its definition to its last
-    // reader, in program order; a reshape that keeps rows is its input.
-    DenseMap<Value, Value> storageRoot;
-    auto rootOf = [&](Value v) {
-      auto it = storageRoot.find(v);
-      return it == storageRoot.end() ? v : it->second;
-    };
-    DenseMap<Value, std::pair<int64_t, int64_t>> live; // root -> [first, last]
+    // Activations: each stored tensor from its writer to its last reader.
     Block &body = func.getBody().front();
-    const int64_t end = std::distance(body.begin(), body.end());
-    for (BlockArgument arg : body.getArguments())
-      live[arg] = {0, 0};
-    int64_t position = 0;
-    for (Operation &op : body) {
-      ++position;
-      if (isa<arith::ConstantOp>(op))
-        continue;
-      for (Value operand : op.getOperands()) {
-        Value root = rootOf(operand);
-        auto it = live.find(root);
-        if (it != live.end())
-          it->second.second = isa<func::ReturnOp>(op) ? end : position;
-      }
-      auto reshape = dyn_cast<ReshapeOp>(op);
-      if (reshape && reshape.keepsRows() &&
-          live.count(rootOf(reshape.getInput()))) {
-        storageRoot[reshape.getResult()] = rootOf(reshape.getInput());
-        continue;
-      }
-      for (Value result : op.getResults())
-        if (isa<RankedTensorType>(result.getType()))
-          live[result] = {position, position};
-    }
     std::map<int64_t, int64_t> delta;
-    for (auto &[value, range] : live) {
-      const int64_t vectors = vectorsOf(value, lanes);
-      delta[range.first] = add(delta[range.first], vectors);
-      delta[range.second + 1] -= vectors;
+    for (const StoredTensor &tensor :
+         planStorage(func, *target, /*estimateTraffic=*/false).tensors) {
+      delta[tensor.first] = saturatingAdd(delta[tensor.first], tensor.vectors);
+      delta[tensor.last + 1] -= tensor.vectors;
     }
     int64_t current = 0, peak = 0, peakAt = 0;
     for (auto [at, change] : delta) {
-      current = add(current, change);
+      current = saturatingAdd(current, change);
       if (current > peak) {
         peak = current;
         peakAt = at;
@@ -154,7 +96,7 @@ struct CheckCapacityPass
     }
     const int64_t capacity =
         int64_t(target->memSlices) * int64_t(target->memAddresses);
-    const int64_t needed = add(weights, peak);
+    const int64_t needed = saturatingAdd(weights, peak);
     if (needed <= capacity)
       return;
     InFlightDiagnostic diag = emitError(func.getLoc())

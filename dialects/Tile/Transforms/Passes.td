@@ -102,4 +102,28 @@ def CheckCapacity : Pass<"tile-check-capacity", "::mlir::func::FuncOp"> {
   }];
 }
 
+def AllocateSRAM : Pass<"tile-allocate-sram", "::mlir::func::FuncOp"> {
+  let summary = "Give the graph's tensors and constants MEM slices and addresses";
+  let description = [{
+    Places, by the rule lpu-allocate-sram also follows
+    (dialects/LPU/Machine/SlicePlacer.h) and in the order the expansion
+    creates buffers: the identity transposes on the MXM, row extrema and
+    im2col stream unit vectors from (`tile.identity_sram` on the function);
+    graph inputs; each op's constants, weight tiles of a packed product or a
+    convolution one per install next to the plane that installs it
+    (`tile.weight_sram` on the op), other constants whole (`tile.sram` on
+    the constant); then op results by birth (`tile.sram` on the op, or on
+    the function's result for one computed into a graph output; a reshape
+    that keeps rows is its input's tensor, dialects/Tile/Storage.h).
+
+    A tensor lives from the op that writes it to the last op that reads it
+    (constants from the start, outputs to the end); its traffic is
+    estimated from the ops as their expansion reads. Placements are
+    `array<i32: slice, address, ...>`, one pair per part. The expansion
+    keeps them, and lpu-allocate-sram places only what the expansion adds.
+    What does not fit is left to lpu-allocate-sram, which reports the
+    shortfall.
+  }];
+}
+
 #endif // LPU_DIALECT_TILE_PASSES

@@ -17,6 +17,7 @@
 #ifndef LPU_LAYOUT_H
 #define LPU_LAYOUT_H
 
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <vector>

@@ -1,0 +1,217 @@
+//===- AllocateSRAM.cpp - Slices and addresses for the graph's tensors ----===//
+
+#include "dialects/Tile/Transforms/Passes.h"
+
+#include "dialects/LPU/Machine/SlicePlacer.h"
+#include "dialects/Tile/MXMJobs.h"
+#include "dialects/Tile/Storage.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+namespace lpuc::tile {
+#define GEN_PASS_DEF_ALLOCATESRAM
+#include "dialects/Tile/Transforms/Passes.h.inc"
+} // namespace lpuc::tile
+
+using namespace mlir;
+using namespace lpuc::tile;
+using lpuc::lpu::Placement;
+using lpuc::lpu::PlacementRequest;
+
+namespace {
+class Allocation {
+public:
+  Allocation(func::FuncOp func, const ::lpu::TargetDesc &target)
+      : func(func), target(target), placer(target), builder(func) {}
+
+  /// In the order lpu-allocate-sram takes buffers: the identity, graph
+  /// inputs, then weights (as the expansion stores them, in its order),
+  /// then the other tensors by birth.
+  void run() {
+    StoragePlan plan = planStorage(func, target, /*estimateTraffic=*/true);
+    end = plan.end;
+    int64_t position = 0;
+    for (Operation &op : func.getBody().front())
+      positions[&op] = ++position;
+    placeIdentity();
+    size_t next = 0;
+    for (; next < plan.tensors.size() &&
+           isa<BlockArgument>(plan.tensors[next].owner);
+         ++next)
+      placeTensor(plan.tensors[next]);
+    for (Operation &op : func.getBody().front())
+      placeConstants(&op);
+    for (; next < plan.tensors.size(); ++next)
+      placeTensor(plan.tensors[next]);
+  }
+
+private:
+  PlacementRequest request(ArrayRef<int64_t> shape, int64_t accesses,
+                           const std::map<int32_t, int64_t> &planeAccesses) {
+    PlacementRequest request;
+    request.layout = ::lpu::layoutFor(shape.data(), shape.size(), target.lanes);
+    request.accesses = accesses;
+    int64_t nearMXM = 0;
+    for (auto [plane, count] : planeAccesses) {
+      request.peerColumns[target.unitColumn(::lpu::UnitKind::Mxm, plane)] +=
+          count;
+      nearMXM += count;
+    }
+    request.peerColumns[target.centreColumn()] += accesses - nearMXM;
+    return request;
+  }
+
+  /// Places `request`, or leaves it to lpu-allocate-sram (which reports
+  /// the shortfall with every buffer the expansion adds) if it cannot.
+  std::optional<Placement> place(const PlacementRequest &request) {
+    if (placer.smallestLargestPart(request) > target.memAddresses)
+      return std::nullopt;
+    return placer.place(request);
+  }
+
+  DenseI32ArrayAttr toAttr(ArrayRef<std::pair<int32_t, int32_t>> parts) {
+    SmallVector<int32_t> flat;
+    for (auto [slice, address] : parts)
+      flat.append({slice, address});
+    return builder.getDenseI32ArrayAttr(flat);
+  }
+
+  /// The identity whose rows the expansion streams, if any op needs it.
+  void placeIdentity() {
+    int64_t reads = 0, last = 0;
+    std::map<int32_t, int64_t> planeReads;
+    for (Operation &op : func.getBody().front())
+      if (int64_t opReads = getIdentityReads(&op, target, planeReads)) {
+        reads = saturatingAdd(reads, opReads);
+        last = positions.lookup(&op);
+      }
+    if (reads == 0)
+      return;
+    PlacementRequest r =
+        request({target.lanes, target.lanes}, reads, planeReads);
+    r.last = last;
+    if (std::optional<Placement> where = place(r))
+      func->setAttr(kIdentitySRAMAttrName, toAttr(*where));
+  }
+
+  void placeTensor(const StoredTensor &tensor) {
+    auto type = cast<RankedTensorType>(tensor.owner.getType());
+    PlacementRequest r =
+        request(type.getShape(), tensor.accesses, tensor.planeAccesses);
+    r.blockRows = tensor.blockRows;
+    r.minParts = tensor.minParts;
+    r.first = tensor.first;
+    r.last = tensor.last;
+    r.spread = tensor.output < 0 && !isa<BlockArgument>(tensor.owner);
+    std::optional<Placement> where = place(r);
+    if (!where)
+      return;
+    DenseI32ArrayAttr sram = toAttr(*where);
+    if (tensor.output >= 0)
+      func.setResultAttr(tensor.output, kSRAMAttrName, sram);
+    else if (auto arg = dyn_cast<BlockArgument>(tensor.owner))
+      func.setArgAttr(arg.getArgNumber(), kSRAMAttrName, sram);
+    else
+      tensor.owner.getDefiningOp()->setAttr(kSRAMAttrName, sram);
+  }
+
+  /// The constants `op` reads, the first time each is stored: weight tiles
+  /// (each read by the plane that installs it) or the whole tensor, live
+  /// from the start to their last reader.
+  void placeConstants(Operation *op) {
+    for (OpOperand &use : op->getOpOperands()) {
+      auto constant = use.get().getDefiningOp<arith::ConstantOp>();
+      if (!constant || !isa<RankedTensorType>(constant.getType()))
+        continue;
+      if (!isStoredWhole(op, use.getOperandNumber())) {
+        placeWeightTiles(op, constant);
+        continue;
+      }
+      if (!placedWhole.insert(constant).second)
+        continue;
+      int64_t reads = 0;
+      std::map<int32_t, int64_t> planeReads;
+      for (OpOperand &reader : constant->getUses())
+        if (isStoredWhole(reader.getOwner(), reader.getOperandNumber()) &&
+            !isa<func::ReturnOp>(reader.getOwner()))
+          reads = saturatingAdd(reads, estimateReads(reader.getOwner(),
+                                                     reader.getOperandNumber(),
+                                                     target, planeReads));
+      PlacementRequest r =
+          request(cast<RankedTensorType>(constant.getType()).getShape(), reads,
+                  planeReads);
+      r.last = lastReader(constant);
+      if (std::optional<Placement> where = place(r))
+        constant->setAttr(kSRAMAttrName, toAttr(*where));
+    }
+  }
+
+  /// The position of the last op that reads `constant`, also through
+  /// reshapes that keep rows (a constant is dead after it, as for
+  /// lpu-allocate-sram); a graph output's to the end.
+  int64_t lastReader(arith::ConstantOp constant) {
+    int64_t last = 0;
+    SmallVector<Value> values = {constant.getResult()};
+    while (!values.empty()) {
+      Value value = values.pop_back_val();
+      for (Operation *user : value.getUsers()) {
+        last = std::max(
+            last, isa<func::ReturnOp>(user) ? end : positions.lookup(user));
+        // A reshape that keeps rows reads through to the constant's SRAM.
+        if (auto reshape = dyn_cast<ReshapeOp>(user);
+            reshape && reshape.keepsRows())
+          values.push_back(reshape.getResult());
+      }
+    }
+    return last;
+  }
+
+  void placeWeightTiles(Operation *op, arith::ConstantOp weights) {
+    // The expansion stores a matrix's tiles once for all products that
+    // read it the same way; each convolution stores its own.
+    if (auto matmul = dyn_cast<MatMulOp>(op);
+        matmul &&
+        !placedTiles
+             .insert({weights.getResult(), unsigned(matmul.getTransposeB())})
+             .second)
+      return;
+    SmallVector<std::pair<int32_t, int32_t>> parts;
+    for (const WeightTile &tile : getWeightTiles(op, target)) {
+      std::map<int32_t, int64_t> planeReads;
+      if (tile.plane >= 0)
+        planeReads[tile.plane] = tile.rows * tile.installs;
+      PlacementRequest r = request({tile.rows, target.lanes},
+                                   tile.rows * tile.installs, planeReads);
+      r.last = lastReader(weights);
+      std::optional<Placement> where = place(r);
+      // The op's placement lists every tile or none: if one does not fit,
+      // lpu-allocate-sram places them all (those booked here stay booked).
+      if (!where)
+        return;
+      parts.push_back(where->front());
+    }
+    if (!parts.empty())
+      op->setAttr(kWeightSRAMAttrName, toAttr(parts));
+  }
+
+  func::FuncOp func;
+  const ::lpu::TargetDesc &target;
+  lpuc::lpu::SlicePlacer placer;
+  Builder builder;
+  int64_t end = 0;
+  DenseMap<Operation *, int64_t> positions; // of the body's ops, from 1
+  DenseSet<Operation *> placedWhole;
+  DenseSet<std::pair<Value, unsigned>> placedTiles;
+};
+
+struct AllocateSRAMPass
+    : public lpuc::tile::impl::AllocateSRAMBase<AllocateSRAMPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    const ::lpu::TargetDesc *target = getTarget(func);
+    if (!target)
+      return signalPassFailure();
+    Allocation(func, *target).run();
+  }
+};
+} // namespace

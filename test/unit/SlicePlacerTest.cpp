@@ -1,0 +1,93 @@
+//===- SlicePlacerTest.cpp - The SRAM placement rule ----------------------===//
+
+#include "dialects/LPU/Machine/SlicePlacer.h"
+
+#include <gtest/gtest.h>
+
+using namespace lpuc::lpu;
+
+namespace {
+
+// lpu-tiny: 8 MEM slices of 4096 vectors of 16 lanes; mem[3] and mem[4] are
+// the slices next to the VXM.
+const ::lpu::TargetDesc &tiny() {
+  return *::lpu::findBuiltinTarget("lpu-tiny");
+}
+
+/// A tensor of `rows` x 16 f32 read and written next to the VXM.
+PlacementRequest tensor(int64_t rows, int64_t first, int64_t last,
+                        int64_t accesses) {
+  PlacementRequest request;
+  request.layout = ::lpu::layoutFor(std::vector<int64_t>{rows, 16}, 16);
+  request.first = first;
+  request.last = last;
+  request.accesses = accesses;
+  request.peerColumns[tiny().centreColumn()] = accesses;
+  return request;
+}
+
+TEST(SlicePlacer, BusyTensorsLiveTogetherGoToDifferentSlices) {
+  SlicePlacer placer(tiny());
+  std::optional<Placement> a = placer.place(tensor(4, 0, 10, 100));
+  std::optional<Placement> b = placer.place(tensor(4, 5, 20, 100));
+  ASSERT_TRUE(a && b);
+  EXPECT_NE(a->front().first, b->front().first);
+}
+
+TEST(SlicePlacer, TensorsNeverLiveTogetherShareAddresses) {
+  SlicePlacer placer(tiny());
+  std::optional<Placement> a = placer.place(tensor(4, 0, 10, 0));
+  PlacementRequest later = tensor(8, 11, 20, 0);
+  later.minParts = 8; // one row on every slice, a's included
+  std::optional<Placement> b = placer.place(later);
+  ASSERT_TRUE(a && b);
+  for (auto [slice, address] : *b)
+    EXPECT_EQ(address, 0) << "slice " << slice;
+}
+
+TEST(SlicePlacer, QuietTensorsStayNearTheirUnits) {
+  // Traffic less than one step apart counts as equal: the third quiet
+  // tensor still goes next to the VXM, the third busy one does not.
+  for (int64_t accesses : {8, 100}) {
+    SlicePlacer placer(tiny());
+    std::optional<Placement> placed;
+    for (int i = 0; i < 3; ++i)
+      placed = placer.place(tensor(4, 0, 10, accesses));
+    ASSERT_TRUE(placed);
+    const int32_t slice = placed->front().first;
+    EXPECT_EQ(slice == 3 || slice == 4, accesses == 8) << accesses;
+  }
+}
+
+TEST(SlicePlacer, ReservedAddressesAreAvoidedWhileLive) {
+  SlicePlacer placer(tiny());
+  PlacementRequest kept = tensor(4, 0, 10, 0);
+  const std::pair<int32_t, int32_t> where[] = {{3, 0}};
+  placer.reserve(kept, where, Booking::Addresses);
+  PlacementRequest everywhere = tensor(8, 5, 20, 0);
+  everywhere.minParts = 8; // one row on every slice
+  std::optional<Placement> placed = placer.place(everywhere);
+  ASSERT_TRUE(placed);
+  ASSERT_EQ(placed->size(), 8u);
+  for (auto [slice, address] : *placed)
+    EXPECT_EQ(address, slice == 3 ? 4 : 0) << "slice " << slice;
+}
+
+TEST(SlicePlacer, BusyScratchIsSpreadOverAQuarterOfTheSlices) {
+  SlicePlacer placer(tiny());
+  PlacementRequest scratch = tensor(40, 0, 10, 280);
+  scratch.spread = true;
+  std::optional<Placement> placed = placer.place(scratch);
+  ASSERT_TRUE(placed);
+  EXPECT_EQ(placed->size(), 2u); // 280 / 64 accesses, at most 8 / 4 slices
+}
+
+TEST(SlicePlacer, NothingFitsWhenSRAMIsFull) {
+  SlicePlacer placer(tiny());
+  for (int slice = 0; slice < 8; ++slice)
+    ASSERT_TRUE(placer.place(tensor(4096, 0, 10, 0)));
+  EXPECT_FALSE(placer.place(tensor(1, 5, 6, 0)));
+  EXPECT_TRUE(placer.place(tensor(1, 11, 12, 0))); // all dead by then
+}
+
+} // namespace
