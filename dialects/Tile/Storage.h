@@ -41,8 +41,10 @@ struct StoredTensor {
 
 /// The SRAM tensors of a tile-level function in the order of their birth.
 /// Positions count the body's ops from 1; graph inputs are born at 0, graph
-/// outputs live to `end`. Constants are left out (the expansion decides
-/// how it stores them). Sizes saturate, so absurd shapes cannot wrap.
+/// outputs live to `end`. Constants are left out: whether the expansion
+/// stores one whole or as weight tiles is isStoredWhole's and
+/// getWeightTiles' (MXMJobs.h) to say. Sizes saturate, so absurd shapes
+/// cannot wrap.
 /// Traffic (`accesses`, `planeAccesses`) is estimated only if asked: it
 /// costs time in proportion to the MXM installs.
 struct StoragePlan {
