@@ -28,8 +28,6 @@ using namespace lpuc::tile;
 
 namespace {
 
-int64_t add(int64_t a, int64_t b) { return saturatingAdd(a, b); }
-int64_t multiply(int64_t a, int64_t b) { return saturatingMultiply(a, b); }
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 ArrayRef<int64_t> shapeOf(Value value) {
@@ -41,7 +39,7 @@ int64_t rowsOf(Value value) {
   ArrayRef<int64_t> shape = shapeOf(value);
   int64_t rows = 1;
   for (int64_t d : shape.drop_back())
-    rows = multiply(rows, d);
+    rows = saturatingMultiply(rows, d);
   return rows;
 }
 
@@ -85,7 +83,7 @@ int64_t lpuc::tile::estimateReads(Operation *user, unsigned index,
         if (job >= first && job < last) {
           const int64_t count =
               installed ? install.rows : install.work - install.rows;
-          reads = add(reads, count);
+          reads = saturatingAdd(reads, count);
           if (planes && job < size_t(planes.size()))
             planeReads[planes[job]] += count;
         }
@@ -111,9 +109,10 @@ int64_t lpuc::tile::estimateReads(Operation *user, unsigned index,
       return fromJobs(/*installed=*/false, 0, SIZE_MAX);
   }
   if (auto pool = dyn_cast<PoolOp>(user))
-    return multiply(resultVectors, pool.getKernel()[0] * pool.getKernel()[1]);
+    return saturatingMultiply(resultVectors,
+                              pool.getKernel()[0] * pool.getKernel()[1]);
   if (auto im2col = dyn_cast<Im2ColOp>(user))
-    return multiply(vectors, im2col.getKernel()[1]);
+    return saturatingMultiply(vectors, im2col.getKernel()[1]);
   // Element-wise work (epilogues too) reads an operand per output vector;
   // gathers read at least one vector per output vector.
   if (isa<MapOp, MatMulOp, ConvOp, GatherOp, ReshapeOp, ConcatOp>(user))
@@ -125,20 +124,31 @@ int64_t lpuc::tile::getStoredVectors(Value value, int64_t lanes) {
   ArrayRef<int64_t> shape = shapeOf(value);
   if (shape.empty())
     return 1;
-  return multiply(rowsOf(value),
-                  ceilDiv(std::max<int64_t>(shape.back(), 1), lanes));
+  return saturatingMultiply(rowsOf(value),
+                            ceilDiv(std::max<int64_t>(shape.back(), 1), lanes));
 }
 
-Value lpuc::tile::getOutputSource(Value value) {
-  while (auto reshape = value.getDefiningOp<ReshapeOp>()) {
-    Value input = reshape.getInput();
-    Operation *def = input.getDefiningOp();
-    if (!reshape.keepsRows() || !input.hasOneUse() || !def ||
-        isa<arith::ConstantOp>(def))
-      break;
-    value = input;
+DenseMap<Value, int> lpuc::tile::getComputedOutputs(func::FuncOp func) {
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  DenseMap<Value, int> outputOf;
+  for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
+    Operation *def = value.getDefiningOp();
+    if (!def || isa<arith::ConstantOp>(def) || outputOf.count(value))
+      continue;
+    outputOf[value] = i;
+    // Back through reshapes that keep rows, read only on the way.
+    Value source = value;
+    while (auto reshape = source.getDefiningOp<ReshapeOp>()) {
+      Value input = reshape.getInput();
+      Operation *inputDef = input.getDefiningOp();
+      if (!reshape.keepsRows() || !input.hasOneUse() || !inputDef ||
+          isa<arith::ConstantOp>(inputDef))
+        break;
+      source = input;
+    }
+    outputOf[source] = i;
   }
-  return value;
+  return outputOf;
 }
 
 StoragePlan lpuc::tile::planStorage(func::FuncOp func,
@@ -161,17 +171,7 @@ StoragePlan lpuc::tile::planStorage(func::FuncOp func,
   for (BlockArgument arg : body.getArguments())
     addTensor(arg, 0, -1);
 
-  // Results computed into graph outputs; inputs, constants and repeated
-  // outputs are copied into theirs at the end instead.
-  auto ret = cast<func::ReturnOp>(body.getTerminator());
-  DenseMap<Value, int> outputOf;
-  for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
-    Operation *def = value.getDefiningOp();
-    if (!def || isa<arith::ConstantOp>(def) || outputOf.count(value))
-      continue;
-    outputOf[value] = i;
-    outputOf[getOutputSource(value)] = i;
-  }
+  DenseMap<Value, int> outputOf = getComputedOutputs(func);
 
   int64_t position = 0;
   for (Operation &op : body) {
@@ -205,9 +205,9 @@ StoragePlan lpuc::tile::planStorage(func::FuncOp func,
       StoredTensor &tensor = plan.tensors[it->second];
       tensor.last = isReturn ? plan.end : position;
       if (estimateTraffic && !isReturn && !aliases)
-        tensor.accesses =
-            add(tensor.accesses, estimateReads(&op, use.getOperandNumber(),
-                                               target, tensor.planeAccesses));
+        tensor.accesses = saturatingAdd(
+            tensor.accesses, estimateReads(&op, use.getOperandNumber(), target,
+                                           tensor.planeAccesses));
     }
     if (!hasResult)
       continue;

@@ -20,9 +20,12 @@
 
 namespace lpuc::tile {
 
-/// The value whose store graph output `value` is computed into: through
-/// reshapes that keep rows, as far as the tensors are read only on the way.
-mlir::Value getOutputSource(mlir::Value value);
+/// The graph outputs results are computed straight into: the index of the
+/// output each such value is, or is stored as (the value a returned one is
+/// a reshape keeping rows of, as far as the tensors are read only on the
+/// way). A returned graph input, constant or value already an output's has
+/// no entry of its own for that output: it is copied at the end.
+llvm::DenseMap<mlir::Value, int> getComputedOutputs(mlir::func::FuncOp func);
 
 /// One SRAM tensor of the graph.
 struct StoredTensor {

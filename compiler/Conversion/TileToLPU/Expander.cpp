@@ -142,34 +142,42 @@ RowStore Expander::resultStore(Value result) {
   return stores[result] = store;
 }
 
+namespace {
+/// The (slice, address) pairs of a placement attribute; none if absent.
+ArrayRef<int32_t> partsOf(Attribute sram) {
+  if (auto parts = dyn_cast_or_null<DenseI32ArrayAttr>(sram))
+    return parts.asArrayRef();
+  return {};
+}
+} // namespace
+
 void Expander::placeWeightTile(int32_t buffer, Operation *op, int64_t index) {
-  auto tiles = op->getAttrOfType<DenseI32ArrayAttr>(tile::kWeightSRAMAttrName);
-  if (tiles && 2 * index + 1 < tiles.size())
-    place(buffer, DenseI32ArrayAttr::get(
-                      context, tiles.asArrayRef().slice(2 * index, 2)));
+  ArrayRef<int32_t> tiles = partsOf(op->getAttr(tile::kWeightSRAMAttrName));
+  if (2 * index + 1 < int64_t(tiles.size()))
+    place(buffer, tiles.slice(2 * index, 2));
 }
 
 void Expander::place(int32_t index, Attribute sram) {
-  auto parts = dyn_cast_or_null<DenseI32ArrayAttr>(sram);
-  if (!parts)
+  place(index, partsOf(sram));
+}
+
+void Expander::place(int32_t index, ArrayRef<int32_t> parts) {
+  if (parts.empty())
     return;
   lpuc::lpu::MachineBuffer &b = program.buffers[index];
   b.parts.clear();
-  for (int64_t i = 0; i + 1 < parts.size(); i += 2)
+  for (size_t i = 0; i + 1 < parts.size(); i += 2)
     b.parts.push_back({parts[i], parts[i + 1]});
 }
 
 LogicalResult Expander::verifyPlacements() {
-  auto check = [&](Location loc, Attribute sram, Type type,
-                   int64_t blockRows) -> LogicalResult {
-    if (!sram)
-      return success();
-    auto parts = dyn_cast<DenseI32ArrayAttr>(sram);
+  auto checkParts = [&](Location loc, ArrayRef<int32_t> parts, Type type,
+                        int64_t blockRows) -> LogicalResult {
     auto tensor = cast<RankedTensorType>(type);
     ::lpu::TensorLayout layout = ::lpu::layoutFor(
         tensor.getShape().data(), tensor.getShape().size(), target.lanes);
     const int64_t blocks = llvm::divideCeil(layout.rows, blockRows);
-    if (!parts || parts.empty() || parts.size() % 2 ||
+    if (parts.empty() || parts.size() % 2 ||
         int64_t(parts.size() / 2) > std::min<int64_t>(blocks, target.memSlices))
       return emitError(loc, "'")
              << tile::kSRAMAttrName
@@ -193,6 +201,12 @@ LogicalResult Expander::verifyPlacements() {
       slices.push_back(slice);
     }
     return success();
+  };
+  auto check = [&](Location loc, Attribute sram, Type type,
+                   int64_t blockRows) -> LogicalResult {
+    if (!sram)
+      return success();
+    return checkParts(loc, partsOf(sram), type, blockRows);
   };
   if (failed(check(func.getLoc(), func->getAttr(tile::kIdentitySRAMAttrName),
                    RankedTensorType::get({target.lanes, target.lanes},
@@ -220,10 +234,8 @@ LogicalResult Expander::verifyPlacements() {
       for (auto [i, weight] : llvm::enumerate(weights)) {
         auto type = RankedTensorType::get({weight.rows, target.lanes},
                                           Float32Type::get(context));
-        if (failed(check(op->getLoc(),
-                         DenseI32ArrayAttr::get(
-                             context, tiles.asArrayRef().slice(2 * i, 2)),
-                         type, 1)))
+        if (failed(checkParts(op->getLoc(), tiles.asArrayRef().slice(2 * i, 2),
+                              type, 1)))
           return WalkResult::interrupt();
       }
     }
@@ -749,20 +761,20 @@ LogicalResult Expander::run() {
   // keep rows); graph inputs, constants and repeated outputs are copied at
   // the end.
   auto ret = cast<func::ReturnOp>(body.getTerminator());
+  DenseMap<Value, int> computed = tile::getComputedOutputs(func);
+  SmallVector<int32_t> outputs;
   SmallVector<std::pair<Value, int32_t>> copies;
   for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
-    int32_t buffer =
-        createBuffer(lpuc::lpu::BufferKind::Output, ioName(i, false),
-                     cast<RankedTensorType>(value.getType()));
-    Operation *def = value.getDefiningOp();
-    if (!def || isa<arith::ConstantOp>(def) || outputBuffers.count(value)) {
-      copies.push_back({value, buffer});
-      continue;
-    }
-    place(buffer, func.getResultAttr(i, tile::kSRAMAttrName));
-    outputBuffers[value] = buffer;
-    outputBuffers[tile::getOutputSource(value)] = buffer;
+    outputs.push_back(createBuffer(lpuc::lpu::BufferKind::Output,
+                                   ioName(i, false),
+                                   cast<RankedTensorType>(value.getType())));
+    if (computed.lookup_or(value, -1) != int(i))
+      copies.push_back({value, outputs.back()});
+    else
+      place(outputs.back(), func.getResultAttr(i, tile::kSRAMAttrName));
   }
+  for (auto [value, output] : computed)
+    outputBuffers[value] = outputs[output];
   for (Operation &op : body.without_terminator()) {
     currentLoc = op.getLoc();
     currentOrigin = program.addOrigin(currentLoc);

@@ -246,6 +246,7 @@ private:
   mlir::LogicalResult verifyPlacements();
   /// Gives `buffer` the placement `sram` (a `tile.sram`), if there is one.
   void place(int32_t buffer, mlir::Attribute sram);
+  void place(int32_t buffer, llvm::ArrayRef<int32_t> parts);
   int32_t constantBuffer(mlir::Value value, mlir::ElementsAttr data);
 
   mlir::func::FuncOp func;
