@@ -43,6 +43,34 @@ int64_t rowsOf(Value value) {
   return rows;
 }
 
+/// The graph outputs results are computed straight into: the index of the
+/// output each such value is, or is stored as (the value a returned one is
+/// a reshape keeping rows of, as far as the tensors are read only on the
+/// way). A returned graph input, constant or value already an output's has
+/// no entry of its own for that output: it is copied at the end.
+DenseMap<Value, int> getComputedOutputs(func::FuncOp func) {
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  DenseMap<Value, int> outputOf;
+  for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
+    Operation *def = value.getDefiningOp();
+    if (!def || isa<arith::ConstantOp>(def) || outputOf.count(value))
+      continue;
+    outputOf[value] = i;
+    // Back through reshapes that keep rows, read only on the way.
+    Value source = value;
+    while (auto reshape = source.getDefiningOp<ReshapeOp>()) {
+      Value input = reshape.getInput();
+      Operation *inputDef = input.getDefiningOp();
+      if (!reshape.keepsRows() || !input.hasOneUse() || !inputDef ||
+          isa<arith::ConstantOp>(inputDef))
+        break;
+      source = input;
+    }
+    outputOf[source] = i;
+  }
+  return outputOf;
+}
+
 } // namespace
 
 int64_t lpuc::tile::saturatingAdd(int64_t a, int64_t b) {
@@ -126,29 +154,6 @@ int64_t lpuc::tile::getStoredVectors(Value value, int64_t lanes) {
     return 1;
   return saturatingMultiply(rowsOf(value),
                             ceilDiv(std::max<int64_t>(shape.back(), 1), lanes));
-}
-
-DenseMap<Value, int> lpuc::tile::getComputedOutputs(func::FuncOp func) {
-  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
-  DenseMap<Value, int> outputOf;
-  for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
-    Operation *def = value.getDefiningOp();
-    if (!def || isa<arith::ConstantOp>(def) || outputOf.count(value))
-      continue;
-    outputOf[value] = i;
-    // Back through reshapes that keep rows, read only on the way.
-    Value source = value;
-    while (auto reshape = source.getDefiningOp<ReshapeOp>()) {
-      Value input = reshape.getInput();
-      Operation *inputDef = input.getDefiningOp();
-      if (!reshape.keepsRows() || !input.hasOneUse() || !inputDef ||
-          isa<arith::ConstantOp>(inputDef))
-        break;
-      source = input;
-    }
-    outputOf[source] = i;
-  }
-  return outputOf;
 }
 
 StoragePlan lpuc::tile::planStorage(func::FuncOp func,

@@ -4,7 +4,8 @@
 // SRAM tensor, except that a reshape keeping rows is its input's tensor and
 // a result computed for a graph output is computed into it (also through
 // reshapes that keep rows). tile-check-capacity, tile-allocate-sram and the
-// expansion all follow this one description.
+// expansion (which buffers it creates, which reshapes share one) all use
+// this one description.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,13 +20,6 @@
 #include <vector>
 
 namespace lpuc::tile {
-
-/// The graph outputs results are computed straight into: the index of the
-/// output each such value is, or is stored as (the value a returned one is
-/// a reshape keeping rows of, as far as the tensors are read only on the
-/// way). A returned graph input, constant or value already an output's has
-/// no entry of its own for that output: it is copied at the end.
-llvm::DenseMap<mlir::Value, int> getComputedOutputs(mlir::func::FuncOp func);
 
 /// One SRAM tensor of the graph.
 struct StoredTensor {

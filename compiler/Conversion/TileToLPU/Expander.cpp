@@ -255,12 +255,18 @@ LogicalResult Expander::verifyPlacements() {
 }
 
 bool Expander::alias(Value result, Value source) {
-  auto it = outputBuffers.find(result);
-  if (it != outputBuffers.end() &&
-      (!stores.count(source) || stores[source].buffer != it->second))
+  // The storage plan says which values share a tensor; a constant's
+  // reshape has none of its own and stays the constant.
+  auto tensor = storage.tensorOf.find(result);
+  auto sourceTensor = storage.tensorOf.find(source);
+  const bool shared = tensor == storage.tensorOf.end()
+                          ? sourceTensor == storage.tensorOf.end()
+                          : sourceTensor != storage.tensorOf.end() &&
+                                tensor->second == sourceTensor->second;
+  if (!shared)
     return false;
-  RowStore shared = stores.lookup(source); // before `result` may rehash
-  stores[result] = shared;
+  RowStore store = stores.lookup(source); // before `result` may rehash
+  stores[result] = store;
   return true;
 }
 
@@ -761,20 +767,25 @@ LogicalResult Expander::run() {
   // keep rows); graph inputs, constants and repeated outputs are copied at
   // the end.
   auto ret = cast<func::ReturnOp>(body.getTerminator());
-  DenseMap<Value, int> computed = tile::getComputedOutputs(func);
+  storage = tile::planStorage(func, target, /*estimateTraffic=*/false);
   SmallVector<int32_t> outputs;
-  SmallVector<std::pair<Value, int32_t>> copies;
-  for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
+  for (auto [i, value] : llvm::enumerate(ret.getOperands()))
     outputs.push_back(createBuffer(lpuc::lpu::BufferKind::Output,
                                    ioName(i, false),
                                    cast<RankedTensorType>(value.getType())));
-    if (computed.lookup_or(value, -1) != int(i))
-      copies.push_back({value, outputs.back()});
-    else
-      place(outputs.back(), func.getResultAttr(i, tile::kSRAMAttrName));
+  SmallVector<bool> computed(outputs.size(), false);
+  for (const tile::StoredTensor &tensor : storage.tensors) {
+    if (tensor.output < 0)
+      continue;
+    computed[tensor.output] = true;
+    outputBuffers[tensor.owner] = outputs[tensor.output];
+    place(outputs[tensor.output],
+          func.getResultAttr(tensor.output, tile::kSRAMAttrName));
   }
-  for (auto [value, output] : computed)
-    outputBuffers[value] = outputs[output];
+  SmallVector<std::pair<Value, int32_t>> copies;
+  for (auto [i, value] : llvm::enumerate(ret.getOperands()))
+    if (!computed[i])
+      copies.push_back({value, outputs[i]});
   for (Operation &op : body.without_terminator()) {
     currentLoc = op.getLoc();
     currentOrigin = program.addOrigin(currentLoc);

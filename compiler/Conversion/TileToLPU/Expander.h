@@ -17,6 +17,7 @@
 #define LPU_COMPILER_CONVERSION_TILETOLPU_EXPANDER_H
 
 #include "dialects/LPU/Machine/MachineProgram.h"
+#include "dialects/Tile/Storage.h"
 #include "dialects/Tile/TileOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -254,6 +255,9 @@ private:
   mlir::Location currentLoc;
   int32_t currentOrigin = 0;
   llvm::DenseMap<mlir::Value, RowStore> stores;
+  /// Which values share a tensor, and which are graph outputs.
+  tile::StoragePlan storage;
+  /// The graph output buffer each result computed into one is.
   llvm::DenseMap<mlir::Value, int32_t> outputBuffers;
   int32_t identityBuffer = -1;
 };
