@@ -115,7 +115,9 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(const MachineProgram &program) {
       break;
     }
     case BufferKind::Constant: {
-      std::optional<std::vector<uint32_t>> values = readLaneWords(buffer.init);
+      std::optional<std::vector<char>> values = readElementBytes(buffer.init);
+      const ::lpu::DType dtype = getDType(buffer.type.getElementType());
+      const size_t width = ::lpu::dtypeHostBytes(dtype);
       if (!values)
         return emitError(program.origins[buffer.origin], "constant data of '")
                << buffer.name << "' is unavailable (elided?)";
@@ -125,8 +127,8 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(const MachineProgram &program) {
       for (int64_t i = 0; i < parts; ++i) {
         segments[i].slice = buffer.parts[i].first;
         segments[i].address = buffer.parts[i].second;
-        segments[i].data.assign(buffer.partVectors(parts, i) * target.lanes,
-                                0u);
+        segments[i].data.assign(
+            buffer.partAddresses(parts, i) * target.planeBytes(), 0);
       }
       const ::lpu::PartDeal deal = buffer.deal(parts);
       for (int64_t r = 0; r < layout.rows; ++r)
@@ -134,10 +136,16 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(const MachineProgram &program) {
           auto [part, local] =
               deal.locate(layout, r * layout.vectorsPerRow + j);
           int64_t first = j * target.lanes;
-          int64_t count = std::min<int64_t>(target.lanes,
-                                            layout.rowLength - first);
-          std::copy_n(values->begin() + r * layout.rowLength + first, count,
-                      segments[part].data.begin() + local * target.lanes);
+          int64_t count =
+              std::min<int64_t>(target.lanes, layout.rowLength - first);
+          uint8_t *planes =
+              segments[part].data.data() + local * target.planeBytes();
+          for (int64_t l = 0; l < count; ++l)
+            ::lpu::storeLaneElement(
+                target, dtype,
+                reinterpret_cast<const uint8_t *>(values->data()) +
+                    (r * layout.rowLength + first + l) * width,
+                uint32_t(l), planes);
         }
       for (::lpu::SramSegment &segment : segments)
         if (!segment.data.empty())

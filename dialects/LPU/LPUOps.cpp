@@ -96,6 +96,12 @@ Type lpuc::lpu::getElementType(MLIRContext *context, ::lpu::DType dtype) {
   return {};
 }
 
+::lpu::TensorLayout lpuc::lpu::getLayout(const ::lpu::TargetDesc &target,
+                                         ShapedType type) {
+  return ::lpu::layoutFor(target, type.getShape().data(), type.getRank(),
+                          getDType(type.getElementType()));
+}
+
 int64_t lpuc::lpu::getBufferOffset(Operation *op) {
   return TypeSwitch<Operation *, int64_t>(op).Case<ReadOp, WriteOp>(
       [](auto mem) { return static_cast<int64_t>(mem.getOffset()); });
@@ -116,8 +122,8 @@ int64_t lpuc::lpu::getMemSlice(Operation *op) {
   return getSramLocation(op).first;
 }
 
-std::optional<std::vector<uint32_t>>
-lpuc::lpu::readLaneWords(ElementsAttr attr) {
+std::optional<std::vector<char>>
+lpuc::lpu::readElementBytes(ElementsAttr attr) {
   auto type = cast<ShapedType>(attr.getType());
   ::lpu::DType dtype = getDType(type.getElementType());
   if (dtype == ::lpu::DType::None)
@@ -141,9 +147,20 @@ lpuc::lpu::readLaneWords(ElementsAttr attr) {
   } else {
     return std::nullopt;
   }
-  std::vector<uint32_t> words(type.getNumElements());
+  return bytes;
+}
+
+std::optional<std::vector<uint32_t>>
+lpuc::lpu::readLaneWords(ElementsAttr attr) {
+  std::optional<std::vector<char>> bytes = readElementBytes(attr);
+  if (!bytes)
+    return std::nullopt;
+  const ::lpu::DType dtype =
+      getDType(cast<ShapedType>(attr.getType()).getElementType());
+  const size_t width = ::lpu::dtypeHostBytes(dtype);
+  std::vector<uint32_t> words(bytes->size() / width);
   for (size_t i = 0; i < words.size(); ++i)
-    words[i] = ::lpu::laneWordFromHost(dtype, bytes.data() + i * width);
+    words[i] = ::lpu::laneWordFromHost(dtype, bytes->data() + i * width);
   return words;
 }
 
@@ -242,8 +259,7 @@ LogicalResult ProgramOp::verifyRegions() {
 //===----------------------------------------------------------------------===//
 
 ::lpu::TensorLayout BufferOp::getLayout(const ::lpu::TargetDesc &target) {
-  auto shape = getTensorType().getShape();
-  return ::lpu::layoutFor(shape.data(), shape.size(), target.lanes);
+  return lpuc::lpu::getLayout(target, cast<ShapedType>(getTensorType()));
 }
 
 int64_t BufferOp::getNumParts() {
@@ -258,15 +274,14 @@ std::pair<int64_t, int64_t> BufferOp::getPart(int64_t i) {
   return {spread[2 * (i - 1)], spread[2 * (i - 1) + 1]};
 }
 
-int64_t BufferOp::getPartVectors(const ::lpu::TargetDesc &target, int64_t parts,
-                                 int64_t i) {
-  return getDeal(parts).partVectors(getLayout(target), i);
+int64_t BufferOp::getPartAddresses(const ::lpu::TargetDesc &target,
+                                   int64_t parts, int64_t i) {
+  return getDeal(parts).partAddresses(getLayout(target), i);
 }
 
 std::pair<int64_t, int64_t> BufferOp::locate(const ::lpu::TargetDesc &target,
                                              int64_t offset) {
-  auto [part, local] =
-      getDeal(getNumParts()).locate(getLayout(target), offset);
+  auto [part, local] = getDeal(getNumParts()).locate(getLayout(target), offset);
   auto [slice, address] = getPart(part);
   return {slice, address + local};
 }
@@ -301,11 +316,11 @@ LogicalResult BufferOp::verify() {
     std::vector<int64_t> slices;
     for (int64_t i = 0; i < parts; ++i) {
       auto [slice, address] = getPart(i);
-      int64_t vectors = getPartVectors(*target, parts, i);
+      int64_t addresses = getPartAddresses(*target, parts, i);
       if (slice < 0 || slice >= target->memSlices || address < 0 ||
-          address + vectors > target->memAddresses)
+          address + addresses > target->memAddresses)
         return emitOpError("SRAM range mem[")
-               << slice << "]:" << address << "+" << vectors
+               << slice << "]:" << address << "+" << addresses
                << " is outside the target";
       if (llvm::is_contained(slices, slice))
         return emitOpError("puts two parts on mem[") << slice << "]";

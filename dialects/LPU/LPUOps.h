@@ -47,9 +47,16 @@ std::optional<::lpu::UnitKind> parseUnitKind(llvm::StringRef name);
 ::lpu::DType getDType(mlir::Type elementType);
 mlir::Type getElementType(mlir::MLIRContext *context, ::lpu::DType dtype);
 
-/// A dense or dense_resource constant as lane words, row-major; nothing if
+/// The SRAM layout of a tensor of `type` on `target`: its vectors take one
+/// address per plane of the element type.
+::lpu::TensorLayout getLayout(const ::lpu::TargetDesc &target,
+                              mlir::ShapedType type);
+
+/// A dense or dense_resource constant's elements, row-major: as lane words,
+/// or as their little-endian host bytes (dtypeHostBytes each); nothing if
 /// the element type has no lane form or a resource blob is missing (elided).
 std::optional<std::vector<uint32_t>> readLaneWords(mlir::ElementsAttr attr);
+std::optional<std::vector<char>> readElementBytes(mlir::ElementsAttr attr);
 
 /// f32 data of `shape` as a constant attribute: dense when small, else a
 /// `dense_resource` blob called `name` (printed IR elides it).

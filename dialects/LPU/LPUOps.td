@@ -34,7 +34,9 @@ def LPU_VectorType : TypeDef<LPU_Dialect, "Vector"> {
   let summary = "One lane vector in flight on a stream";
   let description = [{
     A vector of `lanes` elements of one of the ISA's element types: f32, f16,
-    bf16, i32 or i8 (one 32-bit lane word each, see docs/isa.md).
+    bf16, i32 or i8. It takes one stream per plane of its type (a stream
+    group: 4 for f32 and i32, 2 for f16 and bf16, 1 for i8 on lpu-v1; see
+    docs/isa.md).
   }];
   let parameters = (ins "::mlir::Type":$elementType);
   let assemblyFormat = "`<` $elementType `>`";
@@ -43,7 +45,7 @@ def LPU_VectorType : TypeDef<LPU_Dialect, "Vector"> {
 
 def LPU_BufferType : TypeDef<LPU_Dialect, "Buffer"> {
   let mnemonic = "buffer";
-  let summary = "A tensor's range of SRAM vectors";
+  let summary = "A tensor's range of SRAM addresses";
   let builderCall = "$_builder.getType<::lpuc::lpu::BufferType>()";
 }
 
@@ -139,9 +141,9 @@ def LPU_BufferOp : LPU_Op<"buffer"> {
     ::lpu::PartDeal getDeal(int64_t parts) {
       return {parts, int64_t(getBlockRows().value_or(1))};
     }
-    /// Vectors part i holds (of `parts` parts).
-    int64_t getPartVectors(const ::lpu::TargetDesc &target, int64_t parts,
-                           int64_t i);
+    /// Addresses part i takes (of `parts` parts).
+    int64_t getPartAddresses(const ::lpu::TargetDesc &target, int64_t parts,
+                             int64_t i);
     /// The (slice, address) of vector `offset` of the tensor.
     std::pair<int64_t, int64_t> locate(const ::lpu::TargetDesc &target,
                                        int64_t offset);

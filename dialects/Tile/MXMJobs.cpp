@@ -2,7 +2,7 @@
 
 #include "dialects/Tile/MXMJobs.h"
 
-#include "lpu/Layout.h"
+#include "dialects/LPU/LPUOps.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -37,8 +37,7 @@ void appendProductTurns(
 }
 
 ::lpu::TensorLayout layoutOf(Value value, const ::lpu::TargetDesc &target) {
-  ArrayRef<int64_t> shape = cast<RankedTensorType>(value.getType()).getShape();
-  return ::lpu::layoutFor(shape.data(), shape.size(), target.lanes);
+  return lpuc::lpu::getLayout(target, cast<ShapedType>(value.getType()));
 }
 
 } // namespace

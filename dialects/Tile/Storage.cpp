@@ -14,6 +14,7 @@
 
 #include "dialects/Tile/Storage.h"
 
+#include "dialects/LPU/LPUOps.h"
 #include "dialects/Tile/MXMJobs.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -156,6 +157,14 @@ int64_t lpuc::tile::getStoredVectors(Value value, int64_t lanes) {
                             ceilDiv(std::max<int64_t>(shape.back(), 1), lanes));
 }
 
+int64_t lpuc::tile::getStoredAddresses(Value value,
+                                       const ::lpu::TargetDesc &target) {
+  return saturatingMultiply(
+      getStoredVectors(value, target.lanes),
+      target.planesOf(lpuc::lpu::getDType(
+          cast<RankedTensorType>(value.getType()).getElementType())));
+}
+
 StoragePlan lpuc::tile::planStorage(func::FuncOp func,
                                     const ::lpu::TargetDesc &target,
                                     bool estimateTraffic) {
@@ -168,6 +177,7 @@ StoragePlan lpuc::tile::planStorage(func::FuncOp func,
     tensor.owner = owner;
     tensor.output = output;
     tensor.vectors = getStoredVectors(owner, lanes);
+    tensor.addresses = getStoredAddresses(owner, target);
     tensor.first = tensor.last = first;
     plan.tensorOf[owner] = plan.tensors.size();
     plan.tensors.push_back(std::move(tensor));

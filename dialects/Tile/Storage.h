@@ -28,6 +28,7 @@ struct StoredTensor {
   mlir::Value owner;
   int output = -1; // the graph output it is, if any
   int64_t vectors = 0;
+  int64_t addresses = 0; // vectors times the planes of its element type
   int64_t blockRows = 1, minParts = 1; // how windows want its rows dealt
   int64_t first = 0, last = 0; // positions of its writer and last reader
   /// Estimated reads and writes, and how many of them each MXM plane
@@ -67,8 +68,10 @@ int64_t estimateReads(mlir::Operation *user, unsigned index,
 int64_t saturatingAdd(int64_t a, int64_t b);
 int64_t saturatingMultiply(int64_t a, int64_t b);
 
-/// Vectors a tensor of `value`'s shape takes in its row layout, saturated.
+/// Vectors a tensor of `value`'s shape takes in its row layout, and the
+/// SRAM addresses they take on `target`, saturated.
 int64_t getStoredVectors(mlir::Value value, int64_t lanes);
+int64_t getStoredAddresses(mlir::Value value, const ::lpu::TargetDesc &target);
 
 } // namespace lpuc::tile
 

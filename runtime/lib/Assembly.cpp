@@ -98,6 +98,7 @@ std::string_view typeSetText(TypeSet set) {
   switch (set) {
   case TypeSet::None:
     return "none";
+  case TypeSet::Any:
   case TypeSet::Arith:
     return "f32 f16 bf16 i32 i8";
   case TypeSet::Float:
@@ -155,10 +156,27 @@ void printTargetTables(const std::vector<TargetDesc> &targets,
     }
     return text;
   });
+  row("bytes per stream and per SRAM address", [](const TargetDesc &t) {
+    return std::to_string(t.planeBytes()) + " (" + std::to_string(t.laneBytes) +
+           " per lane)";
+  });
+  row("streams = addresses per vector", [](const TargetDesc &t) {
+    std::string text;
+    for (DType d : {DType::I8, DType::F16, DType::BF16, DType::F32, DType::I32})
+      text += (text.empty() ? "" : ", ") + std::string(dtypeName(d)) + " " +
+              std::to_string(t.planesOf(d));
+    return text;
+  });
   row("MEM slices x addresses (banks)", [](const TargetDesc &t) {
     return std::to_string(t.memSlices) + " x " +
            std::to_string(t.memAddresses) + " (" + std::to_string(t.memBanks) +
            ")";
+  });
+  row("SRAM", [](const TargetDesc &t) {
+    std::ostringstream text;
+    text << std::fixed << std::setprecision(2)
+         << double(t.sramBytes()) / (1024.0 * 1024.0) << " MiB";
+    return text.str();
   });
   row("streams", [](const TargetDesc &t) {
     return std::to_string(t.streamsPerDirection) + " east + " +
@@ -194,7 +212,8 @@ void printBinding(std::ostream &os, const char *role, const TensorBinding &b) {
 
 void printAssembly(const Binary &binary, std::ostream &os) {
   const TargetDesc &t = binary.target;
-  os << "; target " << t.name << ": " << t.lanes << " lanes, " << t.memSlices
+  os << "; target " << t.name << ": " << t.lanes << " lanes of " << t.laneBytes
+     << " byte" << (t.laneBytes > 1 ? "s" : "") << ", " << t.memSlices
      << " MEM slices x " << t.memAddresses << " addresses, "
      << t.streamsPerDirection << "+" << t.streamsPerDirection << " streams, "
      << t.vxmUnits << " VXM, " << t.mxmPlanes << " MXM planes, " << t.sxmUnits
@@ -204,14 +223,14 @@ void printAssembly(const Binary &binary, std::ostream &os) {
     printBinding(os, "input ", b);
   for (const TensorBinding &b : binary.outputs)
     printBinding(os, "output", b);
-  size_t vectors = 0;
+  size_t addresses = 0;
   for (const SramSegment &s : binary.sram)
-    vectors += s.data.size() / t.lanes;
-  os << "; sram image: " << binary.sram.size() << " segments, " << vectors
-     << " vectors\n";
+    addresses += s.data.size() / t.planeBytes();
+  os << "; sram image: " << binary.sram.size() << " segments, " << addresses
+     << " addresses\n";
   for (const SramSegment &s : binary.sram)
     os << ";   mem[" << s.slice << "]:" << s.address << " +"
-       << s.data.size() / t.lanes << "\n";
+       << s.data.size() / t.planeBytes() << "\n";
   for (const UnitProgram &u : binary.units) {
     os << "\n"
        << unitKindName(u.kind) << "[" << u.index << "] (slice "

@@ -158,7 +158,7 @@ private:
 void writeTarget(ByteWriter &w, const TargetDesc &t) {
   w.str(t.name);
   for (uint32_t v :
-       {t.clockMHz, t.lanes, t.superlanes, t.streamsPerDirection,
+       {t.clockMHz, t.lanes, t.laneBytes, t.superlanes, t.streamsPerDirection,
         t.memAddresses, t.memBanks, t.vxmAlusPerLane, t.sxmQueuesPerSlice})
     w.u32(v);
   w.u32(static_cast<uint32_t>(t.floorplan.size()));
@@ -197,10 +197,11 @@ void writeSram(ByteWriter &w, const Binary &binary) {
   for (const SramSegment &s : binary.sram) {
     w.u32(s.slice);
     w.u32(s.address);
-    uint32_t lanes = binary.target.lanes;
-    w.u32(lanes ? static_cast<uint32_t>(s.data.size() / lanes) : 0);
-    for (uint32_t word : s.data)
-      w.u32(word);
+    uint32_t planeBytes = binary.target.planeBytes();
+    w.u32(planeBytes ? static_cast<uint32_t>(s.data.size() / planeBytes) : 0);
+    w.bytes.insert(w.bytes.end(), s.data.begin(), s.data.end());
+    for (size_t i = s.data.size(); i % 4; ++i)
+      w.u8(0);
   }
 }
 
@@ -222,9 +223,9 @@ void writeCode(ByteWriter &w, const std::vector<UnitProgram> &units) {
 
 bool readTarget(ByteReader &r, TargetDesc &t) {
   t.name = r.str(64);
-  for (uint32_t *field :
-       {&t.clockMHz, &t.lanes, &t.superlanes, &t.streamsPerDirection,
-        &t.memAddresses, &t.memBanks, &t.vxmAlusPerLane, &t.sxmQueuesPerSlice})
+  for (uint32_t *field : {&t.clockMHz, &t.lanes, &t.laneBytes, &t.superlanes,
+                          &t.streamsPerDirection, &t.memAddresses, &t.memBanks,
+                          &t.vxmAlusPerLane, &t.sxmQueuesPerSlice})
     *field = r.u32();
   uint32_t columns = r.u32();
   if (r.ok() && (columns == 0 || columns > 4096))
@@ -255,14 +256,14 @@ bool readTarget(ByteReader &r, TargetDesc &t) {
 }
 
 bool checkRange(ByteReader &r, const TargetDesc &t, uint32_t slice,
-                uint32_t address, int64_t vectors, const std::string &what) {
+                uint32_t address, int64_t addresses, const std::string &what) {
   if (slice >= t.memSlices)
     r.fail(what + ": MEM slice " + std::to_string(slice) +
            " does not exist (target has " + std::to_string(t.memSlices) + ")");
-  else if (vectors <= 0 || address >= t.memAddresses ||
-           static_cast<uint64_t>(vectors) > t.memAddresses - address)
+  else if (addresses <= 0 || address >= t.memAddresses ||
+           static_cast<uint64_t>(addresses) > t.memAddresses - address)
     r.fail(what + ": SRAM range [" + std::to_string(address) + ", +" +
-           std::to_string(vectors) + ") is outside the slice's " +
+           std::to_string(addresses) + ") is outside the slice's " +
            std::to_string(t.memAddresses) + " addresses");
   return r.ok();
 }
@@ -306,7 +307,7 @@ bool readBindings(ByteReader &r, const TargetDesc &t,
       r.fail("tensor '" + b.name + "' has more than 2^40 elements");
       break;
     }
-    TensorLayout expected = layoutFor(b.shape, t.lanes);
+    TensorLayout expected = layoutFor(t, b.shape, b.dtype);
     if (expected.rows != b.layout.rows ||
         expected.rowLength != b.layout.rowLength ||
         expected.vectorsPerRow != b.layout.vectorsPerRow) {
@@ -314,6 +315,7 @@ bool readBindings(ByteReader &r, const TargetDesc &t,
              "' has a layout that does not match its shape");
       break;
     }
+    b.layout = expected;
     if (b.blockRows < 1 || b.blockRows > b.layout.rows || parts == 0 ||
         parts > t.memSlices) {
       r.fail("tensor '" + b.name + "' is dealt in blocks of " +
@@ -330,9 +332,9 @@ bool readBindings(ByteReader &r, const TargetDesc &t,
       b.parts.push_back(part);
     }
     for (uint32_t i = 0; i < parts && r.ok(); ++i) {
-      int64_t vectors = b.deal().partVectors(b.layout, i);
-      if (vectors > 0)
-        checkRange(r, t, b.parts[i].slice, b.parts[i].address, vectors,
+      int64_t addresses = b.deal().partAddresses(b.layout, i);
+      if (addresses > 0)
+        checkRange(r, t, b.parts[i].slice, b.parts[i].address, addresses,
                    "tensor '" + b.name + "' part " + std::to_string(i));
     }
     list.push_back(std::move(b));
@@ -347,20 +349,18 @@ bool readSram(ByteReader &r, const TargetDesc &t,
     SramSegment s;
     s.slice = r.u32();
     s.address = r.u32();
-    uint32_t vectors = r.u32();
-    if (!r.ok() || !checkRange(r, t, s.slice, s.address, vectors,
+    uint32_t addresses = r.u32();
+    if (!r.ok() || !checkRange(r, t, s.slice, s.address, addresses,
                                "SRAM segment " + std::to_string(i)))
       break;
-    size_t words = static_cast<size_t>(vectors) * t.lanes;
-    const uint8_t *p = r.take(words * 4);
+    size_t bytes = static_cast<size_t>(addresses) * t.planeBytes();
+    const uint8_t *p = r.take(bytes);
     if (!p)
       break;
-    s.data.resize(words);
-    for (size_t k = 0; k < words; ++k)
-      s.data[k] = static_cast<uint32_t>(p[4 * k]) |
-                  static_cast<uint32_t>(p[4 * k + 1]) << 8 |
-                  static_cast<uint32_t>(p[4 * k + 2]) << 16 |
-                  static_cast<uint32_t>(p[4 * k + 3]) << 24;
+    s.data.assign(p, p + bytes);
+    for (size_t k = bytes; k % 4 && r.ok(); ++k)
+      if (r.u8() != 0)
+        r.fail("non-zero padding after SRAM segment " + std::to_string(i));
     segments.push_back(std::move(s));
   }
   return r.ok();
@@ -374,25 +374,19 @@ std::string checkInstruction(const Instruction &inst, UnitKind kind,
   if (info.unit != UnitKind::Any && info.unit != kind)
     return "'" + name + "' cannot run on a " + std::string(unitKindName(kind)) +
            " unit";
-  auto checkStream = [&](uint8_t s, bool used, const char *role) {
+  // A vector of several planes takes an aligned group of streams.
+  auto checkStream = [&](uint8_t s, bool used, const char *role, DType dtype) {
     if (used && s >= t.numStreams())
       return "'" + name + "' " + role + " stream " + std::to_string(s) +
              " does not exist";
+    if (used && s % t.planesOf(dtype) != 0)
+      return "'" + name + "' " + role + " stream " + std::to_string(s) +
+             " does not start a group of " + std::to_string(t.planesOf(dtype)) +
+             " streams (" + std::string(dtypeName(dtype)) + ")";
     if (!used && s != kNoStream)
       return "'" + name + "' has an unexpected " + role + " stream";
     return std::string();
   };
-  std::string why;
-  if (!(why = checkStream(inst.dst, info.hasResult, "result")).empty() ||
-      !(why = checkStream(inst.src0, info.numSources > 0, "first source"))
-           .empty() ||
-      !(why = checkStream(inst.src1, info.numSources > 1, "second source"))
-           .empty())
-    return why;
-  if (info.usesAddress ? inst.address >= t.memAddresses
-                       : (inst.address != 0 && info.imm != ImmKind::Repeat))
-    return "'" + name + "' address " + std::to_string(inst.address) +
-           " is invalid";
   if (!typeSetContains(info.types, inst.dtype))
     return "'" + name + "' cannot operate on element type " +
            std::string(dtypeName(inst.dtype));
@@ -446,6 +440,21 @@ std::string checkInstruction(const Instruction &inst, UnitKind kind,
       return "'" + name + "' needs a count and a stride of at least 1";
     break;
   }
+  std::string why;
+  if (!(why = checkStream(inst.dst, info.hasResult, "result", resultType(inst)))
+           .empty() ||
+      !(why = checkStream(inst.src0, info.numSources > 0, "first source",
+                          sourceType(inst, 0)))
+           .empty() ||
+      !(why = checkStream(inst.src1, info.numSources > 1, "second source",
+                          sourceType(inst, 1)))
+           .empty())
+    return why;
+  if (info.usesAddress
+          ? uint64_t(inst.address) + t.planesOf(inst.dtype) > t.memAddresses
+          : (inst.address != 0 && info.imm != ImmKind::Repeat))
+    return "'" + name + "' address " + std::to_string(inst.address) +
+           " is invalid";
   return {};
 }
 
@@ -540,7 +549,7 @@ std::vector<uint8_t> writeBinary(const Binary &binary) {
   size_t estimate = kHeaderBytes + numSections * (kSectionEntryBytes + 8) +
                     kChecksumBytes + 4096;
   for (const SramSegment &segment : binary.sram)
-    estimate += 12 + 4 * segment.data.size();
+    estimate += 16 + segment.data.size();
   for (const UnitProgram &unit : binary.units)
     estimate += 12 + kInstructionBytes * unit.instructions.size();
   ByteWriter out;

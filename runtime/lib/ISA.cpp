@@ -99,6 +99,7 @@ bool typeSetContains(TypeSet set, DType dtype) {
   switch (set) {
   case TypeSet::None:
     return dtype == DType::None;
+  case TypeSet::Any:
   case TypeSet::Arith:
     return dtype != DType::None;
   case TypeSet::Float:
@@ -107,6 +108,29 @@ bool typeSetContains(TypeSet set, DType dtype) {
     return isFloatDType(dtype) || dtype == DType::I8;
   }
   return false;
+}
+
+DType accumulatorType(DType input) {
+  return input == DType::I8 ? DType::I32 : DType::F32;
+}
+
+DType sourceType(const Instruction &inst, unsigned k) {
+  if (k == 1 &&
+      (inst.opcode == Opcode::MatMul || inst.opcode == Opcode::MatMulAcc))
+    return accumulatorType(inst.dtype);
+  return inst.dtype;
+}
+
+DType resultType(const Instruction &inst) {
+  switch (inst.opcode) {
+  case Opcode::Convert:
+    return static_cast<DType>(inst.imm);
+  case Opcode::MatMul:
+  case Opcode::MatMulAcc:
+    return accumulatorType(inst.dtype);
+  default:
+    return getInstructionInfo(inst.opcode).hasResult ? inst.dtype : DType::None;
+  }
 }
 
 const InstructionInfo &getInstructionInfo(Opcode opcode) {

@@ -233,8 +233,8 @@ lpu_status lpu_execution_stats(const lpu_execution *execution,
   stats->latency_us = s.latencyMicroseconds();
   stats->stream_writes = s.streamWrites;
   stats->stream_reads = s.streamReads;
-  stats->sram_vectors_used = s.sramVectorsUsed;
-  stats->sram_vectors_total = s.sramVectorsTotal;
+  stats->sram_bytes_used = s.sramBytesUsed;
+  stats->sram_bytes_total = s.sramBytesTotal;
   stats->num_units = s.units.size();
   return LPU_OK;
 }

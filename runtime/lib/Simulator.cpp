@@ -15,6 +15,7 @@
 
 #include "lpu/Simulator.h"
 
+#include "lpu/Elements.h"
 #include "lpu/MachineRules.h"
 
 #include <algorithm>
@@ -28,157 +29,7 @@
 
 namespace lpu {
 
-//===----------------------------------------------------------------------===//
-// Element types
-//===----------------------------------------------------------------------===//
-
 namespace {
-/// binary32 -> binary16 bits, round to nearest even.
-uint16_t floatToHalf(float value) {
-  uint32_t x = floatToWord(value);
-  uint32_t sign = (x >> 16) & 0x8000;
-  uint32_t exp = (x >> 23) & 0xff;
-  uint32_t mant = x & 0x7fffff;
-  if (exp == 0xff) // Inf or NaN (keep NaN quiet)
-    return sign | 0x7c00 | (mant ? 0x200 | (mant >> 13) : 0);
-  int32_t e = int32_t(exp) - 127 + 15;
-  if (e >= 31)
-    return sign | 0x7c00;
-  if (e <= 0) { // subnormal or zero
-    if (e < -10)
-      return sign;
-    mant |= 0x800000;
-    uint32_t shift = 14 - e;
-    uint32_t half = mant >> shift;
-    uint32_t rest = mant & ((1u << shift) - 1);
-    uint32_t mid = 1u << (shift - 1);
-    if (rest > mid || (rest == mid && (half & 1)))
-      ++half;
-    return sign | half;
-  }
-  uint32_t half = (uint32_t(e) << 10) | (mant >> 13);
-  uint32_t rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest == 0x1000 && (half & 1)))
-    ++half; // may carry into the exponent, up to infinity: correct
-  return sign | half;
-}
-
-float halfToFloat(uint16_t h) {
-  uint32_t sign = uint32_t(h & 0x8000) << 16;
-  uint32_t exp = (h >> 10) & 0x1f;
-  uint32_t mant = h & 0x3ff;
-  if (exp == 0x1f)
-    return wordToFloat(sign | 0x7f800000 | (mant << 13));
-  if (exp == 0) {
-    float f = std::ldexp(float(mant), -24);
-    return sign ? -f : f;
-  }
-  return wordToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
-}
-
-uint16_t floatToBFloat(float value) {
-  uint32_t x = floatToWord(value);
-  if ((x & 0x7fffffff) > 0x7f800000)
-    return static_cast<uint16_t>((x >> 16) | 0x40);
-  uint32_t rounding = 0x7fff + ((x >> 16) & 1);
-  return static_cast<uint16_t>((x + rounding) >> 16);
-}
-
-int64_t saturate(DType dtype, int64_t v) {
-  int64_t lo = dtype == DType::I8 ? -128 : INT32_MIN;
-  int64_t hi = dtype == DType::I8 ? 127 : INT32_MAX;
-  return std::clamp(v, lo, hi);
-}
-
-/// Two's-complement wrap to the integer type, as a sign-extended lane word.
-uint32_t wrapInt(DType dtype, int64_t v) {
-  if (dtype == DType::I8)
-    return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(v)));
-  return static_cast<uint32_t>(v);
-}
-int64_t wordToInt(uint32_t w) { return static_cast<int32_t>(w); }
-} // namespace
-
-uint32_t roundFloatWord(DType dtype, float value) {
-  switch (dtype) {
-  case DType::F16:
-    return floatToWord(halfToFloat(floatToHalf(value)));
-  case DType::BF16:
-    return uint32_t(floatToBFloat(value)) << 16;
-  default:
-    return floatToWord(value);
-  }
-}
-
-uint32_t laneWordFromHost(DType dtype, const void *element) {
-  switch (dtype) {
-  case DType::F32:
-  case DType::I32: {
-    uint32_t w;
-    std::memcpy(&w, element, 4);
-    return w;
-  }
-  case DType::F16: {
-    uint16_t h;
-    std::memcpy(&h, element, 2);
-    return floatToWord(halfToFloat(h));
-  }
-  case DType::BF16: {
-    uint16_t h;
-    std::memcpy(&h, element, 2);
-    return uint32_t(h) << 16;
-  }
-  case DType::I8:
-    return wrapInt(DType::I8, *static_cast<const int8_t *>(element));
-  case DType::None:
-    break;
-  }
-  return 0;
-}
-
-void laneWordToHost(DType dtype, uint32_t word, void *element) {
-  switch (dtype) {
-  case DType::F32:
-  case DType::I32:
-    std::memcpy(element, &word, 4);
-    return;
-  case DType::F16: {
-    uint16_t h = floatToHalf(wordToFloat(word));
-    std::memcpy(element, &h, 2);
-    return;
-  }
-  case DType::BF16: {
-    uint16_t h = floatToBFloat(wordToFloat(word));
-    std::memcpy(element, &h, 2);
-    return;
-  }
-  case DType::I8:
-    *static_cast<int8_t *>(element) = static_cast<int8_t>(word);
-    return;
-  case DType::None:
-    return;
-  }
-}
-
-namespace {
-
-uint32_t convertWord(DType from, DType to, uint32_t w) {
-  if (isFloatDType(from)) {
-    float f = wordToFloat(w);
-    if (isFloatDType(to))
-      return roundFloatWord(to, f);
-    if (std::isnan(f))
-      return 0;
-    double r = std::nearbyint(double(f)); // ties to even (default mode)
-    r = std::clamp(r, to == DType::I8 ? -128.0 : -2147483648.0,
-                   to == DType::I8 ? 127.0 : 2147483647.0);
-    return wrapInt(to, static_cast<int64_t>(r));
-  }
-  int64_t v = wordToInt(w);
-  if (isFloatDType(to))
-    return roundFloatWord(to, static_cast<float>(v));
-  return wrapInt(to, saturate(to, v));
-}
 
 /// The lane function of a unary float VXM instruction, in binary32.
 float (*floatFunction(Opcode opcode))(float) {
@@ -233,12 +84,15 @@ struct Landing {
   }
 };
 
-/// A value on a stream: who wrote it where, and whether anyone read it.
+/// A value on a stream: who wrote it where, and whether anyone read it. A
+/// vector of several planes is one value on each stream of its group.
 struct StreamValue {
   int64_t column;
   IssueSlot writer;
   uint64_t reads;
   VectorRef data;
+  DType dtype;
+  uint8_t group; // the group's first stream
 };
 
 struct PlaneState {
@@ -250,7 +104,7 @@ struct PlaneState {
 };
 
 struct BankUse {
-  int64_t cycle = -1;
+  int64_t busyUntil = 0; // the port is free from this cycle on
   IssueSlot user{};
 };
 
@@ -261,7 +115,8 @@ struct Simulator::State {
   const Binary &binary;
   const TargetDesc &target;
   uint32_t lanes;
-  std::vector<Vector> sram;
+  uint32_t planeBytes;
+  std::vector<std::vector<uint8_t>> sram; // [slice][address * planeBytes]
   std::vector<std::vector<int64_t>> writtenAt;
   std::vector<std::vector<BankUse>> banks; // [slice][bank]
   std::vector<bool> inputSet;
@@ -276,7 +131,8 @@ struct Simulator::State {
   std::string hazard;
 
   explicit State(const Binary &binary)
-      : binary(binary), target(binary.target), lanes(binary.target.lanes) {
+      : binary(binary), target(binary.target), lanes(binary.target.lanes),
+        planeBytes(binary.target.planeBytes()) {
     // Size each slice to the highest address the binary can touch, so a
     // large target costs only the memory a program uses.
     std::vector<uint64_t> extent(target.memSlices, 0);
@@ -287,24 +143,27 @@ struct Simulator::State {
       for (const TensorBinding &b : *list)
         for (size_t i = 0; i < b.parts.size(); ++i)
           touch(b.parts[i].slice,
-                b.parts[i].address + b.deal().partVectors(b.layout, i));
+                b.parts[i].address + b.deal().partAddresses(b.layout, i));
     for (const SramSegment &s : binary.sram)
-      touch(s.slice, s.address + s.data.size() / lanes);
+      touch(s.slice, s.address + s.data.size() / planeBytes);
     for (const UnitProgram &u : binary.units) {
       if (u.kind != UnitKind::Mem)
         continue;
-      uint32_t last = 0;
+      uint32_t last = 0, planes = 1;
       for (const Instruction &inst : u.instructions) {
         if (getInstructionInfo(inst.opcode).usesAddress) {
           last = inst.address;
-          touch(u.index, uint64_t(last) + 1);
+          planes = target.planesOf(inst.dtype);
+          touch(u.index, uint64_t(last) + planes);
         } else if (inst.opcode == Opcode::Repeat) {
           // Issues stepping out of the slice are refused when they come up;
           // the ones before them stay inside [0, memAddresses).
           int64_t end = int64_t(last) + int64_t(inst.imm & 0xffff) *
                                             static_cast<int32_t>(inst.address);
-          end = std::clamp<int64_t>(end, 0, int64_t(target.memAddresses) - 1);
-          touch(u.index, uint64_t(end) + 1);
+          end = std::clamp<int64_t>(
+              end, 0,
+              std::max<int64_t>(0, int64_t(target.memAddresses) - planes));
+          touch(u.index, uint64_t(end) + planes);
         }
       }
     }
@@ -312,14 +171,14 @@ struct Simulator::State {
     writtenAt.resize(target.memSlices);
     banks.assign(target.memSlices, std::vector<BankUse>(target.memBanks));
     for (uint32_t s = 0; s < target.memSlices; ++s) {
-      sram[s].assign(static_cast<size_t>(extent[s]) * lanes, 0);
+      sram[s].assign(static_cast<size_t>(extent[s]) * planeBytes, 0);
       writtenAt[s].assign(extent[s], kNever);
     }
     for (const SramSegment &seg : binary.sram) {
       std::copy(seg.data.begin(), seg.data.end(),
-                sram[seg.slice].begin() + size_t(seg.address) * lanes);
+                sram[seg.slice].begin() + size_t(seg.address) * planeBytes);
       std::fill_n(writtenAt[seg.slice].begin() + seg.address,
-                  seg.data.size() / lanes, -1);
+                  seg.data.size() / planeBytes, -1);
     }
     inputSet.assign(binary.inputs.size(), false);
     streams.resize(target.numStreams());
@@ -327,7 +186,7 @@ struct Simulator::State {
     for (PlaneState &p : planes)
       p.buffer.assign(size_t(lanes) * lanes, 0);
     stats.clockMHz = target.clockMHz;
-    stats.sramVectorsTotal = uint64_t(target.memSlices) * target.memAddresses;
+    stats.sramBytesTotal = target.sramBytes();
     for (const UnitProgram &u : binary.units) {
       stats.units.push_back({u.kind, u.index, 0});
       stats.instructionWords += u.instructions.size();
@@ -360,8 +219,34 @@ struct Simulator::State {
     hazard = os.str();
   }
 
-  uint32_t *vectorAt(uint32_t slice, uint32_t address) {
-    return sram[slice].data() + size_t(address) * lanes;
+  /// Element `lane` of the vector of `dtype` at `address`.
+  void storeElement(uint32_t slice, uint32_t address, uint32_t lane,
+                    DType dtype, const uint8_t *element) {
+    storeLaneElement(target, dtype, element, lane,
+                     sram[slice].data() + size_t(address) * planeBytes);
+  }
+  void loadElement(uint32_t slice, uint32_t address, uint32_t lane, DType dtype,
+                   uint8_t *element) const {
+    loadLaneElement(target, dtype,
+                    sram[slice].data() + size_t(address) * planeBytes, lane,
+                    element);
+  }
+  void storeVector(uint32_t slice, uint32_t address, DType dtype,
+                   const Vector &words) {
+    uint8_t element[4];
+    for (uint32_t l = 0; l < lanes; ++l) {
+      laneWordToHost(dtype, words[l], element);
+      storeElement(slice, address, l, dtype, element);
+    }
+  }
+  void loadVector(uint32_t slice, uint32_t address, DType dtype,
+                  Vector &words) const {
+    uint8_t element[4];
+    words.resize(lanes);
+    for (uint32_t l = 0; l < lanes; ++l) {
+      loadElement(slice, address, l, dtype, element);
+      words[l] = laneWordFromHost(dtype, element);
+    }
   }
 
   void schedule(uint64_t cycle, LandingKind kind, uint32_t a, uint32_t b,
@@ -383,51 +268,65 @@ struct Simulator::State {
     return best;
   }
 
-  /// Bank ports: one access per bank per cycle.
-  void useBank(uint32_t slice, uint32_t address, int64_t cycle,
-               const IssueSlot &issue) {
-    BankUse &use = banks[slice][target.bankOf(address)];
-    if (use.cycle == cycle) {
-      reportHazard(cycle, issue,
-                   "uses bank " + std::to_string(target.bankOf(address)) +
-                       " of mem[" + std::to_string(slice) + "] at cycle " +
-                       std::to_string(cycle) + ", as does " +
-                       describe(use.user));
-      return;
+  /// Bank ports: each moves one address per cycle, so an access of several
+  /// planes holds the banks it touches for memPortCycles. Accesses come in
+  /// cycle order (reads at issue, writes as they land).
+  void useBanks(uint32_t slice, uint32_t address, DType dtype, int64_t cycle,
+                const IssueSlot &issue) {
+    const uint32_t planes = target.planesOf(dtype);
+    for (uint32_t k = 0; k < target.memBanksTouched(planes); ++k) {
+      uint32_t bank = target.bankOf(address + k);
+      BankUse &use = banks[slice][bank];
+      if (cycle < use.busyUntil) {
+        reportHazard(cycle, issue,
+                     "uses bank " + std::to_string(bank) + " of mem[" +
+                         std::to_string(slice) + "] at cycle " +
+                         std::to_string(cycle) + ", while " +
+                         describe(use.user) + " holds it");
+        return;
+      }
+      use = {cycle + target.memPortCycles(planes), issue};
     }
-    use = {cycle, issue};
   }
 
   void land(const Landing &ev) {
     switch (ev.kind) {
     case LandingKind::Stream: {
       const IssueSlot &slot = ev.writer;
-      uint8_t stream = static_cast<uint8_t>(ev.a);
+      const DType dtype = resultType(slot.inst);
+      const uint8_t group = static_cast<uint8_t>(ev.a);
       int64_t column = columnOf(slot);
-      int64_t diag = target.streamDiagonal(stream, column, ev.cycle);
-      if (StreamValue *v = valueAt(stream, column, diag)) {
-        if (v->column == column)
-          reportHazard(ev.cycle, ev.writer,
-                       "writes stream " + streamName(target, stream) +
-                           " at slice " + std::to_string(column) +
-                           " in the same cycle as " + describe(v->writer));
-        else if (v->reads == 0)
-          reportHazard(ev.cycle, ev.writer,
-                       "overwrites, at slice " + std::to_string(column) +
-                           ", the value on stream " +
-                           streamName(target, stream) +
-                           " that nobody has read yet, written by " +
-                           describe(v->writer));
+      for (uint8_t stream = group; stream < group + target.planesOf(dtype);
+           ++stream) {
+        int64_t diag = target.streamDiagonal(stream, column, ev.cycle);
+        if (StreamValue *v = valueAt(stream, column, diag)) {
+          if (v->column == column)
+            reportHazard(ev.cycle, ev.writer,
+                         "writes stream " + streamName(target, stream) +
+                             " at slice " + std::to_string(column) +
+                             " in the same cycle as " + describe(v->writer));
+          else if (v->reads == 0)
+            reportHazard(ev.cycle, ev.writer,
+                         "overwrites, at slice " + std::to_string(column) +
+                             ", the value on stream " +
+                             streamName(target, stream) +
+                             " that nobody has read yet, written by " +
+                             describe(v->writer));
+        }
+        streams[stream][diag].push_back(
+            {column, ev.writer, 0, ev.data, dtype, group});
       }
-      streams[stream][diag].push_back({column, ev.writer, 0, ev.data});
       ++stats.streamWrites;
       break;
     }
-    case LandingKind::Sram:
-      useBank(ev.a, ev.b, ev.cycle, ev.writer);
-      std::copy(ev.data->begin(), ev.data->end(), vectorAt(ev.a, ev.b));
-      writtenAt[ev.a][ev.b] = static_cast<int64_t>(ev.cycle);
+    case LandingKind::Sram: {
+      const DType dtype = ev.writer.inst.dtype;
+      useBanks(ev.a, ev.b, dtype, ev.cycle, ev.writer);
+      storeVector(ev.a, ev.b, dtype, *ev.data);
+      std::fill_n(writtenAt[ev.a].begin() + ev.b, target.planesOf(dtype),
+                  static_cast<int64_t>(ev.cycle));
       break;
+    }
     case LandingKind::WeightRow: {
       PlaneState &p = planes[ev.a];
       std::copy(ev.data->begin(), ev.data->end(),
@@ -479,21 +378,51 @@ struct Simulator::State {
     }
   }
 
-  const Vector *source(const IssueSlot &slot, uint8_t stream) {
-    const IssueSlot &issue = slot;
+  /// The vector of `dtype` on the stream group starting at `group`, as
+  /// `dtype` reads it (a value of another type of the same width is
+  /// reinterpreted bit for bit).
+  const Vector *source(const IssueSlot &slot, uint8_t group, DType dtype,
+                       Vector &scratch) {
     int64_t column = columnOf(slot);
-    StreamValue *v = valueAt(stream, column,
-                             target.streamDiagonal(stream, column, slot.cycle));
-    if (!v) {
-      reportHazard(slot.cycle, issue,
-                   "reads stream " + streamName(target, stream) + " at slice " +
-                       std::to_string(column) +
-                       ", where no value is passing at that cycle");
-      return nullptr;
+    StreamValue *first = nullptr;
+    for (uint8_t stream = group; stream < group + target.planesOf(dtype);
+         ++stream) {
+      StreamValue *v = valueAt(
+          stream, column, target.streamDiagonal(stream, column, slot.cycle));
+      if (!v) {
+        reportHazard(slot.cycle, slot,
+                     "reads stream " + streamName(target, stream) +
+                         " at slice " + std::to_string(column) +
+                         ", where no value is passing at that cycle");
+        return nullptr;
+      }
+      if (v->group != group ||
+          target.planesOf(v->dtype) != target.planesOf(dtype) ||
+          (first && v->data != first->data)) {
+        reportHazard(
+            slot.cycle, slot,
+            "reads a " + std::string(dtypeName(dtype)) + " vector on streams " +
+                streamName(target, group) + ".." +
+                streamName(target,
+                           uint8_t(group + target.planesOf(dtype) - 1)) +
+                ", but stream " + streamName(target, stream) +
+                " carries part of a " + std::string(dtypeName(v->dtype)) +
+                " vector from " + describe(v->writer));
+        return nullptr;
+      }
+      ++v->reads;
+      first = v;
     }
-    ++v->reads;
     ++stats.streamReads;
-    return v->data.get();
+    if (first->dtype == dtype)
+      return first->data.get();
+    scratch.resize(lanes);
+    uint8_t element[4] = {};
+    for (uint32_t l = 0; l < lanes; ++l) {
+      laneWordToHost(first->dtype, (*first->data)[l], element);
+      scratch[l] = laneWordFromHost(dtype, element);
+    }
+    return &scratch;
   }
 
   void execute(const IssueSlot &slot) {
@@ -505,9 +434,12 @@ struct Simulator::State {
     const InstructionInfo &info = getInstructionInfo(inst.opcode);
     const DType dtype = inst.dtype;
     const Vector *a = nullptr, *b = nullptr;
-    if (info.numSources > 0 && !(a = source(issue, inst.src0)))
+    Vector scratch[2];
+    if (info.numSources > 0 &&
+        !(a = source(issue, inst.src0, sourceType(inst, 0), scratch[0])))
       return;
-    if (info.numSources > 1 && !(b = source(issue, inst.src1)))
+    if (info.numSources > 1 &&
+        !(b = source(issue, inst.src1, sourceType(inst, 1), scratch[1])))
       return;
     auto out = std::make_shared<Vector>();
     auto binaryOp = [&](auto floatFn, auto intFn) {
@@ -518,25 +450,24 @@ struct Simulator::State {
               dtype, floatFn(wordToFloat((*a)[i]), wordToFloat((*b)[i])));
       else
         for (uint32_t i = 0; i < lanes; ++i)
-          (*out)[i] =
-              wrapInt(dtype, intFn(wordToInt((*a)[i]), wordToInt((*b)[i])));
+          (*out)[i] = wrapLaneWord(
+              dtype, intFn(laneWordToInt((*a)[i]), laneWordToInt((*b)[i])));
     };
     switch (inst.opcode) {
     case Opcode::Nop:
     case Opcode::Repeat:
       return;
     case Opcode::Read: {
-      useBank(unit.index, inst.address, t, issue);
-      int64_t written = writtenAt[unit.index][inst.address];
-      if (written == kNever) {
-        reportHazard(t, issue,
-                     "reads mem[" + std::to_string(unit.index) +
-                         "]:" + std::to_string(inst.address) +
-                         " before any write to it has landed");
-        return;
-      }
-      const uint32_t *v = vectorAt(unit.index, inst.address);
-      out->assign(v, v + lanes);
+      useBanks(unit.index, inst.address, dtype, t, issue);
+      for (uint32_t p = 0; p < target.planesOf(dtype); ++p)
+        if (writtenAt[unit.index][inst.address + p] == kNever) {
+          reportHazard(t, issue,
+                       "reads mem[" + std::to_string(unit.index) +
+                           "]:" + std::to_string(inst.address + p) +
+                           " before any write to it has landed");
+          return;
+        }
+      loadVector(unit.index, inst.address, dtype, *out);
       break;
     }
     case Opcode::Write:
@@ -623,7 +554,7 @@ struct Simulator::State {
       DType to = static_cast<DType>(inst.imm);
       out->resize(lanes);
       for (uint32_t i = 0; i < lanes; ++i)
-        (*out)[i] = convertWord(dtype, to, (*a)[i]);
+        (*out)[i] = convertLaneWord(dtype, to, (*a)[i]);
       break;
     }
     case Opcode::LoadWeights:
@@ -669,7 +600,7 @@ struct Simulator::State {
         std::vector<int64_t> acc(lanes, 0);
         if (b)
           for (uint32_t n = 0; n < lanes; ++n)
-            acc[n] = wordToInt((*b)[n]);
+            acc[n] = laneWordToInt((*b)[n]);
         for (uint32_t k = 0; k < lanes; ++k) {
           int64_t x = static_cast<int8_t>((*a)[k]);
           if (x == 0)
@@ -679,7 +610,7 @@ struct Simulator::State {
             acc[n] += x * row[n];
         }
         for (uint32_t n = 0; n < lanes; ++n)
-          (*out)[n] = wrapInt(DType::I32, acc[n]);
+          (*out)[n] = wrapLaneWord(DType::I32, acc[n]);
       } else {
         std::vector<float> acc(lanes, 0.0f);
         if (b)
@@ -760,7 +691,8 @@ struct Simulator::State {
     if (getInstructionInfo(out.inst.opcode).usesAddress) {
       int64_t address = int64_t(q.last.inst.address) +
                         int64_t(k) * static_cast<int32_t>(repeat.address);
-      if (address < 0 || address >= target.memAddresses) {
+      if (address < 0 ||
+          address + target.planesOf(out.inst.dtype) > target.memAddresses) {
         hazard = unitName(q.unit) + " instruction #" + std::to_string(q.word) +
                  ": repeat steps the address out of the slice (" +
                  std::to_string(address) + ")";
@@ -802,16 +734,19 @@ bool Simulator::setInput(size_t index, const void *data, size_t count,
   const auto *bytes = static_cast<const uint8_t *>(data);
   const unsigned size = dtypeHostBytes(b.dtype);
   const TensorLayout &layout = b.layout;
+  const uint8_t zero[4] = {};
   for (int64_t r = 0; r < layout.rows; ++r)
     for (int64_t j = 0; j < layout.vectorsPerRow; ++j) {
       auto [slice, address] = b.locate(r * layout.vectorsPerRow + j);
-      uint32_t *dst = s.vectorAt(slice, address);
-      std::fill_n(dst, s.lanes, 0);
-      for (int64_t i = j * s.lanes;
-           i < std::min<int64_t>(layout.rowLength, (j + 1) * s.lanes); ++i)
-        dst[i - j * s.lanes] = laneWordFromHost(
-            b.dtype, bytes + (r * layout.rowLength + i) * size);
-      s.writtenAt[slice][address] = -1;
+      for (uint32_t l = 0; l < s.lanes; ++l) {
+        int64_t i = j * s.lanes + l;
+        s.storeElement(slice, address, l, b.dtype,
+                       i < layout.rowLength
+                           ? bytes + (r * layout.rowLength + i) * size
+                           : zero);
+      }
+      std::fill_n(s.writtenAt[slice].begin() + address, layout.vectorAddresses,
+                  -1);
     }
   s.inputSet[index] = true;
   return true;
@@ -881,7 +816,7 @@ bool Simulator::run(std::string &error) {
   s.stats.cycles = lastCycle;
   for (const auto &slice : s.writtenAt)
     for (int64_t at : slice)
-      s.stats.sramVectorsUsed += at != kNever;
+      s.stats.sramBytesUsed += at != kNever ? s.planeBytes : 0;
   for (const TensorBinding &b : s.binary.outputs)
     for (int64_t v = 0; v < b.layout.numVectors(); ++v)
       if (auto [slice, address] = b.locate(v);
@@ -916,12 +851,9 @@ bool Simulator::getOutput(size_t index, void *data, size_t count,
   const TensorLayout &layout = b.layout;
   for (int64_t r = 0; r < layout.rows; ++r)
     for (int64_t i = 0; i < layout.rowLength; ++i) {
-      auto [slice, address] =
-          b.locate(r * layout.vectorsPerRow + i / s.lanes);
-      const uint32_t *src =
-          s.sram[slice].data() + size_t(address) * s.lanes;
-      laneWordToHost(b.dtype, src[i % s.lanes],
-                     bytes + (r * layout.rowLength + i) * size);
+      auto [slice, address] = b.locate(r * layout.vectorsPerRow + i / s.lanes);
+      s.loadElement(slice, address, i % s.lanes, b.dtype,
+                    bytes + (r * layout.rowLength + i) * size);
     }
   return true;
 }

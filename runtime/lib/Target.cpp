@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -85,6 +86,7 @@ void readTarget(const Json &root, TargetDesc &t) {
   t.name = name->get<std::string>();
   t.clockMHz = getU32(root, "clock_mhz", "");
   t.lanes = getU32(root, "lanes", "");
+  t.laneBytes = getU32(root, "lane_bytes", "");
   t.superlanes = getU32(root, "superlanes", "");
   t.streamsPerDirection = getU32(root, "streams_per_direction", "");
   const Json &mem = getObject(root, "mem");
@@ -125,9 +127,9 @@ void readTarget(const Json &root, TargetDesc &t) {
   }
   for (const auto &[key, value] : root.items())
     if (key != "format" && key != "name" && key != "description" &&
-        key != "clock_mhz" && key != "lanes" && key != "superlanes" &&
-        key != "streams_per_direction" && key != "mem" && key != "vxm" &&
-        key != "sxm" && key != "floorplan" && key != "latency")
+        key != "clock_mhz" && key != "lanes" && key != "lane_bytes" &&
+        key != "superlanes" && key != "streams_per_direction" && key != "mem" &&
+        key != "vxm" && key != "sxm" && key != "floorplan" && key != "latency")
       throw FieldError{"unknown key '" + key + "'"};
 }
 
@@ -206,10 +208,16 @@ std::string TargetDesc::validateParameters() const {
     return "clock_mhz must be in [1, 100000]";
   if (lanes == 0 || lanes > 4096)
     return "lanes must be in [1, 4096]";
+  if (laneBytes != 1 && laneBytes != 2 && laneBytes != 4)
+    return "lane_bytes must be 1, 2 or 4";
   if (superlanes == 0 || lanes % superlanes != 0)
     return "superlanes must divide lanes";
   if (streamsPerDirection == 0 || 2 * streamsPerDirection > 254)
     return "streams_per_direction must be in [1, 127]";
+  if (streamsPerDirection % planesOf(DType::F32) != 0)
+    return "streams_per_direction must be a multiple of the streams an f32 "
+           "vector takes (" +
+           std::to_string(planesOf(DType::F32)) + ")";
   if (memAddresses == 0 || memAddresses > (1u << 20))
     return "mem.addresses must be in [1, 1048576]";
   if (memBanks == 0 || memBanks > 16 || memAddresses % memBanks != 0)
@@ -233,12 +241,39 @@ std::string TargetDesc::validateParameters() const {
 
 bool TargetDesc::operator==(const TargetDesc &o) const {
   return name == o.name && clockMHz == o.clockMHz && lanes == o.lanes &&
-         superlanes == o.superlanes &&
+         laneBytes == o.laneBytes && superlanes == o.superlanes &&
          streamsPerDirection == o.streamsPerDirection &&
          memAddresses == o.memAddresses && memBanks == o.memBanks &&
          vxmAlusPerLane == o.vxmAlusPerLane &&
          sxmQueuesPerSlice == o.sxmQueuesPerSlice && floorplan == o.floorplan &&
          latency == o.latency;
+}
+
+void storeLaneElement(const TargetDesc &target, DType dtype,
+                      const uint8_t *element, uint32_t lane, uint8_t *planes) {
+  const unsigned size = dtypeHostBytes(dtype), width = target.laneBytes;
+  for (unsigned k = 0; k < target.planesOf(dtype) * width; ++k)
+    planes[size_t(k / width) * target.planeBytes() + lane * width + k % width] =
+        k < size ? element[k] : 0;
+}
+
+void loadLaneElement(const TargetDesc &target, DType dtype,
+                     const uint8_t *planes, uint32_t lane, uint8_t *element) {
+  const unsigned width = target.laneBytes;
+  for (unsigned k = 0; k < dtypeHostBytes(dtype); ++k)
+    element[k] = planes[size_t(k / width) * target.planeBytes() + lane * width +
+                        k % width];
+}
+
+std::string formatBytes(uint64_t bytes) {
+  char text[32];
+  if (bytes >= (uint64_t(1) << 20))
+    std::snprintf(text, sizeof text, "%.2f MiB", double(bytes) / (1 << 20));
+  else if (bytes >= 1024)
+    std::snprintf(text, sizeof text, "%.1f KiB", double(bytes) / 1024);
+  else
+    std::snprintf(text, sizeof text, "%llu B", (unsigned long long)bytes);
+  return text;
 }
 
 bool parseTargetDescription(std::string_view text, TargetDesc &target,
@@ -287,6 +322,7 @@ std::string printTargetDescription(const TargetDesc &t) {
   root["name"] = t.name;
   root["clock_mhz"] = t.clockMHz;
   root["lanes"] = t.lanes;
+  root["lane_bytes"] = t.laneBytes;
   root["superlanes"] = t.superlanes;
   root["streams_per_direction"] = t.streamsPerDirection;
   root["mem"] = {{"addresses", t.memAddresses}, {"banks", t.memBanks}};

@@ -35,9 +35,10 @@
 // CHECK: cycles: {{[0-9]+}}
 // CHECK: mxm: 2 queues used
 
-// Runs of reads of consecutive rows become one read and a repeat.
-// ASM: read [{{[0-9]+}}] -> {{[ew][0-9]+}}
-// ASM: repeat 1, every {{[0-9]+}}, step 1
+// Runs of reads of consecutive rows become one read and a repeat; an f32
+// row is four addresses.
+// ASM: read.f32 [{{[0-9]+}}] -> {{[ew][0-9]+}}
+// ASM: repeat 1, every {{[0-9]+}}, step 4
 
 lpu.program @instructions target("lpu-tiny") {
   %a = lpu.buffer constant "a" init(dense<[-4.0, -3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0]> : tensor<16xf32>) : tensor<16xf32>

@@ -50,12 +50,15 @@ TEST(ISA, EveryOpcodeRoundTripsThroughItsEncoding) {
 }
 
 TEST(Layout, RowsOfLaneVectors) {
-  TensorLayout l = layoutFor({2, 3, 20}, 16);
+  TensorLayout l = layoutFor({2, 3, 20}, 16, 4);
   EXPECT_EQ(l.rows, 6);
   EXPECT_EQ(l.rowLength, 20);
   EXPECT_EQ(l.vectorsPerRow, 2);
   EXPECT_EQ(l.numVectors(), 12);
-  TensorLayout scalar = layoutFor({}, 16);
+  EXPECT_EQ(l.numAddresses(), 48);
+  // Vector 3 (row 1, vector 1) starts four addresses per vector in.
+  EXPECT_EQ(PartDeal{}.locate(l, 3).second, 12);
+  TensorLayout scalar = layoutFor({}, 16, 1);
   EXPECT_EQ(scalar.numVectors(), 1);
   EXPECT_EQ(scalar.numElements(), 1);
 }
@@ -145,9 +148,9 @@ TEST(Binary, RejectsTensorsOutsideSRAM) {
   std::string error = rejection([](Binary &b) {
     b.outputs[0].parts[0].address = 4095;
     b.outputs[0].shape = {2, 16};
-    b.outputs[0].layout = layoutFor({2, 16}, 16);
+    b.outputs[0].layout = layoutFor({2, 16}, 16, 4);
   });
-  EXPECT_NE(error.find("tensor 'y' part 0: SRAM range [4095, +2) is outside"),
+  EXPECT_NE(error.find("tensor 'y' part 0: SRAM range [4095, +8) is outside"),
             std::string::npos)
       << error;
 }
@@ -156,8 +159,7 @@ TEST(Binary, RejectsTwoPartsOfATensorOnOneSlice) {
   std::string error = rejection([](Binary &b) {
     b.outputs[0].parts = {{3, 0}, {3, 8}};
   });
-  EXPECT_NE(error.find("tensor 'y' has two parts on mem[3]"),
-            std::string::npos)
+  EXPECT_NE(error.find("tensor 'y' has two parts on mem[3]"), std::string::npos)
       << error;
 }
 
@@ -196,15 +198,15 @@ TEST(Binary, RejectsInstallsOfNoRowsOrUnknownFlags) {
 TEST(Assembly, PrintsRepeatsAtTheirFirstIssue) {
   Binary binary = ProgramBuilder()
                       .input("x", {3, 16}, 0, 0)
-                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Mem, 0, 1, repeat(2, 3, 1))
-                      .at(UnitKind::Mem, 0, 7, memRead(1, 2))
+                      .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+                      .at(UnitKind::Mem, 0, 1, repeat(2, 3, 4))
+                      .at(UnitKind::Mem, 0, 7, memRead(e(1), 8))
                       .build();
   std::ostringstream os;
   printAssembly(binary, os);
-  EXPECT_NE(os.str().find("  @0       read [0] -> e0\n"
-                          "  @3       repeat 2, every 3, step 1\n"
-                          "  @7       read [2] -> e1\n"),
+  EXPECT_NE(os.str().find("  @0       read.f32 [0] -> e0\n"
+                          "  @3       repeat 2, every 3, step 4\n"
+                          "  @7       read.f32 [8] -> e4\n"),
             std::string::npos)
       << os.str();
 }
@@ -226,12 +228,39 @@ TEST(Binary, RejectsARepeatWithNothingToRepeat) {
 
 TEST(Binary, RejectsATypeTheInstructionCannotUse) {
   Binary binary = makeAddProgram();
-  binary.units[1].instructions.back().dtype = DType::F32; // mem[1]: write
+  binary.units[1].instructions.back().dtype = DType::None; // mem[1]: write
   std::vector<uint8_t> bytes = writeBinary(binary);
   Binary parsed;
   std::string error;
   EXPECT_FALSE(parse(bytes, parsed, error));
-  EXPECT_NE(error.find("cannot operate on element type f32"), std::string::npos)
+  EXPECT_NE(error.find("'write' cannot operate on element type none"),
+            std::string::npos)
+      << error;
+}
+
+TEST(Binary, RejectsAStreamGroupNotStartingAtAMultipleOfItsSize) {
+  // An f32 vector takes four streams, so its group starts at 0, 4, 8, ...
+  Binary binary = makeAddProgram();
+  binary.units[1].instructions.back().src0 = w(0) + 2; // mem[1]: write
+  std::vector<uint8_t> bytes = writeBinary(binary);
+  Binary parsed;
+  std::string error;
+  EXPECT_FALSE(parse(bytes, parsed, error));
+  EXPECT_NE(error.find("'write' first source stream 18 does not start a "
+                       "group of 4 streams (f32)"),
+            std::string::npos)
+      << error;
+}
+
+TEST(Binary, RejectsAVectorRunningPastTheSlice) {
+  // An f32 vector at address 4094 would take addresses 4094..4097.
+  Binary binary = makeAddProgram();
+  binary.units[1].instructions.back().address = 4094; // mem[1]: write
+  std::vector<uint8_t> bytes = writeBinary(binary);
+  Binary parsed;
+  std::string error;
+  EXPECT_FALSE(parse(bytes, parsed, error));
+  EXPECT_NE(error.find("'write' address 4094 is invalid"), std::string::npos)
       << error;
 }
 
@@ -251,10 +280,11 @@ TEST(Assembly, PrintsOneLinePerInstructionWithItsCycle) {
   EXPECT_NE(text.find("; input  x : f32[1x16] at mem[0]:0"), std::string::npos)
       << text;
   EXPECT_NE(text.find("vxm[0] (slice 6):\n  @0       nop 6\n"
-                      "  @6       vadd.f32 e0, e1 -> w0\n"),
+                      "  @6       vadd.f32 e0, e4 -> w0\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("@11      write w0 -> [0]"), std::string::npos) << text;
+  EXPECT_NE(text.find("@11      write.f32 w0 -> [0]"), std::string::npos)
+      << text;
 }
 
 } // namespace

@@ -90,7 +90,7 @@ TEST(RuntimeAPI, ReportsHazardsAsExecutionErrors) {
   lpu::Binary binary =
       ProgramBuilder()
           .input("x", {1, 16}, 0, 0)
-          .at(lpu::UnitKind::Vxm, 0, 0, inst(lpu::Opcode::Relu, 1, 2))
+          .at(lpu::UnitKind::Vxm, 0, 0, inst(lpu::Opcode::Relu, 4, 8))
           .build();
   std::vector<uint8_t> bytes = lpu::writeBinary(binary);
   lpu_program *program = nullptr;

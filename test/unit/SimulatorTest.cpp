@@ -42,16 +42,17 @@ std::string runExpectingFailure(const Binary &binary) {
 TEST(Simulator, ReadsAndWritesTensorsDealtOverParts) {
   // x and y have three rows dealt one at a time over two slices each: rows 0
   // and 2 in the first part, row 1 in the second. Each row is copied; mem[k]
-  // sits at slice 2 + k, a read lands 2 cycles after issue.
+  // sits at slice 2 + k, a read lands 2 cycles after issue. An f32 row takes
+  // four addresses and holds both bank ports of its slice for two cycles.
   Binary binary = ProgramBuilder()
                       .input("x", {3, 16}, 0, 0)
                       .output("y", {3, 16}, 2, 0)
-                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Mem, 0, 1, memRead(0, 1))
-                      .at(UnitKind::Mem, 1, 0, memRead(1, 0))
-                      .at(UnitKind::Mem, 2, 4, memWrite(0, 0))
-                      .at(UnitKind::Mem, 2, 5, memWrite(0, 1))
-                      .at(UnitKind::Mem, 3, 4, memWrite(1, 0))
+                      .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+                      .at(UnitKind::Mem, 0, 2, memRead(e(0), 4))
+                      .at(UnitKind::Mem, 1, 0, memRead(e(1), 0))
+                      .at(UnitKind::Mem, 2, 4, memWrite(e(0), 0))
+                      .at(UnitKind::Mem, 2, 6, memWrite(e(0), 4))
+                      .at(UnitKind::Mem, 3, 4, memWrite(e(1), 0))
                       .build();
   binary.inputs[0].parts = {{0, 0}, {1, 0}};
   binary.outputs[0].parts = {{2, 0}, {3, 0}};
@@ -84,33 +85,34 @@ TEST(Simulator, AddsAndCountsCycles) {
   EXPECT_EQ(stats.instructions, 4u);
   EXPECT_EQ(stats.streamWrites, 3u);
   EXPECT_EQ(stats.streamReads, 3u);
-  // x, the constant and y.
-  EXPECT_EQ(stats.sramVectorsUsed, 3u);
-  EXPECT_EQ(stats.sramVectorsTotal, 8u * 4096u);
+  // x, the constant and y: an f32 vector of 16 lanes is 4 addresses of 16 B.
+  EXPECT_EQ(stats.sramBytesUsed, 3u * 4u * 16u);
+  EXPECT_EQ(stats.sramBytesTotal, 8u * 4096u * 16u);
   for (const UnitStats &u : stats.units)
     EXPECT_EQ(u.busyCycles, 1u);
 }
 
 /// y = x times two weight rows installed on mxm[0], with x = 1, 2, ..., 16.
-/// `rows` are the constants at mem[2] (only the first two are loaded). Rows
-/// come from mem[2] (slice 4) to mxm[0] (slice 0): read at t, loaded at
-/// t+6; x comes from mem[0] (slice 2): read at 6, streamed at 10.
+/// `rows` are the constants at mem[2] (only the first two are loaded), four
+/// addresses each. Rows come from mem[2] (slice 4) to mxm[0] (slice 0): read
+/// at t, loaded at t+6, two cycles apart (an f32 read holds the slice's
+/// banks for two); x comes from mem[0] (slice 2): read at 7, streamed at 11.
 std::vector<float>
 multiplyByTwoRows(const std::vector<std::vector<float>> &rows,
                   bool transposed) {
   ProgramBuilder builder;
   builder.input("x", {1, 16}, 0, 0).output("y", {1, 16}, 1, 0);
   for (size_t r = 0; r < rows.size(); ++r)
-    builder.constant(2, r, rows[r]);
+    builder.constant(2, 4 * r, rows[r]);
   Binary binary =
-      builder.at(UnitKind::Mem, 2, 0, memRead(kWest, 0))
-          .at(UnitKind::Mem, 2, 1, memRead(kWest, 1))
-          .at(UnitKind::Mxm, 0, 6, loadWeights(kWest, 0))
-          .at(UnitKind::Mxm, 0, 7, loadWeights(kWest, 1))
-          .at(UnitKind::Mxm, 0, 8, installWeights(2, transposed))
-          .at(UnitKind::Mem, 0, 6, memRead(kWest + 1, 0))
-          .at(UnitKind::Mxm, 0, 10, inst(Opcode::MatMul, 0, kWest + 1))
-          .at(UnitKind::Mem, 1, 17, memWrite(0, 0))
+      builder.at(UnitKind::Mem, 2, 0, memRead(w(0), 0))
+          .at(UnitKind::Mem, 2, 2, memRead(w(0), 4))
+          .at(UnitKind::Mxm, 0, 6, loadWeights(w(0), 0))
+          .at(UnitKind::Mxm, 0, 8, loadWeights(w(0), 1))
+          .at(UnitKind::Mxm, 0, 9, installWeights(2, transposed))
+          .at(UnitKind::Mem, 0, 7, memRead(w(1), 0))
+          .at(UnitKind::Mxm, 0, 11, inst(Opcode::MatMul, e(0), w(1)))
+          .at(UnitKind::Mem, 1, 18, memWrite(e(0), 0))
           .build();
   Simulator sim(binary);
   std::string error;
@@ -119,7 +121,7 @@ multiplyByTwoRows(const std::vector<std::vector<float>> &rows,
   EXPECT_TRUE(sim.setInput(0, x.data(), x.size(), error)) << error;
   EXPECT_TRUE(sim.run(error)) << error;
   EXPECT_TRUE(sim.getOutput(0, y.data(), y.size(), error)) << error;
-  EXPECT_EQ(sim.getStats().cycles, 18u);
+  EXPECT_EQ(sim.getStats().cycles, 19u);
   return y;
 }
 
@@ -154,12 +156,12 @@ TEST(Simulator, MatMulAccumulateAddsTheSecondOperand) {
           .input("x", {1, 16}, 0, 0)
           .output("y", {1, 16}, 1, 0)
           .constant(2, 0, std::vector<float>(16, 2.0f))
-          .at(UnitKind::Mem, 2, 0, memRead(0, 0))
-          .at(UnitKind::Mxm, 1, 10, loadWeights(0, 0))
+          .at(UnitKind::Mem, 2, 0, memRead(e(0), 0))
+          .at(UnitKind::Mxm, 1, 10, loadWeights(e(0), 0))
           .at(UnitKind::Mxm, 1, 11, installWeights(1))
-          .at(UnitKind::Mem, 0, 1, memRead(1, 0))
-          .at(UnitKind::Mxm, 1, 13, inst(Opcode::MatMulAcc, kWest, 1, 1))
-          .at(UnitKind::Mem, 1, 26, memWrite(kWest, 0))
+          .at(UnitKind::Mem, 0, 1, memRead(e(1), 0))
+          .at(UnitKind::Mxm, 1, 13, inst(Opcode::MatMulAcc, w(0), e(1), e(1)))
+          .at(UnitKind::Mem, 1, 26, memWrite(w(0), 0))
           .build();
   Simulator sim(binary);
   std::string error;
@@ -181,15 +183,15 @@ TEST(Simulator, DistributeAndShiftMoveLanes) {
           .input("x", {1, 16}, 0, 0)
           .output("d", {1, 16}, 1, 0)
           .output("s", {1, 16}, 2, 0)
-          .at(UnitKind::Mem, 0, 0, memRead(kWest, 0))
+          .at(UnitKind::Mem, 0, 0, memRead(w(0), 0))
           .at(UnitKind::Sxm, 0, 3,
-              inst(Opcode::Distribute, 1, kWest, kNoStream, 0, 3 | (5 << 16)))
-          .at(UnitKind::Mem, 1, 7, memWrite(1, 0))
-          .at(UnitKind::Mem, 0, 1, memRead(0, 0))
-          .at(UnitKind::Sxm, 1, 12,
-              inst(Opcode::Shift, kWest + 1, 0, kNoStream, 0,
+              inst(Opcode::Distribute, e(1), w(0), kNoStream, 0, 3 | (5 << 16)))
+          .at(UnitKind::Mem, 1, 7, memWrite(e(1), 0))
+          .at(UnitKind::Mem, 0, 2, memRead(e(0), 0))
+          .at(UnitKind::Sxm, 1, 13,
+              inst(Opcode::Shift, w(1), e(0), kNoStream, 0,
                    static_cast<uint32_t>(-2)))
-          .at(UnitKind::Mem, 2, 21, memWrite(kWest + 1, 0))
+          .at(UnitKind::Mem, 2, 22, memWrite(w(1), 0))
           .build();
   Simulator sim(binary);
   std::string error;
@@ -214,15 +216,15 @@ TEST(Simulator, ScaleAndReluAndSubAndMax) {
           .input("x", {1, 16}, 0, 0)
           .output("y", {1, 16}, 1, 0)
           .constant(2, 0, c)
-          .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-          .at(UnitKind::Mem, 2, 2, memRead(1, 0))
-          .at(UnitKind::Vxm, 0, 6, inst(Opcode::Sub, 2, 0, 1)) // x - 3
+          .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+          .at(UnitKind::Mem, 2, 2, memRead(e(1), 0))
+          .at(UnitKind::Vxm, 0, 6, inst(Opcode::Sub, e(2), e(0), e(1))) // x - 3
           .at(UnitKind::Vxm, 0, 8,
-              inst(Opcode::Scale, 3, 2, kNoStream, 0, f32Bits(-2.0f)))
-          .at(UnitKind::Vxm, 0, 10, inst(Opcode::Relu, 4, 3)) // max(., 0)
-          .at(UnitKind::Vxm, 1, 10, inst(Opcode::Mul, 5, 3, 3))
-          .at(UnitKind::Vxm, 0, 12, inst(Opcode::Max, kWest, 4, 5))
-          .at(UnitKind::Mem, 1, 17, memWrite(kWest, 0))
+              inst(Opcode::Scale, e(3), e(2), kNoStream, 0, f32Bits(-2.0f)))
+          .at(UnitKind::Vxm, 0, 10, inst(Opcode::Relu, w(1), e(3))) // max(., 0)
+          .at(UnitKind::Vxm, 1, 10, inst(Opcode::Mul, w(2), e(3), e(3)))
+          .at(UnitKind::Vxm, 0, 12, inst(Opcode::Max, w(0), w(1), w(2)))
+          .at(UnitKind::Mem, 1, 17, memWrite(w(0), 0))
           .build();
   Simulator sim(binary);
   std::string error;
@@ -238,14 +240,15 @@ TEST(Simulator, ScaleAndReluAndSubAndMax) {
 }
 
 TEST(Simulator, RepeatReadsAndWritesConsecutiveRows) {
-  // One read and one write word each move three rows, one per cycle.
+  // One read and one write word each move three rows of four addresses,
+  // every other cycle (an f32 access holds the slice's banks for two).
   Binary binary = ProgramBuilder()
                       .input("x", {3, 16}, 0, 0)
                       .output("y", {3, 16}, 1, 0)
-                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Mem, 0, 1, repeat(2, 1, 1))
-                      .at(UnitKind::Mem, 1, 3, memWrite(0, 0))
-                      .at(UnitKind::Mem, 1, 4, repeat(2, 1, 1))
+                      .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+                      .at(UnitKind::Mem, 0, 1, repeat(2, 2, 4))
+                      .at(UnitKind::Mem, 1, 3, memWrite(e(0), 0))
+                      .at(UnitKind::Mem, 1, 4, repeat(2, 2, 4))
                       .build();
   Simulator sim(binary);
   std::string error;
@@ -258,7 +261,7 @@ TEST(Simulator, RepeatReadsAndWritesConsecutiveRows) {
   EXPECT_EQ(y, x);
   EXPECT_EQ(sim.getStats().instructions, 6u);
   EXPECT_EQ(sim.getStats().instructionWords, 5u); // a NOP before the write
-  EXPECT_EQ(sim.getStats().cycles, 6u);
+  EXPECT_EQ(sim.getStats().cycles, 8u);
 }
 
 TEST(Simulator, Int8MatMulAccumulatesInInt32) {
@@ -268,17 +271,17 @@ TEST(Simulator, Int8MatMulAccumulatesInInt32) {
       ProgramBuilder()
           .input("x", {1, 16}, 0, 0, DType::I8)
           .output("y", {1, 16}, 1, 0, DType::I32)
-          .constantWords(2, 0, std::vector<uint32_t>(16, word(100)))
-          .constantWords(2, 1, std::vector<uint32_t>(16, word(-50)))
-          .at(UnitKind::Mem, 2, 0, memRead(kWest, 0))
-          .at(UnitKind::Mem, 2, 1, memRead(kWest, 1))
-          .at(UnitKind::Mxm, 0, 6, loadWeights(kWest, 0))
-          .at(UnitKind::Mxm, 0, 7, loadWeights(kWest, 1))
+          .constantVector(2, 0, DType::I8, std::vector<uint32_t>(16, word(100)))
+          .constantVector(2, 1, DType::I8, std::vector<uint32_t>(16, word(-50)))
+          .at(UnitKind::Mem, 2, 0, typed(memRead(w(0), 0), DType::I8))
+          .at(UnitKind::Mem, 2, 1, typed(memRead(w(0), 1), DType::I8))
+          .at(UnitKind::Mxm, 0, 6, typed(loadWeights(w(0), 0), DType::I8))
+          .at(UnitKind::Mxm, 0, 7, typed(loadWeights(w(0), 1), DType::I8))
           .at(UnitKind::Mxm, 0, 8, typed(installWeights(2), DType::I8))
-          .at(UnitKind::Mem, 0, 6, memRead(kWest + 1, 0))
+          .at(UnitKind::Mem, 0, 6, typed(memRead(w(1), 0), DType::I8))
           .at(UnitKind::Mxm, 0, 10,
-              typed(inst(Opcode::MatMul, 0, kWest + 1), DType::I8))
-          .at(UnitKind::Mem, 1, 17, memWrite(0, 0))
+              typed(inst(Opcode::MatMul, e(0), w(1)), DType::I8))
+          .at(UnitKind::Mem, 1, 17, typed(memWrite(e(0), 0), DType::I32))
           .build();
   Simulator sim(binary);
   std::string error;
@@ -296,20 +299,21 @@ TEST(Simulator, Int8MatMulAccumulatesInInt32) {
 TEST(Simulator, ConvertsRoundingAndSaturating) {
   // f32 -> f16 rounds to nearest even; f32 -> i8 rounds half to even and
   // saturates.
-  Binary binary = ProgramBuilder()
-                      .input("x", {1, 16}, 0, 0)
-                      .output("h", {1, 16}, 1, 0, DType::F16)
-                      .output("b", {1, 16}, 2, 0, DType::I8)
-                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Vxm, 0, 6,
-                          inst(Opcode::Convert, kWest, 0, kNoStream, 0,
-                               static_cast<uint32_t>(DType::F16)))
-                      .at(UnitKind::Vxm, 1, 6,
-                          inst(Opcode::Convert, kWest + 1, 0, kNoStream, 0,
-                               static_cast<uint32_t>(DType::I8)))
-                      .at(UnitKind::Mem, 1, 11, memWrite(kWest, 0))
-                      .at(UnitKind::Mem, 2, 10, memWrite(kWest + 1, 0))
-                      .build();
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0)
+          .output("h", {1, 16}, 1, 0, DType::F16)
+          .output("b", {1, 16}, 2, 0, DType::I8)
+          .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+          .at(UnitKind::Vxm, 0, 6,
+              inst(Opcode::Convert, w(0), e(0), kNoStream, 0,
+                   static_cast<uint32_t>(DType::F16)))
+          .at(UnitKind::Vxm, 1, 6,
+              inst(Opcode::Convert, w(1), e(0), kNoStream, 0,
+                   static_cast<uint32_t>(DType::I8)))
+          .at(UnitKind::Mem, 1, 11, typed(memWrite(w(0), 0), DType::F16))
+          .at(UnitKind::Mem, 2, 10, typed(memWrite(w(1), 0), DType::I8))
+          .build();
   Simulator sim(binary);
   std::string error;
   std::vector<float> x = {
@@ -335,16 +339,17 @@ TEST(Simulator, ConvertsRoundingAndSaturating) {
 TEST(Simulator, Bfloat16AddRoundsEachResult) {
   // bf16 keeps 8 significant bits: 1 + 2^-8 ties to even (1), and
   // 256 + 1 rounds back to 256.
-  Binary binary = ProgramBuilder()
-                      .input("x", {1, 16}, 0, 0, DType::BF16)
-                      .input("y", {1, 16}, 1, 0, DType::BF16)
-                      .output("z", {1, 16}, 2, 0, DType::BF16)
-                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Mem, 1, 1, memRead(1, 0))
-                      .at(UnitKind::Vxm, 0, 6,
-                          typed(inst(Opcode::Add, kWest, 0, 1), DType::BF16))
-                      .at(UnitKind::Mem, 2, 10, memWrite(kWest, 0))
-                      .build();
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0, DType::BF16)
+          .input("y", {1, 16}, 1, 0, DType::BF16)
+          .output("z", {1, 16}, 2, 0, DType::BF16)
+          .at(UnitKind::Mem, 0, 0, typed(memRead(e(0), 0), DType::BF16))
+          .at(UnitKind::Mem, 1, 1, typed(memRead(e(1), 0), DType::BF16))
+          .at(UnitKind::Vxm, 0, 6,
+              typed(inst(Opcode::Add, w(0), e(0), e(1)), DType::BF16))
+          .at(UnitKind::Mem, 2, 10, typed(memWrite(w(0), 0), DType::BF16))
+          .build();
   Simulator sim(binary);
   std::string error;
   auto bits = [](float f) { return static_cast<uint16_t>(f32Bits(f) >> 16); };
@@ -366,11 +371,11 @@ TEST(Simulator, Bfloat16AddRoundsEachResult) {
 TEST(Hazard, ReadOfAStreamSlotNothingWrote) {
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
-                      .at(UnitKind::Vxm, 0, 3, inst(Opcode::Relu, 1, 7))
+                      .at(UnitKind::Vxm, 0, 3, inst(Opcode::Relu, e(1), e(3)))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 3: vxm[0] instruction #1 'vrelu.f32 e7 -> e1' "
-            "issued at cycle 3 reads stream e7 at slice 6, where no value is "
+            "hazard at cycle 3: vxm[0] instruction #1 'vrelu.f32 e12 -> e4' "
+            "issued at cycle 3 reads stream e12 at slice 6, where no value is "
             "passing at that cycle");
 }
 
@@ -378,11 +383,11 @@ TEST(Hazard, ReadAfterTheValuePassed) {
   // x reaches the VXM at cycle 6; at 7 it has moved on to slice 7.
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
-                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Vxm, 0, 7, inst(Opcode::Relu, 1, 0))
+                      .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+                      .at(UnitKind::Vxm, 0, 7, inst(Opcode::Relu, e(1), e(0)))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 7: vxm[0] instruction #1 'vrelu.f32 e0 -> e1' "
+            "hazard at cycle 7: vxm[0] instruction #1 'vrelu.f32 e0 -> e4' "
             "issued at cycle 7 reads stream e0 at slice 6, where no value is "
             "passing at that cycle");
 }
@@ -391,8 +396,8 @@ TEST(Hazard, ReadUpstreamOfTheWriter) {
   // Westward from mem[0] (slice 2): the value never reaches the VXM.
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
-                      .at(UnitKind::Mem, 0, 0, memRead(kWest, 0))
-                      .at(UnitKind::Vxm, 0, 6, inst(Opcode::Relu, 1, kWest))
+                      .at(UnitKind::Mem, 0, 0, memRead(w(0), 0))
+                      .at(UnitKind::Vxm, 0, 6, inst(Opcode::Relu, e(1), w(0)))
                       .build();
   EXPECT_NE(runExpectingFailure(binary).find(
                 "reads stream w0 at slice 6, where no value is passing"),
@@ -400,17 +405,17 @@ TEST(Hazard, ReadUpstreamOfTheWriter) {
 }
 
 TEST(Hazard, TwoWritersToOneStreamSlot) {
-  // Two VXM ALUs (both at slice 6) put results on e4 in the same cycle.
+  // Two VXM ALUs (both at slice 6) put results on e8 in the same cycle.
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
-                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Vxm, 0, 6, inst(Opcode::Move, 4, 0))
-                      .at(UnitKind::Vxm, 1, 6, inst(Opcode::Relu, 4, 0))
+                      .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+                      .at(UnitKind::Vxm, 0, 6, inst(Opcode::Move, e(2), e(0)))
+                      .at(UnitKind::Vxm, 1, 6, inst(Opcode::Relu, e(2), e(0)))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 8: vxm[1] instruction #1 'vrelu.f32 e0 -> e4' "
-            "issued at cycle 6 writes stream e4 at slice 6 in the same cycle "
-            "as vxm[0] instruction #1 'vmov e0 -> e4' issued at cycle 6");
+            "hazard at cycle 8: vxm[1] instruction #1 'vrelu.f32 e0 -> e8' "
+            "issued at cycle 6 writes stream e8 at slice 6 in the same cycle "
+            "as vxm[0] instruction #1 'vmov.f32 e0 -> e8' issued at cycle 6");
 }
 
 TEST(Hazard, StreamValueOverwrittenBeforeAnyoneReadIt) {
@@ -419,44 +424,62 @@ TEST(Hazard, StreamValueOverwrittenBeforeAnyoneReadIt) {
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
                       .input("z", {1, 16}, 1, 0)
-                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Mem, 1, 1, memRead(0, 0))
+                      .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+                      .at(UnitKind::Mem, 1, 1, memRead(e(0), 0))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 3: mem[1] instruction #1 'read [0] -> e0' "
+            "hazard at cycle 3: mem[1] instruction #1 'read.f32 [0] -> e0' "
             "issued at cycle 1 overwrites, at slice 3, the value on stream e0 "
             "that nobody has read yet, written by mem[0] instruction #0 "
-            "'read [0] -> e0' issued at cycle 0");
+            "'read.f32 [0] -> e0' issued at cycle 0");
+}
+
+TEST(Hazard, StreamGroupCarryingANarrowerValue) {
+  // An i8 vector takes one stream; an f32 reader of the group e0..e3 finds
+  // it on e0 (and nothing of its own width).
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0, DType::I8)
+          .at(UnitKind::Mem, 0, 0, typed(memRead(e(0), 0), DType::I8))
+          .at(UnitKind::Vxm, 0, 6, inst(Opcode::Relu, w(0), e(0)))
+          .build();
+  EXPECT_EQ(runExpectingFailure(binary),
+            "hazard at cycle 6: vxm[0] instruction #1 'vrelu.f32 e0 -> w0' "
+            "issued at cycle 6 reads a f32 vector on streams e0..e3, but "
+            "stream e0 carries part of a i8 vector from mem[0] instruction #0 "
+            "'read.i8 [0] -> e0' issued at cycle 0");
 }
 
 TEST(Hazard, BankPortUsedTwiceInACycle) {
-  // The write to mem[1]:0 lands at 4 in bank 0; a read of mem[1]:2 (also
-  // bank 0) at 4 needs the same port.
+  // The write to mem[1]:0 lands at 4 and holds banks 0 and 1 for two
+  // cycles; a read of mem[1]:4 (z's second row, banks 0 and 1) at 4 needs
+  // the same ports.
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
                       .input("z", {3, 16}, 1, 0)
-                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Mem, 1, 3, memWrite(0, 0))
-                      .at(UnitKind::Mem, 1, 4, memRead(1, 2))
+                      .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+                      .at(UnitKind::Mem, 1, 3, memWrite(e(0), 0))
+                      .at(UnitKind::Mem, 1, 4, memRead(e(1), 4))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 4: mem[1] instruction #2 'read [2] -> e1' "
-            "issued at cycle 4 uses bank 0 of mem[1] at cycle 4, as does "
-            "mem[1] instruction #1 'write e0 -> [0]' issued at cycle 3");
+            "hazard at cycle 4: mem[1] instruction #2 'read.f32 [4] -> e4' "
+            "issued at cycle 4 uses bank 0 of mem[1] at cycle 4, while "
+            "mem[1] instruction #1 'write.f32 e0 -> [0]' issued at cycle 3 "
+            "holds it");
 }
 
 TEST(Hazard, SRAMReadBeforeTheWriteLands) {
-  // The write to mem[1]:5 issues at 3 and lands at 4; the read at 5 of the
+  // The write to mem[1]:4 issues at 3 and lands at 4; the read at 6 of the
   // same queue would be fine, the read at 2 sees nothing written.
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
-                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Mem, 1, 2, memRead(1, 5))
-                      .at(UnitKind::Mem, 1, 3, memWrite(0, 5))
+                      .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+                      .at(UnitKind::Mem, 1, 2, memRead(e(1), 4))
+                      .at(UnitKind::Mem, 1, 3, memWrite(e(0), 4))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 2: mem[1] instruction #1 'read [5] -> e1' "
-            "issued at cycle 2 reads mem[1]:5 before any write to it has "
+            "hazard at cycle 2: mem[1] instruction #1 'read.f32 [4] -> e4' "
+            "issued at cycle 2 reads mem[1]:4 before any write to it has "
             "landed");
 }
 
@@ -479,53 +502,54 @@ TEST(Hazard, InstallBeforeTheWeightLoadsLand) {
 TEST(Hazard, MatMulBeforeAnyInstall) {
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
-                      .at(UnitKind::Mem, 0, 0, memRead(kWest, 0))
-                      .at(UnitKind::Mxm, 0, 4, inst(Opcode::MatMul, 1, kWest))
+                      .at(UnitKind::Mem, 0, 0, memRead(w(0), 0))
+                      .at(UnitKind::Mxm, 0, 4, inst(Opcode::MatMul, e(1), w(0)))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 4: mxm[0] instruction #1 'abc.f32 w0 -> e1' "
+            "hazard at cycle 4: mxm[0] instruction #1 'abc.f32 w0 -> e4' "
             "issued at cycle 4 streams activations before any weights were "
             "installed");
 }
 
 TEST(Hazard, MatMulWhileWeightsInstall) {
   // Install latency is 2 on lpu-tiny: issued at 5, usable from 7.
-  Binary binary =
-      ProgramBuilder()
-          .input("x", {1, 16}, 0, 0)
-          .at(UnitKind::Mem, 0, 0, memRead(kWest, 0))
-          .at(UnitKind::Mxm, 0, 4, loadWeights(kWest, 0))
-          .at(UnitKind::Mxm, 0, 5, installWeights(1))
-          .at(UnitKind::Mem, 0, 2, memRead(kWest + 1, 0))
-          .at(UnitKind::Mxm, 0, 6, inst(Opcode::MatMul, 1, kWest + 1))
-          .build();
+  Binary binary = ProgramBuilder()
+                      .input("x", {1, 16}, 0, 0)
+                      .at(UnitKind::Mem, 0, 0, memRead(w(0), 0))
+                      .at(UnitKind::Mxm, 0, 4, loadWeights(w(0), 0))
+                      .at(UnitKind::Mxm, 0, 5, installWeights(1))
+                      .at(UnitKind::Mem, 0, 2, memRead(w(1), 0))
+                      .at(UnitKind::Mxm, 0, 6, inst(Opcode::MatMul, e(1), w(1)))
+                      .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 6: mxm[0] instruction #3 'abc.f32 w1 -> e1' "
+            "hazard at cycle 6: mxm[0] instruction #3 'abc.f32 w4 -> e4' "
             "issued at cycle 6 streams activations while weights are "
             "installing");
 }
 
 TEST(Hazard, MatMulTypeDiffersFromTheInstalledWeights) {
-  Binary binary = ProgramBuilder()
-                      .input("x", {1, 16}, 0, 0)
-                      .at(UnitKind::Mem, 0, 0, memRead(kWest, 0))
-                      .at(UnitKind::Mxm, 0, 4, loadWeights(kWest, 0))
-                      .at(UnitKind::Mxm, 0, 5, installWeights(1))
-                      .at(UnitKind::Mem, 0, 3, memRead(kWest + 1, 0))
-                      .at(UnitKind::Mxm, 0, 7,
-                          typed(inst(Opcode::MatMul, 1, kWest + 1), DType::I8))
-                      .build();
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0)
+          .at(UnitKind::Mem, 0, 0, memRead(w(0), 0))
+          .at(UnitKind::Mxm, 0, 4, loadWeights(w(0), 0))
+          .at(UnitKind::Mxm, 0, 5, installWeights(1))
+          .at(UnitKind::Mem, 0, 3, typed(memRead(w(1), 0), DType::I8))
+          .at(UnitKind::Mxm, 0, 7,
+              typed(inst(Opcode::MatMul, e(1), w(1)), DType::I8))
+          .build();
   EXPECT_NE(runExpectingFailure(binary).find(
                 "streams i8 activations through f32 weights"),
             std::string::npos);
 }
 
 TEST(Hazard, RepeatSteppingOutOfTheSlice) {
-  // x fills the slice's last two addresses; the third read would be past it.
+  // x fills the slice's last eight addresses (two f32 rows); the third read
+  // would be past them.
   Binary binary = ProgramBuilder()
-                      .input("x", {2, 16}, 0, 4094)
-                      .at(UnitKind::Mem, 0, 0, memRead(0, 4094))
-                      .at(UnitKind::Mem, 0, 1, repeat(2, 1, 1))
+                      .input("x", {2, 16}, 0, 4088)
+                      .at(UnitKind::Mem, 0, 0, memRead(e(0), 4088))
+                      .at(UnitKind::Mem, 0, 1, repeat(2, 2, 4))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
             "mem[0] instruction #1: repeat steps the address out of the "
@@ -537,12 +561,12 @@ TEST(Hazard, RepeatPastWhatTheProgramWrote) {
   // slice, the second is inside it but past everything the program touches.
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
-                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Mem, 0, 1, repeat(5000, 1, 1))
+                      .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+                      .at(UnitKind::Mem, 0, 1, repeat(5000, 2, 4))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 1: mem[0] instruction #1 (issue 1 of the repeat) "
-            "'read [1] -> e0' issued at cycle 1 reads mem[0]:1 before any "
+            "hazard at cycle 2: mem[0] instruction #1 (issue 1 of the repeat) "
+            "'read.f32 [4] -> e0' issued at cycle 2 reads mem[0]:4 before any "
             "write to it has landed");
 }
 
@@ -558,8 +582,8 @@ TEST(Simulator, ReportsOutputsNeverWritten) {
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
                       .output("y", {2, 16}, 1, 0)
-                      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-                      .at(UnitKind::Mem, 1, 3, memWrite(0, 0))
+                      .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+                      .at(UnitKind::Mem, 1, 3, memWrite(e(0), 0))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
             "output 'y' was not completely written (vector 1 never stored)");

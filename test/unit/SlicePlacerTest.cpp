@@ -8,7 +8,8 @@ using namespace lpuc::lpu;
 
 namespace {
 
-// lpu-tiny: 8 MEM slices of 4096 vectors of 16 lanes; mem[3] and mem[4] are
+// lpu-tiny: 8 MEM slices of 4096 addresses of 16 bytes (an f32 vector takes
+// 4); mem[3] and mem[4] are
 // the slices next to the VXM.
 const ::lpu::TargetDesc &tiny() {
   return *::lpu::findBuiltinTarget("lpu-tiny");
@@ -18,7 +19,7 @@ const ::lpu::TargetDesc &tiny() {
 PlacementRequest tensor(int64_t rows, int64_t first, int64_t last,
                         int64_t accesses) {
   PlacementRequest request;
-  request.layout = ::lpu::layoutFor(std::vector<int64_t>{rows, 16}, 16);
+  request.layout = ::lpu::layoutFor(tiny(), {rows, 16}, ::lpu::DType::F32);
   request.first = first;
   request.last = last;
   request.accesses = accesses;
@@ -70,7 +71,7 @@ TEST(SlicePlacer, ReservedAddressesAreAvoidedWhileLive) {
   ASSERT_TRUE(placed);
   ASSERT_EQ(placed->size(), 8u);
   for (auto [slice, address] : *placed)
-    EXPECT_EQ(address, slice == 3 ? 4 : 0) << "slice " << slice;
+    EXPECT_EQ(address, slice == 3 ? 16 : 0) << "slice " << slice; // 4 rows
 }
 
 TEST(SlicePlacer, BusyScratchIsSpreadOverAQuarterOfTheSlices) {
@@ -84,8 +85,8 @@ TEST(SlicePlacer, BusyScratchIsSpreadOverAQuarterOfTheSlices) {
 
 TEST(SlicePlacer, NothingFitsWhenSRAMIsFull) {
   SlicePlacer placer(tiny());
-  for (int slice = 0; slice < 8; ++slice)
-    ASSERT_TRUE(placer.place(tensor(4096, 0, 10, 0)));
+  for (int slice = 0; slice < 8; ++slice) // 1024 f32 rows fill a slice
+    ASSERT_TRUE(placer.place(tensor(1024, 0, 10, 0)));
   EXPECT_FALSE(placer.place(tensor(1, 5, 6, 0)));
   EXPECT_TRUE(placer.place(tensor(1, 11, 12, 0))); // all dead by then
 }

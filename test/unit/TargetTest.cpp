@@ -57,9 +57,20 @@ TEST(Target, V1HasTheTSPScaleParameters) {
   EXPECT_EQ(v1.mxmPlanes, 4u);
   EXPECT_EQ(v1.vxmUnits, 16u);
   EXPECT_EQ(v1.clockMHz, 900u);
-  // 220 MiB of SRAM at one byte per lane.
-  EXPECT_EQ(uint64_t(v1.memSlices) * v1.memAddresses * v1.lanes,
-            220ull * 1024 * 1024);
+  // The published byte model: 320-byte streams and SRAM addresses, 220 MiB,
+  // an f32 vector takes a group of four streams and four addresses, f16 two,
+  // i8 one; a slice's two bank ports move 640 bytes a cycle.
+  EXPECT_EQ(v1.laneBytes, 1u);
+  EXPECT_EQ(v1.planeBytes(), 320u);
+  EXPECT_EQ(v1.sramBytes(), 220ull * 1024 * 1024);
+  EXPECT_EQ(v1.planesOf(DType::I8), 1u);
+  EXPECT_EQ(v1.planesOf(DType::F16), 2u);
+  EXPECT_EQ(v1.planesOf(DType::BF16), 2u);
+  EXPECT_EQ(v1.planesOf(DType::F32), 4u);
+  EXPECT_EQ(v1.planesOf(DType::I32), 4u);
+  EXPECT_EQ(v1.memPortCycles(v1.planesOf(DType::F32)), 2u);
+  EXPECT_EQ(v1.memPortCycles(v1.planesOf(DType::I8)), 1u);
+  EXPECT_EQ(v1.memBanksTouched(v1.planesOf(DType::I8)), 1u);
   // Hemispheres mirror each other around the VXM.
   uint32_t centre = v1.centreColumn();
   EXPECT_EQ(centre, 48u);
@@ -102,6 +113,42 @@ TEST(Target, ReportsTheOffendingKey) {
   EXPECT_EQ(parseEdited("{", "["), "not valid JSON");
   EXPECT_EQ(parseEdited("\"clock_mhz\"", "\"clock\""),
             "missing key 'clock_mhz'");
+  EXPECT_EQ(parseEdited("\"lane_bytes\": 1", "\"lane_bytes\": 3"),
+            "lane_bytes must be 1, 2 or 4");
+  EXPECT_EQ(parseEdited("\"streams_per_direction\": 16",
+                        "\"streams_per_direction\": 6"),
+            "streams_per_direction must be a multiple of the streams an f32 "
+            "vector takes (4)");
+}
+
+TEST(Target, ElementsAreStoredPlaneByPlane) {
+  // lpu-tiny: 16 lanes of one byte. Lane 2 of an f32 vector keeps byte p of
+  // its element in plane p, at offset 2 of each 16-byte plane.
+  const TargetDesc &tiny = *findBuiltinTarget("lpu-tiny");
+  std::vector<uint8_t> planes(4 * 16, 0xee);
+  const uint8_t element[4] = {0x11, 0x22, 0x33, 0x44};
+  storeLaneElement(tiny, DType::F32, element, 2, planes.data());
+  for (int p = 0; p < 4; ++p)
+    EXPECT_EQ(planes[16 * p + 2], element[p]) << p;
+  EXPECT_EQ(planes[3], 0xee);
+  uint8_t back[4] = {};
+  loadLaneElement(tiny, DType::F32, planes.data(), 2, back);
+  EXPECT_EQ(std::vector<uint8_t>(back, back + 4),
+            std::vector<uint8_t>(element, element + 4));
+  // With four bytes a lane, an i8 element fills the low byte of its lane and
+  // the other three are zero.
+  TargetDesc wide = tiny;
+  wide.laneBytes = 4;
+  std::vector<uint8_t> plane(16 * 4, 0xee);
+  storeLaneElement(wide, DType::I8, element, 1, plane.data());
+  EXPECT_EQ(std::vector<uint8_t>(plane.begin() + 4, plane.begin() + 8),
+            (std::vector<uint8_t>{0x11, 0, 0, 0}));
+}
+
+TEST(Target, FormatsByteSizes) {
+  EXPECT_EQ(formatBytes(512), "512 B");
+  EXPECT_EQ(formatBytes(1536), "1.5 KiB");
+  EXPECT_EQ(formatBytes(220ull << 20), "220.00 MiB");
 }
 
 TEST(Target, LoadsByNameOrPath) {

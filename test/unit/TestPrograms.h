@@ -4,6 +4,7 @@
 #define LPU_TEST_UNIT_TESTPROGRAMS_H
 
 #include "lpu/Binary.h"
+#include "lpu/Simulator.h"
 
 #include <cstring>
 #include <map>
@@ -92,7 +93,19 @@ public:
   ProgramBuilder &constantWords(uint32_t slice, uint32_t address,
                                 std::vector<uint32_t> words) {
     words.resize(binary.target.lanes, 0u);
-    binary.sram.push_back({slice, address, std::move(words)});
+    return constantVector(slice, address, DType::F32, words);
+  }
+  /// One vector of `dtype` in SRAM from lane words, stored plane by plane.
+  ProgramBuilder &constantVector(uint32_t slice, uint32_t address, DType dtype,
+                                 const std::vector<uint32_t> &words) {
+    const TargetDesc &t = binary.target;
+    std::vector<uint8_t> planes(t.planesOf(dtype) * t.planeBytes(), 0);
+    for (uint32_t l = 0; l < words.size(); ++l) {
+      uint8_t element[4];
+      laneWordToHost(dtype, words[l], element);
+      storeLaneElement(t, dtype, element, l, planes.data());
+    }
+    binary.sram.push_back({slice, address, std::move(planes)});
     return *this;
   }
   ProgramBuilder &at(UnitKind kind, uint32_t unit, uint64_t cycle,
@@ -129,7 +142,7 @@ private:
     b.dtype = dtype;
     b.shape = shape;
     b.parts = {{slice, address}};
-    b.layout = layoutFor(shape, binary.target.lanes);
+    b.layout = layoutFor(binary.target, shape, dtype);
     return b;
   }
 
@@ -140,9 +153,12 @@ private:
 
 // lpu-tiny's floorplan, west to east: mxm[0] 0, sxm[0] 1, mem[0..3] 2..5,
 // VXM 6, mem[4..7] 7..10, sxm[1] 11, mxm[1] 12. Latencies: read 2, write 1,
-// VXM 2, lw 1, iw 2, abc/acc 4, SXM 2. Streams e0..e7 flow east (ids 0..7),
-// w0..w7 west (ids 8..15); a value moves one slice per cycle.
-constexpr uint8_t kWest = 8;
+// VXM 2, lw 1, iw 2, abc/acc 4, SXM 2. Streams 0..15 flow east, 16..31 west;
+// a value moves one slice per cycle. An f32 vector takes a group of four
+// streams: e(g) and w(g) are the g-th such group eastward and westward.
+constexpr uint8_t kWest = 16;
+constexpr uint8_t e(unsigned group) { return uint8_t(4 * group); }
+constexpr uint8_t w(unsigned group) { return uint8_t(kWest + 4 * group); }
 
 /// y = x + c on lpu-tiny. x (mem[0], slice 2) read at 0 lands at 2 and
 /// reaches the VXM (slice 6) at 6; c (mem[2], slice 4) read at 2 does too.
@@ -156,10 +172,10 @@ inline Binary makeAddProgram() {
       .input("x", {1, 16}, 0, 0)
       .output("y", {1, 16}, 1, 0)
       .constant(2, 0, c)
-      .at(UnitKind::Mem, 0, 0, memRead(0, 0))
-      .at(UnitKind::Mem, 2, 2, memRead(1, 0))
-      .at(UnitKind::Vxm, 0, 6, inst(Opcode::Add, kWest + 0, 0, 1))
-      .at(UnitKind::Mem, 1, 11, memWrite(kWest + 0, 0))
+      .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+      .at(UnitKind::Mem, 2, 2, memRead(e(1), 0))
+      .at(UnitKind::Vxm, 0, 6, inst(Opcode::Add, w(0), e(0), e(1)))
+      .at(UnitKind::Mem, 1, 11, memWrite(w(0), 0))
       .build();
 }
 

@@ -106,10 +106,10 @@ void printStats(const lpu_execution *exec, const Options &opts) {
     std::printf("instruction words: %llu\n", ull(stats.instruction_words));
     std::printf("stream values: %llu written, %llu reads\n",
                 ull(stats.stream_writes), ull(stats.stream_reads));
-    std::printf("sram high-water mark: %llu of %llu vectors (%.2f%%)\n",
-                ull(stats.sram_vectors_used), ull(stats.sram_vectors_total),
-                100.0 * stats.sram_vectors_used /
-                    std::max<uint64_t>(1, stats.sram_vectors_total));
+    std::printf("sram high-water mark: %llu of %llu bytes (%.2f%%)\n",
+                ull(stats.sram_bytes_used), ull(stats.sram_bytes_total),
+                100.0 * stats.sram_bytes_used /
+                    std::max<uint64_t>(1, stats.sram_bytes_total));
     // One line per unit kind, then every queue.
     std::map<std::string, std::pair<uint64_t, size_t>> byKind;
     for (const lpu_unit_stats &u : units) {
@@ -140,12 +140,12 @@ void printStats(const lpu_execution *exec, const Options &opts) {
                "{\n  \"cycles\": %llu,\n  \"latency_us\": %.6f,\n"
                "  \"clock_mhz\": %u,\n  \"instructions\": %llu,\n"
                "  \"instruction_words\": %llu,\n  \"stream_writes\": %llu,\n"
-               "  \"stream_reads\": %llu,\n  \"sram_vectors_used\": %llu,\n"
-               "  \"sram_vectors_total\": %llu,\n  \"units\": [",
+               "  \"stream_reads\": %llu,\n  \"sram_bytes_used\": %llu,\n"
+               "  \"sram_bytes_total\": %llu,\n  \"units\": [",
                ull(stats.cycles), stats.latency_us, stats.clock_mhz,
                ull(stats.instructions), ull(stats.instruction_words),
                ull(stats.stream_writes), ull(stats.stream_reads),
-               ull(stats.sram_vectors_used), ull(stats.sram_vectors_total));
+               ull(stats.sram_bytes_used), ull(stats.sram_bytes_total));
   for (size_t i = 0; i < units.size(); ++i)
     std::fprintf(out,
                  "%s\n    {\"kind\": \"%s\", \"index\": %u, \"slice\": %u, "

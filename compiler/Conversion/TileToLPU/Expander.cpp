@@ -41,8 +41,7 @@ int32_t Expander::createBuffer(lpuc::lpu::BufferKind kind, StringRef name,
   buffer.type = type;
   buffer.init = init;
   buffer.origin = currentOrigin;
-  buffer.layout = ::lpu::layoutFor(type.getShape().data(),
-                                   type.getShape().size(), target.lanes);
+  buffer.layout = lpuc::lpu::getLayout(target, type);
   buffer.position = program.instrs.size();
   program.buffers.push_back(std::move(buffer));
   return int32_t(program.buffers.size() - 1);
@@ -173,9 +172,8 @@ void Expander::place(int32_t index, ArrayRef<int32_t> parts) {
 LogicalResult Expander::verifyPlacements() {
   auto checkParts = [&](Location loc, ArrayRef<int32_t> parts, Type type,
                         int64_t blockRows) -> LogicalResult {
-    auto tensor = cast<RankedTensorType>(type);
-    ::lpu::TensorLayout layout = ::lpu::layoutFor(
-        tensor.getShape().data(), tensor.getShape().size(), target.lanes);
+    ::lpu::TensorLayout layout =
+        lpuc::lpu::getLayout(target, cast<ShapedType>(type));
     const int64_t blocks = llvm::divideCeil(layout.rows, blockRows);
     if (parts.empty() || parts.size() % 2 ||
         int64_t(parts.size() / 2) > std::min<int64_t>(blocks, target.memSlices))
@@ -187,17 +185,17 @@ LogicalResult Expander::verifyPlacements() {
     llvm::SmallVector<int32_t> slices;
     for (int64_t i = 0; i < count; ++i) {
       const int64_t slice = parts[2 * i], address = parts[2 * i + 1];
-      const int64_t vectors =
-          ::lpu::PartDeal{count, blockRows}.partVectors(layout, i);
+      const int64_t addresses =
+          ::lpu::PartDeal{count, blockRows}.partAddresses(layout, i);
       if (slice < 0 || slice >= target.memSlices ||
           llvm::is_contained(slices, slice) || address < 0 ||
-          address + vectors > target.memAddresses)
+          address + addresses > target.memAddresses)
         return emitError(loc, "'")
                << tile::kSRAMAttrName << "' part " << i << " (slice " << slice
-               << ", address " << address << ", " << vectors
-               << " vectors) is outside " << target.name << "'s "
+               << ", address " << address << ", " << addresses
+               << " addresses) is outside " << target.name << "'s "
                << target.memSlices << " MEM slices of " << target.memAddresses
-               << " vectors or on the slice of another part";
+               << " addresses or on the slice of another part";
       slices.push_back(slice);
     }
     return success();
@@ -289,6 +287,9 @@ InstrId Expander::emit(Opcode opcode, ArrayRef<InstrId> operands,
   switch (info.types) {
   case ::lpu::TypeSet::None:
     break;
+  case ::lpu::TypeSet::Any: // the vector moved
+    inst.dtype = program.instrs[operands.front()].resultType;
+    break;
   case ::lpu::TypeSet::MatMul:
     inst.dtype = inst.resultType;
     break;
@@ -305,7 +306,7 @@ InstrId Expander::read(int32_t bufferIndex, int64_t offset) {
   lpuc::lpu::MachineInstr inst;
   inst.opcode = Opcode::Read;
   inst.queueKind = ::lpu::UnitKind::Mem;
-  inst.resultType =
+  inst.resultType = inst.dtype =
       lpuc::lpu::getDType(buffer(bufferIndex).type.getElementType());
   inst.buffer = bufferIndex;
   inst.offset = int32_t(offset);
@@ -328,6 +329,7 @@ void Expander::write(InstrId value, int32_t bufferIndex, int64_t offset) {
   lpuc::lpu::MachineInstr inst;
   inst.opcode = Opcode::Write;
   inst.queueKind = ::lpu::UnitKind::Mem;
+  inst.dtype = element;
   inst.operands[0] = value;
   inst.buffer = bufferIndex;
   inst.offset = int32_t(offset);

@@ -144,8 +144,8 @@ int64_t computePeakLive(const MachineProgram &program, int64_t cycles) {
       range.end = cycles + 1; // held until the host reads it
     if (range.begin == INT64_MAX || range.end <= range.begin)
       continue;
-    delta[range.begin] += buffer.numVectors();
-    delta[range.end] -= buffer.numVectors();
+    delta[range.begin] += buffer.numAddresses();
+    delta[range.end] -= buffer.numAddresses();
   }
   int64_t live = 0, peak = 0;
   for (auto [cycle, change] : delta) {
@@ -222,26 +222,34 @@ ScheduleReport lpuc::lpu::buildScheduleReport(const MachineProgram &program) {
 
   report.criticalPath = computeCriticalPath(program);
   report.lowerBound = report.criticalPath;
+  // A MEM slice's work is its bank-port time where that exceeds its issue
+  // cycles (an f32 access holds both ports of lpu-v1's slices for two).
+  int64_t extraPortCycles = 0;
+  for (const MachineInstr &inst : program.instrs)
+    if (inst.isPlaced() && inst.accessesSram())
+      extraPortCycles += target.memSliceCycles(target.planesOf(inst.dtype)) - 1;
   for (UnitKind kind : kKinds) {
     UnitClassWork work{kind, 0, target.unitCount(kind), 0};
     for (const UnitUsage &unit : report.units)
       if (unit.kind == kind)
         work.work += unit.busyCycles;
+    if (kind == UnitKind::Mem)
+      work.work += extraPortCycles;
     work.bound = work.units ? (work.work + work.units - 1) / work.units : 0;
     report.lowerBound = std::max(report.lowerBound, work.bound);
     report.classWork.push_back(work);
   }
 
-  report.vectorBytes = int64_t(target.lanes) * 4;
+  report.addressBytes = target.planeBytes();
   report.sramCapacity = int64_t(target.memSlices) * target.memAddresses;
   std::vector<int64_t> sliceTop(target.memSlices, 0);
   for (const MachineBuffer &buffer : program.buffers) {
-    report.sramTensors += buffer.numVectors();
+    report.sramTensors += buffer.numAddresses();
     const int64_t parts = buffer.parts.size();
     for (int64_t i = 0; i < parts; ++i) {
       auto [slice, address] = buffer.parts[i];
       int64_t &top = sliceTop[slice];
-      top = std::max(top, address + buffer.partVectors(parts, i));
+      top = std::max(top, address + buffer.partAddresses(parts, i));
     }
   }
   for (int64_t top : sliceTop)
@@ -299,26 +307,16 @@ llvm::json::Value lpuc::lpu::toJSON(const ScheduleReport &report) {
       {"unit_classes", std::move(unitClasses)},
       {"units", std::move(units)},
       {"sram",
-       Object{{"vector_bytes", report.vectorBytes},
-              {"capacity_bytes", report.sramCapacity * report.vectorBytes},
-              {"allocated_bytes", report.sramAllocated * report.vectorBytes},
-              {"peak_live_bytes", report.sramPeakLive * report.vectorBytes},
-              {"tensor_bytes", report.sramTensors * report.vectorBytes}}},
+       Object{{"address_bytes", report.addressBytes},
+              {"capacity_bytes", report.sramCapacity * report.addressBytes},
+              {"allocated_bytes", report.sramAllocated * report.addressBytes},
+              {"peak_live_bytes", report.sramPeakLive * report.addressBytes},
+              {"tensor_bytes", report.sramTensors * report.addressBytes}}},
       {"nodes", std::move(nodes)}};
 }
 
 namespace {
-std::string formatBytes(int64_t bytes) {
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  if (bytes >= (int64_t(1) << 20))
-    os << llvm::format("%.2f MiB", double(bytes) / (1 << 20));
-  else if (bytes >= 1024)
-    os << llvm::format("%.1f KiB", double(bytes) / 1024);
-  else
-    os << bytes << " B";
-  return out;
-}
+using ::lpu::formatBytes;
 } // namespace
 
 void lpuc::lpu::printScheduleReport(const ScheduleReport &report,
@@ -343,11 +341,11 @@ void lpuc::lpu::printScheduleReport(const ScheduleReport &report,
                        capacity > 0 ? 100.0 * work.work / capacity : 0.0);
   }
   os << "\n";
-  os << "SRAM: " << formatBytes(report.sramAllocated * report.vectorBytes)
+  os << "SRAM: " << formatBytes(report.sramAllocated * report.addressBytes)
      << " allocated of "
-     << formatBytes(report.sramCapacity * report.vectorBytes) << ", peak live "
-     << formatBytes(report.sramPeakLive * report.vectorBytes) << ", tensors "
-     << formatBytes(report.sramTensors * report.vectorBytes) << "\n";
+     << formatBytes(report.sramCapacity * report.addressBytes) << ", peak live "
+     << formatBytes(report.sramPeakLive * report.addressBytes) << ", tensors "
+     << formatBytes(report.sramTensors * report.addressBytes) << "\n";
   os << "nodes (issue of the first instruction .. last result landed):\n";
   size_t width = 4;
   for (const NodeSpan &node : report.nodes)

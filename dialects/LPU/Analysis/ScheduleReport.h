@@ -58,11 +58,11 @@ struct ScheduleReport {
   int64_t criticalPath = 0;
   std::vector<UnitClassWork> classWork;
   int64_t lowerBound = 0;
-  /// SRAM, in vectors of `lanes` 32-bit words.
-  int64_t vectorBytes = 0;
+  /// SRAM, in addresses of `addressBytes` bytes.
+  int64_t addressBytes = 0;
   int64_t sramCapacity = 0;    // every address of every slice
   int64_t sramAllocated = 0;   // per slice, the highest address used, summed
-  int64_t sramPeakLive = 0;    // most vectors whose contents are live at once
+  int64_t sramPeakLive = 0;    // most addresses whose contents are live at once
   int64_t sramTensors = 0;     // every buffer's size, as if none were reused
   std::vector<NodeSpan> nodes; // in order of first issue
 

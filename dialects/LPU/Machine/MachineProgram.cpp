@@ -71,12 +71,17 @@ DType vectorDType(Value value) {
 
 /// The element type the instruction word names (ISA.def's Types column):
 /// MXM instructions their input's (an install its weights'), conversions
-/// their source's, every other typed instruction its result's.
+/// their source's, writes and weight loads their operand's, every other
+/// typed instruction its result's.
 DType wordDType(InstructionOpInterface inst) {
   Operation *op = inst.getOperation();
   switch (::lpu::getInstructionInfo(inst.getOpcode()).types) {
   case ::lpu::TypeSet::None:
     return DType::None;
+  case ::lpu::TypeSet::Any:
+    // The vector moved: a write's or weight load's operand, else the result.
+    return vectorDType(op->getNumResults() ? op->getResult(0)
+                                           : op->getOperand(0));
   case ::lpu::TypeSet::MatMul:
     if (auto iw = dyn_cast<InstallWeightsOp>(op))
       return getDType(iw.getElementType());
@@ -241,8 +246,7 @@ void lpuc::lpu::materializeProgram(const MachineProgram &machine,
     for (unsigned k = 0; k < m.numOperands(); ++k)
       if (!results[m.operands[k]])
         create(m.operands[k]);
-    OperationState state(machine.origins[m.origin],
-                         instructionName(m.opcode));
+    OperationState state(machine.origins[m.origin], instructionName(m.opcode));
     for (unsigned k = 0; k < m.numOperands(); ++k)
       state.addOperands(results[m.operands[k]]);
     if (m.accessesSram()) {
@@ -253,11 +257,12 @@ void lpuc::lpu::materializeProgram(const MachineProgram &machine,
       state.addAttribute("offset", b.getI64IntegerAttr(m.offset));
     }
     if (m.hasResult())
-      state.addTypes(
-          lpuc::lpu::VectorType::get(context, getElementType(context, m.resultType)));
+      state.addTypes(lpuc::lpu::VectorType::get(
+          context, getElementType(context, m.resultType)));
     switch (m.opcode) {
     case Opcode::Scale:
-      state.addAttribute("factor", b.getF32FloatAttr(::lpu::wordToFloat(m.imm)));
+      state.addAttribute("factor",
+                         b.getF32FloatAttr(::lpu::wordToFloat(m.imm)));
       break;
     case Opcode::LoadWeights:
       state.addAttribute("row", b.getI64IntegerAttr(m.imm));

@@ -53,11 +53,12 @@ struct MachineBuffer {
 
   bool isAllocated() const { return !parts.empty(); }
   int64_t numVectors() const { return layout.numVectors(); }
+  int64_t numAddresses() const { return layout.numAddresses(); }
   /// How the rows are dealt over `parts` parts.
   ::lpu::PartDeal deal(int64_t parts) const { return {parts, blockRows}; }
-  /// Vectors part i holds when the rows are dealt over `parts` parts.
-  int64_t partVectors(int64_t parts, int64_t i) const {
-    return deal(parts).partVectors(layout, i);
+  /// Addresses part i takes when the rows are dealt over `parts` parts.
+  int64_t partAddresses(int64_t parts, int64_t i) const {
+    return deal(parts).partAddresses(layout, i);
   }
   /// The (slice, address) of vector `offset`.
   std::pair<int64_t, int64_t> locate(int64_t offset) const;

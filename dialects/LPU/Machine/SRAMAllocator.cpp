@@ -26,7 +26,7 @@ namespace {
 /// A buffer and what placing it needs to know.
 struct BufferUse {
   int32_t buffer = 0;
-  int64_t vectors = 0;
+  int64_t addresses = 0;
   PlacementRequest request;
 };
 
@@ -43,11 +43,11 @@ public:
       int64_t largest = placer.smallestLargestPart(use.request);
       if (!buffer.isAllocated() && largest > target.memAddresses)
         return emitError(originOf(use), "tensor '")
-               << buffer.name << "' needs " << use.vectors
-               << " SRAM vectors; dealt over all " << target.memSlices
+               << buffer.name << "' needs " << use.addresses
+               << " SRAM addresses; dealt over all " << target.memSlices
                << " MEM slices in blocks of " << buffer.blockRows
                << " rows, one slice would still hold " << largest
-               << " of them, and a slice holds " << target.memAddresses;
+               << " of them, and a slice has " << target.memAddresses;
     }
     // Buffers placed before (the graph's tensors, by tile-allocate-sram)
     // keep their place; the others go around them. All are taken in order
@@ -82,7 +82,7 @@ public:
       else if (std::optional<Placement> where = placer.place(use->request))
         buffer.parts = std::move(*where);
       else
-        missing += use->vectors;
+        missing += use->addresses;
     }
     if (missing)
       return reportOverflow(uses, missing);
@@ -99,7 +99,7 @@ private:
     for (size_t i = 0; i < uses.size(); ++i) {
       const MachineBuffer &buffer = program.buffers[i];
       uses[i].buffer = i;
-      uses[i].vectors = buffer.numVectors();
+      uses[i].addresses = buffer.numAddresses();
       uses[i].request.layout = buffer.layout;
       uses[i].request.blockRows = buffer.blockRows;
       uses[i].request.minParts = buffer.minParts;
@@ -165,25 +165,26 @@ private:
     int64_t constants = 0;
     for (const BufferUse &use : uses) {
       if (program.buffers[use.buffer].kind == BufferKind::Constant) {
-        constants += use.vectors;
+        constants += use.addresses;
         continue;
       }
-      delta[use.request.first] += use.vectors;
-      delta[use.request.last + 1] -= use.vectors;
+      delta[use.request.first] += use.addresses;
+      delta[use.request.last + 1] -= use.addresses;
     }
     int64_t live = 0, peak = 0;
     for (auto [position, change] : delta)
       peak = std::max(peak, live += change);
     const int64_t capacity = int64_t(target.memSlices) * target.memAddresses;
-    const int64_t bytes = int64_t(target.lanes) * 4;
-    int64_t shortfall = std::max(missing, constants + peak - capacity);
+    const int64_t shortfall = std::max(missing, constants + peak - capacity);
+    auto bytes = [&](int64_t addresses) {
+      return ::lpu::formatBytes(uint64_t(addresses) * target.planeBytes());
+    };
     return emitError(program.location())
-           << "the program needs " << constants + peak
-           << " SRAM vectors at its peak (weights " << constants
-           << ", live tensors " << peak << ") but " << target.name << " holds "
-           << capacity << " vectors of " << target.lanes << " x 32 bits; "
-           << shortfall << " vectors (" << shortfall * bytes
-           << " bytes) do not fit";
+           << "the program needs " << bytes(constants + peak)
+           << " of SRAM at its peak (weights " << bytes(constants)
+           << ", live tensors " << bytes(peak) << ") but " << target.name
+           << " holds " << bytes(capacity) << "; " << bytes(shortfall)
+           << " do not fit";
   }
 
   MachineProgram &program;

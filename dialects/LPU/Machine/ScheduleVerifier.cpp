@@ -74,8 +74,13 @@ private:
         violations.push_back({id, "accesses mem[" + std::to_string(slice) +
                                       "] but is placed on mem[" +
                                       std::to_string(inst.unit) + "]"});
-      checkBankPort(id, slice, target.bankOf(address));
-      checkProgramOrder(id, slice * int64_t(target.memAddresses) + address);
+      const uint32_t planes = target.planesOf(inst.dtype);
+      for (uint32_t k = 0; k < target.memBanksTouched(planes); ++k)
+        checkBankPort(id, slice, target.bankOf(address + k),
+                      target.memPortCycles(planes));
+      for (uint32_t p = 0; p < planes; ++p)
+        checkProgramOrder(id,
+                          slice * int64_t(target.memAddresses) + address + p);
     }
     for (unsigned k = 0; k < inst.numOperands(); ++k) {
       InstrId producerId = inst.operands[k];
@@ -89,7 +94,15 @@ private:
           ::lpu::landingCycle(target, producer.opcode, producer.cycle);
       int64_t arrives = ::lpu::arrivalCycle(target, producer.opcode,
                                             producer.cycle, from, column);
-      if (!::lpu::streamReaches(target, stream, from, column))
+      if (stream % target.planesOf(producer.resultType) != 0)
+        violations.push_back(
+            {producerId,
+             "puts a " + std::string(::lpu::dtypeName(producer.resultType)) +
+                 " vector on stream " + std::to_string(stream) +
+                 ", which does not start a group of " +
+                 std::to_string(target.planesOf(producer.resultType)) +
+                 " streams"});
+      else if (!::lpu::streamReaches(target, stream, from, column))
         violations.push_back(
             {id, "reads stream " + std::to_string(stream) + " at slice " +
                      std::to_string(column) +
@@ -100,9 +113,12 @@ private:
             {id, "reads a value at cycle " + std::to_string(inst.cycle) +
                      " that passes slice " + std::to_string(column) +
                      " at cycle " + std::to_string(arrives)});
-      slotUses.push_back({target.streamDiagonal(stream, from, landed),
-                          int16_t(stream), int16_t(std::min(from, column)),
-                          int16_t(std::max(from, column)), producerId});
+      // A vector of several planes takes a slot on each stream of its group.
+      for (int64_t s = stream;
+           s < stream + target.planesOf(producer.resultType); ++s)
+        slotUses.push_back({target.streamDiagonal(s, from, landed), int16_t(s),
+                            int16_t(std::min(from, column)),
+                            int16_t(std::max(from, column)), producerId});
     }
   }
 
@@ -199,22 +215,31 @@ private:
                           other});
   }
 
-  void checkBankPort(InstrId id, int64_t slice, int64_t bank) {
+  /// A bank port moves one address per cycle: an access holds the banks
+  /// it touches for `cycles` cycles from its access cycle.
+  void checkBankPort(InstrId id, int64_t slice, int64_t bank, int64_t cycles) {
     const MachineInstr &inst = program.instrs[id];
     const int64_t cycle = target.bankAccessCycle(inst.opcode, inst.cycle);
-    if (claim(bankBusy[slice * target.memBanks + bank], cycle, cycle + 1) < 0)
+    const int64_t clash =
+        claim(bankBusy[slice * target.memBanks + bank], cycle, cycle + cycles);
+    if (clash < 0)
       return;
     InstrId other = findOther(id, [&](const MachineInstr &o) {
-      if (!o.accessesSram() ||
-          int64_t(target.bankAccessCycle(o.opcode, o.cycle)) != cycle)
+      if (!o.accessesSram())
         return false;
       auto [s, address] = program.sramLocation(o);
-      return s == slice && int64_t(target.bankOf(address)) == bank;
+      const uint32_t planes = target.planesOf(o.dtype);
+      const int64_t at = target.bankAccessCycle(o.opcode, o.cycle);
+      bool touches = false;
+      for (uint32_t k = 0; k < target.memBanksTouched(planes); ++k)
+        touches |= int64_t(target.bankOf(address + k)) == bank;
+      return s == slice && touches && at <= clash &&
+             clash < at + target.memPortCycles(planes);
     });
     violations.push_back({id,
                           "uses bank " + std::to_string(bank) + " of mem[" +
                               std::to_string(slice) + "] at cycle " +
-                              std::to_string(cycle) +
+                              std::to_string(clash) +
                               ", as does another access",
                           other});
   }

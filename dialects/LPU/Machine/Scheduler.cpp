@@ -147,9 +147,16 @@ struct Node {
   llvm::SmallVector<int64_t, 4> queues; // candidate units of `kind`
   // Facts looked up once per tree rather than once per trial cycle.
   int64_t latency = 0;
-  int64_t span = 1;  // queue cycles taken (NOP counts)
-  int64_t cell = -1; // SRAM vector read or written (slice * addresses + a)
-  Occupancy *bankPort = nullptr; // that vector's bank
+  int64_t span = 1; // queue cycles taken (NOP counts)
+  // SRAM accesses: the first address (slice * addresses + a) of the vector
+  // read or written, its planes, and the bank ports it holds for
+  // portCycles cycles.
+  int64_t cell = -1;
+  int64_t planes = 1;
+  llvm::SmallVector<Occupancy *, 2> bankPorts;
+  int64_t portCycles = 1;
+  // Streams the result takes (its type's planes).
+  int64_t streamGroup = 1;
   // Chosen by a successful trial.
   int64_t unit = 0;
   int64_t stream = -1;
@@ -301,7 +308,8 @@ private:
         version[id] = writes[cellIndex(inst)];
         break;
       case Opcode::Write:
-        ++writes[cellIndex(inst)];
+        for (int64_t p = 0; p < target.planesOf(inst.dtype); ++p)
+          ++writes[cellIndex(inst) + p];
         break;
       case Opcode::InstallWeights:
         ++installs[inst.unit];
@@ -328,11 +336,16 @@ private:
     node.kind = inst.queueKind;
     node.latency = target.latencyOf(inst.opcode);
     node.span = inst.span();
+    if (inst.hasResult())
+      node.streamGroup = target.planesOf(inst.resultType);
     if (inst.accessesSram()) {
       auto [slice, address] = program.sramLocation(inst);
       node.cell = slice * target.memAddresses + address;
+      node.planes = target.planesOf(inst.dtype);
       node.queues = {slice};
-      node.bankPort = &bank(slice, address);
+      for (int64_t k = 0; k < target.memBanksTouched(node.planes); ++k)
+        node.bankPorts.push_back(&bank(slice, address + k));
+      node.portCycles = target.memPortCycles(node.planes);
     } else if (inst.unit >= 0) {
       node.queues = {inst.unit};
     } else if (node.kind == UnitKind::Sxm) {
@@ -397,14 +410,23 @@ private:
   FailureOr<int64_t> stateBound(const Node &node) {
     const MachineInstr &inst = instr(node.id);
     switch (inst.opcode) {
-    case Opcode::Read:
+    case Opcode::Read: {
       if (cellWrites[node.cell] != version[node.id])
         return emitError(program.locationOf(inst),
                          "reads SRAM that a later write (in program order) "
                          "overwrites before this read's consumer");
-      return cells[node.cell].earliestRead();
-    case Opcode::Write:
-      return cells[node.cell].earliestWriteLanding() - node.latency;
+      int64_t earliest = 0;
+      for (int64_t p = 0; p < node.planes; ++p)
+        earliest = std::max(earliest, cells[node.cell + p].earliestRead());
+      return earliest;
+    }
+    case Opcode::Write: {
+      int64_t earliest = 0;
+      for (int64_t p = 0; p < node.planes; ++p)
+        earliest =
+            std::max(earliest, cells[node.cell + p].earliestWriteLanding());
+      return earliest - node.latency;
+    }
     case Opcode::Nop: {
       // An explicit NOP idles its queue after everything placed there.
       return lastIssue[unsigned(node.kind)][node.queues.front()] + 1;
@@ -461,8 +483,9 @@ private:
           else
             shift = std::max(shift, busy.nextFree(issue, node.span) - issue);
         }
-        if (node.bankPort)
-          fits &= node.bankPort->freeMask(bankCycle(node, issue));
+        for (Occupancy *port : node.bankPorts)
+          for (int64_t c = 0; c < node.portCycles; ++c)
+            fits &= port->freeMask(bankCycle(node, issue) + c);
       }
       if (shift > 0)
         return root + shift;
@@ -478,9 +501,10 @@ private:
           shift = std::max(
               shift,
               64 + queue(node.kind, node.queues[0]).nextFree(issue) - issue);
-        if (node.bankPort) {
+        for (Occupancy *port : node.bankPorts) {
           int64_t at = bankCycle(node, issue);
-          shift = std::max(shift, 64 + node.bankPort->nextFree(at) - at);
+          shift =
+              std::max(shift, 64 + port->nextFree(at, node.portCycles) - at);
         }
       }
       root += shift;
@@ -509,14 +533,15 @@ private:
       node.unit = *unit;
       for (int64_t c = issue; c < issue + span; ++c)
         queueClaims.push_back({node.kind, node.unit, c});
-      if (node.bankPort) {
-        int64_t at = bankCycle(node, issue);
-        if (!node.bankPort->isFree(at))
-          return root + node.bankPort->nextFree(at) - at;
-        if (llvm::is_contained(bankClaims, std::make_pair(node.bankPort, at)))
-          return root + 1;
-        bankClaims.push_back({node.bankPort, at});
-      }
+      for (Occupancy *port : node.bankPorts)
+        for (int64_t c = 0; c < node.portCycles; ++c) {
+          int64_t at = bankCycle(node, issue) + c;
+          if (!port->isFree(at))
+            return root + port->nextFree(at) - at;
+          if (llvm::is_contained(bankClaims, std::make_pair(port, at)))
+            return root + 1;
+          bankClaims.push_back({port, at});
+        }
       if (node.parent < 0)
         continue;
       // The result lands here and must pass the consumer's column.
@@ -524,21 +549,30 @@ private:
       int64_t landed = issue + node.latency;
       int64_t lo = std::min(node.column, consumer.column);
       int64_t hi = std::max(node.column, consumer.column);
+      // The first aligned group of streams free along the way.
       node.stream = -1;
-      for (int64_t s = 0, e = target.numStreams(); s < e && node.stream < 0;
-           ++s) {
-        if (!::lpu::streamReaches(target, s, node.column, consumer.column))
-          continue;
+      const int64_t group = node.streamGroup;
+      auto slotFree = [&](int64_t s) {
         int64_t diag = target.streamDiagonal(s, node.column, landed);
-        if (streamSlots[s].overlaps(diag, lo, hi))
+        return !streamSlots[s].overlaps(diag, lo, hi) &&
+               llvm::none_of(slotClaims, [&](auto &c) {
+                 return std::get<0>(c) == s && std::get<1>(c) == diag &&
+                        std::get<2>(c) <= hi && lo <= std::get<3>(c);
+               });
+      };
+      for (int64_t first = 0, e = target.numStreams();
+           first < e && node.stream < 0; first += group) {
+        if (!::lpu::streamReaches(target, first, node.column, consumer.column))
           continue;
-        if (llvm::any_of(slotClaims, [&](auto &c) {
-              return std::get<0>(c) == s && std::get<1>(c) == diag &&
-                     std::get<2>(c) <= hi && lo <= std::get<3>(c);
-            }))
+        bool free = true;
+        for (int64_t s = first; s < first + group && free; ++s)
+          free = slotFree(s);
+        if (!free)
           continue;
-        node.stream = s;
-        slotClaims.push_back({s, diag, lo, hi});
+        node.stream = first;
+        for (int64_t s = first; s < first + group; ++s)
+          slotClaims.push_back(
+              {s, target.streamDiagonal(s, node.column, landed), lo, hi});
       }
       if (node.stream < 0)
         return root + 1;
@@ -560,10 +594,11 @@ private:
                             i)
                .second)
         return i;
-      if (node.bankPort &&
-          !bankAt.try_emplace({node.bankPort, bankCycle(node, node.offset)}, i)
-               .second)
-        return i;
+      for (Occupancy *port : node.bankPorts)
+        for (int64_t c = 0; c < node.portCycles; ++c)
+          if (!bankAt.try_emplace({port, bankCycle(node, node.offset) + c}, i)
+                   .second)
+            return i;
     }
     return std::nullopt;
   }
@@ -583,7 +618,7 @@ private:
       MachineInstr move;
       move.opcode = Opcode::Move;
       move.queueKind = UnitKind::Vxm;
-      move.resultType = instr(late).resultType;
+      move.resultType = move.dtype = instr(late).resultType;
       move.operands[0] = late;
       move.origin = instr(late).origin;
       InstrId moveId = program.instrs.size();
@@ -631,24 +666,29 @@ private:
         queue(node.kind, node.unit).take(c);
       int64_t &last = lastIssue[unsigned(node.kind)][node.unit];
       last = std::max(last, issue + span - 1);
-      if (node.bankPort)
-        node.bankPort->take(bankCycle(node, issue));
+      for (Occupancy *port : node.bankPorts)
+        for (int64_t c = 0; c < node.portCycles; ++c)
+          port->take(bankCycle(node, issue) + c);
       int64_t landed =
           issue + (inst.opcode == Opcode::Nop ? span : node.latency);
       totalCycles = std::max(totalCycles, landed);
       if (node.parent >= 0) {
         int64_t consumer = nodes[node.parent].column;
-        streamSlots[node.stream].add(
-            target.streamDiagonal(node.stream, node.column, landed),
-            std::min(node.column, consumer), std::max(node.column, consumer));
+        for (int64_t s = node.stream; s < node.stream + node.streamGroup; ++s)
+          streamSlots[s].add(target.streamDiagonal(s, node.column, landed),
+                             std::min(node.column, consumer),
+                             std::max(node.column, consumer));
       }
       switch (inst.opcode) {
       case Opcode::Read:
-        cells[node.cell].recordRead(issue);
+        for (int64_t p = 0; p < node.planes; ++p)
+          cells[node.cell + p].recordRead(issue);
         break;
       case Opcode::Write:
-        cells[node.cell].recordWrite(landed);
-        ++cellWrites[node.cell];
+        for (int64_t p = 0; p < node.planes; ++p) {
+          cells[node.cell + p].recordWrite(landed);
+          ++cellWrites[node.cell + p];
+        }
         break;
       case Opcode::LoadWeights:
         planes[node.unit].recordLoad(landed);

@@ -15,7 +15,7 @@ using ::lpu::UnitKind;
 
 SlicePlacer::SlicePlacer(const ::lpu::TargetDesc &target, bool roundRobin)
     : target(target), roundRobin(roundRobin), placed(target.memSlices),
-      traffic(target.memSlices), sliceVectors(target.memSlices, 0) {}
+      traffic(target.memSlices), sliceAddresses(target.memSlices, 0) {}
 
 int64_t
 SlicePlacer::smallestLargestPart(const PlacementRequest &request) const {
@@ -29,7 +29,7 @@ std::optional<Placement> SlicePlacer::place(const PlacementRequest &request,
   llvm::SmallVector<unsigned> taken;
   for (int64_t i = 0; i < parts; ++i) {
     std::optional<std::pair<unsigned, int64_t>> part =
-        choose(request, request.partVectors(parts, i), taken);
+        choose(request, request.partAddresses(parts, i), taken);
     if (!part)
       return std::nullopt;
     where.push_back({int32_t(part->first), int32_t(part->second)});
@@ -45,14 +45,17 @@ void SlicePlacer::reserve(const PlacementRequest &request,
   const int64_t parts = where.size();
   for (int64_t i = 0; i < parts; ++i) {
     auto [slice, address] = where[i];
-    const int64_t vectors = request.partVectors(parts, i);
+    const int64_t addresses = request.partAddresses(parts, i);
     if (unsigned(booking) & unsigned(Booking::Addresses))
       placed[slice].push_back(
-          {address, address + vectors, request.first, request.last});
+          {address, address + addresses, request.first, request.last});
     if (unsigned(booking) & unsigned(Booking::Load)) {
+      // Bank-port cycles: a vector of several planes holds its banks longer.
       traffic[slice].push_back(
-          {request.accesses / parts, request.first, request.last});
-      sliceVectors[slice] += vectors;
+          {request.accesses / parts *
+               target.memPortCycles(request.layout.vectorAddresses),
+           request.first, request.last});
+      sliceAddresses[slice] += addresses;
     }
   }
 }
@@ -116,11 +119,11 @@ int64_t SlicePlacer::largestGap(unsigned slice,
   return std::max(gap, int64_t(target.memAddresses) - address);
 }
 
-/// The lowest address of `slice` where `vectors` vectors overlap nothing
+/// The lowest address of `slice` where `addresses` addresses overlap nothing
 /// live at the same time as `request`, if any.
 std::optional<int64_t> SlicePlacer::lowestFit(unsigned slice,
                                               const PlacementRequest &request,
-                                              int64_t vectors) const {
+                                              int64_t addresses) const {
   llvm::SmallVector<const Placed *> live;
   for (const Placed &p : placed[slice])
     if (p.first <= request.last && request.first <= p.last)
@@ -130,25 +133,26 @@ std::optional<int64_t> SlicePlacer::lowestFit(unsigned slice,
   });
   int64_t address = 0;
   for (const Placed *p : live) {
-    if (p->begin >= address + vectors)
+    if (p->begin >= address + addresses)
       break;
     address = std::max(address, p->end);
   }
-  if (address + vectors > target.memAddresses)
+  if (address + addresses > target.memAddresses)
     return std::nullopt;
   return address;
 }
 
-/// Where `vectors` vectors of `request` go, on a slice not in `taken`.
+/// Where `addresses` addresses of `request` go, on a slice not in `taken`.
 std::optional<std::pair<unsigned, int64_t>>
-SlicePlacer::choose(const PlacementRequest &request, int64_t vectors,
+SlicePlacer::choose(const PlacementRequest &request, int64_t addresses,
                     llvm::ArrayRef<unsigned> taken) {
   if (roundRobin) {
     for (unsigned i = 0; i < target.memSlices; ++i) {
       unsigned slice = (nextSlice + i) % target.memSlices;
       if (llvm::is_contained(taken, slice))
         continue;
-      if (std::optional<int64_t> address = lowestFit(slice, request, vectors)) {
+      if (std::optional<int64_t> address =
+              lowestFit(slice, request, addresses)) {
         nextSlice = (slice + 1) % target.memSlices;
         return std::make_pair(slice, *address);
       }
@@ -160,7 +164,7 @@ SlicePlacer::choose(const PlacementRequest &request, int64_t vectors,
   for (unsigned slice = 0; slice < target.memSlices; ++slice) {
     if (llvm::is_contained(taken, slice))
       continue;
-    std::optional<int64_t> address = lowestFit(slice, request, vectors);
+    std::optional<int64_t> address = lowestFit(slice, request, addresses);
     if (!address)
       continue;
     const int64_t column = target.unitColumn(UnitKind::Mem, slice);
@@ -168,7 +172,7 @@ SlicePlacer::choose(const PlacementRequest &request, int64_t vectors,
     for (auto [peer, count] : request.peerColumns)
       travel += count * std::abs(column - peer);
     const int64_t load = loadWhile(slice, request) / (kAccessesPerPart / 2),
-                  used = sliceVectors[slice];
+                  used = sliceAddresses[slice];
     if (!best || std::tie(load, travel, used) <
                      std::tie(bestLoad, bestTravel, bestUsed)) {
       best = {slice, *address};

@@ -49,8 +49,8 @@ struct PlacementRequest {
   std::map<int64_t, int64_t> peerColumns; // column -> accesses from there
 
   ::lpu::PartDeal deal(int64_t parts) const { return {parts, blockRows}; }
-  int64_t partVectors(int64_t parts, int64_t i) const {
-    return deal(parts).partVectors(layout, i);
+  int64_t partAddresses(int64_t parts, int64_t i) const {
+    return deal(parts).partAddresses(layout, i);
   }
 };
 
@@ -63,7 +63,7 @@ public:
   /// `roundRobin`: the benchmarks' baseline, the next slice with room.
   SlicePlacer(const ::lpu::TargetDesc &target, bool roundRobin = false);
 
-  /// The most vectors one slice would hold with the tensor dealt over every
+  /// The most addresses one slice would hold with the tensor dealt over every
   /// slice; more than a slice's addresses means it can never fit.
   int64_t smallestLargestPart(const PlacementRequest &request) const;
 
@@ -90,9 +90,9 @@ private:
   int64_t largestGap(unsigned slice, const PlacementRequest &request) const;
   std::optional<int64_t> lowestFit(unsigned slice,
                                    const PlacementRequest &request,
-                                   int64_t vectors) const;
+                                   int64_t addresses) const;
   std::optional<std::pair<unsigned, int64_t>>
-  choose(const PlacementRequest &request, int64_t vectors,
+  choose(const PlacementRequest &request, int64_t addresses,
          llvm::ArrayRef<unsigned> taken);
 
   const ::lpu::TargetDesc &target;
@@ -106,7 +106,7 @@ private:
   /// The accesses booked on `slice` by tensors live while `request` is.
   int64_t loadWhile(unsigned slice, const PlacementRequest &request) const;
   std::vector<std::vector<Traffic>> traffic;
-  std::vector<int64_t> sliceVectors;
+  std::vector<int64_t> sliceAddresses;
 };
 
 } // namespace lpuc::lpu

@@ -2,6 +2,7 @@
 
 #include "dialects/Tile/Transforms/Passes.h"
 
+#include "dialects/LPU/LPUOps.h"
 #include "dialects/LPU/Machine/SlicePlacer.h"
 #include "dialects/Tile/MXMJobs.h"
 #include "dialects/Tile/Storage.h"
@@ -46,10 +47,12 @@ public:
   }
 
 private:
-  PlacementRequest request(ArrayRef<int64_t> shape, int64_t accesses,
+  PlacementRequest request(ArrayRef<int64_t> shape, Type element,
+                           int64_t accesses,
                            const std::map<int32_t, int64_t> &planeAccesses) {
     PlacementRequest request;
-    request.layout = ::lpu::layoutFor(shape.data(), shape.size(), target.lanes);
+    request.layout =
+        lpuc::lpu::getLayout(target, RankedTensorType::get(shape, element));
     request.accesses = accesses;
     int64_t nearMXM = 0;
     for (auto [plane, count] : planeAccesses) {
@@ -87,8 +90,8 @@ private:
       }
     if (reads == 0)
       return;
-    PlacementRequest r =
-        request({target.lanes, target.lanes}, reads, planeReads);
+    PlacementRequest r = request({target.lanes, target.lanes},
+                                 builder.getF32Type(), reads, planeReads);
     r.last = last;
     if (std::optional<Placement> where = place(r))
       func->setAttr(kIdentitySRAMAttrName, toAttr(*where));
@@ -96,8 +99,8 @@ private:
 
   void placeTensor(const StoredTensor &tensor) {
     auto type = cast<RankedTensorType>(tensor.owner.getType());
-    PlacementRequest r =
-        request(type.getShape(), tensor.accesses, tensor.planeAccesses);
+    PlacementRequest r = request(type.getShape(), type.getElementType(),
+                                 tensor.accesses, tensor.planeAccesses);
     r.blockRows = tensor.blockRows;
     r.minParts = tensor.minParts;
     r.first = tensor.first;
@@ -137,9 +140,9 @@ private:
           reads = saturatingAdd(reads, estimateReads(reader.getOwner(),
                                                      reader.getOperandNumber(),
                                                      target, planeReads));
+      auto type = cast<RankedTensorType>(constant.getType());
       PlacementRequest r =
-          request(cast<RankedTensorType>(constant.getType()).getShape(), reads,
-                  planeReads);
+          request(type.getShape(), type.getElementType(), reads, planeReads);
       r.last = lastReader(constant);
       if (std::optional<Placement> where = place(r))
         constant->setAttr(kSRAMAttrName, toAttr(*where));
@@ -180,8 +183,10 @@ private:
       std::map<int32_t, int64_t> planeReads;
       if (tile.plane >= 0)
         planeReads[tile.plane] = tile.rows * tile.installs;
-      PlacementRequest r = request({tile.rows, target.lanes},
-                                   tile.rows * tile.installs, planeReads);
+      PlacementRequest r =
+          request({tile.rows, target.lanes},
+                  cast<ShapedType>(weights.getType()).getElementType(),
+                  tile.rows * tile.installs, planeReads);
       r.last = lastReader(weights);
       std::optional<Placement> where = place(r);
       // The op's placement lists every tile or none: if one does not fit,

@@ -1,13 +1,15 @@
 //===- CheckCapacity.cpp - Refuse programs larger than SRAM ---------------===//
 //
 // A lower bound of what expansion and allocation will need, from the tile
-// ops alone, in linear time: SRAM vectors of the target (lanes x 32 bits).
+// ops alone, in linear time: SRAM addresses of the target (a vector takes
+// one per plane of its element type).
 // Sizes are summed saturating, so absurd shapes cannot wrap around.
 //
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Tile/Transforms/Passes.h"
 
+#include "dialects/LPU/LPUOps.h"
 #include "dialects/ONNX/ONNXOps.h"
 #include "dialects/Tile/MXMJobs.h"
 #include "dialects/Tile/Storage.h"
@@ -32,15 +34,21 @@ using namespace lpuc::tile;
 namespace {
 
 /// How the expansion stores a constant read by `user` as operand `index`:
-/// weight tiles (a key naming the packing, and its vectors), or its own
+/// weight tiles (a key naming the packing, and its addresses), or its own
 /// layout (key 0).
 std::pair<unsigned, int64_t> storageOf(Operation *user, unsigned index,
-                                       Value constant, int64_t lanes) {
+                                       Value constant,
+                                       const ::lpu::TargetDesc &target) {
+  const int64_t lanes = target.lanes;
+  const int64_t planes = target.planesOf(lpuc::lpu::getDType(
+      cast<RankedTensorType>(constant.getType()).getElementType()));
   if (auto matmul = dyn_cast<MatMulOp>(user);
       matmul && index == 1 && matmul.getPackedWeights()) {
     // Tile (k, n) is its rows of B, one vector each.
     const int64_t K = matmul.getK(), N = matmul.getN();
-    return {matmul.getTransposeB() ? 2u : 1u, saturatingMultiply(K, llvm::divideCeil(N, lanes))};
+    return {matmul.getTransposeB() ? 2u : 1u,
+            saturatingMultiply(
+                planes, saturatingMultiply(K, llvm::divideCeil(N, lanes)))};
   }
   if (auto conv = dyn_cast<ConvOp>(user);
       conv && index == 1 && !conv.getTapMajor()) {
@@ -52,9 +60,9 @@ std::pair<unsigned, int64_t> storageOf(Operation *user, unsigned index,
       for (int64_t fc = 0; fc * lanes < F; ++fc)
         if (isGroupTileUsed(C, F, conv.getGroup(), lanes, kc, fc))
           rows = saturatingAdd(rows, std::min(lanes, C - kc * lanes));
-    return {3u, saturatingMultiply(taps, rows)};
+    return {3u, saturatingMultiply(planes, saturatingMultiply(taps, rows))};
   }
-  return {0u, getStoredVectors(constant, lanes)};
+  return {0u, getStoredAddresses(constant, target)};
 }
 
 struct CheckCapacityPass
@@ -64,17 +72,17 @@ struct CheckCapacityPass
     const ::lpu::TargetDesc *target = getTarget(func);
     if (!target)
       return signalPassFailure();
-    const int64_t lanes = target->lanes;
 
     // Weights: each constant once per way it is stored.
     int64_t weights = 0;
     std::set<std::pair<Operation *, unsigned>> stored;
     func.walk([&](arith::ConstantOp constant) {
       for (OpOperand &use : constant->getUses()) {
-        auto [key, vectors] = storageOf(use.getOwner(), use.getOperandNumber(),
-                                        constant.getResult(), lanes);
+        auto [key, addresses] =
+            storageOf(use.getOwner(), use.getOperandNumber(),
+                      constant.getResult(), *target);
         if (stored.insert({constant, key}).second)
-          weights = saturatingAdd(weights, vectors);
+          weights = saturatingAdd(weights, addresses);
       }
     });
 
@@ -83,8 +91,9 @@ struct CheckCapacityPass
     std::map<int64_t, int64_t> delta;
     for (const StoredTensor &tensor :
          planStorage(func, *target, /*estimateTraffic=*/false).tensors) {
-      delta[tensor.first] = saturatingAdd(delta[tensor.first], tensor.vectors);
-      delta[tensor.last + 1] -= tensor.vectors;
+      delta[tensor.first] =
+          saturatingAdd(delta[tensor.first], tensor.addresses);
+      delta[tensor.last + 1] -= tensor.addresses;
     }
     int64_t current = 0, peak = 0, peakAt = 0;
     for (auto [at, change] : delta) {
@@ -99,15 +108,18 @@ struct CheckCapacityPass
     const int64_t needed = saturatingAdd(weights, peak);
     if (needed <= capacity)
       return;
+    auto bytes = [&](int64_t addresses) {
+      return ::lpu::formatBytes(
+          uint64_t(saturatingMultiply(addresses, target->planeBytes())));
+    };
     InFlightDiagnostic diag = emitError(func.getLoc())
-                              << "the model needs at least " << needed
-                              << " SRAM vectors (weights " << weights
-                              << ", live tensors " << peak;
+                              << "the model needs at least " << bytes(needed)
+                              << " of SRAM (weights " << bytes(weights)
+                              << ", live tensors " << bytes(peak);
     if (Operation *op = opAt(body, peakAt))
       if (StringRef node = lpuc::onnx::getNodeName(op->getLoc()); !node.empty())
         diag << " at node '" << node << "'";
-    diag << ") but " << target->name << " holds " << capacity << " vectors of "
-         << lanes << " x 32 bits";
+    diag << ") but " << target->name << " holds " << bytes(capacity);
     signalPassFailure();
   }
 

@@ -2,7 +2,7 @@
 
 #include "dialects/Tile/Transforms/Passes.h"
 
-#include "lpu/Layout.h"
+#include "dialects/LPU/LPUOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
@@ -45,10 +45,8 @@ struct ChooseTilingPass
       } else if (auto im2col = dyn_cast<Im2ColOp>(op)) {
         im2col.setTurnAttr(turn);
       } else if (auto reduce = dyn_cast<ReduceRowsOp>(op)) {
-        ArrayRef<int64_t> shape =
-            cast<RankedTensorType>(reduce.getInput().getType()).getShape();
-        ::lpu::TensorLayout layout =
-            ::lpu::layoutFor(shape.data(), shape.size(), target->lanes);
+        ::lpu::TensorLayout layout = lpuc::lpu::getLayout(
+            *target, cast<ShapedType>(reduce.getInput().getType()));
         RowStrategy strategy = RowStrategy::ShiftTree;
         if (!opByOp && reduce.getKind() == ReduceKind::Sum)
           strategy = RowStrategy::MXMSum;

@@ -20,7 +20,7 @@
 namespace lpu {
 
 constexpr char kMagic[8] = {'L', 'P', 'U', 'B', 'I', 'N', '\r', '\n'};
-constexpr uint16_t kFormatMajor = 3;
+constexpr uint16_t kFormatMajor = 4;
 constexpr uint16_t kFormatMinor = 0;
 
 /// One part of a tensor: a range of addresses on one MEM slice.
@@ -50,12 +50,12 @@ struct TensorBinding {
   }
 };
 
-/// Initial SRAM contents: `data` holds whole vectors of lane words (see
-/// DType) starting at `address`.
+/// Initial SRAM contents: `data` holds the bytes of whole addresses
+/// (TargetDesc::planeBytes each) starting at `address`.
 struct SramSegment {
   uint32_t slice = 0;
   uint32_t address = 0;
-  std::vector<uint32_t> data; // multiple of lanes
+  std::vector<uint8_t> data; // multiple of planeBytes
 };
 
 /// The instruction queue of one functional unit, NOPs included.

@@ -36,8 +36,10 @@ enum class ImmKind : uint8_t {
              // the repeated instruction's address at each issue.
 };
 
-/// Element types, numbered as ONNX's TensorProto.DataType. A lane holds one
-/// 32-bit word: float types as the binary32 value (f16/bf16 values are
+/// Element types, numbered as ONNX's TensorProto.DataType. In SRAM and on
+/// streams an element is its little-endian bytes, spread over planes of
+/// TargetDesc::laneBytes each (TargetDesc::planesOf). Instructions compute on
+/// lane words: float types as the binary32 value (f16/bf16 values are
 /// exactly representable), integer types as the sign-extended value.
 enum class DType : uint8_t {
   None = 0,
@@ -68,7 +70,8 @@ inline float wordToFloat(uint32_t word) {
 
 /// Which element types an instruction's dtype byte may name.
 enum class TypeSet : uint8_t {
-  None,   // must be DType::None: the instruction moves words unchanged
+  None,   // must be DType::None
+  Any,    // f32, f16, bf16, i32, i8: the vector moved, which sets its width
   Arith,  // f32, f16, bf16, i32, i8
   Float,  // f32, f16, bf16
   MatMul, // f32, f16, bf16, i8 (the MXM's input types)
@@ -101,6 +104,9 @@ struct InstructionInfo {
   std::string_view summary;
 };
 
+/// The type MXM products of `input` accumulate in: i32 for i8, else f32.
+DType accumulatorType(DType input);
+
 /// The row of ISA.def for `opcode`.
 const InstructionInfo &getInstructionInfo(Opcode opcode);
 /// Opcode for a raw byte, or false when the byte names no instruction.
@@ -123,6 +129,12 @@ struct Instruction {
   DType dtype = DType::None;
 };
 constexpr unsigned kInstructionBytes = 16;
+
+/// The element type of source `k` and of the result of `inst`: the dtype
+/// byte's, except a conversion's result (the immediate's type) and an MXM
+/// product's addend and result (accumulatorType).
+DType sourceType(const Instruction &inst, unsigned k);
+DType resultType(const Instruction &inst);
 
 void encodeInstruction(const Instruction &inst, uint8_t *out);
 /// Decodes one word; false if the opcode, the dtype or reserved bytes are

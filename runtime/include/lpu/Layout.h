@@ -3,7 +3,9 @@
 // A tensor is stored as rows of lane vectors: the innermost dimension is
 // spread across lanes, every other dimension is flattened into rows; vector
 // `offset = r * vectorsPerRow + j` is vector j of row r. Lanes past the end of
-// a row hold zero; every instruction sequence keeps them zero.
+// a row hold zero; every instruction sequence keeps them zero. A vector takes
+// `vectorAddresses` consecutive SRAM addresses, one per plane of its element
+// type (TargetDesc::planesOf).
 //
 // The rows live in one or more parts, each a range of addresses on its own
 // MEM slice: the rows are cut into blocks of `blockRows` rows, dealt
@@ -48,14 +50,17 @@ struct TensorLayout {
   int64_t rows = 1;
   int64_t rowLength = 1;
   int64_t vectorsPerRow = 1;
+  int64_t vectorAddresses = 1;
 
   int64_t numVectors() const { return rows * vectorsPerRow; }
+  int64_t numAddresses() const { return numVectors() * vectorAddresses; }
   int64_t numElements() const { return rows * rowLength; }
 };
 
-inline TensorLayout layoutFor(const int64_t *shape, size_t rank,
-                              uint32_t lanes) {
+inline TensorLayout layoutFor(const int64_t *shape, size_t rank, uint32_t lanes,
+                              uint32_t vectorAddresses) {
   TensorLayout layout;
+  layout.vectorAddresses = vectorAddresses;
   if (rank) {
     layout.rowLength = shape[rank - 1];
     for (size_t i = 0; i + 1 < rank; ++i)
@@ -67,9 +72,9 @@ inline TensorLayout layoutFor(const int64_t *shape, size_t rank,
   return layout;
 }
 
-inline TensorLayout layoutFor(const std::vector<int64_t> &shape,
-                              uint32_t lanes) {
-  return layoutFor(shape.data(), shape.size(), lanes);
+inline TensorLayout layoutFor(const std::vector<int64_t> &shape, uint32_t lanes,
+                              uint32_t vectorAddresses) {
+  return layoutFor(shape.data(), shape.size(), lanes, vectorAddresses);
 }
 
 /// How a tensor's rows are dealt over parts: `parts` parts, blocks of
@@ -79,28 +84,29 @@ struct PartDeal {
   int64_t blockRows = 1;
 
   /// The part holding vector `offset` of a tensor laid out as `layout`, and
-  /// the vector's offset within that part.
+  /// the vector's first address relative to the part's.
   std::pair<int64_t, int64_t> locate(const TensorLayout &layout,
                                      int64_t offset) const {
     int64_t row = offset / layout.vectorsPerRow;
     int64_t j = offset % layout.vectorsPerRow;
     int64_t block = row / blockRows;
     int64_t localRow = (block / parts) * blockRows + row % blockRows;
-    return {block % parts, localRow * layout.vectorsPerRow + j};
+    return {block % parts,
+            (localRow * layout.vectorsPerRow + j) * layout.vectorAddresses};
   }
-  /// Vectors part `i` holds.
-  int64_t partVectors(const TensorLayout &layout, int64_t i) const {
+  /// Addresses part `i` takes.
+  int64_t partAddresses(const TensorLayout &layout, int64_t i) const {
     int64_t blocks = (layout.rows + blockRows - 1) / blockRows;
     if (i >= blocks)
       return 0;
     int64_t rows = ((blocks - i + parts - 1) / parts) * blockRows;
     if ((blocks - 1) % parts == i) // the last block may be short
       rows -= blocks * blockRows - layout.rows;
-    return rows * layout.vectorsPerRow;
+    return rows * layout.vectorsPerRow * layout.vectorAddresses;
   }
-  /// The most vectors any part holds.
+  /// The most addresses any part takes.
   int64_t largestPart(const TensorLayout &layout) const {
-    return partVectors(layout, 0);
+    return partAddresses(layout, 0);
   }
 };
 

@@ -12,6 +12,7 @@
 #define LPU_SIMULATOR_H
 
 #include "lpu/Binary.h"
+#include "lpu/Elements.h"
 
 #include <memory>
 #include <string>
@@ -36,10 +37,11 @@ struct SimulationStats {
   /// Values put on streams, and stream reads.
   uint64_t streamWrites = 0;
   uint64_t streamReads = 0;
-  /// SRAM vectors that ever held data (inputs, constants, writes): the
-  /// high-water mark of a statically allocated program, and the capacity.
-  uint64_t sramVectorsUsed = 0;
-  uint64_t sramVectorsTotal = 0;
+  /// SRAM bytes of the addresses that ever held data (inputs, constants,
+  /// writes): the high-water mark of a statically allocated program, and the
+  /// capacity.
+  uint64_t sramBytesUsed = 0;
+  uint64_t sramBytesTotal = 0;
   uint32_t clockMHz = 0;
   std::vector<UnitStats> units;
 
@@ -72,13 +74,6 @@ private:
   struct State;
   std::unique_ptr<State> state;
 };
-
-/// Element conversions shared by the simulator and the compiler's constant
-/// encoder: host element <-> 32-bit lane word.
-uint32_t laneWordFromHost(DType dtype, const void *element);
-void laneWordToHost(DType dtype, uint32_t word, void *element);
-/// Rounds a binary32 value to `dtype` (f32, f16 or bf16), as a lane word.
-uint32_t roundFloatWord(DType dtype, float value);
 
 } // namespace lpu
 

@@ -11,6 +11,7 @@
 #define LPU_TARGET_H
 
 #include "lpu/ISA.h"
+#include "lpu/Layout.h"
 
 #include <array>
 #include <cstdint>
@@ -28,8 +29,13 @@ std::string_view sliceKindName(SliceKind kind); // "MEM", "VXM", ...
 struct TargetDesc {
   std::string name;
   uint32_t clockMHz = 0;
-  /// Elements per vector: one 32-bit lane word each (see DType).
+  /// Elements per vector.
   uint32_t lanes = 0;
+  /// Bytes one lane of a stream register or of an SRAM address holds: a
+  /// stream and an address hold lanes * laneBytes bytes. A vector of a wider
+  /// type spreads its elements' bytes over planesOf(type) streams (a stream
+  /// group) and as many consecutive addresses.
+  uint32_t laneBytes = 0;
   /// Superlanes the lanes are grouped into (instructions reach superlane k
   /// k cycles after issue; the skew is the same for every instruction and is
   /// not modelled).
@@ -37,8 +43,9 @@ struct TargetDesc {
   /// Stream registers per direction; stream ids [0, n) flow east, [n, 2n)
   /// west.
   uint32_t streamsPerDirection = 0;
-  /// Vector addresses per MEM slice and banks per slice. Address a is in
-  /// bank a % memBanks; each bank has one port (one access per cycle).
+  /// Addresses per MEM slice and banks per slice. Address a is in bank
+  /// a % memBanks; each bank's port moves one address per cycle, so a vector
+  /// of several planes holds the banks it touches for memPortCycles().
   uint32_t memAddresses = 0;
   uint32_t memBanks = 0;
   /// VXM queues per VXM slice (ALUs per lane) and SXM queues per SXM slice.
@@ -68,6 +75,16 @@ struct TargetDesc {
   std::string validateParameters() const;
 
   uint32_t numStreams() const { return 2 * streamsPerDirection; }
+  /// Bytes a stream register carries, and an SRAM address holds.
+  uint32_t planeBytes() const { return lanes * laneBytes; }
+  /// Streams, and SRAM addresses, one vector of `dtype` occupies: its stream
+  /// group starts at a stream id that is a multiple of this.
+  uint32_t planesOf(DType dtype) const {
+    return (dtypeHostBytes(dtype) + laneBytes - 1) / laneBytes;
+  }
+  uint64_t sramBytes() const {
+    return uint64_t(memSlices) * memAddresses * planeBytes();
+  }
   bool isEastward(uint8_t stream) const { return stream < streamsPerDirection; }
   uint32_t unitCount(UnitKind kind) const;
   /// The floorplan column of queue `index` of `kind`.
@@ -80,6 +97,21 @@ struct TargetDesc {
     return latency[static_cast<unsigned>(op)];
   }
   uint32_t bankOf(uint32_t address) const { return address % memBanks; }
+  /// Cycles an access of `planes` consecutive addresses holds each bank it
+  /// touches (every bank, once planes >= memBanks).
+  uint32_t memPortCycles(uint32_t planes) const {
+    return (planes + memBanks - 1) / memBanks;
+  }
+  /// Banks such an access touches: bankOf(address) and the next ones.
+  uint32_t memBanksTouched(uint32_t planes) const {
+    return planes < memBanks ? planes : memBanks;
+  }
+  /// Cycles of a MEM slice such accesses take on average, back to back: one
+  /// issue each, or their bank-port time spread over every bank.
+  uint32_t memSliceCycles(uint32_t planes) const {
+    uint32_t portTime = memPortCycles(planes) * memBanksTouched(planes);
+    return portTime > memBanks ? (portTime + memBanks - 1) / memBanks : 1;
+  }
   /// The cycle a MEM instruction issued at `issue` uses its bank's port: a
   /// read at issue, a write when it lands.
   uint64_t bankAccessCycle(Opcode op, uint64_t issue) const {
@@ -94,6 +126,27 @@ struct TargetDesc {
   bool operator==(const TargetDesc &other) const;
   bool operator!=(const TargetDesc &other) const { return !(*this == other); }
 };
+
+/// The SRAM layout of a tensor of `dtype` and `shape` on `target`.
+inline TensorLayout layoutFor(const TargetDesc &target, const int64_t *shape,
+                              size_t rank, DType dtype) {
+  return layoutFor(shape, rank, target.lanes, target.planesOf(dtype));
+}
+inline TensorLayout layoutFor(const TargetDesc &target,
+                              const std::vector<int64_t> &shape, DType dtype) {
+  return layoutFor(target, shape.data(), shape.size(), dtype);
+}
+
+/// Element `lane` of a vector of `dtype` whose planes start at `planes`
+/// (planesOf(dtype) consecutive planes of planeBytes() bytes, as in SRAM):
+/// its little-endian bytes, laneBytes per plane, zero past the element.
+void storeLaneElement(const TargetDesc &target, DType dtype,
+                      const uint8_t *element, uint32_t lane, uint8_t *planes);
+void loadLaneElement(const TargetDesc &target, DType dtype,
+                     const uint8_t *planes, uint32_t lane, uint8_t *element);
+
+/// A size for people: "512 B", "1.5 KiB", "220.00 MiB".
+std::string formatBytes(uint64_t bytes);
 
 /// Parses a target description file's text. On failure returns false with
 /// one line in `error` naming the offending key.

@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-#define LPU_RUNTIME_API_VERSION 2
+#define LPU_RUNTIME_API_VERSION 3
 
 typedef enum lpu_status {
   LPU_OK = 0,
@@ -51,16 +51,16 @@ typedef struct lpu_tensor_info {
 } lpu_tensor_info;
 
 typedef struct lpu_stats {
-  uint64_t cycles;             /* total cycles of the run */
-  uint64_t instructions;       /* issues, NOPs excluded, repeats expanded */
-  uint64_t instruction_words;  /* words in the binary, NOPs included */
-  uint32_t clock_mhz;          /* target clock */
-  double latency_us;           /* cycles / clock */
-  uint64_t stream_writes;      /* values put on streams */
-  uint64_t stream_reads;       /* operands taken from streams */
-  uint64_t sram_vectors_used;  /* SRAM high-water mark, in vectors */
-  uint64_t sram_vectors_total; /* SRAM capacity, in vectors */
-  size_t num_units;            /* queues with instructions; see below */
+  uint64_t cycles;            /* total cycles of the run */
+  uint64_t instructions;      /* issues, NOPs excluded, repeats expanded */
+  uint64_t instruction_words; /* words in the binary, NOPs included */
+  uint32_t clock_mhz;         /* target clock */
+  double latency_us;          /* cycles / clock */
+  uint64_t stream_writes;     /* values put on streams */
+  uint64_t stream_reads;      /* operands taken from streams */
+  uint64_t sram_bytes_used;   /* SRAM high-water mark, in bytes */
+  uint64_t sram_bytes_total;  /* SRAM capacity, in bytes */
+  size_t num_units;           /* queues with instructions; see below */
 } lpu_stats;
 
 typedef struct lpu_unit_stats {

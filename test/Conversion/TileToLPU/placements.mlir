@@ -5,7 +5,7 @@
 
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
-    // expected-error @+1 {{'tile.sram' part 0 (slice 9, address 0, 4 vectors) is outside lpu-tiny's 8 MEM slices of 4096 vectors or on the slice of another part}}
+    // expected-error @+1 {{'tile.sram' part 0 (slice 9, address 0, 16 addresses) is outside lpu-tiny's 8 MEM slices of 4096 addresses or on the slice of another part}}
     %0 = tile.map(%x) [in0, relu] {tile.sram = array<i32: 9, 0>} : (tensor<4x16xf32>) -> tensor<4x16xf32>
     %1 = tile.map(%0) [in0, relu] : (tensor<4x16xf32>) -> tensor<4x16xf32>
     return %1 : tensor<4x16xf32>
@@ -16,7 +16,7 @@ module attributes {tile.target = "lpu-tiny"} {
 
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
-    // expected-error @+1 {{'tile.sram' part 1 (slice 2, address 4095, 2 vectors) is outside lpu-tiny's 8 MEM slices of 4096 vectors or on the slice of another part}}
+    // expected-error @+1 {{'tile.sram' part 1 (slice 2, address 4095, 8 addresses) is outside lpu-tiny's 8 MEM slices of 4096 addresses or on the slice of another part}}
     %0 = tile.map(%x) [in0, relu] {tile.sram = array<i32: 1, 0, 2, 4095>} : (tensor<4x16xf32>) -> tensor<4x16xf32>
     %1 = tile.map(%0) [in0, relu] : (tensor<4x16xf32>) -> tensor<4x16xf32>
     return %1 : tensor<4x16xf32>

@@ -42,7 +42,7 @@ lpu.program @p target("lpu-tiny") {
 // -----
 
 lpu.program @p target("lpu-tiny") {
-  // expected-error @+1 {{SRAM range mem[9]:0+1 is outside the target}}
+  // expected-error @+1 {{SRAM range mem[9]:0+4 is outside the target}}
   %x = lpu.buffer input "x" {slice = 9 : i32, address = 0 : i32} : tensor<4xf32>
 }
 
@@ -99,8 +99,8 @@ lpu.program @p target("lpu-tiny") {
 
 lpu.program @p target("lpu-tiny") {
   %x = lpu.buffer input "x" : tensor<16xf32>
-  // expected-error @+1 {{stream 16 does not exist (target has 16)}}
-  %v = lpu.mem.read %x[0] {stream = 16 : i32} : !lpu.vector<f32>
+  // expected-error @+1 {{stream 32 does not exist (target has 32)}}
+  %v = lpu.mem.read %x[0] {stream = 32 : i32} : !lpu.vector<f32>
 }
 
 // -----

@@ -44,8 +44,8 @@ lpu.program @placement target("lpu-tiny") {
 // BASELINE: lpu.buffer input "x" {address = 0 : i32, slice = 0 : i32}
 // BASELINE: lpu.buffer scratch "t0" {address = 0 : i32, slice = 1 : i32}
 // BASELINE: lpu.buffer scratch "t6" {address = 0 : i32, slice = 7 : i32}
-// BASELINE: lpu.buffer scratch "t7" {address = 1 : i32, slice = 0 : i32}
-// BASELINE: lpu.buffer scratch "t8" {address = 1 : i32, slice = 1 : i32}
+// BASELINE: lpu.buffer scratch "t7" {address = 4 : i32, slice = 0 : i32}
+// BASELINE: lpu.buffer scratch "t8" {address = 4 : i32, slice = 1 : i32}
 lpu.program @reuse target("lpu-tiny") {
   %x = lpu.buffer input "x" : tensor<4xf32>
   %t0 = lpu.buffer scratch "t0" : tensor<4xf32>
@@ -79,51 +79,52 @@ lpu.program @reuse target("lpu-tiny") {
 
 // -----
 
-// A full slice is skipped.
+// A full slice is skipped (1024 f32 vectors fill its 4096 addresses).
 // CHECK-LABEL: lpu.program @skip_full
-// CHECK: lpu.buffer scratch "big" {address = 0 : i32, slice = 0 : i32} : tensor<4096x16xf32>
+// CHECK: lpu.buffer scratch "big" {address = 0 : i32, slice = 0 : i32} : tensor<1024x16xf32>
 // CHECK: lpu.buffer scratch "a" {address = 0 : i32, slice = 1 : i32}
 // CHECK: lpu.buffer scratch "b" {address = 0 : i32, slice = 2 : i32}
 lpu.program @skip_full target("lpu-tiny") {
-  %big = lpu.buffer scratch "big" : tensor<4096x16xf32>
+  %big = lpu.buffer scratch "big" : tensor<1024x16xf32>
   %a = lpu.buffer scratch "a" : tensor<4xf32>
   %b = lpu.buffer scratch "b" : tensor<4xf32>
 }
 
 // -----
 
-// A tensor larger than a slice spans two, rows alternating; an input too.
+// A tensor larger than a slice spans two, rows alternating; an input too
+// (i8 tensors: a vector takes one address).
 // CHECK-LABEL: lpu.program @spans
-// CHECK: lpu.buffer input "x" {address = 0 : i32, slice = [[S:[0-9]]] : i32, spread = array<i32: {{[0-9]}}, 0>} : tensor<5000x16xf32>
-// CHECK: lpu.buffer scratch "huge" {address = 0 : i32, slice = {{[0-9]}} : i32, spread = array<i32: {{[0-9]}}, 0>} : tensor<4097x16xf32>
+// CHECK: lpu.buffer input "x" {address = 0 : i32, slice = [[S:[0-9]]] : i32, spread = array<i32: {{[0-9]}}, 0>} : tensor<5000x16xi8>
+// CHECK: lpu.buffer scratch "huge" {address = 0 : i32, slice = {{[0-9]}} : i32, spread = array<i32: {{[0-9]}}, 0>} : tensor<4097x16xi8>
 lpu.program @spans target("lpu-tiny") {
-  %x = lpu.buffer input "x" : tensor<5000x16xf32>
-  %big = lpu.buffer scratch "huge" : tensor<4097x16xf32>
+  %x = lpu.buffer input "x" : tensor<5000x16xi8>
+  %big = lpu.buffer scratch "huge" : tensor<4097x16xi8>
 }
 
 // -----
 
-// One row of 4097 vectors cannot be split over slices.
+// One row of 4097 vectors (i8: an address each) cannot be split over slices.
 lpu.program @too_big target("lpu-tiny") {
-  // expected-error @+1 {{tensor 'row' needs 4097 SRAM vectors; dealt over all 8 MEM slices in blocks of 1 rows, one slice would still hold 4097 of them, and a slice holds 4096}}
-  %big = lpu.buffer scratch "row" : tensor<1x65552xf32>
+  // expected-error @+1 {{tensor 'row' needs 4097 SRAM addresses; dealt over all 8 MEM slices in blocks of 1 rows, one slice would still hold 4097 of them, and a slice has 4096}}
+  %big = lpu.buffer scratch "row" : tensor<1x65552xi8>
 }
 
 // -----
 
 // Weights plus the peak of live tensors exceed SRAM: the error says by how
 // much. s0..s6 are live together (never accessed, so never shared).
-// expected-error @+1 {{the program needs 36864 SRAM vectors at its peak (weights 4096, live tensors 32768) but lpu-tiny holds 32768 vectors of 16 x 32 bits; 4096 vectors (262144 bytes) do not fit}}
+// expected-error @+1 {{the program needs 576.0 KiB of SRAM at its peak (weights 64.0 KiB, live tensors 512.0 KiB) but lpu-tiny holds 512.0 KiB; 64.0 KiB do not fit}}
 lpu.program @overflow target("lpu-tiny") {
-  %w = lpu.buffer constant "w" init(dense<1.0> : tensor<4096x16xf32>) : tensor<4096x16xf32>
-  %0 = lpu.buffer scratch "s0" : tensor<4096x16xf32>
-  %1 = lpu.buffer scratch "s1" : tensor<4096x16xf32>
-  %2 = lpu.buffer scratch "s2" : tensor<4096x16xf32>
-  %3 = lpu.buffer scratch "s3" : tensor<4096x16xf32>
-  %4 = lpu.buffer scratch "s4" : tensor<4096x16xf32>
-  %5 = lpu.buffer scratch "s5" : tensor<4096x16xf32>
-  %6 = lpu.buffer scratch "s6" : tensor<4096x16xf32>
-  %7 = lpu.buffer scratch "s7" : tensor<4096x16xf32>
+  %w = lpu.buffer constant "w" init(dense<1> : tensor<4096x16xi8>) : tensor<4096x16xi8>
+  %0 = lpu.buffer scratch "s0" : tensor<4096x16xi8>
+  %1 = lpu.buffer scratch "s1" : tensor<4096x16xi8>
+  %2 = lpu.buffer scratch "s2" : tensor<4096x16xi8>
+  %3 = lpu.buffer scratch "s3" : tensor<4096x16xi8>
+  %4 = lpu.buffer scratch "s4" : tensor<4096x16xi8>
+  %5 = lpu.buffer scratch "s5" : tensor<4096x16xi8>
+  %6 = lpu.buffer scratch "s6" : tensor<4096x16xi8>
+  %7 = lpu.buffer scratch "s7" : tensor<4096x16xi8>
 }
 
 // -----
@@ -143,25 +144,25 @@ lpu.program @overflow target("lpu-tiny") {
 // parts (blocks of 500 rows) cannot have them; it gets the most parts that
 // fit, two of 2,000 vectors on the slices left.
 // CHECK-LABEL: lpu.program @fragmented
-// CHECK: lpu.buffer scratch "t" {address = 0 : i32, block_rows = 500 : i64, min_parts = 8 : i64, slice = {{[0-9]+}} : i32, spread = array<i32: {{[0-9]+}}, 0>} : tensor<4000x16xf32>
+// CHECK: lpu.buffer scratch "t" {address = 0 : i32, block_rows = 500 : i64, min_parts = 8 : i64, slice = {{[0-9]+}} : i32, spread = array<i32: {{[0-9]+}}, 0>} : tensor<4000x16xi8>
 lpu.program @fragmented target("lpu-tiny") {
-  %c0 = lpu.buffer constant "c0" init(dense<1.0> : tensor<4000x16xf32>) : tensor<4000x16xf32>
-  %c1 = lpu.buffer constant "c1" init(dense<1.0> : tensor<4000x16xf32>) : tensor<4000x16xf32>
-  %c2 = lpu.buffer constant "c2" init(dense<1.0> : tensor<4000x16xf32>) : tensor<4000x16xf32>
-  %c3 = lpu.buffer constant "c3" init(dense<1.0> : tensor<4000x16xf32>) : tensor<4000x16xf32>
-  %c4 = lpu.buffer constant "c4" init(dense<1.0> : tensor<4000x16xf32>) : tensor<4000x16xf32>
-  %c5 = lpu.buffer constant "c5" init(dense<1.0> : tensor<4000x16xf32>) : tensor<4000x16xf32>
-  %t = lpu.buffer scratch "t" {block_rows = 500 : i64, min_parts = 8 : i64} : tensor<4000x16xf32>
+  %c0 = lpu.buffer constant "c0" init(dense<1> : tensor<4000x16xi8>) : tensor<4000x16xi8>
+  %c1 = lpu.buffer constant "c1" init(dense<1> : tensor<4000x16xi8>) : tensor<4000x16xi8>
+  %c2 = lpu.buffer constant "c2" init(dense<1> : tensor<4000x16xi8>) : tensor<4000x16xi8>
+  %c3 = lpu.buffer constant "c3" init(dense<1> : tensor<4000x16xi8>) : tensor<4000x16xi8>
+  %c4 = lpu.buffer constant "c4" init(dense<1> : tensor<4000x16xi8>) : tensor<4000x16xi8>
+  %c5 = lpu.buffer constant "c5" init(dense<1> : tensor<4000x16xi8>) : tensor<4000x16xi8>
+  %t = lpu.buffer scratch "t" {block_rows = 500 : i64, min_parts = 8 : i64} : tensor<4000x16xi8>
 }
 
 // -----
 
 // A buffer placed before (graph tensors, by tile-allocate-sram) keeps its
 // place, and a buffer live at the same time keeps off its addresses: the
-// part of "t" on slice 3 starts after "kept"'s four vectors.
+// part of "t" on slice 3 starts after "kept"'s four vectors (16 addresses).
 // CHECK-LABEL: lpu.program @preplaced
 // CHECK: lpu.buffer input "kept" {address = 0 : i32, slice = 3 : i32}
-// CHECK: lpu.buffer scratch "t" {{{.*}}spread = array<i32: {{.*}}3, 4{{[,>]}}
+// CHECK: lpu.buffer scratch "t" {{{.*}}spread = array<i32: {{.*}}3, 16{{[,>]}}
 lpu.program @preplaced target("lpu-tiny") {
   %k = lpu.buffer input "kept" {address = 0 : i32, slice = 3 : i32} : tensor<4x16xf32>
   %t = lpu.buffer scratch "t" {min_parts = 8 : i64} : tensor<8x16xf32>

@@ -31,19 +31,20 @@
 // CHECK-NEXT: "vxm[0]"
 // CHECK: "name": "relu",
 // CHECK: "sram": {
-// CHECK-NEXT: "allocated_bytes": 320,
-// CHECK-NEXT: "capacity_bytes": 2097152,
+// CHECK-NEXT: "address_bytes": 16,
+// CHECK-NEXT: "allocated_bytes": 272,
+// CHECK-NEXT: "capacity_bytes": 524288,
 // CHECK-NEXT: "peak_live_bytes": 192,
-// CHECK-NEXT: "tensor_bytes": 320,
-// CHECK-NEXT: "vector_bytes": 64
+// CHECK-NEXT: "tensor_bytes": 320
+// Five f32 accesses, each holding both ports of its slice for two cycles.
 // CHECK: "mem": {
-// CHECK-NEXT: "bound_cycles": 1,
-// CHECK-NEXT: "busy_cycles": 5,
+// CHECK-NEXT: "bound_cycles": 2,
+// CHECK-NEXT: "busy_cycles": 10,
 // CHECK-NEXT: "units": 8,
 
 // TEXT: lpu-tiny: 11 cycles = 0.012 us at 900 MHz, 7 instructions
 // TEXT-NEXT: lower bound: 11 cycles (limited by critical path), bound/cycles 1.00
-// TEXT-NEXT: critical path 11, mem 5/8 = 1, vxm 2/4 = 1, mxm 0/2 = 0, sxm 0/2 = 0
+// TEXT-NEXT: critical path 11, mem 10/8 = 2, vxm 2/4 = 1, mxm 0/2 = 0, sxm 0/2 = 0
 // TEXT: add (Add) 0 .. 11 4 instructions on 3 mem 1 vxm
 // TEXT-NEXT: relu (Relu)
 

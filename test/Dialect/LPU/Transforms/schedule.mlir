@@ -1,14 +1,16 @@
 // RUN: lpu-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(lpu.program(lpu-schedule,lpu-verify-schedule))' | FileCheck %s
 // Exact cycles on lpu-tiny: read 2, write 1, VXM 2, LW 1, IW 2, matmul 4;
 // slices: mxm[0] 0, mem[0..3] 2..5, VXM 6; values move one slice per cycle.
+// An f32 vector takes a group of four streams (east 0..15, west 16..31) and
+// four addresses, and holds both bank ports of its slice for two cycles.
 
 // Operands on two slices arrive at the VXM (slice 6) together: x from mem[0]
 // (slice 2) is read a cycle before y from mem[1] (slice 3). The sum travels
-// west to mem[2] (slice 4) on w0 (stream 8).
+// west to mem[2] (slice 4) on w0..w3 (streams 16..19).
 // CHECK-LABEL: lpu.program @parallel_reads target("lpu-tiny") attributes {cycles = 11 : i64}
 // CHECK: lpu.mem.read %{{.*}}[0] {cycle = 0 : i64, stream = 0 : i32, unit = 0 : i32}
-// CHECK: lpu.mem.read %{{.*}}[0] {cycle = 1 : i64, stream = 1 : i32, unit = 1 : i32}
-// CHECK: lpu.vxm.add {{.*}} {cycle = 6 : i64, stream = 8 : i32, unit = 0 : i32}
+// CHECK: lpu.mem.read %{{.*}}[0] {cycle = 1 : i64, stream = 4 : i32, unit = 1 : i32}
+// CHECK: lpu.vxm.add {{.*}} {cycle = 6 : i64, stream = 16 : i32, unit = 0 : i32}
 // CHECK: lpu.mem.write {{.*}} {cycle = 10 : i64, unit = 2 : i32}
 lpu.program @parallel_reads target("lpu-tiny") {
   %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<4xf32>
@@ -42,17 +44,18 @@ lpu.program @same_slice target("lpu-tiny") {
 // -----
 
 // Weight rows travel west from mem[1] (slice 3) to mxm[0] (slice 0), load one
-// per cycle, install once both landed; x is read just in time to stream
-// through the array when it is ready.
-// CHECK-LABEL: lpu.program @mxm target("lpu-tiny") attributes {cycles = 18 : i64}
-// CHECK: lpu.mem.read %{{.*}}[0] {cycle = 0 : i64, stream = 8 : i32, unit = 1 : i32}
+// every other cycle (an f32 row holds the slice's bank ports for two), install
+// once both landed; x is read just in time to stream through the array when
+// it is ready.
+// CHECK-LABEL: lpu.program @mxm target("lpu-tiny") attributes {cycles = 19 : i64}
+// CHECK: lpu.mem.read %{{.*}}[0] {cycle = 0 : i64, stream = 16 : i32, unit = 1 : i32}
 // CHECK: lpu.mxm.load_weights {{.*}} {cycle = 5 : i64, unit = 0 : i32}
-// CHECK: lpu.mem.read %{{.*}}[1] {cycle = 1 : i64, stream = 8 : i32, unit = 1 : i32}
-// CHECK: lpu.mxm.load_weights {{.*}} {cycle = 6 : i64, unit = 0 : i32}
-// CHECK: lpu.mxm.install rows 2 {cycle = 7 : i64, unit = 0 : i32}
-// CHECK: lpu.mem.read {{.*}} {cycle = 5 : i64, stream = 8 : i32, unit = 0 : i32}
-// CHECK: lpu.mxm.matmul {{.*}} {cycle = 9 : i64, stream = 0 : i32, unit = 0 : i32}
-// CHECK: lpu.mem.write {{.*}} {cycle = 17 : i64, unit = 2 : i32}
+// CHECK: lpu.mem.read %{{.*}}[1] {cycle = 2 : i64, stream = 16 : i32, unit = 1 : i32}
+// CHECK: lpu.mxm.load_weights {{.*}} {cycle = 7 : i64, unit = 0 : i32}
+// CHECK: lpu.mxm.install rows 2 {cycle = 8 : i64, unit = 0 : i32}
+// CHECK: lpu.mem.read {{.*}} {cycle = 6 : i64, stream = 16 : i32, unit = 0 : i32}
+// CHECK: lpu.mxm.matmul {{.*}} {cycle = 10 : i64, stream = 0 : i32, unit = 0 : i32}
+// CHECK: lpu.mem.write {{.*}} {cycle = 18 : i64, unit = 2 : i32}
 lpu.program @mxm target("lpu-tiny") {
   %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<1x2xf32>
   %w = lpu.buffer input "w" {slice = 1 : i32, address = 0 : i32} : tensor<2x2xf32>
@@ -70,13 +73,13 @@ lpu.program @mxm target("lpu-tiny") {
 // -----
 
 // A read after a write of the same vector waits for the write to land (at 4),
-// and one more cycle because the write uses the bank's port then; the second
-// write lands after the read issued.
-// CHECK-LABEL: lpu.program @memory_order target("lpu-tiny") attributes {cycles = 16 : i64}
+// and two more cycles because the write holds the bank ports then; the
+// second write lands after the read issued.
+// CHECK-LABEL: lpu.program @memory_order target("lpu-tiny") attributes {cycles = 17 : i64}
 // CHECK: lpu.mem.write {{.*}} {cycle = 3 : i64, unit = 1 : i32}
-// CHECK: lpu.mem.read %{{.*}}[0] {cycle = 5 : i64
-// CHECK: lpu.vxm.relu {{.*}} {cycle = 10 : i64
-// CHECK: lpu.mem.write {{.*}} {cycle = 15 : i64, unit = 1 : i32}
+// CHECK: lpu.mem.read %{{.*}}[0] {cycle = 6 : i64
+// CHECK: lpu.vxm.relu {{.*}} {cycle = 11 : i64
+// CHECK: lpu.mem.write {{.*}} {cycle = 16 : i64, unit = 1 : i32}
 lpu.program @memory_order target("lpu-tiny") {
   %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<4xf32>
   %t = lpu.buffer scratch "t" {slice = 1 : i32, address = 0 : i32} : tensor<4xf32>

@@ -1,6 +1,7 @@
 // RUN: lpu-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(tile-allocate-sram))' | FileCheck %s
 // RUN: lpu-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(tile-allocate-sram),convert-tile-to-lpu,lpu.program(lpu-allocate-sram))' | FileCheck %s --check-prefix=EXPANDED
-// lpu-tiny: 8 MEM slices of 4096 vectors; mem[3] and mem[4] are the slices
+// lpu-tiny: 8 MEM slices of 4096 addresses (an f32 vector takes 4, and holds
+// its slice's bank ports for two cycles); mem[3] and mem[4] are the slices
 // nearest the VXM.
 
 // Tensors live from the op that writes them to the last op that reads
@@ -39,9 +40,9 @@ module attributes {tile.target = "lpu-tiny"} {
 // A tensor windows read (tile.split_rows: blocks of 4 rows, one image row)
 // is dealt over as many slices as it has blocks, 8, nearest the VXM first,
 // but slice 3 last: x is read from there while the map writes, so that
-// slice is busier then; the part goes after x's 32 vectors.
+// slice is busier then; the part goes after x's 32 vectors (128 addresses).
 // CHECK-LABEL: func.func @main
-// CHECK: tile.map(%arg0) [in0, relu] {tile.split_rows = 4 : i64, tile.sram = array<i32: 4, 0, 2, 0, 5, 0, 1, 0, 6, 0, 0, 0, 7, 0, 3, 32>}
+// CHECK: tile.map(%arg0) [in0, relu] {tile.split_rows = 4 : i64, tile.sram = array<i32: 4, 0, 2, 0, 5, 0, 1, 0, 6, 0, 0, 0, 7, 0, 3, 128>}
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<1x8x4x16xf32>) -> tensor<1x8x4x16xf32> {
     %0 = tile.map(%x) [in0, relu] {tile.split_rows = 4 : i64} : (tensor<1x8x4x16xf32>) -> tensor<1x8x4x16xf32>
@@ -54,19 +55,19 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // Constants are placed too, in the order the expansion stores them, live
 // from the start to their last reader: the weight tiles of a packed product
-// one per install, each next to the plane that installs it (plane 0 at
-// slice 0, plane 1 at slice 12: mem[0] and mem[7]; the first after the
-// graph input there); the bias whole; the identity a transpose on the MXM
+// one per install, near the plane that installs it (plane 0 at slice 0,
+// plane 1 at slice 12: mem[0], after the graph input there, and mem[6], as
+// mem[7] has the identity's traffic); the bias whole; the identity a transpose on the MXM
 // streams, on the function. The bias is dead when the transpose writes the
 // output, which takes its addresses.
 // CHECK-LABEL: func.func @main
 // CHECK-SAME: {tile.sram = array<i32: 0, 0>}) -> (tensor<16x4xf32> {tile.sram = array<i32: 3, 0>}) attributes {tile.identity_sram = array<i32: 7, 0>}
 // CHECK: arith.constant dense<1.000000e+00>
 // CHECK: arith.constant {tile.sram = array<i32: 3, 0>} dense<5.000000e-01>
-// CHECK: tile.matmul {{.*}}tile.sram = array<i32: 4, 0>, tile.weight_sram = array<i32: 0, 8, 7, 16>
+// CHECK: tile.matmul {{.*}}tile.sram = array<i32: 4, 0>, tile.weight_sram = array<i32: 0, 32, 6, 0>
 // EXPANDED: lpu.buffer constant "identity" {{.*}}{address = 0 : i32, slice = 7 : i32} : tensor<16x16xf32>
-// EXPANDED: lpu.buffer constant "constant.k0n0" {{.*}}{address = 8 : i32, slice = 0 : i32} : tensor<16x16xf32>
-// EXPANDED: lpu.buffer constant "constant.k1n0" {{.*}}{address = 16 : i32, slice = 7 : i32} : tensor<16x16xf32>
+// EXPANDED: lpu.buffer constant "constant.k0n0" {{.*}}{address = 32 : i32, slice = 0 : i32} : tensor<16x16xf32>
+// EXPANDED: lpu.buffer constant "constant.k1n0" {{.*}}{address = 0 : i32, slice = 6 : i32} : tensor<16x16xf32>
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%a: tensor<4x32xf32>) -> tensor<16x4xf32> {
     %w = arith.constant dense<1.0> : tensor<32x16xf32>

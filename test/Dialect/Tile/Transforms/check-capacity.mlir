@@ -1,5 +1,6 @@
 // RUN: lpu-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(tile-check-capacity))' | FileCheck %s
-// lpu-tiny: 8 MEM slices x 4096 vectors of 16 lanes = 32768 vectors.
+// lpu-tiny: 8 MEM slices x 4096 addresses of 16 bytes = 512 KiB; an f32
+// vector of 16 lanes takes 4 addresses.
 
 // Fits: the program is left as it is.
 // CHECK-LABEL: func.func @fits
@@ -17,7 +18,7 @@ module attributes {tile.target = "lpu-tiny"} {
 // Packed weights of 40000 rows (one vector each), an input of 2500 vectors
 // and a result of one, all live at the product.
 module attributes {tile.target = "lpu-tiny"} {
-  // expected-error @+1 {{the model needs at least 42501 SRAM vectors (weights 40000, live tensors 2501) but lpu-tiny holds 32768 vectors of 16 x 32 bits}}
+  // expected-error @+1 {{the model needs at least 2.59 MiB of SRAM (weights 2.44 MiB, live tensors 156.3 KiB) but lpu-tiny holds 512.0 KiB}}
   func.func @weights(%a: tensor<1x40000xf32>) -> tensor<1x16xf32> {
     %w = arith.constant dense<1.0> : tensor<40000x16xf32>
     %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 40000 : i64, m = 1 : i64, n = 16 : i64, packed_weights} : tensor<1x40000xf32>, tensor<40000x16xf32> -> tensor<1x16xf32>
@@ -30,7 +31,7 @@ module attributes {tile.target = "lpu-tiny"} {
 // Two 20000-vector tensors live at once; the reshape shares its input's
 // rows, so it adds nothing.
 module attributes {tile.target = "lpu-tiny"} {
-  // expected-error @+1 {{the model needs at least 40000 SRAM vectors (weights 0, live tensors 40000) but lpu-tiny holds 32768 vectors of 16 x 32 bits}}
+  // expected-error @+1 {{the model needs at least 2.44 MiB of SRAM (weights 0 B, live tensors 2.44 MiB) but lpu-tiny holds 512.0 KiB}}
   func.func @activations(%x: tensor<20000x16xf32>) -> tensor<2x10000x16xf32> {
     %0 = tile.map(%x) [in0, relu] : (tensor<20000x16xf32>) -> tensor<20000x16xf32>
     %1 = tile.reshape %0 : tensor<20000x16xf32> -> tensor<2x10000x16xf32>

@@ -1,0 +1,35 @@
+//===- Elements.h - Element types as lane words -----------------*- C++ -*-===//
+//
+// Instructions compute on 32-bit lane words (float types as the binary32
+// value, integers sign-extended; see DType); hosts and SRAM hold elements as
+// their little-endian bytes. These conversions are shared by the simulator,
+// the runtime's C API and the compiler's constant encoder.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LPU_ELEMENTS_H
+#define LPU_ELEMENTS_H
+
+#include "lpu/ISA.h"
+
+#include <cstdint>
+
+namespace lpu {
+
+/// Host element (dtypeHostBytes little-endian bytes) <-> lane word.
+uint32_t laneWordFromHost(DType dtype, const void *element);
+void laneWordToHost(DType dtype, uint32_t word, void *element);
+/// Rounds a binary32 value to `dtype` (f32, f16 or bf16), as a lane word.
+uint32_t roundFloatWord(DType dtype, float value);
+/// Two's-complement wrap of `v` to an integer type, as a lane word.
+uint32_t wrapLaneWord(DType dtype, int64_t v);
+inline int64_t laneWordToInt(uint32_t word) {
+  return static_cast<int32_t>(word);
+}
+/// A lane word of type `from` converted to `to`: floats round to nearest
+/// even, integers saturate, NaN becomes 0.
+uint32_t convertLaneWord(DType from, DType to, uint32_t word);
+
+} // namespace lpu
+
+#endif // LPU_ELEMENTS_H
