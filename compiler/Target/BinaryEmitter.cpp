@@ -42,7 +42,8 @@ bool isRepeatOf(const ::lpu::Instruction &a, const ::lpu::Instruction &b,
 
 /// Writes one queue: idle gaps become NOPs, and runs of an instruction issued
 /// at a fixed stride with a fixed address step become one `repeat`.
-void encodeQueue(llvm::ArrayRef<std::pair<int64_t, ::lpu::Instruction>> words,
+void encodeQueue(const ::lpu::TargetDesc &target,
+                 llvm::ArrayRef<std::pair<int64_t, ::lpu::Instruction>> words,
                  std::vector<::lpu::Instruction> &out) {
   int64_t cycle = 0;
   for (size_t i = 0; i < words.size();) {
@@ -56,7 +57,8 @@ void encodeQueue(llvm::ArrayRef<std::pair<int64_t, ::lpu::Instruction>> words,
       cycle += nop.imm;
     }
     out.push_back(word);
-    cycle = issue + ::lpu::queueCycles(word);
+    const int64_t span = ::lpu::queueCycles(target, word);
+    cycle = issue + span;
     size_t end = i + 1;
     if (word.opcode != ::lpu::Opcode::Nop && end < words.size()) {
       int64_t stride = words[end].first - issue;
@@ -73,7 +75,7 @@ void encodeQueue(llvm::ArrayRef<std::pair<int64_t, ::lpu::Instruction>> words,
         repeat.imm = count | static_cast<uint32_t>(stride) << 16;
         repeat.address = static_cast<uint32_t>(static_cast<int32_t>(step));
         out.push_back(repeat);
-        cycle = issue + count * stride + 1;
+        cycle = issue + count * stride + span;
       } else {
         end = i + 1;
       }
@@ -186,15 +188,15 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(const MachineProgram &program) {
       words.reserve(entries.size());
       for (auto [issue, id] : entries) {
         if (!words.empty() &&
-            issue < words.back().first +
-                        int64_t(::lpu::queueCycles(words.back().second)))
+            issue < words.back().first + int64_t(::lpu::queueCycles(
+                                             target, words.back().second)))
           return emitError(program.locationOf(program.instrs[id]),
                            "overlaps the previous instruction of ")
                  << ::lpu::unitKindName(kind).data() << "[" << index
                  << "] at cycle " << issue;
         words.push_back({issue, encode(program, program.instrs[id])});
       }
-      encodeQueue(words, unit.instructions);
+      encodeQueue(target, words, unit.instructions);
       binary.units.push_back(std::move(unit));
     }
   }

@@ -440,21 +440,58 @@ static LogicalResult verifyMatMulTypes(Operation *op, Type input, Type result) {
   return success();
 }
 
+/// The target's MXM rate for `type`, or an error naming what it multiplies.
+static FailureOr<const ::lpu::MXMRate *> getMXMRate(Operation *op, Type type) {
+  const ::lpu::TargetDesc *target = getEnclosingTarget(op);
+  if (!target)
+    return static_cast<const ::lpu::MXMRate *>(nullptr);
+  if (const ::lpu::MXMRate *rate = target->mxmRate(getDType(type)))
+    return rate;
+  return op->emitOpError("the MXM of ")
+         << target->name << " multiplies " << target->mxmTypeList() << ", not "
+         << type;
+}
+
 LogicalResult InstallWeightsOp::verify() {
   if (!::lpu::typeSetContains(::lpu::TypeSet::MatMul,
                               getDType(getElementType())))
     return emitOpError("installs f32, f16, bf16 or i8 weights, not ")
            << getElementType();
-  return verifyPlaneAndRange(*this, static_cast<int64_t>(getRows()), 1, 1,
-                             "rows");
+  FailureOr<const ::lpu::MXMRate *> rate = getMXMRate(*this, getElementType());
+  if (failed(rate))
+    return failure();
+  const int64_t rows = static_cast<int64_t>(getRows());
+  const int64_t window = static_cast<int64_t>(getWindow().value_or(0));
+  if (*rate) {
+    const ::lpu::TargetDesc &target = *getEnclosingTarget(*this);
+    const int64_t limit = getTransposed() ? target.lanes : (*rate)->rows;
+    if (rows > limit)
+      return emitOpError("installs ") << rows << " rows; the array holds "
+                                      << limit << " of " << getElementType();
+    if (window < 0 || window >= target.lanes || window % (*rate)->rows)
+      return emitOpError("window ")
+             << window << " is not a multiple of " << (*rate)->rows << " below "
+             << target.lanes;
+  }
+  return verifyPlaneAndRange(*this, rows, 1, 1, "rows");
 }
 
 LogicalResult MatMulOp::verify() {
-  return verifyMatMulTypes(*this, getInput().getType(), getResult().getType());
+  if (failed(verifyMatMulTypes(*this, getInput().getType(),
+                               getResult().getType())))
+    return failure();
+  return getMXMRate(
+      *this,
+      cast<lpuc::lpu::VectorType>(getInput().getType()).getElementType());
 }
 
 LogicalResult MatMulAccOp::verify() {
-  return verifyMatMulTypes(*this, getInput().getType(), getResult().getType());
+  if (failed(verifyMatMulTypes(*this, getInput().getType(),
+                               getResult().getType())))
+    return failure();
+  return getMXMRate(
+      *this,
+      cast<lpuc::lpu::VectorType>(getInput().getType()).getElementType());
 }
 
 LogicalResult DistributeOp::verify() {

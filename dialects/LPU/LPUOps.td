@@ -288,18 +288,23 @@ def LPU_LoadWeightsOp : LPU_Inst<"mxm.load_weights", "LoadWeights"> {
 def LPU_InstallWeightsOp : LPU_Inst<"mxm.install", "InstallWeights"> {
   let summary = "MXM: install the first `rows` buffer rows into the array";
   let description = [{
-    Array rows at and past `rows` become zero, so lanes past the end of a
-    contraction never meet stale weights. With `transposed`, buffer row n
-    becomes array column n (array[k][n] = buffer[n][k]) and columns at and
-    past `rows` are zero: a matmul then gives result[n] = dot(input, row n),
-    which is how a product with a transposed operand, and a transpose
-    (streaming unit vectors), run without moving the rows first.
+    The array holds K rows of the element type (the target's `mxm.types`:
+    320 for i8 on lpu-v1, 160 for f16 and bf16); array row k meets input
+    lane `window + k` (window a multiple of K, 0 if absent). Array rows at
+    and past `rows` become zero, so lanes past the end of a contraction
+    never meet stale weights. With `transposed`, buffer row n becomes array
+    column n (array[k][n] = buffer[n][window + k]) and columns at and past
+    `rows` are zero: a matmul then gives result[n] = dot(input, row n) over
+    the window, which is how a product with a transposed operand, and a
+    transpose (streaming unit vectors), run without moving the rows first.
   }];
   let arguments = !con((ins I64Attr:$rows, UnitAttr:$transposed,
+                            OptionalAttr<I64Attr>:$window,
                             TypeAttr:$element_type),
                        placement);
   let assemblyFormat = [{
-    `rows` $rows (`transposed` $transposed^)? attr-dict `:` $element_type
+    `rows` $rows (`transposed` $transposed^)? (`window` $window^)? attr-dict
+    `:` $element_type
   }];
   let hasVerifier = 1;
 }

@@ -1,6 +1,7 @@
 //===- Assembly.cpp - Printing LPU programs as assembly -------------------===//
 
 #include "lpu/Binary.h"
+#include "lpu/MachineRules.h"
 
 #include <cstring>
 #include <iomanip>
@@ -32,11 +33,15 @@ std::string formatInstruction(const TargetDesc &target,
   case ImmKind::Count:
     operand(std::to_string(inst.imm));
     break;
-  case ImmKind::Install:
-    operand(std::to_string(inst.imm & 0xffff));
-    if (inst.imm >> 16)
+  case ImmKind::Install: {
+    InstallFields f = decodeInstall(inst.imm);
+    operand(std::to_string(f.rows));
+    if (f.transposed)
       operand("transposed");
+    if (f.window)
+      operand("window " + std::to_string(f.window));
     break;
+  }
   case ImmKind::Row:
     operand("row " + std::to_string(inst.imm));
     break;
@@ -77,7 +82,7 @@ std::string_view immMeaning(ImmKind kind) {
   case ImmKind::Count:
     return "count >= 1";
   case ImmKind::Install:
-    return "rows (1..lanes) \\| transposed << 16";
+    return "rows \\| transposed << 16 \\| window << 17";
   case ImmKind::Row:
     return "row < lanes";
   case ImmKind::F32:
@@ -182,6 +187,24 @@ void printTargetTables(const std::vector<TargetDesc> &targets,
     return std::to_string(t.streamsPerDirection) + " east + " +
            std::to_string(t.streamsPerDirection) + " west";
   });
+  row("VXM types", [](const TargetDesc &t) {
+    std::string text;
+    for (DType d : t.vxmTypes)
+      text += (text.empty() ? "" : " ") + std::string(dtypeName(d));
+    return text;
+  });
+  row("MXM types: K rows, cycles per vector, chip MACs/cycle",
+      [](const TargetDesc &t) {
+        std::string text;
+        for (const MXMRate &rate : t.mxmRates)
+          text += (text.empty() ? "" : "; ") +
+                  std::string(dtypeName(rate.type)) + " " +
+                  std::to_string(rate.rows) + ", " +
+                  std::to_string(rate.cycles) + ", " +
+                  std::to_string(uint64_t(t.mxmPlanes) * rate.rows * t.lanes /
+                                 rate.cycles);
+        return text;
+      });
   row("VXM / MXM / SXM queues", [](const TargetDesc &t) {
     return std::to_string(t.vxmUnits) + " / " + std::to_string(t.mxmPlanes) +
            " / " + std::to_string(t.sxmUnits);
@@ -235,18 +258,18 @@ void printAssembly(const Binary &binary, std::ostream &os) {
     os << "\n"
        << unitKindName(u.kind) << "[" << u.index << "] (slice "
        << t.unitColumn(u.kind, u.index) << "):\n";
-    uint64_t cycle = 0;
+    uint64_t cycle = 0, lastIssue = 0;
     for (size_t i = 0; i < u.instructions.size(); ++i) {
       const Instruction &inst = u.instructions[i];
-      // A repeat's first extra issue is `stride` cycles after the repeated
-      // instruction, which already advanced the queue by one.
-      if (inst.opcode == Opcode::Repeat)
-        cycle += (inst.imm >> 16) - 1;
-      os << "  @" << std::left << std::setw(8) << cycle << std::right
+      // A repeat is printed at its first extra issue, `stride` cycles after
+      // the instruction it repeats.
+      uint64_t at =
+          inst.opcode == Opcode::Repeat ? lastIssue + (inst.imm >> 16) : cycle;
+      os << "  @" << std::left << std::setw(8) << at << std::right
          << formatInstruction(t, inst) << "\n";
-      cycle += queueCycles(inst);
-      if (inst.opcode == Opcode::Repeat)
-        cycle -= (inst.imm >> 16) - 1;
+      if (inst.opcode != Opcode::Repeat && inst.opcode != Opcode::Nop)
+        lastIssue = cycle;
+      cycle += queueCycles(t, inst);
     }
   }
 }

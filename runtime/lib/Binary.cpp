@@ -4,6 +4,7 @@
 
 #include "lpu/MachineRules.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <set>
@@ -169,6 +170,15 @@ void writeTarget(ByteWriter &w, const TargetDesc &t) {
   w.u32(kNumOpcodes);
   for (uint32_t l : t.latency)
     w.u32(l);
+  w.u32(static_cast<uint32_t>(t.vxmTypes.size()));
+  for (DType d : t.vxmTypes)
+    w.u32(static_cast<uint8_t>(d));
+  w.u32(static_cast<uint32_t>(t.mxmRates.size()));
+  for (const MXMRate &rate : t.mxmRates) {
+    w.u32(static_cast<uint8_t>(rate.type));
+    w.u32(rate.rows);
+    w.u32(rate.cycles);
+  }
 }
 
 void writeBindings(ByteWriter &w, const std::vector<TensorBinding> &list) {
@@ -246,6 +256,36 @@ bool readTarget(ByteReader &r, TargetDesc &t) {
            std::to_string(kNumOpcodes));
   for (uint32_t &l : t.latency)
     l = r.u32();
+  auto readType = [&](const char *what) {
+    uint32_t byte = r.u32();
+    DType dtype = DType::None;
+    if (r.ok() && (byte > 0xff || !decodeDType(uint8_t(byte), dtype) ||
+                   dtype == DType::None))
+      r.fail(std::string(what) + " names unknown element type " +
+             std::to_string(byte));
+    return dtype;
+  };
+  uint32_t vxmTypes = r.u32();
+  if (r.ok() && vxmTypes > 8)
+    r.fail("target lists " + std::to_string(vxmTypes) + " VXM types");
+  for (uint32_t i = 0; i < vxmTypes && r.ok(); ++i)
+    t.vxmTypes.push_back(readType("a VXM type"));
+  uint32_t mxmTypes = r.u32();
+  if (r.ok() && mxmTypes > 8)
+    r.fail("target lists " + std::to_string(mxmTypes) + " MXM types");
+  for (uint32_t i = 0; i < mxmTypes && r.ok(); ++i) {
+    MXMRate rate;
+    rate.type = readType("an MXM rate");
+    rate.rows = r.u32();
+    rate.cycles = r.u32();
+    t.mxmRates.push_back(rate);
+  }
+  if (r.ok() && (!std::is_sorted(t.vxmTypes.begin(), t.vxmTypes.end()) ||
+                 !std::is_sorted(t.mxmRates.begin(), t.mxmRates.end(),
+                                 [](const MXMRate &a, const MXMRate &b) {
+                                   return a.type < b.type;
+                                 })))
+    r.fail("target's element types are not in order");
   if (r.ok()) {
     t.finalize();
     std::string why = t.validate();
@@ -390,6 +430,16 @@ std::string checkInstruction(const Instruction &inst, UnitKind kind,
   if (!typeSetContains(info.types, inst.dtype))
     return "'" + name + "' cannot operate on element type " +
            std::string(dtypeName(inst.dtype));
+  if (info.types == TypeSet::MatMul && !t.mxmRate(inst.dtype))
+    return "'" + name + "' cannot multiply " +
+           std::string(dtypeName(inst.dtype)) + ": the MXM of " + t.name +
+           " multiplies " + t.mxmTypeList();
+  if (info.unit == UnitKind::Vxm &&
+      (!t.vxmComputes(inst.dtype) ||
+       (info.imm == ImmKind::DType &&
+        !t.vxmComputes(static_cast<DType>(inst.imm & 0xff)))))
+    return "'" + name + "' uses an element type the VXM of " + t.name +
+           " does not compute in";
   uint32_t imm = inst.imm;
   switch (info.imm) {
   case ImmKind::None:
@@ -401,8 +451,13 @@ std::string checkInstruction(const Instruction &inst, UnitKind kind,
       return "'" + name + "' count " + std::to_string(imm) + " is invalid";
     break;
   case ImmKind::Install: {
-    uint32_t rows = imm & 0xffff;
-    if (rows == 0 || rows > t.lanes || (imm >> 16) > 1)
+    // Array rows come from buffer rows, or (transposed) from the buffer's
+    // lanes [window, window + rows of the type); buffer rows fill columns.
+    const MXMRate *rate = t.mxmRate(inst.dtype);
+    InstallFields f = decodeInstall(imm);
+    uint32_t limit = f.transposed || !rate ? t.lanes : rate->rows;
+    if (f.rows == 0 || f.rows > limit || !f.valid || f.window >= t.lanes ||
+        (rate && f.window % rate->rows != 0))
       return "'" + name + "' rows/flags " + std::to_string(imm) +
              " are invalid";
     break;
@@ -500,7 +555,11 @@ bool readCode(ByteReader &r, const TargetDesc &t,
           (k == 0 || u.instructions[k - 1].opcode == Opcode::Nop ||
            u.instructions[k - 1].opcode == Opcode::Repeat))
         why = "'repeat' must follow an instruction other than nop or repeat";
-      cycle += queueCycles(inst);
+      if (why.empty() && inst.opcode == Opcode::Repeat &&
+          (inst.imm >> 16) < queueCycles(t, u.instructions[k - 1]))
+        why = "'repeat' issues the previous instruction again before it "
+              "has left its queue";
+      cycle += queueCycles(t, inst);
       if (why.empty() && cycle > (uint64_t(1) << 40))
         why = "program is longer than 2^40 cycles";
       if (!why.empty()) {
@@ -518,10 +577,6 @@ bool readCode(ByteReader &r, const TargetDesc &t,
 
 uint64_t computeChecksum(const uint8_t *data, size_t size) {
   return fnv1a64(data, size < kChecksumBytes ? 0 : size - kChecksumBytes);
-}
-
-uint64_t queueCycles(const Instruction &inst) {
-  return queueCycles(inst.opcode, inst.imm);
 }
 
 std::string streamName(const TargetDesc &target, uint8_t stream) {

@@ -61,6 +61,15 @@ std::string_view dtypeName(DType dtype) {
   return "?";
 }
 
+bool parseDTypeName(std::string_view name, DType &dtype) {
+  for (DType candidate : kElementTypes)
+    if (dtypeName(candidate) == name) {
+      dtype = candidate;
+      return true;
+    }
+  return false;
+}
+
 bool decodeDType(uint8_t byte, DType &dtype) {
   switch (static_cast<DType>(byte)) {
   case DType::None:

@@ -97,8 +97,12 @@ struct StreamValue {
 
 struct PlaneState {
   Vector buffer; // lanes x lanes lane words, row-major [row][column]
+  // The installed array: `arrayRows` rows of lanes weights; row i meets
+  // input lane window + i.
   std::vector<float> floatArray;
   std::vector<int32_t> intArray;
+  uint32_t arrayRows = 0;
+  uint32_t window = 0;
   DType installed = DType::None; // of the last install that landed
   PlaneTimeline timeline;
 };
@@ -336,15 +340,18 @@ struct Simulator::State {
     case LandingKind::Install: {
       PlaneState &p = planes[ev.a];
       DType dtype = ev.writer.inst.dtype;
-      const size_t n = size_t(lanes) * lanes, rows = size_t(ev.b) & 0xffff;
-      const bool transposed = (ev.b >> 16) & 1;
+      const InstallFields f = decodeInstall(ev.b);
+      p.arrayRows = target.mxmRate(dtype)->rows; // the loader checked it
+      p.window = f.window;
+      const size_t n = size_t(p.arrayRows) * lanes;
       // Rows (columns, transposed) past `rows` are installed as zero, so
-      // padding lanes never meet stale weights. Element i of the array is
-      // buffer row r, lane l.
+      // padding lanes never meet stale weights. Element i of the array,
+      // row i / lanes and column i % lanes, is buffer row r, lane l.
       auto source = [&](size_t i) -> std::optional<uint32_t> {
-        size_t r = transposed ? i % lanes : i / lanes;
-        size_t l = transposed ? i / lanes : i % lanes;
-        if (r >= rows)
+        size_t row = i / lanes, column = i % lanes;
+        size_t r = f.transposed ? column : row;
+        size_t l = f.transposed ? f.window + row : column;
+        if (r >= f.rows || l >= lanes)
           return std::nullopt;
         return (*ev.data)[r * lanes + l];
       };
@@ -601,8 +608,8 @@ struct Simulator::State {
         if (b)
           for (uint32_t n = 0; n < lanes; ++n)
             acc[n] = laneWordToInt((*b)[n]);
-        for (uint32_t k = 0; k < lanes; ++k) {
-          int64_t x = static_cast<int8_t>((*a)[k]);
+        for (uint32_t k = 0; k < p.arrayRows && p.window + k < lanes; ++k) {
+          int64_t x = static_cast<int8_t>((*a)[p.window + k]);
           if (x == 0)
             continue;
           const int32_t *row = p.intArray.data() + size_t(k) * lanes;
@@ -616,8 +623,9 @@ struct Simulator::State {
         if (b)
           for (uint32_t n = 0; n < lanes; ++n)
             acc[n] = wordToFloat((*b)[n]);
-        for (uint32_t k = 0; k < lanes; ++k) {
-          float x = wordToFloat(roundFloatWord(dtype, wordToFloat((*a)[k])));
+        for (uint32_t k = 0; k < p.arrayRows && p.window + k < lanes; ++k) {
+          float x = wordToFloat(
+              roundFloatWord(dtype, wordToFloat((*a)[p.window + k])));
           if (x == 0.0f)
             continue;
           const float *row = p.floatArray.data() + size_t(k) * lanes;
@@ -674,7 +682,7 @@ struct Simulator::State {
       } else {
         out =
             q.last = {q.cycle, q.unit, static_cast<uint32_t>(q.word), 0, inst};
-        ++q.cycle;
+        q.cycle += queueCycles(target, inst);
         ++q.word;
         return true;
       }
@@ -701,7 +709,8 @@ struct Simulator::State {
       out.inst.address = static_cast<uint32_t>(address);
     }
     if (q.repeatsLeft == 0) {
-      q.cycle = q.last.cycle + uint64_t(count) * stride + 1;
+      q.cycle = q.last.cycle + uint64_t(count) * stride +
+                queueCycles(target, q.last.inst);
       ++q.word;
     }
     return true;
@@ -797,7 +806,7 @@ bool Simulator::run(std::string &error) {
     if (!s.hazard.empty())
       break;
     s.execute(slot);
-    ++s.stats.units[slot.unit].busyCycles;
+    s.stats.units[slot.unit].busyCycles += queueCycles(s.target, slot.inst);
     ++s.stats.instructions;
     lastCycle = std::max(lastCycle, cycle + 1);
     IssueSlot next;

@@ -74,6 +74,57 @@ void appendSlices(const Json &entry, const std::string &where,
   out.insert(out.end(), count, it->second);
 }
 
+DType readTypeName(const Json &entry, const std::string &where) {
+  DType dtype;
+  if (!entry.is_string() || !parseDTypeName(entry.get<std::string>(), dtype))
+    throw FieldError{"'" + where +
+                     "' names no element type (f32, f16, bf16, i32, i8)"};
+  return dtype;
+}
+
+/// "types": ["f32", ...] in the vxm object, kept in DType order.
+std::vector<DType> readVxmTypes(const Json &vxm) {
+  auto it = vxm.find("types");
+  if (it == vxm.end() || !it->is_array())
+    throw FieldError{"'vxm.types' must be an array of element types"};
+  std::vector<DType> types;
+  for (const Json &entry : *it)
+    types.push_back(readTypeName(entry, "vxm.types"));
+  std::sort(types.begin(), types.end());
+  types.erase(std::unique(types.begin(), types.end()), types.end());
+  for (const auto &[key, value] : vxm.items())
+    if (key != "alus_per_lane" && key != "types")
+      throw FieldError{"unknown key 'vxm." + key + "'"};
+  return types;
+}
+
+/// "types": {"i8": {"rows": 320, "cycles": 1}, ...} in the mxm object.
+std::vector<MXMRate> readMxmRates(const Json &mxm) {
+  auto it = mxm.find("types");
+  if (it == mxm.end() || !it->is_object())
+    throw FieldError{"'mxm.types' must be an object"};
+  std::vector<MXMRate> rates;
+  for (const auto &[name, value] : it->items()) {
+    std::string where = "mxm.types." + name;
+    MXMRate rate;
+    rate.type = readTypeName(Json(name), where);
+    if (!value.is_object())
+      throw FieldError{"'" + where + "' must be an object"};
+    rate.rows = getU32(value, "rows", where + ".");
+    rate.cycles = getU32(value, "cycles", where + ".");
+    for (const auto &[key, v] : value.items())
+      if (key != "rows" && key != "cycles")
+        throw FieldError{"unknown key '" + where + "." + key + "'"};
+    rates.push_back(rate);
+  }
+  std::sort(rates.begin(), rates.end(),
+            [](const MXMRate &a, const MXMRate &b) { return a.type < b.type; });
+  for (const auto &[key, value] : mxm.items())
+    if (key != "types")
+      throw FieldError{"unknown key 'mxm." + key + "'"};
+  return rates;
+}
+
 void readTarget(const Json &root, TargetDesc &t) {
   if (!root.is_object())
     throw FieldError{"a target description is a JSON object"};
@@ -92,7 +143,10 @@ void readTarget(const Json &root, TargetDesc &t) {
   const Json &mem = getObject(root, "mem");
   t.memAddresses = getU32(mem, "addresses", "mem.");
   t.memBanks = getU32(mem, "banks", "mem.");
-  t.vxmAlusPerLane = getU32(getObject(root, "vxm"), "alus_per_lane", "vxm.");
+  const Json &vxm = getObject(root, "vxm");
+  t.vxmAlusPerLane = getU32(vxm, "alus_per_lane", "vxm.");
+  t.vxmTypes = readVxmTypes(vxm);
+  t.mxmRates = readMxmRates(getObject(root, "mxm"));
   t.sxmQueuesPerSlice =
       getU32(getObject(root, "sxm"), "queues_per_slice", "sxm.");
 
@@ -129,7 +183,8 @@ void readTarget(const Json &root, TargetDesc &t) {
     if (key != "format" && key != "name" && key != "description" &&
         key != "clock_mhz" && key != "lanes" && key != "lane_bytes" &&
         key != "superlanes" && key != "streams_per_direction" && key != "mem" &&
-        key != "vxm" && key != "sxm" && key != "floorplan" && key != "latency")
+        key != "vxm" && key != "mxm" && key != "sxm" && key != "floorplan" &&
+        key != "latency")
       throw FieldError{"unknown key '" + key + "'"};
 }
 
@@ -187,6 +242,24 @@ uint32_t TargetDesc::centreColumn() const {
   return it == floorplan.end() ? 0 : it - floorplan.begin();
 }
 
+const MXMRate *TargetDesc::mxmRate(DType dtype) const {
+  for (const MXMRate &rate : mxmRates)
+    if (rate.type == dtype)
+      return &rate;
+  return nullptr;
+}
+
+bool TargetDesc::vxmComputes(DType dtype) const {
+  return std::find(vxmTypes.begin(), vxmTypes.end(), dtype) != vxmTypes.end();
+}
+
+std::string TargetDesc::mxmTypeList() const {
+  std::string list;
+  for (const MXMRate &rate : mxmRates)
+    list += (list.empty() ? "" : ", ") + std::string(dtypeName(rate.type));
+  return list;
+}
+
 std::string TargetDesc::validate() const {
   if (std::string why = validateParameters(); !why.empty())
     return why;
@@ -224,6 +297,26 @@ std::string TargetDesc::validateParameters() const {
     return "mem.banks must be in [1, 16] and divide mem.addresses";
   if (vxmAlusPerLane == 0 || vxmAlusPerLane > 64)
     return "vxm.alus_per_lane must be in [1, 64]";
+  if (vxmTypes.empty())
+    return "vxm.types must name at least one element type";
+  for (size_t i = 0; i < vxmTypes.size(); ++i)
+    if (vxmTypes[i] == DType::None || (i && vxmTypes[i] <= vxmTypes[i - 1]))
+      return "vxm.types must name distinct element types";
+  if (mxmRates.empty())
+    return "mxm.types must give at least one element type";
+  for (const MXMRate &rate : mxmRates) {
+    std::string where = "mxm.types." + std::string(dtypeName(rate.type));
+    if (!typeSetContains(TypeSet::MatMul, rate.type))
+      return where + ": the MXM multiplies f32, f16, bf16 or i8";
+    if (rate.rows == 0 || rate.rows > lanes)
+      return where + ".rows must be in [1, lanes]";
+    if (rate.cycles == 0 || rate.cycles > 64)
+      return where + ".cycles must be in [1, 64]";
+  }
+  for (size_t i = 1; i < mxmRates.size(); ++i)
+    if (mxmRates[i].type == mxmRates[i - 1].type)
+      return "mxm.types names " + std::string(dtypeName(mxmRates[i].type)) +
+             " twice";
   if (sxmQueuesPerSlice == 0 || sxmQueuesPerSlice > 64)
     return "sxm.queues_per_slice must be in [1, 64]";
   if (floorplan.empty() || floorplan.size() > 4096)
@@ -244,9 +337,9 @@ bool TargetDesc::operator==(const TargetDesc &o) const {
          laneBytes == o.laneBytes && superlanes == o.superlanes &&
          streamsPerDirection == o.streamsPerDirection &&
          memAddresses == o.memAddresses && memBanks == o.memBanks &&
-         vxmAlusPerLane == o.vxmAlusPerLane &&
-         sxmQueuesPerSlice == o.sxmQueuesPerSlice && floorplan == o.floorplan &&
-         latency == o.latency;
+         vxmAlusPerLane == o.vxmAlusPerLane && vxmTypes == o.vxmTypes &&
+         mxmRates == o.mxmRates && sxmQueuesPerSlice == o.sxmQueuesPerSlice &&
+         floorplan == o.floorplan && latency == o.latency;
 }
 
 void storeLaneElement(const TargetDesc &target, DType dtype,
@@ -326,7 +419,15 @@ std::string printTargetDescription(const TargetDesc &t) {
   root["superlanes"] = t.superlanes;
   root["streams_per_direction"] = t.streamsPerDirection;
   root["mem"] = {{"addresses", t.memAddresses}, {"banks", t.memBanks}};
-  root["vxm"] = {{"alus_per_lane", t.vxmAlusPerLane}};
+  Json vxmTypes = Json::array();
+  for (DType d : t.vxmTypes)
+    vxmTypes.push_back(std::string(dtypeName(d)));
+  root["vxm"] = {{"alus_per_lane", t.vxmAlusPerLane}, {"types", vxmTypes}};
+  Json mxmTypes = Json::object();
+  for (const MXMRate &rate : t.mxmRates)
+    mxmTypes[std::string(dtypeName(rate.type))] = {{"rows", rate.rows},
+                                                   {"cycles", rate.cycles}};
+  root["mxm"] = {{"types", mxmTypes}};
   root["sxm"] = {{"queues_per_slice", t.sxmQueuesPerSlice}};
   root["floorplan"] = {{"west", runs(0, centre)},
                        {"centre", runs(centre, centre + 1)},

@@ -238,6 +238,52 @@ TEST(Binary, RejectsATypeTheInstructionCannotUse) {
       << error;
 }
 
+TEST(Binary, RejectsProductsOfATypeTheMXMDoesNotMultiply) {
+  // A chip like lpu-tiny whose MXM multiplies only i8.
+  Binary binary = makeAddProgram();
+  binary.target.name = "tiny-i8";
+  std::vector<MXMRate> rates;
+  for (const MXMRate &rate : binary.target.mxmRates)
+    if (rate.type == DType::I8)
+      rates.push_back(rate);
+  binary.target.mxmRates = rates;
+  binary.units.push_back({UnitKind::Mxm, 0, {installWeights(1)}});
+  std::vector<uint8_t> bytes = writeBinary(binary);
+  Binary parsed;
+  std::string error;
+  EXPECT_FALSE(parse(bytes, parsed, error));
+  EXPECT_NE(error.find("'iw' cannot multiply f32: the MXM of tiny-i8 "
+                       "multiplies i8"),
+            std::string::npos)
+      << error;
+}
+
+TEST(Binary, RejectsInstallsBeyondTheArrayOrOffAWindow) {
+  // lpu-tiny's f16 array holds 8 rows, in windows at lanes 0 and 8.
+  for (uint32_t imm : {encodeInstall(9, false, 0), encodeInstall(8, false, 4),
+                       encodeInstall(1, false, 16)}) {
+    std::string error = rejection([&](Binary &b) {
+      b.units.push_back(
+          {UnitKind::Mxm, 0, {typed(installWeights(imm), DType::F16)}});
+    });
+    EXPECT_NE(error.find("'iw' rows/flags"), std::string::npos) << error;
+  }
+}
+
+TEST(Binary, RejectsARepeatFasterThanItsInstruction) {
+  // An f16 product holds its plane two cycles on lpu-tiny.
+  std::string error = rejection([&](Binary &b) {
+    b.units.push_back({UnitKind::Mxm,
+                       0,
+                       {typed(inst(Opcode::MatMul, e(0), w(0)), DType::F16),
+                        repeat(1, 1, 0)}});
+  });
+  EXPECT_NE(error.find("'repeat' issues the previous instruction again "
+                       "before it has left its queue"),
+            std::string::npos)
+      << error;
+}
+
 TEST(Binary, RejectsAStreamGroupNotStartingAtAMultipleOfItsSize) {
   // An f32 vector takes four streams, so its group starts at 0, 4, 8, ...
   Binary binary = makeAddProgram();

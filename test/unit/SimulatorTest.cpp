@@ -147,6 +147,55 @@ TEST(Simulator, TransposedInstallMakesRowsColumns) {
     EXPECT_EQ(y[n], 0.0f) << n;
 }
 
+TEST(Simulator, F16ArrayMeetsItsWindowOfLanesAndHoldsThePlaneTwoCycles) {
+  // lpu-tiny's f16 array holds 8 rows, meeting input lanes [8, 16) with
+  // window 8. Weight rows 1 and 2 (f16, from mem[2], slice 4): y[n] =
+  // x[8] * 1 + x[9] * 2 = 9 + 20 for x = 1, 2, ..., 16. Each f16 product
+  // holds the plane two cycles, so the second one issues at 13.
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0, DType::F16)
+          .output("y", {2, 16}, 1, 0)
+          .constantVector(2, 0, DType::F16,
+                          std::vector<uint32_t>(16, f32Bits(1.0f)))
+          .constantVector(2, 2, DType::F16,
+                          std::vector<uint32_t>(16, f32Bits(2.0f)))
+          .at(UnitKind::Mem, 2, 0, typed(memRead(w(0), 0), DType::F16))
+          .at(UnitKind::Mem, 2, 1, typed(memRead(w(0), 2), DType::F16))
+          .at(UnitKind::Mxm, 0, 6, typed(loadWeights(w(0), 0), DType::F16))
+          .at(UnitKind::Mxm, 0, 7, typed(loadWeights(w(0), 1), DType::F16))
+          .at(UnitKind::Mxm, 0, 8,
+              typed(inst(Opcode::InstallWeights, kNoStream, kNoStream,
+                         kNoStream, 0, encodeInstall(2, false, 8)),
+                    DType::F16))
+          .at(UnitKind::Mem, 0, 7, typed(memRead(w(1), 0), DType::F16))
+          .at(UnitKind::Mem, 0, 9, typed(memRead(w(1), 0), DType::F16))
+          .at(UnitKind::Mxm, 0, 11,
+              typed(inst(Opcode::MatMul, e(0), w(1)), DType::F16))
+          .at(UnitKind::Mxm, 0, 13,
+              typed(inst(Opcode::MatMul, e(1), w(1)), DType::F16))
+          .at(UnitKind::Mem, 1, 18, memWrite(e(0), 0))
+          .at(UnitKind::Mem, 1, 20, memWrite(e(1), 4))
+          .build();
+  Binary loaded;
+  std::string error;
+  std::vector<uint8_t> bytes = writeBinary(binary);
+  ASSERT_TRUE(readBinary(bytes.data(), bytes.size(), loaded, error)) << error;
+  Simulator sim(loaded);
+  std::vector<uint16_t> x(16);
+  for (int i = 0; i < 16; ++i)
+    laneWordToHost(DType::F16, f32Bits(float(i + 1)), &x[i]);
+  ASSERT_TRUE(sim.setInput(0, x.data(), 16, error)) << error;
+  ASSERT_TRUE(sim.run(error)) << error;
+  std::vector<float> y(32);
+  ASSERT_TRUE(sim.getOutput(0, y.data(), 32, error)) << error;
+  for (float v : y)
+    EXPECT_EQ(v, 29.0f);
+  for (const UnitStats &u : sim.getStats().units)
+    if (u.kind == UnitKind::Mxm)
+      EXPECT_EQ(u.busyCycles, 3u + 2u * 2u); // 2 loads, install, 2 products
+}
+
 TEST(Simulator, MatMulAccumulateAddsTheSecondOperand) {
   // mxm[1] sits at slice 12: from mem[2] (slice 4) a read at t arrives at
   // t+10, from mem[0] (slice 2) at t+12. One stream value feeds both

@@ -71,6 +71,16 @@ TEST(Target, V1HasTheTSPScaleParameters) {
   EXPECT_EQ(v1.memPortCycles(v1.planesOf(DType::F32)), 2u);
   EXPECT_EQ(v1.memPortCycles(v1.planesOf(DType::I8)), 1u);
   EXPECT_EQ(v1.memBanksTouched(v1.planesOf(DType::I8)), 1u);
+  // MXM rates (ISCA 2022): i8 K = 320 at a vector a cycle, 409,600 MACs a
+  // cycle on four planes; f16 and bf16 K = 160 every two cycles, a quarter.
+  ASSERT_NE(v1.mxmRate(DType::I8), nullptr);
+  EXPECT_EQ(v1.mxmRate(DType::I8)->rows, 320u);
+  EXPECT_EQ(v1.mxmRate(DType::I8)->cycles, 1u);
+  for (DType half : {DType::F16, DType::BF16}) {
+    ASSERT_NE(v1.mxmRate(half), nullptr);
+    EXPECT_EQ(v1.mxmRate(half)->rows, 160u);
+    EXPECT_EQ(v1.mxmRate(half)->cycles, 2u);
+  }
   // Hemispheres mirror each other around the VXM.
   uint32_t centre = v1.centreColumn();
   EXPECT_EQ(centre, 48u);
@@ -113,6 +123,15 @@ TEST(Target, ReportsTheOffendingKey) {
   EXPECT_EQ(parseEdited("{", "["), "not valid JSON");
   EXPECT_EQ(parseEdited("\"clock_mhz\"", "\"clock\""),
             "missing key 'clock_mhz'");
+  EXPECT_EQ(parseEdited("\"f16\": { \"rows\": 8", "\"f64\": { \"rows\": 8"),
+            "'mxm.types.f64' names no element type (f32, f16, bf16, i32, i8)");
+  EXPECT_EQ(parseEdited("\"i8\": { \"rows\": 16", "\"i8\": { \"rows\": 17"),
+            "mxm.types.i8.rows must be in [1, lanes]");
+  EXPECT_EQ(parseEdited("\"i8\": { \"rows\": 16, \"cycles\": 1 }",
+                        "\"i32\": { \"rows\": 16, \"cycles\": 1 }"),
+            "mxm.types.i32: the MXM multiplies f32, f16, bf16 or i8");
+  EXPECT_EQ(parseEdited("\"types\": [\"f32\"", "\"types\": [\"f31\""),
+            "'vxm.types' names no element type (f32, f16, bf16, i32, i8)");
   EXPECT_EQ(parseEdited("\"lane_bytes\": 1", "\"lane_bytes\": 3"),
             "lane_bytes must be 1, 2 or 4");
   EXPECT_EQ(parseEdited("\"streams_per_direction\": 16",

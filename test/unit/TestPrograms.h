@@ -4,6 +4,7 @@
 #define LPU_TEST_UNIT_TESTPROGRAMS_H
 
 #include "lpu/Binary.h"
+#include "lpu/MachineRules.h"
 #include "lpu/Simulator.h"
 
 #include <cstring>
@@ -127,7 +128,7 @@ public:
               inst(Opcode::Nop, kNoStream, kNoStream, kNoStream, 0,
                    static_cast<uint32_t>(issue - cycle)));
         program.instructions.push_back(instruction);
-        cycle = issue + queueCycles(instruction);
+        cycle = issue + queueCycles(result.target, instruction);
       }
       result.units.push_back(std::move(program));
     }

@@ -46,7 +46,7 @@ int64_t computeCriticalPath(const MachineProgram &program) {
     if (inst.opcode == Opcode::Move)
       return 0;
     if (inst.opcode == Opcode::Nop)
-      return inst.span();
+      return inst.span(target);
     return target.latencyOf(inst.opcode);
   };
   // The SXM queue a value passes through is a scheduling choice: take the
@@ -187,7 +187,7 @@ ScheduleReport lpuc::lpu::buildScheduleReport(const MachineProgram &program) {
       continue;
     ++report.instructions;
     UnitKind kind = inst.queueKind;
-    int64_t issue = inst.cycle, span = inst.span();
+    int64_t issue = inst.cycle, span = inst.span(target);
     UnitUsage &unit = usage[{static_cast<unsigned>(kind), inst.unit}];
     unit.busyCycles += span;
     ++unit.instructions;
@@ -423,7 +423,7 @@ void lpuc::lpu::writeTimeline(const MachineProgram &program,
           json.attribute("cat", opType.empty() ? "copy" : opType);
           json.attribute("ph", "X");
           json.attribute("ts", issue);
-          json.attribute("dur", inst.span());
+          json.attribute("dur", inst.span(target));
           json.attribute("pid", static_cast<int>(inst.queueKind) + 1);
           json.attribute("tid", inst.unit);
           json.attributeObject("args", [&] {

@@ -101,7 +101,8 @@ uint32_t immediateOf(Operation *op) {
       })
       .Case([](LoadWeightsOp lw) { return uint32_t(lw.getRow()); })
       .Case([](InstallWeightsOp iw) {
-        return uint32_t(iw.getRows()) | (iw.getTransposed() ? 1u << 16 : 0u);
+        return ::lpu::encodeInstall(uint32_t(iw.getRows()), iw.getTransposed(),
+                                    uint32_t(iw.getWindow().value_or(0)));
       })
       .Case([](DistributeOp d) {
         return uint32_t(d.getLane() | (d.getWidth() << 16));
@@ -267,10 +268,14 @@ void lpuc::lpu::materializeProgram(const MachineProgram &machine,
     case Opcode::LoadWeights:
       state.addAttribute("row", b.getI64IntegerAttr(m.imm));
       break;
-    case Opcode::InstallWeights:
-      state.addAttribute("rows", b.getI64IntegerAttr(m.imm & 0xffff));
-      if ((m.imm >> 16) & 1)
+    case Opcode::InstallWeights: {
+      ::lpu::InstallFields f = ::lpu::decodeInstall(m.imm);
+      state.addAttribute("rows", b.getI64IntegerAttr(f.rows));
+      if (f.transposed)
         state.addAttribute("transposed", b.getUnitAttr());
+      if (f.window)
+        state.addAttribute("window", b.getI64IntegerAttr(f.window));
+    }
       state.addAttribute("element_type",
                          TypeAttr::get(getElementType(context, m.dtype)));
       break;

@@ -91,7 +91,9 @@ struct MachineInstr {
   bool accessesSram() const { return buffer >= 0; }
   bool isPlaced() const { return cycle >= 0 && unit >= 0; }
   /// Cycles the instruction holds its queue.
-  int64_t span() const { return int64_t(::lpu::queueCycles(opcode, imm)); }
+  int64_t span(const ::lpu::TargetDesc &target) const {
+    return int64_t(::lpu::queueCycles(target, opcode, imm, dtype));
+  }
 };
 
 struct MachineProgram {

@@ -200,14 +200,14 @@ private:
   /// for its count).
   void checkQueue(InstrId id) {
     const MachineInstr &inst = program.instrs[id];
-    const int64_t end = inst.cycle + inst.span();
+    const int64_t end = inst.cycle + inst.span(target);
     int64_t clash =
         claim(queueBusy[unsigned(inst.queueKind)][inst.unit], inst.cycle, end);
     if (clash < 0)
       return;
     InstrId other = findOther(id, [&](const MachineInstr &o) {
       return o.queueKind == inst.queueKind && o.unit == inst.unit &&
-             o.cycle <= clash && clash < o.cycle + o.span();
+             o.cycle <= clash && clash < o.cycle + o.span(target);
     });
     violations.push_back({id,
                           "issues at cycle " + std::to_string(inst.cycle) +

@@ -335,7 +335,7 @@ private:
     node.parent = parent;
     node.kind = inst.queueKind;
     node.latency = target.latencyOf(inst.opcode);
-    node.span = inst.span();
+    node.span = inst.span(target);
     if (inst.hasResult())
       node.streamGroup = target.planesOf(inst.resultType);
     if (inst.accessesSram()) {

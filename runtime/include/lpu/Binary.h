@@ -74,10 +74,6 @@ struct Binary {
   std::vector<UnitProgram> units;
 };
 
-/// Cycles an instruction holds its queue: `nop N` N, `repeat n, d` n*d,
-/// everything else 1.
-uint64_t queueCycles(const Instruction &inst);
-
 /// The checksum a file image of `size` bytes must end with (FNV-1a 64 of all
 /// bytes before the last 8).
 uint64_t computeChecksum(const uint8_t *data, size_t size);

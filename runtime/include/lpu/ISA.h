@@ -24,8 +24,9 @@ std::string_view unitKindName(UnitKind kind);
 enum class ImmKind : uint8_t {
   None,      // must be zero
   Count,     // a positive count (NOP cycles)
-  Install,   // low 16 bits: weight-buffer rows installed (1..lanes); bit 16:
-             // install the rows transposed (as array columns)
+  Install,   // low 16 bits: weight-buffer rows installed; bit 16: install
+             // the rows transposed (as array columns); bits 17..28: the
+             // first input lane the array's rows meet (its K window)
   Row,       // a weight-buffer row, < lanes
   F32,       // IEEE-754 binary32 bit pattern
   LaneWidth, // low 16 bits: source lane; high 16 bits: lanes written
@@ -51,6 +52,11 @@ enum class DType : uint8_t {
 };
 /// "f32", "i8", ...; "none" for DType::None and "?" for invalid bytes.
 std::string_view dtypeName(DType dtype);
+/// The element type called `name` ("f32", "i8", ...), if any.
+bool parseDTypeName(std::string_view name, DType &dtype);
+/// Every element type an instruction may name, in DType order.
+constexpr DType kElementTypes[] = {DType::F32, DType::I8, DType::I32,
+                                   DType::F16, DType::BF16};
 bool decodeDType(uint8_t byte, DType &dtype);
 bool isFloatDType(DType dtype);
 /// Bytes per element in host buffers (f32 4, f16 2, i8 1, ...).
@@ -111,6 +117,22 @@ DType accumulatorType(DType input);
 const InstructionInfo &getInstructionInfo(Opcode opcode);
 /// Opcode for a raw byte, or false when the byte names no instruction.
 bool decodeOpcode(uint8_t byte, Opcode &opcode);
+
+/// The fields of an `iw` immediate (ImmKind::Install).
+struct InstallFields {
+  uint32_t rows = 0;
+  bool transposed = false;
+  uint32_t window = 0; // the first input lane array row 0 meets
+  /// Whether bits outside the three fields are zero.
+  bool valid = true;
+};
+inline InstallFields decodeInstall(uint32_t imm) {
+  return {imm & 0xffff, ((imm >> 16) & 1) != 0, (imm >> 17) & 0xfff,
+          (imm >> 29) == 0};
+}
+inline uint32_t encodeInstall(uint32_t rows, bool transposed, uint32_t window) {
+  return rows | (transposed ? 1u << 16 : 0u) | window << 17;
+}
 
 /// Stream operand field value meaning "no stream".
 constexpr uint8_t kNoStream = 0xff;

@@ -47,14 +47,22 @@ inline bool streamReaches(const TargetDesc &target, unsigned stream,
                                                          : from >= to;
 }
 
-/// Cycles an instruction holds its queue: `nop N` N, `repeat n, d` n*d,
-/// every other instruction 1.
-inline uint64_t queueCycles(Opcode opcode, uint32_t imm) {
+/// Cycles an instruction holds its queue: `nop N` N, `repeat n, d` n*d, an
+/// MXM product its type's cycles (TargetDesc::mxmRate), every other
+/// instruction 1.
+inline uint64_t queueCycles(const TargetDesc &target, Opcode opcode,
+                            uint32_t imm, DType dtype) {
   if (opcode == Opcode::Nop)
     return imm;
   if (opcode == Opcode::Repeat)
     return uint64_t(imm & 0xffff) * (imm >> 16);
+  if (opcode == Opcode::MatMul || opcode == Opcode::MatMulAcc)
+    if (const MXMRate *rate = target.mxmRate(dtype))
+      return rate->cycles;
   return 1;
+}
+inline uint64_t queueCycles(const TargetDesc &target, const Instruction &inst) {
+  return queueCycles(target, inst.opcode, inst.imm, inst.dtype);
 }
 
 /// One MXM plane's weight state along a schedule. `lw` writes a buffer row

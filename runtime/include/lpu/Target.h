@@ -26,6 +26,19 @@ namespace lpu {
 enum class SliceKind : uint8_t { Mem = 0, Vxm = 1, Mxm = 2, Sxm = 3, C2c = 4 };
 std::string_view sliceKindName(SliceKind kind); // "MEM", "VXM", ...
 
+/// What an MXM plane does with one element type: an install holds `rows`
+/// array rows (the K of one pass: an input vector's lanes [w, w + rows) for
+/// the install's window w), and an `abc`/`acc` holds the plane `cycles`
+/// cycles. The plane's MAC rate is rows x lanes / cycles.
+struct MXMRate {
+  DType type = DType::None;
+  uint32_t rows = 0;
+  uint32_t cycles = 0;
+  bool operator==(const MXMRate &o) const {
+    return type == o.type && rows == o.rows && cycles == o.cycles;
+  }
+};
+
 struct TargetDesc {
   std::string name;
   uint32_t clockMHz = 0;
@@ -51,6 +64,11 @@ struct TargetDesc {
   /// VXM queues per VXM slice (ALUs per lane) and SXM queues per SXM slice.
   uint32_t vxmAlusPerLane = 0;
   uint32_t sxmQueuesPerSlice = 0;
+  /// The element types the VXM computes in, and those the MXM multiplies
+  /// (with their rates), in DType order. A type missing from `mxmRates` has
+  /// no matrix unit: lpu-v1, like the TSP, multiplies i8, f16 and bf16.
+  std::vector<DType> vxmTypes;
+  std::vector<MXMRate> mxmRates;
   /// Slices from the west edge to the east edge; a value moves one slice per
   /// cycle. The first VXM slice is the centre: slices west of it form the
   /// west hemisphere.
@@ -97,6 +115,11 @@ struct TargetDesc {
     return latency[static_cast<unsigned>(op)];
   }
   uint32_t bankOf(uint32_t address) const { return address % memBanks; }
+  /// The MXM's rate for `dtype`, or nullptr if it does not multiply it.
+  const MXMRate *mxmRate(DType dtype) const;
+  bool vxmComputes(DType dtype) const;
+  /// "i8, f16, bf16": the types the MXM multiplies, for messages.
+  std::string mxmTypeList() const;
   /// Cycles an access of `planes` consecutive addresses holds each bank it
   /// touches (every bank, once planes >= memBanks).
   uint32_t memPortCycles(uint32_t planes) const {
