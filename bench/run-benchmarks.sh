@@ -17,6 +17,10 @@
 #   run_s        best lpu-run wall time (loading, simulating, checking)
 #   sim_inst/s   simulated instructions per second of run_s
 # Models that do not compile yet print the compiler's diagnostic.
+# One table per MXM precision (PRECISIONS, default "fp16 bf16"; lpu-v1 has no
+# fp32 products), plus mlp on lpu-tiny in its default fp32. Outputs are
+# checked against the f32 references within 5% of their largest magnitude
+# (docs/precision.md has the accuracy tests proper).
 # Timings are the best of REPEAT runs (default 3).
 # With REAL_MODELS=1, also the torch-exported ResNet-18, MobileNetV2,
 # transformer encoder, ResNet-50, EfficientNet-B0 and LR-ASPP at 640x640
@@ -27,6 +31,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-"$root/build"}
 repeat=${REPEAT:-3}
+precisions=${PRECISIONS:-"fp16 bf16"}
 models="$build/models"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -68,13 +73,20 @@ json() { # json FILE EXPR: a value from a --report file
   /usr/bin/python3 -c "import json, sys; r = json.load(open(sys.argv[1])); print($2)" "$1"
 }
 
-printf "%-15s %-8s %9s %10s %8s %8s %8s %5s %11s %11s %7s %8s %10s\n" \
-  model target compile_s compile_mb instr cycles bound b/c sram_peak \
-  base_cycles speedup run_s sim_inst/s
-run_model() { # run_model MODEL TARGET
+header() {
+  printf "%-15s %-8s %9s %10s %8s %8s %8s %5s %11s %11s %7s %8s %10s\n" \
+    model target compile_s compile_mb instr cycles bound b/c sram_peak \
+    base_cycles speedup run_s sim_inst/s
+}
+run_model() { # run_model MODEL TARGET [PRECISION]
   local model=$1 target=$2 bin="$work/$1.$2.lpu" base="$work/$1.$2.base.lpu"
+  local lpuc_flags=() check=(--scaled-tol 5e-2)
+  if [ -n "${3:-}" ]; then
+    lpuc_flags=(--precision="$3")
+  fi
   if ! "$build/bin/lpuc" "$models/$model/model.onnx" --target="$target" \
-      -o "$bin" --report="$work/report.json" 2> "$work/err"; then
+      "${lpuc_flags[@]}" -o "$bin" --report="$work/report.json" \
+      2> "$work/err"; then
     printf "%-15s %-8s does not compile: %s\n" "$model" "$target" \
       "$(sed 's/^lpuc: error: [^:]*: //' "$work/err" | head -1 | cut -c1-100)"
     return
@@ -83,16 +95,16 @@ run_model() { # run_model MODEL TARGET
   # model with large activations may not fit it: "-" then.
   local have_base=1
   "$build/bin/lpuc" "$models/$model/model.onnx" --target="$target" \
-    --schedule=op-by-op -o "$base" --report="$work/base.json" \
-    2> "$work/base.err" || have_base=0
+    "${lpuc_flags[@]}" --schedule=op-by-op -o "$base" \
+    --report="$work/base.json" 2> "$work/base.err" || have_base=0
   compile=$(best_of "$build/bin/lpuc" "$models/$model/model.onnx" \
-    --target="$target" -o "$bin")
+    --target="$target" "${lpuc_flags[@]}" -o "$bin")
   compile_mb=$(cat "$work/best.mb")
   run=$(best_of "$build/bin/lpu-run" "$bin" --test-data \
-    "$models/$model/test_data_set_0" --quiet --stats)
+    "$models/$model/test_data_set_0" --quiet --stats "${check[@]}")
   if [ "$have_base" = 1 ]; then
     "$build/bin/lpu-run" "$base" --test-data \
-      "$models/$model/test_data_set_0" --quiet > /dev/null
+      "$models/$model/test_data_set_0" --quiet "${check[@]}" > /dev/null
   fi
   read -r cycles instructions < <(sed -n \
     's/^cycles: \([0-9]*\) (.*instructions: \([0-9]*\)$/\1 \2/p' "$work/last.out")
@@ -114,7 +126,14 @@ run_model() { # run_model MODEL TARGET
     "$model" "$target" "$compile" "$compile_mb" "$instructions" "$cycles" \
     "$bound" "$ratio" "$peak" "$base_cycles" "$speedup" "$run" "$rate"
 }
+echo "## lpu-tiny, fp32"
+header
 run_model mlp lpu-tiny
-for model in mlp mlp-wide mlp-large cnn-small encoder-layer $real_models; do
-  run_model "$model" lpu-v1
+for precision in $precisions; do
+  echo
+  echo "## lpu-v1, $precision"
+  header
+  for model in mlp mlp-wide mlp-large cnn-small encoder-layer $real_models; do
+    run_model "$model" lpu-v1 "$precision"
+  done
 done

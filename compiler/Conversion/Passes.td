@@ -15,11 +15,15 @@ def ConvertONNXToTile : Pass<"convert-onnx-to-tile", "::mlir::ModuleOp"> {
     each graph output becomes a tile result of its own. Records the target
     in the module's `tile.target`. Every node without a lowering, and every
     type or shape the LPU cannot take, is reported with the node's name and
-    operator type.
+    operator type. Records the float type MXM products run in (`precision`)
+    in `tile.precision`, refusing one the target's MXM does not multiply.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"lpu-v1\"",
            "Target description to compile for (lpu-v1, lpu-tiny)">,
+    Option<"precision", "precision", "std::string", /*default=*/"\"\"",
+           "Float type of MXM products: fp32, fp16 or bf16 (empty: the "
+           "most precise the target's MXM multiplies)">,
   ];
   let dependentDialects = ["::lpuc::tile::TileDialect",
                            "::mlir::arith::ArithDialect"];

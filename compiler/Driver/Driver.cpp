@@ -2,10 +2,10 @@
 
 #include "compiler/Driver/Driver.h"
 
+#include "compiler/Conversion/TileToLPU/Expander.h"
 #include "compiler/Import/ONNXImporter.h"
 #include "compiler/Import/ONNXLoader.h"
 #include "compiler/Pipeline/Pipeline.h"
-#include "compiler/Conversion/TileToLPU/Expander.h"
 #include "compiler/Target/BinaryEmitter.h"
 #include "dialects/LPU/Analysis/ScheduleReport.h"
 #include "dialects/LPU/LPUOps.h"
@@ -178,6 +178,13 @@ int runCompiler(const DriverOptions &options) {
   }
   LoweringOptions lowering;
   lowering.target = target.name;
+  if (!options.precision.empty() && options.precision != "fp32" &&
+      options.precision != "fp16" && options.precision != "bf16") {
+    reportError("unknown --precision value '" + options.precision +
+                "' (expected fp32, fp16 or bf16)");
+    return 1;
+  }
+  lowering.precision = options.precision;
   if (options.schedule != "global" && options.schedule != "op-by-op") {
     reportError("unknown --schedule value '" + options.schedule +
                 "' (expected global or op-by-op)");
@@ -276,8 +283,7 @@ int runCompiler(const DriverOptions &options) {
     bool printAfterAll =
         llvm::is_contained(options.mlirOptions, "--mlir-print-ir-after-all");
     auto printAfter = [&](StringRef name, const lpu::MachineProgram &m) {
-      OwningOpRef<lpu::ProgramOp> copy(
-          cast<lpu::ProgramOp>(program->clone()));
+      OwningOpRef<lpu::ProgramOp> copy(cast<lpu::ProgramOp>(program->clone()));
       lpu::materializeProgram(m, *copy);
       llvm::errs() << "// -----// IR Dump After " << name << " //----- //\n";
       copy->print(llvm::errs(), OpPrintingFlags().elideLargeResourceString());
@@ -288,9 +294,8 @@ int runCompiler(const DriverOptions &options) {
     if (failed(runMachinePhases(
             *machine, lowering, *emit, timing,
             printAfterAll
-                ? llvm::function_ref<void(StringRef,
-                                          const lpu::MachineProgram &)>(
-                      printAfter)
+                ? llvm::function_ref<void(
+                      StringRef, const lpu::MachineProgram &)>(printAfter)
                 : nullptr)))
       return 1;
   }

@@ -23,6 +23,9 @@ struct DriverOptions {
   /// bin.
   std::string emit = "bin";
   std::string target = "lpu-v1";
+  /// fp32, fp16 or bf16: the float type of MXM products; empty: the
+  /// target's default.
+  std::string precision;
   /// NAME=DxDxD static input shapes.
   std::vector<std::string> shapes;
   /// NAME=FILE.pb input values fixed at compile time.

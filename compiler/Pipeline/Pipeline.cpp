@@ -58,6 +58,7 @@ void buildLoweringPipeline(OpPassManager &pm, const LoweringOptions &options,
   pm.addNestedPass<func::FuncOp>(onnx::createFoldConstants());
   ConvertONNXToTileOptions conversion;
   conversion.target = options.target;
+  conversion.precision = options.precision;
   pm.addPass(createConvertONNXToTile(conversion));
   OpPassManager &graph = pm.nest<func::FuncOp>();
   // The baseline computes every node on its own, as the ONNX graph says.
@@ -137,6 +138,11 @@ struct LoweringPipelineOptions
   Option<std::string> target{*this, "target",
                              llvm::cl::desc("Target description"),
                              llvm::cl::init("lpu-v1")};
+  Option<std::string> precision{
+      *this, "precision",
+      llvm::cl::desc("fp32, fp16 or bf16 for MXM products (default: the "
+                     "target's most precise)"),
+      llvm::cl::init("")};
   Option<bool> opByOp{*this, "op-by-op",
                       llvm::cl::desc("Schedule one ONNX node after another"),
                       llvm::cl::init(false)};
@@ -152,8 +158,9 @@ void registerPassesAndPipelines() {
       "lpuc-lowering",
       "The whole lpuc lowering: ONNX graph to a scheduled lpu.program",
       [](OpPassManager &pm, const LoweringPipelineOptions &options) {
-        buildLoweringPipeline(pm, {options.target, options.opByOp},
-                              Phase::Schedule);
+        buildLoweringPipeline(
+            pm, {options.target, options.precision, options.opByOp},
+            Phase::Schedule);
       });
 }
 

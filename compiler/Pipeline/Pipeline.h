@@ -34,6 +34,8 @@ std::string getPhaseNames();
 /// What a lowering is for and how it schedules.
 struct LoweringOptions {
   std::string target = "lpu-v1";
+  /// fp32, fp16 or bf16 for MXM products; empty: the target's default.
+  std::string precision;
   /// Schedule one ONNX node after another (the baseline of the benchmarks)
   /// instead of the whole graph at once.
   bool opByOp = false;

@@ -174,6 +174,24 @@ ElementsAttr lpuc::lpu::getF32Elements(MLIRContext *context, StringRef name,
       type, name, HeapAsmResourceBlob::allocateAndCopyInferAlign(values)));
 }
 
+ElementsAttr lpuc::lpu::getFloatElements(MLIRContext *context, StringRef name,
+                                         ::lpu::DType dtype,
+                                         ArrayRef<int64_t> shape,
+                                         ArrayRef<float> values) {
+  if (dtype == ::lpu::DType::F32)
+    return getF32Elements(context, name, shape, values);
+  const unsigned width = ::lpu::dtypeHostBytes(dtype);
+  std::vector<char> bytes(values.size() * width);
+  for (size_t i = 0; i < values.size(); ++i)
+    ::lpu::laneWordToHost(dtype, ::lpu::roundFloatWord(dtype, values[i]),
+                          bytes.data() + i * width);
+  auto type = RankedTensorType::get(shape, getElementType(context, dtype));
+  return cast<ElementsAttr>(DenseResourceElementsAttr::get(
+      type, name,
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(ArrayRef<char>(bytes),
+                                                    alignof(uint64_t))));
+}
+
 int64_t lpuc::lpu::getColumn(InstructionOpInterface inst,
                              const ::lpu::TargetDesc &target) {
   return target.unitColumn(getQueueKind(inst),

@@ -64,6 +64,12 @@ mlir::ElementsAttr getF32Elements(mlir::MLIRContext *context,
                                   llvm::StringRef name,
                                   llvm::ArrayRef<int64_t> shape,
                                   llvm::ArrayRef<float> values);
+/// Float data of `shape` rounded to `dtype` (f32, f16 or bf16), as a
+/// `dense_resource` blob called `name`.
+mlir::ElementsAttr getFloatElements(mlir::MLIRContext *context,
+                                    llvm::StringRef name, ::lpu::DType dtype,
+                                    llvm::ArrayRef<int64_t> shape,
+                                    llvm::ArrayRef<float> values);
 
 /// The target called `name`: a built-in one or one registered from a file.
 const ::lpu::TargetDesc *findTarget(llvm::StringRef name);

@@ -16,24 +16,36 @@ namespace {
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 /// The turns of one product (Expander::emitMatMul): for each output column
-/// tile, the K tiles it uses `turn` at a time; every install streams `rows`
-/// rows.
+/// tile, one install per window of `windowRows` rows of each K tile it
+/// uses, `turn` at a time; every install streams `rows` rows.
 void appendProductTurns(
     SmallVectorImpl<MXMTurn> &turns, int64_t columnTiles, int64_t kTiles,
-    int64_t turn, int64_t rows, function_ref<int64_t(int64_t k)> tileRows,
+    int64_t turn, int64_t rows, int64_t windowRows,
+    function_ref<int64_t(int64_t k)> tileRows,
     function_ref<bool(int64_t k, int64_t n)> used = nullptr) {
   for (int64_t n = 0; n < columnTiles; ++n) {
-    SmallVector<int64_t> ks;
+    SmallVector<int64_t> installs; // rows of each
     for (int64_t k = 0; k < kTiles; ++k)
       if (!used || used(k, n))
-        ks.push_back(k);
-    for (size_t first = 0; first < ks.size(); first += turn) {
+        for (int64_t first = 0; first < tileRows(k); first += windowRows)
+          installs.push_back(std::min(windowRows, tileRows(k) - first));
+    for (size_t first = 0; first < installs.size(); first += turn) {
       MXMTurn group;
-      for (size_t i = first; i < std::min(ks.size(), size_t(first + turn)); ++i)
-        group.push_back({tileRows(ks[i]), tileRows(ks[i]) + rows});
+      for (size_t i = first;
+           i < std::min(installs.size(), size_t(first + turn)); ++i)
+        group.push_back({installs[i], installs[i] + rows});
       turns.push_back(std::move(group));
     }
   }
+}
+
+/// One job per window of `width` input lanes, each installing `rows` rows
+/// and streaming the window's unit vectors or `products` vectors.
+void appendWindowJobs(MXMTurn &turn, int64_t width, int64_t windowRows,
+                      int64_t rows, std::optional<int64_t> products) {
+  for (int64_t first = 0; first < width; first += windowRows)
+    turn.push_back(
+        {rows, rows + products.value_or(std::min(windowRows, width - first))});
 }
 
 ::lpu::TensorLayout layoutOf(Value value, const ::lpu::TargetDesc &target) {
@@ -56,6 +68,7 @@ bool lpuc::tile::isGroupTileUsed(int64_t C, int64_t F, int64_t group,
 SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
                                              const ::lpu::TargetDesc &target) {
   const int64_t lanes = target.lanes;
+  const int64_t windowRows = getMXMRows(op, target);
   SmallVector<MXMTurn> turns;
   TypeSwitch<Operation *>(op)
       .Case([&](MatMulOp op) {
@@ -63,7 +76,7 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
         for (size_t i = 0; i < op.getBatches().size(); i += 3)
           appendProductTurns(
               turns, ceilDiv(op.getN(), lanes), ceilDiv(K, lanes),
-              op.getTurn().value_or(1), op.getM(),
+              op.getTurn().value_or(1), op.getM(), windowRows,
               [&](int64_t k) { return std::min(lanes, K - k * lanes); });
       })
       .Case([&](ConvOp op) {
@@ -75,7 +88,7 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
         const int64_t taps = op.getKernel()[0] * op.getKernel()[1];
         appendProductTurns(
             turns, ceilDiv(y[3], lanes), taps * cChunks,
-            op.getTurn().value_or(1), y[0] * y[1] * y[2],
+            op.getTurn().value_or(1), y[0] * y[1] * y[2], windowRows,
             [&](int64_t k) {
               return std::min(lanes, C - (k % cChunks) * lanes);
             },
@@ -93,11 +106,16 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
         for (int64_t kx = 0; kx < op.getKernel()[1]; ++kx)
           appendProductTurns(
               turns, ceilDiv(OW, lanes), ceilDiv(W, lanes),
-              op.getTurn().value_or(1), x[0] * x[1] * x[2],
+              op.getTurn().value_or(1), x[0] * x[1] * x[2], windowRows,
               [&](int64_t j) { return std::min(lanes, W - j * lanes); });
         for (int64_t image = 0; image < y[0] * y[1]; ++image)
-          for (int64_t q = 0; q * lanes < OW; ++q)
-            turns.push_back({{K, K + std::min(lanes, OW - q * lanes)}});
+          for (int64_t q = 0; q * lanes < OW; ++q) {
+            MXMTurn windows;
+            appendWindowJobs(windows, std::min(lanes, OW - q * lanes),
+                             windowRows, K, std::nullopt);
+            for (const MXMJob &job : windows)
+              turns.push_back({job});
+          }
       })
       .Case([&](GlobalPoolOp op) {
         ArrayRef<int64_t> x =
@@ -106,7 +124,7 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
         for (int64_t n = 0; n < x[0]; ++n)
           appendProductTurns(turns, ceilDiv(x[3], lanes),
                              ceilDiv(pixels, lanes), op.getTurn().value_or(1),
-                             /*rows=*/1, [&](int64_t k) {
+                             /*rows=*/1, windowRows, [&](int64_t k) {
                                return std::min(lanes, pixels - k * lanes);
                              });
       })
@@ -124,20 +142,30 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
           for (int64_t tile = 0; tile * lanes < from[a]; ++tile) {
             int64_t rows = std::min(lanes, from[a] - tile * lanes);
             for (int64_t j = 0; j * lanes < from[rank - 1]; ++j) {
-              int64_t width = std::min(lanes, from[rank - 1] - j * lanes);
-              turns.push_back({{rows, rows + width}});
+              MXMTurn windows;
+              appendWindowJobs(windows,
+                               std::min(lanes, from[rank - 1] - j * lanes),
+                               windowRows, rows, std::nullopt);
+              for (const MXMJob &job : windows)
+                turns.push_back({job});
             }
           }
       })
       .Case([&](ReduceRowsOp op) {
         ::lpu::TensorLayout in = layoutOf(op.getInput(), target);
+        const int64_t elements = std::min(in.rowLength, lanes);
         if (op.getStrategy() == RowStrategy::MXMSum) {
-          turns.push_back({{1, 1 + in.numVectors()}});
+          // Every window's install at once, each vector through all.
+          MXMTurn windows;
+          appendWindowJobs(windows, elements, windowRows, 1, in.numVectors());
+          turns.push_back(std::move(windows));
         } else if (op.getStrategy() == RowStrategy::MXMExtremum) {
-          const int64_t elements = std::min(in.rowLength, lanes);
           for (int64_t first = 0; first < in.rows; first += lanes) {
-            int64_t rows = std::min(lanes, in.rows - first);
-            turns.push_back({{rows, rows + elements}});
+            MXMTurn windows;
+            appendWindowJobs(windows, elements, windowRows,
+                             std::min(lanes, in.rows - first), std::nullopt);
+            for (const MXMJob &job : windows)
+              turns.push_back({job});
           }
         }
       });
@@ -183,13 +211,16 @@ lpuc::tile::getWeightTiles(Operation *op, const ::lpu::TargetDesc &target) {
   // them in that order.
   auto planes = op->getAttrOfType<DenseI32ArrayAttr>("planes");
   std::vector<int32_t> planeOf(kTiles * columnTiles, -1);
+  // A tile is installed in windows of the MXM's rows; the first's plane
+  // stands for it.
+  const int64_t windowRows = getMXMRows(op, target);
   int64_t job = 0;
   for (int64_t n = 0; n < columnTiles; ++n)
     for (int64_t k = 0; k < kTiles; ++k)
       if (used(k, n)) {
         if (planes && job < planes.size())
           planeOf[k * columnTiles + n] = planes[job];
-        ++job;
+        job += ceilDiv(tileRows(k), windowRows);
       }
   SmallVector<WeightTile> tiles;
   for (int64_t k = 0; k < kTiles; ++k)
@@ -214,7 +245,12 @@ int64_t lpuc::tile::getIdentityReads(Operation *op,
   } else if (auto im2col = dyn_cast<Im2ColOp>(op)) {
     ArrayRef<int64_t> y =
         cast<RankedTensorType>(im2col.getResult().getType()).getShape();
-    streamingJobs = y[0] * y[1] * ceilDiv(y[2], target.lanes);
+    // The second step's jobs: a window of each output tile per image row.
+    const int64_t lanes = target.lanes, windowRows = getMXMRows(op, target);
+    int64_t windows = 0;
+    for (int64_t q = 0; q * lanes < y[2]; ++q)
+      windows += ceilDiv(std::min(lanes, y[2] - q * lanes), windowRows);
+    streamingJobs = y[0] * y[1] * windows;
   } else {
     return 0;
   }

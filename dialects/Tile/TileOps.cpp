@@ -77,6 +77,21 @@ LogicalResult TileDialect::verifyOperationAttribute(Operation *op,
              << kTargetAttrName << "' names a target on a module";
     return success();
   }
+  if (attr.getName() == kPrecisionAttrName) {
+    auto type = dyn_cast<TypeAttr>(attr.getValue());
+    if (!isa<ModuleOp>(op) || !type ||
+        !isa<Float32Type, Float16Type, BFloat16Type>(type.getValue()))
+      return op->emitError("'")
+             << kPrecisionAttrName << "' is f32, f16 or bf16 on a module";
+    auto name = op->getAttrOfType<StringAttr>(kTargetAttrName);
+    const ::lpu::TargetDesc *target =
+        name ? lpuc::lpu::findTarget(name.getValue()) : nullptr;
+    if (target && !target->mxmRate(lpuc::lpu::getDType(type.getValue())))
+      return op->emitError("the MXM of ")
+             << target->name << " multiplies " << target->mxmTypeList()
+             << ", not " << type.getValue();
+    return success();
+  }
   if (attr.getName() == kSplitRowsAttrName) {
     auto rows = dyn_cast<IntegerAttr>(attr.getValue());
     if (!rows || rows.getInt() < 1 || op->getNumResults() != 1 ||
@@ -112,6 +127,29 @@ LogicalResult TileDialect::verifyOperationAttribute(Operation *op,
     return success();
   }
   return op->emitError("unknown tile attribute '") << attr.getName() << "'";
+}
+
+::lpu::DType lpuc::tile::getDefaultMXMFloatType(const ::lpu::TargetDesc &t) {
+  for (::lpu::DType type :
+       {::lpu::DType::F32, ::lpu::DType::F16, ::lpu::DType::BF16})
+    if (t.mxmRate(type))
+      return type;
+  return ::lpu::DType::None;
+}
+
+::lpu::DType lpuc::tile::getMXMFloatType(Operation *op,
+                                         const ::lpu::TargetDesc &target) {
+  auto module =
+      isa<ModuleOp>(op) ? cast<ModuleOp>(op) : op->getParentOfType<ModuleOp>();
+  if (auto type = module ? module->getAttrOfType<TypeAttr>(kPrecisionAttrName)
+                         : TypeAttr())
+    return lpuc::lpu::getDType(type.getValue());
+  return getDefaultMXMFloatType(target);
+}
+
+int64_t lpuc::tile::getMXMRows(Operation *op, const ::lpu::TargetDesc &target) {
+  const ::lpu::MXMRate *rate = target.mxmRate(getMXMFloatType(op, target));
+  return rate ? rate->rows : target.lanes;
 }
 
 const ::lpu::TargetDesc *lpuc::tile::getTarget(Operation *op) {

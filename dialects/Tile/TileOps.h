@@ -46,9 +46,24 @@ constexpr llvm::StringLiteral kWeightSRAMAttrName = "tile.weight_sram";
 /// from goes, one (slice, address).
 constexpr llvm::StringLiteral kIdentitySRAMAttrName = "tile.identity_sram";
 
+/// The module attribute naming the float type the MXM multiplies in (f32,
+/// f16 or bf16: `lpuc --precision`); absent, the target's default.
+constexpr llvm::StringLiteral kPrecisionAttrName = "tile.precision";
+
 /// The target of the module enclosing `op` (its `tile.target`), or null
 /// with an error at `op` when there is none or it is unknown.
 const ::lpu::TargetDesc *getTarget(mlir::Operation *op);
+
+/// The float type `target`'s MXM multiplies by default: the most precise it
+/// has (f32, else f16, else bf16), or None if it multiplies no float type.
+::lpu::DType getDefaultMXMFloatType(const ::lpu::TargetDesc &target);
+/// The float type products of the module enclosing `op` run in on the MXM
+/// (its `tile.precision`, else the target's default).
+::lpu::DType getMXMFloatType(mlir::Operation *op,
+                             const ::lpu::TargetDesc &target);
+/// The K of one install of that type: the input lanes a product's window
+/// covers (the target's `mxm.types` rows).
+int64_t getMXMRows(mlir::Operation *op, const ::lpu::TargetDesc &target);
 
 /// The chain of a map, or the epilogue of a product.
 Chain getChain(MapOp op);

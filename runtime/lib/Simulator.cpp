@@ -97,6 +97,7 @@ struct StreamValue {
 
 struct PlaneState {
   Vector buffer; // lanes x lanes lane words, row-major [row][column]
+  std::vector<DType> rowTypes; // each buffer row's type; None: never loaded
   // The installed array: `arrayRows` rows of lanes weights; row i meets
   // input lane window + i.
   std::vector<float> floatArray;
@@ -187,8 +188,10 @@ struct Simulator::State {
     inputSet.assign(binary.inputs.size(), false);
     streams.resize(target.numStreams());
     planes.resize(target.mxmPlanes);
-    for (PlaneState &p : planes)
+    for (PlaneState &p : planes) {
       p.buffer.assign(size_t(lanes) * lanes, 0);
+      p.rowTypes.assign(lanes, DType::None);
+    }
     stats.clockMHz = target.clockMHz;
     stats.sramBytesTotal = target.sramBytes();
     for (const UnitProgram &u : binary.units) {
@@ -335,6 +338,7 @@ struct Simulator::State {
       PlaneState &p = planes[ev.a];
       std::copy(ev.data->begin(), ev.data->end(),
                 p.buffer.begin() + size_t(ev.b) * lanes);
+      p.rowTypes[ev.b] = ev.writer.inst.dtype;
       break;
     }
     case LandingKind::Install: {
@@ -578,6 +582,16 @@ struct Simulator::State {
                          std::to_string(p.timeline.loadsLanded) + ")");
         return;
       }
+      // The buffer holds bytes of the type its rows were loaded as.
+      for (uint32_t r = 0; r < decodeInstall(inst.imm).rows; ++r)
+        if (p.rowTypes[r] != DType::None && p.rowTypes[r] != dtype) {
+          reportHazard(t, issue,
+                       "installs " + std::string(dtypeName(dtype)) +
+                           " weights from buffer row " + std::to_string(r) +
+                           ", loaded as " +
+                           std::string(dtypeName(p.rowTypes[r])));
+          return;
+        }
       p.timeline.recordInstall(t, done);
       schedule(done, LandingKind::Install, unit.index, inst.imm,
                std::make_shared<Vector>(p.buffer), issue);

@@ -18,7 +18,7 @@
 // RUN: not lpu-run %t/unwritten.mlir.lpu 2>&1 | FileCheck %s --check-prefix=UNWRITTEN
 // UNWRITTEN: lpu-run: error: hazard at cycle 0: mem[1] instruction #0 'read.f32 [0] -> w0' issued at cycle 0 reads mem[1]:0 before any write to it has landed
 // RUN: not lpu-run %t/install.mlir.lpu 2>&1 | FileCheck %s --check-prefix=INSTALL
-// INSTALL: lpu-run: error: hazard at cycle 6: mxm[1] instruction #2 'iw.f32 1' issued at cycle 6 installs weights while a weight-buffer row load has not landed (it lands at cycle 7)
+// INSTALL: lpu-run: error: hazard at cycle 6: mxm[1] instruction #2 'iw.f16 1' issued at cycle 6 installs weights while a weight-buffer row load has not landed (it lands at cycle 7)
 // RUN: not lpu-run %t/uninstalled.mlir.lpu 2>&1 | FileCheck %s --check-prefix=UNINSTALLED
 // UNINSTALLED: lpu-run: error: hazard at cycle 4: mxm[0] instruction #1 'abc.f32 w0 -> e4' issued at cycle 4 streams activations before any weights were installed
 // RUN: not lpu-run %t/installing.mlir.lpu 2>&1 | FileCheck %s --check-prefix=INSTALLING
@@ -71,10 +71,10 @@ lpu.program @unwritten target("lpu-tiny") attributes {cycles = 2 : i64} {
 }
 //--- install.mlir
 lpu.program @install target("lpu-v1") attributes {cycles = 14 : i64} {
-  %c = lpu.buffer constant "c" init(dense<1.0> : tensor<16xf32>) {slice = 0 : i32, address = 0 : i32} : tensor<16xf32>
-  %a = lpu.mem.read %c[0] {cycle = 0 : i64, stream = 32 : i32, unit = 0 : i32} : !lpu.vector<f32>
-  lpu.mxm.load_weights %a, row 0 {cycle = 5 : i64, unit = 1 : i32} : !lpu.vector<f32>
-  lpu.mxm.install rows 1 {cycle = 6 : i64, unit = 1 : i32} : f32
+  %c = lpu.buffer constant "c" init(dense<1.0> : tensor<16xf16>) {slice = 0 : i32, address = 0 : i32} : tensor<16xf16>
+  %a = lpu.mem.read %c[0] {cycle = 0 : i64, stream = 32 : i32, unit = 0 : i32} : !lpu.vector<f16>
+  lpu.mxm.load_weights %a, row 0 {cycle = 5 : i64, unit = 1 : i32} : !lpu.vector<f16>
+  lpu.mxm.install rows 1 {cycle = 6 : i64, unit = 1 : i32} : f16
 }
 //--- uninstalled.mlir
 lpu.program @uninstalled target("lpu-tiny") attributes {cycles = 8 : i64} {

@@ -2,14 +2,16 @@
 # Compiles a model directory (ONNX test layout: model.onnx and
 # test_data_set_*/) for a target, simulates every data set, compares the
 # outputs, and checks that the simulator's cycle count is the one the
-# compiler's schedule predicts. Extra arguments (tolerances) go to lpu-run.
+# compiler's schedule predicts. Extra arguments (tolerances) go to lpu-run;
+# $LPUC_FLAGS (e.g. --precision=bf16) to lpuc.
 # Usage: run-model-test.sh LPUC LPU_RUN MODEL_DIR TARGET WORK_DIR [ARGS...]
 set -euo pipefail
 lpuc=$1 lpu_run=$2 model_dir=$3 target=$4 work=$5
 shift 5
 mkdir -p "$work"
 # The report's first line: "<target>: <cycles> cycles = ...".
-predicted=$("$lpuc" "$model_dir/model.onnx" --target="$target" \
+# shellcheck disable=SC2086 # LPUC_FLAGS is a list of flags
+predicted=$("$lpuc" "$model_dir/model.onnx" --target="$target" ${LPUC_FLAGS:-} \
   -o "$work/model.lpu" --report | sed -n '1s/^[^:]*: \([0-9]*\) cycles.*/\1/p')
 found=0
 for data in "$model_dir"/test_data_set_*; do

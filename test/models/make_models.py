@@ -50,8 +50,8 @@ def save_model(model, outdir, check=True):
     return path
 
 
-def save_data(outdir, inputs, outputs):
-    data_dir = os.path.join(outdir, "test_data_set_0")
+def save_data(outdir, inputs, outputs, index=0):
+    data_dir = os.path.join(outdir, f"test_data_set_{index}")
     os.makedirs(data_dir, exist_ok=True)
     for kind, tensors in (("input", inputs), ("output", outputs)):
         for i, (name, array) in enumerate(tensors):

@@ -3,8 +3,9 @@
 
 Usage: make_torch_models.py NAME OUTDIR [--size PIXELS]
 
-Writes OUTDIR/model.onnx (opset 14, batch 1) and OUTDIR/test_data_set_0/ with
-the input and torch's output in the layout of the ONNX conformance data.
+Writes OUTDIR/model.onnx (opset 14, batch 1) and OUTDIR/test_data_set_{0,1,2}/
+with three seeded random inputs and torch's outputs, in the layout of the ONNX
+conformance data.
 Weights are torch's default initialisation under a fixed seed; batch
 normalisation statistics and affine parameters are randomised too, so that
 the BatchNormalization nodes are not identities. Nothing is downloaded.
@@ -40,6 +41,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_models import save_data, save_model  # noqa: E402
 
 OPSET = 14
+# Random inputs per model: reduced-precision runs must give torch's argmax on each.
+DATA_SETS = 3
 
 
 def randomize_batch_norms(model, generator):
@@ -99,8 +102,8 @@ def build(name, size):
     else:
         sys.exit(f"unknown model {name}\n\n{__doc__}")
     model.eval()
-    x = torch.randn(shape, generator=generator)
-    return model, x
+    inputs = [torch.randn(shape, generator=generator) for _ in range(DATA_SETS)]
+    return model, inputs
 
 
 def main():
@@ -116,9 +119,8 @@ def main():
     # torch advises against constant folding with PRESERVE for models in
     # training mode; these are in eval mode.
     warnings.filterwarnings("ignore", category=UserWarning)
-    model, x = build(args.name, args.size)
-    with torch.no_grad():
-        y = model(x)
+    model, inputs = build(args.name, args.size)
+    x = inputs[0]
     # Exported with gradients enabled: torch's fused inference kernel for
     # transformer layers (its "fast path") has no ONNX export. PRESERVE
     # exports the eval-mode graph without torch's eval-only peephole pass,
@@ -131,7 +133,11 @@ def main():
     onnx_model = onnx.load_from_string(buffer.getvalue())
     onnx_model.producer_name = "lpuc-tests (torch " + torch.__version__ + ")"
     save_model(onnx_model, args.outdir)
-    save_data(args.outdir, [("input", x.numpy())], [("output", y.numpy())])
+    for index, x in enumerate(inputs):
+        with torch.no_grad():
+            y = model(x)
+        save_data(args.outdir, [("input", x.numpy())], [("output", y.numpy())],
+                  index)
 
 
 if __name__ == "__main__":

@@ -576,6 +576,21 @@ TEST(Hazard, MatMulWhileWeightsInstall) {
             "installing");
 }
 
+TEST(Hazard, InstallOfRowsLoadedAsAnotherType) {
+  // Row 0 is loaded as f32 (four streams' bytes); an f16 install would
+  // read its bytes as halves.
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0)
+          .at(UnitKind::Mem, 0, 0, memRead(w(0), 0))
+          .at(UnitKind::Mxm, 0, 4, loadWeights(w(0), 0))
+          .at(UnitKind::Mxm, 0, 5, typed(installWeights(1), DType::F16))
+          .build();
+  EXPECT_EQ(runExpectingFailure(binary),
+            "hazard at cycle 5: mxm[0] instruction #2 'iw.f16 1' issued at "
+            "cycle 5 installs f16 weights from buffer row 0, loaded as f32");
+}
+
 TEST(Hazard, MatMulTypeDiffersFromTheInstalledWeights) {
   Binary binary =
       ProgramBuilder()

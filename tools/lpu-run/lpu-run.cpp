@@ -30,6 +30,11 @@ struct Options {
   std::string outputDir;
   double rtol = 1e-3;
   double atol = 1e-5;
+  /// Also accept errors up to this fraction of max |expected| (the
+  /// normalized maximum error reduced-precision runs are judged by).
+  double scaledTol = 0;
+  /// Require the same argmax along the last axis as the expected data.
+  bool argmax = false;
   std::string target;
   std::string statsJsonPath;
   size_t printLimit = 32;
@@ -59,7 +64,22 @@ bool splitBinding(const std::string &arg, std::string &name,
   return true;
 }
 
-/// numpy.allclose semantics: |actual - expected| <= atol + rtol * |expected|.
+/// Where the largest element of each row (the last axis) of `data` is.
+std::vector<size_t> rowArgmax(const std::vector<double> &data,
+                              const std::vector<int64_t> &shape) {
+  const size_t row =
+      shape.empty() ? 1 : size_t(std::max<int64_t>(shape.back(), 1));
+  std::vector<size_t> where;
+  for (size_t first = 0; first + row <= data.size(); first += row)
+    where.push_back(
+        std::max_element(data.begin() + first, data.begin() + first + row) -
+        data.begin() - first);
+  return where;
+}
+
+/// numpy.allclose semantics, |actual - expected| <= atol + rtol * |expected|,
+/// or within --scaled-tol of max |expected|; and with --argmax, the same
+/// argmax in every row.
 bool compare(const std::string &name, const std::vector<double> &actual,
              const lpu::HostTensor &expected, const Options &opts) {
   if (expected.data.size() != actual.size()) {
@@ -68,27 +88,46 @@ bool compare(const std::string &name, const std::vector<double> &actual,
               << "\n";
     return false;
   }
-  double maxAbs = 0;
+  double maxAbs = 0, scale = 0;
+  for (double e : expected.data)
+    if (!std::isnan(e))
+      scale = std::max(scale, std::fabs(e));
   size_t bad = 0, firstBad = 0;
   for (size_t i = 0; i < actual.size(); ++i) {
     double a = actual[i], e = expected.data[i];
     double diff = std::fabs(a - e);
     bool ok = diff <= opts.atol + opts.rtol * std::fabs(e) ||
+              diff <= opts.scaledTol * scale ||
               (std::isnan(a) && std::isnan(e)) || a == e;
     if (!ok && bad++ == 0)
       firstBad = i;
     if (!std::isnan(diff))
       maxAbs = std::max(maxAbs, diff);
   }
-  std::printf("compare %s: %zu elements, max abs error %.3g, %s (rtol %g, "
-              "atol %g)\n",
-              name.c_str(), actual.size(), maxAbs, bad ? "MISMATCH" : "ok",
-              opts.rtol, opts.atol);
+  size_t argmaxDiffer = 0;
+  if (opts.argmax) {
+    std::vector<size_t> got = rowArgmax(actual, expected.shape),
+                        want = rowArgmax(expected.data, expected.shape);
+    for (size_t r = 0; r < got.size(); ++r)
+      argmaxDiffer += got[r] != want[r];
+  }
+  std::printf("compare %s: %zu elements, max abs error %.3g (%.2g of max "
+              "|expected|), %s (rtol %g, atol %g",
+              name.c_str(), actual.size(), maxAbs,
+              scale > 0 ? maxAbs / scale : 0.0,
+              bad || argmaxDiffer ? "MISMATCH" : "ok", opts.rtol, opts.atol);
+  if (opts.scaledTol > 0)
+    std::printf(", scaled %g", opts.scaledTol);
+  if (opts.argmax)
+    std::printf(", argmax");
+  std::printf(")\n");
   if (bad)
     std::printf("  %zu elements differ; first at flat index %zu: got %.9g, "
                 "expected %.9g\n",
                 bad, firstBad, actual[firstBad], expected.data[firstBad]);
-  return bad == 0;
+  if (argmaxDiffer)
+    std::printf("  %zu rows have another argmax\n", argmaxDiffer);
+  return bad == 0 && argmaxDiffer == 0;
 }
 
 /// Per-run statistics, as text and as JSON (docs/cli.md lists the keys).
@@ -339,6 +378,12 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   app.add_option("--atol", opts.atol, "Absolute tolerance for comparisons")
       ->capture_default_str();
+  app.add_option("--scaled-tol", opts.scaledTol,
+                 "Also accept errors up to this fraction of the largest "
+                 "|expected| element (for reduced-precision runs)");
+  app.add_flag("--argmax", opts.argmax,
+               "Require the same argmax along the last axis as the expected "
+               "data");
   app.add_option("--print-limit", opts.printLimit,
                  "Print at most this many elements of each output")
       ->capture_default_str();

@@ -23,6 +23,10 @@ int main(int argc, char **argv) {
   app.add_option("--target", options.target,
                  "Target description: " + lpuc::getTargetChoices())
       ->capture_default_str();
+  app.add_option("--precision", options.precision,
+                 "Float type of matrix products on the MXM: fp32, fp16 or "
+                 "bf16 (default: the most precise the target multiplies; "
+                 "lpu-v1 has no fp32 products, so fp16)");
   app.add_option("--shape", options.shapes,
                  "NAME=DIMS: static shape for a graph input, e.g. "
                  "x=1x3x224x224 (repeatable)");

@@ -365,6 +365,39 @@ struct ConvertONNXToTilePass
     : public lpuc::impl::ConvertONNXToTileBase<ConvertONNXToTilePass> {
   using ConvertONNXToTileBase::ConvertONNXToTileBase;
 
+  /// The `precision` option as the MXM's float type, which the target must
+  /// multiply.
+  FailureOr<Type> parsePrecision(ModuleOp module,
+                                 const ::lpu::TargetDesc &target) {
+    Builder b(&getContext());
+    ::lpu::DType dtype = tile::getDefaultMXMFloatType(target);
+    if (precision == "fp32")
+      dtype = ::lpu::DType::F32;
+    else if (precision == "fp16")
+      dtype = ::lpu::DType::F16;
+    else if (precision == "bf16")
+      dtype = ::lpu::DType::BF16;
+    else if (!precision.empty())
+      return module.emitError("unknown precision '")
+             << precision << "' (fp32, fp16 or bf16)";
+    if (target.mxmRate(dtype))
+      return lpuc::lpu::getElementType(&getContext(), dtype);
+    std::string others;
+    for (const ::lpu::MXMRate &rate : target.mxmRates)
+      if (::lpu::isFloatDType(rate.type))
+        others += std::string(others.empty() ? "" : " or ") + "--precision=" +
+                  (rate.type == ::lpu::DType::F16 ? "fp16" : "bf16");
+    InFlightDiagnostic diag =
+        module.emitError("the MXM of ")
+        << target.name << " has no "
+        << (dtype == ::lpu::DType::None ? "float"
+                                        : ::lpu::dtypeName(dtype).data())
+        << " products (it multiplies " << target.mxmTypeList() << ")";
+    if (!others.empty())
+      diag << ": compile with " << others;
+    return failure();
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     const ::lpu::TargetDesc *target = lpuc::lpu::findTarget(this->target);
@@ -379,6 +412,10 @@ struct ConvertONNXToTilePass
     }
     module->setAttr(tile::kTargetAttrName,
                     StringAttr::get(&getContext(), target->name));
+    FailureOr<Type> precision = parsePrecision(module, *target);
+    if (failed(precision))
+      return signalPassFailure();
+    module->setAttr(tile::kPrecisionAttrName, TypeAttr::get(*precision));
     if (failed(Converter(func, *target).run()))
       return signalPassFailure();
   }

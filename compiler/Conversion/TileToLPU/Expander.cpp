@@ -19,8 +19,10 @@ using ::lpu::DType;
 using ::lpu::Opcode;
 
 Expander::Expander(func::FuncOp func, lpuc::lpu::MachineProgram &program)
-    : target(*program.target), context(func.getContext()), func(func),
-      program(program), currentLoc(func.getLoc()) {
+    : target(*program.target), context(func.getContext()),
+      mxmType(tile::getMXMFloatType(func, target)),
+      mxmRows(tile::getMXMRows(func, target)), func(func), program(program),
+      currentLoc(func.getLoc()) {
   currentOrigin = program.addOrigin(func.getLoc());
 }
 
@@ -73,11 +75,12 @@ RowStore Expander::splitScratch(RankedTensorType type, int64_t rowsPerGroup) {
 }
 
 int32_t Expander::constant(StringRef suffix, ArrayRef<int64_t> shape,
-                           ArrayRef<float> values) {
+                           ArrayRef<float> values, DType dtype) {
   std::string name = nameFor("constant", suffix);
+  ElementsAttr data =
+      lpuc::lpu::getFloatElements(context, name, dtype, shape, values);
   return createBuffer(lpuc::lpu::BufferKind::Constant, name,
-                      RankedTensorType::get(shape, Float32Type::get(context)),
-                      lpuc::lpu::getF32Elements(context, name, shape, values));
+                      cast<RankedTensorType>(data.getType()), data);
 }
 
 int32_t Expander::scalarConstant(StringRef suffix, float value) {
@@ -91,7 +94,7 @@ int32_t Expander::identity() {
   std::vector<float> unit(lanes * lanes, 0.0f);
   for (int64_t i = 0; i < lanes; ++i)
     unit[i * lanes + i] = 1.0f;
-  identityBuffer = constant(".identity", {lanes, lanes}, unit);
+  identityBuffer = constant(".identity", {lanes, lanes}, unit, mxmType);
   // One buffer shared by the whole program, listed first.
   program.buffers[identityBuffer].name = "identity";
   program.buffers[identityBuffer].position = -1;
@@ -200,16 +203,18 @@ LogicalResult Expander::verifyPlacements() {
     }
     return success();
   };
+  // Weight tiles and the identity are stored in the MXM's type.
+  const Type mxmElementType = lpuc::lpu::getElementType(context, mxmType);
   auto check = [&](Location loc, Attribute sram, Type type,
                    int64_t blockRows) -> LogicalResult {
     if (!sram)
       return success();
     return checkParts(loc, partsOf(sram), type, blockRows);
   };
-  if (failed(check(func.getLoc(), func->getAttr(tile::kIdentitySRAMAttrName),
-                   RankedTensorType::get({target.lanes, target.lanes},
-                                         Float32Type::get(context)),
-                   1)))
+  if (failed(check(
+          func.getLoc(), func->getAttr(tile::kIdentitySRAMAttrName),
+          RankedTensorType::get({target.lanes, target.lanes}, mxmElementType),
+          1)))
     return failure();
   for (BlockArgument arg : func.getArguments())
     if (failed(check(arg.getLoc(),
@@ -230,8 +235,8 @@ LogicalResult Expander::verifyPlacements() {
                           << tiles.size() / 2 << " weight tiles; the op stores "
                           << weights.size());
       for (auto [i, weight] : llvm::enumerate(weights)) {
-        auto type = RankedTensorType::get({weight.rows, target.lanes},
-                                          Float32Type::get(context));
+        auto type =
+            RankedTensorType::get({weight.rows, target.lanes}, mxmElementType);
         if (failed(checkParts(op->getLoc(), tiles.asArrayRef().slice(2 * i, 2),
                               type, 1)))
           return WalkResult::interrupt();
@@ -417,6 +422,7 @@ InstrId Expander::shift(InstrId value, int64_t amount) {
 }
 
 InstrId Expander::matmul(int32_t plane, InstrId input, InstrId addend) {
+  input = toMXMType(input);
   InstrId id = addend == lpuc::lpu::kNoInstr
                    ? emit(Opcode::MatMul, {input})
                    : emit(Opcode::MatMulAcc, {input, addend});
@@ -428,16 +434,31 @@ InstrId Expander::matmul(int32_t plane, InstrId input, InstrId addend) {
   return id;
 }
 
+InstrId Expander::toMXMType(InstrId value) {
+  const DType type = program.instrs[value].resultType;
+  if (type == mxmType || !::lpu::isFloatDType(type))
+    return value;
+  InstrId converted = emit(Opcode::Convert, {value}, uint32_t(mxmType));
+  program.instrs[converted].resultType = mxmType;
+  program.instrs[converted].dtype = type;
+  return converted;
+}
+
 void Expander::loadAndInstall(int32_t plane, int64_t rows, bool transposed,
-                              function_ref<InstrId(int64_t r)> row) {
+                              function_ref<InstrId(int64_t r)> row,
+                              int64_t window) {
+  DType type = mxmType;
   for (int64_t r = 0; r < rows; ++r) {
-    InstrId load = emit(Opcode::LoadWeights, {row(r)}, uint32_t(r));
+    InstrId value = toMXMType(row(r));
+    type = program.instrs[value].resultType;
+    InstrId load = emit(Opcode::LoadWeights, {value}, uint32_t(r));
     program.instrs[load].unit = plane;
   }
-  InstrId install = emit(Opcode::InstallWeights, {},
-                         uint32_t(rows) | (transposed ? 1u << 16 : 0u));
+  InstrId install =
+      emit(Opcode::InstallWeights, {},
+           ::lpu::encodeInstall(uint32_t(rows), transposed, uint32_t(window)));
   program.instrs[install].unit = plane;
-  program.instrs[install].dtype = DType::F32;
+  program.instrs[install].dtype = type;
 }
 
 //===----------------------------------------------------------------------===//
@@ -617,24 +638,34 @@ void Expander::emitElementMap(
 void Expander::emitMatMul(const ProductPlan &plan,
                           const PreparedChain &epilogue, const RowStore &out,
                           PlaneCursor &planes) {
+  // One install per window of each K tile: (K tile, first row).
+  struct Install {
+    int64_t k, first, rows;
+  };
   for (int64_t n = 0; n < out.vectorsPerRow; ++n) {
-    SmallVector<int64_t> used;
+    SmallVector<Install> used;
     for (int64_t k = 0; k < plan.kTiles; ++k)
       if (!plan.tileUsed || plan.tileUsed(k, n))
-        used.push_back(k);
-    const int64_t kTiles = used.size();
+        for (int64_t first = 0, rows = plan.tileRows(k); first < rows;
+             first += mxmRows)
+          used.push_back({k, first, std::min(mxmRows, rows - first)});
+    const int64_t installs = used.size();
     // Rows whose partial sum so far is in `out`.
     std::vector<bool> hasPartial(plan.rows, false);
-    for (int64_t first = 0; first < kTiles; first += plan.turn) {
-      const int64_t turn = std::min(plan.turn, kTiles - first);
-      const bool lastTurn = first + turn == kTiles;
-      SmallVector<int32_t> planeOf(turn); // plane of the turn's i-th tile
+    for (int64_t first = 0; first < installs; first += plan.turn) {
+      const int64_t turn = std::min(plan.turn, installs - first);
+      const bool lastTurn = first + turn == installs;
+      SmallVector<int32_t> planeOf(turn); // plane of the turn's i-th install
       for (int64_t i = 0; i < turn; ++i)
         planeOf[i] = planes.next();
       for (int64_t i = 0; i < turn; ++i) {
-        int64_t k = used[first + i];
-        loadAndInstall(planeOf[i], plan.tileRows(k), /*transposed=*/false,
-                       [&](int64_t r) { return plan.weightRow(k, n, r); });
+        const Install &install = used[first + i];
+        loadAndInstall(
+            planeOf[i], install.rows, /*transposed=*/false,
+            [&](int64_t r) {
+              return plan.weightRow(install.k, n, install.first + r);
+            },
+            install.first);
       }
       // Partial sums visit the planes west to east: the shortest way.
       SmallVector<int64_t> visit(turn);
@@ -645,7 +676,7 @@ void Expander::emitMatMul(const ProductPlan &plan,
         const int64_t row = plan.firstOutRow + m;
         InstrId acc = lpuc::lpu::kNoInstr;
         for (int64_t i : visit) {
-          auto at = plan.aVector(m, used[first + i]);
+          auto at = plan.aVector(m, used[first + i].k);
           if (!at)
             continue;
           InstrId x = readRow(plan.a, at->first, at->second);
@@ -691,23 +722,30 @@ void Expander::emitTransposeOnMXM(const RowStore &input, ArrayRef<int64_t> from,
       int64_t rows = std::min(lanes, from[a] - tile * lanes);
       for (int64_t j = 0; j < input.vectorsPerRow; ++j) {
         int64_t width = std::min(lanes, from[z] - j * lanes);
-        int32_t plane = planes.next();
-        loadAndInstall(plane, rows, /*transposed=*/true, [&](int64_t r) {
-          index[a] = tile * lanes + r;
-          int64_t inRow = 0;
-          for (int64_t d = 0; d < z; ++d)
-            inRow += index[d] * inStride[d];
-          return readRow(input, inRow, j);
-        });
-        index[a] = 0;
-        for (int64_t e = 0; e < width; ++e) {
-          index[z] = j * lanes + e;
-          int64_t outRow = 0;
-          for (int64_t d = 0; d + 1 < rank; ++d)
-            outRow += index[perm[d]] * outStride[d];
-          writeRow(matmul(plane, read(unit, e)), out, outRow, tile);
+        // Each install meets one window of the rows' lanes: unit vector e
+        // picks lane e of every row installed with e's window.
+        for (int64_t window = 0; window < width; window += mxmRows) {
+          int32_t plane = planes.next();
+          loadAndInstall(
+              plane, rows, /*transposed=*/true,
+              [&](int64_t r) {
+                index[a] = tile * lanes + r;
+                int64_t inRow = 0;
+                for (int64_t d = 0; d < z; ++d)
+                  inRow += index[d] * inStride[d];
+                return readRow(input, inRow, j);
+              },
+              window);
+          index[a] = 0;
+          for (int64_t e = window; e < std::min(width, window + mxmRows); ++e) {
+            index[z] = j * lanes + e;
+            int64_t outRow = 0;
+            for (int64_t d = 0; d + 1 < rank; ++d)
+              outRow += index[perm[d]] * outStride[d];
+            writeRow(matmul(plane, read(unit, e)), out, outRow, tile);
+          }
+          index[z] = 0;
         }
-        index[z] = 0;
       }
     }
     // Next index of the dimensions other than a and z.

@@ -124,6 +124,14 @@ public:
 
   const ::lpu::TargetDesc &target;
   mlir::MLIRContext *context;
+  /// The float type products run in on the MXM (tile.precision), and the
+  /// input lanes one install of it covers: a lanes-wide K tile takes
+  /// getWindows(rows) installs, each meeting its window of the input.
+  const ::lpu::DType mxmType;
+  const int64_t mxmRows;
+  int64_t getWindows(int64_t width) const {
+    return llvm::divideCeil(width, mxmRows);
+  }
 
   //===--------------------------------------------------------------------===//
   // Values and buffers
@@ -152,13 +160,16 @@ public:
   /// Gives weight tile `index` of `op` (getWeightTiles' order) its place
   /// from the op's `tile.weight_sram`, if there is one.
   void placeWeightTile(int32_t buffer, mlir::Operation *op, int64_t index);
-  /// An f32 constant buffer holding `values` as `shape`.
+  /// A constant buffer holding `values` as `shape`, in `dtype` (a float
+  /// type: f32 by default, mxmType for weights).
   int32_t constant(llvm::StringRef suffix, llvm::ArrayRef<int64_t> shape,
-                   llvm::ArrayRef<float> values);
+                   llvm::ArrayRef<float> values,
+                   ::lpu::DType dtype = ::lpu::DType::F32);
   /// A one-element f32 constant, broadcast like an ONNX scalar (one buffer
   /// per value and op).
   int32_t scalarConstant(llvm::StringRef suffix, float value);
-  /// The [lanes, lanes] identity, whose rows are unit vectors.
+  /// The [lanes, lanes] identity, whose rows are unit vectors (in mxmType,
+  /// for the MXM to stream).
   int32_t identity();
   /// A buffer name: the op's ONNX node (or `fallback`), + `suffix`.
   std::string nameFor(llvm::StringRef fallback, llvm::StringRef suffix = "");
@@ -185,11 +196,15 @@ public:
   InstrId scaled(InstrId value, float factor);
   InstrId distribute(InstrId value, int64_t lane, int64_t width);
   InstrId shift(InstrId value, int64_t amount);
+  /// A product on `plane` of `input` (a float vector converted to mxmType
+  /// first, or i8) with its installed array, plus `addend` if given.
   InstrId matmul(int32_t plane, InstrId input, InstrId addend = lpu::kNoInstr);
-  /// Loads `rows` f32 weight rows (`row(r)` is row r) on `plane` and
-  /// installs them, as array rows or, `transposed`, as array columns.
+  /// Loads `rows` weight rows (`row(r)` is row r, converted to mxmType if
+  /// it is another float type) on `plane` and installs them, as array rows
+  /// or, `transposed`, as array columns, meeting input lanes from `window`.
   void loadAndInstall(int32_t plane, int64_t rows, bool transposed,
-                      llvm::function_ref<InstrId(int64_t r)> row);
+                      llvm::function_ref<InstrId(int64_t r)> row,
+                      int64_t window = 0);
 
   //===--------------------------------------------------------------------===//
   // Chains, gathers and products
@@ -240,6 +255,8 @@ public:
       weightTiles;
 
 private:
+  /// `value` converted to mxmType on the VXM if it is another float type.
+  InstrId toMXMType(InstrId value);
   InstrId emit(::lpu::Opcode opcode, llvm::ArrayRef<InstrId> operands,
                uint32_t imm = 0);
   mlir::LogicalResult expandOp(mlir::Operation *op);

@@ -64,6 +64,12 @@ private:
     return request;
   }
 
+  /// The type the expansion stores weight tiles and the identity in.
+  Type mxmElementType() {
+    return lpuc::lpu::getElementType(func.getContext(),
+                                     getMXMFloatType(func, target));
+  }
+
   /// Places `request`, or leaves it to lpu-allocate-sram (which reports
   /// the shortfall with every buffer the expansion adds) if it cannot.
   std::optional<Placement> place(const PlacementRequest &request) {
@@ -90,8 +96,8 @@ private:
       }
     if (reads == 0)
       return;
-    PlacementRequest r = request({target.lanes, target.lanes},
-                                 builder.getF32Type(), reads, planeReads);
+    PlacementRequest r = request({target.lanes, target.lanes}, mxmElementType(),
+                                 reads, planeReads);
     r.last = last;
     if (std::optional<Placement> where = place(r))
       func->setAttr(kIdentitySRAMAttrName, toAttr(*where));
@@ -183,10 +189,8 @@ private:
       std::map<int32_t, int64_t> planeReads;
       if (tile.plane >= 0)
         planeReads[tile.plane] = tile.rows * tile.installs;
-      PlacementRequest r =
-          request({tile.rows, target.lanes},
-                  cast<ShapedType>(weights.getType()).getElementType(),
-                  tile.rows * tile.installs, planeReads);
+      PlacementRequest r = request({tile.rows, target.lanes}, mxmElementType(),
+                                   tile.rows * tile.installs, planeReads);
       r.last = lastReader(weights);
       std::optional<Placement> where = place(r);
       // The op's placement lists every tile or none: if one does not fit,

@@ -39,9 +39,9 @@ namespace {
 std::pair<unsigned, int64_t> storageOf(Operation *user, unsigned index,
                                        Value constant,
                                        const ::lpu::TargetDesc &target) {
+  // Weight tiles are stored in the MXM's type.
   const int64_t lanes = target.lanes;
-  const int64_t planes = target.planesOf(lpuc::lpu::getDType(
-      cast<RankedTensorType>(constant.getType()).getElementType()));
+  const int64_t planes = target.planesOf(getMXMFloatType(user, target));
   if (auto matmul = dyn_cast<MatMulOp>(user);
       matmul && index == 1 && matmul.getPackedWeights()) {
     // Tile (k, n) is its rows of B, one vector each.

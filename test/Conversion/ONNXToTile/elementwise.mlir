@@ -1,7 +1,7 @@
 // RUN: lpu-opt %s -split-input-file --convert-onnx-to-tile=target=lpu-tiny | FileCheck %s
 // Element-wise nodes become one tile.map each; booleans become f32 lanes.
 
-// CHECK: module attributes {tile.target = "lpu-tiny"}
+// CHECK: module attributes {tile.precision = f32, tile.target = "lpu-tiny"}
 // CHECK-LABEL: func.func @main
 // CHECK-SAME: (%[[X:.*]]: tensor<2x8xf32> {onnx.name = "x"}, %[[B:.*]]: tensor<8xf32> {onnx.name = "b"}) -> (tensor<2x8xf32> {onnx.name = "y"})
 // CHECK: %[[S:.*]] = tile.map(%[[X]], %[[B]]) [in0, add in1] : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>

@@ -108,3 +108,30 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<1x4x4x9xf32>
   }
 }
+
+// -----
+
+// In f16 (tile.precision) lpu-tiny's array holds 8 rows: K = 16 is installed
+// in two windows, lanes [0, 8) on one plane and [8, 16) on the other, from
+// the f16 weight tile; the activation is converted to f16 on the way to each
+// plane and the partial sum flows through both (f32 accumulation).
+// CHECK-LABEL: lpu.program @main
+// CHECK-DAG: %[[A:.*]] = lpu.buffer input "a" : tensor<1x16xf32>
+// CHECK-DAG: lpu.buffer constant "w.k0n0" init({{.*}}) : tensor<16x8xf16>
+// CHECK-COUNT-8: lpu.mxm.load_weights {{.*}} {unit = 0 : i32} : <f16>
+// CHECK: lpu.mxm.install rows 8 {unit = 0 : i32} : f16
+// CHECK-COUNT-8: lpu.mxm.load_weights {{.*}} {unit = 1 : i32} : <f16>
+// CHECK: lpu.mxm.install rows 8 window 8 {unit = 1 : i32} : f16
+// CHECK: %[[X0:.*]] = lpu.mem.read %[[A]][0]
+// CHECK: %[[H0:.*]] = lpu.vxm.convert %[[X0]] : <f32> -> <f16>
+// CHECK: %[[P0:.*]] = lpu.mxm.matmul %[[H0]] {unit = 0 : i32} : <f16> -> <f32>
+// CHECK: %[[X1:.*]] = lpu.mem.read %[[A]][0]
+// CHECK: %[[H1:.*]] = lpu.vxm.convert %[[X1]] : <f32> -> <f16>
+// CHECK: lpu.mxm.matmul_acc %[[H1]], %[[P0]] {unit = 1 : i32} : <f16> -> <f32>
+module attributes {tile.target = "lpu-tiny", tile.precision = f16} {
+  func.func @main(%a: tensor<1x16xf32> {onnx.name = "a"}) -> (tensor<1x8xf32> {onnx.name = "y"}) {
+    %w = arith.constant dense<1.0> : tensor<16x8xf32> loc("w")
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 1 : i64, n = 8 : i64, packed_weights, planes = array<i32: 0, 1>, turn = 2 : i64} : tensor<1x16xf32>, tensor<16x8xf32> -> tensor<1x8xf32>
+    return %0 : tensor<1x8xf32>
+  }
+}

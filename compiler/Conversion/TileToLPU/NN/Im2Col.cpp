@@ -59,7 +59,7 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
         }
         select.push_back(x.constant(
             (".select" + Twine(kx) + "." + Twine(j) + "." + Twine(q)).str(),
-            {rows, cols}, values));
+            {rows, cols}, values, x.mxmType));
       }
     ProductPlan plan;
     plan.a = *input;
@@ -88,21 +88,28 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
     for (int64_t oy = 0; oy < OH; ++oy)
       for (int64_t q = 0; q < outTiles; ++q) {
         const int64_t width = std::min(lanes, OW - q * lanes);
-        const int32_t plane = planes.next();
-        x.loadAndInstall(plane, K, /*transposed=*/true, [&](int64_t r) {
-          const int64_t tap = r / C, c = r % C;
-          auto at = window.tapPosition(0, H, oy, tap / KW);
-          if (!at) {
-            if (!zero)
-              zero = x.constant(".zero", {lanes}, SmallVector<float>(lanes));
-            return x.read(*zero, 0);
-          }
-          const int64_t row = (tap % KW) * inRows + (n * C + c) * H + *at;
-          return x.readRow(columns, row, q);
-        });
-        for (int64_t e = 0; e < width; ++e)
-          x.writeRow(x.matmul(plane, x.read(unit, e)), out,
-                     (n * OH + oy) * OW + q * lanes + e, 0);
+        // One install per window of the pixels' lanes.
+        for (int64_t first = 0; first < width; first += x.mxmRows) {
+          const int32_t plane = planes.next();
+          x.loadAndInstall(
+              plane, K, /*transposed=*/true,
+              [&](int64_t r) {
+                const int64_t tap = r / C, c = r % C;
+                auto at = window.tapPosition(0, H, oy, tap / KW);
+                if (!at) {
+                  if (!zero)
+                    zero =
+                        x.constant(".zero", {lanes}, SmallVector<float>(lanes));
+                  return x.read(*zero, 0);
+                }
+                const int64_t row = (tap % KW) * inRows + (n * C + c) * H + *at;
+                return x.readRow(columns, row, q);
+              },
+              first);
+          for (int64_t e = first; e < std::min(width, first + x.mxmRows); ++e)
+            x.writeRow(x.matmul(plane, x.read(unit, e)), out,
+                       (n * OH + oy) * OW + q * lanes + e, 0);
+        }
       }
   return planes.finish();
 }

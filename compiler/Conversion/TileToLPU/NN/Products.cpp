@@ -43,23 +43,21 @@ FailureOr<std::vector<uint32_t>> constantWords(Operation *op, Value value,
   return *data;
 }
 
-/// A constant weight tile as a buffer of its own: `rows` x `cols` lane
-/// words, element (r, c) from `at(r, c)`.
+/// A constant weight tile as a buffer of its own, in the MXM's type:
+/// `rows` x `cols` elements, (r, c) the f32 lane word `at(r, c)`.
 int32_t weightTileBuffer(Expander &x, Value weights, StringRef suffix,
                          int64_t rows, int64_t cols,
                          function_ref<uint32_t(int64_t, int64_t)> at) {
-  std::vector<uint32_t> tile(rows * cols);
+  std::vector<float> tile(rows * cols);
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < cols; ++c)
-      tile[r * cols + c] = at(r, c);
-  auto type = RankedTensorType::get({rows, cols}, Float32Type::get(x.context));
+      tile[r * cols + c] = ::lpu::wordToFloat(at(r, c));
   std::string base = onnx::getNodeName(weights.getLoc()).str();
   std::string name = (base.empty() ? "constant" : base) + suffix.str();
-  auto attr = DenseResourceElementsAttr::get(
-      type, name,
-      HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<uint32_t>(tile)));
-  return x.createBuffer(lpuc::lpu::BufferKind::Constant, name, type,
-                        cast<ElementsAttr>(attr));
+  ElementsAttr data = lpuc::lpu::getFloatElements(x.context, name, x.mxmType,
+                                                  {rows, cols}, tile);
+  return x.createBuffer(lpuc::lpu::BufferKind::Constant, name,
+                        cast<RankedTensorType>(data.getType()), data);
 }
 
 } // namespace

@@ -17,20 +17,27 @@ StepKind foldOf(ReduceKind kind) {
 
 /// Sums each row of `in` into lane 0 of the same row of `out`, times
 /// `scale`, on the MXM: one weight row of `scale`s installed transposed is
-/// column 0 of the array (the rest zero), so one matmul sums a whole vector
-/// into lane 0, and a row's vectors accumulate on the plane.
+/// column 0 of the array (the rest zero), so one matmul sums a window of a
+/// vector into lane 0; every window is installed on its own plane, and a
+/// row's vectors accumulate through them all.
 void emitRowSum(Expander &x, const RowStore &in, const RowStore &out,
                 float scale, PlaneCursor &planes) {
   const int64_t lanes = x.target.lanes;
+  const int64_t width = std::min(in.rowLength, lanes);
   SmallVector<float> ones(lanes, scale);
-  int32_t weights = x.constant(".sum", {lanes}, ones);
-  int32_t plane = planes.next();
-  x.loadAndInstall(plane, 1, /*transposed=*/true,
-                   [&](int64_t) { return x.read(weights, 0); });
+  int32_t weights = x.constant(".sum", {lanes}, ones, x.mxmType);
+  SmallVector<int32_t> windowPlanes;
+  for (int64_t first = 0; first < width; first += x.mxmRows) {
+    windowPlanes.push_back(planes.next());
+    x.loadAndInstall(
+        windowPlanes.back(), 1, /*transposed=*/true,
+        [&](int64_t) { return x.read(weights, 0); }, first);
+  }
   for (int64_t row = 0; row < in.rows; ++row) {
     InstrId acc = lpuc::lpu::kNoInstr;
     for (int64_t j = 0; j < in.vectorsPerRow; ++j)
-      acc = x.matmul(plane, x.readRow(in, row, j), acc);
+      for (int32_t plane : windowPlanes)
+        acc = x.matmul(plane, x.readRow(in, row, j), acc);
     x.writeRow(acc, out, row, 0);
   }
 }
@@ -72,14 +79,20 @@ void emitRowExtremum(Expander &x, const RowStore &in, ReduceKind kind,
   for (int64_t block = 0; block < blocks; ++block) {
     const int64_t first = block * lanes;
     const int64_t rows = std::min(lanes, in.rows - first);
-    int32_t plane = planes.next();
-    x.loadAndInstall(plane, rows, /*transposed=*/true, [&](int64_t b) {
-      return combineRowVectors(x, in, first + b, fold);
-    });
     InstrId acc = lpuc::lpu::kNoInstr;
-    for (int64_t k = 0; k < elements; ++k) {
-      InstrId column = x.matmul(plane, x.read(unit, k));
-      acc = acc == lpuc::lpu::kNoInstr ? column : x.combine(fold, acc, column);
+    // One install per window of the elements' lanes.
+    for (int64_t window = 0; window < elements; window += x.mxmRows) {
+      int32_t plane = planes.next();
+      x.loadAndInstall(
+          plane, rows, /*transposed=*/true,
+          [&](int64_t b) { return combineRowVectors(x, in, first + b, fold); },
+          window);
+      for (int64_t k = window; k < std::min(elements, window + x.mxmRows);
+           ++k) {
+        InstrId column = x.matmul(plane, x.read(unit, k));
+        acc =
+            acc == lpuc::lpu::kNoInstr ? column : x.combine(fold, acc, column);
+      }
     }
     x.write(acc, staged, block);
     for (int64_t b = 0; b < rows; ++b) {

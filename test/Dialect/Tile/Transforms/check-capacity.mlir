@@ -50,3 +50,28 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<4x16xf32>
   }
 }
+
+// -----
+
+// Weight tiles are stored in the MXM's precision: 12000 rows of 16 weights
+// take 750 KiB in f32, which with the input does not fit lpu-tiny ...
+module attributes {tile.target = "lpu-tiny", tile.precision = f32} {
+  // expected-error @+1 {{the model needs at least 796.9 KiB of SRAM (weights 750.0 KiB, live tensors 46.9 KiB) but lpu-tiny holds 512.0 KiB}}
+  func.func @f32_weights(%a: tensor<1x12000xf32>) -> tensor<1x16xf32> {
+    %w = arith.constant dense<1.0> : tensor<12000x16xf32>
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 12000 : i64, m = 1 : i64, n = 16 : i64, packed_weights} : tensor<1x12000xf32>, tensor<12000x16xf32> -> tensor<1x16xf32>
+    return %0 : tensor<1x16xf32>
+  }
+}
+
+// -----
+
+// ... and half that in f16, which does.
+// CHECK-LABEL: func.func @f16_weights
+module attributes {tile.target = "lpu-tiny", tile.precision = f16} {
+  func.func @f16_weights(%a: tensor<1x12000xf32>) -> tensor<1x16xf32> {
+    %w = arith.constant dense<1.0> : tensor<12000x16xf32>
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 12000 : i64, m = 1 : i64, n = 16 : i64, packed_weights} : tensor<1x12000xf32>, tensor<12000x16xf32> -> tensor<1x16xf32>
+    return %0 : tensor<1x16xf32>
+  }
+}
