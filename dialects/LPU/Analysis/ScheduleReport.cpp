@@ -220,6 +220,13 @@ ScheduleReport lpuc::lpu::buildScheduleReport(const MachineProgram &program) {
   for (auto &[key, unit] : usage)
     report.units.push_back(unit);
 
+  std::set<::lpu::DType> productTypes;
+  for (const MachineInstr &inst : program.instrs)
+    if (inst.opcode == Opcode::MatMul || inst.opcode == Opcode::MatMulAcc)
+      productTypes.insert(inst.dtype);
+  for (::lpu::DType type : productTypes)
+    report.mxmTypes.push_back(std::string(::lpu::dtypeName(type)));
+
   report.criticalPath = computeCriticalPath(program);
   report.lowerBound = report.criticalPath;
   // A MEM slice's work is its bank-port time where that exceeds its issue
@@ -300,6 +307,7 @@ llvm::json::Value lpuc::lpu::toJSON(const ScheduleReport &report) {
       {"cycles", report.cycles},
       {"latency_us", report.latencyMicroseconds()},
       {"instructions", report.instructions},
+      {"mxm_types", report.mxmTypes},
       {"bound", Object{{"cycles", report.lowerBound},
                        {"critical_path", report.criticalPath},
                        {"limited_by", report.boundLimit()},
@@ -324,7 +332,13 @@ void lpuc::lpu::printScheduleReport(const ScheduleReport &report,
   os << report.target << ": " << report.cycles
      << " cycles = " << llvm::format("%.3f", report.latencyMicroseconds())
      << " us at " << report.clockMHz << " MHz, " << report.instructions
-     << " instructions\n";
+     << " instructions";
+  if (!report.mxmTypes.empty()) {
+    os << ", MXM products in";
+    for (const std::string &type : report.mxmTypes)
+      os << " " << type;
+  }
+  os << "\n";
   os << "lower bound: " << report.lowerBound << " cycles (limited by "
      << report.boundLimit() << "), bound/cycles "
      << llvm::format("%.2f", report.boundRatio()) << "\n";

@@ -53,6 +53,9 @@ struct ScheduleReport {
   uint32_t clockMHz = 0;
   int64_t cycles = 0;
   int64_t instructions = 0;
+  /// The element types the program's MXM products multiply ("f16", ...),
+  /// in DType order: the precision it was compiled for.
+  std::vector<std::string> mxmTypes;
   std::vector<UnitUsage> units; // every queue of the target, in kind order
   /// Lower bound: the larger of the critical path and every class's work.
   int64_t criticalPath = 0;
