@@ -391,7 +391,7 @@ static LogicalResult verifyMemAccess(Operation *op, Value buffer,
   return success();
 }
 
-/// A MEM access moves lane words of the buffer's element type.
+/// A MEM access moves vectors of the buffer's element type.
 static LogicalResult verifyElementType(Operation *op, Value buffer,
                                        Type vectorType) {
   auto def = buffer.getDefiningOp<BufferOp>();
