@@ -177,12 +177,7 @@ void printTargetTables(const std::vector<TargetDesc> &targets,
            std::to_string(t.memAddresses) + " (" + std::to_string(t.memBanks) +
            ")";
   });
-  row("SRAM", [](const TargetDesc &t) {
-    std::ostringstream text;
-    text << std::fixed << std::setprecision(2)
-         << double(t.sramBytes()) / (1024.0 * 1024.0) << " MiB";
-    return text.str();
-  });
+  row("SRAM", [](const TargetDesc &t) { return formatBytes(t.sramBytes()); });
   row("streams", [](const TargetDesc &t) {
     return std::to_string(t.streamsPerDirection) + " east + " +
            std::to_string(t.streamsPerDirection) + " west";

@@ -280,12 +280,6 @@ bool readTarget(ByteReader &r, TargetDesc &t) {
     rate.cycles = r.u32();
     t.mxmRates.push_back(rate);
   }
-  if (r.ok() && (!std::is_sorted(t.vxmTypes.begin(), t.vxmTypes.end()) ||
-                 !std::is_sorted(t.mxmRates.begin(), t.mxmRates.end(),
-                                 [](const MXMRate &a, const MXMRate &b) {
-                                   return a.type < b.type;
-                                 })))
-    r.fail("target's element types are not in order");
   if (r.ok()) {
     t.finalize();
     std::string why = t.validate();

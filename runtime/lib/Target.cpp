@@ -74,6 +74,14 @@ void appendSlices(const Json &entry, const std::string &where,
   out.insert(out.end(), count, it->second);
 }
 
+/// Refuses a key of `object` (at `path`, e.g. "vxm.") that is not `known`.
+void rejectUnknownKeys(const Json &object, const std::string &path,
+                       std::initializer_list<std::string_view> known) {
+  for (const auto &[key, value] : object.items())
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      throw FieldError{"unknown key '" + path + key + "'"};
+}
+
 DType readTypeName(const Json &entry, const std::string &where) {
   DType dtype;
   if (!entry.is_string() || !parseDTypeName(entry.get<std::string>(), dtype))
@@ -92,9 +100,7 @@ std::vector<DType> readVxmTypes(const Json &vxm) {
     types.push_back(readTypeName(entry, "vxm.types"));
   std::sort(types.begin(), types.end());
   types.erase(std::unique(types.begin(), types.end()), types.end());
-  for (const auto &[key, value] : vxm.items())
-    if (key != "alus_per_lane" && key != "types")
-      throw FieldError{"unknown key 'vxm." + key + "'"};
+  rejectUnknownKeys(vxm, "vxm.", {"alus_per_lane", "types"});
   return types;
 }
 
@@ -112,16 +118,12 @@ std::vector<MXMRate> readMxmRates(const Json &mxm) {
       throw FieldError{"'" + where + "' must be an object"};
     rate.rows = getU32(value, "rows", where + ".");
     rate.cycles = getU32(value, "cycles", where + ".");
-    for (const auto &[key, v] : value.items())
-      if (key != "rows" && key != "cycles")
-        throw FieldError{"unknown key '" + where + "." + key + "'"};
+    rejectUnknownKeys(value, where + ".", {"rows", "cycles"});
     rates.push_back(rate);
   }
   std::sort(rates.begin(), rates.end(),
             [](const MXMRate &a, const MXMRate &b) { return a.type < b.type; });
-  for (const auto &[key, value] : mxm.items())
-    if (key != "types")
-      throw FieldError{"unknown key 'mxm." + key + "'"};
+  rejectUnknownKeys(mxm, "mxm.", {"types"});
   return rates;
 }
 
@@ -163,9 +165,7 @@ void readTarget(const Json &root, TargetDesc &t) {
         throw FieldError{"the floorplan has more than 4096 slices"};
     }
   }
-  for (const auto &[key, value] : plan.items())
-    if (key != "west" && key != "centre" && key != "east")
-      throw FieldError{"unknown key 'floorplan." + key + "'"};
+  rejectUnknownKeys(plan, "floorplan.", {"west", "centre", "east"});
 
   const Json &latency = getObject(root, "latency");
   for (unsigned i = 0; i < kNumOpcodes; ++i) {
@@ -179,13 +179,10 @@ void readTarget(const Json &root, TargetDesc &t) {
     if (!known)
       throw FieldError{"'latency." + key + "' names no instruction"};
   }
-  for (const auto &[key, value] : root.items())
-    if (key != "format" && key != "name" && key != "description" &&
-        key != "clock_mhz" && key != "lanes" && key != "lane_bytes" &&
-        key != "superlanes" && key != "streams_per_direction" && key != "mem" &&
-        key != "vxm" && key != "mxm" && key != "sxm" && key != "floorplan" &&
-        key != "latency")
-      throw FieldError{"unknown key '" + key + "'"};
+  rejectUnknownKeys(root, "",
+                    {"format", "name", "description", "clock_mhz", "lanes",
+                     "lane_bytes", "superlanes", "streams_per_direction", "mem",
+                     "vxm", "mxm", "sxm", "floorplan", "latency"});
 }
 
 #include "BuiltinTargets.inc" // kBuiltinTargetFiles: {file name, JSON text}
@@ -313,10 +310,13 @@ std::string TargetDesc::validateParameters() const {
     if (rate.cycles == 0 || rate.cycles > 64)
       return where + ".cycles must be in [1, 64]";
   }
+  // Kept in DType order (as the file reader sorts them and binaries hold
+  // them), so a duplicate is a neighbour.
   for (size_t i = 1; i < mxmRates.size(); ++i)
-    if (mxmRates[i].type == mxmRates[i - 1].type)
+    if (mxmRates[i].type <= mxmRates[i - 1].type)
       return "mxm.types names " + std::string(dtypeName(mxmRates[i].type)) +
-             " twice";
+             (mxmRates[i].type == mxmRates[i - 1].type ? " twice"
+                                                       : " out of order");
   if (sxmQueuesPerSlice == 0 || sxmQueuesPerSlice > 64)
     return "sxm.queues_per_slice must be in [1, 64]";
   if (floorplan.empty() || floorplan.size() > 4096)

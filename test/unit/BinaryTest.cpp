@@ -227,31 +227,36 @@ TEST(Binary, RejectsARepeatWithNothingToRepeat) {
 }
 
 TEST(Binary, RejectsATypeTheInstructionCannotUse) {
-  Binary binary = makeAddProgram();
-  binary.units[1].instructions.back().dtype = DType::None; // mem[1]: write
-  std::vector<uint8_t> bytes = writeBinary(binary);
-  Binary parsed;
-  std::string error;
-  EXPECT_FALSE(parse(bytes, parsed, error));
+  std::string error = rejection([](Binary &b) {
+    b.units[1].instructions.back().dtype = DType::None; // mem[1]: write
+  });
   EXPECT_NE(error.find("'write' cannot operate on element type none"),
             std::string::npos)
       << error;
 }
 
+TEST(Binary, RejectsMXMRatesOutOfTypeOrder) {
+  // The loader checks the embedded description as it checks a target file.
+  std::string error = rejection([](Binary &b) {
+    std::swap(b.target.mxmRates.front(), b.target.mxmRates.back());
+  });
+  EXPECT_NE(error.find("invalid target description: mxm.types names"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("out of order"), std::string::npos) << error;
+}
+
 TEST(Binary, RejectsProductsOfATypeTheMXMDoesNotMultiply) {
   // A chip like lpu-tiny whose MXM multiplies only i8.
-  Binary binary = makeAddProgram();
-  binary.target.name = "tiny-i8";
-  std::vector<MXMRate> rates;
-  for (const MXMRate &rate : binary.target.mxmRates)
-    if (rate.type == DType::I8)
-      rates.push_back(rate);
-  binary.target.mxmRates = rates;
-  binary.units.push_back({UnitKind::Mxm, 0, {installWeights(1)}});
-  std::vector<uint8_t> bytes = writeBinary(binary);
-  Binary parsed;
-  std::string error;
-  EXPECT_FALSE(parse(bytes, parsed, error));
+  std::string error = rejection([](Binary &b) {
+    b.target.name = "tiny-i8";
+    std::vector<MXMRate> rates;
+    for (const MXMRate &rate : b.target.mxmRates)
+      if (rate.type == DType::I8)
+        rates.push_back(rate);
+    b.target.mxmRates = rates;
+    b.units.push_back({UnitKind::Mxm, 0, {installWeights(1)}});
+  });
   EXPECT_NE(error.find("'iw' cannot multiply f32: the MXM of tiny-i8 "
                        "multiplies i8"),
             std::string::npos)
@@ -286,12 +291,9 @@ TEST(Binary, RejectsARepeatFasterThanItsInstruction) {
 
 TEST(Binary, RejectsAStreamGroupNotStartingAtAMultipleOfItsSize) {
   // An f32 vector takes four streams, so its group starts at 0, 4, 8, ...
-  Binary binary = makeAddProgram();
-  binary.units[1].instructions.back().src0 = w(0) + 2; // mem[1]: write
-  std::vector<uint8_t> bytes = writeBinary(binary);
-  Binary parsed;
-  std::string error;
-  EXPECT_FALSE(parse(bytes, parsed, error));
+  std::string error = rejection([](Binary &b) {
+    b.units[1].instructions.back().src0 = w(0) + 2; // mem[1]: write
+  });
   EXPECT_NE(error.find("'write' first source stream 18 does not start a "
                        "group of 4 streams (f32)"),
             std::string::npos)
@@ -300,12 +302,9 @@ TEST(Binary, RejectsAStreamGroupNotStartingAtAMultipleOfItsSize) {
 
 TEST(Binary, RejectsAVectorRunningPastTheSlice) {
   // An f32 vector at address 4094 would take addresses 4094..4097.
-  Binary binary = makeAddProgram();
-  binary.units[1].instructions.back().address = 4094; // mem[1]: write
-  std::vector<uint8_t> bytes = writeBinary(binary);
-  Binary parsed;
-  std::string error;
-  EXPECT_FALSE(parse(bytes, parsed, error));
+  std::string error = rejection([](Binary &b) {
+    b.units[1].instructions.back().address = 4094; // mem[1]: write
+  });
   EXPECT_NE(error.find("'write' address 4094 is invalid"), std::string::npos)
       << error;
 }

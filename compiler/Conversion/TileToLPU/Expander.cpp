@@ -323,14 +323,8 @@ InstrId Expander::read(int32_t bufferIndex, int64_t offset) {
 void Expander::write(InstrId value, int32_t bufferIndex, int64_t offset) {
   DType element =
       lpuc::lpu::getDType(buffer(bufferIndex).type.getElementType());
-  DType have = program.instrs[value].resultType;
-  if (have != element) {
-    // E.g. an i32 comparison's 0 / 1 into an f32 tensor, or a Cast to f16.
-    InstrId converted = emit(Opcode::Convert, {value}, uint32_t(element));
-    program.instrs[converted].resultType = element;
-    program.instrs[converted].dtype = have;
-    value = converted;
-  }
+  // E.g. an i32 comparison's 0 / 1 into an f32 tensor, or a Cast to f16.
+  value = convert(value, element);
   lpuc::lpu::MachineInstr inst;
   inst.opcode = Opcode::Write;
   inst.queueKind = ::lpu::UnitKind::Mem;
@@ -434,14 +428,20 @@ InstrId Expander::matmul(int32_t plane, InstrId input, InstrId addend) {
   return id;
 }
 
-InstrId Expander::toMXMType(InstrId value) {
-  const DType type = program.instrs[value].resultType;
-  if (type == mxmType || !::lpu::isFloatDType(type))
+InstrId Expander::convert(InstrId value, DType to) {
+  const DType from = program.instrs[value].resultType;
+  if (from == to)
     return value;
-  InstrId converted = emit(Opcode::Convert, {value}, uint32_t(mxmType));
-  program.instrs[converted].resultType = mxmType;
-  program.instrs[converted].dtype = type;
+  InstrId converted = emit(Opcode::Convert, {value}, uint32_t(to));
+  program.instrs[converted].resultType = to;
+  program.instrs[converted].dtype = from;
   return converted;
+}
+
+InstrId Expander::toMXMType(InstrId value) {
+  if (!::lpu::isFloatDType(program.instrs[value].resultType))
+    return value;
+  return convert(value, mxmType);
 }
 
 void Expander::loadAndInstall(int32_t plane, int64_t rows, bool transposed,

@@ -255,7 +255,9 @@ public:
       weightTiles;
 
 private:
-  /// `value` converted to mxmType on the VXM if it is another float type.
+  /// `value` converted to `to` on the VXM, unless it has that type.
+  InstrId convert(InstrId value, ::lpu::DType to);
+  /// `value` converted to mxmType if it is another float type.
   InstrId toMXMType(InstrId value);
   InstrId emit(::lpu::Opcode opcode, llvm::ArrayRef<InstrId> operands,
                uint32_t imm = 0);
