@@ -2,6 +2,7 @@
 
 #include "dialects/LPU/LPUOps.h"
 
+#include "lpu/Elements.h"
 #include "lpu/Simulator.h"
 
 #include "mlir/IR/Builders.h"
@@ -183,7 +184,9 @@ ElementsAttr lpuc::lpu::getFloatElements(MLIRContext *context, StringRef name,
   const unsigned width = ::lpu::dtypeHostBytes(dtype);
   std::vector<char> bytes(values.size() * width);
   for (size_t i = 0; i < values.size(); ++i)
-    ::lpu::laneWordToHost(dtype, ::lpu::roundFloatWord(dtype, values[i]),
+    ::lpu::laneWordToHost(dtype,
+                          ::lpu::convertLaneWord(::lpu::DType::F32, dtype,
+                                                 ::lpu::floatToWord(values[i])),
                           bytes.data() + i * width);
   auto type = RankedTensorType::get(shape, getElementType(context, dtype));
   return cast<ElementsAttr>(DenseResourceElementsAttr::get(

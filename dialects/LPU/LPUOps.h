@@ -64,7 +64,8 @@ mlir::ElementsAttr getF32Elements(mlir::MLIRContext *context,
                                   llvm::StringRef name,
                                   llvm::ArrayRef<int64_t> shape,
                                   llvm::ArrayRef<float> values);
-/// Float data of `shape` rounded to `dtype` (f32, f16 or bf16), as a
+/// Float data of `shape` converted to `dtype` (rounded to f16 or bf16, or
+/// to an integer half to even with saturation), as a
 /// `dense_resource` blob called `name`.
 mlir::ElementsAttr getFloatElements(mlir::MLIRContext *context,
                                     llvm::StringRef name, ::lpu::DType dtype,

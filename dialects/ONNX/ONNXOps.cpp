@@ -98,6 +98,24 @@ LogicalResult GemmOp::verify() {
 #include "dialects/ONNX/ONNXOps.cpp.inc"
 
 //===----------------------------------------------------------------------===//
+// Integer products
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyZeroPoints(Operation *op, ValueRange zeroPoints) {
+  if (zeroPoints.size() > 2)
+    return op->emitOpError("takes at most two zero points, not ")
+           << zeroPoints.size();
+  return success();
+}
+
+LogicalResult MatMulIntegerOp::verify() {
+  return verifyZeroPoints(*this, getZeroPoints());
+}
+LogicalResult ConvIntegerOp::verify() {
+  return verifyZeroPoints(*this, getZeroPoints());
+}
+
+//===----------------------------------------------------------------------===//
 // Variadic element-wise ops and Clip
 //===----------------------------------------------------------------------===//
 

@@ -441,6 +441,78 @@ def ONNX_CastOp : ONNX_Op<"Cast"> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
+//===----------------------------------------------------------------------===//
+// Quantization (int8 and uint8 with per-tensor or per-axis scales)
+//===----------------------------------------------------------------------===//
+
+def ONNX_QuantizeLinearOp : ONNX_Op<"QuantizeLinear"> {
+  let summary = "y = saturate(round(x / y_scale) + y_zero_point), rounding "
+                "half to even";
+  let arguments = (ins AnyTensor:$x, AnyTensor:$y_scale,
+                       Optional<AnyTensor>:$y_zero_point,
+                       DefaultValuedAttr<I64Attr, "1">:$axis);
+  let results = (outs AnyTensor:$y);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_DequantizeLinearOp : ONNX_Op<"DequantizeLinear"> {
+  let summary = "y = (x - x_zero_point) * x_scale";
+  let arguments = (ins AnyTensor:$x, AnyTensor:$x_scale,
+                       Optional<AnyTensor>:$x_zero_point,
+                       DefaultValuedAttr<I64Attr, "1">:$axis);
+  let results = (outs AnyTensor:$y);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_QLinearConvOp : ONNX_Op<"QLinearConv">, ONNX_WindowAttrs {
+  let summary = "Conv of dequantized x and w, plus an int32 bias, quantized";
+  let arguments = !con((ins AnyTensor:$x, AnyTensor:$x_scale,
+                            AnyTensor:$x_zero_point, AnyTensor:$w,
+                            AnyTensor:$w_scale, AnyTensor:$w_zero_point,
+                            AnyTensor:$y_scale, AnyTensor:$y_zero_point,
+                            Optional<AnyTensor>:$B,
+                            DefaultValuedAttr<I64Attr, "1">:$group),
+                       windowAttrs);
+  let results = (outs AnyTensor:$y);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_QLinearMatMulOp : ONNX_Op<"QLinearMatMul"> {
+  let summary = "MatMul of dequantized a and b, quantized";
+  let arguments = (ins AnyTensor:$a, AnyTensor:$a_scale,
+                       AnyTensor:$a_zero_point, AnyTensor:$b,
+                       AnyTensor:$b_scale, AnyTensor:$b_zero_point,
+                       AnyTensor:$y_scale, AnyTensor:$y_zero_point);
+  let results = (outs AnyTensor:$y);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_MatMulIntegerOp : ONNX_Op<"MatMulInteger"> {
+  let summary = "Exact int32 MatMul of (A - a_zero_point) and (B - b_zero_point)";
+  let description = [{
+    The zero points are optional; either may be onnx.NoValue.
+  }];
+  let arguments = (ins AnyTensor:$A, AnyTensor:$B,
+                       Variadic<ONNX_Value>:$zero_points);
+  let results = (outs AnyTensor:$Y);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def ONNX_ConvIntegerOp : ONNX_Op<"ConvInteger">, ONNX_WindowAttrs {
+  let summary = "Exact int32 Conv of (x - x_zero_point) and (w - w_zero_point)";
+  let description = [{
+    The zero points are optional; either may be onnx.NoValue.
+  }];
+  let arguments = !con((ins AnyTensor:$x, AnyTensor:$w,
+                            Variadic<ONNX_Value>:$zero_points,
+                            DefaultValuedAttr<I64Attr, "1">:$group),
+                       windowAttrs);
+  let results = (outs AnyTensor:$y);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def ONNX_NodeOp : ONNX_Op<"Node"> {
   let summary = "Any ONNX operator lpuc has no dedicated op for";
   let description = [{

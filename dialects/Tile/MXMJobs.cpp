@@ -138,6 +138,9 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
         for (int64_t d = 0; d < rank; ++d)
           if (d != a && d != rank - 1)
             combinations *= from[d];
+        // Each window's parts are installed at once, the unit vectors
+        // summing them plane to plane.
+        const int64_t parts = getMovementParts(op, target);
         for (int64_t c = 0; c < combinations; ++c)
           for (int64_t tile = 0; tile * lanes < from[a]; ++tile) {
             int64_t rows = std::min(lanes, from[a] - tile * lanes);
@@ -147,7 +150,7 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
                                std::min(lanes, from[rank - 1] - j * lanes),
                                windowRows, rows, std::nullopt);
               for (const MXMJob &job : windows)
-                turns.push_back({job});
+                turns.push_back(MXMTurn(parts, job));
             }
           }
       })

@@ -1,6 +1,7 @@
 //===- TileOps.cpp - The tile dialect -------------------------------------===//
 
 #include "dialects/Tile/TileOps.h"
+#include "lpu/Elements.h"
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
@@ -147,8 +148,32 @@ LogicalResult TileDialect::verifyOperationAttribute(Operation *op,
   return getDefaultMXMFloatType(target);
 }
 
+int64_t lpuc::tile::getMovementParts(Operation *op,
+                                     const ::lpu::TargetDesc &target) {
+  auto transpose = dyn_cast<TransposeOp>(op);
+  if (!transpose || !transpose.getInput().getType().getElementType().isF32() ||
+      target.mxmRate(::lpu::DType::F32) || !target.mxmRate(::lpu::DType::BF16))
+    return 1;
+  auto roundsToProductType = [](OpOperand &use) {
+    Operation *user = use.getOwner();
+    return isa<MatMulOp, ConvOp>(user) && use.getOperandNumber() < 2;
+  };
+  return llvm::all_of(transpose.getResult().getUses(), roundsToProductType) ? 1
+                                                                            : 3;
+}
+
+::lpu::DType lpuc::tile::getMXMType(Operation *op,
+                                    const ::lpu::TargetDesc &target) {
+  if (op->getNumOperands() &&
+      getElementTypeOrSelf(op->getOperand(0).getType()).isInteger(8))
+    return ::lpu::DType::I8;
+  if (getMovementParts(op, target) > 1)
+    return ::lpu::DType::BF16;
+  return getMXMFloatType(op, target);
+}
+
 int64_t lpuc::tile::getMXMRows(Operation *op, const ::lpu::TargetDesc &target) {
-  const ::lpu::MXMRate *rate = target.mxmRate(getMXMFloatType(op, target));
+  const ::lpu::MXMRate *rate = target.mxmRate(getMXMType(op, target));
   return rate ? rate->rows : target.lanes;
 }
 
@@ -357,9 +382,12 @@ Value lpuc::tile::permuteConstant(OpBuilder &builder,
   }
   auto newType = RankedTensorType::get(
       shape.empty() ? ArrayRef<int64_t>(to) : shape, type.getElementType());
-  auto attr = DenseElementsAttr::getFromRawBuffer(
-      newType, ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
-                              data.size() * 4));
+  const ::lpu::DType dtype = lpuc::lpu::getDType(type.getElementType());
+  const size_t width = ::lpu::dtypeHostBytes(dtype);
+  std::vector<char> bytes(data.size() * width);
+  for (size_t i = 0; i < data.size(); ++i)
+    ::lpu::laneWordToHost(dtype, data[i], bytes.data() + i * width);
+  auto attr = DenseElementsAttr::getFromRawBuffer(newType, bytes);
   return arith::ConstantOp::create(builder, constant.getLoc(), newType,
                                    cast<TypedAttr>(attr));
 }
@@ -416,6 +444,20 @@ LogicalResult verifyNHWC(Operation *op, Value value, StringRef what) {
 
 } // namespace
 
+/// The MXM multiplies i8 by i8 or floats by floats.
+static LogicalResult verifyProductTypes(Operation *op, Value input,
+                                        Value weights) {
+  const bool int8 = getElementTypeOrSelf(input.getType()).isInteger(8);
+  if (int8 != getElementTypeOrSelf(weights.getType()).isInteger(8))
+    return op->emitOpError("multiplies i8 only by i8: operands of types ")
+           << input.getType() << " and " << weights.getType();
+  if (!int8 && (getElementTypeOrSelf(input.getType()).isInteger() ||
+                getElementTypeOrSelf(weights.getType()).isInteger()))
+    return op->emitOpError("multiplies floats or i8, not ")
+           << input.getType() << " by " << weights.getType();
+  return success();
+}
+
 LogicalResult MapOp::verify() {
   if (getSteps().size() != 2 * getFactors().size())
     return emitOpError("needs two `steps` entries per factor");
@@ -435,6 +477,8 @@ LogicalResult MatMulOp::verify() {
     return emitOpError("needs two `steps` entries per factor");
   if (failed(verifyChain(*this, getEpilogue(*this), getExtras().size(),
                          /*isEpilogue=*/true)))
+    return failure();
+  if (failed(verifyProductTypes(*this, getA(), getB())))
     return failure();
   const int64_t m = getM(), k = getK(), n = getN();
   auto elements = [](Value v) {
@@ -476,6 +520,15 @@ LogicalResult ConvOp::verify() {
       failed(verifyWindow(*this, getKernel(), getStrides(), getDilations(),
                           getPadBegin())))
     return failure();
+  if (failed(verifyProductTypes(*this, getInput(), getWeights())))
+    return failure();
+  const int64_t paddingValue = getPaddingValue();
+  if (paddingValue != 0 &&
+      !getElementTypeOrSelf(getInput().getType()).isInteger(8))
+    return emitOpError("pads with a value other than 0 only in i8");
+  if (paddingValue < -128 || paddingValue > 127)
+    return emitOpError("padding value ")
+           << paddingValue << " is not an i8 value";
   ArrayRef<int64_t> x = shapeOf(getInput()), y = shapeOf(getResult()),
                     w = shapeOf(getWeights());
   const int64_t C = x[3], F = y[3], g = getGroup();

@@ -61,6 +61,17 @@ const ::lpu::TargetDesc *getTarget(mlir::Operation *op);
 /// (its `tile.precision`, else the target's default).
 ::lpu::DType getMXMFloatType(mlir::Operation *op,
                              const ::lpu::TargetDesc &target);
+/// The type `op`'s work on the MXM runs in: i8 when its first operand is an
+/// i8 tensor (quantized products, and moving quantized values), bf16 for a
+/// transpose that splits f32 values into parts (getMovementParts), else
+/// the module's float type.
+::lpu::DType getMXMType(mlir::Operation *op, const ::lpu::TargetDesc &target);
+/// How many parts a transpose splits f32 values into so that moving them
+/// through the MXM keeps every bit: 1 where the MXM multiplies f32, or
+/// where every reader is a product that rounds its operands to the
+/// module's float type anyway; else 3 bf16 parts (8 significand bits each,
+/// with f32's exponent range), whose f32 sum is the value.
+int64_t getMovementParts(mlir::Operation *op, const ::lpu::TargetDesc &target);
 /// The K of one install of that type: the input lanes a product's window
 /// covers (the target's `mxm.types` rows).
 int64_t getMXMRows(mlir::Operation *op, const ::lpu::TargetDesc &target);

@@ -46,7 +46,9 @@ def Tile_Dialect : Dialect {
 class Tile_Op<string mnemonic, list<Trait> traits = []>
     : Op<Tile_Dialect, mnemonic, !listconcat(traits, [Pure])>;
 
-def Tile_Tensor : RankedTensorOf<[F32, F16, I32]>;
+// i8 tensors hold quantized values (an ONNX uint8 tensor minus 128); an op
+// whose first operand is i8 runs its MXM work in i8 (getMXMType).
+def Tile_Tensor : RankedTensorOf<[F32, F16, I32, I8]>;
 
 //===----------------------------------------------------------------------===//
 // Enums
@@ -127,7 +129,8 @@ def Tile_MatMulOp : Tile_Op<"matmul"> {
     row's partial sum flows through them; `packed_weights` stores a constant B
     tile by tile. `planes` lists the plane of every weight tile installed, in
     expansion order. The epilogue (steps over `extras`) runs on the VXM on
-    the way from the last plane to SRAM.
+    the way from the last plane to SRAM. With i8 A and B the products run
+    in i8 with i32 sums, which the epilogue sees as f32.
   }];
   let arguments = (ins Tile_Tensor:$a, Tile_Tensor:$b,
                        Variadic<Tile_Tensor>:$extras,
@@ -154,7 +157,9 @@ def Tile_ConvOp : Tile_Op<"conv"> {
     are a constant [F, C/group, KH, KW] ([C, F/group, KH, KW] when
     `transposed`, a ConvTranspose), or, with `tap_major`, a tensor [KH, KW,
     C, F] computed at run time. `turn`, `planes` and the epilogue are as for
-    tile.matmul.
+    tile.matmul. With i8 input and weights, the product runs in i8 and the
+    padding holds `padding_value` (a quantized input's zero point), so that
+    every output pixel meets the same number of zero-point terms.
   }];
   let arguments = (ins Tile_Tensor:$input, Tile_Tensor:$weights,
                        Variadic<Tile_Tensor>:$extras,
@@ -163,7 +168,8 @@ def Tile_ConvOp : Tile_Op<"conv"> {
                        DenseI64ArrayAttr:$pad_begin, I64Attr:$group,
                        UnitAttr:$transposed, UnitAttr:$tap_major,
                        DenseI32ArrayAttr:$steps, DenseF32ArrayAttr:$factors,
-                       Tile_Turn:$turn, Tile_Planes:$planes);
+                       Tile_Turn:$turn, Tile_Planes:$planes,
+                       DefaultValuedAttr<I64Attr, "0">:$padding_value);
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = [{
     $input `,` $weights (`epilogue` `(` $extras^ `:` type($extras) `)`)?

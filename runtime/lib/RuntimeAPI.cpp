@@ -129,6 +129,8 @@ lpu_status lpu_program_load_file(const char *path, lpu_program **program) {
                           std::istreambuf_iterator<char>());
   if (in.bad())
     return fail(LPU_ERROR_IO, std::string(path) + ": read error");
+  // An empty file is an invalid binary, not a null argument.
+  bytes.reserve(1);
   lpu_status status =
       lpu_program_load_memory(bytes.data(), bytes.size(), program);
   if (status != LPU_OK)

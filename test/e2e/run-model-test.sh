@@ -2,7 +2,8 @@
 # Compiles a model directory (ONNX test layout: model.onnx and
 # test_data_set_*/) for a target, simulates every data set, compares the
 # outputs, and checks that the simulator's cycle count is the one the
-# compiler's schedule predicts. Extra arguments (tolerances) go to lpu-run;
+# compiler's schedule predicts. MODEL_DIR/lpu-run-args (if any) and extra
+# arguments (tolerances) go to lpu-run;
 # $LPUC_FLAGS (e.g. --precision=bf16) to lpuc.
 # Usage: run-model-test.sh LPUC LPU_RUN MODEL_DIR TARGET WORK_DIR [ARGS...]
 set -euo pipefail
@@ -13,10 +14,15 @@ mkdir -p "$work"
 # shellcheck disable=SC2086 # LPUC_FLAGS is a list of flags
 predicted=$("$lpuc" "$model_dir/model.onnx" --target="$target" ${LPUC_FLAGS:-} \
   -o "$work/model.lpu" --report | sed -n '1s/^[^:]*: \([0-9]*\) cycles.*/\1/p')
+# A model may state its own tolerance (quantized models: one quantum).
+model_args=()
+if [ -f "$model_dir/lpu-run-args" ]; then
+  read -r -a model_args < "$model_dir/lpu-run-args"
+fi
 found=0
 for data in "$model_dir"/test_data_set_*; do
   found=1
-  "$lpu_run" "$work/model.lpu" --test-data "$data" --quiet "$@" | tee "$work/run.log"
+  "$lpu_run" "$work/model.lpu" --test-data "$data" --quiet "${model_args[@]}" "$@" | tee "$work/run.log"
   simulated=$(sed -n 's/^cycles: \([0-9]*\) .*/\1/p' "$work/run.log")
   if [ "$simulated" != "$predicted" ]; then
     echo "the schedule predicts $predicted cycles, the simulator ran $simulated" >&2

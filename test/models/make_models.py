@@ -29,6 +29,9 @@ Models:
                  axis, rows wider than lpu-tiny's 16 lanes
   mixed          Constant nodes, an Add and an unknown-to-lpuc Hardmax with
                  attributes, to check faithful import
+  qlinear        QuantizeLinear, QLinearConv, QLinearMatMul, DequantizeLinear
+                 (references from onnx_numpy.py)
+  integer-products  ConvInteger and MatMulInteger with zero points, Cast
 """
 
 import os
@@ -39,6 +42,8 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 OPSET = 13
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
 def save_model(model, outdir, check=True):
@@ -343,6 +348,92 @@ def make_encoder_layer(outdir, seq, d, heads, ff, seed):
     save_data(outdir, [("x", x)], [("y", y[None])])
 
 
+def make_quantized_graph(outdir, name, nodes, inits, x_shape, outputs,
+                         tolerance, seed):
+    """A graph on a float input `x`, saved with NumPy references
+    (onnx_numpy: the ONNX semantics of the quantized operators) on two data
+    sets and `tolerance` as lpu-run-args."""
+    import onnx_numpy
+    f32 = TensorProto.FLOAT
+    graph = helper.make_graph(
+        nodes, name, [helper.make_tensor_value_info("x", f32, x_shape)],
+        [helper.make_tensor_value_info(o, f32, s) for o, s in outputs],
+        [numpy_helper.from_array(a, n) for n, a in inits.items()])
+    model = helper.make_model(graph, producer_name="lpuc-tests",
+                              opset_imports=[helper.make_opsetid("", OPSET)])
+    save_model(model, outdir)
+    rng = np.random.default_rng(seed)
+    for index in range(2):
+        x = dense(rng, x_shape, 1.0)
+        y = onnx_numpy.run(model, {"x": x})
+        save_data(outdir, [("x", x)], list(y.items()), index)
+    with open(os.path.join(outdir, "lpu-run-args"), "w") as f:
+        f.write(tolerance + "\n")
+
+
+def make_qlinear(outdir, seed):
+    """QuantizeLinear to uint8, QLinearConv (int8 weights per channel,
+    int32 bias, padded: the padding is the zero point), QLinearMatMul (uint8
+    weights with a zero point) and DequantizeLinear."""
+    rng = np.random.default_rng(seed)
+    w = rng.integers(-127, 128, (6, 3, 3, 3), dtype=np.int8)
+    b = rng.integers(-400, 400, (6,), dtype=np.int32)
+    m = rng.integers(0, 256, (10, 5), dtype=np.uint8)
+    inits = {
+        "xs": np.array(0.02, np.float32), "xz": np.array(120, np.uint8),
+        "w": w, "ws": rng.uniform(0.001, 0.004, 6).astype(np.float32),
+        "wz": np.zeros(6, np.int8), "b": b,
+        "ys": np.array(0.05, np.float32), "yz": np.array(100, np.uint8),
+        "m": m, "ms": np.array(0.003, np.float32),
+        "mz": np.array(128, np.uint8),
+        "zs": np.array(0.04, np.float32), "zz": np.array(-3, np.int8)}
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "xs", "xz"], ["q"],
+                         name="quantize"),
+        helper.make_node("QLinearConv",
+                         ["q", "xs", "xz", "w", "ws", "wz", "ys", "yz", "b"],
+                         ["c"], name="conv", pads=[1, 1, 1, 1],
+                         kernel_shape=[3, 3]),
+        helper.make_node("QLinearMatMul",
+                         ["c", "ys", "yz", "m", "ms", "mz", "zs", "zz"],
+                         ["p"], name="matmul"),
+        helper.make_node("DequantizeLinear", ["p", "zs", "zz"], ["y"],
+                         name="dequantize"),
+    ]
+    make_quantized_graph(outdir, "qlinear", nodes, inits, [1, 3, 9, 10],
+                         [("y", [1, 6, 9, 5])],
+                         f"--rtol 0 --atol {0.04 * 1.0001:.9g}", seed)
+
+
+def make_integer_products(outdir, seed):
+    """ConvInteger and MatMulInteger on int8 values with zero points (uint8
+    weights with per-channel zero points), their int32 sums cast to float
+    and scaled."""
+    rng = np.random.default_rng(seed)
+    inits = {
+        "xs": np.array(0.03, np.float32), "xz": np.array(-5, np.int8),
+        "w": rng.integers(0, 256, (4, 2, 3, 3), dtype=np.uint8),
+        "wz": rng.integers(100, 156, (4,), dtype=np.uint8),
+        "m": rng.integers(-128, 128, (12, 7), dtype=np.int8),
+        "s": np.array(0.01, np.float32)}
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "xs", "xz"], ["q"],
+                         name="quantize"),
+        helper.make_node("ConvInteger", ["q", "w", "xz", "wz"], ["ci"],
+                         name="conv", pads=[0, 1, 2, 1], strides=[2, 1],
+                         kernel_shape=[3, 3]),
+        helper.make_node("Cast", ["ci"], ["cf"], name="conv_float", to=1),
+        helper.make_node("Mul", ["cf", "s"], ["y"], name="conv_scale"),
+        helper.make_node("MatMulInteger", ["q", "m", "xz"], ["mi"],
+                         name="matmul"),
+        helper.make_node("Cast", ["mi"], ["z"], name="matmul_float", to=1),
+    ]
+    make_quantized_graph(outdir, "integer-products", nodes, inits,
+                         [1, 2, 6, 12], [("y", [1, 4, 3, 12]),
+                                         ("z", [1, 2, 6, 7])],
+                         "--rtol 1e-6 --atol 1e-6", seed)
+
+
 def make_simple(outdir, node, inputs, outputs, opset=OPSET, check=True):
     graph = helper.make_graph([node], "g", inputs, outputs)
     model = helper.make_model(graph, producer_name="lpuc-tests",
@@ -367,6 +458,10 @@ def main():
         make_cnn_small(outdir, seed=19)
     elif name == "stem":
         make_stem(outdir, seed=29)
+    elif name == "qlinear":
+        make_qlinear(outdir, seed=31)
+    elif name == "integer-products":
+        make_integer_products(outdir, seed=37)
     elif name == "encoder-layer":
         make_encoder_layer(outdir, seq=128, d=256, heads=4, ff=1024, seed=23)
     elif name == "dynamic":

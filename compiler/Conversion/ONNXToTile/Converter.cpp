@@ -105,7 +105,9 @@ bool Converter::isIndexTensor(Value value) {
   Type element = staticElementType(value);
   if (!element || !element.isInteger() || element.isInteger(1))
     return false;
-  if (value.getDefiningOp<onnx::ArgMaxOp>())
+  if (value.getDefiningOp<onnx::ArgMaxOp>() ||
+      value.getDefiningOp<onnx::MatMulIntegerOp>() ||
+      value.getDefiningOp<onnx::ConvIntegerOp>())
     return true;
   auto values = onnx::getConstantIntegers(value);
   return values && llvm::all_of(*values, [](int64_t v) {
@@ -293,6 +295,13 @@ LogicalResult Converter::lowerOp(Operation *op) {
     return lowerArgMax(argMax, *this);
   if (auto cast = dyn_cast<onnx::CastOp>(op))
     return lowerCast(cast, *this);
+  if (auto quantize = dyn_cast<onnx::QuantizeLinearOp>(op))
+    return lowerQuantizeLinear(quantize, *this);
+  if (auto dequantize = dyn_cast<onnx::DequantizeLinearOp>(op))
+    return lowerDequantizeLinear(dequantize, *this);
+  if (isa<onnx::QLinearConvOp, onnx::QLinearMatMulOp, onnx::ConvIntegerOp,
+          onnx::MatMulIntegerOp>(op))
+    return lowerIntegerProduct(op, *this);
   if (failed(checkNodeTypes(op)))
     return failure();
   if (isElementwiseNode(op))

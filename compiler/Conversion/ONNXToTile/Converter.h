@@ -65,7 +65,8 @@ public:
   static bool isComparedInteger(mlir::Value value);
   /// A static f16 tensor that only Casts produce or consume.
   static bool isCastHalf(mlir::Value value);
-  /// Integers the LPU carries exactly as f32: an ArgMax result, or a static
+  /// Integers the LPU carries exactly as f32: an ArgMax result, the int32
+  /// sums of MatMulInteger and ConvInteger (exact up to 2^24), or a static
   /// integer constant within 2^24.
   static bool isIndexTensor(mlir::Value value);
 
@@ -141,6 +142,30 @@ mlir::LogicalResult lowerConvolution(mlir::Operation *op, Converter &c);
 mlir::LogicalResult lowerPool(mlir::Operation *op, Converter &c);
 mlir::LogicalResult lowerBatchNorm(onnx::BatchNormalizationOp op, Converter &c);
 mlir::LogicalResult lowerLayerNorm(onnx::LayerNormalizationOp op, Converter &c);
+
+/// The tile ops of a 2-D convolution node `op` (its window attributes and
+/// `group`): `input` is the tile value of its [N, C, H, W] input, `weights`
+/// that of its [F, C/group, KH, KW] weights ([C, F/group, KH, KW] for
+/// ConvTranspose), constant unless group is 1; `bias`, if any, is added in
+/// the epilogue. The result is node result 0's [N, F, OH, OW], in f32.
+/// `paddingValue` is tile.conv's (0 but for quantized inputs).
+mlir::FailureOr<mlir::Value>
+emitConvolution(Converter &c, mlir::Operation *op, mlir::Value input,
+                mlir::Value weights, mlir::Value bias, int64_t paddingValue);
+
+// Quantization: QuantizeLinear, DequantizeLinear, int8 products.
+mlir::LogicalResult lowerQuantizeLinear(onnx::QuantizeLinearOp op,
+                                        Converter &c);
+mlir::LogicalResult lowerDequantizeLinear(onnx::DequantizeLinearOp op,
+                                          Converter &c);
+/// QLinearConv, QLinearMatMul, ConvInteger and MatMulInteger.
+mlir::LogicalResult lowerIntegerProduct(mlir::Operation *op, Converter &c);
+/// A Conv (MatMul, Gemm) whose operands DequantizeLinear makes real from
+/// 8-bit integers, as an int8 product: true if it was lowered so, false if
+/// it is not such a node (or its weights do not fit int8: it then runs on
+/// the dequantized values like any other), failure after an error.
+mlir::FailureOr<bool> lowerQuantizedConv(mlir::Operation *op, Converter &c);
+mlir::FailureOr<bool> lowerQuantizedMatMul(mlir::Operation *op, Converter &c);
 
 // Tensor: data movement, shapes.
 mlir::LogicalResult lowerDataMovement(mlir::Operation *op, Converter &c);

@@ -30,6 +30,24 @@ Expander::Expander(func::FuncOp func, lpuc::lpu::MachineProgram &program)
 // Values and buffers
 //===----------------------------------------------------------------------===//
 
+namespace {
+/// The value of an f32 constant (of up to a vector's worth of elements)
+/// whose elements are all equal.
+std::optional<float> splatValue(Value value) {
+  auto constant = value.getDefiningOp<arith::ConstantOp>();
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!constant || !type || !type.getElementType().isF32() ||
+      type.getNumElements() > 4096)
+    return std::nullopt;
+  std::optional<std::vector<uint32_t>> words =
+      lpuc::lpu::readLaneWords(cast<ElementsAttr>(constant.getValue()));
+  if (!words || words->empty() ||
+      llvm::any_of(*words, [&](uint32_t w) { return w != words->front(); }))
+    return std::nullopt;
+  return ::lpu::wordToFloat(words->front());
+}
+} // namespace
+
 std::string Expander::nameFor(StringRef fallback, StringRef suffix) {
   StringRef node = onnx::getNodeName(currentLoc);
   return ((node.empty() ? fallback : node) + suffix).str();
@@ -59,9 +77,11 @@ RowStore Expander::wholeStore(int32_t index) const {
   return store;
 }
 
-int32_t Expander::scratch(ArrayRef<int64_t> shape, StringRef suffix) {
-  return createBuffer(lpuc::lpu::BufferKind::Scratch, nameFor("tmp", suffix),
-                      RankedTensorType::get(shape, Float32Type::get(context)));
+int32_t Expander::scratch(ArrayRef<int64_t> shape, StringRef suffix,
+                          DType dtype) {
+  return createBuffer(
+      lpuc::lpu::BufferKind::Scratch, nameFor("tmp", suffix),
+      RankedTensorType::get(shape, lpuc::lpu::getElementType(context, dtype)));
 }
 
 RowStore Expander::splitScratch(RankedTensorType type, int64_t rowsPerGroup) {
@@ -88,18 +108,23 @@ int32_t Expander::scalarConstant(StringRef suffix, float value) {
 }
 
 int32_t Expander::identity() {
-  if (identityBuffer >= 0)
-    return identityBuffer;
+  if (auto it = identityBuffers.find(mxmType); it != identityBuffers.end())
+    return it->second;
   const int64_t lanes = target.lanes;
   std::vector<float> unit(lanes * lanes, 0.0f);
   for (int64_t i = 0; i < lanes; ++i)
     unit[i * lanes + i] = 1.0f;
-  identityBuffer = constant(".identity", {lanes, lanes}, unit, mxmType);
-  // One buffer shared by the whole program, listed first.
-  program.buffers[identityBuffer].name = "identity";
-  program.buffers[identityBuffer].position = -1;
-  place(identityBuffer, func->getAttr(tile::kIdentitySRAMAttrName));
-  return identityBuffer;
+  int32_t index = constant(".identity", {lanes, lanes}, unit, mxmType);
+  // One buffer per type shared by the whole program, listed first. The tile
+  // level places the one in the module's float type.
+  const bool moduleType = mxmType == tile::getMXMFloatType(func, target);
+  program.buffers[index].name =
+      moduleType ? "identity"
+                 : "identity." + std::string(::lpu::dtypeName(mxmType));
+  program.buffers[index].position = -1;
+  if (moduleType)
+    place(index, func->getAttr(tile::kIdentitySRAMAttrName));
+  return identityBuffers[mxmType] = index;
 }
 
 int32_t Expander::constantBuffer(Value value, ElementsAttr data) {
@@ -477,10 +502,20 @@ Expander::resolveChain(ArrayRef<ChainStep> chain, ValueRange operands) {
         return failure();
       resolved.operand = *operandStore;
       resolved.shape = shapeOf(operand);
+      resolved.splat = splatValue(operand);
     }
     steps.push_back(std::move(resolved));
   }
   return steps;
+}
+
+int32_t Expander::splatVector(float value, int64_t width, bool padWithValue) {
+  auto key = std::make_tuple(::lpu::floatToWord(value), width, padWithValue);
+  if (auto it = splatBuffers.find(key); it != splatBuffers.end())
+    return it->second;
+  std::vector<float> lanes(target.lanes, padWithValue ? value : 0.0f);
+  std::fill_n(lanes.begin(), width, value);
+  return splatBuffers[key] = constant(".splat", {target.lanes}, lanes);
 }
 
 PreparedChain Expander::prepareChain(ArrayRef<ResolvedStep> steps,
@@ -490,7 +525,10 @@ PreparedChain Expander::prepareChain(ArrayRef<ResolvedStep> steps,
   const size_t rank = chain.shape.size();
   for (const ResolvedStep &step : steps) {
     PreparedStep p{step, {}, {}};
-    chain.keepsZero &= step.step.keepsZero();
+    // Dividing by a splat read whole (padding lanes included) keeps 0.
+    const bool splatDivision =
+        step.splat && *step.splat != 0.0f && step.step.kind == StepKind::Div;
+    chain.keepsZero &= step.step.keepsZero() || splatDivision;
     if (step.step.isOperand()) {
       // Broadcasting guarantees operand rank <= output rank.
       size_t padding = rank - std::min(rank, step.shape.size());
@@ -532,11 +570,29 @@ InstrId Expander::emitChainVector(const PreparedChain &chain,
     for (size_t d = 0; d + 1 < rank; ++d)
       opRow += (p.shape[d] == 1 ? 0 : index[d]) * p.rowStride[d];
     InstrId v;
+    if (p.step.splat) {
+      // The same value in every lane: a factor, or a whole vector.
+      const float value = *p.step.splat * step.factor;
+      if (step.kind == StepKind::Mul) {
+        acc = scaled(acc, value);
+        continue;
+      }
+      acc = step.kind == StepKind::First
+                ? read(splatVector(value, width, false), 0)
+                : combine(step.kind, acc,
+                          read(splatVector(value, width,
+                                           step.kind == StepKind::Div),
+                               0));
+      continue;
+    }
     if (p.laneBroadcast) {
       v = distribute(readRow(p.step.operand, opRow, 0), 0, width);
     } else {
       v = readRow(p.step.operand, opRow, j);
     }
+    // Quantized (i8) values are stored, not computed on.
+    if (program.instrs[v].resultType == DType::I8)
+      v = convert(v, DType::F32);
     if (step.factor != 1.0f)
       v = scaled(v, step.factor);
     acc = step.kind == StepKind::First ? v : combine(step.kind, acc, v);
@@ -642,6 +698,20 @@ void Expander::emitMatMul(const ProductPlan &plan,
   struct Install {
     int64_t k, first, rows;
   };
+  // Partial sums of earlier turns wait in `out`, or, when it holds another
+  // type than the sums (i32 sums of i8 products, a result converted to i8),
+  // in a scratch tensor of the sums' type.
+  const DType sumType = ::lpu::accumulatorType(mxmType);
+  std::optional<RowStore> scratchPartials;
+  auto partialAt = [&](int64_t m) -> std::pair<const RowStore *, int64_t> {
+    if (lpuc::lpu::getDType(buffer(out.buffer).type.getElementType()) ==
+        sumType)
+      return {&out, plan.firstOutRow + m};
+    if (!scratchPartials)
+      scratchPartials =
+          wholeStore(scratch({plan.rows, out.rowLength}, ".partial", sumType));
+    return {&*scratchPartials, m};
+  };
   for (int64_t n = 0; n < out.vectorsPerRow; ++n) {
     SmallVector<Install> used;
     for (int64_t k = 0; k < plan.kTiles; ++k)
@@ -650,7 +720,7 @@ void Expander::emitMatMul(const ProductPlan &plan,
              first += mxmRows)
           used.push_back({k, first, std::min(mxmRows, rows - first)});
     const int64_t installs = used.size();
-    // Rows whose partial sum so far is in `out`.
+    // Rows whose partial sum so far is in `partials`.
     std::vector<bool> hasPartial(plan.rows, false);
     for (int64_t first = 0; first < installs; first += plan.turn) {
       const int64_t turn = std::min(plan.turn, installs - first);
@@ -676,27 +746,38 @@ void Expander::emitMatMul(const ProductPlan &plan,
         const int64_t row = plan.firstOutRow + m;
         InstrId acc = lpuc::lpu::kNoInstr;
         for (int64_t i : visit) {
-          auto at = plan.aVector(m, used[first + i].k);
-          if (!at)
-            continue;
-          InstrId x = readRow(plan.a, at->first, at->second);
-          if (acc != lpuc::lpu::kNoInstr)
-            acc = matmul(planeOf[i], x, acc);
-          else if (hasPartial[m])
-            acc = matmul(planeOf[i], x, readRow(out, row, n));
+          const int64_t k = used[first + i].k;
+          InstrId x;
+          if (auto at = plan.aVector(m, k))
+            x = readRow(plan.a, at->first, at->second);
+          else if (plan.padding)
+            x = plan.padding(k);
           else
+            continue;
+          if (acc != lpuc::lpu::kNoInstr) {
+            acc = matmul(planeOf[i], x, acc);
+          } else if (hasPartial[m]) {
+            auto [partials, partialRow] = partialAt(m);
+            acc = matmul(planeOf[i], x, readRow(*partials, partialRow, n));
+          } else {
             acc = matmul(planeOf[i], x);
+          }
         }
         if (!lastTurn) {
           if (acc != lpuc::lpu::kNoInstr) {
-            writeRow(acc, out, row, n);
+            auto [partials, partialRow] = partialAt(m);
+            writeRow(acc, *partials, partialRow, n);
             hasPartial[m] = true;
           }
           continue;
         }
-        if (acc == lpuc::lpu::kNoInstr) // no term in the last turn
-          acc = hasPartial[m] ? readRow(out, row, n)
+        if (acc == lpuc::lpu::kNoInstr) { // no term in the last turn
+          auto [partials, partialRow] = partialAt(m);
+          acc = hasPartial[m] ? readRow(*partials, partialRow, n)
                               : read(scalarConstant(".zero", 0.0f), 0);
+        }
+        // The epilogue computes in f32 (i8 products sum in i32).
+        acc = convert(acc, DType::F32);
         acc = emitChainVector(epilogue, rowIndex(epilogue.shape, row), n, acc);
         writeRow(acc, out, row, n);
       }
@@ -715,6 +796,7 @@ void Expander::emitTransposeOnMXM(const RowStore &input, ArrayRef<int64_t> from,
     outStride[d] = outStride[d + 1] * to[d + 1];
   }
   int32_t unit = identity();
+  const int64_t parts = movementParts;
   // Every index of the input with a and z at 0.
   Shape index(rank, 0);
   for (bool more = true; more;) {
@@ -725,24 +807,36 @@ void Expander::emitTransposeOnMXM(const RowStore &input, ArrayRef<int64_t> from,
         // Each install meets one window of the rows' lanes: unit vector e
         // picks lane e of every row installed with e's window.
         for (int64_t window = 0; window < width; window += mxmRows) {
-          int32_t plane = planes.next();
-          loadAndInstall(
-              plane, rows, /*transposed=*/true,
-              [&](int64_t r) {
-                index[a] = tile * lanes + r;
-                int64_t inRow = 0;
-                for (int64_t d = 0; d < z; ++d)
-                  inRow += index[d] * inStride[d];
-                return readRow(input, inRow, j);
-              },
-              window);
+          // Part k of a value is what parts 0 .. k-1 (in mxmType) leave.
+          SmallVector<int32_t> planeOf(parts);
+          for (int64_t k = 0; k < parts; ++k) {
+            planeOf[k] = planes.next();
+            loadAndInstall(
+                planeOf[k], rows, /*transposed=*/true,
+                [&](int64_t r) {
+                  index[a] = tile * lanes + r;
+                  int64_t inRow = 0;
+                  for (int64_t d = 0; d < z; ++d)
+                    inRow += index[d] * inStride[d];
+                  InstrId rest = readRow(input, inRow, j);
+                  for (int64_t done = 0; done < k; ++done)
+                    rest = combine(StepKind::Sub, rest,
+                                   convert(toMXMType(rest), DType::F32));
+                  return rest;
+                },
+                window);
+          }
           index[a] = 0;
           for (int64_t e = window; e < std::min(width, window + mxmRows); ++e) {
             index[z] = j * lanes + e;
             int64_t outRow = 0;
             for (int64_t d = 0; d + 1 < rank; ++d)
               outRow += index[perm[d]] * outStride[d];
-            writeRow(matmul(plane, read(unit, e)), out, outRow, tile);
+            // Largest part first: each partial sum is exact in f32.
+            InstrId sum = matmul(planeOf[0], read(unit, e));
+            for (int64_t k = 1; k < parts; ++k)
+              sum = matmul(planeOf[k], read(unit, e), sum);
+            writeRow(sum, out, outRow, tile);
           }
           index[z] = 0;
         }
@@ -829,6 +923,9 @@ LogicalResult Expander::run() {
   for (Operation &op : body.without_terminator()) {
     currentLoc = op.getLoc();
     currentOrigin = program.addOrigin(currentLoc);
+    mxmType = tile::getMXMType(&op, target);
+    mxmRows = tile::getMXMRows(&op, target);
+    movementParts = tile::getMovementParts(&op, target);
     if (failed(expandOp(&op)))
       return failure();
   }

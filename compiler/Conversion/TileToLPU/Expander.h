@@ -45,6 +45,10 @@ struct ResolvedStep {
   ChainStep step;
   RowStore operand; // operand steps only
   Shape shape;      // the operand's shape
+  /// The value of a constant operand whose elements are all equal: it is
+  /// an immediate factor (mul) or a vector read whole, never spread across
+  /// the lanes by the SXM.
+  std::optional<float> splat;
 };
 
 /// A chain ready to be computed vector by vector over `shape`: every
@@ -87,6 +91,9 @@ struct ProductPlan {
   std::function<std::optional<std::pair<int64_t, int64_t>>(int64_t m,
                                                            int64_t k)>
       aVector;
+  /// The vector a tap in the padding streams instead (null: it is left
+  /// out), for K tile k: a quantized input's zero point.
+  std::function<InstrId(int64_t k)> padding;
 };
 
 /// The MXM planes of one op, in the order its expansion installs weights
@@ -124,11 +131,15 @@ public:
 
   const ::lpu::TargetDesc &target;
   mlir::MLIRContext *context;
-  /// The float type products run in on the MXM (tile.precision), and the
-  /// input lanes one install of it covers: a lanes-wide K tile takes
+  /// The type the op being expanded runs its MXM work in (tile.precision,
+  /// or i8 for an op on quantized values: tile::getMXMType), and the input
+  /// lanes one install of it covers: a lanes-wide K tile takes
   /// getWindows(rows) installs, each meeting its window of the input.
-  const ::lpu::DType mxmType;
-  const int64_t mxmRows;
+  ::lpu::DType mxmType;
+  int64_t mxmRows;
+  /// The parts f32 values moved through the MXM are split into
+  /// (tile::getMovementParts).
+  int64_t movementParts = 1;
   int64_t getWindows(int64_t width) const {
     return llvm::divideCeil(width, mxmRows);
   }
@@ -151,8 +162,9 @@ public:
                        mlir::RankedTensorType type,
                        mlir::ElementsAttr init = {});
   RowStore wholeStore(int32_t buffer) const;
-  /// A scratch f32 buffer named after the op being expanded, + `suffix`.
-  int32_t scratch(llvm::ArrayRef<int64_t> shape, llvm::StringRef suffix);
+  /// A scratch buffer named after the op being expanded, + `suffix`.
+  int32_t scratch(llvm::ArrayRef<int64_t> shape, llvm::StringRef suffix,
+                  ::lpu::DType dtype = ::lpu::DType::F32);
   /// A scratch tensor whose groups of `rowsPerGroup` rows (image rows) are
   /// dealt over as many MEM slices as there are groups (up to every slice),
   /// so the rows a window reads come from different slices.
@@ -160,8 +172,9 @@ public:
   /// Gives weight tile `index` of `op` (getWeightTiles' order) its place
   /// from the op's `tile.weight_sram`, if there is one.
   void placeWeightTile(int32_t buffer, mlir::Operation *op, int64_t index);
-  /// A constant buffer holding `values` as `shape`, in `dtype` (a float
-  /// type: f32 by default, mxmType for weights).
+  /// A constant buffer holding `values` as `shape`, in `dtype` (f32 by
+  /// default, mxmType for weights; integer types round half to even and
+  /// saturate).
   int32_t constant(llvm::StringRef suffix, llvm::ArrayRef<int64_t> shape,
                    llvm::ArrayRef<float> values,
                    ::lpu::DType dtype = ::lpu::DType::F32);
@@ -278,7 +291,13 @@ private:
   tile::StoragePlan storage;
   /// The graph output buffer each result computed into one is.
   llvm::DenseMap<mlir::Value, int32_t> outputBuffers;
-  int32_t identityBuffer = -1;
+  /// The identity in each type it was streamed in.
+  std::map<::lpu::DType, int32_t> identityBuffers;
+  /// Splat vectors: (value bits, width, padding lanes hold the value too).
+  std::map<std::tuple<uint32_t, int64_t, bool>, int32_t> splatBuffers;
+  /// The vector of `width` lanes of `value`, the rest 0 or, with
+  /// `padWithValue`, `value` too (so that a division keeps them 0).
+  int32_t splatVector(float value, int64_t width, bool padWithValue);
 };
 
 //===----------------------------------------------------------------------===//

@@ -64,10 +64,10 @@ private:
     return request;
   }
 
-  /// The type the expansion stores weight tiles and the identity in.
-  Type mxmElementType() {
-    return lpuc::lpu::getElementType(func.getContext(),
-                                     getMXMFloatType(func, target));
+  /// The type the expansion stores `op`'s weight tiles in (the module's
+  /// float type for the identity).
+  Type mxmElementType(Operation *op) {
+    return lpuc::lpu::getElementType(func.getContext(), getMXMType(op, target));
   }
 
   /// Places `request`, or leaves it to lpu-allocate-sram (which reports
@@ -96,8 +96,8 @@ private:
       }
     if (reads == 0)
       return;
-    PlacementRequest r = request({target.lanes, target.lanes}, mxmElementType(),
-                                 reads, planeReads);
+    PlacementRequest r = request({target.lanes, target.lanes},
+                                 mxmElementType(func), reads, planeReads);
     r.last = last;
     if (std::optional<Placement> where = place(r))
       func->setAttr(kIdentitySRAMAttrName, toAttr(*where));
@@ -189,8 +189,9 @@ private:
       std::map<int32_t, int64_t> planeReads;
       if (tile.plane >= 0)
         planeReads[tile.plane] = tile.rows * tile.installs;
-      PlacementRequest r = request({tile.rows, target.lanes}, mxmElementType(),
-                                   tile.rows * tile.installs, planeReads);
+      PlacementRequest r =
+          request({tile.rows, target.lanes}, mxmElementType(op),
+                  tile.rows * tile.installs, planeReads);
       r.last = lastReader(weights);
       std::optional<Placement> where = place(r);
       // The op's placement lists every tile or none: if one does not fit,

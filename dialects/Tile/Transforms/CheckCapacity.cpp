@@ -41,7 +41,7 @@ std::pair<unsigned, int64_t> storageOf(Operation *user, unsigned index,
                                        const ::lpu::TargetDesc &target) {
   // Weight tiles are stored in the MXM's type.
   const int64_t lanes = target.lanes;
-  const int64_t planes = target.planesOf(getMXMFloatType(user, target));
+  const int64_t planes = target.planesOf(getMXMType(user, target));
   if (auto matmul = dyn_cast<MatMulOp>(user);
       matmul && index == 1 && matmul.getPackedWeights()) {
     // Tile (k, n) is its rows of B, one vector each.

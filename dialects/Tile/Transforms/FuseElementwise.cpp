@@ -55,12 +55,11 @@ std::optional<Continuation> continuationOf(MapOp map, Value value) {
       result.steps.push_back(remap(step));
     return result;
   }
-  bool commutative =
-      chain.size() == 2 && chain[1].operand == index &&
-      chain[0].factor == 1.0f && chain[1].factor == 1.0f &&
-      llvm::is_contained({StepKind::Add, StepKind::Mul, StepKind::Max,
-                          StepKind::Min},
-                         chain[1].kind);
+  bool commutative = chain.size() == 2 && chain[1].operand == index &&
+                     chain[0].factor == 1.0f && chain[1].factor == 1.0f &&
+                     llvm::is_contained({StepKind::Add, StepKind::Mul,
+                                         StepKind::Max, StepKind::Min},
+                                        chain[1].kind);
   if (!commutative)
     return std::nullopt;
   result.steps.push_back(
@@ -74,8 +73,17 @@ std::optional<std::pair<MapOp, Continuation>> fusibleUser(Operation *producer) {
   if (!value.hasOneUse())
     return std::nullopt; // read twice, or a graph output as well
   auto map = dyn_cast<MapOp>(*value.user_begin());
-  if (!map || map.getResult().getType() != value.getType())
-    return std::nullopt; // broadcasts the value, or converts it
+  if (!map)
+    return std::nullopt;
+  // The map may quantize the f32 value to i8 on its way to SRAM; a value
+  // already quantized is read rounded, so nothing fuses after it.
+  auto type = cast<RankedTensorType>(value.getType());
+  auto mapType = map.getResult().getType();
+  const bool quantizes = mapType.getShape() == type.getShape() &&
+                         type.getElementType().isF32() &&
+                         mapType.getElementType().isInteger(8);
+  if (type.getElementType().isInteger(8) || (mapType != type && !quantizes))
+    return std::nullopt; // broadcasts the value, or converts it otherwise
   std::optional<Continuation> next = continuationOf(map, value);
   if (!next)
     return std::nullopt;
@@ -126,10 +134,9 @@ Operation *fuse(IRRewriter &rewriter, Operation *producer, MapOp map,
     // chain. Its operands are the two fixed ones, then the extras.
     bool isMatMul = isa<MatMulOp>(producer);
     SmallVector<Value> extras(producer->getOperands().drop_front(2));
-    Chain chain =
-        extendChain(isMatMul ? getEpilogue(cast<MatMulOp>(producer))
-                             : getEpilogue(cast<ConvOp>(producer)),
-                    extras, next);
+    Chain chain = extendChain(isMatMul ? getEpilogue(cast<MatMulOp>(producer))
+                                       : getEpilogue(cast<ConvOp>(producer)),
+                              extras, next);
     auto [steps, factors] = getChainAttrs(rewriter, chain);
     NamedAttrList attrs(producer->getDiscardableAttrDictionary());
     attrs.append(

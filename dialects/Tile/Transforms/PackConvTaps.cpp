@@ -51,7 +51,9 @@ struct PackConvTapsPass
   }
 
   static bool worthPacking(ConvOp conv, int64_t lanes) {
+    // tile.im2col pads with zeros.
     if (conv.getTransposed() || conv.getTapMajor() || conv.getGroup() != 1 ||
+        conv.getPaddingValue() != 0 ||
         !conv.getWeights().getDefiningOp<arith::ConstantOp>())
       return false;
     Value source = channelsFirstInput(conv);
@@ -84,7 +86,7 @@ struct PackConvTapsPass
     const int64_t C = cast<RankedTensorType>(source.getType()).getShape()[1];
     const int64_t K = conv.getKernel()[0] * conv.getKernel()[1] * C;
     auto elementType =
-        cast<RankedTensorType>(conv.getResult().getType()).getElementType();
+        cast<RankedTensorType>(source.getType()).getElementType();
     auto packedType = RankedTensorType::get({y[0], y[1], y[2], K}, elementType);
     Value packed = Im2ColOp::create(
         b, loc, packedType, source, conv.getKernelAttr(), conv.getStridesAttr(),

@@ -47,3 +47,27 @@ module {
     return
   }
 }
+
+// -----
+
+// Quantization parameters computed at run time, and per-row input zero
+// points of an integer product, are refused at the node.
+func.func @main(%x: tensor<4x3xf32> {onnx.name = "x"}, %s: tensor<f32> {onnx.name = "s"}) -> (tensor<4x3xf32> {onnx.name = "y"}) {
+  // expected-error @+1 {{the output scale must be a constant f32 tensor (scales computed at run time are not supported)}}
+  %q = onnx.QuantizeLinear %x, %s : (tensor<4x3xf32>, tensor<f32>) -> tensor<4x3xui8>
+  %y = onnx.DequantizeLinear %q, %s : (tensor<4x3xui8>, tensor<f32>) -> tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
+}
+
+// -----
+
+func.func @main(%x: tensor<4x3xf32> {onnx.name = "x"}) -> (tensor<4x2xf32> {onnx.name = "y"}) {
+  %xs = arith.constant dense<0.5> : tensor<f32>
+  %q = onnx.QuantizeLinear %x, %xs : (tensor<4x3xf32>, tensor<f32>) -> tensor<4x3xui8>
+  %w = arith.constant dense<1> : tensor<3x2xui8>
+  %az = arith.constant dense<[1, 2, 3, 4]> : tensor<4xui8>
+  // expected-error @+1 {{the input has 4 scales or zero points: expected one, or one per element of axis 1 of 'tensor<4x3xui8>'}}
+  %p = onnx.MatMulInteger %q, %w, %az : (tensor<4x3xui8>, tensor<3x2xui8>, tensor<4xui8>) -> tensor<4x2xi32>
+  %y = onnx.Cast %p {to = 1 : i64} : (tensor<4x2xi32>) -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}

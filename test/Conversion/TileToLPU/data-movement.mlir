@@ -67,3 +67,27 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<1x8xf32>
   }
 }
+
+// -----
+
+// lpu-v1 has no f32 products: a transpose whose result is not only a
+// product's operand moves f32 values as three bf16 parts (hi, what hi
+// leaves, what both leave), installed at once on three planes; each unit
+// vector sums the parts plane to plane, largest first, exactly.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[X0:.*]] = lpu.mem.read %{{.*}}[0] : <f32>
+// CHECK: lpu.vxm.convert %[[X0]] : <f32> -> <bf16>
+// CHECK: lpu.mxm.install rows 2 transposed {unit = 0 : i32} : bf16
+// CHECK: %[[R:.*]] = lpu.vxm.sub
+// CHECK: lpu.mxm.install rows 2 transposed {unit = 1 : i32} : bf16
+// CHECK: lpu.mxm.install rows 2 transposed {unit = 2 : i32} : bf16
+// CHECK: %[[HI:.*]] = lpu.mxm.matmul %{{.*}} {unit = 0 : i32} : <bf16> -> <f32>
+// CHECK: %[[MID:.*]] = lpu.mxm.matmul_acc %{{.*}}, %[[HI]] {unit = 1 : i32}
+// CHECK: %[[ALL:.*]] = lpu.mxm.matmul_acc %{{.*}}, %[[MID]] {unit = 2 : i32}
+// CHECK: lpu.mem.write %[[ALL]], %{{.*}}[0] : <f32>
+module attributes {tile.target = "lpu-v1"} {
+  func.func @main(%x: tensor<2x3xf32> {onnx.name = "x"}) -> (tensor<3x2xf32> {onnx.name = "y"}) {
+    %0 = tile.transpose %x [1, 0] {planes = array<i32: 0, 1, 2>} : tensor<2x3xf32> -> tensor<3x2xf32>
+    return %0 : tensor<3x2xf32>
+  }
+}

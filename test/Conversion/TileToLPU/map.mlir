@@ -44,3 +44,29 @@ module attributes {tile.target = "lpu-tiny"} {
     return %2 : tensor<8xf16>
   }
 }
+
+// -----
+
+// Constant operands whose elements are all equal are never spread by the
+// SXM: a product with one is a vxm.scale by the value, others read a
+// constant vector of the value ("splat"). A division's splat holds the
+// value in the padding lanes too (0 / s stays 0), so the 12-wide rows need
+// no shifts; an addition's holds it in the row's 12 lanes only.
+// CHECK-LABEL: lpu.program @main
+// CHECK-NOT: lpu.sxm
+// CHECK: %[[X:.*]] = lpu.mem.read %{{.*}}[0]
+// CHECK: %[[M:.*]] = lpu.vxm.scale %[[X]], 2.500000e-01
+// CHECK: %[[DIV:.*]] = lpu.buffer constant "{{.*}}.splat" init(dense<3.000000e+00> : tensor<16xf32>)
+// CHECK: %[[D:.*]] = lpu.vxm.div %[[M]], %{{.*}}
+// CHECK: lpu.buffer constant "{{.*}}.splat" init(dense<[5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]> : tensor<16xf32>)
+// CHECK: lpu.vxm.add %[[D]], %{{.*}}
+// CHECK-NOT: lpu.sxm
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<2x12xf32> {onnx.name = "x"}) -> (tensor<2x12xf32> {onnx.name = "y"}) {
+    %quarter = arith.constant dense<0.25> : tensor<1xf32>
+    %three = arith.constant dense<3.0> : tensor<2x1xf32>
+    %half = arith.constant dense<0.5> : tensor<1xf32>
+    %0 = tile.map(%x, %quarter, %three, %half) [in0, mul in1, div in2, add in3] : (tensor<2x12xf32>, tensor<1xf32>, tensor<2x1xf32>, tensor<1xf32>) -> tensor<2x12xf32>
+    return %0 : tensor<2x12xf32>
+  }
+}

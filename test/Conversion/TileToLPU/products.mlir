@@ -135,3 +135,45 @@ module attributes {tile.target = "lpu-tiny", tile.precision = f16} {
     return %0 : tensor<1x8xf32>
   }
 }
+
+// -----
+
+// An i8 product (int8 lanes, int8 weights) on lpu-tiny: installs of i8
+// rows (K 16 in one window), products summing in i32, converted to f32 for
+// the epilogue. Its result is written as i8 (a fused quantization): the
+// partial sums of the first turn wait in an i32 scratch tensor, not in the
+// i8 result. The padding of a quantized convolution is its zero point.
+// CHECK-LABEL: lpu.program @main
+// CHECK: lpu.buffer constant "w.k0n0" init({{.*}}) : tensor<16x8xi8>
+// CHECK: lpu.mxm.install rows 16 {unit = 0 : i32} : i8
+// CHECK: %[[P:.*]] = lpu.mxm.matmul %{{.*}} {unit = 0 : i32} : <i8> -> <i32>
+// CHECK: %[[PARTIAL:.*]] = lpu.buffer scratch "{{.*}}.partial" : tensor<2x8xi32>
+// CHECK: lpu.mem.write %[[P]], %[[PARTIAL]][0] : <i32>
+// CHECK: %[[SUM:.*]] = lpu.mxm.matmul_acc %{{.*}}, %{{.*}} {unit = 1 : i32} : <i8> -> <i32>
+// CHECK: %[[F:.*]] = lpu.vxm.convert %[[SUM]] : <i32> -> <f32>
+// CHECK: %[[Q:.*]] = lpu.vxm.convert %{{.*}} : <f32> -> <i8>
+// CHECK: lpu.mem.write %[[Q]], %{{.*}}[0] : <i8>
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%a: tensor<2x32xi8> {onnx.name = "a"}) -> (tensor<2x8xi8> {onnx.name = "y"}) {
+    %w = arith.constant dense<1> : tensor<32x8xi8> loc("w")
+    %s = arith.constant dense<0.5> : tensor<8xf32>
+    %0 = tile.matmul %a, %w epilogue(%s : tensor<8xf32>) [div in0] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 2 : i64, n = 8 : i64, packed_weights, planes = array<i32: 0, 1>, turn = 1 : i64} : tensor<2x32xi8>, tensor<32x8xi8> -> tensor<2x8xi8>
+    return %0 : tensor<2x8xi8>
+  }
+}
+
+// -----
+
+// A 3x3 i8 convolution padded with -5: taps in the padding stream a vector
+// of -5 (".padding") instead of being left out.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[PAD:.*]] = lpu.buffer constant "{{.*}}.padding" init({{.*}}) : tensor<16xi8>
+// CHECK: lpu.mem.read %[[PAD]][0] : <i8>
+// CHECK: constant.padding: "0x08000000FBFBFBFBFBFBFBFBFBFBFBFBFBFBFBFB"
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x2x2x3xi8> {onnx.name = "x"}) -> (tensor<1x2x2x4xf32> {onnx.name = "y"}) {
+    %w = arith.constant dense<1> : tensor<4x3x3x3xi8> loc("w")
+    %0 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64, padding_value = -5 : i64, planes = array<i32: 0, 1, 0, 1, 0, 1, 0, 1, 0>, turn = 2 : i64} : tensor<1x2x2x3xi8>, tensor<4x3x3x3xi8> -> tensor<1x2x2x4xf32>
+    return %0 : tensor<1x2x2x4xf32>
+  }
+}

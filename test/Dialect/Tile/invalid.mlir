@@ -141,3 +141,27 @@ func.func @im2col_width(%x: tensor<1x3x4x4xf32>) -> tensor<1x4x4x9xf32> {
   %0 = tile.im2col %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>} : tensor<1x3x4x4xf32> -> tensor<1x4x4x9xf32>
   return %0 : tensor<1x4x4x9xf32>
 }
+
+// -----
+
+func.func @int8_by_float(%x: tensor<2x16xi8>, %w: tensor<16x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{multiplies i8 only by i8: operands of types 'tensor<2x16xi8>' and 'tensor<16x4xf32>'}}
+  %0 = tile.matmul %x, %w [] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 2 : i64, n = 4 : i64} : tensor<2x16xi8>, tensor<16x4xf32> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @float_padding_value(%x: tensor<1x4x4x3xf32>, %w: tensor<5x3x3x3xf32>) -> tensor<1x4x4x5xf32> {
+  // expected-error @+1 {{pads with a value other than 0 only in i8}}
+  %0 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64, padding_value = 3 : i64} : tensor<1x4x4x3xf32>, tensor<5x3x3x3xf32> -> tensor<1x4x4x5xf32>
+  return %0 : tensor<1x4x4x5xf32>
+}
+
+// -----
+
+func.func @padding_value_range(%x: tensor<1x4x4x3xi8>, %w: tensor<5x3x3x3xi8>) -> tensor<1x4x4x5xf32> {
+  // expected-error @+1 {{padding value 200 is not an i8 value}}
+  %0 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64, padding_value = 200 : i64} : tensor<1x4x4x3xi8>, tensor<5x3x3x3xi8> -> tensor<1x4x4x5xf32>
+  return %0 : tensor<1x4x4x5xf32>
+}

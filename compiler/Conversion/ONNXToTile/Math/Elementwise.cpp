@@ -215,6 +215,8 @@ LogicalResult lpuc::onnx_to_tile::lowerCopy(Operation *op, Converter &c) {
 LogicalResult lpuc::onnx_to_tile::lowerCast(onnx::CastOp op, Converter &c) {
   Value in = op.getInput(), out = op.getOutput();
   for (Value v : {in, out}) {
+    if (v == in && Converter::isIndexTensor(v))
+      continue; // integers carried as f32
     Type element = getElementTypeOrSelf(v.getType());
     if (!Converter::isCastHalf(v) && !element.isF32() && !element.isInteger(1))
       return op.emitError("Cast from ")
@@ -258,17 +260,16 @@ LogicalResult lpuc::onnx_to_tile::lowerWhere(onnx::WhereOp op, Converter &c) {
   if (failed(type))
     return failure();
   Location loc = op.getLoc();
-  Value picked = c.map(loc, {in[0], in[1]},
-                       {ChainStep::operandStep(0),
-                        ChainStep::operandStep(1, StepKind::Mul)},
-                       *type);
-  c.set(op.getOutput(),
-        c.map(loc, {in[0], in[2], picked},
-              {ChainStep::operandStep(0),
-               ChainStep::operandStep(1, StepKind::Mul),
-               ChainStep::operandStep(1, StepKind::Sub),
-               ChainStep::operandStep(2, StepKind::Sub),
-               ChainStep::apply(StepKind::Scale, -1.0f)},
-              *type));
+  Value picked = c.map(
+      loc, {in[0], in[1]},
+      {ChainStep::operandStep(0), ChainStep::operandStep(1, StepKind::Mul)},
+      *type);
+  c.set(op.getOutput(), c.map(loc, {in[0], in[2], picked},
+                              {ChainStep::operandStep(0),
+                               ChainStep::operandStep(1, StepKind::Mul),
+                               ChainStep::operandStep(1, StepKind::Sub),
+                               ChainStep::operandStep(2, StepKind::Sub),
+                               ChainStep::apply(StepKind::Scale, -1.0f)},
+                              *type));
   return success();
 }

@@ -27,9 +27,9 @@ int64_t outputPadding(Operation *op, int i) {
 
 /// Kernel, strides, dilations and leading padding of a 2-D window node with
 /// input [H, W] `in` and output `out`; `kernel` overrides kernel_shape.
-FailureOr<tile::Window>
-windowOf(Operation *op, ArrayRef<int64_t> in, ArrayRef<int64_t> out,
-         std::optional<std::array<int64_t, 2>> kernel) {
+FailureOr<tile::Window> windowOf(Operation *op, ArrayRef<int64_t> in,
+                                 ArrayRef<int64_t> out,
+                                 std::optional<std::array<int64_t, 2>> kernel) {
   tile::Window w;
   auto ints = [&](StringRef name) {
     SmallVector<int64_t> values;
@@ -102,29 +102,26 @@ Shape permuted(ArrayRef<int64_t> shape, ArrayRef<int64_t> perm) {
 
 } // namespace
 
-LogicalResult lpuc::onnx_to_tile::lowerConvolution(Operation *op,
-                                                   Converter &c) {
+FailureOr<Value> lpuc::onnx_to_tile::emitConvolution(Converter &c,
+                                                     Operation *op, Value input,
+                                                     Value weights, Value bias,
+                                                     int64_t paddingValue) {
   const bool transposed = isa<onnx::ConvTransposeOp>(op);
-  Value X = op->getOperand(0), Wv = op->getOperand(1);
-  Value Bv = op->getNumOperands() > 2 ? op->getOperand(2) : Value();
-  if (Bv && isa<NoneType>(Bv.getType()))
-    Bv = {};
   const int64_t group = op->getAttrOfType<IntegerAttr>("group")
                             ? op->getAttrOfType<IntegerAttr>("group").getInt()
                             : 1;
-  if (Converter::shapeOf(X).size() != 4)
+  if (Converter::shapeOf(input).size() != 4)
     return op->emitError("only 2-D convolutions (4-D inputs) are supported "
                          "yet");
-  Shape x = Converter::shapeOf(X), w = Converter::shapeOf(Wv),
+  Shape x = Converter::shapeOf(input), w = Converter::shapeOf(weights),
         y = Converter::shapeOf(op->getResult(0));
   const int64_t C = x[1];
   const int64_t F = transposed ? w[1] * group : w[0];
   if (group < 1 || C % group || F % group ||
       (transposed ? w[0] != C : w[1] * group != C))
-    return op->emitError("group ")
-           << group << " does not divide the " << C << " input and " << F
-           << " output channels";
-  const bool constantWeights = bool(Wv.getDefiningOp<arith::ConstantOp>());
+    return op->emitError("group ") << group << " does not divide the " << C
+                                   << " input and " << F << " output channels";
+  const bool constantWeights = bool(weights.getDefiningOp<arith::ConstantOp>());
   if (!constantWeights && group != 1)
     return op->emitError("grouped convolution weights must be constant");
   FailureOr<tile::Window> win = windowOf(op, {x[2], x[3]}, {y[2], y[3]},
@@ -132,37 +129,52 @@ LogicalResult lpuc::onnx_to_tile::lowerConvolution(Operation *op,
   if (failed(win))
     return failure();
   Location loc = op->getLoc();
-  FailureOr<Value> input = c.get(X, op), weights = c.get(Wv, op);
-  if (failed(input) || failed(weights))
-    return failure();
-  Value nhwc = c.transpose(loc, *input, kToChannelsLast);
+  Value nhwc = c.transpose(loc, input, kToChannelsLast);
   // Weights computed at run time become [KH, KW, C, F], whose rows are the
   // rows of each tap's weight tile.
   if (!constantWeights)
-    *weights = c.transpose(loc, *weights,
-                           transposed ? ArrayRef<int64_t>{2, 3, 0, 1}
-                                      : ArrayRef<int64_t>{2, 3, 1, 0});
+    weights = c.transpose(loc, weights,
+                          transposed ? ArrayRef<int64_t>{2, 3, 0, 1}
+                                     : ArrayRef<int64_t>{2, 3, 1, 0});
   SmallVector<Value> extras;
   Chain epilogue;
-  if (Bv) {
-    FailureOr<Value> bias = c.get(Bv, op);
-    if (failed(bias))
-      return failure();
-    extras.push_back(*bias);
+  if (bias) {
+    extras.push_back(bias);
     epilogue.push_back(ChainStep::operandStep(0, StepKind::Add));
   }
   auto [steps, factors] = tile::getChainAttrs(c.builder, epilogue);
   Shape outNHWC = permuted(y, kToChannelsLast);
   OpBuilder &b = c.builder;
   Value conv = tile::ConvOp::create(
-      b, loc, c.f32Tensor(outNHWC), nhwc, *weights, extras,
+      b, loc, c.f32Tensor(outNHWC), nhwc, weights, extras,
       b.getDenseI64ArrayAttr(win->kernel), b.getDenseI64ArrayAttr(win->strides),
       b.getDenseI64ArrayAttr(win->dilations),
       b.getDenseI64ArrayAttr(win->padBegin), b.getI64IntegerAttr(group),
       transposed ? b.getUnitAttr() : UnitAttr(),
       /*tap_major=*/constantWeights ? UnitAttr() : b.getUnitAttr(), steps,
-      factors, IntegerAttr(), DenseI32ArrayAttr());
-  c.set(op->getResult(0), c.transpose(loc, conv, kToChannelsFirst));
+      factors, IntegerAttr(), DenseI32ArrayAttr(),
+      b.getI64IntegerAttr(paddingValue));
+  return c.transpose(loc, conv, kToChannelsFirst);
+}
+
+LogicalResult lpuc::onnx_to_tile::lowerConvolution(Operation *op,
+                                                   Converter &c) {
+  FailureOr<bool> quantized = lowerQuantizedConv(op, c);
+  if (failed(quantized) || *quantized)
+    return failure(failed(quantized));
+  Value Bv = op->getNumOperands() > 2 ? op->getOperand(2) : Value();
+  FailureOr<Value> input = c.get(op->getOperand(0), op),
+                   weights = c.get(op->getOperand(1), op);
+  FailureOr<Value> bias = Value();
+  if (Bv && !isa<NoneType>(Bv.getType()))
+    bias = c.get(Bv, op);
+  if (failed(input) || failed(weights) || failed(bias))
+    return failure();
+  FailureOr<Value> result =
+      emitConvolution(c, op, *input, *weights, *bias, /*paddingValue=*/0);
+  if (failed(result))
+    return failure();
+  c.set(op->getResult(0), *result);
   return success();
 }
 
@@ -196,12 +208,12 @@ LogicalResult lpuc::onnx_to_tile::lowerPool(Operation *op, Converter &c) {
     if (auto average = dyn_cast<onnx::AveragePoolOp>(op))
       kind = average.getCountIncludePad() ? tile::PoolKind::AverageWithPadding
                                           : tile::PoolKind::Average;
-    pooled = tile::PoolOp::create(
-        b, loc, type, nhwc, tile::PoolKindAttr::get(b.getContext(), kind),
-        b.getDenseI64ArrayAttr(win->kernel),
-        b.getDenseI64ArrayAttr(win->strides),
-        b.getDenseI64ArrayAttr(win->dilations),
-        b.getDenseI64ArrayAttr(win->padBegin));
+    pooled = tile::PoolOp::create(b, loc, type, nhwc,
+                                  tile::PoolKindAttr::get(b.getContext(), kind),
+                                  b.getDenseI64ArrayAttr(win->kernel),
+                                  b.getDenseI64ArrayAttr(win->strides),
+                                  b.getDenseI64ArrayAttr(win->dilations),
+                                  b.getDenseI64ArrayAttr(win->padBegin));
   }
   c.set(result, c.transpose(loc, pooled, kToChannelsFirst));
   return success();

@@ -29,6 +29,9 @@ FailureOr<Value> transposedConstant(Converter &c, Operation *op, Value value) {
 /// NumPy matmul: the last two dimensions are matrices, the others a
 /// broadcast batch. A 2-D right operand multiplies every row of A at once.
 LogicalResult lpuc::onnx_to_tile::lowerMatMul(onnx::MatMulOp op, Converter &c) {
+  FailureOr<bool> quantized = lowerQuantizedMatMul(op, c);
+  if (failed(quantized) || *quantized)
+    return failure(failed(quantized));
   Shape aShape = Converter::shapeOf(op.getA()),
         bShape = Converter::shapeOf(op.getB());
   if (aShape.size() < 2 || bShape.size() < 2)
@@ -83,6 +86,9 @@ LogicalResult lpuc::onnx_to_tile::lowerMatMul(onnx::MatMulOp op, Converter &c) {
 /// transposed constant B is packed transposed, one computed at run time is
 /// transposed on the MXM.
 LogicalResult lpuc::onnx_to_tile::lowerGemm(onnx::GemmOp op, Converter &c) {
+  FailureOr<bool> quantized = lowerQuantizedMatMul(op, c);
+  if (failed(quantized) || *quantized)
+    return failure(failed(quantized));
   Shape aShape = Converter::shapeOf(op.getA()),
         bShape = Converter::shapeOf(op.getB());
   if (aShape.size() != 2 || bShape.size() != 2)

@@ -12,6 +12,7 @@
 #include "dialects/ONNX/ONNXOps.h"
 #include "dialects/Tile/MXMJobs.h"
 #include "dialects/Tile/Window.h"
+#include "lpu/Elements.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -44,14 +45,19 @@ FailureOr<std::vector<uint32_t>> constantWords(Operation *op, Value value,
 }
 
 /// A constant weight tile as a buffer of its own, in the MXM's type:
-/// `rows` x `cols` elements, (r, c) the f32 lane word `at(r, c)`.
+/// `rows` x `cols` elements, (r, c) the lane word `at(r, c)` of the
+/// weights' element type (f32, or i8 for quantized weights).
 int32_t weightTileBuffer(Expander &x, Value weights, StringRef suffix,
                          int64_t rows, int64_t cols,
                          function_ref<uint32_t(int64_t, int64_t)> at) {
+  const bool integers = getElementTypeOrSelf(weights.getType()).isInteger();
   std::vector<float> tile(rows * cols);
   for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c)
-      tile[r * cols + c] = ::lpu::wordToFloat(at(r, c));
+    for (int64_t c = 0; c < cols; ++c) {
+      uint32_t word = at(r, c);
+      tile[r * cols + c] = integers ? float(::lpu::laneWordToInt(word))
+                                    : ::lpu::wordToFloat(word);
+    }
   std::string base = onnx::getNodeName(weights.getLoc()).str();
   std::string name = (base.empty() ? "constant" : base) + suffix.str();
   ElementsAttr data = lpuc::lpu::getFloatElements(x.context, name, x.mxmType,
@@ -235,6 +241,12 @@ LogicalResult lpuc::tile_to_lpu::expandConv(tile::ConvOp op, Expander &x) {
   plan.tileUsed = [&](int64_t k, int64_t n) {
     return tile::isGroupTileUsed(C, F, group, lanes, k % cChunks, n);
   };
+  if (const int64_t value = op.getPaddingValue()) {
+    int32_t padding =
+        x.constant(".padding", {lanes}, SmallVector<float>(lanes, float(value)),
+                   ::lpu::DType::I8);
+    plan.padding = [&x, padding](int64_t) { return x.read(padding, 0); };
+  }
   plan.aVector = [&](int64_t m,
                      int64_t k) -> std::optional<std::pair<int64_t, int64_t>> {
     int64_t n = m / (OH * OW), oy = m / OW % OH, ox = m % OW;

@@ -62,3 +62,24 @@ module attributes {tile.target = "lpu-tiny"} {
     return %3, %2, %1, %5 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<2x4x8xf32>
   }
 }
+
+// -----
+
+// An int8 product's rescaling and the quantization of its result join the
+// epilogue: the product then writes i8. A map reading the quantized values
+// sees them rounded, so it does not fuse after the quantization.
+// CHECK-LABEL: func.func @quantized
+// CHECK: %[[Y:.*]] = tile.matmul %arg0, %{{.*}} epilogue(%{{.*}}, %{{.*}} : tensor<8xf32>, tensor<1xf32>) [mul in0, relu, div in1] {{.*}} -> tensor<4x8xi8>
+// CHECK: tile.map(%[[Y]], %{{.*}}) [in0, mul in1] : (tensor<4x8xi8>, tensor<1xf32>) -> tensor<4x8xf32>
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @quantized(%a: tensor<4x8xi8>) -> tensor<4x8xf32> {
+    %w = arith.constant dense<1> : tensor<8x8xi8>
+    %s = arith.constant dense<0.5> : tensor<8xf32>
+    %ys = arith.constant dense<0.25> : tensor<1xf32>
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x8xi8>, tensor<8x8xi8> -> tensor<4x8xf32>
+    %1 = tile.map(%0, %s) [in0, mul in1, relu] : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+    %2 = tile.map(%1, %ys) [in0, div in1] : (tensor<4x8xf32>, tensor<1xf32>) -> tensor<4x8xi8>
+    %3 = tile.map(%2, %ys) [in0, mul in1] : (tensor<4x8xi8>, tensor<1xf32>) -> tensor<4x8xf32>
+    return %3 : tensor<4x8xf32>
+  }
+}
