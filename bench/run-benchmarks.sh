@@ -17,10 +17,12 @@
 #   run_s        best lpu-run wall time (loading, simulating, checking)
 #   sim_inst/s   simulated instructions per second of run_s
 # Models that do not compile yet print the compiler's diagnostic.
-# One table per MXM precision (PRECISIONS, default "fp16 bf16"; lpu-v1 has no
-# fp32 products), plus mlp on lpu-tiny in its default fp32. Outputs are
-# checked against the f32 references within 5% of their largest magnitude
-# (docs/precision.md has the accuracy tests proper).
+# One table per MXM precision (PRECISIONS, default "fp16 bf16 int8"; lpu-v1
+# has no fp32 products), plus mlp on lpu-tiny in its default fp32. Outputs
+# are checked against the f32 references within 5% of their largest
+# magnitude (docs/precision.md has the accuracy tests proper). int8 runs the
+# models quantized by test/models/quantize_models.py (<model>-int8, built
+# with the tests), checked within one quantum of their output scale.
 # Timings are the best of REPEAT runs (default 3).
 # With REAL_MODELS=1, also the torch-exported ResNet-18, MobileNetV2,
 # transformer encoder, ResNet-50, EfficientNet-B0 and LR-ASPP at 640x640
@@ -31,7 +33,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-"$root/build"}
 repeat=${REPEAT:-3}
-precisions=${PRECISIONS:-"fp16 bf16"}
+precisions=${PRECISIONS:-"fp16 bf16 int8"}
 models="$build/models"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -80,11 +82,20 @@ header() {
 }
 run_model() { # run_model MODEL TARGET [PRECISION]
   local model=$1 target=$2 bin="$work/$1.$2.lpu" base="$work/$1.$2.base.lpu"
-  local lpuc_flags=() check=(--scaled-tol 5e-2)
-  if [ -n "${3:-}" ]; then
+  local lpuc_flags=() check=(--scaled-tol 5e-2) dir="$models/$1"
+  if [ "${3:-}" = int8 ]; then
+    # Quantized models say int8 themselves; their tolerance is theirs.
+    dir="$models/$1-int8"
+    if [ ! -f "$dir/model.onnx" ]; then
+      printf "%-15s %-8s not quantized (build the tests first)\n" "$model" \
+        "$target"
+      return
+    fi
+    read -r -a check < "$dir/lpu-run-args"
+  elif [ -n "${3:-}" ]; then
     lpuc_flags=(--precision="$3")
   fi
-  if ! "$build/bin/lpuc" "$models/$model/model.onnx" --target="$target" \
+  if ! "$build/bin/lpuc" "$dir/model.onnx" --target="$target" \
       "${lpuc_flags[@]}" -o "$bin" --report="$work/report.json" \
       2> "$work/err"; then
     printf "%-15s %-8s does not compile: %s\n" "$model" "$target" \
@@ -94,17 +105,17 @@ run_model() { # run_model MODEL TARGET [PRECISION]
   # The baseline places tensors without spreading them over slices, so a
   # model with large activations may not fit it: "-" then.
   local have_base=1
-  "$build/bin/lpuc" "$models/$model/model.onnx" --target="$target" \
+  "$build/bin/lpuc" "$dir/model.onnx" --target="$target" \
     "${lpuc_flags[@]}" --schedule=op-by-op -o "$base" \
     --report="$work/base.json" 2> "$work/base.err" || have_base=0
-  compile=$(best_of "$build/bin/lpuc" "$models/$model/model.onnx" \
+  compile=$(best_of "$build/bin/lpuc" "$dir/model.onnx" \
     --target="$target" "${lpuc_flags[@]}" -o "$bin")
   compile_mb=$(cat "$work/best.mb")
   run=$(best_of "$build/bin/lpu-run" "$bin" --test-data \
-    "$models/$model/test_data_set_0" --quiet --stats "${check[@]}")
+    "$dir/test_data_set_0" --quiet --stats "${check[@]}")
   if [ "$have_base" = 1 ]; then
     "$build/bin/lpu-run" "$base" --test-data \
-      "$models/$model/test_data_set_0" --quiet "${check[@]}" > /dev/null
+      "$dir/test_data_set_0" --quiet "${check[@]}" > /dev/null
   fi
   read -r cycles instructions < <(sed -n \
     's/^cycles: \([0-9]*\) (.*instructions: \([0-9]*\)$/\1 \2/p' "$work/last.out")
@@ -133,7 +144,12 @@ for precision in $precisions; do
   echo
   echo "## lpu-v1, $precision"
   header
-  for model in mlp mlp-wide mlp-large cnn-small encoder-layer $real_models; do
+  list="mlp mlp-wide mlp-large cnn-small encoder-layer $real_models"
+  if [ "$precision" = int8 ]; then
+    list="mlp cnn-small"
+    [ -z "$real_models" ] || list+=" resnet18 mobilenet-v2 transformer resnet50"
+  fi
+  for model in $list; do
     run_model "$model" lpu-v1 "$precision"
   done
 done

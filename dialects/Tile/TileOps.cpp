@@ -444,6 +444,16 @@ LogicalResult verifyNHWC(Operation *op, Value value, StringRef what) {
 
 } // namespace
 
+/// A padding value other than 0 pads a quantized (i8) input.
+static LogicalResult verifyPaddingValue(Operation *op, Value input,
+                                        int64_t value) {
+  if (value != 0 && !getElementTypeOrSelf(input.getType()).isInteger(8))
+    return op->emitOpError("pads with a value other than 0 only in i8");
+  if (value < -128 || value > 127)
+    return op->emitOpError("padding value ") << value << " is not an i8 value";
+  return success();
+}
+
 /// The MXM multiplies i8 by i8 or floats by floats.
 static LogicalResult verifyProductTypes(Operation *op, Value input,
                                         Value weights) {
@@ -522,13 +532,8 @@ LogicalResult ConvOp::verify() {
     return failure();
   if (failed(verifyProductTypes(*this, getInput(), getWeights())))
     return failure();
-  const int64_t paddingValue = getPaddingValue();
-  if (paddingValue != 0 &&
-      !getElementTypeOrSelf(getInput().getType()).isInteger(8))
-    return emitOpError("pads with a value other than 0 only in i8");
-  if (paddingValue < -128 || paddingValue > 127)
-    return emitOpError("padding value ")
-           << paddingValue << " is not an i8 value";
+  if (failed(verifyPaddingValue(*this, getInput(), getPaddingValue())))
+    return failure();
   ArrayRef<int64_t> x = shapeOf(getInput()), y = shapeOf(getResult()),
                     w = shapeOf(getWeights());
   const int64_t C = x[3], F = y[3], g = getGroup();
@@ -561,7 +566,8 @@ LogicalResult Im2ColOp::verify() {
     return emitOpError("the input must be [N, C, H, W]");
   if (failed(verifyNHWC(*this, getResult(), "the result")) ||
       failed(verifyWindow(*this, getKernel(), getStrides(), getDilations(),
-                          getPadBegin())))
+                          getPadBegin())) ||
+      failed(verifyPaddingValue(*this, getInput(), getPaddingValue())))
     return failure();
   ArrayRef<int64_t> x = shapeOf(getInput()), y = shapeOf(getResult());
   if (x[0] != y[0] || y[3] != getKernel()[0] * getKernel()[1] * x[1])

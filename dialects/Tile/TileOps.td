@@ -194,12 +194,14 @@ def Tile_Im2ColOp : Tile_Op<"im2col"> {
     output x (strides, dilations and padding included). Then for each
     output image row, the K rows its windows read are installed transposed
     and unit vectors stream through, one output pixel row each. `turn`
-    applies to the first step; `planes` lists every install.
+    applies to the first step; `planes` lists every install. The padding
+    holds `padding_value` (i8 inputs only), as tile.conv's.
   }];
   let arguments = (ins Tile_Tensor:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
                        DenseI64ArrayAttr:$pad_begin, Tile_Turn:$turn,
-                       Tile_Planes:$planes);
+                       Tile_Planes:$planes,
+                       DefaultValuedAttr<I64Attr, "0">:$padding_value);
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;

@@ -51,9 +51,7 @@ struct PackConvTapsPass
   }
 
   static bool worthPacking(ConvOp conv, int64_t lanes) {
-    // tile.im2col pads with zeros.
     if (conv.getTransposed() || conv.getTapMajor() || conv.getGroup() != 1 ||
-        conv.getPaddingValue() != 0 ||
         !conv.getWeights().getDefiningOp<arith::ConstantOp>())
       return false;
     Value source = channelsFirstInput(conv);
@@ -91,7 +89,7 @@ struct PackConvTapsPass
     Value packed = Im2ColOp::create(
         b, loc, packedType, source, conv.getKernelAttr(), conv.getStridesAttr(),
         conv.getDilationsAttr(), conv.getPadBeginAttr(), IntegerAttr(),
-        DenseI32ArrayAttr());
+        DenseI32ArrayAttr(), conv.getPaddingValueAttr());
     Value weights =
         permuteConstant(b, conv.getWeights().getDefiningOp<arith::ConstantOp>(),
                         4, kToTapMajor, {K, y[3]});

@@ -92,7 +92,7 @@ module attributes {tile.target = "lpu-tiny"} {
 // CHECK: lpu.buffer constant "{{.*}}.select0.0.0" init(dense<{{\[}}[0.000000e+00, 1.000000e+00, 0.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 1.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00], [0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]]>
 // CHECK: lpu.mxm.install rows 4 {unit = 0 : i32}
 // CHECK-COUNT-4: lpu.mxm.matmul
-// CHECK: %[[ZERO:.*]] = lpu.buffer constant "{{.*}}.zero"
+// CHECK: %[[ZERO:.*]] = lpu.buffer constant "{{.*}}.padding"
 // CHECK-COUNT-3: lpu.mem.read %[[ZERO]][0]
 // CHECK: lpu.mem.read %[[COLS]][0]
 // CHECK: lpu.mem.read %[[COLS]][4]

@@ -37,13 +37,27 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
   PlaneCursor planes(op, op.getPlanes());
 
   // Step 1: columns[kx][(n, c, y)] is input row (n, c, y) read at the x of
-  // tap column kx of every output x, zero in the padding.
+  // tap column kx of every output x, the padding value in the padding
+  // (added after the products: a vector holding it where the tap column
+  // falls in the padding).
   const int64_t inRows = N * C * H;
   const int64_t inTiles = llvm::divideCeil(W, lanes);
   const int64_t outTiles = llvm::divideCeil(OW, lanes);
+  const float paddingValue = float(int64_t(op.getPaddingValue()));
   RowStore columns = x.wholeStore(x.scratch({KW * inRows, OW}, ".columns"));
-  PreparedChain none = x.prepareChain({}, {KW * inRows, OW});
   for (int64_t kx = 0; kx < KW; ++kx) {
+    std::vector<ResolvedStep> padding;
+    if (paddingValue != 0.0f) {
+      std::vector<float> values(OW, 0.0f);
+      for (int64_t ox = 0; ox < OW; ++ox)
+        if (!window.tapPosition(1, W, ox, kx))
+          values[ox] = paddingValue;
+      padding.push_back({ChainStep::operandStep(0, StepKind::Add),
+                         x.wholeStore(x.constant((".padding" + Twine(kx)).str(),
+                                                 {OW}, values)),
+                         {OW}});
+    }
+    PreparedChain epilogue = x.prepareChain(padding, {KW * inRows, OW});
     // Selection tile (j, q): input lane i of vector j feeds output lane o of
     // vector q when that is where tap column kx of output x reads.
     SmallVector<int32_t> select;
@@ -75,7 +89,7 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
                       int64_t j) -> std::optional<std::pair<int64_t, int64_t>> {
       return std::make_pair(m, j);
     };
-    x.emitMatMul(plan, none, columns, planes);
+    x.emitMatMul(plan, epilogue, columns, planes);
   }
 
   // Step 2: output image row (n, oy) reads, for packed element
@@ -83,7 +97,7 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
   // Installed transposed, unit vector ox gives pixel ox's row.
   RowStore out = x.resultStore(op.getResult());
   const int32_t unit = x.identity();
-  std::optional<int32_t> zero;
+  std::optional<int32_t> padding; // a row of the padding value
   for (int64_t n = 0; n < N; ++n)
     for (int64_t oy = 0; oy < OH; ++oy)
       for (int64_t q = 0; q < outTiles; ++q) {
@@ -97,10 +111,11 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
                 const int64_t tap = r / C, c = r % C;
                 auto at = window.tapPosition(0, H, oy, tap / KW);
                 if (!at) {
-                  if (!zero)
-                    zero =
-                        x.constant(".zero", {lanes}, SmallVector<float>(lanes));
-                  return x.read(*zero, 0);
+                  if (!padding)
+                    padding = x.constant(
+                        ".padding", {lanes},
+                        SmallVector<float>(lanes, paddingValue), x.mxmType);
+                  return x.read(*padding, 0);
                 }
                 const int64_t row = (tap % KW) * inRows + (n * C + c) * H + *at;
                 return x.readRow(columns, row, q);

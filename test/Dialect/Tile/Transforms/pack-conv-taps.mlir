@@ -19,6 +19,18 @@ module attributes {tile.target = "lpu-tiny"} {
     return %y : tensor<1x4x4x2xf32>
   }
 
+  // Quantized: the packed windows are i8 and keep the padding value (the
+  // input's zero point); the weights stay i8.
+  // CHECK-LABEL: func.func @quantized
+  // CHECK: %[[P:.*]] = tile.im2col %arg0 {{{.*}}padding_value = -7 : i64{{.*}}} : tensor<1x1x8x8xi8> -> tensor<1x4x4x9xi8>
+  // CHECK: tile.matmul %[[P]], %{{.*}} [] {{.*}} : tensor<1x4x4x9xi8>, tensor<9x2xi8> -> tensor<1x4x4x2xf32>
+  func.func @quantized(%x: tensor<1x1x8x8xi8>) -> tensor<1x4x4x2xf32> {
+    %w = arith.constant dense<3> : tensor<2x1x3x3xi8>
+    %t = tile.transpose %x [0, 2, 3, 1] : tensor<1x1x8x8xi8> -> tensor<1x8x8x1xi8>
+    %y = tile.conv %t, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64, padding_value = -7 : i64} : tensor<1x8x8x1xi8>, tensor<2x1x3x3xi8> -> tensor<1x4x4x2xf32>
+    return %y : tensor<1x4x4x2xf32>
+  }
+
   // Left alone: 2 channels x 9 taps do not fit 16 lanes; the input is not
   // channels first anywhere; a grouped convolution; a single tap.
   // CHECK-LABEL: func.func @kept
