@@ -502,20 +502,24 @@ Expander::resolveChain(ArrayRef<ChainStep> chain, ValueRange operands) {
         return failure();
       resolved.operand = *operandStore;
       resolved.shape = shapeOf(operand);
-      resolved.splat = splatValue(operand);
+      // Only products and quotients: a factor is free, and a divisor
+      // read whole keeps padding lanes zero. Other splats are read and
+      // spread by the SXM as before, which spares the MEM slice one
+      // shared splat vector would hold (a bank port every op contends for).
+      if (step.kind == StepKind::Mul || step.kind == StepKind::Div)
+        resolved.splat = splatValue(operand);
     }
     steps.push_back(std::move(resolved));
   }
   return steps;
 }
 
-int32_t Expander::splatVector(float value, int64_t width, bool padWithValue) {
-  auto key = std::make_tuple(::lpu::floatToWord(value), width, padWithValue);
+int32_t Expander::splatVector(float value) {
+  uint32_t key = ::lpu::floatToWord(value);
   if (auto it = splatBuffers.find(key); it != splatBuffers.end())
     return it->second;
-  std::vector<float> lanes(target.lanes, padWithValue ? value : 0.0f);
-  std::fill_n(lanes.begin(), width, value);
-  return splatBuffers[key] = constant(".splat", {target.lanes}, lanes);
+  return splatBuffers[key] = constant(".splat", {target.lanes},
+                                      std::vector<float>(target.lanes, value));
 }
 
 PreparedChain Expander::prepareChain(ArrayRef<ResolvedStep> steps,
@@ -571,18 +575,11 @@ InstrId Expander::emitChainVector(const PreparedChain &chain,
       opRow += (p.shape[d] == 1 ? 0 : index[d]) * p.rowStride[d];
     InstrId v;
     if (p.step.splat) {
-      // The same value in every lane: a factor, or a whole vector.
+      // The same value in every lane: a factor, or a whole divisor.
       const float value = *p.step.splat * step.factor;
-      if (step.kind == StepKind::Mul) {
-        acc = scaled(acc, value);
-        continue;
-      }
-      acc = step.kind == StepKind::First
-                ? read(splatVector(value, width, false), 0)
-                : combine(step.kind, acc,
-                          read(splatVector(value, width,
-                                           step.kind == StepKind::Div),
-                               0));
+      acc = step.kind == StepKind::Mul
+                ? scaled(acc, value)
+                : combine(step.kind, acc, read(splatVector(value), 0));
       continue;
     }
     if (p.laneBroadcast) {

@@ -45,9 +45,9 @@ struct ResolvedStep {
   ChainStep step;
   RowStore operand; // operand steps only
   Shape shape;      // the operand's shape
-  /// The value of a constant operand whose elements are all equal: it is
-  /// an immediate factor (mul) or a vector read whole, never spread across
-  /// the lanes by the SXM.
+  /// The value of a constant multiplier or divisor whose elements are all
+  /// equal: an immediate factor, or a divisor vector read whole, never
+  /// spread across the lanes by the SXM.
   std::optional<float> splat;
 };
 
@@ -293,11 +293,11 @@ private:
   llvm::DenseMap<mlir::Value, int32_t> outputBuffers;
   /// The identity in each type it was streamed in.
   std::map<::lpu::DType, int32_t> identityBuffers;
-  /// Splat vectors: (value bits, width, padding lanes hold the value too).
-  std::map<std::tuple<uint32_t, int64_t, bool>, int32_t> splatBuffers;
-  /// The vector of `width` lanes of `value`, the rest 0 or, with
-  /// `padWithValue`, `value` too (so that a division keeps them 0).
-  int32_t splatVector(float value, int64_t width, bool padWithValue);
+  /// Splat vectors by their value's bits.
+  std::map<uint32_t, int32_t> splatBuffers;
+  /// A vector of `value` in every lane, padding lanes included (so that a
+  /// division by it keeps them 0).
+  int32_t splatVector(float value);
 };
 
 //===----------------------------------------------------------------------===//

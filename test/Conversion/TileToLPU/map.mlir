@@ -47,20 +47,19 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // -----
 
-// Constant operands whose elements are all equal are never spread by the
-// SXM: a product with one is a vxm.scale by the value, others read a
-// constant vector of the value ("splat"). A division's splat holds the
-// value in the padding lanes too (0 / s stays 0), so the 12-wide rows need
-// no shifts; an addition's holds it in the row's 12 lanes only.
+// A constant multiplier or divisor whose elements are all equal is not
+// spread by the SXM: a product with it is a vxm.scale by the value, a
+// quotient reads a constant vector of it ("splat") that holds the value in
+// the padding lanes too, so 0 / 3 keeps them 0 and the 12-wide rows need no
+// shifts. An added scalar is spread over the row's lanes as before.
 // CHECK-LABEL: lpu.program @main
-// CHECK-NOT: lpu.sxm
 // CHECK: %[[X:.*]] = lpu.mem.read %{{.*}}[0]
 // CHECK: %[[M:.*]] = lpu.vxm.scale %[[X]], 2.500000e-01
-// CHECK: %[[DIV:.*]] = lpu.buffer constant "{{.*}}.splat" init(dense<3.000000e+00> : tensor<16xf32>)
+// CHECK: lpu.buffer constant "{{.*}}.splat" init(dense<3.000000e+00> : tensor<16xf32>)
 // CHECK: %[[D:.*]] = lpu.vxm.div %[[M]], %{{.*}}
-// CHECK: lpu.buffer constant "{{.*}}.splat" init(dense<[5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]> : tensor<16xf32>)
-// CHECK: lpu.vxm.add %[[D]], %{{.*}}
-// CHECK-NOT: lpu.sxm
+// CHECK: %[[H:.*]] = lpu.sxm.distribute %{{.*}}, lane 0, width 12
+// CHECK: lpu.vxm.add %[[D]], %[[H]]
+// CHECK-NOT: lpu.sxm.shift
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<2x12xf32> {onnx.name = "x"}) -> (tensor<2x12xf32> {onnx.name = "y"}) {
     %quarter = arith.constant dense<0.25> : tensor<1xf32>
