@@ -153,6 +153,11 @@ private:
                              raw.size() / sizeof(float));
       return DenseElementsAttr::get(type, floats);
     }
+    // One-element tensors (node attributes such as ConstantOfShape's value)
+    // inline, so folding reads them like any scalar.
+    if (type.getNumElements() == 1 && !element.isInteger(1) &&
+        raw.size() * 8 == element.getIntOrFloatBitWidth())
+      return DenseElementsAttr::getFromRawBuffer(type, raw);
     // Booleans are bytes in ONNX but bits in MLIR's dense storage; keep them
     // inline (they are small in practice).
     if (element.isInteger(1)) {
