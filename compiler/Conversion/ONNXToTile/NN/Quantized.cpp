@@ -205,12 +205,13 @@ struct RealProduct {
   bool transposeB = false;
   float alpha = 1.0f;
 
-  /// The output channel of flat element i of the weights.
-  int64_t channelOf(int64_t i) const {
+  /// Flat element i of the weights is in output channel
+  /// i / channelStride() % channels().
+  int64_t channelStride() const {
     Shape shape = Converter::shapeOf(w);
     if (kind == ProductKind::Conv)
-      return i / (shape[1] * shape[2] * shape[3]);
-    return transposeB ? i / shape[1] : i % shape[1];
+      return shape[1] * shape[2] * shape[3];
+    return transposeB ? shape[1] : 1;
   }
   int64_t channels() const {
     Shape shape = Converter::shapeOf(w);
@@ -236,15 +237,17 @@ std::optional<Int8Weights> int8Weights(const RealProduct &p) {
   std::optional<SmallVector<int64_t>> values = laneIntegers(p.w);
   if (!values)
     return std::nullopt;
-  Shape shape = Converter::shapeOf(p.w);
+  const int64_t channels = p.channels(), stride = p.channelStride();
   Int8Weights result;
-  result.sums.assign(p.channels(), 0);
+  result.sums.assign(channels, 0);
   result.values.resize(values->size());
   for (size_t i = 0; i < values->size(); ++i) {
-    const int64_t v = (*values)[i] - p.wq.zero(p.wq.sliceOf(shape, i));
+    // The weights' quantization slices are their output channels.
+    const int64_t channel = int64_t(i) / stride % channels;
+    const int64_t v = (*values)[i] - p.wq.zero(channel);
     if (v < -128 || v > 127)
       return std::nullopt;
-    result.sums[p.channelOf(i)] += v;
+    result.sums[channel] += v;
     result.values[i] = float(v);
   }
   return result;
