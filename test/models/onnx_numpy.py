@@ -157,11 +157,20 @@ def run_node(node, inputs):
         return [np.trunc(x / inputs[1]).astype(x.dtype)]  # toward zero
     if op in binary:
         return [binary[op](x, inputs[1])]
+    if op == "LayerNormalization":
+        axis = a.get("axis", -1) % x.ndim
+        axes = tuple(range(axis, x.ndim))
+        mean = x.mean(axis=axes, keepdims=True)
+        var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
+        y = (x - mean) / np.sqrt(var + a.get("epsilon", 1e-5)) * inputs[1]
+        if len(inputs) > 2 and inputs[2] is not None:
+            y = y + inputs[2]
+        return [y]
     if op == "Sqrt":
         return [np.sqrt(x)]
     if op == "Erf":
         from math import erf
-        return [np.vectorize(erf)(x)]
+        return [np.frompyfunc(erf, 1, 1)(x).astype(np.float64)]
     if op == "Conv":
         return [_conv_node(x, inputs[1], inputs[2] if len(inputs) > 2 else None,
                            a)]
@@ -200,6 +209,18 @@ def run_node(node, inputs):
         for ax in sorted(int(v) % (x.ndim + len(axes)) for v in axes):
             x = np.expand_dims(x, ax)
         return [x]
+    if op == "ConstantOfShape":
+        value = a.get("value", np.zeros(1, np.float32))
+        return [np.full([int(d) for d in x], value.reshape(-1)[0],
+                        value.dtype)]
+    if op == "Equal":
+        return [x == inputs[1]]
+    if op == "Where":
+        return [np.where(x, inputs[1], inputs[2])]
+    if op == "Expand":
+        shape = np.broadcast_shapes(inputs[0].shape,
+                                    tuple(int(d) for d in inputs[1]))
+        return [np.broadcast_to(x, shape).copy()]
     if op == "Concat":
         return [np.concatenate(inputs, axis=a["axis"])]
     if op == "Slice":
