@@ -228,7 +228,8 @@ LogicalResult Expander::verifyPlacements() {
     }
     return success();
   };
-  // Weight tiles and the identity are stored in the MXM's type.
+  // The identity is stored in the module's float type (the constructor's
+  // mxmType), weight tiles in their op's MXM type.
   const Type mxmElementType = lpuc::lpu::getElementType(context, mxmType);
   auto check = [&](Location loc, Attribute sram, Type type,
                    int64_t blockRows) -> LogicalResult {
@@ -259,9 +260,12 @@ LogicalResult Expander::verifyPlacements() {
                           << tile::kWeightSRAMAttrName << "' places "
                           << tiles.size() / 2 << " weight tiles; the op stores "
                           << weights.size());
+      // In the op's own MXM type (i8 for a quantized product).
+      const Type weightType =
+          lpuc::lpu::getElementType(context, tile::getMXMType(op, target));
       for (auto [i, weight] : llvm::enumerate(weights)) {
         auto type =
-            RankedTensorType::get({weight.rows, target.lanes}, mxmElementType);
+            RankedTensorType::get({weight.rows, target.lanes}, weightType);
         if (failed(checkParts(op->getLoc(), tiles.asArrayRef().slice(2 * i, 2),
                               type, 1)))
           return WalkResult::interrupt();

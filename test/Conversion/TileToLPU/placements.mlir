@@ -33,3 +33,16 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<4x16xf32>
   }
 }
+
+// -----
+
+// An i8 product's weight tiles are i8 (16 addresses for 16 rows on
+// lpu-tiny), not the module's f32 (64): a tile in the last 16 addresses of
+// a slice fits.
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%a: tensor<4x16xi8> {onnx.name = "a"}) -> (tensor<4x16xf32> {onnx.name = "y"}) {
+    %w = arith.constant dense<1> : tensor<16x16xi8>
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 4 : i64, n = 16 : i64, packed_weights, planes = array<i32: 0>, tile.weight_sram = array<i32: 0, 4080>, turn = 1 : i64} : tensor<4x16xi8>, tensor<16x16xi8> -> tensor<4x16xf32>
+    return %0 : tensor<4x16xf32>
+  }
+}
