@@ -703,10 +703,11 @@ void Expander::emitMatMul(const ProductPlan &plan,
   // type than the sums (i32 sums of i8 products, a result converted to i8),
   // in a scratch tensor of the sums' type.
   const DType sumType = ::lpu::accumulatorType(mxmType);
+  const bool partialsInOut =
+      lpuc::lpu::getDType(buffer(out.buffer).type.getElementType()) == sumType;
   std::optional<RowStore> scratchPartials;
   auto partialAt = [&](int64_t m) -> std::pair<const RowStore *, int64_t> {
-    if (lpuc::lpu::getDType(buffer(out.buffer).type.getElementType()) ==
-        sumType)
+    if (partialsInOut)
       return {&out, plan.firstOutRow + m};
     if (!scratchPartials)
       scratchPartials =

@@ -49,14 +49,21 @@ struct Quantization {
   bool hasZeros() const {
     return llvm::any_of(zeros, [](int64_t z) { return z != 0; });
   }
-  /// The slice of flat element `i` of a tensor of `shape`.
-  int64_t sliceOf(ArrayRef<int64_t> shape, int64_t i) const {
-    if (perTensor())
-      return 0;
+  /// The real values of `lanes`, a tensor of `shape` in the lane domain,
+  /// times `factor`.
+  std::vector<float> realValues(ArrayRef<int64_t> lanes,
+                                ArrayRef<int64_t> shape,
+                                float factor = 1.0f) const {
+    // Flat element i is in slice i / inner % shape[axis].
     int64_t inner = 1;
     for (int64_t d = axis + 1; d < int64_t(shape.size()); ++d)
       inner *= shape[d];
-    return i / inner % shape[axis];
+    std::vector<float> real(lanes.size());
+    for (size_t i = 0; i < lanes.size(); ++i) {
+      const int64_t slice = perTensor() ? 0 : int64_t(i) / inner % shape[axis];
+      real[i] = float(lanes[i] - zero(slice)) * scale(slice) * factor;
+    }
+    return real;
   }
 };
 
@@ -345,13 +352,8 @@ FailureOr<Value> emitRealProduct(Converter &c, const RealProduct &p) {
   if (!values)
     return p.op->emitError("the weights must be a constant 8-bit tensor");
   Shape wShape = Converter::shapeOf(p.w);
-  std::vector<float> real(values->size());
-  for (size_t i = 0; i < values->size(); ++i) {
-    int64_t slice = p.wq.sliceOf(wShape, i);
-    real[i] =
-        float((*values)[i] - p.wq.zero(slice)) * p.wq.scale(slice) * p.alpha;
-  }
-  Value weights = c.constant(p.w.getLoc(), ".real", wShape, real);
+  Value weights = c.constant(p.w.getLoc(), ".real", wShape,
+                             p.wq.realValues(*values, wShape, p.alpha));
   return emitProduct(c, p, dequantize(c, loc, *x, p.xq), weights, p.bias, 0);
 }
 
@@ -416,12 +418,7 @@ lpuc::onnx_to_tile::lowerDequantizeLinear(onnx::DequantizeLinearOp op,
       return op.emitError("dequantizes ")
              << element << ": only int8, uint8 and int32 are supported";
     Shape shape = Converter::shapeOf(x);
-    std::vector<float> real(values->size());
-    for (size_t i = 0; i < values->size(); ++i) {
-      int64_t slice = q->sliceOf(shape, i);
-      real[i] = float((*values)[i] - q->zero(slice)) * q->scale(slice);
-    }
-    c.set(op.getY(), c.constant(loc, "", shape, real));
+    c.set(op.getY(), c.constant(loc, "", shape, q->realValues(*values, shape)));
     return success();
   }
   FailureOr<Value> value = laneValue(c, op, x, "input 0");

@@ -50,14 +50,13 @@ FailureOr<std::vector<uint32_t>> constantWords(Operation *op, Value value,
 int32_t weightTileBuffer(Expander &x, Value weights, StringRef suffix,
                          int64_t rows, int64_t cols,
                          function_ref<uint32_t(int64_t, int64_t)> at) {
-  const bool integers = getElementTypeOrSelf(weights.getType()).isInteger();
+  const ::lpu::DType source =
+      lpuc::lpu::getDType(getElementTypeOrSelf(weights.getType()));
   std::vector<float> tile(rows * cols);
   for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c) {
-      uint32_t word = at(r, c);
-      tile[r * cols + c] = integers ? float(::lpu::laneWordToInt(word))
-                                    : ::lpu::wordToFloat(word);
-    }
+    for (int64_t c = 0; c < cols; ++c)
+      tile[r * cols + c] = ::lpu::wordToFloat(
+          ::lpu::convertLaneWord(source, ::lpu::DType::F32, at(r, c)));
   std::string base = onnx::getNodeName(weights.getLoc()).str();
   std::string name = (base.empty() ? "constant" : base) + suffix.str();
   ElementsAttr data = lpuc::lpu::getFloatElements(x.context, name, x.mxmType,
