@@ -91,6 +91,7 @@ void buildLoweringPipeline(OpPassManager &pm, const LoweringOptions &options,
   program.addPass(lpu::createAllocateSRAM(allocateOptions));
   if (stopAfter < Phase::Schedule)
     return;
+  program.addPass(lpu::createBundleWeightLoads());
   lpu::ScheduleOptions scheduleOptions;
   scheduleOptions.opByOp = options.opByOp;
   program.addPass(lpu::createSchedule(scheduleOptions));
@@ -119,6 +120,9 @@ LogicalResult runMachinePhases(
     return failure();
   if (stopAfter < Phase::Schedule)
     return success();
+  if (failed(step("lpu-bundle-weight-loads",
+                  [&] { return lpu::bundleWeightLoads(program); })))
+    return failure();
   if (failed(step("lpu-schedule", [&] {
         return lpu::scheduleProgram(program, options.opByOp);
       })))

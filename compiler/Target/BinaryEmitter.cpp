@@ -24,7 +24,9 @@ namespace {
   word.imm = inst.imm;
   if (inst.stream >= 0)
     word.dst = static_cast<uint8_t>(inst.stream);
-  for (unsigned k = 0; k < inst.numOperands(); ++k)
+  // The source fields name stream groups; an `lw`'s further rows follow its
+  // first on consecutive groups (the scheduler put them there).
+  for (unsigned k = 0; k < inst.info().numSources; ++k)
     (k == 0 ? word.src0 : word.src1) =
         static_cast<uint8_t>(program.instrs[inst.operands[k]].stream);
   if (inst.accessesSram())

@@ -438,7 +438,21 @@ static LogicalResult verifyPlaneAndRange(Operation *op, int64_t value,
 }
 
 LogicalResult LoadWeightsOp::verify() {
-  return verifyPlaneAndRange(*this, static_cast<int64_t>(getRow()), 0, 0,
+  const int64_t rows = getValues().size();
+  if (rows == 0)
+    return emitOpError("loads no row");
+  if (!llvm::all_equal(getValues().getTypes()))
+    return emitOpError("loads rows of different element types");
+  if (const ::lpu::TargetDesc *target = getEnclosingTarget(*this)) {
+    ::lpu::DType dtype = getDType(
+        cast<lpuc::lpu::VectorType>(getValues()[0].getType()).getElementType());
+    if (rows > int64_t(target->loadRowsOf(dtype)))
+      return emitOpError("loads ")
+             << rows << " rows, more than the " << target->loadRowsOf(dtype)
+             << " of " << ::lpu::dtypeName(dtype).data()
+             << " one load moves on " << target->name;
+  }
+  return verifyPlaneAndRange(*this, static_cast<int64_t>(getRow()), 0, 1 - rows,
                              "row");
 }
 

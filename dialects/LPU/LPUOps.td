@@ -279,9 +279,17 @@ def LPU_ScaleOp : LPU_Inst<"vxm.scale", "Scale", [AllTypesMatch<["input", "resul
 }
 
 def LPU_LoadWeightsOp : LPU_Inst<"mxm.load_weights", "LoadWeights"> {
-  let summary = "MXM: load a stream's vector into one weight-buffer row";
-  let arguments = !con((ins LPU_AnyVector:$value, I64Attr:$row), placement);
-  let assemblyFormat = "$value `,` `row` $row attr-dict `:` type($value)";
+  let summary = "MXM: load vectors into consecutive weight-buffer rows";
+  let description = [{
+    `values[i]` becomes weight-buffer row `row + i`. The values arrive
+    together on consecutive stream groups, the first's result stream and on,
+    so one load takes at most the target's `mxm.load_bytes` per lane: 8 i8
+    or 4 f16 rows on lpu-v1.
+  }];
+  let arguments = !con((ins Variadic<LPU_AnyVector>:$values, I64Attr:$row),
+                       placement);
+  let assemblyFormat =
+      "$values `into` `row` $row attr-dict `:` type($values)";
   let hasVerifier = 1;
 }
 

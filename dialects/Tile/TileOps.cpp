@@ -50,6 +50,22 @@ static LogicalResult verifySRAMAttr(Operation *op, NamedAttribute attr) {
   return success();
 }
 
+std::optional<SmallVector<ArrayRef<int32_t>>>
+lpuc::tile::splitWeightPlacements(ArrayRef<int32_t> list) {
+  SmallVector<ArrayRef<int32_t>> tiles;
+  while (!list.empty()) {
+    const int64_t parts = list.front();
+    if (parts < 1 || int64_t(list.size()) < 1 + 2 * parts)
+      return std::nullopt;
+    ArrayRef<int32_t> pairs = list.slice(1, 2 * parts);
+    if (llvm::any_of(pairs, [](int32_t v) { return v < 0; }))
+      return std::nullopt;
+    tiles.push_back(pairs);
+    list = list.drop_front(1 + 2 * parts);
+  }
+  return tiles;
+}
+
 /// Graph inputs and outputs carry only placements.
 static LogicalResult verifyIOAttr(Operation *op, NamedAttribute attr) {
   if (attr.getName() == kSRAMAttrName)
@@ -111,8 +127,12 @@ LogicalResult TileDialect::verifyOperationAttribute(Operation *op,
     return success();
   }
   if (attr.getName() == kWeightSRAMAttrName) {
-    if (failed(verifySRAMAttr(op, attr)))
-      return failure();
+    auto list = dyn_cast<DenseI32ArrayAttr>(attr.getValue());
+    if (!list || list.empty() || !splitWeightPlacements(list.asArrayRef()))
+      return op->emitError("'")
+             << kWeightSRAMAttrName
+             << "' lists, per weight tile, a part count P >= 1 then P "
+                "(slice, address) pairs";
     if (!isa<MatMulOp, ConvOp>(op))
       return op->emitError("'")
              << kWeightSRAMAttrName << "' is on a tile.matmul or tile.conv";

@@ -40,15 +40,22 @@ constexpr llvm::StringLiteral kSplitRowsAttrName = "tile.split_rows";
 /// `tile.split_rows` rows, else of one).
 constexpr llvm::StringLiteral kSRAMAttrName = "tile.sram";
 /// On a tile.matmul or tile.conv: where each constant weight tile its
-/// expansion stores goes (getWeightTiles' order), one (slice, address) each.
+/// expansion stores goes (getWeightTiles' order): per tile its part count P,
+/// then P (slice, address) pairs, its rows dealt one at a time over the
+/// parts (so one weight load takes rows from several slices at once).
 constexpr llvm::StringLiteral kWeightSRAMAttrName = "tile.weight_sram";
 /// On the function: where the identity the expansion streams unit vectors
-/// from goes, one (slice, address).
+/// from goes, (slice, address) per part, rows dealt one at a time.
 constexpr llvm::StringLiteral kIdentitySRAMAttrName = "tile.identity_sram";
 
 /// The module attribute naming the float type the MXM multiplies in (f32,
 /// f16 or bf16: `lpuc --precision`); absent, the target's default.
 constexpr llvm::StringLiteral kPrecisionAttrName = "tile.precision";
+
+/// Each weight tile's (slice, address) pairs in a `tile.weight_sram` list,
+/// or nothing if the list is malformed.
+std::optional<llvm::SmallVector<llvm::ArrayRef<int32_t>>>
+splitWeightPlacements(llvm::ArrayRef<int32_t> list);
 
 /// The target of the module enclosing `op` (its `tile.target`), or null
 /// with an error at `op` when there is none or it is unknown.

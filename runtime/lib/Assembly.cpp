@@ -42,9 +42,13 @@ std::string formatInstruction(const TargetDesc &target,
       operand("window " + std::to_string(f.window));
     break;
   }
-  case ImmKind::Row:
-    operand("row " + std::to_string(inst.imm));
+  case ImmKind::Load: {
+    LoadFields f = decodeLoad(inst.imm);
+    operand(f.rows == 1 ? "row " + std::to_string(f.row)
+                        : "rows " + std::to_string(f.row) + ".." +
+                              std::to_string(f.row + f.rows - 1));
     break;
+  }
   case ImmKind::F32: {
     std::ostringstream num;
     num << std::setprecision(9) << wordToFloat(inst.imm);
@@ -83,8 +87,8 @@ std::string_view immMeaning(ImmKind kind) {
     return "count >= 1";
   case ImmKind::Install:
     return "rows \\| transposed << 16 \\| window << 17";
-  case ImmKind::Row:
-    return "row < lanes";
+  case ImmKind::Load:
+    return "row \\| (rows - 1) << 16; rows <= load_bytes / element bytes";
   case ImmKind::F32:
     return "binary32 bits";
   case ImmKind::LaneWidth:
@@ -199,6 +203,16 @@ void printTargetTables(const std::vector<TargetDesc> &targets,
                   std::to_string(uint64_t(t.mxmPlanes) * rate.rows * t.lanes /
                                  rate.cycles);
         return text;
+      });
+  row("weight load (`lw`): bytes per lane per cycle; cycles to fill an array",
+      [](const TargetDesc &t) {
+        uint32_t fill = 0;
+        for (const MXMRate &rate : t.mxmRates)
+          fill = std::max(fill, (rate.rows + t.loadRowsOf(rate.type) - 1) /
+                                    t.loadRowsOf(rate.type));
+        return std::to_string(t.mxmLoadBytes) + " per plane (" +
+               std::to_string(t.mxmLoadBytes * t.mxmPlanes) + " chip-wide); " +
+               std::to_string(fill);
       });
   row("VXM / MXM / SXM queues", [](const TargetDesc &t) {
     return std::to_string(t.vxmUnits) + " / " + std::to_string(t.mxmPlanes) +

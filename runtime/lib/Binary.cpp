@@ -179,6 +179,7 @@ void writeTarget(ByteWriter &w, const TargetDesc &t) {
     w.u32(rate.rows);
     w.u32(rate.cycles);
   }
+  w.u32(t.mxmLoadBytes);
 }
 
 void writeBindings(ByteWriter &w, const std::vector<TensorBinding> &list) {
@@ -280,6 +281,7 @@ bool readTarget(ByteReader &r, TargetDesc &t) {
     rate.cycles = r.u32();
     t.mxmRates.push_back(rate);
   }
+  t.mxmLoadBytes = r.u32();
   if (r.ok()) {
     t.finalize();
     std::string why = t.validate();
@@ -456,10 +458,26 @@ std::string checkInstruction(const Instruction &inst, UnitKind kind,
              " are invalid";
     break;
   }
-  case ImmKind::Row:
-    if (imm >= t.lanes)
-      return "'" + name + "' row " + std::to_string(imm) + " is invalid";
+  case ImmKind::Load: {
+    // Rows come from consecutive stream groups of one direction, at most the
+    // plane's load bandwidth of them.
+    LoadFields f = decodeLoad(imm);
+    const uint32_t planes = t.planesOf(inst.dtype);
+    const uint32_t end =
+        t.isEastward(inst.src0) ? t.streamsPerDirection : t.numStreams();
+    if (!f.valid || f.row + f.rows > t.lanes ||
+        f.rows > t.loadRowsOf(inst.dtype))
+      return "'" + name + "' rows " + std::to_string(f.row) + "+" +
+             std::to_string(f.rows) + " are invalid (at most " +
+             std::to_string(t.loadRowsOf(inst.dtype)) + " " +
+             std::string(dtypeName(inst.dtype)) + " rows per load)";
+    if (inst.src0 < t.numStreams() &&
+        uint32_t(inst.src0) + f.rows * planes > end)
+      return "'" + name + "' loads " + std::to_string(f.rows) +
+             " rows from stream " + std::to_string(inst.src0) +
+             " on, past the last stream of its direction";
     break;
+  }
   case ImmKind::F32:
     break;
   case ImmKind::LaneWidth: {

@@ -568,11 +568,23 @@ struct Simulator::State {
         (*out)[i] = convertLaneWord(dtype, to, (*a)[i]);
       break;
     }
-    case Opcode::LoadWeights:
+    case Opcode::LoadWeights: {
+      // Row r + i arrives on the i-th stream group from src0.
+      const LoadFields f = decodeLoad(inst.imm);
+      const uint32_t planesPerRow = target.planesOf(dtype);
       planes[unit.index].timeline.recordLoad(done);
-      schedule(done, LandingKind::WeightRow, unit.index, inst.imm,
+      schedule(done, LandingKind::WeightRow, unit.index, f.row,
                std::make_shared<Vector>(*a), issue);
+      for (uint32_t i = 1; i < f.rows; ++i) {
+        const Vector *row = source(issue, uint8_t(inst.src0 + i * planesPerRow),
+                                   dtype, scratch[1]);
+        if (!row)
+          return;
+        schedule(done, LandingKind::WeightRow, unit.index, f.row + i,
+                 std::make_shared<Vector>(*row), issue);
+      }
       return;
+    }
     case Opcode::InstallWeights: {
       PlaneState &p = planes[unit.index];
       if (p.timeline.installMeetsPendingLoad(t)) {

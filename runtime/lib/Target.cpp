@@ -123,7 +123,6 @@ std::vector<MXMRate> readMxmRates(const Json &mxm) {
   }
   std::sort(rates.begin(), rates.end(),
             [](const MXMRate &a, const MXMRate &b) { return a.type < b.type; });
-  rejectUnknownKeys(mxm, "mxm.", {"types"});
   return rates;
 }
 
@@ -148,9 +147,14 @@ void readTarget(const Json &root, TargetDesc &t) {
   const Json &vxm = getObject(root, "vxm");
   t.vxmAlusPerLane = getU32(vxm, "alus_per_lane", "vxm.");
   t.vxmTypes = readVxmTypes(vxm);
-  t.mxmRates = readMxmRates(getObject(root, "mxm"));
-  t.sxmQueuesPerSlice =
-      getU32(getObject(root, "sxm"), "queues_per_slice", "sxm.");
+  rejectUnknownKeys(mem, "mem.", {"addresses", "banks"});
+  const Json &mxm = getObject(root, "mxm");
+  t.mxmRates = readMxmRates(mxm);
+  t.mxmLoadBytes = getU32(mxm, "load_bytes", "mxm.");
+  rejectUnknownKeys(mxm, "mxm.", {"types", "load_bytes"});
+  const Json &sxm = getObject(root, "sxm");
+  t.sxmQueuesPerSlice = getU32(sxm, "queues_per_slice", "sxm.");
+  rejectUnknownKeys(sxm, "sxm.", {"queues_per_slice"});
 
   const Json &plan = getObject(root, "floorplan");
   t.floorplan.clear();
@@ -317,6 +321,15 @@ std::string TargetDesc::validateParameters() const {
       return "mxm.types names " + std::string(dtypeName(mxmRates[i].type)) +
              (mxmRates[i].type == mxmRates[i - 1].type ? " twice"
                                                        : " out of order");
+  for (const MXMRate &rate : mxmRates)
+    if (mxmLoadBytes < planesOf(rate.type) * laneBytes)
+      return "mxm.load_bytes must hold one weight row of every MXM type (" +
+             std::string(dtypeName(rate.type)) + " takes " +
+             std::to_string(planesOf(rate.type) * laneBytes) + ")";
+  if (mxmLoadBytes > streamsPerDirection * laneBytes)
+    return "mxm.load_bytes must be at most the bytes per lane of one "
+           "direction's streams (" +
+           std::to_string(streamsPerDirection * laneBytes) + ")";
   if (sxmQueuesPerSlice == 0 || sxmQueuesPerSlice > 64)
     return "sxm.queues_per_slice must be in [1, 64]";
   if (floorplan.empty() || floorplan.size() > 4096)
@@ -338,8 +351,9 @@ bool TargetDesc::operator==(const TargetDesc &o) const {
          streamsPerDirection == o.streamsPerDirection &&
          memAddresses == o.memAddresses && memBanks == o.memBanks &&
          vxmAlusPerLane == o.vxmAlusPerLane && vxmTypes == o.vxmTypes &&
-         mxmRates == o.mxmRates && sxmQueuesPerSlice == o.sxmQueuesPerSlice &&
-         floorplan == o.floorplan && latency == o.latency;
+         mxmRates == o.mxmRates && mxmLoadBytes == o.mxmLoadBytes &&
+         sxmQueuesPerSlice == o.sxmQueuesPerSlice && floorplan == o.floorplan &&
+         latency == o.latency;
 }
 
 void storeLaneElement(const TargetDesc &target, DType dtype,
@@ -427,7 +441,7 @@ std::string printTargetDescription(const TargetDesc &t) {
   for (const MXMRate &rate : t.mxmRates)
     mxmTypes[std::string(dtypeName(rate.type))] = {{"rows", rate.rows},
                                                    {"cycles", rate.cycles}};
-  root["mxm"] = {{"types", mxmTypes}};
+  root["mxm"] = {{"types", mxmTypes}, {"load_bytes", t.mxmLoadBytes}};
   root["sxm"] = {{"queues_per_slice", t.sxmQueuesPerSlice}};
   root["floorplan"] = {{"west", runs(0, centre)},
                        {"centre", runs(centre, centre + 1)},

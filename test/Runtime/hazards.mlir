@@ -25,6 +25,8 @@
 // INSTALLING: lpu-run: error: hazard at cycle 6: mxm[0] instruction #3 'abc.f32 w4 -> e4' issued at cycle 6 streams activations while weights are installing
 
 // An f32 vector holds both bank ports of its slice for two cycles.
+// RUN: not lpu-run %t/wide-load.mlir.lpu 2>&1 | FileCheck %s --check-prefix=WIDE-LOAD
+// WIDE-LOAD: lpu-run: error: hazard at cycle 5: mxm[0] instruction #1 'lw.f32 w0, rows 0..1' issued at cycle 5 reads stream w4 at slice 0, where no value is passing at that cycle
 // RUN: not lpu-run %t/wide-bank.mlir.lpu 2>&1 | FileCheck %s --check-prefix=WIDE-BANK
 // WIDE-BANK: lpu-run: error: hazard at cycle 1: mem[0] instruction #1 'read.f32 [4] -> e4' issued at cycle 1 uses bank 0 of mem[0] at cycle 1, while mem[0] instruction #0 'read.f32 [0] -> e0' issued at cycle 0 holds it
 
@@ -73,7 +75,7 @@ lpu.program @unwritten target("lpu-tiny") attributes {cycles = 2 : i64} {
 lpu.program @install target("lpu-v1") attributes {cycles = 14 : i64} {
   %c = lpu.buffer constant "c" init(dense<1.0> : tensor<16xf16>) {slice = 0 : i32, address = 0 : i32} : tensor<16xf16>
   %a = lpu.mem.read %c[0] {cycle = 0 : i64, stream = 32 : i32, unit = 0 : i32} : !lpu.vector<f16>
-  lpu.mxm.load_weights %a, row 0 {cycle = 5 : i64, unit = 1 : i32} : !lpu.vector<f16>
+  lpu.mxm.load_weights %a into row 0 {cycle = 5 : i64, unit = 1 : i32} : !lpu.vector<f16>
   lpu.mxm.install rows 1 {cycle = 6 : i64, unit = 1 : i32} : f16
 }
 //--- uninstalled.mlir
@@ -86,10 +88,19 @@ lpu.program @uninstalled target("lpu-tiny") attributes {cycles = 8 : i64} {
 lpu.program @installing target("lpu-tiny") attributes {cycles = 10 : i64} {
   %c = lpu.buffer constant "c" init(dense<1.0> : tensor<16xf32>) {slice = 0 : i32, address = 0 : i32} : tensor<16xf32>
   %a = lpu.mem.read %c[0] {cycle = 0 : i64, stream = 16 : i32, unit = 0 : i32} : !lpu.vector<f32>
-  lpu.mxm.load_weights %a, row 0 {cycle = 4 : i64, unit = 0 : i32} : !lpu.vector<f32>
+  lpu.mxm.load_weights %a into row 0 {cycle = 4 : i64, unit = 0 : i32} : !lpu.vector<f32>
   lpu.mxm.install rows 1 {cycle = 5 : i64, unit = 0 : i32} : f32
   %x = lpu.mem.read %c[0] {cycle = 2 : i64, stream = 20 : i32, unit = 0 : i32} : !lpu.vector<f32>
   %m = lpu.mxm.matmul %x {cycle = 6 : i64, stream = 4 : i32, unit = 0 : i32} : !lpu.vector<f32> -> !lpu.vector<f32>
+}
+//--- wide-load.mlir
+// A two-row load takes its second row from the stream group after the
+// first's (w4..w7), not from where this one was sent (w8..w11).
+lpu.program @wide_load target("lpu-tiny") attributes {cycles = 7 : i64} {
+  %c = lpu.buffer constant "c" init(dense<1.0> : tensor<2x16xf32>) {slice = 0 : i32, address = 0 : i32, spread = array<i32: 1, 0>} : tensor<2x16xf32>
+  %a = lpu.mem.read %c[0] {cycle = 1 : i64, stream = 16 : i32, unit = 0 : i32} : !lpu.vector<f32>
+  %b = lpu.mem.read %c[1] {cycle = 0 : i64, stream = 24 : i32, unit = 1 : i32} : !lpu.vector<f32>
+  lpu.mxm.load_weights %a, %b into row 0 {cycle = 5 : i64, unit = 0 : i32} : !lpu.vector<f32>, !lpu.vector<f32>
 }
 //--- wide-bank.mlir
 lpu.program @wide_bank target("lpu-tiny") attributes {cycles = 12 : i64} {

@@ -1,7 +1,7 @@
 // Every instruction on lpu-tiny, computed by the simulator: a hand-written
 // program (one output per instruction) is allocated and scheduled by lpu-opt,
 // encoded by lpu-translate and run by lpu-run, which prints the outputs.
-// RUN: lpu-opt %s --pass-pipeline='builtin.module(lpu.program(lpu-allocate-sram,lpu-schedule,lpu-verify-schedule))' -o %t.mlir
+// RUN: lpu-opt %s --pass-pipeline='builtin.module(lpu.program(lpu-allocate-sram,lpu-bundle-weight-loads,lpu-schedule,lpu-verify-schedule))' -o %t.mlir
 // RUN: lpu-translate --lpu-to-binary %t.mlir -o %t.lpu
 // RUN: lpu-run %t.lpu --stats | FileCheck %s
 // RUN: lpu-translate --lpu-to-asm %t.mlir | FileCheck %s --check-prefix=ASM
@@ -39,13 +39,16 @@
 // row is four addresses.
 // ASM: read.f32 [{{[0-9]+}}] -> {{[ew][0-9]+}}
 // ASM: repeat 1, every {{[0-9]+}}, step 4
+// The weights' two rows are on two slices, so one `lw` loads both.
+// ASM: lw.f32 {{[ew][0-9]+}}, rows 0..1
+// ASM: lw.i8 {{[ew][0-9]+}}, rows 0..1
 
 lpu.program @instructions target("lpu-tiny") {
   %a = lpu.buffer constant "a" init(dense<[-4.0, -3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0]> : tensor<16xf32>) : tensor<16xf32>
   %b = lpu.buffer constant "b" init(dense<3.0> : tensor<16xf32>) : tensor<16xf32>
-  %w = lpu.buffer constant "w" init(dense<[[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0]]> : tensor<2x16xf32>) : tensor<2x16xf32>
+  %w = lpu.buffer constant "w" init(dense<[[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0]]> : tensor<2x16xf32>) {min_parts = 2 : i64} : tensor<2x16xf32>
   %x8 = lpu.buffer constant "x8" init(dense<[-3, 100, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7]> : tensor<16xi8>) : tensor<16xi8>
-  %w8 = lpu.buffer constant "w8" init(dense<[[100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100], [-50, -50, -50, -50, -50, -50, -50, -50, -50, -50, -50, -50, -50, -50, -50, -50]]> : tensor<2x16xi8>) : tensor<2x16xi8>
+  %w8 = lpu.buffer constant "w8" init(dense<[[100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100], [-50, -50, -50, -50, -50, -50, -50, -50, -50, -50, -50, -50, -50, -50, -50, -50]]> : tensor<2x16xi8>) {min_parts = 2 : i64} : tensor<2x16xi8>
 
   %copy = lpu.buffer output "copy" : tensor<16xf32>
   %add = lpu.buffer output "add" : tensor<16xf32>
@@ -156,9 +159,9 @@ lpu.program @instructions target("lpu-tiny") {
   lpu.mem.write %r11, %shift[0] : !lpu.vector<f32>
 
   %w0 = lpu.mem.read %w[0] : !lpu.vector<f32>
-  lpu.mxm.load_weights %w0, row 0 {unit = 0 : i32} : !lpu.vector<f32>
+  lpu.mxm.load_weights %w0 into row 0 {unit = 0 : i32} : !lpu.vector<f32>
   %w1 = lpu.mem.read %w[1] : !lpu.vector<f32>
-  lpu.mxm.load_weights %w1, row 1 {unit = 0 : i32} : !lpu.vector<f32>
+  lpu.mxm.load_weights %w1 into row 1 {unit = 0 : i32} : !lpu.vector<f32>
   lpu.mxm.install rows 2 {unit = 0 : i32} : f32
   %a12 = lpu.mem.read %a[0] : !lpu.vector<f32>
   %r12 = lpu.mxm.matmul %a12 {unit = 0 : i32} : !lpu.vector<f32> -> !lpu.vector<f32>
@@ -169,9 +172,9 @@ lpu.program @instructions target("lpu-tiny") {
   lpu.mem.write %r13, %matmul_acc[0] : !lpu.vector<f32>
 
   %v0 = lpu.mem.read %w8[0] : !lpu.vector<i8>
-  lpu.mxm.load_weights %v0, row 0 {unit = 1 : i32} : !lpu.vector<i8>
+  lpu.mxm.load_weights %v0 into row 0 {unit = 1 : i32} : !lpu.vector<i8>
   %v1 = lpu.mem.read %w8[1] : !lpu.vector<i8>
-  lpu.mxm.load_weights %v1, row 1 {unit = 1 : i32} : !lpu.vector<i8>
+  lpu.mxm.load_weights %v1 into row 1 {unit = 1 : i32} : !lpu.vector<i8>
   lpu.mxm.install rows 2 {unit = 1 : i32} : i8
   %x14 = lpu.mem.read %x8[0] : !lpu.vector<i8>
   %r14 = lpu.mxm.matmul %x14 {unit = 1 : i32} : !lpu.vector<i8> -> !lpu.vector<i32>

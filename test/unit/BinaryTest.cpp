@@ -195,6 +195,34 @@ TEST(Binary, RejectsInstallsOfNoRowsOrUnknownFlags) {
   }
 }
 
+TEST(Binary, RejectsWeightLoadsPastTheLoadBandwidthOrTheStreams) {
+  // lpu-tiny loads 8 bytes per lane a cycle: two f32 rows per lw, from two
+  // stream groups of one direction.
+  auto load = [](uint8_t src, uint32_t row, uint32_t rows) {
+    return inst(Opcode::LoadWeights, kNoStream, src, kNoStream, 0,
+                encodeLoad(row, rows));
+  };
+  std::string error = rejection([&](Binary &b) {
+    b.units.push_back({UnitKind::Mxm, 0, {load(w(0), 0, 3)}});
+  });
+  EXPECT_NE(error.find("'lw' rows 0+3 are invalid (at most 2 f32 rows per "
+                       "load)"),
+            std::string::npos)
+      << error;
+  error = rejection([&](Binary &b) {
+    b.units.push_back({UnitKind::Mxm, 0, {load(w(0), 15, 2)}});
+  });
+  EXPECT_NE(error.find("'lw' rows 15+2 are invalid"), std::string::npos)
+      << error;
+  error = rejection([&](Binary &b) {
+    b.units.push_back({UnitKind::Mxm, 0, {load(e(3), 0, 2)}});
+  });
+  EXPECT_NE(error.find("'lw' loads 2 rows from stream 12 on, past the last "
+                       "stream of its direction"),
+            std::string::npos)
+      << error;
+}
+
 TEST(Assembly, PrintsRepeatsAtTheirFirstIssue) {
   Binary binary = ProgramBuilder()
                       .input("x", {3, 16}, 0, 0)

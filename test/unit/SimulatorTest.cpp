@@ -136,6 +136,35 @@ TEST(Simulator, MatMulUsesInstalledRowsAndZeroesTheRest) {
     EXPECT_EQ(v, 5.0f);
 }
 
+TEST(Simulator, OneLoadTakesRowsFromConsecutiveStreamGroups) {
+  // Rows 0 and 1 on mem[2] and mem[3] (slices 4 and 5) reach mxm[0] (slice
+  // 0) together on w0..w3 and w4..w7; one lw loads both.
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0)
+          .output("y", {1, 16}, 1, 0)
+          .constant(2, 0, std::vector<float>(16, 1.0f))
+          .constant(3, 0, std::vector<float>(16, 2.0f))
+          .at(UnitKind::Mem, 2, 1, memRead(w(0), 0))
+          .at(UnitKind::Mem, 3, 0, memRead(w(1), 0))
+          .at(UnitKind::Mxm, 0, 7,
+              inst(Opcode::LoadWeights, kNoStream, w(0), kNoStream, 0,
+                   encodeLoad(0, 2)))
+          .at(UnitKind::Mxm, 0, 8, installWeights(2))
+          .at(UnitKind::Mem, 0, 6, memRead(w(1), 0))
+          .at(UnitKind::Mxm, 0, 10, inst(Opcode::MatMul, e(0), w(1)))
+          .at(UnitKind::Mem, 1, 17, memWrite(e(0), 0))
+          .build();
+  Simulator sim(binary);
+  std::string error;
+  std::vector<float> x = iota16(1.0f), y(16);
+  ASSERT_TRUE(sim.setInput(0, x.data(), x.size(), error)) << error;
+  ASSERT_TRUE(sim.run(error)) << error;
+  ASSERT_TRUE(sim.getOutput(0, y.data(), y.size(), error)) << error;
+  for (float v : y)
+    EXPECT_EQ(v, 5.0f); // x[0] * 1 + x[1] * 2
+}
+
 TEST(Simulator, TransposedInstallMakesRowsColumns) {
   // Buffer row n becomes array column n: y[n] = dot(x, row n) for the two
   // rows and 0 past them.

@@ -81,6 +81,13 @@ TEST(Target, V1HasTheTSPScaleParameters) {
     EXPECT_EQ(v1.mxmRate(half)->rows, 160u);
     EXPECT_EQ(v1.mxmRate(half)->cycles, 2u);
   }
+  // Weight install (the facts file): 409,600 bytes into four planes in 40
+  // cycles, 32 bytes per lane a cycle chip-wide: 8 i8 or 4 f16 rows per lw.
+  EXPECT_EQ(v1.mxmLoadBytes * v1.mxmPlanes, 32u);
+  EXPECT_EQ(v1.loadRowsOf(DType::I8), 8u);
+  EXPECT_EQ(v1.loadRowsOf(DType::F16), 4u);
+  EXPECT_EQ(v1.mxmRate(DType::I8)->rows / v1.loadRowsOf(DType::I8), 40u);
+  EXPECT_EQ(v1.mxmRate(DType::F16)->rows / v1.loadRowsOf(DType::F16), 40u);
   // Hemispheres mirror each other around the VXM.
   uint32_t centre = v1.centreColumn();
   EXPECT_EQ(centre, 48u);
@@ -138,6 +145,17 @@ TEST(Target, ReportsTheOffendingKey) {
                         "\"streams_per_direction\": 6"),
             "streams_per_direction must be a multiple of the streams an f32 "
             "vector takes (4)");
+  EXPECT_EQ(parseEdited("\"load_bytes\": 8", "\"load_bytes\": 2"),
+            "mxm.load_bytes must hold one weight row of every MXM type (f32 "
+            "takes 4)");
+  EXPECT_EQ(parseEdited("\"load_bytes\": 8", "\"load_bytes\": 17"),
+            "mxm.load_bytes must be at most the bytes per lane of one "
+            "direction's streams (16)");
+  EXPECT_EQ(parseEdited("\"banks\": 2", "\"banks\": 2, \"ports\": 1"),
+            "unknown key 'mem.ports'");
+  EXPECT_EQ(parseEdited("\"queues_per_slice\": 1",
+                        "\"queues_per_slice\": 1, \"width\": 2"),
+            "unknown key 'sxm.width'");
 }
 
 TEST(Target, ElementsAreStoredPlaneByPlane) {

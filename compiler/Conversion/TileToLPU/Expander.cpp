@@ -122,6 +122,7 @@ int32_t Expander::identity() {
       moduleType ? "identity"
                  : "identity." + std::string(::lpu::dtypeName(mxmType));
   program.buffers[index].position = -1;
+  dealWeightRows(index);
   if (moduleType)
     place(index, func->getAttr(tile::kIdentitySRAMAttrName));
   return identityBuffers[mxmType] = index;
@@ -178,10 +179,19 @@ ArrayRef<int32_t> partsOf(Attribute sram) {
 }
 } // namespace
 
+void Expander::dealWeightRows(int32_t index) {
+  lpuc::lpu::MachineBuffer &b = program.buffers[index];
+  b.blockRows = 1;
+  b.minParts = lpuc::lpu::weightRowParts(target, b.layout.rows, mxmType);
+}
+
 void Expander::placeWeightTile(int32_t buffer, Operation *op, int64_t index) {
-  ArrayRef<int32_t> tiles = partsOf(op->getAttr(tile::kWeightSRAMAttrName));
-  if (2 * index + 1 < int64_t(tiles.size()))
-    place(buffer, tiles.slice(2 * index, 2));
+  auto list = op->getAttrOfType<DenseI32ArrayAttr>(tile::kWeightSRAMAttrName);
+  if (!list)
+    return;
+  auto tiles = tile::splitWeightPlacements(list.asArrayRef());
+  if (tiles && index < int64_t(tiles->size()))
+    place(buffer, (*tiles)[index]);
 }
 
 void Expander::place(int32_t index, Attribute sram) {
@@ -252,13 +262,15 @@ LogicalResult Expander::verifyPlacements() {
                      type, 1)))
       return failure();
   WalkResult walk = func.walk([&](Operation *op) {
-    if (auto tiles =
+    if (auto list =
             op->getAttrOfType<DenseI32ArrayAttr>(tile::kWeightSRAMAttrName)) {
       SmallVector<tile::WeightTile> weights = tile::getWeightTiles(op, target);
-      if (tiles.size() != int64_t(2 * weights.size()))
+      // The dialect verifier checked the list's form.
+      auto tiles = *tile::splitWeightPlacements(list.asArrayRef());
+      if (tiles.size() != weights.size())
         return WalkResult(op->emitError("'")
                           << tile::kWeightSRAMAttrName << "' places "
-                          << tiles.size() / 2 << " weight tiles; the op stores "
+                          << tiles.size() << " weight tiles; the op stores "
                           << weights.size());
       // In the op's own MXM type (i8 for a quantized product).
       const Type weightType =
@@ -266,8 +278,7 @@ LogicalResult Expander::verifyPlacements() {
       for (auto [i, weight] : llvm::enumerate(weights)) {
         auto type =
             RankedTensorType::get({weight.rows, target.lanes}, weightType);
-        if (failed(checkParts(op->getLoc(), tiles.asArrayRef().slice(2 * i, 2),
-                              type, 1)))
+        if (failed(checkParts(op->getLoc(), tiles[i], type, 1)))
           return WalkResult::interrupt();
       }
     }
@@ -312,8 +323,7 @@ InstrId Expander::emit(Opcode opcode, ArrayRef<InstrId> operands,
   lpuc::lpu::MachineInstr inst;
   inst.opcode = opcode;
   inst.queueKind = info.unit;
-  for (auto [k, operand] : llvm::enumerate(operands))
-    inst.operands[k] = operand;
+  inst.operands.assign(operands.begin(), operands.end());
   inst.imm = imm;
   inst.origin = currentOrigin;
   if (info.hasResult && !operands.empty())
@@ -358,7 +368,7 @@ void Expander::write(InstrId value, int32_t bufferIndex, int64_t offset) {
   inst.opcode = Opcode::Write;
   inst.queueKind = ::lpu::UnitKind::Mem;
   inst.dtype = element;
-  inst.operands[0] = value;
+  inst.operands = {value};
   inst.buffer = bufferIndex;
   inst.offset = int32_t(offset);
   inst.origin = currentOrigin;

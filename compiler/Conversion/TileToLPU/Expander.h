@@ -17,6 +17,7 @@
 #define LPU_COMPILER_CONVERSION_TILETOLPU_EXPANDER_H
 
 #include "dialects/LPU/Machine/MachineProgram.h"
+#include "dialects/LPU/Machine/SlicePlacer.h"
 #include "dialects/Tile/Storage.h"
 #include "dialects/Tile/TileOps.h"
 
@@ -169,6 +170,9 @@ public:
   /// dealt over as many MEM slices as there are groups (up to every slice),
   /// so the rows a window reads come from different slices.
   RowStore splitScratch(mlir::RankedTensorType type, int64_t rowsPerGroup);
+  /// Asks for buffer `index`'s rows, which the MXM loads as weights, to be
+  /// dealt one at a time over distinct slices (lpu::weightRowParts).
+  void dealWeightRows(int32_t index);
   /// Gives weight tile `index` of `op` (getWeightTiles' order) its place
   /// from the op's `tile.weight_sram`, if there is one.
   void placeWeightTile(int32_t buffer, mlir::Operation *op, int64_t index);

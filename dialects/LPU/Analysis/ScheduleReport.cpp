@@ -96,7 +96,7 @@ int64_t computeCriticalPath(const MachineProgram &program) {
         plane.loadsLanded = std::max(plane.loadsLanded, at + loadLatency);
       } else if (inst.opcode == Opcode::InstallWeights) {
         at = std::max({at, plane.loadsLanded, plane.lastMatMul + 1});
-        if (plane.loads) // one row per cycle on the plane's queue
+        if (plane.loads) // one `lw` per cycle on the plane's queue
           at = std::max(at, plane.firstLoad + plane.loads - 1 + loadLatency);
         plane.install = id;
         plane.loads = 0;

@@ -36,12 +36,26 @@ lpuc::lpu::computeUsers(const MachineProgram &program) {
     const MachineInstr &inst = program.instrs[i];
     for (unsigned k = 0; k < inst.numOperands(); ++k) {
       InstrId operand = inst.operands[k];
-      if (k == 1 && operand == inst.operands[0])
+      if (inst.repeatsOperand(k))
         continue;
       users[operand].push_back(i);
     }
   }
   return users;
+}
+
+void lpuc::lpu::renumberBufferPositions(MachineProgram &program,
+                                        ArrayRef<InstrId> newIndex,
+                                        InstrId count) {
+  const InstrId original = newIndex.size();
+  for (MachineBuffer &buffer : program.buffers) {
+    InstrId at = buffer.position;
+    if (at < 0)
+      continue; // listed before everything
+    while (at < original && newIndex[at] == kNoInstr)
+      ++at;
+    buffer.position = at < original ? newIndex[at] : count;
+  }
 }
 
 std::pair<std::string, std::string> lpuc::lpu::getNodeOfLocation(Location loc) {
@@ -99,7 +113,10 @@ uint32_t immediateOf(Operation *op) {
       .Case([](ScaleOp scale) {
         return ::lpu::floatToWord(scale.getFactor().convertToFloat());
       })
-      .Case([](LoadWeightsOp lw) { return uint32_t(lw.getRow()); })
+      .Case([](LoadWeightsOp lw) {
+        return ::lpu::encodeLoad(uint32_t(lw.getRow()),
+                                 uint32_t(lw.getValues().size()));
+      })
       .Case([](InstallWeightsOp iw) {
         return ::lpu::encodeInstall(uint32_t(iw.getRows()), iw.getTransposed(),
                                     uint32_t(iw.getWindow().value_or(0)));
@@ -154,10 +171,9 @@ MachineProgram lpuc::lpu::importProgram(ProgramOp program) {
     m.dtype = wordDType(inst);
     if (op.getNumResults())
       m.resultType = vectorDType(op.getResult(0));
-    unsigned k = 0;
     for (Value operand : op.getOperands()) {
       if (isa<lpuc::lpu::VectorType>(operand.getType()))
-        m.operands[k++] = index.lookup(operand.getDefiningOp());
+        m.operands.push_back(index.lookup(operand.getDefiningOp()));
       else
         m.buffer = index.lookup(operand.getDefiningOp());
     }
@@ -266,7 +282,8 @@ void lpuc::lpu::materializeProgram(const MachineProgram &machine,
                          b.getF32FloatAttr(::lpu::wordToFloat(m.imm)));
       break;
     case Opcode::LoadWeights:
-      state.addAttribute("row", b.getI64IntegerAttr(m.imm));
+      state.addAttribute("row",
+                         b.getI64IntegerAttr(::lpu::decodeLoad(m.imm).row));
       break;
     case Opcode::InstallWeights: {
       ::lpu::InstallFields f = ::lpu::decodeInstall(m.imm);

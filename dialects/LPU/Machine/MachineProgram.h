@@ -74,7 +74,9 @@ struct MachineInstr {
   ::lpu::DType dtype = ::lpu::DType::None;
   /// The element type of the result vector (None without a result).
   ::lpu::DType resultType = ::lpu::DType::None;
-  InstrId operands[2] = {kNoInstr, kNoInstr};
+  /// Producers of the source operands, in order: ISA.def's count, except
+  /// an `lw` of n rows, which reads one vector per row.
+  llvm::SmallVector<InstrId, 2> operands;
   int32_t buffer = -1; // MEM instructions: the buffer and vector accessed
   int32_t offset = 0;
   uint32_t imm = 0; // encoded as in the binary (see ISA.def)
@@ -86,7 +88,13 @@ struct MachineInstr {
   const ::lpu::InstructionInfo &info() const {
     return ::lpu::getInstructionInfo(opcode);
   }
-  unsigned numOperands() const { return info().numSources; }
+  unsigned numOperands() const { return operands.size(); }
+  /// Whether operand k repeats an earlier one (one value read twice is one
+  /// read of one stream slot).
+  bool repeatsOperand(unsigned k) const {
+    return llvm::is_contained(llvm::ArrayRef(operands).take_front(k),
+                              operands[k]);
+  }
   bool hasResult() const { return info().hasResult; }
   bool accessesSram() const { return buffer >= 0; }
   bool isPlaced() const { return cycle >= 0 && unit >= 0; }
@@ -136,6 +144,12 @@ private:
 /// order (an instruction reading it twice is listed once).
 std::vector<llvm::SmallVector<InstrId, 1>>
 computeUsers(const MachineProgram &program);
+
+/// After the instructions were renumbered (`newIndex[old]`, kNoInstr for
+/// those erased; `count` kept), lists each buffer before the first kept
+/// instruction at or after its old position.
+void renumberBufferPositions(MachineProgram &program,
+                             llvm::ArrayRef<InstrId> newIndex, InstrId count);
 
 /// The ONNX node an instruction or buffer came from, by its location:
 /// (name, operator type). The importer writes loc("name"(fused<"Op">[...])).

@@ -82,10 +82,22 @@ private:
         checkProgramOrder(id,
                           slice * int64_t(target.memAddresses) + address + p);
     }
+    // An `lw` names only its first row's stream group: the others follow.
+    if (inst.opcode == Opcode::LoadWeights)
+      for (unsigned k = 1; k < inst.numOperands(); ++k) {
+        const int64_t first = program.instrs[inst.operands[0]].stream;
+        const int64_t want = first + k * target.planesOf(inst.dtype);
+        if (program.instrs[inst.operands[k]].stream != want)
+          violations.push_back(
+              {id, "loads row " + std::to_string(k) + " from stream " +
+                       std::to_string(program.instrs[inst.operands[k]].stream) +
+                       ", not " + std::to_string(want) +
+                       " (the group after the previous row's)"});
+      }
     for (unsigned k = 0; k < inst.numOperands(); ++k) {
       InstrId producerId = inst.operands[k];
       // A value read for two operands is one read of one slot.
-      if (k == 1 && producerId == inst.operands[0])
+      if (inst.repeatsOperand(k))
         continue;
       const MachineInstr &producer = program.instrs[producerId];
       int64_t from = program.column(producer);

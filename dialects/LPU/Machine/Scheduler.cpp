@@ -157,6 +157,10 @@ struct Node {
   int64_t portCycles = 1;
   // Streams the result takes (its type's planes).
   int64_t streamGroup = 1;
+  // An `lw` of several rows: the nodes of its operands, whose streams are
+  // chosen together (consecutive groups). Its operands: which row they are.
+  llvm::SmallVector<int, 0> rowNodes;
+  int loadRow = -1;
   // Chosen by a successful trial.
   int64_t unit = 0;
   int64_t stream = -1;
@@ -205,7 +209,7 @@ void splitSharedValues(MachineProgram &program) {
       key.push_back({key[i].first, copies - j});
       users.emplace_back();
       for (unsigned k = 0; k < clone.numOperands(); ++k)
-        if (k == 0 || clone.operands[1] != clone.operands[0])
+        if (!clone.repeatsOperand(k))
           users[clone.operands[k]].push_back(copy);
       InstrId consumer = consumers[j];
       MachineInstr &c = instrs[consumer];
@@ -233,14 +237,8 @@ void splitSharedValues(MachineProgram &program) {
       inst.operands[k] = newIndex[inst.operands[k]];
   // Buffers stay before the instruction they preceded (or a later one, if
   // that one was erased).
-  for (MachineBuffer &buffer : program.buffers) {
-    InstrId at = buffer.position;
-    if (at < 0)
-      continue; // listed before everything
-    while (at < original && newIndex[at] == kNoInstr)
-      ++at;
-    buffer.position = at < original ? newIndex[at] : InstrId(sorted.size());
-  }
+  renumberBufferPositions(program, ArrayRef(newIndex).take_front(original),
+                          sorted.size());
   instrs = std::move(sorted);
 }
 
@@ -378,16 +376,27 @@ private:
     }
     int self = nodes.size();
     nodes.push_back(std::move(node));
+    const bool rowsTogether =
+        inst.opcode == Opcode::LoadWeights && inst.numOperands() > 1;
     for (unsigned k = 0; k < inst.numOperands(); ++k) {
       InstrId operand = inst.operands[k];
       // A value read for two operands is one node.
-      if (k == 1 && operand == inst.operands[0])
+      if (inst.repeatsOperand(k)) {
+        if (rowsTogether)
+          return emitError(program.locationOf(inst),
+                           "loads one value into two weight rows");
         continue;
+      }
       if (instr(operand).cycle >= 0)
         return emitError(program.locationOf(inst),
                          "operand was placed for another consumer");
+      int child = nodes.size();
       if (failed(collect(operand, self)))
         return failure();
+      if (rowsTogether) {
+        nodes[self].rowNodes.push_back(child);
+        nodes[child].loadRow = int(k);
+      }
     }
     return success();
   }
@@ -544,40 +553,75 @@ private:
         }
       if (node.parent < 0)
         continue;
-      // The result lands here and must pass the consumer's column.
+      // The rows of one `lw` take their streams together, at the first.
+      if (node.loadRow > 0)
+        continue;
       const Node &consumer = nodes[node.parent];
-      int64_t landed = issue + node.latency;
-      int64_t lo = std::min(node.column, consumer.column);
-      int64_t hi = std::max(node.column, consumer.column);
-      // The first aligned group of streams free along the way.
-      node.stream = -1;
-      const int64_t group = node.streamGroup;
-      auto slotFree = [&](int64_t s) {
-        int64_t diag = target.streamDiagonal(s, node.column, landed);
-        return !streamSlots[s].overlaps(diag, lo, hi) &&
-               llvm::none_of(slotClaims, [&](auto &c) {
-                 return std::get<0>(c) == s && std::get<1>(c) == diag &&
-                        std::get<2>(c) <= hi && lo <= std::get<3>(c);
-               });
-      };
-      for (int64_t first = 0, e = target.numStreams();
-           first < e && node.stream < 0; first += group) {
-        if (!::lpu::streamReaches(target, first, node.column, consumer.column))
-          continue;
-        bool free = true;
-        for (int64_t s = first; s < first + group && free; ++s)
-          free = slotFree(s);
-        if (!free)
-          continue;
-        node.stream = first;
-        for (int64_t s = first; s < first + group; ++s)
-          slotClaims.push_back(
-              {s, target.streamDiagonal(s, node.column, landed), lo, hi});
-      }
-      if (node.stream < 0)
+      llvm::SmallVector<Node *, 8> values;
+      if (node.loadRow == 0)
+        for (int row : consumer.rowNodes)
+          values.push_back(&nodes[row]);
+      else
+        values.push_back(&node);
+      if (!chooseStreams(values, consumer, root))
         return root + 1;
     }
     return root;
+  }
+
+  /// The stream slot a value of `node` issued at root `root` takes on stream
+  /// `s` on its way to `consumer`: (diagonal, lo, hi).
+  std::tuple<int64_t, int64_t, int64_t>
+  slotOf(const Node &node, const Node &consumer, int64_t root, int64_t s) {
+    int64_t landed = root + node.offset + node.latency;
+    return {target.streamDiagonal(s, node.column, landed),
+            std::min(node.column, consumer.column),
+            std::max(node.column, consumer.column)};
+  }
+
+  /// Gives `values` (one value, or the rows of one `lw`) the first aligned
+  /// groups of streams, consecutive and in one direction, whose slots are
+  /// free all the way to `consumer`, and claims them for this trial.
+  bool chooseStreams(llvm::ArrayRef<Node *> values, const Node &consumer,
+                     int64_t root) {
+    const int64_t group = values.front()->streamGroup;
+    const int64_t span = group * int64_t(values.size());
+    auto slotFree = [&](const Node &node, int64_t s) {
+      auto [diag, lo, hi] = slotOf(node, consumer, root, s);
+      return !streamSlots[s].overlaps(diag, lo, hi) &&
+             llvm::none_of(slotClaims, [&](auto &c) {
+               return std::get<0>(c) == s && std::get<1>(c) == diag &&
+                      std::get<2>(c) <= hi && lo <= std::get<3>(c);
+             });
+    };
+    const int64_t perDirection = target.streamsPerDirection;
+    for (int64_t first = 0, e = target.numStreams(); first < e;
+         first += group) {
+      // Every group in the direction of `first`.
+      if (first / perDirection != (first + span - 1) / perDirection)
+        continue;
+      bool free = true;
+      for (size_t v = 0; v < values.size() && free; ++v) {
+        const Node &node = *values[v];
+        free =
+            ::lpu::streamReaches(target, first, node.column, consumer.column);
+        for (int64_t s = first + v * group; s < first + (v + 1) * group && free;
+             ++s)
+          free = slotFree(node, s);
+      }
+      if (!free)
+        continue;
+      for (size_t v = 0; v < values.size(); ++v) {
+        Node &node = *values[v];
+        node.stream = first + v * group;
+        for (int64_t s = node.stream; s < node.stream + group; ++s) {
+          auto [diag, lo, hi] = slotOf(node, consumer, root, s);
+          slotClaims.push_back({s, diag, lo, hi});
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /// Two nodes of one tree that need the same single queue or bank port at
@@ -619,7 +663,7 @@ private:
       move.opcode = Opcode::Move;
       move.queueKind = UnitKind::Vxm;
       move.resultType = move.dtype = instr(late).resultType;
-      move.operands[0] = late;
+      move.operands = {late};
       move.origin = instr(late).origin;
       InstrId moveId = program.instrs.size();
       program.instrs.push_back(move);

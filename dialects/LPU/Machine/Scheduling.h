@@ -1,4 +1,5 @@
-//===- Scheduling.h - Place, check and allocate machine programs -*- C++ -*-===//
+//===- Scheduling.h - Place, check and allocate machine programs -*- C++
+//-*-===//
 //
 // The back end's steps on a MachineProgram. Each reports problems as MLIR
 // diagnostics at the instruction or buffer at fault (its ONNX node) and
@@ -17,6 +18,10 @@ namespace lpuc::lpu {
 /// Gives every buffer a MEM slice and addresses (see lpu-allocate-sram).
 /// `opByOp`: the benchmarks' baseline, round-robin without reuse.
 mlir::LogicalResult allocateSRAM(MachineProgram &program, bool opByOp = false);
+
+/// Joins consecutive weight-row loads of a plane into `lw`s of up to the
+/// target's rows per load (see lpu-bundle-weight-loads). Needs SRAM placed.
+mlir::LogicalResult bundleWeightLoads(MachineProgram &program);
 
 /// Gives every instruction a unit, an issue cycle and a result stream, and
 /// the program its cycle count (see lpu-schedule). `opByOp`: each ONNX

@@ -54,6 +54,15 @@ struct PlacementRequest {
   }
 };
 
+/// The parts, on distinct slices and one row at a time, a tensor of `rows`
+/// rows that the MXM loads as weights of `type` asks for: one weight load
+/// then finds each of its rows on another MEM slice, whose reads can issue
+/// in the same cycle.
+inline int64_t weightRowParts(const ::lpu::TargetDesc &target, int64_t rows,
+                              ::lpu::DType type) {
+  return std::min<int64_t>(rows, target.loadRowsOf(type));
+}
+
 /// What placing a tensor books: its addresses (later tensors avoid them
 /// while it lives), its traffic (later tensors prefer other slices), or both.
 enum class Booking { Addresses = 1, Load = 2, Both = 3 };

@@ -30,6 +30,23 @@ def AllocateSRAM : Pass<"lpu-allocate-sram", "::lpuc::lpu::ProgramOp"> {
   ];
 }
 
+def BundleWeightLoads
+    : Pass<"lpu-bundle-weight-loads", "::lpuc::lpu::ProgramOp"> {
+  let summary = "Load several weight rows per `lw`, as the plane's bandwidth allows";
+  let description = [{
+    A plane's weight buffer takes the target's `mxm.load_bytes` bytes per
+    lane a cycle (8 on lpu-v1: 8 i8 or 4 f16 rows, so all four planes fill
+    in 40 cycles), each row on its own stream group. The expansion loads
+    one row per `lw`; this pass joins consecutive rows of one plane, up to
+    the installing `iw`, into one `lw` of as many rows as fit, when their
+    values can be produced in the same cycles: no MEM slice or MXM plane
+    serves two of them, and no more of them pass the VXM or an SXM slice
+    than it has queues. (tile-allocate-sram and lpu-allocate-sram deal weight
+    tiles row by row over as many slices for this.) Runs between
+    lpu-allocate-sram and lpu-schedule.
+  }];
+}
+
 def Schedule : Pass<"lpu-schedule", "::lpuc::lpu::ProgramOp"> {
   let summary = "Assign every instruction a unit, an issue cycle and a stream";
   let description = [{

@@ -98,6 +98,8 @@ private:
       return;
     PlacementRequest r = request({target.lanes, target.lanes},
                                  mxmElementType(func), reads, planeReads);
+    r.minParts = lpuc::lpu::weightRowParts(target, target.lanes,
+                                           getMXMType(func, target));
     r.last = last;
     if (std::optional<Placement> where = place(r))
       func->setAttr(kIdentitySRAMAttrName, toAttr(*where));
@@ -184,7 +186,7 @@ private:
              .insert({weights.getResult(), unsigned(matmul.getTransposeB())})
              .second)
       return;
-    SmallVector<std::pair<int32_t, int32_t>> parts;
+    SmallVector<int32_t> list;
     for (const WeightTile &tile : getWeightTiles(op, target)) {
       std::map<int32_t, int64_t> planeReads;
       if (tile.plane >= 0)
@@ -192,16 +194,20 @@ private:
       PlacementRequest r =
           request({tile.rows, target.lanes}, mxmElementType(op),
                   tile.rows * tile.installs, planeReads);
+      r.minParts =
+          lpuc::lpu::weightRowParts(target, tile.rows, getMXMType(op, target));
       r.last = lastReader(weights);
       std::optional<Placement> where = place(r);
       // The op's placement lists every tile or none: if one does not fit,
       // lpu-allocate-sram places them all (those booked here stay booked).
       if (!where)
         return;
-      parts.push_back(where->front());
+      list.push_back(int32_t(where->size()));
+      for (auto [slice, address] : *where)
+        list.append({slice, address});
     }
-    if (!parts.empty())
-      op->setAttr(kWeightSRAMAttrName, toAttr(parts));
+    if (!list.empty())
+      op->setAttr(kWeightSRAMAttrName, builder.getDenseI32ArrayAttr(list));
   }
 
   func::FuncOp func;

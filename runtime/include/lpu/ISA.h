@@ -27,7 +27,8 @@ enum class ImmKind : uint8_t {
   Install,   // low 16 bits: weight-buffer rows installed; bit 16: install
              // the rows transposed (as array columns); bits 17..28: the
              // first input lane the array's rows meet (its K window)
-  Row,       // a weight-buffer row, < lanes
+  Load,      // low 16 bits: the first weight-buffer row loaded; bits
+             // 16..23: rows loaded minus one
   F32,       // IEEE-754 binary32 bit pattern
   LaneWidth, // low 16 bits: source lane; high 16 bits: lanes written
   Shift,     // signed lane shift, |shift| < lanes
@@ -132,6 +133,21 @@ inline InstallFields decodeInstall(uint32_t imm) {
 }
 inline uint32_t encodeInstall(uint32_t rows, bool transposed, uint32_t window) {
   return rows | (transposed ? 1u << 16 : 0u) | window << 17;
+}
+
+/// The fields of an `lw` immediate (ImmKind::Load): rows [row, row + rows)
+/// come from `rows` consecutive stream groups starting at src0.
+struct LoadFields {
+  uint32_t row = 0;
+  uint32_t rows = 1;
+  /// Whether bits outside the two fields are zero.
+  bool valid = true;
+};
+inline LoadFields decodeLoad(uint32_t imm) {
+  return {imm & 0xffff, ((imm >> 16) & 0xff) + 1, (imm >> 24) == 0};
+}
+inline uint32_t encodeLoad(uint32_t row, uint32_t rows) {
+  return row | (rows - 1) << 16;
 }
 
 /// Stream operand field value meaning "no stream".

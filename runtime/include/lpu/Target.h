@@ -13,6 +13,7 @@
 #include "lpu/ISA.h"
 #include "lpu/Layout.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -69,6 +70,10 @@ struct TargetDesc {
   /// no matrix unit: lpu-v1, like the TSP, multiplies i8, f16 and bf16.
   std::vector<DType> vxmTypes;
   std::vector<MXMRate> mxmRates;
+  /// Bytes per lane one `lw` moves into a plane's weight buffer: a plane's
+  /// weight-load bandwidth per cycle. An `lw` of `dtype` loads
+  /// loadRowsOf(dtype) rows at most, from as many stream groups.
+  uint32_t mxmLoadBytes = 0;
   /// Slices from the west edge to the east edge; a value moves one slice per
   /// cycle. The first VXM slice is the centre: slices west of it form the
   /// west hemisphere.
@@ -118,6 +123,10 @@ struct TargetDesc {
   /// The MXM's rate for `dtype`, or nullptr if it does not multiply it.
   const MXMRate *mxmRate(DType dtype) const;
   bool vxmComputes(DType dtype) const;
+  /// The most weight-buffer rows of `dtype` one `lw` loads (at least 1).
+  uint32_t loadRowsOf(DType dtype) const {
+    return std::max<uint32_t>(1, mxmLoadBytes / (planesOf(dtype) * laneBytes));
+  }
   /// "i8, f16, bf16": the types the MXM multiplies, for messages.
   std::string mxmTypeList() const;
   /// Cycles an access of `planes` consecutive addresses holds each bank it

@@ -29,7 +29,18 @@ module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%a: tensor<4x32xf32>) -> tensor<4x16xf32> {
     %w = arith.constant dense<1.0> : tensor<32x16xf32>
     // expected-error @+1 {{'tile.weight_sram' places 1 weight tiles; the op stores 2}}
-    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 16 : i64, packed_weights, planes = array<i32: 0, 1>, tile.weight_sram = array<i32: 0, 0>, turn = 2 : i64} : tensor<4x32xf32>, tensor<32x16xf32> -> tensor<4x16xf32>
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 16 : i64, packed_weights, planes = array<i32: 0, 1>, tile.weight_sram = array<i32: 1, 0, 0>, turn = 2 : i64} : tensor<4x32xf32>, tensor<32x16xf32> -> tensor<4x16xf32>
+    return %0 : tensor<4x16xf32>
+  }
+}
+
+// -----
+
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%a: tensor<4x32xf32>) -> tensor<4x16xf32> {
+    %w = arith.constant dense<1.0> : tensor<32x16xf32>
+    // expected-error @+1 {{'tile.weight_sram' lists, per weight tile, a part count P >= 1 then P (slice, address) pairs}}
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 16 : i64, packed_weights, planes = array<i32: 0, 1>, tile.weight_sram = array<i32: 2, 0, 0, 1>, turn = 2 : i64} : tensor<4x32xf32>, tensor<32x16xf32> -> tensor<4x16xf32>
     return %0 : tensor<4x16xf32>
   }
 }
@@ -42,7 +53,7 @@ module attributes {tile.target = "lpu-tiny"} {
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%a: tensor<4x16xi8> {onnx.name = "a"}) -> (tensor<4x16xf32> {onnx.name = "y"}) {
     %w = arith.constant dense<1> : tensor<16x16xi8>
-    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 4 : i64, n = 16 : i64, packed_weights, planes = array<i32: 0>, tile.weight_sram = array<i32: 0, 4080>, turn = 1 : i64} : tensor<4x16xi8>, tensor<16x16xi8> -> tensor<4x16xf32>
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 4 : i64, n = 16 : i64, packed_weights, planes = array<i32: 0>, tile.weight_sram = array<i32: 1, 0, 4080>, turn = 1 : i64} : tensor<4x16xi8>, tensor<16x16xi8> -> tensor<4x16xf32>
     return %0 : tensor<4x16xf32>
   }
 }

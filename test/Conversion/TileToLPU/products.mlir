@@ -7,8 +7,8 @@
 // epilogue (bias, relu) on the way to SRAM.
 // CHECK-LABEL: lpu.program @main
 // CHECK-DAG: %[[A:.*]] = lpu.buffer input "a" : tensor<2x24xf32>
-// CHECK-DAG: %[[T0:.*]] = lpu.buffer constant "w.k0n0" init({{.*}}) : tensor<16x8xf32>
-// CHECK-DAG: %[[T1:.*]] = lpu.buffer constant "w.k1n0" init({{.*}}) : tensor<8x8xf32>
+// CHECK-DAG: %[[T0:.*]] = lpu.buffer constant "w.k0n0" init({{.*}}) {min_parts = 2 : i64} : tensor<16x8xf32>
+// CHECK-DAG: %[[T1:.*]] = lpu.buffer constant "w.k1n0" init({{.*}}) {min_parts = 2 : i64} : tensor<8x8xf32>
 // CHECK-COUNT-16: lpu.mxm.load_weights {{.*}} {unit = 1 : i32}
 // CHECK: lpu.mxm.install rows 16 {unit = 1 : i32} : f32
 // CHECK-COUNT-8: lpu.mxm.load_weights {{.*}} {unit = 0 : i32}
@@ -56,8 +56,8 @@ module attributes {tile.target = "lpu-tiny"} {
 // to; pixel (0, 0) then has tap 3 alone. The result, read by windows, is
 // dealt an image row (2 rows) at a time over at least two slices.
 // CHECK-LABEL: lpu.program @main
-// CHECK-DAG: lpu.buffer constant "w.t0c0f0" init({{.*}}) : tensor<2x1xf32>
-// CHECK-DAG: lpu.buffer constant "w.t3c0f0" init({{.*}}) : tensor<2x1xf32>
+// CHECK-DAG: lpu.buffer constant "w.t0c0f0" init({{.*}}) {min_parts = 2 : i64} : tensor<2x1xf32>
+// CHECK-DAG: lpu.buffer constant "w.t3c0f0" init({{.*}}) {min_parts = 2 : i64} : tensor<2x1xf32>
 // CHECK-DAG: %[[Y:.*]] = lpu.buffer scratch "conv" {block_rows = 2 : i64, min_parts = 2 : i64} : tensor<1x2x2x1xf32>
 // CHECK-COUNT-2: lpu.mxm.install rows 2
 // CHECK: %[[M:.*]] = lpu.mxm.matmul %{{.*}} {unit = 1 : i32}
@@ -117,10 +117,10 @@ module attributes {tile.target = "lpu-tiny"} {
 // plane and the partial sum flows through both (f32 accumulation).
 // CHECK-LABEL: lpu.program @main
 // CHECK-DAG: %[[A:.*]] = lpu.buffer input "a" : tensor<1x16xf32>
-// CHECK-DAG: lpu.buffer constant "w.k0n0" init({{.*}}) : tensor<16x8xf16>
-// CHECK-COUNT-8: lpu.mxm.load_weights {{.*}} {unit = 0 : i32} : <f16>
+// CHECK-DAG: lpu.buffer constant "w.k0n0" init({{.*}}) {min_parts = 4 : i64} : tensor<16x8xf16>
+// CHECK-COUNT-8: lpu.mxm.load_weights {{.*}} {unit = 0 : i32} : !lpu.vector<f16>
 // CHECK: lpu.mxm.install rows 8 {unit = 0 : i32} : f16
-// CHECK-COUNT-8: lpu.mxm.load_weights {{.*}} {unit = 1 : i32} : <f16>
+// CHECK-COUNT-8: lpu.mxm.load_weights {{.*}} {unit = 1 : i32} : !lpu.vector<f16>
 // CHECK: lpu.mxm.install rows 8 window 8 {unit = 1 : i32} : f16
 // CHECK: %[[X0:.*]] = lpu.mem.read %[[A]][0]
 // CHECK: %[[H0:.*]] = lpu.vxm.convert %[[X0]] : <f32> -> <f16>
@@ -144,7 +144,7 @@ module attributes {tile.target = "lpu-tiny", tile.precision = f16} {
 // partial sums of the first turn wait in an i32 scratch tensor, not in the
 // i8 result. The padding of a quantized convolution is its zero point.
 // CHECK-LABEL: lpu.program @main
-// CHECK: lpu.buffer constant "w.k0n0" init({{.*}}) : tensor<16x8xi8>
+// CHECK: lpu.buffer constant "w.k0n0" init({{.*}}) {min_parts = 8 : i64} : tensor<16x8xi8>
 // CHECK: lpu.mxm.install rows 16 {unit = 0 : i32} : i8
 // CHECK: %[[P:.*]] = lpu.mxm.matmul %{{.*}} {unit = 0 : i32} : <i8> -> <i32>
 // CHECK: %[[PARTIAL:.*]] = lpu.buffer scratch "{{.*}}.partial" : tensor<2x8xi32>

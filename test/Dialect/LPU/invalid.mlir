@@ -69,7 +69,7 @@ lpu.program @p target("lpu-tiny") {
   %x = lpu.buffer input "x" : tensor<16xf32>
   %v = lpu.mem.read %x[0] : !lpu.vector<f32>
   // expected-error @+1 {{needs a `unit` (its MXM plane)}}
-  lpu.mxm.load_weights %v, row 0 : !lpu.vector<f32>
+  lpu.mxm.load_weights %v into row 0 : !lpu.vector<f32>
 }
 
 // -----
@@ -78,7 +78,41 @@ lpu.program @p target("lpu-tiny") {
   %x = lpu.buffer input "x" : tensor<16xf32>
   %v = lpu.mem.read %x[0] : !lpu.vector<f32>
   // expected-error @+1 {{row 16 is out of range for 16 lanes}}
-  lpu.mxm.load_weights %v, row 16 {unit = 0 : i32} : !lpu.vector<f32>
+  lpu.mxm.load_weights %v into row 16 {unit = 0 : i32} : !lpu.vector<f32>
+}
+
+// -----
+
+// Two rows from row 15 on would fill rows 15 and 16.
+lpu.program @p target("lpu-tiny") {
+  %x = lpu.buffer input "x" : tensor<2x16xf32>
+  %v = lpu.mem.read %x[0] : !lpu.vector<f32>
+  %u = lpu.mem.read %x[1] : !lpu.vector<f32>
+  // expected-error @+1 {{row 15 is out of range for 16 lanes}}
+  lpu.mxm.load_weights %v, %u into row 15 {unit = 0 : i32} : !lpu.vector<f32>, !lpu.vector<f32>
+}
+
+// -----
+
+// lpu-tiny loads 8 bytes per lane a cycle: two f32 rows.
+lpu.program @p target("lpu-tiny") {
+  %x = lpu.buffer input "x" : tensor<3x16xf32>
+  %a = lpu.mem.read %x[0] : !lpu.vector<f32>
+  %b = lpu.mem.read %x[1] : !lpu.vector<f32>
+  %c = lpu.mem.read %x[2] : !lpu.vector<f32>
+  // expected-error @+1 {{loads 3 rows, more than the 2 of f32 one load moves on lpu-tiny}}
+  lpu.mxm.load_weights %a, %b, %c into row 0 {unit = 0 : i32} : !lpu.vector<f32>, !lpu.vector<f32>, !lpu.vector<f32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  %x = lpu.buffer input "x" : tensor<16xf32>
+  %y = lpu.buffer input "y" : tensor<16xf16>
+  %a = lpu.mem.read %x[0] : !lpu.vector<f32>
+  %b = lpu.mem.read %y[0] : !lpu.vector<f16>
+  // expected-error @+1 {{loads rows of different element types}}
+  lpu.mxm.load_weights %a, %b into row 0 {unit = 0 : i32} : !lpu.vector<f32>, !lpu.vector<f16>
 }
 
 // -----

@@ -36,8 +36,8 @@ lpu.program @all_ops target("lpu-tiny") attributes {cycles = 40 : i64} {
   lpu.mem.write %moved, %t[0] {cycle = 17 : i64, unit = 3 : i32} : !lpu.vector<f32>
 
   %w0 = lpu.mem.read %w[0] {cycle = 2 : i64, stream = 10 : i32, unit = 1 : i32} : !lpu.vector<f32>
-  // CHECK: lpu.mxm.load_weights %{{.*}}, row 0 {cycle = 4 : i64, unit = 1 : i32} : <f32>
-  lpu.mxm.load_weights %w0, row 0 {cycle = 4 : i64, unit = 1 : i32} : !lpu.vector<f32>
+  // CHECK: lpu.mxm.load_weights %{{.*}} into row 0 {cycle = 4 : i64, unit = 1 : i32} : !lpu.vector<f32>
+  lpu.mxm.load_weights %w0 into row 0 {cycle = 4 : i64, unit = 1 : i32} : !lpu.vector<f32>
   // CHECK: lpu.mxm.install rows 1 {cycle = 5 : i64, unit = 1 : i32} : f32
   lpu.mxm.install rows 1 {cycle = 5 : i64, unit = 1 : i32} : f32
   // CHECK: lpu.mxm.matmul

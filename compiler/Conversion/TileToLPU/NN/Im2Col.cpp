@@ -74,6 +74,7 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
         select.push_back(x.constant(
             (".select" + Twine(kx) + "." + Twine(j) + "." + Twine(q)).str(),
             {rows, cols}, values, x.mxmType));
+        x.dealWeightRows(select.back());
       }
     ProductPlan plan;
     plan.a = *input;

@@ -61,8 +61,10 @@ int32_t weightTileBuffer(Expander &x, Value weights, StringRef suffix,
   std::string name = (base.empty() ? "constant" : base) + suffix.str();
   ElementsAttr data = lpuc::lpu::getFloatElements(x.context, name, x.mxmType,
                                                   {rows, cols}, tile);
-  return x.createBuffer(lpuc::lpu::BufferKind::Constant, name,
-                        cast<RankedTensorType>(data.getType()), data);
+  int32_t index = x.createBuffer(lpuc::lpu::BufferKind::Constant, name,
+                                 cast<RankedTensorType>(data.getType()), data);
+  x.dealWeightRows(index);
+  return index;
 }
 
 } // namespace

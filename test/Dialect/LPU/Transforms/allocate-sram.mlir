@@ -16,9 +16,9 @@ lpu.program @placement target("lpu-tiny") {
   %w = lpu.buffer constant "w" init(dense<1.0> : tensor<2x16xf32>) : tensor<2x16xf32>
   %y = lpu.buffer output "y" : tensor<4xf32>
   %w0 = lpu.mem.read %w[0] : !lpu.vector<f32>
-  lpu.mxm.load_weights %w0, row 0 {unit = 0 : i32} : !lpu.vector<f32>
+  lpu.mxm.load_weights %w0 into row 0 {unit = 0 : i32} : !lpu.vector<f32>
   %w1 = lpu.mem.read %w[1] : !lpu.vector<f32>
-  lpu.mxm.load_weights %w1, row 1 {unit = 0 : i32} : !lpu.vector<f32>
+  lpu.mxm.load_weights %w1 into row 1 {unit = 0 : i32} : !lpu.vector<f32>
   %a = lpu.mem.read %x[0] : !lpu.vector<f32>
   %r = lpu.vxm.relu %a : !lpu.vector<f32>
   lpu.mem.write %r, %y[0] : !lpu.vector<f32>

@@ -61,9 +61,9 @@ lpu.program @mxm target("lpu-tiny") {
   %w = lpu.buffer input "w" {slice = 1 : i32, address = 0 : i32} : tensor<2x2xf32>
   %o = lpu.buffer output "o" {slice = 2 : i32, address = 0 : i32} : tensor<1x2xf32>
   %w0 = lpu.mem.read %w[0] : !lpu.vector<f32>
-  lpu.mxm.load_weights %w0, row 0 {unit = 0 : i32} : !lpu.vector<f32>
+  lpu.mxm.load_weights %w0 into row 0 {unit = 0 : i32} : !lpu.vector<f32>
   %w1 = lpu.mem.read %w[1] : !lpu.vector<f32>
-  lpu.mxm.load_weights %w1, row 1 {unit = 0 : i32} : !lpu.vector<f32>
+  lpu.mxm.load_weights %w1 into row 1 {unit = 0 : i32} : !lpu.vector<f32>
   lpu.mxm.install rows 2 {unit = 0 : i32} : f32
   %a = lpu.mem.read %x[0] : !lpu.vector<f32>
   %m = lpu.mxm.matmul %a {unit = 0 : i32} : !lpu.vector<f32> -> !lpu.vector<f32>

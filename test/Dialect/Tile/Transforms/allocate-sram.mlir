@@ -55,19 +55,20 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // Constants are placed too, in the order the expansion stores them, live
 // from the start to their last reader: the weight tiles of a packed product
-// one per install, near the plane that installs it (plane 0 at slice 0,
-// plane 1 at slice 12: mem[0], after the graph input there, and mem[6], as
-// mem[7] has the identity's traffic); the bias whole; the identity a transpose on the MXM
-// streams, on the function. The bias is dead when the transpose writes the
-// output, which takes its addresses.
+// one per install, near the plane that installs it, each dealt row by row
+// over two slices (lpu-tiny loads two f32 rows per `lw`; plane 0 at slice 0
+// takes mem[0] and mem[1], after the graph input in mem[0]; plane 1 at
+// slice 12 mem[7] and mem[6]); the bias whole; the identity a transpose on
+// the MXM streams, on the function, over two slices too. The bias is dead
+// when the transpose writes the output, which takes its addresses.
 // CHECK-LABEL: func.func @main
-// CHECK-SAME: {tile.sram = array<i32: 0, 0>}) -> (tensor<16x4xf32> {tile.sram = array<i32: 3, 0>}) attributes {tile.identity_sram = array<i32: 7, 0>}
+// CHECK-SAME: {tile.sram = array<i32: 0, 0>}) -> (tensor<16x4xf32> {tile.sram = array<i32: 3, 0>}) attributes {tile.identity_sram = array<i32: 7, 0, 6, 0>}
 // CHECK: arith.constant dense<1.000000e+00>
 // CHECK: arith.constant {tile.sram = array<i32: 3, 0>} dense<5.000000e-01>
-// CHECK: tile.matmul {{.*}}tile.sram = array<i32: 4, 0>, tile.weight_sram = array<i32: 0, 32, 6, 0>
-// EXPANDED: lpu.buffer constant "identity" {{.*}}{address = 0 : i32, slice = 7 : i32} : tensor<16x16xf32>
-// EXPANDED: lpu.buffer constant "constant.k0n0" {{.*}}{address = 32 : i32, slice = 0 : i32} : tensor<16x16xf32>
-// EXPANDED: lpu.buffer constant "constant.k1n0" {{.*}}{address = 0 : i32, slice = 6 : i32} : tensor<16x16xf32>
+// CHECK: tile.matmul {{.*}}tile.sram = array<i32: 4, 0>, tile.weight_sram = array<i32: 2, 0, 32, 1, 0, 2, 7, 32, 6, 32>
+// EXPANDED: lpu.buffer constant "identity" {{.*}}{address = 0 : i32, min_parts = 2 : i64, slice = 7 : i32, spread = array<i32: 6, 0>} : tensor<16x16xf32>
+// EXPANDED: lpu.buffer constant "constant.k0n0" {{.*}}{address = 32 : i32, min_parts = 2 : i64, slice = 0 : i32, spread = array<i32: 1, 0>} : tensor<16x16xf32>
+// EXPANDED: lpu.buffer constant "constant.k1n0" {{.*}}{address = 32 : i32, min_parts = 2 : i64, slice = 7 : i32, spread = array<i32: 6, 32>} : tensor<16x16xf32>
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%a: tensor<4x32xf32>) -> tensor<16x4xf32> {
     %w = arith.constant dense<1.0> : tensor<32x16xf32>
@@ -94,7 +95,7 @@ module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%a: tensor<4x32xf32>) -> tensor<4x16xf32> {
     %w = arith.constant dense<1.0> : tensor<32x16xf32>
     // expected-error @+1 {{'tile.weight_sram' is on a tile.matmul or tile.conv}}
-    %0 = tile.map(%a) [in0, relu] {tile.weight_sram = array<i32: 0, 0>} : (tensor<4x32xf32>) -> tensor<4x32xf32>
+    %0 = tile.map(%a) [in0, relu] {tile.weight_sram = array<i32: 1, 0, 0>} : (tensor<4x32xf32>) -> tensor<4x32xf32>
     %1 = tile.matmul %0, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 16 : i64, packed_weights, planes = array<i32: 0, 1>, turn = 2 : i64} : tensor<4x32xf32>, tensor<32x16xf32> -> tensor<4x16xf32>
     return %1 : tensor<4x16xf32>
   }
