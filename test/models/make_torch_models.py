@@ -24,6 +24,10 @@ Models:
                 classes, 1x3xSxS image (S 640 by default)
   transformer   torch.nn.TransformerEncoder: 4 post-norm layers, d 256,
                 4 heads, feed-forward 1024, ReLU, sequence 128, batch first
+  vit-b16       torchvision ViT-B/16: 86 M parameters (346 MB in f32), 12
+                layers, a 1x3x224x224 image in 16x16 patches; its classifier
+                head, which torchvision initialises to zero, gets random
+                weights so that the logits are not all zero
 """
 
 import argparse
@@ -99,6 +103,11 @@ def build(name, size):
         model = torch.nn.TransformerEncoder(layer, num_layers=4,
                                             enable_nested_tensor=False)
         shape = (1, 128, 256)
+    elif name == "vit-b16":
+        model = torchvision.models.vit_b_16(weights=None)
+        with torch.no_grad():
+            model.heads.head.weight.normal_(0.0, 0.02, generator=generator)
+        shape = (1, 3, 224, 224)
     else:
         sys.exit(f"unknown model {name}\n\n{__doc__}")
     model.eval()
