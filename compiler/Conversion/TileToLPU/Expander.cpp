@@ -185,13 +185,18 @@ void Expander::dealWeightRows(int32_t index) {
   b.minParts = lpuc::lpu::weightRowParts(target, b.layout.rows, mxmType);
 }
 
-void Expander::placeWeightTile(int32_t buffer, Operation *op, int64_t index) {
+void Expander::placeWeightTiles(ArrayRef<int32_t> buffers, Operation *op) {
   auto list = op->getAttrOfType<DenseI32ArrayAttr>(tile::kWeightSRAMAttrName);
   if (!list)
     return;
+  // verifyPlacements checked the list against the op's tiles.
   auto tiles = tile::splitWeightPlacements(list.asArrayRef());
-  if (tiles && index < int64_t(tiles->size()))
-    place(buffer, (*tiles)[index]);
+  if (!tiles)
+    return;
+  size_t next = 0;
+  for (int32_t buffer : buffers)
+    if (buffer >= 0 && next < tiles->size())
+      place(buffer, (*tiles)[next++]);
 }
 
 void Expander::place(int32_t index, Attribute sram) {

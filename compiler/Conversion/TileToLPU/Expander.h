@@ -173,9 +173,10 @@ public:
   /// Asks for buffer `index`'s rows, which the MXM loads as weights, to be
   /// dealt one at a time over distinct slices (lpu::weightRowParts).
   void dealWeightRows(int32_t index);
-  /// Gives weight tile `index` of `op` (getWeightTiles' order) its place
-  /// from the op's `tile.weight_sram`, if there is one.
-  void placeWeightTile(int32_t buffer, mlir::Operation *op, int64_t index);
+  /// Gives the weight tiles of `op` (getWeightTiles' order; -1 for a tile
+  /// not stored, which has no place) their places from the op's
+  /// `tile.weight_sram`, if it has one.
+  void placeWeightTiles(llvm::ArrayRef<int32_t> buffers, mlir::Operation *op);
   /// A constant buffer holding `values` as `shape`, in `dtype` (f32 by
   /// default, mxmType for weights; integer types round half to even and
   /// saturate).

@@ -104,8 +104,7 @@ LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op, Expander &x) {
                 int64_t kk = k * lanes + r, nn = n * lanes + c;
                 return (*data)[transposed ? nn * K + kk : kk * N + nn];
               }));
-      for (auto [index, buffer] : llvm::enumerate(tiles))
-        x.placeWeightTile(buffer, op, index);
+      x.placeWeightTiles(tiles, op);
       x.weightTiles[key] = tiles;
     }
   } else {
@@ -214,10 +213,7 @@ LogicalResult lpuc::tile_to_lpu::expandConv(tile::ConvOp op, Expander &x) {
                                                           taps +
                                                       tap];
                         }));
-    int64_t stored = 0;
-    for (int32_t buffer : tiles)
-      if (buffer >= 0)
-        x.placeWeightTile(buffer, op, stored++);
+    x.placeWeightTiles(tiles, op);
   }
   auto epilogue = x.resolveChain(tile::getEpilogue(op), op.getExtras());
   if (failed(epilogue))
