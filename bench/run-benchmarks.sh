@@ -6,6 +6,12 @@
 #   compile_mb   lpuc's peak resident memory (MiB) in that run
 #   instr        issued instructions
 #   cycles       simulated cycles (equal to the schedule's; checked)
+#   us           cycles at the target's clock
+#   floor        the model's physical floor on the target: the largest of its
+#                products' MACs over the MXM rate of their type, its weight
+#                bytes over the weight-install rate, and its I/O bytes over
+#                the MEM ports (lpuc --report; docs/cli.md)
+#   f/c          floor / cycles (what a perfect program reaches: 1.00)
 #   bound        lower bound on cycles for the program on the target: the
 #                larger of its critical path and each unit kind's work over
 #                its queue count (lpuc --report)
@@ -16,6 +22,7 @@
 #   speedup      base_cycles / cycles
 #   run_s        best lpu-run wall time (loading, simulating, checking)
 #   sim_inst/s   simulated instructions per second of run_s
+#   sim_MMAC/s   the model's MACs simulated per second of run_s (millions)
 # Models that do not compile yet print the compiler's diagnostic.
 # One table per MXM precision (PRECISIONS, default "fp16 bf16 int8"; lpu-v1
 # has no fp32 products), plus mlp on lpu-tiny in its default fp32. Outputs
@@ -79,9 +86,9 @@ json() { # json FILE EXPR: a value from a --report file
 }
 
 header() {
-  printf "%-15s %-8s %9s %10s %8s %8s %8s %5s %11s %11s %7s %8s %10s\n" \
-    model target compile_s compile_mb instr cycles bound b/c sram_peak \
-    base_cycles speedup run_s sim_inst/s
+  printf "%-15s %-8s %9s %10s %8s %8s %8s %7s %5s %8s %5s %11s %11s %7s %8s %10s %10s\n" \
+    model target compile_s compile_mb instr cycles us floor f/c bound b/c \
+    sram_peak base_cycles speedup run_s sim_inst/s sim_MMAC/s
 }
 run_model() { # run_model MODEL TARGET [PRECISION]
   local model=$1 target=$2 bin="$work/$1.$2.lpu" base="$work/$1.$2.base.lpu"
@@ -129,6 +136,8 @@ run_model() { # run_model MODEL TARGET [PRECISION]
   fi
   bound=$(json "$work/report.json" "r['bound']['cycles']")
   ratio=$(json "$work/report.json" "'%.2f' % r['bound']['bound_over_cycles']")
+  read -r us floor floor_ratio macs < <(json "$work/report.json" \
+    "'%.1f %d %.3f %d' % (r['latency_us'], r['floor']['cycles'], r['floor']['floor_over_cycles'], r['floor']['macs'])")
   peak=$(json "$work/report.json" \
     "'%.1f KiB' % (r['sram']['peak_live_bytes'] / 1024)")
   base_cycles=- speedup=-
@@ -137,9 +146,11 @@ run_model() { # run_model MODEL TARGET [PRECISION]
     speedup=$(echo "scale=2; $base_cycles / $cycles" | bc)x
   fi
   rate=$(echo "$instructions / $run" | bc)
-  printf "%-15s %-8s %9.3f %10d %8d %8d %8d %5s %11s %11s %7s %8.3f %10d\n" \
+  mac_rate=$(echo "$macs / $run / 1000000" | bc)
+  printf "%-15s %-8s %9.3f %10d %8d %8d %8s %7d %5s %8d %5s %11s %11s %7s %8.3f %10d %10d\n" \
     "$model" "$target" "$compile" "$compile_mb" "$instructions" "$cycles" \
-    "$bound" "$ratio" "$peak" "$base_cycles" "$speedup" "$run" "$rate"
+    "$us" "$floor" "$floor_ratio" "$bound" "$ratio" "$peak" "$base_cycles" \
+    "$speedup" "$run" "$rate" "$mac_rate"
 }
 echo "## lpu-tiny, fp32"
 header

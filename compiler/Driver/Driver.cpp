@@ -10,6 +10,8 @@
 #include "dialects/LPU/Analysis/ScheduleReport.h"
 #include "dialects/LPU/LPUOps.h"
 #include "dialects/ONNX/ONNXOps.h"
+#include "dialects/Tile/Analysis/ModelWork.h"
+#include "dialects/Tile/TileOps.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
@@ -124,11 +126,12 @@ bool writeFile(const std::string &path, WriteFn write) {
 /// --report and --timeline of a scheduled module. The human summary goes to
 /// stdout, or to stderr when the compiled output takes stdout.
 bool writeReports(const lpu::MachineProgram &program,
-                  const DriverOptions &options, bool outputIsStdout) {
+                  const lpu::ModelWork &work, const DriverOptions &options,
+                  bool outputIsStdout) {
   if (options.reportPath.empty() && options.timelinePath.empty())
     return true;
   if (!options.reportPath.empty()) {
-    lpu::ScheduleReport report = lpu::buildScheduleReport(program);
+    lpu::ScheduleReport report = lpu::buildScheduleReport(program, &work);
     if (options.reportPath == "-") {
       lpu::printScheduleReport(report,
                                outputIsStdout ? llvm::errs() : llvm::outs());
@@ -261,8 +264,11 @@ int runCompiler(const DriverOptions &options) {
     return 1;
 
   std::optional<lpu::MachineProgram> machine;
+  lpu::ModelWork modelWork;
   lpu::ProgramOp program;
   if (compact) {
+    modelWork = tile::measureModelWork(
+        module->lookupSymbol<func::FuncOp>("main"), *tile::getTarget(*module));
     {
       TimingScope step = timing.nest("convert-tile-to-lpu");
       FailureOr<lpu::MachineProgram> expanded =
@@ -312,7 +318,7 @@ int runCompiler(const DriverOptions &options) {
     return 1;
   }
 
-  if (machine && !writeReports(*machine, options, outputPath == "-"))
+  if (machine && !writeReports(*machine, modelWork, options, outputPath == "-"))
     return 1;
 
   if (*emit <= Phase::Schedule) {

@@ -155,6 +155,27 @@ int64_t computePeakLive(const MachineProgram &program, int64_t cycles) {
   return peak;
 }
 
+/// The model's floor in total and per node, matched to the report's nodes
+/// by name.
+void addPhysicalFloor(ScheduleReport &report, const ModelWork &work,
+                      const ::lpu::TargetDesc &target) {
+  report.floor = floorOf(work, target);
+  report.ioBytes = work.ioBytes;
+  std::map<std::string, NodeSpan *> byName;
+  for (NodeSpan &node : report.nodes)
+    byName[node.name] = &node;
+  for (const NodeWork &node : work.nodes) {
+    report.macs += node.macs;
+    report.weightBytes +=
+        node.weightElements * ::lpu::dtypeHostBytes(node.mxmType);
+    auto it = byName.find(node.name);
+    if (it == byName.end())
+      continue;
+    it->second->macs = node.macs;
+    it->second->floor = floorOf(node, target);
+  }
+}
+
 } // namespace
 
 std::string ScheduleReport::boundLimit() const {
@@ -164,7 +185,8 @@ std::string ScheduleReport::boundLimit() const {
   return "critical path";
 }
 
-ScheduleReport lpuc::lpu::buildScheduleReport(const MachineProgram &program) {
+ScheduleReport lpuc::lpu::buildScheduleReport(const MachineProgram &program,
+                                              const ModelWork *work) {
   const ::lpu::TargetDesc &target = *program.target;
   ScheduleReport report;
   report.target = target.name;
@@ -262,6 +284,8 @@ ScheduleReport lpuc::lpu::buildScheduleReport(const MachineProgram &program) {
   for (int64_t top : sliceTop)
     report.sramAllocated += top;
   report.sramPeakLive = computePeakLive(program, report.cycles);
+  if (work)
+    addPhysicalFloor(report, *work, target);
   return report;
 }
 
@@ -292,14 +316,32 @@ llvm::json::Value lpuc::lpu::toJSON(const ScheduleReport &report) {
     Array nodeUnits;
     for (const std::string &u : node.units)
       nodeUnits.push_back(u);
-    nodes.push_back(Object{{"name", node.name},
-                           {"op_type", node.opType},
-                           {"first_cycle", node.firstIssue},
-                           {"last_cycle", node.lastLanded},
-                           {"cycles", node.lastLanded - node.firstIssue},
-                           {"instructions", node.instructions},
-                           {"units", std::move(nodeUnits)}});
+    Object entry{{"name", node.name},
+                 {"op_type", node.opType},
+                 {"first_cycle", node.firstIssue},
+                 {"last_cycle", node.lastLanded},
+                 {"cycles", node.lastLanded - node.firstIssue},
+                 {"instructions", node.instructions},
+                 {"units", std::move(nodeUnits)}};
+    if (node.floor) {
+      entry["macs"] = node.macs;
+      entry["floor"] = Object{{"cycles", node.floor->cycles()},
+                              {"mac_cycles", node.floor->mac},
+                              {"weight_cycles", node.floor->weight}};
+    }
+    nodes.push_back(std::move(entry));
   }
+  llvm::json::Value floor = nullptr;
+  if (report.floor)
+    floor = Object{{"cycles", report.floor->cycles()},
+                   {"mac_cycles", report.floor->mac},
+                   {"weight_cycles", report.floor->weight},
+                   {"io_cycles", report.floor->io},
+                   {"limited_by", report.floor->limit()},
+                   {"macs", report.macs},
+                   {"weight_bytes", report.weightBytes},
+                   {"io_bytes", report.ioBytes},
+                   {"floor_over_cycles", report.floorRatio()}};
   return Object{
       {"format", "lpuc-report-1"},
       {"target", report.target},
@@ -312,6 +354,7 @@ llvm::json::Value lpuc::lpu::toJSON(const ScheduleReport &report) {
                        {"critical_path", report.criticalPath},
                        {"limited_by", report.boundLimit()},
                        {"bound_over_cycles", report.boundRatio()}}},
+      {"floor", std::move(floor)},
       {"unit_classes", std::move(unitClasses)},
       {"units", std::move(units)},
       {"sram",
@@ -347,6 +390,15 @@ void lpuc::lpu::printScheduleReport(const ScheduleReport &report,
     os << ", " << ::lpu::unitKindName(work.kind) << " " << work.work << "/"
        << work.units << " = " << work.bound;
   os << "\n";
+  if (report.floor) {
+    const FloorCycles &floor = *report.floor;
+    os << "physical floor: " << floor.cycles() << " cycles (limited by "
+       << floor.limit() << "), floor/cycles "
+       << llvm::format("%.3f", report.floorRatio()) << "\n";
+    os << "  mxm " << floor.mac << " (" << report.macs << " MACs), weights "
+       << floor.weight << " (" << formatBytes(report.weightBytes) << "), io "
+       << floor.io << " (" << formatBytes(report.ioBytes) << ")\n";
+  }
   os << "utilization:";
   for (const UnitClassWork &work : report.classWork) {
     double capacity = double(work.units) * double(report.cycles);
@@ -376,6 +428,8 @@ void lpuc::lpu::printScheduleReport(const ScheduleReport &report,
        << llvm::format_decimal(node.instructions, 7) << " instructions on";
     for (auto [kind, count] : perKind)
       os << " " << count << " " << kind;
+    if (node.floor)
+      os << ", floor " << node.floor->cycles();
     os << "\n";
   }
 }

@@ -11,11 +11,13 @@
 #ifndef LPU_DIALECTS_LPU_ANALYSIS_SCHEDULEREPORT_H
 #define LPU_DIALECTS_LPU_ANALYSIS_SCHEDULEREPORT_H
 
+#include "dialects/LPU/Analysis/PhysicalFloor.h"
 #include "dialects/LPU/Machine/MachineProgram.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,9 @@ struct NodeSpan {
   int64_t lastLanded = 0;
   int64_t instructions = 0;
   std::vector<std::string> units; // "mem[4]", "mxm[0]", ... sorted
+  /// The node's own work and floor, for the model's products.
+  int64_t macs = 0;
+  std::optional<FloorCycles> floor;
 };
 
 struct ScheduleReport {
@@ -68,6 +73,11 @@ struct ScheduleReport {
   int64_t sramPeakLive = 0;    // most addresses whose contents are live at once
   int64_t sramTensors = 0;     // every buffer's size, as if none were reused
   std::vector<NodeSpan> nodes; // in order of first issue
+  /// The model's physical floor on the target, when its work is known.
+  std::optional<FloorCycles> floor;
+  int64_t macs = 0;        // the model's products' multiply-accumulates
+  int64_t weightBytes = 0; // their stationary operands, in their MXM types
+  int64_t ioBytes = 0;
 
   double latencyMicroseconds() const {
     return clockMHz ? double(cycles) / clockMHz : 0.0;
@@ -75,12 +85,17 @@ struct ScheduleReport {
   double boundRatio() const {
     return cycles ? double(lowerBound) / double(cycles) : 1.0;
   }
+  double floorRatio() const {
+    return floor && cycles ? double(floor->cycles()) / double(cycles) : 0.0;
+  }
   /// What limits the bound: "critical path" or a unit kind ("mxm", ...).
   std::string boundLimit() const;
 };
 
-/// Measures a scheduled program (one with `cycles`).
-ScheduleReport buildScheduleReport(const MachineProgram &program);
+/// Measures a scheduled program (one with `cycles`), and sets its cycles
+/// against the model's physical floor when `work` is given.
+ScheduleReport buildScheduleReport(const MachineProgram &program,
+                                   const ModelWork *work = nullptr);
 
 /// The report as JSON (format "lpuc-report-1", see docs/cli.md).
 llvm::json::Value toJSON(const ScheduleReport &report);
