@@ -40,7 +40,7 @@ uint16_t floatToHalf(float value) {
   return sign | half;
 }
 
-float halfToFloat(uint16_t h) {
+float halfToFloatSlow(uint16_t h) {
   uint32_t sign = uint32_t(h & 0x8000) << 16;
   uint32_t exp = (h >> 10) & 0x1f;
   uint32_t mant = h & 0x3ff;
@@ -52,6 +52,16 @@ float halfToFloat(uint16_t h) {
   }
   return wordToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
 }
+
+/// Every binary16 value as binary32: conversions run per element on every
+/// vector the simulator moves.
+struct HalfTable {
+  uint32_t words[1 << 16];
+  HalfTable() {
+    for (uint32_t h = 0; h < (1u << 16); ++h)
+      words[h] = floatToWord(halfToFloatSlow(static_cast<uint16_t>(h)));
+  }
+};
 
 uint16_t floatToBFloat(float value) {
   uint32_t x = floatToWord(value);
@@ -69,6 +79,11 @@ int64_t saturate(DType dtype, int64_t v) {
 
 } // namespace
 
+uint32_t halfToWord(uint16_t half) {
+  static const HalfTable table;
+  return table.words[half];
+}
+
 uint32_t wrapLaneWord(DType dtype, int64_t v) {
   if (dtype == DType::I8)
     return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(v)));
@@ -77,8 +92,16 @@ uint32_t wrapLaneWord(DType dtype, int64_t v) {
 
 uint32_t roundFloatWord(DType dtype, float value) {
   switch (dtype) {
-  case DType::F16:
-    return floatToWord(halfToFloat(floatToHalf(value)));
+  case DType::F16: {
+    // Most values are binary16 already: a normal one with at most 10
+    // significand bits, or a zero.
+    const uint32_t x = floatToWord(value);
+    const uint32_t exponent = (x >> 23) & 0xff;
+    if (((x & 0x1fff) == 0 && exponent >= 113 && exponent <= 142) ||
+        (x & 0x7fffffff) == 0)
+      return x;
+    return halfToWord(floatToHalf(value));
+  }
   case DType::BF16:
     return uint32_t(floatToBFloat(value)) << 16;
   default:
@@ -97,7 +120,7 @@ uint32_t laneWordFromHost(DType dtype, const void *element) {
   case DType::F16: {
     uint16_t h;
     std::memcpy(&h, element, 2);
-    return floatToWord(halfToFloat(h));
+    return halfToWord(h);
   }
   case DType::BF16: {
     uint16_t h;

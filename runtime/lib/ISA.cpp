@@ -84,10 +84,6 @@ bool decodeDType(uint8_t byte, DType &dtype) {
   return false;
 }
 
-bool isFloatDType(DType dtype) {
-  return dtype == DType::F32 || dtype == DType::F16 || dtype == DType::BF16;
-}
-
 unsigned dtypeHostBytes(DType dtype) {
   switch (dtype) {
   case DType::F32:

@@ -10,10 +10,27 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <new>
 
 struct lpu_program {
   lpu::Binary binary;
+  /// The schedule's proof, made by the first run and shared by all (a
+  /// failed proof fails every run with the same message).
+  mutable std::mutex proofMutex;
+  mutable bool proved = false;
+  mutable std::shared_ptr<const lpu::ScheduleProof> proof;
+  mutable std::string proofError;
+
+  std::shared_ptr<const lpu::ScheduleProof> getProof(std::string &error) const {
+    std::lock_guard<std::mutex> lock(proofMutex);
+    if (!proved) {
+      proof = lpu::proveSchedule(binary, proofError);
+      proved = true;
+    }
+    error = proofError;
+    return proof;
+  }
 };
 
 struct lpu_execution {
@@ -204,7 +221,9 @@ lpu_status lpu_execution_run(lpu_execution *execution) {
   if (!execution)
     return fail(LPU_ERROR_INVALID_ARGUMENT, "null execution");
   std::string error;
-  if (!execution->simulator.run(error))
+  std::shared_ptr<const lpu::ScheduleProof> proof =
+      execution->program->getProof(error);
+  if (!proof || !execution->simulator.run(std::move(proof), error))
     return fail(LPU_ERROR_EXECUTION, error);
   execution->ran = true;
   return LPU_OK;

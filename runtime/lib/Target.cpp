@@ -6,6 +6,8 @@
 
 #include "lpu/Target.h"
 
+#include "lpu/Elements.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -370,6 +372,73 @@ void loadLaneElement(const TargetDesc &target, DType dtype,
   for (unsigned k = 0; k < dtypeHostBytes(dtype); ++k)
     element[k] = planes[size_t(k / width) * target.planeBytes() + lane * width +
                         k % width];
+}
+
+// Byte k of a lane's element is in plane k / laneBytes, at byte
+// lane * laneBytes + k % laneBytes of that plane.
+void storeVectorWords(const TargetDesc &target, DType dtype,
+                      const uint32_t *words, uint8_t *planes) {
+  const unsigned size = dtypeHostBytes(dtype), width = target.laneBytes;
+  const size_t planeBytes = target.planeBytes();
+  const unsigned bytes = target.planesOf(dtype) * width;
+  for (uint32_t lane = 0; lane < target.lanes; ++lane) {
+    uint8_t element[4] = {};
+    laneWordToHost(dtype, words[lane], element);
+    if (width == 1) {
+      for (unsigned k = 0; k < size; ++k)
+        planes[k * planeBytes + lane] = element[k];
+      continue;
+    }
+    for (unsigned k = 0; k < bytes; ++k)
+      planes[(k / width) * planeBytes + lane * width + k % width] =
+          k < size ? element[k] : 0;
+  }
+}
+
+void loadVectorWords(const TargetDesc &target, DType dtype,
+                     const uint8_t *planes, uint32_t *words) {
+  const unsigned size = dtypeHostBytes(dtype), width = target.laneBytes;
+  const size_t planeBytes = target.planeBytes();
+  const uint32_t lanes = target.lanes;
+  if (width == 1) { // every read of the simulator: one loop per type
+    const uint8_t *p0 = planes, *p1 = planes + planeBytes;
+    switch (dtype) {
+    case DType::F32:
+    case DType::I32: {
+      const uint8_t *p2 = p1 + planeBytes, *p3 = p2 + planeBytes;
+      for (uint32_t l = 0; l < lanes; ++l)
+        words[l] = uint32_t(p0[l]) | uint32_t(p1[l]) << 8 |
+                   uint32_t(p2[l]) << 16 | uint32_t(p3[l]) << 24;
+      return;
+    }
+    case DType::F16:
+      for (uint32_t l = 0; l < lanes; ++l)
+        words[l] = halfToWord(static_cast<uint16_t>(p0[l] | p1[l] << 8));
+      return;
+    case DType::BF16:
+      for (uint32_t l = 0; l < lanes; ++l)
+        words[l] = (uint32_t(p0[l]) | uint32_t(p1[l]) << 8) << 16;
+      return;
+    case DType::I8:
+      for (uint32_t l = 0; l < lanes; ++l)
+        words[l] = static_cast<uint32_t>(
+            static_cast<int32_t>(static_cast<int8_t>(p0[l])));
+      return;
+    case DType::None:
+      break;
+    }
+  }
+  for (uint32_t lane = 0; lane < target.lanes; ++lane) {
+    uint8_t element[4] = {};
+    if (width == 1)
+      for (unsigned k = 0; k < size; ++k)
+        element[k] = planes[k * planeBytes + lane];
+    else
+      for (unsigned k = 0; k < size; ++k)
+        element[k] =
+            planes[(k / width) * planeBytes + lane * width + k % width];
+    words[lane] = laneWordFromHost(dtype, element);
+  }
 }
 
 std::string formatBytes(uint64_t bytes) {

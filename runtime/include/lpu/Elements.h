@@ -19,6 +19,8 @@ namespace lpu {
 /// Host element (dtypeHostBytes little-endian bytes) <-> lane word.
 uint32_t laneWordFromHost(DType dtype, const void *element);
 void laneWordToHost(DType dtype, uint32_t word, void *element);
+/// A binary16 value's bits as a binary32 lane word (exact).
+uint32_t halfToWord(uint16_t half);
 /// Rounds a binary32 value to `dtype` (f32, f16 or bf16), as a lane word.
 uint32_t roundFloatWord(DType dtype, float value);
 /// Two's-complement wrap of `v` to an integer type, as a lane word.

@@ -59,7 +59,9 @@ bool parseDTypeName(std::string_view name, DType &dtype);
 constexpr DType kElementTypes[] = {DType::F32, DType::I8, DType::I32,
                                    DType::F16, DType::BF16};
 bool decodeDType(uint8_t byte, DType &dtype);
-bool isFloatDType(DType dtype);
+inline bool isFloatDType(DType dtype) {
+  return dtype == DType::F32 || dtype == DType::F16 || dtype == DType::BF16;
+}
 /// Bytes per element in host buffers (f32 4, f16 2, i8 1, ...).
 unsigned dtypeHostBytes(DType dtype);
 

@@ -1,10 +1,13 @@
 //===- Simulator.h - The reference backend ----------------------*- C++ -*-===//
 //
-// A cycle-accurate functional simulator of an LPU binary. It computes real
-// values and proves the schedule: any operand that is not where the
-// instruction expects it at its cycle, and any resource used twice at once,
-// is reported as a hazard and fails the run, exactly as it would silently
-// corrupt data on the chip. The machine model is specified in docs/isa.md.
+// A cycle-accurate functional simulator of an LPU binary. It proves the
+// schedule: any operand that is not where the instruction expects it at its
+// cycle, and any resource used twice at once, is reported as a hazard and
+// fails the run, exactly as it would silently corrupt data on the chip. And
+// it computes real values. Hazards depend only on the instructions, so the
+// proof is made once per binary (proveSchedule) and shared by every run of
+// it; a run then only computes values. The machine model is specified in
+// docs/isa.md.
 //
 //===----------------------------------------------------------------------===//
 
@@ -50,6 +53,16 @@ struct SimulationStats {
   }
 };
 
+/// A binary's schedule, proven hazard-free: the issues in machine order and
+/// which result each operand reads (lib/ScheduleProof.h).
+class ScheduleProof;
+
+/// Proves `binary`'s schedule, or returns null with the first hazard (or an
+/// output never completely written) in `error`. The proof refers to nothing
+/// in `binary` and serves every Simulator of it.
+std::shared_ptr<const ScheduleProof> proveSchedule(const Binary &binary,
+                                                   std::string &error);
+
 class Simulator {
 public:
   explicit Simulator(const Binary &binary);
@@ -62,8 +75,10 @@ public:
   bool setInput(size_t index, const void *data, size_t count,
                 std::string &error);
   /// Runs the whole program. Returns false with a hazard or missing-input
-  /// report in `error`.
+  /// report in `error`. The first form proves the schedule itself; the
+  /// second takes the proof of this binary made by proveSchedule.
   bool run(std::string &error);
+  bool run(std::shared_ptr<const ScheduleProof> proof, std::string &error);
   /// Copies an output (row-major, host elements) out of SRAM after a
   /// successful run.
   bool getOutput(size_t index, void *data, size_t count,

@@ -177,6 +177,14 @@ void storeLaneElement(const TargetDesc &target, DType dtype,
 void loadLaneElement(const TargetDesc &target, DType dtype,
                      const uint8_t *planes, uint32_t lane, uint8_t *element);
 
+/// A whole vector of `dtype` as lane words (laneWordToHost/FromHost) <->
+/// its planes in SRAM: what storeLaneElement and loadLaneElement do for
+/// every lane, in one pass.
+void storeVectorWords(const TargetDesc &target, DType dtype,
+                      const uint32_t *words, uint8_t *planes);
+void loadVectorWords(const TargetDesc &target, DType dtype,
+                     const uint8_t *planes, uint32_t *words);
+
 /// A size for people: "512 B", "1.5 KiB", "220.00 MiB".
 std::string formatBytes(uint64_t bytes);
 
