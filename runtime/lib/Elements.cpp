@@ -16,6 +16,8 @@ uint16_t floatToHalf(float value) {
   uint32_t sign = (x >> 16) & 0x8000;
   uint32_t exp = (x >> 23) & 0xff;
   uint32_t mant = x & 0x7fffff;
+  if ((x & 0x1fff) == 0 && exp >= 113 && exp <= 142) // exact, normal
+    return sign | ((exp - 112) << 10) | (mant >> 13);
   if (exp == 0xff) // Inf or NaN (keep NaN quiet)
     return sign | 0x7c00 | (mant ? 0x200 | (mant >> 13) : 0);
   int32_t e = int32_t(exp) - 127 + 15;
@@ -90,18 +92,10 @@ uint32_t wrapLaneWord(DType dtype, int64_t v) {
   return static_cast<uint32_t>(v);
 }
 
-uint32_t roundFloatWord(DType dtype, float value) {
+uint32_t roundFloatWordSlow(DType dtype, float value) {
   switch (dtype) {
-  case DType::F16: {
-    // Most values are binary16 already: a normal one with at most 10
-    // significand bits, or a zero.
-    const uint32_t x = floatToWord(value);
-    const uint32_t exponent = (x >> 23) & 0xff;
-    if (((x & 0x1fff) == 0 && exponent >= 113 && exponent <= 142) ||
-        (x & 0x7fffffff) == 0)
-      return x;
+  case DType::F16:
     return halfToWord(floatToHalf(value));
-  }
   case DType::BF16:
     return uint32_t(floatToBFloat(value)) << 16;
   default:

@@ -13,6 +13,7 @@
 
 #include "lpu/Simulator.h"
 
+#include "Products.h"
 #include "ScheduleProof.h"
 #include "lpu/Elements.h"
 #include "lpu/MachineRules.h"
@@ -83,20 +84,16 @@ struct PendingRow {
   uint32_t slot;
 };
 
-/// The weights a plane multiplies by: `rows` array rows of lanes weights;
-/// row i meets input lane window + i. Columns from `columns` on hold only
-/// +0, which lets a product skip them (see matMulFloat).
-struct InstalledArray {
-  DType dtype = DType::None;
-  uint32_t rows = 0, window = 0, columns = 0;
-  std::vector<float> floats;
-  std::vector<int32_t> ints;
-};
-
 struct PendingInstall {
   uint64_t cycle;
   uint32_t plane;
   uint32_t array; // index into PlaneValues::arrays
+};
+
+/// A product waiting in its plane's batch, with the slots of its operands
+/// (b: kNoSlot for none) and of its result.
+struct BatchedProduct {
+  uint32_t a, b, out;
 };
 
 struct PlaneValues {
@@ -105,7 +102,16 @@ struct PlaneValues {
   std::vector<InstalledArray> arrays;
   uint32_t active = kNoSlot;
   std::vector<uint32_t> spare; // arrays free for the next install
+  /// Products through the active array not computed yet, in issue order,
+  /// none reading another's result; and the planes whose batches hold
+  /// operands of these (bit q: plane q), to be computed first.
+  std::vector<BatchedProduct> batch;
+  uint64_t dependsOn = 0;
 };
+
+/// Products batched per plane at most: enough that an array row is reused
+/// while it is in cache, few enough that their sums stay there too.
+constexpr uint32_t kMaxBatch = 32;
 
 } // namespace
 
@@ -130,12 +136,19 @@ struct Simulator::State {
   LandingQueue<PendingRow> rows;
   LandingQueue<PendingInstall> installs;
   std::vector<PlaneValues> planes;
-  std::vector<float> accumulator;
   std::vector<uint32_t> converted[2];
+  /// Per slot, the plane whose batch will compute it, or kNoSlot.
+  std::vector<uint32_t> slotPlane;
+  ProductScratch productScratch;
+  std::vector<Product> products;
+  /// Whether products wait in batches (the planes fit a dependence mask).
+  const bool batching;
 
   explicit State(const Binary &binary)
       : binary(binary), target(binary.target), lanes(binary.target.lanes),
-        planeBytes(binary.target.planeBytes()) {
+        planeBytes(binary.target.planeBytes()),
+        productScratch(binary.target.lanes, kMaxBatch),
+        batching(binary.target.mxmPlanes <= 64) {
     // Size each slice to the highest address the binary can touch, so a
     // large target costs only the memory a program uses.
     std::vector<uint64_t> extent = sramExtent(binary);
@@ -149,7 +162,6 @@ struct Simulator::State {
     planes.resize(target.mxmPlanes);
     for (PlaneValues &p : planes)
       p.buffer.assign(size_t(lanes) * lanes, 0);
-    accumulator.resize(lanes);
     for (auto &c : converted)
       c.resize(lanes);
   }
@@ -162,6 +174,7 @@ struct Simulator::State {
     if (freeSlots.empty()) {
       const uint32_t slot = refs.size();
       refs.push_back(readers);
+      slotPlane.push_back(kNoSlot);
       words.resize(words.size() + lanes);
       return slot;
     }
@@ -182,6 +195,7 @@ struct Simulator::State {
   /// their bits as that type when the producer's type differs. Valid until
   /// the next allocate().
   const uint32_t *operand(uint32_t producer, DType dtype, unsigned k) {
+    ensureComputed(stepSlot[producer]);
     const uint32_t *data = slotWords(stepSlot[producer]);
     const DType written = resultType(proof->steps[producer].inst);
     if (written == dtype)
@@ -198,6 +212,7 @@ struct Simulator::State {
   void landUntil(uint64_t cycle) {
     while (writes.due(cycle)) {
       const PendingWrite &w = writes.front();
+      ensureComputed(w.slot);
       storeVectorWords(target, w.dtype, slotWords(w.slot),
                        cell(w.slice, w.address));
       release(w.slot);
@@ -205,6 +220,7 @@ struct Simulator::State {
     }
     while (rows.due(cycle)) {
       const PendingRow &r = rows.front();
+      ensureComputed(r.slot);
       std::copy_n(slotWords(r.slot), lanes,
                   planes[r.plane].buffer.begin() + size_t(r.row) * lanes);
       release(r.slot);
@@ -213,6 +229,7 @@ struct Simulator::State {
     while (installs.due(cycle)) {
       const PendingInstall &i = installs.front();
       PlaneValues &p = planes[i.plane];
+      computeBatch(i.plane); // with the weights it was issued for
       if (p.active != kNoSlot)
         p.spare.push_back(p.active);
       p.active = i.array;
@@ -221,10 +238,30 @@ struct Simulator::State {
   }
 
   void install(uint32_t plane, const Instruction &inst, uint64_t lands);
-  void matMul(const InstalledArray &array, DType dtype, const uint32_t *a,
-              const uint32_t *b, uint32_t *out);
-  void matMulFloat(const InstalledArray &array, DType dtype, const uint32_t *a,
-                   const uint32_t *b, uint32_t *out);
+  void ensureComputed(uint32_t slot) {
+    if (slotPlane[slot] != kNoSlot)
+      computeBatch(slotPlane[slot]);
+  }
+  void computeBatch(uint32_t plane);
+  /// Planes whose batches `plane`'s batch waits for, directly or not.
+  uint64_t batchesBefore(uint32_t plane) const {
+    uint64_t all = planes[plane].dependsOn, before;
+    do {
+      before = all;
+      for (uint32_t q = 0; q < planes.size(); ++q)
+        if (before >> q & 1)
+          all |= planes[q].dependsOn;
+    } while (all != before);
+    return all;
+  }
+  bool readsAsWritten(const Instruction &inst, const uint32_t *producers) {
+    const unsigned sources = getInstructionInfo(inst.opcode).numSources;
+    for (unsigned k = 0; k < sources; ++k)
+      if (resultType(proof->steps[producers[k]].inst) != sourceType(inst, k))
+        return false;
+    return true;
+  }
+  void multiplyLater(uint32_t plane, uint32_t a, uint32_t b, uint32_t out);
   void execute(uint32_t step, const uint32_t *producers);
   void run();
 };
@@ -249,104 +286,85 @@ void Simulator::State::install(uint32_t plane, const Instruction &inst,
   array.rows = target.mxmRate(dtype)->rows; // the loader checked it
   array.window = f.window;
   array.columns = 0;
-  const size_t n = size_t(array.rows) * lanes;
-  // Rows (columns, transposed) past `rows` are installed as zero, so
-  // padding lanes never meet stale weights. Element i of the array, row
-  // i / lanes and column i % lanes, is buffer row r, lane l.
-  auto source = [&](size_t i, uint32_t &word) {
-    size_t row = i / lanes, column = i % lanes;
-    size_t r = f.transposed ? column : row;
-    size_t l = f.transposed ? f.window + row : column;
-    if (r >= f.rows || l >= lanes)
-      return false;
-    word = p.buffer[r * lanes + l];
-    return true;
-  };
-  uint32_t word;
-  if (dtype == DType::I8) {
-    array.ints.assign(n, 0);
-    for (size_t i = 0; i < n; ++i)
-      if (source(i, word) && (array.ints[i] = static_cast<int8_t>(word)))
-        array.columns = std::max<uint32_t>(array.columns, i % lanes + 1);
-  } else {
-    array.floats.assign(n, 0.0f);
-    for (size_t i = 0; i < n; ++i)
-      if (source(i, word)) {
-        uint32_t rounded = roundFloatWord(dtype, wordToFloat(word));
-        array.floats[i] = wordToFloat(rounded);
-        if (rounded) // anything but +0, -0 included
-          array.columns = std::max<uint32_t>(array.columns, i % lanes + 1);
-      }
+  array.floats.assign(size_t(array.rows) * lanes, 0.0f);
+  // Rows (columns, transposed) past `rows` are installed as zero, so padding
+  // lanes never meet stale weights. Array row i is buffer row i, or, when
+  // transposed, lane window + i of every buffer row.
+  const bool integer = dtype == DType::I8;
+  for (uint32_t i = 0; i < array.rows; ++i) {
+    const bool transposed = f.transposed;
+    if (transposed ? f.window + i >= lanes : i >= f.rows)
+      break;
+    const uint32_t width = transposed ? std::min(f.rows, lanes) : lanes;
+    const uint32_t *in =
+        p.buffer.data() + (transposed ? f.window + i : size_t(i) * lanes);
+    const size_t step = transposed ? lanes : 1;
+    float *out = array.floats.data() + size_t(i) * lanes;
+    uint32_t columns = 0;
+    for (uint32_t c = 0; c < width; ++c) {
+      const uint32_t word = in[c * step];
+      // i8 weights as floats; float ones rounded to the type, any but +0
+      // (-0 included) widening the columns products compute.
+      const uint32_t bits = integer ? floatToWord(static_cast<int8_t>(word))
+                                    : roundFloatWord(dtype, wordToFloat(word));
+      out[c] = wordToFloat(bits);
+      if (bits)
+        columns = c + 1;
+    }
+    array.columns = std::max(array.columns, columns);
   }
   installs.push({lands, plane, index});
 }
 
-/// out = b + a x array over the array's rows, each input element rounded to
-/// `dtype`, accumulated row after row in binary32 (what the plane computes).
-/// An input element that is zero adds nothing and is skipped. Columns past
-/// `array.columns` meet only +0 weights: each processed input x adds +0 or
-/// -0 there, which leaves a nonzero sum as it is and makes a -0 sum +0 once
-/// some x is positive; only a non-finite x or sum needs them computed.
-void Simulator::State::matMulFloat(const InstalledArray &array, DType dtype,
-                                   const uint32_t *a, const uint32_t *b,
-                                   uint32_t *out) {
-  float *acc = accumulator.data();
-  for (uint32_t n = 0; n < lanes; ++n)
-    acc[n] = b ? wordToFloat(b[n]) : 0.0f;
-  const uint32_t columns = array.columns;
-  const uint32_t rows = std::min(array.rows, lanes - array.window);
-  bool anyPositive = false, exact = true;
-  for (uint32_t k = 0; k < rows; ++k) {
-    float x =
-        wordToFloat(roundFloatWord(dtype, wordToFloat(a[array.window + k])));
-    if (x == 0.0f)
-      continue;
-    anyPositive |= x > 0.0f;
-    exact &= std::isfinite(x);
-    const float *row = array.floats.data() + size_t(k) * lanes;
-    for (uint32_t n = 0; n < columns; ++n)
-      acc[n] += x * row[n];
+/// Computes the products waiting on `plane`, after those they read.
+void Simulator::State::computeBatch(uint32_t plane) {
+  PlaneValues &p = planes[plane];
+  if (p.batch.empty())
+    return;
+  uint64_t dependsOn = p.dependsOn;
+  p.dependsOn = 0;
+  for (uint32_t q = 0; dependsOn; ++q, dependsOn >>= 1)
+    if (dependsOn & 1)
+      computeBatch(q);
+  products.clear();
+  for (const BatchedProduct &item : p.batch)
+    products.push_back({slotWords(item.a),
+                        item.b == kNoSlot ? nullptr : slotWords(item.b),
+                        slotWords(item.out)});
+  const InstalledArray &array = p.arrays[p.active];
+  multiply(array, array.dtype, lanes, products.data(), products.size(),
+           productScratch);
+  for (const BatchedProduct &item : p.batch) {
+    slotPlane[item.out] = kNoSlot;
+    release(item.a);
+    if (item.b != kNoSlot)
+      release(item.b);
   }
-  for (uint32_t n = columns; n < lanes && exact; ++n)
-    exact = !std::isnan(acc[n]);
-  if (exact) {
-    for (uint32_t n = columns; n < lanes; ++n)
-      if (anyPositive && acc[n] == 0.0f)
-        acc[n] = 0.0f;
-  } else {
-    for (uint32_t k = 0; k < rows; ++k) {
-      float x =
-          wordToFloat(roundFloatWord(dtype, wordToFloat(a[array.window + k])));
-      if (x == 0.0f)
-        continue;
-      const float *row = array.floats.data() + size_t(k) * lanes;
-      for (uint32_t n = columns; n < lanes; ++n)
-        acc[n] += x * row[n];
-    }
-  }
-  for (uint32_t n = 0; n < lanes; ++n)
-    out[n] = floatToWord(acc[n]);
+  p.batch.clear();
+  for (PlaneValues &other : planes)
+    other.dependsOn &= ~(uint64_t(1) << plane);
 }
 
-void Simulator::State::matMul(const InstalledArray &array, DType dtype,
-                              const uint32_t *a, const uint32_t *b,
-                              uint32_t *out) {
-  if (dtype != DType::I8)
-    return matMulFloat(array, dtype, a, b, out);
-  // i32 sums wrap: modulo 2^32 arithmetic gives the same bits as wider sums
-  // wrapped once at the end. Columns past `array.columns` add only zeros.
-  for (uint32_t n = 0; n < lanes; ++n)
-    out[n] = b ? b[n] : 0;
-  const uint32_t rows = std::min(array.rows, lanes - array.window);
-  for (uint32_t k = 0; k < rows; ++k) {
-    const uint32_t x = static_cast<uint32_t>(
-        static_cast<int32_t>(static_cast<int8_t>(a[array.window + k])));
-    if (x == 0)
+/// Queues a product on `plane`'s batch. An operand another plane's batch
+/// will compute makes this batch depend on that one, unless that one
+/// already depends on this (then it is computed now); an operand of this
+/// batch is computed now, so that a batch's products never read each other.
+void Simulator::State::multiplyLater(uint32_t plane, uint32_t a, uint32_t b,
+                                     uint32_t out) {
+  PlaneValues &p = planes[plane];
+  for (uint32_t operand : {a, b}) {
+    if (operand == kNoSlot || slotPlane[operand] == kNoSlot)
       continue;
-    const int32_t *row = array.ints.data() + size_t(k) * lanes;
-    for (uint32_t n = 0; n < array.columns; ++n)
-      out[n] += x * static_cast<uint32_t>(row[n]);
+    const uint32_t q = slotPlane[operand];
+    if (q == plane || (batchesBefore(q) >> plane & 1) || !batching)
+      computeBatch(q);
+    else
+      p.dependsOn |= uint64_t(1) << q | planes[q].dependsOn;
   }
+  p.batch.push_back({a, b, out});
+  slotPlane[out] = plane;
+  if (!batching || p.batch.size() == kMaxBatch)
+    computeBatch(plane);
 }
 
 void Simulator::State::execute(uint32_t step, const uint32_t *producers) {
@@ -382,6 +400,15 @@ void Simulator::State::execute(uint32_t step, const uint32_t *producers) {
   }
   const uint32_t slot = allocate(s.readers);
   stepSlot[step] = slot;
+  // The proof checked that an array of this type has landed. A product
+  // whose operands were written in the types it reads them in waits in its
+  // plane's batch; one that reinterprets an operand is computed now.
+  if ((inst.opcode == Opcode::MatMul || inst.opcode == Opcode::MatMulAcc) &&
+      readsAsWritten(inst, producers)) {
+    multiplyLater(unit.index, stepSlot[producers[0]],
+                  info.numSources > 1 ? stepSlot[producers[1]] : kNoSlot, slot);
+    return;
+  }
   const uint32_t *a = nullptr, *b = nullptr;
   if (info.numSources > 0)
     a = operand(producers[0], sourceType(inst, 0), 0);
@@ -486,9 +513,9 @@ void Simulator::State::execute(uint32_t step, const uint32_t *producers) {
   }
   case Opcode::MatMul:
   case Opcode::MatMulAcc: {
-    // The proof checked that an array of this type has landed.
     const PlaneValues &p = planes[unit.index];
-    matMul(p.arrays[p.active], dtype, a, b, out);
+    const Product product{a, b, out};
+    multiply(p.arrays[p.active], dtype, lanes, &product, 1, productScratch);
     break;
   }
   case Opcode::Distribute: {
@@ -522,6 +549,8 @@ void Simulator::State::run() {
     producers += numStreamOperands(steps[step].inst);
   }
   landUntil(std::numeric_limits<uint64_t>::max());
+  for (uint32_t plane = 0; plane < planes.size(); ++plane)
+    computeBatch(plane);
 }
 
 Simulator::Simulator(const Binary &binary)

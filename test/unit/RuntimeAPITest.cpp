@@ -72,6 +72,25 @@ TEST(RuntimeAPI, RunsAndReportsStats) {
   lpu_execution_free(exec);
 }
 
+// The schedule is proven by the first run and the proof serves the next
+// executions of the program, which compute their own values.
+TEST(RuntimeAPI, ExecutionsOfOneProgramShareItsProof) {
+  LoadedProgram loaded;
+  for (float value : {1.0f, 2.0f}) {
+    lpu_execution *exec = nullptr;
+    ASSERT_EQ(lpu_execution_create(loaded.program, &exec), LPU_OK);
+    std::vector<float> x(16, value), y(16);
+    ASSERT_EQ(lpu_execution_set_input(exec, 0, x.data(), x.size()), LPU_OK);
+    ASSERT_EQ(lpu_execution_run(exec), LPU_OK) << lpu_last_error();
+    ASSERT_EQ(lpu_execution_get_output(exec, 0, y.data(), y.size()), LPU_OK);
+    EXPECT_EQ(y[3], 103.0f + value);
+    lpu_stats stats;
+    ASSERT_EQ(lpu_execution_stats(exec, &stats), LPU_OK);
+    EXPECT_EQ(stats.cycles, 12u);
+    lpu_execution_free(exec);
+  }
+}
+
 TEST(RuntimeAPI, RejectsGarbageWithAMessage) {
   const char garbage[] = "definitely not an LPU binary, but long enough";
   lpu_program *program = nullptr;
@@ -99,6 +118,13 @@ TEST(RuntimeAPI, ReportsHazardsAsExecutionErrors) {
   lpu_execution *exec = nullptr;
   ASSERT_EQ(lpu_execution_create(program, &exec), LPU_OK);
   std::vector<float> x(16);
+  ASSERT_EQ(lpu_execution_set_input(exec, 0, x.data(), x.size()), LPU_OK);
+  EXPECT_EQ(lpu_execution_run(exec), LPU_ERROR_EXECUTION);
+  EXPECT_NE(std::strstr(lpu_last_error(), "hazard at cycle 0: vxm[0]"), nullptr)
+      << lpu_last_error();
+  lpu_execution_free(exec);
+  // A second execution fails with the same hazard, without a second proof.
+  ASSERT_EQ(lpu_execution_create(program, &exec), LPU_OK);
   ASSERT_EQ(lpu_execution_set_input(exec, 0, x.data(), x.size()), LPU_OK);
   EXPECT_EQ(lpu_execution_run(exec), LPU_ERROR_EXECUTION);
   EXPECT_NE(std::strstr(lpu_last_error(), "hazard at cycle 0: vxm[0]"), nullptr)

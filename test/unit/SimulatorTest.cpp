@@ -12,6 +12,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include <numeric>
 
 using namespace lpu;
@@ -98,8 +101,8 @@ TEST(Simulator, AddsAndCountsCycles) {
 /// at t, loaded at t+6, two cycles apart (an f32 read holds the slice's
 /// banks for two); x comes from mem[0] (slice 2): read at 7, streamed at 11.
 std::vector<float>
-multiplyByTwoRows(const std::vector<std::vector<float>> &rows,
-                  bool transposed) {
+multiplyByTwoRows(const std::vector<std::vector<float>> &rows, bool transposed,
+                  const std::vector<float> &x = iota16(1.0f)) {
   ProgramBuilder builder;
   builder.input("x", {1, 16}, 0, 0).output("y", {1, 16}, 1, 0);
   for (size_t r = 0; r < rows.size(); ++r)
@@ -116,7 +119,6 @@ multiplyByTwoRows(const std::vector<std::vector<float>> &rows,
           .build();
   Simulator sim(binary);
   std::string error;
-  std::vector<float> x = iota16(1.0f);
   std::vector<float> y(16);
   EXPECT_TRUE(sim.setInput(0, x.data(), x.size(), error)) << error;
   EXPECT_TRUE(sim.run(error)) << error;
@@ -134,6 +136,25 @@ TEST(Simulator, MatMulUsesInstalledRowsAndZeroesTheRest) {
                                            /*transposed=*/false);
   for (float v : y)
     EXPECT_EQ(v, 5.0f);
+}
+
+// Weights only in column 0: the other columns still compute x times +0, which
+// the simulator skips only where that changes no bit.
+TEST(Simulator, MatMulColumnsOfZeroWeightsKeepIEEEResults) {
+  std::vector<float> column0(16, 0.0f);
+  column0[0] = 1.0f;
+  std::vector<float> x = iota16(1.0f);
+  for (float &v : x)
+    v = -v; // every term of the zero columns is -0: the sum stays +0
+  std::vector<float> y = multiplyByTwoRows({column0, column0}, false, x);
+  EXPECT_EQ(y[0], -3.0f);
+  for (int n = 1; n < 16; ++n)
+    EXPECT_TRUE(y[n] == 0.0f && !std::signbit(y[n])) << n;
+  x[1] = std::numeric_limits<float>::infinity(); // inf x +0 is NaN
+  y = multiplyByTwoRows({column0, column0}, false, x);
+  EXPECT_EQ(y[0], std::numeric_limits<float>::infinity()); // -1 + inf
+  for (int n = 1; n < 16; ++n)
+    EXPECT_TRUE(std::isnan(y[n])) << n;
 }
 
 TEST(Simulator, OneLoadTakesRowsFromConsecutiveStreamGroups) {

@@ -22,7 +22,20 @@ void laneWordToHost(DType dtype, uint32_t word, void *element);
 /// A binary16 value's bits as a binary32 lane word (exact).
 uint32_t halfToWord(uint16_t half);
 /// Rounds a binary32 value to `dtype` (f32, f16 or bf16), as a lane word.
-uint32_t roundFloatWord(DType dtype, float value);
+uint32_t roundFloatWordSlow(DType dtype, float value);
+inline uint32_t roundFloatWord(DType dtype, float value) {
+  const uint32_t x = floatToWord(value);
+  if (dtype == DType::F32)
+    return x;
+  // Most values are binary16 already: a zero, or a normal one with at most
+  // 10 significand bits.
+  const uint32_t exponent = (x >> 23) & 0xff;
+  if (dtype == DType::F16 &&
+      (((x & 0x1fff) == 0 && exponent >= 113 && exponent <= 142) ||
+       (x & 0x7fffffff) == 0))
+    return x;
+  return roundFloatWordSlow(dtype, value);
+}
 /// Two's-complement wrap of `v` to an integer type, as a lane word.
 uint32_t wrapLaneWord(DType dtype, int64_t v);
 inline int64_t laneWordToInt(uint32_t word) {

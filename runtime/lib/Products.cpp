@@ -1,0 +1,140 @@
+//===- Products.cpp - MXM products of the value pass ----------------------===//
+
+#include "Products.h"
+
+#include "lpu/Elements.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace lpu {
+
+namespace {
+
+// The kernels are also built for AVX2 and chosen when the processor has it.
+// Without FMA: every multiply and add rounds as the scalar code's do.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define LPU_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define LPU_VECTOR_CLONES
+#endif
+
+/// Float products: out = b + a x array over the array's rows, each input
+/// element rounded to `dtype`, accumulated row after row in binary32 (what
+/// the plane computes). An input element that is zero adds nothing and is
+/// skipped. Columns past `array.columns` meet only +0 weights: each
+/// processed input x adds +0 or -0 there, which leaves a nonzero sum as it
+/// is and makes a -0 sum +0 once some x is positive; only a non-finite x or
+/// sum needs them computed.
+LPU_VECTOR_CLONES
+void multiplyFloat(const InstalledArray &array, DType dtype, uint32_t lanes,
+                   const Product *products, uint32_t count,
+                   ProductScratch &scratch) {
+  const uint32_t columns = array.columns;
+  const uint32_t rows = std::min(array.rows, lanes - array.window);
+  for (uint32_t i = 0; i < count; ++i) {
+    const Product &p = products[i];
+    float *x = scratch.inputs.data() + size_t(i) * lanes;
+    float *acc = scratch.sums.data() + size_t(i) * lanes;
+    for (uint32_t k = 0; k < rows; ++k)
+      x[k] = wordToFloat(
+          roundFloatWord(dtype, wordToFloat(p.a[array.window + k])));
+    for (uint32_t n = 0; n < lanes; ++n)
+      acc[n] = p.b ? wordToFloat(p.b[n]) : 0.0f;
+  }
+  for (uint32_t k = 0; k < rows; ++k) {
+    const float *row = array.floats.data() + size_t(k) * lanes;
+    for (uint32_t i = 0; i < count; ++i) {
+      const float x = scratch.inputs[size_t(i) * lanes + k];
+      if (x == 0.0f)
+        continue;
+      float *acc = scratch.sums.data() + size_t(i) * lanes;
+      for (uint32_t n = 0; n < columns; ++n)
+        acc[n] += x * row[n];
+    }
+  }
+  for (uint32_t i = 0; i < count; ++i) {
+    const float *x = scratch.inputs.data() + size_t(i) * lanes;
+    float *acc = scratch.sums.data() + size_t(i) * lanes;
+    bool anyPositive = false, exact = true;
+    for (uint32_t k = 0; k < rows; ++k) {
+      anyPositive |= x[k] > 0.0f;
+      exact &= x[k] == 0.0f || std::isfinite(x[k]);
+    }
+    for (uint32_t n = columns; n < lanes && exact; ++n)
+      exact = !std::isnan(acc[n]);
+    if (exact) {
+      for (uint32_t n = columns; n < lanes; ++n)
+        if (anyPositive && acc[n] == 0.0f)
+          acc[n] = 0.0f;
+    } else {
+      for (uint32_t k = 0; k < rows; ++k) {
+        if (x[k] == 0.0f)
+          continue;
+        const float *row = array.floats.data() + size_t(k) * lanes;
+        for (uint32_t n = columns; n < lanes; ++n)
+          acc[n] += x[k] * row[n];
+      }
+    }
+    for (uint32_t n = 0; n < lanes; ++n)
+      products[i].out[n] = floatToWord(acc[n]);
+  }
+}
+
+/// i8 products summed in binary32, exactly: each is at most 2^14 in
+/// magnitude, so a sum of up to 1024 of them stays an integer below 2^24.
+/// Such sums, and the addend, join in i32, where sums wrap (modulo 2^32:
+/// the same bits as a wider sum wrapped once). Columns past
+/// `array.columns` add only zeros.
+LPU_VECTOR_CLONES
+void multiplyInt8(const InstalledArray &array, uint32_t lanes,
+                  const Product *products, uint32_t count,
+                  ProductScratch &scratch) {
+  constexpr uint32_t kExactRows = 1024;
+  static_assert(kExactRows * 128 * 128 <= (1 << 24), "exact in binary32");
+  const uint32_t columns = array.columns;
+  const uint32_t rows = std::min(array.rows, lanes - array.window);
+  for (uint32_t i = 0; i < count; ++i) {
+    const Product &p = products[i];
+    float *x = scratch.inputs.data() + size_t(i) * lanes;
+    for (uint32_t k = 0; k < rows; ++k)
+      x[k] = static_cast<int8_t>(p.a[array.window + k]);
+    for (uint32_t n = 0; n < lanes; ++n)
+      p.out[n] = p.b ? p.b[n] : 0;
+  }
+  for (uint32_t first = 0; first < rows; first += kExactRows) {
+    const uint32_t last = std::min(rows, first + kExactRows);
+    for (uint32_t i = 0; i < count; ++i)
+      std::fill_n(scratch.sums.begin() + size_t(i) * lanes, columns, 0.0f);
+    for (uint32_t k = first; k < last; ++k) {
+      const float *row = array.floats.data() + size_t(k) * lanes;
+      for (uint32_t i = 0; i < count; ++i) {
+        const float x = scratch.inputs[size_t(i) * lanes + k];
+        if (x == 0.0f)
+          continue;
+        float *acc = scratch.sums.data() + size_t(i) * lanes;
+        for (uint32_t n = 0; n < columns; ++n)
+          acc[n] += x * row[n];
+      }
+    }
+    for (uint32_t i = 0; i < count; ++i) {
+      const float *acc = scratch.sums.data() + size_t(i) * lanes;
+      for (uint32_t n = 0; n < columns; ++n)
+        products[i].out[n] +=
+            static_cast<uint32_t>(static_cast<int32_t>(acc[n]));
+    }
+  }
+}
+
+} // namespace
+
+void multiply(const InstalledArray &array, DType dtype, uint32_t lanes,
+              const Product *products, uint32_t count,
+              ProductScratch &scratch) {
+  if (dtype == DType::I8)
+    multiplyInt8(array, lanes, products, count, scratch);
+  else
+    multiplyFloat(array, dtype, lanes, products, count, scratch);
+}
+
+} // namespace lpu
