@@ -16,8 +16,13 @@ uint16_t floatToHalf(float value) {
   uint32_t sign = (x >> 16) & 0x8000;
   uint32_t exp = (x >> 23) & 0xff;
   uint32_t mant = x & 0x7fffff;
-  if ((x & 0x1fff) == 0 && exp >= 113 && exp <= 142) // exact, normal
-    return sign | ((exp - 112) << 10) | (mant >> 13);
+  if (exp >= 113 && exp <= 142) {
+    // Normal: round the 13 bits dropped to nearest even by adding just under
+    // half (plus the kept bit), which may carry into the exponent, up to
+    // infinity: correct.
+    uint32_t rounded = (x & 0x7fffffff) + 0xfff + ((x >> 13) & 1);
+    return sign | ((rounded >> 13) - (112 << 10));
+  }
   if (exp == 0xff) // Inf or NaN (keep NaN quiet)
     return sign | 0x7c00 | (mant ? 0x200 | (mant >> 13) : 0);
   int32_t e = int32_t(exp) - 127 + 15;
@@ -81,9 +86,38 @@ int64_t saturate(DType dtype, int64_t v) {
 
 } // namespace
 
-uint32_t halfToWord(uint16_t half) {
+const uint32_t *halfWordTable() {
   static const HalfTable table;
-  return table.words[half];
+  return table.words;
+}
+
+uint32_t halfToWord(uint16_t half) { return halfWordTable()[half]; }
+
+void convertLaneWords(DType from, DType to, const uint32_t *in, uint32_t *out,
+                      size_t count) {
+  if (isFloatDType(from) && isFloatDType(to)) {
+    for (size_t i = 0; i < count; ++i)
+      out[i] = roundFloatWord(to, wordToFloat(in[i]));
+    return;
+  }
+  if (isFloatDType(from) && to == DType::I8) {
+    // Requantization: clamped first (which changes no result), a value is
+    // small enough that adding and removing 1.5 * 2^23 rounds it to the
+    // nearest integer, ties to even, as nearbyint does.
+    for (size_t i = 0; i < count; ++i) {
+      const float f = wordToFloat(in[i]);
+      if (std::isnan(f)) {
+        out[i] = 0;
+        continue;
+      }
+      const float shifted = std::clamp(f, -129.0f, 128.0f) + 12582912.0f;
+      const float rounded = std::clamp(shifted - 12582912.0f, -128.0f, 127.0f);
+      out[i] = wrapLaneWord(DType::I8, static_cast<int64_t>(rounded));
+    }
+    return;
+  }
+  for (size_t i = 0; i < count; ++i)
+    out[i] = convertLaneWord(from, to, in[i]);
 }
 
 uint32_t wrapLaneWord(DType dtype, int64_t v) {

@@ -142,9 +142,12 @@ lpu_status lpu_program_load_file(const char *path, lpu_program **program) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return fail(LPU_ERROR_IO, std::string(path) + ": cannot open file");
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
-                          std::istreambuf_iterator<char>());
-  if (in.bad())
+  // One read of the whole file (binaries of real models are tens of MB).
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  std::vector<char> bytes(size > 0 ? size_t(size) : 0);
+  if (size < 0 || !in.read(bytes.data(), bytes.size()))
     return fail(LPU_ERROR_IO, std::string(path) + ": read error");
   // An empty file is an invalid binary, not a null argument.
   bytes.reserve(1);

@@ -49,14 +49,46 @@ enum class LandingKind { Stream, Sram, WeightRow, Install };
 
 struct Landing {
   uint64_t cycle;
-  uint64_t sequence;
   LandingKind kind;
   uint32_t a, b; // stream | (slice, address) | (plane, row) | plane
   uint32_t step; // the writer's
+};
 
-  bool operator>(const Landing &o) const {
-    return cycle != o.cycle ? cycle > o.cycle : sequence > o.sequence;
+/// Landings by cycle, each cycle's in the order they were issued. Every one
+/// lands within the longest latency of its issue, and issues come in cycle
+/// order, so a ring of that many cycles holds them all.
+class LandingCalendar {
+public:
+  explicit LandingCalendar(const TargetDesc &target) {
+    uint32_t longest = 1;
+    for (uint32_t latency : target.latency)
+      longest = std::max(longest, latency);
+    size_t size = 1;
+    while (size < size_t(longest) + 2)
+      size *= 2;
+    buckets.resize(size);
   }
+  void push(const Landing &landing) {
+    buckets[landing.cycle & (buckets.size() - 1)].push_back(landing);
+    ++pending;
+  }
+  bool empty() const { return pending == 0; }
+  /// Lands, through `land`, everything due by `cycle`, in order.
+  template <typename Fn> void landUntil(uint64_t cycle, Fn land) {
+    for (uint64_t c = next; c <= cycle && pending; ++c) {
+      std::vector<Landing> &bucket = buckets[c & (buckets.size() - 1)];
+      for (const Landing &landing : bucket)
+        land(landing);
+      pending -= bucket.size();
+      bucket.clear();
+    }
+    next = std::max(next, cycle + 1);
+  }
+
+private:
+  std::vector<std::vector<Landing>> buckets;
+  size_t pending = 0;
+  uint64_t next = 0; // the first cycle not landed yet
 };
 
 /// A value on a stream: who wrote it where, and whether anyone read it. A
@@ -160,9 +192,7 @@ private:
   std::vector<PlaneState> planes;
   /// Each step's word index in its queue and issue of a repeat.
   std::vector<std::pair<uint32_t, uint32_t>> where;
-  std::priority_queue<Landing, std::vector<Landing>, std::greater<Landing>>
-      landings;
-  uint64_t sequence = 0;
+  LandingCalendar landings{target};
   std::string hazard;
 
   int64_t columnOf(const IssueSlot &slot) const {
@@ -202,7 +232,7 @@ private:
 
   void schedule(uint64_t cycle, LandingKind kind, uint32_t a, uint32_t b,
                 uint32_t step) {
-    landings.push(Landing{cycle, sequence++, kind, a, b, step});
+    landings.push(Landing{cycle, kind, a, b, step});
   }
 
   /// The value nearest upstream of `column` on the diagonal, or nullptr.
@@ -523,30 +553,32 @@ bool Prover::nextIssue(QueueCursor &q, IssueSlot &out) {
 bool Prover::run(std::string &error) {
   // Merge the queues in (cycle, queue) order: each queue issues in order, so
   // a heap of every queue's next issue is all the look-ahead needed.
-  using Next = std::pair<IssueSlot, QueueCursor>;
-  auto later = [](const Next &x, const Next &y) {
-    return x.first.cycle != y.first.cycle ? x.first.cycle > y.first.cycle
-                                          : x.first.unit > y.first.unit;
-  };
-  std::priority_queue<Next, std::vector<Next>, decltype(later)> ready(later);
+  // The heap holds (cycle, queue) keys; each queue's cursor and next issue
+  // wait beside it.
+  using Next = std::pair<uint64_t, uint32_t>;
+  std::priority_queue<Next, std::vector<Next>, std::greater<Next>> ready;
+  std::vector<QueueCursor> cursors(binary.units.size());
+  std::vector<IssueSlot> nextSlots(binary.units.size());
   for (uint32_t u = 0; u < binary.units.size(); ++u) {
-    QueueCursor cursor;
-    cursor.unit = u;
-    IssueSlot first;
-    if (nextIssue(cursor, first))
-      ready.push({first, cursor});
+    cursors[u].unit = u;
+    if (nextIssue(cursors[u], nextSlots[u]))
+      ready.push({nextSlots[u].cycle, u});
   }
+  size_t words = 0;
+  for (const UnitProgram &u : binary.units)
+    words += u.instructions.size();
+  proof.steps.reserve(words);
+  where.reserve(words);
 
   SimulationStats &stats = proof.stats;
   uint64_t lastCycle = 0;
+  auto landOne = [&](const Landing &landing) { land(landing); };
   while (hazard.empty() && !ready.empty()) {
-    auto [slot, cursor] = ready.top();
+    const uint32_t unit = ready.top().second;
     ready.pop();
-    uint64_t cycle = slot.cycle;
-    while (!landings.empty() && landings.top().cycle <= cycle) {
-      land(landings.top());
-      landings.pop();
-    }
+    const IssueSlot slot = nextSlots[unit];
+    const uint64_t cycle = slot.cycle;
+    landings.landUntil(cycle, landOne);
     if (!hazard.empty())
       break;
     const uint32_t step = static_cast<uint32_t>(proof.steps.size());
@@ -556,15 +588,14 @@ bool Prover::run(std::string &error) {
     stats.units[slot.unit].busyCycles += queueCycles(target, slot.inst);
     ++stats.instructions;
     lastCycle = std::max(lastCycle, cycle + 1);
-    IssueSlot next;
-    if (nextIssue(cursor, next))
-      ready.push({next, cursor});
+    if (nextIssue(cursors[unit], nextSlots[unit]))
+      ready.push({nextSlots[unit].cycle, unit});
   }
-  while (hazard.empty() && !landings.empty()) {
-    lastCycle = std::max<uint64_t>(lastCycle, landings.top().cycle);
-    land(landings.top());
-    landings.pop();
-  }
+  for (uint64_t cycle = lastCycle; hazard.empty() && !landings.empty(); ++cycle)
+    landings.landUntil(cycle, [&](const Landing &landing) {
+      lastCycle = std::max<uint64_t>(lastCycle, landing.cycle);
+      land(landing);
+    });
   if (!hazard.empty()) {
     error = hazard;
     return false;

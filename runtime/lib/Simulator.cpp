@@ -506,9 +506,7 @@ void Simulator::State::execute(uint32_t step, const uint32_t *producers) {
     std::copy_n(a, lanes, out);
     break;
   case Opcode::Convert: {
-    DType to = static_cast<DType>(inst.imm);
-    for (uint32_t i = 0; i < lanes; ++i)
-      out[i] = convertLaneWord(dtype, to, a[i]);
+    convertLaneWords(dtype, static_cast<DType>(inst.imm), a, out, lanes);
     break;
   }
   case Opcode::MatMul:

@@ -380,6 +380,17 @@ void storeVectorWords(const TargetDesc &target, DType dtype,
                       const uint32_t *words, uint8_t *planes) {
   const unsigned size = dtypeHostBytes(dtype), width = target.laneBytes;
   const size_t planeBytes = target.planeBytes();
+  if (width == 1 && (dtype == DType::F32 || dtype == DType::I32)) {
+    for (uint32_t l = 0; l < target.lanes; ++l)
+      for (unsigned k = 0; k < 4; ++k)
+        planes[k * planeBytes + l] = static_cast<uint8_t>(words[l] >> (8 * k));
+    return;
+  }
+  if (width == 1 && dtype == DType::I8) {
+    for (uint32_t l = 0; l < target.lanes; ++l)
+      planes[l] = static_cast<uint8_t>(words[l]);
+    return;
+  }
   const unsigned bytes = target.planesOf(dtype) * width;
   for (uint32_t lane = 0; lane < target.lanes; ++lane) {
     uint8_t element[4] = {};
@@ -411,10 +422,12 @@ void loadVectorWords(const TargetDesc &target, DType dtype,
                    uint32_t(p2[l]) << 16 | uint32_t(p3[l]) << 24;
       return;
     }
-    case DType::F16:
+    case DType::F16: {
+      const uint32_t *table = halfWordTable();
       for (uint32_t l = 0; l < lanes; ++l)
-        words[l] = halfToWord(static_cast<uint16_t>(p0[l] | p1[l] << 8));
+        words[l] = table[p0[l] | p1[l] << 8];
       return;
+    }
     case DType::BF16:
       for (uint32_t l = 0; l < lanes; ++l)
         words[l] = (uint32_t(p0[l]) | uint32_t(p1[l]) << 8) << 16;

@@ -12,6 +12,7 @@
 
 #include "lpu/ISA.h"
 
+#include <cstddef>
 #include <cstdint>
 
 namespace lpu {
@@ -19,8 +20,10 @@ namespace lpu {
 /// Host element (dtypeHostBytes little-endian bytes) <-> lane word.
 uint32_t laneWordFromHost(DType dtype, const void *element);
 void laneWordToHost(DType dtype, uint32_t word, void *element);
-/// A binary16 value's bits as a binary32 lane word (exact).
+/// A binary16 value's bits as a binary32 lane word (exact), and the table
+/// of all 65536 of them.
 uint32_t halfToWord(uint16_t half);
+const uint32_t *halfWordTable();
 /// Rounds a binary32 value to `dtype` (f32, f16 or bf16), as a lane word.
 uint32_t roundFloatWordSlow(DType dtype, float value);
 inline uint32_t roundFloatWord(DType dtype, float value) {
@@ -44,6 +47,9 @@ inline int64_t laneWordToInt(uint32_t word) {
 /// A lane word of type `from` converted to `to`: floats round to nearest
 /// even, integers saturate, NaN becomes 0.
 uint32_t convertLaneWord(DType from, DType to, uint32_t word);
+/// convertLaneWord over `count` words.
+void convertLaneWords(DType from, DType to, const uint32_t *in, uint32_t *out,
+                      size_t count);
 
 } // namespace lpu
 
