@@ -32,52 +32,61 @@ void multiplyFloat(const InstalledArray &array, DType dtype, uint32_t lanes,
                    ProductScratch &scratch) {
   const uint32_t columns = array.columns;
   const uint32_t rows = std::min(array.rows, lanes - array.window);
+  uint32_t anyPositive = 0, nonFinite = 0; // bit i: product i
+  std::fill_n(scratch.nonzero.begin(), rows, 0u);
   for (uint32_t i = 0; i < count; ++i) {
     const Product &p = products[i];
     float *x = scratch.inputs.data() + size_t(i) * lanes;
     float *acc = scratch.sums.data() + size_t(i) * lanes;
-    for (uint32_t k = 0; k < rows; ++k)
-      x[k] = wordToFloat(
-          roundFloatWord(dtype, wordToFloat(p.a[array.window + k])));
-    for (uint32_t n = 0; n < lanes; ++n)
+    bool positive = false, finite = true;
+    for (uint32_t k = 0; k < rows; ++k) {
+      const uint32_t word =
+          roundFloatWord(dtype, wordToFloat(p.a[array.window + k]));
+      x[k] = wordToFloat(word);
+      scratch.nonzero[k] |= uint32_t(x[k] != 0.0f) << i;
+      positive |= x[k] > 0.0f;
+      finite &= (word & 0x7f800000) != 0x7f800000;
+    }
+    anyPositive |= uint32_t(positive) << i;
+    nonFinite |= uint32_t(!finite) << i;
+    for (uint32_t n = 0; n < columns; ++n)
       acc[n] = p.b ? wordToFloat(p.b[n]) : 0.0f;
   }
   for (uint32_t k = 0; k < rows; ++k) {
     const float *row = array.floats.data() + size_t(k) * lanes;
-    for (uint32_t i = 0; i < count; ++i) {
+    for (uint32_t todo = scratch.nonzero[k]; todo; todo &= todo - 1) {
+      const uint32_t i = __builtin_ctz(todo);
       const float x = scratch.inputs[size_t(i) * lanes + k];
-      if (x == 0.0f)
-        continue;
       float *acc = scratch.sums.data() + size_t(i) * lanes;
       for (uint32_t n = 0; n < columns; ++n)
         acc[n] += x * row[n];
     }
   }
   for (uint32_t i = 0; i < count; ++i) {
-    const float *x = scratch.inputs.data() + size_t(i) * lanes;
-    float *acc = scratch.sums.data() + size_t(i) * lanes;
-    bool anyPositive = false, exact = true;
-    for (uint32_t k = 0; k < rows; ++k) {
-      anyPositive |= x[k] > 0.0f;
-      exact &= x[k] == 0.0f || std::isfinite(x[k]);
-    }
-    for (uint32_t n = columns; n < lanes && exact; ++n)
-      exact = !std::isnan(acc[n]);
+    const Product &p = products[i];
+    const float *acc = scratch.sums.data() + size_t(i) * lanes;
+    for (uint32_t n = 0; n < columns; ++n)
+      p.out[n] = floatToWord(acc[n]);
+    bool exact = !(nonFinite >> i & 1);
+    for (uint32_t n = columns; n < lanes && exact && p.b; ++n)
+      exact = !std::isnan(wordToFloat(p.b[n]));
     if (exact) {
-      for (uint32_t n = columns; n < lanes; ++n)
-        if (anyPositive && acc[n] == 0.0f)
-          acc[n] = 0.0f;
-    } else {
-      for (uint32_t k = 0; k < rows; ++k) {
-        if (x[k] == 0.0f)
-          continue;
-        const float *row = array.floats.data() + size_t(k) * lanes;
-        for (uint32_t n = columns; n < lanes; ++n)
-          acc[n] += x[k] * row[n];
+      // Each processed x added +0 or -0 to the sum (see above).
+      const bool positive = anyPositive >> i & 1;
+      for (uint32_t n = columns; n < lanes; ++n) {
+        const float sum = p.b ? wordToFloat(p.b[n]) : 0.0f;
+        p.out[n] = floatToWord(positive && sum == 0.0f ? 0.0f : sum);
       }
+      continue;
     }
-    for (uint32_t n = 0; n < lanes; ++n)
-      products[i].out[n] = floatToWord(acc[n]);
+    const float *x = scratch.inputs.data() + size_t(i) * lanes;
+    for (uint32_t n = columns; n < lanes; ++n) {
+      float sum = p.b ? wordToFloat(p.b[n]) : 0.0f;
+      for (uint32_t k = 0; k < rows; ++k)
+        if (x[k] != 0.0f)
+          sum += x[k] * array.floats[size_t(k) * lanes + n];
+      p.out[n] = floatToWord(sum);
+    }
   }
 }
 
@@ -94,11 +103,14 @@ void multiplyInt8(const InstalledArray &array, uint32_t lanes,
   static_assert(kExactRows * 128 * 128 <= (1 << 24), "exact in binary32");
   const uint32_t columns = array.columns;
   const uint32_t rows = std::min(array.rows, lanes - array.window);
+  std::fill_n(scratch.nonzero.begin(), rows, 0u);
   for (uint32_t i = 0; i < count; ++i) {
     const Product &p = products[i];
     float *x = scratch.inputs.data() + size_t(i) * lanes;
-    for (uint32_t k = 0; k < rows; ++k)
+    for (uint32_t k = 0; k < rows; ++k) {
       x[k] = static_cast<int8_t>(p.a[array.window + k]);
+      scratch.nonzero[k] |= uint32_t(x[k] != 0.0f) << i;
+    }
     for (uint32_t n = 0; n < lanes; ++n)
       p.out[n] = p.b ? p.b[n] : 0;
   }
@@ -108,10 +120,9 @@ void multiplyInt8(const InstalledArray &array, uint32_t lanes,
       std::fill_n(scratch.sums.begin() + size_t(i) * lanes, columns, 0.0f);
     for (uint32_t k = first; k < last; ++k) {
       const float *row = array.floats.data() + size_t(k) * lanes;
-      for (uint32_t i = 0; i < count; ++i) {
+      for (uint32_t todo = scratch.nonzero[k]; todo; todo &= todo - 1) {
+        const uint32_t i = __builtin_ctz(todo);
         const float x = scratch.inputs[size_t(i) * lanes + k];
-        if (x == 0.0f)
-          continue;
         float *acc = scratch.sums.data() + size_t(i) * lanes;
         for (uint32_t n = 0; n < columns; ++n)
           acc[n] += x * row[n];

@@ -35,13 +35,19 @@ struct Product {
   uint32_t *out;
 };
 
-/// Buffers the products reuse, sized for `lanes` and up to `batch` products.
+/// Buffers the products reuse, sized for `lanes` and up to `batch` (at most
+/// kMaxProducts) products.
 class ProductScratch {
 public:
+  static constexpr uint32_t kMaxProducts = 32;
   ProductScratch(uint32_t lanes, uint32_t batch)
-      : inputs(size_t(lanes) * batch), sums(size_t(lanes) * batch) {}
+      : inputs(size_t(lanes) * batch), sums(size_t(lanes) * batch),
+        nonzero(lanes) {}
   std::vector<float> inputs; // each product's input elements, as multiplied
   std::vector<float> sums;   // each product's sums, lanes apiece
+  /// Per array row, the products whose input element there is not zero
+  /// (bit i: product i): the ones that row adds to.
+  std::vector<uint32_t> nonzero;
 };
 
 /// Computes `count` products of `dtype` (the array's type) through `array`

@@ -111,7 +111,7 @@ struct PlaneValues {
 
 /// Products batched per plane at most: enough that an array row is reused
 /// while it is in cache, few enough that their sums stay there too.
-constexpr uint32_t kMaxBatch = 32;
+constexpr uint32_t kMaxBatch = ProductScratch::kMaxProducts;
 
 } // namespace
 
