@@ -72,6 +72,8 @@ void buildLoweringPipeline(OpPassManager &pm, const LoweringOptions &options,
     graph.addPass(tile::createPackConvTaps());
     graph.addPass(tile::createFuseElementwise());
   }
+  if (!options.opByOp)
+    graph.addPass(tile::createStoreProductInputs());
   tile::ChooseTilingOptions tiling;
   tiling.opByOp = options.opByOp;
   graph.addPass(tile::createChooseTiling(tiling));

@@ -48,7 +48,7 @@ class Tile_Op<string mnemonic, list<Trait> traits = []>
 
 // i8 tensors hold quantized values (an ONNX uint8 tensor minus 128); an op
 // whose first operand is i8 runs its MXM work in i8 (getMXMType).
-def Tile_Tensor : RankedTensorOf<[F32, F16, I32, I8]>;
+def Tile_Tensor : RankedTensorOf<[F32, F16, BF16, I32, I8]>;
 
 //===----------------------------------------------------------------------===//
 // Enums

@@ -55,6 +55,22 @@ def FuseElementwise : Pass<"tile-fuse-elementwise", "::mlir::func::FuncOp"> {
   }];
 }
 
+def StoreProductInputs
+    : Pass<"tile-store-product-inputs", "::mlir::func::FuncOp"> {
+  let summary = "Store tensors only products read in the products' type";
+  let description = [{
+    A product rounds its streamed input to the type it multiplies in (f16 or
+    bf16, the module's `tile.precision`) on the way to the MXM: a VXM
+    conversion for every read. When a tensor computed by a convolution, a
+    matrix product or an element-wise map is read only as the input of
+    products in that type, this pass gives it that type instead: the
+    producer rounds each vector once as it writes it, each read moves half
+    the bytes on streams and bank ports, and the products compute on the
+    same values as before. Graph outputs keep their types; with f32 products
+    nothing changes.
+  }];
+}
+
 def ChooseTiling : Pass<"tile-choose-tiling", "::mlir::func::FuncOp"> {
   let summary = "Cut products and reductions for the machine";
   let description = [{

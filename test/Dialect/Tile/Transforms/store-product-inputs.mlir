@@ -1,0 +1,50 @@
+// RUN: lpu-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(tile-store-product-inputs))' | FileCheck %s
+
+// In f16, a tensor only products stream is stored in f16 (its producer rounds
+// it once); one an element-wise map also reads, or a graph output, stays f32.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[A:.*]] = tile.conv %arg0, {{.*}} -> tensor<1x4x4x8xf16>
+// CHECK: %[[B:.*]] = tile.conv %[[A]], {{.*}} : tensor<1x4x4x8xf16>, tensor<8x8x3x3xf32> -> tensor<1x4x4x8xf32>
+// CHECK: %[[C:.*]] = tile.map(%[[B]]) {{.*}} -> tensor<1x4x4x8xf32>
+// CHECK: tile.conv %[[B]], {{.*}} -> tensor<1x4x4x8xf32>
+module attributes {tile.target = "lpu-v1", tile.precision = f16} {
+  func.func @main(%x: tensor<1x4x4x8xf32>) -> (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) {
+    %w = arith.constant dense<0.5> : tensor<8x8x3x3xf32>
+    %0 = tile.conv %x, %w [relu] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x4x4x8xf32>, tensor<8x8x3x3xf32> -> tensor<1x4x4x8xf32>
+    %1 = tile.conv %0, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x4x4x8xf32>, tensor<8x8x3x3xf32> -> tensor<1x4x4x8xf32>
+    %2 = tile.map(%1) [in0, relu] : (tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+    %3 = tile.conv %1, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x4x4x8xf32>, tensor<8x8x3x3xf32> -> tensor<1x4x4x8xf32>
+    return %2, %3 : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>
+  }
+}
+
+// -----
+
+// Products in f32 (lpu-tiny's default) round nothing: types stay.
+// CHECK-LABEL: func.func @main
+// CHECK-NOT: xf16
+// CHECK: return
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+    %w = arith.constant dense<0.5> : tensor<8x8x3x3xf32>
+    %0 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x4x4x8xf32>, tensor<8x8x3x3xf32> -> tensor<1x4x4x8xf32>
+    %1 = tile.conv %0, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x4x4x8xf32>, tensor<8x8x3x3xf32> -> tensor<1x4x4x8xf32>
+    return %1 : tensor<1x4x4x8xf32>
+  }
+}
+
+// -----
+
+// In bf16, and for a matrix product's streamed operand A (not B).
+// CHECK-LABEL: func.func @main
+// CHECK: %[[P:.*]] = tile.map(%arg0) {{.*}} -> tensor<4x32xbf16>
+// CHECK: %[[Q:.*]] = tile.map(%arg1) {{.*}} -> tensor<32x8xf32>
+// CHECK: tile.matmul %[[P]], %[[Q]]
+module attributes {tile.target = "lpu-v1", tile.precision = bf16} {
+  func.func @main(%a: tensor<4x32xf32>, %b: tensor<32x8xf32>) -> tensor<4x8xf32> {
+    %p = tile.map(%a) [in0, relu] : (tensor<4x32xf32>) -> tensor<4x32xf32>
+    %q = tile.map(%b) [in0, relu] : (tensor<32x8xf32>) -> tensor<32x8xf32>
+    %0 = tile.matmul %p, %q [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x32xf32>, tensor<32x8xf32> -> tensor<4x8xf32>
+    return %0 : tensor<4x8xf32>
+  }
+}
