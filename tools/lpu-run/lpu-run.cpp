@@ -336,7 +336,11 @@ int run(const Options &opts) {
     }
     if (!opts.outputDir.empty()) {
       std::string why;
-      fs::create_directories(opts.outputDir);
+      std::error_code failed;
+      fs::create_directories(opts.outputDir, failed);
+      if (failed)
+        return error("--output " + opts.outputDir +
+                     ": cannot create the directory: " + failed.message());
       if (!lpu::writeNpy(
               (fs::path(opts.outputDir) / (std::string(info.name) + ".npy"))
                   .string(),
