@@ -787,27 +787,44 @@ void Expander::emitMatMul(const ProductPlan &plan,
     for (int64_t first = 0; first < installs; first += plan.turn) {
       const int64_t turn = std::min(plan.turn, installs - first);
       const bool lastTurn = first + turn == installs;
-      SmallVector<int32_t> planeOf(turn); // plane of the turn's i-th install
-      for (int64_t i = 0; i < turn; ++i)
-        planeOf[i] = planes.next();
-      for (int64_t i = 0; i < turn; ++i) {
-        const Install &install = used[first + i];
-        loadAndInstall(
-            planeOf[i], install.rows, /*transposed=*/false,
-            [&](int64_t r) {
-              return plan.weightRow(install.k, n, install.first + r);
-            },
-            install.first);
+      // A product of one short turn is installed in copies on the planes
+      // it would leave idle; row m goes through copy m % copies
+      // (tile::turnCopies).
+      const int64_t copies =
+          first == 0 && turn == installs
+              ? tile::turnCopies(installs, plan.turn, plan.rows)
+              : 1;
+      // Plane of the i-th install of copy c: planeOf[c * turn + i].
+      SmallVector<int32_t> planeOf(copies * turn);
+      for (int32_t &plane : planeOf)
+        plane = planes.next();
+      for (int64_t c = 0; c < copies; ++c)
+        for (int64_t i = 0; i < turn; ++i) {
+          const Install &install = used[first + i];
+          loadAndInstall(
+              planeOf[c * turn + i], install.rows, /*transposed=*/false,
+              [&](int64_t r) {
+                return plan.weightRow(install.k, n, install.first + r);
+              },
+              install.first);
+        }
+      // Partial sums visit each copy's planes west to east: the shortest
+      // way.
+      std::vector<SmallVector<int64_t>> visits(copies);
+      for (int64_t c = 0; c < copies; ++c) {
+        SmallVector<int64_t> &visit = visits[c];
+        visit.resize(turn);
+        std::iota(visit.begin(), visit.end(), 0);
+        llvm::sort(visit, [&](int64_t x, int64_t y) {
+          return planeOf[c * turn + x] < planeOf[c * turn + y];
+        });
       }
-      // Partial sums visit the planes west to east: the shortest way.
-      SmallVector<int64_t> visit(turn);
-      std::iota(visit.begin(), visit.end(), 0);
-      llvm::sort(visit,
-                 [&](int64_t x, int64_t y) { return planeOf[x] < planeOf[y]; });
       for (int64_t m = 0; m < plan.rows; ++m) {
         const int64_t row = plan.firstOutRow + m;
+        const int64_t copy = m % copies;
+        const int32_t *copyPlanes = planeOf.data() + copy * turn;
         InstrId acc = lpuc::lpu::kNoInstr;
-        for (int64_t i : visit) {
+        for (int64_t i : visits[copy]) {
           const int64_t k = used[first + i].k;
           InstrId x;
           if (auto at = plan.aVector(m, k))
@@ -817,12 +834,12 @@ void Expander::emitMatMul(const ProductPlan &plan,
           else
             continue;
           if (acc != lpuc::lpu::kNoInstr) {
-            acc = matmul(planeOf[i], x, acc);
+            acc = matmul(copyPlanes[i], x, acc);
           } else if (hasPartial[m]) {
             auto [partials, partialRow] = partialAt(m);
-            acc = matmul(planeOf[i], x, readRow(*partials, partialRow, n));
+            acc = matmul(copyPlanes[i], x, readRow(*partials, partialRow, n));
           } else {
-            acc = matmul(planeOf[i], x);
+            acc = matmul(copyPlanes[i], x);
           }
         }
         if (!lastTurn) {
