@@ -267,8 +267,12 @@ int runCompiler(const DriverOptions &options) {
   lpu::ModelWork modelWork;
   lpu::ProgramOp program;
   if (compact) {
-    modelWork = tile::measureModelWork(
-        module->lookupSymbol<func::FuncOp>("main"), *tile::getTarget(*module));
+    // What the model asks of the MXM, read before the tile level gives way,
+    // for the report's physical floor.
+    if (!options.reportPath.empty())
+      modelWork =
+          tile::measureModelWork(module->lookupSymbol<func::FuncOp>("main"),
+                                 *tile::getTarget(*module));
     {
       TimingScope step = timing.nest("convert-tile-to-lpu");
       FailureOr<lpu::MachineProgram> expanded =

@@ -19,6 +19,25 @@ namespace {
 #define LPU_VECTOR_CLONES
 #endif
 
+/// Adds each array row k in [first, last) times each batched product's input
+/// element k, where it is not zero, to that product's sums, over the first
+/// `columns` columns: row after row, so each output keeps its plane's order.
+LPU_VECTOR_CLONES
+void accumulateRows(const InstalledArray &array, uint32_t lanes,
+                    uint32_t columns, uint32_t first, uint32_t last,
+                    ProductScratch &scratch) {
+  for (uint32_t k = first; k < last; ++k) {
+    const float *row = array.floats.data() + size_t(k) * lanes;
+    for (uint32_t todo = scratch.nonzero[k]; todo; todo &= todo - 1) {
+      const uint32_t i = __builtin_ctz(todo);
+      const float x = scratch.inputs[size_t(i) * lanes + k];
+      float *acc = scratch.sums.data() + size_t(i) * lanes;
+      for (uint32_t n = 0; n < columns; ++n)
+        acc[n] += x * row[n];
+    }
+  }
+}
+
 /// Float products: out = b + a x array over the array's rows, each input
 /// element rounded to `dtype`, accumulated row after row in binary32 (what
 /// the plane computes). An input element that is zero adds nothing and is
@@ -52,16 +71,7 @@ void multiplyFloat(const InstalledArray &array, DType dtype, uint32_t lanes,
     for (uint32_t n = 0; n < columns; ++n)
       acc[n] = p.b ? wordToFloat(p.b[n]) : 0.0f;
   }
-  for (uint32_t k = 0; k < rows; ++k) {
-    const float *row = array.floats.data() + size_t(k) * lanes;
-    for (uint32_t todo = scratch.nonzero[k]; todo; todo &= todo - 1) {
-      const uint32_t i = __builtin_ctz(todo);
-      const float x = scratch.inputs[size_t(i) * lanes + k];
-      float *acc = scratch.sums.data() + size_t(i) * lanes;
-      for (uint32_t n = 0; n < columns; ++n)
-        acc[n] += x * row[n];
-    }
-  }
+  accumulateRows(array, lanes, columns, 0, rows, scratch);
   for (uint32_t i = 0; i < count; ++i) {
     const Product &p = products[i];
     const float *acc = scratch.sums.data() + size_t(i) * lanes;
@@ -118,16 +128,7 @@ void multiplyInt8(const InstalledArray &array, uint32_t lanes,
     const uint32_t last = std::min(rows, first + kExactRows);
     for (uint32_t i = 0; i < count; ++i)
       std::fill_n(scratch.sums.begin() + size_t(i) * lanes, columns, 0.0f);
-    for (uint32_t k = first; k < last; ++k) {
-      const float *row = array.floats.data() + size_t(k) * lanes;
-      for (uint32_t todo = scratch.nonzero[k]; todo; todo &= todo - 1) {
-        const uint32_t i = __builtin_ctz(todo);
-        const float x = scratch.inputs[size_t(i) * lanes + k];
-        float *acc = scratch.sums.data() + size_t(i) * lanes;
-        for (uint32_t n = 0; n < columns; ++n)
-          acc[n] += x * row[n];
-      }
-    }
+    accumulateRows(array, lanes, columns, first, last, scratch);
     for (uint32_t i = 0; i < count; ++i) {
       const float *acc = scratch.sums.data() + size_t(i) * lanes;
       for (uint32_t n = 0; n < columns; ++n)

@@ -374,11 +374,12 @@ void loadLaneElement(const TargetDesc &target, DType dtype,
                         k % width];
 }
 
-// Byte k of a lane's element is in plane k / laneBytes, at byte
-// lane * laneBytes + k % laneBytes of that plane.
+// With one byte per lane, byte k of a lane's element is in plane k: the
+// common types get loops of their own; the rest go lane by lane through
+// storeLaneElement and loadLaneElement.
 void storeVectorWords(const TargetDesc &target, DType dtype,
                       const uint32_t *words, uint8_t *planes) {
-  const unsigned size = dtypeHostBytes(dtype), width = target.laneBytes;
+  const unsigned width = target.laneBytes;
   const size_t planeBytes = target.planeBytes();
   if (width == 1 && (dtype == DType::F32 || dtype == DType::I32)) {
     for (uint32_t l = 0; l < target.lanes; ++l)
@@ -391,24 +392,22 @@ void storeVectorWords(const TargetDesc &target, DType dtype,
       planes[l] = static_cast<uint8_t>(words[l]);
     return;
   }
-  const unsigned bytes = target.planesOf(dtype) * width;
+  const unsigned size = dtypeHostBytes(dtype);
   for (uint32_t lane = 0; lane < target.lanes; ++lane) {
     uint8_t element[4] = {};
     laneWordToHost(dtype, words[lane], element);
-    if (width == 1) {
-      for (unsigned k = 0; k < size; ++k)
-        planes[k * planeBytes + lane] = element[k];
+    if (width != 1) {
+      storeLaneElement(target, dtype, element, lane, planes);
       continue;
     }
-    for (unsigned k = 0; k < bytes; ++k)
-      planes[(k / width) * planeBytes + lane * width + k % width] =
-          k < size ? element[k] : 0;
+    for (unsigned k = 0; k < size; ++k)
+      planes[k * planeBytes + lane] = element[k];
   }
 }
 
 void loadVectorWords(const TargetDesc &target, DType dtype,
                      const uint8_t *planes, uint32_t *words) {
-  const unsigned size = dtypeHostBytes(dtype), width = target.laneBytes;
+  const unsigned width = target.laneBytes;
   const size_t planeBytes = target.planeBytes();
   const uint32_t lanes = target.lanes;
   if (width == 1) { // every read of the simulator: one loop per type
@@ -441,15 +440,9 @@ void loadVectorWords(const TargetDesc &target, DType dtype,
       break;
     }
   }
-  for (uint32_t lane = 0; lane < target.lanes; ++lane) {
+  for (uint32_t lane = 0; lane < lanes; ++lane) {
     uint8_t element[4] = {};
-    if (width == 1)
-      for (unsigned k = 0; k < size; ++k)
-        element[k] = planes[k * planeBytes + lane];
-    else
-      for (unsigned k = 0; k < size; ++k)
-        element[k] =
-            planes[(k / width) * planeBytes + lane * width + k % width];
+    loadLaneElement(target, dtype, planes, lane, element);
     words[lane] = laneWordFromHost(dtype, element);
   }
 }
