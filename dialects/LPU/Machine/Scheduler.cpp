@@ -13,11 +13,23 @@
 // value a stream whose slot is free along the way; in-order queues are free
 // to fill earlier gaps, since the emitted queue is sorted by cycle.
 //
+// The search for T skips every root that provably fails, 64 at a time where
+// it can: a single-queue node's queue cycles and every SRAM bank port are
+// bit masks; a value whose end column (at a unit other than MEM) has fewer
+// streams free than it takes rules its roots out by a count; a value that
+// found no free stream group records the roots where it would find one; and
+// the roots at which the last tree of the same shape failed fail again,
+// since resources are only ever taken. So the search still takes the first
+// T, and the schedule is the same as trying every root one by one.
+//
 //===----------------------------------------------------------------------===//
 
 #include "dialects/LPU/Machine/Scheduling.h"
+#include "dialects/LPU/Machine/SlotMaps.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/Hashing.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/bit.h"
 
 #include <limits>
@@ -27,116 +39,10 @@ using namespace mlir;
 using namespace lpuc::lpu;
 using ::lpu::Opcode;
 using ::lpu::UnitKind;
+using lpuc::lpu::detail::Occupancy;
+using lpuc::lpu::detail::StreamSlots;
 
 namespace {
-
-/// Which cycles of one resource are taken: a bit per cycle, and a bit per
-/// 64 cycles that are all taken, so a busy stretch is skipped 4096 cycles
-/// per word read. Grows on demand. (A bit per cycle keeps the hundreds of
-/// queues and bank ports of a large program in a few megabytes.)
-class Occupancy {
-public:
-  bool isFree(int64_t cycle) const {
-    const size_t word = size_t(cycle) >> 6;
-    return word >= taken.size() || !((taken[word] >> (cycle & 63)) & 1);
-  }
-  void take(int64_t cycle) {
-    const size_t word = size_t(cycle) >> 6;
-    if (word >= taken.size())
-      grow(word + 1);
-    taken[word] |= uint64_t(1) << (cycle & 63);
-    if (taken[word] == ~uint64_t(0))
-      full[word >> 6] |= uint64_t(1) << (word & 63);
-  }
-  /// Bit i set: cycle `cycle + i` is free (64 cycles at once).
-  uint64_t freeMask(int64_t cycle) const {
-    const size_t word = size_t(cycle) >> 6;
-    const unsigned bit = cycle & 63;
-    uint64_t low = word < taken.size() ? taken[word] : 0;
-    if (bit == 0)
-      return ~low;
-    uint64_t high = word + 1 < taken.size() ? taken[word + 1] : 0;
-    return ~((low >> bit) | (high << (64 - bit)));
-  }
-  /// The first cycle from `cycle` on that starts `span` free cycles.
-  int64_t nextFree(int64_t cycle, int64_t span = 1) const {
-    for (;;) {
-      cycle = firstFree(cycle);
-      int64_t run = 1;
-      while (run < span && isFree(cycle + run))
-        ++run;
-      if (run == span)
-        return cycle;
-      cycle += run;
-    }
-  }
-
-private:
-  /// Bits below `bit` set.
-  static uint64_t below(int64_t bit) { return (uint64_t(1) << bit) - 1; }
-
-  int64_t firstFree(int64_t cycle) const {
-    size_t word = size_t(cycle) >> 6;
-    if (word >= taken.size())
-      return cycle;
-    uint64_t bits = taken[word] | below(cycle & 63);
-    if (bits != ~uint64_t(0))
-      return int64_t(word << 6) + llvm::countr_one(bits);
-    // The next word not all taken, 64 words per summary word.
-    for (size_t next = word + 1;; next = (next | 63) + 1) {
-      if (next >= taken.size())
-        return int64_t(next << 6);
-      uint64_t summary = full[next >> 6] | below(next & 63);
-      if (summary != ~uint64_t(0)) {
-        next = (next & ~size_t(63)) + llvm::countr_one(summary);
-        if (next >= taken.size())
-          return int64_t(next << 6);
-        return int64_t(next << 6) + llvm::countr_one(taken[next]);
-      }
-    }
-  }
-  void grow(size_t words) {
-    taken.resize(std::max(words, 2 * taken.size()), 0);
-    full.resize((taken.size() + 63) >> 6, 0);
-  }
-
-  std::vector<uint64_t> taken; // bit c % 64 of word c / 64: cycle c
-  std::vector<uint64_t> full;  // bit w % 64 of word w / 64: word w all taken
-};
-
-/// Which column intervals [lo, hi] of each diagonal of one stream carry a
-/// value. Indexed by diagonal rather than hashed: successive trial cycles
-/// probe neighbouring diagonals, which then share cache lines.
-class StreamSlots {
-public:
-  /// Diagonals start at -`minDiagonal`.
-  explicit StreamSlots(int64_t minDiagonal) : bias(minDiagonal) {}
-
-  bool overlaps(int64_t diagonal, int64_t lo, int64_t hi) const {
-    size_t index = diagonal + bias;
-    for (int32_t u = index < head.size() ? head[index] : -1; u >= 0;
-         u = uses[u].next)
-      if (uses[u].lo <= hi && lo <= uses[u].hi)
-        return true;
-    return false;
-  }
-  void add(int64_t diagonal, int64_t lo, int64_t hi) {
-    size_t index = diagonal + bias;
-    if (index >= head.size())
-      head.resize(std::max(index + 1, 2 * head.size()), -1);
-    uses.push_back({int32_t(lo), int32_t(hi), head[index]});
-    head[index] = int32_t(uses.size() - 1);
-  }
-
-private:
-  struct Use {
-    int32_t lo, hi;
-    int32_t next; // the diagonal's previous use, or -1
-  };
-  int64_t bias;
-  std::vector<int32_t> head; // per diagonal: its last use, or -1
-  std::vector<Use> uses;
-};
 
 struct Node {
   InstrId id = kNoInstr;
@@ -155,8 +61,10 @@ struct Node {
   int64_t planes = 1;
   llvm::SmallVector<Occupancy *, 2> bankPorts;
   int64_t portCycles = 1;
-  // Streams the result takes (its type's planes).
+  // Streams the result takes (its type's planes), and the direction they
+  // must flow to reach the consumer (0 east, 1 west; -1 either way).
   int64_t streamGroup = 1;
+  int64_t direction = -1;
   // An `lw` of several rows: the nodes of its operands, whose streams are
   // chosen together (consecutive groups). Its operands: which row they are.
   llvm::SmallVector<int, 0> rowNodes;
@@ -255,7 +163,13 @@ public:
       lastIssue[k].assign(target.unitCount(static_cast<UnitKind>(k)), -1);
     }
     bankBusy.resize(size_t(target.memSlices) * target.memBanks);
-    streamSlots.assign(target.numStreams(), StreamSlots(target.numColumns()));
+    streamSlots.emplace(target.numColumns(), target.numColumns(),
+                        target.numStreams());
+    // Streams crowd where many values meet: at the units other than MEM
+    // (a few columns, so counting them costs little memory).
+    for (int64_t column = 0, e = target.numColumns(); column < e; ++column)
+      if (target.floorplan[column] != ::lpu::SliceKind::Mem)
+        streamSlots->countAt(column);
     planes.resize(target.mxmPlanes);
     planeInstalls.assign(target.mxmPlanes, 0);
     cells.resize(size_t(target.memSlices) * target.memAddresses);
@@ -373,6 +287,8 @@ private:
       const Node &p = nodes[parent];
       node.offset =
           p.offset - node.latency - ::lpu::travelCycles(node.column, p.column);
+      if (node.column != p.column)
+        node.direction = node.column < p.column ? 0 : 1;
     }
     int self = nodes.size();
     nodes.push_back(std::move(node));
@@ -487,19 +403,41 @@ private:
         int64_t issue = root + node.offset;
         if (node.queues.size() == 1) {
           const Occupancy &busy = queue(node.kind, node.queues[0]);
-          if (node.span == 1)
-            fits &= busy.freeMask(issue);
+          if (node.span <= 8) // a product's few cycles
+            for (int64_t c = 0; c < node.span; ++c)
+              fits &= busy.freeMask(issue + c);
           else
             shift = std::max(shift, busy.nextFree(issue, node.span) - issue);
         }
         for (Occupancy *port : node.bankPorts)
           for (int64_t c = 0; c < node.portCycles; ++c)
             fits &= port->freeMask(bankCycle(node, issue) + c);
+        // A value whose first or last column has fewer streams free than
+        // it takes: the usual congestion, where many values meet a unit.
+        if (node.parent >= 0 && node.direction >= 0) {
+          const Node &consumer = nodes[node.parent];
+          int64_t diagonal =
+              target.streamDiagonal(node.direction * target.streamsPerDirection,
+                                    node.column, issue + node.latency);
+          int64_t limit = target.streamsPerDirection - node.streamGroup;
+          fits &= ~(streamSlots->crowded(node.direction, node.column, diagonal,
+                                         limit) |
+                    streamSlots->crowded(node.direction, consumer.column,
+                                         diagonal, limit));
+        }
       }
+      // Roots where a value was found to have no free stream group.
+      for (const StreamBlock &block : streamBlocks)
+        if (root >= block.base && root < block.base + 64) {
+          int64_t ahead = root - block.base;
+          fits &= (block.free >> ahead) | ~(~uint64_t(0) >> ahead);
+        }
       if (shift > 0)
         return root + shift;
-      if (fits & 1)
+      if (fits & 1) {
+        rootsFitting = fits;
         break;
+      }
       if (fits)
         return root + llvm::countr_zero(fits);
       // None of the 64: skip on to where the furthest node is free again.
@@ -520,7 +458,9 @@ private:
     }
     queueClaims.clear();
     bankClaims.clear();
-    slotClaims.clear();
+    // The trial's stream slots are taken in streamSlots and given back
+    // however it ends; commit() takes them for good.
+    llvm::scope_exit giveBackSlots([&] { streamSlots->rollBack(slotClaims); });
     for (Node &node : nodes) {
       int64_t issue = root + node.offset, span = node.span;
       auto queueFree = [&](int64_t unit) {
@@ -557,26 +497,46 @@ private:
       if (node.loadRow > 0)
         continue;
       const Node &consumer = nodes[node.parent];
-      llvm::SmallVector<Node *, 8> values;
-      if (node.loadRow == 0)
-        for (int row : consumer.rowNodes)
-          values.push_back(&nodes[row]);
-      else
-        values.push_back(&node);
-      if (!chooseStreams(values, consumer, root))
-        return root + 1;
+      llvm::SmallVector<Node *, 8> values = valuesOf(node);
+      if (!chooseStreams(values, consumer, root)) {
+        // This root fails whatever the earlier trees left free.
+        streamSlots->rollBack(slotClaims);
+        uint64_t free =
+            streamFreeMask(values, consumer, root, rootsFitting & ~uint64_t(1));
+        int index = &node - nodes.data();
+        auto known = llvm::find_if(streamBlocks, [&](const StreamBlock &b) {
+          return b.node == index;
+        });
+        if (known == streamBlocks.end())
+          streamBlocks.push_back({index, root, free});
+        else
+          *known = {index, root, free};
+        return root + (free ? llvm::countr_zero(free) : 64);
+      }
     }
     return root;
   }
 
+  /// The values that take their streams together with `node`'s: the rows of
+  /// its `lw`, or itself.
+  llvm::SmallVector<Node *, 8> valuesOf(Node &node) {
+    llvm::SmallVector<Node *, 8> values;
+    if (node.loadRow == 0)
+      for (int row : nodes[node.parent].rowNodes)
+        values.push_back(&nodes[row]);
+    else
+      values.push_back(&node);
+    return values;
+  }
+
   /// The stream slot a value of `node` issued at root `root` takes on stream
-  /// `s` on its way to `consumer`: (diagonal, lo, hi).
-  std::tuple<int64_t, int64_t, int64_t>
-  slotOf(const Node &node, const Node &consumer, int64_t root, int64_t s) {
+  /// `s` on its way to `consumer`.
+  StreamSlots::Slot slotOf(const Node &node, const Node &consumer, int64_t root,
+                           int64_t s) {
     int64_t landed = root + node.offset + node.latency;
-    return {target.streamDiagonal(s, node.column, landed),
-            std::min(node.column, consumer.column),
-            std::max(node.column, consumer.column)};
+    return streamSlots->slot(target.streamDiagonal(s, node.column, landed),
+                             std::min(node.column, consumer.column),
+                             std::max(node.column, consumer.column));
   }
 
   /// Gives `values` (one value, or the rows of one `lw`) the first aligned
@@ -586,42 +546,66 @@ private:
                      int64_t root) {
     const int64_t group = values.front()->streamGroup;
     const int64_t span = group * int64_t(values.size());
-    auto slotFree = [&](const Node &node, int64_t s) {
-      auto [diag, lo, hi] = slotOf(node, consumer, root, s);
-      return !streamSlots[s].overlaps(diag, lo, hi) &&
-             llvm::none_of(slotClaims, [&](auto &c) {
-               return std::get<0>(c) == s && std::get<1>(c) == diag &&
-                      std::get<2>(c) <= hi && lo <= std::get<3>(c);
-             });
-    };
     const int64_t perDirection = target.streamsPerDirection;
-    for (int64_t first = 0, e = target.numStreams(); first < e;
-         first += group) {
-      // Every group in the direction of `first`.
-      if (first / perDirection != (first + span - 1) / perDirection)
+    for (int64_t base : {int64_t(0), perDirection}) {
+      if (!llvm::all_of(values, [&](const Node *node) {
+            return ::lpu::streamReaches(target, base, node->column,
+                                        consumer.column);
+          }))
         continue;
-      bool free = true;
-      for (size_t v = 0; v < values.size() && free; ++v) {
-        const Node &node = *values[v];
-        free =
-            ::lpu::streamReaches(target, first, node.column, consumer.column);
-        for (int64_t s = first + v * group; s < first + (v + 1) * group && free;
-             ++s)
-          free = slotFree(node, s);
-      }
-      if (!free)
-        continue;
-      for (size_t v = 0; v < values.size(); ++v) {
-        Node &node = *values[v];
-        node.stream = first + v * group;
-        for (int64_t s = node.stream; s < node.stream + group; ++s) {
-          auto [diag, lo, hi] = slotOf(node, consumer, root, s);
-          slotClaims.push_back({s, diag, lo, hi});
+      // Each value's slot on the streams of this direction.
+      llvm::SmallVector<StreamSlots::Slot, 8> slots;
+      for (const Node *node : values)
+        slots.push_back(slotOf(*node, consumer, root, base));
+      auto groupsFree = [&](int64_t first) {
+        for (size_t v = 0; v < values.size(); ++v)
+          for (int64_t k = 0; k < group; ++k)
+            if (!streamSlots->isFree(slots[v], first + v * group + k))
+              return false;
+        return true;
+      };
+      for (int64_t first = base; first + span <= base + perDirection;
+           first += group) {
+        if (!groupsFree(first))
+          continue;
+        for (size_t v = 0; v < values.size(); ++v) {
+          values[v]->stream = first + v * group;
+          for (int64_t k = 0; k < group; ++k)
+            streamSlots->take(slots[v], values[v]->stream + k, &slotClaims);
         }
+        return true;
       }
-      return true;
     }
     return false;
+  }
+
+  /// Bit i set: at root `root + i`, `values` find a group of streams free of
+  /// earlier trees' slots all the way to `consumer`. A later root moves
+  /// every slot one diagonal per cycle.
+  uint64_t streamFreeMask(llvm::ArrayRef<Node *> values, const Node &consumer,
+                          int64_t root, uint64_t wanted) {
+    const int64_t group = values.front()->streamGroup;
+    const int64_t span = group * int64_t(values.size());
+    const int64_t perDirection = target.streamsPerDirection;
+    uint64_t anyGroup = 0;
+    for (int64_t first = 0, e = target.numStreams();
+         first < e && anyGroup != wanted; first += group) {
+      if (first / perDirection != (first + span - 1) / perDirection ||
+          !llvm::all_of(values, [&](const Node *node) {
+            return ::lpu::streamReaches(target, first, node->column,
+                                        consumer.column);
+          }))
+        continue;
+      uint64_t wholeGroup = wanted & ~anyGroup;
+      for (int64_t v = 0, e = values.size(); v < e && wholeGroup; ++v) {
+        StreamSlots::Slot slot = slotOf(*values[v], consumer, root, first);
+        for (int64_t k = 0; k < group && wholeGroup; ++k)
+          wholeGroup &=
+              streamSlots->freeMask(slot, first + v * group + k, wholeGroup);
+      }
+      anyGroup |= wholeGroup;
+    }
+    return anyGroup;
   }
 
   /// Two nodes of one tree that need the same single queue or bank port at
@@ -649,6 +633,7 @@ private:
 
   LogicalResult placeTree(InstrId root) {
     nodes.clear();
+    streamBlocks.clear();
     if (failed(collect(root, -1)))
       return failure();
     // Retime colliding operands through a VXM move until none collide.
@@ -687,15 +672,48 @@ private:
     // Each failed trial is blocked by something placed earlier, so a free
     // cycle exists within the schedule's length plus the tree's own span.
     const int64_t limit = earliest + totalCycles + 4096;
-    int64_t rootCycle = earliest;
+    // Roots at which a tree of the same shape failed fail again: resources
+    // are only ever taken.
+    const std::vector<int64_t> shape = shapeOfTree();
+    ShapeMemo &memo =
+        shapeMemos[llvm::hash_combine_range(shape.begin(), shape.end()) %
+                   shapeMemos.size()];
+    const bool known = memo.shape == shape;
+    auto skipKnown = [&](int64_t cycle) {
+      return known && cycle >= memo.from && cycle < memo.to ? memo.to : cycle;
+    };
+    int64_t rootCycle = skipKnown(earliest);
     for (int64_t next; (next = tryPlace(rootCycle)) != rootCycle;
-         rootCycle = next)
+         rootCycle = skipKnown(next))
       if (next > limit)
         return emitError(program.locationOf(instr(root)),
                          "found no cycle at which this instruction and its "
                          "operands can all be placed");
+    // Every root from `from` up to this one is now known to fail.
+    int64_t from = known && earliest >= memo.from && earliest <= memo.to
+                       ? memo.from
+                       : earliest;
+    memo = {std::move(shape), from, rootCycle};
     commit(rootCycle);
     return success();
+  }
+
+  /// Everything a trial looks at, node by node: trees with equal shapes
+  /// succeed and fail at the same roots given the same machine state.
+  std::vector<int64_t> shapeOfTree() {
+    std::vector<int64_t> shape;
+    for (const Node &node : nodes) {
+      shape.insert(shape.end(),
+                   {int64_t(node.kind), node.offset, node.span, node.latency,
+                    node.column, node.streamGroup, int64_t(node.parent),
+                    int64_t(node.loadRow), node.portCycles, bankCycle(node, 0),
+                    int64_t(node.queues.size()),
+                    int64_t(node.bankPorts.size())});
+      shape.insert(shape.end(), node.queues.begin(), node.queues.end());
+      for (const Occupancy *port : node.bankPorts)
+        shape.push_back(port - bankBusy.data());
+    }
+    return shape;
   }
 
   void commit(int64_t root) {
@@ -717,11 +735,16 @@ private:
           issue + (inst.opcode == Opcode::Nop ? span : node.latency);
       totalCycles = std::max(totalCycles, landed);
       if (node.parent >= 0) {
-        int64_t consumer = nodes[node.parent].column;
+        StreamSlots::Slot slot =
+            slotOf(node, nodes[node.parent], root, node.stream);
         for (int64_t s = node.stream; s < node.stream + node.streamGroup; ++s)
-          streamSlots[s].add(target.streamDiagonal(s, node.column, landed),
-                             std::min(node.column, consumer),
-                             std::max(node.column, consumer));
+          streamSlots->take(slot, s);
+        int64_t consumer = nodes[node.parent].column;
+        streamSlots->countTaken(
+            target.isEastward(node.stream) ? 0 : 1,
+            target.streamDiagonal(node.stream, node.column, landed),
+            std::min(node.column, consumer), std::max(node.column, consumer),
+            node.streamGroup);
       }
       switch (inst.opcode) {
       case Opcode::Read:
@@ -756,7 +779,7 @@ private:
   std::vector<Occupancy> queueBusy[::lpu::kNumUnitKinds];
   std::vector<int64_t> lastIssue[::lpu::kNumUnitKinds];
   std::vector<Occupancy> bankBusy; // [slice * banks + bank]
-  std::vector<StreamSlots> streamSlots;
+  std::optional<StreamSlots> streamSlots;
   std::vector<::lpu::PlaneTimeline> planes;
   std::vector<unsigned> planeInstalls;
   std::vector<::lpu::CellTimeline> cells; // [slice * addresses + address]
@@ -765,12 +788,29 @@ private:
   // program order; for a matmul, the installs on its plane before it.
   std::vector<unsigned> version;
   int64_t totalCycles = 0;
+  /// The roots [from, to) at which the last tree of `shape` (of those
+  /// hashed to one entry) failed.
+  struct ShapeMemo {
+    std::vector<int64_t> shape;
+    int64_t from = 0, to = 0;
+  };
+  std::vector<ShapeMemo> shapeMemos = std::vector<ShapeMemo>(1024);
   // The tree being placed, and one trial's claims.
   std::vector<Node> nodes;
+  /// A value (by its node, or the first row of an `lw`) that found no free
+  /// stream group at root `base`: bit i of `free` clear, none at `base + i`.
+  struct StreamBlock {
+    int node;
+    int64_t base;
+    uint64_t free;
+  };
+  llvm::SmallVector<StreamBlock, 4> streamBlocks;
+  /// Bit i set: root + i of the current trial passes every single-queue and
+  /// bank port check (and every StreamBlock).
+  uint64_t rootsFitting = 0;
   llvm::SmallVector<std::tuple<UnitKind, int64_t, int64_t>, 16> queueClaims;
   llvm::SmallVector<std::pair<Occupancy *, int64_t>, 16> bankClaims;
-  llvm::SmallVector<std::tuple<int64_t, int64_t, int64_t, int64_t>, 16>
-      slotClaims; // stream, diagonal, lo, hi
+  StreamSlots::Undo slotClaims; // taken in streamSlots for one trial
   // Op-by-op baseline: the node being placed and when it may start.
   const bool opByOp;
   std::string barrierNode;
