@@ -15,27 +15,61 @@ namespace {
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-/// The turns of one product (Expander::emitMatMul): for each output column
-/// tile, one install per window of `windowRows` rows of each K tile it
-/// uses, `turn` at a time; every install streams `rows` rows.
+/// One install of a product (Expander::emitMatMul), in expansion order.
+struct ProductInstall {
+  int64_t n = 0;           // its output column tile
+  int64_t k = 0;           // its K tile
+  bool firstWindow = true; // the K tile's first window
+  int64_t copy = 0;        // which copy of a short turn
+  int64_t rows = 0;        // weight rows installed
+  int64_t streamed = 0;    // rows streamed through it
+  bool startsTurn = false;
+};
+
+/// The installs of one product: for each output column tile, one per window
+/// of `windowRows` rows of each K tile it uses, `turn` at a time, a short
+/// turn in turnCopies copies that share the `rows` rows.
+SmallVector<ProductInstall>
+productInstalls(int64_t columnTiles, int64_t kTiles, int64_t turn, int64_t rows,
+                int64_t windowRows, function_ref<int64_t(int64_t k)> tileRows,
+                function_ref<bool(int64_t k, int64_t n)> used) {
+  SmallVector<ProductInstall> all;
+  for (int64_t n = 0; n < columnTiles; ++n) {
+    SmallVector<ProductInstall> windows;
+    for (int64_t k = 0; k < kTiles; ++k)
+      if (!used || used(k, n))
+        for (int64_t first = 0; first < tileRows(k); first += windowRows)
+          windows.push_back({n, k, first == 0, 0,
+                             std::min(windowRows, tileRows(k) - first), 0});
+    for (size_t first = 0; first < windows.size(); first += turn) {
+      const size_t last = std::min(windows.size(), size_t(first + turn));
+      const int64_t copies = first == 0 && last == windows.size()
+                                 ? turnCopies(windows.size(), turn, rows)
+                                 : 1;
+      for (int64_t c = 0; c < copies; ++c)
+        for (size_t i = first; i < last; ++i) {
+          ProductInstall install = windows[i];
+          install.copy = c;
+          install.streamed = rows / copies + (c < rows % copies ? 1 : 0);
+          install.startsTurn = c == 0 && i == first;
+          all.push_back(install);
+        }
+    }
+  }
+  return all;
+}
+
+/// The turns of one product, from its installs.
 void appendProductTurns(
     SmallVectorImpl<MXMTurn> &turns, int64_t columnTiles, int64_t kTiles,
     int64_t turn, int64_t rows, int64_t windowRows,
     function_ref<int64_t(int64_t k)> tileRows,
     function_ref<bool(int64_t k, int64_t n)> used = nullptr) {
-  for (int64_t n = 0; n < columnTiles; ++n) {
-    SmallVector<int64_t> installs; // rows of each
-    for (int64_t k = 0; k < kTiles; ++k)
-      if (!used || used(k, n))
-        for (int64_t first = 0; first < tileRows(k); first += windowRows)
-          installs.push_back(std::min(windowRows, tileRows(k) - first));
-    for (size_t first = 0; first < installs.size(); first += turn) {
-      MXMTurn group;
-      for (size_t i = first;
-           i < std::min(installs.size(), size_t(first + turn)); ++i)
-        group.push_back({installs[i], installs[i] + rows});
-      turns.push_back(std::move(group));
-    }
+  for (const ProductInstall &install : productInstalls(
+           columnTiles, kTiles, turn, rows, windowRows, tileRows, used)) {
+    if (install.startsTurn)
+      turns.emplace_back();
+    turns.back().push_back({install.rows, install.rows + install.streamed});
   }
 }
 
@@ -216,15 +250,27 @@ lpuc::tile::getWeightTiles(Operation *op, const ::lpu::TargetDesc &target) {
   std::vector<int32_t> planeOf(kTiles * columnTiles, -1);
   // A tile is installed in windows of the MXM's rows; the first's plane
   // stands for it.
+  // Its first batch's installs come first (only their order matters here).
   const int64_t windowRows = getMXMRows(op, target);
+  int64_t rows = 1, turn = 1;
+  if (auto matmul = dyn_cast<MatMulOp>(op)) {
+    rows = matmul.getM();
+    turn = matmul.getTurn().value_or(1);
+  } else {
+    auto conv = cast<ConvOp>(op);
+    ArrayRef<int64_t> y =
+        cast<RankedTensorType>(conv.getResult().getType()).getShape();
+    rows = y[0] * y[1] * y[2];
+    turn = conv.getTurn().value_or(1);
+  }
   int64_t job = 0;
-  for (int64_t n = 0; n < columnTiles; ++n)
-    for (int64_t k = 0; k < kTiles; ++k)
-      if (used(k, n)) {
-        if (planes && job < planes.size())
-          planeOf[k * columnTiles + n] = planes[job];
-        job += ceilDiv(tileRows(k), windowRows);
-      }
+  for (const ProductInstall &install : productInstalls(
+           columnTiles, kTiles, turn, rows, windowRows, tileRows, used)) {
+    if (install.firstWindow && install.copy == 0 && planes &&
+        job < int64_t(planes.size()))
+      planeOf[install.k * columnTiles + install.n] = planes[job];
+    ++job;
+  }
   SmallVector<WeightTile> tiles;
   for (int64_t k = 0; k < kTiles; ++k)
     for (int64_t n = 0; n < columnTiles; ++n)

@@ -180,9 +180,14 @@ ArrayRef<int32_t> partsOf(Attribute sram) {
 } // namespace
 
 void Expander::dealWeightRows(int32_t index) {
+  dealRows(index, lpuc::lpu::weightRowParts(
+                      target, program.buffers[index].layout.rows, mxmType));
+}
+
+void Expander::dealRows(int32_t index, int64_t parts) {
   lpuc::lpu::MachineBuffer &b = program.buffers[index];
   b.blockRows = 1;
-  b.minParts = lpuc::lpu::weightRowParts(target, b.layout.rows, mxmType);
+  b.minParts = std::min<int64_t>(parts, target.memSlices);
 }
 
 void Expander::placeWeightTiles(ArrayRef<int32_t> buffers, Operation *op) {
@@ -561,10 +566,43 @@ PreparedChain Expander::prepareChain(ArrayRef<ResolvedStep> steps,
       for (int64_t i = int64_t(rank) - 3; i >= 0; --i)
         p.rowStride[i] = p.rowStride[i + 1] * p.shape[i + 1];
       p.laneBroadcast = p.shape.back() == 1 && chain.shape.back() > 1;
+      copyBroadcastConstant(p, chain.shape);
     }
     chain.steps.push_back(std::move(p));
   }
   return chain;
+}
+
+void Expander::copyBroadcastConstant(PreparedStep &p,
+                                     ArrayRef<int64_t> outShape) {
+  // A per-channel scale or bias that every output row reads keeps one
+  // slice's bank ports busy once per row; copies on several slices share
+  // the reads. Worth it only over many rows.
+  constexpr int64_t kRowsPerCopy = 64;
+  int64_t rows = 1;
+  for (size_t d = 0; d + 1 < outShape.size(); ++d)
+    rows *= outShape[d];
+  const int64_t copies =
+      std::min<int64_t>(target.memSlices / 8, rows / kRowsPerCopy);
+  const lpuc::lpu::MachineBuffer &source = buffer(p.step.operand.buffer);
+  if (copies < 2 || p.laneBroadcast || p.step.operand.rows != 1 ||
+      source.kind != lpuc::lpu::BufferKind::Constant || !source.init ||
+      !source.type.getElementType().isF32())
+    return;
+  std::optional<std::vector<uint32_t>> words =
+      lpuc::lpu::readLaneWords(source.init);
+  if (!words)
+    return;
+  const int64_t width = words->size();
+  SmallVector<float> data(copies * width);
+  for (int64_t c = 0; c < copies; ++c)
+    for (int64_t i = 0; i < width; ++i)
+      data[c * width + i] = ::lpu::wordToFloat((*words)[i]);
+  const int32_t index = constant(
+      ".copies" + std::to_string(p.step.operand.buffer), {copies, width}, data);
+  dealRows(index, copies);
+  p.step.operand = wholeStore(index);
+  p.copies = copies;
 }
 
 Shape Expander::rowIndex(ArrayRef<int64_t> shape, int64_t row) {
@@ -590,8 +628,15 @@ InstrId Expander::emitChainVector(const PreparedChain &chain,
       continue;
     }
     int64_t opRow = 0;
-    for (size_t d = 0; d + 1 < rank; ++d)
-      opRow += (p.shape[d] == 1 ? 0 : index[d]) * p.rowStride[d];
+    if (p.copies > 1) {
+      int64_t row = 0; // the output row, flat
+      for (size_t d = 0; d + 1 < rank; ++d)
+        row = row * chain.shape[d] + index[d];
+      opRow = row % p.copies;
+    } else {
+      for (size_t d = 0; d + 1 < rank; ++d)
+        opRow += (p.shape[d] == 1 ? 0 : index[d]) * p.rowStride[d];
+    }
     InstrId v;
     if (p.step.splat) {
       // The same value in every lane: a factor, or a whole divisor.
@@ -742,27 +787,44 @@ void Expander::emitMatMul(const ProductPlan &plan,
     for (int64_t first = 0; first < installs; first += plan.turn) {
       const int64_t turn = std::min(plan.turn, installs - first);
       const bool lastTurn = first + turn == installs;
-      SmallVector<int32_t> planeOf(turn); // plane of the turn's i-th install
-      for (int64_t i = 0; i < turn; ++i)
-        planeOf[i] = planes.next();
-      for (int64_t i = 0; i < turn; ++i) {
-        const Install &install = used[first + i];
-        loadAndInstall(
-            planeOf[i], install.rows, /*transposed=*/false,
-            [&](int64_t r) {
-              return plan.weightRow(install.k, n, install.first + r);
-            },
-            install.first);
+      // A product of one short turn is installed in copies on the planes
+      // it would leave idle; row m goes through copy m % copies
+      // (tile::turnCopies).
+      const int64_t copies =
+          first == 0 && turn == installs
+              ? tile::turnCopies(installs, plan.turn, plan.rows)
+              : 1;
+      // Plane of the i-th install of copy c: planeOf[c * turn + i].
+      SmallVector<int32_t> planeOf(copies * turn);
+      for (int32_t &plane : planeOf)
+        plane = planes.next();
+      for (int64_t c = 0; c < copies; ++c)
+        for (int64_t i = 0; i < turn; ++i) {
+          const Install &install = used[first + i];
+          loadAndInstall(
+              planeOf[c * turn + i], install.rows, /*transposed=*/false,
+              [&](int64_t r) {
+                return plan.weightRow(install.k, n, install.first + r);
+              },
+              install.first);
+        }
+      // Partial sums visit each copy's planes west to east: the shortest
+      // way.
+      std::vector<SmallVector<int64_t>> visits(copies);
+      for (int64_t c = 0; c < copies; ++c) {
+        SmallVector<int64_t> &visit = visits[c];
+        visit.resize(turn);
+        std::iota(visit.begin(), visit.end(), 0);
+        llvm::sort(visit, [&](int64_t x, int64_t y) {
+          return planeOf[c * turn + x] < planeOf[c * turn + y];
+        });
       }
-      // Partial sums visit the planes west to east: the shortest way.
-      SmallVector<int64_t> visit(turn);
-      std::iota(visit.begin(), visit.end(), 0);
-      llvm::sort(visit,
-                 [&](int64_t x, int64_t y) { return planeOf[x] < planeOf[y]; });
       for (int64_t m = 0; m < plan.rows; ++m) {
         const int64_t row = plan.firstOutRow + m;
+        const int64_t copy = m % copies;
+        const int32_t *copyPlanes = planeOf.data() + copy * turn;
         InstrId acc = lpuc::lpu::kNoInstr;
-        for (int64_t i : visit) {
+        for (int64_t i : visits[copy]) {
           const int64_t k = used[first + i].k;
           InstrId x;
           if (auto at = plan.aVector(m, k))
@@ -772,12 +834,12 @@ void Expander::emitMatMul(const ProductPlan &plan,
           else
             continue;
           if (acc != lpuc::lpu::kNoInstr) {
-            acc = matmul(planeOf[i], x, acc);
+            acc = matmul(copyPlanes[i], x, acc);
           } else if (hasPartial[m]) {
             auto [partials, partialRow] = partialAt(m);
-            acc = matmul(planeOf[i], x, readRow(*partials, partialRow, n));
+            acc = matmul(copyPlanes[i], x, readRow(*partials, partialRow, n));
           } else {
-            acc = matmul(planeOf[i], x);
+            acc = matmul(copyPlanes[i], x);
           }
         }
         if (!lastTurn) {

@@ -59,6 +59,9 @@ struct PreparedStep {
   Shape shape;                // left-padded with 1s to the chain's rank
   Shape rowStride;            // per leading dimension, in rows
   bool laneBroadcast = false; // a single column spread over the row
+  /// Copies of a constant row every output row reads, dealt over as many
+  /// slices: output row r reads copy r % copies.
+  int64_t copies = 1;
 };
 struct PreparedChain {
   std::vector<PreparedStep> steps;
@@ -173,6 +176,9 @@ public:
   /// Asks for buffer `index`'s rows, which the MXM loads as weights, to be
   /// dealt one at a time over distinct slices (lpu::weightRowParts).
   void dealWeightRows(int32_t index);
+  /// Asks for buffer `index`'s rows to be dealt one at a time over `parts`
+  /// slices (at most the target's).
+  void dealRows(int32_t index, int64_t parts);
   /// Gives the weight tiles of `op` (getWeightTiles' order; -1 for a tile
   /// not stored, which has no place) their places from the op's
   /// `tile.weight_sram`, if it has one.
@@ -233,6 +239,9 @@ public:
   resolveChain(llvm::ArrayRef<ChainStep> chain, mlir::ValueRange operands);
   PreparedChain prepareChain(llvm::ArrayRef<ResolvedStep> steps,
                              llvm::ArrayRef<int64_t> outShape);
+  /// Replaces a constant operand every output row of `outShape` reads by
+  /// copies dealt over several slices, where that is worth it.
+  void copyBroadcastConstant(PreparedStep &p, llvm::ArrayRef<int64_t> outShape);
   /// The leading-dimension index of row `row` of `shape`.
   static Shape rowIndex(llvm::ArrayRef<int64_t> shape, int64_t row);
   /// Vector `j` of the output row at `index`, computed by `chain` from

@@ -90,6 +90,9 @@ struct PackConvTapsPass
         b, loc, packedType, source, conv.getKernelAttr(), conv.getStridesAttr(),
         conv.getDilationsAttr(), conv.getPadBeginAttr(), IntegerAttr(),
         DenseI32ArrayAttr(), conv.getPaddingValueAttr());
+    // Each packed row is read once, by one product; rows dealt one by one
+    // over the slices let products on several planes read at once.
+    packed.getDefiningOp()->setAttr(kSplitRowsAttrName, b.getI64IntegerAttr(1));
     Value weights =
         permuteConstant(b, conv.getWeights().getDefiningOp<arith::ConstantOp>(),
                         4, kToTapMajor, {K, y[3]});

@@ -36,7 +36,7 @@ struct StoreProductInputsPass
              getMXMType(user, *target) == type;
     };
     getOperation().walk([&](Operation *op) {
-      if (!isa<ConvOp, MatMulOp, MapOp>(op))
+      if (!isa<ConvOp, MatMulOp, MapOp, Im2ColOp>(op))
         return;
       Value result = op->getResult(0);
       auto tensor = cast<RankedTensorType>(result.getType());

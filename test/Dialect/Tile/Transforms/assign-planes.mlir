@@ -1,4 +1,4 @@
-// RUN: lpu-opt %s --pass-pipeline='builtin.module(func.func(tile-assign-planes))' | FileCheck %s
+// RUN: lpu-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(tile-assign-planes))' | FileCheck %s
 // lpu-tiny: 16 lanes, 2 MXM planes. Each install goes to the plane with the
 // least work so far (weight rows + rows streamed); a turn's K tiles go to
 // distinct planes, the largest first.
@@ -24,5 +24,23 @@ module attributes {tile.target = "lpu-tiny"} {
     %3 = tile.reduce_rows sum %c {strategy = #tile<row_strategy mxm_sum>} : tensor<4x16xf32> -> tensor<4x1xf32>
     %4 = tile.reduce_rows max %c {strategy = #tile<row_strategy shift_tree>} : tensor<4x16xf32> -> tensor<4x1xf32>
     return %0, %1, %2, %3, %4 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<3x2xf32>, tensor<4x1xf32>, tensor<4x1xf32>
+  }
+}
+
+// -----
+
+// A product of one short turn over many rows (a packed stem: one K tile,
+// 4096 rows) is installed on both planes, each streaming every other row;
+// with a full turn, or few rows, once.
+// CHECK-LABEL: func.func @copies
+// CHECK: tile.matmul {{.*}}planes = array<i32: 0, 1>
+// CHECK: tile.matmul {{.*}}planes = array<i32: {{[01]}}, {{[01]}}>
+// CHECK: tile.matmul {{.*}}planes = array<i32: {{[01]}}>
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @copies(%a: tensor<4096x16xf32>, %b: tensor<16x8xf32>, %k: tensor<4096x32xf32>, %w: tensor<32x8xf32>, %c: tensor<4x16xf32>) -> (tensor<4096x8xf32>, tensor<4096x8xf32>, tensor<4x8xf32>) {
+    %0 = tile.matmul %a, %b [] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 4096 : i64, n = 8 : i64, turn = 2 : i64} : tensor<4096x16xf32>, tensor<16x8xf32> -> tensor<4096x8xf32>
+    %1 = tile.matmul %k, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4096 : i64, n = 8 : i64, turn = 2 : i64} : tensor<4096x32xf32>, tensor<32x8xf32> -> tensor<4096x8xf32>
+    %2 = tile.matmul %c, %b [] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 4 : i64, n = 8 : i64, turn = 2 : i64} : tensor<4x16xf32>, tensor<16x8xf32> -> tensor<4x8xf32>
+    return %0, %1, %2 : tensor<4096x8xf32>, tensor<4096x8xf32>, tensor<4x8xf32>
   }
 }

@@ -7,7 +7,8 @@
 // keeps the epilogue and the weights reordered to [ky, kx, c] rows.
 // CHECK-LABEL: func.func @packed
 // CHECK-NOT: tile.transpose
-// CHECK: %[[P:.*]] = tile.im2col %arg0 {dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, pad_begin = array<i64: 1, 1>, strides = array<i64: 2, 2>} : tensor<1x1x8x8xf32> -> tensor<1x4x4x9xf32>
+// The packed rows are each read once: dealt one per slice.
+// CHECK: %[[P:.*]] = tile.im2col %arg0 {dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, pad_begin = array<i64: 1, 1>, strides = array<i64: 2, 2>, tile.split_rows = 1 : i64} : tensor<1x1x8x8xf32> -> tensor<1x4x4x9xf32>
 // CHECK: %[[W:.*]] = arith.constant dense<{{\[}}[1.000000e+00, 1.000000e+01], [2.000000e+00, 2.000000e+01], [3.000000e+00, 3.000000e+01], [4.000000e+00, 4.000000e+01], [5.000000e+00, 5.000000e+01], [6.000000e+00, 6.000000e+01], [7.000000e+00, 7.000000e+01], [8.000000e+00, 8.000000e+01], [9.000000e+00, 9.000000e+01]]> : tensor<9x2xf32>
 // CHECK: %[[Y:.*]] = tile.matmul %[[P]], %[[W]] epilogue(%arg1 : tensor<2xf32>) [add in0, relu] {batches = array<i64: 0, 0, 0>, k = 9 : i64, m = 16 : i64, n = 2 : i64} : tensor<1x4x4x9xf32>, tensor<9x2xf32> -> tensor<1x4x4x2xf32>
 // CHECK: return %[[Y]]

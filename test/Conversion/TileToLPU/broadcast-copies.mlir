@@ -1,0 +1,18 @@
+// RUN: lpu-opt %s --convert-tile-to-lpu | FileCheck %s
+// lpu-v1: 88 MEM slices. A constant row every output row reads (a bias) is
+// stored in copies, dealt one per slice, up to a copy per 64 output rows and
+// 11 in all; output row r reads copy r % copies. 128 rows: 2 copies.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[C:.*]] = lpu.buffer constant "add.copies{{[0-9]+}}" init({{.*}} : tensor<2x320xf32>) {min_parts = 2 : i64} : tensor<2x320xf32>
+// CHECK: lpu.mem.read %[[C]][0]
+// CHECK: lpu.mem.write
+// CHECK: lpu.mem.read %[[C]][1]
+// CHECK: lpu.mem.write
+// CHECK: lpu.mem.read %[[C]][0]
+module attributes {tile.target = "lpu-v1"} {
+  func.func @main(%x: tensor<128x320xf32> {onnx.name = "x"}) -> (tensor<128x320xf32> {onnx.name = "y"}) {
+    %b = arith.constant dense<0.5> : tensor<1x320xf32> loc("b")
+    %0 = tile.map(%x, %b) [in0, add in1] : (tensor<128x320xf32>, tensor<1x320xf32>) -> tensor<128x320xf32> loc("add")
+    return %0 : tensor<128x320xf32>
+  }
+}
