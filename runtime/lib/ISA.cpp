@@ -119,11 +119,14 @@ DType accumulatorType(DType input) {
   return input == DType::I8 ? DType::I32 : DType::F32;
 }
 
+DType sourceType(Opcode opcode, DType dtype, unsigned k) {
+  if (k == 1 && (opcode == Opcode::MatMul || opcode == Opcode::MatMulAcc))
+    return accumulatorType(dtype);
+  return dtype;
+}
+
 DType sourceType(const Instruction &inst, unsigned k) {
-  if (k == 1 &&
-      (inst.opcode == Opcode::MatMul || inst.opcode == Opcode::MatMulAcc))
-    return accumulatorType(inst.dtype);
-  return inst.dtype;
+  return sourceType(inst.opcode, inst.dtype, k);
 }
 
 DType resultType(const Instruction &inst) {

@@ -106,7 +106,17 @@ private:
           ::lpu::landingCycle(target, producer.opcode, producer.cycle);
       int64_t arrives = ::lpu::arrivalCycle(target, producer.opcode,
                                             producer.cycle, from, column);
-      if (stream % target.planesOf(producer.resultType) != 0)
+      // The runtime reads as many streams as the operand's type takes.
+      const ::lpu::DType read = ::lpu::sourceType(
+          inst.opcode, inst.dtype, inst.opcode == Opcode::LoadWeights ? 0 : k);
+      if (target.planesOf(read) != target.planesOf(producer.resultType))
+        violations.push_back(
+            {id, "reads a " + std::string(::lpu::dtypeName(read)) +
+                     " vector as operand " + std::to_string(k) +
+                     ", but its producer yields a " +
+                     std::string(::lpu::dtypeName(producer.resultType)) +
+                     " vector (another stream width)"});
+      else if (stream % target.planesOf(producer.resultType) != 0)
         violations.push_back(
             {producerId,
              "puts a " + std::string(::lpu::dtypeName(producer.resultType)) +

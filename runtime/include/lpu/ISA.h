@@ -173,6 +173,7 @@ constexpr unsigned kInstructionBytes = 16;
 /// The element type of source `k` and of the result of `inst`: the dtype
 /// byte's, except a conversion's result (the immediate's type) and an MXM
 /// product's addend and result (accumulatorType).
+DType sourceType(Opcode opcode, DType dtype, unsigned k);
 DType sourceType(const Instruction &inst, unsigned k);
 DType resultType(const Instruction &inst);
 
