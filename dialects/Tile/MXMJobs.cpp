@@ -114,6 +114,8 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
               [&](int64_t k) { return std::min(lanes, K - k * lanes); });
       })
       .Case([&](ConvOp op) {
+        if (op.getOnVxm())
+          return;
         ArrayRef<int64_t> y =
             cast<RankedTensorType>(op.getResult().getType()).getShape();
         const int64_t C =
@@ -226,7 +228,7 @@ lpuc::tile::getWeightTiles(Operation *op, const ::lpu::TargetDesc &target) {
     installs = std::max<int64_t>(1, matmul.getBatches().size() / 3);
     tileRows = [=](int64_t k) { return std::min(lanes, K - k * lanes); };
   } else if (auto conv = dyn_cast<ConvOp>(op)) {
-    if (conv.getTapMajor())
+    if (conv.getTapMajor() || conv.getOnVxm())
       return {};
     const int64_t C =
         cast<RankedTensorType>(conv.getInput().getType()).getShape()[3];

@@ -572,6 +572,11 @@ LogicalResult ConvOp::verify() {
            << llvm::make_range(want.begin(), want.end()) << "]";
   if (getTapMajor() && g != 1)
     return emitOpError("weights computed at run time need group 1");
+  if (getOnVxm() && (g != C || g != F || getTransposed() || getTapMajor() ||
+                     getTurn() || getPlanes()))
+    return emitOpError("on the VXM must be depthwise (group = input = output "
+                       "channels), with constant weights and no `turn` or "
+                       "`planes`");
   if (x[0] != y[0])
     return emitOpError("input and result batch sizes differ");
   for (Value extra : getExtras())

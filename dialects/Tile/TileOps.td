@@ -160,6 +160,12 @@ def Tile_ConvOp : Tile_Op<"conv"> {
     tile.matmul. With i8 input and weights, the product runs in i8 and the
     padding holds `padding_value` (a quantized input's zero point), so that
     every output pixel meets the same number of zero-point terms.
+
+    `on_vxm` (a depthwise convolution: one input and one output channel per
+    group, constant weights) computes each output pixel vector on the VXM
+    instead: the window's pixel vectors times a vector of each tap's weights,
+    summed in the type the input is stored in, then widened to f32 for the
+    epilogue; it then has no `turn` or `planes`.
   }];
   let arguments = (ins Tile_Tensor:$input, Tile_Tensor:$weights,
                        Variadic<Tile_Tensor>:$extras,
@@ -169,7 +175,8 @@ def Tile_ConvOp : Tile_Op<"conv"> {
                        UnitAttr:$transposed, UnitAttr:$tap_major,
                        DenseI32ArrayAttr:$steps, DenseF32ArrayAttr:$factors,
                        Tile_Turn:$turn, Tile_Planes:$planes,
-                       DefaultValuedAttr<I64Attr, "0">:$padding_value);
+                       DefaultValuedAttr<I64Attr, "0">:$padding_value,
+                       UnitAttr:$on_vxm);
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = [{
     $input `,` $weights (`epilogue` `(` $extras^ `:` type($extras) `)`)?

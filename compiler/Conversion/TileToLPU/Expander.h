@@ -281,9 +281,10 @@ public:
   llvm::DenseMap<std::pair<mlir::Value, unsigned>, llvm::SmallVector<int32_t>>
       weightTiles;
 
-private:
   /// `value` converted to `to` on the VXM, unless it has that type.
   InstrId convert(InstrId value, ::lpu::DType to);
+
+private:
   /// `value` converted to mxmType if it is another float type.
   InstrId toMXMType(InstrId value);
   InstrId emit(::lpu::Opcode opcode, llvm::ArrayRef<InstrId> operands,

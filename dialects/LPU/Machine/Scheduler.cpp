@@ -15,12 +15,13 @@
 //
 // The search for T skips every root that provably fails, 64 at a time where
 // it can: a single-queue node's queue cycles and every SRAM bank port are
-// bit masks; a value whose end column (at a unit other than MEM) has fewer
-// streams free than it takes rules its roots out by a count; a value that
-// found no free stream group records the roots where it would find one; and
-// the roots at which the last tree of the same shape failed fail again,
-// since resources are only ever taken. So the search still takes the first
-// T, and the schedule is the same as trying every root one by one.
+// bit masks, and a node with several candidate queues needs one of them; a
+// value whose end column (at a unit other than MEM) has fewer streams free than
+// it takes rules its roots out by a count; a value that found no free stream
+// group records the roots where it would find one; and the roots at which the
+// last tree of the same shape failed fail again, since resources are only ever
+// taken. So the search still takes the first T, and the schedule is the same as
+// trying every root one by one.
 //
 //===----------------------------------------------------------------------===//
 
@@ -408,6 +409,12 @@ private:
               fits &= busy.freeMask(issue + c);
           else
             shift = std::max(shift, busy.nextFree(issue, node.span) - issue);
+        } else if (node.span == 1) {
+          // Some queue of its kind must be free (which one is chosen below).
+          uint64_t anyFree = 0;
+          for (int64_t q : node.queues)
+            anyFree |= queue(node.kind, q).freeMask(issue);
+          fits &= anyFree;
         }
         for (Occupancy *port : node.bankPorts)
           for (int64_t c = 0; c < node.portCycles; ++c)
@@ -444,10 +451,16 @@ private:
       shift = 64;
       for (const Node &node : nodes) {
         int64_t issue = root + node.offset + 64;
-        if (node.queues.size() == 1)
+        if (node.queues.size() == 1) {
           shift = std::max(
               shift,
               64 + queue(node.kind, node.queues[0]).nextFree(issue) - issue);
+        } else if (node.span == 1) {
+          int64_t next = std::numeric_limits<int64_t>::max();
+          for (int64_t q : node.queues)
+            next = std::min(next, queue(node.kind, q).nextFree(issue));
+          shift = std::max(shift, 64 + next - issue);
+        }
         for (Occupancy *port : node.bankPorts) {
           int64_t at = bankCycle(node, issue);
           shift =

@@ -55,6 +55,11 @@ std::pair<unsigned, int64_t> storageOf(Operation *user, unsigned index,
     const int64_t C = conv.getInput().getType().getShape()[3],
                   F = conv.getResult().getType().getShape()[3];
     const int64_t taps = conv.getKernel()[0] * conv.getKernel()[1];
+    // On the VXM: one f32 vector of weights per tap and channel chunk.
+    if (conv.getOnVxm())
+      return {4u, saturatingMultiply(
+                      target.planesOf(::lpu::DType::F32),
+                      saturatingMultiply(taps, llvm::divideCeil(C, lanes)))};
     int64_t rows = 0;
     for (int64_t kc = 0; kc * lanes < C; ++kc)
       for (int64_t fc = 0; fc * lanes < F; ++fc)

@@ -15,6 +15,34 @@ using namespace mlir;
 using namespace lpuc::tile;
 
 namespace {
+
+/// Whether `conv`, a depthwise convolution with constant weights on float
+/// values, takes fewer issue cycles as VXM multiply-adds (a multiply per tap
+/// and an add per tap but the first, for each output vector, over the VXM
+/// queues) than as MXM products (a product per tap and output vector,
+/// holding a plane for the type's cycles, over the planes).
+bool prefersVXM(ConvOp conv, const ::lpu::TargetDesc &target) {
+  ArrayRef<int64_t> x = conv.getInput().getType().getShape();
+  ArrayRef<int64_t> y = conv.getResult().getType().getShape();
+  const int64_t C = x[3], F = y[3];
+  if (conv.getGroup() != C || F != C || conv.getTransposed() ||
+      conv.getTapMajor() ||
+      !conv.getWeights().getDefiningOp<arith::ConstantOp>())
+    return false;
+  const ::lpu::DType type = getMXMType(conv, target);
+  const ::lpu::MXMRate *rate = target.mxmRate(type);
+  if (type == ::lpu::DType::I8 || !rate || !target.vxmUnits)
+    return false;
+  const int64_t vectors =
+      y[0] * y[1] * y[2] * llvm::divideCeil(C, int64_t(target.lanes));
+  const int64_t taps = conv.getKernel()[0] * conv.getKernel()[1];
+  const int64_t mxm = llvm::divideCeil(vectors * taps * rate->cycles,
+                                       int64_t(target.mxmPlanes));
+  const int64_t vxm =
+      llvm::divideCeil(vectors * (2 * taps - 1), int64_t(target.vxmUnits));
+  return vxm < mxm;
+}
+
 struct ChooseTilingPass
     : public lpuc::tile::impl::ChooseTilingBase<ChooseTilingPass> {
   using ChooseTilingBase::ChooseTilingBase;
@@ -39,7 +67,13 @@ struct ChooseTilingPass
         matmul.setPackedWeights(matmul.getTransposeB() ||
                                 (constant && matrix && !opByOp));
       } else if (auto conv = dyn_cast<ConvOp>(op)) {
-        conv.setTurnAttr(turn);
+        if (!opByOp && prefersVXM(conv, *target)) {
+          conv.setOnVxm(true);
+          conv.removeTurnAttr();
+          conv.removePlanesAttr();
+        } else {
+          conv.setTurnAttr(turn);
+        }
       } else if (auto pool = dyn_cast<GlobalPoolOp>(op)) {
         pool.setTurnAttr(turn);
       } else if (auto im2col = dyn_cast<Im2ColOp>(op)) {

@@ -76,15 +76,18 @@ def ChooseTiling : Pass<"tile-choose-tiling", "::mlir::func::FuncOp"> {
   let description = [{
     Sets, for every matrix product, convolution and global pooling, how many
     K tiles are installed at once on distinct planes (`turn`: every plane,
-    so partial sums flow plane to plane on the streams); whether a constant
+    so partial sums flow plane to plane on the streams); which unit computes
+    a depthwise convolution of float values (`on_vxm`: multiply-adds on the
+    VXM, when those take fewer issue cycles over the VXM queues than its
+    taps' products over the MXM planes at the type's rate); whether a constant
     right operand is stored tile by tile (`packed_weights`, so a tile's rows
     are consecutive and tiles spread over slices); and, for every row
     reduction, which units do it (`strategy`: sums on the MXM, maxima and
     minima on the MXM when there are enough rows, else a shift tree).
 
     With `op-by-op`, the benchmarks' baseline: one K tile per turn (partial
-    sums through SRAM), weights read where the graph stores them, and every
-    row reduction as a shift tree.
+    sums through SRAM), weights read where the graph stores them, every
+    convolution on the MXM, and every row reduction as a shift tree.
   }];
   let options = [
     Option<"opByOp", "op-by-op", "bool", /*default=*/"false",

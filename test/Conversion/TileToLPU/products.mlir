@@ -177,3 +177,54 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<1x2x2x4xf32>
   }
 }
+
+// -----
+
+// A depthwise 3x3 convolution on the VXM: each output pixel vector is the
+// sum over its taps inside the image (4 at a corner of a 2x2 image) of the
+// pixel vector times the tap's weight vector (a [taps, C] table), then the
+// epilogue; no MXM instruction.
+// CHECK-LABEL: lpu.program @main
+// CHECK-DAG: %[[X:.*]] = lpu.buffer input "x"
+// CHECK-DAG: %[[T:.*]] = lpu.buffer constant "dw.taps" init(dense_resource<dw.taps> : tensor<9x3xf32>)
+// CHECK-DAG: %[[Y:.*]] = lpu.buffer output "y"
+// CHECK: %[[X0:.*]] = lpu.mem.read %[[X]][0]
+// CHECK: %[[W4:.*]] = lpu.mem.read %[[T]][4]
+// CHECK: %[[P:.*]] = lpu.vxm.mul %[[X0]], %[[W4]]
+// CHECK: %[[X1:.*]] = lpu.mem.read %[[X]][1]
+// CHECK: %[[W5:.*]] = lpu.mem.read %[[T]][5]
+// CHECK: %[[Q:.*]] = lpu.vxm.mul %[[X1]], %[[W5]]
+// CHECK: lpu.vxm.add %[[P]], %[[Q]]
+// CHECK-COUNT-2: lpu.vxm.add
+// CHECK: lpu.vxm.relu
+// CHECK: lpu.mem.write %{{.*}}, %[[Y]][0]
+// CHECK-NOT: lpu.mxm
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x2x2x3xf32> {onnx.name = "x"}) -> (tensor<1x2x2x3xf32> {onnx.name = "y"}) {
+    %w = arith.constant dense<[[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]], [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]], [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]]]> : tensor<3x1x3x3xf32> loc("w")
+    %0 = tile.conv %x, %w [relu] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 3 : i64, on_vxm} : tensor<1x2x2x3xf32>, tensor<3x1x3x3xf32> -> tensor<1x2x2x3xf32> loc("dw")
+    return %0 : tensor<1x2x2x3xf32>
+  }
+}
+
+// -----
+
+// Its input stored in f16 (tile-store-product-inputs): the taps table is f16
+// too, the taps multiply and add in f16 (half the streams of f32), and the
+// sum is widened to f32 for the epilogue.
+// CHECK-LABEL: lpu.program @main
+// CHECK-DAG: %[[X:.*]] = lpu.buffer input "x" {{.*}}: tensor<1x2x2x3xf16>
+// CHECK-DAG: %[[T:.*]] = lpu.buffer constant "dw.taps" init(dense_resource<dw.taps> : tensor<9x3xf16>)
+// CHECK: %[[X0:.*]] = lpu.mem.read %[[X]][0] : <f16>
+// CHECK: %[[W4:.*]] = lpu.mem.read %[[T]][4] : <f16>
+// CHECK: lpu.vxm.mul %[[X0]], %[[W4]] : <f16>
+// CHECK-COUNT-3: lpu.vxm.add %{{.*}}, %{{.*}} : <f16>
+// CHECK: %[[S:.*]] = lpu.vxm.convert %{{.*}} : <f16> -> <f32>
+// CHECK: lpu.vxm.relu %[[S]] : <f32>
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x2x2x3xf16> {onnx.name = "x"}) -> (tensor<1x2x2x3xf32> {onnx.name = "y"}) {
+    %w = arith.constant dense<[[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]], [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]], [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]]]> : tensor<3x1x3x3xf32> loc("w")
+    %0 = tile.conv %x, %w [relu] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 3 : i64, on_vxm} : tensor<1x2x2x3xf16>, tensor<3x1x3x3xf32> -> tensor<1x2x2x3xf32> loc("dw")
+    return %0 : tensor<1x2x2x3xf32>
+  }
+}

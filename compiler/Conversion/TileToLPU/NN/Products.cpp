@@ -152,7 +152,79 @@ LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op, Expander &x) {
 // tile.conv
 //===----------------------------------------------------------------------===//
 
+/// A depthwise convolution on the VXM: each output vector (a pixel's chunk
+/// of channels) is the sum over the window's taps of the input pixel vector
+/// times that tap's weight vector, a chain like a pooling window's (its
+/// reads then come one VXM latency apart), then the epilogue.
+static LogicalResult expandConvOnVXM(tile::ConvOp op, Expander &x) {
+  Shape in = Expander::shapeOf(op.getInput()),
+        y = Expander::shapeOf(op.getResult());
+  const int64_t H = in[1], W = in[2], C = in[3], OH = y[1], OW = y[2];
+  const int64_t KW = op.getKernel()[1], taps = op.getKernel()[0] * KW;
+  FailureOr<RowStore> input = x.store(op.getInput());
+  FailureOr<std::vector<uint32_t>> data =
+      constantWords(op, op.getWeights(), "convolution weights");
+  if (failed(input) || failed(data))
+    return failure();
+  // Weights [C, 1, KH, KW] as rows of taps, [taps, C], in `copies` copies
+  // whose rows are dealt one by one over a quarter of the MEM slices: every
+  // output vector reads each tap's row, which would keep one slice's ports
+  // busier than the VXM. Output vector v reads copy v % copies.
+  const int64_t spread = std::max<int64_t>(1, x.target.memSlices / 4);
+  const int64_t copies = llvm::divideCeil(spread, taps);
+  SmallVector<float> table(copies * taps * C);
+  for (int64_t copy = 0; copy < copies; ++copy)
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t tap = 0; tap < taps; ++tap)
+        table[(copy * taps + tap) * C + c] =
+            ::lpu::wordToFloat((*data)[c * taps + tap]);
+  // The taps multiply and add in the type the input is stored in (f16 or
+  // bf16 when tile-store-product-inputs chose it): half the streams of f32.
+  const int32_t tableBuffer = x.constant(
+      ".taps", {copies * taps, C}, table,
+      lpuc::lpu::getDType(x.buffer(input->buffer).type.getElementType()));
+  x.dealRows(tableBuffer, std::min(spread, copies * taps));
+  RowStore weights = x.wholeStore(tableBuffer);
+  int64_t outVector = 0;
+  auto epilogue = x.resolveChain(tile::getEpilogue(op), op.getExtras());
+  if (failed(epilogue))
+    return failure();
+  PreparedChain chain = x.prepareChain(*epilogue, y);
+  RowStore out = x.resultStore(op.getResult());
+  const tile::Window window = tile::Window::of(op);
+  for (int64_t n = 0; n < y[0]; ++n)
+    for (int64_t oy = 0; oy < OH; ++oy)
+      for (int64_t ox = 0; ox < OW; ++ox)
+        for (int64_t j = 0; j < input->vectorsPerRow; ++j) {
+          InstrId acc = lpuc::lpu::kNoInstr;
+          for (int64_t tap = 0; tap < taps; ++tap) {
+            auto pixel = window.tapPixel({H, W}, oy, ox, tap / KW, tap % KW);
+            if (!pixel)
+              continue;
+            InstrId value = x.readRow(
+                *input, (n * H + pixel->first) * W + pixel->second, j);
+            InstrId weight =
+                x.readRow(weights, (outVector % copies) * taps + tap, j);
+            InstrId term = x.combine(StepKind::Mul, value, weight);
+            acc = acc == lpuc::lpu::kNoInstr
+                      ? term
+                      : x.combine(StepKind::Add, acc, term);
+          }
+          if (acc == lpuc::lpu::kNoInstr)
+            acc = x.read(x.scalarConstant(".zero", 0.0f), 0);
+          const int64_t row = (n * OH + oy) * OW + ox;
+          acc = x.convert(acc, ::lpu::DType::F32);
+          acc = x.emitChainVector(chain, Expander::rowIndex(chain.shape, row),
+                                  j, acc);
+          x.writeRow(acc, out, row, j);
+          ++outVector;
+        }
+  return success();
+}
+
 LogicalResult lpuc::tile_to_lpu::expandConv(tile::ConvOp op, Expander &x) {
+  if (op.getOnVxm())
+    return expandConvOnVXM(op, x);
   if (failed(requireTiling(op, op.getTurn(), op.getPlanes())))
     return failure();
   Shape in = Expander::shapeOf(op.getInput()),
