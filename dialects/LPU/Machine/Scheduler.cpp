@@ -558,38 +558,20 @@ private:
   bool chooseStreams(llvm::ArrayRef<Node *> values, const Node &consumer,
                      int64_t root) {
     const int64_t group = values.front()->streamGroup;
-    const int64_t span = group * int64_t(values.size());
-    const int64_t perDirection = target.streamsPerDirection;
-    for (int64_t base : {int64_t(0), perDirection}) {
-      if (!llvm::all_of(values, [&](const Node *node) {
-            return ::lpu::streamReaches(target, base, node->column,
-                                        consumer.column);
-          }))
-        continue;
-      // Each value's slot on the streams of this direction.
-      llvm::SmallVector<StreamSlots::Slot, 8> slots;
-      for (const Node *node : values)
-        slots.push_back(slotOf(*node, consumer, root, base));
-      auto groupsFree = [&](int64_t first) {
-        for (size_t v = 0; v < values.size(); ++v)
-          for (int64_t k = 0; k < group; ++k)
-            if (!streamSlots->isFree(slots[v], first + v * group + k))
-              return false;
-        return true;
-      };
-      for (int64_t first = base; first + span <= base + perDirection;
-           first += group) {
-        if (!groupsFree(first))
-          continue;
-        for (size_t v = 0; v < values.size(); ++v) {
-          values[v]->stream = first + v * group;
-          for (int64_t k = 0; k < group; ++k)
-            streamSlots->take(slots[v], values[v]->stream + k, &slotClaims);
-        }
-        return true;
-      }
-    }
-    return false;
+    return forEachStreamGroup(
+        values, consumer, root,
+        [&](int64_t first, llvm::ArrayRef<StreamSlots::Slot> slots) {
+          for (size_t v = 0; v < values.size(); ++v)
+            for (int64_t k = 0; k < group; ++k)
+              if (!streamSlots->isFree(slots[v], first + v * group + k))
+                return false;
+          for (size_t v = 0; v < values.size(); ++v) {
+            values[v]->stream = first + v * group;
+            for (int64_t k = 0; k < group; ++k)
+              streamSlots->take(slots[v], values[v]->stream + k, &slotClaims);
+          }
+          return true;
+        });
   }
 
   /// Bit i set: at root `root + i`, `values` find a group of streams free of
@@ -598,27 +580,48 @@ private:
   uint64_t streamFreeMask(llvm::ArrayRef<Node *> values, const Node &consumer,
                           int64_t root, uint64_t wanted) {
     const int64_t group = values.front()->streamGroup;
+    uint64_t anyGroup = 0;
+    forEachStreamGroup(
+        values, consumer, root,
+        [&](int64_t first, llvm::ArrayRef<StreamSlots::Slot> slots) {
+          uint64_t wholeGroup = wanted & ~anyGroup;
+          for (size_t v = 0; v < values.size() && wholeGroup; ++v)
+            for (int64_t k = 0; k < group && wholeGroup; ++k)
+              wholeGroup &= streamSlots->freeMask(
+                  slots[v], first + v * group + k, wholeGroup);
+          anyGroup |= wholeGroup;
+          return anyGroup == wanted;
+        });
+    return anyGroup;
+  }
+
+  /// Calls `visit(first, slots)` for each run of stream groups `values` (one
+  /// value, or the rows of one `lw`) could take to `consumer`, in the order
+  /// they are preferred (east before west, lower streams first): the run's
+  /// first stream, and each value's slot in that direction at root `root`.
+  /// Stops, returning true, at the first run `visit` accepts.
+  template <typename Visit>
+  bool forEachStreamGroup(llvm::ArrayRef<Node *> values, const Node &consumer,
+                          int64_t root, Visit visit) {
+    const int64_t group = values.front()->streamGroup;
     const int64_t span = group * int64_t(values.size());
     const int64_t perDirection = target.streamsPerDirection;
-    uint64_t anyGroup = 0;
-    for (int64_t first = 0, e = target.numStreams();
-         first < e && anyGroup != wanted; first += group) {
-      if (first / perDirection != (first + span - 1) / perDirection ||
-          !llvm::all_of(values, [&](const Node *node) {
-            return ::lpu::streamReaches(target, first, node->column,
+    for (int64_t base : {int64_t(0), perDirection}) {
+      if (!llvm::all_of(values, [&](const Node *node) {
+            return ::lpu::streamReaches(target, base, node->column,
                                         consumer.column);
           }))
         continue;
-      uint64_t wholeGroup = wanted & ~anyGroup;
-      for (int64_t v = 0, e = values.size(); v < e && wholeGroup; ++v) {
-        StreamSlots::Slot slot = slotOf(*values[v], consumer, root, first);
-        for (int64_t k = 0; k < group && wholeGroup; ++k)
-          wholeGroup &=
-              streamSlots->freeMask(slot, first + v * group + k, wholeGroup);
-      }
-      anyGroup |= wholeGroup;
+      // The streams of one direction share each value's diagonal.
+      llvm::SmallVector<StreamSlots::Slot, 8> slots;
+      for (const Node *node : values)
+        slots.push_back(slotOf(*node, consumer, root, base));
+      for (int64_t first = base; first + span <= base + perDirection;
+           first += group)
+        if (visit(first, ArrayRef(slots)))
+          return true;
     }
-    return anyGroup;
+    return false;
   }
 
   /// Two nodes of one tree that need the same single queue or bank port at
