@@ -25,7 +25,7 @@ bool prefersVXM(ConvOp conv, const ::lpu::TargetDesc &target) {
   ArrayRef<int64_t> x = conv.getInput().getType().getShape();
   ArrayRef<int64_t> y = conv.getResult().getType().getShape();
   const int64_t C = x[3], F = y[3];
-  if (conv.getGroup() != C || F != C || conv.getTransposed() ||
+  if (int64_t(conv.getGroup()) != C || F != C || conv.getTransposed() ||
       conv.getTapMajor() ||
       !conv.getWeights().getDefiningOp<arith::ConstantOp>())
     return false;
