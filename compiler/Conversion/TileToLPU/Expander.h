@@ -211,6 +211,9 @@ public:
   //===--------------------------------------------------------------------===//
 
   InstrId read(int32_t buffer, int64_t offset);
+  /// A read of a new one-element constant 0: the value of a sum with no
+  /// terms (a window wholly in padding, a turn with no product).
+  InstrId zero();
   /// Writes `value`, converted to the buffer's element type on the way.
   void write(InstrId value, int32_t buffer, int64_t offset);
   InstrId readRow(const RowStore &store, int64_t row, int64_t j);

@@ -44,7 +44,7 @@ LogicalResult lpuc::tile_to_lpu::expandPool(tile::PoolOp op, Expander &x) {
                               ? window.kernel[0] * window.kernel[1]
                               : terms;
           if (acc == lpuc::lpu::kNoInstr)
-            acc = x.read(x.scalarConstant(".zero", 0.0f), 0);
+            acc = x.zero();
           else if (kind != tile::PoolKind::Max && count > 1)
             acc = x.scaled(acc, 1.0f / float(count));
           x.writeRow(acc, out, (n * OH + oy) * OW + ox, j);

@@ -211,7 +211,7 @@ static LogicalResult expandConvOnVXM(tile::ConvOp op, Expander &x) {
                       : x.combine(StepKind::Add, acc, term);
           }
           if (acc == lpuc::lpu::kNoInstr)
-            acc = x.read(x.scalarConstant(".zero", 0.0f), 0);
+            acc = x.zero();
           const int64_t row = (n * OH + oy) * OW + ox;
           acc = x.convert(acc, ::lpu::DType::F32);
           acc = x.emitChainVector(chain, Expander::rowIndex(chain.shape, row),

@@ -1,0 +1,271 @@
+//===- Chains.cpp - Element-wise chains and lane gathers for expansion ----===//
+//
+// The Expander's element-wise chains (an op's steps resolved to stores,
+// prepared once, emitted per output vector) and lane gathers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/TileToLPU/Expander.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace lpuc;
+using namespace lpuc::tile_to_lpu;
+using ::lpu::DType;
+
+namespace {
+/// The value of an f32 constant (of up to a vector's worth of elements)
+/// whose elements are all equal.
+std::optional<float> splatValue(Value value) {
+  auto constant = value.getDefiningOp<arith::ConstantOp>();
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!constant || !type || !type.getElementType().isF32() ||
+      type.getNumElements() > 4096)
+    return std::nullopt;
+  std::optional<std::vector<uint32_t>> words =
+      lpuc::lpu::readLaneWords(cast<ElementsAttr>(constant.getValue()));
+  if (!words || words->empty() ||
+      llvm::any_of(*words, [&](uint32_t w) { return w != words->front(); }))
+    return std::nullopt;
+  return ::lpu::wordToFloat(words->front());
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Chains
+//===----------------------------------------------------------------------===//
+
+FailureOr<std::vector<ResolvedStep>>
+Expander::resolveChain(ArrayRef<ChainStep> chain, ValueRange operands) {
+  std::vector<ResolvedStep> steps;
+  for (const ChainStep &step : chain) {
+    ResolvedStep resolved{step, {}, {}};
+    if (step.isOperand()) {
+      Value operand = operands[step.operand];
+      FailureOr<RowStore> operandStore = store(operand);
+      if (failed(operandStore))
+        return failure();
+      resolved.operand = *operandStore;
+      resolved.shape = shapeOf(operand);
+      // Only products and quotients: a factor is free, and a divisor
+      // read whole keeps padding lanes zero. Other splats are read and
+      // spread by the SXM as before, which spares the MEM slice one
+      // shared splat vector would hold (a bank port every op contends for).
+      if (step.kind == StepKind::Mul || step.kind == StepKind::Div)
+        resolved.splat = splatValue(operand);
+    }
+    steps.push_back(std::move(resolved));
+  }
+  return steps;
+}
+
+int32_t Expander::splatVector(float value) {
+  uint32_t key = ::lpu::floatToWord(value);
+  if (auto it = splatBuffers.find(key); it != splatBuffers.end())
+    return it->second;
+  return splatBuffers[key] = constant(".splat", {target.lanes},
+                                      std::vector<float>(target.lanes, value));
+}
+
+PreparedChain Expander::prepareChain(ArrayRef<ResolvedStep> steps,
+                                     ArrayRef<int64_t> outShape) {
+  PreparedChain chain;
+  chain.shape = outShape.empty() ? Shape{1} : Shape(outShape);
+  const size_t rank = chain.shape.size();
+  for (const ResolvedStep &step : steps) {
+    PreparedStep p{step, {}, {}};
+    // Dividing by a splat read whole (padding lanes included) keeps 0.
+    const bool splatDivision =
+        step.splat && *step.splat != 0.0f && step.step.kind == StepKind::Div;
+    chain.keepsZero &= step.step.keepsZero() || splatDivision;
+    if (step.step.isOperand()) {
+      // Broadcasting guarantees operand rank <= output rank.
+      size_t padding = rank - std::min(rank, step.shape.size());
+      p.shape.assign(padding, 1);
+      p.shape.append(step.shape.begin(), step.shape.end());
+      p.rowStride.assign(rank - 1, 1);
+      for (int64_t i = int64_t(rank) - 3; i >= 0; --i)
+        p.rowStride[i] = p.rowStride[i + 1] * p.shape[i + 1];
+      p.laneBroadcast = p.shape.back() == 1 && chain.shape.back() > 1;
+      copyBroadcastConstant(p, chain.shape);
+    }
+    chain.steps.push_back(std::move(p));
+  }
+  return chain;
+}
+
+void Expander::copyBroadcastConstant(PreparedStep &p,
+                                     ArrayRef<int64_t> outShape) {
+  // A per-channel scale or bias that every output row reads keeps one
+  // slice's bank ports busy once per row; copies on several slices share
+  // the reads. Worth it only over many rows.
+  constexpr int64_t kRowsPerCopy = 64;
+  int64_t rows = 1;
+  for (size_t d = 0; d + 1 < outShape.size(); ++d)
+    rows *= outShape[d];
+  const int64_t copies =
+      std::min<int64_t>(target.memSlices / 8, rows / kRowsPerCopy);
+  const lpuc::lpu::MachineBuffer &source = buffer(p.step.operand.buffer);
+  if (copies < 2 || p.laneBroadcast || p.step.operand.rows != 1 ||
+      source.kind != lpuc::lpu::BufferKind::Constant || !source.init ||
+      !source.type.getElementType().isF32())
+    return;
+  std::optional<std::vector<uint32_t>> words =
+      lpuc::lpu::readLaneWords(source.init);
+  if (!words)
+    return;
+  const int64_t width = words->size();
+  SmallVector<float> data(copies * width);
+  for (int64_t c = 0; c < copies; ++c)
+    for (int64_t i = 0; i < width; ++i)
+      data[c * width + i] = ::lpu::wordToFloat((*words)[i]);
+  const int32_t index = constant(
+      ".copies" + std::to_string(p.step.operand.buffer), {copies, width}, data);
+  dealRows(index, copies);
+  p.step.operand = wholeStore(index);
+  p.copies = copies;
+}
+
+Shape Expander::rowIndex(ArrayRef<int64_t> shape, int64_t row) {
+  Shape index(shape.size() - 1, 0);
+  for (int64_t d = int64_t(index.size()) - 1; d >= 0; --d) {
+    index[d] = row % shape[d];
+    row /= shape[d];
+  }
+  return index;
+}
+
+InstrId Expander::emitChainVector(const PreparedChain &chain,
+                                  ArrayRef<int64_t> index, int64_t j,
+                                  InstrId initial) {
+  const size_t rank = chain.shape.size();
+  const int64_t width =
+      std::min<int64_t>(target.lanes, chain.shape.back() - j * target.lanes);
+  InstrId acc = initial;
+  for (const PreparedStep &p : chain.steps) {
+    const ChainStep &step = p.step.step;
+    if (!step.isOperand()) {
+      acc = apply(step.kind, step.factor, acc);
+      continue;
+    }
+    int64_t opRow = 0;
+    if (p.copies > 1) {
+      int64_t row = 0; // the output row, flat
+      for (size_t d = 0; d + 1 < rank; ++d)
+        row = row * chain.shape[d] + index[d];
+      opRow = row % p.copies;
+    } else {
+      for (size_t d = 0; d + 1 < rank; ++d)
+        opRow += (p.shape[d] == 1 ? 0 : index[d]) * p.rowStride[d];
+    }
+    InstrId v;
+    if (p.step.splat) {
+      // The same value in every lane: a factor, or a whole divisor.
+      const float value = *p.step.splat * step.factor;
+      acc = step.kind == StepKind::Mul
+                ? scaled(acc, value)
+                : combine(step.kind, acc, read(splatVector(value), 0));
+      continue;
+    }
+    if (p.laneBroadcast) {
+      v = distribute(readRow(p.step.operand, opRow, 0), 0, width);
+    } else {
+      v = readRow(p.step.operand, opRow, j);
+    }
+    // Quantized (i8) values are stored, not computed on.
+    if (program.instrs[v].resultType == DType::I8)
+      v = convert(v, DType::F32);
+    if (step.factor != 1.0f)
+      v = scaled(v, step.factor);
+    acc = step.kind == StepKind::First ? v : combine(step.kind, acc, v);
+  }
+  if (!chain.keepsZero && width < target.lanes) {
+    // Up and back down by the padding: lanes past `width` shift in 0.
+    int64_t pad = target.lanes - width;
+    acc = shift(shift(acc, pad), -pad);
+  }
+  return acc;
+}
+
+void Expander::emitElementwise(const PreparedChain &chain,
+                               const RowStore &out) {
+  for (int64_t row = 0; row < out.rows; ++row) {
+    Shape index = rowIndex(chain.shape, row);
+    for (int64_t j = 0; j < out.vectorsPerRow; ++j)
+      writeRow(emitChainVector(chain, index, j, lpuc::lpu::kNoInstr), out, row,
+               j);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Lane gathers
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Copies lanes [from, from + count) of `v` to lanes [to, to + count),
+/// zeroing every other lane, with SXM shifts. `width` is how many low lanes
+/// of `v` may be non-zero (the rest are padding).
+InstrId moveLanes(Expander &x, InstrId v, int64_t from, int64_t count,
+                  int64_t to, int64_t width) {
+  const int64_t lanes = x.target.lanes;
+  auto shift = [&](InstrId value, int64_t amount) {
+    return amount ? x.shift(value, amount) : value;
+  };
+  if (from + count < width) {
+    // Lanes above the segment hold data: push them out at the top, then
+    // bring the segment down to lane 0, dropping the lanes below it.
+    v = shift(v, lanes - from - count);
+    return shift(shift(v, count - lanes), to);
+  }
+  if (from > 0 && to > 0)
+    return shift(shift(v, -from), to);
+  return shift(v, to - from); // nothing below the segment moves in
+}
+} // namespace
+
+InstrId Expander::gatherLanes(
+    int64_t width,
+    function_ref<std::optional<RowElement>(int64_t lane)> source) {
+  const int64_t lanes = target.lanes;
+  InstrId acc = lpuc::lpu::kNoInstr;
+  for (int64_t done = 0; done < width;) {
+    std::optional<RowElement> at = source(done);
+    if (!at) {
+      ++done;
+      continue;
+    }
+    const RowStore &in = *at->store;
+    int64_t inVector = at->element / lanes, lane = at->element % lanes;
+    int64_t inWidth = std::min(lanes, in.rowLength - inVector * lanes);
+    int64_t count = 1;
+    for (int64_t limit = std::min(width - done, inWidth - lane); count < limit;
+         ++count) {
+      std::optional<RowElement> next = source(done + count);
+      if (!next || next->store != at->store || next->row != at->row ||
+          next->element != at->element + count)
+        break;
+    }
+    InstrId v = readRow(in, at->row, inVector);
+    v = moveLanes(*this, v, lane, count, done, inWidth);
+    acc = acc == lpuc::lpu::kNoInstr ? v : combine(StepKind::Add, acc, v);
+    done += count;
+  }
+  if (acc == lpuc::lpu::kNoInstr)
+    acc = zero();
+  return acc;
+}
+
+void Expander::emitElementMap(
+    const RowStore &out,
+    function_ref<std::optional<RowElement>(int64_t, int64_t)> source) {
+  const int64_t lanes = target.lanes;
+  for (int64_t row = 0; row < out.rows; ++row)
+    for (int64_t j = 0; j < out.vectorsPerRow; ++j) {
+      int64_t width = std::min(lanes, out.rowLength - j * lanes);
+      int64_t flat = row * out.rowLength + j * lanes;
+      InstrId gathered = gatherLanes(
+          width, [&](int64_t lane) { return source(flat + lane, lane); });
+      writeRow(gathered, out, row, j);
+    }
+}
