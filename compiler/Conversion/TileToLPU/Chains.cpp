@@ -48,12 +48,7 @@ Expander::resolveChain(ArrayRef<ChainStep> chain, ValueRange operands) {
         return failure();
       resolved.operand = *operandStore;
       resolved.shape = shapeOf(operand);
-      // Only products and quotients: a factor is free, and a divisor
-      // read whole keeps padding lanes zero. Other splats are read and
-      // spread by the SXM as before, which spares the MEM slice one
-      // shared splat vector would hold (a bank port every op contends for).
-      if (step.kind == StepKind::Mul || step.kind == StepKind::Div)
-        resolved.splat = splatValue(operand);
+      resolved.splat = splatValue(operand);
     }
     steps.push_back(std::move(resolved));
   }
@@ -106,6 +101,22 @@ void Expander::copyBroadcastConstant(PreparedStep &p,
     rows *= outShape[d];
   const int64_t copies =
       std::min<int64_t>(target.memSlices / 8, rows / kRowsPerCopy);
+  if (p.laneBroadcast && p.step.splat && p.step.step.kind != StepKind::Mul &&
+      p.step.step.kind != StepKind::Div) {
+    // A scalar added or compared: rows of its value, zero past the row's
+    // width like any operand, read instead of spread by the SXM per vector
+    // (a distribute is one SXM issue, and those queues are few).
+    const int64_t width = outShape.back(), parts = std::max<int64_t>(copies, 1);
+    const int32_t index = constant(
+        ".splat" + std::to_string(p.step.operand.buffer), {parts, width},
+        SmallVector<float>(parts * width, *p.step.splat));
+    dealRows(index, parts);
+    p.step.operand = wholeStore(index);
+    p.copies = parts;
+    p.shape.assign(p.shape.size(), 1);
+    p.laneBroadcast = false;
+    return;
+  }
   const lpuc::lpu::MachineBuffer &source = buffer(p.step.operand.buffer);
   if (copies < 2 || p.laneBroadcast || p.step.operand.rows != 1 ||
       source.kind != lpuc::lpu::BufferKind::Constant || !source.init ||
@@ -160,7 +171,8 @@ InstrId Expander::emitChainVector(const PreparedChain &chain,
         opRow += (p.shape[d] == 1 ? 0 : index[d]) * p.rowStride[d];
     }
     InstrId v;
-    if (p.step.splat) {
+    if (p.step.splat &&
+        (step.kind == StepKind::Mul || step.kind == StepKind::Div)) {
       // The same value in every lane: a factor, or a whole divisor.
       const float value = *p.step.splat * step.factor;
       acc = step.kind == StepKind::Mul

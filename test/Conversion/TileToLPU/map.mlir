@@ -51,15 +51,17 @@ module attributes {tile.target = "lpu-tiny"} {
 // spread by the SXM: a product with it is a vxm.scale by the value, a
 // quotient reads a constant vector of it ("splat") that holds the value in
 // the padding lanes too, so 0 / 3 keeps them 0 and the 12-wide rows need no
-// shifts. An added scalar is spread over the row's lanes as before.
+// shifts. An added scalar is a constant row of the value (zero in the
+// padding lanes, like any operand), read instead of spread by the SXM.
 // CHECK-LABEL: lpu.program @main
+// CHECK: %[[HALF:.*]] = lpu.buffer constant "{{.*}}.splat{{[0-9]+}}" init(dense<5.000000e-01> : tensor<1x12xf32>)
 // CHECK: %[[X:.*]] = lpu.mem.read %{{.*}}[0]
 // CHECK: %[[M:.*]] = lpu.vxm.scale %[[X]], 2.500000e-01
 // CHECK: lpu.buffer constant "{{.*}}.splat" init(dense<3.000000e+00> : tensor<16xf32>)
 // CHECK: %[[D:.*]] = lpu.vxm.div %[[M]], %{{.*}}
-// CHECK: %[[H:.*]] = lpu.sxm.distribute %{{.*}}, lane 0, width 12
+// CHECK: %[[H:.*]] = lpu.mem.read %[[HALF]][0]
 // CHECK: lpu.vxm.add %[[D]], %[[H]]
-// CHECK-NOT: lpu.sxm.shift
+// CHECK-NOT: lpu.sxm
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<2x12xf32> {onnx.name = "x"}) -> (tensor<2x12xf32> {onnx.name = "y"}) {
     %quarter = arith.constant dense<0.25> : tensor<1xf32>
