@@ -370,8 +370,20 @@ LogicalResult lpuc::lpu::verifyInstruction(Operation *op) {
     return op->emitOpError("unit ")
            << ::lpu::unitKindName(kind).data() << "[" << *unit
            << "] does not exist on " << target->name;
-  if (auto stream = inst.getResultStream();
-      stream && (*stream < 0 || *stream >= target->numStreams()))
+  auto stream = inst.getResultStream();
+  if (!stream)
+    return success();
+  // A VXM result may stay in its own ALU's latch (ISA.h: kLatchBase).
+  if (*stream >= ::lpu::kLatchBase && *stream < ::lpu::kNoStream) {
+    auto unit = inst.getUnitIndex();
+    if (kind != ::lpu::UnitKind::Vxm || !unit ||
+        *stream != ::lpu::latchField(uint32_t(*unit)))
+      return op->emitOpError("stream ")
+             << *stream << " is an ALU latch, which only the VXM instruction "
+             << "on that ALU writes";
+    return success();
+  }
+  if (*stream < 0 || *stream >= target->numStreams())
     return op->emitOpError("stream ")
            << *stream << " does not exist (target has " << target->numStreams()
            << ")";

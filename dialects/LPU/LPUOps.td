@@ -4,8 +4,9 @@
 // docs/isa.md), SRAM buffers, and the program that holds the schedule.
 // Instructions carry their placement as attributes: `unit` (which queue of
 // the instruction's unit kind), `cycle` (issue cycle) and, for instructions
-// with a result, `stream` (the stream register the result lands on). Passes
-// fill these in; a scheduled program has all of them.
+// with a result, `stream` (the stream register the result lands on, or from
+// 128 on, for a VXM result read by a VXM instruction, its own ALU's latch).
+// Passes fill these in; a scheduled program has all of them.
 //
 //===----------------------------------------------------------------------===//
 

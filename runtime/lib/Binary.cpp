@@ -403,15 +403,27 @@ bool readSram(ByteReader &r, const TargetDesc &t,
 }
 
 /// Checks one instruction against the ISA table and the target.
-std::string checkInstruction(const Instruction &inst, UnitKind kind,
+std::string checkInstruction(const Instruction &inst, const UnitProgram &unit,
                              const TargetDesc &t) {
   const InstructionInfo &info = getInstructionInfo(inst.opcode);
+  const UnitKind kind = unit.kind;
   std::string name(info.mnemonic);
   if (info.unit != UnitKind::Any && info.unit != kind)
     return "'" + name + "' cannot run on a " + std::string(unitKindName(kind)) +
            " unit";
-  // A vector of several planes takes an aligned group of streams.
+  // A vector of several planes takes an aligned group of streams. Only the
+  // VXM chains through ALU latches, and writes only its own.
   auto checkStream = [&](uint8_t s, bool used, const char *role, DType dtype) {
+    if (used && isLatchField(s)) {
+      if (kind != UnitKind::Vxm || latchAlu(s) >= t.vxmUnits)
+        return "'" + name + "' " + role + " " + streamName(t, s) +
+               " is not a VXM ALU latch it can reach";
+      if (std::string_view(role) == "result" && latchAlu(s) != unit.index)
+        return "'" + name + "' on vxm[" + std::to_string(unit.index) +
+               "] puts its result in another ALU's latch (" + streamName(t, s) +
+               ")";
+      return std::string();
+    }
     if (used && s >= t.numStreams())
       return "'" + name + "' " + role + " stream " + std::to_string(s) +
              " does not exist";
@@ -562,7 +574,7 @@ bool readCode(ByteReader &r, const TargetDesc &t,
       if (!decodeInstruction(words + k * kInstructionBytes, inst))
         why = "undecodable instruction word";
       else
-        why = checkInstruction(inst, u.kind, t);
+        why = checkInstruction(inst, u, t);
       if (why.empty() && inst.opcode == Opcode::Repeat &&
           (k == 0 || u.instructions[k - 1].opcode == Opcode::Nop ||
            u.instructions[k - 1].opcode == Opcode::Repeat))
@@ -592,6 +604,8 @@ uint64_t computeChecksum(const uint8_t *data, size_t size) {
 }
 
 std::string streamName(const TargetDesc &target, uint8_t stream) {
+  if (isLatchField(stream))
+    return "alu" + std::to_string(latchAlu(stream));
   if (stream < target.streamsPerDirection)
     return "e" + std::to_string(stream);
   return "w" + std::to_string(stream - target.streamsPerDirection);

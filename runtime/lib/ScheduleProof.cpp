@@ -134,6 +134,13 @@ private:
   std::vector<Entry> entries;
 };
 
+/// The result an ALU latch holds: readable only in the cycle it lands.
+struct LatchValue {
+  int64_t landed = -1;
+  uint32_t step = 0; // the writer's
+  DType dtype = DType::None;
+};
+
 struct PlaneState {
   std::vector<DType> rowTypes;   // each buffer row's type; None: never loaded
   DType installed = DType::None; // of the last install that landed
@@ -168,6 +175,7 @@ public:
                     b.layout.vectorAddresses, -1);
       }
     streams.assign(target.numStreams(), StreamRing(target.numColumns()));
+    latches.resize(target.vxmUnits);
     planes.resize(target.mxmPlanes);
     for (PlaneState &p : planes)
       p.rowTypes.assign(target.lanes, DType::None);
@@ -189,6 +197,7 @@ private:
   std::vector<std::vector<int64_t>> writtenAt; // [slice][address]
   std::vector<std::vector<BankUse>> banks;     // [slice][bank]
   std::vector<StreamRing> streams;
+  std::vector<LatchValue> latches; // [VXM unit]
   std::vector<PlaneState> planes;
   /// Each step's word index in its queue and issue of a repeat.
   std::vector<std::pair<uint32_t, uint32_t>> where;
@@ -330,6 +339,16 @@ void Prover::land(const Landing &ev) {
   case LandingKind::Stream: {
     const IssueSlot slot = slotOf(ev.step);
     const DType dtype = resultType(slot.inst);
+    if (isLatchField(uint8_t(ev.a))) {
+      LatchValue &latch = latches[latchAlu(uint8_t(ev.a))];
+      if (latch.landed == int64_t(ev.cycle))
+        reportHazard(ev.cycle, slot,
+                     "puts its result in the latch of " +
+                         streamName(target, uint8_t(ev.a)) +
+                         " in the same cycle as " + describe(latch.step));
+      latch = {int64_t(ev.cycle), ev.step, dtype};
+      break;
+    }
     const uint8_t group = static_cast<uint8_t>(ev.a);
     int64_t column = columnOf(slot);
     for (uint8_t stream = group; stream < group + target.planesOf(dtype);
@@ -374,6 +393,27 @@ void Prover::land(const Landing &ev) {
 /// records its producer (a value of another type of the same width is
 /// reinterpreted bit for bit by the value pass).
 bool Prover::source(const IssueSlot &slot, uint8_t group, DType dtype) {
+  if (isLatchField(group)) {
+    const LatchValue &latch = latches[latchAlu(group)];
+    if (latch.landed != int64_t(slot.cycle)) {
+      reportHazard(slot.cycle, slot,
+                   "reads the latch of " + streamName(target, group) +
+                       ", where no result lands at that cycle");
+      return false;
+    }
+    if (target.planesOf(latch.dtype) != target.planesOf(dtype)) {
+      reportHazard(slot.cycle, slot,
+                   "reads a " + std::string(dtypeName(dtype)) +
+                       " vector from the latch of " +
+                       streamName(target, group) + ", which holds a " +
+                       std::string(dtypeName(latch.dtype)) + " vector from " +
+                       describe(latch.step));
+      return false;
+    }
+    ++proof.steps[latch.step].readers;
+    proof.producers.push_back(latch.step);
+    return true;
+  }
   int64_t column = columnOf(slot);
   StreamValue *first = nullptr;
   for (uint8_t stream = group; stream < group + target.planesOf(dtype);

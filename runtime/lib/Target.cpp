@@ -288,8 +288,9 @@ std::string TargetDesc::validateParameters() const {
     return "lane_bytes must be 1, 2 or 4";
   if (superlanes == 0 || lanes % superlanes != 0)
     return "superlanes must divide lanes";
-  if (streamsPerDirection == 0 || 2 * streamsPerDirection > 254)
-    return "streams_per_direction must be in [1, 127]";
+  if (streamsPerDirection == 0 || 2 * streamsPerDirection > kLatchBase)
+    return "streams_per_direction must be in [1, " +
+           std::to_string(kLatchBase / 2) + "]";
   if (streamsPerDirection % planesOf(DType::F32) != 0)
     return "streams_per_direction must be a multiple of the streams an f32 "
            "vector takes (" +

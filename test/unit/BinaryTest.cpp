@@ -137,11 +137,41 @@ TEST(Binary, RejectsStreamsTheTargetLacks) {
   std::string error = rejection([](Binary &b) {
     for (UnitProgram &u : b.units)
       if (u.kind == UnitKind::Vxm)
-        u.instructions.back().src1 = 200;
+        u.instructions.back().src1 = 100;
   });
-  EXPECT_NE(error.find("second source stream 200 does not exist"),
+  EXPECT_NE(error.find("second source stream 100 does not exist"),
             std::string::npos)
       << error;
+}
+
+TEST(Binary, RejectsLatchesOutsideTheVXMsOwnALUs) {
+  // Only the VXM chains: it reads any ALU's latch, writes only its own.
+  std::string otherAlu = rejection([](Binary &b) {
+    for (UnitProgram &u : b.units)
+      if (u.kind == UnitKind::Vxm)
+        u.instructions.back().dst = latchField(u.index + 1);
+  });
+  EXPECT_NE(otherAlu.find("puts its result in another ALU's latch (alu1)"),
+            std::string::npos)
+      << otherAlu;
+  std::string noSuchAlu = rejection([](Binary &b) {
+    for (UnitProgram &u : b.units)
+      if (u.kind == UnitKind::Vxm)
+        u.instructions.back().src1 = latchField(b.target.vxmUnits);
+  });
+  EXPECT_NE(noSuchAlu.find("is not a VXM ALU latch it can reach"),
+            std::string::npos)
+      << noSuchAlu;
+  std::string fromMem = rejection([](Binary &b) {
+    for (UnitProgram &u : b.units)
+      if (u.kind == UnitKind::Mem)
+        for (Instruction &inst : u.instructions)
+          if (inst.opcode == Opcode::Write)
+            inst.src0 = latchField(0);
+  });
+  EXPECT_NE(fromMem.find("'write' first source alu0 is not a VXM ALU latch"),
+            std::string::npos)
+      << fromMem;
 }
 
 TEST(Binary, RejectsTensorsOutsideSRAM) {

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -306,25 +307,30 @@ TEST(Simulator, DistributeAndShiftMoveLanes) {
   }
 }
 
-TEST(Simulator, ScaleAndReluAndSubAndMax) {
-  // Results of one VXM op are read by the next at the VXM's own slice in the
-  // cycle they land; two ALUs read one stream slot in the same cycle.
+/// y = max(relu(t), t * t) with t = -2 (x - 3), its four intermediate
+/// results on the fields `via` names (streams, or ALU latches); the scale
+/// runs on vxm[scaleAlu], the square on vxm[squareAlu], the rest on vxm[0].
+Binary subScaleReluSquareMax(const std::array<uint8_t, 4> &via,
+                             uint32_t scaleAlu, uint32_t squareAlu) {
   std::vector<float> c(16, 3.0f);
-  Binary binary =
-      ProgramBuilder()
-          .input("x", {1, 16}, 0, 0)
-          .output("y", {1, 16}, 1, 0)
-          .constant(2, 0, c)
-          .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
-          .at(UnitKind::Mem, 2, 2, memRead(e(1), 0))
-          .at(UnitKind::Vxm, 0, 6, inst(Opcode::Sub, e(2), e(0), e(1))) // x - 3
-          .at(UnitKind::Vxm, 0, 8,
-              inst(Opcode::Scale, e(3), e(2), kNoStream, 0, f32Bits(-2.0f)))
-          .at(UnitKind::Vxm, 0, 10, inst(Opcode::Relu, w(1), e(3))) // max(., 0)
-          .at(UnitKind::Vxm, 1, 10, inst(Opcode::Mul, w(2), e(3), e(3)))
-          .at(UnitKind::Vxm, 0, 12, inst(Opcode::Max, w(0), w(1), w(2)))
-          .at(UnitKind::Mem, 1, 17, memWrite(w(0), 0))
-          .build();
+  return ProgramBuilder()
+      .input("x", {1, 16}, 0, 0)
+      .output("y", {1, 16}, 1, 0)
+      .constant(2, 0, c)
+      .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+      .at(UnitKind::Mem, 2, 2, memRead(e(1), 0))
+      .at(UnitKind::Vxm, 0, 6, inst(Opcode::Sub, via[0], e(0), e(1)))
+      .at(UnitKind::Vxm, scaleAlu, 8,
+          inst(Opcode::Scale, via[1], via[0], kNoStream, 0, f32Bits(-2.0f)))
+      .at(UnitKind::Vxm, 0, 10, inst(Opcode::Relu, via[2], via[1]))
+      .at(UnitKind::Vxm, squareAlu, 10,
+          inst(Opcode::Mul, via[3], via[1], via[1]))
+      .at(UnitKind::Vxm, 0, 12, inst(Opcode::Max, w(0), via[2], via[3]))
+      .at(UnitKind::Mem, 1, 17, memWrite(w(0), 0))
+      .build();
+}
+
+void expectSubScaleReluSquareMax(const Binary &binary) {
   Simulator sim(binary);
   std::string error;
   std::vector<float> x = iota16(0.0f);
@@ -336,6 +342,23 @@ TEST(Simulator, ScaleAndReluAndSubAndMax) {
     float t = -2.0f * (i - 3.0f);
     EXPECT_EQ(y[i], std::max(std::max(t, 0.0f), t * t)) << i;
   }
+}
+
+TEST(Simulator, ScaleAndReluAndSubAndMax) {
+  // Results of one VXM op are read by the next at the VXM's own slice in the
+  // cycle they land; two ALUs read one stream slot in the same cycle.
+  expectSubScaleReluSquareMax(subScaleReluSquareMax({e(2), e(3), w(1), w(2)},
+                                                    /*scaleAlu=*/0,
+                                                    /*squareAlu=*/1));
+}
+
+TEST(Simulator, ChainedALUsPassResultsWithoutStreams) {
+  // The same, each intermediate result kept in its producer's ALU latch and
+  // read by the next ALU in the cycle it lands; two ALUs read one latch in
+  // the same cycle.
+  expectSubScaleReluSquareMax(subScaleReluSquareMax(
+      {latchField(0), latchField(1), latchField(0), latchField(2)},
+      /*scaleAlu=*/1, /*squareAlu=*/2));
 }
 
 TEST(Simulator, RepeatReadsAndWritesConsecutiveRows) {
@@ -515,6 +538,40 @@ TEST(Hazard, TwoWritersToOneStreamSlot) {
             "hazard at cycle 8: vxm[1] instruction #1 'vrelu.f32 e0 -> e8' "
             "issued at cycle 6 writes stream e8 at slice 6 in the same cycle "
             "as vxm[0] instruction #1 'vmov.f32 e0 -> e8' issued at cycle 6");
+}
+
+TEST(Hazard, ReadOfALatchOutsideTheCycleItsResultLands) {
+  // The relu's result lands in vxm[0]'s latch at cycle 8, not 9.
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0)
+          .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+          .at(UnitKind::Vxm, 0, 6, inst(Opcode::Relu, latchField(0), e(0)))
+          .at(UnitKind::Vxm, 1, 9, inst(Opcode::Relu, e(1), latchField(0)))
+          .build();
+  EXPECT_EQ(runExpectingFailure(binary),
+            "hazard at cycle 9: vxm[1] instruction #1 'vrelu.f32 alu0 -> e4' "
+            "issued at cycle 9 reads the latch of alu0, where no result lands "
+            "at that cycle");
+}
+
+TEST(Hazard, TwoResultsInOneLatchInOneCycle) {
+  // z reaches the VXM at cycle 5, x at 6; vexp takes 3 cycles on lpu-tiny,
+  // vrelu 2: both land at cycle 8.
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0)
+          .input("z", {1, 16}, 1, 0)
+          .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+          .at(UnitKind::Mem, 1, 0, memRead(e(1), 0))
+          .at(UnitKind::Vxm, 0, 5, inst(Opcode::Exp, latchField(0), e(1)))
+          .at(UnitKind::Vxm, 0, 6, inst(Opcode::Relu, latchField(0), e(0)))
+          .build();
+  EXPECT_EQ(runExpectingFailure(binary),
+            "hazard at cycle 8: vxm[0] instruction #2 'vrelu.f32 e0 -> alu0' "
+            "issued at cycle 6 puts its result in the latch of alu0 in the "
+            "same cycle as vxm[0] instruction #1 'vexp.f32 e4 -> alu0' issued "
+            "at cycle 5");
 }
 
 TEST(Hazard, StreamValueOverwrittenBeforeAnyoneReadIt) {

@@ -4,7 +4,9 @@
 // (lpu/MachineRules.h): queues issue one instruction per cycle, each MEM
 // instruction runs on the slice it addresses, every operand passes its
 // consumer's slice exactly at the consumer's issue cycle on a stream flowing
-// the right way, no two values share a stream slot along their way, no SRAM
+// the right way or, from one VXM ALU to another, in the producer's latch
+// (one result per latch and cycle), no two values share a stream slot along
+// their way, no SRAM
 // bank port is used twice in a cycle, and every read sees the write program
 // order gives it. The simulator proves the rest again at run time.
 //
@@ -68,6 +70,22 @@ private:
     if (inst.accessesSram())
       checkWrittenBefore(id);
     checkQueue(id);
+    if (inst.stream >= 0 && ::lpu::isLatchField(uint8_t(inst.stream))) {
+      if (inst.queueKind != ::lpu::UnitKind::Vxm ||
+          inst.stream != ::lpu::latchField(inst.unit))
+        violations.push_back(
+            {id, "keeps its result in the latch of ALU " +
+                     std::to_string(::lpu::latchAlu(uint8_t(inst.stream))) +
+                     ", which is not its own VXM ALU"});
+      auto [other, fresh] = latchLandings.try_emplace(
+          {inst.unit, ::lpu::landingCycle(target, inst.opcode, inst.cycle)},
+          id);
+      if (!fresh)
+        violations.push_back({id,
+                              "puts its result in its ALU's latch in the "
+                              "cycle another result lands there",
+                              other->second});
+    }
     if (inst.accessesSram()) {
       auto [slice, address] = program.sramLocation(inst);
       if (slice != inst.unit)
@@ -109,6 +127,12 @@ private:
       // The runtime reads as many streams as the operand's type takes.
       const ::lpu::DType read = ::lpu::sourceType(
           inst.opcode, inst.dtype, inst.opcode == Opcode::LoadWeights ? 0 : k);
+      const bool chained = stream >= 0 && ::lpu::isLatchField(uint8_t(stream));
+      if (chained && !::lpu::chainsInVxm(producer.queueKind, inst.queueKind)) {
+        violations.push_back(
+            {id, "reads an ALU latch, which only a VXM instruction can"});
+        continue;
+      }
       if (target.planesOf(read) != target.planesOf(producer.resultType))
         violations.push_back(
             {id, "reads a " + std::string(::lpu::dtypeName(read)) +
@@ -116,7 +140,14 @@ private:
                      ", but its producer yields a " +
                      std::string(::lpu::dtypeName(producer.resultType)) +
                      " vector (another stream width)"});
-      else if (stream % target.planesOf(producer.resultType) != 0)
+      else if (chained) {
+        if (landed != inst.cycle)
+          violations.push_back(
+              {id, "reads a value at cycle " + std::to_string(inst.cycle) +
+                       " that lands in its ALU's latch at cycle " +
+                       std::to_string(landed)});
+        continue; // no stream slot
+      } else if (stream % target.planesOf(producer.resultType) != 0)
         violations.push_back(
             {producerId,
              "puts a " + std::string(::lpu::dtypeName(producer.resultType)) +
@@ -349,6 +380,8 @@ private:
   std::vector<llvm::BitVector> queueBusy[::lpu::kNumUnitKinds];
   std::vector<llvm::BitVector> bankBusy; // [slice * banks + bank]
   std::vector<SlotUse> slotUses;
+  /// (VXM unit, landing cycle) of each result kept in an ALU latch.
+  llvm::DenseMap<std::pair<int64_t, int64_t>, InstrId> latchLandings;
   std::vector<CellState> cells;         // [slice * addresses + address]
   std::vector<llvm::BitVector> written; // per buffer: vectors written
   std::vector<Violation> violations;

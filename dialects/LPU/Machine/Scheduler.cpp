@@ -66,6 +66,9 @@ struct Node {
   // must flow to reach the consumer (0 east, 1 west; -1 either way).
   int64_t streamGroup = 1;
   int64_t direction = -1;
+  // A VXM result read by a VXM instruction: it stays in its ALU's latch
+  // (one per ALU and landing cycle) and takes no stream.
+  bool chained = false;
   // An `lw` of several rows: the nodes of its operands, whose streams are
   // chosen together (consecutive groups). Its operands: which row they are.
   llvm::SmallVector<int, 0> rowNodes;
@@ -164,6 +167,7 @@ public:
       lastIssue[k].assign(target.unitCount(static_cast<UnitKind>(k)), -1);
     }
     bankBusy.resize(size_t(target.memSlices) * target.memBanks);
+    latchBusy.resize(target.vxmUnits);
     streamSlots.emplace(target.numColumns(), target.numColumns(),
                         target.numStreams());
     // Streams crowd where many values meet: at the units other than MEM
@@ -290,6 +294,7 @@ private:
           p.offset - node.latency - ::lpu::travelCycles(node.column, p.column);
       if (node.column != p.column)
         node.direction = node.column < p.column ? 0 : 1;
+      node.chained = ::lpu::chainsInVxm(node.kind, p.kind);
     }
     int self = nodes.size();
     nodes.push_back(std::move(node));
@@ -373,6 +378,8 @@ private:
     }
   }
 
+  /// A VXM ALU's latch, by landing cycle.
+  Occupancy &latch(int64_t unit) { return latchBusy[unit]; }
   Occupancy &queue(UnitKind kind, int64_t unit) {
     return queueBusy[static_cast<unsigned>(kind)][unit];
   }
@@ -409,11 +416,16 @@ private:
               fits &= busy.freeMask(issue + c);
           else
             shift = std::max(shift, busy.nextFree(issue, node.span) - issue);
+          if (node.chained)
+            fits &= latch(node.queues[0]).freeMask(issue + node.latency);
         } else if (node.span == 1) {
-          // Some queue of its kind must be free (which one is chosen below).
+          // Some queue of its kind must be free (which one is chosen below),
+          // with its latch free when the result lands, if it stays there.
           uint64_t anyFree = 0;
           for (int64_t q : node.queues)
-            anyFree |= queue(node.kind, q).freeMask(issue);
+            anyFree |= queue(node.kind, q).freeMask(issue) &
+                       (node.chained ? latch(q).freeMask(issue + node.latency)
+                                     : ~uint64_t(0));
           fits &= anyFree;
         }
         for (Occupancy *port : node.bankPorts)
@@ -470,12 +482,14 @@ private:
       root += shift;
     }
     queueClaims.clear();
+    latchClaims.clear();
     bankClaims.clear();
     // The trial's stream slots are taken in streamSlots and given back
     // however it ends; commit() takes them for good.
     llvm::scope_exit giveBackSlots([&] { streamSlots->rollBack(slotClaims); });
     for (Node &node : nodes) {
       int64_t issue = root + node.offset, span = node.span;
+      const int64_t landed = issue + node.latency;
       auto queueFree = [&](int64_t unit) {
         Occupancy &busy = queue(node.kind, unit);
         for (int64_t c = issue; c < issue + span; ++c)
@@ -483,7 +497,9 @@ private:
               llvm::is_contained(queueClaims,
                                  std::make_tuple(node.kind, unit, c)))
             return false;
-        return true;
+        return !node.chained ||
+               (latch(unit).isFree(landed) &&
+                !llvm::is_contained(latchClaims, std::make_pair(unit, landed)));
       };
       auto unit = llvm::find_if(node.queues, queueFree);
       if (unit == node.queues.end()) {
@@ -495,6 +511,8 @@ private:
       node.unit = *unit;
       for (int64_t c = issue; c < issue + span; ++c)
         queueClaims.push_back({node.kind, node.unit, c});
+      if (node.chained)
+        latchClaims.push_back({node.unit, landed});
       for (Occupancy *port : node.bankPorts)
         for (int64_t c = 0; c < node.portCycles; ++c) {
           int64_t at = bankCycle(node, issue) + c;
@@ -504,7 +522,7 @@ private:
             return root + 1;
           bankClaims.push_back({port, at});
         }
-      if (node.parent < 0)
+      if (node.parent < 0 || node.chained)
         continue;
       // The rows of one `lw` take their streams together, at the first.
       if (node.loadRow > 0)
@@ -740,6 +758,8 @@ private:
       inst.unit = node.unit;
       if (node.stream >= 0)
         inst.stream = node.stream;
+      if (node.chained)
+        inst.stream = ::lpu::latchField(node.unit);
       for (int64_t c = issue; c < issue + span; ++c)
         queue(node.kind, node.unit).take(c);
       int64_t &last = lastIssue[unsigned(node.kind)][node.unit];
@@ -750,7 +770,9 @@ private:
       int64_t landed =
           issue + (inst.opcode == Opcode::Nop ? span : node.latency);
       totalCycles = std::max(totalCycles, landed);
-      if (node.parent >= 0) {
+      if (node.chained)
+        latch(node.unit).take(landed);
+      else if (node.parent >= 0) {
         StreamSlots::Slot slot =
             slotOf(node, nodes[node.parent], root, node.stream);
         for (int64_t s = node.stream; s < node.stream + node.streamGroup; ++s)
@@ -794,7 +816,8 @@ private:
   const ::lpu::TargetDesc &target;
   std::vector<Occupancy> queueBusy[::lpu::kNumUnitKinds];
   std::vector<int64_t> lastIssue[::lpu::kNumUnitKinds];
-  std::vector<Occupancy> bankBusy; // [slice * banks + bank]
+  std::vector<Occupancy> bankBusy;  // [slice * banks + bank]
+  std::vector<Occupancy> latchBusy; // [VXM unit], by landing cycle
   std::optional<StreamSlots> streamSlots;
   std::vector<::lpu::PlaneTimeline> planes;
   std::vector<unsigned> planeInstalls;
@@ -825,6 +848,7 @@ private:
   /// bank port check (and every StreamBlock).
   uint64_t rootsFitting = 0;
   llvm::SmallVector<std::tuple<UnitKind, int64_t, int64_t>, 16> queueClaims;
+  llvm::SmallVector<std::pair<int64_t, int64_t>, 8> latchClaims;
   llvm::SmallVector<std::pair<Occupancy *, int64_t>, 16> bankClaims;
   StreamSlots::Undo slotClaims; // taken in streamSlots for one trial
   // Op-by-op baseline: the node being placed and when it may start.

@@ -20,7 +20,7 @@
 namespace lpu {
 
 constexpr char kMagic[8] = {'L', 'P', 'U', 'B', 'I', 'N', '\r', '\n'};
-constexpr uint16_t kFormatMajor = 5;
+constexpr uint16_t kFormatMajor = 6;
 constexpr uint16_t kFormatMinor = 0;
 
 /// One part of a tensor: a range of addresses on one MEM slice.

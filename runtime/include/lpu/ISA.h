@@ -155,6 +155,19 @@ inline uint32_t encodeLoad(uint32_t row, uint32_t rows) {
 /// Stream operand field value meaning "no stream".
 constexpr uint8_t kNoStream = 0xff;
 
+/// Stream field values from kLatchBase on name VXM ALU latches, not
+/// streams: ALUs chain. A VXM instruction on vxm[q] whose result field is
+/// latchField(q) keeps its result in that ALU, and a VXM instruction issued
+/// in the cycle it lands reads it there (source field latchField(q)), with
+/// no stream taken. Streams are numbered below kLatchBase, ALUs below 64
+/// (TargetDesc::validateParameters).
+constexpr uint8_t kLatchBase = 0x80;
+inline bool isLatchField(uint8_t field) {
+  return field >= kLatchBase && field != kNoStream;
+}
+inline uint8_t latchField(uint32_t alu) { return uint8_t(kLatchBase + alu); }
+inline uint32_t latchAlu(uint8_t field) { return field - kLatchBase; }
+
 /// One decoded instruction. Encoded little-endian in 16 bytes:
 ///   [0] opcode [1] dst stream [2] src0 stream [3] src1 stream
 ///   [4..7] address  [8..11] immediate  [12] element type

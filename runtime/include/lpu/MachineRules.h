@@ -40,6 +40,14 @@ inline int64_t arrivalCycle(const TargetDesc &target, Opcode opcode,
   return landingCycle(target, opcode, issue) + travelCycles(from, to);
 }
 
+/// Whether a value from a `producer` unit to a `consumer` unit passes from
+/// ALU to ALU instead of taking a stream: both on the VXM, which chains its
+/// ALUs. It stays in its ALU's latch (ISA.h: kLatchBase), where the consumer
+/// reads it in the cycle it lands, like a stream value at distance 0.
+inline bool chainsInVxm(UnitKind producer, UnitKind consumer) {
+  return producer == UnitKind::Vxm && consumer == UnitKind::Vxm;
+}
+
 /// Whether a value written on `stream` at column `from` flows past `to`.
 inline bool streamReaches(const TargetDesc &target, unsigned stream,
                           int64_t from, int64_t to) {

@@ -252,3 +252,12 @@ lpu.program @p target("lpu-tiny") {
   // expected-error @+1 {{floating-point lane vector}}
   %s = lpu.vxm.scale %a, 2.0 : !lpu.vector<i32>
 }
+
+// -----
+
+lpu.program @latch_of_another_alu target("lpu-tiny") {
+  %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<4xf32>
+  %a = lpu.mem.read %x[0] : !lpu.vector<f32>
+  // expected-error @+1 {{stream 129 is an ALU latch, which only the VXM instruction on that ALU writes}}
+  %b = lpu.vxm.relu %a {cycle = 6 : i64, stream = 129 : i32, unit = 0 : i32} : !lpu.vector<f32>
+}

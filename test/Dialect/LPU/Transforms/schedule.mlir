@@ -127,3 +127,24 @@ lpu.program @unallocated target("lpu-tiny") {
   // expected-error @+1 {{buffer 'x' has no SRAM address; run lpu-allocate-sram first}}
   %x = lpu.buffer input "x" : tensor<4xf32>
 }
+
+// -----
+
+// A VXM result read by a VXM instruction stays in its ALU: stream 128 + the
+// ALU's index names that ALU's latch, and the reader issues in the cycle the
+// result lands there (6 + 2). Only the value bound for SRAM takes a stream.
+// CHECK-LABEL: lpu.program @chained
+// CHECK: lpu.vxm.sub {{.*}} {cycle = 6 : i64, stream = 128 : i32, unit = 0 : i32}
+// CHECK: lpu.vxm.relu {{.*}} {cycle = 8 : i64, stream = 128 : i32, unit = 0 : i32}
+// CHECK: lpu.vxm.mul {{.*}} {cycle = 10 : i64, stream = {{[0-9]+}} : i32, unit = 0 : i32}
+lpu.program @chained target("lpu-tiny") {
+  %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<4xf32>
+  %y = lpu.buffer input "y" {slice = 1 : i32, address = 0 : i32} : tensor<4xf32>
+  %o = lpu.buffer output "o" {slice = 2 : i32, address = 0 : i32} : tensor<4xf32>
+  %a = lpu.mem.read %x[0] : !lpu.vector<f32>
+  %b = lpu.mem.read %y[0] : !lpu.vector<f32>
+  %d = lpu.vxm.sub %a, %b : !lpu.vector<f32>
+  %r = lpu.vxm.relu %d : !lpu.vector<f32>
+  %s = lpu.vxm.mul %r, %r : !lpu.vector<f32>
+  lpu.mem.write %s, %o[0] : !lpu.vector<f32>
+}

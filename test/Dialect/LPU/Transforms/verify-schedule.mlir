@@ -169,3 +169,44 @@ lpu.program @wide_access_holds_banks target("lpu-tiny") attributes {cycles = 12 
   lpu.mem.write %a, %o[0] {cycle = 3 : i64, unit = 1 : i32} : !lpu.vector<f32>
   lpu.mem.write %b, %p[0] {cycle = 5 : i64, unit = 2 : i32} : !lpu.vector<f32>
 }
+
+// -----
+
+// An ALU latch holds a result only in the cycle it lands (6 + 2), only the
+// VXM ALU that computed it writes it, and only VXM instructions read it.
+lpu.program @latch_read_late target("lpu-tiny") attributes {cycles = 14 : i64} {
+  %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<4xf32>
+  %a = lpu.mem.read %x[0] {cycle = 0 : i64, stream = 0 : i32, unit = 0 : i32} : !lpu.vector<f32>
+  %b = lpu.vxm.relu %a {cycle = 6 : i64, stream = 128 : i32, unit = 0 : i32} : !lpu.vector<f32>
+  // expected-error @+1 {{reads a value at cycle 9 that lands in its ALU's latch at cycle 8}}
+  %c = lpu.vxm.relu %b {cycle = 9 : i64, stream = 4 : i32, unit = 1 : i32} : !lpu.vector<f32>
+  %o = lpu.buffer scratch "o" {slice = 4 : i32, address = 0 : i32} : tensor<4xf32>
+  lpu.mem.write %c, %o[0] {cycle = 12 : i64, unit = 4 : i32} : !lpu.vector<f32>
+}
+
+// -----
+
+lpu.program @latch_into_sram target("lpu-tiny") attributes {cycles = 14 : i64} {
+  %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<4xf32>
+  %a = lpu.mem.read %x[0] {cycle = 0 : i64, stream = 0 : i32, unit = 0 : i32} : !lpu.vector<f32>
+  %b = lpu.vxm.relu %a {cycle = 6 : i64, stream = 128 : i32, unit = 0 : i32} : !lpu.vector<f32>
+  %o = lpu.buffer scratch "o" {slice = 4 : i32, address = 0 : i32} : tensor<4xf32>
+  // expected-error @+1 {{reads an ALU latch, which only a VXM instruction can}}
+  lpu.mem.write %b, %o[0] {cycle = 11 : i64, unit = 4 : i32} : !lpu.vector<f32>
+}
+
+// -----
+
+lpu.program @latch_collision target("lpu-tiny") attributes {cycles = 14 : i64} {
+  %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<4xf32>
+  %y = lpu.buffer input "y" {slice = 1 : i32, address = 0 : i32} : tensor<4xf32>
+  %a = lpu.mem.read %y[0] {cycle = 0 : i64, stream = 0 : i32, unit = 1 : i32} : !lpu.vector<f32>
+  %b = lpu.mem.read %x[0] {cycle = 0 : i64, stream = 4 : i32, unit = 0 : i32} : !lpu.vector<f32>
+  // expected-note @+1 {{conflicting instruction}}
+  %e = lpu.vxm.exp %a {cycle = 5 : i64, stream = 128 : i32, unit = 0 : i32} : !lpu.vector<f32>
+  // expected-error @+1 {{puts its result in its ALU's latch in the cycle another result lands there}}
+  %r = lpu.vxm.relu %b {cycle = 6 : i64, stream = 128 : i32, unit = 0 : i32} : !lpu.vector<f32>
+  %s = lpu.vxm.add %e, %r {cycle = 8 : i64, stream = 8 : i32, unit = 1 : i32} : !lpu.vector<f32>
+  %o = lpu.buffer scratch "o" {slice = 4 : i32, address = 0 : i32} : tensor<4xf32>
+  lpu.mem.write %s, %o[0] {cycle = 11 : i64, unit = 4 : i32} : !lpu.vector<f32>
+}
