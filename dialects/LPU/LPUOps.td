@@ -279,6 +279,14 @@ def LPU_ScaleOp : LPU_Inst<"vxm.scale", "Scale", [AllTypesMatch<["input", "resul
   let assemblyFormat = "$input `,` $factor attr-dict `:` type($result)";
 }
 
+def LPU_DivScalarOp : LPU_Inst<"vxm.div_scalar", "DivScalar", [AllTypesMatch<["input", "result"]>]> {
+  let summary = "VXM: divide every lane by an immediate";
+  let arguments = !con((ins LPU_FloatVector:$input, F32Attr:$divisor),
+                       placement, streamPlacement);
+  let results = (outs LPU_FloatVector:$result);
+  let assemblyFormat = "$input `,` $divisor attr-dict `:` type($result)";
+}
+
 def LPU_LoadWeightsOp : LPU_Inst<"mxm.load_weights", "LoadWeights"> {
   let summary = "MXM: load vectors into consecutive weight-buffer rows";
   let description = [{

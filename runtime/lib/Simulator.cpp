@@ -502,6 +502,13 @@ void Simulator::State::execute(uint32_t step, const uint32_t *producers) {
              [](int64_t x, int64_t) { return x; });
     break;
   }
+  case Opcode::DivScalar: {
+    float divisor = wordToFloat(inst.imm);
+    b = a;
+    binaryOp([divisor](float x, float) { return x / divisor; },
+             [](int64_t x, int64_t) { return x; }); // float types only
+    break;
+  }
   case Opcode::Move:
     std::copy_n(a, lanes, out);
     break;

@@ -43,6 +43,20 @@ std::string runExpectingFailure(const Binary &binary) {
   return error;
 }
 
+/// Runs `binary`, whose one input and one output are one f32 row, on `x`;
+/// returns the output row (empty, with the failure reported, if it fails).
+std::vector<float> runOnRow(const Binary &binary, const std::vector<float> &x) {
+  Simulator sim(binary);
+  std::string error;
+  std::vector<float> y(binary.outputs.at(0).layout.numElements());
+  if (!sim.setInput(0, x.data(), x.size(), error) || !sim.run(error) ||
+      !sim.getOutput(0, y.data(), y.size(), error)) {
+    ADD_FAILURE() << error;
+    return {};
+  }
+  return y;
+}
+
 TEST(Simulator, ReadsAndWritesTensorsDealtOverParts) {
   // x and y have three rows dealt one at a time over two slices each: rows 0
   // and 2 in the first part, row 1 in the second. Each row is copied; mem[k]
@@ -177,13 +191,7 @@ TEST(Simulator, OneLoadTakesRowsFromConsecutiveStreamGroups) {
           .at(UnitKind::Mxm, 0, 10, inst(Opcode::MatMul, e(0), w(1)))
           .at(UnitKind::Mem, 1, 17, memWrite(e(0), 0))
           .build();
-  Simulator sim(binary);
-  std::string error;
-  std::vector<float> x = iota16(1.0f), y(16);
-  ASSERT_TRUE(sim.setInput(0, x.data(), x.size(), error)) << error;
-  ASSERT_TRUE(sim.run(error)) << error;
-  ASSERT_TRUE(sim.getOutput(0, y.data(), y.size(), error)) << error;
-  for (float v : y)
+  for (float v : runOnRow(binary, iota16(1.0f)))
     EXPECT_EQ(v, 5.0f); // x[0] * 1 + x[1] * 2
 }
 
@@ -263,13 +271,8 @@ TEST(Simulator, MatMulAccumulateAddsTheSecondOperand) {
           .at(UnitKind::Mxm, 1, 13, inst(Opcode::MatMulAcc, w(0), e(1), e(1)))
           .at(UnitKind::Mem, 1, 26, memWrite(w(0), 0))
           .build();
-  Simulator sim(binary);
-  std::string error;
-  std::vector<float> x = iota16(1.0f);
-  ASSERT_TRUE(sim.setInput(0, x.data(), x.size(), error));
-  ASSERT_TRUE(sim.run(error)) << error;
-  std::vector<float> y(16);
-  ASSERT_TRUE(sim.getOutput(0, y.data(), y.size(), error));
+  std::vector<float> x = iota16(1.0f), y = runOnRow(binary, x);
+  ASSERT_EQ(y.size(), 16u);
   // y[n] = x[n] + x[0] * 2 (only weight row 0 is installed).
   for (int n = 0; n < 16; ++n)
     EXPECT_EQ(y[n], x[n] + 2.0f) << n;
@@ -331,13 +334,8 @@ Binary subScaleReluSquareMax(const std::array<uint8_t, 4> &via,
 }
 
 void expectSubScaleReluSquareMax(const Binary &binary) {
-  Simulator sim(binary);
-  std::string error;
-  std::vector<float> x = iota16(0.0f);
-  ASSERT_TRUE(sim.setInput(0, x.data(), x.size(), error));
-  ASSERT_TRUE(sim.run(error)) << error;
-  std::vector<float> y(16);
-  ASSERT_TRUE(sim.getOutput(0, y.data(), 16, error));
+  std::vector<float> y = runOnRow(binary, iota16(0.0f));
+  ASSERT_EQ(y.size(), 16u);
   for (int i = 0; i < 16; ++i) {
     float t = -2.0f * (i - 3.0f);
     EXPECT_EQ(y[i], std::max(std::max(t, 0.0f), t * t)) << i;
@@ -359,6 +357,24 @@ TEST(Simulator, ChainedALUsPassResultsWithoutStreams) {
   expectSubScaleReluSquareMax(subScaleReluSquareMax(
       {latchField(0), latchField(1), latchField(0), latchField(2)},
       /*scaleAlu=*/1, /*squareAlu=*/2));
+}
+
+TEST(Simulator, DividesByAnImmediateAsIEEEDivisionDoes) {
+  // x / 3 for the 16 lanes; 0 / 3 stays 0 and 1 / 3 rounds as x / y does.
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0)
+          .output("y", {1, 16}, 1, 0)
+          .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+          .at(UnitKind::Vxm, 0, 6,
+              inst(Opcode::DivScalar, w(0), e(0), kNoStream, 0, f32Bits(3.0f)))
+          .at(UnitKind::Mem, 1, 11, memWrite(w(0), 0))
+          .build();
+  std::vector<float> x = iota16(0.0f), y = runOnRow(binary, x);
+  ASSERT_EQ(y.size(), 16u);
+  const volatile float three = 3.0f;
+  for (int i = 0; i < 16; ++i)
+    EXPECT_EQ(y[i], x[i] / three) << i;
 }
 
 TEST(Simulator, RepeatReadsAndWritesConsecutiveRows) {

@@ -55,14 +55,6 @@ Expander::resolveChain(ArrayRef<ChainStep> chain, ValueRange operands) {
   return steps;
 }
 
-int32_t Expander::splatVector(float value) {
-  uint32_t key = ::lpu::floatToWord(value);
-  if (auto it = splatBuffers.find(key); it != splatBuffers.end())
-    return it->second;
-  return splatBuffers[key] = constant(".splat", {target.lanes},
-                                      std::vector<float>(target.lanes, value));
-}
-
 PreparedChain Expander::prepareChain(ArrayRef<ResolvedStep> steps,
                                      ArrayRef<int64_t> outShape) {
   PreparedChain chain;
@@ -70,7 +62,7 @@ PreparedChain Expander::prepareChain(ArrayRef<ResolvedStep> steps,
   const size_t rank = chain.shape.size();
   for (const ResolvedStep &step : steps) {
     PreparedStep p{step, {}, {}};
-    // Dividing by a splat read whole (padding lanes included) keeps 0.
+    // Dividing by a non-zero immediate keeps 0.
     const bool splatDivision =
         step.splat && *step.splat != 0.0f && step.step.kind == StepKind::Div;
     chain.keepsZero &= step.step.keepsZero() || splatDivision;
@@ -173,11 +165,11 @@ InstrId Expander::emitChainVector(const PreparedChain &chain,
     InstrId v;
     if (p.step.splat &&
         (step.kind == StepKind::Mul || step.kind == StepKind::Div)) {
-      // The same value in every lane: a factor, or a whole divisor.
+      // The same value in every lane: an immediate factor or divisor.
       const float value = *p.step.splat * step.factor;
-      acc = step.kind == StepKind::Mul
-                ? scaled(acc, value)
-                : combine(step.kind, acc, read(splatVector(value), 0));
+      acc = step.kind == StepKind::Mul ? scaled(acc, value)
+                                       : emit(::lpu::Opcode::DivScalar, {acc},
+                                              ::lpu::floatToWord(value));
       continue;
     }
     if (p.laneBroadcast) {

@@ -46,9 +46,9 @@ struct ResolvedStep {
   ChainStep step;
   RowStore operand; // operand steps only
   Shape shape;      // the operand's shape
-  /// The value of a constant multiplier or divisor whose elements are all
-  /// equal: an immediate factor, or a divisor vector read whole, never
-  /// spread across the lanes by the SXM.
+  /// The value of a constant whose elements are all equal: an immediate
+  /// factor or divisor (`vscale`, `vdivs`), otherwise rows of the value
+  /// (copyBroadcastConstant), never spread across the lanes by the SXM.
   std::optional<float> splat;
 };
 
@@ -311,11 +311,6 @@ private:
   llvm::DenseMap<mlir::Value, int32_t> outputBuffers;
   /// The identity in each type it was streamed in.
   std::map<::lpu::DType, int32_t> identityBuffers;
-  /// Splat vectors by their value's bits.
-  std::map<uint32_t, int32_t> splatBuffers;
-  /// A vector of `value` in every lane, padding lanes included (so that a
-  /// division by it keeps them 0).
-  int32_t splatVector(float value);
 };
 
 //===----------------------------------------------------------------------===//

@@ -113,6 +113,9 @@ uint32_t immediateOf(Operation *op) {
       .Case([](ScaleOp scale) {
         return ::lpu::floatToWord(scale.getFactor().convertToFloat());
       })
+      .Case([](DivScalarOp div) {
+        return ::lpu::floatToWord(div.getDivisor().convertToFloat());
+      })
       .Case([](LoadWeightsOp lw) {
         return ::lpu::encodeLoad(uint32_t(lw.getRow()),
                                  uint32_t(lw.getValues().size()));
@@ -279,6 +282,10 @@ void lpuc::lpu::materializeProgram(const MachineProgram &machine,
     switch (m.opcode) {
     case Opcode::Scale:
       state.addAttribute("factor",
+                         b.getF32FloatAttr(::lpu::wordToFloat(m.imm)));
+      break;
+    case Opcode::DivScalar:
+      state.addAttribute("divisor",
                          b.getF32FloatAttr(::lpu::wordToFloat(m.imm)));
       break;
     case Opcode::LoadWeights:

@@ -49,16 +49,15 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // A constant multiplier or divisor whose elements are all equal is not
 // spread by the SXM: a product with it is a vxm.scale by the value, a
-// quotient reads a constant vector of it ("splat") that holds the value in
-// the padding lanes too, so 0 / 3 keeps them 0 and the 12-wide rows need no
-// shifts. An added scalar is a constant row of the value (zero in the
-// padding lanes, like any operand), read instead of spread by the SXM.
+// quotient a vxm.div_scalar, both immediates, and 0 / 3 keeps the padding
+// lanes 0, so the 12-wide rows need no shifts. An added scalar is a
+// constant row of the value (zero in the padding lanes, like any operand),
+// read instead of spread by the SXM.
 // CHECK-LABEL: lpu.program @main
 // CHECK: %[[HALF:.*]] = lpu.buffer constant "{{.*}}.splat{{[0-9]+}}" init(dense<5.000000e-01> : tensor<1x12xf32>)
 // CHECK: %[[X:.*]] = lpu.mem.read %{{.*}}[0]
 // CHECK: %[[M:.*]] = lpu.vxm.scale %[[X]], 2.500000e-01
-// CHECK: lpu.buffer constant "{{.*}}.splat" init(dense<3.000000e+00> : tensor<16xf32>)
-// CHECK: %[[D:.*]] = lpu.vxm.div %[[M]], %{{.*}}
+// CHECK: %[[D:.*]] = lpu.vxm.div_scalar %[[M]], 3.000000e+00
 // CHECK: %[[H:.*]] = lpu.mem.read %[[HALF]][0]
 // CHECK: lpu.vxm.add %[[D]], %[[H]]
 // CHECK-NOT: lpu.sxm

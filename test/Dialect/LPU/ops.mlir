@@ -28,6 +28,8 @@ lpu.program @all_ops target("lpu-tiny") attributes {cycles = 40 : i64} {
   %pos = lpu.vxm.relu %big {cycle = 9 : i64, stream = 6 : i32, unit = 0 : i32} : !lpu.vector<f32>
   // CHECK: lpu.vxm.scale %{{.*}}, 5.000000e-01 {
   %half = lpu.vxm.scale %pos, 0.5 {cycle = 11 : i64, stream = 7 : i32, unit = 0 : i32} : !lpu.vector<f32>
+  // CHECK: lpu.vxm.div_scalar %{{.*}}, 3.000000e+00 {
+  %third = lpu.vxm.div_scalar %half, 3.0 {cycle = 13 : i64, stream = 11 : i32, unit = 1 : i32} : !lpu.vector<f32>
   // CHECK: lpu.sxm.distribute %{{.*}}, lane 3, width 16
   %spread = lpu.sxm.distribute %half, lane 3, width 16 {cycle = 13 : i64, stream = 8 : i32, unit = 0 : i32} : !lpu.vector<f32>
   // CHECK: lpu.sxm.shift %{{.*}}, -2
