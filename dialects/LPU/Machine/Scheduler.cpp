@@ -420,13 +420,15 @@ private:
             fits &= latch(node.queues[0]).freeMask(issue + node.latency);
         } else if (node.span == 1) {
           // Some queue of its kind must be free (which one is chosen below),
-          // with its latch free when the result lands, if it stays there.
-          uint64_t anyFree = 0;
-          for (int64_t q : node.queues)
-            anyFree |= queue(node.kind, q).freeMask(issue) &
-                       (node.chained ? latch(q).freeMask(issue + node.latency)
-                                     : ~uint64_t(0));
-          fits &= anyFree;
+          // with its latch free when the result lands, if it stays there:
+          // first, cheaply, some queue and some latch (exactly below).
+          if (coversKind(node)) {
+            fits &= allBusy[unsigned(node.kind)].freeMask(issue);
+            if (node.chained)
+              fits &= allLatchesBusy.freeMask(issue + node.latency);
+          } else {
+            fits &= anyQueueFree(node, issue);
+          }
         }
         for (Occupancy *port : node.bankPorts)
           for (int64_t c = 0; c < node.portCycles; ++c)
@@ -444,6 +446,27 @@ private:
                     streamSlots->crowded(node.direction, consumer.column,
                                          diagonal, limit));
         }
+      }
+      // The exact test for nodes that any queue of their kind serves, at
+      // the roots that pass everything else.
+      for (const Node &node : nodes) {
+        if (!fits)
+          break;
+        if (node.queues.size() > 1 && node.span == 1 && coversKind(node))
+          fits &= anyQueueFree(node, root + node.offset);
+      }
+      // Nodes of one kind issued in one cycle need as many queues free then.
+      for (uint64_t left = fits; left; left &= left - 1) {
+        const int64_t at = root + llvm::countr_zero(left);
+        if (llvm::any_of(sharedCycles, [&](const SharedCycle &shared) {
+              return llvm::count_if(queueBusy[unsigned(shared.kind)],
+                                    [&](const Occupancy &q) {
+                                      return q.isFree(at + shared.offset);
+                                    }) < shared.nodes;
+            }))
+          fits &= ~(uint64_t(1) << (at - root));
+        else
+          break; // the first root left is all a trial looks at
       }
       // Roots where a value was found to have no free stream group.
       for (const StreamBlock &block : streamBlocks)
@@ -469,8 +492,11 @@ private:
               64 + queue(node.kind, node.queues[0]).nextFree(issue) - issue);
         } else if (node.span == 1) {
           int64_t next = std::numeric_limits<int64_t>::max();
-          for (int64_t q : node.queues)
-            next = std::min(next, queue(node.kind, q).nextFree(issue));
+          if (coversKind(node))
+            next = allBusy[unsigned(node.kind)].nextFree(issue);
+          else
+            for (int64_t q : node.queues)
+              next = std::min(next, queue(node.kind, q).nextFree(issue));
           shift = std::max(shift, 64 + next - issue);
         }
         for (Occupancy *port : node.bankPorts) {
@@ -546,6 +572,42 @@ private:
       }
     }
     return root;
+  }
+
+  /// Offsets at which several nodes of the tree need a queue of one kind
+  /// that any of its queues serves (VXM instructions): each takes its own.
+  void collectSharedCycles() {
+    sharedCycles.clear();
+    for (const Node &node : nodes) {
+      if (!coversKind(node) || node.span != 1)
+        continue;
+      auto same = llvm::find_if(sharedCycles, [&](const SharedCycle &s) {
+        return s.kind == node.kind && s.offset == node.offset;
+      });
+      if (same == sharedCycles.end())
+        sharedCycles.push_back({node.kind, node.offset, 1});
+      else
+        ++same->nodes;
+    }
+    llvm::erase_if(sharedCycles,
+                   [](const SharedCycle &s) { return s.nodes < 2; });
+  }
+
+  /// Whether `node` may take any queue of its kind (a VXM instruction).
+  bool coversKind(const Node &node) const {
+    return node.queues.size() > 1 &&
+           node.queues.size() == queueBusy[unsigned(node.kind)].size();
+  }
+
+  /// Bit i set: at root + i, some queue of `node`'s issued at `issue` is
+  /// free, and so is its latch when the result lands if it stays there.
+  uint64_t anyQueueFree(const Node &node, int64_t issue) {
+    uint64_t anyFree = 0;
+    for (int64_t q : node.queues)
+      anyFree |= queue(node.kind, q).freeMask(issue) &
+                 (node.chained ? latch(q).freeMask(issue + node.latency)
+                               : ~uint64_t(0));
+    return anyFree;
   }
 
   /// The values that take their streams together with `node`'s: the rows of
@@ -695,6 +757,7 @@ private:
       if (failed(collect(root, -1)))
         return failure();
     }
+    collectSharedCycles();
     int64_t earliest = 0;
     for (const Node &node : nodes) {
       FailureOr<int64_t> bound = stateBound(node);
@@ -760,8 +823,12 @@ private:
         inst.stream = node.stream;
       if (node.chained)
         inst.stream = ::lpu::latchField(node.unit);
-      for (int64_t c = issue; c < issue + span; ++c)
+      for (int64_t c = issue; c < issue + span; ++c) {
         queue(node.kind, node.unit).take(c);
+        if (llvm::none_of(queueBusy[unsigned(node.kind)],
+                          [&](const Occupancy &q) { return q.isFree(c); }))
+          allBusy[unsigned(node.kind)].take(c);
+      }
       int64_t &last = lastIssue[unsigned(node.kind)][node.unit];
       last = std::max(last, issue + span - 1);
       for (Occupancy *port : node.bankPorts)
@@ -770,9 +837,13 @@ private:
       int64_t landed =
           issue + (inst.opcode == Opcode::Nop ? span : node.latency);
       totalCycles = std::max(totalCycles, landed);
-      if (node.chained)
+      if (node.chained) {
         latch(node.unit).take(landed);
-      else if (node.parent >= 0) {
+        if (llvm::none_of(latchBusy, [&](const Occupancy &latch) {
+              return latch.isFree(landed);
+            }))
+          allLatchesBusy.take(landed);
+      } else if (node.parent >= 0) {
         StreamSlots::Slot slot =
             slotOf(node, nodes[node.parent], root, node.stream);
         for (int64_t s = node.stream; s < node.stream + node.streamGroup; ++s)
@@ -818,6 +889,16 @@ private:
   std::vector<int64_t> lastIssue[::lpu::kNumUnitKinds];
   std::vector<Occupancy> bankBusy;  // [slice * banks + bank]
   std::vector<Occupancy> latchBusy; // [VXM unit], by landing cycle
+  // Cycles at which every queue of a kind, or every latch, is taken: a
+  // first test for nodes any of them serves.
+  Occupancy allBusy[::lpu::kNumUnitKinds];
+  Occupancy allLatchesBusy;
+  struct SharedCycle {
+    UnitKind kind;
+    int64_t offset;
+    int64_t nodes;
+  };
+  llvm::SmallVector<SharedCycle, 4> sharedCycles; // of the tree being placed
   std::optional<StreamSlots> streamSlots;
   std::vector<::lpu::PlaneTimeline> planes;
   std::vector<unsigned> planeInstalls;
