@@ -16,11 +16,12 @@ using namespace lpuc::tile;
 
 namespace {
 
-/// Whether `conv`, a depthwise convolution with constant weights on float
-/// values, takes fewer issue cycles as VXM multiply-adds (a multiply per tap
-/// and an add per tap but the first, for each output vector, over the VXM
-/// queues) than as MXM products (a product per tap and output vector,
-/// holding a plane for the type's cycles, over the planes).
+/// Whether `conv`, a depthwise convolution with constant weights, takes
+/// fewer issue cycles as VXM multiply-adds (a multiply per tap and an add
+/// per tap but the first, for each output vector, plus a widening to i32 per
+/// tap for quantized values, over the VXM queues) than as MXM products (a
+/// product per tap and output vector, holding a plane for the type's
+/// cycles, over the planes).
 bool prefersVXM(ConvOp conv, const ::lpu::TargetDesc &target) {
   ArrayRef<int64_t> x = conv.getInput().getType().getShape();
   ArrayRef<int64_t> y = conv.getResult().getType().getShape();
@@ -31,15 +32,18 @@ bool prefersVXM(ConvOp conv, const ::lpu::TargetDesc &target) {
     return false;
   const ::lpu::DType type = getMXMType(conv, target);
   const ::lpu::MXMRate *rate = target.mxmRate(type);
-  if (type == ::lpu::DType::I8 || !rate || !target.vxmUnits)
+  // Quantized values are widened to i32 first: one more op per tap.
+  const bool quantized = type == ::lpu::DType::I8;
+  if (!rate || !target.vxmUnits ||
+      (quantized && !target.vxmComputes(::lpu::DType::I32)))
     return false;
   const int64_t vectors =
       y[0] * y[1] * y[2] * llvm::divideCeil(C, int64_t(target.lanes));
   const int64_t taps = conv.getKernel()[0] * conv.getKernel()[1];
   const int64_t mxm = llvm::divideCeil(vectors * taps * rate->cycles,
                                        int64_t(target.mxmPlanes));
-  const int64_t vxm =
-      llvm::divideCeil(vectors * (2 * taps - 1), int64_t(target.vxmUnits));
+  const int64_t vxm = llvm::divideCeil(
+      vectors * ((quantized ? 3 : 2) * taps - 1), int64_t(target.vxmUnits));
   return vxm < mxm;
 }
 

@@ -228,3 +228,31 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<1x2x2x3xf32>
   }
 }
+
+// -----
+
+// Quantized (i8) values: each input pixel is widened to i32, times a table
+// of the weights (w - zw, i32); the taps add exactly in i32, as the MXM sums
+// them, and a tap in the padding reads a row of the zero point
+// (padding_value). The i32 sum is converted to f32 for the epilogue.
+// CHECK-LABEL: lpu.program @main
+// CHECK-DAG: %[[X:.*]] = lpu.buffer input "x" {{.*}}: tensor<1x2x2x3xi8>
+// CHECK-DAG: %[[T:.*]] = lpu.buffer constant "dw.taps" init(dense_resource<dw.taps> : tensor<9x3xi32>)
+// CHECK-DAG: %[[P:.*]] = lpu.buffer constant "dw.padding" init(dense_resource<dw.padding> : tensor<1x3xi32>)
+// CHECK: %[[Z:.*]] = lpu.mem.read %[[P]][0] : <i32>
+// CHECK: %[[W0:.*]] = lpu.mem.read %[[T]][0] : <i32>
+// CHECK: lpu.vxm.mul %[[Z]], %[[W0]] : <i32>
+// CHECK: %[[X0:.*]] = lpu.mem.read %[[X]][0] : <i8>
+// CHECK: %[[X0W:.*]] = lpu.vxm.convert %[[X0]] : <i8> -> <i32>
+// CHECK: %[[W4:.*]] = lpu.mem.read %[[T]][4] : <i32>
+// CHECK: lpu.vxm.mul %[[X0W]], %[[W4]] : <i32>
+// CHECK: lpu.vxm.add %{{.*}}, %{{.*}} : <i32>
+// CHECK: %[[S:.*]] = lpu.vxm.convert %{{.*}} : <i32> -> <f32>
+// CHECK: lpu.vxm.relu %[[S]] : <f32>
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x2x2x3xi8> {onnx.name = "x"}) -> (tensor<1x2x2x3xf32> {onnx.name = "y"}) {
+    %w = arith.constant dense<[[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]], [[[1, 2, 3], [4, 5, 6], [7, 8, 9]]], [[[-1, -2, -3], [-4, -5, -6], [-7, -8, -9]]]]> : tensor<3x1x3x3xi8> loc("w")
+    %0 = tile.conv %x, %w [relu] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 3 : i64, padding_value = -128 : i64, on_vxm} : tensor<1x2x2x3xi8>, tensor<3x1x3x3xi8> -> tensor<1x2x2x3xf32> loc("dw")
+    return %0 : tensor<1x2x2x3xf32>
+  }
+}

@@ -166,6 +166,16 @@ static LogicalResult expandConvOnVXM(tile::ConvOp op, Expander &x) {
       constantWords(op, op.getWeights(), "convolution weights");
   if (failed(input) || failed(data))
     return failure();
+  // The taps multiply and add in the type the input is stored in (f16 or
+  // bf16 when tile-store-product-inputs chose it: half the streams of f32),
+  // or, for quantized (i8) values, in i32: exact sums of x times w - zw, as
+  // the MXM forms them, for the epilogue that rescales them.
+  const ::lpu::DType stored =
+      lpuc::lpu::getDType(x.buffer(input->buffer).type.getElementType());
+  const bool quantized = stored == ::lpu::DType::I8;
+  const ::lpu::DType sumType = quantized ? ::lpu::DType::I32 : stored;
+  const ::lpu::DType weightType =
+      lpuc::lpu::getDType(getElementTypeOrSelf(op.getWeights().getType()));
   // Weights [C, 1, KH, KW] as rows of taps, [taps, C], in `copies` copies
   // whose rows are dealt one by one over a quarter of the MEM slices: every
   // output vector reads each tap's row, which would keep one slice's ports
@@ -177,14 +187,17 @@ static LogicalResult expandConvOnVXM(tile::ConvOp op, Expander &x) {
     for (int64_t c = 0; c < C; ++c)
       for (int64_t tap = 0; tap < taps; ++tap)
         table[(copy * taps + tap) * C + c] =
-            ::lpu::wordToFloat((*data)[c * taps + tap]);
-  // The taps multiply and add in the type the input is stored in (f16 or
-  // bf16 when tile-store-product-inputs chose it): half the streams of f32.
-  const int32_t tableBuffer = x.constant(
-      ".taps", {copies * taps, C}, table,
-      lpuc::lpu::getDType(x.buffer(input->buffer).type.getElementType()));
+            ::lpu::wordToFloat(::lpu::convertLaneWord(
+                weightType, ::lpu::DType::F32, (*data)[c * taps + tap]));
+  const int32_t tableBuffer =
+      x.constant(".taps", {copies * taps, C}, table, sumType);
   x.dealRows(tableBuffer, std::min(spread, copies * taps));
   RowStore weights = x.wholeStore(tableBuffer);
+  // A quantized input's padding holds its zero point (padding_value).
+  std::optional<RowStore> padding;
+  if (const int64_t value = quantized ? op.getPaddingValue() : 0)
+    padding = x.wholeStore(x.constant(
+        ".padding", {1, C}, SmallVector<float>(C, float(value)), sumType));
   int64_t outVector = 0;
   auto epilogue = x.resolveChain(tile::getEpilogue(op), op.getExtras());
   if (failed(epilogue))
@@ -199,10 +212,15 @@ static LogicalResult expandConvOnVXM(tile::ConvOp op, Expander &x) {
           InstrId acc = lpuc::lpu::kNoInstr;
           for (int64_t tap = 0; tap < taps; ++tap) {
             auto pixel = window.tapPixel({H, W}, oy, ox, tap / KW, tap % KW);
-            if (!pixel)
+            if (!pixel && !padding)
               continue;
-            InstrId value = x.readRow(
-                *input, (n * H + pixel->first) * W + pixel->second, j);
+            InstrId value =
+                !pixel
+                    ? x.readRow(*padding, 0, j)
+                    : x.readRow(*input,
+                                (n * H + pixel->first) * W + pixel->second, j);
+            if (pixel && quantized)
+              value = x.convert(value, sumType);
             InstrId weight =
                 x.readRow(weights, (outVector % copies) * taps + tap, j);
             InstrId term = x.combine(StepKind::Mul, value, weight);

@@ -1,0 +1,43 @@
+// RUN: lpu-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(tile-choose-tiling))' | FileCheck %s
+// A depthwise convolution goes to the VXM when its multiply-adds (per output
+// vector and tap a multiply and an add, and a widening to i32 for quantized
+// values, over the VXM's ALUs) take fewer issue cycles than its products (a
+// product per tap, over the planes).
+
+// lpu-v1 (16 ALUs, 4 planes), 3x3 taps: i8 (26 / 16 against 9 / 4 cycles
+// per vector) and f16 (17 / 16 against 18 / 4) both go to the VXM.
+// CHECK-LABEL: func.func @v1
+// CHECK: tile.conv {{.*}}on_vxm{{.*}}tensor<1x4x4x8xi8>
+// CHECK-NOT: turn =
+// CHECK: tile.conv {{.*}}on_vxm{{.*}}tensor<1x4x4x8xf16>
+// CHECK-NOT: turn =
+// CHECK-LABEL: func.func @tiny
+module attributes {tile.target = "lpu-v1", tile.precision = f16} {
+  func.func @v1(%q: tensor<1x4x4x8xi8>, %h: tensor<1x4x4x8xf16>) -> (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) {
+    %wq = arith.constant dense<1> : tensor<8x1x3x3xi8>
+    %wh = arith.constant dense<1.0> : tensor<8x1x3x3xf32>
+    %0 = tile.conv %q, %wq [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 8 : i64, padding_value = -128 : i64} : tensor<1x4x4x8xi8>, tensor<8x1x3x3xi8> -> tensor<1x4x4x8xf32>
+    %1 = tile.conv %h, %wh [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 8 : i64} : tensor<1x4x4x8xf16>, tensor<8x1x3x3xf32> -> tensor<1x4x4x8xf32>
+    return %0, %1 : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>
+  }
+}
+
+// -----
+
+// lpu-tiny (4 ALUs, 2 planes): i8 stays on the MXM (26 / 4 against 9 / 2),
+// f32 goes to the VXM (17 / 4 against 9 / 2); an ordinary convolution never
+// does.
+// CHECK: tile.conv {{.*}}turn = 2 : i64{{.*}}tensor<1x4x4x8xi8>
+// CHECK: tile.conv {{.*}}on_vxm{{.*}}tensor<1x4x4x8xf32>, tensor<8x1x3x3xf32>
+// CHECK: tile.conv {{.*}}turn = 2 : i64{{.*}}tensor<8x8x3x3xf32>
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @tiny(%q: tensor<1x4x4x8xi8>, %x: tensor<1x4x4x8xf32>) -> (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) {
+    %wq = arith.constant dense<1> : tensor<8x1x3x3xi8>
+    %w = arith.constant dense<1.0> : tensor<8x1x3x3xf32>
+    %wf = arith.constant dense<1.0> : tensor<8x8x3x3xf32>
+    %0 = tile.conv %q, %wq [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 8 : i64, padding_value = -128 : i64} : tensor<1x4x4x8xi8>, tensor<8x1x3x3xi8> -> tensor<1x4x4x8xf32>
+    %1 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 8 : i64} : tensor<1x4x4x8xf32>, tensor<8x1x3x3xf32> -> tensor<1x4x4x8xf32>
+    %2 = tile.conv %x, %wf [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x4x4x8xf32>, tensor<8x8x3x3xf32> -> tensor<1x4x4x8xf32>
+    return %0, %1, %2 : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>
+  }
+}
