@@ -143,7 +143,10 @@ struct AssignLayoutPass
   }
 
   /// Tensors that windows read, and the results of spatial ops, are stored
-  /// in parts of whole image rows; graph outputs stay whole.
+  /// in parts, their rows (pixels) dealt one by one: a window's pixels come
+  /// from different slices, so their reads do not queue for one slice's bank
+  /// ports (whole image rows per part: EfficientNet-B0 fp16 6% slower).
+  /// Graph outputs stay whole.
   void markSplitRows(func::FuncOp func) {
     Builder b(&getContext());
     auto mark = [&](Value value) {
@@ -152,8 +155,7 @@ struct AssignLayoutPass
           llvm::any_of(value.getUsers(),
                        [](Operation *u) { return isa<func::ReturnOp>(u); }))
         return;
-      auto shape = cast<RankedTensorType>(value.getType()).getShape();
-      def->setAttr(kSplitRowsAttrName, b.getI64IntegerAttr(shape[2]));
+      def->setAttr(kSplitRowsAttrName, b.getI64IntegerAttr(1));
     };
     func.walk([&](Operation *op) {
       if (isa<ConvOp, PoolOp, GlobalPoolOp>(op)) {

@@ -3,11 +3,11 @@
 // they meet their inverse and fold away.
 
 // Conv, Relu, Conv: the Relu runs channels last, the transposes between the
-// convolutions cancel, and what windows read is split into image rows.
+// convolutions cancel, and what windows read is split into parts, pixel by pixel.
 // CHECK-LABEL: func.func @conv_relu_conv
-// CHECK: %[[IN:.*]] = tile.transpose %arg0 [0, 2, 3, 1] {tile.split_rows = 4 : i64}
-// CHECK: %[[C1:.*]] = tile.conv %[[IN]], {{.*}} {{{.*}}tile.split_rows = 4 : i64}
-// CHECK: %[[R:.*]] = tile.map(%[[C1]]) [in0, relu] {tile.split_rows = 4 : i64} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+// CHECK: %[[IN:.*]] = tile.transpose %arg0 [0, 2, 3, 1] {tile.split_rows = 1 : i64}
+// CHECK: %[[C1:.*]] = tile.conv %[[IN]], {{.*}} {{{.*}}tile.split_rows = 1 : i64}
+// CHECK: %[[R:.*]] = tile.map(%[[C1]]) [in0, relu] {tile.split_rows = 1 : i64} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
 // CHECK: %[[C2:.*]] = tile.conv %[[R]]
 // CHECK: %[[OUT:.*]] = tile.transpose %[[C2]] [0, 3, 1, 2]
 // CHECK-NOT: tile.transpose
