@@ -75,15 +75,14 @@ PreparedChain Expander::prepareChain(ArrayRef<ResolvedStep> steps,
       for (int64_t i = int64_t(rank) - 3; i >= 0; --i)
         p.rowStride[i] = p.rowStride[i + 1] * p.shape[i + 1];
       p.laneBroadcast = p.shape.back() == 1 && chain.shape.back() > 1;
-      copyBroadcastConstant(p, chain.shape);
+      copyBroadcastRow(p, chain.shape);
     }
     chain.steps.push_back(std::move(p));
   }
   return chain;
 }
 
-void Expander::copyBroadcastConstant(PreparedStep &p,
-                                     ArrayRef<int64_t> outShape) {
+void Expander::copyBroadcastRow(PreparedStep &p, ArrayRef<int64_t> outShape) {
   // A per-channel scale or bias that every output row reads keeps one
   // slice's bank ports busy once per row; copies on several slices share
   // the reads. Worth it only over many rows.
@@ -110,8 +109,25 @@ void Expander::copyBroadcastConstant(PreparedStep &p,
     return;
   }
   const lpuc::lpu::MachineBuffer &source = buffer(p.step.operand.buffer);
-  if (copies < 2 || p.laneBroadcast || p.step.operand.rows != 1 ||
-      source.kind != lpuc::lpu::BufferKind::Constant || !source.init ||
+  if (copies < 2 || p.laneBroadcast || p.step.operand.rows != 1)
+    return;
+  if (source.kind == lpuc::lpu::BufferKind::Scratch) {
+    // Computed at run time (a squeeze-excitation scale): copied once, by
+    // the MEM slices, before the rows that read it.
+    const RowStore row = p.step.operand;
+    const int32_t index =
+        scratch({copies, source.type.getShape().back()},
+                ".copies" + std::to_string(row.buffer),
+                lpuc::lpu::getDType(source.type.getElementType()));
+    dealRows(index, copies);
+    p.step.operand = wholeStore(index);
+    p.copies = copies;
+    for (int64_t c = 0; c < copies; ++c)
+      for (int64_t j = 0; j < row.vectorsPerRow; ++j)
+        writeRow(readRow(row, 0, j), p.step.operand, c, j);
+    return;
+  }
+  if (source.kind != lpuc::lpu::BufferKind::Constant || !source.init ||
       !source.type.getElementType().isF32())
     return;
   std::optional<std::vector<uint32_t>> words =

@@ -48,7 +48,7 @@ struct ResolvedStep {
   Shape shape;      // the operand's shape
   /// The value of a constant whose elements are all equal: an immediate
   /// factor or divisor (`vscale`, `vdivs`), otherwise rows of the value
-  /// (copyBroadcastConstant), never spread across the lanes by the SXM.
+  /// (copyBroadcastRow), never spread across the lanes by the SXM.
   std::optional<float> splat;
 };
 
@@ -242,9 +242,10 @@ public:
   resolveChain(llvm::ArrayRef<ChainStep> chain, mlir::ValueRange operands);
   PreparedChain prepareChain(llvm::ArrayRef<ResolvedStep> steps,
                              llvm::ArrayRef<int64_t> outShape);
-  /// Replaces a constant operand every output row of `outShape` reads by
-  /// copies dealt over several slices, where that is worth it.
-  void copyBroadcastConstant(PreparedStep &p, llvm::ArrayRef<int64_t> outShape);
+  /// Replaces an operand row every output row of `outShape` reads (a
+  /// constant, or a row computed at run time) by copies dealt over several
+  /// slices, where that is worth it.
+  void copyBroadcastRow(PreparedStep &p, llvm::ArrayRef<int64_t> outShape);
   /// The leading-dimension index of row `row` of `shape`.
   static Shape rowIndex(llvm::ArrayRef<int64_t> shape, int64_t row);
   /// Vector `j` of the output row at `index`, computed by `chain` from

@@ -70,3 +70,21 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<2x12xf32>
   }
 }
+
+// -----
+
+// A row computed at run time that every output row reads (a squeeze-
+// excitation scale) is copied to several slices first, like a constant
+// one: 256 rows on lpu-v1 read 4 copies, row r copy r % 4.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[S:.*]] = lpu.buffer scratch "{{.*}}.copies{{[0-9]+}}" {min_parts = 4 : i64} : tensor<4x8xf32>
+// CHECK-COUNT-4: lpu.mem.write %{{.*}}, %[[S]][{{[0-3]}}] : <f32>
+// CHECK: lpu.mem.read %[[S]][0] : <f32>
+// CHECK: lpu.mem.read %[[S]][1] : <f32>
+module attributes {tile.target = "lpu-v1"} {
+  func.func @main(%x: tensor<1x16x16x8xf32> {onnx.name = "x"}, %g: tensor<1x1x1x8xf32> {onnx.name = "g"}) -> (tensor<1x16x16x8xf32> {onnx.name = "y"}) {
+    %s = tile.map(%g) [in0, relu] : (tensor<1x1x1x8xf32>) -> tensor<1x1x1x8xf32>
+    %0 = tile.map(%x, %s) [in0, mul in1] : (tensor<1x16x16x8xf32>, tensor<1x1x1x8xf32>) -> tensor<1x16x16x8xf32>
+    return %0 : tensor<1x16x16x8xf32>
+  }
+}
