@@ -48,13 +48,24 @@ enum class StepKind : int32_t {
   Scale, // times `factor`
 };
 
+/// What a chain holds in the lanes where every operand holds zero (past a
+/// row's width): a zero of either sign, some finite value, or perhaps not
+/// a number at all. Only zeros may be written back as padding.
+enum class Padding { Zero, Finite, Any };
+
+struct ChainStep;
+/// The padding after `step` from the padding before it. The operand holds
+/// zeros there, unless `immediate`: a factor or divisor of equal elements,
+/// finite and not zero, applied as an immediate.
+Padding paddingAfter(const ChainStep &step, Padding before,
+                     bool immediate = false);
+
 struct ChainStep {
   StepKind kind = StepKind::First;
   int32_t operand = -1; // operand steps: which input
   float factor = 1.0f;  // operand steps: the operand's factor; Scale: its own
 
-  static ChainStep operandStep(int32_t operand,
-                               StepKind kind = StepKind::First,
+  static ChainStep operandStep(int32_t operand, StepKind kind = StepKind::First,
                                float factor = 1.0f) {
     return {kind, operand, factor};
   }
@@ -62,8 +73,6 @@ struct ChainStep {
     return {kind, -1, factor};
   }
   bool isOperand() const { return kind <= StepKind::Greater; }
-  /// Whether the step keeps zero lanes zero (so padding stays zero).
-  bool keepsZero() const;
   bool operator==(const ChainStep &o) const {
     return kind == o.kind && operand == o.operand && factor == o.factor;
   }

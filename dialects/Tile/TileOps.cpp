@@ -247,12 +247,46 @@ std::optional<StepKind> lpuc::tile::symbolizeStepKind(StringRef keyword) {
   return std::nullopt;
 }
 
-bool ChainStep::keepsZero() const {
-  if (isOperand())
-    return kind != StepKind::Div && kind != StepKind::Pow &&
-           kind != StepKind::Equal;
-  return kind != StepKind::Exp && kind != StepKind::Log &&
-         kind != StepKind::Sigmoid && kind != StepKind::Reciprocal;
+Padding lpuc::tile::paddingAfter(const ChainStep &step, Padding before,
+                                 bool immediate) {
+  // A finite value times a factor may overflow: only zeros stay known.
+  const Padding zeroOrAny =
+      before == Padding::Zero ? Padding::Zero : Padding::Any;
+  if (immediate)
+    return zeroOrAny;
+  switch (step.kind) {
+  case StepKind::First:
+    return Padding::Zero;
+  case StepKind::Add:
+  case StepKind::Sub:
+  case StepKind::Max:
+  case StepKind::Min:
+  case StepKind::Relu:
+  case StepKind::Abs:
+  case StepKind::Tanh:
+  case StepKind::Erf:
+    return before;
+  case StepKind::Mul: // a finite value times 0 (SiLU: x * sigmoid(x))
+    return before == Padding::Any ? Padding::Any : Padding::Zero;
+  case StepKind::Less: // 0 < 0 is 0; anything else compares to 0 or 1
+  case StepKind::Greater:
+    return before == Padding::Zero ? Padding::Zero : Padding::Finite;
+  case StepKind::Equal: // 1 or 0
+  case StepKind::Pow:   // x to the power 0 is 1, NaN included
+    return Padding::Finite;
+  case StepKind::Sigmoid:
+    return before == Padding::Any ? Padding::Any : Padding::Finite;
+  case StepKind::Exp:
+    return before == Padding::Zero ? Padding::Finite : Padding::Any;
+  case StepKind::Scale:
+  case StepKind::Sqrt:
+    return zeroOrAny;
+  case StepKind::Div: // by 0
+  case StepKind::Log:
+  case StepKind::Reciprocal:
+    return Padding::Any;
+  }
+  return Padding::Any;
 }
 
 Chain lpuc::tile::getChain(ArrayRef<int32_t> steps, ArrayRef<float> factors) {

@@ -9,6 +9,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace lpuc;
 using namespace lpuc::tile_to_lpu;
@@ -62,10 +64,12 @@ PreparedChain Expander::prepareChain(ArrayRef<ResolvedStep> steps,
   const size_t rank = chain.shape.size();
   for (const ResolvedStep &step : steps) {
     PreparedStep p{step, {}, {}};
-    // Dividing by a non-zero immediate keeps 0.
-    const bool splatDivision =
-        step.splat && *step.splat != 0.0f && step.step.kind == StepKind::Div;
-    chain.keepsZero &= step.step.keepsZero() || splatDivision;
+    // Multiplying or dividing by an immediate (emitChainVector).
+    const bool immediate =
+        step.splat && std::isfinite(*step.splat * step.step.factor) &&
+        *step.splat * step.step.factor != 0.0f &&
+        (step.step.kind == StepKind::Mul || step.step.kind == StepKind::Div);
+    chain.padding = tile::paddingAfter(step.step, chain.padding, immediate);
     if (step.step.isOperand()) {
       // Broadcasting guarantees operand rank <= output rank.
       size_t padding = rank - std::min(rank, step.shape.size());
@@ -200,7 +204,7 @@ InstrId Expander::emitChainVector(const PreparedChain &chain,
       v = scaled(v, step.factor);
     acc = step.kind == StepKind::First ? v : combine(step.kind, acc, v);
   }
-  if (!chain.keepsZero && width < target.lanes) {
+  if (chain.padding != tile::Padding::Zero && width < target.lanes) {
     // Up and back down by the padding: lanes past `width` shift in 0.
     int64_t pad = target.lanes - width;
     acc = shift(shift(acc, pad), -pad);

@@ -66,7 +66,9 @@ struct PreparedStep {
 struct PreparedChain {
   std::vector<PreparedStep> steps;
   Shape shape;
-  bool keepsZero = true;
+  /// What the chain leaves in lanes past a row's width (shifted out when
+  /// not zeros).
+  tile::Padding padding = tile::Padding::Zero;
 };
 
 /// An element of a tensor's row: the store, the row, the index in it.

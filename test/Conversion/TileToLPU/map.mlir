@@ -88,3 +88,25 @@ module attributes {tile.target = "lpu-v1"} {
     return %0 : tensor<1x16x16x8xf32>
   }
 }
+
+// -----
+
+// x * sigmoid(x) (SiLU): the sigmoid turns the zero padding past the 12
+// lanes into 0.5, and the product with x, zero there, brings zeros back, so
+// no shifts restore them. After a logarithm (-inf there) the product is
+// NaN, and the shifts stay.
+// CHECK-LABEL: lpu.program @main
+// CHECK: lpu.vxm.sigmoid
+// CHECK: lpu.vxm.mul
+// CHECK-NEXT: lpu.mem.write
+// CHECK: lpu.vxm.log
+// CHECK: lpu.vxm.mul
+// CHECK-NEXT: lpu.sxm.shift %{{.*}}, 4
+// CHECK-NEXT: lpu.sxm.shift %{{.*}}, -4
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x12xf32> {onnx.name = "x"}) -> (tensor<1x12xf32> {onnx.name = "y"}, tensor<1x12xf32> {onnx.name = "z"}) {
+    %0 = tile.map(%x, %x) [in0, sigmoid, mul in1] : (tensor<1x12xf32>, tensor<1x12xf32>) -> tensor<1x12xf32>
+    %1 = tile.map(%x, %x) [in0, log, mul in1] : (tensor<1x12xf32>, tensor<1x12xf32>) -> tensor<1x12xf32>
+    return %0, %1 : tensor<1x12xf32>, tensor<1x12xf32>
+  }
+}
