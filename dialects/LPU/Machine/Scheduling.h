@@ -23,6 +23,13 @@ mlir::LogicalResult allocateSRAM(MachineProgram &program, bool opByOp = false);
 /// target's rows per load (see lpu-bundle-weight-loads). Needs SRAM placed.
 mlir::LogicalResult bundleWeightLoads(MachineProgram &program);
 
+/// Erases results nobody reads and recomputes a value read by several
+/// instructions for each extra one, right after the original (its operands
+/// are then split in turn), keeping every other instruction in program
+/// order: every value then has one consumer (the first step of
+/// lpu-schedule).
+void splitSharedValues(MachineProgram &program);
+
 /// Gives every instruction a unit, an issue cycle and a result stream, and
 /// the program its cycle count (see lpu-schedule). `opByOp`: each ONNX
 /// node's instructions start after the nodes before it have finished.
