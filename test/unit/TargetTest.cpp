@@ -145,6 +145,10 @@ TEST(Target, ReportsTheOffendingKey) {
                         "\"streams_per_direction\": 6"),
             "streams_per_direction must be a multiple of the streams an f32 "
             "vector takes (4)");
+  // Stream fields from 128 on name VXM ALU latches.
+  EXPECT_EQ(parseEdited("\"streams_per_direction\": 16",
+                        "\"streams_per_direction\": 68"),
+            "streams_per_direction must be in [1, 64]");
   EXPECT_EQ(parseEdited("\"load_bytes\": 8", "\"load_bytes\": 2"),
             "mxm.load_bytes must hold one weight row of every MXM type (f32 "
             "takes 4)");
