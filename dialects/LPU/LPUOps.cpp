@@ -3,6 +3,7 @@
 #include "dialects/LPU/LPUOps.h"
 
 #include "lpu/Elements.h"
+#include "lpu/MachineRules.h"
 #include "lpu/Simulator.h"
 
 #include "mlir/IR/Builders.h"
@@ -376,8 +377,8 @@ LogicalResult lpuc::lpu::verifyInstruction(Operation *op) {
   // A VXM result may stay in its own ALU's latch (ISA.h: kLatchBase).
   if (*stream >= ::lpu::kLatchBase && *stream < ::lpu::kNoStream) {
     auto unit = inst.getUnitIndex();
-    if (kind != ::lpu::UnitKind::Vxm || !unit ||
-        *stream != ::lpu::latchField(uint32_t(*unit)))
+    if (!unit ||
+        !::lpu::mayKeepInLatch(kind, uint32_t(*unit), uint8_t(*stream)))
       return op->emitOpError("stream ")
              << *stream << " is an ALU latch, which only the VXM instruction "
              << "on that ALU writes";

@@ -418,7 +418,8 @@ std::string checkInstruction(const Instruction &inst, const UnitProgram &unit,
       if (kind != UnitKind::Vxm || latchAlu(s) >= t.vxmUnits)
         return "'" + name + "' " + role + " " + streamName(t, s) +
                " is not a VXM ALU latch it can reach";
-      if (std::string_view(role) == "result" && latchAlu(s) != unit.index)
+      if (std::string_view(role) == "result" &&
+          !mayKeepInLatch(kind, unit.index, s))
         return "'" + name + "' on vxm[" + std::to_string(unit.index) +
                "] puts its result in another ALU's latch (" + streamName(t, s) +
                ")";

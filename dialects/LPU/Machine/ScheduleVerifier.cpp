@@ -71,8 +71,8 @@ private:
       checkWrittenBefore(id);
     checkQueue(id);
     if (inst.stream >= 0 && ::lpu::isLatchField(uint8_t(inst.stream))) {
-      if (inst.queueKind != ::lpu::UnitKind::Vxm ||
-          inst.stream != ::lpu::latchField(inst.unit))
+      if (!::lpu::mayKeepInLatch(inst.queueKind, uint32_t(inst.unit),
+                                 uint8_t(inst.stream)))
         violations.push_back(
             {id, "keeps its result in the latch of ALU " +
                      std::to_string(::lpu::latchAlu(uint8_t(inst.stream))) +

@@ -48,6 +48,12 @@ inline bool chainsInVxm(UnitKind producer, UnitKind consumer) {
   return producer == UnitKind::Vxm && consumer == UnitKind::Vxm;
 }
 
+/// Whether unit `unit` of `kind` may keep its result in the latch `field`
+/// names: only a VXM ALU, and only in its own.
+inline bool mayKeepInLatch(UnitKind kind, uint32_t unit, uint8_t field) {
+  return kind == UnitKind::Vxm && field == latchField(unit);
+}
+
 /// Whether a value written on `stream` at column `from` flows past `to`.
 inline bool streamReaches(const TargetDesc &target, unsigned stream,
                           int64_t from, int64_t to) {
