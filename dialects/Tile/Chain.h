@@ -55,10 +55,10 @@ enum class Padding { Zero, Finite, Any };
 
 struct ChainStep;
 /// The padding after `step` from the padding before it. The operand holds
-/// zeros there, unless `immediate`: a factor or divisor of equal elements,
-/// finite and not zero, applied as an immediate.
+/// zeros there, unless the step multiplies or divides by `immediate` (an
+/// operand of equal elements, times its factor) in every lane.
 Padding paddingAfter(const ChainStep &step, Padding before,
-                     bool immediate = false);
+                     std::optional<float> immediate = std::nullopt);
 
 struct ChainStep {
   StepKind kind = StepKind::First;

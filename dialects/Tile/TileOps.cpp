@@ -13,6 +13,7 @@
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
 #include <numeric>
 
 using namespace mlir;
@@ -248,12 +249,22 @@ std::optional<StepKind> lpuc::tile::symbolizeStepKind(StringRef keyword) {
 }
 
 Padding lpuc::tile::paddingAfter(const ChainStep &step, Padding before,
-                                 bool immediate) {
+                                 std::optional<float> immediate) {
   // A finite value times a factor may overflow: only zeros stay known.
   const Padding zeroOrAny =
       before == Padding::Zero ? Padding::Zero : Padding::Any;
-  if (immediate)
-    return zeroOrAny;
+  if (immediate) {
+    const float c = *immediate;
+    if (step.kind == StepKind::Mul) {
+      if (!std::isfinite(c))
+        return Padding::Any;
+      if (c == 0.0f) // a finite value times 0
+        return before == Padding::Any ? Padding::Any : Padding::Zero;
+      return zeroOrAny;
+    }
+    // Division: by 0 or NaN gives NaN, by another value keeps zeros.
+    return c == 0.0f || std::isnan(c) ? Padding::Any : zeroOrAny;
+  }
   switch (step.kind) {
   case StepKind::First:
     return Padding::Zero;

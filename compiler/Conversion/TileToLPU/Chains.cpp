@@ -9,8 +9,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
-#include <cmath>
-
 using namespace mlir;
 using namespace lpuc;
 using namespace lpuc::tile_to_lpu;
@@ -31,6 +29,16 @@ std::optional<float> splatValue(Value value) {
       llvm::any_of(*words, [&](uint32_t w) { return w != words->front(); }))
     return std::nullopt;
   return ::lpu::wordToFloat(words->front());
+}
+
+/// What a step multiplies or divides every lane by, as an immediate: its
+/// operand's value times its factor, when the operand's elements are all
+/// equal.
+std::optional<float> immediateOf(const ResolvedStep &step) {
+  if (!step.splat ||
+      (step.step.kind != StepKind::Mul && step.step.kind != StepKind::Div))
+    return std::nullopt;
+  return *step.splat * step.step.factor;
 }
 } // namespace
 
@@ -64,12 +72,8 @@ PreparedChain Expander::prepareChain(ArrayRef<ResolvedStep> steps,
   const size_t rank = chain.shape.size();
   for (const ResolvedStep &step : steps) {
     PreparedStep p{step, {}, {}};
-    // Multiplying or dividing by an immediate (emitChainVector).
-    const bool immediate =
-        step.splat && std::isfinite(*step.splat * step.step.factor) &&
-        *step.splat * step.step.factor != 0.0f &&
-        (step.step.kind == StepKind::Mul || step.step.kind == StepKind::Div);
-    chain.padding = tile::paddingAfter(step.step, chain.padding, immediate);
+    chain.padding =
+        tile::paddingAfter(step.step, chain.padding, immediateOf(step));
     if (step.step.isOperand()) {
       // Broadcasting guarantees operand rank <= output rank.
       size_t padding = rank - std::min(rank, step.shape.size());
@@ -96,8 +100,7 @@ void Expander::copyBroadcastRow(PreparedStep &p, ArrayRef<int64_t> outShape) {
     rows *= outShape[d];
   const int64_t copies =
       std::min<int64_t>(target.memSlices / 8, rows / kRowsPerCopy);
-  if (p.laneBroadcast && p.step.splat && p.step.step.kind != StepKind::Mul &&
-      p.step.step.kind != StepKind::Div) {
+  if (p.laneBroadcast && p.step.splat && !immediateOf(p.step)) {
     // A scalar added or compared: rows of its value, zero past the row's
     // width like any operand, read instead of spread by the SXM per vector
     // (a distribute is one SXM issue, and those queues are few).
@@ -183,13 +186,10 @@ InstrId Expander::emitChainVector(const PreparedChain &chain,
         opRow += (p.shape[d] == 1 ? 0 : index[d]) * p.rowStride[d];
     }
     InstrId v;
-    if (p.step.splat &&
-        (step.kind == StepKind::Mul || step.kind == StepKind::Div)) {
-      // The same value in every lane: an immediate factor or divisor.
-      const float value = *p.step.splat * step.factor;
-      acc = step.kind == StepKind::Mul ? scaled(acc, value)
+    if (std::optional<float> value = immediateOf(p.step)) {
+      acc = step.kind == StepKind::Mul ? scaled(acc, *value)
                                        : emit(::lpu::Opcode::DivScalar, {acc},
-                                              ::lpu::floatToWord(value));
+                                              ::lpu::floatToWord(*value));
       continue;
     }
     if (p.laneBroadcast) {

@@ -110,3 +110,20 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0, %1 : tensor<1x12xf32>, tensor<1x12xf32>
   }
 }
+
+// -----
+
+// A multiplier of equal elements is an immediate whatever its value, and
+// what it leaves in the padding follows from that value: times infinity,
+// the zeros there become NaN, and the shifts restore them.
+// CHECK-LABEL: lpu.program @main
+// CHECK: lpu.vxm.scale %{{.*}}, 0x7F800000
+// CHECK-NEXT: lpu.sxm.shift %{{.*}}, 4
+// CHECK-NEXT: lpu.sxm.shift %{{.*}}, -4
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x12xf32> {onnx.name = "x"}) -> (tensor<1x12xf32> {onnx.name = "y"}) {
+    %inf = arith.constant dense<0x7F800000> : tensor<1xf32>
+    %0 = tile.map(%x, %inf) [in0, mul in1] : (tensor<1x12xf32>, tensor<1xf32>) -> tensor<1x12xf32>
+    return %0 : tensor<1x12xf32>
+  }
+}
