@@ -315,13 +315,7 @@ TEST(Simulator, DistributeAndShiftMoveLanes) {
 /// runs on vxm[scaleAlu], the square on vxm[squareAlu], the rest on vxm[0].
 Binary subScaleReluSquareMax(const std::array<uint8_t, 4> &via,
                              uint32_t scaleAlu, uint32_t squareAlu) {
-  std::vector<float> c(16, 3.0f);
-  return ProgramBuilder()
-      .input("x", {1, 16}, 0, 0)
-      .output("y", {1, 16}, 1, 0)
-      .constant(2, 0, c)
-      .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
-      .at(UnitKind::Mem, 2, 2, memRead(e(1), 0))
+  return operandsAtTheVXM(std::vector<float>(16, 3.0f))
       .at(UnitKind::Vxm, 0, 6, inst(Opcode::Sub, via[0], e(0), e(1)))
       .at(UnitKind::Vxm, scaleAlu, 8,
           inst(Opcode::Scale, via[1], via[0], kNoStream, 0, f32Bits(-2.0f)))

@@ -161,20 +161,27 @@ constexpr uint8_t kWest = 16;
 constexpr uint8_t e(unsigned group) { return uint8_t(4 * group); }
 constexpr uint8_t w(unsigned group) { return uint8_t(kWest + 4 * group); }
 
-/// y = x + c on lpu-tiny. x (mem[0], slice 2) read at 0 lands at 2 and
-/// reaches the VXM (slice 6) at 6; c (mem[2], slice 4) read at 2 does too.
-/// The sum lands at 8 and reaches mem[1] (slice 3) westward at 11; the write
-/// lands at 12.
+/// A program on lpu-tiny with input x (mem[0], slice 2), output y (mem[1],
+/// slice 3) and the constant row `c` (mem[2], slice 4), both operands on
+/// their way to the VXM (slice 6): x read at 0 lands at 2 and passes it on
+/// e(0) at 6, c read at 2 on e(1) at 6 too.
+inline ProgramBuilder operandsAtTheVXM(const std::vector<float> &c) {
+  ProgramBuilder builder;
+  builder.input("x", {1, 16}, 0, 0)
+      .output("y", {1, 16}, 1, 0)
+      .constant(2, 0, c)
+      .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+      .at(UnitKind::Mem, 2, 2, memRead(e(1), 0));
+  return builder;
+}
+
+/// y = x + c: the sum lands at 8 and reaches mem[1] (slice 3) westward at
+/// 11; the write lands at 12.
 inline Binary makeAddProgram() {
   std::vector<float> c(16);
   for (int i = 0; i < 16; ++i)
     c[i] = 100.0f + i;
-  return ProgramBuilder()
-      .input("x", {1, 16}, 0, 0)
-      .output("y", {1, 16}, 1, 0)
-      .constant(2, 0, c)
-      .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
-      .at(UnitKind::Mem, 2, 2, memRead(e(1), 0))
+  return operandsAtTheVXM(c)
       .at(UnitKind::Vxm, 0, 6, inst(Opcode::Add, w(0), e(0), e(1)))
       .at(UnitKind::Mem, 1, 11, memWrite(w(0), 0))
       .build();
