@@ -6,7 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-300}
-build=${2:-"$root/build"}
+build=$(cd "${2:-$root/build}" && pwd) # absolute: the run below changes directory
 fuzz_build="$build/fuzz"
 corpus="$fuzz_build/corpus"
 

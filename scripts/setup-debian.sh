@@ -15,6 +15,8 @@ PACKAGES=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   # Command-line parsing; JSON for target description files.
   libcli11-dev nlohmann-json3-dev
+  # The binary format's checksum (CRC-32).
+  zlib1g-dev
   # Unit tests.
   googletest libgtest-dev
   # ONNX conformance data and test-model generation (never used by the compiler itself).

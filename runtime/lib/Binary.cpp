@@ -10,6 +10,8 @@
 #include <set>
 #include <sstream>
 
+#include <zlib.h>
+
 namespace lpu {
 
 namespace {
@@ -41,13 +43,18 @@ std::string tagName(uint32_t tag) {
   return s;
 }
 
-uint64_t fnv1a64(const uint8_t *data, size_t size) {
-  uint64_t hash = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < size; ++i) {
-    hash ^= data[i];
-    hash *= 0x100000001b3ull;
+/// The CRC-32 of zlib (and of gzip, PNG and Python's zlib.crc32), which
+/// any tool can recompute; zlib's takes a u32 length, so longer data goes in
+/// pieces.
+uint64_t crc32Of(const uint8_t *data, size_t size) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  for (size_t done = 0; done < size;) {
+    const uInt piece =
+        static_cast<uInt>(std::min<size_t>(size - done, uInt(1) << 30));
+    crc = crc32(crc, data + done, piece);
+    done += piece;
   }
-  return hash;
+  return crc;
 }
 
 class ByteWriter {
@@ -407,57 +414,58 @@ std::string checkInstruction(const Instruction &inst, const UnitProgram &unit,
                              const TargetDesc &t) {
   const InstructionInfo &info = getInstructionInfo(inst.opcode);
   const UnitKind kind = unit.kind;
-  std::string name(info.mnemonic);
+  // Messages are built only for an instruction that fails.
+  auto name = [&] { return std::string(info.mnemonic); };
   if (info.unit != UnitKind::Any && info.unit != kind)
-    return "'" + name + "' cannot run on a " + std::string(unitKindName(kind)) +
-           " unit";
+    return "'" + name() + "' cannot run on a " +
+           std::string(unitKindName(kind)) + " unit";
   // A vector of several planes takes an aligned group of streams. Only the
   // VXM chains through ALU latches, and writes only its own.
   auto checkStream = [&](uint8_t s, bool used, const char *role, DType dtype) {
     if (used && isLatchField(s)) {
       if (kind != UnitKind::Vxm || latchAlu(s) >= t.vxmUnits)
-        return "'" + name + "' " + role + " " + streamName(t, s) +
+        return "'" + name() + "' " + role + " " + streamName(t, s) +
                " is not a VXM ALU latch it can reach";
       if (std::string_view(role) == "result" &&
           !mayKeepInLatch(kind, unit.index, s))
-        return "'" + name + "' on vxm[" + std::to_string(unit.index) +
+        return "'" + name() + "' on vxm[" + std::to_string(unit.index) +
                "] puts its result in another ALU's latch (" + streamName(t, s) +
                ")";
       return std::string();
     }
     if (used && s >= t.numStreams())
-      return "'" + name + "' " + role + " stream " + std::to_string(s) +
+      return "'" + name() + "' " + role + " stream " + std::to_string(s) +
              " does not exist";
     if (used && s % t.planesOf(dtype) != 0)
-      return "'" + name + "' " + role + " stream " + std::to_string(s) +
+      return "'" + name() + "' " + role + " stream " + std::to_string(s) +
              " does not start a group of " + std::to_string(t.planesOf(dtype)) +
              " streams (" + std::string(dtypeName(dtype)) + ")";
     if (!used && s != kNoStream)
-      return "'" + name + "' has an unexpected " + role + " stream";
+      return "'" + name() + "' has an unexpected " + role + " stream";
     return std::string();
   };
   if (!typeSetContains(info.types, inst.dtype))
-    return "'" + name + "' cannot operate on element type " +
+    return "'" + name() + "' cannot operate on element type " +
            std::string(dtypeName(inst.dtype));
   if (info.types == TypeSet::MatMul && !t.mxmRate(inst.dtype))
-    return "'" + name + "' cannot multiply " +
+    return "'" + name() + "' cannot multiply " +
            std::string(dtypeName(inst.dtype)) + ": the MXM of " + t.name +
            " multiplies " + t.mxmTypeList();
   if (info.unit == UnitKind::Vxm &&
       (!t.vxmComputes(inst.dtype) ||
        (info.imm == ImmKind::DType &&
         !t.vxmComputes(static_cast<DType>(inst.imm & 0xff)))))
-    return "'" + name + "' uses an element type the VXM of " + t.name +
+    return "'" + name() + "' uses an element type the VXM of " + t.name +
            " does not compute in";
   uint32_t imm = inst.imm;
   switch (info.imm) {
   case ImmKind::None:
     if (imm != 0)
-      return "'" + name + "' has a non-zero immediate";
+      return "'" + name() + "' has a non-zero immediate";
     break;
   case ImmKind::Count:
     if (imm == 0)
-      return "'" + name + "' count " + std::to_string(imm) + " is invalid";
+      return "'" + name() + "' count " + std::to_string(imm) + " is invalid";
     break;
   case ImmKind::Install: {
     // Array rows come from buffer rows, or (transposed) from the buffer's
@@ -467,7 +475,7 @@ std::string checkInstruction(const Instruction &inst, const UnitProgram &unit,
     uint32_t limit = f.transposed || !rate ? t.lanes : rate->rows;
     if (f.rows == 0 || f.rows > limit || !f.valid || f.window >= t.lanes ||
         (rate && f.window % rate->rows != 0))
-      return "'" + name + "' rows/flags " + std::to_string(imm) +
+      return "'" + name() + "' rows/flags " + std::to_string(imm) +
              " are invalid";
     break;
   }
@@ -480,13 +488,13 @@ std::string checkInstruction(const Instruction &inst, const UnitProgram &unit,
         t.isEastward(inst.src0) ? t.streamsPerDirection : t.numStreams();
     if (!f.valid || f.row + f.rows > t.lanes ||
         f.rows > t.loadRowsOf(inst.dtype))
-      return "'" + name + "' rows " + std::to_string(f.row) + "+" +
+      return "'" + name() + "' rows " + std::to_string(f.row) + "+" +
              std::to_string(f.rows) + " are invalid (at most " +
              std::to_string(t.loadRowsOf(inst.dtype)) + " " +
              std::string(dtypeName(inst.dtype)) + " rows per load)";
     if (inst.src0 < t.numStreams() &&
         uint32_t(inst.src0) + f.rows * planes > end)
-      return "'" + name + "' loads " + std::to_string(f.rows) +
+      return "'" + name() + "' loads " + std::to_string(f.rows) +
              " rows from stream " + std::to_string(inst.src0) +
              " on, past the last stream of its direction";
     break;
@@ -496,7 +504,7 @@ std::string checkInstruction(const Instruction &inst, const UnitProgram &unit,
   case ImmKind::LaneWidth: {
     uint32_t lane = imm & 0xffff, width = imm >> 16;
     if (lane >= t.lanes || width == 0 || width > t.lanes)
-      return "'" + name + "' lane/width " + std::to_string(lane) + "/" +
+      return "'" + name() + "' lane/width " + std::to_string(lane) + "/" +
              std::to_string(width) + " is invalid";
     break;
   }
@@ -504,36 +512,38 @@ std::string checkInstruction(const Instruction &inst, const UnitProgram &unit,
     int32_t shift = static_cast<int32_t>(imm);
     if (shift <= -static_cast<int32_t>(t.lanes) ||
         shift >= static_cast<int32_t>(t.lanes))
-      return "'" + name + "' shift " + std::to_string(shift) + " is invalid";
+      return "'" + name() + "' shift " + std::to_string(shift) + " is invalid";
     break;
   }
   case ImmKind::DType: {
     DType to;
     if (imm > 0xff || !decodeDType(static_cast<uint8_t>(imm), to) ||
         to == DType::None)
-      return "'" + name + "' target type " + std::to_string(imm) +
+      return "'" + name() + "' target type " + std::to_string(imm) +
              " is invalid";
     break;
   }
   case ImmKind::Repeat:
     if ((imm & 0xffff) == 0 || (imm >> 16) == 0)
-      return "'" + name + "' needs a count and a stride of at least 1";
+      return "'" + name() + "' needs a count and a stride of at least 1";
     break;
   }
-  std::string why;
-  if (!(why = checkStream(inst.dst, info.hasResult, "result", resultType(inst)))
-           .empty() ||
-      !(why = checkStream(inst.src0, info.numSources > 0, "first source",
-                          sourceType(inst, 0)))
-           .empty() ||
-      !(why = checkStream(inst.src1, info.numSources > 1, "second source",
-                          sourceType(inst, 1)))
-           .empty())
+  if (std::string why =
+          checkStream(inst.dst, info.hasResult, "result", resultType(inst));
+      !why.empty())
+    return why;
+  if (std::string why = checkStream(inst.src0, info.numSources > 0,
+                                    "first source", sourceType(inst, 0));
+      !why.empty())
+    return why;
+  if (std::string why = checkStream(inst.src1, info.numSources > 1,
+                                    "second source", sourceType(inst, 1));
+      !why.empty())
     return why;
   if (info.usesAddress
           ? uint64_t(inst.address) + t.planesOf(inst.dtype) > t.memAddresses
           : (inst.address != 0 && info.imm != ImmKind::Repeat))
-    return "'" + name + "' address " + std::to_string(inst.address) +
+    return "'" + name() + "' address " + std::to_string(inst.address) +
            " is invalid";
   return {};
 }
@@ -571,11 +581,9 @@ bool readCode(ByteReader &r, const TargetDesc &t,
     u.instructions.resize(n);
     for (uint32_t k = 0; k < n; ++k) {
       Instruction &inst = u.instructions[k];
-      std::string why;
-      if (!decodeInstruction(words + k * kInstructionBytes, inst))
-        why = "undecodable instruction word";
-      else
-        why = checkInstruction(inst, u, t);
+      std::string why = decodeInstruction(words + k * kInstructionBytes, inst)
+                            ? checkInstruction(inst, u, t)
+                            : std::string("undecodable instruction word");
       if (why.empty() && inst.opcode == Opcode::Repeat &&
           (k == 0 || u.instructions[k - 1].opcode == Opcode::Nop ||
            u.instructions[k - 1].opcode == Opcode::Repeat))
@@ -601,7 +609,7 @@ bool readCode(ByteReader &r, const TargetDesc &t,
 } // namespace
 
 uint64_t computeChecksum(const uint8_t *data, size_t size) {
-  return fnv1a64(data, size < kChecksumBytes ? 0 : size - kChecksumBytes);
+  return crc32Of(data, size < kChecksumBytes ? 0 : size - kChecksumBytes);
 }
 
 std::string streamName(const TargetDesc &target, uint8_t stream) {
@@ -661,7 +669,7 @@ std::vector<uint8_t> writeBinary(const Binary &binary) {
   }
   out.alignTo8();
   out.patchU64(fileSizeAt, out.bytes.size() + kChecksumBytes);
-  out.u64(fnv1a64(out.bytes.data(), out.bytes.size()));
+  out.u64(crc32Of(out.bytes.data(), out.bytes.size()));
   return std::move(out.bytes);
 }
 
@@ -693,7 +701,7 @@ bool readBinary(const uint8_t *data, size_t size, Binary &binary,
   uint64_t stored = 0;
   for (int i = 0; i < 8; ++i)
     stored |= static_cast<uint64_t>(data[size - 8 + i]) << (8 * i);
-  if (stored != fnv1a64(data, size - kChecksumBytes)) {
+  if (stored != crc32Of(data, size - kChecksumBytes)) {
     error = "checksum mismatch: the file is corrupted";
     return false;
   }

@@ -2,6 +2,8 @@
 
 #include "lpu/Elements.h"
 
+#include "VectorClones.h"
+
 #include <algorithm>
 #include <climits>
 #include <cmath>
@@ -10,73 +12,6 @@
 namespace lpu {
 
 namespace {
-/// binary32 -> binary16 bits, round to nearest even.
-uint16_t floatToHalf(float value) {
-  uint32_t x = floatToWord(value);
-  uint32_t sign = (x >> 16) & 0x8000;
-  uint32_t exp = (x >> 23) & 0xff;
-  uint32_t mant = x & 0x7fffff;
-  if (exp >= 113 && exp <= 142) {
-    // Normal: round the 13 bits dropped to nearest even by adding just under
-    // half (plus the kept bit), which may carry into the exponent, up to
-    // infinity: correct.
-    uint32_t rounded = (x & 0x7fffffff) + 0xfff + ((x >> 13) & 1);
-    return sign | ((rounded >> 13) - (112 << 10));
-  }
-  if (exp == 0xff) // Inf or NaN (keep NaN quiet)
-    return sign | 0x7c00 | (mant ? 0x200 | (mant >> 13) : 0);
-  int32_t e = int32_t(exp) - 127 + 15;
-  if (e >= 31)
-    return sign | 0x7c00;
-  if (e <= 0) { // subnormal or zero
-    if (e < -10)
-      return sign;
-    mant |= 0x800000;
-    uint32_t shift = 14 - e;
-    uint32_t half = mant >> shift;
-    uint32_t rest = mant & ((1u << shift) - 1);
-    uint32_t mid = 1u << (shift - 1);
-    if (rest > mid || (rest == mid && (half & 1)))
-      ++half;
-    return sign | half;
-  }
-  uint32_t half = (uint32_t(e) << 10) | (mant >> 13);
-  uint32_t rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest == 0x1000 && (half & 1)))
-    ++half; // may carry into the exponent, up to infinity: correct
-  return sign | half;
-}
-
-float halfToFloatSlow(uint16_t h) {
-  uint32_t sign = uint32_t(h & 0x8000) << 16;
-  uint32_t exp = (h >> 10) & 0x1f;
-  uint32_t mant = h & 0x3ff;
-  if (exp == 0x1f)
-    return wordToFloat(sign | 0x7f800000 | (mant << 13));
-  if (exp == 0) {
-    float f = std::ldexp(float(mant), -24);
-    return sign ? -f : f;
-  }
-  return wordToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
-}
-
-/// Every binary16 value as binary32: conversions run per element on every
-/// vector the simulator moves.
-struct HalfTable {
-  uint32_t words[1 << 16];
-  HalfTable() {
-    for (uint32_t h = 0; h < (1u << 16); ++h)
-      words[h] = floatToWord(halfToFloatSlow(static_cast<uint16_t>(h)));
-  }
-};
-
-uint16_t floatToBFloat(float value) {
-  uint32_t x = floatToWord(value);
-  if ((x & 0x7fffffff) > 0x7f800000)
-    return static_cast<uint16_t>((x >> 16) | 0x40);
-  uint32_t rounding = 0x7fff + ((x >> 16) & 1);
-  return static_cast<uint16_t>((x + rounding) >> 16);
-}
 
 int64_t saturate(DType dtype, int64_t v) {
   int64_t lo = dtype == DType::I8 ? -128 : INT32_MIN;
@@ -86,18 +21,31 @@ int64_t saturate(DType dtype, int64_t v) {
 
 } // namespace
 
-const uint32_t *halfWordTable() {
-  static const HalfTable table;
-  return table.words;
+LPU_VECTOR_CLONES
+void roundFloatWords(DType dtype, const uint32_t *in, uint32_t *out,
+                     size_t count) {
+  // One loop per type, so each vectorizes.
+  switch (dtype) {
+  case DType::F16:
+    for (size_t i = 0; i < count; ++i)
+      out[i] = roundWordToHalf(in[i]);
+    return;
+  case DType::BF16:
+    for (size_t i = 0; i < count; ++i)
+      out[i] = wordToBFloat(in[i]) << 16;
+    return;
+  default:
+    if (in != out)
+      std::copy_n(in, count, out);
+    return;
+  }
 }
 
-uint32_t halfToWord(uint16_t half) { return halfWordTable()[half]; }
-
+LPU_VECTOR_CLONES
 void convertLaneWords(DType from, DType to, const uint32_t *in, uint32_t *out,
                       size_t count) {
   if (isFloatDType(from) && isFloatDType(to)) {
-    for (size_t i = 0; i < count; ++i)
-      out[i] = roundFloatWord(to, wordToFloat(in[i]));
+    roundFloatWords(to, in, out, count);
     return;
   }
   if (isFloatDType(from) && to == DType::I8) {
@@ -116,6 +64,20 @@ void convertLaneWords(DType from, DType to, const uint32_t *in, uint32_t *out,
     }
     return;
   }
+  if (!isFloatDType(from) && isFloatDType(to)) {
+    // Exact for i8; an i32 rounds to binary32, then to the type, as
+    // convertLaneWord does.
+    for (size_t i = 0; i < count; ++i)
+      out[i] = floatToWord(static_cast<float>(static_cast<int32_t>(in[i])));
+    roundFloatWords(to, out, out, count);
+    return;
+  }
+  if (!isFloatDType(from) && to == DType::I8) {
+    for (size_t i = 0; i < count; ++i)
+      out[i] = static_cast<uint32_t>(
+          std::clamp(static_cast<int32_t>(in[i]), -128, 127));
+    return;
+  }
   for (size_t i = 0; i < count; ++i)
     out[i] = convertLaneWord(from, to, in[i]);
 }
@@ -124,17 +86,6 @@ uint32_t wrapLaneWord(DType dtype, int64_t v) {
   if (dtype == DType::I8)
     return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(v)));
   return static_cast<uint32_t>(v);
-}
-
-uint32_t roundFloatWordSlow(DType dtype, float value) {
-  switch (dtype) {
-  case DType::F16:
-    return halfToWord(floatToHalf(value));
-  case DType::BF16:
-    return uint32_t(floatToBFloat(value)) << 16;
-  default:
-    return floatToWord(value);
-  }
 }
 
 uint32_t laneWordFromHost(DType dtype, const void *element) {
@@ -170,12 +121,12 @@ void laneWordToHost(DType dtype, uint32_t word, void *element) {
     std::memcpy(element, &word, 4);
     return;
   case DType::F16: {
-    uint16_t h = floatToHalf(wordToFloat(word));
+    const uint16_t h = static_cast<uint16_t>(wordToHalf(word));
     std::memcpy(element, &h, 2);
     return;
   }
   case DType::BF16: {
-    uint16_t h = floatToBFloat(wordToFloat(word));
+    const uint16_t h = static_cast<uint16_t>(wordToBFloat(word));
     std::memcpy(element, &h, 2);
     return;
   }

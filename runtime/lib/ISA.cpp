@@ -84,22 +84,6 @@ bool decodeDType(uint8_t byte, DType &dtype) {
   return false;
 }
 
-unsigned dtypeHostBytes(DType dtype) {
-  switch (dtype) {
-  case DType::F32:
-  case DType::I32:
-    return 4;
-  case DType::F16:
-  case DType::BF16:
-    return 2;
-  case DType::I8:
-    return 1;
-  case DType::None:
-    break;
-  }
-  return 0;
-}
-
 bool typeSetContains(TypeSet set, DType dtype) {
   switch (set) {
   case TypeSet::None:

@@ -2,6 +2,7 @@
 
 #include "Products.h"
 
+#include "VectorClones.h"
 #include "lpu/Elements.h"
 
 #include <algorithm>
@@ -10,14 +11,6 @@
 namespace lpu {
 
 namespace {
-
-// The kernels are also built for AVX2 and chosen when the processor has it.
-// Without FMA: every multiply and add rounds as the scalar code's do.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define LPU_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define LPU_VECTOR_CLONES
-#endif
 
 /// Adds each array row k in [first, last) times each batched product's input
 /// element k, where it is not zero, to that product's sums, over the first
@@ -38,6 +31,24 @@ void accumulateRows(const InstalledArray &array, uint32_t lanes,
   }
 }
 
+struct InputSigns {
+  bool anyPositive, anyNotFinite;
+};
+
+/// Sets bit i of nonzero[k] where product i's input element x[k] is not
+/// zero, for k < rows (one loop without branches: it vectorizes).
+inline InputSigns markNonzeroInputs(const float *x, uint32_t rows, uint32_t i,
+                                    uint32_t *nonzero) {
+  const uint32_t bit = 1u << i;
+  uint32_t positive = 0, notFinite = 0;
+  for (uint32_t k = 0; k < rows; ++k) {
+    nonzero[k] |= x[k] != 0.0f ? bit : 0u;
+    positive |= uint32_t(x[k] > 0.0f);
+    notFinite |= uint32_t(!(x[k] - x[k] == 0.0f));
+  }
+  return {positive != 0, notFinite != 0};
+}
+
 /// Float products: out = b + a x array over the array's rows, each input
 /// element rounded to `dtype`, accumulated row after row in binary32 (what
 /// the plane computes). An input element that is zero adds nothing and is
@@ -53,21 +64,30 @@ void multiplyFloat(const InstalledArray &array, DType dtype, uint32_t lanes,
   const uint32_t rows = std::min(array.rows, lanes - array.window);
   uint32_t anyPositive = 0, nonFinite = 0; // bit i: product i
   std::fill_n(scratch.nonzero.begin(), rows, 0u);
+  uint32_t *nonzero = scratch.nonzero.data();
   for (uint32_t i = 0; i < count; ++i) {
     const Product &p = products[i];
+    const uint32_t *a = p.a + array.window;
     float *x = scratch.inputs.data() + size_t(i) * lanes;
-    float *acc = scratch.sums.data() + size_t(i) * lanes;
-    bool positive = false, finite = true;
-    for (uint32_t k = 0; k < rows; ++k) {
-      const uint32_t word =
-          roundFloatWord(dtype, wordToFloat(p.a[array.window + k]));
-      x[k] = wordToFloat(word);
-      scratch.nonzero[k] |= uint32_t(x[k] != 0.0f) << i;
-      positive |= x[k] > 0.0f;
-      finite &= (word & 0x7f800000) != 0x7f800000;
+    // Separate loops with one type each, so that they vectorize.
+    switch (dtype) {
+    case DType::F16:
+      for (uint32_t k = 0; k < rows; ++k)
+        x[k] = wordToFloat(roundWordToHalf(a[k]));
+      break;
+    case DType::BF16:
+      for (uint32_t k = 0; k < rows; ++k)
+        x[k] = wordToFloat(wordToBFloat(a[k]) << 16);
+      break;
+    default:
+      for (uint32_t k = 0; k < rows; ++k)
+        x[k] = wordToFloat(a[k]);
+      break;
     }
-    anyPositive |= uint32_t(positive) << i;
-    nonFinite |= uint32_t(!finite) << i;
+    const InputSigns signs = markNonzeroInputs(x, rows, i, nonzero);
+    anyPositive |= uint32_t(signs.anyPositive) << i;
+    nonFinite |= uint32_t(signs.anyNotFinite) << i;
+    float *acc = scratch.sums.data() + size_t(i) * lanes;
     for (uint32_t n = 0; n < columns; ++n)
       acc[n] = p.b ? wordToFloat(p.b[n]) : 0.0f;
   }
@@ -77,17 +97,22 @@ void multiplyFloat(const InstalledArray &array, DType dtype, uint32_t lanes,
     const float *acc = scratch.sums.data() + size_t(i) * lanes;
     for (uint32_t n = 0; n < columns; ++n)
       p.out[n] = floatToWord(acc[n]);
-    bool exact = !(nonFinite >> i & 1);
-    for (uint32_t n = columns; n < lanes && exact && p.b; ++n)
-      exact = !std::isnan(wordToFloat(p.b[n]));
-    if (exact) {
-      // Each processed x added +0 or -0 to the sum (see above).
+    if (!(nonFinite >> i & 1)) {
+      // Each processed x added +0 or -0 to the sum (see above), unless the
+      // sum is a NaN, whose bits the sums decide: those are computed.
       const bool positive = anyPositive >> i & 1;
-      for (uint32_t n = columns; n < lanes; ++n) {
-        const float sum = p.b ? wordToFloat(p.b[n]) : 0.0f;
-        p.out[n] = floatToWord(positive && sum == 0.0f ? 0.0f : sum);
+      uint32_t nan = 0;
+      if (p.b) {
+        for (uint32_t n = columns; n < lanes; ++n) {
+          const float sum = wordToFloat(p.b[n]);
+          nan |= uint32_t(sum != sum);
+          p.out[n] = floatToWord(positive && sum == 0.0f ? 0.0f : sum);
+        }
+      } else {
+        std::fill(p.out + columns, p.out + lanes, 0u);
       }
-      continue;
+      if (!nan)
+        continue;
     }
     const float *x = scratch.inputs.data() + size_t(i) * lanes;
     for (uint32_t n = columns; n < lanes; ++n) {
@@ -116,11 +141,11 @@ void multiplyInt8(const InstalledArray &array, uint32_t lanes,
   std::fill_n(scratch.nonzero.begin(), rows, 0u);
   for (uint32_t i = 0; i < count; ++i) {
     const Product &p = products[i];
+    const uint32_t *a = p.a + array.window;
     float *x = scratch.inputs.data() + size_t(i) * lanes;
-    for (uint32_t k = 0; k < rows; ++k) {
-      x[k] = static_cast<int8_t>(p.a[array.window + k]);
-      scratch.nonzero[k] |= uint32_t(x[k] != 0.0f) << i;
-    }
+    for (uint32_t k = 0; k < rows; ++k)
+      x[k] = static_cast<int8_t>(a[k]);
+    markNonzeroInputs(x, rows, i, scratch.nonzero.data());
     for (uint32_t n = 0; n < lanes; ++n)
       p.out[n] = p.b ? p.b[n] : 0;
   }

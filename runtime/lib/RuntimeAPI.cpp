@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <mutex>
 #include <new>
 
@@ -146,13 +147,15 @@ lpu_status lpu_program_load_file(const char *path, lpu_program **program) {
   in.seekg(0, std::ios::end);
   const std::streamoff size = in.tellg();
   in.seekg(0, std::ios::beg);
-  std::vector<char> bytes(size > 0 ? size_t(size) : 0);
-  if (size < 0 || !in.read(bytes.data(), bytes.size()))
+  if (size < 0)
     return fail(LPU_ERROR_IO, std::string(path) + ": read error");
-  // An empty file is an invalid binary, not a null argument.
-  bytes.reserve(1);
+  // Not zero-filled first: the read writes every byte. One byte at least,
+  // so that an empty file is an invalid binary, not a null argument.
+  std::unique_ptr<char[]> bytes(new char[std::max<size_t>(size_t(size), 1)]);
+  if (!in.read(bytes.get(), size))
+    return fail(LPU_ERROR_IO, std::string(path) + ": read error");
   lpu_status status =
-      lpu_program_load_memory(bytes.data(), bytes.size(), program);
+      lpu_program_load_memory(bytes.get(), size_t(size), program);
   if (status != LPU_OK)
     lastError = std::string(path) + ": " + lastError;
   return status;

@@ -137,6 +137,7 @@ struct Simulator::State {
   LandingQueue<PendingInstall> installs;
   std::vector<PlaneValues> planes;
   std::vector<uint32_t> converted[2];
+  std::vector<uint32_t> installRow; // one array row as it is converted
   /// Per slot, the plane whose batch will compute it, or kNoSlot.
   std::vector<uint32_t> slotPlane;
   ProductScratch productScratch;
@@ -164,6 +165,7 @@ struct Simulator::State {
       p.buffer.assign(size_t(lanes) * lanes, 0);
     for (auto &c : converted)
       c.resize(lanes);
+    installRow.resize(lanes);
   }
 
   uint8_t *cell(uint32_t slice, uint32_t address) {
@@ -290,27 +292,29 @@ void Simulator::State::install(uint32_t plane, const Instruction &inst,
   // Rows (columns, transposed) past `rows` are installed as zero, so padding
   // lanes never meet stale weights. Array row i is buffer row i, or, when
   // transposed, lane window + i of every buffer row.
-  const bool integer = dtype == DType::I8;
+  uint32_t *row = installRow.data();
   for (uint32_t i = 0; i < array.rows; ++i) {
     const bool transposed = f.transposed;
     if (transposed ? f.window + i >= lanes : i >= f.rows)
       break;
     const uint32_t width = transposed ? std::min(f.rows, lanes) : lanes;
-    const uint32_t *in =
-        p.buffer.data() + (transposed ? f.window + i : size_t(i) * lanes);
-    const size_t step = transposed ? lanes : 1;
-    float *out = array.floats.data() + size_t(i) * lanes;
-    uint32_t columns = 0;
-    for (uint32_t c = 0; c < width; ++c) {
-      const uint32_t word = in[c * step];
-      // i8 weights as floats; float ones rounded to the type, any but +0
-      // (-0 included) widening the columns products compute.
-      const uint32_t bits = integer ? floatToWord(static_cast<int8_t>(word))
-                                    : roundFloatWord(dtype, wordToFloat(word));
-      out[c] = wordToFloat(bits);
-      if (bits)
-        columns = c + 1;
-    }
+    if (transposed)
+      for (uint32_t c = 0; c < width; ++c)
+        row[c] = p.buffer[size_t(c) * lanes + f.window + i];
+    else
+      std::copy_n(p.buffer.data() + size_t(i) * lanes, width, row);
+    // i8 weights as floats; float ones rounded to the type, any but +0
+    // (-0 included) widening the columns products compute.
+    if (dtype == DType::I8)
+      for (uint32_t c = 0; c < width; ++c)
+        row[c] = floatToWord(static_cast<int8_t>(row[c]));
+    else
+      roundFloatWords(dtype, row, row, width);
+    uint32_t columns = width;
+    while (columns > 0 && row[columns - 1] == 0)
+      --columns;
+    std::memcpy(array.floats.data() + size_t(i) * lanes, row,
+                sizeof(uint32_t) * width);
     array.columns = std::max(array.columns, columns);
   }
   installs.push({lands, plane, index});
@@ -416,11 +420,11 @@ void Simulator::State::execute(uint32_t step, const uint32_t *producers) {
     b = operand(producers[1], sourceType(inst, 1), 1);
   uint32_t *out = slotWords(slot);
   auto binaryOp = [&](auto floatFn, auto intFn) {
-    if (isFloatDType(dtype))
+    if (isFloatDType(dtype)) {
       for (uint32_t i = 0; i < lanes; ++i)
-        out[i] = roundFloatWord(dtype,
-                                floatFn(wordToFloat(a[i]), wordToFloat(b[i])));
-    else
+        out[i] = floatToWord(floatFn(wordToFloat(a[i]), wordToFloat(b[i])));
+      roundFloatWords(dtype, out, out, lanes);
+    } else
       for (uint32_t i = 0; i < lanes; ++i)
         out[i] = wrapLaneWord(dtype,
                               intFn(laneWordToInt(a[i]), laneWordToInt(b[i])));

@@ -8,6 +8,8 @@
 
 #include "lpu/Elements.h"
 
+#include "VectorClones.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -378,6 +380,7 @@ void loadLaneElement(const TargetDesc &target, DType dtype,
 // With one byte per lane, byte k of a lane's element is in plane k: the
 // common types get loops of their own; the rest go lane by lane through
 // storeLaneElement and loadLaneElement.
+LPU_VECTOR_CLONES
 void storeVectorWords(const TargetDesc &target, DType dtype,
                       const uint32_t *words, uint8_t *planes) {
   const unsigned width = target.laneBytes;
@@ -394,9 +397,10 @@ void storeVectorWords(const TargetDesc &target, DType dtype,
   }
   if (width == 1 && (dtype == DType::F16 || dtype == DType::BF16)) {
     uint8_t *low = planes, *high = planes + planeBytes;
+    const bool half = dtype == DType::F16;
     for (uint32_t l = 0; l < lanes; ++l) {
-      uint16_t bits;
-      laneWordToHost(dtype, words[l], &bits);
+      const uint32_t bits =
+          half ? wordToHalf(words[l]) : wordToBFloat(words[l]);
       low[l] = static_cast<uint8_t>(bits);
       high[l] = static_cast<uint8_t>(bits >> 8);
     }
@@ -420,6 +424,7 @@ void storeVectorWords(const TargetDesc &target, DType dtype,
   }
 }
 
+LPU_VECTOR_CLONES
 void loadVectorWords(const TargetDesc &target, DType dtype,
                      const uint8_t *planes, uint32_t *words) {
   const unsigned width = target.laneBytes;
@@ -436,12 +441,10 @@ void loadVectorWords(const TargetDesc &target, DType dtype,
                    uint32_t(p2[l]) << 16 | uint32_t(p3[l]) << 24;
       return;
     }
-    case DType::F16: {
-      const uint32_t *table = halfWordTable();
+    case DType::F16:
       for (uint32_t l = 0; l < lanes; ++l)
-        words[l] = table[p0[l] | p1[l] << 8];
+        words[l] = halfToWord(p0[l] | p1[l] << 8);
       return;
-    }
     case DType::BF16:
       for (uint32_t l = 0; l < lanes; ++l)
         words[l] = (uint32_t(p0[l]) | uint32_t(p1[l]) << 8) << 16;

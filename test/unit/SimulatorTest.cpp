@@ -250,9 +250,11 @@ TEST(Simulator, F16ArrayMeetsItsWindowOfLanesAndHoldsThePlaneTwoCycles) {
   ASSERT_TRUE(sim.getOutput(0, y.data(), 32, error)) << error;
   for (float v : y)
     EXPECT_EQ(v, 29.0f);
-  for (const UnitStats &u : sim.getStats().units)
-    if (u.kind == UnitKind::Mxm)
+  for (const UnitStats &u : sim.getStats().units) {
+    if (u.kind == UnitKind::Mxm) {
       EXPECT_EQ(u.busyCycles, 3u + 2u * 2u); // 2 loads, install, 2 products
+    }
+  }
 }
 
 TEST(Simulator, MatMulAccumulateAddsTheSecondOperand) {

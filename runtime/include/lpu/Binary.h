@@ -20,7 +20,7 @@
 namespace lpu {
 
 constexpr char kMagic[8] = {'L', 'P', 'U', 'B', 'I', 'N', '\r', '\n'};
-constexpr uint16_t kFormatMajor = 6;
+constexpr uint16_t kFormatMajor = 7;
 constexpr uint16_t kFormatMinor = 0;
 
 /// One part of a tensor: a range of addresses on one MEM slice.
@@ -74,8 +74,8 @@ struct Binary {
   std::vector<UnitProgram> units;
 };
 
-/// The checksum a file image of `size` bytes must end with (FNV-1a 64 of all
-/// bytes before the last 8).
+/// The checksum a file image of `size` bytes must end with: the CRC-32
+/// (zlib's) of all bytes before the last 8, as a u64.
 uint64_t computeChecksum(const uint8_t *data, size_t size);
 
 /// Serializes `binary`; the result is a function of its contents only.

@@ -63,7 +63,21 @@ inline bool isFloatDType(DType dtype) {
   return dtype == DType::F32 || dtype == DType::F16 || dtype == DType::BF16;
 }
 /// Bytes per element in host buffers (f32 4, f16 2, i8 1, ...).
-unsigned dtypeHostBytes(DType dtype);
+inline unsigned dtypeHostBytes(DType dtype) {
+  switch (dtype) {
+  case DType::F32:
+  case DType::I32:
+    return 4;
+  case DType::F16:
+  case DType::BF16:
+    return 2;
+  case DType::I8:
+    return 1;
+  case DType::None:
+    break;
+  }
+  return 0;
+}
 
 /// A float lane word's binary32 bit pattern, and back (also F32 immediates).
 inline uint32_t floatToWord(float value) {

@@ -103,7 +103,9 @@ struct TargetDesc {
   /// Streams, and SRAM addresses, one vector of `dtype` occupies: its stream
   /// group starts at a stream id that is a multiple of this.
   uint32_t planesOf(DType dtype) const {
-    return (dtypeHostBytes(dtype) + laneBytes - 1) / laneBytes;
+    // Byte lanes first: no division where the simulator asks most.
+    const uint32_t bytes = dtypeHostBytes(dtype);
+    return laneBytes == 1 ? bytes : (bytes + laneBytes - 1) / laneBytes;
   }
   uint64_t sramBytes() const {
     return uint64_t(memSlices) * memAddresses * planeBytes();
