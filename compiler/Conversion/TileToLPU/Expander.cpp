@@ -533,13 +533,9 @@ void Expander::emitMatMul(const ProductPlan &plan,
     for (int64_t first = 0; first < installs; first += plan.turn) {
       const int64_t turn = std::min(plan.turn, installs - first);
       const bool lastTurn = first + turn == installs;
-      // A product of one short turn is installed in copies on the planes
-      // it would leave idle; row m goes through copy m % copies
-      // (tile::turnCopies).
-      const int64_t copies =
-          first == 0 && turn == installs
-              ? tile::turnCopies(installs, plan.turn, plan.rows)
-              : 1;
+      // A short turn is installed in copies on the planes it would leave
+      // idle; row m goes through copy m % copies (tile::turnCopies).
+      const int64_t copies = tile::turnCopies(turn, plan.turn, plan.rows);
       // Plane of the i-th install of copy c: planeOf[c * turn + i].
       SmallVector<int32_t> planeOf(copies * turn);
       for (int32_t &plane : planeOf)
