@@ -72,8 +72,10 @@ void buildLoweringPipeline(OpPassManager &pm, const LoweringOptions &options,
     graph.addPass(tile::createPackConvTaps());
     graph.addPass(tile::createFuseElementwise());
   }
-  if (!options.opByOp)
+  if (!options.opByOp) {
+    graph.addPass(tile::createSimplifyChains());
     graph.addPass(tile::createStoreProductInputs());
+  }
   tile::ChooseTilingOptions tiling;
   tiling.opByOp = options.opByOp;
   graph.addPass(tile::createChooseTiling(tiling));

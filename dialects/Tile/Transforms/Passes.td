@@ -55,6 +55,21 @@ def FuseElementwise : Pass<"tile-fuse-elementwise", "::mlir::func::FuncOp"> {
   }];
 }
 
+def SimplifyChains : Pass<"tile-simplify-chains", "::mlir::func::FuncOp"> {
+  let summary = "Drop the clamps a quantizing chain's saturation makes redundant";
+  let description = [{
+    A chain whose result is i8 ends in a conversion that rounds to nearest
+    even and saturates to [-128, 127]. A relu, or a max or min with a
+    constant, before it changes nothing when the bound, carried through the
+    later steps (adds and subtracts of constants, multiplies and divides by
+    positive ones, other clamps: all monotone), rounds to -128 or 127 or
+    beyond for every element: a quantized ReLU whose zero point is -128, a
+    ReLU6 whose 6 quantizes to 127. Such a step is removed, and with it its
+    operand when nothing else reads it. Results are the same bits; each
+    output vector takes one or two VXM instructions fewer.
+  }];
+}
+
 def StoreProductInputs
     : Pass<"tile-store-product-inputs", "::mlir::func::FuncOp"> {
   let summary = "Store tensors only products read in the products' type";

@@ -1,0 +1,237 @@
+//===- SimplifyChains.cpp - Steps a chain's result makes redundant --------===//
+//
+// A chain whose result is i8 ends in a conversion that rounds to nearest
+// even and saturates to [-128, 127]. A clamp before it (relu, or max / min
+// with a constant) is then often redundant: a quantized ReLU's zero point
+// is -128, a ReLU6's 6 lands at 127. Every step after the clamp that this
+// pass looks through is monotone non-decreasing in the running value (an
+// add or subtract of a constant, a multiply or divide by a positive one,
+// another clamp), and so is rounding, so clamp and later steps commute:
+// sat(round(g(max(x, lo)))) = sat(round(max(g(x), g(lo)))). When g(lo)
+// rounds to -128 or below for every element, the max changes nothing; a
+// min likewise when g(hi) rounds to 127 or above. The bound goes through g
+// in binary32, as the VXM computes it, so the result is the same bits.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Tile/Transforms/Passes.h"
+
+#include "dialects/LPU/LPUOps.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
+
+#include <limits>
+
+namespace lpuc::tile {
+#define GEN_PASS_DEF_SIMPLIFYCHAINS
+#include "dialects/Tile/Transforms/Passes.h.inc"
+} // namespace lpuc::tile
+
+using namespace mlir;
+using namespace lpuc::tile;
+
+namespace {
+
+/// Values over a broadcast shape (right-aligned, NumPy style), enough to
+/// hold every element a chain's constants can differ in.
+struct Bound {
+  SmallVector<int64_t> shape;
+  std::vector<float> values;
+};
+
+/// A constant operand's elements as binary32, as the chain reads them (i8
+/// and i32 values converted, exactly for i8), with its shape.
+std::optional<Bound> constantOf(Value value) {
+  ElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  auto type = cast<ShapedType>(attr.getType());
+  Type element = type.getElementType();
+  if (!element.isF32() && !element.isInteger(8) && !element.isInteger(32))
+    return std::nullopt;
+  std::optional<std::vector<uint32_t>> words = lpuc::lpu::readLaneWords(attr);
+  if (!words)
+    return std::nullopt;
+  Bound bound{SmallVector<int64_t>(type.getShape()), {}};
+  for (uint32_t word : *words)
+    bound.values.push_back(element.isF32() ? ::lpu::wordToFloat(word)
+                                           : float(static_cast<int32_t>(word)));
+  return bound;
+}
+
+/// `f(a, b)` elementwise over the broadcast of both shapes.
+Bound combine(const Bound &a, const Bound &b,
+              llvm::function_ref<float(float, float)> f) {
+  const size_t rank = std::max(a.shape.size(), b.shape.size());
+  auto dim = [&](const Bound &x, size_t d) -> int64_t {
+    const size_t pad = rank - x.shape.size();
+    return d < pad ? 1 : x.shape[d - pad];
+  };
+  Bound out;
+  for (size_t d = 0; d < rank; ++d)
+    out.shape.push_back(std::max(dim(a, d), dim(b, d)));
+  int64_t count = 1;
+  for (int64_t n : out.shape)
+    count *= n;
+  // Row-major index of an output element in an operand (size-1 dims
+  // repeat).
+  auto at = [&](const Bound &x, int64_t flat) {
+    int64_t index = 0, stride = 1;
+    for (size_t d = rank; d-- > 0;) {
+      const int64_t coordinate = flat % out.shape[d];
+      flat /= out.shape[d];
+      if (dim(x, d) != 1)
+        index += coordinate * stride;
+      stride *= dim(x, d);
+    }
+    return x.values[index];
+  };
+  for (int64_t i = 0; i < count; ++i)
+    out.values.push_back(f(at(a, i), at(b, i)));
+  return out;
+}
+
+/// Whether `bound`, the clamp at step `at` of `chain` (a lower bound when
+/// `lower`), still decides any element after the steps that follow and the
+/// conversion to i8: false only when every step after it is monotone
+/// non-decreasing with constant operands and g(bound) saturates.
+bool clampMatters(ArrayRef<ChainStep> chain, size_t at, ValueRange operands,
+                  Bound bound, bool lower) {
+  for (const ChainStep &step : chain.drop_front(at + 1)) {
+    if (step.kind == StepKind::Relu) {
+      bound = combine(bound, Bound{{}, {0.0f}},
+                      [](float x, float) { return x > 0.0f ? x : 0.0f; });
+      continue;
+    }
+    if (step.kind == StepKind::Scale) {
+      if (!(step.factor > 0.0f))
+        return true;
+      bound = combine(bound, Bound{{}, {step.factor}},
+                      [](float x, float y) { return x * y; });
+      continue;
+    }
+    if (!step.isOperand() || step.kind == StepKind::First)
+      return true;
+    std::optional<Bound> operand = constantOf(operands[step.operand]);
+    if (!operand)
+      return true;
+    // The operand times its factor, as the VXM scales it.
+    for (float &v : operand->values)
+      v *= step.factor;
+    auto positive = [&] {
+      return llvm::all_of(operand->values, [](float v) {
+        return v > 0.0f && v < std::numeric_limits<float>::infinity();
+      });
+    };
+    switch (step.kind) {
+    case StepKind::Add:
+      bound = combine(bound, *operand, [](float x, float y) { return x + y; });
+      break;
+    case StepKind::Sub:
+      bound = combine(bound, *operand, [](float x, float y) { return x - y; });
+      break;
+    case StepKind::Mul:
+      if (!positive())
+        return true;
+      bound = combine(bound, *operand, [](float x, float y) { return x * y; });
+      break;
+    case StepKind::Div:
+      if (!positive())
+        return true;
+      bound = combine(bound, *operand, [](float x, float y) { return x / y; });
+      break;
+    case StepKind::Max:
+      bound = combine(bound, *operand,
+                      [](float x, float y) { return std::max(x, y); });
+      break;
+    case StepKind::Min:
+      bound = combine(bound, *operand,
+                      [](float x, float y) { return std::min(x, y); });
+      break;
+    default:
+      return true;
+    }
+  }
+  // Rounding to nearest even then saturating: -127.5 rounds to -128, and
+  // anything above 126.5 to 127 or more.
+  return !llvm::all_of(
+      bound.values, [&](float v) { return lower ? v <= -127.5f : v > 126.5f; });
+}
+
+/// Drops the redundant clamps of a chain that ends in i8; returns whether
+/// any was dropped.
+bool dropSaturatedClamps(Chain &chain, ValueRange operands) {
+  bool changed = false;
+  for (size_t i = chain.size(); i-- > 0;) {
+    const ChainStep &step = chain[i];
+    std::optional<Bound> bound;
+    bool lower = true;
+    if (step.kind == StepKind::Relu) {
+      bound = Bound{{}, {0.0f}};
+    } else if (step.kind == StepKind::Max || step.kind == StepKind::Min) {
+      bound = constantOf(operands[step.operand]);
+      if (bound)
+        for (float &v : bound->values)
+          v *= step.factor;
+      lower = step.kind == StepKind::Max;
+    }
+    if (!bound || clampMatters(chain, i, operands, *bound, lower))
+      continue;
+    chain.erase(chain.begin() + i);
+    changed = true;
+  }
+  return changed;
+}
+
+/// `op` with `chain` and, of `operands` (its chain's, from operand
+/// `firstChainOperand` on), only those the chain still reads.
+void setChain(Operation *op, Chain chain, unsigned firstChainOperand) {
+  SmallVector<Value> kept;
+  SmallVector<int32_t> index(op->getNumOperands() - firstChainOperand, -1);
+  for (ChainStep &step : chain) {
+    if (!step.isOperand())
+      continue;
+    int32_t &slot = index[step.operand];
+    if (slot < 0) {
+      slot = kept.size();
+      kept.push_back(op->getOperand(firstChainOperand + step.operand));
+    }
+    step.operand = slot;
+  }
+  SmallVector<Value> operands(op->getOperands().take_front(firstChainOperand));
+  operands.append(kept);
+  op->setOperands(operands);
+  Builder builder(op->getContext());
+  auto [steps, factors] = getChainAttrs(builder, chain);
+  op->setAttr("steps", steps);
+  op->setAttr("factors", factors);
+}
+
+struct SimplifyChainsPass
+    : public lpuc::tile::impl::SimplifyChainsBase<SimplifyChainsPass> {
+  void runOnOperation() override {
+    getOperation().walk([&](Operation *op) {
+      Chain chain;
+      unsigned first = 0;
+      if (auto map = dyn_cast<MapOp>(op)) {
+        chain = getChain(map);
+      } else if (auto product = dyn_cast<MatMulOp>(op)) {
+        chain = getEpilogue(product);
+        first = 2;
+      } else if (auto conv = dyn_cast<ConvOp>(op)) {
+        chain = getEpilogue(conv);
+        first = 2;
+      } else {
+        return;
+      }
+      auto type = cast<RankedTensorType>(op->getResult(0).getType());
+      if (!type.getElementType().isInteger(8))
+        return;
+      if (dropSaturatedClamps(chain, op->getOperands().drop_front(first)))
+        setChain(op, chain, first);
+    });
+  }
+};
+
+} // namespace

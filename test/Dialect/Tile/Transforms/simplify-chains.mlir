@@ -1,0 +1,53 @@
+// RUN: lpu-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(tile-simplify-chains))' | FileCheck %s
+
+// A quantized ReLU whose zero point is -128: relu(y) / s - 128 rounds to
+// -128 or less wherever the relu would clamp, so the i8 conversion's
+// saturation does its work and the relu goes. With zero point -127 it
+// stays; so it does when the result is not i8, or when a later step could
+// reverse the order (a division by a negative constant).
+// CHECK-LABEL: func.func @relu
+// CHECK: tile.matmul %arg0, %arg1 epilogue(%{{.*}}, %{{.*}} : tensor<1xf32>, tensor<1xf32>) [div in0, add in1]
+// CHECK: tile.map(%arg2, %{{.*}}, %{{.*}}) [in0, relu, div in1, add in2]
+// CHECK: tile.map(%arg2, %{{.*}}, %{{.*}}) [in0, relu, div in1, add in2] : {{.*}} -> tensor<4x8xf32>
+// CHECK: tile.map(%arg2, %{{.*}}, %{{.*}}) [in0, relu, div in1, add in2]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @relu(%a: tensor<4x16xi8>, %b: tensor<16x8xi8>, %x: tensor<4x8xf32>) -> (tensor<4x8xi8>, tensor<4x8xi8>, tensor<4x8xf32>, tensor<4x8xi8>) {
+    %s = arith.constant dense<0.05> : tensor<1xf32>
+    %z = arith.constant dense<-128.0> : tensor<1xf32>
+    %z1 = arith.constant dense<-127.0> : tensor<1xf32>
+    %neg = arith.constant dense<-0.05> : tensor<1xf32>
+    %0 = tile.matmul %a, %b epilogue(%s, %z : tensor<1xf32>, tensor<1xf32>) [relu, div in0, add in1] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x16xi8>, tensor<16x8xi8> -> tensor<4x8xi8>
+    %1 = tile.map(%x, %s, %z1) [in0, relu, div in1, add in2] : (tensor<4x8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<4x8xi8>
+    %2 = tile.map(%x, %s, %z) [in0, relu, div in1, add in2] : (tensor<4x8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<4x8xf32>
+    %3 = tile.map(%x, %neg, %z) [in0, relu, div in1, add in2] : (tensor<4x8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<4x8xi8>
+    return %0, %1, %2, %3 : tensor<4x8xi8>, tensor<4x8xi8>, tensor<4x8xf32>, tensor<4x8xi8>
+  }
+}
+
+// -----
+
+// A quantized ReLU6 with per-channel dequantization: clip(y, 0, 6) / (6/255)
+// - 128. Both bounds saturate (6 lands at 127); their constants are no
+// longer operands. Rounding to even makes 126.5 the edge: a scale that
+// puts 6 at 126.499985 keeps the min (126 is not 127), one that puts it at
+// 126.500015 does not; the max goes in both.
+// CHECK-LABEL: func.func @relu6
+// CHECK: tile.map(%arg0, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) [in0, mul in1, add in2, div in3, add in4] : (tensor<2x3xf32>, tensor<1x3xf32>, tensor<1x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x3xi8>
+// CHECK: tile.map(%arg0, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) [in0, mul in1, add in2, min in3, div in4, add in5] : {{.*}} -> tensor<2x3xi8>
+// CHECK: tile.map(%arg0, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) [in0, mul in1, add in2, div in3, add in4] : {{.*}} -> tensor<2x3xi8>
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @relu6(%x: tensor<2x3xf32>) -> (tensor<2x3xi8>, tensor<2x3xi8>, tensor<2x3xi8>) {
+    %a = arith.constant dense<[[0.5, 2.0, 1.0]]> : tensor<1x3xf32>
+    %b = arith.constant dense<[[0.25, -1.0, 3.0]]> : tensor<1x3xf32>
+    %zero = arith.constant dense<0.0> : tensor<f32>
+    %six = arith.constant dense<6.0> : tensor<f32>
+    %s = arith.constant dense<0.0235294122> : tensor<1xf32>
+    %below = arith.constant dense<0.02357564> : tensor<1xf32>
+    %above = arith.constant dense<0.023575637> : tensor<1xf32>
+    %z = arith.constant dense<-128.0> : tensor<1xf32>
+    %0 = tile.map(%x, %a, %b, %zero, %six, %s, %z) [in0, mul in1, add in2, max in3, min in4, div in5, add in6] : (tensor<2x3xf32>, tensor<1x3xf32>, tensor<1x3xf32>, tensor<f32>, tensor<f32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x3xi8>
+    %1 = tile.map(%x, %a, %b, %zero, %six, %below, %z) [in0, mul in1, add in2, max in3, min in4, div in5, add in6] : (tensor<2x3xf32>, tensor<1x3xf32>, tensor<1x3xf32>, tensor<f32>, tensor<f32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x3xi8>
+    %2 = tile.map(%x, %a, %b, %zero, %six, %above, %z) [in0, mul in1, add in2, max in3, min in4, div in5, add in6] : (tensor<2x3xf32>, tensor<1x3xf32>, tensor<1x3xf32>, tensor<f32>, tensor<f32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x3xi8>
+    return %0, %1, %2 : tensor<2x3xi8>, tensor<2x3xi8>, tensor<2x3xi8>
+  }
+}
