@@ -113,7 +113,10 @@ private:
     r.minParts = tensor.minParts;
     r.first = tensor.first;
     r.last = tensor.last;
-    r.spread = tensor.output < 0 && !isa<BlockArgument>(tensor.owner);
+    // Graph inputs and outputs too: the host moves them part by part at no
+    // cost to the chip, and their readers gain the bank ports of every
+    // slice (a stem reads each input row several times).
+    r.spread = true;
     std::optional<Placement> where = place(r);
     if (!where)
       return;

@@ -100,3 +100,19 @@ module attributes {tile.target = "lpu-tiny"} {
     return %1 : tensor<4x16xf32>
   }
 }
+
+// -----
+
+// Graph inputs and outputs are dealt over slices for bandwidth like any
+// tensor with much traffic: the host writes and reads them part by part,
+// and here two maps read each of x's 256 rows (two parts: lpu-tiny spreads
+// over at most a quarter of its 8 slices).
+// CHECK-LABEL: func.func @main(%arg0: tensor<256x16xf32>
+// CHECK-SAME: tile.sram = array<i32: {{[0-9]+}}, 0, {{[0-9]+}}, 0>}) -> (tensor<256x16xf32> {tile.sram = array<i32: {{[0-9]+}}, {{[0-9]+}}, {{[0-9]+}}, {{[0-9]+}}>})
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<256x16xf32>) -> tensor<256x16xf32> {
+    %0 = tile.map(%x) [in0, relu] : (tensor<256x16xf32>) -> tensor<256x16xf32>
+    %1 = tile.map(%x, %0) [in0, add in1] : (tensor<256x16xf32>, tensor<256x16xf32>) -> tensor<256x16xf32>
+    return %1 : tensor<256x16xf32>
+  }
+}
