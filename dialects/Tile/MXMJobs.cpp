@@ -112,7 +112,8 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
               [&](int64_t k) { return std::min(lanes, K - k * lanes); });
       })
       .Case([&](ConvOp op) {
-        if (op.getOnVxm())
+        const int64_t pixels = getMXMPixels(op);
+        if (!pixels)
           return;
         ArrayRef<int64_t> y =
             cast<RankedTensorType>(op.getResult().getType()).getShape();
@@ -122,7 +123,7 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
         const int64_t taps = op.getKernel()[0] * op.getKernel()[1];
         appendProductTurns(
             turns, ceilDiv(y[3], lanes), taps * cChunks,
-            op.getTurn().value_or(1), y[0] * y[1] * y[2], windowRows,
+            op.getTurn().value_or(1), pixels, windowRows,
             [&](int64_t k) {
               return std::min(lanes, C - (k % cChunks) * lanes);
             },
@@ -226,7 +227,7 @@ lpuc::tile::getWeightTiles(Operation *op, const ::lpu::TargetDesc &target) {
     installs = std::max<int64_t>(1, matmul.getBatches().size() / 3);
     tileRows = [=](int64_t k) { return std::min(lanes, K - k * lanes); };
   } else if (auto conv = dyn_cast<ConvOp>(op)) {
-    if (conv.getTapMajor() || conv.getOnVxm())
+    if (conv.getTapMajor() || !getMXMPixels(conv))
       return {};
     const int64_t C =
         cast<RankedTensorType>(conv.getInput().getType()).getShape()[3];
@@ -258,9 +259,7 @@ lpuc::tile::getWeightTiles(Operation *op, const ::lpu::TargetDesc &target) {
     turn = matmul.getTurn().value_or(1);
   } else {
     auto conv = cast<ConvOp>(op);
-    ArrayRef<int64_t> y =
-        cast<RankedTensorType>(conv.getResult().getType()).getShape();
-    rows = y[0] * y[1] * y[2];
+    rows = getMXMPixels(conv);
     turn = conv.getTurn().value_or(1);
   }
   int64_t job = 0;

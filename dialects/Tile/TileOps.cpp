@@ -466,6 +466,14 @@ Chain lpuc::tile::getEpilogue(MatMulOp op) {
 Chain lpuc::tile::getEpilogue(ConvOp op) {
   return getChain(op.getSteps(), op.getFactors());
 }
+int64_t lpuc::tile::getMXMPixels(ConvOp op) {
+  ArrayRef<int64_t> y =
+      cast<RankedTensorType>(op.getResult().getType()).getShape();
+  const int64_t pixels = y[0] * y[1] * y[2];
+  if (!op.getOnVxm())
+    return pixels;
+  return pixels - op.getVxmPixels().value_or(pixels);
+}
 
 //===----------------------------------------------------------------------===//
 // Verifiers
@@ -618,10 +626,17 @@ LogicalResult ConvOp::verify() {
   if (getTapMajor() && g != 1)
     return emitOpError("weights computed at run time need group 1");
   if (getOnVxm() && (g != C || g != F || getTransposed() || getTapMajor() ||
-                     getTurn() || getPlanes()))
+                     ((getTurn() || getPlanes()) && !getVxmPixels())))
     return emitOpError("on the VXM must be depthwise (group = input = output "
                        "channels), with constant weights and no `turn` or "
-                       "`planes`");
+                       "`planes` unless it shares its pixels with the MXM");
+  if (std::optional<int64_t> shared = getVxmPixels()) {
+    const int64_t pixels = y[0] * y[1] * y[2];
+    if (!getOnVxm() || *shared < 1 || *shared >= pixels)
+      return emitOpError("vxm_pixels ")
+             << *shared << " must be on a VXM convolution and between 1 and "
+             << pixels - 1 << " (the pixels but one)";
+  }
   if (x[0] != y[0])
     return emitOpError("input and result batch sizes differ");
   for (Value extra : getExtras())

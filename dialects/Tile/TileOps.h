@@ -87,6 +87,10 @@ int64_t getMXMRows(mlir::Operation *op, const ::lpu::TargetDesc &target);
 Chain getChain(MapOp op);
 Chain getEpilogue(MatMulOp op);
 Chain getEpilogue(ConvOp op);
+/// The output pixels (N * OH * OW) of a convolution computed as MXM
+/// products: all of them, none for a depthwise one on the VXM, or those
+/// past `vxm_pixels` when the two share it.
+int64_t getMXMPixels(ConvOp op);
 
 /// `constant`, left-padded with dimensions of 1 to rank `rank`, with its
 /// dimensions permuted (result dimension d is dimension `perm[d]`) and then

@@ -165,7 +165,10 @@ def Tile_ConvOp : Tile_Op<"conv"> {
     group, constant weights) computes each output pixel vector on the VXM
     instead: the window's pixel vectors times a vector of each tap's weights,
     summed in the type the input is stored in, then widened to f32 for the
-    epilogue; it then has no `turn` or `planes`.
+    epilogue; it then has no `turn` or `planes`. With `vxm_pixels`, only
+    the first that many output pixels (row-major over N, OH, OW) are
+    computed on the VXM and the rest as MXM products at the same time, which
+    then need `turn` and `planes`.
   }];
   let arguments = (ins Tile_Tensor:$input, Tile_Tensor:$weights,
                        Variadic<Tile_Tensor>:$extras,
@@ -176,7 +179,7 @@ def Tile_ConvOp : Tile_Op<"conv"> {
                        DenseI32ArrayAttr:$steps, DenseF32ArrayAttr:$factors,
                        Tile_Turn:$turn, Tile_Planes:$planes,
                        DefaultValuedAttr<I64Attr, "0">:$padding_value,
-                       UnitAttr:$on_vxm);
+                       UnitAttr:$on_vxm, OptionalAttr<I64Attr>:$vxm_pixels);
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = [{
     $input `,` $weights (`epilogue` `(` $extras^ `:` type($extras) `)`)?

@@ -55,17 +55,25 @@ std::pair<unsigned, int64_t> storageOf(Operation *user, unsigned index,
     const int64_t C = conv.getInput().getType().getShape()[3],
                   F = conv.getResult().getType().getShape()[3];
     const int64_t taps = conv.getKernel()[0] * conv.getKernel()[1];
-    // On the VXM: one f32 vector of weights per tap and channel chunk.
-    if (conv.getOnVxm())
-      return {4u, saturatingMultiply(
-                      target.planesOf(::lpu::DType::F32),
-                      saturatingMultiply(taps, llvm::divideCeil(C, lanes)))};
+    // On the VXM: one f32 vector of weights per tap and channel chunk; as
+    // MXM products: the weight tiles (a convolution that shares its pixels
+    // has both).
+    const int64_t table =
+        conv.getOnVxm()
+            ? saturatingMultiply(
+                  target.planesOf(::lpu::DType::F32),
+                  saturatingMultiply(taps, llvm::divideCeil(C, lanes)))
+            : 0;
+    if (!getMXMPixels(conv))
+      return {4u, table};
     int64_t rows = 0;
     for (int64_t kc = 0; kc * lanes < C; ++kc)
       for (int64_t fc = 0; fc * lanes < F; ++fc)
         if (isGroupTileUsed(C, F, conv.getGroup(), lanes, kc, fc))
           rows = saturatingAdd(rows, std::min(lanes, C - kc * lanes));
-    return {3u, saturatingMultiply(planes, saturatingMultiply(taps, rows))};
+    return {conv.getOnVxm() ? 5u : 3u,
+            saturatingAdd(table, saturatingMultiply(
+                                     planes, saturatingMultiply(taps, rows)))};
   }
   return {0u, getStoredAddresses(constant, target)};
 }

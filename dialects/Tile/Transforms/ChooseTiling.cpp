@@ -16,36 +16,43 @@ using namespace lpuc::tile;
 
 namespace {
 
-/// Whether `conv`, a depthwise convolution with constant weights, takes
-/// fewer issue cycles as VXM multiply-adds (a multiply per tap and an add
-/// per tap but the first, for each output vector, plus a widening to i32 per
-/// tap for quantized values, over the VXM queues) than as MXM products (a
-/// product per tap and output vector, holding a plane for the type's
-/// cycles, over the planes).
-bool prefersVXM(ConvOp conv, const ::lpu::TargetDesc &target) {
+/// Issue cycles of a depthwise convolution with constant weights per output
+/// vector: as VXM multiply-adds (a multiply per tap and an add per tap but
+/// the first, plus a widening to i32 per tap for quantized values, over the
+/// VXM queues) and as MXM products (a product per tap and window of rows,
+/// holding a plane for the type's cycles, over the planes). Nothing for
+/// other convolutions.
+struct DepthwiseCost {
+  double vxm, mxm;
+};
+std::optional<DepthwiseCost> depthwiseCost(ConvOp conv,
+                                           const ::lpu::TargetDesc &target) {
   ArrayRef<int64_t> x = conv.getInput().getType().getShape();
   ArrayRef<int64_t> y = conv.getResult().getType().getShape();
   const int64_t C = x[3], F = y[3];
   if (int64_t(conv.getGroup()) != C || F != C || conv.getTransposed() ||
       conv.getTapMajor() ||
       !conv.getWeights().getDefiningOp<arith::ConstantOp>())
-    return false;
+    return std::nullopt;
   const ::lpu::DType type = getMXMType(conv, target);
   const ::lpu::MXMRate *rate = target.mxmRate(type);
   // Quantized values are widened to i32 first: one more op per tap.
   const bool quantized = type == ::lpu::DType::I8;
   if (!rate || !target.vxmUnits ||
       (quantized && !target.vxmComputes(::lpu::DType::I32)))
-    return false;
-  const int64_t vectors =
-      y[0] * y[1] * y[2] * llvm::divideCeil(C, int64_t(target.lanes));
-  const int64_t taps = conv.getKernel()[0] * conv.getKernel()[1];
-  const int64_t mxm = llvm::divideCeil(vectors * taps * rate->cycles,
-                                       int64_t(target.mxmPlanes));
-  const int64_t vxm = llvm::divideCeil(
-      vectors * ((quantized ? 3 : 2) * taps - 1), int64_t(target.vxmUnits));
-  return vxm < mxm;
+    return std::nullopt;
+  const double taps = conv.getKernel()[0] * conv.getKernel()[1];
+  // A product meets one window of the type's rows at a time (160 f16 lanes
+  // of 320 on lpu-v1): a chunk of channels takes one per window.
+  const double windows =
+      llvm::divideCeil(std::min<int64_t>(C, target.lanes), int64_t(rate->rows));
+  return DepthwiseCost{((quantized ? 3 : 2) * taps - 1) / target.vxmUnits,
+                       taps * windows * rate->cycles / target.mxmPlanes};
 }
+
+/// Pixels the smaller share of a convolution split between the VXM and the
+/// MXM must have: fewer are not worth the other unit's weights or latency.
+constexpr double kMinShare = 0.3;
 
 struct ChooseTilingPass
     : public lpuc::tile::impl::ChooseTilingBase<ChooseTilingPass> {
@@ -71,13 +78,25 @@ struct ChooseTilingPass
         matmul.setPackedWeights(matmul.getTransposeB() ||
                                 (constant && matrix && !opByOp));
       } else if (auto conv = dyn_cast<ConvOp>(op)) {
-        if (!opByOp && prefersVXM(conv, *target)) {
-          conv.setOnVxm(true);
-          conv.removeTurnAttr();
-          conv.removePlanesAttr();
-        } else {
+        std::optional<DepthwiseCost> cost =
+            opByOp ? std::nullopt : depthwiseCost(conv, *target);
+        if (!cost || cost->vxm >= cost->mxm) {
           conv.setTurnAttr(turn);
+          return;
         }
+        // On the VXM, which takes fewer cycles; the MXM computes the last
+        // pixels at the same time when the two then finish together.
+        conv.setOnVxm(true);
+        conv.removeTurnAttr();
+        conv.removePlanesAttr();
+        ArrayRef<int64_t> y = conv.getResult().getType().getShape();
+        const int64_t pixels = y[0] * y[1] * y[2];
+        const double share = cost->mxm / (cost->vxm + cost->mxm);
+        const int64_t onVxm = std::llround(pixels * share);
+        if (1.0 - share < kMinShare || onVxm < 1 || onVxm >= pixels)
+          return;
+        conv.setVxmPixels(onVxm);
+        conv.setTurnAttr(turn);
       } else if (auto pool = dyn_cast<GlobalPoolOp>(op)) {
         pool.setTurnAttr(turn);
       } else if (auto im2col = dyn_cast<Im2ColOp>(op)) {

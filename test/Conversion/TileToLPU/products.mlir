@@ -209,6 +209,26 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // -----
 
+// Shared with the MXM (vxm_pixels = 3 of 4): the VXM computes pixels 0 to
+// 2 as above, then the MXM the last one, a product per tap in the window,
+// through block-diagonal weight tiles, into the same result.
+// CHECK-LABEL: lpu.program @main
+// CHECK-DAG: %[[Y:.*]] = lpu.buffer output "y"
+// CHECK-COUNT-3: lpu.mem.write %{{.*}}, %[[Y]]
+// CHECK-NOT: lpu.mem.write
+// CHECK: lpu.mxm.install rows 3
+// CHECK: lpu.mxm.matmul
+// CHECK: lpu.mem.write %{{.*}}, %[[Y]][3]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x2x2x3xf32> {onnx.name = "x"}) -> (tensor<1x2x2x3xf32> {onnx.name = "y"}) {
+    %w = arith.constant dense<[[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]], [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]], [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]]]> : tensor<3x1x3x3xf32> loc("w")
+    %0 = tile.conv %x, %w [relu] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 3 : i64, on_vxm, turn = 2 : i64, planes = array<i32: 0, 1, 0, 1, 0, 1, 0, 1, 0>, vxm_pixels = 3 : i64} : tensor<1x2x2x3xf32>, tensor<3x1x3x3xf32> -> tensor<1x2x2x3xf32> loc("dw")
+    return %0 : tensor<1x2x2x3xf32>
+  }
+}
+
+// -----
+
 // Its input stored in f16 (tile-store-product-inputs): the taps table is f16
 // too, the taps multiply and add in f16 (half the streams of f32), and the
 // sum is widened to f32 for the epilogue.

@@ -165,3 +165,30 @@ func.func @padding_value_range(%x: tensor<1x4x4x3xi8>, %w: tensor<5x3x3x3xi8>) -
   %0 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64, padding_value = 200 : i64} : tensor<1x4x4x3xi8>, tensor<5x3x3x3xi8> -> tensor<1x4x4x5xf32>
   return %0 : tensor<1x4x4x5xf32>
 }
+
+// -----
+
+func.func @vxm_turn(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  %w = arith.constant dense<1.0> : tensor<8x1x3x3xf32>
+  // expected-error @+1 {{on the VXM must be depthwise (group = input = output channels), with constant weights and no `turn` or `planes` unless it shares its pixels with the MXM}}
+  %0 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 8 : i64, on_vxm, turn = 2 : i64} : tensor<1x4x4x8xf32>, tensor<8x1x3x3xf32> -> tensor<1x4x4x8xf32>
+  return %0 : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+func.func @vxm_pixels_all(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  %w = arith.constant dense<1.0> : tensor<8x1x3x3xf32>
+  // expected-error @+1 {{vxm_pixels 16 must be on a VXM convolution and between 1 and 15 (the pixels but one)}}
+  %0 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 8 : i64, on_vxm, turn = 2 : i64, vxm_pixels = 16 : i64} : tensor<1x4x4x8xf32>, tensor<8x1x3x3xf32> -> tensor<1x4x4x8xf32>
+  return %0 : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+func.func @vxm_pixels_mxm(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  %w = arith.constant dense<1.0> : tensor<8x1x3x3xf32>
+  // expected-error @+1 {{vxm_pixels 4 must be on a VXM convolution and between 1 and 15 (the pixels but one)}}
+  %0 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 8 : i64, turn = 2 : i64, vxm_pixels = 4 : i64} : tensor<1x4x4x8xf32>, tensor<8x1x3x3xf32> -> tensor<1x4x4x8xf32>
+  return %0 : tensor<1x4x4x8xf32>
+}

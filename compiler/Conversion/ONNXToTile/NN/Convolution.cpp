@@ -153,7 +153,8 @@ FailureOr<Value> lpuc::onnx_to_tile::emitConvolution(Converter &c,
       transposed ? b.getUnitAttr() : UnitAttr(),
       /*tap_major=*/constantWeights ? UnitAttr() : b.getUnitAttr(), steps,
       factors, IntegerAttr(), DenseI32ArrayAttr(),
-      b.getI64IntegerAttr(paddingValue));
+      b.getI64IntegerAttr(paddingValue), /*on_vxm=*/UnitAttr(),
+      /*vxm_pixels=*/IntegerAttr());
   return c.transpose(loc, conv, kToChannelsFirst);
 }
 

@@ -155,8 +155,10 @@ LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op, Expander &x) {
 /// A depthwise convolution on the VXM: each output vector (a pixel's chunk
 /// of channels) is the sum over the window's taps of the input pixel vector
 /// times that tap's weight vector, a chain like a pooling window's (its
-/// reads then come one VXM latency apart), then the epilogue.
-static LogicalResult expandConvOnVXM(tile::ConvOp op, Expander &x) {
+/// reads then come one VXM latency apart), then the epilogue. Only the first
+/// `pixels` output pixels: the MXM computes the rest.
+static LogicalResult expandConvOnVXM(tile::ConvOp op, Expander &x,
+                                     const RowStore &out, int64_t pixels) {
   Shape in = Expander::shapeOf(op.getInput()),
         y = Expander::shapeOf(op.getResult());
   const int64_t H = in[1], W = in[2], C = in[3], OH = y[1], OW = y[2];
@@ -203,12 +205,13 @@ static LogicalResult expandConvOnVXM(tile::ConvOp op, Expander &x) {
   if (failed(epilogue))
     return failure();
   PreparedChain chain = x.prepareChain(*epilogue, y);
-  RowStore out = x.resultStore(op.getResult());
   const tile::Window window = tile::Window::of(op);
   for (int64_t n = 0; n < y[0]; ++n)
     for (int64_t oy = 0; oy < OH; ++oy)
       for (int64_t ox = 0; ox < OW; ++ox)
         for (int64_t j = 0; j < input->vectorsPerRow; ++j) {
+          if ((n * OH + oy) * OW + ox >= pixels)
+            return success();
           InstrId acc = lpuc::lpu::kNoInstr;
           for (int64_t tap = 0; tap < taps; ++tap) {
             auto pixel = window.tapPixel({H, W}, oy, ox, tap / KW, tap % KW);
@@ -241,8 +244,19 @@ static LogicalResult expandConvOnVXM(tile::ConvOp op, Expander &x) {
 }
 
 LogicalResult lpuc::tile_to_lpu::expandConv(tile::ConvOp op, Expander &x) {
-  if (op.getOnVxm())
-    return expandConvOnVXM(op, x);
+  // A depthwise convolution on the VXM may leave its last pixels to the MXM
+  // (vxm_pixels); both write one result.
+  std::optional<RowStore> sharedOut;
+  const int64_t mxmPixels = tile::getMXMPixels(op);
+  if (op.getOnVxm()) {
+    sharedOut = x.resultStore(op.getResult());
+    Shape y = Expander::shapeOf(op.getResult());
+    if (failed(
+            expandConvOnVXM(op, x, *sharedOut, y[0] * y[1] * y[2] - mxmPixels)))
+      return failure();
+    if (!mxmPixels)
+      return success();
+  }
   if (failed(requireTiling(op, op.getTurn(), op.getPlanes())))
     return failure();
   Shape in = Expander::shapeOf(op.getInput()),
@@ -309,11 +323,12 @@ LogicalResult lpuc::tile_to_lpu::expandConv(tile::ConvOp op, Expander &x) {
   if (failed(epilogue))
     return failure();
   PreparedChain chain = x.prepareChain(*epilogue, y);
-  RowStore out = x.resultStore(op.getResult());
+  RowStore out = sharedOut ? *sharedOut : x.resultStore(op.getResult());
   PlaneCursor planes(op, op.getPlanes());
   ProductPlan plan;
   plan.a = *input;
-  plan.rows = N * OH * OW;
+  plan.rows = mxmPixels;
+  plan.firstOutRow = N * OH * OW - mxmPixels;
   plan.kTiles = taps * cChunks;
   plan.turn = *op.getTurn();
   plan.tileRows = [&](int64_t k) {
@@ -336,6 +351,7 @@ LogicalResult lpuc::tile_to_lpu::expandConv(tile::ConvOp op, Expander &x) {
   }
   plan.aVector = [&](int64_t m,
                      int64_t k) -> std::optional<std::pair<int64_t, int64_t>> {
+    m += plan.firstOutRow;
     int64_t n = m / (OH * OW), oy = m / OW % OH, ox = m % OW;
     int64_t tap = k / cChunks, kc = k % cChunks;
     auto pixel = window.tapPixel({H, W}, oy, ox, tap / KW, tap % KW);

@@ -2,15 +2,18 @@
 // A depthwise convolution goes to the VXM when its multiply-adds (per output
 // vector and tap a multiply and an add, and a widening to i32 for quantized
 // values, over the VXM's ALUs) take fewer issue cycles than its products (a
-// product per tap, over the planes).
+// product per tap and window of rows, over the planes). The MXM then
+// computes the last pixels at the same time (`vxm_pixels` on the VXM, the
+// rest with `turn`), in the share that makes both finish together, unless
+// that share is below 30%.
 
 // lpu-v1 (16 ALUs, 4 planes), 3x3 taps: i8 (26 / 16 against 9 / 4 cycles
-// per vector) and f16 (17 / 16 against 18 / 4) both go to the VXM.
+// per vector) goes to the VXM and shares with the MXM (9 of 16 pixels on the
+// VXM: 2.25 / 3.875 of them); f16 (17 / 16 against 18 / 4) goes to the VXM
+// alone (the MXM's share would be 19%).
 // CHECK-LABEL: func.func @v1
-// CHECK: tile.conv {{.*}}on_vxm{{.*}}tensor<1x4x4x8xi8>
-// CHECK-NOT: turn =
-// CHECK: tile.conv {{.*}}on_vxm{{.*}}tensor<1x4x4x8xf16>
-// CHECK-NOT: turn =
+// CHECK: tile.conv {{.*}}on_vxm, {{.*}}turn = 4 : i64, vxm_pixels = 9 : i64} : tensor<1x4x4x8xi8>
+// CHECK: tile.conv {{.*}}on_vxm, {{[^}]*}}strides = array<i64: 1, 1>} : tensor<1x4x4x8xf16>
 // CHECK-LABEL: func.func @tiny
 module attributes {tile.target = "lpu-v1", tile.precision = f16} {
   func.func @v1(%q: tensor<1x4x4x8xi8>, %h: tensor<1x4x4x8xf16>) -> (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) {
@@ -25,11 +28,12 @@ module attributes {tile.target = "lpu-v1", tile.precision = f16} {
 // -----
 
 // lpu-tiny (4 ALUs, 2 planes): i8 stays on the MXM (26 / 4 against 9 / 2),
-// f32 goes to the VXM (17 / 4 against 9 / 2); an ordinary convolution never
-// does.
-// CHECK: tile.conv {{.*}}turn = 2 : i64{{.*}}tensor<1x4x4x8xi8>
-// CHECK: tile.conv {{.*}}on_vxm{{.*}}tensor<1x4x4x8xf32>, tensor<8x1x3x3xf32>
-// CHECK: tile.conv {{.*}}turn = 2 : i64{{.*}}tensor<8x8x3x3xf32>
+// f32 goes to the VXM (17 / 4 against 9 / 2) and shares with the MXM nearly
+// half and half (8 of 16 pixels on the VXM); an ordinary convolution never
+// goes to the VXM.
+// CHECK: tile.conv {{[^}]*}}turn = 2 : i64} : tensor<1x4x4x8xi8>
+// CHECK: tile.conv {{.*}}on_vxm, {{.*}}turn = 2 : i64, vxm_pixels = 8 : i64} : tensor<1x4x4x8xf32>, tensor<8x1x3x3xf32>
+// CHECK: tile.conv {{[^}]*}}turn = 2 : i64} : {{.*}}tensor<8x8x3x3xf32>
 module attributes {tile.target = "lpu-tiny"} {
   func.func @tiny(%q: tensor<1x4x4x8xi8>, %x: tensor<1x4x4x8xf32>) -> (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) {
     %wq = arith.constant dense<1> : tensor<8x1x3x3xi8>
