@@ -19,6 +19,8 @@
 
 #include "ScheduleProof.h"
 
+#include "IssueCalendar.h"
+
 #include "lpu/MachineRules.h"
 
 #include <algorithm>
@@ -337,12 +339,13 @@ namespace {
 void Prover::land(const Landing &ev) {
   switch (ev.kind) {
   case LandingKind::Stream: {
-    const IssueSlot slot = slotOf(ev.step);
-    const DType dtype = resultType(slot.inst);
+    // The writer's issue is rebuilt (slotOf) only for a hazard's message.
+    const TraceStep &writer = proof.steps[ev.step];
+    const DType dtype = resultType(writer.inst);
     if (isLatchField(uint8_t(ev.a))) {
       LatchValue &latch = latches[latchAlu(uint8_t(ev.a))];
       if (latch.landed == int64_t(ev.cycle))
-        reportHazard(ev.cycle, slot,
+        reportHazard(ev.cycle, slotOf(ev.step),
                      "puts its result in the latch of " +
                          streamName(target, uint8_t(ev.a)) +
                          " in the same cycle as " + describe(latch.step));
@@ -350,19 +353,20 @@ void Prover::land(const Landing &ev) {
       break;
     }
     const uint8_t group = static_cast<uint8_t>(ev.a);
-    int64_t column = columnOf(slot);
+    const UnitProgram &unit = binary.units[writer.unit];
+    const int64_t column = target.unitColumn(unit.kind, unit.index);
     for (uint8_t stream = group; stream < group + target.planesOf(dtype);
          ++stream) {
       int64_t diag = target.streamDiagonal(stream, column, ev.cycle);
       if (StreamValue *v = valueAt(stream, column, diag)) {
         if (v->column == column)
-          reportHazard(ev.cycle, slot,
+          reportHazard(ev.cycle, slotOf(ev.step),
                        "writes stream " + streamName(target, stream) +
                            " at slice " + std::to_string(column) +
                            " in the same cycle as " + describe(v->step));
         else if (v->reads == 0)
           reportHazard(
-              ev.cycle, slot,
+              ev.cycle, slotOf(ev.step),
               "overwrites, at slice " + std::to_string(column) +
                   ", the value on stream " + streamName(target, stream) +
                   " that nobody has read yet, written by " + describe(v->step));
@@ -592,17 +596,16 @@ bool Prover::nextIssue(QueueCursor &q, IssueSlot &out) {
 
 bool Prover::run(std::string &error) {
   // Merge the queues in (cycle, queue) order: each queue issues in order, so
-  // a heap of every queue's next issue is all the look-ahead needed.
-  // The heap holds (cycle, queue) keys; each queue's cursor and next issue
-  // wait beside it.
-  using Next = std::pair<uint64_t, uint32_t>;
-  std::priority_queue<Next, std::vector<Next>, std::greater<Next>> ready;
+  // a calendar of every queue's next issue is all the look-ahead needed.
+  // It holds (cycle, queue) keys; each queue's cursor and next issue wait
+  // beside it.
+  IssueCalendar ready(binary.units.size());
   std::vector<QueueCursor> cursors(binary.units.size());
   std::vector<IssueSlot> nextSlots(binary.units.size());
   for (uint32_t u = 0; u < binary.units.size(); ++u) {
     cursors[u].unit = u;
     if (nextIssue(cursors[u], nextSlots[u]))
-      ready.push({nextSlots[u].cycle, u});
+      ready.push(nextSlots[u].cycle, u);
   }
   size_t words = 0;
   for (const UnitProgram &u : binary.units)
@@ -614,8 +617,7 @@ bool Prover::run(std::string &error) {
   uint64_t lastCycle = 0;
   auto landOne = [&](const Landing &landing) { land(landing); };
   while (hazard.empty() && !ready.empty()) {
-    const uint32_t unit = ready.top().second;
-    ready.pop();
+    const uint32_t unit = ready.pop().second;
     const IssueSlot slot = nextSlots[unit];
     const uint64_t cycle = slot.cycle;
     landings.landUntil(cycle, landOne);
@@ -629,7 +631,7 @@ bool Prover::run(std::string &error) {
     ++stats.instructions;
     lastCycle = std::max(lastCycle, cycle + 1);
     if (nextIssue(cursors[unit], nextSlots[unit]))
-      ready.push({nextSlots[unit].cycle, unit});
+      ready.push(nextSlots[unit].cycle, unit);
   }
   for (uint64_t cycle = lastCycle; hazard.empty() && !landings.empty(); ++cycle)
     landings.landUntil(cycle, [&](const Landing &landing) {
