@@ -28,10 +28,12 @@ struct ProductInstall {
 
 /// The installs of one product: for each output column tile, one per window
 /// of `windowRows` rows of each K tile it uses, `turn` at a time, a short
-/// turn in turnCopies copies that share the `rows` rows.
+/// turn in turnCopies copies that share the `rows` rows (of `rowCycles`
+/// plane cycles each).
 SmallVector<ProductInstall>
 productInstalls(int64_t columnTiles, int64_t kTiles, int64_t turn, int64_t rows,
-                int64_t windowRows, function_ref<int64_t(int64_t k)> tileRows,
+                int64_t rowCycles, int64_t windowRows,
+                function_ref<int64_t(int64_t k)> tileRows,
                 function_ref<bool(int64_t k, int64_t n)> used) {
   SmallVector<ProductInstall> all;
   for (int64_t n = 0; n < columnTiles; ++n) {
@@ -43,7 +45,7 @@ productInstalls(int64_t columnTiles, int64_t kTiles, int64_t turn, int64_t rows,
                              std::min(windowRows, tileRows(k) - first), 0});
     for (size_t first = 0; first < windows.size(); first += turn) {
       const size_t last = std::min(windows.size(), size_t(first + turn));
-      const int64_t copies = turnCopies(last - first, turn, rows);
+      const int64_t copies = turnCopies(last - first, turn, rows, rowCycles);
       for (int64_t c = 0; c < copies; ++c)
         for (size_t i = first; i < last; ++i) {
           ProductInstall install = windows[i];
@@ -60,11 +62,12 @@ productInstalls(int64_t columnTiles, int64_t kTiles, int64_t turn, int64_t rows,
 /// The turns of one product, from its installs.
 void appendProductTurns(
     SmallVectorImpl<MXMTurn> &turns, int64_t columnTiles, int64_t kTiles,
-    int64_t turn, int64_t rows, int64_t windowRows,
+    int64_t turn, int64_t rows, int64_t rowCycles, int64_t windowRows,
     function_ref<int64_t(int64_t k)> tileRows,
     function_ref<bool(int64_t k, int64_t n)> used = nullptr) {
-  for (const ProductInstall &install : productInstalls(
-           columnTiles, kTiles, turn, rows, windowRows, tileRows, used)) {
+  for (const ProductInstall &install :
+       productInstalls(columnTiles, kTiles, turn, rows, rowCycles, windowRows,
+                       tileRows, used)) {
     if (install.startsTurn)
       turns.emplace_back();
     turns.back().push_back({install.rows, install.rows + install.streamed});
@@ -101,6 +104,7 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
                                              const ::lpu::TargetDesc &target) {
   const int64_t lanes = target.lanes;
   const int64_t windowRows = getMXMRows(op, target);
+  const int64_t rowCycles = getMXMRowCycles(getMXMType(op, target), target);
   SmallVector<MXMTurn> turns;
   TypeSwitch<Operation *>(op)
       .Case([&](MatMulOp op) {
@@ -108,7 +112,7 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
         for (size_t i = 0; i < op.getBatches().size(); i += 3)
           appendProductTurns(
               turns, ceilDiv(op.getN(), lanes), ceilDiv(K, lanes),
-              op.getTurn().value_or(1), op.getM(), windowRows,
+              op.getTurn().value_or(1), op.getM(), rowCycles, windowRows,
               [&](int64_t k) { return std::min(lanes, K - k * lanes); });
       })
       .Case([&](ConvOp op) {
@@ -123,7 +127,7 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
         const int64_t taps = op.getKernel()[0] * op.getKernel()[1];
         appendProductTurns(
             turns, ceilDiv(y[3], lanes), taps * cChunks,
-            op.getTurn().value_or(1), pixels, windowRows,
+            op.getTurn().value_or(1), pixels, rowCycles, windowRows,
             [&](int64_t k) {
               return std::min(lanes, C - (k % cChunks) * lanes);
             },
@@ -139,10 +143,11 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
             cast<RankedTensorType>(op.getResult().getType()).getShape();
         const int64_t W = x[3], OW = y[2], K = y[3];
         for (int64_t kx = 0; kx < op.getKernel()[1]; ++kx)
-          appendProductTurns(
-              turns, ceilDiv(OW, lanes), ceilDiv(W, lanes),
-              op.getTurn().value_or(1), x[0] * x[1] * x[2], windowRows,
-              [&](int64_t j) { return std::min(lanes, W - j * lanes); });
+          appendProductTurns(turns, ceilDiv(OW, lanes), ceilDiv(W, lanes),
+                             op.getTurn().value_or(1), x[0] * x[1] * x[2],
+                             rowCycles, windowRows, [&](int64_t j) {
+                               return std::min(lanes, W - j * lanes);
+                             });
         for (int64_t image = 0; image < y[0] * y[1]; ++image)
           for (int64_t q = 0; q * lanes < OW; ++q) {
             MXMTurn windows;
@@ -159,7 +164,7 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
         for (int64_t n = 0; n < x[0]; ++n)
           appendProductTurns(turns, ceilDiv(x[3], lanes),
                              ceilDiv(pixels, lanes), op.getTurn().value_or(1),
-                             /*rows=*/1, windowRows, [&](int64_t k) {
+                             /*rows=*/1, rowCycles, windowRows, [&](int64_t k) {
                                return std::min(lanes, pixels - k * lanes);
                              });
       })
@@ -262,9 +267,11 @@ lpuc::tile::getWeightTiles(Operation *op, const ::lpu::TargetDesc &target) {
     rows = getMXMPixels(conv);
     turn = conv.getTurn().value_or(1);
   }
+  const int64_t rowCycles = getMXMRowCycles(getMXMType(op, target), target);
   int64_t job = 0;
-  for (const ProductInstall &install : productInstalls(
-           columnTiles, kTiles, turn, rows, windowRows, tileRows, used)) {
+  for (const ProductInstall &install :
+       productInstalls(columnTiles, kTiles, turn, rows, rowCycles, windowRows,
+                       tileRows, used)) {
     if (install.firstWindow && install.copy == 0 && planes &&
         job < int64_t(planes.size()))
       planeOf[install.k * columnTiles + install.n] = planes[job];

@@ -33,17 +33,19 @@ bool isGroupTileUsed(int64_t C, int64_t F, int64_t group, int64_t lanes,
                      int64_t kc, int64_t fc);
 
 /// How many copies of a turn's `installs` installs a product makes, out of
-/// `turnWidth` planes, when it streams `rows` rows. A turn streams one row
-/// per product time however many planes it chains, so a short turn (a
-/// product's only one, as a packed stem's one K tile, or the last of a
-/// longer product) leaves planes idle for as long as it runs; each copy
-/// streams every copies-th row instead. The next product cannot take those
-/// planes: it reads this one's results, which come at the short turn's pace.
-inline int64_t turnCopies(int64_t installs, int64_t turnWidth, int64_t rows) {
-  // A copy's weight rows are loaded again; a short product shares the
-  // planes with its neighbours anyway.
-  constexpr int64_t kMinRows = 1024;
-  if (installs <= 0 || installs >= turnWidth || rows < kMinRows)
+/// `turnWidth` planes, when it streams `rows` rows of `rowCycles` plane
+/// cycles each (getMXMRowCycles). A turn streams one row per product time
+/// however many planes it chains, so a short turn (a product's only one, as
+/// a packed stem's one K tile, or the last of a longer product) leaves
+/// planes idle for as long as it runs; each copy streams every copies-th row
+/// instead. The next product cannot take those planes: it reads this one's
+/// results, which come at the short turn's pace.
+inline int64_t turnCopies(int64_t installs, int64_t turnWidth, int64_t rows,
+                          int64_t rowCycles) {
+  // A copy's weight rows are loaded again; a turn that runs alone for less
+  // than this shares the planes with its neighbours anyway.
+  constexpr int64_t kMinCycles = 1024;
+  if (installs <= 0 || installs >= turnWidth || rows * rowCycles < kMinCycles)
     return 1;
   return std::max<int64_t>(1, std::min(turnWidth / installs, rows));
 }

@@ -198,6 +198,12 @@ int64_t lpuc::tile::getMXMRows(Operation *op, const ::lpu::TargetDesc &target) {
   return rate ? rate->rows : target.lanes;
 }
 
+int64_t lpuc::tile::getMXMRowCycles(::lpu::DType type,
+                                    const ::lpu::TargetDesc &target) {
+  const ::lpu::MXMRate *rate = target.mxmRate(type);
+  return rate ? std::max<int64_t>(1, rate->cycles) : 1;
+}
+
 const ::lpu::TargetDesc *lpuc::tile::getTarget(Operation *op) {
   auto module =
       isa<ModuleOp>(op) ? cast<ModuleOp>(op) : op->getParentOfType<ModuleOp>();

@@ -82,6 +82,9 @@ int64_t getMovementParts(mlir::Operation *op, const ::lpu::TargetDesc &target);
 /// The K of one install of that type: the input lanes a product's window
 /// covers (the target's `mxm.types` rows).
 int64_t getMXMRows(mlir::Operation *op, const ::lpu::TargetDesc &target);
+/// The cycles a product of `type` holds its plane per row streamed (the
+/// target's `mxm.types` cycles; 1 for a type the MXM lacks).
+int64_t getMXMRowCycles(::lpu::DType type, const ::lpu::TargetDesc &target);
 
 /// The chain of a map, or the epilogue of a product.
 Chain getChain(MapOp op);

@@ -535,7 +535,8 @@ void Expander::emitMatMul(const ProductPlan &plan,
       const bool lastTurn = first + turn == installs;
       // A short turn is installed in copies on the planes it would leave
       // idle; row m goes through copy m % copies (tile::turnCopies).
-      const int64_t copies = tile::turnCopies(turn, plan.turn, plan.rows);
+      const int64_t copies = tile::turnCopies(
+          turn, plan.turn, plan.rows, tile::getMXMRowCycles(mxmType, target));
       // Plane of the i-th install of copy c: planeOf[c * turn + i].
       SmallVector<int32_t> planeOf(copies * turn);
       for (int32_t &plane : planeOf)

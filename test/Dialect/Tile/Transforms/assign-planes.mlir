@@ -29,11 +29,11 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // -----
 
-// A short turn over many rows (1024 or more) is installed on every plane
-// it would leave idle, each copy streaming every other row: a product's
-// only turn (a packed stem: one K tile), or the last of a longer one (three
-// K tiles in turns of two: the third tile twice). A full turn, or few rows:
-// once.
+// A short turn streaming rows for 1024 plane cycles or more (f32 rows take
+// one) is installed on every plane it would leave idle, each copy streaming
+// every other row: a product's only turn (a packed stem: one K tile), or the
+// last of a longer one (three K tiles in turns of two: the third tile
+// twice). A full turn, or fewer cycles: once.
 // CHECK-LABEL: func.func @copies
 // CHECK: tile.matmul {{.*}}planes = array<i32: 0, 1>
 // CHECK: tile.matmul {{.*}}planes = array<i32: {{[01]}}, {{[01]}}>
@@ -48,5 +48,21 @@ module attributes {tile.target = "lpu-tiny"} {
     %3 = tile.matmul %g, %v [] {batches = array<i64: 0, 0, 0>, k = 48 : i64, m = 1024 : i64, n = 8 : i64, turn = 2 : i64} : tensor<1024x48xf32>, tensor<48x8xf32> -> tensor<1024x8xf32>
     %4 = tile.matmul %h, %v [] {batches = array<i64: 0, 0, 0>, k = 48 : i64, m = 1023 : i64, n = 8 : i64, turn = 2 : i64} : tensor<1023x48xf32>, tensor<48x8xf32> -> tensor<1023x8xf32>
     return %0, %1, %2, %3, %4 : tensor<4096x8xf32>, tensor<4096x8xf32>, tensor<4x8xf32>, tensor<1024x8xf32>, tensor<1023x8xf32>
+  }
+}
+
+// -----
+
+// The threshold is in plane cycles: an f16 product holds its plane for two
+// cycles a row on lpu-tiny, so 512 rows (1024 cycles) make copies and 511
+// do not.
+// CHECK-LABEL: func.func @copies_f16
+// CHECK: tile.matmul {{.*}}planes = array<i32: {{[01]}}, {{[01]}}>
+// CHECK: tile.matmul {{.*}}planes = array<i32: {{[01]}}>
+module attributes {tile.target = "lpu-tiny", tile.precision = f16} {
+  func.func @copies_f16(%a: tensor<512x8xf16>, %b: tensor<8x8xf32>, %c: tensor<511x8xf16>) -> (tensor<512x8xf32>, tensor<511x8xf32>) {
+    %0 = tile.matmul %a, %b [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 512 : i64, n = 8 : i64, turn = 2 : i64} : tensor<512x8xf16>, tensor<8x8xf32> -> tensor<512x8xf32>
+    %1 = tile.matmul %c, %b [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 511 : i64, n = 8 : i64, turn = 2 : i64} : tensor<511x8xf16>, tensor<8x8xf32> -> tensor<511x8xf32>
+    return %0, %1 : tensor<512x8xf32>, tensor<511x8xf32>
   }
 }
