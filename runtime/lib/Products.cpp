@@ -31,6 +31,8 @@ void accumulateRows(const InstalledArray &array, uint32_t lanes,
   }
 }
 
+/// Whether any of a product's input elements is positive, and whether any
+/// is infinite or NaN (what the columns past the array's need to know).
 struct InputSigns {
   bool anyPositive, anyNotFinite;
 };
