@@ -156,10 +156,11 @@ lpuc::onnx::getConstantIntegers(Value value) {
   if (!element)
     return std::nullopt;
   SmallVector<int64_t> values;
+  const bool isUnsigned = element.isUnsigned();
   if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue())) {
     for (const APInt &v : dense.getValues<APInt>())
-      values.push_back(element.isUnsigned() ? int64_t(v.getZExtValue())
-                                            : v.getSExtValue());
+      values.push_back(isUnsigned ? int64_t(v.getZExtValue())
+                                  : v.getSExtValue());
     return values;
   }
   auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue());
@@ -170,10 +171,11 @@ lpuc::onnx::getConstantIntegers(Value value) {
       blob->getData().size() != type.getNumElements() * width)
     return std::nullopt;
   const char *raw = blob->getData().data();
+  values.reserve(type.getNumElements());
   for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
     uint64_t bits = 0;
     std::memcpy(&bits, raw + i * width, width); // little-endian host
-    if (!element.isUnsigned() && width < 8 && (bits >> (8 * width - 1)) & 1)
+    if (!isUnsigned && width < 8 && (bits >> (8 * width - 1)) & 1)
       bits |= ~uint64_t(0) << (8 * width);
     values.push_back(int64_t(bits));
   }

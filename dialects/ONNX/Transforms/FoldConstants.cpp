@@ -451,6 +451,12 @@ struct FoldConstantsPass
         in.back().shape = {0};
         continue;
       }
+      // An input too large to fold is not even read (a model's weights
+      // into a DequantizeLinear: tens of millions of elements).
+      auto shaped = dyn_cast<ShapedType>(operand.getType());
+      if (shaped && shaped.hasStaticShape() &&
+          shaped.getNumElements() > int64_t(maxElements))
+        return std::nullopt;
       std::optional<HostTensor> t = readConstant(operand);
       if (!t || t->numElements() > maxElements)
         return std::nullopt;

@@ -174,9 +174,10 @@ Value quantize(Converter &c, Location loc, Value value, const Quantization &q) {
 /// The lane values of a constant 8-bit or i32 tensor (uint8 minus 128).
 std::optional<SmallVector<int64_t>> laneIntegers(Value value) {
   std::optional<SmallVector<int64_t>> values = onnx::getConstantIntegers(value);
-  if (values)
+  const int64_t offset = laneOffset(getElementTypeOrSelf(value.getType()));
+  if (values && offset)
     for (int64_t &v : *values)
-      v -= laneOffset(getElementTypeOrSelf(value.getType()));
+      v -= offset;
   return values;
 }
 
@@ -332,21 +333,24 @@ FailureOr<Value> emitProduct(Converter &c, const RealProduct &p, Value x,
       c.f32Tensor(outShape));
 }
 
-/// The product as real numbers: in int8 if its weights fit, else in the
-/// float precision on dequantized operands.
-FailureOr<Value> emitRealProduct(Converter &c, const RealProduct &p) {
+/// The product as real numbers: in int8 if its weights fit (`int8`, when
+/// the caller has them already), else in the float precision on dequantized
+/// operands.
+FailureOr<Value> emitRealProduct(Converter &c, const RealProduct &p,
+                                 std::optional<Int8Weights> int8 = {}) {
   Location loc = p.op->getLoc();
   FailureOr<Value> x = laneValue(c, p.op, p.x, "the input");
   if (failed(x))
     return failure();
-  if (p.xq.perTensor())
-    if (std::optional<Int8Weights> weights = int8Weights(p)) {
-      FailureOr<Value> sums = emitProduct(
-          c, p, *x, int8Constant(c, p, weights->values), Value(), p.xq.zero(0));
-      if (failed(sums))
-        return failure();
-      return scaleSums(c, p, *sums, weights->sums);
-    }
+  if (!int8 && p.xq.perTensor())
+    int8 = int8Weights(p);
+  if (int8) {
+    FailureOr<Value> sums = emitProduct(
+        c, p, *x, int8Constant(c, p, int8->values), Value(), p.xq.zero(0));
+    if (failed(sums))
+      return failure();
+    return scaleSums(c, p, *sums, int8->sums);
+  }
   // Dequantized operands, multiplied like float ones.
   std::optional<SmallVector<int64_t>> values = laneIntegers(p.w);
   if (!values)
@@ -444,7 +448,10 @@ FailureOr<Value> optionalTileOperand(Converter &c, Operation *op,
 /// fit int8 (it then runs on the dequantized values).
 FailureOr<bool> lowerIfInt8(Converter &c, RealProduct p,
                             std::optional<unsigned> biasIndex) {
-  if (!p.xq.perTensor() || !int8Weights(p))
+  if (!p.xq.perTensor())
+    return false;
+  std::optional<Int8Weights> weights = int8Weights(p);
+  if (!weights)
     return false;
   if (biasIndex) {
     FailureOr<Value> bias = optionalTileOperand(c, p.op, *biasIndex);
@@ -452,7 +459,7 @@ FailureOr<bool> lowerIfInt8(Converter &c, RealProduct p,
       return failure();
     p.bias = *bias;
   }
-  FailureOr<Value> y = emitRealProduct(c, p);
+  FailureOr<Value> y = emitRealProduct(c, p, std::move(weights));
   if (failed(y))
     return failure();
   c.set(p.op->getResult(0), *y);
