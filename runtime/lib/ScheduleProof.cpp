@@ -206,8 +206,9 @@ private:
   LandingCalendar landings{target};
   std::string hazard;
 
-  int64_t columnOf(const IssueSlot &slot) const {
-    const UnitProgram &u = binary.units[slot.unit];
+  /// The floorplan column of queue `unit` (an index into Binary::units).
+  int64_t columnOf(uint32_t unit) const {
+    const UnitProgram &u = binary.units[unit];
     return target.unitColumn(u.kind, u.index);
   }
 
@@ -353,8 +354,7 @@ void Prover::land(const Landing &ev) {
       break;
     }
     const uint8_t group = static_cast<uint8_t>(ev.a);
-    const UnitProgram &unit = binary.units[writer.unit];
-    const int64_t column = target.unitColumn(unit.kind, unit.index);
+    const int64_t column = columnOf(writer.unit);
     for (uint8_t stream = group; stream < group + target.planesOf(dtype);
          ++stream) {
       int64_t diag = target.streamDiagonal(stream, column, ev.cycle);
@@ -418,7 +418,7 @@ bool Prover::source(const IssueSlot &slot, uint8_t group, DType dtype) {
     proof.producers.push_back(latch.step);
     return true;
   }
-  int64_t column = columnOf(slot);
+  int64_t column = columnOf(slot.unit);
   StreamValue *first = nullptr;
   for (uint8_t stream = group; stream < group + target.planesOf(dtype);
        ++stream) {

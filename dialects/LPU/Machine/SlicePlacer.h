@@ -43,7 +43,7 @@ struct PlacementRequest {
   ::lpu::TensorLayout layout;
   int64_t blockRows = 1;       // rows dealt together
   int64_t minParts = 1;        // parts its layout asks for
-  bool spread = false;         // spread over slices for bandwidth (scratch)
+  bool spread = false;         // spread over slices for its traffic
   int64_t first = 0, last = 0; // live range, in the caller's positions
   int64_t accesses = 0;
   std::map<int64_t, int64_t> peerColumns; // column -> accesses from there
@@ -85,7 +85,7 @@ public:
                llvm::ArrayRef<std::pair<int32_t, int32_t>> placement,
                Booking booking = Booking::Both);
 
-  /// Accesses per part of a spread scratch tensor.
+  /// Accesses per part of a spread tensor.
   static constexpr int64_t kAccessesPerPart = 64;
 
 private:

@@ -60,6 +60,16 @@ std::optional<Bound> constantOf(Value value) {
   return bound;
 }
 
+/// What operand step `step` combines into the running value: its constant
+/// operand times the step's factor (as the VXM scales it), or nothing.
+std::optional<Bound> operandOf(const ChainStep &step, ValueRange operands) {
+  std::optional<Bound> operand = constantOf(operands[step.operand]);
+  if (operand)
+    for (float &v : operand->values)
+      v *= step.factor;
+  return operand;
+}
+
 /// `f(a, b)` elementwise over the broadcast of both shapes.
 Bound combine(const Bound &a, const Bound &b,
               llvm::function_ref<float(float, float)> f) {
@@ -113,12 +123,9 @@ bool clampMatters(ArrayRef<ChainStep> chain, size_t at, ValueRange operands,
     }
     if (!step.isOperand() || step.kind == StepKind::First)
       return true;
-    std::optional<Bound> operand = constantOf(operands[step.operand]);
+    std::optional<Bound> operand = operandOf(step, operands);
     if (!operand)
       return true;
-    // The operand times its factor, as the VXM scales it.
-    for (float &v : operand->values)
-      v *= step.factor;
     auto positive = [&] {
       return llvm::all_of(operand->values, [](float v) {
         return v > 0.0f && v < std::numeric_limits<float>::infinity();
@@ -170,10 +177,7 @@ bool dropSaturatedClamps(Chain &chain, ValueRange operands) {
     if (step.kind == StepKind::Relu) {
       bound = Bound{{}, {0.0f}};
     } else if (step.kind == StepKind::Max || step.kind == StepKind::Min) {
-      bound = constantOf(operands[step.operand]);
-      if (bound)
-        for (float &v : bound->values)
-          v *= step.factor;
+      bound = operandOf(step, operands);
       lower = step.kind == StepKind::Max;
     }
     if (!bound || clampMatters(chain, i, operands, *bound, lower))
