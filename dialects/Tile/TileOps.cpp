@@ -667,6 +667,28 @@ LogicalResult Im2ColOp::verify() {
   return success();
 }
 
+LogicalResult PackRowTapsOp::verify() {
+  if (failed(verifyNHWC(*this, getInput(), "the input")) ||
+      failed(verifyNHWC(*this, getResult(), "the result")) ||
+      failed(verifyPaddingValue(*this, getInput(), getPaddingValue())))
+    return failure();
+  if (getTaps() < 1 || getStride() < 1 || getDilation() < 1 ||
+      getPadBegin() < 0)
+    return emitOpError("needs taps, stride and dilation of at least 1 and a "
+                       "padding of at least 0");
+  ArrayRef<int64_t> x = shapeOf(getInput()), y = shapeOf(getResult());
+  if (x[0] != y[0] || x[1] != y[1] || y[3] != getTaps() * x[3])
+    return emitOpError("the result must be [N, H, OW, taps * C] for an "
+                       "[N, H, W, C] input");
+  Type from = getElementTypeOrSelf(getInput().getType()),
+       to = getElementTypeOrSelf(getResult().getType());
+  if (from != to &&
+      !(isa<FloatType>(from) && isa<FloatType>(to) &&
+        to.getIntOrFloatBitWidth() <= from.getIntOrFloatBitWidth()))
+    return emitOpError("may only narrow a float input's type");
+  return success();
+}
+
 LogicalResult GlobalPoolOp::verify() {
   if (failed(verifyNHWC(*this, getInput(), "the input")))
     return failure();

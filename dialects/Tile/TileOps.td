@@ -217,6 +217,29 @@ def Tile_Im2ColOp : Tile_Op<"im2col"> {
   let hasVerifier = 1;
 }
 
+def Tile_PackRowTapsOp : Tile_Op<"pack_row_taps"> {
+  let summary = "Each pixel's taps along a window row side by side in lanes";
+  let description = [{
+    `input` is [N, H, W, C] and the result [N, H, OW, taps * C]: element
+    (n, y, ox, kx * C + c) is input element (n, y, ox * stride - pad_begin +
+    kx * dilation, c), or `padding_value` (i8 inputs only) where that x is
+    outside the input. A KH x KW convolution over C channels then reads
+    KH K tiles of KW * C rows per output pixel (a KH x 1 convolution of the
+    result) instead of KH * KW tiles of C rows (tile-pack-row-taps).
+
+    Each result vector is the input pixel vectors of its taps, moved to
+    their lanes by SXM shifts and joined by VXM adds (their lanes never
+    overlap, since padding lanes are zero); converted to the result's type,
+    which may be a narrower float than the input's, as it is written.
+  }];
+  let arguments = (ins Tile_Tensor:$input, I64Attr:$taps, I64Attr:$stride,
+                       I64Attr:$dilation, I64Attr:$pad_begin,
+                       DefaultValuedAttr<I64Attr, "0">:$padding_value);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
 def Tile_GlobalPoolOp : Tile_Op<"global_pool"> {
   let summary = "The mean of each image's pixels, on the MXM";
   let description = [{

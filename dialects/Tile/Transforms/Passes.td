@@ -42,6 +42,23 @@ def PackConvTaps : Pass<"tile-pack-conv-taps", "::mlir::func::FuncOp"> {
   }];
 }
 
+def PackRowTaps : Pass<"tile-pack-row-taps", "::mlir::func::FuncOp"> {
+  let summary = "Convolutions over few channels with a window row per K tile";
+  let description = [{
+    A KH x KW convolution over C channels makes KH * KW products per output
+    pixel, each with a K tile of only C rows: a 3x3 convolution over 64
+    channels (ResNet's first stage) uses a fifth of the array nine times.
+    When a window row's KW * C values fit in one vector, this pass puts a
+    tile.pack_row_taps before the convolution, which lays each pixel's KW
+    taps side by side in lanes (SXM shifts and VXM adds), and makes the
+    convolution a KH x 1 one over KW * C channels with the weights reordered
+    to [F, KW * C, KH, 1]: KH products per pixel in i8 (3 instead of 9), or
+    as many K windows as KW * C rows need in the float types. It does so
+    only where the MXM cycles saved per plane exceed the SXM and VXM cycles
+    the packing adds per queue.
+  }];
+}
+
 def FuseElementwise : Pass<"tile-fuse-elementwise", "::mlir::func::FuncOp"> {
   let summary = "Fold element-wise maps into the op whose result they consume";
   let description = [{
@@ -77,8 +94,9 @@ def StoreProductInputs
     A product rounds its streamed input to the type it multiplies in (f16 or
     bf16, the module's `tile.precision`) on the way to the MXM: a VXM
     conversion for every read. When a tensor computed by a convolution, a
-    matrix product or an element-wise map is read only as the input of
-    products in that type, this pass gives it that type instead: the
+    matrix product, an element-wise map or a tile.pack_row_taps is read
+    only as the input of products in that type (directly, or through a
+    tile.pack_row_taps that only such products read), this pass gives it that type instead: the
     producer rounds each vector once as it writes it, each read moves half
     the bytes on streams and bank ports, and the products compute on the
     same values as before. Graph outputs keep their types; with f32 products

@@ -35,13 +35,23 @@ struct StoreProductInputsPass
       return isa<ConvOp, MatMulOp>(user) && use.getOperandNumber() == 0 &&
              getMXMType(user, *target) == type;
     };
+    // Or through a packing of window rows that only such products read,
+    // which moves values without changing them.
+    auto feedsProducts = [&](OpOperand &use) {
+      auto pack = dyn_cast<PackRowTapsOp>(use.getOwner());
+      if (!pack)
+        return roundsToType(use);
+      Value packed = pack.getResult();
+      return !packed.use_empty() &&
+             llvm::all_of(packed.getUses(), roundsToType);
+    };
     getOperation().walk([&](Operation *op) {
-      if (!isa<ConvOp, MatMulOp, MapOp, Im2ColOp>(op))
+      if (!isa<ConvOp, MatMulOp, MapOp, Im2ColOp, PackRowTapsOp>(op))
         return;
       Value result = op->getResult(0);
       auto tensor = cast<RankedTensorType>(result.getType());
       if (!tensor.getElementType().isF32() || result.use_empty() ||
-          !llvm::all_of(result.getUses(), roundsToType))
+          !llvm::all_of(result.getUses(), feedsProducts))
         return;
       result.setType(tensor.clone(narrow));
     });

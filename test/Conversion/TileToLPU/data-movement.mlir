@@ -91,3 +91,37 @@ module attributes {tile.target = "lpu-v1"} {
     return %0 : tensor<3x2xf32>
   }
 }
+
+// -----
+
+// A window row's taps side by side: each output vector is tap kx's pixel
+// shifted by kx * C lanes (2 channels: 0, 2, 4) and added. A tap in the
+// padding adds the zero point in its own lanes instead (one constant per tap
+// that meets the padding: the first and the last here).
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[X:.*]] = lpu.buffer input "x"
+// CHECK: %[[Y:.*]] = lpu.buffer output "y"
+// CHECK: %[[P0:.*]] = lpu.buffer constant "constant.padding0" init(dense_resource<constant.padding0> : tensor<16xi8>)
+// CHECK: %[[Z0:.*]] = lpu.mem.read %[[P0]][0]
+// CHECK: %[[A:.*]] = lpu.mem.read %[[X]][0]
+// CHECK: %[[AS:.*]] = lpu.sxm.shift %[[A]], 2
+// CHECK: %[[S:.*]] = lpu.vxm.add %[[Z0]], %[[AS]]
+// CHECK: %[[B:.*]] = lpu.mem.read %[[X]][1]
+// CHECK: %[[BS:.*]] = lpu.sxm.shift %[[B]], 4
+// CHECK: %[[T:.*]] = lpu.vxm.add %[[S]], %[[BS]]
+// CHECK: lpu.mem.write %[[T]], %[[Y]][0]
+// CHECK: %[[C:.*]] = lpu.mem.read %[[X]][0]
+// CHECK-NOT: lpu.sxm.shift %[[C]]
+// CHECK: %[[D:.*]] = lpu.mem.read %[[X]][1]
+// CHECK: lpu.sxm.shift %[[D]], 2
+// CHECK: lpu.mem.write %{{.*}}, %[[Y]][1]
+// CHECK: %[[P2:.*]] = lpu.buffer constant "constant.padding2"
+// CHECK: lpu.mem.write %{{.*}}, %[[Y]][2]
+// CHECK: constant.padding0: "0x08000000FBFB0000000000000000000000000000"
+// CHECK: constant.padding2: "0x0800000000000000FBFB00000000000000000000"
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x1x3x2xi8> {onnx.name = "x"}) -> (tensor<1x1x3x6xi8> {onnx.name = "y"}) {
+    %0 = tile.pack_row_taps %x {taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64, padding_value = -5 : i64} : tensor<1x1x3x2xi8> -> tensor<1x1x3x6xi8>
+    return %0 : tensor<1x1x3x6xi8>
+  }
+}

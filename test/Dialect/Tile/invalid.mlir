@@ -144,6 +144,38 @@ func.func @im2col_width(%x: tensor<1x3x4x4xf32>) -> tensor<1x4x4x9xf32> {
 
 // -----
 
+func.func @pack_row_taps_width(%x: tensor<1x4x4x3xf32>) -> tensor<1x4x4x6xf32> {
+  // expected-error @+1 {{the result must be [N, H, OW, taps * C] for an [N, H, W, C] input}}
+  %0 = tile.pack_row_taps %x {taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<1x4x4x3xf32> -> tensor<1x4x4x6xf32>
+  return %0 : tensor<1x4x4x6xf32>
+}
+
+// -----
+
+func.func @pack_row_taps_stride(%x: tensor<1x4x4x3xf32>) -> tensor<1x4x4x9xf32> {
+  // expected-error @+1 {{needs taps, stride and dilation of at least 1 and a padding of at least 0}}
+  %0 = tile.pack_row_taps %x {taps = 3 : i64, stride = 0 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<1x4x4x3xf32> -> tensor<1x4x4x9xf32>
+  return %0 : tensor<1x4x4x9xf32>
+}
+
+// -----
+
+func.func @pack_row_taps_type(%x: tensor<1x4x4x3xf16>) -> tensor<1x4x4x9xf32> {
+  // expected-error @+1 {{may only narrow a float input's type}}
+  %0 = tile.pack_row_taps %x {taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<1x4x4x3xf16> -> tensor<1x4x4x9xf32>
+  return %0 : tensor<1x4x4x9xf32>
+}
+
+// -----
+
+func.func @pack_row_taps_padding(%x: tensor<1x4x4x3xf32>) -> tensor<1x4x4x9xf32> {
+  // expected-error @+1 {{pads with a value other than 0 only in i8}}
+  %0 = tile.pack_row_taps %x {taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64, padding_value = 3 : i64} : tensor<1x4x4x3xf32> -> tensor<1x4x4x9xf32>
+  return %0 : tensor<1x4x4x9xf32>
+}
+
+// -----
+
 func.func @int8_by_float(%x: tensor<2x16xi8>, %w: tensor<16x4xf32>) -> tensor<2x4xf32> {
   // expected-error @+1 {{multiplies i8 only by i8: operands of types 'tensor<2x16xi8>' and 'tensor<16x4xf32>'}}
   %0 = tile.matmul %x, %w [] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 2 : i64, n = 4 : i64} : tensor<2x16xi8>, tensor<16x4xf32> -> tensor<2x4xf32>
