@@ -131,6 +131,13 @@ def Tile_MatMulOp : Tile_Op<"matmul"> {
     expansion order. The epilogue (steps over `extras`) runs on the VXM on
     the way from the last plane to SRAM. With i8 A and B the products run
     in i8 with i32 sums, which the epilogue sees as f32.
+
+    A turn's partial sums go through SRAM to the next turn, whose first
+    product adds them. With `separate_partials`, each turn but the last
+    starts from zero and leaves its sums in a tensor of its own, and the
+    last turn's sums add them all on the VXM before the epilogue: the turns
+    of one output row no longer wait for each other, at the cost of an add
+    per earlier turn and output vector.
   }];
   let arguments = (ins Tile_Tensor:$a, Tile_Tensor:$b,
                        Variadic<Tile_Tensor>:$extras,
@@ -138,7 +145,7 @@ def Tile_MatMulOp : Tile_Op<"matmul"> {
                        DenseI64ArrayAttr:$batches, UnitAttr:$transpose_b,
                        DenseI32ArrayAttr:$steps, DenseF32ArrayAttr:$factors,
                        Tile_Turn:$turn, UnitAttr:$packed_weights,
-                       Tile_Planes:$planes);
+                       Tile_Planes:$planes, UnitAttr:$separate_partials);
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = [{
     $a `,` $b (`epilogue` `(` $extras^ `:` type($extras) `)`)?
@@ -156,8 +163,8 @@ def Tile_ConvOp : Tile_Op<"conv"> {
     `lanes` channels; taps that fall in the padding are left out. Weights
     are a constant [F, C/group, KH, KW] ([C, F/group, KH, KW] when
     `transposed`, a ConvTranspose), or, with `tap_major`, a tensor [KH, KW,
-    C, F] computed at run time. `turn`, `planes` and the epilogue are as for
-    tile.matmul. With i8 input and weights, the product runs in i8 and the
+    C, F] computed at run time. `turn`, `planes`, `separate_partials` and the
+    epilogue are as for tile.matmul. With i8 input and weights, the product runs in i8 and the
     padding holds `padding_value` (a quantized input's zero point), so that
     every output pixel meets the same number of zero-point terms.
 
@@ -179,7 +186,8 @@ def Tile_ConvOp : Tile_Op<"conv"> {
                        DenseI32ArrayAttr:$steps, DenseF32ArrayAttr:$factors,
                        Tile_Turn:$turn, Tile_Planes:$planes,
                        DefaultValuedAttr<I64Attr, "0">:$padding_value,
-                       UnitAttr:$on_vxm, OptionalAttr<I64Attr>:$vxm_pixels);
+                       UnitAttr:$on_vxm, OptionalAttr<I64Attr>:$vxm_pixels,
+                       UnitAttr:$separate_partials);
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = [{
     $input `,` $weights (`epilogue` `(` $extras^ `:` type($extras) `)`)?

@@ -161,7 +161,8 @@ Value Converter::matmul(Location loc, Value a, Value b, int64_t m, int64_t k,
       builder.getI64IntegerAttr(k), builder.getI64IntegerAttr(n),
       builder.getDenseI64ArrayAttr(batches),
       transposeB ? builder.getUnitAttr() : UnitAttr(), steps, factors,
-      IntegerAttr(), /*packed_weights=*/UnitAttr(), DenseI32ArrayAttr());
+      IntegerAttr(), /*packed_weights=*/UnitAttr(), DenseI32ArrayAttr(),
+      /*separate_partials=*/UnitAttr());
 }
 
 Value Converter::reshape(Location loc, Value value, ArrayRef<int64_t> shape) {

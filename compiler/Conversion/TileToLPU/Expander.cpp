@@ -507,18 +507,23 @@ void Expander::emitMatMul(const ProductPlan &plan,
   };
   // Partial sums of earlier turns wait in `out`, or, when it holds another
   // type than the sums (i32 sums of i8 products, a result converted to i8),
-  // in a scratch tensor of the sums' type.
+  // in a scratch tensor of the sums' type. Separate turns keep theirs in
+  // slots of their own (slot t for turn t), otherwise one slot is carried.
   const DType sumType = ::lpu::accumulatorType(mxmType);
   const bool partialsInOut =
       lpuc::lpu::getDType(buffer(out.buffer).type.getElementType()) == sumType;
-  std::optional<RowStore> scratchPartials;
-  auto partialAt = [&](int64_t m) -> std::pair<const RowStore *, int64_t> {
-    if (partialsInOut)
+  std::vector<std::optional<RowStore>> scratchPartials;
+  auto partialAt = [&](size_t slot,
+                       int64_t m) -> std::pair<const RowStore *, int64_t> {
+    if (partialsInOut && slot == 0)
       return {&out, plan.firstOutRow + m};
-    if (!scratchPartials)
-      scratchPartials =
-          wholeStore(scratch({plan.rows, out.rowLength}, ".partial", sumType));
-    return {&*scratchPartials, m};
+    if (scratchPartials.size() <= slot)
+      scratchPartials.resize(slot + 1);
+    if (!scratchPartials[slot])
+      scratchPartials[slot] = wholeStore(scratch(
+          {plan.rows, out.rowLength},
+          slot ? (".partial" + Twine(slot)).str() : ".partial", sumType));
+    return {&*scratchPartials[slot], m};
   };
   for (int64_t n = 0; n < out.vectorsPerRow; ++n) {
     SmallVector<Install> used;
@@ -528,11 +533,15 @@ void Expander::emitMatMul(const ProductPlan &plan,
              first += mxmRows)
           used.push_back({k, first, std::min(mxmRows, rows - first)});
     const int64_t installs = used.size();
-    // Rows whose partial sum so far is in `partials`.
-    std::vector<bool> hasPartial(plan.rows, false);
+    const int64_t turns = llvm::divideCeil(installs, plan.turn);
+    // Per slot, the rows whose partial sum is in it.
+    std::vector<std::vector<bool>> hasPartial(
+        plan.separateTurns ? std::max<int64_t>(turns, 1) : 1,
+        std::vector<bool>(plan.rows, false));
     for (int64_t first = 0; first < installs; first += plan.turn) {
       const int64_t turn = std::min(plan.turn, installs - first);
       const bool lastTurn = first + turn == installs;
+      const size_t slot = plan.separateTurns ? first / plan.turn : 0;
       // A short turn is installed in copies on the planes it would leave
       // idle; row m goes through copy m % copies (tile::turnCopies).
       const int64_t copies = tile::turnCopies(
@@ -578,8 +587,8 @@ void Expander::emitMatMul(const ProductPlan &plan,
             continue;
           if (acc != lpuc::lpu::kNoInstr) {
             acc = matmul(copyPlanes[i], x, acc);
-          } else if (hasPartial[m]) {
-            auto [partials, partialRow] = partialAt(m);
+          } else if (!plan.separateTurns && hasPartial[0][m]) {
+            auto [partials, partialRow] = partialAt(0, m);
             acc = matmul(copyPlanes[i], x, readRow(*partials, partialRow, n));
           } else {
             acc = matmul(copyPlanes[i], x);
@@ -587,15 +596,27 @@ void Expander::emitMatMul(const ProductPlan &plan,
         }
         if (!lastTurn) {
           if (acc != lpuc::lpu::kNoInstr) {
-            auto [partials, partialRow] = partialAt(m);
+            auto [partials, partialRow] = partialAt(slot, m);
             writeRow(acc, *partials, partialRow, n);
-            hasPartial[m] = true;
+            hasPartial[slot][m] = true;
           }
           continue;
         }
+        // The sums left by earlier turns: carried into this one already, or
+        // added here, one read per separate turn (a chain, so the reads
+        // come a VXM latency apart).
+        for (size_t t = plan.separateTurns ? 0 : 1; t < hasPartial.size(); ++t)
+          if (t != slot && hasPartial[t][m]) {
+            auto [partials, partialRow] = partialAt(t, m);
+            InstrId sum = readRow(*partials, partialRow, n);
+            acc = acc == lpuc::lpu::kNoInstr ? sum
+                                             : combine(StepKind::Add, acc, sum);
+          }
         if (acc == lpuc::lpu::kNoInstr) { // no term in the last turn
-          auto [partials, partialRow] = partialAt(m);
-          acc = hasPartial[m] ? readRow(*partials, partialRow, n) : zero();
+          auto [partials, partialRow] = partialAt(0, m);
+          acc = !plan.separateTurns && hasPartial[0][m]
+                    ? readRow(*partials, partialRow, n)
+                    : zero();
         }
         // The epilogue computes in f32 (i8 products sum in i32).
         acc = convert(acc, DType::F32);

@@ -85,6 +85,10 @@ struct ProductPlan {
   int64_t kTiles = 0;
   int64_t firstOutRow = 0;
   int64_t turn = 1; // K tiles installed at once, on distinct planes
+  /// Each turn's partial sums in a tensor of their own, added by the last
+  /// turn on the VXM, instead of carried from turn to turn (see
+  /// tile.matmul's `separate_partials`).
+  bool separateTurns = false;
   /// Weight rows of K tile k (the rest of the array is zero).
   std::function<int64_t(int64_t k)> tileRows;
   /// Row r of weight tile (k, n).

@@ -56,6 +56,20 @@ std::optional<DepthwiseCost> depthwiseCost(ConvOp conv,
 /// MobileNetV2 fp16 slower).
 constexpr double kMinShare = 0.3;
 
+/// Whether a product's turns should leave their partial sums apart: when
+/// streaming its rows through a turn takes less than a partial sum's way
+/// from the turn's first plane, across the chip and through SRAM to the
+/// next turn's first product, the next turn would wait for it (ResNet's
+/// last stages: 49 pixels a turn).
+bool separatesPartials(int64_t rows, ::lpu::DType type, int64_t turn,
+                       const ::lpu::TargetDesc &target) {
+  const int64_t roundTrip = turn * target.latencyOf(::lpu::Opcode::MatMulAcc) +
+                            2 * target.numColumns() +
+                            target.latencyOf(::lpu::Opcode::Write) +
+                            target.latencyOf(::lpu::Opcode::Read);
+  return rows * getMXMRowCycles(type, target) < roundTrip;
+}
+
 struct ChooseTilingPass
     : public lpuc::tile::impl::ChooseTilingBase<ChooseTilingPass> {
   using ChooseTilingBase::ChooseTilingBase;
@@ -71,6 +85,10 @@ struct ChooseTilingPass
     getOperation().walk([&](Operation *op) {
       if (auto matmul = dyn_cast<MatMulOp>(op)) {
         matmul.setTurnAttr(turn);
+        matmul.setSeparatePartials(
+            !opByOp &&
+            separatesPartials(matmul.getM(), getMXMType(matmul, *target),
+                              turn.getInt(), *target));
         // Tile by tile: a tile's rows are then consecutive (alternating
         // banks) and tiles land on different slices, so planes load at
         // once. A transposed B must be repacked anyway.
@@ -82,8 +100,15 @@ struct ChooseTilingPass
       } else if (auto conv = dyn_cast<ConvOp>(op)) {
         std::optional<DepthwiseCost> cost =
             opByOp ? std::nullopt : depthwiseCost(conv, *target);
+        auto separate = [&] {
+          conv.setSeparatePartials(!opByOp &&
+                                   separatesPartials(getMXMPixels(conv),
+                                                     getMXMType(conv, *target),
+                                                     turn.getInt(), *target));
+        };
         if (!cost || cost->vxm >= cost->mxm) {
           conv.setTurnAttr(turn);
+          separate();
           return;
         }
         // On the VXM, which takes fewer cycles; the MXM computes the last
@@ -99,6 +124,7 @@ struct ChooseTilingPass
           return;
         conv.setVxmPixels(onVxm);
         conv.setTurnAttr(turn);
+        separate();
       } else if (auto pool = dyn_cast<GlobalPoolOp>(op)) {
         pool.setTurnAttr(turn);
       } else if (auto im2col = dyn_cast<Im2ColOp>(op)) {

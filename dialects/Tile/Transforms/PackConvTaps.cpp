@@ -104,7 +104,7 @@ struct PackConvTapsPass
         b.getI64IntegerAttr(y[3]), b.getDenseI64ArrayAttr({0, 0, 0}),
         /*transpose_b=*/UnitAttr(), conv.getStepsAttr(), conv.getFactorsAttr(),
         /*turn=*/IntegerAttr(), /*packed_weights=*/UnitAttr(),
-        /*planes=*/DenseI32ArrayAttr());
+        /*planes=*/DenseI32ArrayAttr(), /*separate_partials=*/UnitAttr());
     // Layout hints (how the result is stored) stay with the result.
     for (NamedAttribute attr : conv->getDiscardableAttrs())
       product->setAttr(attr.getName(), attr.getValue());

@@ -114,9 +114,13 @@ def ChooseTiling : Pass<"tile-choose-tiling", "::mlir::func::FuncOp"> {
     VXM, when those take fewer issue cycles over the VXM queues than its
     taps' products over the MXM planes at the type's rate); whether a constant
     right operand is stored tile by tile (`packed_weights`, so a tile's rows
-    are consecutive and tiles spread over slices); and, for every row
-    reduction, which units do it (`strategy`: sums on the MXM, maxima and
-    minima on the MXM when there are enough rows, else a shift tree).
+    are consecutive and tiles spread over slices); whether a product's turns
+    keep their partial sums apart (`separate_partials`: when streaming its
+    rows through a turn takes less than a partial sum's way from the turn's
+    first plane across the chip and back through SRAM, turn latencies times
+    products plus twice the columns plus a write and a read); and, for every
+    row reduction, which units do it (`strategy`: sums on the MXM, maxima
+    and minima on the MXM when there are enough rows, else a shift tree).
 
     With `op-by-op`, the benchmarks' baseline: one K tile per turn (partial
     sums through SRAM), weights read where the graph stores them, every

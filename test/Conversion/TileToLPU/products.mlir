@@ -48,6 +48,34 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // -----
 
+// Separate partial sums, three turns of one K tile: the first two turns
+// start from zero and write their sums to tensors of their own; the last
+// turn's product adds neither on the MXM, the VXM adds both (first turn's,
+// then second's) before the relu.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[Y:.*]] = lpu.buffer output "y"
+// CHECK: %[[P0:.*]] = lpu.mxm.matmul %{{.*}} {unit = 0 : i32}
+// CHECK: lpu.mem.write %[[P0]], %[[Y]][0]
+// CHECK: %[[P1:.*]] = lpu.mxm.matmul %{{.*}} {unit = 1 : i32}
+// CHECK: %[[S1:.*]] = lpu.buffer scratch "{{.*}}.partial1" : tensor<1x8xf32>
+// CHECK: lpu.mem.write %[[P1]], %[[S1]][0]
+// CHECK: %[[P2:.*]] = lpu.mxm.matmul %{{.*}} {unit = 0 : i32}
+// CHECK: %[[R0:.*]] = lpu.mem.read %[[Y]][0]
+// CHECK: %[[A0:.*]] = lpu.vxm.add %[[P2]], %[[R0]]
+// CHECK: %[[R1:.*]] = lpu.mem.read %[[S1]][0]
+// CHECK: %[[A1:.*]] = lpu.vxm.add %[[A0]], %[[R1]]
+// CHECK: %[[OUT:.*]] = lpu.vxm.relu %[[A1]]
+// CHECK: lpu.mem.write %[[OUT]], %[[Y]][0]
+// CHECK-NOT: lpu.mxm.matmul_acc
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%a: tensor<1x40xf32> {onnx.name = "a"}, %w: tensor<40x8xf32> {onnx.name = "w"}) -> (tensor<1x8xf32> {onnx.name = "y"}) {
+    %0 = tile.matmul %a, %w [relu] {batches = array<i64: 0, 0, 0>, k = 40 : i64, m = 1 : i64, n = 8 : i64, planes = array<i32: 0, 1, 0>, separate_partials, turn = 1 : i64} : tensor<1x40xf32>, tensor<40x8xf32> -> tensor<1x8xf32>
+    return %0 : tensor<1x8xf32>
+  }
+}
+
+// -----
+
 // A 2x2 kernel over a 2-channel 2x2 image with padding 1 before: the four
 // taps are four K tiles ([C, F] weight tiles), two turns on two planes; the
 // result, split into image rows, has a buffer per part. Taps in the padding

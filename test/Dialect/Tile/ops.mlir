@@ -10,8 +10,8 @@ module attributes {tile.target = "lpu-tiny"} {
     %s = arith.constant dense<2.0> : tensor<1xf32>
     // CHECK: tile.map(%{{.*}}, %{{.*}}, %{{.*}}) [in0, add in1 * -2.000000e+00, relu, scale 5.000000e-01, max in2] {tile.split_rows = 4 : i64}
     %0 = tile.map(%a, %b, %s) [in0, add in1 * -2.0, relu, scale 0.5, max in2] {tile.split_rows = 4 : i64} : (tensor<4x8xf32>, tensor<8xf32>, tensor<1xf32>) -> tensor<4x8xf32>
-    // CHECK: tile.matmul %{{.*}}, %{{.*}} epilogue(%{{.*}} : tensor<8xf32>) [add in0, sigmoid] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 4 : i64, n = 8 : i64, packed_weights, planes = array<i32: 0>, transpose_b, turn = 2 : i64}
-    %1 = tile.matmul %0, %w epilogue(%b : tensor<8xf32>) [add in0, sigmoid] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 4 : i64, n = 8 : i64, transpose_b, packed_weights, turn = 2 : i64, planes = array<i32: 0>} : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+    // CHECK: tile.matmul %{{.*}}, %{{.*}} epilogue(%{{.*}} : tensor<8xf32>) [add in0, sigmoid] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 4 : i64, n = 8 : i64, packed_weights, planes = array<i32: 0>, separate_partials, transpose_b, turn = 2 : i64}
+    %1 = tile.matmul %0, %w epilogue(%b : tensor<8xf32>) [add in0, sigmoid] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 4 : i64, n = 8 : i64, transpose_b, packed_weights, separate_partials, turn = 2 : i64, planes = array<i32: 0>} : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
     // CHECK: tile.conv %{{.*}}, %{{.*}} [] {dilations = array<i64: 1, 1>, group = 1 : i64, kernel = array<i64: 3, 3>, pad_begin = array<i64: 1, 1>, strides = array<i64: 1, 1>}
     %2 = tile.conv %x, %k [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<2x4x4x3xf32>, tensor<5x3x3x3xf32> -> tensor<2x4x4x5xf32>
     // CHECK: tile.pool max %{{.*}} {dilations

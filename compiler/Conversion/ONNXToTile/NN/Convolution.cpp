@@ -154,7 +154,7 @@ FailureOr<Value> lpuc::onnx_to_tile::emitConvolution(Converter &c,
       /*tap_major=*/constantWeights ? UnitAttr() : b.getUnitAttr(), steps,
       factors, IntegerAttr(), DenseI32ArrayAttr(),
       b.getI64IntegerAttr(paddingValue), /*on_vxm=*/UnitAttr(),
-      /*vxm_pixels=*/IntegerAttr());
+      /*vxm_pixels=*/IntegerAttr(), /*separate_partials=*/UnitAttr());
   return c.transpose(loc, conv, kToChannelsFirst);
 }
 

@@ -132,6 +132,7 @@ LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op, Expander &x) {
     plan.kTiles = llvm::divideCeil(K, lanes);
     plan.firstOutRow = batches[i + 2];
     plan.turn = *op.getTurn();
+    plan.separateTurns = op.getSeparatePartials();
     plan.tileRows = [&](int64_t k) { return std::min(lanes, K - k * lanes); };
     plan.weightRow = [&](int64_t k, int64_t n, int64_t r) {
       if (!tiles.empty())
@@ -331,6 +332,7 @@ LogicalResult lpuc::tile_to_lpu::expandConv(tile::ConvOp op, Expander &x) {
   plan.firstOutRow = N * OH * OW - mxmPixels;
   plan.kTiles = taps * cChunks;
   plan.turn = *op.getTurn();
+  plan.separateTurns = op.getSeparatePartials();
   plan.tileRows = [&](int64_t k) {
     return std::min(lanes, C - (k % cChunks) * lanes);
   };

@@ -4,20 +4,25 @@
 
 // Every plane at once, constant matrices packed tile by tile, row sums on
 // the MXM, maxima of many rows on the MXM and of few rows by shift trees.
+// Products of 4 rows keep each turn's partial sums apart (a turn streams
+// its rows in less time than a partial sum takes to reach the next turn);
+// one of 64 rows carries them from turn to turn.
 // CHECK-LABEL: func.func @main
-// CHECK: tile.matmul {{.*}}packed_weights, turn = 2 : i64
-// CHECK: tile.matmul %{{.*}}, %arg1 {{.*}}turn = 2 : i64}
+// CHECK: tile.matmul {{.*}}packed_weights, separate_partials, turn = 2 : i64
+// CHECK: tile.matmul %{{.*}}, %arg1 {{.*}}separate_partials, turn = 2 : i64}
 // CHECK: tile.reduce_rows sum {{.*}}strategy = #tile<row_strategy mxm_sum>
 // CHECK: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy mxm_extremum>
 // CHECK: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy shift_tree>
 // CHECK: tile.global_pool {{.*}}turn = 2 : i64
+// CHECK: tile.matmul %arg4, %{{.*}} {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 64 : i64, n = 8 : i64, packed_weights, turn = 2 : i64}
 // The baseline: one K tile per turn, weights where they are, shift trees.
 // BASE: tile.matmul {{.*}}turn = 1 : i64
 // BASE-NOT: packed_weights
+// BASE-NOT: separate_partials
 // BASE: tile.reduce_rows sum {{.*}}strategy = #tile<row_strategy shift_tree>
 // BASE: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy shift_tree>
 module attributes {tile.target = "lpu-tiny"} {
-  func.func @main(%a: tensor<4x32xf32>, %b: tensor<32x8xf32>, %x: tensor<1x4x4x8xf32>, %few: tensor<2x16xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<2x1xf32>, tensor<1x1x1x8xf32>) {
+  func.func @main(%a: tensor<4x32xf32>, %b: tensor<32x8xf32>, %x: tensor<1x4x4x8xf32>, %few: tensor<2x16xf32>, %tall: tensor<64x32xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<2x1xf32>, tensor<1x1x1x8xf32>, tensor<64x8xf32>) {
     %w = arith.constant dense<1.0> : tensor<32x8xf32>
     %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x32xf32>, tensor<32x8xf32> -> tensor<4x8xf32>
     %1 = tile.matmul %a, %b [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x32xf32>, tensor<32x8xf32> -> tensor<4x8xf32>
@@ -25,6 +30,7 @@ module attributes {tile.target = "lpu-tiny"} {
     %3 = tile.reduce_rows max %a : tensor<4x32xf32> -> tensor<4x1xf32>
     %4 = tile.reduce_rows max %few : tensor<2x16xf32> -> tensor<2x1xf32>
     %5 = tile.global_pool %x : tensor<1x4x4x8xf32> -> tensor<1x1x1x8xf32>
-    return %0, %1, %2, %3, %4, %5 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<2x1xf32>, tensor<1x1x1x8xf32>
+    %6 = tile.matmul %tall, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 64 : i64, n = 8 : i64} : tensor<64x32xf32>, tensor<32x8xf32> -> tensor<64x8xf32>
+    return %0, %1, %2, %3, %4, %5, %6 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<2x1xf32>, tensor<1x1x1x8xf32>, tensor<64x8xf32>
   }
 }
