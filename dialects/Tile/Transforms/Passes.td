@@ -73,7 +73,7 @@ def FuseElementwise : Pass<"tile-fuse-elementwise", "::mlir::func::FuncOp"> {
 }
 
 def SimplifyChains : Pass<"tile-simplify-chains", "::mlir::func::FuncOp"> {
-  let summary = "Drop the clamps a quantizing chain's saturation makes redundant";
+  let summary = "Simplify quantizing chains: redundant clamps, affine runs";
   let description = [{
     A chain whose result is i8 ends in a conversion that rounds to nearest
     even and saturates to [-128, 127]. A relu, or a max or min with a
@@ -84,6 +84,14 @@ def SimplifyChains : Pass<"tile-simplify-chains", "::mlir::func::FuncOp"> {
     ReLU6 whose 6 quantizes to 127. Such a step is removed, and with it its
     operand when nothing else reads it. Results are the same bits; each
     output vector takes one or two VXM instructions fewer.
+
+    Then each run of three or more affine steps with constant operands
+    (adds, subtracts, multiplies, divides, immediate scales) becomes one
+    multiply and one add composed at compile time: a requantizing epilogue
+    (y * s + b) / o + z becomes y * (s / o) + (b / o + z), two VXM
+    instructions fewer per output vector. This reassociates binary32
+    arithmetic, so a value at a rounding tie may land one quantization step
+    away.
   }];
 }
 

@@ -1,4 +1,4 @@
-//===- SimplifyChains.cpp - Steps a chain's result makes redundant --------===//
+//===- SimplifyChains.cpp - Fewer steps in chains with i8 results ---------===//
 //
 // A chain whose result is i8 ends in a conversion that rounds to nearest
 // even and saturates to [-128, 127]. A clamp before it (relu, or max / min
@@ -12,15 +12,21 @@
 // min likewise when g(hi) rounds to 127 or above. The bound goes through g
 // in binary32, as the VXM computes it, so the result is the same bits.
 //
+// Affine runs fold afterwards, where rounding to i8 makes the binary32
+// reassociation matter only at ties: quantized outputs are only ever
+// compared to within a step.
+//
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Tile/Transforms/Passes.h"
 
 #include "dialects/LPU/LPUOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 
+#include <cmath>
 #include <limits>
 
 namespace lpuc::tile {
@@ -188,18 +194,110 @@ bool dropSaturatedClamps(Chain &chain, ValueRange operands) {
   return changed;
 }
 
+/// Whether step `step` maps the running value x to a x + b with constant
+/// a and b (per element of its operand).
+bool isAffine(const ChainStep &step, ValueRange operands) {
+  switch (step.kind) {
+  case StepKind::Scale:
+    return std::isfinite(step.factor);
+  case StepKind::Add:
+  case StepKind::Sub:
+  case StepKind::Mul:
+  case StepKind::Div: {
+    std::optional<Bound> operand = operandOf(step, operands);
+    return operand && llvm::all_of(operand->values, [&](float v) {
+             return std::isfinite(v) && (step.kind != StepKind::Div || v != 0);
+           });
+  }
+  default:
+    return false;
+  }
+}
+
+/// A binary32 constant of `bound`'s shape and values.
+Value constantFrom(OpBuilder &builder, Location loc, const Bound &bound) {
+  auto type = RankedTensorType::get(bound.shape, builder.getF32Type());
+  return arith::ConstantOp::create(
+      builder, loc, type,
+      DenseElementsAttr::get(type, ArrayRef<float>(bound.values)));
+}
+
+/// Replaces each run of affine steps in `chain` by one multiply and one add
+/// (x a + b, with a and b composed at compile time) where that takes fewer
+/// steps: a requantizing epilogue [mul s, add b, div o, add z] becomes [mul
+/// s/o, add b/o + z]. New constants are appended to `operands`. Returns
+/// whether the chain changed.
+bool foldAffineRuns(Chain &chain, SmallVectorImpl<Value> &operands,
+                    OpBuilder &builder, Location loc) {
+  bool changed = false;
+  for (size_t begin = 0; begin < chain.size(); ++begin) {
+    size_t end = begin;
+    while (end < chain.size() && isAffine(chain[end], operands))
+      ++end;
+    if (end - begin < 3) {
+      begin = end;
+      continue;
+    }
+    Bound scale{{}, {1.0f}}, shift{{}, {0.0f}};
+    auto times = [](float x, float y) { return x * y; };
+    auto over = [](float x, float y) { return x / y; };
+    for (const ChainStep &step : ArrayRef(chain).slice(begin, end - begin)) {
+      if (step.kind == StepKind::Scale) {
+        scale = combine(scale, Bound{{}, {step.factor}}, times);
+        shift = combine(shift, Bound{{}, {step.factor}}, times);
+        continue;
+      }
+      Bound operand = *operandOf(step, operands);
+      switch (step.kind) {
+      case StepKind::Add:
+        shift = combine(shift, operand, [](float x, float y) { return x + y; });
+        break;
+      case StepKind::Sub:
+        shift = combine(shift, operand, [](float x, float y) { return x - y; });
+        break;
+      case StepKind::Mul:
+        scale = combine(scale, operand, times);
+        shift = combine(shift, operand, times);
+        break;
+      default:
+        scale = combine(scale, operand, over);
+        shift = combine(shift, operand, over);
+        break;
+      }
+    }
+    SmallVector<ChainStep, 2> folded;
+    auto operandStep = [&](const Bound &value, StepKind kind) {
+      folded.push_back(ChainStep::operandStep(operands.size(), kind));
+      operands.push_back(constantFrom(builder, loc, value));
+    };
+    if (scale.values.size() == 1)
+      folded.push_back(ChainStep::apply(StepKind::Scale, scale.values[0]));
+    else
+      operandStep(scale, StepKind::Mul);
+    if (llvm::any_of(shift.values, [](float v) { return v != 0.0f; }))
+      operandStep(shift, StepKind::Add);
+    chain.erase(chain.begin() + begin, chain.begin() + end);
+    chain.insert(chain.begin() + begin, folded.begin(), folded.end());
+    begin += folded.size() - 1;
+    changed = true;
+  }
+  return changed;
+}
+
 /// `op` with `chain` and, of `operands` (its chain's, from operand
-/// `firstChainOperand` on), only those the chain still reads.
-void setChain(Operation *op, Chain chain, unsigned firstChainOperand) {
+/// `firstChainOperand` on, and any added after them), only those the chain
+/// still reads.
+void setChain(Operation *op, Chain chain, unsigned firstChainOperand,
+              ArrayRef<Value> chainOperands) {
   SmallVector<Value> kept;
-  SmallVector<int32_t> index(op->getNumOperands() - firstChainOperand, -1);
+  SmallVector<int32_t> index(chainOperands.size(), -1);
   for (ChainStep &step : chain) {
     if (!step.isOperand())
       continue;
     int32_t &slot = index[step.operand];
     if (slot < 0) {
       slot = kept.size();
-      kept.push_back(op->getOperand(firstChainOperand + step.operand));
+      kept.push_back(chainOperands[step.operand]);
     }
     step.operand = slot;
   }
@@ -232,8 +330,12 @@ struct SimplifyChainsPass
       auto type = cast<RankedTensorType>(op->getResult(0).getType());
       if (!type.getElementType().isInteger(8))
         return;
-      if (dropSaturatedClamps(chain, op->getOperands().drop_front(first)))
-        setChain(op, chain, first);
+      SmallVector<Value> operands(op->getOperands().drop_front(first));
+      OpBuilder builder(op);
+      bool changed = dropSaturatedClamps(chain, operands);
+      changed |= foldAffineRuns(chain, operands, builder, op->getLoc());
+      if (changed)
+        setChain(op, chain, first, operands);
     });
   }
 };

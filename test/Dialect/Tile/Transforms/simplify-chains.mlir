@@ -30,11 +30,12 @@ module attributes {tile.target = "lpu-tiny"} {
 // - 128. Both bounds saturate (6 lands at 127); their constants are no
 // longer operands. Rounding to even makes 126.5 the edge: a scale that
 // puts 6 at 126.499985 keeps the min (126 is not 127), one that puts it at
-// 126.500015 does not; the max goes in both.
+// 126.500015 does not; the max goes in both. Without the clamps, the four
+// affine steps left fold into one multiply and one add.
 // CHECK-LABEL: func.func @relu6
-// CHECK: tile.map(%arg0, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) [in0, mul in1, add in2, div in3, add in4] : (tensor<2x3xf32>, tensor<1x3xf32>, tensor<1x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x3xi8>
+// CHECK: tile.map(%arg0, %{{.*}}, %{{.*}}) [in0, mul in1, add in2] : (tensor<2x3xf32>, tensor<1x3xf32>, tensor<1x3xf32>) -> tensor<2x3xi8>
 // CHECK: tile.map(%arg0, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) [in0, mul in1, add in2, min in3, div in4, add in5] : {{.*}} -> tensor<2x3xi8>
-// CHECK: tile.map(%arg0, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) [in0, mul in1, add in2, div in3, add in4] : {{.*}} -> tensor<2x3xi8>
+// CHECK: tile.map(%arg0, %{{.*}}, %{{.*}}) [in0, mul in1, add in2] : {{.*}} -> tensor<2x3xi8>
 module attributes {tile.target = "lpu-tiny"} {
   func.func @relu6(%x: tensor<2x3xf32>) -> (tensor<2x3xi8>, tensor<2x3xi8>, tensor<2x3xi8>) {
     %a = arith.constant dense<[[0.5, 2.0, 1.0]]> : tensor<1x3xf32>
@@ -49,5 +50,36 @@ module attributes {tile.target = "lpu-tiny"} {
     %1 = tile.map(%x, %a, %b, %zero, %six, %below, %z) [in0, mul in1, add in2, max in3, min in4, div in5, add in6] : (tensor<2x3xf32>, tensor<1x3xf32>, tensor<1x3xf32>, tensor<f32>, tensor<f32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x3xi8>
     %2 = tile.map(%x, %a, %b, %zero, %six, %above, %z) [in0, mul in1, add in2, max in3, min in4, div in5, add in6] : (tensor<2x3xf32>, tensor<1x3xf32>, tensor<1x3xf32>, tensor<f32>, tensor<f32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x3xi8>
     return %0, %1, %2 : tensor<2x3xi8>, tensor<2x3xi8>, tensor<2x3xi8>
+  }
+}
+
+// -----
+
+// A requantizing epilogue, (y * s + b) / o + z, folds into y * (s / o) + (b /
+// o + z): two VXM instructions per output vector instead of four. Scalar
+// factors fold into an immediate scale. Left alone: a run of two, a run a
+// relu cuts (it stays: zero point -127), and a result that is not i8.
+// CHECK-LABEL: func.func @affine
+// CHECK-DAG: %[[S:.*]] = arith.constant dense<{{\[\[}}2.000000e+00, 4.000000e+00]]> : tensor<1x2xf32>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<{{\[\[}}-1.270000e+02, -1.260000e+02]]> : tensor<1x2xf32>
+// CHECK: tile.matmul %arg0, %arg1 epilogue(%[[S]], %[[B]] : tensor<1x2xf32>, tensor<1x2xf32>) [mul in0, add in1]
+// CHECK: tile.map(%arg2, %{{.*}}) [in0, scale 8.000000e+00, add in1]
+// CHECK: tile.map(%arg2, %{{.*}}, %{{.*}}) [in0, div in1, add in2] :
+// CHECK: tile.map(%arg2, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) [in0, mul in1, add in2, relu, div in3, add in4] :
+// CHECK: tile.map(%arg2, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) [in0, mul in1, add in2, div in3, add in4] : {{.*}} -> tensor<4x2xf32>
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @affine(%a: tensor<4x16xi8>, %b: tensor<16x2xi8>, %x: tensor<4x2xf32>) -> (tensor<4x2xi8>, tensor<4x2xi8>, tensor<4x2xi8>, tensor<4x2xi8>, tensor<4x2xf32>) {
+    %s = arith.constant dense<[[0.5, 1.0]]> : tensor<1x2xf32>
+    %bias = arith.constant dense<[[0.25, 0.5]]> : tensor<1x2xf32>
+    %o = arith.constant dense<0.25> : tensor<1xf32>
+    %z = arith.constant dense<-128.0> : tensor<1xf32>
+    %z1 = arith.constant dense<-127.0> : tensor<1xf32>
+    %two = arith.constant dense<2.0> : tensor<1xf32>
+    %0 = tile.matmul %a, %b epilogue(%s, %bias, %o, %z : tensor<1x2xf32>, tensor<1x2xf32>, tensor<1xf32>, tensor<1xf32>) [mul in0, add in1, div in2, add in3] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 4 : i64, n = 2 : i64} : tensor<4x16xi8>, tensor<16x2xi8> -> tensor<4x2xi8>
+    %1 = tile.map(%x, %two, %o, %z) [in0, mul in1, div in2, add in3] : (tensor<4x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<4x2xi8>
+    %2 = tile.map(%x, %o, %z) [in0, div in1, add in2] : (tensor<4x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<4x2xi8>
+    %3 = tile.map(%x, %s, %bias, %o, %z1) [in0, mul in1, add in2, relu, div in3, add in4] : (tensor<4x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<4x2xi8>
+    %4 = tile.map(%x, %s, %bias, %o, %z) [in0, mul in1, add in2, div in3, add in4] : (tensor<4x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<4x2xf32>
+    return %0, %1, %2, %3, %4 : tensor<4x2xi8>, tensor<4x2xi8>, tensor<4x2xi8>, tensor<4x2xi8>, tensor<4x2xf32>
   }
 }
