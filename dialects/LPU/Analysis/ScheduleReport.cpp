@@ -30,12 +30,17 @@ std::string unitName(UnitKind kind, int64_t index) {
 /// shortest way between the two units; a read follows the write it reads; an
 /// MXM plane loads one weight row per cycle, installs after its loads, and
 /// multiplies after the install. `vxm.move`s only retime and count as free.
-int64_t computeCriticalPath(const MachineProgram &program) {
+/// Also returns, per origin, the cycles the path spends from the issue of
+/// each of its instructions to the issue of the next on the path.
+std::pair<int64_t, std::vector<int64_t>>
+computeCriticalPath(const MachineProgram &program) {
   const ::lpu::TargetDesc &target = *program.target;
   std::vector<int64_t> earliest(program.instrs.size(), 0);
+  // The instruction whose constraint set each one's earliest cycle.
+  std::vector<InstrId> via(program.instrs.size(), kNoInstr);
   llvm::DenseMap<std::pair<int32_t, int64_t>, InstrId> lastWrite;
   struct Plane {
-    InstrId install = kNoInstr;
+    InstrId install = kNoInstr, lastLoad = kNoInstr, lastMatMulId = kNoInstr;
     int64_t loadsLanded = 0, firstLoad = -1, loads = 0, lastMatMul = -1;
   };
   std::vector<Plane> planes(target.mxmPlanes);
@@ -70,19 +75,26 @@ int64_t computeCriticalPath(const MachineProgram &program) {
   };
 
   int64_t path = 0;
+  InstrId last = kNoInstr;
   for (InstrId id = 0, e = program.instrs.size(); id < e; ++id) {
     const MachineInstr &inst = program.instrs[id];
     int64_t at = 0;
+    auto after = [&](int64_t cycle, InstrId cause) {
+      if (cycle > at) {
+        at = cycle;
+        via[id] = cause;
+      }
+    };
     for (unsigned k = 0; k < inst.numOperands(); ++k) {
       const MachineInstr &def = program.instrs[inst.operands[k]];
-      at = std::max(at, earliest[inst.operands[k]] + latency(def) +
-                            distance(def, inst));
+      after(earliest[inst.operands[k]] + latency(def) + distance(def, inst),
+            inst.operands[k]);
     }
     if (inst.opcode == Opcode::Read) {
       auto it = lastWrite.find({inst.buffer, inst.offset});
       if (it != lastWrite.end())
-        at = std::max(at, earliest[it->second] +
-                              latency(program.instrs[it->second]));
+        after(earliest[it->second] + latency(program.instrs[it->second]),
+              it->second);
     } else if (inst.opcode == Opcode::Write) {
       lastWrite[{inst.buffer, inst.offset}] = id;
     } else if (inst.queueKind == UnitKind::Mxm && inst.unit >= 0) {
@@ -90,29 +102,45 @@ int64_t computeCriticalPath(const MachineProgram &program) {
       const int64_t loadLatency = target.latencyOf(Opcode::LoadWeights);
       if (inst.opcode == Opcode::LoadWeights) {
         if (plane.install != kNoInstr)
-          at = std::max(at, earliest[plane.install] + 1);
+          after(earliest[plane.install] + 1, plane.install);
         plane.firstLoad = plane.loads ? std::min(plane.firstLoad, at) : at;
         ++plane.loads;
         plane.loadsLanded = std::max(plane.loadsLanded, at + loadLatency);
+        plane.lastLoad = id;
       } else if (inst.opcode == Opcode::InstallWeights) {
-        at = std::max({at, plane.loadsLanded, plane.lastMatMul + 1});
+        after(plane.loadsLanded, plane.lastLoad);
+        after(plane.lastMatMul + 1, plane.lastMatMulId);
         if (plane.loads) // one `lw` per cycle on the plane's queue
-          at = std::max(at, plane.firstLoad + plane.loads - 1 + loadLatency);
+          after(plane.firstLoad + plane.loads - 1 + loadLatency,
+                plane.lastLoad);
         plane.install = id;
         plane.loads = 0;
         plane.loadsLanded = 0;
       } else if (inst.opcode == Opcode::MatMul ||
                  inst.opcode == Opcode::MatMulAcc) {
         if (plane.install != kNoInstr)
-          at = std::max(at, earliest[plane.install] +
-                                target.latencyOf(Opcode::InstallWeights));
-        plane.lastMatMul = std::max(plane.lastMatMul, at);
+          after(earliest[plane.install] +
+                    target.latencyOf(Opcode::InstallWeights),
+                plane.install);
+        if (at > plane.lastMatMul) {
+          plane.lastMatMul = at;
+          plane.lastMatMulId = id;
+        }
       }
     }
     earliest[id] = at;
-    path = std::max(path, at + latency(inst));
+    if (at + latency(inst) > path || last == kNoInstr) {
+      path = at + latency(inst);
+      last = id;
+    }
   }
-  return path;
+  std::vector<int64_t> byOrigin(program.origins.size(), 0);
+  for (InstrId id = last, next = kNoInstr; id != kNoInstr;
+       next = id, id = via[id]) {
+    const int64_t until = next == kNoInstr ? path : earliest[next];
+    byOrigin[program.instrs[id].origin] += until - earliest[id];
+  }
+  return {path, std::move(byOrigin)};
 }
 
 /// Highest number of vectors whose contents are live at one cycle: a buffer
@@ -249,7 +277,26 @@ ScheduleReport lpuc::lpu::buildScheduleReport(const MachineProgram &program,
   for (::lpu::DType type : productTypes)
     report.mxmTypes.push_back(std::string(::lpu::dtypeName(type)));
 
-  report.criticalPath = computeCriticalPath(program);
+  std::vector<int64_t> pathByOrigin;
+  std::tie(report.criticalPath, pathByOrigin) = computeCriticalPath(program);
+  std::map<std::string, size_t> pathIndex;
+  for (size_t origin = 0; origin < pathByOrigin.size(); ++origin) {
+    if (!pathByOrigin[origin])
+      continue;
+    auto [name, opType] = originNodes[origin];
+    if (name.empty())
+      name = "(graph outputs)";
+    auto [it, inserted] =
+        pathIndex.insert({name, report.criticalPathNodes.size()});
+    if (inserted)
+      report.criticalPathNodes.push_back({name, opType, 0});
+    report.criticalPathNodes[it->second].cycles += pathByOrigin[origin];
+  }
+  std::stable_sort(report.criticalPathNodes.begin(),
+                   report.criticalPathNodes.end(),
+                   [](const PathShare &a, const PathShare &b) {
+                     return a.cycles > b.cycles;
+                   });
   report.lowerBound = report.criticalPath;
   // A MEM slice's work is its bank-port time where that exceeds its issue
   // cycles (an f32 access holds both ports of lpu-v1's slices for two).
@@ -293,6 +340,11 @@ llvm::json::Value lpuc::lpu::toJSON(const ScheduleReport &report) {
   using llvm::json::Array;
   using llvm::json::Object;
   Object unitClasses;
+  Array pathNodes;
+  for (const PathShare &share : report.criticalPathNodes)
+    pathNodes.push_back(Object{{"name", share.name},
+                               {"op_type", share.opType},
+                               {"cycles", share.cycles}});
   for (const UnitClassWork &work : report.classWork) {
     int64_t busy = work.work;
     double capacity = double(work.units) * double(report.cycles);
@@ -352,6 +404,7 @@ llvm::json::Value lpuc::lpu::toJSON(const ScheduleReport &report) {
       {"mxm_types", report.mxmTypes},
       {"bound", Object{{"cycles", report.lowerBound},
                        {"critical_path", report.criticalPath},
+                       {"critical_path_nodes", std::move(pathNodes)},
                        {"limited_by", report.boundLimit()},
                        {"bound_over_cycles", report.boundRatio()}}},
       {"floor", std::move(floor)},
@@ -390,6 +443,15 @@ void lpuc::lpu::printScheduleReport(const ScheduleReport &report,
     os << ", " << ::lpu::unitKindName(work.kind) << " " << work.work << "/"
        << work.units << " = " << work.bound;
   os << "\n";
+  if (!report.criticalPathNodes.empty()) {
+    os << "  critical path by node:";
+    constexpr size_t kShown = 5;
+    for (size_t i = 0; i < std::min(kShown, report.criticalPathNodes.size());
+         ++i)
+      os << (i ? ", " : " ") << report.criticalPathNodes[i].name << " "
+         << report.criticalPathNodes[i].cycles;
+    os << "\n";
+  }
   if (report.floor) {
     const FloorCycles &floor = *report.floor;
     os << "physical floor: " << floor.cycles() << " cycles (limited by "

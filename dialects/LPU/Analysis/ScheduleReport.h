@@ -53,6 +53,12 @@ struct NodeSpan {
   std::optional<FloorCycles> floor;
 };
 
+/// The cycles one ONNX node takes of the critical path.
+struct PathShare {
+  std::string name, opType;
+  int64_t cycles = 0;
+};
+
 struct ScheduleReport {
   std::string target;
   uint32_t clockMHz = 0;
@@ -64,6 +70,9 @@ struct ScheduleReport {
   std::vector<UnitUsage> units; // every queue of the target, in kind order
   /// Lower bound: the larger of the critical path and every class's work.
   int64_t criticalPath = 0;
+  /// The path's cycles by node (from each instruction's issue to the next's
+  /// on the path), most first.
+  std::vector<PathShare> criticalPathNodes;
   std::vector<UnitClassWork> classWork;
   int64_t lowerBound = 0;
   /// SRAM, in addresses of `addressBytes` bytes.

@@ -9,10 +9,17 @@
 // slice 2 (0 + 2), 4 slices to the VXM (add at 6, lands at 8), 2 slices
 // back to mem[2] (write at 10, lands at 11). The global schedule reaches it;
 // op-by-op starts the relu only when the add has landed (z read at 11, relu
-// at 14, write lands at 18).
+// at 14, write lands at 18). All 11 cycles of the path are the add's.
 // CHECK: "bound": {
 // CHECK-NEXT: "bound_over_cycles": 1,
 // CHECK-NEXT: "critical_path": 11,
+// CHECK-NEXT: "critical_path_nodes": [
+// CHECK-NEXT: {
+// CHECK-NEXT: "cycles": 11,
+// CHECK-NEXT: "name": "add",
+// CHECK-NEXT: "op_type": "Add"
+// CHECK-NEXT: }
+// CHECK-NEXT: ],
 // CHECK-NEXT: "cycles": 11,
 // CHECK-NEXT: "limited_by": "critical path"
 // CHECK: "cycles": 11,
@@ -45,11 +52,12 @@
 // TEXT: lpu-tiny: 11 cycles = 0.012 us at 900 MHz, 7 instructions
 // TEXT-NEXT: lower bound: 11 cycles (limited by critical path), bound/cycles 1.00
 // TEXT-NEXT: critical path 11, mem 10/8 = 2, vxm 2/4 = 1, mxm 0/2 = 0, sxm 0/2 = 0
+// TEXT-NEXT: critical path by node: add 11
 // TEXT: add (Add) 0 .. 11 4 instructions on 3 mem 1 vxm
 // TEXT-NEXT: relu (Relu)
 
-// OPBYOP: "cycles": 11,
-// OPBYOP-NEXT: "limited_by": "critical path"
+// OPBYOP: "critical_path": 11,
+// OPBYOP: "limited_by": "critical path"
 // OPBYOP: "cycles": 18,
 // OPBYOP: "first_cycle": 11,
 // OPBYOP: "name": "relu",
