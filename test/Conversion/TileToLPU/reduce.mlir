@@ -50,3 +50,32 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<1x2x4xf32>
   }
 }
+
+// -----
+
+// Row maxima on the MXM: the block's rows installed transposed, a unit
+// vector per element streams through, and the columns are dealt over 4
+// chains (2 VXM latencies per f32 product on lpu-tiny: columns 0 and 4 and
+// 8 meet in chain 0), each staged in SRAM, then joined by a tree.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[CHAINS:.*]] = lpu.buffer scratch "tmp.chains" : tensor<4x16xf32>
+// CHECK: lpu.mxm.install rows 2 transposed {unit = 0 : i32}
+// CHECK: %[[C0:.*]] = lpu.mxm.matmul
+// CHECK-COUNT-3: lpu.mxm.matmul
+// CHECK: %[[C4:.*]] = lpu.mxm.matmul
+// CHECK: %[[M0:.*]] = lpu.vxm.max %[[C0]], %[[C4]]
+// CHECK-COUNT-3: lpu.mxm.matmul
+// CHECK: %[[C8:.*]] = lpu.mxm.matmul
+// CHECK: %[[M1:.*]] = lpu.vxm.max %[[M0]], %[[C8]]
+// CHECK: lpu.mem.write %[[M1]], %[[CHAINS]][0]
+// CHECK-COUNT-3: lpu.mem.write %{{.*}}, %[[CHAINS]]
+// CHECK: %[[A:.*]] = lpu.vxm.max
+// CHECK: %[[B:.*]] = lpu.vxm.max
+// CHECK: lpu.vxm.max %[[A]], %[[B]]
+// CHECK-COUNT-2: lpu.sxm.distribute
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<2x10xf32> {onnx.name = "x"}) -> (tensor<2x1xf32> {onnx.name = "y"}) {
+    %0 = tile.reduce_rows max %x {strategy = #tile<row_strategy mxm_extremum>, planes = array<i32: 0>} : tensor<2x10xf32> -> tensor<2x1xf32>
+    return %0 : tensor<2x1xf32>
+  }
+}

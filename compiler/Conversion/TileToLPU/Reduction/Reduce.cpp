@@ -64,9 +64,15 @@ InstrId combineRowVectors(Expander &x, const RowStore &in, int64_t row,
 /// Max or min of each row into lane 0 of `out`'s row, for blocks of up to
 /// `lanes` rows at a time on the MXM: the block's rows are installed
 /// transposed, so streaming unit vector e_k gives lane n = element k of
-/// row n, and a VXM chain over k leaves every row's extremum in its lane;
+/// row n, and VXM chains over k leave every row's extremum in its lane;
 /// one `sxm.distribute` per row moves it to lane 0. (Elements must be
-/// finite: the MXM multiplies the other rows' elements by zero.)
+/// finite: the MXM multiplies the other rows' elements by zero.) Columns
+/// are dealt over enough chains that together they keep up with the
+/// products (a VXM latency per step, a product every row cycles); each
+/// chain is staged in SRAM and a tree joins them: one chain of 128 f16
+/// columns took 512 cycles, most of a transformer softmax's share of the
+/// critical path. (Staged, each chain is a tree of its own for the
+/// scheduler, free to interleave with the others.)
 void emitRowExtremum(Expander &x, const RowStore &in, ReduceKind kind,
                      const RowStore &out, float scale, PlaneCursor &planes) {
   const int64_t lanes = x.target.lanes;
@@ -76,10 +82,15 @@ void emitRowExtremum(Expander &x, const RowStore &in, ReduceKind kind,
   const int64_t blocks = llvm::divideCeil(in.rows, lanes);
   // Each block's extrema, staged: a streamed value reaches one consumer.
   int32_t staged = x.scratch({blocks, lanes}, ".extrema");
+  const int64_t chains = std::min<int64_t>(
+      elements,
+      2 * llvm::divideCeil(x.target.latencyOf(::lpu::Opcode::Max),
+                           tile::getMXMRowCycles(x.mxmType, x.target)));
+  int32_t chainStage = x.scratch({blocks * chains, lanes}, ".chains");
   for (int64_t block = 0; block < blocks; ++block) {
     const int64_t first = block * lanes;
     const int64_t rows = std::min(lanes, in.rows - first);
-    InstrId acc = lpuc::lpu::kNoInstr;
+    SmallVector<InstrId> acc(chains, lpuc::lpu::kNoInstr);
     // One install per window of the elements' lanes.
     for (int64_t window = 0; window < elements; window += x.mxmRows) {
       int32_t plane = planes.next();
@@ -90,11 +101,20 @@ void emitRowExtremum(Expander &x, const RowStore &in, ReduceKind kind,
       for (int64_t k = window; k < std::min(elements, window + x.mxmRows);
            ++k) {
         InstrId column = x.matmul(plane, x.read(unit, k));
-        acc =
-            acc == lpuc::lpu::kNoInstr ? column : x.combine(fold, acc, column);
+        InstrId &chain = acc[k % chains];
+        chain = chain == lpuc::lpu::kNoInstr ? column
+                                             : x.combine(fold, chain, column);
       }
     }
-    x.write(acc, staged, block);
+    llvm::erase(acc, lpuc::lpu::kNoInstr);
+    for (auto [c, chain] : llvm::enumerate(acc)) {
+      x.write(chain, chainStage, block * chains + c);
+      chain = x.read(chainStage, block * chains + c);
+    }
+    for (size_t step = 1; step < acc.size(); step *= 2)
+      for (size_t i = 0; i + step < acc.size(); i += 2 * step)
+        acc[i] = x.combine(fold, acc[i], acc[i + step]);
+    x.write(acc.front(), staged, block);
     for (int64_t b = 0; b < rows; ++b) {
       InstrId v = x.distribute(x.read(staged, block), b, 1);
       if (scale != 1.0f)
