@@ -38,7 +38,8 @@ def BundleWeightLoads
     lane a cycle (8 on lpu-v1: 8 i8 or 4 f16 rows, so all four planes fill
     in 40 cycles), each row on its own stream group. The expansion loads
     one row per `lw`; this pass joins consecutive rows of one plane, up to
-    the installing `iw`, into one `lw` of as many rows as fit, when their
+    the installing `iw`, into one `lw` of as many rows as fit (at most six:
+    eight consecutive free stream groups are seldom found), when their
     values can be produced in the same cycles: no MEM slice or MXM plane
     serves two of them, and no more of them pass the VXM or an SXM slice
     than it has queues. (tile-allocate-sram and lpu-allocate-sram deal weight
