@@ -253,9 +253,10 @@ def Tile_GlobalPoolOp : Tile_Op<"global_pool"> {
   let description = [{
     [N, H, W, C] to [N, 1, 1, C]: the pixels are installed as weight rows
     (lanes of them per tile) and a vector of 1 / (H W) streams through.
+    `turn`, `planes` and `separate_partials` are as for tile.matmul.
   }];
   let arguments = (ins Tile_Tensor:$input, Tile_Turn:$turn,
-                       Tile_Planes:$planes);
+                       Tile_Planes:$planes, UnitAttr:$separate_partials);
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;

@@ -127,6 +127,10 @@ struct ChooseTilingPass
         separate();
       } else if (auto pool = dyn_cast<GlobalPoolOp>(op)) {
         pool.setTurnAttr(turn);
+        // One row: every turn would wait for the previous one's sum.
+        pool.setSeparatePartials(!opByOp &&
+                                 separatesPartials(1, getMXMType(pool, *target),
+                                                   turn.getInt(), *target));
       } else if (auto im2col = dyn_cast<Im2ColOp>(op)) {
         im2col.setTurnAttr(turn);
       } else if (auto reduce = dyn_cast<ReduceRowsOp>(op)) {

@@ -123,7 +123,8 @@ def ChooseTiling : Pass<"tile-choose-tiling", "::mlir::func::FuncOp"> {
     taps' products over the MXM planes at the type's rate); whether a constant
     right operand is stored tile by tile (`packed_weights`, so a tile's rows
     are consecutive and tiles spread over slices); whether a product's turns
-    keep their partial sums apart (`separate_partials`: when streaming its
+    (and a global pooling's) keep their partial sums apart
+    (`separate_partials`: when streaming its
     rows through a turn takes less than a partial sum's way from the turn's
     first plane across the chip and back through SRAM, turn latencies times
     products plus twice the columns plus a write and a read); and, for every

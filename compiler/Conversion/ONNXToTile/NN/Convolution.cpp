@@ -199,7 +199,8 @@ LogicalResult lpuc::onnx_to_tile::lowerPool(Operation *op, Converter &c) {
   OpBuilder &b = c.builder;
   if (isa<onnx::GlobalAveragePoolOp>(op)) {
     pooled = tile::GlobalPoolOp::create(b, loc, type, nhwc, IntegerAttr(),
-                                        DenseI32ArrayAttr());
+                                        DenseI32ArrayAttr(),
+                                        /*separate_partials=*/UnitAttr());
   } else {
     FailureOr<tile::Window> win =
         windowOf(op, {x[2], x[3]}, {y[2], y[3]}, std::nullopt);

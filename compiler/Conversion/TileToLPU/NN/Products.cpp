@@ -391,6 +391,7 @@ LogicalResult lpuc::tile_to_lpu::expandGlobalPool(tile::GlobalPoolOp op,
     plan.kTiles = llvm::divideCeil(pixels, lanes);
     plan.firstOutRow = n;
     plan.turn = *op.getTurn();
+    plan.separateTurns = op.getSeparatePartials();
     plan.tileRows = [&](int64_t k) {
       return std::min(lanes, pixels - k * lanes);
     };

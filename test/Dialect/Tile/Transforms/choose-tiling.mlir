@@ -13,7 +13,8 @@
 // CHECK: tile.reduce_rows sum {{.*}}strategy = #tile<row_strategy mxm_sum>
 // CHECK: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy mxm_extremum>
 // CHECK: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy shift_tree>
-// CHECK: tile.global_pool {{.*}}turn = 2 : i64
+// A global pooling streams one row: its turns keep their sums apart.
+// CHECK: tile.global_pool {{.*}}separate_partials, turn = 2 : i64
 // CHECK: tile.matmul %arg4, %{{.*}} {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 64 : i64, n = 8 : i64, packed_weights, turn = 2 : i64}
 // The baseline: one K tile per turn, weights where they are, shift trees.
 // BASE: tile.matmul {{.*}}turn = 1 : i64
