@@ -11,6 +11,8 @@
 
 #include "compiler/Conversion/TileToLPU/Expander.h"
 
+#include "dialects/Tile/Window.h"
+
 using namespace mlir;
 using namespace lpuc;
 using namespace lpuc::tile_to_lpu;
@@ -30,6 +32,12 @@ LogicalResult lpuc::tile_to_lpu::expandPackRowTaps(tile::PackRowTapsOp op,
   if (failed(input))
     return failure();
   RowStore out = x.resultStore(op.getResult());
+  // The horizontal window: tap kx of output x reads tapPosition(1, W, x, kx).
+  tile::Window window;
+  window.kernel[1] = taps;
+  window.strides[1] = op.getStride();
+  window.dilations[1] = op.getDilation();
+  window.padBegin[1] = op.getPadBegin();
   // Tap kx's padding: the zero point in lanes [kx * C, (kx + 1) * C), made
   // for the taps that meet the padding.
   const int64_t paddingValue = op.getPaddingValue();
@@ -48,11 +56,9 @@ LogicalResult lpuc::tile_to_lpu::expandPackRowTaps(tile::PackRowTapsOp op,
       for (int64_t ox = 0; ox < OW; ++ox) {
         InstrId acc = lpu::kNoInstr;
         for (int64_t kx = 0; kx < taps; ++kx) {
-          const int64_t at =
-              ox * op.getStride() - op.getPadBegin() + kx * op.getDilation();
           InstrId v = lpu::kNoInstr;
-          if (at >= 0 && at < W) {
-            v = x.readRow(*input, (n * H + row) * W + at, 0);
+          if (std::optional<int64_t> at = window.tapPosition(1, W, ox, kx)) {
+            v = x.readRow(*input, (n * H + row) * W + *at, 0);
             if (kx > 0)
               v = x.shift(v, kx * C);
           } else if (paddingValue) {
