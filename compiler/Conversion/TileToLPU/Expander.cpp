@@ -602,22 +602,21 @@ void Expander::emitMatMul(const ProductPlan &plan,
           }
           continue;
         }
-        // The sums left by earlier turns: carried into this one already, or
-        // added here, one read per separate turn (a chain, so the reads
-        // come a VXM latency apart).
-        for (size_t t = plan.separateTurns ? 0 : 1; t < hasPartial.size(); ++t)
-          if (t != slot && hasPartial[t][m]) {
-            auto [partials, partialRow] = partialAt(t, m);
-            InstrId sum = readRow(*partials, partialRow, n);
-            acc = acc == lpuc::lpu::kNoInstr ? sum
-                                             : combine(StepKind::Add, acc, sum);
-          }
-        if (acc == lpuc::lpu::kNoInstr) { // no term in the last turn
-          auto [partials, partialRow] = partialAt(0, m);
-          acc = !plan.separateTurns && hasPartial[0][m]
-                    ? readRow(*partials, partialRow, n)
-                    : zero();
+        // The sums left by earlier turns (the last writes none): added
+        // here, one read per separate turn (a chain, so the reads come a
+        // VXM latency apart), or, carried, already in this turn's first
+        // product unless it had no term.
+        for (size_t t = 0; t < hasPartial.size(); ++t) {
+          if (!hasPartial[t][m] ||
+              (!plan.separateTurns && acc != lpuc::lpu::kNoInstr))
+            continue;
+          auto [partials, partialRow] = partialAt(t, m);
+          InstrId sum = readRow(*partials, partialRow, n);
+          acc = acc == lpuc::lpu::kNoInstr ? sum
+                                           : combine(StepKind::Add, acc, sum);
         }
+        if (acc == lpuc::lpu::kNoInstr) // no term in any turn
+          acc = zero();
         // The epilogue computes in f32 (i8 products sum in i32).
         acc = convert(acc, DType::F32);
         acc = emitChainVector(epilogue, rowIndex(epilogue.shape, row), n, acc);
