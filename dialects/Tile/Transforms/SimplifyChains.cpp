@@ -108,6 +108,22 @@ Bound combine(const Bound &a, const Bound &b,
   return out;
 }
 
+/// `value` combined with `operand` by an add, subtract, multiply or divide
+/// (`kind`), as the VXM computes it.
+Bound applyArithmetic(StepKind kind, const Bound &value, const Bound &operand) {
+  switch (kind) {
+  case StepKind::Add:
+    return combine(value, operand, [](float x, float y) { return x + y; });
+  case StepKind::Sub:
+    return combine(value, operand, [](float x, float y) { return x - y; });
+  case StepKind::Mul:
+    return combine(value, operand, [](float x, float y) { return x * y; });
+  default:
+    assert(kind == StepKind::Div && "an arithmetic step");
+    return combine(value, operand, [](float x, float y) { return x / y; });
+  }
+}
+
 /// Whether `bound`, the clamp at step `at` of `chain` (a lower bound when
 /// `lower`), still decides any element after the steps that follow and the
 /// conversion to i8: false only when every step after it is monotone
@@ -123,8 +139,7 @@ bool clampMatters(ArrayRef<ChainStep> chain, size_t at, ValueRange operands,
     if (step.kind == StepKind::Scale) {
       if (!(step.factor > 0.0f))
         return true;
-      bound = combine(bound, Bound{{}, {step.factor}},
-                      [](float x, float y) { return x * y; });
+      bound = applyArithmetic(StepKind::Mul, bound, Bound{{}, {step.factor}});
       continue;
     }
     if (!step.isOperand() || step.kind == StepKind::First)
@@ -138,21 +153,14 @@ bool clampMatters(ArrayRef<ChainStep> chain, size_t at, ValueRange operands,
       });
     };
     switch (step.kind) {
-    case StepKind::Add:
-      bound = combine(bound, *operand, [](float x, float y) { return x + y; });
-      break;
-    case StepKind::Sub:
-      bound = combine(bound, *operand, [](float x, float y) { return x - y; });
-      break;
     case StepKind::Mul:
-      if (!positive())
-        return true;
-      bound = combine(bound, *operand, [](float x, float y) { return x * y; });
-      break;
     case StepKind::Div:
       if (!positive())
         return true;
-      bound = combine(bound, *operand, [](float x, float y) { return x / y; });
+      [[fallthrough]];
+    case StepKind::Add:
+    case StepKind::Sub:
+      bound = applyArithmetic(step.kind, bound, *operand);
       break;
     case StepKind::Max:
       bound = combine(bound, *operand,
@@ -238,32 +246,17 @@ bool foldAffineRuns(Chain &chain, SmallVectorImpl<Value> &operands,
       begin = end;
       continue;
     }
+    // x a + b after each step: an add or subtract moves b, a multiply or
+    // divide (an immediate scale multiplies) both.
     Bound scale{{}, {1.0f}}, shift{{}, {0.0f}};
-    auto times = [](float x, float y) { return x * y; };
-    auto over = [](float x, float y) { return x / y; };
     for (const ChainStep &step : ArrayRef(chain).slice(begin, end - begin)) {
-      if (step.kind == StepKind::Scale) {
-        scale = combine(scale, Bound{{}, {step.factor}}, times);
-        shift = combine(shift, Bound{{}, {step.factor}}, times);
-        continue;
-      }
-      Bound operand = *operandOf(step, operands);
-      switch (step.kind) {
-      case StepKind::Add:
-        shift = combine(shift, operand, [](float x, float y) { return x + y; });
-        break;
-      case StepKind::Sub:
-        shift = combine(shift, operand, [](float x, float y) { return x - y; });
-        break;
-      case StepKind::Mul:
-        scale = combine(scale, operand, times);
-        shift = combine(shift, operand, times);
-        break;
-      default:
-        scale = combine(scale, operand, over);
-        shift = combine(shift, operand, over);
-        break;
-      }
+      const bool immediate = step.kind == StepKind::Scale;
+      const StepKind kind = immediate ? StepKind::Mul : step.kind;
+      const Bound operand =
+          immediate ? Bound{{}, {step.factor}} : *operandOf(step, operands);
+      if (kind == StepKind::Mul || kind == StepKind::Div)
+        scale = applyArithmetic(kind, scale, operand);
+      shift = applyArithmetic(kind, shift, operand);
     }
     SmallVector<ChainStep, 2> folded;
     auto operandStep = [&](const Bound &value, StepKind kind) {
