@@ -82,13 +82,16 @@ struct ChooseTilingPass
     // Partial sums flow through every plane at once, or (the baseline)
     // through SRAM after each K tile.
     IntegerAttr turn = b.getI64IntegerAttr(opByOp ? 1 : target->mxmPlanes);
+    // Whether product `op`, streaming `rows` rows, keeps its turns' partial
+    // sums apart (never in the baseline).
+    auto separates = [&](Operation *op, int64_t rows) {
+      return !opByOp && separatesPartials(rows, getMXMType(op, *target),
+                                          turn.getInt(), *target);
+    };
     getOperation().walk([&](Operation *op) {
       if (auto matmul = dyn_cast<MatMulOp>(op)) {
         matmul.setTurnAttr(turn);
-        matmul.setSeparatePartials(
-            !opByOp &&
-            separatesPartials(matmul.getM(), getMXMType(matmul, *target),
-                              turn.getInt(), *target));
+        matmul.setSeparatePartials(separates(matmul, matmul.getM()));
         // Tile by tile: a tile's rows are then consecutive (alternating
         // banks) and tiles land on different slices, so planes load at
         // once. A transposed B must be repacked anyway.
@@ -100,15 +103,9 @@ struct ChooseTilingPass
       } else if (auto conv = dyn_cast<ConvOp>(op)) {
         std::optional<DepthwiseCost> cost =
             opByOp ? std::nullopt : depthwiseCost(conv, *target);
-        auto separate = [&] {
-          conv.setSeparatePartials(!opByOp &&
-                                   separatesPartials(getMXMPixels(conv),
-                                                     getMXMType(conv, *target),
-                                                     turn.getInt(), *target));
-        };
         if (!cost || cost->vxm >= cost->mxm) {
           conv.setTurnAttr(turn);
-          separate();
+          conv.setSeparatePartials(separates(conv, getMXMPixels(conv)));
           return;
         }
         // On the VXM, which takes fewer cycles; the MXM computes the last
@@ -124,13 +121,11 @@ struct ChooseTilingPass
           return;
         conv.setVxmPixels(onVxm);
         conv.setTurnAttr(turn);
-        separate();
+        conv.setSeparatePartials(separates(conv, getMXMPixels(conv)));
       } else if (auto pool = dyn_cast<GlobalPoolOp>(op)) {
         pool.setTurnAttr(turn);
         // One row: every turn would wait for the previous one's sum.
-        pool.setSeparatePartials(!opByOp &&
-                                 separatesPartials(1, getMXMType(pool, *target),
-                                                   turn.getInt(), *target));
+        pool.setSeparatePartials(separates(pool, 1));
       } else if (auto im2col = dyn_cast<Im2ColOp>(op)) {
         im2col.setTurnAttr(turn);
       } else if (auto reduce = dyn_cast<ReduceRowsOp>(op)) {
