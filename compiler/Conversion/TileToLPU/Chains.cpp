@@ -92,14 +92,17 @@ PreparedChain Expander::prepareChain(ArrayRef<ResolvedStep> steps,
 
 void Expander::copyBroadcastRow(PreparedStep &p, ArrayRef<int64_t> outShape) {
   // A per-channel scale or bias that every output row reads keeps one
-  // slice's bank ports busy once per row; copies on several slices share
-  // the reads. Worth it only over many rows.
-  constexpr int64_t kRowsPerCopy = 64;
+  // slice's bank ports busy once per row (two cycles for an f32 vector),
+  // while the planes finish up to one row each per cycle: copies on several
+  // slices share the reads. A constant's copies cost only SRAM, so even a
+  // few rows get many; copying a value computed at run time costs a read
+  // and a write per copy, worth it only over many rows.
+  constexpr int64_t kRowsPerConstantCopy = 4, kRowsPerComputedCopy = 64;
   int64_t rows = 1;
   for (size_t d = 0; d + 1 < outShape.size(); ++d)
     rows *= outShape[d];
   const int64_t copies =
-      std::min<int64_t>(target.memSlices / 8, rows / kRowsPerCopy);
+      std::min<int64_t>(target.memSlices / 4, rows / kRowsPerConstantCopy);
   if (p.laneBroadcast && p.step.splat && !immediateOf(p.step)) {
     // A scalar added or compared: rows of its value, zero past the row's
     // width like any operand, read instead of spread by the SXM per vector
@@ -121,15 +124,19 @@ void Expander::copyBroadcastRow(PreparedStep &p, ArrayRef<int64_t> outShape) {
   if (source.kind == lpuc::lpu::BufferKind::Scratch) {
     // Computed at run time (a squeeze-excitation scale): copied once, by
     // the MEM slices, before the rows that read it.
+    const int64_t computedCopies =
+        std::min<int64_t>(target.memSlices / 8, rows / kRowsPerComputedCopy);
+    if (computedCopies < 2)
+      return;
     const RowStore row = p.step.operand;
     const int32_t index =
-        scratch({copies, source.type.getShape().back()},
+        scratch({computedCopies, source.type.getShape().back()},
                 ".copies" + std::to_string(row.buffer),
                 lpuc::lpu::getDType(source.type.getElementType()));
-    dealRows(index, copies);
+    dealRows(index, computedCopies);
     p.step.operand = wholeStore(index);
-    p.copies = copies;
-    for (int64_t c = 0; c < copies; ++c)
+    p.copies = computedCopies;
+    for (int64_t c = 0; c < computedCopies; ++c)
       for (int64_t j = 0; j < row.vectorsPerRow; ++j)
         writeRow(readRow(row, 0, j), p.step.operand, c, j);
     return;
