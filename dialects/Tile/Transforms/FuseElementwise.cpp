@@ -2,6 +2,7 @@
 
 #include "dialects/Tile/Transforms/Passes.h"
 
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace lpuc::tile {
@@ -155,10 +156,152 @@ Operation *fuse(IRRewriter &rewriter, Operation *producer, MapOp map,
   return fused;
 }
 
+/// Whether operand `value` of a chain after a pool's input holds one value
+/// per pooling window: it has size 1 in the pooled dimensions (H and W of
+/// [N, H, W, C], right-aligned).
+bool isSameOverWindows(Value value) {
+  ArrayRef<int64_t> shape = cast<ShapedType>(value.getType()).getShape();
+  for (int64_t d : {1, 2}) {
+    const int64_t at = int64_t(shape.size()) - 4 + d;
+    if (at >= 0 && shape[at] != 1)
+      return false;
+  }
+  return true;
+}
+
+/// Whether every element of constant `value` times `factor` is at least
+/// zero (`strictly`: above zero).
+bool isNonNegativeConstant(Value value, float factor, bool strictly) {
+  DenseFPElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) || factor < 0.0f ||
+      (strictly && factor == 0.0f))
+    return false;
+  return llvm::all_of(attr.getValues<float>(),
+                      [&](float v) { return strictly ? v > 0.0f : v >= 0.0f; });
+}
+
+/// Whether `steps`, continuing a running value with `operands`, never give
+/// a smaller result for a larger running value, element by element, with
+/// operands that do not vary over a pool's windows. Such a chain commutes
+/// with a max pool. Only steps whose rounding keeps that order: adds,
+/// subtractions, max, min, relu, and products and quotients by constants at
+/// least (above) zero.
+bool commutesWithMaxPool(ArrayRef<ChainStep> steps, ValueRange operands) {
+  for (const ChainStep &step : steps) {
+    if (step.isOperand() && !isSameOverWindows(operands[step.operand]))
+      return false;
+    switch (step.kind) {
+    case StepKind::Add:
+    case StepKind::Sub:
+    case StepKind::Max:
+    case StepKind::Min:
+    case StepKind::Relu:
+      break;
+    case StepKind::Scale:
+      if (step.factor < 0.0f)
+        return false;
+      break;
+    case StepKind::Mul:
+    case StepKind::Div:
+      if (!isNonNegativeConstant(operands[step.operand], step.factor,
+                                 /*strictly=*/step.kind == StepKind::Div))
+        return false;
+      break;
+    default:
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Moves the chain of a max pool's input -- a product's or convolution's
+/// epilogue, or a map of the same type -- past the pool when the chain
+/// commutes with it: the chain then runs on the pooled pixels only (a
+/// quarter of them behind ResNet's stem), as a map that can join the pool's
+/// reader. Returns that map.
+MapOp sinkBelowMaxPool(IRRewriter &rewriter, PoolOp pool) {
+  if (pool.getKind() != PoolKind::Max)
+    return nullptr;
+  Operation *producer = pool.getInput().getDefiningOp();
+  if (!producer || !pool.getInput().hasOneUse())
+    return nullptr;
+  // The chain after the running value, over `operands`, and the value the
+  // pool reads instead.
+  Chain rest;
+  SmallVector<Value> operands;
+  Value pooled;
+  rewriter.setInsertionPoint(producer);
+  if (auto map = dyn_cast<MapOp>(producer)) {
+    Chain chain = getChain(map);
+    const int32_t running = chain.front().operand;
+    Value input = map.getInputs()[running];
+    if (input.getType() != map.getResult().getType() ||
+        chain.front().factor < 0.0f ||
+        llvm::count_if(chain, [&](const ChainStep &s) {
+          return s.isOperand() && s.operand == running;
+        }) != 1)
+      return nullptr;
+    operands.assign(map.getInputs().begin(), map.getInputs().end());
+    if (!llvm::all_of(llvm::enumerate(operands),
+                      [&](auto operand) {
+                        return int32_t(operand.index()) == running ||
+                               isSameOverWindows(operand.value());
+                      }) ||
+        !commutesWithMaxPool(llvm::drop_begin(chain), operands))
+      return nullptr;
+    pooled = input;
+    rest = std::move(chain);
+  } else if (isa<MatMulOp, ConvOp>(producer)) {
+    Chain epilogue = isa<MatMulOp>(producer)
+                         ? getEpilogue(cast<MatMulOp>(producer))
+                         : getEpilogue(cast<ConvOp>(producer));
+    operands.push_back(Value()); // the pooled product, below
+    llvm::append_range(operands, producer->getOperands().drop_front(2));
+    if (epilogue.empty() ||
+        !commutesWithMaxPool(epilogue, ValueRange(operands).drop_front()))
+      return nullptr;
+    rest.push_back(ChainStep::operandStep(0));
+    for (ChainStep step : epilogue) {
+      if (step.isOperand())
+        ++step.operand;
+      rest.push_back(step);
+    }
+    // The same product without its epilogue (i8 products still give f32).
+    auto [steps, factors] = getChainAttrs(rewriter, {});
+    NamedAttrList attrs(producer->getDiscardableAttrDictionary());
+    attrs.append(
+        cast<DictionaryAttr>(producer->getPropertiesAsAttribute()).getValue());
+    attrs.set("steps", steps);
+    attrs.set("factors", factors);
+    OperationState state(producer->getLoc(), producer->getName());
+    state.addOperands(producer->getOperands().take_front(2));
+    state.addTypes(producer->getResultTypes());
+    state.addAttributes(attrs);
+    pooled = rewriter.create(state)->getResult(0);
+  } else {
+    return nullptr;
+  }
+  rewriter.setInsertionPoint(pool);
+  Operation *newPool = rewriter.clone(*pool);
+  newPool->setOperand(0, pooled);
+  const int32_t running = rest.front().operand;
+  operands[running] = newPool->getResult(0);
+  auto [steps, factors] = getChainAttrs(rewriter, rest);
+  auto sunk = MapOp::create(rewriter, producer->getLoc(), pool.getType(),
+                            operands, steps, factors);
+  rewriter.replaceOp(pool, sunk->getResults());
+  rewriter.eraseOp(producer);
+  return sunk;
+}
+
 struct FuseElementwisePass
     : public lpuc::tile::impl::FuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
+    SmallVector<PoolOp> pools;
+    getOperation().walk([&](PoolOp pool) { pools.push_back(pool); });
+    for (PoolOp pool : pools)
+      sinkBelowMaxPool(rewriter, pool);
     SmallVector<Operation *> candidates;
     getOperation().walk([&](Operation *op) {
       if (isa<MapOp, MatMulOp, ConvOp>(op))

@@ -83,3 +83,58 @@ module attributes {tile.target = "lpu-tiny"} {
     return %3 : tensor<4x8xf32>
   }
 }
+
+// -----
+
+// A product's epilogue that never decreases (a scale at least zero, a
+// per-channel bias, relu) moves past the max pool that alone reads it,
+// onto the pooled pixels, and joins the map after the pool.
+// CHECK-LABEL: func.func @sink_epilogue_below_max_pool
+// CHECK: %[[P:.*]] = tile.matmul %{{.*}}, %{{.*}} [] {
+// CHECK: %[[Q:.*]] = tile.pool max %[[P]]
+// CHECK: tile.map(%[[Q]], %{{.*}}, %{{.*}}, %{{.*}}) [in0, mul in1, add in2, relu, div in3] {{.*}} -> tensor<1x4x4x64xi8>
+func.func @sink_epilogue_below_max_pool(%a: tensor<64x32xf32>, %w: tensor<32x64xf32>) -> tensor<1x4x4x64xi8> {
+  %s = arith.constant dense<0.5> : tensor<1x1x1x64xf32>
+  %b = arith.constant dense<-0.25> : tensor<1x1x1x64xf32>
+  %q = arith.constant dense<0.1> : tensor<1xf32>
+  %0 = tile.matmul %a, %w epilogue(%s, %b : tensor<1x1x1x64xf32>, tensor<1x1x1x64xf32>) [mul in0, add in1, relu] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 64 : i64, n = 64 : i64} : tensor<64x32xf32>, tensor<32x64xf32> -> tensor<1x8x8x64xf32>
+  %1 = tile.pool max %0 {dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, pad_begin = array<i64: 1, 1>, strides = array<i64: 2, 2>} : tensor<1x8x8x64xf32> -> tensor<1x4x4x64xf32>
+  %2 = tile.map(%1, %q) [in0, div in1] : (tensor<1x4x4x64xf32>, tensor<1xf32>) -> tensor<1x4x4x64xi8>
+  return %2 : tensor<1x4x4x64xi8>
+}
+
+// -----
+
+// A map before a max pool moves past it too, and a negative scale keeps it
+// where it is (max of the scaled values is not the scaled max).
+// CHECK-LABEL: func.func @sink_map_below_max_pool
+// CHECK: %[[Q:.*]] = tile.pool max %arg0
+// CHECK: tile.map(%[[Q]], %{{.*}}) [in0, add in1, relu]
+// CHECK-LABEL: func.func @keep_decreasing_map
+// CHECK: %[[M:.*]] = tile.map(%arg0, %{{.*}}) [in0, mul in1]
+// CHECK: tile.pool max %[[M]]
+func.func @sink_map_below_max_pool(%x: tensor<1x8x8x64xf32>) -> tensor<1x4x4x64xf32> {
+  %b = arith.constant dense<0.25> : tensor<64xf32>
+  %0 = tile.map(%x, %b) [in0, add in1, relu] : (tensor<1x8x8x64xf32>, tensor<64xf32>) -> tensor<1x8x8x64xf32>
+  %1 = tile.pool max %0 {dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, pad_begin = array<i64: 0, 0>, strides = array<i64: 2, 2>} : tensor<1x8x8x64xf32> -> tensor<1x4x4x64xf32>
+  return %1 : tensor<1x4x4x64xf32>
+}
+func.func @keep_decreasing_map(%x: tensor<1x8x8x64xf32>) -> tensor<1x4x4x64xf32> {
+  %s = arith.constant dense<-0.5> : tensor<64xf32>
+  %0 = tile.map(%x, %s) [in0, mul in1] : (tensor<1x8x8x64xf32>, tensor<64xf32>) -> tensor<1x8x8x64xf32>
+  %1 = tile.pool max %0 {dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, pad_begin = array<i64: 0, 0>, strides = array<i64: 2, 2>} : tensor<1x8x8x64xf32> -> tensor<1x4x4x64xf32>
+  return %1 : tensor<1x4x4x64xf32>
+}
+
+// -----
+
+// An operand that varies over the pool's windows (a residual) keeps the
+// chain before the pool.
+// CHECK-LABEL: func.func @keep_residual_before_max_pool
+// CHECK: %[[M:.*]] = tile.map(%arg0, %arg1) [in0, add in1]
+// CHECK: tile.pool max %[[M]]
+func.func @keep_residual_before_max_pool(%x: tensor<1x8x8x64xf32>, %r: tensor<1x8x8x64xf32>) -> tensor<1x4x4x64xf32> {
+  %0 = tile.map(%x, %r) [in0, add in1] : (tensor<1x8x8x64xf32>, tensor<1x8x8x64xf32>) -> tensor<1x8x8x64xf32>
+  %1 = tile.pool max %0 {dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, pad_begin = array<i64: 0, 0>, strides = array<i64: 2, 2>} : tensor<1x8x8x64xf32> -> tensor<1x4x4x64xf32>
+  return %1 : tensor<1x4x4x64xf32>
+}
