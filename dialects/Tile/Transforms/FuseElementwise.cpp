@@ -118,6 +118,32 @@ Chain extendChain(ArrayRef<ChainStep> chain, SmallVectorImpl<Value> &operands,
   return result;
 }
 
+/// A copy of product or convolution `producer` with epilogue `chain` over
+/// `extras` (its operands are the two fixed ones, then the extras) and
+/// result type `type`, at the rewriter's insertion point.
+Operation *withEpilogue(IRRewriter &rewriter, Operation *producer,
+                        ValueRange extras, ArrayRef<ChainStep> chain,
+                        Type type) {
+  auto [steps, factors] = getChainAttrs(rewriter, chain);
+  NamedAttrList attrs(producer->getDiscardableAttrDictionary());
+  attrs.append(
+      cast<DictionaryAttr>(producer->getPropertiesAsAttribute()).getValue());
+  attrs.set("steps", steps);
+  attrs.set("factors", factors);
+  OperationState state(producer->getLoc(), producer->getName());
+  state.addOperands(producer->getOperands().take_front(2));
+  state.addOperands(extras);
+  state.addTypes(type);
+  state.addAttributes(attrs);
+  return rewriter.create(state);
+}
+
+/// The epilogue of product or convolution `producer`.
+Chain epilogueOf(Operation *producer) {
+  return isa<MatMulOp>(producer) ? getEpilogue(cast<MatMulOp>(producer))
+                                 : getEpilogue(cast<ConvOp>(producer));
+}
+
 /// Replaces `producer` and `map` by one op computing both, where the
 /// producer was; returns it.
 Operation *fuse(IRRewriter &rewriter, Operation *producer, MapOp map,
@@ -132,24 +158,10 @@ Operation *fuse(IRRewriter &rewriter, Operation *producer, MapOp map,
     fused = MapOp::create(rewriter, p.getLoc(), type, inputs, steps, factors);
   } else {
     // A product's epilogue: the same op with more extras and a longer
-    // chain. Its operands are the two fixed ones, then the extras.
-    bool isMatMul = isa<MatMulOp>(producer);
+    // chain.
     SmallVector<Value> extras(producer->getOperands().drop_front(2));
-    Chain chain = extendChain(isMatMul ? getEpilogue(cast<MatMulOp>(producer))
-                                       : getEpilogue(cast<ConvOp>(producer)),
-                              extras, next);
-    auto [steps, factors] = getChainAttrs(rewriter, chain);
-    NamedAttrList attrs(producer->getDiscardableAttrDictionary());
-    attrs.append(
-        cast<DictionaryAttr>(producer->getPropertiesAsAttribute()).getValue());
-    attrs.set("steps", steps);
-    attrs.set("factors", factors);
-    OperationState state(producer->getLoc(), producer->getName());
-    state.addOperands(producer->getOperands().take_front(2));
-    state.addOperands(extras);
-    state.addTypes(type);
-    state.addAttributes(attrs);
-    fused = rewriter.create(state);
+    Chain chain = extendChain(epilogueOf(producer), extras, next);
+    fused = withEpilogue(rewriter, producer, extras, chain, type);
   }
   rewriter.replaceOp(map, fused->getResults());
   rewriter.eraseOp(producer);
@@ -252,9 +264,7 @@ MapOp sinkBelowMaxPool(IRRewriter &rewriter, PoolOp pool) {
     pooled = input;
     rest = std::move(chain);
   } else if (isa<MatMulOp, ConvOp>(producer)) {
-    Chain epilogue = isa<MatMulOp>(producer)
-                         ? getEpilogue(cast<MatMulOp>(producer))
-                         : getEpilogue(cast<ConvOp>(producer));
+    Chain epilogue = epilogueOf(producer);
     operands.push_back(Value()); // the pooled product, below
     llvm::append_range(operands, producer->getOperands().drop_front(2));
     if (epilogue.empty() ||
@@ -267,17 +277,9 @@ MapOp sinkBelowMaxPool(IRRewriter &rewriter, PoolOp pool) {
       rest.push_back(step);
     }
     // The same product without its epilogue (i8 products still give f32).
-    auto [steps, factors] = getChainAttrs(rewriter, {});
-    NamedAttrList attrs(producer->getDiscardableAttrDictionary());
-    attrs.append(
-        cast<DictionaryAttr>(producer->getPropertiesAsAttribute()).getValue());
-    attrs.set("steps", steps);
-    attrs.set("factors", factors);
-    OperationState state(producer->getLoc(), producer->getName());
-    state.addOperands(producer->getOperands().take_front(2));
-    state.addTypes(producer->getResultTypes());
-    state.addAttributes(attrs);
-    pooled = rewriter.create(state)->getResult(0);
+    pooled = withEpilogue(rewriter, producer, {}, {},
+                          producer->getResult(0).getType())
+                 ->getResult(0);
   } else {
     return nullptr;
   }
