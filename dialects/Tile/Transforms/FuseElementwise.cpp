@@ -267,7 +267,10 @@ MapOp sinkBelowMaxPool(IRRewriter &rewriter, PoolOp pool) {
     Chain epilogue = epilogueOf(producer);
     operands.push_back(Value()); // the pooled product, below
     llvm::append_range(operands, producer->getOperands().drop_front(2));
-    if (epilogue.empty() ||
+    // Without an epilogue a product gives f32 (i8 products too): one that
+    // quantizes keeps its epilogue.
+    auto type = cast<RankedTensorType>(producer->getResult(0).getType());
+    if (epilogue.empty() || !type.getElementType().isF32() ||
         !commutesWithMaxPool(epilogue, ValueRange(operands).drop_front()))
       return nullptr;
     rest.push_back(ChainStep::operandStep(0));
@@ -277,9 +280,7 @@ MapOp sinkBelowMaxPool(IRRewriter &rewriter, PoolOp pool) {
       rest.push_back(step);
     }
     // The same product without its epilogue (i8 products still give f32).
-    pooled = withEpilogue(rewriter, producer, {}, {},
-                          producer->getResult(0).getType())
-                 ->getResult(0);
+    pooled = withEpilogue(rewriter, producer, {}, {}, type)->getResult(0);
   } else {
     return nullptr;
   }

@@ -138,3 +138,17 @@ func.func @keep_residual_before_max_pool(%x: tensor<1x8x8x64xf32>, %r: tensor<1x
   %1 = tile.pool max %0 {dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, pad_begin = array<i64: 0, 0>, strides = array<i64: 2, 2>} : tensor<1x8x8x64xf32> -> tensor<1x4x4x64xf32>
   return %1 : tensor<1x4x4x64xf32>
 }
+
+// -----
+
+// An epilogue that quantizes stays with its product: without it the product
+// would give f32, not the i8 the pool reads.
+// CHECK-LABEL: func.func @keep_quantizing_epilogue
+// CHECK: %[[P:.*]] = tile.matmul %{{.*}}, %{{.*}} epilogue
+// CHECK: tile.pool max %[[P]]
+func.func @keep_quantizing_epilogue(%a: tensor<64x32xi8>, %w: tensor<32x64xi8>) -> tensor<1x4x4x64xi8> {
+  %q = arith.constant dense<0.1> : tensor<1xf32>
+  %0 = tile.matmul %a, %w epilogue(%q : tensor<1xf32>) [div in0] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 64 : i64, n = 64 : i64} : tensor<64x32xi8>, tensor<32x64xi8> -> tensor<1x8x8x64xi8>
+  %1 = tile.pool max %0 {dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, pad_begin = array<i64: 1, 1>, strides = array<i64: 2, 2>} : tensor<1x8x8x64xi8> -> tensor<1x4x4x64xi8>
+  return %1 : tensor<1x4x4x64xi8>
+}
