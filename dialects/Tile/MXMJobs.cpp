@@ -45,7 +45,8 @@ productInstalls(int64_t columnTiles, int64_t kTiles, int64_t turn, int64_t rows,
                              std::min(windowRows, tileRows(k) - first), 0});
     for (size_t first = 0; first < windows.size(); first += turn) {
       const size_t last = std::min(windows.size(), size_t(first + turn));
-      const int64_t copies = turnCopies(last - first, turn, rows, rowCycles);
+      const int64_t copies =
+          turnCopies(last - first, turn, rows, rowCycles, first > 0);
       for (int64_t c = 0; c < copies; ++c)
         for (size_t i = first; i < last; ++i) {
           ProductInstall install = windows[i];

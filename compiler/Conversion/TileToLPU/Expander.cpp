@@ -544,8 +544,9 @@ void Expander::emitMatMul(const ProductPlan &plan,
       const size_t slot = plan.separateTurns ? first / plan.turn : 0;
       // A short turn is installed in copies on the planes it would leave
       // idle; row m goes through copy m % copies (tile::turnCopies).
-      const int64_t copies = tile::turnCopies(
-          turn, plan.turn, plan.rows, tile::getMXMRowCycles(mxmType, target));
+      const int64_t copies =
+          tile::turnCopies(turn, plan.turn, plan.rows,
+                           tile::getMXMRowCycles(mxmType, target), first > 0);
       // Plane of the i-th install of copy c: planeOf[c * turn + i].
       SmallVector<int32_t> planeOf(copies * turn);
       for (int32_t &plane : planeOf)
