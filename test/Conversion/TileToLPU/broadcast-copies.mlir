@@ -35,10 +35,10 @@ module attributes {tile.target = "lpu-v1"} {
 
 // -----
 
-// A row computed at run time is copied only over many rows: a copy per 64
-// output rows and 11 in all. 128 rows: 2 copies, each written once.
+// A row computed at run time is copied only over more rows: a copy per 16
+// output rows and 11 in all. 128 rows: 8 copies, each written once.
 // CHECK-LABEL: lpu.program @main
-// CHECK: %[[S:.*]] = lpu.buffer scratch "{{.*}}.copies{{[0-9]+}}" {min_parts = 2 : i64} : tensor<2x320xf32>
+// CHECK: %[[S:.*]] = lpu.buffer scratch "{{.*}}.copies{{[0-9]+}}" {min_parts = 8 : i64} : tensor<8x320xf32>
 module attributes {tile.target = "lpu-v1"} {
   func.func @main(%x: tensor<128x320xf32> {onnx.name = "x"}, %s: tensor<1x320xf32> {onnx.name = "s"}) -> (tensor<128x320xf32> {onnx.name = "y"}) {
     %e = tile.map(%s) [in0, exp] : (tensor<1x320xf32>) -> tensor<1x320xf32> loc("e")

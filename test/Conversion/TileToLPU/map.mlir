@@ -75,10 +75,11 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // A row computed at run time that every output row reads (a squeeze-
 // excitation scale) is copied to several slices first, like a constant
-// one: 256 rows on lpu-v1 read 4 copies, row r copy r % 4.
+// one: a copy per 16 rows, at most 11 on lpu-v1; 256 rows read 11 copies,
+// row r copy r % 11.
 // CHECK-LABEL: lpu.program @main
-// CHECK: %[[S:.*]] = lpu.buffer scratch "{{.*}}.copies{{[0-9]+}}" {min_parts = 4 : i64} : tensor<4x8xf32>
-// CHECK-COUNT-4: lpu.mem.write %{{.*}}, %[[S]][{{[0-3]}}] : <f32>
+// CHECK: %[[S:.*]] = lpu.buffer scratch "{{.*}}.copies{{[0-9]+}}" {min_parts = 11 : i64} : tensor<11x8xf32>
+// CHECK-COUNT-11: lpu.mem.write %{{.*}}, %[[S]][{{[0-9]+}}] : <f32>
 // CHECK: lpu.mem.read %[[S]][0] : <f32>
 // CHECK: lpu.mem.read %[[S]][1] : <f32>
 module attributes {tile.target = "lpu-v1"} {
