@@ -33,7 +33,7 @@ module attributes {tile.target = "lpu-tiny"} {
 // one) is installed on every plane it would leave idle, each copy streaming
 // every other row: a product's only turn (a packed stem: one K tile); the
 // last of a longer one (three K tiles in turns of two: the third tile
-// twice) from 512 cycles. A full turn, or fewer cycles: once.
+// twice) from 384 cycles. A full turn, or fewer cycles: once.
 // CHECK-LABEL: func.func @copies
 // CHECK: tile.matmul {{.*}}planes = array<i32: 0, 1>
 // CHECK: tile.matmul {{.*}}planes = array<i32: {{[01]}}, {{[01]}}>
@@ -41,13 +41,13 @@ module attributes {tile.target = "lpu-tiny"} {
 // CHECK: tile.matmul {{.*}}planes = array<i32: {{[01]}}, {{[01]}}, {{[01]}}, {{[01]}}>
 // CHECK: tile.matmul {{.*}}planes = array<i32: {{[01]}}, {{[01]}}, {{[01]}}>
 module attributes {tile.target = "lpu-tiny"} {
-  func.func @copies(%a: tensor<4096x16xf32>, %b: tensor<16x8xf32>, %k: tensor<4096x32xf32>, %w: tensor<32x8xf32>, %c: tensor<4x16xf32>, %g: tensor<512x48xf32>, %v: tensor<48x8xf32>, %h: tensor<511x48xf32>) -> (tensor<4096x8xf32>, tensor<4096x8xf32>, tensor<4x8xf32>, tensor<512x8xf32>, tensor<511x8xf32>) {
+  func.func @copies(%a: tensor<4096x16xf32>, %b: tensor<16x8xf32>, %k: tensor<4096x32xf32>, %w: tensor<32x8xf32>, %c: tensor<4x16xf32>, %g: tensor<384x48xf32>, %v: tensor<48x8xf32>, %h: tensor<383x48xf32>) -> (tensor<4096x8xf32>, tensor<4096x8xf32>, tensor<4x8xf32>, tensor<384x8xf32>, tensor<383x8xf32>) {
     %0 = tile.matmul %a, %b [] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 4096 : i64, n = 8 : i64, turn = 2 : i64} : tensor<4096x16xf32>, tensor<16x8xf32> -> tensor<4096x8xf32>
     %1 = tile.matmul %k, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4096 : i64, n = 8 : i64, turn = 2 : i64} : tensor<4096x32xf32>, tensor<32x8xf32> -> tensor<4096x8xf32>
     %2 = tile.matmul %c, %b [] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 4 : i64, n = 8 : i64, turn = 2 : i64} : tensor<4x16xf32>, tensor<16x8xf32> -> tensor<4x8xf32>
-    %3 = tile.matmul %g, %v [] {batches = array<i64: 0, 0, 0>, k = 48 : i64, m = 512 : i64, n = 8 : i64, turn = 2 : i64} : tensor<512x48xf32>, tensor<48x8xf32> -> tensor<512x8xf32>
-    %4 = tile.matmul %h, %v [] {batches = array<i64: 0, 0, 0>, k = 48 : i64, m = 511 : i64, n = 8 : i64, turn = 2 : i64} : tensor<511x48xf32>, tensor<48x8xf32> -> tensor<511x8xf32>
-    return %0, %1, %2, %3, %4 : tensor<4096x8xf32>, tensor<4096x8xf32>, tensor<4x8xf32>, tensor<512x8xf32>, tensor<511x8xf32>
+    %3 = tile.matmul %g, %v [] {batches = array<i64: 0, 0, 0>, k = 48 : i64, m = 384 : i64, n = 8 : i64, turn = 2 : i64} : tensor<384x48xf32>, tensor<48x8xf32> -> tensor<384x8xf32>
+    %4 = tile.matmul %h, %v [] {batches = array<i64: 0, 0, 0>, k = 48 : i64, m = 383 : i64, n = 8 : i64, turn = 2 : i64} : tensor<383x48xf32>, tensor<48x8xf32> -> tensor<383x8xf32>
+    return %0, %1, %2, %3, %4 : tensor<4096x8xf32>, tensor<4096x8xf32>, tensor<4x8xf32>, tensor<384x8xf32>, tensor<383x8xf32>
   }
 }
 
