@@ -230,13 +230,13 @@ bool commutesWithMaxPool(ArrayRef<ChainStep> steps, ValueRange operands) {
 /// epilogue, or a map of the same type -- past the pool when the chain
 /// commutes with it: the chain then runs on the pooled pixels only (a
 /// quarter of them behind ResNet's stem), as a map that can join the pool's
-/// reader. Returns that map.
-MapOp sinkBelowMaxPool(IRRewriter &rewriter, PoolOp pool) {
+/// reader.
+void sinkBelowMaxPool(IRRewriter &rewriter, PoolOp pool) {
   if (pool.getKind() != PoolKind::Max)
-    return nullptr;
+    return;
   Operation *producer = pool.getInput().getDefiningOp();
   if (!producer || !pool.getInput().hasOneUse())
-    return nullptr;
+    return;
   // The chain after the running value, over `operands`, and the value the
   // pool reads instead.
   Chain rest;
@@ -252,7 +252,8 @@ MapOp sinkBelowMaxPool(IRRewriter &rewriter, PoolOp pool) {
         llvm::count_if(chain, [&](const ChainStep &s) {
           return s.isOperand() && s.operand == running;
         }) != 1)
-      return nullptr;
+      return;
+    // Every other operand, read or not, must broadcast to the pooled shape.
     operands.assign(map.getInputs().begin(), map.getInputs().end());
     if (!llvm::all_of(llvm::enumerate(operands),
                       [&](auto operand) {
@@ -260,7 +261,7 @@ MapOp sinkBelowMaxPool(IRRewriter &rewriter, PoolOp pool) {
                                isSameOverWindows(operand.value());
                       }) ||
         !commutesWithMaxPool(llvm::drop_begin(chain), operands))
-      return nullptr;
+      return;
     pooled = input;
     rest = std::move(chain);
   } else if (isa<MatMulOp, ConvOp>(producer)) {
@@ -272,7 +273,7 @@ MapOp sinkBelowMaxPool(IRRewriter &rewriter, PoolOp pool) {
     auto type = cast<RankedTensorType>(producer->getResult(0).getType());
     if (epilogue.empty() || !type.getElementType().isF32() ||
         !commutesWithMaxPool(epilogue, ValueRange(operands).drop_front()))
-      return nullptr;
+      return;
     rest.push_back(ChainStep::operandStep(0));
     for (ChainStep step : epilogue) {
       if (step.isOperand())
@@ -282,7 +283,7 @@ MapOp sinkBelowMaxPool(IRRewriter &rewriter, PoolOp pool) {
     // The same product without its epilogue (i8 products still give f32).
     pooled = withEpilogue(rewriter, producer, {}, {}, type)->getResult(0);
   } else {
-    return nullptr;
+    return;
   }
   rewriter.setInsertionPoint(pool);
   Operation *newPool = rewriter.clone(*pool);
@@ -294,7 +295,6 @@ MapOp sinkBelowMaxPool(IRRewriter &rewriter, PoolOp pool) {
                             operands, steps, factors);
   rewriter.replaceOp(pool, sunk->getResults());
   rewriter.eraseOp(producer);
-  return sunk;
 }
 
 struct FuseElementwisePass
