@@ -76,6 +76,7 @@ void buildLoweringPipeline(OpPassManager &pm, const LoweringOptions &options,
     graph.addPass(tile::createSimplifyChains());
     graph.addPass(tile::createPackRowTaps());
     graph.addPass(tile::createStoreProductInputs());
+    graph.addPass(tile::createBroadcastReductions());
   }
   tile::ChooseTilingOptions tiling;
   tiling.opByOp = options.opByOp;

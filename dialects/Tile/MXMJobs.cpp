@@ -101,6 +101,19 @@ bool lpuc::tile::isGroupTileUsed(int64_t C, int64_t F, int64_t group,
   return begin < end;
 }
 
+int64_t lpuc::tile::rowSumCopies(ReduceRowsOp op,
+                                 const ::lpu::TargetDesc &target) {
+  ::lpu::TensorLayout in = layoutOf(op.getInput(), target);
+  const int64_t windows = ceilDiv(std::min<int64_t>(in.rowLength, target.lanes),
+                                  getMXMRows(op, target));
+  const int64_t cycles =
+      in.numVectors() * getMXMRowCycles(getMXMType(op, target), target);
+  constexpr int64_t kMinCyclesPerCopy = 64;
+  return std::max<int64_t>(
+      1, std::min<int64_t>({target.mxmPlanes / (2 * windows),
+                            cycles / kMinCyclesPerCopy, in.rows}));
+}
+
 SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
                                              const ::lpu::TargetDesc &target) {
   const int64_t lanes = target.lanes;
@@ -199,9 +212,21 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
         ::lpu::TensorLayout in = layoutOf(op.getInput(), target);
         const int64_t elements = std::min(in.rowLength, lanes);
         if (op.getStrategy() == RowStrategy::MXMSum) {
-          // Every window's install at once, each vector through all.
+          // Every window's install at once, each vector through all: one
+          // weight row, or, row-wide, one per element of the window. Each
+          // copy streams its share of the rows.
+          const int64_t copies = rowSumCopies(op, target);
           MXMTurn windows;
-          appendWindowJobs(windows, elements, windowRows, 1, in.numVectors());
+          for (int64_t c = 0; c < copies; ++c) {
+            const int64_t rows =
+                in.rows / copies + (c < in.rows % copies ? 1 : 0);
+            for (int64_t first = 0; first < elements; first += windowRows) {
+              const int64_t weightRows =
+                  op.broadcasts() ? std::min(windowRows, elements - first) : 1;
+              windows.push_back(
+                  {weightRows, weightRows + rows * in.vectorsPerRow});
+            }
+          }
           turns.push_back(std::move(windows));
         } else if (op.getStrategy() == RowStrategy::MXMExtremum) {
           for (int64_t first = 0; first < in.rows; first += lanes) {

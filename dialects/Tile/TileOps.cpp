@@ -836,10 +836,15 @@ LogicalResult ReduceRowsOp::verify() {
   if (want.empty())
     return emitOpError("reduces the rows of a tensor of rank 1 or more");
   want.back() = 1;
-  if (shapeOf(getResult()) != ArrayRef<int64_t>(want))
+  if (shapeOf(getResult()) != ArrayRef<int64_t>(want) && !broadcasts())
     return emitOpError("the result keeps every dimension but the last, "
-                       "which is 1");
+                       "which is 1 or the input's");
   return success();
+}
+
+bool ReduceRowsOp::broadcasts() {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  return in.back() > 1 && shapeOf(getResult()) == in;
 }
 
 LogicalResult ReduceLeadingOp::verify() {

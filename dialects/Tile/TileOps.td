@@ -361,8 +361,12 @@ def Tile_ConcatOp : Tile_Op<"concat"> {
 def Tile_ReduceRowsOp : Tile_Op<"reduce_rows"> {
   let summary = "Each row reduced into one value, times `scale`";
   let description = [{
-    [..., L] to [..., 1]. `strategy`: `mxm_sum` installs one weight row of
-    `scale`s transposed and sums a vector per product; `mxm_extremum`
+    [..., L] to [..., 1], or to [..., L] with the row's value in each of its
+    elements (tile-broadcast-reductions), so the element-wise maps that
+    spread it over rows read it vector by vector. `strategy`: `mxm_sum`
+    installs one weight row of `scale`s transposed and sums a vector per
+    product (row-wide: `scale` in the array's first L columns, so a product
+    leaves the sum in every lane of the row); `mxm_extremum`
     installs blocks of rows transposed and streams unit vectors, keeping the
     extremum on the VXM (elements must be finite); `shift_tree` folds the
     lanes with log2(lanes) shift-and-combine steps staged in SRAM.
@@ -374,6 +378,11 @@ def Tile_ReduceRowsOp : Tile_Op<"reduce_rows"> {
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = "$kind $input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Whether every element of a result row holds the row's value (the
+    /// result keeps the input's shape).
+    bool broadcasts();
+  }];
 }
 
 def Tile_ReduceLeadingOp : Tile_Op<"reduce_leading"> {

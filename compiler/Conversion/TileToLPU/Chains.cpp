@@ -32,13 +32,16 @@ std::optional<float> splatValue(Value value) {
 }
 
 /// What a step multiplies or divides every lane by, as an immediate: its
-/// operand's value times its factor, when the operand's elements are all
-/// equal.
-std::optional<float> immediateOf(const ResolvedStep &step) {
-  if (!step.splat ||
-      (step.step.kind != StepKind::Mul && step.step.kind != StepKind::Div))
+/// operand's value (`splat`, when the operand's elements are all equal)
+/// times its factor.
+std::optional<float> immediateOf(const ChainStep &step,
+                                 std::optional<float> splat) {
+  if (!splat || (step.kind != StepKind::Mul && step.kind != StepKind::Div))
     return std::nullopt;
-  return *step.splat * step.step.factor;
+  return *splat * step.factor;
+}
+std::optional<float> immediateOf(const ResolvedStep &step) {
+  return immediateOf(step.step, step.splat);
 }
 } // namespace
 
@@ -88,6 +91,17 @@ PreparedChain Expander::prepareChain(ArrayRef<ResolvedStep> steps,
     chain.steps.push_back(std::move(p));
   }
   return chain;
+}
+
+tile::Padding Expander::paddingOf(tile::MapOp op) {
+  tile::Padding padding = tile::Padding::Zero;
+  for (const ChainStep &step : tile::getChain(op)) {
+    std::optional<float> splat;
+    if (step.isOperand())
+      splat = splatValue(op.getInputs()[step.operand]);
+    padding = tile::paddingAfter(step, padding, immediateOf(step, splat));
+  }
+  return padding;
 }
 
 void Expander::copyBroadcastRow(PreparedStep &p, ArrayRef<int64_t> outShape) {
@@ -213,7 +227,8 @@ InstrId Expander::emitChainVector(const PreparedChain &chain,
       v = scaled(v, step.factor);
     acc = step.kind == StepKind::First ? v : combine(step.kind, acc, v);
   }
-  if (chain.padding != tile::Padding::Zero && width < target.lanes) {
+  if (chain.padding != tile::Padding::Zero && chain.paddingRead &&
+      width < target.lanes) {
     // Up and back down by the padding: lanes past `width` shift in 0.
     int64_t pad = target.lanes - width;
     acc = shift(shift(acc, pad), -pad);

@@ -67,8 +67,10 @@ struct PreparedChain {
   std::vector<PreparedStep> steps;
   Shape shape;
   /// What the chain leaves in lanes past a row's width (shifted out when
-  /// not zeros).
+  /// not zeros and `paddingRead`).
   tile::Padding padding = tile::Padding::Zero;
+  /// Whether a reader of the result sees its padding lanes.
+  bool paddingRead = true;
 };
 
 /// An element of a tensor's row: the store, the row, the index in it.
@@ -248,6 +250,9 @@ public:
   resolveChain(llvm::ArrayRef<ChainStep> chain, mlir::ValueRange operands);
   PreparedChain prepareChain(llvm::ArrayRef<ResolvedStep> steps,
                              llvm::ArrayRef<int64_t> outShape);
+  /// What `op`'s chain leaves in lanes past its rows' width (its operands'
+  /// padding lanes taken as zeros).
+  static tile::Padding paddingOf(tile::MapOp op);
   /// Replaces an operand row every output row of `outShape` reads (a
   /// constant, or a row computed at run time) by copies dealt over several
   /// slices, where that is worth it.
@@ -256,7 +261,7 @@ public:
   static Shape rowIndex(llvm::ArrayRef<int64_t> shape, int64_t row);
   /// Vector `j` of the output row at `index`, computed by `chain` from
   /// `initial` (the value so far; none when the chain starts with an
-  /// operand). Padding lanes stay zero.
+  /// operand). Padding lanes stay zero, unless nothing reads them.
   InstrId emitChainVector(const PreparedChain &chain,
                           llvm::ArrayRef<int64_t> index, int64_t j,
                           InstrId initial);

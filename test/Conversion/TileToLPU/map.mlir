@@ -128,3 +128,32 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<1x12xf32>
   }
 }
+
+// -----
+
+// A softmax's exponentials: exp turns the 12-wide rows' zero padding into
+// ones (finite). Their readers, a row sum on the MXM (its weights are zero
+// past the row) and a map whose own padding (0 / 0) is shifted out, never
+// see it, so %e is written without the two shifts; %f, which a graph output
+// also reads, keeps them.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[E:.*]] = lpu.buffer scratch "tmp"
+// CHECK: %[[X:.*]] = lpu.vxm.exp
+// CHECK-NEXT: lpu.mem.write %[[X]], %[[E]][0]
+// CHECK: lpu.vxm.div
+// CHECK-NEXT: lpu.sxm.shift %{{.*}}, 4
+// CHECK-NEXT: lpu.sxm.shift %{{.*}}, -4
+// CHECK: lpu.vxm.exp
+// CHECK-NEXT: lpu.sxm.shift %{{.*}}, 4
+// CHECK-NEXT: lpu.sxm.shift %{{.*}}, -4
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<2x12xf32> {onnx.name = "x"}) -> (tensor<2x12xf32> {onnx.name = "y"}, tensor<2x12xf32> {onnx.name = "f"}, tensor<2x12xf32> {onnx.name = "g"}) {
+    %e = tile.map(%x) [in0, exp] : (tensor<2x12xf32>) -> tensor<2x12xf32>
+    %s = tile.reduce_rows sum %e {strategy = #tile<row_strategy mxm_sum>, planes = array<i32: 0>} : tensor<2x12xf32> -> tensor<2x12xf32>
+    %y = tile.map(%e, %s) [in0, div in1] : (tensor<2x12xf32>, tensor<2x12xf32>) -> tensor<2x12xf32>
+    %f = tile.map(%x) [in0, exp] : (tensor<2x12xf32>) -> tensor<2x12xf32>
+    %t = tile.reduce_rows sum %f {strategy = #tile<row_strategy mxm_sum>, planes = array<i32: 1>} : tensor<2x12xf32> -> tensor<2x12xf32>
+    %g = tile.map(%f, %t) [in0, div in1] : (tensor<2x12xf32>, tensor<2x12xf32>) -> tensor<2x12xf32>
+    return %y, %f, %g : tensor<2x12xf32>, tensor<2x12xf32>, tensor<2x12xf32>
+  }
+}

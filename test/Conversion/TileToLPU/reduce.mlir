@@ -79,3 +79,75 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<2x1xf32>
   }
 }
+
+// -----
+
+// A row-wide sum (the result keeps the rows' width): `scale` fills the
+// array's first 12 columns, a weight row per element of the row (12, not
+// the window's 16: padding lanes add nothing), so the product leaves the sum
+// in each of the row's lanes and is written as it is.
+// CHECK-LABEL: lpu.program @main
+// CHECK: lpu.buffer constant "constant.sum" {{.*}} : tensor<12x16xf32>
+// CHECK-COUNT-12: lpu.mxm.load_weights
+// CHECK: lpu.mxm.install rows 12 {unit = 0 : i32}
+// CHECK: %[[P:.*]] = lpu.mxm.matmul %{{.*}} {unit = 0 : i32}
+// CHECK-NEXT: lpu.mem.write %[[P]], %{{.*}}[0]
+// CHECK-NOT: lpu.sxm
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<2x12xf32> {onnx.name = "x"}) -> (tensor<2x12xf32> {onnx.name = "y"}) {
+    %0 = tile.reduce_rows sum %x {strategy = #tile<row_strategy mxm_sum>, planes = array<i32: 0>} : tensor<2x12xf32> -> tensor<2x12xf32>
+    return %0 : tensor<2x12xf32>
+  }
+}
+
+// -----
+
+// Rows of two vectors, row-wide: the first vector is the product (all 16
+// lanes), the second a copy of it read back and spread over the last 4.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[Y:.*]] = lpu.buffer output "y"
+// CHECK: %[[P:.*]] = lpu.mxm.matmul_acc
+// CHECK-NEXT: lpu.mem.write %[[P]], %[[Y]][0]
+// CHECK-NEXT: %[[R:.*]] = lpu.mem.read %[[Y]][0]
+// CHECK-NEXT: %[[D:.*]] = lpu.sxm.distribute %[[R]], lane 0, width 4
+// CHECK-NEXT: lpu.mem.write %[[D]], %[[Y]][1]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x20xf32> {onnx.name = "x"}) -> (tensor<1x20xf32> {onnx.name = "y"}) {
+    %0 = tile.reduce_rows sum %x {strategy = #tile<row_strategy mxm_sum>, planes = array<i32: 0>} : tensor<1x20xf32> -> tensor<1x20xf32>
+    return %0 : tensor<1x20xf32>
+  }
+}
+
+// -----
+
+// With planes to spare, rows are dealt over copies of the installs: on
+// lpu-v1 (4 planes, f16 at 2 cycles a row), 64 rows of one window take 128
+// cycles, two copies of at least 64 each; half the planes stay for another
+// reduction (a layer normalization's second sum runs beside its first).
+// Row 0 goes to plane 2, row 1 to plane 3, row 2 to plane 2 again.
+// CHECK-LABEL: lpu.program @main
+// CHECK: lpu.mxm.install rows 8 {unit = 2 : i32}
+// CHECK: lpu.mxm.install rows 8 {unit = 3 : i32}
+// CHECK: lpu.mxm.matmul %{{.*}} {unit = 2 : i32}
+// CHECK: lpu.mxm.matmul %{{.*}} {unit = 3 : i32}
+// CHECK: lpu.mxm.matmul %{{.*}} {unit = 2 : i32}
+module attributes {tile.target = "lpu-v1", tile.precision = f16} {
+  func.func @main(%x: tensor<64x8xf32> {onnx.name = "x"}) -> (tensor<64x8xf32> {onnx.name = "y"}) {
+    %0 = tile.reduce_rows sum %x {strategy = #tile<row_strategy mxm_sum>, planes = array<i32: 2, 3>} : tensor<64x8xf32> -> tensor<64x8xf32>
+    return %0 : tensor<64x8xf32>
+  }
+}
+
+// -----
+
+// A row-wide maximum: each row's value is distributed from its lane of the
+// block straight over the row's 12 lanes.
+// CHECK-LABEL: lpu.program @main
+// CHECK: lpu.sxm.distribute %{{.*}}, lane 0, width 12
+// CHECK: lpu.sxm.distribute %{{.*}}, lane 1, width 12
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<2x12xf32> {onnx.name = "x"}) -> (tensor<2x12xf32> {onnx.name = "y"}) {
+    %0 = tile.reduce_rows max %x {strategy = #tile<row_strategy mxm_extremum>, planes = array<i32: 0>} : tensor<2x12xf32> -> tensor<2x12xf32>
+    return %0 : tensor<2x12xf32>
+  }
+}

@@ -1,6 +1,7 @@
 //===- Reduce.cpp - Row and leading-axis reductions -----------------------===//
 
 #include "compiler/Conversion/TileToLPU/Expander.h"
+#include "dialects/Tile/MXMJobs.h"
 
 using namespace mlir;
 using namespace lpuc;
@@ -15,30 +16,67 @@ StepKind foldOf(ReduceKind kind) {
                                    : StepKind::Min;
 }
 
+/// Writes a row's value to `out`: `first`, its first vector, and, when the
+/// reduction is row-wide over more than one vector, copies of that vector
+/// read back, spread over the last one's width.
+void writeRowValue(Expander &x, InstrId first, const RowStore &out,
+                   int64_t row) {
+  const int64_t lanes = x.target.lanes;
+  x.writeRow(first, out, row, 0);
+  for (int64_t j = 1; j < out.vectorsPerRow; ++j) {
+    const int64_t width = std::min(lanes, out.rowLength - j * lanes);
+    InstrId v = x.readRow(out, row, 0);
+    if (width < lanes)
+      v = x.distribute(v, 0, width);
+    x.writeRow(v, out, row, j);
+  }
+}
+
 /// Sums each row of `in` into lane 0 of the same row of `out`, times
 /// `scale`, on the MXM: one weight row of `scale`s installed transposed is
 /// column 0 of the array (the rest zero), so one matmul sums a window of a
 /// vector into lane 0; every window is installed on its own plane, and a
-/// row's vectors accumulate through them all.
-void emitRowSum(Expander &x, const RowStore &in, const RowStore &out,
-                float scale, PlaneCursor &planes) {
+/// row's vectors accumulate through them all. Row-wide, `scale` fills the
+/// array's first min(L, lanes) columns instead (a weight row per element
+/// of the window, dealt over slices), and the sum lands in every one of
+/// those lanes. Rows are dealt over copies of the installs
+/// (tile::rowSumCopies).
+void emitRowSum(Expander &x, tile::ReduceRowsOp op, const RowStore &in,
+                const RowStore &out, float scale, PlaneCursor &planes) {
   const int64_t lanes = x.target.lanes;
   const int64_t width = std::min(in.rowLength, lanes);
-  SmallVector<float> ones(lanes, scale);
-  int32_t weights = x.constant(".sum", {lanes}, ones, x.mxmType);
-  SmallVector<int32_t> windowPlanes;
-  for (int64_t first = 0; first < width; first += x.mxmRows) {
-    windowPlanes.push_back(planes.next());
-    x.loadAndInstall(
-        windowPlanes.back(), 1, /*transposed=*/true,
-        [&](int64_t) { return x.read(weights, 0); }, first);
-  }
+  const int64_t columns = std::min(out.rowLength, lanes);
+  const bool rowWide = columns > 1;
+  const int64_t weightRows = rowWide ? std::min(x.mxmRows, width) : 1;
+  SmallVector<float> weightValues(weightRows * lanes, 0.0f);
+  // Zero past the row's width: an input's padding lanes add nothing, even
+  // when they hold finite values (a softmax's exponentials).
+  for (int64_t r = 0; r < weightRows; ++r)
+    for (int64_t c = 0; c < (rowWide ? columns : width); ++c)
+      weightValues[r * lanes + c] = scale;
+  int32_t weights =
+      rowWide ? x.constant(".sum", {weightRows, lanes}, weightValues, x.mxmType)
+              : x.constant(".sum", {lanes}, weightValues, x.mxmType);
+  if (rowWide)
+    x.dealWeightRows(weights);
+  // Copy c of the windows' installs sums rows c, c + copies, ...
+  const int64_t copies = tile::rowSumCopies(op, x.target);
+  SmallVector<SmallVector<int32_t>> windowPlanes(copies);
+  for (int64_t c = 0; c < copies; ++c)
+    for (int64_t first = 0; first < width; first += x.mxmRows) {
+      windowPlanes[c].push_back(planes.next());
+      x.loadAndInstall(
+          windowPlanes[c].back(),
+          rowWide ? std::min(x.mxmRows, width - first) : 1,
+          /*transposed=*/!rowWide,
+          [&](int64_t r) { return x.read(weights, r); }, first);
+    }
   for (int64_t row = 0; row < in.rows; ++row) {
     InstrId acc = lpuc::lpu::kNoInstr;
     for (int64_t j = 0; j < in.vectorsPerRow; ++j)
-      for (int32_t plane : windowPlanes)
+      for (int32_t plane : windowPlanes[row % copies])
         acc = x.matmul(plane, x.readRow(in, row, j), acc);
-    x.writeRow(acc, out, row, 0);
+    writeRowValue(x, acc, out, row);
   }
 }
 
@@ -61,7 +99,8 @@ InstrId combineRowVectors(Expander &x, const RowStore &in, int64_t row,
   return acc;
 }
 
-/// Max or min of each row into lane 0 of `out`'s row, for blocks of up to
+/// Max or min of each row into lane 0 of `out`'s row (every element of it,
+/// row-wide), for blocks of up to
 /// `lanes` rows at a time on the MXM: the block's rows are installed
 /// transposed, so streaming unit vector e_k gives lane n = element k of
 /// row n, and VXM chains over k leave every row's extremum in its lane;
@@ -116,16 +155,18 @@ void emitRowExtremum(Expander &x, const RowStore &in, ReduceKind kind,
         acc[i] = x.combine(fold, acc[i], acc[i + step]);
     x.write(acc.front(), staged, block);
     for (int64_t b = 0; b < rows; ++b) {
-      InstrId v = x.distribute(x.read(staged, block), b, 1);
+      InstrId v = x.distribute(x.read(staged, block), b,
+                               std::min(out.rowLength, lanes));
       if (scale != 1.0f)
         v = x.scaled(v, scale);
-      x.writeRow(v, out, first + b, 0);
+      writeRowValue(x, v, out, first + b);
     }
   }
 }
 
 /// Max, min or sum of each row with log2(lanes) shift-and-combine steps on
-/// the SXM and VXM; padding lanes first take lane 0's value (max, min).
+/// the SXM and VXM; padding lanes first take lane 0's value (max, min). The
+/// result is distributed from lane 0 over `out`'s row.
 void emitRowTree(Expander &x, const RowStore &in, ReduceKind kind,
                  const RowStore &out, float scale) {
   const int64_t lanes = x.target.lanes;
@@ -164,7 +205,8 @@ void emitRowTree(Expander &x, const RowStore &in, ReduceKind kind,
       step(kind == ReduceKind::Sum ? -span : span - lanes);
     if (scale != 1.0f)
       acc = x.scaled(acc, scale);
-    x.writeRow(x.distribute(acc, 0, 1), out, row, 0);
+    writeRowValue(x, x.distribute(acc, 0, std::min(out.rowLength, lanes)), out,
+                  row);
   }
 }
 
@@ -186,7 +228,7 @@ LogicalResult lpuc::tile_to_lpu::expandReduceRows(tile::ReduceRowsOp op,
     if (!op.getPlanes())
       return op.emitError("has no `planes`; run tile-assign-planes first");
     if (*op.getStrategy() == tile::RowStrategy::MXMSum)
-      emitRowSum(x, *input, out, scale, planes);
+      emitRowSum(x, op, *input, out, scale, planes);
     else
       emitRowExtremum(x, *input, op.getKind(), out, scale, planes);
     return planes.finish();
