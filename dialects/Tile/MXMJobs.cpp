@@ -101,6 +101,39 @@ bool lpuc::tile::isGroupTileUsed(int64_t C, int64_t F, int64_t group,
   return begin < end;
 }
 
+namespace {
+bool isRowSum(Operation *op) {
+  auto reduce = dyn_cast_or_null<ReduceRowsOp>(op);
+  return reduce && reduce.getStrategy() == RowStrategy::MXMSum;
+}
+
+/// Whether another row sum on the MXM computes row by row beside `op`: one
+/// whose rows `op`'s come from, or go to, through element-wise maps (a
+/// layer normalization's mean and variance).
+bool pipelinesWithRowSum(ReduceRowsOp op) {
+  // Maps of maps, a few deep: x - mean, then its square.
+  constexpr int kMaxMaps = 3;
+  std::function<bool(Value, int)> fromSum = [&](Value v, int depth) {
+    Operation *def = v.getDefiningOp();
+    if (isRowSum(def))
+      return true;
+    auto map = dyn_cast_or_null<MapOp>(def);
+    return map && depth < kMaxMaps &&
+           llvm::any_of(map.getInputs(),
+                        [&](Value in) { return fromSum(in, depth + 1); });
+  };
+  std::function<bool(Value, int)> toSum = [&](Value v, int depth) {
+    return llvm::any_of(v.getUsers(), [&](Operation *user) {
+      if (isRowSum(user))
+        return true;
+      auto map = dyn_cast<MapOp>(user);
+      return map && depth < kMaxMaps && toSum(map.getResult(), depth + 1);
+    });
+  };
+  return fromSum(op.getInput(), 0) || toSum(op.getResult(), 0);
+}
+} // namespace
+
 int64_t lpuc::tile::rowSumCopies(ReduceRowsOp op,
                                  const ::lpu::TargetDesc &target) {
   ::lpu::TensorLayout in = layoutOf(op.getInput(), target);
@@ -109,9 +142,10 @@ int64_t lpuc::tile::rowSumCopies(ReduceRowsOp op,
   const int64_t cycles =
       in.numVectors() * getMXMRowCycles(getMXMType(op, target), target);
   constexpr int64_t kMinCyclesPerCopy = 64;
+  const int64_t planes = target.mxmPlanes / (pipelinesWithRowSum(op) ? 2 : 1);
   return std::max<int64_t>(
-      1, std::min<int64_t>({target.mxmPlanes / (2 * windows),
-                            cycles / kMinCyclesPerCopy, in.rows}));
+      1, std::min<int64_t>(
+             {planes / windows, cycles / kMinCyclesPerCopy, in.rows}));
 }
 
 SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,

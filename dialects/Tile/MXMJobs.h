@@ -58,11 +58,14 @@ inline int64_t turnCopies(int64_t installs, int64_t turnWidth, int64_t rows,
 }
 
 /// How many copies of its windows' installs a row sum on the MXM makes,
-/// each copy summing every copies-th row: as many as the planes hold, while
-/// each copy streams at least 64 plane cycles. A sum installs one weight
-/// row per window (or a window's worth, row-wide), and the maps of a
-/// softmax or a layer normalization wait for it row by row: on one plane,
-/// a transformer's 512 softmax rows of f16 took 1,024 cycles.
+/// each copy summing every copies-th row: as many as the planes hold (half
+/// of them when another row sum runs beside it row by row, as a layer
+/// normalization's mean and variance do: sharing planes, the second would
+/// wait for the first's last row), while each copy streams at least 64 plane
+/// cycles. A sum installs one weight row per window (or a window's worth,
+/// row-wide), and the maps of a softmax or a layer normalization wait for
+/// it row by row: on one plane, a transformer's 512 softmax rows of f16
+/// took 1,024 cycles.
 int64_t rowSumCopies(ReduceRowsOp op, const ::lpu::TargetDesc &target);
 
 /// The installs `op`'s expansion makes, in order; empty for an op that does

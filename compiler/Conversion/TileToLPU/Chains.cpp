@@ -113,7 +113,7 @@ void Expander::copyBroadcastRow(PreparedStep &p, ArrayRef<int64_t> outShape) {
   // and a write per copy, worth it only over more rows (EfficientNet-B0
   // fp16: 114,173 cycles with a copy per 64 rows, 113,026 per 16; per 8 or
   // 4 the same within 0.1%).
-  constexpr int64_t kRowsPerConstantCopy = 4, kRowsPerComputedCopy = 16;
+  constexpr int64_t kRowsPerConstantCopy = 4;
   int64_t rows = 1;
   for (size_t d = 0; d + 1 < outShape.size(); ++d)
     rows *= outShape[d];
@@ -138,23 +138,8 @@ void Expander::copyBroadcastRow(PreparedStep &p, ArrayRef<int64_t> outShape) {
   if (copies < 2 || p.laneBroadcast || p.step.operand.rows != 1)
     return;
   if (source.kind == lpuc::lpu::BufferKind::Scratch) {
-    // Computed at run time (a squeeze-excitation scale): copied once, by
-    // the MEM slices, before the rows that read it.
-    const int64_t computedCopies =
-        std::min<int64_t>(target.memSlices / 8, rows / kRowsPerComputedCopy);
-    if (computedCopies < 2)
-      return;
-    const RowStore row = p.step.operand;
-    const int32_t index =
-        scratch({computedCopies, source.type.getShape().back()},
-                ".copies" + std::to_string(row.buffer),
-                lpuc::lpu::getDType(source.type.getElementType()));
-    dealRows(index, computedCopies);
-    p.step.operand = wholeStore(index);
-    p.copies = computedCopies;
-    for (int64_t c = 0; c < computedCopies; ++c)
-      for (int64_t j = 0; j < row.vectorsPerRow; ++j)
-        writeRow(readRow(row, 0, j), p.step.operand, c, j);
+    // Computed at run time (a squeeze-excitation scale).
+    p.copies = spreadComputedRow(p.step.operand, rows);
     return;
   }
   if (source.kind != lpuc::lpu::BufferKind::Constant || !source.init ||
@@ -174,6 +159,28 @@ void Expander::copyBroadcastRow(PreparedStep &p, ArrayRef<int64_t> outShape) {
   dealRows(index, copies);
   p.step.operand = wholeStore(index);
   p.copies = copies;
+}
+
+int64_t Expander::spreadComputedRow(RowStore &row, int64_t readers) {
+  // A copy costs a read and a write, worth it only over many readers
+  // (EfficientNet-B0 fp16: 114,173 cycles with a copy per 64 readers,
+  // 113,026 per 16; per 8 or 4 the same within 0.1%).
+  constexpr int64_t kReadersPerCopy = 16;
+  const int64_t copies =
+      std::min<int64_t>(target.memSlices / 8, readers / kReadersPerCopy);
+  if (copies < 2)
+    return 1;
+  const lpuc::lpu::MachineBuffer &source = buffer(row.buffer);
+  const int32_t index =
+      scratch({copies, row.rowLength}, ".copies" + std::to_string(row.buffer),
+              lpuc::lpu::getDType(source.type.getElementType()));
+  dealRows(index, copies);
+  const RowStore original = row;
+  row = wholeStore(index);
+  for (int64_t c = 0; c < copies; ++c)
+    for (int64_t j = 0; j < original.vectorsPerRow; ++j)
+      writeRow(readRow(original, 0, j), row, c, j);
+  return copies;
 }
 
 Shape Expander::rowIndex(ArrayRef<int64_t> shape, int64_t row) {

@@ -257,6 +257,12 @@ public:
   /// constant, or a row computed at run time) by copies dealt over several
   /// slices, where that is worth it.
   void copyBroadcastRow(PreparedStep &p, llvm::ArrayRef<int64_t> outShape);
+  /// Replaces `row`, one row computed at run time that `readers` reads
+  /// take in turn, by copies dealt over several slices (copied once, by the
+  /// MEM slices, before the readers), when that is worth it: one slice's
+  /// bank ports serve a read a cycle (two for an f32 vector). Read r then
+  /// takes copy r % copies; returns how many copies (1: none made).
+  int64_t spreadComputedRow(RowStore &row, int64_t readers);
   /// The leading-dimension index of row `row` of `shape`.
   static Shape rowIndex(llvm::ArrayRef<int64_t> shape, int64_t row);
   /// Vector `j` of the output row at `index`, computed by `chain` from

@@ -122,9 +122,8 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // With planes to spare, rows are dealt over copies of the installs: on
 // lpu-v1 (4 planes, f16 at 2 cycles a row), 64 rows of one window take 128
-// cycles, two copies of at least 64 each; half the planes stay for another
-// reduction (a layer normalization's second sum runs beside its first).
-// Row 0 goes to plane 2, row 1 to plane 3, row 2 to plane 2 again.
+// cycles, two copies of at least 64 each (tile::rowSumCopies). Row 0 goes
+// to plane 2, row 1 to plane 3, row 2 to plane 2 again.
 // CHECK-LABEL: lpu.program @main
 // CHECK: lpu.mxm.install rows 8 {unit = 2 : i32}
 // CHECK: lpu.mxm.install rows 8 {unit = 3 : i32}
@@ -149,5 +148,28 @@ module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<2x12xf32> {onnx.name = "x"}) -> (tensor<2x12xf32> {onnx.name = "y"}) {
     %0 = tile.reduce_rows max %x {strategy = #tile<row_strategy mxm_extremum>, planes = array<i32: 0>} : tensor<2x12xf32> -> tensor<2x12xf32>
     return %0 : tensor<2x12xf32>
+  }
+}
+
+// -----
+
+// Every row of a block distributes from the block's staged extrema: one
+// vector read per row. Over 64 rows on lpu-v1 it is copied to 4 slices
+// (a copy per 16 readers), read round-robin: one slice's bank ports serve
+// a read a cycle, and the SXM, which distributes, has four queues.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[E:.*]] = lpu.buffer scratch "tmp.extrema" : tensor<1x320xf32>
+// CHECK: %[[C:.*]] = lpu.buffer scratch "tmp.copies{{[0-9]+}}" {min_parts = 4 : i64} : tensor<4x320xf32>
+// CHECK-COUNT-4: lpu.mem.write %{{.*}}, %[[C]][{{[0-3]}}]
+// CHECK: %[[R0:.*]] = lpu.mem.read %[[C]][0]
+// CHECK-NEXT: lpu.sxm.distribute %[[R0]], lane 0, width 8
+// CHECK: %[[R1:.*]] = lpu.mem.read %[[C]][1]
+// CHECK-NEXT: lpu.sxm.distribute %[[R1]], lane 1, width 8
+// CHECK: %[[R4:.*]] = lpu.mem.read %[[C]][0]
+// CHECK-NEXT: lpu.sxm.distribute %[[R4]], lane 4, width 8
+module attributes {tile.target = "lpu-v1", tile.precision = f16} {
+  func.func @main(%x: tensor<64x8xf32> {onnx.name = "x"}) -> (tensor<64x8xf32> {onnx.name = "y"}) {
+    %0 = tile.reduce_rows max %x {strategy = #tile<row_strategy mxm_extremum>, planes = array<i32: 0>} : tensor<64x8xf32> -> tensor<64x8xf32>
+    return %0 : tensor<64x8xf32>
   }
 }

@@ -119,8 +119,6 @@ void emitRowExtremum(Expander &x, const RowStore &in, ReduceKind kind,
   const int64_t elements = std::min(in.rowLength, lanes);
   int32_t unit = x.identity();
   const int64_t blocks = llvm::divideCeil(in.rows, lanes);
-  // Each block's extrema, staged: a streamed value reaches one consumer.
-  int32_t staged = x.scratch({blocks, lanes}, ".extrema");
   const int64_t chains = std::min<int64_t>(
       elements,
       2 * llvm::divideCeil(x.target.latencyOf(::lpu::Opcode::Max),
@@ -153,9 +151,13 @@ void emitRowExtremum(Expander &x, const RowStore &in, ReduceKind kind,
     for (size_t step = 1; step < acc.size(); step *= 2)
       for (size_t i = 0; i + step < acc.size(); i += 2 * step)
         acc[i] = x.combine(fold, acc[i], acc[i + step]);
-    x.write(acc.front(), staged, block);
+    // The block's extrema, staged (a streamed value reaches one consumer)
+    // and copied over slices for the rows' reads.
+    RowStore staged = x.wholeStore(x.scratch({1, lanes}, ".extrema"));
+    x.writeRow(acc.front(), staged, 0, 0);
+    const int64_t copies = x.spreadComputedRow(staged, rows);
     for (int64_t b = 0; b < rows; ++b) {
-      InstrId v = x.distribute(x.read(staged, block), b,
+      InstrId v = x.distribute(x.readRow(staged, b % copies, 0), b,
                                std::min(out.rowLength, lanes));
       if (scale != 1.0f)
         v = x.scaled(v, scale);
