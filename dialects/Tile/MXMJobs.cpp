@@ -65,13 +65,16 @@ void appendProductTurns(
     SmallVectorImpl<MXMTurn> &turns, int64_t columnTiles, int64_t kTiles,
     int64_t turn, int64_t rows, int64_t rowCycles, int64_t windowRows,
     function_ref<int64_t(int64_t k)> tileRows,
-    function_ref<bool(int64_t k, int64_t n)> used = nullptr) {
+    function_ref<bool(int64_t k, int64_t n)> used = nullptr,
+    function_ref<int64_t(int64_t n)> transposedRows = nullptr) {
   for (const ProductInstall &install :
        productInstalls(columnTiles, kTiles, turn, rows, rowCycles, windowRows,
                        tileRows, used)) {
     if (install.startsTurn)
       turns.emplace_back();
-    turns.back().push_back({install.rows, install.rows + install.streamed});
+    const int64_t installed =
+        transposedRows ? transposedRows(install.n) : install.rows;
+    turns.back().push_back({installed, installed + install.streamed});
   }
 }
 
@@ -156,12 +159,21 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
   SmallVector<MXMTurn> turns;
   TypeSwitch<Operation *>(op)
       .Case([&](MatMulOp op) {
-        const int64_t K = op.getK();
+        const int64_t K = op.getK(), N = op.getN();
+        // A B stored transposed at run time installs a column tile's rows
+        // for each window.
+        auto columns = [&](int64_t n) {
+          return std::min(lanes, N - n * lanes);
+        };
+        function_ref<int64_t(int64_t)> transposedRows = nullptr;
+        if (op.getTransposeB() && !op.getPackedWeights())
+          transposedRows = columns;
         for (size_t i = 0; i < op.getBatches().size(); i += 3)
           appendProductTurns(
-              turns, ceilDiv(op.getN(), lanes), ceilDiv(K, lanes),
+              turns, ceilDiv(N, lanes), ceilDiv(K, lanes),
               op.getTurn().value_or(1), op.getM(), rowCycles, windowRows,
-              [&](int64_t k) { return std::min(lanes, K - k * lanes); });
+              [&](int64_t k) { return std::min(lanes, K - k * lanes); },
+              nullptr, transposedRows);
       })
       .Case([&](ConvOp op) {
         const int64_t pixels = getMXMPixels(op);

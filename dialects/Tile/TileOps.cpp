@@ -577,10 +577,12 @@ LogicalResult MatMulOp::verify() {
   if (a.empty() || a.back() != k)
     return emitOpError("A's rows must have k = ") << k << " elements";
   const int64_t aRows = elements(getA()) / k;
-  const int64_t bRows = getTransposeB() ? k : elements(getB()) / n;
-  if (b.size() < 2 || (getTransposeB() ? b.size() != 2 || b[0] != n || b[1] != k
-                                       : b.back() != n))
-    return emitOpError("B must be [..., k, n] (or [n, k] with transpose_b)");
+  const bool transposed = getTransposeB();
+  const int64_t bRows = elements(getB()) / (transposed ? k : n);
+  if (b.size() < 2 ||
+      (transposed ? b.back() != k || b[b.size() - 2] != n : b.back() != n))
+    return emitOpError(
+        "B must be [..., k, n] (or [..., n, k] with transpose_b)");
   const int64_t outRows = elements(getResult()) / n;
   if (shapeOf(getResult()).back() != n)
     return emitOpError("the result's rows must have n = ") << n << " elements";
@@ -589,7 +591,7 @@ LogicalResult MatMulOp::verify() {
     return emitOpError("`batches` lists (a, b, out) row triples");
   for (size_t i = 0; i < batches.size(); i += 3)
     if (batches[i] < 0 || batches[i] + m > aRows || batches[i + 1] < 0 ||
-        batches[i + 1] + k > bRows || batches[i + 2] < 0 ||
+        batches[i + 1] + (transposed ? n : k) > bRows || batches[i + 2] < 0 ||
         batches[i + 2] + m > outRows)
       return emitOpError("batch ") << i / 3 << " is outside its operands";
   for (Value extra : getExtras())

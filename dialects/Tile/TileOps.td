@@ -123,8 +123,9 @@ def Tile_MatMulOp : Tile_Op<"matmul"> {
   let description = [{
     For each batch (a, b, out) of `batches`, output rows [out, out + m) are
     `epilogue(A[a .. a + m) x B[b .. b + k))`: A's rows times the [k, n]
-    matrix starting at row b of B (B stored [n, k], transposed, with
-    `transpose_b`). The contraction is cut into K tiles of `lanes` rows;
+    matrix starting at row b of B (with `transpose_b`, B is stored [..., n,
+    k] and the matrix is the transpose of rows [b, b + n): a constant is
+    repacked, a tensor computed at run time installed transposed). The contraction is cut into K tiles of `lanes` rows;
     `turn` K tiles are installed on distinct planes at once and each output
     row's partial sum flows through them; `packed_weights` stores a constant B
     tile by tile. `planes` lists the plane of every weight tile installed, in

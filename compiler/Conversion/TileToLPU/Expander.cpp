@@ -554,6 +554,14 @@ void Expander::emitMatMul(const ProductPlan &plan,
       for (int64_t c = 0; c < copies; ++c)
         for (int64_t i = 0; i < turn; ++i) {
           const Install &install = used[first + i];
+          if (plan.transposedRows) {
+            loadAndInstall(
+                planeOf[c * turn + i], plan.transposedRows(n),
+                /*transposed=*/true,
+                [&](int64_t r) { return plan.weightRow(install.k, n, r); },
+                install.first);
+            continue;
+          }
           loadAndInstall(
               planeOf[c * turn + i], install.rows, /*transposed=*/false,
               [&](int64_t r) {

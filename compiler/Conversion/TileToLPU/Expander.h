@@ -93,8 +93,13 @@ struct ProductPlan {
   bool separateTurns = false;
   /// Weight rows of K tile k (the rest of the array is zero).
   std::function<int64_t(int64_t k)> tileRows;
-  /// Row r of weight tile (k, n).
+  /// Row r of weight tile (k, n); with `transposedRows`, row r of B's
+  /// column tile n (vector k of B stored [n, k]).
   std::function<InstrId(int64_t k, int64_t n, int64_t r)> weightRow;
+  /// For B stored transposed ([n, k], computed at run time): the rows of
+  /// column tile n, installed transposed, each window taking its lanes
+  /// (null: B is [k, n], installed as it is).
+  std::function<int64_t(int64_t n)> transposedRows;
   /// Whether weight tile (k, n) is used (null: all are); one that is all
   /// zero need not be installed.
   std::function<bool(int64_t k, int64_t n)> tileUsed;

@@ -119,12 +119,59 @@ struct TransposeOfUnitDims : OpRewritePattern<TransposeOp> {
   }
 };
 
+/// matmul(A, transpose(X, p)), where p swaps what become B's two innermost
+/// dimensions and moves the lanes, multiplies by X permuted by p' (p with
+/// those two exchanged), which keeps the lanes, installed transposed
+/// (`transpose_b`): an attention's keys, transposed per head on the MXM one
+/// product per row, become a row permutation copied by the MEM slices, or
+/// nothing.
+struct TransposedProductOperand : OpRewritePattern<MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MatMulOp op,
+                                PatternRewriter &rewriter) const override {
+    auto transpose = op.getB().getDefiningOp<TransposeOp>();
+    if (op.getTransposeB() || !transpose || !transpose->hasOneUse() ||
+        !transpose.movesLanes())
+      return failure();
+    SmallVector<int64_t> perm(transpose.getPerm());
+    const size_t rank = perm.size();
+    std::swap(perm[rank - 2], perm[rank - 1]);
+    const int64_t k = op.getK(), n = op.getN();
+    if (perm.back() != int64_t(rank - 1))
+      return failure();
+    SmallVector<int64_t> batches(op.getBatches());
+    for (size_t i = 1; i < batches.size(); i += 3) {
+      if (batches[i] % k)
+        return failure();
+      batches[i] = batches[i] / k * n;
+    }
+    Value x = transpose.getInput();
+    Value b = x;
+    if (!llvm::equal(perm, llvm::seq<int64_t>(0, rank))) {
+      ArrayRef<int64_t> in = transpose.getInput().getType().getShape();
+      SmallVector<int64_t> shape;
+      for (int64_t p : perm)
+        shape.push_back(in[p]);
+      b = TransposeOp::create(
+          rewriter, transpose.getLoc(), transpose.getType().clone(shape), x,
+          rewriter.getDenseI64ArrayAttr(perm), DenseI32ArrayAttr());
+    }
+    rewriter.modifyOpInPlace(op, [&] {
+      op.getBMutable().assign(b);
+      op.setTransposeB(true);
+      op.setBatches(batches);
+    });
+    rewriter.eraseOp(transpose);
+    return success();
+  }
+};
+
 struct AssignLayoutPass
     : public lpuc::tile::impl::AssignLayoutBase<AssignLayoutPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     RewritePatternSet patterns(&getContext());
-    patterns.add<TransposeOfUnitDims>(&getContext());
+    patterns.add<TransposeOfUnitDims, TransposedProductOperand>(&getContext());
     FrozenRewritePatternSet frozen(std::move(patterns));
     OpBuilder builder(&getContext());
     for (bool changed = true; changed;) {

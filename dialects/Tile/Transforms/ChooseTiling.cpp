@@ -94,12 +94,12 @@ struct ChooseTilingPass
         matmul.setSeparatePartials(separates(matmul, matmul.getM()));
         // Tile by tile: a tile's rows are then consecutive (alternating
         // banks) and tiles land on different slices, so planes load at
-        // once. A transposed B must be repacked anyway.
+        // once. A transposed constant B must be repacked anyway.
         bool constant = matmul.getB().getDefiningOp<arith::ConstantOp>();
         bool matrix =
             cast<RankedTensorType>(matmul.getB().getType()).getRank() == 2;
-        matmul.setPackedWeights(matmul.getTransposeB() ||
-                                (constant && matrix && !opByOp));
+        matmul.setPackedWeights(constant && matrix &&
+                                (matmul.getTransposeB() || !opByOp));
       } else if (auto conv = dyn_cast<ConvOp>(op)) {
         std::optional<DepthwiseCost> cost =
             opByOp ? std::nullopt : depthwiseCost(conv, *target);

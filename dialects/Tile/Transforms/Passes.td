@@ -19,7 +19,10 @@ def AssignLayout : Pass<"tile-assign-layout", "::mlir::func::FuncOp"> {
     transposed the same way, constants (transposed at compile time) or
     scalars, then folds transposes of transposes and merges equal ones, so a
     chain of spatial ops and the element-wise work between them (bias,
-    activations, residual adds) stays channels last. A tensor read by a
+    activations, residual adds) stays channels last. A product whose B is a
+    transpose on the MXM that swaps B's two innermost dimensions takes the
+    transpose's input instead, permuted only by rows if at all, with
+    `transpose_b` (installed transposed). A tensor read by a
     spatial op is then stored split into parts of whole image rows on
     different MEM slices (`tile.split_rows`), so the rows a window reads come
     from several slices at once.

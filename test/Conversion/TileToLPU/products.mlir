@@ -304,3 +304,25 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<1x2x2x3xf32>
   }
 }
+
+// -----
+
+// B computed at run time and stored transposed ([batch, n, k]): each batch
+// installs its 6 rows (B's n) transposed, so array column n is B row n and
+// A's lanes meet its elements; batch 1's rows start at row 6.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[B:.*]] = lpu.buffer input "b" : tensor<2x6x8xf32>
+// CHECK: lpu.mem.read %[[B]][0]
+// CHECK: lpu.mem.read %[[B]][5]
+// CHECK-NEXT: lpu.mxm.load_weights
+// CHECK-NEXT: lpu.mxm.install rows 6 transposed {unit = 0 : i32}
+// CHECK: lpu.mem.read %[[B]][6]
+// CHECK: lpu.mem.read %[[B]][11]
+// CHECK-NEXT: lpu.mxm.load_weights
+// CHECK-NEXT: lpu.mxm.install rows 6 transposed {unit = 1 : i32}
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%a: tensor<2x4x8xf32> {onnx.name = "a"}, %b: tensor<2x6x8xf32> {onnx.name = "b"}) -> (tensor<2x4x6xf32> {onnx.name = "y"}) {
+    %0 = tile.matmul %a, %b [] {batches = array<i64: 0, 0, 0, 4, 6, 4>, k = 8 : i64, m = 4 : i64, n = 6 : i64, transpose_b, planes = array<i32: 0, 1>, turn = 1 : i64} : tensor<2x4x8xf32>, tensor<2x6x8xf32> -> tensor<2x4x6xf32>
+    return %0 : tensor<2x4x6xf32>
+  }
+}

@@ -108,9 +108,6 @@ LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op, Expander &x) {
       x.weightTiles[key] = tiles;
     }
   } else {
-    if (op.getTransposeB())
-      return op.emitError("B stored transposed must be packed "
-                          "(packed_weights)");
     FailureOr<RowStore> b = x.store(op.getB());
     if (failed(b))
       return failure();
@@ -134,11 +131,18 @@ LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op, Expander &x) {
     plan.turn = *op.getTurn();
     plan.separateTurns = op.getSeparatePartials();
     plan.tileRows = [&](int64_t k) { return std::min(lanes, K - k * lanes); };
+    const bool transposedB = tiles.empty() && op.getTransposeB();
     plan.weightRow = [&](int64_t k, int64_t n, int64_t r) {
       if (!tiles.empty())
         return x.read(tiles[k * columnTiles + n], r);
+      if (transposedB)
+        return x.readRow(whole, bRow + n * lanes + r, k);
       return x.readRow(whole, bRow + k * lanes + r, n);
     };
+    if (transposedB)
+      plan.transposedRows = [&](int64_t n) {
+        return std::min(lanes, N - n * lanes);
+      };
     plan.aVector =
         [&](int64_t m,
             int64_t k) -> std::optional<std::pair<int64_t, int64_t>> {

@@ -109,3 +109,28 @@ module attributes {tile.target = "lpu-tiny"} {
     return %9 : tensor<1x2x4x4xf32>
   }
 }
+
+// -----
+
+// Keys transposed per head ([1, 128, 4, 64] -> [1, 4, 64, 128], on the MXM)
+// for a batched product: the product takes them as [1, 4, 128, 64], a row
+// permutation, installed transposed (transpose_b); batch b's B now starts
+// at row 128 b (was 64 b). A 2-D B whose transpose is all it needs takes X
+// itself. A transpose another op also reads stays.
+// CHECK-LABEL: func.func @keys
+// CHECK: %[[K:.*]] = tile.transpose %arg1 [0, 2, 1, 3] : tensor<1x128x4x64xf32> -> tensor<1x4x128x64xf32>
+// CHECK: tile.matmul %arg0, %[[K]] [] {batches = array<i64: 0, 0, 0, 128, 128, 128, 256, 256, 256, 384, 384, 384>, k = 64 : i64, m = 128 : i64, n = 128 : i64, transpose_b}
+// CHECK: tile.matmul %arg2, %arg3 [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 4 : i64, n = 6 : i64, transpose_b}
+// CHECK: %[[T:.*]] = tile.transpose %arg3 [1, 0]
+// CHECK: tile.matmul %arg2, %[[T]] [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 4 : i64, n = 6 : i64}
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @keys(%q: tensor<1x4x128x64xf32>, %k: tensor<1x128x4x64xf32>, %a: tensor<4x8xf32>, %b: tensor<6x8xf32>) -> (tensor<1x4x128x128xf32>, tensor<4x6xf32>, tensor<4x6xf32>, tensor<8x6xf32>) {
+    %0 = tile.transpose %k [0, 2, 3, 1] : tensor<1x128x4x64xf32> -> tensor<1x4x64x128xf32>
+    %1 = tile.matmul %q, %0 [] {batches = array<i64: 0, 0, 0, 128, 64, 128, 256, 128, 256, 384, 192, 384>, k = 64 : i64, m = 128 : i64, n = 128 : i64} : tensor<1x4x128x64xf32>, tensor<1x4x64x128xf32> -> tensor<1x4x128x128xf32>
+    %2 = tile.transpose %b [1, 0] : tensor<6x8xf32> -> tensor<8x6xf32>
+    %3 = tile.matmul %a, %2 [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 4 : i64, n = 6 : i64} : tensor<4x8xf32>, tensor<8x6xf32> -> tensor<4x6xf32>
+    %4 = tile.transpose %b [1, 0] : tensor<6x8xf32> -> tensor<8x6xf32>
+    %5 = tile.matmul %a, %4 [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 4 : i64, n = 6 : i64} : tensor<4x8xf32>, tensor<8x6xf32> -> tensor<4x6xf32>
+    return %1, %3, %5, %4 : tensor<1x4x128x128xf32>, tensor<4x6xf32>, tensor<4x6xf32>, tensor<8x6xf32>
+  }
+}
