@@ -99,8 +99,8 @@ bool sinkTranspose(OpBuilder &builder, MapOp map) {
 }
 
 /// A transpose that only moves size-1 dimensions keeps the element order:
-/// when reshapes are all that read it, it is one too (and they then fold
-/// into one reshape of its input).
+/// it is a reshape when it keeps the innermost dimension, or when reshapes
+/// are all that read it (they then fold into one reshape of its input).
 struct TransposeOfUnitDims : OpRewritePattern<TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(TransposeOp op,
@@ -110,9 +110,14 @@ struct TransposeOfUnitDims : OpRewritePattern<TransposeOp> {
     for (int64_t p : op.getPerm())
       if (in[p] != 1)
         kept.push_back(p);
+    // A reshape that keeps the rows is free (its result is the input's
+    // SRAM): a torch transformer's [S, 1, D] -> [1, S, D] copied every row.
+    const bool keepsRows =
+        in.back() == op.getResult().getType().getShape().back();
     if (!llvm::is_sorted(kept) || op.getResult().use_empty() ||
-        !llvm::all_of(op.getResult().getUsers(),
-                      [](Operation *u) { return isa<ReshapeOp>(u); }))
+        (!keepsRows &&
+         !llvm::all_of(op.getResult().getUsers(),
+                       [](Operation *u) { return isa<ReshapeOp>(u); })))
       return failure();
     rewriter.replaceOpWithNewOp<ReshapeOp>(op, op.getType(), op.getInput());
     return success();

@@ -297,10 +297,34 @@ void sinkBelowMaxPool(IRRewriter &rewriter, PoolOp pool) {
   rewriter.eraseOp(producer);
 }
 
+/// A reshape that only adds leading size-1 dimensions to the result of a
+/// map or product that nothing else reads goes: the producer gives that
+/// shape itself (its operands still broadcast to it), so the map that reads
+/// the reshape can join its chain (torch's transformer layers reshape an
+/// output projection before the residual add).
+void absorbLeadingUnitReshape(ReshapeOp reshape) {
+  Operation *producer = reshape.getInput().getDefiningOp();
+  if (!isa_and_nonnull<MapOp, MatMulOp>(producer) ||
+      !reshape.getInput().hasOneUse())
+    return;
+  ArrayRef<int64_t> in = reshape.getInput().getType().getShape(),
+                    out = reshape.getResult().getType().getShape();
+  if (out.size() < in.size() || !llvm::equal(in, out.take_back(in.size())) ||
+      llvm::any_of(out.drop_back(in.size()), [](int64_t d) { return d != 1; }))
+    return;
+  reshape.getInput().setType(reshape.getResult().getType());
+  reshape.getResult().replaceAllUsesWith(reshape.getInput());
+  reshape.erase();
+}
+
 struct FuseElementwisePass
     : public lpuc::tile::impl::FuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
+    SmallVector<ReshapeOp> reshapes;
+    getOperation().walk([&](ReshapeOp op) { reshapes.push_back(op); });
+    for (ReshapeOp reshape : reshapes)
+      absorbLeadingUnitReshape(reshape);
     SmallVector<PoolOp> pools;
     getOperation().walk([&](PoolOp pool) { pools.push_back(pool); });
     for (PoolOp pool : pools)

@@ -78,6 +78,10 @@ def FuseElementwise : Pass<"tile-fuse-elementwise", "::mlir::func::FuncOp"> {
     operands the same over a pool's windows) moves from before a max pool
     that alone reads it to after it: max commutes with it, and it then runs
     on the pooled pixels only (a quarter of them after ResNet's stem).
+    And a reshape that only adds leading size-1 dimensions to a map's or
+    product's result that nothing else reads goes: the producer gives that
+    shape itself, so a residual add after torch's [S, D] -> [1, S, D] can
+    join an output projection.
   }];
 }
 

@@ -134,3 +134,23 @@ module attributes {tile.target = "lpu-tiny"} {
     return %1, %3, %5, %4 : tensor<1x4x128x128xf32>, tensor<4x6xf32>, tensor<4x6xf32>, tensor<8x6xf32>
   }
 }
+
+// -----
+
+// A transpose of size-1 dimensions that keeps the innermost one ([S, 1, D]
+// -> [1, S, D], as torch's transformer layers write it) is a reshape
+// whatever reads it: the rows stay where they are. One that moves the
+// innermost dimension stays for a map.
+// CHECK-LABEL: func.func @unit_dims
+// CHECK: %[[R:.*]] = tile.reshape %arg0 : tensor<4x1x8xf32> -> tensor<1x4x8xf32>
+// CHECK: tile.map(%[[R]], %arg1) [in0, add in1]
+// CHECK: tile.transpose %arg2 [0, 2, 1]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @unit_dims(%x: tensor<4x1x8xf32>, %y: tensor<1x4x8xf32>, %z: tensor<1x4x1xf32>, %w: tensor<1x1x4xf32>) -> (tensor<1x4x8xf32>, tensor<1x1x4xf32>) {
+    %0 = tile.transpose %x [1, 0, 2] : tensor<4x1x8xf32> -> tensor<1x4x8xf32>
+    %1 = tile.map(%0, %y) [in0, add in1] : (tensor<1x4x8xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+    %2 = tile.transpose %z [0, 2, 1] : tensor<1x4x1xf32> -> tensor<1x1x4xf32>
+    %3 = tile.map(%2, %w) [in0, add in1] : (tensor<1x1x4xf32>, tensor<1x1x4xf32>) -> tensor<1x1x4xf32>
+    return %1, %3 : tensor<1x4x8xf32>, tensor<1x1x4xf32>
+  }
+}

@@ -152,3 +152,25 @@ func.func @keep_quantizing_epilogue(%a: tensor<64x32xi8>, %w: tensor<32x64xi8>) 
   %1 = tile.pool max %0 {dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, pad_begin = array<i64: 1, 1>, strides = array<i64: 2, 2>} : tensor<1x8x8x64xi8> -> tensor<1x4x4x64xi8>
   return %1 : tensor<1x4x4x64xi8>
 }
+
+// -----
+
+// A product reshaped only by a leading size-1 dimension gives that shape
+// itself, and the residual add joins its epilogue; a reshape that splits
+// the rows stays, and so does the map after it.
+// CHECK-LABEL: func.func @leading_unit
+// CHECK: %[[P:.*]] = tile.matmul %arg0, %arg1 epilogue(%arg2 : tensor<1x4x8xf32>) [add in0] {{.*}} -> tensor<1x4x8xf32>
+// CHECK-NEXT: %[[Q:.*]] = tile.matmul %arg0, %arg1 [] {{.*}} -> tensor<4x8xf32>
+// CHECK-NEXT: %[[R:.*]] = tile.reshape %[[Q]] : tensor<4x8xf32> -> tensor<2x2x8xf32>
+// CHECK-NEXT: tile.map(%[[R]]) [in0, relu]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @leading_unit(%a: tensor<4x16xf32>, %b: tensor<16x8xf32>, %x: tensor<1x4x8xf32>) -> (tensor<1x4x8xf32>, tensor<2x2x8xf32>) {
+    %0 = tile.matmul %a, %b [] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x16xf32>, tensor<16x8xf32> -> tensor<4x8xf32>
+    %1 = tile.reshape %0 : tensor<4x8xf32> -> tensor<1x4x8xf32>
+    %2 = tile.map(%x, %1) [in0, add in1] : (tensor<1x4x8xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+    %3 = tile.matmul %a, %b [] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x16xf32>, tensor<16x8xf32> -> tensor<4x8xf32>
+    %4 = tile.reshape %3 : tensor<4x8xf32> -> tensor<2x2x8xf32>
+    %5 = tile.map(%4) [in0, relu] : (tensor<2x2x8xf32>) -> tensor<2x2x8xf32>
+    return %2, %5 : tensor<1x4x8xf32>, tensor<2x2x8xf32>
+  }
+}
