@@ -157,3 +157,25 @@ module attributes {tile.target = "lpu-tiny"} {
     return %y, %f, %g : tensor<2x12xf32>, tensor<2x12xf32>, tensor<2x12xf32>
   }
 }
+
+// -----
+
+// A map whose own padding is finite (exp of exp) may keep it unmasked too,
+// so it would carry the first map's padding values on (exp of them, which
+// may overflow to infinity, times the sum's zero weights is NaN): the first
+// map keeps its shifts; the second, read only by the row sum, leaves its
+// padding.
+// CHECK-LABEL: lpu.program @main
+// CHECK-COUNT-2: lpu.sxm.shift %{{.*}}, -4
+// CHECK: %[[E:.*]] = lpu.vxm.exp
+// CHECK-NEXT: lpu.mem.write %[[E]]
+// CHECK: %[[F:.*]] = lpu.vxm.exp
+// CHECK-NEXT: lpu.mem.write %[[F]]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<2x12xf32> {onnx.name = "x"}) -> (tensor<2x12xf32> {onnx.name = "y"}) {
+    %e = tile.map(%x) [in0, exp] : (tensor<2x12xf32>) -> tensor<2x12xf32>
+    %f = tile.map(%e) [in0, exp] : (tensor<2x12xf32>) -> tensor<2x12xf32>
+    %s = tile.reduce_rows sum %f {strategy = #tile<row_strategy mxm_sum>, planes = array<i32: 0>} : tensor<2x12xf32> -> tensor<2x12xf32>
+    return %s : tensor<2x12xf32>
+  }
+}

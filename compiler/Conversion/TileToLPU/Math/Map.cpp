@@ -10,8 +10,10 @@ namespace {
 /// Whether every reader of `value`, a tensor of rows of at most a vector,
 /// ignores the finite values its rows hold past their width: a row sum on
 /// the MXM (its weights there are zero, and a finite value times zero adds
-/// nothing), or a map whose own padding is shifted out. A softmax's
-/// exponentials then keep theirs: two SXM shifts fewer per row.
+/// nothing), or a map whose own padding is shifted out whatever reads it
+/// (padding `Any`: a `Finite` one may be left in place too, and would then
+/// carry these values on). A softmax's exponentials then keep theirs: two
+/// SXM shifts fewer per row.
 bool onlyRowsRead(Value value, const ::lpu::TargetDesc &target) {
   if (Expander::shapeOf(value).back() > int64_t(target.lanes))
     return false;
@@ -19,7 +21,7 @@ bool onlyRowsRead(Value value, const ::lpu::TargetDesc &target) {
     if (auto reduce = dyn_cast<tile::ReduceRowsOp>(user))
       return reduce.getStrategy() == tile::RowStrategy::MXMSum;
     if (auto map = dyn_cast<tile::MapOp>(user))
-      return Expander::paddingOf(map) != tile::Padding::Zero;
+      return Expander::paddingOf(map) == tile::Padding::Any;
     return false;
   });
 }
