@@ -109,10 +109,8 @@ void Expander::copyBroadcastRow(PreparedStep &p, ArrayRef<int64_t> outShape) {
   // slice's bank ports busy once per row (two cycles for an f32 vector),
   // while the planes finish up to one row each per cycle: copies on several
   // slices share the reads. A constant's copies cost only SRAM, so even a
-  // few rows get many; copying a value computed at run time costs a read
-  // and a write per copy, worth it only over more rows (EfficientNet-B0
-  // fp16: 114,173 cycles with a copy per 64 rows, 113,026 per 16; per 8 or
-  // 4 the same within 0.1%).
+  // few rows get many; a value computed at run time is copied by
+  // spreadComputedRow, which costs a read and a write per copy.
   constexpr int64_t kRowsPerConstantCopy = 4;
   int64_t rows = 1;
   for (size_t d = 0; d + 1 < outShape.size(); ++d)
