@@ -236,10 +236,12 @@ def Tile_PackRowTapsOp : Tile_Op<"pack_row_taps"> {
     KH K tiles of KW * C rows per output pixel (a KH x 1 convolution of the
     result) instead of KH * KW tiles of C rows (tile-pack-row-taps).
 
-    Each result vector is the input pixel vectors of its taps, moved to
-    their lanes by SXM shifts and joined by VXM adds (their lanes never
-    overlap, since padding lanes are zero); converted to the result's type,
-    which may be a narrower float than the input's, as it is written.
+    Each result vector is the input pixel vectors of the taps meeting its
+    lanes (taps * C may span several vectors; C may not), moved to their
+    lanes by SXM shifts and joined by VXM adds (their lanes never overlap,
+    since padding lanes are zero and shifts fill with zeros); converted to
+    the result's type, which may be a narrower float than the input's, as it
+    is written.
   }];
   let arguments = (ins Tile_Tensor:$input, I64Attr:$taps, I64Attr:$stride,
                        I64Attr:$dilation, I64Attr:$pad_begin,

@@ -62,6 +62,18 @@ struct Window {
   }
 };
 
+/// With a pixel's taps of `channels` lanes each side by side over vectors of
+/// `lanes` (tile.pack_row_taps), the shift that moves tap `tap` of an input
+/// pixel vector into its lanes of result vector `vector`, or nothing if the
+/// tap has no lanes there.
+inline std::optional<int64_t> packedTapShift(int64_t tap, int64_t channels,
+                                             int64_t vector, int64_t lanes) {
+  const int64_t shift = tap * channels - vector * lanes;
+  if (shift >= lanes || shift + channels <= 0)
+    return std::nullopt;
+  return shift;
+}
+
 } // namespace lpuc::tile
 
 #endif // LPU_DIALECTS_TILE_WINDOW_H

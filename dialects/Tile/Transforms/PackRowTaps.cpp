@@ -1,13 +1,16 @@
 //===- PackRowTaps.cpp - A window row's taps side by side in lanes --------===//
 //
-// The estimate compares issue cycles per queue: the products a convolution
-// no longer makes, spread over the MXM planes, against the shifts and adds
-// the packing makes, spread over the SXM and VXM queues. Both run at once,
-// so the larger of the two packing costs is what it adds.
+// The estimate compares issue cycles per queue: the convolution's products
+// spread over the MXM planes, against those of the packed one or the shifts
+// and adds the packing makes, spread over the SXM and VXM queues. Packing
+// streams its rows to the products as it makes them, so the packed
+// convolution takes the longest of the three.
 //
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Tile/Transforms/Passes.h"
+
+#include "dialects/Tile/Window.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
@@ -41,6 +44,26 @@ struct PackRowTapsPass
         return signalPassFailure();
   }
 
+  /// The SXM shifts and VXM adds that make one pixel's result vectors: a tap
+  /// moves to its lanes in every vector it meets (unless it starts one), and
+  /// a vector's taps are joined by adds.
+  static std::pair<int64_t, int64_t> packingSteps(int64_t taps, int64_t C,
+                                                  int64_t lanes) {
+    int64_t shifts = 0, adds = 0;
+    for (int64_t j = 0, e = llvm::divideCeil(taps * C, lanes); j < e; ++j) {
+      int64_t parts = 0;
+      for (int64_t kx = 0; kx < taps; ++kx) {
+        std::optional<int64_t> shift = packedTapShift(kx, C, j, lanes);
+        if (!shift)
+          continue;
+        ++parts;
+        shifts += *shift != 0;
+      }
+      adds += parts - 1;
+    }
+    return {shifts, adds};
+  }
+
   static bool worthPacking(ConvOp conv, const ::lpu::TargetDesc &target) {
     if (conv.getTransposed() || conv.getTapMajor() || conv.getGroup() != 1 ||
         conv.getOnVxm() ||
@@ -54,21 +77,24 @@ struct PackRowTapsPass
     const int64_t OH = y[1], OW = y[2];
     const int64_t KH = conv.getKernel()[0], KW = conv.getKernel()[1];
     const int64_t lanes = target.lanes;
-    if (KW < 2 || KW * C > lanes)
+    if (KW < 2 || C > lanes)
       return false;
     const int64_t rows = getMXMRows(conv, target);
     auto windows = [&](int64_t k) { return llvm::divideCeil(k, rows); };
-    const int64_t savedWindows = KW * windows(C) - windows(KW * C);
-    if (savedWindows <= 0)
+    if (windows(KW * C) >= KW * windows(C))
       return false;
     const int64_t rowCycles = getMXMRowCycles(getMXMType(conv, target), target);
-    const int64_t saved = N * OH * OW * KH * savedWindows * rowCycles /
-                          std::max<int64_t>(target.mxmPlanes, 1);
-    const int64_t packed = N * H * OW * (KW - 1);
-    const int64_t added =
-        std::max(packed / std::max<int64_t>(target.sxmUnits, 1),
-                 packed / std::max<int64_t>(target.vxmUnits, 1));
-    return saved > added;
+    auto productCycles = [&](int64_t windowsPerPixel) {
+      return N * OH * OW * windowsPerPixel * rowCycles /
+             std::max<int64_t>(target.mxmPlanes, 1);
+    };
+    auto [shifts, adds] = packingSteps(KW, C, lanes);
+    const int64_t pixels = N * H * OW;
+    const int64_t packed =
+        std::max({productCycles(KH * windows(KW * C)),
+                  pixels * shifts / std::max<int64_t>(target.sxmUnits, 1),
+                  pixels * adds / std::max<int64_t>(target.vxmUnits, 1)});
+    return packed < productCycles(KH * KW * windows(C));
   }
 
   LogicalResult pack(ConvOp conv) {

@@ -51,14 +51,17 @@ def PackRowTaps : Pass<"tile-pack-row-taps", "::mlir::func::FuncOp"> {
     A KH x KW convolution over C channels makes KH * KW products per output
     pixel, each with a K tile of only C rows: a 3x3 convolution over 64
     channels (ResNet's first stage) uses a fifth of the array nine times.
-    When a window row's KW * C values fit in one vector, this pass puts a
-    tile.pack_row_taps before the convolution, which lays each pixel's KW
-    taps side by side in lanes (SXM shifts and VXM adds), and makes the
-    convolution a KH x 1 one over KW * C channels with the weights reordered
-    to [F, KW * C, KH, 1]: KH products per pixel in i8 (3 instead of 9), or
-    as many K windows as KW * C rows need in the float types. It does so
-    only where the MXM cycles saved per plane exceed the SXM and VXM cycles
-    the packing adds per queue.
+    When a window row's KW * C values take fewer K windows than its taps
+    apart, this pass puts a tile.pack_row_taps before the convolution, which
+    lays each pixel's KW taps side by side in lanes (SXM shifts and VXM adds,
+    over as many vectors as they need), and makes the convolution a KH x 1
+    one over KW * C channels with the weights reordered to
+    [F, KW * C, KH, 1]: KH products per pixel in i8 over 64 channels (3
+    instead of 9), 2 * KH over 128 (6 instead of 9), or as many K windows as
+    KW * C rows need in the float types. It does so only where the packed
+    convolution's MXM cycles per plane, or the packing's SXM or VXM cycles
+    per queue where longer (it streams its rows to the products), are fewer
+    than the unpacked convolution's MXM cycles per plane.
   }];
 }
 

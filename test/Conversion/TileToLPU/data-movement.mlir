@@ -101,7 +101,7 @@ module attributes {tile.target = "lpu-v1"} {
 // CHECK-LABEL: lpu.program @main
 // CHECK: %[[X:.*]] = lpu.buffer input "x"
 // CHECK: %[[Y:.*]] = lpu.buffer output "y"
-// CHECK: %[[P0:.*]] = lpu.buffer constant "constant.padding0" init(dense_resource<constant.padding0> : tensor<16xi8>)
+// CHECK: %[[P0:.*]] = lpu.buffer constant "constant.padding0.0" init(dense_resource<constant.padding0.0> : tensor<16xi8>)
 // CHECK: %[[Z0:.*]] = lpu.mem.read %[[P0]][0]
 // CHECK: %[[A:.*]] = lpu.mem.read %[[X]][0]
 // CHECK: %[[AS:.*]] = lpu.sxm.shift %[[A]], 2
@@ -115,13 +115,50 @@ module attributes {tile.target = "lpu-v1"} {
 // CHECK: %[[D:.*]] = lpu.mem.read %[[X]][1]
 // CHECK: lpu.sxm.shift %[[D]], 2
 // CHECK: lpu.mem.write %{{.*}}, %[[Y]][1]
-// CHECK: %[[P2:.*]] = lpu.buffer constant "constant.padding2"
+// CHECK: %[[P2:.*]] = lpu.buffer constant "constant.padding2.0"
 // CHECK: lpu.mem.write %{{.*}}, %[[Y]][2]
-// CHECK: constant.padding0: "0x08000000FBFB0000000000000000000000000000"
-// CHECK: constant.padding2: "0x0800000000000000FBFB00000000000000000000"
+// CHECK: constant.padding0.0: "0x08000000FBFB0000000000000000000000000000"
+// CHECK: constant.padding2.0: "0x0800000000000000FBFB00000000000000000000"
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<1x1x3x2xi8> {onnx.name = "x"}) -> (tensor<1x1x3x6xi8> {onnx.name = "y"}) {
     %0 = tile.pack_row_taps %x {taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64, padding_value = -5 : i64} : tensor<1x1x3x2xi8> -> tensor<1x1x3x6xi8>
     return %0 : tensor<1x1x3x6xi8>
+  }
+}
+
+// -----
+
+// Taps wider than a vector: 3 taps x 6 channels take 18 lanes, two vectors
+// per pixel. Tap 2 straddles them: shifted up by 12 lanes into the first
+// (its channels 0-3) and down by 4 into the second (channels 4 and 5). Its
+// padding constants hold the zero point in its lanes of each vector.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[X:.*]] = lpu.buffer input "x"
+// CHECK: %[[Y:.*]] = lpu.buffer output "y"
+// CHECK: %[[P00:.*]] = lpu.buffer constant "constant.padding0.0"
+// CHECK: %[[Z0:.*]] = lpu.mem.read %[[P00]][0]
+// CHECK: %[[A:.*]] = lpu.mem.read %[[X]][0]
+// CHECK: %[[AS:.*]] = lpu.sxm.shift %[[A]], 6
+// CHECK: %[[S:.*]] = lpu.vxm.add %[[Z0]], %[[AS]]
+// CHECK: %[[B:.*]] = lpu.mem.read %[[X]][1]
+// CHECK: %[[BS:.*]] = lpu.sxm.shift %[[B]], 12
+// CHECK: %[[T:.*]] = lpu.vxm.add %[[S]], %[[BS]]
+// CHECK: lpu.mem.write %[[T]], %[[Y]][0]
+// CHECK: %[[B2:.*]] = lpu.mem.read %[[X]][1]
+// CHECK: %[[B2S:.*]] = lpu.sxm.shift %[[B2]], -4
+// CHECK: lpu.mem.write %[[B2S]], %[[Y]][1]
+// CHECK: %[[C:.*]] = lpu.mem.read %[[X]][0]
+// CHECK-NOT: lpu.sxm.shift %[[C]]
+// CHECK: lpu.mem.write %{{.*}}, %[[Y]][2]
+// CHECK: %[[P21:.*]] = lpu.buffer constant "constant.padding2.1"
+// CHECK: %[[Z21:.*]] = lpu.mem.read %[[P21]][0]
+// CHECK: lpu.mem.write %[[Z21]], %[[Y]][3]
+// CHECK: constant.padding0.0: "0x08000000FBFBFBFBFBFB00000000000000000000"
+// CHECK: constant.padding2.0: "0x08000000000000000000000000000000FBFBFBFB"
+// CHECK: constant.padding2.1: "0x08000000FBFB0000000000000000000000000000"
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x1x2x6xi8> {onnx.name = "x"}) -> (tensor<1x1x2x18xi8> {onnx.name = "y"}) {
+    %0 = tile.pack_row_taps %x {taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64, padding_value = -5 : i64} : tensor<1x1x2x6xi8> -> tensor<1x1x2x18xi8>
+    return %0 : tensor<1x1x2x18xi8>
   }
 }

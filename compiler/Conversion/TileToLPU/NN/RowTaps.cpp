@@ -1,17 +1,22 @@
 //===- RowTaps.cpp - A window row's taps side by side in lanes ------------===//
 //
-// One result vector per (n, y, ox): tap kx's input pixel vector shifted by
-// kx * C lanes on the SXM, the taps joined by VXM adds in a chain (whose
+// Result vector j of pixel (n, y, ox) holds lanes [j * lanes, (j + 1) *
+// lanes) of its taps side by side: every tap kx whose lanes [kx * C, (kx +
+// 1) * C) meet them contributes its input pixel vector shifted by kx * C -
+// j * lanes lanes on the SXM (a tap that straddles two vectors is read and
+// shifted once for each), the taps joined by VXM adds in a chain (whose
 // reads, from one tensor, then come a VXM latency apart). Padding lanes are
-// zero, so the shifted vectors never overlap and the adds are exact. A tap
-// in the padding adds a constant vector holding a quantized input's zero
-// point in its own lanes, or nothing.
+// zero and shifts fill with zeros, so the shifted vectors never overlap and
+// the adds are exact. A tap in the padding adds a constant vector holding a
+// quantized input's zero point in its own lanes, or nothing.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Conversion/TileToLPU/Expander.h"
 
 #include "dialects/Tile/Window.h"
+
+#include <map>
 
 using namespace mlir;
 using namespace lpuc;
@@ -24,54 +29,65 @@ LogicalResult lpuc::tile_to_lpu::expandPackRowTaps(tile::PackRowTapsOp op,
   const int64_t N = in[0], H = in[1], W = in[2], C = in[3];
   const int64_t OW = y[2], taps = op.getTaps();
   const int64_t lanes = x.target.lanes;
-  if (taps * C > lanes)
-    return op.emitError("packs ")
-           << taps * C << " values into a row, more than the " << lanes
-           << " lanes of " << x.target.name;
+  if (C > lanes)
+    return op.emitError("packs the taps of ")
+           << C << "-channel pixels, wider than the " << lanes << " lanes of "
+           << x.target.name;
   FailureOr<RowStore> input = x.store(op.getInput());
   if (failed(input))
     return failure();
   RowStore out = x.resultStore(op.getResult());
+  const int64_t vectors = llvm::divideCeil(taps * C, lanes);
   // The horizontal window: tap kx of output x reads tapPosition(1, W, x, kx).
   tile::Window window;
   window.kernel[1] = taps;
   window.strides[1] = op.getStride();
   window.dilations[1] = op.getDilation();
   window.padBegin[1] = op.getPadBegin();
-  // Tap kx's padding: the zero point in lanes [kx * C, (kx + 1) * C), made
-  // for the taps that meet the padding.
+  // Tap kx's padding in result vector j: the zero point in its lanes there,
+  // made for the taps that meet the padding.
   const int64_t paddingValue = op.getPaddingValue();
-  SmallVector<int32_t> padding(taps, -1);
-  auto paddingOf = [&](int64_t kx) {
-    if (padding[kx] < 0) {
+  std::map<std::pair<int64_t, int64_t>, int32_t> padding;
+  auto paddingOf = [&](int64_t kx, int64_t j) {
+    auto [it, inserted] = padding.insert({{kx, j}, -1});
+    if (inserted) {
       SmallVector<float> values(lanes, 0.0f);
-      std::fill_n(values.begin() + kx * C, C, float(paddingValue));
-      padding[kx] = x.constant((".padding" + Twine(kx)).str(), {lanes}, values,
-                               ::lpu::DType::I8);
+      for (int64_t lane = 0; lane < lanes; ++lane) {
+        const int64_t channel = j * lanes + lane - kx * C;
+        if (channel >= 0 && channel < C)
+          values[lane] = float(paddingValue);
+      }
+      it->second = x.constant((".padding" + Twine(kx) + "." + Twine(j)).str(),
+                              {lanes}, values, ::lpu::DType::I8);
     }
-    return x.read(padding[kx], 0);
+    return x.read(it->second, 0);
   };
   for (int64_t n = 0; n < N; ++n)
     for (int64_t row = 0; row < H; ++row)
-      for (int64_t ox = 0; ox < OW; ++ox) {
-        InstrId acc = lpu::kNoInstr;
-        for (int64_t kx = 0; kx < taps; ++kx) {
-          InstrId v = lpu::kNoInstr;
-          if (std::optional<int64_t> at = window.tapPosition(1, W, ox, kx)) {
-            v = x.readRow(*input, (n * H + row) * W + *at, 0);
-            if (kx > 0)
-              v = x.shift(v, kx * C);
-          } else if (paddingValue) {
-            v = paddingOf(kx);
-          } else {
-            continue;
+      for (int64_t ox = 0; ox < OW; ++ox)
+        for (int64_t j = 0; j < vectors; ++j) {
+          InstrId acc = lpu::kNoInstr;
+          for (int64_t kx = 0; kx < taps; ++kx) {
+            std::optional<int64_t> shift =
+                tile::packedTapShift(kx, C, j, lanes);
+            if (!shift)
+              continue;
+            InstrId v = lpu::kNoInstr;
+            if (std::optional<int64_t> at = window.tapPosition(1, W, ox, kx)) {
+              v = x.readRow(*input, (n * H + row) * W + *at, 0);
+              if (*shift != 0)
+                v = x.shift(v, *shift);
+            } else if (paddingValue) {
+              v = paddingOf(kx, j);
+            } else {
+              continue;
+            }
+            acc = acc == lpu::kNoInstr ? v
+                                       : x.combine(tile::StepKind::Add, acc, v);
           }
-          acc =
-              acc == lpu::kNoInstr ? v : x.combine(tile::StepKind::Add, acc, v);
+          if (acc == lpu::kNoInstr)
+            acc = x.zero();
+          x.writeRow(acc, out, (n * H + row) * OW + ox, j);
         }
-        if (acc == lpu::kNoInstr)
-          acc = x.zero();
-        x.writeRow(acc, out, (n * H + row) * OW + ox, 0);
-      }
   return success();
 }

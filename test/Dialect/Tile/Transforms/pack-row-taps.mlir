@@ -29,16 +29,28 @@ module attributes {tile.target = "lpu-tiny"} {
     return %y : tensor<1x4x4x2xf32>
   }
 
-  // Left alone: 3 taps x 6 channels do not fit 16 lanes; a grouped
+  // Taps wider than a vector: 3 taps x 6 channels take 18 lanes, two
+  // product windows per kernel row instead of three.
+  // CHECK-LABEL: func.func @straddling
+  // CHECK: %[[P:.*]] = tile.pack_row_taps %arg0 {{.*}}taps = 3 : i64{{.*}} : tensor<1x8x8x6xf32> -> tensor<1x8x8x18xf32>
+  // CHECK: tile.conv %[[P]], %{{.*}} {{.*}}kernel = array<i64: 3, 1>{{.*}} : tensor<1x8x8x18xf32>, tensor<2x18x3x1xf32> -> tensor<1x8x8x2xf32>
+  func.func @straddling(%x6: tensor<1x8x8x6xf32>) -> tensor<1x8x8x2xf32> {
+    %w6 = arith.constant dense<1.0> : tensor<2x6x3x3xf32>
+    %0 = tile.conv %x6, %w6 [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x8x8x6xf32>, tensor<2x6x3x3xf32> -> tensor<1x8x8x2xf32>
+    return %0 : tensor<1x8x8x2xf32>
+  }
+
+  // Left alone: 3 taps x 12 channels take as many windows packed (36 lanes)
+  // as apart; a grouped
   // convolution; one tap per window row; a depthwise one on the VXM.
   // CHECK-LABEL: func.func @kept
   // CHECK-NOT: tile.pack_row_taps
   // CHECK-COUNT-4: tile.conv %arg
-  func.func @kept(%x6: tensor<1x8x8x6xf32>, %x2: tensor<1x8x8x2xf32>) -> (tensor<1x8x8x2xf32>, tensor<1x8x8x2xf32>, tensor<1x8x8x2xf32>, tensor<1x8x8x2xf32>) {
-    %w6 = arith.constant dense<1.0> : tensor<2x6x3x3xf32>
+  func.func @kept(%x6: tensor<1x8x8x12xf32>, %x2: tensor<1x8x8x2xf32>) -> (tensor<1x8x8x2xf32>, tensor<1x8x8x2xf32>, tensor<1x8x8x2xf32>, tensor<1x8x8x2xf32>) {
+    %w6 = arith.constant dense<1.0> : tensor<2x12x3x3xf32>
     %wg = arith.constant dense<1.0> : tensor<2x1x3x3xf32>
     %w31 = arith.constant dense<1.0> : tensor<2x2x3x1xf32>
-    %0 = tile.conv %x6, %w6 [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x8x8x6xf32>, tensor<2x6x3x3xf32> -> tensor<1x8x8x2xf32>
+    %0 = tile.conv %x6, %w6 [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x8x8x12xf32>, tensor<2x12x3x3xf32> -> tensor<1x8x8x2xf32>
     %1 = tile.conv %x2, %wg [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 2 : i64} : tensor<1x8x8x2xf32>, tensor<2x1x3x3xf32> -> tensor<1x8x8x2xf32>
     %2 = tile.conv %x2, %w31 [] {kernel = array<i64: 3, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 0>, group = 1 : i64} : tensor<1x8x8x2xf32>, tensor<2x2x3x1xf32> -> tensor<1x8x8x2xf32>
     %3 = tile.conv %x2, %wg [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 2 : i64, on_vxm} : tensor<1x8x8x2xf32>, tensor<2x1x3x3xf32> -> tensor<1x8x8x2xf32>
