@@ -142,7 +142,7 @@ int64_t lpuc::tile::estimateReads(Operation *user, unsigned index,
                               pool.getKernel()[0] * pool.getKernel()[1]);
   if (auto im2col = dyn_cast<Im2ColOp>(user))
     return saturatingMultiply(vectors, im2col.getKernel()[1]);
-  if (auto pack = dyn_cast<PackRowTapsOp>(user))
+  if (auto pack = dyn_cast<PackTapsOp>(user))
     return saturatingMultiply(resultVectors, pack.getTaps());
   // Element-wise work (epilogues too) reads an operand per output vector;
   // gathers read at least one vector per output vector.

@@ -669,19 +669,26 @@ LogicalResult Im2ColOp::verify() {
   return success();
 }
 
-LogicalResult PackRowTapsOp::verify() {
+LogicalResult PackTapsOp::verify() {
   if (failed(verifyNHWC(*this, getInput(), "the input")) ||
       failed(verifyNHWC(*this, getResult(), "the result")) ||
       failed(verifyPaddingValue(*this, getInput(), getPaddingValue())))
     return failure();
+  if (getDim() != 1 && getDim() != 2)
+    return emitOpError("packs taps along dimension 1 (H) or 2 (W), not ")
+           << getDim();
   if (getTaps() < 1 || getStride() < 1 || getDilation() < 1 ||
       getPadBegin() < 0)
     return emitOpError("needs taps, stride and dilation of at least 1 and a "
                        "padding of at least 0");
   ArrayRef<int64_t> x = shapeOf(getInput()), y = shapeOf(getResult());
-  if (x[0] != y[0] || x[1] != y[1] || y[3] != getTaps() * x[3])
-    return emitOpError("the result must be [N, H, OW, taps * C] for an "
-                       "[N, H, W, C] input");
+  const int64_t kept = getDim() == 2 ? 1 : 2;
+  if (x[0] != y[0] || x[kept] != y[kept] || y[3] != getTaps() * x[3])
+    return emitOpError(getDim() == 2
+                           ? "the result must be [N, H, OW, taps * C] for an "
+                             "[N, H, W, C] input packed along W"
+                           : "the result must be [N, OH, W, taps * C] for an "
+                             "[N, H, W, C] input packed along H");
   Type from = getElementTypeOrSelf(getInput().getType()),
        to = getElementTypeOrSelf(getResult().getType());
   if (from != to &&

@@ -226,15 +226,20 @@ def Tile_Im2ColOp : Tile_Op<"im2col"> {
   let hasVerifier = 1;
 }
 
-def Tile_PackRowTapsOp : Tile_Op<"pack_row_taps"> {
-  let summary = "Each pixel's taps along a window row side by side in lanes";
+def Tile_PackTapsOp : Tile_Op<"pack_taps"> {
+  let summary = "Each pixel's window taps along one dimension side by side in lanes";
   let description = [{
-    `input` is [N, H, W, C] and the result [N, H, OW, taps * C]: element
-    (n, y, ox, kx * C + c) is input element (n, y, ox * stride - pad_begin +
-    kx * dilation, c), or `padding_value` (i8 inputs only) where that x is
-    outside the input. A KH x KW convolution over C channels then reads
-    KH K tiles of KW * C rows per output pixel (a KH x 1 convolution of the
-    result) instead of KH * KW tiles of C rows (tile-pack-row-taps).
+    `input` is [N, H, W, C]. Along `dim` 2 (a window row), the result is
+    [N, H, OW, taps * C]: element (n, y, ox, kx * C + c) is input element
+    (n, y, ox * stride - pad_begin + kx * dilation, c). Along `dim` 1 (a
+    window column), it is [N, OH, W, taps * C]: element (n, oy, x, ky * C + c)
+    is input element (n, oy * stride - pad_begin + ky * dilation, x, c).
+    Where that position is outside the input, the element is
+    `padding_value` (i8 inputs only). A KH x KW convolution over C channels
+    then reads KH K tiles of KW * C rows per output pixel (a KH x 1
+    convolution of a window row's pack) instead of KH * KW tiles of C rows;
+    packing that result's window columns too leaves a 1 x 1 convolution over
+    KH * KW * C channels (tile-pack-taps).
 
     Each result vector is the input pixel vectors of the taps meeting its
     lanes (taps * C may span several vectors; C may not), moved to their
@@ -243,8 +248,8 @@ def Tile_PackRowTapsOp : Tile_Op<"pack_row_taps"> {
     the result's type, which may be a narrower float than the input's, as it
     is written.
   }];
-  let arguments = (ins Tile_Tensor:$input, I64Attr:$taps, I64Attr:$stride,
-                       I64Attr:$dilation, I64Attr:$pad_begin,
+  let arguments = (ins Tile_Tensor:$input, I64Attr:$dim, I64Attr:$taps,
+                       I64Attr:$stride, I64Attr:$dilation, I64Attr:$pad_begin,
                        DefaultValuedAttr<I64Attr, "0">:$padding_value);
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";

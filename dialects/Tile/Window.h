@@ -63,7 +63,7 @@ struct Window {
 };
 
 /// With a pixel's taps of `channels` lanes each side by side over vectors of
-/// `lanes` (tile.pack_row_taps), the shift that moves tap `tap` of an input
+/// `lanes` (tile.pack_taps), the shift that moves tap `tap` of an input
 /// pixel vector into its lanes of result vector `vector`, or nothing if the
 /// tap has no lanes there.
 inline std::optional<int64_t> packedTapShift(int64_t tap, int64_t channels,

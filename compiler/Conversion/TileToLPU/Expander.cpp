@@ -716,7 +716,7 @@ LogicalResult Expander::expandOp(Operation *op) {
       .Case([&](tile::ConvOp op) { return expandConv(op, *this); })
       .Case([&](tile::Im2ColOp op) { return expandIm2Col(op, *this); })
       .Case(
-          [&](tile::PackRowTapsOp op) { return expandPackRowTaps(op, *this); })
+          [&](tile::PackTapsOp op) { return expandPackTaps(op, *this); })
       .Case([&](tile::GlobalPoolOp op) { return expandGlobalPool(op, *this); })
       .Case([&](tile::PoolOp op) { return expandPool(op, *this); })
       .Case([&](tile::TransposeOp op) { return expandTranspose(op, *this); })

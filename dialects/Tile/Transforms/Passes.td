@@ -45,23 +45,25 @@ def PackConvTaps : Pass<"tile-pack-conv-taps", "::mlir::func::FuncOp"> {
   }];
 }
 
-def PackRowTaps : Pass<"tile-pack-row-taps", "::mlir::func::FuncOp"> {
-  let summary = "Convolutions over few channels with a window row per K tile";
+def PackTaps : Pass<"tile-pack-taps", "::mlir::func::FuncOp"> {
+  let summary = "Convolutions over few channels with a window's taps per K tile";
   let description = [{
     A KH x KW convolution over C channels makes KH * KW products per output
     pixel, each with a K tile of only C rows: a 3x3 convolution over 64
     channels (ResNet's first stage) uses a fifth of the array nine times.
-    When a window row's KW * C values take fewer K windows than its taps
-    apart, this pass puts a tile.pack_row_taps before the convolution, which
-    lays each pixel's KW taps side by side in lanes (SXM shifts and VXM adds,
-    over as many vectors as they need), and makes the convolution a KH x 1
-    one over KW * C channels with the weights reordered to
-    [F, KW * C, KH, 1]: KH products per pixel in i8 over 64 channels (3
-    instead of 9), 2 * KH over 128 (6 instead of 9), or as many K windows as
-    KW * C rows need in the float types. It does so only where the packed
-    convolution's MXM cycles per plane, or the packing's SXM or VXM cycles
-    per queue where longer (it streams its rows to the products), are fewer
-    than the unpacked convolution's MXM cycles per plane.
+    This pass puts tile.pack_taps before such a convolution, which lays each
+    pixel's taps along a window row (or column) side by side in lanes (SXM
+    shifts and VXM adds, over as many vectors as they need), and makes the
+    convolution one with a single tap along that dimension over taps * C
+    channels, the weights reordered to match. Packing a window row's pack
+    along columns too leaves a 1 x 1 convolution over KH * KW * C channels.
+    Over 64 channels that is 3 i8 products per pixel instead of 9 (rows),
+    and 4 f16 ones instead of 6 (rows and columns, 576 rows in K windows of
+    160); over 128 channels 6 i8 products instead of 9 (rows, 384 rows in
+    two windows). Per convolution it tries rows, columns, both or neither
+    and keeps the one with the fewest cycles: the longest of its MXM cycles
+    per plane and its packs' SXM and VXM cycles per queue (a pack streams
+    its rows to the products).
   }];
 }
 
@@ -118,9 +120,9 @@ def StoreProductInputs
     A product rounds its streamed input to the type it multiplies in (f16 or
     bf16, the module's `tile.precision`) on the way to the MXM: a VXM
     conversion for every read. When a tensor computed by a convolution, a
-    matrix product, an element-wise map or a tile.pack_row_taps is read
+    matrix product, an element-wise map or a tile.pack_taps is read
     only as the input of products in that type (directly, or through a
-    tile.pack_row_taps that only such products read), this pass gives it that type instead: the
+    tile.pack_taps that only such products read), this pass gives it that type instead: the
     producer rounds each vector once as it writes it, each read moves half
     the bytes on streams and bank ports, and the products compute on the
     same values as before. Graph outputs keep their types; with f32 products

@@ -4,6 +4,8 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 
+#include <functional>
+
 namespace lpuc::tile {
 #define GEN_PASS_DEF_STOREPRODUCTINPUTS
 #include "dialects/Tile/Transforms/Passes.h.inc"
@@ -35,18 +37,18 @@ struct StoreProductInputsPass
       return isa<ConvOp, MatMulOp>(user) && use.getOperandNumber() == 0 &&
              getMXMType(user, *target) == type;
     };
-    // Or through a packing of window rows that only such products read,
-    // which moves values without changing them.
-    auto feedsProducts = [&](OpOperand &use) {
-      auto pack = dyn_cast<PackRowTapsOp>(use.getOwner());
+    // Or through packings of window taps (rows, then columns) that only
+    // such products read, which move values without changing them.
+    std::function<bool(OpOperand &)> feedsProducts = [&](OpOperand &use) {
+      auto pack = dyn_cast<PackTapsOp>(use.getOwner());
       if (!pack)
         return roundsToType(use);
       Value packed = pack.getResult();
       return !packed.use_empty() &&
-             llvm::all_of(packed.getUses(), roundsToType);
+             llvm::all_of(packed.getUses(), feedsProducts);
     };
     getOperation().walk([&](Operation *op) {
-      if (!isa<ConvOp, MatMulOp, MapOp, Im2ColOp, PackRowTapsOp>(op))
+      if (!isa<ConvOp, MatMulOp, MapOp, Im2ColOp, PackTapsOp>(op))
         return;
       Value result = op->getResult(0);
       auto tensor = cast<RankedTensorType>(result.getType());

@@ -121,7 +121,7 @@ module attributes {tile.target = "lpu-v1"} {
 // CHECK: constant.padding2.0: "0x0800000000000000FBFB00000000000000000000"
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<1x1x3x2xi8> {onnx.name = "x"}) -> (tensor<1x1x3x6xi8> {onnx.name = "y"}) {
-    %0 = tile.pack_row_taps %x {taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64, padding_value = -5 : i64} : tensor<1x1x3x2xi8> -> tensor<1x1x3x6xi8>
+    %0 = tile.pack_taps %x {dim = 2 : i64, taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64, padding_value = -5 : i64} : tensor<1x1x3x2xi8> -> tensor<1x1x3x6xi8>
     return %0 : tensor<1x1x3x6xi8>
   }
 }
@@ -158,7 +158,41 @@ module attributes {tile.target = "lpu-tiny"} {
 // CHECK: constant.padding2.1: "0x08000000FBFB0000000000000000000000000000"
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<1x1x2x6xi8> {onnx.name = "x"}) -> (tensor<1x1x2x18xi8> {onnx.name = "y"}) {
-    %0 = tile.pack_row_taps %x {taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64, padding_value = -5 : i64} : tensor<1x1x2x6xi8> -> tensor<1x1x2x18xi8>
+    %0 = tile.pack_taps %x {dim = 2 : i64, taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64, padding_value = -5 : i64} : tensor<1x1x2x6xi8> -> tensor<1x1x2x18xi8>
     return %0 : tensor<1x1x2x18xi8>
+  }
+}
+
+// -----
+
+// A window column's taps (dim 1, stride 2): output row oy reads input rows
+// 2 oy - 1, 2 oy and 2 oy + 1 of the same column, tap ky shifted by ky * C;
+// rows -1 and 3 are padding.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[X:.*]] = lpu.buffer input "x"
+// CHECK: %[[Y:.*]] = lpu.buffer output "y"
+// CHECK: %[[P0:.*]] = lpu.buffer constant "constant.padding0.0"
+// CHECK: lpu.mem.read %[[P0]][0]
+// CHECK: %[[A:.*]] = lpu.mem.read %[[X]][0]
+// CHECK: lpu.sxm.shift %[[A]], 2
+// CHECK: %[[B:.*]] = lpu.mem.read %[[X]][2]
+// CHECK: lpu.sxm.shift %[[B]], 4
+// CHECK: lpu.mem.write %{{.*}}, %[[Y]][0]
+// CHECK: lpu.mem.read %[[X]][1]
+// CHECK: lpu.mem.read %[[X]][3]
+// CHECK: lpu.mem.write %{{.*}}, %[[Y]][1]
+// CHECK: %[[C:.*]] = lpu.mem.read %[[X]][2]
+// CHECK-NOT: lpu.sxm.shift %[[C]]
+// CHECK: %[[D:.*]] = lpu.mem.read %[[X]][4]
+// CHECK: lpu.sxm.shift %[[D]], 2
+// CHECK: %[[P2:.*]] = lpu.buffer constant "constant.padding2.0"
+// CHECK: lpu.mem.write %{{.*}}, %[[Y]][2]
+// CHECK: lpu.mem.read %[[X]][3]
+// CHECK: lpu.mem.read %[[X]][5]
+// CHECK: lpu.mem.write %{{.*}}, %[[Y]][3]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x3x2x2xi8> {onnx.name = "x"}) -> (tensor<1x2x2x6xi8> {onnx.name = "y"}) {
+    %0 = tile.pack_taps %x {dim = 1 : i64, taps = 3 : i64, stride = 2 : i64, dilation = 1 : i64, pad_begin = 1 : i64, padding_value = -5 : i64} : tensor<1x3x2x2xi8> -> tensor<1x2x2x6xi8>
+    return %0 : tensor<1x2x2x6xi8>
   }
 }

@@ -144,33 +144,33 @@ func.func @im2col_width(%x: tensor<1x3x4x4xf32>) -> tensor<1x4x4x9xf32> {
 
 // -----
 
-func.func @pack_row_taps_width(%x: tensor<1x4x4x3xf32>) -> tensor<1x4x4x6xf32> {
-  // expected-error @+1 {{the result must be [N, H, OW, taps * C] for an [N, H, W, C] input}}
-  %0 = tile.pack_row_taps %x {taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<1x4x4x3xf32> -> tensor<1x4x4x6xf32>
+func.func @pack_taps_width(%x: tensor<1x4x4x3xf32>) -> tensor<1x4x4x6xf32> {
+  // expected-error @+1 {{the result must be [N, H, OW, taps * C] for an [N, H, W, C] input packed along W}}
+  %0 = tile.pack_taps %x {dim = 2 : i64, taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<1x4x4x3xf32> -> tensor<1x4x4x6xf32>
   return %0 : tensor<1x4x4x6xf32>
 }
 
 // -----
 
-func.func @pack_row_taps_stride(%x: tensor<1x4x4x3xf32>) -> tensor<1x4x4x9xf32> {
+func.func @pack_taps_stride(%x: tensor<1x4x4x3xf32>) -> tensor<1x4x4x9xf32> {
   // expected-error @+1 {{needs taps, stride and dilation of at least 1 and a padding of at least 0}}
-  %0 = tile.pack_row_taps %x {taps = 3 : i64, stride = 0 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<1x4x4x3xf32> -> tensor<1x4x4x9xf32>
+  %0 = tile.pack_taps %x {dim = 2 : i64, taps = 3 : i64, stride = 0 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<1x4x4x3xf32> -> tensor<1x4x4x9xf32>
   return %0 : tensor<1x4x4x9xf32>
 }
 
 // -----
 
-func.func @pack_row_taps_type(%x: tensor<1x4x4x3xf16>) -> tensor<1x4x4x9xf32> {
+func.func @pack_taps_type(%x: tensor<1x4x4x3xf16>) -> tensor<1x4x4x9xf32> {
   // expected-error @+1 {{may only narrow a float input's type}}
-  %0 = tile.pack_row_taps %x {taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<1x4x4x3xf16> -> tensor<1x4x4x9xf32>
+  %0 = tile.pack_taps %x {dim = 2 : i64, taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<1x4x4x3xf16> -> tensor<1x4x4x9xf32>
   return %0 : tensor<1x4x4x9xf32>
 }
 
 // -----
 
-func.func @pack_row_taps_padding(%x: tensor<1x4x4x3xf32>) -> tensor<1x4x4x9xf32> {
+func.func @pack_taps_padding(%x: tensor<1x4x4x3xf32>) -> tensor<1x4x4x9xf32> {
   // expected-error @+1 {{pads with a value other than 0 only in i8}}
-  %0 = tile.pack_row_taps %x {taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64, padding_value = 3 : i64} : tensor<1x4x4x3xf32> -> tensor<1x4x4x9xf32>
+  %0 = tile.pack_taps %x {dim = 2 : i64, taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64, padding_value = 3 : i64} : tensor<1x4x4x3xf32> -> tensor<1x4x4x9xf32>
   return %0 : tensor<1x4x4x9xf32>
 }
 
@@ -223,4 +223,20 @@ func.func @vxm_pixels_mxm(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
   // expected-error @+1 {{vxm_pixels 4 must be on a VXM convolution and between 1 and 15 (the pixels but one)}}
   %0 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 8 : i64, turn = 2 : i64, vxm_pixels = 4 : i64} : tensor<1x4x4x8xf32>, tensor<8x1x3x3xf32> -> tensor<1x4x4x8xf32>
   return %0 : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+func.func @pack_taps_dim(%x: tensor<1x4x4x3xf32>) -> tensor<1x4x4x9xf32> {
+  // expected-error @+1 {{packs taps along dimension 1 (H) or 2 (W), not 3}}
+  %0 = tile.pack_taps %x {dim = 3 : i64, taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<1x4x4x3xf32> -> tensor<1x4x4x9xf32>
+  return %0 : tensor<1x4x4x9xf32>
+}
+
+// -----
+
+func.func @pack_taps_column(%x: tensor<1x4x4x3xf32>) -> tensor<1x2x2x9xf32> {
+  // expected-error @+1 {{the result must be [N, OH, W, taps * C] for an [N, H, W, C] input packed along H}}
+  %0 = tile.pack_taps %x {dim = 1 : i64, taps = 3 : i64, stride = 2 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<1x4x4x3xf32> -> tensor<1x2x2x9xf32>
+  return %0 : tensor<1x2x2x9xf32>
 }

@@ -18,8 +18,10 @@ module attributes {tile.target = "lpu-tiny"} {
     %3 = tile.pool max %x {kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>} : tensor<2x4x4x3xf32> -> tensor<2x3x3x3xf32>
     // CHECK: tile.im2col %{{.*}} {dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, pad_begin = array<i64: 0, 0>, planes = array<i32: 0, 1>, strides = array<i64: 1, 1>, turn = 2 : i64} : tensor<2x4x4x3xf32> -> tensor<2x3x2x16xf32>
     %im = tile.im2col %x {kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>, turn = 2 : i64, planes = array<i32: 0, 1>} : tensor<2x4x4x3xf32> -> tensor<2x3x2x16xf32>
-    // CHECK: tile.pack_row_taps %{{.*}} {dilation = 1 : i64, pad_begin = 1 : i64, stride = 2 : i64, taps = 3 : i64} : tensor<2x4x4x3xf32> -> tensor<2x4x2x9xf16>
-    %rows = tile.pack_row_taps %x {taps = 3 : i64, stride = 2 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<2x4x4x3xf32> -> tensor<2x4x2x9xf16>
+    // CHECK: tile.pack_taps %{{.*}} {dilation = 1 : i64, dim = 2 : i64, pad_begin = 1 : i64, stride = 2 : i64, taps = 3 : i64} : tensor<2x4x4x3xf32> -> tensor<2x4x2x9xf16>
+    %rows = tile.pack_taps %x {dim = 2 : i64, taps = 3 : i64, stride = 2 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<2x4x4x3xf32> -> tensor<2x4x2x9xf16>
+    // CHECK: tile.pack_taps %{{.*}} {dilation = 1 : i64, dim = 1 : i64, pad_begin = 1 : i64, stride = 2 : i64, taps = 3 : i64} : tensor<2x4x4x3xf32> -> tensor<2x2x4x9xf32>
+    %columns = tile.pack_taps %x {dim = 1 : i64, taps = 3 : i64, stride = 2 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<2x4x4x3xf32> -> tensor<2x2x4x9xf32>
     // CHECK: tile.global_pool %{{.*}} : tensor<2x4x4x3xf32> -> tensor<2x1x1x3xf32>
     %4 = tile.global_pool %x : tensor<2x4x4x3xf32> -> tensor<2x1x1x3xf32>
     // CHECK: tile.transpose %{{.*}} [0, 3, 1, 2]

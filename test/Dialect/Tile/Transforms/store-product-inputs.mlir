@@ -56,18 +56,18 @@ module attributes {tile.target = "lpu-v1", tile.precision = bf16} {
 // reads stays f32 and the packing converts as it writes.
 // CHECK-LABEL: func.func @main
 // CHECK: %[[A:.*]] = tile.conv %arg0, {{.*}} -> tensor<1x4x4x8xf16>
-// CHECK: %[[P:.*]] = tile.pack_row_taps %[[A]] {{.*}} : tensor<1x4x4x8xf16> -> tensor<1x4x4x24xf16>
+// CHECK: %[[P:.*]] = tile.pack_taps %[[A]] {{.*}} : tensor<1x4x4x8xf16> -> tensor<1x4x4x24xf16>
 // CHECK: %[[B:.*]] = tile.conv %[[P]], {{.*}} -> tensor<1x4x4x8xf32>
-// CHECK: %[[Q:.*]] = tile.pack_row_taps %[[B]] {{.*}} : tensor<1x4x4x8xf32> -> tensor<1x4x4x24xf16>
+// CHECK: %[[Q:.*]] = tile.pack_taps %[[B]] {{.*}} : tensor<1x4x4x8xf32> -> tensor<1x4x4x24xf16>
 module attributes {tile.target = "lpu-v1", tile.precision = f16} {
   func.func @main(%x: tensor<1x4x4x8xf32>) -> (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) {
     %w = arith.constant dense<0.5> : tensor<8x8x1x1xf32>
     %w3 = arith.constant dense<0.5> : tensor<8x24x3x1xf32>
     %0 = tile.conv %x, %w [] {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>, group = 1 : i64} : tensor<1x4x4x8xf32>, tensor<8x8x1x1xf32> -> tensor<1x4x4x8xf32>
-    %1 = tile.pack_row_taps %0 {taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<1x4x4x8xf32> -> tensor<1x4x4x24xf32>
+    %1 = tile.pack_taps %0 {dim = 2 : i64, taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<1x4x4x8xf32> -> tensor<1x4x4x24xf32>
     %2 = tile.conv %1, %w3 [] {kernel = array<i64: 3, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 0>, group = 1 : i64} : tensor<1x4x4x24xf32>, tensor<8x24x3x1xf32> -> tensor<1x4x4x8xf32>
     %3 = tile.map(%2) [in0, relu] : (tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
-    %4 = tile.pack_row_taps %2 {taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<1x4x4x8xf32> -> tensor<1x4x4x24xf32>
+    %4 = tile.pack_taps %2 {dim = 2 : i64, taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<1x4x4x8xf32> -> tensor<1x4x4x24xf32>
     %5 = tile.conv %4, %w3 [] {kernel = array<i64: 3, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 0>, group = 1 : i64} : tensor<1x4x4x24xf32>, tensor<8x24x3x1xf32> -> tensor<1x4x4x8xf32>
     return %3, %5 : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>
   }

@@ -1,12 +1,12 @@
-//===- RowTaps.cpp - A window row's taps side by side in lanes ------------===//
+//===- PackTaps.cpp - A window's taps side by side in lanes ---------------===//
 //
-// Result vector j of pixel (n, y, ox) holds lanes [j * lanes, (j + 1) *
-// lanes) of its taps side by side: every tap kx whose lanes [kx * C, (kx +
-// 1) * C) meet them contributes its input pixel vector shifted by kx * C -
-// j * lanes lanes on the SXM (a tap that straddles two vectors is read and
-// shifted once for each), the taps joined by VXM adds in a chain (whose
-// reads, from one tensor, then come a VXM latency apart). Padding lanes are
-// zero and shifts fill with zeros, so the shifted vectors never overlap and
+// Result vector j of a pixel holds lanes [j * lanes, (j + 1) * lanes) of its
+// taps side by side (along a window row or column): every tap t whose lanes
+// [t * C, (t + 1) * C) meet them contributes its input pixel vector shifted
+// by t * C - j * lanes lanes on the SXM (a tap that straddles two vectors is
+// read and shifted once for each), the taps joined by VXM adds in a chain
+// (whose reads, from one tensor, then come a VXM latency apart). Padding lanes
+// are zero and shifts fill with zeros, so the shifted vectors never overlap and
 // the adds are exact. A tap in the padding adds a constant vector holding a
 // quantized input's zero point in its own lanes, or nothing.
 //
@@ -22,12 +22,13 @@ using namespace mlir;
 using namespace lpuc;
 using namespace lpuc::tile_to_lpu;
 
-LogicalResult lpuc::tile_to_lpu::expandPackRowTaps(tile::PackRowTapsOp op,
-                                                   Expander &x) {
+LogicalResult lpuc::tile_to_lpu::expandPackTaps(tile::PackTapsOp op,
+                                                Expander &x) {
   Shape in = Expander::shapeOf(op.getInput()),
         y = Expander::shapeOf(op.getResult());
   const int64_t N = in[0], H = in[1], W = in[2], C = in[3];
-  const int64_t OW = y[2], taps = op.getTaps();
+  const int64_t OH = y[1], OW = y[2], taps = op.getTaps();
+  const int dim = op.getDim() == 1 ? 0 : 1; // the window's H or W
   const int64_t lanes = x.target.lanes;
   if (C > lanes)
     return op.emitError("packs the taps of ")
@@ -38,47 +39,51 @@ LogicalResult lpuc::tile_to_lpu::expandPackRowTaps(tile::PackRowTapsOp op,
     return failure();
   RowStore out = x.resultStore(op.getResult());
   const int64_t vectors = llvm::divideCeil(taps * C, lanes);
-  // The horizontal window: tap kx of output x reads tapPosition(1, W, x, kx).
+  // Tap t of output position p along `dim` reads tapPosition(dim, size, p, t).
   tile::Window window;
-  window.kernel[1] = taps;
-  window.strides[1] = op.getStride();
-  window.dilations[1] = op.getDilation();
-  window.padBegin[1] = op.getPadBegin();
-  // Tap kx's padding in result vector j: the zero point in its lanes there,
+  window.kernel[dim] = taps;
+  window.strides[dim] = op.getStride();
+  window.dilations[dim] = op.getDilation();
+  window.padBegin[dim] = op.getPadBegin();
+  // Tap t's padding in result vector j: the zero point in its lanes there,
   // made for the taps that meet the padding.
   const int64_t paddingValue = op.getPaddingValue();
   std::map<std::pair<int64_t, int64_t>, int32_t> padding;
-  auto paddingOf = [&](int64_t kx, int64_t j) {
-    auto [it, inserted] = padding.insert({{kx, j}, -1});
+  auto paddingOf = [&](int64_t t, int64_t j) {
+    auto [it, inserted] = padding.insert({{t, j}, -1});
     if (inserted) {
       SmallVector<float> values(lanes, 0.0f);
       for (int64_t lane = 0; lane < lanes; ++lane) {
-        const int64_t channel = j * lanes + lane - kx * C;
+        const int64_t channel = j * lanes + lane - t * C;
         if (channel >= 0 && channel < C)
           values[lane] = float(paddingValue);
       }
-      it->second = x.constant((".padding" + Twine(kx) + "." + Twine(j)).str(),
+      it->second = x.constant((".padding" + Twine(t) + "." + Twine(j)).str(),
                               {lanes}, values, ::lpu::DType::I8);
     }
     return x.read(it->second, 0);
   };
   for (int64_t n = 0; n < N; ++n)
-    for (int64_t row = 0; row < H; ++row)
+    for (int64_t oy = 0; oy < OH; ++oy)
       for (int64_t ox = 0; ox < OW; ++ox)
         for (int64_t j = 0; j < vectors; ++j) {
           InstrId acc = lpu::kNoInstr;
-          for (int64_t kx = 0; kx < taps; ++kx) {
-            std::optional<int64_t> shift =
-                tile::packedTapShift(kx, C, j, lanes);
+          for (int64_t t = 0; t < taps; ++t) {
+            std::optional<int64_t> shift = tile::packedTapShift(t, C, j, lanes);
             if (!shift)
               continue;
             InstrId v = lpu::kNoInstr;
-            if (std::optional<int64_t> at = window.tapPosition(1, W, ox, kx)) {
-              v = x.readRow(*input, (n * H + row) * W + *at, 0);
+            std::optional<int64_t> at = dim == 0
+                                            ? window.tapPosition(0, H, oy, t)
+                                            : window.tapPosition(1, W, ox, t);
+            if (at) {
+              const int64_t row = dim == 0 ? *at : oy,
+                            col = dim == 0 ? ox : *at;
+              v = x.readRow(*input, (n * H + row) * W + col, 0);
               if (*shift != 0)
                 v = x.shift(v, *shift);
             } else if (paddingValue) {
-              v = paddingOf(kx, j);
+              v = paddingOf(t, j);
             } else {
               continue;
             }
@@ -87,7 +92,7 @@ LogicalResult lpuc::tile_to_lpu::expandPackRowTaps(tile::PackRowTapsOp op,
           }
           if (acc == lpu::kNoInstr)
             acc = x.zero();
-          x.writeRow(acc, out, (n * H + row) * OW + ox, j);
+          x.writeRow(acc, out, (n * OH + oy) * OW + ox, j);
         }
   return success();
 }
