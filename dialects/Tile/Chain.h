@@ -60,6 +60,13 @@ struct ChainStep;
 Padding paddingAfter(const ChainStep &step, Padding before,
                      std::optional<float> immediate = std::nullopt);
 
+/// Whether `step` never gives a smaller result for a larger running value,
+/// element by element, with its operand (one of `operands`) held fixed:
+/// adds, subtractions, max, min, relu, and scales, products and quotients
+/// by finite constants at least zero (quotients: above zero). The VXM's
+/// rounding keeps that order.
+bool preservesOrder(const ChainStep &step, mlir::ValueRange operands);
+
 struct ChainStep {
   StepKind kind = StepKind::First;
   int32_t operand = -1; // operand steps: which input

@@ -165,15 +165,14 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
         auto columns = [&](int64_t n) {
           return std::min(lanes, N - n * lanes);
         };
-        function_ref<int64_t(int64_t)> transposedRows = nullptr;
-        if (op.getTransposeB() && !op.getPackedWeights())
-          transposedRows = columns;
+        const bool transposedB = op.installsTransposedB();
         for (size_t i = 0; i < op.getBatches().size(); i += 3)
           appendProductTurns(
               turns, ceilDiv(N, lanes), ceilDiv(K, lanes),
               op.getTurn().value_or(1), op.getM(), rowCycles, windowRows,
               [&](int64_t k) { return std::min(lanes, K - k * lanes); },
-              nullptr, transposedRows);
+              nullptr,
+              transposedB ? function_ref<int64_t(int64_t)>(columns) : nullptr);
       })
       .Case([&](ConvOp op) {
         const int64_t pixels = getMXMPixels(op);

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -304,6 +305,42 @@ Padding lpuc::tile::paddingAfter(const ChainStep &step, Padding before,
     return Padding::Any;
   }
   return Padding::Any;
+}
+
+bool lpuc::tile::preservesOrder(const ChainStep &step, ValueRange operands) {
+  switch (step.kind) {
+  case StepKind::Add:
+  case StepKind::Sub:
+  case StepKind::Max:
+  case StepKind::Min:
+  case StepKind::Relu:
+    return true;
+  case StepKind::Scale:
+    return step.factor >= 0.0f && std::isfinite(step.factor);
+  case StepKind::Mul:
+  case StepKind::Div: {
+    const bool strictly = step.kind == StepKind::Div;
+    auto allowed = [&](double v) {
+      return std::isfinite(v) && (strictly ? v > 0.0 : v >= 0.0);
+    };
+    if (!allowed(step.factor))
+      return false;
+    Value operand = operands[step.operand];
+    DenseFPElementsAttr floats;
+    if (matchPattern(operand, m_Constant(&floats)))
+      return llvm::all_of(floats.getValues<APFloat>(), [&](const APFloat &v) {
+        return allowed(v.convertToDouble());
+      });
+    DenseIntElementsAttr ints;
+    if (matchPattern(operand, m_Constant(&ints)))
+      return llvm::all_of(ints.getValues<APInt>(), [&](const APInt &v) {
+        return allowed(double(v.getSExtValue()));
+      });
+    return false;
+  }
+  default:
+    return false;
+  }
 }
 
 Chain lpuc::tile::getChain(ArrayRef<int32_t> steps, ArrayRef<float> factors) {
@@ -674,17 +711,20 @@ LogicalResult PackTapsOp::verify() {
       failed(verifyNHWC(*this, getResult(), "the result")) ||
       failed(verifyPaddingValue(*this, getInput(), getPaddingValue())))
     return failure();
-  if (getDim() != 1 && getDim() != 2)
+  // The attributes' getters are unsigned: read them as the signed values
+  // they hold.
+  const int64_t dim = getDim(), taps = getTaps();
+  if (dim != 1 && dim != 2)
     return emitOpError("packs taps along dimension 1 (H) or 2 (W), not ")
-           << getDim();
-  if (getTaps() < 1 || getStride() < 1 || getDilation() < 1 ||
-      getPadBegin() < 0)
+           << dim;
+  if (taps < 1 || int64_t(getStride()) < 1 || int64_t(getDilation()) < 1 ||
+      int64_t(getPadBegin()) < 0)
     return emitOpError("needs taps, stride and dilation of at least 1 and a "
                        "padding of at least 0");
   ArrayRef<int64_t> x = shapeOf(getInput()), y = shapeOf(getResult());
-  const int64_t kept = getDim() == 2 ? 1 : 2;
-  if (x[0] != y[0] || x[kept] != y[kept] || y[3] != getTaps() * x[3])
-    return emitOpError(getDim() == 2
+  const int64_t kept = dim == 2 ? 1 : 2;
+  if (x[0] != y[0] || x[kept] != y[kept] || y[3] != taps * x[3])
+    return emitOpError(dim == 2
                            ? "the result must be [N, H, OW, taps * C] for an "
                              "[N, H, W, C] input packed along W"
                            : "the result must be [N, OH, W, taps * C] for an "

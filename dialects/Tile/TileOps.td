@@ -154,6 +154,14 @@ def Tile_MatMulOp : Tile_Op<"matmul"> {
     `->` type($result)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Whether B, computed at run time and stored [..., n, k], is installed
+    /// transposed: each column tile's rows once per K window (`iw
+    /// transposed`). A constant transposed B is packed as tiles instead.
+    bool installsTransposedB() {
+      return getTransposeB() && !getPackedWeights();
+    }
+  }];
 }
 
 def Tile_ConvOp : Tile_Op<"conv"> {

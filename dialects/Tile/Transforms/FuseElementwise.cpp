@@ -181,49 +181,15 @@ bool isSameOverWindows(Value value) {
   return true;
 }
 
-/// Whether every element of constant `value` times `factor` is at least
-/// zero (`strictly`: above zero).
-bool isNonNegativeConstant(Value value, float factor, bool strictly) {
-  DenseFPElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)) || factor < 0.0f ||
-      (strictly && factor == 0.0f))
-    return false;
-  return llvm::all_of(attr.getValues<float>(),
-                      [&](float v) { return strictly ? v > 0.0f : v >= 0.0f; });
-}
-
 /// Whether `steps`, continuing a running value with `operands`, never give
 /// a smaller result for a larger running value, element by element, with
 /// operands that do not vary over a pool's windows. Such a chain commutes
-/// with a max pool. Only steps whose rounding keeps that order: adds,
-/// subtractions, max, min, relu, and products and quotients by constants at
-/// least (above) zero.
+/// with a max pool.
 bool commutesWithMaxPool(ArrayRef<ChainStep> steps, ValueRange operands) {
-  for (const ChainStep &step : steps) {
-    if (step.isOperand() && !isSameOverWindows(operands[step.operand]))
-      return false;
-    switch (step.kind) {
-    case StepKind::Add:
-    case StepKind::Sub:
-    case StepKind::Max:
-    case StepKind::Min:
-    case StepKind::Relu:
-      break;
-    case StepKind::Scale:
-      if (step.factor < 0.0f)
-        return false;
-      break;
-    case StepKind::Mul:
-    case StepKind::Div:
-      if (!isNonNegativeConstant(operands[step.operand], step.factor,
-                                 /*strictly=*/step.kind == StepKind::Div))
-        return false;
-      break;
-    default:
-      return false;
-    }
-  }
-  return true;
+  return llvm::all_of(steps, [&](const ChainStep &step) {
+    return (!step.isOperand() || isSameOverWindows(operands[step.operand])) &&
+           preservesOrder(step, operands);
+  });
 }
 
 /// Moves the chain of a max pool's input -- a product's or convolution's

@@ -131,37 +131,21 @@ Bound applyArithmetic(StepKind kind, const Bound &value, const Bound &operand) {
 bool clampMatters(ArrayRef<ChainStep> chain, size_t at, ValueRange operands,
                   Bound bound, bool lower) {
   for (const ChainStep &step : chain.drop_front(at + 1)) {
+    if (!preservesOrder(step, operands))
+      return true;
     if (step.kind == StepKind::Relu) {
       bound = combine(bound, Bound{{}, {0.0f}},
                       [](float x, float) { return x > 0.0f ? x : 0.0f; });
       continue;
     }
     if (step.kind == StepKind::Scale) {
-      if (!(step.factor > 0.0f))
-        return true;
       bound = applyArithmetic(StepKind::Mul, bound, Bound{{}, {step.factor}});
       continue;
     }
-    if (!step.isOperand() || step.kind == StepKind::First)
-      return true;
     std::optional<Bound> operand = operandOf(step, operands);
     if (!operand)
       return true;
-    auto positive = [&] {
-      return llvm::all_of(operand->values, [](float v) {
-        return v > 0.0f && v < std::numeric_limits<float>::infinity();
-      });
-    };
     switch (step.kind) {
-    case StepKind::Mul:
-    case StepKind::Div:
-      if (!positive())
-        return true;
-      [[fallthrough]];
-    case StepKind::Add:
-    case StepKind::Sub:
-      bound = applyArithmetic(step.kind, bound, *operand);
-      break;
     case StepKind::Max:
       bound = combine(bound, *operand,
                       [](float x, float y) { return std::max(x, y); });
@@ -171,7 +155,8 @@ bool clampMatters(ArrayRef<ChainStep> chain, size_t at, ValueRange operands,
                       [](float x, float y) { return std::min(x, y); });
       break;
     default:
-      return true;
+      bound = applyArithmetic(step.kind, bound, *operand);
+      break;
     }
   }
   // Rounding to nearest even then saturating: -127.5 rounds to -128, and

@@ -131,7 +131,7 @@ LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op, Expander &x) {
     plan.turn = *op.getTurn();
     plan.separateTurns = op.getSeparatePartials();
     plan.tileRows = [&](int64_t k) { return std::min(lanes, K - k * lanes); };
-    const bool transposedB = tiles.empty() && op.getTransposeB();
+    const bool transposedB = op.installsTransposedB();
     plan.weightRow = [&](int64_t k, int64_t n, int64_t r) {
       if (!tiles.empty())
         return x.read(tiles[k * columnTiles + n], r);
