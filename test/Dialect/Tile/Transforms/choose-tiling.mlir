@@ -34,4 +34,26 @@ module attributes {tile.target = "lpu-tiny"} {
     %6 = tile.matmul %tall, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 64 : i64, n = 8 : i64} : tensor<64x32xf32>, tensor<32x8xf32> -> tensor<64x8xf32>
     return %0, %1, %2, %3, %4, %5, %6 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<2x1xf32>, tensor<1x1x1x8xf32>, tensor<64x8xf32>
   }
+
+  // A product streaming another's results runs beside it: 48 K rows are three
+  // windows, in turns of two and one (256 rows: too short to copy), so the
+  // last leaves a plane idle and the next product takes a turn of one plane.
+  // After a product whose last turn fills both planes, the next keeps both.
+  // CHECK-LABEL: func.func @beside_producer
+  // CHECK: %[[P:.*]] = tile.matmul %arg0, %{{.*}} turn = 2 : i64}
+  // CHECK: tile.matmul %[[P]], %{{.*}} turn = 1 : i64}
+  // CHECK: %[[R:.*]] = tile.matmul %arg1, %{{.*}} turn = 2 : i64}
+  // CHECK: tile.matmul %[[R]], %{{.*}} turn = 2 : i64}
+  // BASE-LABEL: func.func @beside_producer
+  // BASE-COUNT-4: turn = 1 : i64
+  func.func @beside_producer(%x: tensor<256x48xf32>, %y: tensor<1024x32xf32>) -> (tensor<256x8xf32>, tensor<1024x8xf32>) {
+    %w48 = arith.constant dense<1.0> : tensor<48x8xf32>
+    %w32 = arith.constant dense<1.0> : tensor<32x8xf32>
+    %w8 = arith.constant dense<1.0> : tensor<8x8xf32>
+    %p = tile.matmul %x, %w48 [] {batches = array<i64: 0, 0, 0>, k = 48 : i64, m = 256 : i64, n = 8 : i64} : tensor<256x48xf32>, tensor<48x8xf32> -> tensor<256x8xf32>
+    %q = tile.matmul %p, %w8 [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 256 : i64, n = 8 : i64} : tensor<256x8xf32>, tensor<8x8xf32> -> tensor<256x8xf32>
+    %r = tile.matmul %y, %w32 [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 1024 : i64, n = 8 : i64} : tensor<1024x32xf32>, tensor<32x8xf32> -> tensor<1024x8xf32>
+    %s = tile.matmul %r, %w8 [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 1024 : i64, n = 8 : i64} : tensor<1024x8xf32>, tensor<8x8xf32> -> tensor<1024x8xf32>
+    return %q, %s : tensor<256x8xf32>, tensor<1024x8xf32>
+  }
 }
