@@ -157,8 +157,10 @@ def ChooseTiling : Pass<"tile-choose-tiling", "::mlir::func::FuncOp"> {
     Sets, for every matrix product, convolution and global pooling, how many
     K tiles are installed at once on distinct planes (`turn`: every plane,
     so partial sums flow plane to plane on the streams; a product streaming
-    another's results that fits one turn on the planes the other's last turn
-    leaves idle takes only those, to run beside it); which unit computes
+    another's results, directly or through element-wise maps, from a
+    producer of at least as many rows, that fits one turn on the planes the
+    other's last turn leaves idle takes only those, to run beside it); which
+    unit computes
     a depthwise convolution of float values (`on_vxm`: multiply-adds on the
     VXM, when those take fewer issue cycles over the VXM queues than its
     taps' products over the MXM planes at the type's rate); whether a constant

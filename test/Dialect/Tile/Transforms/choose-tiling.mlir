@@ -44,9 +44,16 @@ module attributes {tile.target = "lpu-tiny"} {
   // CHECK: tile.matmul %[[P]], %{{.*}} turn = 1 : i64}
   // CHECK: %[[R:.*]] = tile.matmul %arg1, %{{.*}} turn = 2 : i64}
   // CHECK: tile.matmul %[[R]], %{{.*}} turn = 2 : i64}
+  // Through an element-wise map of the producer's results, too; but not
+  // beside a producer of fewer rows, which is soon done.
+  // CHECK: %[[M:.*]] = tile.map(%[[P]])
+  // CHECK: tile.matmul %[[M]], %{{.*}} turn = 1 : i64}
+  // CHECK: %[[S:.*]] = tile.matmul %arg2, %{{.*}} turn = 2 : i64}
+  // CHECK: %[[B:.*]] = tile.map(%[[S]], %arg3)
+  // CHECK: tile.matmul %[[B]], %{{.*}} turn = 2 : i64}
   // BASE-LABEL: func.func @beside_producer
-  // BASE-COUNT-4: turn = 1 : i64
-  func.func @beside_producer(%x: tensor<256x48xf32>, %y: tensor<1024x32xf32>) -> (tensor<256x8xf32>, tensor<1024x8xf32>) {
+  // BASE-COUNT-7: turn = 1 : i64
+  func.func @beside_producer(%x: tensor<256x48xf32>, %y: tensor<1024x32xf32>, %one: tensor<1x48xf32>, %many: tensor<256x8xf32>) -> (tensor<256x8xf32>, tensor<1024x8xf32>, tensor<256x8xf32>, tensor<256x8xf32>) {
     %w48 = arith.constant dense<1.0> : tensor<48x8xf32>
     %w32 = arith.constant dense<1.0> : tensor<32x8xf32>
     %w8 = arith.constant dense<1.0> : tensor<8x8xf32>
@@ -54,6 +61,11 @@ module attributes {tile.target = "lpu-tiny"} {
     %q = tile.matmul %p, %w8 [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 256 : i64, n = 8 : i64} : tensor<256x8xf32>, tensor<8x8xf32> -> tensor<256x8xf32>
     %r = tile.matmul %y, %w32 [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 1024 : i64, n = 8 : i64} : tensor<1024x32xf32>, tensor<32x8xf32> -> tensor<1024x8xf32>
     %s = tile.matmul %r, %w8 [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 1024 : i64, n = 8 : i64} : tensor<1024x8xf32>, tensor<8x8xf32> -> tensor<1024x8xf32>
-    return %q, %s : tensor<256x8xf32>, tensor<1024x8xf32>
+    %m = tile.map(%p) [in0, relu] : (tensor<256x8xf32>) -> tensor<256x8xf32>
+    %t = tile.matmul %m, %w8 [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 256 : i64, n = 8 : i64} : tensor<256x8xf32>, tensor<8x8xf32> -> tensor<256x8xf32>
+    %g = tile.matmul %one, %w48 [] {batches = array<i64: 0, 0, 0>, k = 48 : i64, m = 1 : i64, n = 8 : i64} : tensor<1x48xf32>, tensor<48x8xf32> -> tensor<1x8xf32>
+    %b = tile.map(%g, %many) [in0, mul in1] : (tensor<1x8xf32>, tensor<256x8xf32>) -> tensor<256x8xf32>
+    %u = tile.matmul %b, %w8 [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 256 : i64, n = 8 : i64} : tensor<256x8xf32>, tensor<8x8xf32> -> tensor<256x8xf32>
+    return %q, %s, %t, %u : tensor<256x8xf32>, tensor<1024x8xf32>, tensor<256x8xf32>, tensor<256x8xf32>
   }
 }
