@@ -44,14 +44,16 @@ bool isGroupTileUsed(int64_t C, int64_t F, int64_t group, int64_t lanes,
 inline int64_t turnCopies(int64_t installs, int64_t turnWidth, int64_t rows,
                           int64_t rowCycles, bool afterOthers) {
   // A copy's weight rows are loaded again; a turn that runs alone for less
-  // than this shares the planes with its neighbours anyway. The last of
+  // than this shares the planes with its neighbours anyway (from 768 cycles:
+  // MobileNetV2 int8 69,407 -> 68,920, ResNet-50 int8 56,329 -> 56,230,
+  // others unchanged; 512 slows both by 2%). The last of
   // several turns (`afterOthers`: the ninth tap of a 3x3 convolution on four
   // planes) completes the product's sums, for which the next product waits,
   // so it is copied from 384 cycles (ResNet-50 int8 62,451 -> 61,605 cycles,
   // fp16 137,641 -> 135,102 for 196 f16 rows; EfficientNet-B0 fp16 +0.4%).
   // From 256, MobileNetV2 int8 slows by 0.9%: its depthwise products share
   // the work with the VXM and leave no plane idle.
-  const int64_t kMinCycles = afterOthers ? 384 : 1024;
+  const int64_t kMinCycles = afterOthers ? 384 : 768;
   if (installs <= 0 || installs >= turnWidth || rows * rowCycles < kMinCycles)
     return 1;
   return std::max<int64_t>(1, std::min(turnWidth / installs, rows));

@@ -29,7 +29,7 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // -----
 
-// A short turn streaming rows for 1024 plane cycles or more (f32 rows take
+// A short turn streaming rows for 768 plane cycles or more (f32 rows take
 // one) is installed on every plane it would leave idle, each copy streaming
 // every other row: a product's only turn (a packed stem: one K tile); the
 // last of a longer one (three K tiles in turns of two: the third tile
@@ -54,16 +54,16 @@ module attributes {tile.target = "lpu-tiny"} {
 // -----
 
 // The threshold is in plane cycles: an f16 product holds its plane for two
-// cycles a row on lpu-tiny, so 512 rows (1024 cycles) make copies and 511
+// cycles a row on lpu-tiny, so 384 rows (768 cycles) make copies and 383
 // do not.
 // CHECK-LABEL: func.func @copies_f16
 // CHECK: tile.matmul {{.*}}planes = array<i32: {{[01]}}, {{[01]}}>
 // CHECK: tile.matmul {{.*}}planes = array<i32: {{[01]}}>
 module attributes {tile.target = "lpu-tiny", tile.precision = f16} {
-  func.func @copies_f16(%a: tensor<512x8xf16>, %b: tensor<8x8xf32>, %c: tensor<511x8xf16>) -> (tensor<512x8xf32>, tensor<511x8xf32>) {
-    %0 = tile.matmul %a, %b [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 512 : i64, n = 8 : i64, turn = 2 : i64} : tensor<512x8xf16>, tensor<8x8xf32> -> tensor<512x8xf32>
-    %1 = tile.matmul %c, %b [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 511 : i64, n = 8 : i64, turn = 2 : i64} : tensor<511x8xf16>, tensor<8x8xf32> -> tensor<511x8xf32>
-    return %0, %1 : tensor<512x8xf32>, tensor<511x8xf32>
+  func.func @copies_f16(%a: tensor<384x8xf16>, %b: tensor<8x8xf32>, %c: tensor<383x8xf16>) -> (tensor<384x8xf32>, tensor<383x8xf32>) {
+    %0 = tile.matmul %a, %b [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 384 : i64, n = 8 : i64, turn = 2 : i64} : tensor<384x8xf16>, tensor<8x8xf32> -> tensor<384x8xf32>
+    %1 = tile.matmul %c, %b [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 383 : i64, n = 8 : i64, turn = 2 : i64} : tensor<383x8xf16>, tensor<8x8xf32> -> tensor<383x8xf32>
+    return %0, %1 : tensor<384x8xf32>, tensor<383x8xf32>
   }
 }
 
