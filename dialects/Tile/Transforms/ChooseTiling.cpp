@@ -98,7 +98,8 @@ struct ChooseTilingPass
     if (!producer || !isa<ConvOp, MatMulOp>(producer) ||
         !producer->hasAttr(op.getTurnAttrName()))
       return;
-    // The rows a product streams through each of its turns.
+    // The rows a product streams in all (every batch of a matmul, one after
+    // another): how long it runs beside whatever streams its results.
     auto streamedRows = [](Operation *product) -> int64_t {
       if (auto conv = dyn_cast<ConvOp>(product))
         return getMXMPixels(conv);
