@@ -200,14 +200,17 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
             cast<RankedTensorType>(op.getInput().getType()).getShape();
         ArrayRef<int64_t> y =
             cast<RankedTensorType>(op.getResult().getType()).getShape();
-        const int64_t W = x[3], OW = y[2], K = y[3];
+        const bool tapRows = op.getTapRows();
+        const int64_t W = x[3], OW = tapRows ? y[3] : y[2],
+                      K = tapRows ? y[2] : y[3];
         for (int64_t kx = 0; kx < op.getKernel()[1]; ++kx)
           appendProductTurns(turns, ceilDiv(OW, lanes), ceilDiv(W, lanes),
                              op.getTurn().value_or(1), x[0] * x[1] * x[2],
                              rowCycles, windowRows, [&](int64_t j) {
                                return std::min(lanes, W - j * lanes);
                              });
-        for (int64_t image = 0; image < y[0] * y[1]; ++image)
+        // Tap rows are the first step's rows, copied.
+        for (int64_t image = 0; !tapRows && image < y[0] * y[1]; ++image)
           for (int64_t q = 0; q * lanes < OW; ++q) {
             MXMTurn windows;
             appendWindowJobs(windows, std::min(lanes, OW - q * lanes),
@@ -369,6 +372,8 @@ int64_t lpuc::tile::getIdentityReads(Operation *op,
       return 0;
     streamingJobs = SIZE_MAX;
   } else if (auto im2col = dyn_cast<Im2ColOp>(op)) {
+    if (im2col.getTapRows())
+      return 0;
     ArrayRef<int64_t> y =
         cast<RankedTensorType>(im2col.getResult().getType()).getShape();
     // The second step's jobs: a window of each output tile per image row.

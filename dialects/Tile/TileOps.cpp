@@ -140,6 +140,15 @@ LogicalResult TileDialect::verifyOperationAttribute(Operation *op,
              << kWeightSRAMAttrName << "' is on a tile.matmul or tile.conv";
     return success();
   }
+  if (attr.getName() == kModelWorkAttrName) {
+    auto work = dyn_cast<DenseI64ArrayAttr>(attr.getValue());
+    if (!work || work.size() != 2 || work[0] < 0 || work[1] < 0 ||
+        !isa<MatMulOp, ConvOp>(op))
+      return op->emitError("'") << kModelWorkAttrName
+                                << "' is array<i64: macs, weight elements> "
+                                   "on a tile.matmul or tile.conv";
+    return success();
+  }
   if (attr.getName() == kSRAMAttrName) {
     if (failed(verifySRAMAttr(op, attr)))
       return failure();
@@ -462,13 +471,56 @@ void printChain(OpAsmPrinter &printer, Operation *, DenseI32ArrayAttr steps,
   printer << "]";
 }
 
+bool lpuc::tile::isPixelInvariantConstant(Value operand) {
+  auto type = cast<RankedTensorType>(operand.getType());
+  return operand.getDefiningOp<arith::ConstantOp>() &&
+         (type.getNumElements() == 1 ||
+          (type.getRank() == 4 &&
+           type.getShape().take_front(3) == ArrayRef<int64_t>{1, 1, 1}));
+}
+
+std::optional<std::vector<uint32_t>>
+lpuc::tile::readConstantWords(arith::ConstantOp constant) {
+  return lpuc::lpu::readLaneWords(cast<ElementsAttr>(constant.getValue()));
+}
+
+Value lpuc::tile::constantFromLaneWords(OpBuilder &builder, Location loc,
+                                        RankedTensorType type,
+                                        ArrayRef<uint32_t> words) {
+  const ::lpu::DType dtype = lpuc::lpu::getDType(type.getElementType());
+  const size_t width = ::lpu::dtypeHostBytes(dtype);
+  std::vector<char> bytes(words.size() * width);
+  for (size_t i = 0; i < words.size(); ++i)
+    ::lpu::laneWordToHost(dtype, words[i], bytes.data() + i * width);
+  auto attr = DenseElementsAttr::getFromRawBuffer(type, bytes);
+  return arith::ConstantOp::create(builder, loc, type, cast<TypedAttr>(attr));
+}
+
+Value lpuc::tile::repeatConstant(OpBuilder &builder, Location loc,
+                                 Value operand, int64_t outer, int64_t inner,
+                                 ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(operand.getType());
+  if (type.getNumElements() == 1)
+    return operand;
+  auto constant = operand.getDefiningOp<arith::ConstantOp>();
+  std::optional<std::vector<uint32_t>> values =
+      constant ? readConstantWords(constant) : std::nullopt;
+  if (!values)
+    return {};
+  std::vector<uint32_t> words;
+  for (int64_t o = 0; o < outer; ++o)
+    for (uint32_t value : *values)
+      words.insert(words.end(), inner, value);
+  return constantFromLaneWords(
+      builder, loc, RankedTensorType::get(shape, type.getElementType()), words);
+}
+
 Value lpuc::tile::permuteConstant(OpBuilder &builder,
                                   arith::ConstantOp constant, int64_t rank,
                                   ArrayRef<int64_t> perm,
                                   ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(constant.getType());
-  std::optional<std::vector<uint32_t>> words =
-      lpuc::lpu::readLaneWords(cast<ElementsAttr>(constant.getValue()));
+  std::optional<std::vector<uint32_t>> words = readConstantWords(constant);
   if (!words)
     return {};
   SmallVector<int64_t> from(rank - type.getRank(), 1);
@@ -490,14 +542,7 @@ Value lpuc::tile::permuteConstant(OpBuilder &builder,
   }
   auto newType = RankedTensorType::get(
       shape.empty() ? ArrayRef<int64_t>(to) : shape, type.getElementType());
-  const ::lpu::DType dtype = lpuc::lpu::getDType(type.getElementType());
-  const size_t width = ::lpu::dtypeHostBytes(dtype);
-  std::vector<char> bytes(data.size() * width);
-  for (size_t i = 0; i < data.size(); ++i)
-    ::lpu::laneWordToHost(dtype, data[i], bytes.data() + i * width);
-  auto attr = DenseElementsAttr::getFromRawBuffer(newType, bytes);
-  return arith::ConstantOp::create(builder, constant.getLoc(), newType,
-                                   cast<TypedAttr>(attr));
+  return constantFromLaneWords(builder, constant.getLoc(), newType, data);
 }
 
 Chain lpuc::tile::getChain(MapOp op) {
@@ -700,9 +745,13 @@ LogicalResult Im2ColOp::verify() {
       failed(verifyPaddingValue(*this, getInput(), getPaddingValue())))
     return failure();
   ArrayRef<int64_t> x = shapeOf(getInput()), y = shapeOf(getResult());
-  if (x[0] != y[0] || y[3] != getKernel()[0] * getKernel()[1] * x[1])
-    return emitOpError("the result must be [N, OH, OW, KH * KW * C] for an "
-                       "[N, C, H, W] input");
+  const int64_t K = getKernel()[0] * getKernel()[1] * x[1];
+  if (getTapRows() ? x[0] != y[0] || y[2] != K : x[0] != y[0] || y[3] != K)
+    return emitOpError(getTapRows()
+                           ? "with `tap_rows`, the result must be [N, OH, KH "
+                             "* KW * C, OW] for an [N, C, H, W] input"
+                           : "the result must be [N, OH, OW, KH * KW * C] for "
+                             "an [N, C, H, W] input");
   return success();
 }
 

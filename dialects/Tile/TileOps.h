@@ -34,6 +34,10 @@ constexpr llvm::StringLiteral kTargetAttrName = "tile.target";
 /// On an op: its result is stored split into parts of whole groups of this
 /// many rows (see the dialect's description).
 constexpr llvm::StringLiteral kSplitRowsAttrName = "tile.split_rows";
+/// On a product op whose weights hold zeros the ONNX node's do not (a
+/// convolution of pixel groups, tile-pack-taps): the node's own work,
+/// `array<i64: macs, weight elements>`, for the physical floor.
+constexpr llvm::StringLiteral kModelWorkAttrName = "tile.model_work";
 /// On an op, or a graph input or output (a function argument or result
 /// attribute): where its SRAM tensor is, `array<i32: slice, address, ...>`
 /// per part (set by tile-allocate-sram; the rows dealt in blocks of
@@ -104,6 +108,28 @@ mlir::Value permuteConstant(mlir::OpBuilder &builder,
                             mlir::arith::ConstantOp constant, int64_t rank,
                             llvm::ArrayRef<int64_t> perm,
                             llvm::ArrayRef<int64_t> shape = {});
+
+/// Whether `operand` (of an NHWC op's epilogue or map) is a constant that is
+/// the same for every pixel: one element, or [1, 1, 1, C].
+bool isPixelInvariantConstant(mlir::Value operand);
+
+/// The data of `constant` as lane words (one per element, see
+/// lpu::readLaneWords), if it can be read.
+std::optional<std::vector<uint32_t>>
+readConstantWords(mlir::arith::ConstantOp constant);
+
+/// `operand`, a constant, with each element repeated `inner` times and that
+/// sequence `outer` times, as a new constant of `shape` (a one-element
+/// operand is returned as it is); null if its data cannot be read.
+mlir::Value repeatConstant(mlir::OpBuilder &builder, mlir::Location loc,
+                           mlir::Value operand, int64_t outer, int64_t inner,
+                           llvm::ArrayRef<int64_t> shape);
+
+/// A constant of `type` holding lane words `words`, before `builder`'s
+/// insertion point.
+mlir::Value constantFromLaneWords(mlir::OpBuilder &builder, mlir::Location loc,
+                                  mlir::RankedTensorType type,
+                                  llvm::ArrayRef<uint32_t> words);
 
 } // namespace lpuc::tile
 

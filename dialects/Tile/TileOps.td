@@ -223,12 +223,22 @@ def Tile_Im2ColOp : Tile_Op<"im2col"> {
     and unit vectors stream through, one output pixel row each. `turn`
     applies to the first step; `planes` lists every install. The padding
     holds `padding_value` (i8 inputs only), as tile.conv's.
+
+    With `tap_rows`, the result is [N, OH, KH * KW * C, OW] instead: row
+    (n, oy, (ky * KW + kx) * C + c) holds what tap (ky, kx) of channel c
+    reads for every output x of image row oy, as the first step made it
+    (copied, or a row of the padding value). A product with that row block
+    installed as weights makes an output image row's filters as rows (a
+    convolution whose few channels and wide rows make the pixels' windows
+    too costly to transpose, tile-pack-conv-taps); the second step's
+    installs and unit vectors are not needed.
   }];
   let arguments = (ins Tile_Tensor:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
                        DenseI64ArrayAttr:$pad_begin, Tile_Turn:$turn,
                        Tile_Planes:$planes,
-                       DefaultValuedAttr<I64Attr, "0">:$padding_value);
+                       DefaultValuedAttr<I64Attr, "0">:$padding_value,
+                       UnitAttr:$tap_rows);
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;

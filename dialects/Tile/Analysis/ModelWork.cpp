@@ -36,6 +36,9 @@ int64_t bytesOf(Type type) {
 
 /// MACs and stationary elements of one product op.
 std::pair<int64_t, int64_t> productWork(Operation *op) {
+  if (auto work = op->getAttrOfType<DenseI64ArrayAttr>(kModelWorkAttrName);
+      work && work.size() == 2)
+    return {work[0], work[1]};
   if (auto conv = dyn_cast<ConvOp>(op)) {
     // Every output pixel (every input pixel, transposed) meets every weight.
     ArrayRef<int64_t> pixels =

@@ -3,9 +3,10 @@
 // Measures, on a tile-level graph, the multiply-accumulates and weight
 // elements of the model's own products (Conv, Gemm, MatMul and their
 // quantized forms) and its input and output bytes: the inputs of the
-// physical floor (dialects/LPU/Analysis/PhysicalFloor.h). Products the
-// compiler adds to move data (a Resize, a transpose, a pooling sum) are not
-// the model's work and are left out.
+// physical floor (dialects/LPU/Analysis/PhysicalFloor.h); a product whose
+// packed weights hold zeros the node's do not carries the node's own work
+// (tile.model_work). Products the compiler adds to move data (a Resize, a
+// transpose, a pooling sum) are not the model's work and are left out.
 //
 //===----------------------------------------------------------------------===//
 

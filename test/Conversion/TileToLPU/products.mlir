@@ -139,6 +139,38 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // -----
 
+// With `tap_rows`, the first step is the same and its rows are copied: row
+// (oy, (ky * 3 + kx)) of the result is columns[kx] at input row oy + ky - 1,
+// or a row of the padding value above and below the image. No transposed
+// installs or unit vectors.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[Y:.*]] = lpu.buffer output "y" : tensor<1x4x9x4xf32>
+// CHECK: %[[COLS:.*]] = lpu.buffer scratch "{{.*}}.columns" : tensor<12x4xf32>
+// CHECK-COUNT-12: lpu.mxm.matmul
+// CHECK: %[[ZERO:.*]] = lpu.buffer constant "{{.*}}.padding"
+// CHECK: %[[Z0:.*]] = lpu.mem.read %[[ZERO]][0]
+// CHECK: lpu.mem.write %[[Z0]], %[[Y]][0]
+// CHECK: lpu.mem.write {{.*}}, %[[Y]][1]
+// CHECK: lpu.mem.write {{.*}}, %[[Y]][2]
+// CHECK: %[[C0:.*]] = lpu.mem.read %[[COLS]][0]
+// CHECK: lpu.mem.write %[[C0]], %[[Y]][3]
+// CHECK: %[[C4:.*]] = lpu.mem.read %[[COLS]][4]
+// CHECK: lpu.mem.write %[[C4]], %[[Y]][4]
+// CHECK: %[[C8:.*]] = lpu.mem.read %[[COLS]][8]
+// CHECK: lpu.mem.write %[[C8]], %[[Y]][5]
+// CHECK: %[[C1:.*]] = lpu.mem.read %[[COLS]][1]
+// CHECK: lpu.mem.write %[[C1]], %[[Y]][6]
+// CHECK-NOT: lpu.mxm.install
+// CHECK: lpu.mem.write {{.*}}, %[[Y]][35]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x1x4x4xf32> {onnx.name = "x"}) -> (tensor<1x4x9x4xf32> {onnx.name = "y"}) {
+    %0 = tile.im2col %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, turn = 2 : i64, planes = array<i32: 0, 1, 0>, tap_rows} : tensor<1x1x4x4xf32> -> tensor<1x4x9x4xf32>
+    return %0 : tensor<1x4x9x4xf32>
+  }
+}
+
+// -----
+
 // In f16 (tile.precision) lpu-tiny's array holds 8 rows: K = 16 is installed
 // in two windows, lanes [0, 8) on one plane and [8, 16) on the other, from
 // the f16 weight tile; the activation is converted to f16 on the way to each

@@ -129,6 +129,14 @@ func.func @split(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
 
 // -----
 
+func.func @model_work(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'tile.model_work' is array<i64: macs, weight elements> on a tile.matmul or tile.conv}}
+  %0 = tile.map(%x) [in0] {tile.model_work = array<i64: 32, 8>} : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
 // expected-error @+1 {{'tile.target' names a target on a module}}
 func.func @target() attributes {tile.target = "lpu-v1"} {
   return
@@ -140,6 +148,14 @@ func.func @im2col_width(%x: tensor<1x3x4x4xf32>) -> tensor<1x4x4x9xf32> {
   // expected-error @+1 {{the result must be [N, OH, OW, KH * KW * C] for an [N, C, H, W] input}}
   %0 = tile.im2col %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>} : tensor<1x3x4x4xf32> -> tensor<1x4x4x9xf32>
   return %0 : tensor<1x4x4x9xf32>
+}
+
+// -----
+
+func.func @im2col_tap_rows(%x: tensor<1x3x4x4xf32>) -> tensor<1x4x4x27xf32> {
+  // expected-error @+1 {{with `tap_rows`, the result must be [N, OH, KH * KW * C, OW] for an [N, C, H, W] input}}
+  %0 = tile.im2col %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, tap_rows} : tensor<1x3x4x4xf32> -> tensor<1x4x4x27xf32>
+  return %0 : tensor<1x4x4x27xf32>
 }
 
 // -----

@@ -22,11 +22,13 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
                         "and tile-assign-planes first");
   Shape in = Expander::shapeOf(op.getInput()),
         y = Expander::shapeOf(op.getResult());
+  const bool tapRows = op.getTapRows();
   const int64_t N = in[0], C = in[1], H = in[2], W = in[3];
-  const int64_t OH = y[1], OW = y[2], K = y[3];
+  const int64_t OH = y[1], OW = tapRows ? y[3] : y[2],
+                K = tapRows ? y[2] : y[3];
   const int64_t KW = op.getKernel()[1];
   const int64_t lanes = x.target.lanes;
-  if (K > lanes)
+  if (K > lanes && !tapRows)
     return op.emitError("packs ")
            << K << " taps' channels into a row, more than the " << lanes
            << " lanes of " << x.target.name;
@@ -44,7 +46,13 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
   const int64_t inTiles = llvm::divideCeil(W, lanes);
   const int64_t outTiles = llvm::divideCeil(OW, lanes);
   const float paddingValue = float(int64_t(op.getPaddingValue()));
-  RowStore columns = x.wholeStore(x.scratch({KW * inRows, OW}, ".columns"));
+  // Tap rows are copies of these rows: they are made in the result's type.
+  RowStore columns = x.wholeStore(x.scratch(
+      {KW * inRows, OW}, ".columns",
+      tapRows
+          ? lpuc::lpu::getDType(cast<RankedTensorType>(op.getResult().getType())
+                                    .getElementType())
+          : ::lpu::DType::F32));
   for (int64_t kx = 0; kx < KW; ++kx) {
     std::vector<ResolvedStep> padding;
     if (paddingValue != 0.0f) {
@@ -93,10 +101,39 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
     x.emitMatMul(plan, epilogue, columns, planes);
   }
 
+  // Tap row (n, oy, (ky * KW + kx) * C + c) is columns[kx] at input row
+  // (n, c, y(oy, ky)), or the padding value.
+  auto tapRow = [&](int64_t n, int64_t oy,
+                    int64_t r) -> std::optional<int64_t> {
+    const int64_t tap = r / C, c = r % C;
+    auto at = window.tapPosition(0, H, oy, tap / KW);
+    if (!at)
+      return std::nullopt;
+    return (tap % KW) * inRows + (n * C + c) * H + *at;
+  };
+  RowStore out = x.resultStore(op.getResult());
+  if (tapRows) {
+    std::optional<int32_t> padding;
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t oy = 0; oy < OH; ++oy)
+        for (int64_t r = 0; r < K; ++r)
+          for (int64_t q = 0; q < outTiles; ++q) {
+            std::optional<int64_t> row = tapRow(n, oy, r);
+            if (!row && !padding)
+              padding = x.constant(
+                  ".padding", {lanes}, SmallVector<float>(lanes, paddingValue),
+                  lpuc::lpu::getDType(
+                      cast<RankedTensorType>(op.getResult().getType())
+                          .getElementType()));
+            x.writeRow(row ? x.readRow(columns, *row, q) : x.read(*padding, 0),
+                       out, (n * OH + oy) * K + r, q);
+          }
+    return planes.finish();
+  }
+
   // Step 2: output image row (n, oy) reads, for packed element
   // (ky * KW + kx) * C + c, columns[kx] at input row (n, c, y(oy, ky)).
   // Installed transposed, unit vector ox gives pixel ox's row.
-  RowStore out = x.resultStore(op.getResult());
   const int32_t unit = x.identity();
   std::optional<int32_t> padding; // a row of the padding value
   for (int64_t n = 0; n < N; ++n)
@@ -109,17 +146,15 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
           x.loadAndInstall(
               plane, K, /*transposed=*/true,
               [&](int64_t r) {
-                const int64_t tap = r / C, c = r % C;
-                auto at = window.tapPosition(0, H, oy, tap / KW);
-                if (!at) {
+                std::optional<int64_t> row = tapRow(n, oy, r);
+                if (!row) {
                   if (!padding)
                     padding = x.constant(
                         ".padding", {lanes},
                         SmallVector<float>(lanes, paddingValue), x.mxmType);
                   return x.read(*padding, 0);
                 }
-                const int64_t row = (tap % KW) * inRows + (n * C + c) * H + *at;
-                return x.readRow(columns, row, q);
+                return x.readRow(columns, *row, q);
               },
               first);
           for (int64_t e = first; e < std::min(width, first + x.mxmRows); ++e)

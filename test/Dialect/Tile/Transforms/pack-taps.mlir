@@ -1,4 +1,4 @@
-// RUN: lpu-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(tile-pack-taps))' | FileCheck %s
+// RUN: lpu-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(tile-pack-taps{max-pixels=1}))' | FileCheck %s
 // lpu-tiny: 16 lanes, f32 products 16 rows deep, 2 MXM planes, 2 SXM units.
 
 // Two channels, 3x3: a window row's 3 taps x 2 channels fit one vector. The
