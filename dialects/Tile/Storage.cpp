@@ -167,6 +167,19 @@ int64_t lpuc::tile::getStoredAddresses(Value value,
           cast<RankedTensorType>(value.getType()).getElementType())));
 }
 
+std::optional<std::pair<int64_t, int64_t>>
+lpuc::tile::getSplitRows(Value value, const ::lpu::TargetDesc &target) {
+  Operation *op = value.getDefiningOp();
+  auto rows =
+      op ? op->getAttrOfType<IntegerAttr>(kSplitRowsAttrName) : IntegerAttr();
+  if (!rows)
+    return std::nullopt;
+  const int64_t blockRows = std::max<int64_t>(rows.getInt(), 1);
+  return std::make_pair(
+      blockRows,
+      std::min<int64_t>(ceilDiv(rowsOf(value), blockRows), target.memSlices));
+}
+
 StoragePlan lpuc::tile::planStorage(func::FuncOp func,
                                     const ::lpu::TargetDesc &target,
                                     bool estimateTraffic) {
@@ -238,10 +251,8 @@ StoragePlan lpuc::tile::planStorage(func::FuncOp func,
         result, position, output == outputOf.end() ? -1 : output->second);
     if (tensor->output >= 0) {
       tensor->last = plan.end;
-    } else if (auto rows = op.getAttrOfType<IntegerAttr>(kSplitRowsAttrName)) {
-      tensor->blockRows = std::max<int64_t>(rows.getInt(), 1);
-      tensor->minParts = std::min<int64_t>(
-          ceilDiv(rowsOf(result), tensor->blockRows), target.memSlices);
+    } else if (auto split = getSplitRows(result, target)) {
+      std::tie(tensor->blockRows, tensor->minParts) = *split;
     }
     if (estimateTraffic)
       tensor->accesses = tensor->vectors;

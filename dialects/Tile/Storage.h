@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 #include <map>
+#include <optional>
 #include <vector>
 
 namespace lpuc::tile {
@@ -72,6 +73,12 @@ int64_t saturatingMultiply(int64_t a, int64_t b);
 /// SRAM addresses they take on `target`, saturated.
 int64_t getStoredVectors(mlir::Value value, int64_t lanes);
 int64_t getStoredAddresses(mlir::Value value, const ::lpu::TargetDesc &target);
+
+/// How `value`'s rows are dealt when its op asks (`tile.split_rows`): blocks
+/// of that many rows, over as many parts as there are blocks (up to every
+/// slice); nothing if the op does not ask.
+std::optional<std::pair<int64_t, int64_t>>
+getSplitRows(mlir::Value value, const ::lpu::TargetDesc &target);
 
 } // namespace lpuc::tile
 

@@ -155,15 +155,8 @@ private:
       PlacementRequest r =
           request(type.getShape(), type.getElementType(), reads, planeReads);
       r.last = lastReader(constant);
-      if (auto rows =
-              constant->getAttrOfType<IntegerAttr>(kSplitRowsAttrName)) {
-        r.blockRows = std::max<int64_t>(rows.getInt(), 1);
-        r.minParts = std::min<int64_t>(
-            llvm::divideCeil(type.getNumElements() /
-                                 std::max<int64_t>(type.getShape().back(), 1),
-                             r.blockRows),
-            target.memSlices);
-      }
+      if (auto split = getSplitRows(constant.getResult(), target))
+        std::tie(r.blockRows, r.minParts) = *split;
       if (std::optional<Placement> where = place(r))
         constant->setAttr(kSRAMAttrName, toAttr(*where));
     }

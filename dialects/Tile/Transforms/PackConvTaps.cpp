@@ -46,11 +46,14 @@ struct PackConvTapsPass
       if (worthPacking(conv, target->lanes))
         convs.push_back(conv);
     });
-    for (ConvOp conv : convs)
-      if (failed(tapRows && preferTapRows(conv, *target)
-                     ? packTapRows(conv, *target)
+    for (ConvOp conv : convs) {
+      std::optional<TapRowsChain> chain =
+          tapRows ? tapRowsChain(conv, *target) : std::nullopt;
+      if (failed(chain && preferTapRows(conv, *chain, *target)
+                     ? packTapRows(conv, *chain)
                      : pack(conv)))
         return signalPassFailure();
+    }
   }
 
   static bool pixelInvariant(ValueRange operands) {
@@ -63,11 +66,12 @@ struct PackConvTapsPass
 
   /// What a convolution of tap rows moves with it before the transpose to
   /// channels last: the element-wise maps that alone read its result (their
-  /// other operands the same for every pixel) up to an i8 result, and a max
-  /// pool that alone reads the result or one of those maps (its image rows
-  /// are pooled before the transpose, its columns after).
+  /// other operands the same for every pixel) up to an i8 result, and the
+  /// max pool that alone reads the result or one of those maps (its image
+  /// rows are pooled before the transpose, its columns after); or up to an
+  /// f32 result that only f16 (bf16) products read.
   struct TapRowsChain {
-    SmallVector<Operation *> ops; // maps and at most one pool, in order
+    SmallVector<Operation *> ops; // maps and the pool, in order
     PoolOp pool;
     /// What the transpose moves: i8, or the f16 or bf16 that every reader
     /// of an f32 result multiplies it in (rounding commutes with max, and
@@ -140,14 +144,11 @@ struct PackConvTapsPass
   }
 
   /// Whether the product of each output image row's tap rows with the
-  /// weights (filters as rows, then transposed) takes fewer MXM cycles than
-  /// transposing each pixel's window into a row for the weights: fewer
-  /// filters than output columns. Only an i8 tensor is transposed (an f32
-  /// one moves in parts), so its chain must reach one.
-  static bool preferTapRows(ConvOp conv, const ::lpu::TargetDesc &target) {
-    std::optional<TapRowsChain> chain = tapRowsChain(conv, target);
-    if (!chain)
-      return false;
+  /// weights (filters as rows, then transposed, `chain` moving along) takes
+  /// fewer MXM cycles than transposing each pixel's window into a row for
+  /// the weights: fewer filters than output columns.
+  static bool preferTapRows(ConvOp conv, const TapRowsChain &chain,
+                            const ::lpu::TargetDesc &target) {
     ArrayRef<int64_t> y =
         cast<RankedTensorType>(conv.getResult().getType()).getShape();
     const int64_t N = y[0], OH = y[1], OW = y[2], F = y[3];
@@ -165,11 +166,10 @@ struct PackConvTapsPass
     const int64_t asRows = N * OH * (outTiles * install(K) + OW * rowCycles) +
                            N * OH * OW * rowCycles;
     // Tap rows: an install and F products per image row, then a transposed
-    // install and OW unit vectors per (pooled) image row.
+    // install and OW unit vectors per pooled image row.
     const int64_t transposedRows =
-        N * (chain->pool
-                 ? cast<RankedTensorType>(chain->pool.getType()).getShape()[1]
-                 : OH);
+        N * cast<RankedTensorType>(chain.pool->getResult(0).getType())
+                .getShape()[1];
     const int64_t asTapRows = N * OH * outTiles * (install(K) + F * rowCycles) +
                               transposedRows * (install(F) + OW * rowCycles);
     return asTapRows < asRows;
@@ -200,8 +200,7 @@ struct PackConvTapsPass
   /// [N, OH, F, OW]. Its chain follows in that layout (a pool's image rows
   /// only) up to the i8 tensor, transposed to channels last, and the pool's
   /// columns then.
-  LogicalResult packTapRows(ConvOp conv, const ::lpu::TargetDesc &target) {
-    TapRowsChain chain = *tapRowsChain(conv, target);
+  LogicalResult packTapRows(ConvOp conv, TapRowsChain chain) {
     OpBuilder b(conv);
     Location loc = conv.getLoc();
     Value source = channelsFirstInput(conv);
@@ -266,7 +265,7 @@ struct PackConvTapsPass
             MapOp::create(b, map.getLoc(), rowsType(rowCount, map), *operands,
                           map.getStepsAttr(), map.getFactorsAttr());
       } else {
-        PoolOp pool = chain.pool;
+        PoolOp pool = cast<PoolOp>(op);
         rowCount = cast<RankedTensorType>(pool.getType()).getShape()[1];
         rows =
             PoolOp::create(b, pool.getLoc(), rowsType(rowCount, pool), rows,
@@ -291,30 +290,23 @@ struct PackConvTapsPass
     // The rows to channels last, then the pool's columns (the pool's readers
     // see the same values: max commutes with every map moved, and with
     // rounding).
-    Value result = TransposeOp::create(
+    auto transpose = TransposeOp::create(
         b, loc,
         RankedTensorType::get({N, rowCount, OW, F},
                               getElementTypeOrSelf(rows.getType())),
         rows, b.getDenseI64ArrayAttr({0, 1, 3, 2}), DenseI32ArrayAttr());
-    if (PoolOp pool = chain.pool) {
-      // The pool's windows read pixels from different slices.
-      result.getDefiningOp()->setAttr(kSplitRowsAttrName,
-                                      b.getI64IntegerAttr(1));
-      auto columns =
-          PoolOp::create(b, pool.getLoc(),
-                         RankedTensorType::get(
-                             cast<RankedTensorType>(pool.getType()).getShape(),
-                             getElementTypeOrSelf(result.getType())),
-                         result, pool.getKindAttr(),
-                         b.getDenseI64ArrayAttr({1, pool.getKernel()[1]}),
-                         b.getDenseI64ArrayAttr({1, pool.getStrides()[1]}),
-                         b.getDenseI64ArrayAttr({1, pool.getDilations()[1]}),
-                         b.getDenseI64ArrayAttr({0, pool.getPadBegin()[1]}));
-      result = columns.getResult();
-    }
-    if (cast<RankedTensorType>(result.getType()).getShape() !=
-        cast<RankedTensorType>(replaced->getResult(0).getType()).getShape())
-      return conv.emitError("tap rows change the result's shape");
+    // The pool's windows read pixels from different slices.
+    transpose->setAttr(kSplitRowsAttrName, b.getI64IntegerAttr(1));
+    PoolOp pool = chain.pool;
+    Value result =
+        PoolOp::create(b, pool.getLoc(),
+                       cast<RankedTensorType>(pool.getType())
+                           .clone(getElementTypeOrSelf(transpose.getType())),
+                       transpose, pool.getKindAttr(),
+                       b.getDenseI64ArrayAttr({1, pool.getKernel()[1]}),
+                       b.getDenseI64ArrayAttr({1, pool.getStrides()[1]}),
+                       b.getDenseI64ArrayAttr({1, pool.getDilations()[1]}),
+                       b.getDenseI64ArrayAttr({0, pool.getPadBegin()[1]}));
     // Layout hints (how the result is stored) stay with the result.
     for (NamedAttribute attr : replaced->getDiscardableAttrs())
       result.getDefiningOp()->setAttr(attr.getName(), attr.getValue());

@@ -47,12 +47,11 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
   const int64_t outTiles = llvm::divideCeil(OW, lanes);
   const float paddingValue = float(int64_t(op.getPaddingValue()));
   // Tap rows are copies of these rows: they are made in the result's type.
+  // Windows as rows are installed from them, in the product type.
+  const ::lpu::DType resultType = lpuc::lpu::getDType(
+      cast<RankedTensorType>(op.getResult().getType()).getElementType());
   RowStore columns = x.wholeStore(x.scratch(
-      {KW * inRows, OW}, ".columns",
-      tapRows
-          ? lpuc::lpu::getDType(cast<RankedTensorType>(op.getResult().getType())
-                                    .getElementType())
-          : ::lpu::DType::F32));
+      {KW * inRows, OW}, ".columns", tapRows ? resultType : ::lpu::DType::F32));
   for (int64_t kx = 0; kx < KW; ++kx) {
     std::vector<ResolvedStep> padding;
     if (paddingValue != 0.0f) {
@@ -111,23 +110,25 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
       return std::nullopt;
     return (tap % KW) * inRows + (n * C + c) * H + *at;
   };
+  // A row of the padding value (in `dtype`, made once), for taps in it.
+  std::optional<int32_t> padding;
+  auto paddingRow = [&](::lpu::DType dtype) {
+    if (!padding)
+      padding = x.constant(".padding", {lanes},
+                           SmallVector<float>(lanes, paddingValue), dtype);
+    return x.read(*padding, 0);
+  };
   RowStore out = x.resultStore(op.getResult());
   if (tapRows) {
-    std::optional<int32_t> padding;
     for (int64_t n = 0; n < N; ++n)
       for (int64_t oy = 0; oy < OH; ++oy)
-        for (int64_t r = 0; r < K; ++r)
-          for (int64_t q = 0; q < outTiles; ++q) {
-            std::optional<int64_t> row = tapRow(n, oy, r);
-            if (!row && !padding)
-              padding = x.constant(
-                  ".padding", {lanes}, SmallVector<float>(lanes, paddingValue),
-                  lpuc::lpu::getDType(
-                      cast<RankedTensorType>(op.getResult().getType())
-                          .getElementType()));
-            x.writeRow(row ? x.readRow(columns, *row, q) : x.read(*padding, 0),
+        for (int64_t r = 0; r < K; ++r) {
+          std::optional<int64_t> row = tapRow(n, oy, r);
+          for (int64_t q = 0; q < outTiles; ++q)
+            x.writeRow(row ? x.readRow(columns, *row, q)
+                           : paddingRow(resultType),
                        out, (n * OH + oy) * K + r, q);
-          }
+        }
     return planes.finish();
   }
 
@@ -135,7 +136,6 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
   // (ky * KW + kx) * C + c, columns[kx] at input row (n, c, y(oy, ky)).
   // Installed transposed, unit vector ox gives pixel ox's row.
   const int32_t unit = x.identity();
-  std::optional<int32_t> padding; // a row of the padding value
   for (int64_t n = 0; n < N; ++n)
     for (int64_t oy = 0; oy < OH; ++oy)
       for (int64_t q = 0; q < outTiles; ++q) {
@@ -147,14 +147,8 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
               plane, K, /*transposed=*/true,
               [&](int64_t r) {
                 std::optional<int64_t> row = tapRow(n, oy, r);
-                if (!row) {
-                  if (!padding)
-                    padding = x.constant(
-                        ".padding", {lanes},
-                        SmallVector<float>(lanes, paddingValue), x.mxmType);
-                  return x.read(*padding, 0);
-                }
-                return x.readRow(columns, *row, q);
+                return row ? x.readRow(columns, *row, q)
+                           : paddingRow(x.mxmType);
               },
               first);
           for (int64_t e = first; e < std::min(width, first + x.mxmRows); ++e)
