@@ -23,6 +23,8 @@
 #   run_s        best lpu-run wall time (loading, simulating, checking)
 #   sim_inst/s   simulated instructions per second of run_s
 #   sim_MMAC/s   the model's MACs simulated per second of run_s (millions)
+# With REAL_MODELS=1, a last table sets each real model's run_s beside the
+# best single-thread forward pass of the same model in torch.
 # Models that do not compile yet print the compiler's diagnostic.
 # One table per MXM precision (PRECISIONS, default "fp16 bf16 int8"; lpu-v1
 # has no fp32 products), plus mlp on lpu-tiny in its default fp32. Outputs
@@ -145,6 +147,7 @@ run_model() { # run_model MODEL TARGET [PRECISION]
     base_cycles=$(json "$work/base.json" "r['cycles']")
     speedup=$(echo "scale=2; $base_cycles / $cycles" | bc)x
   fi
+  echo "$model ${3:-fp32} $target $run" >> "$work/run_s"
   rate=$(echo "$instructions / $run" | bc)
   mac_rate=$(echo "$macs / $run / 1000000" | bc)
   printf "%-15s %-8s %9.3f %10d %8d %8d %8s %7d %5s %8d %5s %11s %11s %7s %8.3f %10d %10d\n" \
@@ -169,3 +172,20 @@ for precision in $precisions; do
     run_model "$model" lpu-v1 "$precision"
   done
 done
+
+# The simulator beside torch: each real model's lpu-run time (run_s above)
+# over the best of 10 single-thread forward passes of the same torch model.
+if [ -n "$real_models" ]; then
+  echo
+  echo "## lpu-run against torch (single thread, best of 10 forward passes)"
+  printf "%-15s %-9s %9s %8s %8s\n" model precision torch_s run_s ratio
+  for model in $real_models; do
+    torch_s=$(/usr/bin/python3 "$root/test/models/make_torch_models.py" \
+      "$model" --time-forward 10)
+    while read -r name precision target run; do
+      [ "$name" = "$model" ] && [ "$target" = lpu-v1 ] || continue
+      printf "%-15s %-9s %9.4f %8.3f %7.1fx\n" "$model" "$precision" \
+        "$torch_s" "$run" "$(echo "$run / $torch_s" | bc -l)"
+    done < "$work/run_s"
+  done
+fi

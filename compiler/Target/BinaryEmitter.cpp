@@ -125,15 +125,14 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(const MachineProgram &program) {
       if (!values)
         return emitError(program.origins[buffer.origin], "constant data of '")
                << buffer.name << "' is unavailable (elided?)";
-      // One segment per part, each the part's rows in order.
+      // One segment per non-empty part, each the part's rows in order.
       const int64_t parts = buffer.parts.size();
-      std::vector<::lpu::SramSegment> segments(parts);
-      for (int64_t i = 0; i < parts; ++i) {
-        segments[i].slice = buffer.parts[i].first;
-        segments[i].address = buffer.parts[i].second;
-        segments[i].data.assign(
-            buffer.partAddresses(parts, i) * target.planeBytes(), 0);
-      }
+      std::vector<size_t> partOffset(parts);
+      for (int64_t i = 0; i < parts; ++i)
+        if (int64_t addresses = buffer.partAddresses(parts, i))
+          partOffset[i] = binary.addSramSegment(buffer.parts[i].first,
+                                                buffer.parts[i].second,
+                                                uint32_t(addresses));
       const ::lpu::PartDeal deal = buffer.deal(parts);
       for (int64_t r = 0; r < layout.rows; ++r)
         for (int64_t j = 0; j < layout.vectorsPerRow; ++j) {
@@ -142,8 +141,8 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(const MachineProgram &program) {
           int64_t first = j * target.lanes;
           int64_t count =
               std::min<int64_t>(target.lanes, layout.rowLength - first);
-          uint8_t *planes =
-              segments[part].data.data() + local * target.planeBytes();
+          uint8_t *planes = binary.sramBytes.data() + partOffset[part] +
+                            local * target.planeBytes();
           for (int64_t l = 0; l < count; ++l)
             ::lpu::storeLaneElement(
                 target, dtype,
@@ -151,9 +150,6 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(const MachineProgram &program) {
                     (r * layout.rowLength + first + l) * width,
                 uint32_t(l), planes);
         }
-      for (::lpu::SramSegment &segment : segments)
-        if (!segment.data.empty())
-          binary.sram.push_back(std::move(segment));
       break;
     }
     case BufferKind::Scratch:

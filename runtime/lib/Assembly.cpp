@@ -257,12 +257,12 @@ void printAssembly(const Binary &binary, std::ostream &os) {
     printBinding(os, "output", b);
   size_t addresses = 0;
   for (const SramSegment &s : binary.sram)
-    addresses += s.data.size() / t.planeBytes();
+    addresses += s.addresses;
   os << "; sram image: " << binary.sram.size() << " segments, " << addresses
      << " addresses\n";
   for (const SramSegment &s : binary.sram)
-    os << ";   mem[" << s.slice << "]:" << s.address << " +"
-       << s.data.size() / t.planeBytes() << "\n";
+    os << ";   mem[" << s.slice << "]:" << s.address << " +" << s.addresses
+       << "\n";
   for (const UnitProgram &u : binary.units) {
     os << "\n"
        << unitKindName(u.kind) << "[" << u.index << "] (slice "

@@ -102,6 +102,7 @@ public:
   const std::string &getError() const { return error; }
   size_t offset() const { return pos; }
   bool atEnd() const { return pos == end; }
+  size_t remaining() const { return end - pos; }
 
   void fail(const std::string &message) { failAt(pos, message); }
   void failAt(size_t offset, const std::string &message) {
@@ -215,10 +216,11 @@ void writeSram(ByteWriter &w, const Binary &binary) {
   for (const SramSegment &s : binary.sram) {
     w.u32(s.slice);
     w.u32(s.address);
-    uint32_t planeBytes = binary.target.planeBytes();
-    w.u32(planeBytes ? static_cast<uint32_t>(s.data.size() / planeBytes) : 0);
-    w.bytes.insert(w.bytes.end(), s.data.begin(), s.data.end());
-    for (size_t i = s.data.size(); i % 4; ++i)
+    w.u32(s.addresses);
+    const uint8_t *bytes = binary.segmentBytes(s);
+    const size_t size = binary.segmentSize(s);
+    w.bytes.insert(w.bytes.end(), bytes, bytes + size);
+    for (size_t i = size; i % 4; ++i)
       w.u8(0);
   }
 }
@@ -385,26 +387,28 @@ bool readBindings(ByteReader &r, const TargetDesc &t,
   return r.ok();
 }
 
-bool readSram(ByteReader &r, const TargetDesc &t,
-              std::vector<SramSegment> &segments) {
+bool readSram(ByteReader &r, const TargetDesc &t, Binary &binary) {
+  // The section's size bounds the image's (a file offset, checked).
+  binary.sramBytes.reserve(r.remaining());
   uint32_t count = r.u32();
   for (uint32_t i = 0; i < count && r.ok(); ++i) {
     SramSegment s;
     s.slice = r.u32();
     s.address = r.u32();
-    uint32_t addresses = r.u32();
-    if (!r.ok() || !checkRange(r, t, s.slice, s.address, addresses,
+    s.addresses = r.u32();
+    if (!r.ok() || !checkRange(r, t, s.slice, s.address, s.addresses,
                                "SRAM segment " + std::to_string(i)))
       break;
-    size_t bytes = static_cast<size_t>(addresses) * t.planeBytes();
+    size_t bytes = static_cast<size_t>(s.addresses) * t.planeBytes();
     const uint8_t *p = r.take(bytes);
     if (!p)
       break;
-    s.data.assign(p, p + bytes);
+    s.offset = binary.sramBytes.size();
+    binary.sramBytes.insert(binary.sramBytes.end(), p, p + bytes);
     for (size_t k = bytes; k % 4 && r.ok(); ++k)
       if (r.u8() != 0)
         r.fail("non-zero padding after SRAM segment " + std::to_string(i));
-    segments.push_back(std::move(s));
+    binary.sram.push_back(s);
   }
   return r.ok();
 }
@@ -578,9 +582,9 @@ bool readCode(ByteReader &r, const TargetDesc &t,
     if (!words)
       break;
     uint64_t cycle = 0;
-    u.instructions.resize(n);
+    u.instructions.reserve(n);
     for (uint32_t k = 0; k < n; ++k) {
-      Instruction &inst = u.instructions[k];
+      Instruction &inst = u.instructions.emplace_back();
       std::string why = decodeInstruction(words + k * kInstructionBytes, inst)
                             ? checkInstruction(inst, u, t)
                             : std::string("undecodable instruction word");
@@ -607,6 +611,14 @@ bool readCode(ByteReader &r, const TargetDesc &t,
 }
 
 } // namespace
+
+size_t Binary::addSramSegment(uint32_t slice, uint32_t address,
+                              uint32_t addresses) {
+  const size_t offset = sramBytes.size();
+  sram.push_back({slice, address, addresses, offset});
+  sramBytes.resize(offset + size_t(addresses) * target.planeBytes());
+  return offset;
+}
 
 uint64_t computeChecksum(const uint8_t *data, size_t size) {
   return crc32Of(data, size < kChecksumBytes ? 0 : size - kChecksumBytes);
@@ -638,8 +650,7 @@ std::vector<uint8_t> writeBinary(const Binary &binary) {
   // table patched after: the image exists once, at about its final size.
   size_t estimate = kHeaderBytes + numSections * (kSectionEntryBytes + 8) +
                     kChecksumBytes + 4096;
-  for (const SramSegment &segment : binary.sram)
-    estimate += 16 + segment.data.size();
+  estimate += 16 * binary.sram.size() + binary.sramBytes.size();
   for (const UnitProgram &unit : binary.units)
     estimate += 12 + kInstructionBytes * unit.instructions.size();
   ByteWriter out;
@@ -769,7 +780,7 @@ bool readBinary(const uint8_t *data, size_t size, Binary &binary,
                [&](ByteReader &r) { readBindings(r, t, binary.inputs); }) &&
          parse(kTagOutputs,
                [&](ByteReader &r) { readBindings(r, t, binary.outputs); }) &&
-         parse(kTagSram, [&](ByteReader &r) { readSram(r, t, binary.sram); }) &&
+         parse(kTagSram, [&](ByteReader &r) { readSram(r, t, binary); }) &&
          parse(kTagCode, [&](ByteReader &r) { readCode(r, t, binary.units); });
 }
 

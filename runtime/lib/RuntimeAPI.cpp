@@ -8,11 +8,19 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <iterator>
 #include <memory>
 #include <mutex>
 #include <new>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct lpu_program {
   lpu::Binary binary;
@@ -44,6 +52,67 @@ struct lpu_execution {
 
 namespace {
 thread_local std::string lastError;
+
+/// A whole file's bytes: mapped where the system can (a real model's binary
+/// is tens of MB, read once by the checksum and once by the decoder: no
+/// copy), read into memory otherwise (pipes, special files).
+class FileBytes {
+public:
+  static std::optional<FileBytes> open(const char *path, std::string &error) {
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      error = "cannot open file";
+      return std::nullopt;
+    }
+    std::optional<FileBytes> file = FileBytes();
+    struct stat info;
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+      void *mapped = ::mmap(nullptr, size_t(info.st_size), PROT_READ,
+                            MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      if (mapped != MAP_FAILED) {
+        file->mapped = static_cast<const uint8_t *>(mapped);
+        file->mappedSize = size_t(info.st_size);
+      }
+    }
+    uint8_t chunk[1 << 16];
+    while (!file->mapped) {
+      const ssize_t n = ::read(fd, chunk, sizeof(chunk));
+      if (n > 0) {
+        file->bytes.insert(file->bytes.end(), chunk, chunk + n);
+      } else if (n == 0) {
+        break;
+      } else if (errno != EINTR) {
+        ::close(fd);
+        error = "read error";
+        return std::nullopt;
+      }
+    }
+    ::close(fd);
+    return file;
+  }
+  FileBytes(FileBytes &&other) noexcept
+      : mapped(std::exchange(other.mapped, nullptr)),
+        mappedSize(std::exchange(other.mappedSize, 0)),
+        bytes(std::move(other.bytes)) {}
+  FileBytes &operator=(FileBytes &&) = delete;
+  ~FileBytes() {
+    if (mapped)
+      ::munmap(const_cast<uint8_t *>(mapped), mappedSize);
+  }
+  /// Never null, so that an empty file is an invalid binary, not a null
+  /// argument.
+  const uint8_t *data() const {
+    static const uint8_t none = 0;
+    return mapped ? mapped : bytes.empty() ? &none : bytes.data();
+  }
+  size_t size() const { return mapped ? mappedSize : bytes.size(); }
+
+private:
+  FileBytes() = default;
+  const uint8_t *mapped = nullptr;
+  size_t mappedSize = 0;
+  std::vector<uint8_t> bytes;
+};
 
 lpu_status fail(lpu_status status, std::string message) {
   lastError = std::move(message);
@@ -140,22 +209,12 @@ lpu_status lpu_program_load_memory(const void *data, size_t size,
 lpu_status lpu_program_load_file(const char *path, lpu_program **program) {
   if (!path || !program)
     return fail(LPU_ERROR_INVALID_ARGUMENT, "null argument");
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return fail(LPU_ERROR_IO, std::string(path) + ": cannot open file");
-  // One read of the whole file (binaries of real models are tens of MB).
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (size < 0)
-    return fail(LPU_ERROR_IO, std::string(path) + ": read error");
-  // Not zero-filled first: the read writes every byte. One byte at least,
-  // so that an empty file is an invalid binary, not a null argument.
-  std::unique_ptr<char[]> bytes(new char[std::max<size_t>(size_t(size), 1)]);
-  if (!in.read(bytes.get(), size))
-    return fail(LPU_ERROR_IO, std::string(path) + ": read error");
+  std::string error;
+  std::optional<FileBytes> file = FileBytes::open(path, error);
+  if (!file)
+    return fail(LPU_ERROR_IO, std::string(path) + ": " + error);
   lpu_status status =
-      lpu_program_load_memory(bytes.get(), size_t(size), program);
+      lpu_program_load_memory(file->data(), file->size(), program);
   if (status != LPU_OK)
     lastError = std::string(path) + ": " + lastError;
   return status;

@@ -167,8 +167,8 @@ public:
     for (uint32_t s = 0; s < target.memSlices; ++s)
       writtenAt[s].assign(extent[s], kNever);
     for (const SramSegment &seg : binary.sram)
-      std::fill_n(writtenAt[seg.slice].begin() + seg.address,
-                  seg.data.size() / target.planeBytes(), -1);
+      std::fill_n(writtenAt[seg.slice].begin() + seg.address, seg.addresses,
+                  -1);
     // Every input is set before a run.
     for (const TensorBinding &b : binary.inputs)
       for (int64_t v = 0; v < b.layout.numVectors(); ++v) {
@@ -202,7 +202,7 @@ private:
   std::vector<LatchValue> latches; // [VXM unit]
   std::vector<PlaneState> planes;
   /// Each step's word index in its queue and issue of a repeat.
-  std::vector<std::pair<uint32_t, uint32_t>> where;
+  LargeVector<std::pair<uint32_t, uint32_t>> where;
   LandingCalendar landings{target};
   std::string hazard;
 
@@ -310,7 +310,7 @@ std::vector<uint64_t> sramExtent(const Binary &binary) {
         touch(b.parts[i].slice,
               b.parts[i].address + b.deal().partAddresses(b.layout, i));
   for (const SramSegment &s : binary.sram)
-    touch(s.slice, s.address + s.data.size() / target.planeBytes());
+    touch(s.slice, s.address + s.addresses);
   for (const UnitProgram &u : binary.units) {
     if (u.kind != UnitKind::Mem)
       continue;

@@ -13,6 +13,7 @@
 #ifndef LPU_RUNTIME_LIB_SCHEDULEPROOF_H
 #define LPU_RUNTIME_LIB_SCHEDULEPROOF_H
 
+#include "lpu/LargeArray.h"
 #include "lpu/Simulator.h"
 
 #include <vector>
@@ -32,10 +33,10 @@ class ScheduleProof {
 public:
   /// Every issue, in (cycle, queue) order: an order in which each operand's
   /// producer comes first.
-  std::vector<TraceStep> steps;
+  LargeVector<TraceStep> steps;
   /// The producing step of each stream operand, step after step: one per
   /// source of the instruction, and one per row of an `lw`.
-  std::vector<uint32_t> producers;
+  LargeVector<uint32_t> producers;
   /// Everything but values: cycles, issues, stream traffic, SRAM used.
   SimulationStats stats;
 };

@@ -16,6 +16,7 @@
 #include "Products.h"
 #include "ScheduleProof.h"
 #include "lpu/Elements.h"
+#include "lpu/LargeArray.h"
 #include "lpu/MachineRules.h"
 
 #include <algorithm>
@@ -120,7 +121,9 @@ struct Simulator::State {
   const TargetDesc &target;
   const uint32_t lanes;
   const uint32_t planeBytes;
-  std::vector<std::vector<uint8_t>> sram; // [slice][address * planeBytes]
+  /// Every slice's cells, in one array.
+  ZeroedBytes sram{0};
+  std::vector<size_t> sliceOffset; // bytes before each slice's cells
   std::vector<bool> inputSet;
   bool ran = false;
   std::shared_ptr<const ScheduleProof> proof;
@@ -130,7 +133,7 @@ struct Simulator::State {
   std::vector<uint32_t> words;
   std::vector<uint32_t> refs;
   std::vector<uint32_t> freeSlots;
-  std::vector<uint32_t> stepSlot;
+  LargeVector<uint32_t> stepSlot;
 
   LandingQueue<PendingWrite> writes;
   LandingQueue<PendingRow> rows;
@@ -153,12 +156,15 @@ struct Simulator::State {
     // Size each slice to the highest address the binary can touch, so a
     // large target costs only the memory a program uses.
     std::vector<uint64_t> extent = sramExtent(binary);
-    sram.resize(target.memSlices);
-    for (uint32_t s = 0; s < target.memSlices; ++s)
-      sram[s].assign(static_cast<size_t>(extent[s]) * planeBytes, 0);
+    size_t bytes = 0;
+    for (uint32_t s = 0; s < target.memSlices; ++s) {
+      sliceOffset.push_back(bytes);
+      bytes += static_cast<size_t>(extent[s]) * planeBytes;
+    }
+    sram = ZeroedBytes(bytes);
     for (const SramSegment &seg : binary.sram)
-      std::copy(seg.data.begin(), seg.data.end(),
-                sram[seg.slice].begin() + size_t(seg.address) * planeBytes);
+      std::copy_n(binary.segmentBytes(seg), binary.segmentSize(seg),
+                  cell(seg.slice, seg.address));
     inputSet.assign(binary.inputs.size(), false);
     planes.resize(target.mxmPlanes);
     for (PlaneValues &p : planes)
@@ -168,8 +174,14 @@ struct Simulator::State {
     installRow.resize(lanes);
   }
 
+  size_t cellOffset(uint32_t slice, uint32_t address) const {
+    return sliceOffset[slice] + size_t(address) * planeBytes;
+  }
   uint8_t *cell(uint32_t slice, uint32_t address) {
-    return sram[slice].data() + size_t(address) * planeBytes;
+    return sram.data() + cellOffset(slice, address);
+  }
+  const uint8_t *cell(uint32_t slice, uint32_t address) const {
+    return sram.data() + cellOffset(slice, address);
   }
 
   uint32_t allocate(uint32_t readers) {
@@ -549,7 +561,7 @@ void Simulator::State::execute(uint32_t step, const uint32_t *producers) {
 }
 
 void Simulator::State::run() {
-  const std::vector<TraceStep> &steps = proof->steps;
+  const LargeVector<TraceStep> &steps = proof->steps;
   stepSlot.assign(steps.size(), kNoSlot);
   const uint32_t *producers = proof->producers.data();
   for (uint32_t step = 0; step < steps.size(); ++step) {
@@ -652,9 +664,8 @@ bool Simulator::getOutput(size_t index, void *data, size_t count,
   for (int64_t r = 0; r < layout.rows; ++r)
     for (int64_t i = 0; i < layout.rowLength; ++i) {
       auto [slice, address] = b.locate(r * layout.vectorsPerRow + i / s.lanes);
-      loadLaneElement(s.target, b.dtype,
-                      s.sram[slice].data() + size_t(address) * s.planeBytes,
-                      i % s.lanes, bytes + (r * layout.rowLength + i) * size);
+      loadLaneElement(s.target, b.dtype, s.cell(slice, address), i % s.lanes,
+                      bytes + (r * layout.rowLength + i) * size);
     }
   return true;
 }

@@ -11,7 +11,7 @@
 #define LPU_RUNTIME_LIB_VECTORCLONES_H
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define LPU_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#define LPU_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #else
 #define LPU_VECTOR_CLONES
 #endif

@@ -2,6 +2,7 @@
 """Exports real networks from torch / torchvision to ONNX, with torch's outputs.
 
 Usage: make_torch_models.py NAME OUTDIR [--size PIXELS]
+       make_torch_models.py NAME --time-forward RUNS [--size PIXELS]
 
 Writes OUTDIR/model.onnx (opset 14, batch 1) and OUTDIR/test_data_set_{0,1,2}/
 with three seeded random inputs and torch's outputs, in the layout of the ONNX
@@ -9,6 +10,8 @@ conformance data.
 Weights are torch's default initialisation under a fixed seed; batch
 normalisation statistics and affine parameters are randomised too, so that
 the BatchNormalization nodes are not identities. Nothing is downloaded.
+--time-forward prints the best of RUNS single-thread forward passes of the
+same model in torch, in seconds (bench/ compares the simulator with it).
 
 Models:
   resnet18      torchvision ResNet-18, BatchNormalization nodes kept (exported
@@ -34,6 +37,7 @@ import argparse
 import io
 import os
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -119,7 +123,10 @@ def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("name")
-    parser.add_argument("outdir")
+    parser.add_argument("outdir", nargs="?")
+    parser.add_argument("--time-forward", type=int, default=0, metavar="RUNS",
+                        help="print torch's best single-thread forward time "
+                        "over RUNS runs instead of exporting")
     parser.add_argument("--size", type=int, default=0,
                         help="image height and width for the CNNs (224, or "
                         "640 for lraspp)")
@@ -130,6 +137,17 @@ def main():
     warnings.filterwarnings("ignore", category=UserWarning)
     model, inputs = build(args.name, args.size)
     x = inputs[0]
+    if args.time_forward:
+        best = float("inf")
+        with torch.no_grad():
+            for _ in range(args.time_forward):
+                start = time.perf_counter()
+                model(x)
+                best = min(best, time.perf_counter() - start)
+        print(f"{best:.6f}")
+        return
+    if not args.outdir:
+        parser.error("OUTDIR is required unless --time-forward is given")
     # Exported with gradients enabled: torch's fused inference kernel for
     # transformer layers (its "fast path") has no ONNX export. PRESERVE
     # exports the eval-mode graph without torch's eval-only peephole pass,

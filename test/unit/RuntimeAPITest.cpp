@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <string>
+
+#include <unistd.h>
 
 using namespace lpu::test;
 
@@ -103,6 +106,35 @@ TEST(RuntimeAPI, RejectsGarbageWithAMessage) {
             LPU_ERROR_IO);
   EXPECT_EQ(lpu_program_load_memory(nullptr, 0, &program),
             LPU_ERROR_INVALID_ARGUMENT);
+}
+
+TEST(RuntimeAPI, LoadsFilesMappedOrRead) {
+  const std::vector<uint8_t> bytes = lpu::writeBinary(makeAddProgram());
+  char path[] = "/tmp/lpu-runtime-test-XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(write(fd, bytes.data(), bytes.size()), ssize_t(bytes.size()));
+  close(fd);
+  // A regular file is mapped; a pipe (/dev/fd/N) is read.
+  lpu_program *program = nullptr;
+  ASSERT_EQ(lpu_program_load_file(path, &program), LPU_OK) << lpu_last_error();
+  EXPECT_EQ(lpu_program_num_inputs(program), 1u);
+  lpu_program_free(program);
+  int pipeFds[2];
+  ASSERT_EQ(pipe(pipeFds), 0);
+  ASSERT_EQ(write(pipeFds[1], bytes.data(), bytes.size()),
+            ssize_t(bytes.size()));
+  close(pipeFds[1]);
+  const std::string pipePath = "/dev/fd/" + std::to_string(pipeFds[0]);
+  ASSERT_EQ(lpu_program_load_file(pipePath.c_str(), &program), LPU_OK)
+      << lpu_last_error();
+  lpu_program_free(program);
+  close(pipeFds[0]);
+  // An empty file is an invalid binary, not an I/O error.
+  ASSERT_EQ(truncate(path, 0), 0);
+  EXPECT_EQ(lpu_program_load_file(path, &program), LPU_ERROR_INVALID_BINARY);
+  EXPECT_EQ(lpu_program_load_file("/tmp", &program), LPU_ERROR_IO);
+  unlink(path);
 }
 
 TEST(RuntimeAPI, ReportsHazardsAsExecutionErrors) {

@@ -106,7 +106,9 @@ public:
       laneWordToHost(dtype, words[l], element);
       storeLaneElement(t, dtype, element, l, planes.data());
     }
-    binary.sram.push_back({slice, address, std::move(planes)});
+    const size_t offset =
+        binary.addSramSegment(slice, address, t.planesOf(dtype));
+    std::copy(planes.begin(), planes.end(), binary.sramBytes.begin() + offset);
     return *this;
   }
   ProgramBuilder &at(UnitKind kind, uint32_t unit, uint64_t cycle,

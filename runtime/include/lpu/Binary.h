@@ -9,6 +9,7 @@
 #define LPU_BINARY_H
 
 #include "lpu/ISA.h"
+#include "lpu/LargeArray.h"
 #include "lpu/Layout.h"
 #include "lpu/Target.h"
 
@@ -50,12 +51,14 @@ struct TensorBinding {
   }
 };
 
-/// Initial SRAM contents: `data` holds the bytes of whole addresses
-/// (TargetDesc::planeBytes each) starting at `address`.
+/// Initial SRAM contents: `addresses` whole addresses from `address` on,
+/// whose bytes (TargetDesc::planeBytes per address) start at `offset` in
+/// Binary::sramBytes.
 struct SramSegment {
   uint32_t slice = 0;
   uint32_t address = 0;
-  std::vector<uint8_t> data; // multiple of planeBytes
+  uint32_t addresses = 0;
+  size_t offset = 0;
 };
 
 /// The instruction queue of one functional unit, NOPs included.
@@ -71,7 +74,22 @@ struct Binary {
   std::vector<TensorBinding> inputs;
   std::vector<TensorBinding> outputs;
   std::vector<SramSegment> sram;
+  /// Every segment's bytes, one after another: a real model's weights are
+  /// tens of MB, kept in one array.
+  LargeVector<uint8_t> sramBytes;
   std::vector<UnitProgram> units;
+
+  /// Appends a segment of zeroed bytes; returns its offset in sramBytes.
+  size_t addSramSegment(uint32_t slice, uint32_t address, uint32_t addresses);
+  uint8_t *segmentBytes(const SramSegment &segment) {
+    return sramBytes.data() + segment.offset;
+  }
+  const uint8_t *segmentBytes(const SramSegment &segment) const {
+    return sramBytes.data() + segment.offset;
+  }
+  size_t segmentSize(const SramSegment &segment) const {
+    return size_t(segment.addresses) * target.planeBytes();
+  }
 };
 
 /// The checksum a file image of `size` bytes must end with: the CRC-32
