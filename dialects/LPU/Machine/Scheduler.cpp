@@ -28,6 +28,8 @@
 #include "dialects/LPU/Machine/Scheduling.h"
 #include "dialects/LPU/Machine/SlotMaps.h"
 
+#include "mlir/IR/Diagnostics.h"
+
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -84,8 +86,9 @@ struct Node {
 
 class Scheduler {
 public:
-  Scheduler(MachineProgram &program, bool opByOp)
-      : program(program), target(*program.target), opByOp(opByOp) {
+  Scheduler(MachineProgram &program, bool opByOp, TreeOrder order)
+      : program(program), target(*program.target), opByOp(opByOp),
+        order(order) {
     for (unsigned k = 0; k < ::lpu::kNumUnitKinds; ++k) {
       queueBusy[k].resize(target.unitCount(static_cast<UnitKind>(k)));
       lastIssue[k].assign(target.unitCount(static_cast<UnitKind>(k)), -1);
@@ -108,11 +111,16 @@ public:
   LogicalResult run() {
     splitSharedValues(program);
     recordProgramOrderFacts();
-    const InstrId count = program.instrs.size();
-    for (InstrId id = 0; id < count; ++id) {
+    std::vector<InstrId> roots;
+    if (order == TreeOrder::CriticalPath) {
+      roots = orderTreesByCriticalPath(program);
+    } else {
+      for (InstrId id = 0, e = program.instrs.size(); id < e; ++id)
+        if (!program.instrs[id].hasResult())
+          roots.push_back(id);
+    }
+    for (InstrId id : roots) {
       const MachineInstr &inst = program.instrs[id];
-      if (inst.hasResult())
-        continue;
       if (opByOp) {
         // A new node waits for everything placed before it.
         std::string node = getNodeOfLocation(program.locationOf(inst)).first;
@@ -858,17 +866,36 @@ private:
   StreamSlots::Undo slotClaims; // taken in streamSlots for one trial
   // Op-by-op baseline: the node being placed and when it may start.
   const bool opByOp;
+  const TreeOrder order;
   std::string barrierNode;
   int64_t barrier = 0;
 };
 
 } // namespace
 
-LogicalResult lpuc::lpu::scheduleProgram(MachineProgram &program, bool opByOp) {
+LogicalResult lpuc::lpu::scheduleProgram(MachineProgram &program, bool opByOp,
+                                         TreeOrder order) {
   for (const MachineBuffer &buffer : program.buffers)
     if (!buffer.isAllocated())
       return emitError(program.origins[buffer.origin], "buffer '")
              << buffer.name
              << "' has no SRAM address; run lpu-allocate-sram first";
-  return Scheduler(program, opByOp).run();
+  if (opByOp || order != TreeOrder::Best)
+    return Scheduler(program, opByOp, opByOp ? TreeOrder::Program : order)
+        .run();
+  // Both orders, on copies of the program; the one with fewer cycles (of
+  // equal ones, program order's) is kept. A trial that fails only says
+  // nothing better was found, so its diagnostics are dropped.
+  MachineProgram trial = program;
+  {
+    ScopedDiagnosticHandler quiet(program.location().getContext(),
+                                  [](Diagnostic &) { return success(); });
+    if (failed(Scheduler(trial, false, TreeOrder::CriticalPath).run()))
+      trial.cycles.reset();
+  }
+  if (failed(Scheduler(program, false, TreeOrder::Program).run()))
+    return failure();
+  if (trial.cycles && *trial.cycles < *program.cycles)
+    program = std::move(trial);
+  return success();
 }

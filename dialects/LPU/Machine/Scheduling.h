@@ -30,11 +30,24 @@ mlir::LogicalResult bundleWeightLoads(MachineProgram &program);
 /// lpu-schedule).
 void splitSharedValues(MachineProgram &program);
 
+/// The order the scheduler places trees in (see lpu-schedule): program
+/// order, by critical path (orderTreesByCriticalPath), or both, keeping the
+/// schedule with fewer cycles.
+enum class TreeOrder { Program, CriticalPath, Best };
+
 /// Gives every instruction a unit, an issue cycle and a result stream, and
 /// the program its cycle count (see lpu-schedule). `opByOp`: each ONNX
-/// node's instructions start after the nodes before it have finished.
+/// node's instructions start after the nodes before it have finished, in
+/// program order.
 mlir::LogicalResult scheduleProgram(MachineProgram &program,
-                                    bool opByOp = false);
+                                    bool opByOp = false,
+                                    TreeOrder order = TreeOrder::Best);
+
+/// The roots of the program's trees (instructions without a result) in the
+/// order the scheduler places them: by critical path, each after the trees
+/// whose SRAM versions and MXM plane state program order puts before it.
+/// Needs SRAM placed and shared values split.
+std::vector<InstrId> orderTreesByCriticalPath(const MachineProgram &program);
 
 /// Checks a scheduled program against the machine rules, independently of
 /// the scheduler (see lpu-verify-schedule).

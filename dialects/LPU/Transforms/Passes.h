@@ -4,6 +4,7 @@
 #define LPU_DIALECTS_LPU_TRANSFORMS_PASSES_H
 
 #include "dialects/LPU/LPUOps.h"
+#include "dialects/LPU/Machine/Scheduling.h"
 
 #include "mlir/Pass/Pass.h"
 

@@ -51,20 +51,38 @@ def BundleWeightLoads
 def Schedule : Pass<"lpu-schedule", "::lpuc::lpu::ProgramOp"> {
   let summary = "Assign every instruction a unit, an issue cycle and a stream";
   let description = [{
-    List scheduling in program order: each instruction issues at the first
-    cycle at which its operands have landed, its unit's queue is free, SRAM
-    and MXM weight state are ready, and no earlier access is overtaken.
-    Reads are placed just in time for their first user so values do not
-    occupy streams longer than needed. Stream registers are then assigned
-    by interval colouring of value lifetimes. Sets the program's `cycles`.
+    The program splits into trees of instructions, each rooted at one
+    without a result (a write, a weight load or install). Trees are placed
+    one after another, each at the first root cycle at which every
+    instruction finds its operands on a free stream slot as they pass, its
+    queue and SRAM bank port free, and SRAM and MXM weight state ready;
+    queues fill earlier gaps. Sets the program's `cycles`.
+
+    `order` says which tree is placed next: `program` (program order),
+    `critical-path` (of the trees whose SRAM versions and plane state are
+    ready, the one with the longest chain of trees after it, counting the
+    trees that use its MXM plane later: MXM work first, which suits a
+    program the MXM bounds) or `best` (both, keeping the schedule with fewer
+    cycles; of equal ones, program order's).
 
     With `op-by-op`, each ONNX node's instructions start only after every
-    result of the nodes before it has landed: the baseline the global
-    schedule is measured against (bench/run-benchmarks.sh).
+    result of the nodes before it has landed, in program order: the
+    baseline the global schedule is measured against
+    (bench/run-benchmarks.sh).
   }];
   let options = [
     Option<"opByOp", "op-by-op", "bool", /*default=*/"false",
            "Schedule one ONNX node after another, with a barrier between">,
+    Option<"order", "order", "::lpuc::lpu::TreeOrder",
+           /*default=*/"::lpuc::lpu::TreeOrder::Best",
+           "Which tree is placed next",
+           [{::llvm::cl::values(
+             clEnumValN(::lpuc::lpu::TreeOrder::Program, "program",
+                        "program order"),
+             clEnumValN(::lpuc::lpu::TreeOrder::CriticalPath, "critical-path",
+                        "the longest chain of trees after it first"),
+             clEnumValN(::lpuc::lpu::TreeOrder::Best, "best",
+                        "both, keeping the one with fewer cycles"))}]>,
   ];
 }
 

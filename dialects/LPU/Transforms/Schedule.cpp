@@ -17,7 +17,7 @@ struct SchedulePass : public lpuc::lpu::impl::ScheduleBase<SchedulePass> {
 
   void runOnOperation() override {
     MachineProgram program = importProgram(getOperation());
-    if (failed(scheduleProgram(program, opByOp)))
+    if (failed(scheduleProgram(program, opByOp, order)))
       return signalPassFailure();
     materializeProgram(program, getOperation());
   }

@@ -1,0 +1,118 @@
+//===- TreeOrder.cpp - The order the scheduler places trees in ------------===//
+//
+// The scheduler places each tree at the first root cycle where its resources
+// are free, so the trees placed first take the cycles they want. Program
+// order places a whole layer before the next one starts to compete; here the
+// trees go in order of their critical path instead: of the trees whose
+// predecessors are placed, the one with the longest chain of trees after it.
+//
+// A tree's predecessors are those program order must keep before it: the
+// writer of each SRAM cell version it reads, the readers and writer of the
+// version each of its writes replaces, and the trees before it that use the
+// same MXM plane (weight loads, installs and products keep their order).
+// A chain's length counts those plane successors too, so a tree's rank
+// includes the MXM work still to come on its plane: MXM trees go first,
+// which suits a program the MXM bounds (scheduleProgram also tries program
+// order and keeps the better schedule). A tree's own length is its longest
+// path of latencies from a leaf to the root.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/LPU/Machine/Scheduling.h"
+
+#include <queue>
+
+using namespace lpuc::lpu;
+using ::lpu::Opcode;
+
+std::vector<InstrId>
+lpuc::lpu::orderTreesByCriticalPath(const MachineProgram &program) {
+  const ::lpu::TargetDesc &target = *program.target;
+  std::vector<InstrId> roots;
+  for (InstrId id = 0, e = program.instrs.size(); id < e; ++id)
+    if (!program.instrs[id].hasResult())
+      roots.push_back(id);
+  const int32_t numTrees = roots.size();
+
+  std::vector<llvm::SmallVector<int32_t, 2>> successors(numTrees);
+  std::vector<int32_t> predecessors(numTrees, 0);
+  std::vector<int64_t> length(numTrees, 1);
+  auto addEdge = [&](int32_t from, int32_t to) {
+    if (from < 0 || from == to)
+      return;
+    successors[from].push_back(to);
+    ++predecessors[to];
+  };
+
+  const size_t numCells = size_t(target.memSlices) * target.memAddresses;
+  std::vector<int32_t> lastWriter(numCells, -1);
+  std::vector<llvm::SmallVector<int32_t, 1>> readers(numCells);
+  std::vector<int32_t> lastOnPlane(target.mxmPlanes, -1);
+  std::vector<InstrId> stack;
+  std::vector<int64_t> depth(program.instrs.size(), 0);
+  for (int32_t tree = 0; tree < numTrees; ++tree) {
+    // The tree's instructions: every value has one consumer, so a walk
+    // over operands from the root visits each once.
+    stack.assign(1, roots[tree]);
+    depth[roots[tree]] = 0;
+    while (!stack.empty()) {
+      const InstrId id = stack.back();
+      stack.pop_back();
+      const MachineInstr &inst = program.instrs[id];
+      const int64_t reach = depth[id] + target.latencyOf(inst.opcode);
+      length[tree] = std::max(length[tree], reach);
+      for (InstrId operand : inst.operands) {
+        depth[operand] = reach;
+        stack.push_back(operand);
+      }
+      if (inst.accessesSram()) {
+        auto [slice, address] = program.sramLocation(inst);
+        const size_t cell = size_t(slice) * target.memAddresses + address;
+        for (int64_t p = 0; p < target.planesOf(inst.dtype); ++p) {
+          if (inst.opcode == Opcode::Write) {
+            for (int32_t reader : readers[cell + p])
+              addEdge(reader, tree);
+            readers[cell + p].clear();
+            addEdge(lastWriter[cell + p], tree);
+            lastWriter[cell + p] = tree;
+          } else {
+            addEdge(lastWriter[cell + p], tree);
+            readers[cell + p].push_back(tree);
+          }
+        }
+      } else if (inst.queueKind == ::lpu::UnitKind::Mxm && inst.unit >= 0) {
+        addEdge(lastOnPlane[inst.unit], tree);
+        lastOnPlane[inst.unit] = tree;
+      }
+    }
+  }
+
+  // Edges run forward in program order: ranks from the last tree back.
+  std::vector<int64_t> rank(numTrees, 0);
+  for (int32_t tree = numTrees - 1; tree >= 0; --tree) {
+    int64_t after = 0;
+    for (int32_t next : successors[tree])
+      after = std::max(after, rank[next]);
+    rank[tree] = length[tree] + after;
+  }
+  // Highest rank first; of equal ranks, program order.
+  auto later = [&](int32_t a, int32_t b) {
+    return rank[a] != rank[b] ? rank[a] < rank[b] : a > b;
+  };
+  std::priority_queue<int32_t, std::vector<int32_t>, decltype(later)> ready(
+      later);
+  for (int32_t tree = 0; tree < numTrees; ++tree)
+    if (predecessors[tree] == 0)
+      ready.push(tree);
+  std::vector<InstrId> order;
+  order.reserve(numTrees);
+  while (!ready.empty()) {
+    const int32_t tree = ready.top();
+    ready.pop();
+    order.push_back(roots[tree]);
+    for (int32_t next : successors[tree])
+      if (--predecessors[next] == 0)
+        ready.push(next);
+  }
+  return order;
+}
