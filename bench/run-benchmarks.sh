@@ -93,7 +93,8 @@ header() {
     sram_peak base_cycles speedup run_s sim_inst/s sim_MMAC/s
 }
 run_model() { # run_model MODEL TARGET [PRECISION]
-  local model=$1 target=$2 bin="$work/$1.$2.lpu" base="$work/$1.$2.base.lpu"
+  local model=$1 target=$2 bin="$work/$1.$2.${3:-fp32}.lpu"
+  local base="$work/$1.$2.base.lpu"
   local lpuc_flags=() check=(--scaled-tol 5e-2) dir="$models/$1"
   if [ "${3:-}" = int8 ]; then
     # Quantized models say int8 themselves; their tolerance is theirs.
@@ -147,7 +148,8 @@ run_model() { # run_model MODEL TARGET [PRECISION]
     base_cycles=$(json "$work/base.json" "r['cycles']")
     speedup=$(echo "scale=2; $base_cycles / $cycles" | bc)x
   fi
-  echo "$model ${3:-fp32} $target $run" >> "$work/run_s"
+  echo "$model ${3:-fp32} $target $bin $dir/test_data_set_0 ${check[*]}" \
+    >> "$work/runs"
   rate=$(echo "$instructions / $run" | bc)
   mac_rate=$(echo "$macs / $run / 1000000" | bc)
   printf "%-15s %-8s %9.3f %10d %8d %8d %8s %7d %5s %8d %5s %11s %11s %7s %8.3f %10d %10d\n" \
@@ -173,19 +175,23 @@ for precision in $precisions; do
   done
 done
 
-# The simulator beside torch: each real model's lpu-run time (run_s above)
+# The simulator beside torch: each real model's lpu-run time, the best of
+# five whatever REPEAT says (one run varies by a third on a busy machine),
 # over the best of 10 single-thread forward passes of the same torch model.
 if [ -n "$real_models" ]; then
   echo
-  echo "## lpu-run against torch (single thread, best of 10 forward passes)"
+  echo "## lpu-run against torch (single thread; lpu-run best of 5, torch best of 10)"
   printf "%-15s %-9s %9s %8s %8s\n" model precision torch_s run_s ratio
   for model in $real_models; do
     torch_s=$(/usr/bin/python3 "$root/test/models/make_torch_models.py" \
       "$model" --time-forward 10)
-    while read -r name precision target run; do
+    while read -r name precision target bin data check; do
       [ "$name" = "$model" ] && [ "$target" = lpu-v1 ] || continue
+      # shellcheck disable=SC2086 # check holds several arguments
+      run=$(repeat=5 best_of "$build/bin/lpu-run" "$bin" --test-data "$data" \
+        --quiet $check)
       printf "%-15s %-9s %9.4f %8.3f %7.1fx\n" "$model" "$precision" \
         "$torch_s" "$run" "$(echo "$run / $torch_s" | bc -l)"
-    done < "$work/run_s"
+    done < "$work/runs"
   done
 fi
