@@ -44,8 +44,9 @@ void LPUDialect::initialize() {
 //===----------------------------------------------------------------------===//
 
 std::optional<::lpu::UnitKind> lpuc::lpu::parseUnitKind(StringRef name) {
-  for (::lpu::UnitKind kind : {::lpu::UnitKind::Mem, ::lpu::UnitKind::Vxm,
-                               ::lpu::UnitKind::Mxm, ::lpu::UnitKind::Sxm})
+  for (::lpu::UnitKind kind :
+       {::lpu::UnitKind::Mem, ::lpu::UnitKind::Vxm, ::lpu::UnitKind::Mxm,
+        ::lpu::UnitKind::Sxm, ::lpu::UnitKind::MxmWeights})
     if (std::string_view(name) == ::lpu::unitKindName(kind))
       return kind;
   return std::nullopt;

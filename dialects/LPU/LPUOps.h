@@ -39,7 +39,7 @@ namespace lpuc::lpu {
 /// The kind of queue an instruction runs on (for a NOP, the one it names).
 ::lpu::UnitKind getQueueKind(InstructionOpInterface inst);
 
-/// Parses "mem", "vxm", "mxm" or "sxm".
+/// Parses "mem", "vxm", "mxm", "sxm" or "mxw".
 std::optional<::lpu::UnitKind> parseUnitKind(llvm::StringRef name);
 
 /// The ISA element type of an MLIR type (DType::None if it has none), and

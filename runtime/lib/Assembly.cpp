@@ -214,9 +214,11 @@ void printTargetTables(const std::vector<TargetDesc> &targets,
                std::to_string(t.mxmLoadBytes * t.mxmPlanes) + " chip-wide); " +
                std::to_string(fill);
       });
-  row("VXM / MXM / SXM queues", [](const TargetDesc &t) {
-    return std::to_string(t.vxmUnits) + " / " + std::to_string(t.mxmPlanes) +
-           " / " + std::to_string(t.sxmUnits);
+  row("VXM / MXM (`mxm` + `mxw`) / SXM queues", [](const TargetDesc &t) {
+    return std::to_string(t.vxmUnits) + " / " +
+           std::to_string(2 * t.mxmPlanes) + " (" +
+           std::to_string(t.mxmPlanes) + " + " + std::to_string(t.mxmPlanes) +
+           ") / " + std::to_string(t.sxmUnits);
   });
   row("clock",
       [](const TargetDesc &t) { return std::to_string(t.clockMHz) + " MHz"; });

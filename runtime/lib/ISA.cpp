@@ -37,6 +37,8 @@ std::string_view unitKindName(UnitKind kind) {
     return "mxm";
   case UnitKind::Sxm:
     return "sxm";
+  case UnitKind::MxmWeights:
+    return "mxw";
   case UnitKind::Any:
     return "any";
   }

@@ -216,6 +216,7 @@ void TargetDesc::finalize() {
       break;
     case SliceKind::Mxm:
       unitColumns[unsigned(UnitKind::Mxm)].push_back(column);
+      unitColumns[unsigned(UnitKind::MxmWeights)].push_back(column);
       break;
     case SliceKind::Vxm:
       unitColumns[unsigned(UnitKind::Vxm)].insert(

@@ -18,15 +18,15 @@
 // RUN: not lpu-run %t/unwritten.mlir.lpu 2>&1 | FileCheck %s --check-prefix=UNWRITTEN
 // UNWRITTEN: lpu-run: error: hazard at cycle 0: mem[1] instruction #0 'read.f32 [0] -> w0' issued at cycle 0 reads mem[1]:0 before any write to it has landed
 // RUN: not lpu-run %t/install.mlir.lpu 2>&1 | FileCheck %s --check-prefix=INSTALL
-// INSTALL: lpu-run: error: hazard at cycle 6: mxm[1] instruction #2 'iw.f16 1' issued at cycle 6 installs weights while a weight-buffer row load has not landed (it lands at cycle 7)
+// INSTALL: lpu-run: error: hazard at cycle 6: mxw[1] instruction #2 'iw.f16 1' issued at cycle 6 installs weights while a weight-buffer row load has not landed (it lands at cycle 7)
 // RUN: not lpu-run %t/uninstalled.mlir.lpu 2>&1 | FileCheck %s --check-prefix=UNINSTALLED
 // UNINSTALLED: lpu-run: error: hazard at cycle 4: mxm[0] instruction #1 'abc.f32 w0 -> e4' issued at cycle 4 streams activations before any weights were installed
 // RUN: not lpu-run %t/installing.mlir.lpu 2>&1 | FileCheck %s --check-prefix=INSTALLING
-// INSTALLING: lpu-run: error: hazard at cycle 6: mxm[0] instruction #3 'abc.f32 w4 -> e4' issued at cycle 6 streams activations while weights are installing
+// INSTALLING: lpu-run: error: hazard at cycle 6: mxm[0] instruction #1 'abc.f32 w4 -> e4' issued at cycle 6 streams activations while weights are installing
 
 // An f32 vector holds both bank ports of its slice for two cycles.
 // RUN: not lpu-run %t/wide-load.mlir.lpu 2>&1 | FileCheck %s --check-prefix=WIDE-LOAD
-// WIDE-LOAD: lpu-run: error: hazard at cycle 5: mxm[0] instruction #1 'lw.f32 w0, rows 0..1' issued at cycle 5 reads stream w4 at slice 0, where no value is passing at that cycle
+// WIDE-LOAD: lpu-run: error: hazard at cycle 5: mxw[0] instruction #1 'lw.f32 w0, rows 0..1' issued at cycle 5 reads stream w4 at slice 0, where no value is passing at that cycle
 // RUN: not lpu-run %t/wide-bank.mlir.lpu 2>&1 | FileCheck %s --check-prefix=WIDE-BANK
 // WIDE-BANK: lpu-run: error: hazard at cycle 1: mem[0] instruction #1 'read.f32 [4] -> e4' issued at cycle 1 uses bank 0 of mem[0] at cycle 1, while mem[0] instruction #0 'read.f32 [0] -> e0' issued at cycle 0 holds it
 

@@ -217,7 +217,7 @@ TEST(Binary, RejectsZeroLengthNops) {
 TEST(Binary, RejectsInstallsOfNoRowsOrUnknownFlags) {
   for (uint32_t imm : {0u, 17u, 2u << 16 | 1u}) {
     std::string error = rejection([&](Binary &b) {
-      b.units.push_back({UnitKind::Mxm, 0, {installWeights(imm)}});
+      b.units.push_back({UnitKind::MxmWeights, 0, {installWeights(imm)}});
     });
     EXPECT_NE(
         error.find("'iw' rows/flags " + std::to_string(imm) + " are invalid"),
@@ -234,19 +234,19 @@ TEST(Binary, RejectsWeightLoadsPastTheLoadBandwidthOrTheStreams) {
                 encodeLoad(row, rows));
   };
   std::string error = rejection([&](Binary &b) {
-    b.units.push_back({UnitKind::Mxm, 0, {load(w(0), 0, 3)}});
+    b.units.push_back({UnitKind::MxmWeights, 0, {load(w(0), 0, 3)}});
   });
   EXPECT_NE(error.find("'lw' rows 0+3 are invalid (at most 2 f32 rows per "
                        "load)"),
             std::string::npos)
       << error;
   error = rejection([&](Binary &b) {
-    b.units.push_back({UnitKind::Mxm, 0, {load(w(0), 15, 2)}});
+    b.units.push_back({UnitKind::MxmWeights, 0, {load(w(0), 15, 2)}});
   });
   EXPECT_NE(error.find("'lw' rows 15+2 are invalid"), std::string::npos)
       << error;
   error = rejection([&](Binary &b) {
-    b.units.push_back({UnitKind::Mxm, 0, {load(e(3), 0, 2)}});
+    b.units.push_back({UnitKind::MxmWeights, 0, {load(e(3), 0, 2)}});
   });
   EXPECT_NE(error.find("'lw' loads 2 rows from stream 12 on, past the last "
                        "stream of its direction"),
@@ -314,7 +314,7 @@ TEST(Binary, RejectsProductsOfATypeTheMXMDoesNotMultiply) {
       if (rate.type == DType::I8)
         rates.push_back(rate);
     b.target.mxmRates = rates;
-    b.units.push_back({UnitKind::Mxm, 0, {installWeights(1)}});
+    b.units.push_back({UnitKind::MxmWeights, 0, {installWeights(1)}});
   });
   EXPECT_NE(error.find("'iw' cannot multiply f32: the MXM of tiny-i8 "
                        "multiplies i8"),
@@ -328,7 +328,7 @@ TEST(Binary, RejectsInstallsBeyondTheArrayOrOffAWindow) {
                        encodeInstall(1, false, 16)}) {
     std::string error = rejection([&](Binary &b) {
       b.units.push_back(
-          {UnitKind::Mxm, 0, {typed(installWeights(imm), DType::F16)}});
+          {UnitKind::MxmWeights, 0, {typed(installWeights(imm), DType::F16)}});
     });
     EXPECT_NE(error.find("'iw' rows/flags"), std::string::npos) << error;
   }

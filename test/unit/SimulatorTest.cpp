@@ -148,9 +148,9 @@ multiplyByTwoRows(const std::vector<std::vector<float>> &rows, bool transposed,
   Binary binary =
       builder.at(UnitKind::Mem, 2, 0, memRead(w(0), 0))
           .at(UnitKind::Mem, 2, 2, memRead(w(0), 4))
-          .at(UnitKind::Mxm, 0, 6, loadWeights(w(0), 0))
-          .at(UnitKind::Mxm, 0, 8, loadWeights(w(0), 1))
-          .at(UnitKind::Mxm, 0, 9, installWeights(2, transposed))
+          .at(UnitKind::MxmWeights, 0, 6, loadWeights(w(0), 0))
+          .at(UnitKind::MxmWeights, 0, 8, loadWeights(w(0), 1))
+          .at(UnitKind::MxmWeights, 0, 9, installWeights(2, transposed))
           .at(UnitKind::Mem, 0, 7, memRead(w(1), 0))
           .at(UnitKind::Mxm, 0, 11, inst(Opcode::MatMul, e(0), w(1)))
           .at(UnitKind::Mem, 1, 18, memWrite(e(0), 0))
@@ -206,10 +206,10 @@ TEST(Simulator, OneLoadTakesRowsFromConsecutiveStreamGroups) {
           .constant(3, 0, std::vector<float>(16, 2.0f))
           .at(UnitKind::Mem, 2, 1, memRead(w(0), 0))
           .at(UnitKind::Mem, 3, 0, memRead(w(1), 0))
-          .at(UnitKind::Mxm, 0, 7,
+          .at(UnitKind::MxmWeights, 0, 7,
               inst(Opcode::LoadWeights, kNoStream, w(0), kNoStream, 0,
                    encodeLoad(0, 2)))
-          .at(UnitKind::Mxm, 0, 8, installWeights(2))
+          .at(UnitKind::MxmWeights, 0, 8, installWeights(2))
           .at(UnitKind::Mem, 0, 6, memRead(w(1), 0))
           .at(UnitKind::Mxm, 0, 10, inst(Opcode::MatMul, e(0), w(1)))
           .at(UnitKind::Mem, 1, 17, memWrite(e(0), 0))
@@ -244,9 +244,11 @@ TEST(Simulator, F16ArrayMeetsItsWindowOfLanesAndHoldsThePlaneTwoCycles) {
                           std::vector<uint32_t>(16, f32Bits(2.0f)))
           .at(UnitKind::Mem, 2, 0, typed(memRead(w(0), 0), DType::F16))
           .at(UnitKind::Mem, 2, 1, typed(memRead(w(0), 2), DType::F16))
-          .at(UnitKind::Mxm, 0, 6, typed(loadWeights(w(0), 0), DType::F16))
-          .at(UnitKind::Mxm, 0, 7, typed(loadWeights(w(0), 1), DType::F16))
-          .at(UnitKind::Mxm, 0, 8,
+          .at(UnitKind::MxmWeights, 0, 6,
+              typed(loadWeights(w(0), 0), DType::F16))
+          .at(UnitKind::MxmWeights, 0, 7,
+              typed(loadWeights(w(0), 1), DType::F16))
+          .at(UnitKind::MxmWeights, 0, 8,
               typed(inst(Opcode::InstallWeights, kNoStream, kNoStream,
                          kNoStream, 0, encodeInstall(2, false, 8)),
                     DType::F16))
@@ -274,9 +276,10 @@ TEST(Simulator, F16ArrayMeetsItsWindowOfLanesAndHoldsThePlaneTwoCycles) {
   for (float v : y)
     EXPECT_EQ(v, 29.0f);
   for (const UnitStats &u : sim.getStats().units) {
-    if (u.kind == UnitKind::Mxm) {
-      EXPECT_EQ(u.busyCycles, 3u + 2u * 2u); // 2 loads, install, 2 products
-    }
+    if (u.kind == UnitKind::Mxm)
+      EXPECT_EQ(u.busyCycles, 2u * 2u); // 2 products
+    if (u.kind == UnitKind::MxmWeights)
+      EXPECT_EQ(u.busyCycles, 3u); // 2 loads, install
   }
 }
 
@@ -290,8 +293,8 @@ TEST(Simulator, MatMulAccumulateAddsTheSecondOperand) {
           .output("y", {1, 16}, 1, 0)
           .constant(2, 0, std::vector<float>(16, 2.0f))
           .at(UnitKind::Mem, 2, 0, memRead(e(0), 0))
-          .at(UnitKind::Mxm, 1, 10, loadWeights(e(0), 0))
-          .at(UnitKind::Mxm, 1, 11, installWeights(1))
+          .at(UnitKind::MxmWeights, 1, 10, loadWeights(e(0), 0))
+          .at(UnitKind::MxmWeights, 1, 11, installWeights(1))
           .at(UnitKind::Mem, 0, 1, memRead(e(1), 0))
           .at(UnitKind::Mxm, 1, 13, inst(Opcode::MatMulAcc, w(0), e(1), e(1)))
           .at(UnitKind::Mem, 1, 26, memWrite(w(0), 0))
@@ -432,9 +435,11 @@ TEST(Simulator, Int8MatMulAccumulatesInInt32) {
           .constantVector(2, 1, DType::I8, std::vector<uint32_t>(16, word(-50)))
           .at(UnitKind::Mem, 2, 0, typed(memRead(w(0), 0), DType::I8))
           .at(UnitKind::Mem, 2, 1, typed(memRead(w(0), 1), DType::I8))
-          .at(UnitKind::Mxm, 0, 6, typed(loadWeights(w(0), 0), DType::I8))
-          .at(UnitKind::Mxm, 0, 7, typed(loadWeights(w(0), 1), DType::I8))
-          .at(UnitKind::Mxm, 0, 8, typed(installWeights(2), DType::I8))
+          .at(UnitKind::MxmWeights, 0, 6,
+              typed(loadWeights(w(0), 0), DType::I8))
+          .at(UnitKind::MxmWeights, 0, 7,
+              typed(loadWeights(w(0), 1), DType::I8))
+          .at(UnitKind::MxmWeights, 0, 8, typed(installWeights(2), DType::I8))
           .at(UnitKind::Mem, 0, 6, typed(memRead(w(1), 0), DType::I8))
           .at(UnitKind::Mxm, 0, 10,
               typed(inst(Opcode::MatMul, e(0), w(1)), DType::I8))
@@ -675,17 +680,17 @@ TEST(Hazard, SRAMReadBeforeTheWriteLands) {
 }
 
 TEST(Hazard, InstallBeforeTheWeightLoadsLand) {
-  // On lpu-v1 (mem[0] at slice 4, mxm[1] at slice 2, read latency 3, lw 2)
+  // On lpu-v1 (mem[0] at slice 4, mxw[1] at slice 2, read latency 3, lw 2)
   // the row loaded at 5 is in the buffer at 7, so an install at 6 would
   // take a stale row.
   Binary binary = ProgramBuilder("lpu-v1")
                       .input("x", {1, 16}, 0, 0)
                       .at(UnitKind::Mem, 0, 0, memRead(32, 0))
-                      .at(UnitKind::Mxm, 1, 5, loadWeights(32, 0))
-                      .at(UnitKind::Mxm, 1, 6, installWeights(1))
+                      .at(UnitKind::MxmWeights, 1, 5, loadWeights(32, 0))
+                      .at(UnitKind::MxmWeights, 1, 6, installWeights(1))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 6: mxm[1] instruction #2 'iw.f32 1' issued at "
+            "hazard at cycle 6: mxw[1] instruction #2 'iw.f32 1' issued at "
             "cycle 6 installs weights while a weight-buffer row load has not "
             "landed (it lands at cycle 7)");
 }
@@ -707,13 +712,13 @@ TEST(Hazard, MatMulWhileWeightsInstall) {
   Binary binary = ProgramBuilder()
                       .input("x", {1, 16}, 0, 0)
                       .at(UnitKind::Mem, 0, 0, memRead(w(0), 0))
-                      .at(UnitKind::Mxm, 0, 4, loadWeights(w(0), 0))
-                      .at(UnitKind::Mxm, 0, 5, installWeights(1))
+                      .at(UnitKind::MxmWeights, 0, 4, loadWeights(w(0), 0))
+                      .at(UnitKind::MxmWeights, 0, 5, installWeights(1))
                       .at(UnitKind::Mem, 0, 2, memRead(w(1), 0))
                       .at(UnitKind::Mxm, 0, 6, inst(Opcode::MatMul, e(1), w(1)))
                       .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 6: mxm[0] instruction #3 'abc.f32 w4 -> e4' "
+            "hazard at cycle 6: mxm[0] instruction #1 'abc.f32 w4 -> e4' "
             "issued at cycle 6 streams activations while weights are "
             "installing");
 }
@@ -725,11 +730,11 @@ TEST(Hazard, InstallOfRowsLoadedAsAnotherType) {
       ProgramBuilder()
           .input("x", {1, 16}, 0, 0)
           .at(UnitKind::Mem, 0, 0, memRead(w(0), 0))
-          .at(UnitKind::Mxm, 0, 4, loadWeights(w(0), 0))
-          .at(UnitKind::Mxm, 0, 5, typed(installWeights(1), DType::F16))
+          .at(UnitKind::MxmWeights, 0, 4, loadWeights(w(0), 0))
+          .at(UnitKind::MxmWeights, 0, 5, typed(installWeights(1), DType::F16))
           .build();
   EXPECT_EQ(runExpectingFailure(binary),
-            "hazard at cycle 5: mxm[0] instruction #2 'iw.f16 1' issued at "
+            "hazard at cycle 5: mxw[0] instruction #2 'iw.f16 1' issued at "
             "cycle 5 installs f16 weights from buffer row 0, loaded as f32");
 }
 
@@ -738,8 +743,8 @@ TEST(Hazard, MatMulTypeDiffersFromTheInstalledWeights) {
       ProgramBuilder()
           .input("x", {1, 16}, 0, 0)
           .at(UnitKind::Mem, 0, 0, memRead(w(0), 0))
-          .at(UnitKind::Mxm, 0, 4, loadWeights(w(0), 0))
-          .at(UnitKind::Mxm, 0, 5, installWeights(1))
+          .at(UnitKind::MxmWeights, 0, 4, loadWeights(w(0), 0))
+          .at(UnitKind::MxmWeights, 0, 5, installWeights(1))
           .at(UnitKind::Mem, 0, 3, typed(memRead(w(1), 0), DType::I8))
           .at(UnitKind::Mxm, 0, 7,
               typed(inst(Opcode::MatMul, e(1), w(1)), DType::I8))

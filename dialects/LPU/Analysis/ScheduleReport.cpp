@@ -18,7 +18,7 @@ using ::lpu::UnitKind;
 namespace {
 
 constexpr UnitKind kKinds[] = {UnitKind::Mem, UnitKind::Vxm, UnitKind::Mxm,
-                               UnitKind::Sxm};
+                               UnitKind::MxmWeights, UnitKind::Sxm};
 
 std::string unitName(UnitKind kind, int64_t index) {
   return std::string(::lpu::unitKindName(kind)) + "[" + std::to_string(index) +
@@ -97,7 +97,7 @@ computeCriticalPath(const MachineProgram &program) {
               it->second);
     } else if (inst.opcode == Opcode::Write) {
       lastWrite[{inst.buffer, inst.offset}] = id;
-    } else if (inst.queueKind == UnitKind::Mxm && inst.unit >= 0) {
+    } else if (::lpu::isPlaneQueue(inst.queueKind) && inst.unit >= 0) {
       Plane &plane = planes[inst.unit];
       const int64_t loadLatency = target.latencyOf(Opcode::LoadWeights);
       if (inst.opcode == Opcode::LoadWeights) {
@@ -110,7 +110,7 @@ computeCriticalPath(const MachineProgram &program) {
       } else if (inst.opcode == Opcode::InstallWeights) {
         after(plane.loadsLanded, plane.lastLoad);
         after(plane.lastMatMul + 1, plane.lastMatMulId);
-        if (plane.loads) // one `lw` per cycle on the plane's queue
+        if (plane.loads) // one `lw` per cycle on the plane's weight queue
           after(plane.firstLoad + plane.loads - 1 + loadLatency,
                 plane.lastLoad);
         plane.install = id;

@@ -137,8 +137,8 @@ private:
       int64_t column = centre;
       if (peer != kNoInstr) {
         const MachineInstr &p = program.instrs[peer];
-        if (p.queueKind == UnitKind::Mxm && p.unit >= 0)
-          column = target.unitColumn(UnitKind::Mxm, p.unit);
+        if (::lpu::isPlaneQueue(p.queueKind) && p.unit >= 0)
+          column = target.unitColumn(p.queueKind, p.unit);
       }
       ++use.peerColumns[column];
     }

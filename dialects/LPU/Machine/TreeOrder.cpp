@@ -80,7 +80,7 @@ lpuc::lpu::orderTreesByCriticalPath(const MachineProgram &program) {
             readers[cell + p].push_back(tree);
           }
         }
-      } else if (inst.queueKind == ::lpu::UnitKind::Mxm && inst.unit >= 0) {
+      } else if (::lpu::isPlaneQueue(inst.queueKind) && inst.unit >= 0) {
         addEdge(lastOnPlane[inst.unit], tree);
         lastOnPlane[inst.unit] = tree;
       }

@@ -57,7 +57,7 @@ public:
   void run() {
     for (InstrId id = 0, e = program.instrs.size(); id < e; ++id) {
       const MachineInstr &inst = program.instrs[id];
-      if (inst.queueKind != UnitKind::Mxm || inst.unit < 0)
+      if (!::lpu::isPlaneQueue(inst.queueKind) || inst.unit < 0)
         continue;
       if (inst.opcode != Opcode::LoadWeights || inst.numOperands() != 1) {
         close(inst.unit);

@@ -225,8 +225,10 @@ def AssignPlanes : Pass<"tile-assign-planes", "::mlir::func::FuncOp"> {
   let summary = "Give every weight install an MXM plane";
   let description = [{
     Walks the MXM work in program order and gives each weight install the
-    plane with the least work so far (weight rows loaded plus rows streamed,
-    which is what occupies a plane's queue); the K tiles of one turn go to
+    plane with the least work so far (weight rows loaded plus rows streamed;
+    the loads run on the plane's own weight queue, but balancing the two
+    queues apart measured slower: ResNet-50 int8 47,308 -> 48,285 cycles,
+    ResNet-18 fp16 65,696 -> 66,621); the K tiles of one turn go to
     distinct planes, the largest tile to the least loaded. Sets `planes` on
     every op that uses the MXM, in the order its expansion installs weights.
   }];

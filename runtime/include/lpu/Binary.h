@@ -21,7 +21,7 @@
 namespace lpu {
 
 constexpr char kMagic[8] = {'L', 'P', 'U', 'B', 'I', 'N', '\r', '\n'};
-constexpr uint16_t kFormatMajor = 7;
+constexpr uint16_t kFormatMajor = 8;
 constexpr uint16_t kFormatMinor = 0;
 
 /// One part of a tensor: a range of addresses on one MEM slice.

@@ -15,8 +15,25 @@
 namespace lpu {
 
 /// Functional-unit kinds. The numeric values are part of the binary format.
-enum class UnitKind : uint8_t { Mem = 0, Vxm = 1, Mxm = 2, Sxm = 3, Any = 255 };
-constexpr unsigned kNumUnitKinds = 4;
+/// The kinds of instruction queue. Each MXM plane has two: `mxm` streams
+/// activations through the array (abc, acc) and `mxw` loads and installs its
+/// weights (lw, iw), so the next weights load while the array computes
+/// (the TSP has 6 MXM queues per hemisphere of 2 planes).
+enum class UnitKind : uint8_t {
+  Mem = 0,
+  Vxm = 1,
+  Mxm = 2,
+  Sxm = 3,
+  MxmWeights = 4,
+  Any = 255
+};
+constexpr unsigned kNumUnitKinds = 5;
+
+/// Whether a queue of this kind belongs to an MXM plane (its index is the
+/// plane's).
+inline bool isPlaneQueue(UnitKind kind) {
+  return kind == UnitKind::Mxm || kind == UnitKind::MxmWeights;
+}
 
 std::string_view unitKindName(UnitKind kind);
 

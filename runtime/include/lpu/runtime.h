@@ -64,7 +64,7 @@ typedef struct lpu_stats {
 } lpu_stats;
 
 typedef struct lpu_unit_stats {
-  const char *kind;     /* "mem", "vxm", "mxm" or "sxm" */
+  const char *kind;     /* "mem", "vxm", "mxm", "sxm" or "mxw" */
   uint32_t index;       /* queue index within its kind */
   uint32_t slice;       /* floorplan column (0 = west edge) */
   uint64_t busy_cycles; /* issue cycles used */

@@ -125,7 +125,7 @@ lpu.program @p target("lpu-tiny") {
 // -----
 
 lpu.program @p target("lpu-tiny") {
-  // expected-error @+1 {{unit mxm[2] does not exist on lpu-tiny}}
+  // expected-error @+1 {{unit mxw[2] does not exist on lpu-tiny}}
   lpu.mxm.install rows 4 {unit = 2 : i32} : f32
 }
 

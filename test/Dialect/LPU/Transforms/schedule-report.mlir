@@ -51,7 +51,7 @@
 
 // TEXT: lpu-tiny: 11 cycles = 0.012 us at 900 MHz, 7 instructions
 // TEXT-NEXT: lower bound: 11 cycles (limited by critical path), bound/cycles 1.00
-// TEXT-NEXT: critical path 11, mem 10/8 = 2, vxm 2/4 = 1, mxm 0/2 = 0, sxm 0/2 = 0
+// TEXT-NEXT: critical path 11, mem 10/8 = 2, vxm 2/4 = 1, mxm 0/2 = 0, mxw 0/2 = 0, sxm 0/2 = 0
 // TEXT-NEXT: critical path by node: add 11
 // TEXT: add (Add) 0 .. 11 4 instructions on 3 mem 1 vxm
 // TEXT-NEXT: relu (Relu)

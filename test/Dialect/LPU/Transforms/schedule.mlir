@@ -148,3 +148,41 @@ lpu.program @chained target("lpu-tiny") {
   %s = lpu.vxm.mul %r, %r : !lpu.vector<f32>
   lpu.mem.write %s, %o[0] : !lpu.vector<f32>
 }
+
+// -----
+
+// A plane's weight loads and installs have their own queue (mxw): the next
+// weights load (at 7) while the products of the installed ones stream (8,
+// 10, 12); the install waits for the last of them.
+// CHECK-LABEL: lpu.program @load_while_streaming target("lpu-tiny") attributes {cycles = 24 : i64}
+// CHECK: lpu.mxm.install rows 1 {cycle = 6 : i64, unit = 0 : i32}
+// CHECK: lpu.mxm.matmul {{.*}} {cycle = 8 : i64
+// CHECK: lpu.mxm.matmul {{.*}} {cycle = 10 : i64
+// CHECK: lpu.mxm.matmul {{.*}} {cycle = 12 : i64
+// CHECK: lpu.mxm.load_weights {{.*}} {cycle = 7 : i64, unit = 0 : i32}
+// CHECK: lpu.mxm.install rows 1 {cycle = 13 : i64, unit = 0 : i32}
+// CHECK: lpu.mxm.matmul {{.*}} {cycle = 15 : i64
+lpu.program @load_while_streaming target("lpu-tiny") {
+  %x = lpu.buffer input "x" {slice = 0 : i32, address = 0 : i32} : tensor<4x2xf32>
+  %w = lpu.buffer input "w" {slice = 1 : i32, address = 0 : i32} : tensor<2x2xf32>
+  %v = lpu.buffer input "v" {slice = 3 : i32, address = 0 : i32} : tensor<2x2xf32>
+  %o = lpu.buffer output "o" {slice = 2 : i32, address = 0 : i32} : tensor<5x2xf32>
+  %w0 = lpu.mem.read %w[0] : !lpu.vector<f32>
+  lpu.mxm.load_weights %w0 into row 0 {unit = 0 : i32} : !lpu.vector<f32>
+  lpu.mxm.install rows 1 {unit = 0 : i32} : f32
+  %a0 = lpu.mem.read %x[0] : !lpu.vector<f32>
+  %m0 = lpu.mxm.matmul %a0 {unit = 0 : i32} : !lpu.vector<f32> -> !lpu.vector<f32>
+  lpu.mem.write %m0, %o[0] : !lpu.vector<f32>
+  %a1 = lpu.mem.read %x[1] : !lpu.vector<f32>
+  %m1 = lpu.mxm.matmul %a1 {unit = 0 : i32} : !lpu.vector<f32> -> !lpu.vector<f32>
+  lpu.mem.write %m1, %o[1] : !lpu.vector<f32>
+  %a2 = lpu.mem.read %x[2] : !lpu.vector<f32>
+  %m2 = lpu.mxm.matmul %a2 {unit = 0 : i32} : !lpu.vector<f32> -> !lpu.vector<f32>
+  lpu.mem.write %m2, %o[2] : !lpu.vector<f32>
+  %v0 = lpu.mem.read %v[0] : !lpu.vector<f32>
+  lpu.mxm.load_weights %v0 into row 0 {unit = 0 : i32} : !lpu.vector<f32>
+  lpu.mxm.install rows 1 {unit = 0 : i32} : f32
+  %a3 = lpu.mem.read %x[3] : !lpu.vector<f32>
+  %m3 = lpu.mxm.matmul %a3 {unit = 0 : i32} : !lpu.vector<f32> -> !lpu.vector<f32>
+  lpu.mem.write %m3, %o[3] : !lpu.vector<f32>
+}
