@@ -188,12 +188,15 @@ int runCompiler(const DriverOptions &options) {
     return 1;
   }
   lowering.precision = options.precision;
-  if (options.schedule != "global" && options.schedule != "op-by-op") {
+  if (options.schedule != "global" && options.schedule != "best" &&
+      options.schedule != "op-by-op") {
     reportError("unknown --schedule value '" + options.schedule +
-                "' (expected global or op-by-op)");
+                "' (expected global, best or op-by-op)");
     return 1;
   }
   lowering.opByOp = options.schedule == "op-by-op";
+  if (options.schedule == "best")
+    lowering.treeOrder = lpu::TreeOrder::Best;
   if ((!options.reportPath.empty() || !options.timelinePath.empty()) &&
       *emit < Phase::Schedule) {
     reportError("--report and --timeline need a scheduled program (--emit=" +

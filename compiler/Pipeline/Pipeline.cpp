@@ -130,7 +130,7 @@ LogicalResult runMachinePhases(
                   [&] { return lpu::bundleWeightLoads(program); })))
     return failure();
   if (failed(step("lpu-schedule", [&] {
-        return lpu::scheduleProgram(program, options.opByOp);
+        return lpu::scheduleProgram(program, options.opByOp, options.treeOrder);
       })))
     return failure();
   return step("lpu-verify-schedule",

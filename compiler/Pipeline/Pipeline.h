@@ -3,7 +3,7 @@
 #ifndef LPU_COMPILER_PIPELINE_PIPELINE_H
 #define LPU_COMPILER_PIPELINE_PIPELINE_H
 
-#include "dialects/LPU/Machine/MachineProgram.h"
+#include "dialects/LPU/Machine/Scheduling.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassManager.h"
@@ -39,6 +39,8 @@ struct LoweringOptions {
   /// Schedule one ONNX node after another (the baseline of the benchmarks)
   /// instead of the whole graph at once.
   bool opByOp = false;
+  /// The order lpu-schedule places trees in (Best: tries two).
+  lpu::TreeOrder treeOrder = lpu::TreeOrder::Auto;
 };
 
 /// Adds the passes that take an imported module up to `stopAfter`.

@@ -12,8 +12,8 @@
 // same MXM plane (weight loads, installs and products keep their order).
 // A chain's length counts those plane successors too, so a tree's rank
 // includes the MXM work still to come on its plane: MXM trees go first,
-// which suits a program the MXM bounds (scheduleProgram also tries program
-// order and keeps the better schedule). A tree's own length is its longest
+// which suits a program the MXM bounds (for one the VXM bounds,
+// scheduleProgram keeps program order). A tree's own length is its longest
 // path of latencies from a leaf to the root.
 //
 //===----------------------------------------------------------------------===//

@@ -1,8 +1,11 @@
 // RUN: lpu-opt %s -split-input-file --pass-pipeline='builtin.module(lpu.program(lpu-schedule{order=program},lpu-verify-schedule))' | FileCheck %s --check-prefixes=CHECK,PROGRAM
 // RUN: lpu-opt %s -split-input-file --pass-pipeline='builtin.module(lpu.program(lpu-schedule{order=critical-path},lpu-verify-schedule))' | FileCheck %s --check-prefixes=CHECK,PATH
-// RUN: lpu-opt %s -split-input-file --pass-pipeline='builtin.module(lpu.program(lpu-schedule,lpu-verify-schedule))' | FileCheck %s --check-prefixes=CHECK,PATH
+// RUN: lpu-opt %s -split-input-file --pass-pipeline='builtin.module(lpu.program(lpu-schedule{order=best},lpu-verify-schedule))' | FileCheck %s --check-prefixes=CHECK,PATH
+// RUN: lpu-opt %s -split-input-file --pass-pipeline='builtin.module(lpu.program(lpu-schedule,lpu-verify-schedule))' | FileCheck %s --check-prefixes=CHECK,PROGRAM
 // The order lpu-schedule places trees in (lpu-tiny; see schedule.mlir for
-// its latencies). The default, `best`, keeps the schedule with fewer cycles.
+// its latencies). `best` keeps the schedule with fewer cycles; the default,
+// `auto`, keeps program order for these programs, which only the VXM
+// computes in.
 
 // Two trees read x on mem[0], whose bank ports an f32 read holds for two
 // cycles. Program order reads x[0] first; by critical path, x[1] goes first,
