@@ -85,6 +85,14 @@ struct MachineInstr {
   int16_t stream = -1;
   int64_t cycle = -1;
 
+  MachineInstr() = default;
+  MachineInstr(const MachineInstr &) = default;
+  MachineInstr &operator=(const MachineInstr &) = default;
+  // Moves that cannot throw, so that a growing std::vector of millions of
+  // instructions (a real model's program) moves them instead of copying.
+  MachineInstr(MachineInstr &&) noexcept = default;
+  MachineInstr &operator=(MachineInstr &&) noexcept = default;
+
   const ::lpu::InstructionInfo &info() const {
     return ::lpu::getInstructionInfo(opcode);
   }

@@ -72,7 +72,7 @@ void lpuc::lpu::splitSharedValues(MachineProgram &program) {
   sorted.reserve(order.size());
   for (InstrId id : order) {
     newIndex[id] = sorted.size();
-    sorted.push_back(instrs[id]);
+    sorted.push_back(std::move(instrs[id]));
   }
   for (MachineInstr &inst : sorted)
     for (unsigned k = 0; k < inst.numOperands(); ++k)
