@@ -14,6 +14,7 @@
 
 #include "dialects/LPU/LPUOps.h"
 
+#include "lpu/LargeArray.h"
 #include "lpu/MachineRules.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -118,7 +119,8 @@ struct MachineProgram {
   const ::lpu::TargetDesc *target;
   std::string name = "main";
   std::vector<MachineBuffer> buffers;
-  std::vector<MachineInstr> instrs; // program order
+  /// Program order. A real model has millions: on huge pages.
+  ::lpu::LargeVector<MachineInstr> instrs;
   /// Where instructions and buffers come from (ONNX node locations, or the
   /// lines of a hand-written program); diagnostics point there. The first
   /// is the program's own.

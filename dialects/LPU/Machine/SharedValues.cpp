@@ -17,7 +17,7 @@ using namespace mlir;
 using namespace lpuc::lpu;
 
 void lpuc::lpu::splitSharedValues(MachineProgram &program) {
-  std::vector<MachineInstr> &instrs = program.instrs;
+  ::lpu::LargeVector<MachineInstr> &instrs = program.instrs;
   const InstrId original = instrs.size();
   std::vector<llvm::SmallVector<InstrId, 1>> users = computeUsers(program);
   std::vector<bool> dead(original, false);
@@ -68,7 +68,7 @@ void lpuc::lpu::splitSharedValues(MachineProgram &program) {
       order.push_back(i);
   llvm::sort(order, before);
   std::vector<InstrId> newIndex(instrs.size(), kNoInstr);
-  std::vector<MachineInstr> sorted;
+  ::lpu::LargeVector<MachineInstr> sorted;
   sorted.reserve(order.size());
   for (InstrId id : order) {
     newIndex[id] = sorted.size();

@@ -159,7 +159,7 @@ private:
 
   void eraseMarked() {
     std::vector<InstrId> newIndex(program.instrs.size(), kNoInstr);
-    std::vector<MachineInstr> kept;
+    ::lpu::LargeVector<MachineInstr> kept;
     kept.reserve(program.instrs.size());
     for (InstrId id = 0, e = program.instrs.size(); id < e; ++id)
       if (!erased[id]) {
