@@ -12,6 +12,7 @@
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -958,4 +959,23 @@ LogicalResult ReduceLeadingOp::verify() {
   if (shapeOf(getResult()) != ArrayRef<int64_t>(want))
     return emitOpError("the result keeps the reduced axes as size 1");
   return success();
+}
+
+void lpuc::tile::replaceAndEraseDead(Operation *replaced, Value replacement,
+                                     ArrayRef<Operation *> dead) {
+  for (NamedAttribute attr : replaced->getDiscardableAttrs())
+    replacement.getDefiningOp()->setAttr(attr.getName(), attr.getValue());
+  replaced->getResult(0).replaceAllUsesWith(replacement);
+  // Each feeder once, and none of `dead` itself (erased here already).
+  llvm::SetVector<Operation *> feeders;
+  for (Operation *op : dead)
+    for (Value operand : op->getOperands())
+      if (Operation *def = operand.getDefiningOp();
+          def && !llvm::is_contained(dead, def))
+        feeders.insert(def);
+  for (Operation *op : dead)
+    op->erase();
+  for (Operation *op : feeders)
+    if (isa<arith::ConstantOp, TransposeOp>(op) && op->use_empty())
+      op->erase();
 }

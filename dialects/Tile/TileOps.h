@@ -131,6 +131,14 @@ mlir::Value constantFromLaneWords(mlir::OpBuilder &builder, mlir::Location loc,
                                   mlir::RankedTensorType type,
                                   llvm::ArrayRef<uint32_t> words);
 
+/// Ends a rewrite that replaces `replaced`'s result by `replacement`: the
+/// replacement's op takes over `replaced`'s discardable attributes (layout
+/// hints: how the result is stored), the uses move, the ops of `dead` are
+/// erased in order (each after its users; `replaced` among them), and so is
+/// every constant or transpose that fed them and is left unused.
+void replaceAndEraseDead(mlir::Operation *replaced, mlir::Value replacement,
+                         llvm::ArrayRef<mlir::Operation *> dead);
+
 } // namespace lpuc::tile
 
 #endif // LPU_DIALECTS_TILE_TILEOPS_H

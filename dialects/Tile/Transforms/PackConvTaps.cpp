@@ -307,22 +307,9 @@ struct PackConvTapsPass
                        b.getDenseI64ArrayAttr({1, pool.getStrides()[1]}),
                        b.getDenseI64ArrayAttr({1, pool.getDilations()[1]}),
                        b.getDenseI64ArrayAttr({0, pool.getPadBegin()[1]}));
-    // Layout hints (how the result is stored) stay with the result.
-    for (NamedAttribute attr : replaced->getDiscardableAttrs())
-      result.getDefiningOp()->setAttr(attr.getName(), attr.getValue());
-    replaced->getResult(0).replaceAllUsesWith(result);
     SmallVector<Operation *> dead(chain.ops.rbegin(), chain.ops.rend());
     dead.push_back(conv);
-    SmallVector<Operation *> operands;
-    for (Operation *op : dead) {
-      for (Value operand : op->getOperands())
-        if (Operation *def = operand.getDefiningOp())
-          operands.push_back(def);
-      op->erase();
-    }
-    for (Operation *op : operands)
-      if (isa<arith::ConstantOp, TransposeOp>(op) && op->use_empty())
-        op->erase();
+    replaceAndEraseDead(replaced, result, dead);
     return success();
   }
 
@@ -381,16 +368,7 @@ struct PackConvTapsPass
         /*transpose_b=*/UnitAttr(), conv.getStepsAttr(), conv.getFactorsAttr(),
         /*turn=*/IntegerAttr(), /*packed_weights=*/UnitAttr(),
         /*planes=*/DenseI32ArrayAttr(), /*separate_partials=*/UnitAttr());
-    // Layout hints (how the result is stored) stay with the result.
-    for (NamedAttribute attr : conv->getDiscardableAttrs())
-      product->setAttr(attr.getName(), attr.getValue());
-    Operation *transpose = conv.getInput().getDefiningOp();
-    Operation *oldWeights = conv.getWeights().getDefiningOp();
-    conv.getResult().replaceAllUsesWith(product.getResult());
-    conv.erase();
-    for (Operation *dead : {transpose, oldWeights})
-      if (dead->use_empty())
-        dead->erase();
+    replaceAndEraseDead(conv, product.getResult(), {conv});
     return success();
   }
 };

@@ -274,17 +274,7 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
         b.getArrayAttr(
             {b.getDenseI64ArrayAttr(images), b.getDenseI64ArrayAttr(rows),
              b.getDenseI64ArrayAttr(group), b.getDenseI64ArrayAttr(lane)}));
-    // Layout hints (how the result is stored) stay with the result.
-    for (NamedAttribute attr : conv->getDiscardableAttrs())
-      unpacked->setAttr(attr.getName(), attr.getValue());
-    conv.getResult().replaceAllUsesWith(unpacked.getResult());
-    SmallVector<Operation *> operands;
-    for (Value operand : conv->getOperands())
-      operands.push_back(operand.getDefiningOp());
-    conv.erase();
-    for (Operation *dead : operands)
-      if (isa_and_nonnull<arith::ConstantOp>(dead) && dead->use_empty())
-        dead->erase();
+    replaceAndEraseDead(conv, unpacked.getResult(), {conv});
     return success();
   }
 
