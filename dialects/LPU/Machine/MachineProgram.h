@@ -141,6 +141,12 @@ struct MachineProgram {
   std::pair<int64_t, int64_t> sramLocation(const MachineInstr &inst) const {
     return bufferOf(inst).locate(inst.offset);
   }
+  /// The chip-wide index of the first SRAM address a MEM instruction
+  /// accesses (slice after slice; its other planes follow).
+  int64_t sramCell(const MachineInstr &inst) const {
+    auto [slice, address] = sramLocation(inst);
+    return slice * int64_t(target->memAddresses) + address;
+  }
   /// The floorplan column of a placed instruction's queue.
   int64_t column(const MachineInstr &inst) const {
     return target->unitColumn(inst.queueKind, uint32_t(inst.unit));

@@ -111,14 +111,9 @@ public:
   LogicalResult run() {
     splitSharedValues(program);
     recordProgramOrderFacts();
-    std::vector<InstrId> roots;
-    if (order == TreeOrder::CriticalPath) {
-      roots = orderTreesByCriticalPath(program);
-    } else {
-      for (InstrId id = 0, e = program.instrs.size(); id < e; ++id)
-        if (!program.instrs[id].hasResult())
-          roots.push_back(id);
-    }
+    const std::vector<InstrId> roots = order == TreeOrder::CriticalPath
+                                           ? orderTreesByCriticalPath(program)
+                                           : treeRoots(program);
     for (InstrId id : roots) {
       const MachineInstr &inst = program.instrs[id];
       if (opByOp) {
@@ -139,11 +134,6 @@ public:
 private:
   MachineInstr &instr(InstrId id) { return program.instrs[id]; }
 
-  int64_t cellIndex(const MachineInstr &inst) {
-    auto [slice, address] = program.sramLocation(inst);
-    return slice * target.memAddresses + address;
-  }
-
   /// Program order fixes which SRAM version a read sees and which weights a
   /// matmul uses; placement must honour both.
   void recordProgramOrderFacts() {
@@ -154,11 +144,11 @@ private:
       const MachineInstr &inst = program.instrs[id];
       switch (inst.opcode) {
       case Opcode::Read:
-        version[id] = writes[cellIndex(inst)];
+        version[id] = writes[program.sramCell(inst)];
         break;
       case Opcode::Write:
         for (int64_t p = 0; p < target.planesOf(inst.dtype); ++p)
-          ++writes[cellIndex(inst) + p];
+          ++writes[program.sramCell(inst) + p];
         break;
       case Opcode::InstallWeights:
         ++installs[inst.unit];
@@ -189,7 +179,7 @@ private:
       node.streamGroup = target.planesOf(inst.resultType);
     if (inst.accessesSram()) {
       auto [slice, address] = program.sramLocation(inst);
-      node.cell = slice * target.memAddresses + address;
+      node.cell = program.sramCell(inst);
       node.planes = target.planesOf(inst.dtype);
       node.queues = {slice};
       for (int64_t k = 0; k < target.memBanksTouched(node.planes); ++k)

@@ -44,6 +44,10 @@ mlir::LogicalResult scheduleProgram(MachineProgram &program,
                                     bool opByOp = false,
                                     TreeOrder order = TreeOrder::Auto);
 
+/// The roots of the program's trees, the instructions without a result, in
+/// program order.
+std::vector<InstrId> treeRoots(const MachineProgram &program);
+
 /// The roots of the program's trees (instructions without a result) in the
 /// order the scheduler places them: by critical path, each after the trees
 /// whose SRAM versions and MXM plane state program order puts before it.

@@ -25,13 +25,18 @@
 using namespace lpuc::lpu;
 using ::lpu::Opcode;
 
-std::vector<InstrId>
-lpuc::lpu::orderTreesByCriticalPath(const MachineProgram &program) {
-  const ::lpu::TargetDesc &target = *program.target;
+std::vector<InstrId> lpuc::lpu::treeRoots(const MachineProgram &program) {
   std::vector<InstrId> roots;
   for (InstrId id = 0, e = program.instrs.size(); id < e; ++id)
     if (!program.instrs[id].hasResult())
       roots.push_back(id);
+  return roots;
+}
+
+std::vector<InstrId>
+lpuc::lpu::orderTreesByCriticalPath(const MachineProgram &program) {
+  const ::lpu::TargetDesc &target = *program.target;
+  const std::vector<InstrId> roots = treeRoots(program);
   const int32_t numTrees = roots.size();
 
   std::vector<llvm::SmallVector<int32_t, 2>> successors(numTrees);
@@ -66,8 +71,7 @@ lpuc::lpu::orderTreesByCriticalPath(const MachineProgram &program) {
         stack.push_back(operand);
       }
       if (inst.accessesSram()) {
-        auto [slice, address] = program.sramLocation(inst);
-        const size_t cell = size_t(slice) * target.memAddresses + address;
+        const size_t cell = program.sramCell(inst);
         for (int64_t p = 0; p < target.planesOf(inst.dtype); ++p) {
           if (inst.opcode == Opcode::Write) {
             for (int32_t reader : readers[cell + p])
