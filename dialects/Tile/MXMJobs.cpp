@@ -2,6 +2,8 @@
 
 #include "dialects/Tile/MXMJobs.h"
 
+#include "dialects/Tile/Window.h"
+
 #include "dialects/LPU/LPUOps.h"
 
 #include "llvm/ADT/TypeSwitch.h"
@@ -203,8 +205,13 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
         const bool tapRows = op.getTapRows();
         const int64_t W = x[3], OW = tapRows ? y[3] : y[2],
                       K = tapRows ? y[2] : y[3];
-        for (int64_t kx = 0; kx < op.getKernel()[1]; ++kx)
-          appendProductTurns(turns, ceilDiv(OW, lanes), ceilDiv(W, lanes),
+        // The first step's products: one per phase or per window column.
+        SmallVector<int64_t> columns(op.getKernel()[1], OW);
+        if (std::optional<ColumnPhases> phases =
+                Window::of(op).columnPhases(1, W, OW, lanes))
+          columns.assign(phases->widths);
+        for (int64_t width : columns)
+          appendProductTurns(turns, ceilDiv(width, lanes), ceilDiv(W, lanes),
                              op.getTurn().value_or(1), x[0] * x[1] * x[2],
                              rowCycles, windowRows, [&](int64_t j) {
                                return std::min(lanes, W - j * lanes);

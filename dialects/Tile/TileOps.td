@@ -218,7 +218,10 @@ def Tile_Im2ColOp : Tile_Op<"im2col"> {
 
     On the MXM, in two steps. For each kx, every input row times constant
     selection tiles gives the row of what tap column kx reads for each
-    output x (strides, dilations and padding included). Then for each
+    output x (strides, dilations and padding included); or, when an input
+    row and the output row fit a vector each and the stride leaves fewer
+    phases than kernel columns, one product per phase (tile::ColumnPhases)
+    and each kx that phase shifted on the SXM. Then for each
     output image row, the K rows its windows read are installed transposed
     and unit vectors stream through, one output pixel row each. `turn`
     applies to the first step; `planes` lists every install. The padding

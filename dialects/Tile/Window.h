@@ -4,12 +4,31 @@
 #define LPU_DIALECTS_TILE_WINDOW_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
 #include <optional>
 #include <utility>
 
 namespace lpuc::tile {
+
+/// How the values each window column reads from an input row are picked out
+/// of it (tile.im2col's first step) when the row and the outputs fit a
+/// vector each: one MXM product per residue ("phase") of the input positions
+/// modulo the stride lays that phase's positions side by side, and a window
+/// column is its phase shifted on the SXM. A stride-2 7x7 stem then makes
+/// two products per input row instead of seven.
+struct ColumnPhases {
+  struct Column {
+    int64_t phase; // index into `residues`
+    int64_t shift; // column[o] = phase[o + shift], padding outside it
+  };
+  llvm::SmallVector<int64_t, 4> residues;
+  llvm::SmallVector<Column, 8> columns;
+  /// Phase p holds input positions residues[p] + j * stride, j < width.
+  llvm::SmallVector<int64_t, 4> widths;
+};
 
 /// Kernel, strides, dilations and leading padding of a 2-D window op, per
 /// dimension (H, W).
@@ -47,6 +66,35 @@ struct Window {
     if (position < 0 || position >= size)
       return std::nullopt;
     return position;
+  }
+
+  /// Along dimension `dim`, the phases of an input of `size` positions read
+  /// by `outputs` outputs, if both fit `lanes` and there are fewer phases
+  /// than window columns (else one product per column is as cheap).
+  std::optional<ColumnPhases>
+  columnPhases(int dim, int64_t size, int64_t outputs, int64_t lanes) const {
+    const int64_t stride = strides[dim];
+    if (transposed || size > lanes || outputs > lanes || stride > size)
+      return std::nullopt;
+    ColumnPhases phases;
+    for (int64_t tap = 0; tap < kernel[dim]; ++tap) {
+      const int64_t offset = tap * dilations[dim] - padBegin[dim];
+      const int64_t residue = ((offset % stride) + stride) % stride;
+      if (!llvm::is_contained(phases.residues, residue)) {
+        phases.residues.push_back(residue);
+        phases.widths.push_back((size - residue + stride - 1) / stride);
+      }
+      const int64_t shift = (offset - residue) / stride;
+      // Its values must land in the outputs' lanes (tile.im2col's shifts).
+      if (outputs + shift <= 0 || shift >= lanes)
+        return std::nullopt;
+      phases.columns.push_back({int64_t(llvm::find(phases.residues, residue) -
+                                        phases.residues.begin()),
+                                shift});
+    }
+    if (int64_t(phases.residues.size()) >= kernel[dim])
+      return std::nullopt;
+    return phases;
   }
 
   /// The input pixel (y, x) that tap (ky, kx) of output pixel (oy, ox)

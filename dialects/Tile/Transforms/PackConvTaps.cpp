@@ -8,6 +8,8 @@
 
 #include "dialects/Tile/Transforms/Passes.h"
 
+#include "dialects/Tile/Window.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
 namespace lpuc::tile {
@@ -332,8 +334,13 @@ struct PackConvTapsPass
     const int64_t pixels = N * OH * OW, fTiles = ceilDiv(F, lanes);
     const int64_t convWork = fTiles * taps * (C + pixels);
     const int64_t inTiles = ceilDiv(W, lanes), outTiles = ceilDiv(OW, lanes);
+    // The first step's products: one per phase of the stride or per window
+    // column.
+    std::optional<ColumnPhases> phases =
+        Window::of(conv).columnPhases(1, W, OW, lanes);
+    const int64_t columnProducts = phases ? phases->residues.size() : KW;
     const int64_t packWork =
-        KW * outTiles * inTiles * (std::min(W, lanes) + N * C * H) +
+        columnProducts * outTiles * inTiles * (std::min(W, lanes) + N * C * H) +
         N * OH * (outTiles * K + OW);
     return packWork + fTiles * (K + pixels) < convWork;
   }

@@ -107,19 +107,33 @@ module attributes {tile.target = "lpu-tiny"} {
 // -----
 
 // Windows of a 1-channel 4x4 image (3x3, padding 1) packed into rows. First,
-// per kernel column kx, every input row times a selection tile: tile kx = 0
-// moves input x - 1 to output x, and the products fill `columns` (12 rows:
-// kx-major). Then per output image row the 9 rows its windows read are
-// installed transposed, the rows above the image zero, and unit vectors
-// (identity rows) give one output pixel row each.
+// with stride 1 every kernel column reads the same phase of an input row:
+// one product per row with a selection tile (here the identity) puts it in
+// `phases`, and tap column kx is that row shifted on the SXM into `columns`
+// (12 rows: kx-major): kx = 0 moves input x - 1 to output x, by two shifts
+// so that the value past the last output is shifted out, not kept; kx = 1
+// copies; kx = 2 moves x + 1 to x. Then per output image row the 9 rows its
+// windows read are installed transposed, the rows above the image zero, and
+// unit vectors (identity rows) give one output pixel row each.
 // CHECK-LABEL: lpu.program @main
 // CHECK: %[[I:.*]] = lpu.buffer constant "identity"
 // CHECK: %[[X:.*]] = lpu.buffer input "x"
 // CHECK: %[[Y:.*]] = lpu.buffer output "y" : tensor<1x4x4x9xf32>
 // CHECK: %[[COLS:.*]] = lpu.buffer scratch "{{.*}}.columns" : tensor<12x4xf32>
-// CHECK: lpu.buffer constant "{{.*}}.select0.0.0" init(dense<{{\[}}[0.000000e+00, 1.000000e+00, 0.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 1.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00], [0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]]>
+// CHECK: %[[PHASES:.*]] = lpu.buffer scratch "{{.*}}.phases" : tensor<4x4xf32>
+// CHECK: lpu.buffer constant "{{.*}}.phase0.0.0" init(dense<{{\[}}[1.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00], [0.000000e+00, 1.000000e+00, 0.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 1.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00]]>
 // CHECK: lpu.mxm.install rows 4 {unit = 0 : i32}
 // CHECK-COUNT-4: lpu.mxm.matmul
+// CHECK-NOT: lpu.mxm
+// CHECK: %[[P0:.*]] = lpu.mem.read %[[PHASES]][0]
+// CHECK-NEXT: %[[UP:.*]] = lpu.sxm.shift %[[P0]], 13
+// CHECK-NEXT: %[[BACK:.*]] = lpu.sxm.shift %[[UP]], -12
+// CHECK-NEXT: lpu.mem.write %[[BACK]], %[[COLS]][0]
+// CHECK: %[[P4:.*]] = lpu.mem.read %[[PHASES]][0]
+// CHECK-NEXT: lpu.mem.write %[[P4]], %[[COLS]][4]
+// CHECK: %[[P8:.*]] = lpu.mem.read %[[PHASES]][0]
+// CHECK-NEXT: %[[DOWN:.*]] = lpu.sxm.shift %[[P8]], -1
+// CHECK-NEXT: lpu.mem.write %[[DOWN]], %[[COLS]][8]
 // CHECK: %[[ZERO:.*]] = lpu.buffer constant "{{.*}}.padding"
 // CHECK-COUNT-3: lpu.mem.read %[[ZERO]][0]
 // CHECK: lpu.mem.read %[[COLS]][0]
@@ -132,21 +146,23 @@ module attributes {tile.target = "lpu-tiny"} {
 // CHECK-COUNT-3: lpu.mxm.install rows 9 transposed
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<1x1x4x4xf32> {onnx.name = "x"}) -> (tensor<1x4x4x9xf32> {onnx.name = "y"}) {
-    %0 = tile.im2col %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, turn = 2 : i64, planes = array<i32: 0, 1, 0, 0, 1, 0, 1>} : tensor<1x1x4x4xf32> -> tensor<1x4x4x9xf32>
+    %0 = tile.im2col %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, turn = 2 : i64, planes = array<i32: 0, 0, 1, 0, 1>} : tensor<1x1x4x4xf32> -> tensor<1x4x4x9xf32>
     return %0 : tensor<1x4x4x9xf32>
   }
 }
 
 // -----
 
-// With `tap_rows`, the first step is the same and its rows are copied: row
+// With `tap_rows`, the first step is the same (one product per input row)
+// and its rows are copied: row
 // (oy, (ky * 3 + kx)) of the result is columns[kx] at input row oy + ky - 1,
 // or a row of the padding value above and below the image. No transposed
 // installs or unit vectors.
 // CHECK-LABEL: lpu.program @main
 // CHECK: %[[Y:.*]] = lpu.buffer output "y" : tensor<1x4x9x4xf32>
 // CHECK: %[[COLS:.*]] = lpu.buffer scratch "{{.*}}.columns" : tensor<12x4xf32>
-// CHECK-COUNT-12: lpu.mxm.matmul
+// CHECK-COUNT-4: lpu.mxm.matmul
+// CHECK-NOT: lpu.mxm
 // CHECK: %[[ZERO:.*]] = lpu.buffer constant "{{.*}}.padding"
 // CHECK: %[[Z0:.*]] = lpu.mem.read %[[ZERO]][0]
 // CHECK: lpu.mem.write %[[Z0]], %[[Y]][0]
@@ -164,8 +180,55 @@ module attributes {tile.target = "lpu-tiny"} {
 // CHECK: lpu.mem.write {{.*}}, %[[Y]][35]
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<1x1x4x4xf32> {onnx.name = "x"}) -> (tensor<1x4x9x4xf32> {onnx.name = "y"}) {
-    %0 = tile.im2col %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, turn = 2 : i64, planes = array<i32: 0, 1, 0>, tap_rows} : tensor<1x1x4x4xf32> -> tensor<1x4x9x4xf32>
+    %0 = tile.im2col %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, turn = 2 : i64, planes = array<i32: 0>, tap_rows} : tensor<1x1x4x4xf32> -> tensor<1x4x9x4xf32>
     return %0 : tensor<1x4x9x4xf32>
+  }
+}
+
+// -----
+
+// Stride 2: a 1x5 window with 2 columns of padding reads input positions
+// 2 ox + kx - 2, of two phases, even and odd. One product per phase and
+// input row lays a phase's 5 positions side by side (`phases`: phase-major);
+// column kx is its phase shifted by (kx - 2) / 2 rounded down: kx = 0 and 1
+// by two shifts (their phase's last value falls past the outputs), kx = 2
+// and 3 not at all, kx = 4 by one; the padding value 3 is added where a
+// column falls in the padding (lane 0 of kx = 0 and 1, lane 4 of kx = 4).
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[X:.*]] = lpu.buffer input "x"
+// CHECK: %[[COLS:.*]] = lpu.buffer scratch "{{.*}}.columns" : tensor<10x5xi8>
+// CHECK: %[[PHASES:.*]] = lpu.buffer scratch "{{.*}}.phases" : tensor<4x5xi8>
+// CHECK: lpu.buffer constant "{{.*}}.phase0.0.0"
+// CHECK: lpu.mxm.install rows 10 {unit = 0 : i32} : i8
+// CHECK-COUNT-2: lpu.mxm.matmul
+// CHECK: lpu.buffer constant "{{.*}}.phase1.0.0"
+// CHECK: lpu.mxm.install rows 10 {unit = 1 : i32} : i8
+// CHECK-COUNT-2: lpu.mxm.matmul
+// CHECK-NOT: lpu.mxm
+// CHECK: %[[PAD0:.*]] = lpu.buffer constant "{{.*}}.padding0" init(dense<[3.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]>
+// CHECK: %[[E0:.*]] = lpu.mem.read %[[PHASES]][0]
+// CHECK-NEXT: %[[UP:.*]] = lpu.sxm.shift %[[E0]], 12
+// CHECK-NEXT: %[[BACK:.*]] = lpu.sxm.shift %[[UP]], -11
+// CHECK-NEXT: %[[F:.*]] = lpu.vxm.convert %[[BACK]] : <i8> -> <f32>
+// CHECK-NEXT: %[[P:.*]] = lpu.mem.read %[[PAD0]][0]
+// CHECK-NEXT: %[[SUM:.*]] = lpu.vxm.add %[[F]], %[[P]]
+// CHECK-NEXT: %[[I8:.*]] = lpu.vxm.convert %[[SUM]] : <f32> -> <i8>
+// CHECK-NEXT: lpu.mem.write %[[I8]], %[[COLS]][0]
+// CHECK: lpu.buffer constant "{{.*}}.padding1"
+// CHECK: lpu.mem.read %[[PHASES]][2]
+// CHECK-NEXT: lpu.sxm.shift {{.*}}, 12
+// CHECK: %[[E4:.*]] = lpu.mem.read %[[PHASES]][0]
+// CHECK-NEXT: lpu.mem.write %[[E4]], %[[COLS]][4]
+// CHECK: %[[O6:.*]] = lpu.mem.read %[[PHASES]][2]
+// CHECK-NEXT: lpu.mem.write %[[O6]], %[[COLS]][6]
+// CHECK: lpu.buffer constant "{{.*}}.padding4" init(dense<[0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 3.000000e+00]>
+// CHECK: %[[E8:.*]] = lpu.mem.read %[[PHASES]][0]
+// CHECK-NEXT: %[[DOWN:.*]] = lpu.sxm.shift %[[E8]], -1
+// CHECK-NEXT: lpu.vxm.convert %[[DOWN]]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x1x2x10xi8> {onnx.name = "x"}) -> (tensor<1x2x5x5xi8> {onnx.name = "y"}) {
+    %0 = tile.im2col %x {kernel = array<i64: 1, 5>, strides = array<i64: 1, 2>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 2>, padding_value = 3 : i64, turn = 2 : i64, planes = array<i32: 0, 1>, tap_rows} : tensor<1x1x2x10xi8> -> tensor<1x2x5x5xi8>
+    return %0 : tensor<1x2x5x5xi8>
   }
 }
 

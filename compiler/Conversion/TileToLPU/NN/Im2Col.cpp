@@ -1,7 +1,9 @@
 //===- Im2Col.cpp - Windows of a channels-first tensor as rows ------------===//
 //
 // Two MXM steps (see tile.im2col). The first reads each input row once per
-// kernel column and costs N C H KW products; the second costs one K-row
+// kernel column and costs N C H KW products, or once per phase of the
+// stride when the rows fit a vector (tile::ColumnPhases; SXM shifts make
+// the columns); the second costs one K-row
 // transposed install per output image row and one product per output pixel,
 // where a convolution over C channels would have made KH KW products per
 // pixel.
@@ -50,54 +52,118 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
   // Windows as rows are installed from them, in the product type.
   const ::lpu::DType resultType = lpuc::lpu::getDType(
       cast<RankedTensorType>(op.getResult().getType()).getElementType());
-  RowStore columns = x.wholeStore(x.scratch(
-      {KW * inRows, OW}, ".columns", tapRows ? resultType : ::lpu::DType::F32));
-  for (int64_t kx = 0; kx < KW; ++kx) {
-    std::vector<ResolvedStep> padding;
-    if (paddingValue != 0.0f) {
-      std::vector<float> values(OW, 0.0f);
-      for (int64_t ox = 0; ox < OW; ++ox)
-        if (!window.tapPosition(1, W, ox, kx))
-          values[ox] = paddingValue;
-      padding.push_back({ChainStep::operandStep(0, StepKind::Add),
-                         x.wholeStore(x.constant((".padding" + Twine(kx)).str(),
-                                                 {OW}, values)),
-                         {OW}});
-    }
-    PreparedChain epilogue = x.prepareChain(padding, {KW * inRows, OW});
+  const ::lpu::DType columnsType = tapRows ? resultType : ::lpu::DType::F32;
+  RowStore columns =
+      x.wholeStore(x.scratch({KW * inRows, OW}, ".columns", columnsType));
+  // Adds the padding value where tap column kx of an output x falls in the
+  // padding (nothing when there is none).
+  auto paddingSteps = [&](int64_t kx) -> std::vector<ResolvedStep> {
+    if (paddingValue == 0.0f)
+      return {};
+    std::vector<float> values(OW, 0.0f);
+    bool any = false;
+    for (int64_t ox = 0; ox < OW; ++ox)
+      if (!window.tapPosition(1, W, ox, kx)) {
+        values[ox] = paddingValue;
+        any = true;
+      }
+    if (!any)
+      return {};
+    return {
+        {ChainStep::operandStep(0, StepKind::Add),
+         x.wholeStore(x.constant((".padding" + Twine(kx)).str(), {OW}, values)),
+         {OW}}};
+  };
+  // Rows of `out` from `rows` input rows each multiplied by the selection
+  // matrix `select(j, q)` of its input tile j and output tile q, of
+  // `columns` lanes, with the epilogue `steps`.
+  auto selectRows = [&](const RowStore &out, int64_t firstOutRow,
+                        int64_t columnCount, ArrayRef<ResolvedStep> steps,
+                        StringRef name,
+                        function_ref<std::optional<int64_t>(int64_t)>
+                            sourceOf) {
+    PreparedChain epilogue = x.prepareChain(steps, {out.rows, out.rowLength});
     // Selection tile (j, q): input lane i of vector j feeds output lane o of
-    // vector q when that is where tap column kx of output x reads.
+    // vector q when that is where output o reads.
+    const int64_t selectTiles = llvm::divideCeil(columnCount, lanes);
     SmallVector<int32_t> select;
     for (int64_t j = 0; j < inTiles; ++j)
-      for (int64_t q = 0; q < outTiles; ++q) {
+      for (int64_t q = 0; q < selectTiles; ++q) {
         const int64_t rows = std::min(lanes, W - j * lanes),
-                      cols = std::min(lanes, OW - q * lanes);
+                      cols = std::min(lanes, columnCount - q * lanes);
         std::vector<float> values(rows * cols, 0.0f);
         for (int64_t o = 0; o < cols; ++o) {
-          auto at = window.tapPosition(1, W, q * lanes + o, kx);
+          std::optional<int64_t> at = sourceOf(q * lanes + o);
           if (at && *at / lanes == j)
             values[(*at - j * lanes) * cols + o] = 1.0f;
         }
-        select.push_back(x.constant(
-            (".select" + Twine(kx) + "." + Twine(j) + "." + Twine(q)).str(),
-            {rows, cols}, values, x.mxmType));
+        select.push_back(x.constant((name + Twine(j) + "." + Twine(q)).str(),
+                                    {rows, cols}, values, x.mxmType));
         x.dealWeightRows(select.back());
       }
     ProductPlan plan;
     plan.a = *input;
     plan.rows = inRows;
     plan.kTiles = inTiles;
-    plan.firstOutRow = kx * inRows;
+    plan.firstOutRow = firstOutRow;
     plan.turn = *op.getTurn();
     plan.tileRows = [&](int64_t j) { return std::min(lanes, W - j * lanes); };
     plan.weightRow = [&](int64_t j, int64_t q, int64_t r) {
-      return x.read(select[j * outTiles + q], r);
+      return x.read(select[j * selectTiles + q], r);
     };
     plan.aVector = [](int64_t m,
                       int64_t j) -> std::optional<std::pair<int64_t, int64_t>> {
       return std::make_pair(m, j);
     };
-    x.emitMatMul(plan, epilogue, columns, planes);
+    x.emitMatMul(plan, epilogue, out, planes);
+  };
+
+  if (std::optional<tile::ColumnPhases> phases =
+          window.columnPhases(1, W, OW, lanes)) {
+    // Step 1 by phases: input rows' positions of each residue modulo the
+    // stride, side by side, then each tap column shifted out of its phase
+    // (dst[o] = phase[o + shift]); phase values that would land past the
+    // outputs are shifted out first, since lanes past a row stay zero.
+    const int64_t phaseCount = phases->residues.size();
+    RowStore phaseRows = x.wholeStore(
+        x.scratch({phaseCount * inRows, *llvm::max_element(phases->widths)},
+                  ".phases", columnsType));
+    for (int64_t p = 0; p < phaseCount; ++p) {
+      const int64_t residue = phases->residues[p], stride = window.strides[1];
+      selectRows(phaseRows, p * inRows, phases->widths[p], {},
+                 (".phase" + Twine(p) + ".").str(),
+                 [&](int64_t j) -> std::optional<int64_t> {
+                   if (j >= phases->widths[p])
+                     return std::nullopt;
+                   return residue + j * stride;
+                 });
+    }
+    for (int64_t kx = 0; kx < KW; ++kx) {
+      const tile::ColumnPhases::Column column = phases->columns[kx];
+      PreparedChain padding = x.prepareChain(paddingSteps(kx), {inRows, OW});
+      const bool overflows = phases->widths[column.phase] > OW + column.shift;
+      for (int64_t row = 0; row < inRows; ++row) {
+        InstrId value = x.readRow(phaseRows, column.phase * inRows + row, 0);
+        if (overflows) {
+          value = x.shift(value, lanes - OW - column.shift);
+          value = x.shift(value, OW - lanes);
+        } else if (column.shift) {
+          value = x.shift(value, -column.shift);
+        }
+        // Chains compute in f32; the write converts back.
+        if (!padding.steps.empty())
+          value =
+              x.emitChainVector(padding, Expander::rowIndex(padding.shape, row),
+                                0, x.convert(value, ::lpu::DType::F32));
+        x.writeRow(value, columns, kx * inRows + row, 0);
+      }
+    }
+  } else {
+    for (int64_t kx = 0; kx < KW; ++kx) {
+      selectRows(columns, kx * inRows, OW, paddingSteps(kx),
+                 (".select" + Twine(kx) + ".").str(),
+                 [&](int64_t o) { return window.tapPosition(1, W, o, kx); });
+    }
   }
 
   // Tap row (n, oy, (ky * KW + kx) * C + c) is columns[kx] at input row
