@@ -207,7 +207,9 @@ def ChooseTiling : Pass<"tile-choose-tiling", "::mlir::func::FuncOp"> {
     (`separate_partials`: when streaming its
     rows through a turn takes less than a partial sum's way from the turn's
     first plane across the chip and back through SRAM, turn latencies times
-    products plus twice the columns plus a write and a read); and, for every
+    products plus twice the columns plus a write and a read; such a product
+    whose rows stream in one cycle, i8 on lpu-v1, takes turns of two planes);
+    and, for every
     row reduction, which units do it (`strategy`: sums on the MXM, maxima
     and minima on the MXM when there are enough rows, else a shift tree).
 
