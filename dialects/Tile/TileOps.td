@@ -82,7 +82,8 @@ def Tile_RowStrategyAttr
 
 // Attributes a decision pass sets; expansion requires them.
 defvar Tile_Planes = OptionalAttr<DenseI32ArrayAttr>;
-defvar Tile_Turn = OptionalAttr<I64Attr>;
+// A turn installs at least one K tile (a turn of 0 would never end).
+defvar Tile_Turn = OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>;
 
 //===----------------------------------------------------------------------===//
 // Element-wise chains

@@ -256,3 +256,12 @@ func.func @pack_taps_column(%x: tensor<1x4x4x3xf32>) -> tensor<1x2x2x9xf32> {
   %0 = tile.pack_taps %x {dim = 1 : i64, taps = 3 : i64, stride = 2 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<1x4x4x3xf32> -> tensor<1x2x2x9xf32>
   return %0 : tensor<1x2x2x9xf32>
 }
+
+// -----
+
+// A turn of no K tile would never end.
+func.func @empty_turn(%a: tensor<4x32xf32>, %w: tensor<32x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{attribute 'turn' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 8 : i64, turn = 0 : i64} : tensor<4x32xf32>, tensor<32x8xf32> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
