@@ -80,7 +80,9 @@ struct Window {
     for (int64_t tap = 0; tap < kernel[dim]; ++tap) {
       const int64_t offset = tap * dilations[dim] - padBegin[dim];
       const int64_t residue = ((offset % stride) + stride) % stride;
-      if (!llvm::is_contained(phases.residues, residue)) {
+      const int64_t *found = llvm::find(phases.residues, residue);
+      const int64_t phase = found - phases.residues.begin();
+      if (found == phases.residues.end()) {
         phases.residues.push_back(residue);
         phases.widths.push_back((size - residue + stride - 1) / stride);
       }
@@ -88,9 +90,7 @@ struct Window {
       // Its values must land in the outputs' lanes (tile.im2col's shifts).
       if (outputs + shift <= 0 || shift >= lanes)
         return std::nullopt;
-      phases.columns.push_back({int64_t(llvm::find(phases.residues, residue) -
-                                        phases.residues.begin()),
-                                shift});
+      phases.columns.push_back({phase, shift});
     }
     if (int64_t(phases.residues.size()) >= kernel[dim])
       return std::nullopt;

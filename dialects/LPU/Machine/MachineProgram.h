@@ -141,11 +141,15 @@ struct MachineProgram {
   std::pair<int64_t, int64_t> sramLocation(const MachineInstr &inst) const {
     return bufferOf(inst).locate(inst.offset);
   }
+  /// The chip-wide index of an SRAM address (slice after slice).
+  int64_t sramCell(int64_t slice, int64_t address) const {
+    return slice * int64_t(target->memAddresses) + address;
+  }
   /// The chip-wide index of the first SRAM address a MEM instruction
-  /// accesses (slice after slice; its other planes follow).
+  /// accesses (its other planes follow).
   int64_t sramCell(const MachineInstr &inst) const {
     auto [slice, address] = sramLocation(inst);
-    return slice * int64_t(target->memAddresses) + address;
+    return sramCell(slice, address);
   }
   /// The floorplan column of a placed instruction's queue.
   int64_t column(const MachineInstr &inst) const {

@@ -97,7 +97,7 @@ private:
         checkBankPort(id, slice, target.bankOf(address + k),
                       target.memPortCycles(planes));
       for (uint32_t p = 0; p < planes; ++p)
-        checkProgramOrder(id, program.sramCell(inst) + p);
+        checkProgramOrder(id, program.sramCell(slice, address) + p);
     }
     // An `lw` names only its first row's stream group: the others follow.
     if (inst.opcode == Opcode::LoadWeights)

@@ -146,10 +146,12 @@ private:
       case Opcode::Read:
         version[id] = writes[program.sramCell(inst)];
         break;
-      case Opcode::Write:
+      case Opcode::Write: {
+        const int64_t cell = program.sramCell(inst);
         for (int64_t p = 0; p < target.planesOf(inst.dtype); ++p)
-          ++writes[program.sramCell(inst) + p];
+          ++writes[cell + p];
         break;
+      }
       case Opcode::InstallWeights:
         ++installs[inst.unit];
         break;
@@ -179,7 +181,7 @@ private:
       node.streamGroup = target.planesOf(inst.resultType);
     if (inst.accessesSram()) {
       auto [slice, address] = program.sramLocation(inst);
-      node.cell = program.sramCell(inst);
+      node.cell = program.sramCell(slice, address);
       node.planes = target.planesOf(inst.dtype);
       node.queues = {slice};
       for (int64_t k = 0; k < target.memBanksTouched(node.planes); ++k)
