@@ -47,16 +47,27 @@ int64_t groupTaps(int64_t pixels, int64_t kernel, int64_t stride,
   return (pixels - 1) * stride + (kernel - 1) * dilation + 1;
 }
 
-/// Whether every epilogue operand of `conv` is the same for every pixel, so
-/// that it can be repeated for several pixels, and of rank 4: grouping
+/// How many of `conv`'s epilogue steps can run on groups of pixels: those
+/// before its first step that combines a tensor computed at run time (a
+/// residual), which with the rest runs after the pixels are unpacked.
+/// Every constant those steps combine must be the same for every pixel and
+/// of rank 4, so that it can be repeated for several pixels: grouping
 /// MobileNetV2 fp16's 1x1 expansions too, whose relu6 bounds are rank-0
 /// scalars, measured slower (75,391 -> 78,754 cycles; the estimate does not
 /// see that model's VXM-bound depthwise work).
-bool pixelInvariantEpilogue(ConvOp conv) {
-  return llvm::all_of(conv.getExtras(), [](Value extra) {
-    return isPixelInvariantConstant(extra) &&
-           cast<RankedTensorType>(extra.getType()).getRank() == 4;
-  });
+std::optional<size_t> groupedEpilogueSteps(ConvOp conv) {
+  Chain chain = getChain(conv.getSteps(), conv.getFactors());
+  for (auto [index, step] : llvm::enumerate(chain)) {
+    if (!step.isOperand())
+      continue;
+    Value extra = conv.getExtras()[step.operand];
+    if (!extra.getDefiningOp<arith::ConstantOp>())
+      return index;
+    if (!isPixelInvariantConstant(extra) ||
+        cast<RankedTensorType>(extra.getType()).getRank() != 4)
+      return std::nullopt;
+  }
+  return chain.size();
 }
 
 struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
@@ -162,7 +173,7 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
     // once per group, and every output but a group's first moves to lane 0.
     const int64_t F = y[3], strideW = conv.getStrides()[1],
                   dilationW = conv.getDilations()[1];
-    if (pixelInvariantEpilogue(conv))
+    if (groupedEpilogueSteps(conv))
       for (int64_t pixels = 2; pixels * F <= lanes && pixels <= OW &&
                                (maxPixels == 0 || pixels <= maxPixels);
            ++pixels) {
@@ -228,25 +239,54 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
         RankedTensorType::get({pixels * F, taps * C, KH, 1},
                               getElementTypeOrSelf(weightsOp.getType())),
         grouped);
-    // Every pixel of a group applies the same epilogue operands.
-    SmallVector<Value> extras;
-    for (Value extra : conv.getExtras()) {
-      extras.push_back(
-          repeatConstant(b, loc, extra, pixels, 1, {1, 1, 1, pixels * F}));
-      if (!extras.back())
-        return conv.emitError("cannot read an epilogue operand");
+    // Every pixel of a group applies the same epilogue operands; the steps
+    // from the first run-time operand on wait for the unpacked pixels.
+    Chain chain = getChain(conv.getSteps(), conv.getFactors());
+    const size_t groupedCount = *groupedEpilogueSteps(conv);
+    Chain groupedChain, unpackedChain = {ChainStep::operandStep(0)};
+    SmallVector<Value> extras, unpackedInputs;
+    DenseMap<int32_t, int32_t> groupedOperand, unpackedOperand;
+    for (auto [index, step] : llvm::enumerate(chain)) {
+      const bool grouped = index < groupedCount;
+      (grouped ? groupedChain : unpackedChain).push_back(step);
+      if (!step.isOperand())
+        continue;
+      Value extra = conv.getExtras()[step.operand];
+      int32_t &operand =
+          (grouped ? groupedChain : unpackedChain).back().operand;
+      if (!grouped) {
+        auto [it, added] = unpackedOperand.try_emplace(
+            step.operand, unpackedInputs.size() + 1);
+        if (added)
+          unpackedInputs.push_back(extra);
+        operand = it->second;
+        continue;
+      }
+      auto [it, added] =
+          groupedOperand.try_emplace(step.operand, extras.size());
+      if (added) {
+        extras.push_back(
+            repeatConstant(b, loc, extra, pixels, 1, {1, 1, 1, pixels * F}));
+        if (!extras.back())
+          return conv.emitError("cannot read an epilogue operand");
+      }
+      operand = it->second;
     }
+    const bool unpackedEpilogue = unpackedChain.size() > 1;
+    // The running value of an epilogue is f32 until it is stored.
+    Type groupedElementType =
+        unpackedEpilogue ? b.getF32Type() : resultType.getElementType();
+    auto [groupedSteps, groupedFactors] = getChainAttrs(b, groupedChain);
     kernel[1] = strides[1] = dilations[1] = 1;
     padBegin[1] = 0;
     auto groupedConv = ConvOp::create(
         b, loc,
-        RankedTensorType::get({N, OH, groups, pixels * F},
-                              resultType.getElementType()),
+        RankedTensorType::get({N, OH, groups, pixels * F}, groupedElementType),
         packed, weights, extras, b.getDenseI64ArrayAttr(kernel),
         b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(dilations),
         b.getDenseI64ArrayAttr(padBegin), conv.getGroupAttr(),
-        conv.getTransposedAttr(), conv.getTapMajorAttr(), conv.getStepsAttr(),
-        conv.getFactorsAttr(), IntegerAttr(), DenseI32ArrayAttr(),
+        conv.getTransposedAttr(), conv.getTapMajorAttr(), groupedSteps,
+        groupedFactors, IntegerAttr(), DenseI32ArrayAttr(),
         conv.getPaddingValueAttr(), conv.getOnVxmAttr(),
         conv.getVxmPixelsAttr(), conv.getSeparatePartialsAttr());
 
@@ -268,13 +308,20 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
         lane.push_back(ox % pixels * F + f);
     }
     auto unpacked = GatherOp::create(
-        b, loc, resultType, groupedConv.getResult(), /*padding=*/Value(),
-        b.getDenseI64ArrayAttr({0, 1, 2, 2}),
+        b, loc, resultType.clone(groupedElementType), groupedConv.getResult(),
+        /*padding=*/Value(), b.getDenseI64ArrayAttr({0, 1, 2, 2}),
         b.getDenseI64ArrayAttr({1, 1, 1, 2}),
         b.getArrayAttr(
             {b.getDenseI64ArrayAttr(images), b.getDenseI64ArrayAttr(rows),
              b.getDenseI64ArrayAttr(group), b.getDenseI64ArrayAttr(lane)}));
-    replaceAndEraseDead(conv, unpacked.getResult(), {conv});
+    Value result = unpacked.getResult();
+    if (unpackedEpilogue) {
+      unpackedInputs.insert(unpackedInputs.begin(), result);
+      auto [steps, factors] = getChainAttrs(b, unpackedChain);
+      result =
+          MapOp::create(b, loc, resultType, unpackedInputs, steps, factors);
+    }
+    replaceAndEraseDead(conv, result, {conv});
     return success();
   }
 

@@ -45,14 +45,45 @@ module attributes {tile.target = "lpu-tiny"} {
     return %y : tensor<1x4x8x1xf32>
   }
 
-  // An epilogue operand that differs per pixel (a residual) is not grouped.
+  // An epilogue operand that differs per pixel (a residual) stops the steps
+  // that run on groups: the bias is added to both pixels of a group, the
+  // running value is stored as f32 and unpacked, and a map adds the residual
+  // and applies the rest (a scalar keeps its index order) into the result's
+  // f16.
   // CHECK-LABEL: func.func @residual
-  // CHECK-NOT: tile.gather
-  // CHECK: tile.conv {{.*}}epilogue(%arg1 : tensor<1x8x8x4xf32>)
-  // CHECK-NOT: tile.gather
-  func.func @residual(%x: tensor<1x8x8x2xf32>, %r: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
+  // CHECK-DAG: %[[B:.*]] = arith.constant dense<{{\[\[\[\[}}1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00]]]]> : tensor<1x1x1x8xf32>
+  // CHECK: %[[Y:.*]] = tile.conv %{{.*}}, %{{.*}} epilogue(%[[B]] : tensor<1x1x1x8xf32>) [add in0] {{.*}} -> tensor<1x8x4x8xf32>
+  // CHECK: %[[G:.*]] = tile.gather %[[Y]] {{.*}} : tensor<1x8x4x8xf32> -> tensor<1x8x8x4xf32>
+  // CHECK: %[[M:.*]] = tile.map(%[[G]], %arg1, %{{.*}}) [in0, add in1, relu, mul in2] : (tensor<1x8x8x4xf32>, tensor<1x8x8x4xf32>, tensor<1xf32>) -> tensor<1x8x8x4xf16>
+  // CHECK: return %[[M]]
+  func.func @residual(%x: tensor<1x8x8x2xf32>, %r: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf16> {
     %w = arith.constant dense<1.0> : tensor<4x2x3x3xf32>
-    %y = tile.conv %x, %w epilogue(%r : tensor<1x8x8x4xf32>) [add in0] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x8x8x2xf32>, tensor<4x2x3x3xf32> -> tensor<1x8x8x4xf32>
+    %b = arith.constant dense<[[[[1.0, 2.0, 3.0, 4.0]]]]> : tensor<1x1x1x4xf32>
+    %s = arith.constant dense<0.5> : tensor<1xf32>
+    %y = tile.conv %x, %w epilogue(%s, %b, %r : tensor<1xf32>, tensor<1x1x1x4xf32>, tensor<1x8x8x4xf32>) [add in1, add in2, relu, mul in0] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x8x8x2xf32>, tensor<4x2x3x3xf32> -> tensor<1x8x8x4xf16>
+    return %y : tensor<1x8x8x4xf16>
+  }
+
+  // A residual first: the groups keep the bare products.
+  // CHECK-LABEL: func.func @residual_first
+  // CHECK: %[[Y:.*]] = tile.conv %{{.*}}, %{{.*}} [] {{.*}} -> tensor<1x8x4x8xf32>
+  // CHECK: %[[G:.*]] = tile.gather %[[Y]]
+  // CHECK: tile.map(%[[G]], %arg1) [in0, add in1, relu]
+  func.func @residual_first(%x: tensor<1x8x8x2xf32>, %r: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
+    %w = arith.constant dense<1.0> : tensor<4x2x3x3xf32>
+    %y = tile.conv %x, %w epilogue(%r : tensor<1x8x8x4xf32>) [add in0, relu] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x8x8x2xf32>, tensor<4x2x3x3xf32> -> tensor<1x8x8x4xf32>
+    return %y : tensor<1x8x8x4xf32>
+  }
+
+  // A constant that is not [1, 1, 1, C] before the residual: not grouped.
+  // CHECK-LABEL: func.func @scalar_before_residual
+  // CHECK-NOT: tile.gather
+  // CHECK: tile.conv {{.*}}epilogue(
+  // CHECK-NOT: tile.gather
+  func.func @scalar_before_residual(%x: tensor<1x8x8x2xf32>, %r: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
+    %w = arith.constant dense<1.0> : tensor<4x2x3x3xf32>
+    %s = arith.constant dense<0.5> : tensor<f32>
+    %y = tile.conv %x, %w epilogue(%s, %r : tensor<f32>, tensor<1x8x8x4xf32>) [mul in0, add in1] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x8x8x2xf32>, tensor<4x2x3x3xf32> -> tensor<1x8x8x4xf32>
     return %y : tensor<1x8x8x4xf32>
   }
 }
