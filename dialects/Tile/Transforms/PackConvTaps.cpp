@@ -70,8 +70,8 @@ struct PackConvTapsPass
   /// channels last: the element-wise maps that alone read its result (their
   /// other operands the same for every pixel) up to an i8 result, and the
   /// max pool that alone reads the result or one of those maps (its image
-  /// rows are pooled before the transpose, its columns after); or up to an
-  /// f32 result that only f16 (bf16) products read.
+  /// rows are pooled before the transpose, its columns after; an i8 result
+  /// needs one); or up to an f32 result that only f16 (bf16) products read.
   struct TapRowsChain {
     SmallVector<Operation *> ops; // maps and the pool, in order
     PoolOp pool;
@@ -134,9 +134,10 @@ struct PackConvTapsPass
       value = pool.getResult();
       followMaps();
     }
-    // Without a pool, the transpose moves every row the product made
-    // (MobileNetV2 int8's stem: 68,920 -> 71,291 cycles).
-    if (!chain.pool)
+    // Without a pool, the transpose moves every row the product made: i8
+    // rows measured slower (MobileNetV2 int8's stem: 68,920 -> 71,291
+    // cycles), the estimate decides for wider ones.
+    if (!chain.pool && isI8(value))
       return std::nullopt;
     chain.movedType = isI8(value) ? getElementTypeOrSelf(value.getType())
                                   : productInputType(value, target);
@@ -170,8 +171,10 @@ struct PackConvTapsPass
     // Tap rows: an install and F products per image row, then a transposed
     // install and OW unit vectors per pooled image row.
     const int64_t transposedRows =
-        N * cast<RankedTensorType>(chain.pool->getResult(0).getType())
-                .getShape()[1];
+        chain.pool
+            ? N * cast<RankedTensorType>(chain.pool->getResult(0).getType())
+                      .getShape()[1]
+            : N * OH;
     const int64_t asTapRows = N * OH * outTiles * (install(K) + F * rowCycles) +
                               transposedRows * (install(F) + OW * rowCycles);
     return asTapRows < asRows;
@@ -300,15 +303,17 @@ struct PackConvTapsPass
     // The pool's windows read pixels from different slices.
     transpose->setAttr(kSplitRowsAttrName, b.getI64IntegerAttr(1));
     PoolOp pool = chain.pool;
-    Value result =
-        PoolOp::create(b, pool.getLoc(),
-                       cast<RankedTensorType>(pool.getType())
-                           .clone(getElementTypeOrSelf(transpose.getType())),
-                       transpose, pool.getKindAttr(),
-                       b.getDenseI64ArrayAttr({1, pool.getKernel()[1]}),
-                       b.getDenseI64ArrayAttr({1, pool.getStrides()[1]}),
-                       b.getDenseI64ArrayAttr({1, pool.getDilations()[1]}),
-                       b.getDenseI64ArrayAttr({0, pool.getPadBegin()[1]}));
+    Value result = transpose.getResult();
+    if (pool)
+      result =
+          PoolOp::create(b, pool.getLoc(),
+                         cast<RankedTensorType>(pool.getType())
+                             .clone(getElementTypeOrSelf(transpose.getType())),
+                         transpose, pool.getKindAttr(),
+                         b.getDenseI64ArrayAttr({1, pool.getKernel()[1]}),
+                         b.getDenseI64ArrayAttr({1, pool.getStrides()[1]}),
+                         b.getDenseI64ArrayAttr({1, pool.getDilations()[1]}),
+                         b.getDenseI64ArrayAttr({0, pool.getPadBegin()[1]}));
     SmallVector<Operation *> dead(chain.ops.rbegin(), chain.ops.rend());
     dead.push_back(conv);
     replaceAndEraseDead(replaced, result, dead);

@@ -50,9 +50,9 @@ def PackConvTaps : Pass<"tile-pack-conv-taps", "::mlir::func::FuncOp"> {
     with them makes the filters as rows ([N, OH, F, OW]), and a transpose
     puts them channels last. The transpose moves i8 values, or f16 (bf16)
     ones that only such products read (an f32 one moves in parts; rounding
-    commutes with max), and only before a max pool, whose image rows pool
-    first (the transpose then moves half the rows after a stride of 2) and
-    columns after: the element-wise maps between the convolution and the
+    commutes with max); an i8 one only before a max pool. A pool's image
+    rows pool first (the transpose then moves half the rows after a stride
+    of 2) and its columns after: the element-wise maps between the convolution and the
     first i8 result (a dequantization, a requantization), whose operands
     are the same for every pixel, go along in the row layout, their
     per-filter operands as [1, 1, F, OW] rows. ResNet-50's int8 stem: 33,184
@@ -60,7 +60,7 @@ def PackConvTaps : Pass<"tile-pack-conv-taps", "::mlir::func::FuncOp"> {
   }];
   let options = [
     Option<"tapRows", "tap-rows", "bool", /*default=*/"true",
-           "Make few-filter convolutions before a max pool as filter rows">,
+           "Make few-filter convolutions as filter rows">,
   ];
 }
 

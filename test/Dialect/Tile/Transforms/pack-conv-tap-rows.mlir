@@ -40,8 +40,8 @@ module attributes {tile.target = "lpu-tiny"} {
     return %q : tensor<1x4x8x2xi8>
   }
 
-  // Kept as windows in rows: no max pool follows (the transpose would move
-  // every row the product makes), or the chain stays f32 (an f32 transpose
+  // Kept as windows in rows: no max pool follows an i8 result (the
+  // transpose would move every row the product makes), or the chain stays f32 (an f32 transpose
   // moves in parts) and is no product's input.
   // CHECK-LABEL: func.func @kept
   // CHECK-NOT: tap_rows
@@ -81,5 +81,28 @@ module attributes {tile.target = "lpu-tiny", tile.precision = f16} {
     %c0 = tile.conv %p, %w1 [] {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>, group = 1 : i64} : tensor<1x4x8x2xf32>, tensor<2x2x1x1xf32> -> tensor<1x4x8x2xf32>
     %c1 = tile.conv %p, %w1 [] {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>, group = 1 : i64} : tensor<1x4x8x2xf32>, tensor<2x2x1x1xf32> -> tensor<1x4x8x2xf32>
     return %c0, %c1 : tensor<1x4x8x2xf32>, tensor<1x4x8x2xf32>
+  }
+}
+
+// -----
+
+// In f16 without a pool: the product's rows are rounded to f16 and
+// transposed to channels last, every image row of them.
+// CHECK-LABEL: func.func @unpooled
+// CHECK: tile.im2col %arg0 {{.*}}tap_rows
+// CHECK: %[[P:.*]] = tile.matmul {{.*}} -> tensor<1x8x2x16xf32>
+// CHECK: %[[H:.*]] = tile.map(%[[P]]) [in0] : (tensor<1x8x2x16xf32>) -> tensor<1x8x2x16xf16>
+// CHECK: %[[T:.*]] = tile.transpose %[[H]] [0, 1, 3, 2] {tile.split_rows = 1 : i64} : tensor<1x8x2x16xf16> -> tensor<1x8x16x2xf16>
+// CHECK-NOT: tile.pool
+// CHECK: tile.conv %[[T]]
+module attributes {tile.target = "lpu-tiny", tile.precision = f16} {
+  func.func @unpooled(%x: tensor<1x1x8x16xf32>) -> tensor<1x8x16x2xf32> {
+    %w = arith.constant dense<1.0> : tensor<2x1x3x3xf32>
+    %b = arith.constant dense<[[[[1.0, -1.0]]]]> : tensor<1x1x1x2xf32>
+    %w1 = arith.constant dense<1.0> : tensor<2x2x1x1xf32>
+    %t = tile.transpose %x [0, 2, 3, 1] : tensor<1x1x8x16xf32> -> tensor<1x8x16x1xf32>
+    %y = tile.conv %t, %w epilogue(%b : tensor<1x1x1x2xf32>) [add in0, relu] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x8x16x1xf32>, tensor<2x1x3x3xf32> -> tensor<1x8x16x2xf32>
+    %c = tile.conv %y, %w1 [] {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>, group = 1 : i64} : tensor<1x8x16x2xf32>, tensor<2x2x1x1xf32> -> tensor<1x8x16x2xf32>
+    return %c : tensor<1x8x16x2xf32>
   }
 }
