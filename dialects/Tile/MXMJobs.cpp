@@ -296,21 +296,42 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
   return turns;
 }
 
+BatchMatrices lpuc::tile::getBatchMatrices(MatMulOp op) {
+  BatchMatrices matrices;
+  ArrayRef<int64_t> batches = op.getBatches();
+  for (size_t i = 0; i + 2 < batches.size(); i += 3) {
+    auto *it = llvm::find(matrices.firstRows, batches[i + 1]);
+    matrices.ofBatch.push_back(it - matrices.firstRows.begin());
+    if (it == matrices.firstRows.end())
+      matrices.firstRows.push_back(batches[i + 1]);
+  }
+  return matrices;
+}
+
 SmallVector<WeightTile>
 lpuc::tile::getWeightTiles(Operation *op, const ::lpu::TargetDesc &target) {
   const int64_t lanes = target.lanes;
-  int64_t kTiles = 0, columnTiles = 0, installs = 1;
+  int64_t kTiles = 0, columnTiles = 0;
   std::function<int64_t(int64_t)> tileRows;
   std::function<bool(int64_t, int64_t)> used = [](int64_t, int64_t) {
     return true;
   };
+  // Per matrix of B: its batches, the first of them.
+  SmallVector<int64_t> matrixInstalls = {1}, firstBatch = {0};
   if (auto matmul = dyn_cast<MatMulOp>(op)) {
     if (!matmul.getPackedWeights())
       return {};
     const int64_t K = matmul.getK();
     kTiles = ceilDiv(K, lanes);
     columnTiles = ceilDiv(matmul.getN(), lanes);
-    installs = std::max<int64_t>(1, matmul.getBatches().size() / 3);
+    BatchMatrices matrices = getBatchMatrices(matmul);
+    matrixInstalls.assign(matrices.firstRows.size(), 0);
+    firstBatch.assign(matrices.firstRows.size(), -1);
+    for (auto [batch, matrix] : llvm::enumerate(matrices.ofBatch)) {
+      ++matrixInstalls[matrix];
+      if (firstBatch[matrix] < 0)
+        firstBatch[matrix] = batch;
+    }
     tileRows = [=](int64_t k) { return std::min(lanes, K - k * lanes); };
   } else if (auto conv = dyn_cast<ConvOp>(op)) {
     if (conv.getTapMajor() || !getMXMPixels(conv))
@@ -331,10 +352,11 @@ lpuc::tile::getWeightTiles(Operation *op, const ::lpu::TargetDesc &target) {
   } else {
     return {};
   }
-  // Installs go column tile by column tile (getMXMTurns); `planes` lists
-  // them in that order.
+  // Installs go batch by batch, each column tile by column tile
+  // (getMXMTurns); `planes` lists them in that order.
   auto planes = op->getAttrOfType<DenseI32ArrayAttr>("planes");
-  std::vector<int32_t> planeOf(kTiles * columnTiles, -1);
+  const int64_t perMatrix = kTiles * columnTiles;
+  std::vector<int32_t> planeOf(matrixInstalls.size() * perMatrix, -1);
   // A tile is installed in windows of the MXM's rows; the first's plane
   // stands for it.
   // Its first batch's installs come first (only their order matters here).
@@ -349,20 +371,23 @@ lpuc::tile::getWeightTiles(Operation *op, const ::lpu::TargetDesc &target) {
     turn = conv.getTurn().value_or(1);
   }
   const int64_t rowCycles = getMXMRowCycles(getMXMType(op, target), target);
-  int64_t job = 0;
-  for (const ProductInstall &install :
-       productInstalls(columnTiles, kTiles, turn, rows, rowCycles, windowRows,
-                       tileRows, used)) {
-    if (install.firstWindow && install.copy == 0 && planes &&
-        job < int64_t(planes.size()))
-      planeOf[install.k * columnTiles + install.n] = planes[job];
-    ++job;
-  }
+  SmallVector<ProductInstall> batchInstalls = productInstalls(
+      columnTiles, kTiles, turn, rows, rowCycles, windowRows, tileRows, used);
+  for (auto [matrix, batch] : llvm::enumerate(firstBatch))
+    for (auto [i, install] : llvm::enumerate(batchInstalls)) {
+      const int64_t job = batch * batchInstalls.size() + i;
+      if (install.firstWindow && install.copy == 0 && planes &&
+          job < int64_t(planes.size()))
+        planeOf[matrix * perMatrix + install.k * columnTiles + install.n] =
+            planes[job];
+    }
   SmallVector<WeightTile> tiles;
-  for (int64_t k = 0; k < kTiles; ++k)
-    for (int64_t n = 0; n < columnTiles; ++n)
-      if (used(k, n))
-        tiles.push_back({tileRows(k), installs, planeOf[k * columnTiles + n]});
+  for (auto [matrix, installs] : llvm::enumerate(matrixInstalls))
+    for (int64_t k = 0; k < kTiles; ++k)
+      for (int64_t n = 0; n < columnTiles; ++n)
+        if (used(k, n))
+          tiles.push_back({tileRows(k), installs,
+                           planeOf[matrix * perMatrix + k * columnTiles + n]});
   return tiles;
 }
 

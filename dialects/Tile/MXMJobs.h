@@ -84,8 +84,18 @@ struct WeightTile {
   int32_t plane = -1;
 };
 
+/// The matrices of a tile.matmul's B its batches multiply by: their first
+/// rows, in the order batches first use them, and for each batch the index
+/// of its matrix there.
+struct BatchMatrices {
+  llvm::SmallVector<int64_t> firstRows;
+  llvm::SmallVector<int64_t> ofBatch;
+};
+BatchMatrices getBatchMatrices(MatMulOp op);
+
 /// The weight tiles `op` stores, in the order its expansion creates them:
-/// a tile.matmul's packed B by (K tile, column tile), a tile.conv's constant
+/// a tile.matmul's packed B by (matrix, K tile, column tile), one matrix
+/// per distinct B row its batches start at, a tile.conv's constant
 /// weights by (tap, channel chunk, output chunk), all-zero tiles of grouped
 /// convolutions left out. Empty for other ops.
 llvm::SmallVector<WeightTile> getWeightTiles(mlir::Operation *op,

@@ -144,9 +144,16 @@ int64_t lpuc::tile::estimateReads(Operation *user, unsigned index,
     return saturatingMultiply(vectors, im2col.getKernel()[1]);
   if (auto pack = dyn_cast<PackTapsOp>(user))
     return saturatingMultiply(resultVectors, pack.getTaps());
+  // A transformed tile's 16 vectors sum 64 input vectors; an output
+  // pixel's vector 9 products.
+  if (isa<WinogradInputOp>(user))
+    return saturatingMultiply(resultVectors, 4);
+  if (isa<WinogradOutputOp>(user) && index == 0)
+    return saturatingMultiply(resultVectors, 9);
   // Element-wise work (epilogues too) reads an operand per output vector;
   // gathers read at least one vector per output vector.
-  if (isa<MapOp, MatMulOp, ConvOp, GatherOp, ReshapeOp, ConcatOp>(user))
+  if (isa<MapOp, MatMulOp, ConvOp, GatherOp, ReshapeOp, ConcatOp,
+          WinogradOutputOp>(user))
     return std::max(vectors, resultVectors);
   return vectors;
 }

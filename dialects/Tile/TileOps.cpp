@@ -568,14 +568,7 @@ int64_t lpuc::tile::getMXMPixels(ConvOp op) {
 // Verifiers
 //===----------------------------------------------------------------------===//
 
-namespace {
-
-ArrayRef<int64_t> shapeOf(Value value) {
-  return cast<RankedTensorType>(value.getType()).getShape();
-}
-
-/// Whether `shape` broadcasts (NumPy) to `to`.
-bool broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> to) {
+bool lpuc::tile::broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> to) {
   if (shape.size() > to.size())
     return false;
   size_t lead = to.size() - shape.size();
@@ -583,6 +576,12 @@ bool broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> to) {
     if (shape[d] != 1 && shape[d] != to[lead + d])
       return false;
   return true;
+}
+
+namespace {
+
+ArrayRef<int64_t> shapeOf(Value value) {
+  return cast<RankedTensorType>(value.getType()).getShape();
 }
 
 LogicalResult verifyWindow(Operation *op, ArrayRef<int64_t> kernel,

@@ -109,6 +109,9 @@ mlir::Value permuteConstant(mlir::OpBuilder &builder,
                             llvm::ArrayRef<int64_t> perm,
                             llvm::ArrayRef<int64_t> shape = {});
 
+/// Whether `shape` broadcasts (NumPy) to `to`.
+bool broadcastsTo(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> to);
+
 /// Whether `operand` (of an NHWC op's epilogue or map) is a constant that is
 /// the same for every pixel: one element, or [1, 1, 1, C].
 bool isPixelInvariantConstant(mlir::Value operand);

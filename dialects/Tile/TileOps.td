@@ -278,6 +278,49 @@ def Tile_PackTapsOp : Tile_Op<"pack_taps"> {
   let hasVerifier = 1;
 }
 
+def Tile_WinogradInputOp : Tile_Op<"winograd_input"> {
+  let summary = "A 3x3 convolution's input tiles in Winograd's F(2x2, 3x3) "
+                "domain";
+  let description = [{
+    `input` is [N, H, W, C]; the convolution (stride 1, dilation 1) pads it
+    by `pad_begin` [top, left] and makes `output_size` [OH, OW] pixels, in
+    T = N * ceil(OH / 2) * ceil(OW / 2) tiles of 2x2 (dialects/Tile/
+    Winograd.h). The result is [16, T, C]: row (4 a + b, t) is position
+    (a, b) of B^T d B, where d is the 4x4 input tile (zeros outside the
+    input) whose top-left corner is (2 ty - top, 2 tx - left) for tile t =
+    (n, ty, tx). Each result vector is one VXM chain over the four input
+    pixel vectors it sums (coefficients +-1), converted to the result's
+    type as it is written.
+  }];
+  let arguments = (ins Tile_Tensor:$input, DenseI64ArrayAttr:$pad_begin,
+                       DenseI64ArrayAttr:$output_size);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Tile_WinogradOutputOp : Tile_Op<"winograd_output"> {
+  let summary = "Output pixels from Winograd F(2x2, 3x3) products";
+  let description = [{
+    `input` is [16, T, F], the products of tile.winograd_input's rows with
+    the transformed weights; the result is [N, OH, OW, F]: pixel (n, 2 ty +
+    i, 2 tx + j) of tile t = (n, ty, tx) is the epilogue (steps over
+    `extras`, as tile.conv's) of position (i, j) of A^T m A, m the tile's 4x4
+    products (row 4 a + b of the input is position (a, b)). Each output
+    vector is one VXM chain over the nine product vectors it sums, then the
+    epilogue.
+  }];
+  let arguments = (ins Tile_Tensor:$input, Variadic<Tile_Tensor>:$extras,
+                       DenseI32ArrayAttr:$steps, DenseF32ArrayAttr:$factors);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = [{
+    $input (`epilogue` `(` $extras^ `:` type($extras) `)`)?
+    custom<Chain>($steps, $factors) attr-dict `:` type($input) `->`
+    type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def Tile_GlobalPoolOp : Tile_Op<"global_pool"> {
   let summary = "The mean of each image's pixels, on the MXM";
   let description = [{

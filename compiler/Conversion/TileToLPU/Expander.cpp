@@ -715,8 +715,13 @@ LogicalResult Expander::expandOp(Operation *op) {
       .Case([&](tile::MatMulOp op) { return expandMatMul(op, *this); })
       .Case([&](tile::ConvOp op) { return expandConv(op, *this); })
       .Case([&](tile::Im2ColOp op) { return expandIm2Col(op, *this); })
-      .Case(
-          [&](tile::PackTapsOp op) { return expandPackTaps(op, *this); })
+      .Case([&](tile::PackTapsOp op) { return expandPackTaps(op, *this); })
+      .Case([&](tile::WinogradInputOp op) {
+        return expandWinogradInput(op, *this);
+      })
+      .Case([&](tile::WinogradOutputOp op) {
+        return expandWinogradOutput(op, *this);
+      })
       .Case([&](tile::GlobalPoolOp op) { return expandGlobalPool(op, *this); })
       .Case([&](tile::PoolOp op) { return expandPool(op, *this); })
       .Case([&](tile::TransposeOp op) { return expandTranspose(op, *this); })

@@ -345,6 +345,9 @@ mlir::LogicalResult expandMatMul(tile::MatMulOp op, Expander &x);
 mlir::LogicalResult expandConv(tile::ConvOp op, Expander &x);
 mlir::LogicalResult expandIm2Col(tile::Im2ColOp op, Expander &x);
 mlir::LogicalResult expandPackTaps(tile::PackTapsOp op, Expander &x);
+mlir::LogicalResult expandWinogradInput(tile::WinogradInputOp op, Expander &x);
+mlir::LogicalResult expandWinogradOutput(tile::WinogradOutputOp op,
+                                         Expander &x);
 mlir::LogicalResult expandGlobalPool(tile::GlobalPoolOp op, Expander &x);
 mlir::LogicalResult expandPool(tile::PoolOp op, Expander &x);
 mlir::LogicalResult expandTranspose(tile::TransposeOp op, Expander &x);

@@ -88,19 +88,31 @@ def PackTaps : Pass<"tile-pack-taps", "::mlir::func::FuncOp"> {
     weights whose 192 columns are the 3 pixels' filters make them in one
     product per window row: 1 i8 product per pixel instead of 3. A
     tile.gather then moves each pixel's filters to its own vector (an SXM
-    shift for all but a group's first). The convolution's epilogue operands
-    must be constants the same for every pixel (they repeat per pixel);
-    the node's own work stays on it as `tile.model_work` for the physical
-    floor.
+    shift for all but a group's first). The epilogue steps before its
+    first operand computed at run time (a residual) must combine constants
+    the same for every pixel (they repeat per pixel); the rest run after
+    the gather, as a tile.map. The node's own work stays on the product as
+    `tile.model_work` for the physical floor.
+
+    A 3x3 float convolution with stride and dilation 1 may instead take
+    Winograd's F(2x2, 3x3) form (dialects/Tile/Winograd.h): a
+    tile.winograd_input of its 4x4 input tiles, a tile.matmul of each of the
+    16 positions with the weights transformed at compile time ([16 C, F],
+    batch p is rows [p T, (p + 1) T) of the T tiles), and a
+    tile.winograd_output with the epilogue: 16 products per 4 output pixels
+    instead of 9 per pixel, for VXM sums on both sides.
 
     Per convolution it tries rows, columns, both, pixel groups of every
-    size that fits, or nothing, and keeps the one with the fewest cycles:
-    the longest of its MXM cycles per plane and its packs' (and unpack's)
-    SXM and VXM cycles per queue (a pack streams its rows to the products).
+    size that fits, Winograd's form, or nothing, and keeps the one with the
+    fewest cycles: the longest of its MXM cycles per plane and its packs'
+    (and unpack's, and transforms') SXM and VXM cycles per queue (a pack
+    streams its rows to the products).
   }];
   let options = [
     Option<"maxPixels", "max-pixels", "int64_t", /*default=*/"0",
            "Most output pixels per product; 0: as many as fit, 1: none grouped">,
+    Option<"winograd", "winograd", "bool", /*default=*/"true",
+           "Consider Winograd's F(2x2, 3x3) for 3x3 float convolutions">,
   ];
 }
 

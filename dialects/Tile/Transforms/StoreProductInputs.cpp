@@ -31,9 +31,13 @@ struct StoreProductInputsPass
     else
       return;
     // The streamed input of a product in the module's float type: operand 0
-    // of a convolution or a matrix product (not i8, not moved in parts).
+    // of a convolution or a matrix product (not i8, not moved in parts); or
+    // the input of a Winograd transform, which the convolution it stands
+    // for would have rounded so.
     auto roundsToType = [&](OpOperand &use) {
       Operation *user = use.getOwner();
+      if (isa<WinogradInputOp>(user))
+        return true;
       return isa<ConvOp, MatMulOp>(user) && use.getOperandNumber() == 0 &&
              getMXMType(user, *target) == type;
     };
@@ -48,7 +52,8 @@ struct StoreProductInputsPass
              llvm::all_of(packed.getUses(), feedsProducts);
     };
     getOperation().walk([&](Operation *op) {
-      if (!isa<ConvOp, MatMulOp, MapOp, Im2ColOp, PackTapsOp>(op))
+      if (!isa<ConvOp, MatMulOp, MapOp, Im2ColOp, PackTapsOp, WinogradInputOp>(
+              op))
         return;
       Value result = op->getResult(0);
       auto tensor = cast<RankedTensorType>(result.getType());

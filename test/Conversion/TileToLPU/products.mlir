@@ -31,6 +31,29 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // -----
 
+// Packed weights of several matrices: the batches multiply rows [0, 8) and
+// [8, 16) of B, each stored as tiles of its own (w.k0n0 and w.b8.k0n0),
+// each batch installing its matrix's.
+// CHECK-LABEL: lpu.program @main
+// CHECK-DAG: %[[T0:.*]] = lpu.buffer constant "w.k0n0" init(dense_resource<w.k0n0> : tensor<8x4xf32>)
+// CHECK-DAG: %[[T1:.*]] = lpu.buffer constant "w.b8.k0n0" init(dense_resource<w.b8.k0n0> : tensor<8x4xf32>)
+// CHECK: lpu.mem.read %[[T0]][0]
+// CHECK: lpu.mxm.install rows 8
+// CHECK: lpu.mem.read %[[T1]][0]
+// CHECK: lpu.mxm.install rows 8
+// The tiles hold the matrices' rows: ones, then twos.
+// CHECK: w.k0n0: "0x040000000000803F0000803F
+// CHECK: w.b8.k0n0: "0x040000000000004000000040
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%a: tensor<2x8xf32> {onnx.name = "a"}) -> (tensor<2x4xf32> {onnx.name = "y"}) {
+    %w = arith.constant dense<[[1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0], [2.0, 2.0, 2.0, 2.0], [2.0, 2.0, 2.0, 2.0], [2.0, 2.0, 2.0, 2.0], [2.0, 2.0, 2.0, 2.0], [2.0, 2.0, 2.0, 2.0], [2.0, 2.0, 2.0, 2.0], [2.0, 2.0, 2.0, 2.0], [2.0, 2.0, 2.0, 2.0]]> : tensor<16x4xf32> loc("w")
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0, 1, 8, 1>, k = 8 : i64, m = 1 : i64, n = 4 : i64, packed_weights, planes = array<i32: 0, 1>, turn = 1 : i64} : tensor<2x8xf32>, tensor<16x4xf32> -> tensor<2x4xf32>
+    return %0 : tensor<2x4xf32>
+  }
+}
+
+// -----
+
 // One K tile per turn (the baseline): the first turn's partial sum goes to
 // SRAM and is the addend of the second turn's product.
 // CHECK-LABEL: lpu.program @main

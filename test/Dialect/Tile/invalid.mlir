@@ -265,3 +265,27 @@ func.func @empty_turn(%a: tensor<4x32xf32>, %w: tensor<32x8xf32>) -> tensor<4x8x
   %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 8 : i64, turn = 0 : i64} : tensor<4x32xf32>, tensor<32x8xf32> -> tensor<4x8xf32>
   return %0 : tensor<4x8xf32>
 }
+
+// -----
+
+func.func @winograd_tiles(%x: tensor<1x4x4x2xf32>) -> tensor<16x3x2xf32> {
+  // expected-error @+1 {{the result must be [16, 4, 2]: the tiles of 1x4x4 output pixels}}
+  %0 = tile.winograd_input %x {pad_begin = array<i64: 1, 1>, output_size = array<i64: 4, 4>} : tensor<1x4x4x2xf32> -> tensor<16x3x2xf32>
+  return %0 : tensor<16x3x2xf32>
+}
+
+// -----
+
+func.func @winograd_window(%x: tensor<1x4x4x2xf32>) -> tensor<16x9x2xf32> {
+  // expected-error @+1 {{a 3x3 window with padding 1 cannot make 6 outputs from 4 inputs}}
+  %0 = tile.winograd_input %x {pad_begin = array<i64: 1, 1>, output_size = array<i64: 6, 6>} : tensor<1x4x4x2xf32> -> tensor<16x9x2xf32>
+  return %0 : tensor<16x9x2xf32>
+}
+
+// -----
+
+func.func @winograd_output(%m: tensor<16x4x2xf32>) -> tensor<1x4x4x3xf32> {
+  // expected-error @+1 {{the input must be [16, 4, 3]: the tiles of 1x4x4 output pixels}}
+  %0 = tile.winograd_output %m [] : tensor<16x4x2xf32> -> tensor<1x4x4x3xf32>
+  return %0 : tensor<1x4x4x3xf32>
+}

@@ -4,7 +4,7 @@
 
 module attributes {tile.target = "lpu-tiny"} {
   // CHECK-LABEL: func.func @main
-  func.func @main(%x: tensor<2x4x4x3xf32>, %a: tensor<4x8xf32>, %b: tensor<8xf32>) -> (tensor<4x8xf32>, tensor<2x3x4x4xf32>, tensor<2x1x1x3xf32>) {
+  func.func @main(%x: tensor<2x4x4x3xf32>, %a: tensor<4x8xf32>, %b: tensor<8xf32>, %m: tensor<16x8x3xf32>, %r: tensor<2x4x3x3xf32>) -> (tensor<4x8xf32>, tensor<2x3x4x4xf32>, tensor<2x1x1x3xf32>) {
     %w = arith.constant dense<1.0> : tensor<8x8xf32>
     %k = arith.constant dense<0.5> : tensor<5x3x3x3xf32>
     %s = arith.constant dense<2.0> : tensor<1xf32>
@@ -36,6 +36,10 @@ module attributes {tile.target = "lpu-tiny"} {
     %9 = tile.reduce_rows max %a {scale = 0.25 : f32, strategy = #tile<row_strategy mxm_extremum>} : tensor<4x8xf32> -> tensor<4x1xf32>
     // CHECK: tile.reduce_leading sum %{{.*}} [0]
     %10 = tile.reduce_leading sum %x [0] : tensor<2x4x4x3xf32> -> tensor<1x4x4x3xf32>
+    // CHECK: tile.winograd_input %{{.*}} {output_size = array<i64: 4, 3>, pad_begin = array<i64: 1, 1>} : tensor<2x4x4x3xf32> -> tensor<16x8x3xf16>
+    %11 = tile.winograd_input %x {pad_begin = array<i64: 1, 1>, output_size = array<i64: 4, 3>} : tensor<2x4x4x3xf32> -> tensor<16x8x3xf16>
+    // CHECK: tile.winograd_output %{{.*}} epilogue(%{{.*}} : tensor<2x4x3x3xf32>) [add in0, relu] : tensor<16x8x3xf32> -> tensor<2x4x3x3xf32>
+    %12 = tile.winograd_output %m epilogue(%r : tensor<2x4x3x3xf32>) [add in0, relu] : tensor<16x8x3xf32> -> tensor<2x4x3x3xf32>
     return %1, %5, %4 : tensor<4x8xf32>, tensor<2x3x4x4xf32>, tensor<2x1x1x3xf32>
   }
 }

@@ -80,9 +80,12 @@ LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op, Expander &x) {
   if (failed(a))
     return failure();
   const int64_t lanes = x.target.lanes, K = op.getK(), N = op.getN();
-  const int64_t columnTiles = llvm::divideCeil(N, lanes);
-  // The right operand: tile by tile, or where it is.
+  const int64_t columnTiles = llvm::divideCeil(N, lanes),
+                kTiles = llvm::divideCeil(K, lanes);
+  // The right operand: tile by tile (each matrix the batches multiply by),
+  // or where it is.
   SmallVector<int32_t> tiles;
+  tile::BatchMatrices matrices = tile::getBatchMatrices(op);
   RowStore whole;
   if (op.getPackedWeights()) {
     auto key = std::make_pair(op.getB(), unsigned(op.getTransposeB()));
@@ -94,16 +97,21 @@ LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op, Expander &x) {
       if (failed(data))
         return failure();
       const bool transposed = op.getTransposeB();
-      for (int64_t k = 0; k * lanes < K; ++k)
-        for (int64_t n = 0; n * lanes < N; ++n)
-          tiles.push_back(weightTileBuffer(
-              x, op.getB(),
-              ((transposed ? ".T.k" : ".k") + Twine(k) + "n" + Twine(n)).str(),
-              std::min(lanes, K - k * lanes), std::min(lanes, N - n * lanes),
-              [&](int64_t r, int64_t c) {
-                int64_t kk = k * lanes + r, nn = n * lanes + c;
-                return (*data)[transposed ? nn * K + kk : kk * N + nn];
-              }));
+      for (auto [matrix, firstRow] : llvm::enumerate(matrices.firstRows))
+        for (int64_t k = 0; k < kTiles; ++k)
+          for (int64_t n = 0; n < columnTiles; ++n) {
+            std::string name = ((transposed ? ".T" : "") +
+                                (matrix ? ".b" + Twine(firstRow) : Twine()) +
+                                ".k" + Twine(k) + "n" + Twine(n))
+                                   .str();
+            tiles.push_back(weightTileBuffer(
+                x, op.getB(), name, std::min(lanes, K - k * lanes),
+                std::min(lanes, N - n * lanes), [&](int64_t r, int64_t c) {
+                  int64_t kk = k * lanes + r, nn = n * lanes + c;
+                  return (*data)[transposed ? (firstRow + nn) * K + kk
+                                            : (firstRow + kk) * N + nn];
+                }));
+          }
       x.placeWeightTiles(tiles, op);
       x.weightTiles[key] = tiles;
     }
@@ -123,6 +131,7 @@ LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op, Expander &x) {
   ArrayRef<int64_t> batches = op.getBatches();
   for (size_t i = 0; i < batches.size(); i += 3) {
     const int64_t aRow = batches[i], bRow = batches[i + 1];
+    const int64_t firstTile = matrices.ofBatch[i / 3] * kTiles * columnTiles;
     ProductPlan plan;
     plan.a = *a;
     plan.rows = op.getM();
@@ -134,7 +143,7 @@ LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op, Expander &x) {
     const bool transposedB = op.installsTransposedB();
     plan.weightRow = [&](int64_t k, int64_t n, int64_t r) {
       if (!tiles.empty())
-        return x.read(tiles[k * columnTiles + n], r);
+        return x.read(tiles[firstTile + k * columnTiles + n], r);
       if (transposedB)
         return x.readRow(whole, bRow + n * lanes + r, k);
       return x.readRow(whole, bRow + k * lanes + r, n);

@@ -1,0 +1,115 @@
+//===- Winograd.cpp - Winograd F(2x2, 3x3) transforms on the VXM ----------===//
+//
+// Both transforms are sums with coefficients +-1 (dialects/Tile/Winograd.h):
+// each result vector is one chain of VXM adds and subtractions over the
+// vectors its sum meets, in f32. Terms in the padding are left out.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/TileToLPU/Expander.h"
+
+#include "dialects/Tile/Winograd.h"
+
+using namespace mlir;
+using namespace lpuc;
+using namespace lpuc::tile_to_lpu;
+namespace winograd = lpuc::tile::winograd;
+
+namespace {
+
+/// The sum of `terms` (coefficient +-1, vector), in f32, starting from a
+/// term added (a negated first term costs a scale), or nothing without
+/// terms.
+InstrId sumTerms(Expander &x,
+                 SmallVectorImpl<std::pair<float, InstrId>> &terms) {
+  auto added = llvm::find_if(terms, [](auto &t) { return t.first > 0; });
+  if (added != terms.end())
+    std::rotate(terms.begin(), added, added + 1);
+  InstrId acc = lpuc::lpu::kNoInstr;
+  for (auto [coefficient, value] : terms) {
+    value = x.convert(value, ::lpu::DType::F32);
+    if (acc == lpuc::lpu::kNoInstr)
+      acc = coefficient > 0 ? value : x.scaled(value, -1.0f);
+    else
+      acc = x.combine(coefficient > 0 ? StepKind::Add : StepKind::Sub, acc,
+                      value);
+  }
+  return acc;
+}
+
+} // namespace
+
+LogicalResult lpuc::tile_to_lpu::expandWinogradInput(tile::WinogradInputOp op,
+                                                     Expander &x) {
+  Shape in = Expander::shapeOf(op.getInput());
+  const int64_t N = in[0], H = in[1], W = in[2];
+  const int64_t top = op.getPadBegin()[0], left = op.getPadBegin()[1];
+  const int64_t TH = (op.getOutputSize()[0] + 1) / 2,
+                TW = (op.getOutputSize()[1] + 1) / 2, T = N * TH * TW;
+  FailureOr<RowStore> input = x.store(op.getInput());
+  if (failed(input))
+    return failure();
+  RowStore out = x.resultStore(op.getResult());
+  const auto &bt = winograd::kInputTransform;
+  for (int64_t t = 0; t < T; ++t) {
+    const int64_t n = t / (TH * TW), ty = t / TW % TH, tx = t % TW;
+    for (int64_t a = 0; a < winograd::kInputTile; ++a)
+      for (int64_t b = 0; b < winograd::kInputTile; ++b)
+        for (int64_t j = 0; j < out.vectorsPerRow; ++j) {
+          SmallVector<std::pair<float, InstrId>, 4> terms;
+          for (int64_t i = 0; i < winograd::kInputTile; ++i)
+            for (int64_t k = 0; k < winograd::kInputTile; ++k) {
+              const float coefficient = bt[a][i] * bt[b][k];
+              const int64_t y = 2 * ty - top + i, col = 2 * tx - left + k;
+              if (coefficient == 0 || y < 0 || y >= H || col < 0 || col >= W)
+                continue;
+              terms.push_back(
+                  {coefficient, x.readRow(*input, (n * H + y) * W + col, j)});
+            }
+          InstrId acc = sumTerms(x, terms);
+          if (acc == lpuc::lpu::kNoInstr)
+            acc = x.zero();
+          x.writeRow(acc, out, (a * winograd::kInputTile + b) * T + t, j);
+        }
+  }
+  return success();
+}
+
+LogicalResult lpuc::tile_to_lpu::expandWinogradOutput(tile::WinogradOutputOp op,
+                                                      Expander &x) {
+  Shape y = Expander::shapeOf(op.getResult());
+  const int64_t N = y[0], OH = y[1], OW = y[2];
+  const int64_t TH = (OH + 1) / 2, TW = (OW + 1) / 2, T = N * TH * TW;
+  FailureOr<RowStore> products = x.store(op.getInput());
+  auto epilogue = x.resolveChain(tile::getChain(op.getSteps(), op.getFactors()),
+                                 op.getExtras());
+  if (failed(products) || failed(epilogue))
+    return failure();
+  PreparedChain chain = x.prepareChain(*epilogue, y);
+  RowStore out = x.resultStore(op.getResult());
+  const auto &at = winograd::kOutputTransform;
+  for (int64_t t = 0; t < T; ++t) {
+    const int64_t n = t / (TH * TW), ty = t / TW % TH, tx = t % TW;
+    for (int64_t i = 0; i < winograd::kOutputTile; ++i)
+      for (int64_t k = 0; k < winograd::kOutputTile; ++k) {
+        const int64_t oy = 2 * ty + i, ox = 2 * tx + k;
+        if (oy >= OH || ox >= OW)
+          continue;
+        const int64_t row = (n * OH + oy) * OW + ox;
+        Shape index = Expander::rowIndex(y, row);
+        for (int64_t j = 0; j < out.vectorsPerRow; ++j) {
+          SmallVector<std::pair<float, InstrId>, 9> terms;
+          for (int64_t a = 0; a < winograd::kInputTile; ++a)
+            for (int64_t b = 0; b < winograd::kInputTile; ++b)
+              if (const float coefficient = at[i][a] * at[k][b])
+                terms.push_back(
+                    {coefficient,
+                     x.readRow(*products,
+                               (a * winograd::kInputTile + b) * T + t, j)});
+          x.writeRow(x.emitChainVector(chain, index, j, sumTerms(x, terms)),
+                     out, row, j);
+        }
+      }
+  }
+  return success();
+}
