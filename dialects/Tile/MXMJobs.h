@@ -92,6 +92,9 @@ struct BatchMatrices {
   llvm::SmallVector<int64_t> ofBatch;
 };
 BatchMatrices getBatchMatrices(MatMulOp op);
+/// Whether every product that reads a constant B the way `op` does (the
+/// same transposition) can share its packed tiles: one matrix, from row 0.
+bool sharesPackedTiles(MatMulOp op);
 
 /// The weight tiles `op` stores, in the order its expansion creates them:
 /// a tile.matmul's packed B by (matrix, K tile, column tile), one matrix

@@ -2,7 +2,8 @@
 //
 // Per convolution, the estimate tries packing its window rows, its window
 // columns, both (rows first, then the columns of the result), the window
-// rows of several output pixels at once, or nothing, and keeps the
+// rows of several output pixels at once, Winograd's F(2x2, 3x3) form (a 3x3
+// convolution with stride 1 over floats), or nothing, and keeps the
 // cheapest. Each compares issue cycles per queue: the convolution's
 // products spread over the MXM planes, the shifts of every pack (and
 // unpack) spread over the SXM queues and their adds over the VXM queues.
@@ -43,20 +44,27 @@ struct TapPacking {
 };
 
 /// Whether `conv` has Winograd's F(2x2, 3x3) form: a 3x3 window with
-/// stride and dilation 1 over floats, constant weights, no groups.
+/// stride and dilation 1 over floats, constant weights, no groups, and
+/// every output's window meeting the input (tile.winograd_input's rule).
 bool hasWinogradForm(ConvOp conv) {
   auto ones = [](ArrayRef<int64_t> a) {
     return llvm::all_of(a, [](int64_t v) { return v == 1; });
   };
+  ArrayRef<int64_t> x =
+      cast<RankedTensorType>(conv.getInput().getType()).getShape();
+  ArrayRef<int64_t> y =
+      cast<RankedTensorType>(conv.getResult().getType()).getShape();
+  ArrayRef<int64_t> pad = conv.getPadBegin();
+  for (int d = 0; d < 2; ++d)
+    if (pad[d] >= winograd::kKernel || y[1 + d] - 1 - pad[d] >= x[1 + d])
+      return false;
   return !conv.getTransposed() && !conv.getTapMajor() && conv.getGroup() == 1 &&
          !conv.getOnVxm() &&
          conv.getWeights().getDefiningOp<arith::ConstantOp>() &&
          isa<FloatType>(getElementTypeOrSelf(conv.getInput().getType())) &&
          conv.getKernel() ==
              ArrayRef<int64_t>{winograd::kKernel, winograd::kKernel} &&
-         ones(conv.getStrides()) && ones(conv.getDilations()) &&
-         llvm::all_of(conv.getPadBegin(),
-                      [](int64_t p) { return p < winograd::kKernel; });
+         ones(conv.getStrides()) && ones(conv.getDilations());
 }
 
 /// The input columns that `pixels` neighbouring outputs of a window row
@@ -129,7 +137,7 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
         convs.push_back({conv, packing});
     });
     for (auto [conv, packing] : convs)
-      if ((packing.winograd && failed(rewriteAsWinograd(conv))) ||
+      if ((packing.winograd && failed(rewriteAsWinograd(conv, *target))) ||
           (packing.pixels > 1 && failed(packPixels(conv, packing.pixels))) ||
           (packing.rows && failed(packAlong(conv, /*dim=*/2))) ||
           (packing.columns && failed(packAlong(conv, /*dim=*/1))))
@@ -219,7 +227,7 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
           (blocks * winograd::kPositions - KH * KW) * installs *
           loadCycles(rows, getMXMType(conv, target), target);
       const int64_t sums =
-          tiles * (winograd::kPositions * (4 + 3) * windows(C) * rows / lanes +
+          tiles * (winograd::kPositions * (4 + 3) * llvm::divideCeil(C, lanes) +
                    4 * 8 * llvm::divideCeil(F, lanes));
       consider({false, false, 1, true},
                std::max(perQueue(winograd::kPositions * tiles * windows(C) *
@@ -399,7 +407,8 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
   /// transformed, a product per position with the transformed weights
   /// ([16 C, F]: row p C + c of column f is position p of G g G^T for
   /// filter f's channel c), and the output transform with the epilogue.
-  LogicalResult rewriteAsWinograd(ConvOp conv) {
+  LogicalResult rewriteAsWinograd(ConvOp conv,
+                                  const ::lpu::TargetDesc &target) {
     OpBuilder b(conv);
     Location loc = conv.getLoc();
     ArrayRef<int64_t>
@@ -438,7 +447,6 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
     // bf16 on lpu-v1), as a product's streamed input is: the output
     // transform reads nine per pixel (ResNet-18 fp16 54,885 -> 51,293 cycles
     // against f32; its outputs as close to torch's as without Winograd).
-    const ::lpu::TargetDesc &target = *getTarget(conv);
     Type productType = b.getF32Type();
     if (::lpu::DType type = getMXMFloatType(conv, target);
         type == ::lpu::DType::F16)

@@ -89,7 +89,9 @@ LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op, Expander &x) {
   RowStore whole;
   if (op.getPackedWeights()) {
     auto key = std::make_pair(op.getB(), unsigned(op.getTransposeB()));
-    if (auto it = x.weightTiles.find(key); it != x.weightTiles.end()) {
+    const bool shared = tile::sharesPackedTiles(op);
+    if (auto it = x.weightTiles.find(key);
+        shared && it != x.weightTiles.end()) {
       tiles = it->second;
     } else {
       FailureOr<std::vector<uint32_t>> data =
@@ -113,7 +115,8 @@ LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op, Expander &x) {
                 }));
           }
       x.placeWeightTiles(tiles, op);
-      x.weightTiles[key] = tiles;
+      if (shared)
+        x.weightTiles[key] = tiles;
     }
   } else {
     FailureOr<RowStore> b = x.store(op.getB());

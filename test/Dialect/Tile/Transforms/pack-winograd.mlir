@@ -39,15 +39,18 @@ module attributes {tile.target = "lpu-v1", tile.precision = f16} {
     return %y : tensor<1x28x28x128xf32>
   }
 
-  // Not in that form: a stride of 2, and i8 values.
+  // Not in that form: a stride of 2, i8 values, and outputs whose windows
+  // lie wholly in the padding (an end padding of 3).
   // CHECK-LABEL: func.func @direct
   // CHECK-NOT: tile.winograd
   // CHECK: return
-  func.func @direct(%x: tensor<1x8x8x128xf32>, %q: tensor<1x8x8x128xi8>) -> (tensor<1x4x4x128xf32>, tensor<1x8x8x128xf32>) {
+  func.func @direct(%x: tensor<1x8x8x128xf32>, %q: tensor<1x8x8x128xi8>) -> (tensor<1x4x4x128xf32>, tensor<1x8x8x128xf32>, tensor<1x10x10x128xf32>) {
+    %wide = arith.constant dense<1.0> : tensor<128x128x3x3xf32>
+    %p = tile.conv %x, %wide [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x8x8x128xf32>, tensor<128x128x3x3xf32> -> tensor<1x10x10x128xf32>
     %w = arith.constant dense<1.0> : tensor<128x128x3x3xf32>
     %y = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x8x8x128xf32>, tensor<128x128x3x3xf32> -> tensor<1x4x4x128xf32>
     %wq = arith.constant dense<1> : tensor<128x128x3x3xi8>
     %z = tile.conv %q, %wq [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x8x8x128xi8>, tensor<128x128x3x3xi8> -> tensor<1x8x8x128xf32>
-    return %y, %z : tensor<1x4x4x128xf32>, tensor<1x8x8x128xf32>
+    return %y, %z, %p : tensor<1x4x4x128xf32>, tensor<1x8x8x128xf32>, tensor<1x10x10x128xf32>
   }
 }
