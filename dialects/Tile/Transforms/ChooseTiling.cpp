@@ -152,13 +152,18 @@ struct ChooseTilingPass
       return !opByOp && separatesPartials(rows, getMXMType(op, *target),
                                           turn.getInt(), *target);
     };
+    // Whether a product keeps its turns' partial sums apart, and then the
+    // turn of two planes an i8 one takes (narrowSeparateTurn).
+    auto keepPartialsApart = [&](auto product, int64_t rows) {
+      product.setSeparatePartials(separates(product, rows));
+      narrowSeparateTurn(product, *target);
+    };
     getOperation().walk([&](Operation *op) {
       if (auto matmul = dyn_cast<MatMulOp>(op)) {
         matmul.setTurnAttr(turn);
         if (!opByOp)
           pipelineWithProducer(matmul, *target);
-        matmul.setSeparatePartials(separates(matmul, matmul.getM()));
-        narrowSeparateTurn(matmul, *target);
+        keepPartialsApart(matmul, matmul.getM());
         // Tile by tile: a tile's rows are then consecutive (alternating
         // banks) and tiles land on different slices, so planes load at
         // once. A transposed constant B must be repacked anyway.
@@ -174,8 +179,7 @@ struct ChooseTilingPass
           conv.setTurnAttr(turn);
           if (!opByOp)
             pipelineWithProducer(conv, *target);
-          conv.setSeparatePartials(separates(conv, getMXMPixels(conv)));
-          narrowSeparateTurn(conv, *target);
+          keepPartialsApart(conv, getMXMPixels(conv));
           return;
         }
         // On the VXM, which takes fewer cycles; the MXM computes the last
@@ -191,7 +195,7 @@ struct ChooseTilingPass
           return;
         conv.setVxmPixels(onVxm);
         conv.setTurnAttr(turn);
-        conv.setSeparatePartials(separates(conv, getMXMPixels(conv)));
+        keepPartialsApart(conv, getMXMPixels(conv));
       } else if (auto pool = dyn_cast<GlobalPoolOp>(op)) {
         pool.setTurnAttr(turn);
         // One row: every turn would wait for the previous one's sum.

@@ -9,10 +9,11 @@
 
 // lpu-v1 (16 ALUs, 4 planes), 3x3 taps: i8 (26 / 16 against 9 / 4 cycles
 // per vector) goes to the VXM and shares with the MXM (9 of 16 pixels on the
-// VXM: 2.25 / 3.875 of them); f16 (17 / 16 against 18 / 4) goes to the VXM
-// alone (the MXM's share would be 19%).
+// VXM: 2.25 / 3.875 of them; the MXM's 7 keep their turns' partial sums
+// apart, in turns of two planes as i8 products do); f16 (17 / 16 against
+// 18 / 4) goes to the VXM alone (the MXM's share would be 19%).
 // CHECK-LABEL: func.func @v1
-// CHECK: tile.conv {{.*}}on_vxm, {{.*}}turn = 4 : i64, vxm_pixels = 9 : i64} : tensor<1x4x4x8xi8>
+// CHECK: tile.conv {{.*}}on_vxm, {{.*}}separate_partials, {{.*}}turn = 2 : i64, vxm_pixels = 9 : i64} : tensor<1x4x4x8xi8>
 // CHECK: tile.conv {{.*}}on_vxm, {{[^}]*}}strides = array<i64: 1, 1>} : tensor<1x4x4x8xf16>
 // CHECK-LABEL: func.func @tiny
 module attributes {tile.target = "lpu-v1", tile.precision = f16} {
