@@ -306,9 +306,10 @@ def Tile_WinogradOutputOp : Tile_Op<"winograd_output"> {
     the transformed weights; the result is [N, OH, OW, F]: pixel (n, 2 ty +
     i, 2 tx + j) of tile t = (n, ty, tx) is the epilogue (steps over
     `extras`, as tile.conv's) of position (i, j) of A^T m A, m the tile's 4x4
-    products (row 4 a + b of the input is position (a, b)). Each output
-    vector is one VXM chain over the nine product vectors it sums, then the
-    epilogue.
+    products (row 4 a + b of the input is position (a, b)). On the VXM in
+    two stages: the rows of A^T m that the tile's pixels read, each a chain
+    over three product vectors, staged in SRAM as f32; then each output
+    vector a chain over three of those, and the epilogue.
   }];
   let arguments = (ins Tile_Tensor:$input, Variadic<Tile_Tensor>:$extras,
                        DenseI32ArrayAttr:$steps, DenseF32ArrayAttr:$factors);

@@ -20,6 +20,8 @@ Models:
                  Relu, a depthwise 3x3 Conv over 24 channels
   encoder-layer  a post-norm transformer encoder layer, seq 128, d 256, 4 heads,
                  feed-forward 1024, opset 17 (benchmark)
+  winograd       two 3x3 Convs over 128 channels on a 15x17 image, the first
+                 with a residual Add and Relu (Winograd F(2x2, 3x3) on lpu-v1)
   dynamic        an input with a symbolic batch dimension
   unsupported    a graph with a Hardmax node
   int64          an Add on int64 tensors
@@ -265,6 +267,39 @@ def make_cnn_small(outdir, seed):
     save_data(outdir, [("x", x)], [("y", y)])
 
 
+def make_winograd(outdir, seed):
+    """Two 3x3 convolutions over 128 channels, the first with a residual and
+    relu, on an image of odd height and width: lpu-v1 computes them in
+    Winograd's F(2x2, 3x3) form, its tiles cut short at the edges."""
+    rng = np.random.default_rng(seed)
+    shape = (1, 128, 15, 17)
+    x = dense(rng, shape, 1.0)
+    w1, b1 = dense(rng, (128, 128, 3, 3), 0.03), dense(rng, (128,), 0.1)
+    w2, b2 = dense(rng, (128, 128, 3, 3), 0.03), dense(rng, (128,), 0.1)
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], name="conv1",
+                         pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+        helper.make_node("Add", ["c1", "x"], ["s1"], name="residual"),
+        helper.make_node("Relu", ["s1"], ["r1"], name="relu"),
+        helper.make_node("Conv", ["r1", "w2", "b2"], ["y"], name="conv2",
+                         pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+    ]
+    inits = [numpy_helper.from_array(a, n) for a, n in
+             ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"))]
+    graph = helper.make_graph(
+        nodes, "winograd",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape))],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, list(shape))],
+        inits)
+    save_model(helper.make_model(graph, producer_name="lpuc-tests",
+                                 opset_imports=[helper.make_opsetid("", OPSET)]),
+               outdir)
+    f64 = lambda a: a.astype(np.float64)
+    r1 = np.maximum(conv2d(f64(x), f64(w1), f64(b1), 1) + f64(x), 0.0)
+    y = conv2d(r1, f64(w2), f64(b2), 1)
+    save_data(outdir, [("x", x)], [("y", y)])
+
+
 def make_encoder_layer(outdir, seq, d, heads, ff, seed):
     """torch.nn.TransformerEncoderLayer (post-norm, ReLU) spelled in ONNX."""
     rng = np.random.default_rng(seed)
@@ -462,6 +497,8 @@ def main():
         make_qlinear(outdir, seed=31)
     elif name == "integer-products":
         make_integer_products(outdir, seed=37)
+    elif name == "winograd":
+        make_winograd(outdir, seed=41)
     elif name == "encoder-layer":
         make_encoder_layer(outdir, seq=128, d=256, heads=4, ff=1024, seed=23)
     elif name == "dynamic":

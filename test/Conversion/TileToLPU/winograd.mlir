@@ -35,18 +35,31 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // -----
 
-// A 1x1 output: its one tile cut to pixel (0, 0), Y00 = the sum of the
-// nine products m_ab with a, b < 3 (rows 4 a + b), then the epilogue (a
-// residual and relu).
+// A 1x1 output, its one tile cut to pixel (0, 0): in two stages, row 0 of
+// A^T m only in the columns pixel (0, 0) reads (b < 3; each the sum of
+// m_0b, m_1b and m_2b, rows 4 a + b), staged in SRAM, then Y00 = the sum
+// of those three and the epilogue (a residual and relu).
 // CHECK-LABEL: lpu.program @main
 // CHECK: %[[M:.*]] = lpu.buffer input "input0" : tensor<16x1x4xf32>
 // CHECK: %[[R:.*]] = lpu.buffer input "input1" : tensor<1x1x1x4xf32>
 // CHECK: %[[Y:.*]] = lpu.buffer output "output0" : tensor<1x1x1x4xf32>
-// CHECK-COUNT-8: lpu.vxm.add
-// CHECK-NOT: lpu.vxm.sub
-// CHECK: %[[RES:.*]] = lpu.mem.read %[[R]][0]
-// CHECK-NEXT: %[[SUM:.*]] = lpu.vxm.add %{{.*}}, %[[RES]]
-// CHECK-NEXT: %[[RELU:.*]] = lpu.vxm.relu %[[SUM]]
+// CHECK: %[[S:.*]] = lpu.buffer scratch {{.*}} : tensor<8x4xf32>
+// CHECK: %[[M0:.*]] = lpu.mem.read %[[M]][0]
+// CHECK-NEXT: %[[M4:.*]] = lpu.mem.read %[[M]][4]
+// CHECK-NEXT: %[[M8:.*]] = lpu.mem.read %[[M]][8]
+// CHECK-NEXT: %[[A:.*]] = lpu.vxm.add %[[M0]], %[[M4]]
+// CHECK-NEXT: %[[S0:.*]] = lpu.vxm.add %[[A]], %[[M8]]
+// CHECK-NEXT: lpu.mem.write %[[S0]], %[[S]][0]
+// CHECK-COUNT-2: lpu.mem.write %{{.*}}, %[[S]]
+// CHECK-NOT: lpu.mem.write %{{.*}}, %[[S]]
+// CHECK: lpu.mem.read %[[S]][0]
+// CHECK-NEXT: lpu.mem.read %[[S]][1]
+// CHECK-NEXT: lpu.mem.read %[[S]][2]
+// CHECK-NEXT: lpu.vxm.add
+// CHECK-NEXT: %[[SUM:.*]] = lpu.vxm.add
+// CHECK-NEXT: %[[RES:.*]] = lpu.mem.read %[[R]][0]
+// CHECK-NEXT: %[[ADD:.*]] = lpu.vxm.add %[[SUM]], %[[RES]]
+// CHECK-NEXT: %[[RELU:.*]] = lpu.vxm.relu %[[ADD]]
 // CHECK-NEXT: lpu.mem.write %[[RELU]], %[[Y]][0]
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%m: tensor<16x1x4xf32>, %r: tensor<1x1x1x4xf32>) -> tensor<1x1x1x4xf32> {
