@@ -81,6 +81,27 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // -----
 
+// Packed weights of two matrices (the batches start at rows 0 and 16 of B):
+// a tile each, placed near the plane that installs it. A product reading
+// only the first matrix stores and places its own tile: tiles are shared
+// only between products of one matrix from row 0.
+// CHECK-LABEL: func.func @main
+// CHECK: tile.matmul {{.*}}tile.weight_sram = array<i32: 2, 0, 0, 1, 0, 2, 7, 8, 6, 0>
+// CHECK: tile.matmul {{.*}}tile.weight_sram = array<i32: 2, 7, 40, 6, 32>
+// EXPANDED: lpu.buffer constant "constant.k0n0" {{.*}}{address = 0 : i32, min_parts = 2 : i64, slice = 0 : i32, spread = array<i32: 1, 0>}
+// EXPANDED: lpu.buffer constant "constant.b16.k0n0" {{.*}}{address = 8 : i32, min_parts = 2 : i64, slice = 7 : i32, spread = array<i32: 6, 0>}
+// EXPANDED: lpu.buffer constant "constant.k0n0" {{.*}}{address = 40 : i32, min_parts = 2 : i64, slice = 7 : i32, spread = array<i32: 6, 32>}
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%a: tensor<2x16xf32>) -> (tensor<2x16xf32>, tensor<2x16xf32>) {
+    %w = arith.constant dense<1.0> : tensor<32x16xf32>
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0, 1, 16, 1>, k = 16 : i64, m = 1 : i64, n = 16 : i64, packed_weights, planes = array<i32: 0, 1>, turn = 1 : i64} : tensor<2x16xf32>, tensor<32x16xf32> -> tensor<2x16xf32>
+    %1 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 2 : i64, n = 16 : i64, packed_weights, planes = array<i32: 1>, turn = 1 : i64} : tensor<2x16xf32>, tensor<32x16xf32> -> tensor<2x16xf32>
+    return %0, %1 : tensor<2x16xf32>, tensor<2x16xf32>
+  }
+}
+
+// -----
+
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
     // expected-error @+1 {{'tile.sram' lists (slice, address) pairs: array<i32: ...> of an even, non-zero length}}

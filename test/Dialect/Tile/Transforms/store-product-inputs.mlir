@@ -72,3 +72,26 @@ module attributes {tile.target = "lpu-v1", tile.precision = f16} {
     return %3, %5 : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>
   }
 }
+
+// -----
+
+// A Winograd transform's input is stored as the convolution it stands for
+// would have rounded it, and its transformed tiles as the product that
+// streams them; the products themselves, which the output transform reads,
+// are not a product's input and keep their type.
+// CHECK-LABEL: func.func @winograd
+// CHECK: %[[X:.*]] = tile.conv %arg0, {{.*}} -> tensor<1x4x4x8xf16>
+// CHECK: %[[V:.*]] = tile.winograd_input %[[X]] {{.*}} : tensor<1x4x4x8xf16> -> tensor<16x4x8xf16>
+// CHECK: %[[M:.*]] = tile.matmul %[[V]], {{.*}} -> tensor<16x4x8xf32>
+// CHECK: tile.winograd_output %[[M]] {{.*}} -> tensor<1x4x4x8xf32>
+module attributes {tile.target = "lpu-v1", tile.precision = f16} {
+  func.func @winograd(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+    %w = arith.constant dense<0.5> : tensor<8x8x3x3xf32>
+    %u = arith.constant dense<0.5> : tensor<128x8xf32>
+    %0 = tile.conv %x, %w [relu] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x4x4x8xf32>, tensor<8x8x3x3xf32> -> tensor<1x4x4x8xf32>
+    %1 = tile.winograd_input %0 {pad_begin = array<i64: 1, 1>, output_size = array<i64: 4, 4>} : tensor<1x4x4x8xf32> -> tensor<16x4x8xf32>
+    %2 = tile.matmul %1, %u [] {batches = array<i64: 0, 0, 0, 4, 8, 4, 8, 16, 8, 12, 24, 12, 16, 32, 16, 20, 40, 20, 24, 48, 24, 28, 56, 28, 32, 64, 32, 36, 72, 36, 40, 80, 40, 44, 88, 44, 48, 96, 48, 52, 104, 52, 56, 112, 56, 60, 120, 60>, k = 8 : i64, m = 4 : i64, n = 8 : i64} : tensor<16x4x8xf32>, tensor<128x8xf32> -> tensor<16x4x8xf32>
+    %3 = tile.winograd_output %2 [] : tensor<16x4x8xf32> -> tensor<1x4x4x8xf32>
+    return %3 : tensor<1x4x4x8xf32>
+  }
+}
