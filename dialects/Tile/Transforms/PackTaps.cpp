@@ -445,8 +445,10 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
         b.getDenseI64ArrayAttr({OH, OW}));
     // The products are stored as the MXM's float type multiplies (f16 or
     // bf16 on lpu-v1), as a product's streamed input is: the output
-    // transform reads nine per pixel (ResNet-18 fp16 54,885 -> 51,293 cycles
-    // against f32; its outputs as close to torch's as without Winograd).
+    // transform reads each more than once (with a one-stage transform,
+    // ResNet-18 fp16 54,885 -> 51,293 cycles against f32; its outputs as
+    // close to torch's as without Winograd). The weights' lane words are
+    // binary32 whatever their type.
     Type productType = b.getF32Type();
     if (::lpu::DType type = getMXMFloatType(conv, target);
         type == ::lpu::DType::F16)
