@@ -251,7 +251,18 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
     // once per group, and every output but a group's first moves to lane 0.
     const int64_t strideW = conv.getStrides()[1],
                   dilationW = conv.getDilations()[1];
-    if (groupedEpilogueSteps(conv))
+    // Steps after the groups store the unpacked pixels once more, in f32:
+    // not where that copy alone would take an eighth of the SRAM (LR-ASPP's
+    // 320x320 16-channel pixels: 62.5 MiB more live, 262 -> 325 MiB).
+    std::optional<size_t> groupedSteps = groupedEpilogueSteps(conv);
+    const uint64_t unpackedBytes = uint64_t(N * OH * OW) *
+                                   llvm::divideCeil(F, lanes) * lanes *
+                                   ::lpu::dtypeHostBytes(::lpu::DType::F32);
+    if (groupedSteps &&
+        *groupedSteps < getChain(conv.getSteps(), conv.getFactors()).size() &&
+        unpackedBytes > target.sramBytes() / 8)
+      groupedSteps = std::nullopt;
+    if (groupedSteps)
       for (int64_t pixels = 2; pixels * F <= lanes && pixels <= OW &&
                                (maxPixels == 0 || pixels <= maxPixels);
            ++pixels) {

@@ -75,6 +75,18 @@ module attributes {tile.target = "lpu-tiny"} {
     return %y : tensor<1x8x8x4xf32>
   }
 
+  // Unpacked for a residual, 40x40 pixels would take 100 KiB more in f32,
+  // over an eighth of lpu-tiny's 512 KiB of SRAM: not grouped.
+  // CHECK-LABEL: func.func @residual_large
+  // CHECK-NOT: tile.gather
+  // CHECK: tile.conv {{.*}}epilogue(%arg1 : tensor<1x40x40x4xf32>)
+  // CHECK-NOT: tile.gather
+  func.func @residual_large(%x: tensor<1x40x40x2xf32>, %r: tensor<1x40x40x4xf32>) -> tensor<1x40x40x4xf32> {
+    %w = arith.constant dense<1.0> : tensor<4x2x3x3xf32>
+    %y = tile.conv %x, %w epilogue(%r : tensor<1x40x40x4xf32>) [add in0, relu] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64} : tensor<1x40x40x2xf32>, tensor<4x2x3x3xf32> -> tensor<1x40x40x4xf32>
+    return %y : tensor<1x40x40x4xf32>
+  }
+
   // A constant that is not [1, 1, 1, C] before the residual: not grouped.
   // CHECK-LABEL: func.func @scalar_before_residual
   // CHECK-NOT: tile.gather
