@@ -308,10 +308,6 @@ BatchMatrices lpuc::tile::getBatchMatrices(MatMulOp op) {
   return matrices;
 }
 
-bool lpuc::tile::sharesPackedTiles(MatMulOp op) {
-  return getBatchMatrices(op).firstRows == ArrayRef<int64_t>{0};
-}
-
 SmallVector<WeightTile>
 lpuc::tile::getWeightTiles(Operation *op, const ::lpu::TargetDesc &target) {
   const int64_t lanes = target.lanes;

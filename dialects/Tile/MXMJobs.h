@@ -90,11 +90,11 @@ struct WeightTile {
 struct BatchMatrices {
   llvm::SmallVector<int64_t> firstRows;
   llvm::SmallVector<int64_t> ofBatch;
+  /// Whether every product that reads a constant B the same way (the same
+  /// transposition) can share these packed tiles: one matrix, from row 0.
+  bool shareable() const { return firstRows == llvm::ArrayRef<int64_t>{0}; }
 };
 BatchMatrices getBatchMatrices(MatMulOp op);
-/// Whether every product that reads a constant B the way `op` does (the
-/// same transposition) can share its packed tiles: one matrix, from row 0.
-bool sharesPackedTiles(MatMulOp op);
 
 /// The weight tiles `op` stores, in the order its expansion creates them:
 /// a tile.matmul's packed B by (matrix, K tile, column tile), one matrix

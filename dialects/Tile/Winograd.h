@@ -38,9 +38,28 @@ constexpr float kOutputTransform[kOutputTile][kInputTile] = {{1, 1, 1, 0},
                                                              {0, 1, -1, -1}};
 
 /// The tiles of an [N, OH, OW] output: 2x2 pixels each, the last row and
-/// column of tiles cut short when OH or OW is odd.
-inline int64_t tileCount(int64_t N, int64_t OH, int64_t OW) {
-  return N * ((OH + 1) / 2) * ((OW + 1) / 2);
+/// column of tiles cut short when OH or OW is odd, numbered image by image,
+/// row by row.
+struct Tiles {
+  int64_t images, rows, columns;
+  Tiles(int64_t N, int64_t OH, int64_t OW)
+      : images(N), rows((OH + kOutputTile - 1) / kOutputTile),
+        columns((OW + kOutputTile - 1) / kOutputTile) {}
+  int64_t count() const { return images * rows * columns; }
+  /// Tile t's image and tile row and column.
+  struct Tile {
+    int64_t image, row, column;
+  };
+  Tile operator[](int64_t t) const {
+    return {t / (rows * columns), t / columns % rows, t % columns};
+  }
+};
+
+/// Whether every one of `outputs` outputs of a 3x3 window with leading
+/// padding `pad` meets one of `inputs` positions.
+inline bool windowsMeetInput(int64_t pad, int64_t outputs, int64_t inputs) {
+  return pad >= 0 && pad < kKernel && outputs >= 1 &&
+         outputs - 1 - pad < inputs;
 }
 
 } // namespace lpuc::tile::winograd

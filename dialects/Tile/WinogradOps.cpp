@@ -20,7 +20,8 @@ LogicalResult verifyTiles(Operation *op, Value tiles, StringRef what,
                           ArrayRef<int64_t> outputPixels, int64_t channels) {
   ArrayRef<int64_t> shape = shapeOf(tiles);
   const int64_t T =
-      winograd::tileCount(outputPixels[0], outputPixels[1], outputPixels[2]);
+      winograd::Tiles(outputPixels[0], outputPixels[1], outputPixels[2])
+          .count();
   if (shape != ArrayRef<int64_t>({winograd::kPositions, T, channels}))
     return op->emitOpError(what)
            << " must be [" << winograd::kPositions << ", " << T << ", "
@@ -39,10 +40,7 @@ LogicalResult WinogradInputOp::verify() {
   if (pad.size() != 2 || size.size() != 2)
     return emitOpError("pad_begin and output_size have two values (H, W)");
   for (int d = 0; d < 2; ++d)
-    // The tiles' windows must meet the input: each output pixel reads
-    // rows [o - pad, o - pad + 3), and the padding is at most the kernel's.
-    if (pad[d] < 0 || pad[d] >= winograd::kKernel || size[d] < 1 ||
-        size[d] - 1 - pad[d] >= x[1 + d])
+    if (!winograd::windowsMeetInput(pad[d], size[d], x[1 + d]))
       return emitOpError("a 3x3 window with padding ")
              << pad[d] << " cannot make " << size[d] << " outputs from "
              << x[1 + d] << " inputs";

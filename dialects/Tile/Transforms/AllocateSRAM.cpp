@@ -184,10 +184,10 @@ private:
 
   void placeWeightTiles(Operation *op, arith::ConstantOp weights) {
     // The expansion stores a matrix's tiles once for all products that
-    // read it the same way (sharesPackedTiles); each convolution stores its
-    // own.
+    // read it the same way (BatchMatrices::shareable); each convolution
+    // stores its own.
     if (auto matmul = dyn_cast<MatMulOp>(op);
-        matmul && sharesPackedTiles(matmul) &&
+        matmul && getBatchMatrices(matmul).shareable() &&
         !placedTiles
              .insert({weights.getResult(), unsigned(matmul.getTransposeB())})
              .second)

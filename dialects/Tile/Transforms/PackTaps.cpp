@@ -54,9 +54,8 @@ bool hasWinogradForm(ConvOp conv) {
       cast<RankedTensorType>(conv.getInput().getType()).getShape();
   ArrayRef<int64_t> y =
       cast<RankedTensorType>(conv.getResult().getType()).getShape();
-  ArrayRef<int64_t> pad = conv.getPadBegin();
   for (int d = 0; d < 2; ++d)
-    if (pad[d] >= winograd::kKernel || y[1 + d] - 1 - pad[d] >= x[1 + d])
+    if (!winograd::windowsMeetInput(conv.getPadBegin()[d], y[1 + d], x[1 + d]))
       return false;
   return !conv.getTransposed() && !conv.getTapMajor() && conv.getGroup() == 1 &&
          !conv.getOnVxm() &&
@@ -74,22 +73,35 @@ int64_t groupTaps(int64_t pixels, int64_t kernel, int64_t stride,
   return (pixels - 1) * stride + (kernel - 1) * dilation + 1;
 }
 
-/// How many of `conv`'s epilogue steps can run on groups of pixels: those
-/// before its first step that combines a tensor computed at run time (a
-/// residual), which with the rest runs after the pixels are unpacked.
-/// Every constant those steps combine must be the same for every pixel and
-/// of rank 4, so that it can be repeated for several pixels: grouping
-/// MobileNetV2 fp16's 1x1 expansions too, whose relu6 bounds are rank-0
-/// scalars, measured slower (75,391 -> 78,754 cycles; the estimate does not
-/// see that model's VXM-bound depthwise work).
-std::optional<size_t> groupedEpilogueSteps(ConvOp conv) {
+/// How many of `conv`'s epilogue steps can run on groups of pixels, if its
+/// pixels can be grouped: those before its first step that combines a
+/// tensor computed at run time (a residual), which with the rest runs after
+/// the pixels are unpacked. Every constant those steps combine must be the
+/// same for every pixel and of rank 4, so that it can be repeated for
+/// several pixels: grouping MobileNetV2 fp16's 1x1 expansions too, whose
+/// relu6 bounds are rank-0 scalars, measured slower (75,391 -> 78,754
+/// cycles; the estimate does not see that model's VXM-bound depthwise
+/// work). Steps after the groups store the unpacked pixels once more, in
+/// f32: not where that copy alone would take an eighth of the SRAM
+/// (LR-ASPP's 320x320 16-channel pixels: 62.5 MiB more live, 262 -> 325
+/// MiB).
+std::optional<size_t> groupedEpilogueSteps(ConvOp conv,
+                                           const ::lpu::TargetDesc &target) {
   Chain chain = getChain(conv.getSteps(), conv.getFactors());
   for (auto [index, step] : llvm::enumerate(chain)) {
     if (!step.isOperand())
       continue;
     Value extra = conv.getExtras()[step.operand];
-    if (!extra.getDefiningOp<arith::ConstantOp>())
+    if (!extra.getDefiningOp<arith::ConstantOp>()) {
+      ArrayRef<int64_t> y =
+          cast<RankedTensorType>(conv.getResult().getType()).getShape();
+      const uint64_t unpackedBytes =
+          uint64_t(y[0] * y[1] * y[2]) * llvm::divideCeil(y[3], target.lanes) *
+          target.lanes * ::lpu::dtypeHostBytes(::lpu::DType::F32);
+      if (unpackedBytes > target.sramBytes() / 8)
+        return std::nullopt;
       return index;
+    }
     if (!isPixelInvariantConstant(extra) ||
         cast<RankedTensorType>(extra.getType()).getRank() != 4)
       return std::nullopt;
@@ -113,7 +125,8 @@ int64_t loadCycles(int64_t rows, ::lpu::DType type,
 int64_t winogradBlockTiles(ConvOp conv, const ::lpu::TargetDesc &target) {
   ArrayRef<int64_t> y =
       cast<RankedTensorType>(conv.getResult().getType()).getShape();
-  const int64_t TW = (y[2] + 1) / 2, tileRows = y[0] * ((y[1] + 1) / 2);
+  const winograd::Tiles tiles(y[0], y[1], y[2]);
+  const int64_t TW = tiles.columns, tileRows = tiles.images * tiles.rows;
   const ::lpu::DType type = getMXMType(conv, target);
   const int64_t load = loadCycles(getMXMRows(conv, target), type, target);
   const int64_t rowCycles = getMXMRowCycles(type, target);
@@ -138,7 +151,8 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
     });
     for (auto [conv, packing] : convs)
       if ((packing.winograd && failed(rewriteAsWinograd(conv, *target))) ||
-          (packing.pixels > 1 && failed(packPixels(conv, packing.pixels))) ||
+          (packing.pixels > 1 &&
+           failed(packPixels(conv, packing.pixels, *target))) ||
           (packing.rows && failed(packAlong(conv, /*dim=*/2))) ||
           (packing.columns && failed(packAlong(conv, /*dim=*/1))))
         return signalPassFailure();
@@ -220,7 +234,7 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
     // in).
     const int64_t F = y[3];
     if (winograd && hasWinogradForm(conv)) {
-      const int64_t tiles = winograd::tileCount(N, OH, OW);
+      const int64_t tiles = winograd::Tiles(N, OH, OW).count();
       const int64_t blocks = tiles / winogradBlockTiles(conv, target);
       const int64_t installs = windows(C) * llvm::divideCeil(F, lanes);
       const int64_t moreLoads =
@@ -251,18 +265,7 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
     // once per group, and every output but a group's first moves to lane 0.
     const int64_t strideW = conv.getStrides()[1],
                   dilationW = conv.getDilations()[1];
-    // Steps after the groups store the unpacked pixels once more, in f32:
-    // not where that copy alone would take an eighth of the SRAM (LR-ASPP's
-    // 320x320 16-channel pixels: 62.5 MiB more live, 262 -> 325 MiB).
-    std::optional<size_t> groupedSteps = groupedEpilogueSteps(conv);
-    const uint64_t unpackedBytes = uint64_t(N * OH * OW) *
-                                   llvm::divideCeil(F, lanes) * lanes *
-                                   ::lpu::dtypeHostBytes(::lpu::DType::F32);
-    if (groupedSteps &&
-        *groupedSteps < getChain(conv.getSteps(), conv.getFactors()).size() &&
-        unpackedBytes > target.sramBytes() / 8)
-      groupedSteps = std::nullopt;
-    if (groupedSteps)
+    if (groupedEpilogueSteps(conv, target))
       for (int64_t pixels = 2; pixels * F <= lanes && pixels <= OW &&
                                (maxPixels == 0 || pixels <= maxPixels);
            ++pixels) {
@@ -283,7 +286,8 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
   /// convolution with one column over them whose `pixels` * F results are
   /// the group's pixels' filters side by side, and a tile.gather of each
   /// pixel's F lanes.
-  LogicalResult packPixels(ConvOp conv, int64_t pixels) {
+  LogicalResult packPixels(ConvOp conv, int64_t pixels,
+                           const ::lpu::TargetDesc &target) {
     OpBuilder b(conv);
     Location loc = conv.getLoc();
     auto inputType = cast<RankedTensorType>(conv.getInput().getType());
@@ -331,7 +335,7 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
     // Every pixel of a group applies the same epilogue operands; the steps
     // from the first run-time operand on wait for the unpacked pixels.
     Chain chain = getChain(conv.getSteps(), conv.getFactors());
-    const size_t groupedCount = *groupedEpilogueSteps(conv);
+    const size_t groupedCount = *groupedEpilogueSteps(conv, target);
     Chain groupedChain, unpackedChain = {ChainStep::operandStep(0)};
     SmallVector<Value> extras, unpackedInputs;
     DenseMap<int32_t, int32_t> groupedOperand, unpackedOperand;
@@ -426,7 +430,7 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
         x = cast<RankedTensorType>(conv.getInput().getType()).getShape(),
         y = cast<RankedTensorType>(conv.getResult().getType()).getShape();
     const int64_t N = x[0], C = x[3], OH = y[1], OW = y[2], F = y[3];
-    const int64_t T = winograd::tileCount(N, OH, OW);
+    const int64_t T = winograd::Tiles(N, OH, OW).count();
     const int64_t P = winograd::kPositions, K = winograd::kKernel;
     auto weightsOp = conv.getWeights().getDefiningOp<arith::ConstantOp>();
     std::optional<std::vector<uint32_t>> words = readConstantWords(weightsOp);

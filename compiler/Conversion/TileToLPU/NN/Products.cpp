@@ -89,7 +89,7 @@ LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op, Expander &x) {
   RowStore whole;
   if (op.getPackedWeights()) {
     auto key = std::make_pair(op.getB(), unsigned(op.getTransposeB()));
-    const bool shared = tile::sharesPackedTiles(op);
+    const bool shared = matrices.shareable();
     if (auto it = x.weightTiles.find(key);
         shared && it != x.weightTiles.end()) {
       tiles = it->second;

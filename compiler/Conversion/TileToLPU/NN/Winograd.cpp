@@ -45,15 +45,15 @@ LogicalResult lpuc::tile_to_lpu::expandWinogradInput(tile::WinogradInputOp op,
   Shape in = Expander::shapeOf(op.getInput());
   const int64_t N = in[0], H = in[1], W = in[2];
   const int64_t top = op.getPadBegin()[0], left = op.getPadBegin()[1];
-  const int64_t TH = (op.getOutputSize()[0] + 1) / 2,
-                TW = (op.getOutputSize()[1] + 1) / 2, T = N * TH * TW;
+  const winograd::Tiles tiles(N, op.getOutputSize()[0], op.getOutputSize()[1]);
+  const int64_t T = tiles.count();
   FailureOr<RowStore> input = x.store(op.getInput());
   if (failed(input))
     return failure();
   RowStore out = x.resultStore(op.getResult());
   const auto &bt = winograd::kInputTransform;
   for (int64_t t = 0; t < T; ++t) {
-    const int64_t n = t / (TH * TW), ty = t / TW % TH, tx = t % TW;
+    const auto [n, ty, tx] = tiles[t];
     for (int64_t a = 0; a < winograd::kInputTile; ++a)
       for (int64_t b = 0; b < winograd::kInputTile; ++b)
         for (int64_t j = 0; j < out.vectorsPerRow; ++j) {
@@ -86,7 +86,8 @@ LogicalResult lpuc::tile_to_lpu::expandWinogradOutput(tile::WinogradOutputOp op,
                                                       Expander &x) {
   Shape y = Expander::shapeOf(op.getResult());
   const int64_t N = y[0], OH = y[1], OW = y[2];
-  const int64_t TH = (OH + 1) / 2, TW = (OW + 1) / 2, T = N * TH * TW;
+  const winograd::Tiles tiles(N, OH, OW);
+  const int64_t T = tiles.count();
   FailureOr<RowStore> products = x.store(op.getInput());
   auto epilogue = x.resolveChain(tile::getChain(op.getSteps(), op.getFactors()),
                                  op.getExtras());
@@ -103,7 +104,7 @@ LogicalResult lpuc::tile_to_lpu::expandWinogradOutput(tile::WinogradOutputOp op,
                             Float32Type::get(x.context)),
       1);
   for (int64_t t = 0; t < T; ++t) {
-    const int64_t n = t / (TH * TW), ty = t / TW % TH, tx = t % TW;
+    const auto [n, ty, tx] = tiles[t];
     // The rows i and columns b of A^T m that the tile's pixels inside the
     // output read (a tile cut short by an odd size reads fewer).
     auto rowUsed = [&](int64_t i) { return 2 * ty + i < OH; };
