@@ -203,13 +203,17 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
         ArrayRef<int64_t> y =
             cast<RankedTensorType>(op.getResult().getType()).getShape();
         const bool tapRows = op.getTapRows();
-        const int64_t W = x[3], OW = tapRows ? y[3] : y[2],
+        const int64_t W = x[3], OW = op.getOutputSize()[1],
                       K = tapRows ? y[2] : y[3];
         // The first step's products: one per phase or per window column.
         SmallVector<int64_t> columns(op.getKernel()[1], OW);
         if (std::optional<ColumnPhases> phases =
-                Window::of(op).columnPhases(1, W, OW, lanes))
-          columns.assign(phases->widths);
+                Window::of(op).columnPhases(1, W, OW, lanes)) {
+          if (phases->sideBySide(lanes))
+            columns.assign({llvm::sum_of(phases->widths)});
+          else
+            columns.assign(phases->widths);
+        }
         for (int64_t width : columns)
           appendProductTurns(turns, ceilDiv(width, lanes), ceilDiv(W, lanes),
                              op.getTurn().value_or(1), x[0] * x[1] * x[2],
@@ -261,6 +265,20 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
               for (const MXMJob &job : windows)
                 turns.push_back(MXMTurn(parts, job));
             }
+          }
+      })
+      .Case([&](MaxPoolTransposeOp op) {
+        ArrayRef<int64_t> y =
+            cast<RankedTensorType>(op.getResult().getType()).getShape();
+        const int64_t parts = getMovementParts(op, target);
+        SmallVector<LaneWindow::Install, 4> installs =
+            getLaneWindowInstalls(op, windowRows);
+        for (int64_t row = 0; row < y[0] * y[1]; ++row)
+          for (int64_t tile = 0; tile * lanes < y[3]; ++tile) {
+            const int64_t rows = std::min(lanes, y[3] - tile * lanes);
+            for (const LaneWindow::Install &install : installs)
+              turns.push_back(MXMTurn(
+                  parts, {rows, rows + int64_t(install.anchors.size())}));
           }
       })
       .Case([&](ReduceRowsOp op) {
@@ -391,6 +409,15 @@ lpuc::tile::getWeightTiles(Operation *op, const ::lpu::TargetDesc &target) {
   return tiles;
 }
 
+SmallVector<LaneWindow::Install, 4>
+lpuc::tile::getLaneWindowInstalls(MaxPoolTransposeOp op, int64_t windowRows) {
+  const int64_t width = op.getImageSize()[1];
+  const int64_t outputs =
+      cast<RankedTensorType>(op.getResult().getType()).getShape()[2];
+  // The verifier saw every window meet the image.
+  return Window::of(op).along(1).installs(width, outputs, windowRows).value();
+}
+
 int64_t lpuc::tile::getIdentityReads(Operation *op,
                                      const ::lpu::TargetDesc &target,
                                      std::map<int32_t, int64_t> &planeReads) {
@@ -398,6 +425,8 @@ int64_t lpuc::tile::getIdentityReads(Operation *op,
   if (auto transpose = dyn_cast<TransposeOp>(op)) {
     if (!transpose.movesLanes())
       return 0;
+    streamingJobs = SIZE_MAX;
+  } else if (isa<MaxPoolTransposeOp>(op)) {
     streamingJobs = SIZE_MAX;
   } else if (auto reduce = dyn_cast<ReduceRowsOp>(op)) {
     if (reduce.getStrategy() != RowStrategy::MXMExtremum)

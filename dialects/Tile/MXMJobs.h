@@ -10,6 +10,7 @@
 #define LPU_DIALECTS_TILE_MXMJOBS_H
 
 #include "dialects/Tile/TileOps.h"
+#include "dialects/Tile/Window.h"
 
 #include <map>
 
@@ -103,6 +104,11 @@ BatchMatrices getBatchMatrices(MatMulOp op);
 /// convolutions left out. Empty for other ops.
 llvm::SmallVector<WeightTile> getWeightTiles(mlir::Operation *op,
                                              const ::lpu::TargetDesc &target);
+
+/// The installs per output row and filter tile of a tile.max_pool_transpose,
+/// its image rows `windowRows` lanes at once, in expansion order.
+llvm::SmallVector<LaneWindow::Install, 4>
+getLaneWindowInstalls(MaxPoolTransposeOp op, int64_t windowRows);
 
 /// How many unit vectors (rows of the program's one identity constant) the
 /// expansion of `op` streams through the MXM — transposes that move lanes,

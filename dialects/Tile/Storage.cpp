@@ -131,6 +131,11 @@ int64_t lpuc::tile::estimateReads(Operation *user, unsigned index,
     return fromJobs(/*installed=*/true, 0, SIZE_MAX);
   if (isa<GlobalPoolOp>(user))
     return fromJobs(/*installed=*/true, 0, SIZE_MAX);
+  // A pooling transpose reads each image row once per output row whose
+  // window holds it.
+  if (auto pool = dyn_cast<MaxPoolTransposeOp>(user))
+    return ceilDiv(saturatingMultiply(vectors, pool.getKernel()[0]),
+                   pool.getStrides()[0]);
   if (auto reduce = dyn_cast<ReduceRowsOp>(user)) {
     if (reduce.getStrategy() == RowStrategy::MXMExtremum)
       return fromJobs(/*installed=*/true, 0, SIZE_MAX);

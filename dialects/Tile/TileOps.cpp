@@ -1,6 +1,7 @@
 //===- TileOps.cpp - The tile dialect -------------------------------------===//
 
 #include "dialects/Tile/TileOps.h"
+#include "dialects/Tile/Window.h"
 #include "lpu/Elements.h"
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -182,16 +183,15 @@ LogicalResult TileDialect::verifyOperationAttribute(Operation *op,
 
 int64_t lpuc::tile::getMovementParts(Operation *op,
                                      const ::lpu::TargetDesc &target) {
-  auto transpose = dyn_cast<TransposeOp>(op);
-  if (!transpose || !transpose.getInput().getType().getElementType().isF32() ||
+  if (!isa<TransposeOp, MaxPoolTransposeOp>(op) ||
+      !getElementTypeOrSelf(op->getOperand(0).getType()).isF32() ||
       target.mxmRate(::lpu::DType::F32) || !target.mxmRate(::lpu::DType::BF16))
     return 1;
   auto roundsToProductType = [](OpOperand &use) {
     Operation *user = use.getOwner();
     return isa<MatMulOp, ConvOp>(user) && use.getOperandNumber() < 2;
   };
-  return llvm::all_of(transpose.getResult().getUses(), roundsToProductType) ? 1
-                                                                            : 3;
+  return llvm::all_of(op->getResult(0).getUses(), roundsToProductType) ? 1 : 3;
 }
 
 ::lpu::DType lpuc::tile::getMXMType(Operation *op,
@@ -231,253 +231,13 @@ const ::lpu::TargetDesc *lpuc::tile::getTarget(Operation *op) {
   return target;
 }
 
-//===----------------------------------------------------------------------===//
-// Chains
-//===----------------------------------------------------------------------===//
-
-namespace {
-constexpr std::pair<StepKind, llvm::StringLiteral> kStepKeywords[] = {
-    {StepKind::First, "in"},        {StepKind::Add, "add"},
-    {StepKind::Sub, "sub"},         {StepKind::Mul, "mul"},
-    {StepKind::Max, "max"},         {StepKind::Min, "min"},
-    {StepKind::Div, "div"},         {StepKind::Pow, "pow"},
-    {StepKind::Equal, "eq"},        {StepKind::Less, "lt"},
-    {StepKind::Greater, "gt"},      {StepKind::Relu, "relu"},
-    {StepKind::Abs, "abs"},         {StepKind::Exp, "exp"},
-    {StepKind::Log, "log"},         {StepKind::Tanh, "tanh"},
-    {StepKind::Sigmoid, "sigmoid"}, {StepKind::Erf, "erf"},
-    {StepKind::Sqrt, "sqrt"},       {StepKind::Reciprocal, "reciprocal"},
-    {StepKind::Scale, "scale"},
-};
-} // namespace
-
-StringRef lpuc::tile::stringifyStepKind(StepKind kind) {
-  for (const auto &[k, keyword] : kStepKeywords)
-    if (k == kind)
-      return keyword;
-  return "?";
-}
-
-std::optional<StepKind> lpuc::tile::symbolizeStepKind(StringRef keyword) {
-  for (const auto &[k, word] : kStepKeywords)
-    if (word == keyword)
-      return k;
-  return std::nullopt;
-}
-
-Padding lpuc::tile::paddingAfter(const ChainStep &step, Padding before,
-                                 std::optional<float> immediate) {
-  // A finite value times a factor may overflow: only zeros stay known.
-  const Padding zeroOrAny =
-      before == Padding::Zero ? Padding::Zero : Padding::Any;
-  if (immediate) {
-    const float c = *immediate;
-    if (step.kind == StepKind::Mul) {
-      if (!std::isfinite(c))
-        return Padding::Any;
-      if (c == 0.0f) // a finite value times 0
-        return before == Padding::Any ? Padding::Any : Padding::Zero;
-      return zeroOrAny;
-    }
-    // Division: by 0 or NaN gives NaN, by another value keeps zeros.
-    return c == 0.0f || std::isnan(c) ? Padding::Any : zeroOrAny;
-  }
-  switch (step.kind) {
-  case StepKind::First:
-    return Padding::Zero;
-  case StepKind::Add:
-  case StepKind::Sub:
-  case StepKind::Max:
-  case StepKind::Min:
-  case StepKind::Relu:
-  case StepKind::Abs:
-  case StepKind::Tanh:
-  case StepKind::Erf:
-    return before;
-  case StepKind::Mul: // a finite value times 0 (SiLU: x * sigmoid(x))
-    return before == Padding::Any ? Padding::Any : Padding::Zero;
-  case StepKind::Less: // 0 < 0 is 0; anything else compares to 0 or 1
-  case StepKind::Greater:
-    return before == Padding::Zero ? Padding::Zero : Padding::Finite;
-  case StepKind::Equal: // 1 or 0
-  case StepKind::Pow:   // x to the power 0 is 1, NaN included
-    return Padding::Finite;
-  case StepKind::Sigmoid:
-    return before == Padding::Any ? Padding::Any : Padding::Finite;
-  case StepKind::Exp:
-    return before == Padding::Zero ? Padding::Finite : Padding::Any;
-  case StepKind::Scale:
-  case StepKind::Sqrt:
-    return zeroOrAny;
-  case StepKind::Div: // by 0
-  case StepKind::Log:
-  case StepKind::Reciprocal:
-    return Padding::Any;
-  }
-  return Padding::Any;
-}
-
-bool lpuc::tile::preservesOrder(const ChainStep &step, ValueRange operands) {
-  switch (step.kind) {
-  case StepKind::Add:
-  case StepKind::Sub:
-  case StepKind::Max:
-  case StepKind::Min:
-  case StepKind::Relu:
-    return true;
-  case StepKind::Scale:
-    return step.factor >= 0.0f && std::isfinite(step.factor);
-  case StepKind::Mul:
-  case StepKind::Div: {
-    const bool strictly = step.kind == StepKind::Div;
-    auto allowed = [&](double v) {
-      return std::isfinite(v) && (strictly ? v > 0.0 : v >= 0.0);
-    };
-    if (!allowed(step.factor))
-      return false;
-    Value operand = operands[step.operand];
-    DenseFPElementsAttr floats;
-    if (matchPattern(operand, m_Constant(&floats)))
-      return llvm::all_of(floats.getValues<APFloat>(), [&](const APFloat &v) {
-        return allowed(v.convertToDouble());
-      });
-    DenseIntElementsAttr ints;
-    if (matchPattern(operand, m_Constant(&ints)))
-      return llvm::all_of(ints.getValues<APInt>(), [&](const APInt &v) {
-        return allowed(double(v.getSExtValue()));
-      });
-    return false;
-  }
-  default:
-    return false;
-  }
-}
-
-Chain lpuc::tile::getChain(ArrayRef<int32_t> steps, ArrayRef<float> factors) {
-  Chain chain;
-  for (size_t i = 0; 2 * i + 1 < steps.size() && i < factors.size(); ++i)
-    chain.push_back(
-        {static_cast<StepKind>(steps[2 * i]), steps[2 * i + 1], factors[i]});
-  return chain;
-}
-
-std::pair<DenseI32ArrayAttr, DenseF32ArrayAttr>
-lpuc::tile::getChainAttrs(Builder &builder, ArrayRef<ChainStep> chain) {
-  SmallVector<int32_t> steps;
-  SmallVector<float> factors;
-  for (const ChainStep &step : chain) {
-    steps.append({static_cast<int32_t>(step.kind), step.operand});
-    factors.push_back(step.factor);
-  }
-  return {builder.getDenseI32ArrayAttr(steps),
-          builder.getDenseF32ArrayAttr(factors)};
-}
-
-LogicalResult lpuc::tile::verifyChain(Operation *op, ArrayRef<ChainStep> chain,
-                                      unsigned numOperands, bool isEpilogue) {
-  for (auto [i, step] : llvm::enumerate(chain)) {
-    if (step.kind < StepKind::First || step.kind > StepKind::Scale)
-      return op->emitOpError("chain step ") << i << " has no valid kind";
-    bool first = step.kind == StepKind::First;
-    if (first != (!isEpilogue && i == 0))
-      return op->emitOpError(isEpilogue
-                                 ? "an epilogue continues the product's value: "
-                                   "no step may start a chain"
-                                 : "a chain starts with one operand (`inN`) "
-                                   "and only there");
-    if (step.isOperand() &&
-        (step.operand < 0 || step.operand >= int32_t(numOperands)))
-      return op->emitOpError("chain step ")
-             << i << " names operand " << step.operand << " of " << numOperands;
-    if (!step.isOperand() && step.operand != -1)
-      return op->emitOpError("chain step ") << i << " takes no operand";
-  }
-  if (!isEpilogue && chain.empty())
-    return op->emitOpError("needs a chain of at least one step");
-  return success();
-}
-
-ParseResult parseChain(OpAsmParser &parser, DenseI32ArrayAttr &steps,
-                       DenseF32ArrayAttr &factors) {
-  Chain chain;
-  auto parseStep = [&]() -> ParseResult {
-    StringRef keyword;
-    SMLoc at = parser.getCurrentLocation();
-    if (parser.parseKeyword(&keyword))
-      return failure();
-    // `in0` lexes as one keyword: the operand that starts the chain.
-    unsigned number;
-    std::optional<StepKind> kind =
-        keyword.starts_with("in") &&
-                !keyword.drop_front(2).getAsInteger(10, number)
-            ? std::optional(StepKind::First)
-            : symbolizeStepKind(keyword);
-    if (!kind || keyword == "in")
-      return parser.emitError(at, "unknown chain step '") << keyword << "'";
-    ChainStep step;
-    step.kind = *kind;
-    if (*kind == StepKind::Scale) {
-      double factor;
-      if (parser.parseFloat(factor))
-        return failure();
-      step.factor = float(factor);
-    } else if (step.isOperand()) {
-      // `inN` starts a chain; a combining step names its operand after it.
-      StringRef name = keyword;
-      if (*kind != StepKind::First) {
-        SMLoc operandAt = parser.getCurrentLocation();
-        if (parser.parseKeyword(&name))
-          return failure();
-        if (!name.starts_with("in"))
-          return parser.emitError(operandAt, "expected an operand `inN`");
-      }
-      if (name.drop_front(2).getAsInteger(10, step.operand))
-        return parser.emitError(at, "expected an operand number after `in`");
-      if (succeeded(parser.parseOptionalStar())) {
-        double factor;
-        if (parser.parseFloat(factor))
-          return failure();
-        step.factor = float(factor);
-      }
-    }
-    chain.push_back(step);
-    return success();
-  };
-  if (parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Square, parseStep))
-    return failure();
-  Builder builder(parser.getContext());
-  std::tie(steps, factors) = getChainAttrs(builder, chain);
-  return success();
-}
-
-void printChain(OpAsmPrinter &printer, Operation *, DenseI32ArrayAttr steps,
-                DenseF32ArrayAttr factors) {
-  printer << "[";
-  llvm::interleaveComma(getChain(steps.asArrayRef(), factors.asArrayRef()),
-                        printer, [&](const ChainStep &step) {
-                          if (step.kind == StepKind::First) {
-                            printer << "in" << step.operand;
-                          } else {
-                            printer << stringifyStepKind(step.kind);
-                            if (step.isOperand())
-                              printer << " in" << step.operand;
-                          }
-                          if (step.kind == StepKind::Scale ||
-                              (step.isOperand() && step.factor != 1.0f)) {
-                            printer
-                                << (step.kind == StepKind::Scale ? " " : " * ");
-                            printer.printFloat(APFloat(step.factor));
-                          }
-                        });
-  printer << "]";
-}
-
 bool lpuc::tile::isPixelInvariantConstant(Value operand) {
   auto type = cast<RankedTensorType>(operand.getType());
   return operand.getDefiningOp<arith::ConstantOp>() &&
          (type.getNumElements() == 1 ||
-          (type.getRank() == 4 &&
-           type.getShape().take_front(3) == ArrayRef<int64_t>{1, 1, 1}));
+          (type.getRank() >= 1 && type.getRank() <= 4 &&
+           llvm::all_of(type.getShape().drop_back(),
+                        [](int64_t d) { return d == 1; })));
 }
 
 std::optional<std::vector<uint32_t>>
@@ -752,6 +512,51 @@ LogicalResult Im2ColOp::verify() {
                              "* KW * C, OW] for an [N, C, H, W] input"
                            : "the result must be [N, OH, OW, KH * KW * C] for "
                              "an [N, C, H, W] input");
+  const int64_t segments = getSegments();
+  if (segments < 1 || (segments > 1 && !getTapRows()))
+    return emitOpError("only tap rows have `segments`, at least 1");
+  if (segments > 1 && (y[3] % segments || getPaddingValue() != 0))
+    return emitOpError("with ")
+           << segments << " segments, the rows' " << y[3]
+           << " lanes must split evenly and the padding value be 0";
+  return success();
+}
+
+std::array<int64_t, 2> Im2ColOp::getOutputSize() {
+  ArrayRef<int64_t> y = shapeOf(getResult());
+  if (!getTapRows())
+    return {y[1], y[2]};
+  const int64_t segments = std::max<int64_t>(getSegments(), 1);
+  return {y[1] * segments, y[3] / segments};
+}
+
+std::array<int64_t, 2> MaxPoolTransposeOp::getImageSize() {
+  ArrayRef<int64_t> x = shapeOf(getInput());
+  const int64_t segments = std::max<int64_t>(getSegments(), 1);
+  return {x[1] * segments, x[3] / segments};
+}
+
+LogicalResult MaxPoolTransposeOp::verify() {
+  if (shapeOf(getInput()).size() != 4 || shapeOf(getResult()).size() != 4)
+    return emitOpError("the input must be [N, P, F, S * W] and the result "
+                       "[N, OH, OW, F]");
+  if (failed(verifyWindow(*this, getKernel(), getStrides(), getDilations(),
+                          getPadBegin())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(getInput()), y = shapeOf(getResult());
+  const int64_t segments = getSegments();
+  if (segments < 1 || x[3] % segments)
+    return emitOpError("the rows' ")
+           << x[3] << " lanes must hold a whole number of segments, not "
+           << segments;
+  if (x[0] != y[0] || x[2] != y[3])
+    return emitOpError("the result must keep the batch and filter sizes");
+  auto [H, W] = getImageSize();
+  const Window window = Window::of(*this);
+  if (!window.along(0).installs(H, y[1], std::max<int64_t>(H, 1)) ||
+      !window.along(1).installs(W, y[2], std::max<int64_t>(W, 1)))
+    return emitOpError("every window must meet the ")
+           << H << "x" << W << " image";
   return success();
 }
 

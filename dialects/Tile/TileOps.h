@@ -5,6 +5,8 @@
 
 #include "dialects/Tile/Chain.h"
 
+#include <array>
+
 #include "lpu/Target.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
@@ -113,7 +115,8 @@ mlir::Value permuteConstant(mlir::OpBuilder &builder,
 bool broadcastsTo(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> to);
 
 /// Whether `operand` (of an NHWC op's epilogue or map) is a constant that is
-/// the same for every pixel: one element, or [1, 1, 1, C].
+/// the same for every pixel: one element, or [C] or [1, 1, 1, C] (every
+/// dimension but the innermost 1).
 bool isPixelInvariantConstant(mlir::Value operand);
 
 /// The data of `constant` as lane words (one per element, see

@@ -235,17 +235,25 @@ def Tile_Im2ColOp : Tile_Op<"im2col"> {
     installed as weights makes an output image row's filters as rows (a
     convolution whose few channels and wide rows make the pixels' windows
     too costly to transpose, tile-pack-conv-taps); the second step's
-    installs and unit vectors are not needed.
+    installs and unit vectors are not needed. With `segments` S, the result
+    is [N, OH / S, K, S * OW]: image rows s * OH / S + p side by side in row
+    block p, so that narrow rows fill the installs' columns (the padding
+    value must be 0).
   }];
   let arguments = (ins Tile_Tensor:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
                        DenseI64ArrayAttr:$pad_begin, Tile_Turn:$turn,
                        Tile_Planes:$planes,
                        DefaultValuedAttr<I64Attr, "0">:$padding_value,
-                       UnitAttr:$tap_rows);
+                       UnitAttr:$tap_rows,
+                       DefaultValuedAttr<I64Attr, "1">:$segments);
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The convolution's output image rows and columns, [OH, OW].
+    std::array<int64_t, 2> getOutputSize();
+  }];
 }
 
 def Tile_PackTapsOp : Tile_Op<"pack_taps"> {
@@ -356,6 +364,37 @@ def Tile_PoolOp : Tile_Op<"pool"> {
     $kind $input attr-dict `:` type($input) `->` type($result)
   }];
   let hasVerifier = 1;
+}
+
+def Tile_MaxPoolTransposeOp : Tile_Op<"max_pool_transpose"> {
+  let summary = "Max pooling of an image held as filter rows, to channels last";
+  let description = [{
+    `input` is [N, P, F, S * W]: an [N, S * P, F, W] image of filter rows
+    with S (`segments`) image rows side by side in each row's lanes, image
+    row s * P + p in lanes [s * W, (s + 1) * W) of row p, as products of tap
+    rows make it (tile.im2col's `tap_rows`). The result [N, OH, OW, F] is
+    that image max-pooled like tile.pool (the windows clipped to the image;
+    a 1x1 window only moves it) and moved to channels last.
+
+    Per output row, each filter's row is the maximum of its window's image
+    rows (SXM shifts bring them to lanes [0, W), VXM maxima), then, for each
+    class of windows along the lanes (tile::LaneWindow), the maximum of each
+    window at its first lane; those F rows are installed transposed on the
+    MXM and the windows' unit vectors streamed through, one output pixel
+    each (`planes` lists every install). Rows must fit a vector.
+  }];
+  let arguments = (ins Tile_Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pad_begin,
+                       DefaultValuedAttr<I64Attr, "1">:$segments,
+                       Tile_Planes:$planes);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The image's rows and columns, [S * P, W].
+    std::array<int64_t, 2> getImageSize();
+  }];
 }
 
 def Tile_TransposeOp : Tile_Op<"transpose"> {

@@ -28,6 +28,76 @@ struct ColumnPhases {
   llvm::SmallVector<Column, 8> columns;
   /// Phase p holds input positions residues[p] + j * stride, j < width.
   llvm::SmallVector<int64_t, 4> widths;
+
+  /// Where each phase starts in one row of them all side by side (one
+  /// product per input row makes every phase), if there are several and
+  /// they fit `lanes`; else nothing (a product per phase, from lane 0).
+  std::optional<llvm::SmallVector<int64_t, 4>> sideBySide(int64_t lanes) const {
+    if (widths.size() < 2)
+      return std::nullopt;
+    llvm::SmallVector<int64_t, 4> offsets;
+    int64_t total = 0;
+    for (int64_t width : widths) {
+      offsets.push_back(total);
+      total += width;
+    }
+    if (total > lanes)
+      return std::nullopt;
+    return offsets;
+  }
+};
+
+/// A max window along a row's lanes (tile.max_pool_transpose's): output
+/// j reads positions j * stride - padBegin + t * dilation, t < kernel, those
+/// inside the row. Outputs reading the same taps share a class: one vector
+/// per input row holds, at each output's anchor (the position of its first
+/// tap read), the maximum of its window, made with SXM shifts and VXM
+/// maxima; installed transposed, the anchors' unit vectors pick the outputs.
+struct LaneWindow {
+  int64_t kernel = 1, stride = 1, padBegin = 0, dilation = 1;
+
+  int64_t position(int64_t output, int64_t tap) const {
+    return output * stride - padBegin + tap * dilation;
+  }
+
+  /// One install of a class's vectors: the taps its outputs read, the
+  /// install's window of lanes and, per output in it, the output and its
+  /// anchor lane.
+  struct Install {
+    int64_t firstTap, lastTap;
+    int64_t firstLane;
+    llvm::SmallVector<std::pair<int64_t, int64_t>, 8> anchors;
+  };
+
+  /// The installs that give `outputs` outputs of a row of `size` positions,
+  /// `windowLanes` lanes installed at once; nothing if an output's window
+  /// misses the row.
+  std::optional<llvm::SmallVector<Install, 4>>
+  installs(int64_t size, int64_t outputs, int64_t windowLanes) const {
+    llvm::SmallVector<Install, 4> result;
+    for (int64_t j = 0; j < outputs; ++j) {
+      int64_t first = -1, last = -1;
+      for (int64_t t = 0; t < kernel; ++t)
+        if (position(j, t) >= 0 && position(j, t) < size) {
+          if (first < 0)
+            first = t;
+          last = t;
+        }
+      if (first < 0)
+        return std::nullopt;
+      const int64_t anchor = position(j, first);
+      const int64_t lane = anchor / windowLanes * windowLanes;
+      Install *install = llvm::find_if(result, [&](const Install &i) {
+        return i.firstTap == first && i.lastTap == last && i.firstLane == lane;
+      });
+      if (install == result.end()) {
+        result.push_back({first, last, lane, {}});
+        install = &result.back();
+      }
+      install->anchors.push_back({j, anchor});
+    }
+    return result;
+  }
 };
 
 /// Kernel, strides, dilations and leading padding of a 2-D window op, per
@@ -46,6 +116,11 @@ struct Window {
       w.padBegin[i] = op.getPadBegin()[i];
     }
     return w;
+  }
+
+  /// The window along dimension `dim` (0: H, 1: W) alone.
+  LaneWindow along(int dim) const {
+    return {kernel[dim], strides[dim], padBegin[dim], dilations[dim]};
   }
 
   /// Along dimension `dim` (0: H, 1: W), the input position that tap `tap`

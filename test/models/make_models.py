@@ -18,6 +18,10 @@ Models:
                  GlobalAveragePool, Flatten, Gemm on a 1x3x32x32 image
   stem           a strided 3x3 Conv on a 1x1x24x40 image (packed windows),
                  Relu, a depthwise 3x3 Conv over 24 channels
+  stem-pool      a 7x7 stride-2 Conv, Relu, MaxPool 3x3 stride 2 and a 1x1
+                 Conv on a 1x3x32x38 image, beside a 3x3 stride-2 Conv, Relu
+                 and a 1x1 Conv (on lpu-v1 in f16: 16 image rows of tap rows
+                 side by side, pooled and moved to channels last at once)
   encoder-layer  a post-norm transformer encoder layer, seq 128, d 256, 4 heads,
                  feed-forward 1024, opset 17 (benchmark)
   winograd       two 3x3 Convs over 128 channels on a 15x17 image, the first
@@ -267,6 +271,48 @@ def make_cnn_small(outdir, seed):
     save_data(outdir, [("x", x)], [("y", y)])
 
 
+def make_stem_pool(outdir, seed):
+    """A ResNet stem (7x7 stride-2 Conv, Relu, 3x3 stride-2 MaxPool) and a
+    3x3 stride-2 Conv without a pool, each read by a 1x1 Conv, on an image
+    whose 19 output columns leave a right-edge pooling window short."""
+    rng = np.random.default_rng(seed)
+    shape = (1, 3, 32, 38)
+    x = dense(rng, shape, 1.0)
+    w1, b1 = dense(rng, (16, 3, 7, 7), 0.1), dense(rng, (16,), 0.1)
+    w2, b2 = dense(rng, (8, 16, 1, 1), 0.3), dense(rng, (8,), 0.1)
+    w3, b3 = dense(rng, (16, 3, 3, 3), 0.3), dense(rng, (16,), 0.1)
+    w4, b4 = dense(rng, (8, 16, 1, 1), 0.3), dense(rng, (8,), 0.1)
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], name="stem",
+                         pads=[3, 3, 3, 3], strides=[2, 2],
+                         kernel_shape=[7, 7]),
+        helper.make_node("Relu", ["c1"], ["r1"], name="relu"),
+        helper.make_node("MaxPool", ["r1"], ["p1"], name="pool",
+                         pads=[1, 1, 1, 1], strides=[2, 2],
+                         kernel_shape=[3, 3]),
+        helper.make_node("Conv", ["p1", "w2", "b2"], ["y"], name="project"),
+        helper.make_node("Conv", ["x", "w3", "b3"], ["c3"], name="stem3",
+                         pads=[1, 1, 1, 1], strides=[2, 2],
+                         kernel_shape=[3, 3]),
+        helper.make_node("Relu", ["c3"], ["r3"], name="relu3"),
+        helper.make_node("Conv", ["r3", "w4", "b4"], ["z"], name="project3"),
+    ]
+    inits = [numpy_helper.from_array(a, n) for a, n in
+             ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"), (w3, "w3"),
+              (b3, "b3"), (w4, "w4"), (b4, "b4"))]
+    graph = helper.make_graph(
+        nodes, "stem-pool",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape))],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 8, 8, 10]),
+         helper.make_tensor_value_info("z", TensorProto.FLOAT, [1, 8, 16, 19])],
+        inits)
+    import onnx_numpy
+    model = helper.make_model(graph, producer_name="lpuc-tests",
+                              opset_imports=[helper.make_opsetid("", OPSET)])
+    save_model(model, outdir)
+    save_data(outdir, [("x", x)], list(onnx_numpy.run(model, {"x": x}).items()))
+
+
 def make_winograd(outdir, seed):
     """Two 3x3 convolutions over 128 channels, the first with a residual and
     relu, on an image of odd height and width: lpu-v1 computes them in
@@ -499,6 +545,8 @@ def main():
         make_integer_products(outdir, seed=37)
     elif name == "winograd":
         make_winograd(outdir, seed=41)
+    elif name == "stem-pool":
+        make_stem_pool(outdir, seed=43)
     elif name == "encoder-layer":
         make_encoder_layer(outdir, seq=128, d=256, heads=4, ff=1024, seed=23)
     elif name == "dynamic":

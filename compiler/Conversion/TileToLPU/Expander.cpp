@@ -635,6 +635,37 @@ void Expander::emitMatMul(const ProductPlan &plan,
   }
 }
 
+void Expander::emitTransposedPicks(
+    PlaneCursor &planes, int64_t rows, int64_t firstLane,
+    function_ref<InstrId(int64_t r)> vector,
+    ArrayRef<std::pair<int64_t, int64_t>> picks,
+    function_ref<void(int64_t key, InstrId sum)> take) {
+  const int64_t parts = movementParts;
+  // Part k of a value is what parts 0 .. k-1 (in mxmType) leave.
+  SmallVector<int32_t> planeOf(parts);
+  for (int64_t k = 0; k < parts; ++k) {
+    planeOf[k] = planes.next();
+    loadAndInstall(
+        planeOf[k], rows, /*transposed=*/true,
+        [&](int64_t r) {
+          InstrId rest = vector(r);
+          for (int64_t done = 0; done < k; ++done)
+            rest = combine(StepKind::Sub, rest,
+                           convert(toMXMType(rest), DType::F32));
+          return rest;
+        },
+        firstLane);
+  }
+  const int32_t unit = identity();
+  for (auto [key, lane] : picks) {
+    // Largest part first: each partial sum is exact in f32.
+    InstrId sum = matmul(planeOf[0], read(unit, lane));
+    for (int64_t k = 1; k < parts; ++k)
+      sum = matmul(planeOf[k], read(unit, lane), sum);
+    take(key, sum);
+  }
+}
+
 void Expander::emitTransposeOnMXM(const RowStore &input, ArrayRef<int64_t> from,
                                   ArrayRef<int64_t> perm, const RowStore &out,
                                   ArrayRef<int64_t> to, PlaneCursor &planes) {
@@ -645,8 +676,6 @@ void Expander::emitTransposeOnMXM(const RowStore &input, ArrayRef<int64_t> from,
     inStride[d] = inStride[d + 1] * from[d + 1];
     outStride[d] = outStride[d + 1] * to[d + 1];
   }
-  int32_t unit = identity();
-  const int64_t parts = movementParts;
   // Every index of the input with a and z at 0.
   Shape index(rank, 0);
   for (bool more = true; more;) {
@@ -657,38 +686,28 @@ void Expander::emitTransposeOnMXM(const RowStore &input, ArrayRef<int64_t> from,
         // Each install meets one window of the rows' lanes: unit vector e
         // picks lane e of every row installed with e's window.
         for (int64_t window = 0; window < width; window += mxmRows) {
-          // Part k of a value is what parts 0 .. k-1 (in mxmType) leave.
-          SmallVector<int32_t> planeOf(parts);
-          for (int64_t k = 0; k < parts; ++k) {
-            planeOf[k] = planes.next();
-            loadAndInstall(
-                planeOf[k], rows, /*transposed=*/true,
-                [&](int64_t r) {
-                  index[a] = tile * lanes + r;
-                  int64_t inRow = 0;
-                  for (int64_t d = 0; d < z; ++d)
-                    inRow += index[d] * inStride[d];
-                  InstrId rest = readRow(input, inRow, j);
-                  for (int64_t done = 0; done < k; ++done)
-                    rest = combine(StepKind::Sub, rest,
-                                   convert(toMXMType(rest), DType::F32));
-                  return rest;
-                },
-                window);
-          }
-          index[a] = 0;
-          for (int64_t e = window; e < std::min(width, window + mxmRows); ++e) {
-            index[z] = j * lanes + e;
-            int64_t outRow = 0;
-            for (int64_t d = 0; d + 1 < rank; ++d)
-              outRow += index[perm[d]] * outStride[d];
-            // Largest part first: each partial sum is exact in f32.
-            InstrId sum = matmul(planeOf[0], read(unit, e));
-            for (int64_t k = 1; k < parts; ++k)
-              sum = matmul(planeOf[k], read(unit, e), sum);
-            writeRow(sum, out, outRow, tile);
-          }
-          index[z] = 0;
+          SmallVector<std::pair<int64_t, int64_t>> picks;
+          for (int64_t e = window; e < std::min(width, window + mxmRows); ++e)
+            picks.push_back({j * lanes + e, e});
+          emitTransposedPicks(
+              planes, rows, window,
+              [&](int64_t r) {
+                index[a] = tile * lanes + r;
+                int64_t inRow = 0;
+                for (int64_t d = 0; d < z; ++d)
+                  inRow += index[d] * inStride[d];
+                return readRow(input, inRow, j);
+              },
+              picks,
+              [&](int64_t at, InstrId sum) {
+                index[a] = 0;
+                index[z] = at;
+                int64_t outRow = 0;
+                for (int64_t d = 0; d + 1 < rank; ++d)
+                  outRow += index[perm[d]] * outStride[d];
+                index[z] = 0;
+                writeRow(sum, out, outRow, tile);
+              });
         }
       }
     }
@@ -725,6 +744,9 @@ LogicalResult Expander::expandOp(Operation *op) {
       .Case([&](tile::GlobalPoolOp op) { return expandGlobalPool(op, *this); })
       .Case([&](tile::PoolOp op) { return expandPool(op, *this); })
       .Case([&](tile::TransposeOp op) { return expandTranspose(op, *this); })
+      .Case([&](tile::MaxPoolTransposeOp op) {
+        return expandMaxPoolTranspose(op, *this);
+      })
       .Case([&](tile::GatherOp op) { return expandGather(op, *this); })
       .Case([&](tile::ReshapeOp op) { return expandReshape(op, *this); })
       .Case([&](tile::ConcatOp op) { return expandConcat(op, *this); })

@@ -294,6 +294,16 @@ public:
   void emitMatMul(const ProductPlan &plan, const PreparedChain &epilogue,
                   const RowStore &out, PlaneCursor &planes);
 
+  /// Installs `rows` vectors `vector(r)` transposed at lane `firstLane` (in
+  /// movementParts parts, on the next planes), then streams unit vector
+  /// `lane` for each (key, lane) of `picks`, handing `take` each key and its
+  /// f32 row.
+  void
+  emitTransposedPicks(PlaneCursor &planes, int64_t rows, int64_t firstLane,
+                      llvm::function_ref<InstrId(int64_t r)> vector,
+                      llvm::ArrayRef<std::pair<int64_t, int64_t>> picks,
+                      llvm::function_ref<void(int64_t key, InstrId sum)> take);
+
   /// A transpose that moves the innermost dimension, on the MXM.
   void emitTransposeOnMXM(const RowStore &input, llvm::ArrayRef<int64_t> from,
                           llvm::ArrayRef<int64_t> perm, const RowStore &out,
@@ -351,6 +361,8 @@ mlir::LogicalResult expandWinogradOutput(tile::WinogradOutputOp op,
 mlir::LogicalResult expandGlobalPool(tile::GlobalPoolOp op, Expander &x);
 mlir::LogicalResult expandPool(tile::PoolOp op, Expander &x);
 mlir::LogicalResult expandTranspose(tile::TransposeOp op, Expander &x);
+mlir::LogicalResult expandMaxPoolTranspose(tile::MaxPoolTransposeOp op,
+                                           Expander &x);
 mlir::LogicalResult expandGather(tile::GatherOp op, Expander &x);
 mlir::LogicalResult expandReshape(tile::ReshapeOp op, Expander &x);
 mlir::LogicalResult expandConcat(tile::ConcatOp op, Expander &x);

@@ -25,7 +25,7 @@ struct AssignPlanesPass
     Builder builder(&getContext());
     getOperation().walk([&](Operation *op) {
       if (!isa<MatMulOp, ConvOp, Im2ColOp, GlobalPoolOp, TransposeOp,
-               ReduceRowsOp>(op))
+               MaxPoolTransposeOp, ReduceRowsOp>(op))
         return;
       SmallVector<int32_t> planes;
       for (const MXMTurn &turn : getMXMTurns(op, *target)) {

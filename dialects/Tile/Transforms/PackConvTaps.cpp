@@ -52,7 +52,7 @@ struct PackConvTapsPass
       std::optional<TapRowsChain> chain =
           tapRows ? tapRowsChain(conv, *target) : std::nullopt;
       if (failed(chain && preferTapRows(conv, *chain, *target)
-                     ? packTapRows(conv, *chain)
+                     ? packTapRows(conv, *chain, segmentsOf(conv, *target))
                      : pack(conv)))
         return signalPassFailure();
     }
@@ -66,16 +66,16 @@ struct PackConvTapsPass
     return getElementTypeOrSelf(value.getType()).isInteger(8);
   }
 
-  /// What a convolution of tap rows moves with it before the transpose to
+  /// What a convolution of tap rows moves with it before the move to
   /// channels last: the element-wise maps that alone read its result (their
   /// other operands the same for every pixel) up to an i8 result, and the
-  /// max pool that alone reads the result or one of those maps (its image
-  /// rows are pooled before the transpose, its columns after; an i8 result
-  /// needs one); or up to an f32 result that only f16 (bf16) products read.
+  /// max pool that alone reads the result or one of those maps (pooled as
+  /// the rows move, after every map; an i8 result needs one); or up to an
+  /// f32 result that only f16 (bf16) products read.
   struct TapRowsChain {
     SmallVector<Operation *> ops; // maps and the pool, in order
     PoolOp pool;
-    /// What the transpose moves: i8, or the f16 or bf16 that every reader
+    /// What the move carries: i8, or the f16 or bf16 that every reader
     /// of an f32 result multiplies it in (rounding commutes with max, and
     /// tile-store-product-inputs would store it so).
     Type movedType;
@@ -127,8 +127,10 @@ struct PackConvTapsPass
       }
     };
     followMaps();
+    // tile.max_pool_transpose pools rows that fit a vector.
     auto pool = dyn_cast_or_null<PoolOp>(soleUser(value));
-    if (pool && pool.getKind() == PoolKind::Max) {
+    if (pool && pool.getKind() == PoolKind::Max &&
+        cast<RankedTensorType>(value.getType()).getShape()[2] <= target.lanes) {
       chain.pool = pool;
       chain.ops.push_back(pool);
       value = pool.getResult();
@@ -144,6 +146,35 @@ struct PackConvTapsPass
     if (!chain.movedType)
       return std::nullopt;
     return chain;
+  }
+
+  /// How many output image rows share a row of tap rows' lanes (tile.im2col's
+  /// `segments`): as many as fit, if they split the image rows evenly and
+  /// the padding is zero.
+  static int64_t segmentsOf(ConvOp conv, const ::lpu::TargetDesc &target) {
+    ArrayRef<int64_t> y =
+        cast<RankedTensorType>(conv.getResult().getType()).getShape();
+    if (conv.getPaddingValue() != 0)
+      return 1;
+    for (int64_t segments = target.lanes / std::max<int64_t>(y[2], 1);
+         segments > 1; --segments)
+      if (y[1] % segments == 0)
+        return segments;
+    return 1;
+  }
+
+  /// The MXM work of moving `rows` rows of F filter rows over `width`
+  /// columns to channels last, `window` picking `outputs` columns of each.
+  static std::optional<int64_t>
+  movingWork(int64_t rows, int64_t width, int64_t outputs,
+             const LaneWindow &window, int64_t F, int64_t windowRows,
+             function_ref<int64_t(int64_t)> install, int64_t rowCycles) {
+    std::optional<SmallVector<LaneWindow::Install, 4>> installs =
+        window.installs(width, outputs, windowRows);
+    if (!installs)
+      return std::nullopt;
+    return rows *
+           (int64_t(installs->size()) * install(F) + outputs * rowCycles);
   }
 
   /// Whether the product of each output image row's tap rows with the
@@ -168,15 +199,26 @@ struct PackConvTapsPass
     // row, then a product per pixel.
     const int64_t asRows = N * OH * (outTiles * install(K) + OW * rowCycles) +
                            N * OH * OW * rowCycles;
-    // Tap rows: an install and F products per image row, then a transposed
-    // install and OW unit vectors per pooled image row.
-    const int64_t transposedRows =
-        chain.pool
-            ? N * cast<RankedTensorType>(chain.pool->getResult(0).getType())
-                      .getShape()[1]
-            : N * OH;
-    const int64_t asTapRows = N * OH * outTiles * (install(K) + F * rowCycles) +
-                              transposedRows * (install(F) + OW * rowCycles);
+    // Tap rows: an install and F products per row of `segments` image rows,
+    // then per pooled image row a transposed install per class of windows
+    // along the lanes and a unit vector per pooled column.
+    const int64_t segments = segmentsOf(conv, target);
+    LaneWindow columns; // a column each
+    int64_t outRows = OH, outColumns = OW;
+    if (PoolOp pool = chain.pool) {
+      ArrayRef<int64_t> pooled =
+          cast<RankedTensorType>(pool.getType()).getShape();
+      outRows = pooled[1];
+      outColumns = pooled[2];
+      columns = Window::of(pool).along(1);
+    }
+    std::optional<int64_t> moving =
+        movingWork(N * outRows, OW, outColumns, columns, F,
+                   getMXMRows(conv, target), install, rowCycles);
+    if (!moving)
+      return false;
+    const int64_t asTapRows =
+        N * OH / segments * outTiles * (install(K) + F * rowCycles) + *moving;
     return asTapRows < asRows;
   }
 
@@ -200,12 +242,13 @@ struct PackConvTapsPass
     return rows;
   }
 
-  /// `conv` as a tile.im2col with `tap_rows` and a product per output image
-  /// row of the weights [F, K] with its tap rows: its filters as rows,
-  /// [N, OH, F, OW]. Its chain follows in that layout (a pool's image rows
-  /// only) up to the i8 tensor, transposed to channels last, and the pool's
-  /// columns then.
-  LogicalResult packTapRows(ConvOp conv, TapRowsChain chain) {
+  /// `conv` as a tile.im2col with `tap_rows` (`segments` image rows side by
+  /// side) and a product per row of them of the weights [F, K] with its tap
+  /// rows: its filters as rows, [N, OH / S, F, S * OW]. Its chain's maps
+  /// follow in that layout up to the moved type, then a
+  /// tile.max_pool_transpose moves it to channels last and pools it (or a
+  /// tile.transpose, one image row per row and no pool).
+  LogicalResult packTapRows(ConvOp conv, TapRowsChain chain, int64_t segments) {
     OpBuilder b(conv);
     Location loc = conv.getLoc();
     Value source = channelsFirstInput(conv);
@@ -214,40 +257,42 @@ struct PackConvTapsPass
     const int64_t N = y[0], OH = y[1], OW = y[2], F = y[3];
     const int64_t C = cast<RankedTensorType>(source.getType()).getShape()[1];
     const int64_t K = conv.getKernel()[0] * conv.getKernel()[1] * C;
+    const int64_t P = OH / segments, W = segments * OW;
     auto tapRows = Im2ColOp::create(
         b, loc,
         RankedTensorType::get(
-            {N, OH, K, OW},
+            {N, P, K, W},
             cast<RankedTensorType>(source.getType()).getElementType()),
         source, conv.getKernelAttr(), conv.getStridesAttr(),
         conv.getDilationsAttr(), conv.getPadBeginAttr(), IntegerAttr(),
-        DenseI32ArrayAttr(), conv.getPaddingValueAttr(), b.getUnitAttr());
+        DenseI32ArrayAttr(), conv.getPaddingValueAttr(), b.getUnitAttr(),
+        b.getI64IntegerAttr(segments));
     // Weights [F, C, KH, KW] to [F, KH, KW, C]: column (ky * KW + kx) * C + c
     // of filter f's row.
     Value weights =
         permuteConstant(b, conv.getWeights().getDefiningOp<arith::ConstantOp>(),
                         4, {0, 2, 3, 1}, {F, K});
     FailureOr<SmallVector<Value>> extras =
-        alongRows(b, loc, conv.getExtras(), OW);
+        alongRows(b, loc, conv.getExtras(), W);
     if (!weights || failed(extras))
       return conv.emitError("cannot read the convolution's constants");
-    // Every output image row streams each filter's row: on different
-    // slices, they share the reads.
+    // Every row of tap rows streams each filter's row: on different slices,
+    // they share the reads.
     weights.getDefiningOp()->setAttr(kSplitRowsAttrName,
                                      b.getI64IntegerAttr(1));
     SmallVector<int64_t> batches;
-    for (int64_t row = 0; row < N * OH; ++row)
+    for (int64_t row = 0; row < N * P; ++row)
       batches.append({0, row * K, row * F});
-    auto rowsType = [&](int64_t rows, Value like) {
-      return RankedTensorType::get({N, rows, F, OW},
+    auto rowsType = [&](Value like) {
+      return RankedTensorType::get({N, P, F, W},
                                    getElementTypeOrSelf(like.getType()));
     };
     // Rows dealt one by one over the slices: an install loads several at
     // once, and a window's rows come from different slices.
     tapRows->setAttr(kSplitRowsAttrName, b.getI64IntegerAttr(1));
     Value rows = MatMulOp::create(
-        b, loc, rowsType(OH, conv.getResult()), weights, tapRows, *extras,
-        b.getI64IntegerAttr(F), b.getI64IntegerAttr(K), b.getI64IntegerAttr(OW),
+        b, loc, rowsType(conv.getResult()), weights, tapRows, *extras,
+        b.getI64IntegerAttr(F), b.getI64IntegerAttr(K), b.getI64IntegerAttr(W),
         b.getDenseI64ArrayAttr(batches),
         /*transpose_b=*/UnitAttr(), conv.getStepsAttr(), conv.getFactorsAttr(),
         /*turn=*/IntegerAttr(), /*packed_weights=*/UnitAttr(),
@@ -255,68 +300,56 @@ struct PackConvTapsPass
     for (NamedAttribute attr : conv->getDiscardableAttrs())
       rows.getDefiningOp()->setAttr(attr.getName(), attr.getValue());
     // Constants go before the product, so that tile-fuse-elementwise can
-    // fold the maps that read them into its epilogue.
+    // fold the maps that read them into its epilogue. The maps after the
+    // pool run before it: max commutes with each (and with rounding).
     OpBuilder constants(tapRows);
-    int64_t rowCount = OH;
-    Operation *replaced = conv;
     for (Operation *op : chain.ops) {
-      if (auto map = dyn_cast<MapOp>(op)) {
-        FailureOr<SmallVector<Value>> operands = alongRows(
-            constants, map.getLoc(), map.getInputs().drop_front(), OW);
-        if (failed(operands))
-          return map.emitError("cannot read an operand");
-        operands->insert(operands->begin(), rows);
-        rows =
-            MapOp::create(b, map.getLoc(), rowsType(rowCount, map), *operands,
-                          map.getStepsAttr(), map.getFactorsAttr());
-      } else {
-        PoolOp pool = cast<PoolOp>(op);
-        rowCount = cast<RankedTensorType>(pool.getType()).getShape()[1];
-        rows =
-            PoolOp::create(b, pool.getLoc(), rowsType(rowCount, pool), rows,
-                           pool.getKindAttr(),
-                           b.getDenseI64ArrayAttr({pool.getKernel()[0], 1}),
-                           b.getDenseI64ArrayAttr({pool.getStrides()[0], 1}),
-                           b.getDenseI64ArrayAttr({pool.getDilations()[0], 1}),
-                           b.getDenseI64ArrayAttr({pool.getPadBegin()[0], 0}));
-      }
+      auto map = dyn_cast<MapOp>(op);
+      if (!map)
+        continue;
+      FailureOr<SmallVector<Value>> operands =
+          alongRows(constants, map.getLoc(), map.getInputs().drop_front(), W);
+      if (failed(operands))
+        return map.emitError("cannot read an operand");
+      operands->insert(operands->begin(), rows);
+      rows = MapOp::create(b, map.getLoc(), rowsType(map), *operands,
+                           map.getStepsAttr(), map.getFactorsAttr());
       for (NamedAttribute attr : op->getDiscardableAttrs())
         rows.getDefiningOp()->setAttr(attr.getName(), attr.getValue());
-      replaced = op;
     }
     // Rows of f32 values are rounded to the type their readers multiply
     // them in.
     if (getElementTypeOrSelf(rows.getType()) != chain.movedType) {
       auto [steps, factors] = getChainAttrs(b, {ChainStep::operandStep(0)});
-      rows =
-          MapOp::create(b, loc, rowsType(rowCount, rows).clone(chain.movedType),
-                        ValueRange{rows}, steps, factors);
+      rows = MapOp::create(b, loc, rowsType(rows).clone(chain.movedType),
+                           ValueRange{rows}, steps, factors);
     }
-    // The rows to channels last, then the pool's columns (the pool's readers
-    // see the same values: max commutes with every map moved, and with
-    // rounding).
-    auto transpose = TransposeOp::create(
-        b, loc,
-        RankedTensorType::get({N, rowCount, OW, F},
-                              getElementTypeOrSelf(rows.getType())),
-        rows, b.getDenseI64ArrayAttr({0, 1, 3, 2}), DenseI32ArrayAttr());
-    // The pool's windows read pixels from different slices.
-    transpose->setAttr(kSplitRowsAttrName, b.getI64IntegerAttr(1));
-    PoolOp pool = chain.pool;
-    Value result = transpose.getResult();
-    if (pool)
-      result =
-          PoolOp::create(b, pool.getLoc(),
-                         cast<RankedTensorType>(pool.getType())
-                             .clone(getElementTypeOrSelf(transpose.getType())),
-                         transpose, pool.getKindAttr(),
-                         b.getDenseI64ArrayAttr({1, pool.getKernel()[1]}),
-                         b.getDenseI64ArrayAttr({1, pool.getStrides()[1]}),
-                         b.getDenseI64ArrayAttr({1, pool.getDilations()[1]}),
-                         b.getDenseI64ArrayAttr({0, pool.getPadBegin()[1]}));
+    Operation *replaced = chain.ops.empty() ? conv : chain.ops.back();
+    auto resultType = cast<RankedTensorType>(replaced->getResult(0).getType())
+                          .clone(chain.movedType);
+    Operation *moved;
+    if (PoolOp pool = chain.pool) {
+      moved = MaxPoolTransposeOp::create(
+          b, pool.getLoc(), resultType, rows, pool.getKernelAttr(),
+          pool.getStridesAttr(), pool.getDilationsAttr(),
+          pool.getPadBeginAttr(), b.getI64IntegerAttr(segments),
+          DenseI32ArrayAttr());
+    } else if (segments > 1) {
+      moved = MaxPoolTransposeOp::create(
+          b, loc, resultType, rows, b.getDenseI64ArrayAttr({1, 1}),
+          b.getDenseI64ArrayAttr({1, 1}), b.getDenseI64ArrayAttr({1, 1}),
+          b.getDenseI64ArrayAttr({0, 0}), b.getI64IntegerAttr(segments),
+          DenseI32ArrayAttr());
+    } else {
+      moved = TransposeOp::create(b, loc, resultType, rows,
+                                  b.getDenseI64ArrayAttr({0, 1, 3, 2}),
+                                  DenseI32ArrayAttr());
+    }
+    // Its readers' windows read pixels from different slices.
+    moved->setAttr(kSplitRowsAttrName, b.getI64IntegerAttr(1));
     SmallVector<Operation *> dead(chain.ops.rbegin(), chain.ops.rend());
     dead.push_back(conv);
-    replaceAndEraseDead(replaced, result, dead);
+    replaceAndEraseDead(replaced, moved->getResult(0), dead);
     return success();
   }
 

@@ -234,7 +234,15 @@ bool foldAffineRuns(Chain &chain, SmallVectorImpl<Value> &operands,
     // x a + b after each step: an add or subtract moves b, a multiply or
     // divide (an immediate scale multiplies) both.
     Bound scale{{}, {1.0f}}, shift{{}, {0.0f}};
+    // The folded constants are read as the run's were: dealt over slices
+    // if one of those was (tile-pack-conv-taps' rows).
+    Attribute splitRows;
     for (const ChainStep &step : ArrayRef(chain).slice(begin, end - begin)) {
+      if (Operation *def = step.isOperand()
+                               ? operands[step.operand].getDefiningOp()
+                               : nullptr)
+        if (Attribute split = def->getAttr(kSplitRowsAttrName))
+          splitRows = split;
       const bool immediate = step.kind == StepKind::Scale;
       const StepKind kind = immediate ? StepKind::Mul : step.kind;
       const Bound operand =
@@ -247,6 +255,8 @@ bool foldAffineRuns(Chain &chain, SmallVectorImpl<Value> &operands,
     auto operandStep = [&](const Bound &value, StepKind kind) {
       folded.push_back(ChainStep::operandStep(operands.size(), kind));
       operands.push_back(constantFrom(builder, loc, value));
+      if (splitRows)
+        operands.back().getDefiningOp()->setAttr(kSplitRowsAttrName, splitRows);
     };
     if (scale.values.size() == 1)
       folded.push_back(ChainStep::apply(StepKind::Scale, scale.values[0]));

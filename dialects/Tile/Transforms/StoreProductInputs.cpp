@@ -2,6 +2,9 @@
 
 #include "dialects/Tile/Transforms/Passes.h"
 
+#include "lpu/Elements.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinTypes.h"
 
 #include <functional>
@@ -31,14 +34,17 @@ struct StoreProductInputsPass
     else
       return;
     // The streamed input of a product in the module's float type: operand 0
-    // of a convolution or a matrix product (not i8, not moved in parts); or
-    // the input of a Winograd transform, which the convolution it stands
-    // for would have rounded so.
+    // of a convolution or a matrix product (not i8, not moved in parts), or
+    // a matrix product's right operand computed at run time, installed in
+    // that type (a convolution's tap rows); or the input of a Winograd
+    // transform, which the convolution it stands for would have rounded so.
     auto roundsToType = [&](OpOperand &use) {
       Operation *user = use.getOwner();
       if (isa<WinogradInputOp>(user))
         return true;
-      return isa<ConvOp, MatMulOp>(user) && use.getOperandNumber() == 0 &&
+      const unsigned maxOperand = isa<MatMulOp>(user) ? 1 : 0;
+      return isa<ConvOp, MatMulOp>(user) &&
+             use.getOperandNumber() <= maxOperand &&
              getMXMType(user, *target) == type;
     };
     // Or through packings of window taps (rows, then columns) that only
@@ -61,6 +67,32 @@ struct StoreProductInputsPass
           !llvm::all_of(result.getUses(), feedsProducts))
         return;
       result.setType(tensor.clone(narrow));
+    });
+    // Constants streamed into such products (a convolution's filters as the
+    // rows of its tap-row products) are rounded at compile time, as the
+    // chip would round every read.
+    OpBuilder builder(&getContext());
+    getOperation().walk([&](arith::ConstantOp constant) {
+      auto tensor = dyn_cast<RankedTensorType>(constant.getType());
+      if (!tensor || !tensor.getElementType().isF32() ||
+          constant.getResult().use_empty() ||
+          !llvm::all_of(constant.getResult().getUses(), [&](OpOperand &use) {
+            return use.getOperandNumber() == 0 && roundsToType(use);
+          }))
+        return;
+      std::optional<std::vector<uint32_t>> words = readConstantWords(constant);
+      if (!words)
+        return;
+      const ::lpu::DType to = type;
+      ::lpu::convertLaneWords(::lpu::DType::F32, to, words->data(),
+                              words->data(), words->size());
+      builder.setInsertionPoint(constant);
+      Value rounded = constantFromLaneWords(builder, constant.getLoc(),
+                                            tensor.clone(narrow), *words);
+      rounded.getDefiningOp()->setDiscardableAttrs(
+          constant->getDiscardableAttrDictionary());
+      constant.getResult().replaceAllUsesWith(rounded);
+      constant.erase();
     });
   }
 };

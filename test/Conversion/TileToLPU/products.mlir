@@ -211,24 +211,27 @@ module attributes {tile.target = "lpu-tiny"} {
 // -----
 
 // Stride 2: a 1x5 window with 2 columns of padding reads input positions
-// 2 ox + kx - 2, of two phases, even and odd. One product per phase and
-// input row lays a phase's 5 positions side by side (`phases`: phase-major);
-// column kx is its phase shifted by (kx - 2) / 2 rounded down: kx = 0 and 1
-// by two shifts (their phase's last value falls past the outputs), kx = 2
-// and 3 not at all, kx = 4 by one; the padding value 3 is added where a
-// column falls in the padding (lane 0 of kx = 0 and 1, lane 4 of kx = 4).
+// 2 ox + kx - 2, of two phases, even and odd. One product per input row lays
+// both phases' 5 positions side by side (`phases`: even in lanes [0, 5),
+// odd in [5, 10)); column kx is its phase shifted by (kx - 2) / 2 rounded
+// down, the other phase kept out: kx = 0 by two shifts (up, dropping what
+// lies past its phase and the outputs, then back), kx = 1 first drops the
+// even phase below it (it is padded on the left), kx = 2 by two shifts that
+// only drop the odd phase, kx = 3 by one shift down, kx = 4 by two; the
+// padding value 3 is added where a column falls in the padding (lane 0 of
+// kx = 0 and 1, lane 4 of kx = 4). Each input row's columns are made
+// together, in the order the output rows need the input rows.
 // CHECK-LABEL: lpu.program @main
 // CHECK: %[[X:.*]] = lpu.buffer input "x"
 // CHECK: %[[COLS:.*]] = lpu.buffer scratch "{{.*}}.columns" : tensor<10x5xi8>
-// CHECK: %[[PHASES:.*]] = lpu.buffer scratch "{{.*}}.phases" : tensor<4x5xi8>
-// CHECK: lpu.buffer constant "{{.*}}.phase0.0.0"
+// CHECK: %[[PHASES:.*]] = lpu.buffer scratch "{{.*}}.phases" : tensor<2x10xi8>
+// CHECK: lpu.buffer constant "{{.*}}.phases.0.0"
 // CHECK: lpu.mxm.install rows 10 {unit = 0 : i32} : i8
-// CHECK-COUNT-2: lpu.mxm.matmul
-// CHECK: lpu.buffer constant "{{.*}}.phase1.0.0"
-// CHECK: lpu.mxm.install rows 10 {unit = 1 : i32} : i8
 // CHECK-COUNT-2: lpu.mxm.matmul
 // CHECK-NOT: lpu.mxm
 // CHECK: %[[PAD0:.*]] = lpu.buffer constant "{{.*}}.padding0" init(dense<[3.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]>
+// CHECK: lpu.buffer constant "{{.*}}.padding1"
+// CHECK: lpu.buffer constant "{{.*}}.padding4" init(dense<[0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 3.000000e+00]>
 // CHECK: %[[E0:.*]] = lpu.mem.read %[[PHASES]][0]
 // CHECK-NEXT: %[[UP:.*]] = lpu.sxm.shift %[[E0]], 12
 // CHECK-NEXT: %[[BACK:.*]] = lpu.sxm.shift %[[UP]], -11
@@ -237,20 +240,27 @@ module attributes {tile.target = "lpu-tiny"} {
 // CHECK-NEXT: %[[SUM:.*]] = lpu.vxm.add %[[F]], %[[P]]
 // CHECK-NEXT: %[[I8:.*]] = lpu.vxm.convert %[[SUM]] : <f32> -> <i8>
 // CHECK-NEXT: lpu.mem.write %[[I8]], %[[COLS]][0]
-// CHECK: lpu.buffer constant "{{.*}}.padding1"
-// CHECK: lpu.mem.read %[[PHASES]][2]
-// CHECK-NEXT: lpu.sxm.shift {{.*}}, 12
-// CHECK: %[[E4:.*]] = lpu.mem.read %[[PHASES]][0]
-// CHECK-NEXT: lpu.mem.write %[[E4]], %[[COLS]][4]
-// CHECK: %[[O6:.*]] = lpu.mem.read %[[PHASES]][2]
-// CHECK-NEXT: lpu.mem.write %[[O6]], %[[COLS]][6]
-// CHECK: lpu.buffer constant "{{.*}}.padding4" init(dense<[0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 3.000000e+00]>
-// CHECK: %[[E8:.*]] = lpu.mem.read %[[PHASES]][0]
-// CHECK-NEXT: %[[DOWN:.*]] = lpu.sxm.shift %[[E8]], -1
+// CHECK-NEXT: %[[O2:.*]] = lpu.mem.read %[[PHASES]][0]
+// CHECK-NEXT: %[[DROP:.*]] = lpu.sxm.shift %[[O2]], -5
+// CHECK-NEXT: %[[UP2:.*]] = lpu.sxm.shift %[[DROP]], 12
+// CHECK-NEXT: lpu.sxm.shift %[[UP2]], -11
+// CHECK: lpu.mem.write %{{.*}}, %[[COLS]][2]
+// CHECK-NEXT: %[[E4:.*]] = lpu.mem.read %[[PHASES]][0]
+// CHECK-NEXT: %[[KEEP:.*]] = lpu.sxm.shift %[[E4]], 11
+// CHECK-NEXT: %[[EVEN:.*]] = lpu.sxm.shift %[[KEEP]], -11
+// CHECK-NEXT: lpu.mem.write %[[EVEN]], %[[COLS]][4]
+// CHECK-NEXT: %[[O6:.*]] = lpu.mem.read %[[PHASES]][0]
+// CHECK-NEXT: %[[ODD:.*]] = lpu.sxm.shift %[[O6]], -5
+// CHECK-NEXT: lpu.mem.write %[[ODD]], %[[COLS]][6]
+// CHECK-NEXT: %[[E8:.*]] = lpu.mem.read %[[PHASES]][0]
+// CHECK-NEXT: %[[UP4:.*]] = lpu.sxm.shift %[[E8]], 11
+// CHECK-NEXT: %[[DOWN:.*]] = lpu.sxm.shift %[[UP4]], -12
 // CHECK-NEXT: lpu.vxm.convert %[[DOWN]]
+// CHECK: lpu.mem.write %{{.*}}, %[[COLS]][8]
+// CHECK-NEXT: lpu.mem.read %[[PHASES]][1]
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<1x1x2x10xi8> {onnx.name = "x"}) -> (tensor<1x2x5x5xi8> {onnx.name = "y"}) {
-    %0 = tile.im2col %x {kernel = array<i64: 1, 5>, strides = array<i64: 1, 2>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 2>, padding_value = 3 : i64, turn = 2 : i64, planes = array<i32: 0, 1>, tap_rows} : tensor<1x1x2x10xi8> -> tensor<1x2x5x5xi8>
+    %0 = tile.im2col %x {kernel = array<i64: 1, 5>, strides = array<i64: 1, 2>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 2>, padding_value = 3 : i64, turn = 2 : i64, planes = array<i32: 0>, tap_rows} : tensor<1x1x2x10xi8> -> tensor<1x2x5x5xi8>
     return %0 : tensor<1x2x5x5xi8>
   }
 }

@@ -289,3 +289,43 @@ func.func @winograd_output(%m: tensor<16x4x2xf32>) -> tensor<1x4x4x3xf32> {
   %0 = tile.winograd_output %m [] : tensor<16x4x2xf32> -> tensor<1x4x4x3xf32>
   return %0 : tensor<1x4x4x3xf32>
 }
+
+// -----
+
+func.func @im2col_segments(%x: tensor<1x3x4x4xf32>) -> tensor<1x4x4x27xf32> {
+  // expected-error @+1 {{only tap rows have `segments`, at least 1}}
+  %0 = tile.im2col %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, segments = 2 : i64} : tensor<1x3x4x4xf32> -> tensor<1x4x4x27xf32>
+  return %0 : tensor<1x4x4x27xf32>
+}
+
+// -----
+
+func.func @im2col_segment_lanes(%x: tensor<1x3x4x4xi8>) -> tensor<1x2x27x8xi8> {
+  // expected-error @+1 {{with 2 segments, the rows' 8 lanes must split evenly and the padding value be 0}}
+  %0 = tile.im2col %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, tap_rows, segments = 2 : i64, padding_value = -3 : i64} : tensor<1x3x4x4xi8> -> tensor<1x2x27x8xi8>
+  return %0 : tensor<1x2x27x8xi8>
+}
+
+// -----
+
+func.func @pool_transpose_segments(%r: tensor<1x2x3x9xf16>) -> tensor<1x4x4x3xf16> {
+  // expected-error @+1 {{the rows' 9 lanes must hold a whole number of segments, not 2}}
+  %0 = tile.max_pool_transpose %r {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>, segments = 2 : i64} : tensor<1x2x3x9xf16> -> tensor<1x4x4x3xf16>
+  return %0 : tensor<1x4x4x3xf16>
+}
+
+// -----
+
+func.func @pool_transpose_filters(%r: tensor<1x2x3x8xf16>) -> tensor<1x4x4x2xf16> {
+  // expected-error @+1 {{the result must keep the batch and filter sizes}}
+  %0 = tile.max_pool_transpose %r {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>, segments = 2 : i64} : tensor<1x2x3x8xf16> -> tensor<1x4x4x2xf16>
+  return %0 : tensor<1x4x4x2xf16>
+}
+
+// -----
+
+func.func @pool_transpose_window(%r: tensor<1x2x3x8xf16>) -> tensor<1x4x5x3xf16> {
+  // expected-error @+1 {{every window must meet the 4x4 image}}
+  %0 = tile.max_pool_transpose %r {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>, segments = 2 : i64} : tensor<1x2x3x8xf16> -> tensor<1x4x5x3xf16>
+  return %0 : tensor<1x4x5x3xf16>
+}

@@ -42,4 +42,15 @@ module attributes {tile.target = "lpu-tiny"} {
     %12 = tile.winograd_output %m epilogue(%r : tensor<2x4x3x3xf32>) [add in0, relu] : tensor<16x8x3xf32> -> tensor<2x4x3x3xf32>
     return %1, %5, %4 : tensor<4x8xf32>, tensor<2x3x4x4xf32>, tensor<2x1x1x3xf32>
   }
+
+  // Tap rows of two image rows side by side, and filter rows pooled back
+  // apart to channels last.
+  // CHECK-LABEL: func.func @segments
+  func.func @segments(%x: tensor<2x4x4x3xf32>, %rows: tensor<2x2x3x8xf16>) -> (tensor<2x2x36x6xf32>, tensor<2x2x2x3xf16>) {
+    // CHECK: tile.im2col %{{.*}} {dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, pad_begin = array<i64: 1, 1>, segments = 2 : i64, strides = array<i64: 1, 1>, tap_rows} : tensor<2x4x4x3xf32> -> tensor<2x2x36x6xf32>
+    %0 = tile.im2col %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, tap_rows, segments = 2 : i64} : tensor<2x4x4x3xf32> -> tensor<2x2x36x6xf32>
+    // CHECK: tile.max_pool_transpose %{{.*}} {dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, pad_begin = array<i64: 0, 0>, planes = array<i32: 0, 1>, segments = 2 : i64, strides = array<i64: 2, 2>} : tensor<2x2x3x8xf16> -> tensor<2x2x2x3xf16>
+    %1 = tile.max_pool_transpose %rows {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>, segments = 2 : i64, planes = array<i32: 0, 1>} : tensor<2x2x3x8xf16> -> tensor<2x2x2x3xf16>
+    return %0, %1 : tensor<2x2x36x6xf32>, tensor<2x2x2x3xf16>
+  }
 }

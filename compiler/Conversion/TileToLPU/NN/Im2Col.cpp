@@ -3,7 +3,9 @@
 // Two MXM steps (see tile.im2col). The first reads each input row once per
 // kernel column and costs N C H KW products, or once per phase of the
 // stride when the rows fit a vector (tile::ColumnPhases; SXM shifts make
-// the columns); the second costs one K-row
+// the columns; all phases in one product when they fit a vector side by
+// side, the input rows in the order the result's rows need them); the
+// second costs one K-row
 // transposed install per output image row and one product per output pixel,
 // where a convolution over C channels would have made KH KW products per
 // pixel.
@@ -13,6 +15,9 @@
 #include "compiler/Conversion/TileToLPU/Expander.h"
 
 #include "dialects/Tile/Window.h"
+
+#include <limits>
+#include <numeric>
 
 using namespace mlir;
 using namespace lpuc;
@@ -26,8 +31,12 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
         y = Expander::shapeOf(op.getResult());
   const bool tapRows = op.getTapRows();
   const int64_t N = in[0], C = in[1], H = in[2], W = in[3];
-  const int64_t OH = y[1], OW = tapRows ? y[3] : y[2],
-                K = tapRows ? y[2] : y[3];
+  // With segments, image row s * P + p of tap rows sits in lanes
+  // [s * OW, (s + 1) * OW) of row block p.
+  const int64_t segments = op.getSegments();
+  const std::array<int64_t, 2> outputSize = op.getOutputSize();
+  const int64_t OH = outputSize[0], OW = outputSize[1];
+  const int64_t K = tapRows ? y[2] : y[3];
   const int64_t KW = op.getKernel()[1];
   const int64_t lanes = x.target.lanes;
   if (K > lanes && !tapRows)
@@ -79,7 +88,7 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
   // `columns` lanes, with the epilogue `steps`.
   auto selectRows = [&](const RowStore &out, int64_t firstOutRow,
                         int64_t columnCount, ArrayRef<ResolvedStep> steps,
-                        StringRef name,
+                        StringRef name, ArrayRef<int64_t> rowOrder,
                         function_ref<std::optional<int64_t>(int64_t)>
                             sourceOf) {
     PreparedChain epilogue = x.prepareChain(steps, {out.rows, out.rowLength});
@@ -111,9 +120,11 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
     plan.weightRow = [&](int64_t j, int64_t q, int64_t r) {
       return x.read(select[j * selectTiles + q], r);
     };
-    plan.aVector = [](int64_t m,
-                      int64_t j) -> std::optional<std::pair<int64_t, int64_t>> {
-      return std::make_pair(m, j);
+    // Output row m multiplies input row rowOrder[m] (m when empty).
+    plan.aVector =
+        [&](int64_t m,
+            int64_t j) -> std::optional<std::pair<int64_t, int64_t>> {
+      return std::make_pair(rowOrder.empty() ? m : rowOrder[m], j);
     };
     x.emitMatMul(plan, epilogue, out, planes);
   };
@@ -121,47 +132,105 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
   if (std::optional<tile::ColumnPhases> phases =
           window.columnPhases(1, W, OW, lanes)) {
     // Step 1 by phases: input rows' positions of each residue modulo the
-    // stride, side by side, then each tap column shifted out of its phase
-    // (dst[o] = phase[o + shift]); phase values that would land past the
-    // outputs are shifted out first, since lanes past a row stay zero.
-    const int64_t phaseCount = phases->residues.size();
-    RowStore phaseRows = x.wholeStore(
-        x.scratch({phaseCount * inRows, *llvm::max_element(phases->widths)},
-                  ".phases", columnsType));
-    for (int64_t p = 0; p < phaseCount; ++p) {
-      const int64_t residue = phases->residues[p], stride = window.strides[1];
-      selectRows(phaseRows, p * inRows, phases->widths[p], {},
-                 (".phase" + Twine(p) + ".").str(),
-                 [&](int64_t j) -> std::optional<int64_t> {
-                   if (j >= phases->widths[p])
-                     return std::nullopt;
-                   return residue + j * stride;
-                 });
+    // stride, side by side (all phases in one product per input row when
+    // they fit a vector), then each tap column shifted out of its phase
+    // (dst[o] = phase[o + shift]); values that would land past the outputs
+    // are shifted out first, since lanes past a row stay zero.
+    const int64_t phaseCount = phases->residues.size(),
+                  stride = window.strides[1];
+    const std::optional<SmallVector<int64_t, 4>> offsets =
+        phases->sideBySide(lanes);
+    // Input rows go in the order the rows of the result first read them,
+    // so that its products start before the last input row's.
+    SmallVector<int64_t> order(inRows);
+    {
+      const int64_t blockRows = tapRows ? OH / segments : OH;
+      SmallVector<int64_t> first(inRows, std::numeric_limits<int64_t>::max());
+      for (int64_t row = 0; row < inRows; ++row)
+        for (int64_t oy = 0; oy < OH; ++oy)
+          for (int64_t ky = 0; ky < op.getKernel()[0]; ++ky)
+            if (window.tapPosition(0, H, oy, ky) == row % H)
+              first[row] = std::min(first[row], oy % blockRows);
+      std::iota(order.begin(), order.end(), 0);
+      llvm::stable_sort(order, [&](int64_t a, int64_t b) {
+        return std::make_pair(a / (C * H), first[a]) <
+               std::make_pair(b / (C * H), first[b]);
+      });
     }
-    for (int64_t kx = 0; kx < KW; ++kx) {
-      const tile::ColumnPhases::Column column = phases->columns[kx];
-      PreparedChain padding = x.prepareChain(paddingSteps(kx), {inRows, OW});
-      const bool overflows = phases->widths[column.phase] > OW + column.shift;
-      for (int64_t row = 0; row < inRows; ++row) {
-        InstrId value = x.readRow(phaseRows, column.phase * inRows + row, 0);
-        if (overflows) {
-          value = x.shift(value, lanes - OW - column.shift);
-          value = x.shift(value, OW - lanes);
-        } else if (column.shift) {
-          value = x.shift(value, -column.shift);
+    const int64_t total = llvm::sum_of(phases->widths);
+    RowStore phaseRows = x.wholeStore(
+        x.scratch({offsets ? inRows : phaseCount * inRows,
+                   offsets ? total : *llvm::max_element(phases->widths)},
+                  ".phases", columnsType));
+    if (offsets) {
+      selectRows(
+          phaseRows, 0, total, {}, ".phases.", order,
+          [&](int64_t o) -> std::optional<int64_t> {
+            for (int64_t p = 0; p < phaseCount; ++p)
+              if (o >= (*offsets)[p] && o < (*offsets)[p] + phases->widths[p])
+                return phases->residues[p] + (o - (*offsets)[p]) * stride;
+            return std::nullopt;
+          });
+    } else {
+      for (int64_t p = 0; p < phaseCount; ++p) {
+        const int64_t residue = phases->residues[p];
+        selectRows(phaseRows, p * inRows, phases->widths[p], {},
+                   (".phase" + Twine(p) + ".").str(), order,
+                   [&](int64_t j) -> std::optional<int64_t> {
+                     if (j >= phases->widths[p])
+                       return std::nullopt;
+                     return residue + j * stride;
+                   });
+      }
+    }
+    // Phase row m holds input row order[m]; its columns are made at once.
+    SmallVector<PreparedChain> paddings;
+    for (int64_t kx = 0; kx < KW; ++kx)
+      paddings.push_back(x.prepareChain(paddingSteps(kx), {inRows, OW}));
+    for (int64_t m = 0; m < inRows; ++m) {
+      const int64_t row = order[m];
+      for (int64_t kx = 0; kx < KW; ++kx) {
+        const tile::ColumnPhases::Column column = phases->columns[kx];
+        // Column lane o is lane `from` + o of the phase row for lanes below
+        // `cut` (the phase's end, and the outputs'), zero above. A column
+        // padded on the left first drops the phases below its own, which
+        // would land in the padding; two shifts drop what lies past `cut`.
+        const int64_t offset = offsets ? (*offsets)[column.phase] : 0;
+        const bool dropBelow = offset && column.shift < 0;
+        const int64_t base = dropBelow ? 0 : offset;
+        const int64_t from = base + column.shift;
+        const int64_t dataEnd = !offsets    ? phases->widths[column.phase]
+                                : dropBelow ? total - offset
+                                            : total;
+        const int64_t cut =
+            std::min(base + phases->widths[column.phase], OW + from);
+        InstrId value =
+            from >= cut ? x.zero()
+                        : x.readRow(phaseRows,
+                                    offsets ? m : column.phase * inRows + m, 0);
+        if (dropBelow && from < cut)
+          value = x.shift(value, -offset);
+        if (from >= cut) {
+          // Every lane of the column is padding.
+        } else if (dataEnd > cut) {
+          if (lanes - cut)
+            value = x.shift(value, lanes - cut);
+          value = x.shift(value, -(lanes - cut + from));
+        } else if (from) {
+          value = x.shift(value, -from);
         }
         // Chains compute in f32; the write converts back.
-        if (!padding.steps.empty())
-          value =
-              x.emitChainVector(padding, Expander::rowIndex(padding.shape, row),
-                                0, x.convert(value, ::lpu::DType::F32));
+        if (!paddings[kx].steps.empty())
+          value = x.emitChainVector(paddings[kx],
+                                    Expander::rowIndex(paddings[kx].shape, row),
+                                    0, x.convert(value, ::lpu::DType::F32));
         x.writeRow(value, columns, kx * inRows + row, 0);
       }
     }
   } else {
     for (int64_t kx = 0; kx < KW; ++kx) {
       selectRows(columns, kx * inRows, OW, paddingSteps(kx),
-                 (".select" + Twine(kx) + ".").str(),
+                 (".select" + Twine(kx) + ".").str(), /*rowOrder=*/{},
                  [&](int64_t o) { return window.tapPosition(1, W, o, kx); });
     }
   }
@@ -185,6 +254,35 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
     return x.read(*padding, 0);
   };
   RowStore out = x.resultStore(op.getResult());
+  if (tapRows && segments > 1) {
+    if (segments * OW > lanes)
+      return op.emitError("puts ")
+             << segments << " rows of " << OW << " side by side, more than the "
+             << lanes << " lanes of " << x.target.name;
+    // The columns' lanes past OW are zero, as is the padding: each segment
+    // shifted into place and added.
+    const int64_t P = OH / segments;
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t p = 0; p < P; ++p)
+        for (int64_t r = 0; r < K; ++r) {
+          InstrId value = lpuc::lpu::kNoInstr;
+          for (int64_t s = 0; s < segments; ++s) {
+            std::optional<int64_t> row = tapRow(n, s * P + p, r);
+            if (!row)
+              continue;
+            InstrId segment = x.readRow(columns, *row, 0);
+            if (s)
+              segment = x.shift(segment, s * OW);
+            value = value == lpuc::lpu::kNoInstr
+                        ? segment
+                        : x.combine(StepKind::Add, value, segment);
+          }
+          x.writeRow(value == lpuc::lpu::kNoInstr ? paddingRow(resultType)
+                                                  : value,
+                     out, (n * P + p) * K + r, 0);
+        }
+    return planes.finish();
+  }
   if (tapRows) {
     for (int64_t n = 0; n < N; ++n)
       for (int64_t oy = 0; oy < OH; ++oy)

@@ -2,13 +2,18 @@
 //
 // Channels across lanes: a VXM chain over each window's pixel vectors. A
 // chain rather than a tree: its reads, all from one tensor, then come one
-// VXM latency apart and never compete for a slice.
+// VXM latency apart and never compete for a slice. Filters across rows
+// (tile.max_pool_transpose): SXM shifts and VXM maxima within the rows,
+// then the MXM moves the windows' maxima to channels last.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Conversion/TileToLPU/Expander.h"
 
+#include "dialects/Tile/MXMJobs.h"
 #include "dialects/Tile/Window.h"
+
+#include <map>
 
 using namespace mlir;
 using namespace lpuc;
@@ -50,4 +55,93 @@ LogicalResult lpuc::tile_to_lpu::expandPool(tile::PoolOp op, Expander &x) {
           x.writeRow(acc, out, (n * OH + oy) * OW + ox, j);
         }
   return success();
+}
+
+/// Per output row and filter tile: each filter row's maximum over the
+/// window's image rows, brought to lanes [0, W); per class of lane windows,
+/// each window's maximum at its first lane, installed transposed with the
+/// windows' unit vectors streamed through.
+LogicalResult
+lpuc::tile_to_lpu::expandMaxPoolTranspose(tile::MaxPoolTransposeOp op,
+                                          Expander &x) {
+  if (!op.getPlanes())
+    return op.emitError("has no `planes`; run tile-assign-planes first");
+  Shape in = Expander::shapeOf(op.getInput()),
+        y = Expander::shapeOf(op.getResult());
+  const int64_t lanes = x.target.lanes;
+  if (in[3] > lanes)
+    return op.emitError("pools rows of ")
+           << in[3] << " elements, more than the " << lanes << " lanes of "
+           << x.target.name;
+  FailureOr<RowStore> input = x.store(op.getInput());
+  if (failed(input))
+    return failure();
+  RowStore out = x.resultStore(op.getResult());
+  const std::array<int64_t, 2> image = op.getImageSize();
+  const int64_t H = image[0], W = image[1];
+  const int64_t P = in[1], N = y[0], OH = y[1], OW = y[2], F = y[3];
+  const tile::Window window = tile::Window::of(op);
+  const tile::LaneWindow alongRows = window.along(0),
+                         alongLanes = window.along(1);
+  SmallVector<tile::LaneWindow::Install, 4> installs =
+      tile::getLaneWindowInstalls(op, x.mxmRows);
+  // Each filter row's window maximum is staged: its classes of lane windows
+  // read it at several offsets, and a value has one reader.
+  RowStore staged = x.splitScratch(
+      RankedTensorType::get({N * OH * F, W},
+                            getElementTypeOrSelf(op.getInput().getType())),
+      1);
+  PlaneCursor planes(op, op.getPlanes());
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t oy = 0; oy < OH; ++oy) {
+      SmallVector<int64_t> imageRows;
+      for (int64_t t = 0; t < alongRows.kernel; ++t) {
+        const int64_t row = alongRows.position(oy, t);
+        if (row >= 0 && row < H)
+          imageRows.push_back(row);
+      }
+      for (int64_t tile = 0; tile * lanes < F; ++tile) {
+        const int64_t rows = std::min(lanes, F - tile * lanes);
+        // Image row s * P + p sits in lanes [s * W, (s + 1) * W) of row p.
+        auto stagedRow = [&](int64_t r) {
+          return (n * OH + oy) * F + tile * lanes + r;
+        };
+        for (int64_t r = 0; r < rows; ++r) {
+          InstrId max = lpuc::lpu::kNoInstr;
+          for (int64_t row : imageRows) {
+            const int64_t segment = row / P, p = row % P;
+            InstrId v =
+                x.readRow(*input, (n * P + p) * F + tile * lanes + r, 0);
+            if (segment)
+              v = x.shift(v, -segment * W);
+            max = max == lpuc::lpu::kNoInstr ? v
+                                             : x.combine(StepKind::Max, max, v);
+          }
+          x.writeRow(max, staged, stagedRow(r), 0);
+        }
+        // Lane x of a class's vector: the maximum over its taps t of lane
+        // x + (t - firstTap) * dilation.
+        std::map<std::pair<int64_t, int64_t>, SmallVector<InstrId>> classes;
+        for (const tile::LaneWindow::Install &install : installs) {
+          SmallVector<InstrId> &maxima =
+              classes[{install.firstTap, install.lastTap}];
+          for (int64_t r = maxima.size(); r < rows; ++r) {
+            InstrId max = x.readRow(staged, stagedRow(r), 0);
+            for (int64_t t = install.firstTap + 1; t <= install.lastTap; ++t)
+              max = x.combine(
+                  StepKind::Max, max,
+                  x.shift(x.readRow(staged, stagedRow(r), 0),
+                          -(t - install.firstTap) * alongLanes.dilation));
+            maxima.push_back(max);
+          }
+          x.emitTransposedPicks(
+              planes, rows, install.firstLane,
+              [&](int64_t r) { return maxima[r]; }, install.anchors,
+              [&](int64_t ox, InstrId sum) {
+                x.writeRow(sum, out, (n * OH + oy) * OW + ox, tile);
+              });
+        }
+      }
+    }
+  return planes.finish();
 }

@@ -18,13 +18,16 @@ module attributes {tile.target = "lpu-v1"} {
 
 // -----
 
-// In f16 the same product keeps all four planes per turn.
+// In f16 the same product keeps all four planes per turn; a product of one
+// row takes its K tiles one by one, each on its own plane.
 // CHECK-LABEL: func.func @f16
-// CHECK: tile.matmul {{.*}}separate_partials, turn = 4 : i64
+// CHECK: tile.matmul {{.*}}m = 4 : i64{{.*}}separate_partials, turn = 4 : i64
+// CHECK: tile.matmul {{.*}}m = 1 : i64{{.*}}separate_partials, turn = 1 : i64
 module attributes {tile.target = "lpu-v1", tile.precision = f16} {
-  func.func @f16(%a: tensor<4x1280xf32>) -> tensor<4x320xf32> {
+  func.func @f16(%a: tensor<4x1280xf32>, %v: tensor<1x1280xf32>) -> (tensor<4x320xf32>, tensor<1x320xf32>) {
     %w = arith.constant dense<1.0> : tensor<1280x320xf32>
     %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 1280 : i64, m = 4 : i64, n = 320 : i64} : tensor<4x1280xf32>, tensor<1280x320xf32> -> tensor<4x320xf32>
-    return %0 : tensor<4x320xf32>
+    %1 = tile.matmul %v, %w [] {batches = array<i64: 0, 0, 0>, k = 1280 : i64, m = 1 : i64, n = 320 : i64} : tensor<1x1280xf32>, tensor<1280x320xf32> -> tensor<1x320xf32>
+    return %0, %1 : tensor<4x320xf32>, tensor<1x320xf32>
   }
 }

@@ -45,10 +45,11 @@ module attributes {tile.target = "lpu-tiny"} {
   // CHECK: %[[R:.*]] = tile.matmul %arg1, %{{.*}} turn = 2 : i64}
   // CHECK: tile.matmul %[[R]], %{{.*}} turn = 2 : i64}
   // Through an element-wise map of the producer's results, too; but not
-  // beside a producer of fewer rows, which is soon done.
+  // beside a producer of fewer rows, which is soon done (one row: its K
+  // tiles one plane at a time, their sums kept apart).
   // CHECK: %[[M:.*]] = tile.map(%[[P]])
   // CHECK: tile.matmul %[[M]], %{{.*}} turn = 1 : i64}
-  // CHECK: %[[S:.*]] = tile.matmul %arg2, %{{.*}} turn = 2 : i64}
+  // CHECK: %[[S:.*]] = tile.matmul %arg2, %{{.*}} separate_partials, turn = 1 : i64}
   // CHECK: %[[B:.*]] = tile.map(%[[S]], %arg3)
   // CHECK: tile.matmul %[[B]], %{{.*}} turn = 2 : i64}
   // BASE-LABEL: func.func @beside_producer

@@ -83,3 +83,22 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0, %1, %2, %3, %4 : tensor<4x2xi8>, tensor<4x2xi8>, tensor<4x2xi8>, tensor<4x2xi8>, tensor<4x2xf32>
   }
 }
+
+// -----
+
+// Folded constants are dealt over slices when the run's were (every output
+// row of tap-row products reads each filter's row).
+// CHECK-LABEL: func.func @split_rows
+// CHECK-DAG: %[[S:.*]] = arith.constant {tile.split_rows = 1 : i64} dense<{{\[\[}}2.000000e+00, 4.000000e+00]]> : tensor<1x2xf32>
+// CHECK-DAG: %[[B:.*]] = arith.constant {tile.split_rows = 1 : i64} dense<{{\[\[}}-1.270000e+02, -1.260000e+02]]> : tensor<1x2xf32>
+// CHECK: tile.matmul %arg0, %arg1 epilogue(%[[S]], %[[B]] : tensor<1x2xf32>, tensor<1x2xf32>) [mul in0, add in1]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @split_rows(%a: tensor<4x16xi8>, %b: tensor<16x2xi8>) -> tensor<4x2xi8> {
+    %s = arith.constant {tile.split_rows = 1 : i64} dense<[[0.5, 1.0]]> : tensor<1x2xf32>
+    %bias = arith.constant {tile.split_rows = 1 : i64} dense<[[0.25, 0.5]]> : tensor<1x2xf32>
+    %o = arith.constant dense<0.25> : tensor<1xf32>
+    %z = arith.constant dense<-128.0> : tensor<1xf32>
+    %0 = tile.matmul %a, %b epilogue(%s, %bias, %o, %z : tensor<1x2xf32>, tensor<1x2xf32>, tensor<1xf32>, tensor<1xf32>) [mul in0, add in1, div in2, add in3] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 4 : i64, n = 2 : i64} : tensor<4x16xi8>, tensor<16x2xi8> -> tensor<4x2xi8>
+    return %0 : tensor<4x2xi8>
+  }
+}

@@ -35,10 +35,11 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // -----
 
-// In bf16, and for a matrix product's streamed operand A (not B).
+// In bf16, and for both operands of a matrix product: B computed at run
+// time is installed in bf16 too (tap rows).
 // CHECK-LABEL: func.func @main
 // CHECK: %[[P:.*]] = tile.map(%arg0) {{.*}} -> tensor<4x32xbf16>
-// CHECK: %[[Q:.*]] = tile.map(%arg1) {{.*}} -> tensor<32x8xf32>
+// CHECK: %[[Q:.*]] = tile.map(%arg1) {{.*}} -> tensor<32x8xbf16>
 // CHECK: tile.matmul %[[P]], %[[Q]]
 module attributes {tile.target = "lpu-v1", tile.precision = bf16} {
   func.func @main(%a: tensor<4x32xf32>, %b: tensor<32x8xf32>) -> tensor<4x8xf32> {
@@ -93,5 +94,29 @@ module attributes {tile.target = "lpu-v1", tile.precision = f16} {
     %2 = tile.matmul %1, %u [] {batches = array<i64: 0, 0, 0, 4, 8, 4, 8, 16, 8, 12, 24, 12, 16, 32, 16, 20, 40, 20, 24, 48, 24, 28, 56, 28, 32, 64, 32, 36, 72, 36, 40, 80, 40, 44, 88, 44, 48, 96, 48, 52, 104, 52, 56, 112, 56, 60, 120, 60>, k = 8 : i64, m = 4 : i64, n = 8 : i64} : tensor<16x4x8xf32>, tensor<128x8xf32> -> tensor<16x4x8xf32>
     %3 = tile.winograd_output %2 [] : tensor<16x4x8xf32> -> tensor<1x4x4x8xf32>
     return %3 : tensor<1x4x4x8xf32>
+  }
+}
+
+// -----
+
+// A constant only products stream (a convolution's filters as the rows of
+// its tap-row products) is rounded at compile time; one an epilogue also
+// reads, or a product installs, keeps its type.
+// CHECK-LABEL: func.func @constants
+// CHECK-DAG: %[[A:.*]] = arith.constant dense<9.997550e-02> : tensor<4x32xf16>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<1.000000e-01> : tensor<32x8xf32>
+// CHECK-DAG: %[[E:.*]] = arith.constant dense<1.000000e-01> : tensor<4x8xf32>
+// CHECK: tile.matmul %[[A]], %arg0 [] {{.*}} : tensor<4x32xf16>, tensor<32x8xf32>
+// CHECK: tile.matmul %arg1, %[[B]] [] {{.*}} : tensor<4x32xf32>, tensor<32x8xf32>
+// CHECK: tile.matmul %[[E]], %arg2 epilogue(%[[E]] : tensor<4x8xf32>)
+module attributes {tile.target = "lpu-v1", tile.precision = f16} {
+  func.func @constants(%b: tensor<32x8xf32>, %a: tensor<4x32xf32>, %b8: tensor<8x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>) {
+    %ca = arith.constant dense<0.1> : tensor<4x32xf32>
+    %cb = arith.constant dense<0.1> : tensor<32x8xf32>
+    %ce = arith.constant dense<0.1> : tensor<4x8xf32>
+    %0 = tile.matmul %ca, %b [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x32xf32>, tensor<32x8xf32> -> tensor<4x8xf32>
+    %1 = tile.matmul %a, %cb [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x32xf32>, tensor<32x8xf32> -> tensor<4x8xf32>
+    %2 = tile.matmul %ce, %b8 epilogue(%ce : tensor<4x8xf32>) [add in0] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+    return %0, %1, %2 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>
   }
 }
