@@ -273,13 +273,16 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
         const int64_t parts = getMovementParts(op, target);
         SmallVector<LaneWindow::Install, 4> installs =
             getLaneWindowInstalls(op, windowRows);
-        for (int64_t row = 0; row < y[0] * y[1]; ++row)
-          for (int64_t tile = 0; tile * lanes < y[3]; ++tile) {
-            const int64_t rows = std::min(lanes, y[3] - tile * lanes);
-            for (const LaneWindow::Install &install : installs)
-              turns.push_back(MXMTurn(
-                  parts, {rows, rows + int64_t(install.anchors.size())}));
-          }
+        const int64_t group = LaneWindow::rowsPerInstall(y[3], lanes);
+        for (int64_t n = 0; n < y[0]; ++n)
+          for (int64_t oy = 0; oy < y[1]; oy += group)
+            for (int64_t tile = 0; tile * lanes < y[3]; ++tile) {
+              const int64_t rows = std::min(group, y[1] - oy) *
+                                   std::min(lanes, y[3] - tile * lanes);
+              for (const LaneWindow::Install &install : installs)
+                turns.push_back(MXMTurn(
+                    parts, {rows, rows + int64_t(install.anchors.size())}));
+            }
       })
       .Case([&](ReduceRowsOp op) {
         ::lpu::TensorLayout in = layoutOf(op.getInput(), target);

@@ -7,6 +7,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -55,6 +56,13 @@ struct ColumnPhases {
 /// maxima; installed transposed, the anchors' unit vectors pick the outputs.
 struct LaneWindow {
   int64_t kernel = 1, stride = 1, padBegin = 0, dilation = 1;
+
+  /// How many output rows of `filters` filter rows each share the installs
+  /// (all their filter rows side by side as columns): a unit vector then
+  /// picks a pixel of every one, shifted apart on the SXM.
+  static int64_t rowsPerInstall(int64_t filters, int64_t lanes) {
+    return std::max<int64_t>(1, lanes / std::max<int64_t>(filters, 1));
+  }
 
   int64_t position(int64_t output, int64_t tap) const {
     return output * stride - padBegin + tap * dilation;

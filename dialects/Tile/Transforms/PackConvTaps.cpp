@@ -164,17 +164,21 @@ struct PackConvTapsPass
   }
 
   /// The MXM work of moving `rows` rows of F filter rows over `width`
-  /// columns to channels last, `window` picking `outputs` columns of each.
+  /// columns to channels last, `window` picking `outputs` columns of each
+  /// (the rows that share installs sharing the unit vectors too).
   static std::optional<int64_t>
   movingWork(int64_t rows, int64_t width, int64_t outputs,
              const LaneWindow &window, int64_t F, int64_t windowRows,
-             function_ref<int64_t(int64_t)> install, int64_t rowCycles) {
+             int64_t lanes, function_ref<int64_t(int64_t)> install,
+             int64_t rowCycles) {
     std::optional<SmallVector<LaneWindow::Install, 4>> installs =
         window.installs(width, outputs, windowRows);
     if (!installs)
       return std::nullopt;
-    return rows *
-           (int64_t(installs->size()) * install(F) + outputs * rowCycles);
+    const int64_t group = LaneWindow::rowsPerInstall(F, lanes);
+    return ceilDiv(rows, group) *
+           (int64_t(installs->size()) * install(group * F) +
+            outputs * rowCycles);
   }
 
   /// Whether the product of each output image row's tap rows with the
@@ -214,7 +218,7 @@ struct PackConvTapsPass
     }
     std::optional<int64_t> moving =
         movingWork(N * outRows, OW, outColumns, columns, F,
-                   getMXMRows(conv, target), install, rowCycles);
+                   getMXMRows(conv, target), target.lanes, install, rowCycles);
     if (!moving)
       return false;
     const int64_t asTapRows =

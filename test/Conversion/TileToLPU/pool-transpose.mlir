@@ -4,35 +4,23 @@
 // A 4x4 image of 2 filter rows, two image rows side by side in each row
 // (segments = 2: image row 2 + p in lanes [4, 8) of row p), max-pooled 3x3
 // with stride 2 and padding 1 to channels last. Output row 0 reads image
-// rows 0 and 1: the maximum of rows 0 and 1 of each filter is staged; its
-// windows along the lanes come in two classes, output column 0 (taps 1 and
-// 2: lanes x and x + 1) and column 1 (taps 0 to 2), each installed
-// transposed with one unit vector: the window's first lane. Output row 1
-// reads image rows 1, 2 and 3, the last two shifted down from lanes [4, 8).
+// rows 0 and 1, output row 1 image rows 1, 2 and 3 (the last two shifted
+// down from lanes [4, 8)): each filter's maximum is staged. Their windows
+// along the lanes come in two classes, output column 0 (taps 1 and 2: lanes
+// x and x + 1) and column 1 (taps 0 to 2). Both output rows' filter rows
+// (2 + 2 columns of 16 lanes) share each class's install; the window's unit
+// vector picks a pixel of each, staged, and shifts bring each output row's
+// two lanes down with the rest shifted out.
 // CHECK-LABEL: lpu.program @main
 // CHECK: %[[I:.*]] = lpu.buffer constant "identity"
 // CHECK: %[[R:.*]] = lpu.buffer input "r" : tensor<1x2x2x8xf32>
 // CHECK: %[[Y:.*]] = lpu.buffer output "y" : tensor<1x2x2x2xf32>
 // CHECK: %[[S:.*]] = lpu.buffer scratch "tmp" {{.*}}: tensor<4x4xf32>
+// CHECK: %[[K:.*]] = lpu.buffer scratch "tmp" {{.*}}: tensor<4x16xf32>
 // CHECK: %[[A0:.*]] = lpu.mem.read %[[R]][0]
 // CHECK-NEXT: %[[A1:.*]] = lpu.mem.read %[[R]][2]
 // CHECK-NEXT: %[[M0:.*]] = lpu.vxm.max %[[A0]], %[[A1]]
 // CHECK-NEXT: lpu.mem.write %[[M0]], %[[S]][0]
-// CHECK: lpu.mem.write %{{.*}}, %[[S]][1]
-// CHECK: %[[B0:.*]] = lpu.mem.read %[[S]][0]
-// CHECK-NEXT: %[[B1:.*]] = lpu.mem.read %[[S]][0]
-// CHECK-NEXT: %[[B2:.*]] = lpu.sxm.shift %[[B1]], -1
-// CHECK-NEXT: %[[E:.*]] = lpu.vxm.max %[[B0]], %[[B2]]
-// CHECK: lpu.mxm.load_weights %[[E]] into row 0 {unit = 0 : i32}
-// CHECK: lpu.mxm.install rows 2 transposed {unit = 0 : i32}
-// CHECK-NEXT: %[[U0:.*]] = lpu.mem.read %[[I]][0]
-// CHECK-NEXT: %[[P0:.*]] = lpu.mxm.matmul %[[U0]] {unit = 0 : i32}
-// CHECK-NEXT: lpu.mem.write %[[P0]], %[[Y]][0]
-// CHECK: lpu.sxm.shift %{{.*}}, -2
-// CHECK: lpu.mxm.install rows 2 transposed {unit = 1 : i32}
-// CHECK-NEXT: %[[U1:.*]] = lpu.mem.read %[[I]][1]
-// CHECK-NEXT: %[[P1:.*]] = lpu.mxm.matmul %[[U1]] {unit = 1 : i32}
-// CHECK-NEXT: lpu.mem.write %[[P1]], %[[Y]][1]
 // CHECK: %[[C1:.*]] = lpu.mem.read %[[R]][2]
 // CHECK-NEXT: %[[C2:.*]] = lpu.mem.read %[[R]][0]
 // CHECK-NEXT: %[[C2S:.*]] = lpu.sxm.shift %[[C2]], -4
@@ -41,11 +29,33 @@
 // CHECK-NEXT: %[[C3S:.*]] = lpu.sxm.shift %[[C3]], -4
 // CHECK-NEXT: %[[C123:.*]] = lpu.vxm.max %[[C12]], %[[C3S]]
 // CHECK-NEXT: lpu.mem.write %[[C123]], %[[S]][2]
-// CHECK: lpu.mem.write %{{.*}}, %[[Y]][2]
+// CHECK: %[[B0:.*]] = lpu.mem.read %[[S]][0]
+// CHECK-NEXT: %[[B1:.*]] = lpu.mem.read %[[S]][0]
+// CHECK-NEXT: %[[B2:.*]] = lpu.sxm.shift %[[B1]], -1
+// CHECK-NEXT: %[[E:.*]] = lpu.vxm.max %[[B0]], %[[B2]]
+// CHECK: lpu.mxm.load_weights %[[E]] into row 0 {unit = 0 : i32}
+// CHECK: lpu.mxm.install rows 4 transposed {unit = 0 : i32}
+// CHECK-NEXT: %[[U0:.*]] = lpu.mem.read %[[I]][0]
+// CHECK-NEXT: %[[P0:.*]] = lpu.mxm.matmul %[[U0]] {unit = 0 : i32}
+// CHECK-NEXT: lpu.mem.write %[[P0]], %[[K]][0]
+// CHECK-NEXT: %[[K0:.*]] = lpu.mem.read %[[K]][0]
+// CHECK-NEXT: %[[K0U:.*]] = lpu.sxm.shift %[[K0]], 14
+// CHECK-NEXT: %[[K0D:.*]] = lpu.sxm.shift %[[K0U]], -14
+// CHECK-NEXT: lpu.mem.write %[[K0D]], %[[Y]][0]
+// CHECK-NEXT: %[[K1:.*]] = lpu.mem.read %[[K]][0]
+// CHECK-NEXT: %[[K1U:.*]] = lpu.sxm.shift %[[K1]], 12
+// CHECK-NEXT: %[[K1D:.*]] = lpu.sxm.shift %[[K1U]], -14
+// CHECK-NEXT: lpu.mem.write %[[K1D]], %[[Y]][2]
+// CHECK: lpu.sxm.shift %{{.*}}, -2
+// CHECK: lpu.mxm.install rows 4 transposed {unit = 1 : i32}
+// CHECK-NEXT: %[[U1:.*]] = lpu.mem.read %[[I]][1]
+// CHECK-NEXT: %[[P1:.*]] = lpu.mxm.matmul %[[U1]] {unit = 1 : i32}
+// CHECK-NEXT: lpu.mem.write %[[P1]], %[[K]][1]
+// CHECK: lpu.mem.write %{{.*}}, %[[Y]][1]
 // CHECK: lpu.mem.write %{{.*}}, %[[Y]][3]
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%r: tensor<1x2x2x8xf32> {onnx.name = "r"}) -> (tensor<1x2x2x2xf32> {onnx.name = "y"}) {
-    %0 = tile.max_pool_transpose %r {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, segments = 2 : i64, planes = array<i32: 0, 1, 0, 1>} : tensor<1x2x2x8xf32> -> tensor<1x2x2x2xf32>
+    %0 = tile.max_pool_transpose %r {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, segments = 2 : i64, planes = array<i32: 0, 1>} : tensor<1x2x2x8xf32> -> tensor<1x2x2x2xf32>
     return %0 : tensor<1x2x2x2xf32>
   }
 }

@@ -59,7 +59,8 @@ LogicalResult lpuc::tile_to_lpu::expandPool(tile::PoolOp op, Expander &x) {
 
 /// Per output row and filter tile: each filter row's maximum over the
 /// window's image rows, brought to lanes [0, W); per class of lane windows,
-/// each window's maximum at its first lane, installed transposed with the
+/// each window's maximum at its first lane, installed transposed (the filter
+/// rows of several output rows side by side when they fit) with the
 /// windows' unit vectors streamed through.
 LogicalResult
 lpuc::tile_to_lpu::expandMaxPoolTranspose(tile::MaxPoolTransposeOp op,
@@ -87,58 +88,86 @@ lpuc::tile_to_lpu::expandMaxPoolTranspose(tile::MaxPoolTransposeOp op,
       tile::getLaneWindowInstalls(op, x.mxmRows);
   // Each filter row's window maximum is staged: its classes of lane windows
   // read it at several offsets, and a value has one reader.
-  RowStore staged = x.splitScratch(
-      RankedTensorType::get({N * OH * F, W},
-                            getElementTypeOrSelf(op.getInput().getType())),
-      1);
+  const Type element = getElementTypeOrSelf(op.getInput().getType());
+  RowStore staged =
+      x.splitScratch(RankedTensorType::get({N * OH * F, W}, element), 1);
+  // `group` output rows share each install, their filter rows side by side:
+  // a unit vector's product holds a pixel of each, staged, then shifted to
+  // lanes [0, F) with the rest shifted out.
+  const int64_t group = tile::LaneWindow::rowsPerInstall(F, lanes);
+  RowStore picked;
+  if (group > 1)
+    picked = x.splitScratch(
+        RankedTensorType::get({N * OH * OW, group * F},
+                              getElementTypeOrSelf(op.getResult().getType())),
+        1);
   PlaneCursor planes(op, op.getPlanes());
   for (int64_t n = 0; n < N; ++n)
-    for (int64_t oy = 0; oy < OH; ++oy) {
-      SmallVector<int64_t> imageRows;
-      for (int64_t t = 0; t < alongRows.kernel; ++t) {
-        const int64_t row = alongRows.position(oy, t);
-        if (row >= 0 && row < H)
-          imageRows.push_back(row);
-      }
+    for (int64_t first = 0; first < OH; first += group) {
+      const int64_t count = std::min(group, OH - first);
       for (int64_t tile = 0; tile * lanes < F; ++tile) {
         const int64_t rows = std::min(lanes, F - tile * lanes);
-        // Image row s * P + p sits in lanes [s * W, (s + 1) * W) of row p.
-        auto stagedRow = [&](int64_t r) {
+        auto stagedRow = [&](int64_t oy, int64_t r) {
           return (n * OH + oy) * F + tile * lanes + r;
         };
-        for (int64_t r = 0; r < rows; ++r) {
-          InstrId max = lpuc::lpu::kNoInstr;
-          for (int64_t row : imageRows) {
-            const int64_t segment = row / P, p = row % P;
-            InstrId v =
-                x.readRow(*input, (n * P + p) * F + tile * lanes + r, 0);
-            if (segment)
-              v = x.shift(v, -segment * W);
-            max = max == lpuc::lpu::kNoInstr ? v
-                                             : x.combine(StepKind::Max, max, v);
+        for (int64_t oy = first; oy < first + count; ++oy) {
+          SmallVector<int64_t> imageRows;
+          for (int64_t t = 0; t < alongRows.kernel; ++t) {
+            const int64_t row = alongRows.position(oy, t);
+            if (row >= 0 && row < H)
+              imageRows.push_back(row);
           }
-          x.writeRow(max, staged, stagedRow(r), 0);
+          // Image row s * P + p sits in lanes [s * W, (s + 1) * W) of row p.
+          for (int64_t r = 0; r < rows; ++r) {
+            InstrId max = lpuc::lpu::kNoInstr;
+            for (int64_t row : imageRows) {
+              const int64_t segment = row / P, p = row % P;
+              InstrId v =
+                  x.readRow(*input, (n * P + p) * F + tile * lanes + r, 0);
+              if (segment)
+                v = x.shift(v, -segment * W);
+              max = max == lpuc::lpu::kNoInstr
+                        ? v
+                        : x.combine(StepKind::Max, max, v);
+            }
+            x.writeRow(max, staged, stagedRow(oy, r), 0);
+          }
         }
         // Lane x of a class's vector: the maximum over its taps t of lane
-        // x + (t - firstTap) * dilation.
+        // x + (t - firstTap) * dilation; column k * rows + r of an install
+        // is filter row r of output row first + k.
         std::map<std::pair<int64_t, int64_t>, SmallVector<InstrId>> classes;
         for (const tile::LaneWindow::Install &install : installs) {
           SmallVector<InstrId> &maxima =
               classes[{install.firstTap, install.lastTap}];
-          for (int64_t r = maxima.size(); r < rows; ++r) {
-            InstrId max = x.readRow(staged, stagedRow(r), 0);
+          for (int64_t c = maxima.size(); c < count * rows; ++c) {
+            const int64_t row = stagedRow(first + c / rows, c % rows);
+            InstrId max = x.readRow(staged, row, 0);
             for (int64_t t = install.firstTap + 1; t <= install.lastTap; ++t)
               max = x.combine(
                   StepKind::Max, max,
-                  x.shift(x.readRow(staged, stagedRow(r), 0),
+                  x.shift(x.readRow(staged, row, 0),
                           -(t - install.firstTap) * alongLanes.dilation));
             maxima.push_back(max);
           }
           x.emitTransposedPicks(
-              planes, rows, install.firstLane,
-              [&](int64_t r) { return maxima[r]; }, install.anchors,
+              planes, count * rows, install.firstLane,
+              [&](int64_t c) { return maxima[c]; }, install.anchors,
               [&](int64_t ox, InstrId sum) {
-                x.writeRow(sum, out, (n * OH + oy) * OW + ox, tile);
+                if (count == 1) {
+                  x.writeRow(sum, out, (n * OH + first) * OW + ox, tile);
+                  return;
+                }
+                const int64_t pickedRow = (n * OH + first) * OW + ox;
+                x.writeRow(sum, picked, pickedRow, 0);
+                for (int64_t k = 0; k < count; ++k) {
+                  // Lanes [k F, (k + 1) F) to [0, F), the rest out.
+                  InstrId pixel = x.readRow(picked, pickedRow, 0);
+                  if (const int64_t up = lanes - F - k * F)
+                    pixel = x.shift(pixel, up);
+                  pixel = x.shift(pixel, -(lanes - F));
+                  x.writeRow(pixel, out, (n * OH + first + k) * OW + ox, tile);
+                }
               });
         }
       }
