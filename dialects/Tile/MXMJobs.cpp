@@ -273,7 +273,8 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
         const int64_t parts = getMovementParts(op, target);
         SmallVector<LaneWindow::Install, 4> installs =
             getLaneWindowInstalls(op, windowRows);
-        const int64_t group = LaneWindow::rowsPerInstall(y[3], lanes);
+        const int64_t group =
+            LaneWindow::rowsPerInstall(y[3], lanes, y[1], target.mxmPlanes);
         for (int64_t n = 0; n < y[0]; ++n)
           for (int64_t oy = 0; oy < y[1]; oy += group)
             for (int64_t tile = 0; tile * lanes < y[3]; ++tile) {

@@ -169,13 +169,13 @@ struct PackConvTapsPass
   static std::optional<int64_t>
   movingWork(int64_t rows, int64_t width, int64_t outputs,
              const LaneWindow &window, int64_t F, int64_t windowRows,
-             int64_t lanes, function_ref<int64_t(int64_t)> install,
-             int64_t rowCycles) {
+             int64_t lanes, int64_t planes,
+             function_ref<int64_t(int64_t)> install, int64_t rowCycles) {
     std::optional<SmallVector<LaneWindow::Install, 4>> installs =
         window.installs(width, outputs, windowRows);
     if (!installs)
       return std::nullopt;
-    const int64_t group = LaneWindow::rowsPerInstall(F, lanes);
+    const int64_t group = LaneWindow::rowsPerInstall(F, lanes, rows, planes);
     return ceilDiv(rows, group) *
            (int64_t(installs->size()) * install(group * F) +
             outputs * rowCycles);
@@ -216,9 +216,9 @@ struct PackConvTapsPass
       outColumns = pooled[2];
       columns = Window::of(pool).along(1);
     }
-    std::optional<int64_t> moving =
-        movingWork(N * outRows, OW, outColumns, columns, F,
-                   getMXMRows(conv, target), target.lanes, install, rowCycles);
+    std::optional<int64_t> moving = movingWork(
+        N * outRows, OW, outColumns, columns, F, getMXMRows(conv, target),
+        target.lanes, target.mxmPlanes, install, rowCycles);
     if (!moving)
       return false;
     const int64_t asTapRows =

@@ -3,32 +3,32 @@
 
 // A 4x4 image of 2 filter rows, two image rows side by side in each row
 // (segments = 2: image row 2 + p in lanes [4, 8) of row p), max-pooled 3x3
-// with stride 2 and padding 1 to channels last. Output row 0 reads image
-// rows 0 and 1, output row 1 image rows 1, 2 and 3 (the last two shifted
-// down from lanes [4, 8)): each filter's maximum is staged. Their windows
-// along the lanes come in two classes, output column 0 (taps 1 and 2: lanes
-// x and x + 1) and column 1 (taps 0 to 2). Both output rows' filter rows
-// (2 + 2 columns of 16 lanes) share each class's install; the window's unit
+// with strides 1 (rows) and 2 (columns) and padding 1 to channels last.
+// Output row 0 reads image rows 0 and 1, output row 1 image rows 0, 1 and 2
+// (the last shifted down from lanes [4, 8)): each filter's maximum is
+// staged. Their windows along the lanes come in two classes, output column
+// 0 (taps 1 and 2: lanes x and x + 1) and column 1 (taps 0 to 2). Two output
+// rows' filter rows (2 + 2 columns) share each class's install: two rows
+// per plane of lpu-tiny's two leave an install for each. The window's unit
 // vector picks a pixel of each, staged, and shifts bring each output row's
-// two lanes down with the rest shifted out.
+// two lanes down with the rest shifted out. Output rows 2 and 3 follow.
 // CHECK-LABEL: lpu.program @main
 // CHECK: %[[I:.*]] = lpu.buffer constant "identity"
 // CHECK: %[[R:.*]] = lpu.buffer input "r" : tensor<1x2x2x8xf32>
-// CHECK: %[[Y:.*]] = lpu.buffer output "y" : tensor<1x2x2x2xf32>
-// CHECK: %[[S:.*]] = lpu.buffer scratch "tmp" {{.*}}: tensor<4x4xf32>
-// CHECK: %[[K:.*]] = lpu.buffer scratch "tmp" {{.*}}: tensor<4x16xf32>
+// CHECK: %[[Y:.*]] = lpu.buffer output "y" : tensor<1x4x2x2xf32>
+// CHECK: %[[S:.*]] = lpu.buffer scratch "tmp" {{.*}}: tensor<8x4xf32>
+// CHECK: %[[K:.*]] = lpu.buffer scratch "tmp" {{.*}}: tensor<8x4xf32>
 // CHECK: %[[A0:.*]] = lpu.mem.read %[[R]][0]
 // CHECK-NEXT: %[[A1:.*]] = lpu.mem.read %[[R]][2]
 // CHECK-NEXT: %[[M0:.*]] = lpu.vxm.max %[[A0]], %[[A1]]
 // CHECK-NEXT: lpu.mem.write %[[M0]], %[[S]][0]
-// CHECK: %[[C1:.*]] = lpu.mem.read %[[R]][2]
+// CHECK: %[[C0:.*]] = lpu.mem.read %[[R]][0]
+// CHECK-NEXT: %[[C1:.*]] = lpu.mem.read %[[R]][2]
+// CHECK-NEXT: %[[C01:.*]] = lpu.vxm.max %[[C0]], %[[C1]]
 // CHECK-NEXT: %[[C2:.*]] = lpu.mem.read %[[R]][0]
 // CHECK-NEXT: %[[C2S:.*]] = lpu.sxm.shift %[[C2]], -4
-// CHECK-NEXT: %[[C12:.*]] = lpu.vxm.max %[[C1]], %[[C2S]]
-// CHECK-NEXT: %[[C3:.*]] = lpu.mem.read %[[R]][2]
-// CHECK-NEXT: %[[C3S:.*]] = lpu.sxm.shift %[[C3]], -4
-// CHECK-NEXT: %[[C123:.*]] = lpu.vxm.max %[[C12]], %[[C3S]]
-// CHECK-NEXT: lpu.mem.write %[[C123]], %[[S]][2]
+// CHECK-NEXT: %[[C012:.*]] = lpu.vxm.max %[[C01]], %[[C2S]]
+// CHECK-NEXT: lpu.mem.write %[[C012]], %[[S]][2]
 // CHECK: %[[B0:.*]] = lpu.mem.read %[[S]][0]
 // CHECK-NEXT: %[[B1:.*]] = lpu.mem.read %[[S]][0]
 // CHECK-NEXT: %[[B2:.*]] = lpu.sxm.shift %[[B1]], -1
@@ -53,10 +53,15 @@
 // CHECK-NEXT: lpu.mem.write %[[P1]], %[[K]][1]
 // CHECK: lpu.mem.write %{{.*}}, %[[Y]][1]
 // CHECK: lpu.mem.write %{{.*}}, %[[Y]][3]
+// CHECK: lpu.mxm.install rows 4 transposed {unit = 0 : i32}
+// CHECK: lpu.mem.write %{{.*}}, %[[Y]][4]
+// CHECK: lpu.mem.write %{{.*}}, %[[Y]][6]
+// CHECK: lpu.mxm.install rows 4 transposed {unit = 1 : i32}
+// CHECK: lpu.mem.write %{{.*}}, %[[Y]][7]
 module attributes {tile.target = "lpu-tiny"} {
-  func.func @main(%r: tensor<1x2x2x8xf32> {onnx.name = "r"}) -> (tensor<1x2x2x2xf32> {onnx.name = "y"}) {
-    %0 = tile.max_pool_transpose %r {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, segments = 2 : i64, planes = array<i32: 0, 1>} : tensor<1x2x2x8xf32> -> tensor<1x2x2x2xf32>
-    return %0 : tensor<1x2x2x2xf32>
+  func.func @main(%r: tensor<1x2x2x8xf32> {onnx.name = "r"}) -> (tensor<1x4x2x2xf32> {onnx.name = "y"}) {
+    %0 = tile.max_pool_transpose %r {kernel = array<i64: 3, 3>, strides = array<i64: 1, 2>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, segments = 2 : i64, planes = array<i32: 0, 1, 0, 1>} : tensor<1x2x2x8xf32> -> tensor<1x4x2x2xf32>
+    return %0 : tensor<1x4x2x2xf32>
   }
 }
 

@@ -94,7 +94,8 @@ lpuc::tile_to_lpu::expandMaxPoolTranspose(tile::MaxPoolTransposeOp op,
   // `group` output rows share each install, their filter rows side by side:
   // a unit vector's product holds a pixel of each, staged, then shifted to
   // lanes [0, F) with the rest shifted out.
-  const int64_t group = tile::LaneWindow::rowsPerInstall(F, lanes);
+  const int64_t group =
+      tile::LaneWindow::rowsPerInstall(F, lanes, OH, x.target.mxmPlanes);
   RowStore picked;
   if (group > 1)
     picked = x.splitScratch(
