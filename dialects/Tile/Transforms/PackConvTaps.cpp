@@ -51,8 +51,9 @@ struct PackConvTapsPass
     for (ConvOp conv : convs) {
       std::optional<TapRowsChain> chain =
           tapRows ? tapRowsChain(conv, *target) : std::nullopt;
-      if (failed(chain && preferTapRows(conv, *chain, *target)
-                     ? packTapRows(conv, *chain, segmentsOf(conv, *target))
+      const int64_t segments = segmentsOf(conv, *target);
+      if (failed(chain && preferTapRows(conv, *chain, segments, *target)
+                     ? packTapRows(conv, *chain, segments)
                      : pack(conv)))
         return signalPassFailure();
     }
@@ -181,12 +182,12 @@ struct PackConvTapsPass
             outputs * rowCycles);
   }
 
-  /// Whether the product of each output image row's tap rows with the
-  /// weights (filters as rows, then transposed, `chain` moving along) takes
+  /// Whether the product of each row of `segments` output image rows' tap
+  /// rows with the weights (filters as rows, then moved, `chain` along) takes
   /// fewer MXM cycles than transposing each pixel's window into a row for
   /// the weights: fewer filters than output columns.
   static bool preferTapRows(ConvOp conv, const TapRowsChain &chain,
-                            const ::lpu::TargetDesc &target) {
+                            int64_t segments, const ::lpu::TargetDesc &target) {
     ArrayRef<int64_t> y =
         cast<RankedTensorType>(conv.getResult().getType()).getShape();
     const int64_t N = y[0], OH = y[1], OW = y[2], F = y[3];
@@ -206,7 +207,6 @@ struct PackConvTapsPass
     // Tap rows: an install and F products per row of `segments` image rows,
     // then per pooled image row a transposed install per class of windows
     // along the lanes and a unit vector per pooled column.
-    const int64_t segments = segmentsOf(conv, target);
     LaneWindow columns; // a column each
     int64_t outRows = OH, outColumns = OW;
     if (PoolOp pool = chain.pool) {

@@ -83,8 +83,7 @@ struct StoreProductInputsPass
       std::optional<std::vector<uint32_t>> words = readConstantWords(constant);
       if (!words)
         return;
-      const ::lpu::DType to = type;
-      ::lpu::convertLaneWords(::lpu::DType::F32, to, words->data(),
+      ::lpu::convertLaneWords(::lpu::DType::F32, type, words->data(),
                               words->data(), words->size());
       builder.setInsertionPoint(constant);
       Value rounded = constantFromLaneWords(builder, constant.getLoc(),

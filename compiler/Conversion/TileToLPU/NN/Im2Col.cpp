@@ -144,17 +144,17 @@ LogicalResult lpuc::tile_to_lpu::expandIm2Col(tile::Im2ColOp op, Expander &x) {
     // so that its products start before the last input row's.
     SmallVector<int64_t> order(inRows);
     {
+      // The first row block that reads each image row (any batch, channel).
       const int64_t blockRows = tapRows ? OH / segments : OH;
-      SmallVector<int64_t> first(inRows, std::numeric_limits<int64_t>::max());
-      for (int64_t row = 0; row < inRows; ++row)
-        for (int64_t oy = 0; oy < OH; ++oy)
-          for (int64_t ky = 0; ky < op.getKernel()[0]; ++ky)
-            if (window.tapPosition(0, H, oy, ky) == row % H)
-              first[row] = std::min(first[row], oy % blockRows);
+      SmallVector<int64_t> first(H, std::numeric_limits<int64_t>::max());
+      for (int64_t oy = 0; oy < OH; ++oy)
+        for (int64_t ky = 0; ky < op.getKernel()[0]; ++ky)
+          if (std::optional<int64_t> y = window.tapPosition(0, H, oy, ky))
+            first[*y] = std::min(first[*y], oy % blockRows);
       std::iota(order.begin(), order.end(), 0);
       llvm::stable_sort(order, [&](int64_t a, int64_t b) {
-        return std::make_pair(a / (C * H), first[a]) <
-               std::make_pair(b / (C * H), first[b]);
+        return std::make_pair(a / (C * H), first[a % H]) <
+               std::make_pair(b / (C * H), first[b % H]);
       });
     }
     const int64_t total = llvm::sum_of(phases->widths);
