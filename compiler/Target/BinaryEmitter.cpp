@@ -46,7 +46,7 @@ bool isRepeatOf(const ::lpu::Instruction &a, const ::lpu::Instruction &b,
 /// at a fixed stride with a fixed address step become one `repeat`.
 void encodeQueue(const ::lpu::TargetDesc &target,
                  llvm::ArrayRef<std::pair<int64_t, ::lpu::Instruction>> words,
-                 std::vector<::lpu::Instruction> &out) {
+                 ::lpu::InstructionQueue &out) {
   int64_t cycle = 0;
   for (size_t i = 0; i < words.size();) {
     auto [issue, word] = words[i];

@@ -554,10 +554,15 @@ std::string checkInstruction(const Instruction &inst, const UnitProgram &unit,
 
 bool readCode(ByteReader &r, const TargetDesc &t,
               std::vector<UnitProgram> &units) {
+  // Decoded words are no larger than encoded ones, so the section's size
+  // bounds the arena's.
+  static_assert(sizeof(Instruction) <= kInstructionBytes);
+  auto arena = std::make_shared<LargeArena>(r.remaining());
   uint32_t count = r.u32();
   std::set<std::pair<unsigned, uint32_t>> seen;
   for (uint32_t i = 0; i < count && r.ok(); ++i) {
     UnitProgram u;
+    u.instructions = InstructionQueue(ArenaAllocator<Instruction>(arena));
     uint8_t kind = r.u8();
     r.u8();
     r.u16();

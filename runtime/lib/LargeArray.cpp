@@ -2,6 +2,7 @@
 
 #include "lpu/LargeArray.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <new>
@@ -51,6 +52,28 @@ void freeLargeArray(void *memory, size_t bytes) {
     ::operator delete(memory);
   else
     ::munmap(memory, mappedBytes(bytes));
+}
+
+LargeArena::~LargeArena() {
+  for (const Chunk &chunk : chunks)
+    freeLargeArray(chunk.data, chunk.size);
+}
+
+void *LargeArena::allocate(size_t bytes, size_t alignment) {
+  if (!chunks.empty()) {
+    const Chunk &last = chunks.back();
+    const size_t start = (used + alignment - 1) & ~(alignment - 1);
+    if (start <= last.size && bytes <= last.size - start) {
+      used = start + bytes;
+      return last.data + start;
+    }
+  }
+  // operator new aligns for every fundamental type, as mappings do.
+  const size_t size = std::max(bytes, nextChunkBytes);
+  chunks.push_back({static_cast<uint8_t *>(allocateLargeArray(size)), size});
+  nextChunkBytes = std::max(nextChunkBytes, size) * 2;
+  used = bytes;
+  return chunks.back().data;
 }
 
 ZeroedBytes::ZeroedBytes(size_t size)

@@ -162,19 +162,21 @@ public:
       : binary(binary), target(binary.target), proof(proof) {
     // Size each slice to the highest address the binary can touch.
     std::vector<uint64_t> extent = sramExtent(binary);
-    writtenAt.resize(target.memSlices);
+    size_t cells = 0;
+    for (uint32_t s = 0; s < target.memSlices; ++s) {
+      sliceStart.push_back(cells);
+      cells += extent[s];
+    }
+    writtenAt.assign(cells, kNever);
     banks.assign(target.memSlices, std::vector<BankUse>(target.memBanks));
-    for (uint32_t s = 0; s < target.memSlices; ++s)
-      writtenAt[s].assign(extent[s], kNever);
     for (const SramSegment &seg : binary.sram)
-      std::fill_n(writtenAt[seg.slice].begin() + seg.address, seg.addresses,
-                  -1);
+      std::fill_n(writtenAtCell(seg.slice, seg.address), seg.addresses, -1);
     // Every input is set before a run.
     for (const TensorBinding &b : binary.inputs)
       for (int64_t v = 0; v < b.layout.numVectors(); ++v) {
         auto [slice, address] = b.locate(v);
-        std::fill_n(writtenAt[slice].begin() + address,
-                    b.layout.vectorAddresses, -1);
+        std::fill_n(writtenAtCell(slice, address), b.layout.vectorAddresses,
+                    -1);
       }
     streams.assign(target.numStreams(), StreamRing(target.numColumns()));
     latches.resize(target.vxmUnits);
@@ -196,8 +198,11 @@ private:
   const Binary &binary;
   const TargetDesc &target;
   ScheduleProof &proof;
-  std::vector<std::vector<int64_t>> writtenAt; // [slice][address]
-  std::vector<std::vector<BankUse>> banks;     // [slice][bank]
+  /// The cycle each cell's last write landed (-1: before the run, kNever:
+  /// never), slice after slice in one array.
+  LargeVector<int64_t> writtenAt;
+  std::vector<size_t> sliceStart; // each slice's first cell in writtenAt
+  std::vector<std::vector<BankUse>> banks; // [slice][bank]
   std::vector<StreamRing> streams;
   std::vector<LatchValue> latches; // [VXM unit]
   std::vector<PlaneState> planes;
@@ -205,6 +210,10 @@ private:
   LargeVector<std::pair<uint32_t, uint32_t>> where;
   LandingCalendar landings{target};
   std::string hazard;
+
+  int64_t *writtenAtCell(uint32_t slice, uint32_t address) {
+    return &writtenAt[sliceStart[slice] + address];
+  }
 
   /// The floorplan column of queue `unit` (an index into Binary::units).
   int64_t columnOf(uint32_t unit) const {
@@ -380,7 +389,7 @@ void Prover::land(const Landing &ev) {
   case LandingKind::Sram: {
     const DType dtype = proof.steps[ev.step].inst.dtype;
     useBanks(ev.a, ev.b, dtype, ev.cycle, ev.step);
-    std::fill_n(writtenAt[ev.a].begin() + ev.b, target.planesOf(dtype),
+    std::fill_n(writtenAtCell(ev.a, ev.b), target.planesOf(dtype),
                 static_cast<int64_t>(ev.cycle));
     break;
   }
@@ -471,7 +480,7 @@ void Prover::issue(const IssueSlot &slot, uint32_t step) {
   case Opcode::Read:
     useBanks(unit.index, inst.address, dtype, t, step);
     for (uint32_t p = 0; p < target.planesOf(dtype); ++p)
-      if (writtenAt[unit.index][inst.address + p] == kNever) {
+      if (*writtenAtCell(unit.index, inst.address + p) == kNever) {
         reportHazard(t, slot,
                      "reads mem[" + std::to_string(unit.index) +
                          "]:" + std::to_string(inst.address + p) +
@@ -643,13 +652,12 @@ bool Prover::run(std::string &error) {
     return false;
   }
   stats.cycles = lastCycle;
-  for (const auto &slice : writtenAt)
-    for (int64_t at : slice)
-      stats.sramBytesUsed += at != kNever ? target.planeBytes() : 0;
+  for (int64_t at : writtenAt)
+    stats.sramBytesUsed += at != kNever ? target.planeBytes() : 0;
   for (const TensorBinding &b : binary.outputs)
     for (int64_t v = 0; v < b.layout.numVectors(); ++v)
       if (auto [slice, address] = b.locate(v);
-          writtenAt[slice][address] == kNever) {
+          *writtenAtCell(slice, address) == kNever) {
         error = "output '" + b.name + "' was not completely written (vector " +
                 std::to_string(v) + " never stored)";
         return false;

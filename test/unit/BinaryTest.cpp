@@ -80,7 +80,18 @@ TEST(Binary, RoundTripIsExactAndDeterministic) {
   EXPECT_EQ(parsed.sram[0].addresses, binary.sram[0].addresses);
   EXPECT_EQ(parsed.sramBytes, binary.sramBytes);
   ASSERT_EQ(parsed.units.size(), binary.units.size());
+  // The loaded queues share one arena.
+  for (const UnitProgram &unit : parsed.units) {
+    EXPECT_NE(unit.instructions.get_allocator().arena, nullptr);
+    EXPECT_EQ(unit.instructions.get_allocator(),
+              parsed.units[0].instructions.get_allocator());
+  }
   EXPECT_EQ(writeBinary(parsed), bytes);
+  // A copy's queues are its own, and stay valid without the original.
+  Binary copy = parsed;
+  parsed = Binary();
+  EXPECT_EQ(copy.units[0].instructions.get_allocator().arena, nullptr);
+  EXPECT_EQ(writeBinary(copy), bytes);
 }
 
 TEST(Binary, EveryTruncationIsRejected) {

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <numeric>
+#include <vector>
 
 namespace lpu {
 namespace {
@@ -57,6 +59,44 @@ TEST(LargeArray, ZeroedBytesAreZeroAtAnySizeAndMove) {
     assigned = std::move(moved);
     EXPECT_EQ(assigned.size(), size);
   }
+}
+
+TEST(LargeArray, ArenaAlignsAndGrowsPastItsFirstArray) {
+  LargeArena arena(64);
+  auto *first = static_cast<uint8_t *>(arena.allocate(3, 1));
+  auto *second = static_cast<uint8_t *>(arena.allocate(8, 8));
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(second) % 8, 0u);
+  EXPECT_EQ(second, first + 8); // the same array, aligned up
+  // More than the first array holds: a new one, all of it writable.
+  auto *big = static_cast<uint8_t *>(arena.allocate(kLargeArrayBytes, 16));
+  EXPECT_TRUE(allZero(big, kLargeArrayBytes));
+  big[kLargeArrayBytes - 1] = 1;
+  EXPECT_NE(arena.allocate(100, 4), nullptr);
+}
+
+TEST(LargeArray, ArenaVectorsOutliveTheirCreatorAndCopyOutOfTheArena) {
+  using Queue = std::vector<uint32_t, ArenaAllocator<uint32_t>>;
+  std::vector<Queue> queues;
+  {
+    auto arena = std::make_shared<LargeArena>(1 << 12);
+    for (uint32_t q = 0; q < 3; ++q) {
+      Queue queue{ArenaAllocator<uint32_t>(arena)};
+      for (uint32_t i = 0; i < 1000; ++i) // grows past the first array
+        queue.push_back(q * 1000 + i);
+      queues.push_back(std::move(queue));
+    }
+  } // the queues hold the arena now
+  for (uint32_t q = 0; q < 3; ++q) {
+    ASSERT_EQ(queues[q].size(), 1000u);
+    EXPECT_EQ(queues[q][999], q * 1000 + 999);
+  }
+  Queue copy = queues[1];
+  EXPECT_EQ(copy.get_allocator().arena, nullptr);
+  EXPECT_EQ(copy, queues[1]);
+  queues[0] = copy; // takes the copy's allocator
+  EXPECT_EQ(queues[0].get_allocator().arena, nullptr);
+  queues.clear();
+  EXPECT_EQ(copy[0], 1000u);
 }
 
 } // namespace

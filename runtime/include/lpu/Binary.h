@@ -61,11 +61,15 @@ struct SramSegment {
   size_t offset = 0;
 };
 
+/// A unit's instructions. A loaded binary's queues share one LargeArena: a
+/// model has hundreds of queues of some hundred KiB each.
+using InstructionQueue = std::vector<Instruction, ArenaAllocator<Instruction>>;
+
 /// The instruction queue of one functional unit, NOPs included.
 struct UnitProgram {
   UnitKind kind = UnitKind::Mem;
   uint32_t index = 0;
-  std::vector<Instruction> instructions;
+  InstructionQueue instructions;
 };
 
 struct Binary {

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace lpu {
@@ -47,6 +48,64 @@ template <typename T> struct LargeArrayAllocator {
 
 template <typename T>
 using LargeVector = std::vector<T, LargeArrayAllocator<T>>;
+
+/// Many small arrays that together are large (a binary's instruction
+/// queues, one per unit) in a few large arrays: the arena hands out memory
+/// from front to back and frees it all at once when its last user goes.
+class LargeArena {
+public:
+  /// `expectedBytes` sizes the first large array; more are added if needed.
+  explicit LargeArena(size_t expectedBytes) : nextChunkBytes(expectedBytes) {}
+  LargeArena(const LargeArena &) = delete;
+  LargeArena &operator=(const LargeArena &) = delete;
+  ~LargeArena();
+  void *allocate(size_t bytes, size_t alignment);
+
+private:
+  struct Chunk {
+    uint8_t *data;
+    size_t size;
+  };
+  std::vector<Chunk> chunks;
+  size_t used = 0; // in the last chunk
+  size_t nextChunkBytes;
+};
+
+/// A std allocator from a shared LargeArena, or from operator new when it
+/// has none (the default, and what a copy of a container gets). Containers
+/// hold their arena, so it outlives every array it gave out.
+template <typename T> struct ArenaAllocator {
+  using value_type = T;
+  using propagate_on_container_copy_assignment = std::true_type;
+  using propagate_on_container_move_assignment = std::true_type;
+  using propagate_on_container_swap = std::true_type;
+  ArenaAllocator() = default;
+  explicit ArenaAllocator(std::shared_ptr<LargeArena> arena)
+      : arena(std::move(arena)) {}
+  template <typename U>
+  ArenaAllocator(const ArenaAllocator<U> &other) noexcept
+      : arena(other.arena) {}
+  T *allocate(size_t n) {
+    if (!arena)
+      return static_cast<T *>(::operator new(n * sizeof(T)));
+    return static_cast<T *>(arena->allocate(n * sizeof(T), alignof(T)));
+  }
+  void deallocate(T *p, size_t) noexcept {
+    if (!arena)
+      ::operator delete(p);
+  }
+  ArenaAllocator select_on_container_copy_construction() const { return {}; }
+  template <typename U>
+  bool operator==(const ArenaAllocator<U> &other) const noexcept {
+    return arena == other.arena;
+  }
+  template <typename U>
+  bool operator!=(const ArenaAllocator<U> &other) const noexcept {
+    return arena != other.arena;
+  }
+
+  std::shared_ptr<LargeArena> arena;
+};
 
 /// A fixed number of zeroed bytes. Unlike a vector's, they are not written
 /// when made: a fresh mapping is zero already, and its pages cost nothing
