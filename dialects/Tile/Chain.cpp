@@ -46,8 +46,23 @@ std::optional<StepKind> lpuc::tile::symbolizeStepKind(StringRef keyword) {
   return std::nullopt;
 }
 
+bool lpuc::tile::guardsPadding(const ChainStep &step, Padding before,
+                               std::optional<float> immediate) {
+  switch (step.kind) {
+  case StepKind::Div: // x / (divisor + guard): padding x / 1
+    return !immediate && before != Padding::Any && std::isfinite(step.factor);
+  case StepKind::Reciprocal: // 1 / (0 + 1)
+  case StepKind::Log:        // log(0 + 1)
+    return before == Padding::Zero;
+  default:
+    return false;
+  }
+}
+
 Padding lpuc::tile::paddingAfter(const ChainStep &step, Padding before,
                                  std::optional<float> immediate) {
+  if (guardsPadding(step, before, immediate))
+    return step.kind == StepKind::Reciprocal ? Padding::Finite : before;
   // A finite value times a factor may overflow: only zeros stay known.
   const Padding zeroOrAny =
       before == Padding::Zero ? Padding::Zero : Padding::Any;

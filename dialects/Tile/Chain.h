@@ -54,9 +54,18 @@ enum class StepKind : int32_t {
 enum class Padding { Zero, Finite, Any };
 
 struct ChainStep;
-/// The padding after `step` from the padding before it. The operand holds
-/// zeros there, unless the step multiplies or divides by `immediate` (an
-/// operand of equal elements, times its factor) in every lane.
+/// Whether the expansion guards `step` against the infinities its padding
+/// would otherwise become: before a reciprocal or logarithm of zero
+/// padding, and before a division by an operand (whose padding is zero), it
+/// adds a vector of -0 in the row's lanes and 1 past them (to the value, or
+/// to the divisor), which changes no element and makes the padding 1.
+bool guardsPadding(const ChainStep &step, Padding before,
+                   std::optional<float> immediate = std::nullopt);
+
+/// The padding after `step` from the padding before it (guarded as
+/// guardsPadding says). The operand holds zeros there, unless the step
+/// multiplies or divides by `immediate` (an operand of equal elements,
+/// times its factor) in every lane.
 Padding paddingAfter(const ChainStep &step, Padding before,
                      std::optional<float> immediate = std::nullopt);
 

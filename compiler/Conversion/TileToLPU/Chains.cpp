@@ -75,6 +75,8 @@ PreparedChain Expander::prepareChain(ArrayRef<ResolvedStep> steps,
   const size_t rank = chain.shape.size();
   for (const ResolvedStep &step : steps) {
     PreparedStep p{step, {}, {}};
+    p.guardsPadding =
+        tile::guardsPadding(step.step, chain.padding, immediateOf(step));
     chain.padding =
         tile::paddingAfter(step.step, chain.padding, immediateOf(step));
     if (step.step.isOperand()) {
@@ -181,6 +183,30 @@ int64_t Expander::spreadComputedRow(RowStore &row, int64_t readers) {
   return copies;
 }
 
+InstrId Expander::laneMask(LaneMask mask, int64_t width, int64_t row,
+                           int64_t rows) {
+  // As copyBroadcastRow: a copy per few rows, each on its own slice.
+  constexpr int64_t kRowsPerCopy = 4;
+  const int64_t copies =
+      std::clamp<int64_t>(rows / kRowsPerCopy, 1, target.memSlices / 4);
+  auto [it, inserted] =
+      laneMasks.insert({{static_cast<int>(mask), width, copies}, {-1, copies}});
+  if (inserted) {
+    const int64_t lanes = target.lanes;
+    const bool keep = mask == LaneMask::Keep;
+    SmallVector<float> values(copies * lanes);
+    for (int64_t c = 0; c < copies; ++c)
+      for (int64_t l = 0; l < lanes; ++l)
+        values[c * lanes + l] =
+            l < width ? (keep ? 1.0f : -0.0f) : (keep ? 0.0f : 1.0f);
+    it->second.first = constant(keep ? ".keep" + std::to_string(width)
+                                     : ".guard" + std::to_string(width),
+                                {copies, lanes}, values);
+    dealRows(it->second.first, copies);
+  }
+  return readRow(wholeStore(it->second.first), row % copies, 0);
+}
+
 Shape Expander::rowIndex(ArrayRef<int64_t> shape, int64_t row) {
   Shape index(shape.size() - 1, 0);
   for (int64_t d = int64_t(index.size()) - 1; d >= 0; --d) {
@@ -197,18 +223,35 @@ InstrId Expander::emitChainVector(const PreparedChain &chain,
   const int64_t width =
       std::min<int64_t>(target.lanes, chain.shape.back() - j * target.lanes);
   InstrId acc = initial;
+  int64_t flatRow = 0; // the output row, flat
+  for (size_t d = 0; d + 1 < rank; ++d)
+    flatRow = flatRow * chain.shape[d] + index[d];
+  int64_t rows = 1;
+  for (size_t d = 0; d + 1 < rank; ++d)
+    rows *= chain.shape[d];
+  const bool partial = width < int64_t(target.lanes);
+  // The masks are f32, as the VXM computes floats; integer chains (a
+  // comparison's) keep the shifts, and their steps need no guard.
+  auto isFloat = [&](InstrId value) {
+    return program.instrs[value].resultType == DType::F32;
+  };
+  auto guard = [&](InstrId value) {
+    if (!isFloat(value))
+      return value;
+    return combine(StepKind::Add, value,
+                   laneMask(LaneMask::GuardOnes, width, flatRow, rows));
+  };
   for (const PreparedStep &p : chain.steps) {
     const ChainStep &step = p.step.step;
     if (!step.isOperand()) {
+      if (p.guardsPadding && partial)
+        acc = guard(acc);
       acc = apply(step.kind, step.factor, acc);
       continue;
     }
     int64_t opRow = 0;
     if (p.copies > 1) {
-      int64_t row = 0; // the output row, flat
-      for (size_t d = 0; d + 1 < rank; ++d)
-        row = row * chain.shape[d] + index[d];
-      opRow = row % p.copies;
+      opRow = flatRow % p.copies;
     } else {
       for (size_t d = 0; d + 1 < rank; ++d)
         opRow += (p.shape[d] == 1 ? 0 : index[d]) * p.rowStride[d];
@@ -230,11 +273,19 @@ InstrId Expander::emitChainVector(const PreparedChain &chain,
       v = convert(v, DType::F32);
     if (step.factor != 1.0f)
       v = scaled(v, step.factor);
+    if (p.guardsPadding && partial)
+      v = guard(v);
     acc = step.kind == StepKind::First ? v : combine(step.kind, acc, v);
   }
-  if (chain.padding != tile::Padding::Zero && chain.paddingRead &&
-      width < target.lanes) {
-    // Up and back down by the padding: lanes past `width` shift in 0.
+  if (chain.padding == tile::Padding::Finite && chain.paddingRead && partial &&
+      isFloat(acc)) {
+    // Finite times +0 is a zero; the row's lanes times 1 are themselves.
+    acc = combine(StepKind::Mul, acc,
+                  laneMask(LaneMask::Keep, width, flatRow, rows));
+  } else if (chain.padding != tile::Padding::Zero && chain.paddingRead &&
+             partial) {
+    // Up and back down by the padding: lanes past `width` shift in 0 (a
+    // product would keep a NaN).
     int64_t pad = target.lanes - width;
     acc = shift(shift(acc, pad), -pad);
   }

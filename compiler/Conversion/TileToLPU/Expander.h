@@ -62,6 +62,9 @@ struct PreparedStep {
   /// Copies of a constant row every output row reads, dealt over as many
   /// slices: output row r reads copy r % copies.
   int64_t copies = 1;
+  /// Whether a partial vector's padding is guarded before this step
+  /// (tile::guardsPadding).
+  bool guardsPadding = false;
 };
 struct PreparedChain {
   std::vector<PreparedStep> steps;
@@ -232,6 +235,15 @@ public:
   InstrId readRow(const RowStore &store, int64_t row, int64_t j);
   void writeRow(InstrId value, const RowStore &store, int64_t row, int64_t j);
   InstrId combine(StepKind kind, InstrId lhs, InstrId rhs);
+  /// What a lane mask holds in lanes [0, width) and past them.
+  enum class LaneMask {
+    Keep,      // 1, then +0: a product keeps the lanes, zeroes the padding
+    GuardOnes, // -0, then 1: a sum keeps the lanes, makes the padding 1
+  };
+  /// A read of a constant vector `mask` of `width` lanes, for output row
+  /// `row` of a chain over `rows` rows (copies of it are dealt over slices,
+  /// since every row reads one).
+  InstrId laneMask(LaneMask mask, int64_t width, int64_t row, int64_t rows);
   InstrId apply(StepKind kind, float factor, InstrId value);
   InstrId scaled(InstrId value, float factor);
   InstrId distribute(InstrId value, int64_t lane, int64_t width);
@@ -344,6 +356,9 @@ private:
   llvm::DenseMap<mlir::Value, int32_t> outputBuffers;
   /// The identity in each type it was streamed in.
   std::map<::lpu::DType, int32_t> identityBuffers;
+  /// Lane masks by (kind, width, rows): see laneMask.
+  std::map<std::tuple<int, int64_t, int64_t>, std::pair<int32_t, int64_t>>
+      laneMasks;
 };
 
 //===----------------------------------------------------------------------===//

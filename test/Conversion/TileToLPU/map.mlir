@@ -3,7 +3,8 @@
 
 // A bias broadcast over rows, then exp: each output vector reads x, reads
 // b, adds, applies exp; exp turns the zero padding lanes of the 12-wide rows
-// into ones, so two shifts bring the zeros back before the write.
+// into ones (finite), so a product with a mask of 12 ones brings the zeros
+// back before the write.
 // CHECK-LABEL: lpu.program @main target("lpu-tiny")
 // CHECK: %[[X:.*]] = lpu.buffer input "x" : tensor<2x12xf32>
 // CHECK: %[[B:.*]] = lpu.buffer input "b" : tensor<12xf32>
@@ -12,12 +13,15 @@
 // CHECK: %[[B0:.*]] = lpu.mem.read %[[B]][0]
 // CHECK: %[[S0:.*]] = lpu.vxm.add %[[X0]], %[[B0]]
 // CHECK: %[[E0:.*]] = lpu.vxm.exp %[[S0]]
-// CHECK: %[[U0:.*]] = lpu.sxm.shift %[[E0]], 4
-// CHECK: %[[D0:.*]] = lpu.sxm.shift %[[U0]], -4
-// CHECK: lpu.mem.write %[[D0]], %[[Y]][0]
+// CHECK: %[[MASK:.*]] = lpu.buffer constant "constant.keep12" init(dense<{{\[}}[1.000000e+00, {{.*}}, 1.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]]>
+// CHECK: %[[M0:.*]] = lpu.mem.read %[[MASK]][0]
+// CHECK: %[[K0:.*]] = lpu.vxm.mul %[[E0]], %[[M0]]
+// CHECK: lpu.mem.write %[[K0]], %[[Y]][0]
 // CHECK: lpu.mem.read %[[X]][1]
 // CHECK: lpu.mem.read %[[B]][0]
+// CHECK: lpu.mem.read %[[MASK]][0]
 // CHECK: lpu.mem.write %{{.*}}, %[[Y]][1]
+// CHECK-NOT: lpu.sxm.shift
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<2x12xf32> {onnx.name = "x"}, %b: tensor<12xf32> {onnx.name = "b"}) -> (tensor<2x12xf32> {onnx.name = "y"}) {
     %0 = tile.map(%x, %b) [in0, add in1, exp] : (tensor<2x12xf32>, tensor<12xf32>) -> tensor<2x12xf32>
@@ -94,16 +98,20 @@ module attributes {tile.target = "lpu-v1"} {
 
 // x * sigmoid(x) (SiLU): the sigmoid turns the zero padding past the 12
 // lanes into 0.5, and the product with x, zero there, brings zeros back, so
-// no shifts restore them. After a logarithm (-inf there) the product is
-// NaN, and the shifts stay.
+// no shifts restore them. A logarithm would make the padding -inf (and the
+// product NaN): it is guarded, its operand plus -0 in the row's lanes and 1
+// past them, log(1) = 0 there, so no shifts either.
 // CHECK-LABEL: lpu.program @main
 // CHECK: lpu.vxm.sigmoid
 // CHECK: lpu.vxm.mul
 // CHECK-NEXT: lpu.mem.write
-// CHECK: lpu.vxm.log
+// CHECK: %[[GUARD:.*]] = lpu.buffer constant "constant.guard12" init(dense<{{\[}}[-0.000000e+00, {{.*}}, -0.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00]]>
+// CHECK: %[[G:.*]] = lpu.mem.read %[[GUARD]][0]
+// CHECK: %[[S:.*]] = lpu.vxm.add %{{.*}}, %[[G]]
+// CHECK: lpu.vxm.log %[[S]]
 // CHECK: lpu.vxm.mul
-// CHECK-NEXT: lpu.sxm.shift %{{.*}}, 4
-// CHECK-NEXT: lpu.sxm.shift %{{.*}}, -4
+// CHECK-NEXT: lpu.mem.write
+// CHECK-NOT: lpu.sxm.shift
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<1x12xf32> {onnx.name = "x"}) -> (tensor<1x12xf32> {onnx.name = "y"}, tensor<1x12xf32> {onnx.name = "z"}) {
     %0 = tile.map(%x, %x) [in0, sigmoid, mul in1] : (tensor<1x12xf32>, tensor<1x12xf32>) -> tensor<1x12xf32>
@@ -132,20 +140,23 @@ module attributes {tile.target = "lpu-tiny"} {
 // -----
 
 // A softmax's exponentials: exp turns the 12-wide rows' zero padding into
-// ones (finite). Their readers, a row sum on the MXM (its weights are zero
-// past the row) and a map whose own padding (0 / 0) is shifted out, never
-// see it, so %e is written without the two shifts; %f, which a graph output
-// also reads, keeps them.
+// ones (finite), which a row sum on the MXM never sees (its weights are
+// zero past the row). The quotient's divisor is guarded (1 past the row, so
+// the padding stays 1 / 1 = 1 rather than 0 / 0): it reads the
+// exponentials' padding, which a mask therefore zeroes; the quotient's own
+// padding is then 0 / 1, written as it is.
 // CHECK-LABEL: lpu.program @main
 // CHECK: %[[E:.*]] = lpu.buffer scratch "tmp"
 // CHECK: %[[X:.*]] = lpu.vxm.exp
-// CHECK-NEXT: lpu.mem.write %[[X]], %[[E]][0]
-// CHECK: lpu.vxm.div
-// CHECK-NEXT: lpu.sxm.shift %{{.*}}, 4
-// CHECK-NEXT: lpu.sxm.shift %{{.*}}, -4
+// CHECK: %[[K:.*]] = lpu.vxm.mul %[[X]]
+// CHECK-NEXT: lpu.mem.write %[[K]], %[[E]][0]
+// CHECK: %[[G:.*]] = lpu.vxm.add %{{.*}}, %{{.*}}
+// CHECK-NEXT: %[[Q:.*]] = lpu.vxm.div %{{.*}}, %[[G]]
+// CHECK-NEXT: lpu.mem.write %[[Q]]
 // CHECK: lpu.vxm.exp
-// CHECK-NEXT: lpu.sxm.shift %{{.*}}, 4
-// CHECK-NEXT: lpu.sxm.shift %{{.*}}, -4
+// CHECK-NEXT: lpu.mem.read
+// CHECK-NEXT: lpu.vxm.mul
+// CHECK-NOT: lpu.sxm.shift
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<2x12xf32> {onnx.name = "x"}) -> (tensor<2x12xf32> {onnx.name = "y"}, tensor<2x12xf32> {onnx.name = "f"}, tensor<2x12xf32> {onnx.name = "g"}) {
     %e = tile.map(%x) [in0, exp] : (tensor<2x12xf32>) -> tensor<2x12xf32>
@@ -163,10 +174,11 @@ module attributes {tile.target = "lpu-tiny"} {
 // A map whose own padding is finite (exp of exp) may keep it unmasked too,
 // so it would carry the first map's padding values on (exp of them, which
 // may overflow to infinity, times the sum's zero weights is NaN): the first
-// map keeps its shifts; the second, read only by the row sum, leaves its
+// map masks its padding; the second, read only by the row sum, leaves its
 // padding.
 // CHECK-LABEL: lpu.program @main
-// CHECK-COUNT-2: lpu.sxm.shift %{{.*}}, -4
+// CHECK-COUNT-2: lpu.vxm.mul
+// CHECK-NOT: lpu.sxm.shift
 // CHECK: %[[E:.*]] = lpu.vxm.exp
 // CHECK-NEXT: lpu.mem.write %[[E]]
 // CHECK: %[[F:.*]] = lpu.vxm.exp
@@ -177,5 +189,46 @@ module attributes {tile.target = "lpu-tiny"} {
     %f = tile.map(%e) [in0, exp] : (tensor<2x12xf32>) -> tensor<2x12xf32>
     %s = tile.reduce_rows sum %f {strategy = #tile<row_strategy mxm_sum>, planes = array<i32: 0>} : tensor<2x12xf32> -> tensor<2x12xf32>
     return %s : tensor<2x12xf32>
+  }
+}
+
+// -----
+
+// A layer normalization's 1 / sqrt(var): the reciprocal of the zero padding
+// would be infinite, so its operand is guarded first (-0 in the row's lanes
+// changes no element, not even a -0; 1 past them), and the padding, 1 / 1,
+// is finite: a mask of ones zeroes it before the write, on the VXM beside
+// the value instead of two SXM shifts at the chip's edge.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[S:.*]] = lpu.vxm.sqrt
+// CHECK: %[[G:.*]] = lpu.buffer constant "constant.guard12"
+// CHECK: %[[GR:.*]] = lpu.mem.read %[[G]][0]
+// CHECK: %[[A:.*]] = lpu.vxm.add %[[S]], %[[GR]]
+// CHECK: %[[R:.*]] = lpu.vxm.reciprocal %[[A]]
+// CHECK: %[[K:.*]] = lpu.buffer constant "constant.keep12"
+// CHECK: %[[KR:.*]] = lpu.mem.read %[[K]][0]
+// CHECK: %[[M:.*]] = lpu.vxm.mul %[[R]], %[[KR]]
+// CHECK: lpu.mem.write %[[M]]
+// CHECK-NOT: lpu.sxm.shift
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x12xf32> {onnx.name = "x"}) -> (tensor<1x12xf32> {onnx.name = "y"}) {
+    %0 = tile.map(%x) [in0, sqrt, reciprocal] : (tensor<1x12xf32>) -> tensor<1x12xf32>
+    return %0 : tensor<1x12xf32>
+  }
+}
+
+// -----
+
+// An integer chain (a comparison of i32s: 0 == 0 is 1 in the padding) keeps
+// the two shifts: the masks are f32.
+// CHECK-LABEL: lpu.program @main
+// CHECK: lpu.vxm.eq
+// CHECK-NEXT: lpu.sxm.shift %{{.*}}, 4
+// CHECK-NEXT: lpu.sxm.shift %{{.*}}, -4
+// CHECK-NOT: constant.keep
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x12xi32> {onnx.name = "x"}, %y: tensor<1x12xi32> {onnx.name = "y"}) -> (tensor<1x12xf32> {onnx.name = "z"}) {
+    %0 = tile.map(%x, %y) [in0, eq in1] : (tensor<1x12xi32>, tensor<1x12xi32>) -> tensor<1x12xf32>
+    return %0 : tensor<1x12xf32>
   }
 }
