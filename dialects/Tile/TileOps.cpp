@@ -487,6 +487,21 @@ LogicalResult ConvOp::verify() {
              << *shared << " must be on a VXM convolution and between 1 and "
              << pixels - 1 << " (the pixels but one)";
   }
+  if (std::optional<int64_t> segments = getSegments()) {
+    const int64_t S = *segments, H = x[1], OH = y[1];
+    if (!getOnVxm() || getVxmPixels())
+      return emitOpError("segments need every pixel on the VXM");
+    const int64_t bandRows = llvm::divideCeil(H, S);
+    const int64_t outBandRows = llvm::divideCeil(OH, S);
+    const bool exact = H % S == 0 && OH % S == 0;
+    if (S < 2 || (S - 1) * bandRows >= H ||
+        bandRows != getStrides()[0] * outBandRows ||
+        (!exact && getPaddingValue() != 0))
+      return emitOpError("segments ")
+             << S << " must cut the input and output heights (" << H << ", "
+             << OH << ") into bands whose rows line up (ceil(H / S) = stride "
+             << "* ceil(OH / S)), exactly when the padding is not zero";
+  }
   if (x[0] != y[0])
     return emitOpError("input and result batch sizes differ");
   for (Value extra : getExtras())

@@ -186,6 +186,15 @@ def Tile_ConvOp : Tile_Op<"conv"> {
     the first that many output pixels (row-major over N, OH, OW) are
     computed on the VXM and the rest as MXM products at the same time, which
     then need `turn` and `planes`.
+
+    `segments` S (with `on_vxm`, every pixel on the VXM) computes S bands
+    of image rows side by side in the lanes: the input is
+    first moved so that vector (n, y, x) holds pixel (n, s B + y, x) in
+    lanes [s C, (s + 1) C) for each s (B = ceil(H / S); rows past the image
+    are padding), each output vector then computes S pixels, and they are
+    moved back. The bands' rows must line up: B = stride * ceil(OH / S),
+    and S divides H and OH unless `padding_value` is 0. A window row above
+    or below a band is the neighbouring band's row, shifted C lanes over.
   }];
   let arguments = (ins Tile_Tensor:$input, Tile_Tensor:$weights,
                        Variadic<Tile_Tensor>:$extras,
@@ -197,6 +206,7 @@ def Tile_ConvOp : Tile_Op<"conv"> {
                        Tile_Turn:$turn, Tile_Planes:$planes,
                        DefaultValuedAttr<I64Attr, "0">:$padding_value,
                        UnitAttr:$on_vxm, OptionalAttr<I64Attr>:$vxm_pixels,
+                       OptionalAttr<I64Attr>:$segments,
                        UnitAttr:$separate_partials);
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = [{

@@ -368,6 +368,10 @@ private:
 mlir::LogicalResult expandMap(tile::MapOp op, Expander &x);
 mlir::LogicalResult expandMatMul(tile::MatMulOp op, Expander &x);
 mlir::LogicalResult expandConv(tile::ConvOp op, Expander &x);
+/// The first `pixels` output pixels of a tile.conv with `on_vxm` (all of
+/// them with `segments`), written to `out` (NN/DepthwiseVXM.cpp).
+mlir::LogicalResult expandConvOnVXM(tile::ConvOp op, Expander &x,
+                                    const RowStore &out, int64_t pixels);
 mlir::LogicalResult expandIm2Col(tile::Im2ColOp op, Expander &x);
 mlir::LogicalResult expandPackTaps(tile::PackTapsOp op, Expander &x);
 mlir::LogicalResult expandWinogradInput(tile::WinogradInputOp op, Expander &x);

@@ -381,7 +381,8 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
         conv.getTransposedAttr(), conv.getTapMajorAttr(), groupedSteps,
         groupedFactors, IntegerAttr(), DenseI32ArrayAttr(),
         conv.getPaddingValueAttr(), conv.getOnVxmAttr(),
-        conv.getVxmPixelsAttr(), conv.getSeparatePartialsAttr());
+        conv.getVxmPixelsAttr(), conv.getSegmentsAttr(),
+        conv.getSeparatePartialsAttr());
 
     const int64_t modelWeights =
         cast<RankedTensorType>(conv.getWeights().getType()).getNumElements();

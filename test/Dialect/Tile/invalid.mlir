@@ -243,6 +243,46 @@ func.func @vxm_pixels_mxm(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
 
 // -----
 
+// 4 bands of 2 rows would leave the last one empty.
+func.func @segments_empty_band(%x: tensor<1x6x4x8xf32>) -> tensor<1x6x4x8xf32> {
+  %w = arith.constant dense<1.0> : tensor<8x1x3x3xf32>
+  // expected-error @+1 {{segments 4 must cut the input and output heights (6, 6) into bands whose rows line up (ceil(H / S) = stride * ceil(OH / S)), exactly when the padding is not zero}}
+  %0 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 8 : i64, on_vxm, segments = 4 : i64} : tensor<1x6x4x8xf32>, tensor<8x1x3x3xf32> -> tensor<1x6x4x8xf32>
+  return %0 : tensor<1x6x4x8xf32>
+}
+
+// -----
+
+// A quantized input's padding is its zero point: the last band's rows past
+// the image would be zeros.
+func.func @segments_inexact_quantized(%x: tensor<1x7x4x8xi8>) -> tensor<1x7x4x8xf32> {
+  %w = arith.constant dense<1> : tensor<8x1x3x3xi8>
+  // expected-error @+1 {{segments 2 must cut the input and output heights (7, 7) into bands whose rows line up (ceil(H / S) = stride * ceil(OH / S)), exactly when the padding is not zero}}
+  %0 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 8 : i64, padding_value = -128 : i64, on_vxm, segments = 2 : i64} : tensor<1x7x4x8xi8>, tensor<8x1x3x3xi8> -> tensor<1x7x4x8xf32>
+  return %0 : tensor<1x7x4x8xf32>
+}
+
+// -----
+
+// Bands of 5 input rows but 2 output rows (stride 2: 4 input rows).
+func.func @segments_strided(%x: tensor<1x10x4x8xf32>) -> tensor<1x4x1x8xf32> {
+  %w = arith.constant dense<1.0> : tensor<8x1x3x3xf32>
+  // expected-error @+1 {{segments 2 must cut the input and output heights (10, 4) into bands whose rows line up (ceil(H / S) = stride * ceil(OH / S)), exactly when the padding is not zero}}
+  %0 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>, group = 8 : i64, on_vxm, segments = 2 : i64} : tensor<1x10x4x8xf32>, tensor<8x1x3x3xf32> -> tensor<1x4x1x8xf32>
+  return %0 : tensor<1x4x1x8xf32>
+}
+
+// -----
+
+func.func @segments_shared(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  %w = arith.constant dense<1.0> : tensor<8x1x3x3xf32>
+  // expected-error @+1 {{segments need every pixel on the VXM}}
+  %0 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 8 : i64, on_vxm, turn = 2 : i64, vxm_pixels = 8 : i64, segments = 2 : i64} : tensor<1x4x4x8xf32>, tensor<8x1x3x3xf32> -> tensor<1x4x4x8xf32>
+  return %0 : tensor<1x4x4x8xf32>
+}
+
+// -----
+
 func.func @pack_taps_dim(%x: tensor<1x4x4x3xf32>) -> tensor<1x4x4x9xf32> {
   // expected-error @+1 {{packs taps along dimension 1 (H) or 2 (W), not 3}}
   %0 = tile.pack_taps %x {dim = 3 : i64, taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64} : tensor<1x4x4x3xf32> -> tensor<1x4x4x9xf32>

@@ -154,7 +154,8 @@ FailureOr<Value> lpuc::onnx_to_tile::emitConvolution(Converter &c,
       /*tap_major=*/constantWeights ? UnitAttr() : b.getUnitAttr(), steps,
       factors, IntegerAttr(), DenseI32ArrayAttr(),
       b.getI64IntegerAttr(paddingValue), /*on_vxm=*/UnitAttr(),
-      /*vxm_pixels=*/IntegerAttr(), /*separate_partials=*/UnitAttr());
+      /*vxm_pixels=*/IntegerAttr(), /*segments=*/IntegerAttr(),
+      /*separate_partials=*/UnitAttr());
   return c.transpose(loc, conv, kToChannelsFirst);
 }
 

@@ -46,3 +46,36 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0, %1, %2 : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>
   }
 }
+
+// -----
+
+// Bands (lpu-tiny, 16 lanes): 4 channels fit 4 bands of image rows side by
+// side, whose taps compute 4 pixels a vector, for a quarter of the VXM's
+// cost plus an add per input pixel. 32 rows make 4 bands of 8, on the VXM
+// alone, i8 included (which the MXM would take: 26 / 4 against 9 / 2, in
+// bands (26 / 4 + 1 / 4) / 4); 16 rows would make bands of 4, fewer than 8
+// rows, and make 2 of 8; strided, 64 input rows make 4 bands of 16 input
+// and 8 output rows.
+// CHECK-LABEL: func.func @bands
+// CHECK: tile.conv {{.*}}on_vxm, {{.*}}segments = 4 : i64, strides = array<i64: 1, 1>} : tensor<1x32x6x4xf32>
+// CHECK: tile.conv {{.*}}on_vxm, {{.*}}padding_value = -128 : i64, segments = 4 : i64, strides = array<i64: 1, 1>} : tensor<1x32x6x4xi8>
+// CHECK: tile.conv {{.*}}on_vxm, {{.*}}segments = 2 : i64, strides = array<i64: 1, 1>} : tensor<1x16x6x4xf32>
+// CHECK: tile.conv {{.*}}on_vxm, {{.*}}segments = 4 : i64, strides = array<i64: 2, 2>} : tensor<1x64x6x4xf32>
+// 17 rows make 2 bands of 9, the last one's ninth row padding: zero for
+// f32, but a quantized input's padding is its zero point, so i8 takes no
+// bands (and stays on the MXM).
+// CHECK: tile.conv {{.*}}on_vxm, {{.*}}segments = 2 : i64, strides = array<i64: 1, 1>} : tensor<1x17x6x4xf32>
+// CHECK: tile.conv {{[^}]*}}turn = 2 : i64} : tensor<1x17x6x4xi8>
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @bands(%x: tensor<1x32x6x4xf32>, %q: tensor<1x32x6x4xi8>, %s: tensor<1x16x6x4xf32>, %t: tensor<1x64x6x4xf32>, %u: tensor<1x17x6x4xf32>, %v: tensor<1x17x6x4xi8>) -> (tensor<1x32x6x4xf32>, tensor<1x32x6x4xf32>, tensor<1x16x6x4xf32>, tensor<1x32x3x4xf32>, tensor<1x17x6x4xf32>, tensor<1x17x6x4xf32>) {
+    %w = arith.constant dense<1.0> : tensor<4x1x3x3xf32>
+    %wq = arith.constant dense<1> : tensor<4x1x3x3xi8>
+    %0 = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 4 : i64} : tensor<1x32x6x4xf32>, tensor<4x1x3x3xf32> -> tensor<1x32x6x4xf32>
+    %1 = tile.conv %q, %wq [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 4 : i64, padding_value = -128 : i64} : tensor<1x32x6x4xi8>, tensor<4x1x3x3xi8> -> tensor<1x32x6x4xf32>
+    %2 = tile.conv %s, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 4 : i64} : tensor<1x16x6x4xf32>, tensor<4x1x3x3xf32> -> tensor<1x16x6x4xf32>
+    %3 = tile.conv %t, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 4 : i64} : tensor<1x64x6x4xf32>, tensor<4x1x3x3xf32> -> tensor<1x32x3x4xf32>
+    %4 = tile.conv %u, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 4 : i64} : tensor<1x17x6x4xf32>, tensor<4x1x3x3xf32> -> tensor<1x17x6x4xf32>
+    %5 = tile.conv %v, %wq [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 4 : i64, padding_value = -128 : i64} : tensor<1x17x6x4xi8>, tensor<4x1x3x3xi8> -> tensor<1x17x6x4xf32>
+    return %0, %1, %2, %3, %4, %5 : tensor<1x32x6x4xf32>, tensor<1x32x6x4xf32>, tensor<1x16x6x4xf32>, tensor<1x32x3x4xf32>, tensor<1x17x6x4xf32>, tensor<1x17x6x4xf32>
+  }
+}
