@@ -53,8 +53,9 @@ TEST(LargeArray, ZeroedBytesAreZeroAtAnySizeAndMove) {
     ZeroedBytes moved(std::move(bytes));
     EXPECT_EQ(moved.size(), size);
     EXPECT_EQ(bytes.size(), 0u);
-    if (size)
+    if (size) {
       EXPECT_EQ(moved.data()[size - 1], 7);
+    }
     ZeroedBytes assigned(1);
     assigned = std::move(moved);
     EXPECT_EQ(assigned.size(), size);

@@ -276,10 +276,12 @@ TEST(Simulator, F16ArrayMeetsItsWindowOfLanesAndHoldsThePlaneTwoCycles) {
   for (float v : y)
     EXPECT_EQ(v, 29.0f);
   for (const UnitStats &u : sim.getStats().units) {
-    if (u.kind == UnitKind::Mxm)
+    if (u.kind == UnitKind::Mxm) {
       EXPECT_EQ(u.busyCycles, 2u * 2u); // 2 products
-    if (u.kind == UnitKind::MxmWeights)
+    }
+    if (u.kind == UnitKind::MxmWeights) {
       EXPECT_EQ(u.busyCycles, 3u); // 2 loads, install
+    }
   }
 }
 
