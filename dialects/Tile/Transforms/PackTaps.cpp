@@ -77,11 +77,12 @@ int64_t groupTaps(int64_t pixels, int64_t kernel, int64_t stride,
 /// pixels can be grouped: those before its first step that combines a
 /// tensor computed at run time (a residual), which with the rest runs after
 /// the pixels are unpacked. Every constant those steps combine must be the
-/// same for every pixel and of rank 4, so that it can be repeated for
-/// several pixels: grouping MobileNetV2 fp16's 1x1 expansions too, whose
-/// relu6 bounds are rank-0 scalars, measured slower (75,391 -> 78,754
-/// cycles; the estimate does not see that model's VXM-bound depthwise
-/// work). Steps after the groups store the unpacked pixels once more, in
+/// same for every pixel: [1, 1, 1, F], repeated for several pixels, or one
+/// value (a relu6 bound), which serves them all. Grouping MobileNetV2
+/// fp16's 1x1 expansions, whose relu6 bounds are rank-0 scalars, measured
+/// slower while its depthwise layers kept the VXM busy (75,391 -> 78,754
+/// cycles), and faster once those compute in bands (44,315 -> 41,093).
+/// Steps after the groups store the unpacked pixels once more, in
 /// f32: not where that copy alone would take an eighth of the SRAM
 /// (LR-ASPP's 320x320 16-channel pixels: 62.5 MiB more live, 262 -> 325
 /// MiB).
@@ -102,8 +103,11 @@ std::optional<size_t> groupedEpilogueSteps(ConvOp conv,
         return std::nullopt;
       return index;
     }
+    // [1, 1, 1, F] repeats per pixel; one value (a Clip's bound) serves
+    // them all.
+    auto type = cast<RankedTensorType>(extra.getType());
     if (!isPixelInvariantConstant(extra) ||
-        cast<RankedTensorType>(extra.getType()).getRank() != 4)
+        (type.getRank() != 4 && type.getNumElements() != 1))
       return std::nullopt;
   }
   return chain.size();
@@ -358,8 +362,11 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
       auto [it, added] =
           groupedOperand.try_emplace(step.operand, extras.size());
       if (added) {
-        extras.push_back(
-            repeatConstant(b, loc, extra, pixels, 1, {1, 1, 1, pixels * F}));
+        const bool oneValue =
+            cast<RankedTensorType>(extra.getType()).getNumElements() == 1;
+        extras.push_back(oneValue ? extra
+                                  : repeatConstant(b, loc, extra, pixels, 1,
+                                                   {1, 1, 1, pixels * F}));
         if (!extras.back())
           return conv.emitError("cannot read an epilogue operand");
       }

@@ -87,11 +87,14 @@ module attributes {tile.target = "lpu-tiny"} {
     return %y : tensor<1x40x40x4xf32>
   }
 
-  // A constant that is not [1, 1, 1, C] before the residual: not grouped.
+  // One value of any rank (a Clip's bound, ReLU6 in MobileNetV2) serves
+  // every pixel of a group as it is: grouped, the residual added after the
+  // gather.
   // CHECK-LABEL: func.func @scalar_before_residual
-  // CHECK-NOT: tile.gather
-  // CHECK: tile.conv {{.*}}epilogue(
-  // CHECK-NOT: tile.gather
+  // CHECK: %[[S:.*]] = arith.constant dense<5.000000e-01> : tensor<f32>
+  // CHECK: %[[Y:.*]] = tile.conv {{.*}}epilogue(%[[S]] : tensor<f32>) [mul in0] {{.*}} -> tensor<1x8x4x8xf32>
+  // CHECK: %[[G:.*]] = tile.gather %[[Y]]
+  // CHECK: tile.map(%[[G]], %arg1) [in0, add in1]
   func.func @scalar_before_residual(%x: tensor<1x8x8x2xf32>, %r: tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32> {
     %w = arith.constant dense<1.0> : tensor<4x2x3x3xf32>
     %s = arith.constant dense<0.5> : tensor<f32>
