@@ -113,12 +113,10 @@ void Expander::copyBroadcastRow(PreparedStep &p, ArrayRef<int64_t> outShape) {
   // slices share the reads. A constant's copies cost only SRAM, so even a
   // few rows get many; a value computed at run time is copied by
   // spreadComputedRow, which costs a read and a write per copy.
-  constexpr int64_t kRowsPerConstantCopy = 4;
   int64_t rows = 1;
   for (size_t d = 0; d + 1 < outShape.size(); ++d)
     rows *= outShape[d];
-  const int64_t copies =
-      std::min<int64_t>(target.memSlices / 4, rows / kRowsPerConstantCopy);
+  const int64_t copies = constantRowCopies(rows);
   if (p.laneBroadcast && p.step.splat && !immediateOf(p.step)) {
     // A scalar added or compared: rows of its value, zero past the row's
     // width like any operand, read instead of spread by the SXM per vector
@@ -183,14 +181,16 @@ int64_t Expander::spreadComputedRow(RowStore &row, int64_t readers) {
   return copies;
 }
 
+int64_t Expander::constantRowCopies(int64_t rows) const {
+  constexpr int64_t kRowsPerConstantCopy = 4;
+  return std::min<int64_t>(target.memSlices / 4, rows / kRowsPerConstantCopy);
+}
+
 InstrId Expander::laneMask(LaneMask mask, int64_t width, int64_t row,
                            int64_t rows) {
-  // As copyBroadcastRow: a copy per few rows, each on its own slice.
-  constexpr int64_t kRowsPerCopy = 4;
-  const int64_t copies =
-      std::clamp<int64_t>(rows / kRowsPerCopy, 1, target.memSlices / 4);
+  const int64_t copies = std::max<int64_t>(1, constantRowCopies(rows));
   auto [it, inserted] =
-      laneMasks.insert({{static_cast<int>(mask), width, copies}, {-1, copies}});
+      laneMasks.insert({{static_cast<int>(mask), width, copies}, -1});
   if (inserted) {
     const int64_t lanes = target.lanes;
     const bool keep = mask == LaneMask::Keep;
@@ -199,12 +199,12 @@ InstrId Expander::laneMask(LaneMask mask, int64_t width, int64_t row,
       for (int64_t l = 0; l < lanes; ++l)
         values[c * lanes + l] =
             l < width ? (keep ? 1.0f : -0.0f) : (keep ? 0.0f : 1.0f);
-    it->second.first = constant(keep ? ".keep" + std::to_string(width)
-                                     : ".guard" + std::to_string(width),
-                                {copies, lanes}, values);
-    dealRows(it->second.first, copies);
+    it->second = constant(keep ? ".keep" + std::to_string(width)
+                               : ".guard" + std::to_string(width),
+                          {copies, lanes}, values);
+    dealRows(it->second, copies);
   }
-  return readRow(wholeStore(it->second.first), row % copies, 0);
+  return readRow(wholeStore(it->second), row % copies, 0);
 }
 
 Shape Expander::rowIndex(ArrayRef<int64_t> shape, int64_t row) {

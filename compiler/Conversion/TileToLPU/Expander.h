@@ -244,6 +244,10 @@ public:
   /// `row` of a chain over `rows` rows (copies of it are dealt over slices,
   /// since every row reads one).
   InstrId laneMask(LaneMask mask, int64_t width, int64_t row, int64_t rows);
+  /// How many copies of a constant row that each of `rows` rows reads are
+  /// dealt over slices (a copy per few rows, up to a quarter of the
+  /// slices), so that its reads do not keep one slice's ports busy.
+  int64_t constantRowCopies(int64_t rows) const;
   InstrId apply(StepKind kind, float factor, InstrId value);
   InstrId scaled(InstrId value, float factor);
   InstrId distribute(InstrId value, int64_t lane, int64_t width);
@@ -356,9 +360,8 @@ private:
   llvm::DenseMap<mlir::Value, int32_t> outputBuffers;
   /// The identity in each type it was streamed in.
   std::map<::lpu::DType, int32_t> identityBuffers;
-  /// Lane masks by (kind, width, rows): see laneMask.
-  std::map<std::tuple<int, int64_t, int64_t>, std::pair<int32_t, int64_t>>
-      laneMasks;
+  /// Lane mask buffers by (kind, width, copies): see laneMask.
+  std::map<std::tuple<int, int64_t, int64_t>, int32_t> laneMasks;
 };
 
 //===----------------------------------------------------------------------===//
@@ -368,6 +371,10 @@ private:
 mlir::LogicalResult expandMap(tile::MapOp op, Expander &x);
 mlir::LogicalResult expandMatMul(tile::MatMulOp op, Expander &x);
 mlir::LogicalResult expandConv(tile::ConvOp op, Expander &x);
+/// The lane words of the constant tensor `value`, or an error on `op` that
+/// `what` must be a constant.
+mlir::FailureOr<std::vector<uint32_t>>
+constantWords(mlir::Operation *op, mlir::Value value, llvm::StringRef what);
 /// The first `pixels` output pixels of a tile.conv with `on_vxm` (all of
 /// them with `segments`), written to `out` (NN/DepthwiseVXM.cpp).
 mlir::LogicalResult expandConvOnVXM(tile::ConvOp op, Expander &x,

@@ -13,8 +13,6 @@
 #include "dialects/Tile/Window.h"
 #include "lpu/Elements.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-
 #include <map>
 
 using namespace mlir;
@@ -23,15 +21,12 @@ using namespace lpuc::tile_to_lpu;
 
 namespace {
 
-/// The lane words of a constant tensor, as f32 values.
+/// A constant tensor's elements as f32 values.
 FailureOr<SmallVector<float>> constantFloats(Operation *op, Value value,
                                              StringRef what) {
-  auto constant = value.getDefiningOp<arith::ConstantOp>();
-  std::optional<std::vector<uint32_t>> data;
-  if (constant)
-    data = tile::readConstantWords(constant);
-  if (!data)
-    return op->emitError() << what << " must be a constant";
+  FailureOr<std::vector<uint32_t>> data = constantWords(op, value, what);
+  if (failed(data))
+    return failure();
   const ::lpu::DType type =
       lpuc::lpu::getDType(getElementTypeOrSelf(value.getType()));
   SmallVector<float> values;

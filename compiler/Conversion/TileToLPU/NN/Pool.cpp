@@ -163,10 +163,10 @@ lpuc::tile_to_lpu::expandMaxPoolTranspose(tile::MaxPoolTransposeOp op,
                 x.writeRow(sum, picked, pickedRow, 0);
                 for (int64_t k = 0; k < count; ++k) {
                   // Lanes [k F, (k + 1) F) to [0, F), the rest out.
-                  InstrId pixel = x.readRow(picked, pickedRow, 0);
-                  if (const int64_t up = lanes - F - k * F)
-                    pixel = x.shift(pixel, up);
-                  pixel = x.shift(pixel, -(lanes - F));
+                  InstrId pixel = x.gatherLanes(F, [&](int64_t lane) {
+                    return std::optional<RowElement>(
+                        RowElement{&picked, pickedRow, k * F + lane});
+                  });
                   x.writeRow(pixel, out, (n * OH + first + k) * OW + ox, tile);
                 }
               });

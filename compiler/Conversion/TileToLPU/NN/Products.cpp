@@ -32,18 +32,6 @@ LogicalResult requireTiling(Operation *op, std::optional<int64_t> turn,
   return success();
 }
 
-/// The lane words of a constant tensor.
-FailureOr<std::vector<uint32_t>> constantWords(Operation *op, Value value,
-                                               StringRef what) {
-  auto constant = value.getDefiningOp<arith::ConstantOp>();
-  std::optional<std::vector<uint32_t>> data;
-  if (constant)
-    data = lpuc::lpu::readLaneWords(cast<ElementsAttr>(constant.getValue()));
-  if (!data)
-    return op->emitError() << what << " must be a constant";
-  return *data;
-}
-
 /// A constant weight tile as a buffer of its own, in the MXM's type:
 /// `rows` x `cols` elements, (r, c) the lane word `at(r, c)` of the
 /// weights' element type (f32, or i8 for quantized weights).
@@ -330,4 +318,15 @@ LogicalResult lpuc::tile_to_lpu::expandGlobalPool(tile::GlobalPoolOp op,
     x.emitMatMul(plan, none, out, planes);
   }
   return planes.finish();
+}
+
+FailureOr<std::vector<uint32_t>>
+lpuc::tile_to_lpu::constantWords(Operation *op, Value value, StringRef what) {
+  auto constant = value.getDefiningOp<arith::ConstantOp>();
+  std::optional<std::vector<uint32_t>> data;
+  if (constant)
+    data = lpuc::lpu::readLaneWords(cast<ElementsAttr>(constant.getValue()));
+  if (!data)
+    return op->emitError() << what << " must be a constant";
+  return *data;
 }
