@@ -1,7 +1,9 @@
 //===- FuseElementwise.cpp - Element-wise maps into their producer's chain ===//
 
 #include "dialects/Tile/Transforms/Passes.h"
+#include "dialects/Tile/Transforms/PixelGroups.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -283,6 +285,59 @@ void absorbLeadingUnitReshape(ReshapeOp reshape) {
   reshape.erase();
 }
 
+/// A map that alone reads the unpacking of pixel groups (PixelGroups.h),
+/// whose other operands are constants the same for every pixel, runs on the
+/// groups instead, those operands repeated per pixel: it can then join the
+/// groups' producer, and computes a pixels-th as many vectors. Returns the
+/// new unpacking.
+FailureOr<GatherOp> hoistAboveUnpacking(MapOp map, GatherOp gather) {
+  std::optional<int64_t> pixels = unpackedGroupSize(gather);
+  auto type = cast<RankedTensorType>(map.getResult().getType());
+  if (!pixels || map.getInputs().front() != gather.getResult() ||
+      type.getShape() !=
+          cast<RankedTensorType>(gather.getResult().getType()).getShape())
+    return failure();
+  for (Value operand : map.getInputs().drop_front()) {
+    auto operandType = cast<RankedTensorType>(operand.getType());
+    if (!operand.getDefiningOp<arith::ConstantOp>() ||
+        !isPixelInvariantConstant(operand) ||
+        (operandType.getRank() != 4 && operandType.getNumElements() != 1))
+      return failure();
+  }
+  OpBuilder b(map);
+  Location loc = map.getLoc();
+  // The repeated constants go before the groups' producer, which the new
+  // map may then join.
+  OpBuilder constants(map);
+  if (Operation *producer = gather.getInput().getDefiningOp())
+    constants.setInsertionPoint(producer);
+  const int64_t F = type.getShape()[3];
+  SmallVector<Value> inputs = {gather.getInput()};
+  for (Value operand : map.getInputs().drop_front()) {
+    inputs.push_back(
+        cast<RankedTensorType>(operand.getType()).getNumElements() == 1
+            ? operand
+            : repeatConstant(constants, loc, operand, *pixels, 1,
+                             {1, 1, 1, *pixels * F}));
+    if (!inputs.back()) {
+      for (Value made : ArrayRef<Value>(inputs).drop_front())
+        if (made.use_empty() && !llvm::is_contained(map.getInputs(), made))
+          made.getDefiningOp()->erase();
+      return failure();
+    }
+  }
+  auto groups =
+      MapOp::create(b, loc,
+                    cast<RankedTensorType>(gather.getInput().getType())
+                        .clone(type.getElementType()),
+                    inputs, map.getStepsAttr(), map.getFactorsAttr());
+  Value unpacked = unpackPixelGroups(b, loc, groups.getResult(), type);
+  map.getResult().replaceAllUsesWith(unpacked);
+  map.erase();
+  gather.erase();
+  return unpacked.getDefiningOp<GatherOp>();
+}
+
 struct FuseElementwisePass
     : public lpuc::tile::impl::FuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
@@ -295,6 +350,18 @@ struct FuseElementwisePass
     getOperation().walk([&](PoolOp pool) { pools.push_back(pool); });
     for (PoolOp pool : pools)
       sinkBelowMaxPool(rewriter, pool);
+    SmallVector<GatherOp> unpackings;
+    getOperation().walk([&](GatherOp gather) { unpackings.push_back(gather); });
+    for (GatherOp gather : unpackings)
+      while (gather->hasOneUse()) {
+        auto map = dyn_cast<MapOp>(*gather->user_begin());
+        if (!map)
+          break;
+        FailureOr<GatherOp> next = hoistAboveUnpacking(map, gather);
+        if (failed(next))
+          break;
+        gather = *next;
+      }
     SmallVector<Operation *> candidates;
     getOperation().walk([&](Operation *op) {
       if (isa<MapOp, MatMulOp, ConvOp>(op))

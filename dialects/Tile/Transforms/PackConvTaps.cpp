@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Tile/Transforms/Passes.h"
+#include "dialects/Tile/Transforms/PixelGroups.h"
 
 #include "dialects/Tile/Window.h"
 
@@ -36,6 +37,25 @@ Value channelsFirstInput(ConvOp conv) {
   return transpose.getInput();
 }
 
+/// The sizes the estimates read: the result's [N, OH, OW, F] and the
+/// channels of the channels-first input.
+struct ConvSizes {
+  int64_t N, OH, OW, F, C;
+  static ConvSizes of(ConvOp conv) {
+    ArrayRef<int64_t> y =
+        cast<RankedTensorType>(conv.getResult().getType()).getShape();
+    return {y[0], y[1], y[2], y[3],
+            cast<RankedTensorType>(channelsFirstInput(conv).getType())
+                .getShape()[1]};
+  }
+};
+
+/// The weight rows of `type` a plane loads per cycle.
+int64_t loadRowsPerCycle(::lpu::DType type, const ::lpu::TargetDesc &target) {
+  return std::max<int64_t>(1,
+                           target.mxmLoadBytes / ::lpu::dtypeHostBytes(type));
+}
+
 struct PackConvTapsPass
     : public lpuc::tile::impl::PackConvTapsBase<PackConvTapsPass> {
   using PackConvTapsBase::PackConvTapsBase;
@@ -52,11 +72,114 @@ struct PackConvTapsPass
       std::optional<TapRowsChain> chain =
           tapRows ? tapRowsChain(conv, *target) : std::nullopt;
       const int64_t segments = segmentsOf(conv, *target);
-      if (failed(chain && preferTapRows(conv, *chain, segments, *target)
-                     ? packTapRows(conv, *chain, segments)
-                     : pack(conv)))
+      const RowsChoice rows = chooseWindowsAsRows(conv, maxPixels, *target);
+      if (chain && preferTapRows(conv, *chain, segments, rows.work, *target)) {
+        if (failed(packTapRows(conv, *chain, segments)))
+          return signalPassFailure();
+        continue;
+      }
+      if (rows.pixels > 1) {
+        OpBuilder b(conv);
+        Value weights = groupedWeights(b, conv, rows.pixels);
+        if (!weights) {
+          conv.emitError("cannot read the convolution's weights");
+          return signalPassFailure();
+        }
+        FailureOr<ConvOp> grouped =
+            replaceByPixelGroups(conv, rows.pixels, conv.getInput(), weights,
+                                 groupWindow(conv, rows.pixels), *target);
+        if (failed(grouped))
+          return signalPassFailure();
+        conv = *grouped;
+      }
+      if (failed(pack(conv)))
         return signalPassFailure();
     }
+  }
+
+  /// How to pack windows as rows: `pixels` neighbouring outputs per row
+  /// (PixelGroups.h), and the MXM issue cycles that takes, all planes'.
+  struct RowsChoice {
+    int64_t pixels = 1;
+    int64_t work = 0;
+  };
+
+  /// The MXM issue cycles of tile.im2col's first step for `window`, with
+  /// `outputs` windows along a row: a product per input row and phase of
+  /// the stride (all phases in one when they fit the lanes side by side),
+  /// or per window column.
+  static int64_t columnsWork(ConvOp conv, const GroupWindow &window,
+                             int64_t outputs, const ::lpu::TargetDesc &target) {
+    ArrayRef<int64_t> x =
+        cast<RankedTensorType>(channelsFirstInput(conv).getType()).getShape();
+    const int64_t W = x[3], lanes = target.lanes;
+    Window columns = Window::of(conv);
+    columns.kernel[1] = window.kernel[1];
+    columns.strides[1] = window.strides[1];
+    columns.dilations[1] = window.dilations[1];
+    std::optional<ColumnPhases> phases =
+        columns.columnPhases(1, W, outputs, lanes);
+    const int64_t products = !phases ? window.kernel[1]
+                             : phases->sideBySide(lanes)
+                                 ? 1
+                                 : int64_t(phases->residues.size());
+    return products * ceilDiv(W, lanes) * ceilDiv(outputs, lanes) * x[0] *
+           x[1] * x[2] * getMXMRowCycles(getMXMType(conv, target), target);
+  }
+
+  /// The MXM issue cycles of windows as rows, `pixels` outputs per row:
+  /// the first step (columnsWork), a transposed install and a unit vector
+  /// per row of groups, and the products; none if a group's window exceeds
+  /// the lanes or its filters the columns.
+  static std::optional<int64_t>
+  windowsAsRowsWork(ConvOp conv, int64_t pixels,
+                    const ::lpu::TargetDesc &target) {
+    const auto [N, OH, OW, F, C] = ConvSizes::of(conv);
+    const int64_t lanes = target.lanes;
+    const GroupWindow window = groupWindow(conv, pixels);
+    const int64_t K = window.kernel[0] * window.kernel[1] * C;
+    if (K > lanes || (pixels > 1 && pixels * F > lanes))
+      return std::nullopt;
+    const int64_t groups = ceilDiv(OW, pixels);
+    const ::lpu::DType type = getMXMType(conv, target);
+    const int64_t rowCycles = getMXMRowCycles(type, target);
+    const int64_t loadRows = loadRowsPerCycle(type, target);
+    const int64_t kWindows = ceilDiv(K, getMXMRows(conv, target));
+    return columnsWork(conv, window, groups, target) +
+           N * OH *
+               (ceilDiv(groups, lanes) * ceilDiv(K, loadRows) +
+                groups * rowCycles) +
+           N * OH * groups * kWindows * rowCycles;
+  }
+
+  /// The pixels per row of windows with the fewest cycles: the MXM's work
+  /// over its planes, or the SXM shifts that move every pixel but a
+  /// group's first to its own vector, over the SXM's queues.
+  static RowsChoice chooseWindowsAsRows(ConvOp conv, int64_t maxPixels,
+                                        const ::lpu::TargetDesc &target) {
+    RowsChoice best{1, *windowsAsRowsWork(conv, 1, target)};
+    ArrayRef<int64_t> y =
+        cast<RankedTensorType>(conv.getResult().getType()).getShape();
+    const int64_t pixelsOut = y[0] * y[1] * y[2];
+    auto cycles = [&](int64_t pixels, int64_t work) {
+      const int64_t shifts = pixelsOut - pixelsOut / pixels;
+      return std::max(work / std::max<int64_t>(target.mxmPlanes, 1),
+                      shifts / std::max<int64_t>(target.sxmUnits, 1));
+    };
+    int64_t bestCycles = cycles(1, best.work);
+    if (!groupedEpilogueSteps(conv, target))
+      return best;
+    for (int64_t pixels = 2;
+         pixels <= y[2] && (maxPixels == 0 || pixels <= maxPixels); ++pixels) {
+      std::optional<int64_t> work = windowsAsRowsWork(conv, pixels, target);
+      if (!work)
+        break;
+      if (cycles(pixels, *work) < bestCycles) {
+        best = {pixels, *work};
+        bestCycles = cycles(pixels, *work);
+      }
+    }
+    return best;
   }
 
   static bool pixelInvariant(ValueRange operands) {
@@ -187,23 +310,15 @@ struct PackConvTapsPass
   /// fewer MXM cycles than transposing each pixel's window into a row for
   /// the weights: fewer filters than output columns.
   static bool preferTapRows(ConvOp conv, const TapRowsChain &chain,
-                            int64_t segments, const ::lpu::TargetDesc &target) {
-    ArrayRef<int64_t> y =
-        cast<RankedTensorType>(conv.getResult().getType()).getShape();
-    const int64_t N = y[0], OH = y[1], OW = y[2], F = y[3];
-    const int64_t C = cast<RankedTensorType>(channelsFirstInput(conv).getType())
-                          .getShape()[1];
+                            int64_t segments, int64_t asRows,
+                            const ::lpu::TargetDesc &target) {
+    const auto [N, OH, OW, F, C] = ConvSizes::of(conv);
     const int64_t K = conv.getKernel()[0] * conv.getKernel()[1] * C;
     const ::lpu::DType type = getMXMType(conv, target);
     const int64_t rowCycles = getMXMRowCycles(type, target);
-    const int64_t loadRows =
-        std::max<int64_t>(1, target.mxmLoadBytes / ::lpu::dtypeHostBytes(type));
+    const int64_t loadRows = loadRowsPerCycle(type, target);
     const int64_t outTiles = ceilDiv(OW, target.lanes);
     auto install = [&](int64_t rows) { return ceilDiv(rows, loadRows); };
-    // Windows as rows: a transposed install and OW unit vectors per image
-    // row, then a product per pixel.
-    const int64_t asRows = N * OH * (outTiles * install(K) + OW * rowCycles) +
-                           N * OH * OW * rowCycles;
     // Tap rows: an install and F products per row of `segments` image rows,
     // then per pooled image row a transposed install per class of windows
     // along the lanes and a unit vector per pooled column.
@@ -222,6 +337,7 @@ struct PackConvTapsPass
     if (!moving)
       return false;
     const int64_t asTapRows =
+        columnsWork(conv, groupWindow(conv, 1), OW, target) +
         N * OH / segments * outTiles * (install(K) + F * rowCycles) + *moving;
     return asTapRows < asRows;
   }

@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Tile/Transforms/Passes.h"
+#include "dialects/Tile/Transforms/PixelGroups.h"
 
 #include "dialects/Tile/Window.h"
 #include "dialects/Tile/Winograd.h"
@@ -64,53 +65,6 @@ bool hasWinogradForm(ConvOp conv) {
          conv.getKernel() ==
              ArrayRef<int64_t>{winograd::kKernel, winograd::kKernel} &&
          ones(conv.getStrides()) && ones(conv.getDilations());
-}
-
-/// The input columns that `pixels` neighbouring outputs of a window row
-/// read, side by side.
-int64_t groupTaps(int64_t pixels, int64_t kernel, int64_t stride,
-                  int64_t dilation) {
-  return (pixels - 1) * stride + (kernel - 1) * dilation + 1;
-}
-
-/// How many of `conv`'s epilogue steps can run on groups of pixels, if its
-/// pixels can be grouped: those before its first step that combines a
-/// tensor computed at run time (a residual), which with the rest runs after
-/// the pixels are unpacked. Every constant those steps combine must be the
-/// same for every pixel: [1, 1, 1, F], repeated for several pixels, or one
-/// value (a relu6 bound), which serves them all. Grouping MobileNetV2
-/// fp16's 1x1 expansions, whose relu6 bounds are rank-0 scalars, measured
-/// slower while its depthwise layers kept the VXM busy (75,391 -> 78,754
-/// cycles), and faster once those compute in bands (44,315 -> 41,093).
-/// Steps after the groups store the unpacked pixels once more, in
-/// f32: not where that copy alone would take an eighth of the SRAM
-/// (LR-ASPP's 320x320 16-channel pixels: 62.5 MiB more live, 262 -> 325
-/// MiB).
-std::optional<size_t> groupedEpilogueSteps(ConvOp conv,
-                                           const ::lpu::TargetDesc &target) {
-  Chain chain = getChain(conv.getSteps(), conv.getFactors());
-  for (auto [index, step] : llvm::enumerate(chain)) {
-    if (!step.isOperand())
-      continue;
-    Value extra = conv.getExtras()[step.operand];
-    if (!extra.getDefiningOp<arith::ConstantOp>()) {
-      ArrayRef<int64_t> y =
-          cast<RankedTensorType>(conv.getResult().getType()).getShape();
-      const uint64_t unpackedBytes =
-          uint64_t(y[0] * y[1] * y[2]) * llvm::divideCeil(y[3], target.lanes) *
-          target.lanes * ::lpu::dtypeHostBytes(::lpu::DType::F32);
-      if (unpackedBytes > target.sramBytes() / 8)
-        return std::nullopt;
-      return index;
-    }
-    // [1, 1, 1, F] repeats per pixel; one value (a Clip's bound) serves
-    // them all.
-    auto type = cast<RankedTensorType>(extra.getType());
-    if (!isPixelInvariantConstant(extra) ||
-        (type.getRank() != 4 && type.getNumElements() != 1))
-      return std::nullopt;
-  }
-  return chain.size();
 }
 
 /// The cycles a plane takes to load one install of `rows` weight rows of
@@ -295,135 +249,39 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
     OpBuilder b(conv);
     Location loc = conv.getLoc();
     auto inputType = cast<RankedTensorType>(conv.getInput().getType());
-    auto resultType = cast<RankedTensorType>(conv.getResult().getType());
-    ArrayRef<int64_t> x = inputType.getShape(), y = resultType.getShape();
+    ArrayRef<int64_t> x = inputType.getShape();
     const int64_t N = x[0], H = x[1], C = x[3];
-    const int64_t OH = y[1], OW = y[2], F = y[3];
-    SmallVector<int64_t> kernel(conv.getKernel()), strides(conv.getStrides()),
-        dilations(conv.getDilations()), padBegin(conv.getPadBegin());
-    const int64_t KH = kernel[0], KW = kernel[1];
-    const int64_t taps = groupTaps(pixels, KW, strides[1], dilations[1]);
-    const int64_t groups = llvm::divideCeil(OW, pixels);
+    const int64_t F =
+        cast<RankedTensorType>(conv.getResult().getType()).getShape()[3];
+    GroupWindow window = groupWindow(conv, pixels);
+    const int64_t KH = window.kernel[0], taps = window.kernel[1];
+    const int64_t groups = llvm::divideCeil(
+        cast<RankedTensorType>(conv.getResult().getType()).getShape()[2],
+        pixels);
     auto packed = PackTapsOp::create(
         b, loc,
         RankedTensorType::get({N, H, groups, taps * C},
                               inputType.getElementType()),
         conv.getInput(), b.getI64IntegerAttr(2), b.getI64IntegerAttr(taps),
-        b.getI64IntegerAttr(pixels * strides[1]), b.getI64IntegerAttr(1),
-        b.getI64IntegerAttr(padBegin[1]),
+        b.getI64IntegerAttr(window.strides[1]), b.getI64IntegerAttr(1),
+        b.getI64IntegerAttr(window.padBegin[1]),
         b.getI64IntegerAttr(conv.getPaddingValue()));
     packed->setAttr(kSplitRowsAttrName, b.getI64IntegerAttr(1));
-
-    // Weights [F, C, KH, KW] to [pixels * F, taps * C, KH, 1]: filter f of
-    // pixel j reads channel c of group column j * stride + kx * dilation
-    // through tap (ky, kx), and no other column.
-    auto weightsOp = conv.getWeights().getDefiningOp<arith::ConstantOp>();
-    std::optional<std::vector<uint32_t>> words = readConstantWords(weightsOp);
-    if (!words)
+    // The packed columns are channels: weights [pixels * F, C, KH, taps] to
+    // [pixels * F, taps * C, KH, 1].
+    Value grouped = groupedWeights(b, conv, pixels);
+    Value weights =
+        grouped
+            ? permuteConstant(b, grouped.getDefiningOp<arith::ConstantOp>(), 4,
+                              {0, 3, 1, 2}, {pixels * F, taps * C, KH, 1})
+            : Value();
+    if (grouped)
+      grouped.getDefiningOp()->erase();
+    if (!weights)
       return conv.emitError("cannot read the convolution's weights");
-    std::vector<uint32_t> grouped(pixels * F * taps * C * KH, 0);
-    for (int64_t j = 0; j < pixels; ++j)
-      for (int64_t f = 0; f < F; ++f)
-        for (int64_t c = 0; c < C; ++c)
-          for (int64_t ky = 0; ky < KH; ++ky)
-            for (int64_t kx = 0; kx < KW; ++kx) {
-              const int64_t column = j * strides[1] + kx * dilations[1];
-              grouped[(((j * F + f) * taps + column) * C + c) * KH + ky] =
-                  (*words)[((f * C + c) * KH + ky) * KW + kx];
-            }
-    Value weights = constantFromLaneWords(
-        b, loc,
-        RankedTensorType::get({pixels * F, taps * C, KH, 1},
-                              getElementTypeOrSelf(weightsOp.getType())),
-        grouped);
-    // Every pixel of a group applies the same epilogue operands; the steps
-    // from the first run-time operand on wait for the unpacked pixels.
-    Chain chain = getChain(conv.getSteps(), conv.getFactors());
-    const size_t groupedCount = *groupedEpilogueSteps(conv, target);
-    Chain groupedChain, unpackedChain = {ChainStep::operandStep(0)};
-    SmallVector<Value> extras, unpackedInputs;
-    DenseMap<int32_t, int32_t> groupedOperand, unpackedOperand;
-    for (auto [index, step] : llvm::enumerate(chain)) {
-      const bool grouped = index < groupedCount;
-      (grouped ? groupedChain : unpackedChain).push_back(step);
-      if (!step.isOperand())
-        continue;
-      Value extra = conv.getExtras()[step.operand];
-      int32_t &operand =
-          (grouped ? groupedChain : unpackedChain).back().operand;
-      if (!grouped) {
-        auto [it, added] = unpackedOperand.try_emplace(
-            step.operand, unpackedInputs.size() + 1);
-        if (added)
-          unpackedInputs.push_back(extra);
-        operand = it->second;
-        continue;
-      }
-      auto [it, added] =
-          groupedOperand.try_emplace(step.operand, extras.size());
-      if (added) {
-        const bool oneValue =
-            cast<RankedTensorType>(extra.getType()).getNumElements() == 1;
-        extras.push_back(oneValue ? extra
-                                  : repeatConstant(b, loc, extra, pixels, 1,
-                                                   {1, 1, 1, pixels * F}));
-        if (!extras.back())
-          return conv.emitError("cannot read an epilogue operand");
-      }
-      operand = it->second;
-    }
-    const bool unpackedEpilogue = unpackedChain.size() > 1;
-    // The running value of an epilogue is f32 until it is stored.
-    Type groupedElementType =
-        unpackedEpilogue ? b.getF32Type() : resultType.getElementType();
-    auto [groupedSteps, groupedFactors] = getChainAttrs(b, groupedChain);
-    kernel[1] = strides[1] = dilations[1] = 1;
-    padBegin[1] = 0;
-    auto groupedConv = ConvOp::create(
-        b, loc,
-        RankedTensorType::get({N, OH, groups, pixels * F}, groupedElementType),
-        packed, weights, extras, b.getDenseI64ArrayAttr(kernel),
-        b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(dilations),
-        b.getDenseI64ArrayAttr(padBegin), conv.getGroupAttr(),
-        conv.getTransposedAttr(), conv.getTapMajorAttr(), groupedSteps,
-        groupedFactors, IntegerAttr(), DenseI32ArrayAttr(),
-        conv.getPaddingValueAttr(), conv.getOnVxmAttr(),
-        conv.getVxmPixelsAttr(), conv.getSegmentsAttr(),
-        conv.getSeparatePartialsAttr());
-
-    const int64_t modelWeights =
-        cast<RankedTensorType>(conv.getWeights().getType()).getNumElements();
-    groupedConv->setAttr(
-        kModelWorkAttrName,
-        b.getDenseI64ArrayAttr({N * OH * OW * modelWeights, modelWeights}));
-
-    // Output pixel ox is lanes [(ox % pixels) F, ... + F) of group ox / pixels.
-    SmallVector<int64_t> images, rows, group, lane;
-    for (int64_t n = 0; n < N; ++n)
-      images.push_back(n);
-    for (int64_t oy = 0; oy < OH; ++oy)
-      rows.push_back(oy);
-    for (int64_t ox = 0; ox < OW; ++ox) {
-      group.push_back(ox / pixels);
-      for (int64_t f = 0; f < F; ++f)
-        lane.push_back(ox % pixels * F + f);
-    }
-    auto unpacked = GatherOp::create(
-        b, loc, resultType.clone(groupedElementType), groupedConv.getResult(),
-        /*padding=*/Value(), b.getDenseI64ArrayAttr({0, 1, 2, 2}),
-        b.getDenseI64ArrayAttr({1, 1, 1, 2}),
-        b.getArrayAttr(
-            {b.getDenseI64ArrayAttr(images), b.getDenseI64ArrayAttr(rows),
-             b.getDenseI64ArrayAttr(group), b.getDenseI64ArrayAttr(lane)}));
-    Value result = unpacked.getResult();
-    if (unpackedEpilogue) {
-      unpackedInputs.insert(unpackedInputs.begin(), result);
-      auto [steps, factors] = getChainAttrs(b, unpackedChain);
-      result =
-          MapOp::create(b, loc, resultType, unpackedInputs, steps, factors);
-    }
-    replaceAndEraseDead(conv, result, {conv});
-    return success();
+    window.kernel[1] = window.strides[1] = 1;
+    window.padBegin[1] = 0;
+    return replaceByPixelGroups(conv, pixels, packed, weights, window, target);
   }
 
   /// Rewrites `conv` into Winograd's F(2x2, 3x3) form: its input tiles

@@ -57,10 +57,26 @@ def PackConvTaps : Pass<"tile-pack-conv-taps", "::mlir::func::FuncOp"> {
     are the same for every pixel, go along in the row layout, their
     per-filter operands as [1, 1, F, OW] rows. ResNet-50's int8 stem: 33,184
     MXM cycles -> 22,001.
+
+    Windows as rows can also serve several neighbouring output pixels at
+    once when their filters leave most of the array's columns idle and
+    their windows together fit the lanes: the convolution first becomes one
+    of pixel groups (dialects/Tile/Transforms/PixelGroups.h, as in
+    tile-pack-taps), whose window spans the group's input columns and whose
+    stride is the group's; a tile.gather then gives each pixel its own
+    vector. ResNet's 7x7 stem over 3 channels makes 5 pixels per i8
+    product (a window of 15 columns, 315 rows, 320 filter columns), a
+    MobileNet's 3x3 stride-2 stem into 32 filters 8 pixels per f16 one.
+    Per convolution the estimate picks the group size (or none) with the
+    fewest cycles, the MXM's over its planes or the gather's shifts over
+    the SXM queues, and compares that with tap rows.
   }];
   let options = [
     Option<"tapRows", "tap-rows", "bool", /*default=*/"true",
            "Make few-filter convolutions as filter rows">,
+    Option<"maxPixels", "max-pixels", "int64_t", /*default=*/"0",
+           "Most output pixels per row of windows; 0: as many as fit, 1: "
+           "none grouped">,
   ];
 }
 
@@ -135,7 +151,11 @@ def FuseElementwise : Pass<"tile-fuse-elementwise", "::mlir::func::FuncOp"> {
     And a reshape that only adds leading size-1 dimensions to a map's or
     product's result that nothing else reads goes: the producer gives that
     shape itself, so a residual add after torch's [S, D] -> [1, S, D] can
-    join an output projection.
+    join an output projection. A map that alone reads the tile.gather that
+    unpacks pixel groups (PixelGroups.h), whose other operands are constants
+    the same for every pixel, moves before the gather, those operands
+    repeated per pixel: it then joins the groups' product and runs on a
+    pixels-th as many vectors (MobileNetV2 int8's stem quantization).
   }];
 }
 

@@ -176,6 +176,22 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // -----
 
+// The columns are copies of input values or of the padding value, made in
+// the result's type: an i8 row takes one stream to its transposed install
+// where an f32 one took four.
+// CHECK-LABEL: lpu.program @main
+// CHECK: lpu.buffer scratch "tmp.columns" : tensor<12x4xi8>
+// CHECK: lpu.buffer scratch "tmp.phases" : tensor<4x4xi8>
+// CHECK-COUNT-4: lpu.mxm.install rows 9 transposed {{.*}} : i8
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x1x4x4xi8> {onnx.name = "x"}) -> (tensor<1x4x4x9xi8> {onnx.name = "y"}) {
+    %0 = tile.im2col %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, padding_value = -5 : i64, turn = 2 : i64, planes = array<i32: 0, 0, 1, 0, 1>} : tensor<1x1x4x4xi8> -> tensor<1x4x4x9xi8>
+    return %0 : tensor<1x4x4x9xi8>
+  }
+}
+
+// -----
+
 // With `tap_rows`, the first step is the same (one product per input row)
 // and its rows are copied: row
 // (oy, (ky * 3 + kx)) of the result is columns[kx] at input row oy + ky - 1,

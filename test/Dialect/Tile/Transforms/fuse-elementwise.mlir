@@ -174,3 +174,37 @@ module attributes {tile.target = "lpu-tiny"} {
     return %2, %5 : tensor<1x4x8xf32>, tensor<2x2x8xf32>
   }
 }
+
+// -----
+
+// Maps after the unpacking of pixel groups (tile-pack-conv-taps) whose
+// other operands are the same for every pixel run on the groups instead,
+// their [1, 1, 1, F] constants repeated per pixel before the product, and
+// join its epilogue: a quantization then runs on a pixels-th as many
+// vectors. A map that adds a tensor computed at run time stays after the
+// unpacking.
+// CHECK-LABEL: func.func @unpacked_groups
+// CHECK: %[[S:.*]] = arith.constant dense<{{\[\[\[\[}}2.000000e+00, 3.000000e+00, 2.000000e+00, 3.000000e+00]]]]> : tensor<1x1x1x4xf32>
+// CHECK: %[[Y:.*]] = tile.matmul %arg0, %arg1 epilogue(%[[S]], %{{.*}} : tensor<1x1x1x4xf32>, tensor<1xf32>) [mul in0, add in1] {{.*}} -> tensor<1x4x2x4xi8>
+// CHECK: %[[U:.*]] = tile.gather %[[Y]] {{.*}} : tensor<1x4x2x4xi8> -> tensor<1x4x4x2xi8>
+// CHECK: return %[[U]]
+// CHECK-LABEL: func.func @run_time_operand
+// CHECK: %[[U:.*]] = tile.gather
+// CHECK: tile.map(%[[U]], %arg2) [in0, add in1]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @unpacked_groups(%a: tensor<1x4x2x15xi8>, %w: tensor<15x4xi8>) -> tensor<1x4x4x2xi8> {
+    %s = arith.constant dense<[[[[2.0, 3.0]]]]> : tensor<1x1x1x2xf32>
+    %z = arith.constant dense<1.0> : tensor<1xf32>
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 15 : i64, m = 8 : i64, n = 4 : i64} : tensor<1x4x2x15xi8>, tensor<15x4xi8> -> tensor<1x4x2x4xf32>
+    %1 = tile.gather %0 {count = array<i64: 1, 1, 1, 2>, first = array<i64: 0, 1, 2, 2>, tables = [array<i64: 0>, array<i64: 0, 1, 2, 3>, array<i64: 0, 0, 1, 1>, array<i64: 0, 1, 2, 3, 0, 1, 2, 3>]} : tensor<1x4x2x4xf32> -> tensor<1x4x4x2xf32>
+    %2 = tile.map(%1, %s) [in0, mul in1] : (tensor<1x4x4x2xf32>, tensor<1x1x1x2xf32>) -> tensor<1x4x4x2xf32>
+    %3 = tile.map(%2, %z) [in0, add in1] : (tensor<1x4x4x2xf32>, tensor<1xf32>) -> tensor<1x4x4x2xi8>
+    return %3 : tensor<1x4x4x2xi8>
+  }
+  func.func @run_time_operand(%a: tensor<1x4x2x15xi8>, %w: tensor<15x4xi8>, %r: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 15 : i64, m = 8 : i64, n = 4 : i64} : tensor<1x4x2x15xi8>, tensor<15x4xi8> -> tensor<1x4x2x4xf32>
+    %1 = tile.gather %0 {count = array<i64: 1, 1, 1, 2>, first = array<i64: 0, 1, 2, 2>, tables = [array<i64: 0>, array<i64: 0, 1, 2, 3>, array<i64: 0, 0, 1, 1>, array<i64: 0, 1, 2, 3, 0, 1, 2, 3>]} : tensor<1x4x2x4xf32> -> tensor<1x4x4x2xf32>
+    %2 = tile.map(%1, %r) [in0, add in1] : (tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    return %2 : tensor<1x4x4x2xf32>
+  }
+}

@@ -1,5 +1,5 @@
 // RUN: lpu-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(tile-pack-conv-taps))' | FileCheck %s
-// RUN: lpu-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(tile-pack-conv-taps{tap-rows=false}))' | FileCheck %s --check-prefix=ROWS
+// RUN: lpu-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(tile-pack-conv-taps{tap-rows=false max-pixels=1}))' | FileCheck %s --check-prefix=ROWS
 // lpu-tiny: 16 lanes.
 
 // A quantized 3x3 convolution into 2 filters over 16 output columns, then

@@ -1,4 +1,4 @@
-// RUN: lpu-opt %s --pass-pipeline='builtin.module(func.func(tile-pack-conv-taps))' | FileCheck %s
+// RUN: lpu-opt %s --pass-pipeline='builtin.module(func.func(tile-pack-conv-taps{max-pixels=1}))' | FileCheck %s
 // lpu-tiny: 16 lanes.
 
 // One channel, 3x3: the 9 taps of a window fit one K tile. The convolution

@@ -1,0 +1,228 @@
+//===- PixelGroups.cpp - Several output pixels per product ----------------===//
+
+#include "dialects/Tile/Transforms/PixelGroups.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace lpuc::tile;
+
+int64_t lpuc::tile::groupTaps(int64_t pixels, int64_t kernel, int64_t stride,
+                              int64_t dilation) {
+  return (pixels - 1) * stride + (kernel - 1) * dilation + 1;
+}
+
+/// Every constant of the grouped steps is [1, 1, 1, F], repeated per pixel,
+/// or one value (a relu6 bound), which serves them all. Grouping
+/// MobileNetV2 fp16's 1x1 expansions, whose relu6 bounds are rank-0
+/// scalars, measured slower while its depthwise layers kept the VXM busy
+/// (75,391 -> 78,754 cycles), and faster once those compute in bands
+/// (44,315 -> 41,093). Steps after the groups store the unpacked pixels
+/// once more, in f32: not where that copy alone would take an eighth of the
+/// SRAM (LR-ASPP's 320x320 16-channel pixels: 62.5 MiB more live, 262 ->
+/// 325 MiB).
+std::optional<size_t>
+lpuc::tile::groupedEpilogueSteps(ConvOp conv, const ::lpu::TargetDesc &target) {
+  Chain chain = getChain(conv.getSteps(), conv.getFactors());
+  for (auto [index, step] : llvm::enumerate(chain)) {
+    if (!step.isOperand())
+      continue;
+    Value extra = conv.getExtras()[step.operand];
+    if (!extra.getDefiningOp<arith::ConstantOp>()) {
+      ArrayRef<int64_t> y =
+          cast<RankedTensorType>(conv.getResult().getType()).getShape();
+      const uint64_t unpackedBytes =
+          uint64_t(y[0] * y[1] * y[2]) * llvm::divideCeil(y[3], target.lanes) *
+          target.lanes * ::lpu::dtypeHostBytes(::lpu::DType::F32);
+      if (unpackedBytes > target.sramBytes() / 8)
+        return std::nullopt;
+      return index;
+    }
+    auto type = cast<RankedTensorType>(extra.getType());
+    if (!isPixelInvariantConstant(extra) ||
+        (type.getRank() != 4 && type.getNumElements() != 1))
+      return std::nullopt;
+  }
+  return chain.size();
+}
+
+Value lpuc::tile::groupedWeights(OpBuilder &builder, ConvOp conv,
+                                 int64_t pixels) {
+  auto weightsOp = conv.getWeights().getDefiningOp<arith::ConstantOp>();
+  std::optional<std::vector<uint32_t>> words =
+      weightsOp ? readConstantWords(weightsOp) : std::nullopt;
+  if (!words)
+    return {};
+  auto weightsType = cast<RankedTensorType>(weightsOp.getType());
+  ArrayRef<int64_t> w = weightsType.getShape();
+  const int64_t F = w[0], C = w[1], KH = w[2], KW = w[3];
+  const int64_t stride = conv.getStrides()[1],
+                dilation = conv.getDilations()[1];
+  const int64_t taps = groupTaps(pixels, KW, stride, dilation);
+  std::vector<uint32_t> grouped(pixels * F * C * KH * taps, 0);
+  for (int64_t j = 0; j < pixels; ++j)
+    for (int64_t f = 0; f < F; ++f)
+      for (int64_t c = 0; c < C; ++c)
+        for (int64_t ky = 0; ky < KH; ++ky)
+          for (int64_t kx = 0; kx < KW; ++kx) {
+            const int64_t column = j * stride + kx * dilation;
+            grouped[(((j * F + f) * C + c) * KH + ky) * taps + column] =
+                (*words)[((f * C + c) * KH + ky) * KW + kx];
+          }
+  return constantFromLaneWords(
+      builder, conv.getLoc(),
+      RankedTensorType::get({pixels * F, C, KH, taps},
+                            weightsType.getElementType()),
+      grouped);
+}
+
+GroupWindow lpuc::tile::groupWindow(ConvOp conv, int64_t pixels) {
+  GroupWindow window{SmallVector<int64_t, 2>(conv.getKernel()),
+                     SmallVector<int64_t, 2>(conv.getStrides()),
+                     SmallVector<int64_t, 2>(conv.getDilations()),
+                     SmallVector<int64_t, 2>(conv.getPadBegin())};
+  window.kernel[1] = groupTaps(pixels, window.kernel[1], window.strides[1],
+                               window.dilations[1]);
+  window.strides[1] *= pixels;
+  window.dilations[1] = 1;
+  return window;
+}
+
+namespace {
+/// The attributes of the tile.gather that unpacks groups of `pixels` of an
+/// [N, OH, OW, F] result: output pixel ox is lanes [(ox % pixels) F, ... +
+/// F) of group ox / pixels.
+struct UnpackAttrs {
+  DenseI64ArrayAttr first, count;
+  ArrayAttr tables;
+};
+UnpackAttrs unpackAttrs(Builder &b, ArrayRef<int64_t> y, int64_t pixels) {
+  const int64_t N = y[0], OH = y[1], OW = y[2], F = y[3];
+  SmallVector<int64_t> images, rows, group, lane;
+  for (int64_t n = 0; n < N; ++n)
+    images.push_back(n);
+  for (int64_t oy = 0; oy < OH; ++oy)
+    rows.push_back(oy);
+  for (int64_t ox = 0; ox < OW; ++ox) {
+    group.push_back(ox / pixels);
+    for (int64_t f = 0; f < F; ++f)
+      lane.push_back(ox % pixels * F + f);
+  }
+  return {b.getDenseI64ArrayAttr({0, 1, 2, 2}),
+          b.getDenseI64ArrayAttr({1, 1, 1, 2}),
+          b.getArrayAttr(
+              {b.getDenseI64ArrayAttr(images), b.getDenseI64ArrayAttr(rows),
+               b.getDenseI64ArrayAttr(group), b.getDenseI64ArrayAttr(lane)})};
+}
+} // namespace
+
+Value lpuc::tile::unpackPixelGroups(OpBuilder &builder, Location loc,
+                                    Value groups, RankedTensorType resultType) {
+  const int64_t F = resultType.getShape()[3];
+  const int64_t pixels =
+      cast<RankedTensorType>(groups.getType()).getShape()[3] / F;
+  UnpackAttrs attrs = unpackAttrs(builder, resultType.getShape(), pixels);
+  return GatherOp::create(builder, loc, resultType, groups, /*padding=*/Value(),
+                          attrs.first, attrs.count, attrs.tables)
+      .getResult();
+}
+
+std::optional<int64_t> lpuc::tile::unpackedGroupSize(GatherOp gather) {
+  auto x = cast<RankedTensorType>(gather.getInput().getType()).getShape();
+  auto y = cast<RankedTensorType>(gather.getResult().getType()).getShape();
+  if (gather.getPadding() || x.size() != 4 || y.size() != 4 || x[0] != y[0] ||
+      x[1] != y[1] || y[3] == 0 || x[3] % y[3])
+    return std::nullopt;
+  const int64_t pixels = x[3] / y[3];
+  if (pixels < 2 || x[2] != (y[2] + pixels - 1) / pixels)
+    return std::nullopt;
+  Builder b(gather.getContext());
+  UnpackAttrs attrs = unpackAttrs(b, y, pixels);
+  if (gather.getFirstAttr() != attrs.first ||
+      gather.getCountAttr() != attrs.count ||
+      gather.getTablesAttr() != attrs.tables)
+    return std::nullopt;
+  return pixels;
+}
+
+FailureOr<ConvOp>
+lpuc::tile::replaceByPixelGroups(ConvOp conv, int64_t pixels, Value input,
+                                 Value weights, const GroupWindow &window,
+                                 const ::lpu::TargetDesc &target) {
+  OpBuilder b(conv);
+  Location loc = conv.getLoc();
+  auto resultType = cast<RankedTensorType>(conv.getResult().getType());
+  ArrayRef<int64_t> y = resultType.getShape();
+  const int64_t N = y[0], OH = y[1], OW = y[2], F = y[3];
+  const int64_t groups = llvm::divideCeil(OW, pixels);
+  std::optional<size_t> groupedCount = groupedEpilogueSteps(conv, target);
+  if (!groupedCount)
+    return conv.emitError("cannot group pixels: an epilogue operand differs "
+                          "between pixels");
+  // Every pixel of a group applies the same epilogue operands; the steps
+  // from the first run-time operand on wait for the unpacked pixels.
+  Chain chain = getChain(conv.getSteps(), conv.getFactors());
+  Chain groupedChain, unpackedChain = {ChainStep::operandStep(0)};
+  SmallVector<Value> extras, unpackedInputs;
+  DenseMap<int32_t, int32_t> groupedOperand, unpackedOperand;
+  for (auto [index, step] : llvm::enumerate(chain)) {
+    const bool grouped = index < *groupedCount;
+    (grouped ? groupedChain : unpackedChain).push_back(step);
+    if (!step.isOperand())
+      continue;
+    Value extra = conv.getExtras()[step.operand];
+    int32_t &operand = (grouped ? groupedChain : unpackedChain).back().operand;
+    if (!grouped) {
+      auto [it, added] =
+          unpackedOperand.try_emplace(step.operand, unpackedInputs.size() + 1);
+      if (added)
+        unpackedInputs.push_back(extra);
+      operand = it->second;
+      continue;
+    }
+    auto [it, added] = groupedOperand.try_emplace(step.operand, extras.size());
+    if (added) {
+      const bool oneValue =
+          cast<RankedTensorType>(extra.getType()).getNumElements() == 1;
+      extras.push_back(oneValue ? extra
+                                : repeatConstant(b, loc, extra, pixels, 1,
+                                                 {1, 1, 1, pixels * F}));
+      if (!extras.back())
+        return conv.emitError("cannot read an epilogue operand");
+    }
+    operand = it->second;
+  }
+  const bool unpackedEpilogue = unpackedChain.size() > 1;
+  // The running value of an epilogue is f32 until it is stored.
+  Type groupedElementType =
+      unpackedEpilogue ? b.getF32Type() : resultType.getElementType();
+  auto [groupedSteps, groupedFactors] = getChainAttrs(b, groupedChain);
+  auto groupedConv = ConvOp::create(
+      b, loc,
+      RankedTensorType::get({N, OH, groups, pixels * F}, groupedElementType),
+      input, weights, extras, b.getDenseI64ArrayAttr(window.kernel),
+      b.getDenseI64ArrayAttr(window.strides),
+      b.getDenseI64ArrayAttr(window.dilations),
+      b.getDenseI64ArrayAttr(window.padBegin), conv.getGroupAttr(),
+      conv.getTransposedAttr(), conv.getTapMajorAttr(), groupedSteps,
+      groupedFactors, IntegerAttr(), DenseI32ArrayAttr(),
+      conv.getPaddingValueAttr(), conv.getOnVxmAttr(), conv.getVxmPixelsAttr(),
+      conv.getSegmentsAttr(), conv.getSeparatePartialsAttr());
+  // The node's own work, for the physical floor: the groups' products
+  // also multiply the zeros between the pixels' windows.
+  const int64_t modelWeights =
+      cast<RankedTensorType>(conv.getWeights().getType()).getNumElements();
+  groupedConv->setAttr(
+      kModelWorkAttrName,
+      b.getDenseI64ArrayAttr({N * OH * OW * modelWeights, modelWeights}));
+
+  Value result = unpackPixelGroups(b, loc, groupedConv.getResult(),
+                                   resultType.clone(groupedElementType));
+  if (unpackedEpilogue) {
+    unpackedInputs.insert(unpackedInputs.begin(), result);
+    auto [steps, factors] = getChainAttrs(b, unpackedChain);
+    result = MapOp::create(b, loc, resultType, unpackedInputs, steps, factors);
+  }
+  replaceAndEraseDead(conv, result, {conv});
+  return groupedConv;
+}
