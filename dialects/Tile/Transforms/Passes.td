@@ -191,7 +191,8 @@ def StoreProductInputs
     conversion for every read. When a tensor computed by a convolution, a
     matrix product, an element-wise map or a tile.pack_taps is read
     only as the input of products in that type (directly, or through a
-    tile.pack_taps that only such products read), this pass gives it that type instead: the
+    tile.pack_taps or a tile.gather without padding that only such products
+    read), this pass gives it that type instead (and so the moves): the
     producer rounds each vector once as it writes it, each read moves half
     the bytes on streams and bank ports, and the products compute on the
     same values as before. Graph outputs keep their types; with f32 products

@@ -47,19 +47,25 @@ struct StoreProductInputsPass
              use.getOperandNumber() <= maxOperand &&
              getMXMType(user, *target) == type;
     };
-    // Or through packings of window taps (rows, then columns) that only
-    // such products read, which move values without changing them.
+    // Or through packings of window taps (rows, then columns) or gathers
+    // without padding (the unpacking of pixel groups) that only such
+    // products read, which move values without changing them.
+    auto movesValues = [](Operation *op) {
+      auto gather = dyn_cast<GatherOp>(op);
+      return isa<PackTapsOp>(op) || (gather && !gather.getPadding());
+    };
     std::function<bool(OpOperand &)> feedsProducts = [&](OpOperand &use) {
-      auto pack = dyn_cast<PackTapsOp>(use.getOwner());
-      if (!pack)
+      Operation *user = use.getOwner();
+      if (!movesValues(user))
         return roundsToType(use);
-      Value packed = pack.getResult();
-      return !packed.use_empty() &&
-             llvm::all_of(packed.getUses(), feedsProducts);
+      Value moved = user->getResult(0);
+      return use.getOperandNumber() == 0 && !moved.use_empty() &&
+             llvm::all_of(moved.getUses(), feedsProducts);
     };
     getOperation().walk([&](Operation *op) {
       if (!isa<ConvOp, MatMulOp, MapOp, Im2ColOp, PackTapsOp, WinogradInputOp>(
-              op))
+              op) &&
+          !movesValues(op))
         return;
       Value result = op->getResult(0);
       auto tensor = cast<RankedTensorType>(result.getType());

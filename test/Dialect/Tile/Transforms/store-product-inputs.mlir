@@ -120,3 +120,29 @@ module attributes {tile.target = "lpu-v1", tile.precision = f16} {
     return %0, %1, %2 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>
   }
 }
+
+// -----
+
+// A gather without padding moves values unchanged (here the unpacking of
+// 2-pixel groups): a tensor that only products read through it is stored in
+// f16, and the gather moves f16. One that a map also reads after the gather
+// stays f32.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[G:.*]] = tile.matmul {{.*}} -> tensor<1x2x1x8xf16>
+// CHECK: %[[U:.*]] = tile.gather %[[G]] {{.*}} : tensor<1x2x1x8xf16> -> tensor<1x2x2x4xf16>
+// CHECK: tile.conv %[[U]], {{.*}} : tensor<1x2x2x4xf16>,
+// CHECK: %[[H:.*]] = tile.matmul {{.*}} -> tensor<1x2x1x8xf32>
+// CHECK: tile.gather %[[H]] {{.*}} : tensor<1x2x1x8xf32> -> tensor<1x2x2x4xf32>
+module attributes {tile.target = "lpu-v1", tile.precision = f16} {
+  func.func @main(%a: tensor<1x2x1x6xf32>, %b: tensor<6x8xf32>) -> (tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>) {
+    %w = arith.constant dense<0.5> : tensor<4x4x1x1xf32>
+    %0 = tile.matmul %a, %b [] {batches = array<i64: 0, 0, 0>, k = 6 : i64, m = 2 : i64, n = 8 : i64} : tensor<1x2x1x6xf32>, tensor<6x8xf32> -> tensor<1x2x1x8xf32>
+    %1 = tile.gather %0 {count = array<i64: 1, 1, 1, 2>, first = array<i64: 0, 1, 2, 2>, tables = [array<i64: 0>, array<i64: 0, 1>, array<i64: 0, 0>, array<i64: 0, 1, 2, 3, 4, 5, 6, 7>]} : tensor<1x2x1x8xf32> -> tensor<1x2x2x4xf32>
+    %2 = tile.conv %1, %w [] {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>, group = 1 : i64} : tensor<1x2x2x4xf32>, tensor<4x4x1x1xf32> -> tensor<1x2x2x4xf32>
+    %3 = tile.matmul %a, %b [] {batches = array<i64: 0, 0, 0>, k = 6 : i64, m = 2 : i64, n = 8 : i64} : tensor<1x2x1x6xf32>, tensor<6x8xf32> -> tensor<1x2x1x8xf32>
+    %4 = tile.gather %3 {count = array<i64: 1, 1, 1, 2>, first = array<i64: 0, 1, 2, 2>, tables = [array<i64: 0>, array<i64: 0, 1>, array<i64: 0, 0>, array<i64: 0, 1, 2, 3, 4, 5, 6, 7>]} : tensor<1x2x1x8xf32> -> tensor<1x2x2x4xf32>
+    %5 = tile.conv %4, %w [] {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>, group = 1 : i64} : tensor<1x2x2x4xf32>, tensor<4x4x1x1xf32> -> tensor<1x2x2x4xf32>
+    %6 = tile.map(%4) [in0, relu] : (tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
+    return %2, %6 : tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>
+  }
+}
