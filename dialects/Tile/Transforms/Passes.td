@@ -155,7 +155,10 @@ def FuseElementwise : Pass<"tile-fuse-elementwise", "::mlir::func::FuncOp"> {
     unpacks pixel groups (PixelGroups.h), whose other operands are constants
     the same for every pixel, moves before the gather, those operands
     repeated per pixel: it then joins the groups' product and runs on a
-    pixels-th as many vectors (MobileNetV2 int8's stem quantization).
+    pixels-th as many vectors (MobileNetV2 int8's stem quantization). A
+    max pool that alone reads such a gather pools its window rows on the
+    groups and its window columns after the unpacking (max is separable):
+    ResNet's stem pools rows with 2 maxima per vector of 5 pixels.
   }];
 }
 

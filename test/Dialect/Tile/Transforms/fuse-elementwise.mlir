@@ -208,3 +208,23 @@ module attributes {tile.target = "lpu-tiny"} {
     return %2 : tensor<1x4x4x2xf32>
   }
 }
+
+// -----
+
+// A max pool that alone reads the unpacking of pixel groups pools its
+// window rows on the groups (two pixels per vector here), then unpacks the
+// pooled rows, then pools the window columns: max is separable.
+// CHECK-LABEL: func.func @pool_groups
+// CHECK: %[[Y:.*]] = tile.matmul
+// CHECK: %[[R:.*]] = tile.pool max %[[Y]] {dilations = array<i64: 1, 1>, kernel = array<i64: 3, 1>, pad_begin = array<i64: 1, 0>, strides = array<i64: 2, 1>} : tensor<1x4x2x4xf32> -> tensor<1x2x2x4xf32>
+// CHECK: %[[U:.*]] = tile.gather %[[R]] {count = array<i64: 1, 1, 1, 2>, first = array<i64: 0, 1, 2, 2>, tables = [array<i64: 0>, array<i64: 0, 1>, array<i64: 0, 0, 1, 1>, array<i64: 0, 1, 2, 3, 0, 1, 2, 3>]} : tensor<1x2x2x4xf32> -> tensor<1x2x4x2xf32>
+// CHECK: %[[C:.*]] = tile.pool max %[[U]] {dilations = array<i64: 1, 1>, kernel = array<i64: 1, 3>, pad_begin = array<i64: 0, 1>, strides = array<i64: 1, 2>} : tensor<1x2x4x2xf32> -> tensor<1x2x2x2xf32>
+// CHECK: return %[[C]]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @pool_groups(%a: tensor<1x4x2x15xi8>, %w: tensor<15x4xi8>) -> tensor<1x2x2x2xf32> {
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 15 : i64, m = 8 : i64, n = 4 : i64} : tensor<1x4x2x15xi8>, tensor<15x4xi8> -> tensor<1x4x2x4xf32>
+    %1 = tile.gather %0 {count = array<i64: 1, 1, 1, 2>, first = array<i64: 0, 1, 2, 2>, tables = [array<i64: 0>, array<i64: 0, 1, 2, 3>, array<i64: 0, 0, 1, 1>, array<i64: 0, 1, 2, 3, 0, 1, 2, 3>]} : tensor<1x4x2x4xf32> -> tensor<1x4x4x2xf32>
+    %2 = tile.pool max %1 {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>} : tensor<1x4x4x2xf32> -> tensor<1x2x2x2xf32>
+    return %2 : tensor<1x2x2x2xf32>
+  }
+}
