@@ -81,6 +81,7 @@ void buildLoweringPipeline(OpPassManager &pm, const LoweringOptions &options,
   tile::ChooseTilingOptions tiling;
   tiling.opByOp = options.opByOp;
   graph.addPass(tile::createChooseTiling(tiling));
+  graph.addPass(tile::createBandHandoffs());
   graph.addPass(tile::createAssignPlanes());
   graph.addPass(tile::createCheckCapacity());
   // The baseline places every buffer at the machine level, round-robin.

@@ -268,18 +268,16 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
           }
       })
       .Case([&](MaxPoolTransposeOp op) {
-        ArrayRef<int64_t> y =
-            cast<RankedTensorType>(op.getResult().getType()).getShape();
+        const std::array<int64_t, 4> y = op.getOutputImage();
         const int64_t parts = getMovementParts(op, target);
         SmallVector<LaneWindow::Install, 4> installs =
             getLaneWindowInstalls(op, windowRows);
-        const int64_t group =
-            LaneWindow::rowsPerInstall(y[3], lanes, y[1], target.mxmPlanes);
+        const auto groups = op.getInstallRows(lanes, target.mxmPlanes);
         for (int64_t n = 0; n < y[0]; ++n)
-          for (int64_t oy = 0; oy < y[1]; oy += group)
+          for (const auto &group : groups)
             for (int64_t tile = 0; tile * lanes < y[3]; ++tile) {
-              const int64_t rows = std::min(group, y[1] - oy) *
-                                   std::min(lanes, y[3] - tile * lanes);
+              const int64_t rows =
+                  int64_t(group.size()) * std::min(lanes, y[3] - tile * lanes);
               for (const LaneWindow::Install &install : installs)
                 turns.push_back(MXMTurn(
                     parts, {rows, rows + int64_t(install.anchors.size())}));

@@ -457,7 +457,17 @@ LogicalResult ConvOp::verify() {
     return failure();
   if (failed(verifyPaddingValue(*this, getInput(), getPaddingValue())))
     return failure();
-  ArrayRef<int64_t> x = shapeOf(getInput()), y = shapeOf(getResult()),
+  if (std::optional<int64_t> rows = getBandedInput()) {
+    ArrayRef<int64_t> in = shapeOf(getInput());
+    const int64_t S = getSegments().value_or(0);
+    if (!getOnVxm() || S < 2 || *rows < S || in[3] % S ||
+        in[1] != (*rows + S - 1) / S)
+      return emitOpError("banded_input ")
+             << *rows << " needs `on_vxm`, `segments` S > 1 and an input of "
+             << "ceil(" << *rows << " / S) rows of S bands";
+  }
+  const std::array<int64_t, 4> image = getInputImage();
+  ArrayRef<int64_t> x = image, y = shapeOf(getResult()),
                     w = shapeOf(getWeights());
   const int64_t C = x[3], F = y[3], g = getGroup();
   if (g < 1 || C % g || F % g)
@@ -511,6 +521,16 @@ LogicalResult ConvOp::verify() {
   return success();
 }
 
+std::array<int64_t, 4> ConvOp::getInputImage() {
+  ArrayRef<int64_t> x = shapeOf(getInput());
+  std::array<int64_t, 4> image = {x[0], x[1], x[2], x[3]};
+  if (std::optional<int64_t> rows = getBandedInput()) {
+    image[1] = *rows;
+    image[3] = x[3] / std::max<int64_t>(getSegments().value_or(1), 1);
+  }
+  return image;
+}
+
 LogicalResult Im2ColOp::verify() {
   if (shapeOf(getInput()).size() != 4)
     return emitOpError("the input must be [N, C, H, W]");
@@ -551,6 +571,45 @@ std::array<int64_t, 2> MaxPoolTransposeOp::getImageSize() {
   return {x[1] * segments, x[3] / segments};
 }
 
+std::array<int64_t, 4> MaxPoolTransposeOp::getOutputImage() {
+  ArrayRef<int64_t> y = shapeOf(getResult());
+  std::array<int64_t, 4> image = {y[0], y[1], y[2], y[3]};
+  if (std::optional<ArrayRef<int64_t>> bands = getBands();
+      bands && bands->size() == 2 && (*bands)[0] > 0) {
+    image[1] = (*bands)[1];
+    image[3] = y[3] / (*bands)[0];
+  }
+  return image;
+}
+
+int64_t MaxPoolTransposeOp::getBandCount() {
+  std::optional<ArrayRef<int64_t>> bands = getBands();
+  return bands && bands->size() == 2 ? std::max<int64_t>((*bands)[0], 1) : 1;
+}
+
+SmallVector<SmallVector<int64_t, 8>>
+MaxPoolTransposeOp::getInstallRows(int64_t lanes, int64_t planes) {
+  const std::array<int64_t, 4> y = getOutputImage();
+  const int64_t OH = y[1], S = getBandCount();
+  SmallVector<SmallVector<int64_t, 8>> groups;
+  if (S > 1) {
+    const int64_t B = llvm::divideCeil(OH, S);
+    for (int64_t b = 0; b < B; ++b) {
+      SmallVector<int64_t, 8> &rows = groups.emplace_back();
+      for (int64_t s = 0; s < S && s * B + b < OH; ++s)
+        rows.push_back(s * B + b);
+    }
+    return groups;
+  }
+  const int64_t group = LaneWindow::rowsPerInstall(y[3], lanes, OH, planes);
+  for (int64_t first = 0; first < OH; first += group) {
+    SmallVector<int64_t, 8> &rows = groups.emplace_back();
+    for (int64_t oy = first; oy < std::min(OH, first + group); ++oy)
+      rows.push_back(oy);
+  }
+  return groups;
+}
+
 LogicalResult MaxPoolTransposeOp::verify() {
   if (shapeOf(getInput()).size() != 4 || shapeOf(getResult()).size() != 4)
     return emitOpError("the input must be [N, P, F, S * W] and the result "
@@ -558,12 +617,22 @@ LogicalResult MaxPoolTransposeOp::verify() {
   if (failed(verifyWindow(*this, getKernel(), getStrides(), getDilations(),
                           getPadBegin())))
     return failure();
-  ArrayRef<int64_t> x = shapeOf(getInput()), y = shapeOf(getResult());
+  ArrayRef<int64_t> x = shapeOf(getInput());
   const int64_t segments = getSegments();
   if (segments < 1 || x[3] % segments)
     return emitOpError("the rows' ")
            << x[3] << " lanes must hold a whole number of segments, not "
            << segments;
+  if (std::optional<ArrayRef<int64_t>> bands = getBands()) {
+    ArrayRef<int64_t> r = shapeOf(getResult());
+    if (bands->size() != 2 || (*bands)[0] < 2 || (*bands)[1] < (*bands)[0] ||
+        r[1] != ((*bands)[1] + (*bands)[0] - 1) / (*bands)[0] ||
+        r[3] != (*bands)[0] * x[2])
+      return emitOpError("bands [S, OH] need S > 1 and a result of ceil(OH "
+                         "/ S) rows of S bands of the filters");
+  }
+  const std::array<int64_t, 4> out = getOutputImage();
+  ArrayRef<int64_t> y = out;
   if (x[0] != y[0] || x[2] != y[3])
     return emitOpError("the result must keep the batch and filter sizes");
   auto [H, W] = getImageSize();

@@ -195,6 +195,9 @@ def Tile_ConvOp : Tile_Op<"conv"> {
     moved back. The bands' rows must line up: B = stride * ceil(OH / S),
     and S divides H and OH unless `padding_value` is 0. A window row above
     or below a band is the neighbouring band's row, shifted C lanes over.
+    With `banded_input` H, the input already holds the H-row image in those
+    bands, [N, B, W, S C] (a tile.max_pool_transpose with `bands` makes it
+    so), and is not moved.
   }];
   let arguments = (ins Tile_Tensor:$input, Tile_Tensor:$weights,
                        Variadic<Tile_Tensor>:$extras,
@@ -207,7 +210,8 @@ def Tile_ConvOp : Tile_Op<"conv"> {
                        DefaultValuedAttr<I64Attr, "0">:$padding_value,
                        UnitAttr:$on_vxm, OptionalAttr<I64Attr>:$vxm_pixels,
                        OptionalAttr<I64Attr>:$segments,
-                       UnitAttr:$separate_partials);
+                       UnitAttr:$separate_partials,
+                       OptionalAttr<I64Attr>:$banded_input);
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = [{
     $input `,` $weights (`epilogue` `(` $extras^ `:` type($extras) `)`)?
@@ -215,6 +219,10 @@ def Tile_ConvOp : Tile_Op<"conv"> {
     type($weights) `->` type($result)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The input image's [N, H, W, C], also when it is held in bands.
+    std::array<int64_t, 4> getInputImage();
+  }];
 }
 
 def Tile_Im2ColOp : Tile_Op<"im2col"> {
@@ -392,18 +400,36 @@ def Tile_MaxPoolTransposeOp : Tile_Op<"max_pool_transpose"> {
     window at its first lane; those F rows are installed transposed on the
     MXM and the windows' unit vectors streamed through, one output pixel
     each (`planes` lists every install). Rows must fit a vector.
+
+    With `bands` [S, OH], the result holds the OH output rows in S bands
+    of B = ceil(OH / S) rows side by side, [N, B, OW, S F]: vector (n, b, x)
+    holds pixel (n, s B + b, x) in lanes [s F, (s + 1) F), as a depthwise
+    tile.conv with `segments` S computes them. One install then holds the
+    filter rows of output rows b, B + b, ..., and each unit vector's
+    product is a banded vector as it is.
   }];
   let arguments = (ins Tile_Tensor:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
                        DenseI64ArrayAttr:$pad_begin,
                        DefaultValuedAttr<I64Attr, "1">:$segments,
-                       Tile_Planes:$planes);
+                       Tile_Planes:$planes,
+                       OptionalAttr<DenseI64ArrayAttr>:$bands);
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     /// The image's rows and columns, [S * P, W].
     std::array<int64_t, 2> getImageSize();
+    /// The output image's [N, OH, OW, F], also when it is held in bands.
+    std::array<int64_t, 4> getOutputImage();
+    /// The result's bands (1: none).
+    int64_t getBandCount();
+    /// The output rows (of one image) whose filter rows share each install,
+    /// side by side: with bands, rows b, B + b, ... (a banded vector per
+    /// product); else runs of consecutive rows, as many as fit `lanes` and
+    /// leave an install for each of `planes` planes.
+    llvm::SmallVector<llvm::SmallVector<int64_t, 8>>
+    getInstallRows(int64_t lanes, int64_t planes);
   }];
 }
 

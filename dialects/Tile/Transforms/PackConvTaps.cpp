@@ -453,13 +453,13 @@ struct PackConvTapsPass
           b, pool.getLoc(), resultType, rows, pool.getKernelAttr(),
           pool.getStridesAttr(), pool.getDilationsAttr(),
           pool.getPadBeginAttr(), b.getI64IntegerAttr(segments),
-          DenseI32ArrayAttr());
+          DenseI32ArrayAttr(), /*bands=*/DenseI64ArrayAttr());
     } else if (segments > 1) {
       moved = MaxPoolTransposeOp::create(
           b, loc, resultType, rows, b.getDenseI64ArrayAttr({1, 1}),
           b.getDenseI64ArrayAttr({1, 1}), b.getDenseI64ArrayAttr({1, 1}),
           b.getDenseI64ArrayAttr({0, 0}), b.getI64IntegerAttr(segments),
-          DenseI32ArrayAttr());
+          DenseI32ArrayAttr(), /*bands=*/DenseI64ArrayAttr());
     } else {
       moved = TransposeOp::create(b, loc, resultType, rows,
                                   b.getDenseI64ArrayAttr({0, 1, 3, 2}),

@@ -259,6 +259,22 @@ def ChooseTiling : Pass<"tile-choose-tiling", "::mlir::func::FuncOp"> {
   ];
 }
 
+def BandHandoffs : Pass<"tile-band-handoffs", "::mlir::func::FuncOp"> {
+  let summary = "Transposes that write a depthwise convolution's bands";
+  let description = [{
+    A depthwise convolution on the VXM in S bands (`segments`, chosen by
+    tile-choose-tiling) first moves its input so that each vector holds S
+    pixels, one per band: a read, a shift and an add per pixel. When that
+    input is a tile.max_pool_transpose that nothing else reads (a stem's
+    filters as rows moved to channels last) and S times its filters fit
+    the lanes, the transpose writes the bands itself (`bands` [S, OH]):
+    each install holds the filter rows of the output rows b, B + b, ...,
+    so each unit vector's product is a banded vector as it is, a tenth of
+    the products and none of the moves for MobileNetV2's stem (S = 10). The
+    convolution then reads them as they are (`banded_input` H).
+  }];
+}
+
 def AssignPlanes : Pass<"tile-assign-planes", "::mlir::func::FuncOp"> {
   let summary = "Give every weight install an MXM plane";
   let description = [{

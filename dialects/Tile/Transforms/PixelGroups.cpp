@@ -207,7 +207,8 @@ lpuc::tile::replaceByPixelGroups(ConvOp conv, int64_t pixels, Value input,
       conv.getTransposedAttr(), conv.getTapMajorAttr(), groupedSteps,
       groupedFactors, IntegerAttr(), DenseI32ArrayAttr(),
       conv.getPaddingValueAttr(), conv.getOnVxmAttr(), conv.getVxmPixelsAttr(),
-      conv.getSegmentsAttr(), conv.getSeparatePartialsAttr());
+      conv.getSegmentsAttr(), conv.getSeparatePartialsAttr(),
+      /*banded_input=*/IntegerAttr());
   // The node's own work, for the physical floor: the groups' products
   // also multiply the zeros between the pixels' windows.
   const int64_t modelWeights =

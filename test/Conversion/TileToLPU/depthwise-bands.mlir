@@ -74,3 +74,32 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<1x15x1x4xf32>
   }
 }
+
+// -----
+
+// A transpose with `bands` [2, 16] writes the convolution's bands itself:
+// one install per band row holds the filter rows of output rows b and 8 + b
+// (rows 0-3 and 32-35 of the staged rows for b = 0), and each unit vector's
+// product is a banded vector, written as it is. The convolution
+// (`banded_input`) reads those rows: no moves into bands.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[T:.*]] = lpu.buffer scratch "tmp" : tensor<1x8x2x8xf32>
+// CHECK: %[[S:.*]] = lpu.buffer scratch "tmp" {min_parts = 8 : i64} : tensor<64x2xf32>
+// CHECK: lpu.mem.read %[[S]][0]
+// CHECK: lpu.mem.read %[[S]][3]
+// CHECK-NEXT: lpu.mem.read %[[S]][32]
+// CHECK: lpu.mem.read %[[S]][35]
+// CHECK: lpu.mxm.install rows 8 transposed
+// CHECK: %[[P:.*]] = lpu.mxm.matmul
+// CHECK-NEXT: lpu.mem.write %[[P]], %[[T]][0]
+// CHECK-NOT: bands.in
+// CHECK: lpu.buffer scratch "tmp.bands.out" : tensor<16x8xf32>
+// CHECK: lpu.mem.read %[[T]][14]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%r: tensor<1x16x4x2xf32> {onnx.name = "r"}) -> (tensor<1x16x2x4xf32> {onnx.name = "y"}) {
+    %w = arith.constant dense<1.0> : tensor<4x1x3x3xf32>
+    %0 = tile.max_pool_transpose %r {bands = array<i64: 2, 16>, kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>, planes = array<i32: 0, 1, 0, 1, 0, 1, 0, 1>} : tensor<1x16x4x2xf32> -> tensor<1x8x2x8xf32>
+    %1 = tile.conv %0, %w [] {banded_input = 16 : i64, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 4 : i64, on_vxm, segments = 2 : i64} : tensor<1x8x2x8xf32>, tensor<4x1x3x3xf32> -> tensor<1x16x2x4xf32>
+    return %1 : tensor<1x16x2x4xf32>
+  }
+}

@@ -369,3 +369,23 @@ func.func @pool_transpose_window(%r: tensor<1x2x3x8xf16>) -> tensor<1x4x5x3xf16>
   %0 = tile.max_pool_transpose %r {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>, segments = 2 : i64} : tensor<1x2x3x8xf16> -> tensor<1x4x5x3xf16>
   return %0 : tensor<1x4x5x3xf16>
 }
+
+// -----
+
+// Bands of a transpose's result: 16 rows in 2 bands are 8 rows of 2 x 4
+// filters, not 16.
+func.func @pool_transpose_bands(%r: tensor<1x16x4x2xf32>) -> tensor<1x16x2x8xf32> {
+  // expected-error @+1 {{bands [S, OH] need S > 1 and a result of ceil(OH / S) rows of S bands of the filters}}
+  %0 = tile.max_pool_transpose %r {bands = array<i64: 2, 16>, kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>} : tensor<1x16x4x2xf32> -> tensor<1x16x2x8xf32>
+  return %0 : tensor<1x16x2x8xf32>
+}
+
+// -----
+
+// An input in bands needs the convolution to compute in as many bands.
+func.func @banded_input_segments(%x: tensor<1x8x2x8xf32>) -> tensor<1x16x2x4xf32> {
+  %w = arith.constant dense<1.0> : tensor<4x1x3x3xf32>
+  // expected-error @+1 {{banded_input 16 needs `on_vxm`, `segments` S > 1 and an input of ceil(16 / S) rows of S bands}}
+  %0 = tile.conv %x, %w [] {banded_input = 16 : i64, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 4 : i64, on_vxm, segments = 4 : i64} : tensor<1x8x2x8xf32>, tensor<4x1x3x3xf32> -> tensor<1x16x2x4xf32>
+  return %0 : tensor<1x16x2x4xf32>
+}

@@ -155,7 +155,7 @@ FailureOr<Value> lpuc::onnx_to_tile::emitConvolution(Converter &c,
       factors, IntegerAttr(), DenseI32ArrayAttr(),
       b.getI64IntegerAttr(paddingValue), /*on_vxm=*/UnitAttr(),
       /*vxm_pixels=*/IntegerAttr(), /*segments=*/IntegerAttr(),
-      /*separate_partials=*/UnitAttr());
+      /*separate_partials=*/UnitAttr(), /*banded_input=*/IntegerAttr());
   return c.transpose(loc, conv, kToChannelsFirst);
 }
 

@@ -70,9 +70,9 @@ bandedEpilogue(tile::ConvOp op, Expander &x, int64_t C, int64_t S) {
 LogicalResult lpuc::tile_to_lpu::expandConvOnVXM(tile::ConvOp op, Expander &x,
                                                  const RowStore &out,
                                                  int64_t pixels) {
-  Shape in = Expander::shapeOf(op.getInput()),
-        y = Expander::shapeOf(op.getResult());
-  const int64_t N = in[0], H = in[1], W = in[2], C = in[3];
+  Shape y = Expander::shapeOf(op.getResult());
+  const std::array<int64_t, 4> image = op.getInputImage();
+  const int64_t N = image[0], H = image[1], W = image[2], C = image[3];
   const int64_t OH = y[1], OW = y[2];
   const int64_t KW = op.getKernel()[1], taps = op.getKernel()[0] * KW;
   const int64_t S = op.getSegments().value_or(1);
@@ -184,17 +184,21 @@ LogicalResult lpuc::tile_to_lpu::expandConvOnVXM(tile::ConvOp op, Expander &x,
   const int64_t outBandRows = llvm::divideCeil(OH, S);
   if (pixels != N * OH * OW)
     return op.emitError("a banded convolution computes every pixel");
-  RowStore bandsIn =
-      x.wholeStore(x.scratch({N * bandRows * W, width}, ".bands.in", stored));
-  x.emitElementMap(bandsIn, [&](int64_t flat, int64_t) {
-    const int64_t row = flat / width, lane = flat % width;
-    const int64_t n = row / (bandRows * W), local = row / W % bandRows;
-    const int64_t imageRow = lane / C * bandRows + local;
-    if (imageRow >= H)
-      return std::optional<RowElement>();
-    return std::optional<RowElement>(
-        RowElement{&*input, (n * H + imageRow) * W + row % W, lane % C});
-  });
+  // An input already in bands (`banded_input`) is read as it is.
+  RowStore bandsIn = *input;
+  if (!op.getBandedInput()) {
+    bandsIn =
+        x.wholeStore(x.scratch({N * bandRows * W, width}, ".bands.in", stored));
+    x.emitElementMap(bandsIn, [&](int64_t flat, int64_t) {
+      const int64_t row = flat / width, lane = flat % width;
+      const int64_t n = row / (bandRows * W), local = row / W % bandRows;
+      const int64_t imageRow = lane / C * bandRows + local;
+      if (imageRow >= H)
+        return std::optional<RowElement>();
+      return std::optional<RowElement>(
+          RowElement{&*input, (n * H + imageRow) * W + row % W, lane % C});
+    });
+  }
   const ::lpu::DType outType =
       lpuc::lpu::getDType(x.buffer(out.buffer).type.getElementType());
   RowStore bandsOut = x.wholeStore(

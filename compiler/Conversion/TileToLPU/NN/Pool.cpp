@@ -80,7 +80,14 @@ lpuc::tile_to_lpu::expandMaxPoolTranspose(tile::MaxPoolTransposeOp op,
   RowStore out = x.resultStore(op.getResult());
   const std::array<int64_t, 2> image = op.getImageSize();
   const int64_t H = image[0], W = image[1];
-  const int64_t P = in[1], N = y[0], OH = y[1], OW = y[2], F = y[3];
+  const std::array<int64_t, 4> outImage = op.getOutputImage();
+  const int64_t P = in[1], N = outImage[0], OH = outImage[1], OW = outImage[2],
+                F = outImage[3];
+  const int64_t bands = op.getBandCount();
+  if (bands * F > lanes && bands > 1)
+    return op.emitError("puts ")
+           << bands << " bands of " << F << " filters in a vector, more than "
+           << "the " << lanes << " lanes of " << x.target.name;
   const tile::Window window = tile::Window::of(op);
   const tile::LaneWindow alongRows = window.along(0),
                          alongLanes = window.along(1);
@@ -91,27 +98,30 @@ lpuc::tile_to_lpu::expandMaxPoolTranspose(tile::MaxPoolTransposeOp op,
   const Type element = getElementTypeOrSelf(op.getInput().getType());
   RowStore staged =
       x.splitScratch(RankedTensorType::get({N * OH * F, W}, element), 1);
-  // `group` output rows share each install, their filter rows side by side:
-  // a unit vector's product holds a pixel of each, staged, then shifted to
-  // lanes [0, F) with the rest shifted out.
-  const int64_t group =
-      tile::LaneWindow::rowsPerInstall(F, lanes, OH, x.target.mxmPlanes);
+  // Several output rows share each install, their filter rows side by side:
+  // a unit vector's product holds a pixel of each. In bands that is the
+  // result's vector as it is; otherwise each pixel is staged, then shifted
+  // to lanes [0, F) with the rest shifted out.
+  const auto groups = op.getInstallRows(lanes, x.target.mxmPlanes);
+  size_t group = 1;
+  for (const auto &rows : groups)
+    group = std::max(group, rows.size());
   RowStore picked;
-  if (group > 1)
+  if (group > 1 && bands == 1)
     picked = x.splitScratch(
-        RankedTensorType::get({N * OH * OW, group * F},
+        RankedTensorType::get({N * OH * OW, int64_t(group) * F},
                               getElementTypeOrSelf(op.getResult().getType())),
         1);
   PlaneCursor planes(op, op.getPlanes());
   for (int64_t n = 0; n < N; ++n)
-    for (int64_t first = 0; first < OH; first += group) {
-      const int64_t count = std::min(group, OH - first);
+    for (auto [groupIndex, groupRows] : llvm::enumerate(groups)) {
+      const int64_t count = groupRows.size();
       for (int64_t tile = 0; tile * lanes < F; ++tile) {
         const int64_t rows = std::min(lanes, F - tile * lanes);
         auto stagedRow = [&](int64_t oy, int64_t r) {
           return (n * OH + oy) * F + tile * lanes + r;
         };
-        for (int64_t oy = first; oy < first + count; ++oy) {
+        for (int64_t oy : groupRows) {
           SmallVector<int64_t> imageRows;
           for (int64_t t = 0; t < alongRows.kernel; ++t) {
             const int64_t row = alongRows.position(oy, t);
@@ -142,7 +152,7 @@ lpuc::tile_to_lpu::expandMaxPoolTranspose(tile::MaxPoolTransposeOp op,
           SmallVector<InstrId> &maxima =
               classes[{install.firstTap, install.lastTap}];
           for (int64_t c = maxima.size(); c < count * rows; ++c) {
-            const int64_t row = stagedRow(first + c / rows, c % rows);
+            const int64_t row = stagedRow(groupRows[c / rows], c % rows);
             InstrId max = x.readRow(staged, row, 0);
             for (int64_t t = install.firstTap + 1; t <= install.lastTap; ++t)
               max = x.combine(
@@ -155,6 +165,13 @@ lpuc::tile_to_lpu::expandMaxPoolTranspose(tile::MaxPoolTransposeOp op,
               planes, count * rows, install.firstLane,
               [&](int64_t c) { return maxima[c]; }, install.anchors,
               [&](int64_t ox, InstrId sum) {
+                if (bands > 1) {
+                  x.writeRow(
+                      sum, out,
+                      (n * int64_t(groups.size()) + groupIndex) * OW + ox, 0);
+                  return;
+                }
+                const int64_t first = groupRows.front();
                 if (count == 1) {
                   x.writeRow(sum, out, (n * OH + first) * OW + ox, tile);
                   return;
