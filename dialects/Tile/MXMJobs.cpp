@@ -231,6 +231,8 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
           }
       })
       .Case([&](GlobalPoolOp op) {
+        if (op.getOnVxm())
+          return;
         ArrayRef<int64_t> x =
             cast<RankedTensorType>(op.getInput().getType()).getShape();
         const int64_t pixels = x[1] * x[2];

@@ -129,8 +129,9 @@ int64_t lpuc::tile::estimateReads(Operation *user, unsigned index,
   if (auto transpose = dyn_cast<TransposeOp>(user);
       transpose && transpose.movesLanes())
     return fromJobs(/*installed=*/true, 0, SIZE_MAX);
-  if (isa<GlobalPoolOp>(user))
-    return fromJobs(/*installed=*/true, 0, SIZE_MAX);
+  if (auto pool = dyn_cast<GlobalPoolOp>(user))
+    return pool.getOnVxm() ? vectors
+                           : fromJobs(/*installed=*/true, 0, SIZE_MAX);
   // A pooling transpose reads each image row once per output row whose
   // window holds it.
   if (auto pool = dyn_cast<MaxPoolTransposeOp>(user))

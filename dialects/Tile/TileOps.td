@@ -354,9 +354,16 @@ def Tile_GlobalPoolOp : Tile_Op<"global_pool"> {
     [N, H, W, C] to [N, 1, 1, C]: the pixels are installed as weight rows
     (lanes of them per tile) and a vector of 1 / (H W) streams through.
     `turn`, `planes` and `separate_partials` are as for tile.matmul.
+
+    `on_vxm` sums the pixel vectors on the VXM instead, in f32: each image
+    row's as a tree, as soon as that row exists, then the rows' sums as a
+    tree, scaled by 1 / (H W). The installs wait for the last pixel, the
+    trees for only one row's: behind an SE block's depthwise convolution
+    the mean follows the last pixel a few adds later.
   }];
   let arguments = (ins Tile_Tensor:$input, Tile_Turn:$turn,
-                       Tile_Planes:$planes, UnitAttr:$separate_partials);
+                       Tile_Planes:$planes, UnitAttr:$separate_partials,
+                       UnitAttr:$on_vxm);
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;

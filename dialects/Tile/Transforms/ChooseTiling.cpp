@@ -3,6 +3,7 @@
 #include "dialects/Tile/Transforms/Passes.h"
 
 #include "dialects/Tile/MXMJobs.h"
+#include "dialects/Tile/Storage.h"
 
 #include "dialects/LPU/LPUOps.h"
 
@@ -96,6 +97,14 @@ int64_t bandSegments(ConvOp conv, const ::lpu::TargetDesc &target) {
 /// from the neighbouring products (an fp16 3x3 layer's 19% on lpu-v1 made
 /// MobileNetV2 fp16 slower).
 constexpr double kMinShare = 0.3;
+
+/// The most pixel vectors a global pool sums on the VXM rather than
+/// installing them on the MXM: the VXM's adds follow each image row as it
+/// is made, where an install waits for the last pixel (an SE block's mean
+/// then comes some 250 cycles sooner), but a large image's adds would take
+/// the VXM from the convolutions around it (EfficientNet's first block,
+/// 12,544 vectors, stays on the MXM).
+constexpr int64_t kMaxVxmPoolVectors = 4096;
 
 /// Whether a product's turns should leave their partial sums apart: when
 /// streaming its rows through a turn takes less than a partial sum's way
@@ -255,6 +264,11 @@ struct ChooseTilingPass
         conv.setTurnAttr(turn);
         keepPartialsApart(conv, getMXMPixels(conv));
       } else if (auto pool = dyn_cast<GlobalPoolOp>(op)) {
+        if (!opByOp && getStoredVectors(pool.getInput(), target->lanes) <=
+                           kMaxVxmPoolVectors) {
+          pool.setOnVxm(true);
+          return;
+        }
         pool.setTurnAttr(turn);
         // One row: every turn would wait for the previous one's sum.
         pool.setSeparatePartials(separates(pool, 1));

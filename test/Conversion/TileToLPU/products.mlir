@@ -470,3 +470,32 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<2x4x6xf32>
   }
 }
+
+// -----
+
+// A global pool on the VXM: each image row's pixels summed as a chain (its
+// reads a VXM latency apart) and stored as soon as that row exists, then
+// the rows' sums and the mean's factor 1 / 6. No installs.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[X:.*]] = lpu.buffer input "x" : tensor<1x2x3x4xf32>
+// CHECK: %[[Y:.*]] = lpu.buffer output "y" : tensor<1x1x1x4xf32>
+// CHECK: %[[R:.*]] = lpu.buffer scratch "tmp.rows" : tensor<2x16xf32>
+// CHECK: %[[A:.*]] = lpu.mem.read %[[X]][0]
+// CHECK: %[[B:.*]] = lpu.mem.read %[[X]][1]
+// CHECK: %[[C:.*]] = lpu.mem.read %[[X]][2]
+// CHECK: %[[AB:.*]] = lpu.vxm.add %[[A]], %[[B]]
+// CHECK: %[[ABC:.*]] = lpu.vxm.add %[[AB]], %[[C]]
+// CHECK: lpu.mem.write %[[ABC]], %[[R]][0]
+// CHECK: %[[R0:.*]] = lpu.mem.read %[[R]][0]
+// CHECK: lpu.mem.write %{{.*}}, %[[R]][1]
+// CHECK: %[[R1:.*]] = lpu.mem.read %[[R]][1]
+// CHECK: %[[S:.*]] = lpu.vxm.add %[[R0]], %[[R1]]
+// CHECK: %[[M:.*]] = lpu.vxm.scale %[[S]], 0.166666672
+// CHECK: lpu.mem.write %[[M]], %[[Y]][0]
+// CHECK-NOT: lpu.mxm
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x2x3x4xf32> {onnx.name = "x"}) -> (tensor<1x1x1x4xf32> {onnx.name = "y"}) {
+    %0 = tile.global_pool %x {on_vxm} : tensor<1x2x3x4xf32> -> tensor<1x1x1x4xf32>
+    return %0 : tensor<1x1x1x4xf32>
+  }
+}

@@ -201,7 +201,8 @@ LogicalResult lpuc::onnx_to_tile::lowerPool(Operation *op, Converter &c) {
   if (isa<onnx::GlobalAveragePoolOp>(op)) {
     pooled = tile::GlobalPoolOp::create(b, loc, type, nhwc, IntegerAttr(),
                                         DenseI32ArrayAttr(),
-                                        /*separate_partials=*/UnitAttr());
+                                        /*separate_partials=*/UnitAttr(),
+                                        /*on_vxm=*/UnitAttr());
   } else {
     FailureOr<tile::Window> win =
         windowOf(op, {x[2], x[3]}, {y[2], y[3]}, std::nullopt);

@@ -282,8 +282,50 @@ LogicalResult lpuc::tile_to_lpu::expandConv(tile::ConvOp op, Expander &x) {
 // tile.global_pool
 //===----------------------------------------------------------------------===//
 
+/// The sum of `values` as a chain of adds: reads of one tensor then come a
+/// VXM latency apart and never compete for a slice, as tile.pool's.
+static InstrId addChain(Expander &x, ArrayRef<InstrId> values) {
+  InstrId sum = lpuc::lpu::kNoInstr;
+  for (InstrId value : values)
+    sum = sum == lpuc::lpu::kNoInstr ? value
+                                     : x.combine(StepKind::Add, sum, value);
+  return sum == lpuc::lpu::kNoInstr ? x.zero() : sum;
+}
+
+/// tile.global_pool `on_vxm`: per image and vector of channels, each image
+/// row's pixels summed (in f32) as soon as the row exists, stored, then
+/// the rows' sums, scaled by the mean's factor.
+static LogicalResult expandGlobalPoolOnVXM(tile::GlobalPoolOp op, Expander &x) {
+  Shape in = Expander::shapeOf(op.getInput());
+  FailureOr<RowStore> input = x.store(op.getInput());
+  if (failed(input))
+    return failure();
+  RowStore out = x.resultStore(op.getResult());
+  const int64_t N = in[0], H = in[1], W = in[2];
+  const int64_t vectors = input->vectorsPerRow;
+  RowStore rowSums = x.wholeStore(
+      x.scratch({N * H * vectors, x.target.lanes}, ".rows", ::lpu::DType::F32));
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t j = 0; j < vectors; ++j) {
+      SmallVector<InstrId> rows;
+      for (int64_t y = 0; y < H; ++y) {
+        SmallVector<InstrId> pixels;
+        for (int64_t px = 0; px < W; ++px)
+          pixels.push_back(x.convert(x.readRow(*input, (n * H + y) * W + px, j),
+                                     ::lpu::DType::F32));
+        const int64_t row = (n * H + y) * vectors + j;
+        x.writeRow(addChain(x, pixels), rowSums, row, 0);
+        rows.push_back(x.readRow(rowSums, row, 0));
+      }
+      x.writeRow(x.scaled(addChain(x, rows), 1.0f / float(H * W)), out, n, j);
+    }
+  return success();
+}
+
 LogicalResult lpuc::tile_to_lpu::expandGlobalPool(tile::GlobalPoolOp op,
                                                   Expander &x) {
+  if (op.getOnVxm())
+    return expandGlobalPoolOnVXM(op, x);
   if (failed(requireTiling(op, op.getTurn(), op.getPlanes())))
     return failure();
   Shape in = Expander::shapeOf(op.getInput());

@@ -13,9 +13,12 @@
 // CHECK: tile.reduce_rows sum {{.*}}strategy = #tile<row_strategy mxm_sum>
 // CHECK: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy mxm_extremum>
 // CHECK: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy shift_tree>
-// A global pooling streams one row: its turns keep their sums apart.
-// CHECK: tile.global_pool {{.*}}separate_partials, turn = 2 : i64
+// A global pooling of 16 pixel vectors sums them on the VXM (a row's sum
+// as soon as that row exists); one of 4,160 installs them on the MXM and
+// streams one row: its turns keep their sums apart.
+// CHECK: tile.global_pool %arg2 {on_vxm} :
 // CHECK: tile.matmul %arg4, %{{.*}} {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 64 : i64, n = 8 : i64, packed_weights, turn = 2 : i64}
+// CHECK: tile.global_pool %arg5 {separate_partials, turn = 2 : i64}
 // The baseline: one K tile per turn, weights where they are, shift trees.
 // BASE: tile.matmul {{.*}}turn = 1 : i64
 // BASE-NOT: packed_weights
@@ -23,7 +26,7 @@
 // BASE: tile.reduce_rows sum {{.*}}strategy = #tile<row_strategy shift_tree>
 // BASE: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy shift_tree>
 module attributes {tile.target = "lpu-tiny"} {
-  func.func @main(%a: tensor<4x32xf32>, %b: tensor<32x8xf32>, %x: tensor<1x4x4x8xf32>, %few: tensor<2x16xf32>, %tall: tensor<64x32xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<2x1xf32>, tensor<1x1x1x8xf32>, tensor<64x8xf32>) {
+  func.func @main(%a: tensor<4x32xf32>, %b: tensor<32x8xf32>, %x: tensor<1x4x4x8xf32>, %few: tensor<2x16xf32>, %tall: tensor<64x32xf32>, %big: tensor<1x64x65x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<2x1xf32>, tensor<1x1x1x8xf32>, tensor<64x8xf32>, tensor<1x1x1x8xf32>) {
     %w = arith.constant dense<1.0> : tensor<32x8xf32>
     %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x32xf32>, tensor<32x8xf32> -> tensor<4x8xf32>
     %1 = tile.matmul %a, %b [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x32xf32>, tensor<32x8xf32> -> tensor<4x8xf32>
@@ -32,7 +35,8 @@ module attributes {tile.target = "lpu-tiny"} {
     %4 = tile.reduce_rows max %few : tensor<2x16xf32> -> tensor<2x1xf32>
     %5 = tile.global_pool %x : tensor<1x4x4x8xf32> -> tensor<1x1x1x8xf32>
     %6 = tile.matmul %tall, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 64 : i64, n = 8 : i64} : tensor<64x32xf32>, tensor<32x8xf32> -> tensor<64x8xf32>
-    return %0, %1, %2, %3, %4, %5, %6 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<2x1xf32>, tensor<1x1x1x8xf32>, tensor<64x8xf32>
+    %7 = tile.global_pool %big : tensor<1x64x65x8xf32> -> tensor<1x1x1x8xf32>
+    return %0, %1, %2, %3, %4, %5, %6, %7 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<2x1xf32>, tensor<1x1x1x8xf32>, tensor<64x8xf32>, tensor<1x1x1x8xf32>
   }
 
   // A product streaming another's results runs beside it: 48 K rows are three
