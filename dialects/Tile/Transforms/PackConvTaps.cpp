@@ -157,6 +157,7 @@ struct PackConvTapsPass
   /// group's first to its own vector, over the SXM's queues.
   static RowsChoice chooseWindowsAsRows(ConvOp conv, int64_t maxPixels,
                                         const ::lpu::TargetDesc &target) {
+    // worthPacking saw one pixel's window fit the lanes.
     RowsChoice best{1, *windowsAsRowsWork(conv, 1, target)};
     ArrayRef<int64_t> y =
         cast<RankedTensorType>(conv.getResult().getType()).getShape();

@@ -269,8 +269,9 @@ def BandHandoffs : Pass<"tile-band-handoffs", "::mlir::func::FuncOp"> {
     filters as rows moved to channels last) and S times its filters fit
     the lanes, the transpose writes the bands itself (`bands` [S, OH]):
     each install holds the filter rows of the output rows b, B + b, ...,
-    so each unit vector's product is a banded vector as it is, a tenth of
-    the products and none of the moves for MobileNetV2's stem (S = 10). The
+    so each unit vector's product is a banded vector as it is: no pixel is
+    split out of a product (a shift and a write each) or moved into a band
+    (a read, a shift and an add each), MobileNetV2's stem in 10 bands. The
     convolution then reads them as they are (`banded_input` H).
   }];
 }
