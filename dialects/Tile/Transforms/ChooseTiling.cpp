@@ -103,7 +103,8 @@ constexpr double kMinShare = 0.3;
 /// is made, where an install waits for the last pixel (an SE block's mean
 /// then comes some 250 cycles sooner), but a large image's adds would take
 /// the VXM from the convolutions around it (EfficientNet's first block,
-/// 12,544 vectors, stays on the MXM).
+/// 12,544 vectors, stays on the MXM: on the VXM, EfficientNet-B0 fp16 took
+/// 72,046 cycles instead of 71,047).
 constexpr int64_t kMaxVxmPoolVectors = 4096;
 
 /// Whether a product's turns should leave their partial sums apart: when
