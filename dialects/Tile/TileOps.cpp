@@ -574,10 +574,9 @@ std::array<int64_t, 2> MaxPoolTransposeOp::getImageSize() {
 std::array<int64_t, 4> MaxPoolTransposeOp::getOutputImage() {
   ArrayRef<int64_t> y = shapeOf(getResult());
   std::array<int64_t, 4> image = {y[0], y[1], y[2], y[3]};
-  if (std::optional<ArrayRef<int64_t>> bands = getBands();
-      bands && bands->size() == 2 && (*bands)[0] > 0) {
-    image[1] = (*bands)[1];
-    image[3] = y[3] / (*bands)[0];
+  if (const int64_t S = getBandCount(); S > 1) {
+    image[1] = (*getBands())[1];
+    image[3] = y[3] / S;
   }
   return image;
 }

@@ -3,7 +3,6 @@
 #include "dialects/Tile/Transforms/Passes.h"
 #include "dialects/Tile/Transforms/PixelGroups.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -297,13 +296,8 @@ FailureOr<GatherOp> hoistAboveUnpacking(MapOp map, GatherOp gather) {
       type.getShape() !=
           cast<RankedTensorType>(gather.getResult().getType()).getShape())
     return failure();
-  for (Value operand : map.getInputs().drop_front()) {
-    auto operandType = cast<RankedTensorType>(operand.getType());
-    if (!operand.getDefiningOp<arith::ConstantOp>() ||
-        !isPixelInvariantConstant(operand) ||
-        (operandType.getRank() != 4 && operandType.getNumElements() != 1))
-      return failure();
-  }
+  if (!llvm::all_of(map.getInputs().drop_front(), servesPixelGroups))
+    return failure();
   OpBuilder b(map);
   Location loc = map.getLoc();
   // The repeated constants go before the groups' producer, which the new
@@ -311,14 +305,9 @@ FailureOr<GatherOp> hoistAboveUnpacking(MapOp map, GatherOp gather) {
   OpBuilder constants(map);
   if (Operation *producer = gather.getInput().getDefiningOp())
     constants.setInsertionPoint(producer);
-  const int64_t F = type.getShape()[3];
   SmallVector<Value> inputs = {gather.getInput()};
   for (Value operand : map.getInputs().drop_front()) {
-    inputs.push_back(
-        cast<RankedTensorType>(operand.getType()).getNumElements() == 1
-            ? operand
-            : repeatConstant(constants, loc, operand, *pixels, 1,
-                             {1, 1, 1, *pixels * F}));
+    inputs.push_back(repeatPerPixel(constants, loc, operand, *pixels));
     if (!inputs.back()) {
       for (Value made : ArrayRef<Value>(inputs).drop_front())
         if (made.use_empty() && !llvm::is_contained(map.getInputs(), made))
@@ -345,16 +334,15 @@ FailureOr<GatherOp> hoistAboveUnpacking(MapOp map, GatherOp gather) {
 /// (2,152 -> 2,298).
 constexpr int64_t kMinPoolCyclesSaved = 256;
 
-/// A max pool that alone reads the unpacking of pixel groups pools its
-/// window rows on the groups, whose vectors hold several pixels each, and
-/// its window columns after the unpacking (max is separable): behind
-/// ResNet's stem, 5 pixels per vector and 2 maxima per row window instead
-/// of 8 per window on every pixel's vector.
-void poolRowsAboveUnpacking(PoolOp pool, const ::lpu::TargetDesc &target) {
-  auto gather = pool.getInput().getDefiningOp<GatherOp>();
+/// A max pool that alone reads `gather`, the unpacking of pixel groups,
+/// pools its window rows on the groups, whose vectors hold several pixels
+/// each, and its window columns after the unpacking (max is separable):
+/// behind ResNet's stem, 5 pixels per vector and 2 maxima per row window
+/// instead of 8 per window on every pixel's vector.
+void poolRowsAboveUnpacking(PoolOp pool, GatherOp gather,
+                            const ::lpu::TargetDesc &target) {
   ArrayRef<int64_t> kernel = pool.getKernel();
-  if (pool.getKind() != PoolKind::Max || kernel[0] == 1 || !gather ||
-      !gather->hasOneUse() || !unpackedGroupSize(gather))
+  if (pool.getKind() != PoolKind::Max || kernel[0] == 1 || !gather->hasOneUse())
     return;
   ArrayRef<int64_t> strides = pool.getStrides(),
                     dilations = pool.getDilations(),
@@ -413,19 +401,19 @@ struct FuseElementwisePass
     getOperation().walk([&](PoolOp pool) { pools.push_back(pool); });
     for (PoolOp pool : pools)
       sinkBelowMaxPool(rewriter, pool);
-    pools.clear();
-    getOperation().walk([&](PoolOp pool) { pools.push_back(pool); });
     // The target's VXM is asked only where a pool reads an unpacking.
-    llvm::erase_if(pools, [](PoolOp pool) {
+    SmallVector<std::pair<PoolOp, GatherOp>> pooledUnpackings;
+    getOperation().walk([&](PoolOp pool) {
       auto gather = pool.getInput().getDefiningOp<GatherOp>();
-      return !gather || !unpackedGroupSize(gather);
+      if (gather && unpackedGroupSize(gather))
+        pooledUnpackings.push_back({pool, gather});
     });
     const ::lpu::TargetDesc *target =
-        pools.empty() ? nullptr : getTarget(getOperation());
-    if (!pools.empty() && !target)
+        pooledUnpackings.empty() ? nullptr : getTarget(getOperation());
+    if (!pooledUnpackings.empty() && !target)
       return signalPassFailure();
-    for (PoolOp pool : pools)
-      poolRowsAboveUnpacking(pool, *target);
+    for (auto [pool, gather] : pooledUnpackings)
+      poolRowsAboveUnpacking(pool, gather, *target);
     SmallVector<GatherOp> unpackings;
     getOperation().walk([&](GatherOp gather) { unpackings.push_back(gather); });
     for (GatherOp gather : unpackings)

@@ -12,8 +12,25 @@ int64_t lpuc::tile::groupTaps(int64_t pixels, int64_t kernel, int64_t stride,
   return (pixels - 1) * stride + (kernel - 1) * dilation + 1;
 }
 
-/// Every constant of the grouped steps is [1, 1, 1, F], repeated per pixel,
-/// or one value (a relu6 bound), which serves them all. Grouping
+bool lpuc::tile::servesPixelGroups(Value operand) {
+  auto type = cast<RankedTensorType>(operand.getType());
+  return operand.getDefiningOp<arith::ConstantOp>() &&
+         isPixelInvariantConstant(operand) &&
+         (type.getRank() == 4 || type.getNumElements() == 1);
+}
+
+Value lpuc::tile::repeatPerPixel(OpBuilder &builder, Location loc,
+                                 Value operand, int64_t pixels) {
+  auto type = cast<RankedTensorType>(operand.getType());
+  if (type.getNumElements() == 1)
+    return operand;
+  const int64_t F = type.getShape().back();
+  return repeatConstant(builder, loc, operand, pixels, 1,
+                        {1, 1, 1, pixels * F});
+}
+
+/// Every constant of the grouped steps must serve the groups
+/// (servesPixelGroups). Grouping
 /// MobileNetV2 fp16's 1x1 expansions, whose relu6 bounds are rank-0
 /// scalars, measured slower while its depthwise layers kept the VXM busy
 /// (75,391 -> 78,754 cycles), and faster once those compute in bands
@@ -38,9 +55,7 @@ lpuc::tile::groupedEpilogueSteps(ConvOp conv, const ::lpu::TargetDesc &target) {
         return std::nullopt;
       return index;
     }
-    auto type = cast<RankedTensorType>(extra.getType());
-    if (!isPixelInvariantConstant(extra) ||
-        (type.getRank() != 4 && type.getNumElements() != 1))
+    if (!servesPixelGroups(extra))
       return std::nullopt;
   }
   return chain.size();
@@ -89,30 +104,25 @@ GroupWindow lpuc::tile::groupWindow(ConvOp conv, int64_t pixels) {
 }
 
 namespace {
-/// The attributes of the tile.gather that unpacks groups of `pixels` of an
-/// [N, OH, OW, F] result: output pixel ox is lanes [(ox % pixels) F, ... +
-/// F) of group ox / pixels.
-struct UnpackAttrs {
-  DenseI64ArrayAttr first, count;
-  ArrayAttr tables;
-};
-UnpackAttrs unpackAttrs(Builder &b, ArrayRef<int64_t> y, int64_t pixels) {
+/// The tile.gather that unpacks groups of `pixels` of an [N, OH, OW, F]
+/// result: output pixel ox is lanes [(ox % pixels) F, ... + F) of group
+/// ox / pixels.
+constexpr int64_t kUnpackFirst[] = {0, 1, 2, 2};
+constexpr int64_t kUnpackCount[] = {1, 1, 1, 2};
+std::array<SmallVector<int64_t>, 4> unpackTables(ArrayRef<int64_t> y,
+                                                 int64_t pixels) {
   const int64_t N = y[0], OH = y[1], OW = y[2], F = y[3];
-  SmallVector<int64_t> images, rows, group, lane;
+  std::array<SmallVector<int64_t>, 4> tables; // images, rows, group, lane
   for (int64_t n = 0; n < N; ++n)
-    images.push_back(n);
+    tables[0].push_back(n);
   for (int64_t oy = 0; oy < OH; ++oy)
-    rows.push_back(oy);
+    tables[1].push_back(oy);
   for (int64_t ox = 0; ox < OW; ++ox) {
-    group.push_back(ox / pixels);
+    tables[2].push_back(ox / pixels);
     for (int64_t f = 0; f < F; ++f)
-      lane.push_back(ox % pixels * F + f);
+      tables[3].push_back(ox % pixels * F + f);
   }
-  return {b.getDenseI64ArrayAttr({0, 1, 2, 2}),
-          b.getDenseI64ArrayAttr({1, 1, 1, 2}),
-          b.getArrayAttr(
-              {b.getDenseI64ArrayAttr(images), b.getDenseI64ArrayAttr(rows),
-               b.getDenseI64ArrayAttr(group), b.getDenseI64ArrayAttr(lane)})};
+  return tables;
 }
 } // namespace
 
@@ -121,9 +131,14 @@ Value lpuc::tile::unpackPixelGroups(OpBuilder &builder, Location loc,
   const int64_t F = resultType.getShape()[3];
   const int64_t pixels =
       cast<RankedTensorType>(groups.getType()).getShape()[3] / F;
-  UnpackAttrs attrs = unpackAttrs(builder, resultType.getShape(), pixels);
+  SmallVector<Attribute, 4> tables;
+  for (const SmallVector<int64_t> &table :
+       unpackTables(resultType.getShape(), pixels))
+    tables.push_back(builder.getDenseI64ArrayAttr(table));
   return GatherOp::create(builder, loc, resultType, groups, /*padding=*/Value(),
-                          attrs.first, attrs.count, attrs.tables)
+                          builder.getDenseI64ArrayAttr(kUnpackFirst),
+                          builder.getDenseI64ArrayAttr(kUnpackCount),
+                          builder.getArrayAttr(tables))
       .getResult();
 }
 
@@ -136,12 +151,15 @@ std::optional<int64_t> lpuc::tile::unpackedGroupSize(GatherOp gather) {
   const int64_t pixels = x[3] / y[3];
   if (pixels < 2 || x[2] != (y[2] + pixels - 1) / pixels)
     return std::nullopt;
-  Builder b(gather.getContext());
-  UnpackAttrs attrs = unpackAttrs(b, y, pixels);
-  if (gather.getFirstAttr() != attrs.first ||
-      gather.getCountAttr() != attrs.count ||
-      gather.getTablesAttr() != attrs.tables)
+  if (gather.getFirst() != ArrayRef<int64_t>(kUnpackFirst) ||
+      gather.getCount() != ArrayRef<int64_t>(kUnpackCount) ||
+      gather.getTables().size() != 4)
     return std::nullopt;
+  const std::array<SmallVector<int64_t>, 4> want = unpackTables(y, pixels);
+  for (auto [table, expected] : llvm::zip(gather.getTables(), want))
+    if (cast<DenseI64ArrayAttr>(table).asArrayRef() !=
+        ArrayRef<int64_t>(expected))
+      return std::nullopt;
   return pixels;
 }
 
@@ -182,11 +200,7 @@ lpuc::tile::replaceByPixelGroups(ConvOp conv, int64_t pixels, Value input,
     }
     auto [it, added] = groupedOperand.try_emplace(step.operand, extras.size());
     if (added) {
-      const bool oneValue =
-          cast<RankedTensorType>(extra.getType()).getNumElements() == 1;
-      extras.push_back(oneValue ? extra
-                                : repeatConstant(b, loc, extra, pixels, 1,
-                                                 {1, 1, 1, pixels * F}));
+      extras.push_back(repeatPerPixel(b, loc, extra, pixels));
       if (!extras.back())
         return conv.emitError("cannot read an epilogue operand");
     }

@@ -25,6 +25,17 @@ namespace lpuc::tile {
 int64_t groupTaps(int64_t pixels, int64_t kernel, int64_t stride,
                   int64_t dilation);
 
+/// Whether constant operand `operand` of a chain on pixels serves groups of
+/// them: the same for every pixel, as one value (a relu6 bound, serving
+/// them all) or [1, 1, 1, F] (repeated per pixel, repeatPerPixel).
+bool servesPixelGroups(mlir::Value operand);
+
+/// Such an operand as groups of `pixels` read it: one value as it is,
+/// [1, 1, 1, F] repeated to [1, 1, 1, pixels * F] before `builder`'s
+/// insertion point; null if its data cannot be read.
+mlir::Value repeatPerPixel(mlir::OpBuilder &builder, mlir::Location loc,
+                           mlir::Value operand, int64_t pixels);
+
 /// How many of `conv`'s epilogue steps can run on groups of pixels, if its
 /// pixels can be grouped: those before its first step that combines a
 /// tensor computed at run time (a residual), which with the rest runs after

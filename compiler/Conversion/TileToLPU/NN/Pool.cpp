@@ -67,8 +67,7 @@ lpuc::tile_to_lpu::expandMaxPoolTranspose(tile::MaxPoolTransposeOp op,
                                           Expander &x) {
   if (!op.getPlanes())
     return op.emitError("has no `planes`; run tile-assign-planes first");
-  Shape in = Expander::shapeOf(op.getInput()),
-        y = Expander::shapeOf(op.getResult());
+  Shape in = Expander::shapeOf(op.getInput());
   const int64_t lanes = x.target.lanes;
   if (in[3] > lanes)
     return op.emitError("pools rows of ")
