@@ -31,8 +31,9 @@
 # are checked against the f32 references within 5% of their largest
 # magnitude (docs/precision.md has the accuracy tests proper). int8 runs the
 # models quantized by test/models/quantize_models.py (<model>-int8, built
-# with the tests), checked within one quantum of their output scale or 10%
-# of the largest magnitude (ViT-B/16's 12 layers, docs/precision.md).
+# with the tests; <model>-qdq-int8 with --residuals, as onnxruntime
+# quantizes ResNets), checked within one quantum of their output scale or
+# 10% of the largest magnitude (ViT-B/16's 12 layers, docs/precision.md).
 # Timings are the best of REPEAT runs (default 3).
 # With REAL_MODELS=1, also the torch-exported ResNet-18, MobileNetV2,
 # transformer encoder, ResNet-50, EfficientNet-B0, LR-ASPP at 640x640 and
@@ -168,7 +169,7 @@ for precision in $precisions; do
   if [ "$precision" = int8 ]; then
     list="mlp cnn-small"
     [ -z "$real_models" ] || list+=" resnet18 mobilenet-v2 transformer resnet50
-      vit-b16"
+      vit-b16 resnet18-qdq resnet50-qdq"
   fi
   for model in $list; do
     run_model "$model" lpu-v1 "$precision"

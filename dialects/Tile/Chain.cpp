@@ -28,7 +28,7 @@ constexpr std::pair<StepKind, llvm::StringLiteral> kStepKeywords[] = {
     {StepKind::Log, "log"},         {StepKind::Tanh, "tanh"},
     {StepKind::Sigmoid, "sigmoid"}, {StepKind::Erf, "erf"},
     {StepKind::Sqrt, "sqrt"},       {StepKind::Reciprocal, "reciprocal"},
-    {StepKind::Scale, "scale"},
+    {StepKind::Scale, "scale"},     {StepKind::RoundI8, "round_i8"},
 };
 } // namespace
 
@@ -89,6 +89,7 @@ Padding lpuc::tile::paddingAfter(const ChainStep &step, Padding before,
   case StepKind::Abs:
   case StepKind::Tanh:
   case StepKind::Erf:
+  case StepKind::RoundI8:
     return before;
   case StepKind::Mul: // a finite value times 0 (SiLU: x * sigmoid(x))
     return before == Padding::Any ? Padding::Any : Padding::Zero;
@@ -120,6 +121,7 @@ bool lpuc::tile::preservesOrder(const ChainStep &step, ValueRange operands) {
   case StepKind::Max:
   case StepKind::Min:
   case StepKind::Relu:
+  case StepKind::RoundI8:
     return true;
   case StepKind::Scale:
     return step.factor >= 0.0f && std::isfinite(step.factor);
@@ -172,7 +174,7 @@ lpuc::tile::getChainAttrs(Builder &builder, ArrayRef<ChainStep> chain) {
 LogicalResult lpuc::tile::verifyChain(Operation *op, ArrayRef<ChainStep> chain,
                                       unsigned numOperands, bool isEpilogue) {
   for (auto [i, step] : llvm::enumerate(chain)) {
-    if (step.kind < StepKind::First || step.kind > StepKind::Scale)
+    if (step.kind < StepKind::First || step.kind > StepKind::RoundI8)
       return op->emitOpError("chain step ") << i << " has no valid kind";
     bool first = step.kind == StepKind::First;
     if (first != (!isEpilogue && i == 0))

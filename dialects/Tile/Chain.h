@@ -45,7 +45,9 @@ enum class StepKind : int32_t {
   Erf,
   Sqrt,
   Reciprocal,
-  Scale, // times `factor`
+  Scale,   // times `factor`
+  RoundI8, // to the nearest integer (ties to even), saturated to [-128, 127]:
+           // what writing an i8 result does, so a chain can go on from it
 };
 
 /// What a chain holds in the lanes where every operand holds zero (past a
@@ -71,9 +73,9 @@ Padding paddingAfter(const ChainStep &step, Padding before,
 
 /// Whether `step` never gives a smaller result for a larger running value,
 /// element by element, with its operand (one of `operands`) held fixed:
-/// adds, subtractions, max, min, relu, and scales, products and quotients
-/// by finite constants at least zero (quotients: above zero). The VXM's
-/// rounding keeps that order.
+/// adds, subtractions, max, min, relu, round_i8, and scales, products and
+/// quotients by finite constants at least zero (quotients: above zero). The
+/// VXM's rounding keeps that order.
 bool preservesOrder(const ChainStep &step, mlir::ValueRange operands);
 
 struct ChainStep {

@@ -187,11 +187,26 @@ int64_t lpuc::tile::getMovementParts(Operation *op,
       !getElementTypeOrSelf(op->getOperand(0).getType()).isF32() ||
       target.mxmRate(::lpu::DType::F32) || !target.mxmRate(::lpu::DType::BF16))
     return 1;
-  auto roundsToProductType = [](OpOperand &use) {
-    Operation *user = use.getOwner();
-    return isa<MatMulOp, ConvOp>(user) && use.getOperandNumber() < 2;
-  };
-  return llvm::all_of(op->getResult(0).getUses(), roundsToProductType) ? 1 : 3;
+  return onlyProductsRead(op->getResult(0)) ? 1 : 3;
+}
+
+bool lpuc::tile::onlyProductsRead(Value value) {
+  // Reshapes copy values exactly, so their readers count. A worklist, not
+  // recursion: a chain of reshapes may be long.
+  SmallVector<Value> worklist = {value};
+  while (!worklist.empty()) {
+    Value next = worklist.pop_back_val();
+    for (OpOperand &use : next.getUses()) {
+      Operation *user = use.getOwner();
+      if (auto reshape = dyn_cast<ReshapeOp>(user)) {
+        worklist.push_back(reshape.getResult());
+        continue;
+      }
+      if (!isa<MatMulOp, ConvOp>(user) || use.getOperandNumber() >= 2)
+        return false;
+    }
+  }
+  return true;
 }
 
 ::lpu::DType lpuc::tile::getMXMType(Operation *op,

@@ -85,6 +85,10 @@ const ::lpu::TargetDesc *getTarget(mlir::Operation *op);
 /// module's float type anyway; else 3 bf16 parts (8 significand bits each,
 /// with f32's exponent range), whose f32 sum is the value.
 int64_t getMovementParts(mlir::Operation *op, const ::lpu::TargetDesc &target);
+/// Whether every reader of `value`, through reshapes, is a product that
+/// streams or installs it (operand 0 or 1 of a tile.matmul or tile.conv),
+/// which rounds it to the product type anyway.
+bool onlyProductsRead(mlir::Value value);
 /// The K of one install of that type: the input lanes a product's window
 /// covers (the target's `mxm.types` rows).
 int64_t getMXMRows(mlir::Operation *op, const ::lpu::TargetDesc &target);

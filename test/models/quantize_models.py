@@ -2,7 +2,7 @@
 """Quantizes a float ONNX model to QDQ int8, as standard quantizers do, with
 reference outputs from a NumPy implementation of the ONNX semantics.
 
-Usage: quantize_models.py FLOAT_MODEL_DIR OUTDIR
+Usage: quantize_models.py [--residuals] FLOAT_MODEL_DIR OUTDIR
 
 FLOAT_MODEL_DIR holds model.onnx and test_data_set_*/ (make_models.py or
 make_torch_models.py). The quantized model:
@@ -13,7 +13,11 @@ make_torch_models.py). The quantized model:
   - quantizes the activations those nodes read, and the graph outputs, per
     tensor to uint8 with a zero point (QuantizeLinear then
     DequantizeLinear), calibrated on the minimum and maximum each tensor
-    takes over four seeded random inputs.
+    takes over four seeded random inputs;
+  - with --residuals, also the two operands of every Add of two activations
+    (a residual sum), as onnxruntime's QDQ quantizer does: the sum then
+    reads quantized values, and the graph quantizes and dequantizes its
+    products' outputs before adding them.
 OUTDIR gets model.onnx, the float model's inputs with the quantized model's
 outputs (onnx_numpy, float64), and lpu-run-args: the tolerance, one
 quantum of the output's scale.
@@ -119,8 +123,9 @@ def weight_quantization(w, axis):
 
 
 class Quantizer:
-    def __init__(self, model, ranges):
+    def __init__(self, model, ranges, residuals):
         self.model = model
+        self.residuals = residuals
         self.ranges = ranges
         self.inits = initializers(model)
         self.nodes = []
@@ -207,11 +212,27 @@ class Quantizer:
         out.attribute.extend(node.attribute)
         return out
 
+    def residual_sum(self, node, constants):
+        """An Add of two activations (a residual connection) reads them
+        quantized, as onnxruntime's QDQ quantizer does; an Add of a constant
+        (a bias) stays float."""
+        if any(i in self.inits or i in constants or i not in self.ranges
+               for i in node.input):
+            return node
+        out = helper.make_node("Add", [self.activation(i)[0]
+                                       for i in node.input],
+                               node.output, name=node.name)
+        return out
+
     def run(self):
         graph = self.model.graph
+        constants = {o for node in graph.node if node.op_type == "Constant"
+                     for o in node.output}
         for node in graph.node:
             if node.op_type in ("Conv", "MatMul", "Gemm"):
                 node = self.product(node)
+            elif node.op_type == "Add" and self.residuals:
+                node = self.residual_sum(node, constants)
             self.nodes.append(node)
         # The outputs, quantized too: their quantum is the tolerance.
         scales = []
@@ -236,9 +257,12 @@ class Quantizer:
 
 
 def main():
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    residuals = "--residuals" in args
+    args = [a for a in args if a != "--residuals"]
+    if len(args) != 2:
         sys.exit(__doc__)
-    source, outdir = sys.argv[1], sys.argv[2]
+    source, outdir = args
     model = onnx.load(os.path.join(source, "model.onnx"))
     bypass_constant_identities(model)
     fold_batch_norms(model)
@@ -255,7 +279,7 @@ def main():
             if isinstance(value, np.ndarray) and value.dtype.kind == "f":
                 lo, hi = ranges.get(name, (np.inf, -np.inf))
                 ranges[name] = (min(lo, value.min()), max(hi, value.max()))
-    scales = Quantizer(model, ranges).run()
+    scales = Quantizer(model, ranges, residuals).run()
     model.producer_name = "lpuc-tests quantize_models.py"
     save_model(model, outdir)
     for index, data in enumerate(sorted(glob.glob(

@@ -112,11 +112,14 @@ void Expander::copyBroadcastRow(PreparedStep &p, ArrayRef<int64_t> outShape) {
   // while the planes finish up to one row each per cycle: copies on several
   // slices share the reads. A constant's copies cost only SRAM, so even a
   // few rows get many; a value computed at run time is copied by
-  // spreadComputedRow, which costs a read and a write per copy.
+  // spreadComputedRows, which costs a read and a write per copy. An operand
+  // of several rows, each read by many output rows (a softmax's maximum per
+  // head), gets copies of each.
   int64_t rows = 1;
   for (size_t d = 0; d + 1 < outShape.size(); ++d)
     rows *= outShape[d];
-  const int64_t copies = constantRowCopies(rows);
+  const int64_t operandRows = p.step.operand.rows;
+  const int64_t copies = constantRowCopies(rows / operandRows);
   if (p.laneBroadcast && p.step.splat && !immediateOf(p.step)) {
     // A scalar added or compared: rows of its value, zero past the row's
     // width like any operand, read instead of spread by the SXM per vector
@@ -133,15 +136,17 @@ void Expander::copyBroadcastRow(PreparedStep &p, ArrayRef<int64_t> outShape) {
     return;
   }
   const lpuc::lpu::MachineBuffer &source = buffer(p.step.operand.buffer);
-  if (copies < 2 || p.laneBroadcast || p.step.operand.rows != 1)
+  if (copies < 2 || p.laneBroadcast)
     return;
   if (source.kind == lpuc::lpu::BufferKind::Scratch) {
     // Computed at run time (a squeeze-excitation scale).
-    p.copies = spreadComputedRow(p.step.operand, rows);
+    p.copies = spreadComputedRows(p.step.operand, rows / operandRows);
     return;
   }
+  // A constant of several rows (a banded layout's per-channel rows) is
+  // already read from as many places.
   if (source.kind != lpuc::lpu::BufferKind::Constant || !source.init ||
-      !source.type.getElementType().isF32())
+      !source.type.getElementType().isF32() || operandRows != 1)
     return;
   std::optional<std::vector<uint32_t>> words =
       lpuc::lpu::readLaneWords(source.init);
@@ -159,25 +164,27 @@ void Expander::copyBroadcastRow(PreparedStep &p, ArrayRef<int64_t> outShape) {
   p.copies = copies;
 }
 
-int64_t Expander::spreadComputedRow(RowStore &row, int64_t readers) {
+int64_t Expander::spreadComputedRows(RowStore &rows, int64_t readersPerRow) {
   // A copy costs a read and a write, worth it only over many readers
   // (EfficientNet-B0 fp16: 114,173 cycles with a copy per 64 readers,
   // 113,026 per 16; per 8 or 4 the same within 0.1%).
   constexpr int64_t kReadersPerCopy = 16;
   const int64_t copies =
-      std::min<int64_t>(target.memSlices / 8, readers / kReadersPerCopy);
+      std::min<int64_t>(target.memSlices / 8, readersPerRow / kReadersPerCopy);
   if (copies < 2)
     return 1;
-  const lpuc::lpu::MachineBuffer &source = buffer(row.buffer);
+  const lpuc::lpu::MachineBuffer &source = buffer(rows.buffer);
+  const RowStore original = rows;
   const int32_t index =
-      scratch({copies, row.rowLength}, ".copies" + std::to_string(row.buffer),
+      scratch({original.rows * copies, original.rowLength},
+              ".copies" + std::to_string(original.buffer),
               lpuc::lpu::getDType(source.type.getElementType()));
   dealRows(index, copies);
-  const RowStore original = row;
-  row = wholeStore(index);
-  for (int64_t c = 0; c < copies; ++c)
-    for (int64_t j = 0; j < original.vectorsPerRow; ++j)
-      writeRow(readRow(original, 0, j), row, c, j);
+  rows = wholeStore(index);
+  for (int64_t r = 0; r < original.rows; ++r)
+    for (int64_t c = 0; c < copies; ++c)
+      for (int64_t j = 0; j < original.vectorsPerRow; ++j)
+        writeRow(readRow(original, r, j), rows, r * copies + c, j);
   return copies;
 }
 
@@ -250,12 +257,11 @@ InstrId Expander::emitChainVector(const PreparedChain &chain,
       continue;
     }
     int64_t opRow = 0;
-    if (p.copies > 1) {
-      opRow = flatRow % p.copies;
-    } else {
-      for (size_t d = 0; d + 1 < rank; ++d)
-        opRow += (p.shape[d] == 1 ? 0 : index[d]) * p.rowStride[d];
-    }
+    for (size_t d = 0; d + 1 < rank; ++d)
+      opRow += (p.shape[d] == 1 ? 0 : index[d]) * p.rowStride[d];
+    // Copies of each operand row are consecutive rows: output row r reads
+    // copy r % copies.
+    opRow = opRow * p.copies + flatRow % p.copies;
     InstrId v;
     if (std::optional<float> value = immediateOf(p.step)) {
       acc = step.kind == StepKind::Mul ? scaled(acc, *value)

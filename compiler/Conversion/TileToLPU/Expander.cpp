@@ -432,6 +432,8 @@ InstrId Expander::apply(StepKind kind, float factor, InstrId value) {
     return emit(Opcode::Reciprocal, {value});
   case StepKind::Scale:
     return scaled(value, factor);
+  case StepKind::RoundI8:
+    return convert(convert(value, DType::I8), DType::F32);
   default:
     break;
   }

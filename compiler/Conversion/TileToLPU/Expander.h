@@ -59,8 +59,8 @@ struct PreparedStep {
   Shape shape;                // left-padded with 1s to the chain's rank
   Shape rowStride;            // per leading dimension, in rows
   bool laneBroadcast = false; // a single column spread over the row
-  /// Copies of a constant row every output row reads, dealt over as many
-  /// slices: output row r reads copy r % copies.
+  /// Copies of each operand row that many output rows read, dealt over as
+  /// many slices: output row r reads copy r % copies of its operand row.
   int64_t copies = 1;
   /// Whether a partial vector's padding is guarded before this step
   /// (tile::guardsPadding).
@@ -278,12 +278,13 @@ public:
   /// constant, or a row computed at run time) by copies dealt over several
   /// slices, where that is worth it.
   void copyBroadcastRow(PreparedStep &p, llvm::ArrayRef<int64_t> outShape);
-  /// Replaces `row`, one row computed at run time that `readers` reads
-  /// take in turn, by copies dealt over several slices (copied once, by the
-  /// MEM slices, before the readers), when that is worth it: one slice's
-  /// bank ports serve a read a cycle (two for an f32 vector). Read r then
-  /// takes copy r % copies; returns how many copies (1: none made).
-  int64_t spreadComputedRow(RowStore &row, int64_t readers);
+  /// Replaces `rows`, computed at run time, each read in turn by
+  /// `readersPerRow` reads, by copies of each row dealt over several slices
+  /// (copied once, by the MEM slices, before the readers), when that is
+  /// worth it: one slice's bank ports serve a read a cycle (two for an f32
+  /// vector). Copy c of row r is row r * copies + c, and read k of a row
+  /// takes copy k % copies; returns how many copies (1: none made).
+  int64_t spreadComputedRows(RowStore &rows, int64_t readersPerRow);
   /// The leading-dimension index of row `row` of `shape`.
   static Shape rowIndex(llvm::ArrayRef<int64_t> shape, int64_t row);
   /// Vector `j` of the output row at `index`, computed by `chain` from

@@ -3,6 +3,7 @@
 #include "dialects/Tile/Transforms/Passes.h"
 #include "dialects/Tile/Transforms/PixelGroups.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -77,18 +78,25 @@ std::optional<std::pair<MapOp, Continuation>> fusibleUser(Operation *producer) {
   auto map = dyn_cast<MapOp>(*value.user_begin());
   if (!map)
     return std::nullopt;
-  // The map may quantize the f32 value to i8 on its way to SRAM; a value
-  // already quantized is read rounded, so nothing fuses after it.
+  // The map may quantize the f32 value to i8 on its way to SRAM. A value
+  // already quantized, which the map reads rounded, goes on through a
+  // round_i8 step instead of through SRAM (a quantized model's
+  // QuantizeLinear, then DequantizeLinear and a residual sum).
   auto type = cast<RankedTensorType>(value.getType());
   auto mapType = map.getResult().getType();
+  const bool quantized = type.getElementType().isInteger(8);
   const bool quantizes = mapType.getShape() == type.getShape() &&
-                         type.getElementType().isF32() &&
-                         mapType.getElementType().isInteger(8);
-  if (type.getElementType().isInteger(8) || (mapType != type && !quantizes))
+                         (type.getElementType().isF32() || quantized) &&
+                         (mapType.getElementType().isInteger(8) ||
+                          mapType.getElementType().isF32());
+  if (mapType != type && !quantizes)
     return std::nullopt; // broadcasts the value, or converts it otherwise
   std::optional<Continuation> next = continuationOf(map, value);
   if (!next)
     return std::nullopt;
+  if (quantized)
+    next->steps.insert(next->steps.begin(),
+                       ChainStep::apply(StepKind::RoundI8));
   // The map's other operands must exist where the producer runs.
   for (Value operand : next->operands) {
     Operation *def = operand.getDefiningOp();
@@ -389,6 +397,142 @@ void poolRowsAboveUnpacking(PoolOp pool, GatherOp gather,
   gather.erase();
 }
 
+/// The value of a constant whose elements are all equal.
+std::optional<double> splatConstant(Value value) {
+  DenseFPElementsAttr floats;
+  if (!matchPattern(value, m_Constant(&floats)) || !floats.isSplat())
+    return std::nullopt;
+  return floats.getSplatValue<APFloat>().convertToDouble();
+}
+
+/// A map that computes scale * x + offset from one tensor x of its shape
+/// with constants whose elements are all equal (a dequantization,
+/// (x - zero point) * scale): x, scale and offset.
+struct AffineMap {
+  Value input;
+  double scale = 1.0, offset = 0.0;
+};
+std::optional<AffineMap> affineOfOneInput(MapOp map) {
+  Chain chain = getChain(map);
+  const int32_t running = chain.front().operand;
+  AffineMap affine{map.getInputs()[running], chain.front().factor};
+  if (cast<RankedTensorType>(affine.input.getType()).getShape() !=
+      map.getResult().getType().getShape())
+    return std::nullopt;
+  for (const ChainStep &step : llvm::drop_begin(chain)) {
+    if (step.kind == StepKind::Scale) {
+      affine.scale *= step.factor;
+      affine.offset *= step.factor;
+      continue;
+    }
+    std::optional<double> constant =
+        step.isOperand() && step.operand != running
+            ? splatConstant(map.getInputs()[step.operand])
+            : std::nullopt;
+    if (!constant)
+      return std::nullopt;
+    const double c = *constant * step.factor;
+    switch (step.kind) {
+    case StepKind::Add:
+      affine.offset += c;
+      break;
+    case StepKind::Sub:
+      affine.offset -= c;
+      break;
+    case StepKind::Mul:
+      affine.scale *= c;
+      affine.offset *= c;
+      break;
+    case StepKind::Div:
+      if (c == 0.0)
+        return std::nullopt;
+      affine.scale /= c;
+      affine.offset /= c;
+      break;
+    default:
+      return std::nullopt;
+    }
+  }
+  if (!std::isfinite(affine.scale) || !std::isfinite(affine.offset) ||
+      float(affine.scale) == 0.0f)
+    return std::nullopt;
+  return affine;
+}
+
+/// Rewrites `chain` over `operands` so that an operand added or subtracted
+/// that only this chain reads and that is an affine map of one tensor
+/// (affineOfOneInput) reads that tensor instead: acc + (a x + b) becomes
+/// acc + a x, then + b (a constant step, when b is not zero). A quantized
+/// model's residual sum then reads the i8 tensor, where it read a
+/// dequantized f32 copy written for it alone. Returns the maps no longer
+/// read.
+SmallVector<MapOp> inlineAffineOperands(Chain &chain,
+                                        SmallVectorImpl<Value> &operands,
+                                        OpBuilder &constants) {
+  SmallVector<MapOp> replaced;
+  for (size_t i = 1; i < chain.size(); ++i) {
+    ChainStep step = chain[i];
+    if (!step.isOperand() ||
+        (step.kind != StepKind::Add && step.kind != StepKind::Sub))
+      continue;
+    Value value = operands[step.operand];
+    auto map = value.getDefiningOp<MapOp>();
+    if (!map || !value.hasOneUse() ||
+        llvm::count_if(chain, [&](const ChainStep &s) {
+          return s.isOperand() && s.operand == step.operand;
+        }) != 1)
+      continue;
+    std::optional<AffineMap> affine = affineOfOneInput(map);
+    if (!affine || llvm::is_contained(operands, affine->input))
+      continue;
+    operands[step.operand] = affine->input;
+    chain[i].factor = float(step.factor * affine->scale);
+    replaced.push_back(map);
+    const float offset = float(step.factor * affine->offset);
+    if (offset == 0.0f)
+      continue;
+    operands.push_back(arith::ConstantOp::create(
+        constants, map.getLoc(),
+        DenseElementsAttr::get(
+            RankedTensorType::get({1}, constants.getF32Type()), offset)));
+    chain.insert(
+        chain.begin() + i + 1,
+        ChainStep::operandStep(int32_t(operands.size() - 1), step.kind));
+    ++i;
+  }
+  return replaced;
+}
+
+/// inlineAffineOperands on a map's chain or a product's epilogue.
+void inlineAffineOperands(IRRewriter &rewriter, Operation *op) {
+  OpBuilder constants(op->getContext());
+  constants.setInsertionPointToStart(op->getBlock());
+  SmallVector<MapOp> replaced;
+  if (auto map = dyn_cast<MapOp>(op)) {
+    Chain chain = getChain(map);
+    SmallVector<Value> inputs(map.getInputs());
+    replaced = inlineAffineOperands(chain, inputs, constants);
+    if (replaced.empty())
+      return;
+    rewriter.setInsertionPoint(map);
+    auto [steps, factors] = getChainAttrs(rewriter, chain);
+    rewriter.replaceOp(map, MapOp::create(rewriter, map.getLoc(),
+                                          map.getResult().getType(), inputs,
+                                          steps, factors));
+  } else {
+    Chain chain = epilogueOf(op);
+    SmallVector<Value> extras(op->getOperands().drop_front(2));
+    replaced = inlineAffineOperands(chain, extras, constants);
+    if (replaced.empty())
+      return;
+    rewriter.setInsertionPoint(op);
+    rewriter.replaceOp(op, withEpilogue(rewriter, op, extras, chain,
+                                        op->getResult(0).getType()));
+  }
+  for (MapOp map : replaced)
+    rewriter.eraseOp(map);
+}
+
 struct FuseElementwisePass
     : public lpuc::tile::impl::FuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
@@ -441,6 +585,13 @@ struct FuseElementwisePass
         producer = fuse(rewriter, producer, user->first, user->second);
       }
     }
+    SmallVector<Operation *> chains;
+    getOperation().walk([&](Operation *op) {
+      if (isa<MapOp, MatMulOp, ConvOp>(op))
+        chains.push_back(op);
+    });
+    for (Operation *op : chains)
+      inlineAffineOperands(rewriter, op);
   }
 };
 

@@ -26,6 +26,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -142,6 +143,11 @@ bool clampMatters(ArrayRef<ChainStep> chain, size_t at, ValueRange operands,
       bound = applyArithmetic(StepKind::Mul, bound, Bound{{}, {step.factor}});
       continue;
     }
+    if (step.kind == StepKind::RoundI8) {
+      for (float &v : bound.values)
+        v = std::clamp(std::nearbyint(v), -128.0f, 127.0f);
+      continue;
+    }
     std::optional<Bound> operand = operandOf(step, operands);
     if (!operand)
       return true;
@@ -205,6 +211,49 @@ bool isAffine(const ChainStep &step, ValueRange operands) {
   default:
     return false;
   }
+}
+
+/// Moves each run of affine steps whose scale is one number a (not zero)
+/// past an add or subtract of a run-time operand right after it, whose
+/// factor is divided by a: (x a + b) + g y = (x + (g / a) y) a + b. Where
+/// another affine run follows, the two then fold into one (foldAffineRuns):
+/// a quantized residual sum [round_i8, sub z, mul s, add y, scale k, add c]
+/// takes four steps instead of six. Returns whether the chain changed.
+bool commuteAffineRuns(Chain &chain, ValueRange operands) {
+  bool changed = false;
+  for (size_t at = 1; at < chain.size(); ++at) {
+    const ChainStep step = chain[at];
+    if (!step.isOperand() ||
+        (step.kind != StepKind::Add && step.kind != StepKind::Sub) ||
+        isAffine(step, operands))
+      continue;
+    size_t begin = at;
+    while (begin > 0 && chain[begin - 1].kind != StepKind::First &&
+           isAffine(chain[begin - 1], operands))
+      --begin;
+    size_t end = at + 1;
+    while (end < chain.size() && isAffine(chain[end], operands))
+      ++end;
+    // Worth it only if the joined run folds into fewer steps.
+    if (begin == at || (at - begin) + (end - at - 1) < 3)
+      continue;
+    Bound scale{{}, {1.0f}};
+    for (const ChainStep &s : ArrayRef(chain).slice(begin, at - begin)) {
+      if (s.kind == StepKind::Scale)
+        scale = applyArithmetic(StepKind::Mul, scale, Bound{{}, {s.factor}});
+      else if (s.kind == StepKind::Mul || s.kind == StepKind::Div)
+        scale = applyArithmetic(s.kind, scale, *operandOf(s, operands));
+    }
+    if (scale.values.size() != 1 || scale.values[0] == 0.0f ||
+        !std::isfinite(step.factor / scale.values[0]))
+      continue;
+    ChainStep moved = step;
+    moved.factor = step.factor / scale.values[0];
+    chain.erase(chain.begin() + at);
+    chain.insert(chain.begin() + begin, moved);
+    changed = true;
+  }
+  return changed;
 }
 
 /// A binary32 constant of `bound`'s shape and values.
@@ -321,6 +370,7 @@ struct SimplifyChainsPass
       SmallVector<Value> operands(op->getOperands().drop_front(first));
       OpBuilder builder(op);
       bool changed = dropSaturatedClamps(chain, operands);
+      changed |= commuteAffineRuns(chain, operands);
       changed |= foldAffineRuns(chain, operands, builder, op->getLoc());
       if (changed)
         setChain(op, chain, first, operands);

@@ -46,3 +46,27 @@ module attributes {tile.target = "lpu-v1"} {
     return %0 : tensor<128x320xf32>
   }
 }
+
+// -----
+
+// Several rows computed at run time, each read by many output rows (a
+// transposed softmax's maximum per head): copies of each, copy c of row h
+// at row h * copies + c. 2 heads of 64 rows: 4 copies per head; output row
+// r of head h reads row 4h + r % 4.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[S:.*]] = lpu.buffer scratch "{{.*}}.copies{{[0-9]+}}" {min_parts = 4 : i64} : tensor<8x320xf32>
+// CHECK-COUNT-8: lpu.mem.write %{{.*}}, %[[S]]
+// CHECK: lpu.mem.read %[[S]][0]
+// CHECK: lpu.mem.read %[[S]][1]
+// CHECK: lpu.mem.read %[[S]][2]
+// CHECK: lpu.mem.read %[[S]][3]
+// CHECK: lpu.mem.read %[[S]][0]
+// CHECK: lpu.mem.read %[[S]][4]
+// CHECK: lpu.mem.read %[[S]][5]
+module attributes {tile.target = "lpu-v1"} {
+  func.func @main(%x: tensor<2x64x320xf32> {onnx.name = "x"}, %s: tensor<2x1x320xf32> {onnx.name = "s"}) -> (tensor<2x64x320xf32> {onnx.name = "y"}) {
+    %e = tile.map(%s) [in0, exp] : (tensor<2x1x320xf32>) -> tensor<2x1x320xf32> loc("e")
+    %0 = tile.map(%x, %e) [in0, sub in1] : (tensor<2x64x320xf32>, tensor<2x1x320xf32>) -> tensor<2x64x320xf32> loc("shifted")
+    return %0 : tensor<2x64x320xf32>
+  }
+}

@@ -232,3 +232,20 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<1x12xf32>
   }
 }
+
+// -----
+
+// round_i8 is the rounding and saturation of an i8 write, on the VXM: a
+// conversion to i8 and back to f32, so the chain goes on from the value a
+// quantized tensor would hold.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[X0:.*]] = lpu.mem.read
+// CHECK: %[[Q:.*]] = lpu.vxm.convert %[[X0]] : <f32> -> <i8>
+// CHECK: %[[F:.*]] = lpu.vxm.convert %[[Q]] : <i8> -> <f32>
+// CHECK: lpu.vxm.scale %[[F]], 5.000000e-01
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<2x16xf32> {onnx.name = "x"}) -> (tensor<2x16xf32> {onnx.name = "y"}) {
+    %0 = tile.map(%x) [in0, round_i8, scale 0.5] : (tensor<2x16xf32>) -> tensor<2x16xf32>
+    return %0 : tensor<2x16xf32>
+  }
+}

@@ -173,3 +173,29 @@ module attributes {tile.target = "lpu-v1", tile.precision = f16} {
     return %0 : tensor<64x8xf32>
   }
 }
+
+// -----
+
+// More than 8 rows to reduce: dealt round-robin over ceil(sqrt(n)) chains
+// (16 rows: 4 chains, rows 0, 4, 8, 12 in chain 0), each staged in SRAM,
+// then joined by a tree, so the last row to arrive costs a few steps, not
+// sixteen.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[X:.*]] = lpu.buffer input "x" : tensor<16x16xf32>
+// CHECK: %[[CHAINS:.*]] = lpu.buffer scratch "tmp.chains" : tensor<4x16xf32>
+// CHECK: %[[R0:.*]] = lpu.mem.read %[[X]][0]
+// CHECK: %[[R4:.*]] = lpu.mem.read %[[X]][4]
+// CHECK: %[[M0:.*]] = lpu.vxm.max %[[R0]], %[[R4]]
+// CHECK: %[[R8:.*]] = lpu.mem.read %[[X]][8]
+// CHECK: lpu.vxm.max %[[M0]], %[[R8]]
+// CHECK-COUNT-4: lpu.mem.write %{{.*}}, %[[CHAINS]]
+// CHECK: %[[J0:.*]] = lpu.vxm.max
+// CHECK: %[[J1:.*]] = lpu.vxm.max
+// CHECK: %[[J:.*]] = lpu.vxm.max %[[J0]], %[[J1]]
+// CHECK: lpu.mem.write %[[J]]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<16x16xf32> {onnx.name = "x"}) -> (tensor<1x16xf32> {onnx.name = "y"}) {
+    %0 = tile.reduce_leading max %x [0] : tensor<16x16xf32> -> tensor<1x16xf32>
+    return %0 : tensor<1x16xf32>
+  }
+}

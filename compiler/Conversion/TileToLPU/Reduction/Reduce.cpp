@@ -32,6 +32,24 @@ void writeRowValue(Expander &x, InstrId first, const RowStore &out,
   }
 }
 
+/// Joins partial reductions `chains` (VXM chains over parts of one
+/// reduction) into one value: each is staged in row `firstRow + c` of
+/// `stage`, so that each is a tree of its own for the scheduler, free to
+/// interleave with the others, and a balanced tree of combines joins them.
+InstrId joinStagedChains(Expander &x, StepKind fold,
+                         SmallVectorImpl<InstrId> &chains, int32_t stage,
+                         int64_t firstRow) {
+  llvm::erase(chains, lpuc::lpu::kNoInstr);
+  for (auto [c, chain] : llvm::enumerate(chains)) {
+    x.write(chain, stage, firstRow + c);
+    chain = x.read(stage, firstRow + c);
+  }
+  for (size_t step = 1; step < chains.size(); step *= 2)
+    for (size_t i = 0; i + step < chains.size(); i += 2 * step)
+      chains[i] = x.combine(fold, chains[i], chains[i + step]);
+  return chains.front();
+}
+
 /// Sums each row of `in` into lane 0 of the same row of `out`, times
 /// `scale`, on the MXM: one weight row of `scale`s installed transposed is
 /// column 0 of the array (the rest zero), so one matmul sums a window of a
@@ -143,19 +161,13 @@ void emitRowExtremum(Expander &x, const RowStore &in, ReduceKind kind,
                                              : x.combine(fold, chain, column);
       }
     }
-    llvm::erase(acc, lpuc::lpu::kNoInstr);
-    for (auto [c, chain] : llvm::enumerate(acc)) {
-      x.write(chain, chainStage, block * chains + c);
-      chain = x.read(chainStage, block * chains + c);
-    }
-    for (size_t step = 1; step < acc.size(); step *= 2)
-      for (size_t i = 0; i + step < acc.size(); i += 2 * step)
-        acc[i] = x.combine(fold, acc[i], acc[i + step]);
+    InstrId extrema =
+        joinStagedChains(x, fold, acc, chainStage, block * chains);
     // The block's extrema, staged (a streamed value reaches one consumer)
     // and copied over slices for the rows' reads.
     RowStore staged = x.wholeStore(x.scratch({1, lanes}, ".extrema"));
-    x.writeRow(acc.front(), staged, 0, 0);
-    const int64_t copies = x.spreadComputedRow(staged, rows);
+    x.writeRow(extrema, staged, 0, 0);
+    const int64_t copies = x.spreadComputedRows(staged, rows);
     for (int64_t b = 0; b < rows; ++b) {
       InstrId v = x.distribute(x.readRow(staged, b % copies, 0), b,
                                std::min(out.rowLength, lanes));
@@ -241,10 +253,15 @@ LogicalResult lpuc::tile_to_lpu::expandReduceRows(tile::ReduceRowsOp op,
   return success();
 }
 
-/// Each output row is a VXM chain over the input rows that differ only
-/// along the reduced axes.
+/// Each output vector is a reduction over the input rows that differ only
+/// along the reduced axes: up to kShortChain of them one VXM chain, more
+/// dealt round-robin over about sqrt(n) chains (staged, then joined), so
+/// rows that arrive one after another keep every chain busy and the last
+/// one costs a few steps, not n (a transposed softmax's 128 rows took 512
+/// cycles in one chain).
 LogicalResult lpuc::tile_to_lpu::expandReduceLeading(tile::ReduceLeadingOp op,
                                                      Expander &x) {
+  constexpr int64_t kShortChain = 8;
   FailureOr<RowStore> input = x.store(op.getInput());
   if (failed(input))
     return failure();
@@ -252,31 +269,45 @@ LogicalResult lpuc::tile_to_lpu::expandReduceLeading(tile::ReduceLeadingOp op,
   const int64_t rank = shape.size();
   const StepKind fold = foldOf(op.getKind());
   Shape kept(shape);
-  for (int64_t axis : op.getAxes())
+  int64_t terms = 1;
+  for (int64_t axis : op.getAxes()) {
     kept[axis] = 1;
+    terms *= shape[axis];
+  }
+  const int64_t chains =
+      terms <= kShortChain ? 1 : int64_t(std::ceil(std::sqrt(double(terms))));
   RowStore out = x.resultStore(op.getResult());
+  int32_t stage =
+      chains > 1
+          ? x.scratch({out.rows * out.vectorsPerRow * chains, x.target.lanes},
+                      ".chains",
+                      lpu::getDType(x.buffer(out.buffer).type.getElementType()))
+          : -1;
   for (int64_t row = 0; row < out.rows; ++row) {
     Shape index = Expander::rowIndex(kept, row);
     for (int64_t j = 0; j < out.vectorsPerRow; ++j) {
-      InstrId acc = lpuc::lpu::kNoInstr;
+      SmallVector<InstrId> acc(chains, lpuc::lpu::kNoInstr);
       Shape at(index);
-      for (bool more = true; more;) {
+      for (int64_t term = 0; term < terms; ++term) {
         int64_t inRow = 0;
         for (int64_t d = 0; d + 1 < rank; ++d)
           inRow = inRow * shape[d] + at[d];
         InstrId v = x.readRow(*input, inRow, j);
-        acc = acc == lpuc::lpu::kNoInstr ? v : x.combine(fold, acc, v);
-        more = false;
-        for (int64_t i = int64_t(op.getAxes().size()) - 1; i >= 0 && !more;
-             --i) {
+        InstrId &chain = acc[term % chains];
+        chain = chain == lpuc::lpu::kNoInstr ? v : x.combine(fold, chain, v);
+        for (int64_t i = int64_t(op.getAxes().size()) - 1; i >= 0; --i) {
           int64_t d = op.getAxes()[i];
           if (++at[d] < shape[d])
-            more = true;
-          else
-            at[d] = 0;
+            break;
+          at[d] = 0;
         }
       }
-      x.writeRow(acc, out, row, j);
+      InstrId result =
+          chains == 1
+              ? acc.front()
+              : joinStagedChains(x, fold, acc, stage,
+                                 (row * out.vectorsPerRow + j) * chains);
+      x.writeRow(result, out, row, j);
     }
   }
   return success();

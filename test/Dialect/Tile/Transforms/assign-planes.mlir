@@ -88,3 +88,22 @@ module attributes {tile.target = "lpu-v1", tile.precision = f16} {
     return %0, %4 : tensor<256x64xf32>, tensor<256x64xf32>
   }
 }
+
+// -----
+
+// lpu-v1 has no f32 products: a transpose of f32 values moves them in three
+// bf16 parts, an install on three planes, unless only products read its
+// result, which round it to their type anyway; a reshape between them
+// moves the values as they are, so its readers count.
+// CHECK-LABEL: func.func @movement_parts
+// CHECK: tile.transpose %arg0 {{.*}}planes = array<i32: {{[0-9]+}}>}
+// CHECK: tile.transpose %arg1 {{.*}}planes = array<i32: {{[0-9]+}}, {{[0-9]+}}, {{[0-9]+}}>}
+module attributes {tile.target = "lpu-v1"} {
+  func.func @movement_parts(%x: tensor<8x16xf32>, %y: tensor<8x16xf32>, %w: tensor<16x4xf32>) -> (tensor<8x4xf32>, tensor<16x8xf32>) {
+    %0 = tile.transpose %x [1, 0] : tensor<8x16xf32> -> tensor<16x8xf32>
+    %1 = tile.reshape %0 : tensor<16x8xf32> -> tensor<8x16xf32>
+    %2 = tile.matmul %1, %w [] {batches = array<i64: 0, 0, 0>, k = 16 : i64, m = 8 : i64, n = 4 : i64, turn = 1 : i64} : tensor<8x16xf32>, tensor<16x4xf32> -> tensor<8x4xf32>
+    %3 = tile.transpose %y [1, 0] : tensor<8x16xf32> -> tensor<16x8xf32>
+    return %2, %3 : tensor<8x4xf32>, tensor<16x8xf32>
+  }
+}

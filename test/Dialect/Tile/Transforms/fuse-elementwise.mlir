@@ -66,11 +66,13 @@ module attributes {tile.target = "lpu-tiny"} {
 // -----
 
 // An int8 product's rescaling and the quantization of its result join the
-// epilogue: the product then writes i8. A map reading the quantized values
-// sees them rounded, so it does not fuse after the quantization.
+// epilogue. A map that alone reads the quantized values (its
+// dequantization) goes on from them through a round_i8 step, which is what
+// writing and reading them as i8 did; with a second reader the product
+// writes i8.
 // CHECK-LABEL: func.func @quantized
-// CHECK: %[[Y:.*]] = tile.matmul %arg0, %{{.*}} epilogue(%{{.*}}, %{{.*}} : tensor<8xf32>, tensor<1xf32>) [mul in0, relu, div in1] {{.*}} -> tensor<4x8xi8>
-// CHECK: tile.map(%[[Y]], %{{.*}}) [in0, mul in1] : (tensor<4x8xi8>, tensor<1xf32>) -> tensor<4x8xf32>
+// CHECK: %[[Y:.*]] = tile.matmul %arg0, %{{.*}} epilogue(%{{.*}}, %{{.*}} : tensor<8xf32>, tensor<1xf32>) [mul in0, relu, div in1, round_i8, mul in1] {{.*}} -> tensor<4x8xf32>
+// CHECK-NEXT: return %[[Y]]
 module attributes {tile.target = "lpu-tiny"} {
   func.func @quantized(%a: tensor<4x8xi8>) -> tensor<4x8xf32> {
     %w = arith.constant dense<1> : tensor<8x8xi8>
@@ -81,6 +83,52 @@ module attributes {tile.target = "lpu-tiny"} {
     %2 = tile.map(%1, %ys) [in0, div in1] : (tensor<4x8xf32>, tensor<1xf32>) -> tensor<4x8xi8>
     %3 = tile.map(%2, %ys) [in0, mul in1] : (tensor<4x8xi8>, tensor<1xf32>) -> tensor<4x8xf32>
     return %3 : tensor<4x8xf32>
+  }
+}
+
+// -----
+
+// CHECK-LABEL: func.func @quantized_twice
+// CHECK: %[[Y:.*]] = tile.matmul %arg0, %{{.*}} epilogue(%{{.*}}, %{{.*}} : tensor<8xf32>, tensor<1xf32>) [mul in0, relu, div in1] {{.*}} -> tensor<4x8xi8>
+// CHECK: tile.map(%[[Y]], %{{.*}}) [in0, mul in1] : (tensor<4x8xi8>, tensor<1xf32>) -> tensor<4x8xf32>
+// CHECK: return %[[Y]], %{{.*}}
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @quantized_twice(%a: tensor<4x8xi8>) -> (tensor<4x8xi8>, tensor<4x8xf32>) {
+    %w = arith.constant dense<1> : tensor<8x8xi8>
+    %s = arith.constant dense<0.5> : tensor<8xf32>
+    %ys = arith.constant dense<0.25> : tensor<1xf32>
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x8xi8>, tensor<8x8xi8> -> tensor<4x8xf32>
+    %1 = tile.map(%0, %s) [in0, mul in1, relu] : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+    %2 = tile.map(%1, %ys) [in0, div in1] : (tensor<4x8xf32>, tensor<1xf32>) -> tensor<4x8xi8>
+    %3 = tile.map(%2, %ys) [in0, mul in1] : (tensor<4x8xi8>, tensor<1xf32>) -> tensor<4x8xf32>
+    return %2, %3 : tensor<4x8xi8>, tensor<4x8xf32>
+  }
+}
+
+// -----
+
+// A residual sum of two dequantized tensors: the dequantization of the one
+// added (an affine map of one i8 tensor with scalar constants, read by the
+// sum alone) is not written as f32; the sum reads the i8 tensor, times the
+// scale, then adds -zero point x scale. A dequantization read twice stays.
+// CHECK-LABEL: func.func @dequantized_residual
+// CHECK-DAG: %[[OFFSET:.*]] = arith.constant dense<-1.500000e+00> : tensor<1xf32>
+// CHECK-DAG: %[[SCALE:.*]] = arith.constant dense<5.000000e-01> : tensor<1xf32>
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<3.000000e+00> : tensor<1xf32>
+// CHECK: %[[Y:.*]] = tile.map(%arg1, %[[ZERO]], %[[SCALE]], %arg0, %[[OFFSET]]) [in0, sub in1, mul in2, add in3 * 5.000000e-01, add in4] : (tensor<4x8xi8>, tensor<1xf32>, tensor<1xf32>, tensor<4x8xi8>, tensor<1xf32>) -> tensor<4x8xf32>
+// CHECK: %[[D:.*]] = tile.map(%arg2, %[[ZERO]], %[[SCALE]]) [in0, sub in1, mul in2]
+// CHECK: tile.map(%[[Y]], %[[D]]) [in0, sub in1]
+// CHECK: return
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @dequantized_residual(%a: tensor<4x8xi8>, %b: tensor<4x8xi8>, %c: tensor<4x8xi8>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+    %zero = arith.constant dense<3.0> : tensor<1xf32>
+    %scale = arith.constant dense<0.5> : tensor<1xf32>
+    %da = tile.map(%a, %zero, %scale) [in0, sub in1, mul in2] : (tensor<4x8xi8>, tensor<1xf32>, tensor<1xf32>) -> tensor<4x8xf32>
+    %db = tile.map(%b, %zero, %scale) [in0, sub in1, mul in2] : (tensor<4x8xi8>, tensor<1xf32>, tensor<1xf32>) -> tensor<4x8xf32>
+    %sum = tile.map(%da, %db) [in0, add in1] : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+    %dc = tile.map(%c, %zero, %scale) [in0, sub in1, mul in2] : (tensor<4x8xi8>, tensor<1xf32>, tensor<1xf32>) -> tensor<4x8xf32>
+    %diff = tile.map(%sum, %dc) [in0, sub in1] : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+    return %diff, %dc : tensor<4x8xf32>, tensor<4x8xf32>
   }
 }
 

@@ -102,3 +102,43 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<4x2xi8>
   }
 }
+
+// -----
+
+// A quantized residual sum: the dequantization after round_i8 (sub z, mul
+// s) moves past the run-time add, whose factor is divided by s, and joins
+// the requantization after it (scale, add): [round_i8, add y * g/s, scale,
+// add]. A per-channel scale does not move (the add's factor is one
+// number); nor does a run shorter than three steps once joined.
+// CHECK-LABEL: func.func @residual_requantized
+// CHECK: tile.map(%arg0, %arg1, %{{.*}}) [in0, round_i8, add in1 * 4.000000e+00, scale 2.500000e-01, add in2] : {{.*}} -> tensor<4x8xi8>
+// CHECK: tile.map(%arg0, %{{.*}}, %{{.*}}, %arg1, %{{.*}}) [in0, round_i8, sub in1, mul in2, add in3 * 2.000000e+00, scale 5.000000e-01, add in4] : {{.*}} -> tensor<4x8xi8>
+// CHECK: tile.map(%arg0, %{{.*}}, %{{.*}}, %arg1) [in0, round_i8, sub in1, mul in2, add in3] : {{.*}} -> tensor<4x8xi8>
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @residual_requantized(%x: tensor<4x8xf32>, %y: tensor<4x8xi8>) -> (tensor<4x8xi8>, tensor<4x8xi8>, tensor<4x8xi8>) {
+    %z = arith.constant dense<3.0> : tensor<1xf32>
+    %s = arith.constant dense<0.5> : tensor<1xf32>
+    %sc = arith.constant dense<[0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.25]> : tensor<8xf32>
+    %c = arith.constant dense<-128.0> : tensor<1xf32>
+    %0 = tile.map(%x, %z, %s, %y, %c) [in0, round_i8, sub in1, mul in2, add in3 * 2.0, scale 0.5, add in4] : (tensor<4x8xf32>, tensor<1xf32>, tensor<1xf32>, tensor<4x8xi8>, tensor<1xf32>) -> tensor<4x8xi8>
+    %1 = tile.map(%x, %z, %sc, %y, %c) [in0, round_i8, sub in1, mul in2, add in3 * 2.0, scale 0.5, add in4] : (tensor<4x8xf32>, tensor<1xf32>, tensor<8xf32>, tensor<4x8xi8>, tensor<1xf32>) -> tensor<4x8xi8>
+    %2 = tile.map(%x, %z, %s, %y) [in0, round_i8, sub in1, mul in2, add in3] : (tensor<4x8xf32>, tensor<1xf32>, tensor<1xf32>, tensor<4x8xi8>) -> tensor<4x8xi8>
+    return %0, %1, %2 : tensor<4x8xi8>, tensor<4x8xi8>, tensor<4x8xi8>
+  }
+}
+
+// -----
+
+// A clamp before round_i8 is followed through it: relu(x) / s - 128 rounds
+// and saturates to -128 where the relu clamps, and stays there through the
+// steps after (* 1, + 0), so the relu goes.
+// CHECK-LABEL: func.func @clamp_through_round
+// CHECK: tile.map(%arg0, %{{.*}}, %{{.*}}) [in0, div in1, add in2, round_i8, scale 1.000000e+00] : {{.*}} -> tensor<4x8xi8>
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @clamp_through_round(%x: tensor<4x8xf32>) -> tensor<4x8xi8> {
+    %s = arith.constant dense<0.05> : tensor<1xf32>
+    %z = arith.constant dense<-128.0> : tensor<1xf32>
+    %0 = tile.map(%x, %s, %z) [in0, relu, div in1, add in2, round_i8, scale 1.0] : (tensor<4x8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<4x8xi8>
+    return %0 : tensor<4x8xi8>
+  }
+}
