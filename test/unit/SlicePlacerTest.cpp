@@ -35,11 +35,26 @@ TEST(SlicePlacer, BusyTensorsLiveTogetherGoToDifferentSlices) {
   EXPECT_NE(a->front().first, b->front().first);
 }
 
-TEST(SlicePlacer, TensorsNeverLiveTogetherShareAddresses) {
+TEST(SlicePlacer, LaterTensorsTakeFreshAddressesFirst) {
+  // A dead tensor's addresses would order the new writes after its reads.
   SlicePlacer placer(tiny());
   std::optional<Placement> a = placer.place(tensor(4, 0, 10, 0));
   PlacementRequest later = tensor(8, 11, 20, 0);
   later.minParts = 8; // one row on every slice, a's included
+  std::optional<Placement> b = placer.place(later);
+  ASSERT_TRUE(a && b);
+  const int32_t aSlice = a->front().first;
+  for (auto [slice, address] : *b)
+    EXPECT_EQ(address, slice == aSlice ? 16 : 0) << "slice " << slice;
+}
+
+TEST(SlicePlacer, TensorsNeverLiveTogetherShareAddressesPastHalfASlice) {
+  // Fresh addresses only in a slice's lower half: a tensor that would end
+  // past it takes a dead tensor's instead.
+  SlicePlacer placer(tiny());
+  std::optional<Placement> a = placer.place(tensor(400, 0, 10, 0));
+  PlacementRequest later = tensor(8 * 400, 11, 20, 0);
+  later.minParts = 8; // 400 rows (1,600 addresses) on every slice
   std::optional<Placement> b = placer.place(later);
   ASSERT_TRUE(a && b);
   for (auto [slice, address] : *b)

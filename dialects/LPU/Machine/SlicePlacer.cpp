@@ -119,14 +119,32 @@ int64_t SlicePlacer::largestGap(unsigned slice,
   return std::max(gap, int64_t(target.memAddresses) - address);
 }
 
-/// The lowest address of `slice` where `addresses` addresses overlap nothing
-/// live at the same time as `request`, if any.
+/// The lowest address of `slice` in its lower half where `addresses`
+/// addresses overlap nothing placed before, if any; else the lowest where
+/// they overlap nothing live at the same time as `request`. An address
+/// another tensor used makes the scheduler land the new writes after the
+/// old reads: a false dependence that can hold a layer back (the encoder
+/// layer: 5,953 cycles reusing the lowest free address, 5,626 with fresh
+/// ones first). The upper half is left to reuse, which packs tightly: fresh
+/// addresses everywhere left ViT-B/16 int8's slices too fragmented for the
+/// expansion's buffers.
 std::optional<int64_t> SlicePlacer::lowestFit(unsigned slice,
                                               const PlacementRequest &request,
                                               int64_t addresses) const {
+  if (std::optional<int64_t> fresh =
+          lowestFit(slice, request, addresses, /*reuse=*/false);
+      fresh && *fresh + addresses <= target.memAddresses / 2)
+    return fresh;
+  return lowestFit(slice, request, addresses, /*reuse=*/true);
+}
+
+std::optional<int64_t> SlicePlacer::lowestFit(unsigned slice,
+                                              const PlacementRequest &request,
+                                              int64_t addresses,
+                                              bool reuse) const {
   llvm::SmallVector<const Placed *> live;
   for (const Placed &p : placed[slice])
-    if (p.first <= request.last && request.first <= p.last)
+    if (!reuse || (p.first <= request.last && request.first <= p.last))
       live.push_back(&p);
   llvm::sort(live, [](const Placed *a, const Placed *b) {
     return a->begin < b->begin;

@@ -26,18 +26,18 @@ lpu.program @placement target("lpu-tiny") {
 
 // -----
 
-// Scratch buffers whose contents are never live at once share addresses.
 // A chain x -> t0 -> ... -> t8 of copies: slices whose traffic differs by
 // less than one part's worth (64 accesses) count as equally loaded, so
-// every buffer goes nearest the VXM (slice 6): to mem[3] or mem[4], and
-// each takes address 0 of the one before its source, dead by then.
+// every buffer goes nearest the VXM (slice 6): to mem[3] or mem[4]. Each
+// takes addresses no buffer used before, while the slice has them: over a
+// dead buffer's, its writes would wait for that buffer's reads.
 // CHECK-LABEL: lpu.program @reuse
 // CHECK: lpu.buffer input "x" {address = 0 : i32, slice = 3 : i32}
 // CHECK: lpu.buffer scratch "t0" {address = 0 : i32, slice = 4 : i32}
-// CHECK: lpu.buffer scratch "t1" {address = 0 : i32, slice = 3 : i32}
-// CHECK: lpu.buffer scratch "t2" {address = 0 : i32, slice = 4 : i32}
-// CHECK: lpu.buffer scratch "t7" {address = 0 : i32, slice = 3 : i32}
-// CHECK: lpu.buffer scratch "t8" {address = 0 : i32, slice = 4 : i32}
+// CHECK: lpu.buffer scratch "t1" {address = 4 : i32, slice = 3 : i32}
+// CHECK: lpu.buffer scratch "t2" {address = 4 : i32, slice = 4 : i32}
+// CHECK: lpu.buffer scratch "t7" {address = 16 : i32, slice = 3 : i32}
+// CHECK: lpu.buffer scratch "t8" {address = 16 : i32, slice = 4 : i32}
 // The baseline (the foundation's placement) goes round-robin in program
 // order and reuses nothing: t7 and t8 start a second round on slices 0, 1.
 // BASELINE-LABEL: lpu.program @reuse
@@ -75,6 +75,34 @@ lpu.program @reuse target("lpu-tiny") {
   lpu.mem.write %t6_v, %t7[0] : !lpu.vector<f32>
   %t7_v = lpu.mem.read %t7[0] : !lpu.vector<f32>
   lpu.mem.write %t7_v, %t8[0] : !lpu.vector<f32>
+}
+
+// -----
+
+// Fresh addresses are taken only in a slice's lower half, which packing
+// tightly keeps for large tensors: buffers whose contents are never live at
+// once share addresses past it. t1 and t2 (2,800 of a slice's 4,096
+// addresses each) take x's and t0's, dead once t0 and t1 are written.
+// CHECK-LABEL: lpu.program @reuse_when_full
+// CHECK: lpu.buffer input "x" {address = 0 : i32, slice = 3 : i32}
+// CHECK: lpu.buffer scratch "t0" {address = 0 : i32, slice = 4 : i32}
+// CHECK: lpu.buffer scratch "t1" {address = 0 : i32, slice = 3 : i32}
+// CHECK: lpu.buffer scratch "t2" {address = 0 : i32, slice = 4 : i32}
+// BASELINE-LABEL: lpu.program @reuse_when_full
+lpu.program @reuse_when_full target("lpu-tiny") {
+  %x = lpu.buffer input "x" : tensor<4xf32>
+  %t0 = lpu.buffer scratch "t0" : tensor<700x16xf32>
+  %t1 = lpu.buffer scratch "t1" : tensor<700x16xf32>
+  %t2 = lpu.buffer scratch "t2" : tensor<700x16xf32>
+  %y = lpu.buffer output "y" : tensor<4xf32>
+  %x_v = lpu.mem.read %x[0] : !lpu.vector<f32>
+  lpu.mem.write %x_v, %t0[0] : !lpu.vector<f32>
+  %t0_v = lpu.mem.read %t0[0] : !lpu.vector<f32>
+  lpu.mem.write %t0_v, %t1[0] : !lpu.vector<f32>
+  %t1_v = lpu.mem.read %t1[0] : !lpu.vector<f32>
+  lpu.mem.write %t1_v, %t2[0] : !lpu.vector<f32>
+  %t2_v = lpu.mem.read %t2[0] : !lpu.vector<f32>
+  lpu.mem.write %t2_v, %y[0] : !lpu.vector<f32>
 }
 
 // -----
@@ -136,7 +164,7 @@ lpu.program @overflow target("lpu-tiny") {
 // inputs and outputs that fit one slice are not.
 // SPREAD: lpu.buffer input "x" {address = 0 : i32, slice = {{[0-9]}} : i32} : tensor<40x16xf32>
 // SPREAD: lpu.buffer scratch "t" {address = 0 : i32, slice = [[S0:[0-9]]] : i32, spread = array<i32: [[S1:[0-9]]], {{[0-9]+}}>} : tensor<40x16xf32>
-// SPREAD: lpu.buffer output "o" {address = 0 : i32, slice = {{[0-9]}} : i32} : tensor<40x16xf32>
+// SPREAD: lpu.buffer output "o" {address = {{[0-9]+}} : i32, slice = {{[0-9]}} : i32} : tensor<40x16xf32>
 
 // -----
 

@@ -5,23 +5,25 @@
 // nearest the VXM.
 
 // Tensors live from the op that writes them to the last op that reads
-// them, and take the addresses of tensors dead by then: x and %1, %0 and
-// %2, share. A reshape that keeps rows is its input's tensor; the result
-// computed for the graph output (through two reshapes) is the output's,
-// placed on the function result, and reuses x's addresses too.
+// them. A tensor takes addresses no tensor placed before used while its
+// slice has them: one placed over a dead tensor's would order its writes
+// after that tensor's reads, a dependence the program does not have (the
+// last case below shows the reuse). A reshape that keeps rows is its input's
+// tensor; the result computed for the graph output (through two reshapes)
+// is the output's, placed on the function result.
 // CHECK-LABEL: func.func @main
-// CHECK-SAME: {tile.sram = array<i32: 3, 0>}) -> (tensor<2x2x16xf32> {tile.sram = array<i32: 3, 0>})
+// CHECK-SAME: {tile.sram = array<i32: 3, 0>}) -> (tensor<2x2x16xf32> {tile.sram = array<i32: 3, 32>})
 // CHECK: tile.map(%arg0) [in0, relu] {tile.sram = array<i32: 4, 0>}
-// CHECK: tile.map(%0) [in0, exp] {tile.sram = array<i32: 3, 0>}
-// CHECK: tile.map(%1) [in0, relu] {tile.sram = array<i32: 4, 0>}
+// CHECK: tile.map(%0) [in0, exp] {tile.sram = array<i32: 3, 16>}
+// CHECK: tile.map(%1) [in0, relu] {tile.sram = array<i32: 4, 16>}
 // CHECK: tile.reshape %2 :
 // CHECK: tile.map(%3) [in0, relu] :
 // The expansion keeps every placement; lpu-allocate-sram leaves them.
 // EXPANDED: lpu.buffer input "input0" {address = 0 : i32, slice = 3 : i32} : tensor<4x16xf32>
-// EXPANDED: lpu.buffer output "output0" {address = 0 : i32, slice = 3 : i32} : tensor<2x2x16xf32>
+// EXPANDED: lpu.buffer output "output0" {address = 32 : i32, slice = 3 : i32} : tensor<2x2x16xf32>
 // EXPANDED: lpu.buffer scratch "tmp" {address = 0 : i32, slice = 4 : i32} : tensor<4x16xf32>
-// EXPANDED: lpu.buffer scratch "tmp" {address = 0 : i32, slice = 3 : i32} : tensor<4x16xf32>
-// EXPANDED: lpu.buffer scratch "tmp" {address = 0 : i32, slice = 4 : i32} : tensor<4x16xf32>
+// EXPANDED: lpu.buffer scratch "tmp" {address = 16 : i32, slice = 3 : i32} : tensor<4x16xf32>
+// EXPANDED: lpu.buffer scratch "tmp" {address = 16 : i32, slice = 4 : i32} : tensor<4x16xf32>
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<4x16xf32>) -> tensor<2x2x16xf32> {
     %0 = tile.map(%x) [in0, relu] : (tensor<4x16xf32>) -> tensor<4x16xf32>
@@ -59,10 +61,10 @@ module attributes {tile.target = "lpu-tiny"} {
 // over two slices (lpu-tiny loads two f32 rows per `lw`; plane 0 at slice 0
 // takes mem[0] and mem[1], after the graph input in mem[0]; plane 1 at
 // slice 12 mem[7] and mem[6]); the bias whole; the identity a transpose on
-// the MXM streams, on the function, over two slices too. The bias is dead
-// when the transpose writes the output, which takes its addresses.
+// the MXM streams, on the function, over two slices too. The output goes
+// after the bias, dead by then, on the same slice.
 // CHECK-LABEL: func.func @main
-// CHECK-SAME: {tile.sram = array<i32: 0, 0>}) -> (tensor<16x4xf32> {tile.sram = array<i32: 3, 0>}) attributes {tile.identity_sram = array<i32: 7, 0, 6, 0>}
+// CHECK-SAME: {tile.sram = array<i32: 0, 0>}) -> (tensor<16x4xf32> {tile.sram = array<i32: 3, 4>}) attributes {tile.identity_sram = array<i32: 7, 0, 6, 0>}
 // CHECK: arith.constant dense<1.000000e+00>
 // CHECK: arith.constant {tile.sram = array<i32: 3, 0>} dense<5.000000e-01>
 // CHECK: tile.matmul {{.*}}tile.sram = array<i32: 4, 0>, tile.weight_sram = array<i32: 2, 0, 32, 1, 0, 2, 7, 32, 6, 32>
