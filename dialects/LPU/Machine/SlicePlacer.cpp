@@ -15,7 +15,8 @@ using ::lpu::UnitKind;
 
 SlicePlacer::SlicePlacer(const ::lpu::TargetDesc &target, bool roundRobin)
     : target(target), roundRobin(roundRobin), placed(target.memSlices),
-      traffic(target.memSlices), sliceAddresses(target.memSlices, 0) {}
+      traffic(target.memSlices), sliceAddresses(target.memSlices, 0),
+      highWater(target.memSlices, 0) {}
 
 int64_t
 SlicePlacer::smallestLargestPart(const PlacementRequest &request) const {
@@ -46,9 +47,11 @@ void SlicePlacer::reserve(const PlacementRequest &request,
   for (int64_t i = 0; i < parts; ++i) {
     auto [slice, address] = where[i];
     const int64_t addresses = request.partAddresses(parts, i);
-    if (unsigned(booking) & unsigned(Booking::Addresses))
+    if (unsigned(booking) & unsigned(Booking::Addresses)) {
       placed[slice].push_back(
           {address, address + addresses, request.first, request.last});
+      highWater[slice] = std::max(highWater[slice], address + addresses);
+    }
     if (unsigned(booking) & unsigned(Booking::Load)) {
       // Bank-port cycles: a vector of several planes holds its banks longer.
       traffic[slice].push_back(
@@ -119,32 +122,23 @@ int64_t SlicePlacer::largestGap(unsigned slice,
   return std::max(gap, int64_t(target.memAddresses) - address);
 }
 
-/// The lowest address of `slice` in its lower half where `addresses`
-/// addresses overlap nothing placed before, if any; else the lowest where
-/// they overlap nothing live at the same time as `request`. An address
-/// another tensor used makes the scheduler land the new writes after the
-/// old reads: a false dependence that can hold a layer back (the encoder
-/// layer: 5,953 cycles reusing the lowest free address, 5,626 with fresh
-/// ones first). The upper half is left to reuse, which packs tightly: fresh
-/// addresses everywhere left ViT-B/16 int8's slices too fragmented for the
-/// expansion's buffers.
+/// Above everything placed on `slice` so far, if that ends in the slice's
+/// lower half; else the lowest address where `addresses` addresses overlap
+/// nothing live at the same time as `request`. An address another tensor
+/// used makes the scheduler land the new writes after the old reads: a
+/// false dependence that can hold a layer back (the encoder layer: 5,953
+/// cycles reusing the lowest free address, 5,626 with fresh ones first).
+/// The upper half is left to reuse, which packs tightly: fresh addresses
+/// anywhere left ViT-B/16 int8's slices too fragmented for the expansion's
+/// buffers.
 std::optional<int64_t> SlicePlacer::lowestFit(unsigned slice,
                                               const PlacementRequest &request,
                                               int64_t addresses) const {
-  if (std::optional<int64_t> fresh =
-          lowestFit(slice, request, addresses, /*reuse=*/false);
-      fresh && *fresh + addresses <= target.memAddresses / 2)
-    return fresh;
-  return lowestFit(slice, request, addresses, /*reuse=*/true);
-}
-
-std::optional<int64_t> SlicePlacer::lowestFit(unsigned slice,
-                                              const PlacementRequest &request,
-                                              int64_t addresses,
-                                              bool reuse) const {
+  if (highWater[slice] + addresses <= target.memAddresses / 2)
+    return highWater[slice];
   llvm::SmallVector<const Placed *> live;
   for (const Placed &p : placed[slice])
-    if (!reuse || (p.first <= request.last && request.first <= p.last))
+    if (p.first <= request.last && request.first <= p.last)
       live.push_back(&p);
   llvm::sort(live, [](const Placed *a, const Placed *b) {
     return a->begin < b->begin;

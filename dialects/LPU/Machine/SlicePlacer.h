@@ -16,9 +16,9 @@
 // cycle; traffic compared in steps of kAccessesPerPart / 2, so small
 // differences do not send a tensor far), among those the one nearest the
 // units at the other end of its accesses, then the emptiest. Which
-// addresses: the lowest no tensor placed before used, in the slice's lower
-// half, else the lowest where nothing live at the same time is (a reused
-// address orders the new writes after the old reads).
+// addresses: above every tensor placed before, if that ends in the slice's
+// lower half, else the lowest where nothing live at the same time is (a
+// reused address orders the new writes after the old reads).
 //
 //===----------------------------------------------------------------------===//
 
@@ -102,11 +102,6 @@ private:
   std::optional<int64_t> lowestFit(unsigned slice,
                                    const PlacementRequest &request,
                                    int64_t addresses) const;
-  /// The lowest address of `slice` where `addresses` addresses overlap no
-  /// tensor placed before (with `reuse`, none live with `request`).
-  std::optional<int64_t> lowestFit(unsigned slice,
-                                   const PlacementRequest &request,
-                                   int64_t addresses, bool reuse) const;
   std::optional<std::pair<unsigned, int64_t>>
   choose(const PlacementRequest &request, int64_t addresses,
          llvm::ArrayRef<unsigned> taken);
@@ -123,6 +118,9 @@ private:
   int64_t loadWhile(unsigned slice, const PlacementRequest &request) const;
   std::vector<std::vector<Traffic>> traffic;
   std::vector<int64_t> sliceAddresses;
+  /// Per slice, the end of the highest addresses ever placed there: above
+  /// it, addresses are fresh.
+  std::vector<int64_t> highWater;
 };
 
 } // namespace lpuc::lpu
