@@ -260,6 +260,19 @@ lpuc::tile::readConstantWords(arith::ConstantOp constant) {
   return lpuc::lpu::readLaneWords(cast<ElementsAttr>(constant.getValue()));
 }
 
+std::optional<float> lpuc::tile::getSplatValue(Value value) {
+  auto constant = value.getDefiningOp<arith::ConstantOp>();
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!constant || !type || !type.getElementType().isF32() ||
+      type.getNumElements() > 4096)
+    return std::nullopt;
+  std::optional<std::vector<uint32_t>> words = readConstantWords(constant);
+  if (!words || words->empty() ||
+      llvm::any_of(*words, [&](uint32_t w) { return w != words->front(); }))
+    return std::nullopt;
+  return ::lpu::wordToFloat(words->front());
+}
+
 Value lpuc::tile::constantFromLaneWords(OpBuilder &builder, Location loc,
                                         RankedTensorType type,
                                         ArrayRef<uint32_t> words) {

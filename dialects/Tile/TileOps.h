@@ -123,6 +123,10 @@ bool broadcastsTo(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> to);
 /// dimension but the innermost 1).
 bool isPixelInvariantConstant(mlir::Value operand);
 
+/// The value of an f32 constant (of up to a vector's worth of elements)
+/// whose elements are all equal.
+std::optional<float> getSplatValue(mlir::Value value);
+
 /// The data of `constant` as lane words (one per element, see
 /// lpu::readLaneWords), if it can be read.
 std::optional<std::vector<uint32_t>>

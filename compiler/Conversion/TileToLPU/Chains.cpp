@@ -15,22 +15,6 @@ using namespace lpuc::tile_to_lpu;
 using ::lpu::DType;
 
 namespace {
-/// The value of an f32 constant (of up to a vector's worth of elements)
-/// whose elements are all equal.
-std::optional<float> splatValue(Value value) {
-  auto constant = value.getDefiningOp<arith::ConstantOp>();
-  auto type = dyn_cast<RankedTensorType>(value.getType());
-  if (!constant || !type || !type.getElementType().isF32() ||
-      type.getNumElements() > 4096)
-    return std::nullopt;
-  std::optional<std::vector<uint32_t>> words =
-      lpuc::lpu::readLaneWords(cast<ElementsAttr>(constant.getValue()));
-  if (!words || words->empty() ||
-      llvm::any_of(*words, [&](uint32_t w) { return w != words->front(); }))
-    return std::nullopt;
-  return ::lpu::wordToFloat(words->front());
-}
-
 /// What a step multiplies or divides every lane by, as an immediate: its
 /// operand's value (`splat`, when the operand's elements are all equal)
 /// times its factor.
@@ -61,7 +45,7 @@ Expander::resolveChain(ArrayRef<ChainStep> chain, ValueRange operands) {
         return failure();
       resolved.operand = *operandStore;
       resolved.shape = shapeOf(operand);
-      resolved.splat = splatValue(operand);
+      resolved.splat = tile::getSplatValue(operand);
     }
     steps.push_back(std::move(resolved));
   }
@@ -100,7 +84,7 @@ tile::Padding Expander::paddingOf(tile::MapOp op) {
   for (const ChainStep &step : tile::getChain(op)) {
     std::optional<float> splat;
     if (step.isOperand())
-      splat = splatValue(op.getInputs()[step.operand]);
+      splat = tile::getSplatValue(op.getInputs()[step.operand]);
     padding = tile::paddingAfter(step, padding, immediateOf(step, splat));
   }
   return padding;

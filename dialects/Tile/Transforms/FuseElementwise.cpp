@@ -397,14 +397,6 @@ void poolRowsAboveUnpacking(PoolOp pool, GatherOp gather,
   gather.erase();
 }
 
-/// The value of a constant whose elements are all equal.
-std::optional<double> splatConstant(Value value) {
-  DenseFPElementsAttr floats;
-  if (!matchPattern(value, m_Constant(&floats)) || !floats.isSplat())
-    return std::nullopt;
-  return floats.getSplatValue<APFloat>().convertToDouble();
-}
-
 /// A map that computes scale * x + offset from one tensor x of its shape
 /// with constants whose elements are all equal (a dequantization,
 /// (x - zero point) * scale): x, scale and offset.
@@ -425,13 +417,13 @@ std::optional<AffineMap> affineOfOneInput(MapOp map) {
       affine.offset *= step.factor;
       continue;
     }
-    std::optional<double> constant =
+    std::optional<float> constant =
         step.isOperand() && step.operand != running
-            ? splatConstant(map.getInputs()[step.operand])
+            ? getSplatValue(map.getInputs()[step.operand])
             : std::nullopt;
     if (!constant)
       return std::nullopt;
-    const double c = *constant * step.factor;
+    const double c = double(*constant) * step.factor;
     switch (step.kind) {
     case StepKind::Add:
       affine.offset += c;
