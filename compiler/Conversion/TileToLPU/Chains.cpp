@@ -102,13 +102,12 @@ void Expander::copyBroadcastRow(PreparedStep &p, ArrayRef<int64_t> outShape) {
   int64_t rows = 1;
   for (size_t d = 0; d + 1 < outShape.size(); ++d)
     rows *= outShape[d];
-  const int64_t operandRows = p.step.operand.rows;
-  const int64_t copies = constantRowCopies(rows / operandRows);
   if (p.laneBroadcast && p.step.splat && !immediateOf(p.step)) {
     // A scalar added or compared: rows of its value, zero past the row's
     // width like any operand, read instead of spread by the SXM per vector
     // (a distribute is one SXM issue, and those queues are few).
-    const int64_t width = outShape.back(), parts = std::max<int64_t>(copies, 1);
+    const int64_t width = outShape.back(),
+                  parts = std::max<int64_t>(constantRowCopies(rows), 1);
     const int32_t index = constant(
         ".splat" + std::to_string(p.step.operand.buffer), {parts, width},
         SmallVector<float>(parts * width, *p.step.splat));
@@ -119,6 +118,9 @@ void Expander::copyBroadcastRow(PreparedStep &p, ArrayRef<int64_t> outShape) {
     p.laneBroadcast = false;
     return;
   }
+  // Each operand row is read by rows / operandRows output rows.
+  const int64_t operandRows = p.step.operand.rows;
+  const int64_t copies = constantRowCopies(rows / operandRows);
   const lpuc::lpu::MachineBuffer &source = buffer(p.step.operand.buffer);
   if (copies < 2 || p.laneBroadcast)
     return;

@@ -85,11 +85,10 @@ std::optional<std::pair<MapOp, Continuation>> fusibleUser(Operation *producer) {
   auto type = cast<RankedTensorType>(value.getType());
   auto mapType = map.getResult().getType();
   const bool quantized = type.getElementType().isInteger(8);
-  const bool quantizes = mapType.getShape() == type.getShape() &&
-                         (type.getElementType().isF32() || quantized) &&
-                         (mapType.getElementType().isInteger(8) ||
-                          mapType.getElementType().isF32());
-  if (mapType != type && !quantizes)
+  auto isF32OrI8 = [](Type t) { return t.isF32() || t.isInteger(8); };
+  if (mapType != type && (mapType.getShape() != type.getShape() ||
+                          !isF32OrI8(type.getElementType()) ||
+                          !isF32OrI8(mapType.getElementType())))
     return std::nullopt; // broadcasts the value, or converts it otherwise
   std::optional<Continuation> next = continuationOf(map, value);
   if (!next)

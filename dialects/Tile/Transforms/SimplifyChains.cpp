@@ -213,6 +213,26 @@ bool isAffine(const ChainStep &step, ValueRange operands) {
   }
 }
 
+/// A run of affine steps (isAffine) as x a + b, composed in binary32 as the
+/// VXM computes it: an add or subtract moves b, a multiply or divide (an
+/// immediate scale multiplies) both.
+struct AffineRun {
+  Bound scale{{}, {1.0f}}, shift{{}, {0.0f}};
+};
+AffineRun composeAffineRun(ArrayRef<ChainStep> run, ValueRange operands) {
+  AffineRun affine;
+  for (const ChainStep &step : run) {
+    const bool immediate = step.kind == StepKind::Scale;
+    const StepKind kind = immediate ? StepKind::Mul : step.kind;
+    const Bound operand =
+        immediate ? Bound{{}, {step.factor}} : *operandOf(step, operands);
+    if (kind == StepKind::Mul || kind == StepKind::Div)
+      affine.scale = applyArithmetic(kind, affine.scale, operand);
+    affine.shift = applyArithmetic(kind, affine.shift, operand);
+  }
+  return affine;
+}
+
 /// Moves each run of affine steps whose scale is one number a (not zero)
 /// past an add or subtract of a run-time operand right after it, whose
 /// factor is divided by a: (x a + b) + g y = (x + (g / a) y) a + b. Where
@@ -237,13 +257,9 @@ bool commuteAffineRuns(Chain &chain, ValueRange operands) {
     // Worth it only if the joined run folds into fewer steps.
     if (begin == at || (at - begin) + (end - at - 1) < 3)
       continue;
-    Bound scale{{}, {1.0f}};
-    for (const ChainStep &s : ArrayRef(chain).slice(begin, at - begin)) {
-      if (s.kind == StepKind::Scale)
-        scale = applyArithmetic(StepKind::Mul, scale, Bound{{}, {s.factor}});
-      else if (s.kind == StepKind::Mul || s.kind == StepKind::Div)
-        scale = applyArithmetic(s.kind, scale, *operandOf(s, operands));
-    }
+    const Bound scale =
+        composeAffineRun(ArrayRef(chain).slice(begin, at - begin), operands)
+            .scale;
     if (scale.values.size() != 1 || scale.values[0] == 0.0f ||
         !std::isfinite(step.factor / scale.values[0]))
       continue;
@@ -280,26 +296,17 @@ bool foldAffineRuns(Chain &chain, SmallVectorImpl<Value> &operands,
       begin = end;
       continue;
     }
-    // x a + b after each step: an add or subtract moves b, a multiply or
-    // divide (an immediate scale multiplies) both.
-    Bound scale{{}, {1.0f}}, shift{{}, {0.0f}};
+    ArrayRef<ChainStep> run = ArrayRef(chain).slice(begin, end - begin);
+    const auto [scale, shift] = composeAffineRun(run, operands);
     // The folded constants are read as the run's were: dealt over slices
     // if one of those was (tile-pack-conv-taps' rows).
     Attribute splitRows;
-    for (const ChainStep &step : ArrayRef(chain).slice(begin, end - begin)) {
+    for (const ChainStep &step : run)
       if (Operation *def = step.isOperand()
                                ? operands[step.operand].getDefiningOp()
                                : nullptr)
         if (Attribute split = def->getAttr(kSplitRowsAttrName))
           splitRows = split;
-      const bool immediate = step.kind == StepKind::Scale;
-      const StepKind kind = immediate ? StepKind::Mul : step.kind;
-      const Bound operand =
-          immediate ? Bound{{}, {step.factor}} : *operandOf(step, operands);
-      if (kind == StepKind::Mul || kind == StepKind::Div)
-        scale = applyArithmetic(kind, scale, operand);
-      shift = applyArithmetic(kind, shift, operand);
-    }
     SmallVector<ChainStep, 2> folded;
     auto operandStep = [&](const Bound &value, StepKind kind) {
       folded.push_back(ChainStep::operandStep(operands.size(), kind));
