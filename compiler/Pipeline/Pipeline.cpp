@@ -75,6 +75,7 @@ void buildLoweringPipeline(OpPassManager &pm, const LoweringOptions &options,
   if (!options.opByOp) {
     graph.addPass(tile::createSimplifyChains());
     graph.addPass(tile::createPackTaps());
+    graph.addPass(tile::createFuseElementwise());
     graph.addPass(tile::createStoreProductInputs());
     graph.addPass(tile::createBroadcastReductions());
   }

@@ -200,13 +200,19 @@ struct Window {
 };
 
 /// With a pixel's taps of `channels` lanes each side by side over vectors of
-/// `lanes` (tile.pack_taps), the shift that moves tap `tap` of an input
-/// pixel vector into its lanes of result vector `vector`, or nothing if the
-/// tap has no lanes there.
-inline std::optional<int64_t> packedTapShift(int64_t tap, int64_t channels,
-                                             int64_t vector, int64_t lanes) {
-  const int64_t shift = tap * channels - vector * lanes;
-  if (shift >= lanes || shift + channels <= 0)
+/// `lanes` (tile.pack_taps), tap `tap`'s input pixel vector `piece` (its
+/// channels [piece * lanes, ...), several vectors when `channels` exceeds
+/// `lanes`) goes to result lanes [tap * channels + piece * lanes, ...): the
+/// shift that moves it into its lanes of result vector `vector`, or nothing
+/// if it has none there. One shift is exact: lanes of a whole vector that
+/// move past either end belong to the neighbouring result vector, which
+/// reads it again, and a shorter one is zero above its channels.
+inline std::optional<int64_t> packedPieceShift(int64_t tap, int64_t piece,
+                                               int64_t channels, int64_t vector,
+                                               int64_t lanes) {
+  const int64_t width = std::min(lanes, channels - piece * lanes);
+  const int64_t shift = tap * channels + piece * lanes - vector * lanes;
+  if (shift >= lanes || shift + width <= 0)
     return std::nullopt;
   return shift;
 }

@@ -308,15 +308,19 @@ InstrId moveLanes(Expander &x, InstrId v, int64_t from, int64_t count,
   auto shift = [&](InstrId value, int64_t amount) {
     return amount ? x.shift(value, amount) : value;
   };
-  if (from + count < width) {
-    // Lanes above the segment hold data: push them out at the top, then
-    // bring the segment down to lane 0, dropping the lanes below it.
-    v = shift(v, lanes - from - count);
-    return shift(shift(v, count - lanes), to);
-  }
-  if (from > 0 && to > 0)
-    return shift(shift(v, -from), to);
-  return shift(v, to - from); // nothing below the segment moves in
+  // Lanes above the segment vanish when there are none, or when it ends at
+  // the top of the result (they shift out); lanes below it when there are
+  // none, or when it starts at lane 0 of the result.
+  const bool noneAbove = from + count >= width || to + count >= lanes;
+  const bool noneBelow = from == 0 || to == 0;
+  if (noneAbove)
+    return noneBelow ? shift(v, to - from) : shift(shift(v, -from), to);
+  // Push the lanes above out at the top, then bring the segment down to
+  // `to`, through lane 0 if lanes below it must drop out too.
+  v = shift(v, lanes - from - count);
+  if (from == 0)
+    return shift(v, to + count - lanes);
+  return shift(shift(v, count - lanes), to);
 }
 } // namespace
 

@@ -291,11 +291,13 @@ void absorbLeadingUnitReshape(ReshapeOp reshape) {
   reshape.erase();
 }
 
-/// A map that alone reads the unpacking of pixel groups (PixelGroups.h),
-/// whose other operands are constants the same for every pixel, runs on the
-/// groups instead, those operands repeated per pixel: it can then join the
-/// groups' producer, and computes a pixels-th as many vectors. Returns the
-/// new unpacking.
+/// A map that alone reads the unpacking of pixel groups (PixelGroups.h)
+/// runs on the groups instead: it can then join the groups' producer, and
+/// computes a pixels-th as many vectors. Its other operands are constants
+/// the same for every pixel, repeated per pixel, or tensors of pixels
+/// computed at run time (a residual), read as groups (groupPixels: the
+/// groups they unpack, or a gather into groups, once per tensor). Returns
+/// the new unpacking.
 FailureOr<GatherOp> hoistAboveUnpacking(MapOp map, GatherOp gather) {
   std::optional<int64_t> pixels = unpackedGroupSize(gather);
   auto type = cast<RankedTensorType>(map.getResult().getType());
@@ -303,7 +305,14 @@ FailureOr<GatherOp> hoistAboveUnpacking(MapOp map, GatherOp gather) {
       type.getShape() !=
           cast<RankedTensorType>(gather.getResult().getType()).getShape())
     return failure();
-  if (!llvm::all_of(map.getInputs().drop_front(), servesPixelGroups))
+  auto isPixels = [&](Value operand) {
+    return !operand.getDefiningOp<arith::ConstantOp>() &&
+           cast<RankedTensorType>(operand.getType()).getShape() ==
+               type.getShape();
+  };
+  if (!llvm::all_of(map.getInputs().drop_front(), [&](Value operand) {
+        return servesPixelGroups(operand) || isPixels(operand);
+      }))
     return failure();
   OpBuilder b(map);
   Location loc = map.getLoc();
@@ -314,7 +323,9 @@ FailureOr<GatherOp> hoistAboveUnpacking(MapOp map, GatherOp gather) {
     constants.setInsertionPoint(producer);
   SmallVector<Value> inputs = {gather.getInput()};
   for (Value operand : map.getInputs().drop_front()) {
-    inputs.push_back(repeatPerPixel(constants, loc, operand, *pixels));
+    inputs.push_back(isPixels(operand)
+                         ? groupPixels(b, loc, operand, *pixels)
+                         : repeatPerPixel(constants, loc, operand, *pixels));
     if (!inputs.back()) {
       for (Value made : ArrayRef<Value>(inputs).drop_front())
         if (made.use_empty() && !llvm::is_contained(map.getInputs(), made))
@@ -332,6 +343,30 @@ FailureOr<GatherOp> hoistAboveUnpacking(MapOp map, GatherOp gather) {
   map.erase();
   gather.erase();
   return unpacked.getDefiningOp<GatherOp>();
+}
+
+/// Packs `pack`'s taps from the pixel groups its input unpacks
+/// (packTapsOfGroups) where the unpacking then goes: when every reader of
+/// the unpacked pixels is such a packing. Where the unpacking stays, a
+/// gather from the groups can cost more shifts than one from the pixels,
+/// whose taps each start at lane 0.
+void packTapsFromGroups(PackTapsOp pack) {
+  auto unpacking = pack.getInput().getDefiningOp<GatherOp>();
+  if (!unpacking || !unpackedGroupSize(unpacking) ||
+      !llvm::all_of(unpacking->getUsers(),
+                    [](Operation *user) { return isa<PackTapsOp>(user); }))
+    return;
+  OpBuilder b(pack);
+  Value packed = packTapsOfGroups(b, pack);
+  if (!packed)
+    return;
+  // Its storage (rows dealt over slices for the window) stays.
+  packed.getDefiningOp()->setDiscardableAttrs(
+      pack->getDiscardableAttrDictionary());
+  pack.getResult().replaceAllUsesWith(packed);
+  pack.erase();
+  if (unpacking->use_empty())
+    unpacking.erase();
 }
 
 /// The VXM maxima a max pool must save by pooling rows on pixel groups to
@@ -549,18 +584,35 @@ struct FuseElementwisePass
       return signalPassFailure();
     for (auto [pool, gather] : pooledUnpackings)
       poolRowsAboveUnpacking(pool, gather, *target);
-    SmallVector<GatherOp> unpackings;
-    getOperation().walk([&](GatherOp gather) { unpackings.push_back(gather); });
-    for (GatherOp gather : unpackings)
-      while (gather->hasOneUse()) {
-        auto map = dyn_cast<MapOp>(*gather->user_begin());
-        if (!map)
-          break;
-        FailureOr<GatherOp> next = hoistAboveUnpacking(map, gather);
-        if (failed(next))
-          break;
-        gather = *next;
-      }
+    // Until none moves: a map that reads an unpacking as its operand and
+    // moves onto groups leaves that unpacking with one reader fewer.
+    for (bool moved = true; moved;) {
+      moved = false;
+      SmallVector<GatherOp> unpackings;
+      getOperation().walk(
+          [&](GatherOp gather) { unpackings.push_back(gather); });
+      for (GatherOp gather : unpackings)
+        while (gather->hasOneUse()) {
+          auto map = dyn_cast<MapOp>(*gather->user_begin());
+          if (!map)
+            break;
+          FailureOr<GatherOp> next = hoistAboveUnpacking(map, gather);
+          if (failed(next))
+            break;
+          gather = *next;
+          moved = true;
+        }
+    }
+    // Unpackings whose readers all took the groups instead.
+    getOperation().walk([](GatherOp gather) {
+      if (gather->use_empty() && unpackedGroupSize(gather))
+        gather.erase();
+    });
+    // A packing of window taps from unpacked pixels packs the groups.
+    SmallVector<PackTapsOp> packs;
+    getOperation().walk([&](PackTapsOp pack) { packs.push_back(pack); });
+    for (PackTapsOp pack : packs)
+      packTapsFromGroups(pack);
     SmallVector<Operation *> candidates;
     getOperation().walk([&](Operation *op) {
       if (isa<MapOp, MatMulOp, ConvOp>(op))

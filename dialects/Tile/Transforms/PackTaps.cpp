@@ -116,21 +116,23 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
         return signalPassFailure();
   }
 
-  /// The SXM shifts and VXM adds that make one pixel's result vectors: a tap
-  /// moves to its lanes in every vector it meets (unless it starts one), and
-  /// a vector's taps are joined by adds.
+  /// The SXM shifts and VXM adds that make one pixel's result vectors: each
+  /// vector of a tap moves to its lanes in every result vector it meets
+  /// (unless it starts one), and a result vector's parts are joined by adds.
   static std::pair<int64_t, int64_t> packingSteps(int64_t taps, int64_t C,
                                                   int64_t lanes) {
     int64_t shifts = 0, adds = 0;
+    const int64_t pieces = llvm::divideCeil(C, lanes);
     for (int64_t j = 0, e = llvm::divideCeil(taps * C, lanes); j < e; ++j) {
       int64_t parts = 0;
-      for (int64_t t = 0; t < taps; ++t) {
-        std::optional<int64_t> shift = packedTapShift(t, C, j, lanes);
-        if (!shift)
-          continue;
-        ++parts;
-        shifts += *shift != 0;
-      }
+      for (int64_t t = 0; t < taps; ++t)
+        for (int64_t p = 0; p < pieces; ++p) {
+          std::optional<int64_t> shift = packedPieceShift(t, p, C, j, lanes);
+          if (!shift)
+            continue;
+          ++parts;
+          shifts += *shift != 0;
+        }
       adds += parts - 1;
     }
     return {shifts, adds};
@@ -216,7 +218,7 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
     if (KH > 1)
       consider({false, true},
                cycles(KW * windows(KH * C), {Pack{N * OH * W, KH, C}}));
-    if (KW > 1 && KH > 1 && KW * C <= lanes)
+    if (KW > 1 && KH > 1)
       consider({true, true}, cycles(windows(KH * KW * C),
                                     {rowPack, Pack{N * OH * OW, KH, KW * C}}));
     // `pixels` outputs per product: their window rows' columns are packed

@@ -94,8 +94,9 @@ def PackTaps : Pass<"tile-pack-taps", "::mlir::func::FuncOp"> {
     along columns too leaves a 1 x 1 convolution over KH * KW * C channels.
     Over 64 channels that is 3 i8 products per pixel instead of 9 (rows),
     and 4 f16 ones instead of 6 (rows and columns, 576 rows in K windows of
-    160); over 128 channels 6 i8 products instead of 9 (rows, 384 rows in
-    two windows).
+    160); over 128 channels 4 i8 products instead of 9 (rows and columns:
+    1,152 rows in 4 windows, where rows alone took 6; the columns' pack
+    then packs pixels of 384 lanes, two vectors each).
 
     A product can also make several neighbouring output pixels at once when
     few filters leave most of the array's columns idle: a 3x3 convolution
@@ -152,14 +153,27 @@ def FuseElementwise : Pass<"tile-fuse-elementwise", "::mlir::func::FuncOp"> {
     product's result that nothing else reads goes: the producer gives that
     shape itself, so a residual add after torch's [S, D] -> [1, S, D] can
     join an output projection. A map that alone reads the tile.gather that
-    unpacks pixel groups (PixelGroups.h), whose other operands are constants
-    the same for every pixel, moves before the gather, those operands
-    repeated per pixel: it then joins the groups' product and runs on a
-    pixels-th as many vectors (MobileNetV2 int8's stem quantization). A
-    max pool that alone reads such a gather pools its window rows on the
-    groups and its window columns after the unpacking (max is separable):
-    ResNet's stem pools rows with 2 maxima per vector of 5 pixels.
+    unpacks pixel groups (PixelGroups.h) moves before the gather: it then
+    joins the groups' product and runs on a pixels-th as many vectors
+    (MobileNetV2 int8's stem quantization). Its constant operands must be
+    the same for every pixel (repeated per pixel); a tensor of pixels
+    computed at run time (a residual) is read as the groups it unpacks, or
+    gathered into groups once. Maps move until none can, so consecutive
+    residual blocks keep their groups from one to the next. A max pool
+    that alone reads such a gather pools its window rows on the groups and
+    its window columns after the unpacking (max is separable): ResNet's
+    stem pools rows with 2 maxima per vector of 5 pixels.
+
+    Last, a tile.pack_taps along W of such an unpacking that only packings
+    read becomes one tile.gather of the groups, and the unpacking goes: a
+    window's neighbouring pixels are already side by side in a group, so
+    each packed vector takes a few runs of lanes instead of a shift per
+    tap, and no pixel's vector is written. Run again after tile-pack-taps,
+    whose pixel groups these rewrites then keep from one 3x3 convolution
+    to the next: ResNet-18 int8 in the onnxruntime QDQ form 20,890 ->
+    19,290 cycles, in ours (f32 residuals) 25,232 -> 23,699.
   }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
 def SimplifyChains : Pass<"tile-simplify-chains", "::mlir::func::FuncOp"> {

@@ -3,6 +3,7 @@
 #include "dialects/Tile/Transforms/PixelGroups.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace lpuc::tile;
@@ -104,19 +105,39 @@ GroupWindow lpuc::tile::groupWindow(ConvOp conv, int64_t pixels) {
 }
 
 namespace {
+/// The index tables of a tile.gather between [N, H, ., .] tensors that
+/// keeps images and rows: dimensions 0 and 1 filled, 2 and 3 to fill.
+using Tables = std::array<SmallVector<int64_t>, 4>;
+Tables keepingImagesAndRows(int64_t N, int64_t H) {
+  Tables tables;
+  for (int64_t n = 0; n < N; ++n)
+    tables[0].push_back(n);
+  for (int64_t y = 0; y < H; ++y)
+    tables[1].push_back(y);
+  return tables;
+}
+
+Value createGather(OpBuilder &builder, Location loc, Type type, Value input,
+                   Value padding, ArrayRef<int64_t> first,
+                   ArrayRef<int64_t> count, const Tables &tables) {
+  SmallVector<Attribute, 4> tableAttrs;
+  for (const SmallVector<int64_t> &table : tables)
+    tableAttrs.push_back(builder.getDenseI64ArrayAttr(table));
+  return GatherOp::create(builder, loc, type, input, padding,
+                          builder.getDenseI64ArrayAttr(first),
+                          builder.getDenseI64ArrayAttr(count),
+                          builder.getArrayAttr(tableAttrs))
+      .getResult();
+}
+
 /// The tile.gather that unpacks groups of `pixels` of an [N, OH, OW, F]
 /// result: output pixel ox is lanes [(ox % pixels) F, ... + F) of group
 /// ox / pixels.
 constexpr int64_t kUnpackFirst[] = {0, 1, 2, 2};
 constexpr int64_t kUnpackCount[] = {1, 1, 1, 2};
-std::array<SmallVector<int64_t>, 4> unpackTables(ArrayRef<int64_t> y,
-                                                 int64_t pixels) {
-  const int64_t N = y[0], OH = y[1], OW = y[2], F = y[3];
-  std::array<SmallVector<int64_t>, 4> tables; // images, rows, group, lane
-  for (int64_t n = 0; n < N; ++n)
-    tables[0].push_back(n);
-  for (int64_t oy = 0; oy < OH; ++oy)
-    tables[1].push_back(oy);
+Tables unpackTables(ArrayRef<int64_t> y, int64_t pixels) {
+  const int64_t OW = y[2], F = y[3];
+  Tables tables = keepingImagesAndRows(y[0], y[1]); // then group, lane
   for (int64_t ox = 0; ox < OW; ++ox) {
     tables[2].push_back(ox / pixels);
     for (int64_t f = 0; f < F; ++f)
@@ -131,15 +152,9 @@ Value lpuc::tile::unpackPixelGroups(OpBuilder &builder, Location loc,
   const int64_t F = resultType.getShape()[3];
   const int64_t pixels =
       cast<RankedTensorType>(groups.getType()).getShape()[3] / F;
-  SmallVector<Attribute, 4> tables;
-  for (const SmallVector<int64_t> &table :
-       unpackTables(resultType.getShape(), pixels))
-    tables.push_back(builder.getDenseI64ArrayAttr(table));
-  return GatherOp::create(builder, loc, resultType, groups, /*padding=*/Value(),
-                          builder.getDenseI64ArrayAttr(kUnpackFirst),
-                          builder.getDenseI64ArrayAttr(kUnpackCount),
-                          builder.getArrayAttr(tables))
-      .getResult();
+  return createGather(builder, loc, resultType, groups, /*padding=*/Value(),
+                      kUnpackFirst, kUnpackCount,
+                      unpackTables(resultType.getShape(), pixels));
 }
 
 std::optional<int64_t> lpuc::tile::unpackedGroupSize(GatherOp gather) {
@@ -161,6 +176,76 @@ std::optional<int64_t> lpuc::tile::unpackedGroupSize(GatherOp gather) {
         ArrayRef<int64_t>(expected))
       return std::nullopt;
   return pixels;
+}
+
+Value lpuc::tile::groupPixels(OpBuilder &builder, Location loc, Value pixels,
+                              int64_t group) {
+  auto type = cast<RankedTensorType>(pixels.getType());
+  ArrayRef<int64_t> x = type.getShape();
+  const int64_t N = x[0], H = x[1], W = x[2], F = x[3];
+  const int64_t groups = llvm::divideCeil(W, group);
+  if (auto unpacking = pixels.getDefiningOp<GatherOp>())
+    if (unpackedGroupSize(unpacking) == group)
+      return unpacking.getInput();
+  // Images and rows stay; pixel and channel come from the group's lane.
+  Tables tables = keepingImagesAndRows(N, H);
+  for (int64_t g = 0; g < groups; ++g)
+    for (int64_t lane = 0; lane < group * F; ++lane) {
+      const int64_t w = g * group + lane / F;
+      tables[2].push_back(w < W ? w : -1);
+    }
+  for (int64_t lane = 0; lane < group * F; ++lane)
+    tables[3].push_back(lane % F);
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointAfterValue(pixels);
+  return createGather(
+      builder, loc,
+      RankedTensorType::get({N, H, groups, group * F}, type.getElementType()),
+      pixels, /*padding=*/Value(), {0, 1, 2, 3}, {1, 1, 2, 1}, tables);
+}
+
+Value lpuc::tile::packTapsOfGroups(OpBuilder &builder, PackTapsOp pack) {
+  auto unpacking = pack.getInput().getDefiningOp<GatherOp>();
+  std::optional<int64_t> group =
+      unpacking ? unpackedGroupSize(unpacking) : std::nullopt;
+  auto resultType = cast<RankedTensorType>(pack.getResult().getType());
+  if (!group || pack.getDim() != 2 ||
+      resultType.getElementType() !=
+          getElementTypeOrSelf(unpacking.getInput().getType()))
+    return {};
+  Type element = resultType.getElementType();
+  const int64_t paddingValue = pack.getPaddingValue();
+  if (paddingValue != 0 && !element.isInteger(8))
+    return {};
+  ArrayRef<int64_t> pixels = cast<RankedTensorType>(pack.getInput().getType())
+                                 .getShape(),
+                    y = resultType.getShape();
+  const int64_t N = y[0], H = y[1], OW = y[2], W = pixels[2], F = pixels[3];
+  const int64_t taps = pack.getTaps(), stride = pack.getStride(),
+                dilation = pack.getDilation(), padBegin = pack.getPadBegin();
+  // Tap t of output position j reads pixel j * stride - padBegin + t *
+  // dilation: lanes [(w % group) F, ... + F) of group w / group.
+  Tables tables = keepingImagesAndRows(N, H);
+  for (int64_t j = 0; j < OW; ++j)
+    for (int64_t t = 0; t < taps; ++t) {
+      const int64_t w = j * stride - padBegin + t * dilation;
+      const bool inside = w >= 0 && w < W;
+      for (int64_t c = 0; c < F; ++c) {
+        tables[2].push_back(inside ? w / *group : -1);
+        tables[3].push_back(inside ? w % *group * F + c : -1);
+      }
+    }
+  Location loc = pack.getLoc();
+  Value padding;
+  if (paddingValue != 0) {
+    auto scalar = RankedTensorType::get({1}, element);
+    padding = arith::ConstantOp::create(
+        builder, loc,
+        DenseElementsAttr::get(scalar,
+                               builder.getIntegerAttr(element, paddingValue)));
+  }
+  return createGather(builder, loc, resultType, unpacking.getInput(), padding,
+                      {0, 1, 2, 2}, {1, 1, 2, 2}, tables);
 }
 
 FailureOr<ConvOp>

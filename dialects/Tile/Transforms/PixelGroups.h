@@ -81,6 +81,22 @@ mlir::Value unpackPixelGroups(mlir::OpBuilder &builder, mlir::Location loc,
 /// The pixels per group of `gather`, if it is such an unpacking.
 std::optional<int64_t> unpackedGroupSize(GatherOp gather);
 
+/// `pixels` ([N, H, W, F], computed at run time) as groups of `group`
+/// neighbouring pixels along W ([N, H, ceil(W / group), group * F]), a
+/// missing pixel's lanes zero: the groups it unpacks, or a tile.gather right
+/// after `pixels` is computed, so that a chain on groups can take it
+/// wherever `pixels` exists.
+mlir::Value groupPixels(mlir::OpBuilder &builder, mlir::Location loc,
+                        mlir::Value pixels, int64_t group);
+
+/// A tile.pack_taps along W of an unpacking of pixel groups, as one
+/// tile.gather of the groups before `builder`'s insertion point: each result
+/// vector then takes its taps as runs of the groups' lanes (a group's
+/// neighbouring pixels are already side by side) rather than pixel by pixel
+/// after the unpacking has written every pixel's vector. Null if `pack` is
+/// not one, or pads a float input with a value other than zero.
+mlir::Value packTapsOfGroups(mlir::OpBuilder &builder, PackTapsOp pack);
+
 } // namespace lpuc::tile
 
 #endif // LPU_DIALECTS_TILE_TRANSFORMS_PIXELGROUPS_H

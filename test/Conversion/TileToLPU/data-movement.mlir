@@ -196,3 +196,70 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<1x2x2x6xi8>
   }
 }
+
+// -----
+
+// An i8 gather's padding comes from a row of the pad value in i8, the
+// gather's own type (an f32 row would be another stream width). A run that
+// ends at the top of the result takes one shift: the lanes above it in the
+// input (up to its width, 8) shift out at the top.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[P:.*]] = lpu.buffer constant "constant.pad" {{.*}} : tensor<16xi8>
+// CHECK: %[[PR:.*]] = lpu.mem.read %[[P]][0] : <i8>
+// CHECK: %[[PU:.*]] = lpu.sxm.shift %[[PR]], 4 : <i8>
+// CHECK: %[[PD:.*]] = lpu.sxm.shift %[[PU]], -4 : <i8>
+// CHECK: %[[X:.*]] = lpu.mem.read %{{.*}}[0] : <i8>
+// CHECK-NEXT: %[[XS:.*]] = lpu.sxm.shift %[[X]], 12 : <i8>
+// CHECK-NEXT: lpu.vxm.add %[[PD]], %[[XS]] : <i8>
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x2x8xi8> {onnx.name = "x"}) -> (tensor<1x2x16xi8> {onnx.name = "y"}) {
+    %p = arith.constant dense<-128> : tensor<1xi8>
+    %0 = tile.gather %x padding %p : tensor<1xi8> {first = array<i64: 0, 1, 2>, count = array<i64: 1, 1, 1>, tables = [array<i64: 0>, array<i64: 0, 1>, array<i64: -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 1, 2, 3>]} : tensor<1x2x8xi8> -> tensor<1x2x16xi8>
+    return %0 : tensor<1x2x16xi8>
+  }
+}
+
+// -----
+
+// A run from lane 0 of a row with data above it, to the middle of the
+// result: up to the top (dropping what is above), then down to its lanes;
+// two shifts.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[X:.*]] = lpu.mem.read %{{.*}}[0] : <f32>
+// CHECK-NEXT: %[[U:.*]] = lpu.sxm.shift %[[X]], 12 : <f32>
+// CHECK-NEXT: %[[D:.*]] = lpu.sxm.shift %[[U]], -8 : <f32>
+// CHECK-NEXT: lpu.mem.write %[[D]]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x8xf32> {onnx.name = "x"}) -> (tensor<1x8xf32> {onnx.name = "y"}) {
+    %0 = tile.gather %x {first = array<i64: 0, 1>, count = array<i64: 1, 1>, tables = [array<i64: 0>, array<i64: -1, -1, -1, -1, 0, 1, 2, 3>]} : tensor<1x8xf32> -> tensor<1x8xf32>
+    return %0 : tensor<1x8xf32>
+  }
+}
+
+// -----
+
+// Taps of pixels wider than a vector (24 channels: vectors of 16 and 8):
+// each pixel vector moves to its lanes with one shift per result vector it
+// meets. Result vector 1 holds pixel 0's second vector and the first 8
+// lanes of pixel 1's first; vector 2 the rest of it, shifted down, and
+// pixel 1's second vector.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[A0:.*]] = lpu.mem.read %{{.*}}[0] : <f32>
+// CHECK-NEXT: lpu.mem.write %[[A0]], %{{.*}}[0]
+// CHECK-NEXT: %[[A1:.*]] = lpu.mem.read %{{.*}}[1] : <f32>
+// CHECK-NEXT: %[[B0:.*]] = lpu.mem.read %{{.*}}[2] : <f32>
+// CHECK-NEXT: %[[B0S:.*]] = lpu.sxm.shift %[[B0]], 8 : <f32>
+// CHECK-NEXT: %[[V1:.*]] = lpu.vxm.add %[[A1]], %[[B0S]] : <f32>
+// CHECK-NEXT: lpu.mem.write %[[V1]], %{{.*}}[1]
+// CHECK-NEXT: %[[B0R:.*]] = lpu.mem.read %{{.*}}[2] : <f32>
+// CHECK-NEXT: %[[B0D:.*]] = lpu.sxm.shift %[[B0R]], -8 : <f32>
+// CHECK-NEXT: %[[B1:.*]] = lpu.mem.read %{{.*}}[3] : <f32>
+// CHECK-NEXT: %[[B1S:.*]] = lpu.sxm.shift %[[B1]], 8 : <f32>
+// CHECK-NEXT: %[[V2:.*]] = lpu.vxm.add %[[B0D]], %[[B1S]] : <f32>
+// CHECK-NEXT: lpu.mem.write %[[V2]], %{{.*}}[2]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%x: tensor<1x1x2x24xf32> {onnx.name = "x"}) -> (tensor<1x1x1x48xf32> {onnx.name = "y"}) {
+    %0 = tile.pack_taps %x {dim = 2 : i64, taps = 2 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 0 : i64} : tensor<1x1x2x24xf32> -> tensor<1x1x1x48xf32>
+    return %0 : tensor<1x1x1x48xf32>
+  }
+}

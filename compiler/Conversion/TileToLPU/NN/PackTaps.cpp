@@ -2,9 +2,10 @@
 //
 // Result vector j of a pixel holds lanes [j * lanes, (j + 1) * lanes) of its
 // taps side by side (along a window row or column): every tap t whose lanes
-// [t * C, (t + 1) * C) meet them contributes its input pixel vector shifted
-// by t * C - j * lanes lanes on the SXM (a tap that straddles two vectors is
-// read and shifted once for each), the taps joined by VXM adds in a chain
+// [t * C, (t + 1) * C) meet them contributes its input pixel's vectors (one,
+// or several when C exceeds the lanes) shifted into place on the SXM
+// (tile::packedPieceShift; a vector that straddles two result vectors is
+// read and shifted once for each), the parts joined by VXM adds in a chain
 // (whose reads, from one tensor, then come a VXM latency apart). Padding lanes
 // are zero and shifts fill with zeros, so the shifted vectors never overlap and
 // the adds are exact. A tap in the padding adds a constant vector holding a
@@ -30,10 +31,7 @@ LogicalResult lpuc::tile_to_lpu::expandPackTaps(tile::PackTapsOp op,
   const int64_t OH = y[1], OW = y[2], taps = op.getTaps();
   const int dim = op.getDim() == 1 ? 0 : 1; // the window's H or W
   const int64_t lanes = x.target.lanes;
-  if (C > lanes)
-    return op.emitError("packs the taps of ")
-           << C << "-channel pixels, wider than the " << lanes << " lanes of "
-           << x.target.name;
+  const int64_t pieces = llvm::divideCeil(C, lanes);
   FailureOr<RowStore> input = x.store(op.getInput());
   if (failed(input))
     return failure();
@@ -68,27 +66,31 @@ LogicalResult lpuc::tile_to_lpu::expandPackTaps(tile::PackTapsOp op,
       for (int64_t ox = 0; ox < OW; ++ox)
         for (int64_t j = 0; j < vectors; ++j) {
           InstrId acc = lpu::kNoInstr;
+          auto add = [&](InstrId v) {
+            acc = acc == lpu::kNoInstr ? v
+                                       : x.combine(tile::StepKind::Add, acc, v);
+          };
           for (int64_t t = 0; t < taps; ++t) {
-            std::optional<int64_t> shift = tile::packedTapShift(t, C, j, lanes);
-            if (!shift)
+            // Tap t's lanes in result vector j, if any.
+            if (t * C >= (j + 1) * lanes || (t + 1) * C <= j * lanes)
               continue;
-            InstrId v = lpu::kNoInstr;
             std::optional<int64_t> at = dim == 0
                                             ? window.tapPosition(0, H, oy, t)
                                             : window.tapPosition(1, W, ox, t);
-            if (at) {
-              const int64_t row = dim == 0 ? *at : oy,
-                            col = dim == 0 ? ox : *at;
-              v = x.readRow(*input, (n * H + row) * W + col, 0);
-              if (*shift != 0)
-                v = x.shift(v, *shift);
-            } else if (paddingValue) {
-              v = paddingOf(t, j);
-            } else {
+            if (!at) {
+              if (paddingValue)
+                add(paddingOf(t, j));
               continue;
             }
-            acc = acc == lpu::kNoInstr ? v
-                                       : x.combine(tile::StepKind::Add, acc, v);
+            const int64_t row = dim == 0 ? *at : oy, col = dim == 0 ? ox : *at;
+            for (int64_t p = 0; p < pieces; ++p) {
+              std::optional<int64_t> shift =
+                  tile::packedPieceShift(t, p, C, j, lanes);
+              if (!shift)
+                continue;
+              InstrId v = x.readRow(*input, (n * H + row) * W + col, p);
+              add(*shift != 0 ? x.shift(v, *shift) : v);
+            }
           }
           if (acc == lpu::kNoInstr)
             acc = x.zero();

@@ -9,6 +9,8 @@
 
 #include "compiler/Conversion/TileToLPU/Expander.h"
 
+#include "lpu/Elements.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
 using namespace mlir;
@@ -41,8 +43,7 @@ void emitIndexMap(
         int64_t element = 0;
         for (size_t d = 0; d < inShape.size(); ++d)
           element = element * inShape[d] + inIndex[d];
-        return RowElement{&in, element / in.rowLength,
-                          element % in.rowLength};
+        return RowElement{&in, element / in.rowLength, element % in.rowLength};
       });
 }
 
@@ -55,8 +56,8 @@ void emitRelayout(Expander &x, const RowStore &in, const RowStore &out) {
     for (int64_t j = 0; j < out.vectorsPerRow; ++j) {
       int64_t width = std::min(lanes, out.rowLength - j * lanes);
       int64_t flat = row * out.rowLength + j * lanes;
-      InstrId gathered = x.gatherLanes(
-          width, [&](int64_t lane) -> std::optional<RowElement> {
+      InstrId gathered =
+          x.gatherLanes(width, [&](int64_t lane) -> std::optional<RowElement> {
             return RowElement{&in, (flat + lane) / in.rowLength,
                               (flat + lane) % in.rowLength};
           });
@@ -66,28 +67,34 @@ void emitRelayout(Expander &x, const RowStore &in, const RowStore &out) {
 
 } // namespace
 
-LogicalResult lpuc::tile_to_lpu::expandGather(tile::GatherOp op,
-                                              Expander &x) {
+LogicalResult lpuc::tile_to_lpu::expandGather(tile::GatherOp op, Expander &x) {
   FailureOr<RowStore> input = x.store(op.getInput());
   if (failed(input))
     return failure();
-  // A non-zero pad value fills a row of lanes the padding copies from: a
-  // constant, or the run-time scalar spread over the lanes once.
+  // A non-zero pad value fills a row of lanes the padding copies from, in
+  // the result's type: a constant, or the run-time scalar spread over the
+  // lanes once.
   std::optional<RowStore> padding;
   if (Value value = op.getPadding()) {
     const int64_t lanes = x.target.lanes;
+    const ::lpu::DType type =
+        lpuc::lpu::getDType(getElementTypeOrSelf(op.getResult().getType()));
     auto constant = value.getDefiningOp<arith::ConstantOp>();
     std::optional<std::vector<uint32_t>> fill;
     if (constant)
       fill = lpuc::lpu::readLaneWords(cast<ElementsAttr>(constant.getValue()));
     if (fill) {
-      SmallVector<float> row(lanes, ::lpu::wordToFloat((*fill)[0]));
-      padding = x.wholeStore(x.constant(".pad", {lanes}, row));
+      const ::lpu::DType source =
+          lpuc::lpu::getDType(getElementTypeOrSelf(constant.getType()));
+      SmallVector<float> row(lanes,
+                             ::lpu::wordToFloat(::lpu::convertLaneWord(
+                                 source, ::lpu::DType::F32, (*fill)[0])));
+      padding = x.wholeStore(x.constant(".pad", {lanes}, row, type));
     } else {
       FailureOr<RowStore> scalar = x.store(value);
       if (failed(scalar))
         return failure();
-      int32_t spread = x.scratch({lanes}, ".pad");
+      int32_t spread = x.scratch({lanes}, ".pad", type);
       x.write(x.distribute(x.readRow(*scalar, 0, 0), 0, lanes), spread, 0);
       padding = x.wholeStore(spread);
     }
@@ -131,8 +138,7 @@ LogicalResult lpuc::tile_to_lpu::expandReshape(tile::ReshapeOp op,
 
 /// Along the innermost axis each output vector gathers its segments from the
 /// inputs; along another axis whole rows are copied.
-LogicalResult lpuc::tile_to_lpu::expandConcat(tile::ConcatOp op,
-                                              Expander &x) {
+LogicalResult lpuc::tile_to_lpu::expandConcat(tile::ConcatOp op, Expander &x) {
   Shape out = Expander::shapeOf(op.getResult());
   const int64_t rank = out.size(), lanes = x.target.lanes;
   const int64_t axis = op.getAxis();
@@ -174,8 +180,8 @@ LogicalResult lpuc::tile_to_lpu::expandConcat(tile::ConcatOp op,
     }
     for (int64_t j = 0; j < result.vectorsPerRow; ++j) {
       int64_t width = std::min(lanes, out.back() - j * lanes);
-      InstrId gathered = x.gatherLanes(
-          width, [&](int64_t lane) -> std::optional<RowElement> {
+      InstrId gathered =
+          x.gatherLanes(width, [&](int64_t lane) -> std::optional<RowElement> {
             auto [i, element] = locateOnAxis(j * lanes + lane);
             return RowElement{&inputs[i], rowOf(shapes[i], index), element};
           });

@@ -229,16 +229,18 @@ module attributes {tile.target = "lpu-tiny"} {
 // other operands are the same for every pixel run on the groups instead,
 // their [1, 1, 1, F] constants repeated per pixel before the product, and
 // join its epilogue: a quantization then runs on a pixels-th as many
-// vectors. A map that adds a tensor computed at run time stays after the
-// unpacking.
+// vectors. So does a map that adds a tensor of pixels computed at run time,
+// which it reads gathered into groups of the same pixels.
 // CHECK-LABEL: func.func @unpacked_groups
 // CHECK: %[[S:.*]] = arith.constant dense<{{\[\[\[\[}}2.000000e+00, 3.000000e+00, 2.000000e+00, 3.000000e+00]]]]> : tensor<1x1x1x4xf32>
 // CHECK: %[[Y:.*]] = tile.matmul %arg0, %arg1 epilogue(%[[S]], %{{.*}} : tensor<1x1x1x4xf32>, tensor<1xf32>) [mul in0, add in1] {{.*}} -> tensor<1x4x2x4xi8>
 // CHECK: %[[U:.*]] = tile.gather %[[Y]] {{.*}} : tensor<1x4x2x4xi8> -> tensor<1x4x4x2xi8>
 // CHECK: return %[[U]]
 // CHECK-LABEL: func.func @run_time_operand
-// CHECK: %[[U:.*]] = tile.gather
-// CHECK: tile.map(%[[U]], %arg2) [in0, add in1]
+// CHECK: %[[R:.*]] = tile.gather %arg2 {count = array<i64: 1, 1, 2, 1>, first = array<i64: 0, 1, 2, 3>, tables = [array<i64: 0>, array<i64: 0, 1, 2, 3>, array<i64: 0, 0, 1, 1, 2, 2, 3, 3>, array<i64: 0, 1, 0, 1>]} : tensor<1x4x4x2xf32> -> tensor<1x4x2x4xf32>
+// CHECK-NEXT: %[[Y:.*]] = tile.matmul %arg0, %arg1 epilogue(%[[R]] : tensor<1x4x2x4xf32>) [add in0] {{.*}} -> tensor<1x4x2x4xf32>
+// CHECK-NEXT: %[[U:.*]] = tile.gather %[[Y]] {{.*}} : tensor<1x4x2x4xf32> -> tensor<1x4x4x2xf32>
+// CHECK-NEXT: return %[[U]]
 module attributes {tile.target = "lpu-tiny"} {
   func.func @unpacked_groups(%a: tensor<1x4x2x15xi8>, %w: tensor<15x4xi8>) -> tensor<1x4x4x2xi8> {
     %s = arith.constant dense<[[[[2.0, 3.0]]]]> : tensor<1x1x1x2xf32>
@@ -286,5 +288,56 @@ module attributes {tile.target = "lpu-tiny"} {
     %1 = tile.gather %0 {count = array<i64: 1, 1, 1, 2>, first = array<i64: 0, 1, 2, 2>, tables = [array<i64: 0>, array<i64: 0, 1, 2, 3>, array<i64: 0, 0, 1, 1>, array<i64: 0, 1, 2, 3, 0, 1, 2, 3>]} : tensor<1x4x2x4xf32> -> tensor<1x4x4x2xf32>
     %2 = tile.pool max %1 {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>} : tensor<1x4x4x2xf32> -> tensor<1x2x2x2xf32>
     return %2 : tensor<1x2x2x2xf32>
+  }
+}
+
+// -----
+
+// Residual sums of unpacked groups, one after the other: the first runs on
+// the groups (its run-time operand gathered into groups); the second then
+// reads the first's groups instead of its unpacking, which goes. Both join
+// their products' epilogues; only the last result is unpacked.
+// CHECK-LABEL: func.func @chained_residuals
+// CHECK: %[[R:.*]] = tile.gather %arg2 {{.*}} : tensor<1x4x4x2xf32> -> tensor<1x4x2x4xf32>
+// CHECK-NEXT: %[[Y0:.*]] = tile.matmul %arg0, %arg1 epilogue(%[[R]] : tensor<1x4x2x4xf32>) [add in0]
+// CHECK-NEXT: %[[Y1:.*]] = tile.matmul %arg0, %arg1 epilogue(%[[Y0]] : tensor<1x4x2x4xf32>) [add in0, relu]
+// CHECK-NEXT: %[[U:.*]] = tile.gather %[[Y1]] {{.*}} : tensor<1x4x2x4xf32> -> tensor<1x4x4x2xf32>
+// CHECK-NEXT: return %[[U]]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @chained_residuals(%a: tensor<1x4x2x15xi8>, %w: tensor<15x4xi8>, %r: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 15 : i64, m = 8 : i64, n = 4 : i64} : tensor<1x4x2x15xi8>, tensor<15x4xi8> -> tensor<1x4x2x4xf32>
+    %1 = tile.gather %0 {count = array<i64: 1, 1, 1, 2>, first = array<i64: 0, 1, 2, 2>, tables = [array<i64: 0>, array<i64: 0, 1, 2, 3>, array<i64: 0, 0, 1, 1>, array<i64: 0, 1, 2, 3, 0, 1, 2, 3>]} : tensor<1x4x2x4xf32> -> tensor<1x4x4x2xf32>
+    %2 = tile.map(%1, %r) [in0, add in1] : (tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    %3 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 15 : i64, m = 8 : i64, n = 4 : i64} : tensor<1x4x2x15xi8>, tensor<15x4xi8> -> tensor<1x4x2x4xf32>
+    %4 = tile.gather %3 {count = array<i64: 1, 1, 1, 2>, first = array<i64: 0, 1, 2, 2>, tables = [array<i64: 0>, array<i64: 0, 1, 2, 3>, array<i64: 0, 0, 1, 1>, array<i64: 0, 1, 2, 3, 0, 1, 2, 3>]} : tensor<1x4x2x4xf32> -> tensor<1x4x4x2xf32>
+    %5 = tile.map(%4, %2) [in0, add in1, relu] : (tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    return %5 : tensor<1x4x4x2xf32>
+  }
+}
+
+// -----
+
+// Window taps packed from unpacked pixel groups (2 pixels of 2 channels)
+// are one gather from the groups, the padding the zero point -128: output
+// position j reads pixels j - 1 .. j + 1 (tables over position and lane).
+// The unpacking goes. An unpacking another op still reads stays, and so
+// does the packing of its pixels.
+// CHECK-LABEL: func.func @packed_from_groups
+// CHECK: %[[Z:.*]] = arith.constant dense<-128> : tensor<1xi8>
+// CHECK: %[[P:.*]] = tile.gather %[[G:.*]] padding %[[Z]] : tensor<1xi8> {count = array<i64: 1, 1, 2, 2>, first = array<i64: 0, 1, 2, 2>, tables = [array<i64: 0>, array<i64: 0, 1, 2, 3>, array<i64: -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, -1, -1>, array<i64: -1, -1, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, -1, -1>], tile.split_rows = 1 : i64} : tensor<1x4x2x4xi8> -> tensor<1x4x4x6xi8>
+// CHECK-NOT: tile.pack_taps
+// CHECK: return %[[P]]
+// CHECK-LABEL: func.func @unpacking_read_otherwise
+// CHECK: tile.pack_taps
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @packed_from_groups(%g: tensor<1x4x2x4xi8>) -> tensor<1x4x4x6xi8> {
+    %0 = tile.gather %g {count = array<i64: 1, 1, 1, 2>, first = array<i64: 0, 1, 2, 2>, tables = [array<i64: 0>, array<i64: 0, 1, 2, 3>, array<i64: 0, 0, 1, 1>, array<i64: 0, 1, 2, 3, 0, 1, 2, 3>]} : tensor<1x4x2x4xi8> -> tensor<1x4x4x2xi8>
+    %1 = tile.pack_taps %0 {dim = 2 : i64, taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64, padding_value = -128 : i64, tile.split_rows = 1 : i64} : tensor<1x4x4x2xi8> -> tensor<1x4x4x6xi8>
+    return %1 : tensor<1x4x4x6xi8>
+  }
+  func.func @unpacking_read_otherwise(%g: tensor<1x4x2x4xi8>) -> (tensor<1x4x4x6xi8>, tensor<1x4x4x2xi8>) {
+    %0 = tile.gather %g {count = array<i64: 1, 1, 1, 2>, first = array<i64: 0, 1, 2, 2>, tables = [array<i64: 0>, array<i64: 0, 1, 2, 3>, array<i64: 0, 0, 1, 1>, array<i64: 0, 1, 2, 3, 0, 1, 2, 3>]} : tensor<1x4x2x4xi8> -> tensor<1x4x4x2xi8>
+    %1 = tile.pack_taps %0 {dim = 2 : i64, taps = 3 : i64, stride = 1 : i64, dilation = 1 : i64, pad_begin = 1 : i64, padding_value = -128 : i64} : tensor<1x4x4x2xi8> -> tensor<1x4x4x6xi8>
+    return %1, %0 : tensor<1x4x4x6xi8>, tensor<1x4x4x2xi8>
   }
 }

@@ -86,3 +86,21 @@ module attributes {tile.target = "lpu-tiny", tile.precision = f16} {
     return %y : tensor<1x8x8x1xf32>
   }
 }
+
+// -----
+
+// lpu-v1, i8: a 3x3 convolution over 128 channels (ResNet's second stage).
+// A window row's pack is 384 lanes, wider than a vector, and its window
+// columns are packed too: each pixel's 1,152 values then fill 4 K windows
+// of 320 rows, where 3 window rows of 384 took 6 (two of them 64 rows).
+// CHECK-LABEL: func.func @wide_rows
+// CHECK: %[[R:.*]] = tile.pack_taps %arg0 {dilation = 1 : i64, dim = 2 : i64, pad_begin = 1 : i64, padding_value = -128 : i64, stride = 1 : i64, taps = 3 : i64, tile.split_rows = 1 : i64} : tensor<1x28x28x128xi8> -> tensor<1x28x28x384xi8>
+// CHECK: %[[C:.*]] = tile.pack_taps %[[R]] {dilation = 1 : i64, dim = 1 : i64, pad_begin = 1 : i64, padding_value = -128 : i64, stride = 1 : i64, taps = 3 : i64, tile.split_rows = 1 : i64} : tensor<1x28x28x384xi8> -> tensor<1x28x28x1152xi8>
+// CHECK: tile.conv %[[C]], %{{.*}} [] {{.*}}kernel = array<i64: 1, 1>{{.*}} : tensor<1x28x28x1152xi8>, tensor<128x1152x1x1xi8> -> tensor<1x28x28x128xf32>
+module attributes {tile.target = "lpu-v1"} {
+  func.func @wide_rows(%x: tensor<1x28x28x128xi8>) -> tensor<1x28x28x128xf32> {
+    %w = arith.constant dense<1> : tensor<128x128x3x3xi8>
+    %y = tile.conv %x, %w [] {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 1 : i64, padding_value = -128 : i64} : tensor<1x28x28x128xi8>, tensor<128x128x3x3xi8> -> tensor<1x28x28x128xf32>
+    return %y : tensor<1x28x28x128xf32>
+  }
+}
