@@ -196,12 +196,26 @@ Value lpuc::tile::groupPixels(OpBuilder &builder, Location loc, Value pixels,
     }
   for (int64_t lane = 0; lane < group * F; ++lane)
     tables[3].push_back(lane % F);
+  auto groupsType =
+      RankedTensorType::get({N, H, groups, group * F}, type.getElementType());
+  const int64_t first[] = {0, 1, 2, 3}, count[] = {1, 1, 2, 1};
+  // Once per tensor: another map may have asked for the same groups.
+  for (Operation *user : pixels.getUsers()) {
+    auto gather = dyn_cast<GatherOp>(user);
+    if (gather && gather.getInput() == pixels && !gather.getPadding() &&
+        gather.getType() == groupsType &&
+        gather.getFirst() == ArrayRef<int64_t>(first) &&
+        gather.getCount() == ArrayRef<int64_t>(count) &&
+        llvm::all_of(llvm::zip(gather.getTables(), tables), [](auto pair) {
+          return cast<DenseI64ArrayAttr>(std::get<0>(pair)).asArrayRef() ==
+                 ArrayRef<int64_t>(std::get<1>(pair));
+        }))
+      return gather.getResult();
+  }
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointAfterValue(pixels);
-  return createGather(
-      builder, loc,
-      RankedTensorType::get({N, H, groups, group * F}, type.getElementType()),
-      pixels, /*padding=*/Value(), {0, 1, 2, 3}, {1, 1, 2, 1}, tables);
+  return createGather(builder, loc, groupsType, pixels, /*padding=*/Value(),
+                      first, count, tables);
 }
 
 Value lpuc::tile::packTapsOfGroups(OpBuilder &builder, PackTapsOp pack) {

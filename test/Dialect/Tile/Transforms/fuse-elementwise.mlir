@@ -303,6 +303,12 @@ module attributes {tile.target = "lpu-tiny"} {
 // CHECK-NEXT: %[[Y1:.*]] = tile.matmul %arg0, %arg1 epilogue(%[[Y0]] : tensor<1x4x2x4xf32>) [add in0, relu]
 // CHECK-NEXT: %[[U:.*]] = tile.gather %[[Y1]] {{.*}} : tensor<1x4x2x4xf32> -> tensor<1x4x4x2xf32>
 // CHECK-NEXT: return %[[U]]
+// A tensor two such sums read is gathered into groups once.
+// CHECK-LABEL: func.func @shared_residual
+// CHECK: %[[R:.*]] = tile.gather %arg2
+// CHECK-NOT: tile.gather %arg2
+// CHECK: tile.matmul %arg0, %arg1 epilogue(%[[R]] : tensor<1x4x2x4xf32>) [add in0]
+// CHECK: tile.matmul %arg0, %arg1 epilogue(%[[R]] : tensor<1x4x2x4xf32>) [add in0, relu]
 module attributes {tile.target = "lpu-tiny"} {
   func.func @chained_residuals(%a: tensor<1x4x2x15xi8>, %w: tensor<15x4xi8>, %r: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
     %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 15 : i64, m = 8 : i64, n = 4 : i64} : tensor<1x4x2x15xi8>, tensor<15x4xi8> -> tensor<1x4x2x4xf32>
@@ -312,6 +318,15 @@ module attributes {tile.target = "lpu-tiny"} {
     %4 = tile.gather %3 {count = array<i64: 1, 1, 1, 2>, first = array<i64: 0, 1, 2, 2>, tables = [array<i64: 0>, array<i64: 0, 1, 2, 3>, array<i64: 0, 0, 1, 1>, array<i64: 0, 1, 2, 3, 0, 1, 2, 3>]} : tensor<1x4x2x4xf32> -> tensor<1x4x4x2xf32>
     %5 = tile.map(%4, %2) [in0, add in1, relu] : (tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
     return %5 : tensor<1x4x4x2xf32>
+  }
+  func.func @shared_residual(%a: tensor<1x4x2x15xi8>, %w: tensor<15x4xi8>, %r: tensor<1x4x4x2xf32>) -> (tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>) {
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 15 : i64, m = 8 : i64, n = 4 : i64} : tensor<1x4x2x15xi8>, tensor<15x4xi8> -> tensor<1x4x2x4xf32>
+    %1 = tile.gather %0 {count = array<i64: 1, 1, 1, 2>, first = array<i64: 0, 1, 2, 2>, tables = [array<i64: 0>, array<i64: 0, 1, 2, 3>, array<i64: 0, 0, 1, 1>, array<i64: 0, 1, 2, 3, 0, 1, 2, 3>]} : tensor<1x4x2x4xf32> -> tensor<1x4x4x2xf32>
+    %2 = tile.map(%1, %r) [in0, add in1] : (tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    %3 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 15 : i64, m = 8 : i64, n = 4 : i64} : tensor<1x4x2x15xi8>, tensor<15x4xi8> -> tensor<1x4x2x4xf32>
+    %4 = tile.gather %3 {count = array<i64: 1, 1, 1, 2>, first = array<i64: 0, 1, 2, 2>, tables = [array<i64: 0>, array<i64: 0, 1, 2, 3>, array<i64: 0, 0, 1, 1>, array<i64: 0, 1, 2, 3, 0, 1, 2, 3>]} : tensor<1x4x2x4xf32> -> tensor<1x4x4x2xf32>
+    %5 = tile.map(%4, %r) [in0, add in1, relu] : (tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    return %2, %5 : tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>
   }
 }
 
