@@ -158,6 +158,10 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
     auto perQueue = [](int64_t work, int64_t queues) {
       return work / std::max<int64_t>(queues, 1);
     };
+    // Each pack is a pass through SRAM before the products can start: about
+    // two thirds of a trip across the chip (MEM to the SXM at its edge, to
+    // the VXM at its centre, back to MEM) that the next layer waits for.
+    const int64_t packFill = int64_t(target.numColumns()) * 2 / 3;
     // The cycles of a choice: its products, the packs that make `pixels`
     // pixels from `channels`-wide ones, `taps` each, and `moreShifts`.
     struct Pack {
@@ -171,9 +175,10 @@ struct PackTapsPass : public lpuc::tile::impl::PackTapsBase<PackTapsPass> {
         shifts += pack.pixels * s;
         adds += pack.pixels * a;
       }
-      return std::max({perQueue(products * rowCycles, target.mxmPlanes),
-                       perQueue(shifts, target.sxmUnits),
-                       perQueue(adds, target.vxmUnits)});
+      const int64_t fill = packFill * int64_t(packs.size());
+      return fill + std::max({perQueue(products * rowCycles, target.mxmPlanes),
+                              perQueue(shifts, target.sxmUnits),
+                              perQueue(adds, target.vxmUnits)});
     };
     // ... with `windowsPerPixel` K windows per output pixel.
     auto cycles = [&](int64_t windowsPerPixel, ArrayRef<Pack> packs) {
