@@ -352,12 +352,12 @@ FailureOr<GatherOp> hoistAboveUnpacking(MapOp map, GatherOp gather) {
 /// whose taps each start at lane 0.
 void packTapsFromGroups(PackTapsOp pack) {
   auto unpacking = pack.getInput().getDefiningOp<GatherOp>();
-  if (!unpacking || !unpackedGroupSize(unpacking) ||
-      !llvm::all_of(unpacking->getUsers(),
-                    [](Operation *user) { return isa<PackTapsOp>(user); }))
+  if (!unpacking || !llvm::all_of(unpacking->getUsers(), [](Operation *user) {
+        return isa<PackTapsOp>(user);
+      }))
     return;
   OpBuilder b(pack);
-  Value packed = packTapsOfGroups(b, pack);
+  Value packed = packTapsOfGroups(b, pack); // null unless it unpacks groups
   if (!packed)
     return;
   // Its storage (rows dealt over slices for the window) stays.

@@ -169,8 +169,9 @@ def FuseElementwise : Pass<"tile-fuse-elementwise", "::mlir::func::FuncOp"> {
     its window columns after the unpacking (max is separable): ResNet's
     stem pools rows with 2 maxima per vector of 5 pixels.
 
-    Last, a tile.pack_taps along W of such an unpacking that only packings
-    read becomes one tile.gather of the groups, and the unpacking goes: a
+    Then, still before fusing, a tile.pack_taps along W of such an
+    unpacking that only packings read becomes one tile.gather of the
+    groups, and the unpacking goes: a
     window's neighbouring pixels are already side by side in a group, so
     each packed vector takes a few runs of lanes instead of a shift per
     tap, and no pixel's vector is written. Run again after tile-pack-taps,

@@ -130,6 +130,19 @@ Value createGather(OpBuilder &builder, Location loc, Type type, Value input,
       .getResult();
 }
 
+/// Whether `gather`, without padding, reads its input by exactly these
+/// `first`, `count` and `tables`.
+bool gathersBy(GatherOp gather, ArrayRef<int64_t> first,
+               ArrayRef<int64_t> count, const Tables &tables) {
+  return !gather.getPadding() && gather.getFirst() == first &&
+         gather.getCount() == count &&
+         gather.getTables().size() == tables.size() &&
+         llvm::all_of(llvm::zip(gather.getTables(), tables), [](auto pair) {
+           return cast<DenseI64ArrayAttr>(std::get<0>(pair)).asArrayRef() ==
+                  ArrayRef<int64_t>(std::get<1>(pair));
+         });
+}
+
 /// The tile.gather that unpacks groups of `pixels` of an [N, OH, OW, F]
 /// result: output pixel ox is lanes [(ox % pixels) F, ... + F) of group
 /// ox / pixels.
@@ -166,15 +179,8 @@ std::optional<int64_t> lpuc::tile::unpackedGroupSize(GatherOp gather) {
   const int64_t pixels = x[3] / y[3];
   if (pixels < 2 || x[2] != (y[2] + pixels - 1) / pixels)
     return std::nullopt;
-  if (gather.getFirst() != ArrayRef<int64_t>(kUnpackFirst) ||
-      gather.getCount() != ArrayRef<int64_t>(kUnpackCount) ||
-      gather.getTables().size() != 4)
+  if (!gathersBy(gather, kUnpackFirst, kUnpackCount, unpackTables(y, pixels)))
     return std::nullopt;
-  const std::array<SmallVector<int64_t>, 4> want = unpackTables(y, pixels);
-  for (auto [table, expected] : llvm::zip(gather.getTables(), want))
-    if (cast<DenseI64ArrayAttr>(table).asArrayRef() !=
-        ArrayRef<int64_t>(expected))
-      return std::nullopt;
   return pixels;
 }
 
@@ -202,14 +208,9 @@ Value lpuc::tile::groupPixels(OpBuilder &builder, Location loc, Value pixels,
   // Once per tensor: another map may have asked for the same groups.
   for (Operation *user : pixels.getUsers()) {
     auto gather = dyn_cast<GatherOp>(user);
-    if (gather && gather.getInput() == pixels && !gather.getPadding() &&
+    if (gather && gather.getInput() == pixels &&
         gather.getType() == groupsType &&
-        gather.getFirst() == ArrayRef<int64_t>(first) &&
-        gather.getCount() == ArrayRef<int64_t>(count) &&
-        llvm::all_of(llvm::zip(gather.getTables(), tables), [](auto pair) {
-          return cast<DenseI64ArrayAttr>(std::get<0>(pair)).asArrayRef() ==
-                 ArrayRef<int64_t>(std::get<1>(pair));
-        }))
+        gathersBy(gather, first, count, tables))
       return gather.getResult();
   }
   OpBuilder::InsertionGuard guard(builder);
