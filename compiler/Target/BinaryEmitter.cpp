@@ -108,6 +108,7 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(const MachineProgram &program) {
       ::lpu::TensorBinding binding;
       binding.name = buffer.name;
       binding.dtype = getDType(buffer.type.getElementType());
+      binding.hostInt64 = buffer.hostInt64;
       binding.shape.assign(buffer.type.getShape().begin(),
                            buffer.type.getShape().end());
       binding.layout = layout;

@@ -333,6 +333,9 @@ LogicalResult BufferOp::verify() {
     return emitOpError("`block_rows` must be positive");
   if (auto parts = getMinParts(); parts && *parts < 1)
     return emitOpError("`min_parts` must be positive");
+  if (getHostI64() && (isConstant || getKind() == BufferKind::Scratch ||
+                       !type.getElementType().isSignlessInteger(32)))
+    return emitOpError("`host_i64` marks an i32 input or output");
   if (const ::lpu::TargetDesc *target = getEnclosingTarget(*this);
       target && getSlice()) {
     const int64_t parts = getNumParts();

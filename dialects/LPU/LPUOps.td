@@ -115,7 +115,8 @@ def LPU_BufferOp : LPU_Op<"buffer"> {
     `block_rows` rows (1 if absent) are dealt round-robin, block b to part
     b mod parts. `min_parts` is how many parts the expansion asks for
     (tensors whose rows windows read together); the allocator uses fewer
-    only where SRAM is too fragmented for that many.
+    only where SRAM is too fragmented for that many. `host_i64` marks an
+    input or output the host passes as int64 elements, held here as i32.
   }];
   let arguments = (ins LPU_BufferKind:$kind, StrAttr:$name,
                        TypeAttrOf<AnyStaticShapeTensor>:$tensor_type,
@@ -124,7 +125,8 @@ def LPU_BufferOp : LPU_Op<"buffer"> {
                        OptionalAttr<I32Attr>:$address,
                        OptionalAttr<DenseI32ArrayAttr>:$spread,
                        OptionalAttr<I64Attr>:$block_rows,
-                       OptionalAttr<I64Attr>:$min_parts);
+                       OptionalAttr<I64Attr>:$min_parts,
+                       UnitAttr:$host_i64);
   let results = (outs LPU_BufferType:$buffer);
   let assemblyFormat = [{
     $kind $name (`init` `(` $init^ `)`)? attr-dict `:` $tensor_type
@@ -252,7 +254,21 @@ def LPU_MinOp : LPU_VXMBinaryOp<"min", "Min", "minimum">;
 def LPU_EqualOp : LPU_VXMBinaryOp<"eq", "Equal", "comparison: 1 where equal, else 0">;
 def LPU_LessOp : LPU_VXMBinaryOp<"lt", "Less", "comparison: 1 where src0 < src1, else 0">;
 def LPU_GreaterOp : LPU_VXMBinaryOp<"gt", "Greater", "comparison: 1 where src0 > src1, else 0">;
-def LPU_DivOp : LPU_VXMBinaryOp<"div", "Div", "division", LPU_FloatVector>;
+def LPU_DivOp : LPU_VXMBinaryOp<"div", "Div",
+                                "division (integers: toward zero, x / 0 = -1)">;
+def LPU_ModOp : LPU_Inst<"vxm.mod", "Mod", [AllTypesMatch<["lhs", "rhs", "result"]>]> {
+  let summary = "VXM: lane-wise remainder";
+  let description = [{
+    The remainder with the divisor's sign (Python's %, ONNX Mod), or with
+    `truncated` the dividend's (C's fmod). x mod 0 is x for integers, NaN for
+    floats.
+  }];
+  let arguments = !con((ins LPU_AnyVector:$lhs, LPU_AnyVector:$rhs,
+                            UnitAttr:$truncated),
+                       placement, streamPlacement);
+  let results = (outs LPU_AnyVector:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
+}
 def LPU_PowOp : LPU_VXMBinaryOp<"pow", "Pow", "power", LPU_FloatVector>;
 
 def LPU_AbsOp : LPU_VXMUnaryOp<"abs", "Abs", "absolute value", LPU_AnyVector>;
@@ -369,10 +385,12 @@ def LPU_MoveOp : LPU_Inst<"vxm.move", "Move", [AllTypesMatch<["input", "result"]
 def LPU_ConvertOp : LPU_Inst<"vxm.convert", "Convert"> {
   let summary = "VXM: convert every lane to another element type";
   let description = [{
-    Floats round to nearest even; float to integer rounds to nearest even and
-    saturates (NaN becomes 0); integer narrowing saturates.
+    Floats round to nearest even; float to integer rounds to nearest even (or,
+    with `toward_zero`, truncates, as ONNX Cast does) and saturates (NaN
+    becomes 0); integer narrowing saturates.
   }];
-  let arguments = !con((ins LPU_AnyVector:$input), placement, streamPlacement);
+  let arguments = !con((ins LPU_AnyVector:$input, UnitAttr:$toward_zero),
+                       placement, streamPlacement);
   let results = (outs LPU_AnyVector:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }

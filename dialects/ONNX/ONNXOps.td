@@ -46,11 +46,23 @@ def ONNX_SubOp : ONNX_BroadcastBinaryOp<"Sub", "subtraction">;
 def ONNX_MulOp : ONNX_BroadcastBinaryOp<"Mul", "multiplication">;
 
 def ONNX_DivOp : ONNX_BroadcastBinaryOp<"Div", "division">;
+def ONNX_ModOp : ONNX_Op<"Mod", [ResultsBroadcastableShape]> {
+  let summary = "Element-wise remainder, with the divisor's sign (`fmod` 0) "
+                "or the dividend's (`fmod` 1, required for floats)";
+  let arguments = (ins AnyTensor:$A, AnyTensor:$B,
+                       DefaultValuedAttr<I64Attr, "0">:$fmod);
+  let results = (outs AnyTensor:$C);
+  let assemblyFormat = "$A `,` $B attr-dict `:` functional-type(operands, results)";
+}
 
 // Comparisons give bool tensors (carried as 0.0 / 1.0 on the LPU).
 def ONNX_EqualOp : ONNX_BroadcastBinaryOp<"Equal", "comparison A == B">;
 def ONNX_LessOp : ONNX_BroadcastBinaryOp<"Less", "comparison A < B">;
 def ONNX_GreaterOp : ONNX_BroadcastBinaryOp<"Greater", "comparison A > B">;
+def ONNX_LessOrEqualOp
+    : ONNX_BroadcastBinaryOp<"LessOrEqual", "comparison A <= B">;
+def ONNX_GreaterOrEqualOp
+    : ONNX_BroadcastBinaryOp<"GreaterOrEqual", "comparison A >= B">;
 def ONNX_WhereOp : ONNX_Op<"Where", [ResultsBroadcastableShape]> {
   let summary = "X where condition is true, else Y (NumPy broadcasting)";
   let arguments = (ins AnyTensor:$condition, AnyTensor:$X, AnyTensor:$Y);

@@ -29,6 +29,8 @@ constexpr std::pair<StepKind, llvm::StringLiteral> kStepKeywords[] = {
     {StepKind::Sigmoid, "sigmoid"}, {StepKind::Erf, "erf"},
     {StepKind::Sqrt, "sqrt"},       {StepKind::Reciprocal, "reciprocal"},
     {StepKind::Scale, "scale"},     {StepKind::RoundI8, "round_i8"},
+    {StepKind::Mod, "mod"},         {StepKind::FMod, "fmod"},
+    {StepKind::ToF32, "to_f32"},    {StepKind::TruncI32, "trunc_i32"},
 };
 } // namespace
 
@@ -90,7 +92,10 @@ Padding lpuc::tile::paddingAfter(const ChainStep &step, Padding before,
   case StepKind::Tanh:
   case StepKind::Erf:
   case StepKind::RoundI8:
+  case StepKind::ToF32:
     return before;
+  case StepKind::TruncI32: // NaN becomes 0
+    return before == Padding::Any ? Padding::Finite : before;
   case StepKind::Mul: // a finite value times 0 (SiLU: x * sigmoid(x))
     return before == Padding::Any ? Padding::Any : Padding::Zero;
   case StepKind::Less: // 0 < 0 is 0; anything else compares to 0 or 1
@@ -107,6 +112,8 @@ Padding lpuc::tile::paddingAfter(const ChainStep &step, Padding before,
   case StepKind::Sqrt:
     return zeroOrAny;
   case StepKind::Div: // by 0
+  case StepKind::Mod:
+  case StepKind::FMod:
   case StepKind::Log:
   case StepKind::Reciprocal:
     return Padding::Any;
@@ -122,6 +129,8 @@ bool lpuc::tile::preservesOrder(const ChainStep &step, ValueRange operands) {
   case StepKind::Min:
   case StepKind::Relu:
   case StepKind::RoundI8:
+  case StepKind::ToF32:
+  case StepKind::TruncI32:
     return true;
   case StepKind::Scale:
     return step.factor >= 0.0f && std::isfinite(step.factor);
@@ -174,7 +183,7 @@ lpuc::tile::getChainAttrs(Builder &builder, ArrayRef<ChainStep> chain) {
 LogicalResult lpuc::tile::verifyChain(Operation *op, ArrayRef<ChainStep> chain,
                                       unsigned numOperands, bool isEpilogue) {
   for (auto [i, step] : llvm::enumerate(chain)) {
-    if (step.kind < StepKind::First || step.kind > StepKind::RoundI8)
+    if (step.kind < StepKind::First || step.kind > StepKind::TruncI32)
       return op->emitOpError("chain step ") << i << " has no valid kind";
     bool first = step.kind == StepKind::First;
     if (first != (!isEpilogue && i == 0))

@@ -35,6 +35,8 @@ enum class StepKind : int32_t {
   Equal,
   Less,
   Greater,
+  Mod,  // the remainder with the divisor's sign (floored; ONNX Mod)
+  FMod, // the remainder with the dividend's sign (truncated; C fmod)
   // Lane functions.
   Relu,
   Abs,
@@ -48,6 +50,11 @@ enum class StepKind : int32_t {
   Scale,   // times `factor`
   RoundI8, // to the nearest integer (ties to even), saturated to [-128, 127]:
            // what writing an i8 result does, so a chain can go on from it
+  // Between the float and integer lanes a chain computes in. A chain runs
+  // in the type of its first operand (i8 read as f32); later operands are
+  // converted to the running type, so integer chains take 0 / 1 booleans.
+  ToF32,    // an integer as the nearest f32
+  TruncI32, // a float toward zero, saturated to i32 (ONNX Cast)
 };
 
 /// What a chain holds in the lanes where every operand holds zero (past a
@@ -90,7 +97,7 @@ struct ChainStep {
   static ChainStep apply(StepKind kind, float factor = 1.0f) {
     return {kind, -1, factor};
   }
-  bool isOperand() const { return kind <= StepKind::Greater; }
+  bool isOperand() const { return kind <= StepKind::FMod; }
   bool operator==(const ChainStep &o) const {
     return kind == o.kind && operand == o.operand && factor == o.factor;
   }

@@ -70,10 +70,15 @@ lpuc::tile::splitWeightPlacements(ArrayRef<int32_t> list) {
   return tiles;
 }
 
-/// Graph inputs and outputs carry only placements.
+/// Graph inputs and outputs carry placements and host types.
 static LogicalResult verifyIOAttr(Operation *op, NamedAttribute attr) {
   if (attr.getName() == kSRAMAttrName)
     return verifySRAMAttr(op, attr);
+  if (attr.getName() == kHostInt64AttrName) {
+    if (!isa<UnitAttr>(attr.getValue()))
+      return op->emitError("'") << kHostInt64AttrName << "' takes no value";
+    return success();
+  }
   return op->emitError("unknown tile attribute '")
          << attr.getName() << "' on a graph input or output";
 }

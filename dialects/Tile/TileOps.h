@@ -45,6 +45,9 @@ constexpr llvm::StringLiteral kModelWorkAttrName = "tile.model_work";
 /// per part (set by tile-allocate-sram; the rows dealt in blocks of
 /// `tile.split_rows` rows, else of one).
 constexpr llvm::StringLiteral kSRAMAttrName = "tile.sram";
+/// On a graph input or result held as i32 that the graph declares int64:
+/// the host passes and receives int64 elements (the runtime checks range).
+constexpr llvm::StringLiteral kHostInt64AttrName = "tile.host_i64";
 /// On a tile.matmul or tile.conv: where each constant weight tile its
 /// expansion stores goes (getWeightTiles' order): per tile its part count P,
 /// then P (slice, address) pairs, its rows dealt one at a time over the

@@ -63,7 +63,12 @@ std::string formatInstruction(const TargetDesc &target,
     operand(std::to_string(static_cast<int32_t>(inst.imm)));
     break;
   case ImmKind::DType:
-    operand("to " + std::string(dtypeName(static_cast<DType>(inst.imm))));
+    operand("to " + std::string(dtypeName(convertResultType(inst.imm))));
+    if (inst.imm & kConvertTowardZero)
+      operand("toward zero");
+    break;
+  case ImmKind::Flag:
+    operand(std::to_string(inst.imm));
     break;
   case ImmKind::Repeat:
     operand(std::to_string(inst.imm & 0xffff));
@@ -96,7 +101,9 @@ std::string_view immMeaning(ImmKind kind) {
   case ImmKind::Shift:
     return "signed shift, abs < lanes";
   case ImmKind::DType:
-    return "element type";
+    return "element type \\| toward zero << 8";
+  case ImmKind::Flag:
+    return "0 or 1";
   case ImmKind::Repeat:
     return "count \\| stride << 16 (address: step)";
   }
@@ -231,7 +238,8 @@ void printTargetTables(const std::vector<TargetDesc> &targets,
 
 namespace {
 void printBinding(std::ostream &os, const char *role, const TensorBinding &b) {
-  os << "; " << role << " " << b.name << " : " << dtypeName(b.dtype) << "[";
+  os << "; " << role << " " << b.name << " : "
+     << (b.hostInt64 ? "i64" : dtypeName(b.dtype)) << "[";
   for (size_t i = 0; i < b.shape.size(); ++i)
     os << (i ? "x" : "") << b.shape[i];
   os << "] at";

@@ -194,7 +194,7 @@ void writeBindings(ByteWriter &w, const std::vector<TensorBinding> &list) {
   w.u32(static_cast<uint32_t>(list.size()));
   for (const TensorBinding &b : list) {
     w.str(b.name);
-    w.u8(static_cast<uint8_t>(b.dtype));
+    w.u8(b.hostDTypeByte());
     w.u8(static_cast<uint8_t>(b.shape.size()));
     w.u16(0);
     for (int64_t d : b.shape)
@@ -329,7 +329,10 @@ bool readBindings(ByteReader &r, const TargetDesc &t,
       break;
     if (b.name.empty() || !names.insert(b.name).second)
       r.fail("tensor name '" + b.name + "' is empty or repeated");
-    if (!decodeDType(dtype, b.dtype) || b.dtype == DType::None)
+    b.hostInt64 = dtype == kHostInt64DType;
+    if (b.hostInt64)
+      b.dtype = DType::I32;
+    else if (!decodeDType(dtype, b.dtype) || b.dtype == DType::None)
       r.fail("tensor '" + b.name + "' has unsupported dtype " +
              std::to_string(dtype));
     if (rank > kMaxRank)
@@ -521,12 +524,16 @@ std::string checkInstruction(const Instruction &inst, const UnitProgram &unit,
   }
   case ImmKind::DType: {
     DType to;
-    if (imm > 0xff || !decodeDType(static_cast<uint8_t>(imm), to) ||
-        to == DType::None)
+    if ((imm & ~(0xffu | kConvertTowardZero)) != 0 ||
+        !decodeDType(static_cast<uint8_t>(imm), to) || to == DType::None)
       return "'" + name() + "' target type " + std::to_string(imm) +
              " is invalid";
     break;
   }
+  case ImmKind::Flag:
+    if (imm > 1)
+      return "'" + name() + "' flag " + std::to_string(imm) + " is not 0 or 1";
+    break;
   case ImmKind::Repeat:
     if ((imm & 0xffff) == 0 || (imm >> 16) == 0)
       return "'" + name() + "' needs a count and a stride of at least 1";

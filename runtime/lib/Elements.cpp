@@ -43,9 +43,14 @@ void roundFloatWords(DType dtype, const uint32_t *in, uint32_t *out,
 
 LPU_VECTOR_CLONES
 void convertLaneWords(DType from, DType to, const uint32_t *in, uint32_t *out,
-                      size_t count) {
+                      size_t count, bool towardZero) {
   if (isFloatDType(from) && isFloatDType(to)) {
     roundFloatWords(to, in, out, count);
+    return;
+  }
+  if (isFloatDType(from) && towardZero) {
+    for (size_t i = 0; i < count; ++i)
+      out[i] = convertLaneWord(from, to, in[i], /*towardZero=*/true);
     return;
   }
   if (isFloatDType(from) && to == DType::I8) {
@@ -138,14 +143,15 @@ void laneWordToHost(DType dtype, uint32_t word, void *element) {
   }
 }
 
-uint32_t convertLaneWord(DType from, DType to, uint32_t w) {
+uint32_t convertLaneWord(DType from, DType to, uint32_t w, bool towardZero) {
   if (isFloatDType(from)) {
     float f = wordToFloat(w);
     if (isFloatDType(to))
       return roundFloatWord(to, f);
     if (std::isnan(f))
       return 0;
-    double r = std::nearbyint(double(f)); // ties to even (default mode)
+    double r = towardZero ? std::trunc(double(f))
+                          : std::nearbyint(double(f)); // ties to even
     r = std::clamp(r, to == DType::I8 ? -128.0 : -2147483648.0,
                    to == DType::I8 ? 127.0 : 2147483647.0);
     return wrapLaneWord(to, static_cast<int64_t>(r));

@@ -118,7 +118,7 @@ DType sourceType(const Instruction &inst, unsigned k) {
 DType resultType(const Instruction &inst) {
   switch (inst.opcode) {
   case Opcode::Convert:
-    return static_cast<DType>(inst.imm);
+    return convertResultType(inst.imm);
   case Opcode::MatMul:
   case Opcode::MatMulAcc:
     return accumulatorType(inst.dtype);

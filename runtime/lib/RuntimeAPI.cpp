@@ -125,8 +125,8 @@ lpu_status tensorInfo(const std::vector<lpu::TensorBinding> &list, size_t index,
     return fail(LPU_ERROR_INVALID_ARGUMENT, "tensor index out of range");
   const lpu::TensorBinding &b = list[index];
   info->name = b.name.c_str();
-  info->dtype = static_cast<lpu_dtype>(b.dtype);
-  info->element_bytes = lpu::dtypeHostBytes(b.dtype);
+  info->dtype = static_cast<lpu_dtype>(b.hostDTypeByte());
+  info->element_bytes = b.hostBytes();
   info->rank = b.shape.size();
   info->shape = b.shape.data();
   info->num_elements = static_cast<size_t>(b.layout.numElements());
@@ -140,6 +140,20 @@ const char *lpu_last_error(void) { return lastError.c_str(); }
 
 lpu_status lpu_elements_from_f64(lpu_dtype dtype, const double *in, size_t n,
                                  void *out) {
+  if (dtype == LPU_DTYPE_I64) {
+    if ((!in && n) || (!out && n))
+      return fail(LPU_ERROR_INVALID_ARGUMENT, "null buffer");
+    for (size_t i = 0; i < n; ++i) {
+      // Saturated at the int64 range; 2^63 itself is out of range.
+      const double v = std::isnan(in[i]) ? 0.0 : std::nearbyint(in[i]);
+      const int64_t value = v >= 9223372036854775808.0 ? INT64_MAX
+                            : v < -9223372036854775808.0
+                                ? INT64_MIN
+                                : static_cast<int64_t>(v);
+      std::memcpy(static_cast<uint8_t *>(out) + i * 8, &value, 8);
+    }
+    return LPU_OK;
+  }
   lpu::DType type;
   if (!lpu::decodeDType(static_cast<uint8_t>(dtype), type) ||
       type == lpu::DType::None || (!in && n) || (!out && n))
@@ -164,6 +178,16 @@ lpu_status lpu_elements_from_f64(lpu_dtype dtype, const double *in, size_t n,
 
 lpu_status lpu_elements_to_f64(lpu_dtype dtype, const void *in, size_t n,
                                double *out) {
+  if (dtype == LPU_DTYPE_I64) {
+    if ((!in && n) || (!out && n))
+      return fail(LPU_ERROR_INVALID_ARGUMENT, "null buffer");
+    for (size_t i = 0; i < n; ++i) {
+      int64_t value;
+      std::memcpy(&value, static_cast<const uint8_t *>(in) + i * 8, 8);
+      out[i] = static_cast<double>(value);
+    }
+    return LPU_OK;
+  }
   lpu::DType type;
   if (!lpu::decodeDType(static_cast<uint8_t>(dtype), type) ||
       type == lpu::DType::None || (!in && n) || (!out && n))

@@ -481,7 +481,24 @@ void Simulator::State::execute(uint32_t step, const uint32_t *producers) {
     break;
   case Opcode::Div:
     binaryOp([](float x, float y) { return x / y; },
-             [](int64_t x, int64_t) { return x; }); // float types only
+             [](int64_t x, int64_t y) { return y ? x / y : int64_t(-1); });
+    break;
+  case Opcode::Mod:
+    if (inst.imm) // truncated: the dividend's sign
+      binaryOp([](float x, float y) { return std::fmod(x, y); },
+               [](int64_t x, int64_t y) { return y ? x % y : x; });
+    else // floored: the divisor's sign
+      binaryOp(
+          [](float x, float y) {
+            float r = std::fmod(x, y);
+            return r != 0 && (r < 0) != (y < 0) ? r + y : r;
+          },
+          [](int64_t x, int64_t y) {
+            if (!y)
+              return x;
+            int64_t r = x % y;
+            return r != 0 && (r < 0) != (y < 0) ? r + y : r;
+          });
     break;
   case Opcode::Pow:
     binaryOp([](float x, float y) { return std::pow(x, y); },
@@ -529,7 +546,8 @@ void Simulator::State::execute(uint32_t step, const uint32_t *producers) {
     std::copy_n(a, lanes, out);
     break;
   case Opcode::Convert: {
-    convertLaneWords(dtype, static_cast<DType>(inst.imm), a, out, lanes);
+    convertLaneWords(dtype, convertResultType(inst.imm), a, out, lanes,
+                     inst.imm & kConvertTowardZero);
     break;
   }
   case Opcode::MatMul:
@@ -593,14 +611,26 @@ bool Simulator::setInput(size_t index, const void *data, size_t count,
     return false;
   }
   const auto *bytes = static_cast<const uint8_t *>(data);
-  const unsigned size = dtypeHostBytes(b.dtype);
+  const unsigned size = b.hostBytes();
   const TensorLayout &layout = b.layout;
+  if (b.hostInt64)
+    for (size_t i = 0; i < count; ++i) {
+      int64_t value;
+      std::memcpy(&value, bytes + i * 8, 8);
+      if (value != int64_t(int32_t(value))) {
+        error = "input '" + b.name + "' element " + std::to_string(i) + " is " +
+                std::to_string(value) +
+                ", outside the int32 range the LPU computes int64 tensors in";
+        return false;
+      }
+    }
   const uint8_t zero[4] = {};
   for (int64_t r = 0; r < layout.rows; ++r)
     for (int64_t j = 0; j < layout.vectorsPerRow; ++j) {
       auto [slice, address] = b.locate(r * layout.vectorsPerRow + j);
       for (uint32_t l = 0; l < s.lanes; ++l) {
         int64_t i = j * s.lanes + l;
+        // Little-endian: an int64's low 4 bytes are its int32 value.
         storeLaneElement(s.target, b.dtype,
                          i < layout.rowLength
                              ? bytes + (r * layout.rowLength + i) * size
@@ -659,13 +689,20 @@ bool Simulator::getOutput(size_t index, void *data, size_t count,
     return false;
   }
   auto *bytes = static_cast<uint8_t *>(data);
-  const unsigned size = dtypeHostBytes(b.dtype);
+  const unsigned size = b.hostBytes();
   const TensorLayout &layout = b.layout;
   for (int64_t r = 0; r < layout.rows; ++r)
     for (int64_t i = 0; i < layout.rowLength; ++i) {
       auto [slice, address] = b.locate(r * layout.vectorsPerRow + i / s.lanes);
+      uint8_t *element = bytes + (r * layout.rowLength + i) * size;
       loadLaneElement(s.target, b.dtype, s.cell(slice, address), i % s.lanes,
-                      bytes + (r * layout.rowLength + i) * size);
+                      element);
+      if (b.hostInt64) { // sign-extend the int32 to the host's int64
+        int32_t narrow;
+        std::memcpy(&narrow, element, 4);
+        const int64_t wide = narrow;
+        std::memcpy(element, &wide, 8);
+      }
     }
   return true;
 }

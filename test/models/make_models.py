@@ -28,7 +28,11 @@ Models:
                  with a residual Add and Relu (Winograd F(2x2, 3x3) on lpu-v1)
   dynamic        an input with a symbolic batch dimension
   unsupported    a graph with a Hardmax node
-  int64          an Add on int64 tensors
+  float64        an Add on float64 tensors (unsupported)
+  integer-ops    int64 token ids and mask through exact i32 arithmetic (Add,
+                 Sub, Mul, Div, Mod, Min, Max, Neg, Abs, comparisons (also
+                 GreaterOrEqual), Where,
+                 Cast, Clip), reshapes, slices and concatenations
   opset-too-new  imports opset 99 of the default domain
   truncated      the mlp model cut to half its bytes
   broadcast      Add/Mul/Sub/Relu with NumPy broadcasting along every kind of
@@ -66,7 +70,9 @@ def save_data(outdir, inputs, outputs, index=0):
     os.makedirs(data_dir, exist_ok=True)
     for kind, tensors in (("input", inputs), ("output", outputs)):
         for i, (name, array) in enumerate(tensors):
-            tensor = numpy_helper.from_array(array.astype(np.float32), name)
+            if array.dtype.kind not in "iub":
+                array = array.astype(np.float32)
+            tensor = numpy_helper.from_array(array, name)
             with open(os.path.join(data_dir, f"{kind}_{i}.pb"), "wb") as f:
                 f.write(tensor.SerializeToString())
 
@@ -515,6 +521,85 @@ def make_integer_products(outdir, seed):
                          "--rtol 1e-6 --atol 1e-6", seed)
 
 
+def make_integer_ops(outdir, seed):
+    """int64 inputs (ids, mask) and a float input through integer nodes;
+    references in NumPy with ONNX's integer semantics (Div truncates toward
+    zero, Mod takes the divisor's sign, or the dividend's with fmod=1, and
+    Cast from float truncates)."""
+    rng = np.random.default_rng(seed)
+    i64, f32 = TensorProto.INT64, TensorProto.FLOAT
+    shape = (2, 20)
+    ids = rng.integers(-50000, 50000, size=shape).astype(np.int64)
+    ids[0, :4] = [0, 2**31 - 8, -2**31 + 8, 7]  # near the int32 range's ends
+    mask = rng.integers(0, 2, size=shape).astype(np.int64)
+    x = (rng.standard_normal(shape) * 20).astype(np.float32)
+    consts = {
+        "seven": np.array(7, np.int64), "four": np.array(-4, np.int64),
+        "five": np.array(5, np.int64), "three": np.array(-3, np.int64),
+        "lo": np.array(-1000, np.int64), "hi": np.array(1000, np.int64),
+        "ten": np.array(10.0, np.float32),
+        "cols": np.array([3, 1, 0, 19], np.int64),
+    }
+    node = helper.make_node
+    nodes = [
+        node("Add", ["ids", "seven"], ["shifted"], name="add"),
+        node("Mul", ["shifted", "mask"], ["masked"], name="mul"),
+        node("Sub", ["masked", "ids"], ["diff"], name="sub"),
+        node("Div", ["diff", "four"], ["quot"], name="div"),
+        node("Mod", ["diff", "five"], ["rem"], name="mod"),
+        node("Mod", ["diff", "three"], ["frem"], name="fmod", fmod=1),
+        node("Max", ["quot", "rem"], ["big"], name="max"),
+        node("Min", ["big", "frem"], ["small"], name="min"),
+        node("Neg", ["small"], ["negated"], name="neg"),
+        node("Abs", ["negated"], ["magnitude"], name="abs"),
+        node("Clip", ["diff", "lo", "hi"], ["clipped"], name="clip"),
+        node("Less", ["ids", "diff"], ["less"], name="less"),
+        node("Not", ["less"], ["either"], name="not"),
+        node("GreaterOrEqual", ["ids", "diff"], ["ge"], name="ge"),
+        node("Where", ["either", "ids", "clipped"], ["picked"], name="where"),
+        node("Cast", ["mask"], ["mask_f"], name="mask_float", to=f32),
+        node("Mul", ["x", "mask_f"], ["xm"], name="masked_x"),
+        node("Mul", ["xm", "ten"], ["scaled"], name="scale"),
+        node("Cast", ["scaled"], ["truncated"], name="truncate", to=i64),
+        node("Add", ["truncated", "magnitude"], ["summed"], name="sum"),
+        node("Concat", ["picked", "summed"], ["joined"], name="concat",
+             axis=1),
+        node("Gather", ["joined", "cols"], ["ints"], name="columns", axis=1),
+        node("Cast", ["ints"], ["floats"], name="to_float", to=f32),
+    ]
+    inits = [numpy_helper.from_array(v, k) for k, v in consts.items()]
+    graph = helper.make_graph(
+        nodes, "integer_ops",
+        [helper.make_tensor_value_info("ids", i64, shape),
+         helper.make_tensor_value_info("mask", i64, shape),
+         helper.make_tensor_value_info("x", f32, shape)],
+        [helper.make_tensor_value_info("joined", i64, (2, 40)),
+         helper.make_tensor_value_info("ints", i64, (2, 4)),
+         helper.make_tensor_value_info("floats", f32, (2, 4)),
+         helper.make_tensor_value_info("quot", i64, shape),
+         helper.make_tensor_value_info("ge", TensorProto.BOOL, shape)],
+        inits)
+    save_model(helper.make_model(graph, producer_name="lpuc-tests",
+                                 opset_imports=[helper.make_opsetid("", 13)]),
+               outdir)
+    diff = (ids + 7) * mask - ids
+    quot = np.trunc(diff / -4.0).astype(np.int64)
+    rem = np.mod(diff, 5)
+    frem = np.fmod(diff, -3)
+    magnitude = np.abs(-np.minimum(np.maximum(quot, rem), frem))
+    clipped = np.clip(diff, -1000, 1000)
+    either = ~(ids < diff)
+    picked = np.where(either, ids, clipped)
+    scaled = (x.astype(np.float64) * mask) * np.float32(10)
+    summed = np.trunc(scaled.astype(np.float32)).astype(np.int64) + magnitude
+    joined = np.concatenate([picked, summed], axis=1)
+    ints = joined[:, consts["cols"]]
+    save_data(outdir, [("ids", ids), ("mask", mask), ("x", x)],
+              [("joined", joined), ("ints", ints),
+               ("floats", ints.astype(np.float32)), ("quot", quot),
+               ("ge", ids >= diff)])
+
+
 def make_simple(outdir, node, inputs, outputs, opset=OPSET, check=True):
     graph = helper.make_graph([node], "g", inputs, outputs)
     model = helper.make_model(graph, producer_name="lpuc-tests",
@@ -558,13 +643,15 @@ def main():
                     helper.make_node("Hardmax", ["x"], ["y"], name="probs"),
                     [helper.make_tensor_value_info("x", f32, [2, 8])],
                     [helper.make_tensor_value_info("y", f32, [2, 8])])
-    elif name == "int64":
-        i64 = TensorProto.INT64
+    elif name == "float64":
+        f64 = TensorProto.DOUBLE
         make_simple(outdir,
-                    helper.make_node("Add", ["a", "b"], ["c"], name="add_ints"),
-                    [helper.make_tensor_value_info("a", i64, [4]),
-                     helper.make_tensor_value_info("b", i64, [4])],
-                    [helper.make_tensor_value_info("c", i64, [4])])
+                    helper.make_node("Add", ["a", "b"], ["c"], name="add_f64"),
+                    [helper.make_tensor_value_info("a", f64, [4]),
+                     helper.make_tensor_value_info("b", f64, [4])],
+                    [helper.make_tensor_value_info("c", f64, [4])])
+    elif name == "integer-ops":
+        make_integer_ops(outdir, seed=47)
     elif name == "opset-too-new":
         make_simple(outdir, helper.make_node("Relu", ["x"], ["y"], name="relu"),
                     [helper.make_tensor_value_info("x", f32, [4])],

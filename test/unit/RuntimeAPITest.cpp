@@ -166,3 +166,42 @@ TEST(RuntimeAPI, ReportsHazardsAsExecutionErrors) {
 }
 
 } // namespace
+
+// An int64 tensor is i32 on the chip: the C API takes and gives int64
+// elements, refuses a value outside int32 and sign-extends outputs.
+TEST(RuntimeAPI, Int64TensorsAreCheckedAndWidened) {
+  ProgramBuilder builder;
+  builder.input("ids", {1, 16}, 0, 0, lpu::DType::I32)
+      .output("out", {1, 16}, 0, 8, lpu::DType::I32)
+      .at(lpu::UnitKind::Mem, 0, 0, typed(memRead(0, 0), lpu::DType::I32))
+      .at(lpu::UnitKind::Mem, 0, 2, typed(memWrite(0, 8), lpu::DType::I32));
+  lpu::Binary binary = builder.build();
+  binary.inputs[0].hostInt64 = binary.outputs[0].hostInt64 = true;
+  std::vector<uint8_t> bytes = lpu::writeBinary(binary);
+  lpu_program *program = nullptr;
+  ASSERT_EQ(lpu_program_load_memory(bytes.data(), bytes.size(), &program),
+            LPU_OK)
+      << lpu_last_error();
+  lpu_tensor_info info;
+  ASSERT_EQ(lpu_program_input_info(program, 0, &info), LPU_OK);
+  EXPECT_EQ(info.dtype, LPU_DTYPE_I64);
+  EXPECT_EQ(info.element_bytes, 8u);
+  lpu_execution *exec = nullptr;
+  ASSERT_EQ(lpu_execution_create(program, &exec), LPU_OK);
+  std::vector<int64_t> ids(16, 5), out(16);
+  ids[0] = INT32_MIN;
+  ids[1] = INT32_MAX;
+  ids[2] = int64_t(INT32_MAX) + 1;
+  EXPECT_EQ(lpu_execution_set_input(exec, 0, ids.data(), ids.size()),
+            LPU_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(lpu_last_error(),
+               "input 'ids' element 2 is 2147483648, outside the int32 range "
+               "the LPU computes int64 tensors in");
+  ids[2] = -7;
+  ASSERT_EQ(lpu_execution_set_input(exec, 0, ids.data(), ids.size()), LPU_OK);
+  ASSERT_EQ(lpu_execution_run(exec), LPU_OK) << lpu_last_error();
+  ASSERT_EQ(lpu_execution_get_output(exec, 0, out.data(), out.size()), LPU_OK);
+  EXPECT_EQ(out, ids);
+  lpu_execution_free(exec);
+  lpu_program_free(program);
+}

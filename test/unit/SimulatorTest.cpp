@@ -460,6 +460,82 @@ TEST(Simulator, Int8MatMulAccumulatesInInt32) {
     EXPECT_EQ(v, -3 * 100 + 100 * -50);
 }
 
+TEST(Simulator, DividesIntegersTowardZeroAndTakesRemainders) {
+  // i32 a / b, a mod b (the divisor's sign) and fmod (the dividend's), with
+  // RISC-V's answers for a zero divisor: -1 and a.
+  Binary binary =
+      ProgramBuilder()
+          .input("a", {1, 16}, 0, 0, DType::I32)
+          .input("b", {1, 16}, 1, 0, DType::I32)
+          .output("q", {1, 16}, 1, 8, DType::I32)
+          .output("m", {1, 16}, 2, 0, DType::I32)
+          .output("f", {1, 16}, 3, 0, DType::I32)
+          .at(UnitKind::Mem, 0, 0, typed(memRead(e(0), 0), DType::I32))
+          .at(UnitKind::Mem, 1, 1, typed(memRead(e(1), 0), DType::I32))
+          .at(UnitKind::Vxm, 0, 6,
+              typed(inst(Opcode::Div, w(0), e(0), e(1)), DType::I32))
+          .at(UnitKind::Vxm, 1, 6,
+              typed(inst(Opcode::Mod, w(1), e(0), e(1)), DType::I32))
+          .at(UnitKind::Vxm, 2, 6,
+              typed(inst(Opcode::Mod, w(2), e(0), e(1), 0, 1), DType::I32))
+          .at(UnitKind::Mem, 1, 11, typed(memWrite(w(0), 8), DType::I32))
+          .at(UnitKind::Mem, 2, 10, typed(memWrite(w(1), 0), DType::I32))
+          .at(UnitKind::Mem, 3, 9, typed(memWrite(w(2), 0), DType::I32))
+          .build();
+  Simulator sim(binary);
+  std::string error;
+  std::vector<int32_t> a = {7, -7, 7, -7, 5, INT32_MIN, 0, 9},
+                       b = {2, 2, -2, -2, 0, -1, 3, 3};
+  a.resize(16, 1);
+  b.resize(16, 1);
+  ASSERT_TRUE(sim.setInput(0, a.data(), 16, error));
+  ASSERT_TRUE(sim.setInput(1, b.data(), 16, error));
+  ASSERT_TRUE(sim.run(error)) << error;
+  std::vector<int32_t> q(16), m(16), f(16);
+  ASSERT_TRUE(sim.getOutput(0, q.data(), 16, error));
+  ASSERT_TRUE(sim.getOutput(1, m.data(), 16, error));
+  ASSERT_TRUE(sim.getOutput(2, f.data(), 16, error));
+  EXPECT_EQ(std::vector<int32_t>(q.begin(), q.begin() + 8),
+            (std::vector<int32_t>{3, -3, -3, 3, -1, INT32_MIN, 0, 3}));
+  EXPECT_EQ(std::vector<int32_t>(m.begin(), m.begin() + 8),
+            (std::vector<int32_t>{1, 1, -1, -1, 5, 0, 0, 0}));
+  EXPECT_EQ(std::vector<int32_t>(f.begin(), f.begin() + 8),
+            (std::vector<int32_t>{1, -1, 1, -1, 5, 0, 0, 0}));
+}
+
+TEST(Simulator, ConvertsTowardZeroWhenAsked) {
+  // f32 -> i32 with bit 8 of the immediate truncates (ONNX Cast); without
+  // it, rounds half to even.
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0)
+          .output("t", {1, 16}, 1, 0, DType::I32)
+          .output("r", {1, 16}, 2, 0, DType::I32)
+          .at(UnitKind::Mem, 0, 0, memRead(e(0), 0))
+          .at(UnitKind::Vxm, 0, 6,
+              inst(Opcode::Convert, w(0), e(0), kNoStream, 0,
+                   static_cast<uint32_t>(DType::I32) | kConvertTowardZero))
+          .at(UnitKind::Vxm, 1, 6,
+              inst(Opcode::Convert, w(1), e(0), kNoStream, 0,
+                   static_cast<uint32_t>(DType::I32)))
+          .at(UnitKind::Mem, 1, 11, typed(memWrite(w(0), 0), DType::I32))
+          .at(UnitKind::Mem, 2, 10, typed(memWrite(w(1), 0), DType::I32))
+          .build();
+  Simulator sim(binary);
+  std::string error;
+  std::vector<float> x = {2.5f, -2.5f, 3.99f, -3.99f, 1e10f, -0.5f};
+  x.resize(16, 0.0f);
+  ASSERT_TRUE(sim.setInput(0, x.data(), 16, error));
+  ASSERT_TRUE(sim.run(error)) << error;
+  std::vector<int32_t> t(16), r(16);
+  ASSERT_TRUE(sim.getOutput(0, t.data(), 16, error));
+  ASSERT_TRUE(sim.getOutput(1, r.data(), 16, error));
+  EXPECT_EQ(std::vector<int32_t>(t.begin(), t.begin() + 6),
+            (std::vector<int32_t>{2, -2, 3, -3, INT32_MAX, 0}));
+  EXPECT_EQ(std::vector<int32_t>(r.begin(), r.begin() + 6),
+            (std::vector<int32_t>{2, -2, 4, -4, INT32_MAX, 0}));
+}
+
 TEST(Simulator, ConvertsRoundingAndSaturating) {
   // f32 -> f16 rounds to nearest even; f32 -> i8 rounds half to even and
   // saturates.

@@ -225,7 +225,9 @@ bool writeNpy(const std::string &path, const HostTensor &tensor,
     shape.pop_back();
   shape += ")";
   std::string header = "{'descr': '" +
-                       std::string(tensor.integer ? "<i4" : "<f4") +
+                       std::string(!tensor.integer ? "<f4"
+                                   : tensor.int64  ? "<i8"
+                                                   : "<i4") +
                        "', 'fortran_order': False, 'shape': " + shape + ", }";
   // Magic (6) + version (2) + length (2) + header + '\n' is 64-aligned.
   while ((10 + header.size() + 1) % 64)
@@ -243,15 +245,19 @@ bool writeNpy(const std::string &path, const HostTensor &tensor,
   out.put(static_cast<char>(header.size() >> 8));
   out << header;
   for (double d : tensor.data) {
-    char bytes[4];
-    if (tensor.integer) {
+    char bytes[8];
+    size_t size = 4;
+    if (tensor.integer && tensor.int64) {
+      int64_t v = static_cast<int64_t>(d);
+      std::memcpy(bytes, &v, size = 8);
+    } else if (tensor.integer) {
       int32_t v = static_cast<int32_t>(d);
       std::memcpy(bytes, &v, 4);
     } else {
       float f = static_cast<float>(d);
       std::memcpy(bytes, &f, 4);
     }
-    out.write(bytes, 4);
+    out.write(bytes, std::streamsize(size));
   }
   if (!out) {
     error = path + ": write error";

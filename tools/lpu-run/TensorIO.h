@@ -18,6 +18,7 @@ struct HostTensor {
   std::vector<int64_t> shape;
   std::vector<double> data; // every supported element type fits exactly
   bool integer = false;     // written as int32 rather than float32
+  bool int64 = false;       // an integer written as int64
 };
 
 /// Reads a .npy or TensorProto file (told apart by content): float16/32/64

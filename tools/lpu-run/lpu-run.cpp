@@ -323,10 +323,11 @@ int run(const Options &opts) {
         lpu_elements_to_f64(info.dtype, bytes.data(), data.size(),
                             data.data()) != LPU_OK)
       return error(lpu_last_error());
-    bool integer = info.dtype == LPU_DTYPE_I8 || info.dtype == LPU_DTYPE_I32;
+    bool integer = info.dtype == LPU_DTYPE_I8 || info.dtype == LPU_DTYPE_I32 ||
+                   info.dtype == LPU_DTYPE_I64;
     lpu::HostTensor tensor{
         info.name, std::vector<int64_t>(info.shape, info.shape + info.rank),
-        data, integer};
+        data, integer, info.dtype == LPU_DTYPE_I64};
     if (!opts.quiet) {
       std::printf("output %s [%s]:", info.name,
                   shapeString(tensor.shape).c_str());

@@ -34,13 +34,21 @@ Type staticElementType(Value value) {
   return type.getElementType();
 }
 
-/// Booleans are carried as f32 0.0 / 1.0 and integer indices as exact f32
-/// integers.
+/// Booleans are carried as f32 0.0 / 1.0, int32 and int64 as i32 (the
+/// host checks that int64 inputs fit).
 RankedTensorType laneTensorType(RankedTensorType type) {
-  if (type.getElementType().isInteger())
+  Type element = type.getElementType();
+  if (element.isInteger(1))
     return RankedTensorType::get(type.getShape(),
                                  Float32Type::get(type.getContext()));
+  if (element.isInteger())
+    return RankedTensorType::get(type.getShape(),
+                                 IntegerType::get(type.getContext(), 32));
   return type;
+}
+
+bool isRunTimeInteger(Type element) {
+  return element.isSignlessInteger(32) || element.isSignlessInteger(64);
 }
 } // namespace
 
@@ -54,10 +62,11 @@ FailureOr<RankedTensorType> Converter::laneType(Value value, Location loc,
   if (!ranked.hasStaticShape())
     return emitError(loc) << what << " has dynamic shape " << ranked
                           << "; fix the graph inputs' sizes with --shape";
-  if (!ranked.getElementType().isF32() && !ranked.getElementType().isInteger(1))
-    return emitError(loc) << what << " has element type "
-                          << ranked.getElementType()
-                          << ", which is not supported yet (only f32 and bool)";
+  Type element = ranked.getElementType();
+  if (!element.isF32() && !element.isInteger(1) && !isRunTimeInteger(element))
+    return emitError(loc) << what << " has element type " << element
+                          << ", which is not supported yet (only f32, bool, "
+                             "int32 and int64)";
   if (ranked.getNumElements() == 0)
     return emitError(loc) << what << " is empty (" << ranked << ")";
   return laneTensorType(ranked);
@@ -65,7 +74,7 @@ FailureOr<RankedTensorType> Converter::laneType(Value value, Location loc,
 
 LogicalResult Converter::checkNodeTypes(Operation *op) {
   for (auto [i, v] : llvm::enumerate(op->getOperands()))
-    if (!isa<NoneType>(v.getType()) && !isComparedInteger(v) &&
+    if (!isa<NoneType>(v.getType()) &&
         failed(laneType(v, op->getLoc(), "input " + std::to_string(i))))
       return failure();
   // Results nobody reads (e.g. a dropout mask) need no tensor.
@@ -80,14 +89,6 @@ LogicalResult Converter::checkDataTypes(Operation *op) {
   if (failed(laneType(op->getOperand(0), op->getLoc(), "input 0")))
     return failure();
   return laneType(op->getResult(0), op->getLoc(), "output 0");
-}
-
-bool Converter::isComparedInteger(Value value) {
-  Type element = staticElementType(value);
-  return element && element.isSignlessInteger(32) && !value.use_empty() &&
-         llvm::all_of(value.getUsers(), [](Operation *user) {
-           return isa<onnx::EqualOp, onnx::LessOp, onnx::GreaterOp>(user);
-         });
 }
 
 bool Converter::isCastHalf(Value value) {
@@ -105,14 +106,9 @@ bool Converter::isIndexTensor(Value value) {
   Type element = staticElementType(value);
   if (!element || !element.isInteger() || element.isInteger(1))
     return false;
-  if (value.getDefiningOp<onnx::ArgMaxOp>() ||
-      value.getDefiningOp<onnx::MatMulIntegerOp>() ||
-      value.getDefiningOp<onnx::ConvIntegerOp>())
-    return true;
-  auto values = onnx::getConstantIntegers(value);
-  return values && llvm::all_of(*values, [](int64_t v) {
-           return std::abs(v) <= (int64_t(1) << 24);
-         });
+  return value.getDefiningOp<onnx::ArgMaxOp>() ||
+         value.getDefiningOp<onnx::MatMulIntegerOp>() ||
+         value.getDefiningOp<onnx::ConvIntegerOp>();
 }
 
 std::optional<std::vector<float>> Converter::constantFloats(Value value) {
@@ -144,6 +140,18 @@ Value Converter::constant(Location loc, StringRef suffix,
       builder, NameLoc::get(StringAttr::get(context, name), loc),
       f32Tensor(shape),
       cast<TypedAttr>(lpu::getF32Elements(context, name, shape, data)));
+}
+
+Value Converter::integerConstant(Location loc, StringRef suffix,
+                                 ArrayRef<int64_t> shape,
+                                 ArrayRef<int32_t> data) {
+  MLIRContext *context = builder.getContext();
+  StringRef node = onnx::getNodeName(loc);
+  std::string name = ((node.empty() ? "constant" : node) + suffix).str();
+  auto type = RankedTensorType::get(shape, builder.getI32Type());
+  return arith::ConstantOp::create(
+      builder, NameLoc::get(StringAttr::get(context, name), loc), type,
+      DenseIntElementsAttr::get(type, data));
 }
 
 Value Converter::map(Location loc, ValueRange inputs, ArrayRef<ChainStep> chain,
@@ -211,18 +219,23 @@ FailureOr<Value> Converter::get(Value value, Operation *user) {
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointAfter(constantOp);
   Location loc = constantOp.getLoc();
-  if (isComparedInteger(value))
-    return values[value] = value;
-  if (isIndexTensor(value)) {
-    // Named: a range-for over a dereferenced temporary would dangle.
+  auto type = laneType(value, loc, "constant");
+  if (succeeded(type) && type->getElementType().isSignlessInteger(32) &&
+      !getElementTypeOrSelf(value.getType()).isSignlessInteger(32)) {
+    // An int64 constant as i32: every value must fit.
     std::optional<SmallVector<int64_t>> integers =
         onnx::getConstantIntegers(value);
-    SmallVector<float> data;
-    for (int64_t v : *integers)
-      data.push_back(float(v));
-    return values[value] = constant(loc, "", shapeOf(value), data);
+    if (!integers)
+      return constantOp.emitError("integer constant is not dense");
+    SmallVector<int32_t> data;
+    for (int64_t v : *integers) {
+      if (v != int64_t(int32_t(v)))
+        return user->emitError("an int64 constant operand holds ")
+               << v << ", outside the int32 range the LPU computes in";
+      data.push_back(int32_t(v));
+    }
+    return values[value] = integerConstant(loc, "", shapeOf(value), data);
   }
-  auto type = laneType(value, loc, "constant");
   if (failed(type))
     return failure();
   if (getElementTypeOrSelf(value.getType()).isInteger(1)) {
@@ -237,6 +250,17 @@ FailureOr<Value> Converter::get(Value value, Operation *user) {
   return values[value] = value;
 }
 
+FailureOr<SmallVector<Value>> Converter::getOperands(Operation *user) {
+  SmallVector<Value> values;
+  for (Value v : user->getOperands()) {
+    FailureOr<Value> value = get(v, user);
+    if (failed(value))
+      return failure();
+    values.push_back(*value);
+  }
+  return values;
+}
+
 //===----------------------------------------------------------------------===//
 // The graph
 //===----------------------------------------------------------------------===//
@@ -249,26 +273,25 @@ LogicalResult Converter::convertSignature() {
   for (BlockArgument arg : func.getArguments()) {
     std::string name = ioName(arg.getArgNumber(), /*isInput=*/true);
     values[arg] = arg;
-    if (isComparedInteger(arg) || isCastHalf(arg))
+    if (isCastHalf(arg))
       continue;
     Type element = getElementTypeOrSelf(arg.getType());
-    if (element.isInteger() && !element.isInteger(1))
-      return emitError(loc)
-             << "graph input '" << name << "' has element type " << element
-             << ": integer inputs are not supported at run time; if it "
-                "holds shapes, bounds or indices, fix its value at compile "
-                "time with --input-value "
-             << name << "=FILE.pb";
     auto type = laneType(arg, loc, "graph input '" + name + "'");
     if (failed(type))
       return failure();
     arg.setType(*type);
+    if (element.isSignlessInteger(64))
+      func.setArgAttr(arg.getArgNumber(), tile::kHostInt64AttrName,
+                      builder.getUnitAttr());
   }
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
-  for (auto [i, value] : llvm::enumerate(ret.getOperands()))
-    if (!isCastHalf(value) && !isIndexTensor(value) &&
+  for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
+    if (!isCastHalf(value) &&
         failed(laneType(value, loc, "graph output '" + ioName(i, false) + "'")))
       return failure();
+    if (getElementTypeOrSelf(value.getType()).isSignlessInteger(64))
+      func.setResultAttr(i, tile::kHostInt64AttrName, builder.getUnitAttr());
+  }
   return success();
 }
 
@@ -352,6 +375,14 @@ LogicalResult Converter::run() {
     FailureOr<Value> result = get(value, ret);
     if (failed(result))
       return failure();
+    // Integers carried as f32 (an ArgMax's) leave as the i32 the host reads.
+    Type element = getElementTypeOrSelf(value.getType());
+    if (isRunTimeInteger(element) &&
+        !getElementTypeOrSelf(result->getType()).isSignlessInteger(32)) {
+      builder.setInsertionPoint(ret);
+      result = map(value.getLoc(), {*result}, {ChainStep::operandStep(0)},
+                   RankedTensorType::get(shapeOf(value), builder.getI32Type()));
+    }
     results.push_back(*result);
   }
   ret->setOperands(results);

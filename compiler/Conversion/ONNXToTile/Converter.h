@@ -60,14 +60,11 @@ public:
   /// (shapes, axes) only shape inference reads.
   mlir::LogicalResult checkDataTypes(mlir::Operation *op);
 
-  /// A static i32 tensor only ever compared: the VXM compares i32 lanes
-  /// exactly, so it stays i32.
-  static bool isComparedInteger(mlir::Value value);
   /// A static f16 tensor that only Casts produce or consume.
   static bool isCastHalf(mlir::Value value);
-  /// Integers the LPU carries exactly as f32: an ArgMax result, the int32
-  /// sums of MatMulInteger and ConvInteger (exact up to 2^24), or a static
-  /// integer constant within 2^24.
+  /// Integers the LPU carries exactly as f32: an ArgMax result and the
+  /// int32 sums of MatMulInteger and ConvInteger (exact up to 2^24). Other
+  /// int32 and int64 tensors are i32.
   static bool isIndexTensor(mlir::Value value);
 
   //===--------------------------------------------------------------------===//
@@ -77,6 +74,9 @@ public:
   /// The tile value of an ONNX value; constants are converted to lane
   /// types on first use.
   mlir::FailureOr<mlir::Value> get(mlir::Value value, mlir::Operation *user);
+  /// The tile values of all of `user`'s operands, in order.
+  mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+  getOperands(mlir::Operation *user);
   void set(mlir::Value onnxValue, mlir::Value tileValue) {
     values[onnxValue] = tileValue;
   }
@@ -89,6 +89,10 @@ public:
   mlir::Value constant(mlir::Location loc, llvm::StringRef suffix,
                        llvm::ArrayRef<int64_t> shape,
                        llvm::ArrayRef<float> values);
+  /// An i32 constant named after the node (+ `suffix`).
+  mlir::Value integerConstant(mlir::Location loc, llvm::StringRef suffix,
+                              llvm::ArrayRef<int64_t> shape,
+                              llvm::ArrayRef<int32_t> values);
   /// A one-element f32 constant, broadcast like an ONNX scalar.
   mlir::Value scalar(mlir::Location loc, llvm::StringRef suffix, float value) {
     return constant(loc, suffix, {1}, {value});

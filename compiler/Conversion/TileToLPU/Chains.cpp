@@ -260,9 +260,12 @@ InstrId Expander::emitChainVector(const PreparedChain &chain,
     } else {
       v = readRow(p.step.operand, opRow, j);
     }
-    // Quantized (i8) values are stored, not computed on.
+    // Quantized (i8) values are stored, not computed on; later operands
+    // join the running value's type (an integer chain's 0 / 1 booleans).
     if (program.instrs[v].resultType == DType::I8)
       v = convert(v, DType::F32);
+    if (acc != lpuc::lpu::kNoInstr)
+      v = convert(v, program.instrs[acc].resultType);
     if (step.factor != 1.0f)
       v = scaled(v, step.factor);
     if (p.guardsPadding && partial)

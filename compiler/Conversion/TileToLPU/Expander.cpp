@@ -400,6 +400,10 @@ InstrId Expander::combine(StepKind kind, InstrId lhs, InstrId rhs) {
     return emit(Opcode::Less, {lhs, rhs});
   case StepKind::Greater:
     return emit(Opcode::Greater, {lhs, rhs});
+  case StepKind::Mod:
+    return emit(Opcode::Mod, {lhs, rhs}, /*truncated=*/0);
+  case StepKind::FMod:
+    return emit(Opcode::Mod, {lhs, rhs}, /*truncated=*/1);
   default:
     break;
   }
@@ -434,6 +438,10 @@ InstrId Expander::apply(StepKind kind, float factor, InstrId value) {
     return scaled(value, factor);
   case StepKind::RoundI8:
     return convert(convert(value, DType::I8), DType::F32);
+  case StepKind::ToF32:
+    return convert(value, DType::F32);
+  case StepKind::TruncI32:
+    return convert(value, DType::I32, /*towardZero=*/true);
   default:
     break;
   }
@@ -463,11 +471,14 @@ InstrId Expander::matmul(int32_t plane, InstrId input, InstrId addend) {
   return id;
 }
 
-InstrId Expander::convert(InstrId value, DType to) {
+InstrId Expander::convert(InstrId value, DType to, bool towardZero) {
   const DType from = program.instrs[value].resultType;
   if (from == to)
     return value;
-  InstrId converted = emit(Opcode::Convert, {value}, uint32_t(to));
+  towardZero &= ::lpu::isFloatDType(from) && !::lpu::isFloatDType(to);
+  InstrId converted =
+      emit(Opcode::Convert, {value},
+           uint32_t(to) | (towardZero ? ::lpu::kConvertTowardZero : 0));
   program.instrs[converted].resultType = to;
   program.instrs[converted].dtype = from;
   return converted;
@@ -774,6 +785,9 @@ LogicalResult Expander::run() {
     stores[arg] = wholeStore(createBuffer(
         lpuc::lpu::BufferKind::Input, ioName(arg.getArgNumber(), true),
         cast<RankedTensorType>(arg.getType())));
+    program.buffers[stores[arg].buffer].hostInt64 =
+        func.getArgAttr(arg.getArgNumber(), tile::kHostInt64AttrName) !=
+        nullptr;
     place(stores[arg].buffer,
           func.getArgAttr(arg.getArgNumber(), tile::kSRAMAttrName));
   }
@@ -784,10 +798,13 @@ LogicalResult Expander::run() {
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   storage = tile::planStorage(func, target, /*estimateTraffic=*/false);
   SmallVector<int32_t> outputs;
-  for (auto [i, value] : llvm::enumerate(ret.getOperands()))
+  for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
     outputs.push_back(createBuffer(lpuc::lpu::BufferKind::Output,
                                    ioName(i, false),
                                    cast<RankedTensorType>(value.getType())));
+    program.buffers[outputs.back()].hostInt64 =
+        func.getResultAttr(i, tile::kHostInt64AttrName) != nullptr;
+  }
   SmallVector<bool> computed(outputs.size(), false);
   for (const tile::StoredTensor &tensor : storage.tensors) {
     if (tensor.output < 0)

@@ -335,7 +335,7 @@ public:
       weightTiles;
 
   /// `value` converted to `to` on the VXM, unless it has that type.
-  InstrId convert(InstrId value, ::lpu::DType to);
+  InstrId convert(InstrId value, ::lpu::DType to, bool towardZero = false);
 
 private:
   /// `value` converted to mxmType if it is another float type.

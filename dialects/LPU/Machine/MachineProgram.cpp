@@ -131,8 +131,10 @@ uint32_t immediateOf(Operation *op) {
         return static_cast<uint32_t>(static_cast<int32_t>(s.getAmount()));
       })
       .Case([](ConvertOp convert) {
-        return uint32_t(vectorDType(convert.getResult()));
+        return uint32_t(vectorDType(convert.getResult())) |
+               (convert.getTowardZero() ? ::lpu::kConvertTowardZero : 0);
       })
+      .Case([](ModOp mod) { return uint32_t(mod.getTruncated()); })
       .Case([](NopOp nop) { return uint32_t(nop.getCount()); })
       .Default([](Operation *) { return 0u; });
 }
@@ -157,6 +159,7 @@ MachineProgram lpuc::lpu::importProgram(ProgramOp program) {
       b.layout = buffer.getLayout(*machine.target);
       b.blockRows = buffer.getBlockRows().value_or(1);
       b.minParts = buffer.getMinParts().value_or(1);
+      b.hostInt64 = buffer.getHostI64();
       if (buffer.isAllocated())
         for (int64_t i = 0, e = buffer.getNumParts(); i < e; ++i) {
           auto [slice, address] = buffer.getPart(i);
@@ -240,7 +243,7 @@ void lpuc::lpu::materializeProgram(const MachineProgram &machine,
     auto buffer = BufferOp::create(
         builder, machine.origins[m.origin], BufferType::get(context), m.kind,
         m.name, m.type, m.init, IntegerAttr(), IntegerAttr(),
-        DenseI32ArrayAttr(), IntegerAttr(), IntegerAttr());
+        DenseI32ArrayAttr(), IntegerAttr(), IntegerAttr(), m.hostInt64);
     if (m.isAllocated()) {
       buffer.setSliceAttr(b.getI32IntegerAttr(m.parts[0].first));
       buffer.setAddressAttr(b.getI32IntegerAttr(m.parts[0].second));
@@ -310,6 +313,14 @@ void lpuc::lpu::materializeProgram(const MachineProgram &machine,
     case Opcode::Shift:
       state.addAttribute("amount",
                          b.getI64IntegerAttr(static_cast<int32_t>(m.imm)));
+      break;
+    case Opcode::Convert:
+      if (m.imm & ::lpu::kConvertTowardZero)
+        state.addAttribute("toward_zero", b.getUnitAttr());
+      break;
+    case Opcode::Mod:
+      if (m.imm)
+        state.addAttribute("truncated", b.getUnitAttr());
       break;
     case Opcode::Nop:
       state.addAttribute("count", b.getI64IntegerAttr(m.imm));

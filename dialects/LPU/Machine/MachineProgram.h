@@ -43,6 +43,8 @@ struct MachineBuffer {
   /// (slice, first address) of each part; empty until allocated.
   llvm::SmallVector<std::pair<int32_t, int32_t>, 1> parts;
   int64_t blockRows = 1;
+  /// An input or output whose host elements are int64 (held as i32).
+  bool hostInt64 = false;
   /// The parts the expansion asks for (a tensor windows read is spread so
   /// their rows come from several slices); fewer only if SRAM is too
   /// fragmented.

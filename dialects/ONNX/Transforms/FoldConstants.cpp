@@ -490,6 +490,15 @@ struct FoldConstantsPass
             return std::trunc(a / b);
           });
         })
+        .Case([&](ModOp mod) {
+          const bool truncated = mod.getFmod() != 0;
+          return binary([&](double a, double b) -> R {
+            if (b == 0 || (!integer && !truncated))
+              return std::nullopt;
+            double r = std::fmod(a, b);
+            return !truncated && r != 0 && (r < 0) != (b < 0) ? r + b : r;
+          });
+        })
         .Case([&](MaxOp) {
           return elementwise(in, integer, element, [](ArrayRef<double> a) -> R {
             return *std::max_element(a.begin(), a.end());

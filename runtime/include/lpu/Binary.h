@@ -21,7 +21,7 @@
 namespace lpu {
 
 constexpr char kMagic[8] = {'L', 'P', 'U', 'B', 'I', 'N', '\r', '\n'};
-constexpr uint16_t kFormatMajor = 8;
+constexpr uint16_t kFormatMajor = 9;
 constexpr uint16_t kFormatMinor = 0;
 
 /// One part of a tensor: a range of addresses on one MEM slice.
@@ -33,17 +33,30 @@ struct SramPart {
   }
 };
 
+/// ONNX's int64 element type, which only inputs and outputs name.
+constexpr uint8_t kHostInt64DType = 7;
+
 /// A program input or output: where the host puts or finds it in SRAM. Its
 /// rows are dealt in blocks of `blockRows` over `parts` (lpu/Layout.h).
 struct TensorBinding {
   std::string name;
-  DType dtype = DType::F32;
+  DType dtype = DType::F32; // on the chip
+  /// The host's elements are int64 (ONNX's type for token ids and shapes):
+  /// the chip holds them as i32 (`dtype`), the runtime checks that every
+  /// input value fits and widens outputs. Dtype byte 7 in the binary.
+  bool hostInt64 = false;
   std::vector<int64_t> shape;
   TensorLayout layout;
   int64_t blockRows = 1;
   std::vector<SramPart> parts;
 
   PartDeal deal() const { return {int64_t(parts.size()), blockRows}; }
+  /// Bytes per element in host buffers.
+  unsigned hostBytes() const { return hostInt64 ? 8 : dtypeHostBytes(dtype); }
+  /// The element type's byte in the binary and in the C API (ONNX numbering).
+  uint8_t hostDTypeByte() const {
+    return hostInt64 ? kHostInt64DType : static_cast<uint8_t>(dtype);
+  }
   /// The slice and address of vector `offset`.
   std::pair<uint32_t, uint32_t> locate(int64_t offset) const {
     auto [part, local] = deal().locate(layout, offset);

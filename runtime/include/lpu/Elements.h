@@ -97,11 +97,13 @@ inline int64_t laneWordToInt(uint32_t word) {
   return static_cast<int32_t>(word);
 }
 /// A lane word of type `from` converted to `to`: floats round to nearest
-/// even, integers saturate, NaN becomes 0.
-uint32_t convertLaneWord(DType from, DType to, uint32_t word);
+/// even (or toward zero, to an integer type), integers saturate, NaN
+/// becomes 0.
+uint32_t convertLaneWord(DType from, DType to, uint32_t word,
+                         bool towardZero = false);
 /// convertLaneWord over `count` words.
 void convertLaneWords(DType from, DType to, const uint32_t *in, uint32_t *out,
-                      size_t count);
+                      size_t count, bool towardZero = false);
 
 } // namespace lpu
 

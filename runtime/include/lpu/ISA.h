@@ -49,7 +49,9 @@ enum class ImmKind : uint8_t {
   F32,       // IEEE-754 binary32 bit pattern
   LaneWidth, // low 16 bits: source lane; high 16 bits: lanes written
   Shift,     // signed lane shift, |shift| < lanes
-  DType,     // an element type (DType numbering)
+  DType,     // low byte: an element type (DType numbering); bit 8: round
+             // toward zero (kConvertTowardZero)
+  Flag,      // 0 or 1
   Repeat,    // low 16 bits: extra issues (>= 1); high 16 bits: cycles between
              // issues (>= 1). The address field is a signed step added to
              // the repeated instruction's address at each issue.
@@ -106,6 +108,12 @@ inline float wordToFloat(uint32_t word) {
   float value;
   std::memcpy(&value, &word, 4);
   return value;
+}
+
+/// `vcvt`'s immediate: the result type, and whether floats round toward zero.
+constexpr uint32_t kConvertTowardZero = 1u << 8;
+inline DType convertResultType(uint32_t imm) {
+  return static_cast<DType>(imm & 0xff);
 }
 
 /// Which element types an instruction's dtype byte may name.

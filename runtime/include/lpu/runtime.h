@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-#define LPU_RUNTIME_API_VERSION 3
+#define LPU_RUNTIME_API_VERSION 4
 
 typedef enum lpu_status {
   LPU_OK = 0,
@@ -28,12 +28,15 @@ typedef enum lpu_status {
 } lpu_status;
 
 /* Element types, numbered as ONNX's TensorProto.DataType. Host buffers hold
- * elements of the natural size: 4 bytes for f32/i32, 2 for f16/bf16 (IEEE
- * binary16 / bfloat16 bit patterns), 1 for i8. */
+ * elements of the natural size: 8 bytes for i64, 4 for f32/i32, 2 for
+ * f16/bf16 (IEEE binary16 / bfloat16 bit patterns), 1 for i8. The chip
+ * computes i64 tensors (token ids, positions, masks) in i32: setting an
+ * input fails if a value does not fit in int32, and outputs are widened. */
 typedef enum lpu_dtype {
   LPU_DTYPE_F32 = 1,
   LPU_DTYPE_I8 = 3,
   LPU_DTYPE_I32 = 6,
+  LPU_DTYPE_I64 = 7,
   LPU_DTYPE_F16 = 10,
   LPU_DTYPE_BF16 = 16,
 } lpu_dtype;

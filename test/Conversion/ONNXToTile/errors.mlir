@@ -26,7 +26,7 @@ func.func @main(%a: tensor<4xf32> {onnx.name = "a"}, %b: tensor<4xf32> {onnx.nam
 
 // -----
 
-// expected-error @+1 {{graph input 'x' has element type 'f16', which is not supported yet (only f32 and bool)}}
+// expected-error @+1 {{graph input 'x' has element type 'f16', which is not supported yet (only f32, bool, int32 and int64)}}
 func.func @main(%x: tensor<4xf16> {onnx.name = "x"}) -> (tensor<4xf16> {onnx.name = "y"}) {
   %0 = onnx.Relu %x : (tensor<4xf16>) -> tensor<4xf16>
   return %0 : tensor<4xf16>
@@ -34,9 +34,26 @@ func.func @main(%x: tensor<4xf16> {onnx.name = "x"}) -> (tensor<4xf16> {onnx.nam
 
 // -----
 
-// expected-error @+1 {{graph input 'n' has element type 'i64': integer inputs are not supported at run time; if it holds shapes, bounds or indices, fix its value at compile time with --input-value n=FILE.pb}}
-func.func @main(%x: tensor<4xf32> {onnx.name = "x"}, %n: tensor<1xi64> {onnx.name = "n"}) -> (tensor<4xf32> {onnx.name = "y"}) {
+// expected-error @+1 {{graph input 'n' has element type 'i8', which is not supported yet (only f32, bool, int32 and int64)}}
+func.func @main(%x: tensor<4xf32> {onnx.name = "x"}, %n: tensor<1xi8> {onnx.name = "n"}) -> (tensor<4xf32> {onnx.name = "y"}) {
   return %x : tensor<4xf32>
+}
+
+// -----
+
+func.func @main(%x: tensor<4x6xi64> {onnx.name = "x"}) -> (tensor<6x4xi64> {onnx.name = "y"}) {
+  // expected-error @+1 {{a Transpose of int32 or int64 tensors that moves the innermost axis is not supported yet}}
+  %0 = onnx.Transpose %x {perm = [1, 0]} : (tensor<4x6xi64>) -> tensor<6x4xi64>
+  return %0 : tensor<6x4xi64>
+}
+
+// -----
+
+func.func @main(%x: tensor<4xi64> {onnx.name = "x"}) -> (tensor<4xi64> {onnx.name = "y"}) {
+  %c = arith.constant dense<4294967296> : tensor<1xi64>
+  // expected-error @below {{an int64 constant operand holds 4294967296, outside the int32 range the LPU computes in}}
+  %0 = onnx.Add %x, %c : (tensor<4xi64>, tensor<1xi64>) -> tensor<4xi64>
+  return %0 : tensor<4xi64>
 }
 
 // -----

@@ -35,12 +35,14 @@ func.func @main(%x: tensor<2x8xf32> {onnx.name = "x"}) -> (tensor<2x8xf32> {onnx
 // -----
 
 // ArgMax: the maximum, then the smallest index where the maximum is,
-// every value an exact f32 integer; the i64 result is carried as f32.
+// every value an exact f32 integer; the i64 result is carried as f32 and
+// leaves as the i32 the host widens to int64.
 // CHECK-LABEL: func.func @main
-// CHECK-SAME: -> (tensor<2x1xf32> {onnx.name = "i"})
+// CHECK-SAME: -> (tensor<2x1xi32> {onnx.name = "i", tile.host_i64})
 // CHECK: %[[MAX:.*]] = tile.reduce_rows max %arg0
 // CHECK: %[[C:.*]] = tile.map(%arg0, %[[MAX]], %{{.*}}, %{{.*}}) [in0, eq in1, scale {{.*}}, add in2, add in3]
-// CHECK: tile.reduce_rows min %[[C]]
+// CHECK: %[[I:.*]] = tile.reduce_rows min %[[C]]
+// CHECK: tile.map(%[[I]]) [in0] : (tensor<2x1xf32>) -> tensor<2x1xi32>
 func.func @main(%x: tensor<2x8xf32> {onnx.name = "x"}) -> (tensor<2x1xi64> {onnx.name = "i"}) {
   %0 = onnx.ArgMax %x {axis = 1 : i64} : (tensor<2x8xf32>) -> tensor<2x1xi64> loc("argmax")
   return %0 : tensor<2x1xi64>

@@ -21,7 +21,16 @@ bool lpuc::onnx_to_tile::isElementwiseNode(Operation *op) {
              onnx::SigmoidOp, onnx::ErfOp, onnx::SqrtOp, onnx::ReciprocalOp,
              onnx::NegOp, onnx::IdentityOp, onnx::DropoutOp, onnx::LeakyReluOp,
              onnx::HardSigmoidOp, onnx::HardSwishOp, onnx::ClipOp,
-             onnx::EqualOp, onnx::LessOp, onnx::GreaterOp, onnx::NotOp>(op);
+             onnx::EqualOp, onnx::LessOp, onnx::GreaterOp, onnx::NotOp,
+             onnx::ModOp, onnx::LessOrEqualOp, onnx::GreaterOrEqualOp>(op);
+}
+
+/// Whether `v` is an int32 or int64 tensor the LPU holds as i32 (not an
+/// index carried as f32).
+static bool isI32Tensor(Value v) {
+  Type element = getElementTypeOrSelf(v.getType());
+  return element.isInteger() && !element.isInteger(1) &&
+         !Converter::isIndexTensor(v);
 }
 
 namespace {
@@ -80,6 +89,10 @@ public:
     inputs.push_back(c.scalar(op->getLoc(), suffix, value));
     chain.push_back(ChainStep::operandStep(inputs.size() - 1, kind));
   }
+  void integerConstant(StringRef suffix, int32_t value, StepKind kind) {
+    inputs.push_back(c.integerConstant(op->getLoc(), suffix, {1}, {value}));
+    chain.push_back(ChainStep::operandStep(inputs.size() - 1, kind));
+  }
   void apply(StepKind kind) { chain.push_back(ChainStep::apply(kind)); }
 
 private:
@@ -90,6 +103,22 @@ private:
 /// The node's chain: ((op_0 (x) op_1) (x) op_2) ... for the variadic ones,
 /// op_0 through lane functions for the unary ones.
 LogicalResult buildChain(Operation *op, ChainBuilder &b) {
+  // Integer chains compute in i32, with no factors (the VXM scales floats).
+  const bool integer = isI32Tensor(op->getOperand(0));
+  if (integer &&
+      isa<onnx::PowOp, onnx::MeanOp, onnx::ExpOp, onnx::LogOp, onnx::TanhOp,
+          onnx::SigmoidOp, onnx::ErfOp, onnx::SqrtOp, onnx::ReciprocalOp,
+          onnx::LeakyReluOp, onnx::HardSigmoidOp, onnx::HardSwishOp>(op))
+    return op->emitError("'")
+           << op->getName().stripDialect() << "' of integers is not supported";
+  // Comparisons of integers give i32 0 / 1: booleans are f32.
+  auto compare = [&](StepKind kind) -> LogicalResult {
+    if (failed(b.start()) || failed(b.operand(op->getOperand(1), kind)))
+      return failure();
+    if (integer)
+      b.apply(StepKind::ToF32);
+    return success();
+  };
   auto variadic = [&](StepKind kind, float factor = 1.0f) -> LogicalResult {
     if (failed(b.start(factor)))
       return failure();
@@ -128,9 +157,14 @@ LogicalResult buildChain(Operation *op, ChainBuilder &b) {
       .Case([&](onnx::MeanOp) {
         return variadic(StepKind::Add, 1.0f / op->getNumOperands());
       })
-      .Case([&](onnx::EqualOp) { return variadic(StepKind::Equal); })
-      .Case([&](onnx::LessOp) { return variadic(StepKind::Less); })
-      .Case([&](onnx::GreaterOp) { return variadic(StepKind::Greater); })
+      .Case([&](onnx::ModOp op) -> LogicalResult {
+        if (!integer && !op.getFmod())
+          return op.emitError("Mod of floats needs fmod = 1");
+        return variadic(op.getFmod() ? StepKind::FMod : StepKind::Mod);
+      })
+      .Case([&](onnx::EqualOp) { return compare(StepKind::Equal); })
+      .Case([&](onnx::LessOp) { return compare(StepKind::Less); })
+      .Case([&](onnx::GreaterOp) { return compare(StepKind::Greater); })
       .Case([&](onnx::ReluOp) { return unary(StepKind::Relu); })
       .Case([&](onnx::AbsOp) { return unary(StepKind::Abs); })
       .Case([&](onnx::ExpOp) { return unary(StepKind::Exp); })
@@ -140,7 +174,14 @@ LogicalResult buildChain(Operation *op, ChainBuilder &b) {
       .Case([&](onnx::ErfOp) { return unary(StepKind::Erf); })
       .Case([&](onnx::SqrtOp) { return unary(StepKind::Sqrt); })
       .Case([&](onnx::ReciprocalOp) { return unary(StepKind::Reciprocal); })
-      .Case([&](onnx::NegOp) { return b.start(-1.0f); })
+      .Case([&](onnx::NegOp) -> LogicalResult {
+        if (!integer)
+          return b.start(-1.0f);
+        if (failed(b.start()))
+          return failure();
+        b.integerConstant(".minus_one", -1, StepKind::Mul);
+        return success();
+      })
       .Case([&](onnx::IdentityOp) { return b.start(); })
       .Case([&](onnx::NotOp) -> LogicalResult { // 1 - x on 0.0 / 1.0
         if (failed(b.start(-1.0f)))
@@ -185,8 +226,38 @@ LogicalResult buildChain(Operation *op, ChainBuilder &b) {
 
 } // namespace
 
+/// A <= B and A >= B: [A < B] (or >) plus [A = B], two maps, so that a NaN
+/// compares false as ONNX says.
+static LogicalResult lowerOrEqual(Operation *op, Converter &c) {
+  const bool less = isa<onnx::LessOrEqualOp>(op);
+  const bool integer = isI32Tensor(op->getOperand(0));
+  FailureOr<SmallVector<Value>> in = c.getOperands(op);
+  if (failed(in))
+    return failure();
+  auto type = c.laneType(op->getResult(0), op->getLoc(), "output 0");
+  if (failed(type))
+    return failure();
+  auto compare = [&](StepKind kind, std::optional<Value> plus) {
+    SmallVector<Value> inputs(*in);
+    Chain chain = {ChainStep::operandStep(0), ChainStep::operandStep(1, kind)};
+    if (integer)
+      chain.push_back(ChainStep::apply(StepKind::ToF32));
+    if (plus) {
+      inputs.push_back(*plus);
+      chain.push_back(ChainStep::operandStep(2, StepKind::Add));
+    }
+    return c.map(op->getLoc(), inputs, chain, *type);
+  };
+  Value equal = compare(StepKind::Equal, std::nullopt);
+  c.set(op->getResult(0),
+        compare(less ? StepKind::Less : StepKind::Greater, equal));
+  return success();
+}
+
 LogicalResult lpuc::onnx_to_tile::lowerElementwise(Operation *op,
                                                    Converter &c) {
+  if (isa<onnx::LessOrEqualOp, onnx::GreaterOrEqualOp>(op))
+    return lowerOrEqual(op, c);
   ChainBuilder b(op, c);
   if (failed(buildChain(op, b)))
     return failure();
@@ -210,37 +281,48 @@ LogicalResult lpuc::onnx_to_tile::lowerCopy(Operation *op, Converter &c) {
   return success();
 }
 
-/// Between f32 and f16 (and to bool, as f32): a copy whose write converts
-/// the lanes.
+/// Between f32, f16, bool (f32 0 / 1) and the integers (i32): the chain
+/// converts between float and integer lanes (floats toward zero, as ONNX
+/// casts), and the write rounds f32 to f16.
 LogicalResult lpuc::onnx_to_tile::lowerCast(onnx::CastOp op, Converter &c) {
   Value in = op.getInput(), out = op.getOutput();
   for (Value v : {in, out}) {
     if (v == in && Converter::isIndexTensor(v))
       continue; // integers carried as f32
-    Type element = getElementTypeOrSelf(v.getType());
-    if (!Converter::isCastHalf(v) && !element.isF32() && !element.isInteger(1))
+    if (Converter::isCastHalf(v))
+      continue;
+    if (failed(c.laneType(v, op.getLoc(), v == in ? "input 0" : "output 0")))
       return op.emitError("Cast from ")
              << getElementTypeOrSelf(in.getType()) << " to "
              << getElementTypeOrSelf(out.getType())
-             << " is not supported (f32, f16 and bool)";
-    if (!Converter::isCastHalf(v) &&
-        failed(c.laneType(v, op.getLoc(), v == in ? "input 0" : "output 0")))
-      return failure();
+             << " is not supported (f32, f16, bool, int32 and int64)";
   }
+  const bool fromInteger = isI32Tensor(in), toInteger = isI32Tensor(out);
+  const bool toBool = getElementTypeOrSelf(out.getType()).isInteger(1);
   ChainBuilder b(op, c);
   if (failed(b.start()))
     return failure();
-  if (getElementTypeOrSelf(out.getType()).isInteger(1) &&
-      !getElementTypeOrSelf(in.getType()).isInteger(1)) {
-    // To bool: 1 - [x == 0].
-    b.constant(".zero", 0.0f, StepKind::Equal);
+  if (toBool && !getElementTypeOrSelf(in.getType()).isInteger(1)) {
+    // 1 - [x == 0].
+    if (fromInteger) {
+      b.integerConstant(".zero", 0, StepKind::Equal);
+      b.apply(StepKind::ToF32);
+    } else {
+      b.constant(".zero", 0.0f, StepKind::Equal);
+    }
     b.apply(StepKind::Scale);
     b.chain.back().factor = -1.0f;
     b.constant(".one", 1.0f, StepKind::Add);
+  } else if (fromInteger && !toInteger) {
+    b.apply(StepKind::ToF32);
+  } else if (!fromInteger && toInteger) {
+    b.apply(StepKind::TruncI32);
   }
   Type element = getElementTypeOrSelf(out.getType());
   if (element.isInteger(1))
     element = c.f32();
+  else if (toInteger)
+    element = c.builder.getI32Type();
   c.set(out, c.map(op.getLoc(), b.inputs, b.chain,
                    RankedTensorType::get(Converter::shapeOf(out), element)));
   return success();
@@ -249,17 +331,24 @@ LogicalResult lpuc::onnx_to_tile::lowerCast(onnx::CastOp op, Converter &c) {
 /// Where(c, x, y) = c x + (1 - c) y for c in {0, 1}, exact for finite x and
 /// y: t = c x, then -((c y - y) - t).
 LogicalResult lpuc::onnx_to_tile::lowerWhere(onnx::WhereOp op, Converter &c) {
-  SmallVector<Value> in;
-  for (Value v : op->getOperands()) {
-    FailureOr<Value> value = c.get(v, op);
-    if (failed(value))
-      return failure();
-    in.push_back(*value);
-  }
+  FailureOr<SmallVector<Value>> operands = c.getOperands(op);
+  if (failed(operands))
+    return failure();
+  ArrayRef<Value> in = *operands;
   auto type = c.laneType(op.getOutput(), op.getLoc(), "output 0");
   if (failed(type))
     return failure();
   Location loc = op.getLoc();
+  if (isI32Tensor(op.getX())) {
+    // y + c (x - y): exact in wrapping i32 arithmetic, c converted to i32.
+    c.set(op.getOutput(), c.map(loc, {in[1], in[2], in[0]},
+                                {ChainStep::operandStep(0),
+                                 ChainStep::operandStep(1, StepKind::Sub),
+                                 ChainStep::operandStep(2, StepKind::Mul),
+                                 ChainStep::operandStep(1, StepKind::Add)},
+                                *type));
+    return success();
+  }
   Value picked = c.map(
       loc, {in[0], in[1]},
       {ChainStep::operandStep(0), ChainStep::operandStep(1, StepKind::Mul)},

@@ -92,9 +92,12 @@ LogicalResult lpuc::onnx_to_tile::lowerDataMovement(Operation *op,
       return op->emitError("axis ") << axis << " is out of range";
     return (axis + rank) % rank;
   };
+  // Lanes move as they are: i32 stays i32.
   auto gather = [&](Value result, const GatherTables &g, Value padding = {}) {
     c.set(result, createGather(c, loc, *input, padding, g,
-                               c.f32Tensor(Converter::shapeOf(result))));
+                               RankedTensorType::get(
+                                   Converter::shapeOf(result),
+                                   getElementTypeOrSelf(input->getType()))));
   };
   Value result = op->getResult(0);
   const Shape out = Converter::shapeOf(result);

@@ -15,9 +15,11 @@ LogicalResult lpuc::onnx_to_tile::lowerReshape(Operation *op, Converter &c) {
     return failure();
   Value result = op->getResult(0);
   c.set(result,
-        tile::ReshapeOp::create(c.builder, op->getLoc(),
-                                c.f32Tensor(Converter::shapeOf(result)),
-                                *input));
+        tile::ReshapeOp::create(
+            c.builder, op->getLoc(),
+            RankedTensorType::get(Converter::shapeOf(result),
+                                  getElementTypeOrSelf(input->getType())),
+            *input));
   return success();
 }
 
@@ -34,6 +36,14 @@ LogicalResult lpuc::onnx_to_tile::lowerTranspose(onnx::TransposeOp op,
   else
     for (int64_t d = rank - 1; d >= 0; --d)
       perm.push_back(d);
+  // A transpose that moves lanes is a product on the MXM, which multiplies
+  // no i32.
+  if (perm.back() != rank - 1 &&
+      getElementTypeOrSelf(op.getData().getType()).isInteger() &&
+      !getElementTypeOrSelf(op.getData().getType()).isInteger(1) &&
+      !Converter::isIndexTensor(op.getData()))
+    return op.emitError("a Transpose of int32 or int64 tensors that moves the "
+                        "innermost axis is not supported yet");
   FailureOr<Value> input = c.get(op.getData(), op);
   if (failed(input))
     return failure();
@@ -41,8 +51,7 @@ LogicalResult lpuc::onnx_to_tile::lowerTranspose(onnx::TransposeOp op,
   return success();
 }
 
-LogicalResult lpuc::onnx_to_tile::lowerConcat(onnx::ConcatOp op,
-                                              Converter &c) {
+LogicalResult lpuc::onnx_to_tile::lowerConcat(onnx::ConcatOp op, Converter &c) {
   Shape out = Converter::shapeOf(op.getConcatResult());
   const int64_t rank = out.size();
   int64_t axis = op.getAxis();
@@ -56,8 +65,11 @@ LogicalResult lpuc::onnx_to_tile::lowerConcat(onnx::ConcatOp op,
       return failure();
     inputs.push_back(*value);
   }
+  auto type = c.laneType(op.getConcatResult(), op.getLoc(), "output 0");
+  if (failed(type))
+    return failure();
   c.set(op.getConcatResult(),
-        tile::ConcatOp::create(c.builder, op.getLoc(), c.f32Tensor(out),
-                               inputs, c.builder.getI64IntegerAttr(axis)));
+        tile::ConcatOp::create(c.builder, op.getLoc(), *type, inputs,
+                               c.builder.getI64IntegerAttr(axis)));
   return success();
 }
