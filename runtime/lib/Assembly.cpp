@@ -21,7 +21,7 @@ std::string formatInstruction(const TargetDesc &target,
     os << sep << text;
     sep = ", ";
   };
-  if (info.usesAddress && inst.opcode == Opcode::Read)
+  if (info.usesAddress && inst.opcode != Opcode::Write) // read, gather
     operand("[" + std::to_string(inst.address) + "]");
   if (info.numSources > 0)
     operand(streamName(target, inst.src0));
@@ -70,6 +70,16 @@ std::string formatInstruction(const TargetDesc &target,
   case ImmKind::Flag:
     operand(std::to_string(inst.imm));
     break;
+  case ImmKind::Gather: {
+    const GatherFields f = decodeGather(inst.imm);
+    operand("count " + std::to_string(f.count));
+    operand("stride " + std::to_string(f.stride));
+    if (f.faultBelow)
+      operand("fault below");
+    if (f.faultAbove)
+      operand("fault above");
+    break;
+  }
   case ImmKind::Repeat:
     operand(std::to_string(inst.imm & 0xffff));
     operand("every " + std::to_string(inst.imm >> 16));
@@ -104,6 +114,8 @@ std::string_view immMeaning(ImmKind kind) {
     return "element type \\| toward zero << 8";
   case ImmKind::Flag:
     return "0 or 1";
+  case ImmKind::Gather:
+    return "count \\| stride << 16 \\| fault below << 24 \\| fault above << 25";
   case ImmKind::Repeat:
     return "count \\| stride << 16 (address: step)";
   }

@@ -530,6 +530,20 @@ std::string checkInstruction(const Instruction &inst, const UnitProgram &unit,
              " is invalid";
     break;
   }
+  case ImmKind::Gather: {
+    const GatherFields f = decodeGather(imm);
+    const uint64_t planes = t.planesOf(inst.dtype);
+    if (!f.valid)
+      return "'" + name() + "' table " + std::to_string(imm) +
+             " is invalid (count and stride at least 1, bits 26.. clear)";
+    if (uint64_t(inst.address) +
+            (uint64_t(f.count - 1) * f.stride + 1) * planes >
+        t.memAddresses)
+      return "'" + name() + "' table of " + std::to_string(f.count) +
+             " entries from address " + std::to_string(inst.address) +
+             " runs out of the slice";
+    break;
+  }
   case ImmKind::Flag:
     if (imm > 1)
       return "'" + name() + "' flag " + std::to_string(imm) + " is not 0 or 1";

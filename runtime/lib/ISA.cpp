@@ -108,6 +108,8 @@ DType accumulatorType(DType input) {
 DType sourceType(Opcode opcode, DType dtype, unsigned k) {
   if (k == 1 && (opcode == Opcode::MatMul || opcode == Opcode::MatMulAcc))
     return accumulatorType(dtype);
+  if (opcode == Opcode::Gather) // indices
+    return DType::I32;
   return dtype;
 }
 

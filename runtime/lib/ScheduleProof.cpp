@@ -25,8 +25,11 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <queue>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 namespace lpu {
 
@@ -275,20 +278,50 @@ private:
   void useBanks(uint32_t slice, uint32_t address, DType dtype, int64_t cycle,
                 uint32_t step) {
     const uint32_t planesOf = target.planesOf(dtype);
-    for (uint32_t k = 0; k < target.memBanksTouched(planesOf); ++k) {
-      uint32_t bank = target.bankOf(address + k);
-      BankUse &use = banks[slice][bank];
-      if (cycle < use.busyUntil) {
-        reportHazard(cycle, slotOf(step),
-                     "uses bank " + std::to_string(bank) + " of mem[" +
-                         std::to_string(slice) + "] at cycle " +
-                         std::to_string(cycle) + ", while " +
-                         describe(use.step) + " holds it");
+    for (uint32_t k = 0; k < target.memBanksTouched(planesOf); ++k)
+      if (!holdBank(slice, target.bankOf(address + k), planesOf, cycle, step))
         return;
-      }
-      use = {cycle + int64_t(target.memPortCycles(planesOf)), step};
-    }
   }
+  /// A gather's lanes read addresses that are values: it holds every bank.
+  void useAllBanks(uint32_t slice, DType dtype, int64_t cycle, uint32_t step) {
+    for (uint32_t bank = 0; bank < target.memBanks; ++bank)
+      if (!holdBank(slice, bank, target.planesOf(dtype), cycle, step))
+        return;
+  }
+  bool holdBank(uint32_t slice, uint32_t bank, uint32_t planesOf, int64_t cycle,
+                uint32_t step) {
+    BankUse &use = banks[slice][bank];
+    if (cycle < use.busyUntil) {
+      reportHazard(cycle, slotOf(step),
+                   "uses bank " + std::to_string(bank) + " of mem[" +
+                       std::to_string(slice) + "] at cycle " +
+                       std::to_string(cycle) + ", while " + describe(use.step) +
+                       " holds it");
+      return false;
+    }
+    use = {cycle + int64_t(target.memPortCycles(planesOf)), step};
+    return true;
+  }
+  /// The first address of the table a gather reads that no write has
+  /// reached, if any. A table found written stays written: each is checked
+  /// once.
+  std::optional<uint32_t> unwrittenGatherAddress(uint32_t slice,
+                                                 const Instruction &inst) {
+    const GatherFields f = decodeGather(inst.imm);
+    const uint32_t planesOf = target.planesOf(inst.dtype);
+    auto key = std::make_tuple(slice, inst.address, inst.imm, planesOf);
+    if (writtenTables.count(key))
+      return std::nullopt;
+    for (uint32_t e = 0; e < f.count; ++e)
+      for (uint32_t p = 0; p < planesOf; ++p) {
+        const uint32_t address = inst.address + e * f.stride * planesOf + p;
+        if (*writtenAtCell(slice, address) == kNever)
+          return address;
+      }
+    writtenTables.insert(key);
+    return std::nullopt;
+  }
+  std::set<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>> writtenTables;
 
   void land(const Landing &ev);
   bool source(const IssueSlot &slot, uint8_t group, DType dtype);
@@ -487,6 +520,17 @@ void Prover::issue(const IssueSlot &slot, uint32_t step) {
                          " before any write to it has landed");
         return;
       }
+    break;
+  case Opcode::Gather:
+    useAllBanks(unit.index, dtype, t, step);
+    if (std::optional<uint32_t> address =
+            unwrittenGatherAddress(unit.index, inst)) {
+      reportHazard(t, slot,
+                   "gathers from mem[" + std::to_string(unit.index) +
+                       "]:" + std::to_string(*address) +
+                       " before any write to it has landed");
+      return;
+    }
     break;
   case Opcode::Write:
     schedule(done, LandingKind::Sram, unit.index, inst.address, step);

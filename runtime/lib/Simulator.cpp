@@ -127,10 +127,14 @@ struct Simulator::State {
   std::vector<bool> inputSet;
   bool ran = false;
   std::shared_ptr<const ScheduleProof> proof;
+  /// The first fault of the run (a gather index outside its table); the
+  /// run stops there.
+  std::string fault;
 
   // Results: slot s holds lanes words at words[s * lanes]; refs[s] counts
   // the reads still to come.
   std::vector<uint32_t> words;
+  std::vector<uint32_t> gatherScratch;
   std::vector<uint32_t> refs;
   std::vector<uint32_t> freeSlots;
   LargeVector<uint32_t> stepSlot;
@@ -276,6 +280,7 @@ struct Simulator::State {
     return true;
   }
   void multiplyLater(uint32_t plane, uint32_t a, uint32_t b, uint32_t out);
+  void gather(const TraceStep &step, const uint32_t *indices, uint32_t *out);
   void execute(uint32_t step, const uint32_t *producers);
   void run();
 };
@@ -383,6 +388,44 @@ void Simulator::State::multiplyLater(uint32_t plane, uint32_t a, uint32_t b,
     computeBatch(plane);
 }
 
+/// Lane l of the table entry lane l's index names; lanes reading one entry
+/// (an embedding lookup's broadcast id) load it once.
+void Simulator::State::gather(const TraceStep &step, const uint32_t *indices,
+                              uint32_t *out) {
+  const Instruction &inst = step.inst;
+  const uint32_t slice = binary.units[step.unit].index;
+  const GatherFields f = decodeGather(inst.imm);
+  const uint32_t planesOf = target.planesOf(inst.dtype);
+  std::vector<uint32_t> &entry = gatherScratch;
+  entry.resize(lanes);
+  int64_t loaded = -1;
+  for (uint32_t l = 0; l < lanes; ++l) {
+    const int64_t index = static_cast<int32_t>(indices[l]);
+    if (index < 0 || index >= int64_t(f.count)) {
+      if ((index < 0 && f.faultBelow) || (index >= 0 && f.faultAbove)) {
+        if (fault.empty())
+          fault = "fault at cycle " + std::to_string(step.cycle) + ": mem[" +
+                  std::to_string(slice) + "] '" +
+                  formatInstruction(target, inst) + "': lane " +
+                  std::to_string(l) + " gathers entry " +
+                  std::to_string(index) + " of a table of " +
+                  std::to_string(f.count);
+        return;
+      }
+      out[l] = 0;
+      continue;
+    }
+    if (index != loaded) {
+      loadVectorWords(
+          target, inst.dtype,
+          cell(slice, inst.address + uint32_t(index) * f.stride * planesOf),
+          entry.data());
+      loaded = index;
+    }
+    out[l] = entry[l];
+  }
+}
+
 void Simulator::State::execute(uint32_t step, const uint32_t *producers) {
   const TraceStep &s = proof->steps[step];
   const Instruction &inst = s.inst;
@@ -445,6 +488,9 @@ void Simulator::State::execute(uint32_t step, const uint32_t *producers) {
   case Opcode::Read:
     loadVectorWords(target, dtype, cell(unit.index, inst.address), out);
     break;
+  case Opcode::Gather:
+    gather(s, a, out);
+    break;
   case Opcode::Add:
     binaryOp([](float x, float y) { return x + y; },
              [](int64_t x, int64_t y) { return x + y; });
@@ -490,8 +536,10 @@ void Simulator::State::execute(uint32_t step, const uint32_t *producers) {
     else // floored: the divisor's sign
       binaryOp(
           [](float x, float y) {
-            float r = std::fmod(x, y);
-            return r != 0 && (r < 0) != (y < 0) ? r + y : r;
+            const float r = std::fmod(x, y);
+            if (r == 0) // a zero takes the divisor's sign too
+              return std::copysign(0.0f, y);
+            return (r < 0) != (y < 0) ? r + y : r;
           },
           [](int64_t x, int64_t y) {
             if (!y)
@@ -582,11 +630,13 @@ void Simulator::State::run() {
   const LargeVector<TraceStep> &steps = proof->steps;
   stepSlot.assign(steps.size(), kNoSlot);
   const uint32_t *producers = proof->producers.data();
-  for (uint32_t step = 0; step < steps.size(); ++step) {
+  for (uint32_t step = 0; step < steps.size() && fault.empty(); ++step) {
     landUntil(steps[step].cycle);
     execute(step, producers);
     producers += numStreamOperands(steps[step].inst);
   }
+  if (!fault.empty())
+    return;
   landUntil(std::numeric_limits<uint64_t>::max());
   for (uint32_t plane = 0; plane < planes.size(); ++plane)
     computeBatch(plane);
@@ -667,13 +717,17 @@ bool Simulator::run(std::shared_ptr<const ScheduleProof> proof,
   s.ran = true;
   s.proof = std::move(proof);
   s.run();
+  if (!s.fault.empty()) {
+    error = s.fault;
+    return false;
+  }
   return true;
 }
 
 bool Simulator::getOutput(size_t index, void *data, size_t count,
                           std::string &error) const {
   const State &s = *state;
-  if (!s.ran) {
+  if (!s.ran || !s.fault.empty()) {
     error = "outputs are available only after a successful run";
     return false;
   }

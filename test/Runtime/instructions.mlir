@@ -32,6 +32,10 @@
 // CHECK: output matmul_acc [16]: -7 -7 -7
 // i8 x i8 accumulates in i32: -3 * 100 + 100 * -50.
 // CHECK: output matmul_i8 [16]: -5300 -5300 -5300
+// a mod 3 takes the divisor's sign, fmod the dividend's; a / 3 toward zero.
+// CHECK: output mod [16]: 2 0 1 2 0 1 2 0 1 2 0 1 2 0 1 2
+// CHECK: output fmod [16]: -1 -0 -2 -1 0 1 2 0 1 2 0 1 2 0 1 2
+// CHECK: output trunc [16]: -1 -1 0 0 0 0 0 1 1 1 2 2 2 3 3 3
 // CHECK: cycles: {{[0-9]+}}
 // CHECK: mxm: 2 queues used
 
@@ -72,6 +76,9 @@ lpu.program @instructions target("lpu-tiny") {
   %matmul = lpu.buffer output "matmul" : tensor<16xf32>
   %matmul_acc = lpu.buffer output "matmul_acc" : tensor<16xf32>
   %matmul_i8 = lpu.buffer output "matmul_i8" : tensor<16xi32>
+  %mod = lpu.buffer output "mod" : tensor<16xf32>
+  %fmod = lpu.buffer output "fmod" : tensor<16xf32>
+  %trunc = lpu.buffer output "trunc" : tensor<16xi32>
 
   %a0 = lpu.mem.read %a[0] : !lpu.vector<f32>
   lpu.mem.write %a0, %copy[0] : !lpu.vector<f32>
@@ -112,6 +119,22 @@ lpu.program @instructions target("lpu-tiny") {
   %b20 = lpu.mem.read %b[0] : !lpu.vector<f32>
   %r20 = lpu.vxm.min %a20, %b20 : !lpu.vector<f32>
   lpu.mem.write %r20, %min[0] : !lpu.vector<f32>
+
+  %a40 = lpu.mem.read %a[0] : !lpu.vector<f32>
+  %b40 = lpu.mem.read %b[0] : !lpu.vector<f32>
+  %r40 = lpu.vxm.mod %a40, %b40 : !lpu.vector<f32>
+  lpu.mem.write %r40, %mod[0] : !lpu.vector<f32>
+
+  %a41 = lpu.mem.read %a[0] : !lpu.vector<f32>
+  %b41 = lpu.mem.read %b[0] : !lpu.vector<f32>
+  %r41 = lpu.vxm.mod %a41, %b41 {truncated} : !lpu.vector<f32>
+  lpu.mem.write %r41, %fmod[0] : !lpu.vector<f32>
+
+  %a42 = lpu.mem.read %a[0] : !lpu.vector<f32>
+  %b42 = lpu.mem.read %b[0] : !lpu.vector<f32>
+  %q42 = lpu.vxm.div %a42, %b42 : !lpu.vector<f32>
+  %r42 = lpu.vxm.convert %q42 {toward_zero} : !lpu.vector<f32> -> !lpu.vector<i32>
+  lpu.mem.write %r42, %trunc[0] : !lpu.vector<i32>
 
   %a21 = lpu.mem.read %a[0] : !lpu.vector<f32>
   %b21 = lpu.mem.read %b[0] : !lpu.vector<f32>

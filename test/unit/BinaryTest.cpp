@@ -379,6 +379,34 @@ TEST(Binary, RejectsAVectorRunningPastTheSlice) {
       << error;
 }
 
+TEST(Binary, RejectsGatherTablesOutsideTheSliceOrWithoutEntries) {
+  // lpu-tiny's slices hold 4096 addresses: 1024 f32 entries from 0 fit,
+  // 1025 do not; a table needs an entry and a stride.
+  auto gather = [](uint32_t address, uint32_t imm) {
+    return inst(Opcode::Gather, e(1), e(0), kNoStream, address, imm);
+  };
+  Binary fits = makeAddProgram(), parsed;
+  fits.units.push_back({UnitKind::Mem, 5, {gather(0, 1024 | 1 << 16)}});
+  std::string error;
+  EXPECT_TRUE(parse(writeBinary(fits), parsed, error)) << error;
+  error = rejection([&](Binary &b) {
+    b.units.push_back({UnitKind::Mem, 5, {gather(4, 1024 | 1 << 16)}});
+  });
+  EXPECT_NE(error.find("'gather' table of 1024 entries from address 4 runs "
+                       "out of the slice"),
+            std::string::npos)
+      << error;
+  for (uint32_t imm : {1u, 1u << 16, 1u | 1u << 16 | 1u << 26}) {
+    error = rejection([&](Binary &b) {
+      b.units.push_back({UnitKind::Mem, 5, {gather(0, imm)}});
+    });
+    EXPECT_NE(
+        error.find("'gather' table " + std::to_string(imm) + " is invalid"),
+        std::string::npos)
+        << error;
+  }
+}
+
 TEST(Binary, EmbedsTheWholeTargetDescription) {
   Binary binary = makeAddProgram();
   Binary parsed;

@@ -536,6 +536,73 @@ TEST(Simulator, ConvertsTowardZeroWhenAsked) {
             (std::vector<int32_t>{2, -2, 4, -4, INT32_MAX, 0}));
 }
 
+/// y = gather from a table of four f32 entries (entry e: 10 e + lane) in
+/// mem[1], by the i32 indices in x; `flags` are the fault bits.
+Binary gatherProgram(uint32_t flags, bool writeTable = true) {
+  ProgramBuilder builder;
+  builder.input("x", {1, 16}, 0, 0, DType::I32).output("y", {1, 16}, 2, 0);
+  if (writeTable)
+    for (uint32_t e = 0; e < 4; ++e)
+      builder.constant(1, 4 * e, iota16(10.0f * e));
+  GatherFields f;
+  f.count = 4;
+  f.stride = 1;
+  f.faultBelow = flags & 1;
+  f.faultAbove = flags & 2;
+  return builder.at(UnitKind::Mem, 0, 0, typed(memRead(e(0), 0), DType::I32))
+      .at(UnitKind::Mem, 1, 3,
+          inst(Opcode::Gather, e(1), e(0), kNoStream, 0, encodeGather(f)))
+      .at(UnitKind::Mem, 2, 6, memWrite(e(1), 0))
+      .build();
+}
+
+TEST(Simulator, GatherReadsEachLanesEntry) {
+  Binary binary = gatherProgram(/*flags=*/3);
+  Simulator sim(binary);
+  std::string error;
+  std::vector<int32_t> x = {2, 0, 3, 1, 3, 3, 3, 3, 0, 0, 0, 0, 1, 2, 1, 2};
+  ASSERT_TRUE(sim.setInput(0, x.data(), 16, error));
+  ASSERT_TRUE(sim.run(error)) << error;
+  std::vector<float> y(16);
+  ASSERT_TRUE(sim.getOutput(0, y.data(), 16, error));
+  for (int l = 0; l < 16; ++l)
+    EXPECT_EQ(y[l], 10.0f * x[l] + l) << l;
+}
+
+TEST(Simulator, GatherOutsideItsTableReadsZeroOrFaults) {
+  std::vector<int32_t> x(16, 1);
+  x[5] = 4;
+  x[6] = -1;
+  std::string error;
+  {
+    Binary binary = gatherProgram(/*flags=*/0);
+    Simulator sim(binary);
+    ASSERT_TRUE(sim.setInput(0, x.data(), 16, error));
+    ASSERT_TRUE(sim.run(error)) << error;
+    std::vector<float> y(16);
+    ASSERT_TRUE(sim.getOutput(0, y.data(), 16, error));
+    EXPECT_EQ(y[4], 14.0f);
+    EXPECT_EQ(y[5], 0.0f);
+    EXPECT_EQ(y[6], 0.0f);
+  }
+  Binary binary = gatherProgram(/*flags=*/2);
+  Simulator sim(binary);
+  ASSERT_TRUE(sim.setInput(0, x.data(), 16, error));
+  EXPECT_FALSE(sim.run(error));
+  EXPECT_EQ(error, "fault at cycle 3: mem[1] 'gather.f32 [0], e0, count 4, "
+                   "stride 1, fault above -> e4': lane 5 gathers entry 4 of "
+                   "a table of 4");
+  std::vector<float> y(16);
+  EXPECT_FALSE(sim.getOutput(0, y.data(), 16, error));
+}
+
+TEST(Hazard, GatherFromATableNothingWrote) {
+  EXPECT_EQ(runExpectingFailure(gatherProgram(0, /*writeTable=*/false)),
+            "hazard at cycle 3: mem[1] instruction #1 'gather.f32 [0], e0, "
+            "count 4, stride 1 -> e4' issued at cycle 3 gathers from mem[1]:0 "
+            "before any write to it has landed");
+}
+
 TEST(Simulator, ConvertsRoundingAndSaturating) {
   // f32 -> f16 rounds to nearest even; f32 -> i8 rounds half to even and
   // saturates.

@@ -295,6 +295,24 @@ LogicalResult Converter::convertSignature() {
   return success();
 }
 
+namespace {
+/// An int32 or int64 tensor the LPU computes at run time (as i32).
+bool isRunTimeI32(Value v) {
+  Type element = getElementTypeOrSelf(v.getType());
+  return isa<TensorType>(v.getType()) && isRunTimeInteger(element) &&
+         !Converter::isIndexTensor(v) && !v.getDefiningOp<arith::ConstantOp>();
+}
+
+/// Nodes whose lowering computes or moves i32 tensors exactly.
+bool takesIntegers(Operation *op) {
+  return isElementwiseNode(op) ||
+         isa<onnx::CastOp, onnx::WhereOp, onnx::SliceOp, onnx::SplitOp,
+             onnx::ExpandOp, onnx::TileOp, onnx::PadOp, onnx::GatherOp,
+             onnx::ReshapeOp, onnx::FlattenOp, onnx::SqueezeOp,
+             onnx::UnsqueezeOp, onnx::ConcatOp, onnx::TransposeOp>(op);
+}
+} // namespace
+
 LogicalResult Converter::lowerOp(Operation *op) {
   if (isa<arith::ConstantOp, onnx::NoValueOp>(op))
     return success(); // constants convert on first use
@@ -302,6 +320,12 @@ LogicalResult Converter::lowerOp(Operation *op) {
     return op->emitError("operator '")
            << onnx::getOperatorType(op)
            << "' is not supported by the LPU lowering yet";
+  if (!takesIntegers(op) && (llvm::any_of(op->getOperands(), isRunTimeI32) ||
+                             llvm::any_of(op->getResults(), isRunTimeI32)))
+    return op->emitError("'")
+           << onnx::getOperatorType(op)
+           << "' of int32 or int64 tensors is not supported (the LPU "
+              "computes integers element-wise, and moves them)";
   builder.setInsertionPoint(op);
   if (isa<onnx::ReshapeOp, onnx::FlattenOp, onnx::SqueezeOp, onnx::UnsqueezeOp>(
           op))

@@ -52,6 +52,9 @@ enum class ImmKind : uint8_t {
   DType,     // low byte: an element type (DType numbering); bit 8: round
              // toward zero (kConvertTowardZero)
   Flag,      // 0 or 1
+  Gather,    // low 16 bits: table vectors (>= 1); bits 16..23: vectors
+             // between entries (>= 1); bit 24: an index below 0 faults;
+             // bit 25: an index at or above the count faults (GatherFields)
   Repeat,    // low 16 bits: extra issues (>= 1); high 16 bits: cycles between
              // issues (>= 1). The address field is a signed step added to
              // the repeated instruction's address at each issue.
@@ -108,6 +111,27 @@ inline float wordToFloat(uint32_t word) {
   float value;
   std::memcpy(&value, &word, 4);
   return value;
+}
+
+/// `gather`'s immediate.
+struct GatherFields {
+  uint32_t count = 0;  // entries in the table
+  uint32_t stride = 0; // vectors from one entry to the next
+  bool faultBelow = false, faultAbove = false;
+  bool valid = false; // reserved bits clear, count and stride >= 1
+};
+inline GatherFields decodeGather(uint32_t imm) {
+  GatherFields f;
+  f.count = imm & 0xffff;
+  f.stride = (imm >> 16) & 0xff;
+  f.faultBelow = imm >> 24 & 1;
+  f.faultAbove = imm >> 25 & 1;
+  f.valid = (imm >> 26) == 0 && f.count >= 1 && f.stride >= 1;
+  return f;
+}
+inline uint32_t encodeGather(const GatherFields &f) {
+  return f.count | f.stride << 16 | uint32_t(f.faultBelow) << 24 |
+         uint32_t(f.faultAbove) << 25;
 }
 
 /// `vcvt`'s immediate: the result type, and whether floats round toward zero.

@@ -88,3 +88,11 @@ func.func @main(%x: tensor<4x3xf32> {onnx.name = "x"}) -> (tensor<4x2xf32> {onnx
   %y = onnx.Cast %p {to = 1 : i64} : (tensor<4x2xi32>) -> tensor<4x2xf32>
   return %y : tensor<4x2xf32>
 }
+
+// -----
+
+func.func @main(%a: tensor<4x4xi64> {onnx.name = "a"}) -> (tensor<4x4xi64> {onnx.name = "y"}) {
+  // expected-error @+1 {{'MatMul' of int32 or int64 tensors is not supported (the LPU computes integers element-wise, and moves them)}}
+  %0 = onnx.MatMul %a, %a : (tensor<4x4xi64>, tensor<4x4xi64>) -> tensor<4x4xi64>
+  return %0 : tensor<4x4xi64>
+}
