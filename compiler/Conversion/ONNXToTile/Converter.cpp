@@ -111,6 +111,12 @@ bool Converter::isIndexTensor(Value value) {
          value.getDefiningOp<onnx::ConvIntegerOp>();
 }
 
+bool Converter::isI32Tensor(Value value) {
+  return isa<TensorType>(value.getType()) &&
+         isRunTimeInteger(getElementTypeOrSelf(value.getType())) &&
+         !isIndexTensor(value);
+}
+
 std::optional<std::vector<float>> Converter::constantFloats(Value value) {
   auto constant = value.getDefiningOp<arith::ConstantOp>();
   Type element = staticElementType(value);
@@ -298,9 +304,7 @@ LogicalResult Converter::convertSignature() {
 namespace {
 /// An int32 or int64 tensor the LPU computes at run time (as i32).
 bool isRunTimeI32(Value v) {
-  Type element = getElementTypeOrSelf(v.getType());
-  return isa<TensorType>(v.getType()) && isRunTimeInteger(element) &&
-         !Converter::isIndexTensor(v) && !v.getDefiningOp<arith::ConstantOp>();
+  return Converter::isI32Tensor(v) && !v.getDefiningOp<arith::ConstantOp>();
 }
 
 /// Nodes whose lowering computes or moves i32 tensors exactly.

@@ -66,6 +66,8 @@ public:
   /// int32 sums of MatMulInteger and ConvInteger (exact up to 2^24). Other
   /// int32 and int64 tensors are i32.
   static bool isIndexTensor(mlir::Value value);
+  /// An int32 or int64 tensor the LPU holds as i32 (not an index tensor).
+  static bool isI32Tensor(mlir::Value value);
 
   //===--------------------------------------------------------------------===//
   // Values

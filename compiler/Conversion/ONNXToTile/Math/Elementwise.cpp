@@ -25,14 +25,6 @@ bool lpuc::onnx_to_tile::isElementwiseNode(Operation *op) {
              onnx::ModOp, onnx::LessOrEqualOp, onnx::GreaterOrEqualOp>(op);
 }
 
-/// Whether `v` is an int32 or int64 tensor the LPU holds as i32 (not an
-/// index carried as f32).
-static bool isI32Tensor(Value v) {
-  Type element = getElementTypeOrSelf(v.getType());
-  return element.isInteger() && !element.isInteger(1) &&
-         !Converter::isIndexTensor(v);
-}
-
 namespace {
 
 LogicalResult checkInferenceDropout(onnx::DropoutOp op) {
@@ -104,7 +96,7 @@ private:
 /// op_0 through lane functions for the unary ones.
 LogicalResult buildChain(Operation *op, ChainBuilder &b) {
   // Integer chains compute in i32, with no factors (the VXM scales floats).
-  const bool integer = isI32Tensor(op->getOperand(0));
+  const bool integer = Converter::isI32Tensor(op->getOperand(0));
   if (integer &&
       isa<onnx::PowOp, onnx::MeanOp, onnx::ExpOp, onnx::LogOp, onnx::TanhOp,
           onnx::SigmoidOp, onnx::ErfOp, onnx::SqrtOp, onnx::ReciprocalOp,
@@ -230,7 +222,7 @@ LogicalResult buildChain(Operation *op, ChainBuilder &b) {
 /// compares false as ONNX says.
 static LogicalResult lowerOrEqual(Operation *op, Converter &c) {
   const bool less = isa<onnx::LessOrEqualOp>(op);
-  const bool integer = isI32Tensor(op->getOperand(0));
+  const bool integer = Converter::isI32Tensor(op->getOperand(0));
   FailureOr<SmallVector<Value>> in = c.getOperands(op);
   if (failed(in))
     return failure();
@@ -297,7 +289,8 @@ LogicalResult lpuc::onnx_to_tile::lowerCast(onnx::CastOp op, Converter &c) {
              << getElementTypeOrSelf(out.getType())
              << " is not supported (f32, f16, bool, int32 and int64)";
   }
-  const bool fromInteger = isI32Tensor(in), toInteger = isI32Tensor(out);
+  const bool fromInteger = Converter::isI32Tensor(in),
+             toInteger = Converter::isI32Tensor(out);
   const bool toBool = getElementTypeOrSelf(out.getType()).isInteger(1);
   ChainBuilder b(op, c);
   if (failed(b.start()))
@@ -339,7 +332,7 @@ LogicalResult lpuc::onnx_to_tile::lowerWhere(onnx::WhereOp op, Converter &c) {
   if (failed(type))
     return failure();
   Location loc = op.getLoc();
-  if (isI32Tensor(op.getX())) {
+  if (Converter::isI32Tensor(op.getX())) {
     // y + c (x - y): exact in wrapping i32 arithmetic, c converted to i32.
     c.set(op.getOutput(), c.map(loc, {in[1], in[2], in[0]},
                                 {ChainStep::operandStep(0),

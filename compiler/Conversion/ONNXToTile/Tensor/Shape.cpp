@@ -38,10 +38,7 @@ LogicalResult lpuc::onnx_to_tile::lowerTranspose(onnx::TransposeOp op,
       perm.push_back(d);
   // A transpose that moves lanes is a product on the MXM, which multiplies
   // no i32.
-  if (perm.back() != rank - 1 &&
-      getElementTypeOrSelf(op.getData().getType()).isInteger() &&
-      !getElementTypeOrSelf(op.getData().getType()).isInteger(1) &&
-      !Converter::isIndexTensor(op.getData()))
+  if (perm.back() != rank - 1 && Converter::isI32Tensor(op.getData()))
     return op.emitError("a Transpose of int32 or int64 tensors that moves the "
                         "innermost axis is not supported yet");
   FailureOr<Value> input = c.get(op.getData(), op);
