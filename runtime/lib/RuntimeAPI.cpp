@@ -140,9 +140,9 @@ const char *lpu_last_error(void) { return lastError.c_str(); }
 
 lpu_status lpu_elements_from_f64(lpu_dtype dtype, const double *in, size_t n,
                                  void *out) {
+  if ((!in && n) || (!out && n))
+    return fail(LPU_ERROR_INVALID_ARGUMENT, "bad dtype or null buffer");
   if (dtype == LPU_DTYPE_I64) {
-    if ((!in && n) || (!out && n))
-      return fail(LPU_ERROR_INVALID_ARGUMENT, "null buffer");
     for (size_t i = 0; i < n; ++i) {
       // Saturated at the int64 range; 2^63 itself is out of range.
       const double v = std::isnan(in[i]) ? 0.0 : std::nearbyint(in[i]);
@@ -156,7 +156,7 @@ lpu_status lpu_elements_from_f64(lpu_dtype dtype, const double *in, size_t n,
   }
   lpu::DType type;
   if (!lpu::decodeDType(static_cast<uint8_t>(dtype), type) ||
-      type == lpu::DType::None || (!in && n) || (!out && n))
+      type == lpu::DType::None)
     return fail(LPU_ERROR_INVALID_ARGUMENT, "bad dtype or null buffer");
   auto *bytes = static_cast<uint8_t *>(out);
   unsigned size = lpu::dtypeHostBytes(type);
@@ -178,9 +178,9 @@ lpu_status lpu_elements_from_f64(lpu_dtype dtype, const double *in, size_t n,
 
 lpu_status lpu_elements_to_f64(lpu_dtype dtype, const void *in, size_t n,
                                double *out) {
+  if ((!in && n) || (!out && n))
+    return fail(LPU_ERROR_INVALID_ARGUMENT, "bad dtype or null buffer");
   if (dtype == LPU_DTYPE_I64) {
-    if ((!in && n) || (!out && n))
-      return fail(LPU_ERROR_INVALID_ARGUMENT, "null buffer");
     for (size_t i = 0; i < n; ++i) {
       int64_t value;
       std::memcpy(&value, static_cast<const uint8_t *>(in) + i * 8, 8);
@@ -190,7 +190,7 @@ lpu_status lpu_elements_to_f64(lpu_dtype dtype, const void *in, size_t n,
   }
   lpu::DType type;
   if (!lpu::decodeDType(static_cast<uint8_t>(dtype), type) ||
-      type == lpu::DType::None || (!in && n) || (!out && n))
+      type == lpu::DType::None)
     return fail(LPU_ERROR_INVALID_ARGUMENT, "bad dtype or null buffer");
   const auto *bytes = static_cast<const uint8_t *>(in);
   unsigned size = lpu::dtypeHostBytes(type);

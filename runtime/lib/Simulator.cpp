@@ -535,17 +535,9 @@ void Simulator::State::execute(uint32_t step, const uint32_t *producers) {
                [](int64_t x, int64_t y) { return y ? x % y : x; });
     else // floored: the divisor's sign
       binaryOp(
-          [](float x, float y) {
-            const float r = std::fmod(x, y);
-            if (r == 0) // a zero takes the divisor's sign too
-              return std::copysign(0.0f, y);
-            return (r < 0) != (y < 0) ? r + y : r;
-          },
+          [](float x, float y) { return flooredRemainder(std::fmod(x, y), y); },
           [](int64_t x, int64_t y) {
-            if (!y)
-              return x;
-            int64_t r = x % y;
-            return r != 0 && (r < 0) != (y < 0) ? r + y : r;
+            return y ? flooredRemainder(x % y, y) : x;
           });
     break;
   case Opcode::Pow:

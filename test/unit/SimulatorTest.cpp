@@ -464,14 +464,10 @@ TEST(Simulator, DividesIntegersTowardZeroAndTakesRemainders) {
   // i32 a / b, a mod b (the divisor's sign) and fmod (the dividend's), with
   // RISC-V's answers for a zero divisor: -1 and a.
   Binary binary =
-      ProgramBuilder()
-          .input("a", {1, 16}, 0, 0, DType::I32)
-          .input("b", {1, 16}, 1, 0, DType::I32)
+      inputPairAtTheVXM(DType::I32)
           .output("q", {1, 16}, 1, 8, DType::I32)
           .output("m", {1, 16}, 2, 0, DType::I32)
           .output("f", {1, 16}, 3, 0, DType::I32)
-          .at(UnitKind::Mem, 0, 0, typed(memRead(e(0), 0), DType::I32))
-          .at(UnitKind::Mem, 1, 1, typed(memRead(e(1), 0), DType::I32))
           .at(UnitKind::Vxm, 0, 6,
               typed(inst(Opcode::Div, w(0), e(0), e(1)), DType::I32))
           .at(UnitKind::Vxm, 1, 6,
@@ -647,12 +643,8 @@ TEST(Simulator, Bfloat16AddRoundsEachResult) {
   // bf16 keeps 8 significant bits: 1 + 2^-8 ties to even (1), and
   // 256 + 1 rounds back to 256.
   Binary binary =
-      ProgramBuilder()
-          .input("x", {1, 16}, 0, 0, DType::BF16)
-          .input("y", {1, 16}, 1, 0, DType::BF16)
+      inputPairAtTheVXM(DType::BF16)
           .output("z", {1, 16}, 2, 0, DType::BF16)
-          .at(UnitKind::Mem, 0, 0, typed(memRead(e(0), 0), DType::BF16))
-          .at(UnitKind::Mem, 1, 1, typed(memRead(e(1), 0), DType::BF16))
           .at(UnitKind::Vxm, 0, 6,
               typed(inst(Opcode::Add, w(0), e(0), e(1)), DType::BF16))
           .at(UnitKind::Mem, 2, 10, typed(memWrite(w(0), 0), DType::BF16))

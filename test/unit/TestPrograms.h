@@ -177,6 +177,17 @@ inline ProgramBuilder operandsAtTheVXM(const std::vector<float> &c) {
   return builder;
 }
 
+/// Inputs x (mem[0]) and y (mem[1]) of `dtype`, read so that both reach the
+/// VXM at cycle 6, on e(0) and e(1).
+inline ProgramBuilder inputPairAtTheVXM(DType dtype) {
+  ProgramBuilder builder;
+  builder.input("x", {1, 16}, 0, 0, dtype)
+      .input("y", {1, 16}, 1, 0, dtype)
+      .at(UnitKind::Mem, 0, 0, typed(memRead(e(0), 0), dtype))
+      .at(UnitKind::Mem, 1, 1, typed(memRead(e(1), 0), dtype));
+  return builder;
+}
+
 /// y = x + c: the sum lands at 8 and reaches mem[1] (slice 3) westward at
 /// 11; the write lands at 12.
 inline Binary makeAddProgram() {

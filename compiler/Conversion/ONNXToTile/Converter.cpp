@@ -136,11 +136,16 @@ std::optional<std::vector<float>> Converter::constantFloats(Value value) {
 // Values and builders
 //===----------------------------------------------------------------------===//
 
+/// A constant's name: its node's (or "constant"), and `suffix`.
+static std::string constantName(Location loc, StringRef suffix) {
+  StringRef node = onnx::getNodeName(loc);
+  return ((node.empty() ? "constant" : node) + suffix).str();
+}
+
 Value Converter::constant(Location loc, StringRef suffix,
                           ArrayRef<int64_t> shape, ArrayRef<float> data) {
   MLIRContext *context = builder.getContext();
-  StringRef node = onnx::getNodeName(loc);
-  std::string name = ((node.empty() ? "constant" : node) + suffix).str();
+  std::string name = constantName(loc, suffix);
   // Small constants print inline; larger ones as blobs, like initializers.
   return arith::ConstantOp::create(
       builder, NameLoc::get(StringAttr::get(context, name), loc),
@@ -151,12 +156,10 @@ Value Converter::constant(Location loc, StringRef suffix,
 Value Converter::integerConstant(Location loc, StringRef suffix,
                                  ArrayRef<int64_t> shape,
                                  ArrayRef<int32_t> data) {
-  MLIRContext *context = builder.getContext();
-  StringRef node = onnx::getNodeName(loc);
-  std::string name = ((node.empty() ? "constant" : node) + suffix).str();
   auto type = RankedTensorType::get(shape, builder.getI32Type());
   return arith::ConstantOp::create(
-      builder, NameLoc::get(StringAttr::get(context, name), loc), type,
+      builder,
+      NameLoc::get(builder.getStringAttr(constantName(loc, suffix)), loc), type,
       DenseIntElementsAttr::get(type, data));
 }
 

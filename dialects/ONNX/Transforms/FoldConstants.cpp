@@ -10,6 +10,7 @@
 
 #include "dialects/ONNX/ResultShapes.h"
 
+#include "lpu/Elements.h"
 #include "lpu/Layout.h"
 
 #include "mlir/IR/Builders.h"
@@ -495,8 +496,8 @@ struct FoldConstantsPass
           return binary([&](double a, double b) -> R {
             if (b == 0 || (!integer && !truncated))
               return std::nullopt;
-            double r = std::fmod(a, b);
-            return !truncated && r != 0 && (r < 0) != (b < 0) ? r + b : r;
+            const double r = std::fmod(a, b);
+            return truncated ? r : ::lpu::flooredRemainder(r, b);
           });
         })
         .Case([&](MaxOp) {

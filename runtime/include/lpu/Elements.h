@@ -12,8 +12,10 @@
 
 #include "lpu/ISA.h"
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 namespace lpu {
 
@@ -96,6 +98,18 @@ uint32_t wrapLaneWord(DType dtype, int64_t v);
 inline int64_t laneWordToInt(uint32_t word) {
   return static_cast<int32_t>(word);
 }
+/// The remainder with the divisor's sign (Python's %, ONNX Mod) from the
+/// truncated one `r` (C's % and fmod); a float zero takes the divisor's
+/// sign too.
+template <typename T> T flooredRemainder(T r, T divisor) {
+  if (r == 0) {
+    if constexpr (std::is_floating_point_v<T>)
+      return std::copysign(T(0), divisor);
+    return r;
+  }
+  return (r < 0) != (divisor < 0) ? r + divisor : r;
+}
+
 /// A lane word of type `from` converted to `to`: floats round to nearest
 /// even (or toward zero, to an integer type), integers saturate, NaN
 /// becomes 0.
