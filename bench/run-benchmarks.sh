@@ -36,8 +36,8 @@
 # 10% of the largest magnitude (ViT-B/16's 12 layers, docs/precision.md).
 # Timings are the best of REPEAT runs (default 3).
 # With REAL_MODELS=1, also the torch-exported ResNet-18, MobileNetV2,
-# transformer encoder, ResNet-50, EfficientNet-B0, LR-ASPP at 640x640 and
-# ViT-B/16
+# transformer encoder, ResNet-50, EfficientNet-B0, LR-ASPP at 640x640,
+# ViT-B/16 and the BERT-style encoder (int64 token ids, embedding lookups)
 # (test/models/make_torch_models.py; needs python3-torch; ten minutes or
 # more: try REPEAT=1).
 # Usage: bench/run-benchmarks.sh [BUILD_DIR]   (default: build)
@@ -58,7 +58,7 @@ done
 real_models=""
 if [ "${REAL_MODELS:-0}" = 1 ]; then
   real_models="resnet18 mobilenet-v2 transformer resnet50 efficientnet-b0 lraspp
-    vit-b16"
+    vit-b16 bert"
   for model in $real_models; do
     if [ ! -f "$models/$model/model.onnx" ]; then
       /usr/bin/python3 "$root/test/models/make_torch_models.py" "$model" \

@@ -59,10 +59,10 @@ std::optional<::lpu::UnitKind> lpuc::lpu::parseUnitKind(StringRef name) {
 }
 
 BufferOp lpuc::lpu::getAccessedBuffer(Operation *op) {
-  Value buffer =
-      TypeSwitch<Operation *, Value>(op)
-          .Case<ReadOp, WriteOp>([](auto op) { return op.getBuffer(); })
-          .Default([](Operation *) { return Value(); });
+  Value buffer = TypeSwitch<Operation *, Value>(op)
+                     .Case<ReadOp, WriteOp, GatherOp>(
+                         [](auto op) { return op.getBuffer(); })
+                     .Default([](Operation *) { return Value(); });
   return buffer ? buffer.getDefiningOp<BufferOp>() : BufferOp();
 }
 
@@ -106,7 +106,7 @@ Type lpuc::lpu::getElementType(MLIRContext *context, ::lpu::DType dtype) {
 }
 
 int64_t lpuc::lpu::getBufferOffset(Operation *op) {
-  return TypeSwitch<Operation *, int64_t>(op).Case<ReadOp, WriteOp>(
+  return TypeSwitch<Operation *, int64_t>(op).Case<ReadOp, WriteOp, GatherOp>(
       [](auto mem) { return static_cast<int64_t>(mem.getOffset()); });
 }
 
@@ -437,6 +437,43 @@ LogicalResult WriteOp::verify() {
   if (failed(verifyElementType(*this, getBuffer(), getValue().getType())))
     return failure();
   return verifyMemAccess(*this, getBuffer(), static_cast<int64_t>(getOffset()));
+}
+
+LogicalResult GatherOp::verify() {
+  if (!cast<lpuc::lpu::VectorType>(getIndices().getType())
+           .getElementType()
+           .isSignlessInteger(32))
+    return emitOpError("indices must be an i32 vector");
+  if (failed(verifyElementType(*this, getBuffer(), getResult().getType())) ||
+      failed(verifyMemAccess(*this, getBuffer(),
+                             static_cast<int64_t>(getOffset()))))
+    return failure();
+  const int64_t count = getCount(), stride = getStride();
+  if (count < 1 || count > ::lpu::kGatherMaxCount || stride < 1 ||
+      stride > ::lpu::kGatherMaxStride)
+    return emitOpError("a table of ")
+           << count << " entries " << stride
+           << " vectors apart does not fit the instruction (1 to "
+           << ::lpu::kGatherMaxCount << " entries, 1 to "
+           << ::lpu::kGatherMaxStride << " vectors apart)";
+  const ::lpu::TargetDesc *target = getEnclosingTarget(*this);
+  if (!target)
+    return success();
+  auto def = getBuffer().getDefiningOp<BufferOp>();
+  const ::lpu::TensorLayout layout = def.getLayout(*target);
+  const int64_t last = getOffset() + (count - 1) * stride;
+  if (failed(verifyMemAccess(*this, getBuffer(), last)))
+    return failure();
+  // One block of rows is stored in order on one slice, however many
+  // slices the buffer is dealt over.
+  const int64_t blockRows = def.getBlockRows().value_or(1);
+  if (getOffset() / layout.vectorsPerRow / blockRows !=
+      last / layout.vectorsPerRow / blockRows)
+    return emitOpError("table vectors ")
+           << getOffset() << " to " << last << " of buffer '" << def.getName()
+           << "' are not within one block of its rows (block_rows " << blockRows
+           << "): blocks may lie on different slices";
+  return success();
 }
 
 /// MXM instructions are tied to a plane from the start: weights installed on

@@ -227,6 +227,28 @@ def LPU_WriteOp : LPU_Inst<"mem.write", "Write"> {
   let hasVerifier = 1;
 }
 
+def LPU_GatherOp : LPU_Inst<"mem.gather", "Gather"> {
+  let summary = "MEM: each lane reads its lane of the table entry its index names";
+  let description = [{
+    The table is `count` vectors `stride` vectors apart from vector `offset`
+    of the buffer, all in one block of its rows (so on one slice, in
+    order). Lane l of the result is lane l of entry `indices[l]`; an index
+    outside [0, count) reads 0, or faults with `fault_below` (an index below
+    0) or `fault_above` (from `count` on). An embedding lookup broadcasts
+    one token id to every lane.
+  }];
+  let arguments = !con((ins LPU_AnyVector:$indices, LPU_BufferType:$buffer,
+                            I64Attr:$offset, I64Attr:$count, I64Attr:$stride,
+                            UnitAttr:$fault_below, UnitAttr:$fault_above),
+                       placement, streamPlacement);
+  let results = (outs LPU_AnyVector:$result);
+  let assemblyFormat = [{
+    $buffer `[` $offset `]` `by` $indices attr-dict `:` type($indices) `->`
+    type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 class LPU_VXMBinaryOp<string mnemonic, string opcode, string what,
                       Type vector = LPU_AnyVector>
     : LPU_Inst<"vxm." # mnemonic, opcode, [AllTypesMatch<["lhs", "rhs", "result"]>]> {

@@ -773,6 +773,24 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
   return {};
 }
 
+LogicalResult LookupOp::verify() {
+  auto table = cast<RankedTensorType>(getTable().getType());
+  auto indices = cast<RankedTensorType>(getIndices().getType());
+  auto result = cast<RankedTensorType>(getResult().getType());
+  if (table.getRank() != 2)
+    return emitOpError("looks up rows of a [V, D] table, not of ") << table;
+  if (!indices.getElementType().isSignlessInteger(32))
+    return emitOpError("indices must be i32, not ") << indices.getElementType();
+  SmallVector<int64_t> shape(indices.getShape());
+  shape.push_back(table.getDimSize(1));
+  if (result.getShape() != ArrayRef<int64_t>(shape) ||
+      result.getElementType() != table.getElementType())
+    return emitOpError("result must be ")
+           << RankedTensorType::get(shape, table.getElementType())
+           << ": a table row per index";
+  return success();
+}
+
 LogicalResult GatherOp::verify() {
   ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
   ArrayRef<int64_t> first = getFirst(), count = getCount();

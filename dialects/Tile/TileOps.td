@@ -481,6 +481,26 @@ def Tile_GatherOp : Tile_Op<"gather"> {
   let hasVerifier = 1;
 }
 
+def Tile_LookupOp : Tile_Op<"lookup"> {
+  let summary = "Rows of a table picked by indices known only at run time";
+  let description = [{
+    `result[i..., :] = table[indices[i...], :]` for a [V, D] table and i32
+    indices in [0, V): an embedding lookup, ONNX Gather on axis 0. An index
+    outside the table is a fault at run time. Each result row is gathered
+    by the MEM slices from the index broadcast to every lane: one gather
+    per row vector and block of the table's rows (`tile.split_rows` on the
+    table, which tile-assign-layout sets so a block fits a slice), the
+    blocks' vectors added on the VXM.
+  }];
+  let arguments = (ins Tile_Tensor:$table, Tile_Tensor:$indices);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = [{
+    $table `[` $indices `]` attr-dict `:` type($table) `,` type($indices)
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def Tile_ReshapeOp : Tile_Op<"reshape"> {
   let summary = "The same elements in the same order, another shape";
   let description = [{

@@ -33,6 +33,10 @@ Models:
                  Sub, Mul, Div, Mod, Min, Max, Neg, Abs, comparisons (also
                  GreaterOrEqual), Where,
                  Cast, Clip), reshapes, slices and concatenations
+  embedding      token embeddings looked up by run-time int64 ids (negative
+                 ones count from the end) plus position embeddings, and
+                 lookups in a 1-D and a 3-D table (MEM gathers; the word
+                 table spans several gather blocks on lpu-tiny)
   opset-too-new  imports opset 99 of the default domain
   truncated      the mlp model cut to half its bytes
   broadcast      Add/Mul/Sub/Relu with NumPy broadcasting along every kind of
@@ -521,6 +525,46 @@ def make_integer_products(outdir, seed):
                          "--rtol 1e-6 --atol 1e-6", seed)
 
 
+def make_embedding(outdir, seed):
+    """Gather with indices known only at run time: rows of a [V, D] table
+    (an embedding), of a [V] table and of a [V, 2, 3] table. The word table
+    is larger than half an lpu-tiny slice, so each lookup reads several
+    blocks."""
+    rng = np.random.default_rng(seed)
+    i64, f32 = TensorProto.INT64, TensorProto.FLOAT
+    vocab, width, seq = 300, 40, 12
+    ids = rng.integers(-vocab, vocab, size=(2, seq)).astype(np.int64)
+    ids[0, :3] = [0, vocab - 1, -1]
+    words = dense(rng, (vocab, width), 1.0)
+    positions = dense(rng, (seq, width), 1.0)
+    bias = dense(rng, (vocab,), 1.0)
+    cubes = dense(rng, (vocab, 2, 3), 1.0)
+    node = helper.make_node
+    nodes = [
+        node("Gather", ["words", "ids"], ["embedded"], name="word_embeddings"),
+        node("Add", ["embedded", "positions"], ["hidden"], name="add_positions"),
+        node("Gather", ["bias", "ids"], ["picked"], name="bias_lookup"),
+        node("Gather", ["cubes", "ids"], ["blocks"], name="cube_lookup",
+             axis=0),
+    ]
+    inits = [numpy_helper.from_array(v, k) for k, v in
+             (("words", words), ("positions", positions), ("bias", bias),
+              ("cubes", cubes))]
+    graph = helper.make_graph(
+        nodes, "embedding",
+        [helper.make_tensor_value_info("ids", i64, ids.shape)],
+        [helper.make_tensor_value_info("hidden", f32, (2, seq, width)),
+         helper.make_tensor_value_info("picked", f32, (2, seq)),
+         helper.make_tensor_value_info("blocks", f32, (2, seq, 2, 3))],
+        inits)
+    save_model(helper.make_model(graph, producer_name="lpuc-tests",
+                                 opset_imports=[helper.make_opsetid("", OPSET)]),
+               outdir)
+    save_data(outdir, [("ids", ids)],
+              [("hidden", words[ids].astype(np.float64) + positions),
+               ("picked", bias[ids]), ("blocks", cubes[ids])])
+
+
 def make_integer_ops(outdir, seed):
     """int64 inputs (ids, mask) and a float input through integer nodes;
     references in NumPy with ONNX's integer semantics (Div truncates toward
@@ -652,6 +696,8 @@ def main():
                     [helper.make_tensor_value_info("c", f64, [4])])
     elif name == "integer-ops":
         make_integer_ops(outdir, seed=47)
+    elif name == "embedding":
+        make_embedding(outdir, seed=53)
     elif name == "opset-too-new":
         make_simple(outdir, helper.make_node("Relu", ["x"], ["y"], name="relu"),
                     [helper.make_tensor_value_info("x", f32, [4])],

@@ -27,6 +27,11 @@ Models:
                 classes, 1x3xSxS image (S 640 by default)
   transformer   torch.nn.TransformerEncoder: 4 post-norm layers, d 256,
                 4 heads, feed-forward 1024, ReLU, sequence 128, batch first
+  bert          a BERT-style encoder written out as BERT is: token, position
+                and segment embeddings, LayerNorm, 4 post-norm layers (d 256,
+                4 heads, feed-forward 1024, GELU) with the additive attention
+                mask BERT makes from its 0 / 1 mask; int64 inputs ids,
+                attention_mask and token_type_ids of 1x128, vocabulary 8192
   vit-b16       torchvision ViT-B/16: 86 M parameters (346 MB in f32), 12
                 layers, a 1x3x224x224 image in 16x16 patches; its classifier
                 head, which torchvision initialises to zero, gets random
@@ -79,6 +84,71 @@ CNNS = {
 DEFAULT_SIZES = {"lraspp": 640}
 
 
+class BertLayer(torch.nn.Module):
+    """Post-norm self-attention and feed-forward, as BERT computes them."""
+
+    def __init__(self, width, heads, hidden):
+        super().__init__()
+        self.heads = heads
+        self.qkv = torch.nn.Linear(width, 3 * width)
+        self.out = torch.nn.Linear(width, width)
+        self.norm1 = torch.nn.LayerNorm(width, eps=1e-12)
+        self.up = torch.nn.Linear(width, hidden)
+        self.down = torch.nn.Linear(hidden, width)
+        self.norm2 = torch.nn.LayerNorm(width, eps=1e-12)
+
+    def forward(self, x, bias):
+        batch, seq, width = x.shape
+        head = width // self.heads
+
+        def split(t):
+            return t.reshape(batch, seq, self.heads, head).transpose(1, 2)
+
+        q, k, v = (split(t) for t in self.qkv(x).split(width, dim=-1))
+        scores = q @ k.transpose(-1, -2) / head**0.5 + bias
+        context = (scores.softmax(-1) @ v).transpose(1, 2)
+        x = self.norm1(x + self.out(context.reshape(batch, seq, width)))
+        up = torch.nn.functional.gelu(self.up(x))
+        return self.norm2(x + self.down(up))
+
+
+class Bert(torch.nn.Module):
+    """Embeddings of token ids, positions and segments, then the layers; the
+    attention mask (1: a token, 0: padding) becomes BERT's additive bias."""
+
+    def __init__(self, vocab=8192, seq=128, width=256, heads=4, layers=4,
+                 hidden=1024, segments=2):
+        super().__init__()
+        self.words = torch.nn.Embedding(vocab, width)
+        self.positions = torch.nn.Embedding(seq, width)
+        self.segments = torch.nn.Embedding(segments, width)
+        self.norm = torch.nn.LayerNorm(width, eps=1e-12)
+        self.layers = torch.nn.ModuleList(
+            BertLayer(width, heads, hidden) for _ in range(layers))
+
+    def forward(self, ids, attention_mask, token_type_ids):
+        positions = torch.arange(ids.shape[1]).unsqueeze(0)
+        x = (self.words(ids) + self.positions(positions) +
+             self.segments(token_type_ids))
+        x = self.norm(x)
+        bias = (1.0 - attention_mask[:, None, None, :].float()) * -10000.0
+        for layer in self.layers:
+            x = layer(x, bias)
+        return x
+
+
+def bert_inputs(generator, vocab=8192, seq=128):
+    """Token ids, a mask padding the end of all but the first set, and two
+    segments."""
+    sets = []
+    for length, split in ((seq, 40), (100, 64), (77, 30)):
+        ids = torch.randint(0, vocab, (1, seq), generator=generator)
+        mask = (torch.arange(seq) < length).long().unsqueeze(0)
+        segments = (torch.arange(seq) >= split).long().unsqueeze(0)
+        sets.append((ids * mask, mask, segments))
+    return sets
+
+
 class SegmentationOutput(torch.nn.Module):
     """The tensor of a torchvision segmentation model's output dictionary."""
 
@@ -107,6 +177,10 @@ def build(name, size):
         model = torch.nn.TransformerEncoder(layer, num_layers=4,
                                             enable_nested_tensor=False)
         shape = (1, 128, 256)
+    elif name == "bert":
+        model = Bert().eval()
+        return model, ["ids", "attention_mask", "token_type_ids"], \
+            bert_inputs(generator)
     elif name == "vit-b16":
         model = torchvision.models.vit_b_16(weights=None)
         with torch.no_grad():
@@ -115,8 +189,9 @@ def build(name, size):
     else:
         sys.exit(f"unknown model {name}\n\n{__doc__}")
     model.eval()
-    inputs = [torch.randn(shape, generator=generator) for _ in range(DATA_SETS)]
-    return model, inputs
+    inputs = [(torch.randn(shape, generator=generator),)
+              for _ in range(DATA_SETS)]
+    return model, ["input"], inputs
 
 
 def main():
@@ -135,14 +210,14 @@ def main():
     # torch advises against constant folding with PRESERVE for models in
     # training mode; these are in eval mode.
     warnings.filterwarnings("ignore", category=UserWarning)
-    model, inputs = build(args.name, args.size)
+    model, names, inputs = build(args.name, args.size)
     x = inputs[0]
     if args.time_forward:
         best = float("inf")
         with torch.no_grad():
             for _ in range(args.time_forward):
                 start = time.perf_counter()
-                model(x)
+                model(*x)
                 best = min(best, time.perf_counter() - start)
         print(f"{best:.6f}")
         return
@@ -153,8 +228,8 @@ def main():
     # exports the eval-mode graph without torch's eval-only peephole pass,
     # which would fold BatchNormalization into Conv.
     buffer = io.BytesIO()
-    torch.onnx.export(model, (x,), buffer, opset_version=OPSET,
-                      input_names=["input"], output_names=["output"],
+    torch.onnx.export(model, x, buffer, opset_version=OPSET,
+                      input_names=names, output_names=["output"],
                       training=torch.onnx.TrainingMode.PRESERVE,
                       do_constant_folding=True)
     onnx_model = onnx.load_from_string(buffer.getvalue())
@@ -162,9 +237,9 @@ def main():
     save_model(onnx_model, args.outdir)
     for index, x in enumerate(inputs):
         with torch.no_grad():
-            y = model(x)
-        save_data(args.outdir, [("input", x.numpy())], [("output", y.numpy())],
-                  index)
+            y = model(*x)
+        save_data(args.outdir, [(n, t.numpy()) for n, t in zip(names, x)],
+                  [("output", y.numpy())], index)
 
 
 if __name__ == "__main__":

@@ -175,6 +175,10 @@ mlir::FailureOr<bool> lowerQuantizedMatMul(mlir::Operation *op, Converter &c);
 
 // Tensor: data movement, shapes.
 mlir::LogicalResult lowerDataMovement(mlir::Operation *op, Converter &c);
+/// Gather on `axis` by indices known only at run time, of `data` (the tile
+/// value of the node's data).
+mlir::LogicalResult lowerLookup(onnx::GatherOp op, int64_t axis,
+                                mlir::Value data, Converter &c);
 mlir::LogicalResult lowerResize(onnx::ResizeOp op, Converter &c);
 mlir::LogicalResult lowerReshape(mlir::Operation *op, Converter &c);
 mlir::LogicalResult lowerTranspose(onnx::TransposeOp op, Converter &c);

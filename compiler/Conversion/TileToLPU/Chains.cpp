@@ -249,7 +249,9 @@ InstrId Expander::emitChainVector(const PreparedChain &chain,
     // copy r % copies.
     opRow = opRow * p.copies + flatRow % p.copies;
     InstrId v;
-    if (std::optional<float> value = immediateOf(p.step)) {
+    // An immediate is an f32 factor: integer chains read their operand.
+    if (std::optional<float> value = immediateOf(p.step);
+        value && isFloat(acc)) {
       acc = step.kind == StepKind::Mul ? scaled(acc, *value)
                                        : emit(::lpu::Opcode::DivScalar, {acc},
                                               ::lpu::floatToWord(*value));

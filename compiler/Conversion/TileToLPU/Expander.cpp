@@ -134,6 +134,10 @@ FailureOr<RowStore> Expander::store(Value value) {
   Location loc = currentLoc;
   currentLoc = constant.getLoc();
   RowStore result = wholeStore(constantBuffer(value, data));
+  if (auto split = tile::getSplitRows(value, target)) {
+    lpuc::lpu::MachineBuffer &b = program.buffers[result.buffer];
+    std::tie(b.blockRows, b.minParts) = *split;
+  }
   place(result.buffer, constant->getAttr(tile::kSRAMAttrName));
   currentLoc = loc;
   return stores[value] = result;
@@ -348,6 +352,22 @@ InstrId Expander::read(int32_t bufferIndex, int64_t offset) {
       lpuc::lpu::getDType(buffer(bufferIndex).type.getElementType());
   inst.buffer = bufferIndex;
   inst.offset = int32_t(offset);
+  inst.origin = currentOrigin;
+  program.instrs.push_back(inst);
+  return InstrId(program.instrs.size() - 1);
+}
+
+InstrId Expander::gather(InstrId indices, int32_t bufferIndex, int64_t offset,
+                         const ::lpu::GatherFields &fields) {
+  lpuc::lpu::MachineInstr inst;
+  inst.opcode = Opcode::Gather;
+  inst.queueKind = ::lpu::UnitKind::Mem;
+  inst.resultType = inst.dtype =
+      lpuc::lpu::getDType(buffer(bufferIndex).type.getElementType());
+  inst.operands = {indices};
+  inst.buffer = bufferIndex;
+  inst.offset = int32_t(offset);
+  inst.imm = ::lpu::encodeGather(fields);
   inst.origin = currentOrigin;
   program.instrs.push_back(inst);
   return InstrId(program.instrs.size() - 1);
@@ -761,6 +781,7 @@ LogicalResult Expander::expandOp(Operation *op) {
         return expandMaxPoolTranspose(op, *this);
       })
       .Case([&](tile::GatherOp op) { return expandGather(op, *this); })
+      .Case([&](tile::LookupOp op) { return expandLookup(op, *this); })
       .Case([&](tile::ReshapeOp op) { return expandReshape(op, *this); })
       .Case([&](tile::ConcatOp op) { return expandConcat(op, *this); })
       .Case([&](tile::ReduceRowsOp op) { return expandReduceRows(op, *this); })

@@ -227,6 +227,10 @@ public:
   //===--------------------------------------------------------------------===//
 
   InstrId read(int32_t buffer, int64_t offset);
+  /// A MEM gather by the i32 `indices` from the table of `fields.count`
+  /// vectors `fields.stride` apart from vector `offset` of `buffer`.
+  InstrId gather(InstrId indices, int32_t buffer, int64_t offset,
+                 const ::lpu::GatherFields &fields);
   /// A read of a new one-element constant 0: the value of a sum with no
   /// terms (a window wholly in padding, a turn with no product).
   InstrId zero();
@@ -391,6 +395,7 @@ mlir::LogicalResult expandTranspose(tile::TransposeOp op, Expander &x);
 mlir::LogicalResult expandMaxPoolTranspose(tile::MaxPoolTransposeOp op,
                                            Expander &x);
 mlir::LogicalResult expandGather(tile::GatherOp op, Expander &x);
+mlir::LogicalResult expandLookup(tile::LookupOp op, Expander &x);
 mlir::LogicalResult expandReshape(tile::ReshapeOp op, Expander &x);
 mlir::LogicalResult expandConcat(tile::ConcatOp op, Expander &x);
 mlir::LogicalResult expandReduceRows(tile::ReduceRowsOp op, Expander &x);

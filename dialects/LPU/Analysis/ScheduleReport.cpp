@@ -90,11 +90,14 @@ computeCriticalPath(const MachineProgram &program) {
       after(earliest[inst.operands[k]] + latency(def) + distance(def, inst),
             inst.operands[k]);
     }
-    if (inst.opcode == Opcode::Read) {
-      auto it = lastWrite.find({inst.buffer, inst.offset});
-      if (it != lastWrite.end())
-        after(earliest[it->second] + latency(program.instrs[it->second]),
-              it->second);
+    if (inst.readsSram()) {
+      const MachineInstr::VectorRange range = inst.vectorRange();
+      for (int64_t e = 0; e < range.count; ++e) {
+        auto it = lastWrite.find({inst.buffer, inst.offset + e * range.step});
+        if (it != lastWrite.end())
+          after(earliest[it->second] + latency(program.instrs[it->second]),
+                it->second);
+      }
     } else if (inst.opcode == Opcode::Write) {
       lastWrite[{inst.buffer, inst.offset}] = id;
     } else if (::lpu::isPlaneQueue(inst.queueKind) && inst.unit >= 0) {
@@ -303,7 +306,8 @@ ScheduleReport lpuc::lpu::buildScheduleReport(const MachineProgram &program,
   int64_t extraPortCycles = 0;
   for (const MachineInstr &inst : program.instrs)
     if (inst.isPlaced() && inst.accessesSram())
-      extraPortCycles += target.memSliceCycles(target.planesOf(inst.dtype)) - 1;
+      extraPortCycles +=
+          ::lpu::memSliceCycles(target, inst.opcode, inst.dtype) - 1;
   for (UnitKind kind : kKinds) {
     UnitClassWork work{kind, 0, target.unitCount(kind), 0};
     for (const UnitUsage &unit : report.units)

@@ -135,6 +135,14 @@ uint32_t immediateOf(Operation *op) {
                (convert.getTowardZero() ? ::lpu::kConvertTowardZero : 0);
       })
       .Case([](ModOp mod) { return uint32_t(mod.getTruncated()); })
+      .Case([](GatherOp gather) {
+        ::lpu::GatherFields f;
+        f.count = uint32_t(gather.getCount());
+        f.stride = uint32_t(gather.getStride());
+        f.faultBelow = gather.getFaultBelow();
+        f.faultAbove = gather.getFaultAbove();
+        return ::lpu::encodeGather(f);
+      })
       .Case([](NopOp nop) { return uint32_t(nop.getCount()); })
       .Default([](Operation *) { return 0u; });
 }
@@ -322,6 +330,16 @@ void lpuc::lpu::materializeProgram(const MachineProgram &machine,
       if (m.imm)
         state.addAttribute("truncated", b.getUnitAttr());
       break;
+    case Opcode::Gather: {
+      ::lpu::GatherFields f = ::lpu::decodeGather(m.imm);
+      state.addAttribute("count", b.getI64IntegerAttr(f.count));
+      state.addAttribute("stride", b.getI64IntegerAttr(f.stride));
+      if (f.faultBelow)
+        state.addAttribute("fault_below", b.getUnitAttr());
+      if (f.faultAbove)
+        state.addAttribute("fault_above", b.getUnitAttr());
+      break;
+    }
     case Opcode::Nop:
       state.addAttribute("count", b.getI64IntegerAttr(m.imm));
       state.addAttribute("unit_kind",

@@ -108,6 +108,21 @@ struct MachineInstr {
   }
   bool hasResult() const { return info().hasResult; }
   bool accessesSram() const { return buffer >= 0; }
+  /// Whether the instruction reads SRAM (a read or a gather).
+  bool readsSram() const {
+    return accessesSram() && opcode != ::lpu::Opcode::Write;
+  }
+  /// The vectors of its buffer a MEM instruction accesses: `offset`, then
+  /// every `step` vectors after (a gather's table entries).
+  struct VectorRange {
+    int64_t count = 1, step = 0;
+  };
+  VectorRange vectorRange() const {
+    if (opcode != ::lpu::Opcode::Gather)
+      return {};
+    const ::lpu::GatherFields f = ::lpu::decodeGather(imm);
+    return {int64_t(f.count), int64_t(f.stride)};
+  }
   bool isPlaced() const { return cycle >= 0 && unit >= 0; }
   /// Cycles the instruction holds its queue.
   int64_t span(const ::lpu::TargetDesc &target) const {
@@ -152,6 +167,34 @@ struct MachineProgram {
   int64_t sramCell(const MachineInstr &inst) const {
     auto [slice, address] = sramLocation(inst);
     return sramCell(slice, address);
+  }
+  /// Calls `fn(cell)` for every chip-wide SRAM cell a MEM instruction
+  /// accesses: each plane of its vector, or of each entry of a gather's
+  /// table (stored in order on one slice).
+  template <typename Fn>
+  void forEachCell(const MachineInstr &inst, Fn fn) const {
+    const int64_t first = sramCell(inst);
+    const int64_t planes = target->planesOf(inst.dtype);
+    const MachineInstr::VectorRange range = inst.vectorRange();
+    for (int64_t e = 0; e < range.count; ++e)
+      for (int64_t p = 0; p < planes; ++p)
+        fn(first + e * range.step * planes + p);
+  }
+  /// Calls `fn(bank)` for each bank of its slice a MEM instruction holds:
+  /// those its planes touch, or every bank for a gather, whose lanes'
+  /// addresses are values.
+  template <typename Fn>
+  void forEachBankHeld(const MachineInstr &inst, Fn fn) const {
+    if (inst.opcode == ::lpu::Opcode::Gather) {
+      for (int64_t bank = 0; bank < int64_t(target->memBanks); ++bank)
+        fn(bank);
+      return;
+    }
+    const int64_t address = sramLocation(inst).second;
+    for (int64_t k = 0,
+                 e = target->memBanksTouched(target->planesOf(inst.dtype));
+         k < e; ++k)
+      fn(int64_t(target->bankOf(address + k)));
   }
   /// The floorplan column of a placed instruction's queue.
   int64_t column(const MachineInstr &inst) const {

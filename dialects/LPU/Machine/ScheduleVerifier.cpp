@@ -87,17 +87,18 @@ private:
                               other->second});
     }
     if (inst.accessesSram()) {
-      auto [slice, address] = program.sramLocation(inst);
+      const int64_t slice = program.sramLocation(inst).first;
       if (slice != inst.unit)
         violations.push_back({id, "accesses mem[" + std::to_string(slice) +
                                       "] but is placed on mem[" +
                                       std::to_string(inst.unit) + "]"});
-      const uint32_t planes = target.planesOf(inst.dtype);
-      for (uint32_t k = 0; k < target.memBanksTouched(planes); ++k)
-        checkBankPort(id, slice, target.bankOf(address + k),
-                      target.memPortCycles(planes));
-      for (uint32_t p = 0; p < planes; ++p)
-        checkProgramOrder(id, program.sramCell(slice, address) + p);
+      const int64_t portCycles =
+          target.memPortCycles(target.planesOf(inst.dtype));
+      program.forEachBankHeld(inst, [&](int64_t bank) {
+        checkBankPort(id, slice, bank, portCycles);
+      });
+      program.forEachCell(inst,
+                          [&](int64_t cell) { checkProgramOrder(id, cell); });
     }
     // An `lw` names only its first row's stream group: the others follow.
     if (inst.opcode == Opcode::LoadWeights)
@@ -180,7 +181,9 @@ private:
   void checkWrittenBefore(InstrId id) {
     const MachineInstr &inst = program.instrs[id];
     const MachineBuffer &buffer = program.bufferOf(inst);
-    if (inst.offset < 0 || inst.offset >= buffer.numVectors()) {
+    const MachineInstr::VectorRange range = inst.vectorRange();
+    if (inst.offset < 0 ||
+        inst.offset + (range.count - 1) * range.step >= buffer.numVectors()) {
       violations.push_back({id, "accesses vector " +
                                     std::to_string(inst.offset) + " of '" +
                                     buffer.name + "', which has " +
@@ -192,12 +195,19 @@ private:
     llvm::BitVector &vectors = written[inst.buffer];
     if (vectors.empty())
       vectors.resize(buffer.numVectors());
-    if (inst.opcode == Opcode::Write)
+    if (inst.opcode == Opcode::Write) {
       vectors.set(inst.offset);
-    else if (!vectors.test(inst.offset))
-      violations.push_back({id, "reads vector " + std::to_string(inst.offset) +
-                                    " of '" + buffer.name +
-                                    "', which nothing before it writes"});
+      return;
+    }
+    for (int64_t e = 0; e < range.count; ++e) {
+      const int64_t offset = inst.offset + e * range.step;
+      if (!vectors.test(offset)) {
+        violations.push_back({id, "reads vector " + std::to_string(offset) +
+                                      " of '" + buffer.name +
+                                      "', which nothing before it writes"});
+        return;
+      }
+    }
   }
 
   /// What program order says each SRAM cell holds when: a read sees the
@@ -206,7 +216,7 @@ private:
   void checkProgramOrder(InstrId id, int64_t cell) {
     const MachineInstr &inst = program.instrs[id];
     CellState &state = cells[cell];
-    if (inst.opcode == Opcode::Read) {
+    if (inst.readsSram()) {
       if (state.writer != kNoInstr &&
           inst.cycle < state.timeline.earliestRead())
         violations.push_back(
@@ -279,14 +289,11 @@ private:
     InstrId other = findOther(id, [&](const MachineInstr &o) {
       if (!o.accessesSram())
         return false;
-      auto [s, address] = program.sramLocation(o);
-      const uint32_t planes = target.planesOf(o.dtype);
       const int64_t at = target.bankAccessCycle(o.opcode, o.cycle);
       bool touches = false;
-      for (uint32_t k = 0; k < target.memBanksTouched(planes); ++k)
-        touches |= int64_t(target.bankOf(address + k)) == bank;
-      return s == slice && touches && at <= clash &&
-             clash < at + target.memPortCycles(planes);
+      program.forEachBankHeld(o, [&](int64_t b) { touches |= b == bank; });
+      return program.sramLocation(o).first == slice && touches && at <= clash &&
+             clash < at + target.memPortCycles(target.planesOf(o.dtype));
     });
     violations.push_back({id,
                           "uses bank " + std::to_string(bank) + " of mem[" +

@@ -146,6 +146,10 @@ private:
       case Opcode::Read:
         version[id] = writes[program.sramCell(inst)];
         break;
+      case Opcode::Gather: // the writes its whole table has seen
+        program.forEachCell(inst,
+                            [&](int64_t cell) { version[id] += writes[cell]; });
+        break;
       case Opcode::Write: {
         const int64_t cell = program.sramCell(inst);
         for (int64_t p = 0; p < target.planesOf(inst.dtype); ++p)
@@ -184,8 +188,9 @@ private:
       node.cell = program.sramCell(slice, address);
       node.planes = target.planesOf(inst.dtype);
       node.queues = {slice};
-      for (int64_t k = 0; k < target.memBanksTouched(node.planes); ++k)
-        node.bankPorts.push_back(&bank(slice, address + k));
+      program.forEachBankHeld(inst, [&](int64_t b) {
+        node.bankPorts.push_back(&bankBusy[slice * target.memBanks + b]);
+      });
       node.portCycles = target.memPortCycles(node.planes);
     } else if (inst.unit >= 0) {
       node.queues = {inst.unit};
@@ -275,6 +280,19 @@ private:
         earliest = std::max(earliest, cells[node.cell + p].earliestRead());
       return earliest;
     }
+    case Opcode::Gather: {
+      unsigned writes = 0;
+      int64_t earliest = 0;
+      program.forEachCell(inst, [&](int64_t cell) {
+        writes += cellWrites[cell];
+        earliest = std::max(earliest, cells[cell].earliestRead());
+      });
+      if (writes != version[node.id])
+        return emitError(program.locationOf(inst),
+                         "gathers from SRAM that a later write (in program "
+                         "order) overwrites before this gather's consumer");
+      return earliest;
+    }
     case Opcode::Write: {
       int64_t earliest = 0;
       for (int64_t p = 0; p < node.planes; ++p)
@@ -306,9 +324,6 @@ private:
   Occupancy &latch(int64_t unit) { return latchBusy[unit]; }
   Occupancy &queue(UnitKind kind, int64_t unit) {
     return queueBusy[static_cast<unsigned>(kind)][unit];
-  }
-  Occupancy &bank(int64_t slice, int64_t address) {
-    return bankBusy[slice * target.memBanks + target.bankOf(address)];
   }
 
   /// The cycle a node issued at `issue` uses its SRAM bank port.
@@ -783,6 +798,10 @@ private:
       case Opcode::Read:
         for (int64_t p = 0; p < node.planes; ++p)
           cells[node.cell + p].recordRead(issue);
+        break;
+      case Opcode::Gather:
+        program.forEachCell(
+            inst, [&](int64_t cell) { cells[cell].recordRead(issue); });
         break;
       case Opcode::Write:
         for (int64_t p = 0; p < node.planes; ++p) {

@@ -71,19 +71,18 @@ lpuc::lpu::orderTreesByCriticalPath(const MachineProgram &program) {
         stack.push_back(operand);
       }
       if (inst.accessesSram()) {
-        const size_t cell = program.sramCell(inst);
-        for (int64_t p = 0; p < target.planesOf(inst.dtype); ++p) {
+        program.forEachCell(inst, [&](int64_t cell) {
           if (inst.opcode == Opcode::Write) {
-            for (int32_t reader : readers[cell + p])
+            for (int32_t reader : readers[cell])
               addEdge(reader, tree);
-            readers[cell + p].clear();
-            addEdge(lastWriter[cell + p], tree);
-            lastWriter[cell + p] = tree;
+            readers[cell].clear();
+            addEdge(lastWriter[cell], tree);
+            lastWriter[cell] = tree;
           } else {
-            addEdge(lastWriter[cell + p], tree);
-            readers[cell + p].push_back(tree);
+            addEdge(lastWriter[cell], tree);
+            readers[cell].push_back(tree);
           }
-        }
+        });
       } else if (::lpu::isPlaneQueue(inst.queueKind) && inst.unit >= 0) {
         addEdge(lastOnPlane[inst.unit], tree);
         lastOnPlane[inst.unit] = tree;

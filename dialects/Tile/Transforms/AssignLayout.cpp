@@ -4,7 +4,8 @@
 // channels last and back). Here transposes move down through element-wise
 // maps until they meet their inverse and fold away, so the tensors between
 // spatial ops stay channels last; then tensors that windows read get their
-// split into image rows.
+// split into image rows, and lookup tables theirs into blocks a gather
+// reads.
 //
 //===----------------------------------------------------------------------===//
 
@@ -215,6 +216,32 @@ struct AssignLayoutPass
         mark(op->getResult(0));
       }
     });
+    const ::lpu::TargetDesc *target = getTarget(func);
+    func.walk([&](LookupOp lookup) {
+      Operation *def = lookup.getTable().getDefiningOp();
+      if (!target || !def || def->getNumResults() != 1 ||
+          llvm::any_of(lookup.getTable().getUsers(),
+                       [](Operation *u) { return isa<func::ReturnOp>(u); }))
+        return;
+      def->setAttr(
+          kSplitRowsAttrName,
+          b.getI64IntegerAttr(lookupBlockRows(
+              cast<RankedTensorType>(lookup.getTable().getType()), *target)));
+    });
+  }
+
+  /// Rows per block of a lookup table (each gather reads one block): blocks
+  /// of at most half a MEM slice, so each fits on a slice beside other
+  /// tensors, as even as they can be.
+  static int64_t lookupBlockRows(RankedTensorType table,
+                                 const ::lpu::TargetDesc &target) {
+    const ::lpu::TensorLayout layout = lpuc::lpu::getLayout(target, table);
+    const int64_t rowAddresses = layout.vectorsPerRow * layout.vectorAddresses;
+    const int64_t most =
+        std::clamp<int64_t>(int64_t(target.memAddresses / 2) / rowAddresses, 1,
+                            ::lpu::kGatherMaxCount);
+    const int64_t blocks = llvm::divideCeil(layout.rows, most);
+    return llvm::divideCeil(layout.rows, blocks);
   }
 };
 

@@ -25,7 +25,8 @@ def AssignLayout : Pass<"tile-assign-layout", "::mlir::func::FuncOp"> {
     `transpose_b` (installed transposed). A tensor read by a
     spatial op is then stored split into parts of whole image rows on
     different MEM slices (`tile.split_rows`), so the rows a window reads come
-    from several slices at once.
+    from several slices at once. A lookup table is split into blocks of
+    rows of at most half a slice each, one MEM gather per block.
   }];
 }
 

@@ -114,6 +114,7 @@ inline float wordToFloat(uint32_t word) {
 }
 
 /// `gather`'s immediate.
+constexpr uint32_t kGatherMaxCount = 0xffff, kGatherMaxStride = 0xff;
 struct GatherFields {
   uint32_t count = 0;  // entries in the table
   uint32_t stride = 0; // vectors from one entry to the next
@@ -122,8 +123,8 @@ struct GatherFields {
 };
 inline GatherFields decodeGather(uint32_t imm) {
   GatherFields f;
-  f.count = imm & 0xffff;
-  f.stride = (imm >> 16) & 0xff;
+  f.count = imm & kGatherMaxCount;
+  f.stride = (imm >> 16) & kGatherMaxStride;
   f.faultBelow = imm >> 24 & 1;
   f.faultAbove = imm >> 25 & 1;
   f.valid = (imm >> 26) == 0 && f.count >= 1 && f.stride >= 1;

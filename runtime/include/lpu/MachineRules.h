@@ -79,6 +79,16 @@ inline uint64_t queueCycles(const TargetDesc &target, const Instruction &inst) {
   return queueCycles(target, inst.opcode, inst.imm, inst.dtype);
 }
 
+/// Cycles of its MEM slice an access takes, back to back with others: a
+/// gather holds every bank for its port time (its lanes' addresses are
+/// values), other accesses spread theirs over the banks they touch.
+inline uint32_t memSliceCycles(const TargetDesc &target, Opcode opcode,
+                               DType dtype) {
+  const uint32_t planes = target.planesOf(dtype);
+  return opcode == Opcode::Gather ? target.memPortCycles(planes)
+                                  : target.memSliceCycles(planes);
+}
+
 /// One MXM plane's weight state along a schedule. `lw` writes a buffer row
 /// when it lands; `iw` copies the buffer when it issues and the array holds
 /// the new weights when it lands; `abc`/`acc` stream through the array.

@@ -261,3 +261,42 @@ lpu.program @latch_of_another_alu target("lpu-tiny") {
   // expected-error @+1 {{stream 129 is an ALU latch, which only the VXM instruction on that ALU writes}}
   %b = lpu.vxm.relu %a {cycle = 6 : i64, stream = 129 : i32, unit = 0 : i32} : !lpu.vector<f32>
 }
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  %t = lpu.buffer input "t" : tensor<4x16xf32>
+  %i = lpu.mem.read %t[0] : !lpu.vector<f32>
+  // expected-error @+1 {{indices must be an i32 vector}}
+  %v = lpu.mem.gather %t[0] by %i {count = 1 : i64, stride = 1 : i64} : !lpu.vector<f32> -> !lpu.vector<f32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  %t = lpu.buffer input "t" : tensor<4x16xf32>
+  %n = lpu.buffer input "n" : tensor<16xi32>
+  %i = lpu.mem.read %n[0] : !lpu.vector<i32>
+  // expected-error @+1 {{table vectors 0 to 3 of buffer 't' are not within one block of its rows (block_rows 1): blocks may lie on different slices}}
+  %v = lpu.mem.gather %t[0] by %i {count = 4 : i64, stride = 1 : i64} : !lpu.vector<i32> -> !lpu.vector<f32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  %t = lpu.buffer input "t" {block_rows = 4 : i64} : tensor<4x16xf32>
+  %n = lpu.buffer input "n" : tensor<16xi32>
+  %i = lpu.mem.read %n[0] : !lpu.vector<i32>
+  // expected-error @+1 {{offset 4 is outside buffer 't' (4 vectors)}}
+  %v = lpu.mem.gather %t[1] by %i {count = 2 : i64, stride = 3 : i64} : !lpu.vector<i32> -> !lpu.vector<f32>
+}
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  %t = lpu.buffer input "t" {block_rows = 4 : i64} : tensor<4x16xf32>
+  %n = lpu.buffer input "n" : tensor<16xi32>
+  %i = lpu.mem.read %n[0] : !lpu.vector<i32>
+  // expected-error @+1 {{a table of 4 entries 256 vectors apart does not fit the instruction (1 to 65535 entries, 1 to 255 vectors apart)}}
+  %v = lpu.mem.gather %t[0] by %i {count = 4 : i64, stride = 256 : i64} : !lpu.vector<i32> -> !lpu.vector<f32>
+}

@@ -50,3 +50,14 @@ lpu.program @all_ops target("lpu-tiny") attributes {cycles = 40 : i64} {
   // CHECK: lpu.nop 3 on "vxm" {cycle = 20 : i64, unit = 2 : i32}
   lpu.nop 3 on "vxm" {cycle = 20 : i64, unit = 2 : i32}
 }
+
+// CHECK-LABEL: lpu.program @gather
+// CHECK: lpu.mem.gather %{{.*}}[1] by %{{.*}} {count = 3 : i64, fault_above, fault_below, stride = 2 : i64} : <i32> -> <f32>
+lpu.program @gather target("lpu-tiny") {
+  %t = lpu.buffer input "t" {block_rows = 4 : i64} : tensor<4x20xf32>
+  %n = lpu.buffer input "n" : tensor<16xi32>
+  %y = lpu.buffer output "y" : tensor<16xf32>
+  %i = lpu.mem.read %n[0] : !lpu.vector<i32>
+  %v = lpu.mem.gather %t[1] by %i {count = 3 : i64, stride = 2 : i64, fault_below, fault_above} : !lpu.vector<i32> -> !lpu.vector<f32>
+  lpu.mem.write %v, %y[0] : !lpu.vector<f32>
+}

@@ -389,3 +389,27 @@ func.func @banded_input_segments(%x: tensor<1x8x2x8xf32>) -> tensor<1x16x2x4xf32
   %0 = tile.conv %x, %w [] {banded_input = 16 : i64, kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 1, 1>, group = 4 : i64, on_vxm, segments = 4 : i64} : tensor<1x8x2x8xf32>, tensor<4x1x3x3xf32> -> tensor<1x16x2x4xf32>
   return %0 : tensor<1x16x2x4xf32>
 }
+
+// -----
+
+func.func @lookup_float_indices(%t: tensor<50x24xf32>, %i: tensor<3xf32>) -> tensor<3x24xf32> {
+  // expected-error @+1 {{indices must be i32, not 'f32'}}
+  %0 = tile.lookup %t[%i] : tensor<50x24xf32>, tensor<3xf32> -> tensor<3x24xf32>
+  return %0 : tensor<3x24xf32>
+}
+
+// -----
+
+func.func @lookup_shape(%t: tensor<50x24xf32>, %i: tensor<3xi32>) -> tensor<3x20xf32> {
+  // expected-error @+1 {{result must be 'tensor<3x24xf32>': a table row per index}}
+  %0 = tile.lookup %t[%i] : tensor<50x24xf32>, tensor<3xi32> -> tensor<3x20xf32>
+  return %0 : tensor<3x20xf32>
+}
+
+// -----
+
+func.func @lookup_rank(%t: tensor<50xf32>, %i: tensor<3xi32>) -> tensor<3x1xf32> {
+  // expected-error @+1 {{looks up rows of a [V, D] table, not of 'tensor<50xf32>'}}
+  %0 = tile.lookup %t[%i] : tensor<50xf32>, tensor<3xi32> -> tensor<3x1xf32>
+  return %0 : tensor<3x1xf32>
+}

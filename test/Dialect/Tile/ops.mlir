@@ -53,4 +53,11 @@ module attributes {tile.target = "lpu-tiny"} {
     %1 = tile.max_pool_transpose %rows {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pad_begin = array<i64: 0, 0>, segments = 2 : i64, planes = array<i32: 0, 1>} : tensor<2x2x3x8xf16> -> tensor<2x2x2x3xf16>
     return %0, %1 : tensor<2x2x36x6xf32>, tensor<2x2x2x3xf16>
   }
+
+  // CHECK-LABEL: func.func @lookup
+  // CHECK: tile.lookup %{{.*}}[%{{.*}}] : tensor<50x24xf32>, tensor<2x3xi32> -> tensor<2x3x24xf32>
+  func.func @lookup(%table: tensor<50x24xf32>, %ids: tensor<2x3xi32>) -> tensor<2x3x24xf32> {
+    %0 = tile.lookup %table[%ids] : tensor<50x24xf32>, tensor<2x3xi32> -> tensor<2x3x24xf32>
+    return %0 : tensor<2x3x24xf32>
+  }
 }

@@ -11,6 +11,7 @@
 #include "compiler/Conversion/ONNXToTile/Converter.h"
 
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 using namespace mlir;
@@ -194,6 +195,8 @@ LogicalResult lpuc::onnx_to_tile::lowerDataMovement(Operation *op,
   FailureOr<int64_t> axis = normalizeAxis(gatherOp.getAxis());
   if (failed(axis))
     return failure();
+  if (!onnx::getConstantIntegers(gatherOp.getIndices()))
+    return lowerLookup(gatherOp, *axis, *input, c);
   auto indices = constantOperand(gatherOp.getIndices(), "Gather indices");
   if (failed(indices))
     return failure();
@@ -216,6 +219,54 @@ LogicalResult lpuc::onnx_to_tile::lowerDataMovement(Operation *op,
     g.add(o, std::move(identity));
   }
   gather(result, g);
+  return success();
+}
+
+/// Rows of the data picked by indices known only at run time (an embedding
+/// lookup): the data flattened to a [V, D] table, the indices made
+/// non-negative (ONNX counts those from the end), one tile.lookup.
+LogicalResult lpuc::onnx_to_tile::lowerLookup(onnx::GatherOp op, int64_t axis,
+                                              Value data, Converter &c) {
+  Location loc = op.getLoc();
+  Value indices = op.getIndices();
+  if (axis != 0)
+    return op.emitError("Gather with indices known only at run time looks up "
+                        "rows: it needs axis 0, not ")
+           << axis;
+  if (!Converter::isI32Tensor(indices))
+    return op.emitError("Gather indices known only at run time must be int32 "
+                        "or int64");
+  FailureOr<Value> ids = c.get(indices, op);
+  if (failed(ids))
+    return failure();
+  const Shape in = Converter::shapeOf(op.getData());
+  const int64_t rows = in[0];
+  int64_t rowLength = 1;
+  for (int64_t d : ArrayRef<int64_t>(in).drop_front())
+    rowLength *= d;
+  if (rows > std::numeric_limits<int32_t>::max())
+    return op.emitError("a table of ") << rows << " rows is too long";
+  Value table = data;
+  if (in.size() != 2)
+    table = c.reshape(loc, data, {rows, rowLength});
+  // id + rows * (id < 0)
+  Value zero = c.integerConstant(loc, ".zero", {1}, {0});
+  Value count = c.integerConstant(loc, ".rows", {1}, {int32_t(rows)});
+  Value index = c.map(loc, {*ids, zero, count},
+                      {ChainStep::operandStep(0),
+                       ChainStep::operandStep(1, StepKind::Less),
+                       ChainStep::operandStep(2, StepKind::Mul),
+                       ChainStep::operandStep(0, StepKind::Add)},
+                      ids->getType());
+  Shape shape = Converter::shapeOf(indices);
+  shape.push_back(rowLength);
+  Type element = getElementTypeOrSelf(data.getType());
+  Value rowsOut = tile::LookupOp::create(
+      c.builder, loc, RankedTensorType::get(shape, element), table, index);
+  Value result = op.getResult();
+  if (Converter::shapeOf(result) != shape)
+    rowsOut = c.reshape(loc, rowsOut, Converter::shapeOf(result));
+  c.set(result, rowsOut);
   return success();
 }
 

@@ -223,3 +223,69 @@ LogicalResult lpuc::tile_to_lpu::expandTranspose(tile::TransposeOp op,
   }
   return success();
 }
+
+LogicalResult lpuc::tile_to_lpu::expandLookup(tile::LookupOp op, Expander &x) {
+  FailureOr<RowStore> table = x.store(op.getTable());
+  FailureOr<RowStore> indices = x.store(op.getIndices());
+  if (failed(table) || failed(indices))
+    return failure();
+  const int64_t lanes = x.target.lanes;
+  const int64_t vectorsPerRow = table->vectorsPerRow;
+  if (vectorsPerRow > ::lpu::kGatherMaxStride)
+    return op.emitError("table rows of ")
+           << table->rowLength << " elements take " << vectorsPerRow
+           << " vectors; a gather steps at most " << ::lpu::kGatherMaxStride;
+  // Each gather reads one block of rows, which is stored in order on one
+  // slice: block k holds rows [k * blockRows, ...).
+  const int64_t blockRows = std::min<int64_t>(x.buffer(table->buffer).blockRows,
+                                              ::lpu::kGatherMaxCount);
+  const int64_t blocks = llvm::divideCeil(table->rows, blockRows);
+  // The indices relative to each block's first row, vector by vector.
+  const int64_t indexVectors = indices->rows * indices->vectorsPerRow;
+  RowStore relative = *indices;
+  if (blocks > 1) {
+    relative = x.wholeStore(
+        x.scratch({blocks, indices->rows, indices->vectorsPerRow * lanes},
+                  ".rows", ::lpu::DType::I32));
+    for (int64_t k = 0; k < blocks; ++k) {
+      const int32_t start =
+          k ? x.constant(".block" + std::to_string(k), {lanes},
+                         SmallVector<float>(lanes, float(k * blockRows)),
+                         ::lpu::DType::I32)
+            : -1;
+      for (int64_t v = 0; v < indexVectors; ++v) {
+        InstrId index = x.read(indices->buffer, v);
+        if (k)
+          index = x.combine(StepKind::Sub, index, x.read(start, 0));
+        x.write(index, relative.buffer, k * indexVectors + v);
+      }
+    }
+  }
+  // Row t of the result: index t broadcast to every lane, each lane reading
+  // its own lane of the row; the blocks the index is not in read zeros.
+  RowStore out = x.resultStore(op.getResult());
+  for (int64_t t = 0; t < out.rows; ++t) {
+    const int64_t row = t / indices->rowLength,
+                  element = t % indices->rowLength;
+    const int64_t vector = row * indices->vectorsPerRow + element / lanes;
+    for (int64_t j = 0; j < out.vectorsPerRow; ++j) {
+      InstrId sum = lpu::kNoInstr;
+      for (int64_t k = 0; k < blocks; ++k) {
+        ::lpu::GatherFields fields;
+        fields.count =
+            uint32_t(std::min(blockRows, table->rows - k * blockRows));
+        fields.stride = uint32_t(vectorsPerRow);
+        fields.faultBelow = k == 0;
+        fields.faultAbove = k == blocks - 1;
+        InstrId broadcast =
+            x.distribute(x.read(relative.buffer, k * indexVectors + vector),
+                         element % lanes, lanes);
+        InstrId part = x.gather(broadcast, table->buffer,
+                                k * blockRows * vectorsPerRow + j, fields);
+        sum = sum == lpu::kNoInstr ? part : x.combine(StepKind::Add, sum, part);
+      }
+      x.writeRow(sum, out, t, j);
+    }
+  }
+  return success();
+}

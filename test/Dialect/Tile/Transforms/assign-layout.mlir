@@ -154,3 +154,18 @@ module attributes {tile.target = "lpu-tiny"} {
     return %1, %3 : tensor<1x4x8xf32>, tensor<1x1x4xf32>
   }
 }
+
+// -----
+
+// A lookup table is split into blocks of at most half an lpu-tiny slice
+// (2048 addresses): 300 rows of 3 f32 vectors, 12 addresses a row, are two
+// blocks of 150 rows.
+// CHECK-LABEL: func.func @lookup
+// CHECK: arith.constant {tile.split_rows = 150 : i64} dense<1.000000e+00> : tensor<300x40xf32>
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @lookup(%ids: tensor<12xi32>) -> tensor<12x40xf32> {
+    %t = arith.constant dense<1.0> : tensor<300x40xf32>
+    %0 = tile.lookup %t[%ids] : tensor<300x40xf32>, tensor<12xi32> -> tensor<12x40xf32>
+    return %0 : tensor<12x40xf32>
+  }
+}
