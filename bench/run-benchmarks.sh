@@ -37,7 +37,8 @@
 # Timings are the best of REPEAT runs (default 3).
 # With REAL_MODELS=1, also the torch-exported ResNet-18, MobileNetV2,
 # transformer encoder, ResNet-50, EfficientNet-B0, LR-ASPP at 640x640,
-# ViT-B/16 and the BERT-style encoder (int64 token ids, embedding lookups)
+# ViT-B/16, the BERT-style encoder (int64 token ids, embedding lookups) and
+# a GPT-2-style decoder's step, whose generation is timed at the end
 # (test/models/make_torch_models.py; needs python3-torch; ten minutes or
 # more: try REPEAT=1).
 # Usage: bench/run-benchmarks.sh [BUILD_DIR]   (default: build)
@@ -58,7 +59,7 @@ done
 real_models=""
 if [ "${REAL_MODELS:-0}" = 1 ]; then
   real_models="resnet18 mobilenet-v2 transformer resnet50 efficientnet-b0 lraspp
-    vit-b16 bert"
+    vit-b16 bert gpt2"
   for model in $real_models; do
     if [ ! -f "$models/$model/model.onnx" ]; then
       /usr/bin/python3 "$root/test/models/make_torch_models.py" "$model" \
@@ -109,6 +110,11 @@ run_model() { # run_model MODEL TARGET [PRECISION]
     check+=(--scaled-tol 1e-1)
   elif [ -n "${3:-}" ]; then
     lpuc_flags=(--precision="$3")
+  fi
+  # A model may need flags of its own (a decoder's state: lpuc --state).
+  if [ -f "$dir/lpuc-args" ]; then
+    read -r -a model_flags < "$dir/lpuc-args"
+    lpuc_flags+=("${model_flags[@]}")
   fi
   if ! "$build/bin/lpuc" "$dir/model.onnx" --target="$target" \
       "${lpuc_flags[@]}" -o "$bin" --report="$work/report.json" \
@@ -195,4 +201,37 @@ if [ -n "$real_models" ]; then
         "$torch_s" "$run" "$(echo "$run / $torch_s" | bc -l)"
     done < "$work/runs"
   done
+fi
+
+# Generation with the GPT-2-style decoder (6 layers, d 512, vocabulary 8192,
+# context 256), its KV cache kept in SRAM as state: the 64-token prompt run
+# token by token, then 16 tokens, which must be torch's. Groq's published
+# per-user rate (Llama-2-7B, about 750 tokens/s, on many chips) is compared
+# as parameters times tokens per second.
+if [ -n "$real_models" ]; then
+  echo
+  echo "## generation, gpt2 on lpu-v1 (64-token prompt, 16 tokens)"
+  printf "%-9s %10s %12s %13s %11s %9s %16s\n" precision ttft_us step_cycles \
+    tokens_per_s weight_floor floor/c param_tokens/s
+  dir="$models/gpt2"
+  read -r -a model_flags < "$dir/lpuc-args"
+  params=$(/usr/bin/python3 -c "import onnx, numpy as np; m = onnx.load('$dir/model.onnx'); print(sum(int(np.prod(t.dims)) for t in m.graph.initializer))")
+  for precision in fp16 bf16; do
+    "$build/bin/lpuc" "$dir/model.onnx" --target=lpu-v1 \
+      --precision="$precision" "${model_flags[@]}" -o "$work/gpt2.lpu" \
+      --report="$work/gpt2.json"
+    "$build/bin/lpu-run" "$work/gpt2.lpu" --generate 16 \
+      --prompt "$dir/prompt.npy" --expect-tokens "$dir/generated.npy" \
+      > "$work/generate.out"
+    ttft=$(sed -n 's/^time to first token: \([0-9.]*\) us.*/\1/p' "$work/generate.out")
+    read -r rate step < <(sed -n \
+      's/^decode: \([0-9.]*\) tokens\/s per user (\([0-9]*\) cycles a step)/\1 \2/p' \
+      "$work/generate.out")
+    weights=$(json "$work/gpt2.json" "r['floor']['weight_cycles']")
+    printf "%-9s %10s %12s %13s %11s %9.3f %16.3g\n" "$precision" "$ttft" \
+      "$step" "$rate" "$weights" "$(echo "$weights / $step" | bc -l)" \
+      "$(echo "$rate * $params" | bc -l)"
+  done
+  printf "Groq, Llama-2-7B: 750 tokens/s per user = %.3g parameter-tokens/s (over many chips)\n" \
+    "$(echo "750 * 7000000000" | bc)"
 fi

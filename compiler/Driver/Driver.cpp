@@ -27,6 +27,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <set>
 #include <sstream>
 
 using namespace mlir;
@@ -147,6 +148,48 @@ bool writeReports(const lpu::MachineProgram &program,
          });
 }
 
+/// Marks each OUTPUT=INPUT of `specs` as state on the graph (tile.state_of):
+/// the output is the input's value at the next run.
+bool markStates(ModuleOp module, const std::vector<std::string> &specs) {
+  auto func = module.lookupSymbol<func::FuncOp>("main");
+  auto indexOf = [&](llvm::StringRef name, bool isInput) -> int64_t {
+    unsigned count = isInput ? func.getNumArguments() : func.getNumResults();
+    for (unsigned i = 0; i < count; ++i)
+      if (onnx::getGraphIOName(func, i, isInput) == name)
+        return i;
+    return -1;
+  };
+  std::set<int64_t> carried;
+  for (const std::string &spec : specs) {
+    auto [output, input] = llvm::StringRef(spec).split('=');
+    const int64_t out = indexOf(output, false), in = indexOf(input, true);
+    if (output.empty() || input.empty() || out < 0 || in < 0) {
+      reportError("--state expects OUTPUT=INPUT naming a graph output and "
+                  "input, got '" +
+                  spec + "'");
+      return false;
+    }
+    if (func.getResultTypes()[out] != func.getArgumentTypes()[in]) {
+      std::string types;
+      llvm::raw_string_ostream os(types);
+      os << func.getResultTypes()[out] << " and "
+         << func.getArgumentTypes()[in];
+      reportError("--state " + spec + ": the output and the input differ (" +
+                  types + ")");
+      return false;
+    }
+    if (!carried.insert(in).second ||
+        func.getResultAttr(out, tile::kStateOfAttrName)) {
+      reportError("--state " + spec + ": input '" + input.str() +
+                  "' or output '" + output.str() + "' is already state");
+      return false;
+    }
+    func.setResultAttr(out, tile::kStateOfAttrName,
+                       Builder(module.getContext()).getI64IntegerAttr(in));
+  }
+  return true;
+}
+
 } // namespace
 
 std::string getVersionString() { return getProducerString().str(); }
@@ -249,6 +292,8 @@ int runCompiler(const DriverOptions &options) {
     return 1;
   // The graph is in MLIR now; release the loader's copy of the weights.
   graph = onnx_model::Graph();
+  if (!markStates(*module, options.states))
+    return 1;
 
   DefaultTimingManager timingManager;
   if (!options.mlirOptions.empty())

@@ -30,6 +30,9 @@ struct DriverOptions {
   std::vector<std::string> shapes;
   /// NAME=FILE.pb input values fixed at compile time.
   std::vector<std::string> inputValues;
+  /// OUTPUT=INPUT: the output is state, the input's value at the next run
+  /// (a KV cache), kept in the same SRAM.
+  std::vector<std::string> states;
   /// Print weight blobs in MLIR output instead of eliding large ones.
   bool printWeights = false;
   /// "global" (default) or "op-by-op" (the benchmarks' baseline).

@@ -97,6 +97,11 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(const MachineProgram &program) {
   binary.target = target;
   binary.producer = getProducerString().str();
 
+  // A state output names its input by the input's place in the binary.
+  llvm::DenseMap<int32_t, int32_t> inputIndex;
+  for (auto [k, buffer] : llvm::enumerate(program.buffers))
+    if (buffer.kind == BufferKind::Input)
+      inputIndex.try_emplace(int32_t(k), int32_t(inputIndex.size()));
   for (const MachineBuffer &buffer : program.buffers) {
     if (!buffer.isAllocated())
       return emitError(program.origins[buffer.origin],
@@ -113,6 +118,8 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(const MachineProgram &program) {
                            buffer.type.getShape().end());
       binding.layout = layout;
       binding.blockRows = buffer.blockRows;
+      if (buffer.stateOf >= 0)
+        binding.stateOf = inputIndex.lookup(buffer.stateOf);
       for (auto [slice, address] : buffer.parts)
         binding.parts.push_back({uint32_t(slice), uint32_t(address)});
       (buffer.kind == BufferKind::Input ? binary.inputs : binary.outputs)

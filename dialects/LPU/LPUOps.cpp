@@ -336,6 +336,18 @@ LogicalResult BufferOp::verify() {
   if (getHostI64() && (isConstant || getKind() == BufferKind::Scratch ||
                        !type.getElementType().isSignlessInteger(32)))
     return emitOpError("`host_i64` marks an i32 input or output");
+  if (std::optional<StringRef> state = getStateOf()) {
+    BufferOp input;
+    for (auto buffer : (*this)->getBlock()->getOps<BufferOp>())
+      if (buffer.getKind() == BufferKind::Input && buffer.getName() == *state)
+        input = buffer;
+    if (getKind() != BufferKind::Output || !input ||
+        input.getTensorType() != getTensorType() ||
+        input.getHostI64() != getHostI64())
+      return emitOpError("`state_of` names an input of the same type, on an "
+                         "output: no input '")
+             << *state << "' of type " << getTensorType();
+  }
   if (const ::lpu::TargetDesc *target = getEnclosingTarget(*this);
       target && getSlice()) {
     const int64_t parts = getNumParts();

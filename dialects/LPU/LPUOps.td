@@ -117,6 +117,9 @@ def LPU_BufferOp : LPU_Op<"buffer"> {
     (tensors whose rows windows read together); the allocator uses fewer
     only where SRAM is too fragmented for that many. `host_i64` marks an
     input or output the host passes as int64 elements, held here as i32.
+    `state_of` marks an output that is the next run's value of the named
+    input (a KV cache): it takes the input's SRAM, so it never leaves the
+    chip.
   }];
   let arguments = (ins LPU_BufferKind:$kind, StrAttr:$name,
                        TypeAttrOf<AnyStaticShapeTensor>:$tensor_type,
@@ -126,7 +129,8 @@ def LPU_BufferOp : LPU_Op<"buffer"> {
                        OptionalAttr<DenseI32ArrayAttr>:$spread,
                        OptionalAttr<I64Attr>:$block_rows,
                        OptionalAttr<I64Attr>:$min_parts,
-                       UnitAttr:$host_i64);
+                       UnitAttr:$host_i64,
+                       OptionalAttr<StrAttr>:$state_of);
   let results = (outs LPU_BufferType:$buffer);
   let assemblyFormat = [{
     $kind $name (`init` `(` $init^ `)`)? attr-dict `:` $tensor_type

@@ -90,9 +90,22 @@ LogicalResult TileDialect::verifyRegionArgAttribute(Operation *op, unsigned,
 }
 
 LogicalResult TileDialect::verifyRegionResultAttribute(Operation *op, unsigned,
-                                                       unsigned,
+                                                       unsigned result,
                                                        NamedAttribute attr) {
-  return verifyIOAttr(op, attr);
+  if (attr.getName() != kStateOfAttrName)
+    return verifyIOAttr(op, attr);
+  auto func = dyn_cast<FunctionOpInterface>(op);
+  auto input = dyn_cast<IntegerAttr>(attr.getValue());
+  if (!func || !input || input.getInt() < 0 ||
+      input.getInt() >= int64_t(func.getNumArguments()))
+    return op->emitError("'")
+           << kStateOfAttrName << "' names a graph input by its index";
+  if (func.getArgumentTypes()[input.getInt()] != func.getResultTypes()[result])
+    return op->emitError("state result ")
+           << result << " has type " << func.getResultTypes()[result]
+           << ", not that of input " << input.getInt() << ", "
+           << func.getArgumentTypes()[input.getInt()];
+  return success();
 }
 
 LogicalResult TileDialect::verifyOperationAttribute(Operation *op,

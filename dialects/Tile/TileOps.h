@@ -48,6 +48,10 @@ constexpr llvm::StringLiteral kSRAMAttrName = "tile.sram";
 /// On a graph input or result held as i32 that the graph declares int64:
 /// the host passes and receives int64 elements (the runtime checks range).
 constexpr llvm::StringLiteral kHostInt64AttrName = "tile.host_i64";
+/// On a graph result that is state (a KV cache), the index of the graph
+/// input it is the next run's value of: both take the same SRAM, so the
+/// value stays on the chip between runs.
+constexpr llvm::StringLiteral kStateOfAttrName = "tile.state_of";
 /// On a tile.matmul or tile.conv: where each constant weight tile its
 /// expansion stores goes (getWeightTiles' order): per tile its part count P,
 /// then P (slice, address) pairs, its rows dealt one at a time over the

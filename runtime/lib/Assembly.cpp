@@ -249,7 +249,8 @@ void printTargetTables(const std::vector<TargetDesc> &targets,
 }
 
 namespace {
-void printBinding(std::ostream &os, const char *role, const TensorBinding &b) {
+void printBinding(std::ostream &os, const char *role, const TensorBinding &b,
+                  const Binary &binary) {
   os << "; " << role << " " << b.name << " : "
      << (b.hostInt64 ? "i64" : dtypeName(b.dtype)) << "[";
   for (size_t i = 0; i < b.shape.size(); ++i)
@@ -260,7 +261,10 @@ void printBinding(std::ostream &os, const char *role, const TensorBinding &b) {
   if (b.parts.size() > 1)
     os << " (blocks of " << b.blockRows << " rows)";
   os << " (" << b.layout.rows << " rows x " << b.layout.vectorsPerRow
-     << " vectors)\n";
+     << " vectors)";
+  if (b.stateOf >= 0)
+    os << " (state: the next run's " << binary.inputs[b.stateOf].name << ")";
+  os << "\n";
 }
 } // namespace
 
@@ -274,9 +278,9 @@ void printAssembly(const Binary &binary, std::ostream &os) {
      << " SXM, " << t.numColumns() << " slices, " << t.clockMHz << " MHz\n";
   os << "; producer: " << binary.producer << "\n";
   for (const TensorBinding &b : binary.inputs)
-    printBinding(os, "input ", b);
+    printBinding(os, "input ", b, binary);
   for (const TensorBinding &b : binary.outputs)
-    printBinding(os, "output", b);
+    printBinding(os, "output", b, binary);
   size_t addresses = 0;
   for (const SramSegment &s : binary.sram)
     addresses += s.addresses;

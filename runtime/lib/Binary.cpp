@@ -196,7 +196,7 @@ void writeBindings(ByteWriter &w, const std::vector<TensorBinding> &list) {
     w.str(b.name);
     w.u8(b.hostDTypeByte());
     w.u8(static_cast<uint8_t>(b.shape.size()));
-    w.u16(0);
+    w.u16(static_cast<uint16_t>(b.stateOf + 1));
     for (int64_t d : b.shape)
       w.i64(d);
     w.i64(b.layout.rows);
@@ -324,7 +324,7 @@ bool readBindings(ByteReader &r, const TargetDesc &t,
     b.name = r.str(4096);
     uint8_t dtype = r.u8();
     uint8_t rank = r.u8();
-    r.u16();
+    b.stateOf = int32_t(r.u16()) - 1;
     if (!r.ok())
       break;
     if (b.name.empty() || !names.insert(b.name).second)
@@ -388,6 +388,40 @@ bool readBindings(ByteReader &r, const TargetDesc &t,
     list.push_back(std::move(b));
   }
   return r.ok();
+}
+
+/// Only outputs are state, each of a distinct input whose SRAM, type and
+/// shape it shares.
+bool checkStates(ByteReader &r, const std::vector<TensorBinding> &inputs,
+                 const std::vector<TensorBinding> &outputs) {
+  auto refuse = [&](const std::string &message) {
+    r.fail(message);
+    return false;
+  };
+  for (const TensorBinding &in : inputs)
+    if (in.stateOf >= 0)
+      return refuse("input '" + in.name + "' is marked as state");
+  std::set<int32_t> carried;
+  auto samePart = [](const SramPart &a, const SramPart &b) {
+    return a.slice == b.slice && a.address == b.address;
+  };
+  for (const TensorBinding &out : outputs) {
+    if (out.stateOf < 0)
+      continue;
+    if (size_t(out.stateOf) >= inputs.size() ||
+        !carried.insert(out.stateOf).second)
+      return refuse("output '" + out.name + "' is the state of input " +
+                    std::to_string(out.stateOf) +
+                    ", which does not exist or has another");
+    const TensorBinding &in = inputs[out.stateOf];
+    if (in.dtype != out.dtype || in.hostInt64 != out.hostInt64 ||
+        in.shape != out.shape || in.blockRows != out.blockRows ||
+        !std::equal(in.parts.begin(), in.parts.end(), out.parts.begin(),
+                    out.parts.end(), samePart))
+      return refuse("output '" + out.name + "' is the state of input '" +
+                    in.name + "' but differs in type, shape or SRAM");
+  }
+  return true;
 }
 
 bool readSram(ByteReader &r, const TargetDesc &t, Binary &binary) {
@@ -805,7 +839,10 @@ bool readBinary(const uint8_t *data, size_t size, Binary &binary,
          parse(kTagInputs,
                [&](ByteReader &r) { readBindings(r, t, binary.inputs); }) &&
          parse(kTagOutputs,
-               [&](ByteReader &r) { readBindings(r, t, binary.outputs); }) &&
+               [&](ByteReader &r) {
+                 readBindings(r, t, binary.outputs) &&
+                     checkStates(r, binary.inputs, binary.outputs);
+               }) &&
          parse(kTagSram, [&](ByteReader &r) { readSram(r, t, binary); }) &&
          parse(kTagCode, [&](ByteReader &r) { readCode(r, t, binary.units); });
 }

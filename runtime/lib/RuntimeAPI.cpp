@@ -44,10 +44,23 @@ struct lpu_program {
 
 struct lpu_execution {
   const lpu_program *program;
-  lpu::Simulator simulator;
+  /// The last run's simulator, or the next one's.
+  std::unique_ptr<lpu::Simulator> simulator;
   bool ran = false;
   explicit lpu_execution(const lpu_program *program)
-      : program(program), simulator(program->binary) {}
+      : program(program),
+        simulator(std::make_unique<lpu::Simulator>(program->binary)) {}
+  /// The simulator inputs go to: after a run, the next run's, which starts
+  /// from the inputs in SRAM (each state input holding its output's value).
+  lpu::Simulator &next() {
+    if (ran) {
+      auto fresh = std::make_unique<lpu::Simulator>(program->binary);
+      fresh->carryInputsFrom(*simulator);
+      simulator = std::move(fresh);
+      ran = false;
+    }
+    return *simulator;
+  }
 };
 
 namespace {
@@ -286,6 +299,17 @@ lpu_status lpu_program_output_info(const lpu_program *program, size_t index,
   return tensorInfo(program->binary.outputs, index, info);
 }
 
+int64_t lpu_program_state_output(const lpu_program *program,
+                                 size_t input_index) {
+  if (!program)
+    return -1;
+  const auto &outputs = program->binary.outputs;
+  for (size_t k = 0; k < outputs.size(); ++k)
+    if (outputs[k].stateOf >= 0 && size_t(outputs[k].stateOf) == input_index)
+      return int64_t(k);
+  return -1;
+}
+
 lpu_status lpu_execution_create(const lpu_program *program,
                                 lpu_execution **execution) {
   if (!program || !execution)
@@ -301,7 +325,7 @@ lpu_status lpu_execution_set_input(lpu_execution *execution, size_t index,
   if (!execution || !data)
     return fail(LPU_ERROR_INVALID_ARGUMENT, "null argument");
   std::string error;
-  if (!execution->simulator.setInput(index, data, num_elements, error))
+  if (!execution->next().setInput(index, data, num_elements, error))
     return fail(LPU_ERROR_INVALID_ARGUMENT, error);
   return LPU_OK;
 }
@@ -312,7 +336,7 @@ lpu_status lpu_execution_run(lpu_execution *execution) {
   std::string error;
   std::shared_ptr<const lpu::ScheduleProof> proof =
       execution->program->getProof(error);
-  if (!proof || !execution->simulator.run(std::move(proof), error))
+  if (!proof || !execution->next().run(std::move(proof), error))
     return fail(LPU_ERROR_EXECUTION, error);
   execution->ran = true;
   return LPU_OK;
@@ -324,7 +348,7 @@ lpu_status lpu_execution_get_output(const lpu_execution *execution,
   if (!execution || !data)
     return fail(LPU_ERROR_INVALID_ARGUMENT, "null argument");
   std::string error;
-  if (!execution->simulator.getOutput(index, data, num_elements, error))
+  if (!execution->simulator->getOutput(index, data, num_elements, error))
     return fail(LPU_ERROR_INVALID_ARGUMENT, error);
   return LPU_OK;
 }
@@ -335,7 +359,7 @@ lpu_status lpu_execution_stats(const lpu_execution *execution,
     return fail(LPU_ERROR_INVALID_ARGUMENT, "null argument");
   if (!execution->ran)
     return fail(LPU_ERROR_INVALID_ARGUMENT, "the execution has not run");
-  const lpu::SimulationStats &s = execution->simulator.getStats();
+  const lpu::SimulationStats &s = execution->simulator->getStats();
   stats->cycles = s.cycles;
   stats->instructions = s.instructions;
   stats->instruction_words = s.instructionWords;
@@ -355,7 +379,7 @@ lpu_status lpu_execution_unit_stats(const lpu_execution *execution,
     return fail(LPU_ERROR_INVALID_ARGUMENT, "null argument");
   if (!execution->ran)
     return fail(LPU_ERROR_INVALID_ARGUMENT, "the execution has not run");
-  const lpu::SimulationStats &s = execution->simulator.getStats();
+  const lpu::SimulationStats &s = execution->simulator->getStats();
   if (index >= s.units.size())
     return fail(LPU_ERROR_INVALID_ARGUMENT, "unit index out of range");
   const lpu::UnitStats &u = s.units[index];

@@ -169,7 +169,11 @@ struct Simulator::State {
     for (const SramSegment &seg : binary.sram)
       std::copy_n(binary.segmentBytes(seg), binary.segmentSize(seg),
                   cell(seg.slice, seg.address));
+    // A state starts as zeros (SRAM's); each run leaves its next value.
     inputSet.assign(binary.inputs.size(), false);
+    for (const TensorBinding &out : binary.outputs)
+      if (out.stateOf >= 0)
+        inputSet[out.stateOf] = true;
     planes.resize(target.mxmPlanes);
     for (PlaneValues &p : planes)
       p.buffer.assign(size_t(lanes) * lanes, 0);
@@ -682,6 +686,24 @@ bool Simulator::setInput(size_t index, const void *data, size_t count,
     }
   s.inputSet[index] = true;
   return true;
+}
+
+void Simulator::carryInputsFrom(const Simulator &previous) {
+  State &s = *state;
+  const State &from = *previous.state;
+  const uint32_t planeBytes = s.target.planeBytes();
+  for (size_t index = 0; index < s.binary.inputs.size(); ++index) {
+    if (!from.inputSet[index])
+      continue;
+    const TensorBinding &b = s.binary.inputs[index];
+    const uint32_t planes = s.target.planesOf(b.dtype);
+    for (int64_t v = 0, e = b.layout.numVectors(); v < e; ++v) {
+      auto [slice, address] = b.locate(v);
+      std::copy_n(from.cell(slice, address), size_t(planes) * planeBytes,
+                  s.cell(slice, address));
+    }
+    s.inputSet[index] = true;
+  }
 }
 
 bool Simulator::run(std::string &error) {

@@ -3,17 +3,22 @@
 # test_data_set_*/) for a target, simulates every data set, compares the
 # outputs, and checks that the simulator's cycle count is the one the
 # compiler's schedule predicts. MODEL_DIR/lpu-run-args (if any) and extra
-# arguments (tolerances) go to lpu-run;
+# arguments (tolerances) go to lpu-run; MODEL_DIR/lpuc-args (if any) and
 # $LPUC_FLAGS (e.g. --precision=bf16) to lpuc.
 # Usage: run-model-test.sh LPUC LPU_RUN MODEL_DIR TARGET WORK_DIR [ARGS...]
 set -euo pipefail
 lpuc=$1 lpu_run=$2 model_dir=$3 target=$4 work=$5
 shift 5
 mkdir -p "$work"
+model_flags=()
+if [ -f "$model_dir/lpuc-args" ]; then
+  read -r -a model_flags < "$model_dir/lpuc-args"
+fi
 # The report's first line: "<target>: <cycles> cycles = ...".
 # shellcheck disable=SC2086 # LPUC_FLAGS is a list of flags
 predicted=$("$lpuc" "$model_dir/model.onnx" --target="$target" ${LPUC_FLAGS:-} \
-  -o "$work/model.lpu" --report | sed -n '1s/^[^:]*: \([0-9]*\) cycles.*/\1/p')
+  "${model_flags[@]}" -o "$work/model.lpu" --report |
+  sed -n '1s/^[^:]*: \([0-9]*\) cycles.*/\1/p')
 # A model may state its own tolerance (quantized models: one quantum).
 model_args=()
 if [ -f "$model_dir/lpu-run-args" ]; then

@@ -32,6 +32,16 @@ Models:
                 4 heads, feed-forward 1024, GELU) with the additive attention
                 mask BERT makes from its 0 / 1 mask; int64 inputs ids,
                 attention_mask and token_type_ids of 1x128, vocabulary 8192
+  gpt2          one decode step of a GPT-2-style decoder (pre-norm, GELU with
+                tanh, tied embeddings) with a static KV cache: int64 ids 1x1
+                and position 1, past_keys and past_values [6, 8, 256, 64]
+                (layers, heads, context, head width) in, logits [1, 8192]
+                and the caches with the position's row replaced out; d 512,
+                feed-forward 2048. Also writes prompt.npy (64 ids),
+                generated.npy (torch's greedy decoding of 16 tokens after
+                it) and lpuc-args (the caches as state: lpuc --state)
+  gpt2-small    the same decoder with 2 layers, d 128, 4 heads, context 64,
+                vocabulary 1024 and a 16-id prompt (tests)
   vit-b16       torchvision ViT-B/16: 86 M parameters (346 MB in f32), 12
                 layers, a 1x3x224x224 image in 16x16 patches; its classifier
                 head, which torchvision initialises to zero, gets random
@@ -149,6 +159,101 @@ def bert_inputs(generator, vocab=8192, seq=128):
     return sets
 
 
+class DecoderBlock(torch.nn.Module):
+    """A GPT-2 block for one new token, its keys and values written into a
+    static cache at `slot` (a one-hot column over the context) and attended
+    over the positions `bias` leaves visible."""
+
+    def __init__(self, width, heads):
+        super().__init__()
+        self.heads = heads
+        self.norm1 = torch.nn.LayerNorm(width)
+        self.qkv = torch.nn.Linear(width, 3 * width)
+        self.proj = torch.nn.Linear(width, width)
+        self.norm2 = torch.nn.LayerNorm(width)
+        self.up = torch.nn.Linear(width, 4 * width)
+        self.down = torch.nn.Linear(4 * width, width)
+
+    def forward(self, x, keys, values, slot, bias):
+        width = x.shape[-1]
+        head = width // self.heads
+        q, k, v = (t.reshape(self.heads, 1, head)
+                   for t in self.qkv(self.norm1(x)).split(width, dim=-1))
+        keys = keys * (1.0 - slot) + k * slot
+        values = values * (1.0 - slot) + v * slot
+        scores = q @ keys.transpose(-1, -2) / head**0.5 + bias
+        attended = (scores.softmax(-1) @ values).reshape(1, 1, width)
+        x = x + self.proj(attended)
+        up = torch.nn.functional.gelu(self.up(self.norm2(x)), approximate="tanh")
+        return x + self.down(up), keys, values
+
+
+class DecoderStep(torch.nn.Module):
+    """One decode step of a GPT-2-style decoder with tied embeddings: the
+    token at `position` in, the next token's logits and the updated caches
+    out. Shapes are static: the cache holds the whole context, and positions
+    after `position` are masked."""
+
+    def __init__(self, vocab, context, width, heads, layers):
+        super().__init__()
+        self.context = context
+        self.words = torch.nn.Embedding(vocab, width)
+        self.positions = torch.nn.Embedding(context, width)
+        self.blocks = torch.nn.ModuleList(
+            DecoderBlock(width, heads) for _ in range(layers))
+        self.norm = torch.nn.LayerNorm(width)
+        with torch.no_grad():
+            # GPT-2's initialisation (torch's N(0, 1) embeddings would make
+            # each token predict itself through the tied head).
+            self.words.weight.normal_(0.0, 0.02)
+            self.positions.weight.normal_(0.0, 0.02)
+
+    def forward(self, ids, position, past_keys, past_values):
+        x = self.words(ids) + self.positions(position).unsqueeze(0)
+        slots = torch.arange(self.context)
+        slot = (slots == position).float().unsqueeze(-1)
+        bias = (1.0 - (slots <= position).float()) * -10000.0
+        keys, values = [], []
+        for i, block in enumerate(self.blocks):
+            x, k, v = block(x, past_keys[i], past_values[i], slot, bias)
+            keys.append(k)
+            values.append(v)
+        logits = self.norm(x) @ self.words.weight.t()
+        return (logits.reshape(1, -1), torch.stack(keys),
+                torch.stack(values))
+
+
+# (vocabulary, context, width, heads, layers, prompt length)
+DECODERS = {"gpt2": (8192, 256, 512, 8, 6, 64),
+            "gpt2-small": (1024, 64, 128, 4, 2, 16)}
+GENERATED_TOKENS = 16
+
+
+def decoder_runs(model, generator, vocab, prompt_length):
+    """Greedy decoding in torch, step by step from empty caches: the prompt,
+    its steps' inputs (data sets are three of them) and the generated ids."""
+    layers = len(model.blocks)
+    heads = model.blocks[0].heads
+    head = model.words.weight.shape[1] // heads
+    cache = (layers, heads, model.context, head)
+    keys, values = torch.zeros(cache), torch.zeros(cache)
+    prompt = torch.randint(0, vocab, (prompt_length,), generator=generator)
+    steps, generated = [], []
+    token = prompt[0]
+    with torch.no_grad():
+        for position in range(prompt_length + GENERATED_TOKENS - 1):
+            inputs = (token.reshape(1, 1), torch.tensor([position]), keys,
+                      values)
+            steps.append(inputs)
+            logits, keys, values = model(*inputs)
+            if position + 1 < prompt_length:
+                token = prompt[position + 1]
+            else:
+                token = logits.argmax(-1)[0]
+                generated.append(int(token))
+    return prompt, steps, generated
+
+
 class SegmentationOutput(torch.nn.Module):
     """The tensor of a torchvision segmentation model's output dictionary."""
 
@@ -181,6 +286,15 @@ def build(name, size):
         model = Bert().eval()
         return model, ["ids", "attention_mask", "token_type_ids"], \
             bert_inputs(generator)
+    elif name in DECODERS:
+        vocab, context, width, heads, layers, prompt_length = DECODERS[name]
+        model = DecoderStep(vocab, context, width, heads, layers).eval()
+        prompt, steps, generated = decoder_runs(model, generator, vocab,
+                                                prompt_length)
+        # Data sets: the first step, one halfway into the prompt, the last.
+        sets = [steps[0], steps[prompt_length // 2], steps[-1]]
+        model.greedy = (prompt, generated)
+        return model, ["ids", "position", "past_keys", "past_values"], sets
     elif name == "vit-b16":
         model = torchvision.models.vit_b_16(weights=None)
         with torch.no_grad():
@@ -228,8 +342,11 @@ def main():
     # exports the eval-mode graph without torch's eval-only peephole pass,
     # which would fold BatchNormalization into Conv.
     buffer = io.BytesIO()
+    outputs = ["output"]
+    if hasattr(model, "greedy"):
+        outputs = ["logits", "present_keys", "present_values"]
     torch.onnx.export(model, x, buffer, opset_version=OPSET,
-                      input_names=names, output_names=["output"],
+                      input_names=names, output_names=outputs,
                       training=torch.onnx.TrainingMode.PRESERVE,
                       do_constant_folding=True)
     onnx_model = onnx.load_from_string(buffer.getvalue())
@@ -238,8 +355,19 @@ def main():
     for index, x in enumerate(inputs):
         with torch.no_grad():
             y = model(*x)
+        if not isinstance(y, tuple):
+            y = (y,)
         save_data(args.outdir, [(n, t.numpy()) for n, t in zip(names, x)],
-                  [("output", y.numpy())], index)
+                  [(n, t.numpy()) for n, t in zip(outputs, y)], index)
+    if hasattr(model, "greedy"):
+        prompt, generated = model.greedy
+        np.save(os.path.join(args.outdir, "prompt.npy"), prompt.numpy())
+        np.save(os.path.join(args.outdir, "generated.npy"),
+                np.array(generated, np.int64))
+        # The caches are state: each step's present is the next's past.
+        with open(os.path.join(args.outdir, "lpuc-args"), "w") as f:
+            f.write("--state present_keys=past_keys "
+                    "--state present_values=past_values\n")
 
 
 if __name__ == "__main__":

@@ -205,3 +205,64 @@ TEST(RuntimeAPI, Int64TensorsAreCheckedAndWidened) {
   lpu_execution_free(exec);
   lpu_program_free(program);
 }
+
+namespace {
+/// x_next = x + y, x_next in x's SRAM (mem[0]) as its state: the sum lands
+/// at the VXM at 8 and reaches mem[0] (slice 2) westward at 12.
+lpu::Binary makeAccumulator() {
+  lpu::Binary binary = inputPairAtTheVXM(lpu::DType::F32)
+                           .output("x_next", {1, 16}, 0, 0)
+                           .at(lpu::UnitKind::Vxm, 0, 6,
+                               inst(lpu::Opcode::Add, w(0), e(0), e(1)))
+                           .at(lpu::UnitKind::Mem, 0, 12, memWrite(w(0), 0))
+                           .build();
+  binary.outputs[0].stateOf = 0;
+  return binary;
+}
+} // namespace
+
+// A state input starts as zeros, then holds what its output left: the
+// execution runs again and again without the host passing it.
+TEST(RuntimeAPI, StateStaysFromRunToRun) {
+  std::vector<uint8_t> bytes = lpu::writeBinary(makeAccumulator());
+  lpu_program *program = nullptr;
+  ASSERT_EQ(lpu_program_load_memory(bytes.data(), bytes.size(), &program),
+            LPU_OK)
+      << lpu_last_error();
+  EXPECT_EQ(lpu_program_state_output(program, 0), 0);
+  EXPECT_EQ(lpu_program_state_output(program, 1), -1);
+  lpu_execution *exec = nullptr;
+  ASSERT_EQ(lpu_execution_create(program, &exec), LPU_OK);
+  std::vector<float> y(16, 1.5f), x(16);
+  for (int run = 1; run <= 3; ++run) {
+    ASSERT_EQ(lpu_execution_set_input(exec, 1, y.data(), y.size()), LPU_OK);
+    ASSERT_EQ(lpu_execution_run(exec), LPU_OK) << lpu_last_error();
+    ASSERT_EQ(lpu_execution_get_output(exec, 0, x.data(), x.size()), LPU_OK);
+    EXPECT_EQ(x[5], 1.5f * run);
+  }
+  // Setting the state starts over from that value; y stays as set.
+  std::vector<float> start(16, 10.0f);
+  ASSERT_EQ(lpu_execution_set_input(exec, 0, start.data(), start.size()),
+            LPU_OK);
+  ASSERT_EQ(lpu_execution_run(exec), LPU_OK) << lpu_last_error();
+  ASSERT_EQ(lpu_execution_get_output(exec, 0, x.data(), x.size()), LPU_OK);
+  EXPECT_EQ(x[0], 11.5f);
+  lpu_execution_free(exec);
+  lpu_program_free(program);
+}
+
+// A state output must be its input's SRAM: otherwise the value would leave
+// the chip between runs.
+TEST(RuntimeAPI, RefusesStateElsewhereInSram) {
+  lpu::Binary binary = makeAccumulator();
+  binary.outputs[0].parts[0].address = 8;
+  std::vector<uint8_t> bytes = lpu::writeBinary(binary);
+  lpu_program *program = nullptr;
+  EXPECT_EQ(lpu_program_load_memory(bytes.data(), bytes.size(), &program),
+            LPU_ERROR_INVALID_BINARY);
+  EXPECT_NE(std::string(lpu_last_error())
+                .find("output 'x_next' is the state of input 'x' but differs "
+                      "in type, shape or SRAM"),
+            std::string::npos)
+      << lpu_last_error();
+}

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Generate.h"
 #include "TensorIO.h"
 
 #include "lpu/runtime.h"
@@ -40,6 +41,7 @@ struct Options {
   size_t printLimit = 32;
   bool quiet = false;
   bool stats = false;
+  lpu::GenerateOptions generate;
 };
 
 int error(const std::string &message) {
@@ -205,6 +207,8 @@ int run(const Options &opts) {
   if (!opts.target.empty() &&
       lpu_program_check_target(program, opts.target.c_str()) != LPU_OK)
     return error(lpu_last_error());
+  if (opts.generate.tokens || !opts.generate.promptPath.empty())
+    return lpu::generate(program, opts.generate);
   lpu_execution *exec = nullptr;
   if (lpu_execution_create(program, &exec) != LPU_OK)
     return error(lpu_last_error());
@@ -401,6 +405,24 @@ int main(int argc, char **argv) {
   app.add_option("--target", opts.target,
                  "Refuse to run unless the binary was compiled for this "
                  "target (built-in name or target file)");
+  app.add_option("--generate", opts.generate.tokens,
+                 "Greedy decoding: run a decode-step program with state "
+                 "(lpuc --state) on each --prompt token, then on its own "
+                 "choices until N tokens are generated; print them, the time "
+                 "to first token and the decode rate");
+  app.add_option("--prompt", opts.generate.promptPath,
+                 "Token ids to start --generate with (.npy or .pb)");
+  app.add_option("--token-input", opts.generate.tokenInput,
+                 "The input --generate feeds the token to (default: the "
+                 "first integer input of one element)");
+  app.add_option("--position-input", opts.generate.positionInput,
+                 "The input --generate feeds the position to (default: the "
+                 "next integer input of one element, if any)");
+  app.add_option("--logits-output", opts.generate.logitsOutput,
+                 "The output --generate takes the greedy choice from "
+                 "(default: the first output that is no state)");
+  app.add_option("--expect-tokens", opts.generate.expectPath,
+                 "Token ids the generated ones must equal (.npy or .pb)");
   CLI11_PARSE(app, argc, argv);
   return run(opts);
 }

@@ -34,6 +34,10 @@ int main(int argc, char **argv) {
                  "NAME=FILE.pb: fix a graph input's value at compile time (a "
                  "serialized TensorProto), e.g. the starts of a Slice or the "
                  "indices of a Gather (repeatable)");
+  app.add_option("--state", options.states,
+                 "OUTPUT=INPUT: the output is the input's value at the next "
+                 "run (a KV cache), kept in the same SRAM, never leaving the "
+                 "chip (repeatable)");
   app.add_option("--schedule", options.schedule,
                  "global: the whole graph at once; best: global, placed in "
                  "two orders, the faster kept (twice the scheduling time); "

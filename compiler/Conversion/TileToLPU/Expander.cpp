@@ -825,6 +825,10 @@ LogicalResult Expander::run() {
                                    cast<RankedTensorType>(value.getType())));
     program.buffers[outputs.back()].hostInt64 =
         func.getResultAttr(i, tile::kHostInt64AttrName) != nullptr;
+    if (auto input =
+            func.getResultAttrOfType<IntegerAttr>(i, tile::kStateOfAttrName))
+      program.buffers[outputs.back()].stateOf =
+          stores[body.getArgument(input.getInt())].buffer;
   }
   SmallVector<bool> computed(outputs.size(), false);
   for (const tile::StoredTensor &tensor : storage.tensors) {
@@ -856,6 +860,36 @@ LogicalResult Expander::run() {
       return failure();
     ResolvedStep copy{ChainStep::operandStep(0), *source, shapeOf(value)};
     emitElementwise(prepareChain({copy}, shapeOf(value)), wholeStore(buffer));
+  }
+  return checkStatesInPlace();
+}
+
+LogicalResult Expander::checkStatesInPlace() {
+  // A state output overwrites its input's SRAM: every read of the input
+  // must come before the output's first write, in program order.
+  llvm::DenseMap<int32_t, InstrId> firstWrite, lastRead;
+  for (InstrId id = 0, e = program.instrs.size(); id < e; ++id) {
+    const lpuc::lpu::MachineInstr &inst = program.instrs[id];
+    if (!inst.accessesSram())
+      continue;
+    if (inst.opcode == Opcode::Write)
+      firstWrite.try_emplace(inst.buffer, id);
+    else
+      lastRead[inst.buffer] = id;
+  }
+  for (const lpuc::lpu::MachineBuffer &out : program.buffers) {
+    if (out.stateOf < 0)
+      continue;
+    auto write = firstWrite.find(int32_t(&out - program.buffers.data()));
+    auto read = lastRead.find(out.stateOf);
+    if (write != firstWrite.end() && read != lastRead.end() &&
+        read->second > write->second)
+      return emitError(program.locationOf(program.instrs[read->second]),
+                       "reads state input '")
+             << buffer(out.stateOf).name << "' after its next value, output '"
+             << out.name
+             << "', has begun to overwrite it in the same SRAM; make the "
+                "graph read the input only before it computes the output";
   }
   return success();
 }

@@ -347,6 +347,8 @@ private:
   InstrId emit(::lpu::Opcode opcode, llvm::ArrayRef<InstrId> operands,
                uint32_t imm = 0);
   mlir::LogicalResult expandOp(mlir::Operation *op);
+  /// Fails if a state input is read after its output's first write.
+  mlir::LogicalResult checkStatesInPlace();
   /// Checks the `tile.sram` placements against the tensors and the target.
   mlir::LogicalResult verifyPlacements();
   /// Gives `buffer` the placement `sram` (a `tile.sram`), if there is one.

@@ -168,6 +168,10 @@ MachineProgram lpuc::lpu::importProgram(ProgramOp program) {
       b.blockRows = buffer.getBlockRows().value_or(1);
       b.minParts = buffer.getMinParts().value_or(1);
       b.hostInt64 = buffer.getHostI64();
+      if (std::optional<StringRef> state = buffer.getStateOf())
+        for (auto [k, other] : llvm::enumerate(machine.buffers))
+          if (other.kind == BufferKind::Input && other.name == *state)
+            b.stateOf = int32_t(k);
       if (buffer.isAllocated())
         for (int64_t i = 0, e = buffer.getNumParts(); i < e; ++i) {
           auto [slice, address] = buffer.getPart(i);
@@ -251,7 +255,9 @@ void lpuc::lpu::materializeProgram(const MachineProgram &machine,
     auto buffer = BufferOp::create(
         builder, machine.origins[m.origin], BufferType::get(context), m.kind,
         m.name, m.type, m.init, IntegerAttr(), IntegerAttr(),
-        DenseI32ArrayAttr(), IntegerAttr(), IntegerAttr(), m.hostInt64);
+        DenseI32ArrayAttr(), IntegerAttr(), IntegerAttr(), m.hostInt64,
+        m.stateOf >= 0 ? b.getStringAttr(machine.buffers[m.stateOf].name)
+                       : StringAttr());
     if (m.isAllocated()) {
       buffer.setSliceAttr(b.getI32IntegerAttr(m.parts[0].first));
       buffer.setAddressAttr(b.getI32IntegerAttr(m.parts[0].second));

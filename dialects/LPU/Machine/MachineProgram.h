@@ -45,6 +45,9 @@ struct MachineBuffer {
   int64_t blockRows = 1;
   /// An input or output whose host elements are int64 (held as i32).
   bool hostInt64 = false;
+  /// A state output (a KV cache): the input buffer whose SRAM it shares
+  /// and whose next value it is; -1 otherwise.
+  int32_t stateOf = -1;
   /// The parts the expansion asks for (a tensor windows read is spread so
   /// their rows come from several slices); fewer only if SRAM is too
   /// fragmented.

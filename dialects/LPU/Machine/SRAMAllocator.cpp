@@ -55,8 +55,11 @@ public:
     // the traffic of those born before it, whoever placed them; addresses
     // of placed buffers are avoided from the start. The baseline keeps
     // every buffer for the whole program.
+    // A state output is its input's SRAM, placed with the input.
     std::vector<BufferUse *> order;
     for (BufferUse &use : uses) {
+      if (program.buffers[use.buffer].stateOf >= 0)
+        continue;
       if (opByOp) {
         use.request.first = 0;
         use.request.last = std::numeric_limits<int64_t>::max() / 2;
@@ -86,6 +89,9 @@ public:
     }
     if (missing)
       return reportOverflow(uses, missing);
+    for (MachineBuffer &buffer : program.buffers)
+      if (buffer.stateOf >= 0)
+        buffer.parts = program.buffers[buffer.stateOf].parts;
     return success();
   }
 
@@ -154,6 +160,9 @@ private:
         request.first = 0;
       if (kind == BufferKind::Output)
         request.last = end;
+      // A state input's SRAM holds its next value, the output, to the end.
+      if (const int32_t state = program.buffers[use.buffer].stateOf; state >= 0)
+        uses[state].request.last = end;
     }
     return uses;
   }

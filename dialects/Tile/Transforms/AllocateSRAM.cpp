@@ -106,6 +106,14 @@ private:
   }
 
   void placeTensor(const StoredTensor &tensor) {
+    // A state output takes its input's SRAM, which stays its until the end.
+    if (tensor.output >= 0)
+      if (auto input = func.getResultAttrOfType<IntegerAttr>(
+              tensor.output, kStateOfAttrName)) {
+        if (Attribute sram = func.getArgAttr(input.getInt(), kSRAMAttrName))
+          func.setResultAttr(tensor.output, kSRAMAttrName, sram);
+        return;
+      }
     auto type = cast<RankedTensorType>(tensor.owner.getType());
     PlacementRequest r = request(type.getShape(), type.getElementType(),
                                  tensor.accesses, tensor.planeAccesses);
@@ -113,6 +121,9 @@ private:
     r.minParts = tensor.minParts;
     r.first = tensor.first;
     r.last = tensor.last;
+    if (auto arg = dyn_cast<BlockArgument>(tensor.owner);
+        arg && isState(arg.getArgNumber()))
+      r.last = end;
     // Graph inputs and outputs too: the host moves them part by part at no
     // cost to the chip, and their readers gain the bank ports of every
     // slice (a stem reads each input row several times).
@@ -127,6 +138,16 @@ private:
       func.setArgAttr(arg.getArgNumber(), kSRAMAttrName, sram);
     else
       tensor.owner.getDefiningOp()->setAttr(kSRAMAttrName, sram);
+  }
+
+  /// Whether graph input `index` is state (some result is its next value).
+  bool isState(unsigned index) {
+    for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
+      if (auto input =
+              func.getResultAttrOfType<IntegerAttr>(i, kStateOfAttrName);
+          input && input.getInt() == int64_t(index))
+        return true;
+    return false;
   }
 
   /// The constants `op` reads, the first time each is stored: weight tiles

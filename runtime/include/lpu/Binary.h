@@ -21,7 +21,7 @@
 namespace lpu {
 
 constexpr char kMagic[8] = {'L', 'P', 'U', 'B', 'I', 'N', '\r', '\n'};
-constexpr uint16_t kFormatMajor = 9;
+constexpr uint16_t kFormatMajor = 10;
 constexpr uint16_t kFormatMinor = 0;
 
 /// One part of a tensor: a range of addresses on one MEM slice.
@@ -49,6 +49,10 @@ struct TensorBinding {
   TensorLayout layout;
   int64_t blockRows = 1;
   std::vector<SramPart> parts;
+  /// An output that is state (a KV cache): the index of the input it is the
+  /// next run's value of. Both lie in the same SRAM, so it never leaves the
+  /// chip; -1 for other tensors.
+  int32_t stateOf = -1;
 
   PartDeal deal() const { return {int64_t(parts.size()), blockRows}; }
   /// Bytes per element in host buffers.

@@ -74,6 +74,10 @@ public:
   /// binding's shape; dtypeHostBytes() each) into SRAM.
   bool setInput(size_t index, const void *data, size_t count,
                 std::string &error);
+  /// Takes the SRAM of every input `previous` (a simulator of the same
+  /// binary, after its run) had set: its values, or for a state input the
+  /// value its output left there. The next run of a program with state.
+  void carryInputsFrom(const Simulator &previous);
   /// Runs the whole program. Returns false with a hazard or missing-input
   /// report in `error`. The first form proves the schedule itself; the
   /// second takes the proof of this binary made by proveSchedule.

@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-#define LPU_RUNTIME_API_VERSION 4
+#define LPU_RUNTIME_API_VERSION 5
 
 typedef enum lpu_status {
   LPU_OK = 0,
@@ -104,7 +104,16 @@ lpu_status lpu_program_input_info(const lpu_program *program, size_t index,
 lpu_status lpu_program_output_info(const lpu_program *program, size_t index,
                                    lpu_tensor_info *info);
 
-/* An execution binds inputs and runs the program once. */
+/* State (a KV cache): the output whose value input `input_index` takes at
+ * the next run of an execution, or -1 if it is no state. Both lie in the
+ * same SRAM: the value never leaves the chip. */
+int64_t lpu_program_state_output(const lpu_program *program,
+                                 size_t input_index);
+
+/* An execution binds inputs and runs the program, as often as asked: each
+ * run starts from the inputs of the last (set_input changes one), a state
+ * input from zeros, then from the value its output left. Outputs and stats
+ * are the last run's until an input is set for the next. */
 lpu_status lpu_execution_create(const lpu_program *program,
                                 lpu_execution **execution);
 void lpu_execution_free(lpu_execution *execution);

@@ -300,3 +300,11 @@ lpu.program @p target("lpu-tiny") {
   // expected-error @+1 {{a table of 4 entries 256 vectors apart does not fit the instruction (1 to 65535 entries, 1 to 255 vectors apart)}}
   %v = lpu.mem.gather %t[0] by %i {count = 4 : i64, stride = 256 : i64} : !lpu.vector<i32> -> !lpu.vector<f32>
 }
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  %s = lpu.buffer input "s" : tensor<16xf32>
+  // expected-error @+1 {{`state_of` names an input of the same type, on an output: no input 's' of type 'tensor<8xf32>'}}
+  %n = lpu.buffer output "n" {state_of = "s"} : tensor<8xf32>
+}

@@ -413,3 +413,11 @@ func.func @lookup_rank(%t: tensor<50xf32>, %i: tensor<3xi32>) -> tensor<3x1xf32>
   %0 = tile.lookup %t[%i] : tensor<50xf32>, tensor<3xi32> -> tensor<3x1xf32>
   return %0 : tensor<3x1xf32>
 }
+
+// -----
+
+// expected-error @+1 {{state result 0 has type 'tensor<8xf32>', not that of input 0, 'tensor<16xf32>'}}
+func.func @state_type(%s: tensor<16xf32>) -> (tensor<8xf32> {tile.state_of = 0 : i64}) {
+  %0 = arith.constant dense<1.0> : tensor<8xf32>
+  return %0 : tensor<8xf32>
+}

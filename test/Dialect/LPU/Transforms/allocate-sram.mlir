@@ -199,3 +199,20 @@ lpu.program @preplaced target("lpu-tiny") {
   %b = lpu.mem.read %k[3] : !lpu.vector<f32>
   lpu.mem.write %b, %t[7] : !lpu.vector<f32>
 }
+
+// -----
+
+// A state output takes its input's place, which nothing else takes.
+// CHECK-LABEL: lpu.program @state
+// CHECK: lpu.buffer input "s" {address = [[A:[0-9]+]] : i32, slice = [[S:[0-9]+]] : i32} : tensor<16xf32>
+// CHECK: lpu.buffer output "n" {address = [[A]] : i32, slice = [[S]] : i32, state_of = "s"} : tensor<16xf32>
+// BASELINE-LABEL: lpu.program @state
+lpu.program @state target("lpu-tiny") {
+  %s = lpu.buffer input "s" : tensor<16xf32>
+  %x = lpu.buffer input "x" : tensor<16xf32>
+  %n = lpu.buffer output "n" {state_of = "s"} : tensor<16xf32>
+  %a = lpu.mem.read %s[0] : !lpu.vector<f32>
+  %b = lpu.mem.read %x[0] : !lpu.vector<f32>
+  %c = lpu.vxm.add %a, %b : !lpu.vector<f32>
+  lpu.mem.write %c, %n[0] : !lpu.vector<f32>
+}
