@@ -37,6 +37,8 @@ Models:
                  ones count from the end) plus position embeddings, and
                  lookups in a 1-D and a 3-D table (MEM gathers; the word
                  table spans several gather blocks on lpu-tiny)
+  accumulator    total_next = total + x over 1x64 tensors: state when
+                 compiled with --state total_next=total
   opset-too-new  imports opset 99 of the default domain
   truncated      the mlp model cut to half its bytes
   broadcast      Add/Mul/Sub/Relu with NumPy broadcasting along every kind of
@@ -696,6 +698,13 @@ def main():
                     [helper.make_tensor_value_info("c", f64, [4])])
     elif name == "integer-ops":
         make_integer_ops(outdir, seed=47)
+    elif name == "accumulator":
+        make_simple(outdir,
+                    helper.make_node("Add", ["total", "x"], ["total_next"],
+                                     name="accumulate"),
+                    [helper.make_tensor_value_info("total", f32, [1, 64]),
+                     helper.make_tensor_value_info("x", f32, [1, 64])],
+                    [helper.make_tensor_value_info("total_next", f32, [1, 64])])
     elif name == "embedding":
         make_embedding(outdir, seed=53)
     elif name == "opset-too-new":

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
+#include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -865,31 +866,38 @@ LogicalResult Expander::run() {
 }
 
 LogicalResult Expander::checkStatesInPlace() {
-  // A state output overwrites its input's SRAM: every read of the input
-  // must come before the output's first write, in program order.
-  llvm::DenseMap<int32_t, InstrId> firstWrite, lastRead;
-  for (InstrId id = 0, e = program.instrs.size(); id < e; ++id) {
-    const lpuc::lpu::MachineInstr &inst = program.instrs[id];
+  // A state output overwrites its input's SRAM, vector for vector (both
+  // have one layout): no vector of the input may be read after the
+  // output's vector there is written, in program order.
+  llvm::DenseMap<int32_t, int32_t> outputOf; // input buffer -> output
+  llvm::DenseMap<int32_t, llvm::BitVector> written;
+  for (auto [k, b] : llvm::enumerate(program.buffers))
+    if (b.stateOf >= 0) {
+      outputOf[b.stateOf] = int32_t(k);
+      written[int32_t(k)].resize(b.numVectors());
+    }
+  if (outputOf.empty())
+    return success();
+  for (const lpuc::lpu::MachineInstr &inst : program.instrs) {
     if (!inst.accessesSram())
       continue;
-    if (inst.opcode == Opcode::Write)
-      firstWrite.try_emplace(inst.buffer, id);
-    else
-      lastRead[inst.buffer] = id;
-  }
-  for (const lpuc::lpu::MachineBuffer &out : program.buffers) {
-    if (out.stateOf < 0)
+    if (inst.opcode == Opcode::Write) {
+      if (auto it = written.find(inst.buffer); it != written.end())
+        it->second.set(inst.offset);
       continue;
-    auto write = firstWrite.find(int32_t(&out - program.buffers.data()));
-    auto read = lastRead.find(out.stateOf);
-    if (write != firstWrite.end() && read != lastRead.end() &&
-        read->second > write->second)
-      return emitError(program.locationOf(program.instrs[read->second]),
-                       "reads state input '")
-             << buffer(out.stateOf).name << "' after its next value, output '"
-             << out.name
-             << "', has begun to overwrite it in the same SRAM; make the "
-                "graph read the input only before it computes the output";
+    }
+    auto out = outputOf.find(inst.buffer);
+    if (out == outputOf.end())
+      continue;
+    const lpuc::lpu::MachineInstr::VectorRange range = inst.vectorRange();
+    for (int64_t e = 0; e < range.count; ++e)
+      if (written[out->second].test(inst.offset + e * range.step))
+        return emitError(program.locationOf(inst), "reads state input '")
+               << buffer(inst.buffer).name << "' after its next value, output '"
+               << buffer(out->second).name
+               << "', has overwritten that part of it in the same SRAM; make "
+                  "the graph read the input only before it computes the "
+                  "output";
   }
   return success();
 }

@@ -6,6 +6,7 @@
 #include "dialects/Tile/TileOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include <map>
@@ -80,9 +81,16 @@ lpuc::tile::measureModelWork(func::FuncOp func,
     node.macs += macs;
     node.weightElements += weights;
   });
-  for (Type type : func.getArgumentTypes())
-    work.ioBytes += bytesOf(type);
-  for (Type type : func.getResultTypes())
-    work.ioBytes += bytesOf(type);
+  // State (a KV cache) stays in SRAM: it crosses no boundary.
+  llvm::SmallDenseSet<int64_t> states;
+  for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
+    if (auto input = func.getResultAttrOfType<IntegerAttr>(i, kStateOfAttrName))
+      states.insert(input.getInt());
+  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
+    if (!states.contains(int64_t(i)))
+      work.ioBytes += bytesOf(type);
+  for (auto [i, type] : llvm::enumerate(func.getResultTypes()))
+    if (!func.getResultAttr(i, kStateOfAttrName))
+      work.ioBytes += bytesOf(type);
   return work;
 }

@@ -22,7 +22,7 @@ module attributes {tile.target = "lpu-tiny"} {
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%total: tensor<16xf32> {onnx.name = "total"}, %x: tensor<16xf32> {onnx.name = "x"}) -> (tensor<16xf32> {onnx.name = "next", tile.state_of = 0 : i64}, tensor<16xf32> {onnx.name = "twice"}) {
     %0 = tile.map(%total, %x) [in0, add in1] : (tensor<16xf32>, tensor<16xf32>) -> tensor<16xf32>
-    // expected-error @+1 {{reads state input 'total' after its next value, output 'next', has begun to overwrite it in the same SRAM; make the graph read the input only before it computes the output}}
+    // expected-error @+1 {{reads state input 'total' after its next value, output 'next', has overwritten that part of it in the same SRAM; make the graph read the input only before it computes the output}}
     %1 = tile.map(%total) [in0, scale 2.0] : (tensor<16xf32>) -> tensor<16xf32>
     return %0, %1 : tensor<16xf32>, tensor<16xf32>
   }
