@@ -60,7 +60,7 @@ std::optional<::lpu::UnitKind> lpuc::lpu::parseUnitKind(StringRef name) {
 
 BufferOp lpuc::lpu::getAccessedBuffer(Operation *op) {
   Value buffer = TypeSwitch<Operation *, Value>(op)
-                     .Case<ReadOp, WriteOp, GatherOp>(
+                     .Case<ReadOp, WriteOp, GatherOp, ScatterOp>(
                          [](auto op) { return op.getBuffer(); })
                      .Default([](Operation *) { return Value(); });
   return buffer ? buffer.getDefiningOp<BufferOp>() : BufferOp();
@@ -106,8 +106,9 @@ Type lpuc::lpu::getElementType(MLIRContext *context, ::lpu::DType dtype) {
 }
 
 int64_t lpuc::lpu::getBufferOffset(Operation *op) {
-  return TypeSwitch<Operation *, int64_t>(op).Case<ReadOp, WriteOp, GatherOp>(
-      [](auto mem) { return static_cast<int64_t>(mem.getOffset()); });
+  return TypeSwitch<Operation *, int64_t>(op)
+      .Case<ReadOp, WriteOp, GatherOp, ScatterOp>(
+          [](auto mem) { return static_cast<int64_t>(mem.getOffset()); });
 }
 
 static const ::lpu::TargetDesc *getEnclosingTarget(Operation *op);
@@ -441,51 +442,71 @@ LogicalResult ReadOp::verify() {
   return verifyMemAccess(*this, getBuffer(), static_cast<int64_t>(getOffset()));
 }
 
-LogicalResult WriteOp::verify() {
-  if (auto def = getBuffer().getDefiningOp<BufferOp>();
+/// A write or scatter stores `value` into a buffer the program may write.
+static LogicalResult verifyStore(Operation *op, Value buffer, Value value) {
+  if (auto def = buffer.getDefiningOp<BufferOp>();
       def && (def.getKind() == BufferKind::Constant ||
               def.getKind() == BufferKind::Input))
-    return emitOpError("writes to read-only buffer '") << def.getName() << "'";
-  if (failed(verifyElementType(*this, getBuffer(), getValue().getType())))
+    return op->emitOpError("writes to read-only buffer '")
+           << def.getName() << "'";
+  return verifyElementType(op, buffer, value.getType());
+}
+
+LogicalResult WriteOp::verify() {
+  if (failed(verifyStore(*this, getBuffer(), getValue())))
     return failure();
   return verifyMemAccess(*this, getBuffer(), static_cast<int64_t>(getOffset()));
 }
 
-LogicalResult GatherOp::verify() {
-  if (!cast<lpuc::lpu::VectorType>(getIndices().getType())
+/// A gather's or scatter's table: i32 indices, an instruction's count and
+/// stride, every entry in the buffer and in one block of its rows (so on one
+/// slice, in order, however many slices the buffer is dealt over).
+static LogicalResult verifyTable(Operation *op, Value indices, Value buffer,
+                                 int64_t offset, int64_t count,
+                                 int64_t stride) {
+  if (!cast<lpuc::lpu::VectorType>(indices.getType())
            .getElementType()
            .isSignlessInteger(32))
-    return emitOpError("indices must be an i32 vector");
-  if (failed(verifyElementType(*this, getBuffer(), getResult().getType())) ||
-      failed(verifyMemAccess(*this, getBuffer(),
-                             static_cast<int64_t>(getOffset()))))
+    return op->emitOpError("indices must be an i32 vector");
+  if (failed(verifyMemAccess(op, buffer, offset)))
     return failure();
-  const int64_t count = getCount(), stride = getStride();
   if (count < 1 || count > ::lpu::kGatherMaxCount || stride < 1 ||
       stride > ::lpu::kGatherMaxStride)
-    return emitOpError("a table of ")
+    return op->emitOpError("a table of ")
            << count << " entries " << stride
            << " vectors apart does not fit the instruction (1 to "
            << ::lpu::kGatherMaxCount << " entries, 1 to "
            << ::lpu::kGatherMaxStride << " vectors apart)";
-  const ::lpu::TargetDesc *target = getEnclosingTarget(*this);
+  const ::lpu::TargetDesc *target = getEnclosingTarget(op);
   if (!target)
     return success();
-  auto def = getBuffer().getDefiningOp<BufferOp>();
+  auto def = buffer.getDefiningOp<BufferOp>();
   const ::lpu::TensorLayout layout = def.getLayout(*target);
-  const int64_t last = getOffset() + (count - 1) * stride;
-  if (failed(verifyMemAccess(*this, getBuffer(), last)))
+  const int64_t last = offset + (count - 1) * stride;
+  if (failed(verifyMemAccess(op, buffer, last)))
     return failure();
-  // One block of rows is stored in order on one slice, however many
-  // slices the buffer is dealt over.
   const int64_t blockRows = def.getBlockRows().value_or(1);
-  if (getOffset() / layout.vectorsPerRow / blockRows !=
+  if (offset / layout.vectorsPerRow / blockRows !=
       last / layout.vectorsPerRow / blockRows)
-    return emitOpError("table vectors ")
-           << getOffset() << " to " << last << " of buffer '" << def.getName()
+    return op->emitOpError("table vectors ")
+           << offset << " to " << last << " of buffer '" << def.getName()
            << "' are not within one block of its rows (block_rows " << blockRows
            << "): blocks may lie on different slices";
   return success();
+}
+
+LogicalResult GatherOp::verify() {
+  if (failed(verifyElementType(*this, getBuffer(), getResult().getType())))
+    return failure();
+  return verifyTable(*this, getIndices(), getBuffer(), getOffset(), getCount(),
+                     getStride());
+}
+
+LogicalResult ScatterOp::verify() {
+  if (failed(verifyStore(*this, getBuffer(), getValue())))
+    return failure();
+  return verifyTable(*this, getIndices(), getBuffer(), getOffset(), getCount(),
+                     getStride());
 }
 
 /// MXM instructions are tied to a plane from the start: weights installed on

@@ -253,6 +253,27 @@ def LPU_GatherOp : LPU_Inst<"mem.gather", "Gather"> {
   let hasVerifier = 1;
 }
 
+def LPU_ScatterOp : LPU_Inst<"mem.scatter", "Scatter"> {
+  let summary = "MEM: each lane writes its lane of the table entry its index names";
+  let description = [{
+    A gather's mirror: lane l of `value` lands in lane l of entry
+    `indices[l]` of the table (`count` vectors `stride` apart from vector
+    `offset` of the buffer, in one block of its rows). An index outside
+    [0, count) writes nothing, or faults with `fault_below` / `fault_above`.
+    A KV cache's new row: one position broadcast to every lane.
+  }];
+  let arguments = !con((ins LPU_AnyVector:$value, LPU_AnyVector:$indices,
+                            LPU_BufferType:$buffer, I64Attr:$offset,
+                            I64Attr:$count, I64Attr:$stride,
+                            UnitAttr:$fault_below, UnitAttr:$fault_above),
+                       placement);
+  let assemblyFormat = [{
+    $value `,` $buffer `[` $offset `]` `by` $indices attr-dict `:`
+    type($value) `,` type($indices)
+  }];
+  let hasVerifier = 1;
+}
+
 class LPU_VXMBinaryOp<string mnemonic, string opcode, string what,
                       Type vector = LPU_AnyVector>
     : LPU_Inst<"vxm." # mnemonic, opcode, [AllTypesMatch<["lhs", "rhs", "result"]>]> {

@@ -21,7 +21,7 @@ std::string formatInstruction(const TargetDesc &target,
     os << sep << text;
     sep = ", ";
   };
-  if (info.usesAddress && inst.opcode != Opcode::Write) // read, gather
+  if (info.usesAddress && !writesSram(inst.opcode)) // read, gather
     operand("[" + std::to_string(inst.address) + "]");
   if (info.numSources > 0)
     operand(streamName(target, inst.src0));
@@ -88,7 +88,7 @@ std::string formatInstruction(const TargetDesc &target,
   }
   if (info.hasResult)
     os << " -> " << streamName(target, inst.dst);
-  if (info.usesAddress && inst.opcode == Opcode::Write)
+  if (info.usesAddress && writesSram(inst.opcode))
     os << " -> [" << inst.address << "]";
   return os.str();
 }

@@ -108,7 +108,8 @@ DType accumulatorType(DType input) {
 DType sourceType(Opcode opcode, DType dtype, unsigned k) {
   if (k == 1 && (opcode == Opcode::MatMul || opcode == Opcode::MatMulAcc))
     return accumulatorType(dtype);
-  if (opcode == Opcode::Gather) // indices
+  if ((opcode == Opcode::Gather && k == 0) ||
+      (opcode == Opcode::Scatter && k == 1)) // indices
     return DType::I32;
   return dtype;
 }

@@ -50,7 +50,7 @@ struct IssueSlot {
   Instruction inst;   // with the repeat's address step applied
 };
 
-enum class LandingKind { Stream, Sram, WeightRow, Install };
+enum class LandingKind { Stream, Sram, SramIndirect, WeightRow, Install };
 
 struct Landing {
   uint64_t cycle;
@@ -426,6 +426,12 @@ void Prover::land(const Landing &ev) {
                 static_cast<int64_t>(ev.cycle));
     break;
   }
+  case LandingKind::SramIndirect:
+    // Which entries a scatter writes is a value: it holds every bank, and
+    // marks nothing written (its table must be written otherwise first, as
+    // a KV cache is, by the host).
+    useAllBanks(ev.a, proof.steps[ev.step].inst.dtype, ev.cycle, ev.step);
+    break;
   case LandingKind::WeightRow:
     planes[ev.a].rowTypes[ev.b] = proof.steps[ev.step].inst.dtype;
     break;
@@ -534,6 +540,9 @@ void Prover::issue(const IssueSlot &slot, uint32_t step) {
     break;
   case Opcode::Write:
     schedule(done, LandingKind::Sram, unit.index, inst.address, step);
+    return;
+  case Opcode::Scatter:
+    schedule(done, LandingKind::SramIndirect, unit.index, inst.address, step);
     return;
   case Opcode::LoadWeights: {
     // Row r + i arrives on the i-th stream group from src0.

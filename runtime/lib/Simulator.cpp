@@ -66,6 +66,14 @@ public:
     }
   }
   void push(const T &item) { items.push_back(item); }
+  /// Pushes an item that may land before items pushed earlier (a scatter
+  /// and a write of other latencies), keeping landing order.
+  void insert(const T &item) {
+    size_t at = items.size();
+    while (at > head && items[at - 1].cycle > item.cycle)
+      --at;
+    items.insert(items.begin() + at, item);
+  }
 
 private:
   std::vector<T> items;
@@ -77,6 +85,10 @@ struct PendingWrite {
   uint32_t slice, address;
   DType dtype;
   uint32_t slot;
+  /// A scatter's: its indices' slot and its table (GatherFields); kNoSlot
+  /// for a write.
+  uint32_t indexSlot;
+  uint32_t table = 0;
 };
 
 struct PendingRow {
@@ -235,8 +247,11 @@ struct Simulator::State {
     while (writes.due(cycle)) {
       const PendingWrite &w = writes.front();
       ensureComputed(w.slot);
-      storeVectorWords(target, w.dtype, slotWords(w.slot),
-                       cell(w.slice, w.address));
+      if (w.indexSlot == kNoSlot)
+        storeVectorWords(target, w.dtype, slotWords(w.slot),
+                         cell(w.slice, w.address));
+      else
+        scatter(w);
       release(w.slot);
       writes.pop();
     }
@@ -285,6 +300,9 @@ struct Simulator::State {
   }
   void multiplyLater(uint32_t plane, uint32_t a, uint32_t b, uint32_t out);
   void gather(const TraceStep &step, const uint32_t *indices, uint32_t *out);
+  /// Whether a gather or scatter's `indices` fault (set `fault` if so).
+  bool indicesFault(const TraceStep &step, const uint32_t *indices);
+  void scatter(const PendingWrite &w);
   void execute(uint32_t step, const uint32_t *producers);
   void run();
 };
@@ -392,6 +410,28 @@ void Simulator::State::multiplyLater(uint32_t plane, uint32_t a, uint32_t b,
     computeBatch(plane);
 }
 
+bool Simulator::State::indicesFault(const TraceStep &step,
+                                    const uint32_t *indices) {
+  const Instruction &inst = step.inst;
+  const GatherFields f = decodeGather(inst.imm);
+  for (uint32_t l = 0; l < lanes; ++l) {
+    const int64_t index = static_cast<int32_t>(indices[l]);
+    if ((index < 0 && f.faultBelow) ||
+        (index >= int64_t(f.count) && f.faultAbove)) {
+      if (fault.empty())
+        fault =
+            "fault at cycle " + std::to_string(step.cycle) + ": mem[" +
+            std::to_string(binary.units[step.unit].index) + "] '" +
+            formatInstruction(target, inst) + "': lane " + std::to_string(l) +
+            (inst.opcode == Opcode::Gather ? " gathers entry "
+                                           : " scatters to entry ") +
+            std::to_string(index) + " of a table of " + std::to_string(f.count);
+      return true;
+    }
+  }
+  return false;
+}
+
 /// Lane l of the table entry lane l's index names; lanes reading one entry
 /// (an embedding lookup's broadcast id) load it once.
 void Simulator::State::gather(const TraceStep &step, const uint32_t *indices,
@@ -403,19 +443,11 @@ void Simulator::State::gather(const TraceStep &step, const uint32_t *indices,
   std::vector<uint32_t> &entry = gatherScratch;
   entry.resize(lanes);
   int64_t loaded = -1;
+  if (indicesFault(step, indices))
+    return;
   for (uint32_t l = 0; l < lanes; ++l) {
     const int64_t index = static_cast<int32_t>(indices[l]);
     if (index < 0 || index >= int64_t(f.count)) {
-      if ((index < 0 && f.faultBelow) || (index >= 0 && f.faultAbove)) {
-        if (fault.empty())
-          fault = "fault at cycle " + std::to_string(step.cycle) + ": mem[" +
-                  std::to_string(slice) + "] '" +
-                  formatInstruction(target, inst) + "': lane " +
-                  std::to_string(l) + " gathers entry " +
-                  std::to_string(index) + " of a table of " +
-                  std::to_string(f.count);
-        return;
-      }
       out[l] = 0;
       continue;
     }
@@ -430,6 +462,27 @@ void Simulator::State::gather(const TraceStep &step, const uint32_t *indices,
   }
 }
 
+/// Lane l of the value into lane l of the table entry lane l's index
+/// names; indices outside the table write nothing.
+void Simulator::State::scatter(const PendingWrite &w) {
+  ensureComputed(w.indexSlot);
+  const uint32_t *value = slotWords(w.slot);
+  const uint32_t *indices = slotWords(w.indexSlot);
+  const GatherFields f = decodeGather(w.table);
+  const uint32_t planesOf = target.planesOf(w.dtype);
+  for (uint32_t l = 0; l < lanes; ++l) {
+    const int64_t index = static_cast<int32_t>(indices[l]);
+    if (index < 0 || index >= int64_t(f.count))
+      continue;
+    uint8_t element[4] = {};
+    laneWordToHost(w.dtype, value[l], element);
+    storeLaneElement(
+        target, w.dtype, element, l,
+        cell(w.slice, w.address + uint32_t(index) * f.stride * planesOf));
+  }
+  release(w.indexSlot);
+}
+
 void Simulator::State::execute(uint32_t step, const uint32_t *producers) {
   const TraceStep &s = proof->steps[step];
   const Instruction &inst = s.inst;
@@ -439,8 +492,16 @@ void Simulator::State::execute(uint32_t step, const uint32_t *producers) {
   switch (inst.opcode) {
   case Opcode::Write:
     // The operand's slot stays until the write lands.
-    writes.push(
-        {done, unit.index, inst.address, dtype, stepSlot[producers[0]]});
+    writes.push({done, unit.index, inst.address, dtype, stepSlot[producers[0]],
+                 kNoSlot});
+    return;
+  case Opcode::Scatter:
+    // Faults are found now; the value and indices land together.
+    ensureComputed(stepSlot[producers[1]]);
+    if (indicesFault(s, slotWords(stepSlot[producers[1]])))
+      return;
+    writes.insert({done, unit.index, inst.address, dtype,
+                   stepSlot[producers[0]], stepSlot[producers[1]], inst.imm});
     return;
   case Opcode::LoadWeights: {
     const LoadFields f = decodeLoad(inst.imm);

@@ -39,6 +39,9 @@
 // Lane l of the entry lane l's index names (entry r holds 100 r + l); the
 // indices -1 and 4 are outside the table of 4 and read 0.
 // CHECK: output gather [16]: 0 101 202 303 304 205 106 7 0 0 110 111 112 113 114 115
+// A scatter writes 3 into lane l of the row lane l's index names (rows
+// written as zeros first); -1 and 4 write nothing.
+// CHECK: output scatter [4x16]: 3 0 0 0 0 0 0 3 0 0 0 0 0 0 0 0 0 3 0 0 0 0 3 0 0 0 3 3 3 3 3 3 ...
 // CHECK: cycles: {{[0-9]+}}
 // CHECK: mxm: 2 queues used
 
@@ -85,6 +88,8 @@ lpu.program @instructions target("lpu-tiny") {
   %table = lpu.buffer constant "table" init(dense<[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0], [100.0, 101.0, 102.0, 103.0, 104.0, 105.0, 106.0, 107.0, 108.0, 109.0, 110.0, 111.0, 112.0, 113.0, 114.0, 115.0], [200.0, 201.0, 202.0, 203.0, 204.0, 205.0, 206.0, 207.0, 208.0, 209.0, 210.0, 211.0, 212.0, 213.0, 214.0, 215.0], [300.0, 301.0, 302.0, 303.0, 304.0, 305.0, 306.0, 307.0, 308.0, 309.0, 310.0, 311.0, 312.0, 313.0, 314.0, 315.0]]> : tensor<4x16xf32>) {block_rows = 4 : i64} : tensor<4x16xf32>
   %indices = lpu.buffer constant "indices" init(dense<[0, 1, 2, 3, 3, 2, 1, 0, -1, 4, 1, 1, 1, 1, 1, 1]> : tensor<16xi32>) : tensor<16xi32>
   %gather = lpu.buffer output "gather" : tensor<16xf32>
+  %zero = lpu.buffer constant "zero" init(dense<0.0> : tensor<16xf32>) : tensor<16xf32>
+  %scatter = lpu.buffer output "scatter" {block_rows = 4 : i64} : tensor<4x16xf32>
 
   %a0 = lpu.mem.read %a[0] : !lpu.vector<f32>
   lpu.mem.write %a0, %copy[0] : !lpu.vector<f32>
@@ -145,6 +150,18 @@ lpu.program @instructions target("lpu-tiny") {
   %i43 = lpu.mem.read %indices[0] : !lpu.vector<i32>
   %r43 = lpu.mem.gather %table[0] by %i43 {count = 4 : i64, stride = 1 : i64} : !lpu.vector<i32> -> !lpu.vector<f32>
   lpu.mem.write %r43, %gather[0] : !lpu.vector<f32>
+
+  %z0 = lpu.mem.read %zero[0] : !lpu.vector<f32>
+  lpu.mem.write %z0, %scatter[0] : !lpu.vector<f32>
+  %z1 = lpu.mem.read %zero[0] : !lpu.vector<f32>
+  lpu.mem.write %z1, %scatter[1] : !lpu.vector<f32>
+  %z2 = lpu.mem.read %zero[0] : !lpu.vector<f32>
+  lpu.mem.write %z2, %scatter[2] : !lpu.vector<f32>
+  %z3 = lpu.mem.read %zero[0] : !lpu.vector<f32>
+  lpu.mem.write %z3, %scatter[3] : !lpu.vector<f32>
+  %v44 = lpu.mem.read %b[0] : !lpu.vector<f32>
+  %i44 = lpu.mem.read %indices[0] : !lpu.vector<i32>
+  lpu.mem.scatter %v44, %scatter[0] by %i44 {count = 4 : i64, stride = 1 : i64} : !lpu.vector<f32>, !lpu.vector<i32>
 
   %a21 = lpu.mem.read %a[0] : !lpu.vector<f32>
   %b21 = lpu.mem.read %b[0] : !lpu.vector<f32>

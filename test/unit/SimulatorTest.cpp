@@ -599,6 +599,60 @@ TEST(Hazard, GatherFromATableNothingWrote) {
             "before any write to it has landed");
 }
 
+/// A scatter of the constant 100 + lane into the table t of four f32
+/// entries (mem[1], an input whose next value, t_next, is its state), by
+/// the i32 indices in x; `flags` are the fault bits. The value leaves mem[3]
+/// (slice 5) westward and the indices mem[0] (slice 2) eastward, both
+/// passing mem[1] (slice 3) at cycle 4.
+Binary scatterProgram(uint32_t flags) {
+  GatherFields f;
+  f.count = 4;
+  f.stride = 1;
+  f.faultBelow = flags & 1;
+  f.faultAbove = flags & 2;
+  Binary binary =
+      ProgramBuilder()
+          .input("x", {1, 16}, 0, 0, DType::I32)
+          .input("t", {4, 16}, 1, 0)
+          .output("t_next", {4, 16}, 1, 0)
+          .constant(3, 0, iota16(100.0f))
+          .at(UnitKind::Mem, 3, 0, memRead(w(0), 0))
+          .at(UnitKind::Mem, 0, 1, typed(memRead(e(0), 0), DType::I32))
+          .at(UnitKind::Mem, 1, 4,
+              inst(Opcode::Scatter, kNoStream, w(0), e(0), 0, encodeGather(f)))
+          .build();
+  binary.outputs[0].stateOf = 1;
+  return binary;
+}
+
+TEST(Simulator, ScatterWritesEachLanesEntry) {
+  Binary binary = scatterProgram(/*flags=*/0);
+  Simulator sim(binary);
+  std::string error;
+  std::vector<int32_t> x = {2, 0, 3, 1, 3, -1, 4, 3, 0, 0, 0, 0, 1, 2, 1, 2};
+  std::vector<float> t(64, -1.0f);
+  ASSERT_TRUE(sim.setInput(0, x.data(), 16, error));
+  ASSERT_TRUE(sim.setInput(1, t.data(), 64, error));
+  ASSERT_TRUE(sim.run(error)) << error;
+  ASSERT_TRUE(sim.getOutput(0, t.data(), 64, error));
+  for (int r = 0; r < 4; ++r)
+    for (int l = 0; l < 16; ++l)
+      EXPECT_EQ(t[16 * r + l], x[l] == r ? 100.0f + l : -1.0f) << r << " " << l;
+}
+
+TEST(Simulator, ScatterOutsideItsTableFaults) {
+  Binary binary = scatterProgram(/*flags=*/2);
+  Simulator sim(binary);
+  std::string error;
+  std::vector<int32_t> x(16, 1);
+  x[5] = 4;
+  ASSERT_TRUE(sim.setInput(0, x.data(), 16, error));
+  EXPECT_FALSE(sim.run(error));
+  EXPECT_EQ(error, "fault at cycle 4: mem[1] 'scatter.f32 w0, e0, count 4, "
+                   "stride 1, fault above -> [0]': lane 5 scatters to entry 4 "
+                   "of a table of 4");
+}
+
 TEST(Simulator, ConvertsRoundingAndSaturating) {
   // f32 -> f16 rounds to nearest even; f32 -> i8 rounds half to even and
   // saturates.

@@ -881,9 +881,11 @@ LogicalResult Expander::checkStatesInPlace() {
   for (const lpuc::lpu::MachineInstr &inst : program.instrs) {
     if (!inst.accessesSram())
       continue;
-    if (inst.opcode == Opcode::Write) {
+    if (::lpu::writesSram(inst.opcode)) {
+      const lpuc::lpu::MachineInstr::VectorRange range = inst.vectorRange();
       if (auto it = written.find(inst.buffer); it != written.end())
-        it->second.set(inst.offset);
+        for (int64_t e = 0; e < range.count; ++e)
+          it->second.set(inst.offset + e * range.step);
       continue;
     }
     auto out = outputOf.find(inst.buffer);

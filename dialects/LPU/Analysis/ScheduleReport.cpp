@@ -98,8 +98,10 @@ computeCriticalPath(const MachineProgram &program) {
           after(earliest[it->second] + latency(program.instrs[it->second]),
                 it->second);
       }
-    } else if (inst.opcode == Opcode::Write) {
-      lastWrite[{inst.buffer, inst.offset}] = id;
+    } else if (::lpu::writesSram(inst.opcode)) {
+      const MachineInstr::VectorRange range = inst.vectorRange();
+      for (int64_t e = 0; e < range.count; ++e)
+        lastWrite[{inst.buffer, inst.offset + e * range.step}] = id;
     } else if (::lpu::isPlaneQueue(inst.queueKind) && inst.unit >= 0) {
       Plane &plane = planes[inst.unit];
       const int64_t loadLatency = target.latencyOf(Opcode::LoadWeights);
@@ -159,7 +161,7 @@ int64_t computePeakLive(const MachineProgram &program, int64_t cycles) {
     if (!inst.accessesSram())
       continue;
     Range &range = ranges[inst.buffer];
-    if (inst.opcode == Opcode::Write)
+    if (::lpu::writesSram(inst.opcode))
       range.begin = std::min(
           range.begin, ::lpu::landingCycle(target, inst.opcode, inst.cycle));
     else

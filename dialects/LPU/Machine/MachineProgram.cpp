@@ -135,12 +135,12 @@ uint32_t immediateOf(Operation *op) {
                (convert.getTowardZero() ? ::lpu::kConvertTowardZero : 0);
       })
       .Case([](ModOp mod) { return uint32_t(mod.getTruncated()); })
-      .Case([](GatherOp gather) {
+      .Case<GatherOp, ScatterOp>([](auto table) {
         ::lpu::GatherFields f;
-        f.count = uint32_t(gather.getCount());
-        f.stride = uint32_t(gather.getStride());
-        f.faultBelow = gather.getFaultBelow();
-        f.faultAbove = gather.getFaultAbove();
+        f.count = uint32_t(table.getCount());
+        f.stride = uint32_t(table.getStride());
+        f.faultBelow = table.getFaultBelow();
+        f.faultAbove = table.getFaultAbove();
         return ::lpu::encodeGather(f);
       })
       .Case([](NopOp nop) { return uint32_t(nop.getCount()); })
@@ -336,7 +336,8 @@ void lpuc::lpu::materializeProgram(const MachineProgram &machine,
       if (m.imm)
         state.addAttribute("truncated", b.getUnitAttr());
       break;
-    case Opcode::Gather: {
+    case Opcode::Gather:
+    case Opcode::Scatter: {
       ::lpu::GatherFields f = ::lpu::decodeGather(m.imm);
       state.addAttribute("count", b.getI64IntegerAttr(f.count));
       state.addAttribute("stride", b.getI64IntegerAttr(f.stride));

@@ -111,17 +111,18 @@ struct MachineInstr {
   }
   bool hasResult() const { return info().hasResult; }
   bool accessesSram() const { return buffer >= 0; }
-  /// Whether the instruction reads SRAM (a read or a gather).
+  /// Whether the instruction reads SRAM (a read or a gather; the others
+  /// write it).
   bool readsSram() const {
-    return accessesSram() && opcode != ::lpu::Opcode::Write;
+    return accessesSram() && !::lpu::writesSram(opcode);
   }
   /// The vectors of its buffer a MEM instruction accesses: `offset`, then
-  /// every `step` vectors after (a gather's table entries).
+  /// every `step` vectors after (a gather's or scatter's table entries).
   struct VectorRange {
     int64_t count = 1, step = 0;
   };
   VectorRange vectorRange() const {
-    if (opcode != ::lpu::Opcode::Gather)
+    if (!::lpu::isIndirect(opcode))
       return {};
     const ::lpu::GatherFields f = ::lpu::decodeGather(imm);
     return {int64_t(f.count), int64_t(f.stride)};
@@ -172,8 +173,8 @@ struct MachineProgram {
     return sramCell(slice, address);
   }
   /// Calls `fn(cell)` for every chip-wide SRAM cell a MEM instruction
-  /// accesses: each plane of its vector, or of each entry of a gather's
-  /// table (stored in order on one slice).
+  /// accesses: each plane of its vector, or of each entry of a gather's or
+  /// scatter's table (stored in order on one slice).
   template <typename Fn>
   void forEachCell(const MachineInstr &inst, Fn fn) const {
     const int64_t first = sramCell(inst);
@@ -184,11 +185,11 @@ struct MachineProgram {
         fn(first + e * range.step * planes + p);
   }
   /// Calls `fn(bank)` for each bank of its slice a MEM instruction holds:
-  /// those its planes touch, or every bank for a gather, whose lanes'
-  /// addresses are values.
+  /// those its planes touch, or every bank for a gather or scatter, whose
+  /// lanes' addresses are values.
   template <typename Fn>
   void forEachBankHeld(const MachineInstr &inst, Fn fn) const {
-    if (inst.opcode == ::lpu::Opcode::Gather) {
+    if (::lpu::isIndirect(inst.opcode)) {
       for (int64_t bank = 0; bank < int64_t(target->memBanks); ++bank)
         fn(bank);
       return;

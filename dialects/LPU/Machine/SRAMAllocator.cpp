@@ -138,7 +138,7 @@ private:
       InstrId peer = kNoInstr;
       if (inst.opcode == ::lpu::Opcode::Read && useCount[id] == 1)
         peer = consumer[id];
-      else if (inst.opcode == ::lpu::Opcode::Write)
+      else if (::lpu::writesSram(inst.opcode))
         peer = inst.operands[0];
       int64_t column = centre;
       if (peer != kNoInstr) {

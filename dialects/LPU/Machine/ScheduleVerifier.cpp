@@ -190,13 +190,16 @@ private:
                                     std::to_string(buffer.numVectors())});
       return;
     }
-    if (buffer.kind == BufferKind::Input || buffer.kind == BufferKind::Constant)
+    // The host writes inputs and a state output's SRAM (its input's).
+    if (buffer.kind == BufferKind::Input ||
+        buffer.kind == BufferKind::Constant || buffer.stateOf >= 0)
       return;
     llvm::BitVector &vectors = written[inst.buffer];
     if (vectors.empty())
       vectors.resize(buffer.numVectors());
-    if (inst.opcode == Opcode::Write) {
-      vectors.set(inst.offset);
+    if (::lpu::writesSram(inst.opcode)) { // a scatter: perhaps any entry
+      for (int64_t e = 0; e < range.count; ++e)
+        vectors.set(inst.offset + e * range.step);
       return;
     }
     for (int64_t e = 0; e < range.count; ++e) {

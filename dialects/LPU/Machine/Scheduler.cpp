@@ -144,18 +144,14 @@ private:
       const MachineInstr &inst = program.instrs[id];
       switch (inst.opcode) {
       case Opcode::Read:
-        version[id] = writes[program.sramCell(inst)];
-        break;
-      case Opcode::Gather: // the writes its whole table has seen
+      case Opcode::Gather: // the writes the cells it reads have seen
         program.forEachCell(inst,
                             [&](int64_t cell) { version[id] += writes[cell]; });
         break;
-      case Opcode::Write: {
-        const int64_t cell = program.sramCell(inst);
-        for (int64_t p = 0; p < target.planesOf(inst.dtype); ++p)
-          ++writes[cell + p];
+      case Opcode::Write:
+      case Opcode::Scatter: // a scatter may write any entry of its table
+        program.forEachCell(inst, [&](int64_t cell) { ++writes[cell]; });
         break;
-      }
       case Opcode::InstallWeights:
         ++installs[inst.unit];
         break;
@@ -270,16 +266,7 @@ private:
   FailureOr<int64_t> stateBound(const Node &node) {
     const MachineInstr &inst = instr(node.id);
     switch (inst.opcode) {
-    case Opcode::Read: {
-      if (cellWrites[node.cell] != version[node.id])
-        return emitError(program.locationOf(inst),
-                         "reads SRAM that a later write (in program order) "
-                         "overwrites before this read's consumer");
-      int64_t earliest = 0;
-      for (int64_t p = 0; p < node.planes; ++p)
-        earliest = std::max(earliest, cells[node.cell + p].earliestRead());
-      return earliest;
-    }
+    case Opcode::Read:
     case Opcode::Gather: {
       unsigned writes = 0;
       int64_t earliest = 0;
@@ -289,15 +276,16 @@ private:
       });
       if (writes != version[node.id])
         return emitError(program.locationOf(inst),
-                         "gathers from SRAM that a later write (in program "
-                         "order) overwrites before this gather's consumer");
+                         "reads SRAM that a later write (in program order) "
+                         "overwrites before this read's consumer");
       return earliest;
     }
-    case Opcode::Write: {
+    case Opcode::Write:
+    case Opcode::Scatter: {
       int64_t earliest = 0;
-      for (int64_t p = 0; p < node.planes; ++p)
-        earliest =
-            std::max(earliest, cells[node.cell + p].earliestWriteLanding());
+      program.forEachCell(inst, [&](int64_t cell) {
+        earliest = std::max(earliest, cells[cell].earliestWriteLanding());
+      });
       return earliest - node.latency;
     }
     case Opcode::Nop: {
@@ -796,18 +784,16 @@ private:
       }
       switch (inst.opcode) {
       case Opcode::Read:
-        for (int64_t p = 0; p < node.planes; ++p)
-          cells[node.cell + p].recordRead(issue);
-        break;
       case Opcode::Gather:
         program.forEachCell(
             inst, [&](int64_t cell) { cells[cell].recordRead(issue); });
         break;
       case Opcode::Write:
-        for (int64_t p = 0; p < node.planes; ++p) {
-          cells[node.cell + p].recordWrite(landed);
-          ++cellWrites[node.cell + p];
-        }
+      case Opcode::Scatter:
+        program.forEachCell(inst, [&](int64_t cell) {
+          cells[cell].recordWrite(landed);
+          ++cellWrites[cell];
+        });
         break;
       case Opcode::LoadWeights:
         planes[node.unit].recordLoad(landed);

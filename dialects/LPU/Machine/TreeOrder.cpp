@@ -72,7 +72,7 @@ lpuc::lpu::orderTreesByCriticalPath(const MachineProgram &program) {
       }
       if (inst.accessesSram()) {
         program.forEachCell(inst, [&](int64_t cell) {
-          if (inst.opcode == Opcode::Write) {
+          if (::lpu::writesSram(inst.opcode)) {
             for (int32_t reader : readers[cell])
               addEdge(reader, tree);
             readers[cell].clear();

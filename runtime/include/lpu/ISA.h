@@ -158,6 +158,16 @@ enum class Opcode : uint8_t {
 #include "lpu/ISA.def"
 };
 
+/// MEM instructions that write SRAM, when they land (write, scatter).
+inline bool writesSram(Opcode opcode) {
+  return opcode == Opcode::Write || opcode == Opcode::Scatter;
+}
+/// MEM instructions whose lanes' addresses are values (gather, scatter):
+/// they hold every bank of their slice.
+inline bool isIndirect(Opcode opcode) {
+  return opcode == Opcode::Gather || opcode == Opcode::Scatter;
+}
+
 constexpr unsigned kNumOpcodes = 0
 #define LPU_INSTRUCTION(Name, Mnemonic, Unit, NumSources, HasResult,           \
                         UsesAddress, Imm, Types, Summary)                      \

@@ -85,8 +85,8 @@ inline uint64_t queueCycles(const TargetDesc &target, const Instruction &inst) {
 inline uint32_t memSliceCycles(const TargetDesc &target, Opcode opcode,
                                DType dtype) {
   const uint32_t planes = target.planesOf(dtype);
-  return opcode == Opcode::Gather ? target.memPortCycles(planes)
-                                  : target.memSliceCycles(planes);
+  return isIndirect(opcode) ? target.memPortCycles(planes)
+                            : target.memSliceCycles(planes);
 }
 
 /// One MXM plane's weight state along a schedule. `lw` writes a buffer row

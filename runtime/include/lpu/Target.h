@@ -149,7 +149,7 @@ struct TargetDesc {
   /// The cycle a MEM instruction issued at `issue` uses its bank's port: a
   /// read at issue, a write when it lands.
   uint64_t bankAccessCycle(Opcode op, uint64_t issue) const {
-    return op == Opcode::Write ? issue + latencyOf(op) : issue;
+    return writesSram(op) ? issue + latencyOf(op) : issue;
   }
   /// Streams carry a value written at column x, cycle t to column x+d
   /// (eastward) or x-d (westward) at cycle t+d: the value keeps one diagonal

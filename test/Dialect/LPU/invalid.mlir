@@ -308,3 +308,14 @@ lpu.program @p target("lpu-tiny") {
   // expected-error @+1 {{`state_of` names an input of the same type, on an output: no input 's' of type 'tensor<8xf32>'}}
   %n = lpu.buffer output "n" {state_of = "s"} : tensor<8xf32>
 }
+
+// -----
+
+lpu.program @p target("lpu-tiny") {
+  %t = lpu.buffer input "t" {block_rows = 4 : i64} : tensor<4x16xf32>
+  %n = lpu.buffer input "n" : tensor<16xi32>
+  %i = lpu.mem.read %n[0] : !lpu.vector<i32>
+  %v = lpu.mem.read %t[0] : !lpu.vector<f32>
+  // expected-error @+1 {{writes to read-only buffer 't'}}
+  lpu.mem.scatter %v, %t[0] by %i {count = 4 : i64, stride = 1 : i64} : !lpu.vector<f32>, !lpu.vector<i32>
+}

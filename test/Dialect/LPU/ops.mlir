@@ -61,3 +61,14 @@ lpu.program @gather target("lpu-tiny") {
   %v = lpu.mem.gather %t[1] by %i {count = 3 : i64, stride = 2 : i64, fault_below, fault_above} : !lpu.vector<i32> -> !lpu.vector<f32>
   lpu.mem.write %v, %y[0] : !lpu.vector<f32>
 }
+
+// CHECK-LABEL: lpu.program @scatter
+// CHECK: lpu.mem.scatter %{{.*}}, %{{.*}}[0] by %{{.*}} {count = 4 : i64, fault_above, stride = 1 : i64} : <f32>, <i32>
+lpu.program @scatter target("lpu-tiny") {
+  %t = lpu.buffer input "t" {block_rows = 4 : i64} : tensor<4x16xf32>
+  %n = lpu.buffer input "n" : tensor<16xi32>
+  %y = lpu.buffer output "y" {block_rows = 4 : i64, state_of = "t"} : tensor<4x16xf32>
+  %i = lpu.mem.read %n[0] : !lpu.vector<i32>
+  %v = lpu.mem.read %t[0] : !lpu.vector<f32>
+  lpu.mem.scatter %v, %y[0] by %i {count = 4 : i64, stride = 1 : i64, fault_above} : !lpu.vector<f32>, !lpu.vector<i32>
+}
