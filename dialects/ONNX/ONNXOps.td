@@ -363,6 +363,15 @@ def ONNX_GatherOp : ONNX_Op<"Gather"> {
   let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
 }
 
+def ONNX_ScatterNDOp : ONNX_Op<"ScatterND"> {
+  let summary = "`data` with the slices `indices` name replaced by `updates`";
+  let arguments = (ins AnyTensor:$data, AnyTensor:$indices,
+                       AnyTensor:$updates,
+                       DefaultValuedAttr<StrAttr, "\"none\"">:$reduction);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)";
+}
+
 def ONNX_SliceOp : ONNX_Op<"Slice"> {
   let summary = "Strided slice: starts, ends, axes and steps are inputs";
   let arguments = (ins AnyTensor:$data, AnyTensor:$starts, AnyTensor:$ends,

@@ -183,8 +183,13 @@ int64_t lpuc::tile::getStoredAddresses(Value value,
 std::optional<std::pair<int64_t, int64_t>>
 lpuc::tile::getSplitRows(Value value, const ::lpu::TargetDesc &target) {
   Operation *op = value.getDefiningOp();
-  auto rows =
-      op ? op->getAttrOfType<IntegerAttr>(kSplitRowsAttrName) : IntegerAttr();
+  IntegerAttr rows;
+  if (op)
+    rows = op->getAttrOfType<IntegerAttr>(kSplitRowsAttrName);
+  else if (auto arg = dyn_cast<BlockArgument>(value))
+    if (auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()))
+      rows = func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(),
+                                                kSplitRowsAttrName);
   if (!rows)
     return std::nullopt;
   const int64_t blockRows = std::max<int64_t>(rows.getInt(), 1);
@@ -211,8 +216,11 @@ StoragePlan lpuc::tile::planStorage(func::FuncOp func,
     plan.tensors.push_back(std::move(tensor));
     return &plan.tensors.back();
   };
-  for (BlockArgument arg : body.getArguments())
-    addTensor(arg, 0, -1);
+  for (BlockArgument arg : body.getArguments()) {
+    StoredTensor *tensor = addTensor(arg, 0, -1);
+    if (auto split = getSplitRows(arg, target))
+      std::tie(tensor->blockRows, tensor->minParts) = *split;
+  }
 
   DenseMap<Value, int> outputOf = getComputedOutputs(func);
 

@@ -79,6 +79,13 @@ static LogicalResult verifyIOAttr(Operation *op, NamedAttribute attr) {
       return op->emitError("'") << kHostInt64AttrName << "' takes no value";
     return success();
   }
+  if (attr.getName() == kSplitRowsAttrName) {
+    auto rows = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!rows || rows.getInt() < 1)
+      return op->emitError("'")
+             << kSplitRowsAttrName << "' is a positive row count";
+    return success();
+  }
   return op->emitError("unknown tile attribute '")
          << attr.getName() << "' on a graph input or output";
 }
@@ -801,6 +808,22 @@ LogicalResult LookupOp::verify() {
     return emitOpError("result must be ")
            << RankedTensorType::get(shape, table.getElementType())
            << ": a table row per index";
+  return success();
+}
+
+LogicalResult ScatterRowsOp::verify() {
+  auto data = cast<RankedTensorType>(getData().getType());
+  auto rows = cast<RankedTensorType>(getRows().getType());
+  auto updates = cast<RankedTensorType>(getUpdates().getType());
+  if (data.getRank() != 2 || rows.getRank() != 1 ||
+      !rows.getElementType().isSignlessInteger(32))
+    return emitOpError("replaces rows of a [R, D] table at [N] i32 indices");
+  if (updates.getShape() !=
+          ArrayRef<int64_t>({rows.getDimSize(0), data.getDimSize(1)}) ||
+      updates.getElementType() != data.getElementType() ||
+      getResult().getType() != data)
+    return emitOpError("needs [N, D] updates of the table's type and gives "
+                       "the table's type");
   return success();
 }
 

@@ -501,6 +501,28 @@ def Tile_LookupOp : Tile_Op<"lookup"> {
   let hasVerifier = 1;
 }
 
+def Tile_ScatterRowsOp : Tile_Op<"scatter_rows",
+                                 [AllTypesMatch<["data", "result"]>]> {
+  let summary = "A table with rows replaced at indices known only at run time";
+  let description = [{
+    `result = data`, then `result[rows[n], :] = updates[n, :]` for a [R, D]
+    table and i32 row indices in [0, R) (an index outside faults at run
+    time): ONNX ScatterND of whole rows, a KV cache's new position. Each
+    update row is scattered by the MEM slices, one scatter per row vector
+    and block of the result's rows, from its index broadcast to every lane.
+    When the result is the state of `data` (a graph output in the same SRAM)
+    only the updated rows are written.
+  }];
+  let arguments = (ins Tile_Tensor:$data, Tile_Tensor:$rows,
+                       Tile_Tensor:$updates);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = [{
+    $data `[` $rows `]` `=` $updates attr-dict `:` type($data) `,`
+    type($rows) `,` type($updates)
+  }];
+  let hasVerifier = 1;
+}
+
 def Tile_ReshapeOp : Tile_Op<"reshape"> {
   let summary = "The same elements in the same order, another shape";
   let description = [{

@@ -37,6 +37,10 @@ Models:
                  ones count from the end) plus position embeddings, and
                  lookups in a 1-D and a 3-D table (MEM gathers; the word
                  table spans several gather blocks on lpu-tiny)
+  kv-cache       a KV cache's new row: ScatterND of [2, 1, 20] rows into a
+                 [2, 8, 20] cache at a run-time int64 position, the cache as
+                 state (lpuc-args: --state present=cache), so only the new
+                 rows are written
   accumulator    total_next = total + x over 1x64 tensors: state when
                  compiled with --state total_next=total
   opset-too-new  imports opset 99 of the default domain
@@ -567,6 +571,49 @@ def make_embedding(outdir, seed):
                ("picked", bias[ids]), ("blocks", cubes[ids])])
 
 
+def make_kv_cache(outdir, seed):
+    """present = cache with row `position` of each head replaced by `new`:
+    indices (head, position) built in the graph from the run-time
+    position."""
+    rng = np.random.default_rng(seed)
+    i64, f32 = TensorProto.INT64, TensorProto.FLOAT
+    heads, context, width = 2, 8, 20
+    node = helper.make_node
+    nodes = [
+        node("Reshape", ["position", "one_shape"], ["pos3"], name="pos3"),
+        node("Expand", ["pos3", "index_shape"], ["positions"], name="positions"),
+        node("Concat", ["heads", "positions"], ["indices"], name="indices",
+             axis=-1),
+        node("ScatterND", ["cache", "indices", "new"], ["present"],
+             name="write_row"),
+    ]
+    inits = [numpy_helper.from_array(v, k) for k, v in (
+        ("one_shape", np.array([1, 1, 1], np.int64)),
+        ("index_shape", np.array([heads, 1, 1], np.int64)),
+        ("heads", np.arange(heads, dtype=np.int64).reshape(heads, 1, 1)))]
+    graph = helper.make_graph(
+        nodes, "kv_cache",
+        [helper.make_tensor_value_info("cache", f32, (heads, context, width)),
+         helper.make_tensor_value_info("position", i64, (1,)),
+         helper.make_tensor_value_info("new", f32, (heads, 1, width))],
+        [helper.make_tensor_value_info("present", f32,
+                                       (heads, context, width))],
+        inits)
+    save_model(helper.make_model(graph, producer_name="lpuc-tests",
+                                 opset_imports=[helper.make_opsetid("", OPSET)]),
+               outdir)
+    for index, position in enumerate((0, 5)):
+        cache = dense(rng, (heads, context, width), 1.0)
+        new = dense(rng, (heads, 1, width), 1.0)
+        present = cache.copy()
+        present[:, position, :] = new[:, 0, :]
+        save_data(outdir, [("cache", cache),
+                           ("position", np.array([position], np.int64)),
+                           ("new", new)], [("present", present)], index)
+    with open(os.path.join(outdir, "lpuc-args"), "w") as f:
+        f.write("--state present=cache\n")
+
+
 def make_integer_ops(outdir, seed):
     """int64 inputs (ids, mask) and a float input through integer nodes;
     references in NumPy with ONNX's integer semantics (Div truncates toward
@@ -707,6 +754,8 @@ def main():
                     [helper.make_tensor_value_info("total_next", f32, [1, 64])])
     elif name == "embedding":
         make_embedding(outdir, seed=53)
+    elif name == "kv-cache":
+        make_kv_cache(outdir, seed=59)
     elif name == "opset-too-new":
         make_simple(outdir, helper.make_node("Relu", ["x"], ["y"], name="relu"),
                     [helper.make_tensor_value_info("x", f32, [4])],

@@ -316,7 +316,8 @@ bool takesIntegers(Operation *op) {
          isa<onnx::CastOp, onnx::WhereOp, onnx::SliceOp, onnx::SplitOp,
              onnx::ExpandOp, onnx::TileOp, onnx::PadOp, onnx::GatherOp,
              onnx::ReshapeOp, onnx::FlattenOp, onnx::SqueezeOp,
-             onnx::UnsqueezeOp, onnx::ConcatOp, onnx::TransposeOp>(op);
+             onnx::UnsqueezeOp, onnx::ConcatOp, onnx::TransposeOp,
+             onnx::ScatterNDOp>(op);
 }
 } // namespace
 
@@ -346,6 +347,8 @@ LogicalResult Converter::lowerOp(Operation *op) {
     return lowerDataMovement(op, *this);
   if (auto resize = dyn_cast<onnx::ResizeOp>(op))
     return lowerResize(resize, *this);
+  if (auto scatter = dyn_cast<onnx::ScatterNDOp>(op))
+    return lowerScatterND(scatter, *this);
   if (auto argMax = dyn_cast<onnx::ArgMaxOp>(op))
     return lowerArgMax(argMax, *this);
   if (auto cast = dyn_cast<onnx::CastOp>(op))

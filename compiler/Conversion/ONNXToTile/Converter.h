@@ -175,6 +175,9 @@ mlir::FailureOr<bool> lowerQuantizedMatMul(mlir::Operation *op, Converter &c);
 
 // Tensor: data movement, shapes.
 mlir::LogicalResult lowerDataMovement(mlir::Operation *op, Converter &c);
+/// ScatterND of whole rows (indices of rank(data) - 1 components), with
+/// indices known at run time or not.
+mlir::LogicalResult lowerScatterND(onnx::ScatterNDOp op, Converter &c);
 /// Gather on `axis` by indices known only at run time, of `data` (the tile
 /// value of the node's data).
 mlir::LogicalResult lowerLookup(onnx::GatherOp op, int64_t axis,

@@ -251,15 +251,24 @@ LogicalResult Expander::verifyPlacements() {
           RankedTensorType::get({target.lanes, target.lanes}, mxmElementType),
           1)))
     return failure();
+  auto blockRowsOf = [&](BlockArgument arg) -> int64_t {
+    auto split = tile::getSplitRows(arg, target);
+    return split ? split->first : 1;
+  };
   for (BlockArgument arg : func.getArguments())
     if (failed(check(arg.getLoc(),
                      func.getArgAttr(arg.getArgNumber(), tile::kSRAMAttrName),
-                     arg.getType(), 1)))
+                     arg.getType(), blockRowsOf(arg))))
       return failure();
-  for (auto [i, type] : llvm::enumerate(func.getResultTypes()))
-    if (failed(check(func.getLoc(), func.getResultAttr(i, tile::kSRAMAttrName),
-                     type, 1)))
+  for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
+    // A state output is dealt as its input is.
+    auto input =
+        func.getResultAttrOfType<IntegerAttr>(i, tile::kStateOfAttrName);
+    if (failed(check(
+            func.getLoc(), func.getResultAttr(i, tile::kSRAMAttrName), type,
+            input ? blockRowsOf(func.getArgument(input.getInt())) : 1)))
       return failure();
+  }
   WalkResult walk = func.walk([&](Operation *op) {
     if (auto list =
             op->getAttrOfType<DenseI32ArrayAttr>(tile::kWeightSRAMAttrName)) {
@@ -372,6 +381,22 @@ InstrId Expander::gather(InstrId indices, int32_t bufferIndex, int64_t offset,
   inst.origin = currentOrigin;
   program.instrs.push_back(inst);
   return InstrId(program.instrs.size() - 1);
+}
+
+void Expander::scatter(InstrId value, InstrId indices, int32_t bufferIndex,
+                       int64_t offset, const ::lpu::GatherFields &fields) {
+  DType element =
+      lpuc::lpu::getDType(buffer(bufferIndex).type.getElementType());
+  lpuc::lpu::MachineInstr inst;
+  inst.opcode = Opcode::Scatter;
+  inst.queueKind = ::lpu::UnitKind::Mem;
+  inst.dtype = element;
+  inst.operands = {convert(value, element), indices};
+  inst.buffer = bufferIndex;
+  inst.offset = int32_t(offset);
+  inst.imm = ::lpu::encodeGather(fields);
+  inst.origin = currentOrigin;
+  program.instrs.push_back(inst);
 }
 
 void Expander::write(InstrId value, int32_t bufferIndex, int64_t offset) {
@@ -783,6 +808,8 @@ LogicalResult Expander::expandOp(Operation *op) {
       })
       .Case([&](tile::GatherOp op) { return expandGather(op, *this); })
       .Case([&](tile::LookupOp op) { return expandLookup(op, *this); })
+      .Case(
+          [&](tile::ScatterRowsOp op) { return expandScatterRows(op, *this); })
       .Case([&](tile::ReshapeOp op) { return expandReshape(op, *this); })
       .Case([&](tile::ConcatOp op) { return expandConcat(op, *this); })
       .Case([&](tile::ReduceRowsOp op) { return expandReduceRows(op, *this); })
@@ -807,9 +834,11 @@ LogicalResult Expander::run() {
     stores[arg] = wholeStore(createBuffer(
         lpuc::lpu::BufferKind::Input, ioName(arg.getArgNumber(), true),
         cast<RankedTensorType>(arg.getType())));
-    program.buffers[stores[arg].buffer].hostInt64 =
-        func.getArgAttr(arg.getArgNumber(), tile::kHostInt64AttrName) !=
-        nullptr;
+    lpuc::lpu::MachineBuffer &input = program.buffers[stores[arg].buffer];
+    input.hostInt64 = func.getArgAttr(arg.getArgNumber(),
+                                      tile::kHostInt64AttrName) != nullptr;
+    if (auto split = tile::getSplitRows(arg, target))
+      std::tie(input.blockRows, input.minParts) = *split;
     place(stores[arg].buffer,
           func.getArgAttr(arg.getArgNumber(), tile::kSRAMAttrName));
   }
@@ -827,9 +856,12 @@ LogicalResult Expander::run() {
     program.buffers[outputs.back()].hostInt64 =
         func.getResultAttr(i, tile::kHostInt64AttrName) != nullptr;
     if (auto input =
-            func.getResultAttrOfType<IntegerAttr>(i, tile::kStateOfAttrName))
-      program.buffers[outputs.back()].stateOf =
-          stores[body.getArgument(input.getInt())].buffer;
+            func.getResultAttrOfType<IntegerAttr>(i, tile::kStateOfAttrName)) {
+      lpuc::lpu::MachineBuffer &out = program.buffers[outputs.back()];
+      out.stateOf = stores[body.getArgument(input.getInt())].buffer;
+      out.blockRows = program.buffers[out.stateOf].blockRows;
+      out.minParts = program.buffers[out.stateOf].minParts;
+    }
   }
   SmallVector<bool> computed(outputs.size(), false);
   for (const tile::StoredTensor &tensor : storage.tensors) {

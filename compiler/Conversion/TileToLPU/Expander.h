@@ -231,6 +231,10 @@ public:
   /// vectors `fields.stride` apart from vector `offset` of `buffer`.
   InstrId gather(InstrId indices, int32_t buffer, int64_t offset,
                  const ::lpu::GatherFields &fields);
+  /// The mirror: `value` (converted to the buffer's type) into the table's
+  /// entries the i32 `indices` name, lane by lane.
+  void scatter(InstrId value, InstrId indices, int32_t buffer, int64_t offset,
+               const ::lpu::GatherFields &fields);
   /// A read of a new one-element constant 0: the value of a sum with no
   /// terms (a window wholly in padding, a turn with no product).
   InstrId zero();
@@ -398,6 +402,7 @@ mlir::LogicalResult expandMaxPoolTranspose(tile::MaxPoolTransposeOp op,
                                            Expander &x);
 mlir::LogicalResult expandGather(tile::GatherOp op, Expander &x);
 mlir::LogicalResult expandLookup(tile::LookupOp op, Expander &x);
+mlir::LogicalResult expandScatterRows(tile::ScatterRowsOp op, Expander &x);
 mlir::LogicalResult expandReshape(tile::ReshapeOp op, Expander &x);
 mlir::LogicalResult expandConcat(tile::ConcatOp op, Expander &x);
 mlir::LogicalResult expandReduceRows(tile::ReduceRowsOp op, Expander &x);

@@ -216,25 +216,41 @@ struct AssignLayoutPass
         mark(op->getResult(0));
       }
     });
+    // A table read or written by run-time row indices: in blocks, so one
+    // gather or scatter per block reaches every row. The table's SRAM is
+    // that of the tensor its rows-keeping reshapes start from: a constant,
+    // an op's result, or a graph input (a state cache).
     const ::lpu::TargetDesc *target = getTarget(func);
-    func.walk([&](LookupOp lookup) {
-      Operation *def = lookup.getTable().getDefiningOp();
-      if (!target || !def || def->getNumResults() != 1 ||
-          llvm::any_of(lookup.getTable().getUsers(),
-                       [](Operation *u) { return isa<func::ReturnOp>(u); }))
+    auto markTable = [&](Value table) {
+      while (auto reshape = table.getDefiningOp<ReshapeOp>()) {
+        if (!reshape.keepsRows())
+          break;
+        table = reshape.getInput();
+      }
+      if (!target || llvm::any_of(table.getUsers(), [](Operation *u) {
+            return isa<func::ReturnOp>(u);
+          }))
         return;
-      def->setAttr(
-          kSplitRowsAttrName,
-          b.getI64IntegerAttr(lookupBlockRows(
-              cast<RankedTensorType>(lookup.getTable().getType()), *target)));
+      IntegerAttr rows = b.getI64IntegerAttr(
+          tableBlockRows(cast<RankedTensorType>(table.getType()), *target));
+      if (auto arg = dyn_cast<BlockArgument>(table))
+        func.setArgAttr(arg.getArgNumber(), kSplitRowsAttrName, rows);
+      else if (table.getDefiningOp()->getNumResults() == 1)
+        table.getDefiningOp()->setAttr(kSplitRowsAttrName, rows);
+    };
+    func.walk([&](Operation *op) {
+      if (auto lookup = dyn_cast<LookupOp>(op))
+        markTable(lookup.getTable());
+      if (auto scatter = dyn_cast<ScatterRowsOp>(op))
+        markTable(scatter.getData());
     });
   }
 
-  /// Rows per block of a lookup table (each gather reads one block): blocks
-  /// of at most half a MEM slice, so each fits on a slice beside other
-  /// tensors, as even as they can be.
-  static int64_t lookupBlockRows(RankedTensorType table,
-                                 const ::lpu::TargetDesc &target) {
+  /// Rows per block of a table (each gather or scatter reaches one block):
+  /// blocks of at most half a MEM slice, so each fits on a slice beside
+  /// other tensors, as even as they can be.
+  static int64_t tableBlockRows(RankedTensorType table,
+                                const ::lpu::TargetDesc &target) {
     const ::lpu::TensorLayout layout = lpuc::lpu::getLayout(target, table);
     const int64_t rowAddresses = layout.vectorsPerRow * layout.vectorAddresses;
     const int64_t most =

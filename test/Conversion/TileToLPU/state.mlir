@@ -17,6 +17,26 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // -----
 
+// A new row scattered into a state cache in place: no copy of the cache,
+// one scatter per row vector and block (rows dealt one by one: 4 blocks),
+// each from the row number relative to its block, broadcast to every lane.
+// CHECK-LABEL: lpu.program @main
+// CHECK: %[[C:.*]] = lpu.buffer input "cache"
+// CHECK: %[[P:.*]] = lpu.buffer output "present" {state_of = "cache"} : tensor<4x16xf32>
+// CHECK-NOT: lpu.mem.read %[[C]]
+// CHECK: %[[B:.*]] = lpu.sxm.distribute %{{.*}}, lane 0, width 16 : <i32>
+// CHECK: lpu.mem.scatter %{{.*}}, %[[P]][0] by %[[B]] {count = 1 : i64, fault_below, stride = 1 : i64} : <f32>, <i32>
+// CHECK-COUNT-3: lpu.mem.scatter %{{.*}}, %[[P]]
+// CHECK-NOT: lpu.mem.scatter
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @main(%cache: tensor<4x16xf32> {onnx.name = "cache"}, %row: tensor<1xi32> {onnx.name = "row"}, %new: tensor<1x16xf32> {onnx.name = "new"}) -> (tensor<4x16xf32> {onnx.name = "present", tile.state_of = 0 : i64}) {
+    %0 = tile.scatter_rows %cache[%row] = %new : tensor<4x16xf32>, tensor<1xi32>, tensor<1x16xf32>
+    return %0 : tensor<4x16xf32>
+  }
+}
+
+// -----
+
 // The output overwrites the input's SRAM: a read of the input after the
 // output's first write would see the new value.
 module attributes {tile.target = "lpu-tiny"} {

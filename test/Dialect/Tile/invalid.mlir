@@ -421,3 +421,11 @@ func.func @state_type(%s: tensor<16xf32>) -> (tensor<8xf32> {tile.state_of = 0 :
   %0 = arith.constant dense<1.0> : tensor<8xf32>
   return %0 : tensor<8xf32>
 }
+
+// -----
+
+func.func @scatter_rows_updates(%t: tensor<8x20xf32>, %r: tensor<2xi32>, %u: tensor<3x20xf32>) -> tensor<8x20xf32> {
+  // expected-error @+1 {{needs [N, D] updates of the table's type and gives the table's type}}
+  %0 = tile.scatter_rows %t[%r] = %u : tensor<8x20xf32>, tensor<2xi32>, tensor<3x20xf32>
+  return %0 : tensor<8x20xf32>
+}

@@ -60,4 +60,11 @@ module attributes {tile.target = "lpu-tiny"} {
     %0 = tile.lookup %table[%ids] : tensor<50x24xf32>, tensor<2x3xi32> -> tensor<2x3x24xf32>
     return %0 : tensor<2x3x24xf32>
   }
+
+  // CHECK-LABEL: func.func @scatter_rows
+  // CHECK: tile.scatter_rows %{{.*}}[%{{.*}}] = %{{.*}} : tensor<8x20xf32>, tensor<2xi32>, tensor<2x20xf32>
+  func.func @scatter_rows(%t: tensor<8x20xf32>, %r: tensor<2xi32>, %u: tensor<2x20xf32>) -> tensor<8x20xf32> {
+    %0 = tile.scatter_rows %t[%r] = %u : tensor<8x20xf32>, tensor<2xi32>, tensor<2x20xf32>
+    return %0 : tensor<8x20xf32>
+  }
 }

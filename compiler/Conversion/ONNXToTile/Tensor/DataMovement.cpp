@@ -270,6 +270,68 @@ LogicalResult lpuc::onnx_to_tile::lowerLookup(onnx::GatherOp op, int64_t axis,
   return success();
 }
 
+LogicalResult lpuc::onnx_to_tile::lowerScatterND(onnx::ScatterNDOp op,
+                                                 Converter &c) {
+  Location loc = op.getLoc();
+  if (op.getReduction() != "none")
+    return op.emitError("ScatterND with reduction '")
+           << op.getReduction() << "' is not supported";
+  const Shape in = Converter::shapeOf(op.getData());
+  const Shape at = Converter::shapeOf(op.getIndices());
+  const int64_t rank = in.size();
+  if (rank < 2 || at.empty() || at.back() != rank - 1)
+    return op.emitError("ScatterND replaces whole rows on the LPU: its "
+                        "indices need rank(data) - 1 = ")
+           << rank - 1 << " components, not " << (at.empty() ? 0 : at.back());
+  if (!Converter::isI32Tensor(op.getIndices()))
+    return op.emitError("ScatterND indices must be int32 or int64");
+  if (failed(c.laneType(op.getData(), loc, "input 0")) ||
+      failed(c.laneType(op.getOutput(), loc, "output 0")))
+    return failure();
+  FailureOr<SmallVector<Value>> operands = c.getOperands(op);
+  if (failed(operands))
+    return failure();
+  const int64_t rowLength = in.back(), components = at.back();
+  int64_t rows = 1, updates = 1;
+  for (int64_t d : ArrayRef<int64_t>(in).drop_back())
+    rows *= d;
+  for (int64_t d : ArrayRef<int64_t>(at).drop_back())
+    updates *= d;
+  if (rows > std::numeric_limits<int32_t>::max())
+    return op.emitError("a table of ") << rows << " rows is too long";
+  Value table = c.reshape(loc, (*operands)[0], {rows, rowLength});
+  Value index = c.reshape(loc, (*operands)[1], {updates, components});
+  Value values = c.reshape(loc, (*operands)[2], {updates, rowLength});
+  // Row = ((i0 * d1 + i1) * d2 + i2) ..., each component a column of the
+  // indices gathered into a vector of its own.
+  SmallVector<int64_t> each(updates);
+  std::iota(each.begin(), each.end(), 0);
+  SmallVector<Value> inputs;
+  Chain chain;
+  for (int64_t k = 0; k < components; ++k) {
+    GatherTables g;
+    g.add(0, each);
+    g.addGroup(0, 0, {k});
+    if (k) {
+      inputs.push_back(c.integerConstant(loc, ".dim" + std::to_string(k), {1},
+                                         {int32_t(in[k])}));
+      chain.push_back(ChainStep::operandStep(inputs.size() - 1, StepKind::Mul));
+    }
+    inputs.push_back(
+        createGather(c, loc, index, {}, g,
+                     RankedTensorType::get({updates}, c.builder.getI32Type())));
+    chain.push_back(ChainStep::operandStep(
+        inputs.size() - 1, k ? StepKind::Add : StepKind::First));
+  }
+  Value rowIds =
+      c.map(loc, inputs, chain,
+            RankedTensorType::get({updates}, c.builder.getI32Type()));
+  Value result = tile::ScatterRowsOp::create(c.builder, loc, table.getType(),
+                                             table, rowIds, values);
+  c.set(op.getOutput(), c.reshape(loc, result, in));
+  return success();
+}
+
 namespace {
 
 /// The input positions and weights that output position o along one axis

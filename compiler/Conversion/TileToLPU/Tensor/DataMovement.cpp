@@ -224,28 +224,29 @@ LogicalResult lpuc::tile_to_lpu::expandTranspose(tile::TransposeOp op,
   return success();
 }
 
-LogicalResult lpuc::tile_to_lpu::expandLookup(tile::LookupOp op, Expander &x) {
-  FailureOr<RowStore> table = x.store(op.getTable());
-  FailureOr<RowStore> indices = x.store(op.getIndices());
-  if (failed(table) || failed(indices))
-    return failure();
-  const int64_t lanes = x.target.lanes;
-  const int64_t vectorsPerRow = table->vectorsPerRow;
-  if (vectorsPerRow > ::lpu::kGatherMaxStride)
-    return op.emitError("table rows of ")
-           << table->rowLength << " elements take " << vectorsPerRow
-           << " vectors; a gather steps at most " << ::lpu::kGatherMaxStride;
-  // Each gather reads one block of rows, which is stored in order on one
-  // slice: block k holds rows [k * blockRows, ...).
-  const int64_t blockRows = std::min<int64_t>(x.buffer(table->buffer).blockRows,
-                                              ::lpu::kGatherMaxCount);
-  const int64_t blocks = llvm::divideCeil(table->rows, blockRows);
-  // The indices relative to each block's first row, vector by vector.
-  const int64_t indexVectors = indices->rows * indices->vectorsPerRow;
-  RowStore relative = *indices;
-  if (blocks > 1) {
+namespace {
+
+/// A table read or written row by row at indices known only at run time:
+/// one MEM gather or scatter per block of its rows (each in order on one
+/// slice) and row vector, from the index broadcast to every lane.
+struct TableBlocks {
+  Expander &x;
+  RowStore table, indices;
+  int64_t blockRows = 1, blocks = 1;
+  /// The indices relative to each block's first row: block k's copy of
+  /// index vector v is vector k * (index vectors) + v (block 0: the indices).
+  RowStore relative;
+
+  TableBlocks(Expander &x, const RowStore &table, const RowStore &indices)
+      : x(x), table(table), indices(indices), relative(indices) {
+    blockRows = std::min<int64_t>(x.buffer(table.buffer).blockRows,
+                                  ::lpu::kGatherMaxCount);
+    blocks = llvm::divideCeil(table.rows, blockRows);
+    if (blocks == 1)
+      return;
+    const int64_t lanes = x.target.lanes;
     relative = x.wholeStore(
-        x.scratch({blocks, indices->rows, indices->vectorsPerRow * lanes},
+        x.scratch({blocks, indices.rows, indices.vectorsPerRow * lanes},
                   ".rows", ::lpu::DType::I32));
     for (int64_t k = 0; k < blocks; ++k) {
       const int32_t start =
@@ -253,39 +254,98 @@ LogicalResult lpuc::tile_to_lpu::expandLookup(tile::LookupOp op, Expander &x) {
                          SmallVector<float>(lanes, float(k * blockRows)),
                          ::lpu::DType::I32)
             : -1;
-      for (int64_t v = 0; v < indexVectors; ++v) {
-        InstrId index = x.read(indices->buffer, v);
+      for (int64_t v = 0; v < indexVectors(); ++v) {
+        InstrId index = x.read(indices.buffer, v);
         if (k)
           index = x.combine(StepKind::Sub, index, x.read(start, 0));
-        x.write(index, relative.buffer, k * indexVectors + v);
+        x.write(index, relative.buffer, k * indexVectors() + v);
       }
     }
   }
-  // Row t of the result: index t broadcast to every lane, each lane reading
-  // its own lane of the row; the blocks the index is not in read zeros.
+  int64_t indexVectors() const { return indices.rows * indices.vectorsPerRow; }
+  /// Index t (in row-major order), relative to block k, in every lane.
+  InstrId broadcast(int64_t t, int64_t k) {
+    const int64_t lanes = x.target.lanes;
+    const int64_t row = t / indices.rowLength, element = t % indices.rowLength;
+    const int64_t vector = row * indices.vectorsPerRow + element / lanes;
+    return x.distribute(x.read(relative.buffer, k * indexVectors() + vector),
+                        element % lanes, lanes);
+  }
+  /// Block k's table; an index below the first block or past the last
+  /// faults, one in another block reads 0 or writes nothing.
+  ::lpu::GatherFields fields(int64_t k) const {
+    ::lpu::GatherFields f;
+    f.count = uint32_t(std::min(blockRows, table.rows - k * blockRows));
+    f.stride = uint32_t(table.vectorsPerRow);
+    f.faultBelow = k == 0;
+    f.faultAbove = k == blocks - 1;
+    return f;
+  }
+  /// Vector j of block k's first row.
+  int64_t offset(int64_t k, int64_t j) const {
+    return k * blockRows * table.vectorsPerRow + j;
+  }
+  LogicalResult checkStride(Operation *op) const {
+    if (table.vectorsPerRow <= ::lpu::kGatherMaxStride)
+      return success();
+    return op->emitError("table rows of ")
+           << table.rowLength << " elements take " << table.vectorsPerRow
+           << " vectors; a gather or scatter steps at most "
+           << ::lpu::kGatherMaxStride;
+  }
+};
+
+} // namespace
+
+LogicalResult lpuc::tile_to_lpu::expandLookup(tile::LookupOp op, Expander &x) {
+  FailureOr<RowStore> table = x.store(op.getTable());
+  FailureOr<RowStore> indices = x.store(op.getIndices());
+  if (failed(table) || failed(indices))
+    return failure();
+  TableBlocks blocks(x, *table, *indices);
+  if (failed(blocks.checkStride(op)))
+    return failure();
+  // Row t of the result: each lane reads its own lane of row indices[t];
+  // the blocks the index is not in read zeros.
   RowStore out = x.resultStore(op.getResult());
-  for (int64_t t = 0; t < out.rows; ++t) {
-    const int64_t row = t / indices->rowLength,
-                  element = t % indices->rowLength;
-    const int64_t vector = row * indices->vectorsPerRow + element / lanes;
+  for (int64_t t = 0; t < out.rows; ++t)
     for (int64_t j = 0; j < out.vectorsPerRow; ++j) {
       InstrId sum = lpu::kNoInstr;
-      for (int64_t k = 0; k < blocks; ++k) {
-        ::lpu::GatherFields fields;
-        fields.count =
-            uint32_t(std::min(blockRows, table->rows - k * blockRows));
-        fields.stride = uint32_t(vectorsPerRow);
-        fields.faultBelow = k == 0;
-        fields.faultAbove = k == blocks - 1;
-        InstrId broadcast =
-            x.distribute(x.read(relative.buffer, k * indexVectors + vector),
-                         element % lanes, lanes);
-        InstrId part = x.gather(broadcast, table->buffer,
-                                k * blockRows * vectorsPerRow + j, fields);
+      for (int64_t k = 0; k < blocks.blocks; ++k) {
+        InstrId part = x.gather(blocks.broadcast(t, k), table->buffer,
+                                blocks.offset(k, j), blocks.fields(k));
         sum = sum == lpu::kNoInstr ? part : x.combine(StepKind::Add, sum, part);
       }
       x.writeRow(sum, out, t, j);
     }
+  return success();
+}
+
+LogicalResult lpuc::tile_to_lpu::expandScatterRows(tile::ScatterRowsOp op,
+                                                   Expander &x) {
+  FailureOr<RowStore> data = x.store(op.getData());
+  FailureOr<RowStore> rows = x.store(op.getRows());
+  FailureOr<RowStore> updates = x.store(op.getUpdates());
+  if (failed(data) || failed(rows) || failed(updates))
+    return failure();
+  RowStore out = x.resultStore(op.getResult());
+  // A state output in its input's SRAM holds the data already: only the
+  // new rows are written. Otherwise the data is copied first.
+  if (x.buffer(out.buffer).stateOf != data->buffer) {
+    ResolvedStep copy{ChainStep::operandStep(0), *data,
+                      Expander::shapeOf(op.getData())};
+    x.emitElementwise(x.prepareChain({copy}, Expander::shapeOf(op.getData())),
+                      out);
   }
+  TableBlocks blocks(x, out, *rows);
+  if (failed(blocks.checkStride(op)))
+    return failure();
+  for (int64_t n = 0; n < updates->rows; ++n)
+    for (int64_t k = 0; k < blocks.blocks; ++k) {
+      InstrId index = blocks.broadcast(n, k);
+      for (int64_t j = 0; j < out.vectorsPerRow; ++j)
+        x.scatter(x.readRow(*updates, n, j), index, out.buffer,
+                  blocks.offset(k, j), blocks.fields(k));
+    }
   return success();
 }

@@ -169,3 +169,17 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<12x40xf32>
   }
 }
+
+// -----
+
+// A table written at run-time rows (a state cache, a graph input seen
+// through a reshape that keeps rows) is dealt in blocks too: on the input.
+// CHECK-LABEL: func.func @scatter
+// CHECK-SAME: %arg0: tensor<2x150x40xf32> {tile.split_rows = 150 : i64}
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @scatter(%cache: tensor<2x150x40xf32>, %rows: tensor<2xi32>, %new: tensor<2x40xf32>) -> tensor<300x40xf32> {
+    %t = tile.reshape %cache : tensor<2x150x40xf32> -> tensor<300x40xf32>
+    %0 = tile.scatter_rows %t[%rows] = %new : tensor<300x40xf32>, tensor<2xi32>, tensor<2x40xf32>
+    return %0 : tensor<300x40xf32>
+  }
+}
