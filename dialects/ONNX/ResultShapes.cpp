@@ -236,6 +236,38 @@ std::optional<Shape> reshapeShape(ReshapeOp op) {
   return out;
 }
 
+/// Unsqueeze inserts, Squeeze removes, size-1 dimensions at `axes` (an
+/// input from opset 13, an attribute before; Squeeze without: every 1).
+std::optional<Shape> squeezeShape(Operation *op, bool insert) {
+  auto in = staticShape(op->getOperand(0));
+  if (!in)
+    return std::nullopt;
+  SmallVector<int64_t> axes = intsOf(op, "axes");
+  if (op->getNumOperands() > 1 && !isAbsent(op->getOperand(1))) {
+    auto constant = getConstantIntegers(op->getOperand(1));
+    if (!constant)
+      return std::nullopt;
+    axes.assign(constant->begin(), constant->end());
+  }
+  const int64_t rank =
+      int64_t(in->size()) + (insert ? int64_t(axes.size()) : 0);
+  for (int64_t &axis : axes) {
+    if (axis < -rank || axis >= rank)
+      return std::nullopt;
+    axis = (axis + rank) % rank;
+  }
+  Shape out;
+  if (insert) {
+    for (int64_t d = 0, next = 0; d < rank; ++d)
+      out.push_back(llvm::is_contained(axes, d) ? 1 : (*in)[next++]);
+    return out;
+  }
+  for (int64_t d = 0; d < int64_t(in->size()); ++d)
+    if (axes.empty() ? (*in)[d] != 1 : !llvm::is_contained(axes, d))
+      out.push_back((*in)[d]);
+  return out;
+}
+
 std::optional<Shape> transposeShape(TransposeOp op) {
   auto in = staticShape(op.getData());
   if (!in)
@@ -342,6 +374,8 @@ std::optional<Shape> lpuc::onnx::inferResultShape(Operation *op) {
       .Case([](ConcatOp op) { return concatShape(op); })
       .Case([](ReshapeOp op) { return reshapeShape(op); })
       .Case([](TransposeOp op) { return transposeShape(op); })
+      .Case([](UnsqueezeOp op) { return squeezeShape(op, /*insert=*/true); })
+      .Case([](SqueezeOp op) { return squeezeShape(op, /*insert=*/false); })
       .Case<BatchNormalizationOp, LayerNormalizationOp, SoftmaxOp, LogSoftmaxOp,
             DropoutOp, ClipOp, LeakyReluOp, HardSigmoidOp, CastOp>(
           [](Operation *op) { return sameAsFirst(op); })

@@ -36,7 +36,8 @@ Models:
                 tanh, tied embeddings) with a static KV cache: int64 ids 1x1
                 and position 1, past_keys and past_values [6, 8, 256, 64]
                 (layers, heads, context, head width) in, logits [1, 8192]
-                and the caches with the position's row replaced out; d 512,
+                and the caches with the position's rows written by ScatterND
+                out; d 512,
                 feed-forward 2048. Also writes prompt.npy (64 ids),
                 generated.npy (torch's greedy decoding of 16 tokens after
                 it) and lpuc-args (the caches as state: lpuc --state)
@@ -160,9 +161,9 @@ def bert_inputs(generator, vocab=8192, seq=128):
 
 
 class DecoderBlock(torch.nn.Module):
-    """A GPT-2 block for one new token, its keys and values written into a
-    static cache at `slot` (a one-hot column over the context) and attended
-    over the positions `bias` leaves visible."""
+    """A GPT-2 block for one new token: it attends over the cached keys and
+    values of the positions `bias` leaves visible (those before the token's)
+    and over its own, and returns its key and value for the cache."""
 
     def __init__(self, width, heads):
         super().__init__()
@@ -174,25 +175,28 @@ class DecoderBlock(torch.nn.Module):
         self.up = torch.nn.Linear(width, 4 * width)
         self.down = torch.nn.Linear(4 * width, width)
 
-    def forward(self, x, keys, values, slot, bias):
+    def forward(self, x, keys, values, bias):
         width = x.shape[-1]
         head = width // self.heads
+        context = keys.shape[1]
         q, k, v = (t.reshape(self.heads, 1, head)
                    for t in self.qkv(self.norm1(x)).split(width, dim=-1))
-        keys = keys * (1.0 - slot) + k * slot
-        values = values * (1.0 - slot) + v * slot
-        scores = q @ keys.transpose(-1, -2) / head**0.5 + bias
-        attended = (scores.softmax(-1) @ values).reshape(1, 1, width)
+        cached = q @ keys.transpose(-1, -2) + bias
+        own = (q * k).sum(-1, keepdim=True)
+        weights = (torch.cat([cached, own], -1) / head**0.5).softmax(-1)
+        attended = (weights[..., :context] @ values +
+                    weights[..., context:] * v).reshape(1, 1, width)
         x = x + self.proj(attended)
         up = torch.nn.functional.gelu(self.up(self.norm2(x)), approximate="tanh")
-        return x + self.down(up), keys, values
+        return x + self.down(up), k.squeeze(1), v.squeeze(1)
 
 
 class DecoderStep(torch.nn.Module):
     """One decode step of a GPT-2-style decoder with tied embeddings: the
-    token at `position` in, the next token's logits and the updated caches
-    out. Shapes are static: the cache holds the whole context, and positions
-    after `position` are masked."""
+    token at `position` in, the next token's logits and the caches with the
+    token's keys and values written at `position` out (ScatterND of whole
+    rows). Shapes are static: the cache holds the whole context, and the
+    positions from `position` on are masked."""
 
     def __init__(self, vocab, context, width, heads, layers):
         super().__init__()
@@ -211,16 +215,20 @@ class DecoderStep(torch.nn.Module):
     def forward(self, ids, position, past_keys, past_values):
         x = self.words(ids) + self.positions(position).unsqueeze(0)
         slots = torch.arange(self.context)
-        slot = (slots == position).float().unsqueeze(-1)
-        bias = (1.0 - (slots <= position).float()) * -10000.0
+        bias = (1.0 - (slots < position).float()) * -10000.0
         keys, values = [], []
         for i, block in enumerate(self.blocks):
-            x, k, v = block(x, past_keys[i], past_values[i], slot, bias)
+            x, k, v = block(x, past_keys[i], past_values[i], bias)
             keys.append(k)
             values.append(v)
         logits = self.norm(x) @ self.words.weight.t()
-        return (logits.reshape(1, -1), torch.stack(keys),
-                torch.stack(values))
+        layers, heads = len(self.blocks), self.blocks[0].heads
+        at = (torch.arange(layers).reshape(layers, 1).expand(layers, heads),
+              torch.arange(heads).reshape(1, heads).expand(layers, heads),
+              position.reshape(1, 1).expand(layers, heads))
+        return (logits.reshape(1, -1),
+                past_keys.index_put(at, torch.stack(keys)),
+                past_values.index_put(at, torch.stack(values)))
 
 
 # (vocabulary, context, width, heads, layers, prompt length)

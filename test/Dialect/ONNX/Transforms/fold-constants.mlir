@@ -123,3 +123,24 @@ func.func @too_large(%x: tensor<1xf32>) -> tensor<*xf32> {
   %y = onnx.Expand %x, %huge : (tensor<1xf32>, tensor<3xi64>) -> tensor<*xf32>
   return %y : tensor<*xf32>
 }
+
+// -----
+
+// torch's index_put: the shape an Expand takes is computed, so the importer
+// leaves its result (and what reshapes it) dynamic; once folded, the shapes
+// follow, through Unsqueeze and Squeeze too.
+// CHECK-LABEL: func.func @expand_then_unsqueeze
+// CHECK: onnx.Expand {{.*}} -> tensor<2x4xi64>
+// CHECK: onnx.Unsqueeze {{.*}} -> tensor<2x4x1xi64>
+// CHECK: onnx.Squeeze {{.*}} -> tensor<2x4xi64>
+func.func @expand_then_unsqueeze(%p: tensor<1x1xi64>) -> tensor<?x?xi64> {
+  %n = arith.constant dense<2> : tensor<1xi64>
+  %ones = onnx.ConstantOfShape %n {value = dense<1> : tensor<1xi64>} : (tensor<1xi64>) -> tensor<2xi64>
+  %four = arith.constant dense<[2, 4]> : tensor<2xi64>
+  %shape = onnx.Mul %ones, %four : (tensor<2xi64>, tensor<2xi64>) -> tensor<2xi64>
+  %e = onnx.Expand %p, %shape : (tensor<1x1xi64>, tensor<2xi64>) -> tensor<?x?xi64>
+  %axes = arith.constant dense<[-1]> : tensor<1xi64>
+  %u = onnx.Unsqueeze %e, %axes : (tensor<?x?xi64>, tensor<1xi64>) -> tensor<?x?x1xi64>
+  %s = onnx.Squeeze %u, %axes : (tensor<?x?x1xi64>, tensor<1xi64>) -> tensor<?x?xi64>
+  return %s : tensor<?x?xi64>
+}
