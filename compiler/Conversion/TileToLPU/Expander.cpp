@@ -354,65 +354,44 @@ InstrId Expander::emit(Opcode opcode, ArrayRef<InstrId> operands,
   return InstrId(program.instrs.size() - 1);
 }
 
-InstrId Expander::read(int32_t bufferIndex, int64_t offset) {
+InstrId Expander::memAccess(Opcode opcode, int32_t bufferIndex, int64_t offset,
+                            ArrayRef<InstrId> operands, uint32_t imm) {
   lpuc::lpu::MachineInstr inst;
-  inst.opcode = Opcode::Read;
+  inst.opcode = opcode;
   inst.queueKind = ::lpu::UnitKind::Mem;
-  inst.resultType = inst.dtype =
-      lpuc::lpu::getDType(buffer(bufferIndex).type.getElementType());
+  inst.dtype = lpuc::lpu::getDType(buffer(bufferIndex).type.getElementType());
+  if (inst.hasResult())
+    inst.resultType = inst.dtype;
+  inst.operands.assign(operands.begin(), operands.end());
   inst.buffer = bufferIndex;
   inst.offset = int32_t(offset);
+  inst.imm = imm;
   inst.origin = currentOrigin;
   program.instrs.push_back(inst);
   return InstrId(program.instrs.size() - 1);
+}
+
+InstrId Expander::read(int32_t bufferIndex, int64_t offset) {
+  return memAccess(Opcode::Read, bufferIndex, offset, {});
 }
 
 InstrId Expander::gather(InstrId indices, int32_t bufferIndex, int64_t offset,
                          const ::lpu::GatherFields &fields) {
-  lpuc::lpu::MachineInstr inst;
-  inst.opcode = Opcode::Gather;
-  inst.queueKind = ::lpu::UnitKind::Mem;
-  inst.resultType = inst.dtype =
-      lpuc::lpu::getDType(buffer(bufferIndex).type.getElementType());
-  inst.operands = {indices};
-  inst.buffer = bufferIndex;
-  inst.offset = int32_t(offset);
-  inst.imm = ::lpu::encodeGather(fields);
-  inst.origin = currentOrigin;
-  program.instrs.push_back(inst);
-  return InstrId(program.instrs.size() - 1);
+  return memAccess(Opcode::Gather, bufferIndex, offset, {indices},
+                   ::lpu::encodeGather(fields));
 }
 
 void Expander::scatter(InstrId value, InstrId indices, int32_t bufferIndex,
                        int64_t offset, const ::lpu::GatherFields &fields) {
-  DType element =
-      lpuc::lpu::getDType(buffer(bufferIndex).type.getElementType());
-  lpuc::lpu::MachineInstr inst;
-  inst.opcode = Opcode::Scatter;
-  inst.queueKind = ::lpu::UnitKind::Mem;
-  inst.dtype = element;
-  inst.operands = {convert(value, element), indices};
-  inst.buffer = bufferIndex;
-  inst.offset = int32_t(offset);
-  inst.imm = ::lpu::encodeGather(fields);
-  inst.origin = currentOrigin;
-  program.instrs.push_back(inst);
+  value = convert(value, bufferType(bufferIndex));
+  memAccess(Opcode::Scatter, bufferIndex, offset, {value, indices},
+            ::lpu::encodeGather(fields));
 }
 
 void Expander::write(InstrId value, int32_t bufferIndex, int64_t offset) {
-  DType element =
-      lpuc::lpu::getDType(buffer(bufferIndex).type.getElementType());
   // E.g. an i32 comparison's 0 / 1 into an f32 tensor, or a Cast to f16.
-  value = convert(value, element);
-  lpuc::lpu::MachineInstr inst;
-  inst.opcode = Opcode::Write;
-  inst.queueKind = ::lpu::UnitKind::Mem;
-  inst.dtype = element;
-  inst.operands = {value};
-  inst.buffer = bufferIndex;
-  inst.offset = int32_t(offset);
-  inst.origin = currentOrigin;
-  program.instrs.push_back(inst);
+  value = convert(value, bufferType(bufferIndex));
+  memAccess(Opcode::Write, bufferIndex, offset, {value});
 }
 
 InstrId Expander::readRow(const RowStore &store, int64_t row, int64_t j) {

@@ -351,6 +351,13 @@ private:
   InstrId emit(::lpu::Opcode opcode, llvm::ArrayRef<InstrId> operands,
                uint32_t imm = 0);
   mlir::LogicalResult expandOp(mlir::Operation *op);
+  /// A MEM instruction on vector `offset` of `buffer`, in the buffer's
+  /// element type (a read's or gather's result too).
+  InstrId memAccess(::lpu::Opcode opcode, int32_t buffer, int64_t offset,
+                    llvm::ArrayRef<InstrId> operands, uint32_t imm = 0);
+  ::lpu::DType bufferType(int32_t index) const {
+    return lpuc::lpu::getDType(buffer(index).type.getElementType());
+  }
   /// Fails if a state input is read after its output's first write.
   mlir::LogicalResult checkStatesInPlace();
   /// Checks the `tile.sram` placements against the tensors and the target.

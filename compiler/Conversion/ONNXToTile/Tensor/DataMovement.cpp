@@ -222,6 +222,13 @@ LogicalResult lpuc::onnx_to_tile::lowerDataMovement(Operation *op,
   return success();
 }
 
+namespace {
+int64_t elementCount(ArrayRef<int64_t> shape) {
+  return std::accumulate(shape.begin(), shape.end(), int64_t(1),
+                         std::multiplies<int64_t>());
+}
+} // namespace
+
 /// Rows of the data picked by indices known only at run time (an embedding
 /// lookup): the data flattened to a [V, D] table, the indices made
 /// non-negative (ONNX counts those from the end), one tile.lookup.
@@ -241,14 +248,10 @@ LogicalResult lpuc::onnx_to_tile::lowerLookup(onnx::GatherOp op, int64_t axis,
     return failure();
   const Shape in = Converter::shapeOf(op.getData());
   const int64_t rows = in[0];
-  int64_t rowLength = 1;
-  for (int64_t d : ArrayRef<int64_t>(in).drop_front())
-    rowLength *= d;
+  const int64_t rowLength = elementCount(ArrayRef<int64_t>(in).drop_front());
   if (rows > std::numeric_limits<int32_t>::max())
     return op.emitError("a table of ") << rows << " rows is too long";
-  Value table = data;
-  if (in.size() != 2)
-    table = c.reshape(loc, data, {rows, rowLength});
+  Value table = c.reshape(loc, data, {rows, rowLength});
   // id + rows * (id < 0)
   Value zero = c.integerConstant(loc, ".zero", {1}, {0});
   Value count = c.integerConstant(loc, ".rows", {1}, {int32_t(rows)});
@@ -263,10 +266,8 @@ LogicalResult lpuc::onnx_to_tile::lowerLookup(onnx::GatherOp op, int64_t axis,
   Type element = getElementTypeOrSelf(data.getType());
   Value rowsOut = tile::LookupOp::create(
       c.builder, loc, RankedTensorType::get(shape, element), table, index);
-  Value result = op.getResult();
-  if (Converter::shapeOf(result) != shape)
-    rowsOut = c.reshape(loc, rowsOut, Converter::shapeOf(result));
-  c.set(result, rowsOut);
+  c.set(op.getResult(),
+        c.reshape(loc, rowsOut, Converter::shapeOf(op.getResult())));
   return success();
 }
 
@@ -292,11 +293,8 @@ LogicalResult lpuc::onnx_to_tile::lowerScatterND(onnx::ScatterNDOp op,
   if (failed(operands))
     return failure();
   const int64_t rowLength = in.back(), components = at.back();
-  int64_t rows = 1, updates = 1;
-  for (int64_t d : ArrayRef<int64_t>(in).drop_back())
-    rows *= d;
-  for (int64_t d : ArrayRef<int64_t>(at).drop_back())
-    updates *= d;
+  const int64_t rows = elementCount(ArrayRef<int64_t>(in).drop_back());
+  const int64_t updates = elementCount(ArrayRef<int64_t>(at).drop_back());
   if (rows > std::numeric_limits<int32_t>::max())
     return op.emitError("a table of ") << rows << " rows is too long";
   Value table = c.reshape(loc, (*operands)[0], {rows, rowLength});
@@ -357,10 +355,6 @@ Value resizeByProducts(Converter &c, Location loc, Value input,
                        bool rowAxis, bool laneAxis, int64_t lanes) {
   const int64_t rank = in.size(), h = rank - 2, w = rank - 1;
   auto tiles = [&](int64_t n) { return (n + lanes - 1) / lanes; };
-  auto count = [](ArrayRef<int64_t> shape) {
-    return std::accumulate(shape.begin(), shape.end(), int64_t(1),
-                           std::multiplies<int64_t>());
-  };
   // MXM issue cycles of each pass (weight rows plus products).
   auto laneWork = [&](int64_t rows) {
     return tiles(in[w]) * tiles(out[w]) * (rows + std::min(in[w], lanes));
@@ -371,7 +365,7 @@ Value resizeByProducts(Converter &c, Location loc, Value input,
   };
   Shape shape(in);
   auto lanePass = [&](Value value) {
-    const int64_t rows = count(shape) / shape[w];
+    const int64_t rows = elementCount(shape) / shape[w];
     std::vector<float> r = axisMatrix(w);
     Value matrix =
         c.constant(loc, ".resize" + std::to_string(w), {in[w], out[w]}, r);
@@ -380,7 +374,7 @@ Value resizeByProducts(Converter &c, Location loc, Value input,
                     /*transposeB=*/false, c.f32Tensor(shape));
   };
   auto rowPass = [&](Value value) {
-    const int64_t planes = count(shape) / (shape[h] * shape[w]);
+    const int64_t planes = elementCount(shape) / (shape[h] * shape[w]);
     std::vector<float> r = axisMatrix(h), transposed(r.size());
     for (int64_t i = 0; i < in[h]; ++i)
       for (int64_t o = 0; o < out[h]; ++o)
@@ -398,7 +392,7 @@ Value resizeByProducts(Converter &c, Location loc, Value input,
     return lanePass(input);
   if (!laneAxis)
     return rowPass(input);
-  const int64_t planes = count(in) / (in[h] * in[w]);
+  const int64_t planes = elementCount(in) / (in[h] * in[w]);
   const bool rowsFirst = rowWork(planes, in[w]) + laneWork(planes * out[h]) <=
                          laneWork(planes * in[h]) + rowWork(planes, out[w]);
   return rowsFirst ? lanePass(rowPass(input)) : rowPass(lanePass(input));
