@@ -363,6 +363,14 @@ def ONNX_GatherOp : ONNX_Op<"Gather"> {
   let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
 }
 
+def ONNX_GatherElementsOp : ONNX_Op<"GatherElements"> {
+  let summary = "Each output element picked along `axis` by its own index";
+  let arguments = (ins AnyTensor:$data, AnyTensor:$indices,
+                       DefaultValuedAttr<I64Attr, "0">:$axis);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+}
+
 def ONNX_ScatterNDOp : ONNX_Op<"ScatterND"> {
   let summary = "`data` with the slices `indices` name replaced by `updates`";
   let arguments = (ins AnyTensor:$data, AnyTensor:$indices,

@@ -158,8 +158,8 @@ int64_t lpuc::tile::estimateReads(Operation *user, unsigned index,
     return saturatingMultiply(resultVectors, 9);
   // Element-wise work (epilogues too) reads an operand per output vector;
   // gathers read at least one vector per output vector.
-  if (isa<MapOp, MatMulOp, ConvOp, GatherOp, LookupOp, ReshapeOp, ConcatOp,
-          WinogradOutputOp>(user))
+  if (isa<MapOp, MatMulOp, ConvOp, GatherOp, LookupOp, GatherElementsOp,
+          ReshapeOp, ConcatOp, WinogradOutputOp>(user))
     return std::max(vectors, resultVectors);
   return vectors;
 }

@@ -811,6 +811,37 @@ LogicalResult LookupOp::verify() {
   return success();
 }
 
+LogicalResult GatherElementsOp::verify() {
+  auto data = cast<RankedTensorType>(getData().getType());
+  auto indices = cast<RankedTensorType>(getIndices().getType());
+  const int64_t rank = data.getRank(), axis = getAxis();
+  if (rank < 2 || axis < 0 || axis >= rank - 1)
+    return emitOpError("gathers along an axis before the innermost of data "
+                       "of rank 2 or more, not axis ")
+           << axis << " of " << data;
+  if (!indices.getElementType().isSignlessInteger(32))
+    return emitOpError("indices must be i32, not ") << indices.getElementType();
+  if (indices.getRank() != rank ||
+      indices.getDimSize(rank - 1) != data.getDimSize(rank - 1) ||
+      llvm::any_of(llvm::seq<int64_t>(0, rank), [&](int64_t d) {
+        return d != axis && indices.getDimSize(d) > data.getDimSize(d);
+      }))
+    return emitOpError("indices ")
+           << indices << " must have the rank and innermost dimension of "
+           << data << " and no larger dimension but along the axis";
+  if (getResult().getType() !=
+      RankedTensorType::get(indices.getShape(), data.getElementType()))
+    return emitOpError("result must have the indices' shape and the data's "
+                       "element type");
+  return success();
+}
+
+int64_t GatherElementsOp::getBlockRows() {
+  ArrayRef<int64_t> shape = shapeOf(getData());
+  return std::accumulate(shape.begin() + getAxis(), shape.end() - 1, int64_t(1),
+                         std::multiplies<int64_t>());
+}
+
 LogicalResult ScatterRowsOp::verify() {
   auto data = cast<RankedTensorType>(getData().getType());
   auto rows = cast<RankedTensorType>(getRows().getType());

@@ -501,6 +501,32 @@ def Tile_LookupOp : Tile_Op<"lookup"> {
   let hasVerifier = 1;
 }
 
+def Tile_GatherElementsOp : Tile_Op<"gather_elements"> {
+  let summary = "Elements picked along an axis by indices known only at run time";
+  let description = [{
+    `result[p] = data[p with p[axis] = indices[p]]` for i32 indices in
+    [0, data's dimension `axis`): ONNX GatherElements along any axis but the
+    innermost, whose lanes stay in place. The indices have the data's rank,
+    no larger dimensions but along the axis, and the data's innermost one.
+    An index outside faults at run time. Each result vector is one MEM
+    gather whose lanes take their own indices' entries along the axis: the
+    data's rows for one index of the dimensions before the axis lie in one
+    block on one slice (`tile.split_rows`, which tile-assign-layout sets).
+  }];
+  let arguments = (ins Tile_Tensor:$data, Tile_Tensor:$indices,
+                       I64Attr:$axis);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = [{
+    $data `[` $indices `]` `axis` $axis attr-dict `:` type($data) `,`
+    type($indices) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Rows of the data for one index of the dimensions before the axis.
+    int64_t getBlockRows();
+  }];
+}
+
 def Tile_ScatterRowsOp : Tile_Op<"scatter_rows",
                                  [AllTypesMatch<["data", "result"]>]> {
   let summary = "A table with rows replaced at indices known only at run time";

@@ -37,6 +37,10 @@ Models:
                  ones count from the end) plus position embeddings, and
                  lookups in a 1-D and a 3-D table (MEM gathers; the word
                  table spans several gather blocks on lpu-tiny)
+  gather-elements  GatherElements by run-time int64 indices (negative ones
+                 count from the end) along a middle axis, axis 0 of a table
+                 with smaller indices, the innermost axis (torch.gather on
+                 dim -1) and a 1-D tensor; data from inputs and constants
   kv-cache       a KV cache's new row: ScatterND of [2, 1, 20] rows into a
                  [2, 8, 20] cache at a run-time int64 position, the cache as
                  state (lpuc-args: --state present=cache), so only the new
@@ -571,6 +575,53 @@ def make_embedding(outdir, seed):
                ("picked", bias[ids]), ("blocks", cubes[ids])])
 
 
+def make_gather_elements(outdir, seed):
+    """GatherElements with indices known only at run time (MEM gathers whose
+    lanes take their own entries)."""
+    rng = np.random.default_rng(seed)
+    i64, f32 = TensorProto.INT64, TensorProto.FLOAT
+
+    def gather_elements(data, indices, axis):
+        indices = np.where(indices < 0, indices + data.shape[axis], indices)
+        sliced = data[tuple(slice(0, n) if d != axis else slice(None)
+                            for d, n in enumerate(indices.shape))]
+        return np.take_along_axis(sliced, indices, axis)
+
+    def indices(bound, shape):
+        return rng.integers(-bound, bound, size=shape).astype(np.int64)
+
+    # (name, data shape, data is an input, indices shape, axis)
+    cases = [("middle", (3, 5, 2, 40), True, (3, 4, 2, 40), 1),
+             ("rows", (6, 4, 20), False, (2, 3, 20), 0),
+             ("last", (4, 30), True, (4, 7), 1),
+             ("flat", (10,), False, (6,), 0)]
+    nodes, inputs, outputs, inits = [], [], [], []
+    feeds, expected = [], []
+    for name, data_shape, is_input, index_shape, axis in cases:
+        data = dense(rng, data_shape, 1.0)
+        index = indices(data_shape[axis], index_shape)
+        nodes.append(helper.make_node(
+            "GatherElements", [name + "_data", name + "_indices"],
+            [name + "_out"], name=name, axis=axis))
+        if is_input:
+            inputs.append(helper.make_tensor_value_info(
+                name + "_data", f32, data_shape))
+            feeds.append((name + "_data", data))
+        else:
+            inits.append(numpy_helper.from_array(data, name + "_data"))
+        inputs.append(helper.make_tensor_value_info(
+            name + "_indices", i64, index_shape))
+        feeds.append((name + "_indices", index))
+        outputs.append(helper.make_tensor_value_info(
+            name + "_out", f32, index_shape))
+        expected.append((name + "_out", gather_elements(data, index, axis)))
+    graph = helper.make_graph(nodes, "gather_elements", inputs, outputs, inits)
+    save_model(helper.make_model(graph, producer_name="lpuc-tests",
+                                 opset_imports=[helper.make_opsetid("", OPSET)]),
+               outdir)
+    save_data(outdir, feeds, expected)
+
+
 def make_kv_cache(outdir, seed):
     """present = cache with row `position` of each head replaced by `new`:
     indices (head, position) built in the graph from the run-time
@@ -756,6 +807,8 @@ def main():
         make_embedding(outdir, seed=53)
     elif name == "kv-cache":
         make_kv_cache(outdir, seed=59)
+    elif name == "gather-elements":
+        make_gather_elements(outdir, seed=61)
     elif name == "opset-too-new":
         make_simple(outdir, helper.make_node("Relu", ["x"], ["y"], name="relu"),
                     [helper.make_tensor_value_info("x", f32, [4])],

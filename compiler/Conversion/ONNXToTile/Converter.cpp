@@ -317,7 +317,7 @@ bool takesIntegers(Operation *op) {
              onnx::ExpandOp, onnx::TileOp, onnx::PadOp, onnx::GatherOp,
              onnx::ReshapeOp, onnx::FlattenOp, onnx::SqueezeOp,
              onnx::UnsqueezeOp, onnx::ConcatOp, onnx::TransposeOp,
-             onnx::ScatterNDOp>(op);
+             onnx::ScatterNDOp, onnx::GatherElementsOp>(op);
 }
 } // namespace
 
@@ -343,7 +343,7 @@ LogicalResult Converter::lowerOp(Operation *op) {
           onnx::ReduceL2Op, onnx::ReduceLogSumOp, onnx::ReduceLogSumExpOp>(op))
     return lowerReduce(op, *this);
   if (isa<onnx::SliceOp, onnx::SplitOp, onnx::ExpandOp, onnx::TileOp,
-          onnx::PadOp, onnx::GatherOp>(op))
+          onnx::PadOp, onnx::GatherOp, onnx::GatherElementsOp>(op))
     return lowerDataMovement(op, *this);
   if (auto resize = dyn_cast<onnx::ResizeOp>(op))
     return lowerResize(resize, *this);

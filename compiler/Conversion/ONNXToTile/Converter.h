@@ -182,6 +182,9 @@ mlir::LogicalResult lowerScatterND(onnx::ScatterNDOp op, Converter &c);
 /// value of the node's data).
 mlir::LogicalResult lowerLookup(onnx::GatherOp op, int64_t axis,
                                 mlir::Value data, Converter &c);
+/// GatherElements on `axis` by indices known only at run time, of `data`.
+mlir::LogicalResult lowerGatherElements(onnx::GatherElementsOp op, int64_t axis,
+                                        mlir::Value data, Converter &c);
 mlir::LogicalResult lowerResize(onnx::ResizeOp op, Converter &c);
 mlir::LogicalResult lowerReshape(mlir::Operation *op, Converter &c);
 mlir::LogicalResult lowerTranspose(onnx::TransposeOp op, Converter &c);

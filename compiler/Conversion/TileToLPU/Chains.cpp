@@ -333,6 +333,19 @@ InstrId Expander::gatherLanes(
     int64_t width,
     function_ref<std::optional<RowElement>(int64_t lane)> source) {
   const int64_t lanes = target.lanes;
+  // Every lane reading one element (a broadcast along the innermost axis):
+  // one distribute.
+  if (std::optional<RowElement> at = width > 1 ? source(0) : std::nullopt) {
+    bool same = true;
+    for (int64_t lane = 1; lane < width && same; ++lane) {
+      std::optional<RowElement> next = source(lane);
+      same = next && next->store == at->store && next->row == at->row &&
+             next->element == at->element;
+    }
+    if (same)
+      return distribute(readRow(*at->store, at->row, at->element / lanes),
+                        at->element % lanes, width);
+  }
   InstrId acc = lpuc::lpu::kNoInstr;
   for (int64_t done = 0; done < width;) {
     std::optional<RowElement> at = source(done);

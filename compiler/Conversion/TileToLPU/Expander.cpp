@@ -787,6 +787,9 @@ LogicalResult Expander::expandOp(Operation *op) {
       })
       .Case([&](tile::GatherOp op) { return expandGather(op, *this); })
       .Case([&](tile::LookupOp op) { return expandLookup(op, *this); })
+      .Case([&](tile::GatherElementsOp op) {
+        return expandGatherElements(op, *this);
+      })
       .Case(
           [&](tile::ScatterRowsOp op) { return expandScatterRows(op, *this); })
       .Case([&](tile::ReshapeOp op) { return expandReshape(op, *this); })

@@ -410,6 +410,8 @@ mlir::LogicalResult expandMaxPoolTranspose(tile::MaxPoolTransposeOp op,
 mlir::LogicalResult expandGather(tile::GatherOp op, Expander &x);
 mlir::LogicalResult expandLookup(tile::LookupOp op, Expander &x);
 mlir::LogicalResult expandScatterRows(tile::ScatterRowsOp op, Expander &x);
+mlir::LogicalResult expandGatherElements(tile::GatherElementsOp op,
+                                         Expander &x);
 mlir::LogicalResult expandReshape(tile::ReshapeOp op, Expander &x);
 mlir::LogicalResult expandConcat(tile::ConcatOp op, Expander &x);
 mlir::LogicalResult expandReduceRows(tile::ReduceRowsOp op, Expander &x);

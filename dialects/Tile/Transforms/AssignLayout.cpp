@@ -4,8 +4,8 @@
 // channels last and back). Here transposes move down through element-wise
 // maps until they meet their inverse and fold away, so the tensors between
 // spatial ops stay channels last; then tensors that windows read get their
-// split into image rows, and lookup tables theirs into blocks a gather
-// reads.
+// split into image rows, and lookup tables and GatherElements data theirs
+// into blocks a gather reads.
 //
 //===----------------------------------------------------------------------===//
 
@@ -221,7 +221,8 @@ struct AssignLayoutPass
     // that of the tensor its rows-keeping reshapes start from: a constant,
     // an op's result, or a graph input (a state cache).
     const ::lpu::TargetDesc *target = getTarget(func);
-    auto markTable = [&](Value table) {
+    // `blockRows`: rows a gather must reach (0: as the table's size allows).
+    auto markTable = [&](Value table, int64_t blockRows = 0) {
       while (auto reshape = table.getDefiningOp<ReshapeOp>()) {
         if (!reshape.keepsRows())
           break;
@@ -232,7 +233,9 @@ struct AssignLayoutPass
           }))
         return;
       IntegerAttr rows = b.getI64IntegerAttr(
-          tableBlockRows(cast<RankedTensorType>(table.getType()), *target));
+          blockRows ? blockRows
+                    : tableBlockRows(cast<RankedTensorType>(table.getType()),
+                                     *target));
       if (auto arg = dyn_cast<BlockArgument>(table))
         func.setArgAttr(arg.getArgNumber(), kSplitRowsAttrName, rows);
       else if (table.getDefiningOp()->getNumResults() == 1)
@@ -243,6 +246,8 @@ struct AssignLayoutPass
         markTable(lookup.getTable());
       if (auto scatter = dyn_cast<ScatterRowsOp>(op))
         markTable(scatter.getData());
+      if (auto elements = dyn_cast<GatherElementsOp>(op))
+        markTable(elements.getData(), elements.getBlockRows());
     });
   }
 

@@ -14,8 +14,10 @@ using namespace lpuc::tile;
 
 namespace {
 
+/// The innermost dimension; 0 for a scalar, which has none to widen.
 int64_t lastDim(Value value) {
-  return cast<RankedTensorType>(value.getType()).getShape().back();
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(value.getType()).getShape();
+  return shape.empty() ? 0 : shape.back();
 }
 
 /// A tensor with one element, which broadcasts to any shape.

@@ -26,7 +26,9 @@ def AssignLayout : Pass<"tile-assign-layout", "::mlir::func::FuncOp"> {
     spatial op is then stored split into parts of whole image rows on
     different MEM slices (`tile.split_rows`), so the rows a window reads come
     from several slices at once. A lookup table is split into blocks of
-    rows of at most half a slice each, one MEM gather per block.
+    rows of at most half a slice each, one MEM gather per block;
+    GatherElements' data into blocks of the rows one gather reaches (those
+    along the axis for one index of the dimensions before it).
   }];
 }
 

@@ -416,6 +416,30 @@ func.func @lookup_rank(%t: tensor<50xf32>, %i: tensor<3xi32>) -> tensor<3x1xf32>
 
 // -----
 
+func.func @gather_elements_innermost(%t: tensor<4x5xf32>, %i: tensor<4x5xi32>) -> tensor<4x5xf32> {
+  // expected-error @+1 {{gathers along an axis before the innermost of data of rank 2 or more, not axis 1 of 'tensor<4x5xf32>'}}
+  %0 = tile.gather_elements %t[%i] axis 1 : tensor<4x5xf32>, tensor<4x5xi32> -> tensor<4x5xf32>
+  return %0 : tensor<4x5xf32>
+}
+
+// -----
+
+func.func @gather_elements_lanes(%t: tensor<4x5xf32>, %i: tensor<4x3xi32>) -> tensor<4x3xf32> {
+  // expected-error @+1 {{indices 'tensor<4x3xi32>' must have the rank and innermost dimension of 'tensor<4x5xf32>' and no larger dimension but along the axis}}
+  %0 = tile.gather_elements %t[%i] axis 0 : tensor<4x5xf32>, tensor<4x3xi32> -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// -----
+
+func.func @gather_elements_result(%t: tensor<4x5xf32>, %i: tensor<6x5xi32>) -> tensor<6x5xf16> {
+  // expected-error @+1 {{result must have the indices' shape and the data's element type}}
+  %0 = tile.gather_elements %t[%i] axis 0 : tensor<4x5xf32>, tensor<6x5xi32> -> tensor<6x5xf16>
+  return %0 : tensor<6x5xf16>
+}
+
+// -----
+
 // expected-error @+1 {{state result 0 has type 'tensor<8xf32>', not that of input 0, 'tensor<16xf32>'}}
 func.func @state_type(%s: tensor<16xf32>) -> (tensor<8xf32> {tile.state_of = 0 : i64}) {
   %0 = arith.constant dense<1.0> : tensor<8xf32>

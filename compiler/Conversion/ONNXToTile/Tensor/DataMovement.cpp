@@ -64,6 +64,22 @@ GatherTables perAxis(ArrayRef<int64_t> out,
   return g;
 }
 
+/// GatherElements' indices have the data's rank and, but along the axis, no
+/// larger dimensions.
+LogicalResult checkGatherElementsShapes(onnx::GatherElementsOp op,
+                                        int64_t axis) {
+  const Shape in = Converter::shapeOf(op.getData());
+  const Shape at = Converter::shapeOf(op.getIndices());
+  if (at.size() != in.size())
+    return op.emitError("GatherElements indices must have the data's rank ")
+           << in.size() << ", not " << at.size();
+  for (int64_t d = 0; d < int64_t(in.size()); ++d)
+    if (d != axis && at[d] > in[d])
+      return op.emitError("GatherElements indices dimension ")
+             << d << " (" << at[d] << ") exceeds the data's (" << in[d] << ")";
+  return success();
+}
+
 } // namespace
 
 LogicalResult lpuc::onnx_to_tile::lowerDataMovement(Operation *op,
@@ -191,6 +207,34 @@ LogicalResult lpuc::onnx_to_tile::lowerDataMovement(Operation *op,
            padding);
     return success();
   }
+  if (auto elements = dyn_cast<onnx::GatherElementsOp>(op)) {
+    FailureOr<int64_t> axis = normalizeAxis(elements.getAxis());
+    if (failed(axis) || failed(checkGatherElementsShapes(elements, *axis)))
+      return failure();
+    std::optional<SmallVector<int64_t>> indices =
+        onnx::getConstantIntegers(elements.getIndices());
+    if (!indices)
+      return lowerGatherElements(elements, *axis, *input, c);
+    // Known indices: the axis's index is a table of every output dimension.
+    for (int64_t &index : *indices) {
+      if (index < -in[*axis] || index >= in[*axis])
+        return op->emitError("GatherElements index ")
+               << index << " is out of range for a dimension of " << in[*axis];
+      index = (index + in[*axis]) % in[*axis];
+    }
+    GatherTables g;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d == *axis) {
+        g.addGroup(0, rank, *indices);
+        continue;
+      }
+      SmallVector<int64_t> identity(out[d]);
+      std::iota(identity.begin(), identity.end(), 0);
+      g.add(d, std::move(identity));
+    }
+    gather(result, g);
+    return success();
+  }
   auto gatherOp = cast<onnx::GatherOp>(op);
   FailureOr<int64_t> axis = normalizeAxis(gatherOp.getAxis());
   if (failed(axis))
@@ -227,6 +271,20 @@ int64_t elementCount(ArrayRef<int64_t> shape) {
   return std::accumulate(shape.begin(), shape.end(), int64_t(1),
                          std::multiplies<int64_t>());
 }
+
+/// Indices along a dimension of `size` made non-negative as ONNX counts
+/// them (from the end when negative): `id + size * (id < 0)`. One still
+/// outside [0, size) faults where it is used.
+Value nonNegativeIndices(Converter &c, Location loc, Value ids, int64_t size) {
+  Value zero = c.integerConstant(loc, ".zero", {1}, {0});
+  Value count = c.integerConstant(loc, ".size", {1}, {int32_t(size)});
+  return c.map(loc, {ids, zero, count},
+               {ChainStep::operandStep(0),
+                ChainStep::operandStep(1, StepKind::Less),
+                ChainStep::operandStep(2, StepKind::Mul),
+                ChainStep::operandStep(0, StepKind::Add)},
+               ids.getType());
+}
 } // namespace
 
 /// Rows of the data picked by indices known only at run time (an embedding
@@ -252,15 +310,7 @@ LogicalResult lpuc::onnx_to_tile::lowerLookup(onnx::GatherOp op, int64_t axis,
   if (rows > std::numeric_limits<int32_t>::max())
     return op.emitError("a table of ") << rows << " rows is too long";
   Value table = c.reshape(loc, data, {rows, rowLength});
-  // id + rows * (id < 0)
-  Value zero = c.integerConstant(loc, ".zero", {1}, {0});
-  Value count = c.integerConstant(loc, ".rows", {1}, {int32_t(rows)});
-  Value index = c.map(loc, {*ids, zero, count},
-                      {ChainStep::operandStep(0),
-                       ChainStep::operandStep(1, StepKind::Less),
-                       ChainStep::operandStep(2, StepKind::Mul),
-                       ChainStep::operandStep(0, StepKind::Add)},
-                      ids->getType());
+  Value index = nonNegativeIndices(c, loc, *ids, rows);
   Shape shape = Converter::shapeOf(indices);
   shape.push_back(rowLength);
   Type element = getElementTypeOrSelf(data.getType());
@@ -268,6 +318,63 @@ LogicalResult lpuc::onnx_to_tile::lowerLookup(onnx::GatherOp op, int64_t axis,
       c.builder, loc, RankedTensorType::get(shape, element), table, index);
   c.set(op.getResult(),
         c.reshape(loc, rowsOut, Converter::shapeOf(op.getResult())));
+  return success();
+}
+
+/// GatherElements by indices known only at run time: one tile.gather_elements
+/// along an axis other than the innermost (whose lanes stay where they are).
+/// The innermost axis is first made the second-innermost: each data element
+/// broadcast over a new innermost dimension as long as the indices', which
+/// become its lanes.
+LogicalResult lpuc::onnx_to_tile::lowerGatherElements(onnx::GatherElementsOp op,
+                                                      int64_t axis, Value data,
+                                                      Converter &c) {
+  Location loc = op.getLoc();
+  if (!Converter::isI32Tensor(op.getIndices()))
+    return op.emitError("GatherElements indices must be int32 or int64");
+  FailureOr<Value> ids = c.get(op.getIndices(), op);
+  if (failed(ids))
+    return failure();
+  if (failed(checkGatherElementsShapes(op, axis)))
+    return failure();
+  Shape in = Converter::shapeOf(op.getData());
+  Shape at = Converter::shapeOf(op.getIndices());
+  const int64_t rank = in.size();
+  if (in[axis] > std::numeric_limits<int32_t>::max())
+    return op.emitError("a dimension of ") << in[axis] << " is too long";
+  Type element = getElementTypeOrSelf(data.getType());
+  Value index = nonNegativeIndices(c, loc, *ids, in[axis]);
+  if (axis == rank - 1) {
+    // data'[..., n, m] = data[..., n]; indices'[..., 0, m] = indices[..., m]
+    // (the data's leading dimensions cut to the indices').
+    Shape wide = at;
+    wide.insert(wide.end() - 1, in.back());
+    GatherTables g;
+    for (int64_t d = 0; d < rank; ++d) {
+      SmallVector<int64_t> identity(wide[d]);
+      std::iota(identity.begin(), identity.end(), 0);
+      g.add(d, std::move(identity));
+    }
+    data =
+        createGather(c, loc, data, {}, g, RankedTensorType::get(wide, element));
+    Shape narrow = at;
+    narrow.insert(narrow.end() - 1, 1);
+    index = c.reshape(loc, index, narrow);
+    in = wide;
+    at = narrow;
+  } else if (at.back() < in.back()) {
+    // Lanes past the indices' width would gather into the result's padding.
+    Shape sliced = in;
+    sliced.back() = at.back();
+    data = createGather(c, loc, data, {},
+                        perAxis(sliced, [](int64_t, int64_t o) { return o; }),
+                        RankedTensorType::get(sliced, element));
+  }
+  Value result = tile::GatherElementsOp::create(
+      c.builder, loc, RankedTensorType::get(at, element), data, index,
+      c.builder.getI64IntegerAttr(axis));
+  c.set(op.getOutput(),
+        c.reshape(loc, result, Converter::shapeOf(op.getOutput())));
   return success();
 }
 

@@ -349,3 +349,55 @@ LogicalResult lpuc::tile_to_lpu::expandScatterRows(tile::ScatterRowsOp op,
     }
   return success();
 }
+
+LogicalResult lpuc::tile_to_lpu::expandGatherElements(tile::GatherElementsOp op,
+                                                      Expander &x) {
+  FailureOr<RowStore> data = x.store(op.getData());
+  FailureOr<RowStore> indices = x.store(op.getIndices());
+  if (failed(data) || failed(indices))
+    return failure();
+  const Shape in = Expander::shapeOf(op.getData());
+  const Shape at = Expander::shapeOf(op.getIndices());
+  const int64_t axis = op.getAxis(), rank = in.size();
+  // Row strides of the data's leading dimensions.
+  Shape rowStride(rank - 1, 1);
+  for (int64_t d = rank - 3; d >= 0; --d)
+    rowStride[d] = rowStride[d + 1] * in[d + 1];
+  const int64_t stride = rowStride[axis] * data->vectorsPerRow;
+  if (in[axis] > int64_t(::lpu::kGatherMaxCount) ||
+      stride > int64_t(::lpu::kGatherMaxStride))
+    return op.emitError("gathers along a dimension of ")
+           << in[axis] << " entries " << stride
+           << " vectors apart; a MEM gather reaches at most "
+           << ::lpu::kGatherMaxCount << " entries at most "
+           << ::lpu::kGatherMaxStride << " apart";
+  // Each gather's entries must lie in order on one slice: in one block of
+  // the data's rows. Data dealt otherwise is copied into such blocks.
+  const int64_t blockRows = op.getBlockRows();
+  const lpuc::lpu::MachineBuffer &held = x.buffer(data->buffer);
+  if (held.blockRows % blockRows && held.blockRows < data->rows) {
+    RowStore copy = x.splitScratch(
+        cast<RankedTensorType>(op.getData().getType()), blockRows);
+    ResolvedStep step{ChainStep::operandStep(0), *data, in};
+    x.emitElementwise(x.prepareChain({step}, in), copy);
+    data = copy;
+  }
+  ::lpu::GatherFields fields;
+  fields.count = uint32_t(in[axis]);
+  fields.stride = uint32_t(stride);
+  fields.faultBelow = fields.faultAbove = true;
+  RowStore out = x.resultStore(op.getResult());
+  for (int64_t row = 0; row < out.rows; ++row) {
+    // The data row of entry 0: the result row's index, 0 along the axis.
+    const Shape index = Expander::rowIndex(at, row);
+    int64_t first = 0;
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      if (d != axis)
+        first += index[d] * rowStride[d];
+    for (int64_t j = 0; j < out.vectorsPerRow; ++j)
+      x.writeRow(x.gather(x.readRow(*indices, row, j), data->buffer,
+                          first * data->vectorsPerRow + j, fields),
+                 out, row, j);
+  }
+  return success();
+}

@@ -183,3 +183,16 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0 : tensor<300x40xf32>
   }
 }
+
+// -----
+
+// GatherElements' data is dealt in blocks of the rows along the axis for one
+// index of the dimensions before it: 4 x 3 rows here.
+// CHECK-LABEL: func.func @gather_elements
+// CHECK-SAME: %arg0: tensor<2x4x3x20xf32> {tile.split_rows = 12 : i64}
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @gather_elements(%x: tensor<2x4x3x20xf32>, %i: tensor<2x2x3x20xi32>) -> tensor<2x2x3x20xf32> {
+    %0 = tile.gather_elements %x[%i] axis 1 : tensor<2x4x3x20xf32>, tensor<2x2x3x20xi32> -> tensor<2x2x3x20xf32>
+    return %0 : tensor<2x2x3x20xf32>
+  }
+}

@@ -72,3 +72,19 @@ module attributes {tile.target = "lpu-tiny"} {
     return %3 : tensor<2x3x8xf32>
   }
 }
+
+// -----
+
+// A sum reshaped to a scalar (a loss) stays as it is: a scalar has no
+// innermost dimension to widen.
+// CHECK-LABEL: func.func @scalar
+// CHECK: tile.reduce_rows sum %arg0 : tensor<1x8xf32> -> tensor<1x1xf32>
+// CHECK: tile.map(%{{.*}}) [in0, scale 5.000000e-01] : (tensor<f32>) -> tensor<f32>
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @scalar(%x: tensor<1x8xf32>) -> tensor<f32> {
+    %0 = tile.reduce_rows sum %x : tensor<1x8xf32> -> tensor<1x1xf32>
+    %1 = tile.reshape %0 : tensor<1x1xf32> -> tensor<f32>
+    %2 = tile.map(%1) [in0, scale 0.5] : (tensor<f32>) -> tensor<f32>
+    return %2 : tensor<f32>
+  }
+}
