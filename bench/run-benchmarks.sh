@@ -175,7 +175,7 @@ for precision in $precisions; do
   if [ "$precision" = int8 ]; then
     list="mlp cnn-small"
     [ -z "$real_models" ] || list+=" resnet18 mobilenet-v2 transformer resnet50
-      vit-b16 resnet18-qdq resnet50-qdq"
+      vit-b16 resnet18-qdq resnet50-qdq bert gpt2"
   fi
   for model in $list; do
     run_model "$model" lpu-v1 "$precision"
@@ -216,13 +216,18 @@ if [ -n "$real_models" ]; then
   dir="$models/gpt2"
   read -r -a model_flags < "$dir/lpuc-args"
   params=$(/usr/bin/python3 -c "import onnx, numpy as np; m = onnx.load('$dir/model.onnx'); print(sum(int(np.prod(t.dims)) for t in m.graph.initializer))")
-  for precision in fp16 bf16; do
-    "$build/bin/lpuc" "$dir/model.onnx" --target=lpu-v1 \
-      --precision="$precision" "${model_flags[@]}" -o "$work/gpt2.lpu" \
-      --report="$work/gpt2.json"
+  for precision in fp16 bf16 int8; do
+    # The QDQ int8 model's tokens are its own, not torch's float ones.
+    model=$dir/model.onnx flags=(--precision="$precision")
+    expect=(--expect-tokens "$dir/generated.npy")
+    if [ "$precision" = int8 ]; then
+      model=$models/gpt2-int8/model.onnx flags=() expect=()
+      [ -f "$model" ] || continue
+    fi
+    "$build/bin/lpuc" "$model" --target=lpu-v1 "${flags[@]}" \
+      "${model_flags[@]}" -o "$work/gpt2.lpu" --report="$work/gpt2.json"
     "$build/bin/lpu-run" "$work/gpt2.lpu" --generate 16 \
-      --prompt "$dir/prompt.npy" --expect-tokens "$dir/generated.npy" \
-      > "$work/generate.out"
+      --prompt "$dir/prompt.npy" "${expect[@]}" > "$work/generate.out"
     ttft=$(sed -n 's/^time to first token: \([0-9.]*\) us.*/\1/p' "$work/generate.out")
     read -r rate step < <(sed -n \
       's/^decode: \([0-9.]*\) tokens\/s per user (\([0-9]*\) cycles a step)/\1 \2/p' \

@@ -215,6 +215,32 @@ def run_node(node, inputs):
                         value.dtype)]
     if op == "Equal":
         return [x == inputs[1]]
+    if op == "Less":
+        return [x < inputs[1]]
+    if op == "Tanh":
+        return [np.tanh(x)]
+    if op == "Split":
+        axis = a.get("axis", 0) % x.ndim
+        sizes = (list(inputs[1]) if len(inputs) > 1 and inputs[1] is not None
+                 else a.get("split"))
+        if sizes is None:
+            return np.split(x, len(node.output), axis=axis)
+        return np.split(x, np.cumsum([int(n) for n in sizes])[:-1], axis=axis)
+    if op == "Squeeze":
+        axes = a.get("axes") if len(inputs) < 2 else list(inputs[1])
+        return [np.squeeze(x, axis=None if axes is None else
+                           tuple(int(v) % x.ndim for v in axes))]
+    if op == "ReduceSum":
+        axes = (list(inputs[1]) if len(inputs) > 1 and inputs[1] is not None
+                else None)
+        return [x.sum(axis=None if axes is None else tuple(int(v) for v in axes),
+                      keepdims=bool(a.get("keepdims", 1)))]
+    if op == "ScatterND":
+        y = x.copy()
+        index = inputs[1]
+        for at in np.ndindex(index.shape[:-1]):
+            y[tuple(index[at])] = inputs[2][at]
+        return [y]
     if op == "Where":
         return [np.where(x, inputs[1], inputs[2])]
     if op == "Expand":

@@ -2,7 +2,7 @@
 """Quantizes a float ONNX model to QDQ int8, as standard quantizers do, with
 reference outputs from a NumPy implementation of the ONNX semantics.
 
-Usage: quantize_models.py [--residuals] FLOAT_MODEL_DIR OUTDIR
+Usage: quantize_models.py [--residuals] [--quanta N] FLOAT_MODEL_DIR OUTDIR
 
 FLOAT_MODEL_DIR holds model.onnx and test_data_set_*/ (make_models.py or
 make_torch_models.py). The quantized model:
@@ -18,13 +18,18 @@ make_torch_models.py). The quantized model:
     (a residual sum), as onnxruntime's QDQ quantizer does: the sum then
     reads quantized values, and the graph quantizes and dequantizes its
     products' outputs before adding them.
+Integer inputs (token ids, masks) are calibrated on values drawn from the
+range the test data's take. Outputs that are state (the source's lpuc-args
+name them with --state) stay float, and lpuc-args is copied.
 OUTDIR gets model.onnx, the float model's inputs with the quantized model's
 outputs (onnx_numpy, float64), and lpu-run-args: the tolerance, one
-quantum of the output's scale.
+quantum of the output's scale (N with --quanta: in a deep network a value
+that rounds the other way in one layer moves the next layers' values).
 """
 
 import glob
 import os
+import shutil
 import sys
 
 import numpy as np
@@ -123,9 +128,10 @@ def weight_quantization(w, axis):
 
 
 class Quantizer:
-    def __init__(self, model, ranges, residuals):
+    def __init__(self, model, ranges, residuals, float_outputs=()):
         self.model = model
         self.residuals = residuals
+        self.float_outputs = set(float_outputs)
         self.ranges = ranges
         self.inits = initializers(model)
         self.nodes = []
@@ -238,6 +244,8 @@ class Quantizer:
         scales = []
         for output in graph.output:
             name = output.name
+            if name in self.float_outputs:
+                continue
             for node in self.nodes:
                 node.output[:] = [name + ".float" if o == name else o
                                   for o in node.output]
@@ -256,10 +264,26 @@ class Quantizer:
         return scales
 
 
+def read_inputs(data_dir):
+    """(name, array) of each input_<i>.pb in a test data set, in order."""
+    inputs = []
+    for path in sorted(glob.glob(os.path.join(data_dir, "input_*.pb"))):
+        tensor = onnx.TensorProto()
+        with open(path, "rb") as f:
+            tensor.ParseFromString(f.read())
+        inputs.append((tensor.name, numpy_helper.to_array(tensor)))
+    return inputs
+
+
 def main():
     args = sys.argv[1:]
     residuals = "--residuals" in args
     args = [a for a in args if a != "--residuals"]
+    quanta = 1
+    if "--quanta" in args:
+        at = args.index("--quanta")
+        quanta = int(args[at + 1])
+        del args[at:at + 2]
     if len(args) != 2:
         sys.exit(__doc__)
     source, outdir = args
@@ -269,33 +293,49 @@ def main():
     rng = np.random.default_rng(12)
     graph_inputs = [i for i in model.graph.input
                     if i.name not in initializers(model)]
+    test_inputs = dict(read_inputs(sorted(glob.glob(
+        os.path.join(source, "test_data_set_*")))[0]))
     ranges = {}
     for _ in range(CALIBRATION_SETS):
         feeds = {}
         for i in graph_inputs:
             shape = [d.dim_value for d in i.type.tensor_type.shape.dim]
-            feeds[i.name] = rng.standard_normal(shape).astype(np.float32)
+            sample = test_inputs[i.name]
+            if sample.dtype.kind in "iu":
+                # Token ids, masks, positions: uniform over the test data's
+                # range of values.
+                feeds[i.name] = rng.integers(sample.min(), sample.max(),
+                                             size=shape, endpoint=True,
+                                             dtype=sample.dtype)
+            else:
+                feeds[i.name] = rng.standard_normal(shape).astype(np.float32)
         for name, value in onnx_numpy.run_all(model, feeds).items():
             if isinstance(value, np.ndarray) and value.dtype.kind == "f":
                 lo, hi = ranges.get(name, (np.inf, -np.inf))
                 ranges[name] = (min(lo, value.min()), max(hi, value.max()))
-    scales = Quantizer(model, ranges, residuals).run()
+    # State outputs (a KV cache the next step reads back, lpuc-args'
+    # --state OUTPUT=INPUT) stay float, as the cache does.
+    lpuc_args = os.path.join(source, "lpuc-args")
+    states = []
+    if os.path.exists(lpuc_args):
+        with open(lpuc_args) as f:
+            words = f.read().split()
+        states = [value.split("=")[0] for flag, value in zip(words, words[1:])
+                  if flag == "--state"]
+    scales = Quantizer(model, ranges, residuals, states).run()
     model.producer_name = "lpuc-tests quantize_models.py"
     save_model(model, outdir)
+    if os.path.exists(lpuc_args):
+        shutil.copyfile(lpuc_args, os.path.join(outdir, "lpuc-args"))
     for index, data in enumerate(sorted(glob.glob(
             os.path.join(source, "test_data_set_*")))):
-        feeds = {}
-        for path in sorted(glob.glob(os.path.join(data, "input_*.pb"))):
-            tensor = onnx.TensorProto()
-            with open(path, "rb") as f:
-                tensor.ParseFromString(f.read())
-            feeds[tensor.name] = numpy_helper.to_array(tensor)
+        feeds = dict(read_inputs(data))
         outputs = onnx_numpy.run(model, feeds)
         save_data(outdir, list(feeds.items()), list(outputs.items()), index)
-    # One quantum of the (largest) output scale, and a little for the f32
+    # `quanta` of the (largest) output scale, and a little for the f32
     # rounding of the dequantized values.
     with open(os.path.join(outdir, "lpu-run-args"), "w") as f:
-        f.write(f"--rtol 0 --atol {float(max(scales)) * 1.0001:.9g}\n")
+        f.write(f"--rtol 0 --atol {float(max(scales)) * quanta * 1.0001:.9g}\n")
 
 
 if __name__ == "__main__":
