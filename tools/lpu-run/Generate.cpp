@@ -93,6 +93,27 @@ int lpu::generate(lpu_program *program, const GenerateOptions &options) {
     return fail(why);
   if (prompt.data.empty() || options.tokens == 0)
     return fail("--generate needs a prompt of at least one token and N >= 1");
+  // Each step takes a position of the cache: refuse what cannot fit before
+  // running anything (the step past the end would fault on the chip).
+  std::string contextFrom = "--context";
+  size_t context = options.context;
+  for (size_t i = 0; i < numInputs && !context; ++i)
+    if (isState(program, i) && inputs[i].rank >= 2) {
+      context = size_t(inputs[i].shape[inputs[i].rank - 2]);
+      contextFrom = "state '" + std::string(inputs[i].name) +
+                    "' holds; --context overrides";
+    }
+  if (context && prompt.data.size() > context)
+    return fail("the prompt has " + std::to_string(prompt.data.size()) +
+                " tokens, more than the program's context of " +
+                std::to_string(context) + " (" + contextFrom + ")");
+  if (context && prompt.data.size() + options.tokens - 1 > context)
+    return fail("a prompt of " + std::to_string(prompt.data.size()) +
+                " tokens and " + std::to_string(options.tokens) +
+                " more take " +
+                std::to_string(prompt.data.size() + options.tokens - 1) +
+                " positions, more than the program's context of " +
+                std::to_string(context) + " (" + contextFrom + ")");
 
   lpu_execution *exec = nullptr;
   if (lpu_execution_create(program, &exec) != LPU_OK)

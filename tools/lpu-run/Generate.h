@@ -24,6 +24,9 @@ struct GenerateOptions {
   std::string positionInput; // empty: the next such input, if any
   std::string logitsOutput;  // empty: the first output that is no state
   std::string expectPath;    // token ids the generated ones must equal
+  /// Positions the program holds; 0: the state inputs' second-to-last
+  /// dimension (a KV cache's [..., context, head size]).
+  size_t context = 0;
 };
 
 /// Runs the generation and prints the tokens, the time to first token and

@@ -421,6 +421,9 @@ int main(int argc, char **argv) {
   app.add_option("--logits-output", opts.generate.logitsOutput,
                  "The output --generate takes the greedy choice from "
                  "(default: the first output that is no state)");
+  app.add_option("--context", opts.generate.context,
+                 "Positions the --generate program holds (default: its state "
+                 "inputs' second-to-last dimension, a KV cache's context)");
   app.add_option("--expect-tokens", opts.generate.expectPath,
                  "Token ids the generated ones must equal (.npy or .pb)");
   CLI11_PARSE(app, argc, argv);
