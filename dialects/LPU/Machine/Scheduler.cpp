@@ -432,7 +432,9 @@ private:
               std::max(shift, 64 + port->nextFree(at, node.portCycles) - at);
         }
       }
-      root += shift;
+      // Back to the caller, which gives up past its limit: a tree whose
+      // nodes can never all be free at once must not loop here forever.
+      return root + shift;
     }
     queueClaims.clear();
     latchClaims.clear();
