@@ -849,6 +849,16 @@ LogicalResult ScatterRowsOp::verify() {
   if (data.getRank() != 2 || rows.getRank() != 1 ||
       !rows.getElementType().isSignlessInteger(32))
     return emitOpError("replaces rows of a [R, D] table at [N] i32 indices");
+  if (Value columns = getColumns()) {
+    if (columns.getType() != rows)
+      return emitOpError("columns must have the rows' type ") << rows;
+    if (updates.getShape() != ArrayRef<int64_t>({rows.getDimSize(0), 1}) ||
+        updates.getElementType() != data.getElementType() ||
+        getResult().getType() != data)
+      return emitOpError("with columns needs [N, 1] updates of the table's "
+                         "type and gives the table's type");
+    return success();
+  }
   if (updates.getShape() !=
           ArrayRef<int64_t>({rows.getDimSize(0), data.getDimSize(1)}) ||
       updates.getElementType() != data.getElementType() ||

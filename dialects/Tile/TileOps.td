@@ -536,15 +536,21 @@ def Tile_ScatterRowsOp : Tile_Op<"scatter_rows",
     time): ONNX ScatterND of whole rows, a KV cache's new position. Each
     update row is scattered by the MEM slices, one scatter per row vector
     and block of the result's rows, from its index broadcast to every lane.
+    With `columns` (i32, [N]) each update is one element, [N, 1]:
+    `result[rows[n], columns[n]] = updates[n, 0]`, the row gathered, the
+    element blended in at its lane and the row scattered back, update by
+    update (a column outside [0, D) faults too).
     When the result is the state of `data` (a graph output in the same SRAM)
     only the updated rows are written.
   }];
   let arguments = (ins Tile_Tensor:$data, Tile_Tensor:$rows,
-                       Tile_Tensor:$updates);
+                       Tile_Tensor:$updates,
+                       Optional<Tile_Tensor>:$columns);
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = [{
-    $data `[` $rows `]` `=` $updates attr-dict `:` type($data) `,`
-    type($rows) `,` type($updates)
+    $data `[` $rows `]` `=` $updates (`columns` $columns^ `:`
+    type($columns))? attr-dict `:` type($data) `,` type($rows) `,`
+    type($updates)
   }];
   let hasVerifier = 1;
 }

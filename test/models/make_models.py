@@ -41,6 +41,9 @@ Models:
                  count from the end) along a middle axis, axis 0 of a table
                  with smaller indices, the innermost axis (torch.gather on
                  dim -1) and a 1-D tensor; data from inputs and constants
+  scatter-nd     ScatterND by run-time int64 indices: single elements of a
+                 [3, 5, 40] tensor (one index twice: the later update wins),
+                 blocks of rows of a [4, 3, 20] one (indices of 1 component)
   kv-cache       a KV cache's new row: ScatterND of [2, 1, 20] rows into a
                  [2, 8, 20] cache at a run-time int64 position, the cache as
                  state (lpuc-args: --state present=cache), so only the new
@@ -622,6 +625,41 @@ def make_gather_elements(outdir, seed):
     save_data(outdir, feeds, expected)
 
 
+def make_scatter_nd(outdir, seed):
+    """ScatterND with indices known only at run time, of every component
+    (elements) and of fewer than rank - 1 (blocks of rows)."""
+    rng = np.random.default_rng(seed)
+    i64, f32 = TensorProto.INT64, TensorProto.FLOAT
+    points = np.array([[0, 1, 2], [2, 4, 39], [1, 0, 17], [0, 1, 3],
+                       [0, 1, 2]], np.int64)
+    blocks = np.array([[3], [1]], np.int64)
+    cases = [("points", (3, 5, 40), points, (5,)),
+             ("blocks", (4, 3, 20), blocks, (2, 3, 20))]
+    nodes, inputs, outputs, feeds, expected = [], [], [], [], []
+    for name, shape, index, update_shape in cases:
+        data = dense(rng, shape, 1.0)
+        updates = dense(rng, update_shape, 1.0)
+        nodes.append(helper.make_node(
+            "ScatterND", [name + "_data", name + "_indices", name + "_updates"],
+            [name + "_out"], name=name))
+        for suffix, array, kind in (("_data", data, f32),
+                                    ("_indices", index, i64),
+                                    ("_updates", updates, f32)):
+            inputs.append(helper.make_tensor_value_info(
+                name + suffix, kind, array.shape))
+            feeds.append((name + suffix, array))
+        result = data.copy()
+        for k in range(index.shape[0]):
+            result[tuple(index[k])] = updates[k]
+        outputs.append(helper.make_tensor_value_info(name + "_out", f32, shape))
+        expected.append((name + "_out", result))
+    graph = helper.make_graph(nodes, "scatter_nd", inputs, outputs)
+    save_model(helper.make_model(graph, producer_name="lpuc-tests",
+                                 opset_imports=[helper.make_opsetid("", OPSET)]),
+               outdir)
+    save_data(outdir, feeds, expected)
+
+
 def make_kv_cache(outdir, seed):
     """present = cache with row `position` of each head replaced by `new`:
     indices (head, position) built in the graph from the run-time
@@ -809,6 +847,8 @@ def main():
         make_kv_cache(outdir, seed=59)
     elif name == "gather-elements":
         make_gather_elements(outdir, seed=61)
+    elif name == "scatter-nd":
+        make_scatter_nd(outdir, seed=67)
     elif name == "opset-too-new":
         make_simple(outdir, helper.make_node("Relu", ["x"], ["y"], name="relu"),
                     [helper.make_tensor_value_info("x", f32, [4])],

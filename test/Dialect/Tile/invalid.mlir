@@ -440,6 +440,22 @@ func.func @gather_elements_result(%t: tensor<4x5xf32>, %i: tensor<6x5xi32>) -> t
 
 // -----
 
+func.func @scatter_columns(%t: tensor<4x5xf32>, %r: tensor<2xi32>, %c: tensor<3xi32>, %u: tensor<2x1xf32>) -> tensor<4x5xf32> {
+  // expected-error @+1 {{columns must have the rows' type 'tensor<2xi32>'}}
+  %0 = tile.scatter_rows %t[%r] = %u columns %c : tensor<3xi32> : tensor<4x5xf32>, tensor<2xi32>, tensor<2x1xf32>
+  return %0 : tensor<4x5xf32>
+}
+
+// -----
+
+func.func @scatter_element_updates(%t: tensor<4x5xf32>, %r: tensor<2xi32>, %c: tensor<2xi32>, %u: tensor<2x5xf32>) -> tensor<4x5xf32> {
+  // expected-error @+1 {{with columns needs [N, 1] updates of the table's type and gives the table's type}}
+  %0 = tile.scatter_rows %t[%r] = %u columns %c : tensor<2xi32> : tensor<4x5xf32>, tensor<2xi32>, tensor<2x5xf32>
+  return %0 : tensor<4x5xf32>
+}
+
+// -----
+
 // expected-error @+1 {{state result 0 has type 'tensor<8xf32>', not that of input 0, 'tensor<16xf32>'}}
 func.func @state_type(%s: tensor<16xf32>) -> (tensor<8xf32> {tile.state_of = 0 : i64}) {
   %0 = arith.constant dense<1.0> : tensor<8xf32>

@@ -387,10 +387,9 @@ LogicalResult lpuc::onnx_to_tile::lowerScatterND(onnx::ScatterNDOp op,
   const Shape in = Converter::shapeOf(op.getData());
   const Shape at = Converter::shapeOf(op.getIndices());
   const int64_t rank = in.size();
-  if (rank < 2 || at.empty() || at.back() != rank - 1)
-    return op.emitError("ScatterND replaces whole rows on the LPU: its "
-                        "indices need rank(data) - 1 = ")
-           << rank - 1 << " components, not " << (at.empty() ? 0 : at.back());
+  if (rank < 1 || at.empty() || at.back() < 1 || at.back() > rank)
+    return op.emitError("ScatterND indices need 1 to rank(data) = ")
+           << rank << " components, not " << (at.empty() ? 0 : at.back());
   if (!Converter::isI32Tensor(op.getIndices()))
     return op.emitError("ScatterND indices must be int32 or int64");
   if (failed(c.laneType(op.getData(), loc, "input 0")) ||
@@ -399,40 +398,91 @@ LogicalResult lpuc::onnx_to_tile::lowerScatterND(onnx::ScatterNDOp op,
   FailureOr<SmallVector<Value>> operands = c.getOperands(op);
   if (failed(operands))
     return failure();
+  // The data is a [rows, D] table. An index of every component names one
+  // element: its last component is the column. Fewer name whole rows: a
+  // block of consecutive ones, those of the dimensions it leaves out.
   const int64_t rowLength = in.back(), components = at.back();
+  const bool elements = components == rank;
+  const int64_t rowComponents = elements ? rank - 1 : components;
   const int64_t rows = elementCount(ArrayRef<int64_t>(in).drop_back());
   const int64_t updates = elementCount(ArrayRef<int64_t>(at).drop_back());
-  if (rows > std::numeric_limits<int32_t>::max())
+  const int64_t blockRows =
+      elements ? 1
+               : elementCount(
+                     ArrayRef<int64_t>(in).drop_front(components).drop_back());
+  if (rows > std::numeric_limits<int32_t>::max() / 2)
     return op.emitError("a table of ") << rows << " rows is too long";
   Value table = c.reshape(loc, (*operands)[0], {rows, rowLength});
   Value index = c.reshape(loc, (*operands)[1], {updates, components});
-  Value values = c.reshape(loc, (*operands)[2], {updates, rowLength});
-  // Row = ((i0 * d1 + i1) * d2 + i2) ..., each component a column of the
-  // indices gathered into a vector of its own.
+  Value values = c.reshape(loc, (*operands)[2],
+                           {updates * blockRows, elements ? 1 : rowLength});
+  Type i32 = c.builder.getI32Type();
+  auto indexType = RankedTensorType::get({updates}, i32);
   SmallVector<int64_t> each(updates);
   std::iota(each.begin(), each.end(), 0);
-  SmallVector<Value> inputs;
-  Chain chain;
-  for (int64_t k = 0; k < components; ++k) {
+  // Component k of every index, a vector of its own.
+  auto component = [&](int64_t k) {
     GatherTables g;
     g.add(0, each);
     g.addGroup(0, 0, {k});
+    return createGather(c, loc, index, {}, g, indexType);
+  };
+  // Row = ((i0 * d1 + i1) * d2 + i2) ... (0 without row components).
+  SmallVector<Value> inputs;
+  Chain chain;
+  for (int64_t k = 0; k < rowComponents; ++k) {
     if (k) {
       inputs.push_back(c.integerConstant(loc, ".dim" + std::to_string(k), {1},
                                          {int32_t(in[k])}));
       chain.push_back(ChainStep::operandStep(inputs.size() - 1, StepKind::Mul));
     }
-    inputs.push_back(
-        createGather(c, loc, index, {}, g,
-                     RankedTensorType::get({updates}, c.builder.getI32Type())));
+    inputs.push_back(component(k));
     chain.push_back(ChainStep::operandStep(
         inputs.size() - 1, k ? StepKind::Add : StepKind::First));
   }
-  Value rowIds =
-      c.map(loc, inputs, chain,
-            RankedTensorType::get({updates}, c.builder.getI32Type()));
+  Value rowIds = rowComponents
+                     ? c.map(loc, inputs, chain, indexType)
+                     : c.integerConstant(loc, ".rows", {updates},
+                                         SmallVector<int32_t>(updates, 0));
+  Value columns;
+  if (elements) {
+    // A column outside [0, D) moves its row past the table, where it faults:
+    // row + rows * max(column < 0, column > D - 1).
+    columns = component(rank - 1);
+    Value zero = c.integerConstant(loc, ".zero", {1}, {0});
+    Value last = c.integerConstant(loc, ".last", {1}, {int32_t(rowLength - 1)});
+    Value count = c.integerConstant(loc, ".rows", {1}, {int32_t(rows)});
+    Value above = c.map(loc, {columns, last},
+                        {ChainStep::operandStep(0),
+                         ChainStep::operandStep(1, StepKind::Greater)},
+                        indexType);
+    rowIds = c.map(loc, {columns, zero, above, count, rowIds},
+                   {ChainStep::operandStep(0),
+                    ChainStep::operandStep(1, StepKind::Less),
+                    ChainStep::operandStep(2, StepKind::Max),
+                    ChainStep::operandStep(3, StepKind::Mul),
+                    ChainStep::operandStep(4, StepKind::Add)},
+                   indexType);
+  } else if (blockRows > 1) {
+    // Row n * B + r of the updates goes to row (block n) * B + r.
+    GatherTables g;
+    g.add(0, each);
+    Value spread =
+        createGather(c, loc, rowIds, {}, g,
+                     RankedTensorType::get({updates, blockRows}, i32));
+    SmallVector<int32_t> offsets(blockRows);
+    std::iota(offsets.begin(), offsets.end(), 0);
+    rowIds = c.map(
+        loc,
+        {spread, c.integerConstant(loc, ".block", {1}, {int32_t(blockRows)}),
+         c.integerConstant(loc, ".offsets", {1, blockRows}, offsets)},
+        {ChainStep::operandStep(0), ChainStep::operandStep(1, StepKind::Mul),
+         ChainStep::operandStep(2, StepKind::Add)},
+        RankedTensorType::get({updates, blockRows}, i32));
+    rowIds = c.reshape(loc, rowIds, {updates * blockRows});
+  }
   Value result = tile::ScatterRowsOp::create(c.builder, loc, table.getType(),
-                                             table, rowIds, values);
+                                             table, rowIds, values, columns);
   c.set(op.getOutput(), c.reshape(loc, result, in));
   return success();
 }

@@ -295,6 +295,68 @@ struct TableBlocks {
   }
 };
 
+/// Update n of a tile.scatter_rows with columns: row rows[n] gathered
+/// vector by vector, updates[n] blended in at lane columns[n] (1 there, 0
+/// elsewhere: the lanes' own column numbers compared with it), and the
+/// vector scattered back, update after update, so updates to one row all
+/// land.
+LogicalResult scatterElements(tile::ScatterRowsOp op, Expander &x,
+                              TableBlocks &blocks, const RowStore &updates) {
+  FailureOr<RowStore> columns = x.store(op.getColumns());
+  if (failed(columns))
+    return failure();
+  const int64_t lanes = x.target.lanes;
+  const RowStore &out = blocks.table;
+  SmallVector<int32_t> laneColumns;
+  for (int64_t j = 0; j < out.vectorsPerRow; ++j) {
+    SmallVector<float> numbers(lanes);
+    std::iota(numbers.begin(), numbers.end(), float(j * lanes));
+    laneColumns.push_back(x.constant(".columns" + std::to_string(j), {lanes},
+                                     numbers, ::lpu::DType::I32));
+  }
+  const int32_t staged = x.scratch({2, lanes}, ".row", ::lpu::DType::F32);
+  const int32_t one =
+      x.constant(".one", {lanes}, SmallVector<float>(lanes, 1.0f));
+  for (int64_t n = 0; n < updates.rows; ++n) {
+    InstrId column =
+        x.distribute(x.read(columns->buffer, n / lanes), n % lanes, lanes);
+    InstrId value = x.convert(x.distribute(x.readRow(updates, n, 0), 0, lanes),
+                              ::lpu::DType::F32);
+    for (int64_t j = 0; j < out.vectorsPerRow; ++j) {
+      InstrId old = lpuc::lpu::kNoInstr;
+      for (int64_t k = 0; k < blocks.blocks; ++k) {
+        InstrId part = x.gather(blocks.broadcast(n, k), out.buffer,
+                                blocks.offset(k, j), blocks.fields(k));
+        old = old == lpuc::lpu::kNoInstr ? part
+                                         : x.combine(StepKind::Add, old, part);
+      }
+      // Staged, as a lookup's row is: the gathers' tree ends in a write.
+      x.write(old, staged, 0);
+      old = x.convert(x.read(staged, 0), ::lpu::DType::F32);
+      InstrId at = x.convert(
+          x.combine(StepKind::Equal, x.read(laneColumns[j], 0), column),
+          ::lpu::DType::F32);
+      // old * (1 - at) + value * at: either exactly.
+      InstrId blended =
+          x.combine(StepKind::Add,
+                    x.combine(StepKind::Mul, old,
+                              x.combine(StepKind::Sub, x.read(one, 0), at)),
+                    x.combine(StepKind::Mul, value, at));
+      if (blocks.blocks == 1) {
+        x.scatter(blended, blocks.broadcast(n, 0), out.buffer,
+                  blocks.offset(0, j), blocks.fields(0));
+        continue;
+      }
+      // Staged again for the scatter of each block.
+      x.write(blended, staged, 1);
+      for (int64_t k = 0; k < blocks.blocks; ++k)
+        x.scatter(x.read(staged, 1), blocks.broadcast(n, k), out.buffer,
+                  blocks.offset(k, j), blocks.fields(k));
+    }
+  }
+  return success();
+}
+
 } // namespace
 
 LogicalResult lpuc::tile_to_lpu::expandLookup(tile::LookupOp op, Expander &x) {
@@ -340,6 +402,8 @@ LogicalResult lpuc::tile_to_lpu::expandScatterRows(tile::ScatterRowsOp op,
   TableBlocks blocks(x, out, *rows);
   if (failed(blocks.checkStride(op)))
     return failure();
+  if (op.getColumns())
+    return scatterElements(op, x, blocks, *updates);
   for (int64_t n = 0; n < updates->rows; ++n)
     for (int64_t k = 0; k < blocks.blocks; ++k) {
       InstrId index = blocks.broadcast(n, k);
