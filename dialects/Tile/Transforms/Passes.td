@@ -270,7 +270,8 @@ def ChooseTiling : Pass<"tile-choose-tiling", "::mlir::func::FuncOp"> {
     whose rows stream in one cycle, i8 on lpu-v1, takes turns of two planes);
     and, for every
     row reduction, which units do it (`strategy`: sums on the MXM, maxima
-    and minima on the MXM when there are enough rows, else a shift tree).
+    and minima on the MXM when there are enough rows or one install holds a
+    row, else a shift tree).
 
     With `op-by-op`, the benchmarks' baseline: one K tile per turn (partial
     sums through SRAM), weights read where the graph stores them, every

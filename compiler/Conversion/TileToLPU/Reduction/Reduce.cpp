@@ -141,13 +141,17 @@ void emitRowExtremum(Expander &x, const RowStore &in, ReduceKind kind,
       elements,
       2 * llvm::divideCeil(x.target.latencyOf(::lpu::Opcode::Max),
                            tile::getMXMRowCycles(x.mxmType, x.target)));
-  int32_t chainStage = x.scratch({blocks * chains, lanes}, ".chains");
+  // A chain ends with its window: one over two installs (of one plane)
+  // would need the second install inside its own tree.
+  const int64_t windows = llvm::divideCeil(elements, x.mxmRows);
+  int32_t chainStage = x.scratch({blocks * windows * chains, lanes}, ".chains");
   for (int64_t block = 0; block < blocks; ++block) {
     const int64_t first = block * lanes;
     const int64_t rows = std::min(lanes, in.rows - first);
-    SmallVector<InstrId> acc(chains, lpuc::lpu::kNoInstr);
+    SmallVector<InstrId> all;
     // One install per window of the elements' lanes.
     for (int64_t window = 0; window < elements; window += x.mxmRows) {
+      SmallVector<InstrId> acc(chains, lpuc::lpu::kNoInstr);
       int32_t plane = planes.next();
       x.loadAndInstall(
           plane, rows, /*transposed=*/true,
@@ -160,9 +164,10 @@ void emitRowExtremum(Expander &x, const RowStore &in, ReduceKind kind,
         chain = chain == lpuc::lpu::kNoInstr ? column
                                              : x.combine(fold, chain, column);
       }
+      all.append(acc);
     }
     InstrId extrema =
-        joinStagedChains(x, fold, acc, chainStage, block * chains);
+        joinStagedChains(x, fold, all, chainStage, block * windows * chains);
     // The block's extrema, staged (a streamed value reaches one consumer)
     // and copied over slices for the rows' reads.
     RowStore staged = x.wholeStore(x.scratch({1, lanes}, ".extrema"));

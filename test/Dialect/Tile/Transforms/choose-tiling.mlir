@@ -26,17 +26,30 @@
 // BASE: tile.reduce_rows sum {{.*}}strategy = #tile<row_strategy shift_tree>
 // BASE: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy shift_tree>
 module attributes {tile.target = "lpu-tiny"} {
-  func.func @main(%a: tensor<4x32xf32>, %b: tensor<32x8xf32>, %x: tensor<1x4x4x8xf32>, %few: tensor<2x16xf32>, %tall: tensor<64x32xf32>, %big: tensor<1x64x65x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<2x1xf32>, tensor<1x1x1x8xf32>, tensor<64x8xf32>, tensor<1x1x1x8xf32>) {
+  func.func @main(%a: tensor<4x32xf32>, %b: tensor<32x8xf32>, %x: tensor<1x4x4x8xf32>, %few: tensor<2x40xf32>, %tall: tensor<64x32xf32>, %big: tensor<1x64x65x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<2x1xf32>, tensor<1x1x1x8xf32>, tensor<64x8xf32>, tensor<1x1x1x8xf32>) {
     %w = arith.constant dense<1.0> : tensor<32x8xf32>
     %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x32xf32>, tensor<32x8xf32> -> tensor<4x8xf32>
     %1 = tile.matmul %a, %b [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x32xf32>, tensor<32x8xf32> -> tensor<4x8xf32>
     %2 = tile.reduce_rows sum %a : tensor<4x32xf32> -> tensor<4x1xf32>
     %3 = tile.reduce_rows max %a : tensor<4x32xf32> -> tensor<4x1xf32>
-    %4 = tile.reduce_rows max %few : tensor<2x16xf32> -> tensor<2x1xf32>
+    %4 = tile.reduce_rows max %few : tensor<2x40xf32> -> tensor<2x1xf32>
     %5 = tile.global_pool %x : tensor<1x4x4x8xf32> -> tensor<1x1x1x8xf32>
     %6 = tile.matmul %tall, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 64 : i64, n = 8 : i64} : tensor<64x32xf32>, tensor<32x8xf32> -> tensor<64x8xf32>
     %7 = tile.global_pool %big : tensor<1x64x65x8xf32> -> tensor<1x1x1x8xf32>
     return %0, %1, %2, %3, %4, %5, %6, %7 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<2x1xf32>, tensor<1x1x1x8xf32>, tensor<64x8xf32>, tensor<1x1x1x8xf32>
+  }
+
+  // Few rows, each within one install (lpu-tiny's f32 windows: 16 lanes):
+  // maxima on the MXM too, since every step of a shift tree crosses the chip
+  // from the VXM to an SXM and back. Rows over several installs keep the
+  // tree.
+  // CHECK-LABEL: func.func @few
+  // CHECK: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy mxm_extremum>} : tensor<2x16xf32>
+  // CHECK: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy shift_tree>} : tensor<2x40xf32>
+  func.func @few(%short: tensor<2x16xf32>, %long: tensor<2x40xf32>) -> (tensor<2x1xf32>, tensor<2x1xf32>) {
+    %0 = tile.reduce_rows max %short : tensor<2x16xf32> -> tensor<2x1xf32>
+    %1 = tile.reduce_rows max %long : tensor<2x40xf32> -> tensor<2x1xf32>
+    return %0, %1 : tensor<2x1xf32>, tensor<2x1xf32>
   }
 
   // A product streaming another's results runs beside it: 48 K rows are three
