@@ -107,3 +107,21 @@ module attributes {tile.target = "lpu-v1"} {
     return %2, %3 : tensor<8x4xf32>, tensor<16x8xf32>
   }
 }
+
+// -----
+
+// lpu-v1: planes 0 and 1 west of the VXM, 2 and 3 east. A row sum's windows
+// add up product after product, so they take planes of one side: after a
+// product on plane 0, the least-worked plane is 1 (west), and the second
+// window takes plane 0 beside it, not plane 2 across the chip.
+// CHECK-LABEL: func.func @sides
+// CHECK: tile.matmul {{.*}}planes = array<i32: 0>
+// CHECK: tile.reduce_rows sum {{.*}}planes = array<i32: 1, 0>
+module attributes {tile.target = "lpu-v1", tile.precision = f16} {
+  func.func @sides(%a: tensor<4x32xf16>, %x: tensor<1x512xf32>) -> (tensor<4x8xf32>, tensor<1x1xf32>) {
+    %w = arith.constant dense<1.0> : tensor<32x8xf16>
+    %0 = tile.matmul %a, %w [] {batches = array<i64: 0, 0, 0>, k = 32 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x32xf16>, tensor<32x8xf16> -> tensor<4x8xf32>
+    %1 = tile.reduce_rows sum %x {strategy = #tile<row_strategy mxm_sum>} : tensor<1x512xf32> -> tensor<1x1xf32>
+    return %0, %1 : tensor<4x8xf32>, tensor<1x1xf32>
+  }
+}
