@@ -31,10 +31,6 @@ namespace {
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-ArrayRef<int64_t> shapeOf(Value value) {
-  return cast<RankedTensorType>(value.getType()).getShape();
-}
-
 /// Rows of a tensor's layout: every dimension but the innermost, saturated.
 int64_t rowsOf(Value value) {
   ArrayRef<int64_t> shape = shapeOf(value);

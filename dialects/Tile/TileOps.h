@@ -31,6 +31,11 @@ class ConstantOp;
 
 namespace lpuc::tile {
 
+/// The shape of a tile value (every one is a ranked tensor).
+inline llvm::ArrayRef<int64_t> shapeOf(mlir::Value value) {
+  return mlir::cast<mlir::RankedTensorType>(value.getType()).getShape();
+}
+
 /// The module attribute naming the target a tile-level module is for.
 constexpr llvm::StringLiteral kTargetAttrName = "tile.target";
 /// On an op: its result is stored split into parts of whole groups of this

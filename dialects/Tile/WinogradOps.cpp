@@ -10,10 +10,6 @@ using namespace lpuc::tile;
 
 namespace {
 
-ArrayRef<int64_t> shapeOf(Value value) {
-  return cast<RankedTensorType>(value.getType()).getShape();
-}
-
 /// A [16, T, lanes] tensor of transformed tiles, T those of `outputPixels`
 /// ([N, OH, OW]).
 LogicalResult verifyTiles(Operation *op, Value tiles, StringRef what,
