@@ -68,9 +68,7 @@ PreparedChain Expander::prepareChain(ArrayRef<ResolvedStep> steps,
       size_t padding = rank - std::min(rank, step.shape.size());
       p.shape.assign(padding, 1);
       p.shape.append(step.shape.begin(), step.shape.end());
-      p.rowStride.assign(rank - 1, 1);
-      for (int64_t i = int64_t(rank) - 3; i >= 0; --i)
-        p.rowStride[i] = p.rowStride[i + 1] * p.shape[i + 1];
+      p.rowStride = rowStrides(p.shape);
       p.laneBroadcast = p.shape.back() == 1 && chain.shape.back() > 1;
       copyBroadcastRow(p, chain.shape);
     }
@@ -207,6 +205,19 @@ Shape Expander::rowIndex(ArrayRef<int64_t> shape, int64_t row) {
     row /= shape[d];
   }
   return index;
+}
+
+Shape Expander::rowStrides(ArrayRef<int64_t> shape) {
+  Shape stride(std::max<int64_t>(int64_t(shape.size()) - 1, 0), 1);
+  for (int64_t d = int64_t(stride.size()) - 2; d >= 0; --d)
+    stride[d] = stride[d + 1] * shape[d + 1];
+  return stride;
+}
+
+void Expander::emitCopy(const RowStore &from, ArrayRef<int64_t> shape,
+                        const RowStore &to) {
+  ResolvedStep copy{ChainStep::operandStep(0), from, Shape(shape)};
+  emitElementwise(prepareChain({copy}, shape), to);
 }
 
 InstrId Expander::emitChainVector(const PreparedChain &chain,

@@ -709,11 +709,7 @@ void Expander::emitTransposeOnMXM(const RowStore &input, ArrayRef<int64_t> from,
                                   ArrayRef<int64_t> to, PlaneCursor &planes) {
   const int64_t lanes = target.lanes, rank = from.size();
   const int64_t a = perm.back(), z = rank - 1;
-  Shape inStride(rank - 1, 1), outStride(rank - 1, 1);
-  for (int64_t d = rank - 3; d >= 0; --d) {
-    inStride[d] = inStride[d + 1] * from[d + 1];
-    outStride[d] = outStride[d + 1] * to[d + 1];
-  }
+  const Shape inStride = rowStrides(from), outStride = rowStrides(to);
   // Every index of the input with a and z at 0.
   Shape index(rank, 0);
   for (bool more = true; more;) {
@@ -873,8 +869,7 @@ LogicalResult Expander::run() {
     FailureOr<RowStore> source = store(value);
     if (failed(source))
       return failure();
-    ResolvedStep copy{ChainStep::operandStep(0), *source, shapeOf(value)};
-    emitElementwise(prepareChain({copy}, shapeOf(value)), wholeStore(buffer));
+    emitCopy(*source, shapeOf(value), wholeStore(buffer));
   }
   return checkStatesInPlace();
 }

@@ -295,6 +295,9 @@ public:
   int64_t spreadComputedRows(RowStore &rows, int64_t readersPerRow);
   /// The leading-dimension index of row `row` of `shape`.
   static Shape rowIndex(llvm::ArrayRef<int64_t> shape, int64_t row);
+  /// The rows between consecutive indices of each leading dimension of
+  /// `shape` (none for a scalar).
+  static Shape rowStrides(llvm::ArrayRef<int64_t> shape);
   /// Vector `j` of the output row at `index`, computed by `chain` from
   /// `initial` (the value so far; none when the chain starts with an
   /// operand). Padding lanes stay zero, unless nothing reads them.
@@ -303,6 +306,9 @@ public:
                           InstrId initial);
   /// Computes `chain` into `out`, vector by vector.
   void emitElementwise(const PreparedChain &chain, const RowStore &out);
+  /// Copies `from`, a tensor of `shape`, into `to` (another layout of it).
+  void emitCopy(const RowStore &from, llvm::ArrayRef<int64_t> shape,
+                const RowStore &to);
 
   /// A vector of `width` lanes gathered from tensor rows: `source(lane)`
   /// says where output lane `lane` comes from, or nothing for a zero lane.

@@ -31,6 +31,12 @@ struct GatherTables {
     count.push_back(1);
     tables.push_back(std::move(table));
   }
+  /// Input dimension d is output dimension `out`, of `size` entries.
+  void addIdentity(int64_t out, int64_t size) {
+    SmallVector<int64_t> table(size);
+    std::iota(table.begin(), table.end(), 0);
+    add(out, std::move(table));
+  }
   /// Input dimension d reads `dims` output dimensions (flattened) at once.
   void addGroup(int64_t out, int64_t dims, SmallVector<int64_t> table) {
     first.push_back(out);
@@ -103,6 +109,19 @@ LogicalResult lpuc::onnx_to_tile::lowerDataMovement(Operation *op,
     return op->emitError() << what
                            << " must be known at compile time (a constant, "
                               "or computed from constants and shapes)";
+  };
+  // Constant indices along a dimension of `size`, from the end when
+  // negative, made non-negative.
+  auto normalizeIndices = [&](MutableArrayRef<int64_t> indices, int64_t size,
+                              StringRef node) -> LogicalResult {
+    for (int64_t &index : indices) {
+      if (index < -size || index >= size)
+        return op->emitError(node)
+               << " index " << index << " is out of range for a dimension of "
+               << size;
+      index = (index + size) % size;
+    }
+    return success();
   };
   auto normalizeAxis = [&](int64_t axis) -> FailureOr<int64_t> {
     if (axis < -rank || axis >= rank)
@@ -216,21 +235,14 @@ LogicalResult lpuc::onnx_to_tile::lowerDataMovement(Operation *op,
     if (!indices)
       return lowerGatherElements(elements, *axis, *input, c);
     // Known indices: the axis's index is a table of every output dimension.
-    for (int64_t &index : *indices) {
-      if (index < -in[*axis] || index >= in[*axis])
-        return op->emitError("GatherElements index ")
-               << index << " is out of range for a dimension of " << in[*axis];
-      index = (index + in[*axis]) % in[*axis];
-    }
+    if (failed(normalizeIndices(*indices, in[*axis], "GatherElements")))
+      return failure();
     GatherTables g;
     for (int64_t d = 0; d < rank; ++d) {
-      if (d == *axis) {
+      if (d == *axis)
         g.addGroup(0, rank, *indices);
-        continue;
-      }
-      SmallVector<int64_t> identity(out[d]);
-      std::iota(identity.begin(), identity.end(), 0);
-      g.add(d, std::move(identity));
+      else
+        g.addIdentity(d, out[d]);
     }
     gather(result, g);
     return success();
@@ -244,12 +256,8 @@ LogicalResult lpuc::onnx_to_tile::lowerDataMovement(Operation *op,
   auto indices = constantOperand(gatherOp.getIndices(), "Gather indices");
   if (failed(indices))
     return failure();
-  for (int64_t &index : *indices) {
-    if (index < -in[*axis] || index >= in[*axis])
-      return op->emitError("Gather index ")
-             << index << " is out of range for a dimension of " << in[*axis];
-    index = (index + in[*axis]) % in[*axis];
-  }
+  if (failed(normalizeIndices(*indices, in[*axis], "Gather")))
+    return failure();
   const int64_t q = Converter::shapeOf(gatherOp.getIndices()).size();
   GatherTables g;
   for (int64_t d = 0; d < rank; ++d) {
@@ -258,9 +266,7 @@ LogicalResult lpuc::onnx_to_tile::lowerDataMovement(Operation *op,
       continue;
     }
     int64_t o = d < *axis ? d : d + q - 1;
-    SmallVector<int64_t> identity(out[o]);
-    std::iota(identity.begin(), identity.end(), 0);
-    g.add(o, std::move(identity));
+    g.addIdentity(o, out[o]);
   }
   gather(result, g);
   return success();
@@ -350,11 +356,8 @@ LogicalResult lpuc::onnx_to_tile::lowerGatherElements(onnx::GatherElementsOp op,
     Shape wide = at;
     wide.insert(wide.end() - 1, in.back());
     GatherTables g;
-    for (int64_t d = 0; d < rank; ++d) {
-      SmallVector<int64_t> identity(wide[d]);
-      std::iota(identity.begin(), identity.end(), 0);
-      g.add(d, std::move(identity));
-    }
+    for (int64_t d = 0; d < rank; ++d)
+      g.addIdentity(d, wide[d]);
     data =
         createGather(c, loc, data, {}, g, RankedTensorType::get(wide, element));
     Shape narrow = at;

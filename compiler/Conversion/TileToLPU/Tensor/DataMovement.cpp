@@ -209,10 +209,7 @@ LogicalResult lpuc::tile_to_lpu::expandTranspose(tile::TransposeOp op,
     x.emitTransposeOnMXM(*input, from, perm, out, to, planes);
     return planes.finish();
   }
-  // Row strides of the input's leading dimensions.
-  Shape inStride(std::max<int64_t>(rank - 1, 0), 1);
-  for (int64_t d = rank - 3; d >= 0; --d)
-    inStride[d] = inStride[d + 1] * from[d + 1];
+  const Shape inStride = Expander::rowStrides(from);
   for (int64_t row = 0; row < out.rows; ++row) {
     Shape index = rank ? Expander::rowIndex(to, row) : Shape();
     int64_t inRow = 0;
@@ -271,6 +268,18 @@ struct TableBlocks {
     return x.distribute(x.read(relative.buffer, k * indexVectors() + vector),
                         element % lanes, lanes);
   }
+  /// Vector j of the table row index t names: the blocks' gathers added
+  /// (those the index is not in read zeros).
+  InstrId gatherRow(int64_t t, int64_t j) {
+    InstrId sum = lpuc::lpu::kNoInstr;
+    for (int64_t k = 0; k < blocks; ++k) {
+      InstrId part =
+          x.gather(broadcast(t, k), table.buffer, offset(k, j), fields(k));
+      sum = sum == lpuc::lpu::kNoInstr ? part
+                                       : x.combine(StepKind::Add, sum, part);
+    }
+    return sum;
+  }
   /// Block k's table; an index below the first block or past the last
   /// faults, one in another block reads 0 or writes nothing.
   ::lpu::GatherFields fields(int64_t k) const {
@@ -323,16 +332,9 @@ LogicalResult scatterElements(tile::ScatterRowsOp op, Expander &x,
     InstrId value = x.convert(x.distribute(x.readRow(updates, n, 0), 0, lanes),
                               ::lpu::DType::F32);
     for (int64_t j = 0; j < out.vectorsPerRow; ++j) {
-      InstrId old = lpuc::lpu::kNoInstr;
-      for (int64_t k = 0; k < blocks.blocks; ++k) {
-        InstrId part = x.gather(blocks.broadcast(n, k), out.buffer,
-                                blocks.offset(k, j), blocks.fields(k));
-        old = old == lpuc::lpu::kNoInstr ? part
-                                         : x.combine(StepKind::Add, old, part);
-      }
       // Staged, as a lookup's row is: the gathers' tree ends in a write.
-      x.write(old, staged, 0);
-      old = x.convert(x.read(staged, 0), ::lpu::DType::F32);
+      x.write(blocks.gatherRow(n, j), staged, 0);
+      InstrId old = x.convert(x.read(staged, 0), ::lpu::DType::F32);
       InstrId at = x.convert(
           x.combine(StepKind::Equal, x.read(laneColumns[j], 0), column),
           ::lpu::DType::F32);
@@ -371,15 +373,8 @@ LogicalResult lpuc::tile_to_lpu::expandLookup(tile::LookupOp op, Expander &x) {
   // the blocks the index is not in read zeros.
   RowStore out = x.resultStore(op.getResult());
   for (int64_t t = 0; t < out.rows; ++t)
-    for (int64_t j = 0; j < out.vectorsPerRow; ++j) {
-      InstrId sum = lpu::kNoInstr;
-      for (int64_t k = 0; k < blocks.blocks; ++k) {
-        InstrId part = x.gather(blocks.broadcast(t, k), table->buffer,
-                                blocks.offset(k, j), blocks.fields(k));
-        sum = sum == lpu::kNoInstr ? part : x.combine(StepKind::Add, sum, part);
-      }
-      x.writeRow(sum, out, t, j);
-    }
+    for (int64_t j = 0; j < out.vectorsPerRow; ++j)
+      x.writeRow(blocks.gatherRow(t, j), out, t, j);
   return success();
 }
 
@@ -393,12 +388,8 @@ LogicalResult lpuc::tile_to_lpu::expandScatterRows(tile::ScatterRowsOp op,
   RowStore out = x.resultStore(op.getResult());
   // A state output in its input's SRAM holds the data already: only the
   // new rows are written. Otherwise the data is copied first.
-  if (x.buffer(out.buffer).stateOf != data->buffer) {
-    ResolvedStep copy{ChainStep::operandStep(0), *data,
-                      Expander::shapeOf(op.getData())};
-    x.emitElementwise(x.prepareChain({copy}, Expander::shapeOf(op.getData())),
-                      out);
-  }
+  if (x.buffer(out.buffer).stateOf != data->buffer)
+    x.emitCopy(*data, Expander::shapeOf(op.getData()), out);
   TableBlocks blocks(x, out, *rows);
   if (failed(blocks.checkStride(op)))
     return failure();
@@ -423,10 +414,7 @@ LogicalResult lpuc::tile_to_lpu::expandGatherElements(tile::GatherElementsOp op,
   const Shape in = Expander::shapeOf(op.getData());
   const Shape at = Expander::shapeOf(op.getIndices());
   const int64_t axis = op.getAxis(), rank = in.size();
-  // Row strides of the data's leading dimensions.
-  Shape rowStride(rank - 1, 1);
-  for (int64_t d = rank - 3; d >= 0; --d)
-    rowStride[d] = rowStride[d + 1] * in[d + 1];
+  const Shape rowStride = Expander::rowStrides(in);
   const int64_t stride = rowStride[axis] * data->vectorsPerRow;
   if (in[axis] > int64_t(::lpu::kGatherMaxCount) ||
       stride > int64_t(::lpu::kGatherMaxStride))
@@ -442,8 +430,7 @@ LogicalResult lpuc::tile_to_lpu::expandGatherElements(tile::GatherElementsOp op,
   if (held.blockRows % blockRows && held.blockRows < data->rows) {
     RowStore copy = x.splitScratch(
         cast<RankedTensorType>(op.getData().getType()), blockRows);
-    ResolvedStep step{ChainStep::operandStep(0), *data, in};
-    x.emitElementwise(x.prepareChain({step}, in), copy);
+    x.emitCopy(*data, in, copy);
     data = copy;
   }
   ::lpu::GatherFields fields;
