@@ -40,7 +40,7 @@ struct LoweringOptions {
   /// instead of the whole graph at once.
   bool opByOp = false;
   /// The order lpu-schedule places trees in (Best: tries two).
-  lpu::TreeOrder treeOrder = lpu::TreeOrder::Auto;
+  lpu::TreeOrder treeOrder = lpu::TreeOrder::CriticalPath;
 };
 
 /// Adds the passes that take an imported module up to `stopAfter`.

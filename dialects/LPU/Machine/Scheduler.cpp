@@ -872,25 +872,6 @@ private:
 
 } // namespace
 
-/// Critical-path order puts MXM work first, which pays where the MXM queues
-/// are the busiest (ResNets, transformers) and costs where the VXM's are
-/// (MobileNetV2 int8: 68,920 cycles in program order, 78,001 by critical
-/// path; EfficientNet-B0 fp16 is the exception, 113,204 against 109,918).
-static TreeOrder suitedTreeOrder(const MachineProgram &program) {
-  const ::lpu::TargetDesc &target = *program.target;
-  int64_t vxm = 0, mxm = 0;
-  for (const MachineInstr &inst : program.instrs) {
-    if (inst.queueKind == UnitKind::Vxm)
-      vxm += inst.span(target);
-    else if (inst.queueKind == UnitKind::Mxm)
-      mxm += inst.span(target);
-  }
-  // Per queue: compare vxm / vxmUnits with mxm / mxmPlanes.
-  return vxm * target.mxmPlanes > mxm * target.vxmUnits
-             ? TreeOrder::Program
-             : TreeOrder::CriticalPath;
-}
-
 LogicalResult lpuc::lpu::scheduleProgram(MachineProgram &program, bool opByOp,
                                          TreeOrder order) {
   for (const MachineBuffer &buffer : program.buffers)
@@ -900,8 +881,6 @@ LogicalResult lpuc::lpu::scheduleProgram(MachineProgram &program, bool opByOp,
              << "' has no SRAM address; run lpu-allocate-sram first";
   if (opByOp)
     order = TreeOrder::Program;
-  if (order == TreeOrder::Auto)
-    order = suitedTreeOrder(program);
   if (order != TreeOrder::Best)
     return Scheduler(program, opByOp, order).run();
   // Both orders, on copies of the program; the one with fewer cycles (of

@@ -31,10 +31,9 @@ mlir::LogicalResult bundleWeightLoads(MachineProgram &program);
 void splitSharedValues(MachineProgram &program);
 
 /// The order the scheduler places trees in (see lpu-schedule): program
-/// order, by critical path (orderTreesByCriticalPath), the one that suits
-/// the program's busiest unit kind (`Auto`), or both, keeping the schedule
-/// with fewer cycles (`Best`, twice the scheduling time).
-enum class TreeOrder { Program, CriticalPath, Auto, Best };
+/// order, by critical path (orderTreesByCriticalPath), or both, keeping the
+/// schedule with fewer cycles (`Best`, twice the scheduling time).
+enum class TreeOrder { Program, CriticalPath, Best };
 
 /// Gives every instruction a unit, an issue cycle and a result stream, and
 /// the program its cycle count (see lpu-schedule). `opByOp`: each ONNX
@@ -42,7 +41,7 @@ enum class TreeOrder { Program, CriticalPath, Auto, Best };
 /// program order.
 mlir::LogicalResult scheduleProgram(MachineProgram &program,
                                     bool opByOp = false,
-                                    TreeOrder order = TreeOrder::Auto);
+                                    TreeOrder order = TreeOrder::CriticalPath);
 
 /// The roots of the program's trees, the instructions without a result, in
 /// program order.

@@ -10,11 +10,17 @@
 // writer of each SRAM cell version it reads, the readers and writer of the
 // version each of its writes replaces, and the trees before it that use the
 // same MXM plane (weight loads, installs and products keep their order).
-// A chain's length counts those plane successors too, so a tree's rank
-// includes the MXM work still to come on its plane: MXM trees go first,
-// which suits a program the MXM bounds (for one the VXM bounds,
-// scheduleProgram keeps program order). A tree's own length is its longest
-// path of latencies from a leaf to the root.
+//
+// A tree's rank is the longest chain of trees after it, each link weighted
+// by how long the next tree must wait: a reader waits for the whole tree
+// (its longest path of latencies from a leaf to the root, when the write
+// lands); a tree kept behind only by order (the next on its plane, or the
+// next writer of what it read) waits only while the tree holds its plane
+// (one cycle for a tree on no plane).
+// Counting an install or a product's full latency for every plane successor
+// made a plane's chain the sum of its latencies, which ranked every MXM
+// tree far above any other; with occupancies, a plane's chain is the MXM
+// work left on it, and VXM-bound programs rank by their data paths too.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,13 +45,16 @@ lpuc::lpu::orderTreesByCriticalPath(const MachineProgram &program) {
   const std::vector<InstrId> roots = treeRoots(program);
   const int32_t numTrees = roots.size();
 
-  std::vector<llvm::SmallVector<int32_t, 2>> successors(numTrees);
+  // Each successor with whether it reads what the tree wrote.
+  std::vector<llvm::SmallVector<std::pair<int32_t, bool>, 2>> successors(
+      numTrees);
+  std::vector<int64_t> occupancy(numTrees, 1);
   std::vector<int32_t> predecessors(numTrees, 0);
   std::vector<int64_t> length(numTrees, 1);
-  auto addEdge = [&](int32_t from, int32_t to) {
+  auto addEdge = [&](int32_t from, int32_t to, bool reads) {
     if (from < 0 || from == to)
       return;
-    successors[from].push_back(to);
+    successors[from].push_back({to, reads});
     ++predecessors[to];
   };
 
@@ -74,17 +83,18 @@ lpuc::lpu::orderTreesByCriticalPath(const MachineProgram &program) {
         program.forEachCell(inst, [&](int64_t cell) {
           if (::lpu::writesSram(inst.opcode)) {
             for (int32_t reader : readers[cell])
-              addEdge(reader, tree);
+              addEdge(reader, tree, false);
             readers[cell].clear();
-            addEdge(lastWriter[cell], tree);
+            addEdge(lastWriter[cell], tree, false);
             lastWriter[cell] = tree;
           } else {
-            addEdge(lastWriter[cell], tree);
+            addEdge(lastWriter[cell], tree, true);
             readers[cell].push_back(tree);
           }
         });
       } else if (::lpu::isPlaneQueue(inst.queueKind) && inst.unit >= 0) {
-        addEdge(lastOnPlane[inst.unit], tree);
+        addEdge(lastOnPlane[inst.unit], tree, false);
+        occupancy[tree] = std::max(occupancy[tree], inst.span(target));
         lastOnPlane[inst.unit] = tree;
       }
     }
@@ -93,10 +103,10 @@ lpuc::lpu::orderTreesByCriticalPath(const MachineProgram &program) {
   // Edges run forward in program order: ranks from the last tree back.
   std::vector<int64_t> rank(numTrees, 0);
   for (int32_t tree = numTrees - 1; tree >= 0; --tree) {
-    int64_t after = 0;
-    for (int32_t next : successors[tree])
-      after = std::max(after, rank[next]);
-    rank[tree] = length[tree] + after;
+    rank[tree] = length[tree];
+    for (auto [next, reads] : successors[tree])
+      rank[tree] = std::max(
+          rank[tree], (reads ? length[tree] : occupancy[tree]) + rank[next]);
   }
   // Highest rank first; of equal ranks, program order.
   auto later = [&](int32_t a, int32_t b) {
@@ -113,7 +123,7 @@ lpuc::lpu::orderTreesByCriticalPath(const MachineProgram &program) {
     const int32_t tree = ready.top();
     ready.pop();
     order.push_back(roots[tree]);
-    for (int32_t next : successors[tree])
+    for (auto [next, reads] : successors[tree])
       if (--predecessors[next] == 0)
         ready.push(next);
   }

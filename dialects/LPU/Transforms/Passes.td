@@ -59,13 +59,13 @@ def Schedule : Pass<"lpu-schedule", "::lpuc::lpu::ProgramOp"> {
     queues fill earlier gaps. Sets the program's `cycles`.
 
     `order` says which tree is placed next: `program` (program order),
-    `critical-path` (of the trees whose SRAM versions and plane state are
-    ready, the one with the longest chain of trees after it, counting the
-    trees that use its MXM plane later: MXM work first, which suits a
-    program the MXM bounds), `auto` (the default: critical-path, unless the
-    VXM queues have more work each than the MXM's, then program) or `best`
-    (both, keeping the schedule with fewer cycles, of equal ones program
-    order's: twice the scheduling time).
+    `critical-path` (the default: of the trees whose SRAM versions and
+    plane state are ready, the one with the longest chain of trees after
+    it; a reader counts its writer's whole latency, a tree that follows on
+    the same MXM plane only the plane's occupancy, so a plane's chain is
+    the MXM work left on it) or `best` (both, keeping the schedule with
+    fewer cycles, of equal ones program order's: twice the scheduling
+    time).
 
     With `op-by-op`, each ONNX node's instructions start only after every
     result of the nodes before it has landed, in program order: the
@@ -76,15 +76,13 @@ def Schedule : Pass<"lpu-schedule", "::lpuc::lpu::ProgramOp"> {
     Option<"opByOp", "op-by-op", "bool", /*default=*/"false",
            "Schedule one ONNX node after another, with a barrier between">,
     Option<"order", "order", "::lpuc::lpu::TreeOrder",
-           /*default=*/"::lpuc::lpu::TreeOrder::Auto",
+           /*default=*/"::lpuc::lpu::TreeOrder::CriticalPath",
            "Which tree is placed next",
            [{::llvm::cl::values(
              clEnumValN(::lpuc::lpu::TreeOrder::Program, "program",
                         "program order"),
              clEnumValN(::lpuc::lpu::TreeOrder::CriticalPath, "critical-path",
                         "the longest chain of trees after it first"),
-             clEnumValN(::lpuc::lpu::TreeOrder::Auto, "auto",
-                        "critical-path unless the VXM queues are the busiest"),
              clEnumValN(::lpuc::lpu::TreeOrder::Best, "best",
                         "both, keeping the one with fewer cycles"))}]>,
   ];
