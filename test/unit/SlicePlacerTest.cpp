@@ -35,6 +35,31 @@ TEST(SlicePlacer, BusyTensorsLiveTogetherGoToDifferentSlices) {
   EXPECT_NE(a->front().first, b->front().first);
 }
 
+TEST(SlicePlacer, TrafficCountsOnlyWhileATensorIsAccessed) {
+  // Busy tensors live together, but each accessed at one time (weight tiles
+  // stored from the start, each loaded by its own product). Two accessed at
+  // time 5 take the slices next to the VXM; a third goes there too if it is
+  // accessed at another time, and elsewhere if at the same time or all its
+  // life (no window).
+  for (auto [access, nearVXM] : {std::pair{std::optional<int64_t>(15), true},
+                                 {std::optional<int64_t>(5), false},
+                                 {std::optional<int64_t>(), false}}) {
+    SlicePlacer placer(tiny());
+    for (int i = 0; i < 2; ++i) {
+      PlacementRequest early = tensor(4, 0, 20, 100);
+      early.accessed = {5, 5};
+      ASSERT_TRUE(placer.place(early));
+    }
+    PlacementRequest third = tensor(4, 0, 20, 100);
+    if (access)
+      third.accessed = {*access, *access};
+    std::optional<Placement> placed = placer.place(third);
+    ASSERT_TRUE(placed);
+    const int32_t slice = placed->front().first;
+    EXPECT_EQ(slice == 3 || slice == 4, nearVXM) << (access ? *access : -1);
+  }
+}
+
 TEST(SlicePlacer, LaterTensorsTakeFreshAddressesFirst) {
   // A dead tensor's addresses would order the new writes after its reads.
   SlicePlacer placer(tiny());

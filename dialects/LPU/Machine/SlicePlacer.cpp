@@ -54,10 +54,11 @@ void SlicePlacer::reserve(const PlacementRequest &request,
     }
     if (unsigned(booking) & unsigned(Booking::Load)) {
       // Bank-port cycles: a vector of several planes holds its banks longer.
+      auto [first, last] = request.accessWindow();
       traffic[slice].push_back(
           {request.accesses / parts *
                target.memPortCycles(request.layout.vectorAddresses),
-           request.first, request.last});
+           first, last});
       sliceAddresses[slice] += addresses;
     }
   }
@@ -198,9 +199,10 @@ SlicePlacer::choose(const PlacementRequest &request, int64_t addresses,
 
 int64_t SlicePlacer::loadWhile(unsigned slice,
                                const PlacementRequest &request) const {
+  auto [first, last] = request.accessWindow();
   int64_t load = 0;
   for (const Traffic &t : traffic[slice])
-    if (t.first <= request.last && request.first <= t.last)
+    if (t.first <= last && first <= t.last)
       load += t.accesses;
   return load;
 }

@@ -12,13 +12,15 @@
 // one per kAccessesPerPart accesses up to a quarter of the slices, so its
 // reads and writes do not queue on one MEM unit. Which slices: for
 // parallelism first and distance second: the slice with the least traffic
-// from tensors live at the same time (a MEM queue issues one access per
-// cycle; traffic compared in steps of kAccessesPerPart / 2, so small
-// differences do not send a tensor far), among those the one nearest the
-// units at the other end of its accesses, then the emptiest. Which
-// addresses: above every tensor placed before, if that ends in the slice's
-// lower half, else the lowest where nothing live at the same time is (a
-// reused address orders the new writes after the old reads).
+// from tensors accessed at the same time (all their lives, or in the window
+// a request gives: a weight tile is loaded by its product only; a MEM queue
+// issues one access per cycle; traffic compared in steps of
+// kAccessesPerPart / 2, so small differences do not send a tensor far),
+// among those the one nearest the units at the other end of its accesses,
+// then the emptiest. Which addresses: above every tensor placed before, if
+// that ends in the slice's lower half, else the lowest where nothing live
+// at the same time is (a reused address orders the new writes after the old
+// reads).
 //
 //===----------------------------------------------------------------------===//
 
@@ -47,9 +49,16 @@ struct PlacementRequest {
   int64_t minParts = 1;        // parts its layout asks for
   bool spread = false;         // spread over slices for its traffic
   int64_t first = 0, last = 0; // live range, in the caller's positions
+  // When its accesses happen, if only within part of its live range (the
+  // weight tiles one product loads, stored from the start): it then avoids
+  // the slices of other traffic at that time, not all its life.
+  std::optional<std::pair<int64_t, int64_t>> accessed;
   int64_t accesses = 0;
   std::map<int64_t, int64_t> peerColumns; // column -> accesses from there
 
+  std::pair<int64_t, int64_t> accessWindow() const {
+    return accessed.value_or(std::make_pair(first, last));
+  }
   ::lpu::PartDeal deal(int64_t parts) const { return {parts, blockRows}; }
   int64_t partAddresses(int64_t parts, int64_t i) const {
     return deal(parts).partAddresses(layout, i);

@@ -224,6 +224,9 @@ private:
       r.minParts =
           lpuc::lpu::weightRowParts(target, tile.rows, getMXMType(op, target));
       r.last = lastReader(weights);
+      // Stored from the start, but loaded only by `op`: its traffic meets
+      // only what is accessed then, the other tiles `op` loads above all.
+      r.accessed = {positions.lookup(op), positions.lookup(op)};
       std::optional<Placement> where = place(r);
       // The op's placement lists every tile or none: if one does not fit,
       // lpu-allocate-sram places them all (those booked here stay booked).
