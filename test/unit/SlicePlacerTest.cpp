@@ -131,4 +131,15 @@ TEST(SlicePlacer, NothingFitsWhenSRAMIsFull) {
   EXPECT_TRUE(placer.place(tensor(1, 11, 12, 0))); // all dead by then
 }
 
+TEST(SlicePlacer, WeightRowsSpreadForEveryPlaneThatLoadsThemAtOnce) {
+  // lpu-v1 loads 8 i8 rows or 4 f16 rows per cycle into a plane. An f16
+  // tile of 320 rows is two installs of 160, loaded by two planes at once:
+  // its rows go to 8 slices, as an i8 tile's do; one install's worth, to 4.
+  const ::lpu::TargetDesc &v1 = *::lpu::findBuiltinTarget("lpu-v1");
+  EXPECT_EQ(weightRowParts(v1, 320, ::lpu::DType::I8), 8);
+  EXPECT_EQ(weightRowParts(v1, 320, ::lpu::DType::F16), 8);
+  EXPECT_EQ(weightRowParts(v1, 160, ::lpu::DType::BF16), 4);
+  EXPECT_EQ(weightRowParts(v1, 3, ::lpu::DType::F16), 3);
+}
+
 } // namespace

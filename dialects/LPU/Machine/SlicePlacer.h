@@ -68,10 +68,15 @@ struct PlacementRequest {
 /// The parts, on distinct slices and one row at a time, a tensor of `rows`
 /// rows that the MXM loads as weights of `type` asks for: one weight load
 /// then finds each of its rows on another MEM slice, whose reads can issue
-/// in the same cycle.
+/// in the same cycle. A tile taller than one install of `type` (an f16
+/// tile of 320 rows: two windows of 160) is loaded by as many planes at
+/// once, each at a full weight load per cycle.
 inline int64_t weightRowParts(const ::lpu::TargetDesc &target, int64_t rows,
                               ::lpu::DType type) {
-  return std::min<int64_t>(rows, target.loadRowsOf(type));
+  const ::lpu::MXMRate *rate = target.mxmRate(type);
+  const int64_t windows =
+      rate && rate->rows > 0 ? (rows + rate->rows - 1) / rate->rows : 1;
+  return std::min<int64_t>(rows, target.loadRowsOf(type) * windows);
 }
 
 /// What placing a tensor books: its addresses (later tensors avoid them

@@ -286,10 +286,11 @@ module attributes {tile.target = "lpu-tiny"} {
 // In f16 (tile.precision) lpu-tiny's array holds 8 rows: K = 16 is installed
 // in two windows, lanes [0, 8) on one plane and [8, 16) on the other, from
 // the f16 weight tile; the activation is converted to f16 on the way to each
-// plane and the partial sum flows through both (f32 accumulation).
+// plane and the partial sum flows through both (f32 accumulation). The
+// tile's rows are dealt over 8 slices: both planes load 4 rows a cycle.
 // CHECK-LABEL: lpu.program @main
 // CHECK-DAG: %[[A:.*]] = lpu.buffer input "a" : tensor<1x16xf32>
-// CHECK-DAG: lpu.buffer constant "w.k0n0" init({{.*}}) {min_parts = 4 : i64} : tensor<16x8xf16>
+// CHECK-DAG: lpu.buffer constant "w.k0n0" init({{.*}}) {min_parts = 8 : i64} : tensor<16x8xf16>
 // CHECK-COUNT-8: lpu.mxm.load_weights {{.*}} {unit = 0 : i32} : !lpu.vector<f16>
 // CHECK: lpu.mxm.install rows 8 {unit = 0 : i32} : f16
 // CHECK-COUNT-8: lpu.mxm.load_weights {{.*}} {unit = 1 : i32} : !lpu.vector<f16>
