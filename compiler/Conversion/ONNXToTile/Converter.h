@@ -182,7 +182,8 @@ mlir::LogicalResult lowerScatterND(onnx::ScatterNDOp op, Converter &c);
 /// value of the node's data).
 mlir::LogicalResult lowerLookup(onnx::GatherOp op, int64_t axis,
                                 mlir::Value data, Converter &c);
-/// GatherElements on `axis` by indices known only at run time, of `data`.
+/// GatherElements on `axis` by indices known only at run time, of `data`;
+/// lowerDataMovement has checked the indices' shape against the data's.
 mlir::LogicalResult lowerGatherElements(onnx::GatherElementsOp op, int64_t axis,
                                         mlir::Value data, Converter &c);
 mlir::LogicalResult lowerResize(onnx::ResizeOp op, Converter &c);

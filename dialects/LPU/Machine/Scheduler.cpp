@@ -6,10 +6,11 @@
 // SRAM again) and the program splits into trees, each rooted at an
 // instruction without a result (a write, a weight load or install, a NOP).
 //
-// Trees are placed in program order of their roots. A tree is rigid: once its
-// root's cycle T is chosen, every node's cycle follows from latencies and the
-// distance its result travels. The scheduler takes the first T at which every
-// node finds a free queue, every SRAM access a free bank port, and every
+// Trees are placed one at a time, in the order lpu-schedule asks for (by
+// critical path unless told otherwise: TreeOrder.cpp). A tree is rigid: once
+// its root's cycle T is chosen, every node's cycle follows from latencies and
+// the distance its result travels. The scheduler takes the first T at which
+// every node finds a free queue, every SRAM access a free bank port, and every
 // value a stream whose slot is free along the way; in-order queues are free
 // to fill earlier gaps, since the emitted queue is sorted by cycle.
 //

@@ -341,8 +341,6 @@ LogicalResult lpuc::onnx_to_tile::lowerGatherElements(onnx::GatherElementsOp op,
   FailureOr<Value> ids = c.get(op.getIndices(), op);
   if (failed(ids))
     return failure();
-  if (failed(checkGatherElementsShapes(op, axis)))
-    return failure();
   Shape in = Converter::shapeOf(op.getData());
   Shape at = Converter::shapeOf(op.getIndices());
   const int64_t rank = in.size();
