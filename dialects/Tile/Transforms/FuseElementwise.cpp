@@ -559,6 +559,33 @@ void inlineAffineOperands(IRRewriter &rewriter, Operation *op) {
     rewriter.eraseOp(map);
 }
 
+/// A map of one combining step (x - mean) that only maps continue, several
+/// of them, is computed again in each, right before it: each can then join
+/// it, and the value never goes through SRAM. A layer normalization's x -
+/// mean feeds both its square and the division by the deviation, and costs
+/// one VXM instruction per vector more than it saves a write, a read and
+/// a trip between them.
+void recomputeForEachReader(MapOp map) {
+  Chain chain = getChain(map);
+  if (map->hasOneUse() || map->use_empty() || chain.size() != 2 ||
+      !chain[1].isOperand())
+    return;
+  for (OpOperand &use : map->getUses()) {
+    auto user = dyn_cast<MapOp>(use.getOwner());
+    if (!user || !continuationOf(user, map.getResult()) ||
+        user.getResult().getType() != map.getResult().getType())
+      return;
+  }
+  SmallVector<OpOperand *> uses;
+  for (OpOperand &use : map->getUses())
+    uses.push_back(&use);
+  for (OpOperand *use : uses) {
+    OpBuilder b(use->getOwner());
+    use->set(b.clone(*map)->getResult(0));
+  }
+  map.erase();
+}
+
 struct FuseElementwisePass
     : public lpuc::tile::impl::FuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
@@ -613,21 +640,31 @@ struct FuseElementwisePass
     getOperation().walk([&](PackTapsOp pack) { packs.push_back(pack); });
     for (PackTapsOp pack : packs)
       packTapsFromGroups(pack);
-    SmallVector<Operation *> candidates;
-    getOperation().walk([&](Operation *op) {
-      if (isa<MapOp, MatMulOp, ConvOp>(op))
-        candidates.push_back(op);
-    });
-    DenseSet<Operation *> erased;
-    for (Operation *producer : candidates) {
-      if (erased.contains(producer))
-        continue;
-      while (auto user = fusibleUser(producer)) {
-        erased.insert(user->first);
-        erased.insert(producer);
-        producer = fuse(rewriter, producer, user->first, user->second);
+    auto fuseAll = [&] {
+      SmallVector<Operation *> candidates;
+      getOperation().walk([&](Operation *op) {
+        if (isa<MapOp, MatMulOp, ConvOp>(op))
+          candidates.push_back(op);
+      });
+      DenseSet<Operation *> erased;
+      for (Operation *producer : candidates) {
+        if (erased.contains(producer))
+          continue;
+        while (auto user = fusibleUser(producer)) {
+          erased.insert(user->first);
+          erased.insert(producer);
+          producer = fuse(rewriter, producer, user->first, user->second);
+        }
       }
-    }
+    };
+    fuseAll();
+    // Then the maps still shared (those that joined a producer, a product's
+    // bias, are not copied), and the copies join their readers.
+    SmallVector<MapOp> shared;
+    getOperation().walk([&](MapOp map) { shared.push_back(map); });
+    for (MapOp map : shared)
+      recomputeForEachReader(map);
+    fuseAll();
     SmallVector<Operation *> chains;
     getOperation().walk([&](Operation *op) {
       if (isa<MapOp, MatMulOp, ConvOp>(op))

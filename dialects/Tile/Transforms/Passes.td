@@ -172,6 +172,14 @@ def FuseElementwise : Pass<"tile-fuse-elementwise", "::mlir::func::FuncOp"> {
     its window columns after the unpacking (max is separable): ResNet's
     stem pools rows with 2 maxima per vector of 5 pixels.
 
+    After fusing, a map of one combining step (x - mean) that several maps
+    continue, and nothing else reads, is computed again in each of them,
+    which then join it; the maps fuse once more. A layer normalization's
+    x - mean then never goes through SRAM: its square and the division by
+    the deviation each subtract the mean themselves (one VXM instruction
+    per vector more, a write, a read and a trip fewer). Maps that joined a
+    producer first (a product's bias) are not copied.
+
     Then, still before fusing, a tile.pack_taps along W of such an
     unpacking that only packings read becomes one tile.gather of the
     groups, and the unpacking goes: a

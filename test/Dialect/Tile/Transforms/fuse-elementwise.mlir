@@ -356,3 +356,42 @@ module attributes {tile.target = "lpu-tiny"} {
     return %1, %0 : tensor<1x4x4x6xi8>, tensor<1x4x4x2xi8>
   }
 }
+
+// -----
+
+// A layer normalization's x - mean, read by its square and by the division
+// by the deviation: computed again in each, which then joins it. The square
+// feeds a reduction, so the division's deviation comes after x - mean.
+// CHECK-LABEL: func.func @shared_difference
+// CHECK: %[[SQ:.*]] = tile.map(%arg0, %arg1, %{{.*}}) [in0, sub in1, pow in2]
+// CHECK: %[[VAR:.*]] = tile.reduce_rows sum %[[SQ]]
+// CHECK: tile.map(%arg0, %arg1, %{{.*}}) [in0, sub in1, div in2]
+// CHECK-NOT: tile.map
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @shared_difference(%x: tensor<4x8xf32>, %mean: tensor<4x8xf32>) -> tensor<4x8xf32> {
+    %two = arith.constant dense<2.0> : tensor<f32>
+    %d = tile.map(%x, %mean) [in0, sub in1] : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+    %sq = tile.map(%d, %two) [in0, pow in1] : (tensor<4x8xf32>, tensor<f32>) -> tensor<4x8xf32>
+    %var = tile.reduce_rows sum %sq : tensor<4x8xf32> -> tensor<4x8xf32>
+    %y = tile.map(%d, %var) [in0, div in1] : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+    return %y : tensor<4x8xf32>
+  }
+}
+
+// -----
+
+// A shared map that a product also reads is kept: the product would not
+// join a copy.
+// CHECK-LABEL: func.func @shared_with_product
+// CHECK: %[[D:.*]] = tile.map(%arg0, %arg1) [in0, sub in1]
+// CHECK: tile.matmul %[[D]]
+// CHECK: tile.map(%[[D]]) [in0, relu]
+module attributes {tile.target = "lpu-tiny"} {
+  func.func @shared_with_product(%x: tensor<4x8xf32>, %m: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+    %w = arith.constant dense<1.0> : tensor<8x8xf32>
+    %d = tile.map(%x, %m) [in0, sub in1] : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+    %p = tile.matmul %d, %w [] {batches = array<i64: 0, 0, 0>, k = 8 : i64, m = 4 : i64, n = 8 : i64} : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+    %r = tile.map(%d) [in0, relu] : (tensor<4x8xf32>) -> tensor<4x8xf32>
+    return %p, %r : tensor<4x8xf32>, tensor<4x8xf32>
+  }
+}
