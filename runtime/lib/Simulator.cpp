@@ -731,19 +731,15 @@ bool Simulator::setInput(size_t index, const void *data, size_t count,
         return false;
       }
     }
-  const uint8_t zero[4] = {};
+  // Little-endian: an int64's low 4 bytes are its int32 value.
   for (int64_t r = 0; r < layout.rows; ++r)
     for (int64_t j = 0; j < layout.vectorsPerRow; ++j) {
       auto [slice, address] = b.locate(r * layout.vectorsPerRow + j);
-      for (uint32_t l = 0; l < s.lanes; ++l) {
-        int64_t i = j * s.lanes + l;
-        // Little-endian: an int64's low 4 bytes are its int32 value.
-        storeLaneElement(s.target, b.dtype,
-                         i < layout.rowLength
-                             ? bytes + (r * layout.rowLength + i) * size
-                             : zero,
-                         l, s.cell(slice, address));
-      }
+      const int64_t first = j * s.lanes;
+      storeVectorElements(
+          s.target, b.dtype, bytes + (r * layout.rowLength + first) * size,
+          size, uint32_t(std::min<int64_t>(s.lanes, layout.rowLength - first)),
+          s.cell(slice, address));
     }
   s.inputSet[index] = true;
   return true;
@@ -821,17 +817,21 @@ bool Simulator::getOutput(size_t index, void *data, size_t count,
   const unsigned size = b.hostBytes();
   const TensorLayout &layout = b.layout;
   for (int64_t r = 0; r < layout.rows; ++r)
-    for (int64_t i = 0; i < layout.rowLength; ++i) {
-      auto [slice, address] = b.locate(r * layout.vectorsPerRow + i / s.lanes);
-      uint8_t *element = bytes + (r * layout.rowLength + i) * size;
-      loadLaneElement(s.target, b.dtype, s.cell(slice, address), i % s.lanes,
-                      element);
-      if (b.hostInt64) { // sign-extend the int32 to the host's int64
-        int32_t narrow;
-        std::memcpy(&narrow, element, 4);
-        const int64_t wide = narrow;
-        std::memcpy(element, &wide, 8);
-      }
+    for (int64_t j = 0; j < layout.vectorsPerRow; ++j) {
+      auto [slice, address] = b.locate(r * layout.vectorsPerRow + j);
+      const int64_t first = j * s.lanes;
+      const uint32_t count =
+          uint32_t(std::min<int64_t>(s.lanes, layout.rowLength - first));
+      uint8_t *elements = bytes + (r * layout.rowLength + first) * size;
+      loadVectorElements(s.target, b.dtype, s.cell(slice, address), count,
+                         elements, size);
+      if (b.hostInt64) // sign-extend each int32 to the host's int64
+        for (uint32_t l = 0; l < count; ++l) {
+          int32_t narrow;
+          std::memcpy(&narrow, elements + l * size, 4);
+          const int64_t wide = narrow;
+          std::memcpy(elements + l * size, &wide, 8);
+        }
     }
   return true;
 }

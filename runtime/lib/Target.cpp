@@ -378,6 +378,44 @@ void loadLaneElement(const TargetDesc &target, DType dtype,
                         k % width];
 }
 
+void storeVectorElements(const TargetDesc &target, DType dtype,
+                         const uint8_t *elements, size_t stride, uint32_t count,
+                         uint8_t *planes) {
+  const unsigned size = dtypeHostBytes(dtype);
+  const uint32_t lanes = target.lanes;
+  if (target.laneBytes != 1) {
+    const uint8_t zero[4] = {};
+    for (uint32_t lane = 0; lane < lanes; ++lane)
+      storeLaneElement(target, dtype,
+                       lane < count ? elements + lane * stride : zero, lane,
+                       planes);
+    return;
+  }
+  // Byte k of every element is plane k.
+  for (unsigned k = 0; k < size; ++k) {
+    uint8_t *plane = planes + k * target.planeBytes();
+    for (uint32_t lane = 0; lane < count; ++lane)
+      plane[lane] = elements[lane * stride + k];
+    std::fill(plane + count, plane + lanes, uint8_t(0));
+  }
+}
+
+void loadVectorElements(const TargetDesc &target, DType dtype,
+                        const uint8_t *planes, uint32_t count,
+                        uint8_t *elements, size_t stride) {
+  const unsigned size = dtypeHostBytes(dtype);
+  if (target.laneBytes != 1) {
+    for (uint32_t lane = 0; lane < count; ++lane)
+      loadLaneElement(target, dtype, planes, lane, elements + lane * stride);
+    return;
+  }
+  for (unsigned k = 0; k < size; ++k) {
+    const uint8_t *plane = planes + k * target.planeBytes();
+    for (uint32_t lane = 0; lane < count; ++lane)
+      elements[lane * stride + k] = plane[lane];
+  }
+}
+
 // With one byte per lane, byte k of a lane's element is in plane k: the
 // common types get loops of their own; the rest go lane by lane through
 // storeLaneElement and loadLaneElement.

@@ -186,6 +186,45 @@ TEST(Target, ElementsAreStoredPlaneByPlane) {
             (std::vector<uint8_t>{0x11, 0, 0, 0}));
 }
 
+TEST(Target, VectorsOfElementsMoveAsTheirLanesDo) {
+  // storeVectorElements and loadVectorElements are storeLaneElement and
+  // loadLaneElement over lanes [0, count), from elements `stride` bytes
+  // apart (an int64 host tensor's low four bytes for i32), the other lanes
+  // zero; on one and on four bytes a lane.
+  TargetDesc narrow = *findBuiltinTarget("lpu-tiny");
+  TargetDesc wide = narrow;
+  wide.laneBytes = 4;
+  for (const TargetDesc *target : {&narrow, &wide})
+    for (DType dtype : {DType::I8, DType::F16, DType::F32, DType::I32}) {
+      const unsigned size = dtypeHostBytes(dtype);
+      const size_t stride = dtype == DType::I32 ? 8 : size;
+      const uint32_t count = target->lanes - 3;
+      std::vector<uint8_t> elements(target->lanes * stride);
+      for (size_t i = 0; i < elements.size(); ++i)
+        elements[i] = uint8_t(i * 37 + 5);
+      const size_t bytes = target->planesOf(dtype) * target->planeBytes();
+      std::vector<uint8_t> byLane(bytes, 0xee), byVector(bytes, 0xee);
+      const uint8_t zero[4] = {};
+      for (uint32_t lane = 0; lane < target->lanes; ++lane)
+        storeLaneElement(*target, dtype,
+                         lane < count ? &elements[lane * stride] : zero, lane,
+                         byLane.data());
+      storeVectorElements(*target, dtype, elements.data(), stride, count,
+                          byVector.data());
+      EXPECT_EQ(byVector, byLane) << dtypeName(dtype) << target->laneBytes;
+      std::vector<uint8_t> back(elements.size(), 0);
+      loadVectorElements(*target, dtype, byVector.data(), count, back.data(),
+                         stride);
+      for (uint32_t lane = 0; lane < count; ++lane)
+        EXPECT_EQ(std::vector<uint8_t>(&back[lane * stride],
+                                       &back[lane * stride] + size),
+                  std::vector<uint8_t>(&elements[lane * stride],
+                                       &elements[lane * stride] + size))
+            << dtypeName(dtype) << " lane " << lane;
+      EXPECT_EQ(back[count * stride], 0) << "lanes past count are not read";
+    }
+}
+
 TEST(Target, FormatsByteSizes) {
   EXPECT_EQ(formatBytes(512), "512 B");
   EXPECT_EQ(formatBytes(1536), "1.5 KiB");

@@ -18,36 +18,40 @@ namespace lpu {
 namespace {
 constexpr char kNpyMagic[] = "\x93NUMPY";
 
-/// Little-endian elements of a NumPy kind ("f4", "i1", ...) as doubles.
+/// `count` little-endian elements of type T from `p` as doubles.
+template <typename T>
+void widenElements(const char *p, size_t count, std::vector<double> &out) {
+  for (size_t i = 0; i < count; ++i) {
+    T v;
+    std::memcpy(&v, p + sizeof(T) * i, sizeof(T));
+    out[i] = static_cast<double>(v);
+  }
+}
+
+/// Little-endian elements of a NumPy kind ("f4", "i1", ...) as doubles (the
+/// kind is looked at once, not per element: a KV cache has millions).
 bool decodeElements(const std::string &kind, const char *p, size_t count,
                     std::vector<double> &out) {
   out.resize(count);
-  for (size_t i = 0; i < count; ++i) {
-    if (kind == "f2") {
-      uint16_t h;
-      std::memcpy(&h, p + 2 * i, 2);
-      lpu_elements_to_f64(LPU_DTYPE_F16, &h, 1, &out[i]);
-    } else if (kind == "f4") {
-      float f;
-      std::memcpy(&f, p + 4 * i, 4);
-      out[i] = f;
-    } else if (kind == "f8") {
-      std::memcpy(&out[i], p + 8 * i, 8);
-    } else if (kind == "i1") {
-      out[i] = static_cast<int8_t>(p[i]);
-    } else if (kind == "b1") {
+  if (kind == "f2") {
+    std::vector<uint16_t> halves(count);
+    std::memcpy(halves.data(), p, 2 * count);
+    lpu_elements_to_f64(LPU_DTYPE_F16, halves.data(), count, out.data());
+  } else if (kind == "f4") {
+    widenElements<float>(p, count, out);
+  } else if (kind == "f8") {
+    widenElements<double>(p, count, out);
+  } else if (kind == "i1") {
+    widenElements<int8_t>(p, count, out);
+  } else if (kind == "b1") {
+    for (size_t i = 0; i < count; ++i)
       out[i] = p[i] != 0;
-    } else if (kind == "i4") {
-      int32_t v;
-      std::memcpy(&v, p + 4 * i, 4);
-      out[i] = v;
-    } else if (kind == "i8") {
-      int64_t v;
-      std::memcpy(&v, p + 8 * i, 8);
-      out[i] = static_cast<double>(v);
-    } else {
-      return false;
-    }
+  } else if (kind == "i4") {
+    widenElements<int32_t>(p, count, out);
+  } else if (kind == "i8") {
+    widenElements<int64_t>(p, count, out);
+  } else {
+    return false;
   }
   return true;
 }

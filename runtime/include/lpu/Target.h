@@ -179,6 +179,18 @@ void storeLaneElement(const TargetDesc &target, DType dtype,
 void loadLaneElement(const TargetDesc &target, DType dtype,
                      const uint8_t *planes, uint32_t lane, uint8_t *element);
 
+/// The first `count` lanes of a vector of `dtype` <-> host elements
+/// `stride` bytes apart (the first dtypeHostBytes(dtype) bytes of each are
+/// the element's): what storeLaneElement and loadLaneElement do lane by
+/// lane, in one pass per plane. Storing gives the lanes from `count` on
+/// zero.
+void storeVectorElements(const TargetDesc &target, DType dtype,
+                         const uint8_t *elements, size_t stride, uint32_t count,
+                         uint8_t *planes);
+void loadVectorElements(const TargetDesc &target, DType dtype,
+                        const uint8_t *planes, uint32_t count,
+                        uint8_t *elements, size_t stride);
+
 /// A whole vector of `dtype` as lane words (laneWordToHost/FromHost) <->
 /// its planes in SRAM: what storeLaneElement and loadLaneElement do for
 /// every lane, in one pass.
