@@ -7,13 +7,6 @@
 namespace lpu {
 
 namespace {
-const InstructionInfo kInstructionTable[] = {
-#define LPU_INSTRUCTION(Name, Mnemonic, Unit, NumSources, HasResult,           \
-                        UsesAddress, Imm, Types, Summary)                      \
-  {Opcode::Name,     Mnemonic,     UnitKind::Unit, NumSources, HasResult != 0, \
-   UsesAddress != 0, ImmKind::Imm, TypeSet::Types, Summary},
-#include "lpu/ISA.def"
-};
 
 void putU32(uint8_t *out, uint32_t v) {
   for (int i = 0; i < 4; ++i)
@@ -99,39 +92,6 @@ bool typeSetContains(TypeSet set, DType dtype) {
     return isFloatDType(dtype) || dtype == DType::I8;
   }
   return false;
-}
-
-DType accumulatorType(DType input) {
-  return input == DType::I8 ? DType::I32 : DType::F32;
-}
-
-DType sourceType(Opcode opcode, DType dtype, unsigned k) {
-  if (k == 1 && (opcode == Opcode::MatMul || opcode == Opcode::MatMulAcc))
-    return accumulatorType(dtype);
-  if ((opcode == Opcode::Gather && k == 0) ||
-      (opcode == Opcode::Scatter && k == 1)) // indices
-    return DType::I32;
-  return dtype;
-}
-
-DType sourceType(const Instruction &inst, unsigned k) {
-  return sourceType(inst.opcode, inst.dtype, k);
-}
-
-DType resultType(const Instruction &inst) {
-  switch (inst.opcode) {
-  case Opcode::Convert:
-    return convertResultType(inst.imm);
-  case Opcode::MatMul:
-  case Opcode::MatMulAcc:
-    return accumulatorType(inst.dtype);
-  default:
-    return getInstructionInfo(inst.opcode).hasResult ? inst.dtype : DType::None;
-  }
-}
-
-const InstructionInfo &getInstructionInfo(Opcode opcode) {
-  return kInstructionTable[static_cast<unsigned>(opcode)];
 }
 
 bool decodeOpcode(uint8_t byte, Opcode &opcode) {

@@ -12,21 +12,58 @@ namespace lpu {
 
 namespace {
 
+/// Adds to `acc` rows[0..C) times xs[0..C), in that order, over `columns`
+/// columns: each sum is read and written once for C rows.
+template <uint32_t C>
+[[gnu::always_inline]] inline void addRows(float *acc, const float *const *rows,
+                                           const float *xs, uint32_t columns) {
+  for (uint32_t n = 0; n < columns; ++n) {
+    float sum = acc[n];
+    for (uint32_t j = 0; j < C; ++j)
+      sum += xs[j] * rows[j][n];
+    acc[n] = sum;
+  }
+}
+
+/// addRows<count>, for any count in [1, C].
+template <uint32_t C>
+[[gnu::always_inline]] inline void
+addRowsUpTo(uint32_t count, float *acc, const float *const *rows,
+            const float *xs, uint32_t columns) {
+  if constexpr (C > 1)
+    if (count < C)
+      return addRowsUpTo<C - 1>(count, acc, rows, xs, columns);
+  addRows<C>(acc, rows, xs, columns);
+}
+
 /// Adds each array row k in [first, last) times each batched product's input
 /// element k, where it is not zero, to that product's sums, over the first
 /// `columns` columns: row after row, so each output keeps its plane's order.
+/// Rows go in blocks of kBlockRows, each product's nonzero ones in a block
+/// added at once, so its sums leave registers once a block, not once a row.
 LPU_VECTOR_CLONES
 void accumulateRows(const InstalledArray &array, uint32_t lanes,
                     uint32_t columns, uint32_t first, uint32_t last,
                     ProductScratch &scratch) {
-  for (uint32_t k = first; k < last; ++k) {
-    const float *row = array.floats.data() + size_t(k) * lanes;
-    for (uint32_t todo = scratch.nonzero[k]; todo; todo &= todo - 1) {
+  constexpr uint32_t kBlockRows = 8;
+  for (uint32_t k0 = first; k0 < last; k0 += kBlockRows) {
+    const uint32_t k1 = std::min(last, k0 + kBlockRows);
+    uint32_t any = 0;
+    for (uint32_t k = k0; k < k1; ++k)
+      any |= scratch.nonzero[k];
+    for (uint32_t todo = any; todo; todo &= todo - 1) {
       const uint32_t i = __builtin_ctz(todo);
-      const float x = scratch.inputs[size_t(i) * lanes + k];
+      const float *x = scratch.inputs.data() + size_t(i) * lanes;
+      const float *rows[kBlockRows];
+      float xs[kBlockRows];
+      uint32_t count = 0;
+      for (uint32_t k = k0; k < k1; ++k)
+        if (scratch.nonzero[k] >> i & 1) {
+          rows[count] = array.floats.data() + size_t(k) * lanes;
+          xs[count++] = x[k];
+        }
       float *acc = scratch.sums.data() + size_t(i) * lanes;
-      for (uint32_t n = 0; n < columns; ++n)
-        acc[n] += x * row[n];
+      addRowsUpTo<kBlockRows>(count, acc, rows, xs, columns);
     }
   }
 }

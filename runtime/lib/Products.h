@@ -2,9 +2,10 @@
 //
 // What an installed MXM plane computes for `abc`/`acc`, for many products at
 // once: the products that stream through one installed array are computed
-// together, row by row of the array, so each array row is read once for all
-// of them. Every output keeps the accumulation order of one product alone,
-// so the bits do not depend on how products are grouped.
+// together, block by block of array rows, so each block is read once for all
+// of them and each product's sums once per block. Every output keeps the
+// accumulation order of one product alone, so the bits do not depend on how
+// products or rows are grouped (ProductsTest.cpp).
 //
 //===----------------------------------------------------------------------===//
 

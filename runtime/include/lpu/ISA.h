@@ -188,10 +188,24 @@ struct InstructionInfo {
 };
 
 /// The type MXM products of `input` accumulate in: i32 for i8, else f32.
-DType accumulatorType(DType input);
+inline DType accumulatorType(DType input) {
+  return input == DType::I8 ? DType::I32 : DType::F32;
+}
+
+/// ISA.def as a table, by opcode (inline: the simulator and the proof ask
+/// for every instruction they issue).
+inline constexpr InstructionInfo kInstructionTable[] = {
+#define LPU_INSTRUCTION(Name, Mnemonic, Unit, NumSources, HasResult,           \
+                        UsesAddress, Imm, Types, Summary)                      \
+  {Opcode::Name,     Mnemonic,     UnitKind::Unit, NumSources, HasResult != 0, \
+   UsesAddress != 0, ImmKind::Imm, TypeSet::Types, Summary},
+#include "lpu/ISA.def"
+};
 
 /// The row of ISA.def for `opcode`.
-const InstructionInfo &getInstructionInfo(Opcode opcode);
+inline const InstructionInfo &getInstructionInfo(Opcode opcode) {
+  return kInstructionTable[static_cast<unsigned>(opcode)];
+}
 /// Opcode for a raw byte, or false when the byte names no instruction.
 bool decodeOpcode(uint8_t byte, Opcode &opcode);
 
@@ -260,9 +274,28 @@ constexpr unsigned kInstructionBytes = 16;
 /// The element type of source `k` and of the result of `inst`: the dtype
 /// byte's, except a conversion's result (the immediate's type) and an MXM
 /// product's addend and result (accumulatorType).
-DType sourceType(Opcode opcode, DType dtype, unsigned k);
-DType sourceType(const Instruction &inst, unsigned k);
-DType resultType(const Instruction &inst);
+inline DType sourceType(Opcode opcode, DType dtype, unsigned k) {
+  if (k == 1 && (opcode == Opcode::MatMul || opcode == Opcode::MatMulAcc))
+    return accumulatorType(dtype);
+  if ((opcode == Opcode::Gather && k == 0) ||
+      (opcode == Opcode::Scatter && k == 1)) // indices
+    return DType::I32;
+  return dtype;
+}
+inline DType sourceType(const Instruction &inst, unsigned k) {
+  return sourceType(inst.opcode, inst.dtype, k);
+}
+inline DType resultType(const Instruction &inst) {
+  switch (inst.opcode) {
+  case Opcode::Convert:
+    return convertResultType(inst.imm);
+  case Opcode::MatMul:
+  case Opcode::MatMulAcc:
+    return accumulatorType(inst.dtype);
+  default:
+    return getInstructionInfo(inst.opcode).hasResult ? inst.dtype : DType::None;
+  }
+}
 
 void encodeInstruction(const Instruction &inst, uint8_t *out);
 /// Decodes one word; false if the opcode, the dtype or reserved bytes are
