@@ -54,9 +54,7 @@ struct lpu_execution {
   /// from the inputs in SRAM (each state input holding its output's value).
   lpu::Simulator &next() {
     if (ran) {
-      auto fresh = std::make_unique<lpu::Simulator>(program->binary);
-      fresh->carryInputsFrom(*simulator);
-      simulator = std::move(fresh);
+      simulator->startNextRun();
       ran = false;
     }
     return *simulator;

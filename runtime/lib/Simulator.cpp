@@ -164,7 +164,9 @@ struct Simulator::State {
   /// Whether products wait in batches (the planes fit a dependence mask).
   const bool batching;
 
-  explicit State(const Binary &binary)
+  /// A run's state, in fresh SRAM or in `reused`, the SRAM a run of the
+  /// same binary left.
+  explicit State(const Binary &binary, ZeroedBytes reused = ZeroedBytes(0))
       : binary(binary), target(binary.target), lanes(binary.target.lanes),
         planeBytes(binary.target.planeBytes()),
         productScratch(binary.target.lanes, kMaxBatch),
@@ -177,7 +179,7 @@ struct Simulator::State {
       sliceOffset.push_back(bytes);
       bytes += static_cast<size_t>(extent[s]) * planeBytes;
     }
-    sram = ZeroedBytes(bytes);
+    sram = reused.size() == bytes ? std::move(reused) : ZeroedBytes(bytes);
     for (const SramSegment &seg : binary.sram)
       std::copy_n(binary.segmentBytes(seg), binary.segmentSize(seg),
                   cell(seg.slice, seg.address));
@@ -745,22 +747,12 @@ bool Simulator::setInput(size_t index, const void *data, size_t count,
   return true;
 }
 
-void Simulator::carryInputsFrom(const Simulator &previous) {
-  State &s = *state;
-  const State &from = *previous.state;
-  const uint32_t planeBytes = s.target.planeBytes();
-  for (size_t index = 0; index < s.binary.inputs.size(); ++index) {
-    if (!from.inputSet[index])
-      continue;
-    const TensorBinding &b = s.binary.inputs[index];
-    const uint32_t planes = s.target.planesOf(b.dtype);
-    for (int64_t v = 0, e = b.layout.numVectors(); v < e; ++v) {
-      auto [slice, address] = b.locate(v);
-      std::copy_n(from.cell(slice, address), size_t(planes) * planeBytes,
-                  s.cell(slice, address));
-    }
-    s.inputSet[index] = true;
-  }
+void Simulator::startNextRun() {
+  State &last = *state;
+  auto next = std::make_unique<State>(last.binary, std::move(last.sram));
+  for (size_t index = 0; index < last.inputSet.size(); ++index)
+    next->inputSet[index] = next->inputSet[index] || last.inputSet[index];
+  state = std::move(next);
 }
 
 bool Simulator::run(std::string &error) {

@@ -251,6 +251,37 @@ TEST(RuntimeAPI, StateStaysFromRunToRun) {
   lpu_program_free(program);
 }
 
+// The next run of an execution starts in the SRAM the last one left, with the
+// binary's image written again: y = x + c, whose sum also lands over c's
+// cell once c is read (mem[2], slice 4, at cycle 10), gives x + c every run.
+TEST(RuntimeAPI, ConstantsAreWholeAgainForTheNextRun) {
+  std::vector<float> c(16);
+  for (int i = 0; i < 16; ++i)
+    c[i] = 100.0f + i;
+  std::vector<uint8_t> bytes =
+      lpu::writeBinary(operandsAtTheVXM(c)
+                           .at(lpu::UnitKind::Vxm, 0, 6,
+                               inst(lpu::Opcode::Add, w(0), e(0), e(1)))
+                           .at(lpu::UnitKind::Mem, 2, 10, memWrite(w(0), 0))
+                           .at(lpu::UnitKind::Mem, 1, 11, memWrite(w(0), 0))
+                           .build());
+  lpu_program *program = nullptr;
+  ASSERT_EQ(lpu_program_load_memory(bytes.data(), bytes.size(), &program),
+            LPU_OK)
+      << lpu_last_error();
+  lpu_execution *exec = nullptr;
+  ASSERT_EQ(lpu_execution_create(program, &exec), LPU_OK);
+  std::vector<float> x(16, 1.0f), y(16);
+  for (int run = 0; run < 3; ++run) {
+    ASSERT_EQ(lpu_execution_set_input(exec, 0, x.data(), x.size()), LPU_OK);
+    ASSERT_EQ(lpu_execution_run(exec), LPU_OK) << lpu_last_error();
+    ASSERT_EQ(lpu_execution_get_output(exec, 0, y.data(), y.size()), LPU_OK);
+    EXPECT_EQ(y[3], 104.0f) << "run " << run;
+  }
+  lpu_execution_free(exec);
+  lpu_program_free(program);
+}
+
 // A state output must be its input's SRAM: otherwise the value would leave
 // the chip between runs.
 TEST(RuntimeAPI, RefusesStateElsewhereInSram) {

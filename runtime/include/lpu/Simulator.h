@@ -74,10 +74,14 @@ public:
   /// binding's shape; dtypeHostBytes() each) into SRAM.
   bool setInput(size_t index, const void *data, size_t count,
                 std::string &error);
-  /// Takes the SRAM of every input `previous` (a simulator of the same
-  /// binary, after its run) had set: its values, or for a state input the
-  /// value its output left there. The next run of a program with state.
-  void carryInputsFrom(const Simulator &previous);
+  /// After a run, prepares the next run of the program (one with state) in
+  /// the SRAM the run left, not a fresh copy: the binary's image is written
+  /// again (a run may reuse the cells of constants it no longer reads), and
+  /// every input set before keeps what the run left in its cells (a state
+  /// input, its output's value). Other cells keep stale values, which the
+  /// proof guarantees no run reads before writing them. Inputs may then be
+  /// set again.
+  void startNextRun();
   /// Runs the whole program. Returns false with a hazard or missing-input
   /// report in `error`. The first form proves the schedule itself; the
   /// second takes the proof of this binary made by proveSchedule.
