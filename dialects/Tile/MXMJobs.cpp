@@ -153,6 +153,26 @@ int64_t lpuc::tile::rowSumCopies(ReduceRowsOp op,
              {planes / windows, cycles / kMinCyclesPerCopy, in.rows}));
 }
 
+int64_t lpuc::tile::rowExtremumCopies(ReduceRowsOp op,
+                                      const ::lpu::TargetDesc &target) {
+  ::lpu::TensorLayout in = layoutOf(op.getInput(), target);
+  const int64_t windowRows = getMXMRows(op, target);
+  const int64_t elements = std::min<int64_t>(in.rowLength, target.lanes);
+  const int64_t windows = ceilDiv(elements, windowRows);
+  const ::lpu::DType type = getMXMType(op, target);
+  const int64_t loadRows =
+      std::max<int64_t>(1, target.mxmLoadBytes / ::lpu::dtypeHostBytes(type));
+  const int64_t installCycles =
+      ceilDiv(std::min<int64_t>(in.rows, target.lanes), loadRows);
+  const int64_t vectors = std::min(windowRows, elements);
+  int64_t copies = std::max<int64_t>(1, target.mxmPlanes / windows);
+  while (copies > 1 &&
+         ceilDiv(vectors, copies) * getMXMRowCycles(type, target) <
+             installCycles)
+    --copies;
+  return copies;
+}
+
 SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
                                              const ::lpu::TargetDesc &target) {
   const int64_t lanes = target.lanes;
@@ -306,12 +326,19 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
           }
           turns.push_back(std::move(windows));
         } else if (op.getStrategy() == RowStrategy::MXMExtremum) {
+          // Per block and window, its copies at once, each streaming its
+          // share of the window's unit vectors.
+          const int64_t copies = rowExtremumCopies(op, target);
           for (int64_t first = 0; first < in.rows; first += lanes) {
-            MXMTurn windows;
-            appendWindowJobs(windows, elements, windowRows,
-                             std::min(lanes, in.rows - first), std::nullopt);
-            for (const MXMJob &job : windows)
-              turns.push_back({job});
+            const int64_t rows = std::min(lanes, in.rows - first);
+            for (int64_t window = 0; window < elements; window += windowRows) {
+              const int64_t vectors = std::min(windowRows, elements - window);
+              MXMTurn turn;
+              for (int64_t c = 0; c < copies; ++c)
+                turn.push_back(
+                    {rows, rows + vectors / copies + (c < vectors % copies)});
+              turns.push_back(std::move(turn));
+            }
           }
         }
       });

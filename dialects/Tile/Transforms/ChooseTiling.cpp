@@ -138,6 +138,57 @@ void narrowSeparateTurn(OpTy op, const ::lpu::TargetDesc &target) {
   op.setTurnAttr(Builder(op).getI64IntegerAttr(2));
 }
 
+/// Whether a row extremum on the MXM gives what `reduce` needs. The
+/// products multiply in their type: an f32 row in f16 or bf16 products is
+/// rounded, so its maximum may be no element of it. That is exact enough
+/// only where a softmax subtracts it from its row before exp, which any
+/// value near the row's maximum serves as well (in f16, within 2^-11 of it).
+/// A ReduceMax, or an ArgMax comparing each element with it, needs it
+/// exact: i8 rows in i8 products, or f32 products.
+bool extremumOnMXMIsExactEnough(ReduceRowsOp reduce,
+                                const ::lpu::TargetDesc &target) {
+  const ::lpu::DType type = getMXMType(reduce, target);
+  const Type input = getElementTypeOrSelf(reduce.getInput().getType());
+  if ((type == ::lpu::DType::I8 && input.isInteger(8)) ||
+      (type == ::lpu::DType::F32 && input.isF32()))
+    return true;
+  Value value = reduce.getResult();
+  return llvm::all_of(value.getUsers(), [&](Operation *user) {
+    auto map = dyn_cast<MapOp>(user);
+    if (!map)
+      return false;
+    Chain chain = getChain(map.getSteps(), map.getFactors());
+    return chain.size() >= 3 &&
+           map.getInputs()[chain[0].operand] == reduce.getInput() &&
+           chain[1].kind == StepKind::Sub && chain[1].factor == 1.0f &&
+           map.getInputs()[chain[1].operand] == value &&
+           chain[2].kind == StepKind::Exp;
+  });
+}
+
+/// Whether a row extremum's installs, in copies (rowExtremumCopies), stream
+/// their unit vectors in less than half a shift tree's time: log2(lanes)
+/// steps, each a round trip from the VXM to the chip's edge (about as many
+/// cycles as the floorplan has columns).
+bool extremumCopiesBeatTree(ReduceRowsOp reduce,
+                            const ::lpu::TensorLayout &layout,
+                            const ::lpu::TargetDesc &target) {
+  const int64_t windowRows = getMXMRows(reduce, target);
+  const int64_t elements = std::min<int64_t>(layout.rowLength, target.lanes);
+  const ::lpu::DType type = getMXMType(reduce, target);
+  const int64_t loadRows =
+      std::max<int64_t>(1, target.mxmLoadBytes / ::lpu::dtypeHostBytes(type));
+  const int64_t install =
+      llvm::divideCeil(std::min<int64_t>(layout.rows, target.lanes), loadRows);
+  const int64_t streaming =
+      llvm::divideCeil(std::min(windowRows, elements),
+                       rowExtremumCopies(reduce, target)) *
+      getMXMRowCycles(type, target);
+  const int64_t tree =
+      int64_t(llvm::Log2_64_Ceil(target.lanes)) * target.numColumns();
+  return 2 * (install + streaming) < tree;
+}
+
 struct ChooseTilingPass
     : public lpuc::tile::impl::ChooseTilingBase<ChooseTilingPass> {
   using ChooseTilingBase::ChooseTilingBase;
@@ -283,15 +334,17 @@ struct ChooseTilingPass
           strategy = RowStrategy::MXMSum;
         // Maxima and minima on the MXM stream one unit vector per element
         // of a block of rows: worth it with enough rows, or with rows that
-        // one install holds. A shift tree's every step crosses from the
-        // VXM at the chip's centre to an SXM at its edge and back (about
-        // 110 cycles on lpu-v1): gpt2-small's softmax over 65 positions
-        // took 8,523 cycles a step so, 7,111 on the MXM. Over several
-        // installs the tree still wins (gpt2's 257: 41,857 against 42,276).
-        else if (!opByOp &&
+        // one install holds, or when the install's copies stream few enough
+        // each. A shift tree's every step crosses from the VXM at the
+        // chip's centre to an SXM at its edge and back (about 110 cycles on
+        // lpu-v1): gpt2-small's softmax over 65 positions took 8,523 cycles
+        // a step so, 7,111 on the MXM; gpt2's over 257 positions in 8 rows,
+        // two copies per window, 38,446 -> 35,931.
+        else if (!opByOp && extremumOnMXMIsExactEnough(reduce, *target) &&
                  (4 * layout.rows >=
                       std::min<int64_t>(layout.rowLength, target->lanes) ||
-                  layout.rowLength <= getMXMRows(reduce, *target)))
+                  layout.rowLength <= getMXMRows(reduce, *target) ||
+                  extremumCopiesBeatTree(reduce, layout, *target)))
           strategy = RowStrategy::MXMExtremum;
         reduce.setStrategy(strategy);
       }

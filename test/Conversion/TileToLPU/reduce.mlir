@@ -53,13 +53,16 @@ module attributes {tile.target = "lpu-tiny"} {
 
 // -----
 
-// Row maxima on the MXM: the block's rows installed transposed, a unit
-// vector per element streams through, and the columns are dealt over 4
-// chains (2 VXM latencies per f32 product on lpu-tiny: columns 0 and 4 and
-// 8 meet in chain 0), each staged in SRAM, then joined by a tree.
+// Row maxima on the MXM: the block's rows installed transposed on both
+// planes (copies: each streams 5 unit vectors, longer than its install),
+// a unit vector per element streams through copy k % 2, and the columns are
+// dealt over 4 chains (2 VXM latencies per f32 product on lpu-tiny: columns
+// 0 and 4 and 8 meet in chain 0), each staged in SRAM, then joined by a
+// tree.
 // CHECK-LABEL: lpu.program @main
 // CHECK: %[[CHAINS:.*]] = lpu.buffer scratch "tmp.chains" : tensor<4x16xf32>
 // CHECK: lpu.mxm.install rows 2 transposed {unit = 0 : i32}
+// CHECK: lpu.mxm.install rows 2 transposed {unit = 1 : i32}
 // CHECK: %[[C0:.*]] = lpu.mxm.matmul
 // CHECK-COUNT-3: lpu.mxm.matmul
 // CHECK: %[[C4:.*]] = lpu.mxm.matmul
@@ -75,7 +78,7 @@ module attributes {tile.target = "lpu-tiny"} {
 // CHECK-COUNT-2: lpu.sxm.distribute
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<2x10xf32> {onnx.name = "x"}) -> (tensor<2x1xf32> {onnx.name = "y"}) {
-    %0 = tile.reduce_rows max %x {strategy = #tile<row_strategy mxm_extremum>, planes = array<i32: 0>} : tensor<2x10xf32> -> tensor<2x1xf32>
+    %0 = tile.reduce_rows max %x {strategy = #tile<row_strategy mxm_extremum>, planes = array<i32: 0, 1>} : tensor<2x10xf32> -> tensor<2x1xf32>
     return %0 : tensor<2x1xf32>
   }
 }
@@ -146,7 +149,7 @@ module attributes {tile.target = "lpu-v1", tile.precision = f16} {
 // CHECK: lpu.sxm.distribute %{{.*}}, lane 1, width 12
 module attributes {tile.target = "lpu-tiny"} {
   func.func @main(%x: tensor<2x12xf32> {onnx.name = "x"}) -> (tensor<2x12xf32> {onnx.name = "y"}) {
-    %0 = tile.reduce_rows max %x {strategy = #tile<row_strategy mxm_extremum>, planes = array<i32: 0>} : tensor<2x12xf32> -> tensor<2x12xf32>
+    %0 = tile.reduce_rows max %x {strategy = #tile<row_strategy mxm_extremum>, planes = array<i32: 0, 1>} : tensor<2x12xf32> -> tensor<2x12xf32>
     return %0 : tensor<2x12xf32>
   }
 }

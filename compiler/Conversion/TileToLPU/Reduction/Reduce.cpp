@@ -32,22 +32,34 @@ void writeRowValue(Expander &x, InstrId first, const RowStore &out,
   }
 }
 
-/// Joins partial reductions `chains` (VXM chains over parts of one
-/// reduction) into one value: each is staged in row `firstRow + c` of
-/// `stage`, so that each is a tree of its own for the scheduler, free to
-/// interleave with the others, and a balanced tree of combines joins them.
-InstrId joinStagedChains(Expander &x, StepKind fold,
-                         SmallVectorImpl<InstrId> &chains, int32_t stage,
-                         int64_t firstRow) {
+/// Stages partial reductions `chains` (VXM chains over parts of one
+/// reduction), each in row `firstRow + c` of `stage`, and reads them back:
+/// each is then a tree of its own for the scheduler, free to interleave
+/// with the others, and ends where it is staged (before the installs that
+/// follow it on its plane, in program order).
+void stageChains(Expander &x, SmallVectorImpl<InstrId> &chains, int32_t stage,
+                 int64_t firstRow) {
   llvm::erase(chains, lpuc::lpu::kNoInstr);
   for (auto [c, chain] : llvm::enumerate(chains)) {
     x.write(chain, stage, firstRow + c);
     chain = x.read(stage, firstRow + c);
   }
-  for (size_t step = 1; step < chains.size(); step *= 2)
-    for (size_t i = 0; i + step < chains.size(); i += 2 * step)
-      chains[i] = x.combine(fold, chains[i], chains[i + step]);
-  return chains.front();
+}
+
+/// One value from `values` by a balanced tree of combines.
+InstrId joinTree(Expander &x, StepKind fold, SmallVectorImpl<InstrId> &values) {
+  for (size_t step = 1; step < values.size(); step *= 2)
+    for (size_t i = 0; i + step < values.size(); i += 2 * step)
+      values[i] = x.combine(fold, values[i], values[i + step]);
+  return values.front();
+}
+
+/// stageChains, then joinTree.
+InstrId joinStagedChains(Expander &x, StepKind fold,
+                         SmallVectorImpl<InstrId> &chains, int32_t stage,
+                         int64_t firstRow) {
+  stageChains(x, chains, stage, firstRow);
+  return joinTree(x, fold, chains);
 }
 
 /// Sums each row of `in` into lane 0 of the same row of `out`, times
@@ -130,8 +142,9 @@ InstrId combineRowVectors(Expander &x, const RowStore &in, int64_t row,
 /// columns took 512 cycles, most of a transformer softmax's share of the
 /// critical path. (Staged, each chain is a tree of its own for the
 /// scheduler, free to interleave with the others.)
-void emitRowExtremum(Expander &x, const RowStore &in, ReduceKind kind,
-                     const RowStore &out, float scale, PlaneCursor &planes) {
+void emitRowExtremum(Expander &x, tile::ReduceRowsOp op, const RowStore &in,
+                     ReduceKind kind, const RowStore &out, float scale,
+                     PlaneCursor &planes) {
   const int64_t lanes = x.target.lanes;
   const StepKind fold = foldOf(kind);
   const int64_t elements = std::min(in.rowLength, lanes);
@@ -142,39 +155,51 @@ void emitRowExtremum(Expander &x, const RowStore &in, ReduceKind kind,
       2 * llvm::divideCeil(x.target.latencyOf(::lpu::Opcode::Max),
                            tile::getMXMRowCycles(x.mxmType, x.target)));
   // A chain ends with its window: one over two installs (of one plane)
-  // would need the second install inside its own tree.
+  // would need the second install inside its own tree. Each window's
+  // unit vectors are dealt over the copies of its install.
   const int64_t windows = llvm::divideCeil(elements, x.mxmRows);
+  const int64_t copies = tile::rowExtremumCopies(op, x.target);
   int32_t chainStage = x.scratch({blocks * windows * chains, lanes}, ".chains");
   for (int64_t block = 0; block < blocks; ++block) {
     const int64_t first = block * lanes;
     const int64_t rows = std::min(lanes, in.rows - first);
     SmallVector<InstrId> all;
-    // One install per window of the elements' lanes.
+    // One install per window of the elements' lanes, on each of its copies'
+    // planes; unit vector k goes to copy k % copies.
     for (int64_t window = 0; window < elements; window += x.mxmRows) {
       SmallVector<InstrId> acc(chains, lpuc::lpu::kNoInstr);
-      int32_t plane = planes.next();
-      x.loadAndInstall(
-          plane, rows, /*transposed=*/true,
-          [&](int64_t b) { return combineRowVectors(x, in, first + b, fold); },
-          window);
+      SmallVector<int32_t> copyPlanes;
+      const int64_t windowIndex = window / x.mxmRows;
+      for (int64_t c = 0; c < copies; ++c) {
+        copyPlanes.push_back(planes.next());
+        x.loadAndInstall(
+            copyPlanes.back(), rows, /*transposed=*/true,
+            [&](int64_t b) {
+              return combineRowVectors(x, in, first + b, fold);
+            },
+            window);
+      }
       for (int64_t k = window; k < std::min(elements, window + x.mxmRows);
            ++k) {
-        InstrId column = x.matmul(plane, x.read(unit, k));
+        InstrId column =
+            x.matmul(copyPlanes[(k - window) % copies], x.read(unit, k));
         InstrId &chain = acc[k % chains];
         chain = chain == lpuc::lpu::kNoInstr ? column
                                              : x.combine(fold, chain, column);
       }
+      // Staged before the next window's installs, which may take the same
+      // planes.
+      stageChains(x, acc, chainStage, (block * windows + windowIndex) * chains);
       all.append(acc);
     }
-    InstrId extrema =
-        joinStagedChains(x, fold, all, chainStage, block * windows * chains);
+    InstrId extrema = joinTree(x, fold, all);
     // The block's extrema, staged (a streamed value reaches one consumer)
     // and copied over slices for the rows' reads.
     RowStore staged = x.wholeStore(x.scratch({1, lanes}, ".extrema"));
     x.writeRow(extrema, staged, 0, 0);
-    const int64_t copies = x.spreadComputedRows(staged, rows);
+    const int64_t spread = x.spreadComputedRows(staged, rows);
     for (int64_t b = 0; b < rows; ++b) {
-      InstrId v = x.distribute(x.readRow(staged, b % copies, 0), b,
+      InstrId v = x.distribute(x.readRow(staged, b % spread, 0), b,
                                std::min(out.rowLength, lanes));
       if (scale != 1.0f)
         v = x.scaled(v, scale);
@@ -249,7 +274,7 @@ LogicalResult lpuc::tile_to_lpu::expandReduceRows(tile::ReduceRowsOp op,
     if (*op.getStrategy() == tile::RowStrategy::MXMSum)
       emitRowSum(x, op, *input, out, scale, planes);
     else
-      emitRowExtremum(x, *input, op.getKind(), out, scale, planes);
+      emitRowExtremum(x, op, *input, op.getKind(), out, scale, planes);
     return planes.finish();
   case tile::RowStrategy::ShiftTree:
     emitRowTree(x, *input, op.getKind(), out, scale);

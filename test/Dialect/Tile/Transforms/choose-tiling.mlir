@@ -3,7 +3,8 @@
 // lpu-tiny: 16 lanes, 2 MXM planes.
 
 // Every plane at once, constant matrices packed tile by tile, row sums on
-// the MXM, maxima of many rows on the MXM and of few rows by shift trees.
+// the MXM, maxima on the MXM (of few rows too: the install's copies stream
+// their unit vectors faster than a shift tree's steps cross the chip).
 // Products of 4 rows keep each turn's partial sums apart (a turn streams
 // its rows in less time than a partial sum takes to reach the next turn);
 // one of 64 rows carries them from turn to turn.
@@ -12,7 +13,7 @@
 // CHECK: tile.matmul %{{.*}}, %arg1 {{.*}}separate_partials, turn = 2 : i64}
 // CHECK: tile.reduce_rows sum {{.*}}strategy = #tile<row_strategy mxm_sum>
 // CHECK: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy mxm_extremum>
-// CHECK: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy shift_tree>
+// CHECK: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy mxm_extremum>
 // A global pooling of 16 pixel vectors sums them on the VXM (a row's sum
 // as soon as that row exists); one of 4,160 installs them on the MXM and
 // streams one row: its turns keep their sums apart.
@@ -39,13 +40,13 @@ module attributes {tile.target = "lpu-tiny"} {
     return %0, %1, %2, %3, %4, %5, %6, %7 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<2x1xf32>, tensor<1x1x1x8xf32>, tensor<64x8xf32>, tensor<1x1x1x8xf32>
   }
 
-  // Few rows, each within one install (lpu-tiny's f32 windows: 16 lanes):
-  // maxima on the MXM too, since every step of a shift tree crosses the chip
-  // from the VXM to an SXM and back. Rows over several installs keep the
-  // tree.
+  // Few rows, each within one install (lpu-tiny's f32 windows: 16 lanes),
+  // or over several (their vectors combined first) whose copies on both
+  // planes stream 8 unit vectors each: maxima on the MXM, since every step
+  // of a shift tree crosses the chip from the VXM to an SXM and back.
   // CHECK-LABEL: func.func @few
   // CHECK: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy mxm_extremum>} : tensor<2x16xf32>
-  // CHECK: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy shift_tree>} : tensor<2x40xf32>
+  // CHECK: tile.reduce_rows max {{.*}}strategy = #tile<row_strategy mxm_extremum>} : tensor<2x40xf32>
   func.func @few(%short: tensor<2x16xf32>, %long: tensor<2x40xf32>) -> (tensor<2x1xf32>, tensor<2x1xf32>) {
     %0 = tile.reduce_rows max %short : tensor<2x16xf32> -> tensor<2x1xf32>
     %1 = tile.reduce_rows max %long : tensor<2x40xf32> -> tensor<2x1xf32>
