@@ -13,6 +13,8 @@ Models:
                  64 -> 96 -> 10 (exercises K and N tiling on lpu-tiny)
   mlp-wide       4-layer MLP, 512 wide, batch 8
   row-reductions Softmax, LogSoftmax and reductions over 37-element rows
+  row-extrema    ArgMax and ReduceMax over 80 rows of 64 values that f16
+                 cannot tell apart (exact in every precision)
   mlp-large      4-layer MLP, 1024 wide, batch 64 (benchmark only)
   cnn-small      Conv+Relu, MaxPool, Conv+BatchNormalization+Relu,
                  GlobalAveragePool, Flatten, Gemm on a 1x3x32x32 image
@@ -140,6 +142,27 @@ def make_mlp(outdir, widths, batch, seed):
                               opset_imports=[helper.make_opsetid("", OPSET)])
     save_model(model, outdir)
     save_data(outdir, [("x", x)], [("y", value)])
+
+
+def make_row_extrema(outdir, rows, width, seed):
+    """ArgMax and ReduceMax over the innermost axis of values near 1000 that
+    differ below f16's precision there (its step is 0.5): an f16 rounding of
+    the maximum would be no element, so both must be computed exactly."""
+    rng = np.random.default_rng(seed)
+    x = (1000.0 + rng.random((rows, width)) * 0.5).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("ArgMax", ["x"], ["index"], name="argmax", axis=1),
+         helper.make_node("ReduceMax", ["x"], ["max"], name="max", axes=[1])],
+        "row_extrema",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [rows, width])],
+        [helper.make_tensor_value_info("index", TensorProto.INT64, [rows, 1]),
+         helper.make_tensor_value_info("max", TensorProto.FLOAT, [rows, 1])])
+    model = helper.make_model(graph, producer_name="lpuc-tests",
+                              opset_imports=[helper.make_opsetid("", OPSET)])
+    save_model(model, outdir)
+    save_data(outdir, [("x", x)], [
+        ("index", np.argmax(x, axis=1).reshape(rows, 1).astype(np.int64)),
+        ("max", x.max(axis=1, keepdims=True))])
 
 
 def make_row_reductions(outdir, shape, seed):
@@ -800,6 +823,8 @@ def main():
         make_mlp(outdir, [512, 512, 512, 512, 512], batch=8, seed=11)
     elif name == "row-reductions":
         make_row_reductions(outdir, (2, 3, 37), seed=17)
+    elif name == "row-extrema":
+        make_row_extrema(outdir, rows=80, width=64, seed=47)
     elif name == "mlp-large":
         make_mlp(outdir, [1024] * 5, batch=64, seed=13)
     elif name == "cnn-small":
