@@ -153,24 +153,32 @@ int64_t lpuc::tile::rowSumCopies(ReduceRowsOp op,
              {planes / windows, cycles / kMinCyclesPerCopy, in.rows}));
 }
 
-int64_t lpuc::tile::rowExtremumCopies(ReduceRowsOp op,
-                                      const ::lpu::TargetDesc &target) {
+int64_t lpuc::tile::loadRowsPerCycle(::lpu::DType type,
+                                     const ::lpu::TargetDesc &target) {
+  return std::max<int64_t>(1,
+                           target.mxmLoadBytes / ::lpu::dtypeHostBytes(type));
+}
+
+lpuc::tile::RowExtremumCopies
+lpuc::tile::rowExtremumCopies(ReduceRowsOp op,
+                              const ::lpu::TargetDesc &target) {
   ::lpu::TensorLayout in = layoutOf(op.getInput(), target);
   const int64_t windowRows = getMXMRows(op, target);
   const int64_t elements = std::min<int64_t>(in.rowLength, target.lanes);
   const int64_t windows = ceilDiv(elements, windowRows);
   const ::lpu::DType type = getMXMType(op, target);
-  const int64_t loadRows =
-      std::max<int64_t>(1, target.mxmLoadBytes / ::lpu::dtypeHostBytes(type));
-  const int64_t installCycles =
-      ceilDiv(std::min<int64_t>(in.rows, target.lanes), loadRows);
   const int64_t vectors = std::min(windowRows, elements);
-  int64_t copies = std::max<int64_t>(1, target.mxmPlanes / windows);
-  while (copies > 1 &&
-         ceilDiv(vectors, copies) * getMXMRowCycles(type, target) <
-             installCycles)
-    --copies;
-  return copies;
+  RowExtremumCopies plan;
+  plan.installCycles = ceilDiv(std::min<int64_t>(in.rows, target.lanes),
+                               loadRowsPerCycle(type, target));
+  auto streamCycles = [&](int64_t copies) {
+    return ceilDiv(vectors, copies) * getMXMRowCycles(type, target);
+  };
+  plan.copies = std::max<int64_t>(1, target.mxmPlanes / windows);
+  while (plan.copies > 1 && streamCycles(plan.copies) < plan.installCycles)
+    --plan.copies;
+  plan.streamCycles = streamCycles(plan.copies);
+  return plan;
 }
 
 SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
@@ -328,7 +336,7 @@ SmallVector<MXMTurn> lpuc::tile::getMXMTurns(Operation *op,
         } else if (op.getStrategy() == RowStrategy::MXMExtremum) {
           // Per block and window, its copies at once, each streaming its
           // share of the window's unit vectors.
-          const int64_t copies = rowExtremumCopies(op, target);
+          const int64_t copies = rowExtremumCopies(op, target).copies;
           for (int64_t first = 0; first < in.rows; first += lanes) {
             const int64_t rows = std::min(lanes, in.rows - first);
             for (int64_t window = 0; window < elements; window += windowRows) {

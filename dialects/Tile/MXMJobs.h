@@ -71,13 +71,23 @@ inline int64_t turnCopies(int64_t installs, int64_t turnWidth, int64_t rows,
 /// took 1,024 cycles.
 int64_t rowSumCopies(ReduceRowsOp op, const ::lpu::TargetDesc &target);
 
+/// The weight rows of `type` a plane loads per cycle.
+int64_t loadRowsPerCycle(::lpu::DType type, const ::lpu::TargetDesc &target);
+
 /// How many planes each window of a row extremum on the MXM (`mxm_extremum`)
-/// installs its block of rows on: its unit vectors are dealt over the
-/// copies, each streaming at least as long as its install takes, all the
+/// installs its block of rows on (`copies`): its unit vectors are dealt over
+/// the copies, each streaming at least as long as its install takes, all the
 /// windows' copies within the planes. A softmax over a decode step's 257
 /// positions in 8 rows then streams 80 or 49 unit vectors per plane, not
-/// 160 and 97.
-int64_t rowExtremumCopies(ReduceRowsOp op, const ::lpu::TargetDesc &target);
+/// 160 and 97. With what one copy takes: `installCycles` to load a block of
+/// rows, `streamCycles` to stream its share of a window's unit vectors.
+struct RowExtremumCopies {
+  int64_t copies = 1;
+  int64_t installCycles = 0;
+  int64_t streamCycles = 0;
+};
+RowExtremumCopies rowExtremumCopies(ReduceRowsOp op,
+                                    const ::lpu::TargetDesc &target);
 
 /// The installs `op`'s expansion makes, in order; empty for an op that does
 /// not use the MXM. Products need their `turn` set.

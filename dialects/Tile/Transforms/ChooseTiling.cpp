@@ -171,22 +171,11 @@ bool extremumOnMXMIsExactEnough(ReduceRowsOp reduce,
 /// steps, each a round trip from the VXM to the chip's edge (about as many
 /// cycles as the floorplan has columns).
 bool extremumCopiesBeatTree(ReduceRowsOp reduce,
-                            const ::lpu::TensorLayout &layout,
                             const ::lpu::TargetDesc &target) {
-  const int64_t windowRows = getMXMRows(reduce, target);
-  const int64_t elements = std::min<int64_t>(layout.rowLength, target.lanes);
-  const ::lpu::DType type = getMXMType(reduce, target);
-  const int64_t loadRows =
-      std::max<int64_t>(1, target.mxmLoadBytes / ::lpu::dtypeHostBytes(type));
-  const int64_t install =
-      llvm::divideCeil(std::min<int64_t>(layout.rows, target.lanes), loadRows);
-  const int64_t streaming =
-      llvm::divideCeil(std::min(windowRows, elements),
-                       rowExtremumCopies(reduce, target)) *
-      getMXMRowCycles(type, target);
+  const RowExtremumCopies copies = rowExtremumCopies(reduce, target);
   const int64_t tree =
       int64_t(llvm::Log2_64_Ceil(target.lanes)) * target.numColumns();
-  return 2 * (install + streaming) < tree;
+  return 2 * (copies.installCycles + copies.streamCycles) < tree;
 }
 
 struct ChooseTilingPass
@@ -344,7 +333,7 @@ struct ChooseTilingPass
                  (4 * layout.rows >=
                       std::min<int64_t>(layout.rowLength, target->lanes) ||
                   layout.rowLength <= getMXMRows(reduce, *target) ||
-                  extremumCopiesBeatTree(reduce, layout, *target)))
+                  extremumCopiesBeatTree(reduce, *target)))
           strategy = RowStrategy::MXMExtremum;
         reduce.setStrategy(strategy);
       }

@@ -9,6 +9,7 @@
 #include "dialects/Tile/Transforms/Passes.h"
 #include "dialects/Tile/Transforms/PixelGroups.h"
 
+#include "dialects/Tile/MXMJobs.h"
 #include "dialects/Tile/Window.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -49,12 +50,6 @@ struct ConvSizes {
                 .getShape()[1]};
   }
 };
-
-/// The weight rows of `type` a plane loads per cycle.
-int64_t loadRowsPerCycle(::lpu::DType type, const ::lpu::TargetDesc &target) {
-  return std::max<int64_t>(1,
-                           target.mxmLoadBytes / ::lpu::dtypeHostBytes(type));
-}
 
 struct PackConvTapsPass
     : public lpuc::tile::impl::PackConvTapsBase<PackConvTapsPass> {

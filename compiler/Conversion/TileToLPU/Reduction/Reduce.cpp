@@ -158,7 +158,7 @@ void emitRowExtremum(Expander &x, tile::ReduceRowsOp op, const RowStore &in,
   // would need the second install inside its own tree. Each window's
   // unit vectors are dealt over the copies of its install.
   const int64_t windows = llvm::divideCeil(elements, x.mxmRows);
-  const int64_t copies = tile::rowExtremumCopies(op, x.target);
+  const int64_t copies = tile::rowExtremumCopies(op, x.target).copies;
   int32_t chainStage = x.scratch({blocks * windows * chains, lanes}, ".chains");
   for (int64_t block = 0; block < blocks; ++block) {
     const int64_t first = block * lanes;
