@@ -260,6 +260,13 @@ int runCompiler(const DriverOptions &options) {
   if (!options.mlirOptions.empty() && !applyMLIROptions(options.mlirOptions))
     return 1;
 
+  DialectRegistry registry;
+  registerDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  loadOptions.hasDedicatedOp = [&](const std::string &opType) {
+    return hasDedicatedONNXOp(&context, opType);
+  };
   onnx_model::Graph graph;
   std::string error;
   if (!onnx_model::loadModel(options.inputPath, loadOptions, graph, error)) {
@@ -267,10 +274,6 @@ int runCompiler(const DriverOptions &options) {
     return 1;
   }
 
-  DialectRegistry registry;
-  registerDialects(registry);
-  MLIRContext context(registry);
-  context.loadAllAvailableDialects();
   context.printOpOnDiagnostic(false);
   // Diagnostics print as one line each: where (file, node, operator), what.
   ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {

@@ -263,11 +263,9 @@ private:
       resultTypes.push_back(type ? type : NoneType::get(context));
     }
 
-    std::string opName = "onnx." + node.opType;
-    bool dedicated = standardDomain &&
-                     RegisteredOperationName::lookup(opName, context) &&
-                     node.opType != "Node" && node.opType != "NoValue";
-    OperationState state(loc, dedicated ? opName : "onnx.Node");
+    const bool dedicated =
+        standardDomain && hasDedicatedONNXOp(context, node.opType);
+    OperationState state(loc, dedicated ? "onnx." + node.opType : "onnx.Node");
     state.addOperands(operands);
     state.addTypes(resultTypes);
     NamedAttrList attrs;
@@ -299,6 +297,11 @@ private:
 };
 
 } // namespace
+
+bool lpuc::hasDedicatedONNXOp(MLIRContext *context, StringRef opType) {
+  return opType != "Node" && opType != "NoValue" &&
+         RegisteredOperationName::lookup(("onnx." + opType).str(), context);
+}
 
 OwningOpRef<ModuleOp> lpuc::importONNXGraph(MLIRContext *context,
                                             const om::Graph &graph,

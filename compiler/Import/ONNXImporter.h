@@ -14,6 +14,10 @@ namespace lpuc {
 /// arguments, initializers `arith.constant` ops over resource blobs, nodes
 /// onnx ops located at their node. Emits a diagnostic and returns null when
 /// a node cannot be represented.
+/// Whether the onnx dialect has an op of its own for `opType` of the default
+/// domain (other nodes import as onnx.Node).
+bool hasDedicatedONNXOp(mlir::MLIRContext *context, llvm::StringRef opType);
+
 mlir::OwningOpRef<mlir::ModuleOp>
 importONNXGraph(mlir::MLIRContext *context, const onnx_model::Graph &graph,
                 llvm::StringRef fileName);

@@ -6,13 +6,16 @@
 
 #include <onnx/checker.h>
 #include <onnx/common/version.h>
+#include <onnx/defs/function.h>
 #include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
+#include <onnx/version_converter/convert.h>
 
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -349,6 +352,211 @@ bool convertGraph(const onnx::ModelProto &model, Graph &graph,
   return true;
 }
 
+/// The oldest default-domain opset the lowering reads. Older models are
+/// brought to it by ONNX's version converter, so that the lowering speaks
+/// one form of each operator (Slice's starts as inputs, Upsample as Resize).
+constexpr int64_t kOldestLoweredOpset = 11;
+
+/// How deep functions are expanded within functions.
+constexpr int kMaxFunctionDepth = 4;
+
+/// Writes out each attribute `node` omits and its schema defaults.
+void addDefaultAttributes(onnx::NodeProto &node, const onnx::OpSchema &schema) {
+  for (const auto &[name, attribute] : schema.attributes()) {
+    if (attribute.required || attribute.default_value.name().empty())
+      continue;
+    bool present = false;
+    for (const onnx::AttributeProto &attr : node.attribute())
+      present |= attr.name() == name;
+    if (!present)
+      *node.add_attribute() = attribute.default_value;
+  }
+}
+
+bool isDefaultDomain(const std::string &domain) {
+  return domain.empty() || domain == "ai.onnx";
+}
+
+/// Writes out the attributes that nodes of the default domain omit, in the
+/// graph and its subgraphs: some of the version converter's adapters read
+/// attributes unconditionally (Pad's `value` before opset 11, which torch
+/// leaves out when it is 0).
+void addDefaultAttributes(onnx::GraphProto &root, int64_t opset) {
+  std::vector<onnx::GraphProto *> graphs = {&root};
+  while (!graphs.empty()) {
+    onnx::GraphProto *graph = graphs.back();
+    graphs.pop_back();
+    for (onnx::NodeProto &node : *graph->mutable_node()) {
+      for (onnx::AttributeProto &attr : *node.mutable_attribute()) {
+        if (attr.has_g())
+          graphs.push_back(attr.mutable_g());
+        for (onnx::GraphProto &g : *attr.mutable_graphs())
+          graphs.push_back(&g);
+      }
+      if (!isDefaultDomain(node.domain()))
+        continue;
+      if (const onnx::OpSchema *schema =
+              onnx::OpSchemaRegistry::Schema(node.op_type(), int(opset), ""))
+        addDefaultAttributes(node, *schema);
+    }
+  }
+}
+
+/// The type of every value the graph declares or shape inference found.
+std::map<std::string, onnx::TypeProto>
+declaredTypes(const onnx::GraphProto &graph) {
+  std::map<std::string, onnx::TypeProto> types;
+  for (const auto *infos :
+       {&graph.input(), &graph.value_info(), &graph.output()})
+    for (const onnx::ValueInfoProto &info : *infos)
+      if (info.has_type())
+        types.emplace(info.name(), info.type());
+  for (const onnx::TensorProto &initializer : graph.initializer()) {
+    onnx::TypeProto type;
+    onnx::TypeProto::Tensor *tensor = type.mutable_tensor_type();
+    tensor->set_elem_type(initializer.data_type());
+    onnx::TensorShapeProto *shape = tensor->mutable_shape();
+    for (int64_t dim : initializer.dims())
+      shape->add_dim()->set_dim_value(dim);
+    types.emplace(initializer.name(), type);
+  }
+  return types;
+}
+
+/// The function body ONNX defines `node`'s operator as, for its attributes
+/// and input types; false if the operator is no function.
+bool functionBody(const onnx::NodeProto &node, const onnx::OpSchema &schema,
+                  const std::map<std::string, onnx::TypeProto> &types,
+                  onnx::FunctionProto &body) {
+  if (schema.HasContextDependentFunction()) {
+    std::vector<onnx::TypeProto> inputTypes;
+    for (const std::string &input : node.input()) {
+      auto it = types.find(input);
+      inputTypes.push_back(it == types.end() ? onnx::TypeProto() : it->second);
+    }
+    onnx::FunctionBodyBuildContextImpl context(node, inputTypes);
+    return schema.BuildContextDependentFunction(context, body);
+  }
+  if (const onnx::FunctionProto *function = schema.GetFunction()) {
+    body = *function;
+    return true;
+  }
+  return false;
+}
+
+/// Replaces each default-domain node without a dedicated op that ONNX
+/// defines as a function by the function's nodes, named
+/// "<node>/<operator>_<k>"; `expanded` tells whether any was.
+bool expandFunctions(onnx::GraphProto &graph, int64_t opset,
+                     const LoadOptions &options, bool &expanded,
+                     std::string &error) {
+  expanded = false;
+  if (!options.hasDedicatedOp)
+    return true;
+  std::optional<std::map<std::string, onnx::TypeProto>> types;
+  onnx::GraphProto rebuilt;
+  for (int n = 0; n < graph.node_size(); ++n) {
+    onnx::NodeProto &node = *graph.mutable_node(n);
+    const onnx::OpSchema *schema =
+        isDefaultDomain(node.domain()) &&
+                !options.hasDedicatedOp(node.op_type())
+            ? onnx::OpSchemaRegistry::Schema(node.op_type(), int(opset), "")
+            : nullptr;
+    onnx::FunctionProto body;
+    if (schema &&
+        (schema->HasFunction() || schema->HasContextDependentFunction())) {
+      if (!types)
+        types = declaredTypes(graph);
+      addDefaultAttributes(node, *schema);
+    }
+    if (!types || !schema || !functionBody(node, *schema, *types, body)) {
+      rebuilt.add_node()->Swap(&node);
+      continue;
+    }
+    if (node.name().empty())
+      node.set_name(node.op_type() + "_" + std::to_string(n));
+    const int first = rebuilt.node_size();
+    try {
+      onnx::FunctionExpandHelper(node, body, rebuilt, node.name() + "/");
+    } catch (const std::exception &e) {
+      error = "node '" + node.name() + "' (" + node.op_type() +
+              "): cannot expand its ONNX function: " + oneLine(e.what());
+      return false;
+    }
+    for (int k = first; k < rebuilt.node_size(); ++k) {
+      onnx::NodeProto &inner = *rebuilt.mutable_node(k);
+      inner.set_name(node.name() + "/" + inner.op_type() + "_" +
+                     std::to_string(k - first));
+      // An attribute that refers to one the node does not have is absent
+      // (ONNX's function semantics). The helper keeps it as an empty
+      // attribute, whose zero would make SoftmaxCrossEntropyLoss's inner
+      // NegativeLogLikelihoodLoss ignore class 0.
+      auto *attributes = inner.mutable_attribute();
+      attributes->erase(
+          std::remove_if(attributes->begin(), attributes->end(),
+                         [](const onnx::AttributeProto &attr) {
+                           return !attr.ref_attr_name().empty() ||
+                                  attr.type() ==
+                                      onnx::AttributeProto::UNDEFINED;
+                         }),
+          attributes->end());
+    }
+    expanded = true;
+  }
+  graph.mutable_node()->Swap(rebuilt.mutable_node());
+  return true;
+}
+
+/// Brings a model whose default-domain opset is older than
+/// kOldestLoweredOpset to that opset; `opset` becomes the model's opset.
+bool upgradeOpset(onnx::ModelProto &model, int64_t &opset, std::string &error) {
+  if (opset == 0 || opset >= kOldestLoweredOpset)
+    return true;
+  addDefaultAttributes(*model.mutable_graph(), opset);
+  try {
+    model = onnx::version_conversion::ConvertVersion(model,
+                                                     int(kOldestLoweredOpset));
+  } catch (const std::exception &e) {
+    error = "cannot bring the model from opset " + std::to_string(opset) +
+            " to opset " + std::to_string(kOldestLoweredOpset) +
+            " with ONNX's version converter: " + oneLine(e.what());
+    return false;
+  }
+  // ONNX 1.12's Resize_10_11 adapter sets neither coordinate mode: opset
+  // 11's defaults (half_pixel, round_prefer_floor) would move the samples
+  // of an Upsample or opset-10 Resize, which are asymmetric and floor.
+  std::vector<onnx::GraphProto *> graphs = {model.mutable_graph()};
+  while (!graphs.empty()) {
+    onnx::GraphProto *graph = graphs.back();
+    graphs.pop_back();
+    for (onnx::NodeProto &node : *graph->mutable_node()) {
+      bool hasCoordinateMode = false, hasNearestMode = false;
+      for (onnx::AttributeProto &attr : *node.mutable_attribute()) {
+        if (attr.has_g())
+          graphs.push_back(attr.mutable_g());
+        for (onnx::GraphProto &g : *attr.mutable_graphs())
+          graphs.push_back(&g);
+        hasCoordinateMode |= attr.name() == "coordinate_transformation_mode";
+        hasNearestMode |= attr.name() == "nearest_mode";
+      }
+      if (node.op_type() != "Resize" || !isDefaultDomain(node.domain()))
+        continue;
+      auto addString = [&](const char *name, const char *value) {
+        onnx::AttributeProto *attr = node.add_attribute();
+        attr->set_name(name);
+        attr->set_type(onnx::AttributeProto::STRING);
+        attr->set_s(value);
+      };
+      if (!hasCoordinateMode)
+        addString("coordinate_transformation_mode", "asymmetric");
+      if (!hasNearestMode)
+        addString("nearest_mode", "floor");
+    }
+  }
+  opset = kOldestLoweredOpset;
+  return true;
+}
+
 bool loadModelImpl(const std::string &path, const LoadOptions &options,
                    Graph &graph, std::string &error) {
   std::ifstream in(path, std::ios::binary);
@@ -400,21 +608,53 @@ bool loadModelImpl(const std::string &path, const LoadOptions &options,
   if (!fixInputShapes(*model.mutable_graph(), options, initializerNames, error))
     return false;
 
-  try {
-    onnx::checker::check_model(model);
-  } catch (const std::exception &e) {
-    error = "the ONNX checker rejects the model: " + oneLine(e.what());
+  auto check = [&](const std::string &which) {
+    try {
+      onnx::checker::check_model(model);
+    } catch (const std::exception &e) {
+      error = "the ONNX checker rejects the model" + which + ": " +
+              oneLine(e.what());
+      return false;
+    }
+    return true;
+  };
+  // Checked before the version converter, which assumes a valid model, and
+  // after it.
+  if (!check(""))
     return false;
-  }
-  try {
-    onnx::ShapeInferenceOptions inferenceOptions(
-        /*check_type_val=*/true, /*strict_mode_val=*/1,
-        /*data_prop_val=*/true);
-    onnx::shape_inference::InferShapes(
-        model, onnx::OpSchemaRegistry::Instance(), inferenceOptions);
-  } catch (const std::exception &e) {
-    error = "ONNX shape inference failed: " + oneLine(e.what());
+  const int64_t exported = graph.opsetVersion;
+  if (!upgradeOpset(model, graph.opsetVersion, error))
     return false;
+  if (graph.opsetVersion != exported &&
+      !check(" brought to opset " + std::to_string(graph.opsetVersion)))
+    return false;
+  auto inferShapes = [&] {
+    try {
+      onnx::ShapeInferenceOptions inferenceOptions(
+          /*check_type_val=*/true, /*strict_mode_val=*/1,
+          /*data_prop_val=*/true);
+      onnx::shape_inference::InferShapes(
+          model, onnx::OpSchemaRegistry::Instance(), inferenceOptions);
+    } catch (const std::exception &e) {
+      error = "ONNX shape inference failed: " + oneLine(e.what());
+      return false;
+    }
+    return true;
+  };
+  if (!inferShapes())
+    return false;
+  // Function bodies may hold functions (SoftmaxCrossEntropyLoss's holds
+  // NegativeLogLikelihoodLoss): expanded again, with their types inferred,
+  // a bounded number of times.
+  for (int depth = 0; depth < kMaxFunctionDepth; ++depth) {
+    bool expanded = false;
+    if (!expandFunctions(*model.mutable_graph(), graph.opsetVersion, options,
+                         expanded, error))
+      return false;
+    if (!expanded)
+      break;
+    if (!inferShapes())
+      return false;
   }
   return convertGraph(model, graph, error);
 }

@@ -10,6 +10,7 @@
 #define LPU_COMPILER_IMPORT_ONNXLOADER_H
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -99,6 +100,13 @@ struct LoadOptions {
   /// serialized TensorProto (.pb, the ONNX test-data format). The input
   /// becomes an initializer, so shape inference and folding see its values.
   std::map<std::string, std::string> inputValues;
+  /// Whether the lowering has its own op for an operator of the default
+  /// domain. Nodes of other operators that ONNX defines as functions of
+  /// simpler ones (SoftmaxCrossEntropyLoss, NegativeLogLikelihoodLoss,
+  /// CastLike, Celu, MeanVarianceNormalization...) are replaced by their
+  /// function bodies, which libonnx builds for the node's attributes and
+  /// input types. Unset: every node is kept.
+  std::function<bool(const std::string &opType)> hasDedicatedOp;
 };
 
 /// Reads `path`, runs the ONNX checker and strict shape inference, and

@@ -199,8 +199,8 @@ def ONNX_ReduceLogSumOp : ONNX_ReduceOp<"ReduceLogSum", "Log of the sum">;
 def ONNX_ReduceLogSumExpOp
     : ONNX_ReduceOp<"ReduceLogSumExp", "Log of the sum of exponentials">;
 
-def ONNX_ArgMaxOp : ONNX_Op<"ArgMax"> {
-  let summary = "Index of the maximum along `axis` (first, or last if "
+class ONNX_ArgExtremumOp<string mnemonic, string what> : ONNX_Op<mnemonic> {
+  let summary = "Index of the " # what # " along `axis` (first, or last if "
                 "`select_last_index`)";
   let arguments = (ins AnyTensor:$data, DefaultValuedAttr<I64Attr, "0">:$axis,
                        DefaultValuedAttr<I64Attr, "1">:$keepdims,
@@ -208,6 +208,8 @@ def ONNX_ArgMaxOp : ONNX_Op<"ArgMax"> {
   let results = (outs AnyTensor:$reduced);
   let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
 }
+def ONNX_ArgMaxOp : ONNX_ArgExtremumOp<"ArgMax", "maximum">;
+def ONNX_ArgMinOp : ONNX_ArgExtremumOp<"ArgMin", "minimum">;
 
 def ONNX_DropoutOp : ONNX_Op<"Dropout"> {
   let summary = "Dropout; the identity for inference";

@@ -1,14 +1,29 @@
 #!/usr/bin/env bash
 # Writes docs/supported-ops.md from the conformance pass list: per ONNX
 # operator, the opsets and element types of the passing node tests and their
-# names, read from each model as lpuc imports it (--emit=onnx). With --check,
-# fails if the document differs from what it would write.
+# names. Operators and opsets are the model's own (lpuc may import older
+# opsets as 11 and functions as their bodies); element types are those of
+# the graph's inputs and outputs as lpuc imports it (--emit=onnx). With
+# --check, fails if the document differs from what it would write.
 # Usage: make-supported-ops.sh LPUC NODE_TESTS_DIR PASS_LIST OUTPUT.md [--check]
 set -euo pipefail
 lpuc=$1 node_dir=$2 list=$3 output=$4 mode=${5:-write}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 total=$(find "$node_dir" -mindepth 1 -maxdepth 1 -type d | wc -l)
+
+# Each listed test's default-domain opset and operators: "TEST OPSET OP...".
+/usr/bin/python3 - "$node_dir" "$list" > "$work/models" <<'PY'
+import os, sys
+import onnx
+node_dir, listed = sys.argv[1:]
+for test in open(listed).read().split():
+    model = onnx.load(os.path.join(node_dir, test, "model.onnx"),
+                      load_external_data=False)
+    opset = [o.version for o in model.opset_import if o.domain in ("", "ai.onnx")]
+    ops = sorted({node.op_type for node in model.graph.node}) or ["Constant"]
+    print(test, opset[0] if opset else 0, *ops)
+PY
 
 # One line per (operator, test): "OP<TAB>OPSET<TAB>TYPES<TAB>TEST".
 while read -r test; do
@@ -22,12 +37,9 @@ while read -r test; do
     done
     "$lpuc" "$node_dir/$test/model.onnx" --emit=onnx "${args[@]}" > "$work/ir"
   fi
-  opset=$(sed -n 's/.*onnx\.opset = \([0-9]*\).*/\1/p' "$work/ir" | head -1)
   types=$({ grep -m1 'func.func @main' "$work/ir" | grep -o 'x[a-z]*[0-9]*>' || true; } |
           tr -d 'x>' | sort -u | paste -sd' ')
-  ops=$({ grep -oE '(= onnx\.[A-Z][A-Za-z0-9]*|onnx\.Node "[A-Za-z0-9]+")' "$work/ir" || true; } |
-        sed -E 's/.*onnx\.(Node ")?//; s/"//' | { grep -vx NoValue || true; } | sort -u)
-  [ -n "$ops" ] || ops=Constant # a Constant node imports as arith.constant
+  read -r _ opset ops < <(grep -m1 "^$test " "$work/models")
   for op in $ops; do
     printf '%s\t%s\t%s\t%s\n' "$op" "$opset" "$types" "$test"
   done
@@ -45,6 +57,13 @@ done < "$list" | sort -t "$(printf '\t')" -k1,1 -k2,2n -k4,4 > "$work/rows"
   echo "shape operands as graph inputs (Slice starts, Pad pads, Resize sizes, Gather indices,"
   echo "Range bounds...), they are fixed at compile time with \`lpuc --input-value\`"
   echo "(\`test/conformance/shape-operands.py\`); data inputs always come at run time."
+  echo
+  echo "Models older than opset 11 are brought to opset 11 by ONNX's version converter"
+  echo "(Upsample becomes Resize; Slice, Pad and Clip take their input forms). Operators"
+  echo "that ONNX defines as functions of others and the compiler has no op of its own for"
+  echo "(SoftmaxCrossEntropyLoss, NegativeLogLikelihoodLoss, CastLike, Celu,"
+  echo "MeanVarianceNormalization...) compile as the function bodies libonnx builds for each"
+  echo "node; the table names the operators as the models write them."
   echo
   echo "Quantized models (QuantizeLinear, DequantizeLinear, QLinearConv, QLinearMatMul,"
   echo "ConvInteger, MatMulInteger) are described in [precision.md](precision.md): their"

@@ -30,6 +30,7 @@ SHAPE_OPERANDS = {
     "Squeeze": {1},
     "Tile": {1},
     "Unsqueeze": {1},
+    "Upsample": {1},
     "ReduceSum": {1},
 }
 

@@ -53,6 +53,9 @@ Models:
   accumulator    total_next = total + x over 1x64 tensors: state when
                  compiled with --state total_next=total
   opset-too-new  imports opset 99 of the default domain
+  opset9         Slice, Pad (its value left out, as torch does), Clip,
+                 Unsqueeze and Squeeze in the attribute forms of opset 9, and
+                 Upsample by fractional scales
   truncated      the mlp model cut to half its bytes
   broadcast      Add/Mul/Sub/Relu with NumPy broadcasting along every kind of
                  axis, rows wider than lpu-tiny's 16 lanes
@@ -805,6 +808,41 @@ def make_integer_ops(outdir, seed):
                ("ge", ids >= diff)])
 
 
+def make_opset9(outdir, seed):
+    rng = np.random.default_rng(seed)
+    x = dense(rng, (1, 2, 6, 6), 1.0)
+    # Fractional scales, whose samples half_pixel would move.
+    scales = np.array([1.0, 1.0, 1.5, 2.5], np.float32)
+    nodes = [
+        helper.make_node("Slice", ["x"], ["crop"], name="crop",
+                         starts=[1, 1], ends=[5, 6], axes=[2, 3]),
+        helper.make_node("Pad", ["crop"], ["padded"], name="pad",
+                         pads=[0, 0, 1, 2, 0, 0, 2, 1], mode="constant"),
+        helper.make_node("Clip", ["padded"], ["clipped"], name="clip",
+                         min=-0.5, max=0.75),
+        helper.make_node("Upsample", ["clipped", "scales"], ["upsampled"],
+                         name="upsample", mode="nearest"),
+        helper.make_node("Unsqueeze", ["upsampled"], ["wide"],
+                         name="unsqueeze", axes=[0]),
+        helper.make_node("Squeeze", ["wide"], ["y"], name="squeeze", axes=[0]),
+    ]
+    graph = helper.make_graph(
+        nodes, "opset9", [helper.make_tensor_value_info(
+            "x", TensorProto.FLOAT, [1, 2, 6, 6])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT,
+                                       [1, 2, 10, 20])],
+        [numpy_helper.from_array(scales, "scales")])
+    save_model(helper.make_model(graph, producer_name="lpuc-tests",
+                                 opset_imports=[helper.make_opsetid("", 9)]),
+               outdir)
+    padded = np.pad(x[:, :, 1:5, 1:6], ((0, 0), (0, 0), (1, 2), (2, 1)))
+    clipped = np.clip(padded, -0.5, 0.75)
+    # Upsample's nearest sample: input index floor(i / scale).
+    rows = np.floor(np.arange(10) / scales[2]).astype(int)
+    cols = np.floor(np.arange(20) / scales[3]).astype(int)
+    save_data(outdir, [("x", x)], [("y", clipped[:, :, rows][:, :, :, cols])])
+
+
 def make_simple(outdir, node, inputs, outputs, opset=OPSET, check=True):
     graph = helper.make_graph([node], "g", inputs, outputs)
     model = helper.make_model(graph, producer_name="lpuc-tests",
@@ -874,6 +912,8 @@ def main():
         make_gather_elements(outdir, seed=61)
     elif name == "scatter-nd":
         make_scatter_nd(outdir, seed=67)
+    elif name == "opset9":
+        make_opset9(outdir, seed=71)
     elif name == "opset-too-new":
         make_simple(outdir, helper.make_node("Relu", ["x"], ["y"], name="relu"),
                     [helper.make_tensor_value_info("x", f32, [4])],

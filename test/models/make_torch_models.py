@@ -4,7 +4,7 @@
 Usage: make_torch_models.py NAME OUTDIR [--size PIXELS]
        make_torch_models.py NAME --time-forward RUNS [--size PIXELS]
 
-Writes OUTDIR/model.onnx (opset 14, batch 1) and OUTDIR/test_data_set_{0,1,2}/
+Writes OUTDIR/model.onnx (opset 14 unless said, batch 1) and OUTDIR/test_data_set_{0,1,2}/
 with three seeded random inputs and torch's outputs, in the layout of the ONNX
 conformance data.
 Weights are torch's default initialisation under a fixed seed; batch
@@ -43,6 +43,9 @@ Models:
                 it) and lpuc-args (the caches as state: lpuc --state)
   gpt2-small    the same decoder with 2 layers, d 128, 4 heads, context 64,
                 vocabulary 1024 and a 16-id prompt (tests)
+  cnn-opset9    a small CNN exported at opset 9, as older exporters write
+                models: Clip, Slice, Pad, Upsample, ReduceMean, Squeeze and
+                Unsqueeze in their attribute forms; 1x3x32x32 image
   vit-b16       torchvision ViT-B/16: 86 M parameters (346 MB in f32), 12
                 layers, a 1x3x224x224 image in 16x16 patches; its classifier
                 head, which torchvision initialises to zero, gets random
@@ -65,6 +68,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_models import save_data, save_model  # noqa: E402
 
 OPSET = 14
+# Models exported at another opset.
+OPSETS = {"cnn-opset9": 9}
 # Random inputs per model: reduced-precision runs must give torch's argmax on each.
 DATA_SETS = 3
 
@@ -93,6 +98,32 @@ CNNS = {
 }
 # Input sizes other than --size's default.
 DEFAULT_SIZES = {"lraspp": 640}
+
+
+class OldOpsetCNN(torch.nn.Module):
+    """Nodes whose form changed after opset 9, for the version converter:
+    ReLU6 (Clip with min and max attributes), nearest upsampling (Upsample),
+    crops (Slice with attributes), Pad with attributes, spatial means
+    (ReduceMean with axes), Unsqueeze and Squeeze with axes."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = torch.nn.Conv2d(3, 16, 3, padding=1)
+        self.norm = torch.nn.BatchNorm2d(16)
+        self.depthwise = torch.nn.Conv2d(16, 16, 3, padding=1, groups=16)
+        self.mix = torch.nn.Conv2d(32, 8, 1)
+        self.classifier = torch.nn.Linear(8 * 4 * 4, 10)
+
+    def forward(self, x):
+        f = torch.nn.functional
+        y = f.relu6(self.norm(self.stem(x)))
+        z = f.interpolate(self.depthwise(f.max_pool2d(y, 2)), scale_factor=2,
+                          mode="nearest")
+        y = f.pad(torch.cat([y, z], 1)[:, :, 1:-1, 1:-1], (1, 1, 1, 1))
+        y = f.adaptive_avg_pool2d(self.mix(y), 4)
+        y = y * y.mean(dim=[2, 3], keepdim=True)
+        y = torch.flatten(y, 1).unsqueeze(1).squeeze(1)
+        return f.softmax(self.classifier(y), dim=1)
 
 
 class BertLayer(torch.nn.Module):
@@ -283,6 +314,10 @@ def build(name, size):
             model = SegmentationOutput(model)
         size = size or DEFAULT_SIZES.get(name, 224)
         shape = (1, 3, size, size)
+    elif name == "cnn-opset9":
+        model = OldOpsetCNN()
+        randomize_batch_norms(model, generator)
+        shape = (1, 3, 32, 32)
     elif name == "transformer":
         layer = torch.nn.TransformerEncoderLayer(
             d_model=256, nhead=4, dim_feedforward=1024, dropout=0.0,
@@ -353,7 +388,8 @@ def main():
     outputs = ["output"]
     if hasattr(model, "greedy"):
         outputs = ["logits", "present_keys", "present_values"]
-    torch.onnx.export(model, x, buffer, opset_version=OPSET,
+    torch.onnx.export(model, x, buffer,
+                      opset_version=OPSETS.get(args.name, OPSET),
                       input_names=names, output_names=outputs,
                       training=torch.onnx.TrainingMode.PRESERVE,
                       do_constant_folding=True)

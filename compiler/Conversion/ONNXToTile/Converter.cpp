@@ -107,6 +107,7 @@ bool Converter::isIndexTensor(Value value) {
   if (!element || !element.isInteger() || element.isInteger(1))
     return false;
   return value.getDefiningOp<onnx::ArgMaxOp>() ||
+         value.getDefiningOp<onnx::ArgMinOp>() ||
          value.getDefiningOp<onnx::MatMulIntegerOp>() ||
          value.getDefiningOp<onnx::ConvIntegerOp>();
 }
@@ -351,6 +352,8 @@ LogicalResult Converter::lowerOp(Operation *op) {
     return lowerScatterND(scatter, *this);
   if (auto argMax = dyn_cast<onnx::ArgMaxOp>(op))
     return lowerArgMax(argMax, *this);
+  if (auto argMin = dyn_cast<onnx::ArgMinOp>(op))
+    return lowerArgMin(argMin, *this);
   if (auto cast = dyn_cast<onnx::CastOp>(op))
     return lowerCast(cast, *this);
   if (auto quantize = dyn_cast<onnx::QuantizeLinearOp>(op))

@@ -62,8 +62,8 @@ public:
 
   /// A static f16 tensor that only Casts produce or consume.
   static bool isCastHalf(mlir::Value value);
-  /// Integers the LPU carries exactly as f32: an ArgMax result and the
-  /// int32 sums of MatMulInteger and ConvInteger (exact up to 2^24). Other
+  /// Integers the LPU carries exactly as f32: an ArgMax or ArgMin result and
+  /// the int32 sums of MatMulInteger and ConvInteger (exact up to 2^24). Other
   /// int32 and int64 tensors are i32.
   static bool isIndexTensor(mlir::Value value);
   /// An int32 or int64 tensor the LPU holds as i32 (not an index tensor).
@@ -196,6 +196,7 @@ mlir::LogicalResult lowerReduce(mlir::Operation *op, Converter &c);
 mlir::LogicalResult lowerSoftmax(mlir::Operation *op, int64_t axis,
                                  bool logarithm, Converter &c);
 mlir::LogicalResult lowerArgMax(onnx::ArgMaxOp op, Converter &c);
+mlir::LogicalResult lowerArgMin(onnx::ArgMinOp op, Converter &c);
 
 /// Reduces `axes` (sorted, non-negative) of `source` with `kind`; `mean`
 /// divides by the count and `after` applies a lane function to each result.

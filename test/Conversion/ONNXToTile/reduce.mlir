@@ -47,3 +47,17 @@ func.func @main(%x: tensor<2x8xf32> {onnx.name = "x"}) -> (tensor<2x1xi64> {onnx
   %0 = onnx.ArgMax %x {axis = 1 : i64} : (tensor<2x8xf32>) -> tensor<2x1xi64> loc("argmax")
   return %0 : tensor<2x1xi64>
 }
+
+// -----
+
+// ArgMin: the same with the minimum; select_last_index takes the largest
+// index where it is (candidates i - B (1 - [x == m]), reduced with max).
+// CHECK-LABEL: func.func @main
+// CHECK: %[[MIN:.*]] = tile.reduce_rows min %arg0
+// CHECK: %[[C:.*]] = tile.map(%arg0, %[[MIN]], %{{.*}}, %{{.*}}) [in0, eq in1, scale {{.*}}, sub in2, add in3]
+// CHECK: %[[I:.*]] = tile.reduce_rows max %[[C]]
+// CHECK: tile.map(%[[I]]) [in0] : (tensor<2x1xf32>) -> tensor<2x1xi32>
+func.func @main(%x: tensor<2x8xf32> {onnx.name = "x"}) -> (tensor<2x1xi64> {onnx.name = "i"}) {
+  %0 = onnx.ArgMin %x {axis = 1 : i64, select_last_index = 1 : i64} : (tensor<2x8xf32>) -> tensor<2x1xi64> loc("argmin")
+  return %0 : tensor<2x1xi64>
+}

@@ -1,4 +1,4 @@
-//===- Reduce.cpp - Reductions, Softmax and ArgMax ------------------------===//
+//===- Reduce.cpp - Reductions, Softmax, ArgMax and ArgMin ----------------===//
 //
 // Leading axes reduce lane-wise (tile.reduce_leading), the innermost axis
 // row by row (tile.reduce_rows); squares, |x| or exp come before, sqrt or
@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Conversion/ONNXToTile/Converter.h"
+
+#include <type_traits>
 
 using namespace mlir;
 using namespace lpuc;
@@ -173,10 +175,10 @@ LogicalResult lpuc::onnx_to_tile::lowerSoftmax(Operation *op, int64_t axis,
                             std::nullopt, keptType);
   Value result;
   if (!logarithm) {
-    result = c.map(loc, {exps, sum},
-                   {ChainStep::operandStep(0),
-                    ChainStep::operandStep(1, StepKind::Div)},
-                   type);
+    result = c.map(
+        loc, {exps, sum},
+        {ChainStep::operandStep(0), ChainStep::operandStep(1, StepKind::Div)},
+        type);
   } else {
     Value logSum = c.map(
         loc, {sum},
@@ -192,17 +194,20 @@ LogicalResult lpuc::onnx_to_tile::lowerSoftmax(Operation *op, int64_t axis,
   return success();
 }
 
-/// The first (or last) index of the maximum along `axis`: m = max, then the
-/// candidates i + B (1 - [x == m]) (or i - B (1 - [x == m])) reduced with
-/// min (or max), B = 2^23 so every value is an exact f32 integer.
-LogicalResult lpuc::onnx_to_tile::lowerArgMax(onnx::ArgMaxOp op,
-                                              Converter &c) {
+/// The first (or last) index of the maximum (ArgMax) or minimum (ArgMin)
+/// along `axis`: m = the extremum, then the candidates i + B (1 - [x == m])
+/// (or i - B (1 - [x == m])) reduced with min (or max), B = 2^23 so every
+/// value is an exact f32 integer.
+template <typename ArgOp>
+static LogicalResult lowerArgExtremum(ArgOp op, Converter &c) {
+  constexpr bool isMax = std::is_same_v<ArgOp, onnx::ArgMaxOp>;
+  const char *name = isMax ? "ArgMax" : "ArgMin";
   Location loc = op.getLoc();
   if (failed(c.laneType(op.getData(), loc, "input 0")))
     return failure();
   auto resultType = dyn_cast<RankedTensorType>(op.getReduced().getType());
   if (!resultType || !resultType.hasStaticShape())
-    return op.emitError("ArgMax needs a static result shape");
+    return op.emitError(name) << " needs a static result shape";
   Shape shape = Converter::shapeOf(op.getData());
   const int64_t rank = shape.size();
   int64_t axis = op.getAxis();
@@ -211,33 +216,41 @@ LogicalResult lpuc::onnx_to_tile::lowerArgMax(onnx::ArgMaxOp op,
   axis = (axis + rank) % rank;
   constexpr float kBig = 8388608.0f; // 2^23
   if (shape[axis] >= (int64_t(1) << 22))
-    return op.emitError("ArgMax over ")
-           << shape[axis] << " elements: indices would not be exact";
+    return op.emitError(name) << " over " << shape[axis]
+                              << " elements: indices would not be exact";
   FailureOr<Value> input = c.get(op.getData(), op);
   if (failed(input))
     return failure();
   Shape kept(shape), iotaShape(rank, 1);
   kept[axis] = 1;
   iotaShape[axis] = shape[axis];
-  Value maximum = emitReduction(c, loc, *input, {axis}, ReduceKind::Max, false,
-                                std::nullopt, c.f32Tensor(kept));
+  Value extremum = emitReduction(c, loc, *input, {axis},
+                                 isMax ? ReduceKind::Max : ReduceKind::Min,
+                                 false, std::nullopt, c.f32Tensor(kept));
   std::vector<float> indices(shape[axis]);
   for (int64_t i = 0; i < shape[axis]; ++i)
     indices[i] = float(i);
   Value iota = c.constant(loc, ".indices", iotaShape, indices);
   const bool last = op.getSelectLastIndex() != 0;
-  Value candidates =
-      c.map(loc, {*input, maximum, c.scalar(loc, ".big", kBig), iota},
-            {ChainStep::operandStep(0),
-             ChainStep::operandStep(1, StepKind::Equal),
-             ChainStep::apply(StepKind::Scale, last ? kBig : -kBig),
-             ChainStep::operandStep(2, last ? StepKind::Sub : StepKind::Add),
-             ChainStep::operandStep(3, StepKind::Add)},
-            c.f32Tensor(shape));
+  Value candidates = c.map(
+      loc, {*input, extremum, c.scalar(loc, ".big", kBig), iota},
+      {ChainStep::operandStep(0), ChainStep::operandStep(1, StepKind::Equal),
+       ChainStep::apply(StepKind::Scale, last ? kBig : -kBig),
+       ChainStep::operandStep(2, last ? StepKind::Sub : StepKind::Add),
+       ChainStep::operandStep(3, StepKind::Add)},
+      c.f32Tensor(shape));
   c.set(op.getReduced(),
         emitReduction(c, loc, candidates, {axis},
                       last ? ReduceKind::Max : ReduceKind::Min, false,
                       std::nullopt,
                       c.f32Tensor(Converter::shapeOf(op.getReduced()))));
   return success();
+}
+
+LogicalResult lpuc::onnx_to_tile::lowerArgMax(onnx::ArgMaxOp op, Converter &c) {
+  return lowerArgExtremum(op, c);
+}
+
+LogicalResult lpuc::onnx_to_tile::lowerArgMin(onnx::ArgMinOp op, Converter &c) {
+  return lowerArgExtremum(op, c);
 }
