@@ -55,6 +55,18 @@ def ONNX_ModOp : ONNX_Op<"Mod", [ResultsBroadcastableShape]> {
   let assemblyFormat = "$A `,` $B attr-dict `:` functional-type(operands, results)";
 }
 
+// Logic on bool tensors (0.0 / 1.0 on the LPU).
+def ONNX_AndOp : ONNX_BroadcastBinaryOp<"And", "logical and">;
+def ONNX_OrOp : ONNX_BroadcastBinaryOp<"Or", "logical or">;
+def ONNX_XorOp : ONNX_BroadcastBinaryOp<"Xor", "logical exclusive or">;
+
+def ONNX_PReluOp : ONNX_Op<"PRelu", [ResultsBroadcastableShape]> {
+  let summary = "X if X >= 0, else slope * X (slope broadcast to X)";
+  let arguments = (ins AnyTensor:$X, AnyTensor:$slope);
+  let results = (outs AnyTensor:$Y);
+  let assemblyFormat = "$X `,` $slope attr-dict `:` functional-type(operands, results)";
+}
+
 // Comparisons give bool tensors (carried as 0.0 / 1.0 on the LPU).
 def ONNX_EqualOp : ONNX_BroadcastBinaryOp<"Equal", "comparison A == B">;
 def ONNX_LessOp : ONNX_BroadcastBinaryOp<"Less", "comparison A < B">;
@@ -113,6 +125,94 @@ def ONNX_ReciprocalOp : ONNX_UnaryOp<"Reciprocal", "1 / X">;
 def ONNX_IdentityOp : ONNX_UnaryOp<"Identity", "A copy of X">;
 def ONNX_NotOp : ONNX_UnaryOp<"Not", "Logical negation">;
 def ONNX_HardSwishOp : ONNX_UnaryOp<"HardSwish", "X * max(0, min(1, X / 6 + 1/2))">;
+
+def ONNX_SoftplusOp : ONNX_UnaryOp<"Softplus", "log(1 + exp(X))">;
+def ONNX_SoftsignOp : ONNX_UnaryOp<"Softsign", "X / (1 + |X|)">;
+def ONNX_SignOp : ONNX_UnaryOp<"Sign", "1 for X > 0, -1 for X < 0, else 0">;
+def ONNX_SinhOp : ONNX_UnaryOp<"Sinh", "Hyperbolic sine">;
+def ONNX_CoshOp : ONNX_UnaryOp<"Cosh", "Hyperbolic cosine">;
+def ONNX_AsinhOp : ONNX_UnaryOp<"Asinh", "Inverse hyperbolic sine">;
+def ONNX_AcoshOp : ONNX_UnaryOp<"Acosh", "Inverse hyperbolic cosine">;
+def ONNX_AtanhOp : ONNX_UnaryOp<"Atanh", "Inverse hyperbolic tangent">;
+
+def ONNX_IsNaNOp : ONNX_Op<"IsNaN"> {
+  let summary = "Whether each element is NaN (bool)";
+  let arguments = (ins AnyTensor:$X);
+  let results = (outs AnyTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_IsInfOp : ONNX_Op<"IsInf"> {
+  let summary = "Whether each element is an infinity of the signs detected";
+  let arguments = (ins AnyTensor:$X,
+                       DefaultValuedAttr<I64Attr, "1">:$detect_negative,
+                       DefaultValuedAttr<I64Attr, "1">:$detect_positive);
+  let results = (outs AnyTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_HardmaxOp : ONNX_Op<"Hardmax"> {
+  let summary = "1 at the first maximum along `axis`, 0 elsewhere";
+  let arguments = (ins AnyTensor:$input, DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_TriluOp : ONNX_Op<"Trilu"> {
+  let summary = "The upper (or lower) triangle of the last two axes from "
+                "diagonal k, zeros elsewhere";
+  let arguments = (ins AnyTensor:$input, Optional<ONNX_Value>:$k,
+                       DefaultValuedAttr<I64Attr, "1">:$upper);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input (`,` $k^)? attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_SizeOp : ONNX_Op<"Size"> {
+  let summary = "The number of elements of the input (int64 scalar)";
+  let arguments = (ins AnyTensor:$data);
+  let results = (outs AnyTensor:$size);
+  let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_EyeLikeOp : ONNX_Op<"EyeLike"> {
+  let summary = "Ones on diagonal k of a 2-D tensor shaped like the input";
+  let arguments = (ins AnyTensor:$input, OptionalAttr<I64Attr>:$dtype,
+                       DefaultValuedAttr<I64Attr, "0">:$k);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_EluOp : ONNX_Op<"Elu", [SameOperandsAndResultElementType]> {
+  let summary = "X if X > 0, else alpha * (exp(X) - 1)";
+  let arguments = (ins AnyTensor:$X, DefaultValuedAttr<F32Attr, "1.0">:$alpha);
+  let results = (outs AnyTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_SeluOp : ONNX_Op<"Selu", [SameOperandsAndResultElementType]> {
+  let summary = "gamma * X if X > 0, else gamma * alpha * (exp(X) - 1)";
+  let arguments = (ins AnyTensor:$X,
+      DefaultValuedAttr<F32Attr, "1.67326319217681884765625">:$alpha,
+      DefaultValuedAttr<F32Attr, "1.05070102214813232421875">:$gamma);
+  let results = (outs AnyTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_ThresholdedReluOp
+    : ONNX_Op<"ThresholdedRelu", [SameOperandsAndResultElementType]> {
+  let summary = "X if X > alpha, else 0";
+  let arguments = (ins AnyTensor:$X, DefaultValuedAttr<F32Attr, "1.0">:$alpha);
+  let results = (outs AnyTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_ShrinkOp : ONNX_Op<"Shrink", [SameOperandsAndResultElementType]> {
+  let summary = "X + bias if X < -lambd, X - bias if X > lambd, else 0";
+  let arguments = (ins AnyTensor:$input, DefaultValuedAttr<F32Attr, "0.0">:$bias,
+                       DefaultValuedAttr<F32Attr, "0.5">:$lambd);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
 
 def ONNX_LeakyReluOp : ONNX_Op<"LeakyRelu", [SameOperandsAndResultElementType]> {
   let summary = "X if X >= 0, else alpha * X";
@@ -318,6 +418,13 @@ def ONNX_AveragePoolOp : ONNX_Op<"AveragePool">, ONNX_WindowAttrs {
 
 def ONNX_GlobalAveragePoolOp : ONNX_Op<"GlobalAveragePool"> {
   let summary = "Mean over all spatial positions";
+  let arguments = (ins AnyTensor:$X);
+  let results = (outs AnyTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_GlobalMaxPoolOp : ONNX_Op<"GlobalMaxPool"> {
+  let summary = "Maximum over all spatial positions";
   let arguments = (ins AnyTensor:$X);
   let results = (outs AnyTensor:$Y);
   let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";

@@ -363,21 +363,23 @@ std::optional<Shape> lpuc::onnx::inferResultShape(Operation *op) {
           [](ConvTransposeOp op) { return convShape(op, /*transposed=*/true); })
       .Case<MaxPoolOp, AveragePoolOp>(
           [](Operation *op) { return poolShape(op); })
-      .Case([](GlobalAveragePoolOp op) -> std::optional<Shape> {
-        auto in = staticShape(op.getX());
-        if (!in || in->size() < 2)
-          return std::nullopt;
-        Shape out(in->begin(), in->end());
-        std::fill(out.begin() + 2, out.end(), 1);
-        return out;
-      })
+      .Case<GlobalAveragePoolOp, GlobalMaxPoolOp>(
+          [](Operation *op) -> std::optional<Shape> {
+            auto in = staticShape(op->getOperand(0));
+            if (!in || in->size() < 2)
+              return std::nullopt;
+            Shape out(in->begin(), in->end());
+            std::fill(out.begin() + 2, out.end(), 1);
+            return out;
+          })
       .Case([](ConcatOp op) { return concatShape(op); })
       .Case([](ReshapeOp op) { return reshapeShape(op); })
       .Case([](TransposeOp op) { return transposeShape(op); })
       .Case([](UnsqueezeOp op) { return squeezeShape(op, /*insert=*/true); })
       .Case([](SqueezeOp op) { return squeezeShape(op, /*insert=*/false); })
       .Case<BatchNormalizationOp, LayerNormalizationOp, SoftmaxOp, LogSoftmaxOp,
-            DropoutOp, ClipOp, LeakyReluOp, HardSigmoidOp, CastOp>(
+            DropoutOp, ClipOp, LeakyReluOp, HardSigmoidOp, CastOp, IsNaNOp,
+            IsInfOp, HardmaxOp, TriluOp, EyeLikeOp>(
           [](Operation *op) { return sameAsFirst(op); })
       .Default([](Operation *op) -> std::optional<Shape> {
         if (op->hasTrait<OpTrait::ResultsBroadcastableShape>() ||

@@ -29,6 +29,7 @@ SHAPE_OPERANDS = {
     "Split": {1},
     "Squeeze": {1},
     "Tile": {1},
+    "Trilu": {1},
     "Unsqueeze": {1},
     "Upsample": {1},
     "ReduceSum": {1},

@@ -29,7 +29,7 @@ Models:
   winograd       two 3x3 Convs over 128 channels on a 15x17 image, the first
                  with a residual Add and Relu (Winograd F(2x2, 3x3) on lpu-v1)
   dynamic        an input with a symbolic batch dimension
-  unsupported    a graph with a Hardmax node
+  unsupported    a graph with an LpNormalization node
   float64        an Add on float64 tensors (unsupported)
   integer-ops    int64 token ids and mask through exact i32 arithmetic (Add,
                  Sub, Mul, Div, Mod, Min, Max, Neg, Abs, comparisons (also
@@ -59,8 +59,8 @@ Models:
   truncated      the mlp model cut to half its bytes
   broadcast      Add/Mul/Sub/Relu with NumPy broadcasting along every kind of
                  axis, rows wider than lpu-tiny's 16 lanes
-  mixed          Constant nodes, an Add and an unknown-to-lpuc Hardmax with
-                 attributes, to check faithful import
+  mixed          Constant nodes, an Add and an unknown-to-lpuc LpNormalization
+                 with attributes, to check faithful import
   qlinear        QuantizeLinear, QLinearConv, QLinearMatMul, DequantizeLinear
                  (references from onnx_numpy.py)
   integer-products  ConvInteger and MatMulInteger with zero points, Cast
@@ -885,7 +885,8 @@ def main():
                     [helper.make_tensor_value_info("y", f32, ["N", 16])])
     elif name == "unsupported":
         make_simple(outdir,
-                    helper.make_node("Hardmax", ["x"], ["y"], name="probs"),
+                    helper.make_node("LpNormalization", ["x"], ["y"],
+                                     name="probs"),
                     [helper.make_tensor_value_info("x", f32, [2, 8])],
                     [helper.make_tensor_value_info("y", f32, [2, 8])])
     elif name == "float64":
@@ -960,7 +961,8 @@ def main():
                              value_float=0.5),
             helper.make_node("Add", ["x", "k"], ["s"], name="add_k"),
             helper.make_node("Mul", ["s", "half"], ["m"], name="scale"),
-            helper.make_node("Hardmax", ["m"], ["y"], name="probs", axis=1),
+            helper.make_node("LpNormalization", ["m"], ["y"], name="probs",
+                             axis=1),
         ]
         graph = helper.make_graph(
             nodes, "mixed", [helper.make_tensor_value_info("x", f32, [2, 4])],

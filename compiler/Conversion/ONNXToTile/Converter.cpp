@@ -318,7 +318,7 @@ bool takesIntegers(Operation *op) {
              onnx::ExpandOp, onnx::TileOp, onnx::PadOp, onnx::GatherOp,
              onnx::ReshapeOp, onnx::FlattenOp, onnx::SqueezeOp,
              onnx::UnsqueezeOp, onnx::ConcatOp, onnx::TransposeOp,
-             onnx::ScatterNDOp, onnx::GatherElementsOp>(op);
+             onnx::ScatterNDOp, onnx::GatherElementsOp, onnx::TriluOp>(op);
 }
 } // namespace
 
@@ -367,6 +367,8 @@ LogicalResult Converter::lowerOp(Operation *op) {
     return failure();
   if (isElementwiseNode(op))
     return lowerElementwise(op, *this);
+  if (isActivationNode(op))
+    return lowerActivation(op, *this);
   return TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](onnx::SoftmaxOp op) {
         return lowerSoftmax(op, op.getAxis(), /*logarithm=*/false, *this);
@@ -389,6 +391,11 @@ LogicalResult Converter::lowerOp(Operation *op) {
       })
       .Case([&](onnx::ConcatOp op) { return lowerConcat(op, *this); })
       .Case([&](onnx::WhereOp op) { return lowerWhere(op, *this); })
+      .Case([&](onnx::HardmaxOp op) { return lowerHardmax(op, *this); })
+      .Case([&](onnx::GlobalMaxPoolOp op) {
+        return lowerGlobalMaxPool(op, *this);
+      })
+      .Case([&](onnx::TriluOp op) { return lowerTrilu(op, *this); })
       .Default([&](Operation *op) {
         return op->emitError("operator '")
                << onnx::getOperatorType(op)

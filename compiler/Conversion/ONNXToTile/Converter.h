@@ -138,6 +138,9 @@ bool isElementwiseNode(mlir::Operation *op);
 mlir::LogicalResult lowerElementwise(mlir::Operation *op, Converter &c);
 mlir::LogicalResult lowerCast(onnx::CastOp op, Converter &c);
 mlir::LogicalResult lowerWhere(onnx::WhereOp op, Converter &c);
+// Math: activations and hyperbolic functions built from several maps.
+bool isActivationNode(mlir::Operation *op);
+mlir::LogicalResult lowerActivation(mlir::Operation *op, Converter &c);
 /// result = operand 0, copied.
 mlir::LogicalResult lowerCopy(mlir::Operation *op, Converter &c);
 
@@ -190,6 +193,7 @@ mlir::LogicalResult lowerResize(onnx::ResizeOp op, Converter &c);
 mlir::LogicalResult lowerReshape(mlir::Operation *op, Converter &c);
 mlir::LogicalResult lowerTranspose(onnx::TransposeOp op, Converter &c);
 mlir::LogicalResult lowerConcat(onnx::ConcatOp op, Converter &c);
+mlir::LogicalResult lowerTrilu(onnx::TriluOp op, Converter &c);
 
 // Reduction: reductions, softmax, argmax.
 mlir::LogicalResult lowerReduce(mlir::Operation *op, Converter &c);
@@ -197,6 +201,8 @@ mlir::LogicalResult lowerSoftmax(mlir::Operation *op, int64_t axis,
                                  bool logarithm, Converter &c);
 mlir::LogicalResult lowerArgMax(onnx::ArgMaxOp op, Converter &c);
 mlir::LogicalResult lowerArgMin(onnx::ArgMinOp op, Converter &c);
+mlir::LogicalResult lowerHardmax(onnx::HardmaxOp op, Converter &c);
+mlir::LogicalResult lowerGlobalMaxPool(onnx::GlobalMaxPoolOp op, Converter &c);
 
 /// Reduces `axes` (sorted, non-negative) of `source` with `kind`; `mean`
 /// divides by the count and `after` applies a lane function to each result.

@@ -444,6 +444,35 @@ struct FoldConstantsPass
       out.shape = {int64_t(out.ints.size())};
       return out;
     }
+    // Size and EyeLike read only the static shape of their input.
+    if (auto size = dyn_cast<SizeOp>(op)) {
+      auto shape = staticShape(size.getData());
+      if (!shape)
+        return std::nullopt;
+      HostTensor out;
+      out.ints = {1};
+      for (int64_t d : *shape)
+        out.ints[0] *= d;
+      return out;
+    }
+    if (auto eye = dyn_cast<EyeLikeOp>(op)) {
+      auto shape = staticShape(eye.getInput());
+      if (!shape || shape->size() != 2 ||
+          (*shape)[0] * (*shape)[1] > int64_t(maxElements))
+        return std::nullopt;
+      HostTensor out;
+      out.shape.assign(shape->begin(), shape->end());
+      out.isInteger = integer;
+      for (int64_t i = 0; i < (*shape)[0]; ++i)
+        for (int64_t j = 0; j < (*shape)[1]; ++j) {
+          const int64_t one = j - i == eye.getK() ? 1 : 0;
+          if (integer)
+            out.ints.push_back(one);
+          else
+            out.floats.push_back(double(one));
+        }
+      return out;
+    }
     // Everything else needs constant inputs.
     SmallVector<HostTensor> in;
     for (Value operand : op->getOperands()) {

@@ -71,3 +71,18 @@ func.func @main(%x: tensor<4xf32> {onnx.name = "x"}) -> (tensor<4xf16> {onnx.nam
   %0 = onnx.Cast %x {to = 10 : i64} : (tensor<4xf32>) -> tensor<4xf16> loc("cast")
   return %0, %x : tensor<4xf16>, tensor<4xf32>
 }
+
+// -----
+
+// Logic on booleans (0.0 / 1.0): And is the minimum, Or the maximum, Xor
+// the distance, with broadcasting.
+// CHECK-LABEL: func.func @main
+// CHECK: tile.map(%arg0, %arg1) [in0, min in1] : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+// CHECK: tile.map(%arg0, %arg1) [in0, max in1]
+// CHECK: tile.map(%arg0, %arg1) [in0, sub in1, abs]
+func.func @main(%a: tensor<2x4xi1> {onnx.name = "a"}, %b: tensor<4xi1> {onnx.name = "b"}) -> (tensor<2x4xi1> {onnx.name = "and"}, tensor<2x4xi1> {onnx.name = "or"}, tensor<2x4xi1> {onnx.name = "xor"}) {
+  %0 = onnx.And %a, %b : (tensor<2x4xi1>, tensor<4xi1>) -> tensor<2x4xi1>
+  %1 = onnx.Or %a, %b : (tensor<2x4xi1>, tensor<4xi1>) -> tensor<2x4xi1>
+  %2 = onnx.Xor %a, %b : (tensor<2x4xi1>, tensor<4xi1>) -> tensor<2x4xi1>
+  return %0, %1, %2 : tensor<2x4xi1>, tensor<2x4xi1>, tensor<2x4xi1>
+}

@@ -61,3 +61,27 @@ func.func @main(%x: tensor<2x8xf32> {onnx.name = "x"}) -> (tensor<2x1xi64> {onnx
   %0 = onnx.ArgMin %x {axis = 1 : i64, select_last_index = 1 : i64} : (tensor<2x8xf32>) -> tensor<2x1xi64> loc("argmin")
   return %0 : tensor<2x1xi64>
 }
+
+// -----
+
+// Hardmax: [i == first index of the maximum] along the axis.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[MAX:.*]] = tile.reduce_rows max %arg0
+// CHECK: %[[C:.*]] = tile.map(%arg0, %[[MAX]], %{{.*}}, %[[IOTA:.*]]) [in0, eq in1, scale {{.*}}, add in2, add in3]
+// CHECK: %[[I:.*]] = tile.reduce_rows min %[[C]]
+// CHECK: tile.map(%[[IOTA]], %[[I]]) [in0, eq in1] : (tensor<1x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
+func.func @main(%x: tensor<2x8xf32> {onnx.name = "x"}) -> (tensor<2x8xf32> {onnx.name = "y"}) attributes {onnx.opset = 13 : i64} {
+  %0 = onnx.Hardmax %x : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+// GlobalMaxPool: the maximum over the spatial axes.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[H:.*]] = tile.reduce_leading max %arg0 [2] : tensor<1x3x4x5xf32> -> tensor<1x3x1x5xf32>
+// CHECK: tile.reduce_rows max %[[H]] : tensor<1x3x1x5xf32> -> tensor<1x3x1x1xf32>
+func.func @main(%x: tensor<1x3x4x5xf32> {onnx.name = "x"}) -> (tensor<1x3x1x1xf32> {onnx.name = "y"}) {
+  %0 = onnx.GlobalMaxPool %x : (tensor<1x3x4x5xf32>) -> tensor<1x3x1x1xf32>
+  return %0 : tensor<1x3x1x1xf32>
+}

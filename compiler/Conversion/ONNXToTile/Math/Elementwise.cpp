@@ -1,8 +1,9 @@
 //===- Elementwise.cpp - Element-wise nodes, Cast and Where as chains -----===//
 //
 // Add/Sub/Mul/Div/Pow, variadic Max/Min/Sum/Mean, the unary functions, Neg,
-// Identity, Dropout (inference), LeakyRelu, Clip, HardSigmoid, HardSwish and
-// the comparisons are each one tile.map; booleans are f32 0.0 / 1.0.
+// Identity, Dropout (inference), LeakyRelu, Clip, HardSigmoid, HardSwish,
+// the comparisons and And/Or/Xor are each one tile.map; booleans are f32
+// 0.0 / 1.0.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,7 +23,8 @@ bool lpuc::onnx_to_tile::isElementwiseNode(Operation *op) {
              onnx::NegOp, onnx::IdentityOp, onnx::DropoutOp, onnx::LeakyReluOp,
              onnx::HardSigmoidOp, onnx::HardSwishOp, onnx::ClipOp,
              onnx::EqualOp, onnx::LessOp, onnx::GreaterOp, onnx::NotOp,
-             onnx::ModOp, onnx::LessOrEqualOp, onnx::GreaterOrEqualOp>(op);
+             onnx::ModOp, onnx::LessOrEqualOp, onnx::GreaterOrEqualOp,
+             onnx::AndOp, onnx::OrOp, onnx::XorOp>(op);
 }
 
 namespace {
@@ -157,6 +159,16 @@ LogicalResult buildChain(Operation *op, ChainBuilder &b) {
       .Case([&](onnx::EqualOp) { return compare(StepKind::Equal); })
       .Case([&](onnx::LessOp) { return compare(StepKind::Less); })
       .Case([&](onnx::GreaterOp) { return compare(StepKind::Greater); })
+      // Booleans are 0.0 / 1.0: and is the minimum, or the maximum, xor
+      // the distance.
+      .Case([&](onnx::AndOp) { return variadic(StepKind::Min); })
+      .Case([&](onnx::OrOp) { return variadic(StepKind::Max); })
+      .Case([&](onnx::XorOp) -> LogicalResult {
+        if (failed(variadic(StepKind::Sub)))
+          return failure();
+        b.apply(StepKind::Abs);
+        return success();
+      })
       .Case([&](onnx::ReluOp) { return unary(StepKind::Relu); })
       .Case([&](onnx::AbsOp) { return unary(StepKind::Abs); })
       .Case([&](onnx::ExpOp) { return unary(StepKind::Exp); })

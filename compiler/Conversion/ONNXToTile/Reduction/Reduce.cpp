@@ -194,56 +194,136 @@ LogicalResult lpuc::onnx_to_tile::lowerSoftmax(Operation *op, int64_t axis,
   return success();
 }
 
-/// The first (or last) index of the maximum (ArgMax) or minimum (ArgMin)
-/// along `axis`: m = the extremum, then the candidates i + B (1 - [x == m])
-/// (or i - B (1 - [x == m])) reduced with min (or max), B = 2^23 so every
-/// value is an exact f32 integer.
-template <typename ArgOp>
-static LogicalResult lowerArgExtremum(ArgOp op, Converter &c) {
-  constexpr bool isMax = std::is_same_v<ArgOp, onnx::ArgMaxOp>;
-  const char *name = isMax ? "ArgMax" : "ArgMin";
-  Location loc = op.getLoc();
-  if (failed(c.laneType(op.getData(), loc, "input 0")))
-    return failure();
-  auto resultType = dyn_cast<RankedTensorType>(op.getReduced().getType());
-  if (!resultType || !resultType.hasStaticShape())
-    return op.emitError(name) << " needs a static result shape";
-  Shape shape = Converter::shapeOf(op.getData());
-  const int64_t rank = shape.size();
-  int64_t axis = op.getAxis();
-  if (rank == 0 || axis < -rank || axis >= rank)
-    return op.emitError("axis ") << axis << " is out of range";
-  axis = (axis + rank) % rank;
-  constexpr float kBig = 8388608.0f; // 2^23
-  if (shape[axis] >= (int64_t(1) << 22))
-    return op.emitError(name) << " over " << shape[axis]
-                              << " elements: indices would not be exact";
-  FailureOr<Value> input = c.get(op.getData(), op);
-  if (failed(input))
-    return failure();
-  Shape kept(shape), iotaShape(rank, 1);
-  kept[axis] = 1;
+/// The indices 0 .. n - 1 along `axis` of a tensor shaped `shape`, as f32,
+/// 1 along every other axis.
+static Value axisIndices(Converter &c, Location loc, ArrayRef<int64_t> shape,
+                         int64_t axis) {
+  Shape iotaShape(shape.size(), 1);
   iotaShape[axis] = shape[axis];
-  Value extremum = emitReduction(c, loc, *input, {axis},
-                                 isMax ? ReduceKind::Max : ReduceKind::Min,
-                                 false, std::nullopt, c.f32Tensor(kept));
   std::vector<float> indices(shape[axis]);
   for (int64_t i = 0; i < shape[axis]; ++i)
     indices[i] = float(i);
-  Value iota = c.constant(loc, ".indices", iotaShape, indices);
-  const bool last = op.getSelectLastIndex() != 0;
+  return c.constant(loc, ".indices", iotaShape, indices);
+}
+
+/// The first (or last) index of the maximum (or minimum) of `source` along
+/// `axis`, as f32 of `resultType` (the kept shape, or that without the
+/// axis), `indices` being axisIndices': m = the extremum, then the candidates i
+/// + B (1 - [x == m]) (or i - B (1 - [x == m])) reduced with min (or max), B =
+/// 2^23 so every value is an exact f32 integer.
+static FailureOr<Value> extremumIndex(Operation *op, StringRef name,
+                                      Value source, int64_t axis, bool isMax,
+                                      bool last, Value indices,
+                                      RankedTensorType resultType,
+                                      Converter &c) {
+  Location loc = op->getLoc();
+  Shape shape = Converter::shapeOf(source);
+  constexpr float kBig = 8388608.0f; // 2^23
+  if (shape[axis] >= (int64_t(1) << 22))
+    return op->emitError(name) << " over " << shape[axis]
+                               << " elements: indices would not be exact";
+  Shape kept(shape);
+  kept[axis] = 1;
+  Value extremum = emitReduction(c, loc, source, {axis},
+                                 isMax ? ReduceKind::Max : ReduceKind::Min,
+                                 false, std::nullopt, c.f32Tensor(kept));
   Value candidates = c.map(
-      loc, {*input, extremum, c.scalar(loc, ".big", kBig), iota},
+      loc, {source, extremum, c.scalar(loc, ".big", kBig), indices},
       {ChainStep::operandStep(0), ChainStep::operandStep(1, StepKind::Equal),
        ChainStep::apply(StepKind::Scale, last ? kBig : -kBig),
        ChainStep::operandStep(2, last ? StepKind::Sub : StepKind::Add),
        ChainStep::operandStep(3, StepKind::Add)},
       c.f32Tensor(shape));
-  c.set(op.getReduced(),
-        emitReduction(c, loc, candidates, {axis},
-                      last ? ReduceKind::Max : ReduceKind::Min, false,
-                      std::nullopt,
-                      c.f32Tensor(Converter::shapeOf(op.getReduced()))));
+  return emitReduction(c, loc, candidates, {axis},
+                       last ? ReduceKind::Max : ReduceKind::Min, false,
+                       std::nullopt, resultType);
+}
+
+/// `axis` of a tensor of rank `rank`, made non-negative; failure (with the
+/// node named) if it is out of range.
+static FailureOr<int64_t> normalizedAxis(Operation *op, int64_t axis,
+                                         int64_t rank) {
+  if (rank == 0 || axis < -rank || axis >= rank)
+    return op->emitError("axis ") << axis << " is out of range";
+  return (axis + rank) % rank;
+}
+
+template <typename ArgOp>
+static LogicalResult lowerArgExtremum(ArgOp op, Converter &c) {
+  constexpr bool isMax = std::is_same_v<ArgOp, onnx::ArgMaxOp>;
+  const char *name = isMax ? "ArgMax" : "ArgMin";
+  if (failed(c.laneType(op.getData(), op.getLoc(), "input 0")))
+    return failure();
+  auto resultType = dyn_cast<RankedTensorType>(op.getReduced().getType());
+  if (!resultType || !resultType.hasStaticShape())
+    return op.emitError(name) << " needs a static result shape";
+  FailureOr<int64_t> axis =
+      normalizedAxis(op, op.getAxis(), Converter::shapeOf(op.getData()).size());
+  FailureOr<Value> input = c.get(op.getData(), op);
+  if (failed(axis) || failed(input))
+    return failure();
+  FailureOr<Value> index = extremumIndex(
+      op, name, *input, *axis, isMax, op.getSelectLastIndex() != 0,
+      axisIndices(c, op.getLoc(), Converter::shapeOf(op.getData()), *axis),
+      c.f32Tensor(Converter::shapeOf(op.getReduced())), c);
+  if (failed(index))
+    return failure();
+  c.set(op.getReduced(), *index);
+  return success();
+}
+
+/// Hardmax: 1 where the index along `axis` is the first maximum's. Before
+/// opset 13 the input is coerced to 2-D at `axis`, as Softmax's.
+LogicalResult lpuc::onnx_to_tile::lowerHardmax(onnx::HardmaxOp op,
+                                               Converter &c) {
+  Location loc = op.getLoc();
+  Shape shape = Converter::shapeOf(op.getInput());
+  FailureOr<int64_t> axis = normalizedAxis(op, op.getAxis(), shape.size());
+  FailureOr<Value> input = c.get(op.getInput(), op);
+  if (failed(axis) || failed(input))
+    return failure();
+  Value source = *input;
+  auto opset = c.func->getAttrOfType<IntegerAttr>("onnx.opset");
+  if (opset && opset.getInt() < 13) {
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < int64_t(shape.size()); ++d)
+      (d < *axis ? outer : inner) *= shape[d];
+    shape = {outer, inner};
+    source = c.reshape(loc, source, shape);
+    axis = 1;
+  }
+  Shape kept(shape);
+  kept[*axis] = 1;
+  Value indices = axisIndices(c, loc, shape, *axis);
+  FailureOr<Value> index =
+      extremumIndex(op, "Hardmax", source, *axis, /*isMax=*/true,
+                    /*last=*/false, indices, c.f32Tensor(kept), c);
+  if (failed(index))
+    return failure();
+  Value oneHot = c.map(
+      loc, {indices, *index},
+      {ChainStep::operandStep(0), ChainStep::operandStep(1, StepKind::Equal)},
+      c.f32Tensor(shape));
+  c.set(op.getOutput(),
+        c.reshape(loc, oneHot, Converter::shapeOf(op.getOutput())));
+  return success();
+}
+
+/// GlobalMaxPool: the maximum over every axis after N and C.
+LogicalResult lpuc::onnx_to_tile::lowerGlobalMaxPool(onnx::GlobalMaxPoolOp op,
+                                                     Converter &c) {
+  FailureOr<Value> input = c.get(op.getX(), op);
+  if (failed(input))
+    return failure();
+  const int64_t rank = Converter::shapeOf(op.getX()).size();
+  if (rank < 3)
+    return op.emitError("GlobalMaxPool needs spatial axes, got rank ") << rank;
+  SmallVector<int64_t> axes;
+  for (int64_t d = 2; d < rank; ++d)
+    axes.push_back(d);
+  c.set(op.getY(), emitReduction(c, op.getLoc(), *input, axes, ReduceKind::Max,
+                                 false, std::nullopt,
+                                 c.f32Tensor(Converter::shapeOf(op.getY()))));
   return success();
 }
 

@@ -144,3 +144,17 @@ func.func @expand_then_unsqueeze(%p: tensor<1x1xi64>) -> tensor<?x?xi64> {
   %s = onnx.Squeeze %u, %axes : (tensor<?x?x1xi64>, tensor<1xi64>) -> tensor<?x?xi64>
   return %s : tensor<?x?xi64>
 }
+
+// -----
+
+// Size and EyeLike read only their input's static shape.
+// CHECK-LABEL: func.func @shape_only
+// CHECK-NOT: onnx.Size
+// CHECK-NOT: onnx.EyeLike
+// CHECK-DAG: arith.constant dense<24> : tensor<i64>
+// CHECK-DAG: arith.constant dense<{{\[\[}}0.000000e+00, 1.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 1.000000e+00]]> : tensor<2x3xf32>
+func.func @shape_only(%x: tensor<2x3x4xf32>, %m: tensor<2x3xf32>) -> (tensor<i64>, tensor<2x3xf32>) {
+  %size = onnx.Size %x : (tensor<2x3x4xf32>) -> tensor<i64>
+  %eye = onnx.EyeLike %m {k = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %size, %eye : tensor<i64>, tensor<2x3xf32>
+}
