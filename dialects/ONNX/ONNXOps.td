@@ -182,6 +182,9 @@ def ONNX_EyeLikeOp : ONNX_Op<"EyeLike"> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def ONNX_FloorOp : ONNX_UnaryOp<"Floor", "The largest integer not above X">;
+def ONNX_CeilOp : ONNX_UnaryOp<"Ceil", "The smallest integer not below X">;
+
 def ONNX_EluOp : ONNX_Op<"Elu", [SameOperandsAndResultElementType]> {
   let summary = "X if X > 0, else alpha * (exp(X) - 1)";
   let arguments = (ins AnyTensor:$X, DefaultValuedAttr<F32Attr, "1.0">:$alpha);
@@ -421,6 +424,31 @@ def ONNX_GlobalAveragePoolOp : ONNX_Op<"GlobalAveragePool"> {
   let arguments = (ins AnyTensor:$X);
   let results = (outs AnyTensor:$Y);
   let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_InstanceNormalizationOp : ONNX_Op<"InstanceNormalization"> {
+  let summary = "(X - mean) / sqrt(var + epsilon) * scale + B, the statistics "
+                "of each image and channel over its spatial axes";
+  let arguments = (ins AnyTensor:$input, AnyTensor:$scale, AnyTensor:$B,
+                       DefaultValuedAttr<F32Attr, "1e-05">:$epsilon);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_DepthToSpaceOp : ONNX_Op<"DepthToSpace"> {
+  let summary = "Blocks of channels moved into blocksize x blocksize pixels "
+                "(mode DCR: depth, column, row; CRD: column, row, depth)";
+  let arguments = (ins AnyTensor:$input, I64Attr:$blocksize,
+                       DefaultValuedAttr<StrAttr, "\"DCR\"">:$mode);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_SpaceToDepthOp : ONNX_Op<"SpaceToDepth"> {
+  let summary = "blocksize x blocksize pixels moved into blocks of channels";
+  let arguments = (ins AnyTensor:$input, I64Attr:$blocksize);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
 def ONNX_GlobalMaxPoolOp : ONNX_Op<"GlobalMaxPool"> {

@@ -379,7 +379,7 @@ std::optional<Shape> lpuc::onnx::inferResultShape(Operation *op) {
       .Case([](SqueezeOp op) { return squeezeShape(op, /*insert=*/false); })
       .Case<BatchNormalizationOp, LayerNormalizationOp, SoftmaxOp, LogSoftmaxOp,
             DropoutOp, ClipOp, LeakyReluOp, HardSigmoidOp, CastOp, IsNaNOp,
-            IsInfOp, HardmaxOp, TriluOp, EyeLikeOp>(
+            IsInfOp, HardmaxOp, TriluOp, EyeLikeOp, InstanceNormalizationOp>(
           [](Operation *op) { return sameAsFirst(op); })
       .Default([](Operation *op) -> std::optional<Shape> {
         if (op->hasTrait<OpTrait::ResultsBroadcastableShape>() ||

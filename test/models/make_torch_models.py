@@ -46,6 +46,9 @@ Models:
   cnn-opset9    a small CNN exported at opset 9, as older exporters write
                 models: Clip, Slice, Pad, Upsample, ReduceMean, Squeeze and
                 Unsqueeze in their attribute forms; 1x3x32x32 image
+  tcn-1d        a temporal CNN over 1x16x128 sequences: 1-D convolutions
+                (padded, strided, dilated, depthwise), BatchNorm1d, MaxPool1d,
+                AvgPool1d and a strided ConvTranspose1d
   vit-b16       torchvision ViT-B/16: 86 M parameters (346 MB in f32), 12
                 layers, a 1x3x224x224 image in 16x16 patches; its classifier
                 head, which torchvision initialises to zero, gets random
@@ -77,7 +80,7 @@ DATA_SETS = 3
 def randomize_batch_norms(model, generator):
     """Gives every BatchNorm non-trivial running statistics and affine terms."""
     for module in model.modules():
-        if isinstance(module, torch.nn.BatchNorm2d):
+        if isinstance(module, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d)):
             c = module.num_features
             module.running_mean.copy_(torch.randn(c, generator=generator) * 0.1)
             module.running_var.copy_(
@@ -124,6 +127,25 @@ class OldOpsetCNN(torch.nn.Module):
         y = y * y.mean(dim=[2, 3], keepdim=True)
         y = torch.flatten(y, 1).unsqueeze(1).squeeze(1)
         return f.softmax(self.classifier(y), dim=1)
+
+
+class TemporalCNN(torch.nn.Module):
+    """1-D convolutions and pools, as audio and sequence models use them."""
+
+    def __init__(self):
+        super().__init__()
+        nn = torch.nn
+        self.body = nn.Sequential(
+            nn.Conv1d(16, 32, 5, padding=2), nn.BatchNorm1d(32), nn.ReLU(),
+            nn.Conv1d(32, 32, 3, padding=2, dilation=2, groups=32), nn.ReLU(),
+            nn.MaxPool1d(2),
+            nn.Conv1d(32, 48, 3, stride=2, padding=1), nn.ReLU(),
+            nn.AvgPool1d(3, stride=1, padding=1),
+            nn.ConvTranspose1d(48, 24, 4, stride=2, padding=1), nn.ReLU())
+        self.classifier = nn.Linear(24, 10)
+
+    def forward(self, x):
+        return self.classifier(self.body(x).mean(dim=2))
 
 
 class BertLayer(torch.nn.Module):
@@ -314,6 +336,10 @@ def build(name, size):
             model = SegmentationOutput(model)
         size = size or DEFAULT_SIZES.get(name, 224)
         shape = (1, 3, size, size)
+    elif name == "tcn-1d":
+        model = TemporalCNN()
+        randomize_batch_norms(model, generator)
+        shape = (1, 16, 128)
     elif name == "cnn-opset9":
         model = OldOpsetCNN()
         randomize_batch_norms(model, generator)

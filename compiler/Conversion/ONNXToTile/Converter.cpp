@@ -191,6 +191,25 @@ Value Converter::reshape(Location loc, Value value, ArrayRef<int64_t> shape) {
       builder, loc, RankedTensorType::get(shape, type.getElementType()), value);
 }
 
+Value Converter::reshapeKeepingConstant(Location loc, Value value,
+                                        ArrayRef<int64_t> shape) {
+  auto constant = value.getDefiningOp<arith::ConstantOp>();
+  if (!constant)
+    return reshape(loc, value, shape);
+  auto type =
+      RankedTensorType::get(shape, getElementTypeOrSelf(constant.getType()));
+  TypedAttr attr;
+  if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue()))
+    attr = dense.reshape(type);
+  else if (auto blob = dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
+    attr = DenseResourceElementsAttr::get(type, blob.getRawHandle());
+  else
+    return reshape(loc, value, shape);
+  auto reshaped = arith::ConstantOp::create(builder, constant.getLoc(), attr);
+  reshaped->setDiscardableAttrs(constant->getDiscardableAttrDictionary());
+  return reshaped;
+}
+
 Value Converter::transpose(Location loc, Value value, ArrayRef<int64_t> perm) {
   auto type = cast<RankedTensorType>(value.getType());
   Shape shape;
@@ -396,6 +415,11 @@ LogicalResult Converter::lowerOp(Operation *op) {
         return lowerGlobalMaxPool(op, *this);
       })
       .Case([&](onnx::TriluOp op) { return lowerTrilu(op, *this); })
+      .Case<onnx::DepthToSpaceOp, onnx::SpaceToDepthOp>(
+          [&](Operation *op) { return lowerDepthToSpace(op, *this); })
+      .Case([&](onnx::InstanceNormalizationOp op) {
+        return lowerInstanceNorm(op, *this);
+      })
       .Default([&](Operation *op) {
         return op->emitError("operator '")
                << onnx::getOperatorType(op)

@@ -109,6 +109,11 @@ public:
                      mlir::RankedTensorType type);
   mlir::Value reshape(mlir::Location loc, mlir::Value value,
                       llvm::ArrayRef<int64_t> shape);
+  /// As reshape, but a constant becomes a constant of the new shape (paths
+  /// that treat constant operands apart, such as a convolution's weights,
+  /// still see one).
+  mlir::Value reshapeKeepingConstant(mlir::Location loc, mlir::Value value,
+                                     llvm::ArrayRef<int64_t> shape);
   mlir::Value transpose(mlir::Location loc, mlir::Value value,
                         llvm::ArrayRef<int64_t> perm);
   /// Each row of `value` reduced into one value, times `scale`.
@@ -150,6 +155,8 @@ mlir::LogicalResult lowerGemm(onnx::GemmOp op, Converter &c);
 mlir::LogicalResult lowerConvolution(mlir::Operation *op, Converter &c);
 mlir::LogicalResult lowerPool(mlir::Operation *op, Converter &c);
 mlir::LogicalResult lowerBatchNorm(onnx::BatchNormalizationOp op, Converter &c);
+mlir::LogicalResult lowerInstanceNorm(onnx::InstanceNormalizationOp op,
+                                      Converter &c);
 mlir::LogicalResult lowerLayerNorm(onnx::LayerNormalizationOp op, Converter &c);
 
 /// The tile ops of a 2-D convolution node `op` (its window attributes and
@@ -194,6 +201,8 @@ mlir::LogicalResult lowerReshape(mlir::Operation *op, Converter &c);
 mlir::LogicalResult lowerTranspose(onnx::TransposeOp op, Converter &c);
 mlir::LogicalResult lowerConcat(onnx::ConcatOp op, Converter &c);
 mlir::LogicalResult lowerTrilu(onnx::TriluOp op, Converter &c);
+/// DepthToSpace and SpaceToDepth.
+mlir::LogicalResult lowerDepthToSpace(mlir::Operation *op, Converter &c);
 
 // Reduction: reductions, softmax, argmax.
 mlir::LogicalResult lowerReduce(mlir::Operation *op, Converter &c);

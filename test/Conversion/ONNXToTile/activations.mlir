@@ -112,3 +112,18 @@ func.func @main(%x: tensor<4x2x3xf32> {onnx.name = "x"}, %k: tensor<i64> {onnx.n
   %0 = onnx.Trilu %x, %k : (tensor<4x2x3xf32>, tensor<i64>) -> tensor<4x2x3xf32>
   return %0 : tensor<4x2x3xf32>
 }
+
+// -----
+
+// Floor: trunc(x) - [trunc(x) > x], trunc(x) = x - (u - trunc(u)) with u
+// clamped to +-2^23 (beyond which floats are integers), so the conversion
+// to i32 never saturates.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[U:.*]] = tile.map(%arg0, %{{.*}}, %{{.*}}) [in0, max in1, min in2]
+// CHECK: %[[F:.*]] = tile.map(%[[U]]) [in0, trunc_i32, to_f32, sub in0, scale -1.000000e+00]
+// CHECK: %[[T:.*]] = tile.map(%arg0, %[[F]]) [in0, sub in1]
+// CHECK: tile.map(%[[T]], %arg0) [in0, gt in1, scale -1.000000e+00, add in0]
+func.func @main(%x: tensor<2x8xf32> {onnx.name = "x"}) -> (tensor<2x8xf32> {onnx.name = "y"}) {
+  %0 = onnx.Floor %x : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}

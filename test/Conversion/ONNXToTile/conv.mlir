@@ -51,3 +51,21 @@ func.func @main(%x: tensor<1x2x3x3xf32> {onnx.name = "x"}) -> (tensor<1x2x1x1xf3
   %1 = onnx.BatchNormalization %0, %scale, %bias, %mean, %var {epsilon = 0.0 : f32} : (tensor<1x2x1x1xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x1x1xf32> loc("bn")
   return %1 : tensor<1x2x1x1xf32>
 }
+
+// -----
+
+// A 1-D convolution is the 2-D one over a single row: [N, C, W] as
+// [N, C, 1, W], the constant weights reshaped at compile time (they stay a
+// constant), kernel, strides and pads with a unit row.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[ROW:.*]] = tile.reshape %arg0 : tensor<1x4x10xf32> -> tensor<1x4x1x10xf32>
+// CHECK: %[[W:.*]] = arith.constant dense<5.000000e-01> : tensor<6x4x1x3xf32>
+// CHECK: %[[NHWC:.*]] = tile.transpose %[[ROW]] [0, 2, 3, 1]
+// CHECK: %[[CONV:.*]] = tile.conv %[[NHWC]], %[[W]] [] {dilations = array<i64: 1, 1>, group = 1 : i64, kernel = array<i64: 1, 3>, pad_begin = array<i64: 0, 1>, strides = array<i64: 1, 2>}
+// CHECK: %[[NCHW:.*]] = tile.transpose %[[CONV]] [0, 3, 1, 2] : tensor<1x1x5x6xf32> -> tensor<1x6x1x5xf32>
+// CHECK: tile.reshape %[[NCHW]] : tensor<1x6x1x5xf32> -> tensor<1x6x5xf32>
+func.func @main(%x: tensor<1x4x10xf32> {onnx.name = "x"}) -> (tensor<1x6x5xf32> {onnx.name = "y"}) {
+  %w = arith.constant dense<0.5> : tensor<6x4x3xf32>
+  %0 = onnx.Conv %x, %w {kernel_shape = [3], pads = [1, 1], strides = [2]} : (tensor<1x4x10xf32>, tensor<6x4x3xf32>) -> tensor<1x6x5xf32>
+  return %0 : tensor<1x6x5xf32>
+}

@@ -61,3 +61,28 @@ func.func @main(%x: tensor<1x2x2x2xf32> {onnx.name = "x"}) -> (tensor<1x2x4x4xf3
   %z = onnx.Resize %x, %none, %rows {mode = "nearest"} : (tensor<1x2x2x2xf32>, none, tensor<4xf32>) -> tensor<1x2x4x2xf32>
   return %y, %z : tensor<1x2x4x4xf32>, tensor<1x2x4x2xf32>
 }
+
+// -----
+
+// DepthToSpace (CRD): channels as [C / b^2, b, b], the block axes moved
+// beside the rows and columns they extend.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[B:.*]] = tile.reshape %arg0 : tensor<1x8x2x3xf32> -> tensor<1x2x2x2x2x3xf32>
+// CHECK: %[[T:.*]] = tile.transpose %[[B]] [0, 1, 4, 2, 5, 3]
+// CHECK: tile.reshape %[[T]] : tensor<1x2x2x2x3x2xf32> -> tensor<1x2x4x6xf32>
+func.func @main(%x: tensor<1x8x2x3xf32> {onnx.name = "x"}) -> (tensor<1x2x4x6xf32> {onnx.name = "y"}) {
+  %0 = onnx.DepthToSpace %x {blocksize = 2 : i64, mode = "CRD"} : (tensor<1x8x2x3xf32>) -> tensor<1x2x4x6xf32>
+  return %0 : tensor<1x2x4x6xf32>
+}
+
+// -----
+
+// SpaceToDepth: b x b pixel blocks into channels.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[B:.*]] = tile.reshape %arg0 : tensor<1x2x4x6xf32> -> tensor<1x2x2x2x3x2xf32>
+// CHECK: %[[T:.*]] = tile.transpose %[[B]] [0, 3, 5, 1, 2, 4]
+// CHECK: tile.reshape %[[T]] : tensor<1x2x2x2x2x3xf32> -> tensor<1x8x2x3xf32>
+func.func @main(%x: tensor<1x2x4x6xf32> {onnx.name = "x"}) -> (tensor<1x8x2x3xf32> {onnx.name = "y"}) {
+  %0 = onnx.SpaceToDepth %x {blocksize = 2 : i64} : (tensor<1x2x4x6xf32>) -> tensor<1x8x2x3xf32>
+  return %0 : tensor<1x8x2x3xf32>
+}

@@ -3,7 +3,8 @@
 // Spatial ops work channels last: the conversion transposes their NCHW
 // input to [N, H, W, C] and their result back, and tile-assign-layout then
 // removes the transposes between spatial ops. Strides, dilations, pads and
-// auto_pad become the window's leading padding.
+// auto_pad become the window's leading padding. A 1-D convolution or pool
+// ([N, C, W]) is the 2-D one over a single row ([N, C, 1, W]).
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,9 +21,40 @@ namespace {
 constexpr int64_t kToChannelsLast[] = {0, 2, 3, 1};
 constexpr int64_t kToChannelsFirst[] = {0, 3, 1, 2};
 
+/// Whether a window node is 1-D: its input is [N, C, W].
+bool isOneD(Operation *op) {
+  return Converter::shapeOf(op->getOperand(0)).size() == 3;
+}
+
+/// `shape` with a unit row inserted before its last axis: [N, C, 1, W].
+Shape withUnitRow(ArrayRef<int64_t> shape) {
+  Shape out(shape);
+  out.insert(out.end() - 1, 1);
+  return out;
+}
+
+/// A window attribute as the 2-D node's: a 1-D node's [w] becomes [1, w],
+/// and its pads [begin, end] become [0, begin, 0, end].
+SmallVector<int64_t> windowInts(Operation *op, StringRef name) {
+  SmallVector<int64_t> values;
+  if (auto attr = op->getAttrOfType<ArrayAttr>(name))
+    for (Attribute a : attr)
+      values.push_back(cast<IntegerAttr>(a).getInt());
+  if (!isOneD(op) || values.empty())
+    return values;
+  if (name == "pads" && values.size() == 2)
+    return {0, values[0], 0, values[1]};
+  if (values.size() == 1)
+    return {name == "kernel_shape" || name == "strides" || name == "dilations"
+                ? 1
+                : 0,
+            values[0]};
+  return values;
+}
+
 int64_t outputPadding(Operation *op, int i) {
-  auto attr = op->getAttrOfType<ArrayAttr>("output_padding");
-  return attr && attr.size() == 2 ? cast<IntegerAttr>(attr[i]).getInt() : 0;
+  SmallVector<int64_t> values = windowInts(op, "output_padding");
+  return values.size() == 2 ? values[i] : 0;
 }
 
 /// Kernel, strides, dilations and leading padding of a 2-D window node with
@@ -31,15 +63,10 @@ FailureOr<tile::Window> windowOf(Operation *op, ArrayRef<int64_t> in,
                                  ArrayRef<int64_t> out,
                                  std::optional<std::array<int64_t, 2>> kernel) {
   tile::Window w;
-  auto ints = [&](StringRef name) {
-    SmallVector<int64_t> values;
-    if (auto attr = op->getAttrOfType<ArrayAttr>(name))
-      for (Attribute a : attr)
-        values.push_back(cast<IntegerAttr>(a).getInt());
-    return values;
-  };
-  SmallVector<int64_t> k = ints("kernel_shape"), s = ints("strides"),
-                       d = ints("dilations"), p = ints("pads");
+  SmallVector<int64_t> k = windowInts(op, "kernel_shape"),
+                       s = windowInts(op, "strides"),
+                       d = windowInts(op, "dilations"),
+                       p = windowInts(op, "pads");
   if (kernel) {
     w.kernel[0] = (*kernel)[0];
     w.kernel[1] = (*kernel)[1];
@@ -110,11 +137,20 @@ FailureOr<Value> lpuc::onnx_to_tile::emitConvolution(Converter &c,
   const int64_t group = op->getAttrOfType<IntegerAttr>("group")
                             ? op->getAttrOfType<IntegerAttr>("group").getInt()
                             : 1;
-  if (Converter::shapeOf(input).size() != 4)
-    return op->emitError("only 2-D convolutions (4-D inputs) are supported "
-                         "yet");
+  Location loc = op->getLoc();
+  const bool oneD = isOneD(op);
+  if (Converter::shapeOf(input).size() != 4 && !oneD)
+    return op->emitError("only 1-D and 2-D convolutions (3-D and 4-D inputs) "
+                         "are supported yet");
+  if (oneD) {
+    input = c.reshape(loc, input, withUnitRow(Converter::shapeOf(input)));
+    weights = c.reshapeKeepingConstant(
+        loc, weights, withUnitRow(Converter::shapeOf(weights)));
+  }
   Shape x = Converter::shapeOf(input), w = Converter::shapeOf(weights),
         y = Converter::shapeOf(op->getResult(0));
+  if (oneD)
+    y = withUnitRow(y);
   const int64_t C = x[1];
   const int64_t F = transposed ? w[1] * group : w[0];
   if (group < 1 || C % group || F % group ||
@@ -128,7 +164,6 @@ FailureOr<Value> lpuc::onnx_to_tile::emitConvolution(Converter &c,
                                          std::array<int64_t, 2>{w[2], w[3]});
   if (failed(win))
     return failure();
-  Location loc = op->getLoc();
   Value nhwc = c.transpose(loc, input, kToChannelsLast);
   // Weights computed at run time become [KH, KW, C, F], whose rows are the
   // rows of each tap's weight tile.
@@ -156,7 +191,9 @@ FailureOr<Value> lpuc::onnx_to_tile::emitConvolution(Converter &c,
       b.getI64IntegerAttr(paddingValue), /*on_vxm=*/UnitAttr(),
       /*vxm_pixels=*/IntegerAttr(), /*segments=*/IntegerAttr(),
       /*separate_partials=*/UnitAttr(), /*banded_input=*/IntegerAttr());
-  return c.transpose(loc, conv, kToChannelsFirst);
+  Value result = c.transpose(loc, conv, kToChannelsFirst);
+  return oneD ? c.reshape(loc, result, Converter::shapeOf(op->getResult(0)))
+              : result;
 }
 
 LogicalResult lpuc::onnx_to_tile::lowerConvolution(Operation *op,
@@ -187,14 +224,20 @@ LogicalResult lpuc::onnx_to_tile::lowerPool(Operation *op, Converter &c) {
       if (!indices.use_empty())
         return op->emitError("the MaxPool Indices output is not supported");
   Value X = op->getOperand(0), result = op->getResult(0);
-  if (Converter::shapeOf(X).size() != 4)
-    return op->emitError("only 2-D pooling (4-D inputs) is supported yet");
+  const bool oneD = isOneD(op);
+  if (Converter::shapeOf(X).size() != 4 && !oneD)
+    return op->emitError("only 1-D and 2-D pooling (3-D and 4-D inputs) is "
+                         "supported yet");
   Shape x = Converter::shapeOf(X), y = Converter::shapeOf(result);
   Location loc = op->getLoc();
   FailureOr<Value> input = c.get(X, op);
   if (failed(input))
     return failure();
-  Value nhwc = c.transpose(loc, *input, kToChannelsLast);
+  if (oneD) {
+    x = withUnitRow(x);
+    y = withUnitRow(y);
+  }
+  Value nhwc = c.transpose(loc, c.reshape(loc, *input, x), kToChannelsLast);
   auto type = c.f32Tensor(permuted(y, kToChannelsLast));
   Value pooled;
   OpBuilder &b = c.builder;
@@ -219,6 +262,7 @@ LogicalResult lpuc::onnx_to_tile::lowerPool(Operation *op, Converter &c) {
                                   b.getDenseI64ArrayAttr(win->dilations),
                                   b.getDenseI64ArrayAttr(win->padBegin));
   }
-  c.set(result, c.transpose(loc, pooled, kToChannelsFirst));
+  c.set(result, c.reshape(loc, c.transpose(loc, pooled, kToChannelsFirst),
+                          Converter::shapeOf(result)));
   return success();
 }

@@ -1,4 +1,4 @@
-//===- Normalization.cpp - BatchNormalization and LayerNormalization ------===//
+//===- Normalization.cpp - Batch, layer and instance normalization -------===//
 
 #include "compiler/Conversion/ONNXToTile/Converter.h"
 
@@ -10,6 +10,37 @@ namespace {
 bool isInferenceBatchNorm(onnx::BatchNormalizationOp op) {
   return op.getTrainingMode() == 0 &&
          llvm::all_of(op.getRunning(), [](Value v) { return v.use_empty(); });
+}
+
+/// Each row's (innermost axis's) mean, the rows centred on it, and
+/// 1 / sqrt(variance + epsilon) per row.
+struct RowMoments {
+  Value mean, centered, inverseStd;
+};
+RowMoments rowMoments(Converter &c, Location loc, Value rows, float epsilon) {
+  Shape shape = Converter::shapeOf(rows), rowShape = shape;
+  rowShape.back() = 1;
+  auto meanOfRows = [&](Value in) {
+    return c.reduceRows(loc, in, tile::ReduceKind::Sum,
+                        1.0f / float(shape.back()), c.f32Tensor(rowShape));
+  };
+  RowMoments moments;
+  moments.mean = meanOfRows(rows);
+  moments.centered = c.map(
+      loc, {rows, moments.mean},
+      {ChainStep::operandStep(0), ChainStep::operandStep(1, StepKind::Sub)},
+      c.f32Tensor(shape));
+  Value squares = c.map(
+      loc, {moments.centered},
+      {ChainStep::operandStep(0), ChainStep::operandStep(0, StepKind::Mul)},
+      c.f32Tensor(shape));
+  moments.inverseStd = c.map(
+      loc, {meanOfRows(squares), c.scalar(loc, ".epsilon", epsilon)},
+      {ChainStep::operandStep(0), ChainStep::operandStep(1, StepKind::Add),
+       ChainStep::apply(StepKind::Sqrt),
+       ChainStep::apply(StepKind::Reciprocal)},
+      c.f32Tensor(rowShape));
+  return moments;
 }
 } // namespace
 
@@ -49,30 +80,27 @@ LogicalResult lpuc::onnx_to_tile::lowerBatchNorm(onnx::BatchNormalizationOp op,
     // compiler.
     Value aValue = c.constant(loc, ".scale", channel, a);
     Value shiftValue = c.constant(loc, ".shift", channel, shift);
-    c.set(op.getY(),
-          c.map(loc, {*x, aValue, shiftValue},
-                {ChainStep::operandStep(0),
-                 ChainStep::operandStep(1, StepKind::Mul),
-                 ChainStep::operandStep(2, StepKind::Add)},
-                type));
+    c.set(op.getY(), c.map(loc, {*x, aValue, shiftValue},
+                           {ChainStep::operandStep(0),
+                            ChainStep::operandStep(1, StepKind::Mul),
+                            ChainStep::operandStep(2, StepKind::Add)},
+                           type));
     return success();
   }
   SmallVector<Value> params;
-  for (Value v : {op.getScale(), op.getB(), op.getInputMean(),
-                  op.getInputVar()}) {
+  for (Value v :
+       {op.getScale(), op.getB(), op.getInputMean(), op.getInputVar()}) {
     FailureOr<Value> param = c.get(v, op);
     if (failed(param))
       return failure();
     params.push_back(c.reshape(loc, *param, channel));
   }
-  Value inverse = c.map(loc, {params[3], c.scalar(loc, ".epsilon", epsilon),
-                              params[0]},
-                        {ChainStep::operandStep(0),
-                         ChainStep::operandStep(1, StepKind::Add),
-                         ChainStep::apply(StepKind::Sqrt),
-                         ChainStep::apply(StepKind::Reciprocal),
-                         ChainStep::operandStep(2, StepKind::Mul)},
-                        c.f32Tensor(channel));
+  Value inverse = c.map(
+      loc, {params[3], c.scalar(loc, ".epsilon", epsilon), params[0]},
+      {ChainStep::operandStep(0), ChainStep::operandStep(1, StepKind::Add),
+       ChainStep::apply(StepKind::Sqrt), ChainStep::apply(StepKind::Reciprocal),
+       ChainStep::operandStep(2, StepKind::Mul)},
+      c.f32Tensor(channel));
   c.set(op.getY(), c.map(loc, {*x, params[2], inverse, params[1]},
                          {ChainStep::operandStep(0),
                           ChainStep::operandStep(1, StepKind::Sub),
@@ -87,8 +115,8 @@ LogicalResult lpuc::onnx_to_tile::lowerBatchNorm(onnx::BatchNormalizationOp op,
 /// * Scale + B. When the normalized axes are more than the innermost one, X,
 /// Scale and B are first laid out as [outer, inner] rows, and the result
 /// back.
-LogicalResult lpuc::onnx_to_tile::lowerLayerNorm(
-    onnx::LayerNormalizationOp op, Converter &c) {
+LogicalResult lpuc::onnx_to_tile::lowerLayerNorm(onnx::LayerNormalizationOp op,
+                                                 Converter &c) {
   Location loc = op.getLoc();
   Shape shape = Converter::shapeOf(op.getX());
   const int64_t rank = shape.size();
@@ -118,28 +146,10 @@ LogicalResult lpuc::onnx_to_tile::lowerLayerNorm(
     if (i < stats.size() && !stats[i].use_empty())
       c.set(stats[i], c.reshape(loc, value, Converter::shapeOf(stats[i])));
   };
-  auto reduceRows = [&](Value in, RankedTensorType type) {
-    return c.reduceRows(loc, in, tile::ReduceKind::Sum, 1.0f / float(inner),
-                        type);
-  };
-  Value mean = reduceRows(xRows, c.f32Tensor(rowShape));
-  setStatistic(0, mean);
-  Value centered =
-      c.map(loc, {xRows, mean},
-            {ChainStep::operandStep(0), ChainStep::operandStep(1, StepKind::Sub)},
-            c.f32Tensor(rows));
-  Value squares =
-      c.map(loc, {centered},
-            {ChainStep::operandStep(0), ChainStep::operandStep(0, StepKind::Mul)},
-            c.f32Tensor(rows));
-  Value variance = reduceRows(squares, c.f32Tensor(rowShape));
-  Value inverseStd =
-      c.map(loc, {variance, c.scalar(loc, ".epsilon",
-                                     op.getEpsilon().convertToFloat())},
-            {ChainStep::operandStep(0), ChainStep::operandStep(1, StepKind::Add),
-             ChainStep::apply(StepKind::Sqrt),
-             ChainStep::apply(StepKind::Reciprocal)},
-            c.f32Tensor(rowShape));
+  RowMoments moments =
+      rowMoments(c, loc, xRows, op.getEpsilon().convertToFloat());
+  Value centered = moments.centered, inverseStd = moments.inverseStd;
+  setStatistic(0, moments.mean);
   setStatistic(1, inverseStd);
   // Over the innermost axis alone, [outer, inner] is X's own layout and the
   // last chain is computed in X's shape, so its consumers can fuse.
@@ -159,5 +169,38 @@ LogicalResult lpuc::onnx_to_tile::lowerLayerNorm(
   }
   Value normalized = c.map(loc, inputs, chain, c.f32Tensor(chainShape));
   c.set(op.getY(), c.reshape(loc, normalized, Converter::shapeOf(op.getY())));
+  return success();
+}
+
+/// InstanceNormalization: each image's channel normalized over its spatial
+/// positions, as rows [N, C, positions], then scale and B per channel.
+LogicalResult
+lpuc::onnx_to_tile::lowerInstanceNorm(onnx::InstanceNormalizationOp op,
+                                      Converter &c) {
+  Location loc = op.getLoc();
+  Shape shape = Converter::shapeOf(op.getInput());
+  if (shape.size() < 3)
+    return op.emitError("needs an input with spatial axes, got rank ")
+           << shape.size();
+  int64_t positions = 1;
+  for (size_t d = 2; d < shape.size(); ++d)
+    positions *= shape[d];
+  const Shape rows = {shape[0], shape[1], positions}, channel = {shape[1], 1};
+  FailureOr<Value> x = c.get(op.getInput(), op),
+                   scale = c.get(op.getScale(), op),
+                   bias = c.get(op.getB(), op);
+  if (failed(x) || failed(scale) || failed(bias))
+    return failure();
+  RowMoments moments = rowMoments(c, loc, c.reshape(loc, *x, rows),
+                                  op.getEpsilon().convertToFloat());
+  Value normalized = c.map(
+      loc,
+      {moments.centered, moments.inverseStd, c.reshape(loc, *scale, channel),
+       c.reshape(loc, *bias, channel)},
+      {ChainStep::operandStep(0), ChainStep::operandStep(1, StepKind::Mul),
+       ChainStep::operandStep(2, StepKind::Mul),
+       ChainStep::operandStep(3, StepKind::Add)},
+      c.f32Tensor(rows));
+  c.set(op.getOutput(), c.reshape(loc, normalized, shape));
   return success();
 }

@@ -1,4 +1,4 @@
-//===- Shape.cpp - Reshapes, Transpose, Concat ----------------------------===//
+//===- Shape.cpp - Reshapes, Transpose, Concat, DepthToSpace ------------===//
 
 #include "compiler/Conversion/ONNXToTile/Converter.h"
 
@@ -68,5 +68,50 @@ LogicalResult lpuc::onnx_to_tile::lowerConcat(onnx::ConcatOp op, Converter &c) {
   c.set(op.getConcatResult(),
         tile::ConcatOp::create(c.builder, op.getLoc(), *type, inputs,
                                c.builder.getI64IntegerAttr(axis)));
+  return success();
+}
+
+/// DepthToSpace and SpaceToDepth: a reshape to 6-D, a transpose that moves
+/// the block axes, and a reshape back to 4-D.
+LogicalResult lpuc::onnx_to_tile::lowerDepthToSpace(Operation *op,
+                                                    Converter &c) {
+  Location loc = op->getLoc();
+  Shape shape = Converter::shapeOf(op->getOperand(0));
+  if (shape.size() != 4)
+    return op->emitError("needs a 4-D input, got rank ") << shape.size();
+  const int64_t n = shape[0], channels = shape[1], h = shape[2], w = shape[3];
+  Shape blocks;
+  SmallVector<int64_t> perm;
+  if (auto toSpace = dyn_cast<onnx::DepthToSpaceOp>(op)) {
+    const int64_t b = toSpace.getBlocksize();
+    if (b <= 0 || channels % (b * b) != 0)
+      return op->emitError("blocksize ")
+             << b << " squared does not divide the " << channels << " channels";
+    if (toSpace.getMode() == "DCR") {
+      blocks = {n, b, b, channels / (b * b), h, w};
+      perm = {0, 3, 4, 1, 5, 2};
+    } else if (toSpace.getMode() == "CRD") {
+      blocks = {n, channels / (b * b), b, b, h, w};
+      perm = {0, 1, 4, 2, 5, 3};
+    } else {
+      return op->emitError("unknown mode '") << toSpace.getMode() << "'";
+    }
+  } else {
+    const int64_t b = cast<onnx::SpaceToDepthOp>(op).getBlocksize();
+    if (b <= 0 || h % b != 0 || w % b != 0)
+      return op->emitError("blocksize ")
+             << b << " does not divide the " << h << "x" << w << " image";
+    blocks = {n, channels, h / b, b, w / b, b};
+    perm = {0, 3, 5, 1, 2, 4};
+  }
+  if (Converter::isI32Tensor(op->getOperand(0)))
+    return op->emitError("int32 and int64 tensors are not supported (the "
+                         "transpose moves the innermost axis)");
+  FailureOr<Value> input = c.get(op->getOperand(0), op);
+  if (failed(input))
+    return failure();
+  Value moved = c.transpose(loc, c.reshape(loc, *input, blocks), perm);
+  Value result = op->getResult(0);
+  c.set(result, c.reshape(loc, moved, Converter::shapeOf(result)));
   return success();
 }
