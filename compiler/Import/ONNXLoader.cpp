@@ -1,6 +1,7 @@
 //===- ONNXLoader.cpp - Load, check and shape-infer an ONNX model ---------===//
 
 #include "compiler/Import/ONNXLoader.h"
+#include "compiler/Import/Recurrent.h"
 
 #include "lpu/Layout.h"
 
@@ -642,6 +643,11 @@ bool loadModelImpl(const std::string &path, const LoadOptions &options,
     return true;
   };
   if (!inferShapes())
+    return false;
+  bool unrolled = false;
+  if (!expandRecurrentNodes(*model.mutable_graph(),
+                            declaredTypes(model.graph()), unrolled, error) ||
+      (unrolled && !inferShapes()))
     return false;
   // Function bodies may hold functions (SoftmaxCrossEntropyLoss's holds
   // NegativeLogLikelihoodLoss): expanded again, with their types inferred,

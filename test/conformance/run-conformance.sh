@@ -7,7 +7,7 @@
 #  - nothing that compiles gives wrong numbers (unsupported must be an error);
 #  - the tests that pass are exactly those listed in EXPECTED (one name per
 #    line), so the checked-in list is always true.
-# Tests rejected because shape operands or indices are graph inputs are
+# Tests rejected because shape operands, indices or recurrent weights are graph inputs are
 # retried with those fixed at compile time (classify_bound).
 # Runs LPU_JOBS models at a time. With --update, rewrites EXPECTED instead of
 # comparing with it.

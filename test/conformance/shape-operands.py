@@ -5,7 +5,8 @@ Usage: shape-operands.py MODEL_DIR TEST_DATA_SET_DIR
 
 An LPU program is static, so operands that fix an output's shape or which
 elements move where (Slice starts, Pad pads, Resize sizes, Gather indices,
-Reshape shapes, Range bounds...) must be known at compile time. ONNX node
+Reshape shapes, Range bounds...) must be known at compile time, and so must
+recurrent layers' weights, which lpuc unrolls into their steps. ONNX node
 tests give even these as graph inputs; the conformance harness fixes the
 ones used only in such positions at compile time (lpuc --input-value) and
 leaves every data input to run time.
@@ -19,6 +20,10 @@ import onnx
 # Operator -> input positions that are shape operands (opsets <= 17).
 SHAPE_OPERANDS = {
     "ConstantOfShape": {0},
+    # Recurrent layers' weights, biases, sequence lengths and peepholes.
+    "GRU": {1, 2, 3, 4},
+    "LSTM": {1, 2, 3, 4, 7},
+    "RNN": {1, 2, 3, 4},
     "Expand": {1},
     "Gather": {1},
     "Pad": {1, 3},

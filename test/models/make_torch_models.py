@@ -49,6 +49,8 @@ Models:
   tcn-1d        a temporal CNN over 1x16x128 sequences: 1-D convolutions
                 (padded, strided, dilated, depthwise), BatchNorm1d, MaxPool1d,
                 AvgPool1d and a strided ConvTranspose1d
+  lstm          a 2-layer bidirectional LSTM (hidden 32, batch first) and a
+                GRU over a 1x16x24 sequence, a linear head on the last step
   vit-b16       torchvision ViT-B/16: 86 M parameters (346 MB in f32), 12
                 layers, a 1x3x224x224 image in 16x16 patches; its classifier
                 head, which torchvision initialises to zero, gets random
@@ -146,6 +148,22 @@ class TemporalCNN(torch.nn.Module):
 
     def forward(self, x):
         return self.classifier(self.body(x).mean(dim=2))
+
+
+class Recurrent(torch.nn.Module):
+    """torch's LSTM and GRU, which export as ONNX LSTM and GRU nodes."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(24, 32, num_layers=2, bidirectional=True,
+                                  batch_first=True)
+        self.gru = torch.nn.GRU(64, 32, batch_first=True)
+        self.head = torch.nn.Linear(32, 10)
+
+    def forward(self, x):
+        y, _ = self.lstm(x)
+        y, _ = self.gru(y)
+        return self.head(y[:, -1])
 
 
 class BertLayer(torch.nn.Module):
@@ -336,6 +354,9 @@ def build(name, size):
             model = SegmentationOutput(model)
         size = size or DEFAULT_SIZES.get(name, 224)
         shape = (1, 3, size, size)
+    elif name == "lstm":
+        model = Recurrent()
+        shape = (1, 16, 24)
     elif name == "tcn-1d":
         model = TemporalCNN()
         randomize_batch_norms(model, generator)
