@@ -1,6 +1,7 @@
 //===- ONNXLoader.cpp - Load, check and shape-infer an ONNX model ---------===//
 
 #include "compiler/Import/ONNXLoader.h"
+#include "compiler/Import/ControlFlow.h"
 #include "compiler/Import/Recurrent.h"
 
 #include "lpu/Layout.h"
@@ -642,6 +643,9 @@ bool loadModelImpl(const std::string &path, const LoadOptions &options,
     }
     return true;
   };
+  bool inlinedIfs = false;
+  if (!inlineIfNodes(*model.mutable_graph(), inlinedIfs, error))
+    return false;
   if (!inferShapes())
     return false;
   bool unrolled = false;

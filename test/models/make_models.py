@@ -53,6 +53,9 @@ Models:
   accumulator    total_next = total + x over 1x64 tensors: state when
                  compiled with --state total_next=total
   opset-too-new  imports opset 99 of the default domain
+  if-branches    an If on a run-time bool input whose branches both define
+                 values named t and out (then 2x + 1, else relu(-x)); one
+                 data set per branch
   opset9         Slice, Pad (its value left out, as torch does), Clip,
                  Unsqueeze and Squeeze in the attribute forms of opset 9, and
                  Upsample by fractional scales
@@ -843,6 +846,38 @@ def make_opset9(outdir, seed):
     save_data(outdir, [("x", x)], [("y", clipped[:, :, rows][:, :, :, cols])])
 
 
+def make_if_branches(outdir, seed):
+    rng = np.random.default_rng(seed)
+    f32 = TensorProto.FLOAT
+
+    def branch(name, nodes):
+        return helper.make_graph(nodes, name, [], [
+            helper.make_tensor_value_info("out", f32, [2, 8])])
+    then_branch = branch("then", [
+        helper.make_node("Mul", ["x", "two"], ["t"]),
+        helper.make_node("Add", ["t", "one"], ["out"])])
+    else_branch = branch("else", [
+        helper.make_node("Neg", ["x"], ["t"]),
+        helper.make_node("Relu", ["t"], ["out"])])
+    graph = helper.make_graph(
+        [helper.make_node("If", ["cond"], ["y"], name="choose",
+                          then_branch=then_branch, else_branch=else_branch)],
+        "if-branches",
+        [helper.make_tensor_value_info("x", f32, [2, 8]),
+         helper.make_tensor_value_info("cond", TensorProto.BOOL, [])],
+        [helper.make_tensor_value_info("y", f32, [2, 8])],
+        [numpy_helper.from_array(np.array(2.0, np.float32), "two"),
+         numpy_helper.from_array(np.array(1.0, np.float32), "one")])
+    save_model(helper.make_model(graph, producer_name="lpuc-tests",
+                                 opset_imports=[helper.make_opsetid("", 13)]),
+               outdir)
+    x = dense(rng, (2, 8), 1.0)
+    for index, cond in enumerate([True, False]):
+        expected = 2 * x + 1 if cond else np.maximum(-x, 0)
+        save_data(outdir, [("x", x), ("cond", np.array(cond))],
+                  [("y", expected)], index)
+
+
 def make_simple(outdir, node, inputs, outputs, opset=OPSET, check=True):
     graph = helper.make_graph([node], "g", inputs, outputs)
     model = helper.make_model(graph, producer_name="lpuc-tests",
@@ -913,6 +948,8 @@ def main():
         make_gather_elements(outdir, seed=61)
     elif name == "scatter-nd":
         make_scatter_nd(outdir, seed=67)
+    elif name == "if-branches":
+        make_if_branches(outdir, seed=73)
     elif name == "opset9":
         make_opset9(outdir, seed=71)
     elif name == "opset-too-new":

@@ -347,6 +347,20 @@ struct FoldConstantsPass
         identity.getY().replaceAllUsesWith(identity.getX());
         continue;
       }
+      // A selection by one condition known at compile time is the operand
+      // it takes (an If the loader inlined, whose condition folded), if
+      // that operand already has the result's type.
+      if (auto where = dyn_cast<WhereOp>(op)) {
+        std::optional<SmallVector<int64_t>> condition =
+            getConstantIntegers(where.getCondition());
+        if (condition && !condition->empty() && llvm::all_equal(*condition)) {
+          Value taken = condition->front() ? where.getX() : where.getY();
+          if (taken.getType() == where.getOutput().getType()) {
+            where.getOutput().replaceAllUsesWith(taken);
+            continue;
+          }
+        }
+      }
       if (failed(refineResultTypes(op)))
         return signalPassFailure();
       if (std::optional<HostTensor> value = evaluate(op))
@@ -465,7 +479,7 @@ struct FoldConstantsPass
       out.isInteger = integer;
       for (int64_t i = 0; i < (*shape)[0]; ++i)
         for (int64_t j = 0; j < (*shape)[1]; ++j) {
-          const int64_t one = j - i == eye.getK() ? 1 : 0;
+          const int64_t one = j - i == int64_t(eye.getK()) ? 1 : 0;
           if (integer)
             out.ints.push_back(one);
           else

@@ -158,3 +158,22 @@ func.func @shape_only(%x: tensor<2x3x4xf32>, %m: tensor<2x3xf32>) -> (tensor<i64
   %eye = onnx.EyeLike %m {k = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %size, %eye : tensor<i64>, tensor<2x3xf32>
 }
+
+// -----
+
+// A Where whose condition folds to one value is the operand it takes (an
+// If the loader inlined); the other branch is dropped.
+// CHECK-LABEL: func.func @constant_condition
+// CHECK-NOT: onnx.Where
+// CHECK-NOT: onnx.Neg
+// CHECK: %[[R:.*]] = onnx.Relu %arg0
+// CHECK: return %[[R]]
+func.func @constant_condition(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %a = arith.constant dense<2> : tensor<1xi64>
+  %b = arith.constant dense<2> : tensor<1xi64>
+  %cond = onnx.Equal %a, %b : (tensor<1xi64>, tensor<1xi64>) -> tensor<1xi1>
+  %then = onnx.Relu %x : (tensor<4xf32>) -> tensor<4xf32>
+  %else = onnx.Neg %x : (tensor<4xf32>) -> tensor<4xf32>
+  %y = onnx.Where %cond, %then, %else : (tensor<1xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}

@@ -1,0 +1,213 @@
+//===- ControlFlow.cpp - If nodes inlined into the graph ------------------===//
+//
+// An LPU program has no branches: every instruction issues at a fixed
+// cycle. An If is therefore its two branches side by side and a selection
+// of their outputs; onnx-fold-constants keeps only the branch a condition
+// known at compile time takes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/ControlFlow.h"
+
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace lpuc::onnx_model {
+
+namespace {
+
+/// How many levels of Ifs within Ifs are inlined.
+constexpr int kMaxIfDepth = 8;
+
+/// Gives every value `branch` defines (initializers and node outputs) the
+/// name `prefix` + its name, in the branch and in the subgraphs it holds
+/// (which may read them), so that the two branches and the graph keep
+/// distinct names.
+void renameDefinitions(onnx::GraphProto &branch, const std::string &prefix) {
+  std::map<std::string, std::string> renamed;
+  for (onnx::TensorProto &initializer : *branch.mutable_initializer()) {
+    renamed[initializer.name()] = prefix + initializer.name();
+    initializer.set_name(prefix + initializer.name());
+  }
+  for (onnx::NodeProto &node : *branch.mutable_node())
+    for (std::string &output : *node.mutable_output())
+      if (!output.empty()) {
+        renamed[output] = prefix + output;
+        output = prefix + output;
+      }
+  auto rename = [&](std::string &name) {
+    auto it = renamed.find(name);
+    if (it != renamed.end())
+      name = it->second;
+  };
+  std::vector<onnx::GraphProto *> graphs = {&branch};
+  while (!graphs.empty()) {
+    onnx::GraphProto *graph = graphs.back();
+    graphs.pop_back();
+    for (onnx::NodeProto &node : *graph->mutable_node()) {
+      for (std::string &input : *node.mutable_input())
+        rename(input);
+      for (onnx::AttributeProto &attr : *node.mutable_attribute()) {
+        if (attr.has_g())
+          graphs.push_back(attr.mutable_g());
+        for (onnx::GraphProto &g : *attr.mutable_graphs())
+          graphs.push_back(&g);
+      }
+    }
+    for (onnx::ValueInfoProto &output : *graph->mutable_output())
+      rename(*output.mutable_name());
+  }
+}
+
+/// The value of a one-element bool tensor.
+std::optional<bool> boolValue(const onnx::TensorProto &tensor) {
+  if (tensor.data_type() != onnx::TensorProto::BOOL)
+    return std::nullopt;
+  if (tensor.has_raw_data() && tensor.raw_data().size() == 1)
+    return tensor.raw_data()[0] != 0;
+  if (tensor.int32_data_size() == 1)
+    return tensor.int32_data(0) != 0;
+  return std::nullopt;
+}
+
+/// The condition's value if the graph holds it: an initializer (which
+/// --input-value makes of a graph input) or a Constant node's value.
+std::optional<bool> constantCondition(const onnx::GraphProto &graph,
+                                      const std::string &name) {
+  for (const onnx::TensorProto &initializer : graph.initializer())
+    if (initializer.name() == name)
+      return boolValue(initializer);
+  for (const onnx::NodeProto &node : graph.node())
+    if (node.op_type() == "Constant" && node.output_size() == 1 &&
+        node.output(0) == name)
+      for (const onnx::AttributeProto &attr : node.attribute())
+        if (attr.name() == "value" && attr.has_t())
+          return boolValue(attr.t());
+  return std::nullopt;
+}
+
+/// The declared shape of a branch output, if it has a complete one.
+std::optional<std::vector<int64_t>>
+declaredShape(const onnx::ValueInfoProto &info) {
+  if (!info.type().has_tensor_type() || !info.type().tensor_type().has_shape())
+    return std::nullopt;
+  std::vector<int64_t> dims;
+  for (const auto &dim : info.type().tensor_type().shape().dim()) {
+    if (!dim.has_dim_value())
+      return std::nullopt;
+    dims.push_back(dim.dim_value());
+  }
+  return dims;
+}
+
+/// Moves one If's branches into `nodes` and `graph`'s initializers and
+/// selects their outputs; only the branch `condition` takes if it is known.
+bool inlineIf(onnx::NodeProto &node, onnx::GraphProto &graph,
+              onnx::GraphProto &nodes, std::optional<bool> condition,
+              std::string &error) {
+  onnx::GraphProto *branches[2] = {nullptr, nullptr};
+  for (onnx::AttributeProto &attr : *node.mutable_attribute()) {
+    if (attr.name() == "then_branch")
+      branches[0] = attr.mutable_g();
+    else if (attr.name() == "else_branch")
+      branches[1] = attr.mutable_g();
+  }
+  if (!branches[0] || !branches[1]) {
+    error = "needs then_branch and else_branch";
+    return false;
+  }
+  for (onnx::GraphProto *branch : branches) {
+    if (branch->output_size() != node.output_size()) {
+      error = "a branch has " + std::to_string(branch->output_size()) +
+              " outputs, the node " + std::to_string(node.output_size());
+      return false;
+    }
+    for (const onnx::ValueInfoProto &output : branch->output())
+      if (output.type().has_sequence_type() ||
+          output.type().has_optional_type() || output.type().has_map_type()) {
+        error = "branch output '" + output.name() +
+                "' is not a tensor (sequences, maps and optionals are not "
+                "supported)";
+        return false;
+      }
+  }
+  for (int i = 0; i < node.output_size() && !condition; ++i) {
+    auto thenShape = declaredShape(branches[0]->output(i)),
+         elseShape = declaredShape(branches[1]->output(i));
+    if (thenShape && elseShape && *thenShape != *elseShape) {
+      error = "output " + std::to_string(i) +
+              " has another shape in each branch, and the condition is "
+              "known only at run time (fix it with --input-value)";
+      return false;
+    }
+  }
+  const char *tags[2] = {"then", "else"};
+  for (int b = 0; b < 2; ++b) {
+    if (condition && *condition != (b == 0))
+      continue;
+    const std::string prefix = node.name() + "/" + tags[b] + "/";
+    renameDefinitions(*branches[b], prefix);
+    for (onnx::TensorProto &initializer : *branches[b]->mutable_initializer())
+      graph.add_initializer()->Swap(&initializer);
+    for (int k = 0; k < branches[b]->node_size(); ++k) {
+      onnx::NodeProto &inner = *branches[b]->mutable_node(k);
+      inner.set_name(prefix + (inner.name().empty()
+                                   ? inner.op_type() + "_" + std::to_string(k)
+                                   : inner.name()));
+      nodes.add_node()->Swap(&inner);
+    }
+  }
+  for (int i = 0; i < node.output_size(); ++i) {
+    if (node.output(i).empty())
+      continue;
+    onnx::NodeProto *select = nodes.add_node();
+    select->set_name(node.name() + "/select_" + std::to_string(i));
+    if (condition) {
+      select->set_op_type("Identity");
+      select->add_input(branches[*condition ? 0 : 1]->output(i).name());
+    } else {
+      select->set_op_type("Where");
+      select->add_input(node.input(0));
+      select->add_input(branches[0]->output(i).name());
+      select->add_input(branches[1]->output(i).name());
+    }
+    select->add_output(node.output(i));
+  }
+  return true;
+}
+
+} // namespace
+
+bool inlineIfNodes(onnx::GraphProto &graph, bool &inlined, std::string &error) {
+  inlined = false;
+  for (int depth = 0; depth < kMaxIfDepth; ++depth) {
+    bool any = false;
+    onnx::GraphProto rebuilt;
+    for (int n = 0; n < graph.node_size(); ++n) {
+      onnx::NodeProto &node = *graph.mutable_node(n);
+      if (node.op_type() != "If" ||
+          !(node.domain().empty() || node.domain() == "ai.onnx")) {
+        rebuilt.add_node()->Swap(&node);
+        continue;
+      }
+      if (node.name().empty())
+        node.set_name(depth ? "If_" + std::to_string(depth) + "_" +
+                                  std::to_string(n)
+                            : "If_" + std::to_string(n));
+      if (!inlineIf(node, graph, rebuilt,
+                    constantCondition(graph, node.input(0)), error)) {
+        error = "node '" + node.name() + "' (If): " + error;
+        return false;
+      }
+      any = true;
+    }
+    graph.mutable_node()->Swap(rebuilt.mutable_node());
+    inlined |= any;
+    if (!any)
+      break;
+  }
+  return true;
+}
+
+} // namespace lpuc::onnx_model
