@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Import/ControlFlow.h"
+#include "compiler/Import/NodeBuilder.h"
 
 #include <map>
 #include <optional>
@@ -181,28 +182,21 @@ bool inlineIf(onnx::NodeProto &node, onnx::GraphProto &graph,
 
 bool inlineIfNodes(onnx::GraphProto &graph, bool &inlined, std::string &error) {
   inlined = false;
+  // Ifs within branches come back into the node list, named after the
+  // branch they were in.
   for (int depth = 0; depth < kMaxIfDepth; ++depth) {
     bool any = false;
-    onnx::GraphProto rebuilt;
-    for (int n = 0; n < graph.node_size(); ++n) {
-      onnx::NodeProto &node = *graph.mutable_node(n);
-      if (node.op_type() != "If" ||
-          !(node.domain().empty() || node.domain() == "ai.onnx")) {
-        rebuilt.add_node()->Swap(&node);
-        continue;
-      }
-      if (node.name().empty())
-        node.set_name(depth ? "If_" + std::to_string(depth) + "_" +
-                                  std::to_string(n)
-                            : "If_" + std::to_string(n));
-      if (!inlineIf(node, graph, rebuilt,
-                    constantCondition(graph, node.input(0)), error)) {
-        error = "node '" + node.name() + "' (If): " + error;
-        return false;
-      }
-      any = true;
-    }
-    graph.mutable_node()->Swap(rebuilt.mutable_node());
+    if (!rewriteNodes(
+            graph,
+            [](const onnx::NodeProto &node) {
+              return isDefaultDomainNode(node, "If");
+            },
+            [&](onnx::NodeProto &node, onnx::GraphProto &nodes) {
+              return inlineIf(node, graph, nodes,
+                              constantCondition(graph, node.input(0)), error);
+            },
+            any, error))
+      return false;
     inlined |= any;
     if (!any)
       break;

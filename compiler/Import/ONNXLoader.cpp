@@ -3,6 +3,7 @@
 #include "compiler/Import/ONNXLoader.h"
 #include "compiler/Import/ControlFlow.h"
 #include "compiler/Import/Recurrent.h"
+#include "compiler/Import/ReduceProd.h"
 
 #include "lpu/Layout.h"
 
@@ -648,11 +649,14 @@ bool loadModelImpl(const std::string &path, const LoadOptions &options,
     return false;
   if (!inferShapes())
     return false;
-  bool unrolled = false;
-  if (!expandRecurrentNodes(*model.mutable_graph(),
-                            declaredTypes(model.graph()), unrolled, error) ||
-      (unrolled && !inferShapes()))
-    return false;
+  // Nodes written as other ONNX nodes, which need the types inference found.
+  for (auto expand : {expandRecurrentNodes, expandReduceProd}) {
+    bool expanded = false;
+    if (!expand(*model.mutable_graph(), declaredTypes(model.graph()), expanded,
+                error) ||
+        (expanded && !inferShapes()))
+      return false;
+  }
   // Function bodies may hold functions (SoftmaxCrossEntropyLoss's holds
   // NegativeLogLikelihoodLoss): expanded again, with their types inferred,
   // a bounded number of times.

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Import/Recurrent.h"
+#include "compiler/Import/NodeBuilder.h"
 
 #include <cstring>
 #include <optional>
@@ -43,114 +44,6 @@ std::optional<std::vector<float>> floatData(const onnx::TensorProto &tensor) {
   return values;
 }
 
-/// Appends the nodes and initializers of one node's unrolling; every name
-/// it makes starts with the node's name.
-class Unroller {
-public:
-  Unroller(onnx::GraphProto &graph, onnx::GraphProto &nodes,
-           const std::string &prefix)
-      : graph(graph), nodes(nodes), prefix(prefix) {}
-
-  /// A node of `op` over `inputs`; returns its (only) output.
-  std::string node(const std::string &op,
-                   const std::vector<std::string> &inputs,
-                   const std::string &output = "") {
-    onnx::NodeProto *node = nodes.add_node();
-    node->set_op_type(op);
-    node->set_name(fresh(op));
-    for (const std::string &input : inputs)
-      node->add_input(input);
-    node->add_output(output.empty() ? node->name() : output);
-    last = node;
-    return node->output(0);
-  }
-  void intAttribute(const std::string &name, int64_t value) {
-    onnx::AttributeProto *attr = last->add_attribute();
-    attr->set_name(name);
-    attr->set_type(onnx::AttributeProto::INT);
-    attr->set_i(value);
-  }
-  void intsAttribute(const std::string &name,
-                     const std::vector<int64_t> &values) {
-    onnx::AttributeProto *attr = last->add_attribute();
-    attr->set_name(name);
-    attr->set_type(onnx::AttributeProto::INTS);
-    for (int64_t v : values)
-      attr->add_ints(v);
-  }
-  std::string floats(const std::string &what, const std::vector<int64_t> &dims,
-                     const std::vector<float> &values) {
-    return initializer(what, onnx::TensorProto::FLOAT, dims, values);
-  }
-  std::string ints(const std::string &what, const std::vector<int64_t> &dims,
-                   const std::vector<int64_t> &values) {
-    return initializer(what, onnx::TensorProto::INT64, dims, values);
-  }
-
-  std::string matMul(const std::string &a, const std::string &b) {
-    return node("MatMul", {a, b});
-  }
-  std::string add(const std::string &a, const std::string &b) {
-    return node("Add", {a, b});
-  }
-  std::string mul(const std::string &a, const std::string &b) {
-    return node("Mul", {a, b});
-  }
-  /// Columns [first, first + count) of a [batch, width] value.
-  std::string columns(const std::string &value, int64_t first, int64_t count) {
-    return node("Slice",
-                {value, ints("start", {1}, {first}),
-                 ints("end", {1}, {first + count}), ints("axis", {1}, {1})});
-  }
-  std::string reshape(const std::string &value,
-                      const std::vector<int64_t> &shape) {
-    return node("Reshape",
-                {value, ints("shape", {int64_t(shape.size())}, shape)});
-  }
-  std::string concat(const std::vector<std::string> &values, int64_t axis) {
-    if (values.size() == 1)
-      return values[0];
-    std::string out = node("Concat", values);
-    intAttribute("axis", axis);
-    return out;
-  }
-  std::string transpose(const std::string &value,
-                        const std::vector<int64_t> &perm) {
-    std::string out = node("Transpose", {value});
-    intsAttribute("perm", perm);
-    return out;
-  }
-  /// Element `index` along axis 0, that axis dropped.
-  std::string pick(const std::string &value, int64_t index) {
-    std::string out = node("Gather", {value, ints("index", {}, {index})});
-    intAttribute("axis", 0);
-    return out;
-  }
-
-private:
-  template <typename T>
-  std::string initializer(const std::string &what, int32_t type,
-                          const std::vector<int64_t> &dims,
-                          const std::vector<T> &values) {
-    onnx::TensorProto *tensor = graph.add_initializer();
-    tensor->set_name(fresh(what));
-    tensor->set_data_type(type);
-    for (int64_t d : dims)
-      tensor->add_dims(d);
-    tensor->set_raw_data(values.data(), values.size() * sizeof(T));
-    return tensor->name();
-  }
-  std::string fresh(const std::string &what) {
-    return prefix + "/" + what + "_" + std::to_string(counter++);
-  }
-
-  onnx::GraphProto &graph;
-  onnx::GraphProto &nodes;
-  std::string prefix;
-  onnx::NodeProto *last = nullptr;
-  int64_t counter = 0;
-};
-
 /// The transpose of rows [first, first + count) of a row-major [rows, cols]
 /// block starting at `offset`: [cols, count].
 std::vector<float> transposedRows(const std::vector<float> &data,
@@ -174,7 +67,7 @@ struct Layer {
 
 bool unroll(const onnx::NodeProto &node, const Layer &layer,
             const std::map<std::string, const onnx::TensorProto *> &constants,
-            Unroller &u, std::string &error) {
+            NodeBuilder &u, std::string &error) {
   const int64_t G = layer.gates, H = layer.hidden, S = layer.steps,
                 B = layer.batch, I = layer.inputs, D = layer.directions;
   auto input = [&](int i) {
@@ -270,10 +163,11 @@ bool unroll(const onnx::NodeProto &node, const Layer &layer,
     for (int64_t j = 0; j < G * H; ++j)
       inputBias[j] = bias[bOffset + j] +
                      (gru && j >= 2 * H ? 0.0f : bias[bOffset + G * H + j]);
-    std::string xw =
-        u.add(u.matMul(x, u.floats("W", {I, G * H},
-                                   transposedRows(*W, wOffset, 0, G * H, I))),
-              u.floats("bias", {G * H}, inputBias));
+    // (Builder calls are sequenced, so names come in one order with every
+    // compiler.)
+    std::string xw = u.matMul(
+        x, u.floats("W", {I, G * H}, transposedRows(*W, wOffset, 0, G * H, I)));
+    xw = u.add(xw, u.floats("bias", {G * H}, inputBias));
     // Recurrent weights: all gates, or GRU's z and r apart from its h.
     const int64_t together = gru ? 2 * H : G * H;
     std::string r = u.floats("R", {H, together},
@@ -314,16 +208,20 @@ bool unroll(const onnx::NodeProto &node, const Layer &layer,
           fPre = u.add(fPre, u.mul(pf, c));
         }
         std::string in = activate(iPre, d, 0), forget = activate(fPre, d, 0);
-        c = u.add(u.mul(forget, c), u.mul(in, activate(cPre, d, 1)));
+        std::string kept = u.mul(forget, c);
+        c = u.add(kept, u.mul(in, activate(cPre, d, 1)));
         if (!po.empty())
           oPre = u.add(oPre, u.mul(po, c));
-        h = u.mul(activate(oPre, d, 0),
+        std::string out = activate(oPre, d, 0);
+        h = u.mul(out,
                   u.node(layer.activations[d * layer.perDirection + 2], {c}));
       } else if (gru) {
-        std::string z =
-            activate(u.add(u.columns(xt, 0, H), u.columns(hr, 0, H)), d, 0);
-        std::string reset =
-            activate(u.add(u.columns(xt, H, H), u.columns(hr, H, H)), d, 0);
+        auto gate = [&](int64_t index) {
+          std::string fromInput = u.columns(xt, index * H, H);
+          return activate(u.add(fromInput, u.columns(hr, index * H, H)), d, 0);
+        };
+        std::string z = gate(0);
+        std::string reset = gate(1);
         std::string recurrent =
             layer.linearBeforeReset
                 ? u.mul(reset, u.add(u.matMul(h, rh), rhBias))
@@ -455,35 +353,24 @@ describe(const onnx::NodeProto &node, const Types &types,
 
 bool expandRecurrentNodes(onnx::GraphProto &graph, const Types &types,
                           bool &expanded, std::string &error) {
-  expanded = false;
+  // Initializers the unrolling adds may move the graph's container of
+  // tensor pointers, not the tensors: `constants` stays valid.
   std::map<std::string, const onnx::TensorProto *> constants;
   for (const onnx::TensorProto &tensor : graph.initializer())
     constants[tensor.name()] = &tensor;
-  onnx::GraphProto rebuilt;
-  for (int n = 0; n < graph.node_size(); ++n) {
-    onnx::NodeProto &node = *graph.mutable_node(n);
-    const bool recurrent =
-        (node.domain().empty() || node.domain() == "ai.onnx") &&
-        (node.op_type() == "RNN" || node.op_type() == "GRU" ||
-         node.op_type() == "LSTM");
-    if (!recurrent) {
-      rebuilt.add_node()->Swap(&node);
-      continue;
-    }
-    if (node.name().empty())
-      node.set_name(node.op_type() + "_" + std::to_string(n));
-    std::optional<Layer> layer = describe(node, types, constants, error);
-    // Initializers added by the unrolling may move the graph's tensor
-    // pointers' container, not the tensors: `constants` stays valid.
-    Unroller unroller(graph, rebuilt, node.name());
-    if (!layer || !unroll(node, *layer, constants, unroller, error)) {
-      error = "node '" + node.name() + "' (" + node.op_type() + "): " + error;
-      return false;
-    }
-    expanded = true;
-  }
-  graph.mutable_node()->Swap(rebuilt.mutable_node());
-  return true;
+  return rewriteNodes(
+      graph,
+      [](const onnx::NodeProto &node) {
+        return isDefaultDomainNode(node, "RNN") ||
+               isDefaultDomainNode(node, "GRU") ||
+               isDefaultDomainNode(node, "LSTM");
+      },
+      [&](const onnx::NodeProto &node, onnx::GraphProto &nodes) {
+        std::optional<Layer> layer = describe(node, types, constants, error);
+        NodeBuilder builder(graph, nodes, node.name());
+        return layer && unroll(node, *layer, constants, builder, error);
+      },
+      expanded, error);
 }
 
 } // namespace lpuc::onnx_model

@@ -167,6 +167,15 @@ def ONNX_TriluOp : ONNX_Op<"Trilu"> {
   let assemblyFormat = "$input (`,` $k^)? attr-dict `:` functional-type(operands, results)";
 }
 
+def ONNX_OneHotOp : ONNX_Op<"OneHot"> {
+  let summary = "values[1] where an axis' position equals the index, values[0] "
+                "elsewhere";
+  let arguments = (ins AnyTensor:$indices, AnyTensor:$depth, AnyTensor:$values,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
 def ONNX_SizeOp : ONNX_Op<"Size"> {
   let summary = "The number of elements of the input (int64 scalar)";
   let arguments = (ins AnyTensor:$data);

@@ -26,6 +26,7 @@ SHAPE_OPERANDS = {
     "RNN": {1, 2, 3, 4},
     "Expand": {1},
     "Gather": {1},
+    "OneHot": {1, 2},
     "Pad": {1, 3},
     "Range": {0, 1, 2},
     "Reshape": {1},

@@ -337,7 +337,8 @@ bool takesIntegers(Operation *op) {
              onnx::ExpandOp, onnx::TileOp, onnx::PadOp, onnx::GatherOp,
              onnx::ReshapeOp, onnx::FlattenOp, onnx::SqueezeOp,
              onnx::UnsqueezeOp, onnx::ConcatOp, onnx::TransposeOp,
-             onnx::ScatterNDOp, onnx::GatherElementsOp, onnx::TriluOp>(op);
+             onnx::ScatterNDOp, onnx::GatherElementsOp, onnx::TriluOp,
+             onnx::OneHotOp>(op);
 }
 } // namespace
 
@@ -415,6 +416,7 @@ LogicalResult Converter::lowerOp(Operation *op) {
         return lowerGlobalMaxPool(op, *this);
       })
       .Case([&](onnx::TriluOp op) { return lowerTrilu(op, *this); })
+      .Case([&](onnx::OneHotOp op) { return lowerOneHot(op, *this); })
       .Case<onnx::DepthToSpaceOp, onnx::SpaceToDepthOp>(
           [&](Operation *op) { return lowerDepthToSpace(op, *this); })
       .Case([&](onnx::InstanceNormalizationOp op) {

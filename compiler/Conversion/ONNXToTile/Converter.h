@@ -201,6 +201,7 @@ mlir::LogicalResult lowerReshape(mlir::Operation *op, Converter &c);
 mlir::LogicalResult lowerTranspose(onnx::TransposeOp op, Converter &c);
 mlir::LogicalResult lowerConcat(onnx::ConcatOp op, Converter &c);
 mlir::LogicalResult lowerTrilu(onnx::TriluOp op, Converter &c);
+mlir::LogicalResult lowerOneHot(onnx::OneHotOp op, Converter &c);
 /// DepthToSpace and SpaceToDepth.
 mlir::LogicalResult lowerDepthToSpace(mlir::Operation *op, Converter &c);
 

@@ -86,3 +86,21 @@ func.func @main(%x: tensor<1x2x4x6xf32> {onnx.name = "x"}) -> (tensor<1x8x2x3xf3
   %0 = onnx.SpaceToDepth %x {blocksize = 2 : i64} : (tensor<1x2x4x6xf32>) -> tensor<1x8x2x3xf32>
   return %0 : tensor<1x8x2x3xf32>
 }
+
+// -----
+
+// OneHot: int64 indices as f32, those below 0 counted from depth, compared
+// with the positions along the new axis, scaled from values[0] to
+// values[1].
+// CHECK-LABEL: func.func @main
+// CHECK: %[[F:.*]] = tile.map(%arg0) [in0, to_f32] : (tensor<3xi32>) -> tensor<3xf32>
+// CHECK: %[[NEG:.*]] = tile.map(%[[F]], %{{.*}}) [in0, lt in1]
+// CHECK: %[[I:.*]] = tile.map(%[[NEG]], %[[F]]) [in0, scale 4.000000e+00, add in1]
+// CHECK: %[[COL:.*]] = tile.reshape %[[I]] : tensor<3xf32> -> tensor<3x1xf32>
+// CHECK: tile.map(%{{.*}}, %[[COL]], %{{.*}}) [in0, eq in1, scale 2.000000e+00, add in2] : (tensor<1x4xf32>, tensor<3x1xf32>, tensor<1xf32>) -> tensor<3x4xf32>
+func.func @main(%i: tensor<3xi64> {onnx.name = "i"}) -> (tensor<3x4xf32> {onnx.name = "y"}) {
+  %d = arith.constant dense<4.0> : tensor<f32>
+  %v = arith.constant dense<[1.0, 3.0]> : tensor<2xf32>
+  %0 = onnx.OneHot %i, %d, %v {axis = 1 : i64} : (tensor<3xi64>, tensor<f32>, tensor<2xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
