@@ -260,6 +260,13 @@ private:
       auto it = graph.valueTypes.find(output);
       Type type =
           it == graph.valueTypes.end() ? Type() : convertValueType(it->second);
+      // An output of a known type that has no MLIR counterpart (strings):
+      // said here, not by an op verifier's message about `none`.
+      if (!type && it != graph.valueTypes.end() &&
+          it->second.dataType != om::kUndefined)
+        return emitError(loc)
+               << "output '" << output << "' has unsupported ONNX element type "
+               << it->second.dataType;
       resultTypes.push_back(type ? type : NoneType::get(context));
     }
 
