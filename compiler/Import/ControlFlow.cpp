@@ -7,8 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/Import/ControlFlow.h"
-#include "compiler/Import/NodeBuilder.h"
+#include "compiler/Import/GraphRewrite.h"
 
 #include <map>
 #include <optional>
@@ -42,34 +41,21 @@ void renameDefinitions(onnx::GraphProto &branch, const std::string &prefix) {
     if (it != renamed.end())
       name = it->second;
   };
-  std::vector<onnx::GraphProto *> graphs = {&branch};
-  while (!graphs.empty()) {
-    onnx::GraphProto *graph = graphs.back();
-    graphs.pop_back();
-    for (onnx::NodeProto &node : *graph->mutable_node()) {
+  forEachGraph(branch, [&](onnx::GraphProto &graph) {
+    for (onnx::NodeProto &node : *graph.mutable_node())
       for (std::string &input : *node.mutable_input())
         rename(input);
-      for (onnx::AttributeProto &attr : *node.mutable_attribute()) {
-        if (attr.has_g())
-          graphs.push_back(attr.mutable_g());
-        for (onnx::GraphProto &g : *attr.mutable_graphs())
-          graphs.push_back(&g);
-      }
-    }
-    for (onnx::ValueInfoProto &output : *graph->mutable_output())
+    for (onnx::ValueInfoProto &output : *graph.mutable_output())
       rename(*output.mutable_name());
-  }
+  });
 }
 
 /// The value of a one-element bool tensor.
 std::optional<bool> boolValue(const onnx::TensorProto &tensor) {
-  if (tensor.data_type() != onnx::TensorProto::BOOL)
+  auto values = tensorElements<uint8_t>(tensor, onnx::TensorProto::BOOL);
+  if (!values || values->size() != 1)
     return std::nullopt;
-  if (tensor.has_raw_data() && tensor.raw_data().size() == 1)
-    return tensor.raw_data()[0] != 0;
-  if (tensor.int32_data_size() == 1)
-    return tensor.int32_data(0) != 0;
-  return std::nullopt;
+  return values->front() != 0;
 }
 
 /// The condition's value if the graph holds it: an initializer (which
@@ -86,20 +72,6 @@ std::optional<bool> constantCondition(const onnx::GraphProto &graph,
         if (attr.name() == "value" && attr.has_t())
           return boolValue(attr.t());
   return std::nullopt;
-}
-
-/// The declared shape of a branch output, if it has a complete one.
-std::optional<std::vector<int64_t>>
-declaredShape(const onnx::ValueInfoProto &info) {
-  if (!info.type().has_tensor_type() || !info.type().tensor_type().has_shape())
-    return std::nullopt;
-  std::vector<int64_t> dims;
-  for (const auto &dim : info.type().tensor_type().shape().dim()) {
-    if (!dim.has_dim_value())
-      return std::nullopt;
-    dims.push_back(dim.dim_value());
-  }
-  return dims;
 }
 
 /// Moves one If's branches into `nodes` and `graph`'s initializers and
@@ -134,8 +106,8 @@ bool inlineIf(onnx::NodeProto &node, onnx::GraphProto &graph,
       }
   }
   for (int i = 0; i < node.output_size() && !condition; ++i) {
-    auto thenShape = declaredShape(branches[0]->output(i)),
-         elseShape = declaredShape(branches[1]->output(i));
+    auto thenShape = staticDims(branches[0]->output(i).type()),
+         elseShape = staticDims(branches[1]->output(i).type());
     if (thenShape && elseShape && *thenShape != *elseShape) {
       error = "output " + std::to_string(i) +
               " has another shape in each branch, and the condition is "

@@ -235,7 +235,7 @@ private:
   LogicalResult importNode(const om::Node &node) {
     Location loc =
         onnx::getNodeLocation(context, node.name, node.opType, fileName);
-    bool standardDomain = node.domain.empty() || node.domain == "ai.onnx";
+    bool standardDomain = om::isDefaultDomain(node.domain);
     if (standardDomain && node.opType == "Constant")
       return importConstant(node, loc);
 

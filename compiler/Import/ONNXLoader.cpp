@@ -1,9 +1,7 @@
 //===- ONNXLoader.cpp - Load, check and shape-infer an ONNX model ---------===//
 
 #include "compiler/Import/ONNXLoader.h"
-#include "compiler/Import/ControlFlow.h"
-#include "compiler/Import/Recurrent.h"
-#include "compiler/Import/ReduceProd.h"
+#include "compiler/Import/GraphRewrite.h"
 
 #include "lpu/Layout.h"
 
@@ -55,6 +53,8 @@ template <typename T> void appendLE(std::vector<char> &out, T value) {
   std::memcpy(bytes, &value, sizeof(T));
   out.insert(out.end(), bytes, bytes + sizeof(T));
 }
+
+} // namespace
 
 bool convertTensor(const onnx::TensorProto &proto, Tensor &tensor,
                    std::string &error) {
@@ -125,6 +125,8 @@ bool convertTensor(const onnx::TensorProto &proto, Tensor &tensor,
   }
   return true;
 }
+
+namespace {
 
 bool convertAttribute(const onnx::AttributeProto &proto, Attribute &attr,
                       std::string &error) {
@@ -365,19 +367,10 @@ constexpr int kMaxFunctionDepth = 4;
 
 /// Writes out each attribute `node` omits and its schema defaults.
 void addDefaultAttributes(onnx::NodeProto &node, const onnx::OpSchema &schema) {
-  for (const auto &[name, attribute] : schema.attributes()) {
-    if (attribute.required || attribute.default_value.name().empty())
-      continue;
-    bool present = false;
-    for (const onnx::AttributeProto &attr : node.attribute())
-      present |= attr.name() == name;
-    if (!present)
+  for (const auto &[name, attribute] : schema.attributes())
+    if (!attribute.required && !attribute.default_value.name().empty() &&
+        !findAttribute(node, name))
       *node.add_attribute() = attribute.default_value;
-  }
-}
-
-bool isDefaultDomain(const std::string &domain) {
-  return domain.empty() || domain == "ai.onnx";
 }
 
 /// Writes out the attributes that nodes of the default domain omit, in the
@@ -385,24 +378,13 @@ bool isDefaultDomain(const std::string &domain) {
 /// attributes unconditionally (Pad's `value` before opset 11, which torch
 /// leaves out when it is 0).
 void addDefaultAttributes(onnx::GraphProto &root, int64_t opset) {
-  std::vector<onnx::GraphProto *> graphs = {&root};
-  while (!graphs.empty()) {
-    onnx::GraphProto *graph = graphs.back();
-    graphs.pop_back();
-    for (onnx::NodeProto &node : *graph->mutable_node()) {
-      for (onnx::AttributeProto &attr : *node.mutable_attribute()) {
-        if (attr.has_g())
-          graphs.push_back(attr.mutable_g());
-        for (onnx::GraphProto &g : *attr.mutable_graphs())
-          graphs.push_back(&g);
-      }
-      if (!isDefaultDomain(node.domain()))
-        continue;
-      if (const onnx::OpSchema *schema =
-              onnx::OpSchemaRegistry::Schema(node.op_type(), int(opset), ""))
-        addDefaultAttributes(node, *schema);
-    }
-  }
+  forEachGraph(root, [&](onnx::GraphProto &graph) {
+    for (onnx::NodeProto &node : *graph.mutable_node())
+      if (isDefaultDomain(node.domain()))
+        if (const onnx::OpSchema *schema =
+                onnx::OpSchemaRegistry::Schema(node.op_type(), int(opset), ""))
+          addDefaultAttributes(node, *schema);
+  });
 }
 
 /// The type of every value the graph declares or shape inference found.
@@ -528,34 +510,22 @@ bool upgradeOpset(onnx::ModelProto &model, int64_t &opset, std::string &error) {
   // ONNX 1.12's Resize_10_11 adapter sets neither coordinate mode: opset
   // 11's defaults (half_pixel, round_prefer_floor) would move the samples
   // of an Upsample or opset-10 Resize, which are asymmetric and floor.
-  std::vector<onnx::GraphProto *> graphs = {model.mutable_graph()};
-  while (!graphs.empty()) {
-    onnx::GraphProto *graph = graphs.back();
-    graphs.pop_back();
-    for (onnx::NodeProto &node : *graph->mutable_node()) {
-      bool hasCoordinateMode = false, hasNearestMode = false;
-      for (onnx::AttributeProto &attr : *node.mutable_attribute()) {
-        if (attr.has_g())
-          graphs.push_back(attr.mutable_g());
-        for (onnx::GraphProto &g : *attr.mutable_graphs())
-          graphs.push_back(&g);
-        hasCoordinateMode |= attr.name() == "coordinate_transformation_mode";
-        hasNearestMode |= attr.name() == "nearest_mode";
-      }
-      if (node.op_type() != "Resize" || !isDefaultDomain(node.domain()))
+  forEachGraph(*model.mutable_graph(), [](onnx::GraphProto &graph) {
+    for (onnx::NodeProto &node : *graph.mutable_node()) {
+      if (!isDefaultDomainNode(node, "Resize"))
         continue;
       auto addString = [&](const char *name, const char *value) {
+        if (findAttribute(node, name))
+          return;
         onnx::AttributeProto *attr = node.add_attribute();
         attr->set_name(name);
         attr->set_type(onnx::AttributeProto::STRING);
         attr->set_s(value);
       };
-      if (!hasCoordinateMode)
-        addString("coordinate_transformation_mode", "asymmetric");
-      if (!hasNearestMode)
-        addString("nearest_mode", "floor");
+      addString("coordinate_transformation_mode", "asymmetric");
+      addString("nearest_mode", "floor");
     }
-  }
+  });
   opset = kOldestLoweredOpset;
   return true;
 }

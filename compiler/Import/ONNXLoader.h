@@ -39,6 +39,11 @@ enum DataType : int32_t {
 /// Byte width of one element, or 0 for types without a fixed width.
 unsigned elementByteWidth(int32_t dataType);
 
+/// Whether `domain` names ONNX's default operator set ("" or "ai.onnx").
+inline bool isDefaultDomain(const std::string &domain) {
+  return domain.empty() || domain == "ai.onnx";
+}
+
 struct Tensor {
   std::string name;
   int32_t dataType = kUndefined;

@@ -7,10 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/Import/Recurrent.h"
-#include "compiler/Import/NodeBuilder.h"
+#include "compiler/Import/GraphRewrite.h"
 
-#include <cstring>
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -19,30 +18,6 @@ namespace lpuc::onnx_model {
 namespace {
 
 using Types = std::map<std::string, onnx::TypeProto>;
-
-const onnx::AttributeProto *findAttribute(const onnx::NodeProto &node,
-                                          const std::string &name) {
-  for (const onnx::AttributeProto &attr : node.attribute())
-    if (attr.name() == name)
-      return &attr;
-  return nullptr;
-}
-
-/// A tensor's f32 elements, if it is an f32 tensor stored in the model.
-std::optional<std::vector<float>> floatData(const onnx::TensorProto &tensor) {
-  if (tensor.data_type() != onnx::TensorProto::FLOAT ||
-      tensor.data_location() == onnx::TensorProto::EXTERNAL)
-    return std::nullopt;
-  std::vector<float> values;
-  if (tensor.has_raw_data()) {
-    values.resize(tensor.raw_data().size() / sizeof(float));
-    std::memcpy(values.data(), tensor.raw_data().data(),
-                values.size() * sizeof(float));
-  } else {
-    values.assign(tensor.float_data().begin(), tensor.float_data().end());
-  }
-  return values;
-}
 
 /// The transpose of rows [first, first + count) of a row-major [rows, cols]
 /// block starting at `offset`: [cols, count].
@@ -78,7 +53,7 @@ bool unroll(const onnx::NodeProto &node, const Layer &layer,
     auto it = constants.find(input(i));
     std::optional<std::vector<float>> data;
     if (it != constants.end())
-      data = floatData(*it->second);
+      data = tensorElements<float>(*it->second, onnx::TensorProto::FLOAT);
     if (!data || int64_t(data->size()) != count) {
       error = std::string(what) + " must be an f32 initializer of " +
               std::to_string(count) +
@@ -102,21 +77,11 @@ bool unroll(const onnx::NodeProto &node, const Layer &layer,
   }
   if (!input(4).empty()) {
     auto it = constants.find(input(4));
-    bool full = it != constants.end() &&
-                it->second->data_type() == onnx::TensorProto::INT32;
-    if (full) {
-      const onnx::TensorProto &lengths = *it->second;
-      std::vector<int32_t> values(lengths.int32_data().begin(),
-                                  lengths.int32_data().end());
-      if (lengths.has_raw_data()) {
-        values.resize(lengths.raw_data().size() / sizeof(int32_t));
-        std::memcpy(values.data(), lengths.raw_data().data(),
-                    values.size() * sizeof(int32_t));
-      }
-      for (int32_t v : values)
-        full &= v == S;
-    }
-    if (!full) {
+    std::optional<std::vector<int32_t>> lengths;
+    if (it != constants.end())
+      lengths = tensorElements<int32_t>(*it->second, onnx::TensorProto::INT32);
+    if (!lengths || std::any_of(lengths->begin(), lengths->end(),
+                                [&](int32_t length) { return length != S; })) {
       error = "sequence_lens must be a constant equal to the sequence "
               "length " +
               std::to_string(S) + " for every batch entry";
@@ -292,20 +257,14 @@ describe(const onnx::NodeProto &node, const Types &types,
   }
   layer.directions = direction == "bidirectional" ? 2 : 1;
   layer.reverse = direction == "reverse";
-  auto it = types.find(node.input(0));
-  const onnx::TensorShapeProto *shape =
-      it != types.end() && it->second.tensor_type().has_shape()
-          ? &it->second.tensor_type().shape()
-          : nullptr;
-  std::vector<int64_t> dims;
-  for (int i = 0; shape && i < shape->dim_size(); ++i)
-    dims.push_back(shape->dim(i).has_dim_value() ? shape->dim(i).dim_value()
-                                                 : -1);
-  if (dims.size() != 3 || dims[0] < 1 || dims[1] < 1 || dims[2] < 1) {
+  std::optional<std::vector<int64_t>> x = valueDims(types, node.input(0));
+  if (!x || x->size() != 3 || (*x)[0] < 1 || (*x)[1] < 1 || (*x)[2] < 1) {
     error = "needs a static 3-D input X (fix its sizes with --shape)";
     return std::nullopt;
   }
-  if (it->second.tensor_type().elem_type() != onnx::TensorProto::FLOAT) {
+  const std::vector<int64_t> &dims = *x;
+  if (types.at(node.input(0)).tensor_type().elem_type() !=
+      onnx::TensorProto::FLOAT) {
     error = "needs an f32 input X";
     return std::nullopt;
   }

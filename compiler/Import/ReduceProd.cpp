@@ -1,7 +1,6 @@
 //===- ReduceProd.cpp - ReduceProd as halving products --------------------===//
 
-#include "compiler/Import/ReduceProd.h"
-#include "compiler/Import/NodeBuilder.h"
+#include "compiler/Import/GraphRewrite.h"
 
 #include <algorithm>
 #include <optional>
@@ -11,22 +10,6 @@ namespace lpuc::onnx_model {
 
 namespace {
 
-/// The static dims of a value's inferred type, if all are known.
-std::optional<std::vector<int64_t>>
-staticDims(const std::map<std::string, onnx::TypeProto> &types,
-           const std::string &name) {
-  auto it = types.find(name);
-  if (it == types.end() || !it->second.tensor_type().has_shape())
-    return std::nullopt;
-  std::vector<int64_t> dims;
-  for (const auto &dim : it->second.tensor_type().shape().dim()) {
-    if (!dim.has_dim_value())
-      return std::nullopt;
-    dims.push_back(dim.dim_value());
-  }
-  return dims;
-}
-
 bool expandOne(const onnx::NodeProto &node,
                const std::map<std::string, onnx::TypeProto> &types,
                NodeBuilder &b, std::string &error) {
@@ -34,21 +17,18 @@ bool expandOne(const onnx::NodeProto &node,
     error = "axes given as an input are not supported";
     return false;
   }
-  auto shape = staticDims(types, node.input(0)),
-       result = staticDims(types, node.output(0));
+  auto shape = valueDims(types, node.input(0)),
+       result = valueDims(types, node.output(0));
   if (!shape || !result) {
     error = "needs static shapes (fix the graph inputs' sizes with --shape)";
     return false;
   }
   const int64_t rank = shape->size();
   std::vector<int64_t> axes;
-  bool keepdims = true;
-  for (const onnx::AttributeProto &attr : node.attribute()) {
-    if (attr.name() == "axes")
-      axes.assign(attr.ints().begin(), attr.ints().end());
-    else if (attr.name() == "keepdims")
-      keepdims = attr.i() != 0;
-  }
+  if (const onnx::AttributeProto *attr = findAttribute(node, "axes"))
+    axes.assign(attr->ints().begin(), attr->ints().end());
+  const onnx::AttributeProto *keep = findAttribute(node, "keepdims");
+  const bool keepdims = !keep || keep->i() != 0;
   if (axes.empty())
     for (int64_t a = 0; a < rank; ++a)
       axes.push_back(a);

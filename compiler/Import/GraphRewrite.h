@@ -1,20 +1,99 @@
-//===- NodeBuilder.h - ONNX nodes written by the loader ---------*- C++ -*-===//
+//===- GraphRewrite.h - What the loader's graph rewrites share --*- C++ -*-===//
 //
 // Part of the ONNX loader (built with exceptions; includes ONNX headers).
-// The loader writes some nodes as other ONNX nodes (recurrent layers
-// unrolled, ReduceProd as products), in forms every opset from 11 reads.
+// The loader rewrites the ONNX graph before the lowering sees it (older
+// opsets, If inlined, recurrent layers unrolled, ReduceProd as products,
+// function ops expanded); these are the pieces those rewrites share: a
+// builder of nodes in forms every opset from 11 reads, the walk over a
+// graph and its subgraphs, and readers of attributes, shapes and tensors.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LPU_COMPILER_IMPORT_NODEBUILDER_H
-#define LPU_COMPILER_IMPORT_NODEBUILDER_H
+#ifndef LPU_COMPILER_IMPORT_GRAPHREWRITE_H
+#define LPU_COMPILER_IMPORT_GRAPHREWRITE_H
+
+#include "compiler/Import/ONNXLoader.h"
 
 #include <onnx/onnx_pb.h>
 
+#include <cstring>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace lpuc::onnx_model {
+
+/// Decodes `proto` as the loader decodes initializers (raw or typed data,
+/// sizes checked; external data refused).
+bool convertTensor(const onnx::TensorProto &proto, Tensor &tensor,
+                   std::string &error);
+
+/// The elements of `tensor` as T, if its data type is `dataType`.
+template <typename T>
+std::optional<std::vector<T>> tensorElements(const onnx::TensorProto &tensor,
+                                             int32_t dataType) {
+  Tensor decoded;
+  std::string ignored;
+  if (tensor.data_type() != dataType ||
+      !convertTensor(tensor, decoded, ignored))
+    return std::nullopt;
+  std::vector<T> values(decoded.data.size() / sizeof(T));
+  std::memcpy(values.data(), decoded.data.data(), values.size() * sizeof(T));
+  return values;
+}
+
+/// The attribute of `node` named `name`, if it has one.
+inline const onnx::AttributeProto *findAttribute(const onnx::NodeProto &node,
+                                                 const std::string &name) {
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == name)
+      return &attr;
+  return nullptr;
+}
+
+/// The dims of a tensor type, if every one is known.
+inline std::optional<std::vector<int64_t>>
+staticDims(const onnx::TypeProto &type) {
+  if (!type.has_tensor_type() || !type.tensor_type().has_shape())
+    return std::nullopt;
+  std::vector<int64_t> dims;
+  for (const auto &dim : type.tensor_type().shape().dim()) {
+    if (!dim.has_dim_value())
+      return std::nullopt;
+    dims.push_back(dim.dim_value());
+  }
+  return dims;
+}
+
+/// The dims of value `name`'s type in `types`, if every one is known.
+inline std::optional<std::vector<int64_t>>
+valueDims(const std::map<std::string, onnx::TypeProto> &types,
+          const std::string &name) {
+  auto it = types.find(name);
+  if (it == types.end())
+    return std::nullopt;
+  return staticDims(it->second);
+}
+
+/// Calls `visit(graph)` on `root` and on every subgraph its nodes hold
+/// (If branches, Loop bodies), without recursion.
+template <typename Visit>
+void forEachGraph(onnx::GraphProto &root, Visit visit) {
+  std::vector<onnx::GraphProto *> graphs = {&root};
+  while (!graphs.empty()) {
+    onnx::GraphProto *graph = graphs.back();
+    graphs.pop_back();
+    visit(*graph);
+    for (onnx::NodeProto &node : *graph->mutable_node())
+      for (onnx::AttributeProto &attr : *node.mutable_attribute()) {
+        if (attr.has_g())
+          graphs.push_back(attr.mutable_g());
+        for (onnx::GraphProto &g : *attr.mutable_graphs())
+          graphs.push_back(&g);
+      }
+  }
+}
 
 /// Appends nodes to `nodes` and initializers to `graph` for the expansion of
 /// one node; every name it makes starts with `prefix` (the node's name).
@@ -132,8 +211,7 @@ private:
 /// Whether `node` is of `opType` in the default domain.
 inline bool isDefaultDomainNode(const onnx::NodeProto &node,
                                 const char *opType) {
-  return node.op_type() == opType &&
-         (node.domain().empty() || node.domain() == "ai.onnx");
+  return node.op_type() == opType && isDefaultDomain(node.domain());
 }
 
 /// Rebuilds `graph`'s node list in order: a node `matches` accepts is named
@@ -164,6 +242,44 @@ bool rewriteNodes(onnx::GraphProto &graph, Matches matches, Rewrite rewrite,
   return true;
 }
 
+//===----------------------------------------------------------------------===//
+// The rewrites (ControlFlow.cpp, Recurrent.cpp, ReduceProd.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Replaces each If node of `graph` (default domain) by its branches, their
+/// values renamed `<node>/then/...` and `<node>/else/...`. A condition the
+/// graph holds (an initializer, which --input-value makes of a graph input,
+/// or a Constant) keeps the branch it takes; otherwise both are computed and
+/// a Where per output picks one, which onnx-fold-constants reduces to one
+/// branch where folding finds the condition constant. Nested Ifs are
+/// inlined in turn. `inlined` tells whether any was; on failure `error`
+/// names the node.
+bool inlineIfNodes(onnx::GraphProto &graph, bool &inlined, std::string &error);
+
+/// Replaces each RNN, GRU and LSTM node of `graph` (default domain) by its
+/// steps unrolled over the sequence: one product of the whole input with
+/// the input weights, then per step and direction a product with the
+/// recurrent weights, the gates and the state update, written as ONNX
+/// nodes every opset from 11 reads (MatMul, Gather, Slice, Reshape, Concat,
+/// element-wise functions). Weights, biases and peepholes must be f32
+/// initializers; sequence_lens, if given, a constant equal to the sequence
+/// length everywhere. `types` holds the inferred type of every value.
+/// `expanded` tells whether any node was; on failure `error` names the node.
+bool expandRecurrentNodes(onnx::GraphProto &graph,
+                          const std::map<std::string, onnx::TypeProto> &types,
+                          bool &expanded, std::string &error);
+
+/// Replaces each ReduceProd node of `graph` (default domain, axes as an
+/// attribute: opsets up to 17) by products of halves: along each reduced
+/// axis, its first half times its second (an odd count's last position
+/// joining the products) until one position is left; a Reshape drops the
+/// axes when keepdims is 0. The VXM has no multiplying reduction, and the
+/// halving keeps the depth of the products logarithmic. `types` holds the
+/// inferred type of every value; `expanded` tells whether any node was.
+bool expandReduceProd(onnx::GraphProto &graph,
+                      const std::map<std::string, onnx::TypeProto> &types,
+                      bool &expanded, std::string &error);
+
 } // namespace lpuc::onnx_model
 
-#endif // LPU_COMPILER_IMPORT_NODEBUILDER_H
+#endif // LPU_COMPILER_IMPORT_GRAPHREWRITE_H
