@@ -231,6 +231,7 @@ int runCompiler(const DriverOptions &options) {
     return 1;
   }
   lowering.precision = options.precision;
+  lowering.f64AsF32 = options.f64AsF32;
   if (options.schedule != "global" && options.schedule != "best" &&
       options.schedule != "op-by-op") {
     reportError("unknown --schedule value '" + options.schedule +

@@ -26,6 +26,8 @@ struct DriverOptions {
   /// fp32, fp16 or bf16: the float type of MXM products; empty: the
   /// target's default.
   std::string precision;
+  /// Compute f64 models in f32 (otherwise they are refused).
+  bool f64AsF32 = false;
   /// NAME=DxDxD static input shapes.
   std::vector<std::string> shapes;
   /// NAME=FILE.pb input values fixed at compile time.

@@ -55,6 +55,8 @@ void buildLoweringPipeline(OpPassManager &pm, const LoweringOptions &options,
                            Phase stopAfter) {
   if (stopAfter < Phase::Tile)
     return;
+  if (options.f64AsF32)
+    pm.addNestedPass<func::FuncOp>(onnx::createDemoteF64());
   pm.addNestedPass<func::FuncOp>(onnx::createFoldConstants());
   ConvertONNXToTileOptions conversion;
   conversion.target = options.target;
@@ -155,6 +157,9 @@ struct LoweringPipelineOptions
       llvm::cl::desc("fp32, fp16 or bf16 for MXM products (default: the "
                      "target's most precise)"),
       llvm::cl::init("")};
+  Option<bool> f64AsF32{*this, "f64-as-f32",
+                        llvm::cl::desc("Compute f64 tensors in f32"),
+                        llvm::cl::init(false)};
   Option<bool> opByOp{*this, "op-by-op",
                       llvm::cl::desc("Schedule one ONNX node after another"),
                       llvm::cl::init(false)};
@@ -170,9 +175,10 @@ void registerPassesAndPipelines() {
       "lpuc-lowering",
       "The whole lpuc lowering: ONNX graph to a scheduled lpu.program",
       [](OpPassManager &pm, const LoweringPipelineOptions &options) {
-        buildLoweringPipeline(
-            pm, {options.target, options.precision, options.opByOp},
-            Phase::Schedule);
+        buildLoweringPipeline(pm,
+                              {options.target, options.precision,
+                               options.f64AsF32, options.opByOp},
+                              Phase::Schedule);
       });
 }
 

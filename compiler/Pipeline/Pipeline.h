@@ -36,6 +36,9 @@ struct LoweringOptions {
   std::string target = "lpu-v1";
   /// fp32, fp16 or bf16 for MXM products; empty: the target's default.
   std::string precision;
+  /// Compute f64 tensors in f32 (onnx-demote-f64); otherwise they are
+  /// refused.
+  bool f64AsF32 = false;
   /// Schedule one ONNX node after another (the baseline of the benchmarks)
   /// instead of the whole graph at once.
   bool opByOp = false;

@@ -113,7 +113,14 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(const MachineProgram &program) {
       ::lpu::TensorBinding binding;
       binding.name = buffer.name;
       binding.dtype = getDType(buffer.type.getElementType());
-      binding.hostInt64 = buffer.hostInt64;
+      binding.host = ::lpu::hostTypeOf(binding.dtype);
+      if (buffer.hostType) {
+        std::optional<::lpu::HostType> host = hostTypeFor(buffer.hostType);
+        if (!host || !::lpu::holdsHostType(binding.dtype, *host))
+          return emitError(program.origins[buffer.origin], "'")
+                 << buffer.name << "' cannot be passed as " << buffer.hostType;
+        binding.host = *host;
+      }
       binding.shape.assign(buffer.type.getShape().begin(),
                            buffer.type.getShape().end());
       binding.layout = layout;

@@ -80,6 +80,33 @@ BufferOp lpuc::lpu::getAccessedBuffer(Operation *op) {
   return ::lpu::DType::None;
 }
 
+std::optional<::lpu::HostType> lpuc::lpu::hostTypeFor(Type elementType) {
+  using ::lpu::HostType;
+  if (auto integer = dyn_cast<IntegerType>(elementType)) {
+    const bool isUnsigned = integer.isUnsigned();
+    switch (integer.getWidth()) {
+    case 1:
+      return HostType::Bool;
+    case 8:
+      return isUnsigned ? HostType::U8 : HostType::I8;
+    case 16:
+      return isUnsigned ? HostType::U16 : HostType::I16;
+    case 32:
+      return isUnsigned ? HostType::U32 : HostType::I32;
+    case 64:
+      return isUnsigned ? HostType::U64 : HostType::I64;
+    default:
+      return std::nullopt;
+    }
+  }
+  if (elementType.isF64())
+    return HostType::F64;
+  ::lpu::DType dtype = getDType(elementType);
+  if (dtype == ::lpu::DType::None)
+    return std::nullopt;
+  return ::lpu::hostTypeOf(dtype);
+}
+
 Type lpuc::lpu::getElementType(MLIRContext *context, ::lpu::DType dtype) {
   Builder b(context);
   switch (dtype) {
@@ -334,9 +361,14 @@ LogicalResult BufferOp::verify() {
     return emitOpError("`block_rows` must be positive");
   if (auto parts = getMinParts(); parts && *parts < 1)
     return emitOpError("`min_parts` must be positive");
-  if (getHostI64() && (isConstant || getKind() == BufferKind::Scratch ||
-                       !type.getElementType().isSignlessInteger(32)))
-    return emitOpError("`host_i64` marks an i32 input or output");
+  if (std::optional<Type> host = getHostType()) {
+    std::optional<::lpu::HostType> hostType = lpuc::lpu::hostTypeFor(*host);
+    if (isConstant || getKind() == BufferKind::Scratch || !hostType ||
+        !::lpu::holdsHostType(getDType(type.getElementType()), *hostType))
+      return emitOpError("`host_type` ")
+             << *host << " is not one an input or output of "
+             << type.getElementType() << " can be passed in";
+  }
   if (std::optional<StringRef> state = getStateOf()) {
     BufferOp input;
     for (auto buffer : (*this)->getBlock()->getOps<BufferOp>())
@@ -344,7 +376,7 @@ LogicalResult BufferOp::verify() {
         input = buffer;
     if (getKind() != BufferKind::Output || !input ||
         input.getTensorType() != getTensorType() ||
-        input.getHostI64() != getHostI64())
+        input.getHostType() != getHostType())
       return emitOpError("`state_of` names an input of the same type, on an "
                          "output: no input '")
              << *state << "' of type " << getTensorType();

@@ -3,6 +3,7 @@
 #ifndef LPU_DIALECTS_LPU_LPUOPS_H
 #define LPU_DIALECTS_LPU_LPUOPS_H
 
+#include "lpu/HostType.h"
 #include "lpu/ISA.h"
 #include "lpu/Layout.h"
 #include "lpu/Target.h"
@@ -46,6 +47,9 @@ std::optional<::lpu::UnitKind> parseUnitKind(llvm::StringRef name);
 /// back (null for DType::None).
 ::lpu::DType getDType(mlir::Type elementType);
 mlir::Type getElementType(mlir::MLIRContext *context, ::lpu::DType dtype);
+/// The host element type of an ONNX element type as the importer spells it
+/// (f32, ui8, i8, i64, i1 for bool, f64, ...), if the runtime has one.
+std::optional<::lpu::HostType> hostTypeFor(mlir::Type elementType);
 
 /// The SRAM layout of a tensor of `type` on `target`: its vectors take one
 /// address per plane of the element type.

@@ -115,8 +115,10 @@ def LPU_BufferOp : LPU_Op<"buffer"> {
     `block_rows` rows (1 if absent) are dealt round-robin, block b to part
     b mod parts. `min_parts` is how many parts the expansion asks for
     (tensors whose rows windows read together); the allocator uses fewer
-    only where SRAM is too fragmented for that many. `host_i64` marks an
-    input or output the host passes as int64 elements, held here as i32.
+    only where SRAM is too fragmented for that many. `host_type` is the
+    element type the host passes or receives an input or output in, when
+    it differs from the one held here (int64 or uint8 held as i32, f64 or
+    bool as f32; the runtime converts).
     `state_of` marks an output that is the next run's value of the named
     input (a KV cache): it takes the input's SRAM, so it never leaves the
     chip.
@@ -129,7 +131,7 @@ def LPU_BufferOp : LPU_Op<"buffer"> {
                        OptionalAttr<DenseI32ArrayAttr>:$spread,
                        OptionalAttr<I64Attr>:$block_rows,
                        OptionalAttr<I64Attr>:$min_parts,
-                       UnitAttr:$host_i64,
+                       OptionalAttr<TypeAttr>:$host_type,
                        OptionalAttr<StrAttr>:$state_of);
   let results = (outs LPU_BufferType:$buffer);
   let assemblyFormat = [{

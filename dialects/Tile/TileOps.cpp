@@ -74,9 +74,9 @@ lpuc::tile::splitWeightPlacements(ArrayRef<int32_t> list) {
 static LogicalResult verifyIOAttr(Operation *op, NamedAttribute attr) {
   if (attr.getName() == kSRAMAttrName)
     return verifySRAMAttr(op, attr);
-  if (attr.getName() == kHostInt64AttrName) {
-    if (!isa<UnitAttr>(attr.getValue()))
-      return op->emitError("'") << kHostInt64AttrName << "' takes no value";
+  if (attr.getName() == kHostTypeAttrName) {
+    if (!isa<TypeAttr>(attr.getValue()))
+      return op->emitError("'") << kHostTypeAttrName << "' is an element type";
     return success();
   }
   if (attr.getName() == kSplitRowsAttrName) {

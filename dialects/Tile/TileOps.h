@@ -50,9 +50,11 @@ constexpr llvm::StringLiteral kModelWorkAttrName = "tile.model_work";
 /// per part (set by tile-allocate-sram; the rows dealt in blocks of
 /// `tile.split_rows` rows, else of one).
 constexpr llvm::StringLiteral kSRAMAttrName = "tile.sram";
-/// On a graph input or result held as i32 that the graph declares int64:
-/// the host passes and receives int64 elements (the runtime checks range).
-constexpr llvm::StringLiteral kHostInt64AttrName = "tile.host_i64";
+/// On a graph input or result the graph declares in another element type
+/// than the one it is held in (int64 or uint8 held as i32, bool or f64 as
+/// f32): that type, in which the host passes and receives its elements (the
+/// runtime converts and checks range).
+constexpr llvm::StringLiteral kHostTypeAttrName = "tile.host_type";
 /// On a graph result that is state (a KV cache), the index of the graph
 /// input it is the next run's value of: both take the same SRAM, so the
 /// value stays on the chip between runs.

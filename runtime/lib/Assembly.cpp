@@ -251,11 +251,13 @@ void printTargetTables(const std::vector<TargetDesc> &targets,
 namespace {
 void printBinding(std::ostream &os, const char *role, const TensorBinding &b,
                   const Binary &binary) {
-  os << "; " << role << " " << b.name << " : "
-     << (b.hostInt64 ? "i64" : dtypeName(b.dtype)) << "[";
+  os << "; " << role << " " << b.name << " : " << hostTypeName(b.host) << "[";
   for (size_t i = 0; i < b.shape.size(); ++i)
     os << (i ? "x" : "") << b.shape[i];
-  os << "] at";
+  os << "]";
+  if (hostTypeOf(b.dtype) != b.host)
+    os << " as " << dtypeName(b.dtype);
+  os << " at";
   for (const SramPart &part : b.parts)
     os << " mem[" << part.slice << "]:" << part.address;
   if (b.parts.size() > 1)

@@ -194,7 +194,8 @@ void writeBindings(ByteWriter &w, const std::vector<TensorBinding> &list) {
   w.u32(static_cast<uint32_t>(list.size()));
   for (const TensorBinding &b : list) {
     w.str(b.name);
-    w.u8(b.hostDTypeByte());
+    w.u8(static_cast<uint8_t>(b.host));
+    w.u8(static_cast<uint8_t>(b.dtype));
     w.u8(static_cast<uint8_t>(b.shape.size()));
     w.u16(static_cast<uint16_t>(b.stateOf + 1));
     for (int64_t d : b.shape)
@@ -322,6 +323,7 @@ bool readBindings(ByteReader &r, const TargetDesc &t,
   for (uint32_t i = 0; i < count && r.ok(); ++i) {
     TensorBinding b;
     b.name = r.str(4096);
+    uint8_t host = r.u8();
     uint8_t dtype = r.u8();
     uint8_t rank = r.u8();
     b.stateOf = int32_t(r.u16()) - 1;
@@ -329,12 +331,10 @@ bool readBindings(ByteReader &r, const TargetDesc &t,
       break;
     if (b.name.empty() || !names.insert(b.name).second)
       r.fail("tensor name '" + b.name + "' is empty or repeated");
-    b.hostInt64 = dtype == kHostInt64DType;
-    if (b.hostInt64)
-      b.dtype = DType::I32;
-    else if (!decodeDType(dtype, b.dtype) || b.dtype == DType::None)
-      r.fail("tensor '" + b.name + "' has unsupported dtype " +
-             std::to_string(dtype));
+    if (!decodeDType(dtype, b.dtype) || !decodeHostType(host, b.host) ||
+        !holdsHostType(b.dtype, b.host))
+      r.fail("tensor '" + b.name + "' has unsupported types: host " +
+             std::to_string(host) + ", chip " + std::to_string(dtype));
     if (rank > kMaxRank)
       r.fail("tensor '" + b.name + "' has rank " + std::to_string(rank));
     for (unsigned d = 0; d < rank && r.ok(); ++d) {
@@ -414,8 +414,8 @@ bool checkStates(ByteReader &r, const std::vector<TensorBinding> &inputs,
                     std::to_string(out.stateOf) +
                     ", which does not exist or has another");
     const TensorBinding &in = inputs[out.stateOf];
-    if (in.dtype != out.dtype || in.hostInt64 != out.hostInt64 ||
-        in.shape != out.shape || in.blockRows != out.blockRows ||
+    if (in.dtype != out.dtype || in.host != out.host || in.shape != out.shape ||
+        in.blockRows != out.blockRows ||
         !std::equal(in.parts.begin(), in.parts.end(), out.parts.begin(),
                     out.parts.end(), samePart))
       return refuse("output '" + out.name + "' is the state of input '" +

@@ -136,7 +136,7 @@ lpu_status tensorInfo(const std::vector<lpu::TensorBinding> &list, size_t index,
     return fail(LPU_ERROR_INVALID_ARGUMENT, "tensor index out of range");
   const lpu::TensorBinding &b = list[index];
   info->name = b.name.c_str();
-  info->dtype = static_cast<lpu_dtype>(b.hostDTypeByte());
+  info->dtype = static_cast<lpu_dtype>(b.host);
   info->element_bytes = b.hostBytes();
   info->rank = b.shape.size();
   info->shape = b.shape.data();
@@ -151,68 +151,21 @@ const char *lpu_last_error(void) { return lastError.c_str(); }
 
 lpu_status lpu_elements_from_f64(lpu_dtype dtype, const double *in, size_t n,
                                  void *out) {
-  if ((!in && n) || (!out && n))
+  lpu::HostType type;
+  if ((!in && n) || (!out && n) ||
+      !lpu::decodeHostType(static_cast<uint8_t>(dtype), type))
     return fail(LPU_ERROR_INVALID_ARGUMENT, "bad dtype or null buffer");
-  if (dtype == LPU_DTYPE_I64) {
-    for (size_t i = 0; i < n; ++i) {
-      // Saturated at the int64 range; 2^63 itself is out of range.
-      const double v = std::isnan(in[i]) ? 0.0 : std::nearbyint(in[i]);
-      const int64_t value = v >= 9223372036854775808.0 ? INT64_MAX
-                            : v < -9223372036854775808.0
-                                ? INT64_MIN
-                                : static_cast<int64_t>(v);
-      std::memcpy(static_cast<uint8_t *>(out) + i * 8, &value, 8);
-    }
-    return LPU_OK;
-  }
-  lpu::DType type;
-  if (!lpu::decodeDType(static_cast<uint8_t>(dtype), type) ||
-      type == lpu::DType::None)
-    return fail(LPU_ERROR_INVALID_ARGUMENT, "bad dtype or null buffer");
-  auto *bytes = static_cast<uint8_t *>(out);
-  unsigned size = lpu::dtypeHostBytes(type);
-  for (size_t i = 0; i < n; ++i) {
-    uint32_t word;
-    if (lpu::isFloatDType(type)) {
-      word = lpu::roundFloatWord(type, static_cast<float>(in[i]));
-    } else {
-      double lo = type == lpu::DType::I8 ? -128.0 : -2147483648.0;
-      double hi = type == lpu::DType::I8 ? 127.0 : 2147483647.0;
-      double v =
-          std::isnan(in[i]) ? 0.0 : std::clamp(std::nearbyint(in[i]), lo, hi);
-      word = static_cast<uint32_t>(static_cast<int32_t>(v));
-    }
-    lpu::laneWordToHost(type, word, bytes + i * size);
-  }
+  lpu::hostElementsFromDoubles(type, in, n, out);
   return LPU_OK;
 }
 
 lpu_status lpu_elements_to_f64(lpu_dtype dtype, const void *in, size_t n,
                                double *out) {
-  if ((!in && n) || (!out && n))
+  lpu::HostType type;
+  if ((!in && n) || (!out && n) ||
+      !lpu::decodeHostType(static_cast<uint8_t>(dtype), type))
     return fail(LPU_ERROR_INVALID_ARGUMENT, "bad dtype or null buffer");
-  if (dtype == LPU_DTYPE_I64) {
-    for (size_t i = 0; i < n; ++i) {
-      int64_t value;
-      std::memcpy(&value, static_cast<const uint8_t *>(in) + i * 8, 8);
-      out[i] = static_cast<double>(value);
-    }
-    return LPU_OK;
-  }
-  lpu::DType type;
-  if (!lpu::decodeDType(static_cast<uint8_t>(dtype), type) ||
-      type == lpu::DType::None)
-    return fail(LPU_ERROR_INVALID_ARGUMENT, "bad dtype or null buffer");
-  const auto *bytes = static_cast<const uint8_t *>(in);
-  unsigned size = lpu::dtypeHostBytes(type);
-  for (size_t i = 0; i < n; ++i) {
-    uint32_t word = lpu::laneWordFromHost(type, bytes + i * size);
-    if (lpu::isFloatDType(type)) {
-      out[i] = lpu::wordToFloat(word);
-    } else {
-      out[i] = static_cast<int32_t>(word);
-    }
-  }
+  lpu::hostElementsToDoubles(type, in, n, out);
   return LPU_OK;
 }
 

@@ -16,6 +16,7 @@
 #include "Products.h"
 #include "ScheduleProof.h"
 #include "lpu/Elements.h"
+#include "lpu/HostType.h"
 #include "lpu/LargeArray.h"
 #include "lpu/MachineRules.h"
 
@@ -720,20 +721,19 @@ bool Simulator::setInput(size_t index, const void *data, size_t count,
     return false;
   }
   const auto *bytes = static_cast<const uint8_t *>(data);
-  const unsigned size = b.hostBytes();
-  const TensorLayout &layout = b.layout;
-  if (b.hostInt64)
-    for (size_t i = 0; i < count; ++i) {
-      int64_t value;
-      std::memcpy(&value, bytes + i * 8, 8);
-      if (value != int64_t(int32_t(value))) {
-        error = "input '" + b.name + "' element " + std::to_string(i) + " is " +
-                std::to_string(value) +
-                ", outside the int32 range the LPU computes int64 tensors in";
-        return false;
-      }
+  // Elements of another type than the chip's are converted first.
+  std::vector<uint8_t> converted;
+  if (hostTypeOf(b.dtype) != b.host) {
+    converted.resize(count * dtypeHostBytes(b.dtype));
+    if (!hostToChipElements(b.host, b.dtype, data, count, converted.data(),
+                            error)) {
+      error = "input '" + b.name + "' " + error;
+      return false;
     }
-  // Little-endian: an int64's low 4 bytes are its int32 value.
+    bytes = converted.data();
+  }
+  const unsigned size = dtypeHostBytes(b.dtype);
+  const TensorLayout &layout = b.layout;
   for (int64_t r = 0; r < layout.rows; ++r)
     for (int64_t j = 0; j < layout.vectorsPerRow; ++j) {
       auto [slice, address] = b.locate(r * layout.vectorsPerRow + j);
@@ -805,26 +805,28 @@ bool Simulator::getOutput(size_t index, void *data, size_t count,
             std::to_string(count);
     return false;
   }
-  auto *bytes = static_cast<uint8_t *>(data);
-  const unsigned size = b.hostBytes();
+  // Elements of another type than the chip's are converted last.
+  const bool convert = hostTypeOf(b.dtype) != b.host;
+  std::vector<uint8_t> chipElements;
+  if (convert)
+    chipElements.resize(count * dtypeHostBytes(b.dtype));
+  auto *bytes = convert ? chipElements.data() : static_cast<uint8_t *>(data);
+  const unsigned size = dtypeHostBytes(b.dtype);
   const TensorLayout &layout = b.layout;
   for (int64_t r = 0; r < layout.rows; ++r)
     for (int64_t j = 0; j < layout.vectorsPerRow; ++j) {
       auto [slice, address] = b.locate(r * layout.vectorsPerRow + j);
       const int64_t first = j * s.lanes;
-      const uint32_t count =
+      const uint32_t lanes =
           uint32_t(std::min<int64_t>(s.lanes, layout.rowLength - first));
-      uint8_t *elements = bytes + (r * layout.rowLength + first) * size;
-      loadVectorElements(s.target, b.dtype, s.cell(slice, address), count,
-                         elements, size);
-      if (b.hostInt64) // sign-extend each int32 to the host's int64
-        for (uint32_t l = 0; l < count; ++l) {
-          int32_t narrow;
-          std::memcpy(&narrow, elements + l * size, 4);
-          const int64_t wide = narrow;
-          std::memcpy(elements + l * size, &wide, 8);
-        }
+      loadVectorElements(s.target, b.dtype, s.cell(slice, address), lanes,
+                         bytes + (r * layout.rowLength + first) * size, size);
     }
+  if (convert &&
+      !chipToHostElements(b.dtype, b.host, bytes, count, data, error)) {
+    error = "output '" + b.name + "' " + error;
+    return false;
+  }
   return true;
 }
 

@@ -6,7 +6,9 @@ Usage: shape-operands.py MODEL_DIR TEST_DATA_SET_DIR
 An LPU program is static, so operands that fix an output's shape or which
 elements move where (Slice starts, Pad pads, Resize sizes, Gather indices,
 Reshape shapes, Range bounds...) must be known at compile time, and so must
-recurrent layers' weights, which lpuc unrolls into their steps. ONNX node
+recurrent layers' weights, which lpuc unrolls into their steps, and the
+quantization parameters and weights of int8 products (real models hold
+them as initializers; lpuc folds them into the product). ONNX node
 tests give even these as graph inputs; the conformance harness fixes the
 ones used only in such positions at compile time (lpuc --input-value) and
 leaves every data input to run time.
@@ -24,6 +26,13 @@ SHAPE_OPERANDS = {
     "GRU": {1, 2, 3, 4},
     "LSTM": {1, 2, 3, 4, 7},
     "RNN": {1, 2, 3, 4},
+    # Scales, zero points and weights of quantization and int8 products.
+    "QuantizeLinear": {1, 2},
+    "DequantizeLinear": {1, 2},
+    "QLinearMatMul": {1, 2, 3, 4, 5, 6, 7},
+    "QLinearConv": {1, 2, 3, 4, 5, 6, 7, 8},
+    "MatMulInteger": {1, 2, 3},
+    "ConvInteger": {1, 2, 3},
     "Expand": {1},
     "Gather": {1},
     "OneHot": {1, 2},

@@ -30,7 +30,7 @@ Models:
                  with a residual Add and Relu (Winograd F(2x2, 3x3) on lpu-v1)
   dynamic        an input with a symbolic batch dimension
   unsupported    a graph with an LpNormalization node
-  float64        an Add on float64 tensors (unsupported)
+  float64        an Add on float64 tensors (needs --f64-as-f32)
   integer-ops    int64 token ids and mask through exact i32 arithmetic (Add,
                  Sub, Mul, Div, Mod, Min, Max, Neg, Abs, comparisons (also
                  GreaterOrEqual), Where,

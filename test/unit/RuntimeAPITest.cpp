@@ -176,7 +176,7 @@ TEST(RuntimeAPI, Int64TensorsAreCheckedAndWidened) {
       .at(lpu::UnitKind::Mem, 0, 0, typed(memRead(0, 0), lpu::DType::I32))
       .at(lpu::UnitKind::Mem, 0, 2, typed(memWrite(0, 8), lpu::DType::I32));
   lpu::Binary binary = builder.build();
-  binary.inputs[0].hostInt64 = binary.outputs[0].hostInt64 = true;
+  binary.inputs[0].host = binary.outputs[0].host = lpu::HostType::I64;
   std::vector<uint8_t> bytes = lpu::writeBinary(binary);
   lpu_program *program = nullptr;
   ASSERT_EQ(lpu_program_load_memory(bytes.data(), bytes.size(), &program),
@@ -196,7 +196,7 @@ TEST(RuntimeAPI, Int64TensorsAreCheckedAndWidened) {
             LPU_ERROR_INVALID_ARGUMENT);
   EXPECT_STREQ(lpu_last_error(),
                "input 'ids' element 2 is 2147483648, outside the int32 range "
-               "the LPU computes int64 tensors in");
+               "the LPU computes integers in");
   ids[2] = -7;
   ASSERT_EQ(lpu_execution_set_input(exec, 0, ids.data(), ids.size()), LPU_OK);
   ASSERT_EQ(lpu_execution_run(exec), LPU_OK) << lpu_last_error();
@@ -204,6 +204,122 @@ TEST(RuntimeAPI, Int64TensorsAreCheckedAndWidened) {
   EXPECT_EQ(out, ids);
   lpu_execution_free(exec);
   lpu_program_free(program);
+}
+
+namespace {
+/// A program that copies a 16-element i32 (or f32) input to its output,
+/// with the given host types.
+lpu_program *loadCopy(lpu::DType chip, lpu::HostType in, lpu::HostType out) {
+  ProgramBuilder builder;
+  builder.input("x", {1, 16}, 0, 0, chip)
+      .output("y", {1, 16}, 0, 8, chip)
+      .at(lpu::UnitKind::Mem, 0, 0, typed(memRead(0, 0), chip))
+      .at(lpu::UnitKind::Mem, 0, 2, typed(memWrite(0, 8), chip));
+  lpu::Binary binary = builder.build();
+  binary.inputs[0].host = in;
+  binary.outputs[0].host = out;
+  std::vector<uint8_t> bytes = lpu::writeBinary(binary);
+  lpu_program *program = nullptr;
+  EXPECT_EQ(lpu_program_load_memory(bytes.data(), bytes.size(), &program),
+            LPU_OK)
+      << lpu_last_error();
+  return program;
+}
+} // namespace
+
+// Narrow integers are i32 on the chip: the values round-trip, and an output
+// value outside its type's range is an error, not a silent truncation.
+TEST(RuntimeAPI, NarrowIntegersAreConvertedAndChecked) {
+  lpu_program *program =
+      loadCopy(lpu::DType::I32, lpu::HostType::U8, lpu::HostType::U8);
+  ASSERT_TRUE(program);
+  lpu_tensor_info info;
+  ASSERT_EQ(lpu_program_output_info(program, 0, &info), LPU_OK);
+  EXPECT_EQ(info.dtype, LPU_DTYPE_U8);
+  EXPECT_EQ(info.element_bytes, 1u);
+  lpu_execution *exec = nullptr;
+  ASSERT_EQ(lpu_execution_create(program, &exec), LPU_OK);
+  std::vector<uint8_t> x(16), y(16);
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = uint8_t(250 + i);
+  ASSERT_EQ(lpu_execution_set_input(exec, 0, x.data(), x.size()), LPU_OK);
+  ASSERT_EQ(lpu_execution_run(exec), LPU_OK) << lpu_last_error();
+  ASSERT_EQ(lpu_execution_get_output(exec, 0, y.data(), y.size()), LPU_OK);
+  EXPECT_EQ(y, x);
+  lpu_execution_free(exec);
+  lpu_program_free(program);
+
+  program = loadCopy(lpu::DType::I32, lpu::HostType::U8, lpu::HostType::I8);
+  ASSERT_TRUE(program);
+  ASSERT_EQ(lpu_execution_create(program, &exec), LPU_OK);
+  x.assign(16, 100);
+  x[3] = 200;
+  ASSERT_EQ(lpu_execution_set_input(exec, 0, x.data(), x.size()), LPU_OK);
+  ASSERT_EQ(lpu_execution_run(exec), LPU_OK) << lpu_last_error();
+  EXPECT_EQ(lpu_execution_get_output(exec, 0, y.data(), y.size()),
+            LPU_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(lpu_last_error(),
+               "output 'y' element 3 is 200, outside the i8 range");
+  lpu_execution_free(exec);
+  lpu_program_free(program);
+}
+
+// f64 and bool are f32 on the chip: f64 inputs round to f32, outputs widen;
+// bools are one byte on the host, 0 / 1 on the chip.
+TEST(RuntimeAPI, F64AndBoolAreF32OnTheChip) {
+  lpu_program *program =
+      loadCopy(lpu::DType::F32, lpu::HostType::F64, lpu::HostType::Bool);
+  ASSERT_TRUE(program);
+  lpu_execution *exec = nullptr;
+  ASSERT_EQ(lpu_execution_create(program, &exec), LPU_OK);
+  std::vector<double> x(16, 0.0);
+  x[1] = 0.1;
+  x[2] = -3.0;
+  std::vector<uint8_t> y(16, 7);
+  ASSERT_EQ(lpu_execution_set_input(exec, 0, x.data(), x.size()), LPU_OK);
+  ASSERT_EQ(lpu_execution_run(exec), LPU_OK) << lpu_last_error();
+  ASSERT_EQ(lpu_execution_get_output(exec, 0, y.data(), y.size()), LPU_OK);
+  std::vector<uint8_t> expected(16, 0);
+  expected[1] = expected[2] = 1;
+  EXPECT_EQ(y, expected);
+  lpu_execution_free(exec);
+  lpu_program_free(program);
+
+  program = loadCopy(lpu::DType::F32, lpu::HostType::Bool, lpu::HostType::F64);
+  ASSERT_TRUE(program);
+  ASSERT_EQ(lpu_execution_create(program, &exec), LPU_OK);
+  std::vector<uint8_t> flags(16, 0);
+  flags[0] = 1;
+  flags[5] = 255; // any non-zero byte is true
+  std::vector<double> out(16, -1.0);
+  ASSERT_EQ(lpu_execution_set_input(exec, 0, flags.data(), flags.size()),
+            LPU_OK);
+  ASSERT_EQ(lpu_execution_run(exec), LPU_OK) << lpu_last_error();
+  ASSERT_EQ(lpu_execution_get_output(exec, 0, out.data(), out.size()), LPU_OK);
+  std::vector<double> want(16, 0.0);
+  want[0] = want[5] = 1.0;
+  EXPECT_EQ(out, want);
+  lpu_execution_free(exec);
+  lpu_program_free(program);
+}
+
+// The loader refuses a host type the chip type cannot hold.
+TEST(RuntimeAPI, HostTypeMustFitTheChipType) {
+  ProgramBuilder builder;
+  builder.input("x", {1, 16}, 0, 0, lpu::DType::F16)
+      .output("y", {1, 16}, 0, 8, lpu::DType::F16)
+      .at(lpu::UnitKind::Mem, 0, 0, typed(memRead(0, 0), lpu::DType::F16))
+      .at(lpu::UnitKind::Mem, 0, 2, typed(memWrite(0, 8), lpu::DType::F16));
+  lpu::Binary binary = builder.build();
+  binary.inputs[0].host = lpu::HostType::I64;
+  std::vector<uint8_t> bytes = lpu::writeBinary(binary);
+  lpu_program *program = nullptr;
+  EXPECT_EQ(lpu_program_load_memory(bytes.data(), bytes.size(), &program),
+            LPU_ERROR_INVALID_BINARY);
+  EXPECT_NE(
+      std::string(lpu_last_error()).find("unsupported types: host 7, chip 10"),
+      std::string::npos)
+      << lpu_last_error();
 }
 
 namespace {

@@ -143,6 +143,7 @@ private:
     TensorBinding b;
     b.name = name;
     b.dtype = dtype;
+    b.host = hostTypeOf(dtype);
     b.shape = shape;
     b.parts = {{slice, address}};
     b.layout = layoutFor(binary.target, shape, dtype);

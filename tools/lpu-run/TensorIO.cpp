@@ -2,6 +2,7 @@
 
 #include "TensorIO.h"
 
+#include "lpu/ISA.h"
 #include "lpu/runtime.h"
 
 #include <onnx/onnx_pb.h>
@@ -28,6 +29,11 @@ void widenElements(const char *p, size_t count, std::vector<double> &out) {
   }
 }
 
+/// Bytes per element of a NumPy kind ("f4": 4, "b1": 1; "bf2": 2).
+size_t elementWidth(const std::string &kind) {
+  return std::stoul(kind.substr(kind.find_first_of("0123456789")));
+}
+
 /// Little-endian elements of a NumPy kind ("f4", "i1", ...) as doubles (the
 /// kind is looked at once, not per element: a KV cache has millions).
 bool decodeElements(const std::string &kind, const char *p, size_t count,
@@ -43,6 +49,22 @@ bool decodeElements(const std::string &kind, const char *p, size_t count,
     widenElements<double>(p, count, out);
   } else if (kind == "i1") {
     widenElements<int8_t>(p, count, out);
+  } else if (kind == "u1") {
+    widenElements<uint8_t>(p, count, out);
+  } else if (kind == "i2") {
+    widenElements<int16_t>(p, count, out);
+  } else if (kind == "u2") {
+    widenElements<uint16_t>(p, count, out);
+  } else if (kind == "u4") {
+    widenElements<uint32_t>(p, count, out);
+  } else if (kind == "u8") {
+    widenElements<uint64_t>(p, count, out);
+  } else if (kind == "bf2") { // ONNX bfloat16, which NumPy has no kind for
+    for (size_t i = 0; i < count; ++i) {
+      uint16_t bits;
+      std::memcpy(&bits, p + 2 * i, 2);
+      out[i] = wordToFloat(uint32_t(bits) << 16);
+    }
   } else if (kind == "b1") {
     for (size_t i = 0; i < count; ++i)
       out[i] = p[i] != 0;
@@ -93,12 +115,14 @@ bool readNpy(const std::string &bytes, HostTensor &tensor, std::string &error) {
   }
   std::string kind = m[2].str() + m[3].str();
   bool bigEndian = m[1] == ">";
-  static const char *const kKinds[] = {"f2", "f4", "f8", "i1", "i4", "i8"};
+  static const char *const kKinds[] = {"f2", "f4", "f8", "i1", "i2", "i4",
+                                       "i8", "u1", "u2", "u4", "u8", "b1"};
   if (std::find(std::begin(kKinds), std::end(kKinds), kind) ==
           std::end(kKinds) ||
       bigEndian) {
     error = ".npy dtype '" + m[0].str() +
-            "' is not supported (little-endian float16/32/64, int8/32/64)";
+            "' is not supported (little-endian float16/32/64, (u)int8 to "
+            "64, bool)";
     return false;
   }
   if (std::regex_search(header, std::regex("'fortran_order'\\s*:\\s*True"))) {
@@ -119,14 +143,14 @@ bool readNpy(const std::string &bytes, HostTensor &tensor, std::string &error) {
     tensor.shape.push_back(std::stoll(it->str()));
     count *= tensor.shape.back();
   }
-  size_t width = std::stoul(kind.substr(1));
+  size_t width = elementWidth(kind);
   size_t dataAt = headerAt + headerLen;
   if (bytes.size() - dataAt != count * width) {
     error = ".npy data has " + std::to_string(bytes.size() - dataAt) +
             " bytes, expected " + std::to_string(count * width);
     return false;
   }
-  tensor.integer = kind[0] == 'i' || kind[0] == 'b';
+  tensor.kind = kind == "f2" ? "f4" : kind;
   return decodeElements(kind, bytes.data() + dataAt, count, tensor.data);
 }
 
@@ -169,9 +193,34 @@ bool readTensorProto(const std::string &bytes, HostTensor &tensor,
       typed.push_back(d);
     }
     break;
+  case onnx::TensorProto::BFLOAT16:
+    kind = "bf2";
+    for (int32_t bits : proto.int32_data())
+      typed.push_back(wordToFloat(uint32_t(bits & 0xffff) << 16));
+    break;
   case onnx::TensorProto::INT8:
     kind = "i1";
     typed.assign(proto.int32_data().begin(), proto.int32_data().end());
+    break;
+  case onnx::TensorProto::UINT8:
+    kind = "u1";
+    typed.assign(proto.int32_data().begin(), proto.int32_data().end());
+    break;
+  case onnx::TensorProto::INT16:
+    kind = "i2";
+    typed.assign(proto.int32_data().begin(), proto.int32_data().end());
+    break;
+  case onnx::TensorProto::UINT16:
+    kind = "u2";
+    typed.assign(proto.int32_data().begin(), proto.int32_data().end());
+    break;
+  case onnx::TensorProto::UINT32:
+    kind = "u4";
+    typed.assign(proto.uint64_data().begin(), proto.uint64_data().end());
+    break;
+  case onnx::TensorProto::UINT64:
+    kind = "u8";
+    typed.assign(proto.uint64_data().begin(), proto.uint64_data().end());
     break;
   case onnx::TensorProto::BOOL:
     kind = "b1";
@@ -187,12 +236,13 @@ bool readTensorProto(const std::string &bytes, HostTensor &tensor,
     break;
   default:
     error = "TensorProto data type " + std::to_string(proto.data_type()) +
-            " is not supported (float16/32/64, int8/32/64, bool)";
+            " is not supported (float16/32/64, bfloat16, (u)int8 to 64, "
+            "bool)";
     return false;
   }
-  tensor.integer = kind[0] == 'i' || kind[0] == 'b';
+  tensor.kind = kind == "bf2" || kind == "f2" ? "f4" : kind;
   if (!raw.empty()) {
-    if (raw.size() == count * std::stoul(kind.substr(1)))
+    if (raw.size() == count * elementWidth(kind))
       return decodeElements(kind, raw.data(), count, tensor.data);
   } else if (typed.size() == count) {
     tensor.data = std::move(typed);
@@ -202,6 +252,29 @@ bool readTensorProto(const std::string &bytes, HostTensor &tensor,
   return false;
 }
 } // namespace
+
+namespace {
+/// (NumPy kind, lpu_dtype) pairs; f16 and bf16 are written as f4.
+constexpr std::pair<const char *, int> kNpyKinds[] = {
+    {"f4", LPU_DTYPE_F32}, {"u1", LPU_DTYPE_U8},   {"i1", LPU_DTYPE_I8},
+    {"u2", LPU_DTYPE_U16}, {"i2", LPU_DTYPE_I16},  {"i4", LPU_DTYPE_I32},
+    {"i8", LPU_DTYPE_I64}, {"b1", LPU_DTYPE_BOOL}, {"f8", LPU_DTYPE_F64},
+    {"u4", LPU_DTYPE_U32}, {"u8", LPU_DTYPE_U64}};
+
+int npyDType(const std::string &kind) {
+  for (auto [k, dtype] : kNpyKinds)
+    if (kind == k)
+      return dtype;
+  return 0;
+}
+} // namespace
+
+std::string npyKindOf(int dtype) {
+  for (auto [kind, d] : kNpyKinds)
+    if (d == dtype)
+      return kind;
+  return "f4";
+}
 
 bool readTensorFile(const std::string &path, HostTensor &tensor,
                     std::string &error) {
@@ -220,6 +293,17 @@ bool readTensorFile(const std::string &path, HostTensor &tensor,
   return ok;
 }
 
+void interpretHalfBits(HostTensor &tensor, int dtype) {
+  if (tensor.kind != "u2" ||
+      (dtype != LPU_DTYPE_F16 && dtype != LPU_DTYPE_BF16))
+    return;
+  for (double &d : tensor.data) {
+    const uint16_t bits = static_cast<uint16_t>(d);
+    lpu_elements_to_f64(lpu_dtype(dtype), &bits, 1, &d);
+  }
+  tensor.kind = "f4";
+}
+
 bool writeNpy(const std::string &path, const HostTensor &tensor,
               std::string &error) {
   std::string shape = "(";
@@ -228,10 +312,9 @@ bool writeNpy(const std::string &path, const HostTensor &tensor,
   if (tensor.shape.size() > 1)
     shape.pop_back();
   shape += ")";
-  std::string header = "{'descr': '" +
-                       std::string(!tensor.integer ? "<f4"
-                                   : tensor.int64  ? "<i8"
-                                                   : "<i4") +
+  // One-byte kinds have no byte order.
+  const char order = elementWidth(tensor.kind) == 1 ? '|' : '<';
+  std::string header = "{'descr': '" + std::string(1, order) + tensor.kind +
                        "', 'fortran_order': False, 'shape': " + shape + ", }";
   // Magic (6) + version (2) + length (2) + header + '\n' is 64-aligned.
   while ((10 + header.size() + 1) % 64)
@@ -248,21 +331,16 @@ bool writeNpy(const std::string &path, const HostTensor &tensor,
   out.put(static_cast<char>(header.size() & 0xff));
   out.put(static_cast<char>(header.size() >> 8));
   out << header;
-  for (double d : tensor.data) {
-    char bytes[8];
-    size_t size = 4;
-    if (tensor.integer && tensor.int64) {
-      int64_t v = static_cast<int64_t>(d);
-      std::memcpy(bytes, &v, size = 8);
-    } else if (tensor.integer) {
-      int32_t v = static_cast<int32_t>(d);
-      std::memcpy(bytes, &v, 4);
-    } else {
-      float f = static_cast<float>(d);
-      std::memcpy(bytes, &f, 4);
-    }
-    out.write(bytes, std::streamsize(size));
+  const int dtype = npyDType(tensor.kind);
+  std::vector<uint8_t> bytes(tensor.data.size() * elementWidth(tensor.kind));
+  if (dtype == 0 ||
+      lpu_elements_from_f64(lpu_dtype(dtype), tensor.data.data(),
+                            tensor.data.size(), bytes.data()) != LPU_OK) {
+    error = path + ": cannot write elements of kind " + tensor.kind;
+    return false;
   }
+  out.write(reinterpret_cast<const char *>(bytes.data()),
+            std::streamsize(bytes.size()));
   if (!out) {
     error = path + ": write error";
     return false;

@@ -301,6 +301,7 @@ int run(const Options &opts) {
     std::string why;
     if (!lpu::readTensorFile(it->second, tensor, why))
       return error(why);
+    lpu::interpretHalfBits(tensor, info.dtype);
     std::vector<int64_t> want(info.shape, info.shape + info.rank);
     if (tensor.data.size() != info.num_elements)
       return error(it->second + ": input '" + info.name + "' needs shape " +
@@ -327,11 +328,9 @@ int run(const Options &opts) {
         lpu_elements_to_f64(info.dtype, bytes.data(), data.size(),
                             data.data()) != LPU_OK)
       return error(lpu_last_error());
-    bool integer = info.dtype == LPU_DTYPE_I8 || info.dtype == LPU_DTYPE_I32 ||
-                   info.dtype == LPU_DTYPE_I64;
     lpu::HostTensor tensor{
         info.name, std::vector<int64_t>(info.shape, info.shape + info.rank),
-        data, integer, info.dtype == LPU_DTYPE_I64};
+        data, lpu::npyKindOf(info.dtype)};
     if (!opts.quiet) {
       std::printf("output %s [%s]:", info.name,
                   shapeString(tensor.shape).c_str());
@@ -358,6 +357,7 @@ int run(const Options &opts) {
       std::string why;
       if (!lpu::readTensorFile(it->second, expected, why))
         return error(why);
+      lpu::interpretHalfBits(expected, info.dtype);
       allMatch &= compare(info.name, data, expected, opts);
     }
   }

@@ -27,6 +27,10 @@ int main(int argc, char **argv) {
                  "Float type of matrix products on the MXM: fp32, fp16 or "
                  "bf16 (default: the most precise the target multiplies; "
                  "lpu-v1 has no fp32 products, so fp16)");
+  app.add_flag("--f64-as-f32", options.f64AsF32,
+               "Compute a model's f64 tensors in f32 (the LPU has no f64 "
+               "arithmetic); its f64 inputs and outputs stay f64 for the "
+               "host, rounded on the way in");
   app.add_option("--shape", options.shapes,
                  "NAME=DIMS: static shape for a graph input, e.g. "
                  "x=1x3x224x224 (repeatable)");

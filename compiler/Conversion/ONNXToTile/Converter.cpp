@@ -47,8 +47,11 @@ RankedTensorType laneTensorType(RankedTensorType type) {
   return type;
 }
 
+/// Integers of any width and signedness the LPU computes in i32.
 bool isRunTimeInteger(Type element) {
-  return element.isSignlessInteger(32) || element.isSignlessInteger(64);
+  return element.isInteger() && !element.isInteger(1) &&
+         llvm::is_contained({8u, 16u, 32u, 64u},
+                            element.getIntOrFloatBitWidth());
 }
 } // namespace
 
@@ -63,10 +66,14 @@ FailureOr<RankedTensorType> Converter::laneType(Value value, Location loc,
     return emitError(loc) << what << " has dynamic shape " << ranked
                           << "; fix the graph inputs' sizes with --shape";
   Type element = ranked.getElementType();
+  if (element.isF64())
+    return emitError(loc) << what << " has element type 'f64', which the LPU "
+                          << "does not compute in; pass --f64-as-f32 to "
+                             "compute the model in f32";
   if (!element.isF32() && !element.isInteger(1) && !isRunTimeInteger(element))
     return emitError(loc) << what << " has element type " << element
-                          << ", which is not supported yet (only f32, bool, "
-                             "int32 and int64)";
+                          << ", which is not supported (f32, bool and "
+                             "integers; f16 and bf16 through Cast)";
   if (ranked.getNumElements() == 0)
     return emitError(loc) << what << " is empty (" << ranked << ")";
   return laneTensorType(ranked);
@@ -93,7 +100,7 @@ LogicalResult Converter::checkDataTypes(Operation *op) {
 
 bool Converter::isCastHalf(Value value) {
   Type element = staticElementType(value);
-  if (!element || !element.isF16())
+  if (!element || !(element.isF16() || element.isBF16()))
     return false;
   if (value.getDefiningOp<onnx::CastOp>())
     return true;
@@ -237,9 +244,42 @@ Value Converter::reduceLeading(Location loc, Value value, tile::ReduceKind kind,
       builder.getDenseI64ArrayAttr(axes));
 }
 
+int64_t Converter::eightBitLaneOffset(Type element) {
+  return element.isUnsignedInteger(8) ? 128 : 0;
+}
+
+Type Converter::declaredElementType(Value value) {
+  if (auto arg = dyn_cast<BlockArgument>(value))
+    if (auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()))
+      if (auto host = func.getArgAttrOfType<TypeAttr>(arg.getArgNumber(),
+                                                      tile::kHostTypeAttrName))
+        return host.getValue();
+  return getElementTypeOrSelf(value.getType());
+}
+
 FailureOr<Value> Converter::get(Value value, Operation *user) {
-  if (auto it = values.find(value); it != values.end())
-    return it->second;
+  if (auto it = values.find(value); it != values.end()) {
+    Value tileValue = it->second;
+    if (!getElementTypeOrSelf(tileValue.getType()).isInteger(8))
+      return tileValue;
+    // An 8-bit tensor in int8 lanes (a QuantizeLinear's): its integers.
+    Value &exact = exactIntegers[value];
+    if (!exact) {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointAfterValue(tileValue);
+      Location loc = tileValue.getLoc();
+      SmallVector<Value> inputs = {tileValue};
+      Chain chain = {ChainStep::operandStep(0)};
+      if (int64_t offset = eightBitLaneOffset(declaredElementType(value))) {
+        inputs.push_back(scalar(loc, ".offset", float(offset)));
+        chain.push_back(ChainStep::operandStep(1, StepKind::Add));
+      }
+      chain.push_back(ChainStep::apply(StepKind::TruncI32));
+      exact = map(loc, inputs, chain,
+                  RankedTensorType::get(shapeOf(value), builder.getI32Type()));
+    }
+    return exact;
+  }
   auto constantOp = value.getDefiningOp<arith::ConstantOp>();
   if (!constantOp)
     return user->emitError("operand was not converted");
@@ -279,6 +319,31 @@ FailureOr<Value> Converter::get(Value value, Operation *user) {
   return values[value] = value;
 }
 
+FailureOr<Value> Converter::getEightBitLanes(Value value, Operation *user) {
+  if (auto it = values.find(value);
+      it != values.end() &&
+      getElementTypeOrSelf(it->second.getType()).isInteger(8))
+    return it->second;
+  FailureOr<Value> exact = get(value, user);
+  if (failed(exact))
+    return failure();
+  Value &lanes = laneValues[value];
+  if (!lanes) {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointAfterValue(*exact);
+    Location loc = exact->getLoc();
+    SmallVector<Value> inputs = {*exact};
+    Chain chain = {ChainStep::operandStep(0)};
+    if (int64_t offset = eightBitLaneOffset(declaredElementType(value))) {
+      inputs.push_back(integerConstant(loc, ".offset", {1}, {int32_t(offset)}));
+      chain.push_back(ChainStep::operandStep(1, StepKind::Sub));
+    }
+    lanes = map(loc, inputs, chain,
+                RankedTensorType::get(shapeOf(value), builder.getI8Type()));
+  }
+  return lanes;
+}
+
 FailureOr<SmallVector<Value>> Converter::getOperands(Operation *user) {
   SmallVector<Value> values;
   for (Value v : user->getOperands()) {
@@ -309,17 +374,22 @@ LogicalResult Converter::convertSignature() {
     if (failed(type))
       return failure();
     arg.setType(*type);
-    if (element.isSignlessInteger(64))
-      func.setArgAttr(arg.getArgNumber(), tile::kHostInt64AttrName,
-                      builder.getUnitAttr());
+    if (element != type->getElementType() &&
+        !func.getArgAttr(arg.getArgNumber(), tile::kHostTypeAttrName))
+      func.setArgAttr(arg.getArgNumber(), tile::kHostTypeAttrName,
+                      TypeAttr::get(element));
   }
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
   for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
-    if (!isCastHalf(value) &&
-        failed(laneType(value, loc, "graph output '" + ioName(i, false) + "'")))
+    if (isCastHalf(value))
+      continue;
+    auto type = laneType(value, loc, "graph output '" + ioName(i, false) + "'");
+    if (failed(type))
       return failure();
-    if (getElementTypeOrSelf(value.getType()).isSignlessInteger(64))
-      func.setResultAttr(i, tile::kHostInt64AttrName, builder.getUnitAttr());
+    Type element = getElementTypeOrSelf(value.getType());
+    if (element != type->getElementType() &&
+        !func.getResultAttr(i, tile::kHostTypeAttrName))
+      func.setResultAttr(i, tile::kHostTypeAttrName, TypeAttr::get(element));
   }
   return success();
 }
@@ -338,7 +408,9 @@ bool takesIntegers(Operation *op) {
              onnx::ReshapeOp, onnx::FlattenOp, onnx::SqueezeOp,
              onnx::UnsqueezeOp, onnx::ConcatOp, onnx::TransposeOp,
              onnx::ScatterNDOp, onnx::GatherElementsOp, onnx::TriluOp,
-             onnx::OneHotOp>(op);
+             onnx::OneHotOp, onnx::QuantizeLinearOp, onnx::DequantizeLinearOp,
+             onnx::QLinearConvOp, onnx::QLinearMatMulOp, onnx::ConvIntegerOp,
+             onnx::MatMulIntegerOp>(op);
 }
 } // namespace
 
@@ -353,8 +425,8 @@ LogicalResult Converter::lowerOp(Operation *op) {
                              llvm::any_of(op->getResults(), isRunTimeI32)))
     return op->emitError("'")
            << onnx::getOperatorType(op)
-           << "' of int32 or int64 tensors is not supported (the LPU "
-              "computes integers element-wise, and moves them)";
+           << "' of integer tensors is not supported (the LPU computes "
+              "integers element-wise, and moves them)";
   builder.setInsertionPoint(op);
   if (isa<onnx::ReshapeOp, onnx::FlattenOp, onnx::SqueezeOp, onnx::UnsqueezeOp>(
           op))

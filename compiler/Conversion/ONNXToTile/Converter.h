@@ -74,8 +74,21 @@ public:
   //===--------------------------------------------------------------------===//
 
   /// The tile value of an ONNX value; constants are converted to lane
-  /// types on first use.
+  /// types on first use. Integers of every type are i32 (the exact values),
+  /// but for the int8 products' operands (getEightBitLanes).
   mlir::FailureOr<mlir::Value> get(mlir::Value value, mlir::Operation *user);
+  /// An int8 or uint8 tensor in the int8 lanes the MXM multiplies: int8
+  /// values as they are, uint8 ones minus eightBitLaneOffset. QuantizeLinear
+  /// gives this form; get() converts it to integers, and this back, for the
+  /// nodes that want the other (each conversion once).
+  mlir::FailureOr<mlir::Value> getEightBitLanes(mlir::Value value,
+                                                mlir::Operation *user);
+  /// 128 for uint8, 0 for int8.
+  static int64_t eightBitLaneOffset(mlir::Type element);
+  /// The element type the graph declares for `value`: a graph input is
+  /// retyped to its lane type first thing, and keeps the declared one as
+  /// its `tile.host_type`.
+  static mlir::Type declaredElementType(mlir::Value value);
   /// The tile values of all of `user`'s operands, in order.
   mlir::FailureOr<llvm::SmallVector<mlir::Value>>
   getOperands(mlir::Operation *user);
@@ -132,6 +145,8 @@ private:
   mlir::LogicalResult lowerOp(mlir::Operation *op);
 
   llvm::DenseMap<mlir::Value, mlir::Value> values;
+  /// 8-bit values' other form (see getEightBitLanes).
+  llvm::DenseMap<mlir::Value, mlir::Value> exactIntegers, laneValues;
 };
 
 //===----------------------------------------------------------------------===//

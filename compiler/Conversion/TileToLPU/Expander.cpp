@@ -813,8 +813,9 @@ LogicalResult Expander::run() {
         lpuc::lpu::BufferKind::Input, ioName(arg.getArgNumber(), true),
         cast<RankedTensorType>(arg.getType())));
     lpuc::lpu::MachineBuffer &input = program.buffers[stores[arg].buffer];
-    input.hostInt64 = func.getArgAttr(arg.getArgNumber(),
-                                      tile::kHostInt64AttrName) != nullptr;
+    if (auto host = func.getArgAttrOfType<TypeAttr>(arg.getArgNumber(),
+                                                    tile::kHostTypeAttrName))
+      input.hostType = host.getValue();
     if (auto split = tile::getSplitRows(arg, target))
       std::tie(input.blockRows, input.minParts) = *split;
     place(stores[arg].buffer,
@@ -831,8 +832,9 @@ LogicalResult Expander::run() {
     outputs.push_back(createBuffer(lpuc::lpu::BufferKind::Output,
                                    ioName(i, false),
                                    cast<RankedTensorType>(value.getType())));
-    program.buffers[outputs.back()].hostInt64 =
-        func.getResultAttr(i, tile::kHostInt64AttrName) != nullptr;
+    if (auto host =
+            func.getResultAttrOfType<TypeAttr>(i, tile::kHostTypeAttrName))
+      program.buffers[outputs.back()].hostType = host.getValue();
     if (auto input =
             func.getResultAttrOfType<IntegerAttr>(i, tile::kStateOfAttrName)) {
       lpuc::lpu::MachineBuffer &out = program.buffers[outputs.back()];

@@ -167,7 +167,7 @@ MachineProgram lpuc::lpu::importProgram(ProgramOp program) {
       b.layout = buffer.getLayout(*machine.target);
       b.blockRows = buffer.getBlockRows().value_or(1);
       b.minParts = buffer.getMinParts().value_or(1);
-      b.hostInt64 = buffer.getHostI64();
+      b.hostType = buffer.getHostType().value_or(Type());
       if (std::optional<StringRef> state = buffer.getStateOf())
         for (auto [k, other] : llvm::enumerate(machine.buffers))
           if (other.kind == BufferKind::Input && other.name == *state)
@@ -255,7 +255,8 @@ void lpuc::lpu::materializeProgram(const MachineProgram &machine,
     auto buffer = BufferOp::create(
         builder, machine.origins[m.origin], BufferType::get(context), m.kind,
         m.name, m.type, m.init, IntegerAttr(), IntegerAttr(),
-        DenseI32ArrayAttr(), IntegerAttr(), IntegerAttr(), m.hostInt64,
+        DenseI32ArrayAttr(), IntegerAttr(), IntegerAttr(),
+        m.hostType ? TypeAttr::get(m.hostType) : TypeAttr(),
         m.stateOf >= 0 ? b.getStringAttr(machine.buffers[m.stateOf].name)
                        : StringAttr());
     if (m.isAllocated()) {

@@ -43,8 +43,9 @@ struct MachineBuffer {
   /// (slice, first address) of each part; empty until allocated.
   llvm::SmallVector<std::pair<int32_t, int32_t>, 1> parts;
   int64_t blockRows = 1;
-  /// An input or output whose host elements are int64 (held as i32).
-  bool hostInt64 = false;
+  /// An input or output's host element type if it differs from `type`'s
+  /// (BufferOp's `host_type`), else null.
+  mlir::Type hostType;
   /// A state output (a KV cache): the input buffer whose SRAM it shares
   /// and whose next value it is; -1 otherwise.
   int32_t stateOf = -1;

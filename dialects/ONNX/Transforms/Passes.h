@@ -4,6 +4,7 @@
 #define LPU_DIALECTS_ONNX_TRANSFORMS_PASSES_H
 
 #include "dialects/ONNX/ONNXOps.h"
+#include "dialects/Tile/TileOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -27,4 +27,18 @@ def FoldConstants : Pass<"onnx-fold-constants", "::mlir::func::FuncOp"> {
   ];
 }
 
+def DemoteF64 : Pass<"onnx-demote-f64", "::mlir::func::FuncOp"> {
+  let summary = "Compute an f64 graph in f32 (lpuc --f64-as-f32)";
+  let description = [{
+    The LPU has no binary64 arithmetic. When the user asks for it, every f64
+    value of the graph becomes f32: values' types, constants (rounded to
+    nearest even), Cast and EyeLike targets, ConstantOfShape's value. Graph
+    inputs and outputs that were f64 are marked `tile.host_type = f64`, so
+    the host still passes and receives f64 elements; the runtime rounds
+    inputs to f32 and widens outputs.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::lpuc::tile::TileDialect"];
+}
+
 #endif // LPU_DIALECT_ONNX_PASSES

@@ -60,6 +60,12 @@ bool sinkTranspose(OpBuilder &builder, MapOp map) {
       continue;
     if (perm && ArrayRef<int64_t>(*perm) != transpose.getPerm())
       return false;
+    // The MXM moves floats and int8 between lanes, not i32: a float
+    // transpose stays before a map that converts to integers.
+    if (transpose.movesLanes() &&
+        resultType.getElementType() != transpose.getType().getElementType() &&
+        resultType.getElementType().isInteger(32))
+      return false;
     perm = SmallVector<int64_t>(transpose.getPerm());
     saves |= input.hasOneUse();
   }

@@ -8,6 +8,7 @@
 #ifndef LPU_BINARY_H
 #define LPU_BINARY_H
 
+#include "lpu/HostType.h"
 #include "lpu/ISA.h"
 #include "lpu/LargeArray.h"
 #include "lpu/Layout.h"
@@ -21,7 +22,7 @@
 namespace lpu {
 
 constexpr char kMagic[8] = {'L', 'P', 'U', 'B', 'I', 'N', '\r', '\n'};
-constexpr uint16_t kFormatMajor = 10;
+constexpr uint16_t kFormatMajor = 11;
 constexpr uint16_t kFormatMinor = 0;
 
 /// One part of a tensor: a range of addresses on one MEM slice.
@@ -33,18 +34,15 @@ struct SramPart {
   }
 };
 
-/// ONNX's int64 element type, which only inputs and outputs name.
-constexpr uint8_t kHostInt64DType = 7;
-
 /// A program input or output: where the host puts or finds it in SRAM. Its
 /// rows are dealt in blocks of `blockRows` over `parts` (lpu/Layout.h).
 struct TensorBinding {
   std::string name;
   DType dtype = DType::F32; // on the chip
-  /// The host's elements are int64 (ONNX's type for token ids and shapes):
-  /// the chip holds them as i32 (`dtype`), the runtime checks that every
-  /// input value fits and widens outputs. Dtype byte 7 in the binary.
-  bool hostInt64 = false;
+  /// The host's element type (the model's): the chip holds integers as i32
+  /// and bool and f64 as f32 (holdsHostType); the runtime converts, checking
+  /// that every value fits.
+  HostType host = HostType::F32;
   std::vector<int64_t> shape;
   TensorLayout layout;
   int64_t blockRows = 1;
@@ -56,11 +54,7 @@ struct TensorBinding {
 
   PartDeal deal() const { return {int64_t(parts.size()), blockRows}; }
   /// Bytes per element in host buffers.
-  unsigned hostBytes() const { return hostInt64 ? 8 : dtypeHostBytes(dtype); }
-  /// The element type's byte in the binary and in the C API (ONNX numbering).
-  uint8_t hostDTypeByte() const {
-    return hostInt64 ? kHostInt64DType : static_cast<uint8_t>(dtype);
-  }
+  unsigned hostBytes() const { return hostTypeBytes(host); }
   /// The slice and address of vector `offset`.
   std::pair<uint32_t, uint32_t> locate(int64_t offset) const {
     auto [part, local] = deal().locate(layout, offset);

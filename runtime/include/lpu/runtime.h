@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-#define LPU_RUNTIME_API_VERSION 5
+#define LPU_RUNTIME_API_VERSION 6
 
 typedef enum lpu_status {
   LPU_OK = 0,
@@ -28,16 +28,25 @@ typedef enum lpu_status {
 } lpu_status;
 
 /* Element types, numbered as ONNX's TensorProto.DataType. Host buffers hold
- * elements of the natural size: 8 bytes for i64, 4 for f32/i32, 2 for
- * f16/bf16 (IEEE binary16 / bfloat16 bit patterns), 1 for i8. The chip
- * computes i64 tensors (token ids, positions, masks) in i32: setting an
- * input fails if a value does not fit in int32, and outputs are widened. */
+ * elements of the natural size: 8 bytes for i64/u64/f64, 4 for
+ * f32/i32/u32, 2 for f16/bf16 (IEEE binary16 / bfloat16 bit patterns) and
+ * i16/u16, 1 for i8/u8/bool. The chip computes every integer type in i32
+ * and bool and f64 in f32: setting an input fails if an integer does not
+ * fit in int32 (f64 rounds to f32), and getting an output fails if a value
+ * does not fit the output's type. */
 typedef enum lpu_dtype {
   LPU_DTYPE_F32 = 1,
+  LPU_DTYPE_U8 = 2,
   LPU_DTYPE_I8 = 3,
+  LPU_DTYPE_U16 = 4,
+  LPU_DTYPE_I16 = 5,
   LPU_DTYPE_I32 = 6,
   LPU_DTYPE_I64 = 7,
+  LPU_DTYPE_BOOL = 9,
   LPU_DTYPE_F16 = 10,
+  LPU_DTYPE_F64 = 11,
+  LPU_DTYPE_U32 = 12,
+  LPU_DTYPE_U64 = 13,
   LPU_DTYPE_BF16 = 16,
 } lpu_dtype;
 

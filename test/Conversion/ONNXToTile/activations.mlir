@@ -69,7 +69,7 @@ func.func @main(%x: tensor<2x8xf32> {onnx.name = "x"}) -> (tensor<2x8xf32> {onnx
 
 // They compute in floats.
 func.func @main(%x: tensor<2x8xi32> {onnx.name = "x"}) -> (tensor<2x8xi32> {onnx.name = "y"}) {
-  // expected-error @+1 {{'Elu' of int32 or int64 tensors is not supported}}
+  // expected-error @+1 {{'Elu' of integer tensors is not supported}}
   %0 = onnx.Elu %x : (tensor<2x8xi32>) -> tensor<2x8xi32>
   return %0 : tensor<2x8xi32>
 }

@@ -38,7 +38,7 @@ func.func @main(%x: tensor<2x8xf32> {onnx.name = "x"}) -> (tensor<2x8xf32> {onnx
 // every value an exact f32 integer; the i64 result is carried as f32 and
 // leaves as the i32 the host widens to int64.
 // CHECK-LABEL: func.func @main
-// CHECK-SAME: -> (tensor<2x1xi32> {onnx.name = "i", tile.host_i64})
+// CHECK-SAME: -> (tensor<2x1xi32> {onnx.name = "i", tile.host_type = i64})
 // CHECK: %[[MAX:.*]] = tile.reduce_rows max %arg0
 // CHECK: %[[C:.*]] = tile.map(%arg0, %[[MAX]], %{{.*}}, %{{.*}}) [in0, eq in1, scale {{.*}}, add in2, add in3]
 // CHECK: %[[I:.*]] = tile.reduce_rows min %[[C]]

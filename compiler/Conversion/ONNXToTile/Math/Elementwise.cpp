@@ -3,7 +3,8 @@
 // Add/Sub/Mul/Div/Pow, variadic Max/Min/Sum/Mean, the unary functions, Neg,
 // Identity, Dropout (inference), LeakyRelu, Clip, HardSigmoid, HardSwish,
 // the comparisons and And/Or/Xor are each one tile.map; booleans are f32
-// 0.0 / 1.0.
+// 0.0 / 1.0. Integers compute in i32; a result of fewer bits is wrapped to
+// its type in the same map.
 //
 //===----------------------------------------------------------------------===//
 
@@ -88,6 +89,24 @@ public:
     chain.push_back(ChainStep::operandStep(inputs.size() - 1, kind));
   }
   void apply(StepKind kind) { chain.push_back(ChainStep::apply(kind)); }
+  /// Wraps the running i32 value to an integer type narrower than 32 bits
+  /// (two's complement, as ONNX's integer arithmetic overflows): modulo
+  /// 2^width, shifted by half of it for a signed type.
+  void wrapTo(Type element) {
+    if (!element.isInteger() || element.isInteger(1) ||
+        element.getIntOrFloatBitWidth() >= 32)
+      return;
+    const unsigned width = element.getIntOrFloatBitWidth();
+    const int32_t modulus = int32_t(1) << width, half = modulus / 2;
+    if (element.isUnsignedInteger()) {
+      integerConstant(".modulus", modulus, StepKind::Mod);
+      return;
+    }
+    integerConstant(".half", half, StepKind::Add);
+    const int32_t halfInput = int32_t(inputs.size()) - 1;
+    integerConstant(".modulus", modulus, StepKind::Mod);
+    chain.push_back(ChainStep::operandStep(halfInput, StepKind::Sub));
+  }
 
 private:
   Operation *op;
@@ -269,6 +288,7 @@ LogicalResult lpuc::onnx_to_tile::lowerElementwise(Operation *op,
   auto type = c.laneType(result, op->getLoc(), "output 0");
   if (failed(type))
     return failure();
+  b.wrapTo(getElementTypeOrSelf(result.getType()));
   c.set(result, c.map(op->getLoc(), b.inputs, b.chain, *type));
   return success();
 }
@@ -299,7 +319,7 @@ LogicalResult lpuc::onnx_to_tile::lowerCast(onnx::CastOp op, Converter &c) {
       return op.emitError("Cast from ")
              << getElementTypeOrSelf(in.getType()) << " to "
              << getElementTypeOrSelf(out.getType())
-             << " is not supported (f32, f16, bool, int32 and int64)";
+             << " is not supported (f32, f16, bf16, bool and integers)";
   }
   const bool fromInteger = Converter::isI32Tensor(in),
              toInteger = Converter::isI32Tensor(out);
@@ -323,6 +343,8 @@ LogicalResult lpuc::onnx_to_tile::lowerCast(onnx::CastOp op, Converter &c) {
   } else if (!fromInteger && toInteger) {
     b.apply(StepKind::TruncI32);
   }
+  if (toInteger)
+    b.wrapTo(getElementTypeOrSelf(out.getType()));
   Type element = getElementTypeOrSelf(out.getType());
   if (element.isInteger(1))
     element = c.f32();

@@ -29,9 +29,8 @@ using namespace lpuc::onnx_to_tile;
 
 namespace {
 
-/// uint8 values are carried as i8 lanes minus this.
 int64_t laneOffset(Type element) {
-  return element.isUnsignedInteger(8) ? 128 : 0;
+  return Converter::eightBitLaneOffset(element);
 }
 
 bool isEightBit(Type element) { return element.isInteger(8); }
@@ -114,7 +113,7 @@ FailureOr<Quantization> readQuantization(Operation *op, Value data, Value scale,
   Quantization q;
   q.scales.assign(scales->begin(), scales->end());
   q.axis = axis;
-  const int64_t offset = laneOffset(type.getElementType());
+  const int64_t offset = laneOffset(Converter::declaredElementType(data));
   if (zeros)
     for (int64_t z : *zeros)
       q.zeros.push_back(z - offset);
@@ -184,13 +183,13 @@ std::optional<SmallVector<int64_t>> laneIntegers(Value value) {
 /// The tile value of an 8-bit ONNX value computed at run time.
 FailureOr<Value> laneValue(Converter &c, Operation *op, Value value,
                            const Twine &what) {
-  Type element = getElementTypeOrSelf(value.getType());
+  Type element = Converter::declaredElementType(value);
   if (!isEightBit(element))
     return op->emitError() << what << " has element type " << element
                            << ": only int8 and uint8 are supported";
   if (value.getDefiningOp<arith::ConstantOp>())
     return op->emitError() << what << " is a constant; only weights may be";
-  return c.get(value, op);
+  return c.getEightBitLanes(value, op);
 }
 
 //===----------------------------------------------------------------------===//
@@ -364,7 +363,7 @@ FailureOr<Value> emitRealProduct(Converter &c, const RealProduct &p,
 /// A DequantizeLinear of an 8-bit tensor, with its quantization.
 std::optional<std::pair<Value, Quantization>> matchDequantized(Value value) {
   auto dq = value.getDefiningOp<onnx::DequantizeLinearOp>();
-  if (!dq || !isEightBit(getElementTypeOrSelf(dq.getX().getType())))
+  if (!dq || !isEightBit(Converter::declaredElementType(dq.getX())))
     return std::nullopt;
   FailureOr<Quantization> q =
       readQuantization(dq, dq.getX(), dq.getXScale(), dq.getXZeroPoint(),
@@ -411,7 +410,7 @@ lpuc::onnx_to_tile::lowerDequantizeLinear(onnx::DequantizeLinearOp op,
                                           Converter &c) {
   Location loc = op.getLoc();
   Value x = op.getX();
-  Type element = getElementTypeOrSelf(x.getType());
+  Type element = Converter::declaredElementType(x);
   FailureOr<Quantization> q = readQuantization(
       op, x, op.getXScale(), op.getXZeroPoint(), op.getAxis(), "the input");
   if (failed(q))

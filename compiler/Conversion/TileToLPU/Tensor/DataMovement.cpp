@@ -203,6 +203,10 @@ LogicalResult lpuc::tile_to_lpu::expandTranspose(tile::TransposeOp op,
     return failure();
   RowStore out = x.resultStore(op.getResult());
   if (rank > 0 && op.movesLanes()) {
+    if (op.getType().getElementType().isInteger(32))
+      return op.emitError("a transpose of integers that moves the innermost "
+                          "dimension is not supported (the MXM, which moves "
+                          "values between lanes, has no exact i32 path)");
     if (!op.getPlanes())
       return op.emitError("has no `planes`; run tile-assign-planes first");
     PlaneCursor planes(op, op.getPlanes());
