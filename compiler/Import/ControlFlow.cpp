@@ -20,36 +20,6 @@ namespace {
 /// How many levels of Ifs within Ifs are inlined.
 constexpr int kMaxIfDepth = 8;
 
-/// Gives every value `branch` defines (initializers and node outputs) the
-/// name `prefix` + its name, in the branch and in the subgraphs it holds
-/// (which may read them), so that the two branches and the graph keep
-/// distinct names.
-void renameDefinitions(onnx::GraphProto &branch, const std::string &prefix) {
-  std::map<std::string, std::string> renamed;
-  for (onnx::TensorProto &initializer : *branch.mutable_initializer()) {
-    renamed[initializer.name()] = prefix + initializer.name();
-    initializer.set_name(prefix + initializer.name());
-  }
-  for (onnx::NodeProto &node : *branch.mutable_node())
-    for (std::string &output : *node.mutable_output())
-      if (!output.empty()) {
-        renamed[output] = prefix + output;
-        output = prefix + output;
-      }
-  auto rename = [&](std::string &name) {
-    auto it = renamed.find(name);
-    if (it != renamed.end())
-      name = it->second;
-  };
-  forEachGraph(branch, [&](onnx::GraphProto &graph) {
-    for (onnx::NodeProto &node : *graph.mutable_node())
-      for (std::string &input : *node.mutable_input())
-        rename(input);
-    for (onnx::ValueInfoProto &output : *graph.mutable_output())
-      rename(*output.mutable_name());
-  });
-}
-
 /// The value of a one-element bool tensor.
 std::optional<bool> boolValue(const onnx::TensorProto &tensor) {
   auto values = tensorElements<uint8_t>(tensor, onnx::TensorProto::BOOL);
@@ -58,20 +28,11 @@ std::optional<bool> boolValue(const onnx::TensorProto &tensor) {
   return values->front() != 0;
 }
 
-/// The condition's value if the graph holds it: an initializer (which
-/// --input-value makes of a graph input) or a Constant node's value.
+/// The condition's value if the graph holds it.
 std::optional<bool> constantCondition(const onnx::GraphProto &graph,
                                       const std::string &name) {
-  for (const onnx::TensorProto &initializer : graph.initializer())
-    if (initializer.name() == name)
-      return boolValue(initializer);
-  for (const onnx::NodeProto &node : graph.node())
-    if (node.op_type() == "Constant" && node.output_size() == 1 &&
-        node.output(0) == name)
-      for (const onnx::AttributeProto &attr : node.attribute())
-        if (attr.name() == "value" && attr.has_t())
-          return boolValue(attr.t());
-  return std::nullopt;
+  const onnx::TensorProto *tensor = findConstant(graph, name);
+  return tensor ? boolValue(*tensor) : std::nullopt;
 }
 
 /// Moves one If's branches into `nodes` and `graph`'s initializers and
@@ -120,7 +81,7 @@ bool inlineIf(onnx::NodeProto &node, onnx::GraphProto &graph,
     if (condition && *condition != (b == 0))
       continue;
     const std::string prefix = node.name() + "/" + tags[b] + "/";
-    renameDefinitions(*branches[b], prefix);
+    renameValues(*branches[b], prefix);
     for (onnx::TensorProto &initializer : *branches[b]->mutable_initializer())
       graph.add_initializer()->Swap(&initializer);
     for (int k = 0; k < branches[b]->node_size(); ++k) {

@@ -95,6 +95,53 @@ void forEachGraph(onnx::GraphProto &root, Visit visit) {
   }
 }
 
+/// Gives every value `body` defines (initializers and node outputs) the
+/// name `prefix` + its name, and every value named in `renamed` (a body's
+/// inputs) the name it maps to, wherever the body and the subgraphs it holds
+/// read them and in its outputs: an If branch or a loop body moved into the
+/// graph keeps names of its own.
+inline void renameValues(onnx::GraphProto &body, const std::string &prefix,
+                         std::map<std::string, std::string> renamed = {}) {
+  for (onnx::TensorProto &initializer : *body.mutable_initializer()) {
+    renamed[initializer.name()] = prefix + initializer.name();
+    initializer.set_name(prefix + initializer.name());
+  }
+  for (onnx::NodeProto &node : *body.mutable_node())
+    for (std::string &output : *node.mutable_output())
+      if (!output.empty()) {
+        renamed[output] = prefix + output;
+        output = prefix + output;
+      }
+  auto rename = [&](std::string &name) {
+    auto it = renamed.find(name);
+    if (it != renamed.end())
+      name = it->second;
+  };
+  forEachGraph(body, [&](onnx::GraphProto &graph) {
+    for (onnx::NodeProto &node : *graph.mutable_node())
+      for (std::string &input : *node.mutable_input())
+        rename(input);
+    for (onnx::ValueInfoProto &output : *graph.mutable_output())
+      rename(*output.mutable_name());
+  });
+}
+
+/// The tensor `graph` holds as value `name`: an initializer (which
+/// --input-value makes of a graph input) or a Constant node's value.
+inline const onnx::TensorProto *findConstant(const onnx::GraphProto &graph,
+                                             const std::string &name) {
+  for (const onnx::TensorProto &initializer : graph.initializer())
+    if (initializer.name() == name)
+      return &initializer;
+  for (const onnx::NodeProto &node : graph.node())
+    if (node.op_type() == "Constant" && node.output_size() == 1 &&
+        node.output(0) == name)
+      for (const onnx::AttributeProto &attr : node.attribute())
+        if (attr.name() == "value" && attr.has_t())
+          return &attr.t();
+  return nullptr;
+}
+
 /// Appends nodes to `nodes` and initializers to `graph` for the expansion of
 /// one node; every name it makes starts with `prefix` (the node's name).
 class NodeBuilder {
@@ -138,6 +185,11 @@ public:
                    const std::vector<int64_t> &values) {
     return initializer(what, onnx::TensorProto::INT64, dims, values);
   }
+  /// A bool scalar.
+  std::string boolean(const std::string &what, bool value) {
+    return initializer(what, onnx::TensorProto::BOOL, {},
+                       std::vector<uint8_t>{value});
+  }
 
   std::string matMul(const std::string &a, const std::string &b) {
     return node("MatMul", {a, b});
@@ -164,10 +216,13 @@ public:
     return node("Reshape",
                 {value, ints("shape", {int64_t(shape.size())}, shape)});
   }
-  std::string concat(const std::vector<std::string> &values, int64_t axis) {
-    if (values.size() == 1)
+  std::string concat(const std::vector<std::string> &values, int64_t axis,
+                     const std::string &output = "") {
+    if (values.size() == 1 && output.empty())
       return values[0];
-    std::string out = node("Concat", values);
+    if (values.size() == 1)
+      return node("Identity", values, output);
+    std::string out = node("Concat", values, output);
     intAttribute("axis", axis);
     return out;
   }
@@ -177,10 +232,19 @@ public:
     intsAttribute("perm", perm);
     return out;
   }
-  /// Element `index` along axis 0, that axis dropped.
-  std::string pick(const std::string &value, int64_t index) {
+  /// Element `index` along `axis`, that axis dropped.
+  std::string pick(const std::string &value, int64_t index, int64_t axis = 0) {
     std::string out = node("Gather", {value, ints("index", {}, {index})});
-    intAttribute("axis", 0);
+    intAttribute("axis", axis);
+    return out;
+  }
+  /// `value` with a new axis of size 1 at `axis`, as `opset` writes it
+  /// (axes an attribute before 13, an input from 13).
+  std::string unsqueeze(const std::string &value, int64_t axis, int64_t opset) {
+    if (opset >= 13)
+      return node("Unsqueeze", {value, ints("axes", {1}, {axis})});
+    std::string out = node("Unsqueeze", {value});
+    intsAttribute("axes", {axis});
     return out;
   }
 
@@ -255,6 +319,21 @@ bool rewriteNodes(onnx::GraphProto &graph, Matches matches, Rewrite rewrite,
 /// inlined in turn. `inlined` tells whether any was; on failure `error`
 /// names the node.
 bool inlineIfNodes(onnx::GraphProto &graph, bool &inlined, std::string &error);
+
+/// Replaces each Loop and Scan node of `graph` (default domain) by its body
+/// repeated once per iteration, its values renamed `<node>/<iteration>/...`,
+/// the loop-carried values passed from one copy to the next and the scan
+/// outputs concatenated. A Loop needs a trip count the graph holds (an
+/// initializer or Constant; --input-value makes one of a graph input), an
+/// initial condition that is absent or true, and a body whose condition
+/// output is its condition input or true: a trip count that depends on
+/// values computed at run time is refused. A Scan's trip count is its scan
+/// inputs' length. Subgraphs in a body come to the top level with it; the
+/// loader unrolls again. `types` holds the inferred type of every value,
+/// `opset` the graph's; `unrolled` tells whether any node was.
+bool unrollLoops(onnx::GraphProto &graph,
+                 const std::map<std::string, onnx::TypeProto> &types,
+                 int64_t opset, bool &unrolled, std::string &error);
 
 /// Replaces each RNN, GRU and LSTM node of `graph` (default domain) by its
 /// steps unrolled over the sequence: one product of the whole input with

@@ -364,6 +364,8 @@ constexpr int64_t kOldestLoweredOpset = 11;
 
 /// How deep functions are expanded within functions.
 constexpr int kMaxFunctionDepth = 4;
+/// How many levels of loops within loops are unrolled.
+constexpr int kMaxLoopDepth = 8;
 
 /// Writes out each attribute `node` omits and its schema defaults.
 void addDefaultAttributes(onnx::NodeProto &node, const onnx::OpSchema &schema) {
@@ -614,11 +616,23 @@ bool loadModelImpl(const std::string &path, const LoadOptions &options,
     }
     return true;
   };
-  bool inlinedIfs = false;
-  if (!inlineIfNodes(*model.mutable_graph(), inlinedIfs, error))
-    return false;
-  if (!inferShapes())
-    return false;
+  // Ifs are inlined and loops unrolled until none is left: a loop's body
+  // may hold either, and so may an If's branches.
+  for (int depth = 0;; ++depth) {
+    bool inlinedIfs = false, unrolled = false;
+    if (!inlineIfNodes(*model.mutable_graph(), inlinedIfs, error) ||
+        !inferShapes() ||
+        !unrollLoops(*model.mutable_graph(), declaredTypes(model.graph()),
+                     graph.opsetVersion, unrolled, error))
+      return false;
+    if (!unrolled)
+      break;
+    if (depth == kMaxLoopDepth) {
+      error = "loops nested more than " + std::to_string(kMaxLoopDepth) +
+              " deep are not supported";
+      return false;
+    }
+  }
   // Nodes written as other ONNX nodes, which need the types inference found.
   for (auto expand : {expandRecurrentNodes, expandReduceProd}) {
     bool expanded = false;

@@ -192,6 +192,8 @@ def ONNX_EyeLikeOp : ONNX_Op<"EyeLike"> {
 }
 
 def ONNX_FloorOp : ONNX_UnaryOp<"Floor", "The largest integer not above X">;
+def ONNX_RoundOp : ONNX_UnaryOp<"Round",
+    "The nearest integer to X, halves to the even one">;
 def ONNX_CeilOp : ONNX_UnaryOp<"Ceil", "The smallest integer not below X">;
 
 def ONNX_EluOp : ONNX_Op<"Elu", [SameOperandsAndResultElementType]> {

@@ -18,19 +18,33 @@ using namespace lpuc::tile;
 
 namespace {
 constexpr std::pair<StepKind, llvm::StringLiteral> kStepKeywords[] = {
-    {StepKind::First, "in"},        {StepKind::Add, "add"},
-    {StepKind::Sub, "sub"},         {StepKind::Mul, "mul"},
-    {StepKind::Max, "max"},         {StepKind::Min, "min"},
-    {StepKind::Div, "div"},         {StepKind::Pow, "pow"},
-    {StepKind::Equal, "eq"},        {StepKind::Less, "lt"},
-    {StepKind::Greater, "gt"},      {StepKind::Relu, "relu"},
-    {StepKind::Abs, "abs"},         {StepKind::Exp, "exp"},
-    {StepKind::Log, "log"},         {StepKind::Tanh, "tanh"},
-    {StepKind::Sigmoid, "sigmoid"}, {StepKind::Erf, "erf"},
-    {StepKind::Sqrt, "sqrt"},       {StepKind::Reciprocal, "reciprocal"},
-    {StepKind::Scale, "scale"},     {StepKind::RoundI8, "round_i8"},
-    {StepKind::Mod, "mod"},         {StepKind::FMod, "fmod"},
-    {StepKind::ToF32, "to_f32"},    {StepKind::TruncI32, "trunc_i32"},
+    {StepKind::First, "in"},
+    {StepKind::Add, "add"},
+    {StepKind::Sub, "sub"},
+    {StepKind::Mul, "mul"},
+    {StepKind::Max, "max"},
+    {StepKind::Min, "min"},
+    {StepKind::Div, "div"},
+    {StepKind::Pow, "pow"},
+    {StepKind::Equal, "eq"},
+    {StepKind::Less, "lt"},
+    {StepKind::Greater, "gt"},
+    {StepKind::Relu, "relu"},
+    {StepKind::Abs, "abs"},
+    {StepKind::Exp, "exp"},
+    {StepKind::Log, "log"},
+    {StepKind::Tanh, "tanh"},
+    {StepKind::Sigmoid, "sigmoid"},
+    {StepKind::Erf, "erf"},
+    {StepKind::Sqrt, "sqrt"},
+    {StepKind::Reciprocal, "reciprocal"},
+    {StepKind::Scale, "scale"},
+    {StepKind::RoundI8, "round_i8"},
+    {StepKind::Mod, "mod"},
+    {StepKind::FMod, "fmod"},
+    {StepKind::ToF32, "to_f32"},
+    {StepKind::TruncI32, "trunc_i32"},
+    {StepKind::RoundI32, "round_i32"},
 };
 } // namespace
 
@@ -95,6 +109,7 @@ Padding lpuc::tile::paddingAfter(const ChainStep &step, Padding before,
   case StepKind::ToF32:
     return before;
   case StepKind::TruncI32: // NaN becomes 0
+  case StepKind::RoundI32:
     return before == Padding::Any ? Padding::Finite : before;
   case StepKind::Mul: // a finite value times 0 (SiLU: x * sigmoid(x))
     return before == Padding::Any ? Padding::Any : Padding::Zero;
@@ -131,6 +146,7 @@ bool lpuc::tile::preservesOrder(const ChainStep &step, ValueRange operands) {
   case StepKind::RoundI8:
   case StepKind::ToF32:
   case StepKind::TruncI32:
+  case StepKind::RoundI32:
     return true;
   case StepKind::Scale:
     return step.factor >= 0.0f && std::isfinite(step.factor);
@@ -183,7 +199,7 @@ lpuc::tile::getChainAttrs(Builder &builder, ArrayRef<ChainStep> chain) {
 LogicalResult lpuc::tile::verifyChain(Operation *op, ArrayRef<ChainStep> chain,
                                       unsigned numOperands, bool isEpilogue) {
   for (auto [i, step] : llvm::enumerate(chain)) {
-    if (step.kind < StepKind::First || step.kind > StepKind::TruncI32)
+    if (step.kind < StepKind::First || step.kind > StepKind::RoundI32)
       return op->emitOpError("chain step ") << i << " has no valid kind";
     bool first = step.kind == StepKind::First;
     if (first != (!isEpilogue && i == 0))

@@ -55,6 +55,7 @@ enum class StepKind : int32_t {
   // converted to the running type, so integer chains take 0 / 1 booleans.
   ToF32,    // an integer as the nearest f32
   TruncI32, // a float toward zero, saturated to i32 (ONNX Cast)
+  RoundI32, // a float to the nearest i32, halves to even, saturated
 };
 
 /// What a chain holds in the lanes where every operand holds zero (past a

@@ -33,6 +33,8 @@ SHAPE_OPERANDS = {
     "QLinearConv": {1, 2, 3, 4, 5, 6, 7, 8},
     "MatMulInteger": {1, 2, 3},
     "ConvInteger": {1, 2, 3},
+    # A Loop's trip count and initial condition: lpuc unrolls it.
+    "Loop": {0, 1},
     "Expand": {1},
     "Gather": {1},
     "OneHot": {1, 2},

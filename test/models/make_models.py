@@ -56,6 +56,8 @@ Models:
   if-branches    an If on a run-time bool input whose branches both define
                  values named t and out (then 2x + 1, else relu(-x)); one
                  data set per branch
+  loops          a Loop (4 iterations, an If on the iteration number in its
+                 body, a scan output) and a reversed Scan along axis 1
   opset9         Slice, Pad (its value left out, as torch does), Clip,
                  Unsqueeze and Squeeze in the attribute forms of opset 9, and
                  Upsample by fractional scales
@@ -878,6 +880,73 @@ def make_if_branches(outdir, seed):
                   [("y", expected)], index)
 
 
+def make_loops(outdir, seed):
+    """A Loop of 4 iterations over a run-time x [4, 2, 8]: h = tanh(h W + x[i])
+    in the first two, relu(...) after (an If on the iteration number), the
+    h of each iteration stacked; and a reversed Scan along axis 1 of x's
+    transpose summing its slices, the running sums doubled and stacked on
+    axis 1."""
+    rng = np.random.default_rng(seed)
+    f32, i64 = TensorProto.FLOAT, TensorProto.INT64
+    value = helper.make_tensor_value_info
+    w = dense(rng, (8, 8), 0.3)
+    then_branch = helper.make_graph(
+        [helper.make_node("Tanh", ["pre"], ["act"])], "then", [],
+        [value("act", f32, [2, 8])])
+    else_branch = helper.make_graph(
+        [helper.make_node("Relu", ["pre"], ["act"])], "else", [],
+        [value("act", f32, [2, 8])])
+    body = helper.make_graph([
+        helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+        helper.make_node("Gather", ["x", "i"], ["x_i"], axis=0),
+        helper.make_node("MatMul", ["h_in", "w"], ["hw"]),
+        helper.make_node("Add", ["hw", "x_i"], ["pre"]),
+        helper.make_node("Less", ["i", "two"], ["early"]),
+        helper.make_node("If", ["early"], ["h_out"], name="act",
+                         then_branch=then_branch, else_branch=else_branch),
+        helper.make_node("Identity", ["h_out"], ["h_scan"]),
+    ], "body", [value("i", i64, []), value("cond_in", TensorProto.BOOL, []),
+                value("h_in", f32, [2, 8])],
+        [value("cond_out", TensorProto.BOOL, []), value("h_out", f32, [2, 8]),
+         value("h_scan", f32, [2, 8])])
+    scan_body = helper.make_graph([
+        helper.make_node("Add", ["s_in", "e"], ["s_out"]),
+        helper.make_node("Add", ["s_out", "s_out"], ["s_twice"]),
+    ], "scan_body", [value("s_in", f32, [2, 8]), value("e", f32, [2, 8])],
+        [value("s_out", f32, [2, 8]), value("s_twice", f32, [2, 8])])
+    graph = helper.make_graph([
+        helper.make_node("Loop", ["trips", "", "h0"], ["h", "hs"], name="rnn",
+                         body=body),
+        helper.make_node("Transpose", ["x"], ["xt"], perm=[1, 0, 2]),
+        helper.make_node("Scan", ["h0", "xt"], ["total", "sums"], name="sum",
+                         body=scan_body, num_scan_inputs=1,
+                         scan_input_axes=[1], scan_input_directions=[1],
+                         scan_output_axes=[1]),
+    ], "loops", [value("x", f32, [4, 2, 8]), value("h0", f32, [2, 8])],
+        [value("h", f32, [2, 8]), value("hs", f32, [4, 2, 8]),
+         value("total", f32, [2, 8]), value("sums", f32, [2, 4, 8])],
+        [numpy_helper.from_array(np.array(4, np.int64), "trips"),
+         numpy_helper.from_array(np.array(2, np.int64), "two"),
+         numpy_helper.from_array(w, "w")])
+    save_model(helper.make_model(graph, producer_name="lpuc-tests",
+                                 opset_imports=[helper.make_opsetid("", 13)]),
+               outdir)
+    x = dense(rng, (4, 2, 8), 1.0)
+    h0 = dense(rng, (2, 8), 0.5)
+    h, hs = h0.astype(np.float64), []
+    for i in range(4):
+        pre = h @ w + x[i]
+        h = np.tanh(pre) if i < 2 else np.maximum(pre, 0)
+        hs.append(h)
+    s, sums = h0.astype(np.float64), []
+    for t in reversed(range(4)):
+        s = s + x[t]
+        sums.append(2 * s)
+    save_data(outdir, [("x", x), ("h0", h0)],
+              [("h", h), ("hs", np.stack(hs)), ("total", s),
+               ("sums", np.stack(sums, axis=1))])
+
+
 def make_simple(outdir, node, inputs, outputs, opset=OPSET, check=True):
     graph = helper.make_graph([node], "g", inputs, outputs)
     model = helper.make_model(graph, producer_name="lpuc-tests",
@@ -952,6 +1021,8 @@ def main():
         make_if_branches(outdir, seed=73)
     elif name == "opset9":
         make_opset9(outdir, seed=71)
+    elif name == "loops":
+        make_loops(outdir, seed=79)
     elif name == "opset-too-new":
         make_simple(outdir, helper.make_node("Relu", ["x"], ["y"], name="relu"),
                     [helper.make_tensor_value_info("x", f32, [4])],

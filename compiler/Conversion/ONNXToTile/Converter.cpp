@@ -174,7 +174,14 @@ Value Converter::integerConstant(Location loc, StringRef suffix,
 Value Converter::map(Location loc, ValueRange inputs, ArrayRef<ChainStep> chain,
                      Type resultType) {
   auto [steps, factors] = tile::getChainAttrs(builder, chain);
-  return tile::MapOp::create(builder, loc, resultType, inputs, steps, factors);
+  // A scalar constant ([1]) joins a rank-0 result as a rank-0 value.
+  SmallVector<Value> operands(inputs);
+  if (cast<RankedTensorType>(resultType).getRank() == 0)
+    for (Value &operand : operands)
+      if (shapeOf(operand) == ArrayRef<int64_t>{1})
+        operand = reshapeKeepingConstant(loc, operand, {});
+  return tile::MapOp::create(builder, loc, resultType, operands, steps,
+                             factors);
 }
 
 Value Converter::matmul(Location loc, Value a, Value b, int64_t m, int64_t k,
@@ -410,7 +417,7 @@ bool takesIntegers(Operation *op) {
              onnx::ScatterNDOp, onnx::GatherElementsOp, onnx::TriluOp,
              onnx::OneHotOp, onnx::QuantizeLinearOp, onnx::DequantizeLinearOp,
              onnx::QLinearConvOp, onnx::QLinearMatMulOp, onnx::ConvIntegerOp,
-             onnx::MatMulIntegerOp>(op);
+             onnx::MatMulIntegerOp, onnx::MaxPoolOp>(op);
 }
 } // namespace
 

@@ -467,6 +467,8 @@ InstrId Expander::apply(StepKind kind, float factor, InstrId value) {
     return convert(value, DType::F32);
   case StepKind::TruncI32:
     return convert(value, DType::I32, /*towardZero=*/true);
+  case StepKind::RoundI32:
+    return convert(value, DType::I32);
   default:
     break;
   }

@@ -127,3 +127,16 @@ func.func @main(%x: tensor<2x8xf32> {onnx.name = "x"}) -> (tensor<2x8xf32> {onnx
   %0 = onnx.Floor %x : (tensor<2x8xf32>) -> tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
 }
+
+// -----
+
+// Round the same way, the conversion to i32 rounding halves to even; a
+// rank-0 input takes its scalar constants as rank 0 too.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[U:.*]] = tile.map(%arg0, %{{.*}}, %{{.*}}) [in0, max in1, min in2] : (tensor<f32>, tensor<f32>, tensor<f32>) -> tensor<f32>
+// CHECK: %[[F:.*]] = tile.map(%[[U]]) [in0, round_i32, to_f32, sub in0, scale -1.000000e+00]
+// CHECK: tile.map(%arg0, %[[F]]) [in0, sub in1]
+func.func @main(%x: tensor<f32> {onnx.name = "x"}) -> (tensor<f32> {onnx.name = "y"}) {
+  %0 = onnx.Round %x : (tensor<f32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}

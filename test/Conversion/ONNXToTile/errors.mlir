@@ -67,13 +67,22 @@ module {
 
 // -----
 
-// Quantization parameters computed at run time, and per-row input zero
-// points of an integer product, are refused at the node.
+// Dequantization parameters computed at run time (QuantizeLinear takes a
+// run-time scale), per-axis run-time ones, and per-row input zero points
+// of an integer product, are refused at the node.
 func.func @main(%x: tensor<4x3xf32> {onnx.name = "x"}, %s: tensor<f32> {onnx.name = "s"}) -> (tensor<4x3xf32> {onnx.name = "y"}) {
-  // expected-error @+1 {{the output scale must be a constant f32 tensor (scales computed at run time are not supported)}}
   %q = onnx.QuantizeLinear %x, %s : (tensor<4x3xf32>, tensor<f32>) -> tensor<4x3xui8>
+  // expected-error @+1 {{the input scale must be a constant f32 tensor (scales computed at run time are not supported)}}
   %y = onnx.DequantizeLinear %q, %s : (tensor<4x3xui8>, tensor<f32>) -> tensor<4x3xf32>
   return %y : tensor<4x3xf32>
+}
+
+// -----
+
+func.func @main(%x: tensor<4x3xf32> {onnx.name = "x"}, %s: tensor<3xf32> {onnx.name = "s"}) -> (tensor<4x3xui8> {onnx.name = "y"}) {
+  // expected-error @+1 {{a scale or zero point computed at run time must be one value (per-axis ones must be constants)}}
+  %q = onnx.QuantizeLinear %x, %s {axis = 1 : i64} : (tensor<4x3xf32>, tensor<3xf32>) -> tensor<4x3xui8>
+  return %q : tensor<4x3xui8>
 }
 
 // -----

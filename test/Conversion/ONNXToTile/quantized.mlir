@@ -96,3 +96,16 @@ func.func @main(%x: tensor<4x3xf32> {onnx.name = "x"}) -> (tensor<4x2xf32> {onnx
   %y = onnx.Cast %p {to = 1 : i64} : (tensor<4x2xi32>) -> tensor<4x2xf32>
   return %y : tensor<4x2xf32>
 }
+
+// -----
+
+// A scale and zero point computed at run time (DynamicQuantizeLinear's):
+// one map to the integers, rounded halves to even and saturated to uint8.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[S:.*]] = tile.reshape %arg1 : tensor<f32> -> tensor<1xf32>
+// CHECK: %[[Z:.*]] = tile.reshape %arg2 : tensor<i32> -> tensor<1xi32>
+// CHECK: tile.map(%arg0, %[[S]], %[[Z]], %{{.*}}, %{{.*}}) [in0, div in1, round_i32, add in2, max in3, min in4] : {{.*}} -> tensor<6xi32>
+func.func @main(%x: tensor<6xf32> {onnx.name = "x"}, %s: tensor<f32> {onnx.name = "s"}, %z: tensor<ui8> {onnx.name = "z"}) -> (tensor<6xui8> {onnx.name = "y"}) {
+  %y = onnx.QuantizeLinear %x, %s, %z : (tensor<6xf32>, tensor<f32>, tensor<ui8>) -> tensor<6xui8>
+  return %y : tensor<6xui8>
+}

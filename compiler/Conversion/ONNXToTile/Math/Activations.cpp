@@ -1,10 +1,10 @@
 //===- Activations.cpp - Activations built from several maps -------------===//
 //
 // Elu, Selu, Softplus, Softsign, ThresholdedRelu, Shrink, PRelu, Sign,
-// IsNaN, IsInf, Floor, Ceil and the hyperbolic functions, from the VXM's lane
-// functions (exp, log, sqrt, reciprocal) and comparisons. A chain carries one
-// running value, so a function that needs its input twice in different forms is
-// a few maps, which tile-fuse-elementwise joins where it can.
+// IsNaN, IsInf, Floor, Ceil, Round and the hyperbolic functions, from the VXM's
+// lane functions (exp, log, sqrt, reciprocal) and comparisons. A chain carries
+// one running value, so a function that needs its input twice in different
+// forms is a few maps, which tile-fuse-elementwise joins where it can.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,7 +23,7 @@ bool lpuc::onnx_to_tile::isActivationNode(Operation *op) {
              onnx::ThresholdedReluOp, onnx::ShrinkOp, onnx::SignOp,
              onnx::SinhOp, onnx::CoshOp, onnx::AsinhOp, onnx::AcoshOp,
              onnx::AtanhOp, onnx::PReluOp, onnx::IsNaNOp, onnx::IsInfOp,
-             onnx::FloorOp, onnx::CeilOp>(op);
+             onnx::FloorOp, onnx::CeilOp, onnx::RoundOp>(op);
 }
 
 LogicalResult lpuc::onnx_to_tile::lowerActivation(Operation *op, Converter &c) {
@@ -68,18 +68,20 @@ LogicalResult lpuc::onnx_to_tile::lowerActivation(Operation *op, Converter &c) {
     return map({x, exp}, {in(0, S::First, -1.0f), fn(S::Exp),
                           fn(S::Scale, 0.5f * sign), in(1, S::Add, 0.5f)});
   };
-  // trunc(x), exact for every float: x - (u - trunc(u)) with u = x clamped
-  // to +-2^23, beyond which every float is an integer (so the conversion
-  // to i32 never saturates, and the fraction is exact).
-  auto truncated = [&] {
+  // trunc(x) (or round(x), halves to even), exact for every float:
+  // x - (u - trunc(u)) with u = x clamped to +-2^23, beyond which every
+  // float is an integer (so the conversion to i32 never saturates, and the
+  // difference is exact).
+  auto integral = [&](StepKind toInteger) {
     constexpr float kIntegral = 8388608.0f; // 2^23
     Value clamped =
         map({x, scalar(".low", -kIntegral), scalar(".high", kIntegral)},
             {in(0), in(1, S::Max), in(2, S::Min)});
-    Value fraction = map({clamped}, {in(0), fn(S::TruncI32), fn(S::ToF32),
+    Value fraction = map({clamped}, {in(0), fn(toInteger), fn(S::ToF32),
                                      in(0, S::Sub), fn(S::Scale, -1.0f)});
     return map({x, fraction}, {in(0), in(1, S::Sub)});
   };
+  auto truncated = [&] { return integral(S::TruncI32); };
   Value result =
       TypeSwitch<Operation *, Value>(op)
           .Case([&](onnx::FloorOp) {
@@ -88,6 +90,7 @@ LogicalResult lpuc::onnx_to_tile::lowerActivation(Operation *op, Converter &c) {
             return map({t, x}, {in(0), in(1, S::Greater), fn(S::Scale, -1.0f),
                                 in(0, S::Add)});
           })
+          .Case([&](onnx::RoundOp) { return integral(S::RoundI32); })
           .Case([&](onnx::CeilOp) {
             // trunc(x) + [trunc(x) < x].
             Value t = truncated();

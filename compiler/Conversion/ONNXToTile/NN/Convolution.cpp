@@ -233,6 +233,18 @@ LogicalResult lpuc::onnx_to_tile::lowerPool(Operation *op, Converter &c) {
   FailureOr<Value> input = c.get(X, op);
   if (failed(input))
     return failure();
+  // Integers of up to 16 bits are exact in f32, where the windows compare.
+  const bool integer = Converter::isI32Tensor(X);
+  if (integer) {
+    if (!isa<onnx::MaxPoolOp>(op) ||
+        Converter::declaredElementType(X).getIntOrFloatBitWidth() > 16)
+      return op->emitError("pooling of integers is MaxPool of 8- and 16-bit "
+                           "integers only (exact in f32)");
+    input =
+        c.map(loc, {*input},
+              {ChainStep::operandStep(0), ChainStep::apply(StepKind::ToF32)},
+              c.f32Tensor(x));
+  }
   if (oneD) {
     x = withUnitRow(x);
     y = withUnitRow(y);
@@ -262,7 +274,14 @@ LogicalResult lpuc::onnx_to_tile::lowerPool(Operation *op, Converter &c) {
                                   b.getDenseI64ArrayAttr(win->dilations),
                                   b.getDenseI64ArrayAttr(win->padBegin));
   }
-  c.set(result, c.reshape(loc, c.transpose(loc, pooled, kToChannelsFirst),
-                          Converter::shapeOf(result)));
+  Value nchw = c.reshape(loc, c.transpose(loc, pooled, kToChannelsFirst),
+                         Converter::shapeOf(result));
+  if (integer)
+    nchw =
+        c.map(loc, {nchw},
+              {ChainStep::operandStep(0), ChainStep::apply(StepKind::TruncI32)},
+              RankedTensorType::get(Converter::shapeOf(result),
+                                    c.builder.getI32Type()));
+  c.set(result, nchw);
   return success();
 }

@@ -382,6 +382,47 @@ Value optionalOperand(Operation *op, unsigned index) {
 
 } // namespace
 
+/// A QuantizeLinear whose scale or zero point is computed at run time (as
+/// DynamicQuantizeLinear's are): one map into the integers, per tensor.
+LogicalResult quantizeAtRunTime(onnx::QuantizeLinearOp op, Converter &c) {
+  Location loc = op.getLoc();
+  Type element = getElementTypeOrSelf(op.getY().getType());
+  auto oneElement = [](Value v) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    return type && type.hasStaticShape() && type.getNumElements() == 1;
+  };
+  Value zeroPoint = optionalOperand(op, 2);
+  if (!oneElement(op.getYScale()) || (zeroPoint && !oneElement(zeroPoint)))
+    return op.emitError("a scale or zero point computed at run time must be "
+                        "one value (per-axis ones must be constants)");
+  FailureOr<Value> x = c.get(op.getX(), op);
+  FailureOr<Value> scale = c.get(op.getYScale(), op);
+  if (failed(x) || failed(scale))
+    return failure();
+  const Shape shape = Converter::shapeOf(op.getX());
+  SmallVector<Value> inputs = {*x, c.reshape(loc, *scale, {1})};
+  // round(x / scale) + zero, saturated: an integer (get() gives the int8
+  // lanes to whatever wants them).
+  Chain chain = {ChainStep::operandStep(0),
+                 ChainStep::operandStep(1, StepKind::Div),
+                 ChainStep::apply(StepKind::RoundI32)};
+  if (zeroPoint) {
+    FailureOr<Value> zero = c.get(zeroPoint, op);
+    if (failed(zero))
+      return failure();
+    inputs.push_back(c.reshape(loc, *zero, {1}));
+    chain.push_back(ChainStep::operandStep(2, StepKind::Add));
+  }
+  const int64_t low = element.isUnsignedInteger(8) ? 0 : -128;
+  inputs.push_back(c.integerConstant(loc, ".low", {1}, {int32_t(low)}));
+  chain.push_back(ChainStep::operandStep(inputs.size() - 1, StepKind::Max));
+  inputs.push_back(c.integerConstant(loc, ".high", {1}, {int32_t(low + 255)}));
+  chain.push_back(ChainStep::operandStep(inputs.size() - 1, StepKind::Min));
+  c.set(op.getY(), c.map(loc, inputs, chain,
+                         RankedTensorType::get(shape, c.builder.getI32Type())));
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Entry points
 //===----------------------------------------------------------------------===//
@@ -395,6 +436,10 @@ LogicalResult lpuc::onnx_to_tile::lowerQuantizeLinear(onnx::QuantizeLinearOp op,
            << ": only int8 and uint8 are supported";
   if (failed(c.laneType(op.getX(), loc, "input 0")))
     return failure();
+  Value zeroPoint = optionalOperand(op, 2);
+  if (!op.getYScale().getDefiningOp<arith::ConstantOp>() ||
+      (zeroPoint && !zeroPoint.getDefiningOp<arith::ConstantOp>()))
+    return quantizeAtRunTime(op, c);
   FailureOr<Quantization> q =
       readQuantization(op, op.getY(), op.getYScale(), op.getYZeroPoint(),
                        op.getAxis(), "the output");
