@@ -169,6 +169,12 @@ public:
     attr->set_type(onnx::AttributeProto::INT);
     attr->set_i(value);
   }
+  void stringAttribute(const std::string &name, const std::string &value) {
+    onnx::AttributeProto *attr = last->add_attribute();
+    attr->set_name(name);
+    attr->set_type(onnx::AttributeProto::STRING);
+    attr->set_s(value);
+  }
   void intsAttribute(const std::string &name,
                      const std::vector<int64_t> &values) {
     onnx::AttributeProto *attr = last->add_attribute();
@@ -187,8 +193,12 @@ public:
   }
   /// A bool scalar.
   std::string boolean(const std::string &what, bool value) {
-    return initializer(what, onnx::TensorProto::BOOL, {},
-                       std::vector<uint8_t>{value});
+    return booleans(what, {}, {value});
+  }
+  std::string booleans(const std::string &what,
+                       const std::vector<int64_t> &dims,
+                       const std::vector<uint8_t> &values) {
+    return initializer(what, onnx::TensorProto::BOOL, dims, values);
   }
 
   std::string matMul(const std::string &a, const std::string &b) {
@@ -345,6 +355,27 @@ bool unrollLoops(onnx::GraphProto &graph,
 /// length everywhere. `types` holds the inferred type of every value.
 /// `expanded` tells whether any node was; on failure `error` names the node.
 bool expandRecurrentNodes(onnx::GraphProto &graph,
+                          const std::map<std::string, onnx::TypeProto> &types,
+                          bool &expanded, std::string &error);
+
+/// Replaces each Conv, MaxPool and AveragePool node of `graph` (default
+/// domain) whose input is 5-D ([N, C, D, H, W]) by 2-D ones: the input,
+/// padded along depth, cut into one strided slice per depth tap with the
+/// depths folded into the batch, each through the 2-D node (a convolution
+/// with that tap's weights), the taps summed (a convolution, an average,
+/// scaled per output depth) or their maximum taken. `types` holds the
+/// inferred type of every value; `expanded` tells whether any node was.
+bool expandVolumetricNodes(onnx::GraphProto &graph,
+                           const std::map<std::string, onnx::TypeProto> &types,
+                           bool &expanded, std::string &error);
+
+/// Replaces each MaxPool node of `graph` (default domain, 2-D) whose
+/// Indices output is read by the pool and, per window tap, a comparison of
+/// the tap with the pooled maximum choosing the tap's flat input index
+/// (row-major, or column-major within a plane for storage_order 1): the
+/// first tap in window order that holds the maximum, as ONNX's reference
+/// gives. `types` holds the inferred type of every value.
+bool expandMaxPoolIndices(onnx::GraphProto &graph,
                           const std::map<std::string, onnx::TypeProto> &types,
                           bool &expanded, std::string &error);
 

@@ -634,7 +634,8 @@ bool loadModelImpl(const std::string &path, const LoadOptions &options,
     }
   }
   // Nodes written as other ONNX nodes, which need the types inference found.
-  for (auto expand : {expandRecurrentNodes, expandReduceProd}) {
+  for (auto expand : {expandRecurrentNodes, expandReduceProd,
+                      expandVolumetricNodes, expandMaxPoolIndices}) {
     bool expanded = false;
     if (!expand(*model.mutable_graph(), declaredTypes(model.graph()), expanded,
                 error) ||

@@ -49,6 +49,9 @@ Models:
   tcn-1d        a temporal CNN over 1x16x128 sequences: 1-D convolutions
                 (padded, strided, dilated, depthwise), BatchNorm1d, MaxPool1d,
                 AvgPool1d and a strided ConvTranspose1d
+  video-3d      a small 3-D CNN over a 1x3x6x12x12 clip: Conv3d (padded,
+                dilated in depth, grouped, strided in depth), BatchNorm3d,
+                MaxPool3d and AvgPool3d without the padding in its count
   lstm          a 2-layer bidirectional LSTM (hidden 32, batch first) and a
                 GRU over a 1x16x24 sequence, a linear head on the last step
   vit-b16       torchvision ViT-B/16: 86 M parameters (346 MB in f32), 12
@@ -148,6 +151,28 @@ class TemporalCNN(torch.nn.Module):
 
     def forward(self, x):
         return self.classifier(self.body(x).mean(dim=2))
+
+
+class VideoCNN(torch.nn.Module):
+    """3-D convolutions and pools, as video and volume models use them."""
+
+    def __init__(self):
+        super().__init__()
+        nn = torch.nn
+        self.body = nn.Sequential(
+            nn.Conv3d(3, 8, 3, padding=1), nn.BatchNorm3d(8), nn.ReLU(),
+            nn.MaxPool3d((1, 2, 2)),
+            nn.Conv3d(8, 8, 3, padding=(2, 1, 1), dilation=(2, 1, 1),
+                      groups=4), nn.ReLU(),
+            nn.Conv3d(8, 24, (3, 1, 1), stride=(2, 1, 1), padding=(1, 0, 0)),
+            nn.ReLU(),
+            nn.AvgPool3d(3, stride=(1, 2, 2), padding=1,
+                         count_include_pad=False),
+            nn.MaxPool3d(2, stride=1, padding=1))
+        self.classifier = nn.Linear(24, 10)
+
+    def forward(self, x):
+        return self.classifier(self.body(x).mean(dim=(2, 3, 4)))
 
 
 class Recurrent(torch.nn.Module):
@@ -361,6 +386,10 @@ def build(name, size):
         model = TemporalCNN()
         randomize_batch_norms(model, generator)
         shape = (1, 16, 128)
+    elif name == "video-3d":
+        model = VideoCNN()
+        randomize_batch_norms(model, generator)
+        shape = (1, 3, 6, 12, 12)
     elif name == "cnn-opset9":
         model = OldOpsetCNN()
         randomize_batch_norms(model, generator)

@@ -141,7 +141,8 @@ FailureOr<Value> lpuc::onnx_to_tile::emitConvolution(Converter &c,
   const bool oneD = isOneD(op);
   if (Converter::shapeOf(input).size() != 4 && !oneD)
     return op->emitError("only 1-D and 2-D convolutions (3-D and 4-D inputs) "
-                         "are supported yet");
+                         "and 3-D Conv (the loader writes it as 2-D ones) "
+                         "are supported");
   if (oneD) {
     input = c.reshape(loc, input, withUnitRow(Converter::shapeOf(input)));
     weights = c.reshapeKeepingConstant(
@@ -226,8 +227,8 @@ LogicalResult lpuc::onnx_to_tile::lowerPool(Operation *op, Converter &c) {
   Value X = op->getOperand(0), result = op->getResult(0);
   const bool oneD = isOneD(op);
   if (Converter::shapeOf(X).size() != 4 && !oneD)
-    return op->emitError("only 1-D and 2-D pooling (3-D and 4-D inputs) is "
-                         "supported yet");
+    return op->emitError("only 1-D, 2-D and 3-D pooling (3-D to 5-D inputs) "
+                         "is supported");
   Shape x = Converter::shapeOf(X), y = Converter::shapeOf(result);
   Location loc = op->getLoc();
   FailureOr<Value> input = c.get(X, op);
