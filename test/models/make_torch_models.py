@@ -47,7 +47,8 @@ Models:
                 models: Clip, Slice, Pad, Upsample, ReduceMean, Squeeze and
                 Unsqueeze in their attribute forms; 1x3x32x32 image
   tcn-1d        a temporal CNN over 1x16x128 sequences: 1-D convolutions
-                (padded, strided, dilated, depthwise), BatchNorm1d, MaxPool1d,
+                (padded, strided, dilated, depthwise), BatchNorm1d, GroupNorm
+                (exported at opset 17 as InstanceNormalization), MaxPool1d,
                 AvgPool1d and a strided ConvTranspose1d
   video-3d      a small 3-D CNN over a 1x3x6x12x12 clip: Conv3d (padded,
                 dilated in depth, grouped, strided in depth), BatchNorm3d,
@@ -83,9 +84,16 @@ DATA_SETS = 3
 
 
 def randomize_batch_norms(model, generator):
-    """Gives every BatchNorm non-trivial running statistics and affine terms."""
+    """Gives every BatchNorm non-trivial running statistics and affine terms,
+    and every GroupNorm non-trivial affine terms."""
     for module in model.modules():
-        if isinstance(module, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d)):
+        if isinstance(module, torch.nn.GroupNorm):
+            c = module.num_channels
+            module.weight.data.copy_(
+                torch.rand(c, generator=generator) * 0.5 + 0.75)
+            module.bias.data.copy_(torch.randn(c, generator=generator) * 0.1)
+        if isinstance(module, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d,
+                               torch.nn.BatchNorm3d)):
             c = module.num_features
             module.running_mean.copy_(torch.randn(c, generator=generator) * 0.1)
             module.running_var.copy_(
@@ -142,7 +150,8 @@ class TemporalCNN(torch.nn.Module):
         nn = torch.nn
         self.body = nn.Sequential(
             nn.Conv1d(16, 32, 5, padding=2), nn.BatchNorm1d(32), nn.ReLU(),
-            nn.Conv1d(32, 32, 3, padding=2, dilation=2, groups=32), nn.ReLU(),
+            nn.Conv1d(32, 32, 3, padding=2, dilation=2, groups=32),
+            nn.GroupNorm(8, 32), nn.ReLU(),
             nn.MaxPool1d(2),
             nn.Conv1d(32, 48, 3, stride=2, padding=1), nn.ReLU(),
             nn.AvgPool1d(3, stride=1, padding=1),
