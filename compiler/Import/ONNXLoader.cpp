@@ -553,6 +553,11 @@ bool loadModelImpl(const std::string &path, const LoadOptions &options,
     error = "not an ONNX model: no graph or IR version (is this file ONNX?)";
     return false;
   }
+  if (model.graph().output_size() == 0) {
+    error = "the graph has no outputs: a program that computes nothing "
+            "observable would be empty";
+    return false;
+  }
 
   // Refuse opsets newer than this libonnx before the checker does, with a
   // message that says what to do.

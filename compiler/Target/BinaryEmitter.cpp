@@ -112,6 +112,11 @@ FailureOr<::lpu::Binary> lpuc::buildBinary(const MachineProgram &program) {
     case BufferKind::Output: {
       ::lpu::TensorBinding binding;
       binding.name = buffer.name;
+      if (!::lpu::isValidTensorName(binding.name))
+        return emitError(program.origins[buffer.origin],
+                         "graph input or output name is empty, longer than ")
+               << ::lpu::kMaxTensorNameBytes
+               << " bytes or holds a control character";
       binding.dtype = getDType(buffer.type.getElementType());
       binding.host = ::lpu::hostTypeOf(binding.dtype);
       if (buffer.hostType) {

@@ -135,6 +135,13 @@ public:
   uint32_t u32() { return static_cast<uint32_t>(le(4)); }
   uint64_t u64() { return le(8); }
   int64_t i64() { return static_cast<int64_t>(le(8)); }
+  /// `n` reserved bytes, which must be zero: a reader that skipped them
+  /// would take a corrupted or future file for a valid one.
+  void reserved(int n, const char *what) {
+    const size_t at = pos;
+    if (le(n) != 0 && ok())
+      failAt(at, std::string(what) + " must be 0");
+  }
   std::string str(size_t maxLength) {
     uint32_t n = u32();
     if (n > maxLength) {
@@ -322,15 +329,15 @@ bool readBindings(ByteReader &r, const TargetDesc &t,
   std::set<std::string> names;
   for (uint32_t i = 0; i < count && r.ok(); ++i) {
     TensorBinding b;
-    b.name = r.str(4096);
+    b.name = r.str(kMaxTensorNameBytes);
     uint8_t host = r.u8();
     uint8_t dtype = r.u8();
     uint8_t rank = r.u8();
     b.stateOf = int32_t(r.u16()) - 1;
     if (!r.ok())
       break;
-    if (b.name.empty() || !names.insert(b.name).second)
-      r.fail("tensor name '" + b.name + "' is empty or repeated");
+    if (!isValidTensorName(b.name) || !names.insert(b.name).second)
+      r.fail("a tensor name is empty, repeated or holds a control character");
     if (!decodeDType(dtype, b.dtype) || !decodeHostType(host, b.host) ||
         !holdsHostType(b.dtype, b.host))
       r.fail("tensor '" + b.name + "' has unsupported types: host " +
@@ -619,8 +626,7 @@ bool readCode(ByteReader &r, const TargetDesc &t,
     UnitProgram u;
     u.instructions = InstructionQueue(ArenaAllocator<Instruction>(arena));
     uint8_t kind = r.u8();
-    r.u8();
-    r.u16();
+    r.reserved(3, "the unit's reserved bytes");
     u.index = r.u32();
     uint32_t n = r.u32();
     if (!r.ok())
@@ -757,7 +763,11 @@ bool readBinary(const uint8_t *data, size_t size, Binary &binary,
   uint16_t minor = header.u16();
   uint32_t numSections = header.u32();
   uint64_t fileSize = header.u64();
-  header.u64();
+  header.reserved(8, "flags");
+  if (!header.ok()) {
+    error = header.getError();
+    return false;
+  }
   if (major != kFormatMajor) {
     error = "unsupported format version " + std::to_string(major) + "." +
             std::to_string(minor) + " (this runtime reads " +
@@ -792,7 +802,7 @@ bool readBinary(const uint8_t *data, size_t size, Binary &binary,
   for (uint32_t i = 0; i < numSections; ++i) {
     Section s;
     s.tag = tableReader.u32();
-    tableReader.u32();
+    tableReader.reserved(4, "a section entry's reserved field");
     s.offset = tableReader.u64();
     s.size = tableReader.u64();
     if (s.offset < kHeaderBytes + numSections * kSectionEntryBytes ||
@@ -807,6 +817,27 @@ bool readBinary(const uint8_t *data, size_t size, Binary &binary,
         return false;
       }
     table.push_back(s);
+  }
+  if (!tableReader.ok()) {
+    error = tableReader.getError();
+    return false;
+  }
+  // What no section holds (alignment padding) must be zero.
+  {
+    std::vector<Section> byOffset = table;
+    std::sort(
+        byOffset.begin(), byOffset.end(),
+        [](const Section &a, const Section &b) { return a.offset < b.offset; });
+    uint64_t covered = kHeaderBytes + numSections * kSectionEntryBytes;
+    byOffset.push_back({0, size - kChecksumBytes, 0});
+    for (const Section &s : byOffset) {
+      for (uint64_t at = covered; at < s.offset; ++at)
+        if (data[at] != 0) {
+          error = "padding byte at offset " + std::to_string(at) + " is not 0";
+          return false;
+        }
+      covered = std::max(covered, s.offset + s.size);
+    }
   }
   auto find = [&](uint32_t tag) -> const Section * {
     for (const Section &s : table)

@@ -19,6 +19,10 @@ fi
 predicted=$("$lpuc" "$model_dir/model.onnx" --target="$target" ${LPUC_FLAGS:-} \
   "${model_flags[@]}" -o "$work/model.lpu" --report |
   sed -n '1s/^[^:]*: \([0-9]*\) cycles.*/\1/p')
+if [ -z "$predicted" ]; then
+  echo "lpuc --report gave no cycle count" >&2
+  exit 1
+fi
 # A model may state its own tolerance (quantized models: one quantum).
 model_args=()
 if [ -f "$model_dir/lpu-run-args" ]; then
@@ -29,6 +33,10 @@ for data in "$model_dir"/test_data_set_*; do
   found=1
   "$lpu_run" "$work/model.lpu" --test-data "$data" --quiet "${model_args[@]}" "$@" | tee "$work/run.log"
   simulated=$(sed -n 's/^cycles: \([0-9]*\) .*/\1/p' "$work/run.log")
+  if [ -z "$simulated" ]; then
+    echo "lpu-run printed no cycle count" >&2
+    exit 1
+  fi
   if [ "$simulated" != "$predicted" ]; then
     echo "the schedule predicts $predicted cycles, the simulator ran $simulated" >&2
     exit 1

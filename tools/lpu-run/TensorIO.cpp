@@ -8,6 +8,8 @@
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
+#include <cctype>
+#include <set>
 
 #include <cstring>
 #include <fstream>
@@ -291,6 +293,28 @@ bool readTensorFile(const std::string &path, HostTensor &tensor,
   if (!ok)
     error = path + ": " + error;
   return ok;
+}
+
+std::vector<std::string>
+outputFileNames(const std::vector<std::string> &names) {
+  constexpr size_t kMaxStem = 100;
+  std::vector<std::string> files;
+  std::set<std::string> taken;
+  for (const std::string &name : names) {
+    std::string stem;
+    for (char c : name.substr(0, kMaxStem)) {
+      const bool plain = std::isalnum(static_cast<unsigned char>(c)) ||
+                         c == '_' || c == '-' || (c == '.' && !stem.empty());
+      stem += plain ? c : '_';
+    }
+    if (stem.empty())
+      stem = "output";
+    std::string file = stem + ".npy";
+    for (int k = 2; !taken.insert(file).second; ++k)
+      file = stem + "-" + std::to_string(k) + ".npy";
+    files.push_back(file);
+  }
+  return files;
 }
 
 void interpretHalfBits(HostTensor &tensor, int dtype) {

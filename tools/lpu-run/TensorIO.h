@@ -30,6 +30,15 @@ bool readTensorFile(const std::string &path, HostTensor &tensor,
                     std::string &error);
 bool writeNpy(const std::string &path, const HostTensor &tensor,
               std::string &error);
+
+/// One .npy file name per tensor name, each a plain name inside the output
+/// directory and all distinct: a tensor name comes from the binary (and so
+/// from the ONNX file), which must not choose where files are written.
+/// Letters, digits, '_', '-' and '.' are kept, any other byte becomes '_',
+/// a leading '.' too (no ".." or hidden files); an empty name becomes
+/// "output"; names are cut at 100 bytes; a name already taken gets "-2",
+/// "-3"... before ".npy".
+std::vector<std::string> outputFileNames(const std::vector<std::string> &names);
 /// For a tensor of host type `dtype` (an lpu_dtype): uint16 elements read
 /// for an f16 or bf16 tensor are its bit patterns, which is how ONNX's test
 /// data stores bfloat16 (NumPy has no such type); they become the values.

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -318,6 +319,26 @@ int run(const Options &opts) {
   if (lpu_execution_run(exec) != LPU_OK)
     return error(lpu_last_error());
 
+  // Output files: names the binary cannot steer out of the directory, and
+  // an index of which tensor each holds.
+  std::vector<std::string> outputFiles;
+  if (!opts.outputDir.empty()) {
+    std::vector<std::string> names;
+    for (const lpu_tensor_info &info : outputInfo)
+      names.push_back(info.name);
+    outputFiles = lpu::outputFileNames(names);
+    std::error_code failed;
+    fs::create_directories(opts.outputDir, failed);
+    if (failed)
+      return error("--output " + opts.outputDir +
+                   ": cannot create the directory: " + failed.message());
+    std::ofstream index(fs::path(opts.outputDir) / "index.tsv");
+    for (size_t i = 0; i < numOutputs; ++i)
+      index << outputFiles[i] << "\t" << names[i] << "\n";
+    if (!index)
+      return error("--output " + opts.outputDir + ": cannot write index.tsv");
+  }
+
   bool allMatch = true;
   for (size_t i = 0; i < numOutputs; ++i) {
     const lpu_tensor_info &info = outputInfo[i];
@@ -340,15 +361,8 @@ int run(const Options &opts) {
     }
     if (!opts.outputDir.empty()) {
       std::string why;
-      std::error_code failed;
-      fs::create_directories(opts.outputDir, failed);
-      if (failed)
-        return error("--output " + opts.outputDir +
-                     ": cannot create the directory: " + failed.message());
-      if (!lpu::writeNpy(
-              (fs::path(opts.outputDir) / (std::string(info.name) + ".npy"))
-                  .string(),
-              tensor, why))
+      if (!lpu::writeNpy((fs::path(opts.outputDir) / outputFiles[i]).string(),
+                         tensor, why))
         return error(why);
     }
     auto it = expectedFiles.find(i);

@@ -170,7 +170,9 @@ private:
   // Trees
   //===--------------------------------------------------------------------===//
 
-  LogicalResult collect(InstrId id, int parent) {
+  /// Appends the node of instruction `id`, an operand of node `parent` (-1
+  /// for a root); returns its index.
+  int addNode(InstrId id, int parent) {
     const MachineInstr &inst = instr(id);
     Node node;
     node.id = id;
@@ -222,11 +224,29 @@ private:
         node.direction = node.column < p.column ? 0 : 1;
       node.chained = ::lpu::chainsInVxm(node.kind, p.kind);
     }
-    int self = nodes.size();
     nodes.push_back(std::move(node));
-    const bool rowsTogether =
-        inst.opcode == Opcode::LoadWeights && inst.numOperands() > 1;
-    for (unsigned k = 0; k < inst.numOperands(); ++k) {
+    return int(nodes.size()) - 1;
+  }
+
+  /// The tree of nodes under `root`, in preorder (each operand's subtree
+  /// before the next operand's). Iterative: a chain of element-wise nodes
+  /// fuses into one tree as deep as the chain is long.
+  LogicalResult collect(InstrId root, int rootParent) {
+    struct Frame {
+      int self;
+      unsigned next = 0;
+    };
+    std::vector<Frame> stack = {{addNode(root, rootParent)}};
+    while (!stack.empty()) {
+      const int self = stack.back().self;
+      const MachineInstr &inst = instr(nodes[self].id);
+      if (stack.back().next == inst.numOperands()) {
+        stack.pop_back();
+        continue;
+      }
+      const unsigned k = stack.back().next++;
+      const bool rowsTogether =
+          inst.opcode == Opcode::LoadWeights && inst.numOperands() > 1;
       InstrId operand = inst.operands[k];
       // A value read for two operands is one node.
       if (inst.repeatsOperand(k)) {
@@ -238,13 +258,12 @@ private:
       if (instr(operand).cycle >= 0)
         return emitError(program.locationOf(inst),
                          "operand was placed for another consumer");
-      int child = nodes.size();
-      if (failed(collect(operand, self)))
-        return failure();
+      const int child = addNode(operand, self);
       if (rowsTogether) {
         nodes[self].rowNodes.push_back(child);
         nodes[child].loadRow = int(k);
       }
+      stack.push_back({child});
     }
     return success();
   }

@@ -70,9 +70,15 @@ std::optional<Continuation> continuationOf(MapOp map, Value value) {
   return result;
 }
 
+/// The most steps fusion gives one chain: past a few hundred steps a longer
+/// chain saves nothing, and each fusion copies the chain, so a graph of
+/// 100,000 element-wise nodes would fuse in quadratic time and memory.
+constexpr size_t kMaxFusedSteps = 512;
+
 /// The map that can join `producer`'s chain, with how it continues it.
 std::optional<std::pair<MapOp, Continuation>> fusibleUser(Operation *producer) {
   Value value = producer->getResult(0);
+  auto steps = producer->getAttrOfType<DenseF32ArrayAttr>("factors");
   if (!value.hasOneUse())
     return std::nullopt; // read twice, or a graph output as well
   auto map = dyn_cast<MapOp>(*value.user_begin());
@@ -91,7 +97,8 @@ std::optional<std::pair<MapOp, Continuation>> fusibleUser(Operation *producer) {
                           !isF32OrI8(mapType.getElementType())))
     return std::nullopt; // broadcasts the value, or converts it otherwise
   std::optional<Continuation> next = continuationOf(map, value);
-  if (!next)
+  if (!next || !steps ||
+      size_t(steps.size()) + next->steps.size() + 1 > kMaxFusedSteps)
     return std::nullopt;
   if (quantized)
     next->steps.insert(next->steps.begin(),

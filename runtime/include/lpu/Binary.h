@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lpu {
@@ -33,6 +34,20 @@ struct SramPart {
     return slice == o.slice && address == o.address;
   }
 };
+
+/// The longest tensor name a binary may hold, in bytes.
+constexpr size_t kMaxTensorNameBytes = 4096;
+/// Whether `name` may name an input or output: 1 to kMaxTensorNameBytes
+/// bytes, none a control character (tools print names and write them into
+/// listings; file names are derived from them separately).
+inline bool isValidTensorName(std::string_view name) {
+  if (name.empty() || name.size() > kMaxTensorNameBytes)
+    return false;
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7f)
+      return false;
+  return true;
+}
 
 /// A program input or output: where the host puts or finds it in SRAM. Its
 /// rows are dealt in blocks of `blockRows` over `parts` (lpu/Layout.h).

@@ -2,8 +2,8 @@
 // What the LPU cannot compute is reported at the node.
 
 func.func @main(%x: tensor<2x8xf32> {onnx.name = "x"}) -> (tensor<2x8xf32> {onnx.name = "y"}) {
-  // expected-error @+1 {{operator 'Hardmax' is not supported by the LPU lowering yet}}
-  %0 = onnx.Node "Hardmax"(%x) {domain = "", onnx_attributes = {axis = 1 : i64}} : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  // expected-error @+1 {{operator 'LpNormalization' is not supported by the LPU lowering yet}}
+  %0 = onnx.Node "LpNormalization"(%x) {domain = "", onnx_attributes = {axis = 1 : i64, p = 2 : i64}} : (tensor<2x8xf32>) -> tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
 }
 
