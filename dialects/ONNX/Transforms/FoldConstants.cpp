@@ -327,9 +327,44 @@ HostTensor filled(ArrayRef<int64_t> shape, const HostTensor &value) {
   return out;
 }
 
+/// The number of elements of `shape`, if its dims are non-negative and the
+/// product fits int64 (a hostile model's shapes overflow it).
+std::optional<int64_t> checkedElementCount(ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t d : shape)
+    if (d < 0 || llvm::MulOverflow(count, d, count))
+      return std::nullopt;
+  return count;
+}
+
 struct FoldConstantsPass
     : public lpuc::onnx::impl::FoldConstantsBase<FoldConstantsPass> {
   using FoldConstantsBase::FoldConstantsBase;
+
+  /// Set when a node was refused: its result is too large for a constant
+  /// and no run-time lowering computes it.
+  bool refused = false;
+
+  /// Whether `shape` (of `op`'s result) is small enough to compute here;
+  /// if not, and the LPU has no other way to compute it (`mustFold`), `op`
+  /// is refused with the sizes.
+  bool foldable(Operation *op, ArrayRef<int64_t> shape, bool mustFold) {
+    std::optional<int64_t> count = checkedElementCount(shape);
+    if (count && *count <= int64_t(maxElements))
+      return true;
+    if (mustFold) {
+      std::string dims;
+      for (int64_t d : shape)
+        dims += (dims.empty() ? "" : "x") + std::to_string(d);
+      op->emitError("its result [")
+          << dims << "] holds "
+          << (count ? std::to_string(*count) : std::string("more than 2^63"))
+          << " elements; it is computed at compile time, which takes at most "
+          << int64_t(maxElements) << " elements";
+      refused = true;
+    }
+    return false;
+  }
 
   void runOnOperation() override {
     // One walk in program order suffices: an op's operands are folded (and
@@ -365,6 +400,8 @@ struct FoldConstantsPass
         return signalPassFailure();
       if (std::optional<HostTensor> value = evaluate(op))
         replaceWithConstant(op, *value);
+      if (refused)
+        return signalPassFailure();
     }
     // Drop what folding left unused, last first.
     for (Operation *op : llvm::reverse(ops))
@@ -442,6 +479,16 @@ struct FoldConstantsPass
       return std::nullopt;
     Type element = elementOf(result);
     bool integer = isa<IntegerType>(element);
+    // Nothing larger than max-elements is ever materialised. Range and
+    // ConstantOfShape of constants have no other lowering: refused.
+    const bool mustFold =
+        isa<RangeOp, ConstantOfShapeOp>(op) &&
+        llvm::all_of(op->getOperands(), [](Value v) {
+          return v.getDefiningOp<arith::ConstantOp>() != nullptr;
+        });
+    if (std::optional<ArrayRef<int64_t>> shape = staticShape(result);
+        shape && !foldable(op, *shape, mustFold))
+      return std::nullopt;
     if (auto shapeOp = dyn_cast<ShapeOp>(op)) {
       auto shape = staticShape(shapeOp.getData());
       if (!shape)
@@ -620,7 +667,8 @@ struct FoldConstantsPass
                   (*dense.getValues<APFloat>().begin()).convertToDouble()};
           }
           SmallVector<int64_t> shape(in[0].ints.begin(), in[0].ints.end());
-          if (llvm::any_of(shape, [](int64_t d) { return d < 0; }))
+          if (llvm::any_of(shape, [](int64_t d) { return d < 0; }) ||
+              !foldable(op, shape, /*mustFold=*/true))
             return std::nullopt;
           return filled(shape, value);
         })
@@ -629,8 +677,14 @@ struct FoldConstantsPass
                  delta = in[2].get(0);
           if (delta == 0)
             return std::nullopt;
-          int64_t n =
-              std::max<int64_t>(int64_t(std::ceil((limit - start) / delta)), 0);
+          // In double, so a hostile span does not overflow before the check.
+          const double span = std::ceil((limit - start) / delta);
+          if (!(span <= double(maxElements))) {
+            foldable(op, {span > 9.2e18 ? INT64_MAX : int64_t(span)},
+                     /*mustFold=*/true);
+            return std::nullopt;
+          }
+          int64_t n = std::max<int64_t>(int64_t(span), 0);
           HostTensor out;
           out.isInteger = integer;
           out.shape = {n};

@@ -14,6 +14,20 @@ LogicalResult lpuc::onnx_to_tile::lowerReshape(Operation *op, Converter &c) {
   if (failed(input))
     return failure();
   Value result = op->getResult(0);
+  // ONNX shape inference takes a Reshape's target as given.
+  auto in = cast<ShapedType>(op->getOperand(0).getType()),
+       out = cast<ShapedType>(result.getType());
+  if (in.getNumElements() != out.getNumElements()) {
+    auto dims = [](ShapedType type) {
+      std::string text;
+      for (int64_t d : type.getShape())
+        text += (text.empty() ? "" : "x") + std::to_string(d);
+      return text;
+    };
+    return op->emitError("cannot reshape [")
+           << dims(in) << "] (" << in.getNumElements() << " elements) to ["
+           << dims(out) << "] (" << out.getNumElements() << " elements)";
+  }
   c.set(result,
         tile::ReshapeOp::create(
             c.builder, op->getLoc(),

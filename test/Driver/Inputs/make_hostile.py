@@ -1,0 +1,45 @@
+#!/usr/bin/python3
+"""Writes small ONNX files that ask for huge or inconsistent tensors.
+
+Usage: make_hostile.py OUT_DIR
+
+range.onnx       Range(0, 2^40, 1) of constants
+fill.onnx        ConstantOfShape([2^20, 2^20])
+huge-input.onnx  a Relu on a 1x3x100000x100000 input
+reshape.onnx     a Reshape of a 2x3 input to [4, 2]
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto as T
+from onnx import helper as h
+from onnx import numpy_helper as nh
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+value = h.make_tensor_value_info
+
+
+def save(name, nodes, inputs, outputs, initializers=()):
+    graph = h.make_graph(nodes, name, inputs, outputs, list(initializers))
+    model = h.make_model(graph, opset_imports=[h.make_opsetid("", 13)])
+    onnx.save(model, os.path.join(out, name + ".onnx"))
+
+
+def ints(name, values):
+    return nh.from_array(np.array(values, np.int64), name)
+
+
+save("range", [h.make_node("Range", ["s", "l", "d"], ["y"])], [],
+     [value("y", T.INT64, ["n"])],
+     [ints("s", 0), ints("l", 2**40), ints("d", 1)])
+save("fill", [h.make_node("ConstantOfShape", ["s"], ["y"])], [],
+     [value("y", T.FLOAT, ["a", "b"])], [ints("s", [2**20, 2**20])])
+save("huge-input", [h.make_node("Relu", ["x"], ["y"])],
+     [value("x", T.FLOAT, [1, 3, 100000, 100000])],
+     [value("y", T.FLOAT, [1, 3, 100000, 100000])])
+save("reshape", [h.make_node("Reshape", ["x", "s"], ["y"])],
+     [value("x", T.FLOAT, [2, 3])], [value("y", T.FLOAT, ["a", "b"])],
+     [ints("s", [4, 2])])
