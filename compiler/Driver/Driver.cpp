@@ -22,13 +22,20 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdio>
+#include <cstdlib>
+#include <new>
 #include <set>
 #include <sstream>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace mlir;
 
@@ -203,7 +210,41 @@ std::string getTargetChoices() {
   return names;
 }
 
+namespace {
+uint64_t memoryBudgetMiB = 0;
+
+/// Out of the budget: says so and exits, allocating nothing (there is no
+/// memory left to allocate).
+[[noreturn]] void exceedBudget() {
+  char message[160];
+  const int length = std::snprintf(
+      message, sizeof(message),
+      "lpuc: error: the compile needs more than its memory budget of %llu "
+      "MiB (raise it with --max-memory)\n",
+      static_cast<unsigned long long>(memoryBudgetMiB));
+  if (length > 0)
+    (void)!::write(2, message, size_t(length));
+  std::_Exit(1);
+}
+
+/// Caps the process's address space at `mib`: an allocation past it fails,
+/// and every allocator's failure path (operator new, LLVM's) ends in
+/// exceedBudget().
+void enforceMemoryBudget(uint64_t mib) {
+  if (mib == 0)
+    return;
+  memoryBudgetMiB = mib;
+  std::set_new_handler([] { exceedBudget(); });
+  llvm::install_bad_alloc_error_handler(
+      [](void *, const char *, bool) { exceedBudget(); });
+  const rlim_t bytes = rlim_t(mib) << 20;
+  struct rlimit limit = {bytes, bytes};
+  ::setrlimit(RLIMIT_AS, &limit);
+}
+} // namespace
+
 int runCompiler(const DriverOptions &options) {
+  enforceMemoryBudget(options.maxMemoryMiB);
   std::optional<Phase> emit = parsePhase(options.emit);
   if (!emit) {
     reportError("unknown --emit value '" + options.emit + "' (expected " +

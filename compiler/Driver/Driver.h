@@ -43,6 +43,10 @@ struct DriverOptions {
   std::string reportPath;
   /// Write the schedule as a Chrome/Perfetto trace here.
   std::string timelinePath;
+  /// The most memory (address space) the compile may take, in MiB; 0: no
+  /// limit. Past it the compile stops with an error.
+  uint64_t maxMemoryMiB = kDefaultMaxMemoryMiB;
+  static constexpr uint64_t kDefaultMaxMemoryMiB = 16384;
   /// Extra MLIR options (e.g. --mlir-print-ir-after-all), passed to llvm::cl.
   std::vector<std::string> mlirOptions;
 };

@@ -55,6 +55,10 @@ int main(int argc, char **argv) {
   app.add_option("--timeline", options.timelinePath,
                  "Write the schedule as a Chrome/Perfetto trace (one track "
                  "per unit)");
+  app.add_option("--max-memory", options.maxMemoryMiB,
+                 "The most memory the compile may take, in MiB (0: no "
+                 "limit); past it the compile stops with an error")
+      ->capture_default_str();
   app.add_flag("--print-weights", options.printWeights,
                "Print weight blobs in MLIR output instead of eliding them");
   app.set_version_flag("--version", lpuc::getVersionString());
