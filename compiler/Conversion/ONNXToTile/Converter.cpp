@@ -366,7 +366,27 @@ FailureOr<SmallVector<Value>> Converter::getOperands(Operation *user) {
 // The graph
 //===----------------------------------------------------------------------===//
 
-LogicalResult Converter::convertSignature() {
+LogicalResult Converter::convertOutputs() {
+  Location loc = func.getLoc();
+  auto ioName = [&](unsigned index, bool isInput) {
+    return onnx::getGraphIOName(func, index, isInput);
+  };
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
+    if (isCastHalf(value))
+      continue;
+    auto type = laneType(value, loc, "graph output '" + ioName(i, false) + "'");
+    if (failed(type))
+      return failure();
+    Type element = getElementTypeOrSelf(value.getType());
+    if (element != type->getElementType() &&
+        !func.getResultAttr(i, tile::kHostTypeAttrName))
+      func.setResultAttr(i, tile::kHostTypeAttrName, TypeAttr::get(element));
+  }
+  return success();
+}
+
+LogicalResult Converter::convertInputs() {
   Location loc = func.getLoc();
   auto ioName = [&](unsigned index, bool isInput) {
     return onnx::getGraphIOName(func, index, isInput);
@@ -385,18 +405,6 @@ LogicalResult Converter::convertSignature() {
         !func.getArgAttr(arg.getArgNumber(), tile::kHostTypeAttrName))
       func.setArgAttr(arg.getArgNumber(), tile::kHostTypeAttrName,
                       TypeAttr::get(element));
-  }
-  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
-  for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
-    if (isCastHalf(value))
-      continue;
-    auto type = laneType(value, loc, "graph output '" + ioName(i, false) + "'");
-    if (failed(type))
-      return failure();
-    Type element = getElementTypeOrSelf(value.getType());
-    if (element != type->getElementType() &&
-        !func.getResultAttr(i, tile::kHostTypeAttrName))
-      func.setResultAttr(i, tile::kHostTypeAttrName, TypeAttr::get(element));
   }
   return success();
 }
@@ -509,7 +517,7 @@ LogicalResult Converter::lowerOp(Operation *op) {
 }
 
 LogicalResult Converter::run() {
-  if (failed(convertSignature()))
+  if (failed(convertInputs()))
     return failure();
   Block &body = func.getBody().front();
   SmallVector<Operation *> nodes;
@@ -518,6 +526,8 @@ LogicalResult Converter::run() {
   for (Operation *op : nodes)
     if (failed(lowerOp(op)))
       return failure();
+  if (failed(convertOutputs()))
+    return failure();
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   SmallVector<Value> results;
   for (Value value : ret.getOperands()) {

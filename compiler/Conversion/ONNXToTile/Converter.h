@@ -141,7 +141,10 @@ public:
   static std::optional<std::vector<float>> constantFloats(mlir::Value value);
 
 private:
-  mlir::LogicalResult convertSignature();
+  /// Graph inputs take their lane types (first); outputs are checked after
+  /// the nodes, so a node that makes an output empty or dynamic is named.
+  mlir::LogicalResult convertInputs();
+  mlir::LogicalResult convertOutputs();
   mlir::LogicalResult lowerOp(mlir::Operation *op);
 
   llvm::DenseMap<mlir::Value, mlir::Value> values;

@@ -7,6 +7,9 @@ range.onnx       Range(0, 2^40, 1) of constants
 fill.onnx        ConstantOfShape([2^20, 2^20])
 huge-input.onnx  a Relu on a 1x3x100000x100000 input
 reshape.onnx     a Reshape of a 2x3 input to [4, 2]
+negative-pads.onnx, huge-pads.onnx, huge-kernel.onnx, groups.onnx
+                 a 3x3 Conv over 1x3x8x8 with pads -2, pads 100000, a 9x9
+                 kernel, group 2 (which divides neither 3 nor 4 channels)
 """
 import os
 import sys
@@ -43,3 +46,16 @@ save("huge-input", [h.make_node("Relu", ["x"], ["y"])],
 save("reshape", [h.make_node("Reshape", ["x", "s"], ["y"])],
      [value("x", T.FLOAT, [2, 3])], [value("y", T.FLOAT, ["a", "b"])],
      [ints("s", [4, 2])])
+
+
+weights = nh.from_array(np.ones((4, 3, 3, 3), np.float32), "w")
+image = value("x", T.FLOAT, [1, 3, 8, 8])
+unknown = [value("y", T.FLOAT, ["n", "c", "h", "w"])]
+save("negative-pads", [h.make_node("Conv", ["x", "w"], ["y"], pads=[-2] * 4)],
+     [image], unknown, [weights])
+save("huge-pads", [h.make_node("Conv", ["x", "w"], ["y"], pads=[100000] * 4)],
+     [image], unknown, [weights])
+save("huge-kernel", [h.make_node("Conv", ["x", "w9"], ["y"])], [image], unknown,
+     [nh.from_array(np.ones((4, 3, 9, 9), np.float32), "w9")])
+save("groups", [h.make_node("Conv", ["x", "w"], ["y"], group=2)], [image],
+     unknown, [weights])

@@ -117,6 +117,32 @@ FailureOr<tile::Window> windowOf(Operation *op, ArrayRef<int64_t> in,
       return op->emitError("unknown auto_pad '") << autoPad << "'";
     }
   }
+  // What a model can get wrong, each said in its own terms (the window
+  // ops' verifiers would otherwise speak of tile ops).
+  static const char *const kAxes[] = {"height", "width"};
+  for (int i = 0; i < 2; ++i) {
+    if (w.kernel[i] < 1 || w.strides[i] < 1 || w.dilations[i] < 1)
+      return op->emitError("the kernel size, stride and dilation along ")
+             << kAxes[i] << " must be at least 1 (they are " << w.kernel[i]
+             << ", " << w.strides[i] << ", " << w.dilations[i] << ")";
+    if (transposed || autoPad != "NOTSET" || p.size() != 4)
+      continue;
+    const int64_t extent = (w.kernel[i] - 1) * w.dilations[i] + 1;
+    const int64_t begin = p[i], end = p[i + 2];
+    if (begin < 0 || end < 0)
+      return op->emitError("pads along ")
+             << kAxes[i] << " are " << begin << " and " << end
+             << "; they must not be negative";
+    if (begin >= extent || end >= extent)
+      return op->emitError("pads along ")
+             << kAxes[i] << " are " << begin << " and " << end
+             << ", not smaller than the window's extent " << extent
+             << ": whole windows would lie in the padding";
+    if (in[i] + begin + end < extent)
+      return op->emitError("the window's extent along ")
+             << kAxes[i] << " is " << extent << ", larger than the input's "
+             << in[i] << " padded to " << in[i] + begin + end;
+  }
   return w;
 }
 
