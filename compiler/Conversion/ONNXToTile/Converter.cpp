@@ -470,7 +470,7 @@ LogicalResult Converter::lowerOp(Operation *op) {
   if (isa<onnx::QLinearConvOp, onnx::QLinearMatMulOp, onnx::ConvIntegerOp,
           onnx::MatMulIntegerOp>(op))
     return lowerIntegerProduct(op, *this);
-  if (failed(checkNodeTypes(op)))
+  if (failed(checkWindow(op)) || failed(checkNodeTypes(op)))
     return failure();
   if (isElementwiseNode(op))
     return lowerElementwise(op, *this);

@@ -172,6 +172,10 @@ mlir::LogicalResult lowerMatMul(onnx::MatMulOp op, Converter &c);
 mlir::LogicalResult lowerGemm(onnx::GemmOp op, Converter &c);
 mlir::LogicalResult lowerConvolution(mlir::Operation *op, Converter &c);
 mlir::LogicalResult lowerPool(mlir::Operation *op, Converter &c);
+/// Checks a 2-D Conv's or pool's window attributes against its input (pads,
+/// strides, a window larger than the padded input), naming what is wrong
+/// in the model's terms; other nodes pass.
+mlir::LogicalResult checkWindow(mlir::Operation *op);
 mlir::LogicalResult lowerBatchNorm(onnx::BatchNormalizationOp op, Converter &c);
 mlir::LogicalResult lowerInstanceNorm(onnx::InstanceNormalizationOp op,
                                       Converter &c);

@@ -125,10 +125,11 @@ FailureOr<tile::Window> windowOf(Operation *op, ArrayRef<int64_t> in,
       return op->emitError("the kernel size, stride and dilation along ")
              << kAxes[i] << " must be at least 1 (they are " << w.kernel[i]
              << ", " << w.strides[i] << ", " << w.dilations[i] << ")";
-    if (transposed || autoPad != "NOTSET" || p.size() != 4)
+    if (transposed || (autoPad != "NOTSET" && autoPad != "VALID"))
       continue;
     const int64_t extent = (w.kernel[i] - 1) * w.dilations[i] + 1;
-    const int64_t begin = p[i], end = p[i + 2];
+    const bool padded = autoPad == "NOTSET" && p.size() == 4;
+    const int64_t begin = padded ? p[i] : 0, end = padded ? p[i + 2] : 0;
     if (begin < 0 || end < 0)
       return op->emitError("pads along ")
              << kAxes[i] << " are " << begin << " and " << end
@@ -154,6 +155,25 @@ Shape permuted(ArrayRef<int64_t> shape, ArrayRef<int64_t> perm) {
 }
 
 } // namespace
+
+LogicalResult lpuc::onnx_to_tile::checkWindow(Operation *op) {
+  if (!isa<onnx::ConvOp, onnx::MaxPoolOp, onnx::AveragePoolOp>(op))
+    return success();
+  auto x = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+  auto y = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!x || !y || !x.hasStaticShape() || !y.hasStaticShape() ||
+      x.getRank() != 4 || y.getRank() != 4)
+    return success();
+  std::optional<std::array<int64_t, 2>> kernel;
+  if (isa<onnx::ConvOp>(op)) {
+    auto w = dyn_cast<RankedTensorType>(op->getOperand(1).getType());
+    if (!w || !w.hasStaticShape() || w.getRank() != 4)
+      return success();
+    kernel = std::array<int64_t, 2>{w.getDimSize(2), w.getDimSize(3)};
+  }
+  return windowOf(op, {x.getDimSize(2), x.getDimSize(3)},
+                  {y.getDimSize(2), y.getDimSize(3)}, kernel);
+}
 
 FailureOr<Value> lpuc::onnx_to_tile::emitConvolution(Converter &c,
                                                      Operation *op, Value input,
