@@ -20,19 +20,14 @@ namespace {
 /// How many levels of Ifs within Ifs are inlined.
 constexpr int kMaxIfDepth = 8;
 
-/// The value of a one-element bool tensor.
-std::optional<bool> boolValue(const onnx::TensorProto &tensor) {
-  auto values = tensorElements<uint8_t>(tensor, onnx::TensorProto::BOOL);
-  if (!values || values->size() != 1)
-    return std::nullopt;
-  return values->front() != 0;
-}
-
 /// The condition's value if the graph holds it.
 std::optional<bool> constantCondition(const onnx::GraphProto &graph,
                                       const std::string &name) {
-  const onnx::TensorProto *tensor = findConstant(graph, name);
-  return tensor ? boolValue(*tensor) : std::nullopt;
+  std::optional<int64_t> value =
+      constantScalar(graph, name, onnx::TensorProto::BOOL);
+  if (!value)
+    return std::nullopt;
+  return *value != 0;
 }
 
 /// Moves one If's branches into `nodes` and `graph`'s initializers and
@@ -81,16 +76,7 @@ bool inlineIf(onnx::NodeProto &node, onnx::GraphProto &graph,
     if (condition && *condition != (b == 0))
       continue;
     const std::string prefix = node.name() + "/" + tags[b] + "/";
-    renameValues(*branches[b], prefix);
-    for (onnx::TensorProto &initializer : *branches[b]->mutable_initializer())
-      graph.add_initializer()->Swap(&initializer);
-    for (int k = 0; k < branches[b]->node_size(); ++k) {
-      onnx::NodeProto &inner = *branches[b]->mutable_node(k);
-      inner.set_name(prefix + (inner.name().empty()
-                                   ? inner.op_type() + "_" + std::to_string(k)
-                                   : inner.name()));
-      nodes.add_node()->Swap(&inner);
-    }
+    inlineBody(*branches[b], prefix, graph, nodes);
   }
   for (int i = 0; i < node.output_size(); ++i) {
     if (node.output(i).empty())

@@ -52,6 +52,16 @@ inline const onnx::AttributeProto *findAttribute(const onnx::NodeProto &node,
   return nullptr;
 }
 
+/// An INTS attribute of `node`, or `count` copies of `fallback` if it has
+/// none.
+inline std::vector<int64_t> intsOr(const onnx::NodeProto &node,
+                                   const std::string &name, size_t count,
+                                   int64_t fallback) {
+  if (const onnx::AttributeProto *attr = findAttribute(node, name))
+    return {attr->ints().begin(), attr->ints().end()};
+  return std::vector<int64_t>(count, fallback);
+}
+
 /// The dims of a tensor type, if every one is known.
 inline std::optional<std::vector<int64_t>>
 staticDims(const onnx::TypeProto &type) {
@@ -95,13 +105,17 @@ void forEachGraph(onnx::GraphProto &root, Visit visit) {
   }
 }
 
-/// Gives every value `body` defines (initializers and node outputs) the
-/// name `prefix` + its name, and every value named in `renamed` (a body's
-/// inputs) the name it maps to, wherever the body and the subgraphs it holds
-/// read them and in its outputs: an If branch or a loop body moved into the
-/// graph keeps names of its own.
-inline void renameValues(onnx::GraphProto &body, const std::string &prefix,
-                         std::map<std::string, std::string> renamed = {}) {
+/// Moves `body` (an If branch, one iteration of a loop body) into the
+/// graph: every value it defines (initializers and node outputs) is renamed
+/// `prefix` + its name and every value named in `renamed` (the body's
+/// inputs) takes the name it maps to, wherever the body and the subgraphs
+/// it holds read them and in its outputs; its initializers join `graph`'s
+/// and its nodes, named `prefix` + their name (or `<operator>_<index>`),
+/// are appended to `nodes`. Afterwards `body`'s outputs name the values
+/// they became.
+inline void inlineBody(onnx::GraphProto &body, const std::string &prefix,
+                       onnx::GraphProto &graph, onnx::GraphProto &nodes,
+                       std::map<std::string, std::string> renamed = {}) {
   for (onnx::TensorProto &initializer : *body.mutable_initializer()) {
     renamed[initializer.name()] = prefix + initializer.name();
     initializer.set_name(prefix + initializer.name());
@@ -117,13 +131,22 @@ inline void renameValues(onnx::GraphProto &body, const std::string &prefix,
     if (it != renamed.end())
       name = it->second;
   };
-  forEachGraph(body, [&](onnx::GraphProto &graph) {
-    for (onnx::NodeProto &node : *graph.mutable_node())
+  forEachGraph(body, [&](onnx::GraphProto &subgraph) {
+    for (onnx::NodeProto &node : *subgraph.mutable_node())
       for (std::string &input : *node.mutable_input())
         rename(input);
-    for (onnx::ValueInfoProto &output : *graph.mutable_output())
+    for (onnx::ValueInfoProto &output : *subgraph.mutable_output())
       rename(*output.mutable_name());
   });
+  for (onnx::TensorProto &initializer : *body.mutable_initializer())
+    graph.add_initializer()->Swap(&initializer);
+  for (int k = 0; k < body.node_size(); ++k) {
+    onnx::NodeProto &inner = *body.mutable_node(k);
+    inner.set_name(prefix + (inner.name().empty()
+                                 ? inner.op_type() + "_" + std::to_string(k)
+                                 : inner.name()));
+    nodes.add_node()->Swap(&inner);
+  }
 }
 
 /// The tensor `graph` holds as value `name`: an initializer (which
@@ -140,6 +163,26 @@ inline const onnx::TensorProto *findConstant(const onnx::GraphProto &graph,
         if (attr.name() == "value" && attr.has_t())
           return &attr.t();
   return nullptr;
+}
+
+/// The value of the one-element int64 or bool tensor (`dataType`) `graph`
+/// holds as `name` (see findConstant), if it holds one.
+inline std::optional<int64_t> constantScalar(const onnx::GraphProto &graph,
+                                             const std::string &name,
+                                             int32_t dataType) {
+  const onnx::TensorProto *tensor = findConstant(graph, name);
+  if (!tensor)
+    return std::nullopt;
+  std::optional<std::vector<int64_t>> values;
+  if (dataType == onnx::TensorProto::BOOL) {
+    if (auto bytes = tensorElements<uint8_t>(*tensor, dataType))
+      values.emplace(bytes->begin(), bytes->end());
+  } else {
+    values = tensorElements<int64_t>(*tensor, dataType);
+  }
+  if (!values || values->size() != 1)
+    return std::nullopt;
+  return values->front();
 }
 
 /// Appends nodes to `nodes` and initializers to `graph` for the expansion of

@@ -41,16 +41,7 @@ public:
     std::map<std::string, std::string> bound;
     for (int i = 0; i < copy.input_size(); ++i)
       bound[copy.input(i).name()] = inputs[i];
-    renameValues(copy, prefix, bound);
-    for (onnx::TensorProto &initializer : *copy.mutable_initializer())
-      graph.add_initializer()->Swap(&initializer);
-    for (int k = 0; k < copy.node_size(); ++k) {
-      onnx::NodeProto &inner = *copy.mutable_node(k);
-      inner.set_name(prefix + (inner.name().empty()
-                                   ? inner.op_type() + "_" + std::to_string(k)
-                                   : inner.name()));
-      nodes.add_node()->Swap(&inner);
-    }
+    inlineBody(copy, prefix, graph, nodes, bound);
     std::vector<std::string> outputs;
     for (const onnx::ValueInfoProto &output : copy.output())
       outputs.push_back(output.name());
@@ -118,29 +109,7 @@ bool keepsCondition(const onnx::GraphProto &body) {
     if (n.op_type() == "Identity" && n.input_size() == 1 && n.input(0) == in)
       return true;
   }
-  const onnx::TensorProto *constant = findConstant(body, out);
-  auto values =
-      constant ? tensorElements<uint8_t>(*constant, onnx::TensorProto::BOOL)
-               : std::nullopt;
-  return values && values->size() == 1 && values->front() != 0;
-}
-
-/// The value of a one-element int64 or bool tensor the graph holds.
-std::optional<int64_t> constantScalar(const onnx::GraphProto &graph,
-                                      const std::string &name, int32_t type) {
-  const onnx::TensorProto *tensor = findConstant(graph, name);
-  if (!tensor)
-    return std::nullopt;
-  if (type == onnx::TensorProto::BOOL) {
-    auto values = tensorElements<uint8_t>(*tensor, type);
-    if (values && values->size() == 1)
-      return values->front();
-    return std::nullopt;
-  }
-  auto values = tensorElements<int64_t>(*tensor, type);
-  if (values && values->size() == 1)
-    return values->front();
-  return std::nullopt;
+  return constantScalar(body, out, onnx::TensorProto::BOOL).value_or(0) != 0;
 }
 
 bool unrollLoop(onnx::NodeProto &node, onnx::GraphProto &graph,
@@ -218,16 +187,15 @@ bool unrollLoop(onnx::NodeProto &node, onnx::GraphProto &graph,
   return true;
 }
 
-/// An INTS attribute of `node`, `count` entries (default `fallback`).
-std::optional<std::vector<int64_t>> intsAttribute(const onnx::NodeProto &node,
-                                                  const std::string &name,
-                                                  int count, int64_t fallback) {
-  const onnx::AttributeProto *attr = findAttribute(node, name);
-  if (!attr)
-    return std::vector<int64_t>(count, fallback);
-  if (attr->ints_size() != count)
+/// An INTS attribute of `node` of `count` entries (default `fallback`),
+/// or nothing if it has another length.
+std::optional<std::vector<int64_t>> intsOfLength(const onnx::NodeProto &node,
+                                                 const std::string &name,
+                                                 int count, int64_t fallback) {
+  std::vector<int64_t> values = intsOr(node, name, count, fallback);
+  if (int(values.size()) != count)
     return std::nullopt;
-  return std::vector<int64_t>(attr->ints().begin(), attr->ints().end());
+  return values;
 }
 
 bool unrollScan(onnx::NodeProto &node, onnx::GraphProto &graph,
@@ -250,12 +218,12 @@ bool unrollScan(onnx::NodeProto &node, onnx::GraphProto &graph,
     error = "its inputs, body inputs and body outputs do not match";
     return false;
   }
-  auto inputAxes = intsAttribute(node, "scan_input_axes", scanInputs, 0);
+  auto inputAxes = intsOfLength(node, "scan_input_axes", scanInputs, 0);
   auto inputDirections =
-      intsAttribute(node, "scan_input_directions", scanInputs, 0);
-  auto outputAxes = intsAttribute(node, "scan_output_axes", scanOutputs, 0);
+      intsOfLength(node, "scan_input_directions", scanInputs, 0);
+  auto outputAxes = intsOfLength(node, "scan_output_axes", scanOutputs, 0);
   auto outputDirections =
-      intsAttribute(node, "scan_output_directions", scanOutputs, 0);
+      intsOfLength(node, "scan_output_directions", scanOutputs, 0);
   if (!inputAxes || !inputDirections || !outputAxes || !outputDirections) {
     error = "an axes or directions attribute has the wrong length";
     return false;

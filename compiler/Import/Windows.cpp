@@ -24,15 +24,6 @@ namespace {
 
 using Types = std::map<std::string, onnx::TypeProto>;
 
-/// An INTS attribute, or `count` copies of `fallback`.
-std::vector<int64_t> intsOr(const onnx::NodeProto &node,
-                            const std::string &name, size_t count,
-                            int64_t fallback) {
-  if (const onnx::AttributeProto *attr = findAttribute(node, name))
-    return {attr->ints().begin(), attr->ints().end()};
-  return std::vector<int64_t>(count, fallback);
-}
-
 /// The window of a 3-D node: per spatial axis (depth, height, width).
 struct Window {
   std::vector<int64_t> kernel, strides, dilations, padBegin, padEnd;

@@ -39,6 +39,13 @@ std::string lpuc::onnx::getGraphIOName(FunctionOpInterface graph,
   return (isInput ? "input" : "output") + std::to_string(index);
 }
 
+std::string lpuc::onnx::formatShape(llvm::ArrayRef<int64_t> shape) {
+  std::string text;
+  for (int64_t d : shape)
+    text += (text.empty() ? "" : "x") + std::to_string(d);
+  return text;
+}
+
 llvm::StringRef lpuc::onnx::getNodeName(Location loc) {
   if (auto name = dyn_cast<NameLoc>(loc))
     return name.getName().getValue();

@@ -28,6 +28,9 @@ llvm::StringRef getOperatorType(mlir::Operation *op);
 std::string getGraphIOName(mlir::FunctionOpInterface graph, unsigned index,
                            bool isInput);
 
+/// A shape as diagnostics write it: "2x3x4" ("" for a scalar).
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
 /// The node name an op was imported from, from its location ("" if none).
 llvm::StringRef getNodeName(mlir::Location loc);
 

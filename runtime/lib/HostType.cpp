@@ -174,9 +174,22 @@ void writeInteger(HostType type, int64_t v, uint8_t *out, size_t i) {
   std::memcpy(out + i * size, &v, size);
 }
 
-std::string outOfRange(size_t index, int64_t value, std::string_view what) {
-  return "element " + std::to_string(index) + " is " + std::to_string(value) +
-         ", outside the " + std::string(what);
+/// Integers of type `from` as type `to`, each checked against `to`'s range
+/// (`range` names it in the error).
+bool convertIntegers(HostType from, HostType to, const uint8_t *in,
+                     size_t count, uint8_t *out, std::string_view range,
+                     std::string &error) {
+  const auto [lo, hi] = integerRange(to);
+  for (size_t i = 0; i < count; ++i) {
+    const int64_t v = readInteger(from, in, i);
+    if (v < lo || v > hi) {
+      error = "element " + std::to_string(i) + " is " + std::to_string(v) +
+              ", outside the " + std::string(range);
+      return false;
+    }
+    writeInteger(to, v, out, i);
+  }
+  return true;
 }
 
 } // namespace
@@ -189,17 +202,9 @@ bool hostToChipElements(HostType host, DType chip, const void *in, size_t count,
     std::memcpy(to, from, count * hostTypeBytes(host));
     return true;
   }
-  if (chip == DType::I32 && isIntegerHostType(host)) {
-    for (size_t i = 0; i < count; ++i) {
-      const int64_t v = readInteger(host, from, i);
-      if (v != int64_t(int32_t(v))) {
-        error = outOfRange(i, v, "int32 range the LPU computes integers in");
-        return false;
-      }
-      writeInteger(HostType::I32, v, to, i);
-    }
-    return true;
-  }
+  if (chip == DType::I32 && isIntegerHostType(host))
+    return convertIntegers(host, HostType::I32, from, count, to,
+                           "int32 range the LPU computes integers in", error);
   if (chip == DType::F32 && host == HostType::Bool) {
     for (size_t i = 0; i < count; ++i) {
       const float v = from[i] != 0 ? 1.0f : 0.0f;
@@ -227,18 +232,9 @@ bool chipToHostElements(DType chip, HostType host, const void *in, size_t count,
     std::memcpy(to, from, count * hostTypeBytes(host));
     return true;
   }
-  if (chip == DType::I32 && isIntegerHostType(host)) {
-    const auto [lo, hi] = integerRange(host);
-    for (size_t i = 0; i < count; ++i) {
-      const int64_t v = readInteger(HostType::I32, from, i);
-      if (v < lo || v > hi) {
-        error = outOfRange(i, v, std::string(hostTypeName(host)) + " range");
-        return false;
-      }
-      writeInteger(host, v, to, i);
-    }
-    return true;
-  }
+  if (chip == DType::I32 && isIntegerHostType(host))
+    return convertIntegers(HostType::I32, host, from, count, to,
+                           std::string(hostTypeName(host)) + " range", error);
   if (chip == DType::F32 && (host == HostType::Bool || host == HostType::F64)) {
     for (size_t i = 0; i < count; ++i) {
       const float v = load<float>(from + 4 * i);

@@ -353,11 +353,8 @@ struct FoldConstantsPass
     if (count && *count <= int64_t(maxElements))
       return true;
     if (mustFold) {
-      std::string dims;
-      for (int64_t d : shape)
-        dims += (dims.empty() ? "" : "x") + std::to_string(d);
       op->emitError("its result [")
-          << dims << "] holds "
+          << formatShape(shape) << "] holds "
           << (count ? std::to_string(*count) : std::string("more than 2^63"))
           << " elements; it is computed at compile time, which takes at most "
           << int64_t(maxElements) << " elements";

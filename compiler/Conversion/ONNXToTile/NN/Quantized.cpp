@@ -29,14 +29,10 @@ using namespace lpuc::onnx_to_tile;
 
 namespace {
 
-int64_t laneOffset(Type element) {
-  return Converter::eightBitLaneOffset(element);
-}
-
 bool isEightBit(Type element) { return element.isInteger(8); }
 
 /// real = (q - zero) * scale, per tensor or per slice along `axis`; the
-/// zero points are in the lane domain (minus laneOffset).
+/// zero points are in the lane domain (minus Converter::eightBitLaneOffset).
 struct Quantization {
   SmallVector<float> scales;
   SmallVector<int64_t> zeros;
@@ -113,7 +109,8 @@ FailureOr<Quantization> readQuantization(Operation *op, Value data, Value scale,
   Quantization q;
   q.scales.assign(scales->begin(), scales->end());
   q.axis = axis;
-  const int64_t offset = laneOffset(Converter::declaredElementType(data));
+  const int64_t offset =
+      Converter::eightBitLaneOffset(Converter::declaredElementType(data));
   if (zeros)
     for (int64_t z : *zeros)
       q.zeros.push_back(z - offset);
@@ -173,7 +170,8 @@ Value quantize(Converter &c, Location loc, Value value, const Quantization &q) {
 /// The lane values of a constant 8-bit or i32 tensor (uint8 minus 128).
 std::optional<SmallVector<int64_t>> laneIntegers(Value value) {
   std::optional<SmallVector<int64_t>> values = onnx::getConstantIntegers(value);
-  const int64_t offset = laneOffset(getElementTypeOrSelf(value.getType()));
+  const int64_t offset =
+      Converter::eightBitLaneOffset(getElementTypeOrSelf(value.getType()));
   if (values && offset)
     for (int64_t &v : *values)
       v -= offset;

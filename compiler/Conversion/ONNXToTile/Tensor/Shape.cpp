@@ -18,15 +18,10 @@ LogicalResult lpuc::onnx_to_tile::lowerReshape(Operation *op, Converter &c) {
   auto in = cast<ShapedType>(op->getOperand(0).getType()),
        out = cast<ShapedType>(result.getType());
   if (in.getNumElements() != out.getNumElements()) {
-    auto dims = [](ShapedType type) {
-      std::string text;
-      for (int64_t d : type.getShape())
-        text += (text.empty() ? "" : "x") + std::to_string(d);
-      return text;
-    };
     return op->emitError("cannot reshape [")
-           << dims(in) << "] (" << in.getNumElements() << " elements) to ["
-           << dims(out) << "] (" << out.getNumElements() << " elements)";
+           << onnx::formatShape(in.getShape()) << "] (" << in.getNumElements()
+           << " elements) to [" << onnx::formatShape(out.getShape()) << "] ("
+           << out.getNumElements() << " elements)";
   }
   c.set(result,
         tile::ReshapeOp::create(
