@@ -68,6 +68,17 @@ std::string describeLocation(Location loc) {
   return out;
 }
 
+/// Whether `message` comes from an op verifier of the compiler's own levels
+/// (tile, lpu or upstream dialects). Checks on the model name its ONNX nodes
+/// and operators instead, never an internal op.
+bool isInternalCheck(llvm::StringRef message) {
+  if (!message.consume_front("'") || !message.contains("' op "))
+    return false;
+  llvm::StringRef opName = message.split("' op ").first;
+  return !opName.contains(' ') && opName.contains('.') &&
+         !opName.starts_with("onnx.");
+}
+
 bool parseShapes(const std::vector<std::string> &specs,
                  onnx_model::LoadOptions &options) {
   for (const std::string &spec : specs) {
@@ -243,7 +254,10 @@ void enforceMemoryBudget(uint64_t mib) {
 }
 } // namespace
 
-int runCompiler(const DriverOptions &options) {
+namespace {
+/// The compile behind runCompiler and compileToBinary: the result goes to
+/// `binaryOut` when set (then no file is written), else to the output file.
+int compile(const DriverOptions &options, std::vector<uint8_t> *binaryOut) {
   enforceMemoryBudget(options.maxMemoryMiB);
   std::optional<Phase> emit = parsePhase(options.emit);
   if (!emit) {
@@ -318,16 +332,28 @@ int runCompiler(const DriverOptions &options) {
 
   context.printOpOnDiagnostic(false);
   // Diagnostics print as one line each: where (file, node, operator), what.
-  ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
+  // An internal check that fails is said to be lpuc's fault, not the
+  // model's.
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
     llvm::StringRef severity =
         diag.getSeverity() == DiagnosticSeverity::Error     ? "error"
         : diag.getSeverity() == DiagnosticSeverity::Warning ? "warning"
                                                             : "note";
+    const std::string message = diag.str();
+    const bool internal = diag.getSeverity() == DiagnosticSeverity::Error &&
+                          isInternalCheck(message);
     llvm::errs() << "lpuc: " << severity << ": "
-                 << describeLocation(diag.getLocation()) << diag.str() << "\n";
+                 << describeLocation(diag.getLocation())
+                 << (internal ? "internal error: " : "") << message << "\n";
     for (Diagnostic &note : diag.getNotes())
       llvm::errs() << "lpuc: note: " << describeLocation(note.getLocation())
                    << note.str() << "\n";
+    if (internal) {
+      llvm::errs() << "lpuc: note: this is a bug in lpuc, not in the model; "
+                      "please report it with the model\n";
+      if (options.abortOnInternalError)
+        std::abort();
+    }
     return success();
   });
 
@@ -403,6 +429,15 @@ int runCompiler(const DriverOptions &options) {
       return 1;
   }
 
+  if (binaryOut) {
+    TimingScope step = timing.nest("emit-binary");
+    FailureOr<::lpu::Binary> binary = buildBinary(*machine);
+    if (failed(binary))
+      return 1;
+    *binaryOut = ::lpu::writeBinary(*binary);
+    return 0;
+  }
+
   std::string outputPath = options.outputPath;
   if (outputPath.empty())
     outputPath =
@@ -443,6 +478,22 @@ int runCompiler(const DriverOptions &options) {
   }
   output->keep();
   return 0;
+}
+} // namespace
+
+int runCompiler(const DriverOptions &options) {
+  return compile(options, nullptr);
+}
+
+int compileToBinary(const DriverOptions &options,
+                    std::vector<uint8_t> &binary) {
+  if (options.emit != "bin" || !options.reportPath.empty() ||
+      !options.timelinePath.empty()) {
+    reportError("compileToBinary makes a binary and nothing else (--emit=bin, "
+                "no --report or --timeline)");
+    return 1;
+  }
+  return compile(options, &binary);
 }
 
 } // namespace lpuc

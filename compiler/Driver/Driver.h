@@ -9,6 +9,7 @@
 #ifndef LPU_COMPILER_DRIVER_DRIVER_H
 #define LPU_COMPILER_DRIVER_DRIVER_H
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ struct DriverOptions {
   std::vector<std::string> states;
   /// Print weight blobs in MLIR output instead of eliding large ones.
   bool printWeights = false;
+  /// Abort (after the usual diagnostic) when an internal check fails, so a
+  /// fuzzer records it as a finding; otherwise it is an error, exit code 1.
+  bool abortOnInternalError = false;
   /// "global" (default) or "op-by-op" (the benchmarks' baseline).
   std::string schedule = "global";
   /// Write the schedule report as JSON here; "-" prints the human summary.
@@ -62,6 +66,12 @@ std::string getTargetChoices();
 /// Runs the compiler. Returns the process exit code: 0 on success, 1 after
 /// printing diagnostics for bad input or a failed compile.
 int runCompiler(const DriverOptions &options);
+
+/// Runs the compiler into memory: `binary` receives the .lpu image and no
+/// file is written (options.outputPath is not used). Same exit codes and
+/// diagnostics as runCompiler; options.emit must be "bin", with no report or
+/// timeline.
+int compileToBinary(const DriverOptions &options, std::vector<uint8_t> &binary);
 
 } // namespace lpuc
 

@@ -494,6 +494,54 @@ bool expandFunctions(onnx::GraphProto &graph, int64_t opset,
   return true;
 }
 
+/// Every output of the graph, and of each subgraph, must be a value the
+/// graph or an enclosing one defines. ONNX 1.12's checker does not check it,
+/// and its version converter dereferences a null value where one is missing.
+bool checkOutputsDefined(const onnx::GraphProto &root, std::string &error) {
+  struct Scope {
+    const onnx::GraphProto *graph;
+    int64_t parent; // index into `scopes`, -1 for the model's graph
+    std::set<std::string> names;
+  };
+  std::vector<Scope> scopes;
+  std::vector<std::pair<const onnx::GraphProto *, int64_t>> pending = {
+      {&root, -1}};
+  while (!pending.empty()) {
+    auto [graph, parent] = pending.back();
+    pending.pop_back();
+    Scope scope{graph, parent, {}};
+    for (const auto &input : graph->input())
+      scope.names.insert(input.name());
+    for (const auto &init : graph->initializer())
+      scope.names.insert(init.name());
+    for (const auto &node : graph->node())
+      scope.names.insert(node.output().begin(), node.output().end());
+    scopes.push_back(std::move(scope));
+    const int64_t index = int64_t(scopes.size()) - 1;
+    auto defined = [&](const std::string &name) {
+      for (int64_t s = index; s >= 0; s = scopes[s].parent)
+        if (scopes[s].names.count(name))
+          return true;
+      return false;
+    };
+    for (const auto &output : graph->output())
+      if (!defined(output.name())) {
+        error = "graph output '" + output.name() + "'" +
+                (parent < 0 ? "" : " of subgraph '" + graph->name() + "'") +
+                " is computed by no node and is no input or initializer";
+        return false;
+      }
+    for (const auto &node : graph->node())
+      for (const auto &attr : node.attribute()) {
+        if (attr.has_g())
+          pending.push_back({&attr.g(), index});
+        for (const auto &subgraph : attr.graphs())
+          pending.push_back({&subgraph, index});
+      }
+  }
+  return true;
+}
+
 /// Brings a model whose default-domain opset is older than
 /// kOldestLoweredOpset to that opset; `opset` becomes the model's opset.
 bool upgradeOpset(onnx::ModelProto &model, int64_t &opset, std::string &error) {
@@ -600,7 +648,7 @@ bool loadModelImpl(const std::string &path, const LoadOptions &options,
   };
   // Checked before the version converter, which assumes a valid model, and
   // after it.
-  if (!check(""))
+  if (!check("") || !checkOutputsDefined(model.graph(), error))
     return false;
   const int64_t exported = graph.opsetVersion;
   if (!upgradeOpset(model, graph.opsetVersion, error))

@@ -552,7 +552,8 @@ void lpuc::lpu::writeTimeline(const MachineProgram &program,
       for (const MachineInstr &inst : program.instrs) {
         if (!inst.isPlaced())
           continue;
-        const auto &[name, opType] = originNodes[inst.origin];
+        const std::string &name = originNodes[inst.origin].first;
+        const std::string &opType = originNodes[inst.origin].second;
         int64_t issue = inst.cycle;
         json.object([&] {
           json.attribute("name", std::string(inst.info().mnemonic));

@@ -187,8 +187,9 @@ private:
       node.cell = program.sramCell(slice, address);
       node.planes = target.planesOf(inst.dtype);
       node.queues = {slice};
+      const int64_t firstBank = slice * target.memBanks;
       program.forEachBankHeld(inst, [&](int64_t b) {
-        node.bankPorts.push_back(&bankBusy[slice * target.memBanks + b]);
+        node.bankPorts.push_back(&bankBusy[firstBank + b]);
       });
       node.portCycles = target.memPortCycles(node.planes);
     } else if (inst.unit >= 0) {

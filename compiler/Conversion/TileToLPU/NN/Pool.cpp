@@ -113,7 +113,9 @@ lpuc::tile_to_lpu::expandMaxPoolTranspose(tile::MaxPoolTransposeOp op,
         1);
   PlaneCursor planes(op, op.getPlanes());
   for (int64_t n = 0; n < N; ++n)
-    for (auto [groupIndex, groupRows] : llvm::enumerate(groups)) {
+    for (int64_t groupIndex = 0; groupIndex < int64_t(groups.size());
+         ++groupIndex) {
+      const auto &groupRows = groups[groupIndex];
       const int64_t count = groupRows.size();
       for (int64_t tile = 0; tile * lanes < F; ++tile) {
         const int64_t rows = std::min(lanes, F - tile * lanes);

@@ -87,9 +87,10 @@ LogicalResult lpuc::tile_to_lpu::expandMatMul(tile::MatMulOp op, Expander &x) {
       if (failed(data))
         return failure();
       const bool transposed = op.getTransposeB();
-      for (auto [matrix, firstRow] : llvm::enumerate(matrices.firstRows))
+      for (auto [matrix, firstRowOf] : llvm::enumerate(matrices.firstRows))
         for (int64_t k = 0; k < kTiles; ++k)
           for (int64_t n = 0; n < columnTiles; ++n) {
+            const int64_t firstRow = firstRowOf;
             std::string name = ((transposed ? ".T" : "") +
                                 (matrix ? ".b" + Twine(firstRow) : Twine()) +
                                 ".k" + Twine(k) + "n" + Twine(n))

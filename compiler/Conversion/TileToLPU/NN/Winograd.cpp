@@ -104,7 +104,8 @@ LogicalResult lpuc::tile_to_lpu::expandWinogradOutput(tile::WinogradOutputOp op,
                             Float32Type::get(x.context)),
       1);
   for (int64_t t = 0; t < T; ++t) {
-    const auto [n, ty, tx] = tiles[t];
+    const auto [n, tileY, tileX] = tiles[t];
+    const int64_t ty = tileY, tx = tileX;
     // The rows i and columns b of A^T m that the tile's pixels inside the
     // output read (a tile cut short by an odd size reads fewer).
     auto rowUsed = [&](int64_t i) { return 2 * ty + i < OH; };

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Builds one of the libFuzzer targets (clang, ASan + UBSan) and fuzzes it from
+# a seed corpus. docs/fuzzing.md says what each target checks.
+# Usage: scripts/fuzz.sh loader|importer [SECONDS] [BUILD_DIR]
+#   loader    the binary loader and simulator (runtime only; seeds: binaries
+#             lpuc compiles from the test models)
+#   importer  the whole compile of an ONNX file (seeds: the ONNX node tests,
+#             the small test models and the checked-in reproducers)
+# SECONDS defaults to 300, BUILD_DIR (a normal build, for lpuc and the models)
+# to build. Unset LPU_FUZZ_JOBS: one process, which stops at the first
+# finding; LPU_FUZZ_JOBS=N: N forked processes (libFuzzer's -fork) that carry
+# on past findings. LPU_FUZZ_RUNS=N stops a one-process run after N inputs.
+# Findings are left in BUILD_DIR/fuzz-<target>/artifacts.
+# Needs: clang-14 and libclang-rt-14-dev (Debian).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+target=${1:?usage: scripts/fuzz.sh loader|importer [SECONDS] [BUILD_DIR]}
+seconds=${2:-300}
+build=$(cd "${3:-$root/build}" && pwd) # absolute: the run changes directory
+jobs=${LPU_FUZZ_JOBS:-0}
+runs=${LPU_FUZZ_RUNS:--1}
+fuzz_build="$build/fuzz-$target"
+corpus="$fuzz_build/corpus"
+seeds="$fuzz_build/seeds"
+mkdir -p "$corpus" "$seeds" "$fuzz_build/artifacts"
+if ! command -v clang++-14 >/dev/null ||
+  ! compgen -G "/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null; then
+  echo "scripts/fuzz.sh: needs clang-14 and libclang-rt-14-dev" \
+    "(apt-get install clang-14 libclang-rt-14-dev)" >&2
+  exit 2
+fi
+
+case "$target" in
+loader)
+  CC=clang-14 CXX=clang++-14 cmake -S "$root/runtime" -B "$fuzz_build" -G Ninja \
+    -DLPU_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  for model in mlp broadcast; do
+    for chip in lpu-tiny lpu-v1; do
+      "$build/bin/lpuc" "$build/models/$model/model.onnx" --target=$chip \
+        -o "$seeds/$model-$chip.lpu"
+    done
+  done
+  # Per input: 10 s, 2 GiB.
+  flags=(-timeout=10 -rss_limit_mb=2048 -max_len=65536)
+  ;;
+importer)
+  CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$fuzz_build" -G Ninja \
+    -DLPU_FUZZ=ON -DLPU_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir >/dev/null
+  max_len=65536
+  for dir in /usr/share/libonnx-testdata/data/node/* "$build"/models/*; do
+    model="$dir/model.onnx"
+    if [[ -f $model && $(stat -c %s "$model") -le $max_len ]]; then
+      cp "$model" "$seeds/$(basename "$dir").onnx"
+    fi
+  done
+  for reproducer in "$root"/test/fuzz/importer/*.onnx; do
+    [[ -f $reproducer ]] && cp "$reproducer" "$seeds/"
+  done
+  # Per input: 30 s and 4 GiB under ASan (a Release lpuc refuses hostile
+  # input within 2 s and 200 MB; Driver/hostile-input.test checks that).
+  # lpuc's error lines go nowhere (-close_fd_mask=2); sanitizer reports and
+  # the target's own findings still print.
+  flags=(-timeout=30 -rss_limit_mb=4096 -malloc_limit_mb=4096
+         -max_len=$max_len -close_fd_mask=2)
+  ;;
+*)
+  echo "scripts/fuzz.sh: unknown target '$target' (loader or importer)" >&2
+  exit 2
+  ;;
+esac
+ninja -C "$fuzz_build" "lpu-fuzz-$target"
+
+cd "$fuzz_build"
+parallel=()
+if ((jobs > 0)); then
+  parallel=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+fi
+"./bin/lpu-fuzz-$target" "$corpus" "$seeds" "${flags[@]}" "${parallel[@]}" \
+  -max_total_time="$seconds" -runs="$runs" -artifact_prefix="$fuzz_build/artifacts/" \
+  -print_final_stats=1
