@@ -26,4 +26,7 @@ config.environment["PATH"] = os.pathsep.join(
 config.substitutions.append(("%python", python))
 config.substitutions.append(
     ("%make_model", python + " " + os.path.join(config.test_source_root, "models", "make_models.py")))
+# A command that must refuse its input (exit 1) within 2 s and 200 MiB.
+config.substitutions.append(
+    ("%refused_within", python + " " + os.path.join(config.test_source_root, "Inputs", "refused_within.py") + " 2 200"))
 config.substitutions.append(("%onnx_node_tests", "/usr/share/libonnx-testdata/data/node"))
