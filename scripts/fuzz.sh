@@ -8,8 +8,11 @@
 #             the small test models and the checked-in reproducers)
 # SECONDS defaults to 300, BUILD_DIR (a normal build, for lpuc and the models)
 # to build. Unset LPU_FUZZ_JOBS: one process, which stops at the first
-# finding; LPU_FUZZ_JOBS=N: N forked processes (libFuzzer's -fork) that carry
-# on past findings. LPU_FUZZ_RUNS=N stops a one-process run after N inputs.
+# finding; LPU_FUZZ_JOBS=N: N processes sharing the corpus (libFuzzer's
+# -workers), each restarted after a finding, logging to
+# BUILD_DIR/fuzz-<target>/fuzz-<job>.log; stop them when SECONDS have passed.
+# (libFuzzer's -fork restarts a process every few seconds, which halved the
+# importer's rate.) LPU_FUZZ_RUNS=N stops a one-process run after N inputs.
 # Findings are left in BUILD_DIR/fuzz-<target>/artifacts.
 # Needs: clang-14 and libclang-rt-14-dev (Debian).
 set -euo pipefail
@@ -72,10 +75,20 @@ esac
 ninja -C "$fuzz_build" "lpu-fuzz-$target"
 
 cd "$fuzz_build"
-parallel=()
 if ((jobs > 0)); then
-  parallel=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+  # Jobs run in their own process group, stopped as one when SECONDS have
+  # passed (each job would run that long again after a finding).
+  setsid "./bin/lpu-fuzz-$target" "$corpus" "$seeds" "${flags[@]}" \
+    -jobs=1000 -workers="$jobs" -max_total_time="$seconds" \
+    -artifact_prefix="$fuzz_build/artifacts/" -print_final_stats=1 &
+  master=$!
+  trap 'kill -- -"$master" 2>/dev/null || true' EXIT
+  for ((waited = 0; waited < seconds; waited += 10)); do
+    kill -0 "$master" 2>/dev/null || break
+    sleep 10
+  done
+  exit 0
 fi
-"./bin/lpu-fuzz-$target" "$corpus" "$seeds" "${flags[@]}" "${parallel[@]}" \
+"./bin/lpu-fuzz-$target" "$corpus" "$seeds" "${flags[@]}" \
   -max_total_time="$seconds" -runs="$runs" -artifact_prefix="$fuzz_build/artifacts/" \
   -print_final_stats=1
