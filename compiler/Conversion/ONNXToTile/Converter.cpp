@@ -65,6 +65,23 @@ FailureOr<RankedTensorType> Converter::laneType(Value value, Location loc,
   if (!ranked.hasStaticShape())
     return emitError(loc) << what << " has dynamic shape " << ranked
                           << "; fix the graph inputs' sizes with --shape";
+  // Before anything of the tensor's size is made: a tensor larger than the
+  // whole SRAM, even at one byte an element, can never be stored.
+  const uint64_t capacity =
+      uint64_t(target.memSlices) * target.memAddresses * target.planeBytes();
+  uint64_t elements = 1;
+  for (int64_t d : ranked.getShape())
+    if (__builtin_mul_overflow(elements, uint64_t(d), &elements))
+      elements = UINT64_MAX;
+  if (elements > capacity)
+    return emitError(loc) << what << " ["
+                          << onnx::formatShape(ranked.getShape()) << "] holds "
+                          << (elements == UINT64_MAX
+                                  ? std::string("more than 2^64")
+                                  : std::to_string(elements))
+                          << " elements: even at one byte each, more than all "
+                          << "of " << target.name << "'s SRAM ("
+                          << ::lpu::formatBytes(capacity) << ")";
   Type element = ranked.getElementType();
   if (element.isF64())
     return emitError(loc) << what << " has element type 'f64', which the LPU "
