@@ -10,6 +10,9 @@ reshape.onnx     a Reshape of a 2x3 input to [4, 2]
 negative-pads.onnx, huge-pads.onnx, huge-kernel.onnx, groups.onnx
                  a 3x3 Conv over 1x3x8x8 with pads -2, pads 100000, a 9x9
                  kernel, group 2 (which divides neither 3 nor 4 channels)
+channels.onnx, transposed-channels.onnx
+                 a Conv and a ConvTranspose over 1x3x8x8 whose weights take
+                 4 input channels
 """
 import os
 import sys
@@ -59,3 +62,8 @@ save("huge-kernel", [h.make_node("Conv", ["x", "w9"], ["y"])], [image], unknown,
      [nh.from_array(np.ones((4, 3, 9, 9), np.float32), "w9")])
 save("groups", [h.make_node("Conv", ["x", "w"], ["y"], group=2)], [image],
      unknown, [weights])
+wrong = nh.from_array(np.ones((4, 4, 3, 3), np.float32), "w4")
+save("channels", [h.make_node("Conv", ["x", "w4"], ["y"])], [image], unknown,
+     [wrong])
+save("transposed-channels", [h.make_node("ConvTranspose", ["x", "w4"], ["y"])],
+     [image], unknown, [wrong])

@@ -200,10 +200,18 @@ FailureOr<Value> lpuc::onnx_to_tile::emitConvolution(Converter &c,
     y = withUnitRow(y);
   const int64_t C = x[1];
   const int64_t F = transposed ? w[1] * group : w[0];
-  if (group < 1 || C % group || F % group ||
-      (transposed ? w[0] != C : w[1] * group != C))
+  if (group < 1 || C % group || F % group)
     return op->emitError("group ") << group << " does not divide the " << C
                                    << " input and " << F << " output channels";
+  // The weights' input channels: [C, F/group, ...] transposed, else
+  // [F, C/group, ...].
+  const int64_t weightChannels = transposed ? w[0] : w[1] * group;
+  if (weightChannels != C)
+    return op->emitError("the input has ")
+           << C << " channels but the weights ["
+           << onnx::formatShape(Converter::shapeOf(op->getOperand(1)))
+           << "] take " << weightChannels
+           << (group > 1 ? " (over " + std::to_string(group) + " groups)" : "");
   const bool constantWeights = bool(weights.getDefiningOp<arith::ConstantOp>());
   if (!constantWeights && group != 1)
     return op->emitError("grouped convolution weights must be constant");
