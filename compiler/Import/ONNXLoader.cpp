@@ -495,8 +495,11 @@ bool expandFunctions(onnx::GraphProto &graph, int64_t opset,
 }
 
 /// Every output of the graph, and of each subgraph, must be a value the
-/// graph or an enclosing one defines. ONNX 1.12's checker does not check it,
-/// and its version converter dereferences a null value where one is missing.
+/// graph or an enclosing one defines; the model's outputs are listed once
+/// (a subgraph may list a value twice, as a Loop body's carried value and
+/// scan output). ONNX 1.12's checker checks neither: its version converter
+/// dereferences a null value where one is missing, and a binary's tensor
+/// names are unique.
 bool checkOutputsDefined(const onnx::GraphProto &root, std::string &error) {
   struct Scope {
     const onnx::GraphProto *graph;
@@ -524,13 +527,20 @@ bool checkOutputsDefined(const onnx::GraphProto &root, std::string &error) {
           return true;
       return false;
     };
-    for (const auto &output : graph->output())
-      if (!defined(output.name())) {
-        error = "graph output '" + output.name() + "'" +
-                (parent < 0 ? "" : " of subgraph '" + graph->name() + "'") +
-                " is computed by no node and is no input or initializer";
+    std::set<std::string> listed;
+    for (const auto &output : graph->output()) {
+      const std::string what =
+          "graph output '" + output.name() + "'" +
+          (parent < 0 ? "" : " of subgraph '" + graph->name() + "'");
+      if (parent < 0 && !listed.insert(output.name()).second) {
+        error = what + " is listed twice";
         return false;
       }
+      if (!defined(output.name())) {
+        error = what + " is computed by no node and is no input or initializer";
+        return false;
+      }
+    }
     for (const auto &node : graph->node())
       for (const auto &attr : node.attribute()) {
         if (attr.has_g())
