@@ -1,5 +1,4 @@
-//===- LLVMHeadersAsBuilt.h - LLVM's inline code as Debian built it -*- C++
-//-*-===//
+//===- LLVMHeadersAsBuilt.h - LLVM headers as Debian built them -*- C++ -*-===//
 //
 // Force-included into every MLIR-using file of the fuzzing build. Debian's
 // LLVM and MLIR libraries are not built with ASan, but their headers switch

@@ -1,6 +1,7 @@
 //===- Converter.cpp - ONNX graphs to tile ops ----------------------------===//
 
 #include "compiler/Conversion/ONNXToTile/Converter.h"
+#include "lpu/Layout.h"
 
 #include "compiler/Conversion/Passes.h"
 #include "dialects/LPU/LPUOps.h"
@@ -69,16 +70,13 @@ FailureOr<RankedTensorType> Converter::laneType(Value value, Location loc,
   // whole SRAM, even at one byte an element, can never be stored.
   const uint64_t capacity =
       uint64_t(target.memSlices) * target.memAddresses * target.planeBytes();
-  uint64_t elements = 1;
-  for (int64_t d : ranked.getShape())
-    if (__builtin_mul_overflow(elements, uint64_t(d), &elements))
-      elements = UINT64_MAX;
-  if (elements > capacity)
+  const int64_t elements = ::lpu::checkedElementCount(ranked.getShape().data(),
+                                                      ranked.getShape().size());
+  if (elements < 0 || uint64_t(elements) > capacity)
     return emitError(loc) << what << " ["
                           << onnx::formatShape(ranked.getShape()) << "] holds "
-                          << (elements == UINT64_MAX
-                                  ? std::string("more than 2^64")
-                                  : std::to_string(elements))
+                          << (elements < 0 ? std::string("more than 2^40")
+                                           : std::to_string(elements))
                           << " elements: even at one byte each, more than all "
                           << "of " << target.name << "'s SRAM ("
                           << ::lpu::formatBytes(capacity) << ")";

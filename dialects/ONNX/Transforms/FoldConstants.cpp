@@ -327,16 +327,6 @@ HostTensor filled(ArrayRef<int64_t> shape, const HostTensor &value) {
   return out;
 }
 
-/// The number of elements of `shape`, if its dims are non-negative and the
-/// product fits int64 (a hostile model's shapes overflow it).
-std::optional<int64_t> checkedElementCount(ArrayRef<int64_t> shape) {
-  int64_t count = 1;
-  for (int64_t d : shape)
-    if (d < 0 || llvm::MulOverflow(count, d, count))
-      return std::nullopt;
-  return count;
-}
-
 struct FoldConstantsPass
     : public lpuc::onnx::impl::FoldConstantsBase<FoldConstantsPass> {
   using FoldConstantsBase::FoldConstantsBase;
@@ -349,13 +339,15 @@ struct FoldConstantsPass
   /// if not, and the LPU has no other way to compute it (`mustFold`), `op`
   /// is refused with the sizes.
   bool foldable(Operation *op, ArrayRef<int64_t> shape, bool mustFold) {
-    std::optional<int64_t> count = checkedElementCount(shape);
-    if (count && *count <= int64_t(maxElements))
+    const int64_t count =
+        ::lpu::checkedElementCount(shape.data(), shape.size());
+    if (count >= 0 && count <= int64_t(maxElements))
       return true;
     if (mustFold) {
       op->emitError("its result [")
           << formatShape(shape) << "] holds "
-          << (count ? std::to_string(*count) : std::string("more than 2^63"))
+          << (count >= 0 ? std::to_string(count)
+                         : std::string("more than 2^40"))
           << " elements; it is computed at compile time, which takes at most "
           << int64_t(maxElements) << " elements";
       refused = true;
