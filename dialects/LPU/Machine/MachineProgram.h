@@ -167,6 +167,10 @@ struct MachineProgram {
   int64_t sramCell(int64_t slice, int64_t address) const {
     return slice * int64_t(target->memAddresses) + address;
   }
+  /// How many chip-wide SRAM cell indices there are.
+  int64_t numSramCells() const {
+    return int64_t(target->memSlices) * target->memAddresses;
+  }
   /// The chip-wide index of the first SRAM address a MEM instruction
   /// accesses (its other planes follow).
   int64_t sramCell(const MachineInstr &inst) const {

@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/LPU/Machine/Scheduling.h"
+#include "dialects/LPU/Machine/SramCellTable.h"
 
 #include "llvm/ADT/BitVector.h"
 
@@ -45,7 +46,7 @@ public:
                           llvm::BitVector());
     bankBusy.assign(size_t(target.memSlices) * target.memBanks,
                     llvm::BitVector());
-    cells.resize(size_t(target.memSlices) * target.memAddresses);
+    cells.reset(program.numSramCells());
     written.resize(program.buffers.size());
     for (InstrId id = 0, e = program.instrs.size(); id < e; ++id)
       visit(id);
@@ -391,7 +392,7 @@ private:
   std::vector<SlotUse> slotUses;
   /// (VXM unit, landing cycle) of each result kept in an ALU latch.
   llvm::DenseMap<std::pair<int64_t, int64_t>, InstrId> latchLandings;
-  std::vector<CellState> cells;         // [slice * addresses + address]
+  SramCellTable<CellState> cells;
   std::vector<llvm::BitVector> written; // per buffer: vectors written
   std::vector<Violation> violations;
   int conflictsLookedUp = 0;

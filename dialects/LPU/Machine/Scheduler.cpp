@@ -28,6 +28,7 @@
 
 #include "dialects/LPU/Machine/Scheduling.h"
 #include "dialects/LPU/Machine/SlotMaps.h"
+#include "dialects/LPU/Machine/SramCellTable.h"
 
 #include "mlir/IR/Diagnostics.h"
 
@@ -105,8 +106,8 @@ public:
         streamSlots->countAt(column);
     planes.resize(target.mxmPlanes);
     planeInstalls.assign(target.mxmPlanes, 0);
-    cells.resize(size_t(target.memSlices) * target.memAddresses);
-    cellWrites.assign(cells.size(), 0);
+    cells.reset(program.numSramCells());
+    cellWrites.reset(program.numSramCells(), 0);
   }
 
   LogicalResult run() {
@@ -138,7 +139,7 @@ private:
   /// Program order fixes which SRAM version a read sees and which weights a
   /// matmul uses; placement must honour both.
   void recordProgramOrderFacts() {
-    std::vector<unsigned> writes(cells.size(), 0);
+    SramCellTable<unsigned> writes(program.numSramCells(), 0);
     std::vector<unsigned> installs(target.mxmPlanes, 0);
     version.assign(program.instrs.size(), 0);
     for (InstrId id = 0, e = program.instrs.size(); id < e; ++id) {
@@ -854,8 +855,8 @@ private:
   std::optional<StreamSlots> streamSlots;
   std::vector<::lpu::PlaneTimeline> planes;
   std::vector<unsigned> planeInstalls;
-  std::vector<::lpu::CellTimeline> cells; // [slice * addresses + address]
-  std::vector<unsigned> cellWrites;       // writes placed per cell
+  SramCellTable<::lpu::CellTimeline> cells;
+  SramCellTable<unsigned> cellWrites; // writes placed per cell
   // Per instruction: for a read, the writes to its cell before it in
   // program order; for a matmul, the installs on its plane before it.
   std::vector<unsigned> version;

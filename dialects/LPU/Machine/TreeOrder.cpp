@@ -25,6 +25,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/LPU/Machine/Scheduling.h"
+#include "dialects/LPU/Machine/SramCellTable.h"
 
 #include <queue>
 
@@ -58,9 +59,8 @@ lpuc::lpu::orderTreesByCriticalPath(const MachineProgram &program) {
     ++predecessors[to];
   };
 
-  const size_t numCells = size_t(target.memSlices) * target.memAddresses;
-  std::vector<int32_t> lastWriter(numCells, -1);
-  std::vector<llvm::SmallVector<int32_t, 1>> readers(numCells);
+  SramCellTable<int32_t> lastWriter(program.numSramCells(), -1);
+  SramCellTable<llvm::SmallVector<int32_t, 1>> readers(program.numSramCells());
   std::vector<int32_t> lastOnPlane(target.mxmPlanes, -1);
   std::vector<InstrId> stack;
   std::vector<int64_t> depth(program.instrs.size(), 0);
