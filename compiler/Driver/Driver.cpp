@@ -68,17 +68,6 @@ std::string describeLocation(Location loc) {
   return out;
 }
 
-/// Whether `message` comes from an op verifier of the compiler's own levels
-/// (tile, lpu or upstream dialects). Checks on the model name its ONNX nodes
-/// and operators instead, never an internal op.
-bool isInternalCheck(llvm::StringRef message) {
-  if (!message.consume_front("'") || !message.contains("' op "))
-    return false;
-  llvm::StringRef opName = message.split("' op ").first;
-  return !opName.contains(' ') && opName.contains('.') &&
-         !opName.starts_with("onnx.");
-}
-
 bool parseShapes(const std::vector<std::string> &specs,
                  onnx_model::LoadOptions &options) {
   for (const std::string &spec : specs) {
@@ -494,6 +483,15 @@ int compileToBinary(const DriverOptions &options,
     return 1;
   }
   return compile(options, &binary);
+}
+
+bool isInternalCheck(const std::string &message) {
+  llvm::StringRef text(message);
+  if (!text.consume_front("'") || !text.contains("' op "))
+    return false;
+  llvm::StringRef opName = text.split("' op ").first;
+  return !opName.contains(' ') && opName.contains('.') &&
+         !opName.starts_with("onnx.");
 }
 
 } // namespace lpuc

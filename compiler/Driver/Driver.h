@@ -73,6 +73,12 @@ int runCompiler(const DriverOptions &options);
 /// timeline.
 int compileToBinary(const DriverOptions &options, std::vector<uint8_t> &binary);
 
+/// Whether an error message comes from an op verifier of the compiler's own
+/// levels (tile, lpu or upstream dialects): a bug in lpuc, which the driver
+/// says so. Checks on the model name its ONNX nodes and operators instead,
+/// never an internal op.
+bool isInternalCheck(const std::string &message);
+
 } // namespace lpuc
 
 #endif // LPU_COMPILER_DRIVER_DRIVER_H

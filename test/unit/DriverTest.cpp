@@ -1,5 +1,4 @@
-//===- DriverTest.cpp - The driver's in-memory compile
-//---------------------===//
+//===- DriverTest.cpp - The driver's in-memory compile and diagnostics ----===//
 
 #include "compiler/Driver/Driver.h"
 #include "lpu/Binary.h"
@@ -89,6 +88,23 @@ TEST(DriverTest, CompileToBinaryRefusesBadInputAndOtherPhases) {
   text.emit = "asm";
   EXPECT_EQ(lpuc::compileToBinary(text, bytes), 1);
   EXPECT_TRUE(bytes.empty());
+}
+
+// A failed verifier of lpuc's own ops is reported as lpuc's bug; a check
+// on the model, which names its node or an onnx op, is the user's error.
+TEST(DriverTest, InternalChecksAreTheCompilersOwnOps) {
+  EXPECT_TRUE(lpuc::isInternalCheck(
+      "'lpu.mem.read' op offset 4 is outside buffer 'x'"));
+  EXPECT_TRUE(lpuc::isInternalCheck("'tile.conv' op expects 4-d operands"));
+  EXPECT_TRUE(lpuc::isInternalCheck(
+      "'func.return' op has 1 operands, but enclosing function returns 2"));
+  EXPECT_FALSE(lpuc::isInternalCheck(
+      "'onnx.Reshape' op cannot reshape 6 elements into 4"));
+  EXPECT_FALSE(lpuc::isInternalCheck(
+      "node 'r' (Reshape): cannot reshape [2x3] into [4]"));
+  EXPECT_FALSE(lpuc::isInternalCheck("'x' op is not a dialect op"));
+  EXPECT_FALSE(lpuc::isInternalCheck("'my model.onnx' op: no such file"));
+  EXPECT_FALSE(lpuc::isInternalCheck(""));
 }
 
 } // namespace
