@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Import/GraphRewrite.h"
+#include "dialects/ONNX/WindowRules.h"
 
 #include <algorithm>
 
@@ -56,13 +57,10 @@ bool readWindow(const onnx::NodeProto &node, const std::vector<int64_t> &x,
   const onnx::AttributeProto *autoPad = findAttribute(node, "auto_pad");
   const std::string mode = autoPad ? autoPad->s() : "NOTSET";
   for (size_t a = 0; a < axes; ++a) {
-    const int64_t extent = w.dilations[a] * (kernel[a] - 1) + 1;
-    if (mode == "SAME_UPPER" || mode == "SAME_LOWER") {
-      const int64_t out = (w.in[a] + w.strides[a] - 1) / w.strides[a];
-      const int64_t total =
-          std::max<int64_t>((out - 1) * w.strides[a] + extent - w.in[a], 0);
-      pads[a] = mode == "SAME_UPPER" ? total / 2 : total - total / 2;
-      pads[a + axes] = total - pads[a];
+    const int64_t extent = onnx_window::extent(kernel[a], w.dilations[a]);
+    if (onnx_window::isSame(mode)) {
+      std::tie(pads[a], pads[a + axes]) =
+          onnx_window::samePads(w.in[a], w.strides[a], extent, mode);
     } else if (mode == "VALID") {
       pads[a] = pads[a + axes] = 0;
     } else if (mode != "NOTSET") {

@@ -9,6 +9,7 @@
 #include "dialects/ONNX/ResultShapes.h"
 
 #include "dialects/ONNX/ONNXOps.h"
+#include "dialects/ONNX/WindowRules.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
@@ -67,10 +68,10 @@ std::optional<int64_t> windowOutput(int64_t in, int64_t kernel, int64_t stride,
                                     bool ceilMode) {
   if (stride < 1 || dilation < 1 || kernel < 1)
     return std::nullopt;
-  if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER")
+  if (lpuc::onnx_window::isSame(autoPad))
     return llvm::divideCeil(in, stride);
-  const int64_t extent = (kernel - 1) * dilation + 1;
-  const int64_t span = in + (autoPad == "VALID" ? 0 : padTotal) - extent;
+  const int64_t span = in + (autoPad == "VALID" ? 0 : padTotal) -
+                       lpuc::onnx_window::extent(kernel, dilation);
   if (span < 0)
     return std::nullopt;
   int64_t out = (ceilMode ? llvm::divideCeil(span, stride) : span / stride) + 1;
@@ -113,11 +114,11 @@ std::optional<Shape> windowShape(Operation *op, int64_t channels,
       out.push_back(*n);
     } else if (outputShape.size() == spatial) {
       out.push_back(outputShape[i]);
-    } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    } else if (lpuc::onnx_window::isSame(autoPad)) {
       out.push_back(size * stride);
     } else {
       out.push_back(stride * (size - 1) + at(outputPadding, i, 0) +
-                    (kernel[i] - 1) * dilation + 1 -
+                    lpuc::onnx_window::extent(kernel[i], dilation) -
                     (autoPad == "VALID" ? 0 : padTotal));
     }
   }

@@ -10,6 +10,7 @@
 
 #include "compiler/Conversion/ONNXToTile/Converter.h"
 
+#include "dialects/ONNX/WindowRules.h"
 #include "dialects/Tile/Window.h"
 
 using namespace mlir;
@@ -93,23 +94,24 @@ FailureOr<tile::Window> windowOf(Operation *op, ArrayRef<int64_t> in,
       if (transposed && op->hasAttr("output_shape")) {
         // An explicit output shape decides the padding, the extra at the
         // start.
-        int64_t total = (in[i] - 1) * w.strides[i] +
-                        (w.kernel[i] - 1) * w.dilations[i] + 1 - out[i] +
-                        outputPadding(op, i);
+        const int64_t total = (in[i] - 1) * w.strides[i] +
+                              onnx_window::extent(w.kernel[i], w.dilations[i]) -
+                              out[i] + outputPadding(op, i);
         // ONNX rounds total / 2 down (a negative total adds outputs at the
         // end).
         w.padBegin[i] = total - llvm::divideFloorSigned(total, 2);
       }
-    } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-      int64_t total = std::max<int64_t>(
-          0, (out[i] - 1) * w.strides[i] + (w.kernel[i] - 1) * w.dilations[i] +
-                 1 - in[i]);
-      w.padBegin[i] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+    } else if (onnx_window::isSame(autoPad)) {
+      w.padBegin[i] =
+          onnx_window::samePads(
+              in[i], w.strides[i],
+              onnx_window::extent(w.kernel[i], w.dilations[i]), autoPad)
+              .first;
       if (transposed) {
         // The padding that makes the declared output size.
-        total = (in[i] - 1) * w.strides[i] +
-                (w.kernel[i] - 1) * w.dilations[i] + 1 - out[i] +
-                outputPadding(op, i);
+        const int64_t total = (in[i] - 1) * w.strides[i] +
+                              onnx_window::extent(w.kernel[i], w.dilations[i]) -
+                              out[i] + outputPadding(op, i);
         int64_t half = llvm::divideFloorSigned(total, 2);
         w.padBegin[i] = autoPad == "SAME_UPPER" ? half : total - half;
       }
@@ -127,7 +129,7 @@ FailureOr<tile::Window> windowOf(Operation *op, ArrayRef<int64_t> in,
              << ", " << w.strides[i] << ", " << w.dilations[i] << ")";
     if (transposed || (autoPad != "NOTSET" && autoPad != "VALID"))
       continue;
-    const int64_t extent = (w.kernel[i] - 1) * w.dilations[i] + 1;
+    const int64_t extent = onnx_window::extent(w.kernel[i], w.dilations[i]);
     const bool padded = autoPad == "NOTSET" && p.size() == 4;
     const int64_t begin = padded ? p[i] : 0, end = padded ? p[i + 2] : 0;
     if (begin < 0 || end < 0)
