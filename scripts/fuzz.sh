@@ -64,8 +64,11 @@ importer)
   # input within 2 s and 200 MB; Driver/hostile-input.test checks that).
   # lpuc's error lines go nowhere (-close_fd_mask=2); sanitizer reports and
   # the target's own findings still print.
+  # -entropic=0: with the 160,000 features a compile covers, libFuzzer's
+  # entropic schedule spent 62% of the time updating feature frequencies;
+  # without it the importer runs about five times as many inputs a second.
   flags=(-timeout=30 -rss_limit_mb=4096 -malloc_limit_mb=4096
-         -max_len=$max_len -close_fd_mask=2)
+         -max_len=$max_len -close_fd_mask=2 -entropic=0)
   ;;
 *)
   echo "scripts/fuzz.sh: unknown target '$target' (loader or importer)" >&2

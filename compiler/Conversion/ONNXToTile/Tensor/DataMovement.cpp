@@ -393,6 +393,15 @@ LogicalResult lpuc::onnx_to_tile::lowerScatterND(onnx::ScatterNDOp op,
            << rank << " components, not " << (at.empty() ? 0 : at.back());
   if (!Converter::isI32Tensor(op.getIndices()))
     return op.emitError("ScatterND indices must be int32 or int64");
+  // One update per index: the slice of data it names.
+  Shape expected(at.begin(), at.end() - 1);
+  expected.append(in.begin() + at.back(), in.end());
+  if (Converter::shapeOf(op.getUpdates()) != expected)
+    return op.emitError("ScatterND updates have shape [")
+           << onnx::formatShape(Converter::shapeOf(op.getUpdates()))
+           << "], but indices [" << onnx::formatShape(at) << "] into data ["
+           << onnx::formatShape(in) << "] name slices of shape ["
+           << onnx::formatShape(expected) << "]";
   if (failed(c.laneType(op.getData(), loc, "input 0")) ||
       failed(c.laneType(op.getOutput(), loc, "output 0")))
     return failure();
