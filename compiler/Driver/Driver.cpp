@@ -1,6 +1,7 @@
 //===- Driver.cpp - The lpuc compiler driver ------------------------------===//
 
 #include "compiler/Driver/Driver.h"
+#include "compiler/Driver/Provenance.h"
 
 #include "compiler/Conversion/TileToLPU/Expander.h"
 #include "compiler/Import/ONNXImporter.h"
@@ -318,6 +319,12 @@ int compile(const DriverOptions &options, std::vector<uint8_t> *binaryOut) {
     reportError(options.inputPath + ": " + error);
     return 1;
   }
+  ::lpu::Provenance provenance;
+  if (*emit >= Phase::Asm &&
+      !describeProvenance(options, target, provenance, error)) {
+    reportError(error);
+    return 1;
+  }
 
   context.printOpOnDiagnostic(false);
   // Diagnostics print as one line each: where (file, node, operator), what.
@@ -418,9 +425,16 @@ int compile(const DriverOptions &options, std::vector<uint8_t> *binaryOut) {
       return 1;
   }
 
+  // The binary, with what it was made from.
+  auto emitBinary = [&]() -> FailureOr<::lpu::Binary> {
+    FailureOr<::lpu::Binary> binary = buildBinary(*machine);
+    if (succeeded(binary))
+      binary->provenance = provenance;
+    return binary;
+  };
   if (binaryOut) {
     TimingScope step = timing.nest("emit-binary");
-    FailureOr<::lpu::Binary> binary = buildBinary(*machine);
+    FailureOr<::lpu::Binary> binary = emitBinary();
     if (failed(binary))
       return 1;
     *binaryOut = ::lpu::writeBinary(*binary);
@@ -452,7 +466,7 @@ int compile(const DriverOptions &options, std::vector<uint8_t> *binaryOut) {
     output->os() << "\n";
   } else {
     TimingScope step = timing.nest("emit-binary");
-    FailureOr<::lpu::Binary> binary = buildBinary(*machine);
+    FailureOr<::lpu::Binary> binary = emitBinary();
     if (failed(binary))
       return 1;
     if (*emit == Phase::Asm) {

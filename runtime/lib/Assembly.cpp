@@ -270,7 +270,7 @@ void printBinding(std::ostream &os, const char *role, const TensorBinding &b,
 }
 } // namespace
 
-void printAssembly(const Binary &binary, std::ostream &os) {
+void printSummary(const Binary &binary, std::ostream &os) {
   const TargetDesc &t = binary.target;
   os << "; target " << t.name << ": " << t.lanes << " lanes of " << t.laneBytes
      << " byte" << (t.laneBytes > 1 ? "s" : "") << ", " << t.memSlices
@@ -279,6 +279,8 @@ void printAssembly(const Binary &binary, std::ostream &os) {
      << t.vxmUnits << " VXM, " << t.mxmPlanes << " MXM planes, " << t.sxmUnits
      << " SXM, " << t.numColumns() << " slices, " << t.clockMHz << " MHz\n";
   os << "; producer: " << binary.producer << "\n";
+  for (const auto &[key, value] : binary.provenance)
+    os << "; " << key << ": " << value << "\n";
   for (const TensorBinding &b : binary.inputs)
     printBinding(os, "input ", b, binary);
   for (const TensorBinding &b : binary.outputs)
@@ -291,6 +293,11 @@ void printAssembly(const Binary &binary, std::ostream &os) {
   for (const SramSegment &s : binary.sram)
     os << ";   mem[" << s.slice << "]:" << s.address << " +" << s.addresses
        << "\n";
+}
+
+void printAssembly(const Binary &binary, std::ostream &os) {
+  const TargetDesc &t = binary.target;
+  printSummary(binary, os);
   for (const UnitProgram &u : binary.units) {
     os << "\n"
        << unitKindName(u.kind) << "[" << u.index << "] (slice "

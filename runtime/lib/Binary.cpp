@@ -676,6 +676,37 @@ bool readCode(ByteReader &r, const TargetDesc &t,
   return r.ok();
 }
 
+void writeMeta(ByteWriter &w, const Binary &b) {
+  w.str(b.producer);
+  w.u32(static_cast<uint32_t>(b.provenance.size()));
+  for (const auto &[key, value] : b.provenance) {
+    w.str(key);
+    w.str(value);
+  }
+}
+
+void readMeta(ByteReader &r, Binary &b) {
+  b.producer = r.str(1 << 16);
+  if (r.ok() && hasControlCharacter(b.producer))
+    r.fail("the producer holds a control character");
+  const uint32_t count = r.u32();
+  if (r.ok() && count > kMaxProvenanceEntries)
+    r.fail("too many provenance entries: " + std::to_string(count));
+  std::set<std::string> keys;
+  for (uint32_t i = 0; i < count && r.ok(); ++i) {
+    std::string key = r.str(kMaxProvenanceKeyBytes);
+    std::string value = r.str(kMaxProvenanceValueBytes);
+    if (!r.ok())
+      break;
+    if (key.empty() || hasControlCharacter(key) || hasControlCharacter(value) ||
+        !keys.insert(key).second)
+      r.fail("provenance key '" + key +
+             "' is empty, repeated or holds a control character, or its "
+             "value does");
+    b.provenance.emplace_back(std::move(key), std::move(value));
+  }
+}
+
 } // namespace
 
 size_t Binary::addSramSegment(uint32_t slice, uint32_t address,
@@ -698,12 +729,18 @@ std::string streamName(const TargetDesc &target, uint8_t stream) {
   return "w" + std::to_string(stream - target.streamsPerDirection);
 }
 
+std::vector<uint8_t> encodeTarget(const TargetDesc &target) {
+  ByteWriter w;
+  writeTarget(w, target);
+  return std::move(w.bytes);
+}
+
 std::vector<uint8_t> writeBinary(const Binary &binary) {
   using Fill = void (*)(ByteWriter &, const Binary &);
   const std::pair<uint32_t, Fill> sections[] = {
       {kTagTarget,
        [](ByteWriter &w, const Binary &b) { writeTarget(w, b.target); }},
-      {kTagMeta, [](ByteWriter &w, const Binary &b) { w.str(b.producer); }},
+      {kTagMeta, [](ByteWriter &w, const Binary &b) { writeMeta(w, b); }},
       {kTagInputs,
        [](ByteWriter &w, const Binary &b) { writeBindings(w, b.inputs); }},
       {kTagOutputs,
@@ -865,8 +902,7 @@ bool readBinary(const uint8_t *data, size_t size, Binary &binary,
   const TargetDesc &t = binary.target;
   return parse(kTagTarget,
                [&](ByteReader &r) { readTarget(r, binary.target); }) &&
-         parse(kTagMeta,
-               [&](ByteReader &r) { binary.producer = r.str(1 << 16); }) &&
+         parse(kTagMeta, [&](ByteReader &r) { readMeta(r, binary); }) &&
          parse(kTagInputs,
                [&](ByteReader &r) { readBindings(r, t, binary.inputs); }) &&
          parse(kTagOutputs,

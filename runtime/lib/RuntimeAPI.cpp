@@ -231,6 +231,23 @@ lpu_status lpu_program_check_target(const lpu_program *program,
   return LPU_OK;
 }
 
+const char *lpu_program_producer(const lpu_program *program) {
+  return program ? program->binary.producer.c_str() : "";
+}
+size_t lpu_program_num_provenance(const lpu_program *program) {
+  return program ? program->binary.provenance.size() : 0;
+}
+lpu_status lpu_program_provenance(const lpu_program *program, size_t index,
+                                  const char **key, const char **value) {
+  if (!program || !key || !value)
+    return fail(LPU_ERROR_INVALID_ARGUMENT, "null argument");
+  if (index >= program->binary.provenance.size())
+    return fail(LPU_ERROR_INVALID_ARGUMENT,
+                "provenance index " + std::to_string(index) + " out of range");
+  *key = program->binary.provenance[index].first.c_str();
+  *value = program->binary.provenance[index].second.c_str();
+  return LPU_OK;
+}
 size_t lpu_program_num_inputs(const lpu_program *program) {
   return program ? program->binary.inputs.size() : 0;
 }

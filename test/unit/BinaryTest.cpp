@@ -66,6 +66,9 @@ TEST(Layout, RowsOfLaneVectors) {
 TEST(Binary, RoundTripIsExactAndDeterministic) {
   Binary binary = makeAddProgram();
   binary.producer = "unit test";
+  binary.provenance = {{"model.sha256", std::string(64, 'a')},
+                       {"flags", "--target=lpu-tiny"},
+                       {"empty", ""}};
   std::vector<uint8_t> bytes = writeBinary(binary);
   EXPECT_EQ(bytes, writeBinary(binary));
   Binary parsed;
@@ -73,6 +76,7 @@ TEST(Binary, RoundTripIsExactAndDeterministic) {
   ASSERT_TRUE(parse(bytes, parsed, error)) << error;
   EXPECT_EQ(parsed.target, binary.target);
   EXPECT_EQ(parsed.producer, "unit test");
+  EXPECT_EQ(parsed.provenance, binary.provenance);
   ASSERT_EQ(parsed.inputs.size(), 1u);
   EXPECT_EQ(parsed.inputs[0].name, "x");
   EXPECT_EQ(parsed.inputs[0].shape, (std::vector<int64_t>{1, 16}));
@@ -159,8 +163,27 @@ TEST(Binary, RejectsNewerMajorVersion) {
   std::string error;
   EXPECT_FALSE(parse(bytes, parsed, error));
   EXPECT_NE(error.find("unsupported format version " +
-                       std::to_string(kFormatMajor + 1) + ".0"),
+                       std::to_string(kFormatMajor + 1) +
+                       ".0 (this runtime "
+                       "reads " +
+                       std::to_string(kFormatMajor) + ".x)"),
             std::string::npos)
+      << error;
+}
+
+TEST(Binary, RejectsRepeatedOrUnprintableProvenance) {
+  std::string error = rejection([](Binary &b) {
+    b.provenance = {{"target", "a"}, {"target", "b"}};
+  });
+  EXPECT_NE(error.find("provenance key 'target' is empty, repeated"),
+            std::string::npos)
+      << error;
+  error = rejection([](Binary &b) { b.provenance = {{"flags", "a\nb"}}; });
+  EXPECT_NE(error.find("provenance key 'flags'"), std::string::npos) << error;
+  error = rejection([](Binary &b) {
+    b.provenance.assign(kMaxProvenanceEntries + 1, {"k", "v"});
+  });
+  EXPECT_NE(error.find("too many provenance entries: 65"), std::string::npos)
       << error;
 }
 

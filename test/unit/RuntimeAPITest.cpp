@@ -27,6 +27,30 @@ struct LoadedProgram {
   ~LoadedProgram() { lpu_program_free(program); }
 };
 
+TEST(RuntimeAPI, ReportsProducerAndProvenance) {
+  lpu::Binary binary = makeAddProgram();
+  binary.producer = "lpuc 9.8.7";
+  binary.provenance = {{"model.sha256", "abc"}, {"precision", "fp16"}};
+  std::vector<uint8_t> bytes = lpu::writeBinary(binary);
+  lpu_program *program = nullptr;
+  ASSERT_EQ(lpu_program_load_memory(bytes.data(), bytes.size(), &program),
+            LPU_OK)
+      << lpu_last_error();
+  EXPECT_STREQ(lpu_program_producer(program), "lpuc 9.8.7");
+  ASSERT_EQ(lpu_program_num_provenance(program), 2u);
+  const char *key = nullptr, *value = nullptr;
+  ASSERT_EQ(lpu_program_provenance(program, 1, &key, &value), LPU_OK);
+  EXPECT_STREQ(key, "precision");
+  EXPECT_STREQ(value, "fp16");
+  EXPECT_EQ(lpu_program_provenance(program, 2, &key, &value),
+            LPU_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(lpu_last_error()).find("out of range"),
+            std::string::npos);
+  EXPECT_EQ(lpu_program_provenance(program, 0, nullptr, &value),
+            LPU_ERROR_INVALID_ARGUMENT);
+  lpu_program_free(program);
+}
+
 TEST(RuntimeAPI, QueriesInputsAndOutputs) {
   LoadedProgram loaded;
   EXPECT_STREQ(lpu_program_target(loaded.program), "lpu-tiny");

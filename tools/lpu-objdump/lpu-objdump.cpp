@@ -10,10 +10,13 @@
 
 int main(int argc, char **argv) {
   std::string path;
-  bool isa = false, targets = false;
+  bool isa = false, targets = false, info = false;
   CLI::App app{"Print a .lpu binary: target, tensors, SRAM image and the "
                "per-unit instruction queues with issue cycles"};
   app.add_option("binary", path, "The .lpu file");
+  app.add_flag("--info", info,
+               "Print only what the binary was made from and holds: target, "
+               "producer and provenance, inputs, outputs and SRAM image");
   app.add_flag("--isa", isa,
                "Print the instruction table (Markdown, as in docs/isa.md)");
   app.add_flag("--targets", targets,
@@ -45,6 +48,9 @@ int main(int argc, char **argv) {
               << ": invalid LPU binary: " << error << "\n";
     return 1;
   }
-  lpu::printAssembly(binary, std::cout);
+  if (info)
+    lpu::printSummary(binary, std::cout);
+  else
+    lpu::printAssembly(binary, std::cout);
   return 0;
 }

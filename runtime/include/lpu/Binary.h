@@ -18,12 +18,13 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lpu {
 
 constexpr char kMagic[8] = {'L', 'P', 'U', 'B', 'I', 'N', '\r', '\n'};
-constexpr uint16_t kFormatMajor = 11;
+constexpr uint16_t kFormatMajor = 12;
 constexpr uint16_t kFormatMinor = 0;
 
 /// One part of a tensor: a range of addresses on one MEM slice.
@@ -40,14 +41,21 @@ constexpr size_t kMaxTensorNameBytes = 4096;
 /// Whether `name` may name an input or output: 1 to kMaxTensorNameBytes
 /// bytes, none a control character (tools print names and write them into
 /// listings; file names are derived from them separately).
-inline bool isValidTensorName(std::string_view name) {
-  if (name.empty() || name.size() > kMaxTensorNameBytes)
-    return false;
-  for (unsigned char c : name)
+inline bool hasControlCharacter(std::string_view text) {
+  for (unsigned char c : text)
     if (c < 0x20 || c == 0x7f)
-      return false;
-  return true;
+      return true;
+  return false;
 }
+inline bool isValidTensorName(std::string_view name) {
+  return !name.empty() && name.size() <= kMaxTensorNameBytes &&
+         !hasControlCharacter(name);
+}
+
+/// Limits on a binary's provenance: entries, key and value bytes.
+constexpr size_t kMaxProvenanceEntries = 64;
+constexpr size_t kMaxProvenanceKeyBytes = 64;
+constexpr size_t kMaxProvenanceValueBytes = 1 << 16;
 
 /// A program input or output: where the host puts or finds it in SRAM. Its
 /// rows are dealt in blocks of `blockRows` over `parts` (lpu/Layout.h).
@@ -98,9 +106,16 @@ struct UnitProgram {
   InstructionQueue instructions;
 };
 
+/// What a binary was made from, as (key, value) pairs in the order the
+/// compiler records them: the model's and the target's SHA-256, the
+/// precision and the flags that change the output (docs/binary-format.md).
+using Provenance = std::vector<std::pair<std::string, std::string>>;
+
 struct Binary {
   TargetDesc target;
+  /// The compiler and its version, e.g. "lpuc 0.1.0".
   std::string producer;
+  Provenance provenance;
   std::vector<TensorBinding> inputs;
   std::vector<TensorBinding> outputs;
   std::vector<SramSegment> sram;
@@ -126,6 +141,10 @@ struct Binary {
 /// (zlib's) of all bytes before the last 8, as a u64.
 uint64_t computeChecksum(const uint8_t *data, size_t size);
 
+/// The `TRGT` section's bytes for `target`: a canonical form of the
+/// description (what a binary's target hash is computed over).
+std::vector<uint8_t> encodeTarget(const TargetDesc &target);
+
 /// Serializes `binary`; the result is a function of its contents only.
 std::vector<uint8_t> writeBinary(const Binary &binary);
 
@@ -134,7 +153,12 @@ std::vector<uint8_t> writeBinary(const Binary &binary);
 bool readBinary(const uint8_t *data, size_t size, Binary &binary,
                 std::string &error);
 
-/// Prints the program as assembly: one line per instruction with its cycle.
+/// Prints what the binary holds but its code, as assembly comments: the
+/// target, producer and provenance, the inputs and outputs, the SRAM image.
+void printSummary(const Binary &binary, std::ostream &os);
+
+/// Prints the program as assembly: the summary, then one line per
+/// instruction with its cycle.
 void printAssembly(const Binary &binary, std::ostream &os);
 
 /// One instruction in assembly syntax, e.g. "vadd e0, e1 -> w2".

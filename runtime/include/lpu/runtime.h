@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-#define LPU_RUNTIME_API_VERSION 6
+#define LPU_RUNTIME_API_VERSION 7
 
 typedef enum lpu_status {
   LPU_OK = 0,
@@ -106,6 +106,14 @@ const char *lpu_program_target(const lpu_program *program);
  * name or a target description file), LPU_ERROR_TARGET_MISMATCH if not. */
 lpu_status lpu_program_check_target(const lpu_program *program,
                                     const char *name_or_path);
+/* The compiler that made the program and its version, e.g. "lpuc 0.1.0". */
+const char *lpu_program_producer(const lpu_program *program);
+/* What the program was made from, as key/value pairs in the compiler's
+ * order: "model.sha256", "target", "target.sha256", "precision", "flags"
+ * (docs/binary-format.md). `key` and `value` live as long as the program. */
+size_t lpu_program_num_provenance(const lpu_program *program);
+lpu_status lpu_program_provenance(const lpu_program *program, size_t index,
+                                  const char **key, const char **value);
 size_t lpu_program_num_inputs(const lpu_program *program);
 size_t lpu_program_num_outputs(const lpu_program *program);
 lpu_status lpu_program_input_info(const lpu_program *program, size_t index,
