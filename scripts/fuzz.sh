@@ -48,7 +48,8 @@ loader)
   ;;
 importer)
   CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$fuzz_build" -G Ninja \
-    -DLPU_FUZZ=ON -DLPU_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DLPU_FUZZ=ON -DLPU_BUILD_TESTS=OFF -DLPU_BUILD_PYTHON=OFF \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir >/dev/null
   max_len=65536
   for dir in /usr/share/libonnx-testdata/data/node/* "$build"/models/*; do

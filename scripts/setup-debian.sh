@@ -19,6 +19,9 @@ PACKAGES=(
   zlib1g-dev
   # Unit tests.
   googletest libgtest-dev
+  # The runtime's Python bindings (python3-dev for the headers) and Debian
+  # packages of the install (cpack -G DEB runs dpkg-shlibdeps from dpkg-dev).
+  pybind11-dev python3-dev dpkg-dev file pkgconf
   # ONNX conformance data and test-model generation (never used by the compiler itself).
   libonnx-testdata python3 python3-onnx python3-numpy
   # Real-model tests: export ResNet-18, MobileNetV2 and a transformer encoder with torch.

@@ -11,7 +11,7 @@ using namespace mlir;
 using namespace lpuc;
 using namespace lpuc::lpu;
 
-StringRef lpuc::getProducerString() { return "lpuc 0.1.0"; }
+StringRef lpuc::getProducerString() { return "lpuc " LPUC_VERSION; }
 
 namespace {
 
