@@ -39,16 +39,7 @@ std::string effectivePrecision(const DriverOptions &options,
                                const ::lpu::TargetDesc &target) {
   if (!options.precision.empty())
     return options.precision;
-  switch (tile::getDefaultMXMFloatType(target)) {
-  case ::lpu::DType::F32:
-    return "fp32";
-  case ::lpu::DType::F16:
-    return "fp16";
-  case ::lpu::DType::BF16:
-    return "bf16";
-  default:
-    return "none";
-  }
+  return tile::getPrecisionName(tile::getDefaultMXMFloatType(target)).str();
 }
 
 /// `--name=value` for each value, sorted: the order of repeated flags does

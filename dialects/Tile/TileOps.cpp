@@ -188,6 +188,19 @@ LogicalResult TileDialect::verifyOperationAttribute(Operation *op,
   return op->emitError("unknown tile attribute '") << attr.getName() << "'";
 }
 
+llvm::StringRef lpuc::tile::getPrecisionName(::lpu::DType dtype) {
+  switch (dtype) {
+  case ::lpu::DType::F32:
+    return "fp32";
+  case ::lpu::DType::F16:
+    return "fp16";
+  case ::lpu::DType::BF16:
+    return "bf16";
+  default:
+    return "none";
+  }
+}
+
 ::lpu::DType lpuc::tile::getDefaultMXMFloatType(const ::lpu::TargetDesc &t) {
   for (::lpu::DType type :
        {::lpu::DType::F32, ::lpu::DType::F16, ::lpu::DType::BF16})

@@ -84,6 +84,9 @@ const ::lpu::TargetDesc *getTarget(mlir::Operation *op);
 /// The float type `target`'s MXM multiplies by default: the most precise it
 /// has (f32, else f16, else bf16), or None if it multiplies no float type.
 ::lpu::DType getDefaultMXMFloatType(const ::lpu::TargetDesc &target);
+/// The --precision name of an MXM float type: fp32, fp16 or bf16 ("none"
+/// for any other type).
+llvm::StringRef getPrecisionName(::lpu::DType dtype);
 /// The float type products of the module enclosing `op` run in on the MXM
 /// (its `tile.precision`, else the target's default).
 ::lpu::DType getMXMFloatType(mlir::Operation *op,

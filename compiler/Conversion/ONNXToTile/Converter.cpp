@@ -600,8 +600,8 @@ struct ConvertONNXToTilePass
     std::string others;
     for (const ::lpu::MXMRate &rate : target.mxmRates)
       if (::lpu::isFloatDType(rate.type))
-        others += std::string(others.empty() ? "" : " or ") + "--precision=" +
-                  (rate.type == ::lpu::DType::F16 ? "fp16" : "bf16");
+        others += std::string(others.empty() ? "" : " or ") +
+                  "--precision=" + tile::getPrecisionName(rate.type).str();
     InFlightDiagnostic diag =
         module.emitError("the MXM of ")
         << target.name << " has no "
