@@ -396,6 +396,14 @@ int compile(const DriverOptions &options, std::vector<uint8_t> *binaryOut) {
         return 1;
       machine.emplace(std::move(*expanded));
     }
+    if (options.maxInstructions != 0 &&
+        machine->instrs.size() > options.maxInstructions) {
+      reportError("the program has " + std::to_string(machine->instrs.size()) +
+                  " instructions, more than its budget of " +
+                  std::to_string(options.maxInstructions) +
+                  " (raise it with --max-instructions)");
+      return 1;
+    }
     // The tile-level graph gives way to the (empty) program.
     auto func = module->lookupSymbol<func::FuncOp>("main");
     OpBuilder builder(func);

@@ -59,6 +59,11 @@ int main(int argc, char **argv) {
                  "The most memory the compile may take, in MiB (0: no "
                  "limit); past it the compile stops with an error")
       ->capture_default_str();
+  app.add_option("--max-instructions", options.maxInstructions,
+                 "The most instructions the program may have before it is "
+                 "scheduled (0: no limit); past it the compile stops with an "
+                 "error")
+      ->capture_default_str();
   app.add_flag("--print-weights", options.printWeights,
                "Print weight blobs in MLIR output instead of eliding them");
   app.set_version_flag("--version", lpuc::getVersionString());
