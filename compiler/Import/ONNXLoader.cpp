@@ -2,6 +2,7 @@
 
 #include "compiler/Import/ONNXLoader.h"
 #include "compiler/Import/GraphRewrite.h"
+#include "compiler/Import/InferenceGuards.h"
 
 #include "lpu/Layout.h"
 
@@ -751,6 +752,7 @@ bool loadModel(const std::string &path, const LoadOptions &options,
                Graph &graph, std::string &error) {
   graph = Graph();
   try {
+    guardShapeInference();
     return loadModelImpl(path, options, graph, error);
   } catch (const std::exception &e) {
     error = oneLine(e.what());

@@ -28,9 +28,9 @@ os.makedirs(out, exist_ok=True)
 value = h.make_tensor_value_info
 
 
-def save(name, nodes, inputs, outputs, initializers=()):
+def save(name, nodes, inputs, outputs, initializers=(), opset=13):
     graph = h.make_graph(nodes, name, inputs, outputs, list(initializers))
-    model = h.make_model(graph, opset_imports=[h.make_opsetid("", 13)])
+    model = h.make_model(graph, opset_imports=[h.make_opsetid("", opset)])
     onnx.save(model, os.path.join(out, name + ".onnx"))
 
 
@@ -67,3 +67,15 @@ save("channels", [h.make_node("Conv", ["x", "w4"], ["y"])], [image], unknown,
      [wrong])
 save("transposed-channels", [h.make_node("ConvTranspose", ["x", "w4"], ["y"])],
      [image], unknown, [wrong])
+
+# Attributes ONNX 1.12's own shape inference trusts (fuzzing found both):
+# a stride of 0 divided by zero, an axis far out of range indexed past the
+# shape.
+save("zero-stride", [h.make_node("Conv", ["x", "w"], ["y"], strides=[2, 0])],
+     [image], unknown, [weights])
+scale = nh.from_array(np.ones((8,), np.float32), "scale")
+save("layernorm-axis",
+     [h.make_node("LayerNormalization", ["x", "scale"], ["y", "mean"],
+                  axis=-33554433)],
+     [image], unknown + [value("mean", T.FLOAT, ["a", "b", "c", "d"])],
+     [scale], opset=17)

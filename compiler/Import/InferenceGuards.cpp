@@ -1,0 +1,157 @@
+//===- InferenceGuards.cpp - Checks ONNX's shape inference relies on ------===//
+//
+// Each guard runs before a schema's own inference function, on the same
+// context (so with the input shapes inference found so far), and fails the
+// way ONNX's checks do: an InferenceError, which strict-mode inference
+// reports with the node's operator and name. Found by fuzzing lpuc
+// (docs/fuzzing.md); the reproducers are in test/fuzz/importer.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/InferenceGuards.h"
+
+#include <onnx/defs/schema.h>
+#include <onnx/defs/shape_inference.h>
+
+#include <functional>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace lpuc::onnx_model {
+
+namespace {
+
+using onnx::InferenceContext;
+using Guard = std::function<void(InferenceContext &)>;
+
+/// Every value of INTS attribute `name` (when present) is at least 1: ONNX
+/// divides by strides and block sizes, and sizes buffers by kernel shapes.
+Guard positiveInts(std::vector<std::string> names) {
+  return [names](InferenceContext &ctx) {
+    for (const std::string &name : names) {
+      const onnx::AttributeProto *attr = ctx.getAttribute(name);
+      if (!attr)
+        continue;
+      for (int i = 0; i < attr->ints_size(); ++i)
+        if (attr->ints(i) < 1)
+          fail_shape_inference("attribute '", name, "' has ", attr->ints(i),
+                               " at position ", i, "; it must be positive");
+      if (attr->type() == onnx::AttributeProto::INT && attr->i() < 1)
+        fail_shape_inference("attribute '", name, "' is ", attr->i(),
+                             "; it must be positive");
+    }
+  };
+}
+
+/// The rank of input `index` when inference knows it.
+bool knownRank(InferenceContext &ctx, size_t index, int64_t &rank) {
+  if (!onnx::hasInputShape(ctx, index))
+    return false;
+  rank = onnx::getInputShape(ctx, index).dim_size();
+  return true;
+}
+
+/// INT attribute `name` (when present) lies in [-(rank + extra),
+/// rank + extra - 1 + inclusiveEnd], rank being input 0's: ONNX indexes
+/// shapes with it.
+Guard axisInRange(const char *name, int64_t extra = 0,
+                  bool inclusiveEnd = false) {
+  return [=](InferenceContext &ctx) {
+    const onnx::AttributeProto *attr = ctx.getAttribute(name);
+    int64_t rank = 0;
+    if (!attr || !knownRank(ctx, 0, rank))
+      return;
+    const int64_t bound = rank + extra;
+    const int64_t last = bound - 1 + (inclusiveEnd ? 1 : 0);
+    if (attr->i() < -bound || attr->i() > last)
+      fail_shape_inference("attribute '", name, "' is ", attr->i(),
+                           ", outside [", -bound, ", ", last,
+                           "] for an input of rank ", rank);
+  };
+}
+
+/// Every value of INTS attribute `name` (when present) lies in [-r, r - 1],
+/// r being input 0's rank plus the attribute's length when `grows` (the
+/// axes of Unsqueeze name the result's dimensions).
+Guard axesInRange(const char *name, bool grows = false) {
+  return [=](InferenceContext &ctx) {
+    const onnx::AttributeProto *attr = ctx.getAttribute(name);
+    int64_t rank = 0;
+    if (!attr || !knownRank(ctx, 0, rank))
+      return;
+    const int64_t bound = rank + (grows ? attr->ints_size() : 0);
+    for (int i = 0; i < attr->ints_size(); ++i)
+      if (attr->ints(i) < -bound || attr->ints(i) >= bound)
+        fail_shape_inference("attribute '", name, "' has ", attr->ints(i),
+                             " at position ", i, ", outside [", -bound, ", ",
+                             bound - 1, "] for an input of rank ", rank);
+  };
+}
+
+struct GuardedOps {
+  std::vector<const char *> ops;
+  Guard guard;
+};
+
+std::vector<GuardedOps> getGuards() {
+  Guard window = positiveInts(
+      {"strides", "dilations", "kernel_shape", "group", "pooled_shape"});
+  return {
+      {{"Conv", "ConvInteger", "QLinearConv", "ConvTranspose", "MaxPool",
+        "AveragePool", "LpPool", "MaxUnpool", "MaxRoiPool"},
+       window},
+      {{"DepthToSpace", "SpaceToDepth"}, positiveInts({"blocksize"})},
+      {{"ArgMax", "ArgMin", "Concat", "Gather", "GatherElements", "Scatter",
+        "ScatterElements", "Split", "Softmax", "LogSoftmax", "Hardmax",
+        "Compress", "TopK", "LpNormalization", "SplitToSequence"},
+       axisInRange("axis")},
+      {{"Flatten", "LayerNormalization"},
+       axisInRange("axis", 0, /*inclusiveEnd=*/true)},
+      // The one-hot dimension is a new axis of the result.
+      {{"OneHot"}, axisInRange("axis", 1)},
+      {{"ReduceMax", "ReduceMin", "ReduceMean", "ReduceSum", "ReduceProd",
+        "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp",
+        "ReduceSumSquare", "Squeeze", "Slice"},
+       axesInRange("axes")},
+      {{"Unsqueeze"}, axesInRange("axes", /*grows=*/true)},
+  };
+}
+
+/// Later opsets than any ONNX 1.12 defines.
+constexpr int kMaxOpsetProbed = 32;
+
+void installGuards() {
+  for (GuardedOps &entry : getGuards()) {
+    for (const char *op : entry.ops) {
+      std::set<const onnx::OpSchema *> seen;
+      for (int version = 1; version <= kMaxOpsetProbed; ++version) {
+        const onnx::OpSchema *schema =
+            onnx::OpSchemaRegistry::Schema(op, version);
+        if (!schema || !seen.insert(schema).second)
+          continue;
+        // The registry hands out const pointers to schemas it owns and
+        // never copies; setting an inference function is its public API.
+        auto *mutableSchema = const_cast<onnx::OpSchema *>(schema);
+        onnx::InferenceFunction infer =
+            schema->GetTypeAndShapeInferenceFunction();
+        Guard guard = entry.guard;
+        mutableSchema->TypeAndShapeInferenceFunction(
+            [guard, infer](InferenceContext &ctx) {
+              guard(ctx);
+              infer(ctx);
+            });
+      }
+    }
+  }
+}
+
+} // namespace
+
+void guardShapeInference() {
+  static std::once_flag once;
+  std::call_once(once, installGuards);
+}
+
+} // namespace lpuc::onnx_model
