@@ -105,3 +105,24 @@ func.func @main(%a: tensor<4x4xi64> {onnx.name = "a"}) -> (tensor<4x4xi64> {onnx
   %0 = onnx.MatMul %a, %a : (tensor<4x4xi64>, tensor<4x4xi64>) -> tensor<4x4xi64>
   return %0 : tensor<4x4xi64>
 }
+
+// -----
+
+// LayerNormalization's Scale and B have the normalized shape or one value
+// (the fuzzer's Scale of 37 values reached a tile.reshape verifier).
+func.func @main(%x: tensor<2x3x5xf32> {onnx.name = "x"}) -> (tensor<2x3x5xf32> {onnx.name = "y"}) {
+  %scale = arith.constant dense<1.0> : tensor<37xf32>
+  // expected-error @+1 {{Scale has shape [37]; it must have the normalized shape [5] (X from axis 2) or hold one value}}
+  %0:3 = onnx.LayerNormalization %x, %scale : (tensor<2x3x5xf32>, tensor<37xf32>) -> (tensor<2x3x5xf32>, tensor<2x3x1xf32>, tensor<2x3x1xf32>)
+  return %0#0 : tensor<2x3x5xf32>
+}
+
+// -----
+
+func.func @main(%x: tensor<2x3x5xf32> {onnx.name = "x"}) -> (tensor<2x3x5xf32> {onnx.name = "y"}) {
+  %scale = arith.constant dense<1.0> : tensor<1x3x5xf32>
+  %bias = arith.constant dense<1.0> : tensor<2x3xf32>
+  // expected-error @+1 {{B has shape [2x3]; it must have the normalized shape [3x5] (X from axis 1) or hold one value}}
+  %0:3 = onnx.LayerNormalization %x, %scale, %bias {axis = 1 : i64} : (tensor<2x3x5xf32>, tensor<1x3x5xf32>, tensor<2x3xf32>) -> (tensor<2x3x5xf32>, tensor<2x1x1xf32>, tensor<2x1x1xf32>)
+  return %0#0 : tensor<2x3x5xf32>
+}

@@ -128,17 +128,43 @@ LogicalResult lpuc::onnx_to_tile::lowerLayerNorm(onnx::LayerNormalizationOp op,
   for (int64_t d = 0; d < rank; ++d)
     (d < axis ? outer : inner) *= shape[d];
   const Shape rows = {outer, inner}, rowShape = {outer, 1};
-  FailureOr<Value> x = c.get(op.getX(), op), scale = c.get(op.getScale(), op);
-  if (failed(x) || failed(scale))
+  // Scale and B as one row of the normalized shape, or one value for all.
+  auto withoutLeadingOnes = [](ArrayRef<int64_t> dims) {
+    while (!dims.empty() && dims.front() == 1)
+      dims = dims.drop_front();
+    return dims;
+  };
+  const Shape normalizedShape(shape.begin() + axis, shape.end());
+  auto getRow = [&](Value param, StringRef name) -> FailureOr<Value> {
+    Shape paramShape = Converter::shapeOf(param);
+    int64_t count = 1;
+    for (int64_t d : paramShape)
+      count *= d;
+    if (count != 1 &&
+        withoutLeadingOnes(paramShape) != withoutLeadingOnes(normalizedShape))
+      return op.emitError()
+             << name << " has shape [" << onnx::formatShape(paramShape)
+             << "]; it must have the normalized shape ["
+             << onnx::formatShape(normalizedShape) << "] (X from axis " << axis
+             << ") or hold one value";
+    FailureOr<Value> value = c.get(param, op);
+    if (failed(value))
+      return failure();
+    return c.reshape(loc, *value, {count});
+  };
+  FailureOr<Value> x = c.get(op.getX(), op);
+  if (failed(x))
     return failure();
   Value xRows = c.reshape(loc, *x, rows);
-  Value scaleRow = c.reshape(loc, *scale, {inner});
+  FailureOr<Value> scaleRow = getRow(op.getScale(), "Scale");
+  if (failed(scaleRow))
+    return failure();
   std::optional<Value> bias;
   if (Value b = op.getB()) {
-    FailureOr<Value> row = c.get(b, op);
+    FailureOr<Value> row = getRow(b, "B");
     if (failed(row))
       return failure();
-    bias = c.reshape(loc, *row, {inner});
+    bias = *row;
   }
   // Mean and InvStdDev, when used, are outputs with one value per row.
   auto setStatistic = [&](unsigned i, Value value) {
@@ -159,7 +185,7 @@ LogicalResult lpuc::onnx_to_tile::lowerLayerNorm(onnx::LayerNormalizationOp op,
   chainRowShape.back() = 1;
   SmallVector<Value> inputs = {c.reshape(loc, centered, chainShape),
                                c.reshape(loc, inverseStd, chainRowShape),
-                               scaleRow};
+                               *scaleRow};
   Chain chain = {ChainStep::operandStep(0),
                  ChainStep::operandStep(1, StepKind::Mul),
                  ChainStep::operandStep(2, StepKind::Mul)};
