@@ -391,18 +391,10 @@ int compile(const DriverOptions &options, std::vector<uint8_t> *binaryOut) {
     {
       TimingScope step = timing.nest("convert-tile-to-lpu");
       FailureOr<lpu::MachineProgram> expanded =
-          tile_to_lpu::expandToMachineProgram(*module);
+          tile_to_lpu::expandToMachineProgram(*module, options.maxInstructions);
       if (failed(expanded))
         return 1;
       machine.emplace(std::move(*expanded));
-    }
-    if (options.maxInstructions != 0 &&
-        machine->instrs.size() > options.maxInstructions) {
-      reportError("the program has " + std::to_string(machine->instrs.size()) +
-                  " instructions, more than its budget of " +
-                  std::to_string(options.maxInstructions) +
-                  " (raise it with --max-instructions)");
-      return 1;
     }
     // The tile-level graph gives way to the (empty) program.
     auto func = module->lookupSymbol<func::FuncOp>("main");

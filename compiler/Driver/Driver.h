@@ -51,9 +51,9 @@ struct DriverOptions {
   /// limit. Past it the compile stops with an error.
   uint64_t maxMemoryMiB = kDefaultMaxMemoryMiB;
   static constexpr uint64_t kDefaultMaxMemoryMiB = 16384;
-  /// The most instructions the selected program may have before it is
-  /// allocated and scheduled (the compile's time grows with them); 0: no
-  /// limit. Past it the compile stops with an error.
+  /// The most instructions the selected program may have (the compile's
+  /// time grows with them); 0: no limit. Past it instruction selection stops
+  /// with an error, before SRAM allocation and scheduling.
   uint64_t maxInstructions = 0;
   /// Extra MLIR options (e.g. --mlir-print-ir-after-all), passed to llvm::cl.
   std::vector<std::string> mlirOptions;

@@ -803,7 +803,7 @@ LogicalResult Expander::expandOp(Operation *op) {
       });
 }
 
-LogicalResult Expander::run() {
+LogicalResult Expander::run(uint64_t maxInstructions) {
   Block &body = func.getBody().front();
   auto ioName = [&](unsigned index, bool isInput) {
     return onnx::getGraphIOName(func, index, isInput);
@@ -866,6 +866,11 @@ LogicalResult Expander::run() {
     movementParts = tile::getMovementParts(&op, target);
     if (failed(expandOp(&op)))
       return failure();
+    if (maxInstructions != 0 && program.instrs.size() > maxInstructions)
+      return emitError(func.getLoc(),
+                       "the program needs more instructions than its budget "
+                       "of ")
+             << maxInstructions << " (raise it with --max-instructions)";
   }
   currentLoc = func.getLoc();
   currentOrigin = program.addOrigin(currentLoc);
@@ -918,7 +923,8 @@ LogicalResult Expander::checkStatesInPlace() {
 }
 
 FailureOr<lpuc::lpu::MachineProgram>
-lpuc::tile_to_lpu::expandToMachineProgram(ModuleOp module) {
+lpuc::tile_to_lpu::expandToMachineProgram(ModuleOp module,
+                                          uint64_t maxInstructions) {
   const ::lpu::TargetDesc *target = tile::getTarget(module);
   if (!target)
     return failure();
@@ -927,7 +933,7 @@ lpuc::tile_to_lpu::expandToMachineProgram(ModuleOp module) {
     return module.emitError("expected a tile-level graph: func.func @main");
   lpuc::lpu::MachineProgram program(*target);
   Expander expander(func, program);
-  if (failed(expander.run()))
+  if (failed(expander.run(maxInstructions)))
     return failure();
   return program;
 }

@@ -146,8 +146,10 @@ class Expander {
 public:
   Expander(mlir::func::FuncOp func, lpu::MachineProgram &program);
 
-  /// Expands every op of the function, in order.
-  mlir::LogicalResult run();
+  /// Expands every op of the function, in order; fails once the program
+  /// has more than `maxInstructions` (0: no limit), after the op that
+  /// passed it.
+  mlir::LogicalResult run(uint64_t maxInstructions = 0);
 
   const ::lpu::TargetDesc &target;
   mlir::MLIRContext *context;
@@ -424,9 +426,10 @@ mlir::LogicalResult expandReduceRows(tile::ReduceRowsOp op, Expander &x);
 mlir::LogicalResult expandReduceLeading(tile::ReduceLeadingOp op, Expander &x);
 
 /// Expands a tile-level module's `func.func @main` into a program for the
-/// module's target.
+/// module's target, of at most `maxInstructions` (0: no limit; the compile's
+/// time grows with them, and lpuc --max-instructions bounds it).
 mlir::FailureOr<lpu::MachineProgram>
-expandToMachineProgram(mlir::ModuleOp module);
+expandToMachineProgram(mlir::ModuleOp module, uint64_t maxInstructions = 0);
 
 } // namespace lpuc::tile_to_lpu
 
