@@ -191,6 +191,15 @@ FailureOr<Value> lpuc::onnx_to_tile::emitConvolution(Converter &c,
     return op->emitError("only 1-D and 2-D convolutions (3-D and 4-D inputs) "
                          "and 3-D Conv (the loader writes it as 2-D ones) "
                          "are supported");
+  // ONNX's shape inference lets weights of another rank through (the
+  // fuzzer's ConvTranspose had [1x2x3] weights for a [1x1x3x3] input).
+  if (Converter::shapeOf(weights).size() != Converter::shapeOf(input).size())
+    return op->emitError("the weights [")
+           << onnx::formatShape(Converter::shapeOf(weights)) << "] have rank "
+           << Converter::shapeOf(weights).size() << ", but an input of rank "
+           << Converter::shapeOf(input).size() << " ["
+           << onnx::formatShape(Converter::shapeOf(input))
+           << "] takes weights of its own rank";
   if (oneD) {
     input = c.reshape(loc, input, withUnitRow(Converter::shapeOf(input)));
     weights = c.reshapeKeepingConstant(
