@@ -9,11 +9,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Import/InferenceGuards.h"
+#include "compiler/Import/GraphRewrite.h"
 
 #include <onnx/defs/schema.h>
 #include <onnx/defs/shape_inference.h>
 
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -152,6 +154,51 @@ void installGuards() {
 void guardShapeInference() {
   static std::once_flag once;
   std::call_once(once, installGuards);
+}
+
+bool checkVersionConverterInputs(onnx::GraphProto &graph, int64_t opset,
+                                 std::string &error) {
+  if (opset >= 7)
+    return true;
+  // The ranks the converter sees: declared ones (it infers none). Names are
+  // unique across the model, subgraphs included.
+  std::map<std::string, int> ranks;
+  forEachGraph(graph, [&](onnx::GraphProto &g) {
+    auto declare = [&](const onnx::ValueInfoProto &value) {
+      if (value.type().tensor_type().has_shape())
+        ranks[value.name()] = value.type().tensor_type().shape().dim_size();
+    };
+    for (const auto &value : g.input())
+      declare(value);
+    for (const auto &value : g.value_info())
+      declare(value);
+    for (const auto &init : g.initializer())
+      ranks[init.name()] = init.dims_size();
+  });
+  bool ok = true;
+  forEachGraph(graph, [&](onnx::GraphProto &g) {
+    for (const onnx::NodeProto &node : g.node()) {
+      if (!ok || node.op_type() != "Gemm" ||
+          !(node.domain().empty() || node.domain() == "ai.onnx"))
+        continue;
+      for (int i = 0; i < 2 && i < node.input_size(); ++i) {
+        auto it = ranks.find(node.input(i));
+        if (it != ranks.end() && it->second == 2)
+          continue;
+        error = "node '" + node.name() +
+                "' (Gemm): ONNX's converter from "
+                "opset " +
+                std::to_string(opset) + " reads " + (i ? "B" : "A") +
+                " as a matrix, but '" + node.input(i) + "' " +
+                (it == ranks.end() ? "has no declared shape"
+                                   : "has rank " + std::to_string(it->second)) +
+                "; re-export the model with opset 7 or later";
+        ok = false;
+        break;
+      }
+    }
+  });
+  return ok;
 }
 
 } // namespace lpuc::onnx_model

@@ -558,6 +558,8 @@ bool checkOutputsDefined(const onnx::GraphProto &root, std::string &error) {
 bool upgradeOpset(onnx::ModelProto &model, int64_t &opset, std::string &error) {
   if (opset == 0 || opset >= kOldestLoweredOpset)
     return true;
+  if (!checkVersionConverterInputs(*model.mutable_graph(), opset, error))
+    return false;
   addDefaultAttributes(*model.mutable_graph(), opset);
   try {
     model = onnx::version_conversion::ConvertVersion(model,
