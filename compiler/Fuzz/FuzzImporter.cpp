@@ -87,8 +87,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string error;
   if (!lpu::readBinary(image.data(), image.size(), binary, error))
     fail("the binary does not read back", error);
-  if (lpu::fuzz::runWithZeroInputs(program, binary) != LPU_OK)
-    fail("the compiled program fails to run", lpu_last_error());
+  if (lpu::fuzz::runWithZeroInputs(program, binary) != LPU_OK) {
+    // A gather or scatter index outside its table stops a run by design
+    // (docs/isa.md): the model's data chose it (the fuzzer made a KV cache's
+    // constant head index 251 of 2). Anything else, a hazard above all, is
+    // lpuc's bug.
+    const std::string error = lpu_last_error();
+    if (error.rfind("fault at cycle ", 0) != 0)
+      fail("the compiled program fails to run", error);
+  }
   lpu_program_free(program);
   return 0;
 }
