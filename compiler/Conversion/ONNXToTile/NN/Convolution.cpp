@@ -193,13 +193,13 @@ FailureOr<Value> lpuc::onnx_to_tile::emitConvolution(Converter &c,
                          "are supported");
   // ONNX's shape inference lets weights of another rank through (the
   // fuzzer's ConvTranspose had [1x2x3] weights for a [1x1x3x3] input).
-  if (Converter::shapeOf(weights).size() != Converter::shapeOf(input).size())
+  if (Shape xShape = Converter::shapeOf(input),
+      wShape = Converter::shapeOf(weights);
+      wShape.size() != xShape.size())
     return op->emitError("the weights [")
-           << onnx::formatShape(Converter::shapeOf(weights)) << "] have rank "
-           << Converter::shapeOf(weights).size() << ", but an input of rank "
-           << Converter::shapeOf(input).size() << " ["
-           << onnx::formatShape(Converter::shapeOf(input))
-           << "] takes weights of its own rank";
+           << onnx::formatShape(wShape) << "] have rank " << wShape.size()
+           << ", but an input of rank " << xShape.size() << " ["
+           << onnx::formatShape(xShape) << "] takes weights of its own rank";
   if (oneD) {
     input = c.reshape(loc, input, withUnitRow(Converter::shapeOf(input)));
     weights = c.reshapeKeepingConstant(

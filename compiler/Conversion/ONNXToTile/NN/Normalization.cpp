@@ -137,9 +137,7 @@ LogicalResult lpuc::onnx_to_tile::lowerLayerNorm(onnx::LayerNormalizationOp op,
   const Shape normalizedShape(shape.begin() + axis, shape.end());
   auto getRow = [&](Value param, StringRef name) -> FailureOr<Value> {
     Shape paramShape = Converter::shapeOf(param);
-    int64_t count = 1;
-    for (int64_t d : paramShape)
-      count *= d;
+    const int64_t count = ShapedType::getNumElements(paramShape);
     if (count != 1 &&
         withoutLeadingOnes(paramShape) != withoutLeadingOnes(normalizedShape))
       return op.emitError()
