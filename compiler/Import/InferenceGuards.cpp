@@ -92,6 +92,19 @@ Guard axesInRange(const char *name, bool grows = false) {
   };
 }
 
+/// Input `weights` has input 0's rank when both are known: ONNX reads the
+/// kernel from the weights' dimensions 2.. and indexes them by the input's.
+Guard weightsOfInputRank(size_t weights) {
+  return [=](InferenceContext &ctx) {
+    int64_t rank = 0, weightsRank = 0;
+    if (!knownRank(ctx, 0, rank) || !knownRank(ctx, weights, weightsRank))
+      return;
+    if (weightsRank != rank)
+      fail_shape_inference("the weights (input ", weights, ") have rank ",
+                           weightsRank, ", but the input has rank ", rank);
+  };
+}
+
 struct GuardedOps {
   std::vector<const char *> ops;
   Guard guard;
@@ -104,6 +117,8 @@ std::vector<GuardedOps> getGuards() {
       {{"Conv", "ConvInteger", "QLinearConv", "ConvTranspose", "MaxPool",
         "AveragePool", "LpPool", "MaxUnpool", "MaxRoiPool"},
        window},
+      {{"Conv", "ConvInteger", "ConvTranspose"}, weightsOfInputRank(1)},
+      {{"QLinearConv"}, weightsOfInputRank(3)},
       {{"DepthToSpace", "SpaceToDepth"}, positiveInts({"blocksize"})},
       {{"ArgMax", "ArgMin", "Concat", "Gather", "GatherElements", "Scatter",
         "ScatterElements", "Split", "Softmax", "LogSoftmax", "Hardmax",

@@ -126,3 +126,15 @@ func.func @main(%x: tensor<2x3x5xf32> {onnx.name = "x"}) -> (tensor<2x3x5xf32> {
   %0:3 = onnx.LayerNormalization %x, %scale, %bias {axis = 1 : i64} : (tensor<2x3x5xf32>, tensor<1x3x5xf32>, tensor<2x3xf32>) -> (tensor<2x3x5xf32>, tensor<2x1x1xf32>, tensor<2x1x1xf32>)
   return %0#0 : tensor<2x3x5xf32>
 }
+
+// -----
+
+// Weights of another rank than the input: shape inference refuses them when
+// it knows both ranks; conversion checks again for models where it did not
+// (fuzzing finding 8 reached a tile.transpose verifier).
+func.func @main(%x: tensor<1x1x3x3xf32> {onnx.name = "x"}) -> (tensor<1x2x3x3xf32> {onnx.name = "y"}) {
+  %w = arith.constant dense<1.0> : tensor<1x2x3xf32>
+  // expected-error @+1 {{the weights [1x2x3] have rank 3, but an input of rank 4 [1x1x3x3] takes weights of its own rank}}
+  %0 = onnx.ConvTranspose %x, %w : (tensor<1x1x3x3xf32>, tensor<1x2x3xf32>) -> tensor<1x2x3x3xf32>
+  return %0 : tensor<1x2x3x3xf32>
+}

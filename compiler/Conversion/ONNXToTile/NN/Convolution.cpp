@@ -191,8 +191,8 @@ FailureOr<Value> lpuc::onnx_to_tile::emitConvolution(Converter &c,
     return op->emitError("only 1-D and 2-D convolutions (3-D and 4-D inputs) "
                          "and 3-D Conv (the loader writes it as 2-D ones) "
                          "are supported");
-  // ONNX's shape inference lets weights of another rank through (the
-  // fuzzer's ConvTranspose had [1x2x3] weights for a [1x1x3x3] input).
+  // The import's inference guard refuses weights of another rank when
+  // inference knows both ranks; this holds for the others (fuzzing finding 8).
   if (Shape xShape = Converter::shapeOf(input),
       wShape = Converter::shapeOf(weights);
       wShape.size() != xShape.size())
