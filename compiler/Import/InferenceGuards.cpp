@@ -105,6 +105,40 @@ Guard weightsOfInputRank(size_t weights) {
   };
 }
 
+/// Input `bias` (when given and shaped) holds one value per output channel:
+/// the weights' dimension 0, or dimension 1 times the group count when
+/// `transposed`. ONNX infers the result's channels from the weights alone,
+/// so a bias of another length reaches conversion unnoticed.
+Guard biasPerOutputChannel(size_t bias, size_t weights,
+                           bool transposed = false) {
+  return [=](InferenceContext &ctx) {
+    if (!onnx::hasInputShape(ctx, bias) || !onnx::hasInputShape(ctx, weights))
+      return;
+    const onnx::TensorShapeProto &b = onnx::getInputShape(ctx, bias);
+    const onnx::TensorShapeProto &w = onnx::getInputShape(ctx, weights);
+    const int channelDim = transposed ? 1 : 0;
+    if (w.dim_size() <= channelDim || !w.dim(channelDim).has_dim_value())
+      return;
+    int64_t group = 1;
+    if (const onnx::AttributeProto *attr = ctx.getAttribute("group");
+        transposed && attr)
+      group = attr->i();
+    // A group below 1 is positiveInts' to report.
+    int64_t channels = 0;
+    if (group < 1 ||
+        __builtin_mul_overflow(w.dim(channelDim).dim_value(), group, &channels))
+      return;
+    if (b.dim_size() != 1)
+      fail_shape_inference("the bias (input ", bias, ") has rank ",
+                           b.dim_size(), "; it must be 1-D with ", channels,
+                           " values, one per output channel");
+    if (b.dim(0).has_dim_value() && b.dim(0).dim_value() != channels)
+      fail_shape_inference("the bias (input ", bias, ") has ",
+                           b.dim(0).dim_value(), " values, but the weights ",
+                           "make ", channels, " output channels");
+  };
+}
+
 struct GuardedOps {
   std::vector<const char *> ops;
   Guard guard;
@@ -119,6 +153,9 @@ std::vector<GuardedOps> getGuards() {
        window},
       {{"Conv", "ConvInteger", "ConvTranspose"}, weightsOfInputRank(1)},
       {{"QLinearConv"}, weightsOfInputRank(3)},
+      {{"Conv"}, biasPerOutputChannel(2, 1)},
+      {{"ConvTranspose"}, biasPerOutputChannel(2, 1, /*transposed=*/true)},
+      {{"QLinearConv"}, biasPerOutputChannel(8, 3)},
       {{"DepthToSpace", "SpaceToDepth"}, positiveInts({"blocksize"})},
       {{"ArgMax", "ArgMin", "Concat", "Gather", "GatherElements", "Scatter",
         "ScatterElements", "Split", "Softmax", "LogSoftmax", "Hardmax",

@@ -138,3 +138,16 @@ func.func @main(%x: tensor<1x1x3x3xf32> {onnx.name = "x"}) -> (tensor<1x2x3x3xf3
   %0 = onnx.ConvTranspose %x, %w : (tensor<1x1x3x3xf32>, tensor<1x2x3xf32>) -> tensor<1x2x3x3xf32>
   return %0 : tensor<1x2x3x3xf32>
 }
+
+// -----
+
+// A bias of another length than the output channels: the import's inference
+// guard refuses it when inference knows both shapes; conversion checks again
+// (fuzzing finding 12 reached the tile.conv verifier).
+func.func @main(%x: tensor<1x3x8x8xf32> {onnx.name = "x"}) -> (tensor<1x16x8x8xf32> {onnx.name = "y"}) {
+  %w = arith.constant dense<1.0> : tensor<16x3x1x1xf32>
+  %b = arith.constant dense<1.0> : tensor<8xf32>
+  // expected-error @+1 {{the bias [8] must hold one value per output channel, 16}}
+  %0 = onnx.Conv %x, %w, %b : (tensor<1x3x8x8xf32>, tensor<16x3x1x1xf32>, tensor<8xf32>) -> tensor<1x16x8x8xf32>
+  return %0 : tensor<1x16x8x8xf32>
+}

@@ -214,6 +214,13 @@ FailureOr<Value> lpuc::onnx_to_tile::emitConvolution(Converter &c,
   if (group < 1 || C % group || F % group)
     return op->emitError("group ") << group << " does not divide the " << C
                                    << " input and " << F << " output channels";
+  // The import's inference guard checks this whenever inference knows both
+  // shapes (fuzzing finding 12: 8 values for 16 channels).
+  if (Shape b = bias ? Converter::shapeOf(bias) : Shape{F};
+      b.size() != 1 || b[0] != F)
+    return op->emitError("the bias [")
+           << onnx::formatShape(b) << "] must hold one value per output "
+           << "channel, " << F;
   // The weights' input channels: [C, F/group, ...] transposed, else
   // [F, C/group, ...].
   const int64_t weightChannels = transposed ? w[0] : w[1] * group;
