@@ -105,16 +105,32 @@ Guard weightsOfInputRank(size_t weights) {
   };
 }
 
-/// Input `bias` (when given and shaped) holds one value per output channel:
-/// the weights' dimension 0, or dimension 1 times the group count when
-/// `transposed`. ONNX infers the result's channels from the weights alone,
-/// so a bias of another length reaches conversion unnoticed.
+/// Fails unless input `param` (when given and shaped) is 1-D with
+/// `channels` values, one per `channel` ("output channel", ...).
+void checkOnePerChannel(InferenceContext &ctx, size_t param, const char *name,
+                        int64_t channels, const char *channel) {
+  if (!onnx::hasInputShape(ctx, param))
+    return;
+  const onnx::TensorShapeProto &shape = onnx::getInputShape(ctx, param);
+  if (shape.dim_size() != 1)
+    fail_shape_inference("the ", name, " (input ", param, ") has rank ",
+                         shape.dim_size(), "; it must be 1-D, one value per ",
+                         channel, " (", channels, ")");
+  if (shape.dim(0).has_dim_value() && shape.dim(0).dim_value() != channels)
+    fail_shape_inference("the ", name, " (input ", param, ") has ",
+                         shape.dim(0).dim_value(), " values, one per ", channel,
+                         ", but there are ", channels);
+}
+
+/// Input `bias` holds one value per output channel: the weights' dimension
+/// 0, or dimension 1 times the group count when `transposed`. ONNX infers
+/// the result's channels from the weights alone, so a bias of another
+/// length reaches conversion unnoticed (fuzzing finding 12).
 Guard biasPerOutputChannel(size_t bias, size_t weights,
                            bool transposed = false) {
   return [=](InferenceContext &ctx) {
-    if (!onnx::hasInputShape(ctx, bias) || !onnx::hasInputShape(ctx, weights))
+    if (!onnx::hasInputShape(ctx, weights))
       return;
-    const onnx::TensorShapeProto &b = onnx::getInputShape(ctx, bias);
     const onnx::TensorShapeProto &w = onnx::getInputShape(ctx, weights);
     const int channelDim = transposed ? 1 : 0;
     if (w.dim_size() <= channelDim || !w.dim(channelDim).has_dim_value())
@@ -128,14 +144,23 @@ Guard biasPerOutputChannel(size_t bias, size_t weights,
     if (group < 1 ||
         __builtin_mul_overflow(w.dim(channelDim).dim_value(), group, &channels))
       return;
-    if (b.dim_size() != 1)
-      fail_shape_inference("the bias (input ", bias, ") has rank ",
-                           b.dim_size(), "; it must be 1-D with ", channels,
-                           " values, one per output channel");
-    if (b.dim(0).has_dim_value() && b.dim(0).dim_value() != channels)
-      fail_shape_inference("the bias (input ", bias, ") has ",
-                           b.dim(0).dim_value(), " values, but the weights ",
-                           "make ", channels, " output channels");
+    checkOnePerChannel(ctx, bias, "bias", channels, "output channel");
+  };
+}
+
+/// Inputs `params` hold one value per channel of input 0 (its dimension 1):
+/// ONNX's InstanceNormalization inference never compares them (fuzzing
+/// finding 13: a scale of 8 values for 32 channels).
+Guard onePerInputChannel(std::vector<std::pair<size_t, const char *>> params) {
+  return [=](InferenceContext &ctx) {
+    if (!onnx::hasInputShape(ctx, 0))
+      return;
+    const onnx::TensorShapeProto &x = onnx::getInputShape(ctx, 0);
+    if (x.dim_size() < 2 || !x.dim(1).has_dim_value())
+      return;
+    for (auto [param, name] : params)
+      checkOnePerChannel(ctx, param, name, x.dim(1).dim_value(),
+                         "input channel");
   };
 }
 
@@ -156,6 +181,7 @@ std::vector<GuardedOps> getGuards() {
       {{"Conv"}, biasPerOutputChannel(2, 1)},
       {{"ConvTranspose"}, biasPerOutputChannel(2, 1, /*transposed=*/true)},
       {{"QLinearConv"}, biasPerOutputChannel(8, 3)},
+      {{"InstanceNormalization"}, onePerInputChannel({{1, "scale"}, {2, "B"}})},
       {{"DepthToSpace", "SpaceToDepth"}, positiveInts({"blocksize"})},
       {{"ArgMax", "ArgMin", "Concat", "Gather", "GatherElements", "Scatter",
         "ScatterElements", "Split", "Softmax", "LogSoftmax", "Hardmax",

@@ -151,3 +151,15 @@ func.func @main(%x: tensor<1x3x8x8xf32> {onnx.name = "x"}) -> (tensor<1x16x8x8xf
   %0 = onnx.Conv %x, %w, %b : (tensor<1x3x8x8xf32>, tensor<16x3x1x1xf32>, tensor<8xf32>) -> tensor<1x16x8x8xf32>
   return %0 : tensor<1x16x8x8xf32>
 }
+
+// -----
+
+// InstanceNormalization's scale and B hold one value per input channel; the
+// import's inference guard checks it first (fuzzing finding 13).
+func.func @main(%x: tensor<1x32x16xf32> {onnx.name = "x"}) -> (tensor<1x32x16xf32> {onnx.name = "y"}) {
+  %scale = arith.constant dense<1.0> : tensor<8xf32>
+  %b = arith.constant dense<0.0> : tensor<32xf32>
+  // expected-error @+1 {{scale has shape [8]; it must hold one value per input channel, 32}}
+  %0 = onnx.InstanceNormalization %x, %scale, %b : (tensor<1x32x16xf32>, tensor<8xf32>, tensor<32xf32>) -> tensor<1x32x16xf32>
+  return %0 : tensor<1x32x16xf32>
+}

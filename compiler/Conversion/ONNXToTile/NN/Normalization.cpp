@@ -210,6 +210,14 @@ lpuc::onnx_to_tile::lowerInstanceNorm(onnx::InstanceNormalizationOp op,
   for (size_t d = 2; d < shape.size(); ++d)
     positions *= shape[d];
   const Shape rows = {shape[0], shape[1], positions}, channel = {shape[1], 1};
+  // The import's inference guard checks this whenever inference knows the
+  // shapes (fuzzing finding 13: a scale of 8 values for 32 channels).
+  for (auto [param, name] :
+       {std::pair(op.getScale(), "scale"), std::pair(op.getB(), "B")})
+    if (Shape given = Converter::shapeOf(param); given != Shape{shape[1]})
+      return op.emitError(name)
+             << " has shape [" << onnx::formatShape(given)
+             << "]; it must hold one value per input channel, " << shape[1];
   FailureOr<Value> x = c.get(op.getInput(), op),
                    scale = c.get(op.getScale(), op),
                    bias = c.get(op.getB(), op);
