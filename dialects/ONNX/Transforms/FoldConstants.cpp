@@ -440,8 +440,20 @@ struct FoldConstantsPass
   /// Gives results a static type where ONNX shape inference could not,
   /// because it needed values this pass has since computed.
   LogicalResult refineResultTypes(Operation *op) {
-    if (op->getNumResults() == 0 || staticShape(op->getResult(0)))
+    if (op->getNumResults() == 0)
       return success();
+    // A shape the graph declares where ONNX could not infer one (a graph
+    // output after a Reshape to a computed shape) was taken on trust; it
+    // must agree with what the operands make (fuzzing finding 14).
+    if (std::optional<ArrayRef<int64_t>> declared =
+            staticShape(op->getResult(0))) {
+      std::optional<SmallVector<int64_t>> made = inferResultShape(op);
+      if (made && ArrayRef<int64_t>(*made) != *declared)
+        return op->emitError("the graph declares result 0 with shape [")
+               << formatShape(*declared) << "], but its operands make ["
+               << formatShape(*made) << "]";
+      return success();
+    }
     // A Slice whose bounds are known but wrong is an error worth its own
     // message, not a dynamic shape downstream.
     if (auto slice = dyn_cast<SliceOp>(op);

@@ -177,3 +177,16 @@ func.func @constant_condition(%x: tensor<4xf32>) -> tensor<4xf32> {
   %y = onnx.Where %cond, %then, %else : (tensor<1xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+// -----
+
+// A shape the graph declares where ONNX could not infer one is checked
+// once the operands' shapes are known (fuzzing finding 14: a graph output
+// declared 45 wide after a Reshape to a computed shape of width 5).
+func.func @declared_shape_disagrees(%x: tensor<3x5xf32>) -> tensor<3x45xf32> {
+  %target = arith.constant dense<[3, 5]> : tensor<2xi64>
+  %r = onnx.Reshape %x, %target : (tensor<3x5xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  // expected-error @+1 {{the graph declares result 0 with shape [3x45], but its operands make [3x5]}}
+  %y = onnx.Identity %r : (tensor<?x?xf32>) -> tensor<3x45xf32>
+  return %y : tensor<3x45xf32>
+}
