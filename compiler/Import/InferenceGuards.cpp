@@ -135,10 +135,9 @@ Guard biasPerOutputChannel(size_t bias, size_t weights,
     const int channelDim = transposed ? 1 : 0;
     if (w.dim_size() <= channelDim || !w.dim(channelDim).has_dim_value())
       return;
-    int64_t group = 1;
-    if (const onnx::AttributeProto *attr = ctx.getAttribute("group");
-        transposed && attr)
-      group = attr->i();
+    const onnx::AttributeProto *groupAttr =
+        transposed ? ctx.getAttribute("group") : nullptr;
+    const int64_t group = groupAttr ? groupAttr->i() : 1;
     // A group below 1 is positiveInts' to report.
     int64_t channels = 0;
     if (group < 1 ||

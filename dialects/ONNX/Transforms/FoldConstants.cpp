@@ -438,7 +438,8 @@ struct FoldConstantsPass
   }
 
   /// Gives results a static type where ONNX shape inference could not,
-  /// because it needed values this pass has since computed.
+  /// because it needed values this pass has since computed, and checks a
+  /// static type the graph declared against the same computation.
   LogicalResult refineResultTypes(Operation *op) {
     if (op->getNumResults() == 0)
       return success();

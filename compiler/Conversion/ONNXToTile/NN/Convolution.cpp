@@ -216,8 +216,7 @@ FailureOr<Value> lpuc::onnx_to_tile::emitConvolution(Converter &c,
                                    << " input and " << F << " output channels";
   // The import's inference guard checks this whenever inference knows both
   // shapes (fuzzing finding 12: 8 values for 16 channels).
-  if (Shape b = bias ? Converter::shapeOf(bias) : Shape{F};
-      b.size() != 1 || b[0] != F)
+  if (Shape b = bias ? Converter::shapeOf(bias) : Shape{F}; b != Shape{F})
     return op->emitError("the bias [")
            << onnx::formatShape(b) << "] must hold one value per output "
            << "channel, " << F;
