@@ -105,6 +105,33 @@ Guard weightsOfInputRank(size_t weights) {
   };
 }
 
+/// Each window attribute (when present) has one value per spatial axis of
+/// input 0 (pads two, output_shape optionally with N and C too). ONNX's
+/// inference indexes them by the input's axes (fuzzing finding 15: a 2-D
+/// ConvTranspose with kernel_shape [3] kept a declared result of rank 3).
+Guard onePerSpatialAxis() {
+  return [](InferenceContext &ctx) {
+    int64_t rank = 0;
+    if (!knownRank(ctx, 0, rank) || rank < 3)
+      return;
+    const int64_t spatial = rank - 2;
+    auto check = [&](const char *name, int64_t expected, int64_t alternative) {
+      const onnx::AttributeProto *attr = ctx.getAttribute(name);
+      if (!attr || attr->ints_size() == expected ||
+          attr->ints_size() == alternative)
+        return;
+      fail_shape_inference("attribute '", name, "' has ", attr->ints_size(),
+                           " values, but an input of rank ", rank, " (",
+                           spatial, " spatial axes) takes ", expected);
+    };
+    for (const char *name :
+         {"kernel_shape", "strides", "dilations", "output_padding"})
+      check(name, spatial, spatial);
+    check("pads", 2 * spatial, 2 * spatial);
+    check("output_shape", spatial, rank);
+  };
+}
+
 /// Fails unless input `param` (when given and shaped) is 1-D with
 /// `channels` values, one per `channel` ("output channel", ...).
 void checkOnePerChannel(InferenceContext &ctx, size_t param, const char *name,
@@ -175,6 +202,9 @@ std::vector<GuardedOps> getGuards() {
       {{"Conv", "ConvInteger", "QLinearConv", "ConvTranspose", "MaxPool",
         "AveragePool", "LpPool", "MaxUnpool", "MaxRoiPool"},
        window},
+      {{"Conv", "ConvInteger", "QLinearConv", "ConvTranspose", "MaxPool",
+        "AveragePool", "LpPool", "MaxUnpool"},
+       onePerSpatialAxis()},
       {{"Conv", "ConvInteger", "ConvTranspose"}, weightsOfInputRank(1)},
       {{"QLinearConv"}, weightsOfInputRank(3)},
       {{"Conv"}, biasPerOutputChannel(2, 1)},

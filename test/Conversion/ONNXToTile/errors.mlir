@@ -154,6 +154,35 @@ func.func @main(%x: tensor<1x3x8x8xf32> {onnx.name = "x"}) -> (tensor<1x16x8x8xf
 
 // -----
 
+// A window node's result has its input's rank, and its window attributes one
+// value per spatial axis: the import's inference guard checks the attributes
+// when ONNX knows the input's rank; a declared result is otherwise taken on
+// trust (fuzzing finding 15 read past a rank-3 result).
+func.func @main(%x: tensor<1x1x3x3xf32> {onnx.name = "x"}) -> (tensor<1x2x8xf32> {onnx.name = "y"}) {
+  %w = arith.constant dense<1.0> : tensor<1x2x3x3xf32>
+  // expected-error @+1 {{the result [1x2x8] has rank 3, but the input [1x1x3x3] has rank 4}}
+  %0 = onnx.ConvTranspose %x, %w {output_shape = [10, 8]} : (tensor<1x1x3x3xf32>, tensor<1x2x3x3xf32>) -> tensor<1x2x8xf32>
+  return %0 : tensor<1x2x8xf32>
+}
+
+// -----
+
+func.func @main(%x: tensor<1x1x3x3xf32> {onnx.name = "x"}) -> (tensor<1x1x2x2xf32> {onnx.name = "y"}) {
+  // expected-error @+1 {{attribute 'strides' has 1 values, but an input of rank 4 takes 2}}
+  %0 = onnx.MaxPool %x {kernel_shape = [2, 2], strides = [1]} : (tensor<1x1x3x3xf32>) -> tensor<1x1x2x2xf32>
+  return %0 : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+func.func @main(%x: tensor<1x1x3x3xf32> {onnx.name = "x"}) -> (tensor<1x1x1xf32> {onnx.name = "y"}) {
+  // expected-error @+1 {{the result [1x1x1] has rank 3, but the input [1x1x3x3] has rank 4}}
+  %0 = onnx.GlobalAveragePool %x : (tensor<1x1x3x3xf32>) -> tensor<1x1x1xf32>
+  return %0 : tensor<1x1x1xf32>
+}
+
+// -----
+
 // InstanceNormalization's scale and B hold one value per input channel; the
 // import's inference guard checks it first (fuzzing finding 13).
 func.func @main(%x: tensor<1x32x16xf32> {onnx.name = "x"}) -> (tensor<1x32x16xf32> {onnx.name = "y"}) {

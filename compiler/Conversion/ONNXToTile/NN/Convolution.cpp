@@ -53,6 +53,32 @@ SmallVector<int64_t> windowInts(Operation *op, StringRef name) {
   return values;
 }
 
+/// What the conversion reads a window node's shapes with: a result of the
+/// input's rank, and window attributes with one value per spatial axis
+/// (pads two). The import's inference guard checks the attributes when
+/// ONNX knows the input's rank; a declared result is otherwise taken on
+/// trust (fuzzing finding 15).
+LogicalResult checkWindowShapes(Operation *op) {
+  Shape x = Converter::shapeOf(op->getOperand(0)),
+        y = Converter::shapeOf(op->getResult(0));
+  if (x.size() != y.size())
+    return op->emitError("the result [")
+           << onnx::formatShape(y) << "] has rank " << y.size()
+           << ", but the input [" << onnx::formatShape(x) << "] has rank "
+           << x.size();
+  const size_t spatial = x.size() - 2;
+  for (StringRef name :
+       {"kernel_shape", "strides", "dilations", "output_padding", "pads"}) {
+    auto attr = op->getAttrOfType<ArrayAttr>(name);
+    const size_t expected = name == "pads" ? 2 * spatial : spatial;
+    if (attr && attr.size() != expected)
+      return op->emitError("attribute '")
+             << name << "' has " << attr.size() << " values, but an input of "
+             << "rank " << x.size() << " takes " << expected;
+  }
+  return success();
+}
+
 int64_t outputPadding(Operation *op, int i) {
   SmallVector<int64_t> values = windowInts(op, "output_padding");
   return values.size() == 2 ? values[i] : 0;
@@ -191,6 +217,8 @@ FailureOr<Value> lpuc::onnx_to_tile::emitConvolution(Converter &c,
     return op->emitError("only 1-D and 2-D convolutions (3-D and 4-D inputs) "
                          "and 3-D Conv (the loader writes it as 2-D ones) "
                          "are supported");
+  if (failed(checkWindowShapes(op)))
+    return failure();
   // The import's inference guard refuses weights of another rank when
   // inference knows both ranks; this holds for the others (fuzzing finding 8).
   if (Shape xShape = Converter::shapeOf(input),
@@ -300,6 +328,8 @@ LogicalResult lpuc::onnx_to_tile::lowerPool(Operation *op, Converter &c) {
   if (Converter::shapeOf(X).size() != 4 && !oneD)
     return op->emitError("only 1-D, 2-D and 3-D pooling (3-D to 5-D inputs) "
                          "is supported");
+  if (failed(checkWindowShapes(op)))
+    return failure();
   Shape x = Converter::shapeOf(X), y = Converter::shapeOf(result);
   Location loc = op->getLoc();
   FailureOr<Value> input = c.get(X, op);
