@@ -192,6 +192,9 @@ LogicalResult lpuc::onnx_to_tile::checkWindow(Operation *op) {
   if (!x || !y || !x.hasStaticShape() || !y.hasStaticShape() ||
       x.getRank() != 4 || y.getRank() != 4)
     return success();
+  // windowOf reads an attribute of another length as absent.
+  if (failed(checkWindowShapes(op)))
+    return failure();
   std::optional<std::array<int64_t, 2>> kernel;
   if (isa<onnx::ConvOp>(op)) {
     auto w = dyn_cast<RankedTensorType>(op->getOperand(1).getType());
