@@ -77,6 +77,11 @@ importer)
 esac
 ninja -C "$fuzz_build" "lpu-fuzz-$target"
 
+# UBSan's checks are built to recover (as ASan's are not); halting on the
+# first report makes undefined behaviour a finding like any crash, with the
+# input kept in the artifacts.
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+
 cd "$fuzz_build"
 if ((jobs > 0)); then
   # Jobs run in their own process group, stopped as one when SECONDS have

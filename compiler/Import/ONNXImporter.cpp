@@ -153,6 +153,10 @@ private:
                              raw.size() / sizeof(float));
       return DenseElementsAttr::get(type, floats);
     }
+    // Empty tensors inline: there are no bytes for a blob to own (and copying
+    // none from a null pointer is undefined behaviour).
+    if (type.getNumElements() == 0)
+      return DenseElementsAttr::getFromRawBuffer(type, {});
     // One-element tensors (node attributes such as ConstantOfShape's value)
     // inline, so folding reads them like any scalar.
     if (type.getNumElements() == 1 && !element.isInteger(1) &&

@@ -219,6 +219,10 @@ ElementsAttr lpuc::lpu::getFloatElements(MLIRContext *context, StringRef name,
                                                  ::lpu::floatToWord(values[i])),
                           bytes.data() + i * width);
   auto type = RankedTensorType::get(shape, getElementType(context, dtype));
+  // Like getF32Elements, no blob without bytes (and copying none from a null
+  // pointer is undefined behaviour).
+  if (bytes.empty())
+    return cast<ElementsAttr>(DenseElementsAttr::getFromRawBuffer(type, {}));
   return cast<ElementsAttr>(DenseResourceElementsAttr::get(
       type, name,
       HeapAsmResourceBlob::allocateAndCopyWithAlign(ArrayRef<char>(bytes),
