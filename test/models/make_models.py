@@ -50,6 +50,10 @@ Models:
                  [2, 8, 20] cache at a run-time int64 position, the cache as
                  state (lpuc-args: --state present=cache), so only the new
                  rows are written
+  concat-empty   a decoder's first step: keys = Concat of an empty past
+                 ([1, 2, 0, 16] initializer) and the new keys, scores =
+                 q @ keys^T; and a Concat with an empty input between two
+                 others
   accumulator    total_next = total + x over 1x64 tensors: state when
                  compiled with --state total_next=total
   opset-too-new  imports opset 99 of the default domain
@@ -734,6 +738,37 @@ def make_kv_cache(outdir, seed):
         f.write("--state present=cache\n")
 
 
+def make_concat_empty(outdir, seed):
+    """Concats onto an empty past, as a KV-cache decoder exported for its
+    first step has them: the empty inputs add nothing."""
+    rng = np.random.default_rng(seed)
+    f32 = TensorProto.FLOAT
+    shape = (1, 2, 4, 16)
+    node = helper.make_node
+    nodes = [
+        node("Concat", ["past", "k"], ["keys"], name="keys", axis=-2),
+        node("Transpose", ["keys"], ["keys_t"], name="keys_t",
+             perm=[0, 1, 3, 2]),
+        node("MatMul", ["q", "keys_t"], ["scores"], name="scores"),
+        node("Concat", ["k", "past", "q"], ["joined"], name="joined", axis=2),
+    ]
+    past = numpy_helper.from_array(np.zeros((1, 2, 0, 16), np.float32),
+                                   "past")
+    graph = helper.make_graph(
+        nodes, "concat_empty",
+        [helper.make_tensor_value_info(name, f32, shape) for name in "qk"],
+        [helper.make_tensor_value_info("scores", f32, (1, 2, 4, 4)),
+         helper.make_tensor_value_info("joined", f32, (1, 2, 8, 16))],
+        [past])
+    save_model(helper.make_model(graph, producer_name="lpuc-tests",
+                                 opset_imports=[helper.make_opsetid("", OPSET)]),
+               outdir)
+    q, k = dense(rng, shape, 1.0), dense(rng, shape, 1.0)
+    scores = q.astype(np.float64) @ k.astype(np.float64).transpose(0, 1, 3, 2)
+    save_data(outdir, [("q", q), ("k", k)],
+              [("scores", scores), ("joined", np.concatenate([k, q], 2))])
+
+
 def make_integer_ops(outdir, seed):
     """int64 inputs (ids, mask) and a float input through integer nodes;
     references in NumPy with ONNX's integer semantics (Div truncates toward
@@ -1013,6 +1048,8 @@ def main():
         make_embedding(outdir, seed=53)
     elif name == "kv-cache":
         make_kv_cache(outdir, seed=59)
+    elif name == "concat-empty":
+        make_concat_empty(outdir, seed=83)
     elif name == "gather-elements":
         make_gather_elements(outdir, seed=61)
     elif name == "scatter-nd":

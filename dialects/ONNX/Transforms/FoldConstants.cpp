@@ -315,6 +315,42 @@ std::optional<HostTensor> concat(ArrayRef<HostTensor> inputs, int64_t axis) {
   return out;
 }
 
+/// Drops the inputs of `op` that add nothing: no elements, because their
+/// extent along the axis is 0 and every other extent is the result's (torch's
+/// `cat` onto an empty tensor, an empty KV cache). The LPU stores no empty
+/// tensor, and a Concat of one input of the result's type is that input,
+/// which is returned; otherwise null.
+Value dropEmptyConcatInputs(ConcatOp op) {
+  auto result = dyn_cast<RankedTensorType>(op.getConcatResult().getType());
+  if (!result)
+    return {};
+  const int64_t rank = result.getRank();
+  int64_t axis = op.getAxis(); // I64Attr's getter is unsigned
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return {};
+  auto isEmptyAlongAxis = [&](Value input) {
+    auto type = dyn_cast<RankedTensorType>(input.getType());
+    if (!type || !type.hasStaticShape() || type.getRank() != rank ||
+        type.getDimSize(axis) != 0)
+      return false;
+    for (int64_t i = 0; i < rank; ++i)
+      if (i != axis && type.getDimSize(i) != result.getDimSize(i))
+        return false;
+    return true;
+  };
+  SmallVector<Value> kept;
+  llvm::copy_if(op.getInputs(), std::back_inserter(kept),
+                [&](Value input) { return !isEmptyAlongAxis(input); });
+  if (kept.empty() || kept.size() == op.getInputs().size())
+    return {};
+  op.getInputsMutable().assign(kept);
+  if (kept.size() == 1 && kept.front().getType() == result)
+    return kept.front();
+  return {};
+}
+
 HostTensor filled(ArrayRef<int64_t> shape, const HostTensor &value) {
   HostTensor out;
   out.shape.assign(shape.begin(), shape.end());
@@ -387,6 +423,11 @@ struct FoldConstantsPass
       }
       if (failed(refineResultTypes(op)))
         return signalPassFailure();
+      if (auto concat = dyn_cast<ConcatOp>(op))
+        if (Value only = dropEmptyConcatInputs(concat)) {
+          concat.getConcatResult().replaceAllUsesWith(only);
+          continue;
+        }
       if (std::optional<HostTensor> value = evaluate(op))
         replaceWithConstant(op, *value);
       if (refused)

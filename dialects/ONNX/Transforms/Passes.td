@@ -19,6 +19,10 @@ def FoldConstants : Pass<"onnx-fold-constants", "::mlir::func::FuncOp"> {
 
     Constants are evaluated only up to `max-elements` elements: weights are
     not copied around at compile time.
+
+    Concat inputs with no elements along the axis (an empty KV-cache past,
+    torch's `cat` onto an empty tensor) are dropped: the LPU stores no empty
+    tensor, and they add nothing.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
   let options = [

@@ -190,3 +190,34 @@ func.func @declared_shape_disagrees(%x: tensor<3x5xf32>) -> tensor<3x45xf32> {
   %y = onnx.Identity %r : (tensor<?x?xf32>) -> tensor<3x45xf32>
   return %y : tensor<3x45xf32>
 }
+
+// -----
+
+// Inputs with nothing along the axis add nothing (torch's cat onto an empty
+// tensor); a Concat left with one input of its type is that input.
+// CHECK-LABEL: func.func @concat_empty_inputs
+// CHECK-NOT: dense<>
+// CHECK: %[[C:.*]] = onnx.Concat %arg0, %arg1 {axis = -1 : i64} : (tensor<2x3xf32>, tensor<2x1xf32>) -> tensor<2x4xf32>
+// CHECK: return %[[C]], %arg0
+func.func @concat_empty_inputs(%x: tensor<2x3xf32>, %y: tensor<2x1xf32>) -> (tensor<2x4xf32>, tensor<2x3xf32>) {
+  %empty = arith.constant dense<> : tensor<2x0xf32>
+  %both = onnx.Concat %empty, %x, %empty, %y {axis = -1 : i64} : (tensor<2x0xf32>, tensor<2x3xf32>, tensor<2x0xf32>, tensor<2x1xf32>) -> tensor<2x4xf32>
+  %one = onnx.Concat %x, %empty {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x0xf32>) -> tensor<2x3xf32>
+  return %both, %one : tensor<2x4xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+// An empty input of other extents is a malformed Concat, left for the
+// lowering to refuse. Empty inputs only make an empty constant.
+// CHECK-LABEL: func.func @concat_empty_kept
+// CHECK: %[[BAD:.*]] = onnx.Concat %{{.*}}, %arg0
+// CHECK: %[[ALL:.*]] = arith.constant dense<> : tensor<0x3xf32>
+// CHECK: return %[[BAD]], %[[ALL]]
+func.func @concat_empty_kept(%x: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<0x3xf32>) {
+  %wide = arith.constant dense<> : tensor<0x5xf32>
+  %bad = onnx.Concat %wide, %x {axis = 0 : i64} : (tensor<0x5xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %none = arith.constant dense<> : tensor<0x3xf32>
+  %all = onnx.Concat %none, %none {axis = 0 : i64} : (tensor<0x3xf32>, tensor<0x3xf32>) -> tensor<0x3xf32>
+  return %bad, %all : tensor<2x3xf32>, tensor<0x3xf32>
+}
