@@ -57,6 +57,7 @@ void buildLoweringPipeline(OpPassManager &pm, const LoweringOptions &options,
     return;
   if (options.f64AsF32)
     pm.addNestedPass<func::FuncOp>(onnx::createDemoteF64());
+  pm.addNestedPass<func::FuncOp>(onnx::createWidenHalf());
   pm.addNestedPass<func::FuncOp>(onnx::createFoldConstants());
   ConvertONNXToTileOptions conversion;
   conversion.target = options.target;

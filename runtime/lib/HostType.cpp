@@ -102,13 +102,17 @@ bool isIntegerHostType(HostType type) {
   }
 }
 
+bool isHalfHostType(HostType type) {
+  return type == HostType::F16 || type == HostType::BF16;
+}
+
 bool holdsHostType(DType chip, HostType host) {
   if (chip != DType::None && hostTypeOf(chip) == host)
     return true;
   if (chip == DType::I32)
     return isIntegerHostType(host);
-  return chip == DType::F32 &&
-         (host == HostType::Bool || host == HostType::F64);
+  return chip == DType::F32 && (host == HostType::Bool ||
+                                host == HostType::F64 || isHalfHostType(host));
 }
 
 namespace {
@@ -219,6 +223,15 @@ bool hostToChipElements(HostType host, DType chip, const void *in, size_t count,
     }
     return true;
   }
+  if (chip == DType::F32 && isHalfHostType(host)) {
+    // Exact: every f16 and bf16 value is an f32 one.
+    for (size_t i = 0; i < count; ++i) {
+      const uint32_t word =
+          laneWordFromHost(static_cast<DType>(host), from + 2 * i);
+      std::memcpy(to + 4 * i, &word, 4);
+    }
+    return true;
+  }
   error = "the chip cannot hold " + std::string(hostTypeName(host)) +
           " elements as " + std::string(dtypeName(chip));
   return false;
@@ -245,6 +258,14 @@ bool chipToHostElements(DType chip, HostType host, const void *in, size_t count,
         std::memcpy(to + 8 * i, &d, 8);
       }
     }
+    return true;
+  }
+  if (chip == DType::F32 && isHalfHostType(host)) {
+    // Rounded to nearest even, as a Cast to the half type rounds.
+    const auto half = static_cast<DType>(host);
+    for (size_t i = 0; i < count; ++i)
+      laneWordToHost(half, roundFloatWord(half, load<float>(from + 4 * i)),
+                     to + 2 * i);
     return true;
   }
   error = "the chip cannot give " + std::string(dtypeName(chip)) +

@@ -101,7 +101,8 @@ def save_data(outdir, inputs, outputs, index=0):
     os.makedirs(data_dir, exist_ok=True)
     for kind, tensors in (("input", inputs), ("output", outputs)):
         for i, (name, array) in enumerate(tensors):
-            if array.dtype.kind not in "iub":
+            # float64 references are saved as float32; f16 inputs stay f16.
+            if array.dtype.kind not in "iub" and array.dtype != np.float16:
                 array = array.astype(np.float32)
             tensor = numpy_helper.from_array(array, name)
             with open(os.path.join(data_dir, f"{kind}_{i}.pb"), "wb") as f:

@@ -327,6 +327,43 @@ TEST(RuntimeAPI, F64AndBoolAreF32OnTheChip) {
   lpu_program_free(program);
 }
 
+// An fp16 model's inputs and outputs are f32 on the chip: f16 inputs widen
+// exactly, outputs round to nearest even (bf16 likewise).
+TEST(RuntimeAPI, HalfHostTypesAreF32OnTheChip) {
+  lpu_program *program =
+      loadCopy(lpu::DType::F32, lpu::HostType::F16, lpu::HostType::BF16);
+  ASSERT_TRUE(program);
+  lpu_tensor_info info;
+  ASSERT_EQ(lpu_program_input_info(program, 0, &info), LPU_OK);
+  EXPECT_EQ(info.dtype, LPU_DTYPE_F16);
+  EXPECT_EQ(info.element_bytes, 2u);
+  lpu_execution *exec = nullptr;
+  ASSERT_EQ(lpu_execution_create(program, &exec), LPU_OK);
+  // f16: 1.0, -2.5, 65504 (the largest), 2^-24 (the smallest subnormal),
+  // 1 + 2^-10 (one unit above 1, which bf16 cannot hold).
+  std::vector<uint16_t> x(16, 0);
+  x[0] = 0x3c00;
+  x[1] = 0xc100;
+  x[2] = 0x7bff;
+  x[3] = 0x0001;
+  x[4] = 0x3c01;
+  std::vector<uint16_t> y(16, 0xffff);
+  ASSERT_EQ(lpu_execution_set_input(exec, 0, x.data(), x.size()), LPU_OK);
+  ASSERT_EQ(lpu_execution_run(exec), LPU_OK) << lpu_last_error();
+  ASSERT_EQ(lpu_execution_get_output(exec, 0, y.data(), y.size()), LPU_OK);
+  // bf16 of the same values: 1.0, -2.5, 65504 rounds to 65536, 2^-24 is
+  // exact, 1 + 2^-10 rounds to 1.0 (nearest even).
+  std::vector<uint16_t> expected(16, 0);
+  expected[0] = 0x3f80;
+  expected[1] = 0xc020;
+  expected[2] = 0x4780;
+  expected[3] = 0x3380;
+  expected[4] = 0x3f80;
+  EXPECT_EQ(y, expected);
+  lpu_execution_free(exec);
+  lpu_program_free(program);
+}
+
 // The loader refuses a host type the chip type cannot hold.
 TEST(RuntimeAPI, HostTypeMustFitTheChipType) {
   ProgramBuilder builder;

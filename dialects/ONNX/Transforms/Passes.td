@@ -45,4 +45,21 @@ def DemoteF64 : Pass<"onnx-demote-f64", "::mlir::func::FuncOp"> {
                            "::lpuc::tile::TileDialect"];
 }
 
+def WidenHalf : Pass<"onnx-widen-half", "::mlir::func::FuncOp"> {
+  let summary = "Compute f16 and bf16 values in f32; half types stay at Casts";
+  let description = [{
+    The LPU stores f16 and bf16 tensors, and Cast converts them, but the
+    lowering computes in f32. In an fp16 model every value is f16: each one
+    an op computes (constants included, exactly) becomes f32, and half
+    types stay only where Casts make and read them. A Cast to half still
+    rounds; the ops that compute with its result read it through a new
+    Cast to f32. Graph inputs and outputs that ops compute with become f32
+    with `tile.host_type` f16 (or bf16): the host passes half elements and
+    the runtime converts, so a state output (a KV cache) is still updated in
+    place. Values are thus rounded to half precision at the model's Casts
+    and outputs, not after every op.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // LPU_DIALECT_ONNX_PASSES

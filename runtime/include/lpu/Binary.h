@@ -25,7 +25,7 @@ namespace lpu {
 
 constexpr char kMagic[8] = {'L', 'P', 'U', 'B', 'I', 'N', '\r', '\n'};
 constexpr uint16_t kFormatMajor = 12;
-constexpr uint16_t kFormatMinor = 0;
+constexpr uint16_t kFormatMinor = 1;
 
 /// One part of a tensor: a range of addresses on one MEM slice.
 struct SramPart {
@@ -63,8 +63,8 @@ struct TensorBinding {
   std::string name;
   DType dtype = DType::F32; // on the chip
   /// The host's element type (the model's): the chip holds integers as i32
-  /// and bool and f64 as f32 (holdsHostType); the runtime converts, checking
-  /// that every value fits.
+  /// and bool, f64, f16 and bf16 as f32 (holdsHostType); the runtime
+  /// converts, checking that every value fits.
   HostType host = HostType::F32;
   std::vector<int64_t> shape;
   TensorLayout layout;

@@ -2,7 +2,8 @@
 //
 // A program's inputs and outputs are given and read by the host in the ONNX
 // model's element type, which may be one the chip does not compute in: the
-// chip holds every integer type as i32 and bool and f64 as f32. The runtime
+// chip holds every integer type as i32 and bool and f64 as f32, and f16 and
+// bf16 as f32 where the model computes with them. The runtime
 // converts at the boundary, checking that every value fits; these are the
 // conversions, shared by the simulator and the C API.
 //
@@ -43,12 +44,14 @@ std::string_view hostTypeName(HostType type);
 /// Bytes per element in host buffers.
 unsigned hostTypeBytes(HostType type);
 bool isIntegerHostType(HostType type);
+/// f16 or bf16.
+bool isHalfHostType(HostType type);
 /// The host type whose elements are the chip's own (no conversion).
 inline HostType hostTypeOf(DType dtype) {
   return static_cast<HostType>(static_cast<uint8_t>(dtype));
 }
 /// Whether the chip can hold `host` elements as `chip` ones: the same type,
-/// an integer as i32, or bool and f64 as f32.
+/// an integer as i32, or bool, f64, f16 and bf16 as f32.
 bool holdsHostType(DType chip, HostType host);
 
 /// Converts `count` host elements to the chip type's host elements (i32 or

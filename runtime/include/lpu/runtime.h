@@ -31,9 +31,10 @@ typedef enum lpu_status {
  * elements of the natural size: 8 bytes for i64/u64/f64, 4 for
  * f32/i32/u32, 2 for f16/bf16 (IEEE binary16 / bfloat16 bit patterns) and
  * i16/u16, 1 for i8/u8/bool. The chip computes every integer type in i32
- * and bool and f64 in f32: setting an input fails if an integer does not
- * fit in int32 (f64 rounds to f32), and getting an output fails if a value
- * does not fit the output's type. */
+ * and bool and f64 in f32 (f16 and bf16 too, where the model computes with
+ * them): setting an input fails if an integer does not fit in int32 (f64
+ * rounds to f32), and getting an output fails if a value does not fit the
+ * output's type (f32 rounds to f16 and bf16). */
 typedef enum lpu_dtype {
   LPU_DTYPE_F32 = 1,
   LPU_DTYPE_U8 = 2,
