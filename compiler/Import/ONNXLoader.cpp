@@ -42,6 +42,46 @@ std::string oneLine(const std::string &text) {
   return out;
 }
 
+/// The cause of a strict shape inference failure. ONNX reports every node
+/// that failed, in graph order, one per line after a header:
+///   (op_type:Conv, node name: stem): [ShapeInferenceError] <why>
+/// Nodes after the first mostly fail because its result has no type ("Input 0
+/// expected to have type but instead is null"), so the first names the cause
+/// and the others are only counted.
+std::string inferenceFailure(const std::string &what) {
+  const std::string fallback = "ONNX shape inference failed: " + oneLine(what);
+  const std::string header = "Shape inference error(s): ";
+  const size_t start = what.find(header);
+  if (start == std::string::npos)
+    return fallback;
+  std::vector<std::string> failures;
+  std::istringstream lines(what.substr(start + header.size()));
+  for (std::string line; std::getline(lines, line);)
+    if (line.find_first_not_of(" \t\r") != std::string::npos)
+      failures.push_back(line);
+  const std::string opTag = "(op_type:", nameTag = ", node name: ";
+  const size_t headEnd =
+      failures.empty() ? std::string::npos : failures[0].find("): ");
+  if (headEnd == std::string::npos || failures[0].rfind(opTag, 0) != 0)
+    return fallback;
+  std::string head = failures[0].substr(opTag.size(), headEnd - opTag.size());
+  std::string why = failures[0].substr(headEnd + 3);
+  // ONNX's own tag ("[ShapeInferenceError] ") says nothing the prefix does not.
+  if (why.rfind("[", 0) == 0 && why.find("] ") != std::string::npos)
+    why = why.substr(why.find("] ") + 2);
+  const size_t nameAt = head.find(nameTag);
+  const std::string opType = head.substr(0, nameAt);
+  std::string message = nameAt == std::string::npos
+                            ? "an unnamed " + opType + " node"
+                            : "node '" + head.substr(nameAt + nameTag.size()) +
+                                  "' (" + opType + ")";
+  message += ": ONNX shape inference failed: " + oneLine(why);
+  if (failures.size() > 1)
+    message += " (" + std::to_string(failures.size() - 1) + " later node" +
+               (failures.size() == 2 ? "" : "s") + " failed too)";
+  return message;
+}
+
 std::string dimsString(const std::vector<int64_t> &dims) {
   std::string s;
   for (size_t i = 0; i < dims.size(); ++i)
@@ -677,7 +717,7 @@ bool loadModelImpl(const std::string &path, const LoadOptions &options,
       onnx::shape_inference::InferShapes(
           model, onnx::OpSchemaRegistry::Instance(), inferenceOptions);
     } catch (const std::exception &e) {
-      error = "ONNX shape inference failed: " + oneLine(e.what());
+      error = inferenceFailure(e.what());
       return false;
     }
     return true;
