@@ -98,6 +98,24 @@ LogicalResult GemmOp::verify() {
   int64_t k2 = (*b)[getTransB() ? 1 : 0];
   if (k1 != k2)
     return emitOpError("contraction dimensions differ: ") << k1 << " vs " << k2;
+  // C broadcasts one way, to [M, N]; ONNX's inference does not check it
+  // (fuzzing finding 17: C [1x65] for a [3x4] result).
+  auto c = getC() ? dyn_cast<RankedTensorType>(getC().getType()) : nullptr;
+  if (!c || !c.hasStaticShape())
+    return success();
+  const int64_t result[2] = {(*a)[getTransA() ? 1 : 0],
+                             (*b)[getTransB() ? 0 : 1]};
+  ArrayRef<int64_t> shape = c.getShape();
+  bool broadcasts = shape.size() <= 2;
+  for (size_t i = 0; broadcasts && i < shape.size(); ++i) {
+    const int64_t to = result[2 - shape.size() + i];
+    broadcasts = shape[i] == 1 || shape[i] == to;
+  }
+  if (!broadcasts)
+    return emitOpError("C has shape [")
+           << formatShape(shape)
+           << "], which does not broadcast to the result [" << result[0] << "x"
+           << result[1] << "]";
   return success();
 }
 
