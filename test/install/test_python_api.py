@@ -90,11 +90,12 @@ class ErrorTest(unittest.TestCase):
             with open(BINARY, "rb") as f:
                 data = bytearray(f.read())
             major = int.from_bytes(data[8:10], "little")
+            minor = int.from_bytes(data[10:12], "little")
             data[8:10] = (major + 1).to_bytes(2, "little")
             with open(newer, "wb") as f:
                 f.write(data)
             with self.assertRaisesRegex(
-                    lpu.Error, f"unsupported format version {major + 1}\\.0 "
+                    lpu.Error, f"unsupported format version {major + 1}\\.{minor} "
                     f"\\(this runtime reads {major}\\.x\\)"):
                 lpu.Program(newer)
 

@@ -163,8 +163,9 @@ TEST(Binary, RejectsNewerMajorVersion) {
   std::string error;
   EXPECT_FALSE(parse(bytes, parsed, error));
   EXPECT_NE(error.find("unsupported format version " +
-                       std::to_string(kFormatMajor + 1) +
-                       ".0 (this runtime "
+                       std::to_string(kFormatMajor + 1) + "." +
+                       std::to_string(kFormatMinor) +
+                       " (this runtime "
                        "reads " +
                        std::to_string(kFormatMajor) + ".x)"),
             std::string::npos)
