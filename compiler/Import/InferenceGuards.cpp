@@ -190,6 +190,36 @@ Guard onePerInputChannel(std::vector<std::pair<size_t, const char *>> params) {
   };
 }
 
+/// DepthToSpace's blocksize squared divides input 0's channels, and
+/// SpaceToDepth's blocksize its height and width: ONNX's inference divides
+/// without checking, so the result had no channels or pixels to name.
+Guard blocksDivide(bool toSpace) {
+  return [=](InferenceContext &ctx) {
+    const onnx::AttributeProto *attr = ctx.getAttribute("blocksize");
+    if (!attr || attr->i() < 1 || !onnx::hasInputShape(ctx, 0))
+      return;
+    const onnx::TensorShapeProto &x = onnx::getInputShape(ctx, 0);
+    if (x.dim_size() != 4)
+      return;
+    const int64_t b = attr->i();
+    int64_t square = 0;
+    if (toSpace) {
+      if (!x.dim(1).has_dim_value() || __builtin_mul_overflow(b, b, &square))
+        return;
+      if (x.dim(1).dim_value() % square != 0)
+        fail_shape_inference("blocksize ", b, " squared (", square,
+                             ") does not divide the ", x.dim(1).dim_value(),
+                             " input channels");
+      return;
+    }
+    for (int axis : {2, 3})
+      if (x.dim(axis).has_dim_value() && x.dim(axis).dim_value() % b != 0)
+        fail_shape_inference("blocksize ", b, " does not divide the input's ",
+                             axis == 2 ? "height " : "width ",
+                             x.dim(axis).dim_value());
+  };
+}
+
 struct GuardedOps {
   std::vector<const char *> ops;
   Guard guard;
@@ -212,6 +242,8 @@ std::vector<GuardedOps> getGuards() {
       {{"QLinearConv"}, biasPerOutputChannel(8, 3)},
       {{"InstanceNormalization"}, onePerInputChannel({{1, "scale"}, {2, "B"}})},
       {{"DepthToSpace", "SpaceToDepth"}, positiveInts({"blocksize"})},
+      {{"DepthToSpace"}, blocksDivide(/*toSpace=*/true)},
+      {{"SpaceToDepth"}, blocksDivide(/*toSpace=*/false)},
       {{"ArgMax", "ArgMin", "Concat", "Gather", "GatherElements", "Scatter",
         "ScatterElements", "Split", "Softmax", "LogSoftmax", "Hardmax",
         "Compress", "TopK", "LpNormalization", "SplitToSequence"},

@@ -47,15 +47,18 @@ std::string oneLine(const std::string &text) {
 ///   (op_type:Conv, node name: stem): [ShapeInferenceError] <why>
 /// Nodes after the first mostly fail because its result has no type ("Input 0
 /// expected to have type but instead is null"), so the first names the cause
-/// and the others are only counted.
+/// and the others are only counted. A failure to merge an inferred shape
+/// with a declared one comes alone, without the header.
 std::string inferenceFailure(const std::string &what) {
   const std::string fallback = "ONNX shape inference failed: " + oneLine(what);
   const std::string header = "Shape inference error(s): ";
-  const size_t start = what.find(header);
+  size_t start = what.find(header);
+  start = start != std::string::npos ? start + header.size()
+                                     : what.find("(op_type:");
   if (start == std::string::npos)
     return fallback;
   std::vector<std::string> failures;
-  std::istringstream lines(what.substr(start + header.size()));
+  std::istringstream lines(what.substr(start));
   for (std::string line; std::getline(lines, line);)
     if (line.find_first_not_of(" \t\r") != std::string::npos)
       failures.push_back(line);

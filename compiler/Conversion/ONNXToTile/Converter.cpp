@@ -472,6 +472,9 @@ LogicalResult Converter::lowerOp(Operation *op) {
     return lowerResize(resize, *this);
   if (auto scatter = dyn_cast<onnx::ScatterNDOp>(op))
     return lowerScatterND(scatter, *this);
+  // Its depth fixes the result's shape: checked before the result's type.
+  if (auto oneHot = dyn_cast<onnx::OneHotOp>(op))
+    return lowerOneHot(oneHot, *this);
   if (auto argMax = dyn_cast<onnx::ArgMaxOp>(op))
     return lowerArgMax(argMax, *this);
   if (auto argMin = dyn_cast<onnx::ArgMinOp>(op))
@@ -518,7 +521,6 @@ LogicalResult Converter::lowerOp(Operation *op) {
         return lowerGlobalMaxPool(op, *this);
       })
       .Case([&](onnx::TriluOp op) { return lowerTrilu(op, *this); })
-      .Case([&](onnx::OneHotOp op) { return lowerOneHot(op, *this); })
       .Case<onnx::DepthToSpaceOp, onnx::SpaceToDepthOp>(
           [&](Operation *op) { return lowerDepthToSpace(op, *this); })
       .Case([&](onnx::InstanceNormalizationOp op) {

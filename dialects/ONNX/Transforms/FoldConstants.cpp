@@ -710,16 +710,24 @@ struct FoldConstantsPass
                   (*dense.getValues<APFloat>().begin()).convertToDouble()};
           }
           SmallVector<int64_t> shape(in[0].ints.begin(), in[0].ints.end());
-          if (llvm::any_of(shape, [](int64_t d) { return d < 0; }) ||
-              !foldable(op, shape, /*mustFold=*/true))
+          if (llvm::any_of(shape, [](int64_t d) { return d < 0; })) {
+            op->emitError("its shape input [")
+                << formatShape(shape) << "] has a negative dimension";
+            refused = true;
+            return std::nullopt;
+          }
+          if (!foldable(op, shape, /*mustFold=*/true))
             return std::nullopt;
           return filled(shape, value);
         })
         .Case([&](RangeOp) -> std::optional<HostTensor> {
           double start = in[0].get(0), limit = in[1].get(0),
                  delta = in[2].get(0);
-          if (delta == 0)
+          if (delta == 0) {
+            op->emitError("its delta (input 2) is 0");
+            refused = true;
             return std::nullopt;
+          }
           // In double, so a hostile span does not overflow before the check.
           const double span = std::ceil((limit - start) / delta);
           if (!(span <= double(maxElements))) {

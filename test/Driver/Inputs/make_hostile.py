@@ -79,3 +79,24 @@ save("layernorm-axis",
                   axis=-33554433)],
      [image], unknown + [value("mean", T.FLOAT, ["a", "b", "c", "d"])],
      [scale], opset=17)
+
+# Shape operands whose values no shape can have: named, not left dynamic
+# (which the user was told to fix with --shape).
+save("negative-fill", [h.make_node("ConstantOfShape", ["s"], ["y"])], [],
+     [value("y", T.FLOAT, ["a", "b"])], [ints("s", [2, -3])])
+save("zero-delta", [h.make_node("Range", ["s", "l", "d"], ["y"])], [],
+     [value("y", T.INT64, ["n"])], [ints("s", 0), ints("l", 4), ints("d", 0)])
+save("onehot-depth", [h.make_node("OneHot", ["i", "d", "v"], ["y"])],
+     [value("i", T.INT64, [3])], [value("y", T.FLOAT, ["a", "b"])],
+     [ints("d", -2), nh.from_array(np.array([0, 1], np.float32), "v")])
+# A declared shape ONNX's inference contradicts: its message comes without
+# the header of the usual ones.
+save("declared-rank", [h.make_node("Gather", ["x", "i"], ["y"], axis=1)],
+     [value("x", T.FLOAT, [2, 4, 6])], [value("y", T.FLOAT, ["a", "b"])],
+     [ints("i", [3])])
+# ONNX's DepthToSpace and SpaceToDepth inference divide by the block without
+# checking that it divides the channels or the image.
+save("depth-blocks", [h.make_node("DepthToSpace", ["x"], ["y"], blocksize=2)],
+     [value("x", T.FLOAT, [1, 6, 3, 3])], [value("y", T.FLOAT, "nchw")])
+save("space-blocks", [h.make_node("SpaceToDepth", ["x"], ["y"], blocksize=2)],
+     [value("x", T.FLOAT, [1, 4, 4, 5])], [value("y", T.FLOAT, "nchw")])

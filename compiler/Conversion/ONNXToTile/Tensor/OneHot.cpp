@@ -31,7 +31,8 @@ LogicalResult lpuc::onnx_to_tile::lowerOneHot(onnx::OneHotOp op, Converter &c) {
                         "them at compile time with --input-value)");
   const int64_t depth = int64_t((*depthValue)[0]);
   if (depth < 1 || depth >= (int64_t(1) << 24))
-    return op.emitError("depth ") << depth << " is out of range";
+    return op.emitError("depth ")
+           << depth << " is outside [1, " << (int64_t(1) << 24) << ")";
   Shape out = Converter::shapeOf(op.getOutput());
   const int64_t rank = out.size();
   int64_t axis = op.getAxis();
