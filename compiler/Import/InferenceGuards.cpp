@@ -191,8 +191,9 @@ Guard onePerInputChannel(std::vector<std::pair<size_t, const char *>> params) {
 }
 
 /// DepthToSpace's blocksize squared divides input 0's channels, and
-/// SpaceToDepth's blocksize its height and width: ONNX's inference divides
-/// without checking, so the result had no channels or pixels to name.
+/// SpaceToDepth's blocksize its height and width: ONNX's inference floors
+/// the quotient, so a block larger than them left an empty result, which
+/// conversion could only call empty.
 Guard blocksDivide(bool toSpace) {
   return [=](InferenceContext &ctx) {
     const onnx::AttributeProto *attr = ctx.getAttribute("blocksize");

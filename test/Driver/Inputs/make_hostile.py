@@ -95,8 +95,9 @@ save("declared-rank", [h.make_node("Gather", ["x", "i"], ["y"], axis=1)],
      [value("x", T.FLOAT, [2, 4, 6])], [value("y", T.FLOAT, ["a", "b"])],
      [ints("i", [3])])
 # ONNX's DepthToSpace and SpaceToDepth inference divide by the block without
-# checking that it divides the channels or the image.
+# checking that it divides the channels or the image; a block larger than
+# them leaves an empty result.
 save("depth-blocks", [h.make_node("DepthToSpace", ["x"], ["y"], blocksize=2)],
-     [value("x", T.FLOAT, [1, 6, 3, 3])], [value("y", T.FLOAT, "nchw")])
+     [value("x", T.FLOAT, [1, 3, 3, 3])], [value("y", T.FLOAT, "nchw")])
 save("space-blocks", [h.make_node("SpaceToDepth", ["x"], ["y"], blocksize=2)],
-     [value("x", T.FLOAT, [1, 4, 4, 5])], [value("y", T.FLOAT, "nchw")])
+     [value("x", T.FLOAT, [1, 4, 4, 1])], [value("y", T.FLOAT, "nchw")])
