@@ -368,8 +368,15 @@ struct FoldConstantsPass
   using FoldConstantsBase::FoldConstantsBase;
 
   /// Set when a node was refused: its result is too large for a constant
-  /// and no run-time lowering computes it.
+  /// and no run-time lowering computes it, or its operands describe no
+  /// result at all.
   bool refused = false;
+
+  /// Refuses `op`: the diagnostic says why, and the pass fails after it.
+  InFlightDiagnostic refuse(Operation *op, const Twine &why) {
+    refused = true;
+    return op->emitError(why);
+  }
 
   /// Whether `shape` (of `op`'s result) is small enough to compute here;
   /// if not, and the LPU has no other way to compute it (`mustFold`), `op`
@@ -379,15 +386,13 @@ struct FoldConstantsPass
         ::lpu::checkedElementCount(shape.data(), shape.size());
     if (count >= 0 && count <= int64_t(maxElements))
       return true;
-    if (mustFold) {
-      op->emitError("its result [")
+    if (mustFold)
+      refuse(op, "its result [")
           << formatShape(shape) << "] holds "
           << (count >= 0 ? std::to_string(count)
                          : std::string("more than 2^40"))
           << " elements; it is computed at compile time, which takes at most "
           << int64_t(maxElements) << " elements";
-      refused = true;
-    }
     return false;
   }
 
@@ -711,9 +716,8 @@ struct FoldConstantsPass
           }
           SmallVector<int64_t> shape(in[0].ints.begin(), in[0].ints.end());
           if (llvm::any_of(shape, [](int64_t d) { return d < 0; })) {
-            op->emitError("its shape input [")
+            refuse(op, "its shape input [")
                 << formatShape(shape) << "] has a negative dimension";
-            refused = true;
             return std::nullopt;
           }
           if (!foldable(op, shape, /*mustFold=*/true))
@@ -724,8 +728,7 @@ struct FoldConstantsPass
           double start = in[0].get(0), limit = in[1].get(0),
                  delta = in[2].get(0);
           if (delta == 0) {
-            op->emitError("its delta (input 2) is 0");
-            refused = true;
+            refuse(op, "its delta (input 2) is 0");
             return std::nullopt;
           }
           // In double, so a hostile span does not overflow before the check.
